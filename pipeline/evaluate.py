@@ -1,0 +1,422 @@
+"""Score `keyproj run` output against gold annotations (see gold GUIDELINES.md, "Scoring")."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pandas as pd
+
+KINDS = ("money", "length", "area", "volume", "percent", "percentage_point")
+STATUSES = ("planned", "started", "in_progress", "delayed", "completed", "operational", "unknown")
+ROLES = ("total_investment", "planned_investment", "completed_investment", "other")
+REL_TOL = 1e-4
+
+# Inline pinyin glosses such as 項(xiàng) or 军(jun4). Lowercase only, so that acronyms
+# that belong to a name, like (PPP), are kept on both sides.
+_GLOSS = re.compile(r"\(\s*[a-z\u00e0-\u024f\u0300-\u036f]+[1-5]?(?:\s+[a-z\u00e0-\u024f\u0300-\u036f]+[1-5]?)*\s*\)")
+_converter: Any = None  # opencc is slow to build; created on first use
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One quantity mention, gold or predicted."""
+    kind: str
+    text: str
+    value: float | None
+    value_high: float | None = None
+    role: str | None = None
+    start: int | None = None
+    ignore: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """One project, gold (with alternative names) or predicted."""
+    name: str
+    status: str | None
+    alt: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GoldDoc:
+    """Gold annotations of one document."""
+    file: str
+    mentions: tuple[Mention, ...]
+    projects: tuple[Project, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PredDoc(GoldDoc):
+    """Predictions for one document; `file` is its path relative to the input root."""
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Gold, predicted and true-positive counts with derived P/R/F1."""
+    gold: int = 0
+    pred: int = 0
+    tp: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.gold + other.gold, self.pred + other.pred, self.tp + other.tp)
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / self.pred if self.pred else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / self.gold if self.gold else None
+
+    @property
+    def f1(self) -> float | None:
+        # 2tp/(gold+pred) equals the harmonic mean and is 0, not undefined, when one side is empty.
+        return 2 * self.tp / (self.gold + self.pred) if self.gold + self.pred else None
+
+
+@dataclass(frozen=True, slots=True)
+class DocResult:
+    """Errors found in one document."""
+    file: str
+    missing: bool
+    misses: tuple[Mention, ...] = ()
+    extras: tuple[Mention, ...] = ()
+    role_mismatches: tuple[tuple[Mention, Mention], ...] = ()
+    project_misses: tuple[Project, ...] = ()
+    project_extras: tuple[Project, ...] = ()
+    status_mismatches: tuple[tuple[Project, Project], ...] = ()
+
+    @property
+    def has_errors(self) -> bool:
+        return self.missing or any((self.misses, self.extras, self.role_mismatches, self.project_misses,
+                                    self.project_extras, self.status_mismatches))
+
+
+@dataclass(frozen=True, slots=True)
+class EvalReport:
+    """Scores over all gold documents."""
+    kinds: dict[str, Counts]
+    strict: Counts
+    relaxed: Counts
+    role_confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    status_confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    docs: tuple[DocResult, ...] = ()
+
+    @property
+    def quantities(self) -> Counts:
+        return sum(self.kinds.values(), Counts())
+
+    @property
+    def role_accuracy(self) -> tuple[int, int]:
+        """(correct, pairs) over matched money pairs."""
+        return sum(n for (g, p), n in self.role_confusion.items() if g == p), sum(self.role_confusion.values())
+
+    @property
+    def status_accuracy(self) -> tuple[int, int]:
+        """(correct, pairs) over relaxed-matched project pairs."""
+        return sum(n for (g, p), n in self.status_confusion.items() if g == p), sum(self.status_confusion.values())
+
+
+def _opt(value: Any) -> Any:
+    """Map pandas/NumPy missing values to None and NumPy scalars to Python ones."""
+    if hasattr(value, "item"):  # NumPy scalar
+        value = value.item()
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def _float(value: Any) -> float | None:
+    value = _opt(value)
+    return None if value is None else float(value)
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def normalize_name(name: str) -> str:
+    """Canonical project name: no glosses, punctuation, brackets, quotes or spaces; simplified."""
+    global _converter
+    if _converter is None:
+        from opencc import OpenCC
+
+        _converter = OpenCC("t2s")
+    text = _GLOSS.sub("", unicodedata.normalize("NFKC", name))  # NFKC turns （） into ()
+    text = "".join(c for c in text if unicodedata.category(c)[0] not in "PZC")
+    return _converter.convert(text).casefold()
+
+
+def longest_common_substring(a: str, b: str) -> int:
+    """Length of the longest common substring of a and b."""
+    best, prev = 0, [0] * (len(b) + 1)
+    for ca in a:
+        cur = [0] * (len(b) + 1)
+        for j, cb in enumerate(b, 1):
+            if ca == cb:
+                cur[j] = prev[j - 1] + 1
+                best = max(best, cur[j])
+        prev = cur
+    return best
+
+
+def load_gold(path: Path) -> list[GoldDoc]:
+    """Read a gold jsonl file, one document object per line."""
+    docs = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        obj = json.loads(line)
+        mentions = tuple(
+            Mention(kind, e.get("text", ""), _float(e.get("value")), _float(e.get("value_high")), e.get("role"),
+                    i, ignore=bool(e.get("ignore")) or e.get("value") is None)  # no value: cannot be matched
+            for kind in KINDS for i, e in enumerate(obj.get(kind) or []))
+        projects = tuple(Project(p["name"], p.get("status"), tuple(p.get("alt") or ()))
+                         for p in obj.get("projects") or [])
+        docs.append(GoldDoc(obj["file"], mentions, projects))
+    return docs
+
+
+def _read(pred_dir: Path, name: str, required: bool = False) -> pd.DataFrame:
+    path = Path(pred_dir) / name
+    if not path.exists():
+        if required:
+            raise FileNotFoundError(f"{path} not found: is this a `keyproj run` output directory?")
+        return pd.DataFrame({"doc_id": pd.Series(dtype=str)})
+    return pd.read_parquet(path)
+
+
+def load_predictions(pred_dir: Path) -> dict[str, PredDoc]:
+    """Read the run's Parquet tables, keyed by document path relative to the input root."""
+    documents = _read(pred_dir, "documents.parquet", required=True)
+    paths = {str(d): str(p).replace("\\", "/") for d, p in zip(documents["doc_id"], documents["path"])}
+    mentions: dict[str, list[Mention]] = {d: [] for d in paths}
+    projects: dict[str, list[Project]] = {d: [] for d in paths}
+    for row in _read(pred_dir, "quantities.parquet").to_dict("records"):
+        if str(row["doc_id"]) in mentions and row.get("kind") in KINDS:
+            start = _opt(row.get("start"))
+            mentions[str(row["doc_id"])].append(Mention(
+                row["kind"], _opt(row.get("text")) or "", _float(row.get("value")),
+                _float(row.get("value_high")), _opt(row.get("role")), None if start is None else int(start)))
+    for row in _read(pred_dir, "projects.parquet").to_dict("records"):
+        if str(row["doc_id"]) in projects:
+            projects[str(row["doc_id"])].append(Project(_opt(row.get("name")) or "", _opt(row.get("status"))))
+    return {path: PredDoc(path, tuple(mentions[d]), tuple(projects[d])) for d, path in paths.items()}
+
+
+def _find(pred: dict[str, PredDoc], file: str) -> PredDoc | None:
+    """Prediction for a gold file: same relative path, else same base name."""
+    if file in pred:
+        return pred[file]
+    base = PurePosixPath(file).name
+    same = sorted(p for p in pred if PurePosixPath(p).name == base)
+    return pred[same[0]] if same else None
+
+
+def _same_value(a: float, b: float) -> bool:
+    # Relative tolerance; with both values 0 this reduces to exact equality.
+    return abs(a - b) <= REL_TOL * max(abs(a), abs(b))
+
+
+def _match_mentions(gold: list[Mention], preds: list[Mention]
+                    ) -> tuple[list[tuple[Mention, Mention]], list[Mention], list[Mention]]:
+    """Match one kind's mentions one to one: (pairs, misses, extras)."""
+    real = [g for g in gold if not g.ignore]
+    spans = [_squash(g.text) for g in gold if g.ignore and _squash(g.text)]
+    free = sorted((p for p in preds if p.value is not None),
+                  key=lambda p: p.start if p.start is not None else math.inf)
+    pairs, misses = [], []
+    for g in real:
+        candidates = [p for p in free if _same_value(g.value, p.value)]  # type: ignore[arg-type]
+        if not candidates:
+            misses.append(g)
+            continue
+        best = next((p for p in candidates if _squash(p.text) == _squash(g.text)), candidates[0])
+        free.remove(best)
+        pairs.append((g, best))
+    # Ignore spans only excuse would-be extras: a span may be a bare unit (亿元) that a
+    # correct mention such as 8561亿元 contains, and that mention must still score a hit.
+    extras = [p for p in free if not any(s in _squash(p.text) or _squash(p.text) in s for s in spans)]
+    return pairs, misses, extras
+
+
+def _relaxed_score(pred_name: str, gold_names: set[str]) -> float:
+    """Best LCS share of the longer name over gold names, or 0 when below the 70% threshold."""
+    best = 0.0
+    for name in gold_names:
+        lcs, longer = longest_common_substring(pred_name, name), max(len(pred_name), len(name))
+        # Integer test for lcs >= 0.7 * longer, so 7 of 10 characters is not lost to rounding.
+        if lcs and 10 * lcs >= 7 * longer:
+            best = max(best, lcs / longer)
+    return best
+
+
+def _match_projects(gold: tuple[Project, ...], preds: tuple[Project, ...]
+                    ) -> tuple[int, list[tuple[Project, Project]], list[Project], list[Project]]:
+    """Match projects one to one: (strict count, relaxed pairs incl. strict, misses, extras)."""
+    gold_names = [{n for n in map(normalize_name, (g.name, *g.alt)) if n} for g in gold]
+    pred_names = [normalize_name(p.name) for p in preds]
+    matched: dict[int, int] = {}  # gold index -> pred index
+    for gi, names in enumerate(gold_names):
+        pi = next((i for i, n in enumerate(pred_names) if n in names and i not in matched.values()), None)
+        if pi is not None:
+            matched[gi] = pi
+    strict = len(matched)
+    candidates = []
+    for gi, names in enumerate(gold_names):
+        for pi, pn in enumerate(pred_names):
+            if gi in matched or pi in matched.values():
+                continue
+            score = _relaxed_score(pn, names)
+            if score:
+                candidates.append((-score, gi, pi))
+    for _, gi, pi in sorted(candidates):
+        if gi not in matched and pi not in matched.values():
+            matched[gi] = pi
+    pairs = [(gold[gi], preds[pi]) for gi, pi in sorted(matched.items())]
+    misses = [g for gi, g in enumerate(gold) if gi not in matched]
+    extras = [p for pi, p in enumerate(preds) if pi not in matched.values()]
+    return strict, pairs, misses, extras
+
+
+def evaluate(gold: list[GoldDoc], pred: dict[str, PredDoc]) -> EvalReport:
+    """Score predictions against gold; documents without predictions count as all misses."""
+    kinds = {k: Counts() for k in KINDS}
+    strict = relaxed = Counts()
+    roles: Counter[tuple[str, str]] = Counter()
+    statuses: Counter[tuple[str, str]] = Counter()
+    docs = []
+    for doc in gold:
+        found = _find(pred, doc.file)
+        pmentions, pprojects = (found.mentions, found.projects) if found else ((), ())
+        misses, extras, role_bad = [], [], []
+        for kind in KINDS:
+            pairs, miss, extra = _match_mentions([m for m in doc.mentions if m.kind == kind],
+                                                 [m for m in pmentions if m.kind == kind])
+            kinds[kind] += Counts(len(pairs) + len(miss), len(pairs) + len(extra), len(pairs))
+            misses += miss
+            extras += extra
+            # Role accuracy is over money pairs whose gold entry states a role.
+            for g, p in (pairs if kind == "money" else []):
+                if g.role is not None:
+                    roles[g.role, p.role or "-"] += 1
+                    if g.role != p.role:
+                        role_bad.append((g, p))
+        n_strict, ppairs, pmiss, pextra = _match_projects(doc.projects, pprojects)
+        strict += Counts(len(doc.projects), len(pprojects), n_strict)
+        relaxed += Counts(len(doc.projects), len(pprojects), len(ppairs))
+        for g, p in ppairs:
+            statuses[g.status or "-", p.status or "-"] += 1
+        docs.append(DocResult(doc.file, found is None, tuple(misses), tuple(extras), tuple(role_bad),
+                              tuple(pmiss), tuple(pextra),
+                              tuple((g, p) for g, p in ppairs if g.status != p.status)))
+    return EvalReport(kinds, strict, relaxed, roles, statuses, tuple(docs))
+
+
+def _num(value: float | None, high: float | None = None) -> str:
+    text = "-" if value is None else format(value, ".10g")
+    return text if high is None else f"{text}–{format(high, '.10g')}"
+
+
+def _pct(value: float | None) -> str:
+    return "    -" if value is None else f"{value:.3f}"
+
+
+def _row(label: str, c: Counts) -> str:
+    return (f"{label:<20}{c.gold:>6}{c.pred:>6}{c.tp:>6}"
+            f"  {_pct(c.precision)}  {_pct(c.recall)}  {_pct(c.f1)}")
+
+
+def _accuracy(label: str, correct_pairs: tuple[int, int]) -> str:
+    correct, pairs = correct_pairs
+    return f"{label:<20}{_pct(correct / pairs if pairs else None)}  ({correct}/{pairs} pairs)"
+
+
+def _matrix(title: str, confusion: Counter[tuple[str, str]], order: tuple[str, ...]) -> list[str]:
+    seen = {x for pair in confusion for x in pair}
+    labels = [x for x in order if x in seen] + sorted(seen - set(order))
+    heads = [x.removesuffix("_investment") for x in labels]  # keeps role columns narrow
+    width, col = max(map(len, labels), default=0) + 2, max(map(len, heads), default=0) + 2
+    lines = [f"{title} (rows gold, columns predicted)", " " * width + "".join(f"{h:>{col}}" for h in heads)]
+    return lines + [f"{g:<{width}}" + "".join(f"{confusion[g, p] or '.':>{col}}" for p in labels) for g in labels]
+
+
+def _doc_lines(d: DocResult) -> list[str]:
+    if d.missing:  # listing every gold entry of an unprocessed document would only be noise
+        return [f"== {d.file}  no predictions: {len(d.misses)} quantities and {len(d.project_misses)} projects missed"]
+    lines = [f"== {d.file}"]
+    sections = [
+        ("quantity misses", [f"{m.kind:<17}{m.text}  {_num(m.value, m.value_high)}" for m in d.misses]),
+        ("quantity extras", [f"{m.kind:<17}{m.text}  {_num(m.value, m.value_high)}" for m in d.extras]),
+        ("role mismatches", [f"{g.text}  {g.role} → {p.role or '-'}" for g, p in d.role_mismatches]),
+        ("project misses", [f"{p.name}  ({p.status})" for p in d.project_misses]),
+        ("project extras", [f"{p.name}  ({p.status or '-'})" for p in d.project_extras]),
+        ("status mismatches", [f"{g.name}  {g.status} → {p.status or '-'}" + ("" if g.name == p.name else
+                               f"  [pred: {p.name}]") for g, p in d.status_mismatches]),
+    ]
+    for title, items in sections:
+        if items:
+            lines += [f"  {title}:"] + [f"    {x}" for x in items]
+    return lines
+
+
+def format_report(report: EvalReport, errors: bool = False) -> str:
+    """Render the scores as a terminal table, optionally followed by per-document errors."""
+    missing = sum(d.missing for d in report.docs)
+    lines = [f"{'':<20}{'gold':>6}{'pred':>6}{'tp':>6}  {'P':>5}  {'R':>5}  {'F1':>5}"]
+    lines += [_row(k, c) for k, c in report.kinds.items()]
+    lines += [_row("all quantities", report.quantities), _accuracy("money role accuracy", report.role_accuracy),
+              _row("projects strict", report.strict), _row("projects relaxed", report.relaxed),
+              _accuracy("status accuracy", report.status_accuracy),
+              f"{len(report.docs)} gold documents, {missing} without predictions"]
+    if errors:
+        for d in report.docs:
+            lines += ([""] + _doc_lines(d)) if d.has_errors else []
+        lines += [""] + _matrix("status confusion", report.status_confusion, STATUSES)
+        lines += [""] + _matrix("money role confusion", report.role_confusion, ROLES)
+    return "\n".join(lines)
+
+
+def _counts_dict(c: Counts) -> dict[str, Any]:
+    return {"gold": c.gold, "pred": c.pred, "tp": c.tp, "precision": c.precision, "recall": c.recall, "f1": c.f1}
+
+
+def _accuracy_dict(correct_pairs: tuple[int, int]) -> dict[str, Any]:
+    correct, pairs = correct_pairs
+    return {"correct": correct, "pairs": pairs, "accuracy": correct / pairs if pairs else None}
+
+
+def _mention_dict(m: Mention) -> dict[str, Any]:
+    return {"kind": m.kind, "text": m.text, "value": m.value, "value_high": m.value_high, "role": m.role}
+
+
+def report_to_dict(report: EvalReport, errors: bool = False) -> dict[str, Any]:
+    """JSON-ready form of the report."""
+    out: dict[str, Any] = {
+        "documents": {"gold": len(report.docs), "missing": [d.file for d in report.docs if d.missing]},
+        "quantities": {k: _counts_dict(c) for k, c in (*report.kinds.items(), ("all", report.quantities))},
+        "money_role": _accuracy_dict(report.role_accuracy),
+        "projects": {"strict": _counts_dict(report.strict), "relaxed": _counts_dict(report.relaxed)},
+        "status": _accuracy_dict(report.status_accuracy),
+    }
+    if errors:
+        out["errors"] = [{
+            "file": d.file, "missing": d.missing,
+            "misses": [_mention_dict(m) for m in d.misses], "extras": [_mention_dict(m) for m in d.extras],
+            "role_mismatches": [{"text": g.text, "gold": g.role, "pred": p.role} for g, p in d.role_mismatches],
+            "project_misses": [{"name": p.name, "status": p.status} for p in d.project_misses],
+            "project_extras": [{"name": p.name, "status": p.status} for p in d.project_extras],
+            "status_mismatches": [{"gold_name": g.name, "pred_name": p.name, "gold": g.status, "pred": p.status}
+                                  for g, p in d.status_mismatches],
+        } for d in report.docs if d.has_errors]
+        for key, confusion in (("status_confusion", report.status_confusion),
+                               ("role_confusion", report.role_confusion)):
+            out[key] = [{"gold": g, "pred": p, "count": n} for (g, p), n in sorted(confusion.items())]
+    return out

@@ -1,0 +1,232 @@
+"""Link status cues and quantities to the projects they are about, then build projects.
+
+Units of text: a *segment* runs between ；。！？ and line breaks; a *group* is a run of
+mentions joined only by 、/和/及 (an enumeration shares its status cue).
+
+- A group takes the first cue after it in its segment (before the next group), else the
+  last cue before it (开工建设A、B), else the first cue of the following sentences of the
+  paragraph that name no other project (the status may come several clauses later).
+- Cues left over in a section whose heading names a project go to that project
+  (（二）城南大道建设 … 目前已完工).
+- A project's status is its last linked cue in reading order (the latest state wins);
+  with none, a cue in its section headings (续建项目), else unknown.
+- A quantity goes to the nearest single-mention group before it in its segment, else the
+  nearest one after it in its clause, else the section's heading project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+import regex
+
+from pipeline.rules import RuleSet
+from pipeline.sections import innermost_section
+from pipeline.types import Doc, Kind, Project, ProjectMention, Quantity, Role, Section, Status, StatusMention
+
+_SEGMENT_END = regex.compile(r"[。；;！？!?\n]")
+_GROUP_GAP = regex.compile(r"^[、，,和及与以及\s“”\"]*$")
+_LOOKAHEAD_SENTENCES = 3
+
+
+@dataclass(slots=True)
+class _Group:
+    mentions: list[ProjectMention]
+    segment: int
+
+    @property
+    def start(self) -> int:
+        return self.mentions[0].start
+
+    @property
+    def end(self) -> int:
+        return self.mentions[-1].end
+
+
+def _segment_bounds(text: str) -> list[int]:
+    """Sorted segment end offsets."""
+    ends = [m.end() for m in _SEGMENT_END.finditer(text)]
+    if not ends or ends[-1] != len(text):
+        ends.append(len(text))
+    return ends
+
+
+def _segment_of(ends: list[int], pos: int) -> int:
+    from bisect import bisect_right
+    return bisect_right(ends, pos)
+
+
+def _groups(text: str, mentions: list[ProjectMention], ends: list[int]) -> list[_Group]:
+    groups: list[_Group] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        seg = _segment_of(ends, m.start)
+        if groups and groups[-1].segment == seg and _GROUP_GAP.match(text[groups[-1].end:m.start]):
+            groups[-1].mentions.append(m)
+        else:
+            groups.append(_Group([m], seg))
+    return groups
+
+
+def _heading_projects(sections: list[Section], mentions: list[ProjectMention]) -> dict[int, str]:
+    """Section id -> key of the project its title names (the last one if several)."""
+    out: dict[int, str] = {}
+    for s in sections[1:]:
+        named = [m for m in mentions if s.title_start <= m.start and m.end <= s.title_end]
+        if named:
+            out[s.section_id] = named[-1].key
+    return out
+
+
+def _heading_project_for(pos: int, sections: list[Section], heading: dict[int, str]) -> str | None:
+    section: Section | None = innermost_section(sections, pos)
+    while section is not None:
+        if section.section_id in heading:
+            return heading[section.section_id]
+        section = sections[section.parent_id] if section.parent_id is not None else None
+    return None
+
+
+def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMention],
+                  statuses: list[StatusMention]) -> list[StatusMention]:
+    """Return the status cues with `project_key` set where a project is found (one per cue
+    and project, so a cue shared by an enumeration appears once per member)."""
+    text = doc.norm
+    ends = _segment_bounds(text)
+    groups = _groups(text, mentions, ends)
+    in_mention = [(m.start, m.end) for m in mentions]
+    cues = [c for c in statuses if not any(s <= c.start and c.end <= e for s, e in in_mention)]
+    linked: list[StatusMention] = []
+    used: set[int] = set()
+    by_segment: dict[int, list[int]] = {}
+    for i, c in enumerate(cues):
+        by_segment.setdefault(_segment_of(ends, c.start), []).append(i)
+    segments_with_mentions = {g.segment for g in groups}
+
+    for gi, g in enumerate(groups):
+        seg_cues = by_segment.get(g.segment, [])
+        next_start = groups[gi + 1].start if gi + 1 < len(groups) and groups[gi + 1].segment == g.segment \
+            else len(text)
+        prev_end = groups[gi - 1].end if gi > 0 and groups[gi - 1].segment == g.segment else 0
+        after = [i for i in seg_cues if g.end <= cues[i].start < next_start]
+        before = [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start]
+        chosen: list[int] = after[:1] or before[-1:]
+        if not chosen:
+            chosen = _look_ahead(text, ends, g, cues, by_segment, segments_with_mentions)
+        for i in chosen:
+            used.add(i)
+            for m in g.mentions:
+                linked.append(replace(cues[i], project_key=m.key))
+
+    heading = _heading_projects(sections, mentions)
+    for i, c in enumerate(cues):
+        if i in used or _segment_of(ends, c.start) in segments_with_mentions:
+            continue
+        key = _heading_project_for(c.start, sections, heading)
+        if key is not None:
+            linked.append(replace(c, project_key=key))
+    return sorted(linked, key=lambda c: (c.start, c.project_key or ""))
+
+
+def _look_ahead(text: str, ends: list[int], g: _Group, cues: list[StatusMention],
+                by_segment: dict[int, list[int]], segments_with_mentions: set[int]) -> list[int]:
+    seg = g.segment
+    for step in range(1, _LOOKAHEAD_SENTENCES + 1):
+        nxt = seg + step
+        if nxt >= len(ends) or nxt in segments_with_mentions:
+            return []
+        if "\n" in text[ends[nxt - 1] - 1:ends[nxt - 1]] and step > 0 and text[ends[nxt - 1] - 1] == "\n":
+            return []       # paragraph ended
+        if by_segment.get(nxt):
+            return by_segment[nxt][:1]
+    return []
+
+
+def link_quantities(doc: Doc, sections: list[Section], mentions: list[ProjectMention],
+                    quantities: list[Quantity]) -> list[Quantity]:
+    """Return the quantities with `project_key` set where the project is clear."""
+    text = doc.norm
+    ends = _segment_bounds(text)
+    groups = _groups(text, mentions, ends)
+    heading = _heading_projects(sections, mentions)
+    out = []
+    for q in quantities:
+        seg = _segment_of(ends, q.start)
+        before = [g for g in groups if g.segment == seg and g.end <= q.start]
+        key: str | None = None
+        if before:
+            if len(before[-1].mentions) == 1:
+                key = before[-1].mentions[0].key
+        else:
+            clause_end = min((text.find(ch, q.end) for ch in "，,；;。\n" if text.find(ch, q.end) >= 0),
+                             default=len(text))
+            after = [g for g in groups if g.segment == seg and q.end <= g.start < clause_end]
+            if after and len(after[0].mentions) == 1:
+                key = after[0].mentions[0].key
+            elif not any(g.segment == seg for g in groups):
+                key = _heading_project_for(q.start, sections, heading)
+        out.append(replace(q, project_key=key))
+    return out
+
+
+def build_projects(doc: Doc, sections: list[Section], mentions: list[ProjectMention],
+                   statuses: list[StatusMention], quantities: list[Quantity],
+                   rules: RuleSet, heading_cues: list[StatusMention]) -> list[Project]:
+    """One `Project` per distinct key, in order of first mention."""
+    by_key: dict[str, list[ProjectMention]] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        by_key.setdefault(m.key, []).append(m)
+    projects = []
+    for key, ms in by_key.items():
+        fullest = max(ms, key=lambda m: (len(m.name), -m.start))
+        first = ms[0]
+        section = innermost_section(sections, first.start)
+        linked = [s for s in statuses if s.project_key == key]
+        if linked:
+            last = max(linked, key=lambda s: s.start)
+            status, s_start, s_end = last.status, last.start, last.end
+        else:
+            cue = _section_cue(section, sections, heading_cues)
+            if cue is not None:
+                status, s_start, s_end = cue.status, cue.start, cue.end
+            else:
+                status, s_start, s_end = Status.UNKNOWN, None, None
+        qs = [q for q in quantities if q.project_key == key and q.value is not None]
+        projects.append(Project(
+            key=key, name=fullest.name, alt=fullest.alt, start=fullest.start, end=fullest.end,
+            section_id=section.section_id, category=_category(section, sections, rules),
+            status=status, status_start=s_start, status_end=s_end,
+            total_investment=_first(qs, Kind.MONEY, Role.TOTAL),
+            planned_investment=_first(qs, Kind.MONEY, Role.PLANNED),
+            completed_investment=_first(qs, Kind.MONEY, Role.COMPLETED),
+            length_m=_first(qs, Kind.LENGTH), area_m2=_first(qs, Kind.AREA), mentions=len(ms)))
+    return projects
+
+
+def _first(qs: list[Quantity], kind: Kind, role: Role | None = None) -> Decimal | None:
+    for q in qs:
+        if q.kind is kind and (role is None or q.role is role):
+            return q.value
+    return None
+
+
+def _section_cue(section: Section, sections: list[Section],
+                 heading_cues: list[StatusMention]) -> StatusMention | None:
+    """A status cue written in the title of this section or an enclosing one."""
+    current: Section | None = section
+    while current is not None and current.section_id != 0:
+        for cue in heading_cues:
+            if current.title_start <= cue.start and cue.end <= current.title_end:
+                return cue
+        current = sections[current.parent_id] if current.parent_id is not None else None
+    return None
+
+
+def _category(section: Section, sections: list[Section], rules: RuleSet) -> str | None:
+    current: Section | None = section
+    while current is not None:
+        for word, label in rules.categories.items():
+            if word in current.title:
+                return label
+        current = sections[current.parent_id] if current.parent_id is not None else None
+    return None

@@ -1,0 +1,150 @@
+"""Numbers as written in Chinese reports -> Decimal.
+
+Handles Arabic digits with thousands separators, Chinese numerals (三千五百, 一点二,
+两万零五百), and mixed forms (1.2万). The character tables are fixed facts of the
+writing system, not tunable rules, so they live here.
+
+>>> parse_number("三千五百万")
+Decimal('35000000')
+>>> parse_number("1,200")
+Decimal('1200')
+>>> parse_number("1.2万")
+Decimal('12000.0')
+>>> parse_number("一点二亿")
+Decimal('120000000.0')
+>>> parse_number("十五")
+Decimal('15')
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+          "六": 6, "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4,
+          "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+POINT = "点"
+
+#: Characters that may appear in a Chinese numeral (for building patterns).
+CHINESE_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS) + POINT
+
+
+class NumberError(ValueError):
+    """The string is not a number this parser understands."""
+
+
+def _parse_chinese_integer(text: str) -> int:
+    if not text:
+        raise NumberError("empty numeral")
+    total = 0        # completed 亿 groups
+    section = 0      # completed 万 groups within the current 亿 group
+    current = 0      # below 万
+    digit: int | None = None
+    for ch in text:
+        if ch in DIGITS:
+            if digit is not None:
+                # 一二三 style digit strings (二〇二三): shift like Arabic digits
+                digit = digit * 10 + DIGITS[ch]
+            else:
+                digit = DIGITS[ch]
+        elif ch in SMALL_UNITS:
+            current += (1 if digit is None else digit) * SMALL_UNITS[ch]
+            digit = None
+        elif ch == "万":
+            section += (current + (digit or 0)) * 10_000 if (current or digit) else 10_000
+            current, digit = 0, None
+        elif ch == "亿":
+            total += (section + current + (digit or 0)) * 100_000_000 if (section or current or digit) \
+                else 100_000_000
+            section, current, digit = 0, 0, None
+        else:
+            raise NumberError(f"not a Chinese numeral character: {ch!r}")
+    return total + section + current + (digit or 0)
+
+
+def _chinese_fraction(text: str) -> Decimal:
+    digits = []
+    for ch in text:
+        if ch not in DIGITS:
+            raise NumberError(f"bad digit after 点: {ch!r}")
+        digits.append(str(DIGITS[ch]))
+    return Decimal("0." + "".join(digits)) if digits else Decimal(0)
+
+
+def parse_number(text: str) -> Decimal:
+    """Parse an Arabic, Chinese or mixed number; raise NumberError if it is not one."""
+    s = text.strip().replace(",", "").replace("，", "").replace(" ", "")
+    if not s:
+        raise NumberError("empty number")
+    # Trailing 万/亿 after Arabic digits or a decimal point scale the number: 1.2万亿,
+    # 一点二亿. Pure Chinese integers (三千五百万) carry them as part of the numeral.
+    multiplier = Decimal(1)
+    if _has_arabic(s) or POINT in s:
+        while s and s[-1] in BIG_UNITS:
+            multiplier *= BIG_UNITS[s[-1]]
+            s = s[:-1]
+    if not s:
+        raise NumberError(f"no digits in {text!r}")
+    if _has_arabic(s):
+        try:
+            return Decimal(s) * multiplier
+        except InvalidOperation:
+            raise NumberError(f"not a number: {text!r}") from None
+    if POINT in s:
+        whole, _, frac = s.partition(POINT)
+        return (Decimal(_parse_chinese_integer(whole) if whole else 0) + _chinese_fraction(frac)) * multiplier
+    return Decimal(_parse_chinese_integer(s))
+
+
+def _has_arabic(s: str) -> bool:
+    return any("0" <= ch <= "9" for ch in s)
+
+
+def format_chinese(n: int) -> str:
+    """Write a non-negative integer below 10^16 in Chinese numerals (for tests).
+
+    >>> format_chinese(35000000), format_chinese(20500), format_chinese(15)
+    ('三千五百万', '二万零五百', '十五')
+    """
+    if n == 0:
+        return "零"
+    digits = "零一二三四五六七八九"
+
+    def below_10k(v: int, leading: bool) -> str:
+        out = []
+        zero = False
+        for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            d, v = divmod(v, unit)
+            if d:
+                if zero:
+                    out.append("零")
+                    zero = False
+                if not (unit == 10 and d == 1 and not out and leading):
+                    out.append(digits[d])
+                else:
+                    pass
+                out.append(name)
+            elif out or not leading:
+                zero = bool(out) or not leading
+        return "".join(out)
+
+    groups = []
+    for name, size in (("亿", 100_000_000), ("万", 10_000), ("", 1)):
+        g, n = divmod(n, size)
+        groups.append((g, name))
+    out = []
+    for i, (g, name) in enumerate(groups):
+        if g == 0:
+            if out:
+                out.append("零")
+            continue
+        part = below_10k(g, leading=not out)
+        if out and g < 1000 and not out[-1].endswith("零"):
+            out.append("零")
+        out.append(part + name)
+    s = "".join(out)
+    while "零零" in s:
+        s = s.replace("零零", "零")
+    return s.rstrip("零")

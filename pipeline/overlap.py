@@ -1,0 +1,25 @@
+"""Overlap resolution shared by the stages: longest match first, then rule priority.
+
+>>> resolve_overlaps([(0, 2, 1, "a"), (0, 4, 2, "b"), (5, 6, 0, "c")])
+[(0, 4, 2, 'b'), (5, 6, 0, 'c')]
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def resolve_overlaps(matches: list[tuple[int, int, int, T]]) -> list[tuple[int, int, int, T]]:
+    """Keep non-overlapping (start, end, priority, payload) matches.
+
+    Longer spans win; among equal lengths the lower priority number (listed earlier) wins.
+    """
+    chosen: list[tuple[int, int, int, T]] = []
+    taken: list[tuple[int, int]] = []
+    for m in sorted(matches, key=lambda m: (-(m[1] - m[0]), m[2], m[0])):
+        if all(m[1] <= s or m[0] >= e for s, e in taken):
+            chosen.append(m)
+            taken.append((m[0], m[1]))
+    return sorted(chosen, key=lambda m: m[0])

@@ -1,0 +1,273 @@
+"""Projects: named construction or investment undertakings.
+
+A clause is cut into segments at framing words (推进, 其中, 完成 …), status cues and the
+enumeration comma 、; a segment that ends in a project suffix (工程, 公路 …, plus phase or
+section decorations) names a project. Items of an enumeration that also holds suffixed
+names, or that ends in 等 + a suffix, are projects too (遂昌周公源、青田外雄等骨干水电站).
+
+>>> from pipeline.rules import load_rules
+>>> extract = ProjectExtractor(load_rules())
+>>> [m.name for m in extract("加快推进城南大道、滨江大桥等重点工程建设。")]
+['城南大道', '滨江大桥']
+>>> [m.name for m in extract("全县重点项目进展顺利。")]
+[]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.rules import RuleSet
+from pipeline.types import ProjectMention
+
+_OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"
+_CLAUSE_END = set("，,；;：:。！？!?\n")
+_PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    start: int
+    end: int
+    sep_before: str     # what separates it from the previous segment: "、", "boundary", "clause"
+    followed_by_etc: bool
+
+
+def _alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+class ProjectExtractor:
+    """Find project mentions in normalised text (offsets into that text)."""
+
+    def __init__(self, rules: RuleSet, status_pattern: regex.Pattern[str] | None = None) -> None:
+        import jieba
+
+        p = rules.projects
+        self.suffixes = sorted(set(p["suffixes"]), key=len, reverse=True)
+        self.short_min: dict[str, int] = dict(p["short_suffix_min_chars"])
+        self.tail = regex.compile(p["tail_pattern"])
+        self.suffix_end = regex.compile(f"(?:{_alternation(self.suffixes)})$")
+        self.boundaries = set(p["left_boundaries"])
+        self.weak = set(p["weak_left_boundaries"])
+        self.generic = regex.compile(f"^(?:{_alternation(p['generic_words'])}|[、和及与的])+$")
+        self.count_prefix = regex.compile(p["count_prefix"])
+        generic_alt = _alternation(p["generic_words"])
+        self.listed_category = regex.compile(
+            rf"^(?:\d{{4}}年)?\p{{Han}}{{0,4}}?(?:{generic_alt})*(?:{_alternation(p['list_words'])})(?:{generic_alt})+$")
+        self.forbidden = regex.compile(p["forbidden"])
+        self.max_chars = int(p["max_chars"])
+        self.min_chars = int(p["min_chars"])
+        self.status_pattern = status_pattern or regex.compile(
+            "|".join(f"(?:{c.pattern.pattern})" for c in rules.status_cues))
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.initialize()
+        for word in self.boundaries | self.weak:
+            if len(word) > 1:
+                self.tokenizer.add_word(word, 2000)
+
+    # -- public -------------------------------------------------------------------
+    def __call__(self, text: str, offset: int = 0) -> list[ProjectMention]:
+        mentions: list[ProjectMention] = []
+        for c_start, c_end in _clauses(text):
+            if c_end - c_start < self.min_chars:
+                continue
+            mentions.extend(self._clause(text, c_start, c_end, offset))
+        return mentions
+
+    def is_project_name(self, name: str) -> bool:
+        """True when `name` alone reads as a project (ends in a suffix, not a category)."""
+        return self._has_suffix(name) and self._acceptable(name)
+
+    # -- steps --------------------------------------------------------------------
+    def _clause(self, text: str, c_start: int, c_end: int, offset: int) -> list[ProjectMention]:
+        clause = text[c_start:c_end]
+        segments = self._segments(clause)
+        out: list[ProjectMention] = []
+        # group segments into enumerations: runs joined by 、
+        groups: list[list[_Segment]] = []
+        for seg in segments:
+            if groups and seg.sep_before == "、":
+                groups[-1].append(seg)
+            else:
+                groups.append([seg])
+        for group in groups:
+            names = [self._trim(clause, seg) for seg in group]
+            suffixed = [self._has_suffix(name) for name, _, _ in names]
+            shared = self._shared_suffix(clause, group[-1]) if group[-1].followed_by_etc else None
+            is_list = len(group) > 1 and (any(suffixed) or shared is not None)
+            for (name, s, e), has_suffix in zip(names, suffixed):
+                alt = None
+                if has_suffix:
+                    rule_id = "project.suffix"
+                else:
+                    # 宜攀高速公路起于宜宾市: the name is the longest prefix ending in a suffix
+                    head, head_end = self._longest_named_prefix(name, s, e)
+                    if head:
+                        name, e, rule_id = head, head_end, "project.suffix_prefix"
+                    elif is_list or shared is not None:
+                        rule_id = "project.enumeration_item"
+                        alt = name + shared if shared else None
+                    else:
+                        continue
+                if name and self._acceptable(name) and not _inside_title_marks(clause, s, e):
+                    out.append(ProjectMention(name, project_key(name), offset + c_start + s,
+                                              offset + c_start + e, rule_id, alt))
+        return out
+
+    def _segments(self, clause: str) -> list[_Segment]:
+        """Cut a clause at 、, 等, framing words and status cues (not inside brackets)."""
+        cuts: list[tuple[int, int, str]] = []      # (start, end, kind) of removed spans
+        for m in self.status_pattern.finditer(clause):
+            cuts.append((m.start(), m.end(), "boundary"))
+        pos = 0
+        depth = 0
+        for token in self.tokenizer.cut(clause, HMM=False):
+            end = pos + len(token)
+            if token in _OPEN or (len(token) == 1 and token in _OPEN):
+                depth += 1
+            elif token in _CLOSE and depth:
+                depth -= 1
+            elif depth == 0:
+                if token == "、":
+                    cuts.append((pos, end, "、"))
+                elif token == "等":
+                    cuts.append((pos, end, "etc"))
+                elif token in self.boundaries:
+                    cuts.append((pos, end, "boundary"))
+            pos = end
+        cuts.sort()
+        segments: list[_Segment] = []
+        cursor = 0
+        sep = "clause"
+        for start, end, kind in cuts:
+            if start < cursor:
+                cursor = max(cursor, end)
+                continue
+            if start > cursor:
+                segments.append(_Segment(cursor, start, sep, kind == "etc"))
+            sep = kind if kind == "、" else "boundary"
+            cursor = end
+        if cursor < len(clause):
+            segments.append(_Segment(cursor, len(clause), sep, False))
+        return segments
+
+    def _trim(self, clause: str, seg: _Segment) -> tuple[str, int, int]:
+        """Strip punctuation, a weak framing word at the start, and anything after the name."""
+        s, e = seg.start, seg.end
+        while s < e and clause[s] in _PUNCT_STRIP + "（(":
+            if clause[s] in "（(" and _closing(clause, s, e) is not None:
+                break
+            s += 1
+        while e > s and clause[e - 1] in _PUNCT_STRIP:
+            e -= 1
+        for word in sorted(self.weak, key=len, reverse=True):
+            if clause.startswith(word, s) and e - s - len(word) >= self.min_chars:
+                s += len(word)
+                break
+        ordinal = regex.match(r"[(（][一二三四五六七八九十0-9]{1,3}[)）]", clause[s:e])
+        if ordinal:
+            s += ordinal.end()
+        name = clause[s:e]
+        # a lone opening quote or bracket left at the start
+        if name and name[0] in _OPEN and not _balanced(name):
+            s += 1
+            name = name[1:]
+        return name, s, e
+
+    def _longest_named_prefix(self, name: str, s: int, e: int) -> tuple[str, int]:
+        for cut in range(len(name) - 1, self.min_chars - 1, -1):
+            head = name[:cut]
+            if self._has_suffix(head) and _balanced(head):
+                if any(name.startswith(sfx, cut) for sfx in self.suffixes):
+                    break       # the suffix runs on (工程 | 师): not a clean end
+                return head, s + cut
+        return "", e
+
+    def _has_suffix(self, name: str) -> bool:
+        for core in (self.tail.sub("", name) or name, name):
+            m = self.suffix_end.search(core)
+            if m is not None and len(core) >= max(self.short_min.get(m.group(), 0), self.min_chars):
+                return True
+        return False
+
+    def _shared_suffix(self, clause: str, last: _Segment) -> str | None:
+        """The suffix that follows 等 after an enumeration (…等骨干水电站 -> 水电站)."""
+        rest = clause[last.end:]
+        m = regex.match(r"等[0-9一二两三四五六七八九十几多个座项批条宗处所家大]*([^，。；、]{0,12})", rest)
+        if m is None:
+            return None
+        tail = m.group(1)
+        for sfx in self.suffixes:
+            idx = tail.find(sfx)
+            if idx >= 0 and len(sfx) >= 2:
+                return sfx
+        return None
+
+    def _acceptable(self, name: str) -> bool:
+        if not (self.min_chars <= len(name) <= self.max_chars) and not (
+                len(name) == 2 and not self._has_suffix(name)):
+            return False
+        if self.forbidden.search(name) or self.count_prefix.search(name):
+            return False
+        if self.generic.match(self.tail.sub("", name) or name) or self.listed_category.match(name):
+            return False
+        if not _balanced(name) or regex.fullmatch(r"[\d.\s\p{P}]+", name):
+            return False
+        return True
+
+
+def project_key(name: str) -> str:
+    """Identity of a project across mentions: 城南大道建设项目 ~ 城南大道建设 ~ 城南大道."""
+    key = regex.sub(r"[\s\p{P}]", "", name)
+    for suffix in ("建设项目", "项目", "建设", "工程"):
+        if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+            key = key[: -len(suffix)]
+            break
+    return key
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """Clause spans, not split inside brackets or quotes."""
+    spans = []
+    start = 0
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+        elif ch in _CLAUSE_END and (depth == 0 or ch in "。\n"):
+            spans.append((start, i))
+            start = i + 1
+            depth = 0
+    spans.append((start, len(text)))
+    return spans
+
+
+def _inside_title_marks(clause: str, s: int, e: int) -> bool:
+    """True when the span sits inside 《…》 without being its whole content (a document title)."""
+    opened = clause.rfind("《", 0, s + 1)
+    if opened < 0 or clause.rfind("》", 0, s) > opened:
+        return False
+    close = clause.find("》", e)
+    return not (opened == s - 1 and close == e)
+
+
+def _closing(text: str, i: int, end: int) -> int | None:
+    j = text.find(")" if text[i] == "(" else "）", i, end)
+    return j if j >= 0 else None
+
+
+def _balanced(name: str) -> bool:
+    depth = 0
+    for ch in name:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0

@@ -1,0 +1,120 @@
+"""Quantities: money, length, area, volume, percent and percentage points.
+
+One compiled pattern finds a number (Arabic, Chinese or a placeholder), an optional range,
+qualifiers and a unit from `rules/units.yaml`; values are normalised to the base unit.
+
+>>> from pipeline.rules import load_rules
+>>> q = QuantityExtractor(load_rules())
+>>> [(m.kind.value, str(m.value), m.qualifier) for m in q("总投资约三千五百万元，长12.5公里。")]
+[('money', '35000000', 'approx'), ('length', '12500.0', None)]
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import regex
+
+from pipeline.numbers import CHINESE_NUMERAL_CHARS, NumberError, parse_number
+from pipeline.rules import RuleSet, Unit
+from pipeline.types import Kind, Quantity
+
+_ARABIC = r"(?<![0-9.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![0-9.,])\d+(?:\.\d+)?"
+_CN_START = "零〇一二两三四五六七八九十"
+
+
+def _alternation(words: list[str] | tuple[str, ...]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+class QuantityExtractor:
+    """Find quantity mentions in normalised text (offsets into that text)."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        q = rules.quantities
+        self.units: dict[str, Unit] = {u.surface: u for u in rules.units}
+        blockers = "".join(q["chinese_number_blockers"])
+        chinese = (rf"(?<![{regex.escape(blockers)}{CHINESE_NUMERAL_CHARS}])"
+                   rf"[{_CN_START}][{CHINESE_NUMERAL_CHARS}]*(?<!点)")
+        number = rf"(?:{_ARABIC}|{chinese})"
+        suffix_units = [u.surface for u in rules.units if not u.prefix]
+        prefix_units = [u.surface for u in rules.units if u.prefix]
+        quals = q["qualifiers"]
+        self.qualifiers: dict[str, str] = {**quals["before"], **quals["inside"], **quals["after"]}
+        before = _alternation([k for k in quals["before"] if quals["before"][k] != "exact"])
+        inside = _alternation(list(quals["inside"]))
+        after = _alternation(list(quals["after"]))
+        joiners = _alternation(q["range_joiners"])
+        scales = q["bare_scale"]["scales"]
+        self.scales = {k: Decimal(str(v)) for k, v in scales.items()}
+        blocked = _alternation(q["bare_scale"]["blocked_next"])
+        not_before = _alternation(q["not_before"])
+        unit = rf"(?P<unit>{_alternation(suffix_units)})"
+        self.pattern = regex.compile(
+            rf"(?<!{not_before})(?P<before>{before})?(?:"
+            rf"(?P<punit>{_alternation(prefix_units)})(?P<pnum>{number})"
+            rf"|(?P<num>{number})(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
+            rf"(?P<inside>{inside})?[ \t]?{unit}"
+            rf"|(?P<hold>{q['placeholder']})(?P<hunit>{_alternation(suffix_units)})"
+            rf"|(?P<bnum>{number})(?P<binside>{inside})?(?P<scale>{_alternation(list(scales))})"
+            rf"(?!{blocked}|[A-Za-z0-9])"
+            rf")(?P<after>{after})?"
+        )
+        self.money_cue = regex.compile(_alternation(q["bare_scale"]["money_cues"]))
+
+    def __call__(self, text: str, offset: int = 0) -> list[Quantity]:
+        """Extract quantities from `text`; offsets are shifted by `offset`."""
+        found = []
+        money_context: bool | None = None
+        for m in self.pattern.finditer(text):
+            if m.group("scale"):
+                if money_context is None:
+                    money_context = self.money_cue.search(text) is not None
+                if not money_context:
+                    continue
+            q = self._build(m, offset)
+            if q is not None:
+                found.append(q)
+        return found
+
+    def _build(self, m: regex.Match[str], offset: int) -> Quantity | None:
+        qualifier = None
+        for group in ("before", "inside", "binside", "after"):
+            if m.group(group):
+                qualifier = self.qualifiers[m.group(group)]
+        if m.group("hold"):
+            unit = self.units[m.group("hunit")]
+            return Quantity(unit.kind, None, None, unit.surface, qualifier,
+                            offset + m.start(), offset + m.end(), "quantity.placeholder")
+        if m.group("scale"):
+            try:
+                value = parse_number(m.group("bnum")) * self.scales[m.group("scale")]
+            except NumberError:
+                return None
+            return Quantity(Kind.MONEY, value, None, m.group("scale"), qualifier,
+                            offset + m.start(), offset + m.end(), "money.bare_scale")
+        if m.group("punit"):
+            unit = self.units[m.group("punit")]
+            raw, raw_high = m.group("pnum"), None
+            rule_id = f"{unit.kind.value}.prefix_unit"
+        else:
+            unit = self.units[m.group("unit")]
+            raw, raw_high = m.group("num"), m.group("num2")
+            rule_id = f"{unit.kind.value}.number_unit" + ("_range" if raw_high else "")
+            if unit.arabic_only and not raw[0].isdigit():
+                return None
+            if unit.surface.isascii() and unit.surface[-1].isalpha():
+                nxt = m.string[m.end("unit"):m.end("unit") + 1]
+                if nxt.isascii() and (nxt.isalnum() or nxt in "²³"):
+                    return None
+            if unit.kind is not Kind.MONEY and m.string[m.end("unit"):m.end("unit") + 1] in ("/", "每"):
+                return None      # a rate (公里/小时), not a quantity
+        try:
+            value = parse_number(raw) * unit.factor
+            high = parse_number(raw_high) * unit.factor if raw_high else None
+        except NumberError:
+            return None
+        if high is not None and high < value:
+            return None          # 2-1 is not a range; most likely a date or an identifier
+        return Quantity(unit.kind, value, high, unit.surface, qualifier,
+                        offset + m.start(), offset + m.end(), rule_id)

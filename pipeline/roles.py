@@ -1,0 +1,96 @@
+"""Money roles: total, planned, completed investment, or other money.
+
+The cue that ends nearest the amount in its clause decides (longest cue when several end
+at the same place, so 计划完成投资 is planned while 完成投资 is completed); generic
+words (投资, 投入) decide only when no specific cue is there. A clause without any cue
+that follows a breakdown marker (其中) inherits the role of the total before it.
+
+>>> from pipeline.rules import load_rules
+>>> from pipeline.quantities import QuantityExtractor
+>>> rules = load_rules()
+>>> text = "总投资12亿元，年度计划投资3亿元，其中，交通项目2亿元；完成投资1亿元。"
+>>> qs = assign_roles(text, QuantityExtractor(rules)(text), rules)
+>>> [q.role.value for q in qs]
+['total_investment', 'planned_investment', 'planned_investment', 'completed_investment']
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+
+import regex
+
+from pipeline.rules import RuleSet
+from pipeline.types import Kind, Quantity, Role
+
+_ROLE_CLAUSE_END = "，,；;。！？!?\n"
+_BREAKDOWN_SCOPE_END = "。！？!?\n"
+
+
+class _Cues:
+    def __init__(self, rules: RuleSet) -> None:
+        self.tier: dict[str, tuple[Role, int]] = {}
+        for role, (specific, generic) in rules.role_cues.items():
+            for word in generic:
+                self.tier.setdefault(word, (role, 2))
+            for word in specific:
+                self.tier[word] = (role, 1)
+        words = sorted(self.tier, key=len, reverse=True)
+        self.pattern = regex.compile("|".join(regex.escape(w) for w in words))
+        self.threshold = regex.compile(rules.roles["threshold_after"])
+        self.breakdown = regex.compile("|".join(regex.escape(w) for w in rules.roles["breakdown_markers"]))
+
+
+@lru_cache(maxsize=4)
+def _cues(rules: RuleSet) -> _Cues:
+    return _Cues(rules)
+
+
+def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
+    """The role decided by the cues in `prefix` (the clause before an amount), if any."""
+    best: dict[int, tuple[int, int, str]] = {}
+    for m in cues.pattern.finditer(prefix, overlapped=True):
+        role, tier = cues.tier[m.group()]
+        key = (m.end(), len(m.group()))
+        if tier not in best or key > best[tier][:2]:
+            best[tier] = (*key, m.group())
+    for tier in (1, 2):
+        if tier in best:
+            word = best[tier][2]
+            return cues.tier[word][0], word
+    return None
+
+
+def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet) -> list[Quantity]:
+    """Return the quantities with `role` set on every money amount."""
+    cues = _cues(rules)
+    out: list[Quantity] = []
+    last_role: Role | None = None       # role of the latest money amount with a cue
+    last_end = 0
+    for q in quantities:
+        if q.kind is not Kind.MONEY:
+            out.append(q)
+            continue
+        clause_start = max(text.rfind(ch, 0, q.start) for ch in _ROLE_CLAUSE_END) + 1
+        prefix = text[clause_start:q.start]
+        after = text[q.end:q.end + 16]
+        found = find_role(prefix, cues)
+        if cues.threshold.match(after):
+            role, cue = Role.OTHER, "threshold"
+        elif found is not None:
+            role, cue = found
+        elif last_role is not None and _in_breakdown(text, last_end, q.start, cues):
+            role, cue = last_role, "breakdown"
+        else:
+            role, cue = Role.OTHER, None
+        if cue not in ("threshold",):
+            last_role, last_end = role, q.end
+        out.append(replace(q, role=role, role_cue=cue))
+    return out
+
+
+def _in_breakdown(text: str, prev_end: int, start: int, cues: _Cues) -> bool:
+    """A breakdown marker sits between the previous amount and this one, in one paragraph."""
+    between = text[prev_end:start]
+    return "\n" not in between.strip("\n") and cues.breakdown.search(between) is not None

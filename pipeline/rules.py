@@ -1,0 +1,251 @@
+"""The only reader of `rules/`: load the YAML files, validate them, compile patterns.
+
+Every error names the file and the key, so a user editing a lexicon sees what to fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from pipeline.types import Kind, Role, Status
+
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+class RuleError(ValueError):
+    """A rule file is missing, malformed or inconsistent."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    surface: str
+    kind: Kind
+    factor: Decimal
+    arabic_only: bool
+    prefix: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A compiled pattern that yields a label (a status, a role)."""
+
+    id: str
+    label: str
+    pattern: regex.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True, eq=False)   # hashed by identity: compiled caches key on it
+class RuleSet:
+    directory: Path
+    hash: str
+    units: tuple[Unit, ...]
+    quantities: dict[str, Any]
+    normalise: dict[str, Any]
+    sections: dict[str, Any]
+    role_cues: dict[Role, tuple[tuple[str, ...], tuple[str, ...]]]   # role -> (specific, generic)
+    roles: dict[str, Any]
+    status_cues: tuple[Cue, ...]
+    projects: dict[str, Any]
+    categories: dict[str, str]
+
+
+class _File:
+    """A loaded YAML mapping that names itself in errors."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        if not path.exists():
+            raise RuleError(f"{path}: rule file is missing")
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise RuleError(f"{path}: not valid YAML: {exc}") from exc
+        if not isinstance(data, dict):
+            raise RuleError(f"{path}: top level must be a mapping")
+        self.data: dict[str, Any] = data
+
+    def get(self, key: str, typ: type | tuple[type, ...], where: dict[str, Any] | None = None,
+            label: str | None = None) -> Any:
+        src = self.data if where is None else where
+        if key not in src:
+            raise RuleError(f"{self.path.name}: missing key '{label or key}'")
+        value = src[key]
+        if not isinstance(value, typ):
+            raise RuleError(f"{self.path.name}: key '{label or key}' must be {_typename(typ)}, "
+                            f"got {type(value).__name__}")
+        return value
+
+    def compile(self, pattern: str, label: str) -> regex.Pattern[str]:
+        try:
+            return regex.compile(pattern)
+        except regex.error as exc:
+            raise RuleError(f"{self.path.name}: key '{label}': bad pattern {pattern!r}: {exc}") from exc
+
+    def strings(self, key: str, where: dict[str, Any] | None = None, label: str | None = None) -> tuple[str, ...]:
+        items = self.get(key, list, where, label)
+        for i, item in enumerate(items):
+            if not isinstance(item, str) or not item:
+                raise RuleError(f"{self.path.name}: key '{label or key}[{i}]' must be a non-empty string")
+        return tuple(items)
+
+
+def _typename(typ: type | tuple[type, ...]) -> str:
+    if isinstance(typ, tuple):
+        return " or ".join(t.__name__ for t in typ)
+    return typ.__name__
+
+
+def _load_units(f: _File) -> tuple[Unit, ...]:
+    units = []
+    for kind_name, table in f.data.items():
+        try:
+            kind = Kind(kind_name)
+        except ValueError:
+            raise RuleError(f"{f.path.name}: unknown kind '{kind_name}' "
+                            f"(expected one of {', '.join(k.value for k in Kind)})") from None
+        if not isinstance(table, dict):
+            raise RuleError(f"{f.path.name}: key '{kind_name}' must map unit -> settings")
+        for surface, spec in table.items():
+            label = f"{kind_name}.{surface}"
+            spec = f.get(surface, dict, table, label)
+            factor = _parse_factor(f, f.get("factor", (int, float, str), spec, f"{label}.factor"),
+                                   f"{label}.factor")
+            units.append(Unit(str(surface), kind, factor,
+                              bool(spec.get("arabic_only", False)), bool(spec.get("prefix", False))))
+    return tuple(units)
+
+
+def _parse_factor(f: _File, raw: int | float | str, label: str) -> Decimal:
+    """A positive number, or an exact fraction written as 'a/b' (1 亩 = 10000/15 m²)."""
+    try:
+        if isinstance(raw, str) and "/" in raw:
+            num, den = raw.split("/")
+            value = Decimal(num.strip()) / Decimal(den.strip())
+        else:
+            value = Decimal(str(raw))
+    except (ArithmeticError, ValueError):
+        raise RuleError(f"{f.path.name}: key '{label}': not a number: {raw!r}") from None
+    if value <= 0:
+        raise RuleError(f"{f.path.name}: key '{label}' must be positive")
+    return value
+
+
+def _load_status_cues(f: _File) -> tuple[Cue, ...]:
+    cues = []
+    seen: set[str] = set()
+    for i, entry in enumerate(f.get("cues", list)):
+        label = f"cues[{i}]"
+        if not isinstance(entry, dict):
+            raise RuleError(f"{f.path.name}: key '{label}' must be a mapping")
+        cue_id = f.get("id", str, entry, f"{label}.id")
+        if cue_id in seen:
+            raise RuleError(f"{f.path.name}: key '{label}.id': duplicate id '{cue_id}'")
+        seen.add(cue_id)
+        status = f.get("status", str, entry, f"{cue_id}.status")
+        try:
+            Status(status)
+        except ValueError:
+            raise RuleError(f"{f.path.name}: key '{cue_id}.status': unknown status '{status}'") from None
+        pattern = f.compile(f.get("pattern", str, entry, f"{cue_id}.pattern"), f"{cue_id}.pattern")
+        cues.append(Cue(cue_id, status, pattern))
+    return tuple(cues)
+
+
+def _load_roles(f: _File) -> dict[Role, tuple[tuple[str, ...], tuple[str, ...]]]:
+    table = f.get("roles", dict)
+    out = {}
+    for name, spec in table.items():
+        try:
+            role = Role(name)
+        except ValueError:
+            raise RuleError(f"{f.path.name}: key 'roles.{name}': unknown role") from None
+        if not isinstance(spec, dict):
+            raise RuleError(f"{f.path.name}: key 'roles.{name}' must be a mapping")
+        out[role] = (f.strings("specific", spec, f"roles.{name}.specific"),
+                     f.strings("generic", spec, f"roles.{name}.generic") if spec.get("generic") else ())
+    f.compile(f.get("threshold_after", str), "threshold_after")
+    f.strings("breakdown_markers")
+    return out
+
+
+def _check_patterns(f: _File, key: str) -> None:
+    """Compile every regular expression under `key` (a list of {id, pattern} mappings)."""
+    for i, entry in enumerate(f.get(key, list)):
+        if not isinstance(entry, dict):
+            raise RuleError(f"{f.path.name}: key '{key}[{i}]' must be a mapping")
+        rid = f.get("id", str, entry, f"{key}[{i}].id")
+        f.compile(f.get("pattern", str, entry, f"{rid}.pattern"), f"{rid}.pattern")
+
+
+def _hash_dir(directory: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(directory.glob("*.yaml")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=4)
+def load_rules(directory: Path | str | None = None) -> RuleSet:
+    """Load and validate all rule files (cached per directory).
+
+    The directory defaults to $KEYPROJ_RULES, else the project's `rules/`.
+    """
+    directory = Path(directory or os.environ.get("KEYPROJ_RULES") or DEFAULT_RULES_DIR)
+    if not directory.is_dir():
+        raise RuleError(f"{directory}: rules directory not found")
+    units_f = _File(directory / "units.yaml")
+    quant_f = _File(directory / "quantities.yaml")
+    norm_f = _File(directory / "normalise.yaml")
+    sect_f = _File(directory / "sections.yaml")
+    roles_f = _File(directory / "roles.yaml")
+    status_f = _File(directory / "statuses.yaml")
+    proj_f = _File(directory / "projects.yaml")
+    cat_f = _File(directory / "categories.yaml")
+
+    for key in ("bare_scale", "qualifiers"):
+        quant_f.get(key, dict)
+    quant_f.compile(quant_f.get("placeholder", str), "placeholder")
+    quant_f.strings("range_joiners")
+    quant_f.strings("chinese_number_blockers")
+    quant_f.strings("not_before")
+    norm_f.get("fold", dict)
+    norm_f.get("keep_fullwidth", str)
+    norm_f.compile(norm_f.get("pinyin_gloss", str), "pinyin_gloss")
+    _check_patterns(sect_f, "markers")
+    sect_f.get("title_end", str)
+    sect_f.get("max_title_chars", int)
+    for key in ("suffixes", "left_boundaries", "weak_left_boundaries", "generic_words", "list_words"):
+        proj_f.strings(key)
+    proj_f.get("short_suffix_min_chars", dict)
+    for key in ("tail_pattern", "count_prefix", "forbidden"):
+        proj_f.compile(proj_f.get(key, str), key)
+    proj_f.get("max_chars", int)
+    proj_f.get("min_chars", int)
+    categories = cat_f.get("categories", dict)
+    for word, label in categories.items():
+        if not isinstance(label, str):
+            raise RuleError(f"{cat_f.path.name}: key 'categories.{word}' must be a string")
+
+    return RuleSet(
+        directory=directory,
+        hash=_hash_dir(directory),
+        units=_load_units(units_f),
+        quantities=quant_f.data,
+        normalise=norm_f.data,
+        sections=sect_f.data,
+        role_cues=_load_roles(roles_f),
+        roles=roles_f.data,
+        status_cues=_load_status_cues(status_f),
+        projects=proj_f.data,
+        categories=categories,
+    )

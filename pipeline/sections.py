@@ -1,0 +1,107 @@
+"""Sections: the heading hierarchy of a report.
+
+Marker families are ranked as listed in `rules/sections.yaml` (第一部分 > 一、 > （一） >
+1. > （1） > ①). A heading closes every open section of its rank or lower; its level is
+its depth, so a report that skips a family (一、 then 1.) still nests correctly.
+
+>>> from pipeline.rules import load_rules
+>>> text = "总结\\n一、总体情况\\n（一）交通项目\\n城南大道建成。\\n二、问题\\n"
+>>> [(s.level, s.marker, s.title) for s in split_sections(text, load_rules())]
+[(0, '', '总结'), (1, '一、', '总体情况'), (2, '（一）', '交通项目'), (1, '二、', '问题')]
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+from pipeline.rules import RuleSet
+from pipeline.types import Section
+
+# A heading starts a line, or follows a run of spaces inside a flattened line.
+_HEADING_START = regex.compile(r"(?:^|(?<=\n)|(?<=[ \u3000]{2}))[ \t\u3000]*(?=\S)", regex.M)
+
+
+@lru_cache(maxsize=4)
+def _markers(rules: RuleSet) -> list[tuple[int, str, regex.Pattern[str], bool]]:
+    return [(rank, m["id"], regex.compile(m["pattern"]), bool(m.get("part", False)))
+            for rank, m in enumerate(rules.sections["markers"])]
+
+
+def split_sections(text: str, rules: RuleSet) -> list[Section]:
+    """Return the document's sections; section 0 is the whole document (level 0)."""
+    title_end = set(rules.sections["title_end"])
+    max_title = int(rules.sections["max_title_chars"])
+    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    first_start = text.find(first_line) if first_line else 0
+    root_title = first_line.strip()[:max_title]
+    headings: list[tuple[int, int, str, str, str, int, int, bool]] = []
+    seen: set[int] = set()
+    for start_m in _HEADING_START.finditer(text):
+        pos = start_m.end()
+        if pos in seen:
+            continue
+        seen.add(pos)
+        for rank, rule_id, pattern, part in _markers(rules):
+            m = pattern.match(text, pos)
+            if m is None:
+                continue
+            if part:
+                marker = "篇" + m.group("marker")
+                t_start, t_end = m.start("title"), m.end("title")
+                title = m.group("title").strip() + marker
+            else:
+                marker = m.group("marker")
+                t_start = m.end()
+                t_end = t_start
+                line_end = text.find("\n", t_start)
+                line_end = len(text) if line_end < 0 else line_end
+                while t_end < line_end and text[t_end] not in title_end and t_end - t_start < max_title:
+                    t_end += 1
+                title = text[t_start:t_end].strip()
+                if not title or title[0] in "0123456789%":
+                    continue    # "1.5亿元" or a bare number is not a heading
+            headings.append((pos, rank, rule_id, marker, title, t_start, t_end, part))
+            break
+
+    sections = [Section(0, None, 0, "", root_title, 0, len(text), first_start,
+                        first_start + len(first_line.rstrip()), "section.document")]
+    stack: list[tuple[int, int]] = []     # (family rank, section id) of open sections
+    for pos, rank, rule_id, marker, title, t_start, t_end, part in headings:
+        if part:
+            stack = []
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        parent = stack[-1][1] if stack else 0
+        section_id = len(sections)
+        level = len(stack) + 1
+        sections.append(Section(section_id, parent, level, marker, title, pos, len(text),
+                                t_start, t_end, rule_id))
+        stack.append((rank, section_id))
+    return _close(sections)
+
+
+def _close(sections: list[Section]) -> list[Section]:
+    """Each section ends where the next section of the same or a higher level starts."""
+    closed = []
+    for i, s in enumerate(sections):
+        end = s.end
+        for later in sections[i + 1:]:
+            if later.level <= s.level:
+                end = later.start
+                break
+        closed.append(Section(s.section_id, s.parent_id, s.level, s.marker, s.title, s.start, end,
+                              s.title_start, s.title_end, s.rule_id))
+    return closed
+
+
+def innermost_section(sections: list[Section], pos: int) -> Section:
+    """The deepest section containing `pos` (section 0 always does)."""
+    best = sections[0]
+    for s in sections[1:]:
+        if s.start <= pos < s.end and s.level > best.level:
+            best = s
+        elif s.start > pos:
+            break
+    return best

@@ -1,0 +1,37 @@
+"""Status cues: where the text says a project is planned, started, in progress, delayed,
+completed or operational. Linking a cue to its project is the `link` stage's job.
+
+>>> from pipeline.rules import load_rules
+>>> find = StatusFinder(load_rules())
+>>> [(s.status.value, s.rule_id) for s in find("该项目尚未开工，城南大道即将投入使用。")]
+[('planned', 'status.not_yet_started'), ('in_progress', 'status.soon_operational')]
+"""
+
+from __future__ import annotations
+
+import regex
+
+from pipeline.overlap import resolve_overlaps
+from pipeline.rules import Cue, RuleSet
+from pipeline.types import Status, StatusMention
+
+
+class StatusFinder:
+    """Find status cues in normalised text."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.cues: tuple[Cue, ...] = rules.status_cues
+
+    @property
+    def combined_pattern(self) -> regex.Pattern[str]:
+        """One pattern matching any cue (used to cut project names at status words)."""
+        return regex.compile("|".join(f"(?:{c.pattern.pattern})" for c in self.cues))
+
+    def __call__(self, text: str, offset: int = 0) -> list[StatusMention]:
+        matches = []
+        for priority, cue in enumerate(self.cues):
+            for m in cue.pattern.finditer(text):
+                if m.end() > m.start():
+                    matches.append((m.start(), m.end(), priority, cue))
+        return [StatusMention(Status(cue.label), offset + s, offset + e, cue.id)
+                for s, e, _, cue in resolve_overlaps(matches)]

@@ -1,0 +1,170 @@
+"""Typed records passed between stages.
+
+Every fact carries `start`/`end` as half-open offsets into the *normalised* text of its
+`Doc`; `Doc.original_span` maps them to the stored text, once, when tables are built.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    MONEY = "money"
+    LENGTH = "length"
+    AREA = "area"
+    VOLUME = "volume"
+    PERCENT = "percent"
+    PERCENTAGE_POINT = "percentage_point"
+
+
+class Role(StrEnum):
+    TOTAL = "total_investment"
+    PLANNED = "planned_investment"
+    COMPLETED = "completed_investment"
+    OTHER = "other"
+
+
+class Status(StrEnum):
+    PLANNED = "planned"
+    STARTED = "started"
+    IN_PROGRESS = "in_progress"
+    DELAYED = "delayed"
+    COMPLETED = "completed"
+    OPERATIONAL = "operational"
+    UNKNOWN = "unknown"
+
+
+BASE_UNIT = {
+    Kind.MONEY: "yuan",
+    Kind.LENGTH: "m",
+    Kind.AREA: "m2",
+    Kind.VOLUME: "m3",
+    Kind.PERCENT: "percent",
+    Kind.PERCENTAGE_POINT: "percentage_point",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """A document's stored text and the normalised text the extractors read.
+
+    `removed` lists, in normalised coordinates, where characters of the stored text were
+    dropped (pinyin glosses) and how many in total up to there.
+    """
+
+    doc_id: str
+    text: str
+    norm: str
+    removed_at: tuple[int, ...] = ()
+    removed_total: tuple[int, ...] = ()
+
+    def original_offset(self, pos: int) -> int:
+        """Map a normalised offset to the stored text (start-side)."""
+        if not self.removed_at:
+            return pos
+        i = bisect_right(self.removed_at, pos)
+        return pos + (self.removed_total[i - 1] if i else 0)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open normalised span to the stored text."""
+        if end <= start:
+            o = self.original_offset(start)
+            return o, o
+        return self.original_offset(start), self.original_offset(end - 1) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    section_id: int
+    parent_id: int | None
+    level: int
+    marker: str
+    title: str
+    start: int          # heading start (normalised offsets)
+    end: int            # end of the section's body
+    title_start: int
+    title_end: int
+    rule_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    kind: Kind
+    value: Decimal | None
+    value_high: Decimal | None
+    unit_raw: str
+    qualifier: str | None
+    start: int
+    end: int
+    rule_id: str
+    role: Role | None = None
+    role_cue: str | None = None
+    project_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectMention:
+    """One place where a project is named."""
+
+    name: str           # the name as written (normalised text)
+    key: str            # identity used to merge mentions of one project
+    start: int
+    end: int
+    rule_id: str
+    alt: str | None = None      # name with an enumeration's shared suffix
+    from_heading: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StatusMention:
+    status: Status
+    start: int
+    end: int
+    rule_id: str
+    project_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A distinct project of one document, with what the text says about it."""
+
+    key: str
+    name: str
+    alt: str | None
+    start: int                  # its fullest mention
+    end: int
+    section_id: int
+    category: str | None
+    status: Status
+    status_start: int | None    # the cue that decided the status
+    status_end: int | None
+    total_investment: Decimal | None
+    planned_investment: Decimal | None
+    completed_investment: Decimal | None
+    length_m: Decimal | None
+    area_m2: Decimal | None
+    mentions: int
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything extracted from one document, in normalised offsets."""
+
+    doc: Doc
+    sections: list[Section] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    mentions: list[ProjectMention] = field(default_factory=list)
+    statuses: list[StatusMention] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
