@@ -24,6 +24,10 @@ from pipeline.types import ProjectMention
 
 _OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"
 _CLAUSE_END = set("，,；;：:。！？!?\n")
+_ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
+                         r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
+# 等项目 / 等工程 say nothing about what the items are, unlike 等水电站.
+_UMBRELLA_SUFFIXES = {"项目", "工程", "建设"}
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 
 
@@ -62,11 +66,17 @@ class ProjectExtractor:
         self.min_chars = int(p["min_chars"])
         self.status_pattern = status_pattern or regex.compile(
             "|".join(f"(?:{c.pattern.pattern})" for c in rules.status_cues))
+        self.strip_pos = tuple(p["strip_leading_pos"])
+        self.cut_after = set(p["cut_after_words"])
+        self.verbal_pos = set(p["not_before_bare_suffix_pos"])
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
         for word in self.boundaries | self.weak:
             if len(word) > 1:
                 self.tokenizer.add_word(word, 2000)
+        import jieba.posseg
+
+        self.tagger = jieba.posseg.POSTokenizer(self.tokenizer)
 
     # -- public -------------------------------------------------------------------
     def __call__(self, text: str, offset: int = 0) -> list[ProjectMention]:
@@ -97,7 +107,9 @@ class ProjectExtractor:
             names = [self._trim(clause, seg) for seg in group]
             suffixed = [self._has_suffix(name) for name, _, _ in names]
             shared = self._shared_suffix(clause, group[-1]) if group[-1].followed_by_etc else None
-            is_list = len(group) > 1 and (any(suffixed) or shared is not None)
+            # an enumeration of names: mostly suffixed items, or items sharing a specific
+            # suffix after 等; lists of activities (疏浚、整治河道、安置房) are not
+            is_list = len(group) > 1 and (2 * sum(suffixed) >= len(group) or shared is not None)
             for (name, s, e), has_suffix in zip(names, suffixed):
                 alt = None
                 if has_suffix:
@@ -167,15 +179,34 @@ class ProjectExtractor:
             if clause.startswith(word, s) and e - s - len(word) >= self.min_chars:
                 s += len(word)
                 break
-        ordinal = regex.match(r"[(（][一二三四五六七八九十0-9]{1,3}[)）]", clause[s:e])
+        ordinal = _ORDINAL.match(clause, s, e)
         if ordinal:
-            s += ordinal.end()
+            s = ordinal.end()
+        s += self._leading_function_words(clause[s:e])
         name = clause[s:e]
         # a lone opening quote or bracket left at the start
         if name and name[0] in _OPEN and not _balanced(name):
             s += 1
             name = name[1:]
         return name, s, e
+
+    def _leading_function_words(self, name: str) -> int:
+        """Characters to drop from the start: function words (把, 该, 对 …) and anything up to
+        the last preposition (某公司为 | 弥陀寺景区建设)."""
+        if len(name) < self.min_chars:
+            return 0
+        cut = 0
+        pos = 0
+        leading = True
+        for word, flag in self.tagger.cut(name, HMM=False):
+            pos += len(word)
+            if leading and flag.startswith(self.strip_pos) and word not in "至到与和及":
+                cut = pos
+            elif word in self.cut_after and len(name) - pos >= self.min_chars:
+                cut = pos
+            else:
+                leading = False
+        return cut
 
     def _longest_named_prefix(self, name: str, s: int, e: int) -> tuple[str, int]:
         for cut in range(len(name) - 1, self.min_chars - 1, -1):
@@ -201,10 +232,28 @@ class ProjectExtractor:
             return None
         tail = m.group(1)
         for sfx in self.suffixes:
-            idx = tail.find(sfx)
-            if idx >= 0 and len(sfx) >= 2:
+            if sfx in tail and len(sfx) >= 2 and sfx not in _UMBRELLA_SUFFIXES:
                 return sfx
         return None
+
+    def _only_suffixes(self, name: str) -> bool:
+        """True for names made of suffixes and generic words only (隧道工程, 道路改造)."""
+        core = self.tail.sub("", name) or name
+        while True:
+            m = self.suffix_end.search(core)
+            if m is None or m.start() == 0:
+                return m is not None or self.generic.match(core) is not None
+            core = core[: m.start()]
+            if self.generic.match(core):
+                return True
+
+    def _verb_object(self, name: str) -> bool:
+        """True for 跟进项目, 要积极跟踪项目: a bare 项目/工程/建设 with no noun before it,
+        only verbs, adverbs or counts."""
+        tokens = list(self.tagger.cut(name, HMM=False))
+        if len(tokens) < 2 or tokens[-1].word not in _UMBRELLA_SUFFIXES:
+            return False
+        return all(t.flag in self.verbal_pos or t.flag.startswith(self.strip_pos) for t in tokens[:-1])
 
     def _acceptable(self, name: str) -> bool:
         if not (self.min_chars <= len(name) <= self.max_chars) and not (
@@ -213,6 +262,8 @@ class ProjectExtractor:
         if self.forbidden.search(name) or self.count_prefix.search(name):
             return False
         if self.generic.match(self.tail.sub("", name) or name) or self.listed_category.match(name):
+            return False
+        if self._only_suffixes(name) or self._verb_object(name):
             return False
         if not _balanced(name) or regex.fullmatch(r"[\d.\s\p{P}]+", name):
             return False
