@@ -26,7 +26,8 @@ from pipeline.sections import innermost_section
 from pipeline.types import Doc, Kind, Project, ProjectMention, Quantity, Role, Section, Status, StatusMention
 
 _SEGMENT_END = regex.compile(r"[。；;！？!?\n]")
-_GROUP_GAP = regex.compile(r"^[、，,和及与以及\s“”\"]*$")
+# Mentions joined by this are one enumeration: short, no clause punctuation, a list joiner.
+_GROUP_GAP = regex.compile(r"^(?=[^，,；;。：:！？\n]{0,8}$)(?:|.*[、和及与].*)$")
 _LOOKAHEAD_SENTENCES = 3
 
 
@@ -88,10 +89,11 @@ def _heading_project_for(pos: int, sections: list[Section], heading: dict[int, s
 
 
 def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMention],
-                  statuses: list[StatusMention]) -> list[StatusMention]:
+                  statuses: list[StatusMention], rules: RuleSet) -> list[StatusMention]:
     """Return the status cues with `project_key` set where a project is found (one per cue
     and project, so a cue shared by an enumeration appears once per member)."""
     text = doc.norm
+    openers = regex.compile(r"\s*(?:" + "|".join(map(regex.escape, rules.projects["continuation_openers"])) + ")")
     ends = _segment_bounds(text)
     groups = _groups(text, mentions, ends)
     in_mention = [(m.start, m.end) for m in mentions]
@@ -103,16 +105,38 @@ def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMenti
         by_segment.setdefault(_segment_of(ends, c.start), []).append(i)
     segments_with_mentions = {g.segment for g in groups}
 
+    # a cue right before a group in its clause is that group's verb (开工建设A、B): it
+    # belongs to that group only, never to the group before it
+    prefix_of: dict[int, int] = {}
+    for gi, g in enumerate(groups):
+        prev_end = groups[gi - 1].end if gi > 0 and groups[gi - 1].segment == g.segment else 0
+        clause_start = max(prev_end, _clause_start(text, g.start))
+        before = [i for i in by_segment.get(g.segment, [])
+                  if clause_start <= cues[i].start and cues[i].end <= g.start]
+        if before:
+            prefix_of[gi] = before[-1]
+    owned = set(prefix_of.values())
+
     for gi, g in enumerate(groups):
         seg_cues = by_segment.get(g.segment, [])
         next_start = groups[gi + 1].start if gi + 1 < len(groups) and groups[gi + 1].segment == g.segment \
             else len(text)
         prev_end = groups[gi - 1].end if gi > 0 and groups[gi - 1].segment == g.segment else 0
-        after = [i for i in seg_cues if g.end <= cues[i].start < next_start]
-        before = [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start]
-        chosen: list[int] = after[:1] or before[-1:]
+        after = [i for i in seg_cues if g.end <= cues[i].start < next_start and i not in owned]
+        clause_end = _clause_end(text, g.end)
+        in_clause = [i for i in after if cues[i].start < clause_end]
+        chosen: list[int] = []
+        if gi in prefix_of:
+            chosen.append(prefix_of[gi])
+        if in_clause:
+            chosen.append(in_clause[-1])        # 建成试生产: the last word of the clause
+        elif after:
+            chosen.append(after[0])
         if not chosen:
-            chosen = _look_ahead(text, ends, g, cues, by_segment, segments_with_mentions)
+            before = [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start]
+            chosen = before[-1:]
+        if not chosen:
+            chosen = _look_ahead(text, ends, g, cues, by_segment, segments_with_mentions, openers)
         for i in chosen:
             used.add(i)
             for m in g.mentions:
@@ -128,15 +152,27 @@ def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMenti
     return sorted(linked, key=lambda c: (c.start, c.project_key or ""))
 
 
+def _clause_start(text: str, pos: int) -> int:
+    return max(text.rfind(ch, 0, pos) for ch in "，,；;。：:\n") + 1
+
+
+def _clause_end(text: str, pos: int) -> int:
+    ends = [i for i in (text.find(ch, pos) for ch in "，,；;。：:\n") if i >= 0]
+    return min(ends) if ends else len(text)
+
+
 def _look_ahead(text: str, ends: list[int], g: _Group, cues: list[StatusMention],
-                by_segment: dict[int, list[int]], segments_with_mentions: set[int]) -> list[int]:
+                by_segment: dict[int, list[int]], segments_with_mentions: set[int],
+                openers: regex.Pattern[str]) -> list[int]:
+    """The first cue of the next sentences of the paragraph, when they go on about the
+    same project (目前, 该项目 …) and name no other."""
     seg = g.segment
     for step in range(1, _LOOKAHEAD_SENTENCES + 1):
         nxt = seg + step
-        if nxt >= len(ends) or nxt in segments_with_mentions:
+        if nxt >= len(ends) or nxt in segments_with_mentions or text[ends[nxt - 1] - 1] == "\n":
             return []
-        if "\n" in text[ends[nxt - 1] - 1:ends[nxt - 1]] and step > 0 and text[ends[nxt - 1] - 1] == "\n":
-            return []       # paragraph ended
+        if step == 1 and not openers.match(text, ends[nxt - 1]):
+            return []
         if by_segment.get(nxt):
             return by_segment[nxt][:1]
     return []

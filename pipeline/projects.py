@@ -66,7 +66,7 @@ class ProjectExtractor:
         self.min_chars = int(p["min_chars"])
         self.status_pattern = status_pattern or regex.compile(
             "|".join(f"(?:{c.pattern.pattern})" for c in rules.status_cues))
-        self.strip_pos = tuple(p["strip_leading_pos"])
+        self.strip_pos = set(p["strip_leading_pos"])
         self.cut_after = set(p["cut_after_words"])
         self.verbal_pos = set(p["not_before_bare_suffix_pos"])
         self.tokenizer = jieba.Tokenizer()
@@ -200,7 +200,7 @@ class ProjectExtractor:
         leading = True
         for word, flag in self.tagger.cut(name, HMM=False):
             pos += len(word)
-            if leading and flag.startswith(self.strip_pos) and word not in "至到与和及":
+            if leading and flag in self.strip_pos and word not in "至到与和及":
                 cut = pos
             elif word in self.cut_after and len(name) - pos >= self.min_chars:
                 cut = pos
@@ -253,7 +253,7 @@ class ProjectExtractor:
         tokens = list(self.tagger.cut(name, HMM=False))
         if len(tokens) < 2 or tokens[-1].word not in _UMBRELLA_SUFFIXES:
             return False
-        return all(t.flag in self.verbal_pos or t.flag.startswith(self.strip_pos) for t in tokens[:-1])
+        return all(t.flag in self.verbal_pos or t.flag in self.strip_pos for t in tokens[:-1])
 
     def _acceptable(self, name: str) -> bool:
         if not (self.min_chars <= len(name) <= self.max_chars) and not (

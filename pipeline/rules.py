@@ -225,7 +225,8 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     sect_f.get("title_end", str)
     sect_f.get("max_title_chars", int)
     for key in ("suffixes", "left_boundaries", "weak_left_boundaries", "generic_words", "list_words",
-                "strip_leading_pos", "cut_after_words", "not_before_bare_suffix_pos"):
+                "strip_leading_pos", "cut_after_words", "not_before_bare_suffix_pos",
+                "continuation_openers"):
         proj_f.strings(key)
     proj_f.get("short_suffix_min_chars", dict)
     for key in ("tail_pattern", "count_prefix", "forbidden"):

@@ -40,7 +40,7 @@ class Pipeline:
         quantities = assign_roles(doc.norm, self.quantities(doc.norm), rules)
         mentions = self.projects(doc.norm)
         cues = self.statuses(doc.norm)
-        linked = link_statuses(doc, sections, mentions, cues)
+        linked = link_statuses(doc, sections, mentions, cues, rules)
         quantities = link_quantities(doc, sections, mentions, quantities)
         projects = build_projects(doc, sections, mentions, linked, quantities, rules, cues)
         return Extraction(doc, sections, sentences, quantities, mentions, linked, projects)

@@ -83,7 +83,8 @@ def test_money_values(nlp):
     ("增速比上年提高1.2个百分点。", "PERCENTAGE_POINT", 1.2, "percentage_point", None),
 ])
 def test_quantity_values(nlp, text, label, value, unit, role):
-    [span] = [s for s in nlp(text).spans["keyproj"] if s.label_ == label]
+    doc = nlp(text)     # a SpanGroup needs its Doc alive
+    [span] = [s for s in doc.spans["keyproj"] if s.label_ == label]
     assert span._.keyproj_value == pytest.approx(value)
     assert (span._.keyproj_unit, span._.keyproj_role) == (unit, role)
 
@@ -127,7 +128,8 @@ def test_reimport_does_not_reregister():
     importlib.reload(module)
     nlp = spacy.blank("zh")
     nlp.add_pipe("keyproj")
-    assert spans(nlp("总投资3.5亿元")) == [("MONEY", "3.5亿元")]
+    doc = nlp("总投资3.5亿元")
+    assert spans(doc) == [("MONEY", "3.5亿元")]
 
 
 @pytest.mark.parametrize("prelude", ["", "import pipeline.spacy_component\n"])
@@ -138,7 +140,8 @@ def test_factory_registration_in_fresh_interpreter(prelude):
         "nlp = spacy.blank('zh')\n"
         "assert 'pipeline.run' not in sys.modules  # spaCy start-up stays cheap\n"
         "nlp.add_pipe('keyproj')\n"
-        "print([(s.label_, s.text) for s in nlp('总投资3.5亿元').spans['keyproj']])\n"
+        "doc = nlp('总投资3.5亿元')\n"
+        "print([(s.label_, s.text) for s in doc.spans['keyproj']])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

@@ -1,0 +1,40 @@
+"""Shared fixtures: the rule set and the extractors, built once per test session.
+
+Building a `Pipeline` loads jieba's dictionary (about a second), so every test that needs
+one takes the session-scoped `pipeline` fixture instead of building its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.quantities import QuantityExtractor
+from pipeline.rules import RuleSet, load_rules
+from pipeline.run import Pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW_DIR = ROOT / "data" / "raw"
+CASES_DIR = Path(__file__).resolve().parent / "cases"
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+
+
+def raw_reports() -> list[Path]:
+    """The project's own sample reports (data/raw/*.txt)."""
+    return sorted(RAW_DIR.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def rules() -> RuleSet:
+    return load_rules()
+
+
+@pytest.fixture(scope="session")
+def pipeline(rules: RuleSet) -> Pipeline:
+    return Pipeline(rules)
+
+
+@pytest.fixture(scope="session")
+def quantity_extractor(rules: RuleSet) -> QuantityExtractor:
+    return QuantityExtractor(rules)
