@@ -29,6 +29,7 @@ _SEGMENT_END = regex.compile(r"[。；;！？!?\n]")
 # Mentions joined by this are one enumeration: short, no clause punctuation, a list joiner.
 _GROUP_GAP = regex.compile(r"^(?=[^，,；;。：:！？\n]{0,8}$)(?:|.*[、和及与].*)$")
 _LOOKAHEAD_SENTENCES = 3
+_COMMA_CHAIN = regex.compile(r"[，,、\s]+$")
 
 
 @dataclass(slots=True)
@@ -116,6 +117,7 @@ def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMenti
         if before:
             prefix_of[gi] = before[-1]
     owned = set(prefix_of.values())
+    chosen_by_group: list[list[int]] = []
 
     for gi, g in enumerate(groups):
         seg_cues = by_segment.get(g.segment, [])
@@ -135,8 +137,18 @@ def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMenti
         if not chosen:
             before = [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start]
             chosen = before[-1:]
+        if not chosen and (gi == 0 or groups[gi - 1].segment != g.segment):
+            chosen = seg_cues[-1:]      # the sentence's subject: its last word on the matter
         if not chosen:
             chosen = _look_ahead(text, ends, g, cues, by_segment, segments_with_mentions, openers)
+        chosen_by_group.append(chosen)
+
+    # A，B，C等一批项目开工建设: comma-chained groups share the cue of the last one.
+    for gi in range(len(groups) - 2, -1, -1):
+        g, nxt = groups[gi], groups[gi + 1]
+        if not chosen_by_group[gi] and nxt.segment == g.segment and _COMMA_CHAIN.match(text, g.end, nxt.start):
+            chosen_by_group[gi] = chosen_by_group[gi + 1]
+    for g, chosen in zip(groups, chosen_by_group):
         for i in chosen:
             used.add(i)
             for m in g.mentions:
@@ -218,6 +230,7 @@ def build_projects(doc: Doc, sections: list[Section], mentions: list[ProjectMent
         first = ms[0]
         section = innermost_section(sections, first.start)
         linked = [s for s in statuses if s.project_key == key]
+        linked = [s for s in linked if not s.weak] or linked
         if linked:
             last = max(linked, key=lambda s: s.start)
             status, s_start, s_end = last.status, last.start, last.end

@@ -41,6 +41,7 @@ class Cue:
     id: str
     label: str
     pattern: regex.Pattern[str]
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True, eq=False)   # hashed by identity: compiled caches key on it
@@ -156,7 +157,7 @@ def _load_status_cues(f: _File) -> tuple[Cue, ...]:
         except ValueError:
             raise RuleError(f"{f.path.name}: key '{cue_id}.status': unknown status '{status}'") from None
         pattern = f.compile(f.get("pattern", str, entry, f"{cue_id}.pattern"), f"{cue_id}.pattern")
-        cues.append(Cue(cue_id, status, pattern))
+        cues.append(Cue(cue_id, status, pattern, bool(entry.get("weak", False))))
     return tuple(cues)
 
 

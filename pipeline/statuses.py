@@ -33,5 +33,5 @@ class StatusFinder:
             for m in cue.pattern.finditer(text):
                 if m.end() > m.start():
                     matches.append((m.start(), m.end(), priority, cue))
-        return [StatusMention(Status(cue.label), offset + s, offset + e, cue.id)
+        return [StatusMention(Status(cue.label), offset + s, offset + e, cue.id, weak=cue.weak)
                 for s, e, _, cue in resolve_overlaps(matches)]

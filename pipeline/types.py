@@ -133,6 +133,7 @@ class StatusMention:
     end: int
     rule_id: str
     project_key: str | None = None
+    weak: bool = False          # decides only when the project has no other cue
 
 
 @dataclass(frozen=True, slots=True)
