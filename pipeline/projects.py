@@ -69,6 +69,12 @@ class ProjectExtractor:
         self.strip_pos = set(p["strip_leading_pos"])
         self.cut_after = set(p["cut_after_words"])
         self.verbal_pos = set(p["not_before_bare_suffix_pos"])
+        self.strip_chars = set(p["strip_leading_chars"])
+        self.joiners = set(p["joiners"])
+        self.dependent = tuple(p["dependent_suffixes"])
+        self.sector_suffixes = tuple(p["sector_suffixes"])
+        self.sector_max = int(p["sector_max_chars"])
+        self.proper_pos = set(p["proper_pos"])
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
         for word in self.boundaries | self.weak:
@@ -143,7 +149,7 @@ class ProjectExtractor:
             elif token in _CLOSE and depth:
                 depth -= 1
             elif depth == 0:
-                if token == "、":
+                if token == "、" or token in self.joiners:
                     cuts.append((pos, end, "、"))
                 elif token == "等":
                     cuts.append((pos, end, "etc"))
@@ -183,6 +189,8 @@ class ProjectExtractor:
         if ordinal:
             s = ordinal.end()
         s += self._leading_function_words(clause[s:e])
+        while e - s > self.min_chars and clause[s] in self.strip_chars and self._has_suffix(clause[s + 1:e]):
+            s += 1
         name = clause[s:e]
         # a lone opening quote or bracket left at the start
         if name and name[0] in _OPEN and not _balanced(name):
@@ -220,8 +228,11 @@ class ProjectExtractor:
     def _has_suffix(self, name: str) -> bool:
         for core in (self.tail.sub("", name) or name, name):
             m = self.suffix_end.search(core)
-            if m is not None and len(core) >= max(self.short_min.get(m.group(), 0), self.min_chars):
-                return True
+            if m is None or len(core) < max(self.short_min.get(m.group(), 0), self.min_chars):
+                continue
+            if m.group() in self.dependent and not self._has_suffix(core[: m.start()]):
+                continue
+            return True
         return False
 
     def _shared_suffix(self, clause: str, last: _Segment) -> str | None:
@@ -255,6 +266,14 @@ class ProjectExtractor:
             return False
         return all(t.flag in self.verbal_pos or t.flag in self.strip_pos for t in tokens[:-1])
 
+    def _sector(self, name: str) -> bool:
+        """True for 风电项目, 市政项目: short, generic suffix, nothing proper in it."""
+        if len(name) > self.sector_max or not name.endswith(self.sector_suffixes):
+            return False
+        if regex.search(r"[0-9A-Za-z“”\"(（《]", name):
+            return False
+        return not any(t.flag in self.proper_pos for t in self.tagger.cut(name, HMM=False))
+
     def _acceptable(self, name: str) -> bool:
         if not (self.min_chars <= len(name) <= self.max_chars) and not (
                 len(name) == 2 and not self._has_suffix(name)):
@@ -263,7 +282,9 @@ class ProjectExtractor:
             return False
         if self.generic.match(self.tail.sub("", name) or name) or self.listed_category.match(name):
             return False
-        if self._only_suffixes(name) or self._verb_object(name):
+        if self._only_suffixes(name) or self._verb_object(name) or self._sector(name):
+            return False
+        if name.count("“") != name.count("”"):
             return False
         if not _balanced(name) or regex.fullmatch(r"[\d.\s\p{P}]+", name):
             return False

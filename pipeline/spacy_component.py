@@ -24,8 +24,12 @@ from typing import TYPE_CHECKING, Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-if TYPE_CHECKING:    # importing the pipeline is deferred: spaCy imports this module on every
-    from pipeline.run import Pipeline    # Language() through the entry point
+from pipeline.types import BASE_UNIT
+
+# spaCy imports this module whenever a Language is created (entry point), so the
+# pipeline itself (rules, jieba) is imported and built only when first needed.
+if TYPE_CHECKING:
+    from pipeline.run import Pipeline
 
 EXTENSIONS = ("value", "value_high", "unit", "role", "status", "project", "rule")
 for _name in EXTENSIONS:
@@ -71,8 +75,6 @@ class KeyprojComponent:
             for key, value in values.items():
                 span._.set(f"keyproj_{key}", value)
             spans.append(span)
-
-        from pipeline.types import BASE_UNIT
 
         for q in ex.quantities:
             add(q.start, q.end, q.kind.name, value=_float(q.value),
