@@ -112,10 +112,11 @@ class ProjectExtractor:
         for group in groups:
             names = [self._trim(clause, seg) for seg in group]
             suffixed = [self._has_suffix(name) for name, _, _ in names]
+            name_like = [ok or name.endswith(self.dependent) for ok, (name, _, _) in zip(suffixed, names)]
             shared = self._shared_suffix(clause, group[-1]) if group[-1].followed_by_etc else None
             # an enumeration of names: mostly suffixed items, or items sharing a specific
             # suffix after 等; lists of activities (疏浚、整治河道、安置房) are not
-            is_list = len(group) > 1 and (2 * sum(suffixed) >= len(group) or shared is not None)
+            is_list = len(group) > 1 and (2 * sum(name_like) >= len(group) or shared is not None)
             for (name, s, e), has_suffix in zip(names, suffixed):
                 alt = None
                 if has_suffix:
@@ -272,7 +273,9 @@ class ProjectExtractor:
             return False
         if regex.search(r"[0-9A-Za-z“”\"(（《]", name):
             return False
-        return not any(t.flag in self.proper_pos for t in self.tagger.cut(name, HMM=False))
+        # every word a known common word: unknown place names come out as single characters
+        words = [t for t in self.tagger.cut(name, HMM=False)]
+        return all(t.flag not in self.proper_pos for t in words) and sum(len(t.word) == 1 for t in words) <= 1
 
     def _acceptable(self, name: str) -> bool:
         if not (self.min_chars <= len(name) <= self.max_chars) and not (
