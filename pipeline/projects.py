@@ -26,6 +26,7 @@ _OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"
 _CLAUSE_END = set("，,；;：:。！？!?\n")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
+_DASH = regex.compile(r"[—－-]{2,}")
 # 等项目 / 等工程 say nothing about what the items are, unlike 等水电站.
 _UMBRELLA_SUFFIXES = {"项目", "工程", "建设"}
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
@@ -140,6 +141,8 @@ class ProjectExtractor:
         """Cut a clause at 、, 等, framing words and status cues (not inside brackets)."""
         cuts: list[tuple[int, int, str]] = []      # (start, end, kind) of removed spans
         for m in self.status_pattern.finditer(clause):
+            cuts.append((m.start(), m.end(), "boundary"))
+        for m in _DASH.finditer(clause):      # apposition: 最长的隧道——某某通道
             cuts.append((m.start(), m.end(), "boundary"))
         pos = 0
         depth = 0
