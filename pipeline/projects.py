@@ -115,9 +115,13 @@ class ProjectExtractor:
             suffixed = [self._has_suffix(name) for name, _, _ in names]
             name_like = [ok or name.endswith(self.dependent) for ok, (name, _, _) in zip(suffixed, names)]
             shared = self._shared_suffix(clause, group[-1]) if group[-1].followed_by_etc else None
+            # 缙云里隆、庆元荷地等工程投入运行: names (no verbs) listed before 等 + 工程/项目
+            umbrella = (group[-1].followed_by_etc and shared is None and len(group) > 1
+                        and self._umbrella_follows(clause, group[-1])
+                        and all(self._nominal(n) for (n, _, _), ok in zip(names, suffixed) if not ok))
             # an enumeration of names: mostly suffixed items, or items sharing a specific
             # suffix after 等; lists of activities (疏浚、整治河道、安置房) are not
-            is_list = len(group) > 1 and (2 * sum(name_like) >= len(group) or shared is not None)
+            is_list = len(group) > 1 and (2 * sum(name_like) >= len(group) or shared is not None or umbrella)
             for (name, s, e), has_suffix in zip(names, suffixed):
                 alt = None
                 if has_suffix:
@@ -238,6 +242,16 @@ class ProjectExtractor:
                 continue
             return True
         return False
+
+    def _umbrella_follows(self, clause: str, last: _Segment) -> bool:
+        rest = clause[last.end:]
+        return regex.match(r"等[0-9一二两三四五六七八九十几多个座项批条宗处所家大]*(?:重点|重大|骨干|一批)?(?:工程|项目)", rest) is not None
+
+    def _nominal(self, name: str) -> bool:
+        """A short name with no verb in it (庆元荷地, not 整治河道)."""
+        if not 2 <= len(name) <= 12:
+            return False
+        return not any(t.flag in ("v", "vd", "ad", "d") for t in self.tagger.cut(name, HMM=False))
 
     def _shared_suffix(self, clause: str, last: _Segment) -> str | None:
         """The suffix that follows 等 after an enumeration (…等骨干水电站 -> 水电站)."""
