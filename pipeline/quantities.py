@@ -54,7 +54,7 @@ class QuantityExtractor:
             rf"(?<!{not_before})(?P<before>{before})?(?:"
             rf"(?P<punit>{_alternation(prefix_units)})(?P<pnum>{number})"
             rf"|(?P<num>{number})(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
-            rf"(?P<inside>{inside})?[ \t]?{unit}"
+            rf"(?P<scale2>万|亿)?(?P<inside>{inside})?[ \t]?{unit}"
             rf"|(?P<hold>{q['placeholder']})(?P<hunit>{_alternation(suffix_units)})"
             rf"|(?P<bnum>{number})(?P<binside>{inside})?(?P<scale>{_alternation(list(scales))})"
             rf"(?!{blocked}|[A-Za-z0-9])"
@@ -107,11 +107,12 @@ class QuantityExtractor:
                 nxt = m.string[m.end("unit"):m.end("unit") + 1]
                 if nxt.isascii() and (nxt.isalnum() or nxt in "²³"):
                     return None
-            if unit.kind is not Kind.MONEY and m.string[m.end("unit"):m.end("unit") + 1] in ("/", "每"):
-                return None      # a rate (公里/小时), not a quantity
+            if unit.kind is Kind.LENGTH and regex.match(r"/(?:小时|h|时)|每小时", m.string[m.end("unit"):]):
+                return None      # a speed (80公里/小时), not a length
         try:
-            value = parse_number(raw) * unit.factor
-            high = parse_number(raw_high) * unit.factor if raw_high else None
+            scale = self.scales[m.group("scale2")] if m.group("scale2") else 1
+            value = parse_number(raw) * scale * unit.factor
+            high = parse_number(raw_high) * scale * unit.factor if raw_high else None
         except NumberError:
             return None
         if high is not None and high < value:
