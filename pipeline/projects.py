@@ -76,6 +76,8 @@ class ProjectExtractor:
         self.sector_suffixes = tuple(p["sector_suffixes"])
         self.sector_max = int(p["sector_max_chars"])
         self.proper_pos = set(p["proper_pos"])
+        self.name_verbs = set(p["name_verbs"])
+        self.narrative_pos = set(p["narrative_pos"])
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
         for word in self.boundaries | self.weak:
@@ -284,6 +286,15 @@ class ProjectExtractor:
             return False
         return all(t.flag in self.verbal_pos or t.flag in self.strip_pos for t in tokens[:-1])
 
+    def _narrative(self, name: str) -> bool:
+        """True for a clause posing as a name: a verb or adverb that project names do not use."""
+        core = self.tail.sub("", name) or name
+        for t in self.tagger.cut(core, HMM=False):
+            if (len(t.word) > 1 and t.flag in self.narrative_pos and t.word not in self.name_verbs
+                    and not self.suffix_end.search(t.word)):
+                return True
+        return False
+
     def _sector(self, name: str) -> bool:
         """True for 风电项目, 市政项目: short, generic suffix, nothing proper in it."""
         if len(name) > self.sector_max or not name.endswith(self.sector_suffixes):
@@ -302,7 +313,7 @@ class ProjectExtractor:
             return False
         if self.generic.match(self.tail.sub("", name) or name) or self.listed_category.match(name):
             return False
-        if self._only_suffixes(name) or self._verb_object(name) or self._sector(name):
+        if self._only_suffixes(name) or self._verb_object(name) or self._sector(name) or self._narrative(name):
             return False
         if name.count("“") != name.count("”"):
             return False

@@ -228,7 +228,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     for key in ("suffixes", "left_boundaries", "weak_left_boundaries", "generic_words", "list_words",
                 "strip_leading_pos", "cut_after_words", "not_before_bare_suffix_pos",
                 "continuation_openers", "strip_leading_chars", "joiners", "dependent_suffixes",
-                "sector_suffixes", "proper_pos"):
+                "sector_suffixes", "proper_pos", "name_verbs", "narrative_pos"):
         proj_f.strings(key)
     proj_f.get("short_suffix_min_chars", dict)
     for key in ("tail_pattern", "count_prefix", "forbidden"):
