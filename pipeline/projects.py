@@ -133,7 +133,7 @@ class ProjectExtractor:
                     head, head_end = self._longest_named_prefix(name, s, e)
                     if head:
                         name, e, rule_id = head, head_end, "project.suffix_prefix"
-                    elif is_list or shared is not None:
+                    elif shared is not None or (is_list and self._proper(name)):
                         rule_id = "project.enumeration_item"
                         alt = name + shared if shared else None
                     else:
@@ -248,6 +248,15 @@ class ProjectExtractor:
     def _umbrella_follows(self, clause: str, last: _Segment) -> bool:
         rest = clause[last.end:]
         return regex.match(r"等[0-9一二两三四五六七八九十几多个座项批条宗处所家大]*(?:重点|重大|骨干|一批)?(?:工程|项目)", rest) is not None
+
+    def _proper(self, name: str) -> bool:
+        """A name with a place or proper noun in it, or characters jieba does not know
+        (unknown names come out one character at a time): 武威热电联产, 乌弄龙, not 疏浚."""
+        tokens = list(self.tagger.cut(name, HMM=False))
+        if any(t.flag in self.proper_pos for t in tokens):
+            return True
+        singles = [len(t.word) == 1 and "\u4e00" <= t.word <= "\u9fff" for t in tokens]
+        return any(a and b for a, b in zip(singles, singles[1:]))
 
     def _nominal(self, name: str) -> bool:
         """A short name with no verb in it (庆元荷地, not 整治河道)."""
