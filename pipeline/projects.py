@@ -218,10 +218,13 @@ class ProjectExtractor:
         leading = True
         for word, flag in self.tagger.cut(name, HMM=False):
             pos += len(word)
+            rest = name[pos:]
             if leading and flag in self.strip_pos and word not in "至到与和及":
                 cut = pos
-            elif word in self.cut_after and len(name) - pos >= self.min_chars:
+            elif word in self.cut_after and len(rest) >= self.min_chars:
                 cut = pos
+            elif self._is_narrative(word, flag) and len(rest) >= self.min_chars and self._has_suffix(rest):
+                cut = pos       # 主会场设在 | 某工业园项目
             else:
                 leading = False
         return cut
@@ -298,11 +301,11 @@ class ProjectExtractor:
     def _narrative(self, name: str) -> bool:
         """True for a clause posing as a name: a verb or adverb that project names do not use."""
         core = self.tail.sub("", name) or name
-        for t in self.tagger.cut(core, HMM=False):
-            if (len(t.word) > 1 and t.flag in self.narrative_pos and t.word not in self.name_verbs
-                    and not self.suffix_end.search(t.word)):
-                return True
-        return False
+        return any(self._is_narrative(t.word, t.flag) for t in self.tagger.cut(core, HMM=False))
+
+    def _is_narrative(self, word: str, flag: str) -> bool:
+        return (len(word) > 1 and flag in self.narrative_pos and word not in self.name_verbs
+                and not self.suffix_end.search(word))
 
     def _sector(self, name: str) -> bool:
         """True for 风电项目, 市政项目: short, generic suffix, nothing proper in it."""
