@@ -26,6 +26,7 @@ _OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"
 _CLAUSE_END = set("，,；;：:。！？!?\n")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
+_PLACEHOLDER = regex.compile(r"[xX×*＊]+")
 _DASH = regex.compile(r"[—－-]{2,}")
 # 等项目 / 等工程 say nothing about what the items are, unlike 等水电站.
 _UMBRELLA_SUFFIXES = {"项目", "工程", "建设"}
@@ -138,7 +139,7 @@ class ProjectExtractor:
                         alt = name + shared if shared else None
                     else:
                         continue
-                if name and self._acceptable(name) and not _inside_title_marks(clause, s, e):
+                if name and self._acceptable(name, listed=alt is not None) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, project_key(name), offset + c_start + s,
                                               offset + c_start + e, rule_id, alt))
         return out
@@ -317,7 +318,14 @@ class ProjectExtractor:
         words = [t for t in self.tagger.cut(name, HMM=False)]
         return all(t.flag not in self.proper_pos for t in words) and sum(len(t.word) == 1 for t in words) <= 1
 
-    def _acceptable(self, name: str) -> bool:
+    def _acceptable(self, name: str, listed: bool = False) -> bool:
+        """Whether `name` reads as a project; `listed` names share a suffix after 等, which
+        vouches for them (修水至平江 … 等高速公路)."""
+        if _outside_brackets(name, "、"):
+            return False
+        core = _PLACEHOLDER.sub("", name)
+        if core != name and (len(core) < self.min_chars or self._only_suffixes(core)):
+            return False        # xx工程, ××水库: the distinguishing part is masked
         if not (self.min_chars <= len(name) <= self.max_chars) and not (
                 len(name) == 2 and not self._has_suffix(name)):
             return False
@@ -325,7 +333,9 @@ class ProjectExtractor:
             return False
         if self.generic.match(self.tail.sub("", name) or name) or self.listed_category.match(name):
             return False
-        if self._only_suffixes(name) or self._verb_object(name) or self._sector(name) or self._narrative(name):
+        if self._only_suffixes(name) or self._verb_object(name) or self._sector(name):
+            return False
+        if not listed and self._narrative(name):
             return False
         if name.count("“") != name.count("”"):
             return False
@@ -360,6 +370,19 @@ def _clauses(text: str) -> list[tuple[int, int]]:
             depth = 0
     spans.append((start, len(text)))
     return spans
+
+
+def _outside_brackets(name: str, char: str) -> bool:
+    """True when `char` occurs in `name` outside brackets."""
+    depth = 0
+    for ch in name:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+        elif ch == char and depth == 0:
+            return True
+    return False
 
 
 def _inside_title_marks(clause: str, s: int, e: int) -> bool:
