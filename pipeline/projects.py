@@ -26,6 +26,7 @@ _OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"
 _CLAUSE_END = set("，,；;：:。！？!?\n")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
+_SPACES = regex.compile(r"[ \t\u3000]+")
 _PLACEHOLDER = regex.compile(r"[xX×*＊]+")
 _DASH = regex.compile(r"[—－-]{2,}")
 # 等项目 / 等工程 say nothing about what the items are, unlike 等水电站.
@@ -150,6 +151,8 @@ class ProjectExtractor:
         for m in self.status_pattern.finditer(clause):
             cuts.append((m.start(), m.end(), "boundary"))
         for m in _DASH.finditer(clause):      # apposition: 最长的隧道——某某通道
+            cuts.append((m.start(), m.end(), "boundary"))
+        for m in _SPACES.finditer(clause):    # flattened text: 成效值得肯定   项目开复工率
             cuts.append((m.start(), m.end(), "boundary"))
         pos = 0
         depth = 0

@@ -119,12 +119,14 @@ def test_vocabularies(tables: dict[str, pd.DataFrame]) -> None:
 # -- the planted facts ----------------------------------------------------------------
 
 def _params(section: str, label: str, key: str) -> list[Any]:
+    """One param per planted fact, named <file stem>:<label><n> (ASCII, so pytest shows
+    it unescaped); the fact itself appears in the failure message and xfail reason."""
     out = []
     for file, facts in EXPECTATIONS.items():
-        for fact in facts.get(section, []):
+        for i, fact in enumerate(facts.get(section, []), 1):
             reason = KNOWN_MISSES.get((file, label, fact[key]))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            out.append(pytest.param(file, fact, id=f"{file}:{fact[key]}", marks=marks))
+            marks = [pytest.mark.xfail(strict=True, reason=f"{fact[key]}: {reason}")] if reason else []
+            out.append(pytest.param(file, fact, id=f"{Path(file).stem}:{label}{i}", marks=marks))
     return out
 
 
@@ -158,8 +160,9 @@ def test_planted_project(tables: dict[str, pd.DataFrame], file: str, fact: dict[
 
 
 def _not_quantity_params() -> list[Any]:
-    return [pytest.param(file, text, id=f"{file}:{text}")
-            for file, facts in EXPECTATIONS.items() for text in facts.get("not_quantities", [])]
+    return [pytest.param(file, text, id=f"{Path(file).stem}:not_quantity{i}")
+            for file, facts in EXPECTATIONS.items()
+            for i, text in enumerate(facts.get("not_quantities", []), 1)]
 
 
 @pytest.mark.parametrize("file, text", _not_quantity_params())
