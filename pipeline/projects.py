@@ -29,6 +29,9 @@ _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[
 _SPACES = regex.compile(r"[ \t\u3000]+")
 _PLACEHOLDER = regex.compile(r"[xX×*＊]+")
 _DASH = regex.compile(r"[—－-]{2,}")
+# Suffixes that name an activity rather than a facility (改造, 治理 …).
+_ACTIVITY_SUFFIXES = {"项目", "工程", "建设", "改造", "改建", "扩建", "改扩建", "迁建", "重建", "整治", "治理",
+                      "修缮", "供电", "联网", "热电联产", "新建工程"}
 # 等项目 / 等工程 say nothing about what the items are, unlike 等水电站.
 _UMBRELLA_SUFFIXES = {"项目", "工程", "建设"}
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
@@ -50,13 +53,17 @@ class ProjectExtractor:
     """Find project mentions in normalised text (offsets into that text)."""
 
     def __init__(self, rules: RuleSet, status_pattern: regex.Pattern[str] | None = None) -> None:
+        import logging
+
         import jieba
 
+        jieba.setLogLevel(logging.WARNING)     # its start-up chatter is not for our users
         p = rules.projects
         self.suffixes = sorted(set(p["suffixes"]), key=len, reverse=True)
         self.short_min: dict[str, int] = dict(p["short_suffix_min_chars"])
         self.tail = regex.compile(p["tail_pattern"])
         self.suffix_end = regex.compile(f"(?:{_alternation(self.suffixes)})$")
+        self.suffix_any = regex.compile(_alternation(self.suffixes))
         self.boundaries = set(p["left_boundaries"])
         self.weak = set(p["weak_left_boundaries"])
         self.generic = regex.compile(f"^(?:{_alternation(p['generic_words'])}|[、和及与的])+$")
@@ -192,6 +199,8 @@ class ProjectExtractor:
         while s < e and clause[s] in _PUNCT_STRIP + "（(":
             if clause[s] in "（(" and _closing(clause, s, e) is not None:
                 break
+            if clause[s] == "“" and "”" in clause[s:e]:
+                break       # “云州芯谷”集成电路产业园: the quote is part of the name
             s += 1
         while e > s and clause[e - 1] in _PUNCT_STRIP:
             e -= 1
@@ -225,7 +234,7 @@ class ProjectExtractor:
             rest = name[pos:]
             if leading and flag in self.strip_pos and word not in "至到与和及":
                 cut = pos
-            elif word in self.cut_after and len(rest) >= self.min_chars:
+            elif word in self.cut_after and len(rest) >= self.min_chars and self.suffix_any.search(rest):
                 cut = pos
             elif self._is_narrative(word, flag) and len(rest) >= self.min_chars and self._has_suffix(rest):
                 cut = pos       # 主会场设在 | 某工业园项目
@@ -317,6 +326,9 @@ class ProjectExtractor:
             return False
         if regex.search(r"[0-9A-Za-z“”\"(（《]", name):
             return False
+        core = name[: -2]
+        if any(sfx in core for sfx in self.suffixes if len(sfx) >= 2 and sfx not in _ACTIVITY_SUFFIXES):
+            return False        # 石门水厂扩建工程 names a facility (水厂)
         # every word a known common word: unknown place names come out as single characters
         words = [t for t in self.tagger.cut(name, HMM=False)]
         return all(t.flag not in self.proper_pos for t in words) and sum(len(t.word) == 1 for t in words) <= 1
