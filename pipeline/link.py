@@ -95,6 +95,7 @@ def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMenti
     and project, so a cue shared by an enumeration appears once per member)."""
     text = doc.norm
     openers = regex.compile(r"\s*(?:" + "|".join(map(regex.escape, rules.projects["continuation_openers"])) + ")")
+    updates = regex.compile(r"\s*(?:" + "|".join(map(regex.escape, rules.projects["update_openers"])) + ")")
     ends = _segment_bounds(text)
     groups = _groups(text, mentions, ends)
     in_mention = [(m.start, m.end) for m in mentions]
@@ -130,6 +131,7 @@ def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMenti
         chosen: list[int] = []
         if gi in prefix_of:
             chosen.append(prefix_of[gi])
+        last_in_segment = gi + 1 == len(groups) or groups[gi + 1].segment != g.segment
         if in_clause:
             chosen.append(in_clause[-1])        # 建成试生产: the last word of the clause
         elif after:
@@ -141,6 +143,10 @@ def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMenti
             chosen = seg_cues[-1:]      # the sentence's subject: its last word on the matter
         if not chosen:
             chosen = _look_ahead(text, ends, g, cues, by_segment, segments_with_mentions, openers)
+        elif last_in_segment:
+            # 施工单位3月已进场。但受征迁影响，工程进展缓慢。: a next sentence that updates
+            # the state (但, 目前, 截至 …) and names no other project
+            chosen = chosen + _look_ahead(text, ends, g, cues, by_segment, segments_with_mentions, updates)
         chosen_by_group.append(chosen)
 
     # A，B，C等一批项目开工建设: comma-chained groups share the cue of the last one.
@@ -185,8 +191,9 @@ def _look_ahead(text: str, ends: list[int], g: _Group, cues: list[StatusMention]
             return []
         if step == 1 and not openers.match(text, ends[nxt - 1]):
             return []
-        if by_segment.get(nxt):
-            return by_segment[nxt][:1]
+        found = by_segment.get(nxt, [])
+        if found:
+            return found
     return []
 
 

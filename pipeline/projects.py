@@ -147,6 +147,8 @@ class ProjectExtractor:
                         alt = name + shared if shared else None
                     else:
                         continue
+                while len(name) > self.min_chars and name[0] in self.strip_chars and self._has_suffix(name[1:]):
+                    name, s = name[1:], s + 1       # 如云州港三期码头工程受…影响
                 if name and self._acceptable(name, listed=alt is not None) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, project_key(name), offset + c_start + s,
                                               offset + c_start + e, rule_id, alt))

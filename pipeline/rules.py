@@ -227,7 +227,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     sect_f.get("max_title_chars", int)
     for key in ("suffixes", "left_boundaries", "weak_left_boundaries", "generic_words", "list_words",
                 "strip_leading_pos", "cut_after_words", "not_before_bare_suffix_pos",
-                "continuation_openers", "strip_leading_chars", "joiners", "dependent_suffixes",
+                "continuation_openers", "update_openers", "strip_leading_chars", "joiners", "dependent_suffixes",
                 "sector_suffixes", "proper_pos", "name_verbs", "narrative_pos"):
         proj_f.strings(key)
     proj_f.get("short_suffix_min_chars", dict)
