@@ -132,8 +132,12 @@ def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMenti
         if gi in prefix_of:
             chosen.append(prefix_of[gi])
         last_in_segment = gi + 1 == len(groups) or groups[gi + 1].segment != g.segment
-        if in_clause:
-            chosen.append(in_clause[-1])        # 建成试生产: the last word of the clause
+        strong_in_clause = [i for i in in_clause if not cues[i].weak]
+        strong_after = [i for i in after if not cues[i].weak]
+        if strong_in_clause:
+            chosen.append(strong_in_clause[-1])     # 建成试生产: the last word of the clause
+        elif strong_after:
+            chosen.append(strong_after[0])          # 完成投资3亿元，9月交付使用
         elif after:
             chosen.append(after[0])
         if not chosen:
