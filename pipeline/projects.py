@@ -29,11 +29,6 @@ _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[
 _SPACES = regex.compile(r"[ \t\u3000]+")
 _PLACEHOLDER = regex.compile(r"[xX×*＊]+")
 _DASH = regex.compile(r"[—－-]{2,}")
-# Suffixes that name an activity rather than a facility (改造, 治理 …).
-_ACTIVITY_SUFFIXES = {"项目", "工程", "建设", "改造", "改建", "扩建", "改扩建", "迁建", "重建", "整治", "治理",
-                      "修缮", "供电", "联网", "热电联产", "新建工程"}
-# 等项目 / 等工程 say nothing about what the items are, unlike 等水电站.
-_UMBRELLA_SUFFIXES = {"项目", "工程", "建设"}
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 
 
@@ -85,6 +80,10 @@ class ProjectExtractor:
         self.sector_suffixes = tuple(p["sector_suffixes"])
         self.sector_max = int(p["sector_max_chars"])
         self.proper_pos = set(p["proper_pos"])
+        self.abstract_suffixes = tuple(p["abstract_suffixes"])
+        self.activity_suffixes = set(p["activity_suffixes"])
+        self.umbrella_suffixes = set(p["umbrella_suffixes"])
+        self.specific_min = int(p["specific_min_chars"])
         self.name_verbs = set(p["name_verbs"])
         self.narrative_pos = set(p["narrative_pos"])
         self.tokenizer = jieba.Tokenizer()
@@ -290,7 +289,7 @@ class ProjectExtractor:
             return None
         tail = m.group(1)
         for sfx in self.suffixes:
-            if sfx in tail and len(sfx) >= 2 and sfx not in _UMBRELLA_SUFFIXES:
+            if sfx in tail and len(sfx) >= 2 and sfx not in self.umbrella_suffixes:
                 return sfx
         return None
 
@@ -309,7 +308,7 @@ class ProjectExtractor:
         """True for 跟进项目, 要积极跟踪项目: a bare 项目/工程/建设 with no noun before it,
         only verbs, adverbs or counts."""
         tokens = list(self.tagger.cut(name, HMM=False))
-        if len(tokens) < 2 or tokens[-1].word not in _UMBRELLA_SUFFIXES:
+        if len(tokens) < 2 or tokens[-1].word not in self.umbrella_suffixes:
             return False
         return all(t.flag in self.verbal_pos or t.flag in self.strip_pos for t in tokens[:-1])
 
@@ -329,7 +328,7 @@ class ProjectExtractor:
         if regex.search(r"[0-9A-Za-z“”\"(（《]", name):
             return False
         core = name[: -2]
-        if any(sfx in core for sfx in self.suffixes if len(sfx) >= 2 and sfx not in _ACTIVITY_SUFFIXES):
+        if any(sfx in core for sfx in self.suffixes if len(sfx) >= 2 and sfx not in self.activity_suffixes):
             return False        # 石门水厂扩建工程 names a facility (水厂)
         # every word a known common word: unknown place names come out as single characters
         words = [t for t in self.tagger.cut(name, HMM=False)]
@@ -354,6 +353,9 @@ class ProjectExtractor:
             return False
         if not listed and self._narrative(name):
             return False
+        if (name.endswith(self.abstract_suffixes) and len(name) < self.specific_min
+                and not regex.search(r"[0-9A-Za-z“”\"(（《]", name) and not self._proper(name)):
+            return False        # 社会治安综合治理, 发展道路: governance and policy, not works
         if name.count("“") != name.count("”"):
             return False
         if not _balanced(name) or regex.fullmatch(r"[\d.\s\p{P}]+", name):
