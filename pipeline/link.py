@@ -3,19 +3,29 @@
 Units of text: a *segment* runs between ；。！？ and line breaks; a *group* is a run of
 mentions joined only by 、/和/及 (an enumeration shares its status cue).
 
-- A group takes the first cue after it in its segment (before the next group), else the
-  last cue before it (开工建设A、B), else the first cue of the following sentences of the
-  paragraph that name no other project (the status may come several clauses later).
-- Cues left over in a section whose heading names a project go to that project
-  (（二）城南大道建设 … 目前已完工).
-- A project's status is its last linked cue in reading order (the latest state wins);
-  with none, a cue in its section headings (续建项目), else unknown.
-- A quantity goes to the nearest single-mention group before it in its segment, else the
-  nearest one after it in its clause, else the section's heading project.
+A group takes, in this order of preference:
+- the cue right before it in its clause (开工建设A、B) — that cue is the group's own;
+- the last strong cue of the clause after it (A建成试生产), else the first strong cue
+  after it in the segment, before the next group (A完成投资3亿元，9月交付使用);
+  weak cues (完成投资, 正在) count only when there is nothing else;
+- the last cue before it in the segment; for the sentence's first group, the last cue of
+  the sentence;
+- the cues of the next sentences of the paragraph when they go on about it (目前, 该项目 …)
+  and name no other project; a next sentence that updates the state (但, 目前, 截至 …)
+  is added even when the group already has a cue;
+- comma-chained groups without a cue (A，B，C等一批项目开工建设) share the next one's.
+Cues left over in a section whose heading names a project go to that project
+((二)城南大道建设 … 目前已完工).
+
+A project's status is its last linked strong cue in reading order (the latest state
+wins), else its last weak cue, else a cue in its section headings (续建项目), else
+unknown. A quantity goes to the nearest single-mention group before it in its segment,
+else the nearest one after it in its clause, else the section's heading project.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -55,7 +65,6 @@ def _segment_bounds(text: str) -> list[int]:
 
 
 def _segment_of(ends: list[int], pos: int) -> int:
-    from bisect import bisect_right
     return bisect_right(ends, pos)
 
 
@@ -89,51 +98,54 @@ def _heading_project_for(pos: int, sections: list[Section], heading: dict[int, s
     return None
 
 
-def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMention],
-                  statuses: list[StatusMention], rules: RuleSet) -> list[StatusMention]:
-    """Return the status cues with `project_key` set where a project is found (one per cue
-    and project, so a cue shared by an enumeration appears once per member)."""
-    text = doc.norm
-    openers = regex.compile(r"\s*(?:" + "|".join(map(regex.escape, rules.projects["continuation_openers"])) + ")")
-    updates = regex.compile(r"\s*(?:" + "|".join(map(regex.escape, rules.projects["update_openers"])) + ")")
-    ends = _segment_bounds(text)
-    groups = _groups(text, mentions, ends)
-    in_mention = [(m.start, m.end) for m in mentions]
-    cues = [c for c in statuses if not any(s <= c.start and c.end <= e for s, e in in_mention)]
-    linked: list[StatusMention] = []
-    used: set[int] = set()
-    by_segment: dict[int, list[int]] = {}
-    for i, c in enumerate(cues):
-        by_segment.setdefault(_segment_of(ends, c.start), []).append(i)
-    segments_with_mentions = {g.segment for g in groups}
+class _StatusLinker:
+    """Chooses, for each enumeration group, the status cues that speak about it."""
 
-    # a cue right before a group in its clause is that group's verb (开工建设A、B): it
-    # belongs to that group only, never to the group before it
-    prefix_of: dict[int, int] = {}
-    for gi, g in enumerate(groups):
+    def __init__(self, doc: Doc, mentions: list[ProjectMention], statuses: list[StatusMention],
+                 rules: RuleSet) -> None:
+        self.text = text = doc.norm
+        self.openers = _word_pattern(rules.projects["continuation_openers"])
+        self.updates = _word_pattern(rules.projects["update_openers"])
+        self.ends = _segment_bounds(text)
+        self.groups = _groups(text, mentions, self.ends)
+        spans = [(m.start, m.end) for m in mentions]
+        # a status word inside a name (…技改项目, 主体工程) says nothing about the project
+        self.cues = [c for c in statuses if not any(s <= c.start and c.end <= e for s, e in spans)]
+        self.by_segment: dict[int, list[int]] = {}
+        for i, c in enumerate(self.cues):
+            self.by_segment.setdefault(_segment_of(self.ends, c.start), []).append(i)
+        self.segments_with_mentions = {g.segment for g in self.groups}
+
+    def _neighbours(self, gi: int) -> tuple[int, int]:
+        """End of the previous group and start of the next one in the same segment."""
+        g, groups = self.groups[gi], self.groups
         prev_end = groups[gi - 1].end if gi > 0 and groups[gi - 1].segment == g.segment else 0
-        clause_start = max(prev_end, _clause_start(text, g.start))
-        before = [i for i in by_segment.get(g.segment, [])
-                  if clause_start <= cues[i].start and cues[i].end <= g.start]
-        if before:
-            prefix_of[gi] = before[-1]
-    owned = set(prefix_of.values())
-    chosen_by_group: list[list[int]] = []
-
-    for gi, g in enumerate(groups):
-        seg_cues = by_segment.get(g.segment, [])
         next_start = groups[gi + 1].start if gi + 1 < len(groups) and groups[gi + 1].segment == g.segment \
-            else len(text)
-        prev_end = groups[gi - 1].end if gi > 0 and groups[gi - 1].segment == g.segment else 0
+            else len(self.text)
+        return prev_end, next_start
+
+    def prefix_cues(self) -> dict[int, int]:
+        """A cue right before a group in its clause is that group's verb (开工建设A、B): it
+        belongs to that group only, never to the group before it."""
+        prefix_of: dict[int, int] = {}
+        for gi, g in enumerate(self.groups):
+            clause_start = max(self._neighbours(gi)[0], _clause_start(self.text, g.start))
+            before = [i for i in self.by_segment.get(g.segment, [])
+                      if clause_start <= self.cues[i].start and self.cues[i].end <= g.start]
+            if before:
+                prefix_of[gi] = before[-1]
+        return prefix_of
+
+    def choose(self, gi: int, prefix_of: dict[int, int], owned: set[int]) -> list[int]:
+        """Indices of the cues for group `gi`, in order of preference described in the module."""
+        g, cues = self.groups[gi], self.cues
+        seg_cues = self.by_segment.get(g.segment, [])
+        prev_end, next_start = self._neighbours(gi)
         after = [i for i in seg_cues if g.end <= cues[i].start < next_start and i not in owned]
-        clause_end = _clause_end(text, g.end)
-        in_clause = [i for i in after if cues[i].start < clause_end]
-        chosen: list[int] = []
-        if gi in prefix_of:
-            chosen.append(prefix_of[gi])
-        last_in_segment = gi + 1 == len(groups) or groups[gi + 1].segment != g.segment
-        strong_in_clause = [i for i in in_clause if not cues[i].weak]
+        clause_end = _clause_end(self.text, g.end)
+        strong_in_clause = [i for i in after if cues[i].start < clause_end and not cues[i].weak]
         strong_after = [i for i in after if not cues[i].weak]
+        chosen = [prefix_of[gi]] if gi in prefix_of else []
         if strong_in_clause:
             chosen.append(strong_in_clause[-1])     # 建成试生产: the last word of the clause
         elif strong_after:
@@ -141,37 +153,66 @@ def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMenti
         elif after:
             chosen.append(after[0])
         if not chosen:
-            before = [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start]
-            chosen = before[-1:]
-        if not chosen and (gi == 0 or groups[gi - 1].segment != g.segment):
-            chosen = seg_cues[-1:]      # the sentence's subject: its last word on the matter
+            chosen = [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start][-1:]
+        if not chosen and prev_end == 0:
+            chosen = seg_cues[-1:]                  # the sentence's subject: its last word on it
         if not chosen:
-            chosen = _look_ahead(text, ends, g, cues, by_segment, segments_with_mentions, openers)
-        elif last_in_segment:
+            return self._look_ahead(g, self.openers)
+        if next_start == len(self.text):
             # 施工单位3月已进场。但受征迁影响，工程进展缓慢。: a next sentence that updates
             # the state (但, 目前, 截至 …) and names no other project
-            chosen = chosen + _look_ahead(text, ends, g, cues, by_segment, segments_with_mentions, updates)
-        chosen_by_group.append(chosen)
+            chosen += self._look_ahead(g, self.updates)
+        return chosen
 
-    # A，B，C等一批项目开工建设: comma-chained groups share the cue of the last one.
-    for gi in range(len(groups) - 2, -1, -1):
-        g, nxt = groups[gi], groups[gi + 1]
-        if not chosen_by_group[gi] and nxt.segment == g.segment and _COMMA_CHAIN.match(text, g.end, nxt.start):
-            chosen_by_group[gi] = chosen_by_group[gi + 1]
-    for g, chosen in zip(groups, chosen_by_group):
-        for i in chosen:
-            used.add(i)
-            for m in g.mentions:
-                linked.append(replace(cues[i], project_key=m.key))
+    def _look_ahead(self, g: _Group, openers: regex.Pattern[str]) -> list[int]:
+        """The cues of the next sentences of the paragraph, when they go on about the same
+        project (目前, 该项目 …) and name no other."""
+        text, ends = self.text, self.ends
+        for step in range(1, _LOOKAHEAD_SENTENCES + 1):
+            nxt = g.segment + step
+            if nxt >= len(ends) or nxt in self.segments_with_mentions or text[ends[nxt - 1] - 1] == "\n":
+                return []
+            if step == 1 and not openers.match(text, ends[nxt - 1]):
+                return []
+            if self.by_segment.get(nxt):
+                return self.by_segment[nxt]
+        return []
 
-    heading = _heading_projects(sections, mentions)
-    for i, c in enumerate(cues):
-        if i in used or _segment_of(ends, c.start) in segments_with_mentions:
-            continue
-        key = _heading_project_for(c.start, sections, heading)
-        if key is not None:
-            linked.append(replace(c, project_key=key))
-    return sorted(linked, key=lambda c: (c.start, c.project_key or ""))
+    def link(self, sections: list[Section], mentions: list[ProjectMention]) -> list[StatusMention]:
+        groups, cues = self.groups, self.cues
+        prefix_of = self.prefix_cues()
+        owned = set(prefix_of.values())
+        chosen = [self.choose(gi, prefix_of, owned) for gi in range(len(groups))]
+        # A，B，C等一批项目开工建设: comma-chained groups share the cue of the last one.
+        for gi in range(len(groups) - 2, -1, -1):
+            g, nxt = groups[gi], groups[gi + 1]
+            if not chosen[gi] and nxt.segment == g.segment and _COMMA_CHAIN.match(self.text, g.end, nxt.start):
+                chosen[gi] = chosen[gi + 1]
+        linked: list[StatusMention] = []
+        used: set[int] = set()
+        for g, picks in zip(groups, chosen):
+            used.update(picks)
+            linked.extend(replace(cues[i], project_key=m.key) for i in picks for m in g.mentions)
+        heading = _heading_projects(sections, mentions)
+        for i, c in enumerate(cues):
+            if i in used or _segment_of(self.ends, c.start) in self.segments_with_mentions:
+                continue
+            key = _heading_project_for(c.start, sections, heading)
+            if key is not None:
+                linked.append(replace(c, project_key=key))
+        return sorted(linked, key=lambda c: (c.start, c.project_key or ""))
+
+
+def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMention],
+                  statuses: list[StatusMention], rules: RuleSet) -> list[StatusMention]:
+    """Return the status cues with `project_key` set where a project is found (one per cue
+    and project, so a cue shared by an enumeration appears once per member)."""
+    return _StatusLinker(doc, mentions, statuses, rules).link(sections, mentions)
+
+
+def _word_pattern(words: list[str]) -> regex.Pattern[str]:
+    """Matches one of `words` after optional spaces (for sentence openers)."""
+    return regex.compile(r"\s*(?:" + "|".join(map(regex.escape, words)) + ")")
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -181,24 +222,6 @@ def _clause_start(text: str, pos: int) -> int:
 def _clause_end(text: str, pos: int) -> int:
     ends = [i for i in (text.find(ch, pos) for ch in "，,；;。：:\n") if i >= 0]
     return min(ends) if ends else len(text)
-
-
-def _look_ahead(text: str, ends: list[int], g: _Group, cues: list[StatusMention],
-                by_segment: dict[int, list[int]], segments_with_mentions: set[int],
-                openers: regex.Pattern[str]) -> list[int]:
-    """The first cue of the next sentences of the paragraph, when they go on about the
-    same project (目前, 该项目 …) and name no other."""
-    seg = g.segment
-    for step in range(1, _LOOKAHEAD_SENTENCES + 1):
-        nxt = seg + step
-        if nxt >= len(ends) or nxt in segments_with_mentions or text[ends[nxt - 1] - 1] == "\n":
-            return []
-        if step == 1 and not openers.match(text, ends[nxt - 1]):
-            return []
-        found = by_segment.get(nxt, [])
-        if found:
-            return found
-    return []
 
 
 def link_quantities(doc: Doc, sections: list[Section], mentions: list[ProjectMention],

@@ -42,14 +42,18 @@ KNOWN_MISSES: dict[tuple[str, str, str], str] = {
         "not found: a name directly followed by 年度计划投资 is rejected instead of cut",
     ("meeting_speech.txt", "project", "柏双公路改建工程"):
         "in_progress: 停工 / 滞后 later in the paragraph do not make it delayed",
-    ("essay_compilation.txt", "project", "丰源至古渡公路"):
-        "unknown: 交工验收 in the next sentence (subject 工程) is not linked",
     ("essay_compilation.txt", "project", "古渡中心学校扩建项目"):
         "in_progress: 交付使用 later in the sentence does not replace the first cue",
     ("essay_compilation.txt", "project", "溪口区体育中心项目"):
         "unknown: the cues after the heading '1. 溪口区体育中心项目。项目…' are not linked",
-    ("essay_compilation.txt", "project", "溪口科创大楼"):
-        "completed: 建成后将… (once built) is read as completed; the state is 破土动工 (started)",
+    ("county_2023_summary.txt", "project", "石门水厂扩建工程"):
+        "completed: 建成并投入试运行 is operational (试运行), not completed",
+    ("city_bulletin_jan_oct.txt", "project", "“云州芯谷”集成电路产业园项目"):
+        "completed: the later 投产 in the same sentence does not replace 竣工",
+    ("meeting_speech.txt", "project", "临溪大道延伸工程"):
+        "in_progress: 施工 in 施工单位 (the contractor) is taken as a cue; 进场施工 means started",
+    ("essay_compilation.txt", "project", "江湾安置小区项目"):
+        "planned: 未签约 / 无法动工 outweigh the closing 进展滞后 (delayed)",
 }
 
 
