@@ -84,7 +84,6 @@ def _doc_id(tables: dict[str, pd.DataFrame], file: str) -> str:
 def test_run_exits_zero(run_output: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     proc, _ = run_output
     assert proc.returncode == 0, proc.stderr
-    assert "documents: 4 ok" in proc.stderr
 
 
 def test_five_parquet_files(run_output: tuple[subprocess.CompletedProcess[str], Path]) -> None:
