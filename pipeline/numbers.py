@@ -18,7 +18,8 @@ Decimal('15')
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
           "六": 6, "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4,
@@ -26,6 +27,7 @@ DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, 
 SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 POINT = "点"
+_ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 #: Characters that may appear in a Chinese numeral (for building patterns).
 CHINESE_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS) + POINT
@@ -88,10 +90,9 @@ def parse_number(text: str) -> Decimal:
     if not s:
         raise NumberError(f"no digits in {text!r}")
     if _has_arabic(s):
-        try:
-            return Decimal(s) * multiplier
-        except InvalidOperation:
-            raise NumberError(f"not a number: {text!r}") from None
+        if not _ARABIC.fullmatch(s):
+            raise NumberError(f"not a number: {text!r}")
+        return Decimal(s) * multiplier
     if POINT in s:
         whole, _, frac = s.partition(POINT)
         return (Decimal(_parse_chinese_integer(whole) if whole else 0) + _chinese_fraction(frac)) * multiplier
@@ -103,48 +104,34 @@ def _has_arabic(s: str) -> bool:
 
 
 def format_chinese(n: int) -> str:
-    """Write a non-negative integer below 10^16 in Chinese numerals (for tests).
+    """Write a non-negative integer in Chinese numerals (the inverse of parse_number).
 
-    >>> format_chinese(35000000), format_chinese(20500), format_chinese(15)
-    ('三千五百万', '二万零五百', '十五')
+    >>> format_chinese(35000000), format_chinese(20500), format_chinese(15), format_chinese(10**12)
+    ('三千五百万', '二万零五百', '十五', '一万亿')
     """
-    if n == 0:
-        return "零"
+    if n < 0:
+        raise ValueError("negative numbers are not written here")
+    return "零" if n == 0 else _format_positive(n, leading=True)
+
+
+def _format_positive(n: int, leading: bool) -> str:
+    for size, name in ((100_000_000, "亿"), (10_000, "万")):
+        if n >= size:
+            high, low = divmod(n, size)
+            out = _format_positive(high, leading) + name
+            if low:
+                out += ("零" if low < size // 10 else "") + _format_positive(low, leading=False)
+            return out
     digits = "零一二三四五六七八九"
-
-    def below_10k(v: int, leading: bool) -> str:
-        out = []
-        zero = False
-        for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-            d, v = divmod(v, unit)
-            if d:
-                if zero:
-                    out.append("零")
-                    zero = False
-                if not (unit == 10 and d == 1 and not out and leading):
-                    out.append(digits[d])
-                else:
-                    pass
-                out.append(name)
-            elif out or not leading:
-                zero = bool(out) or not leading
-        return "".join(out)
-
-    groups = []
-    for name, size in (("亿", 100_000_000), ("万", 10_000), ("", 1)):
-        g, n = divmod(n, size)
-        groups.append((g, name))
-    out = []
-    for i, (g, name) in enumerate(groups):
-        if g == 0:
-            if out:
-                out.append("零")
-            continue
-        part = below_10k(g, leading=not out)
-        if out and g < 1000 and not out[-1].endswith("零"):
-            out.append("零")
-        out.append(part + name)
-    s = "".join(out)
-    while "零零" in s:
-        s = s.replace("零零", "零")
-    return s.rstrip("零")
+    out = ""
+    zero = False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, n = divmod(n, unit)
+        if d:
+            out += "零" if zero else ""
+            zero = False
+            # 十五, not 一十五, at the start of a number
+            out += ("" if unit == 10 and d == 1 and leading and not out else digits[d]) + name
+        elif out:
+            zero = True
+    return out

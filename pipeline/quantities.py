@@ -21,6 +21,7 @@ from pipeline.types import Kind, Quantity
 
 _ARABIC = r"(?<![0-9.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![0-9.,])\d+(?:\.\d+)?"
 _CN_START = "零〇一二两三四五六七八九十"
+_SENTENCE_END = "。！？!?；;\n"
 
 
 def _alternation(words: list[str] | tuple[str, ...]) -> str:
@@ -35,7 +36,7 @@ class QuantityExtractor:
         self.units: dict[str, Unit] = {u.surface: u for u in rules.units}
         blockers = "".join(q["chinese_number_blockers"])
         chinese = (rf"(?<![{regex.escape(blockers)}{CHINESE_NUMERAL_CHARS}])"
-                   rf"[{_CN_START}][{CHINESE_NUMERAL_CHARS}]*(?<!点)")
+                   rf"(?:[{_CN_START}][{CHINESE_NUMERAL_CHARS}]*(?<!点)|[百千](?=[余多]))")   # 百余亩
         number = rf"(?:{_ARABIC}|{chinese})"
         suffix_units = [u.surface for u in rules.units if not u.prefix]
         prefix_units = [u.surface for u in rules.units if u.prefix]
@@ -50,11 +51,12 @@ class QuantityExtractor:
         blocked = _alternation(q["bare_scale"]["blocked_next"])
         not_before = _alternation(q["not_before"])
         unit = rf"(?P<unit>{_alternation(suffix_units)})"
+        scale_alt = _alternation(list(scales))
         self.pattern = regex.compile(
             rf"(?<!{not_before})(?P<before>{before})?(?:"
             rf"(?P<punit>{_alternation(prefix_units)})(?P<pnum>{number})"
-            rf"|(?P<num>{number})(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
-            rf"(?P<scale2>万|亿)?(?P<inside>{inside})?[ \t]?{unit}"
+            rf"|(?P<num>{number})(?P<scale1>{scale_alt})?(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
+            rf"(?P<scale2>{scale_alt})?(?P<inside>{inside})?[ \t]?{unit}"
             rf"|(?P<hold>{q['placeholder']})(?P<hunit>{_alternation(suffix_units)})"
             rf"|(?P<bnum>{number})(?P<binside>{inside})?(?P<scale>{_alternation(list(scales))})"
             rf"(?!{blocked}|[A-Za-z0-9])"
@@ -65,17 +67,19 @@ class QuantityExtractor:
     def __call__(self, text: str, offset: int = 0) -> list[Quantity]:
         """Extract quantities from `text`; offsets are shifted by `offset`."""
         found = []
-        money_context: bool | None = None
         for m in self.pattern.finditer(text):
-            if m.group("scale"):
-                if money_context is None:
-                    money_context = self.money_cue.search(text) is not None
-                if not money_context:
-                    continue
+            if m.group("scale") and not self._money_sentence(text, m.start(), m.end()):
+                continue
             q = self._build(m, offset)
             if q is not None:
                 found.append(q)
         return found
+
+    def _money_sentence(self, text: str, start: int, end: int) -> bool:
+        """A bare 万/亿 counts as money only in a sentence about money."""
+        s = max(text.rfind(ch, 0, start) for ch in _SENTENCE_END) + 1
+        ends = [i for i in (text.find(ch, end) for ch in _SENTENCE_END) if i >= 0]
+        return self.money_cue.search(text, s, min(ends) if ends else len(text)) is not None
 
     def _build(self, m: regex.Match[str], offset: int) -> Quantity | None:
         qualifier = None
@@ -109,13 +113,22 @@ class QuantityExtractor:
                     return None
             if unit.kind is Kind.LENGTH and regex.match(r"/(?:小时|h|时)|每小时", m.string[m.end("unit"):]):
                 return None      # a speed (80公里/小时), not a length
+        scale1, scale2 = m.group("scale1") or "", m.group("scale2") or ""
+        if raw_high:        # 3-5亿元 shares its scale; 3亿至5亿元 writes both
+            low_scale = self._scale(scale1 or scale2)
+            unit_raw = scale2 + unit.surface
+        else:               # 1.2万亿元: the scales multiply
+            low_scale = self._scale(scale1) * self._scale(scale2)
+            unit_raw = scale1 + scale2 + unit.surface
         try:
-            scale = self.scales[m.group("scale2")] if m.group("scale2") else 1
-            value = parse_number(raw) * scale * unit.factor
-            high = parse_number(raw_high) * scale * unit.factor if raw_high else None
+            value = parse_number(raw) * low_scale * unit.factor
+            high = parse_number(raw_high) * self._scale(scale2) * unit.factor if raw_high else None
         except NumberError:
             return None
         if high is not None and high < value:
             return None          # 2-1 is not a range; most likely a date or an identifier
-        return Quantity(unit.kind, value, high, unit.surface, qualifier,
+        return Quantity(unit.kind, value, high, unit_raw, qualifier,
                         offset + m.start(), offset + m.end(), rule_id)
+
+    def _scale(self, word: str) -> Decimal:
+        return self.scales[word] if word else Decimal(1)

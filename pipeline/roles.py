@@ -40,6 +40,8 @@ class _Cues:
         self.pattern = regex.compile("|".join(regex.escape(w) for w in words))
         self.threshold = regex.compile(rules.roles["threshold_after"])
         self.breakdown = regex.compile("|".join(regex.escape(w) for w in rules.roles["breakdown_markers"]))
+        self.budget = regex.compile(rules.roles["budget_after"])
+        self.breakdown_item = regex.compile(rules.roles["breakdown_item"])
 
 
 @lru_cache(maxsize=4)
@@ -66,8 +68,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet) -> list[
     """Return the quantities with `role` set on every money amount."""
     cues = _cues(rules)
     out: list[Quantity] = []
-    last_role: Role | None = None       # role of the latest money amount with a cue
-    last_end = 0
+    prev_role: Role | None = None       # role of the previous amount (thresholds aside)
+    prev_end = 0
     for q in quantities:
         if q.kind is not Kind.MONEY:
             out.append(q)
@@ -77,20 +79,33 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet) -> list[
         after = text[q.end:q.end + 16]
         found = find_role(prefix, cues)
         if cues.threshold.match(after):
-            role, cue = Role.OTHER, "threshold"
+            out.append(replace(q, role=Role.OTHER, role_cue="threshold"))
+            continue
+        if found is not None and found[0] is not Role.OTHER and cues.budget.match(after):
+            role, cue = Role.TOTAL, "budget"        # 计划投资4亿元的城东快速路: the whole cost
         elif found is not None:
             role, cue = found
-        elif last_role is not None and _in_breakdown(text, last_end, q.start, cues):
-            role, cue = last_role, "breakdown"
+        elif prev_role is not None and _in_breakdown(text, prev_end, q.start, prefix, cues):
+            role, cue = prev_role, "breakdown"      # 其中，A 5亿元，B 3亿元: each item inherits
         else:
             role, cue = Role.OTHER, None
-        if cue not in ("threshold",):
-            last_role, last_end = role, q.end
+        prev_role, prev_end = role, q.end
         out.append(replace(q, role=role, role_cue=cue))
     return out
 
 
-def _in_breakdown(text: str, prev_end: int, start: int, cues: _Cues) -> bool:
-    """A breakdown marker sits between the previous amount and this one, in one paragraph."""
+def _in_breakdown(text: str, prev_end: int, start: int, prefix: str, cues: _Cues) -> bool:
+    """This amount is an item of a breakdown: a marker (其中) sits between the previous amount
+    and this one, or earlier in the sentence they share and the amount follows a bare item
+    name (其中，交通项目完成投资126亿元，产业项目98亿元)."""
     between = text[prev_end:start]
-    return "\n" not in between.strip("\n") and cues.breakdown.search(between) is not None
+    if "\n" in between.strip("\n"):
+        return False
+    if cues.breakdown.search(between):
+        return True
+    if any(ch in _BREAKDOWN_SCOPE_END for ch in between):
+        return False
+    if not cues.breakdown_item.search(prefix.strip()):
+        return False
+    sentence_start = max(text.rfind(ch, 0, prev_end) for ch in _BREAKDOWN_SCOPE_END) + 1
+    return cues.breakdown.search(text, sentence_start, prev_end) is not None

@@ -174,6 +174,8 @@ def _load_roles(f: _File) -> dict[Role, tuple[tuple[str, ...], tuple[str, ...]]]
         out[role] = (f.strings("specific", spec, f"roles.{name}.specific"),
                      f.strings("generic", spec, f"roles.{name}.generic") if spec.get("generic") else ())
     f.compile(f.get("threshold_after", str), "threshold_after")
+    f.compile(f.get("budget_after", str), "budget_after")
+    f.compile(f.get("breakdown_item", str), "breakdown_item")
     f.strings("breakdown_markers")
     return out
 

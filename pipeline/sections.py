@@ -25,7 +25,7 @@ _HEADING_START = regex.compile(r"(?:^|(?<=\n)|(?<=[ \u3000]{2}))[ \t\u3000]*(?=\
 
 @lru_cache(maxsize=4)
 def _markers(rules: RuleSet) -> list[tuple[int, str, regex.Pattern[str], bool]]:
-    return [(rank, m["id"], regex.compile(m["pattern"]), bool(m.get("part", False)))
+    return [(rank, m["id"], regex.compile(m["pattern"], regex.M), bool(m.get("part", False)))
             for rank, m in enumerate(rules.sections["markers"])]
 
 
@@ -58,6 +58,8 @@ def split_sections(text: str, rules: RuleSet) -> list[Section]:
                 line_end = text.find("\n", t_start)
                 line_end = len(text) if line_end < 0 else line_end
                 while t_end < line_end and text[t_end] not in title_end and t_end - t_start < max_title:
+                    if text.startswith("  ", t_end) or text[t_end] == "\u3000":
+                        break       # a flattened line: the heading ends at the run of spaces
                     t_end += 1
                 title = text[t_start:t_end].strip()
                 if not title or title[0] in "0123456789%":

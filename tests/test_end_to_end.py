@@ -26,8 +26,6 @@ EXPECTATIONS: dict[str, dict[str, Any]] = yaml.safe_load(
 
 # (file, "quantity" | "project", text or name) -> why the current code gets it wrong.
 KNOWN_MISSES: dict[tuple[str, str, str], str] = {
-    ("city_bulletin_jan_oct.txt", "quantity", "198.7亿元"):
-        "role other: the second item after 其中 loses the inherited completed_investment",
     ("county_2023_summary.txt", "project", "凤栖大道"):
         "in_progress: 建成通车 at the end of the heading's paragraph is not linked to the heading project",
     ("county_2023_summary.txt", "project", "青岚至石门公路改造工程"):
@@ -46,12 +44,8 @@ KNOWN_MISSES: dict[tuple[str, str, str], str] = {
         "in_progress: 交付使用 later in the sentence does not replace the first cue",
     ("essay_compilation.txt", "project", "溪口区体育中心项目"):
         "unknown: the cues after the heading '1. 溪口区体育中心项目。项目…' are not linked",
-    ("county_2023_summary.txt", "project", "石门水厂扩建工程"):
-        "completed: 建成并投入试运行 is operational (试运行), not completed",
     ("city_bulletin_jan_oct.txt", "project", "“云州芯谷”集成电路产业园项目"):
         "completed: the later 投产 in the same sentence does not replace 竣工",
-    ("meeting_speech.txt", "project", "临溪大道延伸工程"):
-        "in_progress: 施工 in 施工单位 (the contractor) is taken as a cue; 进场施工 means started",
     ("essay_compilation.txt", "project", "江湾安置小区项目"):
         "planned: 未签约 / 无法动工 outweigh the closing 进展滞后 (delayed)",
 }
