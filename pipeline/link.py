@@ -251,13 +251,33 @@ def link_quantities(doc: Doc, sections: list[Section], mentions: list[ProjectMen
     return out
 
 
+def resolve_anaphora(doc: Doc, sections: list[Section], mentions: list[ProjectMention],
+                     rules: RuleSet) -> list[ProjectMention]:
+    """Mentions for 该项目, 该路 …: the last project named before in the same section, else
+    the project the section heading names. Returned in addition to `mentions`."""
+    pattern = regex.compile(rules.projects["anaphora"])
+    named = sorted(mentions, key=lambda m: m.start)
+    heading = _heading_projects(sections, mentions)
+    out = []
+    for m in pattern.finditer(doc.norm):
+        section = innermost_section(sections, m.start())
+        before = [x for x in named if section.start <= x.start and x.end <= m.start()]
+        key = before[-1].key if before else _heading_project_for(m.start(), sections, heading)
+        if key is None:
+            continue
+        name = next(x.name for x in named if x.key == key)
+        out.append(ProjectMention(name, key, m.start(), m.end(), "project.anaphora"))
+    return out
+
+
 def build_projects(doc: Doc, sections: list[Section], mentions: list[ProjectMention],
                    statuses: list[StatusMention], quantities: list[Quantity],
                    rules: RuleSet, heading_cues: list[StatusMention]) -> list[Project]:
     """One `Project` per distinct key, in order of first mention."""
     by_key: dict[str, list[ProjectMention]] = {}
     for m in sorted(mentions, key=lambda m: m.start):
-        by_key.setdefault(m.key, []).append(m)
+        if m.rule_id != "project.anaphora":     # 该项目 names nothing new
+            by_key.setdefault(m.key, []).append(m)
     projects = []
     for key, ms in by_key.items():
         fullest = max(ms, key=lambda m: (len(m.name), -m.start))

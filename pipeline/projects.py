@@ -42,7 +42,7 @@ _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 class _Segment:
     start: int
     end: int
-    sep_before: str     # what separates it from the previous segment: "、" or "boundary"
+    sep_before: str     # what separates it from the previous segment: "、", "boundary", "location"
     followed_by_etc: bool
 
 
@@ -55,7 +55,9 @@ class ProjectExtractor:
 
         jieba.setLogLevel(logging.WARNING)     # its start-up chatter is not for our users
         p = rules.projects
-        self.boundaries = set(p["left_boundaries"])
+        self.location_markers = set(p["location_markers"])
+        self.boundaries = set(p["left_boundaries"]) | self.location_markers
+        self.anaphora = regex.compile(p["anaphora"])
         self.weak = sorted(set(p["weak_left_boundaries"]), key=len, reverse=True)
         self.joiners = set(p["joiners"])
         self.cut_after = set(p["cut_after_words"])
@@ -82,6 +84,8 @@ class ProjectExtractor:
         judge = self.judge
         groups: list[list[_Segment]] = []       # enumerations: segments joined by 、/和
         for seg in self._segments(clause):
+            if seg.sep_before == "location":
+                continue        # 西起高铁站前广场: a landmark
             if groups and seg.sep_before == "、":
                 groups[-1].append(seg)
             else:
@@ -119,7 +123,7 @@ class ProjectExtractor:
         """Cut a clause at 、/和, 等, framing words, status cues, dashes and spaces (not
         inside brackets)."""
         cuts: list[tuple[int, int, str]] = []      # (start, end, kind) of removed spans
-        for pattern in (self.status_pattern, _DASH, _SPACES):
+        for pattern in (self.status_pattern, _DASH, _SPACES, self.anaphora):
             # status words end names; a dash is an apposition (最长的隧道——某某通道); spaces
             # separate runs of flattened text (成效值得肯定   项目开复工率)
             cuts.extend((m.start(), m.end(), "boundary") for m in pattern.finditer(clause))
@@ -136,6 +140,8 @@ class ProjectExtractor:
                     cuts.append((pos, end, "、"))
                 elif token == "等":
                     cuts.append((pos, end, "etc"))
+                elif token in self.location_markers:
+                    cuts.append((pos, end, "location"))
                 elif token in self.boundaries:
                     cuts.append((pos, end, "boundary"))
             pos = end
@@ -148,7 +154,7 @@ class ProjectExtractor:
                 continue
             if start > cursor:
                 segments.append(_Segment(cursor, start, sep, kind == "etc"))
-            sep = "、" if kind == "、" else "boundary"
+            sep = kind if kind in ("、", "location") else "boundary"
             cursor = end
         if cursor < len(clause):
             segments.append(_Segment(cursor, len(clause), sep, False))

@@ -231,10 +231,10 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
                 "strip_leading_pos", "cut_after_words", "not_before_bare_suffix_pos",
                 "continuation_openers", "update_openers", "strip_leading_chars", "joiners", "dependent_suffixes",
                 "sector_suffixes", "proper_pos", "name_verbs", "narrative_pos", "umbrella_suffixes",
-                "activity_suffixes", "abstract_suffixes"):
+                "activity_suffixes", "abstract_suffixes", "location_markers"):
         proj_f.strings(key)
     proj_f.get("short_suffix_min_chars", dict)
-    for key in ("tail_pattern", "count_prefix", "forbidden"):
+    for key in ("tail_pattern", "count_prefix", "forbidden", "anaphora"):
         proj_f.compile(proj_f.get(key, str), key)
     proj_f.get("max_chars", int)
     proj_f.get("sector_max_chars", int)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pipeline.link import build_projects, link_quantities, link_statuses
+from pipeline.link import build_projects, link_quantities, link_statuses, resolve_anaphora
 from pipeline.normalise import normalise
 from pipeline.projects import ProjectExtractor
 from pipeline.quantities import QuantityExtractor
@@ -39,6 +39,7 @@ class Pipeline:
         sentences = split_sentences(doc.norm)
         quantities = assign_roles(doc.norm, self.quantities(doc.norm), rules)
         mentions = self.projects(doc.norm)
+        mentions = mentions + resolve_anaphora(doc, sections, mentions, rules)
         cues = self.statuses(doc.norm)
         linked = link_statuses(doc, sections, mentions, cues, rules)
         quantities = link_quantities(doc, sections, mentions, quantities)
