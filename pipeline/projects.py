@@ -33,6 +33,7 @@ _OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"
 _CLAUSE_END = set("，,；;：:。！？!?\n")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
+_LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
 _SPACES = regex.compile(r"[ \t\u3000]+")
 _DASH = regex.compile(r"[—－-]{2,}")
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
@@ -178,6 +179,9 @@ class ProjectExtractor:
         ordinal = _ORDINAL.match(clause, s, e)
         if ordinal:
             s = ordinal.end()
+        aside = _LEADING_ASIDE.match(clause, s, e)
+        if aside and e - aside.end() >= self.min_chars:
+            s = aside.end()     # (记者 某某)中国交通运输部 …, (PPP)项目: an aside, not the name
         s += self._leading_framing(clause[s:e])
         while e - s > self.min_chars and clause[s] in self.strip_chars and self.judge.has_suffix(clause[s + 1:e]):
             s += 1
