@@ -74,14 +74,28 @@ def read_document(path: Path, rel: str) -> SourceDocument:
         data = path.read_bytes()
     except OSError as exc:
         return SourceDocument(doc_id, rel, fmt, None, "", "error", f"cannot read file: {exc}")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return SourceDocument(doc_id, rel, fmt, None, "", "error", "binary data, not text (NUL bytes)")
     try:
         text, encoding = decode(data)
     except UnicodeDecodeError as exc:
         return SourceDocument(doc_id, rel, fmt, None, "", "error", f"cannot decode text: {exc}")
+    if _control_ratio(text) > 0.05:
+        return SourceDocument(doc_id, rel, fmt, encoding, "", "error",
+                              "binary data, not text (too many control characters)")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return SourceDocument(doc_id, rel, fmt, encoding, text, "empty", "the file has no text")
     return SourceDocument(doc_id, rel, fmt, encoding, text, "ok", None)
+
+
+def _control_ratio(text: str) -> float:
+    """Share of control characters other than line breaks and tabs (binary junk is full of them)."""
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t" or 0x7f <= ord(ch) < 0xa0)
+    return controls / len(sample)
 
 
 def document_title(text: str) -> str | None:
