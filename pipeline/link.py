@@ -106,6 +106,8 @@ class _StatusLinker:
         self.text = text = doc.norm
         self.openers = _word_pattern(rules.projects["continuation_openers"])
         self.updates = _word_pattern(rules.projects["update_openers"])
+        self.new_subject = regex.compile(rules.projects["new_subject"])
+        self.subject_end = regex.compile(rules.projects["subject_end"])
         self.ends = _segment_bounds(text)
         self.groups = _groups(text, mentions, self.ends)
         spans = [(m.start, m.end) for m in mentions]
@@ -146,7 +148,14 @@ class _StatusLinker:
         strong_in_clause = [i for i in after if cues[i].start < clause_end and not cues[i].weak]
         strong_after = [i for i in after if not cues[i].weak]
         chosen = [prefix_of[gi]] if gi in prefix_of else []
-        if strong_in_clause:
+        continued = self._same_subject_end(g.end) if next_start == len(self.text) else g.end
+        strong_continued = [i for i in strong_after if cues[i].start < continued]
+        reached = [i for i in strong_continued if not cues[i].future]
+        if len(strong_continued) > 1:
+            # 去年开工…三次停工…进度滞后: latest wins, but a plan never overrides a state
+            # already reached (已完工，计划12月底建成通车)
+            chosen.extend(reached or strong_continued)
+        elif strong_in_clause:
             chosen.append(strong_in_clause[-1])     # 建成试生产: the last word of the clause
         elif strong_after:
             chosen.append(strong_after[0])          # 完成投资3亿元，9月交付使用
@@ -163,6 +172,21 @@ class _StatusLinker:
             # the state (但, 目前, 截至 …) and names no other project
             chosen += self._look_ahead(g, self.updates)
         return chosen
+
+    def _same_subject_end(self, pos: int) -> int:
+        """Where the sentence stops talking about the subject named before `pos`: at the
+        first later clause with a subject of its own (其余项目…, 63所…, 某某建设基本完成)."""
+        seg_end = self.ends[_segment_of(self.ends, pos)] if _segment_of(self.ends, pos) < len(self.ends) \
+            else len(self.text)
+        start = _clause_end(self.text, pos) + 1
+        while start < seg_end:
+            end = min(_clause_end(self.text, start), seg_end)
+            clause = self.text[start:end]
+            first_cue = min((c.start for c in self.cues if start <= c.start < end), default=end)
+            if self.new_subject.match(clause) or self.subject_end.search(self.text[start:first_cue]):
+                return start
+            start = end + 1
+        return seg_end
 
     def _look_ahead(self, g: _Group, openers: regex.Pattern[str]) -> list[int]:
         """The cues of the next sentences of the paragraph, when they go on about the same

@@ -177,7 +177,7 @@ class NameJudge:
         return any(self.is_narrative(t.word, t.flag) for t in self.tagger.cut(core, HMM=False))
 
     def _sector(self, name: str) -> bool:
-        """风电项目, 市政项目: short, generic suffix, only common words in it."""
+        """风电项目, 低碳制造业项目: short, generic suffix, one or two common words before it."""
         if len(name) > self.sector_max or not name.endswith(self.sector_suffixes):
             return False
         if _SPECIFIC_MARKS.search(name):
@@ -185,9 +185,11 @@ class NameJudge:
         core = name[:-2]
         if any(sfx in core for sfx in self.suffixes if len(sfx) >= 2 and sfx not in self.activity_suffixes):
             return False        # 石门水厂扩建工程 names a facility (水厂)
-        # unknown place names come out as single characters
+        # two common words at most before the suffix; unknown place names come out as
+        # single characters
         words = list(self.tagger.cut(name, HMM=False))
-        return all(t.flag not in self.proper_pos for t in words) and sum(len(t.word) == 1 for t in words) <= 1
+        return (len(words) <= 3 and all(t.flag not in self.proper_pos for t in words)
+                and sum(len(t.word) == 1 for t in words) <= 1)
 
 
 def balanced(name: str) -> bool:

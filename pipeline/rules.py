@@ -42,6 +42,7 @@ class Cue:
     label: str
     pattern: regex.Pattern[str]
     weak: bool = False
+    future: bool = False
 
 
 @dataclass(frozen=True, slots=True, eq=False)   # hashed by identity: compiled caches key on it
@@ -157,7 +158,8 @@ def _load_status_cues(f: _File) -> tuple[Cue, ...]:
         except ValueError:
             raise RuleError(f"{f.path.name}: key '{cue_id}.status': unknown status '{status}'") from None
         pattern = f.compile(f.get("pattern", str, entry, f"{cue_id}.pattern"), f"{cue_id}.pattern")
-        cues.append(Cue(cue_id, status, pattern, bool(entry.get("weak", False))))
+        cues.append(Cue(cue_id, status, pattern, bool(entry.get("weak", False)),
+                        bool(entry.get("future", False))))
     return tuple(cues)
 
 
@@ -234,7 +236,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
                 "activity_suffixes", "abstract_suffixes", "location_markers"):
         proj_f.strings(key)
     proj_f.get("short_suffix_min_chars", dict)
-    for key in ("tail_pattern", "count_prefix", "forbidden", "anaphora"):
+    for key in ("tail_pattern", "count_prefix", "forbidden", "anaphora", "new_subject", "subject_end"):
         proj_f.compile(proj_f.get(key, str), key)
     proj_f.get("max_chars", int)
     proj_f.get("sector_max_chars", int)

@@ -33,5 +33,6 @@ class StatusFinder:
             for m in cue.pattern.finditer(text):
                 if m.end() > m.start():
                     matches.append((m.start(), m.end(), priority, cue))
-        return [StatusMention(Status(cue.label), offset + s, offset + e, cue.id, weak=cue.weak)
+        return [StatusMention(Status(cue.label), offset + s, offset + e, cue.id, weak=cue.weak,
+                              future=cue.future)
                 for s, e, _, cue in resolve_overlaps(matches)]

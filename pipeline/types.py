@@ -134,6 +134,7 @@ class StatusMention:
     rule_id: str
     project_key: str | None = None
     weak: bool = False          # decides only when the project has no other cue
+    future: bool = False        # a plan (计划…开工): never overrides a state already reached
 
 
 @dataclass(frozen=True, slots=True)

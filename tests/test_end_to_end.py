@@ -38,16 +38,10 @@ KNOWN_MISSES: dict[tuple[str, str, str], str] = {
         "in_progress, though the text says nothing of its state",
     ("city_bulletin_jan_oct.txt", "project", "金滩渔光互补光伏电站项目"):
         "not found: a name directly followed by 年度计划投资 is rejected instead of cut",
-    ("meeting_speech.txt", "project", "柏双公路改建工程"):
-        "in_progress: 停工 / 滞后 later in the paragraph do not make it delayed",
     ("essay_compilation.txt", "project", "古渡中心学校扩建项目"):
         "in_progress: 交付使用 later in the sentence does not replace the first cue",
     ("essay_compilation.txt", "project", "溪口区体育中心项目"):
         "unknown: the cues after the heading '1. 溪口区体育中心项目。项目…' are not linked",
-    ("city_bulletin_jan_oct.txt", "project", "“云州芯谷”集成电路产业园项目"):
-        "completed: the later 投产 in the same sentence does not replace 竣工",
-    ("essay_compilation.txt", "project", "江湾安置小区项目"):
-        "planned: 未签约 / 无法动工 outweigh the closing 进展滞后 (delayed)",
 }
 
 
