@@ -82,9 +82,18 @@ class NameJudge:
         return self.has_suffix(name) or name.endswith(self.dependent)
 
     def named_prefix(self, name: str) -> int:
-        """Length of the longest prefix that is a name (宜攀高速公路起于宜宾市 -> 6), or 0."""
+        """Length of the longest prefix that is a name (宜攀高速公路起于宜宾市 -> 6), or 0.
+        A one-character suffix must end a word: 路 in 路灯 or 堤 in 堤防 ends nothing."""
+        boundaries = set()
+        pos = 0
+        for token in self.tagger.cut(name, HMM=False):
+            pos += len(token.word)
+            boundaries.add(pos)
         for cut in range(len(name) - 1, self.min_chars - 1, -1):
             head = name[:cut]
+            m = self.suffix_end.search(head)
+            if cut not in boundaries and (m is None or len(m.group()) < 2):
+                continue    # a one-character suffix inside a word (路灯, 堤防) is no end
             if self.has_suffix(head) and balanced(head):
                 if any(name.startswith(sfx, cut) for sfx in self.suffixes):
                     return 0    # the suffix runs on (工程 | 师): not a clean end
@@ -146,7 +155,7 @@ class NameJudge:
             return False
         if self._only_suffixes(name) or self._verb_object(name) or self._sector(name):
             return False
-        if not listed and self._narrative(name):
+        if not listed and (self._narrative(name) or self._action(name)):
             return False
         if (name.endswith(self.abstract_suffixes) and len(name) < self.specific_min
                 and not _SPECIFIC_MARKS.search(name) and not self.proper(name)):
@@ -170,6 +179,11 @@ class NameJudge:
         if len(tokens) < 2 or tokens[-1].word not in self.umbrella_suffixes:
             return False
         return all(t.flag in self.verbal_pos or t.flag in self.strip_pos for t in tokens[:-1])
+
+    def _action(self, name: str) -> bool:
+        """铺设雨污水管网, 安装路灯: a verb first and nothing proper, an action not a name."""
+        tokens = list(self.tagger.cut(name, HMM=False))
+        return len(tokens) > 1 and tokens[0].flag == "v" and len(tokens[0].word) > 1 and not self.proper(name)
 
     def _narrative(self, name: str) -> bool:
         """A clause posing as a name (县政府十分重视该工程)."""

@@ -28,10 +28,6 @@ EXPECTATIONS: dict[str, dict[str, Any]] = yaml.safe_load(
 KNOWN_MISSES: dict[tuple[str, str, str], str] = {
     ("county_2023_summary.txt", "project", "凤栖大道"):
         "in_progress: 建成通车 at the end of the heading's paragraph is not linked to the heading project",
-    ("county_2023_summary.txt", "project", "青岚至石门公路改造工程"):
-        "started: the later 进展缓慢/滞后 in the next sentence does not replace 进场",
-    ("county_2023_summary.txt", "project", "青岚河城区段综合治理工程"):
-        "name runs on into the next words (…工程新建堤)",
     ("county_2023_summary.txt", "project", "城东实验学校"):
         "name runs on into the next words (…学校新建教学楼)",
     ("county_2023_summary.txt", "project", "青岚山景区提升工程"):
