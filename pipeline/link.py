@@ -249,19 +249,21 @@ def _clause_end(text: str, pos: int) -> int:
 
 
 def link_quantities(doc: Doc, sections: list[Section], mentions: list[ProjectMention],
-                    quantities: list[Quantity]) -> list[Quantity]:
+                    quantities: list[Quantity], rules: RuleSet) -> list[Quantity]:
     """Return the quantities with `project_key` set where the project is clear."""
     text = doc.norm
     ends = _segment_bounds(text)
     groups = _groups(text, mentions, ends)
     heading = _heading_projects(sections, mentions)
+    aggregate = regex.compile(rules.projects["aggregate_marker"])
     out = []
     for q in quantities:
         seg = _segment_of(ends, q.start)
         before = [g for g in groups if g.segment == seg and g.end <= q.start]
         key: str | None = None
         if before:
-            if len(before[-1].mentions) == 1:
+            # 某某工程等50个项目，总投资395亿元: the amount is the group's, not the project's
+            if len(before[-1].mentions) == 1 and not aggregate.search(text, before[-1].end, q.start):
                 key = before[-1].mentions[0].key
         else:
             clause_end = min((text.find(ch, q.end) for ch in "，,；;。\n" if text.find(ch, q.end) >= 0),

@@ -236,7 +236,8 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
                 "activity_suffixes", "abstract_suffixes", "location_markers"):
         proj_f.strings(key)
     proj_f.get("short_suffix_min_chars", dict)
-    for key in ("tail_pattern", "count_prefix", "forbidden", "anaphora", "new_subject", "subject_end"):
+    for key in ("tail_pattern", "count_prefix", "forbidden", "anaphora", "new_subject", "subject_end",
+                "aggregate_marker"):
         proj_f.compile(proj_f.get(key, str), key)
     proj_f.get("max_chars", int)
     proj_f.get("sector_max_chars", int)

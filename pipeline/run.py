@@ -42,7 +42,7 @@ class Pipeline:
         mentions = mentions + resolve_anaphora(doc, sections, mentions, rules)
         cues = self.statuses(doc.norm)
         linked = link_statuses(doc, sections, mentions, cues, rules)
-        quantities = link_quantities(doc, sections, mentions, quantities)
+        quantities = link_quantities(doc, sections, mentions, quantities, rules)
         projects = build_projects(doc, sections, mentions, linked, quantities, rules, cues)
         return Extraction(doc, sections, sentences, quantities, mentions, linked, projects)
 
