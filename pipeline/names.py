@@ -37,6 +37,7 @@ class NameJudge:
     def __init__(self, rules: RuleSet, tagger: Any) -> None:
         p = rules.projects
         self.tagger = tagger
+        self._tag_cache: dict[str, tuple[tuple[str, str], ...]] = {}
         self.suffixes = sorted(set(p["suffixes"]), key=len, reverse=True)
         self.short_min: dict[str, int] = dict(p["short_suffix_min_chars"])
         self.tail = regex.compile(p["tail_pattern"])
@@ -65,6 +66,15 @@ class NameJudge:
         self.umbrella_after = regex.compile(_COUNTED_ETC + r"(?:重点|重大|骨干|一批)?(?:工程|项目)")
         self.shared_after = regex.compile(_COUNTED_ETC + r"([^，。；、]{0,12})")
 
+    def tags(self, text: str) -> tuple[tuple[str, str], ...]:
+        """jieba's (word, part of speech) pairs, cached: the filters ask about one name often."""
+        tags = self._tag_cache.get(text)
+        if tags is None:
+            if len(self._tag_cache) > 100_000:
+                self._tag_cache.clear()
+            tags = self._tag_cache[text] = tuple((t.word, t.flag) for t in self.tagger.cut(text, HMM=False))
+        return tags
+
     # -- suffixes -------------------------------------------------------------------
     def has_suffix(self, name: str) -> bool:
         """Ends in a project suffix, possibly followed by decorations (二期, (四川境))."""
@@ -86,8 +96,8 @@ class NameJudge:
         A one-character suffix must end a word: 路 in 路灯 or 堤 in 堤防 ends nothing."""
         boundaries = set()
         pos = 0
-        for token in self.tagger.cut(name, HMM=False):
-            pos += len(token.word)
+        for word, _ in self.tags(name):
+            pos += len(word)
             boundaries.add(pos)
         for cut in range(len(name) - 1, self.min_chars - 1, -1):
             head = name[:cut]
@@ -118,17 +128,17 @@ class NameJudge:
     def proper(self, name: str) -> bool:
         """A place or proper noun in it, or characters jieba does not know (unknown names
         come out one character at a time): 武威热电联产, 乌弄龙, not 疏浚."""
-        tokens = list(self.tagger.cut(name, HMM=False))
-        if any(t.flag in self.proper_pos for t in tokens):
+        tokens = self.tags(name)
+        if any(flag in self.proper_pos for _, flag in tokens):
             return True
-        singles = [len(t.word) == 1 and "\u4e00" <= t.word <= "\u9fff" for t in tokens]
+        singles = [len(word) == 1 and "\u4e00" <= word <= "\u9fff" for word, _ in tokens]
         return any(a and b for a, b in zip(singles, singles[1:]))
 
     def nominal(self, name: str) -> bool:
         """A short name with no verb in it (庆元荷地, not 整治河道)."""
         if not 2 <= len(name) <= 12:
             return False
-        return not any(t.flag in ("v", "vd", "ad", "d") for t in self.tagger.cut(name, HMM=False))
+        return not any(flag in ("v", "vd", "ad", "d") for _, flag in self.tags(name))
 
     def is_narrative(self, word: str, flag: str) -> bool:
         """A verb or adverb that project names do not use (重视, 十分)."""
@@ -175,20 +185,20 @@ class NameJudge:
 
     def _verb_object(self, name: str) -> bool:
         """跟进项目, 要积极跟踪项目: a bare 项目/工程/建设 after only verbs, adverbs or counts."""
-        tokens = list(self.tagger.cut(name, HMM=False))
-        if len(tokens) < 2 or tokens[-1].word not in self.umbrella_suffixes:
+        tokens = self.tags(name)
+        if len(tokens) < 2 or tokens[-1][0] not in self.umbrella_suffixes:
             return False
-        return all(t.flag in self.verbal_pos or t.flag in self.strip_pos for t in tokens[:-1])
+        return all(flag in self.verbal_pos or flag in self.strip_pos for _, flag in tokens[:-1])
 
     def _action(self, name: str) -> bool:
         """铺设雨污水管网, 安装路灯: a verb first and nothing proper, an action not a name."""
-        tokens = list(self.tagger.cut(name, HMM=False))
-        return len(tokens) > 1 and tokens[0].flag == "v" and len(tokens[0].word) > 1 and not self.proper(name)
+        tokens = self.tags(name)
+        return len(tokens) > 1 and tokens[0][1] == "v" and len(tokens[0][0]) > 1 and not self.proper(name)
 
     def _narrative(self, name: str) -> bool:
         """A clause posing as a name (县政府十分重视该工程)."""
         core = self.tail.sub("", name) or name
-        return any(self.is_narrative(t.word, t.flag) for t in self.tagger.cut(core, HMM=False))
+        return any(self.is_narrative(word, flag) for word, flag in self.tags(core))
 
     def _sector(self, name: str) -> bool:
         """风电项目, 低碳制造业项目: short, generic suffix, one or two common words before it."""
@@ -201,9 +211,9 @@ class NameJudge:
             return False        # 石门水厂扩建工程 names a facility (水厂)
         # two common words at most before the suffix; unknown place names come out as
         # single characters
-        words = list(self.tagger.cut(name, HMM=False))
-        return (len(words) <= 3 and all(t.flag not in self.proper_pos for t in words)
-                and sum(len(t.word) == 1 for t in words) <= 1)
+        words = self.tags(name)
+        return (len(words) <= 3 and all(flag not in self.proper_pos for _, flag in words)
+                and sum(len(word) == 1 for word, _ in words) <= 1)
 
 
 def balanced(name: str) -> bool:

@@ -76,8 +76,10 @@ class ProjectExtractor:
 
     def __call__(self, text: str, offset: int = 0) -> list[ProjectMention]:
         mentions: list[ProjectMention] = []
+        suffix_any = self.judge.suffix_any
         for c_start, c_end in _clauses(text):
-            if c_end - c_start >= self.min_chars:
+            # a clause without any suffix names no project: skip jieba for it (most clauses)
+            if c_end - c_start >= self.min_chars and suffix_any.search(text, c_start, c_end):
                 mentions.extend(self._clause(text[c_start:c_end], offset + c_start))
         return mentions
 
@@ -199,7 +201,7 @@ class ProjectExtractor:
         cut = 0
         pos = 0
         leading = True
-        for word, flag in judge.tagger.cut(name, HMM=False):
+        for word, flag in judge.tags(name):
             pos += len(word)
             rest = name[pos:]
             long_enough = len(rest) >= self.min_chars
