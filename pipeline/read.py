@@ -14,7 +14,7 @@ from pathlib import Path
 import regex
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
-_ENCODINGS = ("utf-8-sig", "gb18030", "big5")
+_ENCODINGS = ("utf-8-sig", "gb18030")
 _YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
 
 

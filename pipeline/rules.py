@@ -100,6 +100,12 @@ class _File:
         return tuple(items)
 
 
+def _check_entry_keys(f: _File, entry: dict[str, Any], allowed: set[str], label: str) -> None:
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        raise RuleError(f"{f.path.name}: key '{label}.{unknown[0]}' is unknown (known: {', '.join(sorted(allowed))})")
+
+
 def _typename(typ: type | tuple[type, ...]) -> str:
     if isinstance(typ, tuple):
         return " or ".join(t.__name__ for t in typ)
@@ -119,6 +125,7 @@ def _load_units(f: _File) -> tuple[Unit, ...]:
         for surface, spec in table.items():
             label = f"{kind_name}.{surface}"
             spec = f.get(surface, dict, table, label)
+            _check_entry_keys(f, spec, {"factor", "arabic_only", "prefix"}, label)
             factor = _parse_factor(f, f.get("factor", (int, float, str), spec, f"{label}.factor"),
                                    f"{label}.factor")
             units.append(Unit(str(surface), kind, factor,
@@ -149,6 +156,7 @@ def _load_status_cues(f: _File) -> tuple[Cue, ...]:
         if not isinstance(entry, dict):
             raise RuleError(f"{f.path.name}: key '{label}' must be a mapping")
         cue_id = f.get("id", str, entry, f"{label}.id")
+        _check_entry_keys(f, entry, {"id", "status", "pattern", "weak", "future"}, cue_id)
         if cue_id in seen:
             raise RuleError(f"{f.path.name}: key '{label}.id': duplicate id '{cue_id}'")
         seen.add(cue_id)
@@ -182,13 +190,53 @@ def _load_roles(f: _File) -> dict[Role, tuple[tuple[str, ...], tuple[str, ...]]]
     return out
 
 
-def _check_patterns(f: _File, key: str) -> None:
+def _check_patterns(f: _File, key: str, allowed: set[str]) -> None:
     """Compile every regular expression under `key` (a list of {id, pattern} mappings)."""
     for i, entry in enumerate(f.get(key, list)):
         if not isinstance(entry, dict):
             raise RuleError(f"{f.path.name}: key '{key}[{i}]' must be a mapping")
+        _check_entry_keys(f, entry, allowed, f"{key}[{i}]")
         rid = f.get("id", str, entry, f"{key}[{i}].id")
         f.compile(f.get("pattern", str, entry, f"{rid}.pattern"), f"{rid}.pattern")
+
+
+# Top-level keys of each rule file and their type: list[str] ("words"), a regular
+# expression ("pattern"), or a plain type. Unknown keys are errors, so typos surface.
+_WORDS, _PATTERN = "words", "pattern"
+_QUANTITIES: dict[str, Any] = {"bare_scale": dict, "qualifiers": dict, "placeholder": _PATTERN,
+                               "range_joiners": _WORDS, "chinese_number_blockers": _WORDS,
+                               "not_before": _WORDS}
+_NORMALISE: dict[str, Any] = {"fold": dict, "keep_fullwidth": str, "pinyin_gloss": _PATTERN}
+_SECTIONS: dict[str, Any] = {"markers": list, "title_end": str, "max_title_chars": int}
+_ROLES: dict[str, Any] = {"roles": dict, "threshold_after": _PATTERN, "budget_after": _PATTERN,
+                          "breakdown_markers": _WORDS, "breakdown_item": _PATTERN}
+_PROJECTS: dict[str, Any] = {
+    **{key: _WORDS for key in (
+        "suffixes", "left_boundaries", "weak_left_boundaries", "generic_words", "list_words",
+        "strip_leading_pos", "cut_after_words", "not_before_bare_suffix_pos", "continuation_openers",
+        "update_openers", "strip_leading_chars", "joiners", "dependent_suffixes", "sector_suffixes",
+        "proper_pos", "name_verbs", "narrative_pos", "umbrella_suffixes", "activity_suffixes",
+        "abstract_suffixes", "location_markers")},
+    **{key: _PATTERN for key in (
+        "tail_pattern", "count_prefix", "forbidden", "anaphora", "new_subject", "subject_end",
+        "aggregate_marker")},
+    **{key: int for key in ("max_chars", "min_chars", "sector_max_chars", "specific_min_chars")},
+    "short_suffix_min_chars": dict,
+}
+
+
+def _check_schema(f: _File, schema: dict[str, Any]) -> None:
+    """Every key of `schema` is present with its type; no other key is."""
+    unknown = sorted(set(f.data) - set(schema))
+    if unknown:
+        raise RuleError(f"{f.path.name}: unknown key '{unknown[0]}' (known: {', '.join(sorted(schema))})")
+    for key, kind in schema.items():
+        if kind == _WORDS:
+            f.strings(key)
+        elif kind == _PATTERN:
+            f.compile(f.get(key, str), key)
+        else:
+            f.get(key, kind)
 
 
 def _hash_dir(directory: Path) -> str:
@@ -217,32 +265,11 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     proj_f = _File(directory / "projects.yaml")
     cat_f = _File(directory / "categories.yaml")
 
-    for key in ("bare_scale", "qualifiers"):
-        quant_f.get(key, dict)
-    quant_f.compile(quant_f.get("placeholder", str), "placeholder")
-    quant_f.strings("range_joiners")
-    quant_f.strings("chinese_number_blockers")
-    quant_f.strings("not_before")
-    norm_f.get("fold", dict)
-    norm_f.get("keep_fullwidth", str)
-    norm_f.compile(norm_f.get("pinyin_gloss", str), "pinyin_gloss")
-    _check_patterns(sect_f, "markers")
-    sect_f.get("title_end", str)
-    sect_f.get("max_title_chars", int)
-    for key in ("suffixes", "left_boundaries", "weak_left_boundaries", "generic_words", "list_words",
-                "strip_leading_pos", "cut_after_words", "not_before_bare_suffix_pos",
-                "continuation_openers", "update_openers", "strip_leading_chars", "joiners", "dependent_suffixes",
-                "sector_suffixes", "proper_pos", "name_verbs", "narrative_pos", "umbrella_suffixes",
-                "activity_suffixes", "abstract_suffixes", "location_markers"):
-        proj_f.strings(key)
-    proj_f.get("short_suffix_min_chars", dict)
-    for key in ("tail_pattern", "count_prefix", "forbidden", "anaphora", "new_subject", "subject_end",
-                "aggregate_marker"):
-        proj_f.compile(proj_f.get(key, str), key)
-    proj_f.get("max_chars", int)
-    proj_f.get("sector_max_chars", int)
-    proj_f.get("specific_min_chars", int)
-    proj_f.get("min_chars", int)
+    for f, schema in ((quant_f, _QUANTITIES), (norm_f, _NORMALISE), (sect_f, _SECTIONS),
+                      (roles_f, _ROLES), (proj_f, _PROJECTS), (status_f, {"cues": list}),
+                      (cat_f, {"categories": dict})):
+        _check_schema(f, schema)
+    _check_patterns(sect_f, "markers", {"id", "pattern", "part"})
     categories = cat_f.get("categories", dict)
     for word, label in categories.items():
         if not isinstance(label, str):

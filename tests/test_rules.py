@@ -144,6 +144,13 @@ BROKEN: list[Any] = [
                  id="wrong-type"),
     pytest.param("categories.yaml", _set("categories", "港口", value=["交通"]), ["'categories.港口'"],
                  id="category-not-a-string"),
+    pytest.param("projects.yaml", _set("sufixes", value=["工程"]), ["unknown key 'sufixes'"],
+                 id="unknown-top-level-key"),
+    pytest.param("units.yaml", _set("length", "米", "arabic_onyl", value=True),
+                 ["'length.米.arabic_onyl'", "unknown"], id="unknown-unit-key"),
+    pytest.param("statuses.yaml", _first_cue("wek", True), ["wek", "unknown"], id="unknown-cue-key"),
+    pytest.param("sections.yaml", _set("markers", 0, "parts", value=True), ["'markers[0].parts'", "unknown"],
+                 id="unknown-marker-key"),
 ]
 
 
