@@ -312,8 +312,8 @@ def evaluate(gold: list[GoldDoc], pred: dict[str, PredDoc]) -> EvalReport:
         n_strict, ppairs, pmiss, pextra = _match_projects(doc.projects, pprojects)
         strict += Counts(len(doc.projects), len(pprojects), n_strict)
         relaxed += Counts(len(doc.projects), len(pprojects), len(ppairs))
-        for g, p in ppairs:
-            statuses[g.status or "-", p.status or "-"] += 1
+        for gold_project, pred_project in ppairs:
+            statuses[gold_project.status or "-", pred_project.status or "-"] += 1
         docs.append(DocResult(doc.file, found is None, tuple(misses), tuple(extras), tuple(role_bad),
                               tuple(pmiss), tuple(pextra),
                               tuple((g, p) for g, p in ppairs if g.status != p.status)))

@@ -214,7 +214,7 @@ class _StatusLinker:
                 chosen[gi] = chosen[gi + 1]
         linked: list[StatusMention] = []
         used: set[int] = set()
-        for g, picks in zip(groups, chosen):
+        for g, picks in zip(groups, chosen, strict=True):
             used.update(picks)
             linked.extend(replace(cues[i], project_key=m.key) for i in picks for m in g.mentions)
         heading = _heading_projects(sections, mentions)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.names import NameJudge, alternation, balanced
+from pipeline.names import NameJudge, balanced
 from pipeline.rules import RuleSet
 from pipeline.types import ProjectMention
 
@@ -101,11 +101,11 @@ class ProjectExtractor:
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
             umbrella = (group[-1].followed_by_etc and shared is None and len(group) > 1
                         and judge.umbrella_follows(rest)
-                        and all(judge.nominal(n) for (n, _, _), ok in zip(names, suffixed) if not ok))
+                        and all(judge.nominal(n) for (n, _, _), ok in zip(names, suffixed, strict=True) if not ok))
             # a list of names, not of activities (疏浚、整治河道、安置房)
             name_like = sum(judge.name_like(name) for name, _, _ in names)
             is_list = len(group) > 1 and (2 * name_like >= len(group) or shared is not None or umbrella)
-            for (name, s, e), has_suffix in zip(names, suffixed):
+            for (name, s, e), has_suffix in zip(names, suffixed, strict=True):
                 alt = None
                 if has_suffix:
                     rule_id = "project.suffix"

@@ -49,7 +49,7 @@ class KeyprojComponent:
         self.name = name
         self.spans_key = spans_key
         self.rules_dir = rules_dir
-        self._pipeline: "Pipeline | None" = None
+        self._pipeline: Pipeline | None = None
 
     @property
     def pipeline(self) -> "Pipeline":

@@ -115,11 +115,11 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "unit": BASE_UNIT[q.kind], "unit_raw": q.unit_raw, "qualifier": q.qualifier,
             "role": q.role.value if q.role else None, "role_cue": q.role_cue,
             "text": text, "start": start, "end": end, "rule_id": q.rule_id})
-    for s in ex.statuses:
-        start, end, text = _span(doc, s.start, s.end)
+    for cue in ex.statuses:
+        start, end, text = _span(doc, cue.start, cue.end)
         rows["statuses"].append({
-            "doc_id": src.doc_id, "project_id": project_ids.get(s.project_key) if s.project_key else None,
-            "status": s.status.value, "text": text, "start": start, "end": end, "rule_id": s.rule_id})
+            "doc_id": src.doc_id, "project_id": project_ids.get(cue.project_key) if cue.project_key else None,
+            "status": cue.status.value, "text": text, "start": start, "end": end, "rule_id": cue.rule_id})
     return rows
 
 
