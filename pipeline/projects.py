@@ -126,10 +126,12 @@ class ProjectExtractor:
         """Cut a clause at 、/和, 等, framing words, status cues, dashes and spaces (not
         inside brackets)."""
         cuts: list[tuple[int, int, str]] = []      # (start, end, kind) of removed spans
-        for pattern in (self.status_pattern, _DASH, _SPACES, self.anaphora):
-            # status words end names; a dash is an apposition (最长的隧道——某某通道); spaces
-            # separate runs of flattened text (成效值得肯定   项目开复工率)
+        for pattern in (self.status_pattern, _SPACES, self.anaphora):
+            # status words end names; spaces separate runs of flattened text
+            # (成效值得肯定   项目开复工率); 该项目 refers back
             cuts.extend((m.start(), m.end(), "boundary") for m in pattern.finditer(clause))
+        # a dash introduces the name its description stood for (最长的隧道——某某通道)
+        cuts.extend((m.start(), m.end(), "dash") for m in _DASH.finditer(clause))
         pos = 0
         depth = 0
         for token in self.tokenizer.cut(clause, HMM=False):
@@ -155,7 +157,7 @@ class ProjectExtractor:
             if start < cursor:
                 cursor = max(cursor, end)
                 continue
-            if start > cursor:
+            if start > cursor and kind != "dash":
                 segments.append(_Segment(cursor, start, sep, kind == "etc"))
             sep = kind if kind in ("、", "location") else "boundary"
             cursor = end
