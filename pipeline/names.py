@@ -64,7 +64,7 @@ class NameJudge:
         self.name_verbs = set(p["name_verbs"])
         self.narrative_pos = set(p["narrative_pos"])
         self.umbrella_after = regex.compile(_COUNTED_ETC + r"(?:重点|重大|骨干|一批)?(?:工程|项目)")
-        self.shared_after = regex.compile(_COUNTED_ETC + r"([^，。；、]{0,12})")
+        self.shared_after = regex.compile(_COUNTED_ETC + r"([^，,。；;、]{0,12})")
 
     def tags(self, text: str) -> tuple[tuple[str, str], ...]:
         """jieba's (word, part of speech) pairs, cached: the filters ask about one name often."""
