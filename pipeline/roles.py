@@ -42,6 +42,9 @@ class _Cues:
         self.breakdown = regex.compile("|".join(regex.escape(w) for w in rules.roles["breakdown_markers"]))
         self.budget = regex.compile(rules.roles["budget_after"])
         self.breakdown_item = regex.compile(rules.roles["breakdown_item"])
+        self.verbs = set(rules.roles["completion_verbs"])
+        self.measure = regex.compile("|".join(regex.escape(w) for w in rules.roles["measures"]))
+        self.comparison = regex.compile(rules.roles["comparison_before"])
 
 
 @lru_cache(maxsize=4)
@@ -50,9 +53,27 @@ def _cues(rules: RuleSet) -> _Cues:
 
 
 def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
-    """The role decided by the cues in `prefix` (the clause before an amount), if any."""
+    """The role decided by the cues in `prefix` (the clause before an amount), if any.
+
+    A completion verb (完成, 累计投入 …) governs the amount after it whatever the noun in
+    between (完成中央资金3亿元, 已完成中央投资计划6亿元) unless a longer planned cue holds
+    it (计划完成, 力争完成) or a measure is its subject (地区生产总值完成73亿元). Otherwise
+    the cue ending nearest the amount decides, the longest at one place.
+    """
+    matches = list(cues.pattern.finditer(prefix, overlapped=True))
+    verbs = [m for m in matches if m.group() in cues.verbs]
+    if verbs:
+        verb = verbs[-1]
+        holders = [m for m in matches if cues.tier[m.group()][0] is Role.PLANNED
+                   and m.start() <= verb.start() and verb.end() <= m.end()]
+        if holders:
+            return Role.PLANNED, max(holders, key=lambda m: len(m.group())).group()
+        subject = cues.measure.search(prefix, 0, verb.start())
+        if subject is not None:
+            return Role.OTHER, subject.group()
+        return Role.COMPLETED, verb.group()
     best: dict[int, tuple[int, int, str]] = {}
-    for m in cues.pattern.finditer(prefix, overlapped=True):
+    for m in matches:
         role, tier = cues.tier[m.group()]
         key = (m.end(), len(m.group()))
         if tier not in best or key > best[tier][:2]:
@@ -70,18 +91,23 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet) -> list[
     out: list[Quantity] = []
     prev_role: Role | None = None       # role of the previous amount (thresholds aside)
     prev_end = 0
+    prev_money_end = 0
     for q in quantities:
         if q.kind is not Kind.MONEY:
             out.append(q)
             continue
         clause_start = max(text.rfind(ch, 0, q.start) for ch in _ROLE_CLAUSE_END) + 1
-        prefix = text[clause_start:q.start]
+        # cues before an earlier amount of the clause are that amount's (实际完成25亿元增加9亿元)
+        prefix = text[max(clause_start, prev_money_end):q.start]
         after = text[q.end:q.end + 16]
         found = find_role(prefix, cues)
         if cues.threshold.match(after):
             out.append(replace(q, role=Role.OTHER, role_cue="threshold"))
+            prev_money_end = q.end
             continue
-        if found is not None and found[0] is not Role.OTHER and cues.budget.match(after):
+        if prev_role is not None and cues.comparison.search(prefix):
+            role, cue = prev_role, "comparison"     # 完成12.98亿元，比去年同期12.62亿元增长
+        elif found is not None and found[0] is not Role.OTHER and cues.budget.match(after):
             role, cue = Role.TOTAL, "budget"        # 计划投资4亿元的城东快速路: the whole cost
         elif found is not None:
             role, cue = found
@@ -90,6 +116,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet) -> list[
         else:
             role, cue = Role.OTHER, None
         prev_role, prev_end = role, q.end
+        prev_money_end = q.end
         out.append(replace(q, role=role, role_cue=cue))
     return out
 

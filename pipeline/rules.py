@@ -183,6 +183,10 @@ def _load_roles(f: _File) -> dict[Role, tuple[tuple[str, ...], tuple[str, ...]]]
             raise RuleError(f"{f.path.name}: key 'roles.{name}' must be a mapping")
         out[role] = (f.strings("specific", spec, f"roles.{name}.specific"),
                      f.strings("generic", spec, f"roles.{name}.generic") if spec.get("generic") else ())
+    cue_words = {w for specific, generic in out.values() for w in (*specific, *generic)}
+    for verb in f.strings("completion_verbs"):
+        if verb not in cue_words:
+            raise RuleError(f"{f.path.name}: key 'completion_verbs': '{verb}' is not a cue of any role")
     f.compile(f.get("threshold_after", str), "threshold_after")
     f.compile(f.get("budget_after", str), "budget_after")
     f.compile(f.get("breakdown_item", str), "breakdown_item")
@@ -209,7 +213,8 @@ _QUANTITIES: dict[str, Any] = {"bare_scale": dict, "qualifiers": dict, "placehol
 _NORMALISE: dict[str, Any] = {"fold": dict, "keep_fullwidth": str, "pinyin_gloss": _PATTERN}
 _SECTIONS: dict[str, Any] = {"markers": list, "title_end": str, "max_title_chars": int}
 _ROLES: dict[str, Any] = {"roles": dict, "threshold_after": _PATTERN, "budget_after": _PATTERN,
-                          "breakdown_markers": _WORDS, "breakdown_item": _PATTERN}
+                          "breakdown_markers": _WORDS, "breakdown_item": _PATTERN,
+                          "completion_verbs": _WORDS, "measures": _WORDS, "comparison_before": _PATTERN}
 _PROJECTS: dict[str, Any] = {
     **{key: _WORDS for key in (
         "suffixes", "left_boundaries", "weak_left_boundaries", "generic_words", "list_words",
