@@ -48,6 +48,7 @@ class NameJudge:
         self.listed_category = regex.compile(
             rf"^(?:\d{{4}}年)?\p{{Han}}{{0,4}}?(?:{generic})*(?:{alternation(p['list_words'])})(?:{generic})+$")
         self.count_prefix = regex.compile(p["count_prefix"])
+        self.organisation = regex.compile(p["organisation_after"])
         self.forbidden = regex.compile(p["forbidden"])
         self.max_chars = int(p["max_chars"])
         self.min_chars = int(p["min_chars"])
@@ -105,8 +106,8 @@ class NameJudge:
             if cut not in boundaries and (m is None or len(m.group()) < 2):
                 continue    # a one-character suffix inside a word (路灯, 堤防) is no end
             if self.has_suffix(head) and balanced(head):
-                if any(name.startswith(sfx, cut) for sfx in self.suffixes):
-                    return 0    # the suffix runs on (工程 | 师): not a clean end
+                if any(name.startswith(sfx, cut) for sfx in self.suffixes) or self.organisation.match(name, cut):
+                    return 0    # the suffix runs on (工程 | 师), or an organisation (临港 | 新区管委会)
                 return cut
         return 0
 

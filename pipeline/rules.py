@@ -224,7 +224,7 @@ _PROJECTS: dict[str, Any] = {
         "abstract_suffixes", "location_markers")},
     **{key: _PATTERN for key in (
         "tail_pattern", "count_prefix", "forbidden", "anaphora", "new_subject", "subject_end",
-        "aggregate_marker")},
+        "aggregate_marker", "organisation_after")},
     **{key: int for key in ("max_chars", "min_chars", "sector_max_chars", "specific_min_chars")},
     "short_suffix_min_chars": dict,
 }
