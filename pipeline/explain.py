@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bisect import bisect_right
+
 from pipeline.read import read_document
 from pipeline.run import Pipeline
-from pipeline.types import Doc
-
-_SENTENCE_END = "。！？!?\n"
+from pipeline.types import Doc, Sentence
 
 
-def _sentence(doc: Doc, start: int, end: int) -> str:
+def _marked_sentence(doc: Doc, sentences: list[Sentence], start: int, end: int) -> str:
+    """The stored-text sentence around a fact (normalised offsets), the fact in 【】."""
+    i = max(bisect_right([s.start for s in sentences], start) - 1, 0)
+    s_start, s_end = doc.original_span(sentences[i].start, max(sentences[i].end, end))
+    o_start, o_end = doc.original_span(start, end)
     text = doc.text
-    s = max(text.rfind(ch, 0, start) for ch in _SENTENCE_END) + 1
-    ends = [i for i in (text.find(ch, end) for ch in _SENTENCE_END) if i >= 0]
-    e = min(ends) + 1 if ends else len(text)
-    return (text[s:start] + "【" + text[start:end] + "】" + text[end:e]).strip()
+    return (text[s_start:o_start] + "【" + text[o_start:o_end] + "】" + text[o_end:s_end]).strip()
 
 
 def explain_file(path: Path, only: str | None = None) -> str:
@@ -34,7 +35,7 @@ def explain_file(path: Path, only: str | None = None) -> str:
             return
         s, e = doc.original_span(start, end)
         lines.append(f"{kind:<16} {doc.text[s:e]!s:<14} {detail}  [{rule}] @{s}-{e}")
-        lines.append(f"    {_sentence(doc, s, e)}")
+        lines.append(f"    {_marked_sentence(doc, ex.sentences, start, end)}")
 
     for sec in ex.sections[1:]:
         if not only or only == "section":

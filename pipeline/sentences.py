@@ -1,7 +1,7 @@
-"""Sentence splitting on Chinese sentence punctuation and line breaks.
+r"""Sentence splitting on Chinese sentence punctuation and line breaks.
 
->>> [s[:] for s in split_clauses("总投资5亿元，已完成3亿元；进展顺利。", 0)]
-[(0, 8), (8, 15), (15, 20)]
+>>> [(s.start, s.end, s.paragraph) for s in split_sentences("总投资5亿元。已完工！\n下一段")]
+[(0, 7, 0), (7, 11, 0), (12, 15, 1)]
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import regex
 from pipeline.types import Sentence
 
 _SENTENCE_END = regex.compile(r"[。！？!?]+[”’」』]?|\n+")
-_CLAUSE_END = regex.compile(r"[，,；;：:。！？!?\n]")
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -29,15 +28,3 @@ def split_sentences(text: str) -> list[Sentence]:
     if text[start:].strip():
         sentences.append(Sentence(start, len(text), paragraph))
     return sentences
-
-
-def split_clauses(text: str, offset: int) -> list[tuple[int, int]]:
-    """Split a sentence into clauses at ，；：; each clause keeps its closing mark."""
-    spans = []
-    start = 0
-    for m in _CLAUSE_END.finditer(text):
-        spans.append((offset + start, offset + m.end()))
-        start = m.end()
-    if start < len(text):
-        spans.append((offset + start, offset + len(text)))
-    return spans
