@@ -21,6 +21,10 @@ import regex
 
 from pipeline.rules import RuleSet
 
+_NUMBERED_PARTS = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
+# Parts of speech of a last word that is no facility even when it ends in 线, 路, 段 …
+# (沿线 is a direction word, 在线 a distinguishing word)
+_NOT_A_THING = {"f", "b", "d", "r", "p", "c", "u"}
 _PLACEHOLDER = regex.compile(r"[xX×*＊]+")
 _SPECIFIC_MARKS = regex.compile(r"[0-9A-Za-z“”\"(（《]")
 _COUNTED_ETC = r"等[0-9一二两三四五六七八九十几多个座项批条宗处所家大]*"
@@ -85,6 +89,8 @@ class NameJudge:
                 continue
             if m.group() in self.dependent and not self.has_suffix(core[: m.start()]):
                 continue        # 体育馆建设 yes, 电力建设 no
+            if len(m.group()) == 1 and self.tags(core)[-1][1] in _NOT_A_THING:
+                continue        # 线 in 沿线 (along) or 一线 (front line) names nothing
             return True
         return False
 
@@ -231,13 +237,13 @@ def balanced(name: str) -> bool:
 
 
 def _outside_brackets(name: str, char: str) -> bool:
-    """`char` occurs in `name` outside brackets."""
+    """`char` occurs in `name` outside brackets, other than between numerals (1、2号线)."""
     depth = 0
-    for ch in name:
+    for i, ch in enumerate(name):
         if ch in "(（":
             depth += 1
         elif ch in ")）":
             depth = max(0, depth - 1)
-        elif ch == char and depth == 0:
+        elif ch == char and depth == 0 and not _NUMBERED_PARTS.match(name, max(i - 1, 0)):
             return True
     return False

@@ -34,6 +34,7 @@ _CLAUSE_END = set("，,；;：:。！？!?\n")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
 _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
+_NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
 _SPACES = regex.compile(r"[ \t\u3000]+")
 _DASH = regex.compile(r"[—－-]{2,}")
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
@@ -141,7 +142,9 @@ class ProjectExtractor:
             elif token in _CLOSE and depth:
                 depth -= 1
             elif depth == 0:
-                if token == "、" or token in self.joiners:
+                if token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0)):
+                    pass        # 1、2号线, 二、四级电站: one name with numbered parts
+                elif token == "、" or token in self.joiners:
                     cuts.append((pos, end, "、"))
                 elif token == "等":
                     cuts.append((pos, end, "etc"))
@@ -207,7 +210,9 @@ class ProjectExtractor:
             pos += len(word)
             rest = name[pos:]
             long_enough = len(rest) >= self.min_chars
-            if leading and flag in self.strip_pos and word not in "至到与和及":
+            # one-character words are left to strip_leading_chars: jieba tags the first
+            # character of place names such as 尚湾, 都匀, 将乐 as adverbs
+            if leading and flag in self.strip_pos and len(word) > 1:
                 cut = pos
             elif word in self.cut_after and long_enough and judge.suffix_any.search(rest):
                 cut = pos
