@@ -106,7 +106,7 @@ class NameJudge:
         for word, _ in self.tags(name):
             pos += len(word)
             boundaries.add(pos)
-        for cut in range(len(name) - 1, self.min_chars - 1, -1):
+        for cut in range(min(len(name) - 1, self.max_chars), self.min_chars - 1, -1):
             head = name[:cut]
             m = self.suffix_end.search(head)
             if cut not in boundaries and (m is None or len(m.group()) < 2):

@@ -63,6 +63,7 @@ class QuantityExtractor:
             rf")(?P<after>{after})?"
         )
         self.money_cue = regex.compile(_alternation(q["bare_scale"]["money_cues"]))
+        self.max_digits = int(q["max_digits"])
 
     def __call__(self, text: str, offset: int = 0) -> list[Quantity]:
         """Extract quantities from `text`; offsets are shifted by `offset`."""
@@ -91,6 +92,8 @@ class QuantityExtractor:
             return Quantity(unit.kind, None, None, unit.surface, qualifier,
                             offset + m.start(), offset + m.end(), "quantity.placeholder")
         if m.group("scale"):
+            if sum(ch.isdigit() for ch in m.group("bnum")) > self.max_digits:
+                return None
             try:
                 value = parse_number(m.group("bnum")) * self.scales[m.group("scale")]
             except NumberError:
@@ -120,6 +123,8 @@ class QuantityExtractor:
         else:               # 1.2万亿元: the scales multiply
             low_scale = self._scale(scale1) * self._scale(scale2)
             unit_raw = scale1 + scale2 + unit.surface
+        if sum(ch.isdigit() for ch in raw + (raw_high or "")) > self.max_digits:
+            return None          # an identifier or junk, not an amount
         try:
             value = parse_number(raw) * low_scale * unit.factor
             high = parse_number(raw_high) * self._scale(scale2) * unit.factor if raw_high else None

@@ -209,7 +209,7 @@ def _check_patterns(f: _File, key: str, allowed: set[str]) -> None:
 _WORDS, _PATTERN = "words", "pattern"
 _QUANTITIES: dict[str, Any] = {"bare_scale": dict, "qualifiers": dict, "placeholder": _PATTERN,
                                "range_joiners": _WORDS, "chinese_number_blockers": _WORDS,
-                               "not_before": _WORDS}
+                               "not_before": _WORDS, "max_digits": int}
 _NORMALISE: dict[str, Any] = {"fold": dict, "keep_fullwidth": str, "pinyin_gloss": _PATTERN}
 _SECTIONS: dict[str, Any] = {"markers": list, "title_end": str, "max_title_chars": int}
 _ROLES: dict[str, Any] = {"roles": dict, "threshold_after": _PATTERN, "budget_after": _PATTERN,
