@@ -68,6 +68,7 @@ class NameJudge:
         self.specific_min = int(p["specific_min_chars"])
         self.name_verbs = set(p["name_verbs"])
         self.narrative_pos = set(p["narrative_pos"])
+        self.action_verbs = set(p["action_verbs"])
         self.umbrella_after = regex.compile(_COUNTED_ETC + r"(?:重点|重大|骨干|一批)?(?:工程|项目)")
         self.shared_after = regex.compile(_COUNTED_ETC + r"([^，,。；;、]{0,12})")
 
@@ -200,7 +201,10 @@ class NameJudge:
     def _action(self, name: str) -> bool:
         """铺设雨污水管网, 安装路灯: a verb first and nothing proper, an action not a name."""
         tokens = self.tags(name)
-        return len(tokens) > 1 and tokens[0][1] == "v" and len(tokens[0][0]) > 1 and not self.proper(name)
+        if len(tokens) < 2 or self.proper(name):
+            return False
+        word, flag = tokens[0]
+        return word in self.action_verbs or (flag == "v" and len(word) > 1)
 
     def _narrative(self, name: str) -> bool:
         """A clause posing as a name (县政府十分重视该工程)."""

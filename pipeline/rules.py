@@ -221,7 +221,7 @@ _PROJECTS: dict[str, Any] = {
         "strip_leading_pos", "cut_after_words", "not_before_bare_suffix_pos", "continuation_openers",
         "update_openers", "strip_leading_chars", "joiners", "dependent_suffixes", "sector_suffixes",
         "proper_pos", "name_verbs", "narrative_pos", "umbrella_suffixes", "activity_suffixes",
-        "abstract_suffixes", "location_markers")},
+        "abstract_suffixes", "location_markers", "action_verbs")},
     **{key: _PATTERN for key in (
         "tail_pattern", "count_prefix", "forbidden", "anaphora", "new_subject", "subject_end",
         "aggregate_marker", "organisation_after")},
