@@ -35,6 +35,7 @@ _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
 _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
 _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
+_COPULA = regex.compile(r"\s*(为|是|系|属于|属)(?!了)")
 _SPACES = regex.compile(r"[ \t\u3000]+")
 _DASH = regex.compile(r"[—－-]{2,}")
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
@@ -133,6 +134,11 @@ class ProjectExtractor:
             cuts.extend((m.start(), m.end(), "boundary") for m in pattern.finditer(clause))
         # a dash introduces the name its description stood for (最长的隧道——某某通道)
         cuts.extend((m.start(), m.end(), "dash") for m in _DASH.finditer(clause))
+        # a clause opening with a copula describes the subject before it (…主桥长420米，
+        # 为三跨连续刚构桥): what follows is a type, not a name
+        copula = _COPULA.match(clause)
+        if copula:
+            cuts.append((copula.start(1), copula.end(1), "location"))
         pos = 0
         depth = 0
         for token in self.tokenizer.cut(clause, HMM=False):
