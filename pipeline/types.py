@@ -52,8 +52,8 @@ BASE_UNIT = {
 class Doc:
     """A document's stored text and the normalised text the extractors read.
 
-    `removed` lists, in normalised coordinates, where characters of the stored text were
-    dropped (pinyin glosses) and how many in total up to there.
+    `removed_at` lists, in normalised coordinates, where characters of the stored text
+    were dropped (pinyin glosses); `removed_total` how many in total up to each place.
     """
 
     doc_id: str
@@ -123,7 +123,6 @@ class ProjectMention:
     end: int
     rule_id: str
     alt: str | None = None      # name with an enumeration's shared suffix
-    from_heading: bool = False
 
 
 @dataclass(frozen=True, slots=True)
