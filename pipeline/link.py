@@ -31,7 +31,7 @@ from decimal import Decimal
 
 import regex
 
-from pipeline.rules import RuleSet
+from pipeline.rules import RuleSet, alternation
 from pipeline.sections import innermost_section
 from pipeline.types import Doc, Kind, Project, ProjectMention, Quantity, Role, Section, Status, StatusMention
 
@@ -236,7 +236,7 @@ def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMenti
 
 def _word_pattern(words: list[str]) -> regex.Pattern[str]:
     """Matches one of `words` after optional spaces (for sentence openers)."""
-    return regex.compile(r"\s*(?:" + "|".join(map(regex.escape, words)) + ")")
+    return regex.compile(r"\s*(?:" + alternation(words) + ")")
 
 
 def _clause_start(text: str, pos: int) -> int:

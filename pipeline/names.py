@@ -19,7 +19,7 @@ from typing import Any
 
 import regex
 
-from pipeline.rules import RuleSet
+from pipeline.rules import RuleSet, alternation
 
 _NUMBERED_PARTS = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
 # Parts of speech of a last word that is no facility even when it ends in 线, 路, 段 …
@@ -28,11 +28,6 @@ _NOT_A_THING = {"f", "b", "d", "r", "p", "c", "u"}
 _PLACEHOLDER = regex.compile(r"[xX×*＊]+")
 _SPECIFIC_MARKS = regex.compile(r"[0-9A-Za-z“”\"(（《]")
 _COUNTED_ETC = r"等[0-9一二两三四五六七八九十几多个座项批条宗处所家大]*"
-
-
-def alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
-    """A regex alternation of literal words, longest first."""
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 class NameJudge:

@@ -27,6 +27,7 @@ import regex
 
 from pipeline.names import NameJudge, balanced
 from pipeline.rules import RuleSet
+from pipeline.statuses import any_status_pattern
 from pipeline.types import ProjectMention
 
 _OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"
@@ -52,7 +53,7 @@ class _Segment:
 class ProjectExtractor:
     """Find project mentions in normalised text (offsets into that text)."""
 
-    def __init__(self, rules: RuleSet, status_pattern: regex.Pattern[str] | None = None) -> None:
+    def __init__(self, rules: RuleSet) -> None:
         import jieba
         import jieba.posseg
 
@@ -67,8 +68,7 @@ class ProjectExtractor:
         self.strip_pos = set(p["strip_leading_pos"])
         self.strip_chars = set(p["strip_leading_chars"])
         self.min_chars = int(p["min_chars"])
-        self.status_pattern = status_pattern or regex.compile(
-            "|".join(f"(?:{c.pattern.pattern})" for c in rules.status_cues))
+        self.status_pattern = any_status_pattern(rules)
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
         for word in self.boundaries | set(self.weak):

@@ -16,16 +16,12 @@ from decimal import Decimal
 import regex
 
 from pipeline.numbers import CHINESE_NUMERAL_CHARS, NumberError, parse_number
-from pipeline.rules import RuleSet, Unit
+from pipeline.rules import RuleSet, Unit, alternation
 from pipeline.types import Kind, Quantity
 
 _ARABIC = r"(?<![0-9.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![0-9.,])\d+(?:\.\d+)?"
 _CN_START = "零〇一二两三四五六七八九十"
 _SENTENCE_END = "。！？!?；;\n"
-
-
-def _alternation(words: list[str] | tuple[str, ...]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 class QuantityExtractor:
@@ -42,27 +38,27 @@ class QuantityExtractor:
         prefix_units = [u.surface for u in rules.units if u.prefix]
         quals = q["qualifiers"]
         self.qualifiers: dict[str, str] = {**quals["before"], **quals["inside"], **quals["after"]}
-        before = _alternation([k for k in quals["before"] if quals["before"][k] != "exact"])
-        inside = _alternation(list(quals["inside"]))
-        after = _alternation(list(quals["after"]))
-        joiners = _alternation(q["range_joiners"])
+        before = alternation([k for k in quals["before"] if quals["before"][k] != "exact"])
+        inside = alternation(list(quals["inside"]))
+        after = alternation(list(quals["after"]))
+        joiners = alternation(q["range_joiners"])
         scales = q["bare_scale"]["scales"]
         self.scales = {k: Decimal(str(v)) for k, v in scales.items()}
-        blocked = _alternation(q["bare_scale"]["blocked_next"])
-        not_before = _alternation(q["not_before"])
-        unit = rf"(?P<unit>{_alternation(suffix_units)})"
-        scale_alt = _alternation(list(scales))
+        blocked = alternation(q["bare_scale"]["blocked_next"])
+        not_before = alternation(q["not_before"])
+        unit = rf"(?P<unit>{alternation(suffix_units)})"
+        scale_alt = alternation(list(scales))
         self.pattern = regex.compile(
             rf"(?<!{not_before})(?P<before>{before})?(?:"
-            rf"(?P<punit>{_alternation(prefix_units)})(?P<pnum>{number})"
+            rf"(?P<punit>{alternation(prefix_units)})(?P<pnum>{number})"
             rf"|(?P<num>{number})(?P<scale1>{scale_alt})?(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
             rf"(?P<scale2>{scale_alt})?(?P<inside>{inside})?[ \t]?{unit}"
-            rf"|(?P<hold>{q['placeholder']})(?P<hunit>{_alternation(suffix_units)})"
-            rf"|(?P<bnum>{number})(?P<binside>{inside})?(?P<scale>{_alternation(list(scales))})"
+            rf"|(?P<hold>{q['placeholder']})(?P<hunit>{alternation(suffix_units)})"
+            rf"|(?P<bnum>{number})(?P<binside>{inside})?(?P<scale>{alternation(list(scales))})"
             rf"(?!{blocked}|[A-Za-z0-9])"
             rf")(?P<after>{after})?"
         )
-        self.money_cue = regex.compile(_alternation(q["bare_scale"]["money_cues"]))
+        self.money_cue = regex.compile(alternation(q["bare_scale"]["money_cues"]))
         self.max_digits = int(q["max_digits"])
 
     def __call__(self, text: str, offset: int = 0) -> list[Quantity]:

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.rules import RuleSet
+from pipeline.rules import RuleSet, alternation
 from pipeline.types import Kind, Quantity, Role
 
 _ROLE_CLAUSE_END = "，,；;。！？!?\n"
@@ -36,14 +36,13 @@ class _Cues:
                 self.tier.setdefault(word, (role, 2))
             for word in specific:
                 self.tier[word] = (role, 1)
-        words = sorted(self.tier, key=len, reverse=True)
-        self.pattern = regex.compile("|".join(regex.escape(w) for w in words))
+        self.pattern = regex.compile(alternation(list(self.tier)))
         self.threshold = regex.compile(rules.roles["threshold_after"])
-        self.breakdown = regex.compile("|".join(regex.escape(w) for w in rules.roles["breakdown_markers"]))
+        self.breakdown = regex.compile(alternation(rules.roles["breakdown_markers"]))
         self.budget = regex.compile(rules.roles["budget_after"])
         self.breakdown_item = regex.compile(rules.roles["breakdown_item"])
         self.verbs = set(rules.roles["completion_verbs"])
-        self.measure = regex.compile("|".join(regex.escape(w) for w in rules.roles["measures"]))
+        self.measure = regex.compile(alternation(rules.roles["measures"]))
         self.comparison = regex.compile(rules.roles["comparison_before"])
 
 

@@ -21,6 +21,12 @@ from pipeline.types import Kind, Role, Status
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 
+def alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
+    """A regular-expression alternation of literal words, longest first (so 年度计划投资
+    is tried before 计划投资 at one place)."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
 class RuleError(ValueError):
     """A rule file is missing, malformed or inconsistent."""
 

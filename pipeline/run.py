@@ -30,7 +30,7 @@ class Pipeline:
         self.rules = rules or load_rules()
         self.quantities = QuantityExtractor(self.rules)
         self.statuses = StatusFinder(self.rules)
-        self.projects = ProjectExtractor(self.rules, self.statuses.combined_pattern)
+        self.projects = ProjectExtractor(self.rules)
 
     def __call__(self, doc_id: str, text: str) -> Extraction:
         rules = self.rules

@@ -16,16 +16,16 @@ from pipeline.rules import Cue, RuleSet
 from pipeline.types import Status, StatusMention
 
 
+def any_status_pattern(rules: RuleSet) -> regex.Pattern[str]:
+    """One pattern matching any status cue (project names end where status words begin)."""
+    return regex.compile("|".join(f"(?:{c.pattern.pattern})" for c in rules.status_cues))
+
+
 class StatusFinder:
     """Find status cues in normalised text."""
 
     def __init__(self, rules: RuleSet) -> None:
         self.cues: tuple[Cue, ...] = rules.status_cues
-
-    @property
-    def combined_pattern(self) -> regex.Pattern[str]:
-        """One pattern matching any cue (used to cut project names at status words)."""
-        return regex.compile("|".join(f"(?:{c.pattern.pattern})" for c in self.cues))
 
     def __call__(self, text: str, offset: int = 0) -> list[StatusMention]:
         matches = []
