@@ -176,13 +176,14 @@ class _StatusLinker:
     def _same_subject_end(self, pos: int) -> int:
         """Where the sentence stops talking about the subject named before `pos`: at the
         first later clause with a subject of its own (其余项目…, 63所…, 某某建设基本完成)."""
-        seg_end = self.ends[_segment_of(self.ends, pos)] if _segment_of(self.ends, pos) < len(self.ends) \
-            else len(self.text)
+        segment = _segment_of(self.ends, pos)
+        seg_end = self.ends[segment] if segment < len(self.ends) else len(self.text)
+        starts = [self.cues[i].start for i in self.by_segment.get(segment, [])]
         start = _clause_end(self.text, pos) + 1
         while start < seg_end:
             end = min(_clause_end(self.text, start), seg_end)
             clause = self.text[start:end]
-            first_cue = min((c.start for c in self.cues if start <= c.start < end), default=end)
+            first_cue = min((c for c in starts if start <= c < end), default=end)
             if self.new_subject.match(clause) or self.subject_end.search(self.text[start:first_cue]):
                 return start
             start = end + 1
