@@ -107,8 +107,13 @@ class ProjectExtractor:
             # a list of names, not of activities (疏浚、整治河道、安置房)
             name_like = sum(judge.name_like(name) for name, _, _ in names)
             is_list = len(group) > 1 and (2 * name_like >= len(group) or shared is not None or umbrella)
+            # 热带农业、医药产业、低碳制造业项目: 项目 closes a list of sectors, not one name
+            shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1])
+                               and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
             for (name, s, e), has_suffix in zip(names, suffixed, strict=True):
                 alt = None
+                if has_suffix and shared_umbrella:
+                    continue
                 if has_suffix:
                     rule_id = "project.suffix"
                 elif cut := judge.named_prefix(name):
