@@ -30,8 +30,6 @@ KNOWN_MISSES: dict[tuple[str, str, str], str] = {
         "name runs on into the next words (…学校新建教学楼)",
     ("county_2023_summary.txt", "project", "青岚山景区提升工程"):
         "in_progress, though the text says nothing of its state",
-    ("city_bulletin_jan_oct.txt", "project", "金滩渔光互补光伏电站项目"):
-        "not found: a name directly followed by 年度计划投资 is rejected instead of cut",
     ("essay_compilation.txt", "project", "古渡中心学校扩建项目"):
         "in_progress: 交付使用 later in the sentence does not replace the first cue",
     ("essay_compilation.txt", "project", "溪口区体育中心项目"):
