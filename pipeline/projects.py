@@ -221,9 +221,10 @@ class ProjectExtractor:
             pos += len(word)
             rest = name[pos:]
             long_enough = len(rest) >= self.min_chars
-            # one-character words are left to strip_leading_chars: jieba tags the first
-            # character of place names such as 尚湾, 都匀, 将乐 as adverbs
-            if leading and flag in self.strip_pos and len(word) > 1:
+            # one-character adverbs are left to strip_leading_chars: jieba tags the first
+            # character of place names such as 尚湾, 将乐 as adverbs; prepositions and
+            # pronouns (对, 我) never start a name
+            if leading and flag in self.strip_pos and (len(word) > 1 or flag in ("p", "r")):
                 cut = pos
             elif word in self.cut_after and long_enough and judge.suffix_any.search(rest):
                 cut = pos
