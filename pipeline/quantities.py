@@ -54,7 +54,7 @@ class QuantityExtractor:
             rf"|(?P<num>{number})(?P<scale1>{scale_alt})?(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
             rf"(?P<scale2>{scale_alt})?(?P<inside>{inside})?[ \t]?{unit}"
             rf"|(?P<hold>{q['placeholder']})(?P<hunit>{alternation(suffix_units)})"
-            rf"|(?P<bnum>{number})(?P<binside>{inside})?(?P<scale>{alternation(list(scales))})"
+            rf"|(?P<bnum>{number})(?P<binside>{inside})?(?P<scale>{scale_alt})"
             rf"(?!{blocked}|[A-Za-z0-9])"
             rf")(?P<after>{after})?"
         )
