@@ -39,6 +39,9 @@ _SEGMENT_END = regex.compile(r"[。；;！？!?\n]")
 # Mentions joined by this are one enumeration: short, no clause punctuation, a list joiner.
 _GROUP_GAP = regex.compile(r"^(?=[^，,；;。：:！？\n]{0,8}$)(?:|.*[、和及与].*)$")
 _LOOKAHEAD_SENTENCES = 3
+_CLAUSE_MARKS = "，,；;。：:\n"
+# an amount reaches forward past a colon to the project it introduces (投资8亿元：城东快速路)
+_AMOUNT_CLAUSE_MARKS = "，,；;。\n"
 _COMMA_CHAIN = regex.compile(r"[，,、\s]+$")
 
 
@@ -241,11 +244,11 @@ def _word_pattern(words: list[str]) -> regex.Pattern[str]:
 
 
 def _clause_start(text: str, pos: int) -> int:
-    return max(text.rfind(ch, 0, pos) for ch in "，,；;。：:\n") + 1
+    return max(text.rfind(ch, 0, pos) for ch in _CLAUSE_MARKS) + 1
 
 
-def _clause_end(text: str, pos: int) -> int:
-    ends = [i for i in (text.find(ch, pos) for ch in "，,；;。：:\n") if i >= 0]
+def _clause_end(text: str, pos: int, marks: str = _CLAUSE_MARKS) -> int:
+    ends = [i for i in (text.find(ch, pos) for ch in marks) if i >= 0]
     return min(ends) if ends else len(text)
 
 
@@ -267,8 +270,7 @@ def link_quantities(doc: Doc, sections: list[Section], mentions: list[ProjectMen
             if len(before[-1].mentions) == 1 and not aggregate.search(text, before[-1].end, q.start):
                 key = before[-1].mentions[0].key
         else:
-            clause_end = min((text.find(ch, q.end) for ch in "，,；;。\n" if text.find(ch, q.end) >= 0),
-                             default=len(text))
+            clause_end = _clause_end(text, q.end, _AMOUNT_CLAUSE_MARKS)
             after = [g for g in groups if g.segment == seg and q.end <= g.start < clause_end]
             if after and len(after[0].mentions) == 1:
                 key = after[0].mentions[0].key
