@@ -1,32 +1,46 @@
 """Reading documents from files and folders.
 
-Only plain text and Markdown are read here; other formats come in a later stage of the
-project. Each file yields a `SourceDocument`, with a status instead of an exception when
-it cannot be read, so one bad file never stops a batch.
+Every file found yields a `SourceDocument`: its text when it can be read, else a status
+and a message saying why not, so one bad file never stops a batch (no exception leaves
+`read_document`). The per-format decoders are in `formats.py`.
+
+Statuses: ok; empty (no text); error (unreadable, corrupt, binary, unsafe); unsupported
+(a format keyproj cannot read here, e.g. .doc without LibreOffice); no_text (a PDF with
+no text layer: OCR is needed); too_large (over `max_bytes`, checked before reading).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import regex
 
-TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
-_ENCODINGS = ("utf-8-sig", "gb18030")
+from pipeline import formats
+from pipeline.formats import Decoded, ReadFailure
+
+TEXT_SUFFIXES = formats.TEXT_SUFFIXES
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
+_MAX_DEPTH = 64     # folders deeper than this are not walked (a guard against odd trees)
 
 
 @dataclass(frozen=True, slots=True)
 class SourceDocument:
     doc_id: str
-    path: str           # relative to the input root it was found under
-    format: str
-    encoding: str | None
+    path: str           # relative to the input root it was found under; always valid UTF-8
+    format: str         # what the bytes were read as: txt, md, docx, pdf, html, doc … (see `_reader_for`)
+    encoding: str | None  # text encoding of .txt/.md/.html (formats.decode_text); None otherwise
     text: str
-    status: str         # ok, empty, error, unsupported
+    status: str         # ok, empty, error, unsupported, no_text, too_large
     error: str | None
+    content_hash: str | None = None   # sha256 hex of the raw file bytes; None when unread
+    size: int | None = None           # file size in bytes; None when it cannot be known
 
 
 def doc_id_for(path: str) -> str:
@@ -34,68 +48,200 @@ def doc_id_for(path: str) -> str:
     return hashlib.sha1(path.encode("utf-8")).hexdigest()[:12]
 
 
+def printable_path(rel: str) -> str:
+    """`rel` as valid UTF-8: bytes of the file name that are not UTF-8 (which Python keeps
+    as lone surrogates, 'surrogateescape') are written as \\xNN, because Parquet strings
+    and doc ids must be UTF-8. Other names come back unchanged.
+
+    >>> printable_path("report\\udcb1\\udca8.txt")
+    'report\\\\xb1\\\\xa8.txt'
+    """
+    try:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:      # a surrogate that did not come from a file name
+        return rel.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def discover(inputs: list[Path]) -> list[tuple[Path, str]]:
-    """(absolute path, path relative to its input root) for every file, sorted, recursive."""
+    """(path, path relative to its input root) for every file, recursive, sorted per root.
+
+    Hidden files and folders, README.md and Office lock files (~$…) are skipped. Broken
+    symbolic links and folders that cannot be listed are listed too, so that reading
+    them gives an error row; symbolic links to folders are followed once (no loops).
+    """
     found: list[tuple[Path, str]] = []
     for root in inputs:
         if root.is_dir():
-            for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
-                if path.name.startswith(".") or path.name.lower() == "readme.md":
-                    continue
-                found.append((path, path.relative_to(root).as_posix()))
+            entries: list[tuple[Path, str]] = []
+            _walk(root, "", set(), entries, 0)
+            found.extend(sorted(entries, key=lambda entry: entry[1].split("/")))
         else:
-            found.append((root, root.name))
+            found.append((root, printable_path(root.name)))
     return found
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes with the first encoding that fits; raise UnicodeDecodeError if none."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    last: UnicodeDecodeError | None = None
-    for encoding in _ENCODINGS:
+def _walk(folder: Path, prefix: str, visited: set[tuple[int, int]],
+          out: list[tuple[Path, str]], depth: int) -> None:
+    try:
+        info = folder.stat()
+        if (info.st_dev, info.st_ino) in visited or depth > _MAX_DEPTH:
+            return      # a symbolic link back to a folder already walked
+        visited.add((info.st_dev, info.st_ino))
+        with os.scandir(folder) as scan:
+            children = list(scan)
+    except OSError:     # the unreadable folder becomes an error row
+        out.append((folder, printable_path(prefix.rstrip("/") or folder.name)))
+        return
+    for entry in children:
+        name = entry.name
+        if name.startswith((".", "~$")) or name.lower() == "readme.md":
+            continue
+        path = Path(entry.path)
+        rel = prefix + name
         try:
-            return data.decode(encoding), encoding.replace("-sig", "")
-        except UnicodeDecodeError as exc:
-            last = exc
-    assert last is not None
-    raise last
+            is_dir = entry.is_dir()     # follows symbolic links; a broken one is not a folder
+        except OSError:
+            is_dir = False
+        if is_dir:
+            _walk(path, rel + "/", visited, out, depth + 1)
+        else:
+            out.append((path, printable_path(rel)))
 
 
-def read_document(path: Path, rel: str) -> SourceDocument:
+def read_document(path: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
     """Read one file into a `SourceDocument` (never raises for a bad file)."""
-    suffix = path.suffix.lower()
+    rel = printable_path(rel)
     doc_id = doc_id_for(rel)
+    suffix = _suffix(path)
     fmt = suffix.lstrip(".") or "none"
-    if suffix not in TEXT_SUFFIXES:
-        return SourceDocument(doc_id, rel, fmt, None, "", "unsupported",
-                              f"format '{suffix or 'none'}' is not supported yet (only .txt and .md)")
+
+    def failed(status: str, message: str, digest: str | None = None, size: int | None = None,
+               read_as: str = fmt) -> SourceDocument:
+        return SourceDocument(doc_id, rel, read_as, None, "", status, message, digest, size)
+
     try:
-        data = path.read_bytes()
+        info = os.stat(path)
     except OSError as exc:
-        return SourceDocument(doc_id, rel, fmt, None, "", "error", f"cannot read file: {exc}")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return SourceDocument(doc_id, rel, fmt, None, "", "error", "binary data, not text (NUL bytes)")
+        return failed("error", _stat_error(path, exc))
+    if stat.S_ISDIR(info.st_mode):
+        return failed("error", _folder_error(path), read_as="folder")
+    if not stat.S_ISREG(info.st_mode):
+        return failed("error", "not a regular file (a pipe, socket or device)")
+    if info.st_size > max_bytes:
+        return failed("too_large", f"the file is {_size(info.st_size)}, over the {_size(max_bytes)} limit",
+                      size=info.st_size)
     try:
-        text, encoding = decode(data)
-    except UnicodeDecodeError as exc:
-        return SourceDocument(doc_id, rel, fmt, None, "", "error", f"cannot decode text: {exc}")
-    if _control_ratio(text) > 0.05:
-        return SourceDocument(doc_id, rel, fmt, encoding, "", "error",
-                              "binary data, not text (too many control characters)")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+        data = _read_capped(path, max_bytes)
+    except OSError as exc:
+        return failed("error", _stat_error(path, exc), size=info.st_size)
+    size = len(data)
+    if size > max_bytes:      # the file grew after the stat
+        return failed("too_large", f"the file is over the {_size(max_bytes)} limit", size=size)
+    digest = hashlib.sha256(data).hexdigest()
+    if not data:
+        return SourceDocument(doc_id, rel, fmt, None, "", "empty", "the file has no text (0 bytes)", digest, 0)
+    read_as, reader = _reader_for(suffix, data)
+    try:
+        decoded = reader(data, suffix)
+    except ReadFailure as failure:
+        return failed(failure.status, failure.message, digest, size, read_as)
+    except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop the batch
+        return failed("error", f"cannot read {read_as}: {type(exc).__name__}: {exc}", digest, size, read_as)
+    text = decoded.text.replace("\x00", "")
     if not text.strip():
-        return SourceDocument(doc_id, rel, fmt, encoding, text, "empty", "the file has no text")
-    return SourceDocument(doc_id, rel, fmt, encoding, text, "ok", None)
+        return SourceDocument(doc_id, rel, read_as, decoded.encoding, text, "empty", "the file has no text",
+                              digest, size)
+    return SourceDocument(doc_id, rel, read_as, decoded.encoding, text, "ok", None, digest, size)
 
 
-def _control_ratio(text: str) -> float:
-    """Share of control characters other than line breaks and tabs (binary junk is full of them)."""
-    sample = text[:20000]
-    if not sample:
-        return 0.0
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t" or 0x7f <= ord(ch) < 0xa0)
-    return controls / len(sample)
+Reader = Callable[[bytes, str], Decoded]
+
+
+def _reader_for(suffix: str, data: bytes) -> tuple[str, Reader]:
+    """(format recorded, decoder) for a file: the extension decides for the formats read
+    here; for other extensions and for none, the content decides where it can (a .doc
+    that is really HTML or .docx, as web archives often have, is read as such)."""
+    fmt = suffix.lstrip(".")
+    if suffix in formats.TEXT_SUFFIXES:
+        return fmt, _plain
+    if suffix in formats.DOCX_SUFFIXES:
+        return fmt, _docx
+    if suffix in formats.PDF_SUFFIXES:
+        return fmt, _pdf
+    if suffix in formats.HTML_SUFFIXES:
+        return fmt, _html
+    sniffed = formats.sniff(data)
+    by_content = {"pdf": _pdf, "docx": _docx, "html": _html}
+    if sniffed in by_content:
+        return sniffed, by_content[sniffed]
+    if suffix in formats.NOT_DOCUMENTS:
+        return fmt, _not_a_document
+    if suffix:
+        return fmt, _libreoffice
+    if sniffed == "txt":
+        return "txt", _plain
+    if sniffed == "zip":
+        return "zip", _not_a_document
+    return {"ole": "doc"}.get(sniffed, sniffed), _libreoffice
+
+
+def _plain(data: bytes, suffix: str) -> Decoded:
+    return formats.text_from_plain(data)
+
+
+def _docx(data: bytes, suffix: str) -> Decoded:
+    return formats.text_from_docx(data)
+
+
+def _pdf(data: bytes, suffix: str) -> Decoded:
+    return formats.text_from_pdf(data)
+
+
+def _html(data: bytes, suffix: str) -> Decoded:
+    return formats.text_from_html(data)
+
+
+def _libreoffice(data: bytes, suffix: str) -> Decoded:
+    return formats.text_via_libreoffice(data, suffix)
+
+
+def _not_a_document(data: bytes, suffix: str) -> Decoded:
+    kind = f"format '{suffix}'" if suffix else "a zip archive"
+    raise ReadFailure("unsupported", f"{kind} is not supported (not a text document)")
+
+
+def _read_capped(path: Path, max_bytes: int) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(max_bytes + 1)
+
+
+def _stat_error(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ENOENT:
+        if os.path.islink(path):
+            return f"broken symbolic link (its target {printable_path(os.readlink(path))} does not exist)"
+        return "file not found (deleted or moved after it was listed?)"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "cannot read file: permission denied"
+    return f"cannot read file: {exc.strerror or exc}"
+
+
+def _folder_error(path: Path) -> str:
+    try:
+        os.listdir(path)
+    except OSError as exc:
+        return f"cannot list folder: {exc.strerror or exc}"
+    return "a folder, not a file"
+
+
+def _suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return printable_path(suffix) if suffix[1:].isalnum() else ""
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n} bytes"
 
 
 def document_title(text: str) -> str | None:

@@ -1,0 +1,562 @@
+"""Per-format decoders: the bytes of one file in, its text out.
+
+Each decoder is a function from bytes (or a path, for LibreOffice) to `Decoded`; a file
+that cannot be read raises `ReadFailure` with the status and message its row will carry,
+so `read.py` turns every failure into a row and never into a crash.
+
+| format | parser | why |
+|---|---|---|
+| text | BOM, strict UTF-8, then charset-normalizer, checked by a common-character score | fast path for the common case; the score fixes GBK/Big5 confusion on short texts |
+| .docx | `zipfile` + `defusedxml` | no DTDs or entities (billion laughs), capped unpacking (zip bombs) |
+| .pdf | `pypdfium2` | PDFium (Chrome's PDF engine): fast, maintained, handles CID fonts |
+| .html | `selectolax` (lexbor) | fast, maintained, tolerant HTML5 parser |
+| .doc .wps .rtf .odt … | LibreOffice (`soffice --headless`) when installed | the only maintained reader of the old binary Word/WPS formats |
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import regex
+
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
+DOCX_SUFFIXES = {".docx", ".docm", ".dotx", ".dotm"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+PDF_SUFFIXES = {".pdf"}
+# word-processor formats LibreOffice reads; anything else unknown is tried too, except
+# the formats below that are certainly not documents (no point starting LibreOffice)
+OFFICE_SUFFIXES = {".doc", ".dot", ".wps", ".wpt", ".rtf", ".odt", ".ott", ".fodt", ".sxw", ".wri", ".uot"}
+NOT_DOCUMENTS = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".svg", ".ico",
+                 ".zip", ".rar", ".7z", ".gz", ".tgz", ".bz2", ".xz", ".tar", ".exe", ".dll", ".so",
+                 ".mp3", ".mp4", ".wav", ".avi", ".mov", ".mkv", ".flv", ".wmv", ".parquet", ".db",
+                 ".sqlite", ".pyc", ".class", ".jar", ".iso", ".dmg", ".apk"}
+
+# A .docx member may unpack to at most this much (the zip-bomb guard: real reports'
+# document.xml is a few MB; the header's size is checked and the read is capped too,
+# because a crafted header can understate the size).
+MAX_MEMBER_BYTES = 128 * 1024 * 1024
+LIBREOFFICE_TIMEOUT_S = 120
+
+_BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CJK_CANDIDATES = ("gb18030", "big5")
+_SCORE_SAMPLE = 20_000          # characters scored per candidate decoding
+
+
+class ReadFailure(Exception):
+    """A file that cannot be read: the status and message of its row."""
+
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str | None    # the character encoding of the bytes, None for binary formats
+
+
+# ---------------------------------------------------------------- sniffing
+
+def sniff(data: bytes) -> str:
+    """The format the bytes look like: pdf, docx, zip, ole (old .doc/.wps), rtf, html or txt."""
+    head = data[:1024]
+    if head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if b"word/" in data[:1_000_000] else "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    lowered = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
+    if lowered.startswith((b"<!doctype html", b"<html")) or (lowered.startswith(b"<?xml") and b"<html" in lowered):
+        return "html"
+    return "txt"
+
+
+# ---------------------------------------------------------------- plain text
+
+def decode_text(data: bytes) -> Decoded:
+    """Decode text bytes; raise ReadFailure when they are binary or fit no encoding.
+
+    Order: a BOM decides (utf-8-sig, utf-16, utf-32); else strict UTF-8 (also ASCII,
+    recorded as utf-8); else the best of GB18030, Big5 and charset-normalizer's guess,
+    each decoded strictly and scored by its share of common Chinese characters (see
+    `common_cjk_share`). The recorded encoding is the lowercase Python codec name that
+    decodes the file: utf-8, utf-8-sig, utf-16, utf-32, gb18030 (GBK and GB2312 are
+    subsets of it), big5, or whatever else charset-normalizer found (cp1252, shift_jis …).
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(encoding), encoding)
+            except UnicodeDecodeError as exc:
+                raise ReadFailure("error", f"cannot decode text: {encoding} byte-order mark, "
+                                           f"but invalid {encoding} at byte {exc.start}") from None
+    if b"\x00" in data[:8192]:
+        raise ReadFailure("error", "binary data, not text (NUL bytes)")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _decode_legacy(data)
+
+
+def _decode_legacy(data: bytes) -> Decoded:
+    """Not UTF-8: the candidate decoding with the most common Chinese characters."""
+    guess = _charset_normalizer_guess(data)
+    candidates: dict[str, str] = {}
+    for encoding in (*_CJK_CANDIDATES, guess):
+        if encoding and encoding not in candidates:
+            try:
+                candidates[encoding] = data.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                pass
+    if not candidates:
+        raise ReadFailure("error", "cannot decode text: not UTF-8, GB18030 or Big5, "
+                                   "and charset-normalizer recognises no encoding (binary data?)")
+    scores = {enc: common_cjk_share(text[:_SCORE_SAMPLE]) for enc, text in candidates.items()}
+    # ties go to GB18030 (mainland archives are the common case), then Big5, then the guess
+    best = max(candidates, key=lambda enc: scores[enc])
+    if guess in candidates and guess not in _CJK_CANDIDATES and scores[best] < 0.5:
+        best = guess    # little Chinese in any CJK reading: a non-Chinese legacy encoding
+    return Decoded(candidates[best], best)
+
+
+def _charset_normalizer_guess(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(data[:200_000]).best()
+    if match is None:
+        return None
+    try:
+        return codecs.lookup(match.encoding).name
+    except LookupError:
+        return None
+
+
+@cache
+def _common_chars() -> frozenset[str]:
+    """The 3,755 level-1 characters of GB2312 (chosen by frequency) and their traditional forms."""
+    from opencc import OpenCC
+
+    level1 = "".join(bytes((lead, trail)).decode("gb2312")
+                     for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF)
+                     if not (lead == 0xD7 and trail > 0xF9))
+    return frozenset(level1) | frozenset(OpenCC("s2t").convert(level1))
+
+
+def common_cjk_share(text: str) -> float:
+    """Share of non-ASCII characters that are common Chinese characters or CJK punctuation.
+
+    A wrong decoding of GBK as Big5 (or the reverse) yields rare characters, kana,
+    Cyrillic and private-use code points, so the right decoding scores higher even on a
+    few characters (已竣工: 1.0 as GB18030, 0.33 read as Big5).
+
+    >>> common_cjk_share("滨江大桥项目，已竣工。") > common_cjk_share("梆蔬湮Э砐醴ㄛ眒縈馱﹝")
+    True
+    """
+    common = _common_chars()
+    total = good = 0
+    for ch in text:
+        if ch < "\x80":
+            continue
+        total += 1
+        if ch in common or "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff5e":
+            good += 1
+    return good / total if total else 0.0
+
+
+def text_from_plain(data: bytes) -> Decoded:
+    """A .txt/.md file: decoded, binary junk refused, line breaks made \\n."""
+    decoded = decode_text(data)
+    if control_share(decoded.text) > 0.05:
+        raise ReadFailure("error", "binary data, not text (too many control characters)")
+    return Decoded(_unix_newlines(decoded.text), decoded.encoding)
+
+
+def control_share(text: str) -> float:
+    """Share of control characters other than line breaks and tabs (binary junk is full of them)."""
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    controls = sum(1 for ch in sample
+                   if (ord(ch) < 32 and ch not in "\n\r\t\f") or 0x7F <= ord(ch) < 0xA0)
+    return controls / len(sample)
+
+
+def _unix_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ---------------------------------------------------------------- .docx
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# containers whose children are read as if they stood in the parent
+_DOCX_WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "smartTag",
+                  _W + "moveTo", _W + "hyperlink"}
+CELL_SEPARATOR = "\t"     # between the cells of a table row, one row per line
+
+
+def text_from_docx(data: bytes, member_cap: int = MAX_MEMBER_BYTES) -> Decoded:
+    """Paragraphs and table rows of word/document.xml in document order, one per line.
+
+    Table rows become one line with the cells joined by a tab; a cell's own paragraphs
+    are joined by a space. Text boxes follow the paragraph that anchors them; deleted
+    revisions, field codes and the fallback copies of drawings are skipped.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = read_zip_member(archive, "word/document.xml", member_cap)
+    except zipfile.BadZipFile:
+        raise ReadFailure("error", "not a valid .docx (bad zip file)") from None
+    except (zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as exc:
+        raise ReadFailure("error", f"not a valid .docx ({exc})") from None
+    root = parse_xml_safely(xml, "word/document.xml")
+    body = root.find(_W + "body")
+    if body is None:
+        raise ReadFailure("error", "not a valid .docx (word/document.xml has no body)")
+    return Decoded("\n".join(_docx_blocks(body)), None)
+
+
+def read_zip_member(archive: zipfile.ZipFile, name: str, cap: int) -> bytes:
+    """The member's bytes, refusing more than `cap` whatever its header says."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise ReadFailure("error", f"not a valid .docx (no {name} inside)") from None
+    if info.file_size > cap:
+        raise ReadFailure("error", f"not a valid .docx ({name} would unpack to {_mb(info.file_size)}, "
+                                   f"over the {_mb(cap)} limit: zip bomb?)")
+    with archive.open(info) as member:
+        content = member.read(cap + 1)      # a lying header cannot make this read more
+    if len(content) > cap:
+        raise ReadFailure("error", f"not a valid .docx ({name} unpacks to over {_mb(cap)}: zip bomb?)")
+    return content
+
+
+def parse_xml_safely(xml: bytes, name: str) -> Element:
+    """Parse XML with no DTD, no entity declarations and no external references."""
+    import defusedxml
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        return fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except defusedxml.DefusedXmlException as exc:
+        raise ReadFailure("error", f"not a valid .docx ({name} declares a DTD or entities, "
+                                   f"refused for safety: {type(exc).__name__})") from None
+    except ParseError as exc:
+        raise ReadFailure("error", f"not a valid .docx ({name} is not well-formed XML: {exc})") from None
+
+
+def _docx_blocks(container: Element) -> Iterator[str]:
+    for el in container:
+        if el.tag == _W + "p":
+            text, boxes = _paragraph(el)
+            yield text
+            for box in boxes:
+                yield from _docx_blocks(box)
+        elif el.tag == _W + "tbl":
+            yield from _table_rows(el)
+        elif el.tag in _DOCX_WRAPPERS:
+            yield from _docx_blocks(el)
+
+
+def _paragraph(p: Element) -> tuple[str, list[Element]]:
+    """The paragraph's text and the text boxes anchored in it."""
+    parts: list[str] = []
+    boxes: list[Element] = []
+    stack = [iter(p)]
+    while stack:     # explicit stack: a crafted file cannot exhaust Python's recursion
+        el = next(stack[-1], None)
+        if el is None:
+            stack.pop()
+            continue
+        tag = el.tag
+        if tag == _W + "t":
+            parts.append(el.text or "")
+        elif tag == _W + "tab" or tag == _W + "ptab":
+            parts.append("\t")
+        elif tag in (_W + "br", _W + "cr"):
+            parts.append("\n")
+        elif tag == _W + "noBreakHyphen":
+            parts.append("-")
+        elif tag == _W + "txbxContent":
+            boxes.append(el)
+        elif tag in (_MC_FALLBACK, _W + "del", _W + "moveFrom", _W + "instrText", _W + "delText"):
+            continue
+        else:
+            stack.append(iter(el))
+    return "".join(parts), boxes
+
+
+def _table_rows(tbl: Element) -> Iterator[str]:
+    for row in _children(tbl, _W + "tr"):
+        cells = []
+        for cell in _children(row, _W + "tc"):
+            lines = [line for line in _docx_blocks(cell) if line.strip()]
+            cells.append(" ".join(line.replace(CELL_SEPARATOR, " ").replace("\n", " ") for line in lines))
+        yield CELL_SEPARATOR.join(cells)
+
+
+def _children(el: Element, tag: str) -> Iterator[Element]:
+    """Children with `tag`, also those wrapped in content controls or custom XML."""
+    for child in el:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _DOCX_WRAPPERS:
+            yield from _children(child, tag)
+
+
+# ---------------------------------------------------------------- .pdf
+
+_PAGE_NUMBER = regex.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}(?:\s*/\s*\d{1,4})?)\s*$")
+_SENTENCE_END = set("。！？；：!?;:…")
+
+
+def text_from_pdf(data: bytes) -> Decoded:
+    """The text layer, page by page, with the layout's line wraps undone (see `unwrap_lines`)."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ReadFailure("error", "encrypted PDF (a password is needed to read it)") from None
+        raise ReadFailure("error", f"not a valid PDF ({exc})") from None
+    try:
+        if len(pdf) == 0:
+            raise ReadFailure("error", "not a valid PDF (no pages)")
+        pages = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            try:
+                pages.append(textpage.get_text_range())
+            finally:
+                textpage.close()
+                page.close()
+    finally:
+        pdf.close()
+    lines: list[str] = []
+    for page_text in pages:
+        page_lines = _unix_newlines(page_text.replace("\x02", "").replace("\ufffe", "")).split("\n")
+        lines.extend(line for line in page_lines if not _PAGE_NUMBER.match(line))
+    text = "\n".join(unwrap_lines(lines))
+    if not text.strip():
+        raise ReadFailure("no_text", f"the PDF has no text layer ({len(pages)} pages of images?): OCR is needed")
+    return Decoded(text, None)
+
+
+def unwrap_lines(lines: list[str]) -> list[str]:
+    """Join the lines a PDF's layout wrapped, so a sentence stays one line.
+
+    A line as wide as the page's body text (at least 85% of its widest lines) that does
+    not end a sentence continues on the next line; shorter lines end a paragraph or are
+    headings, and keep their line break. Widths count a CJK character as two.
+
+    >>> unwrap_lines(["一、重点项目", "滨江大桥项目总投资3.2", "亿元，已竣工。", "短行"])
+    ['一、重点项目', '滨江大桥项目总投资3.2亿元，已竣工。', '短行']
+    """
+    widths = sorted(_display_width(line.strip()) for line in lines if line.strip())
+    if not widths:
+        return lines
+    body_width = widths[int(0.9 * (len(widths) - 1))]
+    out: list[str] = []
+    joining = False
+    for line in lines:
+        stripped = line.strip()
+        if joining and out and stripped:
+            out[-1] = out[-1] + (" " if _needs_space(out[-1], stripped) else "") + stripped
+        else:
+            out.append(line.rstrip())
+        joining = bool(stripped) and _display_width(stripped) >= 0.85 * body_width \
+            and stripped[-1] not in _SENTENCE_END and len(widths) > 2
+    return out
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _needs_space(left: str, right: str) -> bool:
+    """Latin words wrapped across lines need a space back; CJK text does not."""
+    return left[-1].isascii() and left[-1].isalpha() and right[0].isascii() and right[0].isalpha()
+
+
+# ---------------------------------------------------------------- .html
+
+_DECLARED_CHARSET = regex.compile(rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]{2,40})"""
+                                  rb"""|<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_:.\-]{2,40})""",
+                                  regex.IGNORECASE)
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "hz"}
+_DROPPED_TAGS = ("head, script, style, noscript, template, svg, math, iframe, object, embed, canvas,"
+                 " nav, aside, [hidden], [role=navigation], [role=banner], [role=contentinfo],"
+                 " [aria-hidden=true]")
+_BLOCK_TAGS = {"address", "article", "aside", "blockquote", "body", "caption", "center", "dd",
+               "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure",
+               "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr",
+               "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
+               "tbody", "thead", "tfoot", "tr", "ul", "option", "legend", "title"}
+_CELL_TAGS = {"td", "th"}
+_HTML_SPACE = regex.compile(r"[ \t\n\r\f]+")
+_CJK = r"\p{Han}\p{Block=CJK_Symbols_And_Punctuation}\p{Block=Halfwidth_And_Fullwidth_Forms}"
+_WRAP = "\x00"     # placeholder for source white space with a line break (NULs are not text)
+_HTML_WRAP = regex.compile(r"[ \t\r\f]*\n[ \t\n\r\f]*")
+_WRAP_BETWEEN_CJK = regex.compile(rf"(?<=[{_CJK}]){_WRAP}+(?=[{_CJK}])")
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in <meta charset>, http-equiv or <?xml encoding>, as a
+    Python codec name (GB2312 and GBK read as their superset GB18030)."""
+    m = _DECLARED_CHARSET.search(data[:8192])
+    if not m:
+        return None
+    label = (m.group(1) or m.group(2)).decode("ascii").lower()
+    if label in _GB_FAMILY or label.replace("-", "") in _GB_FAMILY or label == "x-gbk":
+        return "gb18030"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def text_from_html(data: bytes) -> Decoded:
+    """Visible text: scripts, styles, navigation, page header/footer and hidden parts
+    dropped; block elements and <br> end lines, table cells are joined by a tab."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    decoded = _decode_html(data)
+    tree = LexborHTMLParser(decoded.text)
+    for node in tree.css(_DROPPED_TAGS):
+        node.decompose()
+    for node in tree.css("header, footer"):
+        if not _inside_content(node):     # an article's own header holds its title: keep it
+            node.decompose()
+    root = tree.body or tree.root
+    text = _visible_text(root) if root is not None else ""
+    return Decoded(text, decoded.encoding)
+
+
+def _decode_html(data: bytes) -> Decoded:
+    """The BOM, else the declared charset if the bytes decode with it, else detection."""
+    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        declared = declared_charset(data)
+        if declared:
+            try:
+                return Decoded(data.decode(declared), declared)
+            except (UnicodeDecodeError, LookupError):
+                pass      # pages often declare one charset and use another
+    return decode_text(data)
+
+
+def _inside_content(node: object) -> bool:
+    parent = getattr(node, "parent", None)
+    while parent is not None:
+        if parent.tag in ("article", "main", "section"):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _visible_text(root: object) -> str:
+    pieces: list[str] = []
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:      # explicit stack: deeply nested pages cannot exhaust recursion
+        node, closing = stack.pop()
+        tag = node.tag  # type: ignore[attr-defined]
+        if closing:
+            pieces.append("\n" if tag in _BLOCK_TAGS else "\t")
+            continue
+        if tag == "-text":
+            pieces.append(_collapse_space(node.text_content or ""))  # type: ignore[attr-defined]
+        elif tag == "br":
+            pieces.append("\n")
+        elif not tag.startswith("-"):     # comments, doctype
+            if tag in _BLOCK_TAGS:
+                pieces.append("\n")
+            if tag in _BLOCK_TAGS or tag in _CELL_TAGS:
+                stack.append((node, True))
+            children = list(node.iter(include_text=True))  # type: ignore[attr-defined]
+            stack.extend((child, False) for child in reversed(children))
+    return _tidy_lines("".join(pieces))
+
+
+def _collapse_space(text: str) -> str:
+    """Runs of HTML white space become one space, or _WRAP when they hold a line break
+    (decided once the text around them is known, since the neighbours may be other nodes)."""
+    text = _HTML_WRAP.sub(_WRAP, text.replace(_WRAP, ""))
+    return _HTML_SPACE.sub(" ", text)
+
+
+def _tidy_lines(text: str) -> str:
+    # a line wrap in the source between two Chinese characters is no space (CSS does the same)
+    text = _WRAP_BETWEEN_CJK.sub("", text).replace(_WRAP, " ")
+    lines = []
+    for line in text.split("\n"):
+        line = regex.sub(r" *\t[ \t]*", "\t", regex.sub(r" {2,}", " ", line)).strip(" \t")
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- LibreOffice
+
+def libreoffice() -> str | None:
+    """The LibreOffice executable on PATH, if any."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def text_via_libreoffice(data: bytes, suffix: str, timeout: float = LIBREOFFICE_TIMEOUT_S) -> Decoded:
+    """Convert with `soffice --headless --convert-to txt` in a temporary folder."""
+    exe = libreoffice()
+    if exe is None:
+        raise ReadFailure("unsupported", f"format '{suffix or 'none'}' needs LibreOffice: "
+                                         "install LibreOffice to read .doc/.wps/.rtf/.odt files")
+    with tempfile.TemporaryDirectory(prefix="keyproj-lo-") as tmp:
+        # a plain ASCII input name: LibreOffice names its output after the input
+        source = Path(tmp) / f"input{suffix if suffix.isascii() else ''}"
+        source.write_bytes(data)
+        outdir = Path(tmp) / "out"
+        # a private profile: a user's running LibreOffice or another conversion cannot lock it
+        profile = (Path(tmp) / "profile").as_uri()
+        command = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                   "--nologo", "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(outdir),
+                   str(source)]
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            _, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)     # soffice forks: end its whole session
+            proc.communicate()
+            raise ReadFailure("error", f"LibreOffice did not finish within {timeout:.0f} s") from None
+        converted = outdir / "input.txt"
+        if not converted.exists():
+            detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            raise ReadFailure("error", f"LibreOffice could not convert the file ({detail[0][:200]})")
+        return Decoded(text_from_plain(converted.read_bytes()).text, None)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"

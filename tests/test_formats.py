@@ -1,0 +1,244 @@
+"""Formats and encodings: one invented report saved every way a Chinese archive holds it
+must give the same facts, and the reader must say how it read each file."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import opencc
+import pytest
+
+from pipeline import formats
+from pipeline.read import SourceDocument, read_document
+from pipeline.run import Pipeline
+
+TITLE = "青山县2024年重点项目建设进展情况"
+# paragraphs of an invented progress report (not from any real document)
+PARAGRAPHS = [
+    "一、总体情况",
+    "今年全县安排重点项目28个，年度计划投资46.5亿元，截至9月底完成投资37.2亿元，完成年度计划的80%。",
+    "二、重点项目进展",
+    "青山湖水库扩容工程总投资3.2亿元，新增库容1200万立方米，目前已竣工。",
+    "城北物流园项目总投资5.8亿元，规划用地面积320亩，主体建筑正在施工。",
+]
+REPORT = "\n".join([TITLE, *PARAGRAPHS]) + "\n"
+TABLE = [["项目名称", "总投资", "进度"],
+         ["青山湖水库扩容工程", "3.2亿元", "已竣工"],
+         ["城北物流园项目", "5.8亿元", "正在施工"]]
+EXPECTED_PROJECTS = {"青山湖水库扩容工程", "城北物流园项目"}
+
+
+def traditional(text: str) -> str:
+    return opencc.OpenCC("s2t").convert(text)
+
+
+def make_docx() -> bytes:
+    """The report as Word paragraphs, with a table of the projects after the heading 二、."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(TITLE)
+    for paragraph in PARAGRAPHS:
+        document.add_paragraph(paragraph)
+        if paragraph.startswith("二、"):
+            table = document.add_table(rows=len(TABLE), cols=len(TABLE[0]))
+            for r, row in enumerate(TABLE):
+                for c, value in enumerate(row):
+                    table.cell(r, c).text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def make_pdf(lines: list[str] | None = None, wrap: int = 18) -> bytes:
+    """The report drawn with reportlab's built-in Chinese font, long paragraphs wrapped at
+    `wrap` characters as a layout would (the reader must join them again)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.setFont("STSong-Light", 12)
+    y = 780
+    for paragraph in lines if lines is not None else [TITLE, *PARAGRAPHS]:
+        for i in range(0, len(paragraph), wrap):
+            page.drawString(60, y, paragraph[i:i + wrap])
+            y -= 18
+    page.drawString(280, 40, "- 1 -")   # a page number, not text of the report
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def make_image_only_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.rect(100, 100, 300, 300, fill=1)    # a drawing, no text: what a scan looks like
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def make_html() -> bytes:
+    body = "".join(f"<p>{p}</p>\n" if not p[1:2] == "、" else f"<h2>{p}</h2>\n" for p in PARAGRAPHS)
+    page = f"""<!DOCTYPE html>
+<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>网站首页</title><style>p {{ color: red }} /* 示范工程总投资9亿元 */</style>
+<script>var note = "东湖大桥工程总投资7亿元";</script></head>
+<body>
+<header><a href="/">首页</a> 政务公开</header>
+<nav><a href="/a">南山隧道工程</a> <a href="/b">投资10亿元</a></nav>
+<article><header><h1>{TITLE}</h1></header>
+{body}</article>
+<aside>相关链接：西河治理工程已开工</aside>
+<footer>版权所有 青山县人民政府 &copy; 2024</footer>
+<noscript>请启用脚本</noscript>
+</body></html>"""
+    return page.encode("gbk")
+
+
+# file name, bytes, recorded format, recorded encoding
+VARIANTS: list[tuple[str, Callable[[], bytes], str, str | None]] = [
+    ("utf8.txt", lambda: REPORT.encode("utf-8"), "txt", "utf-8"),
+    ("utf8_bom.md", lambda: REPORT.encode("utf-8-sig"), "md", "utf-8-sig"),
+    ("gbk.txt", lambda: REPORT.encode("gbk"), "txt", "gb18030"),
+    ("gb2312.txt", lambda: REPORT.encode("gb2312"), "txt", "gb18030"),
+    ("big5.txt", lambda: traditional(REPORT).encode("big5"), "txt", "big5"),
+    ("utf16.txt", lambda: REPORT.encode("utf-16"), "txt", "utf-16"),
+    ("utf16be.txt", lambda: b"\xfe\xff" + REPORT.encode("utf-16-be"), "txt", "utf-16"),
+    ("crlf.txt", lambda: REPORT.replace("\n", "\r\n").encode("gbk"), "txt", "gb18030"),
+    ("report.docx", make_docx, "docx", None),
+    ("report.pdf", make_pdf, "pdf", None),
+    ("report.html", make_html, "html", "gb18030"),
+    ("no_extension", lambda: REPORT.encode("gbk"), "txt", "gb18030"),
+    ("pdf_without_extension", make_pdf, "pdf", None),
+    ("docx_named.doc", make_docx, "docx", None),
+]
+
+
+def facts(pipeline: Pipeline, source: SourceDocument) -> tuple[set[tuple[str, str, str]], set[str]]:
+    """(kind, value, unit as written) of every quantity and the project names."""
+    extraction = pipeline(source.doc_id, source.text)
+    quantities = {(q.kind.value, str(q.value), q.unit_raw) for q in extraction.quantities}
+    return quantities, {p.name for p in extraction.projects}
+
+
+@pytest.fixture(scope="module")
+def baseline(pipeline: Pipeline) -> tuple[set[tuple[str, str, str]], set[str]]:
+    return facts(pipeline, SourceDocument("base", "base.txt", "txt", "utf-8", REPORT, "ok", None))
+
+
+def test_baseline_has_the_invented_facts(baseline: tuple[set[tuple[str, str, str]], set[str]]) -> None:
+    quantities, projects = baseline
+    assert projects == EXPECTED_PROJECTS
+    assert ("money", "320000000.0", "亿元") in quantities and ("percent", "80", "%") in quantities
+    assert len(quantities) == 7
+
+
+@pytest.mark.parametrize("name, make, fmt, encoding", VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_every_format_gives_the_same_facts(tmp_path: Path, pipeline: Pipeline, baseline: tuple,
+                                           name: str, make: Callable[[], bytes], fmt: str,
+                                           encoding: str | None) -> None:
+    data = make()
+    (tmp_path / name).write_bytes(data)
+    source = read_document(tmp_path / name, name)
+    assert (source.status, source.error) == ("ok", None)
+    assert (source.format, source.encoding) == (fmt, encoding)
+    assert source.size == len(data) and source.content_hash is not None and len(source.content_hash) == 64
+    assert source.text.lstrip().startswith(TITLE) or source.text.lstrip().startswith(traditional(TITLE))
+    assert facts(pipeline, source) == baseline
+
+
+def test_docx_tables_are_rows_in_document_order(tmp_path: Path) -> None:
+    (tmp_path / "r.docx").write_bytes(make_docx())
+    lines = read_document(tmp_path / "r.docx", "r.docx").text.split("\n")
+    heading = lines.index("二、重点项目进展")
+    assert lines[heading + 1: heading + 4] == ["\t".join(row) for row in TABLE]
+    assert lines[heading + 4] == PARAGRAPHS[3]
+
+
+def test_pdf_line_wraps_are_undone(tmp_path: Path) -> None:
+    (tmp_path / "r.pdf").write_bytes(make_pdf(wrap=13))
+    text = read_document(tmp_path / "r.pdf", "r.pdf").text
+    assert text.split("\n") == [TITLE, *PARAGRAPHS]      # page number dropped too
+
+
+def test_html_keeps_only_the_visible_article(tmp_path: Path) -> None:
+    (tmp_path / "r.html").write_bytes(make_html())
+    text = read_document(tmp_path / "r.html", "r.html").text
+    assert text.split("\n") == [TITLE, *PARAGRAPHS]
+    for dropped in ("示范工程", "东湖大桥", "南山隧道", "西河治理", "版权所有", "网站首页", "请启用脚本"):
+        assert dropped not in text
+
+
+def test_html_charset_declaration_is_honoured_and_checked() -> None:
+    gbk_page = "<html><head><meta charset=\"GBK\"></head><body><p>城南大道工程</p></body></html>"
+    assert formats.text_from_html(gbk_page.encode("gbk")) == formats.Decoded("城南大道工程", "gb18030")
+    # a page declaring UTF-8 but saved as GBK (common on old sites): detection takes over
+    lying = gbk_page.replace("GBK", "utf-8").encode("gbk")
+    assert formats.text_from_html(lying) == formats.Decoded("城南大道工程", "gb18030")
+    big5_page = "<html><head><meta charset=big5></head><body><p>城南大道工程</p></body></html>"
+    assert formats.text_from_html(traditional(big5_page).encode("big5")).encoding == "big5"
+
+
+def test_html_blocks_break_lines_and_cells_are_tabbed() -> None:
+    page = ("<body><div>滨江大桥<b>项目</b>\n  已竣工</div><table><tr><td>甲工程</td><td>3亿元</td></tr>"
+            "</table>第一行<br>第二行<ul><li>一</li><li>二</li></ul></body>")
+    assert formats.text_from_html(page.encode()).text.split("\n") == [
+        "滨江大桥项目已竣工", "甲工程\t3亿元", "第一行", "第二行", "一", "二"]
+
+
+# Short texts are where charset-normalizer confuses GBK and Big5: every one of these must
+# come back as written, whichever of the two encodings it was saved in.
+SHORT_TEXTS = ["已竣工", "城南大道工程", "项目", "进度", "第一", "截至10月底", "新区污水处理厂",
+               "年度计划投资8亿元", "鹭溪大桥主桥长420米", "全市重点项目完成投资", "总投资3.2亿元，已竣工。"]
+
+
+@pytest.mark.parametrize("text", SHORT_TEXTS)
+def test_short_gbk_and_big5_are_told_apart(text: str) -> None:
+    assert formats.decode_text(text.encode("gbk")) == formats.Decoded(text, "gb18030")
+    trad = traditional(text)
+    assert formats.decode_text(trad.encode("big5")) == formats.Decoded(trad, "big5")
+
+
+def test_other_legacy_encodings_fall_back_to_charset_normalizer() -> None:
+    # kana read as GB18030 or Big5 are rare characters: charset-normalizer's guess wins
+    text = "ひらがなとカタカナの文章です。工事は完了しました。" * 2
+    decoded = formats.decode_text(text.encode("shift_jis"))
+    assert decoded.text == text and decoded.encoding in ("shift_jis", "cp932")
+
+
+@pytest.mark.skipif(formats.libreoffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("suffix", [".rtf", ".odt"])
+def test_libreoffice_converts_other_formats(tmp_path: Path, pipeline: Pipeline, baseline: tuple,
+                                            suffix: str) -> None:
+    import subprocess
+
+    source_txt = tmp_path / "src" / "report.txt"
+    source_txt.parent.mkdir()
+    source_txt.write_text(REPORT, encoding="utf-8")
+    target = {".rtf": "rtf", ".odt": "odt"}[suffix]
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run([formats.libreoffice() or "soffice", f"-env:UserInstallation={profile}", "--headless",
+                    "--infilter=Text (encoded):UTF8", "--convert-to", target, "--outdir", str(tmp_path),
+                    str(source_txt)], check=True, capture_output=True, timeout=180)
+    converted = tmp_path / f"report{suffix}"
+    source = read_document(converted, converted.name)
+    assert (source.status, source.format, source.encoding) == ("ok", target, None), source.error
+    assert facts(pipeline, source) == baseline
+
+
+def test_without_libreoffice_old_formats_are_unsupported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(formats, "libreoffice", lambda: None)
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    (tmp_path / "old.wps").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    for name in ("old.doc", "old.wps"):
+        source = read_document(tmp_path / name, name)
+        assert source.status == "unsupported"
+        assert "install LibreOffice" in (source.error or "")
