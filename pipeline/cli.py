@@ -24,18 +24,34 @@ def run(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet tables.")] = Path(
         "data/processed"),
     rules: Annotated[Path | None, typer.Option(help="Rules folder (default: the project's rules/).")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", help="Worker processes (default: all cores; 0 = in this process, no time budget).")] = None,
+    max_size: Annotated[float, typer.Option(help="Skip files larger than this many MB (status too_large).")] = 50,
+    time_budget: Annotated[float, typer.Option(
+        help="Seconds one document may take before it becomes an error row.")] = 120,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Ignore results of earlier runs in OUT.")] = False,
+    checkpoint_every: Annotated[int, typer.Option(
+        help="Save finished documents to OUT/.keyproj-work every N documents (what a killed run keeps).")] = 256,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
     """Extract sections, quantities, projects and statuses from every document.
 
-    Example: keyproj run data/raw --out data/processed
+    Running again on the same OUT resumes: unchanged documents are not processed again.
+    Exit status 0 when every document is ok, 1 when some failed, 2 for usage errors.
+    Failures are also logged in OUT/keyproj.log.
+
+    Example: keyproj run data/raw --out data/processed --jobs 2
     """
     from pipeline.rules import RuleError, load_rules
     from pipeline.run import run as run_pipeline
 
-    missing = [str(p) for p in inputs if not p.exists()]
+    missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
         typer.echo(f"error: no such file or folder: {', '.join(missing)}", err=True)
+        raise typer.Exit(2)
+    if (jobs is not None and jobs < 0) or max_size <= 0 or time_budget <= 0 or checkpoint_every < 1:
+        typer.echo("error: --jobs must be >= 0, --checkpoint-every >= 1, "
+                   "--max-size and --time-budget > 0", err=True)
         raise typer.Exit(2)
     try:
         rule_set = load_rules(rules)
@@ -43,31 +59,50 @@ def run(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
 
-    def progress(files):  # type: ignore[no-untyped-def]
-        if quiet:
-            return files
-        return typer.progressbar(files, label="documents", file=sys.stderr, show_pos=True)
-
-    def with_bar(files):  # type: ignore[no-untyped-def]
-        bar = progress(files)
-        if bar is files:
-            yield from files
-            return
-        with bar as items:
-            yield from items
-
-    summary = run_pipeline(list(inputs), out, rule_set, progress=with_bar)
+    bar = _ProgressLine(quiet)
+    summary = run_pipeline(list(inputs), out, rule_set, jobs=jobs, max_bytes=int(max_size * 1024 * 1024),
+                           time_budget=time_budget, resume=not fresh, checkpoint_docs=checkpoint_every,
+                           progress=bar.update)
+    bar.close()
     if not quiet:
         docs = ", ".join(f"{n} {status}" for status, n in sorted(summary.documents.items())) or "none"
         facts = ", ".join(f"{n} {kind}" for kind, n in summary.facts.items())
-        typer.echo(f"documents: {docs}", err=True)
+        typer.echo(f"documents: {docs} ({summary.processed} processed, {summary.reused} unchanged "
+                   f"since the last run, {summary.seconds:.1f} s)", err=True)
         typer.echo(f"facts:     {facts}", err=True)
-        for path, error in summary.failed:
-            typer.echo(f"  failed:  {path}: {error}", err=True)
+        for path, status, error in summary.failed:
+            typer.echo(f"  {status}:  {path}: {error}", err=True)
         typer.echo(f"tables:    {out}/{{documents,sections,quantities,projects,statuses}}.parquet",
                    err=True)
+        typer.echo(f"log:       {out}/keyproj.log", err=True)
     if summary.failed:
         raise typer.Exit(1)
+
+
+class _ProgressLine:
+    """`documents  37/120` on stderr, redrawn in place at most ten times a second."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet or not sys.stderr.isatty()
+        self._last = 0.0
+        self._drawn = False
+
+    def update(self, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if self.quiet or (now - self._last < 0.1 and done != total):
+            return
+        self._last = now
+        width = 30
+        filled = width * done // total if total else width
+        sys.stderr.write(f"\rdocuments  [{'#' * filled}{'-' * (width - filled)}]  {done}/{total}")
+        sys.stderr.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        if self._drawn:
+            sys.stderr.write("\n")
 
 
 @app.command()
@@ -134,3 +169,124 @@ def check_rules(
 
 def main() -> None:
     app()
+
+
+# --- from tables to answers: query, export, report ---------------------------------------
+# (appended after main() on purpose: other commands above are edited by others; the
+# decorators register these on `app` at import time all the same)
+
+def _tables_dir_or_exit(directory: Path) -> None:
+    """Exit 2 with a clear message unless `directory` holds at least one table."""
+    from pipeline.query import TablesNotFound, require_tables
+
+    try:
+        require_tables(directory)
+    except TablesNotFound as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _stderr_bar(label: str, quiet: bool = False):  # type: ignore[no-untyped-def]
+    """A progress wrapper for the library's `progress=` hooks: a bar on stderr, or nothing."""
+    def wrap(items):  # type: ignore[no-untyped-def]
+        items = list(items)
+        if quiet or len(items) < 2 or not sys.stderr.isatty():
+            yield from items
+            return
+        with typer.progressbar(items, label=label, file=sys.stderr, show_pos=True) as bar:
+            yield from bar
+    return wrap
+
+
+@app.command()
+def query(
+    directory: Annotated[Path, typer.Argument(help="Folder of tables written by `keyproj run`.")],
+    sql: Annotated[str, typer.Argument(help="SQL (DuckDB); tables: documents, sections, quantities, "
+                                            "projects, statuses.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table (aligned), csv or json.")] = "table",
+    limit: Annotated[int | None, typer.Option(help="Print at most this many rows.")] = None,
+    max_width: Annotated[int, typer.Option(help="table format: cut cells wider than this.")] = 40,
+) -> None:
+    """Run SQL over the tables; each table is a view by its name.
+
+    Tables are DIR/<name>.parquet or DIR/<name>/*.parquet (part files).
+
+    Example: keyproj query data/processed "SELECT status, count(*) AS n FROM projects GROUP BY 1 ORDER BY n DESC"
+    """
+    from pipeline.query import FORMATS, QueryError, format_result, run_query
+
+    if fmt not in FORMATS:
+        typer.echo(f"error: --format must be one of {', '.join(FORMATS)}", err=True)
+        raise typer.Exit(2)
+    _tables_dir_or_exit(directory)
+    try:
+        columns, rows, cut = run_query(directory, sql, limit)
+    except QueryError as exc:
+        typer.echo(f"error: SQL: {exc}", err=True)
+        raise typer.Exit(2) from None
+    text = format_result(columns, rows, fmt, max_width)
+    typer.echo(text, nl=not text.endswith("\n"))
+    if cut:
+        typer.echo(f"(first {limit} rows shown; --limit to see more)", err=True)
+
+
+@app.command()
+def export(
+    directory: Annotated[Path, typer.Argument(help="Folder of tables written by `keyproj run`.")],
+    to: Annotated[str, typer.Option("--to", help="xlsx (one sheet per table) or csv (one file per table).")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="xlsx: the workbook (default DIR/tables.xlsx); csv: a folder (default DIR/csv).")] = None,
+    labels: Annotated[str | None, typer.Option(help="Column labels: zh for Chinese (default: column names).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Export every table to Excel or CSV (UTF-8 with BOM, so Excel reads Chinese).
+
+    xlsx cells longer than Excel's 32,767 characters (documents.text) are cut with a note;
+    the first sheet lists them.
+
+    Example: keyproj export data/processed --to xlsx --out tables.xlsx --labels zh
+    """
+    from pipeline.export import EXPORT_FORMATS, ExportError, export as export_tables
+
+    if to not in EXPORT_FORMATS:
+        typer.echo(f"error: --to must be one of {', '.join(EXPORT_FORMATS)}", err=True)
+        raise typer.Exit(2)
+    _tables_dir_or_exit(directory)
+    try:
+        summary = export_tables(directory, to, out, labels, progress=_stderr_bar("tables", quiet))
+    except ExportError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if not quiet:
+        rows = ", ".join(f"{n:,} {name}" for name, n in summary.rows.items())
+        typer.echo(f"rows:    {rows}", err=True)
+        if summary.truncated:
+            typer.echo(f"cut:     {len(summary.truncated)} cells over Excel's limit (listed on the first sheet)",
+                       err=True)
+        for path in summary.written:
+            typer.echo(f"written: {path}", err=True)
+
+
+@app.command()
+def report(
+    directory: Annotated[Path, typer.Argument(help="Folder of tables written by `keyproj run`.")],
+    html: Annotated[Path, typer.Option("--html", help="The HTML file to write.")] = Path("report.html"),
+    max_docs: Annotated[int, typer.Option(help="Embed at most this many annotated documents.")] = 100,
+    max_doc_chars: Annotated[int, typer.Option(help="Cut each embedded document at this many characters.")] = 20_000,
+    max_projects: Annotated[int, typer.Option(help="Rows of the projects table at most.")] = 5_000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Write one self-contained HTML report that works offline.
+
+    Corpus overview, investment and status charts, a sortable and filterable projects
+    table, and documents with every fact highlighted (click a project to see it).
+
+    Example: keyproj report data/processed --html report.html
+    """
+    from pipeline.report import Limits, write_report
+
+    _tables_dir_or_exit(directory)
+    size = write_report(directory, html, Limits(max_docs, max_doc_chars, max_projects),
+                        progress=_stderr_bar("documents", quiet))
+    if not quiet:
+        typer.echo(f"written: {html} ({size / 1024:,.0f} KB)", err=True)

@@ -1,26 +1,41 @@
-"""Wiring: the stages in order, one document at a time, then the tables.
+"""Wiring: the stages in order for one document, and the batch run over a folder.
 
 read -> normalise -> sections -> sentences -> quantities -> roles -> projects -> statuses
 -> link -> tables.
+
+A batch run hashes every file first (so duplicates and unchanged documents are known before
+any work), sends the rest to worker processes with a time budget each, checkpoints finished
+documents in `OUT/.keyproj-work/`, and assembles the final tables at the end (`store`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import hashlib
+import os
+import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from pipeline.link import build_projects, link_quantities, link_statuses, resolve_anaphora
 from pipeline.normalise import normalise
 from pipeline.projects import ProjectExtractor
 from pipeline.quantities import QuantityExtractor
-from pipeline.read import SourceDocument, discover, read_document
+from pipeline.read import SourceDocument, discover, doc_id_for, read_document
 from pipeline.roles import assign_roles
 from pipeline.rules import RuleSet, load_rules
 from pipeline.sections import split_sections
 from pipeline.sentences import split_sentences
 from pipeline.statuses import StatusFinder
 from pipeline.types import Extraction
+from pipeline.version import code_version
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_TIME_BUDGET = 120.0          # seconds per document
+# Statuses that do not make a run fail (exit 1): a duplicate is kept on purpose.
+OK_STATUSES = frozenset({"ok", "duplicate"})
 
 
 class Pipeline:
@@ -53,14 +68,7 @@ class DocumentResult:
     extraction: Extraction | None
     status: str
     error: str | None
-
-
-@dataclass(slots=True)
-class RunSummary:
-    out: Path
-    documents: dict[str, int] = field(default_factory=dict)
-    facts: dict[str, int] = field(default_factory=dict)
-    failed: list[tuple[str, str]] = field(default_factory=list)
+    duplicate_of: str | None = None
 
 
 def process(pipeline: Pipeline, source: SourceDocument) -> DocumentResult:
@@ -73,35 +81,243 @@ def process(pipeline: Pipeline, source: SourceDocument) -> DocumentResult:
         return DocumentResult(source, None, "error", f"{type(exc).__name__}: {exc}")
 
 
-def run(inputs: list[Path], out: Path, rules: RuleSet | None = None,
-        progress: Callable[[Iterable[tuple[Path, str]]], Iterable[tuple[Path, str]]] | None = None
-        ) -> RunSummary:
-    """Process every file under `inputs` and write the tables to `out`."""
-    from pipeline.tables import build_tables, write_tables
+# ---- one document, as a task a worker can run ----------------------------------------------------
 
-    pipeline = Pipeline(rules)
-    files = discover(inputs)
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One file to process: everything a worker needs, picklable."""
+
+    path: str
+    rel: str
+    doc_id: str
+    max_bytes: int
+    content_hash: str | None
+    duplicate_of: tuple[str, str] | None = None     # (doc_id, path) of the first copy
+
+
+def rows_for(pipeline: Pipeline, task: Task) -> dict[str, list[dict[str, Any]]]:
+    """Read, extract and tabulate one file: its rows for every table (never raises)."""
+    from pipeline.tables import OffsetError, check_offsets, document_rows
+
+    if task.duplicate_of is not None:
+        return failure_rows(pipeline.rules, task, "duplicate",
+                            f"same content as {task.duplicate_of[1]}", task.duplicate_of[0])
+    source = replace(_read(Path(task.path), task.rel, task.max_bytes), doc_id=task.doc_id)
+    result = process(pipeline, source)
+    try:
+        rows = document_rows(result, pipeline.rules)
+        check_offsets(rows)
+    except (OffsetError, Exception) as exc:  # noqa: BLE001 - a bug in one document stays in it
+        return failure_rows(pipeline.rules, task, "error", f"{type(exc).__name__}: {exc}")
+    # the hash the run planned with is the one the next run compares against
+    rows["documents"][0]["content_hash"] = task.content_hash
+    return rows
+
+
+def _read(path: Path, rel: str, max_bytes: int) -> SourceDocument:
+    try:
+        return read_document(path, rel, max_bytes=max_bytes)  # type: ignore[call-arg]
+    except TypeError:    # TEMPORARY until read.py gains max_bytes
+        return read_document(path, rel)
+
+
+def failure_rows(rules: RuleSet, task: Task, status: str, message: str,
+                 duplicate_of: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a document that yields no facts (timed out, crashed, duplicate)."""
+    from pipeline.tables import document_rows
+
+    fmt = Path(task.rel).suffix.lower().lstrip(".") or "none"
+    source = SourceDocument(task.doc_id, task.rel, fmt, None, "", status, message)
+    try:
+        size: int | None = os.stat(task.path).st_size
+    except OSError:
+        size = None
+    source = _with_file_facts(source, task.content_hash, size)
+    return document_rows(DocumentResult(source, None, status, message, duplicate_of), rules)
+
+
+def _with_file_facts(source: SourceDocument, content_hash: str | None, size: int | None) -> SourceDocument:
+    fields = getattr(source, "__dataclass_fields__", {})
+    updates: dict[str, Any] = {}
+    if "content_hash" in fields:
+        updates["content_hash"] = content_hash
+    if "size" in fields:
+        updates["size"] = size
+    return replace(source, **updates) if updates else source
+
+
+# ---- worker processes ----------------------------------------------------------------------------
+
+# Each worker process builds its Pipeline once (loading jieba takes about a second); this
+# per-process slot is the one piece of module state, and only workers set it.
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _init_worker(rules_dir: str) -> None:
+    global _WORKER_PIPELINE
+    _WORKER_PIPELINE = Pipeline(load_rules(rules_dir))
+
+
+def _work(task: Task) -> dict[str, list[dict[str, Any]]]:
+    assert _WORKER_PIPELINE is not None, "worker not initialised"
+    return rows_for(_WORKER_PIPELINE, task)
+
+
+def file_hash(path: Path, max_bytes: int) -> str | None:
+    """sha256 of the file's bytes; None when it cannot be read or is over the size limit."""
+    try:
+        if path.stat().st_size > max_bytes:
+            return None
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+# ---- the batch run --------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class RunSummary:
+    out: Path
+    documents: dict[str, int] = field(default_factory=dict)
+    facts: dict[str, int] = field(default_factory=dict)
+    failed: list[tuple[str, str, str]] = field(default_factory=list)    # (path, status, message)
+    reused: int = 0
+    processed: int = 0
+    seconds: float = 0.0
+
+
+def plan_tasks(inputs: list[Path], max_bytes: int) -> list[Task]:
+    """Every file as a task, in input order, with unique doc ids and duplicates marked."""
     seen_ids: dict[str, int] = {}
-    results = []
-    for path, rel in (progress(files) if progress else files):
-        source = read_document(path, rel)
-        if source.doc_id in seen_ids:      # the same relative path under two inputs
-            seen_ids[source.doc_id] += 1
-            source = replace(source, doc_id=f"{source.doc_id}-{seen_ids[source.doc_id]}")
+    first_copy: dict[str, tuple[str, str]] = {}
+    tasks = []
+    for path, rel in discover(inputs):
+        doc_id = doc_id_for(rel)
+        if doc_id in seen_ids:          # the same relative path under two inputs
+            seen_ids[doc_id] += 1
+            doc_id = f"{doc_id}-{seen_ids[doc_id]}"
         else:
-            seen_ids[source.doc_id] = 0
-        results.append(process(pipeline, source))
-    tables = build_tables(results, pipeline.rules)
-    write_tables(tables, out)
-    summary = RunSummary(out)
-    for r in results:
-        summary.documents[r.status] = summary.documents.get(r.status, 0) + 1
-        if r.error:
-            summary.failed.append((r.source.path, r.error))
-    quantities = tables["quantities"]
-    for kind in quantities.column("kind").to_pylist():
-        summary.facts[kind] = summary.facts.get(kind, 0) + 1
-    summary.facts["projects"] = tables["projects"].num_rows
-    summary.facts["statuses"] = tables["statuses"].num_rows
-    summary.facts["sections"] = tables["sections"].num_rows
+            seen_ids[doc_id] = 0
+        digest = file_hash(path, max_bytes)
+        duplicate_of = first_copy.get(digest) if digest else None
+        if digest and duplicate_of is None:
+            first_copy[digest] = (doc_id, rel)
+        tasks.append(Task(str(path), rel, doc_id, max_bytes, digest, duplicate_of))
+    return tasks
+
+
+def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
+        jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+        time_budget: float | None = DEFAULT_TIME_BUDGET, resume: bool = True,
+        checkpoint_docs: int = 256, checkpoint_chars: int = 32 * 1024 * 1024,
+        progress: Callable[[int, int], None] | None = None) -> RunSummary:
+    """Process every file under `inputs` and write the tables to `out`.
+
+    `jobs` worker processes (default: all cores; 0 runs in this process, without a time
+    budget). With `resume`, documents whose rows from an earlier run are still valid are
+    not processed again; the tables equal those of a fresh run either way.
+    """
+    from pipeline.runlog import RunLog
+    from pipeline.store import DocumentKey, TableStore
+
+    started = time.perf_counter()
+    rules = rules or load_rules()
+    out.mkdir(parents=True, exist_ok=True)
+    log = RunLog(out / "keyproj.log")
+    log.start(inputs, jobs=jobs, max_bytes=max_bytes, time_budget=time_budget)
+    tasks = plan_tasks(inputs, max_bytes)
+    version = code_version()
+    store = TableStore(out)
+    order = {t.doc_id: i for i, t in enumerate(tasks)}
+    chosen = {}
+    if resume:
+        wanted = {t.doc_id: DocumentKey(t.doc_id, t.rel, t.content_hash, version, rules.hash)
+                  for t in tasks}
+        chosen = store.reusable(wanted, order)
+    else:
+        store.earlier_sources()          # only to number new parts after leftovers
+    todo = [t for t in tasks if t.doc_id not in chosen]
+    summary = RunSummary(out, reused=len(chosen), processed=len(todo))
+    done = len(chosen)
+    if progress:
+        progress(done, len(tasks))
+
+    def keep(task: Task, rows: dict[str, list[dict[str, Any]]]) -> None:
+        nonlocal done
+        store.add(rows)
+        if store.pending_docs() >= checkpoint_docs or store.pending_text() >= checkpoint_chars:
+            part = store.checkpoint()
+            assert part is not None
+            for doc_id in part.doc_order:
+                chosen[doc_id] = part
+        done += 1
+        if progress:
+            progress(done, len(tasks))
+
+    for task, rows in _results(todo, rules, jobs, time_budget):
+        keep(task, rows)
+    part = store.checkpoint()
+    if part is not None:
+        for doc_id in part.doc_order:
+            chosen[doc_id] = part
+    counts = store.finish([t.doc_id for t in tasks], chosen)
+    _summarise(summary, out, counts)
+    summary.seconds = time.perf_counter() - started
+    log.finish(summary)
     return summary
+
+
+def _results(todo: list[Task], rules: RuleSet, jobs: int | None, time_budget: float | None):  # type: ignore[no-untyped-def]
+    """(task, rows) for every task, in task order."""
+    if jobs == 0 or not todo:
+        pipeline = Pipeline(rules)
+        for task in todo:
+            yield task, rows_for(pipeline, task)
+        return
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from pebble import ProcessExpired, ProcessPool
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    window = workers * 4            # tasks in flight: bounded, so memory stays flat
+    with ProcessPool(max_workers=workers, initializer=_init_worker,
+                     initargs=(str(rules.directory),)) as pool:
+        pending: deque = deque()
+        queue = iter(todo)
+        for task in queue:
+            pending.append((task, pool.schedule(_work, args=(task,), timeout=time_budget)))
+            if len(pending) >= window:
+                break
+        while pending:
+            task, future = pending.popleft()
+            try:
+                rows = future.result()
+            except FutureTimeout:
+                rows = failure_rows(rules, task, "error",
+                                    f"timed out: took longer than the time budget of {time_budget:g} s")
+            except ProcessExpired as exc:
+                rows = failure_rows(rules, task, "error",
+                                    f"worker process died while reading it (exit code {exc.exitcode})")
+            except Exception as exc:  # noqa: BLE001 - e.g. rows that cannot be pickled
+                rows = failure_rows(rules, task, "error", f"{type(exc).__name__}: {exc}")
+            yield task, rows
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.append((nxt, pool.schedule(_work, args=(nxt,), timeout=time_budget)))
+
+
+def _summarise(summary: RunSummary, out: Path, counts: dict[str, Any]) -> None:
+    import pyarrow.parquet as pq
+
+    docs = pq.read_table(out / "documents.parquet", columns=["path", "status", "error"])
+    for row in docs.to_pylist():
+        summary.documents[row["status"]] = summary.documents.get(row["status"], 0) + 1
+        if row["status"] not in OK_STATUSES:
+            summary.failed.append((row["path"], row["status"], row["error"] or ""))
+    summary.facts = dict(counts["kinds"])
+    for table in ("projects", "statuses", "sections"):
+        summary.facts[table] = counts["rows"].get(table, 0)

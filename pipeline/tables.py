@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import __version__
 from pipeline.read import document_title, document_year
 from pipeline.rules import RuleSet
 from pipeline.sections import innermost_section
 from pipeline.types import BASE_UNIT, Doc
+from pipeline.version import code_version
 
 if TYPE_CHECKING:
     from pipeline.run import DocumentResult
@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([
         ("doc_id", pa.string()), ("path", pa.string()), ("format", pa.string()),
-        ("encoding", pa.string()), ("chars", pa.int64()), ("title", pa.string()),
+        ("encoding", pa.string()), ("size_bytes", pa.int64()), ("content_hash", pa.string()),
+        ("chars", pa.int64()), ("title", pa.string()),
         ("year", pa.int32()), ("status", pa.string()), ("error", pa.string()),
+        ("duplicate_of", pa.string()),
         ("text", pa.string()), ("pipeline_version", pa.string()), ("rules_hash", pa.string()),
     ]),
     "sections": pa.schema([
@@ -78,9 +80,10 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
     rows["documents"].append({
         "doc_id": src.doc_id, "path": src.path, "format": src.format, "encoding": src.encoding,
+        "size_bytes": getattr(src, "size", None), "content_hash": getattr(src, "content_hash", None),
         "chars": len(src.text), "title": document_title(src.text), "year": document_year(src.text),
-        "status": result.status, "error": result.error, "text": src.text,
-        "pipeline_version": __version__, "rules_hash": rules.hash,
+        "status": result.status, "error": result.error, "duplicate_of": result.duplicate_of,
+        "text": src.text, "pipeline_version": code_version(), "rules_hash": rules.hash,
     })
     ex = result.extraction
     if ex is None:

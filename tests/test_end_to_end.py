@@ -68,7 +68,8 @@ def test_run_exits_zero(run_output: tuple[subprocess.CompletedProcess[str], Path
 
 def test_five_parquet_files(run_output: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     _, out = run_output
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.parquet" for name in SCHEMAS)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{name}.parquet" for name in SCHEMAS] + ["keyproj.log"])
     assert len(SCHEMAS) == 5
 
 
