@@ -20,18 +20,18 @@ candidate is a name at all is `NameJudge`'s call (pipeline/names.py).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import regex
 
-from pipeline.names import NameJudge, balanced
-from pipeline.rules import RuleSet
+from pipeline.names import NameJudge, balanced, load_segmenter
+from pipeline.rules import RuleSet, alternation
 from pipeline.statuses import any_status_pattern
 from pipeline.types import ProjectMention
 
 _OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"
 _CLAUSE_END = set("，,；;：:。！？!?\n")
+_CLAUSE_MARKS = regex.compile("[" + regex.escape(_OPEN + _CLOSE + "".join(sorted(_CLAUSE_END))) + "]")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
 _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
@@ -39,6 +39,7 @@ _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一
 _COPULA = regex.compile(r"\s*(为|是|系|属于|属)(?!了)")
 _SPACES = regex.compile(r"[ \t\u3000]+")
 _DASH = regex.compile(r"[—－-]{2,}")
+_KEY_DROP = regex.compile(r"[\s\p{P}]")
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 
 
@@ -54,10 +55,6 @@ class ProjectExtractor:
     """Find project mentions in normalised text (offsets into that text)."""
 
     def __init__(self, rules: RuleSet) -> None:
-        import jieba
-        import jieba.posseg
-
-        jieba.setLogLevel(logging.WARNING)     # its start-up chatter is not for our users
         p = rules.projects
         self.location_markers = set(p["location_markers"])
         self.boundaries = set(p["left_boundaries"]) | self.location_markers
@@ -69,19 +66,24 @@ class ProjectExtractor:
         self.strip_chars = set(p["strip_leading_chars"])
         self.min_chars = int(p["min_chars"])
         self.status_pattern = any_status_pattern(rules)
-        self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
-        for word in self.boundaries | set(self.weak):
-            if len(word) > 1:
-                self.tokenizer.add_word(word, 2000)
-        self.judge = NameJudge(rules, jieba.posseg.POSTokenizer(self.tokenizer))
+        # jieba's dictionary with the framing words added (frequency 2000), as one cached file
+        self.segmenter = load_segmenter(w for w in self.boundaries | set(self.weak) if len(w) > 1)
+        self.judge = NameJudge(rules, self.segmenter)
+        # the words `_segments` cuts at: a block of Han text without any of them needs no
+        # segmentation (jieba segments each block on its own)
+        self.cut_words = regex.compile(alternation(
+            {w for w in self.joiners | self.location_markers | self.boundaries | {"等"} if w.strip()}))
 
     def __call__(self, text: str, offset: int = 0) -> list[ProjectMention]:
         mentions: list[ProjectMention] = []
-        suffix_any = self.judge.suffix_any
+        # a clause without any suffix names no project: skip it (most clauses). Suffixes are
+        # Han words, so no occurrence crosses a clause mark: one scan of the text finds them.
+        starts = [m.start() for m in self.judge.suffix_any.finditer(text)]
+        i, n = 0, len(starts)
         for c_start, c_end in _clauses(text):
-            # a clause without any suffix names no project: skip jieba for it (most clauses)
-            if c_end - c_start >= self.min_chars and suffix_any.search(text, c_start, c_end):
+            while i < n and starts[i] < c_start:
+                i += 1
+            if i < n and starts[i] < c_end and c_end - c_start >= self.min_chars:
                 mentions.extend(self._clause(text[c_start:c_end], offset + c_start))
         return mentions
 
@@ -97,10 +99,12 @@ class ProjectExtractor:
                 groups.append([seg])
         out: list[ProjectMention] = []
         for group in groups:
-            names = [self._trim(clause, seg) for seg in group]
-            suffixed = [judge.has_suffix(name) for name, _, _ in names]
             rest = clause[group[-1].end:]
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
+            if len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end):
+                continue    # one item without a suffix in it and no shared one: no name
+            names = [self._trim(clause, seg) for seg in group]
+            suffixed = [judge.has_suffix(name) for name, _, _ in names]
             umbrella = (group[-1].followed_by_etc and shared is None and len(group) > 1
                         and judge.umbrella_follows(rest)
                         and all(judge.nominal(n) for (n, _, _), ok in zip(names, suffixed, strict=True) if not ok))
@@ -146,7 +150,7 @@ class ProjectExtractor:
             cuts.append((copula.start(1), copula.end(1), "location"))
         pos = 0
         depth = 0
-        for token in self.tokenizer.cut(clause, HMM=False):
+        for token in self._tokens(clause):
             end = pos + len(token)
             if token in _OPEN:
                 depth += 1
@@ -178,6 +182,18 @@ class ProjectExtractor:
         if cursor < len(clause):
             segments.append(_Segment(cursor, len(clause), sep, False))
         return segments
+
+    def _tokens(self, clause: str) -> list[str]:
+        """jieba's words of the clause (``Tokenizer.cut(clause, HMM=False)``), except that a
+        block of Han text containing no word `_segments` looks for stays whole."""
+        seg = self.segmenter
+        tokens: list[str] = []
+        for block, han in seg.blocks(clause):
+            if han and self.cut_words.search(block) is None:
+                tokens.append(block)
+            else:
+                tokens.extend(seg.cut_block(block, han))
+        return tokens
 
     def _trim(self, clause: str, seg: _Segment) -> tuple[str, int, int]:
         """Strip punctuation, ordinals, framing at the start and trailing punctuation."""
@@ -237,7 +253,7 @@ class ProjectExtractor:
 
 def project_key(name: str) -> str:
     """Identity of a project across mentions: 城南大道建设项目 ~ 城南大道建设 ~ 城南大道."""
-    key = regex.sub(r"[\s\p{P}]", "", name)
+    key = _KEY_DROP.sub("", name)
     for suffix in ("建设项目", "项目", "建设", "工程"):
         if key.endswith(suffix) and len(key) - len(suffix) >= 3:
             key = key[: -len(suffix)]
@@ -250,7 +266,8 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     depth = 0
-    for i, ch in enumerate(text):
+    for m in _CLAUSE_MARKS.finditer(text):
+        i, ch = m.start(), m.group()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE and depth:

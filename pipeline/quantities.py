@@ -22,6 +22,7 @@ from pipeline.types import Kind, Quantity
 _ARABIC = r"(?<![0-9.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![0-9.,])\d+(?:\.\d+)?"
 _CN_START = "零〇一二两三四五六七八九十"
 _SENTENCE_END = "。！？!?；;\n"
+_SPEED = regex.compile(r"/(?:小时|h|时)|每小时")
 
 
 class QuantityExtractor:
@@ -110,7 +111,7 @@ class QuantityExtractor:
                 nxt = m.string[m.end("unit"):m.end("unit") + 1]
                 if nxt.isascii() and (nxt.isalnum() or nxt in "²³"):
                     return None
-            if unit.kind is Kind.LENGTH and regex.match(r"/(?:小时|h|时)|每小时", m.string[m.end("unit"):]):
+            if unit.kind is Kind.LENGTH and _SPEED.match(m.string, m.end("unit")):
                 return None      # a speed (80公里/小时), not a length
         scale1, scale2 = m.group("scale1") or "", m.group("scale2") or ""
         if raw_high:        # 3-5亿元 shares its scale; 3亿至5亿元 writes both
