@@ -21,9 +21,13 @@ app = typer.Typer(
 @app.command()
 def run(
     inputs: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet tables.")] = Path(
-        "data/processed"),
+    out: Annotated[str, typer.Option(
+        "--out", "-o", help="Folder for the Parquet tables (with --scheduler also an fsspec URL).")
+    ] = "data/processed",
     rules: Annotated[Path | None, typer.Option(help="Rules folder (default: the project's rules/).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Run on a Dask distributed cluster, e.g. tcp://HOST:8786 (workers need keyproj installed).")
+    ] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", help="Worker processes (default: all cores; 0 = in this process, no time budget).")] = None,
     max_size: Annotated[float, typer.Option(help="Skip files larger than this many MB (status too_large).")] = 50,
@@ -60,9 +64,26 @@ def run(
         raise typer.Exit(2) from None
 
     bar = _ProgressLine(quiet)
-    summary = run_pipeline(list(inputs), out, rule_set, jobs=jobs, max_bytes=int(max_size * 1024 * 1024),
-                           time_budget=time_budget, resume=not fresh, checkpoint_docs=checkpoint_every,
-                           progress=bar.update)
+    max_bytes = int(max_size * 1024 * 1024)
+    if scheduler:
+        from pipeline.distributed import run_distributed
+
+        try:
+            summary = run_distributed(list(inputs), out, scheduler, rule_set, max_bytes=max_bytes,
+                                      progress=bar.update)
+        except OSError as exc:      # no scheduler at that address
+            bar.close()
+            typer.echo(f"error: cannot reach the Dask scheduler {scheduler}: {exc}", err=True)
+            raise typer.Exit(2) from None
+        layout = "{documents,sections,quantities,projects,statuses}/part-*.parquet"
+    else:
+        if "://" in out:
+            typer.echo("error: an fsspec URL for --out needs --scheduler; give a folder", err=True)
+            raise typer.Exit(2)
+        summary = run_pipeline(list(inputs), Path(out), rule_set, jobs=jobs, max_bytes=max_bytes,
+                               time_budget=time_budget, resume=not fresh, checkpoint_docs=checkpoint_every,
+                               progress=bar.update)
+        layout = "{documents,sections,quantities,projects,statuses}.parquet"
     bar.close()
     if not quiet:
         docs = ", ".join(f"{n} {status}" for status, n in sorted(summary.documents.items())) or "none"
@@ -72,8 +93,7 @@ def run(
         typer.echo(f"facts:     {facts}", err=True)
         for path, status, error in summary.failed:
             typer.echo(f"  {status}:  {path}: {error}", err=True)
-        typer.echo(f"tables:    {out}/{{documents,sections,quantities,projects,statuses}}.parquet",
-                   err=True)
+        typer.echo(f"tables:    {out}/{layout}", err=True)
         typer.echo(f"log:       {out}/keyproj.log", err=True)
     if summary.failed:
         raise typer.Exit(1)
