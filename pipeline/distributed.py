@@ -79,7 +79,7 @@ def run_distributed(inputs: list[Path], out_url: str, scheduler: str, rules: Rul
     batches = [tasks[i:i + batch_docs] for i in range(0, len(tasks), batch_docs)]
     summary = RunSummary(Path(root), processed=len(tasks))
     done = 0
-    with Client(scheduler) as client:
+    with Client(scheduler, timeout="10s") as client:
         futures = [client.submit(process_batch, batch, i, out_url, str(rules.directory), pure=False)
                    for i, batch in enumerate(batches)]
         results: dict[int, dict[str, Any]] = {}
