@@ -218,7 +218,7 @@ _DOCX_WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _
 CELL_SEPARATOR = "\t"     # between the cells of a table row, one row per line
 
 
-def text_from_docx(data: bytes, member_cap: int = MAX_MEMBER_BYTES) -> Decoded:
+def text_from_docx(data: bytes, member_cap: int | None = None) -> Decoded:
     """Paragraphs and table rows of word/document.xml in document order, one per line.
 
     Table rows become one line with the cells joined by a tab; a cell's own paragraphs
@@ -227,7 +227,7 @@ def text_from_docx(data: bytes, member_cap: int = MAX_MEMBER_BYTES) -> Decoded:
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = read_zip_member(archive, "word/document.xml", member_cap)
+            xml = read_zip_member(archive, "word/document.xml", member_cap or MAX_MEMBER_BYTES)
     except zipfile.BadZipFile:
         raise ReadFailure("error", "not a valid .docx (bad zip file)") from None
     except (zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as exc:
@@ -375,8 +375,8 @@ def unwrap_lines(lines: list[str]) -> list[str]:
     not end a sentence continues on the next line; shorter lines end a paragraph or are
     headings, and keep their line break. Widths count a CJK character as two.
 
-    >>> unwrap_lines(["一、重点项目", "滨江大桥项目总投资3.2", "亿元，已竣工。", "短行"])
-    ['一、重点项目', '滨江大桥项目总投资3.2亿元，已竣工。', '短行']
+    >>> unwrap_lines(["一、重点项目", "滨江大桥项目总投资3.2", "亿元，目前已经竣工。", "城北物流园项目总投资", "5.8亿元。"])
+    ['一、重点项目', '滨江大桥项目总投资3.2亿元，目前已经竣工。', '城北物流园项目总投资5.8亿元。']
     """
     widths = sorted(_display_width(line.strip()) for line in lines if line.strip())
     if not widths:

@@ -20,8 +20,9 @@ CASES = [
     ("blank.md", "  \n\u3000\n".encode(), "empty", "no text"),
     ("junk.txt", bytes(range(256)) * 8, "error", "binary"),
     ("controls.txt", ("\x01\x02\x03\x04abc" * 200).encode(), "error", "binary"),
-    ("report.pdf", b"%PDF-1.4 not really", "unsupported", "not supported"),
-    ("noext", b"plain words", "unsupported", "not supported"),
+    ("report.pdf", b"%PDF-1.4 not really", "error", "not a valid PDF"),
+    ("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(64), "unsupported", "not supported"),
+    ("noext", b"plain words", "ok", None),
     ("gbk.txt", "滨江大桥项目总投资1.2亿元。".encode("gbk"), "ok", None),
     ("utf16.txt", "滨江大桥项目总投资1.2亿元。".encode("utf-16"), "ok", None),
     ("bom.txt", "\ufeff滨江大桥项目总投资1.2亿元。".encode("utf-8"), "ok", None),
@@ -99,5 +100,5 @@ def test_a_crashing_document_becomes_an_error_row(monkeypatch: pytest.MonkeyPatc
     docs = pd.read_parquet(tmp_path / "out" / "documents.parquet").set_index("path")
     assert docs.loc["b.txt", "status"] == "error" and "boom" in docs.loc["b.txt", "error"]
     assert docs.loc["a.txt", "status"] == "ok"
-    assert summary.failed == [("b.txt", "RuntimeError: boom")]
+    assert summary.failed == [("b.txt", "error", "RuntimeError: boom")]
     assert len(pd.read_parquet(tmp_path / "out" / "projects.parquet")) == 1

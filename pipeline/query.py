@@ -1,0 +1,254 @@
+"""SQL over the tables (`keyproj query`), and the one place that finds a table on disk.
+
+A table is stored either as `DIR/<name>.parquet` (what `keyproj run` writes) or as a
+directory `DIR/<name>/` of part files `*.parquet` (what distributed runs write).
+`table_files` resolves both; `load_table` (pyarrow) and `connect` (DuckDB views) build on it,
+so export and report read exactly what query sees.
+
+duckdb and pyarrow are imported inside the functions: the CLI imports this module lazily,
+and `keyproj --help` must not pay for them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+TABLE_NAMES = ("documents", "sections", "quantities", "projects", "statuses")
+
+
+class TablesNotFound(FileNotFoundError):
+    """DIR holds none of the tables."""
+
+
+class QueryError(ValueError):
+    """The SQL did not parse, bind or run; the message is DuckDB's."""
+
+
+def table_files(directory: Path, name: str) -> list[Path]:
+    """The Parquet files holding table `name` under `directory`, [] when it is absent.
+
+    A single file wins over a part-file directory of the same name (a run writes the file;
+    a stale directory beside it would otherwise double every row).
+    """
+    single = directory / f"{name}.parquet"
+    if single.is_file():
+        return [single]
+    parts = directory / name
+    if parts.is_dir():
+        # part files only: hidden files are in-flight temporaries of an atomic writer
+        return sorted(p for p in parts.rglob("*.parquet") if p.is_file() and not p.name.startswith("."))
+    return []
+
+
+def available_tables(directory: Path) -> dict[str, list[Path]]:
+    """{table name: its files} for the tables present under `directory`, in TABLE_NAMES order."""
+    found = {name: table_files(directory, name) for name in TABLE_NAMES}
+    return {name: files for name, files in found.items() if files}
+
+
+def require_tables(directory: Path) -> dict[str, list[Path]]:
+    """Like available_tables, but an empty result is an error that says what was expected."""
+    found = available_tables(directory)
+    if not found:
+        raise TablesNotFound(
+            f"no tables in {directory}: expected <table>.parquet or <table>/*.parquet for "
+            f"{', '.join(TABLE_NAMES)} (write them with `keyproj run INPUT --out {directory}`)")
+    return found
+
+
+def load_table(directory: Path, name: str) -> pa.Table | None:
+    """Table `name` as one Arrow table (part files concatenated), None when absent.
+
+    Part files written by different versions may differ in columns: missing ones become nulls.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = table_files(directory, name)
+    if not files:
+        return None
+    parts = [pq.read_table(f) for f in files]
+    if len(parts) == 1:
+        return parts[0]
+    return pa.concat_tables(parts, promote_options="permissive")
+
+
+def connect(directory: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one view per table present under `directory`."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    for name, files in require_tables(directory).items():
+        paths = ", ".join(_sql_string(str(f)) for f in files)
+        # union_by_name: part files from different pipeline versions may differ in columns
+        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{paths}], union_by_name = true)')
+    return con
+
+
+def _sql_string(value: str) -> str:
+    """A SQL string literal (single quotes doubled)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def run_query(directory: Path, sql: str, limit: int | None = None) -> tuple[list[str], list[tuple[Any, ...]], bool]:
+    """Run `sql` over the tables: (column names, rows, whether rows were cut at `limit`)."""
+    import duckdb
+
+    con = connect(directory)
+    try:
+        try:
+            result = con.execute(sql)
+        except duckdb.Error as exc:
+            raise QueryError(str(exc)) from None
+        if result.description is None:       # a statement without a result (e.g. SET)
+            return [], [], False
+        columns = [d[0] for d in result.description]
+        if limit is None:
+            return columns, result.fetchall(), False
+        rows = result.fetchmany(limit + 1)
+        return columns, rows[:limit], len(rows) > limit
+    finally:
+        con.close()
+
+
+# --- output formats --------------------------------------------------------------------
+
+def display_width(text: str) -> int:
+    """Terminal columns `text` takes: CJK and full-width characters take two.
+
+    >>> display_width("abc"), display_width("项目"), display_width("Ａ1")
+    (3, 4, 3)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+               for ch in text)
+
+
+def clip(text: str, width: int) -> str:
+    """`text` cut to at most `width` terminal columns, with … when cut; newlines shown as ⏎.
+
+    >>> clip("重点项目建设", 7)
+    '重点项…'
+    >>> clip("ab", 5)
+    'ab'
+    """
+    text = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\t", " ")
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def format_cell(value: Any) -> str:
+    """How a value reads in the aligned table: null as empty, floats without a useless .0.
+
+    >>> format_cell(None), format_cell(8650000000.0), format_cell(88.6), format_cell(float("nan"))
+    ('', '8650000000', '88.6', 'NaN')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 40) -> str:
+    """An aligned plain-text table; numbers right-aligned, cells clipped to `max_width` columns.
+
+    >>> print(format_table(["name", "n"], [("项目", 3), ("b", None)]))
+    name  n
+    ----  -
+    项目  3
+    b
+    """
+    cells = [[clip(format_cell(v), max_width) for v in row] for row in rows]
+    header = [clip(c, max_width) for c in columns]
+    widths = [max([display_width(header[i])] + [display_width(r[i]) for r in cells]) for i in range(len(columns))]
+    numeric = [bool(rows) and all(_is_number(r[i]) or r[i] is None for r in rows) for i in range(len(columns))]
+
+    def line(values: Sequence[str], align_numbers: bool) -> str:
+        parts = []
+        for i, v in enumerate(values):
+            pad = " " * (widths[i] - display_width(v))
+            parts.append(pad + v if align_numbers and numeric[i] else v + pad)
+        return "  ".join(parts).rstrip()
+
+    lines = [line(header, False), line(["-" * w for w in widths], False)]
+    lines += [line(r, True) for r in cells]
+    return "\n".join(lines)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None       # JSON has no NaN/Infinity
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    return str(value)     # Decimal, dates, UUIDs …: their text
+
+
+def format_json(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A JSON array of objects, Chinese kept as is.
+
+    >>> format_json(["a", "b"], [(1, "项目")])
+    '[\\n  {"a": 1, "b": "项目"}\\n]'
+    """
+    records = [json.dumps(dict(zip(columns, (_json_value(v) for v in row))), ensure_ascii=False)
+               for row in rows]
+    if not records:
+        return "[]"
+    return "[\n  " + ",\n  ".join(records) + "\n]"
+
+
+def format_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """CSV with a header row; nulls empty, floats in their shortest exact form.
+
+    >>> format_csv(["a", "b"], [(1.0, None), (2.5, "x,y")])
+    'a,b\\r\\n1.0,\\r\\n2.5,"x,y"\\r\\n'
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    return buffer.getvalue()
+
+
+FORMATS = ("table", "csv", "json")
+
+
+def format_result(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, max_width: int = 40) -> str:
+    """The result in one of FORMATS."""
+    if fmt == "csv":
+        return format_csv(columns, rows)
+    if fmt == "json":
+        return format_json(columns, rows)
+    if fmt == "table":
+        return format_table(columns, rows, max_width)
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

@@ -1,0 +1,294 @@
+"""`keyproj query` and `keyproj export` against the tables of the sample reports.
+
+The pipeline runs once on data/raw; every answer is compared with the same computation
+in pandas on the Parquet files, and every exported value with the Parquet value.
+"""
+
+from __future__ import annotations
+
+import csv
+import inspect
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.export import EXCEL_MAX_CELL_CHARS, export, load_labels
+from pipeline.query import TABLE_NAMES, load_table, run_query
+from pipeline.rules import RuleSet
+from pipeline.tables import SCHEMAS
+from tests.conftest import RAW_DIR
+
+# the columns README "Tables" documents: each must have a Chinese label
+DOCUMENTED_COLUMNS = {
+    "documents": ["doc_id", "path", "format", "encoding", "chars", "title", "year", "status", "error",
+                  "text", "pipeline_version", "rules_hash"],
+    "sections": ["doc_id", "section_id", "parent_id", "level", "marker", "title", "start", "end", "rule_id"],
+    "quantities": ["doc_id", "quantity_id", "section_id", "project_id", "kind", "value", "value_high", "unit",
+                   "unit_raw", "qualifier", "role", "role_cue", "text", "start", "end", "rule_id"],
+    "projects": ["doc_id", "project_id", "name", "alt_name", "text", "start", "end", "section_id", "category",
+                 "status", "status_text", "total_investment", "planned_investment", "completed_investment",
+                 "length_m", "area_m2", "mentions"],
+    "statuses": ["doc_id", "project_id", "status", "text", "start", "end", "rule_id"],
+}
+
+
+def run_pipeline(inputs: list[Path], out: Path, rules: RuleSet) -> None:
+    """pipeline.run.run in this process (jieba is already loaded by the session's fixtures)."""
+    from pipeline.run import run
+
+    # run() is gaining worker processes; in-process is faster for four short documents
+    extra: dict[str, Any] = {"jobs": 0} if "jobs" in inspect.signature(run).parameters else {}
+    run(inputs, out, rules, **extra)
+
+
+@pytest.fixture(scope="session")
+def tables_dir(tmp_path_factory: pytest.TempPathFactory, rules: RuleSet) -> Path:
+    out = tmp_path_factory.mktemp("tables")
+    run_pipeline([RAW_DIR], out, rules)
+    return out
+
+
+@pytest.fixture(scope="session")
+def frames(tables_dir: Path) -> dict[str, pd.DataFrame]:
+    return {name: pd.read_parquet(tables_dir / f"{name}.parquet") for name in TABLE_NAMES}
+
+
+@pytest.fixture(scope="session")
+def parts_dir(tmp_path_factory: pytest.TempPathFactory, tables_dir: Path) -> Path:
+    """The same tables in the distributed layout: DIR/<name>/part-N.parquet, three parts each."""
+    out = tmp_path_factory.mktemp("parts")
+    for name in TABLE_NAMES:
+        table = pq.read_table(tables_dir / f"{name}.parquet")
+        (out / name).mkdir()
+        step = max(1, math.ceil(table.num_rows / 3))
+        for i, offset in enumerate(range(0, max(table.num_rows, 1), step)):
+            pq.write_table(table.slice(offset, step), out / name / f"part-{i}.parquet")
+        # an in-flight temporary of an atomic writer must not be read
+        (out / name / ".part-9.parquet").write_bytes(b"not parquet")
+    return out
+
+
+def invoke(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+# --- query -------------------------------------------------------------------------------
+
+def test_query_aggregate_equals_pandas(tables_dir: Path, frames: dict[str, pd.DataFrame]) -> None:
+    columns, rows, cut = run_query(tables_dir, """
+        SELECT status, count(*) AS n, sum(total_investment) AS total
+        FROM projects GROUP BY status ORDER BY status""")
+    assert columns == ["status", "n", "total"] and not cut
+    p = frames["projects"]
+    expected = p.groupby("status").agg(n=("project_id", "size"), total=("total_investment", "sum"))
+    assert [r[0] for r in rows] == list(expected.index)
+    assert [r[1] for r in rows] == list(expected["n"])
+    for (_, _, total), want in zip(rows, expected["total"]):
+        assert (total or 0.0) == pytest.approx(want)
+    assert sum(r[1] for r in rows) == len(p) > 0
+
+
+def test_query_join_equals_pandas(tables_dir: Path, frames: dict[str, pd.DataFrame]) -> None:
+    _, rows, _ = run_query(tables_dir, """
+        SELECT d.path, count(*) AS money FROM quantities q JOIN documents d USING (doc_id)
+        WHERE q.kind = 'money' GROUP BY d.path ORDER BY d.path""")
+    q, d = frames["quantities"], frames["documents"]
+    expected = q[q.kind == "money"].merge(d[["doc_id", "path"]], on="doc_id").groupby("path").size()
+    assert dict(rows) == expected.to_dict()
+    assert len(rows) == 4
+
+
+def test_query_part_file_layout_gives_the_same_answers(tables_dir: Path, parts_dir: Path) -> None:
+    for name in TABLE_NAMES:
+        sql = f"SELECT * FROM {name} ORDER BY ALL"
+        assert run_query(parts_dir, sql)[1] == run_query(tables_dir, sql)[1], name
+        assert load_table(parts_dir, name).num_rows == pq.read_table(tables_dir / f"{name}.parquet").num_rows
+
+
+def test_query_cli_json_and_csv(tables_dir: Path, frames: dict[str, pd.DataFrame]) -> None:
+    sql = "SELECT name, total_investment, status_text FROM projects ORDER BY doc_id, project_id"
+    expected = frames["projects"].sort_values(["doc_id", "project_id"])
+    result = invoke("query", str(tables_dir), sql, "--format", "json")
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert [r["name"] for r in records] == list(expected["name"])
+    assert [r["total_investment"] for r in records] == [None if pd.isna(v) else v for v in expected["total_investment"]]
+
+    result = invoke("query", str(tables_dir), sql, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["name", "total_investment", "status_text"]
+    assert [r[0] for r in rows[1:]] == list(expected["name"])
+    assert [float(r[1]) if r[1] else None for r in rows[1:]] == [
+        None if pd.isna(v) else v for v in expected["total_investment"]]
+
+
+def test_query_cli_table_aligns_chinese_and_limits(tables_dir: Path) -> None:
+    result = invoke("query", str(tables_dir), "SELECT name, mentions FROM projects ORDER BY name", "--limit", "3")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 + 3
+    assert "first 3 rows" in result.stderr
+    # the mentions column starts at the same terminal column on every line (CJK is two wide)
+    from pipeline.query import display_width
+    ends = {display_width(line) for line in lines}
+    assert len(ends) == 1, lines
+
+
+def test_query_sql_error_exits_2_with_message(tables_dir: Path) -> None:
+    result = invoke("query", str(tables_dir), "SELECT no_such_column FROM projects")
+    assert result.exit_code == 2
+    assert "error: SQL" in result.stderr and "no_such_column" in result.stderr
+    result = invoke("query", str(tables_dir), "SELEC 1")
+    assert result.exit_code == 2 and "error: SQL" in result.stderr
+
+
+def test_query_without_tables_exits_2(tmp_path: Path) -> None:
+    result = invoke("query", str(tmp_path), "SELECT 1")
+    assert result.exit_code == 2 and "no tables" in result.stderr
+
+
+# --- export: csv ---------------------------------------------------------------------------
+
+def normalise(value: Any) -> Any:
+    """A value as both CSV and Excel can hold it: null, NaN and "" alike; every number a float."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def parquet_columns(tables_dir: Path, name: str) -> tuple[list[str], list[list[Any]]]:
+    table = pq.read_table(tables_dir / f"{name}.parquet")
+    return table.column_names, [[normalise(v) for v in table.column(c).to_pylist()] for c in table.column_names]
+
+
+def is_numeric(tables_dir: Path, name: str, column: str) -> bool:
+    t = pq.read_schema(tables_dir / f"{name}.parquet").field(column).type
+    return pa.types.is_integer(t) or pa.types.is_floating(t)
+
+
+def test_csv_round_trip(tables_dir: Path, tmp_path: Path) -> None:
+    summary = export(tables_dir, "csv", tmp_path / "csv")
+    assert sorted(p.name for p in summary.written) == sorted(f"{n}.csv" for n in TABLE_NAMES)
+    for name in TABLE_NAMES:
+        path = tmp_path / "csv" / f"{name}.csv"
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), "Excel needs the BOM"
+        frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        columns, values = parquet_columns(tables_dir, name)
+        assert list(frame.columns) == columns
+        for column, want in zip(columns, values):
+            cells = list(frame[column])
+            got = [normalise(float(c)) if c and is_numeric(tables_dir, name, column) else normalise(c)
+                   for c in cells]
+            assert got == want, f"{name}.{column}"
+    projects = pd.read_csv(tmp_path / "csv" / "projects.csv", encoding="utf-8-sig")
+    assert "凤栖大道" in set(projects["name"])
+    assert projects["total_investment"].isna().any() and projects["total_investment"].notna().any()
+
+
+def test_csv_labels_zh(tables_dir: Path, tmp_path: Path) -> None:
+    export(tables_dir, "csv", tmp_path, language="zh")
+    labels = load_labels("zh")
+    for name, documented in DOCUMENTED_COLUMNS.items():
+        header = next(csv.reader(io.StringIO((tmp_path / f"{name}.csv").read_text("utf-8-sig"))))
+        assert header == [labels.column(c) for c in pq.read_schema(tables_dir / f"{name}.parquet").names]
+        for column in documented:
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in labels.column(column)), f"{name}.{column} has no label"
+    assert load_labels("zh").column("a_column_nobody_labelled") == "a_column_nobody_labelled"
+
+
+# --- export: xlsx --------------------------------------------------------------------------
+
+def test_xlsx_round_trip(tables_dir: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "t.xlsx"
+    summary = export(tables_dir, "xlsx", out)
+    assert summary.written == [out] and not summary.truncated
+    book = openpyxl.load_workbook(out, read_only=True)
+    assert book.sheetnames == ["about", *TABLE_NAMES]
+    for name in TABLE_NAMES:
+        rows = list(book[name].iter_rows(values_only=True))
+        columns, values = parquet_columns(tables_dir, name)
+        assert list(rows[0]) == columns
+        assert len(rows) - 1 == len(values[0])
+        for i, (column, want) in enumerate(zip(columns, values)):
+            got = [normalise(r[i]) for r in rows[1:]]
+            # xlsx stores numbers with 16 significant digits (Excel shows 15): 2e5/0.9375 may
+            # lose its 17th digit, so numbers match to 1e-15, text and nulls exactly
+            assert got == [pytest.approx(w, rel=1e-15) if isinstance(w, float) else w for w in want], \
+                f"{name}.{column}"
+    about = " ".join(str(r[0]) for r in book["about"].iter_rows(values_only=True) if r[0])
+    assert "No cell was cut" in about
+
+
+def test_xlsx_labels_zh(tables_dir: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "zh.xlsx"
+    export(tables_dir, "xlsx", out, language="zh")
+    labels = load_labels("zh")
+    book = openpyxl.load_workbook(out, read_only=True)
+    assert book.sheetnames == ["说明", "文档", "章节", "数量", "项目", "状态"]
+    header = next(book["项目"].iter_rows(values_only=True))
+    assert header[:3] == ("文档编号", "项目编号", "项目名称")
+    assert list(header) == [labels.column(c) for c in pq.read_schema(tables_dir / "projects.parquet").names]
+
+
+def write_tables(directory: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
+    """Parquet tables with the pipeline's schemas (columns not given are null)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, schema in SCHEMAS.items():
+        pq.write_table(pa.Table.from_pylist(rows.get(name, []), schema=schema), directory / f"{name}.parquet")
+    return directory
+
+
+def test_xlsx_cuts_cells_over_excels_limit_and_keeps_text_as_text(tmp_path: Path) -> None:
+    import openpyxl
+
+    long_text = "重点项目建设" * 7000 + "尾"          # 42,001 characters
+    tables = write_tables(tmp_path / "tables", {"documents": [
+        {"doc_id": "a", "path": "long.txt", "text": long_text, "status": "ok", "chars": len(long_text)},
+        {"doc_id": "b", "path": "=HYPERLINK(\"http://x\")", "text": "=1+1", "title": "http://example.com"},
+    ]})
+    out = tmp_path / "t.xlsx"
+    summary = export(tables, "xlsx", out)
+    assert summary.truncated == ["documents.text row 1: 42,001 chars"]
+    book = openpyxl.load_workbook(out)
+    sheet = book["documents"]
+    header = [c.value for c in sheet[1]]
+    text_cell = sheet.cell(row=2, column=header.index("text") + 1)
+    assert len(text_cell.value) == EXCEL_MAX_CELL_CHARS
+    assert text_cell.value.startswith("重点项目建设") and text_cell.value.endswith("[truncated: 42,001 chars in total]")
+    formula_cell = sheet.cell(row=3, column=header.index("text") + 1)
+    assert formula_cell.value == "=1+1" and formula_cell.data_type == "s"
+    assert sheet.cell(row=3, column=header.index("title") + 1).hyperlink is None
+    about = [r[0] for r in book["about"].iter_rows(values_only=True)]
+    assert "documents.text row 1: 42,001 chars" in about
+
+
+def test_export_cli(tables_dir: Path, tmp_path: Path) -> None:
+    result = invoke("export", str(tables_dir), "--to", "xlsx", "--out", str(tmp_path / "x.xlsx"), "--labels", "zh")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "x.xlsx").stat().st_size > 0
+    assert invoke("export", str(tables_dir), "--to", "pdf").exit_code == 2
+    result = invoke("export", str(tables_dir), "--to", "csv", "--out", str(tmp_path), "--labels", "xx")
+    assert result.exit_code == 2 and "no labels for 'xx'" in result.stderr
+
+
+def test_export_reads_part_file_layout(parts_dir: Path, tables_dir: Path, tmp_path: Path) -> None:
+    export(parts_dir, "csv", tmp_path / "a")
+    export(tables_dir, "csv", tmp_path / "b")
+    for name in TABLE_NAMES:
+        assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (tmp_path / "b" / f"{name}.csv").read_bytes()

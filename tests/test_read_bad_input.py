@@ -1,0 +1,292 @@
+"""Read-level bad input: every file becomes a `SourceDocument` with a clear status and
+message, never an exception, and discovery survives odd folders."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline import formats, read
+from pipeline.read import discover, read_document
+
+STATUSES = {"ok", "empty", "error", "unsupported", "no_text", "too_large"}
+GOOD = "城南大道工程总投资3亿元，目前已竣工通车。\n"
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def docx_with(document_xml: bytes, name: str = "word/document.xml") -> bytes:
+    """A minimal .docx-shaped zip holding `document_xml`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(name, document_xml)
+    return buffer.getvalue()
+
+
+def paragraphs_xml(*paragraphs: str) -> bytes:
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+    return f'<w:document xmlns:w="{_W_NS}"><w:body>{body}</w:body></w:document>'.encode()
+
+
+def billion_laughs() -> bytes:
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+    return (f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]>'
+            f'<w:document xmlns:w="{_W_NS}"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>'
+            f'</w:body></w:document>').encode()
+
+
+def lying_zip_bomb() -> bytes:
+    """A member whose headers claim 100 bytes but which inflates to 4 MB."""
+    data = bytearray(docx_with(b"<w:document>" + b" " * 4_000_000 + b"</w:document>"))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    info = archive.getinfo("word/document.xml")
+    local, size_field = info.header_offset, (100).to_bytes(4, "little")
+    data[local + 22: local + 26] = size_field                     # local header: uncompressed size
+    central = bytes(data).index(b"word/document.xml", archive.start_dir) - 46  # its entry's start
+    data[central + 24: central + 28] = size_field                 # central directory: same
+    return bytes(data)
+
+
+def encrypted_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, encrypt="secret")
+    page.drawString(100, 700, "report")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def image_only_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.rect(100, 100, 300, 300, fill=1)     # a drawing and no text, as a scan has
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def good_docx() -> bytes:
+    return docx_with(paragraphs_xml("城南大道工程总投资3亿元", "目前已竣工通车。"))
+
+
+# file name, bytes, expected status, words the message must contain
+CASES: list[tuple[str, Callable[[], bytes], str, str | None]] = [
+    ("empty.txt", lambda: b"", "empty", "no text"),
+    ("blank.md", lambda: "  \n\u3000\n".encode(), "empty", "no text"),
+    ("junk.txt", lambda: bytes(range(256)) * 8, "error", "binary"),
+    ("controls.txt", lambda: ("\x01\x02\x03\x04abc" * 200).encode(), "error", "binary"),
+    ("bad_bom.txt", lambda: b"\xff\xfe\x00\xd8", "error", "cannot decode"),
+    ("truncated.docx", lambda: good_docx()[:200], "error", "not a valid .docx (bad zip file)"),
+    ("renamed.docx", lambda: GOOD.encode(), "error", "not a valid .docx (bad zip file)"),
+    ("no_body.docx", lambda: docx_with(b"x", name="word/other.xml"), "error", "no word/document.xml"),
+    ("broken_xml.docx", lambda: docx_with(b"<w:document><w:body>"), "error", "not well-formed XML"),
+    ("laughs.docx", lambda: docx_with(billion_laughs()), "error",
+     "declares a DTD or entities"),
+    ("lying_bomb.docx", lying_zip_bomb, "error", "not a valid .docx"),
+    ("empty_body.docx", lambda: docx_with(paragraphs_xml()), "empty", "no text"),
+    ("good.docx", good_docx, "ok", None),
+    ("corrupt.pdf", lambda: b"%PDF-1.4 not really", "error", "not a valid PDF"),
+    ("locked.pdf", encrypted_pdf, "error", "encrypted PDF"),
+    ("scan.pdf", image_only_pdf, "no_text", "OCR is needed"),
+    ("blank.html", lambda: b"<html><body><script>var a = 1;</script></body></html>", "empty", "no text"),
+    ("photo.jpg", lambda: b"\xff\xd8\xff\xe0" + bytes(100), "unsupported", "not supported"),
+    ("archive", lambda: docx_with(b"x", name="data.csv"), "unsupported", "zip archive"),
+    ("noext", lambda: b"plain words", "ok", None),
+]
+
+
+@pytest.mark.parametrize("name, make, status, words", CASES, ids=[c[0] for c in CASES])
+def test_bad_file_becomes_a_row(tmp_path: Path, name: str, make: Callable[[], bytes], status: str,
+                                words: str | None) -> None:
+    data = make()
+    (tmp_path / name).write_bytes(data)
+    source = read_document(tmp_path / name, name)
+    assert source.status == status, source.error
+    if words is None:
+        assert source.error is None
+    else:
+        assert words in (source.error or "")
+    assert source.size == len(data)
+    assert source.content_hash is not None
+    if status != "ok":
+        assert source.text.strip() == ""
+
+
+def test_zip_bomb_is_refused_by_its_declared_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(formats, "MAX_MEMBER_BYTES", 1_000_000)
+    (tmp_path / "bomb.docx").write_bytes(docx_with(b"<w:document>" + b" " * 3_000_000 + b"</w:document>"))
+    source = read_document(tmp_path / "bomb.docx", "bomb.docx")
+    assert source.status == "error"
+    assert "would unpack to 2.9 MB, over the 1.0 MB limit: zip bomb?" in (source.error or "")
+
+
+def test_zip_member_read_is_capped_whatever_the_header_says() -> None:
+    archive = zipfile.ZipFile(io.BytesIO(docx_with(b"x" * 5000)))
+    info = archive.getinfo("word/document.xml")
+    info.file_size = 10       # a header that understates the size
+    # zipfile stops at the declared size and then fails its CRC check; the cap is a second guard
+    with pytest.raises((zipfile.BadZipFile, formats.ReadFailure)):
+        formats.read_zip_member(archive, "word/document.xml", 100)
+    info.file_size = 5000
+    with pytest.raises(formats.ReadFailure, match="would unpack to"):
+        formats.read_zip_member(archive, "word/document.xml", 100)
+
+
+def test_too_large_is_decided_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "big.txt").write_bytes(GOOD.encode() * 100)
+
+    def no_read(path: Path, limit: int) -> bytes:
+        raise AssertionError("a file over the limit must not be read")
+
+    monkeypatch.setattr(read, "_read_capped", no_read)
+    source = read_document(tmp_path / "big.txt", "big.txt", max_bytes=1000)
+    assert (source.status, source.size) == ("too_large", len(GOOD.encode()) * 100)
+    assert "over the 1000 bytes limit" in (source.error or "")
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "secret.txt"
+    path.write_text(GOOD, encoding="utf-8")
+    if os.geteuid() == 0:     # root reads a chmod 000 file anyway: simulate the refusal
+        def refuse(p: Path, limit: int) -> bytes:
+            raise PermissionError(13, "Permission denied", str(p))
+        monkeypatch.setattr(read, "_read_capped", refuse)
+    else:
+        path.chmod(0)
+    try:
+        source = read_document(path, "secret.txt")
+    finally:
+        path.chmod(0o644)
+    assert (source.status, source.error) == ("error", "cannot read file: permission denied")
+
+
+def test_broken_symlink_is_listed_and_reported(tmp_path: Path) -> None:
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    assert [rel for _, rel in discover([tmp_path])] == ["gone.txt"]
+    source = read_document(tmp_path / "gone.txt", "gone.txt")
+    assert source.status == "error" and "broken symbolic link" in (source.error or "")
+
+
+def test_symlink_loops_end(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "r.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "a" / "up").symlink_to(tmp_path)            # a folder loop
+    (tmp_path / "x.txt").symlink_to(tmp_path / "y.txt")     # a file loop
+    (tmp_path / "y.txt").symlink_to(tmp_path / "x.txt")
+    assert [rel for _, rel in discover([tmp_path])] == ["a/r.txt", "x.txt", "y.txt"]
+    assert read_document(tmp_path / "x.txt", "x.txt").error == "symbolic link loop"
+
+
+def test_file_deleted_after_discovery(tmp_path: Path) -> None:
+    (tmp_path / "r.txt").write_text(GOOD, encoding="utf-8")
+    [(path, rel)] = discover([tmp_path])
+    path.unlink()
+    source = read_document(path, rel)
+    assert source.status == "error" and "file not found" in (source.error or "")
+    assert source.content_hash is None and source.size is None
+
+
+def test_unreadable_folder_becomes_a_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "r.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "open.txt").write_text(GOOD, encoding="utf-8")
+    real_scandir, real_listdir = os.scandir, os.listdir
+
+    def refuse(path: object) -> object:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    def refuse_list(path: object) -> list[str]:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_listdir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    monkeypatch.setattr(os, "listdir", refuse_list)
+    found = discover([tmp_path])
+    assert [rel for _, rel in found] == ["locked", "open.txt"]
+    source = read_document(*found[0])
+    assert (source.status, source.format) == ("error", "folder")
+    assert source.error == "cannot list folder: Permission denied"
+
+
+def test_pipe_is_not_read(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")     # reading it would block forever
+    [(path, rel)] = discover([tmp_path])
+    source = read_document(path, rel)
+    assert source.status == "error" and "not a regular file" in (source.error or "")
+
+
+def test_odd_names_give_utf8_paths(tmp_path: Path) -> None:
+    folder = tmp_path / "中文 目录"
+    folder.mkdir()
+    (folder / "进展 报告.txt").write_text(GOOD, encoding="utf-8")
+    # a GBK-encoded file name on a UTF-8 file system: its bytes are not UTF-8
+    raw_name = os.fsencode(folder) + b"/" + "报告".encode("gbk") + b".txt"
+    with open(raw_name, "wb") as handle:
+        handle.write(GOOD.encode("utf-8"))
+    found = discover([tmp_path])
+    rels = [rel for _, rel in found]
+    assert rels == ["中文 目录/\\xb1\\xa8\\xb8\\xe6.txt", "中文 目录/进展 报告.txt"]
+    for path, rel in found:
+        source = read_document(path, rel)
+        assert source.status == "ok"
+        source.path.encode("utf-8")      # valid UTF-8: no lone surrogates left
+        assert source.text == GOOD
+
+
+def test_printable_path_leaves_good_names_alone() -> None:
+    for name in ("a b/c.txt", "中文/报告.docx", "x\\y"):
+        assert read.printable_path(name) == name
+
+
+def test_hidden_files_and_lock_files_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("x")
+    (tmp_path / "~$report.docx").write_bytes(b"lock")
+    (tmp_path / "README.md").write_text("about")
+    (tmp_path / "r.txt").write_text(GOOD, encoding="utf-8")
+    assert [rel for _, rel in discover([tmp_path])] == ["r.txt"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".txt", ".md", ".docx", ".pdf", ".html", ""]))
+def test_arbitrary_bytes_never_raise(data: bytes, suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"f{suffix}"
+        path.write_bytes(data)
+        source = read_document(path, path.name)
+    assert source.status in STATUSES
+    assert (source.error is None) == (source.status == "ok")
+    assert source.content_hash is not None and source.size == len(data)
+    source.text.encode("utf-8")
+
+
+# simplified text of the 3,755 most common characters, digits and Chinese punctuation
+_SIMPLIFIED = sorted(bytes((lead, trail)).decode("gb2312") for lead in range(0xB0, 0xD8)
+                     for trail in range(0xA1, 0xFF) if not (lead == 0xD7 and trail > 0xF9))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(_SIMPLIFIED + list("，。、；：（）％")), min_size=8, max_size=200),
+       filler=st.text(alphabet="0123456789.% \n", max_size=20))
+def test_chinese_text_comes_back_from_utf8_and_gbk(text: str, filler: str) -> None:
+    # at least 8 Chinese characters: one or two GBK characters can also be valid UTF-8
+    # (傻 = C9 B5 = ɵ), and then UTF-8 wins
+    text = filler + text
+    assert formats.decode_text(text.encode("utf-8")) == formats.Decoded(text, "utf-8")
+    assert formats.decode_text(text.encode("gbk")).text == text
