@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -51,6 +51,19 @@ class Cue:
     future: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Region:
+    """One administrative division of regions.tsv."""
+
+    code: str            # GB/T 2260 / statistical code, six digits
+    name: str            # official name (灵丘县, 黔西南布依族苗族自治州)
+    level: str           # province | prefecture | county
+    parent: str | None   # code of the enclosing unit, None for provinces
+
+
+REGION_LEVELS = ("province", "prefecture", "county")
+
+
 @dataclass(frozen=True, slots=True, eq=False)   # hashed by identity: compiled caches key on it
 class RuleSet:
     directory: Path
@@ -64,6 +77,9 @@ class RuleSet:
     status_cues: tuple[Cue, ...]
     projects: dict[str, Any]
     categories: dict[str, str]
+    regions: dict[str, Region] = field(default_factory=dict)      # code -> unit (regions.tsv)
+    region_names: dict[str, Any] = field(default_factory=dict)    # regions.yaml
+    periods: dict[str, Any] = field(default_factory=dict)         # periods.yaml
 
 
 class _File:
@@ -236,6 +252,99 @@ _PROJECTS: dict[str, Any] = {
 }
 
 
+_REGION_NAMES: dict[str, Any] = {"suffixes": _WORDS, "ethnic_markers": _WORDS, "autonomous_short": dict,
+                                 "context_only": _WORDS, "short_name_after": str, "not_followed_by": dict,
+                                 "stem_not_followed_by": str,
+                                 "common_stems": _WORDS, "level_cue": _PATTERN}
+_PERIODS: dict[str, Any] = {"scan_chars": int, "title_max_chars": int, "headline_max_chars": int,
+                            "year": _PATTERN, "chinese_year": _PATTERN, "numerals": dict,
+                            "masked_year": _PATTERN, "not_covered_before": _WORDS,
+                            "delivery_after_year": _PATTERN, "delivery_year_offset": int,
+                            "annual_title": _PATTERN, "periods": list, "period_aliases": dict}
+
+
+def load_regions(path: Path) -> dict[str, Region]:
+    """regions.tsv: `code<TAB>name<TAB>level<TAB>parent` per line, '#' lines are comments.
+
+    Every parent exists and sits one level up (a county may hang directly under a
+    province: Beijing's districts, Hubei's 仙桃市); errors name the file and line.
+    """
+    if not path.exists():
+        raise RuleError(f"{path}: rule file is missing")
+    regions: dict[str, Region] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        where = f"{path.name}: line {n}"
+        cols = line.split("\t")
+        if len(cols) != 4:
+            raise RuleError(f"{where}: expected 4 tab-separated columns (code, name, level, parent), "
+                            f"got {len(cols)}")
+        code, name, level, parent = (c.strip() for c in cols)
+        if not (len(code) == 6 and code.isdigit()):
+            raise RuleError(f"{where}: code '{code}' is not six digits")
+        if code in regions:
+            raise RuleError(f"{where}: duplicate code '{code}'")
+        if not name:
+            raise RuleError(f"{where}: empty name")
+        if level not in REGION_LEVELS:
+            raise RuleError(f"{where}: level '{level}' is not one of {', '.join(REGION_LEVELS)}")
+        if (level == "province") != (parent == ""):
+            raise RuleError(f"{where}: a {level} {'has no' if level == 'province' else 'needs a'} parent")
+        regions[code] = Region(code, name, level, parent or None)
+    for n, region in enumerate(regions.values(), 1):
+        if region.parent is None:
+            continue
+        parent_region = regions.get(region.parent)
+        if parent_region is None:
+            raise RuleError(f"{path.name}: code '{region.code}' ({region.name}): parent '{region.parent}' "
+                            "is not in the file")
+        allowed = ("province",) if region.level == "prefecture" else ("province", "prefecture")
+        if parent_region.level not in allowed:
+            raise RuleError(f"{path.name}: code '{region.code}' ({region.name}): a {region.level} "
+                            f"cannot lie in a {parent_region.level}")
+    if not regions:
+        raise RuleError(f"{path.name}: no regions")
+    return regions
+
+
+def _check_region_names(f: _File) -> None:
+    for key in ("autonomous_short", "not_followed_by"):
+        for k, v in f.get(key, dict).items():
+            if not isinstance(k, str) or not isinstance(v, str) or not k or not v:
+                raise RuleError(f"{f.path.name}: key '{key}.{k}' must map text to non-empty text")
+    if "suffix" not in f.compile(f.get("level_cue", str), "level_cue").groupindex:
+        raise RuleError(f"{f.path.name}: key 'level_cue' needs a group named 'suffix'")
+
+
+def _check_periods(f: _File) -> None:
+    for key in ("year", "chinese_year"):
+        if "year" not in f.compile(f.get(key, str), key).groupindex:
+            raise RuleError(f"{f.path.name}: key '{key}' needs a group named 'year'")
+    for digit, value in f.get("numerals", dict).items():
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise RuleError(f"{f.path.name}: key 'numerals.{digit}' must be int")
+    seen: set[str] = set()
+    for i, entry in enumerate(f.get("periods", list)):
+        if not isinstance(entry, dict):
+            raise RuleError(f"{f.path.name}: key 'periods[{i}]' must be a mapping")
+        _check_entry_keys(f, entry, {"id", "pattern", "label", "title_only"}, f"periods[{i}]")
+        pid = f.get("id", str, entry, f"periods[{i}].id")
+        if pid in seen:
+            raise RuleError(f"{f.path.name}: key 'periods[{i}].id': duplicate id '{pid}'")
+        seen.add(pid)
+        pattern = f.compile(f.get("pattern", str, entry, f"{pid}.pattern"), f"{pid}.pattern")
+        label = f.get("label", str, entry, f"{pid}.label")
+        if ("{n}" in label) != ("n" in pattern.groupindex):
+            raise RuleError(f"{f.path.name}: key '{pid}.label': a label with {{n}} needs a group 'n' "
+                            "in its pattern, and a group 'n' needs {n} in the label")
+        if pattern.fullmatch(""):
+            raise RuleError(f"{f.path.name}: key '{pid}.pattern' matches the empty string")
+    for span, label in f.get("period_aliases", dict).items():
+        if not isinstance(label, str) or not label:
+            raise RuleError(f"{f.path.name}: key 'period_aliases.{span}' must be a non-empty string")
+
+
 def _check_schema(f: _File, schema: dict[str, Any]) -> None:
     """Every key of `schema` is present with its type; no other key is."""
     unknown = sorted(set(f.data) - set(schema))
@@ -252,7 +361,7 @@ def _check_schema(f: _File, schema: dict[str, Any]) -> None:
 
 def _hash_dir(directory: Path) -> str:
     h = hashlib.sha256()
-    for path in sorted(directory.glob("*.yaml")):
+    for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.tsv")]):
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -275,11 +384,15 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     status_f = _File(directory / "statuses.yaml")
     proj_f = _File(directory / "projects.yaml")
     cat_f = _File(directory / "categories.yaml")
+    region_names_f = _File(directory / "regions.yaml")
+    periods_f = _File(directory / "periods.yaml")
 
     for f, schema in ((quant_f, _QUANTITIES), (norm_f, _NORMALISE), (sect_f, _SECTIONS),
                       (roles_f, _ROLES), (proj_f, _PROJECTS), (status_f, {"cues": list}),
-                      (cat_f, {"categories": dict})):
+                      (cat_f, {"categories": dict}), (region_names_f, _REGION_NAMES), (periods_f, _PERIODS)):
         _check_schema(f, schema)
+    _check_region_names(region_names_f)
+    _check_periods(periods_f)
     _check_patterns(sect_f, "markers", {"id", "pattern", "part"})
     categories = cat_f.get("categories", dict)
     for word, label in categories.items():
@@ -298,4 +411,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         status_cues=_load_status_cues(status_f),
         projects=proj_f.data,
         categories=categories,
+        regions=load_regions(directory / "regions.tsv"),
+        region_names=region_names_f.data,
+        periods=periods_f.data,
     )
