@@ -225,9 +225,14 @@ def text_from_docx(data: bytes, member_cap: int | None = None) -> Decoded:
     are joined by a space. Text boxes follow the paragraph that anchors them; deleted
     revisions, field codes and the fallback copies of drawings are skipped.
     """
+    cap = member_cap or MAX_MEMBER_BYTES
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = read_zip_member(archive, "word/document.xml", member_cap or MAX_MEMBER_BYTES)
+            xml = read_zip_member(archive, "word/document.xml", cap)
+            # list numbering (一、 1. （一） typed by Word, not by the author) lives apart
+            numbering, styles = (read_zip_member(archive, name, cap)
+                                 if name in archive.namelist() else None
+                                 for name in ("word/numbering.xml", "word/styles.xml"))
     except zipfile.BadZipFile:
         raise ReadFailure("error", "not a valid .docx (bad zip file)") from None
     except (zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as exc:
@@ -236,7 +241,9 @@ def text_from_docx(data: bytes, member_cap: int | None = None) -> Decoded:
     body = root.find(_W + "body")
     if body is None:
         raise ReadFailure("error", "not a valid .docx (word/document.xml has no body)")
-    return Decoded("\n".join(_docx_blocks(body)), None)
+    labels = ListLabels(numbering and parse_xml_safely(numbering, "word/numbering.xml"),
+                        styles and parse_xml_safely(styles, "word/styles.xml"))
+    return Decoded("\n".join(_docx_blocks(body, labels)), None)
 
 
 def read_zip_member(archive: zipfile.ZipFile, name: str, cap: int) -> bytes:
@@ -269,17 +276,17 @@ def parse_xml_safely(xml: bytes, name: str) -> Element:
         raise ReadFailure("error", f"not a valid .docx ({name} is not well-formed XML: {exc})") from None
 
 
-def _docx_blocks(container: Element) -> Iterator[str]:
+def _docx_blocks(container: Element, labels: ListLabels) -> Iterator[str]:
     for el in container:
         if el.tag == _W + "p":
             text, boxes = _paragraph(el)
-            yield text
+            yield labels.label(el) + text if text.strip() else text
             for box in boxes:
-                yield from _docx_blocks(box)
+                yield from _docx_blocks(box, labels)
         elif el.tag == _W + "tbl":
-            yield from _table_rows(el)
+            yield from _table_rows(el, labels)
         elif el.tag in _DOCX_WRAPPERS:
-            yield from _docx_blocks(el)
+            yield from _docx_blocks(el, labels)
 
 
 def _paragraph(p: Element) -> tuple[str, list[Element]]:
@@ -295,7 +302,7 @@ def _paragraph(p: Element) -> tuple[str, list[Element]]:
         tag = el.tag
         if tag == _W + "t":
             parts.append(el.text or "")
-        elif tag == _W + "tab" or tag == _W + "ptab":
+        elif tag in (_W + "tab", _W + "ptab"):     # (tab stops sit in pPr, skipped below)
             parts.append("\t")
         elif tag in (_W + "br", _W + "cr"):
             parts.append("\n")
@@ -303,20 +310,204 @@ def _paragraph(p: Element) -> tuple[str, list[Element]]:
             parts.append("-")
         elif tag == _W + "txbxContent":
             boxes.append(el)
-        elif tag in (_MC_FALLBACK, _W + "del", _W + "moveFrom", _W + "instrText", _W + "delText"):
+        elif tag in (_MC_FALLBACK, _W + "del", _W + "moveFrom", _W + "instrText", _W + "delText",
+                     _W + "pPr", _W + "rPr"):
             continue
         else:
             stack.append(iter(el))
     return "".join(parts), boxes
 
 
-def _table_rows(tbl: Element) -> Iterator[str]:
+def _table_rows(tbl: Element, labels: ListLabels) -> Iterator[str]:
     for row in _children(tbl, _W + "tr"):
         cells = []
         for cell in _children(row, _W + "tc"):
-            lines = [line for line in _docx_blocks(cell) if line.strip()]
+            lines = [line for line in _docx_blocks(cell, labels) if line.strip()]
             cells.append(" ".join(line.replace(CELL_SEPARATOR, " ").replace("\n", " ") for line in lines))
         yield CELL_SEPARATOR.join(cells)
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    fmt: str        # w:numFmt: decimal, chineseCounting, ideographTraditional …
+    text: str       # w:lvlText: "%1、", "（%1）", "%1.%2" …
+    start: int
+
+
+class ListLabels:
+    """The labels Word draws before numbered paragraphs (一、 （一） 1. ①), which are not
+    in the paragraph's text but which section detection relies on.
+
+    Counters are kept per list (w:numId) and level; a level restarts when a level above
+    it advances. Bullets get no label.
+    """
+
+    def __init__(self, numbering: Element | None, styles: Element | None) -> None:
+        self.levels: dict[str, dict[int, _Level]] = {}
+        self.style_levels: dict[str, dict[str, int]] = {}   # numId -> style id -> level
+        self.style_numbering: dict[str, tuple[str, int | None]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        if numbering is not None:
+            self._read_numbering(numbering)
+        if styles is not None:
+            self._read_styles(styles)
+
+    def _read_numbering(self, root: Element) -> None:
+        abstract: dict[str, dict[int, _Level]] = {}
+        abstract_styles: dict[str, dict[str, int]] = {}
+        for definition in root.iter(_W + "abstractNum"):
+            levels = abstract.setdefault(_val(definition, "abstractNumId") or "", {})
+            for lvl in definition.iter(_W + "lvl"):
+                ilvl = _int(lvl.get(_W + "ilvl"), 0)
+                levels[ilvl] = _Level(_child_val(lvl, "numFmt") or "decimal", _child_val(lvl, "lvlText") or "",
+                                      _int(_child_val(lvl, "start"), 1))
+                style = _child_val(lvl, "pStyle")
+                if style:
+                    abstract_styles.setdefault(_val(definition, "abstractNumId") or "", {})[style] = ilvl
+        for num in root.iter(_W + "num"):
+            num_id = _val(num, "numId") or ""
+            abstract_id = _child_val(num, "abstractNumId") or ""
+            levels = dict(abstract.get(abstract_id, {}))
+            for override in num.iter(_W + "lvlOverride"):
+                ilvl = _int(override.get(_W + "ilvl"), 0)
+                start = _child_val(override, "startOverride")
+                if start is not None and ilvl in levels:
+                    levels[ilvl] = _Level(levels[ilvl].fmt, levels[ilvl].text, _int(start, 1))
+            self.levels[num_id] = levels
+            self.style_levels[num_id] = abstract_styles.get(abstract_id, {})
+
+    def _read_styles(self, root: Element) -> None:
+        based_on: dict[str, str] = {}
+        own: dict[str, tuple[str, int | None]] = {}
+        for style in root.iter(_W + "style"):
+            style_id = _val(style, "styleId") or ""
+            parent = _child_val(style, "basedOn")
+            if parent:
+                based_on[style_id] = parent
+            num_pr = style.find(f"{_W}pPr/{_W}numPr")
+            if num_pr is not None and _child_val(num_pr, "numId") is not None:
+                ilvl = _child_val(num_pr, "ilvl")
+                own[style_id] = (_child_val(num_pr, "numId") or "", None if ilvl is None else _int(ilvl, 0))
+        for style_id in {*own, *based_on}:
+            seen, current = set(), style_id
+            while current not in own and current in based_on and current not in seen:
+                seen.add(current)
+                current = based_on[current]
+            if current in own:
+                self.style_numbering[style_id] = own[current]
+
+    def label(self, p: Element) -> str:
+        """The label of paragraph `p`, advancing its list's counter; "" when not numbered."""
+        if not self.levels:
+            return ""
+        num_pr = p.find(f"{_W}pPr/{_W}numPr")
+        style = p.find(f"{_W}pPr/{_W}pStyle")
+        style_id = _val(style, "val") if style is not None else None
+        num_id, ilvl = None, None
+        if num_pr is not None:
+            num_id, ilvl_text = _child_val(num_pr, "numId"), _child_val(num_pr, "ilvl")
+            ilvl = None if ilvl_text is None else _int(ilvl_text, 0)
+        if num_id is None and style_id in self.style_numbering:
+            num_id, ilvl = self.style_numbering[style_id]
+        if num_id is None or num_id == "0" or num_id not in self.levels:
+            return ""
+        if ilvl is None:
+            ilvl = self.style_levels.get(num_id, {}).get(style_id or "", 0)
+        levels = self.levels[num_id]
+        if ilvl not in levels:
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        counters[ilvl] = counters.get(ilvl, levels[ilvl].start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        level = levels[ilvl]
+        if level.fmt in ("bullet", "none"):
+            return ""
+
+        def number(match: regex.Match[str]) -> str:
+            k = int(match.group(1)) - 1
+            ref = levels.get(k)
+            value = counters.get(k, ref.start if ref else 1)
+            return format_list_number(value, ref.fmt if ref else "decimal")
+
+        return regex.sub(r"%([1-9])", number, level.text)
+
+
+_CHINESE_DIGITS = "〇一二三四五六七八九"
+_CHINESE_LEGAL = "零壹贰叁肆伍陆柒捌玖"
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
+
+
+def format_list_number(n: int, fmt: str) -> str:
+    """A list counter in a Word number format.
+
+    >>> [format_list_number(n, "chineseCounting") for n in (1, 10, 12, 20, 35, 100)]
+    ['一', '十', '十二', '二十', '三十五', '一百']
+    >>> format_list_number(3, "ideographTraditional"), format_list_number(2, "decimalEnclosedCircle")
+    ('丙', '②')
+    """
+    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "taiwaneseCountingThousand"):
+        return _chinese_number(n, _CHINESE_DIGITS)
+    if fmt == "chineseLegalSimplified":
+        return _chinese_number(n, _CHINESE_LEGAL).replace("十", "拾").replace("百", "佰")
+    if fmt == "ideographTraditional" and 1 <= n <= 10:
+        return _STEMS[n - 1]
+    if fmt == "ideographZodiac" and 1 <= n <= 12:
+        return _BRANCHES[n - 1]
+    if fmt.startswith("decimalEnclosedCircle") and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt.startswith("decimalFullWidth"):
+        return str(n).translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt == "decimalEnclosedParen":
+        return f"({n})"
+    if fmt in ("lowerLetter", "upperLetter") and n >= 1:
+        letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman") and 1 <= n < 4000:
+        roman = _roman(n)
+        return roman.lower() if fmt == "lowerRoman" else roman
+    return str(n)
+
+
+def _chinese_number(n: int, digits: str) -> str:
+    if not 0 < n < 10000:
+        return str(n)
+    out = ""
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, n = divmod(n, value)
+        if d:       # 十二, not 一十二; but 一百一十
+            out += ("" if (unit == "十" and d == 1 and not out) else digits[d]) + unit
+        elif out and n and not out.endswith(digits[0]):
+            out += digits[0]    # one zero for a gap: 一百〇五
+    return out
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        count, n = divmod(n, value)
+        out += numeral * count
+    return out
+
+
+def _val(el: Element, attribute: str) -> str | None:
+    return el.get(_W + attribute)
+
+
+def _child_val(el: Element, child: str) -> str | None:
+    found = el.find(_W + child)
+    return None if found is None else found.get(_W + "val")
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
 
 
 def _children(el: Element, tag: str) -> Iterator[Element]:

@@ -4,6 +4,7 @@ must give the same facts, and the reader must say how it read each file."""
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -242,3 +243,53 @@ def test_without_libreoffice_old_formats_are_unsupported(tmp_path: Path, monkeyp
         source = read_document(tmp_path / name, name)
         assert source.status == "unsupported"
         assert "install LibreOffice" in (source.error or "")
+
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NUMBERING_XML = f"""<w:numbering xmlns:w="{_W_NS}">
+<w:abstractNum w:abstractNumId="7">
+ <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+ <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+ <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>
+</w:abstractNum>
+<w:abstractNum w:abstractNumId="8">
+ <w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="7"/></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="8"/></w:num>
+</w:numbering>"""
+
+
+def numbered_docx(paragraphs: list[tuple[str | None, int, str]]) -> bytes:
+    """A .docx whose paragraphs (numId, level, text) are numbered by Word, not typed."""
+    def paragraph(num_id: str | None, level: int, text: str) -> str:
+        numbering = (f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr></w:pPr>'
+                     if num_id else "")
+        return f"<w:p>{numbering}<w:r><w:t>{text}</w:t></w:r></w:p>"
+
+    body = "".join(paragraph(*p) for p in paragraphs)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", f'<w:document xmlns:w="{_W_NS}"><w:body>{body}</w:body></w:document>')
+        archive.writestr("word/numbering.xml", NUMBERING_XML)
+    return buffer.getvalue()
+
+
+def test_docx_list_numbers_become_text() -> None:
+    data = numbered_docx([(None, 0, TITLE), ("1", 0, "总体情况"), ("1", 0, "重点项目"), ("1", 1, "交通项目"),
+                          ("1", 2, "城南大道"), ("1", 2, "滨江路"), ("1", 1, "水利项目"), ("2", 0, "要点"),
+                          ("1", 0, "下步打算"), ("1", 1, "加快进度")])
+    assert formats.text_from_docx(data).text.split("\n") == [
+        TITLE, "一、总体情况", "二、重点项目", "（一）交通项目", "1.城南大道", "2.滨江路", "（二）水利项目",
+        "要点", "三、下步打算", "（一）加快进度"]
+
+
+def test_docx_style_numbering_from_word_template() -> None:
+    import docx
+
+    document = docx.Document()
+    for text in ("总体情况", "重点项目"):
+        document.add_paragraph(text, style="List Number")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert formats.text_from_docx(buffer.getvalue()).text.split("\n") == ["1.总体情况", "2.重点项目"]
