@@ -1,7 +1,7 @@
 """Wiring: the stages in order for one document, and the batch run over a folder.
 
 read -> normalise -> sections -> sentences -> quantities -> roles -> projects -> statuses
--> link -> tables.
+-> link -> region (place and period) -> tables.
 
 A batch run hashes every file first (so duplicates and unchanged documents are known before
 any work), sends the rest to worker processes with a time budget each, checkpoints finished
@@ -23,6 +23,7 @@ from pipeline.link import build_projects, link_quantities, link_statuses, resolv
 from pipeline.normalise import normalise
 from pipeline.projects import ProjectExtractor
 from pipeline.quantities import QuantityExtractor
+from pipeline.region import detect_place_and_period
 from pipeline.read import SourceDocument, discover, doc_id_for, read_document
 from pipeline.roles import assign_roles
 from pipeline.rules import RuleSet, load_rules
@@ -59,7 +60,8 @@ class Pipeline:
         linked = link_statuses(doc, sections, mentions, cues, rules)
         quantities = link_quantities(doc, sections, mentions, quantities, rules)
         projects = build_projects(doc, sections, mentions, linked, quantities, rules, cues)
-        return Extraction(doc, sections, sentences, quantities, mentions, linked, projects)
+        place = detect_place_and_period(doc.norm, rules)
+        return Extraction(doc, sections, sentences, quantities, mentions, linked, projects, place)
 
 
 @dataclass(slots=True)
@@ -102,7 +104,7 @@ def rows_for(pipeline: Pipeline, task: Task) -> dict[str, list[dict[str, Any]]]:
     if task.duplicate_of is not None:
         return failure_rows(pipeline.rules, task, "duplicate",
                             f"same content as {task.duplicate_of[1]}", task.duplicate_of[0])
-    source = replace(_read(Path(task.path), task.rel, task.max_bytes), doc_id=task.doc_id)
+    source = replace(read_document(Path(task.path), task.rel, max_bytes=task.max_bytes), doc_id=task.doc_id)
     result = process(pipeline, source)
     try:
         rows = document_rows(result, pipeline.rules)
@@ -114,36 +116,18 @@ def rows_for(pipeline: Pipeline, task: Task) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def _read(path: Path, rel: str, max_bytes: int) -> SourceDocument:
-    try:
-        return read_document(path, rel, max_bytes=max_bytes)  # type: ignore[call-arg]
-    except TypeError:    # TEMPORARY until read.py gains max_bytes
-        return read_document(path, rel)
-
-
 def failure_rows(rules: RuleSet, task: Task, status: str, message: str,
                  duplicate_of: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """The rows of a document that yields no facts (timed out, crashed, duplicate)."""
     from pipeline.tables import document_rows
 
     fmt = Path(task.rel).suffix.lower().lstrip(".") or "none"
-    source = SourceDocument(task.doc_id, task.rel, fmt, None, "", status, message)
     try:
         size: int | None = os.stat(task.path).st_size
     except OSError:
         size = None
-    source = _with_file_facts(source, task.content_hash, size)
+    source = SourceDocument(task.doc_id, task.rel, fmt, None, "", status, message, task.content_hash, size)
     return document_rows(DocumentResult(source, None, status, message, duplicate_of), rules)
-
-
-def _with_file_facts(source: SourceDocument, content_hash: str | None, size: int | None) -> SourceDocument:
-    fields = getattr(source, "__dataclass_fields__", {})
-    updates: dict[str, Any] = {}
-    if "content_hash" in fields:
-        updates["content_hash"] = content_hash
-    if "size" in fields:
-        updates["size"] = size
-    return replace(source, **updates) if updates else source
 
 
 # ---- worker processes ----------------------------------------------------------------------------

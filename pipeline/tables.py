@@ -15,21 +15,30 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.read import document_title, document_year
+from pipeline.read import document_title
 from pipeline.rules import RuleSet
 from pipeline.sections import innermost_section
-from pipeline.types import BASE_UNIT, Doc
+from pipeline.types import BASE_UNIT, Doc, Extraction
 from pipeline.version import code_version
 
 if TYPE_CHECKING:
     from pipeline.run import DocumentResult
+
+# where and when the report is from, each value with the span of documents.text that gave it
+PLACE_COLUMNS = [
+    column
+    for name, kind in (("province", pa.string()), ("city", pa.string()), ("county", pa.string()),
+                       ("year", pa.int32()), ("period", pa.string()))
+    for column in ((name, kind), (f"{name}_start", pa.int64()), (f"{name}_end", pa.int64()))
+]
 
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([
         ("doc_id", pa.string()), ("path", pa.string()), ("format", pa.string()),
         ("encoding", pa.string()), ("size_bytes", pa.int64()), ("content_hash", pa.string()),
         ("chars", pa.int64()), ("title", pa.string()),
-        ("year", pa.int32()), ("status", pa.string()), ("error", pa.string()),
+        *PLACE_COLUMNS,
+        ("status", pa.string()), ("error", pa.string()),
         ("duplicate_of", pa.string()),
         ("text", pa.string()), ("pipeline_version", pa.string()), ("rules_hash", pa.string()),
     ]),
@@ -80,12 +89,13 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
     rows["documents"].append({
         "doc_id": src.doc_id, "path": src.path, "format": src.format, "encoding": src.encoding,
-        "size_bytes": getattr(src, "size", None), "content_hash": getattr(src, "content_hash", None),
-        "chars": len(src.text), "title": document_title(src.text), "year": document_year(src.text),
+        "size_bytes": src.size, "content_hash": src.content_hash,
+        "chars": len(src.text), "title": document_title(src.text),
         "status": result.status, "error": result.error, "duplicate_of": result.duplicate_of,
         "text": src.text, "pipeline_version": code_version(), "rules_hash": rules.hash,
     })
     ex = result.extraction
+    rows["documents"][0].update(_place_columns(ex))
     if ex is None:
         return rows
     doc = ex.doc
@@ -124,6 +134,22 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "doc_id": src.doc_id, "project_id": project_ids.get(cue.project_key) if cue.project_key else None,
             "status": cue.status.value, "text": text, "start": start, "end": end, "rule_id": cue.rule_id})
     return rows
+
+
+def _place_columns(ex: Extraction | None) -> dict[str, Any]:
+    """province … period_end, spans mapped back to the stored text (all null without extraction)."""
+    names = [name for name, _ in PLACE_COLUMNS]
+    values: dict[str, Any] = dict.fromkeys(names)
+    if ex is None or ex.place is None:
+        return values
+    for name in names[::3]:
+        value = getattr(ex.place, name)
+        start, end = getattr(ex.place, f"{name}_start"), getattr(ex.place, f"{name}_end")
+        if value is None or start is None or end is None:
+            continue
+        values[name] = value
+        values[f"{name}_start"], values[f"{name}_end"] = ex.doc.original_span(start, end)
+    return values
 
 
 def check_offsets(rows: dict[str, list[dict[str, Any]]]) -> None:

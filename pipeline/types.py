@@ -10,6 +10,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.region import PlacePeriod
 
 
 class Kind(StrEnum):
@@ -169,3 +173,4 @@ class Extraction:
     mentions: list[ProjectMention] = field(default_factory=list)
     statuses: list[StatusMention] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
+    place: PlacePeriod | None = None      # where and when the report is from (region.py)
