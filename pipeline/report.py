@@ -18,6 +18,7 @@ characters, and the projects table at `max_projects` rows; the report says what 
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -251,8 +252,17 @@ class Mark:
     anchor: str | None = None   # element id (projects only: the projects table links here)
 
 
+def css_token(value: Any) -> str:
+    """A table value made safe as part of a CSS class name (statuses and kinds come from data).
+
+    >>> css_token("in_progress"), css_token('x" onclick="y')
+    ('in_progress', 'x__onclick__y')
+    """
+    return re.sub(r"[^A-Za-z0-9_-]", "_", str(value))
+
+
 def _open(mark: Mark, continued: bool) -> str:
-    attrs = [f'class="f {mark.css}{" cont" if continued else ""}"', f'data-fact="{esc(mark.fact)}"',
+    attrs = [f'class="f {esc(mark.css)}{" cont" if continued else ""}"', f'data-fact="{esc(mark.fact)}"',
              f'title="{esc(mark.tooltip)}"']
     if not continued:       # the label and the link target belong to the first piece only
         attrs.append(f'data-label="{esc(mark.label)}"')
@@ -323,7 +333,7 @@ def document_marks(doc_index: int, quantities: list[Row], projects: list[Row],
     marks: list[Mark] = []
     for q in quantities:
         role = ROLE_LABELS.get(q.get("role") or "", "")
-        css = f"q-{q['kind']}" + (f" role-{role}" if role else "")
+        css = f"q-{css_token(q['kind'])}" + (f" role-{role}" if role else "")
         label = q["kind"] + (f"·{role}" if role else "")
         tip = _amount_text(q) + (f"; role {q['role']} (cue {q.get('role_cue')})" if q.get("role") else "")
         if q.get("project_id") is not None:
@@ -341,7 +351,7 @@ def document_marks(doc_index: int, quantities: list[Row], projects: list[Row],
         status = rows[0]["status"]
         linked = [names.get(r["project_id"], str(r["project_id"])) for r in rows if r.get("project_id") is not None]
         tip = f"status {status} → " + ("、".join(linked) if linked else "no project") + f" [{rows[0].get('rule_id')}]"
-        marks.append(Mark(start, end, f"status st-{status}", f"status·{status}", tip, f"s{start}-{end}"))
+        marks.append(Mark(start, end, f"status st-{css_token(status)}", f"status·{status}", tip, f"s{start}-{end}"))
     return marks
 
 
