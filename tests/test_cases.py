@@ -27,6 +27,7 @@ import yaml
 
 from pipeline.normalise import normalise
 from pipeline.quantities import QuantityExtractor
+from pipeline.region import detect_place_and_period
 from pipeline.rules import RuleSet
 from pipeline.run import Pipeline
 from pipeline.sections import split_sections
@@ -71,6 +72,13 @@ def _str_or_null(v: Any) -> bool:
     return v is None or _str(v)
 
 
+def _year_or_null(v: Any) -> bool:
+    return v is None or (isinstance(v, int) and not isinstance(v, bool) and 1900 <= v <= 2100)
+
+
+PLACE_PERIOD_FIELDS = ("province", "city", "county", "year", "period")
+
+
 @dataclass(frozen=True)
 class Stage:
     keys: dict[str, Callable[[Any], bool]]     # fact key -> validator of its expected value
@@ -88,6 +96,9 @@ STAGES: dict[str, Stage] = {
     "statuses": Stage({"name": _str, "status": _enum({s.value for s in Status}), "alt": _str_or_null}),
     "projects": Stage({"name": _str, "status": _enum({s.value for s in Status}), "alt": _str_or_null}),
     "normalise": Stage({"norm": lambda v: isinstance(v, str), "span": _str, "original": _str}, ordered=False),
+    # one fact per text: each field's value, and the text of the span that gave it
+    "regions": Stage({**{f: _year_or_null if f == "year" else _str_or_null for f in PLACE_PERIOD_FIELDS},
+                      **{f"{f}_text": _str for f in PLACE_PERIOD_FIELDS}}),
 }
 
 
@@ -218,8 +229,23 @@ def _normalise(text: str, rules: RuleSet, qx: QuantityExtractor, pipe: Pipeline)
     return [{"norm": doc.norm, "doc": doc}]
 
 
+def _regions(text: str, rules: RuleSet, qx: QuantityExtractor, pipe: Pipeline) -> list[dict[str, Any]]:
+    doc = normalise("case", text, rules)
+    found = detect_place_and_period(doc.norm, rules)
+    fact: dict[str, Any] = {}
+    for f in PLACE_PERIOD_FIELDS:
+        start, end = getattr(found, f"{f}_start"), getattr(found, f"{f}_end")
+        fact[f] = getattr(found, f)
+        if start is None:
+            fact[f"{f}_text"] = None
+        else:
+            s, e = doc.original_span(start, end)
+            fact[f"{f}_text"] = doc.text[s:e]
+    return [fact]
+
+
 EXTRACT = {"quantities": _quantities, "roles": _roles, "sections": _sections,
-           "statuses": _projects, "projects": _projects, "normalise": _normalise}
+           "statuses": _projects, "projects": _projects, "normalise": _normalise, "regions": _regions}
 
 
 def _same(key: str, expected: Any, actual: Any) -> bool:
