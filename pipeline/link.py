@@ -25,7 +25,8 @@ else the nearest one after it in its clause, else the section's heading project.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -33,6 +34,7 @@ import regex
 
 from pipeline.rules import RuleSet, alternation
 from pipeline.sections import innermost_section
+from pipeline.sentences import char_index
 from pipeline.types import Doc, Kind, Project, ProjectMention, Quantity, Role, Section, Status, StatusMention
 
 _SEGMENT_END = regex.compile(r"[。；;！？!?\n]")
@@ -85,10 +87,13 @@ def _groups(text: str, mentions: list[ProjectMention], ends: list[int]) -> list[
 def _heading_projects(sections: list[Section], mentions: list[ProjectMention]) -> dict[int, str]:
     """Section id -> key of the project its title names (the last one if several)."""
     out: dict[int, str] = {}
+    order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+    starts = [mentions[i].start for i in order]
     for s in sections[1:]:
-        named = [m for m in mentions if s.title_start <= m.start and m.end <= s.title_end]
+        lo, hi = bisect_left(starts, s.title_start), bisect_right(starts, s.title_end)
+        named = [i for i in order[lo:hi] if mentions[i].end <= s.title_end]
         if named:
-            out[s.section_id] = named[-1].key
+            out[s.section_id] = mentions[max(named)].key      # the last in `mentions`
     return out
 
 
@@ -113,9 +118,11 @@ class _StatusLinker:
         self.subject_end = regex.compile(rules.projects["subject_end"])
         self.ends = _segment_bounds(text)
         self.groups = _groups(text, mentions, self.ends)
-        spans = [(m.start, m.end) for m in mentions]
+        spans = sorted((m.start, m.end) for m in mentions)
+        span_starts = [s for s, _ in spans]
+        reach = list(accumulate((e for _, e in spans), max))   # furthest end so far
         # a status word inside a name (…技改项目, 主体工程) says nothing about the project
-        self.cues = [c for c in statuses if not any(s <= c.start and c.end <= e for s, e in spans)]
+        self.cues = [c for c in statuses if not _covered(span_starts, reach, c.start, c.end)]
         self.by_segment: dict[int, list[int]] = {}
         for i, c in enumerate(self.cues):
             self.by_segment.setdefault(_segment_of(self.ends, c.start), []).append(i)
@@ -238,18 +245,25 @@ def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMenti
     return _StatusLinker(doc, mentions, statuses, rules).link(sections, mentions)
 
 
+def _covered(starts: list[int], reach: list[int], start: int, end: int) -> bool:
+    """Some span (sorted by start, `reach` the running maximum of their ends) contains
+    [start, end)."""
+    i = bisect_right(starts, start)
+    return i > 0 and reach[i - 1] >= end
+
+
 def _word_pattern(words: list[str]) -> regex.Pattern[str]:
     """Matches one of `words` after optional spaces (for sentence openers)."""
     return regex.compile(r"\s*(?:" + alternation(words) + ")")
 
 
 def _clause_start(text: str, pos: int) -> int:
-    return max(text.rfind(ch, 0, pos) for ch in _CLAUSE_MARKS) + 1
+    return char_index(text, _CLAUSE_MARKS).last_before(pos) + 1
 
 
 def _clause_end(text: str, pos: int, marks: str = _CLAUSE_MARKS) -> int:
-    ends = [i for i in (text.find(ch, pos) for ch in marks) if i >= 0]
-    return min(ends) if ends else len(text)
+    end = char_index(text, marks).first_from(pos)
+    return end if end >= 0 else len(text)
 
 
 def link_quantities(doc: Doc, sections: list[Section], mentions: list[ProjectMention],
@@ -260,10 +274,14 @@ def link_quantities(doc: Doc, sections: list[Section], mentions: list[ProjectMen
     groups = _groups(text, mentions, ends)
     heading = _heading_projects(sections, mentions)
     aggregate = regex.compile(rules.projects["aggregate_marker"])
+    by_segment: dict[int, list[_Group]] = {}
+    for g in groups:
+        by_segment.setdefault(g.segment, []).append(g)
     out = []
     for q in quantities:
         seg = _segment_of(ends, q.start)
-        before = [g for g in groups if g.segment == seg and g.end <= q.start]
+        in_segment = by_segment.get(seg, [])
+        before = [g for g in in_segment if g.end <= q.start]
         key: str | None = None
         if before:
             # 某某工程等50个项目，总投资395亿元: the amount is the group's, not the project's
@@ -271,10 +289,10 @@ def link_quantities(doc: Doc, sections: list[Section], mentions: list[ProjectMen
                 key = before[-1].mentions[0].key
         else:
             clause_end = _clause_end(text, q.end, _AMOUNT_CLAUSE_MARKS)
-            after = [g for g in groups if g.segment == seg and q.end <= g.start < clause_end]
+            after = [g for g in in_segment if q.end <= g.start < clause_end]
             if after and len(after[0].mentions) == 1:
                 key = after[0].mentions[0].key
-            elif not any(g.segment == seg for g in groups):
+            elif not in_segment:
                 key = _heading_project_for(q.start, sections, heading)
         out.append(replace(q, project_key=key))
     return out
@@ -286,15 +304,25 @@ def resolve_anaphora(doc: Doc, sections: list[Section], mentions: list[ProjectMe
     the project the section heading names. Returned in addition to `mentions`."""
     pattern = regex.compile(rules.projects["anaphora"])
     named = sorted(mentions, key=lambda m: m.start)
+    starts = [x.start for x in named]
+    first_name: dict[str, str] = {}
+    for x in named:
+        first_name.setdefault(x.key, x.name)
     heading = _heading_projects(sections, mentions)
     out = []
     for m in pattern.finditer(doc.norm):
         section = innermost_section(sections, m.start())
-        before = [x for x in named if section.start <= x.start and x.end <= m.start()]
-        key = before[-1].key if before else _heading_project_for(m.start(), sections, heading)
+        key = None
+        # the last mention (in order of starts) in the section that ends before the word
+        for i in range(bisect_right(starts, m.start()) - 1, bisect_left(starts, section.start) - 1, -1):
+            if named[i].end <= m.start():
+                key = named[i].key
+                break
+        if key is None:
+            key = _heading_project_for(m.start(), sections, heading)
         if key is None:
             continue
-        name = next(x.name for x in named if x.key == key)
+        name = first_name[key]
         out.append(ProjectMention(name, key, m.start(), m.end(), "project.anaphora"))
     return out
 
@@ -307,12 +335,18 @@ def build_projects(doc: Doc, sections: list[Section], mentions: list[ProjectMent
     for m in sorted(mentions, key=lambda m: m.start):
         if m.rule_id != "project.anaphora":     # 该项目 names nothing new
             by_key.setdefault(m.key, []).append(m)
+    statuses_of: dict[str | None, list[StatusMention]] = {}
+    for s in statuses:
+        statuses_of.setdefault(s.project_key, []).append(s)
+    quantities_of: dict[str | None, list[Quantity]] = {}
+    for q in quantities:
+        quantities_of.setdefault(q.project_key, []).append(q)
     projects = []
     for key, ms in by_key.items():
         fullest = max(ms, key=lambda m: (len(m.name), -m.start))
         first = ms[0]
         section = innermost_section(sections, first.start)
-        linked = [s for s in statuses if s.project_key == key]
+        linked = statuses_of.get(key, [])
         linked = [s for s in linked if not s.weak] or linked
         if linked:
             last = max(linked, key=lambda s: s.start)
@@ -323,7 +357,7 @@ def build_projects(doc: Doc, sections: list[Section], mentions: list[ProjectMent
                 status, s_start, s_end = cue.status, cue.start, cue.end
             else:
                 status, s_start, s_end = Status.UNKNOWN, None, None
-        qs = [q for q in quantities if q.project_key == key and q.value is not None]
+        qs = [q for q in quantities_of.get(key, []) if q.value is not None]
         projects.append(Project(
             key=key, name=fullest.name, alt=fullest.alt, start=fullest.start, end=fullest.end,
             section_id=section.section_id, category=_category(section, sections, rules),

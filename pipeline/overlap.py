@@ -16,10 +16,18 @@ def resolve_overlaps(matches: list[tuple[int, int, int, T]]) -> list[tuple[int, 
 
     Longer spans win; among equal lengths the lower priority number (listed earlier) wins.
     """
+    ordered = sorted(matches, key=lambda m: (-(m[1] - m[0]), m[2], m[0]))
     chosen: list[tuple[int, int, int, T]] = []
-    taken: list[tuple[int, int]] = []
-    for m in sorted(matches, key=lambda m: (-(m[1] - m[0]), m[2], m[0])):
-        if all(m[1] <= s or m[0] >= e for s, e in taken):
-            chosen.append(m)
-            taken.append((m[0], m[1]))
+    if any(m[1] <= m[0] for m in ordered):
+        taken: list[tuple[int, int]] = []       # empty spans: compare with every kept span
+        for m in ordered:
+            if all(m[1] <= s or m[0] >= e for s, e in taken):
+                chosen.append(m)
+                taken.append((m[0], m[1]))
+    else:
+        used = bytearray(max((m[1] for m in ordered), default=0))    # characters already kept
+        for m in ordered:
+            if used.find(1, m[0], m[1]) < 0:
+                chosen.append(m)
+                used[m[0]:m[1]] = b"\x01" * (m[1] - m[0])
     return sorted(chosen, key=lambda m: m[0])

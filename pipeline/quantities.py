@@ -17,6 +17,7 @@ import regex
 
 from pipeline.numbers import CHINESE_NUMERAL_CHARS, NumberError, parse_number
 from pipeline.rules import RuleSet, Unit, alternation
+from pipeline.sentences import char_index
 from pipeline.types import Kind, Quantity
 
 _ARABIC = r"(?<![0-9.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![0-9.,])\d+(?:\.\d+)?"
@@ -75,9 +76,10 @@ class QuantityExtractor:
 
     def _money_sentence(self, text: str, start: int, end: int) -> bool:
         """A bare 万/亿 counts as money only in a sentence about money."""
-        s = max(text.rfind(ch, 0, start) for ch in _SENTENCE_END) + 1
-        ends = [i for i in (text.find(ch, end) for ch in _SENTENCE_END) if i >= 0]
-        return self.money_cue.search(text, s, min(ends) if ends else len(text)) is not None
+        index = char_index(text, _SENTENCE_END)
+        s = index.last_before(start) + 1
+        e = index.first_from(end)
+        return self.money_cue.search(text, s, e if e >= 0 else len(text)) is not None
 
     def _build(self, m: regex.Match[str], offset: int) -> Quantity | None:
         qualifier = None

@@ -22,6 +22,7 @@ from functools import lru_cache
 import regex
 
 from pipeline.rules import RuleSet, alternation
+from pipeline.sentences import char_index
 from pipeline.types import Kind, Quantity, Role
 
 _ROLE_CLAUSE_END = "，,；;。！？!?\n"
@@ -95,7 +96,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet) -> list[
         if q.kind is not Kind.MONEY:
             out.append(q)
             continue
-        clause_start = max(text.rfind(ch, 0, q.start) for ch in _ROLE_CLAUSE_END) + 1
+        clause_start = char_index(text, _ROLE_CLAUSE_END).last_before(q.start) + 1
         # cues before an earlier amount of the clause are that amount's (实际完成25亿元增加9亿元)
         prefix = text[max(clause_start, prev_money_end):q.start]
         after = text[q.end:q.end + 16]
@@ -133,5 +134,5 @@ def _in_breakdown(text: str, prev_end: int, start: int, prefix: str, cues: _Cues
         return False
     if not cues.breakdown_item.search(prefix.strip()):
         return False
-    sentence_start = max(text.rfind(ch, 0, prev_end) for ch in _BREAKDOWN_SCOPE_END) + 1
+    sentence_start = char_index(text, _BREAKDOWN_SCOPE_END).last_before(prev_end) + 1
     return cues.breakdown.search(text, sentence_start, prev_end) is not None
