@@ -55,11 +55,12 @@ def _parse_chinese_integer(text: str) -> int:
             current += (1 if digit is None else digit) * SMALL_UNITS[ch]
             digit = None
         elif ch == "万":
-            section += (current + (digit or 0)) * 10_000 if (current or digit) else 10_000
+            # a bare 万 is ten thousand; 零万 is zero
+            section += (current + (digit or 0)) * 10_000 if (current or digit is not None) else 10_000
             current, digit = 0, None
         elif ch == "亿":
-            total += (section + current + (digit or 0)) * 100_000_000 if (section or current or digit) \
-                else 100_000_000
+            total += (section + current + (digit or 0)) * 100_000_000 \
+                if (section or current or digit is not None) else 100_000_000
             section, current, digit = 0, 0, None
         else:
             raise NumberError(f"not a Chinese numeral character: {ch!r}")
