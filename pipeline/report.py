@@ -93,18 +93,21 @@ def document_region(doc: Row) -> str:
     >>> document_region({"city": "云州市", "county": None}), document_region({})
     ('云州市', '(unknown)')
     """
-    parts = [str(doc[c]).strip() for c in REGION_COLUMNS if doc.get(c) and str(doc[c]).strip()]
+    # isinstance: rows from pandas carry NaN, not None, for a missing value
+    parts = [doc[c].strip() for c in REGION_COLUMNS if isinstance(doc.get(c), str) and doc[c].strip()]
     return " ".join(parts) or UNKNOWN
 
 
 def document_year(doc: Row) -> str:
     """The document's year as text, or UNKNOWN.
 
-    >>> document_year({"year": 2023}), document_year({"year": None})
-    ('2023', '(unknown)')
+    >>> document_year({"year": 2023}), document_year({"year": None}), document_year({"year": 2024.0})
+    ('2023', '(unknown)', '2024')
     """
     year = doc.get("year")
-    return UNKNOWN if year is None else str(year)
+    if not isinstance(year, (int, float)) or year != year:     # None, or NaN from pandas
+        return UNKNOWN
+    return str(int(year))
 
 
 def _unknown_last(key: str) -> tuple[bool, str]:
