@@ -27,10 +27,12 @@ Year
     The year the report covers: the first year of the title, else of the headlines, else
     of the first paragraph, else of a short heading line after it (一、2023年工作回顾);
     years in the rest of the prose date events and are not read. A year after
-    到/较/比/至/于 is a target or comparison and is skipped. 二〇二三年 is 2023. A masked year (20xx年, 二〇××年) makes the year None. A
-    delivery date to a people's congress ("——2024年1月10日在…人民代表大会…上") gives the
-    year before (2023): a government work report reviews the past year. Other dated lines
-    of speeches (2023年3月5日) give their own year.
+    到/较/比/至/于 is a target or comparison and is skipped. 二〇二三年 is 2023. A masked
+    year (20xx年, 二〇××年) makes the year None. A delivery date to a people's congress
+    ("——2024年1月10日在…人民代表大会…上") gives the year before (2023): a government work
+    report reviews the past year; so does a title year equal to that date's year
+    (2024年政府工作报告). A review heading (一、2023年工作回顾) names the year outright. Reports to a congress's standing committee and the dated lines
+    of speeches (2023年3月5日) give their own year. The span is the year as written.
 
 Period labels
     全年, 上半年, 下半年, 一季度, 二季度, 三季度, 四季度, 前三季度;
@@ -149,6 +151,7 @@ class Calendar:
     not_covered_before: frozenset[str]
     delivery_after_year: regex.Pattern[str]
     delivery_year_offset: int
+    review_after_year: regex.Pattern[str]
     annual_title: regex.Pattern[str]
     periods: regex.Pattern[str]
     period_cues: dict[str, PeriodCue]       # group name -> cue
@@ -226,6 +229,7 @@ def calendar(rules: RuleSet) -> Calendar:
         not_covered_before=frozenset(p["not_covered_before"]),
         delivery_after_year=regex.compile(p["delivery_after_year"]),
         delivery_year_offset=p["delivery_year_offset"],
+        review_after_year=regex.compile(p["review_after_year"]),
         annual_title=regex.compile(p["annual_title"]),
         periods=regex.compile("|".join(parts)),
         period_cues=cues,
@@ -435,19 +439,50 @@ def _number(digits: str, cal: Calendar) -> int:
     return int("".join(str(cal.numerals[ch]) for ch in digits))
 
 
-def detect_year(text: str, segments: list[Segment], cal: Calendar) -> tuple[int | None, int, int] | None:
-    """(covered year or None if masked, start, end) of the first year cue, or None."""
+@dataclass(frozen=True, slots=True)
+class YearCue:
+    year: int | None      # None when masked
+    delivery: bool        # a congress delivery date (2024年1月12日在…人民代表大会)
+    review: bool          # heads a review (2023年工作回顾)
+    start: int
+    end: int
+
+
+def _years(text: str, segments: list[Segment], cal: Calendar) -> list[YearCue]:
+    """Year cues in reading priority."""
+    out = []
     for seg in _dated(segments):
         for m in cal.year.finditer(text, seg.start, seg.end):
             if m.start() > 0 and text[m.start() - 1] in cal.not_covered_before:
                 continue
             if m.group("masked"):
-                return None, m.start(), m.end()
-            year = _number(m.group("year"), cal)
-            if cal.delivery_after_year.match(text, m.end(), seg.end):
-                year += cal.delivery_year_offset
-            return year, m.start(), m.end()
-    return None
+                out.append(YearCue(None, False, False, m.start(), m.end()))
+                continue
+            out.append(YearCue(_number(m.group("year"), cal),
+                               cal.delivery_after_year.match(text, m.end(), seg.end) is not None,
+                               cal.review_after_year.match(text, m.end(), seg.end) is not None,
+                               m.start(), m.end()))
+    return out
+
+
+def detect_year(text: str, segments: list[Segment], cal: Calendar) -> tuple[int | None, int, int] | None:
+    """(covered year or None if masked, start, end) of the first year cue, or None.
+
+    A review heading (2023年工作回顾) names the covered year outright; else a congress
+    delivery date gives the year before, and so does a year equal to it
+    (2024年政府工作报告 delivered 2024年3月5日 reviews 2023).
+    """
+    years = _years(text, segments, cal)
+    if not years:
+        return None
+    review = next((c for c in years if c.review), None)
+    if review is not None:
+        return review.year, review.start, review.end
+    first = years[0]
+    year = first.year
+    if year is not None and any(c.delivery and c.year == year for c in years):
+        year += cal.delivery_year_offset
+    return year, first.start, first.end
 
 
 # -- period -----------------------------------------------------------------------------

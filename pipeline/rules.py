@@ -260,6 +260,7 @@ _PERIODS: dict[str, Any] = {"scan_chars": int, "title_max_chars": int, "headline
                             "year": _PATTERN, "chinese_year": _PATTERN, "numerals": dict,
                             "masked_year": _PATTERN, "not_covered_before": _WORDS,
                             "delivery_after_year": _PATTERN, "delivery_year_offset": int,
+                            "review_after_year": _PATTERN,
                             "annual_title": _PATTERN, "periods": list, "period_aliases": dict}
 
 
