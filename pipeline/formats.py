@@ -104,6 +104,8 @@ def decode_text(data: bytes) -> Decoded:
     `common_cjk_share`). The recorded encoding is the lowercase Python codec name that
     decodes the file: utf-8, utf-8-sig, utf-16, utf-32, gb18030 (GBK and GB2312 are
     subsets of it), big5, or whatever else charset-normalizer found (cp1252, shift_jis …).
+    UTF-16 without a BOM is taken for binary data (NUL bytes); one or two GBK characters
+    that happen to be valid UTF-8 (傻 = C9 B5 = ɵ) read as UTF-8.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -746,7 +748,10 @@ def text_via_libreoffice(data: bytes, suffix: str, timeout: float = LIBREOFFICE_
         if not converted.exists():
             detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
             raise ReadFailure("error", f"LibreOffice could not convert the file ({detail[0][:200]})")
-        return Decoded(text_from_plain(converted.read_bytes()).text, None)
+        text = text_from_plain(converted.read_bytes()).text
+    if text.count("\ufffd") > 0.05 * len(text):      # LibreOffice imports junk as text
+        raise ReadFailure("error", "LibreOffice could not make sense of the file (binary junk?)")
+    return Decoded(text, None)
 
 
 def _mb(n: int) -> str:

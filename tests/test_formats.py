@@ -216,7 +216,7 @@ def test_other_legacy_encodings_fall_back_to_charset_normalizer() -> None:
 
 
 @pytest.mark.skipif(formats.libreoffice() is None, reason="LibreOffice (soffice) is not installed")
-@pytest.mark.parametrize("suffix", [".rtf", ".odt"])
+@pytest.mark.parametrize("suffix", [".doc", ".rtf", ".odt"])
 def test_libreoffice_converts_other_formats(tmp_path: Path, pipeline: Pipeline, baseline: tuple,
                                             suffix: str) -> None:
     import subprocess
@@ -224,7 +224,7 @@ def test_libreoffice_converts_other_formats(tmp_path: Path, pipeline: Pipeline, 
     source_txt = tmp_path / "src" / "report.txt"
     source_txt.parent.mkdir()
     source_txt.write_text(REPORT, encoding="utf-8")
-    target = {".rtf": "rtf", ".odt": "odt"}[suffix]
+    target = suffix[1:]
     profile = (tmp_path / "profile").as_uri()
     subprocess.run([formats.libreoffice() or "soffice", f"-env:UserInstallation={profile}", "--headless",
                     "--infilter=Text (encoded):UTF8", "--convert-to", target, "--outdir", str(tmp_path),
