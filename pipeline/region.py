@@ -44,9 +44,9 @@ Period labels
     of the headlines, the first paragraph and the short heading lines after it; else None.
 
 >>> from pipeline.rules import load_rules
->>> p = detect_place_and_period("灵丘县2023年1—10月重点项目建设情况", load_rules())
+>>> p = detect_place_and_period("浑源县2023年1—10月重点项目建设情况", load_rules())
 >>> (p.province, p.city, p.county, p.year, p.period)
-('山西省', '大同市', '灵丘县', 2023, '1-10月')
+('山西省', '大同市', '浑源县', 2023, '1-10月')
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ class Mention:
 class Surface:
     text: str
     units: tuple[Region, ...]
-    stem_only: bool        # a bare stem (灵丘): headlines only
+    stem_only: bool        # a bare stem (浑源): headlines only
     needs_boundary: bool   # a one-character stem (沛县): only after a boundary
     context_only: bool     # an everyday word (城区): only right after its parent
 
@@ -159,7 +159,7 @@ class Calendar:
 
 
 def _stem(name: str, suffixes: tuple[str, ...], ethnic: regex.Pattern[str]) -> tuple[str, str]:
-    """(stem, suffix): 灵丘县 → (灵丘, 县); 恩施土家族苗族自治州 → (恩施, 自治州)."""
+    """(stem, suffix): 浑源县 → (浑源, 县); 恩施土家族苗族自治州 → (恩施, 自治州)."""
     for suffix in suffixes:
         if name.endswith(suffix) and len(name) > len(suffix):
             stem = name[: -len(suffix)]
@@ -205,7 +205,8 @@ def gazetteer(rules: RuleSet) -> Gazetteer:
         by_prefix={k: tuple(sorted(v, key=lambda s: len(s.text), reverse=True)) for k, v in by_prefix.items()},
         short_name_after=frozenset(names["short_name_after"]),
         not_followed_by=dict(names["not_followed_by"]),
-        stem_not_followed_by=names["stem_not_followed_by"],
+        # a bare stem followed by a level suffix is another unit's name: 云州市 is not 云州区
+        stem_not_followed_by=names["stem_not_followed_by"] + "".join(x for x in suffixes if len(x) == 1),
         level_cue=regex.compile(names["level_cue"]),
     )
 

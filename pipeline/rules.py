@@ -56,7 +56,7 @@ class Region:
     """One administrative division of regions.tsv."""
 
     code: str            # GB/T 2260 / statistical code, six digits
-    name: str            # official name (灵丘县, 黔西南布依族苗族自治州)
+    name: str            # official name (浑源县, 湘西土家族苗族自治州)
     level: str           # province | prefecture | county
     parent: str | None   # code of the enclosing unit, None for provinces
 
