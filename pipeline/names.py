@@ -344,7 +344,7 @@ class NameJudge:
             if cut not in boundaries and (found is None or len(found[0]) < 2):
                 continue    # a one-character suffix inside a word (路灯, 堤防) is no end
             if self.has_suffix(head) and balanced(head):
-                if any(name.startswith(sfx, cut) for sfx in self.suffixes) or self.organisation.match(name[cut:]):
+                if self.suffix_any.match(name, cut) or self.organisation.match(name[cut:]):
                     return 0    # the suffix runs on (工程 | 师), or an organisation (临港 | 新区管委会)
                 return cut
         return 0

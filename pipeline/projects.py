@@ -20,6 +20,7 @@ candidate is a name at all is `NameJudge`'s call (pipeline/names.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import regex
@@ -31,7 +32,7 @@ from pipeline.types import ProjectMention
 
 _OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"
 _CLAUSE_END = set("，,；;：:。！？!?\n")
-_CLAUSE_MARKS = regex.compile("[" + regex.escape(_OPEN + _CLOSE + "".join(sorted(_CLAUSE_END))) + "]")
+_CLAUSE_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + "".join(sorted(_CLAUSE_END))) + "]")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
 _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
