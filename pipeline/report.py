@@ -38,6 +38,7 @@ STATUS_COLOURS = {
 ROLE_LABELS = {"total_investment": "total", "planned_investment": "planned",
                "completed_investment": "completed", "other": "other"}
 PLANNED_COLOUR, COMPLETED_COLOUR = "#7ab8e6", "#2f9e5b"
+MAX_CHART_GROUPS = 40      # bars per chart: a corpus of 300 counties stays readable
 
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
 Row = dict[str, Any]
@@ -129,6 +130,20 @@ def investment_by(projects: list[Row], group_of: dict[str, str]) -> dict[str, di
         sums[group]["planned"] += p.get("planned_investment") or 0.0
         sums[group]["completed"] += p.get("completed_investment") or 0.0
     return {g: sums[g] for g in sorted(sums, key=_unknown_last)}
+
+
+def chart_groups(sums: dict[str, dict[str, float]], limit: int = MAX_CHART_GROUPS) -> tuple[dict[str, dict[str, float]], int]:
+    """The groups worth a bar: no all-zero rows, and at most `limit` (the largest), order kept.
+
+    Returns the kept groups and how many were left out.
+
+    >>> chart_groups({"a": {"p": 0.0}, "b": {"p": 2.0}, "c": {"p": 1.0}}, limit=1)
+    ({'b': {'p': 2.0}}, 2)
+    """
+    nonzero = {g: v for g, v in sums.items() if any(v.values())}
+    largest = set(sorted(nonzero, key=lambda g: -sum(nonzero[g].values()))[:limit])
+    kept = {g: v for g, v in nonzero.items() if g in largest}
+    return kept, len(sums) - len(kept)
 
 
 def status_mix_by(projects: list[Row], group_of: dict[str, str]) -> dict[str, Counter[str]]:
@@ -407,13 +422,19 @@ def charts_html(corpus: Corpus) -> str:
     note += "</p>"
     parts = ['<section id="charts"><h2>Investment and status</h2>', note]
     for title, groups in (("Investment by region", regions), ("Investment by year", years)):
-        sums = investment_by(corpus.projects, groups)
+        sums, omitted = chart_groups(investment_by(corpus.projects, groups))
+        if omitted:
+            title += f" ({omitted} groups without amounts or beyond the {MAX_CHART_GROUPS} largest not shown)"
         parts.append(grouped_bar_chart(title, list(sums), [
             Series("planned", PLANNED_COLOUR, [s["planned"] for s in sums.values()]),
             Series("completed", COMPLETED_COLOUR, [s["completed"] for s in sums.values()]),
         ], format_yuan))
-    parts.append(stacked_share_chart("Status mix per region (share of projects)",
-                                     status_mix_by(corpus.projects, regions)))
+    mix = status_mix_by(corpus.projects, regions)
+    largest = set(sorted(mix, key=lambda g: -sum(mix[g].values()))[:MAX_CHART_GROUPS])
+    title = "Status mix per region (share of projects)"
+    if len(mix) > len(largest):
+        title += f" (the {MAX_CHART_GROUPS} regions with most projects)"
+    parts.append(stacked_share_chart(title, {g: c for g, c in mix.items() if g in largest}))
     parts.append("</section>")
     return "".join(parts)
 
