@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.rules import RuleSet
-from tests.conftest import RAW_DIR, ROOT
-from tests.test_query_export import run_pipeline
+from conftest import RAW_DIR, ROOT
+from test_query_export import run_pipeline
 
 NOTEBOOKS = ROOT / "notebooks"
 # explore_tables.ipynb predates cell ids; nbformat warns about that, nothing is wrong

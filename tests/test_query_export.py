@@ -25,7 +25,7 @@ from pipeline.export import EXCEL_MAX_CELL_CHARS, export, load_labels
 from pipeline.query import TABLE_NAMES, load_table, run_query
 from pipeline.rules import RuleSet
 from pipeline.tables import SCHEMAS
-from tests.conftest import RAW_DIR
+from conftest import RAW_DIR
 
 # the columns README "Tables" documents: each must have a Chinese label
 DOCUMENTED_COLUMNS = {

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from pipeline.report import Limits, Mark, annotate, build_report, load_corpus, write_report
 from pipeline.rules import RuleSet
 from pipeline.tables import SCHEMAS
-from tests.conftest import RAW_DIR
-from tests.test_query_export import run_pipeline
+from conftest import RAW_DIR
+from test_query_export import run_pipeline
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
