@@ -245,7 +245,10 @@ def text_from_docx(data: bytes, member_cap: int | None = None) -> Decoded:
         raise ReadFailure("error", "not a valid .docx (word/document.xml has no body)")
     labels = ListLabels(numbering and parse_xml_safely(numbering, "word/numbering.xml"),
                         styles and parse_xml_safely(styles, "word/styles.xml"))
-    return Decoded("\n".join(_docx_blocks(body, labels)), None)
+    try:
+        return Decoded("\n".join(_docx_blocks(body, labels)), None)
+    except RecursionError:
+        raise ReadFailure("error", "not a valid .docx (tables nested too deep: crafted file?)") from None
 
 
 def read_zip_member(archive: zipfile.ZipFile, name: str, cap: int) -> bytes:
@@ -612,6 +615,12 @@ _BLOCK_TAGS = {"address", "article", "aside", "blockquote", "body", "caption", "
                "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
                "tbody", "thead", "tfoot", "tr", "ul", "option", "legend", "title"}
 _CELL_TAGS = {"td", "th"}
+MAX_HTML_DEPTH = 3000
+_HTML_TAG = regex.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+_NOT_NESTING = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                "source", "track", "wbr", "p", "li", "dt", "dd", "td", "th", "tr", "tbody", "thead",
+                "tfoot", "option", "optgroup", "colgroup", "caption", "rb", "rt", "rp", "html", "head",
+                "body"}
 _HTML_SPACE = regex.compile(r"[ \t\n\r\f]+")
 _CJK = r"\p{Han}\p{Block=CJK_Symbols_And_Punctuation}\p{Block=Halfwidth_And_Fullwidth_Forms}"
 _WRAP = "\x00"     # placeholder for source white space with a line break (NULs are not text)
@@ -640,6 +649,10 @@ def text_from_html(data: bytes) -> Decoded:
     from selectolax.lexbor import LexborHTMLParser
 
     decoded = _decode_html(data)
+    depth = html_nesting_depth(decoded.text)
+    if depth > MAX_HTML_DEPTH:
+        raise ReadFailure("error", f"HTML nested {depth} levels deep, over the {MAX_HTML_DEPTH} limit "
+                                   "(refused: parsing time grows with the square of the depth; crafted or broken page?)")
     tree = LexborHTMLParser(decoded.text)
     for node in tree.css(_DROPPED_TAGS):
         node.decompose()
@@ -649,6 +662,26 @@ def text_from_html(data: bytes) -> Decoded:
     root = tree.body or tree.root
     text = _visible_text(root) if root is not None else ""
     return Decoded(text, decoded.encoding)
+
+
+def html_nesting_depth(html: str) -> int:
+    """The deepest nesting of elements that need a closing tag, counted from the tags alone.
+
+    HTML parsers take time quadratic in the nesting depth (100,000 nested <div> take lexbor
+    13 s), so a page nested deeper than any real one is refused before parsing. Void
+    elements and those whose end tag may be left out (p, li, td …) are not counted.
+
+    >>> html_nesting_depth("<div><p>a<br><div>b</div></div><div></div>")
+    2
+    """
+    depth = deepest = 0
+    for match in _HTML_TAG.finditer(html):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _NOT_NESTING or self_closing:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _decode_html(data: bytes) -> Decoded:

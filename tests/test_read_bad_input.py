@@ -36,6 +36,12 @@ def paragraphs_xml(*paragraphs: str) -> bytes:
     return f'<w:document xmlns:w="{_W_NS}"><w:body>{body}</w:body></w:document>'.encode()
 
 
+def nested_tables_xml(depth: int) -> bytes:
+    cell = "<w:p><w:r><w:t>x</w:t></w:r></w:p>"
+    body = "<w:tbl><w:tr><w:tc>" * depth + cell + "</w:tc></w:tr></w:tbl>" * depth
+    return f'<w:document xmlns:w="{_W_NS}"><w:body>{body}</w:body></w:document>'.encode()
+
+
 def billion_laughs() -> bytes:
     entities = '<!ENTITY lol "lol">' + "".join(
         f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
@@ -96,12 +102,14 @@ CASES: list[tuple[str, Callable[[], bytes], str, str | None]] = [
     ("laughs.docx", lambda: docx_with(billion_laughs()), "error",
      "declares a DTD or entities"),
     ("lying_bomb.docx", lying_zip_bomb, "error", "not a valid .docx"),
+    ("nested_tables.docx", lambda: docx_with(nested_tables_xml(3000)), "error", "nested too deep"),
     ("empty_body.docx", lambda: docx_with(paragraphs_xml()), "empty", "no text"),
     ("good.docx", good_docx, "ok", None),
     ("corrupt.pdf", lambda: b"%PDF-1.4 not really", "error", "not a valid PDF"),
     ("locked.pdf", encrypted_pdf, "error", "encrypted PDF"),
     ("scan.pdf", image_only_pdf, "no_text", "OCR is needed"),
     ("blank.html", lambda: b"<html><body><script>var a = 1;</script></body></html>", "empty", "no text"),
+    ("deep.html", lambda: b"<div>" * 50_000 + b"x" + b"</div>" * 50_000, "error", "levels deep"),
     ("photo.jpg", lambda: b"\xff\xd8\xff\xe0" + bytes(100), "unsupported", "not supported"),
     ("archive", lambda: docx_with(b"x", name="data.csv"), "unsupported", "zip archive"),
     ("noext", lambda: b"plain words", "ok", None),
