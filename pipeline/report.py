@@ -388,7 +388,8 @@ def document_view(doc_index: int, doc: Row, marks: list[Mark], limits: Limits) -
     return (f'<article class="doc" id="doc-{doc_index}" data-doc-id="{esc(doc["doc_id"])}" '
             f'data-facts="{len(kept)}" hidden>'
             f'<h3>{esc(doc.get("title") or doc.get("path"))}</h3>'
-            f'<p class="meta">{esc(doc.get("path"))} · {esc(document_region(doc))} · {esc(document_year(doc))} · '
+            f'<p class="meta">{esc(doc.get("path"))} · {esc(document_region(doc))} · {esc(document_year(doc))}'
+            f'{" " + esc(doc["period"]) if isinstance(doc.get("period"), str) else ""} · '
             f'{len(text):,} chars · {esc(summary)}</p>{note}'
             f'<div class="text">{annotate(shown, kept)}</div></article>')
 

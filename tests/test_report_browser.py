@@ -87,7 +87,8 @@ def hostile_tables(directory: Path) -> Path:
     amount_start = text.index("3.8亿元")
     return write_tables(directory, {
         "documents": [{"doc_id": "x", "path": f"{PAYLOAD}.txt", "title": PAYLOAD, "text": text,
-                       "status": "ok", "year": 2023, "province": PAYLOAD}],
+                       "status": "ok", "year": 2023, "province": PAYLOAD,
+                       "period": PAYLOAD}],
         "projects": [{"doc_id": "x", "project_id": 0, "name": PAYLOAD + "凤栖大道", "text": "凤栖大道",
                       "start": name_start, "end": name_start + 4, "status": PAYLOAD, "category": PAYLOAD,
                       "status_text": PAYLOAD, "planned_investment": 3.8e8, "completed_investment": 1e8}],
@@ -96,7 +97,7 @@ def hostile_tables(directory: Path) -> Path:
                         "start": amount_start, "end": amount_start + 5, "rule_id": PAYLOAD}],
         "statuses": [{"doc_id": "x", "project_id": 0, "status": PAYLOAD, "text": "<scr",
                       "start": 0, "end": 4, "rule_id": PAYLOAD}],
-    }, extra_document_columns=("province",))
+    }, extra_document_columns=("province", "period"))
 
 
 # --- the HTML ----------------------------------------------------------------------------
