@@ -16,6 +16,7 @@ the same, but faster: it caches whole blocks and its dictionary (see `load_segme
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import logging
@@ -52,6 +53,14 @@ class Segmenter:
     (word, flag) pairs of ``jieba.posseg.POSTokenizer.cut(text, HMM=False)`` for the same
     dictionary: the same best route (same floating-point sums, ties to the longer word),
     computed once per block of Han characters and letters, then cached.
+
+    >>> import jieba, jieba.posseg
+    >>> text = "加快推进城南大道、滨江大桥等重点工程建设，2023年完成投资3.5亿元(约)。"
+    >>> seg, tokenizer = load_segmenter(), jieba.Tokenizer()
+    >>> seg.cut(text) == list(tokenizer.cut(text, HMM=False))
+    True
+    >>> seg.tag(text) == tuple(tuple(p) for p in jieba.posseg.POSTokenizer(tokenizer).cut(text, HMM=False))
+    True
     """
 
     def __init__(self, freq: dict[str, int], total: int, tags: dict[str, str]) -> None:
@@ -164,7 +173,23 @@ def _jieba_dict() -> Path:
 
 
 def _cache_dir() -> Path:
-    return Path(os.environ.get("KEYPROJ_CACHE_DIR") or tempfile.gettempdir())
+    """$KEYPROJ_CACHE_DIR, else the user's cache folder ($XDG_CACHE_HOME or ~/.cache, then
+    keyproj/), else a folder of this user's own in the temporary folder."""
+    if os.environ.get("KEYPROJ_CACHE_DIR"):
+        return Path(os.environ["KEYPROJ_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if os.path.isabs(base) and os.access(base if os.path.isdir(base) else os.path.dirname(base), os.W_OK):
+        return Path(base) / "keyproj"
+    uid = os.getuid() if hasattr(os, "getuid") else "user"
+    return Path(tempfile.gettempdir()) / f"keyproj-{uid}"
+
+
+def _trusted(path: Path) -> bool:
+    """A cache file this user wrote and nobody else can change (a pickle runs code)."""
+    st = path.stat()
+    if not hasattr(os, "getuid"):
+        return True
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
 def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
@@ -172,9 +197,10 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
     ``Tokenizer.add_word(word, freq)`` adds them).
 
     The prefix dictionary and the tag table are built once with jieba and kept in one
-    pickle in ``$KEYPROJ_CACHE_DIR`` (default: the temporary folder, where jieba keeps its
-    own cache), keyed by the dictionary file and the added words; later loads skip jieba
-    altogether (about 0.3 s instead of 0.8 s)."""
+    pickle in ``$KEYPROJ_CACHE_DIR`` (default ``~/.cache/keyproj``), keyed by the
+    dictionary file and the added words; later loads skip jieba altogether (about 0.3 s
+    instead of 0.8 s). A cache file not owned by this user, or writable by others, is
+    ignored."""
     added = sorted(set(words))
     dict_path = _jieba_dict()
     stat = dict_path.stat()
@@ -182,9 +208,11 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
                              freq, added)).encode("utf-8")).hexdigest()[:16]
     cache = _cache_dir() / f"keyproj-jieba-{key}.pickle"
     try:
-        with cache.open("rb") as f:
-            table, total, tags = pickle.load(f)
-        return Segmenter(table, total, tags)
+        if _trusted(cache):
+            with cache.open("rb") as f:
+                table, total, tags = pickle.load(f)
+            if isinstance(table, dict) and isinstance(total, int) and isinstance(tags, dict):
+                return Segmenter(table, total, tags)
     except Exception:  # noqa: BLE001 - a missing or broken cache is rebuilt
         pass
     import jieba
@@ -204,15 +232,18 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
                 word, _, flag = text.split(" ")
                 tags[word] = intern.setdefault(flag, flag)
     segmenter = Segmenter(tokenizer.FREQ, tokenizer.total, tags)
+    tmp = None
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".keyproj-jieba-")
         with os.fdopen(fd, "wb") as f:
             pickle.dump((segmenter.freq, segmenter.total, segmenter.word_tags), f,
                         protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
+        os.replace(tmp, cache)      # atomic: parallel workers may build it at once
     except OSError:
-        pass        # a read-only cache folder: build again next time
+        if tmp is not None:         # a full disk or a read-only folder: build again next time
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
     return segmenter
 
 _NUMBERED_PARTS = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
