@@ -198,6 +198,11 @@ def test_report_cli_and_part_file_layout(tables_dir: Path, tmp_path: Path) -> No
 
 # --- in a browser ----------------------------------------------------------------------------
 
+# .ci/run sets KEYPROJ_REQUIRE_BROWSER=1: there a missing browser fails the run instead of
+# silently skipping the only test that proves the report works in a browser.
+if os.environ.get("KEYPROJ_REQUIRE_BROWSER") == "1" and not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    raise RuntimeError("KEYPROJ_REQUIRE_BROWSER=1 but /usr/bin/chromium or /usr/bin/chromedriver is missing")
+
 needs_browser = pytest.mark.skipif(
     not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
     reason="needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver); "
