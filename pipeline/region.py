@@ -64,6 +64,7 @@ LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 # before the first paragraph (subtitle, byline, date), the first paragraph, the rest.
 TITLE, HEADLINE, LEAD, BODY = 0, 1, 2, 3
 SENTENCE_END = "。；！？;!?"
+_OPENING_CHARS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +129,7 @@ class Gazetteer:
     short_name_after: frozenset[str]
     not_followed_by: dict[str, str]
     stem_not_followed_by: str
+    level_suffix_chars: frozenset[str]
     level_cue: regex.Pattern[str]
 
     def parent(self, unit: Region) -> Region | None:
@@ -207,6 +209,7 @@ def gazetteer(rules: RuleSet) -> Gazetteer:
         not_followed_by=dict(names["not_followed_by"]),
         # a bare stem followed by a level suffix is another unit's name: 云州市 is not 云州区
         stem_not_followed_by=names["stem_not_followed_by"] + "".join(x for x in suffixes if len(x) == 1),
+        level_suffix_chars=frozenset(x for x in suffixes if len(x) == 1),
         level_cue=regex.compile(names["level_cue"]),
     )
 
@@ -319,12 +322,29 @@ def _accept(text: str, start: int, stop: int, s: Surface, segment: Segment,
         return previous is not None and any(u.parent in {p.code for p in previous.units} for u in s.units)
     if s.stem_only and segment.rank > HEADLINE:
         return False
+    if s.stem_only and _stem_names_another_unit(text, s, gaz):
+        return False
     if s.needs_boundary or s.stem_only:
         prev = text[start - 1] if start > segment.start else ""
         return (not prev or not _is_cjk(prev) or previous is not None
                 or (s.needs_boundary and prev in gaz.short_name_after)
                 or (s.stem_only and prev in "年月】"))
     return True
+
+
+def _stem_names_another_unit(text: str, s: Surface, gaz: Gazetteer) -> bool:
+    """The opening writes the stem with a level suffix that is not its unit's (云州市 when
+    the gazetteer has only 云州区): then the bare stem there means that other unit too."""
+    stem = s.text
+    own = {u.name[len(stem)] for u in s.units if len(u.name) > len(stem) and u.name.startswith(stem)}
+    opening = text[:_OPENING_CHARS]
+    i = opening.find(stem)
+    while i >= 0:
+        after = opening[i + len(stem):i + len(stem) + 1]
+        if after and after in gaz.level_suffix_chars and after not in own:
+            return True
+        i = opening.find(stem, i + 1)
+    return False
 
 
 def _related(a: Region, b: Region, gaz: Gazetteer) -> bool:
