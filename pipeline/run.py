@@ -197,7 +197,7 @@ def plan_tasks(inputs: list[Path], max_bytes: int) -> list[Task]:
 def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
         jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
         time_budget: float | None = DEFAULT_TIME_BUDGET, resume: bool = True,
-        checkpoint_docs: int = 256, checkpoint_chars: int = 32 * 1024 * 1024,
+        checkpoint_docs: int = 256, checkpoint_chars: int = 4 * 1024 * 1024,
         progress: Callable[[int, int], None] | None = None) -> RunSummary:
     """Process every file under `inputs` and write the tables to `out`.
 
@@ -209,6 +209,7 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
     from pipeline.store import DocumentKey, TableStore
 
     started = time.perf_counter()
+    _lean_arrow_memory()
     rules = rules or load_rules()
     out.mkdir(parents=True, exist_ok=True)
     log = RunLog(out / "keyproj.log")
@@ -253,6 +254,17 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
     summary.seconds = time.perf_counter() - started
     log.finish(summary)
     return summary
+
+
+def _lean_arrow_memory() -> None:
+    """Arrow's default allocator (mimalloc) keeps ~100 MB of freed pages per checkpoint in
+    this process (measured: 15 MB live, +110 MB RSS); jemalloc returns them (+41 MB)."""
+    import pyarrow as pa
+
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except (NotImplementedError, pa.ArrowNotImplementedError):
+        pa.set_memory_pool(pa.system_memory_pool())
 
 
 def _results(todo: list[Task], rules: RuleSet, jobs: int | None, time_budget: float | None):  # type: ignore[no-untyped-def]

@@ -33,9 +33,9 @@ WORK_DIR = ".keyproj-work"
 TABLES = tuple(SCHEMAS)
 # Statuses whose rows are worth keeping across runs; anything else is retried.
 REUSABLE_STATUSES = frozenset({"ok", "empty", "unsupported", "no_text", "too_large", "duplicate"})
-_ROWS_PER_GROUP = 65_536
+_ROWS_PER_GROUP = 32_768
 _FILE_MODE = 0o666 & ~(lambda m: (os.umask(m), m)[1])(os.umask(0o022))  # mkstemp makes 0600 files
-_TEXT_BYTES_PER_GROUP = 64 * 1024 * 1024
+_TEXT_BYTES_PER_GROUP = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +90,8 @@ class TableStore:
         self.out = out
         self.work = out / WORK_DIR
         self._next_part = 0
-        self._pending: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+        self._pending: dict[str, list[pa.RecordBatch]] = {t: [] for t in TABLES}
+        self._pending_ids: list[str] = []
         self._pending_docs = 0
         self._pending_text = 0
         self.sources: list[Source] = []
@@ -134,11 +135,14 @@ class TableStore:
     # ---- checkpoints ------------------------------------------------------------------------------
 
     def add(self, rows: dict[str, list[dict[str, Any]]]) -> None:
-        """Buffer one document's rows."""
+        """Buffer one document's rows, as Arrow at once: a few hundred documents of Python
+        dicts would cost far more memory than the same rows in columns."""
         for table, table_rows in rows.items():
-            self._pending[table].extend(table_rows)
+            if table_rows:
+                self._pending[table].append(pa.RecordBatch.from_pylist(table_rows, schema=SCHEMAS[table]))
         self._pending_docs += 1
         self._pending_text += sum(len(r.get("text") or "") for r in rows["documents"])
+        self._pending_ids.extend(r["doc_id"] for r in rows["documents"])
 
     def pending_docs(self) -> int:
         return self._pending_docs
@@ -153,14 +157,16 @@ class TableStore:
         self.work.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=self.work, prefix=".tmp-part-"))
         for table, schema in SCHEMAS.items():
-            pq.write_table(pa.Table.from_pylist(self._pending[table], schema=schema),
-                           tmp / f"{table}.parquet")
+            # small row groups for the texts: the final assembly holds one group per part
+            pq.write_table(pa.Table.from_batches(self._pending[table], schema=schema),
+                           tmp / f"{table}.parquet", row_group_size=32 if table == "documents" else None)
         folder = self.work / f"part-{self._next_part:05d}"
         self._next_part += 1
         os.rename(tmp, folder)
-        source = Source(folder, [r["doc_id"] for r in self._pending["documents"]])
+        source = Source(folder, self._pending_ids)
         self.sources.append(source)
         self._pending = {t: [] for t in TABLES}
+        self._pending_ids = []
         self._pending_docs = 0
         self._pending_text = 0
         return source
@@ -173,6 +179,10 @@ class TableStore:
         Returns counts: rows per table and quantities per kind.
         """
         index = {doc_id: i for i, doc_id in enumerate(order)}
+        last_use: dict[int, int] = {}
+        for i, doc_id in enumerate(order):
+            if doc_id in chosen:
+                last_use[id(chosen[doc_id])] = i
         counts: dict[str, Any] = {"rows": {}, "kinds": {}}
         temps: dict[str, str] = {}
         try:
@@ -182,11 +192,13 @@ class TableStore:
                 os.close(fd)
                 temps[table] = tmp
                 writer = _GroupWriter(tmp, schema)
-                for doc_id in order:
+                for i, doc_id in enumerate(order):
                     source = chosen.get(doc_id)
                     if source is None:
                         raise RuntimeError(f"no rows stored for document {doc_id}")
                     piece = cursors[id(source)].take(doc_id)
+                    if last_use[id(source)] == i:
+                        del cursors[id(source)]     # done with this source: free what it holds
                     if piece is not None:
                         writer.add(piece)
                         if table == "quantities":
@@ -222,7 +234,8 @@ class _RunCursor:
 
     def _fill(self) -> bool:
         if self._batches is None:
-            self._batches = pq.ParquetFile(self._path).iter_batches(batch_size=self._batch_size)
+            self._batches = pq.ParquetFile(self._path, memory_map=True).iter_batches(
+                batch_size=self._batch_size, use_threads=False)
         for batch in self._batches:
             ids = batch.column("doc_id").to_pylist()
             table = pa.Table.from_batches([batch])
