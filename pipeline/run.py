@@ -99,7 +99,7 @@ class Task:
 
 def rows_for(pipeline: Pipeline, task: Task) -> dict[str, list[dict[str, Any]]]:
     """Read, extract and tabulate one file: its rows for every table (never raises)."""
-    from pipeline.tables import OffsetError, check_offsets, document_rows
+    from pipeline.rows import OffsetError, check_offsets, document_rows
 
     if task.duplicate_of is not None:
         return failure_rows(pipeline.rules, task, "duplicate",
@@ -119,7 +119,7 @@ def rows_for(pipeline: Pipeline, task: Task) -> dict[str, list[dict[str, Any]]]:
 def failure_rows(rules: RuleSet, task: Task, status: str, message: str,
                  duplicate_of: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """The rows of a document that yields no facts (timed out, crashed, duplicate)."""
-    from pipeline.tables import document_rows
+    from pipeline.rows import document_rows
 
     fmt = Path(task.rel).suffix.lower().lstrip(".") or "none"
     try:
@@ -198,6 +198,7 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
         jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
         time_budget: float | None = DEFAULT_TIME_BUDGET, resume: bool = True,
         checkpoint_docs: int = 256, checkpoint_chars: int = 4 * 1024 * 1024,
+        start_method: str = "spawn",
         progress: Callable[[int, int], None] | None = None) -> RunSummary:
     """Process every file under `inputs` and write the tables to `out`.
 
@@ -243,7 +244,7 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
         if progress:
             progress(done, len(tasks))
 
-    for task, rows in _results(todo, rules, jobs, time_budget):
+    for task, rows in _results(todo, rules, jobs, time_budget, start_method):
         keep(task, rows)
     part = store.checkpoint()
     if part is not None:
@@ -267,21 +268,27 @@ def _lean_arrow_memory() -> None:
         pa.set_memory_pool(pa.system_memory_pool())
 
 
-def _results(todo: list[Task], rules: RuleSet, jobs: int | None, time_budget: float | None):  # type: ignore[no-untyped-def]
-    """(task, rows) for every task, in task order."""
+def _results(todo: list[Task], rules: RuleSet, jobs: int | None, time_budget: float | None,  # type: ignore[no-untyped-def]
+             start_method: str):
+    """(task, rows) for every task, in task order.
+
+    Workers are spawned, not forked, by default: a forked worker would carry this process's
+    pyarrow and buffers, and every worker's memory would count them again.
+    """
     if jobs == 0 or not todo:
         pipeline = Pipeline(rules)
         for task in todo:
             yield task, rows_for(pipeline, task)
         return
+    import multiprocessing
     from concurrent.futures import TimeoutError as FutureTimeout
 
     from pebble import ProcessExpired, ProcessPool
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     window = workers * 4            # tasks in flight: bounded, so memory stays flat
-    with ProcessPool(max_workers=workers, initializer=_init_worker,
-                     initargs=(str(rules.directory),)) as pool:
+    with ProcessPool(max_workers=workers, initializer=_init_worker, initargs=(str(rules.directory),),
+                     context=multiprocessing.get_context(start_method)) as pool:
         pending: deque = deque()
         queue = iter(todo)
         for task in queue:

@@ -122,10 +122,10 @@ def test_time_budget_turns_a_slow_document_into_an_error_row(tmp_path: Path, mon
             time.sleep(3600)                # a document that would hang the batch
         return real_call(self, doc_id, text)
 
-    # worker processes are forked from this one, so they run the patched class
+    # forked worker processes (not the default spawned ones) run the patched class
     monkeypatch.setattr(run_module.Pipeline, "__call__", hanging_call)
     started = time.monotonic()
-    summary = run([folder], tmp_path / "out", jobs=1, time_budget=3)
+    summary = run([folder], tmp_path / "out", jobs=1, time_budget=3, start_method="fork")
     assert time.monotonic() - started < 60
     docs = {d["path"]: d for d in tables(tmp_path / "out")["documents"].to_pylist()}
     assert docs["good.txt"]["status"] == "ok"

@@ -1,0 +1,115 @@
+"""One document's rows for every table, as plain dicts (no pyarrow here).
+
+Worker processes build rows with this module only, so they never load pyarrow; the process
+that writes the tables turns the rows into Arrow (`tables.SCHEMAS` names every column).
+All offsets point into `documents.text`; `check_offsets` proves it for every fact.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from pipeline.read import document_title
+from pipeline.rules import RuleSet
+from pipeline.sections import innermost_section
+from pipeline.types import BASE_UNIT, Doc, Extraction
+from pipeline.version import code_version
+
+if TYPE_CHECKING:
+    from pipeline.run import DocumentResult
+
+# where and when the report is from: each value with the span of documents.text that gave it
+PLACE_FIELDS = ("province", "city", "county", "year", "period")
+PLACE_NAMES = [n for name in PLACE_FIELDS for n in (name, f"{name}_start", f"{name}_end")]
+TABLE_NAMES = ("documents", "sections", "quantities", "projects", "statuses")
+
+
+class OffsetError(AssertionError):
+    """A fact's text does not equal the stored text at its offsets (a pipeline bug)."""
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _span(doc: Doc, start: int, end: int) -> tuple[int, int, str]:
+    s, e = doc.original_span(start, end)
+    return s, e, doc.text[s:e]
+
+
+def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict[str, Any]]]:
+    """The rows one document contributes to each table."""
+    src = result.source
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
+    rows["documents"].append({
+        "doc_id": src.doc_id, "path": src.path, "format": src.format, "encoding": src.encoding,
+        "size_bytes": src.size, "content_hash": src.content_hash,
+        "chars": len(src.text), "title": document_title(src.text),
+        "status": result.status, "error": result.error, "duplicate_of": result.duplicate_of,
+        "text": src.text, "pipeline_version": code_version(), "rules_hash": rules.hash,
+    })
+    ex = result.extraction
+    rows["documents"][0].update(_place_columns(ex))
+    if ex is None:
+        return rows
+    doc = ex.doc
+    for s in ex.sections:
+        start, end = doc.original_span(s.start, s.end)
+        rows["sections"].append({
+            "doc_id": src.doc_id, "section_id": s.section_id, "parent_id": s.parent_id,
+            "level": s.level, "marker": s.marker, "title": s.title, "start": start, "end": end,
+            "rule_id": s.rule_id})
+    project_ids = {p.key: i for i, p in enumerate(ex.projects)}
+    for i, p in enumerate(ex.projects):
+        start, end, text = _span(doc, p.start, p.end)
+        status_text = None
+        if p.status_start is not None and p.status_end is not None:
+            status_text = _span(doc, p.status_start, p.status_end)[2]
+        rows["projects"].append({
+            "doc_id": src.doc_id, "project_id": i, "name": p.name, "alt_name": p.alt, "text": text,
+            "section_id": p.section_id, "start": start, "end": end, "category": p.category,
+            "status": p.status.value, "status_text": status_text,
+            "total_investment": _num(p.total_investment), "planned_investment": _num(p.planned_investment),
+            "completed_investment": _num(p.completed_investment), "length_m": _num(p.length_m),
+            "area_m2": _num(p.area_m2), "mentions": p.mentions})
+    for i, q in enumerate(ex.quantities):
+        start, end, text = _span(doc, q.start, q.end)
+        rows["quantities"].append({
+            "doc_id": src.doc_id, "quantity_id": i,
+            "section_id": innermost_section(ex.sections, q.start).section_id,
+            "project_id": project_ids.get(q.project_key) if q.project_key else None,
+            "kind": q.kind.value, "value": _num(q.value), "value_high": _num(q.value_high),
+            "unit": BASE_UNIT[q.kind], "unit_raw": q.unit_raw, "qualifier": q.qualifier,
+            "role": q.role.value if q.role else None, "role_cue": q.role_cue,
+            "text": text, "start": start, "end": end, "rule_id": q.rule_id})
+    for cue in ex.statuses:
+        start, end, text = _span(doc, cue.start, cue.end)
+        rows["statuses"].append({
+            "doc_id": src.doc_id, "project_id": project_ids.get(cue.project_key) if cue.project_key else None,
+            "status": cue.status.value, "text": text, "start": start, "end": end, "rule_id": cue.rule_id})
+    return rows
+
+
+def _place_columns(ex: Extraction | None) -> dict[str, Any]:
+    """province … period_end, spans mapped back to the stored text (all null without extraction)."""
+    values: dict[str, Any] = dict.fromkeys(PLACE_NAMES)
+    if ex is None or ex.place is None:
+        return values
+    for name in PLACE_FIELDS:
+        value = getattr(ex.place, name)
+        start, end = getattr(ex.place, f"{name}_start"), getattr(ex.place, f"{name}_end")
+        if value is None or start is None or end is None:
+            continue
+        values[name] = value
+        values[f"{name}_start"], values[f"{name}_end"] = ex.doc.original_span(start, end)
+    return values
+
+
+def check_offsets(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Raise OffsetError unless every fact's text is the stored text at its offsets."""
+    texts = {r["doc_id"]: r["text"] for r in rows["documents"]}
+    for table in ("quantities", "projects", "statuses"):
+        for r in rows[table]:
+            if texts[r["doc_id"]][r["start"]:r["end"]] != r["text"]:
+                raise OffsetError(f"{table} row {r} does not match the stored text")
