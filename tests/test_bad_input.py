@@ -96,7 +96,7 @@ def test_a_crashing_document_becomes_an_error_row(monkeypatch: pytest.MonkeyPatc
         return original(self, doc_id, text)
 
     monkeypatch.setattr(run_module.Pipeline, "__call__", flaky)
-    summary = run_module.run([tmp_path / "in"], tmp_path / "out")
+    summary = run_module.run([tmp_path / "in"], tmp_path / "out", jobs=0)   # in this process: patched
     docs = pd.read_parquet(tmp_path / "out" / "documents.parquet").set_index("path")
     assert docs.loc["b.txt", "status"] == "error" and "boom" in docs.loc["b.txt", "error"]
     assert docs.loc["a.txt", "status"] == "ok"
