@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.util
+import itertools
 import logging
 import os
 import pickle
@@ -42,7 +43,9 @@ _ENG1 = re.compile(r"[a-zA-Z0-9]")
 _ENG = re.compile(r"[a-zA-Z0-9]+")
 _NUM = re.compile(r"[\.0-9]+")
 _CACHE_FORMAT = 1
-_BLOCK_CACHE_MAX = 200_000
+# Bounded so a worker's memory stays flat on a large corpus: 18,500 blocks of the 3.3 MB
+# corpus cost 24 MB; the oldest half is dropped when full (dicts keep insertion order).
+_BLOCK_CACHE_MAX = 24_000
 
 
 class Segmenter:
@@ -118,7 +121,8 @@ class Segmenter:
             words.append((buf, True))
         out = tuple(words)
         if len(self._blocks) > _BLOCK_CACHE_MAX:
-            self._blocks.clear()
+            for old in list(itertools.islice(self._blocks, _BLOCK_CACHE_MAX // 2)):
+                del self._blocks[old]
         self._blocks[s] = out
         return out
 
@@ -305,7 +309,7 @@ class NameJudge:
         """jieba's (word, part of speech) pairs, cached: the filters ask about one name often."""
         tags = self._tag_cache.get(text)
         if tags is None:
-            if len(self._tag_cache) > 100_000:
+            if len(self._tag_cache) > 50_000:
                 self._tag_cache.clear()
             tags = self._tag_cache[text] = self._tag(text)
         return tags
@@ -326,7 +330,7 @@ class NameJudge:
         """`name` without its decorations (tail_pattern), or `name` if nothing is left."""
         core = self._core_cache.get(name)
         if core is None:
-            if len(self._core_cache) > 200_000:
+            if len(self._core_cache) > 50_000:
                 self._core_cache.clear()
             core = self._core_cache[name] = self.tail.sub("", name) or name
         return core
@@ -335,7 +339,7 @@ class NameJudge:
         """Ends in a project suffix, possibly followed by decorations (二期, (四川境))."""
         known = self._has_suffix_cache.get(name)
         if known is None:
-            if len(self._has_suffix_cache) > 200_000:
+            if len(self._has_suffix_cache) > 50_000:
                 self._has_suffix_cache.clear()
             known = self._has_suffix_cache[name] = self._has_suffix(name)
         return known
@@ -360,7 +364,7 @@ class NameJudge:
         return self.has_suffix(name) or name.endswith(self.dependent)
 
     def named_prefix(self, name: str) -> int:
-        """Length of the longest prefix that is a name (宜攀高速公路起于宜宾市 -> 6), or 0.
+        """Length of the longest prefix that is a name (青云高速公路起于青州市 -> 6), or 0.
         A one-character suffix must end a word: 路 in 路灯 or 堤 in 堤防 ends nothing."""
         if self.suffix_any.search(name, 0, len(name) - 1) is None:
             return 0        # no prefix has a suffix in it (has_suffix needs one)
@@ -385,7 +389,7 @@ class NameJudge:
         m = self.shared_after.match(rest)
         if m is None:
             return None
-        # the longest; of equal lengths the first written (等老工业基地加快调整和改造 -> 基地)
+        # the longest; of equal lengths the first written (等新兴产业基地加快建设和提升 -> 基地)
         found = [(len(sfx), -m.group(1).find(sfx), sfx) for sfx in self.suffixes
                  if sfx in m.group(1) and len(sfx) >= 2 and sfx not in self.umbrella_suffixes]
         return max(found)[2] if found else None
@@ -469,7 +473,7 @@ class NameJudge:
         return word in self.action_verbs or (flag == "v" and len(word) > 1)
 
     def _narrative(self, name: str) -> bool:
-        """A clause posing as a name (县政府十分重视该工程)."""
+        """A clause posing as a name (县委十分关心该工程)."""
         core = self.core(name)
         return any(self.is_narrative(word, flag) for word, flag in self.tags(core))
 

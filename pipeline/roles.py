@@ -56,7 +56,7 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
     """The role decided by the cues in `prefix` (the clause before an amount), if any.
 
     A completion verb (完成, 累计投入 …) governs the amount after it whatever the noun in
-    between (完成中央资金3亿元, 已完成中央投资计划6亿元) unless a longer planned cue holds
+    between (完成中央资金3亿元, 已完成省级投资计划6亿元) unless a longer planned cue holds
     it (计划完成, 力争完成) or a measure is its subject (地区生产总值完成73亿元). Otherwise
     the cue ending nearest the amount decides, the longest at one place.
     """

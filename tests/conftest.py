@@ -38,3 +38,17 @@ def pipeline(rules: RuleSet) -> Pipeline:
 @pytest.fixture(scope="session")
 def quantity_extractor(rules: RuleSet) -> QuantityExtractor:
     return QuantityExtractor(rules)
+
+
+@pytest.fixture(scope="session")
+def raw_tables(tmp_path_factory: pytest.TempPathFactory, rules: RuleSet) -> Path:
+    """The tables `keyproj run` writes for data/raw, built once per session (in this process).
+
+    Tests read them and may write next to them, never into them.
+    """
+    from pipeline.run import run
+
+    out = tmp_path_factory.mktemp("raw_tables") / "tables"
+    run([RAW_DIR], out, rules, jobs=0)
+    return out
+

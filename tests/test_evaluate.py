@@ -207,7 +207,7 @@ def test_longest_common_substring(a: str, b: str, expected: int) -> None:
     ({"name": "台缙高速公路", "alt": []}, "台缙高速公路", 1, 1),
     ({"name": "台缙高速公路", "alt": []}, "“台缙高速公路”", 1, 1),
     ({"name": "亚婆角凤凰城项目", "alt": ["亚婆角凤凰城"]}, "亚婆角凤凰城", 1, 1),
-    ({"name": "鳳縣古城河畔房車營地", "alt": []}, "凤县古城河畔房车营地", 1, 1),
+    ({"name": "鳳岭古城河畔房車營地", "alt": []}, "凤岭古城河畔房车营地", 1, 1),
     ({"name": "滬昆高速改擴建工程", "alt": []}, "滬昆高速改擴(kuò)建工程", 1, 1),
     # 7 of 10 characters shared: exactly the relaxed threshold.
     ({"name": "一二三四五六七八九十", "alt": []}, "一二三四五六七", 0, 1),

@@ -15,9 +15,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.rules import RuleSet
-from conftest import RAW_DIR, ROOT
-from test_query_export import run_pipeline
+from conftest import ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
 # explore_tables.ipynb predates cell ids; nbformat warns about that, nothing is wrong
@@ -28,11 +26,11 @@ nbclient = pytest.importorskip("nbclient")
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory, rules: RuleSet) -> Path:
+def workspace(tmp_path_factory: pytest.TempPathFactory, raw_tables: Path) -> Path:
     """tmp/data/processed holds fresh tables and tmp/notebooks is where notebooks run, so
     explore_tables.ipynb's '../data/processed' finds them."""
     root = tmp_path_factory.mktemp("nb")
-    run_pipeline([RAW_DIR], root / "data" / "processed", rules)
+    shutil.copytree(raw_tables, root / "data" / "processed")
     (root / "notebooks").mkdir()
     return root
 

@@ -7,7 +7,6 @@ in pandas on the Parquet files, and every exported value with the Parquet value.
 from __future__ import annotations
 
 import csv
-import inspect
 import io
 import json
 import math
@@ -23,9 +22,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.export import EXCEL_MAX_CELL_CHARS, export, load_labels
 from pipeline.query import TABLE_NAMES, load_table, run_query
-from pipeline.rules import RuleSet
 from pipeline.tables import SCHEMAS
-from conftest import RAW_DIR
 
 # the columns README "Tables" documents: each must have a Chinese label
 DOCUMENTED_COLUMNS = {
@@ -41,20 +38,9 @@ DOCUMENTED_COLUMNS = {
 }
 
 
-def run_pipeline(inputs: list[Path], out: Path, rules: RuleSet) -> None:
-    """pipeline.run.run in this process (jieba is already loaded by the session's fixtures)."""
-    from pipeline.run import run
-
-    # run() is gaining worker processes; in-process is faster for four short documents
-    extra: dict[str, Any] = {"jobs": 0} if "jobs" in inspect.signature(run).parameters else {}
-    run(inputs, out, rules, **extra)
-
-
 @pytest.fixture(scope="session")
-def tables_dir(tmp_path_factory: pytest.TempPathFactory, rules: RuleSet) -> Path:
-    out = tmp_path_factory.mktemp("tables")
-    run_pipeline([RAW_DIR], out, rules)
-    return out
+def tables_dir(raw_tables: Path) -> Path:
+    return raw_tables
 
 
 @pytest.fixture(scope="session")

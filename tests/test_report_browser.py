@@ -21,10 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.report import Limits, Mark, annotate, build_report, load_corpus, write_report
-from pipeline.rules import RuleSet
 from pipeline.tables import SCHEMAS
-from conftest import RAW_DIR
-from test_query_export import run_pipeline
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -33,10 +30,8 @@ PAYLOAD = '</textarea><script>window.__xss = 1</script><img src=x onerror="windo
 
 
 @pytest.fixture(scope="module")
-def tables_dir(tmp_path_factory: pytest.TempPathFactory, rules: RuleSet) -> Path:
-    out = tmp_path_factory.mktemp("report_tables")
-    run_pipeline([RAW_DIR], out, rules)
-    return out
+def tables_dir(raw_tables: Path) -> Path:
+    return raw_tables
 
 
 @pytest.fixture(scope="module")
