@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.rules import RuleSet, load_rules
-from pipeline.run import OK_STATUSES, Pipeline, RunSummary, Task, plan_tasks, rows_for
+from pipeline.run import Pipeline, RunSummary, Task, plan_tasks, rows_for
 
 # One Pipeline per worker process and rules folder, built on the first batch it runs.
 _PIPELINES: dict[str, Pipeline] = {}
@@ -91,9 +91,7 @@ def run_distributed(inputs: list[Path], out_url: str, scheduler: str, rules: Rul
                 progress(done, len(tasks))
     for i in range(len(batches)):
         for path, status, error in results[i]["documents"]:
-            summary.documents[status] = summary.documents.get(status, 0) + 1
-            if status not in OK_STATUSES:
-                summary.failed.append((path, status, error))
+            summary.add_document(path, status, error)
         for kind, n in results[i]["kinds"].items():
             summary.facts[kind] = summary.facts.get(kind, 0) + n
         for table in ("projects", "statuses", "sections"):

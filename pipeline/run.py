@@ -173,6 +173,12 @@ class RunSummary:
     processed: int = 0
     seconds: float = 0.0
 
+    def add_document(self, path: str, status: str, error: str | None) -> None:
+        """Count one document's final status; anything but ok or duplicate is a failure."""
+        self.documents[status] = self.documents.get(status, 0) + 1
+        if status not in OK_STATUSES:
+            self.failed.append((path, status, error or ""))
+
 
 def plan_tasks(inputs: list[Path], max_bytes: int) -> list[Task]:
     """Every file as a task, in input order, with unique doc ids and duplicates marked."""
@@ -318,9 +324,7 @@ def _summarise(summary: RunSummary, out: Path, counts: dict[str, Any]) -> None:
 
     docs = pq.read_table(out / "documents.parquet", columns=["path", "status", "error"])
     for row in docs.to_pylist():
-        summary.documents[row["status"]] = summary.documents.get(row["status"], 0) + 1
-        if row["status"] not in OK_STATUSES:
-            summary.failed.append((row["path"], row["status"], row["error"] or ""))
+        summary.add_document(row["path"], row["status"], row["error"])
     summary.facts = dict(counts["kinds"])
     for table in ("projects", "statuses", "sections"):
         summary.facts[table] = counts["rows"].get(table, 0)
