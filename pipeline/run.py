@@ -281,7 +281,9 @@ def _results(todo: list[Task], rules: RuleSet, jobs: int | None, time_budget: fl
     Workers are spawned, not forked, by default: a forked worker would carry this process's
     pyarrow and buffers, and every worker's memory would count them again.
     """
-    if jobs == 0 or not todo:
+    if not todo:
+        return
+    if jobs == 0:
         pipeline = Pipeline(rules)
         for task in todo:
             yield task, rows_for(pipeline, task)
