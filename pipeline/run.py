@@ -111,8 +111,8 @@ def rows_for(pipeline: Pipeline, task: Task) -> dict[str, list[dict[str, Any]]]:
         check_offsets(rows)
     except (OffsetError, Exception) as exc:  # noqa: BLE001 - a bug in one document stays in it
         return failure_rows(pipeline.rules, task, "error", f"{type(exc).__name__}: {exc}")
-    # the hash the run planned with is the one the next run compares against
-    rows["documents"][0]["content_hash"] = task.content_hash
+    # documents.content_hash is the reader's hash of the bytes actually extracted, not the
+    # planned one: a file edited between planning and reading is then redone next run
     return rows
 
 
