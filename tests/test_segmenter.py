@@ -1,0 +1,74 @@
+"""names.Segmenter: jieba's segmentation (HMM off) from a MARISA trie, and its cache file.
+
+Each sentence is cut by jieba itself and by the Segmenter; they must agree word for word
+and tag for tag, with and without added words.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import jieba
+import jieba.posseg
+import pytest
+
+from pipeline import names
+from pipeline.names import load_segmenter
+
+SENTENCES = [
+    "加快推进城南大道、滨江大桥等重点工程建设，2023年完成投资3.5亿元。",
+    "云州港三期码头工程受台风影响进展缓慢",
+    "ABC-12路段及G318国道改扩建项目已竣工通车",
+    "这是一个没有标点的很长的句子里面有各种各样的词语和一些生僻字龘靐齉爩",
+    "１２３全角数字和half width 123 mixed 文字",
+    "",
+    "。，；",
+    "推进实施西湖区环湖绿道二期",
+]
+ADDED = ["推进实施", "环湖绿道"]
+
+
+@pytest.fixture(scope="module")
+def jieba_pair():
+    jieba.setLogLevel(logging.WARNING)
+    plain = jieba.Tokenizer()
+    plain.initialize()
+    added = jieba.Tokenizer()
+    added.initialize()
+    for word in ADDED:
+        added.add_word(word, 2000)
+    return plain, added
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_segmenter_equals_jieba(sentence, jieba_pair, tmp_path, monkeypatch):
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path))
+    for tokenizer, words in zip(jieba_pair, ([], ADDED), strict=True):
+        seg = load_segmenter(words)
+        assert seg.cut(sentence) == list(tokenizer.cut(sentence, HMM=False))
+        expected = tuple((p.word, p.flag) for p in jieba.posseg.POSTokenizer(tokenizer).cut(sentence, HMM=False))
+        assert seg.tag(sentence) == expected
+
+
+def test_cache_is_written_once_and_read_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path))
+    first = load_segmenter(ADDED)
+    files = list(tmp_path.glob("keyproj-jieba-*.trie"))
+    assert len(files) == 1
+    second = load_segmenter(ADDED)
+    assert second.total == first.total and second.flag_names == first.flag_names
+    assert list(second.logp) == list(first.logp) and second.flags == first.flags
+    assert second.cut(SENTENCES[0]) == first.cut(SENTENCES[0])
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
+def test_damaged_cache_is_rebuilt(damage, tmp_path, monkeypatch):
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path))
+    good = load_segmenter()
+    path = next(tmp_path.glob("keyproj-jieba-*.trie"))
+    data = path.read_bytes()
+    path.write_bytes({"truncate": data[: len(data) // 2], "garbage": b"\x00" * 1000, "empty": b""}[damage])
+    assert names._read_cache(path) is None
+    again = load_segmenter()
+    assert again.tag(SENTENCES[1]) == good.tag(SENTENCES[1])
+    assert names._read_cache(path) is not None       # rewritten whole
