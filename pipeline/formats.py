@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -196,14 +197,15 @@ def text_from_plain(data: bytes) -> Decoded:
     return Decoded(_unix_newlines(decoded.text), decoded.encoding)
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")     # not \t \n \f \r
+
+
 def control_share(text: str) -> float:
     """Share of control characters other than line breaks and tabs (binary junk is full of them)."""
     sample = text[:20000]
     if not sample:
         return 0.0
-    controls = sum(1 for ch in sample
-                   if (ord(ch) < 32 and ch not in "\n\r\t\f") or 0x7F <= ord(ch) < 0xA0)
-    return controls / len(sample)
+    return len(_CONTROL_CHARS.findall(sample)) / len(sample)
 
 
 def _unix_newlines(text: str) -> str:

@@ -74,6 +74,12 @@ class ProjectExtractor:
         # segmentation (jieba segments each block on its own)
         self.cut_words = regex.compile(alternation(
             {w for w in self.joiners | self.location_markers | self.boundaries | {"等"} if w.strip()}))
+        # A clause whose suffixes are all dependent ones (建设) names nothing unless it
+        # enumerates (、, 和, 等): a dependent suffix needs a named thing before it, and only
+        # lists name items without a suffix. Most clauses with a suffix are of this kind.
+        self.independent_suffix = re.compile(alternation(
+            [s for s in self.judge.suffixes if s not in self.judge.dependent]))
+        self.enumeration_marks = re.compile(alternation({"、", "等", *self.joiners}))
 
     def __call__(self, text: str, offset: int = 0) -> list[ProjectMention]:
         mentions: list[ProjectMention] = []
@@ -85,6 +91,9 @@ class ProjectExtractor:
             while i < n and starts[i] < c_start:
                 i += 1
             if i < n and starts[i] < c_end and c_end - c_start >= self.min_chars:
+                if (self.independent_suffix.search(text, c_start, c_end) is None
+                        and self.enumeration_marks.search(text, c_start, c_end) is None):
+                    continue
                 mentions.extend(self._clause(text[c_start:c_end], offset + c_start))
         return mentions
 

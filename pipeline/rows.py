@@ -106,6 +106,14 @@ def _place_columns(ex: Extraction | None) -> dict[str, Any]:
     return values
 
 
+def to_columns(rows: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, list[Any]]]:
+    """The same rows as columns (table -> column -> values): what workers send to the writer,
+    cheaper to pickle and to turn into Arrow than one dict per row. Tables without rows are
+    left out."""
+    return {table: {name: [r[name] for r in table_rows] for name in table_rows[0]}
+            for table, table_rows in rows.items() if table_rows}
+
+
 def check_offsets(rows: dict[str, list[dict[str, Any]]]) -> None:
     """Raise OffsetError unless every fact's text is the stored text at its offsets."""
     texts = {r["doc_id"]: r["text"] for r in rows["documents"]}

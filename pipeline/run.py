@@ -142,9 +142,11 @@ def _init_worker(rules_dir: str) -> None:
     _WORKER_PIPELINE = Pipeline(load_rules(rules_dir))
 
 
-def _work(task: Task) -> dict[str, list[dict[str, Any]]]:
+def _work(task: Task) -> dict[str, dict[str, list[Any]]]:
+    from pipeline.rows import to_columns
+
     assert _WORKER_PIPELINE is not None, "worker not initialised"
-    return rows_for(_WORKER_PIPELINE, task)
+    return to_columns(rows_for(_WORKER_PIPELINE, task))
 
 
 def file_hash(path: Path, max_bytes: int) -> str | None:
@@ -238,9 +240,9 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
     if progress:
         progress(done, len(tasks))
 
-    def keep(task: Task, rows: dict[str, list[dict[str, Any]]]) -> None:
+    def keep(task: Task, columns: dict[str, dict[str, list[Any]]]) -> None:
         nonlocal done
-        store.add(rows)
+        store.add(columns)
         if store.pending_docs() >= checkpoint_docs or store.pending_text() >= checkpoint_chars:
             part = store.checkpoint()
             assert part is not None
@@ -250,8 +252,8 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
         if progress:
             progress(done, len(tasks))
 
-    for task, rows in _results(todo, rules, jobs, time_budget, start_method):
-        keep(task, rows)
+    for task, columns in _results(todo, rules, jobs, time_budget, start_method):
+        keep(task, columns)
     part = store.checkpoint()
     if part is not None:
         for doc_id in part.doc_order:
@@ -276,17 +278,19 @@ def _lean_arrow_memory() -> None:
 
 def _results(todo: list[Task], rules: RuleSet, jobs: int | None, time_budget: float | None,  # type: ignore[no-untyped-def]
              start_method: str):
-    """(task, rows) for every task, in task order.
+    """(task, its rows as columns) for every task, in task order.
 
     Workers are spawned, not forked, by default: a forked worker would carry this process's
     pyarrow and buffers, and every worker's memory would count them again.
     """
+    from pipeline.rows import to_columns
+
     if not todo:
         return
     if jobs == 0:
         pipeline = Pipeline(rules)
         for task in todo:
-            yield task, rows_for(pipeline, task)
+            yield task, to_columns(rows_for(pipeline, task))
         return
     import multiprocessing
     from concurrent.futures import TimeoutError as FutureTimeout
@@ -306,16 +310,16 @@ def _results(todo: list[Task], rules: RuleSet, jobs: int | None, time_budget: fl
         while pending:
             task, future = pending.popleft()
             try:
-                rows = future.result()
+                columns = future.result()
             except FutureTimeout:
-                rows = failure_rows(rules, task, "error",
-                                    f"timed out: took longer than the time budget of {time_budget:g} s")
+                columns = to_columns(failure_rows(
+                    rules, task, "error", f"timed out: took longer than the time budget of {time_budget:g} s"))
             except ProcessExpired as exc:
-                rows = failure_rows(rules, task, "error",
-                                    f"worker process died while reading it (exit code {exc.exitcode})")
+                columns = to_columns(failure_rows(
+                    rules, task, "error", f"worker process died while reading it (exit code {exc.exitcode})"))
             except Exception as exc:  # noqa: BLE001 - e.g. rows that cannot be pickled
-                rows = failure_rows(rules, task, "error", f"{type(exc).__name__}: {exc}")
-            yield task, rows
+                columns = to_columns(failure_rows(rules, task, "error", f"{type(exc).__name__}: {exc}"))
+            yield task, columns
             nxt = next(queue, None)
             if nxt is not None:
                 pending.append((nxt, pool.schedule(_work, args=(nxt,), timeout=time_budget)))

@@ -1,11 +1,15 @@
 """Where the tables live during and between runs: checkpoints, resume, the final atomic write.
 
 A run never writes into the final tables while it works. Each batch of finished documents
-is written as a *checkpoint part* (`OUT/.keyproj-work/part-00007/<table>.parquet`, made
-in a temporary folder and renamed into place, so a part is complete or absent). At the end
+is written as a *checkpoint part*, `OUT/.keyproj-work/part-00007/<table>.arrow`, made in a
+temporary folder and renamed into place, so a part is complete or absent. Parts are Arrow
+IPC files, uncompressed: a part lives only until the run ends, and writing and reading it
+then costs next to nothing, where Parquet or even LZ4 cost the writing process a tenth of
+the workers' time. (While a run works, its parts hold its texts at full size.) At the end
 the final tables are assembled by streaming, in the order of the input files, each
 document's rows from wherever they are (the previous final tables or a part), written to
-temporary files and renamed over `OUT/<table>.parquet`. A run killed at any moment
+temporary files and renamed over `OUT/<table>.parquet`. A part that holds exactly the next
+documents, as every part of a fresh run does, is copied whole. A run killed at any moment
 therefore leaves the previous tables intact, and the next run finds every finished
 document either in the old tables or in a part and does not process it again.
 
@@ -25,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from pipeline.tables import SCHEMAS
@@ -36,6 +41,10 @@ REUSABLE_STATUSES = frozenset({"ok", "empty", "unsupported", "no_text", "too_lar
 _ROWS_PER_GROUP = 32_768
 _FILE_MODE = 0o666 & ~(lambda m: (os.umask(m), m)[1])(os.umask(0o022))  # mkstemp makes 0600 files
 _TEXT_BYTES_PER_GROUP = 8 * 1024 * 1024
+# Rows are kept as Python column lists until this many are pending, then made Arrow: one
+# conversion per few thousand rows instead of five per document.
+_PENDING_ROWS = 4096
+_PART_BATCH_DOCS = 32        # documents per record batch of a part's documents table
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,19 +60,45 @@ class DocumentKey:
 
 @dataclass(slots=True)
 class Source:
-    """One set of stored tables: the previous final tables or one checkpoint part."""
+    """One set of stored tables: the previous final tables (Parquet) or one checkpoint part
+    (Arrow IPC)."""
 
-    folder: Path                 # holds <table>.parquet for every table
+    folder: Path                 # holds <table>.parquet or <table>.arrow for every table
     doc_order: list[str] = field(default_factory=list)
+    suffix: str = ".parquet"
 
     def path(self, table: str) -> Path:
-        return self.folder / f"{table}.parquet"
+        return self.folder / f"{table}{self.suffix}"
+
+    def schema(self, table: str) -> pa.Schema:
+        if self.suffix == ".parquet":
+            return pq.read_schema(self.path(table))
+        with pa.memory_map(str(self.path(table))) as f:
+            return ipc.open_file(f).schema
+
+    def read(self, table: str, columns: list[str]) -> pa.Table:
+        if self.suffix == ".parquet":
+            return pq.read_table(self.path(table), columns=columns)
+        with pa.memory_map(str(self.path(table))) as f:
+            return ipc.open_file(f).read_all().select(columns)
+
+    def batches(self, table: str, batch_size: int) -> Iterator[pa.RecordBatch]:
+        """The table front to back; Parquet a few rows at a time (texts are large), a part
+        batch by batch as written."""
+        if self.suffix == ".parquet":
+            yield from pq.ParquetFile(self.path(table), memory_map=True).iter_batches(
+                batch_size=batch_size, use_threads=False)
+            return
+        with pa.memory_map(str(self.path(table))) as f:
+            reader = ipc.open_file(f)
+            for i in range(reader.num_record_batches):
+                yield reader.get_batch(i)
 
 
 def _document_keys(source: Source) -> dict[str, tuple[DocumentKey, str]]:
     """doc_id -> (key, status), reading only the small columns of `documents`."""
     columns = ["doc_id", "path", "content_hash", "pipeline_version", "rules_hash", "status"]
-    table = pq.read_table(source.path("documents"), columns=columns)
+    table = source.read("documents", columns)
     found: dict[str, tuple[DocumentKey, str]] = {}
     for row in table.to_pylist():
         key = DocumentKey(row["doc_id"], row["path"], row["content_hash"],
@@ -75,12 +110,11 @@ def _document_keys(source: Source) -> dict[str, tuple[DocumentKey, str]]:
 
 def _same_schemas(source: Source) -> bool:
     """Tables written by another version of the schemas are never mixed into new ones."""
-    return all(pq.read_schema(source.path(t)).remove_metadata() == schema
-               for t, schema in SCHEMAS.items())
+    return all(source.schema(t).remove_metadata() == schema for t, schema in SCHEMAS.items())
 
 
-def _complete(folder: Path) -> bool:
-    return all((folder / f"{t}.parquet").is_file() for t in TABLES)
+def _complete(folder: Path, suffix: str) -> bool:
+    return all((folder / f"{t}{suffix}").is_file() for t in TABLES)
 
 
 class TableStore:
@@ -90,7 +124,9 @@ class TableStore:
         self.out = out
         self.work = out / WORK_DIR
         self._next_part = 0
-        self._pending: dict[str, list[pa.RecordBatch]] = {t: [] for t in TABLES}
+        self._batches: dict[str, list[pa.RecordBatch]] = {t: [] for t in TABLES}
+        self._columns: dict[str, dict[str, list[Any]]] = _empty_columns()
+        self._column_rows = 0
         self._pending_ids: list[str] = []
         self._pending_docs = 0
         self._pending_text = 0
@@ -101,11 +137,11 @@ class TableStore:
     def earlier_sources(self) -> list[Source]:
         """The previous final tables and every complete checkpoint part, oldest first."""
         sources = []
-        if _complete(self.out):
+        if _complete(self.out, ".parquet"):
             sources.append(Source(self.out))
         if self.work.is_dir():
-            parts = sorted(p for p in self.work.iterdir() if p.name.startswith("part-") and _complete(p))
-            sources.extend(Source(p) for p in parts)
+            parts = sorted(p for p in self.work.iterdir() if p.name.startswith("part-") and _complete(p, ".arrow"))
+            sources.extend(Source(p, suffix=".arrow") for p in parts)
             numbers = [int(p.name.split("-")[1]) for p in parts]
             self._next_part = max(numbers, default=-1) + 1
         return sources
@@ -134,15 +170,27 @@ class TableStore:
 
     # ---- checkpoints ------------------------------------------------------------------------------
 
-    def add(self, rows: dict[str, list[dict[str, Any]]]) -> None:
-        """Buffer one document's rows, as Arrow at once: a few hundred documents of Python
-        dicts would cost far more memory than the same rows in columns."""
-        for table, table_rows in rows.items():
-            if table_rows:
-                self._pending[table].append(pa.RecordBatch.from_pylist(table_rows, schema=SCHEMAS[table]))
-        self._pending_docs += 1
-        self._pending_text += sum(len(r.get("text") or "") for r in rows["documents"])
-        self._pending_ids.extend(r["doc_id"] for r in rows["documents"])
+    def add(self, columns: dict[str, dict[str, list[Any]]]) -> None:
+        """Buffer one document's rows, given as columns (`rows.to_columns`)."""
+        for table, cols in columns.items():
+            pending = self._columns[table]
+            for name, values in cols.items():
+                pending[name].extend(values)
+            self._column_rows += len(cols["doc_id"]) if cols else 0
+        docs = columns["documents"]
+        self._pending_docs += len(docs["doc_id"])
+        self._pending_text += sum(len(t or "") for t in docs["text"])
+        self._pending_ids.extend(docs["doc_id"])
+        if self._column_rows >= _PENDING_ROWS:
+            self._to_arrow()
+
+    def _to_arrow(self) -> None:
+        """Pending Python columns -> Arrow: they take far less memory as Arrow."""
+        for table, cols in self._columns.items():
+            if cols["doc_id"]:
+                self._batches[table].append(pa.RecordBatch.from_pydict(cols, schema=SCHEMAS[table]))
+        self._columns = _empty_columns()
+        self._column_rows = 0
 
     def pending_docs(self) -> int:
         return self._pending_docs
@@ -154,18 +202,23 @@ class TableStore:
         """Write the buffered documents as one complete part (atomically); None if empty."""
         if not self._pending_docs:
             return None
+        self._to_arrow()
         self.work.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=self.work, prefix=".tmp-part-"))
         for table, schema in SCHEMAS.items():
-            # small row groups for the texts: the final assembly holds one group per part
-            pq.write_table(pa.Table.from_batches(self._pending[table], schema=schema),
-                           tmp / f"{table}.parquet", row_group_size=32 if table == "documents" else None)
+            data = pa.Table.from_batches(self._batches[table], schema=schema)
+            # the documents table carries whole texts: small batches, so that the final
+            # assembly holds only a few texts at a time
+            chunk = _PART_BATCH_DOCS if table == "documents" else None
+            with pa.OSFile(str(tmp / f"{table}.arrow"), "wb") as sink, \
+                    ipc.new_file(sink, schema) as writer:
+                writer.write_table(data, max_chunksize=chunk)
         folder = self.work / f"part-{self._next_part:05d}"
         self._next_part += 1
         os.rename(tmp, folder)
-        source = Source(folder, self._pending_ids)
+        source = Source(folder, self._pending_ids, ".arrow")
         self.sources.append(source)
-        self._pending = {t: [] for t in TABLES}
+        self._batches = {t: [] for t in TABLES}
         self._pending_ids = []
         self._pending_docs = 0
         self._pending_text = 0
@@ -187,19 +240,32 @@ class TableStore:
         temps: dict[str, str] = {}
         try:
             for table, schema in SCHEMAS.items():
-                cursors = {id(s): _RunCursor(s.path(table), table, index, chosen, s) for s in self.sources}
+                cursors = {id(s): _RunCursor(table, index, chosen, s) for s in self.sources}
                 fd, tmp = tempfile.mkstemp(dir=self.out, prefix=f".{table}.", suffix=".parquet.tmp")
                 os.close(fd)
                 temps[table] = tmp
                 writer = _GroupWriter(tmp, schema)
-                for i, doc_id in enumerate(order):
-                    source = chosen.get(doc_id)
+                i = 0
+                while i < len(order):
+                    source = chosen.get(order[i])
                     if source is None:
-                        raise RuntimeError(f"no rows stored for document {doc_id}")
-                    piece = cursors[id(source)].take(doc_id)
-                    if last_use[id(source)] == i:
-                        del cursors[id(source)]     # done with this source: free what it holds
-                    if piece is not None:
+                        raise RuntimeError(f"no rows stored for document {order[i]}")
+                    n = len(source.doc_order)
+                    if n and order[i:i + n] == source.doc_order and all(
+                            chosen.get(d) is source for d in source.doc_order):
+                        # the source holds exactly the next n documents (every part of a
+                        # fresh run): copy it whole, batch by batch
+                        pieces: Iterator[pa.Table] = (pa.Table.from_batches([b]) for b in
+                                                      source.batches(table, _batch_size(table)))
+                        i += n
+                        del cursors[id(source)]
+                    else:
+                        piece = cursors[id(source)].take(order[i])
+                        if last_use[id(source)] == i:
+                            del cursors[id(source)]     # done with this source: free what it holds
+                        pieces = iter(() if piece is None else (piece,))
+                        i += 1
+                    for piece in pieces:
                         writer.add(piece)
                         if table == "quantities":
                             for kind in piece.column("kind").to_pylist():
@@ -218,15 +284,23 @@ class TableStore:
         return counts
 
 
+def _empty_columns() -> dict[str, dict[str, list[Any]]]:
+    return {t: {name: [] for name in schema.names} for t, schema in SCHEMAS.items()}
+
+
+def _batch_size(table: str) -> int:
+    """Rows read at a time: the documents table carries whole texts, a few at a time."""
+    return 64 if table == "documents" else 8192
+
+
 class _RunCursor:
     """Reads one stored table front to back, handing out each document's contiguous rows."""
 
-    def __init__(self, path: Path, table: str, index: dict[str, int],
-                 chosen: dict[str, Source], source: Source) -> None:
+    def __init__(self, table: str, index: dict[str, int], chosen: dict[str, Source],
+                 source: Source) -> None:
         self._batches: Iterator[pa.RecordBatch] | None = None
-        self._path = path
-        # the documents table carries whole texts: read it a few rows at a time
-        self._batch_size = 64 if table == "documents" else 8192
+        self._table = table
+        self._batch_size = _batch_size(table)
         self._runs: deque[tuple[str, pa.Table]] = deque()
         self._index = index
         self._chosen = chosen
@@ -234,8 +308,7 @@ class _RunCursor:
 
     def _fill(self) -> bool:
         if self._batches is None:
-            self._batches = pq.ParquetFile(self._path, memory_map=True).iter_batches(
-                batch_size=self._batch_size, use_threads=False)
+            self._batches = self._source.batches(self._table, self._batch_size)
         for batch in self._batches:
             ids = batch.column("doc_id").to_pylist()
             table = pa.Table.from_batches([batch])
