@@ -327,6 +327,9 @@ class NameJudge:
         self.generic = regex.compile(f"^(?:{generic}|[、和及与的])+$")
         self.listed_category = regex.compile(
             rf"^(?:\d{{4}}年)?\p{{Han}}{{0,4}}?(?:{generic})*(?:{alternation(p['list_words'])})(?:{generic})+$")
+        # what listed_category needs, found with `re` first: its backtracking is slow to fail
+        self._list_word = re.compile(alternation(p["list_words"]))
+        self._verdicts: dict[tuple[str, bool], bool] = {}
         self.count_prefix = regex.compile(p["count_prefix"])
         self.organisation = regex.compile(p["organisation_after"])
         self.forbidden = regex.compile(p["forbidden"])
@@ -465,7 +468,16 @@ class NameJudge:
     # -- the verdict ----------------------------------------------------------------
     def accepts(self, name: str, listed: bool = False) -> bool:
         """Whether `name` reads as a project; `listed` names share a suffix after 等, which
-        vouches for them (修水至平江 … 等高速公路)."""
+        vouches for them (修水至平江 … 等高速公路). Cached: a report names its projects
+        again and again."""
+        verdict = self._verdicts.get((name, listed))
+        if verdict is None:
+            if len(self._verdicts) > 50_000:
+                self._verdicts.clear()
+            verdict = self._verdicts[(name, listed)] = self._accepts(name, listed)
+        return verdict
+
+    def _accepts(self, name: str, listed: bool) -> bool:
         if _outside_brackets(name, "、") or not balanced(name) or name.count("“") != name.count("”"):
             return False
         core = _PLACEHOLDER.sub("", name)
@@ -478,7 +490,8 @@ class NameJudge:
             return False
         if _ONLY_PUNCT.fullmatch(name):
             return False
-        if self.generic.match(self.core(name)) or self.listed_category.match(name):
+        if self.generic.match(self.core(name)) or (
+                self._list_word.search(name) and self.listed_category.match(name)):
             return False
         if self._only_suffixes(name) or self._verb_object(name) or self._sector(name):
             return False
