@@ -21,14 +21,16 @@ candidate is a name at all is `NameJudge`'s call (pipeline/names.py).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
 
 from pipeline.names import NameJudge, balanced, load_segmenter
 from pipeline.rules import RuleSet, alternation
-from pipeline.statuses import any_status_pattern
-from pipeline.types import ProjectMention
+from pipeline.statuses import StatusFinder
+from pipeline.types import ProjectMention, StatusMention
 
 _OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"
 _CLAUSE_END = set("，,；;：:。！？!?\n")
@@ -66,7 +68,7 @@ class ProjectExtractor:
         self.strip_pos = set(p["strip_leading_pos"])
         self.strip_chars = set(p["strip_leading_chars"])
         self.min_chars = int(p["min_chars"])
-        self.status_pattern = any_status_pattern(rules)
+        self.statuses = StatusFinder(rules)
         # jieba's dictionary with the framing words added (frequency 2000), as one cached file
         self.segmenter = load_segmenter(w for w in self.boundaries | set(self.weak) if len(w) > 1)
         self.judge = NameJudge(rules, self.segmenter)
@@ -81,7 +83,13 @@ class ProjectExtractor:
             [s for s in self.judge.suffixes if s not in self.judge.dependent]))
         self.enumeration_marks = re.compile(alternation({"、", "等", *self.joiners}))
 
-    def __call__(self, text: str, offset: int = 0) -> list[ProjectMention]:
+    def __call__(self, text: str, offset: int = 0,
+                 cues: Sequence[StatusMention] | None = None) -> list[ProjectMention]:
+        """Project mentions in `text`; `cues` are its status cues (`StatusFinder`, offsets
+        into `text`), found here when not given: status words end names."""
+        if cues is None:
+            cues = self.statuses(text)
+        cue_starts = [c.start for c in cues]
         mentions: list[ProjectMention] = []
         # a clause without any suffix names no project: skip it (most clauses). Suffixes are
         # Han words, so no occurrence crosses a clause mark: one scan of the text finds them.
@@ -94,13 +102,19 @@ class ProjectExtractor:
                 if (self.independent_suffix.search(text, c_start, c_end) is None
                         and self.enumeration_marks.search(text, c_start, c_end) is None):
                     continue
-                mentions.extend(self._clause(text[c_start:c_end], offset + c_start))
+                k = bisect_left(cue_starts, c_start)
+                inside = []
+                while k < len(cues) and cues[k].start < c_end:
+                    if cues[k].end <= c_end:
+                        inside.append((cues[k].start - c_start, cues[k].end - c_start))
+                    k += 1
+                mentions.extend(self._clause(text[c_start:c_end], offset + c_start, inside))
         return mentions
 
-    def _clause(self, clause: str, offset: int) -> list[ProjectMention]:
+    def _clause(self, clause: str, offset: int, cues: list[tuple[int, int]]) -> list[ProjectMention]:
         judge = self.judge
         groups: list[list[_Segment]] = []       # enumerations: segments joined by 、/和
-        for seg in self._segments(clause):
+        for seg in self._segments(clause, cues):
             if seg.sep_before == "location":
                 continue        # 西起高铁站前广场: a landmark
             if groups and seg.sep_before == "、":
@@ -143,13 +157,14 @@ class ProjectExtractor:
                     out.append(ProjectMention(name, project_key(name), offset + s, offset + e, rule_id, alt))
         return out
 
-    def _segments(self, clause: str) -> list[_Segment]:
-        """Cut a clause at 、/和, 等, framing words, status cues, dashes and spaces (not
-        inside brackets)."""
-        cuts: list[tuple[int, int, str]] = []      # (start, end, kind) of removed spans
-        for pattern in (self.status_pattern, _SPACES, self.anaphora):
-            # status words end names; spaces separate runs of flattened text
-            # (成效值得肯定   项目开复工率); 该项目 refers back
+    def _segments(self, clause: str, cues: list[tuple[int, int]]) -> list[_Segment]:
+        """Cut a clause at 、/和, 等, framing words, status cues (`cues`, spans in the
+        clause), dashes and spaces (not inside brackets)."""
+        # status words end names
+        cuts: list[tuple[int, int, str]] = [(s, e, "boundary") for s, e in cues]
+        for pattern in (_SPACES, self.anaphora):
+            # spaces separate runs of flattened text (成效值得肯定   项目开复工率); 该项目
+            # refers back
             cuts.extend((m.start(), m.end(), "boundary") for m in pattern.finditer(clause))
         # a dash introduces the name its description stood for (最长的隧道——某某通道)
         cuts.extend((m.start(), m.end(), "dash") for m in _DASH.finditer(clause))

@@ -9,16 +9,9 @@ completed or operational. Linking a cue to its project is the `link` stage's job
 
 from __future__ import annotations
 
-import regex
-
 from pipeline.overlap import resolve_overlaps
 from pipeline.rules import Cue, RuleSet
 from pipeline.types import Status, StatusMention
-
-
-def any_status_pattern(rules: RuleSet) -> regex.Pattern[str]:
-    """One pattern matching any status cue (project names end where status words begin)."""
-    return regex.compile("|".join(f"(?:{c.pattern.pattern})" for c in rules.status_cues))
 
 
 class StatusFinder:
