@@ -37,7 +37,7 @@ from pipeline.sections import innermost_section
 from pipeline.sentences import char_index
 from pipeline.types import Doc, Kind, Project, ProjectMention, Quantity, Role, Section, Status, StatusMention
 
-_SEGMENT_END = regex.compile(r"[。；;！？!?\n]")
+_SEGMENT_END = "。；;！？!?\n"
 # Mentions joined by this are one enumeration: short, no clause punctuation, a list joiner.
 _GROUP_GAP = regex.compile(r"^(?=[^，,；;。：:！？\n]{0,8}$)(?:|.*[、和及与].*)$")
 _LOOKAHEAD_SENTENCES = 3
@@ -63,7 +63,7 @@ class _Group:
 
 def _segment_bounds(text: str) -> list[int]:
     """Sorted segment end offsets."""
-    ends = [m.end() for m in _SEGMENT_END.finditer(text)]
+    ends = [p + 1 for p in char_index(text, _SEGMENT_END).positions]
     if not ends or ends[-1] != len(text):
         ends.append(len(text))
     return ends

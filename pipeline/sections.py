@@ -32,6 +32,13 @@ def _markers(rules: RuleSet) -> list[tuple[int, str, regex.Pattern[str], bool]]:
             for rank, m in enumerate(rules.sections["markers"])]
 
 
+@lru_cache(maxsize=4)
+def _any_marker(rules: RuleSet) -> regex.Pattern[str]:
+    """Matches where any marker matches: most lines start no heading, and one try of this
+    rules them out instead of one try per marker."""
+    return regex.compile("|".join(f"(?:{m['pattern']})" for m in rules.sections["markers"]), regex.M)
+
+
 def split_sections(text: str, rules: RuleSet) -> list[Section]:
     """Return the document's sections; section 0 is the whole document (level 0)."""
     title_end = set(rules.sections["title_end"])
@@ -41,11 +48,14 @@ def split_sections(text: str, rules: RuleSet) -> list[Section]:
     root_title = first_line.strip()[:max_title]
     headings: list[tuple[int, int, str, str, str, int, int, bool]] = []
     seen: set[int] = set()
+    any_marker = _any_marker(rules)
     for start_m in _HEADING_START.finditer(text):
         pos = start_m.end()
         if pos in seen:
             continue
         seen.add(pos)
+        if any_marker.match(text, pos) is None:
+            continue
         for rank, rule_id, pattern, part in _markers(rules):
             m = pattern.match(text, pos)
             if m is None:

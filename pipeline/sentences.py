@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import compress
 
 import regex
 
@@ -28,7 +29,13 @@ class CharIndex:
 
     def __init__(self, text: str, chars: str) -> None:
         self.text = text
-        self.positions = [m.start() for m in re.finditer("[" + re.escape(chars) + "]", text)]
+        wanted = set(chars)
+        if wanted <= _COMMON_MARKS_SET:
+            # one scan of the text serves every stage's set of marks
+            positions, found = _common_marks(text)
+            self.positions = list(compress(positions, map(wanted.__contains__, found)))
+        else:
+            self.positions = [m.start() for m in re.finditer("[" + re.escape(chars) + "]", text)]
 
     def last_before(self, end: int) -> int:
         """``max(text.rfind(ch, 0, end) for ch in chars)``: -1 when there is none."""
@@ -42,6 +49,21 @@ class CharIndex:
 
 
 _INDEXES: dict[str, CharIndex] = {}
+# the marks the stages index (clause and sentence ends), found together once per text
+_COMMON_MARKS = "，,；;。：:！？!?\n"
+_COMMON_MARKS_SET = set(_COMMON_MARKS)
+_COMMON_MARKS_PATTERN = re.compile("[" + re.escape(_COMMON_MARKS) + "]")
+_LAST_MARKS: list[tuple[str, list[int], str]] = []
+
+
+def _common_marks(text: str) -> tuple[list[int], str]:
+    """Positions of the common marks in `text` and the marks themselves, for the last text."""
+    if _LAST_MARKS and _LAST_MARKS[0][0] is text:
+        return _LAST_MARKS[0][1], _LAST_MARKS[0][2]
+    positions = [m.start() for m in _COMMON_MARKS_PATTERN.finditer(text)]
+    found = "".join(text[p] for p in positions)
+    _LAST_MARKS[:] = [(text, positions, found)]
+    return positions, found
 
 
 def char_index(text: str, chars: str) -> CharIndex:
