@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pipeline.overlap import resolve_overlaps
 from pipeline.rules import Cue, RuleSet
+from pipeline.scan import SpanScanner
 from pipeline.types import Status, StatusMention
 
 
@@ -19,13 +20,15 @@ class StatusFinder:
 
     def __init__(self, rules: RuleSet) -> None:
         self.cues: tuple[Cue, ...] = rules.status_cues
+        # nineteen scans of every text: each on the engine that is faster for it
+        self._scanners = [SpanScanner(cue.pattern) for cue in self.cues]
 
     def __call__(self, text: str, offset: int = 0) -> list[StatusMention]:
         matches = []
-        for priority, cue in enumerate(self.cues):
-            for m in cue.pattern.finditer(text):
-                if m.end() > m.start():
-                    matches.append((m.start(), m.end(), priority, cue))
+        for priority, (cue, scanner) in enumerate(zip(self.cues, self._scanners, strict=True)):
+            for start, end in scanner.spans(text):
+                if end > start:
+                    matches.append((start, end, priority, cue))
         return [StatusMention(Status(cue.label), offset + s, offset + e, cue.id, weak=cue.weak,
                               future=cue.future)
                 for s, e, _, cue in resolve_overlaps(matches)]
