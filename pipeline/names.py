@@ -33,7 +33,7 @@ from typing import Any
 
 import regex
 
-from pipeline.rules import RuleSet, alternation
+from pipeline.rules import RuleSet, alternation, word_trie
 
 # jieba's own block and character classes (jieba/__init__.py and jieba/posseg/__init__.py)
 _HAN_DEFAULT = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
@@ -317,8 +317,8 @@ class NameJudge:
         self.short_min: dict[str, int] = dict(p["short_suffix_min_chars"])
         self.tail = regex.compile(p["tail_pattern"])
         self.suffix_end = regex.compile(f"(?:{alternation(self.suffixes)})$")
-        # the same words with `re`, which scans a plain alternation several times faster
-        self.suffix_any = re.compile(alternation(self.suffixes))
+        # the same words with `re`, factored by prefix: several times faster than `regex`
+        self.suffix_any = re.compile(word_trie(self.suffixes))
         self._suffix_set = set(self.suffixes)
         self._suffix_lengths = sorted({len(w) for w in self.suffixes}, reverse=True)
         self._core_cache: dict[str, str] = {}

@@ -28,7 +28,7 @@ from typing import NamedTuple
 import regex
 
 from pipeline.names import NameJudge, balanced, load_segmenter
-from pipeline.rules import RuleSet, alternation
+from pipeline.rules import RuleSet, alternation, word_trie
 from pipeline.statuses import StatusFinder
 from pipeline.types import ProjectMention, StatusMention
 
@@ -79,7 +79,7 @@ class ProjectExtractor:
         # A clause whose suffixes are all dependent ones (建设) names nothing unless it
         # enumerates (、, 和, 等): a dependent suffix needs a named thing before it, and only
         # lists name items without a suffix. Most clauses with a suffix are of this kind.
-        self.independent_suffix = re.compile(alternation(
+        self.independent_suffix = re.compile(word_trie(
             [s for s in self.judge.suffixes if s not in self.judge.dependent]))
         self.enumeration_marks = re.compile(alternation({"、", "等", *self.joiners}))
 

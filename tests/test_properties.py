@@ -77,3 +77,17 @@ def test_every_extracted_quantity_points_at_its_text(text: str) -> None:
         # the stored text at the mapped span normalises back to the same characters
         assert normalise("d", text[s:e], RULES).norm.replace(" ", "") == \
             doc.norm[q.start:q.end].replace(" ", "") or len(doc.removed_at) > 0
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet="工程业园项目路线桥.+", min_size=1, max_size=4), min_size=1, max_size=8),
+       st.text(alphabet="工程业园项目路线桥.+甲乙", max_size=60))
+def test_word_trie_matches_what_the_alternation_matches(words, text):
+    """Factoring words by prefix changes speed, never what is found (alone or followed by more)."""
+    import re
+
+    from pipeline.rules import alternation, word_trie
+
+    for suffix in ("", "路"):
+        plain = [m.span() for m in re.finditer(f"(?:{alternation(words)}){suffix}", text)]
+        assert [m.span() for m in re.finditer(word_trie(words) + suffix, text)] == plain
