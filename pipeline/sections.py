@@ -21,9 +21,24 @@ import regex
 from pipeline.rules import RuleSet
 from pipeline.types import Section
 
-# A heading starts a line, or follows a run of spaces inside a flattened line.
-# (`re` scans this several times faster than `regex`; the pattern means the same in both)
-_HEADING_START = re.compile(r"(?:^|(?<=\n)|(?<=[ \u3000]{2}))[ \t\u3000]*(?=\S)", re.M)
+# A heading starts a line, or follows a run of spaces inside a flattened line: where
+# ``(?:^|(?<=\n)|(?<=[ \u3000]{2}))[ \t\u3000]*(?=\S)`` (re.M) ends, found as the text's
+# first non-space and the ends of the two patterns below, which scan twice as fast.
+_LEADING_SPACE = re.compile(r"[ \t\u3000]*(?=\S)")
+_AFTER_BREAK = re.compile(r"(?:\n|[ \u3000]{2})[ \t\u3000]*(?=\S)")
+
+
+def heading_starts(text: str) -> list[int]:
+    r"""Where a heading may start, ascending.
+
+    >>> heading_starts("一、总体\n  二、进展  （一）道路")
+    [0, 7, 13]
+    """
+    first = _LEADING_SPACE.match(text)
+    starts = {m.end() for m in _AFTER_BREAK.finditer(text)}
+    if first:
+        starts.add(first.end())
+    return sorted(starts)
 
 
 @lru_cache(maxsize=4)
@@ -47,13 +62,8 @@ def split_sections(text: str, rules: RuleSet) -> list[Section]:
     first_start = text.find(first_line) if first_line else 0
     root_title = first_line.strip()[:max_title]
     headings: list[tuple[int, int, str, str, str, int, int, bool]] = []
-    seen: set[int] = set()
     any_marker = _any_marker(rules)
-    for start_m in _HEADING_START.finditer(text):
-        pos = start_m.end()
-        if pos in seen:
-            continue
-        seen.add(pos)
+    for pos in heading_starts(text):
         if any_marker.match(text, pos) is None:
             continue
         for rank, rule_id, pattern, part in _markers(rules):
