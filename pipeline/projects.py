@@ -29,6 +29,7 @@ import regex
 
 from pipeline.names import NameJudge, balanced, load_segmenter
 from pipeline.rules import RuleSet, alternation, word_trie
+from pipeline.sentences import char_index
 from pipeline.statuses import StatusFinder
 from pipeline.types import ProjectMention, StatusMention
 
@@ -95,7 +96,7 @@ class ProjectExtractor:
         # Han words, so no occurrence crosses a clause mark: one scan of the text finds them.
         starts = [m.start() for m in self.judge.suffix_any.finditer(text)]
         i, n = 0, len(starts)
-        for c_start, c_end in _clauses(text):
+        for c_start, c_end in _clauses_around(text, starts):
             while i < n and starts[i] < c_start:
                 i += 1
             if i < n and starts[i] < c_end and c_end - c_start >= self.min_chars:
@@ -287,12 +288,17 @@ def project_key(name: str) -> str:
     return key
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
-    """Clause spans, not split inside brackets or quotes (except at 。 and line breaks)."""
+def _clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Clause spans of text[start:end], not split inside brackets or quotes (except at 。
+    and line breaks).
+
+    >>> _clauses("甲（乙，丙）丁，戊。己")
+    [(0, 7), (8, 9), (10, 11)]
+    """
+    end = len(text) if end is None else end
     spans = []
-    start = 0
     depth = 0
-    for m in _CLAUSE_MARKS.finditer(text):
+    for m in _CLAUSE_MARKS.finditer(text, start, end):
         i, ch = m.start(), m.group()
         if ch in _OPEN:
             depth += 1
@@ -302,7 +308,25 @@ def _clauses(text: str) -> list[tuple[int, int]]:
             spans.append((start, i))
             start = i + 1
             depth = 0
-    spans.append((start, len(text)))
+    spans.append((start, end))
+    return spans
+
+
+def _clauses_around(text: str, positions: list[int]) -> list[tuple[int, int]]:
+    """The clauses (`_clauses`) of the sentences that hold one of `positions` (ascending).
+    Bracket depth starts again after every 。 and line break, so each such sentence is
+    split on its own and the rest of the text is never looked at."""
+    ends = char_index(text, "。\n")
+    spans: list[tuple[int, int]] = []
+    reached = -1
+    for pos in positions:
+        if pos < reached:
+            continue
+        start = ends.last_before(pos + 1) + 1
+        end = ends.first_from(pos)
+        end = len(text) if end < 0 else end
+        spans.extend(_clauses(text, start, end))
+        reached = end
     return spans
 
 
