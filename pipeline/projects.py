@@ -75,7 +75,7 @@ class ProjectExtractor:
         self.judge = NameJudge(rules, self.segmenter)
         # the words `_segments` cuts at: a block of Han text without any of them needs no
         # segmentation (jieba segments each block on its own)
-        self.cut_words = regex.compile(alternation(
+        self.cut_words = re.compile(word_trie(
             {w for w in self.joiners | self.location_markers | self.boundaries | {"等"} if w.strip()}))
         # A clause whose suffixes are all dependent ones (建设) names nothing unless it
         # enumerates (、, 和, 等): a dependent suffix needs a named thing before it, and only
@@ -260,18 +260,19 @@ class ProjectExtractor:
         cut = 0
         pos = 0
         leading = True
+        last = len(name) - self.min_chars     # a cut after this leaves too short a name
         for word, flag in judge.tags(name):
             pos += len(word)
-            rest = name[pos:]
-            long_enough = len(rest) >= self.min_chars
             # one-character adverbs are left to strip_leading_chars: jieba tags the first
             # character of place names such as 尚湾, 将乐 as adverbs; prepositions and
             # pronouns (对, 我) never start a name
             if leading and flag in self.strip_pos and (len(word) > 1 or flag in ("p", "r")):
                 cut = pos
-            elif word in self.cut_after and long_enough and judge.suffix_any.search(rest):
+            elif pos > last:
+                leading = False
+            elif word in self.cut_after and judge.suffix_any.search(name, pos):
                 cut = pos
-            elif judge.is_narrative(word, flag) and long_enough and judge.has_suffix(rest):
+            elif judge.is_narrative(word, flag) and judge.has_suffix(name[pos:]):
                 cut = pos
             else:
                 leading = False
