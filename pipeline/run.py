@@ -1,7 +1,7 @@
 """Wiring: the stages in order for one document, and the batch run over a folder.
 
-read -> normalise -> sections -> sentences -> quantities -> roles -> projects -> statuses
--> link -> region (place and period) -> tables.
+read -> normalise -> sections -> quantities -> roles -> statuses -> projects -> link -> region
+(place and period) -> tables; sentences are split when asked for (`Extraction.sentences`).
 
 A batch run hashes every file first (so duplicates and unchanged documents are known before
 any work), sends the rest to worker processes with a time budget each, checkpoints finished
@@ -28,7 +28,6 @@ from pipeline.read import SourceDocument, discover, doc_id_for, read_document
 from pipeline.roles import assign_roles
 from pipeline.rules import RuleSet, load_rules
 from pipeline.sections import split_sections
-from pipeline.sentences import split_sentences
 from pipeline.statuses import StatusFinder
 from pipeline.types import Extraction
 from pipeline.version import code_version
@@ -52,7 +51,6 @@ class Pipeline:
         rules = self.rules
         doc = normalise(doc_id, text, rules)
         sections = split_sections(doc.norm, rules)
-        sentences = split_sentences(doc.norm)
         quantities = assign_roles(doc.norm, self.quantities(doc.norm), rules)
         cues = self.statuses(doc.norm)
         mentions = self.projects(doc.norm, cues=cues)
@@ -61,7 +59,7 @@ class Pipeline:
         quantities = link_quantities(doc, sections, mentions, quantities, rules)
         projects = build_projects(doc, sections, mentions, linked, quantities, rules, cues)
         place = detect_place_and_period(doc.norm, rules)
-        return Extraction(doc, sections, sentences, quantities, mentions, linked, projects, place)
+        return Extraction(doc, sections, quantities, mentions, linked, projects, place)
 
 
 @dataclass(slots=True)

@@ -168,9 +168,17 @@ class Extraction:
 
     doc: Doc
     sections: list[Section] = field(default_factory=list)
-    sentences: list[Sentence] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     mentions: list[ProjectMention] = field(default_factory=list)
     statuses: list[StatusMention] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     place: PlacePeriod | None = None      # where and when the report is from (region.py)
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        """The document's sentences, split when asked for: no table needs them (the
+        stages find clause and sentence ends through `sentences.char_index`), `explain`
+        does, and splitting every document cost 5 % of a batch run."""
+        from pipeline.sentences import split_sentences
+
+        return split_sentences(self.doc.norm)
