@@ -233,6 +233,8 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
     else:
         store.earlier_sources()          # only to number new parts after leftovers
     todo = [t for t in tasks if t.doc_id not in chosen]
+    if not chosen and todo:
+        store.write_as_you_go()         # every document is new: the final tables grow as parts do
     summary = RunSummary(out, reused=len(chosen), processed=len(todo))
     done = len(chosen)
     if progress:

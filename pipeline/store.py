@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +131,10 @@ class TableStore:
         self._pending_docs = 0
         self._pending_text = 0
         self.sources: list[Source] = []
+        # the final tables written as the run goes (a run that reuses nothing), see write_as_you_go
+        self._live: dict[str, tuple[Path, _GroupWriter]] | None = None
+        self._live_ids: list[str] = []
+        self._live_kinds: Counter[str] = Counter()
 
     # ---- what earlier runs left -------------------------------------------------------------
 
@@ -192,6 +196,17 @@ class TableStore:
         self._columns = _empty_columns()
         self._column_rows = 0
 
+    def write_as_you_go(self) -> None:
+        """Write the final tables while the run works: every checkpoint also appends its
+        rows to them, so that the end of a run that reuses nothing has only to rename them
+        (assembling 100 MB of reports afterwards took 0.6 s with the workers idle). The
+        files stay in the work folder until then."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        self._live = {}
+        for table, schema in SCHEMAS.items():
+            path = self.work / f"final-{table}.parquet.tmp"
+            self._live[table] = (path, _GroupWriter(str(path), schema))
+
     def pending_docs(self) -> int:
         return self._pending_docs
 
@@ -213,11 +228,16 @@ class TableStore:
             with pa.OSFile(str(tmp / f"{table}.arrow"), "wb") as sink, \
                     ipc.new_file(sink, schema) as writer:
                 writer.write_table(data, max_chunksize=chunk)
+            if self._live is not None:
+                self._live[table][1].add(data)
+                if table == "quantities":
+                    self._live_kinds.update(data.column("kind").to_pylist())
         folder = self.work / f"part-{self._next_part:05d}"
         self._next_part += 1
         os.rename(tmp, folder)
         source = Source(folder, self._pending_ids, ".arrow")
         self.sources.append(source)
+        self._live_ids.extend(self._pending_ids)
         self._batches = {t: [] for t in TABLES}
         self._pending_ids = []
         self._pending_docs = 0
@@ -231,6 +251,19 @@ class TableStore:
 
         Returns counts: rows per table and quantities per kind.
         """
+        if self._live is not None:
+            live, self._live = self._live, None
+            for _, writer in live.values():
+                writer.close()
+            if self._live_ids == order:
+                # documents last: it is what the next run reads to decide what to reuse
+                for table in [t for t in TABLES if t != "documents"] + ["documents"]:
+                    os.chmod(live[table][0], _FILE_MODE)
+                    os.replace(live[table][0], self.out / f"{table}.parquet")
+                shutil.rmtree(self.work, ignore_errors=True)
+                return {"rows": {t: w.rows for t, (_, w) in live.items()}, "kinds": dict(self._live_kinds)}
+            for path, _ in live.values():       # not the documents of this run after all
+                path.unlink(missing_ok=True)
         index = {doc_id: i for i, doc_id in enumerate(order)}
         last_use: dict[int, int] = {}
         for i, doc_id in enumerate(order):
