@@ -47,7 +47,8 @@ def process_batch(tasks: list[Task], part: int, out_url: str, rules_dir: str) ->
         final = f"{root}/{name}/part-{part:05d}.parquet"
         tmp = f"{root}/{name}/.part-{part:05d}.parquet.tmp"
         with fs.open(tmp, "wb") as fh:
-            pq.write_table(pa.Table.from_pylist(merged[name], schema=schema), fh)
+            pq.write_table(pa.Table.from_pylist(merged[name], schema=schema), fh,
+                           compression="zstd", compression_level=1)
         fs.mv(tmp, final)          # readers never see half a part
     kinds: dict[str, int] = {}
     for row in merged["quantities"]:
