@@ -83,6 +83,11 @@ class ProjectExtractor:
         self.independent_suffix = re.compile(word_trie(
             [s for s in self.judge.suffixes if s not in self.judge.dependent]))
         self.enumeration_marks = re.compile(alternation({"、", "等", *self.joiners}))
+        # what `_segments` does at each word (later entries win, as the checks' order there)
+        self.token_kinds: dict[str, str] = {
+            **dict.fromkeys(self.boundaries, "boundary"), **dict.fromkeys(self.location_markers, "location"),
+            "等": "etc", **dict.fromkeys(self.joiners, "、"), "、": "、",
+            **dict.fromkeys(_OPEN, "open"), **dict.fromkeys(_CLOSE, "close")}
 
     def __call__(self, text: str, offset: int = 0,
                  cues: Sequence[StatusMention] | None = None) -> list[ProjectMention]:
@@ -176,24 +181,18 @@ class ProjectExtractor:
             cuts.append((copula.start(1), copula.end(1), "location"))
         pos = 0
         depth = 0
+        kinds = self.token_kinds
         for token in self._tokens(clause):
-            end = pos + len(token)
-            if token in _OPEN:
+            kind = kinds.get(token)
+            if kind is None:
+                pass            # most words
+            elif kind == "open":
                 depth += 1
-            elif token in _CLOSE and depth:
-                depth -= 1
-            elif depth == 0:
-                if token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0)):
-                    pass        # 1、2号线, 二、四级电站: one name with numbered parts
-                elif token == "、" or token in self.joiners:
-                    cuts.append((pos, end, "、"))
-                elif token == "等":
-                    cuts.append((pos, end, "etc"))
-                elif token in self.location_markers:
-                    cuts.append((pos, end, "location"))
-                elif token in self.boundaries:
-                    cuts.append((pos, end, "boundary"))
-            pos = end
+            elif kind == "close":
+                depth = max(depth - 1, 0)
+            elif depth == 0 and not (token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0))):
+                cuts.append((pos, pos + len(token), kind))  # not 1、2号线, 二、四级电站: numbered parts
+            pos += len(token)
         segments: list[_Segment] = []
         cursor = 0
         sep = "boundary"
