@@ -348,7 +348,7 @@ def _wide_pipes(context: Any) -> Any:
         return context                      # not Linux: default pipes
 
     class WidePipes(type(context)):         # type: ignore[misc]
-X
+        def Pipe(self, duplex: bool = True) -> Any:     # multiprocessing's name
             ends = super().Pipe(duplex)
             for end in ends:
                 with contextlib.suppress(OSError):
