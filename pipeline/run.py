@@ -15,7 +15,7 @@ import hashlib
 import os
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -183,10 +183,16 @@ class RunSummary:
 
 def plan_tasks(inputs: list[Path], max_bytes: int) -> list[Task]:
     """Every file as a task, in input order, with unique doc ids and duplicates marked."""
+    return list(iter_tasks(list(discover(inputs)), max_bytes))
+
+
+def iter_tasks(files: list[tuple[Path, str]], max_bytes: int) -> Iterator[Task]:
+    """The tasks of `files` ((path, relative path) in input order), hashing each file as
+    its task is asked for: a run with nothing to reuse starts work on the first files
+    while the later ones are still being hashed."""
     seen_ids: dict[str, int] = {}
     first_copy: dict[str, tuple[str, str]] = {}
-    tasks = []
-    for path, rel in discover(inputs):
+    for path, rel in files:
         doc_id = doc_id_for(rel)
         if doc_id in seen_ids:          # the same relative path under two inputs
             seen_ids[doc_id] += 1
@@ -197,8 +203,7 @@ def plan_tasks(inputs: list[Path], max_bytes: int) -> list[Task]:
         duplicate_of = first_copy.get(digest) if digest else None
         if digest and duplicate_of is None:
             first_copy[digest] = (doc_id, rel)
-        tasks.append(Task(str(path), rel, doc_id, max_bytes, digest, duplicate_of))
-    return tasks
+        yield Task(str(path), rel, doc_id, max_bytes, digest, duplicate_of)
 
 
 def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
@@ -222,24 +227,36 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
     out.mkdir(parents=True, exist_ok=True)
     log = RunLog(out / "keyproj.log")
     log.start(inputs, jobs=jobs, max_bytes=max_bytes, time_budget=time_budget)
-    tasks = plan_tasks(inputs, max_bytes)
+    files = list(discover(inputs))
     version = code_version()
     store = TableStore(out)
-    order = {t.doc_id: i for i, t in enumerate(tasks)}
-    chosen = {}
-    if resume:
+    chosen: dict[str, Any] = {}
+    tasks: list[Task] = []
+    todo: Iterable[Task]
+    earlier = store.earlier_sources()   # also numbers new parts after leftovers
+    if resume and earlier:
+        # what can be reused is known only once every file is hashed
+        tasks = list(iter_tasks(files, max_bytes))
+        order = {t.doc_id: i for i, t in enumerate(tasks)}
         wanted = {t.doc_id: DocumentKey(t.doc_id, t.rel, t.content_hash, version, rules.hash)
                   for t in tasks}
         chosen = store.reusable(wanted, order)
+        todo = [t for t in tasks if t.doc_id not in chosen]
     else:
-        store.earlier_sources()          # only to number new parts after leftovers
-    todo = [t for t in tasks if t.doc_id not in chosen]
-    if not chosen and todo:
-        store.write_as_you_go()         # every document is new: the final tables grow as parts do
-    summary = RunSummary(out, reused=len(chosen), processed=len(todo))
+        # every document is new: hashing goes on while the first ones are processed, and
+        # the final tables grow as parts are written
+        def planned() -> Iterator[Task]:
+            for task in iter_tasks(files, max_bytes):
+                tasks.append(task)
+                yield task
+
+        todo = planned()
+        if files:
+            store.write_as_you_go()
+    summary = RunSummary(out, reused=len(chosen), processed=len(files) - len(chosen))
     done = len(chosen)
     if progress:
-        progress(done, len(tasks))
+        progress(done, len(files))
 
     def keep(task: Task, columns: dict[str, dict[str, list[Any]]]) -> None:
         nonlocal done
@@ -251,9 +268,9 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
                 chosen[doc_id] = part
         done += 1
         if progress:
-            progress(done, len(tasks))
+            progress(done, len(files))
 
-    for task, columns in _results(todo, rules, jobs, time_budget, start_method):
+    for task, columns in _results(todo, len(files) - len(chosen), rules, jobs, time_budget, start_method):
         keep(task, columns)
     part = store.checkpoint()
     if part is not None:
@@ -277,16 +294,16 @@ def _lean_arrow_memory() -> None:
         pa.set_memory_pool(pa.system_memory_pool())
 
 
-def _results(todo: list[Task], rules: RuleSet, jobs: int | None, time_budget: float | None,  # type: ignore[no-untyped-def]
-             start_method: str):
-    """(task, its rows as columns) for every task, in task order.
+def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,  # type: ignore[no-untyped-def]
+             time_budget: float | None, start_method: str):
+    """(task, its rows as columns) for every task of `todo` (`count` of them), in order.
 
     Workers are spawned, not forked, by default: a forked worker would carry this process's
     pyarrow and buffers, and every worker's memory would count them again.
     """
     from pipeline.rows import to_columns
 
-    if not todo:
+    if not count:
         return
     if jobs == 0:
         pipeline = Pipeline(rules)
@@ -298,7 +315,7 @@ def _results(todo: list[Task], rules: RuleSet, jobs: int | None, time_budget: fl
 
     from pebble import ProcessExpired, ProcessPool
 
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    workers = max(1, min(jobs or os.cpu_count() or 1, count))
     # Tasks in flight, bounded so memory stays flat, but deep enough that the workers still
     # have work queued while this process writes a checkpoint (~0.2 s): with four tasks per
     # worker they sat idle through every checkpoint, 8 % of a 2-worker run.
