@@ -3,9 +3,10 @@
 read -> normalise -> sections -> quantities -> roles -> statuses -> projects -> link -> region
 (place and period) -> tables; sentences are split when asked for (`Extraction.sentences`).
 
-A batch run hashes every file first (so duplicates and unchanged documents are known before
-any work), sends the rest to worker processes with a time budget each, checkpoints finished
-documents in `OUT/.keyproj-work/`, and assembles the final tables at the end (`store`).
+A batch run hashes every file (so duplicates and unchanged documents are known before they
+are worked on: when earlier results could be reused, all files are hashed first), sends the
+rest to worker processes with a time budget each, checkpoints finished documents in
+`OUT/.keyproj-work/`, and assembles the final tables (`store`).
 """
 
 from __future__ import annotations
@@ -318,7 +319,7 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,
     workers = max(1, min(jobs or os.cpu_count() or 1, count))
     # Tasks in flight, bounded so memory stays flat, but deep enough that the workers still
     # have work queued while this process writes a checkpoint (~0.2 s): with four tasks per
-    # worker they sat idle through every checkpoint, 8 % of a 2-worker run.
+    # worker they sat idle through every checkpoint (a 2-worker run took 5 % longer).
     most_tasks, most_bytes = workers * 32, 64 * 1024 * 1024
     with ProcessPool(max_workers=workers, initializer=_init_worker, initargs=(str(rules.directory),),
                      context=_wide_pipes(multiprocessing.get_context(start_method))) as pool:
@@ -340,16 +341,17 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,
         while pending:
             task, size, future = pending.popleft()
             in_flight -= size
+            message = None
             try:
                 columns = future.result()
             except FutureTimeout:
-                columns = to_columns(failure_rows(
-                    rules, task, "error", f"timed out: took longer than the time budget of {time_budget:g} s"))
+                message = f"timed out: took longer than the time budget of {time_budget:g} s"
             except ProcessExpired as exc:
-                columns = to_columns(failure_rows(
-                    rules, task, "error", f"worker process died while reading it (exit code {exc.exitcode})"))
+                message = f"worker process died while reading it (exit code {exc.exitcode})"
             except Exception as exc:  # noqa: BLE001 - e.g. rows that cannot be pickled
-                columns = to_columns(failure_rows(rules, task, "error", f"{type(exc).__name__}: {exc}"))
+                message = f"{type(exc).__name__}: {exc}"
+            if message is not None:
+                columns = to_columns(failure_rows(rules, task, "error", message))
             yield task, columns
             top_up()
 
