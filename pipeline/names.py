@@ -300,6 +300,7 @@ _NOT_A_THING = {"f", "b", "d", "r", "p", "c", "u"}
 _PLACEHOLDER = regex.compile(r"[xX×*＊]+")
 _SPECIFIC_MARKS = regex.compile(r"[0-9A-Za-z“”\"(（《]")
 _ONLY_PUNCT = regex.compile(r"[\d.\s\p{P}]+")
+_NAME_CACHE_MAX = 50_000     # entries per NameJudge cache (names, tags, verdicts)
 _COUNTED_ETC = r"等[0-9一二两三四五六七八九十几多个座项批条宗处所家大]*"
 
 
@@ -354,11 +355,7 @@ class NameJudge:
     def tags(self, text: str) -> tuple[tuple[str, str], ...]:
         """jieba's (word, part of speech) pairs, cached: the filters ask about one name often."""
         tags = self._tag_cache.get(text)
-        if tags is None:
-            if len(self._tag_cache) > 50_000:
-                self._tag_cache.clear()
-            tags = self._tag_cache[text] = self._tag(text)
-        return tags
+        return tags if tags is not None else _remember(self._tag_cache, text, self._tag(text))
 
     # -- suffixes -------------------------------------------------------------------
     def end_suffix(self, text: str) -> tuple[str, int] | None:
@@ -375,20 +372,12 @@ class NameJudge:
     def core(self, name: str) -> str:
         """`name` without its decorations (tail_pattern), or `name` if nothing is left."""
         core = self._core_cache.get(name)
-        if core is None:
-            if len(self._core_cache) > 50_000:
-                self._core_cache.clear()
-            core = self._core_cache[name] = self.tail.sub("", name) or name
-        return core
+        return core if core is not None else _remember(self._core_cache, name, self.tail.sub("", name) or name)
 
     def has_suffix(self, name: str) -> bool:
         """Ends in a project suffix, possibly followed by decorations (二期, (四川境))."""
         known = self._has_suffix_cache.get(name)
-        if known is None:
-            if len(self._has_suffix_cache) > 50_000:
-                self._has_suffix_cache.clear()
-            known = self._has_suffix_cache[name] = self._has_suffix(name)
-        return known
+        return known if known is not None else _remember(self._has_suffix_cache, name, self._has_suffix(name))
 
     def _has_suffix(self, name: str) -> bool:
         for core in (self.core(name), name):
@@ -471,11 +460,8 @@ class NameJudge:
         vouches for them (修水至平江 … 等高速公路). Cached: a report names its projects
         again and again."""
         verdict = self._verdicts.get((name, listed))
-        if verdict is None:
-            if len(self._verdicts) > 50_000:
-                self._verdicts.clear()
-            verdict = self._verdicts[(name, listed)] = self._accepts(name, listed)
-        return verdict
+        return verdict if verdict is not None else _remember(self._verdicts, (name, listed),
+                                                             self._accepts(name, listed))
 
     def _accepts(self, name: str, listed: bool) -> bool:
         if _outside_brackets(name, "、") or not balanced(name) or name.count("“") != name.count("”"):
@@ -547,6 +533,15 @@ class NameJudge:
         words = self.tags(name)
         return (len(words) <= 3 and all(flag not in self.proper_pos for _, flag in words)
                 and sum(len(word) == 1 for word, _ in words) <= 1)
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
+    """Store `value` in one of NameJudge's caches and return it; a full cache starts over,
+    so a worker's memory stays flat on a large corpus."""
+    if len(cache) > _NAME_CACHE_MAX:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def balanced(name: str) -> bool:
