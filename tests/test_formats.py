@@ -75,17 +75,6 @@ def make_pdf(lines: list[str] | None = None, wrap: int = 18) -> bytes:
     return buffer.getvalue()
 
 
-def make_image_only_pdf() -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer)
-    page.rect(100, 100, 300, 300, fill=1)    # a drawing, no text: what a scan looks like
-    page.showPage()
-    page.save()
-    return buffer.getvalue()
-
-
 def make_html() -> bytes:
     body = "".join(f"<p>{p}</p>\n" if not p[1:2] == "、" else f"<h2>{p}</h2>\n" for p in PARAGRAPHS)
     page = f"""<!DOCTYPE html>
