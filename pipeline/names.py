@@ -43,7 +43,7 @@ _SKIP_INTERNAL = _SKIP_DEFAULT
 _ENG1 = re.compile(r"[a-zA-Z0-9]")
 _ENG = re.compile(r"[a-zA-Z0-9]+")
 _NUM = re.compile(r"[\.0-9]+")
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 # Bounded so a worker's memory stays flat on a large corpus: 18,500 blocks of the 3.3 MB
 # corpus cost 24 MB; the oldest half is dropped when full (dicts keep insertion order).
 _BLOCK_CACHE_MAX = 24_000
@@ -70,7 +70,7 @@ class Segmenter:
     """
 
     def __init__(self, words: Any, logp: array, flags: bytes, flag_names: tuple[str, ...],
-                 total: int) -> None:
+                 total: int, longest: int) -> None:
         self.words = words
         self.logp = logp
         self.flags = flags
@@ -78,7 +78,8 @@ class Segmenter:
         self.total = total
         # jieba scores a character that starts no word as log(1) - log(total)
         self._unknown = log(1) - log(total)
-        self._longest = max((len(w) for w in words.iterkeys()), default=1)
+        self.longest = longest      # characters in the longest word (kept in the cache file:
+                                    # finding it takes 60 ms, most of a load)
         self._blocks: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def _route(self, s: str) -> tuple[tuple[str, str], ...]:
@@ -89,7 +90,7 @@ class Segmenter:
             return cached
         prefixes = self.words.iter_prefixes_with_ids
         logp = self.logp
-        longest = self._longest
+        longest = self.longest
         unknown = self._unknown
         n = len(s)
         score = [0.0] * (n + 1)
@@ -198,12 +199,13 @@ def _cache_dir() -> Path:
 # The cache file: a header line (JSON: total, flag names, word count), then the trie's
 # bytes, then one float64 per word id, then one flag byte per word id. Plain data, so a
 # tampered cache can at worst segment badly; it is checked for consistency all the same.
-_MAGIC = b"keyproj-jieba-trie 2\n"
+_MAGIC = b"keyproj-jieba-trie 3\n"
 
 
 def _write_cache(path: Path, seg: Segmenter) -> None:
     header = json.dumps({"total": seg.total, "flags": list(seg.flag_names), "words": len(seg.logp),
-                         "trie_bytes": len(blob := seg.words.tobytes())}).encode("utf-8")
+                         "longest": seg.longest, "trie_bytes": len(blob := seg.words.tobytes())}
+                        ).encode("utf-8")
     tmp = None
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -242,7 +244,7 @@ def _read_cache(path: Path) -> Segmenter | None:
         names = tuple(str(f) for f in header["flags"])
         if len(words) != n or len(logp) != n or len(flags) != n or max(flags, default=0) >= len(names):
             return None
-        return Segmenter(words, logp, flags, names, int(header["total"]))
+        return Segmenter(words, logp, flags, names, int(header["total"]), int(header["longest"]))
     except (ValueError, KeyError, TypeError, RuntimeError):
         return None
 
@@ -280,7 +282,8 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
                 word, _, flag = text.split(" ")
                 tags[word] = flag
     # only words with a nonzero frequency enter jieba's DAG; the others are prefixes
-    trie = marisa_trie.Trie([w for w, f in tokenizer.FREQ.items() if f])
+    known = [w for w, f in tokenizer.FREQ.items() if f]
+    trie = marisa_trie.Trie(known)
     logtotal = log(tokenizer.total)
     logp = array("d", bytes(8 * len(trie)))
     names = sorted(set(tags.values()) | {"x"})
@@ -289,7 +292,8 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
     for word, i in trie.iteritems():
         logp[i] = log(tokenizer.FREQ[word]) - logtotal
         flags[i] = code[tags.get(word, "x")]
-    segmenter = Segmenter(trie, logp, bytes(flags), tuple(names), tokenizer.total)
+    segmenter = Segmenter(trie, logp, bytes(flags), tuple(names), tokenizer.total,
+                          max(map(len, known), default=1))
     _write_cache(cache, segmenter)
     return segmenter
 

@@ -57,6 +57,7 @@ def test_cache_is_written_once_and_read_back(tmp_path, monkeypatch):
     assert len(files) == 1
     second = load_segmenter(ADDED)
     assert second.total == first.total and second.flag_names == first.flag_names
+    assert second.longest == first.longest == max(len(w) for w in first.words.iterkeys())
     assert list(second.logp) == list(first.logp) and second.flags == first.flags
     assert second.cut(SENTENCES[0]) == first.cut(SENTENCES[0])
 
