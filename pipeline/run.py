@@ -241,7 +241,7 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
         order = {t.doc_id: i for i, t in enumerate(tasks)}
         wanted = {t.doc_id: DocumentKey(t.doc_id, t.rel, t.content_hash, version, rules.hash)
                   for t in tasks}
-        chosen = store.reusable(wanted, order)
+        chosen = store.reusable(earlier, wanted, order)
         todo = [t for t in tasks if t.doc_id not in chosen]
     else:
         # every document is new: hashing goes on while the first ones are processed, and

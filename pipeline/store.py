@@ -150,15 +150,17 @@ class TableStore:
             self._next_part = max(numbers, default=-1) + 1
         return sources
 
-    def reusable(self, wanted: dict[str, DocumentKey], order: dict[str, int]) -> dict[str, Source]:
-        """doc_id -> the source holding still-valid rows for it (later sources win).
+    def reusable(self, earlier: list[Source], wanted: dict[str, DocumentKey],
+                 order: dict[str, int]) -> dict[str, Source]:
+        """doc_id -> the source among `earlier` (`earlier_sources`) holding still-valid rows
+        for it (later sources win).
 
         A source is used only if its documents appear in the same relative order as in this
         run (true unless the inputs were given in another order): the final assembly reads
         every source front to back once.
         """
         chosen: dict[str, Source] = {}
-        for source in self.earlier_sources():
+        for source in earlier:
             try:
                 keys = _document_keys(source)
             except (OSError, pa.ArrowException, KeyError):
