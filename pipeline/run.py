@@ -11,11 +11,9 @@ rest to worker processes with a time budget each, checkpoints finished documents
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -312,69 +310,20 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,
             yield task, to_columns(rows_for(pipeline, task))
         return
     import multiprocessing
-    from concurrent.futures import TimeoutError as FutureTimeout
 
-    from pebble import ProcessExpired, ProcessPool
+    from pipeline.pool import Failure, WorkerPool
 
     workers = max(1, min(jobs or os.cpu_count() or 1, count))
-    # Tasks in flight, bounded so memory stays flat, but deep enough that the workers still
-    # have work queued while this process writes a checkpoint (~0.2 s): with four tasks per
+    # Tasks out at a time, bounded so memory stays flat, but deep enough that the workers
+    # still have work queued while this process writes a checkpoint: with four tasks per
     # worker they sat idle through every checkpoint (a 2-worker run took 5 % longer).
-    most_tasks, most_bytes = workers * 32, 64 * 1024 * 1024
-    with ProcessPool(max_workers=workers, initializer=_init_worker, initargs=(str(rules.directory),),
-                     context=_wide_pipes(multiprocessing.get_context(start_method))) as pool:
-        pending: deque = deque()        # (task, its size, its future), in task order
-        queue = iter(todo)
-        in_flight = 0                   # bytes of input in `pending`
-
-        def top_up() -> None:
-            nonlocal in_flight
-            while len(pending) < most_tasks and (not pending or in_flight < most_bytes):
-                task = next(queue, None)
-                if task is None:
-                    return
-                size = _size(task.path)
-                pending.append((task, size, pool.schedule(_work, args=(task,), timeout=time_budget)))
-                in_flight += size
-
-        top_up()
-        while pending:
-            task, size, future = pending.popleft()
-            in_flight -= size
-            message = None
-            try:
-                columns = future.result()
-            except FutureTimeout:
-                message = f"timed out: took longer than the time budget of {time_budget:g} s"
-            except ProcessExpired as exc:
-                message = f"worker process died while reading it (exit code {exc.exitcode})"
-            except Exception as exc:  # noqa: BLE001 - e.g. rows that cannot be pickled
-                message = f"{type(exc).__name__}: {exc}"
-            if message is not None:
-                columns = to_columns(failure_rows(rules, task, "error", message))
-            yield task, columns
-            top_up()
-
-
-def _wide_pipes(context: Any) -> Any:
-    """`context` whose pipes hold 1 MB instead of 64 KB (Linux). The pool sends every
-    result through one pipe: a document's rows (its text included) rarely fit in 64 KB, so
-    a worker would wait for this process to read, and the other worker for the pipe."""
-    try:
-        import fcntl
-        resize = fcntl.F_SETPIPE_SZ        # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
-        return context                      # not Linux: default pipes
-
-    class WidePipes(type(context)):         # type: ignore[misc]
-        def Pipe(self, duplex: bool = True) -> Any:     # multiprocessing's name
-            ends = super().Pipe(duplex)
-            for end in ends:
-                with contextlib.suppress(OSError):
-                    fcntl.fcntl(end.fileno(), resize, 1 << 20)
-            return ends
-
-    return WidePipes()
+    with WorkerPool(workers, _work, _init_worker, (str(rules.directory),),
+                    context=multiprocessing.get_context(start_method), time_budget=time_budget) as pool:
+        for task, answer in pool.map(todo, lambda task: _size(task.path),
+                                     most_tasks=workers * 32, most_bytes=64 * 1024 * 1024):
+            if isinstance(answer, Failure):
+                answer = to_columns(failure_rows(rules, task, "error", answer.message))
+            yield task, answer
 
 
 def _size(path: str) -> int:
