@@ -109,9 +109,12 @@ def _place_columns(ex: Extraction | None) -> dict[str, Any]:
 def to_columns(rows: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, list[Any]]]:
     """The same rows as columns (table -> column -> values): what workers send to the writer,
     cheaper to pickle and to turn into Arrow than one dict per row. Tables without rows are
-    left out."""
-    return {table: {name: [r[name] for r in table_rows] for name in table_rows[0]}
-            for table, table_rows in rows.items() if table_rows}
+    left out. Documents' texts are UTF-8 bytes, which the writer stores as they are."""
+    columns = {table: {name: [r[name] for r in table_rows] for name in table_rows[0]}
+               for table, table_rows in rows.items() if table_rows}
+    texts = columns["documents"]["text"]
+    columns["documents"]["text"] = [None if t is None else t.encode("utf-8") for t in texts]
+    return columns
 
 
 def check_offsets(rows: dict[str, list[dict[str, Any]]]) -> None:

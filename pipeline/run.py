@@ -208,7 +208,7 @@ def iter_tasks(files: list[tuple[Path, str]], max_bytes: int) -> Iterator[Task]:
 def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
         jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
         time_budget: float | None = DEFAULT_TIME_BUDGET, resume: bool = True,
-        checkpoint_docs: int = 256, checkpoint_chars: int = 4 * 1024 * 1024,
+        checkpoint_docs: int = 256, checkpoint_bytes: int = 12 * 1024 * 1024,
         start_method: str = "spawn",
         progress: Callable[[int, int], None] | None = None) -> RunSummary:
     """Process every file under `inputs` and write the tables to `out`.
@@ -260,7 +260,7 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
     def keep(task: Task, columns: dict[str, dict[str, list[Any]]]) -> None:
         nonlocal done
         store.add(columns)
-        if store.pending_docs() >= checkpoint_docs or store.pending_text() >= checkpoint_chars:
+        if store.pending_docs() >= checkpoint_docs or store.pending_text_bytes() >= checkpoint_bytes:
             part = store.checkpoint()
             assert part is not None
             for doc_id in part.doc_order:

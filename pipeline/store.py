@@ -129,7 +129,7 @@ class TableStore:
         self._column_rows = 0
         self._pending_ids: list[str] = []
         self._pending_docs = 0
-        self._pending_text = 0
+        self._pending_text_bytes = 0
         self.sources: list[Source] = []
         # the final tables written as the run goes (a run that reuses nothing), see write_as_you_go
         self._live: dict[str, tuple[Path, _GroupWriter]] | None = None
@@ -185,7 +185,7 @@ class TableStore:
             self._column_rows += len(cols["doc_id"]) if cols else 0
         docs = columns["documents"]
         self._pending_docs += len(docs["doc_id"])
-        self._pending_text += sum(len(t or "") for t in docs["text"])
+        self._pending_text_bytes += sum(len(t or b"") for t in docs["text"])
         self._pending_ids.extend(docs["doc_id"])
         if self._column_rows >= _PENDING_ROWS:
             self._to_arrow()
@@ -193,8 +193,14 @@ class TableStore:
     def _to_arrow(self) -> None:
         """Pending Python columns -> Arrow: they take far less memory as Arrow."""
         for table, cols in self._columns.items():
-            if cols["doc_id"]:
-                self._batches[table].append(pa.RecordBatch.from_pydict(cols, schema=SCHEMAS[table]))
+            if not cols["doc_id"]:
+                continue
+            if table == "documents":
+                # texts come as UTF-8 bytes (`rows.to_columns`) and go into Arrow as they are
+                # (valid: the worker encoded them from str); decoding and encoding them again
+                # cost this process 0.09 s per 100 MB
+                cols = {**cols, "text": pa.array(cols["text"], pa.binary()).view(pa.string())}
+            self._batches[table].append(pa.RecordBatch.from_pydict(cols, schema=SCHEMAS[table]))
         self._columns = _empty_columns()
         self._column_rows = 0
 
@@ -212,8 +218,8 @@ class TableStore:
     def pending_docs(self) -> int:
         return self._pending_docs
 
-    def pending_text(self) -> int:
-        return self._pending_text
+    def pending_text_bytes(self) -> int:
+        return self._pending_text_bytes
 
     def checkpoint(self) -> Source | None:
         """Write the buffered documents as one complete part (atomically); None if empty."""
@@ -243,7 +249,7 @@ class TableStore:
         self._batches = {t: [] for t in TABLES}
         self._pending_ids = []
         self._pending_docs = 0
-        self._pending_text = 0
+        self._pending_text_bytes = 0
         return source
 
     # ---- the final tables -----------------------------------------------------------------------
