@@ -25,6 +25,7 @@ T = TypeVar("T")
 # the parent is busy writing a checkpoint instead of waiting for it (Linux; elsewhere the
 # system's default size).
 RESULT_PIPE_BYTES = 1 << 20
+_END = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,12 @@ class _Worker:
         if not self.queue:
             self.started = time.monotonic()
         self.queue.append(item)
-        self.tasks.send(item.task)
+        try:
+            self.tasks.send(item.task)
+        except OSError:
+            # the worker died since it was last seen alive: the task stays queued, and
+            # WorkerPool._collect hands the queue to its replacement
+            pass
 
     def stop(self, *, kill: bool) -> None:
         if kill:
@@ -146,8 +152,8 @@ class WorkerPool(Generic[T]):
         def hand_out() -> None:
             nonlocal out_bytes, next_seq
             while len(waiting) < most_tasks and (not waiting or out_bytes < most_bytes):
-                task = next(source, None)
-                if task is None:
+                task = next(source, _END)
+                if task is _END:
                     return
                 item = _Queued(next_seq, task, size(task))
                 next_seq += 1
