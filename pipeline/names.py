@@ -304,6 +304,7 @@ _NOT_A_THING = {"f", "b", "d", "r", "p", "c", "u"}
 _PLACEHOLDER = regex.compile(r"[xX×*＊]+")
 _SPECIFIC_MARKS = regex.compile(r"[0-9A-Za-z“”\"(（《]")
 _ONLY_PUNCT = regex.compile(r"[\d.\s\p{P}]+")
+_DIGITS = regex.compile(r"[0-9０-９.．]+")
 _NAME_CACHE_MAX = 50_000     # entries per NameJudge cache (names, tags, verdicts)
 _COUNTED_ETC = r"等[0-9一二两三四五六七八九十几多个座项批条宗处所家大]*"
 
@@ -504,11 +505,14 @@ class NameJudge:
                 return True
 
     def _verb_object(self, name: str) -> bool:
-        """跟进项目, 要积极跟踪项目: a bare 项目/工程/建设 after only verbs, adverbs or counts."""
+        """跟进项目, 要积极跟踪项目, 2022年项目: a bare 项目/工程/建设 after only verbs, adverbs
+        or counts."""
         tokens = self.tags(name)
         if len(tokens) < 2 or tokens[-1][0] not in self.umbrella_suffixes:
             return False
-        return all(flag in self.verbal_pos or flag in self.strip_pos for _, flag in tokens[:-1])
+        # digits are numerals, though jieba tags a run of them "eng" (2022年项目)
+        return all(flag in self.verbal_pos or flag in self.strip_pos or _DIGITS.fullmatch(word)
+                   for word, flag in tokens[:-1])
 
     def _action(self, name: str) -> bool:
         """铺设雨污水管网, 安装路灯: a verb first and nothing proper, an action not a name."""
