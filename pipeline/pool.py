@@ -3,9 +3,8 @@
 Every worker has its own pair of pipes. The calling thread does all the bookkeeping: it
 sends tasks, waits on every result pipe and every worker's exit at once, and kills a worker
 whose current task outlives the time budget (the tasks queued behind it go to a fresh
-worker). There are no helper threads: with a pool that had three (pebble), the writing
-process spent 0.55 s of CPU per 2,171 results instead of 0.26 s, CPU the workers need when
-every core is busy (`WorkerPool` docstring).
+worker). There are no helper threads, so the writing process takes as little CPU from the
+workers as it can (figures in the `WorkerPool` docstring).
 """
 
 from __future__ import annotations
@@ -175,7 +174,7 @@ class WorkerPool(Generic[T]):
         """The worker with the fewest tasks queued (a dead idle one is replaced first)."""
         index = min(range(len(self._workers)), key=lambda i: len(self._workers[i].queue))
         if not self._workers[index].process.is_alive():
-            self._replace(index, {}, "")
+            self._replace(index)
         return self._workers[index]
 
     def _collect(self, answers: dict[int, Any]) -> None:
@@ -207,12 +206,13 @@ class WorkerPool(Generic[T]):
                 answers[worker.queue.popleft().seq] = answer
                 worker.started = time.monotonic()
 
-    def _replace(self, index: int, answers: dict[int, Any], message: str) -> None:
-        """Kill the worker; its current task fails with `message` (if it has one), and a
+    def _replace(self, index: int, answers: dict[int, Any] | None = None, message: str = "") -> None:
+        """Kill the worker; its current task, if it has one, fails with `message`, and a
         fresh worker takes the tasks queued behind it."""
         old = self._workers[index]
         old.stop(kill=True)
         if old.queue:
+            assert answers is not None, "a worker with tasks is replaced only by _collect"
             answers[old.queue.popleft().seq] = Failure(message)
         fresh = _Worker(self._context, self._args)
         for item in old.queue:

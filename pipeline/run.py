@@ -217,11 +217,11 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
     budget). With `resume`, documents whose rows from an earlier run are still valid are
     not processed again; the tables equal those of a fresh run either way.
     """
+    started = time.perf_counter()
     _lean_arrow_memory()
     from pipeline.runlog import RunLog
     from pipeline.store import DocumentKey, TableStore
 
-    started = time.perf_counter()
     rules = rules or load_rules()
     out.mkdir(parents=True, exist_ok=True)
     log = RunLog(out / "keyproj.log")
@@ -296,7 +296,7 @@ def _lean_arrow_memory() -> None:
         before = os.environ.get("ARROW_DEFAULT_MEMORY_POOL")
         os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "jemalloc"
         try:
-            import pyarrow as pa
+            import pyarrow  # noqa: F401
         finally:
             if before is None:
                 del os.environ["ARROW_DEFAULT_MEMORY_POOL"]
