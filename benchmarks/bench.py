@@ -13,6 +13,7 @@ worker (jieba blocks, name tags) hit more often than on fresh text of the same s
     .venv/bin/pip install -e ".[bench]"
     .venv/bin/python benchmarks/bench.py --mb 100
     .venv/bin/python benchmarks/bench.py --mb 10 --jobs 1,2 --source data/raw
+    .venv/bin/python benchmarks/bench.py --mb 1000 --jobs 1,2 --repeat 3
 """
 
 from __future__ import annotations
@@ -153,6 +154,13 @@ def help_time(cmd: list[str], repeats: int = 5) -> float:
     return statistics.median(times)
 
 
+def median_run(runs: list[Result]) -> Result:
+    """One result for repeated runs of a worker count: the median time, the highest peak."""
+    return Result(runs[0].workers, runs[0].documents, runs[0].megabytes,
+                  statistics.median(r.seconds for r in runs), max(r.peak_rss_mb for r in runs),
+                  max((r.returncode for r in runs), key=abs))
+
+
 def table(results: list[Result]) -> str:
     base = next((r for r in results if r.workers == 1), results[0])
     lines = ["| workers | documents | MB | seconds | MB/s | MB/s per core | docs/s | peak RSS MB | speed-up |",
@@ -175,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, default=None, help="folder of documents to repeat")
     parser.add_argument("--workdir", type=Path, default=None, help="where to build the corpus (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the corpus and outputs")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run every worker count this many times, in turns (1, 2, 1, 2, ...), "
+                             "and report the median time (default 1)")
     args = parser.parse_args(argv)
 
     source = args.source or next((p for p in DEFAULT_SOURCES if p.is_dir()), None)
@@ -190,20 +201,31 @@ def main(argv: list[str] | None = None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="keyproj-bench-", dir=args.workdir))
     results: list[Result] = []
+    runs: dict[int, list[Result]] = {}
     try:
         corpus = work / "corpus"
         t0 = time.perf_counter()
         documents, nbytes = build_corpus(source, corpus, args.mb)
         print(f"corpus: {documents} documents, {nbytes / 1e6:.1f} MB from {source} "
               f"(built in {time.perf_counter() - t0:.1f} s); {cores} cores", file=sys.stderr)
-        for jobs in jobs_list:
-            out = work / f"out-{jobs}"
-            r = run_once(cmd, corpus, out, jobs if has_jobs else None, documents, nbytes)
-            print(f"  {jobs} worker(s): {r.seconds:.1f} s, peak RSS {r.peak_rss_mb:.0f} MB", file=sys.stderr)
-            results.append(r)
-            if not args.keep:
+        runs: dict[int, list[Result]] = {jobs: [] for jobs in jobs_list}
+        # in turns, so that a slow spell of a shared machine falls on every worker count
+        for _ in range(max(1, args.repeat)):
+            for jobs in jobs_list:
+                out = work / f"out-{jobs}"
                 shutil.rmtree(out, ignore_errors=True)
+                r = run_once(cmd, corpus, out, jobs if has_jobs else None, documents, nbytes)
+                print(f"  {jobs} worker(s): {r.seconds:.1f} s, peak RSS {r.peak_rss_mb:.0f} MB", file=sys.stderr)
+                runs[jobs].append(r)
+                if not args.keep:
+                    shutil.rmtree(out, ignore_errors=True)
+        results = [median_run(rs) for rs in runs.values()]
         print(table(results))
+        if args.repeat > 1:
+            print()
+            print(f"Median of {args.repeat} runs each; every run's seconds:")
+            for jobs, rs in runs.items():
+                print(f"- {jobs} worker(s): " + ", ".join(f"{r.seconds:.1f}" for r in rs))
         print()
         print(f"`keyproj --help`: {help_time(cmd):.2f} s (median of 5)")
     finally:
@@ -211,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kept {work}", file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
-    return 0 if all(r.returncode == 0 for r in results) else 1
+    return 0 if all(r.returncode == 0 for rs in runs.values() for r in rs) else 1
 
 
 if __name__ == "__main__":
