@@ -93,6 +93,7 @@ class Task:
     max_bytes: int
     content_hash: str | None
     duplicate_of: tuple[str, str] | None = None     # (doc_id, path) of the first copy
+    size: int | None = None                         # bytes when planned (None: stat failed)
 
 
 def rows_for(pipeline: Pipeline, task: Task) -> dict[str, list[dict[str, Any]]]:
@@ -120,11 +121,8 @@ def failure_rows(rules: RuleSet, task: Task, status: str, message: str,
     from pipeline.rows import document_rows
 
     fmt = Path(task.rel).suffix.lower().lstrip(".") or "none"
-    try:
-        size: int | None = os.stat(task.path).st_size
-    except OSError:
-        size = None
-    source = SourceDocument(task.doc_id, task.rel, fmt, None, "", status, message, task.content_hash, size)
+    source = SourceDocument(task.doc_id, task.rel, fmt, None, "", status, message, task.content_hash,
+                            file_size(Path(task.path)))
     return document_rows(DocumentResult(source, None, status, message, duplicate_of), rules)
 
 
@@ -147,11 +145,20 @@ def _work(task: Task) -> dict[str, dict[str, list[Any]]]:
     return to_columns(rows_for(_WORKER_PIPELINE, task))
 
 
-def file_hash(path: Path, max_bytes: int) -> str | None:
-    """sha256 of the file's bytes; None when it cannot be read or is over the size limit."""
+def file_size(path: Path) -> int | None:
+    """The file's size in bytes; None when it cannot be read."""
     try:
-        if path.stat().st_size > max_bytes:
-            return None
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def file_hash(path: Path, size: int | None, max_bytes: int) -> str | None:
+    """sha256 of the file's bytes; None when it cannot be read or its `size` (`file_size`)
+    is unknown or over the limit."""
+    if size is None or size > max_bytes:
+        return None
+    try:
         digest = hashlib.sha256()
         with open(path, "rb") as fh:
             while chunk := fh.read(1 << 20):
@@ -198,11 +205,12 @@ def iter_tasks(files: list[tuple[Path, str]], max_bytes: int) -> Iterator[Task]:
             doc_id = f"{doc_id}-{seen_ids[doc_id]}"
         else:
             seen_ids[doc_id] = 0
-        digest = file_hash(path, max_bytes)
+        size = file_size(path)
+        digest = file_hash(path, size, max_bytes)
         duplicate_of = first_copy.get(digest) if digest else None
         if digest and duplicate_of is None:
             first_copy[digest] = (doc_id, rel)
-        yield Task(str(path), rel, doc_id, max_bytes, digest, duplicate_of)
+        yield Task(str(path), rel, doc_id, max_bytes, digest, duplicate_of, size)
 
 
 def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
@@ -336,18 +344,11 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,
     # worker they sat idle through every checkpoint (a 2-worker run took 5 % longer).
     with WorkerPool(workers, _work, _init_worker, (str(rules.directory),),
                     context=multiprocessing.get_context(start_method), time_budget=time_budget) as pool:
-        for task, answer in pool.map(todo, lambda task: _size(task.path),
+        for task, answer in pool.map(todo, lambda task: task.size or 0,
                                      most_tasks=workers * 32, most_bytes=64 * 1024 * 1024):
             if isinstance(answer, Failure):
                 answer = to_columns(failure_rows(rules, task, "error", answer.message))
             yield task, answer
-
-
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
 
 
 def _summarise(summary: RunSummary, out: Path, counts: dict[str, Any]) -> None:
