@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         documents, nbytes = build_corpus(source, corpus, args.mb)
         print(f"corpus: {documents} documents, {nbytes / 1e6:.1f} MB from {source} "
               f"(built in {time.perf_counter() - t0:.1f} s); {cores} cores", file=sys.stderr)
-        runs: dict[int, list[Result]] = {jobs: [] for jobs in jobs_list}
+        runs = {jobs: [] for jobs in jobs_list}
         # in turns, so that a slow spell of a shared machine falls on every worker count
         for _ in range(max(1, args.repeat)):
             for jobs in jobs_list:
