@@ -5,11 +5,16 @@ Heavy imports (pyarrow, jieba, spaCy) happen inside the commands so `--help` sta
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from pipeline.rules import RuleSet
+    from pipeline.run import RunSummary
 
 app = typer.Typer(
     add_completion=False,
@@ -69,27 +74,26 @@ def run(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
 
+    from pipeline.store import OutputBusy, OutputError
+
     bar = _ProgressLine(quiet)
     max_bytes = int(max_size * 1024 * 1024)
-    if scheduler:
-        from pipeline.distributed import run_distributed
-
-        try:
-            summary = run_distributed(list(inputs), out, scheduler, rule_set, max_bytes=max_bytes,
-                                      progress=bar.update)
-        except OSError as exc:      # no scheduler at that address
-            bar.close()
-            typer.echo(f"error: cannot reach the Dask scheduler {scheduler}: {exc}", err=True)
-            raise typer.Exit(2) from None
-        layout = "{documents,sections,quantities,projects,statuses}/part-*.parquet"
-    else:
-        if "://" in out:
-            typer.echo("error: an fsspec URL for --out needs --scheduler; give a folder", err=True)
-            raise typer.Exit(2)
-        summary = run_pipeline(list(inputs), Path(out), rule_set, jobs=jobs, max_bytes=max_bytes,
-                               time_budget=time_budget, resume=not fresh, checkpoint_docs=checkpoint_every,
-                               progress=bar.update)
-        layout = "{documents,sections,quantities,projects,statuses}.parquet"
+    try:
+        if scheduler:
+            summary = _run_on_cluster(inputs, out, scheduler, rule_set, max_bytes, bar)
+            layout = "{documents,sections,quantities,projects,statuses}/part-*.parquet"
+        else:
+            if "://" in out:
+                typer.echo("error: an fsspec URL for --out needs --scheduler; give a folder", err=True)
+                raise typer.Exit(2)
+            summary = run_pipeline(list(inputs), Path(out), rule_set, jobs=jobs, max_bytes=max_bytes,
+                                   time_budget=time_budget, resume=not fresh, checkpoint_docs=checkpoint_every,
+                                   progress=bar.update)
+            layout = "{documents,sections,quantities,projects,statuses}.parquet"
+    except (OutputBusy, OutputError) as exc:
+        bar.close()
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     bar.close()
     if not quiet:
         docs = ", ".join(f"{n} {status}" for status, n in sorted(summary.documents.items())) or "none"
@@ -99,10 +103,35 @@ def run(
         typer.echo(f"facts:     {facts}", err=True)
         for path, status, error in summary.failed:
             typer.echo(f"  {status}:  {path}: {error}", err=True)
+        for note in summary.notes:
+            typer.echo(f"note:      {note}", err=True)
         typer.echo(f"tables:    {out}/{layout}", err=True)
         typer.echo(f"log:       {out}/keyproj.log", err=True)
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _run_on_cluster(inputs: list[Path], out: str, scheduler: str, rule_set: RuleSet, max_bytes: int,
+                    bar: _ProgressLine) -> RunSummary:
+    """`run --scheduler`: the cluster extra checked first, and every local path made
+    absolute here, on the client (the workers run in other folders, or on other machines)."""
+    try:
+        import distributed  # noqa: F401
+        import fsspec  # noqa: F401
+    except ImportError:
+        typer.echo("error: --scheduler needs the cluster extra: pip install 'keyproj[cluster]'", err=True)
+        raise typer.Exit(2) from None
+    from pipeline.distributed import run_distributed
+
+    absolute = [Path(os.path.abspath(p)) for p in inputs]
+    out_url = out if "://" in out else os.path.abspath(out)
+    try:
+        return run_distributed(absolute, out_url, scheduler, rule_set, max_bytes=max_bytes,
+                               progress=bar.update)
+    except OSError as exc:      # no scheduler at that address
+        bar.close()
+        typer.echo(f"error: cannot reach the Dask scheduler {scheduler}: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 class _NoPandas:

@@ -185,12 +185,14 @@ def load_gold(path: Path) -> list[GoldDoc]:
 
 
 def _read(pred_dir: Path, name: str, required: bool = False) -> pd.DataFrame:
-    path = Path(pred_dir) / name
-    if not path.exists():
+    from pipeline.query import load_table     # the one place that finds a table on disk
+
+    table = load_table(Path(pred_dir), name.removesuffix(".parquet"))
+    if table is None:
         if required:
-            raise FileNotFoundError(f"{path} not found: is this a `keyproj run` output directory?")
+            raise FileNotFoundError(f"{Path(pred_dir) / name} not found: is this a `keyproj run` output directory?")
         return pd.DataFrame({"doc_id": pd.Series(dtype=str)})
-    return pd.read_parquet(path)
+    return table.to_pandas()
 
 
 def load_predictions(pred_dir: Path) -> dict[str, PredDoc]:

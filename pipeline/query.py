@@ -38,9 +38,24 @@ class QueryError(ValueError):
 def table_files(directory: Path, name: str) -> list[Path]:
     """The Parquet files holding table `name` under `directory`, [] when it is absent.
 
-    A single file wins over a part-file directory of the same name (a run writes the file;
-    a stale directory beside it would otherwise double every row).
+    When `directory` has a manifest (`pipeline.manifest`, written by every run since), the
+    files it names: always the tables of one complete run. A manifest whose files are gone
+    (a run replaced them just now) is read once more. Without a manifest (an OUT written
+    before manifests), the plain names: a single file wins over a part-file directory of the
+    same name (a stale directory beside it would otherwise double every row).
     """
+    from pipeline import manifest
+
+    for _ in range(2):
+        try:
+            named = manifest.read(directory)
+        except manifest.ManifestError:
+            break       # unreadable: the plain names, which every run also writes
+        if named is None:
+            break
+        files = manifest.table_files(directory, name, named)
+        if files is not None:
+            return files
     single = directory / f"{name}.parquet"
     if single.is_file():
         return [single]
@@ -58,13 +73,33 @@ def available_tables(directory: Path) -> dict[str, list[Path]]:
 
 
 def require_tables(directory: Path) -> dict[str, list[Path]]:
-    """Like available_tables, but an empty result is an error that says what was expected."""
+    """Like available_tables, but an empty result is an error that says what was expected,
+    and so is a table file that is not readable Parquet (truncated, overwritten)."""
     found = available_tables(directory)
     if not found:
         raise TablesNotFound(
             f"no tables in {directory}: expected <table>.parquet or <table>/*.parquet for "
             f"{', '.join(TABLE_NAMES)} (write them with `keyproj run INPUT --out {directory}`)")
+    for files in found.values():
+        for path in files:
+            _check_readable(path)
     return found
+
+
+class TableUnreadable(TablesNotFound):
+    """A table file is there but is not readable Parquet."""
+
+
+def _check_readable(path: Path) -> None:
+    """Read the file's Parquet footer (a few KB): a truncated file has none."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_metadata(path)
+    except (OSError, pa.ArrowException) as exc:
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise TableUnreadable(f"table file is not readable Parquet (truncated or damaged: {why}) ({path})") from None
 
 
 def load_table(directory: Path, name: str) -> pa.Table | None:

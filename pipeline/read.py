@@ -15,9 +15,10 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import regex
 
@@ -27,7 +28,7 @@ from pipeline.formats import Decoded, ReadFailure
 TEXT_SUFFIXES = formats.TEXT_SUFFIXES
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
-_MAX_DEPTH = 64     # folders deeper than this are not walked (a guard against odd trees)
+_NOT_REGULAR = "not a regular file (a pipe, socket or device)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,50 +63,70 @@ def printable_path(rel: str) -> str:
         return rel.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def discover(inputs: list[Path]) -> list[tuple[Path, str]]:
+def discover(inputs: list[Path], skip: Sequence[Path] = ()) -> list[tuple[Path, str]]:
     """(path, path relative to its input root) for every file, recursive, sorted per root.
 
-    Hidden files and folders, README.md and Office lock files (~$…) are skipped. Broken
-    symbolic links and folders that cannot be listed are listed too, so that reading
-    them gives an error row; symbolic links to folders are followed once (no loops).
+    Hidden files and folders, README.md and Office lock files (~$…) are skipped, and so is
+    every folder in `skip` (a run's own OUT, when it lies inside an input: its tables are
+    outputs, never inputs). Broken symbolic links and folders that cannot be listed are
+    listed too, so that reading them gives an error row; symbolic links to folders are
+    followed once (no loops). There is no depth limit: every file found is listed.
     """
+    skipped = {_identity(p) for p in skip} - {None}
     found: list[tuple[Path, str]] = []
     for root in inputs:
         if root.is_dir():
-            entries: list[tuple[Path, str]] = []
-            _walk(root, "", set(), entries, 0)
+            if _identity(root) in skipped:
+                continue
+            entries = _walk(root, skipped)
             found.extend(sorted(entries, key=lambda entry: entry[1].split("/")))
         else:
             found.append((root, printable_path(root.name)))
     return found
 
 
-def _walk(folder: Path, prefix: str, visited: set[tuple[int, int]],
-          out: list[tuple[Path, str]], depth: int) -> None:
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of a folder, the same for every path that leads to it; None if absent."""
     try:
-        info = folder.stat()
-        if (info.st_dev, info.st_ino) in visited or depth > _MAX_DEPTH:
-            return      # a symbolic link back to a folder already walked
-        visited.add((info.st_dev, info.st_ino))
-        with os.scandir(folder) as scan:
-            children = list(scan)
-    except OSError:     # the unreadable folder becomes an error row
-        out.append((folder, printable_path(prefix.rstrip("/") or folder.name)))
-        return
-    for entry in children:
-        name = entry.name
-        if name.startswith((".", "~$")) or name.lower() == "readme.md":
-            continue
-        path = Path(entry.path)
-        rel = prefix + name
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _walk(root: Path, skipped: set[tuple[int, int] | None]) -> list[tuple[Path, str]]:
+    """Every file under `root`, walked with a stack of its own rather than by recursion, so
+    that a tree of any depth is walked whole (Python's recursion limit would end it)."""
+    out: list[tuple[Path, str]] = []
+    visited = set(skipped)      # a skipped folder is treated as walked already
+    stack: list[tuple[Path, str]] = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
         try:
-            is_dir = entry.is_dir()     # follows symbolic links; a broken one is not a folder
-        except OSError:
-            is_dir = False
-        if is_dir:
-            _walk(path, rel + "/", visited, out, depth + 1)
-        else:
-            out.append((path, printable_path(rel)))
+            info = folder.stat()
+            if (info.st_dev, info.st_ino) in visited:
+                continue    # a symbolic link back to a folder already walked, or a skipped one
+            visited.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as scan:
+                children = list(scan)
+        except OSError:     # the unreadable folder becomes an error row
+            out.append((folder, printable_path(prefix.rstrip("/") or folder.name)))
+            continue
+        for entry in children:
+            name = entry.name
+            if name.startswith((".", "~$")) or name.lower() == "readme.md":
+                continue
+            path = Path(entry.path)
+            rel = prefix + name
+            try:
+                is_dir = entry.is_dir()     # follows symbolic links; a broken one is not a folder
+            except OSError:
+                is_dir = False
+            if is_dir:
+                stack.append((path, rel + "/"))
+            else:
+                out.append((path, printable_path(rel)))
+    return out
 
 
 def read_document(path: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
@@ -126,12 +147,14 @@ def read_document(path: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -
     if stat.S_ISDIR(info.st_mode):
         return failed("error", _folder_error(path), read_as="folder")
     if not stat.S_ISREG(info.st_mode):
-        return failed("error", "not a regular file (a pipe, socket or device)")
+        return failed("error", _NOT_REGULAR)
     if info.st_size > max_bytes:
         return failed("too_large", f"the file is {_size(info.st_size)}, over the {_size(max_bytes)} limit",
                       size=info.st_size)
     try:
         data = _read_capped(path, max_bytes)
+    except NotRegularFile:      # swapped for a pipe after the stat above
+        return failed("error", _NOT_REGULAR)
     except OSError as exc:
         return failed("error", _stat_error(path, exc), size=info.st_size)
     size = len(data)
@@ -210,8 +233,30 @@ def _not_a_document(data: bytes, suffix: str) -> Decoded:
     raise ReadFailure("unsupported", f"{kind} is not supported (not a text document)")
 
 
+class NotRegularFile(OSError):
+    """The path is a pipe, socket or device: reading it could block forever."""
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open `path` for reading only if it is a regular file.
+
+    Opening a FIFO blocks until a writer appears, so the check cannot come first (the file
+    could be swapped between a stat and an open): the path is opened without blocking and
+    the open file itself is checked. Every place that reads an input file opens it here.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(errno.EINVAL, _NOT_REGULAR, str(path))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _read_capped(path: Path, max_bytes: int) -> bytes:
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         return handle.read(max_bytes + 1)
 
 

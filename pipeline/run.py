@@ -11,10 +11,13 @@ rest to worker processes with a time budget each, checkpoints finished documents
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +27,7 @@ from pipeline.normalise import normalise
 from pipeline.projects import ProjectExtractor
 from pipeline.quantities import QuantityExtractor
 from pipeline.region import detect_place_and_period
-from pipeline.read import SourceDocument, discover, doc_id_for, read_document
+from pipeline.read import SourceDocument, discover, doc_id_for, open_regular, read_document
 from pipeline.roles import assign_roles
 from pipeline.rules import RuleSet, load_rules
 from pipeline.sections import split_sections
@@ -160,7 +163,7 @@ def file_hash(path: Path, size: int | None, max_bytes: int) -> str | None:
         return None
     try:
         digest = hashlib.sha256()
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:      # a pipe is refused, never waited on
             while chunk := fh.read(1 << 20):
                 digest.update(chunk)
         return digest.hexdigest()
@@ -176,6 +179,7 @@ class RunSummary:
     documents: dict[str, int] = field(default_factory=dict)
     facts: dict[str, int] = field(default_factory=dict)
     failed: list[tuple[str, str, str]] = field(default_factory=list)    # (path, status, message)
+    notes: list[str] = field(default_factory=list)      # what the run set aside in OUT
     reused: int = 0
     processed: int = 0
     seconds: float = 0.0
@@ -187,9 +191,10 @@ class RunSummary:
             self.failed.append((path, status, error or ""))
 
 
-def plan_tasks(inputs: list[Path], max_bytes: int) -> list[Task]:
-    """Every file as a task, in input order, with unique doc ids and duplicates marked."""
-    return list(iter_tasks(list(discover(inputs)), max_bytes))
+def plan_tasks(inputs: list[Path], max_bytes: int, skip: list[Path] | None = None) -> list[Task]:
+    """Every file as a task, in input order, with unique doc ids and duplicates marked
+    (folders in `skip`, such as the run's own OUT, are not searched)."""
+    return list(iter_tasks(list(discover(inputs, skip=skip or [])), max_bytes))
 
 
 def iter_tasks(files: list[tuple[Path, str]], max_bytes: int) -> Iterator[Task]:
@@ -224,70 +229,116 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
     `jobs` worker processes (default: all cores; 0 runs in this process, without a time
     budget). With `resume`, documents whose rows from an earlier run are still valid are
     not processed again; the tables equal those of a fresh run either way.
+
+    Raises `store.OutputBusy` when another run holds OUT, and `store.OutputError` (one line,
+    `<what> (<path>)`) when OUT cannot be written; then the previous tables are intact and
+    nothing half-written is left.
     """
     started = time.perf_counter()
     _lean_arrow_memory()
+    from pipeline.store import OutputError, describe_os_error, lock_out, remove_leftovers
+
+    try:
+        _prepare_out(out)
+        with lock_out(out):
+            remove_leftovers(out)
+            return _run_locked(inputs, out, rules or load_rules(), started, jobs=jobs, max_bytes=max_bytes,
+                               time_budget=time_budget, resume=resume, checkpoint_docs=checkpoint_docs,
+                               checkpoint_bytes=checkpoint_bytes, start_method=start_method,
+                               progress=progress)
+    except OSError as exc:
+        # inputs that cannot be read become rows; what escapes to here is OUT failing
+        raise OutputError(describe_os_error(exc, out)) from exc
+
+
+def _prepare_out(out: Path) -> None:
+    """Create OUT; a file in its place is a clear error, not a traceback."""
+    from pipeline.store import OutputError
+
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"the output folder is a file, not a folder ({out})")
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def _run_locked(inputs: list[Path], out: Path, rules: RuleSet, started: float, *,
+                jobs: int | None, max_bytes: int, time_budget: float | None, resume: bool,
+                checkpoint_docs: int, checkpoint_bytes: int, start_method: str,
+                progress: Callable[[int, int], None] | None) -> RunSummary:
+    """The run itself, with OUT locked."""
     from pipeline.runlog import RunLog
     from pipeline.store import DocumentKey, TableStore
 
-    rules = rules or load_rules()
-    out.mkdir(parents=True, exist_ok=True)
     log = RunLog(out / "keyproj.log")
     log.start(inputs, jobs=jobs, max_bytes=max_bytes, time_budget=time_budget)
-    files = list(discover(inputs))
+    files = list(discover(inputs, skip=[out]))      # OUT inside an input is no input
     version = code_version()
     store = TableStore(out)
     chosen: dict[str, Any] = {}
     tasks: list[Task] = []
     todo: Iterable[Task]
-    earlier = store.earlier_sources()   # also numbers new parts after leftovers
-    if resume and earlier:
-        # what can be reused is known only once every file is hashed
-        tasks = list(iter_tasks(files, max_bytes))
-        order = {t.doc_id: i for i, t in enumerate(tasks)}
-        wanted = {t.doc_id: DocumentKey(t.doc_id, t.rel, t.content_hash, version, rules.hash)
-                  for t in tasks}
-        chosen = store.reusable(earlier, wanted, order)
-        todo = [t for t in tasks if t.doc_id not in chosen]
-    else:
-        # every document is new: hashing goes on while the first ones are processed, and
-        # the final tables grow as parts are written
-        def planned() -> Iterator[Task]:
-            for task in iter_tasks(files, max_bytes):
-                tasks.append(task)
-                yield task
+    try:
+        earlier = store.earlier_sources()   # also numbers new parts after leftovers
+        if resume and earlier:
+            # what can be reused is known only once every file is hashed
+            tasks = list(iter_tasks(files, max_bytes))
+            order = {t.doc_id: i for i, t in enumerate(tasks)}
+            wanted = {t.doc_id: DocumentKey(t.doc_id, t.rel, t.content_hash, version, rules.hash,
+                                            t.duplicate_of[0] if t.duplicate_of else None)
+                      for t in tasks}
+            chosen = store.reusable(earlier, wanted, order)
+            todo = [t for t in tasks if t.doc_id not in chosen]
+        else:
+            # every document is new: hashing goes on while the first ones are processed, and
+            # the final tables grow as parts are written
+            def planned() -> Iterator[Task]:
+                for task in iter_tasks(files, max_bytes):
+                    tasks.append(task)
+                    yield task
 
-        todo = planned()
-        if files:
-            store.write_as_you_go()
-    summary = RunSummary(out, reused=len(chosen), processed=len(files) - len(chosen))
-    done = len(chosen)
-    if progress:
-        progress(done, len(files))
-
-    def keep(task: Task, columns: dict[str, dict[str, list[Any]]]) -> None:
-        nonlocal done
-        store.add(columns)
-        if store.pending_docs() >= checkpoint_docs or store.pending_text_bytes() >= checkpoint_bytes:
-            part = store.checkpoint()
-            assert part is not None
-            for doc_id in part.doc_order:
-                chosen[doc_id] = part
-        done += 1
+            todo = planned()
+            if files:
+                store.write_as_you_go()
+        summary = RunSummary(out, reused=len(chosen), processed=len(files) - len(chosen),
+                             notes=store.notes)
+        log.notes(store.notes)
+        done = len(chosen)
         if progress:
             progress(done, len(files))
 
-    for task, columns in _results(todo, len(files) - len(chosen), rules, jobs, time_budget, start_method):
-        keep(task, columns)
-    part = store.checkpoint()
-    if part is not None:
-        for doc_id in part.doc_order:
-            chosen[doc_id] = part
-    counts = store.finish([t.doc_id for t in tasks], chosen)
-    _summarise(summary, out, counts)
+        def keep(task: Task, columns: dict[str, dict[str, list[Any]]]) -> None:
+            nonlocal done
+            store.add(columns)
+            if store.pending_docs() >= checkpoint_docs or store.pending_text_bytes() >= checkpoint_bytes:
+                part = store.checkpoint()
+                assert part is not None
+                for doc_id in part.doc_order:
+                    chosen[doc_id] = part
+            done += 1
+            if progress:
+                progress(done, len(files))
+
+        with closing(_results(todo, len(files) - len(chosen), rules, jobs, time_budget, start_method)) as results:
+            for task, columns in results:
+                keep(task, columns)
+        part = store.checkpoint()
+        if part is not None:
+            for doc_id in part.doc_order:
+                chosen[doc_id] = part
+        counts = store.finish([t.doc_id for t in tasks], chosen)
+    except OSError as exc:
+        store.abandon()
+        if _disk_full(exc):
+            # the parts would hold the disk full: the next run starts over instead
+            shutil.rmtree(store.work, ignore_errors=True)
+        raise
+    _summarise(summary, store.committed["documents"], counts)
     summary.seconds = time.perf_counter() - started
     log.finish(summary)
     return summary
+
+
+def _disk_full(exc: OSError) -> bool:
+    return exc.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left" in str(exc)
 
 
 def _lean_arrow_memory() -> None:
@@ -351,10 +402,10 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,
             yield task, answer
 
 
-def _summarise(summary: RunSummary, out: Path, counts: dict[str, Any]) -> None:
+def _summarise(summary: RunSummary, documents: Path, counts: dict[str, Any]) -> None:
     import pyarrow.parquet as pq
 
-    docs = pq.read_table(out / "documents.parquet", columns=["path", "status", "error"])
+    docs = pq.read_table(documents, columns=["path", "status", "error"])
     for row in docs.to_pylist():
         summary.add_document(row["path"], row["status"], row["error"])
     summary.facts = dict(counts["kinds"])

@@ -26,6 +26,12 @@ class RunLog:
         opts = " ".join(f"{k}={v}" for k, v in options.items())
         self._write([f"[{stamp}] run started: inputs={[str(p) for p in inputs]} {opts}"])
 
+    def notes(self, notes: list[str]) -> None:
+        """What the run set aside in OUT (an unreadable earlier table …), before it works."""
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        if notes:
+            self._write([f"[{stamp}] {note}" for note in notes])
+
     def finish(self, summary: RunSummary) -> None:
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")
         lines = [f"[{stamp}] {status} {path}: {message}" for path, status, message in summary.failed]

@@ -13,17 +13,30 @@ documents, as every part of a fresh run does, is copied whole. A run killed at a
 therefore leaves the previous tables intact, and the next run finds every finished
 document either in the old tables or in a part and does not process it again.
 
-A document's earlier rows are reused when its path, content hash, pipeline version and
-rules hash are all unchanged; failed documents are always tried again.
+The final tables are committed as a set: they are written under a folder of the run's own,
+`OUT/.keyproj-tables/<run id>/`, and `OUT/keyproj-manifest.json` (`pipeline.manifest`),
+renamed into place last, names them. Until that rename readers see the previous run's
+tables; after it, the new ones, all five at once. The plain names `OUT/<table>.parquet`
+are then hard links to the same files, for tools that do not read the manifest.
+
+One run at a time writes to an OUT: a run holds an exclusive lock (`OUT/.keyproj.lock`,
+fcntl) from before it touches anything there until its end (`lock_out`).
+
+A document's earlier rows are reused when its path, content hash, pipeline version, rules
+hash and the copy it duplicates (if any) are all unchanged; failed documents are always
+tried again.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
+import time
 from collections import Counter, deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,9 +45,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pyarrow import ipc
 
+from pipeline import manifest
 from pipeline.tables import SCHEMAS
 
 WORK_DIR = ".keyproj-work"
+LOCK_FILE = ".keyproj.lock"
 TABLES = tuple(SCHEMAS)
 # Statuses whose rows are worth keeping across runs; anything else is retried.
 REUSABLE_STATUSES = frozenset({"ok", "empty", "unsupported", "no_text", "too_large", "duplicate"})
@@ -56,6 +71,9 @@ class DocumentKey:
     content_hash: str | None
     pipeline_version: str
     rules_hash: str
+    # the doc_id of the first copy when this file is a duplicate: decided against the
+    # current set of files, so an earlier row is reused only if it still holds
+    duplicate_of: str | None = None
 
 
 @dataclass(slots=True)
@@ -97,12 +115,12 @@ class Source:
 
 def _document_keys(source: Source) -> dict[str, tuple[DocumentKey, str]]:
     """doc_id -> (key, status), reading only the small columns of `documents`."""
-    columns = ["doc_id", "path", "content_hash", "pipeline_version", "rules_hash", "status"]
+    columns = ["doc_id", "path", "content_hash", "pipeline_version", "rules_hash", "status", "duplicate_of"]
     table = source.read("documents", columns)
     found: dict[str, tuple[DocumentKey, str]] = {}
     for row in table.to_pylist():
         key = DocumentKey(row["doc_id"], row["path"], row["content_hash"],
-                          row["pipeline_version"], row["rules_hash"])
+                          row["pipeline_version"], row["rules_hash"], row["duplicate_of"])
         found[row["doc_id"]] = (key, row["status"])
         source.doc_order.append(row["doc_id"])
     return found
@@ -117,12 +135,153 @@ def _complete(folder: Path, suffix: str) -> bool:
     return all((folder / f"{t}{suffix}").is_file() for t in TABLES)
 
 
+def _unreadable(source: Source) -> list[tuple[Path, str]]:
+    """(file, why) for every table of `source` that cannot be opened (truncated, not Parquet
+    or Arrow, another schema's bytes): reading only each file's footer or header."""
+    bad = []
+    for table in TABLES:
+        try:
+            source.schema(table)
+        except (OSError, pa.ArrowException) as exc:
+            bad.append((source.path(table), str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+    return bad
+
+
+# ---- one run at a time, and errors about OUT itself ------------------------------------------------
+
+class OutputBusy(Exception):
+    """Another keyproj run holds the lock on OUT."""
+
+
+class OutputError(Exception):
+    """OUT cannot be written (a file, read-only, full disk …): one line, `<what> (<path>)`."""
+
+
+def describe_os_error(exc: OSError, fallback: Path) -> str:
+    """`<what> (<path>)` for an error writing OUT, in words a person can act on."""
+    code = exc.errno
+    if code is None and "No space left" in str(exc):    # pyarrow's IO errors carry no errno
+        code = errno.ENOSPC
+    what = {
+        errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded",
+        errno.EROFS: "read-only file system", errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied", errno.ENOTDIR: "the output folder is a file, not a folder",
+        errno.EEXIST: "the output folder is a file, not a folder",
+    }.get(code or 0) or (exc.strerror or str(exc).splitlines()[0])
+    return f"cannot write the tables: {what} ({exc.filename or fallback})"
+
+
+@contextmanager
+def lock_out(out: Path) -> Iterator[None]:
+    """Hold the exclusive lock on OUT (`OUT/.keyproj.lock`, fcntl.flock) for the block.
+
+    A second run on the same OUT gets OutputBusy at once instead of waiting: two runs would
+    write the same tables. The lock is released when this process ends however it ends
+    (even SIGKILL), so a killed run never leaves OUT locked; the file itself stays, and
+    holds the pid of the last run that took it.
+    """
+    import fcntl
+
+    fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise OutputBusy(f"another keyproj run is writing {out} (pid {pid})") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)        # closing the descriptor releases the lock
+
+
+def remove_leftovers(out: Path) -> None:
+    """Remove what runs killed before their end left half-written (never checkpoint parts:
+    those are complete, and the next run reuses them): temporary table files, staged table
+    folders that no manifest names, a manifest never renamed into place. Called under the lock."""
+    for path in out.glob(".*.tmp"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    work = out / WORK_DIR
+    if work.is_dir():
+        for path in work.iterdir():
+            if path.name.startswith(".tmp-part-"):
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.name.endswith(".tmp"):
+                path.unlink(missing_ok=True)
+    remove_other_versions(out, keep=_named_run(out))
+
+
+def _named_run(out: Path) -> str | None:
+    try:
+        named = manifest.read(out)
+    except manifest.ManifestError:
+        return None
+    return str(named["run"]) if named else None
+
+
+def remove_other_versions(out: Path, keep: str | None) -> None:
+    """Drop every run's table folder under OUT/.keyproj-tables but `keep`'s."""
+    versions = out / manifest.TABLES_DIR
+    if versions.is_dir():
+        for folder in versions.iterdir():
+            if folder.name != keep:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def publish_plain_names(out: Path, files: dict[str, Path]) -> None:
+    """`OUT/<table>.parquet` for every table, as a hard link to the committed file (the same
+    bytes, no copy), for tools that do not read the manifest; a copy where the file system
+    has no hard links. Part folders of an earlier `--scheduler` run go, so that no plain
+    name shows another run's rows."""
+    for table, path in files.items():
+        plain = out / f"{table}.parquet"
+        tmp = out / f".{table}.parquet.link.tmp"
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(path, tmp)
+        except OSError:
+            shutil.copyfile(path, tmp)
+        os.replace(tmp, plain)
+        remove_part_folder(out / table)
+
+
+def remove_part_folder(folder: Path) -> None:
+    """Remove `folder` if it holds only part files (what a `--scheduler` run writes)."""
+    if folder.is_dir() and not folder.is_symlink() and all(
+            p.is_file() and (p.suffix == ".parquet" or p.name.endswith(".tmp")) for p in folder.iterdir()):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def set_aside(path: Path, out: Path) -> Path:
+    """Move an unreadable earlier table out of the way, keeping it for a person to look at:
+    `OUT/<name>.corrupt-<time>`."""
+    target = out / f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}"
+    os.replace(path, target)
+    return target
+
+
+def _fsync(path: Path) -> None:
+    """Data on disk before the manifest names it (a crash of the machine, not only of the run)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class TableStore:
     """Checkpoint parts for one run in OUT, plus what earlier runs left there."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
         self.work = out / WORK_DIR
+        self.run_id = manifest.new_run_id()
+        self.committed: dict[str, Path] = {}    # table -> its file, once `finish` has committed
+        self.notes: list[str] = []              # what was set aside, for the log and the summary
         self._next_part = 0
         self._batches: dict[str, list[pa.RecordBatch]] = {t: [] for t in TABLES}
         self._columns: dict[str, dict[str, list[Any]]] = _empty_columns()
@@ -139,16 +298,44 @@ class TableStore:
     # ---- what earlier runs left -------------------------------------------------------------
 
     def earlier_sources(self) -> list[Source]:
-        """The previous final tables and every complete checkpoint part, oldest first."""
+        """The previous final tables and every complete checkpoint part, oldest first.
+
+        An earlier final table that cannot be read is set aside (`set_aside`, noted in
+        `notes`) and its run's rows are not reused; an unreadable part is ignored.
+        """
         sources = []
-        if _complete(self.out, ".parquet"):
-            sources.append(Source(self.out))
+        final = self._previous_tables()
+        if final is not None:
+            bad = _unreadable(final)
+            for path, why in bad:
+                target = set_aside(path, self.out)
+                self.notes.append(f"set aside an unreadable earlier table: {path} ({why}); moved to {target.name}")
+            if not bad:
+                sources.append(final)
         if self.work.is_dir():
             parts = sorted(p for p in self.work.iterdir() if p.name.startswith("part-") and _complete(p, ".arrow"))
-            sources.extend(Source(p, suffix=".arrow") for p in parts)
+            sources.extend(s for s in (Source(p, suffix=".arrow") for p in parts) if not _unreadable(s))
             numbers = [int(p.name.split("-")[1]) for p in parts]
             self._next_part = max(numbers, default=-1) + 1
         return sources
+
+    def _previous_tables(self) -> Source | None:
+        """The final tables of the last complete run: those the manifest names, or in an OUT
+        written before manifests, `OUT/<table>.parquet`. None when there are none (or they
+        are part folders of a `--scheduler` run, which are not reused)."""
+        try:
+            named = manifest.read(self.out)
+        except manifest.ManifestError as exc:
+            target = set_aside(self.out / manifest.MANIFEST, self.out)
+            self.notes.append(f"set aside an unreadable manifest ({exc}); moved to {target.name}")
+            named = None
+        if named is None:
+            return Source(self.out) if _complete(self.out, ".parquet") else None
+        files = {t: manifest.table_files(self.out, t, named) for t in TABLES}
+        if named.get("layout") != "file" or any(not f or len(f) != 1 for f in files.values()):
+            return None
+        folder = files["documents"][0].parent    # type: ignore[index]
+        return Source(folder) if _complete(folder, ".parquet") else None
 
     def reusable(self, earlier: list[Source], wanted: dict[str, DocumentKey],
                  order: dict[str, int]) -> dict[str, Source]:
@@ -264,10 +451,7 @@ class TableStore:
             for _, writer in live.values():
                 writer.close()
             if self._live_ids == order:
-                # documents last: it is what the next run reads to decide what to reuse
-                for table in [t for t in TABLES if t != "documents"] + ["documents"]:
-                    os.chmod(live[table][0], _FILE_MODE)
-                    os.replace(live[table][0], self.out / f"{table}.parquet")
+                self._commit({t: path for t, (path, _) in live.items()})
                 shutil.rmtree(self.work, ignore_errors=True)
                 return {"rows": {t: w.rows for t, (_, w) in live.items()}, "kinds": dict(self._live_kinds)}
             for path, _ in live.values():       # not the documents of this run after all
@@ -313,16 +497,46 @@ class TableStore:
                                 counts["kinds"][kind] = counts["kinds"].get(kind, 0) + 1
                 writer.close()
                 counts["rows"][table] = writer.rows
-            # documents last: it is what the next run reads to decide what to reuse
-            for table in [t for t in TABLES if t != "documents"] + ["documents"]:
-                os.chmod(temps[table], _FILE_MODE)
-                os.replace(temps.pop(table), self.out / f"{table}.parquet")
+            self._commit({t: Path(p) for t, p in temps.items()})
+            temps.clear()
         finally:
             for tmp in temps.values():
                 if os.path.exists(tmp):
                     os.unlink(tmp)
         shutil.rmtree(self.work, ignore_errors=True)
         return counts
+
+
+    def _commit(self, files: dict[str, Path]) -> None:
+        """Make `files` (table -> a finished temporary file) the tables of OUT, as one set:
+        moved into this run's folder, then named by the manifest (the one atomic step),
+        then published under their plain names; the previous run's folder goes last."""
+        folder = self.out / manifest.TABLES_DIR / self.run_id
+        folder.mkdir(parents=True, exist_ok=True)
+        for table, tmp in files.items():
+            os.chmod(tmp, _FILE_MODE)
+            _fsync(tmp)
+            os.replace(tmp, folder / f"{table}.parquet")
+        self.committed = {t: folder / f"{t}.parquet" for t in files}
+        manifest.write(self.out, manifest.content(
+            self.run_id, "file", {t: f"{manifest.TABLES_DIR}/{self.run_id}/{t}.parquet" for t in files}))
+        publish_plain_names(self.out, self.committed)
+        remove_other_versions(self.out, keep=self.run_id)
+
+    def abandon(self) -> None:
+        """After a failure: close and remove what this run has half written (its temporary
+        tables and staged folder), keeping complete checkpoint parts for the next run."""
+        live, self._live = self._live, None
+        for path, writer in (live or {}).values():
+            try:
+                writer.close()
+            except (OSError, pa.ArrowException):
+                pass        # the disk that failed may fail again; the file goes anyway
+            path.unlink(missing_ok=True)
+        if (self.out / manifest.TABLES_DIR / self.run_id).is_dir() and self.committed == {}:
+            shutil.rmtree(self.out / manifest.TABLES_DIR / self.run_id, ignore_errors=True)
+        if self.out.is_dir():
+            remove_leftovers(self.out)
 
 
 def _empty_columns() -> dict[str, dict[str, list[Any]]]:
