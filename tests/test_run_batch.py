@@ -199,3 +199,166 @@ def test_sigkill_midway_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -
     fresh = tmp_path / "fresh"
     keyproj("run", str(folder), "--out", str(fresh), "--jobs", "1", "-q")
     assert_same_tables(fresh, out)
+
+
+# ---- the tables change as one set ------------------------------------------------------------------
+
+class Killed(BaseException):
+    """Stands for SIGKILL at one step of a run's end (nothing after it runs, no cleanup)."""
+
+
+def read_tables(out: Path) -> dict:
+    """The tables as keyproj's readers see them (query, export, report, eval)."""
+    from pipeline.query import load_table
+
+    return {t: load_table(out, t) for t in TABLES}
+
+
+@pytest.mark.parametrize("kill_at", range(1, 13))
+def test_a_run_killed_between_renames_leaves_one_runs_tables(tmp_path: Path, monkeypatch, kill_at: int) -> None:
+    folder = make_folder(tmp_path / "in", copies=1)
+    out = tmp_path / "out"
+    run([folder], out, jobs=0)
+    old = read_tables(out)
+    for f in sorted(folder.iterdir())[::2]:
+        f.write_text(f.read_text(encoding="utf-8") + "\n新建南湖公园工程，已完工。\n", encoding="utf-8")
+    run([folder], tmp_path / "fresh", jobs=0, resume=False)
+    new = read_tables(tmp_path / "fresh")
+
+    renames = 0
+    real_replace = os.replace
+
+    def replace_until_killed(src, dst):  # type: ignore[no-untyped-def]
+        nonlocal renames
+        renames += 1
+        if renames == kill_at:
+            raise Killed
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace_until_killed)
+    try:
+        run([folder], out, jobs=0)
+    except Killed:
+        pass
+    monkeypatch.undo()
+    seen = read_tables(out)
+    assert all(seen[t].equals(old[t]) for t in TABLES) or all(seen[t].equals(new[t]) for t in TABLES), \
+        "readers see the tables of one run, never a mix"
+    run([folder], out, jobs=0)
+    assert all(read_tables(out)[t].equals(new[t]) for t in TABLES)
+
+
+def test_an_out_written_before_manifests_is_read_and_resumed(folder: Path, fresh_out: Path, tmp_path: Path) -> None:
+    from pipeline.manifest import MANIFEST, TABLES_DIR
+
+    out = tmp_path / "old"
+    out.mkdir()
+    for t in TABLES:        # the layout of earlier versions: plain files, no manifest
+        (out / f"{t}.parquet").write_bytes((fresh_out / f"{t}.parquet").read_bytes())
+    assert all(read_tables(out)[t].equals(tables(fresh_out)[t]) for t in TABLES)
+    again = run([folder], out, jobs=0)
+    assert again.processed == 0
+    assert (out / MANIFEST).is_file() and (out / TABLES_DIR).is_dir()
+    assert_same_tables(fresh_out, out)
+
+
+# ---- every file gets a row; outputs are never inputs ----------------------------------------------
+
+def test_a_file_nested_100_folders_deep_gets_its_row(tmp_path: Path) -> None:
+    deep = tmp_path / "in"
+    for i in range(100):
+        deep = deep / f"d{i}"
+    deep.mkdir(parents=True)
+    (deep / "report.txt").write_text("城南大道工程总投资3亿元，已竣工。", encoding="utf-8")
+    run([tmp_path / "in"], tmp_path / "out", jobs=0)
+    [row] = tables(tmp_path / "out")["documents"].to_pylist()
+    assert row["path"] == "/".join(f"d{i}" for i in range(100)) + "/report.txt"
+    assert row["status"] == "ok"
+
+
+def test_out_inside_the_input_folder_is_never_read(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path / "in", copies=1)
+    out = folder / "tables"
+    first = run([folder], out, jobs=0)
+    (out / "csv").mkdir()
+    (out / "csv" / "projects.csv").write_text("name\n城南大道工程\n", encoding="utf-8")   # an export
+    second = run([folder], out, jobs=0)
+    paths = tables(out)["documents"].column("path").to_pylist()
+    assert paths == sorted(p.name for p in folder.iterdir() if p.is_file())
+    assert (first.processed, second.processed, second.reused) == (len(paths), 0, len(paths))
+
+
+# ---- errors about OUT itself: one line, exit 2 -------------------------------------------------------
+
+def test_out_that_is_a_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    good = make_folder(tmp_path / "in", copies=1)
+    (tmp_path / "out").write_text("not a folder")
+    result = keyproj("run", str(good), "--out", str(tmp_path / "out"), "-q")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"error: the output folder is a file, not a folder ({tmp_path / 'out'})"]
+
+
+def test_read_only_out_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    from pipeline.runlog import RunLog
+    from pipeline.store import OutputError
+
+    good = make_folder(tmp_path / "in", copies=1)
+    out = tmp_path / "out"
+    out.mkdir()
+    if os.geteuid() == 0:       # root writes to a read-only folder anyway: simulate the refusal
+        def refuse(self, lines):  # type: ignore[no-untyped-def]
+            raise PermissionError(13, "Permission denied", str(self.path))
+        monkeypatch.setattr(RunLog, "_write", refuse)
+    else:
+        out.chmod(0o555)
+    try:
+        with pytest.raises(OutputError) as error:
+            run([good], out, jobs=0)
+    finally:
+        out.chmod(0o755)
+    assert str(error.value) == f"cannot write the tables: permission denied ({out / 'keyproj.log'})"
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("fails_at", ["checkpoint", "final tables"])
+def test_a_full_disk_is_one_error_and_leaves_no_temporary_files(tmp_path: Path, monkeypatch, fails_at: str) -> None:
+    """ENOSPC simulated where the run writes: a checkpoint part, or the final tables."""
+    import pipeline.store as store
+    from pipeline.store import OutputError
+
+    folder = make_folder(tmp_path / "in", copies=1)
+    out = tmp_path / "out"
+    run([folder], out, jobs=0)
+    before, files_before = read_tables(out), listing(out)
+    (folder / "zz_new.txt").write_text("新建北山隧道工程，总投资3亿元。\n", encoding="utf-8")
+
+    def disk_full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device", str(out / "x"))
+
+    if fails_at == "checkpoint":
+        monkeypatch.setattr(store.ipc, "new_file", disk_full)
+    else:
+        monkeypatch.setattr(store._GroupWriter, "add", disk_full)
+    with pytest.raises(OutputError, match=r"^cannot write the tables: disk full \("):
+        run([folder], out, jobs=0, resume=False)
+    monkeypatch.undo()
+    assert all(read_tables(out)[t].equals(before[t]) for t in TABLES)
+    assert listing(out) == files_before, "nothing of the failed run is left but its log lines"
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_a_corrupt_earlier_table_is_set_aside_and_the_run_goes_on(folder: Path, fresh_out: Path,
+                                                                   tmp_path: Path, table: str) -> None:
+    out = tmp_path / "out"
+    keyproj("run", str(folder), "--out", str(out), "-q")
+    with open(out / f"{table}.parquet", "r+b") as fh:
+        fh.truncate(100)                    # a disk error, or a copy cut short
+    result = keyproj("run", str(folder), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert f"set aside an unreadable earlier table" in result.stderr
+    assert len(list(out.glob(f"{table}.parquet.corrupt-*"))) == 1
+    assert "set aside" in (out / "keyproj.log").read_text(encoding="utf-8")
+    assert_same_tables(fresh_out, out)
