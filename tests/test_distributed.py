@@ -43,3 +43,105 @@ def test_local_cluster_equals_local_run(tmp_path: Path) -> None:
         assert got.equals(expected), f"table {name} differs from the local run"
         # readable as one dataset by pyarrow (and so by pandas, DuckDB, Spark)
         assert pq.read_table(tmp_path / "dask" / name).num_rows == expected.num_rows
+
+
+# ---- atomic like a local run; paths; the extra missing ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def cluster():  # type: ignore[no-untyped-def]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as local_cluster:
+        yield local_cluster
+
+
+def seen(out: Path) -> dict[str, pa.Table]:
+    """The tables as keyproj's readers see them (query, export, report, eval)."""
+    from pipeline.query import load_table
+
+    return {name: load_table(out, name) for name in SCHEMAS}
+
+
+def edit(folder: Path) -> None:
+    for f in sorted(folder.iterdir())[::2]:
+        f.write_text(f.read_text(encoding="utf-8") + "\n新建南湖公园工程，已完工。\n", encoding="utf-8")
+
+
+def test_local_and_cluster_runs_in_one_out_never_shadow_each_other(tmp_path: Path, cluster) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.distributed import run_distributed
+
+    folder = make_folder(tmp_path / "in", copies=1)
+    out = tmp_path / "out"
+    for step in ("local", "cluster", "local", "cluster"):
+        edit(folder)
+        fresh = tmp_path / f"fresh-{step}"
+        run([folder], fresh, jobs=0, resume=False)
+        if step == "local":
+            run([folder], out, jobs=0)
+        else:
+            run_distributed([folder], str(out), cluster.scheduler_address, max_bytes=1 << 26, batch_docs=3)
+        got, expected = seen(out), seen(fresh)
+        assert all(got[t].equals(expected[t]) for t in SCHEMAS), f"after the {step} run"
+
+
+def test_an_interrupted_cluster_run_leaves_the_previous_tables(tmp_path: Path, cluster, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.distributed import run_distributed
+
+    folder = make_folder(tmp_path / "in", copies=2)
+    out = tmp_path / "out"
+    run_distributed([folder], str(out), cluster.scheduler_address, max_bytes=1 << 26, batch_docs=3)
+    before = seen(out)
+    edit(folder)
+    real = distributed.as_completed
+
+    def first_batch_then_interrupted(futures):  # type: ignore[no-untyped-def]
+        for future in real(futures):
+            yield future
+            raise KeyboardInterrupt      # Ctrl-C once the first batch's parts are written
+
+    monkeypatch.setattr(distributed, "as_completed", first_batch_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_distributed([folder], str(out), cluster.scheduler_address, max_bytes=1 << 26, batch_docs=3)
+    after = seen(out)
+    assert all(after[t].equals(before[t]) for t in SCHEMAS), "no part of the interrupted run is read"
+    for name in SCHEMAS:            # and other tools reading the part folders see the same
+        assert read_dataset(out / name).equals(before[name])
+
+
+def test_an_unreachable_scheduler_deletes_nothing(tmp_path: Path, cluster) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.distributed import run_distributed
+
+    folder = make_folder(tmp_path / "in", copies=1)
+    out = tmp_path / "out"
+    run_distributed([folder], str(out), cluster.scheduler_address, max_bytes=1 << 26, batch_docs=3)
+    before = seen(out)
+    with pytest.raises(OSError):
+        run_distributed([folder], str(out), "tcp://127.0.0.1:9", max_bytes=1 << 26)
+    after = seen(out)
+    assert all(after[t].equals(before[t]) for t in SCHEMAS)
+
+
+def test_relative_paths_are_resolved_on_the_client(tmp_path: Path, cluster, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    make_folder(tmp_path / "in", copies=1)
+    monkeypatch.chdir(tmp_path)         # the workers started elsewhere, in another folder
+    result = CliRunner().invoke(app, ["run", "in", "--out", "out", "--scheduler", cluster.scheduler_address, "-q"])
+    assert result.exit_code == 0, result.output
+    docs = pq.read_table(tmp_path / "out" / "documents").to_pylist()
+    assert {d["status"] for d in docs} == {"ok"} and len(docs) == len(list((tmp_path / "in").iterdir()))
+
+
+def test_without_the_cluster_extra_the_error_says_what_to_install(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    make_folder(tmp_path / "in", copies=1)
+    code = ("import sys; sys.modules['distributed'] = None; from pipeline.cli import main; "
+            "sys.argv = ['keyproj', 'run', sys.argv[1], '--out', sys.argv[2], '--scheduler', 'tcp://127.0.0.1:9']; "
+            "main()")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "in"), str(tmp_path / "out")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == ["error: --scheduler needs the cluster extra: pip install 'keyproj[cluster]'"]

@@ -143,6 +143,23 @@ def test_query_without_tables_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no tables" in result.stderr
 
 
+@pytest.mark.parametrize("command", [["query", "{dir}", "SELECT count(*) FROM projects"],
+                                     ["export", "{dir}", "--to", "csv", "--out", "{dir}/csv", "-q"],
+                                     ["report", "{dir}", "--html", "{dir}/r.html", "-q"]])
+def test_a_truncated_table_is_one_line_and_exit_2(tables_dir: Path, tmp_path: Path, command: list[str]) -> None:
+    copy = tmp_path / "tables"
+    copy.mkdir()
+    for name in TABLE_NAMES:
+        (copy / f"{name}.parquet").write_bytes((tables_dir / f"{name}.parquet").read_bytes())
+    data = (copy / "projects.parquet").read_bytes()
+    (copy / "projects.parquet").write_bytes(data[: len(data) // 2])        # a copy cut short
+    result = invoke(*[arg.format(dir=copy) for arg in command])
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: table file is not readable Parquet") and line.endswith(
+        f"({copy / 'projects.parquet'})")
+
+
 # --- export: csv ---------------------------------------------------------------------------
 
 def normalise(value: Any) -> Any:
