@@ -24,15 +24,17 @@ from pipeline.types import Kind, Quantity
 # spaces in normalisation); a space only between groups of exactly three digits.
 _ARABIC = (r"(?<![0-9.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![0-9.,])\d{1,3}(?: \d{3})+(?![0-9])(?:\.\d+)?"
            r"|(?<![0-9.,])\d+(?:\.\d+)?")
-_CN_START = "零〇一二两三四五六七八九十"
+_CN_START = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
 _SENTENCE_END = "。！？!?；;\n"
 _SPEED = regex.compile(r"/(?:小时|h|时)|每小时")
-_SPACE = "[ \t]?"
+_SPACE = "[ \t]{0,4}"      # spaces PDF text and web copy put inside numbers and units
 # 三公里半 is 3.5 km: 半 right after a length, area or volume unit, when no word goes on
 _HALF = r"(?P<half>半)(?:(?!\p{Han})|(?=的|左右|以上|以下|多))"
 # a percent sign that is part of URL encoding (%25%20, %E4%BD) is no percent: the number
 # before it follows another % or a Latin letter
 _URL_ESCAPE_BEFORE = regex.compile(r"[%A-Za-z]")
+# …or the % starts a run of escapes (30%25%20)
+_URL_ESCAPES_AFTER = regex.compile(r"[0-9A-Fa-f]{2}%[0-9A-Fa-f]{2}")
 
 
 def _unit_pattern(surfaces: list[str]) -> str:
@@ -53,7 +55,8 @@ class QuantityExtractor:
         self.units: dict[str, Unit] = {u.surface: u for u in rules.units}
         blockers = "".join(q["chinese_number_blockers"])
         chinese = (rf"(?<![{regex.escape(blockers)}{CHINESE_NUMERAL_CHARS}])"
-                   rf"(?:[{_CN_START}][{CHINESE_NUMERAL_CHARS}]*(?<!点)|[百千](?=[余多]))")   # 百余亩
+                   # a space may stand between the characters (一 百 五 十 个百分点)
+                   rf"(?:[{_CN_START}](?:[ \t]?[{CHINESE_NUMERAL_CHARS}])*(?<![点 \t])|[百千](?=[余多]))")   # 百余亩
         number = rf"(?:{_ARABIC}|{chinese})"
         suffix_units = [u.surface for u in rules.units if not u.prefix]
         prefix_units = [u.surface for u in rules.units if u.prefix]
@@ -75,12 +78,12 @@ class QuantityExtractor:
         sign = rf"(?P<sign>(?<![0-9A-Za-z{CHINESE_NUMERAL_CHARS}{not_sign_after}])-|负)?"
         self.pattern = regex.compile(
             rf"(?<!{not_before})(?P<before>{before})?(?:"
-            rf"(?P<punit>{_unit_pattern(prefix_units)}){_SPACE}(?P<pnum>{number}|百(?![分万亿千百]))"
+            rf"(?<![0-9{CHINESE_NUMERAL_CHARS}])(?P<punit>{_unit_pattern(prefix_units)}){_SPACE}(?P<pnum>{number}|百(?![分万亿千百]))"
             rf"|{sign}(?P<num>{number})(?P<scale1>{scale_alt})?(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
             rf"(?P<scale2>{scale_alt})?(?P<inside>{inside})?{_SPACE}{unit}(?:{_HALF})?"
             rf"|(?P<hold>{q['placeholder']})(?P<hunit>{alternation(suffix_units)})"
             rf"|(?P<bnum>{number})(?P<binside>{inside})?(?P<scale>{scale_alt})"
-            rf"(?!{blocked}|[A-Za-z0-9])"
+            rf"(?![万亿]|{blocked}|[A-Za-z0-9])"
             rf")(?P<after>{after})?"
         )
         self.money_cue = regex.compile(alternation(q["bare_scale"]["money_cues"]))
@@ -138,12 +141,11 @@ class QuantityExtractor:
                 return None
             if unit.surface.isascii() and unit.surface[-1].isalpha():
                 nxt = m.string[m.end("unit"):m.end("unit") + 1]
-                if nxt.isascii() and (nxt.isalnum() or nxt in "²³"):
+                if nxt and nxt.isascii() and (nxt.isalnum() or nxt in "²³"):   # 250m at the very end is fine
                     return None
             if unit.kind is Kind.LENGTH and _SPEED.match(m.string, m.end("unit")):
                 return None      # a speed (80公里/小时), not a length
-            if unit.surface == "%" and _URL_ESCAPE_BEFORE.match(m.string, max(m.start("num") - 1, 0)) \
-                    and m.start("num") > 0:
+            if unit.surface == "%" and _url_encoded(m.string, m.start("num"), m.end("unit")):
                 return None      # %25%20: URL encoding, not a percent
         scale1, scale2 = m.group("scale1") or "", m.group("scale2") or ""
         if raw_high:        # 3-5亿元 shares its scale; 3亿至5亿元 writes both
@@ -186,6 +188,12 @@ def _read_number(raw: str) -> tuple[Decimal, Decimal | None, str | None]:
     if pair is not None:
         return pair[0], pair[1], "approx"
     return parse_number(raw), None, None
+
+
+def _url_encoded(text: str, number_start: int, percent_end: int) -> bool:
+    """The number and its % are part of URL encoding (%E4%BD%A0, q=30%25%20)."""
+    return (number_start > 0 and _URL_ESCAPE_BEFORE.match(text, number_start - 1) is not None) \
+        or _URL_ESCAPES_AFTER.match(text, percent_end) is not None
 
 
 def _squeeze(unit: str) -> str:
