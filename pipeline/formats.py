@@ -125,7 +125,7 @@ def decode_text(data: bytes) -> Decoded:
         if utf16 is not None:
             return utf16
         nuls = data.count(b"\x00")
-        if nuls > _MAX_NUL_SHARE * len(data):
+        if nuls > max(_MAX_STRAY_NULS, _MAX_NUL_SHARE * len(data)):
             raise ReadFailure("error", "binary data, not text (NUL bytes)")
         data = data.replace(b"\x00", b"")
         note = f"{nuls} NUL byte{'s' if nuls > 1 else ''} dropped"
@@ -145,7 +145,9 @@ def decode_text(data: bytes) -> Decoded:
     return Decoded(decoded.text, decoded.encoding, note)
 
 
-_MAX_NUL_SHARE = 0.01       # more NUL bytes than this (and not UTF-16) is binary data
+# more NUL bytes than these (and not UTF-16) is binary data; fewer are strays (a bad copy)
+_MAX_NUL_SHARE = 0.01
+_MAX_STRAY_NULS = 8
 _UTF16_NUL_SIDE = 0.95      # UTF-16: at least this share of the NULs on one side
 
 
@@ -156,8 +158,8 @@ def _utf16_without_bom(data: bytes) -> Decoded | None:
     sample = data[:65536]
     on_even, on_odd = sample[0::2].count(0), sample[1::2].count(0)
     nuls = on_even + on_odd
-    if nuls < 4:
-        return None
+    if nuls < 2:
+        return None         # one NUL says nothing about where the others would be
     if on_odd >= _UTF16_NUL_SIDE * nuls:
         encoding = "utf-16-le"
     elif on_even >= _UTF16_NUL_SIDE * nuls:
