@@ -22,8 +22,11 @@ from pipeline.types import Kind, Quantity
 
 # Thousands separated by commas (1,200) or by a space (4 200: thin spaces are folded to
 # spaces in normalisation); a space only between groups of exactly three digits.
-_ARABIC = (r"(?<![0-9.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![0-9.,])\d{1,3}(?: \d{3})+(?![0-9])(?:\.\d+)?"
-           r"|(?<![0-9.,])\d+(?:\.\d+)?")
+# A comma right after a digit belongs to the number (1,200); after anything else it is a
+# clause mark (texts that write ASCII commas: 手续,6亩).
+_NOT_INSIDE = r"(?<![0-9.])(?<![0-9],)"
+_ARABIC = (rf"{_NOT_INSIDE}\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{_NOT_INSIDE}\d{{1,3}}(?: \d{{3}})+(?![0-9])(?:\.\d+)?"
+           rf"|{_NOT_INSIDE}\d+(?:\.\d+)?")
 _CN_START = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
 _SENTENCE_END = "。！？!?；;\n"
 _SPEED = regex.compile(r"/(?:小时|h|时)|每小时")
@@ -56,7 +59,7 @@ class QuantityExtractor:
         blockers = "".join(q["chinese_number_blockers"])
         chinese = (rf"(?<![{regex.escape(blockers)}{CHINESE_NUMERAL_CHARS}])"
                    # a space may stand between the characters (一 百 五 十 个百分点)
-                   rf"(?:[{_CN_START}](?:[ \t]?[{CHINESE_NUMERAL_CHARS}])*(?<![点 \t])|[百千](?=[余多]))")   # 百余亩
+                   rf"(?:[{_CN_START}](?:[ \t]?[{CHINESE_NUMERAL_CHARS}])*(?<![点 \t])|[百千](?=[余多]|亿(?:元|\P{{Han}}|$)))")   # 百余亩, 近千亿元 (not 千亿工程, 千万元以上项目)
         number = rf"(?:{_ARABIC}|{chinese})"
         suffix_units = [u.surface for u in rules.units if not u.prefix]
         prefix_units = [u.surface for u in rules.units if u.prefix]
@@ -79,11 +82,11 @@ class QuantityExtractor:
         self.pattern = regex.compile(
             rf"(?<!{not_before})(?P<before>{before})?(?:"
             rf"(?<![0-9{CHINESE_NUMERAL_CHARS}])(?P<punit>{_unit_pattern(prefix_units)}){_SPACE}(?P<pnum>{number}|百(?![分万亿千百]))"
-            rf"|{sign}(?P<num>{number})(?P<scale1>{scale_alt})?(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
+            rf"|{sign}(?P<num>{number})(?P<small>(?<=[0-9])[千百])?(?P<scale1>{scale_alt})?(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
             rf"(?P<scale2>{scale_alt})?(?P<inside>{inside})?{_SPACE}{unit}(?:{_HALF})?"
             rf"|(?P<hold>{q['placeholder']})(?P<hunit>{alternation(suffix_units)})"
             rf"|(?P<bnum>{number})(?P<binside>{inside})?(?P<scale>{scale_alt})"
-            rf"(?![万亿]|{blocked}|[A-Za-z0-9])"
+            rf"(?![万亿]|[余多]?(?:{blocked})|[A-Za-z0-9])"
             rf")(?P<after>{after})?"
         )
         self.money_cue = regex.compile(alternation(q["bare_scale"]["money_cues"]))
@@ -151,9 +154,10 @@ class QuantityExtractor:
         if raw_high:        # 3-5亿元 shares its scale; 3亿至5亿元 writes both
             low_scale = self._scale(scale1 or scale2)
             unit_raw = scale2 + unit.surface
-        else:               # 1.2万亿元: the scales multiply
-            low_scale = self._scale(scale1) * self._scale(scale2)
-            unit_raw = scale1 + scale2 + unit.surface
+        else:               # 1.2万亿元: the scales multiply; 5千平米: so does 千 after digits
+            small = m.group("small") or ""
+            low_scale = _SMALL_SCALES.get(small, Decimal(1)) * self._scale(scale1) * self._scale(scale2)
+            unit_raw = small + scale1 + scale2 + unit.surface
         if sum(ch.isdigit() for ch in raw + (raw_high or "")) > self.max_digits:
             return None          # an identifier or junk, not an amount
         try:
@@ -179,6 +183,7 @@ class QuantityExtractor:
 
 
 _HALF_KINDS = {Kind.LENGTH, Kind.AREA, Kind.VOLUME}
+_SMALL_SCALES = {"千": Decimal(1000), "百": Decimal(100)}
 
 
 def _read_number(raw: str) -> tuple[Decimal, Decimal | None, str | None]:
