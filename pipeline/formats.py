@@ -73,6 +73,7 @@ class ReadFailure(Exception):
 class Decoded:
     text: str
     encoding: str | None    # the character encoding of the bytes, None for binary formats
+    note: str | None = None  # what was repaired in a text kept as ok (a cut-off tail, NULs)
 
 
 # ---------------------------------------------------------------- sniffing
@@ -105,8 +106,11 @@ def decode_text(data: bytes) -> Decoded:
     `common_cjk_share`). The recorded encoding is the lowercase Python codec name that
     decodes the file: utf-8, utf-8-sig, utf-16, utf-32, gb18030 (GBK and GB2312 are
     subsets of it), big5, or whatever else charset-normalizer found (cp1252, shift_jis …).
-    UTF-16 without a BOM is taken for binary data (NUL bytes); one or two GBK characters
-    that happen to be valid UTF-8 (傻 = C9 B5 = ɵ) read as UTF-8.
+    UTF-16 without a BOM is recognised by its NUL bytes (the high byte of every ASCII
+    character, all on even or all on odd places); other NUL bytes, when they are few, are
+    dropped and noted. A UTF-8 file cut inside its last character keeps its text, the
+    broken tail replaced by U+FFFD and noted. One or two GBK characters that happen to be
+    valid UTF-8 (傻 = C9 B5 = ɵ) read as UTF-8.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -115,13 +119,64 @@ def decode_text(data: bytes) -> Decoded:
             except UnicodeDecodeError as exc:
                 raise ReadFailure("error", f"cannot decode text: {encoding} byte-order mark, "
                                            f"but invalid {encoding} at byte {exc.start}") from None
-    if b"\x00" in data[:8192]:
-        raise ReadFailure("error", "binary data, not text (NUL bytes)")
+    note = None
+    if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
+        nuls = data.count(b"\x00")
+        if nuls > max(_MAX_STRAY_NULS, _MAX_NUL_SHARE * len(data)):
+            raise ReadFailure("error", "binary data, not text (NUL bytes)")
+        data = data.replace(b"\x00", b"")
+        note = f"{nuls} NUL byte{'s' if nuls > 1 else ''} dropped"
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        return Decoded(data.decode("utf-8"), "utf-8", note)
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3 and exc.start > 0:
+            # cut inside the last character (a download or copy that stopped short)
+            cut = f"the file ends inside a UTF-8 character ({len(data) - exc.start} bytes replaced)"
+            return Decoded(data.decode("utf-8", "replace"), "utf-8", "; ".join(filter(None, [note, cut])))
+    try:
+        decoded = _decode_legacy(data)
+    except ReadFailure:
+        if note:        # NULs and no encoding fits the rest: binary after all
+            raise ReadFailure("error", "binary data, not text (NUL bytes)") from None
+        raise
+    return Decoded(decoded.text, decoded.encoding, note)
+
+
+# more NUL bytes than these (and not UTF-16) is binary data; fewer are strays (a bad copy)
+_MAX_NUL_SHARE = 0.01
+_MAX_STRAY_NULS = 8
+_UTF16_NUL_SIDE = 0.95      # UTF-16: at least this share of the NULs on one side
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 without a byte-order mark, told by where its NUL bytes are: ASCII characters
+    (digits, line breaks, markup) have a NUL high byte, on odd places in little-endian and
+    on even places in big-endian. The reading must also look like text."""
+    sample = data[:65536]
+    on_even, on_odd = sample[0::2].count(0), sample[1::2].count(0)
+    nuls = on_even + on_odd
+    if nuls < 2:
+        return None         # one NUL says nothing about where the others would be
+    if on_odd >= _UTF16_NUL_SIDE * nuls:
+        encoding = "utf-16-le"
+    elif on_even >= _UTF16_NUL_SIDE * nuls:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data[: len(data) - len(data) % 2].decode(encoding)
     except UnicodeDecodeError:
-        pass
-    return _decode_legacy(data)
+        return None
+    sample_text = text[:_SCORE_SAMPLE]
+    non_ascii = sum(ch >= "\x80" for ch in sample_text)
+    if control_share(sample_text.replace("\x00", "")) > 0.05 or "\x00" in sample_text:
+        return None
+    if non_ascii and common_cjk_share(sample_text) < 0.5:
+        return None         # rare characters: some other bytes, not UTF-16
+    return Decoded(text, encoding)
 
 
 def _decode_legacy(data: bytes) -> Decoded:
@@ -194,7 +249,7 @@ def text_from_plain(data: bytes) -> Decoded:
     decoded = decode_text(data)
     if control_share(decoded.text) > 0.05:
         raise ReadFailure("error", "binary data, not text (too many control characters)")
-    return Decoded(_unix_newlines(decoded.text), decoded.encoding)
+    return Decoded(_unix_newlines(decoded.text), decoded.encoding, decoded.note)
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")     # not \t \n \f \r
@@ -663,7 +718,7 @@ def text_from_html(data: bytes) -> Decoded:
             node.decompose()
     root = tree.body or tree.root
     text = _visible_text(root) if root is not None else ""
-    return Decoded(text, decoded.encoding)
+    return Decoded(text, decoded.encoding, decoded.note)
 
 
 def html_nesting_depth(html: str) -> int:
@@ -687,15 +742,43 @@ def html_nesting_depth(html: str) -> int:
 
 
 def _decode_html(data: bytes) -> Decoded:
-    """The BOM, else the declared charset if the bytes decode with it, else detection."""
-    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        declared = declared_charset(data)
-        if declared:
-            try:
-                return Decoded(data.decode(declared), declared)
-            except (UnicodeDecodeError, LookupError):
-                pass      # pages often declare one charset and use another
-    return decode_text(data)
+    """The BOM, else the declared charset when the bytes bear it out, else detection.
+
+    A declaration is checked, not trusted: pages are often saved in another encoding than
+    they declare (iso-8859-1 over GBK bytes, utf-16 over UTF-8), and any byte string
+    decodes as a single-byte charset. Valid UTF-8 with non-ASCII bytes and no NULs is
+    UTF-8 whatever is declared (legacy text is almost never valid UTF-8 by chance); a
+    declared reading with few common Chinese characters loses to a detected one with many.
+    """
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode_text(data)
+    declared = declared_charset(data)
+    if declared is None:
+        return decode_text(data)
+    try:
+        text = data.decode(declared)
+    except (UnicodeDecodeError, LookupError):
+        return decode_text(data)      # pages often declare one charset and use another
+    if declared == "utf-8" or data.isascii():
+        return Decoded(text, declared)
+    if b"\x00" not in data:
+        try:
+            return Decoded(data.decode("utf-8"), "utf-8")
+        except UnicodeDecodeError:
+            pass
+    declared_share = common_cjk_share(text[:_SCORE_SAMPLE])
+    if declared_share >= _PLAUSIBLE_CJK_SHARE:
+        return Decoded(text, declared)
+    try:
+        detected = decode_text(data)
+    except ReadFailure:
+        return Decoded(text, declared)
+    if common_cjk_share(detected.text[:_SCORE_SAMPLE]) >= max(_PLAUSIBLE_CJK_SHARE, declared_share + 0.3):
+        return detected
+    return Decoded(text, declared)
+
+
+_PLAUSIBLE_CJK_SHARE = 0.5     # a Chinese page read right has mostly common characters
 
 
 def _inside_content(node: object) -> bool:

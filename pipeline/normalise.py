@@ -1,7 +1,9 @@
-"""Normalisation: fold full-width forms, map traditional to simplified, drop pinyin glosses.
+"""Normalisation: fold full-width forms and odd spaces, map traditional to simplified,
+drop what shows nothing (zero-width and bidi marks, soft hyphens), pinyin glosses and the
+hard line breaks of text wrapped at a fixed width (PDFs).
 
 The normalised text has the same characters as the stored text, one for one, except
-where glosses were dropped; `Doc` records those places so every offset maps back.
+where characters were dropped; `Doc` records those places so every offset maps back.
 
 >>> from pipeline.rules import load_rules
 >>> doc = normalise("d", "重點(diǎn)項目１２億元", load_rules())
@@ -13,6 +15,8 @@ where glosses were dropped; `Doc` records those places so every offset maps back
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -80,19 +84,132 @@ def to_simplified(text: str, rules: RuleSet) -> str:
 def normalise(doc_id: str, text: str, rules: RuleSet) -> Doc:
     """Build the `Doc` the extractors read from a document's stored text."""
     folded = to_simplified(text, rules)
-    pattern = _gloss_pattern(rules)
-    if pattern.search(folded) is None:
+    if "，" in folded:
+        folded = _fold_thousands_commas(text, folded)
+    dropped = _merge([*_invisible(folded, rules), *_glosses(folded, rules), *_hard_breaks(folded, rules)])
+    if not dropped:
         return Doc(doc_id, text, folded)
+    return _without(doc_id, text, folded, dropped)
+
+
+Ranges = list[tuple[int, int]]
+
+# １，２００万元: a full-width comma between full-width digits, three after it, is a
+# thousands separator; anywhere else ， stays a clause mark (3，500 may be a list).
+_FULLWIDTH_THOUSANDS = regex.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９0-9]))")
+
+
+def _fold_thousands_commas(text: str, folded: str) -> str:
+    places = [m.start() for m in _FULLWIDTH_THOUSANDS.finditer(text)]
+    if not places:
+        return folded
+    chars = list(folded)
+    for i in places:
+        chars[i] = ","
+    return "".join(chars)
+
+
+@lru_cache(maxsize=4)
+def _invisible_pattern(rules: RuleSet) -> regex.Pattern[str]:
+    return regex.compile(rules.normalise["invisible"] + "+")
+
+
+def _invisible(folded: str, rules: RuleSet) -> Ranges:
+    return [m.span() for m in _invisible_pattern(rules).finditer(folded)]
+
+
+def _glosses(folded: str, rules: RuleSet) -> Ranges:
+    return [m.span() for m in _gloss_pattern(rules).finditer(folded)]
+
+
+@dataclass(frozen=True)
+class _BreakRules:
+    """rules/normalise.yaml `hard_breaks`, compiled."""
+
+    soft_break: regex.Pattern[str]      # a line end that may be a wrap, and what follows
+    number_cut: regex.Pattern[str]      # a digit at the line end and a unit at the next start
+    heading: regex.Pattern[str]
+    min_lines: int
+    min_share: float
+    min_wraps: int
+    min_chars: int
+    slack: int
+
+
+@lru_cache(maxsize=4)
+def _break_rules(rules: RuleSet) -> _BreakRules:
+    hb = rules.normalise["hard_breaks"]
+    return _BreakRules(
+        # the break: trailing spaces, \n (a \r before it too); the next line starts at once
+        soft_break=regex.compile(rf"(?<={hb['line_end']})[ \t]*\r?\n(?={hb['line_start']})"),
+        number_cut=regex.compile(rf"{hb['number_end']}[ \t]*\r?\n{hb['unit_start']}"),
+        heading=regex.compile(hb["heading_start"]),
+        min_lines=int(hb["min_wrapped_lines"]), min_share=float(hb["min_wrapped_share"]),
+        min_wraps=int(hb["min_wraps"]),
+        min_chars=int(hb["min_line_chars"]), slack=int(hb["slack"]))
+
+
+def _hard_breaks(folded: str, rules: RuleSet) -> Ranges:
+    """Line breaks inside a wrapped sentence: the ranges (spaces and \n) to drop."""
+    if "\n" not in folded:
+        return []
+    br = _break_rules(rules)
+    candidates = list(br.soft_break.finditer(folded))
+    if not candidates:
+        return []
+    full = _wrap_width(folded, br)
+    number_cuts, wraps = [], []
+    for m in candidates:
+        if br.heading.match(folded, m.end()):
+            continue        # 一、 （二） 1. start a heading or a list item: a real line
+        if br.number_cut.match(folded, m.start() - 1):
+            number_cuts.append(m.span())
+        elif full is not None and m.start() - (folded.rfind("\n", 0, m.start()) + 1) >= full:
+            wraps.append(m.span())
+    if len(wraps) < br.min_wraps:
+        wraps = []          # a few full lines are chance, not wrapping
+    return sorted(number_cuts + wraps)
+
+
+def _wrap_width(folded: str, br: _BreakRules) -> int | None:
+    """The length from which a line counts as full, when the text is wrapped at a fixed
+    width (PDF text): most long lines then have nearly the same length, while paragraph
+    ends, titles and headings are shorter. None when the text shows no such width."""
+    lengths = [len(line.rstrip()) for line in folded.split("\n")]
+    long_lines = [n for n in lengths if n >= br.min_chars]
+    if len(long_lines) < br.min_lines:
+        return None
+    common = Counter(long_lines)
+    # the length with the most lines within `slack` of it (ties: the longer)
+    best = max(common, key=lambda n: (sum(common[k] for k in range(n - br.slack, n + br.slack + 1)), n))
+    near = sum(common[k] for k in range(best - br.slack, best + br.slack + 1))
+    if near < br.min_lines or near < br.min_share * len(long_lines):
+        return None
+    return best - br.slack
+
+
+def _merge(ranges: Ranges) -> Ranges:
+    """Sorted, non-overlapping ranges (adjacent ones joined)."""
+    merged: Ranges = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _without(doc_id: str, text: str, folded: str, dropped: Ranges) -> Doc:
+    """The Doc whose normalised text is `folded` without the `dropped` ranges."""
     pieces: list[str] = []
     removed_at: list[int] = []
     removed_total: list[int] = []
-    last = 0
-    total = 0
-    for m in pattern.finditer(folded):
-        pieces.append(folded[last:m.start()])
-        total += m.end() - m.start()
-        removed_at.append(m.start() - (total - (m.end() - m.start())))
+    last = total = 0
+    for start, end in dropped:
+        pieces.append(folded[last:start])
+        removed_at.append(start - total)    # where the drop is, in normalised offsets
+        total += end - start
         removed_total.append(total)
-        last = m.end()
+        last = end
     pieces.append(folded[last:])
     return Doc(doc_id, text, "".join(pieces), tuple(removed_at), tuple(removed_total))

@@ -14,6 +14,8 @@ Decimal('12000.0')
 Decimal('120000000.0')
 >>> parse_number("十五")
 Decimal('15')
+>>> approximate_range("四五十")
+(Decimal('40'), Decimal('50'))
 """
 
 from __future__ import annotations
@@ -98,6 +100,30 @@ def parse_number(text: str) -> Decimal:
         whole, _, frac = s.partition(POINT)
         return (Decimal(_parse_chinese_integer(whole) if whole else 0) + _chinese_fraction(frac)) * multiplier
     return Decimal(_parse_chinese_integer(s))
+
+
+def approximate_range(text: str) -> tuple[Decimal, Decimal] | None:
+    """Two neighbouring digits written together give an approximate range: 四五十 is
+    40-50, 两三千 2000-3000, 十一二 11-12, 三四 3-4 (never 450, 2300 …). A longer run of
+    digits (二〇二三) is a number written digit by digit, not a range. None when `text`
+    holds no such pair.
+
+    >>> approximate_range("两三千万"), approximate_range("十一二"), approximate_range("二〇二三")
+    ((Decimal('20000000'), Decimal('30000000')), (Decimal('11'), Decimal('12')), None)
+    """
+    s = text.strip()
+    for i in range(len(s) - 1):
+        a, b = DIGITS.get(s[i]), DIGITS.get(s[i + 1])
+        if a is None or b is None or a == 0 or b != a + 1:
+            continue
+        if (i > 0 and s[i - 1] in DIGITS) or (i + 2 < len(s) and s[i + 2] in DIGITS):
+            return None     # part of a longer run of digits
+        if POINT in s or _has_arabic(s):
+            return None
+        low = s[:i] + s[i] + s[i + 2:]
+        high = s[:i] + s[i + 1] + s[i + 2:]
+        return parse_number(low), parse_number(high)
+    return None
 
 
 def _has_arabic(s: str) -> bool:

@@ -15,15 +15,39 @@ from decimal import Decimal
 
 import regex
 
-from pipeline.numbers import CHINESE_NUMERAL_CHARS, NumberError, parse_number
+from pipeline.numbers import CHINESE_NUMERAL_CHARS, NumberError, approximate_range, parse_number
 from pipeline.rules import RuleSet, Unit, alternation
 from pipeline.sentences import char_index
 from pipeline.types import Kind, Quantity
 
-_ARABIC = r"(?<![0-9.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![0-9.,])\d+(?:\.\d+)?"
-_CN_START = "零〇一二两三四五六七八九十"
+# Thousands separated by commas (1,200) or by a space (4 200: thin spaces are folded to
+# spaces in normalisation); a space only between groups of exactly three digits.
+# A comma right after a digit belongs to the number (1,200); after anything else it is a
+# clause mark (texts that write ASCII commas: 手续,6亩).
+_NOT_INSIDE = r"(?<![0-9.])(?<![0-9],)"
+_ARABIC = (rf"{_NOT_INSIDE}\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{_NOT_INSIDE}\d{{1,3}}(?: \d{{3}})+(?![0-9])(?:\.\d+)?"
+           rf"|{_NOT_INSIDE}\d+(?:\.\d+)?")
+_CN_START = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
 _SENTENCE_END = "。！？!?；;\n"
 _SPEED = regex.compile(r"/(?:小时|h|时)|每小时")
+_SPACE = "[ \t]{0,4}"      # spaces PDF text and web copy put inside numbers and units
+# 三公里半 is 3.5 km: 半 right after a length, area or volume unit, when no word goes on
+_HALF = r"(?P<half>半)(?:(?!\p{Han})|(?=的|左右|以上|以下|多))"
+# a percent sign that is part of URL encoding (%25%20, %E4%BD) is no percent: the number
+# before it follows another % or a Latin letter
+_URL_ESCAPE_BEFORE = regex.compile(r"[%A-Za-z]")
+# …or the % starts a run of escapes (30%25%20)
+_URL_ESCAPES_AFTER = regex.compile(r"[0-9A-Fa-f]{2}%[0-9A-Fa-f]{2}")
+
+
+def _unit_pattern(surfaces: list[str]) -> str:
+    """An alternation of units, longest first, where a space may stand between the Han
+    characters of a unit (三 个 百分点, 4 200 万元) as PDF text and web copy often have."""
+    def spaced(surface: str) -> str:
+        if len(surface) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in surface):
+            return _SPACE.join(regex.escape(ch) for ch in surface)
+        return regex.escape(surface)
+    return "|".join(spaced(u) for u in sorted(set(surfaces), key=len, reverse=True))
 
 
 class QuantityExtractor:
@@ -34,7 +58,8 @@ class QuantityExtractor:
         self.units: dict[str, Unit] = {u.surface: u for u in rules.units}
         blockers = "".join(q["chinese_number_blockers"])
         chinese = (rf"(?<![{regex.escape(blockers)}{CHINESE_NUMERAL_CHARS}])"
-                   rf"(?:[{_CN_START}][{CHINESE_NUMERAL_CHARS}]*(?<!点)|[百千](?=[余多]))")   # 百余亩
+                   # a space may stand between the characters (一 百 五 十 个百分点)
+                   rf"(?:[{_CN_START}](?:[ \t]?[{CHINESE_NUMERAL_CHARS}])*(?<![点 \t])|[百千](?=[余多]|亿(?:元|\P{{Han}}|$)))")   # 百余亩, 近千亿元 (not 千亿工程, 千万元以上项目)
         number = rf"(?:{_ARABIC}|{chinese})"
         suffix_units = [u.surface for u in rules.units if not u.prefix]
         prefix_units = [u.surface for u in rules.units if u.prefix]
@@ -48,16 +73,20 @@ class QuantityExtractor:
         self.scales = {k: Decimal(str(v)) for k, v in scales.items()}
         blocked = alternation(q["bare_scale"]["blocked_next"])
         not_before = alternation(q["not_before"])
-        unit = rf"(?P<unit>{alternation(suffix_units)})"
+        unit = rf"(?P<unit>{_unit_pattern(suffix_units)})"
         scale_alt = alternation(list(scales))
+        # a minus sign (增长-3.2%, 负2.5公里) unless the hyphen joins a range or follows
+        # a number, a unit or a letter (7%-8%, 3亿-5亿元, A-3)
+        not_sign_after = regex.escape("".join(sorted({u.surface[-1] for u in rules.units} | {"%", ")", "）"})))
+        sign = rf"(?P<sign>(?<![0-9A-Za-z{CHINESE_NUMERAL_CHARS}{not_sign_after}])-|负)?"
         self.pattern = regex.compile(
             rf"(?<!{not_before})(?P<before>{before})?(?:"
-            rf"(?P<punit>{alternation(prefix_units)})(?P<pnum>{number})"
-            rf"|(?P<num>{number})(?P<scale1>{scale_alt})?(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
-            rf"(?P<scale2>{scale_alt})?(?P<inside>{inside})?[ \t]?{unit}"
+            rf"(?<![0-9{CHINESE_NUMERAL_CHARS}])(?P<punit>{_unit_pattern(prefix_units)}){_SPACE}(?P<pnum>{number}|百(?![分万亿千百]))"
+            rf"|{sign}(?P<num>{number})(?P<small>(?<=[0-9])[千百])?(?P<scale1>{scale_alt})?(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
+            rf"(?P<scale2>{scale_alt})?(?P<inside>{inside})?{_SPACE}{unit}(?:{_HALF})?"
             rf"|(?P<hold>{q['placeholder']})(?P<hunit>{alternation(suffix_units)})"
             rf"|(?P<bnum>{number})(?P<binside>{inside})?(?P<scale>{scale_alt})"
-            rf"(?!{blocked}|[A-Za-z0-9])"
+            rf"(?![万亿]|[余多]?(?:{blocked})|[A-Za-z0-9])"
             rf")(?P<after>{after})?"
         )
         self.money_cue = regex.compile(alternation(q["bare_scale"]["money_cues"]))
@@ -94,45 +123,88 @@ class QuantityExtractor:
             if sum(ch.isdigit() for ch in m.group("bnum")) > self.max_digits:
                 return None
             try:
-                value = parse_number(m.group("bnum")) * self.scales[m.group("scale")]
+                low, high, approx = _read_number(m.group("bnum"))
             except NumberError:
                 return None
-            return Quantity(Kind.MONEY, value, None, m.group("scale"), qualifier,
-                            offset + m.start(), offset + m.end(), "money.bare_scale")
+            scale = self.scales[m.group("scale")]
+            return Quantity(Kind.MONEY, low * scale, high * scale if high is not None else None,
+                            m.group("scale"), qualifier or approx, offset + m.start(), offset + m.end(),
+                            "money.bare_scale")
         if m.group("punit"):
-            unit = self.units[m.group("punit")]
+            unit = self.units[_squeeze(m.group("punit"))]
             raw, raw_high = m.group("pnum"), None
             rule_id = f"{unit.kind.value}.prefix_unit"
+            if _ascii_alnum(m.string[m.end("pnum"):m.end("pnum") + 1]):
+                return None      # 百分之8K, 百分之3A: a code, not a share
         else:
-            unit = self.units[m.group("unit")]
+            unit = self.units[_squeeze(m.group("unit"))]
             raw, raw_high = m.group("num"), m.group("num2")
             rule_id = f"{unit.kind.value}.number_unit" + ("_range" if raw_high else "")
             if unit.arabic_only and not raw[0].isdigit():
                 return None
             if unit.surface.isascii() and unit.surface[-1].isalpha():
                 nxt = m.string[m.end("unit"):m.end("unit") + 1]
-                if nxt.isascii() and (nxt.isalnum() or nxt in "²³"):
+                if nxt and nxt.isascii() and (nxt.isalnum() or nxt in "²³"):   # 250m at the very end is fine
                     return None
             if unit.kind is Kind.LENGTH and _SPEED.match(m.string, m.end("unit")):
                 return None      # a speed (80公里/小时), not a length
+            if unit.surface == "%" and _url_encoded(m.string, m.start("num"), m.end("unit")):
+                return None      # %25%20: URL encoding, not a percent
         scale1, scale2 = m.group("scale1") or "", m.group("scale2") or ""
         if raw_high:        # 3-5亿元 shares its scale; 3亿至5亿元 writes both
             low_scale = self._scale(scale1 or scale2)
             unit_raw = scale2 + unit.surface
-        else:               # 1.2万亿元: the scales multiply
-            low_scale = self._scale(scale1) * self._scale(scale2)
-            unit_raw = scale1 + scale2 + unit.surface
+        else:               # 1.2万亿元: the scales multiply; 5千平米: so does 千 after digits
+            small = m.group("small") or ""
+            low_scale = _SMALL_SCALES.get(small, Decimal(1)) * self._scale(scale1) * self._scale(scale2)
+            unit_raw = small + scale1 + scale2 + unit.surface
         if sum(ch.isdigit() for ch in raw + (raw_high or "")) > self.max_digits:
             return None          # an identifier or junk, not an amount
         try:
-            value = parse_number(raw) * low_scale * unit.factor
+            low, approx_high, approx = _read_number(raw)
             high = parse_number(raw_high) * self._scale(scale2) * unit.factor if raw_high else None
         except NumberError:
             return None
-        if high is not None and high < value:
+        if approx_high is not None:
+            high = approx_high * low_scale * unit.factor
+        if m.group("half") and unit.kind in _HALF_KINDS and high is None and low == low.to_integral_value():
+            low += Decimal("0.5")        # 三公里半
+        value = low * low_scale * unit.factor
+        if m.group("sign"):
+            value = -value               # 增长-3.2%, 负2.5公里: the sign of the first number
+        if high is not None and high < value and not m.group("sign"):
             return None          # 2-1 is not a range; most likely a date or an identifier
-        return Quantity(unit.kind, value, high, unit_raw, qualifier,
-                        offset + m.start(), offset + m.end(), rule_id)
+        end = m.end() if m.group("half") is None or unit.kind in _HALF_KINDS else m.start("half")
+        return Quantity(unit.kind, value, high, unit_raw, qualifier or approx,
+                        offset + m.start(), offset + end, rule_id)
 
     def _scale(self, word: str) -> Decimal:
         return self.scales[word] if word else Decimal(1)
+
+
+_HALF_KINDS = {Kind.LENGTH, Kind.AREA, Kind.VOLUME}
+_SMALL_SCALES = {"千": Decimal(1000), "百": Decimal(100)}
+
+
+def _read_number(raw: str) -> tuple[Decimal, Decimal | None, str | None]:
+    """(value, high end, qualifier) of a written number: 四五十 is the approximate range
+    40-50, anything else one value."""
+    pair = approximate_range(raw) if not raw[0].isdigit() else None
+    if pair is not None:
+        return pair[0], pair[1], "approx"
+    return parse_number(raw), None, None
+
+
+def _url_encoded(text: str, number_start: int, percent_end: int) -> bool:
+    """The number and its % are part of URL encoding (%E4%BD%A0, q=30%25%20)."""
+    return (number_start > 0 and _URL_ESCAPE_BEFORE.match(text, number_start - 1) is not None) \
+        or _URL_ESCAPES_AFTER.match(text, percent_end) is not None
+
+
+def _squeeze(unit: str) -> str:
+    """A unit as written without the spaces it may have (个 百分点 -> 个百分点)."""
+    return unit.replace(" ", "").replace("\t", "")
+
+
+def _ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()

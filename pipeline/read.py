@@ -174,7 +174,8 @@ def read_document(path: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -
     if not text.strip():
         return SourceDocument(doc_id, rel, read_as, decoded.encoding, text, "empty", "the file has no text",
                               digest, size)
-    return SourceDocument(doc_id, rel, read_as, decoded.encoding, text, "ok", None, digest, size)
+    # status ok; `error` notes what was repaired (a cut-off UTF-8 tail, NUL bytes dropped)
+    return SourceDocument(doc_id, rel, read_as, decoded.encoding, text, "ok", decoded.note, digest, size)
 
 
 Reader = Callable[[bytes, str], Decoded]

@@ -262,7 +262,8 @@ _WORDS, _PATTERN = "words", "pattern"
 _QUANTITIES: dict[str, Any] = {"bare_scale": dict, "qualifiers": dict, "placeholder": _PATTERN,
                                "range_joiners": _WORDS, "chinese_number_blockers": _WORDS,
                                "not_before": _WORDS, "max_digits": int}
-_NORMALISE: dict[str, Any] = {"fold": dict, "keep_fullwidth": str, "pinyin_gloss": _PATTERN}
+_NORMALISE: dict[str, Any] = {"fold": dict, "keep_fullwidth": str, "pinyin_gloss": _PATTERN,
+                              "invisible": _PATTERN, "hard_breaks": dict}
 _SECTIONS: dict[str, Any] = {"markers": list, "title_end": str, "max_title_chars": int}
 _ROLES: dict[str, Any] = {"roles": dict, "threshold_after": _PATTERN, "budget_after": _PATTERN,
                           "breakdown_markers": _WORDS, "breakdown_item": _PATTERN,

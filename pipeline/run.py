@@ -79,7 +79,7 @@ def process(pipeline: Pipeline, source: SourceDocument) -> DocumentResult:
     if source.status != "ok":
         return DocumentResult(source, None, source.status, source.error)
     try:
-        return DocumentResult(source, pipeline(source.doc_id, source.text), "ok", None)
+        return DocumentResult(source, pipeline(source.doc_id, source.text), "ok", source.error)
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
         return DocumentResult(source, None, "error", f"{type(exc).__name__}: {exc}")
 

@@ -2,6 +2,8 @@ r"""Sentence splitting on Chinese sentence punctuation and line breaks.
 
 >>> [(s.start, s.end, s.paragraph) for s in split_sentences("总投资5亿元。已完工！\n下一段")]
 [(0, 7, 0), (7, 11, 0), (12, 15, 1)]
+>>> [(s.start, s.end, s.paragraph) for s in split_sentences("总投资5亿元\u2028已完工\u2029下一段")]
+[(0, 7, 0), (7, 11, 1), (11, 14, 2)]
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ import regex
 
 from pipeline.types import Sentence
 
-_SENTENCE_END = regex.compile(r"[。！？!?]+[”’」』]?|\n+")
+# U+2028, U+2029 and U+0085 are line breaks too (normalisation folds them to \n; text
+# that did not pass through it is split the same way)
+_LINE_BREAKS = "\n\u2028\u2029\x85"
+_SENTENCE_END = regex.compile(rf"[。！？!?]+[”’」』]?|[{_LINE_BREAKS}]+")
 
 
 class CharIndex:
@@ -83,7 +88,7 @@ def split_sentences(text: str) -> list[Sentence]:
         end = m.end()
         if text[start:end].strip():
             sentences.append(Sentence(start, end, paragraph))
-        if "\n" in m.group():
+        if m.group()[-1] in _LINE_BREAKS:
             paragraph += 1
         start = end
     if text[start:].strip():

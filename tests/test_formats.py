@@ -177,6 +177,78 @@ def test_html_charset_declaration_is_honoured_and_checked() -> None:
     assert formats.text_from_html(traditional(big5_page).encode("big5")).encoding == "big5"
 
 
+# A declared charset is checked against the bytes (issue 11, item 7): the page as
+# declared, how it was really saved, and the encoding that must be recorded.
+PAGE = "<html><head><meta charset=\"{}\"></head><body><p>城南大道工程总投资3亿元</p></body></html>"
+CHARSET_CASES = [
+    # declared, saved as, recorded
+    ("GBK", "gbk", "gb18030"),                  # honest declarations are kept
+    ("utf-8", "utf-8", "utf-8"),
+    ("big5", "big5", "big5"),
+    ("utf-8", "gbk", "gb18030"),                # declared UTF-8, the bytes are not
+    ("utf-16", "utf-8", "utf-8"),               # decodes as UTF-16 too, into nonsense
+    ("iso-8859-1", "gbk", "gb18030"),           # any bytes decode as Latin-1: mojibake
+    ("windows-1252", "gbk", "gb18030"),
+    ("iso-8859-1", "utf-8", "utf-8"),           # valid UTF-8 wins over a single-byte charset
+    ("us-ascii", "utf-8", "utf-8"),
+    ("big5", "gbk", "gb18030"),                 # rare characters as Big5: detection wins
+    ("shift_jis", "gbk", "gb18030"),
+]
+
+
+@pytest.mark.parametrize("declared, saved_as, recorded", CHARSET_CASES,
+                         ids=[f"{d}-over-{s}" for d, s, _ in CHARSET_CASES])
+def test_declared_html_charset_is_checked_against_the_bytes(declared: str, saved_as: str,
+                                                            recorded: str) -> None:
+    page = PAGE.format(declared)
+    data = (traditional(page) if saved_as == "big5" else page).encode(saved_as)
+    decoded = formats.text_from_html(data)
+    assert decoded.encoding == recorded
+    assert decoded.text in ("城南大道工程总投资3亿元", traditional("城南大道工程总投资3亿元"))
+
+
+def test_a_latin1_page_keeps_its_declared_charset() -> None:
+    page = "<html><head><meta charset=\"iso-8859-1\"></head><body><p>Caf\u00e9 cr\u00e8me</p></body></html>"
+    assert formats.text_from_html(page.encode("latin-1")) == formats.Decoded("Caf\u00e9 cr\u00e8me", "iso8859-1")
+
+
+# Text files as hostile archives hold them (issue 11, item 8): the bytes, the text and
+# encoding that must come back, and the words of the note kept in the row's error.
+TEXT = "城南大道工程总投资3.2亿元，2023年完成投资1.5亿元。\n鹭溪大桥主桥长420米。\n"
+HOSTILE_TEXT_CASES: list[tuple[str, bytes, str, str, str | None]] = [
+    ("utf16le-no-bom", TEXT.encode("utf-16-le"), TEXT, "utf-16-le", None),
+    ("utf16be-no-bom", TEXT.encode("utf-16-be"), TEXT, "utf-16-be", None),
+    ("utf8-cut-mid-character", (TEXT + "城").encode()[:-1], TEXT + "\ufffd", "utf-8",
+     "ends inside a UTF-8 character"),
+    ("utf8-cut-after-one-byte", (TEXT + "城").encode()[:-2], TEXT + "\ufffd", "utf-8",
+     "ends inside a UTF-8 character"),
+    ("sparse-nul", TEXT.encode()[:30] + b"\x00" + TEXT.encode()[30:], TEXT, "utf-8", "1 NUL byte dropped"),
+    ("sparse-nuls-gbk", b"\x00" + TEXT.encode("gbk") + b"\x00", TEXT, "gb18030", "2 NUL bytes dropped"),
+]
+
+
+@pytest.mark.parametrize("name, data, text, encoding, note", HOSTILE_TEXT_CASES,
+                         ids=[c[0] for c in HOSTILE_TEXT_CASES])
+def test_hostile_text_bytes_keep_their_text(name: str, data: bytes, text: str, encoding: str,
+                                            note: str | None) -> None:
+    decoded = formats.text_from_plain(data)
+    assert (decoded.text, decoded.encoding) == (text, encoding)
+    if note is None:
+        assert decoded.note is None
+    else:
+        assert note in (decoded.note or "")
+
+
+@pytest.mark.parametrize("data", [
+    b"abc def\x00 ghi\x00jkl\x00" * 20,              # NULs too many to be stray
+    bytes(range(256)) * 8,
+    b"\x00\x01\x02\x03" * 500,
+], ids=["dense-nuls", "all-bytes", "binary-pattern"])
+def test_binary_with_nuls_is_still_refused(data: bytes) -> None:
+    with pytest.raises(formats.ReadFailure, match="binary"):
+        formats.text_from_plain(data)
+
+
 def test_html_blocks_break_lines_and_cells_are_tabbed() -> None:
     page = ("<body><div>滨江大桥<b>项目</b>\n  已竣工</div><table><tr><td>甲工程</td><td>3亿元</td></tr>"
             "</table>第一行<br>第二行<ul><li>一</li><li>二</li></ul></body>")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.numbers import NumberError, format_chinese, parse_number
+from pipeline.numbers import NumberError, approximate_range, format_chinese, parse_number
 
 PARSED = [
     # Arabic digits, separators, decimals
@@ -65,6 +65,34 @@ PARSED = [
 @pytest.mark.parametrize("text, expected", PARSED, ids=[t for t, _ in PARSED])
 def test_parse_number(text: str, expected: str) -> None:
     assert parse_number(text) == Decimal(expected)
+
+
+# Two neighbouring digits written together are an approximate range, never one number.
+RANGES = [
+    ("四五十", "40", "50"),
+    ("二三十", "20", "30"),
+    ("两三千", "2000", "3000"),
+    ("两三千万", "20000000", "30000000"),
+    ("七八百", "700", "800"),
+    ("十一二", "11", "12"),
+    ("一二十", "10", "20"),
+    ("三四", "3", "4"),
+    ("五六万", "50000", "60000"),
+]
+
+
+@pytest.mark.parametrize("text, low, high", RANGES, ids=[t for t, _, _ in RANGES])
+def test_approximate_range(text: str, low: str, high: str) -> None:
+    assert approximate_range(text) == (Decimal(low), Decimal(high))
+
+
+# digit-by-digit numerals, digits that are not neighbours, decimals: no range
+NOT_RANGES = ["二〇二三", "一九九八", "三十五", "四十五", "五三", "零一", "三点四", "1.2万", "十五", "三千五百"]
+
+
+@pytest.mark.parametrize("text", NOT_RANGES)
+def test_not_an_approximate_range(text: str) -> None:
+    assert approximate_range(text) is None
 
 
 NOT_NUMBERS = ["", "  ", "abc", "百余", "约三千", "xx", "××", "3千米", "亿元"]
