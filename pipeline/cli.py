@@ -178,8 +178,16 @@ def eval_(
     """
     import json
 
-    from pipeline.evaluate import (combine, evaluate, evaluate_folder, format_report, format_sets, load_gold,
-                                   load_predictions, report_to_dict)
+    from pipeline.evaluate import (
+        combine,
+        evaluate,
+        evaluate_folder,
+        format_report,
+        format_sets,
+        load_gold,
+        load_predictions,
+        report_to_dict,
+    )
 
     if sets and (gold or pred) or not sets and not (gold and pred):
         typer.echo("error: give gold folders, or both --gold and --pred (not both forms)", err=True)

@@ -11,16 +11,16 @@ import pytest
 
 from pipeline.evaluate import (
     Counts,
-    combine,
-    evaluate_folder,
-    predictions_from_rows,
     EvalReport,
+    combine,
     evaluate,
+    evaluate_folder,
     format_report,
     load_gold,
     load_predictions,
     longest_common_substring,
     normalize_name,
+    predictions_from_rows,
     report_to_dict,
 )
 
