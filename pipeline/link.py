@@ -45,6 +45,19 @@ _CLAUSE_MARKS = "，,；;。：:\n"
 # an amount reaches forward past a colon to the project it introduces (投资8亿元：城东快速路)
 _AMOUNT_CLAUSE_MARKS = "，,；;。\n"
 _COMMA_CHAIN = regex.compile(r"[，,、\s]+$")
+# A sentence about a class of projects (9个重点项目建成投产; 新开工项目：; 一批项目前期工作进展
+#顺利): when the sentences or lines right after it list projects with no state of their
+# own (其中包括A、B等; one name a line), its state passes to them.
+_GROUP_STATEMENT = regex.compile(
+    r"(?:[0-9一二三四五六七八九十百两几多]+(?:个|项|批|座|所|家|宗|大|类)|一批|首批|全部|所有|这些|以下|下列|如下)"
+    r"[^，,。；;：:\n]{0,12}?(?:项目|工程)|(?:项目|工程)[^，,。；;\n]{0,4}?[：:]\s*$|(?:如下|以下)[：:]?\s*$")
+# A sentence that opens by listing the members of the group just spoken of (这5个项目分别为
+# A、B; 其中包括A、B): its items take that sentence's state even when it named a project.
+_MEMBER_LIST_OPENER = regex.compile(
+    r"\s*(?:其中(?:主要)?(?:包括|有)?|主要(?:包括|有)|包括|具体(?:包括|为|是)|分别(?:为|是)"
+    r"|(?:这|上述|以上|该)(?:[0-9一二三四五六七八九十两几多]+(?:个|项|批))?(?:项目|工程)(?:主要)?(?:分别为|分别是|包括|为|是|有))")
+# how far back (in segments: sentences and lines) a list may reach for its group's statement
+_GROUP_REACH = 40
 
 
 @dataclass(slots=True)
@@ -127,6 +140,9 @@ class _StatusLinker:
         for i, c in enumerate(self.cues):
             self.by_segment.setdefault(_segment_of(self.ends, c.start), []).append(i)
         self.segments_with_mentions = {g.segment for g in self.groups}
+        self.members: dict[int, int] = {}       # segment -> how many projects it names
+        for g in self.groups:
+            self.members[g.segment] = self.members.get(g.segment, 0) + len(g.mentions)
 
     def _neighbours(self, gi: int) -> tuple[int, int]:
         """End of the previous group and start of the next one in the same segment."""
@@ -174,7 +190,9 @@ class _StatusLinker:
         if not chosen:
             chosen = [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start][-1:]
         if not chosen and prev_end == 0:
-            chosen = seg_cues[-1:]                  # the sentence's subject: its last word on it
+            # the sentence's only subject: its last word on it (A，位于城东，目前已开工); with
+            # another project later in the sentence, a later cue is that project's
+            chosen = seg_cues[-1:]
         if not chosen:
             return self._look_ahead(g, self.openers)
         if next_start == len(self.text):
@@ -213,6 +231,46 @@ class _StatusLinker:
                 return self.by_segment[nxt]
         return []
 
+    def _inherit_group_state(self, chosen: list[list[int]]) -> None:
+        """Groups with no cue of their own that follow a statement about a class of projects
+        (a sentence naming no project; only other cue-less lists in between) take its state."""
+        own = [bool(c) for c in chosen]
+        listed_segments = {}            # segment -> every group in it has no cue of its own
+        for g, has_cue in zip(self.groups, own, strict=True):
+            listed_segments[g.segment] = listed_segments.get(g.segment, True) and not has_cue
+        for gi, g in enumerate(self.groups):
+            if own[gi]:
+                continue
+            statement = self._group_statement_before(g.segment, listed_segments)
+            if statement is not None:
+                chosen[gi] = statement
+
+    def _group_statement_before(self, segment: int, listed: dict[int, bool]) -> list[int] | None:
+        """The state cue of the class statement a list in `segment` continues, if any."""
+        opens_list = segment > 0 and _MEMBER_LIST_OPENER.match(self.text, self.ends[segment - 1]) is not None
+        for seg in range(segment - 1, max(segment - _GROUP_REACH, -1), -1):
+            start = self.ends[seg - 1] if seg > 0 else 0
+            body = self.text[start:self.ends[seg]].strip()
+            strong = [i for i in self.by_segment.get(seg, []) if not self.cues[i].weak]
+            if opens_list:
+                if body:
+                    return strong[-1:] or None  # 这5个项目分别为…: the sentence just before
+                continue
+            if seg in listed:
+                if listed[seg]:
+                    continue            # an earlier item of the same list
+                return None             # a sentence about projects with their own state
+            if not body:
+                if seg + 1 < segment:
+                    return None         # a blank line ends the list (not right after its head)
+                continue
+            if strong and _GROUP_STATEMENT.search(body) and (
+                    self.text[self.ends[seg] - 1] != "。" or self.members[segment] > 1):
+                # after a full stop, a lone project is not taken as the list of members
+                return strong[-1:]
+            return None
+        return None
+
     def link(self, sections: list[Section], mentions: list[ProjectMention]) -> list[StatusMention]:
         groups, cues = self.groups, self.cues
         prefix_of = self.prefix_cues()
@@ -223,6 +281,7 @@ class _StatusLinker:
             g, nxt = groups[gi], groups[gi + 1]
             if not chosen[gi] and nxt.segment == g.segment and _COMMA_CHAIN.match(self.text, g.end, nxt.start):
                 chosen[gi] = chosen[gi + 1]
+        self._inherit_group_state(chosen)
         linked: list[StatusMention] = []
         used: set[int] = set()
         for g, picks in zip(groups, chosen, strict=True):
