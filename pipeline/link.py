@@ -26,6 +26,7 @@ else the nearest one after it in its clause, else the section's heading project.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from itertools import accumulate
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -282,19 +283,56 @@ class _StatusLinker:
             if not chosen[gi] and nxt.segment == g.segment and _COMMA_CHAIN.match(self.text, g.end, nxt.start):
                 chosen[gi] = chosen[gi + 1]
         self._inherit_group_state(chosen)
-        linked: list[StatusMention] = []
+        linked: list[tuple[StatusMention, str, _Group | None]] = []     # (row, how linked, group)
         used: set[int] = set()
         for g, picks in zip(groups, chosen, strict=True):
             used.update(picks)
-            linked.extend(replace(cues[i], project_key=m.key) for i in picks for m in g.mentions)
+            linked.extend((replace(cues[i], project_key=m.key), self._link_kind(g, cues[i]), g)
+                          for i in picks for m in g.mentions)
         heading = _heading_projects(sections, mentions)
         for i, c in enumerate(cues):
             if i in used or _segment_of(self.ends, c.start) in self.segments_with_mentions:
                 continue
             key = _heading_project_for(c.start, sections, heading)
             if key is not None:
-                linked.append(replace(c, project_key=key))
-        return sorted(linked, key=lambda c: (c.start, c.project_key or ""))
+                linked.append((replace(c, project_key=key), "heading", None))
+        crowd = {seg: sum(1 for g in groups if g.segment == seg) for seg in self.segments_with_mentions}
+        scored = _with_confidence(linked, lambda row: crowd.get(_segment_of(self.ends, row.start), 0), len(groups))
+        return sorted(scored, key=lambda c: (c.start, c.project_key or ""))
+
+    def _link_kind(self, g: _Group, cue: StatusMention) -> str:
+        """Where the cue stands from the group: in its clause before it (prefix) or after it
+        (clause), elsewhere in its sentence (before, after), in a later sentence (lookahead)
+        or an earlier one (group: a statement about a class of projects)."""
+        if cue.end <= g.start:
+            between = self.text[cue.end:g.start]
+            if _segment_of(self.ends, cue.start) != g.segment:
+                return "group"
+            return "before" if any(ch in _CLAUSE_MARKS for ch in between) else "prefix"
+        if _segment_of(self.ends, cue.start) != g.segment:
+            return "lookahead"
+        return "after" if any(ch in _CLAUSE_MARKS for ch in self.text[g.end:cue.start]) else "clause"
+
+
+def _with_confidence(linked: list[tuple[StatusMention, str, _Group | None]],
+                     sentence_groups: Callable[[StatusMention], int], document_groups: int) -> list[StatusMention]:
+    """The rows with their features and the status model's confidence set."""
+    from pipeline.status_model import link_features, load_status_model
+
+    model = load_status_model()
+    per_project: dict[str | None, list[StatusMention]] = {}
+    for row, _, _ in linked:
+        per_project.setdefault(row.project_key, []).append(row)
+    out = []
+    for row, kind, g in linked:
+        rows = per_project[row.project_key]
+        strong = {r.status for r in rows if not r.weak} or {r.status for r in rows}
+        distance = 0 if g is None else max(g.start - row.end, row.start - g.end, 0)
+        features = link_features(kind, row, distance=distance, group_size=len(g.mentions) if g else 1,
+                                 rows=len(rows), statuses=len(strong), sentence_groups=sentence_groups(row),
+                                 document_groups=document_groups)
+        out.append(replace(row, confidence=model.score(features), features=features))
+    return out
 
 
 def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMention],
