@@ -26,6 +26,7 @@ else the nearest one after it in its clause, else the section's heading project.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable
 from itertools import accumulate
 from dataclasses import dataclass, replace
@@ -296,7 +297,7 @@ class _StatusLinker:
             key = _heading_project_for(c.start, sections, heading)
             if key is not None:
                 linked.append((replace(c, project_key=key), "heading", None))
-        crowd = {seg: sum(1 for g in groups if g.segment == seg) for seg in self.segments_with_mentions}
+        crowd = Counter(g.segment for g in groups)      # enumerations per sentence
         scored = _with_confidence(linked, lambda row: crowd.get(_segment_of(self.ends, row.start), 0), len(groups))
         return sorted(scored, key=lambda c: (c.start, c.project_key or ""))
 
@@ -445,6 +446,7 @@ def build_projects(doc: Doc, sections: list[Section], mentions: list[ProjectMent
         section = innermost_section(sections, first.start)
         linked = statuses_of.get(key, [])
         linked = [s for s in linked if not s.weak] or linked
+        linked = [s for s in linked if not s.future] or linked     # a plan never overrides a state reached
         if linked:
             last = max(linked, key=lambda s: s.start)
             status, s_start, s_end = last.status, last.start, last.end
