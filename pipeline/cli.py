@@ -188,28 +188,69 @@ def explain(
 
 @app.command("eval")
 def eval_(
-    gold: Annotated[Path, typer.Option("--gold", help="Gold annotations (JSON lines).")],
-    pred: Annotated[Path, typer.Option("--pred", help="Folder of tables written by `keyproj run`.")],
+    sets: Annotated[list[Path] | None, typer.Argument(
+        help="Gold folders (each with gold.jsonl and raw/): extracted here and scored, each and together.")
+    ] = None,
+    gold: Annotated[Path | None, typer.Option("--gold", help="Gold annotations (JSON lines).")] = None,
+    pred: Annotated[Path | None, typer.Option("--pred", help="Folder of tables written by `keyproj run`.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     errors: Annotated[bool, typer.Option("--errors", help="List misses, extras and wrong labels.")] = False,
 ) -> None:
     """Score predicted tables against gold annotations (see the gold guidelines).
 
-    Example: keyproj eval --gold ../shared/gold/dev/gold.jsonl --pred /tmp/out --errors
+    Either score a run's tables against one gold file (--gold and --pred), or give gold
+    folders: each folder's raw/ is extracted in this process with the current code and
+    rules, and every set is reported on its own and all together.
+
+    Examples: keyproj eval --gold ../shared/gold/dev/gold.jsonl --pred /tmp/out --errors
+              keyproj eval ../shared/gold/dev ../shared/gold/train
     """
     import json
 
-    from pipeline.evaluate import evaluate, format_report, load_gold, load_predictions, report_to_dict
+    from pipeline.evaluate import (
+        combine,
+        evaluate,
+        evaluate_folder,
+        format_report,
+        format_sets,
+        load_gold,
+        load_predictions,
+        report_to_dict,
+    )
 
-    for path in (gold, pred):
-        if not path.exists():
-            typer.echo(f"error: no such file or folder: {path}", err=True)
-            raise typer.Exit(2)
-    report = evaluate(load_gold(gold), load_predictions(pred))
+    if sets and (gold or pred) or not sets and not (gold and pred):
+        typer.echo("error: give gold folders, or both --gold and --pred (not both forms)", err=True)
+        raise typer.Exit(2)
+    if not sets:
+        for path in (gold, pred):
+            if not path.exists():   # type: ignore[union-attr]
+                typer.echo(f"error: no such file or folder: {path}", err=True)
+                raise typer.Exit(2)
+        report = evaluate(load_gold(gold), load_predictions(pred))     # type: ignore[arg-type]
+        if as_json:
+            typer.echo(json.dumps(report_to_dict(report, errors=errors), ensure_ascii=False, indent=2))
+        else:
+            typer.echo(format_report(report, errors=errors))
+        return
+    bad = [str(s) for s in sets if not (s / "gold.jsonl").is_file() or not (s / "raw").is_dir()]
+    if bad:
+        typer.echo(f"error: not a gold folder (gold.jsonl and raw/): {', '.join(bad)}", err=True)
+        raise typer.Exit(2)
+    named = [(_set_name(s, sets), evaluate_folder(s)) for s in sets]
+    if len(named) > 1:
+        named.append(("all", combine([r for _, r in named])))
     if as_json:
-        typer.echo(json.dumps(report_to_dict(report, errors=errors), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({name: report_to_dict(r, errors=errors) for name, r in named},
+                              ensure_ascii=False, indent=2))
     else:
-        typer.echo(format_report(report, errors=errors))
+        typer.echo(format_sets(named, errors=errors))
+
+
+def _set_name(folder: Path, folders: list[Path]) -> str:
+    """A gold folder's label: its name, or its path when two folders share a name."""
+    names = [f.resolve().name for f in folders]
+    name = folder.resolve().name
+    return name if names.count(name) == 1 else str(folder)
 
 
 @app.command("check-rules")

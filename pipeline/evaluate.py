@@ -17,6 +17,7 @@ KINDS = ("money", "length", "area", "volume", "percent", "percentage_point")
 STATUSES = ("planned", "started", "in_progress", "delayed", "completed", "operational", "unknown")
 ROLES = ("total_investment", "planned_investment", "completed_investment", "other")
 REL_TOL = 1e-4
+CONFIDENT = 0.8     # the confidence analysts filter on (issue 13: >= 90 % right, >= 40 % of rows)
 
 # Inline pinyin glosses such as 項(xiàng) or 军(jun4). Lowercase only, so that acronyms
 # that belong to a name, like (PPP), are kept on both sides.
@@ -42,6 +43,7 @@ class Project:
     name: str
     status: str | None
     alt: tuple[str, ...] = ()
+    confidence: float | None = None     # predicted: the status's confidence, if the run gives one
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,8 @@ class EvalReport:
     role_confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     status_confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     docs: tuple[DocResult, ...] = ()
+    # (confidence, right) of every matched project pair whose prediction has a status confidence
+    status_scores: tuple[tuple[float, bool], ...] = ()
 
     @property
     def quantities(self) -> Counts:
@@ -122,6 +126,12 @@ class EvalReport:
     def status_accuracy(self) -> tuple[int, int]:
         """(correct, pairs) over relaxed-matched project pairs."""
         return sum(n for (g, p), n in self.status_confusion.items() if g == p), sum(self.status_confusion.values())
+
+    def confident_statuses(self, threshold: float = CONFIDENT) -> tuple[int, int, int]:
+        """(right, rows at or above `threshold`, rows with a confidence) over matched pairs:
+        does a confidence of 0.8 mean what it says?"""
+        above = [right for conf, right in self.status_scores if conf >= threshold]
+        return sum(above), len(above), len(self.status_scores)
 
 
 def _opt(value: Any) -> Any:
@@ -198,19 +208,61 @@ def _read(pred_dir: Path, name: str, required: bool = False) -> pd.DataFrame:
 def load_predictions(pred_dir: Path) -> dict[str, PredDoc]:
     """Read the run's Parquet tables, keyed by document path relative to the input root."""
     documents = _read(pred_dir, "documents.parquet", required=True)
-    paths = {str(d): str(p).replace("\\", "/") for d, p in zip(documents["doc_id"], documents["path"])}
+    return predictions_from_rows(
+        [{"doc_id": d, "path": p} for d, p in zip(documents["doc_id"], documents["path"])],
+        _read(pred_dir, "quantities.parquet").to_dict("records"),
+        _read(pred_dir, "projects.parquet").to_dict("records"))
+
+
+def predictions_from_rows(documents: list[dict[str, Any]], quantities: list[dict[str, Any]],
+                          projects: list[dict[str, Any]]) -> dict[str, PredDoc]:
+    """Predictions from table rows (read from Parquet, or made in this process)."""
+    paths = {str(r["doc_id"]): str(r["path"]).replace("\\", "/") for r in documents}
     mentions: dict[str, list[Mention]] = {d: [] for d in paths}
-    projects: dict[str, list[Project]] = {d: [] for d in paths}
-    for row in _read(pred_dir, "quantities.parquet").to_dict("records"):
+    found: dict[str, list[Project]] = {d: [] for d in paths}
+    for row in quantities:
         if str(row["doc_id"]) in mentions and row.get("kind") in KINDS:
             start = _opt(row.get("start"))
             mentions[str(row["doc_id"])].append(Mention(
                 row["kind"], _opt(row.get("text")) or "", _float(row.get("value")),
                 _float(row.get("value_high")), _opt(row.get("role")), None if start is None else int(start)))
-    for row in _read(pred_dir, "projects.parquet").to_dict("records"):
-        if str(row["doc_id"]) in projects:
-            projects[str(row["doc_id"])].append(Project(_opt(row.get("name")) or "", _opt(row.get("status"))))
-    return {path: PredDoc(path, tuple(mentions[d]), tuple(projects[d])) for d, path in paths.items()}
+    for row in projects:
+        if str(row["doc_id"]) in found:
+            found[str(row["doc_id"])].append(Project(_opt(row.get("name")) or "", _opt(row.get("status")),
+                                                     confidence=_float(row.get("status_confidence"))))
+    return {path: PredDoc(path, tuple(mentions[d]), tuple(found[d])) for d, path in paths.items()}
+
+
+def extract_folder(raw: Path, rules: Any = None) -> dict[str, PredDoc]:
+    """Run the extraction on every file under `raw` in this process, as `keyproj run`
+    would (same tasks, duplicates and error rows), and return its predictions."""
+    from pipeline.run import Pipeline, plan_tasks, rows_for
+
+    pipeline = Pipeline(rules)
+    tables: dict[str, list[dict[str, Any]]] = {"documents": [], "quantities": [], "projects": []}
+    for task in plan_tasks([raw], 50 * 1024 * 1024):
+        rows = rows_for(pipeline, task)
+        for name, table in tables.items():
+            table.extend(rows.get(name, []))
+    return predictions_from_rows(tables["documents"], tables["quantities"], tables["projects"])
+
+
+def evaluate_folder(folder: Path, rules: Any = None) -> EvalReport:
+    """Score a gold folder (gold.jsonl beside raw/) by extracting its raw/ here."""
+    return evaluate(load_gold(folder / "gold.jsonl"), extract_folder(folder / "raw", rules))
+
+
+def combine(reports: list[EvalReport]) -> EvalReport:
+    """One report over the documents of several (micro: counts and confusions are summed)."""
+    kinds = {k: sum((r.kinds[k] for r in reports), Counts()) for k in KINDS}
+    roles: Counter[tuple[str, str]] = Counter()
+    statuses: Counter[tuple[str, str]] = Counter()
+    for r in reports:
+        roles.update(r.role_confusion)
+        statuses.update(r.status_confusion)
+    return EvalReport(kinds, sum((r.strict for r in reports), Counts()), sum((r.relaxed for r in reports), Counts()),
+                      roles, statuses, tuple(d for r in reports for d in r.docs),
+                      tuple(x for r in reports for x in r.status_scores))
 
 
 def _find(pred: dict[str, PredDoc], file: str) -> PredDoc | None:
@@ -295,6 +347,7 @@ def evaluate(gold: list[GoldDoc], pred: dict[str, PredDoc]) -> EvalReport:
     roles: Counter[tuple[str, str]] = Counter()
     statuses: Counter[tuple[str, str]] = Counter()
     docs = []
+    scores: list[tuple[float, bool]] = []
     for doc in gold:
         found = _find(pred, doc.file)
         pmentions, pprojects = (found.mentions, found.projects) if found else ((), ())
@@ -316,10 +369,12 @@ def evaluate(gold: list[GoldDoc], pred: dict[str, PredDoc]) -> EvalReport:
         relaxed += Counts(len(doc.projects), len(pprojects), len(ppairs))
         for gold_project, pred_project in ppairs:
             statuses[gold_project.status or "-", pred_project.status or "-"] += 1
+            if pred_project.confidence is not None:
+                scores.append((pred_project.confidence, gold_project.status == pred_project.status))
         docs.append(DocResult(doc.file, found is None, tuple(misses), tuple(extras), tuple(role_bad),
                               tuple(pmiss), tuple(pextra),
                               tuple((g, p) for g, p in ppairs if g.status != p.status)))
-    return EvalReport(kinds, strict, relaxed, roles, statuses, tuple(docs))
+    return EvalReport(kinds, strict, relaxed, roles, statuses, tuple(docs), tuple(scores))
 
 
 def _num(value: float | None, high: float | None = None) -> str:
@@ -376,13 +431,54 @@ def format_report(report: EvalReport, errors: bool = False) -> str:
     lines += [_row(k, c) for k, c in report.kinds.items()]
     lines += [_row("all quantities", report.quantities), _accuracy("money role accuracy", report.role_accuracy),
               _row("projects strict", report.strict), _row("projects relaxed", report.relaxed),
-              _accuracy("status accuracy", report.status_accuracy),
-              f"{len(report.docs)} gold documents, {missing} without predictions"]
+              _accuracy("status accuracy", report.status_accuracy)]
+    right, above, scored = report.confident_statuses()
+    if scored:
+        lines.append(f"{'status conf >= ' + str(CONFIDENT):<20}{_pct(right / above if above else None)}  "
+                     f"({right}/{above} right; {above}/{scored} = {above / scored:.0%} of pairs)")
+    lines.append(f"{len(report.docs)} gold documents, {missing} without predictions")
     if errors:
         for d in report.docs:
             lines += ([""] + _doc_lines(d)) if d.has_errors else []
         lines += [""] + _matrix("status confusion", report.status_confusion, STATUSES)
         lines += [""] + _matrix("money role confusion", report.role_confusion, ROLES)
+    return "\n".join(lines)
+
+
+def _ratio(correct_pairs: tuple[int, int]) -> float | None:
+    correct, pairs = correct_pairs
+    return correct / pairs if pairs else None
+
+
+def _summary_rows(report: EvalReport) -> list[tuple[str, str]]:
+    """(label, value) lines of the side-by-side table of several sets."""
+    q, r = report.quantities, report.relaxed
+    right, above, scored = report.confident_statuses()
+    return [
+        ("documents", str(len(report.docs))),
+        ("quantities F1", _pct(q.f1)),
+        ("money role accuracy", _pct(_ratio(report.role_accuracy))),
+        ("projects relaxed F1", _pct(r.f1)),
+        ("  precision", _pct(r.precision)),
+        ("  recall", _pct(r.recall)),
+        ("projects strict F1", _pct(report.strict.f1)),
+        ("status accuracy", _pct(_ratio(report.status_accuracy))),
+        (f"  conf >= {CONFIDENT} right", _pct(right / above if above else None)),
+        (f"  conf >= {CONFIDENT} share", _pct(above / scored if scored else None)),
+    ]
+
+
+def format_sets(named: list[tuple[str, EvalReport]], errors: bool = False) -> str:
+    """Several gold sets side by side (the last column may be all of them together);
+    with `errors`, each set's full report and misses follow."""
+    rows = [_summary_rows(report) for _, report in named]
+    width = max(8, *(len(name) + 2 for name, _ in named))
+    lines = [f"{'':<24}" + "".join(f"{name:>{width}}" for name, _ in named)]
+    for i, (label, _) in enumerate(rows[0]):
+        lines.append(f"{label:<24}" + "".join(f"{r[i][1]:>{width}}" for r in rows))
+    if errors:
+        for name, report in named:
+            lines += ["", f"### {name}", format_report(report, errors=True)]
     return "\n".join(lines)
 
 
@@ -408,6 +504,10 @@ def report_to_dict(report: EvalReport, errors: bool = False) -> dict[str, Any]:
         "projects": {"strict": _counts_dict(report.strict), "relaxed": _counts_dict(report.relaxed)},
         "status": _accuracy_dict(report.status_accuracy),
     }
+    right, above, scored = report.confident_statuses()
+    if scored:
+        out["status_confident"] = {"threshold": CONFIDENT, "correct": right, "pairs": above, "scored": scored,
+                                   "accuracy": right / above if above else None, "share": above / scored}
     if errors:
         out["errors"] = [{
             "file": d.file, "missing": d.missing,

@@ -8,6 +8,7 @@ from bisect import bisect_right
 
 from pipeline.read import read_document
 from pipeline.run import Pipeline
+from pipeline.status_model import project_confidence
 from pipeline.types import Doc, Sentence
 
 
@@ -54,10 +55,13 @@ def explain_file(path: Path, only: str | None = None) -> str:
         block(q.kind.value, q.start, q.end, detail, q.rule_id)
     for p in ex.projects:
         detail = f"status={p.status.value}" + (f" alt={p.alt}" if p.alt else "")
+        linked = [s for s in ex.statuses if s.project_key == p.key]
+        detail += f" status_confidence={project_confidence(p.status, p.status_start, p.status_end, linked):.2f}"
         if p.category:
             detail += f" category={p.category}"
         block("project", p.start, p.end, detail, "project")
     for st in ex.statuses:
-        block("status", st.start, st.end, f"{st.status.value} -> {names.get(st.project_key or '', '-')}",
-              st.rule_id)
+        confidence = "" if st.confidence is None else f" confidence={st.confidence:.2f}"
+        block("status", st.start, st.end,
+              f"{st.status.value} -> {names.get(st.project_key or '', '-')}{confidence}", st.rule_id)
     return "\n".join(lines)

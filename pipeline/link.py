@@ -26,6 +26,8 @@ else the nearest one after it in its clause, else the section's heading project.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable
 from itertools import accumulate
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -45,6 +47,19 @@ _CLAUSE_MARKS = "，,；;。：:\n"
 # an amount reaches forward past a colon to the project it introduces (投资8亿元：城东快速路)
 _AMOUNT_CLAUSE_MARKS = "，,；;。\n"
 _COMMA_CHAIN = regex.compile(r"[，,、\s]+$")
+# A sentence about a class of projects (9个重点项目建成投产; 新开工项目：; 一批项目前期工作进展
+#顺利): when the sentences or lines right after it list projects with no state of their
+# own (其中包括A、B等; one name a line), its state passes to them.
+_GROUP_STATEMENT = regex.compile(
+    r"(?:[0-9一二三四五六七八九十百两几多]+(?:个|项|批|座|所|家|宗|大|类)|一批|首批|全部|所有|这些|以下|下列|如下)"
+    r"[^，,。；;：:\n]{0,12}?(?:项目|工程)|(?:项目|工程)[^，,。；;\n]{0,4}?[：:]\s*$|(?:如下|以下)[：:]?\s*$")
+# A sentence that opens by listing the members of the group just spoken of (这5个项目分别为
+# A、B; 其中包括A、B): its items take that sentence's state even when it named a project.
+_MEMBER_LIST_OPENER = regex.compile(
+    r"\s*(?:其中(?:主要)?(?:包括|有)?|主要(?:包括|有)|包括|具体(?:包括|为|是)|分别(?:为|是)"
+    r"|(?:这|上述|以上|该)(?:[0-9一二三四五六七八九十两几多]+(?:个|项|批))?(?:项目|工程)(?:主要)?(?:分别为|分别是|包括|为|是|有))")
+# how far back (in segments: sentences and lines) a list may reach for its group's statement
+_GROUP_REACH = 40
 
 
 @dataclass(slots=True)
@@ -127,6 +142,9 @@ class _StatusLinker:
         for i, c in enumerate(self.cues):
             self.by_segment.setdefault(_segment_of(self.ends, c.start), []).append(i)
         self.segments_with_mentions = {g.segment for g in self.groups}
+        self.members: dict[int, int] = {}       # segment -> how many projects it names
+        for g in self.groups:
+            self.members[g.segment] = self.members.get(g.segment, 0) + len(g.mentions)
 
     def _neighbours(self, gi: int) -> tuple[int, int]:
         """End of the previous group and start of the next one in the same segment."""
@@ -174,7 +192,9 @@ class _StatusLinker:
         if not chosen:
             chosen = [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start][-1:]
         if not chosen and prev_end == 0:
-            chosen = seg_cues[-1:]                  # the sentence's subject: its last word on it
+            # the sentence's only subject: its last word on it (A，位于城东，目前已开工); with
+            # another project later in the sentence, a later cue is that project's
+            chosen = seg_cues[-1:]
         if not chosen:
             return self._look_ahead(g, self.openers)
         if next_start == len(self.text):
@@ -213,6 +233,46 @@ class _StatusLinker:
                 return self.by_segment[nxt]
         return []
 
+    def _inherit_group_state(self, chosen: list[list[int]]) -> None:
+        """Groups with no cue of their own that follow a statement about a class of projects
+        (a sentence naming no project; only other cue-less lists in between) take its state."""
+        own = [bool(c) for c in chosen]
+        listed_segments = {}            # segment -> every group in it has no cue of its own
+        for g, has_cue in zip(self.groups, own, strict=True):
+            listed_segments[g.segment] = listed_segments.get(g.segment, True) and not has_cue
+        for gi, g in enumerate(self.groups):
+            if own[gi]:
+                continue
+            statement = self._group_statement_before(g.segment, listed_segments)
+            if statement is not None:
+                chosen[gi] = statement
+
+    def _group_statement_before(self, segment: int, listed: dict[int, bool]) -> list[int] | None:
+        """The state cue of the class statement a list in `segment` continues, if any."""
+        opens_list = segment > 0 and _MEMBER_LIST_OPENER.match(self.text, self.ends[segment - 1]) is not None
+        for seg in range(segment - 1, max(segment - _GROUP_REACH, -1), -1):
+            start = self.ends[seg - 1] if seg > 0 else 0
+            body = self.text[start:self.ends[seg]].strip()
+            strong = [i for i in self.by_segment.get(seg, []) if not self.cues[i].weak]
+            if opens_list:
+                if body:
+                    return strong[-1:] or None  # 这5个项目分别为…: the sentence just before
+                continue
+            if seg in listed:
+                if listed[seg]:
+                    continue            # an earlier item of the same list
+                return None             # a sentence about projects with their own state
+            if not body:
+                if seg + 1 < segment:
+                    return None         # a blank line ends the list (not right after its head)
+                continue
+            if strong and _GROUP_STATEMENT.search(body) and (
+                    self.text[self.ends[seg] - 1] != "。" or self.members[segment] > 1):
+                # after a full stop, a lone project is not taken as the list of members
+                return strong[-1:]
+            return None
+        return None
+
     def link(self, sections: list[Section], mentions: list[ProjectMention]) -> list[StatusMention]:
         groups, cues = self.groups, self.cues
         prefix_of = self.prefix_cues()
@@ -223,19 +283,57 @@ class _StatusLinker:
             g, nxt = groups[gi], groups[gi + 1]
             if not chosen[gi] and nxt.segment == g.segment and _COMMA_CHAIN.match(self.text, g.end, nxt.start):
                 chosen[gi] = chosen[gi + 1]
-        linked: list[StatusMention] = []
+        self._inherit_group_state(chosen)
+        linked: list[tuple[StatusMention, str, _Group | None]] = []     # (row, how linked, group)
         used: set[int] = set()
         for g, picks in zip(groups, chosen, strict=True):
             used.update(picks)
-            linked.extend(replace(cues[i], project_key=m.key) for i in picks for m in g.mentions)
+            linked.extend((replace(cues[i], project_key=m.key), self._link_kind(g, cues[i]), g)
+                          for i in picks for m in g.mentions)
         heading = _heading_projects(sections, mentions)
         for i, c in enumerate(cues):
             if i in used or _segment_of(self.ends, c.start) in self.segments_with_mentions:
                 continue
             key = _heading_project_for(c.start, sections, heading)
             if key is not None:
-                linked.append(replace(c, project_key=key))
-        return sorted(linked, key=lambda c: (c.start, c.project_key or ""))
+                linked.append((replace(c, project_key=key), "heading", None))
+        crowd = Counter(g.segment for g in groups)      # enumerations per sentence
+        scored = _with_confidence(linked, lambda row: crowd.get(_segment_of(self.ends, row.start), 0), len(groups))
+        return sorted(scored, key=lambda c: (c.start, c.project_key or ""))
+
+    def _link_kind(self, g: _Group, cue: StatusMention) -> str:
+        """Where the cue stands from the group: in its clause before it (prefix) or after it
+        (clause), elsewhere in its sentence (before, after), in a later sentence (lookahead)
+        or an earlier one (group: a statement about a class of projects)."""
+        if cue.end <= g.start:
+            between = self.text[cue.end:g.start]
+            if _segment_of(self.ends, cue.start) != g.segment:
+                return "group"
+            return "before" if any(ch in _CLAUSE_MARKS for ch in between) else "prefix"
+        if _segment_of(self.ends, cue.start) != g.segment:
+            return "lookahead"
+        return "after" if any(ch in _CLAUSE_MARKS for ch in self.text[g.end:cue.start]) else "clause"
+
+
+def _with_confidence(linked: list[tuple[StatusMention, str, _Group | None]],
+                     sentence_groups: Callable[[StatusMention], int], document_groups: int) -> list[StatusMention]:
+    """The rows with their features and the status model's confidence set."""
+    from pipeline.status_model import link_features, load_status_model
+
+    model = load_status_model()
+    per_project: dict[str | None, list[StatusMention]] = {}
+    for row, _, _ in linked:
+        per_project.setdefault(row.project_key, []).append(row)
+    out = []
+    for row, kind, g in linked:
+        rows = per_project[row.project_key]
+        strong = {r.status for r in rows if not r.weak} or {r.status for r in rows}
+        distance = 0 if g is None else max(g.start - row.end, row.start - g.end, 0)
+        features = link_features(kind, row, distance=distance, group_size=len(g.mentions) if g else 1,
+                                 rows=len(rows), statuses=len(strong), sentence_groups=sentence_groups(row),
+                                 document_groups=document_groups)
+        out.append(replace(row, confidence=model.score(features), features=features))
+    return out
 
 
 def link_statuses(doc: Doc, sections: list[Section], mentions: list[ProjectMention],
@@ -348,6 +446,7 @@ def build_projects(doc: Doc, sections: list[Section], mentions: list[ProjectMent
         section = innermost_section(sections, first.start)
         linked = statuses_of.get(key, [])
         linked = [s for s in linked if not s.weak] or linked
+        linked = [s for s in linked if not s.future] or linked     # a plan never overrides a state reached
         if linked:
             last = max(linked, key=lambda s: s.start)
             status, s_start, s_end = last.status, last.start, last.end

@@ -3,7 +3,11 @@
 The cue that ends nearest the amount in its clause decides (longest cue when several end
 at the same place, so 计划完成投资 is planned while 完成投资 is completed); generic
 words (投资, 投入) decide only when no specific cue is there. A clause without any cue
-that follows a breakdown marker (其中) inherits the role of the total before it.
+that follows a breakdown marker (其中) inherits the role of the total before it, and an
+amount joined to the previous one by 、/和 only (分别完成投资12亿元、8亿元和4亿元) shares its
+role. Thresholds and size bands (投资10亿元以上项目; 文旅业项目总投资10亿元以上；) are other,
+as is 完成 + output or revenue (完成工业总产值); a plain 计划投资 is the year's plan only when
+the text says so (今年计划投资; 总投资…，计划投资…), else the whole budget.
 
 >>> from pipeline.rules import load_rules
 >>> from pipeline.quantities import QuantityExtractor
@@ -27,6 +31,7 @@ from pipeline.types import Kind, Quantity, Role
 
 _ROLE_CLAUSE_END = "，,；;。！？!?\n"
 _BREAKDOWN_SCOPE_END = "。！？!?\n"
+_PLAIN_PLAN_DEFAULT = Role.TOTAL
 
 
 class _Cues:
@@ -45,6 +50,13 @@ class _Cues:
         self.verbs = set(rules.roles["completion_verbs"])
         self.measure = regex.compile(alternation(rules.roles["measures"]))
         self.comparison = regex.compile(rules.roles["comparison_before"])
+        self.list_between = regex.compile(rules.roles["list_between"])
+        self.class_band = regex.compile(rules.roles["class_band"])
+        self.non_investment = regex.compile(alternation(rules.roles["completed_non_investment"]))
+        self.year_words = regex.compile(alternation(rules.roles["year_words"]))
+        self.year_plan = [w for w, (role, _) in self.tier.items()
+                          if role is Role.PLANNED and "年" in w and w != "计划投资"]
+        self.year_plan_pattern = regex.compile(alternation(self.year_plan))
 
 
 @lru_cache(maxsize=4)
@@ -61,16 +73,21 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
     the cue ending nearest the amount decides, the longest at one place.
     """
     matches = list(cues.pattern.finditer(prefix, overlapped=True))
-    verbs = [m for m in matches if m.group() in cues.verbs]
+    # a completed cue that opens with a completion verb is one too (完成年度投资)
+    verbs = [m for m in matches if m.group() in cues.verbs
+             or cues.tier[m.group()][0] is Role.COMPLETED and any(m.group().startswith(v) for v in cues.verbs)]
     if verbs:
         verb = verbs[-1]
         holders = [m for m in matches if cues.tier[m.group()][0] is Role.PLANNED
-                   and m.start() <= verb.start() and verb.end() <= m.end()]
+                   and m.start() <= verb.start() < m.end()]
         if holders:
             return Role.PLANNED, max(holders, key=lambda m: len(m.group())).group()
         subject = cues.measure.search(prefix, 0, verb.start())
         if subject is not None:
             return Role.OTHER, subject.group()
+        obj = cues.non_investment.search(prefix, verb.end())
+        if obj is not None:
+            return Role.OTHER, obj.group()      # 完成财政收入, 完成中央资金: not investment
         return Role.COMPLETED, verb.group()
     best: dict[int, tuple[int, int, str]] = {}
     for m in matches:
@@ -101,11 +118,15 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet) -> list[
         prefix = text[max(clause_start, prev_money_end):q.start]
         after = text[q.end:q.end + 16]
         found = find_role(prefix, cues)
-        if cues.threshold.match(after):
+        if cues.threshold.match(after) or _class_band(text, clause_start, q, after, cues):
             out.append(replace(q, role=Role.OTHER, role_cue="threshold"))
             prev_money_end = q.end
             continue
-        if prev_role is not None and cues.comparison.search(prefix):
+        if found is not None and found[1] == "计划投资":
+            found = _plan_or_budget(text, clause_start, q, cues)
+        if prev_role is not None and q.start > prev_end and cues.list_between.match(text[prev_end:q.start]):
+            role, cue = prev_role, "list"           # 分别完成投资12.6亿元、8.3亿元和4.1亿元
+        elif prev_role is not None and cues.comparison.search(prefix):
             role, cue = prev_role, "comparison"     # 完成12.98亿元，比去年同期12.62亿元增长
         elif found is not None and found[0] is not Role.OTHER and cues.budget.match(after):
             role, cue = Role.TOTAL, "budget"        # 计划投资4亿元的城东快速路: the whole cost
@@ -119,6 +140,34 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet) -> list[
         prev_money_end = q.end
         out.append(replace(q, role=role, role_cue=cue))
     return out
+
+
+def _class_band(text: str, clause_start: int, q: Quantity, after: str, cues: _Cues) -> bool:
+    """旅游、会展业项目总投资20亿元以上；: a band for a class of projects, not a cost."""
+    # 以上 is part of the amount's span (its qualifier) or right after it
+    if not regex.match(r"(?:以上|以下)?\s*(?:[，,。；;]|$)", after) or \
+            not (text[q.start:q.end].endswith(("以上", "以下")) or after.startswith(("以上", "以下"))):
+        return False
+    return cues.class_band.search(text, clause_start, q.start) is not None
+
+
+def _plan_or_budget(text: str, clause_start: int, q: Quantity, cues: _Cues) -> tuple[Role, str]:
+    """A plain 计划投资: the year's plan after a year word (今年计划投资) or after the whole
+    cost in the same sentence (总投资12亿元，计划投资3亿元); the whole budget when the year's
+    plan follows in the sentence (计划投资22亿元，年度计划完成投资6亿元) or nothing says it
+    is the year's."""
+    sentence_start = char_index(text, _BREAKDOWN_SCOPE_END).last_before(q.start) + 1
+    sentence_end = char_index(text, _BREAKDOWN_SCOPE_END).first_from(q.end)
+    sentence_end = len(text) if sentence_end < 0 else sentence_end
+    if cues.year_words.search(text, clause_start, q.start):
+        return Role.PLANNED, "计划投资"
+    if cues.year_plan_pattern.search(text, q.end, sentence_end):
+        return Role.TOTAL, "计划投资"
+    total_before = [m for m in cues.pattern.finditer(text, sentence_start, clause_start)
+                    if cues.tier[m.group()][0] is Role.TOTAL and cues.tier[m.group()][1] == 1]
+    if total_before:
+        return Role.PLANNED, "计划投资"
+    return _PLAIN_PLAN_DEFAULT, "计划投资"
 
 
 def _in_breakdown(text: str, prev_end: int, start: int, prefix: str, cues: _Cues) -> bool:

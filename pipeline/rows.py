@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from pipeline.read import document_title
 from pipeline.rules import RuleSet
 from pipeline.sections import innermost_section
-from pipeline.types import BASE_UNIT, Doc, Extraction
+from pipeline.status_model import project_confidence
+from pipeline.types import BASE_UNIT, Doc, Extraction, StatusMention
 from pipeline.version import code_version
 
 if TYPE_CHECKING:
@@ -61,6 +62,9 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "level": s.level, "marker": s.marker, "title": s.title, "start": start, "end": end,
             "rule_id": s.rule_id})
     project_ids = {p.key: i for i, p in enumerate(ex.projects)}
+    cues_of: dict[str | None, list[StatusMention]] = {}
+    for cue in ex.statuses:
+        cues_of.setdefault(cue.project_key, []).append(cue)
     for i, p in enumerate(ex.projects):
         start, end, text = _span(doc, p.start, p.end)
         status_text = None
@@ -72,7 +76,9 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "status": p.status.value, "status_text": status_text,
             "total_investment": _num(p.total_investment), "planned_investment": _num(p.planned_investment),
             "completed_investment": _num(p.completed_investment), "length_m": _num(p.length_m),
-            "area_m2": _num(p.area_m2), "mentions": p.mentions})
+            "area_m2": _num(p.area_m2), "mentions": p.mentions,
+            "status_confidence": project_confidence(p.status, p.status_start, p.status_end,
+                                                    cues_of.get(p.key, []))})
     for i, q in enumerate(ex.quantities):
         start, end, text = _span(doc, q.start, q.end)
         rows["quantities"].append({
@@ -87,7 +93,8 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
         start, end, text = _span(doc, cue.start, cue.end)
         rows["statuses"].append({
             "doc_id": src.doc_id, "project_id": project_ids.get(cue.project_key) if cue.project_key else None,
-            "status": cue.status.value, "text": text, "start": start, "end": end, "rule_id": cue.rule_id})
+            "status": cue.status.value, "text": text, "start": start, "end": end, "rule_id": cue.rule_id,
+            "confidence": cue.confidence})
     return rows
 
 

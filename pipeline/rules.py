@@ -267,7 +267,9 @@ _NORMALISE: dict[str, Any] = {"fold": dict, "keep_fullwidth": str, "pinyin_gloss
 _SECTIONS: dict[str, Any] = {"markers": list, "title_end": str, "max_title_chars": int}
 _ROLES: dict[str, Any] = {"roles": dict, "threshold_after": _PATTERN, "budget_after": _PATTERN,
                           "breakdown_markers": _WORDS, "breakdown_item": _PATTERN,
-                          "completion_verbs": _WORDS, "measures": _WORDS, "comparison_before": _PATTERN}
+                          "completion_verbs": _WORDS, "measures": _WORDS, "comparison_before": _PATTERN,
+                          "list_between": _PATTERN, "completed_non_investment": _WORDS,
+                          "class_band": _PATTERN, "year_words": _WORDS}
 _PROJECTS: dict[str, Any] = {
     **{key: _WORDS for key in (
         "suffixes", "left_boundaries", "weak_left_boundaries", "generic_words", "list_words",

@@ -138,6 +138,8 @@ class StatusMention:
     project_key: str | None = None
     weak: bool = False          # decides only when the project has no other cue
     future: bool = False        # a plan (计划…开工): never overrides a state already reached
+    confidence: float | None = None     # that this cue states the project's status (status_model)
+    features: tuple[tuple[str, float], ...] = ()    # what the confidence was scored from
 
 
 @dataclass(frozen=True, slots=True)

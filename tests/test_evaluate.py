@@ -12,12 +12,15 @@ import pytest
 from pipeline.evaluate import (
     Counts,
     EvalReport,
+    combine,
     evaluate,
+    evaluate_folder,
     format_report,
     load_gold,
     load_predictions,
     longest_common_substring,
     normalize_name,
+    predictions_from_rows,
     report_to_dict,
 )
 
@@ -326,3 +329,86 @@ def test_format_summarises_missing_documents(tmp_path: Path) -> None:
     full = format_report(run(tmp_path, gold), errors=True)
     assert "b.txt  no predictions: 1 quantities and 0 projects missed" in full
     assert "9亿元" not in full
+
+
+# --- several gold sets at once (`keyproj eval DEV TRAIN`) ----------------------------------------
+
+def gold_folder(root: Path, name: str, docs: dict[str, tuple[str, dict]]) -> Path:
+    """A gold folder: raw/<file> with the text, gold.jsonl with each file's gold object."""
+    folder = root / name
+    (folder / "raw").mkdir(parents=True)
+    lines = []
+    for file, (text, gold) in docs.items():
+        (folder / "raw" / file).write_text(text, encoding="utf-8")
+        lines.append(json.dumps(gold_doc(file, **gold), ensure_ascii=False))
+    (folder / "gold.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture()
+def two_sets(tmp_path: Path) -> tuple[Path, Path]:
+    first = gold_folder(tmp_path, "first", {"a.txt": (
+        "城东快速路工程总投资12亿元，已建成通车。",
+        {"money": [{"text": "12亿元", "value": 1.2e9, "role": "total_investment"}],
+         "projects": [{"name": "城东快速路工程", "status": "operational"}]})})
+    second = gold_folder(tmp_path, "second", {"b.txt": (
+        "北湖公园项目完成投资3亿元。",
+        {"money": [{"text": "3亿元", "value": 3e8, "role": "planned_investment"}],
+         "projects": [{"name": "北湖公园项目", "status": "in_progress"}]})})
+    return first, second
+
+
+def test_gold_folders_are_extracted_and_scored_each_and_together(two_sets: tuple[Path, Path]) -> None:
+    first, second = (evaluate_folder(folder) for folder in two_sets)
+    both = combine([first, second])
+    #        set      money role    status
+    rows = [(first, (1, 1), (1, 1)),
+            (second, (0, 1), (1, 1)),
+            (both, (1, 2), (2, 2))]
+    for report, role, status in rows:
+        assert report.role_accuracy == role
+        assert report.status_accuracy == status
+    assert len(both.docs) == 2 and counts(both.kinds["money"]) == (2, 2, 2)
+
+
+def test_eval_command_takes_gold_folders(two_sets: tuple[Path, Path]) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["eval", *map(str, two_sets)])
+    assert result.exit_code == 0, result.output
+    header, *body = result.output.splitlines()
+    assert header.split() == ["first", "second", "all"]
+    assert next(line for line in body if line.startswith("money role accuracy")).split()[-3:] == \
+        ["1.000", "0.000", "0.500"]
+    data = json.loads(CliRunner().invoke(app, ["eval", str(two_sets[0]), "--json"]).output)
+    assert list(data) == ["first"] and data["first"]["money_role"]["accuracy"] == 1.0
+
+
+@pytest.mark.parametrize("args", [
+    [],                                    # nothing to score
+    ["--gold", "g.jsonl"],                 # --gold without --pred
+    ["first", "--gold", "g.jsonl"],        # both forms at once
+    ["not-a-gold-folder"],                 # no gold.jsonl / raw/
+])
+def test_eval_usage_errors(two_sets: tuple[Path, Path], args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    monkeypatch.chdir(two_sets[0].parent)
+    result = CliRunner().invoke(app, ["eval", *args])
+    assert result.exit_code == 2
+
+
+def test_status_confidence_is_scored_where_predictions_give_it(tmp_path: Path) -> None:
+    gold = [gold_doc(projects=[{"name": n, "status": "started"} for n in ("甲路", "乙桥", "丙馆")])]
+    preds = [{**p("甲路", "started"), "status_confidence": 0.9},
+             {**p("乙桥", "planned"), "status_confidence": 0.85},
+             {**p("丙馆", "started"), "status_confidence": 0.3}]
+    gold_path = tmp_path / "gold.jsonl"
+    gold_path.write_text(json.dumps(gold[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    report = evaluate(load_gold(gold_path), predictions_from_rows([{"doc_id": "d1", "path": "a.txt"}], [], preds))
+    assert report.confident_statuses() == (1, 2, 3)      # right, at or above 0.8, scored
+    assert "status conf >= 0.8" in format_report(report)
