@@ -68,8 +68,9 @@ def test_run_exits_zero(run_output: tuple[subprocess.CompletedProcess[str], Path
 
 def test_five_parquet_files(run_output: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     _, out = run_output
-    assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{name}.parquet" for name in SCHEMAS] + ["keyproj.log"])
+    # hidden: the lock and the run's table folder that the manifest names
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
+        [f"{name}.parquet" for name in SCHEMAS] + ["keyproj.log", "keyproj-manifest.json"])
     assert len(SCHEMAS) == 5
 
 

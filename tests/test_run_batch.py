@@ -326,7 +326,7 @@ def listing(folder: Path) -> list[str]:
 @pytest.mark.parametrize("fails_at", ["checkpoint", "final tables"])
 def test_a_full_disk_is_one_error_and_leaves_no_temporary_files(tmp_path: Path, monkeypatch, fails_at: str) -> None:
     """ENOSPC simulated where the run writes: a checkpoint part, or the final tables."""
-    import pipeline.store as store
+    from pipeline import store
     from pipeline.store import OutputError
 
     folder = make_folder(tmp_path / "in", copies=1)
@@ -358,7 +358,7 @@ def test_a_corrupt_earlier_table_is_set_aside_and_the_run_goes_on(folder: Path, 
         fh.truncate(100)                    # a disk error, or a copy cut short
     result = keyproj("run", str(folder), "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert f"set aside an unreadable earlier table" in result.stderr
+    assert "set aside an unreadable earlier table" in result.stderr
     assert len(list(out.glob(f"{table}.parquet.corrupt-*"))) == 1
     assert "set aside" in (out / "keyproj.log").read_text(encoding="utf-8")
     assert_same_tables(fresh_out, out)
