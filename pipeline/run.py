@@ -7,12 +7,19 @@ A batch run hashes every file (so duplicates and unchanged documents are known b
 are worked on: when earlier results could be reused, all files are hashed first), sends the
 rest to worker processes with a time budget each, checkpoints finished documents in
 `OUT/.keyproj-work/`, and assembles the final tables (`store`).
+
+SIGINT (Ctrl-C) and SIGTERM stop a batch run cleanly: the workers are killed, the finished
+documents are saved as a checkpoint, the log says so, and `run` raises `Interrupted`; the
+next run resumes from there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -34,6 +41,7 @@ from pipeline.version import code_version
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_TIME_BUDGET = 120.0          # seconds per document
+DEFAULT_MAX_MEMORY_MB = 2048         # per worker process
 # Statuses that do not make a run fail (exit 1): a duplicate is kept on purpose.
 OK_STATUSES = frozenset({"ok", "duplicate"})
 
@@ -213,28 +221,53 @@ def iter_tasks(files: list[tuple[Path, str]], max_bytes: int) -> Iterator[Task]:
         yield Task(str(path), rel, doc_id, max_bytes, digest, duplicate_of, size)
 
 
+class NoInputFiles(ValueError):
+    """The inputs hold no file to read."""
+
+
+class Interrupted(Exception):
+    """The run was stopped by SIGINT or SIGTERM after saving what it had finished."""
+
+    def __init__(self, signum: int, saved: int) -> None:
+        super().__init__(f"interrupted: {saved} documents saved; run again to resume")
+        self.signum = signum
+        self.saved = saved            # documents whose rows a resumed run reuses
+
+    @property
+    def exit_code(self) -> int:
+        """What a shell reports for a process ended by the signal: 130 SIGINT, 143 SIGTERM."""
+        return 128 + self.signum
+
+
 def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
         jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-        time_budget: float | None = DEFAULT_TIME_BUDGET, resume: bool = True,
+        time_budget: float | None = DEFAULT_TIME_BUDGET,
+        max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, resume: bool = True,
         checkpoint_docs: int = 256, checkpoint_bytes: int = 12 * 1024 * 1024,
         start_method: str = "spawn",
         progress: Callable[[int, int], None] | None = None) -> RunSummary:
     """Process every file under `inputs` and write the tables to `out`.
 
     `jobs` worker processes (default: all cores; 0 runs in this process, without a time
-    budget). With `resume`, documents whose rows from an earlier run are still valid are
-    not processed again; the tables equal those of a fresh run either way.
+    budget or memory limit), each using at most `max_memory_mb` (a document over it
+    becomes an error row). With `resume`, documents whose rows from an earlier run are
+    still valid are not processed again; the tables equal those of a fresh run either way.
+    Raises NoInputFiles when `inputs` hold no file (OUT is left alone), and Interrupted on
+    SIGINT or SIGTERM (in the main thread) once the finished documents are saved.
     """
     started = time.perf_counter()
+    files = list(discover(inputs))
+    if not files:
+        raise NoInputFiles(f"no files to read in {', '.join(str(p) for p in inputs)}")
     _lean_arrow_memory()
+    from pipeline.formats import libreoffice
     from pipeline.runlog import RunLog
     from pipeline.store import DocumentKey, TableStore
 
     rules = rules or load_rules()
     out.mkdir(parents=True, exist_ok=True)
     log = RunLog(out / "keyproj.log")
-    log.start(inputs, jobs=jobs, max_bytes=max_bytes, time_budget=time_budget)
-    files = list(discover(inputs))
+    log.start(inputs, jobs=jobs, max_bytes=max_bytes, time_budget=time_budget, max_memory_mb=max_memory_mb)
     version = code_version()
     store = TableStore(out)
     chosen: dict[str, Any] = {}
@@ -247,7 +280,10 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
         order = {t.doc_id: i for i, t in enumerate(tasks)}
         wanted = {t.doc_id: DocumentKey(t.doc_id, t.rel, t.content_hash, version, rules.hash)
                   for t in tasks}
-        chosen = store.reusable(earlier, wanted, order)
+        # `unsupported` rows of formats that need LibreOffice are read again once it is
+        # installed (whether it was there when they were written is not recorded)
+        retry = frozenset({"unsupported"}) if libreoffice() else frozenset()
+        chosen = store.reusable(earlier, wanted, order, retry=retry)
         todo = [t for t in tasks if t.doc_id not in chosen]
     else:
         # every document is new: hashing goes on while the first ones are processed, and
@@ -265,25 +301,36 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
     if progress:
         progress(done, len(files))
 
+    def save() -> None:
+        part = store.checkpoint()
+        if part is not None:
+            for doc_id in part.doc_order:
+                chosen[doc_id] = part
+
     def keep(task: Task, columns: dict[str, dict[str, list[Any]]]) -> None:
         nonlocal done
         store.add(columns)
         if store.pending_docs() >= checkpoint_docs or store.pending_text_bytes() >= checkpoint_bytes:
-            part = store.checkpoint()
-            assert part is not None
-            for doc_id in part.doc_order:
-                chosen[doc_id] = part
+            save()
         done += 1
         if progress:
             progress(done, len(files))
 
-    for task, columns in _results(todo, len(files) - len(chosen), rules, jobs, time_budget, start_method):
-        keep(task, columns)
-    part = store.checkpoint()
-    if part is not None:
-        for doc_id in part.doc_order:
-            chosen[doc_id] = part
-    counts = store.finish([t.doc_id for t in tasks], chosen)
+    memory_limit = max_memory_mb * 1024 * 1024 if max_memory_mb else None
+    results = _results(todo, len(files) - len(chosen), rules, jobs, time_budget, start_method, memory_limit)
+    with _StopSignals() as signals:
+        try:
+            for task, columns in results:
+                with signals.deferred():        # the store's buffers are never left half-updated
+                    keep(task, columns)
+            with signals.deferred():
+                save()
+                counts = store.finish([t.doc_id for t in tasks], chosen)
+        except _Stop as stop:
+            results.close()                     # kills the workers, if any
+            save()                              # further signals are ignored meanwhile
+            log.interrupted(len(chosen), signal.Signals(stop.signum).name, time.perf_counter() - started)
+            raise Interrupted(stop.signum, len(chosen)) from None
     _summarise(summary, out, counts)
     summary.seconds = time.perf_counter() - started
     log.finish(summary)
@@ -319,7 +366,7 @@ def _lean_arrow_memory() -> None:
 
 
 def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,  # type: ignore[no-untyped-def]
-             time_budget: float | None, start_method: str):
+             time_budget: float | None, start_method: str, memory_limit: int | None = None):
     """(task, its rows as columns) for every task of `todo` (`count` of them), in order.
 
     Workers are spawned, not forked, by default: a forked worker would carry this process's
@@ -343,12 +390,70 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,
     # still have work queued while this process writes a checkpoint: with four tasks per
     # worker they sat idle through every checkpoint (a 2-worker run took 5 % longer).
     with WorkerPool(workers, _work, _init_worker, (str(rules.directory),),
-                    context=multiprocessing.get_context(start_method), time_budget=time_budget) as pool:
+                    context=multiprocessing.get_context(start_method), time_budget=time_budget,
+                    memory_limit=memory_limit) as pool:
         for task, answer in pool.map(todo, lambda task: task.size or 0,
                                      most_tasks=workers * 32, most_bytes=64 * 1024 * 1024):
             if isinstance(answer, Failure):
                 answer = to_columns(failure_rows(rules, task, "error", answer.message))
             yield task, answer
+
+
+class _Stop(BaseException):
+    """SIGINT or SIGTERM arrived. A BaseException, so that no `except Exception` meant for
+    one document's failure (with --jobs 0 the documents run in this process) swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _StopSignals:
+    """Within this block SIGINT and SIGTERM raise `_Stop` in the main thread, once: later
+    ones are ignored, so that saving what is finished cannot itself be interrupted. Inside
+    `deferred()` the first one waits until the block ends. Outside the main thread, where
+    Python cannot handle signals, nothing changes."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._raised = False
+        self._deferring = 0
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _StopSignals:
+        if threading.current_thread() is threading.main_thread():
+            for signum in self.SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.signum is not None:
+            return
+        self.signum = signum
+        if not self._deferring:
+            self._raise()
+
+    def _raise(self) -> None:
+        assert self.signum is not None
+        if not self._raised:
+            self._raised = True
+            raise _Stop(self.signum)
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        self._deferring += 1
+        try:
+            yield
+        finally:
+            self._deferring -= 1
+        if self.signum is not None and not self._deferring:
+            self._raise()
 
 
 def _summarise(summary: RunSummary, out: Path, counts: dict[str, Any]) -> None:
