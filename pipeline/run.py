@@ -85,6 +85,8 @@ def process(pipeline: Pipeline, source: SourceDocument) -> DocumentResult:
         return DocumentResult(source, None, source.status, source.error)
     try:
         return DocumentResult(source, pipeline(source.doc_id, source.text), "ok", None)
+    except MemoryError:
+        raise                       # the worker's memory limit: the pool replaces the worker
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
         return DocumentResult(source, None, "error", f"{type(exc).__name__}: {exc}")
 
@@ -116,6 +118,8 @@ def rows_for(pipeline: Pipeline, task: Task) -> dict[str, list[dict[str, Any]]]:
     try:
         rows = document_rows(result, pipeline.rules)
         check_offsets(rows)
+    except MemoryError:
+        raise
     except (OffsetError, Exception) as exc:  # noqa: BLE001 - a bug in one document stays in it
         return failure_rows(pipeline.rules, task, "error", f"{type(exc).__name__}: {exc}")
     # documents.content_hash is the reader's hash of the bytes actually extracted, not the
@@ -260,46 +264,17 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
     if not files:
         raise NoInputFiles(f"no files to read in {', '.join(str(p) for p in inputs)}")
     _lean_arrow_memory()
-    from pipeline.formats import libreoffice
     from pipeline.runlog import RunLog
-    from pipeline.store import DocumentKey, TableStore
+    from pipeline.store import TableStore
 
     rules = rules or load_rules()
     out.mkdir(parents=True, exist_ok=True)
     log = RunLog(out / "keyproj.log")
     log.start(inputs, jobs=jobs, max_bytes=max_bytes, time_budget=time_budget, max_memory_mb=max_memory_mb)
-    version = code_version()
     store = TableStore(out)
-    chosen: dict[str, Any] = {}
+    chosen: dict[str, Any] = {}         # doc_id -> where its rows are saved
     tasks: list[Task] = []
-    todo: Iterable[Task]
-    earlier = store.earlier_sources()   # also numbers new parts after leftovers
-    if resume and earlier:
-        # what can be reused is known only once every file is hashed
-        tasks = list(iter_tasks(files, max_bytes))
-        order = {t.doc_id: i for i, t in enumerate(tasks)}
-        wanted = {t.doc_id: DocumentKey(t.doc_id, t.rel, t.content_hash, version, rules.hash)
-                  for t in tasks}
-        # `unsupported` rows of formats that need LibreOffice are read again once it is
-        # installed (whether it was there when they were written is not recorded)
-        retry = frozenset({"unsupported"}) if libreoffice() else frozenset()
-        chosen = store.reusable(earlier, wanted, order, retry=retry)
-        todo = [t for t in tasks if t.doc_id not in chosen]
-    else:
-        # every document is new: hashing goes on while the first ones are processed, and
-        # the final tables grow as parts are written
-        def planned() -> Iterator[Task]:
-            for task in iter_tasks(files, max_bytes):
-                tasks.append(task)
-                yield task
-
-        todo = planned()
-        if files:
-            store.write_as_you_go()
-    summary = RunSummary(out, reused=len(chosen), processed=len(files) - len(chosen))
-    done = len(chosen)
-    if progress:
-        progress(done, len(files))
+    done = 0
 
     def save() -> None:
         part = store.checkpoint()
@@ -317,9 +292,16 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
             progress(done, len(files))
 
     memory_limit = max_memory_mb * 1024 * 1024 if max_memory_mb else None
-    results = _results(todo, len(files) - len(chosen), rules, jobs, time_budget, start_method, memory_limit)
+    results = None
     with _StopSignals() as signals:
         try:
+            todo = _plan(store, files, tasks, chosen, rules, max_bytes=max_bytes, resume=resume)
+            summary = RunSummary(out, reused=len(chosen), processed=len(files) - len(chosen))
+            done = len(chosen)
+            if progress:
+                progress(done, len(files))
+            results = _results(todo, len(files) - len(chosen), rules, jobs, time_budget, start_method,
+                               memory_limit)
             for task, columns in results:
                 with signals.deferred():        # the store's buffers are never left half-updated
                     keep(task, columns)
@@ -327,7 +309,8 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
                 save()
                 counts = store.finish([t.doc_id for t in tasks], chosen)
         except _Stop as stop:
-            results.close()                     # kills the workers, if any
+            if results is not None:
+                results.close()                 # kills the workers, if any
             save()                              # further signals are ignored meanwhile
             log.interrupted(len(chosen), signal.Signals(stop.signum).name, time.perf_counter() - started)
             raise Interrupted(stop.signum, len(chosen)) from None
@@ -335,6 +318,39 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
     summary.seconds = time.perf_counter() - started
     log.finish(summary)
     return summary
+
+
+def _plan(store: Any, files: list[tuple[Path, str]], tasks: list[Task], chosen: dict[str, Any],
+          rules: RuleSet, *, max_bytes: int, resume: bool) -> Iterable[Task]:
+    """The tasks still to do. Fills `tasks` with every file's task (at once, or as the
+    returned tasks are drawn) and `chosen` with the documents whose earlier rows are reused."""
+    from pipeline.formats import libreoffice
+    from pipeline.store import DocumentKey
+
+    earlier = store.earlier_sources()   # also numbers new parts after leftovers
+    if resume and earlier:
+        # what can be reused is known only once every file is hashed
+        tasks.extend(iter_tasks(files, max_bytes))
+        order = {t.doc_id: i for i, t in enumerate(tasks)}
+        version = code_version()
+        wanted = {t.doc_id: DocumentKey(t.doc_id, t.rel, t.content_hash, version, rules.hash)
+                  for t in tasks}
+        # `unsupported` rows of formats that need LibreOffice are read again once it is
+        # installed (whether it was there when they were written is not recorded)
+        retry = frozenset({"unsupported"}) if libreoffice() else frozenset()
+        chosen.update(store.reusable(earlier, wanted, order, retry=retry))
+        return [t for t in tasks if t.doc_id not in chosen]
+
+    # every document is new: hashing goes on while the first ones are processed, and
+    # the final tables grow as parts are written
+    def planned() -> Iterator[Task]:
+        for task in iter_tasks(files, max_bytes):
+            tasks.append(task)
+            yield task
+
+    if files:
+        store.write_as_you_go()
+    return planned()
 
 
 def _lean_arrow_memory() -> None:
@@ -379,7 +395,11 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,
     if jobs == 0:
         pipeline = Pipeline(rules)
         for task in todo:
-            yield task, to_columns(rows_for(pipeline, task))
+            try:
+                rows = rows_for(pipeline, task)
+            except MemoryError:
+                rows = failure_rows(rules, task, "error", "out of memory")
+            yield task, to_columns(rows)
         return
     import multiprocessing
 
