@@ -155,6 +155,26 @@ def test_a_signal_stops_the_workers_keeps_the_checkpoints_and_exits_128_plus_n(
     assert statuses(out) == {"r0.txt": "ok", "r1.txt": "ok", "r2.txt": "ok", "z.doc": "unsupported"}
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_workers_die_with_a_keyproj_process_killed_outright(tmp_path: Path) -> None:
+    folder = folder_with_a_doc(tmp_path / "in", reports=0)
+    pids = tmp_path / "pids"
+    env = fake_soffice(tmp_path / "bin", HANGING_SOFFICE.format(pids=pids))
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(folder), "--out", str(tmp_path / "out"),
+                             "--jobs", "1", "-q"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: len(soffice_pids(pids)) == 3 or proc.poll() is not None, "the conversion to start")
+    finally:
+        proc.kill()                             # SIGKILL: no handler runs in keyproj
+        proc.wait()
+    soffice, _, worker = soffice_pids(pids)
+    try:
+        wait_until(lambda: not alive(worker), "the worker to die with its parent")
+    finally:
+        # soffice's own session outlives a SIGKILLed keyproj (nothing is left to end it)
+        os.killpg(soffice, signal.SIGKILL)
+
+
 # ---- LibreOffice --------------------------------------------------------------------------------
 
 def test_a_conversion_over_the_time_budget_leaves_no_soffice_running(tmp_path: Path) -> None:
