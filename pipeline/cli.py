@@ -122,7 +122,8 @@ def run(
         raise typer.Exit(1)
 
 
-# Below this a worker cannot even load the rules and the segmenter's dictionary.
+# The smallest --max-memory taken: a worker sets up in about 50 MB, and a slip such as
+# --max-memory 2 is refused rather than failing every document.
 MIN_MAX_MEMORY_MB = 256
 
 
