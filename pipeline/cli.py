@@ -38,6 +38,9 @@ def run(
     max_size: Annotated[float, typer.Option(help="Skip files larger than this many MB (status too_large).")] = 50,
     time_budget: Annotated[float, typer.Option(
         help="Seconds one document may take before it becomes an error row.")] = 120,
+    max_memory: Annotated[int, typer.Option(
+        help="MB of memory one worker process may use; a document that needs more becomes an error "
+             "row (not applied with --jobs 0).")] = 2048,
     fresh: Annotated[bool, typer.Option("--fresh", help="Ignore results of earlier runs in OUT.")] = False,
     checkpoint_every: Annotated[int, typer.Option(
         help="Save finished documents to OUT/.keyproj-work every N documents (what a killed run keeps).")] = 256,
@@ -46,8 +49,9 @@ def run(
     """Extract sections, quantities, projects and statuses from every document.
 
     Running again on the same OUT resumes: unchanged documents are not processed again.
-    Exit status 0 when every document is ok, 1 when some failed, 2 for usage errors.
-    Failures are also logged in OUT/keyproj.log.
+    Exit status 0 when every document is ok, 1 when some failed or there was no file to
+    read, 2 for usage errors; Ctrl-C (130) or SIGTERM (143) stops the workers and saves
+    the finished documents first. Failures are also logged in OUT/keyproj.log.
 
     Example: keyproj run data/raw --out data/processed --jobs 2
     """
@@ -64,10 +68,13 @@ def run(
     if missing:
         typer.echo(f"error: no such file or folder: {', '.join(missing)}", err=True)
         raise typer.Exit(2)
-    if (jobs is not None and jobs < 0) or max_size <= 0 or time_budget <= 0 or checkpoint_every < 1:
-        typer.echo("error: --jobs must be >= 0, --checkpoint-every >= 1, "
-                   "--max-size and --time-budget > 0", err=True)
-        raise typer.Exit(2)
+    _check_options(
+        (jobs is None or jobs >= 0, "--jobs must be 0 or more"),
+        (_positive(max_size), "--max-size must be a number of MB above 0"),
+        (_positive(time_budget), "--time-budget must be a number of seconds above 0"),
+        (max_memory >= MIN_MAX_MEMORY_MB, f"--max-memory must be at least {MIN_MAX_MEMORY_MB} (MB)"),
+        (checkpoint_every >= 1, "--checkpoint-every must be 1 or more"),
+    )
     try:
         rule_set = load_rules(rules)
     except RuleError as exc:
@@ -86,9 +93,19 @@ def run(
             if "://" in out:
                 typer.echo("error: an fsspec URL for --out needs --scheduler; give a folder", err=True)
                 raise typer.Exit(2)
-            summary = run_pipeline(list(inputs), Path(out), rule_set, jobs=jobs, max_bytes=max_bytes,
-                                   time_budget=time_budget, resume=not fresh, checkpoint_docs=checkpoint_every,
-                                   progress=bar.update)
+            from pipeline.run import Interrupted, NoInputFiles
+
+            try:
+                summary = run_pipeline(list(inputs), Path(out), rule_set, jobs=jobs, max_bytes=max_bytes,
+                                       time_budget=time_budget, max_memory_mb=max_memory, resume=not fresh,
+                                       checkpoint_docs=checkpoint_every, progress=bar.update)
+            except NoInputFiles as exc:
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(1) from None
+            except Interrupted as exc:
+                bar.close()
+                typer.echo(str(exc), err=True)
+                raise typer.Exit(exc.exit_code) from None
             layout = "{documents,sections,quantities,projects,statuses}.parquet"
     except (OutputBusy, OutputError) as exc:
         bar.close()
@@ -134,6 +151,26 @@ def _run_on_cluster(inputs: list[Path], out: str, scheduler: str, rule_set: Rule
         raise typer.Exit(2) from None
 
 
+# The smallest --max-memory taken: a worker sets up in about 50 MB, and a slip such as
+# --max-memory 2 is refused rather than failing every document.
+MIN_MAX_MEMORY_MB = 256
+
+
+def _positive(value: float) -> bool:
+    """Above 0 and finite (`--time-budget nan` or `inf` is no budget at all)."""
+    import math
+
+    return math.isfinite(value) and value > 0
+
+
+def _check_options(*checks: tuple[bool, str]) -> None:
+    """A usage error (one line on stderr, exit 2) for the first check that fails."""
+    for ok, message in checks:
+        if not ok:
+            typer.echo(f"error: {message}", err=True)
+            raise typer.Exit(2)
+
+
 class _NoPandas:
     """An import hook that makes `import pandas` fail, for `keyproj run` only (see there)."""
 
@@ -176,14 +213,21 @@ def explain(
 ) -> None:
     """Print every fact of one document with its rule and its sentence, span marked 【】.
 
+    Exit status 1 when the file cannot be read (the reason is printed), 2 for usage errors.
+
     Example: keyproj explain data/raw/county_2023_summary.txt --kind money
     """
-    from pipeline.explain import explain_file
+    from pipeline.explain import FACT_KINDS, Unreadable, explain_file
 
     if not file.is_file():
         typer.echo(f"error: no such file: {file}", err=True)
         raise typer.Exit(2)
-    typer.echo(explain_file(file, kind))
+    _check_options((kind is None or kind in FACT_KINDS, f"--kind must be one of {', '.join(FACT_KINDS)}"))
+    try:
+        typer.echo(explain_file(file, kind))
+    except Unreadable as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command("eval")
@@ -311,21 +355,28 @@ def query(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table (aligned), csv or json.")] = "table",
     limit: Annotated[int | None, typer.Option(help="Print at most this many rows.")] = None,
     max_width: Annotated[int, typer.Option(help="table format: cut cells wider than this.")] = 40,
+    allow_write: Annotated[bool, typer.Option(
+        "--allow-write", help="Run any statement, with access to every file (COPY … TO, ATTACH, "
+                              "INSTALL, CREATE …); without it only SELECT over the tables runs.")] = False,
 ) -> None:
     """Run SQL over the tables; each table is a view by its name.
 
-    Tables are DIR/<name>.parquet or DIR/<name>/*.parquet (part files).
+    Tables are DIR/<name>.parquet or DIR/<name>/*.parquet (part files). Only SELECT
+    statements run, and they read nothing but the tables, unless --allow-write. The table
+    format prints cell text without control characters or terminal escape sequences.
 
     Example: keyproj query data/processed "SELECT status, count(*) AS n FROM projects GROUP BY 1 ORDER BY n DESC"
     """
     from pipeline.query import FORMATS, QueryError, format_result, run_query
 
-    if fmt not in FORMATS:
-        typer.echo(f"error: --format must be one of {', '.join(FORMATS)}", err=True)
-        raise typer.Exit(2)
+    _check_options(
+        (fmt in FORMATS, f"--format must be one of {', '.join(FORMATS)}"),
+        (limit is None or limit >= 0, "--limit must be 0 or more"),
+        (max_width >= 1, "--max-width must be 1 or more"),
+    )
     _tables_dir_or_exit(directory)
     try:
-        columns, rows, cut = run_query(directory, sql, limit)
+        columns, rows, cut = run_query(directory, sql, limit, allow_write=allow_write)
     except QueryError as exc:
         typer.echo(f"error: SQL: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -390,6 +441,11 @@ def report(
     """
     from pipeline.report import Limits, write_report
 
+    _check_options(
+        (max_docs >= 0, "--max-docs must be 0 or more"),
+        (max_doc_chars >= 1, "--max-doc-chars must be 1 or more"),
+        (max_projects >= 0, "--max-projects must be 0 or more"),
+    )
     _tables_dir_or_exit(directory)
     size = write_report(directory, html, Limits(max_docs, max_doc_chars, max_projects),
                         progress=_stderr_bar("documents", quiet))

@@ -9,7 +9,14 @@ from bisect import bisect_right
 from pipeline.read import read_document
 from pipeline.run import Pipeline
 from pipeline.status_model import project_confidence
-from pipeline.types import Doc, Sentence
+from pipeline.types import Doc, Kind, Sentence
+
+# What `--kind` may name: the quantity kinds, then sections, projects and statuses.
+FACT_KINDS = (*(k.value for k in Kind), "section", "project", "status")
+
+
+class Unreadable(ValueError):
+    """The document could not be read; the message says why."""
 
 
 def _marked_sentence(doc: Doc, sentences: list[Sentence], start: int, end: int) -> str:
@@ -22,10 +29,12 @@ def _marked_sentence(doc: Doc, sentences: list[Sentence], start: int, end: int) 
 
 
 def explain_file(path: Path, only: str | None = None) -> str:
-    """Every fact of the document at `path`, one block per fact."""
+    """Every fact of the document at `path`, one block per fact (Unreadable if it has no text)."""
+    if only is not None and only not in FACT_KINDS:
+        raise ValueError(f"unknown kind {only!r}; expected one of {', '.join(FACT_KINDS)}")
     source = read_document(path, path.name)
     if source.status != "ok":
-        return f"{path}: {source.status}: {source.error}"
+        raise Unreadable(f"{path}: {source.status}: {source.error}")
     ex = Pipeline()(source.doc_id, source.text)
     doc = ex.doc
     names = {p.key: p.name for p in ex.projects}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -76,17 +77,36 @@ def _rows(table: pa.Table) -> Iterator[dict[str, Any]]:
         yield from batch.to_pylist()
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (tab and carriage
+# return too, in some); OWASP's advice for CSV injection is to prefix such a cell with '.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def csv_cell(value: Any) -> Any:
-    """A value as a CSV cell: null (and NaN) empty, floats in their shortest exact form.
+    """A value as a CSV cell: null (and NaN) empty, floats in their shortest exact form, and
+    text a spreadsheet would run as a formula made inert with a leading ' (`neutralise`).
 
     >>> csv_cell(None), csv_cell(float("nan")), csv_cell(8650000000.0), csv_cell("项目")
     ('', '', '8650000000.0', '项目')
+    >>> csv_cell(-3.2), csv_cell("=1+2"), csv_cell("@SUM(A1)"), csv_cell("-3.2")
+    ('-3.2', "'=1+2", "'@SUM(A1)", '-3.2')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, str):
+        return neutralise(value)
     return value
+
+
+def neutralise(text: str) -> str:
+    """`text` with a ' in front when a spreadsheet would take it for a formula; a plain
+    number stays as it is (it is no formula, and -3.2 must still read as a number)."""
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def fit_excel_cell(text: str, limit: int = EXCEL_MAX_CELL_CHARS) -> tuple[str, bool]:

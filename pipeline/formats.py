@@ -16,6 +16,7 @@ so `read.py` turns every failure into a row and never into a crash.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
 import re
@@ -840,6 +841,8 @@ def libreoffice() -> str | None:
 
 def text_via_libreoffice(data: bytes, suffix: str, timeout: float = LIBREOFFICE_TIMEOUT_S) -> Decoded:
     """Convert with `soffice --headless --convert-to txt` in a temporary folder."""
+    from pipeline.pool import child_session
+
     exe = libreoffice()
     if exe is None:
         raise ReadFailure("unsupported", f"format '{suffix or 'none'}' needs LibreOffice: "
@@ -854,14 +857,22 @@ def text_via_libreoffice(data: bytes, suffix: str, timeout: float = LIBREOFFICE_
         command = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                    "--nologo", "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(outdir),
                    str(source)]
+        # soffice forks: it gets a session of its own so that its whole group can be
+        # killed, here when it overruns, and by the worker pool when it kills this worker
+        # for overrunning the document's time budget (child_session)
         proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, start_new_session=True)
-        try:
-            _, stderr = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)     # soffice forks: end its whole session
-            proc.communicate()
-            raise ReadFailure("error", f"LibreOffice did not finish within {timeout:.0f} s") from None
+        with child_session(proc.pid):
+            try:
+                _, stderr = proc.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.communicate()
+                raise ReadFailure("error", f"LibreOffice did not finish within {timeout:.0f} s") from None
+            finally:
+                # a converter that exits may leave a forked helper behind in its session
+                with contextlib.suppress(OSError):
+                    os.killpg(proc.pid, signal.SIGKILL)
         converted = outdir / "input.txt"
         if not converted.exists():
             detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]

@@ -5,12 +5,21 @@ sends tasks, waits on every result pipe and every worker's exit at once, and kil
 whose current task outlives the time budget (the tasks queued behind it go to a fresh
 worker). There are no helper threads, so the writing process takes as little CPU from the
 workers as it can (figures in the `WorkerPool` docstring).
+
+A worker is bounded in memory too (an rlimit it sets on itself: a task that goes over it
+fails, and the worker is replaced). Each worker runs in its own process group, so a Ctrl-C
+at the terminal reaches only the parent, which decides what to stop; and it dies with its
+parent (Linux). A worker that starts a program in a session of its own (LibreOffice) names
+that session with `child_session`, and killing the worker kills it too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
+import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -29,9 +38,11 @@ _END = object()
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """A task without a result: it raised, outlived the time budget, or its worker died."""
+    """A task without a result: it raised, outlived the time budget or the memory limit, or
+    its worker died."""
 
     message: str
+    worker_spent: bool = False      # the worker is to be replaced (it ran out of memory)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +50,36 @@ class _StartFailed:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    """A worker has set up (its initializer ran): the time budget of its first task starts
+    now, not when the task was sent (a spawned worker takes a few seconds to set up)."""
+
+
+# How long a worker may take to set up, on top of its first task's time budget.
+STARTUP_ALLOWANCE_S = 60.0
+
+
+# In a worker: where it notes the process group of a program it has started in a session
+# of its own (0: none), so that the parent can kill that group with the worker.
+_CHILD_SESSION: Any = None
+
+
 def _serve(tasks: Connection, results: Connection, function: Callable[[Any], Any],
-           initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+           initializer: Callable[..., None], initargs: tuple[Any, ...],
+           memory_limit: int | None = None, child_session: Any = None) -> None:
     """A worker's life: set up once, then answer every task with its result or a Failure."""
+    global _CHILD_SESSION
+    _CHILD_SESSION = child_session
+    _detach_from_terminal_signals()
+    if memory_limit is not None:
+        _limit_memory(memory_limit)
     try:
         initializer(*initargs)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops the run
         results.send_bytes(pickle.dumps(_StartFailed(f"{type(exc).__name__}: {exc}")))
         return
+    results.send_bytes(pickle.dumps(_Ready()))
     while True:
         try:
             task = tasks.recv()
@@ -56,9 +89,68 @@ def _serve(tasks: Connection, results: Connection, function: Callable[[Any], Any
             return
         try:
             answer = pickle.dumps(function(task), protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            # the task went over the limit: it fails, and this worker, whose heap may now
+            # be fragmented or half-built, hands over to a fresh one
+            results.send_bytes(pickle.dumps(Failure(_over_memory(memory_limit), worker_spent=True)))
+            return
         except Exception as exc:  # noqa: BLE001 - one task's failure, not the worker's
             answer = pickle.dumps(Failure(f"{type(exc).__name__}: {exc}"))
         results.send_bytes(answer)
+
+
+def _over_memory(limit: int | None) -> str:
+    if limit is None:
+        return "out of memory"
+    return f"over the memory limit of {limit // (1024 * 1024)} MB"
+
+
+def _detach_from_terminal_signals() -> None:
+    """A process group of this worker's own: Ctrl-C at the terminal signals the terminal's
+    foreground group, which is the parent's; the parent then stops the workers itself
+    (no worker prints a KeyboardInterrupt traceback). On Linux the worker is also killed
+    when the parent dies, however it dies, so no worker outlives its run."""
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        parent = os.getppid()
+        PR_SET_PDEATHSIG = 1
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:      # the parent died before the request was made
+            os._exit(1)
+
+
+def _limit_memory(limit: int) -> None:
+    """Cap this process's memory at `limit` bytes: an allocation beyond it fails (MemoryError)
+    instead of growing until the machine runs out. On Linux RLIMIT_DATA counts what a
+    process writes to (heap and private mappings, not mapped libraries or reserved address
+    space); elsewhere RLIMIT_AS is the cap there is. Only the soft limit is set."""
+    import resource
+
+    which = resource.RLIMIT_DATA if sys.platform.startswith("linux") else resource.RLIMIT_AS
+    _, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(which, (limit, hard))
+
+
+@contextlib.contextmanager
+def child_session(pid: int) -> Iterator[None]:
+    """Within this block, the worker's parent kills process group `pid` (a program this
+    worker started with start_new_session) whenever it kills the worker: a program in a
+    session of its own would otherwise outlive it."""
+    if _CHILD_SESSION is None:          # not in a worker of this pool
+        yield
+        return
+    _CHILD_SESSION.value = pid
+    try:
+        yield
+    finally:
+        _CHILD_SESSION.value = 0
 
 
 @dataclass(slots=True)
@@ -71,17 +163,20 @@ class _Queued:
 class _Worker:
     """One worker process, its pipes, and the tasks sent to it and not yet answered."""
 
-    def __init__(self, context: Any, target_args: tuple[Any, ...]) -> None:
+    def __init__(self, context: Any, target_args: tuple[Any, ...], memory_limit: int | None) -> None:
         task_end, self.tasks = context.Pipe(duplex=False)
         self.results, result_end = context.Pipe(duplex=False)
         _widen(self.results)
-        self.process = context.Process(target=_serve, args=(task_end, result_end, *target_args),
-                                       daemon=True)
+        self.child_session = context.Value("i", 0, lock=False)
+        self.process = context.Process(
+            target=_serve, args=(task_end, result_end, *target_args, memory_limit, self.child_session),
+            daemon=True)
         self.process.start()
         task_end.close()
         result_end.close()
         self.queue: deque[_Queued] = deque()
         self.started = time.monotonic()     # when the task at the head of the queue began
+        self.ready = False                  # set up, see _Ready
 
     def send(self, item: _Queued) -> None:
         if not self.queue:
@@ -94,6 +189,10 @@ class _Worker:
             # WorkerPool._collect hands the queue to its replacement
             pass
 
+    def deadline(self, budget: float) -> float:
+        """When the task at the head of the queue runs out of time."""
+        return self.started + budget + (0.0 if self.ready else STARTUP_ALLOWANCE_S)
+
     def stop(self, *, kill: bool) -> None:
         if kill:
             self.process.kill()
@@ -104,6 +203,11 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
+        # the worker is gone, so it cannot start another: end the program it was running
+        group = self.child_session.value
+        if group:
+            with contextlib.suppress(OSError):
+                os.killpg(group, signal.SIGKILL)
         self.tasks.close()
         self.results.close()
 
@@ -118,11 +222,18 @@ class WorkerPool(Generic[T]):
     """
 
     def __init__(self, workers: int, function: Callable[[T], Any], initializer: Callable[..., None],
-                 initargs: tuple[Any, ...], *, context: Any, time_budget: float | None) -> None:
+                 initargs: tuple[Any, ...], *, context: Any, time_budget: float | None,
+                 memory_limit: int | None = None) -> None:
+        """`memory_limit`: bytes one worker may use (None: no limit); a task over it fails
+        with "over the memory limit of N MB" and its worker is replaced."""
         self._args = (function, initializer, initargs)
         self._context = context
         self._budget = time_budget
-        self._workers = [_Worker(context, self._args) for _ in range(max(1, workers))]
+        self._memory_limit = memory_limit
+        self._workers = [self._start() for _ in range(max(1, workers))]
+
+    def _start(self) -> _Worker:
+        return _Worker(self._context, self._args, self._memory_limit)
 
     def __enter__(self) -> WorkerPool[T]:
         return self
@@ -183,38 +294,47 @@ class WorkerPool(Generic[T]):
         timeout = None
         if self._budget is not None:
             now = time.monotonic()
-            timeout = max(0.0, min(w.started + self._budget for w in busy) - now)
+            timeout = max(0.0, min(w.deadline(self._budget) for w in busy) - now)
         ready = set(wait([w.results for w in busy] + [w.process.sentinel for w in busy], timeout))
         for i, worker in enumerate(self._workers):
             if not worker.queue:
                 continue
             if worker.results in ready or worker.process.sentinel in ready:
-                self._receive(worker, answers)
-                if not worker.process.is_alive():
+                if self._receive(worker, answers):
+                    self._replace(i)            # it ran out of memory; the rest go to a fresh one
+                elif not worker.process.is_alive():
                     code = worker.process.exitcode
                     self._replace(i, answers, f"worker process died while reading it (exit code {code})")
-            elif self._budget is not None and time.monotonic() - worker.started > self._budget:
+            elif self._budget is not None and time.monotonic() > worker.deadline(self._budget):
                 self._replace(i, answers, f"timed out: took longer than the time budget of {self._budget:g} s")
 
-    def _receive(self, worker: _Worker, answers: dict[int, Any]) -> None:
-        """Record every answer waiting in the worker's pipe (none more once it has died)."""
+    def _receive(self, worker: _Worker, answers: dict[int, Any]) -> bool:
+        """Record every answer waiting in the worker's pipe (none more once it has died).
+        True when the worker has given up (it answered its last task: `Failure.worker_spent`)."""
         with contextlib.suppress(EOFError, OSError):
             while worker.queue and worker.results.poll():
                 answer = pickle.loads(worker.results.recv_bytes())
                 if isinstance(answer, _StartFailed):
                     raise RuntimeError(f"a worker process could not start: {answer.message}")
+                if isinstance(answer, _Ready):
+                    worker.ready = True
+                    worker.started = time.monotonic()
+                    continue
                 answers[worker.queue.popleft().seq] = answer
                 worker.started = time.monotonic()
+                if isinstance(answer, Failure) and answer.worker_spent:
+                    return True
+        return False
 
-    def _replace(self, index: int, answers: dict[int, Any] | None = None, message: str = "") -> None:
-        """Kill the worker; its current task, if it has one, fails with `message`, and a
-        fresh worker takes the tasks queued behind it."""
+    def _replace(self, index: int, answers: dict[int, Any] | None = None, message: str | None = None) -> None:
+        """Kill the worker and give the tasks queued in it to a fresh one; with `message`,
+        its current task fails with it instead (it hung or killed the worker)."""
         old = self._workers[index]
         old.stop(kill=True)
-        if old.queue:
-            assert answers is not None, "a worker with tasks is replaced only by _collect"
+        if old.queue and message is not None:
+            assert answers is not None, "a worker's task fails only in _collect"
             answers[old.queue.popleft().seq] = Failure(message)
-        fresh = _Worker(self._context, self._args)
+        fresh = self._start()
         for item in old.queue:
             fresh.send(item)
         self._workers[index] = fresh

@@ -15,6 +15,8 @@ import csv
 import io
 import json
 import math
+import os
+import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +35,10 @@ class TablesNotFound(FileNotFoundError):
 
 class QueryError(ValueError):
     """The SQL did not parse, bind or run; the message is DuckDB's."""
+
+
+class StatementRefused(QueryError):
+    """The SQL would write, or read something other than the tables, and was not allowed to."""
 
 
 def table_files(directory: Path, name: str) -> list[Path]:
@@ -119,15 +125,29 @@ def load_table(directory: Path, name: str) -> pa.Table | None:
     return pa.concat_tables(parts, promote_options="permissive")
 
 
-def connect(directory: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with one view per table present under `directory`."""
+def connect(directory: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one view per table present under `directory`.
+
+    `read_only` (the default) confines the connection to the tables' own files: any other
+    file, extension or URL is out of reach, and the configuration is locked so that no
+    statement can undo that (DuckDB's own settings, not a parse of the SQL). The table
+    files themselves stay writable by `COPY … TO`; `run_query` refuses such statements.
+    """
     import duckdb
 
     con = duckdb.connect(":memory:")
+    allowed = []
     for name, files in require_tables(directory).items():
-        paths = ", ".join(_sql_string(str(f)) for f in files)
+        # absolute: the views and allowed_paths must name a file the same way
+        names = [os.path.abspath(f) for f in files]
+        paths = ", ".join(_sql_string(f) for f in names)
         # union_by_name: part files from different pipeline versions may differ in columns
         con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{paths}], union_by_name = true)')
+        allowed += names
+    if read_only:
+        con.execute("SET allowed_paths = $paths", {"paths": allowed})
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
     return con
 
 
@@ -136,12 +156,42 @@ def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def run_query(directory: Path, sql: str, limit: int | None = None) -> tuple[list[str], list[tuple[Any, ...]], bool]:
-    """Run `sql` over the tables: (column names, rows, whether rows were cut at `limit`)."""
+# Statement types a read-only query may run. SELECT covers SHOW, DESCRIBE, SUMMARIZE,
+# VALUES and FROM-first queries; EXPLAIN is not here because EXPLAIN ANALYZE runs its
+# statement (a COPY … TO included).
+READ_ONLY_STATEMENTS = frozenset({"SELECT"})
+
+
+def refuse_writes(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Raise StatementRefused unless every statement of `sql` only reads. The statements'
+    types come from DuckDB's own parser."""
     import duckdb
 
-    con = connect(directory)
     try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(str(exc)) from None
+    for statement in statements:
+        kind = statement.type.name
+        if kind not in READ_ONLY_STATEMENTS:
+            raise StatementRefused(
+                f"{kind} statements are not run: query only reads the tables "
+                "(--allow-write runs any statement, with access to every file)")
+
+
+def run_query(directory: Path, sql: str, limit: int | None = None, *,
+              allow_write: bool = False) -> tuple[list[str], list[tuple[Any, ...]], bool]:
+    """Run `sql` over the tables: (column names, rows, whether rows were cut at `limit`).
+
+    Only SELECT statements over the tables run, unless `allow_write`: then any statement,
+    with access to any file (COPY … TO, ATTACH, INSTALL …).
+    """
+    import duckdb
+
+    con = connect(directory, read_only=not allow_write)
+    try:
+        if not allow_write:
+            refuse_writes(con, sql)
         try:
             result = con.execute(sql)
         except duckdb.Error as exc:
@@ -169,6 +219,27 @@ def display_width(text: str) -> int:
                for ch in text)
 
 
+# Escape sequences a terminal acts on: CSI (colours, cursor moves, erase), OSC (window
+# title, hyperlinks, clipboard) ended by BEL or ST, and the two-character ESC forms.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|$)"
+    r"|\x1b[ -/]*[0-~]?",
+    re.DOTALL)
+# Control characters other than line breaks and tabs (which `clip` shows as ⏎ and space).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` without terminal escape sequences or other control characters, so that a cell
+    printed to a terminal cannot move the cursor, recolour, retitle or clear it.
+
+    >>> printable("ok\x1b[2J\x1b]0;owned\x07 项目\x08")
+    'ok 项目'
+    """
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
 def clip(text: str, width: int) -> str:
     """`text` cut to at most `width` terminal columns, with … when cut; newlines shown as ⏎.
 
@@ -177,7 +248,7 @@ def clip(text: str, width: int) -> str:
     >>> clip("ab", 5)
     'ab'
     """
-    text = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\t", " ")
+    text = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", " ")
     if display_width(text) <= width:
         return text
     out, used = [], 0
@@ -212,7 +283,8 @@ def _is_number(value: Any) -> bool:
 
 
 def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 40) -> str:
-    """An aligned plain-text table; numbers right-aligned, cells clipped to `max_width` columns.
+    """An aligned plain-text table for a terminal; numbers right-aligned, cells clipped to
+    `max_width` columns, control characters and escape sequences removed (`printable`).
 
     >>> print(format_table(["name", "n"], [("项目", 3), ("b", None)]))
     name  n
@@ -220,8 +292,8 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_widt
     项目  3
     b
     """
-    cells = [[clip(format_cell(v), max_width) for v in row] for row in rows]
-    header = [clip(c, max_width) for c in columns]
+    cells = [[clip(printable(format_cell(v)), max_width) for v in row] for row in rows]
+    header = [clip(printable(c), max_width) for c in columns]
     widths = [max([display_width(header[i])] + [display_width(r[i]) for r in cells]) for i in range(len(columns))]
     numeric = [bool(rows) and all(_is_number(r[i]) or r[i] is None for r in rows) for i in range(len(columns))]
 

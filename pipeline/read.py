@@ -168,6 +168,8 @@ def read_document(path: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -
         decoded = reader(data, suffix)
     except ReadFailure as failure:
         return failed(failure.status, failure.message, digest, size, read_as)
+    except MemoryError:
+        raise           # over a worker's memory limit: the worker pool reports it (pool.py)
     except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop the batch
         return failed("error", f"cannot read {read_as}: {type(exc).__name__}: {exc}", digest, size, read_as)
     text = decoded.text.replace("\x00", "")

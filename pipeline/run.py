@@ -7,17 +7,23 @@ A batch run hashes every file (so duplicates and unchanged documents are known b
 are worked on: when earlier results could be reused, all files are hashed first), sends the
 rest to worker processes with a time budget each, checkpoints finished documents in
 `OUT/.keyproj-work/`, and assembles the final tables (`store`).
+
+SIGINT (Ctrl-C) and SIGTERM stop a batch run cleanly: the workers are killed, the finished
+documents are saved as a checkpoint, the log says so, and `run` raises `Interrupted`; the
+next run resumes from there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -37,6 +43,7 @@ from pipeline.version import code_version
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_TIME_BUDGET = 120.0          # seconds per document
+DEFAULT_MAX_MEMORY_MB = 2048         # per worker process
 # Statuses that do not make a run fail (exit 1): a duplicate is kept on purpose.
 OK_STATUSES = frozenset({"ok", "duplicate"})
 
@@ -79,7 +86,9 @@ def process(pipeline: Pipeline, source: SourceDocument) -> DocumentResult:
     if source.status != "ok":
         return DocumentResult(source, None, source.status, source.error)
     try:
-        return DocumentResult(source, pipeline(source.doc_id, source.text), "ok", source.error)
+        return DocumentResult(source, pipeline(source.doc_id, source.text), "ok", None)
+    except MemoryError:
+        raise                       # the worker's memory limit: the pool replaces the worker
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
         return DocumentResult(source, None, "error", f"{type(exc).__name__}: {exc}")
 
@@ -111,6 +120,8 @@ def rows_for(pipeline: Pipeline, task: Task) -> dict[str, list[dict[str, Any]]]:
     try:
         rows = document_rows(result, pipeline.rules)
         check_offsets(rows)
+    except MemoryError:
+        raise
     except (OffsetError, Exception) as exc:  # noqa: BLE001 - a bug in one document stays in it
         return failure_rows(pipeline.rules, task, "error", f"{type(exc).__name__}: {exc}")
     # documents.content_hash is the reader's hash of the bytes actually extracted, not the
@@ -218,23 +229,47 @@ def iter_tasks(files: list[tuple[Path, str]], max_bytes: int) -> Iterator[Task]:
         yield Task(str(path), rel, doc_id, max_bytes, digest, duplicate_of, size)
 
 
+class NoInputFiles(ValueError):
+    """The inputs hold no file to read."""
+
+
+class Interrupted(Exception):
+    """The run was stopped by SIGINT or SIGTERM after saving what it had finished."""
+
+    def __init__(self, signum: int, saved: int) -> None:
+        super().__init__(f"interrupted: {saved} documents saved; run again to resume")
+        self.signum = signum
+        self.saved = saved            # documents whose rows a resumed run reuses
+
+    @property
+    def exit_code(self) -> int:
+        """What a shell reports for a process ended by the signal: 130 SIGINT, 143 SIGTERM."""
+        return 128 + self.signum
+
+
 def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
         jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-        time_budget: float | None = DEFAULT_TIME_BUDGET, resume: bool = True,
+        time_budget: float | None = DEFAULT_TIME_BUDGET,
+        max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, resume: bool = True,
         checkpoint_docs: int = 256, checkpoint_bytes: int = 12 * 1024 * 1024,
         start_method: str = "spawn",
         progress: Callable[[int, int], None] | None = None) -> RunSummary:
     """Process every file under `inputs` and write the tables to `out`.
 
     `jobs` worker processes (default: all cores; 0 runs in this process, without a time
-    budget). With `resume`, documents whose rows from an earlier run are still valid are
-    not processed again; the tables equal those of a fresh run either way.
-
-    Raises `store.OutputBusy` when another run holds OUT, and `store.OutputError` (one line,
+    budget or memory limit), each using at most `max_memory_mb` (a document over it
+    becomes an error row). With `resume`, documents whose rows from an earlier run are
+    still valid are not processed again; the tables equal those of a fresh run either way.
+    Raises NoInputFiles when `inputs` hold no file (OUT is left alone), Interrupted on
+    SIGINT or SIGTERM (in the main thread) once the finished documents are saved,
+    `store.OutputBusy` when another run holds OUT, and `store.OutputError` (one line,
     `<what> (<path>)`) when OUT cannot be written; then the previous tables are intact and
     nothing half-written is left.
     """
     started = time.perf_counter()
+    files = list(discover(inputs, skip=[out]))      # OUT inside an input is no input
+    if not files:
+        raise NoInputFiles(f"no files to read in {', '.join(str(p) for p in inputs)}")
     _lean_arrow_memory()
     from pipeline.store import OutputError, describe_os_error, lock_out, remove_leftovers
 
@@ -242,8 +277,9 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
         _prepare_out(out)
         with lock_out(out):
             remove_leftovers(out)
-            return _run_locked(inputs, out, rules or load_rules(), started, jobs=jobs, max_bytes=max_bytes,
-                               time_budget=time_budget, resume=resume, checkpoint_docs=checkpoint_docs,
+            return _run_locked(inputs, files, out, rules or load_rules(), started, jobs=jobs,
+                               max_bytes=max_bytes, time_budget=time_budget, max_memory_mb=max_memory_mb,
+                               resume=resume, checkpoint_docs=checkpoint_docs,
                                checkpoint_bytes=checkpoint_bytes, start_method=start_method,
                                progress=progress)
     except OSError as exc:
@@ -260,81 +296,107 @@ def _prepare_out(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def _run_locked(inputs: list[Path], out: Path, rules: RuleSet, started: float, *,
-                jobs: int | None, max_bytes: int, time_budget: float | None, resume: bool,
-                checkpoint_docs: int, checkpoint_bytes: int, start_method: str,
-                progress: Callable[[int, int], None] | None) -> RunSummary:
+def _run_locked(inputs: list[Path], files: list[tuple[Path, str]], out: Path, rules: RuleSet,
+                started: float, *, jobs: int | None, max_bytes: int, time_budget: float | None,
+                max_memory_mb: int | None, resume: bool, checkpoint_docs: int, checkpoint_bytes: int,
+                start_method: str, progress: Callable[[int, int], None] | None) -> RunSummary:
     """The run itself, with OUT locked."""
     from pipeline.runlog import RunLog
-    from pipeline.store import DocumentKey, TableStore
+    from pipeline.store import TableStore
 
     log = RunLog(out / "keyproj.log")
-    log.start(inputs, jobs=jobs, max_bytes=max_bytes, time_budget=time_budget)
-    files = list(discover(inputs, skip=[out]))      # OUT inside an input is no input
-    version = code_version()
+    log.start(inputs, jobs=jobs, max_bytes=max_bytes, time_budget=time_budget, max_memory_mb=max_memory_mb)
     store = TableStore(out)
-    chosen: dict[str, Any] = {}
+    chosen: dict[str, Any] = {}         # doc_id -> where its rows are saved
     tasks: list[Task] = []
-    todo: Iterable[Task]
-    try:
-        earlier = store.earlier_sources()   # also numbers new parts after leftovers
-        if resume and earlier:
-            # what can be reused is known only once every file is hashed
-            tasks = list(iter_tasks(files, max_bytes))
-            order = {t.doc_id: i for i, t in enumerate(tasks)}
-            wanted = {t.doc_id: DocumentKey(t.doc_id, t.rel, t.content_hash, version, rules.hash,
-                                            t.duplicate_of[0] if t.duplicate_of else None)
-                      for t in tasks}
-            chosen = store.reusable(earlier, wanted, order)
-            todo = [t for t in tasks if t.doc_id not in chosen]
-        else:
-            # every document is new: hashing goes on while the first ones are processed, and
-            # the final tables grow as parts are written
-            def planned() -> Iterator[Task]:
-                for task in iter_tasks(files, max_bytes):
-                    tasks.append(task)
-                    yield task
+    done = 0
 
-            todo = planned()
-            if files:
-                store.write_as_you_go()
-        summary = RunSummary(out, reused=len(chosen), processed=len(files) - len(chosen),
-                             notes=store.notes)
-        log.notes(store.notes)
-        done = len(chosen)
-        if progress:
-            progress(done, len(files))
-
-        def keep(task: Task, columns: dict[str, dict[str, list[Any]]]) -> None:
-            nonlocal done
-            store.add(columns)
-            if store.pending_docs() >= checkpoint_docs or store.pending_text_bytes() >= checkpoint_bytes:
-                part = store.checkpoint()
-                assert part is not None
-                for doc_id in part.doc_order:
-                    chosen[doc_id] = part
-            done += 1
-            if progress:
-                progress(done, len(files))
-
-        with closing(_results(todo, len(files) - len(chosen), rules, jobs, time_budget, start_method)) as results:
-            for task, columns in results:
-                keep(task, columns)
+    def save() -> None:
         part = store.checkpoint()
         if part is not None:
             for doc_id in part.doc_order:
                 chosen[doc_id] = part
-        counts = store.finish([t.doc_id for t in tasks], chosen)
-    except OSError as exc:
-        store.abandon()
-        if _disk_full(exc):
-            # the parts would hold the disk full: the next run starts over instead
-            shutil.rmtree(store.work, ignore_errors=True)
-        raise
+
+    def keep(task: Task, columns: dict[str, dict[str, list[Any]]]) -> None:
+        nonlocal done
+        store.add(columns)
+        if store.pending_docs() >= checkpoint_docs or store.pending_text_bytes() >= checkpoint_bytes:
+            save()
+        done += 1
+        if progress:
+            progress(done, len(files))
+
+    memory_limit = max_memory_mb * 1024 * 1024 if max_memory_mb else None
+    results = None
+    with _StopSignals() as signals:
+        try:
+            todo = _plan(store, files, tasks, chosen, rules, max_bytes=max_bytes, resume=resume)
+            summary = RunSummary(out, reused=len(chosen), processed=len(files) - len(chosen),
+                                 notes=store.notes)
+            log.notes(store.notes)
+            done = len(chosen)
+            if progress:
+                progress(done, len(files))
+            results = _results(todo, len(files) - len(chosen), rules, jobs, time_budget, start_method,
+                               memory_limit)
+            for task, columns in results:
+                with signals.deferred():        # the store's buffers are never left half-updated
+                    keep(task, columns)
+            with signals.deferred():
+                save()
+                counts = store.finish([t.doc_id for t in tasks], chosen)
+        except _Stop as stop:
+            if results is not None:
+                results.close()                 # kills the workers, if any
+            save()                              # further signals are ignored meanwhile
+            log.interrupted(len(chosen), signal.Signals(stop.signum).name, time.perf_counter() - started)
+            raise Interrupted(stop.signum, len(chosen)) from None
+        except OSError as exc:
+            if results is not None:
+                results.close()
+            store.abandon()
+            if _disk_full(exc):
+                # the parts would hold the disk full: the next run starts over instead
+                shutil.rmtree(store.work, ignore_errors=True)
+            raise
     _summarise(summary, store.committed["documents"], counts)
     summary.seconds = time.perf_counter() - started
     log.finish(summary)
     return summary
+
+
+def _plan(store: Any, files: list[tuple[Path, str]], tasks: list[Task], chosen: dict[str, Any],
+          rules: RuleSet, *, max_bytes: int, resume: bool) -> Iterable[Task]:
+    """The tasks still to do. Fills `tasks` with every file's task (at once, or as the
+    returned tasks are drawn) and `chosen` with the documents whose earlier rows are reused."""
+    from pipeline.formats import libreoffice
+    from pipeline.store import DocumentKey
+
+    earlier = store.earlier_sources()   # also numbers new parts after leftovers
+    if resume and earlier:
+        # what can be reused is known only once every file is hashed
+        tasks.extend(iter_tasks(files, max_bytes))
+        order = {t.doc_id: i for i, t in enumerate(tasks)}
+        version = code_version()
+        wanted = {t.doc_id: DocumentKey(t.doc_id, t.rel, t.content_hash, version, rules.hash,
+                                        t.duplicate_of[0] if t.duplicate_of else None)
+                  for t in tasks}
+        # `unsupported` rows of formats that need LibreOffice are read again once it is
+        # installed (whether it was there when they were written is not recorded)
+        retry = frozenset({"unsupported"}) if libreoffice() else frozenset()
+        chosen.update(store.reusable(earlier, wanted, order, retry=retry))
+        return [t for t in tasks if t.doc_id not in chosen]
+
+    # every document is new: hashing goes on while the first ones are processed, and
+    # the final tables grow as parts are written
+    def planned() -> Iterator[Task]:
+        for task in iter_tasks(files, max_bytes):
+            tasks.append(task)
+            yield task
+
+    if files:
+        store.write_as_you_go()
+    return planned()
 
 
 def _disk_full(exc: OSError) -> bool:
@@ -370,7 +432,7 @@ def _lean_arrow_memory() -> None:
 
 
 def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,  # type: ignore[no-untyped-def]
-             time_budget: float | None, start_method: str):
+             time_budget: float | None, start_method: str, memory_limit: int | None = None):
     """(task, its rows as columns) for every task of `todo` (`count` of them), in order.
 
     Workers are spawned, not forked, by default: a forked worker would carry this process's
@@ -383,7 +445,11 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,
     if jobs == 0:
         pipeline = Pipeline(rules)
         for task in todo:
-            yield task, to_columns(rows_for(pipeline, task))
+            try:
+                rows = rows_for(pipeline, task)
+            except MemoryError:
+                rows = failure_rows(rules, task, "error", "out of memory")
+            yield task, to_columns(rows)
         return
     import multiprocessing
 
@@ -394,12 +460,70 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,
     # still have work queued while this process writes a checkpoint: with four tasks per
     # worker they sat idle through every checkpoint (a 2-worker run took 5 % longer).
     with WorkerPool(workers, _work, _init_worker, (str(rules.directory),),
-                    context=multiprocessing.get_context(start_method), time_budget=time_budget) as pool:
+                    context=multiprocessing.get_context(start_method), time_budget=time_budget,
+                    memory_limit=memory_limit) as pool:
         for task, answer in pool.map(todo, lambda task: task.size or 0,
                                      most_tasks=workers * 32, most_bytes=64 * 1024 * 1024):
             if isinstance(answer, Failure):
                 answer = to_columns(failure_rows(rules, task, "error", answer.message))
             yield task, answer
+
+
+class _Stop(BaseException):
+    """SIGINT or SIGTERM arrived. A BaseException, so that no `except Exception` meant for
+    one document's failure (with --jobs 0 the documents run in this process) swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _StopSignals:
+    """Within this block SIGINT and SIGTERM raise `_Stop` in the main thread, once: later
+    ones are ignored, so that saving what is finished cannot itself be interrupted. Inside
+    `deferred()` the first one waits until the block ends. Outside the main thread, where
+    Python cannot handle signals, nothing changes."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._raised = False
+        self._deferring = 0
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _StopSignals:
+        if threading.current_thread() is threading.main_thread():
+            for signum in self.SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.signum is not None:
+            return
+        self.signum = signum
+        if not self._deferring:
+            self._raise()
+
+    def _raise(self) -> None:
+        assert self.signum is not None
+        if not self._raised:
+            self._raised = True
+            raise _Stop(self.signum)
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        self._deferring += 1
+        try:
+            yield
+        finally:
+            self._deferring -= 1
+        if self.signum is not None and not self._deferring:
+            self._raise()
 
 
 def _summarise(summary: RunSummary, documents: Path, counts: dict[str, Any]) -> None:

@@ -39,3 +39,9 @@ class RunLog:
         lines.append(f"[{stamp}] run finished in {summary.seconds:.1f} s: {counts}; "
                      f"{summary.processed} processed, {summary.reused} reused from earlier runs")
         self._write(lines)
+
+    def interrupted(self, saved: int, signal_name: str, seconds: float) -> None:
+        """Close the run's block when a signal stopped it."""
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        self._write([f"[{stamp}] run interrupted by {signal_name} after {seconds:.1f} s: "
+                     f"{saved} documents saved; run again to resume"])

@@ -338,9 +338,9 @@ class TableStore:
         return Source(folder) if _complete(folder, ".parquet") else None
 
     def reusable(self, earlier: list[Source], wanted: dict[str, DocumentKey],
-                 order: dict[str, int]) -> dict[str, Source]:
+                 order: dict[str, int], retry: frozenset[str] = frozenset()) -> dict[str, Source]:
         """doc_id -> the source among `earlier` (`earlier_sources`) holding still-valid rows
-        for it (later sources win).
+        for it (later sources win). Rows of a status in `retry` are not reused this time.
 
         A source is used only if its documents appear in the same relative order as in this
         run (true unless the inputs were given in another order): the final assembly reads
@@ -357,7 +357,8 @@ class TableStore:
                 continue
             self.sources.append(source)
             for doc_id, (key, status) in keys.items():
-                if wanted.get(doc_id) == key and key.content_hash and status in REUSABLE_STATUSES:
+                if (wanted.get(doc_id) == key and key.content_hash and status in REUSABLE_STATUSES
+                        and status not in retry):
                     chosen[doc_id] = source
         return chosen
 

@@ -3,18 +3,24 @@ costs that task only.
 
 Tasks are small commands so that each case reads as a table: ("echo", x) answers x,
 ("sleep", s) sleeps s seconds, ("raise", msg) raises, ("exit", code) ends the worker
-process at once. Workers are forked so that they see this module's functions.
+process at once, ("allocate", mb) holds that many MB for a moment, ("pid", x) answers the
+worker's process id, ("session", path) starts a program in a session of its own (as
+LibreOffice is started), writes its pid to `path` and waits for it. Workers are forked so
+that they see this module's functions.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from pipeline.pool import Failure, WorkerPool
+from pipeline.pool import Failure, WorkerPool, child_session
 
 FORK = multiprocessing.get_context("fork")
 
@@ -36,11 +42,21 @@ def _do(task: tuple[str, object]) -> object:
         raise ValueError(arg)
     if verb == "exit":
         os._exit(int(arg))              # type: ignore[call-overload]
+    if verb == "allocate":
+        held = bytearray(int(arg) * 1024 * 1024)    # type: ignore[call-overload]
+        return len(held) // (1024 * 1024)
+    if verb == "pid":
+        return os.getpid()
+    if verb == "session":
+        program = subprocess.Popen(["sleep", "600"], start_new_session=True)
+        Path(str(arg)).write_text(str(program.pid))
+        with child_session(program.pid):
+            program.wait()
     return arg
 
 
-def answers(tasks, *, workers=2, budget=None, most_tasks=8):  # type: ignore[no-untyped-def]
-    with WorkerPool(workers, _do, _ready, (), context=FORK, time_budget=budget) as pool:
+def answers(tasks, *, workers=2, budget=None, most_tasks=8, memory=None):  # type: ignore[no-untyped-def]
+    with WorkerPool(workers, _do, _ready, (), context=FORK, time_budget=budget, memory_limit=memory) as pool:
         return [(task, answer) for task, answer in
                 pool.map(tasks, lambda task: 1, most_tasks=most_tasks, most_bytes=1 << 20)]
 
@@ -99,3 +115,54 @@ def test_a_worker_that_cannot_start_stops_the_run_with_its_reason():
     with pytest.raises(RuntimeError, match="could not start: ValueError: no rules here"), \
             WorkerPool(1, _do, _broken_start, (), context=FORK, time_budget=None) as pool:
         list(pool.map([("echo", 1)], lambda t: 1, most_tasks=2, most_bytes=1 << 20))
+
+
+MB = 1024 * 1024
+MEMORY_CASES = [
+    # tasks, with each worker limited to 2048 MB            -> what each task gets back
+    ([("allocate", 10), ("allocate", 65536), ("echo", 3)],   [10, "Failure: over the memory limit of 2048 MB", 3]),
+    ([("allocate", 65536), ("allocate", 65536), ("allocate", 50)],
+     ["Failure: over the memory limit of 2048 MB"] * 2 + [50]),
+]
+
+
+# the limit is RLIMIT_DATA on Linux; elsewhere 64 GB would really be asked for
+LINUX_ONLY = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the limit tested is RLIMIT_DATA")
+
+
+@LINUX_ONLY
+@pytest.mark.parametrize(("tasks", "expected"), MEMORY_CASES)
+def test_a_task_over_the_memory_limit_fails_alone(tasks, expected):
+    got = answers(tasks, workers=1, memory=2048 * MB)
+    assert [shown(answer) for _, answer in got] == expected
+
+
+@LINUX_ONLY
+def test_the_worker_that_ran_out_of_memory_is_replaced():
+    got = [a for _, a in answers([("pid", 1), ("allocate", 65536), ("pid", 2), ("pid", 3)], workers=1,
+                                 memory=2048 * MB)]
+    before, failed, after, later = got
+    assert isinstance(failed, Failure) and failed.worker_spent
+    assert before != after == later, "a fresh worker takes the tasks after the failed one"
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie, dead but not yet reaped, is not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_a_program_in_its_own_session_dies_with_its_timed_out_worker(tmp_path):
+    pid_file = tmp_path / "pid"
+    got = answers([("session", str(pid_file)), ("echo", 2)], workers=1, budget=2)
+    assert [shown(a) for _, a in got] == ["Failure: timed out: took longer than the time budget of 2 s", 2]
+    program = int(pid_file.read_text())
+    for _ in range(100):                # SIGKILL is delivered asynchronously
+        if not _alive(program):
+            break
+        time.sleep(0.05)
+    assert not _alive(program), "the program the timed-out worker started is killed with it"

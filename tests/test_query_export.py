@@ -295,3 +295,86 @@ def test_export_reads_part_file_layout(parts_dir: Path, tables_dir: Path, tmp_pa
     export(tables_dir, "csv", tmp_path / "b")
     for name in TABLE_NAMES:
         assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (tmp_path / "b" / f"{name}.csv").read_bytes()
+
+
+# --- hostile cell text: CSV injection, terminal escapes, statements that write ----------------
+
+CSV_CELLS = [
+    # a value in the tables          -> its CSV cell (OWASP: a formula start gets a ')
+    ("=HYPERLINK(\"http://x\",\"y\")",   "'=HYPERLINK(\"http://x\",\"y\")"),
+    ("+1+cmd|' /C calc'!A0",             "'+1+cmd|' /C calc'!A0"),
+    ("-2+3",                             "'-2+3"),
+    ("@SUM(A1:A9)",                      "'@SUM(A1:A9)"),
+    ("\t=1+1",                           "'\t=1+1"),
+    ("\r=1+1",                           "'\r=1+1"),
+    ("-3.2",                             "-3.2"),          # a plain number is no formula
+    ("+5",                               "+5"),
+    ("北岸供水厂=一期",                   "北岸供水厂=一期"),  # = inside is harmless
+    ("",                                 ""),
+]
+
+
+def test_csv_export_neutralises_formula_cells(tmp_path: Path) -> None:
+    tables = write_tables(tmp_path / "tables", {"projects": [
+        {"doc_id": "a", "project_id": i, "name": value, "total_investment": -3.5 if i == 0 else None}
+        for i, (value, _) in enumerate(CSV_CELLS)]})
+    export(tables, "csv", tmp_path / "csv")
+    with open(tmp_path / "csv" / "projects.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["name"]) for r in rows] == [cell for _, cell in CSV_CELLS]
+    assert rows[0]["total_investment"] == "-3.5", "numbers stay numbers"
+
+
+def test_query_table_format_strips_terminal_control_sequences(tables_dir: Path) -> None:
+    sql = ("SELECT chr(27) || '[2J' || chr(27) || ']0;owned' || chr(7) || '北岸' || chr(27) || '[31m'"
+           " || chr(8) || chr(13) || '工程' AS name")
+    result = invoke("query", str(tables_dir), sql)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2] == "北岸⏎工程"
+    assert not any(ord(ch) < 32 and ch != "\n" for ch in result.stdout)
+    result = invoke("query", str(tables_dir), sql, "--format", "json")
+    assert json.loads(result.stdout)[0]["name"].startswith("\x1b[2J"), "json and csv keep the text as it is"
+
+
+REFUSED = [
+    # statement (TABLES: the tables folder, ELSEWHERE: a file outside it)  -> error contains
+    ("COPY (SELECT 1 AS x) TO 'TABLES/documents.parquet' (FORMAT parquet)", "COPY statements are not run"),
+    ("COPY (SELECT 1 AS x) TO 'TABLES/documents.parquet' (FORMAT parquet, USE_TMP_FILE false)",
+     "COPY statements are not run"),
+    ("COPY projects TO 'ELSEWHERE'",                          "COPY statements are not run"),
+    ("EXPORT DATABASE 'ELSEWHERE'",                           "EXPORT statements are not run"),
+    ("ATTACH 'ELSEWHERE' AS other",                           "ATTACH statements are not run"),
+    ("INSTALL httpfs",                                        "LOAD statements are not run"),
+    ("LOAD httpfs",                                           "LOAD statements are not run"),
+    ("CREATE TABLE t AS SELECT * FROM projects",              "CREATE statements are not run"),
+    ("INSERT INTO projects (name) VALUES ('x')",              "INSERT statements are not run"),
+    ("SET enable_external_access = true",                     "SET statements are not run"),
+    ("PRAGMA enable_profiling",                               "PRAGMA statements are not run"),
+    ("EXPLAIN ANALYZE COPY (SELECT 1) TO 'ELSEWHERE'",        "EXPLAIN statements are not run"),
+    ("SELECT 1; COPY projects TO 'ELSEWHERE'",                "COPY statements are not run"),
+    ("SELECT * FROM read_csv('ELSEWHERE')",                   "file system operations are disabled"),
+    ("SELECT * FROM read_parquet('ELSEWHERE')",               "file system operations are disabled"),
+    ("SELECT * FROM glob('TABLES/*')",                        "file system operations are disabled"),
+]
+
+
+@pytest.mark.parametrize(("sql", "error"), REFUSED, ids=[s for s, _ in REFUSED])
+def test_query_refuses_statements_that_write_or_reach_outside_the_tables(
+        tables_dir: Path, tmp_path: Path, sql: str, error: str) -> None:
+    elsewhere = tmp_path / "elsewhere.csv"
+    elsewhere.write_text("secret\n1\n", encoding="utf-8")
+    before = {name: (tables_dir / f"{name}.parquet").read_bytes() for name in TABLE_NAMES}
+    statement = sql.replace("TABLES", str(tables_dir)).replace("ELSEWHERE", str(elsewhere))
+    result = invoke("query", str(tables_dir), statement)
+    assert result.exit_code == 2 and result.stderr.startswith("error: SQL: ")
+    assert error in result.stderr
+    assert {name: (tables_dir / f"{name}.parquet").read_bytes() for name in TABLE_NAMES} == before
+    assert elsewhere.read_text(encoding="utf-8") == "secret\n1\n"
+
+
+def test_query_allow_write_runs_any_statement(tables_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "copy.csv"
+    result = invoke("query", str(tables_dir), f"COPY (SELECT count(*) AS n FROM projects) TO '{target}'",
+                    "--allow-write")
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").splitlines()[0] == "n"
