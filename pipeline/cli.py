@@ -219,7 +219,7 @@ def explain(
     """
     from pipeline.explain import FACT_KINDS, Unreadable, explain_file
 
-    if not file.is_file():
+    if not file.exists() or file.is_dir():      # a pipe or a device is refused by the reader (exit 1)
         typer.echo(f"error: no such file: {file}", err=True)
         raise typer.Exit(2)
     _check_options((kind is None or kind in FACT_KINDS, f"--kind must be one of {', '.join(FACT_KINDS)}"))
