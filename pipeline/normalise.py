@@ -177,7 +177,7 @@ def _soft_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
 
 
 def _hard_breaks(folded: str, rules: RuleSet) -> Ranges:
-    """Line breaks inside a wrapped sentence: the ranges (spaces and \n) to drop."""
+    """Line breaks inside a wrapped sentence: the ranges (spaces and \\n) to drop."""
     if "\n" not in folded:
         return []
     br = _break_rules(rules)
