@@ -16,6 +16,7 @@ where characters were dropped; `Doc` records those places so every offset maps b
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -96,11 +97,11 @@ Ranges = list[tuple[int, int]]
 
 # １，２００万元: a full-width comma between full-width digits, three after it, is a
 # thousands separator; anywhere else ， stays a clause mark (3，500 may be a list).
-_FULLWIDTH_THOUSANDS = regex.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９0-9]))")
+_FULLWIDTH_THOUSANDS = regex.compile(r"[０-９]，(?=[０-９]{3}(?![０-９0-9]))")
 
 
 def _fold_thousands_commas(text: str, folded: str) -> str:
-    places = [m.start() for m in _FULLWIDTH_THOUSANDS.finditer(text)]
+    places = [m.start() + 1 for m in _FULLWIDTH_THOUSANDS.finditer(text)]
     if not places:
         return folded
     chars = list(folded)
@@ -114,7 +115,17 @@ def _invisible_pattern(rules: RuleSet) -> regex.Pattern[str]:
     return regex.compile(rules.normalise["invisible"] + "+")
 
 
+@lru_cache(maxsize=4)
+def _invisible_chars(rules: RuleSet) -> frozenset[str]:
+    pattern = regex.compile(rules.normalise["invisible"])
+    return frozenset(chr(c) for c in range(0x10000) if pattern.fullmatch(chr(c)))
+
+
 def _invisible(folded: str, rules: RuleSet) -> Ranges:
+    # most texts hold none: a substring test per character (a fast C search each) is
+    # cheaper than a regex scan
+    if not any(char in folded for char in _invisible_chars(rules)):
+        return []
     return [m.span() for m in _invisible_pattern(rules).finditer(folded)]
 
 
@@ -126,8 +137,9 @@ def _glosses(folded: str, rules: RuleSet) -> Ranges:
 class _BreakRules:
     """rules/normalise.yaml `hard_breaks`, compiled."""
 
-    soft_break: regex.Pattern[str]      # a line end that may be a wrap, and what follows
-    number_cut: regex.Pattern[str]      # a digit at the line end and a unit at the next start
+    line_end: regex.Pattern[str]        # the last character of a line that may be wrapped
+    line_start: regex.Pattern[str]      # the first character of a line that goes on
+    number_cut: regex.Pattern[str]      # a digit, the break, and a unit or scale next
     heading: regex.Pattern[str]
     min_lines: int
     min_share: float
@@ -140,32 +152,43 @@ class _BreakRules:
 def _break_rules(rules: RuleSet) -> _BreakRules:
     hb = rules.normalise["hard_breaks"]
     return _BreakRules(
-        # the break: trailing spaces, \n (a \r before it too); the next line starts at once
-        soft_break=regex.compile(rf"(?<={hb['line_end']})[ \t]*\r?\n(?={hb['line_start']})"),
-        number_cut=regex.compile(rf"{hb['number_end']}[ \t]*\r?\n{hb['unit_start']}"),
+        line_end=regex.compile(hb["line_end"]), line_start=regex.compile(hb["line_start"]),
+        # starts with the digit (a fast scan), the break from the next character on
+        number_cut=regex.compile(rf"{hb['number_end']}[ \t\r]*\n(?={hb['unit_start']})"),
         heading=regex.compile(hb["heading_start"]),
         min_lines=int(hb["min_wrapped_lines"]), min_share=float(hb["min_wrapped_share"]),
-        min_wraps=int(hb["min_wraps"]),
-        min_chars=int(hb["min_line_chars"]), slack=int(hb["slack"]))
+        min_wraps=int(hb["min_wraps"]), min_chars=int(hb["min_line_chars"]), slack=int(hb["slack"]))
+
+
+def _soft_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
+    """(start, end) of every line break that may be a wrap: the line ends with no
+    punctuation and the next goes on at once, with no heading marker. The span covers the
+    line's trailing spaces and the break."""
+    newline = folded.find("\n")
+    while newline >= 0:
+        start = newline
+        while start > 0 and folded[start - 1] in " \t\r":
+            start -= 1
+        nxt = newline + 1
+        if (start > 0 and nxt < len(folded) and br.line_end.match(folded, start - 1)
+                and br.line_start.match(folded, nxt) and not br.heading.match(folded, nxt)):
+            yield start, nxt
+        newline = folded.find("\n", nxt)
 
 
 def _hard_breaks(folded: str, rules: RuleSet) -> Ranges:
-    """Line breaks inside a wrapped sentence: the ranges (spaces and \n) to drop."""
+    """Line breaks inside a wrapped sentence: the ranges (spaces and \\n) to drop."""
     if "\n" not in folded:
         return []
     br = _break_rules(rules)
-    candidates = list(br.soft_break.finditer(folded))
-    if not candidates:
-        return []
+    # a number cut from its unit (3600\n万元), joined whatever the lines' lengths
+    number_cuts = [(m.start() + 1, m.end()) for m in br.number_cut.finditer(folded)]
     full = _wrap_width(folded, br)
-    number_cuts, wraps = [], []
-    for m in candidates:
-        if br.heading.match(folded, m.end()):
-            continue        # 一、 （二） 1. start a heading or a list item: a real line
-        if br.number_cut.match(folded, m.start() - 1):
-            number_cuts.append(m.span())
-        elif full is not None and m.start() - (folded.rfind("\n", 0, m.start()) + 1) >= full:
-            wraps.append(m.span())
+    if full is None:        # most texts: not wrapped at a fixed width
+        return number_cuts
+    cut_ends = {end for _, end in number_cuts}
+    wraps = [(s, e) for s, e in _soft_breaks(folded, br)
+             if e not in cut_ends and s - (folded.rfind("\n", 0, s) + 1) >= full]
     if len(wraps) < br.min_wraps:
         wraps = []          # a few full lines are chance, not wrapping
     return sorted(number_cuts + wraps)
@@ -175,17 +198,16 @@ def _wrap_width(folded: str, br: _BreakRules) -> int | None:
     """The length from which a line counts as full, when the text is wrapped at a fixed
     width (PDF text): most long lines then have nearly the same length, while paragraph
     ends, titles and headings are shorter. None when the text shows no such width."""
-    lengths = [len(line.rstrip()) for line in folded.split("\n")]
-    long_lines = [n for n in lengths if n >= br.min_chars]
+    long_lines = [n for n in map(len, folded.split("\n")) if n >= br.min_chars]
     if len(long_lines) < br.min_lines:
         return None
     common = Counter(long_lines)
+    need = max(br.min_lines, br.min_share * len(long_lines))
+    if common.most_common(1)[0][1] * (2 * br.slack + 1) < need:
+        return None         # most texts: no window of lengths can hold enough lines
     # the length with the most lines within `slack` of it (ties: the longer)
-    best = max(common, key=lambda n: (sum(common[k] for k in range(n - br.slack, n + br.slack + 1)), n))
-    near = sum(common[k] for k in range(best - br.slack, best + br.slack + 1))
-    if near < br.min_lines or near < br.min_share * len(long_lines):
-        return None
-    return best - br.slack
+    near, best = max((sum(common.get(k, 0) for k in range(n - br.slack, n + br.slack + 1)), n) for n in common)
+    return best - br.slack if near >= need else None
 
 
 def _merge(ranges: Ranges) -> Ranges:

@@ -41,13 +41,16 @@ _URL_ESCAPES_AFTER = regex.compile(r"[0-9A-Fa-f]{2}%[0-9A-Fa-f]{2}")
 
 
 def _unit_pattern(surfaces: list[str]) -> str:
-    """An alternation of units, longest first, where a space may stand between the Han
-    characters of a unit (三 个 百分点, 4 200 万元) as PDF text and web copy often have."""
-    def spaced(surface: str) -> str:
-        if len(surface) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in surface):
-            return _SPACE.join(regex.escape(ch) for ch in surface)
-        return regex.escape(surface)
-    return "|".join(spaced(u) for u in sorted(set(surfaces), key=len, reverse=True))
+    """An alternation of units, longest first; a space may also stand between the Han
+    characters of a unit (三 个 百分点, 百 分 之) as PDF text and web copy often have. The
+    literal forms come first: the common case is matched as a plain alternation."""
+    ordered = sorted(set(surfaces), key=len, reverse=True)
+    literal = "|".join(regex.escape(u) for u in ordered)
+    spaced = [_SPACE.join(regex.escape(ch) for ch in u) for u in ordered
+              if len(u) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in u)]
+    if not spaced:
+        return literal
+    return literal + "|" + "|".join(spaced)
 
 
 class QuantityExtractor:
@@ -75,14 +78,14 @@ class QuantityExtractor:
         not_before = alternation(q["not_before"])
         unit = rf"(?P<unit>{_unit_pattern(suffix_units)})"
         scale_alt = alternation(list(scales))
-        # a minus sign (增长-3.2%, 负2.5公里) unless the hyphen joins a range or follows
-        # a number, a unit or a letter (7%-8%, 3亿-5亿元, A-3)
-        not_sign_after = regex.escape("".join(sorted({u.surface[-1] for u in rules.units} | {"%", ")", "）"})))
-        sign = rf"(?P<sign>(?<![0-9A-Za-z{CHINESE_NUMERAL_CHARS}{not_sign_after}])-|负)?"
+        # a hyphen after a number, a unit or a letter joins a range or a code (7%-8%,
+        # 3亿-5亿元, A-3): no minus sign (see _signed_start)
+        self.not_sign_after = frozenset("0123456789" + CHINESE_NUMERAL_CHARS + "%)）"
+                                        + "".join(u.surface[-1] for u in rules.units))
         self.pattern = regex.compile(
             rf"(?<!{not_before})(?P<before>{before})?(?:"
             rf"(?<![0-9{CHINESE_NUMERAL_CHARS}])(?P<punit>{_unit_pattern(prefix_units)}){_SPACE}(?P<pnum>{number}|百(?![分万亿千百]))"
-            rf"|{sign}(?P<num>{number})(?P<small>(?<=[0-9])[千百])?(?P<scale1>{scale_alt})?(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
+            rf"|(?P<num>{number})(?P<small>(?<=[0-9])[千百])?(?P<scale1>{scale_alt})?(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
             rf"(?P<scale2>{scale_alt})?(?P<inside>{inside})?{_SPACE}{unit}(?:{_HALF})?"
             rf"|(?P<hold>{q['placeholder']})(?P<hunit>{alternation(suffix_units)})"
             rf"|(?P<bnum>{number})(?P<binside>{inside})?(?P<scale>{scale_alt})"
@@ -170,13 +173,30 @@ class QuantityExtractor:
         if m.group("half") and unit.kind in _HALF_KINDS and high is None and low == low.to_integral_value():
             low += Decimal("0.5")        # 三公里半
         value = low * low_scale * unit.factor
-        if m.group("sign"):
-            value = -value               # 增长-3.2%, 负2.5公里: the sign of the first number
-        if high is not None and high < value and not m.group("sign"):
+        if high is not None and high < value:
             return None          # 2-1 is not a range; most likely a date or an identifier
+        start = m.start()
+        if m.group("num") and not m.group("before"):
+            start = self._signed_start(m.string, start)
+            if start < m.start():
+                value = -value           # 增长-3.2%, 负2.5公里: the sign of the first number
         end = m.end() if m.group("half") is None or unit.kind in _HALF_KINDS else m.start("half")
         return Quantity(unit.kind, value, high, unit_raw, qualifier or approx,
-                        offset + m.start(), offset + end, rule_id)
+                        offset + start, offset + end, rule_id)
+
+    def _signed_start(self, text: str, start: int) -> int:
+        """Where a number starting at `start` really starts: one character earlier when a
+        minus sign stands before it (-3.2%, 负2.5公里). Checked here rather than in the
+        pattern, which it would slow down at every place it tries."""
+        if start == 0:
+            return start
+        before = text[start - 1]
+        if before == "负":
+            return start - 1
+        if before != "-":
+            return start
+        joined = start >= 2 and (text[start - 2] in self.not_sign_after or _ascii_letter(text[start - 2]))
+        return start if joined else start - 1
 
     def _scale(self, word: str) -> Decimal:
         return self.scales[word] if word else Decimal(1)
@@ -204,6 +224,10 @@ def _url_encoded(text: str, number_start: int, percent_end: int) -> bool:
 def _squeeze(unit: str) -> str:
     """A unit as written without the spaces it may have (个 百分点 -> 个百分点)."""
     return unit.replace(" ", "").replace("\t", "")
+
+
+def _ascii_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 def _ascii_alnum(ch: str) -> bool:
