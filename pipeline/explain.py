@@ -56,6 +56,8 @@ def explain_file(path: Path, only: str | None = None) -> str:
         detail = f"status={p.status.value}" + (f" alt={p.alt}" if p.alt else "")
         if p.category:
             detail += f" category={p.category}"
+        if p.confidence is not None:
+            detail += f" confidence={p.confidence:.2f}"
         block("project", p.start, p.end, detail, "project")
     for st in ex.statuses:
         block("status", st.start, st.end, f"{st.status.value} -> {names.get(st.project_key or '', '-')}",

@@ -16,7 +16,9 @@ from pipeline import __version__
 @lru_cache(maxsize=1)
 def code_version() -> str:
     digest = hashlib.sha1()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    # the code and the trained weights it ships (data/*.json)
+    here = Path(__file__).parent
+    for path in sorted([*here.glob("*.py"), *here.glob("data/*.json")]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:8]}"
