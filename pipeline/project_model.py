@@ -29,9 +29,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.link import _SEGMENT_END
 from pipeline.names import NameJudge
 from pipeline.rules import RuleSet
-from pipeline.sections import innermost_section
+from pipeline.sentences import char_index
 from pipeline.types import Extraction, Kind, Project, ProjectMention, Role, Status
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "data" / "project_model.json"
@@ -64,7 +65,6 @@ _COMPANY = re.compile(r"公司|集团|有限|股份|厂商")
 _LEVEL_CHARS = set("省市县区镇乡村")
 _ORDINAL_LINE = re.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．]|[一二三四五六七八九十]{1,3}、|[①-⑳])")
 _ONE_CHAR_SUFFIX = set("路线段街港桥堤馆坝")
-_STATUS_RANK = {Status.UNKNOWN: 0}
 
 #: the features, in the order of the weights
 FEATURES: tuple[str, ...] = (
@@ -104,7 +104,10 @@ class ProjectModel:
 
     def score(self, features: Mapping[str, float]) -> float:
         """The raw logistic score (log-odds before calibration)."""
-        return self.bias + sum(w * features[name] for w, name in zip(self.weights, FEATURES, strict=True))
+        score = self.bias
+        for name, w in zip(FEATURES, self.weights, strict=True):
+            score += w * features[name]
+        return score
 
     def probability(self, features: Mapping[str, float]) -> float:
         return _sigmoid(self.scale * self.score(features) + self.shift)
@@ -146,8 +149,9 @@ def _place_names(rules: RuleSet) -> frozenset[str]:
 
 
 def _has_place(name: str, places: frozenset[str]) -> bool:
-    for i in range(len(name) - 1):
-        for k in (2, 3, 4, 5):
+    n = len(name)
+    for i in range(n - 1):
+        for k in range(2, min(6, n - i + 1)):
             if name[i:i + k] in places:
                 return True
     return False
@@ -203,9 +207,9 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(c, 0, start) for c in "。！？!?\n") + 1
-    rights = [i for i in (text.find(c, end) for c in "。！？!?\n") if i >= 0]
-    return left, min(rights, default=len(text))
+    ends = char_index(text, _SEGMENT_END)       # the index link.py built for this text
+    right = ends.first_from(end)
+    return ends.last_before(start) + 1, len(text) if right < 0 else right
 
 
 def _context_features(text: str, mentions: Sequence[ProjectMention], all_mentions: Sequence[ProjectMention],
@@ -269,7 +273,8 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[d
         if q.project_key:
             quantities.setdefault(q.project_key, []).append(q)
     title_spans = sorted((s.title_start, s.title_end) for s in ex.sections[1:] if s.title_end > s.title_start)
-    names = [p.name for p in ex.projects]
+    title_starts = [s for s, _ in title_spans]
+    contains_other, inside_other = _nesting([p.name for p in ex.projects])
     named = sorted((m for m in ex.mentions if m.rule_id != "project.anaphora"), key=lambda m: m.start)
     out = []
     for p in ex.projects:
@@ -280,10 +285,11 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[d
         qs = quantities.get(p.key, [])
         f.update({
             "mentions": math.log1p(p.mentions) / 2,
-            "contains_other": float(any(o != p.name and len(o) >= 2 and o in p.name for o in names)),
-            "inside_other": float(any(o != p.name and p.name in o for o in names)),
+            "contains_other": float(p.name in contains_other),
+            "inside_other": float(p.name in inside_other),
             "status_known": float(p.status is not Status.UNKNOWN),
-            "status_from_text": float(p.status_start is not None and not _in_titles(p.status_start, title_spans)),
+            "status_from_text": float(p.status_start is not None
+                                      and not _in_titles(p.status_start, title_starts, title_spans)),
             "money_linked": float(any(q.kind is Kind.MONEY and q.role in (Role.TOTAL, Role.PLANNED, Role.COMPLETED)
                                       for q in qs)),
             "quantity_linked": float(bool(qs)),
@@ -292,10 +298,22 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[d
     return out
 
 
-def _in_titles(pos: int, title_spans: list[tuple[int, int]]) -> bool:
-    i = bisect_right([s for s, _ in title_spans], pos) - 1
+def _nesting(names: list[str]) -> tuple[set[str], set[str]]:
+    """The names that contain another of `names`, and those inside another (by the
+    substrings of each name: linear in the names, not quadratic)."""
+    known = set(names)
+    contains: set[str] = set()
+    inside: set[str] = set()
+    for name in known:
+        for i in range(len(name)):
+            for j in range(i + 2, len(name) + 1 - (i == 0)):
+                if name[i:j] in known:
+                    contains.add(name)
+                    inside.add(name[i:j])
+    return contains, inside
+
+
+def _in_titles(pos: int, title_starts: list[int], title_spans: list[tuple[int, int]]) -> bool:
+    i = bisect_right(title_starts, pos) - 1
     return i >= 0 and title_spans[i][1] > pos
 
-
-def section_of(ex: Extraction, pos: int) -> int:
-    return innermost_section(ex.sections, pos).section_id

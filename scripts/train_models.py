@@ -25,10 +25,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.evaluate import GoldDoc, Project as EvalProject, _match_projects, load_gold  # noqa: E402
-from pipeline.project_model import FEATURES, ProjectModel, project_features  # noqa: E402
-from pipeline.read import read_document  # noqa: E402
-from pipeline.run import Pipeline  # noqa: E402
+from pipeline.evaluate import GoldDoc, _match_projects, load_gold
+from pipeline.evaluate import Project as EvalProject
+from pipeline.project_model import FEATURES, ProjectModel, project_features
+from pipeline.read import read_document
+from pipeline.run import Pipeline
 
 FOLDS = 5
 C = 1.0                 # inverse regularisation of the logistic regression

@@ -13,7 +13,12 @@ import pandas as pd
 import pytest
 
 from pipeline.explain import explain_file
-from pipeline.project_model import FEATURES, WEIGHTS_PATH, ProjectModel, project_features
+from pipeline.project_model import (
+    FEATURES,
+    WEIGHTS_PATH,
+    ProjectModel,
+    project_features,
+)
 from pipeline.run import Pipeline, run
 
 ROOT = Path(__file__).resolve().parent.parent
