@@ -26,26 +26,16 @@ else the nearest one after it in its clause, else the section's heading project.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from itertools import accumulate
 
 import regex
 
 from pipeline.rules import RuleSet, alternation
 from pipeline.sections import innermost_section
 from pipeline.sentences import char_index
-from pipeline.types import (
-    Doc,
-    Kind,
-    Project,
-    ProjectMention,
-    Quantity,
-    Role,
-    Section,
-    Status,
-    StatusMention,
-)
+from pipeline.types import Doc, Kind, Project, ProjectMention, Quantity, Role, Section, Status, StatusMention
 
 _SEGMENT_END = "。；;！？!?\n"
 # Mentions joined by this are one enumeration: short, no clause punctuation, a list joiner.

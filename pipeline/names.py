@@ -367,7 +367,8 @@ class NameJudge:
     def end_suffix(self, text: str) -> tuple[str, int] | None:
         """The longest suffix `text` ends with, and where it starts (what
         ``suffix_end.search`` finds, by set look-ups instead of a scan)."""
-        text = text.removesuffix("\n")        # as `$` matches before a final line break
+        if text.endswith("\n"):
+            text = text[:-1]        # as `$` matches before a final line break
         n = len(text)
         for length in self._suffix_lengths:
             if length <= n and text[n - length:] in self._suffix_set:

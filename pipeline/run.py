@@ -19,18 +19,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline.link import (
-    build_projects,
-    link_quantities,
-    link_statuses,
-    resolve_anaphora,
-)
+from pipeline.link import build_projects, link_quantities, link_statuses, resolve_anaphora
 from pipeline.normalise import normalise
 from pipeline.project_model import ProjectModel
 from pipeline.projects import ProjectExtractor
 from pipeline.quantities import QuantityExtractor
-from pipeline.read import SourceDocument, discover, doc_id_for, read_document
 from pipeline.region import detect_place_and_period
+from pipeline.read import SourceDocument, discover, doc_id_for, read_document
 from pipeline.roles import assign_roles
 from pipeline.rules import RuleSet, load_rules
 from pipeline.sections import split_sections
