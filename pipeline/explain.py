@@ -68,6 +68,8 @@ def explain_file(path: Path, only: str | None = None) -> str:
         detail += f" status_confidence={project_confidence(p.status, p.status_start, p.status_end, linked):.2f}"
         if p.category:
             detail += f" category={p.category}"
+        if p.confidence is not None:
+            detail += f" confidence={p.confidence:.2f}"
         block("project", p.start, p.end, detail, "project")
     for st in ex.statuses:
         confidence = "" if st.confidence is None else f" confidence={st.confidence:.2f}"

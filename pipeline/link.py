@@ -458,7 +458,8 @@ def build_projects(doc: Doc, sections: list[Section], mentions: list[ProjectMent
                 status, s_start, s_end = Status.UNKNOWN, None, None
         qs = [q for q in quantities_of.get(key, []) if q.value is not None]
         projects.append(Project(
-            key=key, name=fullest.name, alt=fullest.alt, start=fullest.start, end=fullest.end,
+            key=key, name=fullest.name, alt=fullest.alt or _other_form(fullest.name, ms),
+            start=fullest.start, end=fullest.end,
             section_id=section.section_id, category=_category(section, sections, rules),
             status=status, status_start=s_start, status_end=s_end,
             total_investment=_first(qs, Kind.MONEY, Role.TOTAL),
@@ -466,6 +467,14 @@ def build_projects(doc: Doc, sections: list[Section], mentions: list[ProjectMent
             completed_investment=_first(qs, Kind.MONEY, Role.COMPLETED),
             length_m=_first(qs, Kind.LENGTH), area_m2=_first(qs, Kind.AREA), mentions=len(ms)))
     return projects
+
+
+def _other_form(name: str, mentions: list[ProjectMention]) -> str | None:
+    """The shortest other name the document gives the project (全称 and short form), when
+    it is more than the name without a generic ending (城南大道 for 城南大道建设 is no
+    other name)."""
+    others = {m.name for m in mentions if m.name != name and not name.startswith(m.name)}
+    return min(others, key=lambda n: (len(n), n)) if others else None
 
 
 def _first(qs: list[Quantity], kind: Kind, role: Role | None = None) -> Decimal | None:

@@ -306,7 +306,7 @@ _SPECIFIC_MARKS = regex.compile(r"[0-9A-Za-z“”\"(（《]")
 _ONLY_PUNCT = regex.compile(r"[\d.\s\p{P}]+")
 _DIGITS = regex.compile(r"[0-9０-９.．]+")
 _NAME_CACHE_MAX = 50_000     # entries per NameJudge cache (names, tags, verdicts)
-_COUNTED_ETC = r"等[0-9一二两三四五六七八九十几多个座项批条宗处所家大]*"
+_COUNTED_ETC = r"等[0-9一二两三四五六七八九十几多个個座项項批条條宗处處所家大]*"
 
 
 class NameJudge:
@@ -354,7 +354,8 @@ class NameJudge:
         self.name_verbs = set(p["name_verbs"])
         self.narrative_pos = set(p["narrative_pos"])
         self.action_verbs = set(p["action_verbs"])
-        self.umbrella_after = regex.compile(_COUNTED_ETC + r"(?:重点|重大|骨干|一批)?(?:工程|项目)")
+        # 等工程, 等12个工业项目: a few class words may stand between the count and 项目
+        self.umbrella_after = regex.compile(_COUNTED_ETC + r"(?:[^，,。；;、\s的对在由向为把被和与及]{0,4}?)(?:工程|项目)")
         self.shared_after = regex.compile(_COUNTED_ETC + r"([^，,。；;、]{0,12})")
 
     def tags(self, text: str) -> tuple[tuple[str, str], ...]:
@@ -449,10 +450,11 @@ class NameJudge:
         return any(a and b for a, b in zip(singles, singles[1:]))
 
     def nominal(self, name: str) -> bool:
-        """A short name with no verb in it (庆元荷地, not 整治河道)."""
+        """A short name with no verb in it (庆元荷地, not 整治河道). A one-character "verb"
+        is no verb: jieba cuts unknown names into characters and tags some as verbs (鑫达建材)."""
         if not 2 <= len(name) <= 12:
             return False
-        return not any(flag in ("v", "vd", "ad", "d") for _, flag in self.tags(name))
+        return not any(flag in ("v", "vd", "ad", "d") and len(word) > 1 for word, flag in self.tags(name))
 
     def is_narrative(self, word: str, flag: str) -> bool:
         """A verb or adverb that project names do not use (重视, 十分)."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
 import regex
@@ -44,6 +45,13 @@ _COPULA = regex.compile(r"\s*(为|是|系|属于|属)(?!了)")
 _SPACES = regex.compile(r"[ \t\u3000]+")
 _DASH = regex.compile(r"[—－-]{2,}")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
+# a count inside the last item of a list, where its class follows (南湾3个中型灌区)
+_COUNT_IN_ITEM = regex.compile(r"(?<=\p{Han})(?:[0-9]+|[一二两三四五六七八九十]+)[个個座项項处處条條家所宗批]")
+_ADMIN_LEVELS = tuple("省市县区州镇乡村")
+_KEY_ENDINGS = ("建设项目", "项目", "建设", "工程")
+# a leading place: administrative units one after another (云州市, 青禾县城关镇); every
+# end of such a run is a place where a short form may start
+_PLACE_PREFIX = regex.compile(r"(?<=^(?:\p{Han}{1,7}?(?:省|市|县|区|州|盟|旗|镇|乡))+)")
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 
 
@@ -115,7 +123,7 @@ class ProjectExtractor:
                         inside.append((cues[k].start - c_start, cues[k].end - c_start))
                     k += 1
                 mentions.extend(self._clause(text[c_start:c_end], offset + c_start, inside))
-        return mentions
+        return merge_short_forms(mentions)
 
     def _clause(self, clause: str, offset: int, cues: list[tuple[int, int]]) -> list[ProjectMention]:
         judge = self.judge
@@ -130,6 +138,13 @@ class ProjectExtractor:
         out: list[ProjectMention] = []
         for group in groups:
             rest = clause[group[-1].end:]
+            if len(group) > 1 and not group[-1].followed_by_etc:
+                # 东坪、西岭、南湾3个中型灌区: a count after the last item closes the list as 等 does
+                last = group[-1]
+                count = _COUNT_IN_ITEM.search(clause, last.start + 2, last.end)
+                if count is not None:
+                    group[-1] = last._replace(end=count.start(), followed_by_etc=True)
+                    rest = "等" + clause[count.start():]
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
             if len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end):
                 continue    # one item without a suffix in it and no shared one: no name
@@ -260,8 +275,13 @@ class ProjectExtractor:
         pos = 0
         leading = True
         last = len(name) - self.min_chars     # a cut after this leaves too short a name
+        previous = previous_flag = ""
         for word, flag in judge.tags(name):
             pos += len(word)
+            # a place that is not a whole administrative unit runs on into its name (河口经开区),
+            # 南宁市 | 有 does not
+            after_place = previous_flag in judge.proper_pos and not previous.endswith(_ADMIN_LEVELS)
+            previous, previous_flag = word, flag
             # one-character adverbs are left to strip_leading_chars: jieba tags the first
             # character of place names such as 尚湾, 将乐 as adverbs; prepositions and
             # pronouns (对, 我) never start a name
@@ -269,8 +289,9 @@ class ProjectExtractor:
                 cut = pos
             elif pos > last:
                 leading = False
-            elif word in self.cut_after and judge.suffix_any.search(name, pos):
-                cut = pos
+            elif word in self.cut_after and judge.suffix_any.search(name, pos) and not (
+                    len(word) == 1 and after_place):
+                cut = pos       # 某公司为 | 弥陀寺景区, but not 河口 | 经 | 开区: a place runs on
             elif judge.is_narrative(word, flag) and judge.has_suffix(name[pos:]):
                 cut = pos
             else:
@@ -279,13 +300,35 @@ class ProjectExtractor:
 
 
 def project_key(name: str) -> str:
-    """Identity of a project across mentions: 城南大道建设项目 ~ 城南大道建设 ~ 城南大道."""
+    """Identity of a project across mentions: 城南大道建设项目 ~ 城南大道建设 ~ 城南大道,
+    北河治理工程建设 ~ 北河治理工程 (generic endings are dropped one after another)."""
     key = _KEY_DROP.sub("", name)
-    for suffix in ("建设项目", "项目", "建设", "工程"):
-        if key.endswith(suffix) and len(key) - len(suffix) >= 3:
-            key = key[: -len(suffix)]
-            break
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _KEY_ENDINGS:
+            if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+                key = key[: -len(suffix)]
+                stripped = True
+                break
     return key
+
+
+def merge_short_forms(mentions: list[ProjectMention]) -> list[ProjectMention]:
+    """One project named in full and in short in one document is one project: a key that
+    is another key without its leading place (云州市城东快速路 ~ 城东快速路) takes that
+    key, when exactly one longer key fits."""
+    keys = {m.key for m in mentions}
+    longer_of: dict[str, set[str]] = {}
+    for key in keys:
+        for m in _PLACE_PREFIX.finditer(key):
+            rest = key[m.end():]
+            if len(rest) >= 4 and rest in keys:
+                longer_of.setdefault(rest, set()).add(key)
+    alias = {short: next(iter(long)) for short, long in longer_of.items() if len(long) == 1}
+    if not alias:
+        return mentions
+    return [replace(m, key=alias[m.key]) if m.key in alias else m for m in mentions]
 
 
 def _clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -76,7 +76,7 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "status": p.status.value, "status_text": status_text,
             "total_investment": _num(p.total_investment), "planned_investment": _num(p.planned_investment),
             "completed_investment": _num(p.completed_investment), "length_m": _num(p.length_m),
-            "area_m2": _num(p.area_m2), "mentions": p.mentions,
+            "area_m2": _num(p.area_m2), "mentions": p.mentions, "confidence": p.confidence,
             "status_confidence": project_confidence(p.status, p.status_start, p.status_end,
                                                     cues_of.get(p.key, []))})
     for i, q in enumerate(ex.quantities):

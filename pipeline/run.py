@@ -30,6 +30,7 @@ from typing import Any
 
 from pipeline.link import build_projects, link_quantities, link_statuses, resolve_anaphora
 from pipeline.normalise import normalise
+from pipeline.project_model import ProjectModel
 from pipeline.projects import ProjectExtractor
 from pipeline.quantities import QuantityExtractor
 from pipeline.region import detect_place_and_period
@@ -51,11 +52,14 @@ OK_STATUSES = frozenset({"ok", "duplicate"})
 class Pipeline:
     """The extractors, built once from a rule set, applied to one text at a time."""
 
-    def __init__(self, rules: RuleSet | None = None) -> None:
+    def __init__(self, rules: RuleSet | None = None, project_model: ProjectModel | None = None,
+                 weigh_projects: bool = True) -> None:
         self.rules = rules or load_rules()
         self.quantities = QuantityExtractor(self.rules)
         self.statuses = StatusFinder(self.rules)
         self.projects = ProjectExtractor(self.rules)
+        # weighs the rules' project candidates (off only to train it: scripts/train_models.py)
+        self.project_model = (project_model or ProjectModel.load()) if weigh_projects else None
 
     def __call__(self, doc_id: str, text: str) -> Extraction:
         rules = self.rules
@@ -69,7 +73,10 @@ class Pipeline:
         quantities = link_quantities(doc, sections, mentions, quantities, rules)
         projects = build_projects(doc, sections, mentions, linked, quantities, rules, cues)
         place = detect_place_and_period(doc.norm, rules)
-        return Extraction(doc, sections, quantities, mentions, linked, projects, place)
+        ex = Extraction(doc, sections, quantities, mentions, linked, projects, place)
+        if self.project_model is not None:
+            ex.projects = self.project_model.weigh(ex, self.projects.judge, rules)
+        return ex
 
 
 @dataclass(slots=True)

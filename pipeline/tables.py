@@ -57,7 +57,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("status", pa.string()), ("status_text", pa.string()),
         ("total_investment", pa.float64()), ("planned_investment", pa.float64()),
         ("completed_investment", pa.float64()), ("length_m", pa.float64()),
-        ("area_m2", pa.float64()), ("mentions", pa.int32()), ("status_confidence", pa.float64()),
+        ("area_m2", pa.float64()), ("mentions", pa.int32()), ("confidence", pa.float64()),
+        ("status_confidence", pa.float64()),
     ]),
     "statuses": pa.schema([
         ("doc_id", pa.string()), ("project_id", pa.int32()), ("status", pa.string()),

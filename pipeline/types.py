@@ -162,6 +162,7 @@ class Project:
     length_m: Decimal | None
     area_m2: Decimal | None
     mentions: int
+    confidence: float | None = None     # the project model's calibrated probability (project_model.py)
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from pipeline import __version__
 @lru_cache(maxsize=1)
 def code_version() -> str:
     digest = hashlib.sha1()
-    # the code and the weights it loads (data/*.json: the status model)
+    # the code and the trained weights it ships (data/*.json: the project and status models)
     here = Path(__file__).parent
     for path in sorted([*here.glob("*.py"), *here.glob("data/*.json")]):
         digest.update(path.name.encode())

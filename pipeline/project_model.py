@@ -1,0 +1,319 @@
+"""The project model: rules propose project candidates, a small logistic model weighs them.
+
+The rules (pipeline/projects.py, pipeline/names.py) aim at recall; many weak signals
+decide whether a candidate really is a project: its suffix class, its length, whether a
+place or proper noun is in it, counts and class words right after it (…等12个项目), people
+and venues in its sentence (记者, 举行), whether it sits in a heading or a list, whether a
+status cue or an amount is linked to it. Every feature is such a general class, never a
+word of a particular name, so the model carries over to reports nobody tuned on.
+
+The weights are trained by ``python scripts/train_models.py`` (scikit-learn, training
+only) and ship as plain JSON in pipeline/data/project_model.json; here they are applied
+in plain Python. A candidate's calibrated probability is its `confidence`; candidates
+below the trained threshold are dropped.
+
+>>> model = ProjectModel.load()
+>>> 0.0 <= model.probability({name: 0.0 for name in FEATURES}) <= 1.0
+True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pipeline.link import _SEGMENT_END
+from pipeline.names import NameJudge
+from pipeline.rules import RuleSet
+from pipeline.sentences import char_index
+from pipeline.types import Extraction, Kind, Project, ProjectMention, Role, Status
+
+WEIGHTS_PATH = Path(__file__).resolve().parent / "data" / "project_model.json"
+
+# Context classes (general report language, not names): what follows a group, what
+# surrounds people and events, what says a sentence is a plan.
+_COUNT_AFTER = re.compile(r"\s*等?\s*(?:[0-9]+|[一二两三四五六七八九十百千几多数]+)\s*[万亿]?[多余]?"
+                          r"(?:个|大|类|批|项|座|宗|条|家|所|处|件|套)")
+_CLASS_AFTER = re.compile(r"\s*(?:类|批|系列|领域|方面|行业|板块)")
+_ETC_AFTER = re.compile(r"\s*等")
+_EVENT = re.compile(r"记者|出席|举行|举办|召开|主会场|分会场|会场|致辞|讲话|调研|视察|考察|督查|观摩|上一篇|下一篇|责任编辑|来源[:：]|点击")
+_VENUE_BEFORE = re.compile(r"在\s*$")
+_PLAN = re.compile(r"计划|拟|力争|争取|确保|将|谋划|储备|申报|筹划|规划")
+_COUNTED_GROUP_BEFORE = re.compile(r"(?:[0-9]+|[一二两三四五六七八九十]+)(?:个|大|项|批)[^，。；;\n]{0,12}(?:有|为|是|包括|：|:)\s*$")
+_LIST_MARK = "、"
+_JOINERS = ("和", "及", "与", "以及")
+_DIGIT_LATIN = re.compile(r"[0-9A-Za-z０-９]")
+# a year (2023年农网改造) and a capacity or size (110千伏, 220kV, 5GW, 年产10万吨) say
+# different things about a name: kept apart from other digits and letters
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}(?:[-—~至][0-9]{2,4})?年(?:度)?")
+_CAPACITY = re.compile(r"[0-9.]+\s*(?:千伏|kV|KV|kv|MW|GW|兆瓦|万千瓦|千瓦|万吨|吨|万平方米|万台|万套|万辆|万头|万只|万羽|亩|床|座|层)")
+# the name is the subject its sentence describes (沙湾大桥全长…, …项目总投资…, …于5月动工)
+_DESCRIBED = re.compile(r"\s*(?:全长|总长|长[0-9约]|总投资|计划总投资|项目总投资|位于|地处|占地|总占地|规划|建筑面积|总建筑面积|"
+                        r"设计|于[0-9一二三四五六七八九十今去本明]|由|是|为|作为|共|主要|包括|将|已|目前|正在|预计|计划)")
+_SHORT_LINE = 30
+_QUOTES = re.compile(r"[“”\"《]")
+_BRACKETS = re.compile(r"[(（]")
+_COMMON_POS = {"n", "vn", "v", "a", "an", "b"}
+_COMPANY = re.compile(r"公司|集团|有限|股份|厂商")
+_LEVEL_CHARS = set("省市县区镇乡村")
+_ORDINAL_LINE = re.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．]|[一二三四五六七八九十]{1,3}、|[①-⑳])")
+_ONE_CHAR_SUFFIX = set("路线段街港桥堤馆坝")
+
+#: the features, in the order of the weights
+FEATURES: tuple[str, ...] = (
+    "len_name", "short_name", "long_name", "rule_suffix", "rule_prefix", "rule_item", "has_alt",
+    "sfx_project", "sfx_engineering", "sfx_build", "sfx_activity", "sfx_one_char", "sfx_facility", "sfx_none",
+    "proper", "place", "digit_latin", "year", "capacity", "quotes", "brackets", "tokens", "single_share", "inner_verb",
+    "first_proper", "first_verb", "specific", "common_share", "inner_joiner", "company", "bare_level_start",
+    "mentions", "contains_other", "inside_other",
+    "count_after", "class_after", "etc_after", "event_context", "venue", "plan_context", "counted_group_before",
+    "in_heading", "line_alone", "in_list", "joined", "after_colon", "starts_line", "ordinal_line",
+    "sentence_start", "described_after",
+    "sentence_candidates", "sentence_len", "status_known", "status_from_text", "money_linked",
+    "quantity_linked",
+)
+
+
+@dataclass(frozen=True)
+class ProjectModel:
+    """Logistic weights over `FEATURES`, a Platt calibration and the keep threshold."""
+
+    weights: tuple[float, ...]
+    bias: float
+    scale: float = 1.0          # calibration: p = sigmoid(scale * score + shift)
+    shift: float = 0.0
+    threshold: float = 0.0      # candidates whose probability is below it are dropped
+    version: str = "untrained"
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_PATH) -> ProjectModel:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"{path}: its features do not match this code's; retrain "
+                             "(python scripts/train_models.py)")
+        return cls(tuple(float(w) for w in data["weights"]), float(data["bias"]),
+                   float(data.get("scale", 1.0)), float(data.get("shift", 0.0)),
+                   float(data.get("threshold", 0.0)), str(data.get("version", "")))
+
+    def score(self, features: Mapping[str, float]) -> float:
+        """The raw logistic score (log-odds before calibration)."""
+        score = self.bias
+        for name, w in zip(FEATURES, self.weights, strict=True):
+            score += w * features[name]
+        return score
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        return _sigmoid(self.scale * self.score(features) + self.shift)
+
+    def weigh(self, ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[Project]:
+        """The extraction's projects with their confidence, those below the threshold dropped."""
+        kept = []
+        for project, features in zip(ex.projects, project_features(ex, judge, rules), strict=True):
+            p = self.probability(features)
+            if p >= self.threshold:
+                kept.append(replace(project, confidence=round(p, 4)))
+        return kept
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": self.version, "features": list(FEATURES), "weights": list(self.weights),
+                "bias": self.bias, "scale": self.scale, "shift": self.shift, "threshold": self.threshold}
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+@lru_cache(maxsize=4)
+def _place_names(rules: RuleSet) -> frozenset[str]:
+    """Names of administrative units (rules/regions.tsv), full and without their level word
+    (青禾县, 青禾), two characters or more."""
+    names: set[str] = set()
+    for region in rules.regions.values():
+        name = region.name
+        names.add(name)
+        for level in ("特别行政区", "自治州", "自治县", "自治旗", "地区", "新区", "林区", "盟", "省", "市", "县", "区", "旗"):
+            if name.endswith(level) and len(name) - len(level) >= 2:
+                names.add(name[: -len(level)])
+                break
+    return frozenset(n for n in names if len(n) >= 2)
+
+
+def _has_place(name: str, places: frozenset[str]) -> bool:
+    n = len(name)
+    for i in range(n - 1):
+        for k in range(2, min(6, n - i + 1)):
+            if name[i:i + k] in places:
+                return True
+    return False
+
+
+def _suffix_class(name: str, judge: NameJudge) -> str:
+    found = judge.end_suffix(judge.core(name))
+    if found is None:
+        return "sfx_none"
+    sfx = found[0]
+    if sfx == "项目":
+        return "sfx_project"
+    if sfx == "工程":
+        return "sfx_engineering"
+    if sfx == "建设":
+        return "sfx_build"
+    if sfx in judge.activity_suffixes:
+        return "sfx_activity"
+    if len(sfx) == 1 and sfx in _ONE_CHAR_SUFFIX:
+        return "sfx_one_char"
+    return "sfx_facility"
+
+
+def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rules: RuleSet) -> dict[str, float]:
+    """What the name itself says: length, suffix class, place or proper noun, marks, words."""
+    tags = judge.tags(name)
+    places = _place_names(rules)
+    n = len(name)
+    f = dict.fromkeys(("sfx_project", "sfx_engineering", "sfx_build", "sfx_activity",
+                       "sfx_one_char", "sfx_facility", "sfx_none"), 0.0)
+    f[_suffix_class(name, judge)] = 1.0
+    f.update({
+        "len_name": min(n, 30) / 10, "short_name": float(n <= 4), "long_name": float(n >= 16),
+        "rule_suffix": float(rule_id == "project.suffix"), "rule_prefix": float(rule_id == "project.suffix_prefix"),
+        "rule_item": float(rule_id == "project.enumeration_item"), "has_alt": float(has_alt),
+        "proper": float(judge.proper(name)), "place": float(_has_place(name, places)),
+        "digit_latin": float(bool(_DIGIT_LATIN.search(_YEAR.sub("", _CAPACITY.sub("", name))))),
+        "year": float(bool(_YEAR.search(name))), "capacity": float(bool(_CAPACITY.search(name))), "quotes": float(bool(_QUOTES.search(name))),
+        "brackets": float(bool(_BRACKETS.search(name))),
+        "tokens": min(len(tags), 12) / 6,
+        "single_share": sum(len(w) == 1 for w, _ in tags) / max(len(tags), 1),
+        "inner_verb": float(any(flag.startswith("v") and len(w) > 1 and w not in judge.name_verbs
+                                for w, flag in tags)),
+        "first_proper": float(bool(tags) and (tags[0][1] in judge.proper_pos or _has_place(name[:4], places))),
+        "first_verb": float(bool(tags) and tags[0][1].startswith("v") and len(tags[0][0]) > 1),
+        "common_share": sum(len(w) for w, flag in tags if len(w) > 1 and flag in _COMMON_POS) / max(n, 1),
+        "inner_joiner": float(any(w in _JOINERS for w, _ in tags)),
+        "company": float(bool(_COMPANY.search(name))),
+        "bare_level_start": float(name[:1] in _LEVEL_CHARS and not _has_place(name[:4], places)),
+    })
+    f["specific"] = float(bool(f["proper"] or f["place"] or f["digit_latin"] or f["quotes"]))
+    return f
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    ends = char_index(text, _SEGMENT_END)       # the index link.py built for this text
+    right = ends.first_from(end)
+    return ends.last_before(start) + 1, len(text) if right < 0 else right
+
+
+def _context_features(text: str, mentions: Sequence[ProjectMention], all_mentions: Sequence[ProjectMention],
+                      title_spans: list[tuple[int, int]]) -> dict[str, float]:
+    """What the text around the project's mentions says (any mention counts)."""
+    f = dict.fromkeys(("count_after", "class_after", "etc_after", "event_context", "venue", "plan_context",
+                       "counted_group_before", "in_heading", "line_alone", "in_list", "joined", "after_colon",
+                       "starts_line", "ordinal_line", "sentence_candidates", "sentence_len",
+                       "sentence_start", "described_after"), 0.0)
+    title_starts = [s for s, _ in title_spans]
+    starts = [m.start for m in all_mentions]
+    for m in mentions:
+        after = text[m.end:m.end + 12]
+        before = text[max(0, m.start - 30):m.start]
+        s, e = _sentence_bounds(text, m.start, m.end)
+        sentence = text[s:e]
+        checks = {
+            "count_after": _COUNT_AFTER.match(after) is not None,
+            "class_after": _CLASS_AFTER.match(after) is not None,
+            "etc_after": _ETC_AFTER.match(after) is not None,
+            "event_context": _EVENT.search(sentence) is not None,
+            "venue": _VENUE_BEFORE.search(before) is not None,
+            "plan_context": _PLAN.search(text, s, m.start) is not None,
+            "counted_group_before": _COUNTED_GROUP_BEFORE.search(before) is not None,
+            "line_alone": text[s:e].strip() != "" and len(sentence.strip()) <= len(m.name) + 8,
+            "in_list": before.endswith(_LIST_MARK) or after.startswith(_LIST_MARK),
+            "joined": before.endswith(_JOINERS) or after.startswith(_JOINERS),
+        }
+        line_start = text.rfind("\n", 0, m.start) + 1
+        ordinal = _ORDINAL_LINE.match(text, line_start)
+        checks["after_colon"] = before.rstrip().endswith(("：", ":"))
+        # a short line it starts is a heading or a list entry (a paragraph's first words are
+        # `sentence_start`)
+        line_end = text.find("\n", m.end)
+        short_line = (len(text) if line_end < 0 else line_end) - line_start <= _SHORT_LINE
+        checks["starts_line"] = short_line and (text[line_start:m.start].strip() == "" or (
+            ordinal is not None and ordinal.end() >= m.start))
+        checks["ordinal_line"] = ordinal is not None
+        checks["sentence_start"] = _ORDINAL_LINE.sub("", text[s:m.start], count=1).strip() == ""
+        checks["described_after"] = _DESCRIBED.match(after) is not None
+        in_sentence = bisect_right(starts, e) - bisect_right(starts, s - 1)
+        f["sentence_candidates"] = max(f["sentence_candidates"], math.log1p(in_sentence) / 3)
+        f["sentence_len"] = max(f["sentence_len"], min(e - s, 200) / 100)
+        i = bisect_right(title_starts, m.start) - 1
+        checks["in_heading"] = i >= 0 and title_spans[i][1] >= m.end
+        for name, hit in checks.items():
+            if hit:
+                f[name] = 1.0
+    return f
+
+
+def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[dict[str, float]]:
+    """One feature dict per project of `ex`, in order."""
+    text = ex.doc.norm
+    by_key: dict[str, list[ProjectMention]] = {}
+    for m in ex.mentions:
+        if m.rule_id != "project.anaphora":
+            by_key.setdefault(m.key, []).append(m)
+    quantities: dict[str, list[Any]] = {}
+    for q in ex.quantities:
+        if q.project_key:
+            quantities.setdefault(q.project_key, []).append(q)
+    title_spans = sorted((s.title_start, s.title_end) for s in ex.sections[1:] if s.title_end > s.title_start)
+    title_starts = [s for s, _ in title_spans]
+    contains_other, inside_other = _nesting([p.name for p in ex.projects])
+    named = sorted((m for m in ex.mentions if m.rule_id != "project.anaphora"), key=lambda m: m.start)
+    out = []
+    for p in ex.projects:
+        ms = by_key.get(p.key, [])
+        rule_id = next((m.rule_id for m in ms if m.start == p.start), ms[0].rule_id if ms else "project.suffix")
+        f = name_features(p.name, rule_id, p.alt is not None, judge, rules)
+        f.update(_context_features(text, ms, named, title_spans))
+        qs = quantities.get(p.key, [])
+        f.update({
+            "mentions": math.log1p(p.mentions) / 2,
+            "contains_other": float(p.name in contains_other),
+            "inside_other": float(p.name in inside_other),
+            "status_known": float(p.status is not Status.UNKNOWN),
+            "status_from_text": float(p.status_start is not None
+                                      and not _in_titles(p.status_start, title_starts, title_spans)),
+            "money_linked": float(any(q.kind is Kind.MONEY and q.role in (Role.TOTAL, Role.PLANNED, Role.COMPLETED)
+                                      for q in qs)),
+            "quantity_linked": float(bool(qs)),
+        })
+        out.append(f)
+    return out
+
+
+def _nesting(names: list[str]) -> tuple[set[str], set[str]]:
+    """The names that contain another of `names`, and those inside another (by the
+    substrings of each name: linear in the names, not quadratic)."""
+    known = set(names)
+    contains: set[str] = set()
+    inside: set[str] = set()
+    for name in known:
+        for i in range(len(name)):
+            for j in range(i + 2, len(name) + 1 - (i == 0)):
+                if name[i:j] in known:
+                    contains.add(name)
+                    inside.add(name[i:j])
+    return contains, inside
+
+
+def _in_titles(pos: int, title_starts: list[int], title_spans: list[tuple[int, int]]) -> bool:
+    i = bisect_right(title_starts, pos) - 1
+    return i >= 0 and title_spans[i][1] > pos
+

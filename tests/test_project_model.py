@@ -1,0 +1,96 @@
+"""The project model: shipped weights load and score without ../shared, training is
+deterministic, and the confidence reaches the tables and `explain`."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.explain import explain_file
+from pipeline.project_model import (
+    FEATURES,
+    WEIGHTS_PATH,
+    ProjectModel,
+    project_features,
+)
+from pipeline.run import Pipeline, run
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = Path(__file__).resolve().parent / "fixtures" / "project_gold"
+REPORT = "青禾县团结水库已下闸蓄水。棚户区改造工程全面推进。城南大道、滨江大桥等重点工程全面开工。"
+
+
+def _train_module():
+    spec = importlib.util.spec_from_file_location("train_models", ROOT / "scripts" / "train_models.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module         # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_shipped_weights_load_and_cover_every_feature() -> None:
+    data = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
+    model = ProjectModel.load()
+    assert tuple(data["features"]) == FEATURES
+    assert len(model.weights) == len(FEATURES)
+    assert all(math.isfinite(w) for w in model.weights)
+    assert 0.0 <= model.threshold < 1.0
+
+
+def test_every_project_gets_a_confidence_in_0_1() -> None:
+    ex = Pipeline()("doc", REPORT)
+    assert ex.projects
+    assert all(p.confidence is not None and 0.0 <= p.confidence <= 1.0 for p in ex.projects)
+
+
+def test_features_are_numbers_for_every_candidate() -> None:
+    pipe = Pipeline(weigh_projects=False)
+    ex = pipe("doc", REPORT)
+    rows = project_features(ex, pipe.projects.judge, pipe.rules)
+    assert len(rows) == len(ex.projects)
+    for row in rows:
+        assert set(row) == set(FEATURES)
+        assert all(isinstance(v, float) and math.isfinite(v) for v in row.values())
+
+
+def test_without_the_model_nothing_is_dropped_and_no_confidence() -> None:
+    weighed = Pipeline()("doc", REPORT).projects
+    unweighed = Pipeline(weigh_projects=False)("doc", REPORT).projects
+    assert {p.key for p in weighed} <= {p.key for p in unweighed}
+    assert all(p.confidence is None for p in unweighed)
+
+
+def test_a_model_that_keeps_everything_changes_no_row_but_its_confidence() -> None:
+    keep_all = ProjectModel(weights=(0.0,) * len(FEATURES), bias=0.0, threshold=0.0)
+    rows = Pipeline(project_model=keep_all)("doc", REPORT).projects
+    assert [p.name for p in rows] == [p.name for p in Pipeline(weigh_projects=False)("doc", REPORT).projects]
+    assert {p.confidence for p in rows} == {0.5}
+
+
+def test_training_twice_gives_identical_weights(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    train = _train_module()
+    first = train.train_projects(GOLD, tmp_path / "a.json", report=False)
+    second = train.train_projects(GOLD, tmp_path / "b.json", report=False)
+    assert first == second
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    # what it wrote loads as the pipeline loads its shipped weights
+    assert ProjectModel.load(tmp_path / "a.json") == first
+
+
+def test_confidence_in_the_projects_table_and_in_explain(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.txt").write_text(REPORT, encoding="utf-8")
+    run([folder], tmp_path / "out", jobs=0)
+    projects = pd.read_parquet(tmp_path / "out" / "projects.parquet")
+    assert "confidence" in projects.columns
+    assert projects["confidence"].between(0, 1).all()
+    assert "confidence=" in explain_file(folder / "r.txt", "project")
