@@ -8,7 +8,7 @@ then costs next to nothing, where Parquet parts cost the writing process 1 s of 
 100 MB and LZ4 0.4 s. (While a run works, its parts hold its texts at full size.) At the end
 the final tables are assembled by streaming, in the order of the input files, each
 document's rows from wherever they are (the previous final tables or a part), written to
-temporary files and renamed over `OUT/<table>.parquet`. A part that holds exactly the next
+temporary files and committed as a set (below). A part that holds exactly the next
 documents, as every part of a fresh run does, is copied whole. A run killed at any moment
 therefore leaves the previous tables intact, and the next run finds every finished
 document either in the old tables or in a part and does not process it again.

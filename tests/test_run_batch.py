@@ -353,10 +353,10 @@ def test_a_full_disk_is_one_error_and_leaves_no_temporary_files(tmp_path: Path, 
 def test_a_corrupt_earlier_table_is_set_aside_and_the_run_goes_on(folder: Path, fresh_out: Path,
                                                                    tmp_path: Path, table: str) -> None:
     out = tmp_path / "out"
-    keyproj("run", str(folder), "--out", str(out), "-q")
+    keyproj("run", str(folder), "--out", str(out), "-q", "--jobs", "0")
     with open(out / f"{table}.parquet", "r+b") as fh:
         fh.truncate(100)                    # a disk error, or a copy cut short
-    result = keyproj("run", str(folder), "--out", str(out))
+    result = keyproj("run", str(folder), "--out", str(out), "--jobs", "0")
     assert result.returncode == 0, result.stderr
     assert "set aside an unreadable earlier table" in result.stderr
     assert len(list(out.glob(f"{table}.parquet.corrupt-*"))) == 1
