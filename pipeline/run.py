@@ -93,7 +93,7 @@ def process(pipeline: Pipeline, source: SourceDocument) -> DocumentResult:
     if source.status != "ok":
         return DocumentResult(source, None, source.status, source.error)
     try:
-        return DocumentResult(source, pipeline(source.doc_id, source.text), "ok", None)
+        return DocumentResult(source, pipeline(source.doc_id, source.text), "ok", source.error)
     except MemoryError:
         raise                       # the worker's memory limit: the pool replaces the worker
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
