@@ -146,6 +146,7 @@ class _StatusLinker:
         for i, c in enumerate(self.cues):
             self.by_segment.setdefault(_segment_of(self.ends, c.start), []).append(i)
         self.segments_with_mentions = {g.segment for g in self.groups}
+        self.title_segment: int | None = None
         self.members: dict[int, int] = {}       # segment -> how many projects it names
         for g in self.groups:
             self.members[g.segment] = self.members.get(g.segment, 0) + len(g.mentions)
@@ -245,6 +246,7 @@ class _StatusLinker:
         for g, has_cue in zip(self.groups, own, strict=True):
             listed_segments[g.segment] = listed_segments.get(g.segment, True) and not has_cue
         title = self._title_cues()
+        self.title_segment = title[1] if title else None
         for gi, g in enumerate(self.groups):
             if own[gi]:
                 continue
@@ -324,12 +326,13 @@ class _StatusLinker:
 
     def _link_kind(self, g: _Group, cue: StatusMention) -> str:
         """Where the cue stands from the group: in its clause before it (prefix) or after it
-        (clause), elsewhere in its sentence (before, after), in a later sentence (lookahead)
-        or an earlier one (group: a statement about a class of projects)."""
+        (clause), elsewhere in its sentence (before, after), in a later sentence (lookahead),
+        an earlier one (group: a statement about a class of projects) or the title."""
         if cue.end <= g.start:
             between = self.text[cue.end:g.start]
-            if _segment_of(self.ends, cue.start) != g.segment:
-                return "group"
+            segment = _segment_of(self.ends, cue.start)
+            if segment != g.segment:
+                return "title" if segment == self.title_segment else "group"
             return "before" if any(ch in _CLAUSE_MARKS for ch in between) else "prefix"
         if _segment_of(self.ends, cue.start) != g.segment:
             return "lookahead"
