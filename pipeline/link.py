@@ -31,16 +31,26 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
-from itertools import accumulate
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import accumulate
 
 import regex
 
 from pipeline.rules import RuleSet, alternation
 from pipeline.sections import innermost_section
 from pipeline.sentences import char_index
-from pipeline.types import Doc, Kind, Project, ProjectMention, Quantity, Role, Section, Status, StatusMention
+from pipeline.types import (
+    Doc,
+    Kind,
+    Project,
+    ProjectMention,
+    Quantity,
+    Role,
+    Section,
+    Status,
+    StatusMention,
+)
 
 _SEGMENT_END = "。；;！？!?\n"
 # Mentions joined by this are one enumeration: short, no clause punctuation, a list joiner.
@@ -242,7 +252,7 @@ class _StatusLinker:
         """Groups with no cue of their own that follow a statement about a class of projects
         (a sentence naming no project; only other cue-less lists in between) take its state."""
         own = [bool(c) for c in chosen]
-        listed_segments = {}            # segment -> every group in it has no cue of its own
+        listed_segments: dict[int, bool] = {}   # segment -> every group in it has no cue of its own
         for g, has_cue in zip(self.groups, own, strict=True):
             listed_segments[g.segment] = listed_segments.get(g.segment, True) and not has_cue
         title = self._title_cues()

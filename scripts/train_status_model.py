@@ -22,11 +22,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.evaluate import Project as EvalProject  # noqa: E402
-from pipeline.evaluate import _match_projects, load_gold  # noqa: E402
-from pipeline.read import read_document  # noqa: E402
-from pipeline.run import Pipeline  # noqa: E402
-from pipeline.status_model import MODEL_PATH, Features, fallback_features, model_from_dict  # noqa: E402
+from pipeline.evaluate import Project as EvalProject
+from pipeline.evaluate import _match_projects, load_gold
+from pipeline.read import read_document
+from pipeline.run import Pipeline
+from pipeline.status_model import (
+    MODEL_PATH,
+    Features,
+    fallback_features,
+    model_from_dict,
+)
 
 CONFIDENT = 0.8
 FOLDS = 5
