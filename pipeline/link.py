@@ -14,8 +14,11 @@ A group takes, in this order of preference:
   and name no other project; a next sentence that updates the state (但, 目前, 截至 …)
   is added even when the group already has a cue;
 - comma-chained groups without a cue (A，B，C等一批项目开工建设) share the next one's.
+- a statement about a class of projects before a list with no state of its own (续建项目
+  12个，包括…; 9个项目建成投产。其中包括…; 新开工项目： over one name a line), else the
+  document's title (全县12个重点项目集中开工): a group's state passes to its members.
 Cues left over in a section whose heading names a project go to that project
-((二)城南大道建设 … 目前已完工).
+((二)城南大道建设 … 目前已完工). Every linked cue gets a confidence (`status_model`).
 
 A project's status is its last linked strong cue in reading order (the latest state
 wins), else its last weak cue, else a cue in its section headings (续建项目), else
@@ -28,16 +31,26 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
-from itertools import accumulate
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import accumulate
 
 import regex
 
 from pipeline.rules import RuleSet, alternation
 from pipeline.sections import innermost_section
 from pipeline.sentences import char_index
-from pipeline.types import Doc, Kind, Project, ProjectMention, Quantity, Role, Section, Status, StatusMention
+from pipeline.types import (
+    Doc,
+    Kind,
+    Project,
+    ProjectMention,
+    Quantity,
+    Role,
+    Section,
+    Status,
+    StatusMention,
+)
 
 _SEGMENT_END = "。；;！？!?\n"
 # Mentions joined by this are one enumeration: short, no clause punctuation, a list joiner.
@@ -58,6 +71,7 @@ _GROUP_STATEMENT = regex.compile(
 _MEMBER_LIST_OPENER = regex.compile(
     r"\s*(?:其中(?:主要)?(?:包括|有)?|主要(?:包括|有)|包括|具体(?:包括|为|是)|分别(?:为|是)"
     r"|(?:这|上述|以上|该)(?:[0-9一二三四五六七八九十两几多]+(?:个|项|批))?(?:项目|工程)(?:主要)?(?:分别为|分别是|包括|为|是|有))")
+_TITLE_MAX_CHARS = 40
 # how far back (in segments: sentences and lines) a list may reach for its group's statement
 _GROUP_REACH = 40
 
@@ -142,6 +156,7 @@ class _StatusLinker:
         for i, c in enumerate(self.cues):
             self.by_segment.setdefault(_segment_of(self.ends, c.start), []).append(i)
         self.segments_with_mentions = {g.segment for g in self.groups}
+        self.title_segment: int | None = None
         self.members: dict[int, int] = {}       # segment -> how many projects it names
         for g in self.groups:
             self.members[g.segment] = self.members.get(g.segment, 0) + len(g.mentions)
@@ -237,15 +252,33 @@ class _StatusLinker:
         """Groups with no cue of their own that follow a statement about a class of projects
         (a sentence naming no project; only other cue-less lists in between) take its state."""
         own = [bool(c) for c in chosen]
-        listed_segments = {}            # segment -> every group in it has no cue of its own
+        listed_segments: dict[int, bool] = {}   # segment -> every group in it has no cue of its own
         for g, has_cue in zip(self.groups, own, strict=True):
             listed_segments[g.segment] = listed_segments.get(g.segment, True) and not has_cue
+        title = self._title_cues()
+        self.title_segment = title[1] if title else None
         for gi, g in enumerate(self.groups):
             if own[gi]:
                 continue
             statement = self._group_statement_before(g.segment, listed_segments)
             if statement is not None:
                 chosen[gi] = statement
+            elif title and g.segment > title[1]:
+                chosen[gi] = title[0]       # 5个重点项目集中开工 as the title: the report's subject
+
+    def _title_cues(self) -> tuple[list[int], int] | None:
+        """The strong cue of the document's title (its first line, short, no full stop) and
+        the title's segment: a headline (全县12个重点项目集中开工) states the state of the
+        projects the report goes on to name without a state of their own."""
+        for seg, end in enumerate(self.ends):
+            line = self.text[self.ends[seg - 1] if seg else 0:end].strip()
+            if not line:
+                continue
+            if len(line) > _TITLE_MAX_CHARS or "。" in line or line.endswith(("：", ":")):
+                return None             # a sentence, or the head of a list (新开工项目：), is no title
+            strong = [i for i in self.by_segment.get(seg, []) if not self.cues[i].weak]
+            return (strong[-1:], seg) if strong else None
+        return None
 
     def _group_statement_before(self, segment: int, listed: dict[int, bool]) -> list[int] | None:
         """The state cue of the class statement a list in `segment` continues, if any."""
@@ -303,12 +336,13 @@ class _StatusLinker:
 
     def _link_kind(self, g: _Group, cue: StatusMention) -> str:
         """Where the cue stands from the group: in its clause before it (prefix) or after it
-        (clause), elsewhere in its sentence (before, after), in a later sentence (lookahead)
-        or an earlier one (group: a statement about a class of projects)."""
+        (clause), elsewhere in its sentence (before, after), in a later sentence (lookahead),
+        an earlier one (group: a statement about a class of projects) or the title."""
         if cue.end <= g.start:
             between = self.text[cue.end:g.start]
-            if _segment_of(self.ends, cue.start) != g.segment:
-                return "group"
+            segment = _segment_of(self.ends, cue.start)
+            if segment != g.segment:
+                return "title" if segment == self.title_segment else "group"
             return "before" if any(ch in _CLAUSE_MARKS for ch in between) else "prefix"
         if _segment_of(self.ends, cue.start) != g.segment:
             return "lookahead"

@@ -53,7 +53,7 @@ class _Cues:
         self.list_between = regex.compile(rules.roles["list_between"])
         self.class_band = regex.compile(rules.roles["class_band"])
         self.non_investment = regex.compile(alternation(rules.roles["completed_non_investment"]))
-        self.year_words = regex.compile(alternation(rules.roles["year_words"]))
+        self.year_words = regex.compile("|".join(rules.roles["year_words"]))    # words and patterns
         self.year_plan = [w for w, (role, _) in self.tier.items()
                           if role is Role.PLANNED and "年" in w and w != "计划投资"]
         self.year_plan_pattern = regex.compile(alternation(self.year_plan))
@@ -159,7 +159,7 @@ def _plan_or_budget(text: str, clause_start: int, q: Quantity, cues: _Cues) -> t
     sentence_start = char_index(text, _BREAKDOWN_SCOPE_END).last_before(q.start) + 1
     sentence_end = char_index(text, _BREAKDOWN_SCOPE_END).first_from(q.end)
     sentence_end = len(text) if sentence_end < 0 else sentence_end
-    if cues.year_words.search(text, clause_start, q.start):
+    if cues.year_words.search(text, sentence_start, q.start):
         return Role.PLANNED, "计划投资"
     if cues.year_plan_pattern.search(text, q.end, sentence_end):
         return Role.TOTAL, "计划投资"

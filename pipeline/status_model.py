@@ -35,7 +35,7 @@ MODEL_PATH = Path(__file__).parent / "data" / "status_model.json"
 
 # where the deciding cue stands from the project; `heading`: a section title over it;
 # `unknown`: no cue at all (the confidence that "unknown" is right)
-LINK_KINDS = ("prefix", "clause", "before", "after", "lookahead", "group", "heading", "unknown")
+LINK_KINDS = ("prefix", "clause", "before", "after", "lookahead", "group", "title", "heading", "unknown")
 
 Features = tuple[tuple[str, float], ...]     # (name, value), zeros left out
 

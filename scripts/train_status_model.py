@@ -22,11 +22,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.evaluate import Project as EvalProject  # noqa: E402
-from pipeline.evaluate import _match_projects, load_gold  # noqa: E402
-from pipeline.read import read_document  # noqa: E402
-from pipeline.run import Pipeline  # noqa: E402
-from pipeline.status_model import MODEL_PATH, Features, fallback_features, model_from_dict  # noqa: E402
+from pipeline.evaluate import Project as EvalProject
+from pipeline.evaluate import _match_projects, load_gold
+from pipeline.read import read_document
+from pipeline.run import Pipeline
+from pipeline.status_model import (
+    MODEL_PATH,
+    Features,
+    fallback_features,
+    model_from_dict,
+)
 
 CONFIDENT = 0.8
 FOLDS = 5
@@ -111,8 +116,12 @@ def train_statuses(folders: list[Path], out: Path | None = MODEL_PATH, report=pr
     xs = [x for s in per_folder for x in s[0]]
     ys = [y for s in per_folder for y in s[1]]
     docs = [d for s in per_folder for d in s[2]]
+    held_out = cross_validate(xs, ys, docs)
     report(f"cross-validated ({FOLDS} folds by document, {' + '.join(f.name for f in folders)}): "
-           + figures(cross_validate(xs, ys, docs), ys))
+           + figures(held_out, ys))
+    for folder in folders if len(folders) > 1 else []:
+        mine = [i for i, d in enumerate(docs) if d.startswith(f"{folder.name}/")]
+        report(f"  of which {folder.name}: " + figures([held_out[i] for i in mine], [ys[i] for i in mine]))
     if len(folders) > 1:
         first = fit(per_folder[0][0], per_folder[0][1])
         for folder, (fx, fy, _) in zip(folders[1:], per_folder[1:], strict=True):

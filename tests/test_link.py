@@ -30,3 +30,18 @@ def test_amounts_link_to_their_project(pipeline: Pipeline, text: str, expected: 
            for p in ex.projects}
     got = {name: values for name, values in got.items() if values}
     assert got == {name: {f: float(v) for f, v in values.items()} for name, values in expected.items()}
+
+
+# text -> the status cues found in it (status, text); the words that must not be cues are left out
+CUE_CASES = [
+    ("南山隧道工程已复工。", [("in_progress", "复工")]),
+    ("北山生态恢复工程已完工。", [("completed", "已完工")]),         # 复工 inside 恢复工程 is no restart
+    ("确保施工单位全面复工。", [("planned", "确保施工单位全面复工")]),  # a restart to come
+    ("园区已有12家企业入驻。", [("operational", "已有12家企业入驻")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", CUE_CASES, ids=[c[0] for c in CUE_CASES])
+def test_status_cues(pipeline: Pipeline, text: str, expected: list[tuple[str, str]]) -> None:
+    cues = pipeline.statuses(text)
+    assert [(c.status.value, text[c.start:c.end]) for c in cues] == expected

@@ -74,7 +74,8 @@ def test_money_values(nlp):
 
 @pytest.mark.parametrize(("text", "label", "value", "unit", "role"), [
     ("總投資1.2億元", "MONEY", 120000000.0, "yuan", "total_investment"),
-    ("西山公园项目计划投资8000万元。", "MONEY", 80000000.0, "yuan", "planned_investment"),
+    # a plain 计划投资 with nothing saying it is the year's plan is the whole budget (guidelines, issue 13)
+    ("西山公园项目计划投资8000万元。", "MONEY", 80000000.0, "yuan", "total_investment"),
     ("南湖公园提升工程已建成投用，完成投资4500万元。", "MONEY", 45000000.0, "yuan",
      "completed_investment"),
     ("东湖隧道项目全长3.2公里。", "LENGTH", 3200.0, "m", None),
