@@ -58,6 +58,7 @@ from functools import lru_cache
 import regex
 
 from pipeline.rules import Region, RuleSet, alternation
+from pipeline.types import PlacePeriod
 
 LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 # Parts of the opening, in the order they are trusted: the title, the headline lines
@@ -65,25 +66,6 @@ LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 TITLE, HEADLINE, LEAD, BODY = 0, 1, 2, 3
 SENTENCE_END = "。；！？;!?"
 _OPENING_CHARS = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class PlacePeriod:
-    province: str | None = None
-    province_start: int | None = None
-    province_end: int | None = None
-    city: str | None = None
-    city_start: int | None = None
-    city_end: int | None = None
-    county: str | None = None
-    county_start: int | None = None
-    county_end: int | None = None
-    year: int | None = None
-    year_start: int | None = None
-    year_end: int | None = None
-    period: str | None = None
-    period_start: int | None = None
-    period_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """Wiring: the stages in order for one document, and the batch run over a folder.
 
 read -> normalise -> sections -> quantities -> roles -> statuses -> projects -> link -> region
-(place and period) -> tables; sentences are split when asked for (`Extraction.sentences`).
+(place and period) -> tables; sentences are split only where asked for (`explain`).
 
 A batch run hashes every file (so duplicates and unchanged documents are known before they
 are worked on: when earlier results could be reused, all files are hashed first), sends the
@@ -15,15 +15,17 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline import settings
 from pipeline.link import build_projects, link_quantities, link_statuses, resolve_anaphora
 from pipeline.normalise import normalise
 from pipeline.projects import ProjectExtractor
 from pipeline.quantities import QuantityExtractor
 from pipeline.region import detect_place_and_period
+from pipeline.results import DocumentResult, RunSummary
 from pipeline.read import SourceDocument, discover, doc_id_for, read_document
 from pipeline.roles import assign_roles
 from pipeline.rules import RuleSet, load_rules
@@ -32,10 +34,8 @@ from pipeline.statuses import StatusFinder
 from pipeline.types import Extraction
 from pipeline.version import code_version
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-DEFAULT_TIME_BUDGET = 120.0          # seconds per document
-# Statuses that do not make a run fail (exit 1): a duplicate is kept on purpose.
-OK_STATUSES = frozenset({"ok", "duplicate"})
+DEFAULT_MAX_BYTES = settings.MAX_BYTES
+DEFAULT_TIME_BUDGET = settings.TIME_BUDGET_S     # seconds per document
 
 
 class Pipeline:
@@ -60,15 +60,6 @@ class Pipeline:
         projects = build_projects(doc, sections, mentions, linked, quantities, rules, cues)
         place = detect_place_and_period(doc.norm, rules)
         return Extraction(doc, sections, quantities, mentions, linked, projects, place)
-
-
-@dataclass(slots=True)
-class DocumentResult:
-    source: SourceDocument
-    extraction: Extraction | None
-    status: str
-    error: str | None
-    duplicate_of: str | None = None
 
 
 def process(pipeline: Pipeline, source: SourceDocument) -> DocumentResult:
@@ -170,23 +161,6 @@ def file_hash(path: Path, size: int | None, max_bytes: int) -> str | None:
 
 # ---- the batch run --------------------------------------------------------------------------------
 
-@dataclass(slots=True)
-class RunSummary:
-    out: Path
-    documents: dict[str, int] = field(default_factory=dict)
-    facts: dict[str, int] = field(default_factory=dict)
-    failed: list[tuple[str, str, str]] = field(default_factory=list)    # (path, status, message)
-    reused: int = 0
-    processed: int = 0
-    seconds: float = 0.0
-
-    def add_document(self, path: str, status: str, error: str | None) -> None:
-        """Count one document's final status; anything but ok or duplicate is a failure."""
-        self.documents[status] = self.documents.get(status, 0) + 1
-        if status not in OK_STATUSES:
-            self.failed.append((path, status, error or ""))
-
-
 def plan_tasks(inputs: list[Path], max_bytes: int) -> list[Task]:
     """Every file as a task, in input order, with unique doc ids and duplicates marked."""
     return list(iter_tasks(list(discover(inputs)), max_bytes))
@@ -214,9 +188,9 @@ def iter_tasks(files: list[tuple[Path, str]], max_bytes: int) -> Iterator[Task]:
 
 
 def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
-        jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+        jobs: int | None = settings.JOBS, max_bytes: int = DEFAULT_MAX_BYTES,
         time_budget: float | None = DEFAULT_TIME_BUDGET, resume: bool = True,
-        checkpoint_docs: int = 256, checkpoint_bytes: int = 12 * 1024 * 1024,
+        checkpoint_docs: int = settings.CHECKPOINT_DOCS, checkpoint_bytes: int = settings.CHECKPOINT_BYTES,
         start_method: str = "spawn",
         progress: Callable[[int, int], None] | None = None) -> RunSummary:
     """Process every file under `inputs` and write the tables to `out`.
@@ -345,7 +319,7 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,
     with WorkerPool(workers, _work, _init_worker, (str(rules.directory),),
                     context=multiprocessing.get_context(start_method), time_budget=time_budget) as pool:
         for task, answer in pool.map(todo, lambda task: task.size or 0,
-                                     most_tasks=workers * 32, most_bytes=64 * 1024 * 1024):
+                                     most_tasks=workers * settings.TASKS_PER_WORKER, most_bytes=settings.BYTES_IN_FLIGHT):
             if isinstance(answer, Failure):
                 answer = to_columns(failure_rows(rules, task, "error", answer.message))
             yield task, answer
