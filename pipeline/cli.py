@@ -33,12 +33,14 @@ def run(
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", help="Worker processes (default: all cores; 0 = in this process, no time budget).")
     ] = settings.JOBS,
-    max_size: Annotated[float, typer.Option(help="Skip files larger than this many MB (status too_large).")] = settings.MAX_SIZE_MB,
+    max_size: Annotated[float, typer.Option(
+        help="Skip files larger than this many MB (status too_large).")] = settings.MAX_SIZE_MB,
     time_budget: Annotated[float, typer.Option(
         help="Seconds one document may take before it becomes an error row.")] = settings.TIME_BUDGET_S,
     fresh: Annotated[bool, typer.Option("--fresh", help="Ignore results of earlier runs in OUT.")] = False,
     checkpoint_every: Annotated[int, typer.Option(
-        help="Save finished documents to OUT/.keyproj-work every N documents (what a killed run keeps).")] = settings.CHECKPOINT_DOCS,
+        help="Save finished documents to OUT/.keyproj-work every N documents (what a killed run keeps).")
+    ] = settings.CHECKPOINT_DOCS,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
     """Extract sections, quantities, projects and statuses from every document.
@@ -309,9 +311,12 @@ def export(
 def report(
     directory: Annotated[Path, typer.Argument(help="Folder of tables written by `keyproj run`.")],
     html: Annotated[Path, typer.Option("--html", help="The HTML file to write.")] = Path("report.html"),
-    max_docs: Annotated[int, typer.Option(help="Embed at most this many annotated documents.")] = settings.REPORT_MAX_DOCS,
-    max_doc_chars: Annotated[int, typer.Option(help="Cut each embedded document at this many characters.")] = settings.REPORT_MAX_DOC_CHARS,
-    max_projects: Annotated[int, typer.Option(help="Rows of the projects table at most.")] = settings.REPORT_MAX_PROJECTS,
+    max_docs: Annotated[int, typer.Option(
+        help="Embed at most this many annotated documents.")] = settings.REPORT_MAX_DOCS,
+    max_doc_chars: Annotated[int, typer.Option(
+        help="Cut each embedded document at this many characters.")] = settings.REPORT_MAX_DOC_CHARS,
+    max_projects: Annotated[int, typer.Option(
+        help="Rows of the projects table at most.")] = settings.REPORT_MAX_PROJECTS,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
     """Write one self-contained HTML report that works offline.

@@ -27,24 +27,32 @@ def _keyword_default(function: Callable[..., Any], name: str) -> Any:
     return inspect.signature(function).parameters[name].default
 
 
+def option(command: str, name: str) -> Callable[[], Any]:
+    return lambda: _option_default(command, name)
+
+
+def keyword(function: Callable[..., Any], name: str) -> Callable[[], Any]:
+    return lambda: _keyword_default(function, name)
+
+
 @pytest.mark.parametrize(("where", "shown", "setting"), [
-    ("keyproj run --max-size",          lambda: _option_default("run", "max_size"),           settings.MAX_SIZE_MB),
-    ("keyproj run --time-budget",       lambda: _option_default("run", "time_budget"),        settings.TIME_BUDGET_S),
-    ("keyproj run --checkpoint-every",  lambda: _option_default("run", "checkpoint_every"),   settings.CHECKPOINT_DOCS),
-    ("keyproj run --jobs",              lambda: _option_default("run", "jobs"),               settings.JOBS),
-    ("keyproj query --max-width",       lambda: _option_default("query", "max_width"),        settings.QUERY_MAX_WIDTH),
-    ("keyproj report --max-docs",       lambda: _option_default("report", "max_docs"),        settings.REPORT_MAX_DOCS),
-    ("keyproj report --max-doc-chars",  lambda: _option_default("report", "max_doc_chars"),   settings.REPORT_MAX_DOC_CHARS),
-    ("keyproj report --max-projects",   lambda: _option_default("report", "max_projects"),    settings.REPORT_MAX_PROJECTS),
-    ("run(max_bytes=)",                 lambda: _keyword_default(run, "max_bytes"),           settings.MAX_BYTES),
-    ("run(time_budget=)",               lambda: _keyword_default(run, "time_budget"),         settings.TIME_BUDGET_S),
-    ("run(checkpoint_docs=)",           lambda: _keyword_default(run, "checkpoint_docs"),     settings.CHECKPOINT_DOCS),
-    ("run(checkpoint_bytes=)",          lambda: _keyword_default(run, "checkpoint_bytes"),    settings.CHECKPOINT_BYTES),
-    ("run(jobs=)",                      lambda: _keyword_default(run, "jobs"),                settings.JOBS),
-    ("read_document(max_bytes=)",       lambda: _keyword_default(read_document, "max_bytes"), settings.MAX_BYTES),
-    ("report Limits.max_docs",          lambda: Limits().max_docs,                            settings.REPORT_MAX_DOCS),
-    ("report Limits.max_doc_chars",     lambda: Limits().max_doc_chars,                       settings.REPORT_MAX_DOC_CHARS),
-    ("report Limits.max_projects",      lambda: Limits().max_projects,                        settings.REPORT_MAX_PROJECTS),
+    ("keyproj run --max-size",          option("run", "max_size"),            settings.MAX_SIZE_MB),
+    ("keyproj run --time-budget",       option("run", "time_budget"),         settings.TIME_BUDGET_S),
+    ("keyproj run --checkpoint-every",  option("run", "checkpoint_every"),    settings.CHECKPOINT_DOCS),
+    ("keyproj run --jobs",              option("run", "jobs"),                settings.JOBS),
+    ("keyproj query --max-width",       option("query", "max_width"),         settings.QUERY_MAX_WIDTH),
+    ("keyproj report --max-docs",       option("report", "max_docs"),         settings.REPORT_MAX_DOCS),
+    ("keyproj report --max-doc-chars",  option("report", "max_doc_chars"),    settings.REPORT_MAX_DOC_CHARS),
+    ("keyproj report --max-projects",   option("report", "max_projects"),     settings.REPORT_MAX_PROJECTS),
+    ("run(max_bytes=)",                 keyword(run, "max_bytes"),            settings.MAX_BYTES),
+    ("run(time_budget=)",               keyword(run, "time_budget"),          settings.TIME_BUDGET_S),
+    ("run(checkpoint_docs=)",           keyword(run, "checkpoint_docs"),      settings.CHECKPOINT_DOCS),
+    ("run(checkpoint_bytes=)",          keyword(run, "checkpoint_bytes"),     settings.CHECKPOINT_BYTES),
+    ("run(jobs=)",                      keyword(run, "jobs"),                 settings.JOBS),
+    ("read_document(max_bytes=)",       keyword(read_document, "max_bytes"),  settings.MAX_BYTES),
+    ("report Limits.max_docs",          lambda: Limits().max_docs,            settings.REPORT_MAX_DOCS),
+    ("report Limits.max_doc_chars",     lambda: Limits().max_doc_chars,       settings.REPORT_MAX_DOC_CHARS),
+    ("report Limits.max_projects",      lambda: Limits().max_projects,        settings.REPORT_MAX_PROJECTS),
 ])
 def test_default_comes_from_settings(where: str, shown: Callable[[], Any], setting: Any) -> None:
     assert shown() == setting, where
