@@ -24,7 +24,7 @@ from pipeline.formats import Decoded, ReadFailure
 
 TEXT_SUFFIXES = formats.TEXT_SUFFIXES
 DEFAULT_MAX_BYTES = settings.MAX_BYTES
-_MAX_DEPTH = settings.MAX_DEPTH     # folders deeper than this are not walked (a guard against odd trees)
+_MAX_DEPTH = 64     # folders deeper than this are not walked (a guard against odd trees)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,8 @@ from pipeline.link import build_projects, link_quantities, link_statuses, resolv
 from pipeline.normalise import normalise
 from pipeline.projects import ProjectExtractor
 from pipeline.quantities import QuantityExtractor
+from pipeline.results import DocumentResult
 from pipeline.region import detect_place_and_period
-from pipeline.results import DocumentResult, RunSummary
 from pipeline.read import SourceDocument, discover, doc_id_for, read_document
 from pipeline.roles import assign_roles
 from pipeline.rules import RuleSet, load_rules
@@ -36,6 +36,8 @@ from pipeline.version import code_version
 
 DEFAULT_MAX_BYTES = settings.MAX_BYTES
 DEFAULT_TIME_BUDGET = settings.TIME_BUDGET_S     # seconds per document
+# Statuses that do not make a run fail (exit 1): a duplicate is kept on purpose.
+OK_STATUSES = frozenset({"ok", "duplicate"})
 
 
 class Pipeline:
@@ -160,6 +162,23 @@ def file_hash(path: Path, size: int | None, max_bytes: int) -> str | None:
 
 
 # ---- the batch run --------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class RunSummary:
+    out: Path
+    documents: dict[str, int] = field(default_factory=dict)
+    facts: dict[str, int] = field(default_factory=dict)
+    failed: list[tuple[str, str, str]] = field(default_factory=list)    # (path, status, message)
+    reused: int = 0
+    processed: int = 0
+    seconds: float = 0.0
+
+    def add_document(self, path: str, status: str, error: str | None) -> None:
+        """Count one document's final status; anything but ok or duplicate is a failure."""
+        self.documents[status] = self.documents.get(status, 0) + 1
+        if status not in OK_STATUSES:
+            self.failed.append((path, status, error or ""))
+
 
 def plan_tasks(inputs: list[Path], max_bytes: int) -> list[Task]:
     """Every file as a task, in input order, with unique doc ids and duplicates marked."""
@@ -319,7 +338,8 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,
     with WorkerPool(workers, _work, _init_worker, (str(rules.directory),),
                     context=multiprocessing.get_context(start_method), time_budget=time_budget) as pool:
         for task, answer in pool.map(todo, lambda task: task.size or 0,
-                                     most_tasks=workers * settings.TASKS_PER_WORKER, most_bytes=settings.BYTES_IN_FLIGHT):
+                                     most_tasks=workers * settings.TASKS_PER_WORKER,
+                                     most_bytes=settings.BYTES_IN_FLIGHT):
             if isinstance(answer, Failure):
                 answer = to_columns(failure_rows(rules, task, "error", answer.message))
             yield task, answer

@@ -19,7 +19,6 @@ CHECKPOINT_BYTES = 12 * MB          # ... or this many bytes of text, whichever 
 JOBS: int | None = None             # --jobs: None = all cores; 0 = in the calling process
 TASKS_PER_WORKER = 32               # tasks in flight per worker (keeps them busy at a checkpoint)
 BYTES_IN_FLIGHT = 64 * MB           # input bytes in flight at most, over all workers
-MAX_DEPTH = 64                      # folders deeper than this are not walked
 
 # ---- keyproj query / report ----------------------------------------------------------------------
 QUERY_MAX_WIDTH = 40                # --max-width: table cells cut at this many columns

@@ -100,6 +100,13 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 GRAPH = import_graph(PACKAGE)
 
+# Known and left for now: `RunSummary` lives in run.py but runlog.py (a lower layer) types
+# its argument with it. Moving it down to results.py (as DocumentResult was) is the fix;
+# it waits because run.py's RunSummary is being edited on another branch at the same time.
+RUNLOG_CIRCLE = pytest.mark.xfail(
+    strict=True, reason="runlog imports RunSummary from run (TYPE_CHECKING); move RunSummary to results.py")
+KNOWN_UPWARD = {"runlog": RUNLOG_CIRCLE}
+
 
 def test_every_module_has_one_layer() -> None:
     placed = [m for _, _, modules in LAYERS for m in modules]
@@ -108,11 +115,16 @@ def test_every_module_has_one_layer() -> None:
     assert sorted(set(placed) - set(GRAPH)) == [], "LAYERS names modules that do not exist"
 
 
+@RUNLOG_CIRCLE
 def test_no_import_circles() -> None:
     assert cycles(GRAPH) == []
 
 
-@pytest.mark.parametrize("module", sorted(GRAPH))
+def test_the_only_circle_left_is_run_and_runlog() -> None:
+    assert cycles(GRAPH) == [["run", "runlog"]]
+
+
+@pytest.mark.parametrize("module", [pytest.param(m, marks=KNOWN_UPWARD.get(m, ())) for m in sorted(GRAPH)])
 def test_no_import_from_a_higher_layer(module: str) -> None:
     upward = sorted(f"{module} ({LAYER_NAME[LAYER_OF[module]]}) imports {imported} "
                     f"({LAYER_NAME[LAYER_OF[imported]]})"
