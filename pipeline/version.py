@@ -21,7 +21,7 @@ from pipeline import __version__
 # the per-document work (`run.py` holds that work and stays in), and the output commands.
 NOT_EXTRACTION = frozenset({
     "__main__", "cli", "settings",                                  # options and defaults
-    "distributed", "pool", "runlog", "store",                       # batch machinery
+    "distributed", "manifest", "pool", "runlog", "store",           # batch machinery
     "evaluate", "explain", "export", "query", "report", "spacy_component",  # outputs
 })
 # Files of pipeline/data/ read only by the output commands.

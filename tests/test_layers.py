@@ -18,17 +18,21 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 LAYERS: list[tuple[str, str, set[str]]] = [
     # name      what it holds                                  modules
     ("base",    "records and helpers that know no other module",
-                {"__init__", "types", "settings", "version", "numbers", "overlap", "scan", "formats", "pool"}),
+                {"__init__", "types", "settings", "version", "numbers", "overlap", "scan", "formats", "pool",
+                 "manifest"}),
     ("rules",   "the rule files, loaded and checked",          {"rules"}),
     ("text",    "files read, text normalised and split",       {"read", "normalise", "sentences"}),
     ("stages",  "one extraction step each",
-                {"sections", "quantities", "roles", "statuses", "names", "projects", "link", "region"}),
+                {"sections", "quantities", "roles", "statuses", "names", "projects", "link", "region",
+                 "project_model", "status_model"}),
     ("rows",    "a document's results as rows, stored, logged", {"results", "rows", "tables", "store", "runlog"}),
     ("batch",   "the stages wired together, the batch run",    {"run", "distributed"}),
     ("outputs", "what people read the tables with",
                 {"query", "export", "report", "explain", "evaluate", "spacy_component"}),
     ("cli",     "the command line",                            {"cli", "__main__"}),
 ]
+# Modules being written on other branches at the same time, placed ahead of their merge.
+PLANNED = {"manifest", "project_model", "status_model"}
 LAYER_OF = {module: rank for rank, (_, _, modules) in enumerate(LAYERS) for module in modules}
 LAYER_NAME = [name for name, _, _ in LAYERS]
 
@@ -112,7 +116,7 @@ def test_every_module_has_one_layer() -> None:
     placed = [m for _, _, modules in LAYERS for m in modules]
     assert sorted(m for m in placed if placed.count(m) > 1) == [], "a module in two layers"
     assert sorted(set(GRAPH) - set(placed)) == [], "modules with no layer: add them to LAYERS"
-    assert sorted(set(placed) - set(GRAPH)) == [], "LAYERS names modules that do not exist"
+    assert sorted(set(placed) - set(GRAPH) - PLANNED) == [], "LAYERS names modules that do not exist"
 
 
 @RUNLOG_CIRCLE
