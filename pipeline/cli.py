@@ -286,7 +286,8 @@ def export(
 
     Example: keyproj export data/processed --to xlsx --out tables.xlsx --labels zh
     """
-    from pipeline.export import EXPORT_FORMATS, ExportError, export as export_tables
+    from pipeline.export import EXPORT_FORMATS, ExportError
+    from pipeline.export import export as export_tables
 
     if to not in EXPORT_FORMATS:
         typer.echo(f"error: --to must be one of {', '.join(EXPORT_FORMATS)}", err=True)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bisect import bisect_right
+from pathlib import Path
 
 from pipeline.read import read_document
 from pipeline.run import Pipeline

@@ -26,9 +26,9 @@ else the nearest one after it in its clause, else the section's heading project.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import accumulate
 
 import regex
 

@@ -133,7 +133,8 @@ def investment_by(projects: list[Row], group_of: dict[str, str]) -> dict[str, di
     return {g: sums[g] for g in sorted(sums, key=_unknown_last)}
 
 
-def chart_groups(sums: dict[str, dict[str, float]], limit: int = MAX_CHART_GROUPS) -> tuple[dict[str, dict[str, float]], int]:
+def chart_groups(sums: dict[str, dict[str, float]],
+                 limit: int = MAX_CHART_GROUPS) -> tuple[dict[str, dict[str, float]], int]:
     """The groups worth a bar: no all-zero rows, and at most `limit` (the largest), order kept.
 
     Returns the kept groups and how many were left out.

@@ -333,7 +333,7 @@ def load_regions(path: Path) -> dict[str, Region]:
         if (level == "province") != (parent == ""):
             raise RuleError(f"{where}: a {level} {'has no' if level == 'province' else 'needs a'} parent")
         regions[code] = Region(code, name, level, parent or None)
-    for n, region in enumerate(regions.values(), 1):
+    for region in regions.values():
         if region.parent is None:
             continue
         parent_region = regions.get(region.parent)

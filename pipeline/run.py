@@ -24,9 +24,9 @@ from pipeline.link import build_projects, link_quantities, link_statuses, resolv
 from pipeline.normalise import normalise
 from pipeline.projects import ProjectExtractor
 from pipeline.quantities import QuantityExtractor
-from pipeline.results import DocumentResult
-from pipeline.region import detect_place_and_period
 from pipeline.read import SourceDocument, discover, doc_id_for, read_document
+from pipeline.region import detect_place_and_period
+from pipeline.results import DocumentResult
 from pipeline.roles import assign_roles
 from pipeline.rules import RuleSet, load_rules
 from pipeline.sections import split_sections
