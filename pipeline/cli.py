@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pipeline import settings
 if TYPE_CHECKING:
     from pipeline.rules import RuleSet
     from pipeline.run import RunSummary
@@ -34,16 +35,19 @@ def run(
         help="Run on a Dask distributed cluster, e.g. tcp://HOST:8786 (workers need keyproj installed).")
     ] = None,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", help="Worker processes (default: all cores; 0 = in this process, no time budget).")] = None,
-    max_size: Annotated[float, typer.Option(help="Skip files larger than this many MB (status too_large).")] = 50,
+        "--jobs", "-j", help="Worker processes (default: all cores; 0 = in this process, no time budget).")
+    ] = settings.JOBS,
+    max_size: Annotated[float, typer.Option(
+        help="Skip files larger than this many MB (status too_large).")] = settings.MAX_SIZE_MB,
     time_budget: Annotated[float, typer.Option(
-        help="Seconds one document may take before it becomes an error row.")] = 120,
+        help="Seconds one document may take before it becomes an error row.")] = settings.TIME_BUDGET_S,
     max_memory: Annotated[int, typer.Option(
         help="MB of memory one worker process may use; a document that needs more becomes an error "
-             "row (not applied with --jobs 0).")] = 2048,
+             "row (not applied with --jobs 0).")] = settings.MAX_MEMORY_MB,
     fresh: Annotated[bool, typer.Option("--fresh", help="Ignore results of earlier runs in OUT.")] = False,
     checkpoint_every: Annotated[int, typer.Option(
-        help="Save finished documents to OUT/.keyproj-work every N documents (what a killed run keeps).")] = 256,
+        help="Save finished documents to OUT/.keyproj-work every N documents (what a killed run keeps).")
+    ] = settings.CHECKPOINT_DOCS,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
     """Extract sections, quantities, projects and statuses from every document.
@@ -354,7 +358,7 @@ def query(
                                             "projects, statuses.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table (aligned), csv or json.")] = "table",
     limit: Annotated[int | None, typer.Option(help="Print at most this many rows.")] = None,
-    max_width: Annotated[int, typer.Option(help="table format: cut cells wider than this.")] = 40,
+    max_width: Annotated[int, typer.Option(help="table format: cut cells wider than this.")] = settings.QUERY_MAX_WIDTH,
     allow_write: Annotated[bool, typer.Option(
         "--allow-write", help="Run any statement, with access to every file (COPY … TO, ATTACH, "
                               "INSTALL, CREATE …); without it only SELECT over the tables runs.")] = False,
@@ -402,7 +406,8 @@ def export(
 
     Example: keyproj export data/processed --to xlsx --out tables.xlsx --labels zh
     """
-    from pipeline.export import EXPORT_FORMATS, ExportError, export as export_tables
+    from pipeline.export import EXPORT_FORMATS, ExportError
+    from pipeline.export import export as export_tables
 
     if to not in EXPORT_FORMATS:
         typer.echo(f"error: --to must be one of {', '.join(EXPORT_FORMATS)}", err=True)
@@ -427,9 +432,12 @@ def export(
 def report(
     directory: Annotated[Path, typer.Argument(help="Folder of tables written by `keyproj run`.")],
     html: Annotated[Path, typer.Option("--html", help="The HTML file to write.")] = Path("report.html"),
-    max_docs: Annotated[int, typer.Option(help="Embed at most this many annotated documents.")] = 100,
-    max_doc_chars: Annotated[int, typer.Option(help="Cut each embedded document at this many characters.")] = 20_000,
-    max_projects: Annotated[int, typer.Option(help="Rows of the projects table at most.")] = 5_000,
+    max_docs: Annotated[int, typer.Option(
+        help="Embed at most this many annotated documents.")] = settings.REPORT_MAX_DOCS,
+    max_doc_chars: Annotated[int, typer.Option(
+        help="Cut each embedded document at this many characters.")] = settings.REPORT_MAX_DOC_CHARS,
+    max_projects: Annotated[int, typer.Option(
+        help="Rows of the projects table at most.")] = settings.REPORT_MAX_PROJECTS,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
     """Write one self-contained HTML report that works offline.

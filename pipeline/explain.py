@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline.read import read_document
 from pipeline.run import Pipeline
+from pipeline.sentences import split_sentences
 from pipeline.status_model import project_confidence
 from pipeline.types import Doc, Kind, Sentence
 
@@ -44,7 +45,7 @@ def explain_file(path: Path, only: str | None = None) -> str:
             return
         s, e = doc.original_span(start, end)
         lines.append(f"{kind:<16} {doc.text[s:e]!s:<14} {detail}  [{rule}] @{s}-{e}")
-        lines.append(f"    {_marked_sentence(doc, ex.sentences, start, end)}")
+        lines.append(f"    {_marked_sentence(doc, split_sentences(doc.norm), start, end)}")
 
     for sec in ex.sections[1:]:
         if not only or only == "section":

@@ -169,7 +169,7 @@ def export_csv(directory: Path, out_dir: Path, labels: Labels | None = None,
 def _column_widths(table: pa.Table, headers: list[str], sample_rows: int = 200) -> list[float]:
     """Excel column widths from the header and the first rows, capped so text columns stay usable."""
     sample = table.slice(0, sample_rows).to_pylist()
-    widths = []
+    widths: list[float] = []
     for name, header in zip(table.column_names, headers):
         longest = max([display_width(header)] + [display_width(str(r[name])[:80]) for r in sample
                                                  if r[name] is not None])

@@ -11,7 +11,7 @@ so `read.py` turns every failure into a row and never into a crash.
 | .pdf | `pypdfium2` | PDFium (Chrome's PDF engine): fast, maintained, handles CID fonts |
 | .html | `selectolax` (lexbor) | fast, maintained, tolerant HTML5 parser |
 | .doc .wps .rtf .odt … | LibreOffice (`soffice --headless`) when installed | the only maintained reader of the old binary Word/WPS formats |
-"""
+"""  # noqa: E501 - a table's rows stay whole
 
 from __future__ import annotations
 
@@ -301,8 +301,8 @@ def text_from_docx(data: bytes, member_cap: int | None = None) -> Decoded:
     body = root.find(_W + "body")
     if body is None:
         raise ReadFailure("error", "not a valid .docx (word/document.xml has no body)")
-    labels = ListLabels(numbering and parse_xml_safely(numbering, "word/numbering.xml"),
-                        styles and parse_xml_safely(styles, "word/styles.xml"))
+    labels = ListLabels(parse_xml_safely(numbering, "word/numbering.xml") if numbering else None,
+                        parse_xml_safely(styles, "word/styles.xml") if styles else None)
     try:
         return Decoded("\n".join(_docx_blocks(body, labels)), None)
     except RecursionError:
@@ -584,7 +584,9 @@ def _children(el: Element, tag: str) -> Iterator[Element]:
 
 # ---------------------------------------------------------------- .pdf
 
-_PAGE_NUMBER = regex.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}(?:\s*/\s*\d{1,4})?)\s*$")
+_PAGE_NUMBER = regex.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]"                         # - 12 -
+                             r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"   # 第3页，共9页
+                             r"|\d{1,4}(?:\s*/\s*\d{1,4})?)\s*$")                        # 3 or 3/9
 _SENTENCE_END = set("。！？；：!?;:…")
 
 
@@ -629,7 +631,8 @@ def unwrap_lines(lines: list[str]) -> list[str]:
     not end a sentence continues on the next line; shorter lines end a paragraph or are
     headings, and keep their line break. Widths count a CJK character as two.
 
-    >>> unwrap_lines(["一、重点项目", "滨江大桥项目总投资3.2", "亿元，目前已经竣工。", "城北物流园项目总投资", "5.8亿元。"])
+    >>> unwrap_lines(["一、重点项目", "滨江大桥项目总投资3.2", "亿元，目前已经竣工。",
+    ...               "城北物流园项目总投资", "5.8亿元。"])
     ['一、重点项目', '滨江大桥项目总投资3.2亿元，目前已经竣工。', '城北物流园项目总投资5.8亿元。']
     """
     widths = sorted(_display_width(line.strip()) for line in lines if line.strip())
@@ -710,7 +713,8 @@ def text_from_html(data: bytes) -> Decoded:
     depth = html_nesting_depth(decoded.text)
     if depth > MAX_HTML_DEPTH:
         raise ReadFailure("error", f"HTML nested {depth} levels deep, over the {MAX_HTML_DEPTH} limit "
-                                   "(refused: parsing time grows with the square of the depth; crafted or broken page?)")
+                                   "(refused: parsing time grows with the square of the depth; "
+                                   "crafted or broken page?)")
     tree = LexborHTMLParser(decoded.text)
     for node in tree.css(_DROPPED_TAGS):
         node.decompose()

@@ -33,7 +33,7 @@ T = TypeVar("T")
 # the parent is busy writing a checkpoint instead of waiting for it (Linux; elsewhere the
 # system's default size).
 RESULT_PIPE_BYTES = 1 << 20
-_END = object()
+_END: Any = object()     # Any: it stands in the stream of tasks (of any type) to mark its end
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +344,7 @@ def _widen(conn: Connection) -> None:
     """Let the pipe behind `conn` hold RESULT_PIPE_BYTES (Linux only; a no-op elsewhere)."""
     try:
         import fcntl
-        resize = fcntl.F_SETPIPE_SZ        # type: ignore[attr-defined]
+        resize = fcntl.F_SETPIPE_SZ        # type: ignore[attr-defined, unused-ignore]  # Linux only
     except (ImportError, AttributeError):
         return
     with contextlib.suppress(OSError):

@@ -20,14 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-import regex
-
-from pipeline import formats
+from pipeline import formats, settings
 from pipeline.formats import Decoded, ReadFailure
 
 TEXT_SUFFIXES = formats.TEXT_SUFFIXES
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-_YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
+DEFAULT_MAX_BYTES = settings.MAX_BYTES
 _NOT_REGULAR = "not a regular file (a pipe, socket or device)"
 
 
@@ -298,9 +295,3 @@ def document_title(text: str) -> str | None:
         if line.strip():
             return line.strip()[:120]
     return None
-
-
-def document_year(text: str) -> int | None:
-    """The first four-digit year in the title or opening (masked years such as 20xx stay None)."""
-    m = _YEAR.search(text[:600])
-    return int(m.group(1)) if m else None

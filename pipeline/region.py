@@ -31,8 +31,9 @@ Year
     year (20xx年, 二〇××年) makes the year None. A delivery date to a people's congress
     ("——2024年1月10日在…人民代表大会…上") gives the year before (2023): a government work
     report reviews the past year; so does a title year equal to that date's year
-    (2024年政府工作报告). A review heading (一、2023年工作回顾) names the year outright. Reports to a congress's standing committee and the dated lines
-    of speeches (2023年3月5日) give their own year. The span is the year as written.
+    (2024年政府工作报告). A review heading (一、2023年工作回顾) names the year outright.
+    Reports to a congress's standing committee and the dated lines of speeches
+    (2023年3月5日) give their own year. The span is the year as written.
 
 Period labels
     全年, 上半年, 下半年, 一季度, 二季度, 三季度, 四季度, 前三季度;
@@ -58,6 +59,7 @@ from functools import lru_cache
 import regex
 
 from pipeline.rules import Region, RuleSet, alternation
+from pipeline.types import PlacePeriod
 
 LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 # Parts of the opening, in the order they are trusted: the title, the headline lines
@@ -65,25 +67,6 @@ LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 TITLE, HEADLINE, LEAD, BODY = 0, 1, 2, 3
 SENTENCE_END = "。；！？;!?"
 _OPENING_CHARS = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class PlacePeriod:
-    province: str | None = None
-    province_start: int | None = None
-    province_end: int | None = None
-    city: str | None = None
-    city_start: int | None = None
-    city_end: int | None = None
-    county: str | None = None
-    county_start: int | None = None
-    county_end: int | None = None
-    year: int | None = None
-    year_start: int | None = None
-    year_end: int | None = None
-    period: str | None = None
-    period_start: int | None = None
-    period_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,7 +412,8 @@ def _province(unit: Region, gaz: Gazetteer) -> str:
     return top[-1].name if top else unit.name
 
 
-def detect_place(text: str, segments: list[Segment], gaz: Gazetteer) -> dict[str, tuple[str | None, int | None, int | None]]:
+def detect_place(text: str, segments: list[Segment],
+                 gaz: Gazetteer) -> dict[str, tuple[str | None, int | None, int | None]]:
     mentions = [m for seg in segments for m in find_places(text, seg, gaz)]
     picked = _subject(text, segments, mentions, gaz)
     if picked is None:

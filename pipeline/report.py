@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import settings
 from pipeline.query import TABLE_NAMES, load_table, require_tables
 
 UNKNOWN = "(unknown)"
@@ -48,9 +49,9 @@ Row = dict[str, Any]
 class Limits:
     """What keeps the file small on big corpora."""
 
-    max_docs: int = 100
-    max_doc_chars: int = 20_000
-    max_projects: int = 5_000
+    max_docs: int = settings.REPORT_MAX_DOCS
+    max_doc_chars: int = settings.REPORT_MAX_DOC_CHARS
+    max_projects: int = settings.REPORT_MAX_PROJECTS
 
 
 @dataclass(slots=True)
@@ -132,7 +133,8 @@ def investment_by(projects: list[Row], group_of: dict[str, str]) -> dict[str, di
     return {g: sums[g] for g in sorted(sums, key=_unknown_last)}
 
 
-def chart_groups(sums: dict[str, dict[str, float]], limit: int = MAX_CHART_GROUPS) -> tuple[dict[str, dict[str, float]], int]:
+def chart_groups(sums: dict[str, dict[str, float]],
+                 limit: int = MAX_CHART_GROUPS) -> tuple[dict[str, dict[str, float]], int]:
     """The groups worth a bar: no all-zero rows, and at most `limit` (the largest), order kept.
 
     Returns the kept groups and how many were left out.

@@ -18,7 +18,7 @@ from pipeline.types import BASE_UNIT, Doc, Extraction, StatusMention
 from pipeline.version import code_version
 
 if TYPE_CHECKING:
-    from pipeline.run import DocumentResult
+    from pipeline.results import DocumentResult
 
 # where and when the report is from: each value with the span of documents.text that gave it
 PLACE_FIELDS = ("province", "city", "county", "year", "period")

@@ -18,7 +18,17 @@ import yaml
 
 from pipeline.types import Kind, Role, Status
 
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+def _default_rules_dir() -> Path:
+    """The rules this installation ships: `pipeline/_rules` in a wheel or a non-editable
+    install (pyproject.toml maps the repository's `rules/` there), else the repository's
+    `rules/` itself (a checkout or an editable install, where people edit them)."""
+    package = Path(__file__).resolve().parent
+    shipped = package / "_rules"
+    return shipped if shipped.is_dir() else package.parent / "rules"
+
+
+DEFAULT_RULES_DIR = _default_rules_dir()
 
 
 def alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -326,7 +336,7 @@ def load_regions(path: Path) -> dict[str, Region]:
         if (level == "province") != (parent == ""):
             raise RuleError(f"{where}: a {level} {'has no' if level == 'province' else 'needs a'} parent")
         regions[code] = Region(code, name, level, parent or None)
-    for n, region in enumerate(regions.values(), 1):
+    for region in regions.values():
         if region.parent is None:
             continue
         parent_region = regions.get(region.parent)

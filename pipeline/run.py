@@ -1,7 +1,7 @@
 """Wiring: the stages in order for one document, and the batch run over a folder.
 
 read -> normalise -> sections -> quantities -> roles -> statuses -> projects -> link -> region
-(place and period) -> tables; sentences are split when asked for (`Extraction.sentences`).
+(place and period) -> tables; sentences are split only where asked for (`explain`).
 
 A batch run hashes every file (so duplicates and unchanged documents are known before they
 are worked on: when earlier results could be reused, all files are hashed first), sends the
@@ -28,13 +28,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline import settings
 from pipeline.link import build_projects, link_quantities, link_statuses, resolve_anaphora
 from pipeline.normalise import normalise
 from pipeline.project_model import ProjectModel
 from pipeline.projects import ProjectExtractor
 from pipeline.quantities import QuantityExtractor
-from pipeline.region import detect_place_and_period
 from pipeline.read import SourceDocument, discover, doc_id_for, open_regular, read_document
+from pipeline.region import detect_place_and_period
+from pipeline.results import DocumentResult
 from pipeline.roles import assign_roles
 from pipeline.rules import RuleSet, load_rules
 from pipeline.sections import split_sections
@@ -42,9 +44,9 @@ from pipeline.statuses import StatusFinder
 from pipeline.types import Extraction
 from pipeline.version import code_version
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-DEFAULT_TIME_BUDGET = 120.0          # seconds per document
-DEFAULT_MAX_MEMORY_MB = 2048         # per worker process
+DEFAULT_MAX_BYTES = settings.MAX_BYTES
+DEFAULT_TIME_BUDGET = settings.TIME_BUDGET_S     # seconds per document
+DEFAULT_MAX_MEMORY_MB = settings.MAX_MEMORY_MB   # per worker process
 # Statuses that do not make a run fail (exit 1): a duplicate is kept on purpose.
 OK_STATUSES = frozenset({"ok", "duplicate"})
 
@@ -77,15 +79,6 @@ class Pipeline:
         if self.project_model is not None:
             ex.projects = self.project_model.weigh(ex, self.projects.judge, rules)
         return ex
-
-
-@dataclass(slots=True)
-class DocumentResult:
-    source: SourceDocument
-    extraction: Extraction | None
-    status: str
-    error: str | None
-    duplicate_of: str | None = None
 
 
 def process(pipeline: Pipeline, source: SourceDocument) -> DocumentResult:
@@ -255,10 +248,10 @@ class Interrupted(Exception):
 
 
 def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
-        jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+        jobs: int | None = settings.JOBS, max_bytes: int = DEFAULT_MAX_BYTES,
         time_budget: float | None = DEFAULT_TIME_BUDGET,
         max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, resume: bool = True,
-        checkpoint_docs: int = 256, checkpoint_bytes: int = 12 * 1024 * 1024,
+        checkpoint_docs: int = settings.CHECKPOINT_DOCS, checkpoint_bytes: int = settings.CHECKPOINT_BYTES,
         start_method: str = "spawn",
         progress: Callable[[int, int], None] | None = None) -> RunSummary:
     """Process every file under `inputs` and write the tables to `out`.
@@ -470,7 +463,8 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,
                     context=multiprocessing.get_context(start_method), time_budget=time_budget,
                     memory_limit=memory_limit) as pool:
         for task, answer in pool.map(todo, lambda task: task.size or 0,
-                                     most_tasks=workers * 32, most_bytes=64 * 1024 * 1024):
+                                     most_tasks=workers * settings.TASKS_PER_WORKER,
+                                     most_bytes=settings.BYTES_IN_FLIGHT):
             if isinstance(answer, Failure):
                 answer = to_columns(failure_rows(rules, task, "error", answer.message))
             yield task, answer

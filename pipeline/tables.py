@@ -1,27 +1,16 @@
-"""The output tables: Arrow schemas (declared once, here), building, and atomic Parquet writes.
+"""The output tables' Arrow schemas, declared once, here.
 
 The rows themselves come from `pipeline.rows` (plain dicts, no pyarrow, so worker processes
-stay small). All offsets in the tables point into `documents.text`, the stored text of the
-document; every row with `text` satisfies `text == documents.text[start:end]` (checked on build).
+stay small) and are written by `pipeline.store`. All offsets in the tables point into
+`documents.text`, the stored text of the document; every row with `text` satisfies
+`text == documents.text[start:end]` (`check_offsets`, run on every document's rows).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from pipeline.rows import PLACE_NAMES, TABLE_NAMES, OffsetError, check_offsets, document_rows
-from pipeline.rules import RuleSet
-
-__all__ = ["SCHEMAS", "OffsetError", "build_tables", "check_offsets", "document_rows", "write_tables"]
-
-if TYPE_CHECKING:
-    from pipeline.run import DocumentResult
+from pipeline.rows import PLACE_NAMES, TABLE_NAMES
 
 # where and when the report is from, each value with the span of documents.text that gave it
 _PLACE_TYPES = {"province": pa.string(), "city": pa.string(), "county": pa.string(),
@@ -71,26 +60,3 @@ SCHEMAS: dict[str, pa.Schema] = {
 assert tuple(SCHEMAS) == TABLE_NAMES, "rows.TABLE_NAMES and SCHEMAS must list the same tables"
 
 
-def build_tables(results: list[DocumentResult], rules: RuleSet) -> dict[str, pa.Table]:
-    """Arrow tables for a batch of documents (schemas from SCHEMAS)."""
-    merged: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
-    for result in results:
-        rows = document_rows(result, rules)
-        check_offsets(rows)
-        for name, table_rows in rows.items():
-            merged[name].extend(table_rows)
-    return {name: pa.Table.from_pylist(merged[name], schema=schema) for name, schema in SCHEMAS.items()}
-
-
-def write_tables(tables: dict[str, pa.Table], out: Path) -> None:
-    """Write each table as OUT/<name>.parquet, atomically (temporary file, then rename)."""
-    out.mkdir(parents=True, exist_ok=True)
-    for name, table in tables.items():
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".parquet.tmp")
-        os.close(fd)
-        try:
-            pq.write_table(table, tmp)
-            os.replace(tmp, out / f"{name}.parquet")
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)

@@ -10,10 +10,6 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pipeline.region import PlacePeriod
 
 
 class Kind(StrEnum):
@@ -165,6 +161,28 @@ class Project:
     confidence: float | None = None     # the project model's calibrated probability (project_model.py)
 
 
+@dataclass(frozen=True, slots=True)
+class PlacePeriod:
+    """Where and when a report is from (`region.detect_place_and_period`): each value with
+    the half-open span of the normalised text that gave it, or None for both."""
+
+    province: str | None = None
+    province_start: int | None = None
+    province_end: int | None = None
+    city: str | None = None
+    city_start: int | None = None
+    city_end: int | None = None
+    county: str | None = None
+    county_start: int | None = None
+    county_end: int | None = None
+    year: int | None = None
+    year_start: int | None = None
+    year_end: int | None = None
+    period: str | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+
+
 @dataclass(slots=True)
 class Extraction:
     """Everything extracted from one document, in normalised offsets."""
@@ -176,12 +194,3 @@ class Extraction:
     statuses: list[StatusMention] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     place: PlacePeriod | None = None      # where and when the report is from (region.py)
-
-    @property
-    def sentences(self) -> list[Sentence]:
-        """The document's sentences, split when asked for: no table needs them (the
-        stages find clause and sentence ends through `sentences.char_index`), `explain`
-        does, and splitting every document cost 5 % of a batch run."""
-        from pipeline.sentences import split_sentences
-
-        return split_sentences(self.doc.norm)

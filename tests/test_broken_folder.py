@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from test_read_bad_input import billion_laughs, docx_with, good_docx, lying_zip_bomb
 
 import pipeline.run as run_module
+
 from conftest import raw_reports
-from test_read_bad_input import billion_laughs, docx_with, good_docx, lying_zip_bomb
 
 FACT_TABLES = ("sections", "quantities", "projects", "statuses")
 MAX_BYTES = 8 * 1024 * 1024

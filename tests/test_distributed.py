@@ -7,11 +7,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from test_run_batch import make_folder
 
 from pipeline.run import run
 from pipeline.tables import SCHEMAS
-
-from test_run_batch import make_folder
 
 distributed = pytest.importorskip("distributed")
 

@@ -1,6 +1,6 @@
 """Provenance: every row's offsets point at its text in the stored document.
 
-The pipeline and `build_tables` run on every sample report in data/raw/, on every text of
+The pipeline, the row builder and the tables' Arrow schemas run on every sample report in data/raw/, on every text of
 the case tables, and on a few texts made to stress the offset map (pinyin glosses,
 traditional characters, full-width forms). For quantities, projects and statuses,
 `documents.text[start:end] == text`; sections lie within the text and inside their parent.
@@ -11,11 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from pipeline.read import SourceDocument, read_document
-from pipeline.run import DocumentResult, Pipeline, process
-from pipeline.tables import build_tables
+from pipeline.results import DocumentResult
+from pipeline.rows import check_offsets, document_rows
+from pipeline.run import Pipeline, process
+from pipeline.tables import SCHEMAS
 
 from conftest import CASES_DIR, RAW_DIR, raw_reports
 from test_cases import load_case_file
@@ -40,7 +43,14 @@ def _tables(pipeline: Pipeline, sources: list[SourceDocument]) -> dict[str, list
     results: list[DocumentResult] = [process(pipeline, s) for s in sources]
     failed = [(r.source.doc_id, r.error) for r in results if r.status != "ok"]
     assert not failed, f"documents failed: {failed}"
-    return {name: table.to_pylist() for name, table in build_tables(results, pipeline.rules).items()}
+    merged: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
+    for result in results:
+        rows = document_rows(result, pipeline.rules)
+        check_offsets(rows)
+        for name, table_rows in rows.items():
+            merged[name].extend(table_rows)
+    # through Arrow with the tables' schemas, as the store writes them
+    return {name: pa.Table.from_pylist(merged[name], schema=schema).to_pylist() for name, schema in SCHEMAS.items()}
 
 
 def _check(rows: dict[str, list[dict[str, Any]]]) -> None:

@@ -139,7 +139,8 @@ def _edit(directory: Path, name: str, change) -> None:  # type: ignore[no-untype
 
 @pytest.mark.parametrize("name, change, message", [
     ("regions.yaml", lambda d: d.pop("suffixes"), "regions.yaml: missing key 'suffixes'"),
-    ("regions.yaml", lambda d: d.update(level_cue="全(省|市)"), "regions.yaml: key 'level_cue' needs a group named 'suffix'"),
+    ("regions.yaml", lambda d: d.update(level_cue="全(省|市)"),
+     "regions.yaml: key 'level_cue' needs a group named 'suffix'"),
     ("regions.yaml", lambda d: d["not_followed_by"].update({"县": 1}), "regions.yaml: key 'not_followed_by.县'"),
     ("periods.yaml", lambda d: d.update(year="(19|20)\\d{2}年"), "periods.yaml: key 'year' needs a group named 'year'"),
     ("periods.yaml", lambda d: d["periods"].append({"id": "period.x", "pattern": "(?P<n>\\d)月", "label": "月"}),

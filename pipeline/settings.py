@@ -1,0 +1,28 @@
+"""Every default of a run and of the output commands, stated once.
+
+The command line (`cli.py`), the batch run (`run.py`) and the reader (`read.py`) take their
+defaults from here, so the help text, the library and the README cannot disagree. Nothing
+here changes what is extracted from a text (that is `rules/`), so editing this file keeps
+`pipeline_version` (see `version.py`). This module imports nothing: any module may use it.
+"""
+
+from __future__ import annotations
+
+MB = 1024 * 1024
+
+# ---- keyproj run ---------------------------------------------------------------------------------
+MAX_SIZE_MB = 50                    # --max-size: larger files get status too_large, unread
+MAX_BYTES = MAX_SIZE_MB * MB
+TIME_BUDGET_S: float = 120          # --time-budget: seconds one document may take
+MAX_MEMORY_MB = 2048                # --max-memory: MB one worker process may use
+CHECKPOINT_DOCS = 256               # --checkpoint-every: documents per saved part
+CHECKPOINT_BYTES = 12 * MB          # ... or this many bytes of text, whichever comes first
+JOBS: int | None = None             # --jobs: None = all cores; 0 = in the calling process
+TASKS_PER_WORKER = 32               # tasks in flight per worker (keeps them busy at a checkpoint)
+BYTES_IN_FLIGHT = 64 * MB           # input bytes in flight at most, over all workers
+
+# ---- keyproj query / report ----------------------------------------------------------------------
+QUERY_MAX_WIDTH = 40                # --max-width: table cells cut at this many columns
+REPORT_MAX_DOCS = 100               # --max-docs: documents embedded in the HTML report
+REPORT_MAX_DOC_CHARS = 20_000       # --max-doc-chars: each embedded document cut here
+REPORT_MAX_PROJECTS = 5_000         # --max-projects: rows of the report's projects table
