@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pipeline import settings
+
 if TYPE_CHECKING:
     from pipeline.rules import RuleSet
     from pipeline.run import RunSummary

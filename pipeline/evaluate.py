@@ -195,7 +195,7 @@ def load_gold(path: Path) -> list[GoldDoc]:
 
 
 def _read(pred_dir: Path, name: str, required: bool = False) -> pd.DataFrame:
-    from pipeline.query import load_table     # the one place that finds a table on disk
+    from pipeline.query import load_table  # the one place that finds a table on disk
 
     table = load_table(Path(pred_dir), name.removesuffix(".parquet"))
     if table is None:

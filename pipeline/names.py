@@ -355,7 +355,8 @@ class NameJudge:
         self.narrative_pos = set(p["narrative_pos"])
         self.action_verbs = set(p["action_verbs"])
         # 等工程, 等12个工业项目: a few class words may stand between the count and 项目
-        self.umbrella_after = regex.compile(_COUNTED_ETC + r"(?:[^，,。；;、\s的对在由向为把被和与及]{0,4}?)(?:工程|项目)")
+        self.umbrella_after = regex.compile(
+            _COUNTED_ETC + r"(?:[^，,。；;、\s的对在由向为把被和与及]{0,4}?)(?:工程|项目)")
         self.shared_after = regex.compile(_COUNTED_ETC + r"([^，,。；;、]{0,12})")
 
     def tags(self, text: str) -> tuple[tuple[str, str], ...]:

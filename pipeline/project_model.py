@@ -43,19 +43,23 @@ _COUNT_AFTER = re.compile(r"\s*等?\s*(?:[0-9]+|[一二两三四五六七八九�
                           r"(?:个|大|类|批|项|座|宗|条|家|所|处|件|套)")
 _CLASS_AFTER = re.compile(r"\s*(?:类|批|系列|领域|方面|行业|板块)")
 _ETC_AFTER = re.compile(r"\s*等")
-_EVENT = re.compile(r"记者|出席|举行|举办|召开|主会场|分会场|会场|致辞|讲话|调研|视察|考察|督查|观摩|上一篇|下一篇|责任编辑|来源[:：]|点击")
+_EVENT = re.compile(r"记者|出席|举行|举办|召开|主会场|分会场|会场|致辞|讲话|调研|视察|考察|督查|观摩"
+                    r"|上一篇|下一篇|责任编辑|来源[:：]|点击")
 _VENUE_BEFORE = re.compile(r"在\s*$")
 _PLAN = re.compile(r"计划|拟|力争|争取|确保|将|谋划|储备|申报|筹划|规划")
-_COUNTED_GROUP_BEFORE = re.compile(r"(?:[0-9]+|[一二两三四五六七八九十]+)(?:个|大|项|批)[^，。；;\n]{0,12}(?:有|为|是|包括|：|:)\s*$")
+_COUNTED_GROUP_BEFORE = re.compile(r"(?:[0-9]+|[一二两三四五六七八九十]+)(?:个|大|项|批)"
+                                   r"[^，。；;\n]{0,12}(?:有|为|是|包括|：|:)\s*$")
 _LIST_MARK = "、"
 _JOINERS = ("和", "及", "与", "以及")
 _DIGIT_LATIN = re.compile(r"[0-9A-Za-z０-９]")
 # a year (2023年农网改造) and a capacity or size (110千伏, 220kV, 5GW, 年产10万吨) say
 # different things about a name: kept apart from other digits and letters
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}(?:[-—~至][0-9]{2,4})?年(?:度)?")
-_CAPACITY = re.compile(r"[0-9.]+\s*(?:千伏|kV|KV|kv|MW|GW|兆瓦|万千瓦|千瓦|万吨|吨|万平方米|万台|万套|万辆|万头|万只|万羽|亩|床|座|层)")
+_CAPACITY = re.compile(r"[0-9.]+\s*(?:千伏|kV|KV|kv|MW|GW|兆瓦|万千瓦|千瓦|万吨|吨|万平方米"
+                       r"|万台|万套|万辆|万头|万只|万羽|亩|床|座|层)")
 # the name is the subject its sentence describes (沙湾大桥全长…, …项目总投资…, …于5月动工)
-_DESCRIBED = re.compile(r"\s*(?:全长|总长|长[0-9约]|总投资|计划总投资|项目总投资|位于|地处|占地|总占地|规划|建筑面积|总建筑面积|"
+_DESCRIBED = re.compile(r"\s*(?:全长|总长|长[0-9约]|总投资|计划总投资|项目总投资|位于|地处|占地|总占地|规划"
+                        r"|建筑面积|总建筑面积|"
                         r"设计|于[0-9一二三四五六七八九十今去本明]|由|是|为|作为|共|主要|包括|将|已|目前|正在|预计|计划)")
 _SHORT_LINE = 30
 _QUOTES = re.compile(r"[“”\"《]")
@@ -63,7 +67,8 @@ _BRACKETS = re.compile(r"[(（]")
 _COMMON_POS = {"n", "vn", "v", "a", "an", "b"}
 _COMPANY = re.compile(r"公司|集团|有限|股份|厂商")
 _LEVEL_CHARS = set("省市县区镇乡村")
-_ORDINAL_LINE = re.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．]|[一二三四五六七八九十]{1,3}、|[①-⑳])")
+_ORDINAL_LINE = re.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．]"
+                           r"|[一二三四五六七八九十]{1,3}、|[①-⑳])")
 _ONE_CHAR_SUFFIX = set("路线段街港桥堤馆坝")
 
 #: the features, in the order of the weights
@@ -141,7 +146,8 @@ def _place_names(rules: RuleSet) -> frozenset[str]:
     for region in rules.regions.values():
         name = region.name
         names.add(name)
-        for level in ("特别行政区", "自治州", "自治县", "自治旗", "地区", "新区", "林区", "盟", "省", "市", "县", "区", "旗"):
+        for level in ("特别行政区", "自治州", "自治县", "自治旗", "地区", "新区", "林区",
+                      "盟", "省", "市", "县", "区", "旗"):
             if name.endswith(level) and len(name) - len(level) >= 2:
                 names.add(name[: -len(level)])
                 break
@@ -189,7 +195,8 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
         "rule_item": float(rule_id == "project.enumeration_item"), "has_alt": float(has_alt),
         "proper": float(judge.proper(name)), "place": float(_has_place(name, places)),
         "digit_latin": float(bool(_DIGIT_LATIN.search(_YEAR.sub("", _CAPACITY.sub("", name))))),
-        "year": float(bool(_YEAR.search(name))), "capacity": float(bool(_CAPACITY.search(name))), "quotes": float(bool(_QUOTES.search(name))),
+        "year": float(bool(_YEAR.search(name))), "capacity": float(bool(_CAPACITY.search(name))),
+        "quotes": float(bool(_QUOTES.search(name))),
         "brackets": float(bool(_BRACKETS.search(name))),
         "tokens": min(len(tags), 12) / 6,
         "single_share": sum(len(w) == 1 for w, _ in tags) / max(len(tags), 1),

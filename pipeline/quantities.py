@@ -62,7 +62,9 @@ class QuantityExtractor:
         blockers = "".join(q["chinese_number_blockers"])
         chinese = (rf"(?<![{regex.escape(blockers)}{CHINESE_NUMERAL_CHARS}])"
                    # a space may stand between the characters (一 百 五 十 个百分点)
-                   rf"(?:[{_CN_START}](?:[ \t]?[{CHINESE_NUMERAL_CHARS}])*(?<![点 \t])|[百千](?=[余多]|亿(?:元|\P{{Han}}|$)))")   # 百余亩, 近千亿元 (not 千亿工程, 千万元以上项目)
+                   # 百余亩, 近千亿元 (not 千亿工程, 千万元以上项目)
+                   rf"(?:[{_CN_START}](?:[ \t]?[{CHINESE_NUMERAL_CHARS}])*(?<![点 \t])"
+                   rf"|[百千](?=[余多]|亿(?:元|\P{{Han}}|$)))")
         number = rf"(?:{_ARABIC}|{chinese})"
         suffix_units = [u.surface for u in rules.units if not u.prefix]
         prefix_units = [u.surface for u in rules.units if u.prefix]
@@ -85,7 +87,8 @@ class QuantityExtractor:
         self.pattern = regex.compile(
             rf"(?<!{not_before})(?P<before>{before})?(?:"
             rf"(?<![0-9{CHINESE_NUMERAL_CHARS}])(?P<punit>{_unit_pattern(prefix_units)}){_SPACE}(?P<pnum>{number}|百(?![分万亿千百]))"
-            rf"|(?P<num>{number})(?P<small>(?<=[0-9])[千百])?(?P<scale1>{scale_alt})?(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
+            rf"|(?P<num>{number})(?P<small>(?<=[0-9])[千百])?(?P<scale1>{scale_alt})?"
+            rf"(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
             rf"(?P<scale2>{scale_alt})?(?P<inside>{inside})?{_SPACE}{unit}(?:{_HALF})?"
             rf"|(?P<hold>{q['placeholder']})(?P<hunit>{alternation(suffix_units)})"
             rf"|(?P<bnum>{number})(?P<binside>{inside})?(?P<scale>{scale_alt})"

@@ -7,7 +7,6 @@ tests/test_cases.py); this file checks what a table cannot.
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
