@@ -15,8 +15,8 @@ import typer
 from pipeline import settings
 
 if TYPE_CHECKING:
+    from pipeline.results import RunSummary
     from pipeline.rules import RuleSet
-    from pipeline.run import RunSummary
 
 app = typer.Typer(
     add_completion=False,

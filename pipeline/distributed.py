@@ -34,8 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import manifest
+from pipeline.results import RunSummary
 from pipeline.rules import RuleSet, load_rules
-from pipeline.run import Pipeline, RunSummary, Task, plan_tasks, rows_for
+from pipeline.run import Pipeline, Task, plan_tasks, rows_for
 
 # One Pipeline per worker process and rules folder, built on the first batch it runs.
 _PIPELINES: dict[str, Pipeline] = {}

@@ -24,7 +24,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from pipeline.projects import ProjectExtractor
 from pipeline.quantities import QuantityExtractor
 from pipeline.read import SourceDocument, discover, doc_id_for, open_regular, read_document
 from pipeline.region import detect_place_and_period
-from pipeline.results import DocumentResult
+from pipeline.results import DocumentResult, RunSummary
 from pipeline.roles import assign_roles
 from pipeline.rules import RuleSet, load_rules
 from pipeline.sections import split_sections
@@ -47,8 +47,6 @@ from pipeline.version import code_version
 DEFAULT_MAX_BYTES = settings.MAX_BYTES
 DEFAULT_TIME_BUDGET = settings.TIME_BUDGET_S     # seconds per document
 DEFAULT_MAX_MEMORY_MB = settings.MAX_MEMORY_MB   # per worker process
-# Statuses that do not make a run fail (exit 1): a duplicate is kept on purpose.
-OK_STATUSES = frozenset({"ok", "duplicate"})
 
 
 class Pipeline:
@@ -183,24 +181,6 @@ def file_hash(path: Path, size: int | None, max_bytes: int) -> str | None:
 
 
 # ---- the batch run --------------------------------------------------------------------------------
-
-@dataclass(slots=True)
-class RunSummary:
-    out: Path
-    documents: dict[str, int] = field(default_factory=dict)
-    facts: dict[str, int] = field(default_factory=dict)
-    failed: list[tuple[str, str, str]] = field(default_factory=list)    # (path, status, message)
-    notes: list[str] = field(default_factory=list)      # what the run set aside in OUT
-    reused: int = 0
-    processed: int = 0
-    seconds: float = 0.0
-
-    def add_document(self, path: str, status: str, error: str | None) -> None:
-        """Count one document's final status; anything but ok or duplicate is a failure."""
-        self.documents[status] = self.documents.get(status, 0) + 1
-        if status not in OK_STATUSES:
-            self.failed.append((path, status, error or ""))
-
 
 def plan_tasks(inputs: list[Path], max_bytes: int, skip: list[Path] | None = None) -> list[Task]:
     """Every file as a task, in input order, with unique doc ids and duplicates marked

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pipeline.run import RunSummary
+    from pipeline.results import RunSummary
 
 
 class RunLog:
