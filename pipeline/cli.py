@@ -275,7 +275,11 @@ def eval_(
             if not path.exists():   # type: ignore[union-attr]
                 typer.echo(f"error: no such file or folder: {path}", err=True)
                 raise typer.Exit(2)
-        report = evaluate(load_gold(gold), load_predictions(pred))     # type: ignore[arg-type]
+        try:
+            report = evaluate(load_gold(gold), load_predictions(pred))     # type: ignore[arg-type]
+        except FileNotFoundError as exc:    # no tables, or one truncated (query.TablesNotFound)
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
         if as_json:
             typer.echo(json.dumps(report_to_dict(report, errors=errors), ensure_ascii=False, indent=2))
         else:

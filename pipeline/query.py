@@ -104,8 +104,12 @@ def _check_readable(path: Path) -> None:
     try:
         pq.read_metadata(path)
     except (OSError, pa.ArrowException) as exc:
-        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise TableUnreadable(f"table file is not readable Parquet (truncated or damaged: {why}) ({path})") from None
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: Exception) -> TableUnreadable:
+    why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return TableUnreadable(f"table file is not readable Parquet (truncated or damaged: {why}) ({path})")
 
 
 def load_table(directory: Path, name: str) -> pa.Table | None:
@@ -119,7 +123,12 @@ def load_table(directory: Path, name: str) -> pa.Table | None:
     files = table_files(directory, name)
     if not files:
         return None
-    parts = [pq.read_table(f) for f in files]
+    parts = []
+    for f in files:
+        try:
+            parts.append(pq.read_table(f))
+        except (OSError, pa.ArrowException) as exc:
+            raise _unreadable(f, exc) from None
     if len(parts) == 1:
         return parts[0]
     return pa.concat_tables(parts, promote_options="permissive")

@@ -145,10 +145,12 @@ def test_query_without_tables_exits_2(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", [["query", "{dir}", "SELECT count(*) FROM projects"],
                                      ["export", "{dir}", "--to", "csv", "--out", "{dir}/csv", "-q"],
-                                     ["report", "{dir}", "--html", "{dir}/r.html", "-q"]])
+                                     ["report", "{dir}", "--html", "{dir}/r.html", "-q"],
+                                     ["eval", "--gold", "{dir}/gold.jsonl", "--pred", "{dir}"]])
 def test_a_truncated_table_is_one_line_and_exit_2(tables_dir: Path, tmp_path: Path, command: list[str]) -> None:
     copy = tmp_path / "tables"
     copy.mkdir()
+    (copy / "gold.jsonl").write_text('{"file": "a.txt", "projects": []}\n', encoding="utf-8")
     for name in TABLE_NAMES:
         (copy / f"{name}.parquet").write_bytes((tables_dir / f"{name}.parquet").read_bytes())
     data = (copy / "projects.parquet").read_bytes()
