@@ -52,3 +52,11 @@ def raw_tables(tmp_path_factory: pytest.TempPathFactory, rules: RuleSet) -> Path
     run([RAW_DIR], out, rules, jobs=0)
     return out
 
+
+def process_alive(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie, dead but not yet reaped, is not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

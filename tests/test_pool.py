@@ -22,6 +22,8 @@ import pytest
 
 from pipeline.pool import Failure, WorkerPool, child_session
 
+from conftest import process_alive
+
 FORK = multiprocessing.get_context("fork")
 
 
@@ -146,15 +148,6 @@ def test_the_worker_that_ran_out_of_memory_is_replaced():
     assert before != after == later, "a fresh worker takes the tasks after the failed one"
 
 
-def _alive(pid: int) -> bool:
-    """Whether `pid` is a live process (a zombie, dead but not yet reaped, is not)."""
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
 def test_a_program_in_its_own_session_dies_with_its_timed_out_worker(tmp_path):
     pid_file = tmp_path / "pid"
@@ -162,7 +155,7 @@ def test_a_program_in_its_own_session_dies_with_its_timed_out_worker(tmp_path):
     assert [shown(a) for _, a in got] == ["Failure: timed out: took longer than the time budget of 2 s", 2]
     program = int(pid_file.read_text())
     for _ in range(100):                # SIGKILL is delivered asynchronously
-        if not _alive(program):
+        if not process_alive(program):
             break
         time.sleep(0.05)
-    assert not _alive(program), "the program the timed-out worker started is killed with it"
+    assert not process_alive(program), "the program the timed-out worker started is killed with it"

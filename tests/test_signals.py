@@ -21,6 +21,8 @@ import pytest
 
 from pipeline.store import WORK_DIR
 
+from conftest import process_alive
+
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir() or sys.platform == "win32",
                                 reason="POSIX signals and /proc")
 
@@ -59,15 +61,6 @@ def without_soffice() -> dict[str, str]:
     keep = [d for d in os.environ["PATH"].split(os.pathsep)
             if not any((Path(d) / name).exists() for name in ("soffice", "libreoffice"))]
     return {**os.environ, "PATH": os.pathsep.join(keep)}
-
-
-def alive(pid: int) -> bool:
-    """Whether `pid` is a live process (a zombie, dead but not yet reaped, is not)."""
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def wait_until(condition, what: str, seconds: float = 120) -> None:  # type: ignore[no-untyped-def]
@@ -145,7 +138,7 @@ def test_a_signal_stops_the_workers_keeps_the_checkpoints_and_exits_128_plus_n(
             proc.wait()
     assert proc.returncode == status
     assert stderr.splitlines() == ["interrupted: 3 documents saved; run again to resume"]
-    wait_until(lambda: not any(alive(pid) for pid in soffice_pids(pids)), "the worker and soffice to end")
+    wait_until(lambda: not any(process_alive(pid) for pid in soffice_pids(pids)), "the worker and soffice to end")
     log = (out / "keyproj.log").read_text(encoding="utf-8").splitlines()
     assert logged in log[-1] and "3 documents saved" in log[-1]
 
@@ -169,7 +162,7 @@ def test_workers_die_with_a_keyproj_process_killed_outright(tmp_path: Path) -> N
         proc.wait()
     soffice, _, worker = soffice_pids(pids)
     try:
-        wait_until(lambda: not alive(worker), "the worker to die with its parent")
+        wait_until(lambda: not process_alive(worker), "the worker to die with its parent")
     finally:
         # soffice's own session outlives a SIGKILLed keyproj (nothing is left to end it)
         os.killpg(soffice, signal.SIGKILL)
@@ -187,7 +180,7 @@ def test_a_conversion_over_the_time_budget_leaves_no_soffice_running(tmp_path: P
     assert statuses(tmp_path / "out") == {"r0.txt": "ok", "z.doc": "error"}
     assert re.search(r"error: +z.doc: timed out", result.stderr)
     soffice, helper, worker = soffice_pids(pids)
-    wait_until(lambda: not (alive(soffice) or alive(helper) or alive(worker)), "soffice to be killed")
+    wait_until(lambda: not any(process_alive(pid) for pid in (soffice, helper, worker)), "soffice to be killed")
 
 
 def test_installing_libreoffice_makes_a_resume_read_the_unsupported_rows(tmp_path: Path) -> None:
