@@ -16,7 +16,7 @@ from pipeline import settings
 
 if TYPE_CHECKING:
     from pipeline.results import RunSummary
-    from pipeline.rules import RuleSet
+    from pipeline.rules.loader import RuleSet
 
 app = typer.Typer(
     add_completion=False,
@@ -66,8 +66,8 @@ def run(
         # the peak memory of a run). This command-line process declines the import, which
         # pyarrow handles as "pandas not installed"; nothing else runs in this process.
         sys.meta_path.insert(0, _NoPandas())
-    from pipeline.rules import RuleError, load_rules
-    from pipeline.run import run as run_pipeline
+    from pipeline.batch.run import run as run_pipeline
+    from pipeline.rules.loader import RuleError, load_rules
 
     missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
@@ -86,7 +86,7 @@ def run(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
 
-    from pipeline.store import OutputBusy, OutputError
+    from pipeline.batch.store import OutputBusy, OutputError
 
     bar = _ProgressLine(quiet)
     max_bytes = int(max_size * 1024 * 1024)
@@ -98,7 +98,7 @@ def run(
             if "://" in out:
                 typer.echo("error: an fsspec URL for --out needs --scheduler; give a folder", err=True)
                 raise typer.Exit(2)
-            from pipeline.run import Interrupted, NoInputFiles
+            from pipeline.batch.run import Interrupted, NoInputFiles
 
             try:
                 summary = run_pipeline(list(inputs), Path(out), rule_set, jobs=jobs, max_bytes=max_bytes,
@@ -143,7 +143,7 @@ def _run_on_cluster(inputs: list[Path], out: str, scheduler: str, rule_set: Rule
     except ImportError:
         typer.echo("error: --scheduler needs the cluster extra: pip install 'keyproj[cluster]'", err=True)
         raise typer.Exit(2) from None
-    from pipeline.distributed import run_distributed
+    from pipeline.batch.distributed import run_distributed
 
     absolute = [Path(os.path.abspath(p)) for p in inputs]
     out_url = out if "://" in out else os.path.abspath(out)
@@ -222,7 +222,7 @@ def explain(
 
     Example: keyproj explain data/raw/county_2023_summary.txt --kind money
     """
-    from pipeline.explain import FACT_KINDS, Unreadable, explain_file
+    from pipeline.outputs.explain import FACT_KINDS, Unreadable, explain_file
 
     if not file.exists() or file.is_dir():      # a pipe or a device is refused by the reader (exit 1)
         typer.echo(f"error: no such file: {file}", err=True)
@@ -256,7 +256,7 @@ def eval_(
     """
     import json
 
-    from pipeline.evaluate import (
+    from pipeline.outputs.evaluate import (
         combine,
         evaluate,
         evaluate_folder,
@@ -314,7 +314,7 @@ def check_rules(
 
     Example: keyproj check-rules rules/
     """
-    from pipeline.rules import RuleError, load_rules
+    from pipeline.rules.loader import RuleError, load_rules
 
     try:
         r = load_rules(rules)
@@ -335,7 +335,7 @@ def main() -> None:
 
 def _tables_dir_or_exit(directory: Path) -> None:
     """Exit 2 with a clear message unless `directory` holds at least one table."""
-    from pipeline.query import TablesNotFound, require_tables
+    from pipeline.outputs.query import TablesNotFound, require_tables
 
     try:
         require_tables(directory)
@@ -376,7 +376,7 @@ def query(
 
     Example: keyproj query data/processed "SELECT status, count(*) AS n FROM projects GROUP BY 1 ORDER BY n DESC"
     """
-    from pipeline.query import FORMATS, QueryError, format_result, run_query
+    from pipeline.outputs.query import FORMATS, QueryError, format_result, run_query
 
     _check_options(
         (fmt in FORMATS, f"--format must be one of {', '.join(FORMATS)}"),
@@ -411,8 +411,8 @@ def export(
 
     Example: keyproj export data/processed --to xlsx --out tables.xlsx --labels zh
     """
-    from pipeline.export import EXPORT_FORMATS, ExportError
-    from pipeline.export import export as export_tables
+    from pipeline.outputs.export import EXPORT_FORMATS, ExportError
+    from pipeline.outputs.export import export as export_tables
 
     if to not in EXPORT_FORMATS:
         typer.echo(f"error: --to must be one of {', '.join(EXPORT_FORMATS)}", err=True)
@@ -452,7 +452,7 @@ def report(
 
     Example: keyproj report data/processed --html report.html
     """
-    from pipeline.report import Limits, write_report
+    from pipeline.outputs.report import Limits, write_report
 
     _check_options(
         (max_docs >= 0, "--max-docs must be 0 or more"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.read import SourceDocument
+from pipeline.io.read import SourceDocument
 from pipeline.types import Extraction
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from pipeline.read import document_title
-from pipeline.rules import RuleSet
-from pipeline.sections import innermost_section
-from pipeline.status_model import project_confidence
+from pipeline.io.read import document_title
+from pipeline.rules.loader import RuleSet
+from pipeline.stages.sections import innermost_section
+from pipeline.stages.status_model import project_confidence
 from pipeline.types import BASE_UNIT, Doc, Extraction, StatusMention
 from pipeline.version import code_version
 

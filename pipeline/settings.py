@@ -8,6 +8,11 @@ here changes what is extracted from a text (that is `rules/`), so editing this f
 
 from __future__ import annotations
 
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"       # trained weights and output labels, shipped in the wheel
+
 MB = 1024 * 1024
 
 # ---- keyproj run ---------------------------------------------------------------------------------

@@ -2,11 +2,12 @@
 
 Stored in `documents.pipeline_version`; a resumed run reuses a document's rows only when
 this (and the rules hash) is unchanged, so editing the extraction never leaves stale rows
-behind. The fingerprint covers what can change a row: every module of `pipeline/` except
-those that only run the batch or read, show or move finished rows (`NOT_EXTRACTION`), and
-every file under `pipeline/data/` except the output labels (a model's weights there change
-rows). Editing the HTML report or the CLI therefore keeps every earlier row reusable.
-A new module counts as extraction until it is listed below.
+behind. The fingerprint covers exactly what can change a row: the records (`types.py`), the
+wiring (`extract.py`), the rows made from a result (`rows.py`), the packages `text/`, `io/`
+(how bytes become text), `rules/` (the loader) and `stages/`, and every file under `data/`
+except the output labels (a model's weights there change rows). Editing the batch machinery
+(`batch/`), the output commands (`outputs/`), the CLI or the settings therefore keeps every
+earlier row reusable.
 """
 
 from __future__ import annotations
@@ -17,20 +18,17 @@ from pathlib import Path
 
 from pipeline import __version__
 
-# Modules whose edits never change a row: the command line, the batch machinery around
-# the per-document work (`run.py` holds that work and stays in), and the output commands.
-NOT_EXTRACTION = frozenset({
-    "__main__", "cli", "settings",                                  # options and defaults
-    "distributed", "manifest", "pool", "runlog", "store",           # batch machinery
-    "evaluate", "explain", "export", "query", "report", "spacy_component",  # outputs
-})
+# What a row depends on: these top-level modules and everything in these packages.
+EXTRACTION_MODULES = ("types.py", "extract.py", "rows.py")
+EXTRACTION_PACKAGES = ("text", "io", "rules", "stages")
 # Files of pipeline/data/ read only by the output commands.
 NOT_EXTRACTION_DATA = frozenset({"labels_zh.yaml"})
 
 
 def extraction_files(package: Path) -> list[Path]:
     """The files whose content `pipeline_version` fingerprints, in a fixed order."""
-    modules = [p for p in package.glob("*.py") if p.stem not in NOT_EXTRACTION]
+    modules = [package / name for name in EXTRACTION_MODULES]
+    modules += [p for sub in EXTRACTION_PACKAGES for p in (package / sub).glob("*.py")]
     data = [p for p in (package / "data").glob("*") if p.is_file() and p.name not in NOT_EXTRACTION_DATA]
     return sorted(modules) + sorted(data)
 

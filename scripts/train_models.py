@@ -7,7 +7,7 @@ Deterministic: documents are read in sorted order, folds are grouped by document
 written. It prints the honest figures: document-grouped K-fold cross-validation over all
 gold sets, and a model trained on dev only measured on train (nothing of train seen).
 
-`train_projects` trains pipeline/data/project_model.json (pipeline/project_model.py).
+`train_projects` trains pipeline/data/project_model.json (pipeline/stages/project_model.py).
 Needs the `train` extra (scikit-learn); the pipeline itself never imports it.
 """
 
@@ -25,11 +25,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.evaluate import GoldDoc, _match_projects, load_gold
-from pipeline.evaluate import Project as EvalProject
-from pipeline.project_model import FEATURES, ProjectModel, project_features
-from pipeline.read import read_document
-from pipeline.run import Pipeline
+from pipeline.extract import Pipeline
+from pipeline.io.read import read_document
+from pipeline.outputs.evaluate import GoldDoc, _match_projects, load_gold
+from pipeline.outputs.evaluate import Project as EvalProject
+from pipeline.stages.project_model import FEATURES, ProjectModel, project_features
 
 FOLDS = 5
 C = 1.0                 # inverse regularisation of the logistic regression

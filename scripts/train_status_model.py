@@ -1,4 +1,4 @@
-"""Train the status-confidence model (pipeline/status_model.py) from gold folders.
+"""Train the status-confidence model (pipeline/stages/status_model.py) from gold folders.
 
     python scripts/train_status_model.py                       # ../shared/gold/{dev,train}
     python scripts/train_status_model.py GOLD_DIR ... --out pipeline/data/status_model.json
@@ -22,11 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.evaluate import Project as EvalProject
-from pipeline.evaluate import _match_projects, load_gold
-from pipeline.read import read_document
-from pipeline.run import Pipeline
-from pipeline.status_model import (
+from pipeline.extract import Pipeline
+from pipeline.io.read import read_document
+from pipeline.outputs.evaluate import Project as EvalProject
+from pipeline.outputs.evaluate import _match_projects, load_gold
+from pipeline.stages.status_model import (
     MODEL_PATH,
     Features,
     fallback_features,

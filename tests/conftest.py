@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.quantities import QuantityExtractor
-from pipeline.rules import RuleSet, load_rules
-from pipeline.run import Pipeline
+from pipeline.extract import Pipeline
+from pipeline.rules.loader import RuleSet, load_rules
+from pipeline.stages.quantities import QuantityExtractor
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
@@ -46,7 +46,7 @@ def raw_tables(tmp_path_factory: pytest.TempPathFactory, rules: RuleSet) -> Path
 
     Tests read them and may write next to them, never into them.
     """
-    from pipeline.run import run
+    from pipeline.batch.run import run
 
     out = tmp_path_factory.mktemp("raw_tables") / "tables"
     run([RAW_DIR], out, rules, jobs=0)

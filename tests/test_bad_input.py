@@ -83,7 +83,7 @@ def test_usage_error_is_exit_2(tmp_path: Path) -> None:
 
 
 def test_a_crashing_document_becomes_an_error_row(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from pipeline import run as run_module
+    from pipeline.batch import run as run_module
 
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(GOOD, encoding="utf-8")

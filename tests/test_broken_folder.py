@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 from test_read_bad_input import billion_laughs, docx_with, good_docx, lying_zip_bomb
 
-import pipeline.run as run_module
+import pipeline.batch.run as run_module
 
 from conftest import raw_reports
 
@@ -205,7 +205,7 @@ def test_the_planner_never_opens_a_fifo(tmp_path: Path) -> None:
     size = run_module.file_size(swapped)        # planned as a regular file …
     swapped.unlink()
     os.mkfifo(swapped)                          # … and a pipe by the time it is hashed
-    code = ("import sys; from pathlib import Path; from pipeline.run import file_hash, file_size; "
+    code = ("import sys; from pathlib import Path; from pipeline.batch.run import file_hash, file_size; "
             "p = Path(sys.argv[1]); print(file_hash(p, file_size(p), 1000), file_hash(Path(sys.argv[2]), 1, 1000))")
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "pipe.txt"), str(swapped)],
                             capture_output=True, text=True, timeout=300, check=False)

@@ -25,12 +25,12 @@ from typing import Any
 import pytest
 import yaml
 
-from pipeline.normalise import normalise
-from pipeline.quantities import QuantityExtractor
-from pipeline.region import detect_place_and_period
-from pipeline.rules import RuleSet
-from pipeline.run import Pipeline
-from pipeline.sections import split_sections
+from pipeline.extract import Pipeline
+from pipeline.rules.loader import RuleSet
+from pipeline.stages.quantities import QuantityExtractor
+from pipeline.stages.region import detect_place_and_period
+from pipeline.stages.sections import split_sections
+from pipeline.text.normalise import normalise
 from pipeline.types import Kind, Role, Status
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"

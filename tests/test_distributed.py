@@ -9,8 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 from test_run_batch import make_folder
 
-from pipeline.run import run
-from pipeline.tables import SCHEMAS
+from pipeline.batch.run import run
+from pipeline.batch.tables import SCHEMAS
 
 distributed = pytest.importorskip("distributed")
 
@@ -23,7 +23,7 @@ def read_dataset(folder: Path) -> pa.Table:
 
 
 def test_local_cluster_equals_local_run(tmp_path: Path) -> None:
-    from pipeline.distributed import run_distributed
+    from pipeline.batch.distributed import run_distributed
 
     folder = make_folder(tmp_path / "in", copies=2)
     (folder / "zz_copy.txt").write_bytes(sorted(folder.iterdir())[0].read_bytes())   # a duplicate
@@ -55,7 +55,7 @@ def cluster():  # type: ignore[no-untyped-def]
 
 def seen(out: Path) -> dict[str, pa.Table]:
     """The tables as keyproj's readers see them (query, export, report, eval)."""
-    from pipeline.query import load_table
+    from pipeline.outputs.query import load_table
 
     return {name: load_table(out, name) for name in SCHEMAS}
 
@@ -66,7 +66,7 @@ def edit(folder: Path) -> None:
 
 
 def test_local_and_cluster_runs_in_one_out_never_shadow_each_other(tmp_path: Path, cluster) -> None:  # type: ignore[no-untyped-def]
-    from pipeline.distributed import run_distributed
+    from pipeline.batch.distributed import run_distributed
 
     folder = make_folder(tmp_path / "in", copies=1)
     out = tmp_path / "out"
@@ -83,7 +83,7 @@ def test_local_and_cluster_runs_in_one_out_never_shadow_each_other(tmp_path: Pat
 
 
 def test_an_interrupted_cluster_run_leaves_the_previous_tables(tmp_path: Path, cluster, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from pipeline.distributed import run_distributed
+    from pipeline.batch.distributed import run_distributed
 
     folder = make_folder(tmp_path / "in", copies=2)
     out = tmp_path / "out"
@@ -107,7 +107,7 @@ def test_an_interrupted_cluster_run_leaves_the_previous_tables(tmp_path: Path, c
 
 
 def test_an_unreachable_scheduler_deletes_nothing(tmp_path: Path, cluster) -> None:  # type: ignore[no-untyped-def]
-    from pipeline.distributed import run_distributed
+    from pipeline.batch.distributed import run_distributed
 
     folder = make_folder(tmp_path / "in", copies=1)
     out = tmp_path / "out"

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline.evaluate import normalize_name
-from pipeline.tables import SCHEMAS
+from pipeline.batch.tables import SCHEMAS
+from pipeline.outputs.evaluate import normalize_name
 
 from conftest import FIXTURES_DIR, ROOT, raw_reports
 

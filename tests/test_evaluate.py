@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from pipeline.evaluate import (
+from pipeline.outputs.evaluate import (
     Counts,
     EvalReport,
     combine,

@@ -11,9 +11,9 @@ from pathlib import Path
 import opencc
 import pytest
 
-from pipeline import formats
-from pipeline.read import SourceDocument, read_document
-from pipeline.run import Pipeline
+from pipeline.extract import Pipeline
+from pipeline.io import formats
+from pipeline.io.read import SourceDocument, read_document
 
 TITLE = "青山县2024年重点项目建设进展情况"
 # paragraphs of an invented progress report (not from any real document)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.rules import DEFAULT_RULES_DIR, load_rules
+from pipeline.rules.loader import DEFAULT_RULES_DIR, load_rules
 
 from conftest import RAW_DIR, ROOT, raw_reports
 
@@ -72,7 +72,7 @@ def test_wheel_holds_package_data(wheel: Path, source: str, in_wheel: str) -> No
 def test_installed_package_reads_its_shipped_rules(unpacked: Path) -> None:
     shipped = unpacked / "pipeline" / "_rules"
     out = subprocess.run(
-        [sys.executable, "-c", "import pipeline, pipeline.rules as r; print(pipeline.__file__); "
+        [sys.executable, "-c", "import pipeline, pipeline.rules.loader as r; print(pipeline.__file__); "
                                "print(r.DEFAULT_RULES_DIR); print(r.load_rules().hash)"],
         cwd=unpacked.parent, env=_env(unpacked), check=True, capture_output=True, text=True, timeout=120,
     ).stdout.splitlines()
@@ -97,7 +97,7 @@ def test_rules_folder_from_the_environment_wins(tmp_path: Path) -> None:
     shutil.copytree(DEFAULT_RULES_DIR, mine)
     with (mine / "categories.yaml").open("a", encoding="utf-8") as fh:
         fh.write("\n# edited copy\n")
-    script = "import pipeline.rules as r; rs = r.load_rules(); print(rs.directory); print(rs.hash)"
+    script = "import pipeline.rules.loader as r; rs = r.load_rules(); print(rs.directory); print(rs.hash)"
     out = subprocess.run([sys.executable, "-c", script], env={**os.environ, "KEYPROJ_RULES": str(mine)},
                          check=True, capture_output=True, text=True, timeout=120).stdout.splitlines()
     assert out[0] == str(mine)

@@ -3,7 +3,9 @@
 Lowest layer first. A module may import modules of its own layer and of the layers below,
 never one above, and the imports form no circle (counting imports inside functions and
 under TYPE_CHECKING too: a circle hidden that way is still one). Every module is placed in
-exactly one layer, so a new module has to be given its place here.
+exactly one layer, so a new module has to be given its place here. Modules are named by
+their dotted path below `pipeline` (`stages.link`); a package's `__init__` is placed by
+the package folder (`stages.*`).
 """
 
 from __future__ import annotations
@@ -16,32 +18,48 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 
 LAYERS: list[tuple[str, str, set[str]]] = [
-    # name      what it holds                                  modules
-    ("base",    "records and helpers that know no other module",
-                {"__init__", "types", "settings", "version", "numbers", "overlap", "scan", "formats", "pool",
-                 "manifest"}),
-    ("rules",   "the rule files, loaded and checked",          {"rules"}),
-    ("text",    "files read, text normalised and split",       {"read", "normalise", "sentences"}),
-    ("stages",  "one extraction step each",
-                {"sections", "quantities", "roles", "statuses", "names", "projects", "link", "region",
-                 "project_model", "status_model"}),
-    ("rows",    "a document's results as rows, stored, logged", {"results", "rows", "tables", "store", "runlog"}),
-    ("batch",   "the stages wired together, the batch run",    {"run", "distributed"}),
-    ("outputs", "what people read the tables with",
-                {"query", "export", "report", "explain", "evaluate", "spacy_component"}),
+    # name      what it holds                                  modules ("pkg.*": every module of the folder)
+    ("base",    "records, defaults and helpers that know no other module",
+                {"__init__", "types", "settings", "version", "overlap", "text.numbers", "text.scan",
+                 "batch.pool",          # a generic process pool; io.formats uses its child_session
+                 "batch.manifest"}),
+    ("io",      "files read into text",                        {"io.*"}),
+    ("rules",   "the rule files, loaded and checked",          {"rules.*"}),
+    ("text",    "text normalised and split",                   {"text.*"}),
+    ("stages",  "one extraction step each",                    {"stages.*"}),
+    ("extract", "the stages wired; a document's result as rows", {"extract", "results", "rows"}),
+    ("batch",   "the batch run: plan, workers, store, log",    {"batch.*"}),
+    ("outputs", "what people read the tables with",            {"outputs.*"}),
     ("cli",     "the command line",                            {"cli", "__main__"}),
 ]
-LAYER_OF = {module: rank for rank, (_, _, modules) in enumerate(LAYERS) for module in modules}
 LAYER_NAME = [name for name, _, _ in LAYERS]
+
+
+def module_name(path: Path, package: Path) -> str:
+    """`stages/link.py` -> `stages.link`; a package's `__init__.py` -> `stages.__init__`."""
+    return ".".join(path.relative_to(package).with_suffix("").parts)
+
+
+def layer_of(module: str) -> int | None:
+    """The rank of the layer `module` is placed in: by name first, then by its folder."""
+    for rank, (_, _, modules) in enumerate(LAYERS):
+        if module in modules:
+            return rank
+    folder = module.rsplit(".", 1)[0] + ".*" if "." in module else None
+    for rank, (_, _, modules) in enumerate(LAYERS):
+        if folder in modules:
+            return rank
+    return None
 
 
 def pipeline_imports(source: str, modules: set[str]) -> set[str]:
     """The modules of `pipeline` that `source` imports, wherever the import stands.
 
     >>> sorted(pipeline_imports("from pipeline import settings, __version__\\n"
-    ...                         "def f():\\n    from pipeline.run import run\\n"
-    ...                         "import pipeline.types as t", {"settings", "run", "types", "__init__"}))
-    ['__init__', 'run', 'settings', 'types']
+    ...                         "def f():\\n    from pipeline.batch.run import run\\n"
+    ...                         "import pipeline.types as t\\nfrom pipeline.text import numbers",
+    ...                         {"settings", "batch.run", "types", "__init__", "text.numbers"}))
+    ['__init__', 'batch.run', 'settings', 'text.numbers', 'types']
     """
     found: set[str] = set()
     for node in ast.walk(ast.parse(source)):
@@ -49,19 +67,20 @@ def pipeline_imports(source: str, modules: set[str]) -> set[str]:
             parts = node.module.split(".")
             if parts[0] != "pipeline":
                 continue
-            if len(parts) > 1:
-                found.add(parts[1])
-            else:       # from pipeline import settings (a module) or __version__ (a name)
-                found.update(a.name if a.name in modules else "__init__" for a in node.names)
+            base = ".".join(parts[1:])
+            for alias in node.names:        # from pipeline.text import numbers (a module) or a name
+                full = f"{base}.{alias.name}" if base else alias.name
+                found.add(full if full in modules else (base or "__init__"))
         elif isinstance(node, ast.Import):
-            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("pipeline."))
+            found.update(a.name.split(".", 1)[1] for a in node.names if a.name.startswith("pipeline."))
     return found
 
 
 def import_graph(package: Path) -> dict[str, set[str]]:
-    modules = {p.stem for p in package.glob("*.py")}
-    return {p.stem: pipeline_imports(p.read_text(encoding="utf-8"), modules) - {p.stem}
-            for p in sorted(package.glob("*.py"))}
+    paths = {module_name(p, package): p for p in sorted(package.rglob("*.py")) if "_rules" not in p.parts}
+    modules = set(paths)
+    return {name: pipeline_imports(path.read_text(encoding="utf-8"), modules) - {name}
+            for name, path in paths.items()}
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -104,9 +123,9 @@ GRAPH = import_graph(PACKAGE)
 
 
 def test_every_module_has_one_layer() -> None:
-    placed = [m for _, _, modules in LAYERS for m in modules]
+    placed = [m for _, _, modules in LAYERS for m in modules if not m.endswith(".*")]
     assert sorted(m for m in placed if placed.count(m) > 1) == [], "a module in two layers"
-    assert sorted(set(GRAPH) - set(placed)) == [], "modules with no layer: add them to LAYERS"
+    assert sorted(m for m in GRAPH if layer_of(m) is None) == [], "modules with no layer: add them to LAYERS"
     assert sorted(set(placed) - set(GRAPH)) == [], "LAYERS names modules that do not exist"
 
 
@@ -116,10 +135,10 @@ def test_no_import_circles() -> None:
 
 @pytest.mark.parametrize("module", sorted(GRAPH))
 def test_no_import_from_a_higher_layer(module: str) -> None:
-    upward = sorted(f"{module} ({LAYER_NAME[LAYER_OF[module]]}) imports {imported} "
-                    f"({LAYER_NAME[LAYER_OF[imported]]})"
-                    for imported in GRAPH[module]
-                    if imported in LAYER_OF and module in LAYER_OF and LAYER_OF[imported] > LAYER_OF[module])
+    rank = layer_of(module)
+    assert rank is not None
+    upward = sorted(f"{module} ({LAYER_NAME[rank]}) imports {imported} ({LAYER_NAME[layer_of(imported) or 0]})"
+                    for imported in GRAPH[module] if (layer_of(imported) or 0) > rank)
     assert upward == []
 
 
@@ -127,3 +146,12 @@ def test_types_imports_nothing_of_pipeline() -> None:
     """The records every stage passes on stand alone (a circle through them was hidden
     behind TYPE_CHECKING and a lazy import)."""
     assert GRAPH["types"] == set()
+
+
+def test_each_folder_is_a_package_with_its_layer() -> None:
+    """Every folder of code has an `__init__.py` (setuptools ships only packages) and is
+    listed in pyproject.toml, so a wheel carries it."""
+    pyproject = (PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8")
+    for folder in sorted(p for p in PACKAGE.iterdir() if p.is_dir() and any(p.glob("*.py"))):
+        assert (folder / "__init__.py").is_file(), folder
+        assert f'"pipeline.{folder.name}"' in pyproject, f"pipeline.{folder.name} missing from pyproject packages"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.run import Pipeline
+from pipeline.extract import Pipeline
 
 # text -> {project name: {field: value}}; projects not listed must have no amounts linked.
 CASES = [

@@ -13,8 +13,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-import pipeline.run as run_module
-from pipeline.run import run
+import pipeline.batch.run as run_module
+from pipeline.batch.run import run
 
 REPORT = "新建北岸供水厂工程，总投资4.2亿元，已开工。\n"
 

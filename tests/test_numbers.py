@@ -1,4 +1,4 @@
-"""Numbers as written in reports -> Decimal (pipeline.numbers.parse_number)."""
+"""Numbers as written in reports -> Decimal (pipeline.text.numbers.parse_number)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.numbers import NumberError, approximate_range, format_chinese, parse_number
+from pipeline.text.numbers import NumberError, approximate_range, format_chinese, parse_number
 
 PARSED = [
     # Arabic digits, separators, decimals

@@ -14,11 +14,12 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from pipeline.read import SourceDocument, read_document
+from pipeline.batch.run import process
+from pipeline.batch.tables import SCHEMAS
+from pipeline.extract import Pipeline
+from pipeline.io.read import SourceDocument, read_document
 from pipeline.results import DocumentResult
 from pipeline.rows import check_offsets, document_rows
-from pipeline.run import Pipeline, process
-from pipeline.tables import SCHEMAS
 
 from conftest import CASES_DIR, RAW_DIR, raw_reports
 from test_cases import load_case_file

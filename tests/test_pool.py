@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.pool import Failure, WorkerPool, child_session
+from pipeline.batch.pool import Failure, WorkerPool, child_session
 
 from conftest import process_alive
 

@@ -12,14 +12,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.explain import explain_file
-from pipeline.project_model import (
+from pipeline.batch.run import run
+from pipeline.extract import Pipeline
+from pipeline.outputs.explain import explain_file
+from pipeline.stages.project_model import (
     FEATURES,
     WEIGHTS_PATH,
     ProjectModel,
     project_features,
 )
-from pipeline.run import Pipeline, run
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = Path(__file__).resolve().parent / "fixtures" / "project_gold"

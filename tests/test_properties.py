@@ -12,9 +12,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.normalise import normalise
-from pipeline.numbers import NumberError, format_chinese, parse_number
-from pipeline.rules import load_rules
+from pipeline.rules.loader import load_rules
+from pipeline.text.normalise import normalise
+from pipeline.text.numbers import NumberError, format_chinese, parse_number
 
 RULES = load_rules()
 REPORT_ALPHABET = (
@@ -66,7 +66,7 @@ def test_normalised_spans_map_back_inside_the_stored_text(text: str, data: st.Da
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(report_text)
 def test_every_extracted_quantity_points_at_its_text(text: str) -> None:
-    from pipeline.quantities import QuantityExtractor
+    from pipeline.stages.quantities import QuantityExtractor
 
     doc = normalise("d", text, RULES)
     for q in QuantityExtractor(RULES)(doc.norm):
@@ -86,7 +86,7 @@ def test_word_trie_matches_what_the_alternation_matches(words, text):
     """Factoring words by prefix changes speed, never what is found (alone or followed by more)."""
     import re
 
-    from pipeline.rules import alternation, word_trie
+    from pipeline.rules.loader import alternation, word_trie
 
     for suffix in ("", "路"):
         plain = [m.span() for m in re.finditer(f"(?:{alternation(words)}){suffix}", text)]

@@ -19,10 +19,10 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from pipeline.batch.tables import SCHEMAS
 from pipeline.cli import app
-from pipeline.export import EXCEL_MAX_CELL_CHARS, export, load_labels
-from pipeline.query import TABLE_NAMES, load_table, run_query
-from pipeline.tables import SCHEMAS
+from pipeline.outputs.export import EXCEL_MAX_CELL_CHARS, export, load_labels
+from pipeline.outputs.query import TABLE_NAMES, load_table, run_query
 
 # the columns README "Tables" documents: each must have a Chinese label
 DOCUMENTED_COLUMNS = {
@@ -125,7 +125,7 @@ def test_query_cli_table_aligns_chinese_and_limits(tables_dir: Path) -> None:
     assert len(lines) == 2 + 3
     assert "first 3 rows" in result.stderr
     # the mentions column starts at the same terminal column on every line (CJK is two wide)
-    from pipeline.query import display_width
+    from pipeline.outputs.query import display_width
     ends = {display_width(line) for line in lines}
     assert len(ends) == 1, lines
 

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import formats, read
-from pipeline.read import discover, read_document
+from pipeline.io import formats, read
+from pipeline.io.read import discover, read_document
 
 STATUSES = {"ok", "empty", "error", "unsupported", "no_text", "too_large"}
 GOOD = "城南大道工程总投资3亿元，目前已竣工通车。\n"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.region import PlacePeriod, calendar, detect_place_and_period, gazetteer
-from pipeline.rules import DEFAULT_RULES_DIR, RuleError, RuleSet, load_rules
+from pipeline.rules.loader import DEFAULT_RULES_DIR, RuleError, RuleSet, load_rules
+from pipeline.stages.region import PlacePeriod, calendar, detect_place_and_period, gazetteer
 
 FIELDS = ("province", "city", "county", "year", "period")
 

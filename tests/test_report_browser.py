@@ -20,8 +20,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.report import Limits, Mark, annotate, build_report, load_corpus, write_report
-from pipeline.tables import SCHEMAS
+from pipeline.batch.tables import SCHEMAS
+from pipeline.outputs.report import Limits, Mark, annotate, build_report, load_corpus, write_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -16,7 +16,7 @@ import yaml
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.rules import DEFAULT_RULES_DIR, RuleError, RuleSet, load_rules
+from pipeline.rules.loader import DEFAULT_RULES_DIR, RuleError, RuleSet, load_rules
 from pipeline.types import Kind, Role, Status
 
 RULE_FILES = sorted(p.name for p in DEFAULT_RULES_DIR.glob("*.yaml"))

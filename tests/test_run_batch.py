@@ -17,8 +17,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.run import run
-from pipeline.store import WORK_DIR
+from pipeline.batch.run import run
+from pipeline.batch.store import WORK_DIR
 
 from conftest import raw_reports
 
@@ -109,7 +109,7 @@ def test_same_content_twice_is_marked_duplicate_of_the_first(tmp_path: Path) -> 
 
 
 def test_time_budget_turns_a_slow_document_into_an_error_row(tmp_path: Path, monkeypatch) -> None:
-    import pipeline.run as run_module
+    import pipeline.batch.run as run_module
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -209,7 +209,7 @@ class Killed(BaseException):
 
 def read_tables(out: Path) -> dict:
     """The tables as keyproj's readers see them (query, export, report, eval)."""
-    from pipeline.query import load_table
+    from pipeline.outputs.query import load_table
 
     return {t: load_table(out, t) for t in TABLES}
 
@@ -249,7 +249,7 @@ def test_a_run_killed_between_renames_leaves_one_runs_tables(tmp_path: Path, mon
 
 
 def test_an_out_written_before_manifests_is_read_and_resumed(folder: Path, fresh_out: Path, tmp_path: Path) -> None:
-    from pipeline.manifest import MANIFEST, TABLES_DIR
+    from pipeline.batch.manifest import MANIFEST, TABLES_DIR
 
     out = tmp_path / "old"
     out.mkdir()
@@ -299,8 +299,8 @@ def test_out_that_is_a_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 
 def test_read_only_out_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
-    from pipeline.runlog import RunLog
-    from pipeline.store import OutputError
+    from pipeline.batch.runlog import RunLog
+    from pipeline.batch.store import OutputError
 
     good = make_folder(tmp_path / "in", copies=1)
     out = tmp_path / "out"
@@ -326,8 +326,8 @@ def listing(folder: Path) -> list[str]:
 @pytest.mark.parametrize("fails_at", ["checkpoint", "final tables"])
 def test_a_full_disk_is_one_error_and_leaves_no_temporary_files(tmp_path: Path, monkeypatch, fails_at: str) -> None:
     """ENOSPC simulated where the run writes: a checkpoint part, or the final tables."""
-    from pipeline import store
-    from pipeline.store import OutputError
+    from pipeline.batch import store
+    from pipeline.batch.store import OutputError
 
     folder = make_folder(tmp_path / "in", copies=1)
     out = tmp_path / "out"

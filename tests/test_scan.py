@@ -7,7 +7,7 @@ import re
 import pytest
 import regex
 
-from pipeline.scan import SpanScanner
+from pipeline.text.scan import SpanScanner
 
 TEXT = "城南大道已竣工，滨江大桥开工建设；北环路即将投入使用。\n" * 20
 

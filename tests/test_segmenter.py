@@ -12,8 +12,8 @@ import jieba
 import jieba.posseg
 import pytest
 
-from pipeline import names
-from pipeline.names import load_segmenter
+from pipeline.stages import names
+from pipeline.stages.names import load_segmenter
 
 SENTENCES = [
     "加快推进城南大道、滨江大桥等重点工程建设，2023年完成投资3.5亿元。",

@@ -11,10 +11,10 @@ import pytest
 import typer
 
 from pipeline import settings
+from pipeline.batch.run import run
 from pipeline.cli import app
-from pipeline.read import read_document
-from pipeline.report import Limits
-from pipeline.run import run
+from pipeline.io.read import read_document
+from pipeline.outputs.report import Limits
 
 
 def _option_default(command: str, option: str) -> Any:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.store import WORK_DIR
+from pipeline.batch.store import WORK_DIR
 
 from conftest import process_alive
 

@@ -8,7 +8,7 @@ import pytest
 import spacy
 from spacy import displacy
 
-from pipeline.rules import DEFAULT_RULES_DIR
+from pipeline.rules.loader import DEFAULT_RULES_DIR
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +124,7 @@ def test_config_and_lazy_pipeline():
 
 
 def test_reimport_does_not_reregister():
-    import pipeline.spacy_component as module
+    import pipeline.outputs.spacy_component as module
 
     importlib.reload(module)
     nlp = spacy.blank("zh")
@@ -133,13 +133,13 @@ def test_reimport_does_not_reregister():
     assert spans(doc) == [("MONEY", "3.5亿元")]
 
 
-@pytest.mark.parametrize("prelude", ["", "import pipeline.spacy_component\n"])
+@pytest.mark.parametrize("prelude", ["", "import pipeline.outputs.spacy_component\n"])
 def test_factory_registration_in_fresh_interpreter(prelude):
     """Through the entry point alone, and after importing the module first."""
     code = prelude + (
         "import sys, spacy\n"
         "nlp = spacy.blank('zh')\n"
-        "assert 'pipeline.run' not in sys.modules  # spaCy start-up stays cheap\n"
+        "assert 'pipeline.batch.run' not in sys.modules  # spaCy start-up stays cheap\n"
         "nlp.add_pipe('keyproj')\n"
         "doc = nlp('总投资3.5亿元')\n"
         "print([(s.label_, s.text) for s in doc.spans['keyproj']])\n"

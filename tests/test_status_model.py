@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run import Pipeline
-from pipeline.status_model import MODEL_PATH, load_status_model, model_from_dict
+from pipeline.extract import Pipeline
+from pipeline.stages.status_model import MODEL_PATH, load_status_model, model_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,7 @@ CONFIDENCE_CASES = [
 
 @pytest.mark.parametrize("text, name, status, confident", CONFIDENCE_CASES, ids=[c[0] for c in CONFIDENCE_CASES])
 def test_status_confidence(pipeline: Pipeline, text: str, name: str, status: str, confident: bool) -> None:
-    from pipeline.status_model import project_confidence
+    from pipeline.stages.status_model import project_confidence
 
     ex = pipeline("t", text)
     project = next(p for p in ex.projects if p.name == name)

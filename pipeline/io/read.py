@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from pipeline import formats, settings
-from pipeline.formats import Decoded, ReadFailure
+from pipeline import settings
+from pipeline.io import formats
+from pipeline.io.formats import Decoded, ReadFailure
 
 TEXT_SUFFIXES = formats.TEXT_SUFFIXES
 DEFAULT_MAX_BYTES = settings.MAX_BYTES

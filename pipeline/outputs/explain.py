@@ -5,10 +5,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from pathlib import Path
 
-from pipeline.read import read_document
-from pipeline.run import Pipeline
-from pipeline.sentences import split_sentences
-from pipeline.status_model import project_confidence
+from pipeline.extract import Pipeline
+from pipeline.io.read import read_document
+from pipeline.stages.status_model import project_confidence
+from pipeline.text.sentences import split_sentences
 from pipeline.types import Doc, Kind, Sentence
 
 # What `--kind` may name: the quantity kinds, then sections, projects and statuses.

@@ -4,7 +4,7 @@ Marker families are ranked as listed in `rules/sections.yaml` (第一部分 > �
 1. > （1） > ①). A heading closes every open section of its rank or lower; its level is
 its depth, so a report that skips a family (一、 then 1.) still nests correctly.
 
->>> from pipeline.rules import load_rules
+>>> from pipeline.rules.loader import load_rules
 >>> text = "总结\\n一、总体情况\\n（一）交通项目\\n城南大道建成。\\n二、问题\\n"
 >>> [(s.level, s.marker, s.title) for s in split_sections(text, load_rules())]
 [(0, '', '总结'), (1, '一、', '总体情况'), (2, '（一）', '交通项目'), (1, '二、', '问题')]
@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.rules import RuleSet
+from pipeline.rules.loader import RuleSet
 from pipeline.types import Section
 
 # A heading starts a line, or follows a run of spaces inside a flattened line: where

@@ -1,7 +1,4 @@
-"""Wiring: the stages in order for one document, and the batch run over a folder.
-
-read -> normalise -> sections -> quantities -> roles -> statuses -> projects -> link -> region
-(place and period) -> tables; sentences are split only where asked for (`explain`).
+"""The batch run over a folder (the stages for one document are wired in `pipeline/extract.py`).
 
 A batch run hashes every file (so duplicates and unchanged documents are known before they
 are worked on: when earlier results could be reused, all files are hashed first), sends the
@@ -29,54 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import settings
-from pipeline.link import build_projects, link_quantities, link_statuses, resolve_anaphora
-from pipeline.normalise import normalise
-from pipeline.project_model import ProjectModel
-from pipeline.projects import ProjectExtractor
-from pipeline.quantities import QuantityExtractor
-from pipeline.read import SourceDocument, discover, doc_id_for, open_regular, read_document
-from pipeline.region import detect_place_and_period
+from pipeline.extract import Pipeline
+from pipeline.io.read import SourceDocument, discover, doc_id_for, open_regular, read_document
 from pipeline.results import DocumentResult, RunSummary
-from pipeline.roles import assign_roles
-from pipeline.rules import RuleSet, load_rules
-from pipeline.sections import split_sections
-from pipeline.statuses import StatusFinder
-from pipeline.types import Extraction
+from pipeline.rules.loader import RuleSet, load_rules
 from pipeline.version import code_version
 
 DEFAULT_MAX_BYTES = settings.MAX_BYTES
 DEFAULT_TIME_BUDGET = settings.TIME_BUDGET_S     # seconds per document
 DEFAULT_MAX_MEMORY_MB = settings.MAX_MEMORY_MB   # per worker process
-
-
-class Pipeline:
-    """The extractors, built once from a rule set, applied to one text at a time."""
-
-    def __init__(self, rules: RuleSet | None = None, project_model: ProjectModel | None = None,
-                 weigh_projects: bool = True) -> None:
-        self.rules = rules or load_rules()
-        self.quantities = QuantityExtractor(self.rules)
-        self.statuses = StatusFinder(self.rules)
-        self.projects = ProjectExtractor(self.rules)
-        # weighs the rules' project candidates (off only to train it: scripts/train_models.py)
-        self.project_model = (project_model or ProjectModel.load()) if weigh_projects else None
-
-    def __call__(self, doc_id: str, text: str) -> Extraction:
-        rules = self.rules
-        doc = normalise(doc_id, text, rules)
-        sections = split_sections(doc.norm, rules)
-        quantities = assign_roles(doc.norm, self.quantities(doc.norm), rules)
-        cues = self.statuses(doc.norm)
-        mentions = self.projects(doc.norm, cues=cues)
-        mentions = mentions + resolve_anaphora(doc, sections, mentions, rules)
-        linked = link_statuses(doc, sections, mentions, cues, rules)
-        quantities = link_quantities(doc, sections, mentions, quantities, rules)
-        projects = build_projects(doc, sections, mentions, linked, quantities, rules, cues)
-        place = detect_place_and_period(doc.norm, rules)
-        ex = Extraction(doc, sections, quantities, mentions, linked, projects, place)
-        if self.project_model is not None:
-            ex.projects = self.project_model.weigh(ex, self.projects.judge, rules)
-        return ex
 
 
 def process(pipeline: Pipeline, source: SourceDocument) -> DocumentResult:
@@ -251,7 +209,7 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
     if not files:
         raise NoInputFiles(f"no files to read in {', '.join(str(p) for p in inputs)}")
     _lean_arrow_memory()
-    from pipeline.store import OutputError, describe_os_error, lock_out, remove_leftovers
+    from pipeline.batch.store import OutputError, describe_os_error, lock_out, remove_leftovers
 
     try:
         _prepare_out(out)
@@ -269,7 +227,7 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
 
 def _prepare_out(out: Path) -> None:
     """Create OUT; a file in its place is a clear error, not a traceback."""
-    from pipeline.store import OutputError
+    from pipeline.batch.store import OutputError
 
     if out.exists() and not out.is_dir():
         raise OutputError(f"the output folder is a file, not a folder ({out})")
@@ -281,8 +239,8 @@ def _run_locked(inputs: list[Path], files: list[tuple[Path, str]], out: Path, ru
                 max_memory_mb: int | None, resume: bool, checkpoint_docs: int, checkpoint_bytes: int,
                 start_method: str, progress: Callable[[int, int], None] | None) -> RunSummary:
     """The run itself, with OUT locked."""
-    from pipeline.runlog import RunLog
-    from pipeline.store import TableStore
+    from pipeline.batch.runlog import RunLog
+    from pipeline.batch.store import TableStore
 
     log = RunLog(out / "keyproj.log")
     log.start(inputs, jobs=jobs, max_bytes=max_bytes, time_budget=time_budget, max_memory_mb=max_memory_mb)
@@ -349,8 +307,8 @@ def _plan(store: Any, files: list[tuple[Path, str]], tasks: list[Task], chosen: 
           rules: RuleSet, *, max_bytes: int, resume: bool) -> Iterable[Task]:
     """The tasks still to do. Fills `tasks` with every file's task (at once, or as the
     returned tasks are drawn) and `chosen` with the documents whose earlier rows are reused."""
-    from pipeline.formats import libreoffice
-    from pipeline.store import DocumentKey
+    from pipeline.batch.store import DocumentKey
+    from pipeline.io.formats import libreoffice
 
     earlier = store.earlier_sources()   # also numbers new parts after leftovers
     if resume and earlier:
@@ -433,7 +391,7 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet, jobs: int | None,
         return
     import multiprocessing
 
-    from pipeline.pool import Failure, WorkerPool
+    from pipeline.batch.pool import Failure, WorkerPool
 
     workers = max(1, min(jobs or os.cpu_count() or 1, count))
     # Tasks out at a time, bounded so memory stays flat, but deep enough that the workers

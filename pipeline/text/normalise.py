@@ -5,7 +5,7 @@ hard line breaks of text wrapped at a fixed width (PDFs).
 The normalised text has the same characters as the stored text, one for one, except
 where characters were dropped; `Doc` records those places so every offset maps back.
 
->>> from pipeline.rules import load_rules
+>>> from pipeline.rules.loader import load_rules
 >>> doc = normalise("d", "重點(diǎn)項目１２億元", load_rules())
 >>> doc.norm
 '重点项目12亿元'
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import regex
 
-from pipeline.rules import RuleSet
+from pipeline.rules.loader import RuleSet
 from pipeline.types import Doc
 
 

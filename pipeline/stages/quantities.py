@@ -3,7 +3,7 @@
 One compiled pattern finds a number (Arabic, Chinese or a placeholder), an optional range,
 qualifiers and a unit from `rules/units.yaml`; values are normalised to the base unit.
 
->>> from pipeline.rules import load_rules
+>>> from pipeline.rules.loader import load_rules
 >>> q = QuantityExtractor(load_rules())
 >>> [(m.kind.value, str(m.value), m.qualifier) for m in q("总投资约三千五百万元，长12.5公里。")]
 [('money', '35000000', 'approx'), ('length', '12500.0', None)]
@@ -15,9 +15,9 @@ from decimal import Decimal
 
 import regex
 
-from pipeline.numbers import CHINESE_NUMERAL_CHARS, NumberError, approximate_range, parse_number
-from pipeline.rules import RuleSet, Unit, alternation
-from pipeline.sentences import char_index
+from pipeline.rules.loader import RuleSet, Unit, alternation
+from pipeline.text.numbers import CHINESE_NUMERAL_CHARS, NumberError, approximate_range, parse_number
+from pipeline.text.sentences import char_index
 from pipeline.types import Kind, Quantity
 
 # Thousands separated by commas (1,200) or by a space (4 200: thin spaces are folded to

@@ -845,7 +845,7 @@ def libreoffice() -> str | None:
 
 def text_via_libreoffice(data: bytes, suffix: str, timeout: float = LIBREOFFICE_TIMEOUT_S) -> Decoded:
     """Convert with `soffice --headless --convert-to txt` in a temporary folder."""
-    from pipeline.pool import child_session
+    from pipeline.batch.pool import child_session
 
     exe = libreoffice()
     if exe is None:

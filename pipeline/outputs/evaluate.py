@@ -195,7 +195,7 @@ def load_gold(path: Path) -> list[GoldDoc]:
 
 
 def _read(pred_dir: Path, name: str, required: bool = False) -> pd.DataFrame:
-    from pipeline.query import load_table  # the one place that finds a table on disk
+    from pipeline.outputs.query import load_table  # the one place that finds a table on disk
 
     table = load_table(Path(pred_dir), name.removesuffix(".parquet"))
     if table is None:
@@ -236,7 +236,8 @@ def predictions_from_rows(documents: list[dict[str, Any]], quantities: list[dict
 def extract_folder(raw: Path, rules: Any = None) -> dict[str, PredDoc]:
     """Run the extraction on every file under `raw` in this process, as `keyproj run`
     would (same tasks, duplicates and error rows), and return its predictions."""
-    from pipeline.run import Pipeline, plan_tasks, rows_for
+    from pipeline.batch.run import plan_tasks, rows_for
+    from pipeline.extract import Pipeline
 
     pipeline = Pipeline(rules)
     tables: dict[str, list[dict[str, Any]]] = {"documents": [], "quantities": [], "projects": []}

@@ -1,6 +1,6 @@
 """The project model: rules propose project candidates, a small logistic model weighs them.
 
-The rules (pipeline/projects.py, pipeline/names.py) aim at recall; many weak signals
+The rules (pipeline/stages/projects.py, pipeline/stages/names.py) aim at recall; many weak signals
 decide whether a candidate really is a project: its suffix class, its length, whether a
 place or proper noun is in it, counts and class words right after it (…等12个项目), people
 and venues in its sentence (记者, 举行), whether it sits in a heading or a list, whether a
@@ -29,13 +29,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.link import _SEGMENT_END
-from pipeline.names import NameJudge
-from pipeline.rules import RuleSet
-from pipeline.sentences import char_index
+from pipeline import settings
+from pipeline.rules.loader import RuleSet
+from pipeline.stages.link import _SEGMENT_END
+from pipeline.stages.names import NameJudge
+from pipeline.text.sentences import char_index
 from pipeline.types import Extraction, Kind, Project, ProjectMention, Role, Status
 
-WEIGHTS_PATH = Path(__file__).resolve().parent / "data" / "project_model.json"
+WEIGHTS_PATH = settings.DATA_DIR / "project_model.json"
 
 # Context classes (general report language, not names): what follows a group, what
 # surrounds people and events, what says a sentence is a plan.

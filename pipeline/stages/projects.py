@@ -8,9 +8,9 @@ that runs on past its name keeps its longest named prefix (宜攀高速公路 | 
 Items of an enumeration are projects without a suffix of their own when most of the
 list has one, or when the list ends in 等 + a specific suffix (遂昌周公源、青田外雄等
 骨干水电站: alt 遂昌周公源水电站), or 等 + 工程/项目 after short nouns. Whether a
-candidate is a name at all is `NameJudge`'s call (pipeline/names.py).
+candidate is a name at all is `NameJudge`'s call (pipeline/stages/names.py).
 
->>> from pipeline.rules import load_rules
+>>> from pipeline.rules.loader import load_rules
 >>> extract = ProjectExtractor(load_rules())
 >>> [m.name for m in extract("加快推进城南大道、滨江大桥等重点工程建设。")]
 ['城南大道', '滨江大桥']
@@ -28,10 +28,10 @@ from typing import NamedTuple
 
 import regex
 
-from pipeline.names import NameJudge, balanced, load_segmenter
-from pipeline.rules import RuleSet, alternation, word_trie
-from pipeline.sentences import char_index
-from pipeline.statuses import StatusFinder
+from pipeline.rules.loader import RuleSet, alternation, word_trie
+from pipeline.stages.names import NameJudge, balanced, load_segmenter
+from pipeline.stages.statuses import StatusFinder
+from pipeline.text.sentences import char_index
 from pipeline.types import ProjectMention, StatusMention
 
 _OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"

@@ -44,7 +44,7 @@ Period labels
     工作总结, 工作报告 …, with a year, even a masked one) gives 全年; else the first cue
     of the headlines, the first paragraph and the short heading lines after it; else None.
 
->>> from pipeline.rules import load_rules
+>>> from pipeline.rules.loader import load_rules
 >>> p = detect_place_and_period("浑源县2023年1—10月重点项目建设情况", load_rules())
 >>> (p.province, p.city, p.county, p.year, p.period)
 ('山西省', '大同市', '浑源县', 2023, '1-10月')
@@ -58,7 +58,7 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.rules import Region, RuleSet, alternation
+from pipeline.rules.loader import Region, RuleSet, alternation
 from pipeline.types import PlacePeriod
 
 LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}

@@ -23,7 +23,7 @@ def _default_rules_dir() -> Path:
     """The rules this installation ships: `pipeline/_rules` in a wheel or a non-editable
     install (pyproject.toml maps the repository's `rules/` there), else the repository's
     `rules/` itself (a checkout or an editable install, where people edit them)."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     shipped = package / "_rules"
     return shipped if shipped.is_dir() else package.parent / "rules"
 

@@ -1,7 +1,7 @@
 """Status cues: where the text says a project is planned, started, in progress, delayed,
 completed or operational. Linking a cue to its project is the `link` stage's job.
 
->>> from pipeline.rules import load_rules
+>>> from pipeline.rules.loader import load_rules
 >>> find = StatusFinder(load_rules())
 >>> [(s.status.value, s.rule_id) for s in find("该项目尚未开工，城南大道即将投入使用。")]
 [('planned', 'status.not_yet_started'), ('in_progress', 'status.soon_operational')]
@@ -10,8 +10,8 @@ completed or operational. Linking a cue to its project is the `link` stage's job
 from __future__ import annotations
 
 from pipeline.overlap import resolve_overlaps
-from pipeline.rules import Cue, RuleSet
-from pipeline.scan import SpanScanner
+from pipeline.rules.loader import Cue, RuleSet
+from pipeline.text.scan import SpanScanner
 from pipeline.types import Status, StatusMention
 
 

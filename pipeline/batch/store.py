@@ -14,7 +14,7 @@ therefore leaves the previous tables intact, and the next run finds every finish
 document either in the old tables or in a part and does not process it again.
 
 The final tables are committed as a set: they are written under a folder of the run's own,
-`OUT/.keyproj-tables/<run id>/`, and `OUT/keyproj-manifest.json` (`pipeline.manifest`),
+`OUT/.keyproj-tables/<run id>/`, and `OUT/keyproj-manifest.json` (`pipeline.batch.manifest`),
 renamed into place last, names them. Until that rename readers see the previous run's
 tables; after it, the new ones, all five at once. The plain names `OUT/<table>.parquet`
 are then hard links to the same files, for tools that do not read the manifest.
@@ -45,8 +45,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pyarrow import ipc
 
-from pipeline import manifest
-from pipeline.tables import SCHEMAS
+from pipeline.batch import manifest
+from pipeline.batch.tables import SCHEMAS
 
 WORK_DIR = ".keyproj-work"
 LOCK_FILE = ".keyproj.lock"

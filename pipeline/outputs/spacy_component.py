@@ -29,7 +29,7 @@ from pipeline.types import BASE_UNIT
 # spaCy imports this module whenever a Language is created (entry point), so the
 # pipeline itself (rules, jieba) is imported and built only when first needed.
 if TYPE_CHECKING:
-    from pipeline.run import Pipeline
+    from pipeline.extract import Pipeline
 
 EXTENSIONS = ("value", "value_high", "unit", "role", "status", "project", "rule")
 for _name in EXTENSIONS:
@@ -55,8 +55,8 @@ class KeyprojComponent:
     def pipeline(self) -> "Pipeline":
         """The keyproj `Pipeline`, built (rules and jieba loaded) on first use."""
         if self._pipeline is None:
-            from pipeline.rules import load_rules
-            from pipeline.run import Pipeline
+            from pipeline.extract import Pipeline
+            from pipeline.rules.loader import load_rules
 
             self._pipeline = Pipeline(load_rules(self.rules_dir))
         return self._pipeline

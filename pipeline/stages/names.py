@@ -8,7 +8,7 @@ function words and proper nouns apart. `Segmenter` is jieba's dictionary segment
 (``Tokenizer.cut(text, HMM=False)`` and ``posseg`` tagging without HMM), word for word
 the same, but faster: it caches whole blocks and its dictionary (see `load_segmenter`).
 
->>> from pipeline.rules import load_rules
+>>> from pipeline.rules.loader import load_rules
 >>> judge = NameJudge(load_rules(), load_segmenter())
 >>> [judge.accepts(n) for n in ["城南大道", "重点项目", "跟进项目", "风电项目", "xx水库"]]
 [True, False, False, False, False]
@@ -33,7 +33,7 @@ from typing import Any
 
 import regex
 
-from pipeline.rules import RuleSet, alternation, word_trie
+from pipeline.rules.loader import RuleSet, alternation, word_trie
 
 # jieba's own block and character classes (jieba/__init__.py and jieba/posseg/__init__.py)
 _HAN_DEFAULT = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")

@@ -27,11 +27,11 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from pipeline import settings
 from pipeline.types import Status, StatusMention
 
-MODEL_PATH = Path(__file__).parent / "data" / "status_model.json"
+MODEL_PATH = settings.DATA_DIR / "status_model.json"
 
 # where the deciding cue stands from the project; `heading`: a section title over it;
 # `unknown`: no cue at all (the confidence that "unknown" is right)

@@ -44,13 +44,13 @@ class StatementRefused(QueryError):
 def table_files(directory: Path, name: str) -> list[Path]:
     """The Parquet files holding table `name` under `directory`, [] when it is absent.
 
-    When `directory` has a manifest (`pipeline.manifest`, written by every run since), the
+    When `directory` has a manifest (`pipeline.batch.manifest`, written by every run since), the
     files it names: always the tables of one complete run. A manifest whose files are gone
     (a run replaced them just now) is read once more. Without a manifest (an OUT written
     before manifests), the plain names: a single file wins over a part-file directory of the
     same name (a stale directory beside it would otherwise double every row).
     """
-    from pipeline import manifest
+    from pipeline.batch import manifest
 
     for _ in range(2):
         try:

@@ -1,7 +1,7 @@
 """The output tables' Arrow schemas, declared once, here.
 
 The rows themselves come from `pipeline.rows` (plain dicts, no pyarrow, so worker processes
-stay small) and are written by `pipeline.store`. All offsets in the tables point into
+stay small) and are written by `pipeline.batch.store`. All offsets in the tables point into
 `documents.text`, the stored text of the document; every row with `text` satisfies
 `text == documents.text[start:end]` (`check_offsets`, run on every document's rows).
 """

@@ -37,9 +37,9 @@ from itertools import accumulate
 
 import regex
 
-from pipeline.rules import RuleSet, alternation
-from pipeline.sections import innermost_section
-from pipeline.sentences import char_index
+from pipeline.rules.loader import RuleSet, alternation
+from pipeline.stages.sections import innermost_section
+from pipeline.text.sentences import char_index
 from pipeline.types import (
     Doc,
     Kind,
@@ -352,7 +352,7 @@ class _StatusLinker:
 def _with_confidence(linked: list[tuple[StatusMention, str, _Group | None]],
                      sentence_groups: Callable[[StatusMention], int], document_groups: int) -> list[StatusMention]:
     """The rows with their features and the status model's confidence set."""
-    from pipeline.status_model import link_features, load_status_model
+    from pipeline.stages.status_model import link_features, load_status_model
 
     model = load_status_model()
     per_project: dict[str | None, list[StatusMention]] = {}

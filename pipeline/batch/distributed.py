@@ -8,7 +8,7 @@ can write to (s3://…, gcs://…); each table is then a Parquet dataset that pa
 and Spark read as one table. Part numbers follow input order, so reading a dataset's files
 in name order gives the rows of a local run, in the same order.
 
-The run is atomic like a local one (`pipeline.manifest`): it connects to the scheduler before
+The run is atomic like a local one (`pipeline.batch.manifest`): it connects to the scheduler before
 it touches OUT, the workers write their parts under the run's own staging folder
 `OUT/.keyproj-tables/<run id>/<table>/`, and only when every batch is done does the client
 write the manifest naming those folders (the commit). An interrupted run leaves the
@@ -33,10 +33,11 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from pipeline import manifest
+from pipeline.batch import manifest
+from pipeline.batch.run import Task, plan_tasks, rows_for
+from pipeline.extract import Pipeline
 from pipeline.results import RunSummary
-from pipeline.rules import RuleSet, load_rules
-from pipeline.run import Pipeline, Task, plan_tasks, rows_for
+from pipeline.rules.loader import RuleSet, load_rules
 
 # One Pipeline per worker process and rules folder, built on the first batch it runs.
 _PIPELINES: dict[str, Pipeline] = {}
@@ -48,7 +49,7 @@ def process_batch(tasks: list[Task], part: int, out_url: str, rules_dir: str) ->
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from pipeline.tables import SCHEMAS
+    from pipeline.batch.tables import SCHEMAS
 
     pipeline = _PIPELINES.get(rules_dir)
     if pipeline is None:
@@ -87,7 +88,7 @@ def run_distributed(inputs: list[Path], out_url: str, scheduler: str, rules: Rul
     import fsspec
     from distributed import Client
 
-    from pipeline.store import OutputError, describe_os_error
+    from pipeline.batch.store import OutputError, describe_os_error
 
     started = time.perf_counter()
     rules = rules or load_rules()
@@ -114,7 +115,7 @@ def _is_local(fs: Any) -> bool:
 
 
 def _locked(root: str, local: bool) -> AbstractContextManager[None]:
-    from pipeline.store import lock_out
+    from pipeline.batch.store import lock_out
 
     return lock_out(Path(root)) if local else nullcontext()
 
@@ -124,10 +125,10 @@ def _run_on(client: Any, inputs: list[Path], out_url: str, fs: Any, root: str, l
     """Plan, run every batch into a staging folder, then commit and publish."""
     from distributed import as_completed
 
-    from pipeline.tables import SCHEMAS
+    from pipeline.batch.tables import SCHEMAS
 
     if local:
-        from pipeline.store import remove_leftovers
+        from pipeline.batch.store import remove_leftovers
 
         remove_leftovers(Path(root))
     tasks = plan_tasks(inputs, max_bytes, skip=[Path(root)] if local else None)
@@ -168,7 +169,7 @@ def _commit(fs: Any, root: str, local: bool, run_id: str, folders: dict[str, str
     published as `OUT/<table>/`, the single files of a local run go, and so do older runs."""
     import json
 
-    from pipeline.store import remove_other_versions
+    from pipeline.batch.store import remove_other_versions
 
     data = manifest.content(run_id, "parts", folders)
     if local:

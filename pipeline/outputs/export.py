@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.query import display_width, load_table, require_tables
+from pipeline import settings
+from pipeline.outputs.query import display_width, load_table, require_tables
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-LABELS_DIR = Path(__file__).resolve().parent / "data"
+LABELS_DIR = settings.DATA_DIR
 EXCEL_MAX_CELL_CHARS = 32_767
 EXCEL_MAX_ROWS = 1_048_576
 CSV_ENCODING = "utf-8-sig"        # UTF-8 with BOM: Excel guesses a local code page without it

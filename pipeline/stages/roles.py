@@ -9,8 +9,8 @@ role. Thresholds and size bands (投资10亿元以上项目; 文旅业项目总�
 as is 完成 + output or revenue (完成工业总产值); a plain 计划投资 is the year's plan only when
 the text says so (今年计划投资; 总投资…，计划投资…), else the whole budget.
 
->>> from pipeline.rules import load_rules
->>> from pipeline.quantities import QuantityExtractor
+>>> from pipeline.rules.loader import load_rules
+>>> from pipeline.stages.quantities import QuantityExtractor
 >>> rules = load_rules()
 >>> text = "总投资12亿元，年度计划投资3亿元，其中，交通项目2亿元；完成投资1亿元。"
 >>> qs = assign_roles(text, QuantityExtractor(rules)(text), rules)
@@ -25,8 +25,8 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.rules import RuleSet, alternation
-from pipeline.sentences import char_index
+from pipeline.rules.loader import RuleSet, alternation
+from pipeline.text.sentences import char_index
 from pipeline.types import Kind, Quantity, Role
 
 _ROLE_CLAUSE_END = "，,；;。！？!?\n"

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import settings
-from pipeline.query import TABLE_NAMES, load_table, require_tables
+from pipeline.outputs.query import TABLE_NAMES, load_table, require_tables
 
 UNKNOWN = "(unknown)"
 # documents columns another stage adds; until they exist every document's region is UNKNOWN
