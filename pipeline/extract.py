@@ -1,15 +1,27 @@
 """The one place the stages are wired: a document's text in, its `Extraction` out.
 
-normalise -> sections -> quantities -> roles -> statuses -> projects -> anaphora -> link
-(statuses, quantities) -> aggregate (one row per project) -> region (place and period) ->
-project model (weighs the candidates); sentences are split only where asked for (`explain`).
+A document is normalised and split into sections; its `Layout` (sentences, segments,
+clauses, sections: `text/layout.py`) is computed once from those; then each stage of the
+registry below runs in order, made once from the rule set and called with the layout and
+what the stages before it found (`stages/found.py`):
+
+quantities -> roles -> statuses -> projects -> anaphora -> link (statuses and amounts to
+projects) -> aggregate (one row per project) -> region (place and period) -> project_model
+(weighs the candidates).
+
 The batch run (`batch/run.py`), `explain`, `eval` and the spaCy component all call this.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pipeline.rules.loader import RuleSet, load_rules
-from pipeline.stages.link import build_projects, link_quantities, link_statuses, resolve_anaphora
+from pipeline.stages.aggregate import make_aggregate
+from pipeline.stages.anaphora import make_anaphora
+from pipeline.stages.found import Found, Stage
+from pipeline.stages.link import make_link
+from pipeline.stages.names import NameJudge
 from pipeline.stages.project_model import ProjectModel
 from pipeline.stages.projects import ProjectExtractor
 from pipeline.stages.quantities import QuantityExtractor
@@ -17,35 +29,85 @@ from pipeline.stages.region import detect_place_and_period
 from pipeline.stages.roles import assign_roles
 from pipeline.stages.sections import split_sections
 from pipeline.stages.statuses import StatusFinder
+from pipeline.text.layout import Layout
 from pipeline.text.normalise import normalise
 from pipeline.types import Extraction
 
+# The stages in the order they run (the README's stage list is this one).
+STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link", "aggregate", "region",
+               "project_model")
+
+
+def make_quantities(extract: QuantityExtractor) -> Stage:
+    def quantities(layout: Layout, found: Found) -> Found:
+        return replace(found, quantities=extract(layout.text, layout=layout))
+    return quantities
+
+
+def make_roles(rules: RuleSet) -> Stage:
+    def roles(layout: Layout, found: Found) -> Found:
+        return replace(found, quantities=assign_roles(layout.text, found.quantities, rules, layout))
+    return roles
+
+
+def make_statuses(find: StatusFinder) -> Stage:
+    def statuses(layout: Layout, found: Found) -> Found:
+        return replace(found, cues=find(layout.text))
+    return statuses
+
+
+def make_projects(extract: ProjectExtractor) -> Stage:
+    def projects(layout: Layout, found: Found) -> Found:
+        return replace(found, mentions=extract(layout.text, cues=found.cues))
+    return projects
+
+
+def make_region(rules: RuleSet) -> Stage:
+    def region(layout: Layout, found: Found) -> Found:
+        return replace(found, place=detect_place_and_period(layout.text, rules))
+    return region
+
+
+def make_project_model(model: ProjectModel, judge: NameJudge, rules: RuleSet) -> Stage:
+    def project_model(layout: Layout, found: Found) -> Found:
+        return replace(found, projects=model.weigh(found.extraction(), judge, rules))
+    return project_model
+
 
 class Pipeline:
-    """The extractors, built once from a rule set, applied to one text at a time."""
+    """The stages, built once from a rule set, applied to one text at a time."""
 
     def __init__(self, rules: RuleSet | None = None, project_model: ProjectModel | None = None,
                  weigh_projects: bool = True) -> None:
-        self.rules = rules or load_rules()
-        self.quantities = QuantityExtractor(self.rules)
-        self.statuses = StatusFinder(self.rules)
-        self.projects = ProjectExtractor(self.rules)
+        self.rules = rules = rules or load_rules()
+        # the extractors stages share with callers (tests, training scripts)
+        self.quantities = QuantityExtractor(rules)
+        self.statuses = StatusFinder(rules)
+        self.projects = ProjectExtractor(rules)
         # weighs the rules' project candidates (off only to train it: scripts/train_models.py)
         self.project_model = (project_model or ProjectModel.load()) if weigh_projects else None
+        stages: dict[str, Stage] = {
+            "quantities": make_quantities(self.quantities),
+            "roles": make_roles(rules),
+            "statuses": make_statuses(self.statuses),
+            "projects": make_projects(self.projects),
+            "anaphora": make_anaphora(rules),
+            "link": make_link(rules),
+            "aggregate": make_aggregate(rules),
+            "region": make_region(rules),
+        }
+        if self.project_model is not None:
+            stages["project_model"] = make_project_model(self.project_model, self.projects.judge, rules)
+        self.stages = stages
+
+    def layout(self, doc_id: str, text: str) -> tuple[Found, Layout]:
+        """The document normalised and split into sections, and its layout."""
+        doc = normalise(doc_id, text, self.rules)
+        sections = split_sections(doc.norm, self.rules)
+        return Found(doc, sections), Layout(doc.norm, tuple(sections))
 
     def __call__(self, doc_id: str, text: str) -> Extraction:
-        rules = self.rules
-        doc = normalise(doc_id, text, rules)
-        sections = split_sections(doc.norm, rules)
-        quantities = assign_roles(doc.norm, self.quantities(doc.norm), rules)
-        cues = self.statuses(doc.norm)
-        mentions = self.projects(doc.norm, cues=cues)
-        mentions = mentions + resolve_anaphora(doc, sections, mentions, rules)
-        linked = link_statuses(doc, sections, mentions, cues, rules)
-        quantities = link_quantities(doc, sections, mentions, quantities, rules)
-        projects = build_projects(doc, sections, mentions, linked, quantities, rules, cues)
-        place = detect_place_and_period(doc.norm, rules)
-        ex = Extraction(doc, sections, quantities, mentions, linked, projects, place)
-        if self.project_model is not None:
-            ex.projects = self.project_model.weigh(ex, self.projects.judge, rules)
-        return ex
+        found, layout = self.layout(doc_id, text)
+        for stage in self.stages.values():
+            found = stage(layout, found)
+        return found.extraction()

@@ -120,6 +120,7 @@ class RuleSet:
     regions: dict[str, Region] = field(default_factory=dict)      # code -> unit (regions.tsv)
     region_names: dict[str, Any] = field(default_factory=dict)    # regions.yaml
     periods: dict[str, Any] = field(default_factory=dict)         # periods.yaml
+    links: dict[str, Any] = field(default_factory=dict)           # links.yaml: compiled patterns
 
 
 class _File:
@@ -389,6 +390,34 @@ def _check_periods(f: _File) -> None:
             raise RuleError(f"{f.path.name}: key 'period_aliases.{span}' must be a non-empty string")
 
 
+def _load_links(f: _File) -> dict[str, Any]:
+    """links.yaml: each pattern beside texts it must find and texts it must not; an
+    integer setting as it is."""
+    out: dict[str, Any] = {}
+    for key, entry in f.data.items():
+        if isinstance(entry, int) and not isinstance(entry, bool):
+            out[key] = entry
+            continue
+        if not isinstance(entry, dict):
+            raise RuleError(f"{f.path.name}: key '{key}' must be a mapping (pattern, at, examples, counter_examples)")
+        _check_entry_keys(f, entry, {"pattern", "at", "examples", "counter_examples"}, key)
+        pattern = f.compile(f.get("pattern", str, entry, f"{key}.pattern"), f"{key}.pattern")
+        at = f.get("at", str, entry, f"{key}.at")
+        if at not in ("start", "anywhere"):
+            raise RuleError(f"{f.path.name}: key '{key}.at' must be start or anywhere, got '{at}'")
+        find = pattern.match if at == "start" else pattern.search
+        for wanted, label in ((True, "examples"), (False, "counter_examples")):
+            texts = f.get(label, list, entry, f"{key}.{label}")
+            if not texts:
+                raise RuleError(f"{f.path.name}: key '{key}.{label}' needs at least one text")
+            for text in texts:
+                if (find(str(text)) is not None) != wanted:
+                    raise RuleError(f"{f.path.name}: key '{key}.{label}': the pattern "
+                                    f"{'misses' if wanted else 'finds'} {text!r}")
+        out[key] = pattern
+    return out
+
+
 def _check_schema(f: _File, schema: dict[str, Any]) -> None:
     """Every key of `schema` is present with its type; no other key is."""
     unknown = sorted(set(f.data) - set(schema))
@@ -430,6 +459,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     cat_f = _File(directory / "categories.yaml")
     region_names_f = _File(directory / "regions.yaml")
     periods_f = _File(directory / "periods.yaml")
+    links_f = _File(directory / "links.yaml")
 
     for f, schema in ((quant_f, _QUANTITIES), (norm_f, _NORMALISE), (sect_f, _SECTIONS),
                       (roles_f, _ROLES), (proj_f, _PROJECTS), (status_f, {"cues": list}),
@@ -458,4 +488,5 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         regions=load_regions(directory / "regions.tsv"),
         region_names=region_names_f.data,
         periods=periods_f.data,
+        links=_load_links(links_f),
     )

@@ -31,8 +31,8 @@ from typing import Any
 
 from pipeline import settings
 from pipeline.rules.loader import RuleSet
-from pipeline.stages.link import _SEGMENT_END
 from pipeline.stages.names import NameJudge
+from pipeline.text.punctuation import SEGMENT_END
 from pipeline.text.sentences import char_index
 from pipeline.types import Extraction, Kind, Project, ProjectMention, Role, Status
 
@@ -215,7 +215,7 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    ends = char_index(text, _SEGMENT_END)       # the index link.py built for this text
+    ends = char_index(text, SEGMENT_END)       # the index the layout built for this text
     right = ends.first_from(end)
     return ends.last_before(start) + 1, len(text) if right < 0 else right
 

@@ -31,11 +31,12 @@ import regex
 from pipeline.rules.loader import RuleSet, alternation, word_trie
 from pipeline.stages.names import NameJudge, balanced, load_segmenter
 from pipeline.stages.statuses import StatusFinder
+from pipeline.text.punctuation import CLAUSE_MARKS, HARD_BREAKS
 from pipeline.text.sentences import char_index
 from pipeline.types import ProjectMention, StatusMention
 
 _OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"
-_CLAUSE_END = set("，,；;：:。！？!?\n")
+_CLAUSE_END = set(CLAUSE_MARKS)
 _CLAUSE_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + "".join(sorted(_CLAUSE_END))) + "]")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
@@ -347,7 +348,7 @@ def _clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
             depth += 1
         elif ch in _CLOSE and depth:
             depth -= 1
-        elif ch in _CLAUSE_END and (depth == 0 or ch in "。\n"):
+        elif ch in _CLAUSE_END and (depth == 0 or ch in HARD_BREAKS):
             spans.append((start, i))
             start = i + 1
             depth = 0
@@ -359,7 +360,7 @@ def _clauses_around(text: str, positions: list[int]) -> list[tuple[int, int]]:
     """The clauses (`_clauses`) of the sentences that hold one of `positions` (ascending).
     Bracket depth starts again after every 。 and line break, so each such sentence is
     split on its own and the rest of the text is never looked at."""
-    ends = char_index(text, "。\n")
+    ends = char_index(text, HARD_BREAKS)
     spans: list[tuple[int, int]] = []
     reached = -1
     for pos in positions:

@@ -16,8 +16,9 @@ from decimal import Decimal
 import regex
 
 from pipeline.rules.loader import RuleSet, Unit, alternation
+from pipeline.text.layout import Layout
 from pipeline.text.numbers import CHINESE_NUMERAL_CHARS, NumberError, approximate_range, parse_number
-from pipeline.text.sentences import char_index
+from pipeline.text.punctuation import SEGMENT_END
 from pipeline.types import Kind, Quantity
 
 # Thousands separated by commas (1,200) or by a space (4 200: thin spaces are folded to
@@ -28,7 +29,6 @@ _NOT_INSIDE = r"(?<![0-9.])(?<![0-9],)"
 _ARABIC = (rf"{_NOT_INSIDE}\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{_NOT_INSIDE}\d{{1,3}}(?: \d{{3}})+(?![0-9])(?:\.\d+)?"
            rf"|{_NOT_INSIDE}\d+(?:\.\d+)?")
 _CN_START = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
-_SENTENCE_END = "。！？!?；;\n"
 _SPEED = regex.compile(r"/(?:小时|h|时)|每小时")
 _SPACE = "[ \t]{0,4}"      # spaces PDF text and web copy put inside numbers and units
 # 三公里半 is 3.5 km: 半 right after a length, area or volume unit, when no word goes on
@@ -98,23 +98,23 @@ class QuantityExtractor:
         self.money_cue = regex.compile(alternation(q["bare_scale"]["money_cues"]))
         self.max_digits = int(q["max_digits"])
 
-    def __call__(self, text: str, offset: int = 0) -> list[Quantity]:
-        """Extract quantities from `text`; offsets are shifted by `offset`."""
+    def __call__(self, text: str, offset: int = 0, layout: Layout | None = None) -> list[Quantity]:
+        """Extract quantities from `text` (laid out as `layout`, when the caller has it);
+        offsets are shifted by `offset`."""
+        layout = layout if layout is not None and layout.text is text else Layout(text)
         found = []
         for m in self.pattern.finditer(text):
-            if m.group("scale") and not self._money_sentence(text, m.start(), m.end()):
+            if m.group("scale") and not self._money_sentence(layout, m.start(), m.end()):
                 continue
             q = self._build(m, offset)
             if q is not None:
                 found.append(q)
         return found
 
-    def _money_sentence(self, text: str, start: int, end: int) -> bool:
-        """A bare 万/亿 counts as money only in a sentence about money."""
-        index = char_index(text, _SENTENCE_END)
-        s = index.last_before(start) + 1
-        e = index.first_from(end)
-        return self.money_cue.search(text, s, e if e >= 0 else len(text)) is not None
+    def _money_sentence(self, layout: Layout, start: int, end: int) -> bool:
+        """A bare 万/亿 counts as money only in a segment about money."""
+        s, e = layout.unit_around(start, end, SEGMENT_END)
+        return self.money_cue.search(layout.text, s, e) is not None
 
     def _build(self, m: regex.Match[str], offset: int) -> Quantity | None:
         qualifier = None

@@ -59,13 +59,14 @@ from functools import lru_cache
 import regex
 
 from pipeline.rules.loader import Region, RuleSet, alternation
+from pipeline.text.punctuation import SEGMENT_MARKS
 from pipeline.types import PlacePeriod
 
 LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 # Parts of the opening, in the order they are trusted: the title, the headline lines
 # before the first paragraph (subtitle, byline, date), the first paragraph, the rest.
 TITLE, HEADLINE, LEAD, BODY = 0, 1, 2, 3
-SENTENCE_END = "。；！？;!?"
+SENTENCE_END = SEGMENT_MARKS      # the lines are taken one by one: no line break here
 _OPENING_CHARS = 2000
 
 

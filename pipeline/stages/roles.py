@@ -26,11 +26,10 @@ from functools import lru_cache
 import regex
 
 from pipeline.rules.loader import RuleSet, alternation
-from pipeline.text.sentences import char_index
+from pipeline.text.layout import Layout
+from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
 from pipeline.types import Kind, Quantity, Role
 
-_ROLE_CLAUSE_END = "，,；;。！？!?\n"
-_BREAKDOWN_SCOPE_END = "。！？!?\n"
 _PLAIN_PLAN_DEFAULT = Role.TOTAL
 
 
@@ -102,9 +101,12 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
     return None
 
 
-def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet) -> list[Quantity]:
-    """Return the quantities with `role` set on every money amount."""
+def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
+                 layout: Layout | None = None) -> list[Quantity]:
+    """Return the quantities with `role` set on every money amount (`layout`: the text's,
+    when the caller has it)."""
     cues = _cues(rules)
+    layout = layout if layout is not None and layout.text is text else Layout(text)
     out: list[Quantity] = []
     prev_role: Role | None = None       # role of the previous amount (thresholds aside)
     prev_end = 0
@@ -113,7 +115,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet) -> list[
         if q.kind is not Kind.MONEY:
             out.append(q)
             continue
-        clause_start = char_index(text, _ROLE_CLAUSE_END).last_before(q.start) + 1
+        clause_start = layout.clause_start(q.start, CLAUSE_END)
         # cues before an earlier amount of the clause are that amount's (实际完成25亿元增加9亿元)
         prefix = text[max(clause_start, prev_money_end):q.start]
         after = text[q.end:q.end + 16]
@@ -123,7 +125,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet) -> list[
             prev_money_end = q.end
             continue
         if found is not None and found[1] == "计划投资":
-            found = _plan_or_budget(text, clause_start, q, cues)
+            found = _plan_or_budget(layout, clause_start, q, cues)
         if prev_role is not None and q.start > prev_end and cues.list_between.match(text[prev_end:q.start]):
             role, cue = prev_role, "list"           # 分别完成投资12.6亿元、8.3亿元和4.1亿元
         elif prev_role is not None and cues.comparison.search(prefix):
@@ -132,7 +134,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet) -> list[
             role, cue = Role.TOTAL, "budget"        # 计划投资4亿元的城东快速路: the whole cost
         elif found is not None:
             role, cue = found
-        elif prev_role is not None and _in_breakdown(text, prev_end, q.start, prefix, cues):
+        elif prev_role is not None and _in_breakdown(layout, prev_end, q.start, prefix, cues):
             role, cue = prev_role, "breakdown"      # 其中，A 5亿元，B 3亿元: each item inherits
         else:
             role, cue = Role.OTHER, None
@@ -151,14 +153,13 @@ def _class_band(text: str, clause_start: int, q: Quantity, after: str, cues: _Cu
     return cues.class_band.search(text, clause_start, q.start) is not None
 
 
-def _plan_or_budget(text: str, clause_start: int, q: Quantity, cues: _Cues) -> tuple[Role, str]:
+def _plan_or_budget(layout: Layout, clause_start: int, q: Quantity, cues: _Cues) -> tuple[Role, str]:
     """A plain 计划投资: the year's plan after a year word (今年计划投资) or after the whole
     cost in the same sentence (总投资12亿元，计划投资3亿元); the whole budget when the year's
     plan follows in the sentence (计划投资22亿元，年度计划完成投资6亿元) or nothing says it
     is the year's."""
-    sentence_start = char_index(text, _BREAKDOWN_SCOPE_END).last_before(q.start) + 1
-    sentence_end = char_index(text, _BREAKDOWN_SCOPE_END).first_from(q.end)
-    sentence_end = len(text) if sentence_end < 0 else sentence_end
+    text = layout.text
+    sentence_start, sentence_end = layout.unit_around(q.start, q.end, SENTENCE_END)
     if cues.year_words.search(text, sentence_start, q.start):
         return Role.PLANNED, "计划投资"
     if cues.year_plan_pattern.search(text, q.end, sentence_end):
@@ -170,18 +171,18 @@ def _plan_or_budget(text: str, clause_start: int, q: Quantity, cues: _Cues) -> t
     return _PLAIN_PLAN_DEFAULT, "计划投资"
 
 
-def _in_breakdown(text: str, prev_end: int, start: int, prefix: str, cues: _Cues) -> bool:
+def _in_breakdown(layout: Layout, prev_end: int, start: int, prefix: str, cues: _Cues) -> bool:
     """This amount is an item of a breakdown: a marker (其中) sits between the previous amount
     and this one, or earlier in the sentence they share and the amount follows a bare item
     name (其中，交通项目完成投资126亿元，产业项目98亿元)."""
-    between = text[prev_end:start]
+    between = layout.text[prev_end:start]
     if "\n" in between.strip("\n"):
         return False
     if cues.breakdown.search(between):
         return True
-    if any(ch in _BREAKDOWN_SCOPE_END for ch in between):
+    if any(ch in SENTENCE_END for ch in between):
         return False
     if not cues.breakdown_item.search(prefix.strip()):
         return False
-    sentence_start = char_index(text, _BREAKDOWN_SCOPE_END).last_before(prev_end) + 1
-    return cues.breakdown.search(text, sentence_start, prev_end) is not None
+    sentence_start = layout.clause_start(prev_end, SENTENCE_END)
+    return cues.breakdown.search(layout.text, sentence_start, prev_end) is not None

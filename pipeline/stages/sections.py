@@ -13,12 +13,12 @@ its depth, so a report that skips a family (一、 then 1.) still nests correctl
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 
 import regex
 
 from pipeline.rules.loader import RuleSet
+from pipeline.text.layout import innermost_section  # noqa: F401  (its home is the layout; rows.py reads it here)
 from pipeline.types import Section
 
 # A heading starts a line, or follows a run of spaces inside a flattened line: where
@@ -117,16 +117,3 @@ def _close(sections: list[Section]) -> list[Section]:
         open_.append(i)
     return [Section(s.section_id, s.parent_id, s.level, s.marker, s.title, s.start, end,
                     s.title_start, s.title_end, s.rule_id) for s, end in zip(sections, ends, strict=True)]
-
-
-def innermost_section(sections: list[Section], pos: int) -> Section:
-    """The deepest section containing `pos` (section 0 always does).
-
-    Sections are in order of their starts, and one that starts inside another is deeper
-    (a section ends at the next one of its level or higher): the deepest is the last one
-    starting at or before `pos` that still runs past it."""
-    i = bisect_right(sections, pos, 1, len(sections), key=lambda s: s.start)
-    for s in reversed(sections[1:i]):
-        if pos < s.end:
-            return s
-    return sections[0]

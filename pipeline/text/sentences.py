@@ -14,12 +14,12 @@ from itertools import compress
 
 import regex
 
+from pipeline.text.punctuation import CLAUSE_MARKS, LINE_BREAKS, SENTENCE_MARKS
 from pipeline.types import Sentence
 
 # U+2028, U+2029 and U+0085 are line breaks too (normalisation folds them to \n; text
 # that did not pass through it is split the same way)
-_LINE_BREAKS = "\n\u2028\u2029\x85"
-_SENTENCE_END = regex.compile(rf"[。！？!?]+[”’」』]?|[{_LINE_BREAKS}]+")
+_SENTENCE_END = regex.compile(rf"[{SENTENCE_MARKS}]+[”’」』]?|[{LINE_BREAKS}]+")
 
 
 class CharIndex:
@@ -55,7 +55,7 @@ class CharIndex:
 
 _INDEXES: dict[str, CharIndex] = {}
 # the marks the stages index (clause and sentence ends), found together once per text
-_COMMON_MARKS = "，,；;。：:！？!?\n"
+_COMMON_MARKS = CLAUSE_MARKS
 _COMMON_MARKS_SET = set(_COMMON_MARKS)
 _COMMON_MARKS_PATTERN = re.compile("[" + re.escape(_COMMON_MARKS) + "]")
 _LAST_MARKS: list[tuple[str, list[int], str]] = []
@@ -88,7 +88,7 @@ def split_sentences(text: str) -> list[Sentence]:
         end = m.end()
         if text[start:end].strip():
             sentences.append(Sentence(start, end, paragraph))
-        if m.group()[-1] in _LINE_BREAKS:
+        if m.group()[-1] in LINE_BREAKS:
             paragraph += 1
         start = end
     if text[start:].strip():

@@ -1,0 +1,107 @@
+"""One `Project` row per distinct project key, from its mentions and what was linked to it.
+
+A project's name is its fullest mention, `alt` the shortest other name the document gives
+it; its status is its last linked strong cue in reading order (the latest state wins),
+else its last weak cue (a plan never overrides a state reached), else a cue in its section
+headings (续建项目), else unknown; its amounts are the first linked of each role and
+kind; its category comes from the words of its section titles (rules/categories.yaml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from pipeline.rules.loader import RuleSet
+from pipeline.stages.anaphora import ANAPHORA_RULE
+from pipeline.stages.found import Found, Stage
+from pipeline.text.layout import Layout
+from pipeline.types import Kind, Project, ProjectMention, Quantity, Role, Section, Status, StatusMention
+
+
+def build_projects(layout: Layout, found: Found, categories: dict[str, str]) -> list[Project]:
+    """One `Project` per distinct key, in order of first mention."""
+    by_key: dict[str, list[ProjectMention]] = {}
+    for m in sorted(found.mentions, key=lambda m: m.start):
+        if m.rule_id != ANAPHORA_RULE:     # 该项目 names nothing new
+            by_key.setdefault(m.key, []).append(m)
+    statuses_of: dict[str | None, list[StatusMention]] = {}
+    for s in found.statuses:
+        statuses_of.setdefault(s.project_key, []).append(s)
+    quantities_of: dict[str | None, list[Quantity]] = {}
+    for q in found.quantities:
+        quantities_of.setdefault(q.project_key, []).append(q)
+    projects = []
+    for key, ms in by_key.items():
+        fullest = max(ms, key=lambda m: (len(m.name), -m.start))
+        section = layout.section_at(ms[0].start)
+        status, s_start, s_end = _status(statuses_of.get(key, []), layout, section, found.cues)
+        qs = [q for q in quantities_of.get(key, []) if q.value is not None]
+        projects.append(Project(
+            key=key, name=fullest.name, alt=fullest.alt or _other_form(fullest.name, ms),
+            start=fullest.start, end=fullest.end,
+            section_id=section.section_id, category=_category(layout, section, categories),
+            status=status, status_start=s_start, status_end=s_end,
+            total_investment=_first(qs, Kind.MONEY, Role.TOTAL),
+            planned_investment=_first(qs, Kind.MONEY, Role.PLANNED),
+            completed_investment=_first(qs, Kind.MONEY, Role.COMPLETED),
+            length_m=_first(qs, Kind.LENGTH), area_m2=_first(qs, Kind.AREA), mentions=len(ms)))
+    return projects
+
+
+def _status(linked: list[StatusMention], layout: Layout, section: Section,
+            cues: list[StatusMention]) -> tuple[Status, int | None, int | None]:
+    """The status and the span of the cue that decided it."""
+    linked = [s for s in linked if not s.weak] or linked
+    linked = [s for s in linked if not s.future] or linked     # a plan never overrides a state reached
+    if linked:
+        last = max(linked, key=lambda s: s.start)
+        return last.status, last.start, last.end
+    cue = _section_cue(layout, section, cues)
+    if cue is not None:
+        return cue.status, cue.start, cue.end
+    return Status.UNKNOWN, None, None
+
+
+def _other_form(name: str, mentions: list[ProjectMention]) -> str | None:
+    """The shortest other name the document gives the project (全称 and short form), when
+    it is more than the name without a generic ending (城南大道 for 城南大道建设 is no
+    other name)."""
+    others = {m.name for m in mentions if m.name != name and not name.startswith(m.name)}
+    return min(others, key=lambda n: (len(n), n)) if others else None
+
+
+def _first(qs: list[Quantity], kind: Kind, role: Role | None = None) -> Decimal | None:
+    for q in qs:
+        if q.kind is kind and (role is None or q.role is role):
+            return q.value
+    return None
+
+
+def _section_cue(layout: Layout, section: Section, cues: list[StatusMention]) -> StatusMention | None:
+    """A status cue written in the title of this section or an enclosing one."""
+    current: Section | None = section
+    while current is not None and current.section_id != 0:
+        for cue in cues:
+            if current.title_start <= cue.start and cue.end <= current.title_end:
+                return cue
+        current = layout.enclosing(current)
+    return None
+
+
+def _category(layout: Layout, section: Section, categories: dict[str, str]) -> str | None:
+    current: Section | None = section
+    while current is not None:
+        for word, label in categories.items():
+            if word in current.title:
+                return label
+        current = layout.enclosing(current)
+    return None
+
+
+def make_aggregate(rules: RuleSet) -> Stage:
+    categories = rules.categories
+
+    def aggregate(layout: Layout, found: Found) -> Found:
+        return replace(found, projects=build_projects(layout, found, categories))
+    return aggregate

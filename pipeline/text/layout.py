@@ -1,0 +1,176 @@
+"""The layout of one document, found once and handed to every stage.
+
+Units of text, each bounded by a class of punctuation (`text/punctuation.py`): sentences,
+segments (a sentence or a part of it up to a semicolon) and clauses (up to a comma or colon).
+
+`Layout` answers where these units start and end around a place (by bisection over one
+index of the marks per class), which section holds a place, and the document's sentences.
+What depends on the project mentions (enumeration groups, the projects section headings
+name) is `Enumerations`, built from the layout once the mentions are known.
+
+>>> layout = Layout("城南大道开工；滨江大桥，北岸公园完工。\\n下一段")
+>>> layout.segment_of(0), layout.segment_of(8), layout.segment_of(21)
+(0, 1, 3)
+>>> layout.clause_start(13), layout.clause_end(8)
+(12, 11)
+>>> [(s.start, s.end) for s in layout.sentences]
+[(0, 19), (20, 23)]
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import regex
+
+from pipeline.text.punctuation import CLAUSE_MARKS, SEGMENT_END
+from pipeline.text.sentences import CharIndex, char_index, split_sentences
+from pipeline.types import ProjectMention, Section, Sentence
+
+
+def innermost_section(sections: list[Section] | tuple[Section, ...], pos: int) -> Section:
+    """The deepest section containing `pos` (section 0 always does).
+
+    Sections are in order of their starts, and one that starts inside another is deeper
+    (a section ends at the next one of its level or higher): the deepest is the last one
+    starting at or before `pos` that still runs past it."""
+    i = bisect_right(sections, pos, 1, len(sections), key=lambda s: s.start)
+    for s in reversed(sections[1:i]):
+        if pos < s.end:
+            return s
+    return sections[0]
+
+
+@dataclass(frozen=True, eq=False)
+class Layout:
+    """Sentences, segments, clauses and sections of one normalised text."""
+
+    text: str
+    sections: tuple[Section, ...] = ()
+    _indexes: dict[str, CharIndex] = field(default_factory=dict, repr=False)
+
+    def index(self, marks: str) -> CharIndex:
+        """Where the characters of `marks` (one of the classes above) occur in the text."""
+        found = self._indexes.get(marks)
+        if found is None:
+            found = self._indexes[marks] = char_index(self.text, marks)
+        return found
+
+    def unit_around(self, start: int, end: int, marks: str) -> tuple[int, int]:
+        """The stretch bounded by `marks` holding [start, end): from after the last mark
+        before `start` to the first mark at or after `end` (the text's end if none)."""
+        index = self.index(marks)
+        right = index.first_from(end)
+        return index.last_before(start) + 1, len(self.text) if right < 0 else right
+
+    def clause_start(self, pos: int, marks: str = CLAUSE_MARKS) -> int:
+        return self.index(marks).last_before(pos) + 1
+
+    def clause_end(self, pos: int, marks: str = CLAUSE_MARKS) -> int:
+        end = self.index(marks).first_from(pos)
+        return end if end >= 0 else len(self.text)
+
+    @cached_property
+    def segment_ends(self) -> list[int]:
+        """Sorted end offsets of the segments (just past their mark); the last is the text's end."""
+        ends = [p + 1 for p in self.index(SEGMENT_END).positions]
+        if not ends or ends[-1] != len(self.text):
+            ends.append(len(self.text))
+        return ends
+
+    def segment_of(self, pos: int) -> int:
+        return bisect_right(self.segment_ends, pos)
+
+    def segment_start(self, segment: int) -> int:
+        return self.segment_ends[segment - 1] if segment > 0 else 0
+
+    @cached_property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(split_sentences(self.text))
+
+    def section_at(self, pos: int) -> Section:
+        return innermost_section(self.sections, pos)
+
+    def enclosing(self, section: Section) -> Section | None:
+        return self.sections[section.parent_id] if section.parent_id is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """An enumeration: mentions of one segment joined only by a list joiner (、和及)."""
+
+    mentions: tuple[ProjectMention, ...]
+    segment: int
+
+    @property
+    def start(self) -> int:
+        return self.mentions[0].start
+
+    @property
+    def end(self) -> int:
+        return self.mentions[-1].end
+
+
+def enumeration_groups(layout: Layout, mentions: list[ProjectMention], gap: regex.Pattern[str]) -> list[Group]:
+    """The mentions in reading order, joined into groups where the text between two of
+    one segment matches `gap` (rules/links.yaml: enumeration_gap)."""
+    text = layout.text
+    runs: list[tuple[list[ProjectMention], int]] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        seg = layout.segment_of(m.start)
+        if runs and runs[-1][1] == seg and gap.match(text[runs[-1][0][-1].end:m.start]):
+            runs[-1][0].append(m)
+        else:
+            runs.append(([m], seg))
+    return [Group(tuple(ms), seg) for ms, seg in runs]
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingProjects:
+    """The projects section headings name: section id -> key of the last one its title names."""
+
+    layout: Layout
+    by_section: dict[int, str]
+
+    @classmethod
+    def of(cls, layout: Layout, mentions: list[ProjectMention]) -> HeadingProjects:
+        out: dict[int, str] = {}
+        order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        starts = [mentions[i].start for i in order]
+        for s in layout.sections[1:]:
+            lo, hi = bisect_left(starts, s.title_start), bisect_right(starts, s.title_end)
+            named = [i for i in order[lo:hi] if mentions[i].end <= s.title_end]
+            if named:
+                out[s.section_id] = mentions[max(named)].key      # the last in `mentions`
+        return cls(layout, out)
+
+    def at(self, pos: int) -> str | None:
+        """The project the heading of the innermost section around `pos` names, else of
+        the nearest enclosing section that names one."""
+        section: Section | None = self.layout.section_at(pos)
+        while section is not None:
+            if section.section_id in self.by_section:
+                return self.by_section[section.section_id]
+            section = self.layout.enclosing(section)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Enumerations:
+    """What the layout says about the mentions of a document: their groups, the groups of
+    each segment, and the projects the headings name."""
+
+    groups: tuple[Group, ...]
+    by_segment: dict[int, tuple[Group, ...]]
+    headings: HeadingProjects
+
+    @classmethod
+    def of(cls, layout: Layout, mentions: list[ProjectMention], gap: regex.Pattern[str]) -> Enumerations:
+        groups = enumeration_groups(layout, mentions, gap)
+        by_segment: dict[int, list[Group]] = {}
+        for g in groups:
+            by_segment.setdefault(g.segment, []).append(g)
+        return cls(tuple(groups), {s: tuple(gs) for s, gs in by_segment.items()},
+                   HeadingProjects.of(layout, mentions))
