@@ -100,14 +100,17 @@ class Pipeline:
             stages["project_model"] = make_project_model(self.project_model, self.projects.judge, rules)
         self.stages = stages
 
-    def layout(self, doc_id: str, text: str) -> tuple[Found, Layout]:
-        """The document normalised and split into sections, and its layout."""
+    def found(self, doc_id: str, text: str, until: str | None = None) -> tuple[Found, Layout]:
+        """The document normalised and split into sections, its layout (computed here, once),
+        and what the stages found: all of them, or those before the one named `until`."""
         doc = normalise(doc_id, text, self.rules)
         sections = split_sections(doc.norm, self.rules)
-        return Found(doc, sections), Layout(doc.norm, tuple(sections))
+        found, layout = Found(doc, sections), Layout(doc.norm, tuple(sections))
+        for name, stage in self.stages.items():
+            if name == until:
+                break
+            found = stage(layout, found)
+        return found, layout
 
     def __call__(self, doc_id: str, text: str) -> Extraction:
-        found, layout = self.layout(doc_id, text)
-        for stage in self.stages.values():
-            found = stage(layout, found)
-        return found.extraction()
+        return self.found(doc_id, text)[0].extraction()

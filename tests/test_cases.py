@@ -27,9 +27,11 @@ import yaml
 
 from pipeline.extract import Pipeline
 from pipeline.rules.loader import RuleSet
+from pipeline.stages.link import LinkRules
 from pipeline.stages.quantities import QuantityExtractor
 from pipeline.stages.region import detect_place_and_period
 from pipeline.stages.sections import split_sections
+from pipeline.text.layout import Enumerations
 from pipeline.text.normalise import normalise
 from pipeline.types import Kind, Role, Status
 
@@ -97,6 +99,9 @@ STAGES: dict[str, Stage] = {
     "projects": Stage({"name": _str, "status": _enum({s.value for s in Status}), "alt": _str_or_null}),
     "normalise": Stage({"norm": lambda v: isinstance(v, str), "span": _str, "original": _str}, ordered=False),
     # one fact per text: each field's value, and the text of the span that gave it
+    # the units of text a document is laid out in (text/layout.py), unit by unit in reading order
+    "layout": Stage({"unit": _enum({"sentence", "segment", "clause", "group", "heading"}), "text": _str,
+                     "project": _str_or_null}),
     "regions": Stage({**{f: _year_or_null if f == "year" else _str_or_null for f in PLACE_PERIOD_FIELDS},
                       **{f"{f}_text": _str for f in PLACE_PERIOD_FIELDS}}),
 }
@@ -244,8 +249,24 @@ def _regions(text: str, rules: RuleSet, qx: QuantityExtractor, pipe: Pipeline) -
     return [fact]
 
 
+def _layout(text: str, rules: RuleSet, qx: QuantityExtractor, pipe: Pipeline) -> list[dict[str, Any]]:
+    """Sentences, segments, clauses, enumeration groups (of the mentions the stages before
+    linking find) and the projects section headings name, in the normalised text."""
+    found, layout = pipe.found("case", text, until="link")
+    enumerations = Enumerations.of(layout, found.mentions, LinkRules.of(rules).enumeration_gap)
+    norm = layout.text
+    spans = [*(("sentence", s.start, s.end) for s in layout.sentences),
+             *(("segment", s, e) for s, e in layout.segments), *(("clause", s, e) for s, e in layout.clauses),
+             *(("group", g.start, g.end) for g in enumerations.groups)]
+    facts: list[dict[str, Any]] = [{"unit": unit, "text": norm[s:e].strip(), "project": None}
+                                   for unit, s, e in spans]
+    return facts + [{"unit": "heading", "text": s.title, "project": enumerations.headings.by_section[s.section_id]}
+                    for s in layout.sections if s.section_id in enumerations.headings.by_section]
+
+
 EXTRACT = {"quantities": _quantities, "roles": _roles, "sections": _sections,
-           "statuses": _projects, "projects": _projects, "normalise": _normalise, "regions": _regions}
+           "statuses": _projects, "projects": _projects, "normalise": _normalise, "regions": _regions,
+           "layout": _layout}
 
 
 def _same(key: str, expected: Any, actual: Any) -> bool:

@@ -155,3 +155,24 @@ def test_each_folder_is_a_package_with_its_layer() -> None:
     for folder in sorted(p for p in PACKAGE.iterdir() if p.is_dir() and any(p.glob("*.py"))):
         assert (folder / "__init__.py").is_file(), folder
         assert f'"pipeline.{folder.name}"' in pyproject, f"pipeline.{folder.name} missing from pyproject packages"
+
+
+def private_imports(source: str) -> list[str]:
+    """Names starting with `_` that `source` imports from a module of `pipeline`.
+
+    >>> private_imports("from pipeline.stages.link import _SEGMENT_END, link_statuses\\n"
+    ...                 "from pipeline import __version__")
+    ['pipeline.stages.link._SEGMENT_END']
+    """
+    return sorted(f"{node.module}.{alias.name}" for node in ast.walk(ast.parse(source))
+                  if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("pipeline")
+                  for alias in node.names if alias.name.startswith("_") and not alias.name.startswith("__"))
+
+
+@pytest.mark.parametrize("path", sorted(p for p in PACKAGE.rglob("*.py") if "_rules" not in p.parts),
+                         ids=lambda p: module_name(p, PACKAGE))
+def test_no_module_imports_another_ones_private_names(path: Path) -> None:
+    """What two stages share is declared once where both can see it (punctuation classes in
+    text/punctuation.py, the layout in text/layout.py), not borrowed from one of them
+    (project_model read link.py's `_SEGMENT_END`)."""
+    assert private_imports(path.read_text(encoding="utf-8")) == []

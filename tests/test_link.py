@@ -1,4 +1,5 @@
-"""Linking amounts to projects: which project each figure is about (table of cases)."""
+"""Linking amounts and status cues to projects: which project each figure and each state is
+about (tables of cases)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,34 @@ CUE_CASES = [
 def test_status_cues(pipeline: Pipeline, text: str, expected: list[tuple[str, str]]) -> None:
     cues = pipeline.statuses(text)
     assert [(c.status.value, text[c.start:c.end]) for c in cues] == expected
+
+
+# text -> (project name, status) of every project: how a state reaches projects through
+# the units of the layout and the patterns of rules/links.yaml
+STATUS_CASES = [
+    # a cue after a list in its clause is the whole list's
+    ("城南大道、滨江大桥开工建设，西山隧道已完工。",
+     [("城南大道", "started"), ("滨江大桥", "started"), ("西山隧道", "completed")]),
+    # comma-chained groups without a cue share the next one's
+    ("城南大道，北湖公园，西山隧道等一批项目开工建设。",
+     [("城南大道", "started"), ("北湖公园", "started"), ("西山隧道", "started")]),
+    # group_statement: a statement about a class of projects passes its state to the list after it
+    ("今年9个重点项目建成投产。其中包括城南大道、滨江大桥等。",
+     [("城南大道", "operational"), ("滨江大桥", "operational")]),
+    ("新开工项目：\n城南大道\n滨江大桥", [("城南大道", "started"), ("滨江大桥", "started")]),
+    ("5个项目集中开工。城南大道、滨江大桥", [("城南大道", "started"), ("滨江大桥", "started")]),
+    # …but not to a lone project after a full stop, nor after a sentence naming a project
+    ("5个项目集中开工。城南大道", [("城南大道", "unknown")]),
+    ("城南大道建成通车。\n北湖公园\n西山隧道",
+     [("城南大道", "operational"), ("北湖公园", "unknown"), ("西山隧道", "unknown")]),
+    # member_list_opener: 这2个项目分别为 takes its own sentence's state
+    ("城南大道建设进展顺利。这2个项目分别为北湖公园、西山隧道，均已完工。",
+     [("城南大道建设", "in_progress"), ("北湖公园", "completed"), ("西山隧道", "completed")]),
+    # the title (first line, short, no full stop) states the state of the projects named later
+    ("全县5个重点项目集中开工\n\n\n城南大道\n滨江大桥", [("城南大道", "started"), ("滨江大桥", "started")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", STATUS_CASES, ids=[c[0][:14] for c in STATUS_CASES])
+def test_statuses_reach_their_projects(pipeline: Pipeline, text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(p.name, p.status.value) for p in pipeline("t", text).projects] == expected

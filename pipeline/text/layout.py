@@ -15,6 +15,8 @@ name) is `Enumerations`, built from the layout once the mentions are known.
 (12, 11)
 >>> [(s.start, s.end) for s in layout.sentences]
 [(0, 19), (20, 23)]
+>>> layout.segments, layout.clauses
+(((0, 7), (7, 19), (20, 23)), ((0, 6), (7, 11), (12, 18), (20, 23)))
 """
 
 from __future__ import annotations
@@ -79,6 +81,20 @@ class Layout:
         if not ends or ends[-1] != len(self.text):
             ends.append(len(self.text))
         return ends
+
+    @cached_property
+    def segments(self) -> tuple[tuple[int, int], ...]:
+        """The segments that hold more than space, as (start, end), each with its end mark."""
+        return tuple((start, end) for start, end in zip((0, *self.segment_ends), self.segment_ends, strict=False)
+                     if self.text[start:end].strip())
+
+    @cached_property
+    def clauses(self) -> tuple[tuple[int, int], ...]:
+        """The clauses (between `CLAUSE_MARKS`) that hold more than space, as (start, end),
+        without their end mark."""
+        starts = [0, *(p + 1 for p in self.index(CLAUSE_MARKS).positions)]
+        ends = [*self.index(CLAUSE_MARKS).positions, len(self.text)]
+        return tuple((s, e) for s, e in zip(starts, ends, strict=True) if self.text[s:e].strip())
 
     def segment_of(self, pos: int) -> int:
         return bisect_right(self.segment_ends, pos)

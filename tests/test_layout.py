@@ -1,0 +1,122 @@
+"""The per-document layout and the stage registry: the layout is computed once per
+document and every stage gets that one; the stages are made once from the rule set, so no
+pattern is compiled per document; links.yaml's patterns carry examples and
+counter-examples that loading checks. (What the layout finds: tests/cases/layout.yaml.)"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import regex
+import yaml
+
+from pipeline.extract import STAGE_NAMES, Pipeline
+from pipeline.rules.loader import DEFAULT_RULES_DIR, RuleError, RuleSet, load_rules
+from pipeline.stages.found import Found
+from pipeline.text.layout import Layout
+
+REPORT = ("全县重点项目建设情况\n一、交通项目\n（一）城南大道建设\n该项目总投资3亿元，目前已开工。\n"
+          "（二）其他项目\n滨江大桥、北湖公园等5个项目集中开工，年内完成投资2亿元；西山隧道已完工。")
+
+
+def test_the_registry_lists_the_stages_in_order(rules: RuleSet) -> None:
+    assert list(Pipeline(rules).stages) == list(STAGE_NAMES)
+    assert list(Pipeline(rules, weigh_projects=False).stages) == [n for n in STAGE_NAMES if n != "project_model"]
+
+
+def test_one_layout_per_document_and_every_stage_gets_it(rules: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[Layout] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Layout:
+        built.append(Layout(*args, **kwargs))
+        return built[-1]
+
+    # every module of the package that could make one (extract.py, and stages that make
+    # their own when called without one)
+    for name, module in list(sys.modules.items()):
+        if name.startswith("pipeline.") and getattr(module, "Layout", None) is Layout:
+            monkeypatch.setattr(module, "Layout", counting)
+    pipe = Pipeline(rules)
+    seen: list[tuple[str, int]] = []
+
+    def recording(name: str, stage: Callable[[Layout, Found], Found]) -> Callable[[Layout, Found], Found]:
+        def run(layout: Layout, found: Found) -> Found:
+            seen.append((name, id(layout)))
+            return stage(layout, found)
+        return run
+
+    pipe.stages = {name: recording(name, stage) for name, stage in pipe.stages.items()}
+    for doc_id in ("a", "b"):
+        built.clear()
+        seen.clear()
+        ex = pipe(doc_id, REPORT)
+        assert ex.projects, "the report yields projects"
+        assert len(built) == 1, "one layout per document, none built inside a stage"
+        assert seen == [(name, id(built[0])) for name in STAGE_NAMES]
+
+
+def test_no_stage_compiles_a_pattern_per_document(rules: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout, anaphora, link and aggregate stages compile their patterns when the
+    pipeline is built (once per rule set), never while a document runs."""
+    pipe = Pipeline(rules)
+    pipe("warm", REPORT)        # caches other stages fill on first use
+    compiled_by: list[str] = []
+    original = regex.compile
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        compiled_by.append(sys._getframe(1).f_globals["__name__"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(regex, "compile", recording)
+    pipe("doc", REPORT)
+    mine = {"pipeline.text.layout", "pipeline.stages.anaphora", "pipeline.stages.link", "pipeline.stages.aggregate",
+            "pipeline.extract"}
+    assert sorted(set(compiled_by) & mine) == []
+
+
+# -- rules/links.yaml: each pattern beside what it must and must not find ---------------
+
+def _broken_copy(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    directory = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, directory)
+    path = directory / "links.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return directory
+
+
+def _set(key: str, field: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda data: data[key].update({field: value})
+
+
+BROKEN = [
+    # change to links.yaml                                     words the error must hold
+    (_set("group_statement", "examples", ["城西大道已开工"]),     ["links.yaml", "group_statement.examples", "misses"]),
+    (_set("member_list_opener", "counter_examples", ["其中包括"]), ["links.yaml", "member_list_opener.counter_examples",
+                                                                  "finds"]),
+    (_set("enumeration_gap", "counter_examples", []),            ["links.yaml", "enumeration_gap.counter_examples"]),
+    (_set("group_statement", "at", "middle"),                    ["links.yaml", "group_statement.at"]),
+    (_set("group_statement", "pattern", "(?:项目"),              ["group_statement.pattern", "bad pattern"]),
+    (lambda data: data["enumeration_gap"].pop("examples"),       ["links.yaml", "enumeration_gap.examples"]),
+]
+
+
+@pytest.mark.parametrize("change, words", BROKEN, ids=[" ".join(w[1:]) for _, w in BROKEN])
+def test_links_rules_check_their_examples(tmp_path: Path, change: Callable[[dict[str, Any]], None],
+                                          words: list[str]) -> None:
+    with pytest.raises(RuleError) as info:
+        load_rules(_broken_copy(tmp_path, change))
+    assert all(w in str(info.value) for w in words), str(info.value)
+
+
+def test_every_links_pattern_has_examples_and_counter_examples() -> None:
+    data = yaml.safe_load((DEFAULT_RULES_DIR / "links.yaml").read_text(encoding="utf-8"))
+    patterns = {key: entry for key, entry in data.items() if isinstance(entry, dict)}
+    assert patterns, "links.yaml holds patterns"
+    assert sorted(k for k, e in patterns.items() if not (e.get("examples") and e.get("counter_examples"))) == []
