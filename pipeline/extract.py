@@ -103,6 +103,8 @@ class Pipeline:
     def found(self, doc_id: str, text: str, until: str | None = None) -> tuple[Found, Layout]:
         """The document normalised and split into sections, its layout (computed here, once),
         and what the stages found: all of them, or those before the one named `until`."""
+        if until is not None and until not in self.stages:
+            raise ValueError(f"no stage '{until}' (the stages: {', '.join(self.stages)})")
         doc = normalise(doc_id, text, self.rules)
         sections = split_sections(doc.norm, self.rules)
         found, layout = Found(doc, sections), Layout(doc.norm, tuple(sections))

@@ -120,3 +120,8 @@ def test_every_links_pattern_has_examples_and_counter_examples() -> None:
     patterns = {key: entry for key, entry in data.items() if isinstance(entry, dict)}
     assert patterns, "links.yaml holds patterns"
     assert sorted(k for k, e in patterns.items() if not (e.get("examples") and e.get("counter_examples"))) == []
+
+
+def test_running_up_to_an_unknown_stage_is_an_error(pipeline: Pipeline) -> None:
+    with pytest.raises(ValueError, match="no stage 'linking'"):
+        pipeline.found("doc", REPORT, until="linking")
