@@ -157,11 +157,11 @@ def _stem(name: str, suffixes: tuple[str, ...], ethnic: regex.Pattern[str]) -> t
 @lru_cache(maxsize=8)
 def gazetteer(rules: RuleSet) -> Gazetteer:
     names = rules.region_names
-    suffixes = tuple(sorted(names["suffixes"], key=len, reverse=True))
-    ethnic = regex.compile(f"(?:{alternation(names['ethnic_markers'])})+$")
-    short_suffix: dict[str, str] = names["autonomous_short"]
-    context_only = set(names["context_only"])
-    common_stems = set(names["common_stems"])
+    suffixes = tuple(sorted(names.suffixes, key=len, reverse=True))
+    ethnic = regex.compile(f"(?:{alternation(names.ethnic_markers)})+$")
+    short_suffix: dict[str, str] = names.autonomous_short
+    context_only = set(names.context_only)
+    common_stems = set(names.common_stems)
 
     full: dict[str, list[Region]] = {}
     stems: dict[str, list[Region]] = {}
@@ -188,39 +188,39 @@ def gazetteer(rules: RuleSet) -> Gazetteer:
     return Gazetteer(
         regions=rules.regions,
         by_prefix={k: tuple(sorted(v, key=lambda s: len(s.text), reverse=True)) for k, v in by_prefix.items()},
-        short_name_after=frozenset(names["short_name_after"]),
-        not_followed_by=dict(names["not_followed_by"]),
+        short_name_after=frozenset(names.short_name_after),
+        not_followed_by=dict(names.not_followed_by),
         # a bare stem followed by a level suffix is another unit's name: 云州市 is not 云州区
-        stem_not_followed_by=names["stem_not_followed_by"] + "".join(x for x in suffixes if len(x) == 1),
+        stem_not_followed_by=names.stem_not_followed_by + "".join(x for x in suffixes if len(x) == 1),
         level_suffix_chars=frozenset(x for x in suffixes if len(x) == 1),
-        level_cue=regex.compile(names["level_cue"]),
+        level_cue=names.level_cue,
     )
 
 
 @lru_cache(maxsize=8)
 def calendar(rules: RuleSet) -> Calendar:
     p = rules.periods
-    year = regex.compile(f"(?P<masked>{p['masked_year']})|(?:{p['year']})|(?:{p['chinese_year']})")
+    year = regex.compile(f"(?P<masked>{p.masked_year.pattern})|(?:{p.year.pattern})|(?:{p.chinese_year.pattern})")
     cues: dict[str, PeriodCue] = {}
     parts = []
-    for i, entry in enumerate(p["periods"]):
+    for i, entry in enumerate(p.periods):
         group = f"cue{i}"
-        cues[group] = PeriodCue(entry["id"], entry["label"], bool(entry.get("title_only", False)))
-        parts.append(f"(?P<{group}>{entry['pattern']})")
+        cues[group] = PeriodCue(entry.id, entry.label, entry.title_only)
+        parts.append(f"(?P<{group}>{entry.pattern.pattern})")
     return Calendar(
-        scan_chars=p["scan_chars"],
-        title_max_chars=p["title_max_chars"],
-        headline_max_chars=p["headline_max_chars"],
+        scan_chars=p.scan_chars,
+        title_max_chars=p.title_max_chars,
+        headline_max_chars=p.headline_max_chars,
         year=year,
-        numerals=dict(p["numerals"]),
-        not_covered_before=frozenset(p["not_covered_before"]),
-        delivery_after_year=regex.compile(p["delivery_after_year"]),
-        delivery_year_offset=p["delivery_year_offset"],
-        review_after_year=regex.compile(p["review_after_year"]),
-        annual_title=regex.compile(p["annual_title"]),
+        numerals=dict(p.numerals),
+        not_covered_before=frozenset(p.not_covered_before),
+        delivery_after_year=p.delivery_after_year,
+        delivery_year_offset=p.delivery_year_offset,
+        review_after_year=p.review_after_year,
+        annual_title=p.annual_title,
         periods=regex.compile("|".join(parts)),
         period_cues=cues,
-        period_aliases=dict(p["period_aliases"]),
+        period_aliases=dict(p.period_aliases),
     )
 
 
