@@ -45,10 +45,12 @@ from pipeline.types import Kind, Role
 WORDS, PATTERN, PATTERNS, TEXT_MAP, BUILT = "words", "pattern", "patterns", "text map", "built"
 
 
-def rule(kind: Any, flags: int = 0, in_file: bool = True) -> Any:
-    """A config field read from the rule file key of the same name (see the module doc);
-    `in_file=False`: a BUILT field read from another file (the units of units.yaml)."""
-    return field(metadata={"kind": kind, "flags": flags, "in_file": in_file})
+def rule(kind: Any, flags: int = 0, in_file: bool = True, at: bool = False) -> Any:
+    """A config field read from the rule file key of the same name (see the module doc).
+    `in_file=False`: a BUILT field read from another file (the units of units.yaml).
+    `at=True`: a pattern the stage matches at one place (after an amount, at a line's
+    start), so its examples must match from their first character, not anywhere."""
+    return field(metadata={"kind": kind, "flags": flags, "in_file": in_file, "at": at})
 
 
 class Config:
@@ -73,6 +75,7 @@ class Example:
     key: str                           # the rule's key or id (suffixes, status.started)
     matches: tuple[tuple[str, Any], ...]   # (text, stated value or None): text the rule must match
     not_: tuple[str, ...]              # text the rule must not match
+    at_start: bool = False             # matched from the text's first character (`rule(at=True)`)
 
 
 # -- units and quantities --------------------------------------------------------------
@@ -123,7 +126,7 @@ class QuantityRules(Config):
     chinese_number_blockers: tuple[str, ...] = rule(WORDS)
     not_before: tuple[str, ...] = rule(WORDS)
     negative_words: tuple[str, ...] = rule(WORDS)
-    not_length_after: regex.Pattern[str] = rule(PATTERN)
+    not_length_after: regex.Pattern[str] = rule(PATTERN, at=True)
     max_digits: int = rule(int)
     rule_ids: QuantityRuleIds = rule(QuantityRuleIds)
 
@@ -132,11 +135,11 @@ class QuantityRules(Config):
 
 @dataclass(frozen=True, slots=True)
 class HardBreaks(Config):
-    line_end: regex.Pattern[str] = rule(PATTERN)
-    line_start: regex.Pattern[str] = rule(PATTERN)
-    number_end: regex.Pattern[str] = rule(PATTERN)
-    unit_start: regex.Pattern[str] = rule(PATTERN)
-    heading_start: regex.Pattern[str] = rule(PATTERN)
+    line_end: regex.Pattern[str] = rule(PATTERN, at=True)
+    line_start: regex.Pattern[str] = rule(PATTERN, at=True)
+    number_end: regex.Pattern[str] = rule(PATTERN, at=True)
+    unit_start: regex.Pattern[str] = rule(PATTERN, at=True)
+    heading_start: regex.Pattern[str] = rule(PATTERN, at=True)
     min_line_chars: int = rule(int)
     min_wrapped_lines: int = rule(int)
     min_wrapped_share: float = rule((int, float))
@@ -184,7 +187,7 @@ class RoleRules(Config):
     roles: dict[Role, RoleCues] = rule(BUILT)
     threshold_after: regex.Pattern[str] = rule(PATTERN)
     class_band: regex.Pattern[str] = rule(PATTERN)
-    band_end: regex.Pattern[str] = rule(PATTERN)
+    band_end: regex.Pattern[str] = rule(PATTERN, at=True)
     band_words: tuple[str, ...] = rule(WORDS)
     list_between: regex.Pattern[str] = rule(PATTERN)
     completed_non_investment: tuple[str, ...] = rule(WORDS)
@@ -245,8 +248,8 @@ class ProjectRules(Config):
     continuation_openers: tuple[str, ...] = rule(WORDS)
     update_openers: tuple[str, ...] = rule(WORDS)
     umbrella_suffixes: tuple[str, ...] = rule(WORDS)
-    umbrella_after: regex.Pattern[str] = rule(PATTERN)
-    shared_suffix_after: regex.Pattern[str] = rule(PATTERN)
+    umbrella_after: regex.Pattern[str] = rule(PATTERN, at=True)
+    shared_suffix_after: regex.Pattern[str] = rule(PATTERN, at=True)
     activity_suffixes: tuple[str, ...] = rule(WORDS)
     abstract_suffixes: tuple[str, ...] = rule(WORDS)
     specific_min_chars: int = rule(int)
@@ -310,9 +313,9 @@ class PeriodRules(Config):
     numerals: dict[str, int] = rule(BUILT)
     masked_year: regex.Pattern[str] = rule(PATTERN)
     not_covered_before: tuple[str, ...] = rule(WORDS)
-    delivery_after_year: regex.Pattern[str] = rule(PATTERN)
+    delivery_after_year: regex.Pattern[str] = rule(PATTERN, at=True)
     delivery_year_offset: int = rule(int)
-    review_after_year: regex.Pattern[str] = rule(PATTERN)
+    review_after_year: regex.Pattern[str] = rule(PATTERN, at=True)
     annual_title: regex.Pattern[str] = rule(PATTERN)
     periods: tuple[PeriodRule, ...] = rule(BUILT)
     period_aliases: dict[str, str] = rule(TEXT_MAP)

@@ -189,9 +189,11 @@ class _File:
         return dict(value)
 
     def check_examples(self, label: str, matcher: regex.Pattern[str], entry: dict[str, Any],
-                       value_of: Callable[[str], Any] | None = None) -> None:
+                       value_of: Callable[[str], Any] | None = None, check_not: bool = True,
+                       at_start: bool = False) -> None:
         """Check the `examples:` and `not:` of `entry` against `matcher` (and, with
-        `value_of`, the value each example states) and keep them."""
+        `value_of`, the value each example states) and keep them. `check_not=False` leaves
+        the counter-examples to the tests (三方 holds 方, but the quantity stage reads none)."""
         raw = entry.get("examples", [])
         if isinstance(raw, dict):
             pairs = [(self._example_text(k, label), v) for k, v in raw.items()]
@@ -203,17 +205,18 @@ class _File:
         if not isinstance(not_raw, list):
             raise self.error(f"{label}.not", "must be a list of texts")
         counter = tuple(self._example_text(t, label) for t in not_raw)
+        find = matcher.match if at_start else matcher.search
         for text, stated in pairs:
-            if matcher.search(text) is None:
+            if find(text) is None:
                 raise self.error(label, f"does not match its example {text!r}")
             if value_of is not None and stated is not None and value_of(text) != stated:
                 raise self.error(label, f"gives {value_of(text)!r} for its example {text!r}, not {stated!r}")
-        for text in counter:
-            m = matcher.search(text)
+        for text in counter if check_not else ():
+            m = find(text)
             if m is not None:
                 raise self.error(label, f"matches {m.group()!r} in its counter-example {text!r}")
         if pairs or counter:
-            self.examples.append(Example(self.path.name, label, tuple(pairs), counter))
+            self.examples.append(Example(self.path.name, label, tuple(pairs), counter, at_start))
 
     def _example_text(self, text: Any, label: str) -> str:
         if not isinstance(text, str) or not text:
@@ -262,13 +265,14 @@ def build_config(cls: type[C], f: _File, data: dict[str, Any], built: dict[str, 
         elif isinstance(kind, type) and dataclasses.is_dataclass(kind):
             values[name] = build_config(kind, f, f.get(name, dict, data, label), built, f"{label}.")
         elif kind in _WRAPPED:
-            values[name] = _read_rule(f, data, name, label, kind, flags)
+            values[name] = _read_rule(f, data, name, label, kind, flags, fl.metadata["at"])
         else:
             values[name] = f.get(name, kind, data, label)
     return cls(**values)
 
 
-def _read_rule(f: _File, data: dict[str, Any], name: str, label: str, kind: str, flags: int) -> Any:
+def _read_rule(f: _File, data: dict[str, Any], name: str, label: str, kind: str, flags: int,
+               at_start: bool) -> Any:
     """A word list, pattern or text map, written plain or as a mapping with examples."""
     if name not in data:
         raise RuleError(f"{f.path.name}: missing key '{label}'")
@@ -297,7 +301,7 @@ def _read_rule(f: _File, data: dict[str, Any], name: str, label: str, kind: str,
         matcher = regex.compile(alternation(list(value)))
         value_of = functools.partial(_first_key_value, value)
     if entry:
-        f.check_examples(label, matcher, entry, value_of)
+        f.check_examples(label, matcher, entry, value_of, at_start=at_start)
     return value
 
 
@@ -322,8 +326,9 @@ def _load_units(f: _File) -> tuple[Unit, ...]:
             _check_entry_keys(f, spec, {"factor", "arabic_only", "prefix"} | _EXAMPLE_KEYS, label)
             factor = _parse_factor(f, f.get("factor", (int, float, str), spec, f"{label}.factor"),
                                    f"{label}.factor")
-            # an example of a unit holds it; the value it states is checked by tests/test_rules.py
-            f.check_examples(label, regex.compile(regex.escape(str(surface))), spec)
+            # an example of a unit holds it; the value it states, and that its counter-examples
+            # give no quantity in this unit, are checked by tests/test_rules.py
+            f.check_examples(label, regex.compile(regex.escape(str(surface))), spec, check_not=False)
             units.append(Unit(str(surface), kind, factor,
                               bool(spec.get("arabic_only", False)), bool(spec.get("prefix", False))))
     return tuple(units)
