@@ -196,15 +196,15 @@ class _File:
         the counter-examples to the tests (三方 holds 方, but the quantity stage reads none)."""
         raw = entry.get("examples", [])
         if isinstance(raw, dict):
-            pairs = [(self._example_text(k, label), v) for k, v in raw.items()]
+            pairs = [(self._example_text(k, f"{label}.examples"), v) for k, v in raw.items()]
         elif isinstance(raw, list):
-            pairs = [(self._example_text(k, label), None) for k in raw]
+            pairs = [(self._example_text(k, f"{label}.examples"), None) for k in raw]
         else:
             raise self.error(f"{label}.examples", "must be a list of texts or a mapping text -> value")
         not_raw = entry.get("not", [])
         if not isinstance(not_raw, list):
             raise self.error(f"{label}.not", "must be a list of texts")
-        counter = tuple(self._example_text(t, label) for t in not_raw)
+        counter = tuple(self._example_text(t, f"{label}.not") for t in not_raw)
         find = matcher.match if at_start else matcher.search
         for text, stated in pairs:
             if find(text) is None:
@@ -220,7 +220,7 @@ class _File:
 
     def _example_text(self, text: Any, label: str) -> str:
         if not isinstance(text, str) or not text:
-            raise self.error(f"{label}.examples", "must hold non-empty texts")
+            raise self.error(label, "must hold non-empty texts")
         return text
 
 
@@ -279,7 +279,8 @@ def _read_rule(f: _File, data: dict[str, Any], name: str, label: str, kind: str,
     raw = data[name]
     entry: dict[str, Any] = {}
     inner = _WRAPPED[kind]
-    if isinstance(raw, dict) and inner in raw and set(raw) <= {inner} | _EXAMPLE_KEYS:
+    if isinstance(raw, dict) and inner in raw:
+        _check_entry_keys(f, raw, {inner} | _EXAMPLE_KEYS, label)
         entry, data, label_in = raw, raw, f"{label}.{inner}"
         name = inner
     else:
