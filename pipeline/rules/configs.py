@@ -128,6 +128,7 @@ class QuantityRules(Config):
     negative_words: tuple[str, ...] = rule(WORDS)
     not_length_after: regex.Pattern[str] = rule(PATTERN, at=True)
     max_digits: int = rule(int)
+    half_after_unit: regex.Pattern[str] = rule(PATTERN)
     rule_ids: QuantityRuleIds = rule(QuantityRuleIds)
 
 
@@ -240,6 +241,10 @@ class ProjectRules(Config):
     cut_after_words: tuple[str, ...] = rule(WORDS)
     weak_left_boundaries: tuple[str, ...] = rule(WORDS)
     generic_words: tuple[str, ...] = rule(WORDS)
+    generic_joiners: tuple[str, ...] = rule(WORDS)
+    masked: regex.Pattern[str] = rule(PATTERN)
+    copula: regex.Pattern[str] = rule(PATTERN, at=True)
+    count_in_item: regex.Pattern[str] = rule(PATTERN)
     list_words: tuple[str, ...] = rule(WORDS)
     count_prefix: regex.Pattern[str] = rule(PATTERN)
     forbidden: regex.Pattern[str] = rule(PATTERN)
@@ -291,6 +296,9 @@ class RegionNameRules(Config):
     stem_not_followed_by: str = rule(str)
     common_stems: tuple[str, ...] = rule(WORDS)
     level_cue: regex.Pattern[str] = rule(PATTERN)
+    autonomous_suffixes: tuple[str, ...] = rule(WORDS)
+    stem_after: str = rule(str)
+    city_suffix: str = rule(str)
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +325,7 @@ class PeriodRules(Config):
     delivery_year_offset: int = rule(int)
     review_after_year: regex.Pattern[str] = rule(PATTERN, at=True)
     annual_title: regex.Pattern[str] = rule(PATTERN)
+    annual_label: str = rule(str)
     periods: tuple[PeriodRule, ...] = rule(BUILT)
     period_aliases: dict[str, str] = rule(TEXT_MAP)
 

@@ -435,8 +435,11 @@ def _load_short_suffixes(f: _File) -> dict[str, int]:
 
 
 def _check_projects(f: _File, projects: ProjectRules) -> None:
-    if "rest" not in projects.shared_suffix_after.groupindex:
-        raise RuleError(f"{f.path.name}: key 'shared_suffix_after' needs a group named 'rest'")
+    for key, group in (("shared_suffix_after", "rest"), ("copula", "verb")):
+        if group not in getattr(projects, key).groupindex:
+            raise RuleError(f"{f.path.name}: key '{key}' needs a group named '{group}'")
+    if any(len(w) != 1 for w in projects.generic_joiners):
+        raise RuleError(f"{f.path.name}: key 'generic_joiners' must list single characters")
 
 
 def _load_quantities(f: _File, units: tuple[Unit, ...]) -> QuantityRules:
@@ -446,7 +449,10 @@ def _load_quantities(f: _File, units: tuple[Unit, ...]) -> QuantityRules:
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
             raise RuleError(f"{f.path.name}: key 'bare_scale.scales.{word}' must be a positive number")
     built = {"units": units, "scales": {str(k): Decimal(str(v)) for k, v in scales.items()}}
-    return build_config(QuantityRules, f, f.data, built)
+    rules = build_config(QuantityRules, f, f.data, built)
+    if "half" not in rules.half_after_unit.groupindex:
+        raise RuleError(f"{f.path.name}: key 'half_after_unit' needs a group named 'half'")
+    return rules
 
 
 def _load_normalise(f: _File) -> NormaliseRules:

@@ -301,7 +301,6 @@ _NUMBERED_PARTS = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一�
 # Parts of speech of a last word that is no facility even when it ends in 线, 路, 段 …
 # (沿线 is a direction word, 在线 a distinguishing word)
 _NOT_A_THING = {"f", "b", "d", "r", "p", "c", "u"}
-_PLACEHOLDER = regex.compile(r"[xX×*＊]+")
 _SPECIFIC_MARKS = regex.compile(r"[0-9A-Za-z“”\"(（《]")
 _ONLY_PUNCT = regex.compile(r"[\d.\s\p{P}]+")
 _DIGITS = regex.compile(r"[0-9０-９.．]+")
@@ -329,7 +328,8 @@ class NameJudge:
         self._core_cache: dict[str, str] = {}
         self._has_suffix_cache: dict[str, bool] = {}
         generic = alternation(p.generic_words)
-        self.generic = regex.compile(f"^(?:{generic}|[、和及与的])+$")
+        self.generic = regex.compile(f"^(?:{generic}|[{regex.escape(''.join(p.generic_joiners))}])+$")
+        self.masked = p.masked
         self.listed_category = regex.compile(
             rf"^(?:\d{{4}}年)?\p{{Han}}{{0,4}}?(?:{generic})*(?:{alternation(p.list_words)})(?:{generic})+$")
         # what listed_category needs, found with `re` first: its backtracking is slow to fail
@@ -473,7 +473,7 @@ class NameJudge:
     def _accepts(self, name: str, listed: bool) -> bool:
         if _outside_brackets(name, "、") or not balanced(name) or name.count("“") != name.count("”"):
             return False
-        core = _PLACEHOLDER.sub("", name)
+        core = self.masked.sub("", name)
         if core != name and (len(core) < self.min_chars or self._only_suffixes(core)):
             return False        # xx工程, ××水库: the distinguishing part is masked
         if not (self.min_chars <= len(name) <= self.max_chars) and not (

@@ -41,12 +41,9 @@ _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
 _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
 _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
-_COPULA = regex.compile(r"\s*(为|是|系|属于|属)(?!了)")
 _SPACES = regex.compile(r"[ \t\u3000]+")
 _DASH = regex.compile(r"[—－-]{2,}")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
-# a count inside the last item of a list, where its class follows (南湾3个中型灌区)
-_COUNT_IN_ITEM = regex.compile(r"(?<=\p{Han})(?:[0-9]+|[一二两三四五六七八九十]+)[个個座项項处處条條家所宗批]")
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 
 
@@ -75,6 +72,8 @@ class ProjectExtractor:
         self.key_endings = p.key_endings
         self.key_min_chars = p.key_min_chars
         self.whole_place_ends = p.whole_place_ends
+        self.copula = p.copula
+        self.count_in_item = p.count_in_item
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
         self.place_prefix = regex.compile(
@@ -143,7 +142,7 @@ class ProjectExtractor:
             if len(group) > 1 and not group[-1].followed_by_etc:
                 # 东坪、西岭、南湾3个中型灌区: a count after the last item closes the list as 等 does
                 last = group[-1]
-                count = _COUNT_IN_ITEM.search(clause, last.start + 2, last.end)
+                count = self.count_in_item.search(clause, last.start + 2, last.end)
                 if count is not None:
                     group[-1] = last._replace(end=count.start(), followed_by_etc=True)
                     rest = "等" + clause[count.start():]
@@ -193,9 +192,9 @@ class ProjectExtractor:
         cuts.extend((m.start(), m.end(), "dash") for m in _DASH.finditer(clause))
         # a clause opening with a copula describes the subject before it (…主桥长420米，
         # 为三跨连续刚构桥): what follows is a type, not a name
-        copula = _COPULA.match(clause)
+        copula = self.copula.match(clause)
         if copula:
-            cuts.append((copula.start(1), copula.end(1), "location"))
+            cuts.append((copula.start("verb"), copula.end("verb"), "location"))
         pos = 0
         depth = 0
         kinds = self.token_kinds

@@ -30,8 +30,6 @@ _ARABIC = (rf"{_NOT_INSIDE}\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{_NOT_INSIDE}\d{{1,3
 _CN_START = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
 _SENTENCE_END = "。！？!?；;\n"
 _SPACE = "[ \t]{0,4}"      # spaces PDF text and web copy put inside numbers and units
-# 三公里半 is 3.5 km: 半 right after a length, area or volume unit, when no word goes on
-_HALF = r"(?P<half>半)(?:(?!\p{Han})|(?=的|左右|以上|以下|多))"
 # a percent sign that is part of URL encoding (%25%20, %E4%BD) is no percent: the number
 # before it follows another % or a Latin letter
 _URL_ESCAPE_BEFORE = regex.compile(r"[%A-Za-z]")
@@ -90,7 +88,7 @@ class QuantityExtractor:
             rf"(?<![0-9{CHINESE_NUMERAL_CHARS}])(?P<punit>{_unit_pattern(prefix_units)}){_SPACE}(?P<pnum>{number}|百(?![分万亿千百]))"
             rf"|(?P<num>{number})(?P<small>(?<=[0-9])[千百])?(?P<scale1>{scale_alt})?"
             rf"(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
-            rf"(?P<scale2>{scale_alt})?(?P<inside>{inside})?{_SPACE}{unit}(?:{_HALF})?"
+            rf"(?P<scale2>{scale_alt})?(?P<inside>{inside})?{_SPACE}{unit}(?:{q.half_after_unit.pattern})?"
             rf"|(?P<hold>{q.placeholder.pattern})(?P<hunit>{alternation(suffix_units)})"
             rf"|(?P<bnum>{number})(?P<binside>{inside})?(?P<scale>{scale_alt})"
             rf"(?![万亿]|[余多]?(?:{blocked})|[A-Za-z0-9])"
