@@ -251,9 +251,10 @@ def build_config(cls: type[C], f: _File, data: dict[str, Any], built: dict[str, 
     `cls`: every field's key is there with its kind, no other key is. Fields of kind BUILT
     come from `built`, read by the caller."""
     fields_ = {fl.name: fl for fl in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(data) - {name for name, fl in fields_.items() if fl.metadata["in_file"]})
+    known = sorted(name for name, fl in fields_.items() if fl.metadata["in_file"])
+    unknown = sorted(set(data) - set(known))
     if unknown:
-        raise RuleError(f"{f.path.name}: unknown key '{prefix}{unknown[0]}' (known: {', '.join(sorted(fields_))})")
+        raise RuleError(f"{f.path.name}: unknown key '{prefix}{unknown[0]}' (known: {', '.join(known)})")
     values = {}
     for name, fl in fields_.items():
         label = prefix + name
@@ -289,19 +290,19 @@ def _read_rule(f: _File, data: dict[str, Any], name: str, label: str, kind: str,
     value_of: Callable[[str], Any] | None = None
     if kind == WORDS:
         value = f.strings(name, data, label_in)
-        matcher = regex.compile(alternation(value))
     elif kind == PATTERN:
-        value = matcher = f.compile(f.get(name, str, data, label_in), label_in, flags)
+        value = f.compile(f.get(name, str, data, label_in), label_in, flags)
     elif kind == PATTERNS:
         parts = f.strings(name, data, label_in)
         for i, part in enumerate(parts):
             f.compile(part, f"{label_in}[{i}]")
-        value = matcher = f.compile("|".join(parts), label_in, flags)
+        value = f.compile("|".join(parts), label_in, flags)
     else:
         value = f.text_map(f.get(name, dict, data, label_in), label_in)
-        matcher = regex.compile(alternation(list(value)))
         value_of = functools.partial(_first_key_value, value)
     if entry:
+        # a word list or text map matches where one of its words (keys) occurs
+        matcher = value if isinstance(value, regex.Pattern) else regex.compile(alternation(list(value)))
         f.check_examples(label, matcher, entry, value_of, at_start=at_start)
     return value
 
