@@ -322,7 +322,7 @@ def check_rules(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"ok: {r.directory} (hash {r.hash}): {len(r.units)} units, "
-               f"{len(r.status_cues)} status cues, {len(r.projects['suffixes'])} project suffixes")
+               f"{len(r.status_cues)} status cues, {len(r.projects.suffixes)} project suffixes")
 
 
 def main() -> None:

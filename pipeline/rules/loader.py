@@ -1,22 +1,54 @@
-"""The only reader of `rules/`: load the YAML files, validate them, compile patterns.
+"""The only reader of `rules/`: load the YAML files, validate them, compile patterns, and
+build the typed config of each stage (pipeline/rules/configs.py) once per rule folder.
 
-Every error names the file and the key, so a user editing a lexicon sees what to fix.
+Every error names the file and the key, so a user editing a lexicon sees what to fix; an
+example written beside a rule that the rule does not match is such an error too.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import regex
 import yaml
 
+from pipeline.rules.configs import (
+    BUILT,
+    PATTERN,
+    PATTERNS,
+    TEXT_MAP,
+    WORDS,
+    CategoryRules,
+    Cue,
+    Example,
+    LinkPatterns,
+    NormaliseRules,
+    PeriodRule,
+    PeriodRules,
+    ProjectRules,
+    QuantityRules,
+    Region,
+    RegionNameRules,
+    RoleCues,
+    RoleRules,
+    SectionMarker,
+    SectionRules,
+    StatusRules,
+    Unit,
+)
 from pipeline.types import Kind, Role, Status
+
+__all__ = ["DEFAULT_RULES_DIR", "Cue", "Region", "RuleError", "RuleSet", "Unit", "alternation", "load_rules",
+           "load_regions", "word_trie"]
 
 
 def _default_rules_dir() -> Path:
@@ -71,60 +103,45 @@ class RuleError(ValueError):
     """A rule file is missing, malformed or inconsistent."""
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
-    surface: str
-    kind: Kind
-    factor: Decimal
-    arabic_only: bool
-    prefix: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Cue:
-    """A compiled pattern that yields a label (a status, a role)."""
-
-    id: str
-    label: str
-    pattern: regex.Pattern[str]
-    weak: bool = False
-    future: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Region:
-    """One administrative division of regions.tsv."""
-
-    code: str            # GB/T 2260 / statistical code, six digits
-    name: str            # official name (浑源县, 湘西土家族苗族自治州)
-    level: str           # province | prefecture | county
-    parent: str | None   # code of the enclosing unit, None for provinces
-
-
 REGION_LEVELS = ("province", "prefecture", "county")
 
 
 @dataclass(frozen=True, slots=True, eq=False)   # hashed by identity: compiled caches key on it
 class RuleSet:
+    """Every rule file, validated and compiled: one typed config per stage."""
+
     directory: Path
     hash: str
-    units: tuple[Unit, ...]
-    quantities: dict[str, Any]
-    normalise: dict[str, Any]
-    sections: dict[str, Any]
-    role_cues: dict[Role, tuple[tuple[str, ...], tuple[str, ...]]]   # role -> (specific, generic)
-    roles: dict[str, Any]
-    status_cues: tuple[Cue, ...]
-    projects: dict[str, Any]
-    categories: dict[str, str]
-    regions: dict[str, Region] = field(default_factory=dict)      # code -> unit (regions.tsv)
-    region_names: dict[str, Any] = field(default_factory=dict)    # regions.yaml
-    periods: dict[str, Any] = field(default_factory=dict)         # periods.yaml
-    links: dict[str, Any] = field(default_factory=dict)           # links.yaml: compiled patterns
+    normalise: NormaliseRules
+    sections: SectionRules
+    quantities: QuantityRules          # with the units of units.yaml
+    roles: RoleRules
+    statuses: StatusRules
+    projects: ProjectRules
+    categories: dict[str, str]         # keyword in a section title -> sector
+    regions: dict[str, Region]         # code -> unit (regions.tsv)
+    region_names: RegionNameRules      # regions.yaml
+    periods: PeriodRules
+    links: LinkPatterns                # links.yaml
+    examples: tuple[Example, ...]      # every rule's examples, checked at load
+
+    @property
+    def units(self) -> tuple[Unit, ...]:
+        return self.quantities.units
+
+    @property
+    def status_cues(self) -> tuple[Cue, ...]:
+        return self.statuses.cues
+
+    @property
+    def role_cues(self) -> dict[Role, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """role -> (specific, generic) cue words."""
+        return {role: (cues.specific, cues.generic) for role, cues in self.roles.roles.items()}
 
 
 class _File:
-    """A loaded YAML mapping that names itself in errors."""
+    """A loaded YAML mapping that names itself in errors, and collects the examples of
+    the rules read from it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -137,6 +154,10 @@ class _File:
         if not isinstance(data, dict):
             raise RuleError(f"{path}: top level must be a mapping")
         self.data: dict[str, Any] = data
+        self.examples: list[Example] = []
+
+    def error(self, label: str, what: str) -> RuleError:
+        return RuleError(f"{self.path.name}: key '{label}' {what}")
 
     def get(self, key: str, typ: type | tuple[type, ...], where: dict[str, Any] | None = None,
             label: str | None = None) -> Any:
@@ -144,23 +165,77 @@ class _File:
         if key not in src:
             raise RuleError(f"{self.path.name}: missing key '{label or key}'")
         value = src[key]
-        if not isinstance(value, typ):
-            raise RuleError(f"{self.path.name}: key '{label or key}' must be {_typename(typ)}, "
-                            f"got {type(value).__name__}")
+        if not isinstance(value, typ) or (isinstance(value, bool) and bool not in _types(typ)):
+            raise self.error(label or key, f"must be {_typename(typ)}, got {type(value).__name__}")
         return value
 
-    def compile(self, pattern: str, label: str) -> regex.Pattern[str]:
+    def compile(self, pattern: str, label: str, flags: int = 0) -> regex.Pattern[str]:
         try:
-            return regex.compile(pattern)
+            return regex.compile(pattern, flags)
         except regex.error as exc:
             raise RuleError(f"{self.path.name}: key '{label}': bad pattern {pattern!r}: {exc}") from exc
 
     def strings(self, key: str, where: dict[str, Any] | None = None, label: str | None = None) -> tuple[str, ...]:
-        items = self.get(key, list, where, label)
+        return self.string_list(self.get(key, list, where, label), label or key)
+
+    def string_list(self, items: list[Any], label: str) -> tuple[str, ...]:
         for i, item in enumerate(items):
             if not isinstance(item, str) or not item:
-                raise RuleError(f"{self.path.name}: key '{label or key}[{i}]' must be a non-empty string")
+                raise self.error(f"{label}[{i}]", "must be a non-empty string")
         return tuple(items)
+
+    def text_map(self, value: dict[Any, Any], label: str) -> dict[str, str]:
+        for k, v in value.items():
+            if not isinstance(k, str) or not isinstance(v, str) or not k or not v:
+                raise self.error(f"{label}.{k}", "must map text to non-empty text")
+        return dict(value)
+
+    def check_examples(self, label: str, matcher: regex.Pattern[str], entry: dict[str, Any],
+                       value_of: Callable[[str], Any] | None = None, check_not: bool = True,
+                       at_start: bool = False) -> None:
+        """Check the `examples:` and `not:` of `entry` against `matcher` (and, with
+        `value_of`, the value each example states) and keep them. `check_not=False` leaves
+        the counter-examples to the tests (三方 holds 方, but the quantity stage reads none)."""
+        raw = entry.get("examples", [])
+        if isinstance(raw, dict):
+            pairs = [(self._example_text(k, f"{label}.examples"), v) for k, v in raw.items()]
+        elif isinstance(raw, list):
+            pairs = [(self._example_text(k, f"{label}.examples"), None) for k in raw]
+        else:
+            raise self.error(f"{label}.examples", "must be a list of texts or a mapping text -> value")
+        not_raw = entry.get("not", [])
+        if not isinstance(not_raw, list):
+            raise self.error(f"{label}.not", "must be a list of texts")
+        counter = tuple(self._example_text(t, f"{label}.not") for t in not_raw)
+        find = matcher.match if at_start else matcher.search
+        for text, stated in pairs:
+            if find(text) is None:
+                raise self.error(label, f"does not match its example {text!r}")
+            if value_of is not None and stated is not None and value_of(text) != stated:
+                raise self.error(label, f"gives {value_of(text)!r} for its example {text!r}, not {stated!r}")
+        for text in counter if check_not else ():
+            m = find(text)
+            if m is not None:
+                raise self.error(label, f"matches {m.group()!r} in its counter-example {text!r}")
+        if pairs or counter:
+            self.examples.append(Example(self.path.name, label, tuple(pairs), counter, at_start))
+
+    def _example_text(self, text: Any, label: str) -> str:
+        if not isinstance(text, str) or not text:
+            raise self.error(label, "must hold non-empty texts")
+        return text
+
+
+_EXAMPLE_KEYS = {"examples", "not"}
+_WRAPPED = {WORDS: "words", PATTERN: "pattern", PATTERNS: "pattern", TEXT_MAP: "map"}
+
+
+def _types(typ: type | tuple[type, ...]) -> tuple[type, ...]:
+    return typ if isinstance(typ, tuple) else (typ,)
+
+
+def _typename(typ: type | tuple[type, ...]) -> str:
+    return " or ".join(t.__name__ for t in _types(typ))
 
 
 def _check_entry_keys(f: _File, entry: dict[str, Any], allowed: set[str], label: str) -> None:
@@ -169,10 +244,74 @@ def _check_entry_keys(f: _File, entry: dict[str, Any], allowed: set[str], label:
         raise RuleError(f"{f.path.name}: key '{label}.{unknown[0]}' is unknown (known: {', '.join(sorted(allowed))})")
 
 
-def _typename(typ: type | tuple[type, ...]) -> str:
-    if isinstance(typ, tuple):
-        return " or ".join(t.__name__ for t in typ)
-    return typ.__name__
+C = TypeVar("C")
+
+
+def build_config(cls: type[C], f: _File, data: dict[str, Any], built: dict[str, Any] | None = None,
+                 prefix: str = "") -> C:
+    """Read `data` (a rule file's mapping, or a nested one under `prefix`) as the config
+    `cls`: every field's key is there with its kind, no other key is. Fields of kind BUILT
+    come from `built`, read by the caller."""
+    fields_ = {fl.name: fl for fl in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    known = sorted(name for name, fl in fields_.items() if fl.metadata["in_file"])
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise RuleError(f"{f.path.name}: unknown key '{prefix}{unknown[0]}' (known: {', '.join(known)})")
+    values = {}
+    for name, fl in fields_.items():
+        label = prefix + name
+        kind, flags = fl.metadata["kind"], fl.metadata["flags"]
+        if kind == BUILT:
+            if name not in data and fl.metadata["in_file"]:
+                raise RuleError(f"{f.path.name}: missing key '{label}'")
+            values[name] = (built or {})[name]
+        elif isinstance(kind, type) and dataclasses.is_dataclass(kind):
+            values[name] = build_config(kind, f, f.get(name, dict, data, label), built, f"{label}.")
+        elif kind in _WRAPPED:
+            values[name] = _read_rule(f, data, name, label, kind, flags, fl.metadata["at"])
+        else:
+            values[name] = f.get(name, kind, data, label)
+    return cls(**values)
+
+
+def _read_rule(f: _File, data: dict[str, Any], name: str, label: str, kind: str, flags: int,
+               at_start: bool) -> Any:
+    """A word list, pattern or text map, written plain or as a mapping with examples."""
+    if name not in data:
+        raise RuleError(f"{f.path.name}: missing key '{label}'")
+    raw = data[name]
+    entry: dict[str, Any] = {}
+    inner = _WRAPPED[kind]
+    if isinstance(raw, dict) and inner in raw:
+        _check_entry_keys(f, raw, {inner} | _EXAMPLE_KEYS, label)
+        entry, data, label_in = raw, raw, f"{label}.{inner}"
+        name = inner
+    else:
+        label_in = label
+    value: Any
+    value_of: Callable[[str], Any] | None = None
+    if kind == WORDS:
+        value = f.strings(name, data, label_in)
+    elif kind == PATTERN:
+        value = f.compile(f.get(name, str, data, label_in), label_in, flags)
+    elif kind == PATTERNS:
+        parts = f.strings(name, data, label_in)
+        for i, part in enumerate(parts):
+            f.compile(part, f"{label_in}[{i}]")
+        value = f.compile("|".join(parts), label_in, flags)
+    else:
+        value = f.text_map(f.get(name, dict, data, label_in), label_in)
+        value_of = functools.partial(_first_key_value, value)
+    if entry:
+        # a word list or text map matches where one of its words (keys) occurs
+        matcher = value if isinstance(value, regex.Pattern) else regex.compile(alternation(list(value)))
+        f.check_examples(label, matcher, entry, value_of, at_start=at_start)
+    return value
+
+
+def _first_key_value(table: dict[str, str], text: str) -> str | None:
+    """The value of the first key (in file order) that `text` holds (categories)."""
+    return next((v for k, v in table.items() if k in text), None)
 
 
 def _load_units(f: _File) -> tuple[Unit, ...]:
@@ -188,9 +327,12 @@ def _load_units(f: _File) -> tuple[Unit, ...]:
         for surface, spec in table.items():
             label = f"{kind_name}.{surface}"
             spec = f.get(surface, dict, table, label)
-            _check_entry_keys(f, spec, {"factor", "arabic_only", "prefix"}, label)
+            _check_entry_keys(f, spec, {"factor", "arabic_only", "prefix"} | _EXAMPLE_KEYS, label)
             factor = _parse_factor(f, f.get("factor", (int, float, str), spec, f"{label}.factor"),
                                    f"{label}.factor")
+            # an example of a unit holds it; the value it states, and that its counter-examples
+            # give no quantity in this unit, are checked by tests/test_rules.py
+            f.check_examples(label, regex.compile(regex.escape(str(surface))), spec, check_not=False)
             units.append(Unit(str(surface), kind, factor,
                               bool(spec.get("arabic_only", False)), bool(spec.get("prefix", False))))
     return tuple(units)
@@ -211,30 +353,54 @@ def _parse_factor(f: _File, raw: int | float | str, label: str) -> Decimal:
     return value
 
 
-def _load_status_cues(f: _File) -> tuple[Cue, ...]:
-    cues = []
+def _entries(f: _File, key: str, allowed: set[str]) -> list[tuple[str, dict[str, Any]]]:
+    """(id, entry) of a list of mappings with unique ids (status cues, markers, periods)."""
+    out = []
     seen: set[str] = set()
-    for i, entry in enumerate(f.get("cues", list)):
-        label = f"cues[{i}]"
+    for i, entry in enumerate(f.get(key, list)):
+        label = f"{key}[{i}]"
         if not isinstance(entry, dict):
             raise RuleError(f"{f.path.name}: key '{label}' must be a mapping")
-        cue_id = f.get("id", str, entry, f"{label}.id")
-        _check_entry_keys(f, entry, {"id", "status", "pattern", "weak", "future"}, cue_id)
-        if cue_id in seen:
-            raise RuleError(f"{f.path.name}: key '{label}.id': duplicate id '{cue_id}'")
-        seen.add(cue_id)
+        _check_entry_keys(f, entry, allowed | {"id"} | _EXAMPLE_KEYS, label)
+        entry_id = f.get("id", str, entry, f"{label}.id")
+        if entry_id in seen:
+            raise RuleError(f"{f.path.name}: key '{label}.id': duplicate id '{entry_id}'")
+        seen.add(entry_id)
+        out.append((entry_id, entry))
+    return out
+
+
+def _load_status_cues(f: _File) -> tuple[Cue, ...]:
+    cues = []
+    for cue_id, entry in _entries(f, "cues", {"status", "pattern", "weak", "future"}):
         status = f.get("status", str, entry, f"{cue_id}.status")
         try:
             Status(status)
         except ValueError:
             raise RuleError(f"{f.path.name}: key '{cue_id}.status': unknown status '{status}'") from None
         pattern = f.compile(f.get("pattern", str, entry, f"{cue_id}.pattern"), f"{cue_id}.pattern")
+        # the status an example gives, after overlaps, is checked by tests/test_rules.py
+        f.check_examples(cue_id, pattern, entry)
         cues.append(Cue(cue_id, status, pattern, bool(entry.get("weak", False)),
                         bool(entry.get("future", False))))
     return tuple(cues)
 
 
-def _load_roles(f: _File) -> dict[Role, tuple[tuple[str, ...], tuple[str, ...]]]:
+def _load_markers(f: _File) -> tuple[SectionMarker, ...]:
+    markers = []
+    for marker_id, entry in _entries(f, "markers", {"pattern", "part"}):
+        pattern = f.compile(f.get("pattern", str, entry, f"{marker_id}.pattern"), f"{marker_id}.pattern", regex.M)
+        if "marker" not in pattern.groupindex:
+            raise RuleError(f"{f.path.name}: key '{marker_id}.pattern' needs a group named 'marker'")
+        part = bool(entry.get("part", False))
+        if part and "title" not in pattern.groupindex:
+            raise RuleError(f"{f.path.name}: key '{marker_id}.pattern' of a part needs a group named 'title'")
+        f.check_examples(marker_id, pattern, entry)
+        markers.append(SectionMarker(marker_id, pattern, part))
+    return tuple(markers)
+
+
+def _load_roles(f: _File) -> dict[Role, RoleCues]:
     table = f.get("roles", dict)
     out = {}
     for name, spec in table.items():
@@ -244,68 +410,60 @@ def _load_roles(f: _File) -> dict[Role, tuple[tuple[str, ...], tuple[str, ...]]]
             raise RuleError(f"{f.path.name}: key 'roles.{name}': unknown role") from None
         if not isinstance(spec, dict):
             raise RuleError(f"{f.path.name}: key 'roles.{name}' must be a mapping")
-        out[role] = (f.strings("specific", spec, f"roles.{name}.specific"),
-                     f.strings("generic", spec, f"roles.{name}.generic") if spec.get("generic") else ())
-    cue_words = {w for specific, generic in out.values() for w in (*specific, *generic)}
-    for verb in f.strings("completion_verbs"):
-        if verb not in cue_words:
-            raise RuleError(f"{f.path.name}: key 'completion_verbs': '{verb}' is not a cue of any role")
-    f.compile(f.get("threshold_after", str), "threshold_after")
-    f.compile(f.get("budget_after", str), "budget_after")
-    f.compile(f.get("breakdown_item", str), "breakdown_item")
-    f.strings("breakdown_markers")
+        _check_entry_keys(f, spec, {"specific", "generic"} | _EXAMPLE_KEYS, f"roles.{name}")
+        cues = RoleCues(f.strings("specific", spec, f"roles.{name}.specific"),
+                        f.strings("generic", spec, f"roles.{name}.generic") if spec.get("generic") else ())
+        # the role an example gives is checked by tests/test_rules.py
+        f.check_examples(f"roles.{name}", regex.compile(alternation([*cues.specific, *cues.generic])), spec)
+        out[role] = cues
     return out
 
 
-def _check_patterns(f: _File, key: str, allowed: set[str]) -> None:
-    """Compile every regular expression under `key` (a list of {id, pattern} mappings)."""
-    for i, entry in enumerate(f.get(key, list)):
-        if not isinstance(entry, dict):
-            raise RuleError(f"{f.path.name}: key '{key}[{i}]' must be a mapping")
-        _check_entry_keys(f, entry, allowed, f"{key}[{i}]")
-        rid = f.get("id", str, entry, f"{key}[{i}].id")
-        f.compile(f.get("pattern", str, entry, f"{rid}.pattern"), f"{rid}.pattern")
+def _check_roles(f: _File, roles: RoleRules) -> None:
+    cue_words = {w for cues in roles.roles.values() for w in (*cues.specific, *cues.generic)}
+    for verb in roles.completion_verbs:
+        if verb not in cue_words:
+            raise RuleError(f"{f.path.name}: key 'completion_verbs': '{verb}' is not a cue of any role")
+    if roles.plain_plan not in roles.roles.get(Role.PLANNED, RoleCues((), ())).specific:
+        raise RuleError(f"{f.path.name}: key 'plain_plan': '{roles.plain_plan}' is not a specific cue "
+                        "of planned_investment")
 
 
-# Top-level keys of each rule file and their type: list[str] ("words"), a regular
-# expression ("pattern"), or a plain type. Unknown keys are errors, so typos surface.
-_WORDS, _PATTERN = "words", "pattern"
-_QUANTITIES: dict[str, Any] = {"bare_scale": dict, "qualifiers": dict, "placeholder": _PATTERN,
-                               "range_joiners": _WORDS, "chinese_number_blockers": _WORDS,
-                               "not_before": _WORDS, "max_digits": int}
-_NORMALISE: dict[str, Any] = {"fold": dict, "keep_fullwidth": str, "pinyin_gloss": _PATTERN,
-                              "invisible": _PATTERN, "hard_breaks": dict}
-_SECTIONS: dict[str, Any] = {"markers": list, "title_end": str, "max_title_chars": int}
-_ROLES: dict[str, Any] = {"roles": dict, "threshold_after": _PATTERN, "budget_after": _PATTERN,
-                          "breakdown_markers": _WORDS, "breakdown_item": _PATTERN,
-                          "completion_verbs": _WORDS, "measures": _WORDS, "comparison_before": _PATTERN,
-                          "list_between": _PATTERN, "completed_non_investment": _WORDS,
-                          "class_band": _PATTERN, "year_words": _WORDS}
-_PROJECTS: dict[str, Any] = {
-    **{key: _WORDS for key in (
-        "suffixes", "left_boundaries", "weak_left_boundaries", "generic_words", "list_words",
-        "strip_leading_pos", "cut_after_words", "not_before_bare_suffix_pos", "continuation_openers",
-        "update_openers", "strip_leading_chars", "joiners", "dependent_suffixes", "sector_suffixes",
-        "proper_pos", "name_verbs", "narrative_pos", "umbrella_suffixes", "activity_suffixes",
-        "abstract_suffixes", "location_markers", "action_verbs")},
-    **{key: _PATTERN for key in (
-        "tail_pattern", "count_prefix", "forbidden", "anaphora", "new_subject", "subject_end",
-        "aggregate_marker", "organisation_after")},
-    **{key: int for key in ("max_chars", "min_chars", "sector_max_chars", "specific_min_chars")},
-    "short_suffix_min_chars": dict,
-}
+def _load_short_suffixes(f: _File) -> dict[str, int]:
+    table = f.get("short_suffix_min_chars", dict)
+    for suffix, n in table.items():
+        if not isinstance(n, int) or isinstance(n, bool):
+            raise RuleError(f"{f.path.name}: key 'short_suffix_min_chars.{suffix}' must be int")
+    return {str(k): v for k, v in table.items()}
 
 
-_REGION_NAMES: dict[str, Any] = {"suffixes": _WORDS, "ethnic_markers": _WORDS, "autonomous_short": dict,
-                                 "context_only": _WORDS, "short_name_after": str, "not_followed_by": dict,
-                                 "stem_not_followed_by": str,
-                                 "common_stems": _WORDS, "level_cue": _PATTERN}
-_PERIODS: dict[str, Any] = {"scan_chars": int, "title_max_chars": int, "headline_max_chars": int,
-                            "year": _PATTERN, "chinese_year": _PATTERN, "numerals": dict,
-                            "masked_year": _PATTERN, "not_covered_before": _WORDS,
-                            "delivery_after_year": _PATTERN, "delivery_year_offset": int,
-                            "review_after_year": _PATTERN,
-                            "annual_title": _PATTERN, "periods": list, "period_aliases": dict}
+def _check_projects(f: _File, projects: ProjectRules) -> None:
+    for key, group in (("shared_suffix_after", "rest"), ("copula", "verb")):
+        if group not in getattr(projects, key).groupindex:
+            raise RuleError(f"{f.path.name}: key '{key}' needs a group named '{group}'")
+    if any(len(w) != 1 for w in projects.generic_joiners):
+        raise RuleError(f"{f.path.name}: key 'generic_joiners' must list single characters")
+
+
+def _load_quantities(f: _File, units: tuple[Unit, ...]) -> QuantityRules:
+    bare = f.get("bare_scale", dict)
+    scales = f.get("scales", dict, bare, "bare_scale.scales")
+    for word, value in scales.items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            raise RuleError(f"{f.path.name}: key 'bare_scale.scales.{word}' must be a positive number")
+    built = {"units": units, "scales": {str(k): Decimal(str(v)) for k, v in scales.items()}}
+    rules = build_config(QuantityRules, f, f.data, built)
+    if "half" not in rules.half_after_unit.groupindex:
+        raise RuleError(f"{f.path.name}: key 'half_after_unit' needs a group named 'half'")
+    return rules
+
+
+def _load_normalise(f: _File) -> NormaliseRules:
+    fold = f.text_map(f.get("fold", dict), "fold")
+    for src, dst in fold.items():
+        if len(src) != 1 or len(dst) != 1:
+            raise RuleError(f"{f.path.name}: key 'fold.{src}' must map one character to one")
+    return build_config(NormaliseRules, f, f.data, {"fold": fold})
 
 
 def load_regions(path: Path) -> dict[str, Region]:
@@ -353,31 +511,20 @@ def load_regions(path: Path) -> dict[str, Region]:
     return regions
 
 
-def _check_region_names(f: _File) -> None:
-    for key in ("autonomous_short", "not_followed_by"):
-        for k, v in f.get(key, dict).items():
-            if not isinstance(k, str) or not isinstance(v, str) or not k or not v:
-                raise RuleError(f"{f.path.name}: key '{key}.{k}' must map text to non-empty text")
-    if "suffix" not in f.compile(f.get("level_cue", str), "level_cue").groupindex:
+def _load_region_names(f: _File) -> RegionNameRules:
+    names = build_config(RegionNameRules, f, f.data)
+    if "suffix" not in names.level_cue.groupindex:
         raise RuleError(f"{f.path.name}: key 'level_cue' needs a group named 'suffix'")
+    return names
 
 
-def _check_periods(f: _File) -> None:
-    for key in ("year", "chinese_year"):
-        if "year" not in f.compile(f.get(key, str), key).groupindex:
-            raise RuleError(f"{f.path.name}: key '{key}' needs a group named 'year'")
-    for digit, value in f.get("numerals", dict).items():
+def _load_periods(f: _File) -> PeriodRules:
+    numerals = f.get("numerals", dict)
+    for digit, value in numerals.items():
         if not isinstance(value, int) or isinstance(value, bool):
             raise RuleError(f"{f.path.name}: key 'numerals.{digit}' must be int")
-    seen: set[str] = set()
-    for i, entry in enumerate(f.get("periods", list)):
-        if not isinstance(entry, dict):
-            raise RuleError(f"{f.path.name}: key 'periods[{i}]' must be a mapping")
-        _check_entry_keys(f, entry, {"id", "pattern", "label", "title_only"}, f"periods[{i}]")
-        pid = f.get("id", str, entry, f"periods[{i}].id")
-        if pid in seen:
-            raise RuleError(f"{f.path.name}: key 'periods[{i}].id': duplicate id '{pid}'")
-        seen.add(pid)
+    periods = []
+    for pid, entry in _entries(f, "periods", {"pattern", "label", "title_only"}):
         pattern = f.compile(f.get("pattern", str, entry, f"{pid}.pattern"), f"{pid}.pattern")
         label = f.get("label", str, entry, f"{pid}.label")
         if ("{n}" in label) != ("n" in pattern.groupindex):
@@ -385,51 +532,15 @@ def _check_periods(f: _File) -> None:
                             "in its pattern, and a group 'n' needs {n} in the label")
         if pattern.fullmatch(""):
             raise RuleError(f"{f.path.name}: key '{pid}.pattern' matches the empty string")
-    for span, label in f.get("period_aliases", dict).items():
-        if not isinstance(label, str) or not label:
-            raise RuleError(f"{f.path.name}: key 'period_aliases.{span}' must be a non-empty string")
-
-
-def _load_links(f: _File) -> dict[str, Any]:
-    """links.yaml: each pattern beside texts it must find and texts it must not; an
-    integer setting as it is."""
-    out: dict[str, Any] = {}
-    for key, entry in f.data.items():
-        if isinstance(entry, int) and not isinstance(entry, bool):
-            out[key] = entry
-            continue
-        if not isinstance(entry, dict):
-            raise RuleError(f"{f.path.name}: key '{key}' must be a mapping (pattern, at, examples, counter_examples)")
-        _check_entry_keys(f, entry, {"pattern", "at", "examples", "counter_examples"}, key)
-        pattern = f.compile(f.get("pattern", str, entry, f"{key}.pattern"), f"{key}.pattern")
-        at = f.get("at", str, entry, f"{key}.at")
-        if at not in ("start", "anywhere"):
-            raise RuleError(f"{f.path.name}: key '{key}.at' must be start or anywhere, got '{at}'")
-        find = pattern.match if at == "start" else pattern.search
-        for wanted, label in ((True, "examples"), (False, "counter_examples")):
-            texts = f.get(label, list, entry, f"{key}.{label}")
-            if not texts:
-                raise RuleError(f"{f.path.name}: key '{key}.{label}' needs at least one text")
-            for text in texts:
-                if (find(str(text)) is not None) != wanted:
-                    raise RuleError(f"{f.path.name}: key '{key}.{label}': the pattern "
-                                    f"{'misses' if wanted else 'finds'} {text!r}")
-        out[key] = pattern
-    return out
-
-
-def _check_schema(f: _File, schema: dict[str, Any]) -> None:
-    """Every key of `schema` is present with its type; no other key is."""
-    unknown = sorted(set(f.data) - set(schema))
-    if unknown:
-        raise RuleError(f"{f.path.name}: unknown key '{unknown[0]}' (known: {', '.join(sorted(schema))})")
-    for key, kind in schema.items():
-        if kind == _WORDS:
-            f.strings(key)
-        elif kind == _PATTERN:
-            f.compile(f.get(key, str), key)
-        else:
-            f.get(key, kind)
+        # the period label an example gives is checked by tests/test_rules.py
+        f.check_examples(pid, pattern, entry)
+        periods.append(PeriodRule(pid, pattern, label, bool(entry.get("title_only", False))))
+    rules = build_config(PeriodRules, f, f.data, {"numerals": {str(k): v for k, v in numerals.items()},
+                                                  "periods": tuple(periods)})
+    for key in ("year", "chinese_year"):
+        if "year" not in getattr(rules, key).groupindex:
+            raise RuleError(f"{f.path.name}: key '{key}' needs a group named 'year'")
+    return rules
 
 
 def _hash_dir(directory: Path) -> str:
@@ -442,51 +553,44 @@ def _hash_dir(directory: Path) -> str:
 
 @lru_cache(maxsize=4)
 def load_rules(directory: Path | str | None = None) -> RuleSet:
-    """Load and validate all rule files (cached per directory).
+    """Load, validate and compile all rule files (cached per directory).
 
     The directory defaults to $KEYPROJ_RULES, else the project's `rules/`.
     """
     directory = Path(directory or os.environ.get("KEYPROJ_RULES") or DEFAULT_RULES_DIR)
     if not directory.is_dir():
         raise RuleError(f"{directory}: rules directory not found")
-    units_f = _File(directory / "units.yaml")
-    quant_f = _File(directory / "quantities.yaml")
-    norm_f = _File(directory / "normalise.yaml")
-    sect_f = _File(directory / "sections.yaml")
-    roles_f = _File(directory / "roles.yaml")
-    status_f = _File(directory / "statuses.yaml")
-    proj_f = _File(directory / "projects.yaml")
-    cat_f = _File(directory / "categories.yaml")
-    region_names_f = _File(directory / "regions.yaml")
-    periods_f = _File(directory / "periods.yaml")
-    links_f = _File(directory / "links.yaml")
-
-    for f, schema in ((quant_f, _QUANTITIES), (norm_f, _NORMALISE), (sect_f, _SECTIONS),
-                      (roles_f, _ROLES), (proj_f, _PROJECTS), (status_f, {"cues": list}),
-                      (cat_f, {"categories": dict}), (region_names_f, _REGION_NAMES), (periods_f, _PERIODS)):
-        _check_schema(f, schema)
-    _check_region_names(region_names_f)
-    _check_periods(periods_f)
-    _check_patterns(sect_f, "markers", {"id", "pattern", "part"})
-    categories = cat_f.get("categories", dict)
-    for word, label in categories.items():
-        if not isinstance(label, str):
-            raise RuleError(f"{cat_f.path.name}: key 'categories.{word}' must be a string")
-
+    files = {name: _File(directory / f"{name}.yaml") for name in (
+        "units", "quantities", "normalise", "sections", "roles", "statuses", "projects", "categories",
+        "regions", "periods", "links")}
+    quantities = _load_quantities(files["quantities"], _load_units(files["units"]))
+    normalise = _load_normalise(files["normalise"])
+    sections = build_config(SectionRules, files["sections"], files["sections"].data,
+                            {"markers": _load_markers(files["sections"])})
+    roles = build_config(RoleRules, files["roles"], files["roles"].data, {"roles": _load_roles(files["roles"])})
+    _check_roles(files["roles"], roles)
+    statuses = build_config(StatusRules, files["statuses"], files["statuses"].data,
+                            {"cues": _load_status_cues(files["statuses"])})
+    projects = build_config(ProjectRules, files["projects"], files["projects"].data,
+                            {"short_suffix_min_chars": _load_short_suffixes(files["projects"])})
+    _check_projects(files["projects"], projects)
+    categories = build_config(CategoryRules, files["categories"], files["categories"].data)
+    region_names = _load_region_names(files["regions"])
+    periods = _load_periods(files["periods"])
+    links = build_config(LinkPatterns, files["links"], files["links"].data)
     return RuleSet(
         directory=directory,
         hash=_hash_dir(directory),
-        units=_load_units(units_f),
-        quantities=quant_f.data,
-        normalise=norm_f.data,
-        sections=sect_f.data,
-        role_cues=_load_roles(roles_f),
-        roles=roles_f.data,
-        status_cues=_load_status_cues(status_f),
-        projects=proj_f.data,
-        categories=categories,
+        normalise=normalise,
+        sections=sections,
+        quantities=quantities,
+        roles=roles,
+        statuses=statuses,
+        projects=projects,
+        categories=categories.categories,
         regions=load_regions(directory / "regions.tsv"),
-        region_names=region_names_f.data,
-        periods=periods_f.data,
-        links=_load_links(links_f),
+        region_names=region_names,
+        periods=periods,
+        links=links,
+        examples=tuple(ex for f in files.values() for ex in f.examples),
     )

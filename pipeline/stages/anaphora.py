@@ -48,7 +48,7 @@ def resolve_anaphora(layout: Layout, mentions: list[ProjectMention],
 
 
 def make_anaphora(rules: RuleSet) -> Stage:
-    pattern = regex.compile(rules.projects["anaphora"])
+    pattern = rules.projects.anaphora
 
     def anaphora(layout: Layout, found: Found) -> Found:
         return replace(found, mentions=found.mentions + resolve_anaphora(layout, found.mentions, pattern))

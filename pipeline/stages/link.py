@@ -67,10 +67,9 @@ class LinkRules:
     @classmethod
     def of(cls, rules: RuleSet) -> LinkRules:
         p, links = rules.projects, rules.links
-        return cls(_word_pattern(p["continuation_openers"]), _word_pattern(p["update_openers"]),
-                   regex.compile(p["new_subject"]), regex.compile(p["subject_end"]),
-                   regex.compile(p["aggregate_marker"]), links["enumeration_gap"], links["group_statement"],
-                   links["member_list_opener"], links["title_max_chars"], load_status_model())
+        return cls(_word_pattern(p.continuation_openers), _word_pattern(p.update_openers),
+                   p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
+                   links.group_statement, links.member_list_opener, links.title_max_chars, load_status_model())
 
 
 class _StatusLinker:
@@ -317,7 +316,7 @@ def _covered(starts: list[int], reach: list[int], start: int, end: int) -> bool:
     return i > 0 and reach[i - 1] >= end
 
 
-def _word_pattern(words: list[str]) -> regex.Pattern[str]:
+def _word_pattern(words: tuple[str, ...]) -> regex.Pattern[str]:
     """Matches one of `words` after optional spaces (for sentence openers)."""
     return regex.compile(r"\s*(?:" + alternation(words) + ")")
 

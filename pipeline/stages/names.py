@@ -301,12 +301,10 @@ _NUMBERED_PARTS = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一�
 # Parts of speech of a last word that is no facility even when it ends in 线, 路, 段 …
 # (沿线 is a direction word, 在线 a distinguishing word)
 _NOT_A_THING = {"f", "b", "d", "r", "p", "c", "u"}
-_PLACEHOLDER = regex.compile(r"[xX×*＊]+")
 _SPECIFIC_MARKS = regex.compile(r"[0-9A-Za-z“”\"(（《]")
 _ONLY_PUNCT = regex.compile(r"[\d.\s\p{P}]+")
 _DIGITS = regex.compile(r"[0-9０-９.．]+")
 _NAME_CACHE_MAX = 50_000     # entries per NameJudge cache (names, tags, verdicts)
-_COUNTED_ETC = r"等[0-9一二两三四五六七八九十几多个個座项項批条條宗处處所家大]*"
 
 
 class NameJudge:
@@ -319,9 +317,9 @@ class NameJudge:
         self._tag = tagger.tag if hasattr(tagger, "tag") else (
             lambda text: tuple((t.word, t.flag) for t in tagger.cut(text, HMM=False)))
         self._tag_cache: dict[str, tuple[tuple[str, str], ...]] = {}
-        self.suffixes = sorted(set(p["suffixes"]), key=lambda w: (-len(w), w))
-        self.short_min: dict[str, int] = dict(p["short_suffix_min_chars"])
-        self.tail = regex.compile(p["tail_pattern"])
+        self.suffixes = sorted(set(p.suffixes), key=lambda w: (-len(w), w))
+        self.short_min: dict[str, int] = dict(p.short_suffix_min_chars)
+        self.tail = p.tail_pattern
         self.suffix_end = regex.compile(f"(?:{alternation(self.suffixes)})$")
         # the same words with `re`, factored by prefix: several times faster than `regex`
         self.suffix_any = re.compile(word_trie(self.suffixes))
@@ -329,35 +327,35 @@ class NameJudge:
         self._suffix_lengths = sorted({len(w) for w in self.suffixes}, reverse=True)
         self._core_cache: dict[str, str] = {}
         self._has_suffix_cache: dict[str, bool] = {}
-        generic = alternation(p["generic_words"])
-        self.generic = regex.compile(f"^(?:{generic}|[、和及与的])+$")
+        generic = alternation(p.generic_words)
+        self.generic = regex.compile(f"^(?:{generic}|[{regex.escape(''.join(p.generic_joiners))}])+$")
+        self.masked = p.masked
         self.listed_category = regex.compile(
-            rf"^(?:\d{{4}}年)?\p{{Han}}{{0,4}}?(?:{generic})*(?:{alternation(p['list_words'])})(?:{generic})+$")
+            rf"^(?:\d{{4}}年)?\p{{Han}}{{0,4}}?(?:{generic})*(?:{alternation(p.list_words)})(?:{generic})+$")
         # what listed_category needs, found with `re` first: its backtracking is slow to fail
-        self._list_word = re.compile(alternation(p["list_words"]))
+        self._list_word = re.compile(alternation(p.list_words))
         self._verdicts: dict[tuple[str, bool], bool] = {}
-        self.count_prefix = regex.compile(p["count_prefix"])
-        self.organisation = regex.compile(p["organisation_after"])
-        self.forbidden = regex.compile(p["forbidden"])
-        self.max_chars = int(p["max_chars"])
-        self.min_chars = int(p["min_chars"])
-        self.strip_pos = set(p["strip_leading_pos"])
-        self.verbal_pos = set(p["not_before_bare_suffix_pos"])
-        self.dependent = tuple(p["dependent_suffixes"])
-        self.sector_suffixes = tuple(p["sector_suffixes"])
-        self.sector_max = int(p["sector_max_chars"])
-        self.proper_pos = set(p["proper_pos"])
-        self.abstract_suffixes = tuple(p["abstract_suffixes"])
-        self.activity_suffixes = set(p["activity_suffixes"])
-        self.umbrella_suffixes = set(p["umbrella_suffixes"])
-        self.specific_min = int(p["specific_min_chars"])
-        self.name_verbs = set(p["name_verbs"])
-        self.narrative_pos = set(p["narrative_pos"])
-        self.action_verbs = set(p["action_verbs"])
-        # 等工程, 等12个工业项目: a few class words may stand between the count and 项目
-        self.umbrella_after = regex.compile(
-            _COUNTED_ETC + r"(?:[^，,。；;、\s的对在由向为把被和与及]{0,4}?)(?:工程|项目)")
-        self.shared_after = regex.compile(_COUNTED_ETC + r"([^，,。；;、]{0,12})")
+        self.count_prefix = p.count_prefix
+        self.organisation = p.organisation_after
+        self.forbidden = p.forbidden
+        self.max_chars = p.max_chars
+        self.min_chars = p.min_chars
+        self.strip_pos = set(p.strip_leading_pos)
+        self.verbal_pos = set(p.not_before_bare_suffix_pos)
+        self.dependent = p.dependent_suffixes
+        self.sector_suffixes = p.sector_suffixes
+        self.sector_max = p.sector_max_chars
+        self.proper_pos = set(p.proper_pos)
+        self.abstract_suffixes = p.abstract_suffixes
+        self.activity_suffixes = set(p.activity_suffixes)
+        self.umbrella_suffixes = set(p.umbrella_suffixes)
+        self.specific_min = p.specific_min_chars
+        self.name_verbs = set(p.name_verbs)
+        self.narrative_pos = set(p.narrative_pos)
+        self.action_verbs = set(p.action_verbs)
+        # 等工程, 等12个工业项目 (umbrella_after); 等骨干水电站 (shared_suffix_after, group 'rest')
+        self.umbrella_after = p.umbrella_after
+        self.shared_after = p.shared_suffix_after
 
     def tags(self, text: str) -> tuple[tuple[str, str], ...]:
         """jieba's (word, part of speech) pairs, cached: the filters ask about one name often."""
@@ -432,8 +430,9 @@ class NameJudge:
         if m is None:
             return None
         # the longest; of equal lengths the first written (等新兴产业基地加快建设和提升 -> 基地)
-        found = [(len(sfx), -m.group(1).find(sfx), sfx) for sfx in self.suffixes
-                 if sfx in m.group(1) and len(sfx) >= 2 and sfx not in self.umbrella_suffixes]
+        rest_ = m.group("rest")
+        found = [(len(sfx), -rest_.find(sfx), sfx) for sfx in self.suffixes
+                 if sfx in rest_ and len(sfx) >= 2 and sfx not in self.umbrella_suffixes]
         return max(found)[2] if found else None
 
     def umbrella_follows(self, rest: str) -> bool:
@@ -474,7 +473,7 @@ class NameJudge:
     def _accepts(self, name: str, listed: bool) -> bool:
         if _outside_brackets(name, "、") or not balanced(name) or name.count("“") != name.count("”"):
             return False
-        core = _PLACEHOLDER.sub("", name)
+        core = self.masked.sub("", name)
         if core != name and (len(core) < self.min_chars or self._only_suffixes(core)):
             return False        # xx工程, ××水库: the distinguishing part is masked
         if not (self.min_chars <= len(name) <= self.max_chars) and not (

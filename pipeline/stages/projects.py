@@ -42,17 +42,9 @@ _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
 _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
 _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
-_COPULA = regex.compile(r"\s*(为|是|系|属于|属)(?!了)")
 _SPACES = regex.compile(r"[ \t\u3000]+")
 _DASH = regex.compile(r"[—－-]{2,}")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
-# a count inside the last item of a list, where its class follows (南湾3个中型灌区)
-_COUNT_IN_ITEM = regex.compile(r"(?<=\p{Han})(?:[0-9]+|[一二两三四五六七八九十]+)[个個座项項处處条條家所宗批]")
-_ADMIN_LEVELS = tuple("省市县区州镇乡村")
-_KEY_ENDINGS = ("建设项目", "项目", "建设", "工程")
-# a leading place: administrative units one after another (云州市, 青禾县城关镇); every
-# end of such a run is a place where a short form may start
-_PLACE_PREFIX = regex.compile(r"(?<=^(?:\p{Han}{1,7}?(?:省|市|县|区|州|盟|旗|镇|乡))+)")
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 
 
@@ -68,16 +60,25 @@ class ProjectExtractor:
 
     def __init__(self, rules: RuleSet) -> None:
         p = rules.projects
-        self.location_markers = set(p["location_markers"])
-        self.boundaries = set(p["left_boundaries"]) | self.location_markers
-        self.anaphora = regex.compile(p["anaphora"])
-        self.weak = sorted(set(p["weak_left_boundaries"]), key=len, reverse=True)
+        self.location_markers = set(p.location_markers)
+        self.boundaries = set(p.left_boundaries) | self.location_markers
+        self.anaphora = p.anaphora
+        self.weak = sorted(set(p.weak_left_boundaries), key=len, reverse=True)
         self.weak_start = re.compile(alternation(self.weak))
-        self.joiners = set(p["joiners"])
-        self.cut_after = set(p["cut_after_words"])
-        self.strip_pos = set(p["strip_leading_pos"])
-        self.strip_chars = set(p["strip_leading_chars"])
-        self.min_chars = int(p["min_chars"])
+        self.joiners = set(p.joiners)
+        self.cut_after = set(p.cut_after_words)
+        self.strip_pos = set(p.strip_leading_pos)
+        self.strip_chars = set(p.strip_leading_chars)
+        self.min_chars = p.min_chars
+        self.key_endings = p.key_endings
+        self.key_min_chars = p.key_min_chars
+        self.whole_place_ends = p.whole_place_ends
+        self.copula = p.copula
+        self.count_in_item = p.count_in_item
+        # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
+        # end of such a run is a place where a short form may start
+        self.place_prefix = regex.compile(
+            rf"(?<=^(?:\p{{Han}}{{1,7}}?(?:{alternation(p.short_form_places)}))+)")
         self.statuses = StatusFinder(rules)
         # jieba's dictionary with the framing words added (frequency 2000), as one cached file
         self.segmenter = load_segmenter(w for w in self.boundaries | set(self.weak) if len(w) > 1)
@@ -124,7 +125,7 @@ class ProjectExtractor:
                         inside.append((cues[k].start - c_start, cues[k].end - c_start))
                     k += 1
                 mentions.extend(self._clause(text[c_start:c_end], offset + c_start, inside))
-        return merge_short_forms(mentions)
+        return merge_short_forms(mentions, self.place_prefix)
 
     def _clause(self, clause: str, offset: int, cues: list[tuple[int, int]]) -> list[ProjectMention]:
         judge = self.judge
@@ -142,7 +143,7 @@ class ProjectExtractor:
             if len(group) > 1 and not group[-1].followed_by_etc:
                 # 东坪、西岭、南湾3个中型灌区: a count after the last item closes the list as 等 does
                 last = group[-1]
-                count = _COUNT_IN_ITEM.search(clause, last.start + 2, last.end)
+                count = self.count_in_item.search(clause, last.start + 2, last.end)
                 if count is not None:
                     group[-1] = last._replace(end=count.start(), followed_by_etc=True)
                     rest = "等" + clause[count.start():]
@@ -176,7 +177,7 @@ class ProjectExtractor:
                 while len(name) > self.min_chars and name[0] in self.strip_chars and judge.has_suffix(name[1:]):
                     name, s = name[1:], s + 1       # 如云州港三期码头工程受…影响
                 if name and judge.accepts(name, listed=alt is not None) and not _inside_title_marks(clause, s, e):
-                    out.append(ProjectMention(name, project_key(name), offset + s, offset + e, rule_id, alt))
+                    out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
 
     def _segments(self, clause: str, cues: list[tuple[int, int]]) -> list[_Segment]:
@@ -192,9 +193,9 @@ class ProjectExtractor:
         cuts.extend((m.start(), m.end(), "dash") for m in _DASH.finditer(clause))
         # a clause opening with a copula describes the subject before it (…主桥长420米，
         # 为三跨连续刚构桥): what follows is a type, not a name
-        copula = _COPULA.match(clause)
+        copula = self.copula.match(clause)
         if copula:
-            cuts.append((copula.start(1), copula.end(1), "location"))
+            cuts.append((copula.start("verb"), copula.end("verb"), "location"))
         pos = 0
         depth = 0
         kinds = self.token_kinds
@@ -281,7 +282,7 @@ class ProjectExtractor:
             pos += len(word)
             # a place that is not a whole administrative unit runs on into its name (河口经开区),
             # 南宁市 | 有 does not
-            after_place = previous_flag in judge.proper_pos and not previous.endswith(_ADMIN_LEVELS)
+            after_place = previous_flag in judge.proper_pos and not previous.endswith(self.whole_place_ends)
             previous, previous_flag = word, flag
             # one-character adverbs are left to strip_leading_chars: jieba tags the first
             # character of place names such as 尚湾, 将乐 as adverbs; prepositions and
@@ -299,30 +300,35 @@ class ProjectExtractor:
                 leading = False
         return cut
 
+    def key(self, name: str) -> str:
+        """Identity of a project across mentions (`project_key` with the rules' endings)."""
+        return project_key(name, self.key_endings, self.key_min_chars)
 
-def project_key(name: str) -> str:
+
+def project_key(name: str, endings: Sequence[str], min_chars: int) -> str:
     """Identity of a project across mentions: 城南大道建设项目 ~ 城南大道建设 ~ 城南大道,
-    北河治理工程建设 ~ 北河治理工程 (generic endings are dropped one after another)."""
+    北河治理工程建设 ~ 北河治理工程 (the generic `endings`, rules/projects.yaml key_endings,
+    are dropped one after another while `min_chars` characters are left)."""
     key = _KEY_DROP.sub("", name)
     stripped = True
     while stripped:
         stripped = False
-        for suffix in _KEY_ENDINGS:
-            if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+        for suffix in endings:
+            if key.endswith(suffix) and len(key) - len(suffix) >= min_chars:
                 key = key[: -len(suffix)]
                 stripped = True
                 break
     return key
 
 
-def merge_short_forms(mentions: list[ProjectMention]) -> list[ProjectMention]:
+def merge_short_forms(mentions: list[ProjectMention], place_prefix: regex.Pattern[str]) -> list[ProjectMention]:
     """One project named in full and in short in one document is one project: a key that
-    is another key without its leading place (云州市城东快速路 ~ 城东快速路) takes that
-    key, when exactly one longer key fits."""
+    is another key without its leading place (云州市城东快速路 ~ 城东快速路; `place_prefix`
+    matches at every end of a run of places) takes that key, when exactly one longer key fits."""
     keys = {m.key for m in mentions}
     longer_of: dict[str, set[str]] = {}
     for key in keys:
-        for m in _PLACE_PREFIX.finditer(key):
+        for m in place_prefix.finditer(key):
             rest = key[m.end():]
             if len(rest) >= 4 and rest in keys:
                 longer_of.setdefault(rest, set()).add(key)

@@ -29,10 +29,7 @@ _NOT_INSIDE = r"(?<![0-9.])(?<![0-9],)"
 _ARABIC = (rf"{_NOT_INSIDE}\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{_NOT_INSIDE}\d{{1,3}}(?: \d{{3}})+(?![0-9])(?:\.\d+)?"
            rf"|{_NOT_INSIDE}\d+(?:\.\d+)?")
 _CN_START = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
-_SPEED = regex.compile(r"/(?:小时|h|时)|每小时")
 _SPACE = "[ \t]{0,4}"      # spaces PDF text and web copy put inside numbers and units
-# 三公里半 is 3.5 km: 半 right after a length, area or volume unit, when no word goes on
-_HALF = r"(?P<half>半)(?:(?!\p{Han})|(?=的|左右|以上|以下|多))"
 # a percent sign that is part of URL encoding (%25%20, %E4%BD) is no percent: the number
 # before it follows another % or a Latin letter
 _URL_ESCAPE_BEFORE = regex.compile(r"[%A-Za-z]")
@@ -58,45 +55,47 @@ class QuantityExtractor:
 
     def __init__(self, rules: RuleSet) -> None:
         q = rules.quantities
-        self.units: dict[str, Unit] = {u.surface: u for u in rules.units}
-        blockers = "".join(q["chinese_number_blockers"])
+        self.units: dict[str, Unit] = {u.surface: u for u in q.units}
+        self.rule_ids = q.rule_ids
+        self.not_length_after = q.not_length_after
+        self.negative_words = q.negative_words
+        blockers = "".join(q.chinese_number_blockers)
         chinese = (rf"(?<![{regex.escape(blockers)}{CHINESE_NUMERAL_CHARS}])"
                    # a space may stand between the characters (一 百 五 十 个百分点)
                    # 百余亩, 近千亿元 (not 千亿工程, 千万元以上项目)
                    rf"(?:[{_CN_START}](?:[ \t]?[{CHINESE_NUMERAL_CHARS}])*(?<![点 \t])"
                    rf"|[百千](?=[余多]|亿(?:元|\P{{Han}}|$)))")
         number = rf"(?:{_ARABIC}|{chinese})"
-        suffix_units = [u.surface for u in rules.units if not u.prefix]
-        prefix_units = [u.surface for u in rules.units if u.prefix]
-        quals = q["qualifiers"]
-        self.qualifiers: dict[str, str] = {**quals["before"], **quals["inside"], **quals["after"]}
-        before = alternation([k for k in quals["before"] if quals["before"][k] != "exact"])
-        inside = alternation(list(quals["inside"]))
-        after = alternation(list(quals["after"]))
-        joiners = alternation(q["range_joiners"])
-        scales = q["bare_scale"]["scales"]
-        self.scales = {k: Decimal(str(v)) for k, v in scales.items()}
-        blocked = alternation(q["bare_scale"]["blocked_next"])
-        not_before = alternation(q["not_before"])
+        suffix_units = [u.surface for u in q.units if not u.prefix]
+        prefix_units = [u.surface for u in q.units if u.prefix]
+        quals = q.qualifiers
+        self.qualifiers: dict[str, str] = {**quals.before, **quals.inside, **quals.after}
+        before = alternation([k for k in quals.before if quals.before[k] != "exact"])
+        inside = alternation(list(quals.inside))
+        after = alternation(list(quals.after))
+        joiners = alternation(q.range_joiners)
+        self.scales = q.bare_scale.scales
+        blocked = alternation(q.bare_scale.blocked_next)
+        not_before = alternation(q.not_before)
         unit = rf"(?P<unit>{_unit_pattern(suffix_units)})"
-        scale_alt = alternation(list(scales))
+        scale_alt = alternation(list(self.scales))
         # a hyphen after a number, a unit or a letter joins a range or a code (7%-8%,
         # 3亿-5亿元, A-3): no minus sign (see _signed_start)
         self.not_sign_after = frozenset("0123456789" + CHINESE_NUMERAL_CHARS + "%)）"
-                                        + "".join(u.surface[-1] for u in rules.units))
+                                        + "".join(u.surface[-1] for u in q.units))
         self.pattern = regex.compile(
             rf"(?<!{not_before})(?P<before>{before})?(?:"
             rf"(?<![0-9{CHINESE_NUMERAL_CHARS}])(?P<punit>{_unit_pattern(prefix_units)}){_SPACE}(?P<pnum>{number}|百(?![分万亿千百]))"
             rf"|(?P<num>{number})(?P<small>(?<=[0-9])[千百])?(?P<scale1>{scale_alt})?"
             rf"(?:[ \t]?(?P<joiner>{joiners})[ \t]?(?P<num2>{number}))?"
-            rf"(?P<scale2>{scale_alt})?(?P<inside>{inside})?{_SPACE}{unit}(?:{_HALF})?"
-            rf"|(?P<hold>{q['placeholder']})(?P<hunit>{alternation(suffix_units)})"
+            rf"(?P<scale2>{scale_alt})?(?P<inside>{inside})?{_SPACE}{unit}(?:{q.half_after_unit.pattern})?"
+            rf"|(?P<hold>{q.placeholder.pattern})(?P<hunit>{alternation(suffix_units)})"
             rf"|(?P<bnum>{number})(?P<binside>{inside})?(?P<scale>{scale_alt})"
             rf"(?![万亿]|[余多]?(?:{blocked})|[A-Za-z0-9])"
             rf")(?P<after>{after})?"
         )
-        self.money_cue = regex.compile(alternation(q["bare_scale"]["money_cues"]))
-        self.max_digits = int(q["max_digits"])
+        self.money_cue = regex.compile(alternation(q.bare_scale.money_cues))
+        self.max_digits = q.max_digits
 
     def __call__(self, text: str, offset: int = 0, layout: Layout | None = None) -> list[Quantity]:
         """Extract quantities from `text` (laid out as `layout`, when the caller has it);
@@ -124,7 +123,7 @@ class QuantityExtractor:
         if m.group("hold"):
             unit = self.units[m.group("hunit")]
             return Quantity(unit.kind, None, None, unit.surface, qualifier,
-                            offset + m.start(), offset + m.end(), "quantity.placeholder")
+                            offset + m.start(), offset + m.end(), self.rule_ids.placeholder)
         if m.group("scale"):
             if sum(ch.isdigit() for ch in m.group("bnum")) > self.max_digits:
                 return None
@@ -135,24 +134,25 @@ class QuantityExtractor:
             scale = self.scales[m.group("scale")]
             return Quantity(Kind.MONEY, low * scale, high * scale if high is not None else None,
                             m.group("scale"), qualifier or approx, offset + m.start(), offset + m.end(),
-                            "money.bare_scale")
+                            self.rule_ids.bare_scale)
         if m.group("punit"):
             unit = self.units[_squeeze(m.group("punit"))]
             raw, raw_high = m.group("pnum"), None
-            rule_id = f"{unit.kind.value}.prefix_unit"
+            rule_id = self.rule_ids.prefix_unit.format(kind=unit.kind.value)
             if _ascii_alnum(m.string[m.end("pnum"):m.end("pnum") + 1]):
                 return None      # 百分之8K, 百分之3A: a code, not a share
         else:
             unit = self.units[_squeeze(m.group("unit"))]
             raw, raw_high = m.group("num"), m.group("num2")
-            rule_id = f"{unit.kind.value}.number_unit" + ("_range" if raw_high else "")
+            rule_id = (self.rule_ids.number_unit_range if raw_high else self.rule_ids.number_unit).format(
+                kind=unit.kind.value)
             if unit.arabic_only and not raw[0].isdigit():
                 return None
             if unit.surface.isascii() and unit.surface[-1].isalpha():
                 nxt = m.string[m.end("unit"):m.end("unit") + 1]
                 if nxt and nxt.isascii() and (nxt.isalnum() or nxt in "²³"):   # 250m at the very end is fine
                     return None
-            if unit.kind is Kind.LENGTH and _SPEED.match(m.string, m.end("unit")):
+            if unit.kind is Kind.LENGTH and self.not_length_after.match(m.string, m.end("unit")):
                 return None      # a speed (80公里/小时), not a length
             if unit.surface == "%" and _url_encoded(m.string, m.start("num"), m.end("unit")):
                 return None      # %25%20: URL encoding, not a percent
@@ -188,14 +188,15 @@ class QuantityExtractor:
                         offset + start, offset + end, rule_id)
 
     def _signed_start(self, text: str, start: int) -> int:
-        """Where a number starting at `start` really starts: one character earlier when a
-        minus sign stands before it (-3.2%, 负2.5公里). Checked here rather than in the
-        pattern, which it would slow down at every place it tries."""
+        """Where a number starting at `start` really starts: earlier when a minus sign or a
+        negative word (`negative_words`) stands before it (-3.2%, 负2.5公里). Checked here
+        rather than in the pattern, which it would slow down at every place it tries."""
         if start == 0:
             return start
+        for word in self.negative_words:
+            if text.startswith(word, start - len(word)) and start >= len(word):
+                return start - len(word)
         before = text[start - 1]
-        if before == "负":
-            return start - 1
         if before != "-":
             return start
         joined = start >= 2 and (text[start - 2] in self.not_sign_after or _ascii_letter(text[start - 2]))

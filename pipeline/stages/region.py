@@ -115,6 +115,8 @@ class Gazetteer:
     stem_not_followed_by: str
     level_suffix_chars: frozenset[str]
     level_cue: regex.Pattern[str]
+    stem_after: str          # a bare stem right after one of these is a place (2023年浑源…)
+    city_suffix: str         # a municipality or a prefecture-level city ends in it (…市)
 
     def parent(self, unit: Region) -> Region | None:
         return self.regions.get(unit.parent) if unit.parent else None
@@ -139,17 +141,19 @@ class Calendar:
     delivery_year_offset: int
     review_after_year: regex.Pattern[str]
     annual_title: regex.Pattern[str]
+    annual_label: str                      # the period of a title that reports on the whole year
     periods: regex.Pattern[str]
     period_cues: dict[str, PeriodCue]       # group name -> cue
     period_aliases: dict[str, str]
 
 
-def _stem(name: str, suffixes: tuple[str, ...], ethnic: regex.Pattern[str]) -> tuple[str, str]:
+def _stem(name: str, suffixes: tuple[str, ...], ethnic: regex.Pattern[str],
+          autonomous: frozenset[str]) -> tuple[str, str]:
     """(stem, suffix): 浑源县 → (浑源, 县); 恩施土家族苗族自治州 → (恩施, 自治州)."""
     for suffix in suffixes:
         if name.endswith(suffix) and len(name) > len(suffix):
             stem = name[: -len(suffix)]
-            if suffix.startswith("自治"):
+            if suffix in autonomous:
                 stem = ethnic.sub("", stem)
             return stem, suffix
     return name, ""
@@ -158,17 +162,18 @@ def _stem(name: str, suffixes: tuple[str, ...], ethnic: regex.Pattern[str]) -> t
 @lru_cache(maxsize=8)
 def gazetteer(rules: RuleSet) -> Gazetteer:
     names = rules.region_names
-    suffixes = tuple(sorted(names["suffixes"], key=len, reverse=True))
-    ethnic = regex.compile(f"(?:{alternation(names['ethnic_markers'])})+$")
-    short_suffix: dict[str, str] = names["autonomous_short"]
-    context_only = set(names["context_only"])
-    common_stems = set(names["common_stems"])
+    suffixes = tuple(sorted(names.suffixes, key=len, reverse=True))
+    ethnic = regex.compile(f"(?:{alternation(names.ethnic_markers)})+$")
+    short_suffix: dict[str, str] = names.autonomous_short
+    context_only = set(names.context_only)
+    common_stems = set(names.common_stems)
+    autonomous = frozenset(names.autonomous_suffixes)
 
     full: dict[str, list[Region]] = {}
     stems: dict[str, list[Region]] = {}
     one_char_stem: set[str] = set()
     for unit in rules.regions.values():
-        stem, suffix = _stem(unit.name, suffixes, ethnic)
+        stem, suffix = _stem(unit.name, suffixes, ethnic, autonomous)
         full.setdefault(unit.name, []).append(unit)
         if len(stem) == 1:
             one_char_stem.add(unit.name)
@@ -189,39 +194,42 @@ def gazetteer(rules: RuleSet) -> Gazetteer:
     return Gazetteer(
         regions=rules.regions,
         by_prefix={k: tuple(sorted(v, key=lambda s: len(s.text), reverse=True)) for k, v in by_prefix.items()},
-        short_name_after=frozenset(names["short_name_after"]),
-        not_followed_by=dict(names["not_followed_by"]),
+        short_name_after=frozenset(names.short_name_after),
+        not_followed_by=dict(names.not_followed_by),
         # a bare stem followed by a level suffix is another unit's name: 云州市 is not 云州区
-        stem_not_followed_by=names["stem_not_followed_by"] + "".join(x for x in suffixes if len(x) == 1),
+        stem_not_followed_by=names.stem_not_followed_by + "".join(x for x in suffixes if len(x) == 1),
         level_suffix_chars=frozenset(x for x in suffixes if len(x) == 1),
-        level_cue=regex.compile(names["level_cue"]),
+        level_cue=names.level_cue,
+        stem_after=names.stem_after,
+        city_suffix=names.city_suffix,
     )
 
 
 @lru_cache(maxsize=8)
 def calendar(rules: RuleSet) -> Calendar:
     p = rules.periods
-    year = regex.compile(f"(?P<masked>{p['masked_year']})|(?:{p['year']})|(?:{p['chinese_year']})")
+    year = regex.compile(f"(?P<masked>{p.masked_year.pattern})|(?:{p.year.pattern})|(?:{p.chinese_year.pattern})")
     cues: dict[str, PeriodCue] = {}
     parts = []
-    for i, entry in enumerate(p["periods"]):
+    for i, entry in enumerate(p.periods):
         group = f"cue{i}"
-        cues[group] = PeriodCue(entry["id"], entry["label"], bool(entry.get("title_only", False)))
-        parts.append(f"(?P<{group}>{entry['pattern']})")
+        cues[group] = PeriodCue(entry.id, entry.label, entry.title_only)
+        parts.append(f"(?P<{group}>{entry.pattern.pattern})")
     return Calendar(
-        scan_chars=p["scan_chars"],
-        title_max_chars=p["title_max_chars"],
-        headline_max_chars=p["headline_max_chars"],
+        scan_chars=p.scan_chars,
+        title_max_chars=p.title_max_chars,
+        headline_max_chars=p.headline_max_chars,
         year=year,
-        numerals=dict(p["numerals"]),
-        not_covered_before=frozenset(p["not_covered_before"]),
-        delivery_after_year=regex.compile(p["delivery_after_year"]),
-        delivery_year_offset=p["delivery_year_offset"],
-        review_after_year=regex.compile(p["review_after_year"]),
-        annual_title=regex.compile(p["annual_title"]),
+        numerals=dict(p.numerals),
+        not_covered_before=frozenset(p.not_covered_before),
+        delivery_after_year=p.delivery_after_year,
+        delivery_year_offset=p.delivery_year_offset,
+        review_after_year=p.review_after_year,
+        annual_title=p.annual_title,
+        annual_label=p.annual_label,
         periods=regex.compile("|".join(parts)),
         period_cues=cues,
-        period_aliases=dict(p["period_aliases"]),
+        period_aliases=dict(p.period_aliases),
     )
 
 
@@ -312,7 +320,7 @@ def _accept(text: str, start: int, stop: int, s: Surface, segment: Segment,
         prev = text[start - 1] if start > segment.start else ""
         return (not prev or not _is_cjk(prev) or previous is not None
                 or (s.needs_boundary and prev in gaz.short_name_after)
-                or (s.stem_only and prev in "年月】"))
+                or (s.stem_only and prev in gaz.stem_after))
     return True
 
 
@@ -399,11 +407,11 @@ def _prefecture(unit: Region, gaz: Gazetteer) -> str | None:
     if unit.level == "prefecture":
         return unit.name
     if unit.level == "province":
-        return unit.name if unit.name.endswith("市") else None      # a municipality
+        return unit.name if unit.name.endswith(gaz.city_suffix) else None      # a municipality
     parent = gaz.parent(unit)
     if parent is None:
         return None
-    if parent.level == "prefecture" or parent.name.endswith("市"):
+    if parent.level == "prefecture" or parent.name.endswith(gaz.city_suffix):
         return parent.name
     return None                                                   # 省直辖县级: no prefecture
 
@@ -515,7 +523,7 @@ def detect_period(text: str, segments: list[Segment], cal: Calendar, year_known:
     if year_known:
         for seg in titles:
             if m := cal.annual_title.search(text, seg.start, seg.end):
-                return "全年", m.start(), m.end()
+                return cal.annual_label, m.start(), m.end()
     for seg in _dated(segments):
         if seg.rank != TITLE and (found := _first_period(text, seg, cal)):
             return found

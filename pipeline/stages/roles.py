@@ -34,27 +34,34 @@ _PLAIN_PLAN_DEFAULT = Role.TOTAL
 
 
 class _Cues:
+    """rules/roles.yaml, with the cue words of all roles in one pattern."""
+
     def __init__(self, rules: RuleSet) -> None:
+        r = rules.roles
         self.tier: dict[str, tuple[Role, int]] = {}
-        for role, (specific, generic) in rules.role_cues.items():
-            for word in generic:
+        for role, cues in r.roles.items():
+            for word in cues.generic:
                 self.tier.setdefault(word, (role, 2))
-            for word in specific:
+            for word in cues.specific:
                 self.tier[word] = (role, 1)
         self.pattern = regex.compile(alternation(list(self.tier)))
-        self.threshold = regex.compile(rules.roles["threshold_after"])
-        self.breakdown = regex.compile(alternation(rules.roles["breakdown_markers"]))
-        self.budget = regex.compile(rules.roles["budget_after"])
-        self.breakdown_item = regex.compile(rules.roles["breakdown_item"])
-        self.verbs = set(rules.roles["completion_verbs"])
-        self.measure = regex.compile(alternation(rules.roles["measures"]))
-        self.comparison = regex.compile(rules.roles["comparison_before"])
-        self.list_between = regex.compile(rules.roles["list_between"])
-        self.class_band = regex.compile(rules.roles["class_band"])
-        self.non_investment = regex.compile(alternation(rules.roles["completed_non_investment"]))
-        self.year_words = regex.compile("|".join(rules.roles["year_words"]))    # words and patterns
+        self.threshold = r.threshold_after
+        self.breakdown = regex.compile(alternation(r.breakdown_markers))
+        self.budget = r.budget_after
+        self.breakdown_item = r.breakdown_item
+        self.verbs = set(r.completion_verbs)
+        self.measure = regex.compile(alternation(r.measures))
+        self.comparison = r.comparison_before
+        self.list_between = r.list_between
+        self.class_band = r.class_band
+        self.band_end = r.band_end
+        self.band_words = r.band_words
+        self.non_investment = regex.compile(alternation(r.completed_non_investment))
+        self.year_words = r.year_words       # words and patterns
+        self.plain_plan = r.plain_plan
+        # the planned cues that hold a year word themselves (年度计划完成投资)
         self.year_plan = [w for w, (role, _) in self.tier.items()
-                          if role is Role.PLANNED and "年" in w and w != "计划投资"]
+                          if role is Role.PLANNED and r.year_words.search(w) and w != r.plain_plan]
         self.year_plan_pattern = regex.compile(alternation(self.year_plan))
 
 
@@ -124,7 +131,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             out.append(replace(q, role=Role.OTHER, role_cue="threshold"))
             prev_money_end = q.end
             continue
-        if found is not None and found[1] == "计划投资":
+        if found is not None and found[1] == cues.plain_plan:
             found = _plan_or_budget(layout, clause_start, q, cues)
         if prev_role is not None and q.start > prev_end and cues.list_between.match(text[prev_end:q.start]):
             role, cue = prev_role, "list"           # 分别完成投资12.6亿元、8.3亿元和4.1亿元
@@ -147,8 +154,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
 def _class_band(text: str, clause_start: int, q: Quantity, after: str, cues: _Cues) -> bool:
     """旅游、会展业项目总投资20亿元以上；: a band for a class of projects, not a cost."""
     # 以上 is part of the amount's span (its qualifier) or right after it
-    if not regex.match(r"(?:以上|以下)?\s*(?:[，,。；;]|$)", after) or \
-            not (text[q.start:q.end].endswith(("以上", "以下")) or after.startswith(("以上", "以下"))):
+    if not cues.band_end.match(after) or \
+            not (text[q.start:q.end].endswith(cues.band_words) or after.startswith(cues.band_words)):
         return False
     return cues.class_band.search(text, clause_start, q.start) is not None
 
@@ -161,14 +168,14 @@ def _plan_or_budget(layout: Layout, clause_start: int, q: Quantity, cues: _Cues)
     text = layout.text
     sentence_start, sentence_end = layout.unit_around(q.start, q.end, SENTENCE_END)
     if cues.year_words.search(text, sentence_start, q.start):
-        return Role.PLANNED, "计划投资"
+        return Role.PLANNED, cues.plain_plan
     if cues.year_plan_pattern.search(text, q.end, sentence_end):
-        return Role.TOTAL, "计划投资"
+        return Role.TOTAL, cues.plain_plan
     total_before = [m for m in cues.pattern.finditer(text, sentence_start, clause_start)
                     if cues.tier[m.group()][0] is Role.TOTAL and cues.tier[m.group()][1] == 1]
     if total_before:
-        return Role.PLANNED, "计划投资"
-    return _PLAIN_PLAN_DEFAULT, "计划投资"
+        return Role.PLANNED, cues.plain_plan
+    return _PLAIN_PLAN_DEFAULT, cues.plain_plan
 
 
 def _in_breakdown(layout: Layout, prev_end: int, start: int, prefix: str, cues: _Cues) -> bool:

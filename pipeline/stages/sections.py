@@ -42,22 +42,16 @@ def heading_starts(text: str) -> list[int]:
 
 
 @lru_cache(maxsize=4)
-def _markers(rules: RuleSet) -> list[tuple[int, str, regex.Pattern[str], bool]]:
-    return [(rank, m["id"], regex.compile(m["pattern"], regex.M), bool(m.get("part", False)))
-            for rank, m in enumerate(rules.sections["markers"])]
-
-
-@lru_cache(maxsize=4)
 def _any_marker(rules: RuleSet) -> regex.Pattern[str]:
     """Matches where any marker matches: most lines start no heading, and one try of this
     rules them out instead of one try per marker."""
-    return regex.compile("|".join(f"(?:{m['pattern']})" for m in rules.sections["markers"]), regex.M)
+    return regex.compile("|".join(f"(?:{m.pattern.pattern})" for m in rules.sections.markers), regex.M)
 
 
 def split_sections(text: str, rules: RuleSet) -> list[Section]:
     """Return the document's sections; section 0 is the whole document (level 0)."""
-    title_end = set(rules.sections["title_end"])
-    max_title = int(rules.sections["max_title_chars"])
+    title_end = set(rules.sections.title_end)
+    max_title = rules.sections.max_title_chars
     first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
     first_start = text.find(first_line) if first_line else 0
     root_title = first_line.strip()[:max_title]
@@ -66,12 +60,13 @@ def split_sections(text: str, rules: RuleSet) -> list[Section]:
     for pos in heading_starts(text):
         if any_marker.match(text, pos) is None:
             continue
-        for rank, rule_id, pattern, part in _markers(rules):
-            m = pattern.match(text, pos)
+        for rank, family in enumerate(rules.sections.markers):
+            rule_id, part = family.id, family.part
+            m = family.pattern.match(text, pos)
             if m is None:
                 continue
-            if part:
-                marker = "篇" + m.group("marker")
+            if part:        # the title stands before the marker (…篇一)
+                marker = m.group("marker")
                 t_start, t_end = m.start("title"), m.end("title")
                 title = m.group("title").strip() + marker
             else:

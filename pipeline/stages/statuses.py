@@ -19,7 +19,7 @@ class StatusFinder:
     """Find status cues in normalised text."""
 
     def __init__(self, rules: RuleSet) -> None:
-        self.cues: tuple[Cue, ...] = rules.status_cues
+        self.cues: tuple[Cue, ...] = rules.statuses.cues
         # nineteen scans of every text: each on the engine that is faster for it
         self._scanners = [SpanScanner(cue.pattern) for cue in self.cues]
 

@@ -46,14 +46,12 @@ def _opencc_characters() -> dict[int, str]:
 
 @lru_cache(maxsize=4)
 def _translation_table(rules: RuleSet) -> dict[int, str]:
-    keep = set(rules.normalise["keep_fullwidth"])
+    keep = set(rules.normalise.keep_fullwidth)
     table = dict(_opencc_characters())
     for code in range(0xFF01, 0xFF5F):
         if chr(code) not in keep:
             table[code] = chr(code - 0xFEE0)
-    for src, dst in rules.normalise["fold"].items():
-        if len(src) != 1 or len(dst) != 1:
-            raise ValueError(f"normalise.yaml: fold '{src}' -> '{dst}' must map one character to one")
+    for src, dst in rules.normalise.fold.items():     # one character to one (checked at load)
         table[ord(src)] = dst
     return table
 
@@ -61,7 +59,7 @@ def _translation_table(rules: RuleSet) -> dict[int, str]:
 @lru_cache(maxsize=4)
 def _gloss_pattern(rules: RuleSet) -> regex.Pattern[str]:
     # A gloss follows a Han character; requiring that keeps (a) (b) list markers intact.
-    return regex.compile(r"(?<=\p{Han})" + rules.normalise["pinyin_gloss"])
+    return regex.compile(r"(?<=\p{Han})" + rules.normalise.pinyin_gloss.pattern)
 
 
 @lru_cache(maxsize=4)
@@ -112,12 +110,12 @@ def _fold_thousands_commas(text: str, folded: str) -> str:
 
 @lru_cache(maxsize=4)
 def _invisible_pattern(rules: RuleSet) -> regex.Pattern[str]:
-    return regex.compile(rules.normalise["invisible"] + "+")
+    return regex.compile(rules.normalise.invisible.pattern + "+")
 
 
 @lru_cache(maxsize=4)
 def _invisible_chars(rules: RuleSet) -> frozenset[str]:
-    pattern = regex.compile(rules.normalise["invisible"])
+    pattern = rules.normalise.invisible
     return frozenset(chr(c) for c in range(0x10000) if pattern.fullmatch(chr(c)))
 
 
@@ -150,14 +148,14 @@ class _BreakRules:
 
 @lru_cache(maxsize=4)
 def _break_rules(rules: RuleSet) -> _BreakRules:
-    hb = rules.normalise["hard_breaks"]
+    hb = rules.normalise.hard_breaks
     return _BreakRules(
-        line_end=regex.compile(hb["line_end"]), line_start=regex.compile(hb["line_start"]),
+        line_end=hb.line_end, line_start=hb.line_start,
         # starts with the digit (a fast scan), the break from the next character on
-        number_cut=regex.compile(rf"{hb['number_end']}[ \t\r]*\n(?={hb['unit_start']})"),
-        heading=regex.compile(hb["heading_start"]),
-        min_lines=int(hb["min_wrapped_lines"]), min_share=float(hb["min_wrapped_share"]),
-        min_wraps=int(hb["min_wraps"]), min_chars=int(hb["min_line_chars"]), slack=int(hb["slack"]))
+        number_cut=regex.compile(rf"{hb.number_end.pattern}[ \t\r]*\n(?={hb.unit_start.pattern})"),
+        heading=hb.heading_start,
+        min_lines=hb.min_wrapped_lines, min_share=float(hb.min_wrapped_share),
+        min_wraps=hb.min_wraps, min_chars=hb.min_line_chars, slack=hb.slack)
 
 
 def _soft_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:

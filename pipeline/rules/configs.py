@@ -1,0 +1,345 @@
+"""Typed, frozen rule configs: one per stage, built and validated once per `RuleSet`.
+
+Each config is a frozen dataclass whose fields are the keys of one rule file. A field
+declares how its YAML value is read with `rule(kind)`:
+
+=========  ====================================================  ===================
+kind       YAML value                                            attribute
+=========  ====================================================  ===================
+WORDS      a list of non-empty strings                           ``tuple[str, ...]``
+PATTERN    a regular expression                                  ``regex.Pattern``
+PATTERNS   a list of regular expressions, tried as alternatives  ``regex.Pattern``
+TEXT_MAP   a mapping of non-empty text to non-empty text         ``dict[str, str]``
+int/float  a number; str: a string                               the value
+a config   a mapping read as that config (nested keys)           the config
+BUILT      read by a function of its own in `loader.py`          (see the field)
+=========  ====================================================  ===================
+
+A WORDS, PATTERN, PATTERNS or TEXT_MAP value may also be written as a mapping that keeps
+examples beside the rule::
+
+    suffixes:
+      words: [项目, 工程, 大道]
+      examples: [城南大道]       # each must contain a match
+      not: [大数据]              # none may contain one
+
+(`pattern:` for patterns, `map:` for text maps). The loader checks every example when
+it loads the file and keeps them in `RuleSet.examples` for the tests that also check the
+value a stage gives (tests/test_rules.py).
+
+Stages read attributes (``rules.roles.threshold_after``), never string keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import regex
+
+from pipeline.types import Kind, Role
+
+WORDS, PATTERN, PATTERNS, TEXT_MAP, BUILT = "words", "pattern", "patterns", "text map", "built"
+
+
+def rule(kind: Any, flags: int = 0, in_file: bool = True, at: bool = False) -> Any:
+    """A config field read from the rule file key of the same name (see the module doc).
+    `in_file=False`: a BUILT field read from another file (the units of units.yaml).
+    `at=True`: a pattern the stage matches at one place (after an amount, at a line's
+    start), so its examples must match from their first character, not anywhere."""
+    return field(metadata={"kind": kind, "flags": flags, "in_file": in_file, "at": at})
+
+
+class Config:
+    """Base of the configs: read by attribute only (no string keys)."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """Examples and counter-examples written beside one rule."""
+
+    file: str                          # the rule file's name (statuses.yaml)
+    key: str                           # the rule's key or id (suffixes, status.started)
+    matches: tuple[tuple[str, Any], ...]   # (text, stated value or None): text the rule must match
+    not_: tuple[str, ...]              # text the rule must not match
+    at_start: bool = False             # matched from the text's first character (`rule(at=True)`)
+
+
+# -- units and quantities --------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    surface: str
+    kind: Kind
+    factor: Decimal
+    arabic_only: bool
+    prefix: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BareScale(Config):
+    scales: dict[str, Decimal] = rule(BUILT)
+    money_cues: tuple[str, ...] = rule(WORDS)
+    blocked_next: tuple[str, ...] = rule(WORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Qualifiers(Config):
+    before: dict[str, str] = rule(TEXT_MAP)
+    inside: dict[str, str] = rule(TEXT_MAP)
+    after: dict[str, str] = rule(TEXT_MAP)
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityRuleIds(Config):
+    """Rule ids of the forms a quantity is written in; {kind} is the unit's kind."""
+
+    number_unit: str = rule(str)
+    number_unit_range: str = rule(str)
+    prefix_unit: str = rule(str)
+    placeholder: str = rule(str)
+    bare_scale: str = rule(str)
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityRules(Config):
+    """quantities.yaml, with the units of units.yaml."""
+
+    units: tuple[Unit, ...] = rule(BUILT, in_file=False)
+    bare_scale: BareScale = rule(BareScale)
+    qualifiers: Qualifiers = rule(Qualifiers)
+    placeholder: regex.Pattern[str] = rule(PATTERN)
+    range_joiners: tuple[str, ...] = rule(WORDS)
+    chinese_number_blockers: tuple[str, ...] = rule(WORDS)
+    not_before: tuple[str, ...] = rule(WORDS)
+    negative_words: tuple[str, ...] = rule(WORDS)
+    not_length_after: regex.Pattern[str] = rule(PATTERN, at=True)
+    max_digits: int = rule(int)
+    half_after_unit: regex.Pattern[str] = rule(PATTERN)
+    rule_ids: QuantityRuleIds = rule(QuantityRuleIds)
+
+
+# -- normalisation ---------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class HardBreaks(Config):
+    line_end: regex.Pattern[str] = rule(PATTERN, at=True)
+    line_start: regex.Pattern[str] = rule(PATTERN, at=True)
+    number_end: regex.Pattern[str] = rule(PATTERN, at=True)
+    unit_start: regex.Pattern[str] = rule(PATTERN, at=True)
+    heading_start: regex.Pattern[str] = rule(PATTERN, at=True)
+    min_line_chars: int = rule(int)
+    min_wrapped_lines: int = rule(int)
+    min_wrapped_share: float = rule((int, float))
+    min_wraps: int = rule(int)
+    slack: int = rule(int)
+
+
+@dataclass(frozen=True, slots=True)
+class NormaliseRules(Config):
+    fold: dict[str, str] = rule(BUILT)
+    keep_fullwidth: str = rule(str)
+    invisible: regex.Pattern[str] = rule(PATTERN)
+    pinyin_gloss: regex.Pattern[str] = rule(PATTERN)
+    hard_breaks: HardBreaks = rule(HardBreaks)
+
+
+# -- sections --------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SectionMarker:
+    """One family of heading markers (一、, （一）, 1. …), ranked by its place in the file."""
+
+    id: str
+    pattern: regex.Pattern[str]     # compiled with MULTILINE; groups 'marker' (and 'title')
+    part: bool                      # always starts a new top-level part (篇一)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRules(Config):
+    markers: tuple[SectionMarker, ...] = rule(BUILT)
+    title_end: str = rule(str)
+    max_title_chars: int = rule(int)
+
+
+# -- money roles -----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class RoleCues:
+    specific: tuple[str, ...]       # the nearest one decides
+    generic: tuple[str, ...]        # decide only when the clause has no specific cue
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRules(Config):
+    roles: dict[Role, RoleCues] = rule(BUILT)
+    threshold_after: regex.Pattern[str] = rule(PATTERN)
+    class_band: regex.Pattern[str] = rule(PATTERN)
+    band_end: regex.Pattern[str] = rule(PATTERN, at=True)
+    band_words: tuple[str, ...] = rule(WORDS)
+    list_between: regex.Pattern[str] = rule(PATTERN)
+    completed_non_investment: tuple[str, ...] = rule(WORDS)
+    plain_plan: str = rule(str)
+    year_words: regex.Pattern[str] = rule(PATTERNS)
+    budget_after: regex.Pattern[str] = rule(PATTERN)
+    breakdown_markers: tuple[str, ...] = rule(WORDS)
+    breakdown_item: regex.Pattern[str] = rule(PATTERN)
+    completion_verbs: tuple[str, ...] = rule(WORDS)
+    measures: tuple[str, ...] = rule(WORDS)
+    comparison_before: regex.Pattern[str] = rule(PATTERN)
+
+
+# -- statuses --------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A compiled pattern that yields a label (a status)."""
+
+    id: str
+    label: str
+    pattern: regex.Pattern[str]
+    weak: bool = False
+    future: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRules(Config):
+    cues: tuple[Cue, ...] = rule(BUILT)
+
+
+# -- projects --------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ProjectRules(Config):
+    suffixes: tuple[str, ...] = rule(WORDS)
+    short_suffix_min_chars: dict[str, int] = rule(BUILT)
+    tail_pattern: regex.Pattern[str] = rule(PATTERN)
+    left_boundaries: tuple[str, ...] = rule(WORDS)
+    strip_leading_pos: tuple[str, ...] = rule(WORDS)
+    not_before_bare_suffix_pos: tuple[str, ...] = rule(WORDS)
+    joiners: tuple[str, ...] = rule(WORDS)
+    dependent_suffixes: tuple[str, ...] = rule(WORDS)
+    sector_suffixes: tuple[str, ...] = rule(WORDS)
+    sector_max_chars: int = rule(int)
+    proper_pos: tuple[str, ...] = rule(WORDS)
+    name_verbs: tuple[str, ...] = rule(WORDS)
+    narrative_pos: tuple[str, ...] = rule(WORDS)
+    strip_leading_chars: tuple[str, ...] = rule(WORDS)
+    cut_after_words: tuple[str, ...] = rule(WORDS)
+    weak_left_boundaries: tuple[str, ...] = rule(WORDS)
+    generic_words: tuple[str, ...] = rule(WORDS)
+    generic_joiners: tuple[str, ...] = rule(WORDS)
+    masked: regex.Pattern[str] = rule(PATTERN)
+    copula: regex.Pattern[str] = rule(PATTERN, at=True)
+    count_in_item: regex.Pattern[str] = rule(PATTERN)
+    list_words: tuple[str, ...] = rule(WORDS)
+    count_prefix: regex.Pattern[str] = rule(PATTERN)
+    forbidden: regex.Pattern[str] = rule(PATTERN)
+    max_chars: int = rule(int)
+    min_chars: int = rule(int)
+    continuation_openers: tuple[str, ...] = rule(WORDS)
+    update_openers: tuple[str, ...] = rule(WORDS)
+    umbrella_suffixes: tuple[str, ...] = rule(WORDS)
+    umbrella_after: regex.Pattern[str] = rule(PATTERN, at=True)
+    shared_suffix_after: regex.Pattern[str] = rule(PATTERN, at=True)
+    activity_suffixes: tuple[str, ...] = rule(WORDS)
+    abstract_suffixes: tuple[str, ...] = rule(WORDS)
+    specific_min_chars: int = rule(int)
+    key_endings: tuple[str, ...] = rule(WORDS)
+    key_min_chars: int = rule(int)
+    short_form_places: tuple[str, ...] = rule(WORDS)
+    whole_place_ends: tuple[str, ...] = rule(WORDS)
+    anaphora: regex.Pattern[str] = rule(PATTERN)
+    location_markers: tuple[str, ...] = rule(WORDS)
+    new_subject: regex.Pattern[str] = rule(PATTERN)
+    subject_end: regex.Pattern[str] = rule(PATTERN)
+    aggregate_marker: regex.Pattern[str] = rule(PATTERN)
+    organisation_after: regex.Pattern[str] = rule(PATTERN)
+    action_verbs: tuple[str, ...] = rule(WORDS)
+
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPatterns(Config):
+    """links.yaml: how status cues and amounts reach projects (pipeline/stages/link.py)."""
+
+    enumeration_gap: regex.Pattern[str] = rule(PATTERN, at=True)    # text between two items of one list
+    group_statement: regex.Pattern[str] = rule(PATTERN)             # a sentence about a class of projects
+    member_list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 其中包括 / 这5个项目分别为
+    title_max_chars: int = rule(int)                                # a first line this short is the title
+
+# -- places and periods ----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """One administrative division of regions.tsv."""
+
+    code: str            # GB/T 2260 / statistical code, six digits
+    name: str            # official name (浑源县, 湘西土家族苗族自治州)
+    level: str           # province | prefecture | county
+    parent: str | None   # code of the enclosing unit, None for provinces
+
+
+@dataclass(frozen=True, slots=True)
+class RegionNameRules(Config):
+    """regions.yaml: how place names are written."""
+
+    suffixes: tuple[str, ...] = rule(WORDS)
+    ethnic_markers: tuple[str, ...] = rule(WORDS)
+    autonomous_short: dict[str, str] = rule(TEXT_MAP)
+    context_only: tuple[str, ...] = rule(WORDS)
+    short_name_after: str = rule(str)
+    not_followed_by: dict[str, str] = rule(TEXT_MAP)
+    stem_not_followed_by: str = rule(str)
+    common_stems: tuple[str, ...] = rule(WORDS)
+    level_cue: regex.Pattern[str] = rule(PATTERN)
+    autonomous_suffixes: tuple[str, ...] = rule(WORDS)
+    stem_after: str = rule(str)
+    city_suffix: str = rule(str)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRule:
+    id: str
+    pattern: regex.Pattern[str]
+    label: str            # may hold {n}, a month number from the group 'n'
+    title_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRules(Config):
+    """periods.yaml: years and periods."""
+
+    scan_chars: int = rule(int)
+    title_max_chars: int = rule(int)
+    headline_max_chars: int = rule(int)
+    year: regex.Pattern[str] = rule(PATTERN)
+    chinese_year: regex.Pattern[str] = rule(PATTERN)
+    numerals: dict[str, int] = rule(BUILT)
+    masked_year: regex.Pattern[str] = rule(PATTERN)
+    not_covered_before: tuple[str, ...] = rule(WORDS)
+    delivery_after_year: regex.Pattern[str] = rule(PATTERN, at=True)
+    delivery_year_offset: int = rule(int)
+    review_after_year: regex.Pattern[str] = rule(PATTERN, at=True)
+    annual_title: regex.Pattern[str] = rule(PATTERN)
+    annual_label: str = rule(str)
+    periods: tuple[PeriodRule, ...] = rule(BUILT)
+    period_aliases: dict[str, str] = rule(TEXT_MAP)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRules(Config):
+    """categories.yaml: a keyword in a section title -> the sector of its projects."""
+
+    categories: dict[str, str] = rule(TEXT_MAP)
+
+
+__all__ = [
+    "BUILT", "PATTERN", "PATTERNS", "TEXT_MAP", "WORDS", "BareScale", "CategoryRules", "Config", "Cue",
+    "Example", "HardBreaks", "NormaliseRules", "PeriodRule", "PeriodRules", "ProjectRules", "Qualifiers",
+    "QuantityRuleIds", "QuantityRules", "Region", "RegionNameRules", "RoleCues", "RoleRules", "SectionMarker",
+    "SectionRules", "StatusRules", "Unit", "rule",
+]
