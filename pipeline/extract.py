@@ -16,6 +16,7 @@ from pipeline.stages.quantities import QuantityExtractor
 from pipeline.stages.region import detect_place_and_period
 from pipeline.stages.roles import assign_roles
 from pipeline.stages.sections import split_sections
+from pipeline.stages.status_model import decide_statuses
 from pipeline.stages.statuses import StatusFinder
 from pipeline.text.normalise import normalise
 from pipeline.types import Extraction
@@ -25,13 +26,15 @@ class Pipeline:
     """The extractors, built once from a rule set, applied to one text at a time."""
 
     def __init__(self, rules: RuleSet | None = None, project_model: ProjectModel | None = None,
-                 weigh_projects: bool = True) -> None:
+                 weigh_projects: bool = True, rank_statuses: bool = True) -> None:
         self.rules = rules or load_rules()
         self.quantities = QuantityExtractor(self.rules)
         self.statuses = StatusFinder(self.rules)
         self.projects = ProjectExtractor(self.rules)
-        # weighs the rules' project candidates (off only to train it: scripts/train_models.py)
+        # weighs the rules' project candidates (off only to train it: scripts/train.py projects)
         self.project_model = (project_model or ProjectModel.load()) if weigh_projects else None
+        # the status model picks each project's status among its candidates (off only to train it)
+        self.rank_statuses = rank_statuses
 
     def __call__(self, doc_id: str, text: str) -> Extraction:
         rules = self.rules
@@ -48,4 +51,6 @@ class Pipeline:
         ex = Extraction(doc, sections, quantities, mentions, linked, projects, place)
         if self.project_model is not None:
             ex.projects = self.project_model.weigh(ex, self.projects.judge, rules)
+        if self.rank_statuses:
+            ex.projects, ex.statuses = decide_statuses(ex, cues)
         return ex

@@ -28,7 +28,7 @@ REPORT = "青禾县团结水库已下闸蓄水。棚户区改造工程全面推�
 
 
 def _train_module():
-    spec = importlib.util.spec_from_file_location("train_models", ROOT / "scripts" / "train_models.py")
+    spec = importlib.util.spec_from_file_location("train", ROOT / "scripts" / "train.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module         # its dataclasses look themselves up there
@@ -78,8 +78,8 @@ def test_a_model_that_keeps_everything_changes_no_row_but_its_confidence() -> No
 def test_training_twice_gives_identical_weights(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
     train = _train_module()
-    first = train.train_projects(GOLD, tmp_path / "a.json", report=False)
-    second = train.train_projects(GOLD, tmp_path / "b.json", report=False)
+    first = train.train_projects(GOLD, tmp_path / "a.json", report=lambda _: None)
+    second = train.train_projects(GOLD, tmp_path / "b.json", report=lambda _: None)
     assert first == second
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     # what it wrote loads as the pipeline loads its shipped weights

@@ -7,7 +7,7 @@ and venues in its sentence (记者, 举行), whether it sits in a heading or a l
 status cue or an amount is linked to it. Every feature is such a general class, never a
 word of a particular name, so the model carries over to reports nobody tuned on.
 
-The weights are trained by ``python scripts/train_models.py`` (scikit-learn, training
+The weights are trained by ``python scripts/train.py projects`` (scikit-learn, training
 only) and ship as plain JSON in pipeline/data/project_model.json; here they are applied
 in plain Python. A candidate's calibrated probability is its `confidence`; candidates
 below the trained threshold are dropped.
@@ -103,7 +103,7 @@ class ProjectModel:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         if tuple(data["features"]) != FEATURES:
             raise ValueError(f"{path}: its features do not match this code's; retrain "
-                             "(python scripts/train_models.py)")
+                             "(python scripts/train.py projects)")
         return cls(tuple(float(w) for w in data["weights"]), float(data["bias"]),
                    float(data.get("scale", 1.0)), float(data.get("shift", 0.0)),
                    float(data.get("threshold", 0.0)), str(data.get("version", "")))
