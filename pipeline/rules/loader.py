@@ -120,6 +120,7 @@ class RuleSet:
     regions: dict[str, Region] = field(default_factory=dict)      # code -> unit (regions.tsv)
     region_names: dict[str, Any] = field(default_factory=dict)    # regions.yaml
     periods: dict[str, Any] = field(default_factory=dict)         # periods.yaml
+    model_features: dict[str, Any] = field(default_factory=dict)  # model_features.yaml (project_model.py checks it)
 
 
 class _File:
@@ -430,6 +431,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     cat_f = _File(directory / "categories.yaml")
     region_names_f = _File(directory / "regions.yaml")
     periods_f = _File(directory / "periods.yaml")
+    model_features_f = _File(directory / "model_features.yaml")
 
     for f, schema in ((quant_f, _QUANTITIES), (norm_f, _NORMALISE), (sect_f, _SECTIONS),
                       (roles_f, _ROLES), (proj_f, _PROJECTS), (status_f, {"cues": list}),
@@ -458,4 +460,5 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         regions=load_regions(directory / "regions.tsv"),
         region_names=region_names_f.data,
         periods=periods_f.data,
+        model_features=model_features_f.data,
     )

@@ -24,13 +24,13 @@ import math
 import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pipeline import settings
-from pipeline.rules.loader import RuleSet
+from pipeline.rules.loader import RuleError, RuleSet
 from pipeline.stages.link import _SEGMENT_END
 from pipeline.stages.names import NameJudge
 from pipeline.text.sentences import char_index
@@ -38,39 +38,13 @@ from pipeline.types import Extraction, Kind, Project, ProjectMention, Role, Stat
 
 WEIGHTS_PATH = settings.DATA_DIR / "project_model.json"
 
-# Context classes (general report language, not names): what follows a group, what
-# surrounds people and events, what says a sentence is a plan.
-_COUNT_AFTER = re.compile(r"\s*等?\s*(?:[0-9]+|[一二两三四五六七八九十百千几多数]+)\s*[万亿]?[多余]?"
-                          r"(?:个|大|类|批|项|座|宗|条|家|所|处|件|套)")
-_CLASS_AFTER = re.compile(r"\s*(?:类|批|系列|领域|方面|行业|板块)")
-_ETC_AFTER = re.compile(r"\s*等")
-_EVENT = re.compile(r"记者|出席|举行|举办|召开|主会场|分会场|会场|致辞|讲话|调研|视察|考察|督查|观摩"
-                    r"|上一篇|下一篇|责任编辑|来源[:：]|点击")
-_VENUE_BEFORE = re.compile(r"在\s*$")
-_PLAN = re.compile(r"计划|拟|力争|争取|确保|将|谋划|储备|申报|筹划|规划")
-_COUNTED_GROUP_BEFORE = re.compile(r"(?:[0-9]+|[一二两三四五六七八九十]+)(?:个|大|项|批)"
-                                   r"[^，。；;\n]{0,12}(?:有|为|是|包括|：|:)\s*$")
-_LIST_MARK = "、"
-_JOINERS = ("和", "及", "与", "以及")
-_DIGIT_LATIN = re.compile(r"[0-9A-Za-z０-９]")
-# a year (2023年农网改造) and a capacity or size (110千伏, 220kV, 5GW, 年产10万吨) say
-# different things about a name: kept apart from other digits and letters
-_YEAR = re.compile(r"(?:19|20)[0-9]{2}(?:[-—~至][0-9]{2,4})?年(?:度)?")
-_CAPACITY = re.compile(r"[0-9.]+\s*(?:千伏|kV|KV|kv|MW|GW|兆瓦|万千瓦|千瓦|万吨|吨|万平方米"
-                       r"|万台|万套|万辆|万头|万只|万羽|亩|床|座|层)")
-# the name is the subject its sentence describes (沙湾大桥全长…, …项目总投资…, …于5月动工)
-_DESCRIBED = re.compile(r"\s*(?:全长|总长|长[0-9约]|总投资|计划总投资|项目总投资|位于|地处|占地|总占地|规划"
-                        r"|建筑面积|总建筑面积|"
-                        r"设计|于[0-9一二三四五六七八九十今去本明]|由|是|为|作为|共|主要|包括|将|已|目前|正在|预计|计划)")
+FEATURE_WORDS_FILE = "model_features.yaml"     # in the rules folder: the word classes below
 _SHORT_LINE = 30
 _QUOTES = re.compile(r"[“”\"《]")
 _BRACKETS = re.compile(r"[(（]")
 _COMMON_POS = {"n", "vn", "v", "a", "an", "b"}
-_COMPANY = re.compile(r"公司|集团|有限|股份|厂商")
-_LEVEL_CHARS = set("省市县区镇乡村")
 _ORDINAL_LINE = re.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．]"
                            r"|[一二三四五六七八九十]{1,3}、|[①-⑳])")
-_ONE_CHAR_SUFFIX = set("路线段街港桥堤馆坝")
 
 #: the features, in the order of the weights
 FEATURES: tuple[str, ...] = (
@@ -85,6 +59,65 @@ FEATURES: tuple[str, ...] = (
     "sentence_candidates", "sentence_len", "status_known", "status_from_text", "money_linked",
     "quantity_linked",
 )
+
+
+_LIST_MARK = "、"
+_DIGIT_LATIN = re.compile(r"[0-9A-Za-z０-９]")
+
+
+@dataclass(frozen=True)
+class FeatureWords:
+    """The word classes of rules/model_features.yaml, compiled (general report language:
+    counts and class words after a name, people and events, plans, years and capacities,
+    what describes a subject, companies, joiners, level words, one-character suffixes)."""
+
+    count_after: re.Pattern[str]
+    class_after: re.Pattern[str]
+    etc_after: re.Pattern[str]
+    event_context: re.Pattern[str]
+    venue_before: re.Pattern[str]
+    plan_context: re.Pattern[str]
+    counted_group_before: re.Pattern[str]
+    year: re.Pattern[str]
+    capacity: re.Pattern[str]
+    described_after: re.Pattern[str]
+    company: re.Pattern[str]
+    joiner: tuple[str, ...]
+    level_start: frozenset[str]
+    one_char_suffix: frozenset[str]
+
+
+_WORD_LISTS = {"joiner", "level_start", "one_char_suffix"}
+
+
+@lru_cache(maxsize=4)
+def feature_words(rules: RuleSet) -> FeatureWords:
+    """The word classes of the rule set's model_features.yaml, checked and compiled once per
+    rule set (a missing, unknown or broken entry is a RuleError naming the file and key)."""
+    data = rules.model_features
+    names = [f.name for f in fields(FeatureWords)]
+    missing = [n for n in names if n not in data]
+    unknown = sorted(set(data) - set(names))
+    if missing or unknown:
+        raise RuleError(f"{FEATURE_WORDS_FILE}: " + (f"missing key '{missing[0]}'" if missing
+                                                      else f"unknown key '{unknown[0]}'"))
+    values: dict[str, Any] = {}
+    for name in names:
+        entry = data[name]
+        key = "words" if name in _WORD_LISTS else "pattern"
+        if not isinstance(entry, dict) or key not in entry:
+            raise RuleError(f"{FEATURE_WORDS_FILE}: key '{name}' needs '{key}'")
+        if key == "words":
+            words = entry["words"]
+            if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
+                raise RuleError(f"{FEATURE_WORDS_FILE}: key '{name}.words' must be a list of words")
+            values[name] = tuple(words) if name == "joiner" else frozenset(words)
+        else:
+            try:
+                values[name] = re.compile(str(entry["pattern"]))
+            except re.error as exc:
+                raise RuleError(f"{FEATURE_WORDS_FILE}: key '{name}.pattern': {exc}") from exc
+    return FeatureWords(**values)
 
 
 @dataclass(frozen=True)
@@ -164,7 +197,7 @@ def _has_place(name: str, places: frozenset[str]) -> bool:
     return False
 
 
-def _suffix_class(name: str, judge: NameJudge) -> str:
+def _suffix_class(name: str, judge: NameJudge, one_char: frozenset[str]) -> str:
     found = judge.end_suffix(judge.core(name))
     if found is None:
         return "sfx_none"
@@ -177,7 +210,7 @@ def _suffix_class(name: str, judge: NameJudge) -> str:
         return "sfx_build"
     if sfx in judge.activity_suffixes:
         return "sfx_activity"
-    if len(sfx) == 1 and sfx in _ONE_CHAR_SUFFIX:
+    if len(sfx) == 1 and sfx in one_char:
         return "sfx_one_char"
     return "sfx_facility"
 
@@ -186,17 +219,18 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
     """What the name itself says: length, suffix class, place or proper noun, marks, words."""
     tags = judge.tags(name)
     places = _place_names(rules)
+    words = feature_words(rules)
     n = len(name)
     f = dict.fromkeys(("sfx_project", "sfx_engineering", "sfx_build", "sfx_activity",
                        "sfx_one_char", "sfx_facility", "sfx_none"), 0.0)
-    f[_suffix_class(name, judge)] = 1.0
+    f[_suffix_class(name, judge, words.one_char_suffix)] = 1.0
     f.update({
         "len_name": min(n, 30) / 10, "short_name": float(n <= 4), "long_name": float(n >= 16),
         "rule_suffix": float(rule_id == "project.suffix"), "rule_prefix": float(rule_id == "project.suffix_prefix"),
         "rule_item": float(rule_id == "project.enumeration_item"), "has_alt": float(has_alt),
         "proper": float(judge.proper(name)), "place": float(_has_place(name, places)),
-        "digit_latin": float(bool(_DIGIT_LATIN.search(_YEAR.sub("", _CAPACITY.sub("", name))))),
-        "year": float(bool(_YEAR.search(name))), "capacity": float(bool(_CAPACITY.search(name))),
+        "digit_latin": float(bool(_DIGIT_LATIN.search(words.year.sub("", words.capacity.sub("", name))))),
+        "year": float(bool(words.year.search(name))), "capacity": float(bool(words.capacity.search(name))),
         "quotes": float(bool(_QUOTES.search(name))),
         "brackets": float(bool(_BRACKETS.search(name))),
         "tokens": min(len(tags), 12) / 6,
@@ -206,9 +240,9 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
         "first_proper": float(bool(tags) and (tags[0][1] in judge.proper_pos or _has_place(name[:4], places))),
         "first_verb": float(bool(tags) and tags[0][1].startswith("v") and len(tags[0][0]) > 1),
         "common_share": sum(len(w) for w, flag in tags if len(w) > 1 and flag in _COMMON_POS) / max(n, 1),
-        "inner_joiner": float(any(w in _JOINERS for w, _ in tags)),
-        "company": float(bool(_COMPANY.search(name))),
-        "bare_level_start": float(name[:1] in _LEVEL_CHARS and not _has_place(name[:4], places)),
+        "inner_joiner": float(any(w in words.joiner for w, _ in tags)),
+        "company": float(bool(words.company.search(name))),
+        "bare_level_start": float(name[:1] in words.level_start and not _has_place(name[:4], places)),
     })
     f["specific"] = float(bool(f["proper"] or f["place"] or f["digit_latin"] or f["quotes"]))
     return f
@@ -221,7 +255,7 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _context_features(text: str, mentions: Sequence[ProjectMention], all_mentions: Sequence[ProjectMention],
-                      title_spans: list[tuple[int, int]]) -> dict[str, float]:
+                      title_spans: list[tuple[int, int]], words: FeatureWords) -> dict[str, float]:
     """What the text around the project's mentions says (any mention counts)."""
     f = dict.fromkeys(("count_after", "class_after", "etc_after", "event_context", "venue", "plan_context",
                        "counted_group_before", "in_heading", "line_alone", "in_list", "joined", "after_colon",
@@ -235,16 +269,16 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], all_mention
         s, e = _sentence_bounds(text, m.start, m.end)
         sentence = text[s:e]
         checks = {
-            "count_after": _COUNT_AFTER.match(after) is not None,
-            "class_after": _CLASS_AFTER.match(after) is not None,
-            "etc_after": _ETC_AFTER.match(after) is not None,
-            "event_context": _EVENT.search(sentence) is not None,
-            "venue": _VENUE_BEFORE.search(before) is not None,
-            "plan_context": _PLAN.search(text, s, m.start) is not None,
-            "counted_group_before": _COUNTED_GROUP_BEFORE.search(before) is not None,
+            "count_after": words.count_after.match(after) is not None,
+            "class_after": words.class_after.match(after) is not None,
+            "etc_after": words.etc_after.match(after) is not None,
+            "event_context": words.event_context.search(sentence) is not None,
+            "venue": words.venue_before.search(before) is not None,
+            "plan_context": words.plan_context.search(text, s, m.start) is not None,
+            "counted_group_before": words.counted_group_before.search(before) is not None,
             "line_alone": text[s:e].strip() != "" and len(sentence.strip()) <= len(m.name) + 8,
             "in_list": before.endswith(_LIST_MARK) or after.startswith(_LIST_MARK),
-            "joined": before.endswith(_JOINERS) or after.startswith(_JOINERS),
+            "joined": before.endswith(words.joiner) or after.startswith(words.joiner),
         }
         line_start = text.rfind("\n", 0, m.start) + 1
         ordinal = _ORDINAL_LINE.match(text, line_start)
@@ -257,7 +291,7 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], all_mention
             ordinal is not None and ordinal.end() >= m.start))
         checks["ordinal_line"] = ordinal is not None
         checks["sentence_start"] = _ORDINAL_LINE.sub("", text[s:m.start], count=1).strip() == ""
-        checks["described_after"] = _DESCRIBED.match(after) is not None
+        checks["described_after"] = words.described_after.match(after) is not None
         in_sentence = bisect_right(starts, e) - bisect_right(starts, s - 1)
         f["sentence_candidates"] = max(f["sentence_candidates"], math.log1p(in_sentence) / 3)
         f["sentence_len"] = max(f["sentence_len"], min(e - s, 200) / 100)
@@ -289,7 +323,7 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[d
         ms = by_key.get(p.key, [])
         rule_id = next((m.rule_id for m in ms if m.start == p.start), ms[0].rule_id if ms else "project.suffix")
         f = name_features(p.name, rule_id, p.alt is not None, judge, rules)
-        f.update(_context_features(text, ms, named, title_spans))
+        f.update(_context_features(text, ms, named, title_spans, feature_words(rules)))
         qs = quantities.get(p.key, [])
         f.update({
             "mentions": math.log1p(p.mentions) / 2,
