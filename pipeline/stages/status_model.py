@@ -165,6 +165,7 @@ class _DocumentState:
     share: float
     linked: frozenset[tuple[int, int]]      # spans of cues the rules linked to some project
     mention_starts: tuple[int, ...]         # of every named project mention, sorted
+    prevailing_cues: tuple[StatusMention, ...] = ()     # the cues of the prevailing state
 
     @classmethod
     def of(cls, ex: Extraction, cues: Sequence[StatusMention]) -> _DocumentState:
@@ -172,7 +173,8 @@ class _DocumentState:
         status, share = _prevailing(strong)
         return cls(strong, tuple(c.start for c in strong), status, share,
                    frozenset((s.start, s.end) for s in ex.statuses),
-                   tuple(sorted(m.start for m in ex.mentions if m.rule_id != "project.anaphora")))
+                   tuple(sorted(m.start for m in ex.mentions if m.rule_id != "project.anaphora")),
+                   tuple(c for c in strong if c.status is status))
 
     def within(self, start: int, end: int) -> tuple[StatusMention, ...]:
         return self.cues[bisect_left(self.starts, start):bisect_left(self.starts, end)]
@@ -182,11 +184,11 @@ class _DocumentState:
 
     def nearest(self, pos: int, status: Status) -> StatusMention | None:
         """The cue of `status` nearest to `pos` (the earlier one on a tie)."""
-        best: StatusMention | None = None
-        for c in self.cues:
-            if c.status is status and (best is None or abs(c.start - pos) < abs(best.start - pos)):
-                best = c
-        return best
+        of_status = [c for c in self.cues if c.status is status] if status is not self.prevailing \
+            else self.prevailing_cues
+        i = bisect_left(of_status, pos, key=lambda c: c.start)
+        near = of_status[max(i - 1, 0):i + 1]
+        return min(near, key=lambda c: (abs(c.start - pos), c.start)) if near else None
 
     def previous(self, pos: int, floor: int) -> StatusMention | None:
         """The last strong cue that ends before `pos` and starts at or after `floor`."""
@@ -210,70 +212,87 @@ def _log_chars(n: int) -> float:
     return math.log1p(max(n, 0)) / 5
 
 
+@dataclass(slots=True)
+class _Draft:
+    """A candidate while its features are gathered (frozen into a `Candidate` at the end)."""
+
+    status: Status
+    start: int | None
+    end: int | None
+    features: dict[str, float]
+    row: StatusMention | None = None
+    cue: StatusMention | None = None
+    by_rules: bool = False
+
+    def freeze(self) -> Candidate:
+        return Candidate(self.status, self.start, self.end, tuple((k, v) for k, v in self.features.items() if v),
+                         self.row, self.cue, self.by_rules)
+
+
 def candidates(ex: Extraction, project: Project, rows: Sequence[StatusMention],
                doc: _DocumentState, first_start: int) -> list[Candidate]:
     """Every way to set `project`'s status (its linked `rows` by the rules, the document's
     prevailing state, the previous cue in its section, a cue in a heading over it, the
     rules' fallback)."""
-    out: list[Candidate] = []
+    out: list[_Draft] = []
     chosen = (project.status_start, project.status_end)
     context = {"log_doc_cues": math.log1p(len(doc.cues)), "doc_share": doc.share,
                "project_has_rows": float(bool(rows))}
     for i, row in enumerate(rows):
         later = rows[i + 1:]
-        extra = {"rule_choice": float((row.start, row.end) == chosen),
-                 "later_rows": math.log1p(len(later)),
-                 "later_strong": float(any(not r.weak for r in later)),
-                 "prevailing": float(row.status is doc.prevailing)}
-        out.append(Candidate(row.status, row.start, row.end, _merge(row.features, extra), row=row,
-                             by_rules=(row.start, row.end) == chosen))
+        out.append(_Draft(row.status, row.start, row.end, {
+            **dict(row.features), "rule_choice": float((row.start, row.end) == chosen),
+            "later_rows": math.log1p(len(later)), "later_strong": float(any(not r.weak for r in later)),
+            "prevailing": float(row.status is doc.prevailing)}, row=row, by_rules=(row.start, row.end) == chosen))
     heading = _heading_cue(ex, first_start, doc)
     if heading is not None and not any((r.start, r.end) == (heading.start, heading.end) for r in rows):
-        by_rules = float((heading.start, heading.end) == chosen)
-        out.append(Candidate(heading.status, heading.start, heading.end, _merge(
-            fallback_features(heading.status), {**context, "rule_choice": by_rules}), cue=heading))
+        out.append(_Draft(heading.status, heading.start, heading.end, {
+            **dict(fallback_features(heading.status)), **context,
+            "rule_choice": float((heading.start, heading.end) == chosen)}, cue=heading))
     if doc.prevailing is not None:
         cue = doc.nearest(first_start, doc.prevailing)
         assert cue is not None
-        out.append(Candidate(doc.prevailing, cue.start, cue.end, _merge(
-            (("link=document", 1.0), (f"status={doc.prevailing.value}", 1.0)),
-            {**context, "log_distance": _log_chars(abs(cue.start - first_start)),
-             "rule_agrees": float(project.status is doc.prevailing)}), cue=cue))
+        out.append(_Draft(doc.prevailing, cue.start, cue.end, {
+            "link=document": 1.0, f"status={doc.prevailing.value}": 1.0, **context,
+            "log_distance": _log_chars(abs(cue.start - first_start)),
+            "rule_agrees": float(project.status is doc.prevailing)}, cue=cue))
     section = innermost_section(ex.sections, first_start)
     prev = doc.previous(first_start, section.start)
     if prev is not None:
-        out.append(Candidate(prev.status, prev.start, prev.end, _merge(
-            (("link=previous", 1.0), (f"status={prev.status.value}", 1.0), (f"rule={prev.rule_id}", 1.0)),
-            {**context, "log_distance": _log_chars(first_start - prev.end),
-             "prevailing": float(prev.status is doc.prevailing),
-             "linked_elsewhere": float((prev.start, prev.end) in doc.linked),
-             "log_mentions_between": math.log1p(doc.mentions_between(prev.end, first_start)),
-             "rule_agrees": float(project.status is prev.status)}), cue=prev))
+        out.append(_Draft(prev.status, prev.start, prev.end, {
+            "link=previous": 1.0, f"status={prev.status.value}": 1.0, f"rule={prev.rule_id}": 1.0, **context,
+            "log_distance": _log_chars(first_start - prev.end),
+            "prevailing": float(prev.status is doc.prevailing),
+            "linked_elsewhere": float((prev.start, prev.end) in doc.linked),
+            "log_mentions_between": math.log1p(doc.mentions_between(prev.end, first_start)),
+            "rule_agrees": float(project.status is prev.status)}, cue=prev))
     if section.section_id != 0:
         in_section = doc.within(section.start, section.end)
         status, share = _prevailing(in_section)
         if status is not None:
             cue = min((c for c in in_section if c.status is status), key=lambda c: abs(c.start - first_start))
-            out.append(Candidate(status, cue.start, cue.end, _merge(
-                (("link=section", 1.0), (f"status={status.value}", 1.0)),
-                {**context, "section_share": share, "log_section_cues": math.log1p(len(in_section)),
-                 "prevailing": float(status is doc.prevailing),
-                 "rule_agrees": float(project.status is status)}), cue=cue))
-    out = [_with_votes(c, out) for c in out]
+            out.append(_Draft(status, cue.start, cue.end, {
+                "link=section": 1.0, f"status={status.value}": 1.0, **context,
+                "section_share": share, "log_section_cues": math.log1p(len(in_section)),
+                "prevailing": float(status is doc.prevailing),
+                "rule_agrees": float(project.status is status)}, cue=cue))
+    _add_votes(out)
     # unknown, weighed by how much the document says of states at all (its confidence is the
     # held-out rate at which a chosen unknown was right: `StatusModel.unknown`)
-    out.append(Candidate(Status.UNKNOWN, None, None, _merge(
-        fallback_features(Status.UNKNOWN), {f"unknown_{k}": v for k, v in context.items()})))
-    return out
+    out.append(_Draft(Status.UNKNOWN, None, None, {
+        **dict(fallback_features(Status.UNKNOWN)), **{f"unknown_{k}": v for k, v in context.items()}}))
+    return [d.freeze() for d in out]
 
 
-def _with_votes(c: Candidate, every: Sequence[Candidate]) -> Candidate:
-    """Crossed with how it was found, and how many other candidates state the same."""
-    kind = next(name for name, _ in c.features if name.startswith("link="))
-    votes = sum(o.status is c.status for o in every) - 1
-    return replace(c, features=_merge(c.features, {f"{kind}&status={c.status.value}": 1.0,
-                                                   "log_votes": math.log1p(votes),
-                                                   "vote_share": votes / max(len(every) - 1, 1)}))
+def _add_votes(drafts: list[_Draft]) -> None:
+    """Each candidate crossed with how it was found, and how many others state the same."""
+    counts = Counter(d.status for d in drafts)
+    others = max(len(drafts) - 1, 1)
+    for d in drafts:
+        kind = next(name for name in d.features if name.startswith("link="))
+        votes = counts[d.status] - 1
+        d.features.update({f"{kind}&status={d.status.value}": 1.0, "log_votes": math.log1p(votes),
+                           "vote_share": votes / others})
 
 
 def _heading_cue(ex: Extraction, pos: int, doc: _DocumentState) -> StatusMention | None:
@@ -286,12 +305,6 @@ def _heading_cue(ex: Extraction, pos: int, doc: _DocumentState) -> StatusMention
                 return doc.cues[i]
         section = ex.sections[section.parent_id] if section.parent_id is not None else None
     return None
-
-
-def _merge(features: Features, extra: Mapping[str, float]) -> Features:
-    known = dict(features)
-    known.update(extra)
-    return tuple((k, v) for k, v in known.items() if v)
 
 
 def project_candidates(ex: Extraction, cues: Sequence[StatusMention]) -> list[list[Candidate]]:
