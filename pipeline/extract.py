@@ -28,6 +28,7 @@ from pipeline.stages.quantities import QuantityExtractor
 from pipeline.stages.region import detect_place_and_period
 from pipeline.stages.roles import assign_roles
 from pipeline.stages.sections import split_sections
+from pipeline.stages.status_model import decide_statuses
 from pipeline.stages.statuses import StatusFinder
 from pipeline.text.layout import Layout
 from pipeline.text.normalise import normalise
@@ -35,7 +36,7 @@ from pipeline.types import Extraction
 
 # The stages in the order they run (the README's stage list is this one).
 STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link", "aggregate", "region",
-               "project_model")
+               "project_model", "status_model")
 
 
 def make_quantities(extract: QuantityExtractor) -> Stage:
@@ -74,17 +75,24 @@ def make_project_model(model: ProjectModel, judge: NameJudge, rules: RuleSet) ->
     return project_model
 
 
+def make_status_model() -> Stage:
+    def status_model(layout: Layout, found: Found) -> Found:
+        projects, statuses = decide_statuses(found.extraction(), found.cues)
+        return replace(found, projects=projects, statuses=statuses)
+    return status_model
+
+
 class Pipeline:
     """The stages, built once from a rule set, applied to one text at a time."""
 
     def __init__(self, rules: RuleSet | None = None, project_model: ProjectModel | None = None,
-                 weigh_projects: bool = True) -> None:
+                 weigh_projects: bool = True, rank_statuses: bool = True) -> None:
         self.rules = rules = rules or load_rules()
         # the extractors stages share with callers (tests, training scripts)
         self.quantities = QuantityExtractor(rules)
         self.statuses = StatusFinder(rules)
         self.projects = ProjectExtractor(rules)
-        # weighs the rules' project candidates (off only to train it: scripts/train_models.py)
+        # weighs the rules' project candidates (off only to train it: scripts/train.py projects)
         self.project_model = (project_model or ProjectModel.load()) if weigh_projects else None
         stages: dict[str, Stage] = {
             "quantities": make_quantities(self.quantities),
@@ -98,6 +106,10 @@ class Pipeline:
         }
         if self.project_model is not None:
             stages["project_model"] = make_project_model(self.project_model, self.projects.judge, rules)
+        # the status model picks each project's status among its candidates (off only to train it)
+        self.rank_statuses = rank_statuses
+        if rank_statuses:
+            stages["status_model"] = make_status_model()
         self.stages = stages
 
     def found(self, doc_id: str, text: str, until: str | None = None) -> tuple[Found, Layout]:

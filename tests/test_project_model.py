@@ -28,7 +28,7 @@ REPORT = "青禾县团结水库已下闸蓄水。棚户区改造工程全面推�
 
 
 def _train_module():
-    spec = importlib.util.spec_from_file_location("train_models", ROOT / "scripts" / "train_models.py")
+    spec = importlib.util.spec_from_file_location("train", ROOT / "scripts" / "train.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module         # its dataclasses look themselves up there
@@ -78,8 +78,8 @@ def test_a_model_that_keeps_everything_changes_no_row_but_its_confidence() -> No
 def test_training_twice_gives_identical_weights(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
     train = _train_module()
-    first = train.train_projects(GOLD, tmp_path / "a.json", report=False)
-    second = train.train_projects(GOLD, tmp_path / "b.json", report=False)
+    first = train.train_projects(GOLD, tmp_path / "a.json", report=lambda _: None)
+    second = train.train_projects(GOLD, tmp_path / "b.json", report=lambda _: None)
     assert first == second
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     # what it wrote loads as the pipeline loads its shipped weights
@@ -95,3 +95,55 @@ def test_confidence_in_the_projects_table_and_in_explain(tmp_path: Path) -> None
     assert "confidence" in projects.columns
     assert projects["confidence"].between(0, 1).all()
     assert "confidence=" in explain_file(folder / "r.txt", "project")
+
+
+def _feature_entries() -> list[tuple[str, str, bool]]:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "rules" / "model_features.yaml").read_text(encoding="utf-8"))
+    return [(name, text, must) for name, entry in data.items() if "pattern" in entry
+            for must, key in ((True, "examples"), (False, "not")) for text in entry.get(key, [])]
+
+
+@pytest.mark.parametrize("name, text, must", _feature_entries(), ids=lambda v: str(v))
+def test_feature_words_find_their_examples_and_not_their_counter_examples(rules, name: str, text: str,
+                                                                          must: bool) -> None:
+    from pipeline.stages.project_model import feature_words
+
+    pattern = getattr(feature_words(rules), name)
+    assert (pattern.search(text) is not None) == must
+
+
+@pytest.mark.parametrize("content, message", [
+    ("count_after: {pattern: '\\s*等'}\n", "missing key 'class_after'"),
+    ("nonsense: 1\n", "unknown key 'nonsense'"),
+], ids=["one entry only", "an unknown key"])
+def test_a_broken_feature_words_file_is_a_rule_error_naming_it(tmp_path: Path, rules, content: str,
+                                                               message: str) -> None:
+    import shutil
+
+    from pipeline.rules.loader import RuleError, load_rules
+    from pipeline.stages.project_model import feature_words
+
+    copy = tmp_path / "rules"
+    shutil.copytree(rules.directory, copy)
+    (copy / "model_features.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(RuleError, match=f"model_features.yaml: {message}"):
+        feature_words(load_rules(copy))
+
+
+def test_a_bad_pattern_in_feature_words_names_its_key(tmp_path: Path, rules) -> None:
+    import shutil
+
+    import yaml
+
+    from pipeline.rules.loader import RuleError, load_rules
+    from pipeline.stages.project_model import feature_words
+
+    copy = tmp_path / "rules"
+    shutil.copytree(rules.directory, copy)
+    data = yaml.safe_load((copy / "model_features.yaml").read_text(encoding="utf-8"))
+    data["company"]["pattern"] = "公司("
+    (copy / "model_features.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RuleError, match="model_features.yaml: key 'company.pattern'"):
+        feature_words(load_rules(copy))

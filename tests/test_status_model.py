@@ -1,7 +1,9 @@
-"""The status-confidence model: shipped weights, deterministic training, confidence columns."""
+"""The status model: which candidate sets a project's status, the confidence it gives,
+shipped weights that load without ../shared, and deterministic training."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -9,28 +11,48 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import Pipeline
-from pipeline.stages.status_model import MODEL_PATH, load_status_model, model_from_dict
+from pipeline.stages.project_model import ProjectModel
+from pipeline.stages.status_model import (
+    MODEL_PATH,
+    StatusModel,
+    decide_statuses,
+    load_status_model,
+    model_from_dict,
+    project_confidence,
+)
+from pipeline.types import Status
 
 ROOT = Path(__file__).resolve().parent.parent
+GOLD = Path(__file__).resolve().parent / "fixtures" / "project_gold"
+
+
+def _train_module():
+    spec = importlib.util.spec_from_file_location("train", ROOT / "scripts" / "train.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module         # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_shipped_weights_load_and_score_without_gold() -> None:
     model = load_status_model()
     assert model.coef and all(isinstance(w, float) for w in model.coef.values())
     assert model_from_dict(json.loads(MODEL_PATH.read_text(encoding="utf-8"))) == model
+    assert 0.0 <= model.unknown <= 1.0 and model.scale > 0
 
 
-# text -> (project, status, whether its confidence is at least 0.8)
+# text -> (project, status, whether its confidence is at least 0.8), with the shipped weights
 CONFIDENCE_CASES = [
-    ("城东快速路工程已竣工。", "城东快速路工程", "completed", True),     # the cue in its own clause
-    ("城东快速路工程总投资3亿元。", "城东快速路工程", "unknown", False),   # no cue: unknown is a guess
+    ("城东快速路工程已竣工。", "城东快速路工程", "completed", True),          # the cue in its own clause
+    ("城东快速路工程总投资3亿元。", "城东快速路工程", "unknown", False),        # no cue anywhere: a guess
+    # no cue of its own: the report's prevailing state, but not with confidence
+    ("2024年有9个重点项目建成投产。城东快速路工程总投资3亿元。", "城东快速路工程", "operational", False),
 ]
 
 
 @pytest.mark.parametrize("text, name, status, confident", CONFIDENCE_CASES, ids=[c[0] for c in CONFIDENCE_CASES])
 def test_status_confidence(pipeline: Pipeline, text: str, name: str, status: str, confident: bool) -> None:
-    from pipeline.stages.status_model import project_confidence
-
     ex = pipeline("t", text)
     project = next(p for p in ex.projects if p.name == name)
     rows = [s for s in ex.statuses if s.project_key == project.key]
@@ -40,38 +62,58 @@ def test_status_confidence(pipeline: Pipeline, text: str, name: str, status: str
     assert all(0.0 <= s.confidence <= 1.0 for s in ex.statuses if s.confidence is not None)
 
 
-def _gold_folder(root: Path) -> Path:
-    """A small invented gold folder: a few documents, gold statuses right and wrong."""
-    texts = {
-        "a.txt": ("城东快速路工程已竣工。北湖公园项目总投资3亿元。",
-                  [("城东快速路工程", "completed"), ("北湖公园项目", "planned")]),
-        "b.txt": ("南山隧道工程正在施工，西湖大桥工程已开工。",
-                  [("南山隧道工程", "in_progress"), ("西湖大桥工程", "completed")]),
-        "c.txt": ("续建项目2个，包括东港码头工程、北站广场项目。",
-                  [("东港码头工程", "in_progress"), ("北站广场项目", "started")]),
-        "d.txt": ("滨河绿道工程即将投入使用。",
-                  [("滨河绿道工程", "in_progress")]),
-        "e.txt": ("云岭水库工程进展缓慢。",
-                  [("云岭水库工程", "delayed")]),
-    }
-    (root / "raw").mkdir(parents=True)
-    lines = []
-    for file, (text, projects) in texts.items():
-        (root / "raw" / file).write_text(text, encoding="utf-8")
-        lines.append(json.dumps({"file": file, "projects": [{"name": n, "status": s} for n, s in projects]},
-                                ensure_ascii=False))
-    (root / "gold.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return root
+# Decisions under hand-made weights (not the shipped ones), so each row shows one rule of
+# the choice: text, weights, project -> its status, and the cue text that decided it.
+DECISION_CASES = [
+    # a project with a cue of its own keeps the rules' choice, whatever the weights favour
+    ("东环路改造工程3月开工，目前已完工。", {"status=started": 9.0}, "东环路改造工程", "completed", "已完工"),
+    # a project with no cue of its own takes the best-weighed other candidate ...
+    ("北湖公园项目进展顺利。南湖公园项目进展顺利。城东快速路工程总投资3亿元。",
+     {"link=document": 9.0}, "城东快速路工程", "in_progress", "进展顺利"),
+    ("北湖公园项目进展顺利。南湖公园项目进展顺利。城东快速路工程总投资3亿元。",
+     {"link=unknown": 9.0}, "城东快速路工程", "unknown", None),
+    # ... and a document without a single cue leaves it unknown
+    ("城东快速路工程总投资3亿元。", {"link=document": 9.0}, "城东快速路工程", "unknown", None),
+]
+
+
+@pytest.mark.parametrize("text, coef, name, status, cue", DECISION_CASES,
+                         ids=[f"{c[0]}:{c[1]}" for c in DECISION_CASES])
+def test_decisions(pipeline: Pipeline, text: str, coef: dict[str, float], name: str, status: str,
+                   cue: str | None) -> None:
+    undecided = Pipeline(pipeline.rules, rank_statuses=False)
+    ex = undecided("t", text)
+    projects, rows = decide_statuses(ex, undecided.statuses(ex.doc.norm), StatusModel(coef))
+    project = next(p for p in projects if p.name == name)
+    assert project.status.value == status
+    if cue is None:
+        assert project.status_start is None
+        return
+    assert project.status_start is not None and project.status_end is not None
+    assert ex.doc.norm[project.status_start:project.status_end] == cue
+    # the deciding cue is a row linked to the project, with an exact span and a confidence
+    row = next(r for r in rows if r.project_key == project.key and r.start == project.status_start)
+    assert ex.doc.norm[row.start:row.end] == cue and row.status is Status(status)
+    assert row.confidence is not None and 0.0 <= row.confidence <= 1.0
+
+
+def test_confidence_grows_with_the_mass_of_the_chosen_state() -> None:
+    model = StatusModel({}, scale=2.0, shift=0.5)
+    masses = [0.05, 0.3, 0.5, 0.8, 0.99]
+    confidences = [model.calibrate(m) for m in masses]
+    assert confidences == sorted(confidences) and len(set(confidences)) == len(masses)
 
 
 def test_training_twice_gives_identical_weights(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from train_status_model import train_statuses
-
-    folder = _gold_folder(tmp_path / "gold")
-    first = train_statuses([folder], tmp_path / "one.json", report=lambda _: None)
-    second = train_statuses([folder], tmp_path / "two.json", report=lambda _: None)
-    assert first == second
-    assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
-    assert set(first) >= {"coef", "intercept"} and first["coef"]
+    train = _train_module()
+    for out in ("a", "b"):
+        assert train.main(["all", "--gold", str(GOLD), "--out", str(tmp_path / out)]) == 0
+    for name in ("project_model.json", "status_model.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    # what it wrote loads as the pipeline loads its shipped weights, and decides
+    status = model_from_dict(json.loads((tmp_path / "a" / "status_model.json").read_text(encoding="utf-8")))
+    assert status.coef and 0.0 <= status.unknown <= 1.0
+    pipeline = Pipeline(project_model=ProjectModel.load(tmp_path / "a" / "project_model.json"))
+    ex = pipeline("t", "城东快速路工程已竣工。")
+    assert [p.status for p in ex.projects] == [Status.COMPLETED]

@@ -271,6 +271,27 @@ class LinkPatterns(Config):
     member_list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 其中包括 / 这5个项目分别为
     title_max_chars: int = rule(int)                                # a first line this short is the title
 
+
+@dataclass(frozen=True, slots=True)
+class ModelFeatureRules(Config):
+    """model_features.yaml: the word classes the project model's features look for
+    (pipeline/stages/project_model.py): general report language, never names."""
+
+    count_after: regex.Pattern[str] = rule(PATTERN, at=True)        # 等12个 / 三大 after a name
+    class_after: regex.Pattern[str] = rule(PATTERN, at=True)        # 类 / 领域 after a name
+    etc_after: regex.Pattern[str] = rule(PATTERN, at=True)          # 等 after a name
+    event_context: regex.Pattern[str] = rule(PATTERN)               # people and events in the sentence
+    venue_before: regex.Pattern[str] = rule(PATTERN)                # 在 … (a place where something is held)
+    plan_context: regex.Pattern[str] = rule(PATTERN)                # plan words in the sentence
+    counted_group_before: regex.Pattern[str] = rule(PATTERN)        # 新开工的8个项目分别是
+    year: regex.Pattern[str] = rule(PATTERN)
+    capacity: regex.Pattern[str] = rule(PATTERN)
+    described_after: regex.Pattern[str] = rule(PATTERN, at=True)
+    company: regex.Pattern[str] = rule(PATTERN)
+    joiner: tuple[str, ...] = rule(WORDS)
+    level_start: tuple[str, ...] = rule(WORDS)
+    one_char_suffix: tuple[str, ...] = rule(WORDS)
+
 # -- places and periods ----------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

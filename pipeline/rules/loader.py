@@ -31,6 +31,7 @@ from pipeline.rules.configs import (
     Cue,
     Example,
     LinkPatterns,
+    ModelFeatureRules,
     NormaliseRules,
     PeriodRule,
     PeriodRules,
@@ -123,6 +124,7 @@ class RuleSet:
     region_names: RegionNameRules      # regions.yaml
     periods: PeriodRules
     links: LinkPatterns                # links.yaml
+    model_features: ModelFeatureRules  # model_features.yaml
     examples: tuple[Example, ...]      # every rule's examples, checked at load
 
     @property
@@ -562,7 +564,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         raise RuleError(f"{directory}: rules directory not found")
     files = {name: _File(directory / f"{name}.yaml") for name in (
         "units", "quantities", "normalise", "sections", "roles", "statuses", "projects", "categories",
-        "regions", "periods", "links")}
+        "regions", "periods", "links", "model_features")}
     quantities = _load_quantities(files["quantities"], _load_units(files["units"]))
     normalise = _load_normalise(files["normalise"])
     sections = build_config(SectionRules, files["sections"], files["sections"].data,
@@ -578,6 +580,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     region_names = _load_region_names(files["regions"])
     periods = _load_periods(files["periods"])
     links = build_config(LinkPatterns, files["links"], files["links"].data)
+    model_features = build_config(ModelFeatureRules, files["model_features"], files["model_features"].data)
     return RuleSet(
         directory=directory,
         hash=_hash_dir(directory),
@@ -592,5 +595,6 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         region_names=region_names,
         periods=periods,
         links=links,
+        model_features=model_features,
         examples=tuple(ex for f in files.values() for ex in f.examples),
     )

@@ -7,7 +7,7 @@ and venues in its sentence (记者, 举行), whether it sits in a heading or a l
 status cue or an amount is linked to it. Every feature is such a general class, never a
 word of a particular name, so the model carries over to reports nobody tuned on.
 
-The weights are trained by ``python scripts/train_models.py`` (scikit-learn, training
+The weights are trained by ``python scripts/train.py projects`` (scikit-learn, training
 only) and ship as plain JSON in pipeline/data/project_model.json; here they are applied
 in plain Python. A candidate's calibrated probability is its `confidence`; candidates
 below the trained threshold are dropped.
@@ -29,6 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from pipeline import settings
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.names import NameJudge
@@ -38,39 +40,12 @@ from pipeline.types import Extraction, Kind, Project, ProjectMention, Role, Stat
 
 WEIGHTS_PATH = settings.DATA_DIR / "project_model.json"
 
-# Context classes (general report language, not names): what follows a group, what
-# surrounds people and events, what says a sentence is a plan.
-_COUNT_AFTER = re.compile(r"\s*等?\s*(?:[0-9]+|[一二两三四五六七八九十百千几多数]+)\s*[万亿]?[多余]?"
-                          r"(?:个|大|类|批|项|座|宗|条|家|所|处|件|套)")
-_CLASS_AFTER = re.compile(r"\s*(?:类|批|系列|领域|方面|行业|板块)")
-_ETC_AFTER = re.compile(r"\s*等")
-_EVENT = re.compile(r"记者|出席|举行|举办|召开|主会场|分会场|会场|致辞|讲话|调研|视察|考察|督查|观摩"
-                    r"|上一篇|下一篇|责任编辑|来源[:：]|点击")
-_VENUE_BEFORE = re.compile(r"在\s*$")
-_PLAN = re.compile(r"计划|拟|力争|争取|确保|将|谋划|储备|申报|筹划|规划")
-_COUNTED_GROUP_BEFORE = re.compile(r"(?:[0-9]+|[一二两三四五六七八九十]+)(?:个|大|项|批)"
-                                   r"[^，。；;\n]{0,12}(?:有|为|是|包括|：|:)\s*$")
-_LIST_MARK = "、"
-_JOINERS = ("和", "及", "与", "以及")
-_DIGIT_LATIN = re.compile(r"[0-9A-Za-z０-９]")
-# a year (2023年农网改造) and a capacity or size (110千伏, 220kV, 5GW, 年产10万吨) say
-# different things about a name: kept apart from other digits and letters
-_YEAR = re.compile(r"(?:19|20)[0-9]{2}(?:[-—~至][0-9]{2,4})?年(?:度)?")
-_CAPACITY = re.compile(r"[0-9.]+\s*(?:千伏|kV|KV|kv|MW|GW|兆瓦|万千瓦|千瓦|万吨|吨|万平方米"
-                       r"|万台|万套|万辆|万头|万只|万羽|亩|床|座|层)")
-# the name is the subject its sentence describes (沙湾大桥全长…, …项目总投资…, …于5月动工)
-_DESCRIBED = re.compile(r"\s*(?:全长|总长|长[0-9约]|总投资|计划总投资|项目总投资|位于|地处|占地|总占地|规划"
-                        r"|建筑面积|总建筑面积|"
-                        r"设计|于[0-9一二三四五六七八九十今去本明]|由|是|为|作为|共|主要|包括|将|已|目前|正在|预计|计划)")
 _SHORT_LINE = 30
 _QUOTES = re.compile(r"[“”\"《]")
 _BRACKETS = re.compile(r"[(（]")
 _COMMON_POS = {"n", "vn", "v", "a", "an", "b"}
-_COMPANY = re.compile(r"公司|集团|有限|股份|厂商")
-_LEVEL_CHARS = set("省市县区镇乡村")
 _ORDINAL_LINE = re.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．]"
                            r"|[一二三四五六七八九十]{1,3}、|[①-⑳])")
-_ONE_CHAR_SUFFIX = set("路线段街港桥堤馆坝")
 
 #: the features, in the order of the weights
 FEATURES: tuple[str, ...] = (
@@ -85,6 +60,42 @@ FEATURES: tuple[str, ...] = (
     "sentence_candidates", "sentence_len", "status_known", "status_from_text", "money_linked",
     "quantity_linked",
 )
+
+
+_LIST_MARK = "、"
+_DIGIT_LATIN = re.compile(r"[0-9A-Za-z０-９]")
+
+
+@dataclass(frozen=True)
+class FeatureWords:
+    """The word classes of rules/model_features.yaml, compiled (general report language:
+    counts and class words after a name, people and events, plans, years and capacities,
+    what describes a subject, companies, joiners, level words, one-character suffixes)."""
+
+    count_after: regex.Pattern[str]
+    class_after: regex.Pattern[str]
+    etc_after: regex.Pattern[str]
+    event_context: regex.Pattern[str]
+    venue_before: regex.Pattern[str]
+    plan_context: regex.Pattern[str]
+    counted_group_before: regex.Pattern[str]
+    year: regex.Pattern[str]
+    capacity: regex.Pattern[str]
+    described_after: regex.Pattern[str]
+    company: regex.Pattern[str]
+    joiner: tuple[str, ...]
+    level_start: frozenset[str]
+    one_char_suffix: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def feature_words(rules: RuleSet) -> FeatureWords:
+    """The word classes of the rule set's model_features.yaml (checked and compiled by the
+    rule loader, examples included), with the word lists as sets for look-ups."""
+    c = rules.model_features
+    return FeatureWords(c.count_after, c.class_after, c.etc_after, c.event_context, c.venue_before,
+                        c.plan_context, c.counted_group_before, c.year, c.capacity, c.described_after,
+                        c.company, c.joiner, frozenset(c.level_start), frozenset(c.one_char_suffix))
 
 
 @dataclass(frozen=True)
@@ -103,7 +114,7 @@ class ProjectModel:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         if tuple(data["features"]) != FEATURES:
             raise ValueError(f"{path}: its features do not match this code's; retrain "
-                             "(python scripts/train_models.py)")
+                             "(python scripts/train.py projects)")
         return cls(tuple(float(w) for w in data["weights"]), float(data["bias"]),
                    float(data.get("scale", 1.0)), float(data.get("shift", 0.0)),
                    float(data.get("threshold", 0.0)), str(data.get("version", "")))
@@ -164,7 +175,7 @@ def _has_place(name: str, places: frozenset[str]) -> bool:
     return False
 
 
-def _suffix_class(name: str, judge: NameJudge) -> str:
+def _suffix_class(name: str, judge: NameJudge, one_char: frozenset[str]) -> str:
     found = judge.end_suffix(judge.core(name))
     if found is None:
         return "sfx_none"
@@ -177,7 +188,7 @@ def _suffix_class(name: str, judge: NameJudge) -> str:
         return "sfx_build"
     if sfx in judge.activity_suffixes:
         return "sfx_activity"
-    if len(sfx) == 1 and sfx in _ONE_CHAR_SUFFIX:
+    if len(sfx) == 1 and sfx in one_char:
         return "sfx_one_char"
     return "sfx_facility"
 
@@ -186,17 +197,18 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
     """What the name itself says: length, suffix class, place or proper noun, marks, words."""
     tags = judge.tags(name)
     places = _place_names(rules)
+    words = feature_words(rules)
     n = len(name)
     f = dict.fromkeys(("sfx_project", "sfx_engineering", "sfx_build", "sfx_activity",
                        "sfx_one_char", "sfx_facility", "sfx_none"), 0.0)
-    f[_suffix_class(name, judge)] = 1.0
+    f[_suffix_class(name, judge, words.one_char_suffix)] = 1.0
     f.update({
         "len_name": min(n, 30) / 10, "short_name": float(n <= 4), "long_name": float(n >= 16),
         "rule_suffix": float(rule_id == "project.suffix"), "rule_prefix": float(rule_id == "project.suffix_prefix"),
         "rule_item": float(rule_id == "project.enumeration_item"), "has_alt": float(has_alt),
         "proper": float(judge.proper(name)), "place": float(_has_place(name, places)),
-        "digit_latin": float(bool(_DIGIT_LATIN.search(_YEAR.sub("", _CAPACITY.sub("", name))))),
-        "year": float(bool(_YEAR.search(name))), "capacity": float(bool(_CAPACITY.search(name))),
+        "digit_latin": float(bool(_DIGIT_LATIN.search(words.year.sub("", words.capacity.sub("", name))))),
+        "year": float(bool(words.year.search(name))), "capacity": float(bool(words.capacity.search(name))),
         "quotes": float(bool(_QUOTES.search(name))),
         "brackets": float(bool(_BRACKETS.search(name))),
         "tokens": min(len(tags), 12) / 6,
@@ -206,9 +218,9 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
         "first_proper": float(bool(tags) and (tags[0][1] in judge.proper_pos or _has_place(name[:4], places))),
         "first_verb": float(bool(tags) and tags[0][1].startswith("v") and len(tags[0][0]) > 1),
         "common_share": sum(len(w) for w, flag in tags if len(w) > 1 and flag in _COMMON_POS) / max(n, 1),
-        "inner_joiner": float(any(w in _JOINERS for w, _ in tags)),
-        "company": float(bool(_COMPANY.search(name))),
-        "bare_level_start": float(name[:1] in _LEVEL_CHARS and not _has_place(name[:4], places)),
+        "inner_joiner": float(any(w in words.joiner for w, _ in tags)),
+        "company": float(bool(words.company.search(name))),
+        "bare_level_start": float(name[:1] in words.level_start and not _has_place(name[:4], places)),
     })
     f["specific"] = float(bool(f["proper"] or f["place"] or f["digit_latin"] or f["quotes"]))
     return f
@@ -221,7 +233,7 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _context_features(text: str, mentions: Sequence[ProjectMention], all_mentions: Sequence[ProjectMention],
-                      title_spans: list[tuple[int, int]]) -> dict[str, float]:
+                      title_spans: list[tuple[int, int]], words: FeatureWords) -> dict[str, float]:
     """What the text around the project's mentions says (any mention counts)."""
     f = dict.fromkeys(("count_after", "class_after", "etc_after", "event_context", "venue", "plan_context",
                        "counted_group_before", "in_heading", "line_alone", "in_list", "joined", "after_colon",
@@ -235,16 +247,16 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], all_mention
         s, e = _sentence_bounds(text, m.start, m.end)
         sentence = text[s:e]
         checks = {
-            "count_after": _COUNT_AFTER.match(after) is not None,
-            "class_after": _CLASS_AFTER.match(after) is not None,
-            "etc_after": _ETC_AFTER.match(after) is not None,
-            "event_context": _EVENT.search(sentence) is not None,
-            "venue": _VENUE_BEFORE.search(before) is not None,
-            "plan_context": _PLAN.search(text, s, m.start) is not None,
-            "counted_group_before": _COUNTED_GROUP_BEFORE.search(before) is not None,
+            "count_after": words.count_after.match(after) is not None,
+            "class_after": words.class_after.match(after) is not None,
+            "etc_after": words.etc_after.match(after) is not None,
+            "event_context": words.event_context.search(sentence) is not None,
+            "venue": words.venue_before.search(before) is not None,
+            "plan_context": words.plan_context.search(text, s, m.start) is not None,
+            "counted_group_before": words.counted_group_before.search(before) is not None,
             "line_alone": text[s:e].strip() != "" and len(sentence.strip()) <= len(m.name) + 8,
             "in_list": before.endswith(_LIST_MARK) or after.startswith(_LIST_MARK),
-            "joined": before.endswith(_JOINERS) or after.startswith(_JOINERS),
+            "joined": before.endswith(words.joiner) or after.startswith(words.joiner),
         }
         line_start = text.rfind("\n", 0, m.start) + 1
         ordinal = _ORDINAL_LINE.match(text, line_start)
@@ -257,7 +269,7 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], all_mention
             ordinal is not None and ordinal.end() >= m.start))
         checks["ordinal_line"] = ordinal is not None
         checks["sentence_start"] = _ORDINAL_LINE.sub("", text[s:m.start], count=1).strip() == ""
-        checks["described_after"] = _DESCRIBED.match(after) is not None
+        checks["described_after"] = words.described_after.match(after) is not None
         in_sentence = bisect_right(starts, e) - bisect_right(starts, s - 1)
         f["sentence_candidates"] = max(f["sentence_candidates"], math.log1p(in_sentence) / 3)
         f["sentence_len"] = max(f["sentence_len"], min(e - s, 200) / 100)
@@ -289,7 +301,7 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[d
         ms = by_key.get(p.key, [])
         rule_id = next((m.rule_id for m in ms if m.start == p.start), ms[0].rule_id if ms else "project.suffix")
         f = name_features(p.name, rule_id, p.alt is not None, judge, rules)
-        f.update(_context_features(text, ms, named, title_spans))
+        f.update(_context_features(text, ms, named, title_spans, feature_words(rules)))
         qs = quantities.get(p.key, [])
         f.update({
             "mentions": math.log1p(p.mentions) / 2,

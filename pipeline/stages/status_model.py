@@ -1,17 +1,25 @@
-"""How sure a status is: a small logistic model over how its cue was linked.
+"""Which cue sets a project's status, and how sure that is: a small learned ranker.
 
-The rules propose (a cue is linked to a project by `link`); this model weighs the signals
-the rules see and returns the probability that the cue states the project's status as the
-gold would: where the cue stands from the project (in its clause before or after it,
-elsewhere in its sentence, in a later sentence, in a statement about a class of projects
-before a list, in a heading), the cue's status class, whether it is weak or a plan, its
-distance, the size of the enumeration, and whether the project's cues disagree. Never the
-words of names.
+The rules propose (`link` ties cues to projects, `build_projects` picks the latest strong
+one); this model weighs the candidates of each project and keeps the likeliest:
+
+- every cue linked to the project, with how it was linked (in its clause before or after
+  it, elsewhere in its sentence, in a later sentence, in a statement about a class of
+  projects before a list, in the title or a heading), its cue class, whether it is weak or
+  a plan, its distance, the size of the enumeration, whether the project's cues disagree,
+  whether later cues follow it and whether the rules chose it;
+- the document's prevailing state (a report on delays, on new starts: the state most of
+  its cues state), with how much it prevails and how near such a cue is;
+- the state of the nearest cue before the project in its section;
+- the rules' fallback (a heading's state, or unknown).
+
+Each candidate is scored as the probability that its state is the gold's (calibrated on
+held-out documents), the highest wins, and its probability is `statuses.confidence` and
+`projects.status_confidence`. Features are general classes, never the words of names.
 
 The weights ship as JSON in `pipeline/data/status_model.json`, trained by
-`python scripts/train_status_model.py` (document-grouped cross-validation over the gold
-sets, then a fit on all of them); scoring is plain Python, so scikit-learn is needed for
-training only.
+`python scripts/train.py statuses` (document-grouped cross-validation over the gold sets,
+then a fit on all of them); scoring is plain Python.
 
 >>> model = load_status_model()
 >>> row = StatusMention(Status.COMPLETED, 0, 2, "status.completed")
@@ -25,17 +33,25 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 
 from pipeline import settings
-from pipeline.types import Status, StatusMention
+from pipeline.stages.sections import innermost_section
+from pipeline.types import Extraction, Project, Section, Status, StatusMention
 
 MODEL_PATH = settings.DATA_DIR / "status_model.json"
 
 # where the deciding cue stands from the project; `heading`: a section title over it;
-# `unknown`: no cue at all (the confidence that "unknown" is right)
-LINK_KINDS = ("prefix", "clause", "before", "after", "lookahead", "group", "title", "heading", "unknown")
+# `unknown`: no cue at all (the confidence that "unknown" is right); `document`: the state
+# most of the document's cues state; `previous`: the nearest cue before it in its section;
+# `section`: the state most cues of its section state
+LINK_KINDS = ("prefix", "clause", "before", "after", "lookahead", "group", "title", "heading", "unknown",
+              "document", "previous", "section")
 
 Features = tuple[tuple[str, float], ...]     # (name, value), zeros left out
 
@@ -64,25 +80,53 @@ def fallback_features(status: Status) -> Features:
 
 @dataclass(frozen=True, slots=True)
 class StatusModel:
-    """Logistic regression: a weight per feature name (names it does not know weigh 0)."""
+    """A conditional logit over each project's candidates: a weight per feature name (names
+    it does not know weigh 0); the softmax of the candidates' scores gives each state's
+    probability mass, calibrated as sigmoid(scale·logit(mass) + shift). `unknown` is the
+    held-out rate at which a project left unknown was right."""
 
     coef: dict[str, float]
-    intercept: float
+    intercept: float = 0.0
+    scale: float = 1.0
+    shift: float = 0.0
+    unknown: float = 0.0
+
+    def raw(self, features: Features) -> float:
+        """A candidate's score (log-odds against the other candidates of its project)."""
+        return self.intercept + sum(self.coef.get(name, 0.0) * value for name, value in features)
 
     def score(self, features: Features) -> float:
-        z = self.intercept + sum(self.coef.get(name, 0.0) * value for name, value in features)
-        return round(1.0 / (1.0 + math.exp(-z)), 4)
+        """A candidate on its own, as if it were its project's only rival to a neutral one."""
+        return round(_sigmoid(self.raw(features)), 4)
+
+    def calibrate(self, mass: float) -> float:
+        """The confidence of a state whose softmax mass is `mass`."""
+        mass = min(max(mass, 1e-6), 1 - 1e-6)
+        return round(_sigmoid(self.scale * math.log(mass / (1 - mass)) + self.shift), 4)
+
+    def to_json(self) -> dict[str, object]:
+        return {"intercept": self.intercept, "scale": self.scale, "shift": self.shift, "unknown": self.unknown,
+                "coef": dict(sorted(self.coef.items()))}
 
 
-def model_from_dict(data: dict) -> StatusModel:
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def model_from_dict(data: Mapping) -> StatusModel:
     """The model as the training script stores it."""
-    return StatusModel({str(k): float(w) for k, w in data["coef"].items()}, float(data["intercept"]))
+    return StatusModel({str(k): float(w) for k, w in data["coef"].items()}, float(data.get("intercept", 0.0)),
+                       float(data.get("scale", 1.0)), float(data.get("shift", 0.0)),
+                       float(data.get("unknown", 0.0)))
 
 
 @lru_cache(maxsize=1)
 def load_status_model() -> StatusModel:
     """The shipped weights, read once per process."""
-    return model_from_dict(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    return model_from_dict(json.loads(Path(MODEL_PATH).read_text(encoding="utf-8")))
 
 
 def project_confidence(status: Status, start: int | None, end: int | None,
@@ -92,4 +136,232 @@ def project_confidence(status: Status, start: int | None, end: int | None,
     for row in rows:
         if row.start == start and row.end == end and row.confidence is not None:
             return row.confidence
-    return load_status_model().score(fallback_features(status))
+    return load_status_model().unknown
+
+
+# --- the ranker: candidates of each project and the choice ---------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One way to set a project's status: the state, the cue span that says it (None for
+    unknown), the linked row it is (None when it is no linked cue), and its features."""
+
+    status: Status
+    start: int | None
+    end: int | None
+    features: Features
+    row: StatusMention | None = None
+    cue: StatusMention | None = None        # an unlinked cue that would be linked (document, previous)
+    by_rules: bool = False                  # the rules' choice
+
+
+@dataclass(frozen=True, slots=True)
+class _DocumentState:
+    """What the whole document says: its strong cues in order, and the state most of them state."""
+
+    cues: tuple[StatusMention, ...]
+    starts: tuple[int, ...]
+    prevailing: Status | None
+    share: float
+    linked: frozenset[tuple[int, int]]      # spans of cues the rules linked to some project
+    mention_starts: tuple[int, ...]         # of every named project mention, sorted
+    prevailing_cues: tuple[StatusMention, ...] = ()     # the cues of the prevailing state
+
+    @classmethod
+    def of(cls, ex: Extraction, cues: Sequence[StatusMention]) -> _DocumentState:
+        strong = tuple(sorted((c for c in cues if not c.weak and not c.future), key=lambda c: c.start))
+        status, share = _prevailing(strong)
+        return cls(strong, tuple(c.start for c in strong), status, share,
+                   frozenset((s.start, s.end) for s in ex.statuses),
+                   tuple(sorted(m.start for m in ex.mentions if m.rule_id != "project.anaphora")),
+                   tuple(c for c in strong if c.status is status))
+
+    def within(self, start: int, end: int) -> tuple[StatusMention, ...]:
+        return self.cues[bisect_left(self.starts, start):bisect_left(self.starts, end)]
+
+    def mentions_between(self, start: int, end: int) -> int:
+        return max(bisect_left(self.mention_starts, end) - bisect_left(self.mention_starts, start), 0)
+
+    def nearest(self, pos: int, status: Status) -> StatusMention | None:
+        """The cue of `status` nearest to `pos` (the earlier one on a tie)."""
+        of_status = [c for c in self.cues if c.status is status] if status is not self.prevailing \
+            else self.prevailing_cues
+        i = bisect_left(of_status, pos, key=lambda c: c.start)
+        near = of_status[max(i - 1, 0):i + 1]
+        return min(near, key=lambda c: (abs(c.start - pos), c.start)) if near else None
+
+    def previous(self, pos: int, floor: int) -> StatusMention | None:
+        """The last strong cue that ends before `pos` and starts at or after `floor`."""
+        i = bisect_left(self.starts, pos) - 1
+        while i >= 0 and self.cues[i].end > pos:
+            i -= 1
+        return self.cues[i] if i >= 0 and self.cues[i].start >= floor else None
+
+
+def _prevailing(cues: Sequence[StatusMention]) -> tuple[Status | None, float]:
+    """The state most of `cues` state (ties: the one named first) and its share."""
+    counts = Counter(c.status for c in cues)
+    if not counts:
+        return None, 0.0
+    first = {c.status: i for i, c in reversed(list(enumerate(cues)))}
+    status, n = max(counts.items(), key=lambda kv: (kv[1], -first[kv[0]]))
+    return status, n / len(cues)
+
+
+def _log_chars(n: int) -> float:
+    return math.log1p(max(n, 0)) / 5
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A candidate while its features are gathered (frozen into a `Candidate` at the end)."""
+
+    status: Status
+    start: int | None
+    end: int | None
+    features: dict[str, float]
+    row: StatusMention | None = None
+    cue: StatusMention | None = None
+    by_rules: bool = False
+
+    def freeze(self) -> Candidate:
+        return Candidate(self.status, self.start, self.end, tuple((k, v) for k, v in self.features.items() if v),
+                         self.row, self.cue, self.by_rules)
+
+
+def candidates(ex: Extraction, project: Project, rows: Sequence[StatusMention],
+               doc: _DocumentState, first_start: int) -> list[Candidate]:
+    """Every way to set `project`'s status (its linked `rows` by the rules, the document's
+    prevailing state, the previous cue in its section, a cue in a heading over it, the
+    rules' fallback)."""
+    out: list[_Draft] = []
+    chosen = (project.status_start, project.status_end)
+    context = {"log_doc_cues": math.log1p(len(doc.cues)), "doc_share": doc.share,
+               "project_has_rows": float(bool(rows))}
+    for i, row in enumerate(rows):
+        later = rows[i + 1:]
+        out.append(_Draft(row.status, row.start, row.end, {
+            **dict(row.features), "rule_choice": float((row.start, row.end) == chosen),
+            "later_rows": math.log1p(len(later)), "later_strong": float(any(not r.weak for r in later)),
+            "prevailing": float(row.status is doc.prevailing)}, row=row, by_rules=(row.start, row.end) == chosen))
+    heading = _heading_cue(ex, first_start, doc)
+    if heading is not None and not any((r.start, r.end) == (heading.start, heading.end) for r in rows):
+        out.append(_Draft(heading.status, heading.start, heading.end, {
+            **dict(fallback_features(heading.status)), **context,
+            "rule_choice": float((heading.start, heading.end) == chosen)}, cue=heading))
+    if doc.prevailing is not None:
+        cue = doc.nearest(first_start, doc.prevailing)
+        assert cue is not None
+        out.append(_Draft(doc.prevailing, cue.start, cue.end, {
+            "link=document": 1.0, f"status={doc.prevailing.value}": 1.0, **context,
+            "log_distance": _log_chars(abs(cue.start - first_start)),
+            "rule_agrees": float(project.status is doc.prevailing)}, cue=cue))
+    section = innermost_section(ex.sections, first_start)
+    prev = doc.previous(first_start, section.start)
+    if prev is not None:
+        out.append(_Draft(prev.status, prev.start, prev.end, {
+            "link=previous": 1.0, f"status={prev.status.value}": 1.0, f"rule={prev.rule_id}": 1.0, **context,
+            "log_distance": _log_chars(first_start - prev.end),
+            "prevailing": float(prev.status is doc.prevailing),
+            "linked_elsewhere": float((prev.start, prev.end) in doc.linked),
+            "log_mentions_between": math.log1p(doc.mentions_between(prev.end, first_start)),
+            "rule_agrees": float(project.status is prev.status)}, cue=prev))
+    if section.section_id != 0:
+        in_section = doc.within(section.start, section.end)
+        status, share = _prevailing(in_section)
+        if status is not None:
+            cue = min((c for c in in_section if c.status is status), key=lambda c: abs(c.start - first_start))
+            out.append(_Draft(status, cue.start, cue.end, {
+                "link=section": 1.0, f"status={status.value}": 1.0, **context,
+                "section_share": share, "log_section_cues": math.log1p(len(in_section)),
+                "prevailing": float(status is doc.prevailing),
+                "rule_agrees": float(project.status is status)}, cue=cue))
+    _add_votes(out)
+    # unknown, weighed by how much the document says of states at all (its confidence is the
+    # held-out rate at which a chosen unknown was right: `StatusModel.unknown`)
+    out.append(_Draft(Status.UNKNOWN, None, None, {
+        **dict(fallback_features(Status.UNKNOWN)), **{f"unknown_{k}": v for k, v in context.items()}}))
+    return [d.freeze() for d in out]
+
+
+def _add_votes(drafts: list[_Draft]) -> None:
+    """Each candidate crossed with how it was found, and how many others state the same."""
+    counts = Counter(d.status for d in drafts)
+    others = max(len(drafts) - 1, 1)
+    for d in drafts:
+        kind = next(name for name in d.features if name.startswith("link="))
+        votes = counts[d.status] - 1
+        d.features.update({f"{kind}&status={d.status.value}": 1.0, "log_votes": math.log1p(votes),
+                           "vote_share": votes / others})
+
+
+def _heading_cue(ex: Extraction, pos: int, doc: _DocumentState) -> StatusMention | None:
+    """A strong cue in the title of the innermost section over `pos` that has one."""
+    section: Section | None = innermost_section(ex.sections, pos)
+    while section is not None and section.section_id != 0:
+        if section.title_end > section.title_start:
+            i = bisect_left(doc.starts, section.title_start)
+            if i < len(doc.cues) and doc.cues[i].end <= section.title_end:
+                return doc.cues[i]
+        section = ex.sections[section.parent_id] if section.parent_id is not None else None
+    return None
+
+
+def project_candidates(ex: Extraction, cues: Sequence[StatusMention]) -> list[list[Candidate]]:
+    """The candidates of every project of `ex`, in order (`cues`: all the document's status
+    cues, linked or not)."""
+    doc = _DocumentState.of(ex, cues)
+    rows_of: dict[str | None, list[StatusMention]] = {}
+    for s in ex.statuses:
+        rows_of.setdefault(s.project_key, []).append(s)
+    first: dict[str, int] = {}
+    for m in ex.mentions:
+        if m.rule_id != "project.anaphora" and (m.key not in first or m.start < first[m.key]):
+            first[m.key] = m.start
+    return [candidates(ex, p, sorted(rows_of.get(p.key, []), key=lambda r: r.start), doc,
+                       first.get(p.key, p.start)) for p in ex.projects]
+
+
+def decide_statuses(ex: Extraction, cues: Sequence[StatusMention],
+                    model: StatusModel | None = None) -> tuple[list[Project], list[StatusMention]]:
+    """Each project's status set by the state with the most probability among its
+    candidates (its best-scored cue gives the span); every linked row's confidence is its
+    state's calibrated probability; a cue that wins without being linked to the project
+    (the document's, the previous one, a heading's) becomes a row linked to it."""
+    model = model or load_status_model()
+    confidence: dict[tuple[int, int, str | None], float] = {}
+    added: list[StatusMention] = []
+    projects = []
+    for project, options in zip(ex.projects, project_candidates(ex, cues), strict=True):
+        win, mass = _choose(model, options)
+        for c in options:
+            if c.row is not None:
+                confidence[(c.row.start, c.row.end, c.row.project_key)] = model.calibrate(mass[c.status])
+        if win.cue is not None and win.row is None:
+            added.append(replace(win.cue, project_key=project.key, confidence=model.calibrate(mass[win.status]),
+                                 features=win.features))
+        projects.append(replace(project, status=win.status, status_start=win.start, status_end=win.end))
+    rows = [replace(s, confidence=confidence.get((s.start, s.end, s.project_key), s.confidence))
+            for s in ex.statuses]
+    return projects, sorted(rows + added, key=lambda c: (c.start, c.project_key or ""))
+
+
+def _choose(model: StatusModel, options: Sequence[Candidate]) -> tuple[Candidate, dict[Status, float]]:
+    """The candidate that sets the status, and each state's softmax mass (its confidence).
+
+    A project with cues of its own keeps the rules' choice among them (the latest state
+    reached: the gold's rule, which the rules follow better than the model learns it);
+    one without takes the best-scored candidate of the state with the most mass (ties:
+    the earlier candidate)."""
+    scores = [model.raw(c.features) for c in options]
+    top = max(scores)
+    weights = [math.exp(z - top) for z in scores]
+    total = sum(weights)
+    mass: dict[Status, float] = {}
+    for c, w in zip(options, weights, strict=True):
+        mass[c.status] = mass.get(c.status, 0.0) + w / total
+    own = next((c for c in options if c.row is not None and c.by_rules), None)
+    if own is not None:
+        return own, mass
+    best = max(range(len(options)), key=lambda i: (mass[options[i].status], scores[i], -i))
+    return options[best], mass

@@ -1,0 +1,468 @@
+"""Train the models that weigh the rules' candidates, from the gold sets: one command.
+
+    python scripts/train.py [projects|statuses|all] [--gold ../shared/gold] [--sets dev train]
+                            [--out pipeline/data]
+
+- `projects` → pipeline/data/project_model.json (pipeline/stages/project_model.py): is a
+  candidate a project; its calibrated probability is `projects.confidence`, and candidates
+  below the threshold are dropped.
+- `statuses` → pipeline/data/status_model.json (pipeline/stages/status_model.py): which
+  candidate sets a project's status; its calibrated probability is the status confidence.
+  Trained on the projects the (current) project model keeps, so `all` trains projects first.
+
+Both share one procedure: every document of the gold sets is extracted with the model off,
+each candidate is labelled against the gold (as `keyproj eval` matches), and a logistic
+regression (scikit-learn, lbfgs) is fitted. The honest figures it prints:
+
+- K-fold cross-validation grouped by document over all sets (documents sorted by name and
+  dealt to the folds in turn; a document's candidates are scored by a model that never saw
+  it), in total and per set;
+- a model fitted on the first set (dev) and measured on the others (train).
+
+Calibration (Platt: sigmoid(a·score + b)) is fitted on the held-out scores; the weights
+written are fitted on all sets. Deterministic: sorted documents, fixed folds, no
+randomness, weights rounded to 6 decimals. Scoring in the pipeline is plain Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.extract import Pipeline
+from pipeline.io.read import read_document
+from pipeline.outputs.evaluate import GoldDoc, _match_projects, load_gold
+from pipeline.outputs.evaluate import Project as EvalProject
+from pipeline.stages.project_model import FEATURES, ProjectModel, project_features
+from pipeline.stages.status_model import Features, StatusModel, project_candidates
+from pipeline.types import Extraction
+
+FOLDS = 5
+C = 1.0                 # inverse regularisation of the logistic regressions
+F1_SLACK = 0.005        # see best_threshold
+CONFIDENT = 0.8         # the confidence analysts filter on
+ROUND = 6
+
+
+# --- shared: gold documents, folds, fitting, calibration ------------------------------------
+
+@dataclass
+class Samples:
+    """Labelled candidates: sparse features, label, document, and the decision each belongs
+    to (a project for the status ranker; every project candidate is its own decision)."""
+
+    x: list[Features] = field(default_factory=list)
+    y: list[int] = field(default_factory=list)
+    doc: list[str] = field(default_factory=list)
+    decision: list[int] = field(default_factory=list)
+    rule: list[bool] = field(default_factory=list)     # the rules' own choice
+    own: list[bool] = field(default_factory=list)      # a cue the rules linked to the project
+    gold_total: dict[str, int] = field(default_factory=dict)   # gold items per document
+
+    def add(self, x: Features, y: int, doc: str, decision: int, rule: bool = True, own: bool = False) -> None:
+        self.own.append(own)
+        self.x.append(x)
+        self.y.append(y)
+        self.doc.append(doc)
+        self.decision.append(decision)
+        self.rule.append(rule)
+
+    def subset(self, keep: Callable[[str], bool]) -> tuple[Samples, np.ndarray]:
+        """The samples of the documents `keep` accepts, and their indices here."""
+        idx = np.array([i for i, d in enumerate(self.doc) if keep(d)], dtype=int)
+        out = Samples([self.x[i] for i in idx], [self.y[i] for i in idx], [self.doc[i] for i in idx],
+                      [self.decision[i] for i in idx], [self.rule[i] for i in idx],
+                      [self.own[i] for i in idx], {d: n for d, n in self.gold_total.items() if keep(d)})
+        return out, idx
+
+
+def gold_documents(gold_root: Path, sets: Sequence[str]) -> list[tuple[str, GoldDoc, Path]]:
+    """(set/file, gold, raw path) of every document of the sets, sorted within each set."""
+    out = []
+    for name in sets:
+        folder = gold_root / name
+        if not (folder / "gold.jsonl").is_file():
+            continue
+        for gold in sorted(load_gold(folder / "gold.jsonl"), key=lambda g: g.file):
+            out.append((f"{name}/{gold.file}", gold, folder / "raw" / gold.file))
+    if not out:
+        raise SystemExit(f"error: no gold sets ({', '.join(sets)}) with gold.jsonl under {gold_root}")
+    return out
+
+
+def extract(path: Path, file: str, pipeline: Pipeline) -> Extraction | None:
+    source = read_document(path, file)
+    if source.status != "ok":
+        return None
+    return pipeline(source.doc_id, source.text)
+
+
+def fold_of(docs: Sequence[str], folds: int = FOLDS) -> dict[str, int]:
+    """Documents sorted by name and dealt to the folds in turn."""
+    return {d: i % folds for i, d in enumerate(sorted(set(docs)))}
+
+
+def _matrix(xs: Sequence[Features], names: Sequence[str]) -> np.ndarray:
+    column = {n: i for i, n in enumerate(names)}
+    m = np.zeros((len(xs), len(names)))
+    for r, x in enumerate(xs):
+        for name, value in x:
+            if name in column:
+                m[r, column[name]] = value
+    return m
+
+
+@dataclass(frozen=True)
+class Logistic:
+    coef: dict[str, float]
+    intercept: float
+
+    def scores(self, xs: Sequence[Features]) -> np.ndarray:
+        return np.array([self.intercept + sum(self.coef.get(n, 0.0) * v for n, v in x) for x in xs])
+
+
+def fit(xs: Sequence[Features], ys: Sequence[int], c: float = C) -> Logistic:
+    """L2-regularised logistic regression over the feature names seen (sorted)."""
+    from sklearn.linear_model import LogisticRegression
+
+    names = sorted({n for x in xs for n, _ in x})
+    lr = LogisticRegression(C=c, solver="lbfgs", max_iter=5000)
+    lr.fit(_matrix(xs, names), np.asarray(ys))
+    return Logistic({n: float(w) for n, w in zip(names, lr.coef_[0], strict=True)}, float(lr.intercept_[0]))
+
+
+def fit_ranker(xs: Sequence[Features], ys: Sequence[int], decisions: Sequence[int], l2: float = 1.0 / C
+               ) -> Logistic:
+    """Conditional logit: for each decision, a softmax over its candidates; maximises the
+    probability mass of the candidates that are right (several may state the gold's state),
+    L2-penalised. Decisions with no right candidate teach nothing and are left out."""
+    from scipy.optimize import minimize
+
+    names = sorted({n for x in xs for n, _ in x})
+    x = _matrix(xs, names)
+    y = np.asarray(ys, dtype=bool)
+    dec = np.asarray(decisions)
+    useful = {d for d, r in zip(decisions, ys, strict=True) if r}
+    keep = np.array([d in useful for d in decisions])
+    x, y, dec = x[keep], y[keep], dec[keep]
+    _, seg = np.unique(dec, return_inverse=True)
+    k = int(seg.max()) + 1 if len(seg) else 0
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x @ w
+        top = np.full(k, -np.inf)
+        np.maximum.at(top, seg, z)
+        e = np.exp(z - top[seg])
+        every = np.bincount(seg, e, k)
+        right = np.bincount(seg, e * y, k)
+        value = -np.sum(np.log(right) - np.log(every)) + 0.5 * l2 * w @ w
+        grad = x.T @ (e / every[seg] - y * e / right[seg]) + l2 * w
+        return float(value), grad
+
+    w0 = np.zeros(len(names))
+    result = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": 2000, "gtol": 1e-8})
+    return Logistic({n: float(v) for n, v in zip(names, result.x, strict=True)}, 0.0)
+
+
+def status_mass(scores: np.ndarray, decisions: Sequence[int], statuses: Sequence[str], own: Sequence[bool]
+                ) -> tuple[dict[int, int], np.ndarray]:
+    """Per decision: the index of the chosen candidate (as `status_model._choose`: the
+    rules' own cue if any, else the best of the state with the most softmax mass) and, per
+    sample, the mass of its own state in its decision."""
+    groups: dict[int, list[int]] = {}
+    for i, d in enumerate(decisions):
+        groups.setdefault(d, []).append(i)
+    mass = np.zeros(len(scores))
+    chosen: dict[int, int] = {}
+    for d, idx in groups.items():
+        z = scores[idx] - scores[idx].max()
+        p = np.exp(z) / np.exp(z).sum()
+        per: dict[str, float] = {}
+        for i, pi in zip(idx, p, strict=True):
+            per[statuses[i]] = per.get(statuses[i], 0.0) + float(pi)
+        for i in idx:
+            mass[i] = per[statuses[i]]
+        mine = [i for i in idx if own[i]]
+        chosen[d] = mine[0] if mine else max(idx, key=lambda i: (mass[i], scores[i], -i))
+    return chosen, mass
+
+
+def out_of_fold(s: Samples, ranker: bool = False) -> np.ndarray:
+    """Each sample's raw score from a model fitted on the other folds' documents."""
+    folds = fold_of(s.doc)
+    scores = np.zeros(len(s.y))
+    which = np.array([folds[d] for d in s.doc])
+    for k in range(FOLDS):
+        test = np.flatnonzero(which == k)
+        rest = np.flatnonzero(which != k)
+        if not len(test) or not len(rest) or len({s.y[i] for i in rest}) < 2:
+            continue
+        xs, ys = [s.x[i] for i in rest], [s.y[i] for i in rest]
+        model = fit_ranker(xs, ys, [s.decision[i] for i in rest]) if ranker else fit(xs, ys)
+        scores[test] = model.scores([s.x[i] for i in test])
+    return scores
+
+
+def platt(scores: np.ndarray, ys: Sequence[int]) -> tuple[float, float]:
+    """Calibration p = sigmoid(a * score + b), fitted on held-out scores."""
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(ys)) < 2:
+        return 1.0, 0.0
+    lr = LogisticRegression(C=1e6, solver="lbfgs", max_iter=5000)
+    lr.fit(scores.reshape(-1, 1), np.asarray(ys))
+    return float(lr.coef_[0][0]), float(lr.intercept_[0])
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def calibrated(model: Logistic, a: float, b: float) -> Logistic:
+    """The calibration folded into the weights: sigmoid(a·(w·x + c) + b), rounded."""
+    return Logistic({n: round(a * w, ROUND) for n, w in sorted(model.coef.items())},
+                    round(a * model.intercept + b, ROUND))
+
+
+def confident(prob: np.ndarray, right: np.ndarray) -> str:
+    sure = prob >= CONFIDENT
+    share = float(sure.mean()) if len(sure) else 0.0
+    acc = float(right[sure].mean()) if sure.any() else float("nan")
+    return f"conf >= {CONFIDENT}: {acc:.3f} right at {share:.1%} of rows"
+
+
+# --- projects -------------------------------------------------------------------------------
+
+def collect_projects(docs: list[tuple[str, GoldDoc, Path]], pipeline: Pipeline) -> Samples:
+    """Every project candidate of the rules, labelled right when it matches a gold project."""
+    s = Samples()
+    for name, gold, path in docs:
+        s.gold_total[name] = len(gold.projects)
+        ex = extract(path, gold.file, pipeline)
+        if ex is None:
+            continue
+        preds = tuple(EvalProject(p.name, p.status.value) for p in ex.projects)
+        _, pairs, _, _ = _match_projects(gold.projects, preds)
+        right = {id(p) for _, p in pairs}
+        for pred, f in zip(preds, project_features(ex, pipeline.projects.judge, pipeline.rules), strict=True):
+            s.add(tuple((n, f[n]) for n in FEATURES if f[n]), int(id(pred) in right), name, len(s.y))
+    return s
+
+
+def project_figures(s: Samples, prob: np.ndarray, threshold: float) -> str:
+    y = np.asarray(s.y)
+    kept = prob >= threshold
+    tp, pred, gold = int(y[kept].sum()), int(kept.sum()), sum(s.gold_total.values())
+    p = tp / pred if pred else 0.0
+    r = tp / gold if gold else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return (f"relaxed F1 {f1:.3f} (P {p:.3f} R {r:.3f}, {pred} kept of {len(y)}, {gold} gold); "
+            + confident(prob[kept], y[kept]))
+
+
+def _f1(s: Samples, prob: np.ndarray, threshold: float) -> float:
+    y = np.asarray(s.y)
+    kept = prob >= threshold
+    tp, pred, gold = int(y[kept].sum()), int(kept.sum()), sum(s.gold_total.values())
+    return 2 * tp / (pred + gold) if pred + gold else 0.0
+
+
+def best_threshold(s: Samples, prob: np.ndarray) -> float:
+    """The lowest keep threshold whose relaxed F1 is within `F1_SLACK` of the best: the
+    curve is flat near its top, and a lower threshold drops fewer projects of a kind of
+    report the gold does not have."""
+    grid = [round(t, 2) for t in np.arange(0.0, 0.81, 0.02)]
+    f1 = [_f1(s, prob, t) for t in grid]
+    return next(t for t, f in zip(grid, f1, strict=True) if f >= max(f1) - F1_SLACK)
+
+
+def project_model(s: Samples, version: str) -> tuple[ProjectModel, np.ndarray]:
+    """Weights fitted on all of `s`, calibration and threshold from its grouped CV; also the
+    calibrated out-of-fold probabilities."""
+    oof = out_of_fold(s)
+    a, b = platt(oof, s.y)
+    prob = sigmoid(a * oof + b)
+    model = fit(s.x, s.y)
+    weights = tuple(round(model.coef.get(n, 0.0), ROUND) for n in FEATURES)
+    return ProjectModel(weights, round(model.intercept, ROUND), round(a, ROUND), round(b, ROUND),
+                        best_threshold(s, prob), version), prob
+
+
+def _project_probability(model: ProjectModel, xs: Sequence[Features]) -> np.ndarray:
+    return np.array([model.probability({n: dict(x).get(n, 0.0) for n in FEATURES}) for x in xs])
+
+
+def train_projects(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "train"),
+                   report: Callable[[str], Any] = print) -> ProjectModel:
+    """Train the project model, print its held-out figures, write it to `out`."""
+    docs = gold_documents(gold_root, sets)
+    s = collect_projects(docs, Pipeline(weigh_projects=False, rank_statuses=False))
+    names = sorted({d.split("/")[0] for d in s.gold_total}, key=list(sets).index)
+    model, prob = project_model(s, "+".join(names))
+    report(f"projects: {len(s.y)} candidates, {sum(s.y)} right, {len(s.gold_total)} documents")
+    report(f"  rules alone (every candidate kept): {project_figures(s, np.ones(len(s.y)), 0.0)}")
+    report(f"  {FOLDS}-fold CV grouped by document: {project_figures(s, prob, model.threshold)} "
+           f"(threshold {model.threshold})")
+    for name in names:
+        sub, idx = s.subset(lambda d, name=name: d.startswith(name + "/"))
+        report(f"    of which {name}: {project_figures(sub, prob[idx], model.threshold)}")
+    if len(names) > 1:
+        first, _ = s.subset(lambda d: d.startswith(names[0] + "/"))
+        rest, _ = s.subset(lambda d: not d.startswith(names[0] + "/"))
+        held, _ = project_model(first, names[0])
+        report(f"  fitted on {names[0]}, measured on {'+'.join(names[1:])}: "
+               f"{project_figures(rest, _project_probability(held, rest.x), held.threshold)}")
+    _write(out, model.to_json())
+    report(f"  weights: {out}")
+    return model
+
+
+# --- statuses -------------------------------------------------------------------------------
+
+def _state(x: Features) -> str:
+    return next(name for name, _ in x if name.startswith("status="))
+
+
+def collect_statuses(docs: list[tuple[str, GoldDoc, Path]], pipeline: Pipeline) -> Samples:
+    """Every status candidate of every project the scorer matches to a gold project,
+    labelled right when its state is the gold's; one decision per project."""
+    s = Samples()
+    decision = 0
+    for name, gold, path in docs:
+        source = read_document(path, gold.file)
+        if source.status != "ok":
+            continue
+        ex = pipeline(source.doc_id, source.text)
+        cues = pipeline.statuses(ex.doc.norm)
+        preds = tuple(EvalProject(p.name, p.status.value) for p in ex.projects)
+        index = {id(p): i for i, p in enumerate(preds)}
+        options = project_candidates(ex, cues)
+        _, pairs, _, _ = _match_projects(gold.projects, preds)
+        for g, p in pairs:
+            project = ex.projects[index[id(p)]]
+            for c in options[index[id(p)]]:
+                rule = c.status is project.status and (c.start, c.end) == (project.status_start, project.status_end)
+                own = c.row is not None and c.by_rules
+                s.add(c.features, int(c.status.value == g.status), name, decision, rule, own)
+            decision += 1
+    return s
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """The ranker's choices on some samples: per decision, right or not, and the mass of
+    the chosen state; and the rules' choice, right or not."""
+
+    right: np.ndarray
+    mass: np.ndarray
+    rules_right: np.ndarray
+    unknown: np.ndarray         # the chosen state is unknown
+
+    @classmethod
+    def of(cls, s: Samples, scores: np.ndarray) -> Decisions:
+        chosen, mass = status_mass(scores, s.decision, [_state(x) for x in s.x], s.own)
+        rules: dict[int, int] = {}
+        for i, d in enumerate(s.decision):
+            if s.rule[i]:
+                rules[d] = max(rules.get(d, 0), s.y[i])
+        order = sorted(chosen)
+        return cls(np.array([s.y[chosen[d]] for d in order]), np.array([mass[chosen[d]] for d in order]),
+                   np.array([rules.get(d, 0) for d in order]),
+                   np.array([_state(s.x[chosen[d]]) == "status=unknown" for d in order]))
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def status_figures(d: Decisions, a: float, b: float, unknown: float) -> str:
+    """Accuracy of the rules and of the ranker, and what confidence ≥ 0.8 means."""
+    conf = np.where(d.unknown, unknown, sigmoid(a * _logit(d.mass) + b))
+    return (f"{len(d.right)} projects: rules {d.rules_right.mean():.3f}, ranker {d.right.mean():.3f} right; "
+            + confident(conf, d.right))
+
+
+def _calibration(d: Decisions) -> tuple[float, float, float]:
+    """Platt scaling of the chosen state's mass, and the rate at which a chosen unknown is right."""
+    known = ~d.unknown
+    a, b = platt(_logit(d.mass[known]), list(d.right[known])) if known.any() else (1.0, 0.0)
+    unknown = float(d.right[d.unknown].mean()) if d.unknown.any() else 0.0
+    return a, b, unknown
+
+
+def status_model(s: Samples) -> tuple[StatusModel, Decisions]:
+    """The ranker fitted on all of `s`, calibrated on its grouped CV; and the CV decisions."""
+    held = Decisions.of(s, out_of_fold(s, ranker=True))
+    a, b, unknown = _calibration(held)
+    w = fit_ranker(s.x, s.y, s.decision)
+    model = StatusModel({n: round(v, ROUND) for n, v in sorted(w.coef.items())}, 0.0,
+                        round(a, ROUND), round(b, ROUND), round(unknown, 4))
+    return model, held
+
+
+def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "train"),
+                   report: Callable[[str], Any] = print, project_weights: Path | None = None) -> StatusModel:
+    """Train the status ranker on the projects the project model (`project_weights`, else
+    the shipped one) keeps; print its held-out figures, write it to `out`."""
+    docs = gold_documents(gold_root, sets)
+    projects = ProjectModel.load(project_weights) if project_weights else None
+    s = collect_statuses(docs, Pipeline(project_model=projects, rank_statuses=False))
+    names = sorted({d.split("/")[0] for d in s.doc}, key=list(sets).index)
+    model, held = status_model(s)
+    report(f"statuses: {len(s.y)} candidates of {len(set(s.decision))} matched projects, "
+           f"{len(set(s.doc))} documents")
+    calibration = (model.scale, model.shift, model.unknown)
+    report(f"  {FOLDS}-fold CV grouped by document: {status_figures(held, *calibration)}")
+    oof_scores = out_of_fold(s, ranker=True)
+    for name in names:
+        sub, idx = s.subset(lambda d, name=name: d.startswith(name + "/"))
+        report(f"    of which {name}: {status_figures(Decisions.of(sub, oof_scores[idx]), *calibration)}")
+    if len(names) > 1:
+        first, _ = s.subset(lambda d: d.startswith(names[0] + "/"))
+        rest, _ = s.subset(lambda d: not d.startswith(names[0] + "/"))
+        alone, _ = status_model(first)
+        scores = fit_ranker(first.x, first.y, first.decision).scores(rest.x)
+        report(f"  fitted on {names[0]}, measured on {'+'.join(names[1:])}: "
+               f"{status_figures(Decisions.of(rest, scores), alone.scale, alone.shift, alone.unknown)}")
+    _write(out, {"trained_on": names, "l2": 1.0 / C, "folds": FOLDS, **model.to_json()})
+    report(f"  weights: {out}")
+    return model
+
+
+def _write(out: Path, data: dict[str, Any]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("what", nargs="?", choices=("projects", "statuses", "all"), default="all")
+    parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold",
+                        help="folder with the gold sets (each <set>/gold.jsonl + <set>/raw/)")
+    parser.add_argument("--sets", nargs="+", default=["dev", "train"],
+                        help="gold sets to train on; the first is also the one fitted alone")
+    parser.add_argument("--out", type=Path, default=ROOT / "pipeline" / "data", help="where the weights go")
+    args = parser.parse_args(argv)
+    if args.what in ("projects", "all"):
+        train_projects(args.gold, args.out / "project_model.json", args.sets)
+    if args.what in ("statuses", "all"):
+        # the status samples are the projects the project model written to --out keeps
+        weights = args.out / "project_model.json"
+        train_statuses(args.gold, args.out / "status_model.json", args.sets,
+                       project_weights=weights if weights.is_file() else None)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
