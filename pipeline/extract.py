@@ -2,7 +2,8 @@
 
 normalise -> sections -> quantities -> roles -> statuses -> projects -> anaphora -> link
 (statuses, quantities) -> aggregate (one row per project) -> region (place and period) ->
-project model (weighs the candidates); sentences are split only where asked for (`explain`).
+project model (weighs the candidates) -> scope (which total each amount counts toward);
+sentences are split only where asked for (`explain`).
 The batch run (`batch/run.py`), `explain`, `eval` and the spaCy component all call this.
 """
 
@@ -15,6 +16,7 @@ from pipeline.stages.projects import ProjectExtractor
 from pipeline.stages.quantities import QuantityExtractor
 from pipeline.stages.region import detect_place_and_period
 from pipeline.stages.roles import assign_roles
+from pipeline.stages.scope import assign_scopes
 from pipeline.stages.sections import split_sections
 from pipeline.stages.statuses import StatusFinder
 from pipeline.text.normalise import normalise
@@ -48,4 +50,5 @@ class Pipeline:
         ex = Extraction(doc, sections, quantities, mentions, linked, projects, place)
         if self.project_model is not None:
             ex.projects = self.project_model.weigh(ex, self.projects.judge, rules)
+        ex.quantities = assign_scopes(doc.norm, ex.quantities, ex.projects, rules)
         return ex

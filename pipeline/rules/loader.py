@@ -120,6 +120,7 @@ class RuleSet:
     regions: dict[str, Region] = field(default_factory=dict)      # code -> unit (regions.tsv)
     region_names: dict[str, Any] = field(default_factory=dict)    # regions.yaml
     periods: dict[str, Any] = field(default_factory=dict)         # periods.yaml
+    scope: dict[str, Any] = field(default_factory=dict)           # scope.yaml
 
 
 class _File:
@@ -303,8 +304,13 @@ _PERIODS: dict[str, Any] = {"scan_chars": int, "title_max_chars": int, "headline
                             "year": _PATTERN, "chinese_year": _PATTERN, "numerals": dict,
                             "masked_year": _PATTERN, "not_covered_before": _WORDS,
                             "delivery_after_year": _PATTERN, "delivery_year_offset": int,
-                            "review_after_year": _PATTERN,
+                            "review_after_year": _PATTERN, "delivery_title_after_year": _PATTERN,
+                            "date_line": _PATTERN, "published_tail_lines": int,
                             "annual_title": _PATTERN, "periods": list, "period_aliases": dict}
+_SCOPE: dict[str, Any] = {"breakdown_markers": _WORDS, "distributive_markers": _WORDS,
+                          "change_cues": _WORDS, "sectors": _WORDS, "sector_heads": _WORDS,
+                          "sector_lead": _PATTERN, "whole_area": _WORDS, "not_headline": _WORDS,
+                          "subsets": _WORDS, "count": _PATTERN}
 
 
 def load_regions(path: Path) -> dict[str, Region]:
@@ -430,10 +436,12 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     cat_f = _File(directory / "categories.yaml")
     region_names_f = _File(directory / "regions.yaml")
     periods_f = _File(directory / "periods.yaml")
+    scope_f = _File(directory / "scope.yaml")
 
     for f, schema in ((quant_f, _QUANTITIES), (norm_f, _NORMALISE), (sect_f, _SECTIONS),
                       (roles_f, _ROLES), (proj_f, _PROJECTS), (status_f, {"cues": list}),
-                      (cat_f, {"categories": dict}), (region_names_f, _REGION_NAMES), (periods_f, _PERIODS)):
+                      (cat_f, {"categories": dict}), (region_names_f, _REGION_NAMES), (periods_f, _PERIODS),
+                      (scope_f, _SCOPE)):
         _check_schema(f, schema)
     _check_region_names(region_names_f)
     _check_periods(periods_f)
@@ -458,4 +466,5 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         regions=load_regions(directory / "regions.tsv"),
         region_names=region_names_f.data,
         periods=periods_f.data,
+        scope=scope_f.data,
     )
