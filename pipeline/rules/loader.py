@@ -302,7 +302,7 @@ _REGION_NAMES: dict[str, Any] = {"suffixes": _WORDS, "ethnic_markers": _WORDS, "
                                  "common_stems": _WORDS, "level_cue": _PATTERN}
 _PERIODS: dict[str, Any] = {"scan_chars": int, "title_max_chars": int, "headline_max_chars": int,
                             "year": _PATTERN, "chinese_year": _PATTERN, "numerals": dict,
-                            "masked_year": _PATTERN, "not_covered_before": _WORDS,
+                            "masked_year": _PATTERN, "not_covered_before": _WORDS, "subject_before": _WORDS,
                             "delivery_after_year": _PATTERN, "delivery_year_offset": int,
                             "review_after_year": _PATTERN, "delivery_title_after_year": _PATTERN,
                             "date_line": _PATTERN, "published_tail_lines": int,

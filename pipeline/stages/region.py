@@ -134,6 +134,7 @@ class Calendar:
     year: regex.Pattern[str]               # digits, Chinese numerals or masked, one alternation
     numerals: dict[str, int]
     not_covered_before: frozenset[str]
+    subject_before: tuple[str, ...]
     delivery_after_year: regex.Pattern[str]
     delivery_year_offset: int
     review_after_year: regex.Pattern[str]
@@ -217,6 +218,7 @@ def calendar(rules: RuleSet) -> Calendar:
         year=year,
         numerals=dict(p["numerals"]),
         not_covered_before=frozenset(p["not_covered_before"]),
+        subject_before=tuple(p["subject_before"]),
         delivery_after_year=regex.compile(p["delivery_after_year"]),
         delivery_year_offset=p["delivery_year_offset"],
         review_after_year=regex.compile(p["review_after_year"]),
@@ -470,7 +472,8 @@ def _years(text: str, segments: list[Segment], cal: Calendar) -> list[YearCue]:
     out = []
     for seg in _dated(segments):
         for m in cal.year.finditer(text, seg.start, seg.end):
-            if m.start() > 0 and text[m.start() - 1] in cal.not_covered_before:
+            if m.start() > 0 and text[m.start() - 1] in cal.not_covered_before \
+                    and not text.endswith(cal.subject_before, seg.start, m.start()):
                 continue
             if m.group("masked"):
                 out.append(YearCue(None, False, False, m.start(), m.end(), seg.rank))
@@ -546,7 +549,7 @@ def detect_published(text: str, segments: list[Segment], cal: Calendar) -> tuple
         for m in cal.year.finditer(text, seg.start, seg.end):
             if m.group("masked") or not cal.delivery_after_year.match(text, m.end(), seg.end):
                 continue
-            md = regex.match(r"\s*(\d{1,2})\s*月\s*(\d{1,2})", text[m.end():seg.end])
+            md = regex.match(r"\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", text[m.end():seg.end])
             if md is not None and (iso := _date_text(_number(m.group("year"), cal), int(md[1]), int(md[2]))):
                 return iso, m.start(), m.end() + md.end()
     lines = [s for s in segments if s.rank == HEADLINE] + _last_lines(text, cal.published_tail_lines)

@@ -209,7 +209,9 @@ def _breakdown_parts(text: str, quantities: list[Quantity], r: _ScopeRules) -> d
         if not before or not after:
             continue
         parent = _parent_for(quantities, before, after[0])
-        names = text[sentence_start:marker.start()] if distributive else None
+        # 交通、水利项目分别…: the parts' names are the clause before the marker
+        names = text[char_index(text, _CLAUSE_END).last_before(marker.start()) + 1:marker.start()] \
+            if distributive else None
         parts.update(_parts_of(text, quantities, parent, after, marker.end(), names, r))
     return parts
 
