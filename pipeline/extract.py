@@ -50,5 +50,5 @@ class Pipeline:
         ex = Extraction(doc, sections, quantities, mentions, linked, projects, place)
         if self.project_model is not None:
             ex.projects = self.project_model.weigh(ex, self.projects.judge, rules)
-        ex.quantities = assign_scopes(doc.norm, ex.quantities, ex.projects, rules)
+        ex.quantities = assign_scopes(doc.norm, ex.quantities, ex.projects, place, rules)
         return ex

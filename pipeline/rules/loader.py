@@ -309,8 +309,8 @@ _PERIODS: dict[str, Any] = {"scan_chars": int, "title_max_chars": int, "headline
                             "annual_title": _PATTERN, "periods": list, "period_aliases": dict}
 _SCOPE: dict[str, Any] = {"breakdown_markers": _WORDS, "distributive_markers": _WORDS,
                           "change_cues": _WORDS, "sectors": _WORDS, "sector_heads": _WORDS,
-                          "sector_lead": _PATTERN, "whole_area": _WORDS, "not_headline": _WORDS,
-                          "subsets": _WORDS, "count": _PATTERN}
+                          "sector_lead": _PATTERN, "sector_after": _PATTERN, "whole_area": _WORDS,
+                          "not_headline": _WORDS, "subsets": _WORDS, "count": _PATTERN}
 
 
 def load_regions(path: Path) -> dict[str, Region]:

@@ -31,7 +31,7 @@ import regex
 
 from pipeline.rules.loader import RuleSet, alternation
 from pipeline.text.sentences import char_index
-from pipeline.types import Kind, Project, Quantity, Role
+from pipeline.types import Kind, PlacePeriod, Project, Quantity, Role
 
 
 class Scope(StrEnum):
@@ -57,6 +57,7 @@ class _ScopeRules:
     distributive: regex.Pattern[str]
     change_cues: frozenset[str]
     sector: regex.Pattern[str]          # a sector phrase at the start of a clause
+    sector_after: regex.Pattern[str]    # a sector phrase after examples (甲、乙等基础设施项目)
     whole_area: regex.Pattern[str]
     not_headline: regex.Pattern[str]
     subset: regex.Pattern[str]
@@ -67,13 +68,14 @@ class _ScopeRules:
 def _compiled(rules: RuleSet) -> _ScopeRules:
     r = rules.scope
     sector_word = "(?:" + alternation(r["sectors"]) + ")"
-    sector = (r["sector_lead"] + sector_word + r"(?:\s*(?:和|、|及|与|以及)\s*" + sector_word + ")*"
+    phrase = (sector_word + r"(?:\s*(?:和|、|及|与|以及)?\s*" + sector_word + ")*"
               + r"\s*(?:" + alternation(r["sector_heads"]) + ")")
     return _ScopeRules(
         breakdown=regex.compile(alternation(r["breakdown_markers"])),
         distributive=regex.compile(alternation(r["distributive_markers"])),
         change_cues=frozenset(r["change_cues"]),
-        sector=regex.compile(sector),
+        sector=regex.compile(r["sector_lead"] + phrase),
+        sector_after=regex.compile(r["sector_after"] + phrase),
         whole_area=regex.compile(alternation(r["whole_area"])),
         not_headline=regex.compile(alternation(r["not_headline"])),
         subset=regex.compile("(?:" + alternation(r["subsets"]) + r")(?:的)?(?:重点|重大)?(?:建设)?(?:项目|工程)"),
@@ -85,6 +87,7 @@ def _compiled(rules: RuleSet) -> _ScopeRules:
 class _Headlines:
     """What the document's headline amounts have said so far."""
 
+    places: tuple[str, ...]                            # the document's own place names
     roles: set[Role] = field(default_factory=set)      # one headline per role
     counts: set[str] = field(default_factory=set)      # project counts of their sentences (52个)
 
@@ -96,17 +99,19 @@ class _Part:
 
 
 def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project],
-                  rules: RuleSet) -> list[Quantity]:
+                  place: PlacePeriod | None, rules: RuleSet) -> list[Quantity]:
     """Return the quantities with `scope`, `scope_rule` and `parent` set on every money amount.
 
     `projects` are the projects that get rows (after the project model): an amount linked to
-    a dropped candidate counts as unlinked.
+    a dropped candidate counts as unlinked. The document's `place` names its whole area.
     """
     r = _compiled(rules)
     kept = {p.key for p in projects}
     shown = _shown_by_projects(quantities, kept)
     parts = _breakdown_parts(text, quantities, r)
-    headlines = _Headlines()
+    headlines = _Headlines(_place_names(text, place))
+    sector_figures: set[tuple[Role | None, Decimal]] = set()     # a sector's figure said again counts once
+    previous: tuple[int, Scope] = (-1, Scope.OTHER)     # sentence start and scope of the last amount
     out = list(quantities)
     prev_money_end = 0
     for i, q in enumerate(quantities):
@@ -125,12 +130,22 @@ def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project]
                 scope, rule = Scope.SECTOR, "sector.part"
             else:
                 scope, rule = Scope.BREAKDOWN, "breakdown.part"
+        elif (q.role_cue or "") in r.change_cues:
+            scope, rule = Scope.OTHER, "other.not_investment"     # a threshold, a change
         elif key is not None:
             # a second amount of a role the project's row already shows would count twice
             repeat = q.role in _INVESTMENT and q.value is not None
             scope, rule = (Scope.OTHER, "project.repeat") if repeat else (Scope.PROJECT, "project.linked")
         else:
             scope, rule = _unlinked_scope(text, q, own_start, r, headlines)
+            if scope is Scope.SECTOR and q.value is not None:
+                if (q.role, q.value) in sector_figures:
+                    scope, rule = Scope.OTHER, "sector.repeat"
+                sector_figures.add((q.role, q.value))
+            sentence_start = char_index(text, _SENTENCE_END).last_before(q.start) + 1
+            if scope is Scope.OTHER and rule == "other.no_scope" and previous == (sentence_start, Scope.GROUP):
+                scope, rule = Scope.GROUP, "group.same_sentence"   # 17个续建项目总投资…，完成投资…
+            previous = (sentence_start, scope)
         out[i] = replace(q, scope=scope.value, scope_rule=rule,
                          parent=part.parent if part is not None else None)
     return out
@@ -160,13 +175,15 @@ def _unlinked_scope(text: str, q: Quantity, prev_money_end: int, r: _ScopeRules,
     sentences = char_index(text, _SENTENCE_END)
     sentence_start = sentences.last_before(q.start) + 1
     clause_start = char_index(text, _CLAUSE_END).last_before(q.start) + 1
-    if r.sector.match(text[clause_start:q.start]) or r.sector.match(text[sentence_start:q.start]):
-        return Scope.SECTOR, "sector.clause"
     # what is said about this amount: from the previous amount of its sentence on
     own = text[max(sentence_start, prev_money_end):q.start]
+    if r.sector.match(text[clause_start:q.start]) or r.sector.match(text[sentence_start:q.start]) \
+            or r.sector_after.search(own):
+        return Scope.SECTOR, "sector.clause"
     subset = r.subset.search(own) is not None
     counts = _counts(text[sentence_start:q.start], r)
-    whole = r.whole_area.search(text, sentence_start, q.start) is not None and not subset
+    whole = (r.whole_area.search(text, sentence_start, q.start) is not None
+             or any(name in text[sentence_start:q.start] for name in headlines.places)) and not subset
     same_set = not subset and bool(counts & headlines.counts)
     if (whole or same_set) and not r.not_headline.search(own):
         assert q.role is not None
@@ -181,6 +198,21 @@ def _unlinked_scope(text: str, q: Quantity, prev_money_end: int, r: _ScopeRules,
     if r.count.search(own):
         return Scope.GROUP, "group.count"
     return Scope.OTHER, "other.no_scope"
+
+
+def _place_names(text: str, place: PlacePeriod | None) -> tuple[str, ...]:
+    """The document's province, city and county, as named and as written in its opening."""
+    if place is None:
+        return ()
+    names = set()
+    for level in ("province", "city", "county"):
+        name, start, end = (getattr(place, level), getattr(place, f"{level}_start"),
+                            getattr(place, f"{level}_end"))
+        if name is not None:
+            names.add(name)
+        if start is not None and end is not None and end - start >= 2:
+            names.add(text[start:end])
+    return tuple(sorted(names))
 
 
 def _counts(text: str, r: _ScopeRules) -> set[str]:
@@ -208,11 +240,10 @@ def _breakdown_parts(text: str, quantities: list[Quantity], r: _ScopeRules) -> d
                  and i not in parts]
         if not before or not after:
             continue
-        parent = _parent_for(quantities, before, after[0])
         # 交通、水利项目分别…: the parts' names are the clause before the marker
         names = text[char_index(text, _CLAUSE_END).last_before(marker.start()) + 1:marker.start()] \
             if distributive else None
-        parts.update(_parts_of(text, quantities, parent, after, marker.end(), names, r))
+        parts.update(_parts_of(text, quantities, before, after, marker.end(), names, r))
     return parts
 
 
@@ -227,24 +258,34 @@ def _parent_for(quantities: list[Quantity], before: list[int], first_part: int) 
     return before[-1]
 
 
-def _parts_of(text: str, quantities: list[Quantity], parent: int, after: list[int], items_from: int,
+def _parts_of(text: str, quantities: list[Quantity], before: list[int], after: list[int], items_from: int,
               names: str | None, r: _ScopeRules) -> dict[int, _Part]:
-    """The amounts of `after` that are parts of `parent`, in order, until one is not."""
-    whole = quantities[parent]
-    total = Decimal(0)
+    """The amounts of `after` that are parts of an amount of `before`, in order, until one is
+    not. A part of another investment role than the first part's belongs to the last amount
+    of its own role before the marker (其中：建成项目21个，总投资374亿元，累计完成投资376亿元
+    splits both the total and the completed amount); without one, the parts end."""
+    default = _parent_for(quantities, before, after[0])
+    totals: dict[int, Decimal] = {}
     out: dict[int, _Part] = {}
     item_start = items_from
     for i in after:
         q = quantities[i]
-        if whole.role in _INVESTMENT and q.role in _INVESTMENT and q.role is not whole.role:
-            break           # 其中…；年度计划投资532亿元: a figure of its own
         if (q.role_cue or "") in r.change_cues:
-            break
+            continue        # a threshold or a change among the parts is none of them
+        parent = default
+        if q.role in _INVESTMENT and quantities[default].role in _INVESTMENT and q.role is not quantities[default].role:
+            same = [b for b in before if quantities[b].role is q.role]
+            if not same:
+                break       # 其中…；年度计划投资532亿元: a figure of its own
+            parent = same[-1]
+        whole = quantities[parent]
         if q.value is not None and whole.value is not None:
-            total += q.value
-            if total > whole.value * _ROUNDING:
-                break
-        item = names if names is not None else text[item_start:q.start]
+            totals[parent] = totals.get(parent, Decimal(0)) + q.value
+            if totals[parent] > whole.value * _ROUNDING:
+                break       # more than the whole: no part
+        # the part's name: its clause, or what follows the previous part (、新建项目884亿元)
+        clause_start = char_index(text, _CLAUSE_END).last_before(q.start) + 1
+        item = names if names is not None else text[max(item_start, clause_start):q.start]
         out[i] = _Part(parent, r.sector.match(item.lstrip(_ITEM_JOINERS)) is not None)
         item_start = q.end
     return out
