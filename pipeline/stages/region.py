@@ -30,10 +30,20 @@ Year
     到/较/比/至/于 is a target or comparison and is skipped. 二〇二三年 is 2023. A masked
     year (20xx年, 二〇××年) makes the year None. A delivery date to a people's congress
     ("——2024年1月10日在…人民代表大会…上") gives the year before (2023): a government work
-    report reviews the past year; so does a title year equal to that date's year
-    (2024年政府工作报告). A review heading (一、2023年工作回顾) names the year outright.
-    Reports to a congress's standing committee and the dated lines of speeches
-    (2023年3月5日) give their own year. The span is the year as written.
+    report reviews the past year; so does a title year equal to that date's year, and the
+    title year of any government work report (2019年国务院政府工作报告 covers 2018: its
+    title names the year it is delivered). A review heading (一、2023年工作回顾,
+    一、1999年国内工作回顾) names the year outright. Reports to a congress's standing
+    committee, the dated lines of speeches (2023年3月5日) and 2023年度…工作报告 give their
+    own year; a year after 关于 is the report's subject. The span is the year as written.
+    `year_basis` says how the year was found: review_heading, delivery_year_minus_one,
+    title, headline, first_paragraph, heading; masked (year None); the batch adds
+    file_name for a year only the file's name gives (rows.py).
+
+Published
+    When the text says the report was issued: a congress delivery date in the opening, else
+    a line that is only a date among the headlines or the last lines (the date under a
+    signature, 二〇二三年十二月二十八日); an ISO date (2024-11-08) or year-month.
 
 Period labels
     全年, 上半年, 下半年, 一季度, 二季度, 三季度, 四季度, 前三季度;
