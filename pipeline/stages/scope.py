@@ -22,6 +22,7 @@ figure twice. The order of the decisions and the word lists are in rules/scope.y
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -222,9 +223,10 @@ def _counts(text: str, r: _ScopeRules) -> set[str]:
 
 def _breakdown_parts(text: str, quantities: list[Quantity], r: _ScopeRules) -> dict[int, _Part]:
     """Money amounts that break down an amount just before them: index -> part."""
-    money = [i for i, q in enumerate(quantities) if q.kind is Kind.MONEY]
+    money = sorted((i for i, q in enumerate(quantities) if q.kind is Kind.MONEY), key=lambda i: quantities[i].start)
     if len(money) < 2:
         return {}
+    starts = [quantities[i].start for i in money]       # amounts near a marker found by bisection
     sentences = char_index(text, _SENTENCE_END)
     parts: dict[int, _Part] = {}
     markers = [(m, False) for m in r.breakdown.finditer(text)] + [(m, True) for m in r.distributive.finditer(text)]
@@ -235,9 +237,10 @@ def _breakdown_parts(text: str, quantities: list[Quantity], r: _ScopeRules) -> d
             reach = sentences.last_before(sentence_start - 1) + 1      # the sentence before, same paragraph
         sentence_end = sentences.first_from(marker.end())
         sentence_end = len(text) if sentence_end < 0 else sentence_end
-        before = [i for i in money if reach <= quantities[i].start and quantities[i].end <= marker.start()]
-        after = [i for i in money if marker.end() <= quantities[i].start and quantities[i].end <= sentence_end
-                 and i not in parts]
+        before = [i for i in money[bisect_left(starts, reach):bisect_left(starts, marker.start())]
+                  if quantities[i].end <= marker.start()]
+        after = [i for i in money[bisect_left(starts, marker.end()):bisect_left(starts, sentence_end)]
+                 if quantities[i].end <= sentence_end and i not in parts]
         if not before or not after:
             continue
         # 交通、水利项目分别…: the parts' names are the clause before the marker
