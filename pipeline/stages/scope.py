@@ -57,6 +57,7 @@ class _ScopeRules:
     breakdown: regex.Pattern[str]
     distributive: regex.Pattern[str]
     change_cues: frozenset[str]
+    change_words: regex.Pattern[str]
     sector: regex.Pattern[str]          # a sector phrase at the start of a clause
     sector_after: regex.Pattern[str]    # a sector phrase after examples (甲、乙等基础设施项目)
     whole_area: regex.Pattern[str]
@@ -75,6 +76,7 @@ def _compiled(rules: RuleSet) -> _ScopeRules:
         breakdown=regex.compile(alternation(r["breakdown_markers"])),
         distributive=regex.compile(alternation(r["distributive_markers"])),
         change_cues=frozenset(r["change_cues"]),
+        change_words=regex.compile(alternation(r["change_cues"])),
         sector=regex.compile(r["sector_lead"] + phrase),
         sector_after=regex.compile(r["sector_after"] + phrase),
         whole_area=regex.compile(alternation(r["whole_area"])),
@@ -237,8 +239,9 @@ def _breakdown_parts(text: str, quantities: list[Quantity], r: _ScopeRules) -> d
             reach = sentences.last_before(sentence_start - 1) + 1      # the sentence before, same paragraph
         sentence_end = sentences.first_from(marker.end())
         sentence_end = len(text) if sentence_end < 0 else sentence_end
+        # a change or a comparison (完成投资额比去年同期增加98亿元) is no whole that parts add up to
         before = [i for i in money[bisect_left(starts, reach):bisect_left(starts, marker.start())]
-                  if quantities[i].end <= marker.start()]
+                  if quantities[i].end <= marker.start() and not _is_change(text, quantities[i], r)]
         after = [i for i in money[bisect_left(starts, marker.end()):bisect_left(starts, sentence_end)]
                  if quantities[i].end <= sentence_end and i not in parts]
         if not before or not after:
@@ -248,6 +251,14 @@ def _breakdown_parts(text: str, quantities: list[Quantity], r: _ScopeRules) -> d
             if distributive else None
         parts.update(_parts_of(text, quantities, before, after, marker.end(), names, r))
     return parts
+
+
+def _is_change(text: str, q: Quantity, r: _ScopeRules) -> bool:
+    """The amount is a change or a comparison: by its role cue, or a change word in its clause."""
+    if (q.role_cue or "") in r.change_cues:
+        return True
+    clause_start = char_index(text, _CLAUSE_END).last_before(q.start) + 1
+    return r.change_words.search(text, clause_start, q.start) is not None
 
 
 def _parent_for(quantities: list[Quantity], before: list[int], first_part: int) -> int:
