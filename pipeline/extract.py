@@ -7,7 +7,8 @@ what the stages before it found (`stages/found.py`):
 
 quantities -> roles -> statuses -> projects -> anaphora -> link (statuses and amounts to
 projects) -> aggregate (one row per project) -> region (place and period) -> project_model
-(weighs the candidates).
+(weighs the candidates) -> status_model (each project's status among its candidates) ->
+scope (which total each money amount counts toward).
 
 The batch run (`batch/run.py`), `explain`, `eval` and the spaCy component all call this.
 """
@@ -27,6 +28,7 @@ from pipeline.stages.projects import ProjectExtractor
 from pipeline.stages.quantities import QuantityExtractor
 from pipeline.stages.region import detect_place_and_period
 from pipeline.stages.roles import assign_roles
+from pipeline.stages.scope import assign_scopes
 from pipeline.stages.sections import split_sections
 from pipeline.stages.status_model import decide_statuses
 from pipeline.stages.statuses import StatusFinder
@@ -36,7 +38,7 @@ from pipeline.types import Extraction
 
 # The stages in the order they run (the README's stage list is this one).
 STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link", "aggregate", "region",
-               "project_model", "status_model")
+               "project_model", "status_model", "scope")
 
 
 def make_quantities(extract: QuantityExtractor) -> Stage:
@@ -82,6 +84,13 @@ def make_status_model() -> Stage:
     return status_model
 
 
+def make_scope(rules: RuleSet) -> Stage:
+    def scope(layout: Layout, found: Found) -> Found:
+        return replace(found, quantities=assign_scopes(layout.text, found.quantities, found.projects,
+                                                       found.place, rules))
+    return scope
+
+
 class Pipeline:
     """The stages, built once from a rule set, applied to one text at a time."""
 
@@ -110,6 +119,7 @@ class Pipeline:
         self.rank_statuses = rank_statuses
         if rank_statuses:
             stages["status_model"] = make_status_model()
+        stages["scope"] = make_scope(rules)
         self.stages = stages
 
     def found(self, doc_id: str, text: str, until: str | None = None) -> tuple[Found, Layout]:

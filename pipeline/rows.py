@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.io.read import document_title
 from pipeline.rules.loader import RuleSet
+from pipeline.stages.region import year_from_file_name
 from pipeline.stages.sections import innermost_section
 from pipeline.stages.status_model import project_confidence
 from pipeline.types import BASE_UNIT, Doc, Extraction, StatusMention
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 # where and when the report is from: each value with the span of documents.text that gave it
 PLACE_FIELDS = ("province", "city", "county", "year", "period")
 PLACE_NAMES = [n for name in PLACE_FIELDS for n in (name, f"{name}_start", f"{name}_end")]
+# how the year was found, and when the text says the report was issued (with its span)
+DATE_NAMES = ["year_basis", "published", "published_start", "published_end"]
 TABLE_NAMES = ("documents", "sections", "quantities", "projects", "statuses")
 
 
@@ -51,7 +54,7 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
         "text": src.text, "pipeline_version": code_version(), "rules_hash": rules.hash,
     })
     ex = result.extraction
-    rows["documents"][0].update(_place_columns(ex))
+    rows["documents"][0].update(_place_columns(ex, src.path))
     if ex is None:
         return rows
     doc = ex.doc
@@ -88,6 +91,7 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "kind": q.kind.value, "value": _num(q.value), "value_high": _num(q.value_high),
             "unit": BASE_UNIT[q.kind], "unit_raw": q.unit_raw, "qualifier": q.qualifier,
             "role": q.role.value if q.role else None, "role_cue": q.role_cue,
+            "scope": q.scope, "scope_rule": q.scope_rule, "parent_quantity_id": q.parent,
             "text": text, "start": start, "end": end, "rule_id": q.rule_id})
     for cue in ex.statuses:
         start, end, text = _span(doc, cue.start, cue.end)
@@ -98,11 +102,22 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
     return rows
 
 
-def _place_columns(ex: Extraction | None) -> dict[str, Any]:
-    """province … period_end, spans mapped back to the stored text (all null without extraction)."""
-    values: dict[str, Any] = dict.fromkeys(PLACE_NAMES)
+def _place_columns(ex: Extraction | None, path: str) -> dict[str, Any]:
+    """province … period_end, year_basis and published, spans mapped back to the stored text
+    (all null without extraction). A year the text does not give (nor mask) comes from the
+    file's name, without a span."""
+    values: dict[str, Any] = dict.fromkeys(PLACE_NAMES + DATE_NAMES)
     if ex is None or ex.place is None:
         return values
+    values["year_basis"] = ex.place.year_basis
+    if ex.place.year is None and ex.place.year_basis is None:
+        values["year"] = year_from_file_name(path.rsplit("/", 1)[-1])
+        values["year_basis"] = "file_name" if values["year"] is not None else None
+    if ex.place.published is not None and ex.place.published_start is not None \
+            and ex.place.published_end is not None:
+        values["published"] = ex.place.published
+        values["published_start"], values["published_end"] = ex.doc.original_span(
+            ex.place.published_start, ex.place.published_end)
     for name in PLACE_FIELDS:
         value = getattr(ex.place, name)
         start, end = getattr(ex.place, f"{name}_start"), getattr(ex.place, f"{name}_end")

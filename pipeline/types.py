@@ -111,6 +111,9 @@ class Quantity:
     role: Role | None = None
     role_cue: str | None = None
     project_key: str | None = None
+    scope: str | None = None            # money: which total it counts toward (stages/scope.py)
+    scope_rule: str | None = None       # the rule that decided the scope
+    parent: int | None = None           # index of the amount a breakdown part belongs to
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +184,10 @@ class PlacePeriod:
     period: str | None = None
     period_start: int | None = None
     period_end: int | None = None
+    year_basis: str | None = None       # how the covered year was found (region.detect_year)
+    published: str | None = None        # date (2024-11-08) or year the text says it was issued
+    published_start: int | None = None
+    published_end: int | None = None
 
 
 @dataclass(slots=True)

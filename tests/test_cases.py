@@ -30,10 +30,11 @@ from pipeline.rules.loader import RuleSet
 from pipeline.stages.link import LinkRules
 from pipeline.stages.quantities import QuantityExtractor
 from pipeline.stages.region import detect_place_and_period
+from pipeline.stages.scope import Scope
 from pipeline.stages.sections import split_sections
 from pipeline.text.layout import Enumerations
 from pipeline.text.normalise import normalise
-from pipeline.types import Kind, Role, Status
+from pipeline.types import Kind, Quantity, Role, Status
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 ENTRY_KEYS = {"text", "expect", "xfail"}
@@ -104,6 +105,12 @@ STAGES: dict[str, Stage] = {
                      "project": _str_or_null}),
     "regions": Stage({**{f: _year_or_null if f == "year" else _str_or_null for f in PLACE_PERIOD_FIELDS},
                       **{f"{f}_text": _str for f in PLACE_PERIOD_FIELDS}}),
+    # every money amount in order: its scope, the amount it breaks down, the project it counts for
+    "scope": Stage({"text": _str, "role": _enum({r.value for r in Role}), "scope": _enum({s.value for s in Scope}),
+                    "parent": _str_or_null, "project": _str_or_null}),
+    # one fact per text: the covered year, how it was found, and when the report was issued
+    "years": Stage({"year": _year_or_null, "year_basis": _str_or_null, "year_text": _str_or_null,
+                    "published": _str_or_null, "published_text": _str_or_null}),
 }
 
 
@@ -264,9 +271,34 @@ def _layout(text: str, rules: RuleSet, qx: QuantityExtractor, pipe: Pipeline) ->
                     for s in layout.sections if s.section_id in enumerations.headings.by_section]
 
 
+def _scope(text: str, rules: RuleSet, qx: QuantityExtractor, pipe: Pipeline) -> list[dict[str, Any]]:
+    ex = pipe("case", text)
+    names = {p.key: p.name for p in ex.projects}
+
+    def written(q: Quantity) -> str:
+        s, e = ex.doc.original_span(q.start, q.end)
+        return ex.doc.text[s:e]
+
+    return [{"text": written(q), "role": q.role.value if q.role else None, "scope": q.scope,
+             "parent": None if q.parent is None else written(ex.quantities[q.parent]),
+             "project": names.get(q.project_key) if q.scope == Scope.PROJECT and q.project_key else None}
+            for q in ex.quantities if q.kind is Kind.MONEY]
+
+
+def _years(text: str, rules: RuleSet, qx: QuantityExtractor, pipe: Pipeline) -> list[dict[str, Any]]:
+    doc = normalise("case", text, rules)
+    found = detect_place_and_period(doc.norm, rules)
+    fact: dict[str, Any] = {"year": found.year, "year_basis": found.year_basis, "published": found.published}
+    for f in ("year", "published"):
+        start, end = getattr(found, f"{f}_start"), getattr(found, f"{f}_end")
+        fact[f"{f}_text"] = None if start is None else doc.text[slice(*doc.original_span(start, end))]
+    return [fact]
+
+
 EXTRACT = {"quantities": _quantities, "roles": _roles, "sections": _sections,
            "statuses": _projects, "projects": _projects, "normalise": _normalise, "regions": _regions,
-           "layout": _layout}
+           "layout": _layout,
+           "scope": _scope, "years": _years}
 
 
 def _same(key: str, expected: Any, actual: Any) -> bool:

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from pipeline.rows import PLACE_NAMES, TABLE_NAMES
+from pipeline.rows import DATE_NAMES, PLACE_NAMES, TABLE_NAMES
 
 # where and when the report is from, each value with the span of documents.text that gave it
 _PLACE_TYPES = {"province": pa.string(), "city": pa.string(), "county": pa.string(),
                 "year": pa.int32(), "period": pa.string()}
 PLACE_COLUMNS = [(name, _PLACE_TYPES[name] if name in _PLACE_TYPES else pa.int64()) for name in PLACE_NAMES]
+DATE_COLUMNS = [(name, pa.int64() if name.endswith(("_start", "_end")) else pa.string()) for name in DATE_NAMES]
 
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([
         ("doc_id", pa.string()), ("path", pa.string()), ("format", pa.string()),
         ("encoding", pa.string()), ("size_bytes", pa.int64()), ("content_hash", pa.string()),
         ("chars", pa.int64()), ("title", pa.string()),
-        *PLACE_COLUMNS,
+        *PLACE_COLUMNS, *DATE_COLUMNS,
         ("status", pa.string()), ("error", pa.string()),
         ("duplicate_of", pa.string()),
         ("text", pa.string()), ("pipeline_version", pa.string()), ("rules_hash", pa.string()),
@@ -37,6 +38,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("project_id", pa.int32()), ("kind", pa.string()), ("value", pa.float64()),
         ("value_high", pa.float64()), ("unit", pa.string()), ("unit_raw", pa.string()),
         ("qualifier", pa.string()), ("role", pa.string()), ("role_cue", pa.string()),
+        ("scope", pa.string()), ("scope_rule", pa.string()), ("parent_quantity_id", pa.int32()),
         ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("rule_id", pa.string()),
     ]),
     "projects": pa.schema([

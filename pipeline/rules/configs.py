@@ -292,6 +292,23 @@ class ModelFeatureRules(Config):
     level_start: tuple[str, ...] = rule(WORDS)
     one_char_suffix: tuple[str, ...] = rule(WORDS)
 
+
+@dataclass(frozen=True, slots=True)
+class ScopeRules(Config):
+    """scope.yaml: which total each money amount counts toward (pipeline/stages/scope.py)."""
+
+    breakdown_markers: tuple[str, ...] = rule(WORDS)      # 其中: parts of the amount before
+    distributive_markers: tuple[str, ...] = rule(WORDS)   # 分别: parts in the same sentence
+    change_cues: tuple[str, ...] = rule(WORDS)            # a change is never a part nor a whole
+    sectors: tuple[str, ...] = rule(WORDS)                # 交通, 水利 …
+    sector_heads: tuple[str, ...] = rule(WORDS)           # …项目, …领域
+    sector_lead: regex.Pattern[str] = rule(PATTERN)       # what may come before a sector phrase in a clause
+    sector_after: regex.Pattern[str] = rule(PATTERN)      # 等 after examples of a sector
+    whole_area: tuple[str, ...] = rule(WORDS)             # 全市, 我县: the report's whole area
+    not_headline: tuple[str, ...] = rule(WORDS)           # economy-wide figures, other years
+    subsets: tuple[str, ...] = rule(WORDS)                # 新开工, 续建: a subset of the projects
+    count: regex.Pattern[str] = rule(PATTERN)             # 9个项目: a counted group
+
 # -- places and periods ----------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -342,9 +359,13 @@ class PeriodRules(Config):
     numerals: dict[str, int] = rule(BUILT)
     masked_year: regex.Pattern[str] = rule(PATTERN)
     not_covered_before: tuple[str, ...] = rule(WORDS)
+    subject_before: tuple[str, ...] = rule(WORDS)          # 关于2023年…: the report's own year
     delivery_after_year: regex.Pattern[str] = rule(PATTERN, at=True)
     delivery_year_offset: int = rule(int)
     review_after_year: regex.Pattern[str] = rule(PATTERN, at=True)
+    delivery_title_after_year: regex.Pattern[str] = rule(PATTERN, at=True)   # …政府工作报告 after a title's year
+    date_line: regex.Pattern[str] = rule(PATTERN, flags=regex.MULTILINE)     # a line that is only a date
+    published_tail_lines: int = rule(int)
     annual_title: regex.Pattern[str] = rule(PATTERN)
     annual_label: str = rule(str)
     periods: tuple[PeriodRule, ...] = rule(BUILT)

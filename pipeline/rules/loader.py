@@ -41,6 +41,7 @@ from pipeline.rules.configs import (
     RegionNameRules,
     RoleCues,
     RoleRules,
+    ScopeRules,
     SectionMarker,
     SectionRules,
     StatusRules,
@@ -125,6 +126,7 @@ class RuleSet:
     periods: PeriodRules
     links: LinkPatterns                # links.yaml
     model_features: ModelFeatureRules  # model_features.yaml
+    scope: ScopeRules                  # scope.yaml
     examples: tuple[Example, ...]      # every rule's examples, checked at load
 
     @property
@@ -564,7 +566,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         raise RuleError(f"{directory}: rules directory not found")
     files = {name: _File(directory / f"{name}.yaml") for name in (
         "units", "quantities", "normalise", "sections", "roles", "statuses", "projects", "categories",
-        "regions", "periods", "links", "model_features")}
+        "regions", "periods", "links", "model_features", "scope")}
     quantities = _load_quantities(files["quantities"], _load_units(files["units"]))
     normalise = _load_normalise(files["normalise"])
     sections = build_config(SectionRules, files["sections"], files["sections"].data,
@@ -581,6 +583,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     periods = _load_periods(files["periods"])
     links = build_config(LinkPatterns, files["links"], files["links"].data)
     model_features = build_config(ModelFeatureRules, files["model_features"], files["model_features"].data)
+    scope = build_config(ScopeRules, files["scope"], files["scope"].data)
     return RuleSet(
         directory=directory,
         hash=_hash_dir(directory),
@@ -596,5 +599,6 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         periods=periods,
         links=links,
         model_features=model_features,
+        scope=scope,
         examples=tuple(ex for f in files.values() for ex in f.examples),
     )

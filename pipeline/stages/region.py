@@ -30,10 +30,20 @@ Year
     到/较/比/至/于 is a target or comparison and is skipped. 二〇二三年 is 2023. A masked
     year (20xx年, 二〇××年) makes the year None. A delivery date to a people's congress
     ("——2024年1月10日在…人民代表大会…上") gives the year before (2023): a government work
-    report reviews the past year; so does a title year equal to that date's year
-    (2024年政府工作报告). A review heading (一、2023年工作回顾) names the year outright.
-    Reports to a congress's standing committee and the dated lines of speeches
-    (2023年3月5日) give their own year. The span is the year as written.
+    report reviews the past year; so does a title year equal to that date's year, and the
+    title year of any government work report (2019年国务院政府工作报告 covers 2018: its
+    title names the year it is delivered). A review heading (一、2023年工作回顾,
+    一、1999年国内工作回顾) names the year outright. Reports to a congress's standing
+    committee, the dated lines of speeches (2023年3月5日) and 2023年度…工作报告 give their
+    own year; a year after 关于 is the report's subject. The span is the year as written.
+    `year_basis` says how the year was found: review_heading, delivery_year_minus_one,
+    title, headline, first_paragraph, heading; masked (year None); the batch adds
+    file_name for a year only the file's name gives (rows.py).
+
+Published
+    When the text says the report was issued: a congress delivery date in the opening, else
+    a line that is only a date among the headlines or the last lines (the date under a
+    signature, 二〇二三年十二月二十八日); an ISO date (2024-11-08) or year-month.
 
 Period labels
     全年, 上半年, 下半年, 一季度, 二季度, 三季度, 四季度, 前三季度;
@@ -137,9 +147,13 @@ class Calendar:
     year: regex.Pattern[str]               # digits, Chinese numerals or masked, one alternation
     numerals: dict[str, int]
     not_covered_before: frozenset[str]
+    subject_before: tuple[str, ...]
     delivery_after_year: regex.Pattern[str]
     delivery_year_offset: int
     review_after_year: regex.Pattern[str]
+    delivery_title_after_year: regex.Pattern[str]
+    date_line: regex.Pattern[str]
+    published_tail_lines: int
     annual_title: regex.Pattern[str]
     annual_label: str                      # the period of a title that reports on the whole year
     periods: regex.Pattern[str]
@@ -222,9 +236,13 @@ def calendar(rules: RuleSet) -> Calendar:
         year=year,
         numerals=dict(p.numerals),
         not_covered_before=frozenset(p.not_covered_before),
+        subject_before=p.subject_before,
         delivery_after_year=p.delivery_after_year,
         delivery_year_offset=p.delivery_year_offset,
         review_after_year=p.review_after_year,
+        delivery_title_after_year=p.delivery_title_after_year,
+        date_line=p.date_line,
+        published_tail_lines=p.published_tail_lines,
         annual_title=p.annual_title,
         annual_label=p.annual_label,
         periods=regex.compile("|".join(parts)),
@@ -453,6 +471,10 @@ def _number(digits: str, cal: Calendar) -> int:
     return int("".join(str(cal.numerals[ch]) for ch in digits))
 
 
+# how the covered year was found (documents.year_basis), by the part of the opening it was read in
+_BASIS_OF_RANK = {TITLE: "title", HEADLINE: "headline", LEAD: "first_paragraph", BODY: "heading"}
+
+
 @dataclass(frozen=True, slots=True)
 class YearCue:
     year: int | None      # None when masked
@@ -460,6 +482,8 @@ class YearCue:
     review: bool          # heads a review (2023年工作回顾)
     start: int
     end: int
+    rank: int = BODY      # the part of the opening it is in
+    delivered_title: bool = False   # a title year of a government work report (2024年…政府工作报告)
 
 
 def _years(text: str, segments: list[Segment], cal: Calendar) -> list[YearCue]:
@@ -467,36 +491,109 @@ def _years(text: str, segments: list[Segment], cal: Calendar) -> list[YearCue]:
     out = []
     for seg in _dated(segments):
         for m in cal.year.finditer(text, seg.start, seg.end):
-            if m.start() > 0 and text[m.start() - 1] in cal.not_covered_before:
+            if m.start() > 0 and text[m.start() - 1] in cal.not_covered_before \
+                    and not text.endswith(cal.subject_before, seg.start, m.start()):
                 continue
             if m.group("masked"):
-                out.append(YearCue(None, False, False, m.start(), m.end()))
+                out.append(YearCue(None, False, False, m.start(), m.end(), seg.rank))
                 continue
             out.append(YearCue(_number(m.group("year"), cal),
                                cal.delivery_after_year.match(text, m.end(), seg.end) is not None,
                                cal.review_after_year.match(text, m.end(), seg.end) is not None,
-                               m.start(), m.end()))
+                               m.start(), m.end(), seg.rank,
+                               seg.rank == TITLE and
+                               cal.delivery_title_after_year.match(text, m.end(), seg.end) is not None))
     return out
 
 
-def detect_year(text: str, segments: list[Segment], cal: Calendar) -> tuple[int | None, int, int] | None:
-    """(covered year or None if masked, start, end) of the first year cue, or None.
+def detect_year(text: str, segments: list[Segment], cal: Calendar) -> tuple[int | None, int, int, str] | None:
+    """(covered year or None if masked, start, end, basis) of the first year cue, or None.
 
-    A review heading (2023年工作回顾) names the covered year outright; else a congress
-    delivery date gives the year before, and so does a year equal to it
-    (2024年政府工作报告 delivered 2024年3月5日 reviews 2023).
+    A review heading (2023年工作回顾) names the covered year outright (basis
+    `review_heading`); else a congress delivery date gives the year before, and so does a
+    year equal to it (2024年政府工作报告 delivered 2024年3月5日 reviews 2023), and so does the
+    title year of a government work report without a date (its delivery year): basis
+    `delivery_year_minus_one`. Otherwise the basis is where the year was read: `title`,
+    `headline`, `first_paragraph` or `heading`; `masked` for 20xx年 (year None).
     """
     years = _years(text, segments, cal)
     if not years:
         return None
     review = next((c for c in years if c.review), None)
     if review is not None:
-        return review.year, review.start, review.end
+        return review.year, review.start, review.end, "review_heading"
     first = years[0]
     year = first.year
-    if year is not None and any(c.delivery and c.year == year for c in years):
-        year += cal.delivery_year_offset
-    return year, first.start, first.end
+    if year is None:
+        return None, first.start, first.end, "masked"
+    if first.delivered_title or any(c.delivery and c.year == year for c in years):
+        return year + cal.delivery_year_offset, first.start, first.end, "delivery_year_minus_one"
+    return year, first.start, first.end, _BASIS_OF_RANK[first.rank]
+
+
+def year_from_file_name(name: str) -> int | None:
+    """The year a file's name gives (2019.txt, county_2023_summary.txt): four digits 19xx or
+    20xx standing alone; None without one, or with two different ones."""
+    found = {int(y) for y in regex.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", name)}
+    return found.pop() if len(found) == 1 else None
+
+
+# -- when the report was issued -----------------------------------------------------------
+
+def _small_number(digits: str, cal: Calendar) -> int:
+    """A month or day in digits or Chinese numerals (8, 十一, 二十八, 三十)."""
+    if digits.isascii() and digits.isdigit():
+        return int(digits)
+    tens, _, units = digits.rpartition("十") if "十" in digits else ("", "", digits)
+    value = cal.numerals[units] if units else 0
+    if "十" in digits:
+        value += 10 * (cal.numerals[tens] if tens else 1)
+    return value
+
+
+def _date_text(year: int, month: int, day: int | None) -> str | None:
+    """ISO date (or year-month), None when no such day exists."""
+    if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day is not None else "")
+
+
+def detect_published(text: str, segments: list[Segment], cal: Calendar) -> tuple[str, int, int] | None:
+    """When the report was issued, as the text states it: a congress delivery date in the
+    opening (——2024年1月12日在…人民代表大会), else a line that is only a date among the
+    headlines or the last lines (the date under a signature). (ISO date, start, end)."""
+    for seg in segments:
+        if seg.rank > LEAD:
+            break
+        for m in cal.year.finditer(text, seg.start, seg.end):
+            if m.group("masked") or not cal.delivery_after_year.match(text, m.end(), seg.end):
+                continue
+            md = regex.match(r"\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", text[m.end():seg.end])
+            if md is not None and (iso := _date_text(_number(m.group("year"), cal), int(md[1]), int(md[2]))):
+                return iso, m.start(), m.end() + md.end()
+    lines = [s for s in segments if s.rank == HEADLINE] + _last_lines(text, cal.published_tail_lines)
+    for start, end in ((s.start, s.end) if isinstance(s, Segment) else s for s in lines):
+        m = cal.date_line.match(text, start, end)
+        if m is None or m.end() != end:
+            continue
+        day = _small_number(m.group("d"), cal) if m.group("d") else None
+        if iso := _date_text(_number(m.group("y"), cal), _small_number(m.group("m"), cal), day):
+            return iso, start, end
+    return None
+
+
+def _last_lines(text: str, count: int) -> list[tuple[int, int]]:
+    """Spans of the last `count` non-empty lines, stripped, last first."""
+    out: list[tuple[int, int]] = []
+    end = len(text)
+    while end > 0 and len(out) < count:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            out.append((start + lead, start + lead + len(line.strip())))
+        end = start - 1
+    return out
 
 
 # -- period -----------------------------------------------------------------------------
@@ -540,8 +637,13 @@ def detect_place_and_period(text: str, rules: RuleSet) -> PlacePeriod:
     for level, (value, start, end) in detect_place(text, segments, gaz).items():
         fields.update({level: value, f"{level}_start": start, f"{level}_end": end})
     year = detect_year(text, segments, cal)
-    if year is not None and year[0] is not None:
-        fields.update(year=year[0], year_start=year[1], year_end=year[2])
+    if year is not None:
+        fields.update(year_basis=year[3])
+        if year[0] is not None:
+            fields.update(year=year[0], year_start=year[1], year_end=year[2])
+    published = detect_published(text, segments, cal)
+    if published is not None:
+        fields.update(published=published[0], published_start=published[1], published_end=published[2])
     period = detect_period(text, segments, cal, year_known=year is not None)   # masked counts
     if period is not None:
         fields.update(period=period[0], period_start=period[1], period_end=period[2])
