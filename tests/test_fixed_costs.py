@@ -1,5 +1,6 @@
-"""Fixed costs of a run: a worker is warm before its first document, and the process that
-plans the run and writes the tables never loads the extraction stages."""
+"""Fixed costs of a run: a worker is warm before its first document, no pattern is escaped
+per document, and the process that plans the run and writes the tables never loads the
+extraction stages."""
 
 from __future__ import annotations
 
@@ -34,3 +35,21 @@ def test_planning_a_run_imports_no_extraction_stage():
             "or m.startswith(('pipeline.stages.projects', 'pipeline.stages.names', 'pipeline.stages.quantities'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_no_pattern_is_escaped_per_document(monkeypatch):
+    import re
+
+    import regex
+
+    pipeline = batch_run.warm_pipeline(load_rules())
+    calls = []
+    for module in (re, regex):
+        escape = module.escape
+        monkeypatch.setattr(module, "escape", lambda s, *a, _escape=escape, **k: calls.append(s) or _escape(s, *a, **k))
+    docs = ["一、交通\n滨海大道改造工程即将完工，该工程累计完成投资4.2亿元。",
+            "二、水利\n东坑水库、黄泥垄水库等工程稳步推进，其中东坑水库已完成主体。",
+            "三、产业\n恒川智能装备制造园区项目尚未开工，计划年内动工建设。"]
+    for i, text in enumerate(docs):
+        assert pipeline(f"d{i}", text).projects     # real documents, with projects found
+    assert calls == []
