@@ -36,6 +36,15 @@ if TYPE_CHECKING:
     # writes the tables never loads the stages and their patterns
     from pipeline.extract import Pipeline
 
+
+def __getattr__(name: str) -> Any:
+    """`run.Pipeline` still names the class (tests patch it), imported on first use."""
+    if name == "Pipeline":
+        from pipeline.extract import Pipeline
+
+        return Pipeline
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 DEFAULT_MAX_BYTES = settings.MAX_BYTES
 DEFAULT_TIME_BUDGET = settings.TIME_BUDGET_S     # seconds per document
 DEFAULT_MAX_MEMORY_MB = settings.MAX_MEMORY_MB   # per worker process
