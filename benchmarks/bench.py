@@ -63,6 +63,7 @@ class Result:
     seconds: float
     peak_rss_mb: float
     returncode: int
+    cpu_seconds: float = 0.0      # user + system of the command and all its workers
 
 
 def keyproj_command() -> list[str]:
@@ -141,6 +142,7 @@ def run_once(cmd: list[str], corpus: Path, out: Path, jobs: int | None, document
         args += ["--jobs", str(jobs)]
     peak = 0
     done = threading.Event()
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     tree_rss = TreeRss(psutil.Process(proc.pid))
@@ -160,7 +162,16 @@ def run_once(cmd: list[str], corpus: Path, out: Path, jobs: int | None, document
     if proc.returncode != 0:
         sys.stderr.write(err.decode("utf-8", errors="replace")[-2000:])
     return Result(jobs if jobs is not None else 1, documents, nbytes / 1e6, seconds, peak / 1e6,
-                  proc.returncode)
+                  proc.returncode, _children_cpu() - cpu_before)
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the waited-for children of this process, and theirs:
+    on a shared machine far steadier than wall time, which counts others' work too."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def help_time(cmd: list[str], repeats: int = 5) -> float:
@@ -176,19 +187,21 @@ def median_run(runs: list[Result]) -> Result:
     """One result for repeated runs of a worker count: the median time, the highest peak."""
     return Result(runs[0].workers, runs[0].documents, runs[0].megabytes,
                   statistics.median(r.seconds for r in runs), max(r.peak_rss_mb for r in runs),
-                  max((r.returncode for r in runs), key=abs))
+                  max((r.returncode for r in runs), key=abs), statistics.median(r.cpu_seconds for r in runs))
 
 
 def table(results: list[Result]) -> str:
     base = next((r for r in results if r.workers == 1), results[0])
-    lines = ["| workers | documents | MB | seconds | MB/s | MB/s per core | docs/s | peak RSS MB | speed-up |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| workers | documents | MB | seconds | MB/s | MB/s per core | MB per CPU-second | docs/s | "
+             "peak RSS MB | speed-up |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     cores = os.cpu_count() or 1
     for r in results:
         rate = r.megabytes / r.seconds
         per_core = rate / max(1, min(r.workers, cores))
         lines.append(f"| {r.workers} | {r.documents} | {r.megabytes:.1f} | {r.seconds:.1f} | {rate:.2f} | "
-                     f"{per_core:.2f} | {r.documents / r.seconds:.1f} | {r.peak_rss_mb:.0f} | "
+                     f"{per_core:.2f} | {r.megabytes / r.cpu_seconds if r.cpu_seconds else 0:.2f} | "
+                     f"{r.documents / r.seconds:.1f} | {r.peak_rss_mb:.0f} | "
                      f"{base.seconds / r.seconds:.2f}x |" + ("" if r.returncode == 0 else f" exit {r.returncode}"))
     return "\n".join(lines)
 
@@ -207,10 +220,10 @@ def _child_extract(corpus: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     pipeline = Pipeline()
     pipeline("warm-up", "城南大道建设项目已开工，完成投资3.5亿元。")
-    ready = time.perf_counter()
+    ready, cpu = time.perf_counter(), time.process_time()
     for doc_id, text in texts:
         pipeline(doc_id, text)
-    return {"seconds": time.perf_counter() - ready, "startup": ready - t0,
+    return {"seconds": time.perf_counter() - ready, "cpu": time.process_time() - cpu, "startup": ready - t0,
             "bytes": sum(len(t.encode("utf-8")) for _, t in texts), "documents": len(texts)}
 
 
@@ -223,10 +236,11 @@ def _child_jieba(corpus: Path) -> dict[str, float]:
     jieba.setLogLevel(logging.WARNING)
     texts = _texts(corpus)
     jieba.initialize()
-    t0 = time.perf_counter()
+    t0, cpu = time.perf_counter(), time.process_time()
     for _, text in texts:
         jieba.lcut(text)
-    return {"seconds": time.perf_counter() - t0, "bytes": sum(len(t.encode("utf-8")) for _, t in texts)}
+    return {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - cpu,
+            "bytes": sum(len(t.encode("utf-8")) for _, t in texts)}
 
 
 def _child_big(corpus: Path) -> dict[str, float]:
@@ -281,14 +295,16 @@ def small_corpus(target: Path, source: fresh.Source, documents: int, seed: int) 
     return nbytes
 
 
-def timed_run(cmd: list[str], corpus: Path, out: Path, jobs: int) -> float:
+def timed_run(cmd: list[str], corpus: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the command and its workers) of one `keyproj run`."""
     shutil.rmtree(out, ignore_errors=True)
+    cpu = _children_cpu()
     t0 = time.perf_counter()
     subprocess.run([*cmd, "run", str(corpus), "--out", str(out), "-q", "--jobs", str(jobs)],
                    check=True, capture_output=True)
     seconds = time.perf_counter() - t0
     shutil.rmtree(out, ignore_errors=True)
-    return seconds
+    return seconds, _children_cpu() - cpu
 
 
 def fresh_report(cmd: list[str], work: Path, corpus: Path, source: fresh.Source, documents: int,
@@ -298,31 +314,36 @@ def fresh_report(cmd: list[str], work: Path, corpus: Path, source: fresh.Source,
     ex = in_child("extract", corpus)
     jb = in_child("jieba", corpus)
     print()
-    print("| fresh text, in one process | MB/s | vs jieba.lcut |")
-    print("|---|---:|---:|")
+    print("| fresh text | MB/s | MB per CPU-second | vs jieba.lcut (CPU) |")
+    print("|---|---:|---:|---:|")
     ex_rate, jb_rate = ex["bytes"] / 1e6 / ex["seconds"], jb["bytes"] / 1e6 / jb["seconds"]
-    print(f"| keyproj extraction (normalise … project model), {documents} documents, {mb:.1f} MB | "
-          f"{ex_rate:.2f} | {ex_rate / jb_rate:.2f}x |")
-    print(f"| jieba.lcut on the same text | {jb_rate:.2f} | 1.00x |")
+    ex_cpu, jb_cpu = ex["bytes"] / 1e6 / ex["cpu"], jb["bytes"] / 1e6 / jb["cpu"]
+    print(f"| keyproj extraction in one process (normalise … project model), {documents} documents, "
+          f"{mb:.1f} MB | {ex_rate:.2f} | {ex_cpu:.2f} | {ex_cpu / jb_cpu:.2f}x |")
+    print(f"| jieba.lcut on the same text | {jb_rate:.2f} | {jb_cpu:.2f} | 1.00x |")
     for r in results:
+        cpu_rate = r.megabytes / r.cpu_seconds if r.cpu_seconds else 0.0
         print(f"| keyproj run --jobs {r.workers}, end to end, per core | "
               f"{r.megabytes / r.seconds / max(1, min(r.workers, os.cpu_count() or 1)):.2f} | "
-              f"{r.megabytes / r.seconds / max(1, min(r.workers, os.cpu_count() or 1)) / jb_rate:.2f}x |")
+              f"{cpu_rate:.2f} | {cpu_rate / jb_cpu:.2f}x |")
     print(f"\nextraction start-up (rules, dictionary, models) in one process: {ex['startup']:.2f} s")
 
     one = work / "one"
     small_corpus(one, source, 1, seed + 1)
-    fixed = statistics.median(timed_run(cmd, one, work / "out-one", 1) for _ in range(3))
+    fixed_runs = [timed_run(cmd, one, work / "out-one", 1) for _ in range(3)]
+    fixed = statistics.median(wall for wall, _ in fixed_runs)
+    fixed_cpu = statistics.median(cpu for _, cpu in fixed_runs)
     many_docs = 2000
     many = work / "many"
     small_corpus(many, source, many_docs, seed + 2)
     many_ex = in_child("extract", many)
-    many_run = timed_run(cmd, many, work / "out-many", 1)
-    per_doc = (many_run - fixed - many_ex["seconds"]) / many_docs
-    print(f"fixed cost: `keyproj run` of one small file, --jobs 1: {fixed:.2f} s (median of 3)")
-    print(f"per document on top of extraction: {per_doc * 1000:.2f} ms "
-          f"(({many_run:.2f} s for {many_docs} small documents - {fixed:.2f} s fixed - "
-          f"{many_ex['seconds']:.2f} s extraction) / {many_docs})")
+    many_run, many_cpu = timed_run(cmd, many, work / "out-many", 1)
+    per_doc = (many_cpu - fixed_cpu - many_ex["cpu"]) / many_docs
+    print(f"fixed cost: `keyproj run` of one small file, --jobs 1: {fixed:.2f} s, {fixed_cpu:.2f} CPU-s "
+          "(median of 3; the CLI and one worker)")
+    print(f"per document on top of extraction: {per_doc * 1000:.2f} ms CPU "
+          f"(({many_cpu:.2f} CPU-s for {many_docs} small documents, {many_run:.2f} s, - {fixed_cpu:.2f} fixed - "
+          f"{many_ex['cpu']:.2f} extraction) / {many_docs})")
 
     big = work / "big"
     big_bytes = 0
@@ -393,7 +414,8 @@ def main(argv: list[str] | None = None) -> int:
                 out = work / f"out-{jobs}"
                 shutil.rmtree(out, ignore_errors=True)
                 r = run_once(cmd, corpus, out, jobs if has_jobs else None, documents, nbytes)
-                print(f"  {jobs} worker(s): {r.seconds:.1f} s, peak RSS {r.peak_rss_mb:.0f} MB", file=sys.stderr)
+                print(f"  {jobs} worker(s): {r.seconds:.1f} s, {r.cpu_seconds:.1f} CPU-s, "
+                      f"peak RSS {r.peak_rss_mb:.0f} MB", file=sys.stderr)
                 runs[jobs].append(r)
                 if not args.keep:
                     shutil.rmtree(out, ignore_errors=True)
