@@ -36,8 +36,6 @@ from typing import Any
 
 import regex
 
-from pipeline.rules.loader import word_trie
-
 Window = tuple[int, int]
 
 # flags that mean the same in both engines (regex.V0 is its re-compatible default)
@@ -219,7 +217,9 @@ class MultiScanner:
                 owners.setdefault(anchor, []).append(i)
         self._owners = owners
         self._starting: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {}
-        self._anchor_scan = re.compile(word_trie(set(owners))) if owners else None
+        # longest first, so that at each place the scan reports the longest anchor there
+        longest_first = sorted(owners, key=lambda a: (-len(a), a))
+        self._anchor_scan = re.compile("|".join(map(re.escape, longest_first))) if owners else None
 
     def spans(self, text: str) -> list[list[tuple[int, int]]]:
         """One list of spans per pattern, in the patterns' order."""
