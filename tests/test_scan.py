@@ -7,7 +7,7 @@ import re
 import pytest
 import regex
 
-from pipeline.text.scan import SpanScanner
+from pipeline.text.scan import MultiScanner, SpanScanner, gate_of
 
 TEXT = "城南大道已竣工，滨江大桥开工建设；北环路即将投入使用。\n" * 20
 
@@ -41,3 +41,69 @@ def test_disagreement_keeps_regex():
 def test_flag_only_regex_has_is_not_translated():
     assert SpanScanner(regex.compile("abc", regex.FULLCASE | regex.IGNORECASE)).alternative is None
     assert SpanScanner(regex.compile("abc", regex.IGNORECASE)).alternative is not None
+
+
+# -- MultiScanner: all cue patterns, one scan for their anchors --------------------------
+
+# pattern -> the anchors every match contains and how far a match reaches beside them
+# (None: no gate can be proven, the pattern is scanned over the whole text)
+GATES = [
+    ("开工建设|开工|动工", ({"开工", "动工"}, 4)),
+    ("(?:尚未|还未)[^，。]{0,5}?(?:开工|动工)", ({"尚未", "还未"}, 9)),        # longest shortest word
+    ("(?<!恢)复工(?!程)", ({"复工"}, 4)),                                      # look-arounds widen the reach
+    ("[推延]迟", ({"迟"}, 2)),                                                 # of equal lengths, fewer words
+    ("正在|正抓紧", ({"正"}, 3)),
+    ("(?:已)?竣工", ({"竣工"}, 3)),
+    ("^开工", None),                                                           # ^ and $ see the window's ends
+    ("开工$", None),
+    ("(?:开工)?", None),                                                       # no mandatory part
+    ("开工.*", None),                                                          # unbounded
+    ("(开)\\1", None),                                                         # a back-reference
+    ("\\p{Han}{2}路", None),                                                    # regex-only syntax
+    ("(?i)abc", None),                                                         # flags
+]
+
+
+@pytest.mark.parametrize(("pattern", "gate"), GATES)
+def test_gate_of_a_pattern(pattern, gate):
+    found = gate_of(regex.compile(pattern))
+    assert (None if found is None else (set(found.anchors), found.reach)) == gate
+
+
+TEXTS = [
+    "城南大道已竣工，滨江大桥开工建设；北环路恢复工程于年初复工，西站尚未开工，东区尚未正式动工。\n" * 3,
+    "复工复工复工程复工",                      # anchors back to back and overlapping
+    "开工" + "甲" * 500 + "复工",                # anchors far apart: two windows
+    "正在正抓紧正正在",
+    "没有任何线索的一段文字。" * 40,
+    "",
+]
+PATTERNS = ["开工建设|开工|动工", "(?:尚未|还未)[^，。]{0,5}?(?:开工|动工)", "(?<!恢)复工(?!程)",
+            "(?<=复)工", "正在|正抓紧", "^开工", "工$", "(?:已)?竣工", "复工复", "工复工"]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_multiscanner_spans_equal_finditer_of_each_pattern(text):
+    compiled = [regex.compile(p) for p in PATTERNS]
+    scanner = MultiScanner(compiled)
+    expected = [[m.span() for m in p.finditer(text)] for p in compiled]
+    for _ in range(SpanScanner.trials + 2):        # while trying both engines and after choosing
+        assert scanner.spans(text) == expected
+
+
+def test_multiscanner_equals_the_rule_cues_on_invented_text():
+    from pipeline.rules.loader import load_rules
+
+    cues = [c.pattern for c in load_rules().status_cues]
+    text = ("青岚大道尚未开工，计划年底前建成通车；石门水厂扩建工程主体完工，即将投入使用。"
+            "云溪大桥因征地拆迁进展缓慢，恢复工程已复工，新区管网已完成投资2亿元、完成年度计划的80%。\n") * 5
+    scanner = MultiScanner(cues)
+    for _ in range(SpanScanner.trials + 2):
+        assert scanner.spans(text) == [[m.span() for m in p.finditer(text)] for p in cues]
+
+
+def test_a_gated_pattern_is_not_run_on_a_text_without_its_anchors():
+    scanner = MultiScanner([regex.compile("开工|动工"), regex.compile("^甲")])
+    assert scanner.spans("甲乙丙丁。" * 100) == [[], [(0, 1)]]
+    assert scanner.scanners[0]._scanned == 0         # never ran: no 开工 or 动工 in the text
+    assert scanner.scanners[1]._scanned == 1         # ungated: scanned whole

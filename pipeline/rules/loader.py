@@ -143,6 +143,11 @@ class RuleSet:
         return {role: (cues.specific, cues.generic) for role, cues in self.roles.roles.items()}
 
 
+# libyaml's safe loader (in PyYAML's wheels) reads the rules 10x faster than the pure-Python
+# one, the same data: 0.3 s of every run's and every worker's start-up otherwise
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class _File:
     """A loaded YAML mapping that names itself in errors, and collects the examples of
     the rules read from it."""
@@ -152,7 +157,7 @@ class _File:
         if not path.exists():
             raise RuleError(f"{path}: rule file is missing")
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         except yaml.YAMLError as exc:
             raise RuleError(f"{path}: not valid YAML: {exc}") from exc
         if not isinstance(data, dict):

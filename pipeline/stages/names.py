@@ -43,6 +43,8 @@ _SKIP_INTERNAL = _SKIP_DEFAULT
 _ENG1 = re.compile(r"[a-zA-Z0-9]")
 _ENG = re.compile(r"[a-zA-Z0-9]+")
 _NUM = re.compile(r"[\.0-9]+")
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")  # _ENG1's
+_NO_WORD = float("-inf")        # below every route score (finite sums of finite logs)
 _CACHE_FORMAT = 3
 # Bounded so a worker's memory stays flat on a large corpus: 18,500 blocks of the 3.3 MB
 # corpus cost 24 MB; the oldest half is dropped when full (dicts keep insertion order).
@@ -99,15 +101,15 @@ class Segmenter:
         for k in range(n - 1, -1, -1):
             # jieba: route[k] = max((log(FREQ[word] or 1) - logtotal + route[x + 1][0], x)
             # over the words s[k:x + 1] of the dictionary, else the single character
-            best = None
+            best = _NO_WORD
             best_end = k + 1
             best_id = -1
             for word, i in prefixes(s[k:k + longest]):
                 end = k + len(word)
                 p = logp[i] + score[end]
-                if best is None or p >= best:
+                if p >= best:
                     best, best_end, best_id = p, end, i
-            score[k] = unknown + score[k + 1] if best is None else best
+            score[k] = unknown + score[k + 1] if best_id < 0 else best
             nxt[k] = best_end
             ids[k] = best_id
         flags, names = self.flags, self.flag_names
@@ -117,7 +119,7 @@ class Segmenter:
         while x < n:
             y = nxt[x]
             word = s[x:y]
-            if y - x == 1 and _ENG1.match(word):
+            if y - x == 1 and word in _ASCII_ALNUM:
                 buf += word
             else:
                 if buf:

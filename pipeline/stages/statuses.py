@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pipeline.overlap import resolve_overlaps
 from pipeline.rules.loader import Cue, RuleSet
-from pipeline.text.scan import SpanScanner
+from pipeline.text.scan import MultiScanner
 from pipeline.types import Status, StatusMention
 
 
@@ -20,13 +20,14 @@ class StatusFinder:
 
     def __init__(self, rules: RuleSet) -> None:
         self.cues: tuple[Cue, ...] = rules.statuses.cues
-        # nineteen scans of every text: each on the engine that is faster for it
-        self._scanners = [SpanScanner(cue.pattern) for cue in self.cues]
+        # one scan of the text for the words every cue's match contains, then each cue only
+        # around its own words, on the engine that is faster for it (scan.py)
+        self._scanner = MultiScanner([cue.pattern for cue in self.cues])
 
     def __call__(self, text: str, offset: int = 0) -> list[StatusMention]:
         matches = []
-        for priority, (cue, scanner) in enumerate(zip(self.cues, self._scanners, strict=True)):
-            for start, end in scanner.spans(text):
+        for priority, (cue, spans) in enumerate(zip(self.cues, self._scanner.spans(text), strict=True)):
+            for start, end in spans:
                 if end > start:
                     matches.append((start, end, priority, cue))
         return [StatusMention(Status(cue.label), offset + s, offset + e, cue.id, weak=cue.weak,

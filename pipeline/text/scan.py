@@ -12,14 +12,31 @@ on only the faster is used. Any disagreement keeps `regex` for good.
 >>> scan = SpanScanner(regex.compile("已竣工|开工"))
 >>> [scan.spans("甲已竣工，乙开工。") for _ in range(3)][-1]
 [(1, 4), (6, 8)]
+
+Most of a text can hold no match of a cue at all: every match of 开工(?:建设)?|动工
+contains 开工 or 动工. `MultiScanner` scans a text once for the anchors of all its
+patterns (`gate_of`: literal words one of which every match contains, and how far a match
+and its look-arounds reach beside them), and runs each pattern only in the windows around
+its anchors; the spans are exactly those of the pattern's ``finditer`` over the whole text.
+
+>>> scan = MultiScanner([regex.compile("已竣工|开工"), regex.compile("(?<!恢)复工(?!程)")])
+>>> scan.spans("甲已竣工，乙开工，丙复工，丁恢复工程。")
+[[(1, 4), (6, 8)], [(10, 12)]]
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from re import _constants as sre  # type: ignore[attr-defined]  # the parse tree of a pattern,
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # as `re` reads it (3.11+)
 from time import perf_counter
+from typing import Any
 
 import regex
+
+Window = tuple[int, int]
 
 # flags that mean the same in both engines (regex.V0 is its re-compatible default)
 _SHARED_FLAGS = {regex.IGNORECASE: re.IGNORECASE, regex.MULTILINE: re.MULTILINE,
@@ -41,14 +58,23 @@ class SpanScanner:
         self._seconds = [0.0, 0.0]
         self._scanned = 0
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
+    @property
+    def engines_agree(self) -> bool:
+        """False once the two engines found different spans (then `regex` is kept)."""
+        return self.chosen is not self.reference or self.alternative is None
+
+    def spans(self, text: str, windows: Sequence[Window] | None = None) -> list[tuple[int, int]]:
+        """The spans of ``finditer`` over `text`, or over each of `windows` (ascending,
+        disjoint ``(pos, endpos)``: look-behinds still see the text before a window)."""
+        ranges = windows if windows is not None else ((0, len(text)),)
         if self.chosen is not None:
-            return [m.span() for m in self.chosen.finditer(text)]
+            finditer = self.chosen.finditer
+            return [m.span() for start, end in ranges for m in finditer(text, start, end)]
         assert self.alternative is not None
         t0 = perf_counter()
-        spans = [m.span() for m in self.reference.finditer(text)]
+        spans = [m.span() for start, end in ranges for m in self.reference.finditer(text, start, end)]
         t1 = perf_counter()
-        other = [m.span() for m in self.alternative.finditer(text)]
+        other = [m.span() for start, end in ranges for m in self.alternative.finditer(text, start, end)]
         t2 = perf_counter()
         if other != spans:
             self.chosen = self.reference        # the engines read it differently: keep regex
@@ -75,3 +101,179 @@ def _as_re(pattern: regex.Pattern[str]) -> re.Pattern[str] | None:
         return re.compile(pattern.pattern, flags)
     except (re.error, ValueError, OverflowError):
         return None
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Where a pattern can match: every match contains one of `anchors`, and the match
+    with its look-arounds lies within `reach` characters of that anchor on either side."""
+
+    anchors: frozenset[str]
+    reach: int
+
+
+_MAX_REACH = 200        # a pattern that may run further than this is scanned whole
+
+
+def gate_of(pattern: regex.Pattern[str]) -> Gate | None:
+    """The `Gate` of a pattern, or None when none can be proven (an optional or
+    unbounded part where the anchors would be, flags, ^ $ \\b, back-references, syntax
+    only `regex` knows): such a pattern is scanned over the whole text."""
+    if pattern.flags & ~(regex.V0 | regex.UNICODE) or _as_re(pattern) is None:
+        return None
+    try:
+        tree = sre_parse.parse(pattern.pattern)
+        anchors = _required(tree)
+        reach = tree.getwidth()[1] + _lookaround_width(tree)
+    except _Unprovable:
+        return None
+    if not anchors or reach > _MAX_REACH:
+        return None
+    # a word that holds another anchor adds no place (开工建设 holds 开工)
+    return Gate(frozenset(a for a in anchors if not any(b != a and b in a for b in anchors)), reach)
+
+
+class _Unprovable(Exception):
+    """The pattern holds something the gate cannot reason about."""
+
+
+_ZERO_WIDTH_SAFE = {sre.ASSERT, sre.ASSERT_NOT}
+_UNPROVABLE = {sre.AT, sre.GROUPREF, sre.GROUPREF_EXISTS}
+
+
+def _required(seq: Any) -> set[str] | None:
+    """Literal strings one of which every match of the sequence `seq` contains, or None.
+    Of several such sets (one per mandatory part) the one with the longest shortest word."""
+    candidates: list[set[str]] = []
+    run = ""
+    for op, av in seq:
+        if op is sre.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            candidates.append({run})
+            run = ""
+        if op in _UNPROVABLE:
+            raise _Unprovable(op)
+        found: set[str] | None = None
+        if op is sre.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if add_flags or del_flags:
+                raise _Unprovable(op)
+            found = _required(sub)
+        elif op is sre.ATOMIC_GROUP:
+            found = _required(av)
+        elif op is sre.BRANCH:
+            alternatives = [_required(alt) for alt in av[1]]
+            if all(alt is not None for alt in alternatives):
+                found = set().union(*alternatives)  # type: ignore[arg-type]
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            low, _high, sub = av
+            if low >= 1:
+                found = _required(sub)
+        elif op is sre.IN and av and all(item_op is sre.LITERAL for item_op, _ in av):
+            found = {chr(c) for _, c in av}
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append({run})
+    if not candidates:
+        return None
+    return max(candidates, key=lambda words: (min(map(len, words)), -len(words)))
+
+
+def _lookaround_width(seq: Any) -> int:
+    """The widest all look-arounds of `seq` together may look beyond a match."""
+    total = 0
+    for op, av in seq:
+        if op in _ZERO_WIDTH_SAFE:
+            _direction, sub = av
+            total += sub.getwidth()[1] + _lookaround_width(sub)
+        elif op is sre.SUBPATTERN:
+            total += _lookaround_width(av[3])
+        elif op is sre.ATOMIC_GROUP:
+            total += _lookaround_width(av)
+        elif op is sre.BRANCH:
+            total += max((_lookaround_width(alt) for alt in av[1]), default=0)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            inner = _lookaround_width(av[2])
+            if inner and av[1] > _MAX_REACH:
+                raise _Unprovable(op)
+            total += inner * max(1, min(av[1], _MAX_REACH))
+    return total
+
+
+class MultiScanner:
+    """The spans of each of `patterns`, as ``finditer`` over a text finds them: one scan
+    for the anchors of all gated patterns (`gate_of`), then each pattern only in the
+    windows around its own anchors, on its faster engine (`SpanScanner`)."""
+
+    def __init__(self, patterns: Sequence[regex.Pattern[str]]) -> None:
+        self.scanners = [SpanScanner(p) for p in patterns]
+        self.gates = [gate_of(p) for p in patterns]
+        owners: dict[str, list[int]] = {}
+        for i, gate in enumerate(self.gates):
+            for anchor in gate.anchors if gate else ():
+                owners.setdefault(anchor, []).append(i)
+        self._owners = owners
+        self._starting: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {}
+        # longest first, so that at each place the scan reports the longest anchor there
+        longest_first = sorted(owners, key=lambda a: (-len(a), a))
+        self._anchor_scan = re.compile("|".join(map(re.escape, longest_first))) if owners else None
+
+    def spans(self, text: str) -> list[list[tuple[int, int]]]:
+        """One list of spans per pattern, in the patterns' order."""
+        hits = self._anchor_hits(text)
+        out = []
+        for i, (scanner, gate) in enumerate(zip(self.scanners, self.gates, strict=True)):
+            if gate is None or not scanner.engines_agree:
+                out.append(scanner.spans(text))
+            else:
+                out.append(scanner.spans(text, _windows(hits[i], gate.reach, len(text))) if hits[i] else [])
+                if not scanner.engines_agree:    # the engines read it differently: trust no gate
+                    out[-1] = scanner.spans(text)
+        return out
+
+    def _anchor_hits(self, text: str) -> list[list[tuple[int, int]]]:
+        """(start, end) of every anchor occurrence, overlapping ones included, per pattern."""
+        hits: list[list[tuple[int, int]]] = [[] for _ in self.scanners]
+        if self._anchor_scan is None:
+            return hits
+        match = self._anchor_scan.match
+        starting = self._starting
+        for m in self._anchor_scan.finditer(text):
+            start, end = m.span()
+            found = [(start, m.group())]
+            for inner in range(start + 1, end):     # anchors starting inside this one
+                other = match(text, inner)
+                if other is not None:
+                    found.append((inner, other.group()))
+            for at, longest in found:
+                # the scan reports the longest anchor at a place; the shorter ones there are
+                # its prefixes
+                prefixes = starting.get(longest)
+                if prefixes is None:
+                    prefixes = starting[longest] = self._prefixes(longest)
+                for length, owners in prefixes:
+                    for i in owners:
+                        hits[i].append((at, at + length))
+        return hits
+
+    def _prefixes(self, word: str) -> tuple[tuple[int, tuple[int, ...]], ...]:
+        """(length, patterns) of every anchor that is a prefix of `word`."""
+        return tuple((n, tuple(self._owners[word[:n]])) for n in range(1, len(word) + 1)
+                     if word[:n] in self._owners)
+
+
+def _windows(hits: list[tuple[int, int]], reach: int, n: int) -> list[Window]:
+    """The hits widened by `reach` on both sides, clipped to the text, merged when they
+    overlap or touch (a match near one hit may not be cut by the next window's start)."""
+    windows: list[Window] = []
+    for start, end in sorted(hits):
+        lo, hi = max(0, start - reach), min(n, end + reach)
+        if windows and lo <= windows[-1][1]:
+            if hi > windows[-1][1]:
+                windows[-1] = (windows[-1][0], hi)
+        else:
+            windows.append((lo, hi))
+    return windows

@@ -1,0 +1,55 @@
+"""Fixed costs of a run: a worker is warm before its first document, no pattern is escaped
+per document, and the process that plans the run and writes the tables never loads the
+extraction stages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from pipeline.batch import run as batch_run
+from pipeline.rules.loader import load_rules
+from pipeline.stages import region
+from pipeline.text import normalise
+
+
+def test_a_worker_builds_what_stages_build_on_first_use_before_its_first_document():
+    rules = load_rules()
+    region.gazetteer.cache_clear()
+    normalise._invisible_chars.cache_clear()
+    batch_run._init_worker(str(rules.directory))
+    pipeline = batch_run._WORKER_PIPELINE
+    assert pipeline is not None
+    # built once by the warm-up, then only looked up
+    assert region.gazetteer.cache_info().currsize == 1
+    assert normalise._invisible_chars.cache_info().currsize == 1
+    assert pipeline.projects.segmenter._blocks, "jieba's routes are warm"
+    # and the warm-up is a real document: it finds what a report holds
+    ex = pipeline("doc", batch_run.WARM_UP_TEXT)
+    assert {p.name for p in ex.projects} >= {"青岚至石门公路改造工程", "北郊水厂"}
+
+
+def test_planning_a_run_imports_no_extraction_stage():
+    code = ("import sys; import pipeline.batch.run, pipeline.cli; "
+            "print(sorted(m for m in sys.modules if m in ('pipeline.extract', 'jieba', 'marisa_trie') "
+            "or m.startswith(('pipeline.stages.projects', 'pipeline.stages.names', 'pipeline.stages.quantities'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_no_pattern_is_escaped_per_document(monkeypatch):
+    import re
+
+    import regex
+
+    pipeline = batch_run.warm_pipeline(load_rules())
+    calls = []
+    for module in (re, regex):
+        escape = module.escape
+        monkeypatch.setattr(module, "escape", lambda s, *a, _escape=escape, **k: calls.append(s) or _escape(s, *a, **k))
+    docs = ["一、交通\n滨海大道改造工程即将完工，该工程累计完成投资4.2亿元。",
+            "二、水利\n东坑水库、黄泥垄水库等工程稳步推进，其中东坑水库已完成主体。",
+            "三、产业\n恒川智能装备制造园区项目尚未开工，计划年内动工建设。"]
+    for i, text in enumerate(docs):
+        assert pipeline(f"d{i}", text).projects     # real documents, with projects found
+    assert calls == []
