@@ -1,20 +1,24 @@
 """One document's rows for every table, as plain dicts (no pyarrow here).
 
 Worker processes build rows with this module only, so they never load pyarrow; the process
-that writes the tables turns the rows into Arrow (`tables.SCHEMAS` names every column).
+that writes the tables turns the rows into Arrow. `pipeline.schema` declares every column;
+each row built here has exactly its table's columns (`tests/test_schema.py`).
 All offsets point into `documents.text`; `check_offsets` proves it for every fact.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pipeline.io.read import document_title
 from pipeline.rules.loader import RuleSet
+from pipeline.schema import TABLE_NAMES
 from pipeline.stages.sections import innermost_section
 from pipeline.stages.status_model import project_confidence
-from pipeline.types import BASE_UNIT, Doc, Extraction, StatusMention
+from pipeline.text.sentences import split_sentences
+from pipeline.types import BASE_UNIT, Doc, Extraction, Sentence, StatusMention
 from pipeline.version import code_version
 
 if TYPE_CHECKING:
@@ -23,7 +27,6 @@ if TYPE_CHECKING:
 # where and when the report is from: each value with the span of documents.text that gave it
 PLACE_FIELDS = ("province", "city", "county", "year", "period")
 PLACE_NAMES = [n for name in PLACE_FIELDS for n in (name, f"{name}_start", f"{name}_end")]
-TABLE_NAMES = ("documents", "sections", "quantities", "projects", "statuses")
 
 
 class OffsetError(AssertionError):
@@ -39,8 +42,38 @@ def _span(doc: Doc, start: int, end: int) -> tuple[int, int, str]:
     return s, e, doc.text[s:e]
 
 
+class SentenceFinder:
+    """The sentence holding a span of one document, in stored-text offsets.
+
+    Sentences end at 。！？ and line breaks (`split_sentences` on the normalised text); the
+    blanks around a sentence are left out. A span that runs over a sentence end (it cannot in
+    practice: normalisation joins a number cut from its unit) gets every sentence it touches.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.sentences: list[Sentence] = split_sentences(doc.norm)
+        self.starts = [s.start for s in self.sentences]
+
+    def _at(self, pos: int) -> Sentence | None:
+        i = bisect_right(self.starts, pos) - 1
+        return self.sentences[i] if i >= 0 else None
+
+    def __call__(self, start: int, end: int) -> tuple[int, int]:
+        """(sentence_start, sentence_end) in the stored text for the normalised span start:end."""
+        first, last = self._at(start), self._at(max(start, end - 1))
+        s = first.start if first is not None else start
+        e = max(last.end if last is not None else end, end)
+        norm = self.doc.norm
+        while s < start and norm[s].isspace():
+            s += 1
+        while e > end and norm[e - 1].isspace():
+            e -= 1
+        return self.doc.original_span(s, e)
+
+
 def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict[str, Any]]]:
-    """The rows one document contributes to each table."""
+    """The rows one document contributes to each table (the keys of each: `schema.TABLES`)."""
     src = result.source
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
     rows["documents"].append({
@@ -62,6 +95,7 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "level": s.level, "marker": s.marker, "title": s.title, "start": start, "end": end,
             "rule_id": s.rule_id})
     project_ids = {p.key: i for i, p in enumerate(ex.projects)}
+    sentence_of = SentenceFinder(doc)
     cues_of: dict[str | None, list[StatusMention]] = {}
     for cue in ex.statuses:
         cues_of.setdefault(cue.project_key, []).append(cue)
@@ -88,14 +122,19 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "kind": q.kind.value, "value": _num(q.value), "value_high": _num(q.value_high),
             "unit": BASE_UNIT[q.kind], "unit_raw": q.unit_raw, "qualifier": q.qualifier,
             "role": q.role.value if q.role else None, "role_cue": q.role_cue,
-            "text": text, "start": start, "end": end, "rule_id": q.rule_id})
+            "text": text, "start": start, "end": end, "rule_id": q.rule_id,
+            **_sentence_columns(sentence_of(q.start, q.end))})
     for cue in ex.statuses:
         start, end, text = _span(doc, cue.start, cue.end)
         rows["statuses"].append({
             "doc_id": src.doc_id, "project_id": project_ids.get(cue.project_key) if cue.project_key else None,
             "status": cue.status.value, "text": text, "start": start, "end": end, "rule_id": cue.rule_id,
-            "confidence": cue.confidence})
+            "confidence": cue.confidence, **_sentence_columns(sentence_of(cue.start, cue.end))})
     return rows
+
+
+def _sentence_columns(span: tuple[int, int]) -> dict[str, int]:
+    return {"sentence_start": span[0], "sentence_end": span[1]}
 
 
 def _place_columns(ex: Extraction | None) -> dict[str, Any]:
@@ -125,9 +164,11 @@ def to_columns(rows: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, lis
 
 
 def check_offsets(rows: dict[str, list[dict[str, Any]]]) -> None:
-    """Raise OffsetError unless every fact's text is the stored text at its offsets."""
+    """Raise OffsetError unless every fact's text is the stored text at its offsets, inside its sentence."""
     texts = {r["doc_id"]: r["text"] for r in rows["documents"]}
     for table in ("quantities", "projects", "statuses"):
         for r in rows[table]:
             if texts[r["doc_id"]][r["start"]:r["end"]] != r["text"]:
                 raise OffsetError(f"{table} row {r} does not match the stored text")
+            if "sentence_start" in r and not r["sentence_start"] <= r["start"] <= r["end"] <= r["sentence_end"]:
+                raise OffsetError(f"{table} row {r} lies outside its sentence")
