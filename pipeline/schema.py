@@ -137,7 +137,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("status", "string", "状态", STATUS_VALUES, nullable=False),
         *_span("the cue as written"),
         Column("rule_id", "string", "规则编号", "e.g. `status.not_yet_started`", nullable=False),
-        Column("confidence", "float64", "置信度", "the status model's probability that this cue gives the project's state"),
+        Column("confidence", "float64", "置信度",
+               "the status model's probability that this cue gives the project's state"),
         *_sentence(),
     ),
 }

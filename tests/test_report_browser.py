@@ -147,12 +147,14 @@ def test_annotate_keeps_text_and_balances_marks(text: str, span_list: list[list[
         assert depth >= 0
 
 
-def test_regions_fall_back_and_then_come_from_the_documents(tables_dir: Path, tmp_path: Path) -> None:
-    assert "(unknown)" in build_report(load_corpus(tables_dir), "t")
+def test_regions_come_from_the_documents_and_fall_back(tables_dir: Path, tmp_path: Path) -> None:
+    samples = build_report(load_corpus(tables_dir), "t")       # each names a real region in its opening
+    assert "浙江省 丽水市 遂昌县" in samples and "浙江省 衢州市" in samples and "(unknown)" not in samples
     region_tables = write_tables(tmp_path / "r", {"documents": [
         {"doc_id": "a", "path": "a.txt", "text": "甲", "year": 2023, "province": "浙江省", "city": "丽水市",
          "county": "遂昌县"},
         {"doc_id": "b", "path": "b.txt", "text": "乙", "year": 2024, "city": "云州市"},
+        {"doc_id": "c", "path": "c.txt", "text": "丙", "year": 2024},
     ], "projects": [
         {"doc_id": "a", "project_id": 0, "name": "甲", "text": "甲", "start": 0, "end": 1, "status": "delayed",
          "planned_investment": 2e8, "completed_investment": 1e8},
@@ -160,7 +162,7 @@ def test_regions_fall_back_and_then_come_from_the_documents(tables_dir: Path, tm
          "planned_investment": 4e8},
     ]}, extra_document_columns=("province", "city", "county"))
     page = build_report(load_corpus(region_tables), "t")
-    assert "浙江省 丽水市 遂昌县" in page and "云州市" in page and "(unknown)" not in page
+    assert "浙江省 丽水市 遂昌县" in page and "云州市" in page and "(unknown)" in page      # c has no region
     assert "4.00 亿元" in page and "1.00 亿元" in page
 
 
