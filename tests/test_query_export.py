@@ -550,3 +550,24 @@ def test_query_sentences_view_has_each_sentence_holding_a_fact_once(tables_dir: 
     result = invoke("query", str(tables_dir), "SELECT count(*) AS n FROM sentences WHERE sentence LIKE '%开工%'",
                     "--format", "csv")
     assert result.exit_code == 0 and int(result.stdout.splitlines()[1]) > 0
+
+
+def test_facts_carry_scope_when_the_quantities_have_it(tables_dir: Path, tmp_path: Path) -> None:
+    """quantities.scope is another branch's column: once the tables have it, facts and the
+    facts sheet carry it (null for status cues) and --labels zh translates it."""
+    import pyarrow.compute as pc
+
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    for name in TABLE_NAMES:
+        table = pq.read_table(tables_dir / f"{name}.parquet")
+        if name == "quantities":
+            linked = pc.is_valid(table["project_id"])
+            table = table.append_column("scope", pc.if_else(linked, "project", "other"))
+        pq.write_table(table, tables / f"{name}.parquet")
+    _, rows, _ = run_query(tables, "SELECT fact, project_id IS NOT NULL, scope FROM facts")
+    assert {(fact, linked, scope) for fact, linked, scope in rows} <= {
+        ("quantity", True, "project"), ("quantity", False, "other"), ("status", True, None), ("status", False, None)}
+    export(tables, "csv", tmp_path / "zh", language="zh")
+    facts = pd.read_csv(tmp_path / "zh" / "facts.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert set(facts[load_labels("zh").header("scope", "万元")]) == {"单个项目", "其他", ""}
