@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.batch.tables import SCHEMAS
-from pipeline.outputs.report import Limits, Mark, annotate, build_report, load_corpus, write_report
+from pipeline.outputs.report import Limits, Mark, annotate, build_report, document_region, load_corpus, write_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -148,8 +148,10 @@ def test_annotate_keeps_text_and_balances_marks(text: str, span_list: list[list[
 
 
 def test_regions_come_from_the_documents_and_fall_back(tables_dir: Path, tmp_path: Path) -> None:
-    samples = build_report(load_corpus(tables_dir), "t")       # each names a real region in its opening
-    assert "浙江省 丽水市 遂昌县" in samples and "浙江省 衢州市" in samples and "(unknown)" not in samples
+    corpus = load_corpus(tables_dir)            # each sample names a real region in its opening
+    assert [document_region(d) for d in corpus.documents] == [
+        "浙江省 衢州市", "浙江省 丽水市 遂昌县", "浙江省 丽水市 缙云县", "浙江省 金华市 武义县"]
+    assert "浙江省 丽水市 遂昌县" in build_report(corpus, "t")
     region_tables = write_tables(tmp_path / "r", {"documents": [
         {"doc_id": "a", "path": "a.txt", "text": "甲", "year": 2023, "province": "浙江省", "city": "丽水市",
          "county": "遂昌县"},
