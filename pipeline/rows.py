@@ -8,7 +8,6 @@ All offsets point into `documents.text`; `check_offsets` proves it for every fac
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +16,8 @@ from pipeline.rules.loader import RuleSet
 from pipeline.schema import TABLE_NAMES
 from pipeline.stages.sections import innermost_section
 from pipeline.stages.status_model import project_confidence
-from pipeline.text.sentences import split_sentences
-from pipeline.types import BASE_UNIT, Doc, Extraction, Sentence, StatusMention
+from pipeline.text.sentences import char_index
+from pipeline.types import BASE_UNIT, Doc, Extraction, StatusMention
 from pipeline.version import code_version
 
 if TYPE_CHECKING:
@@ -42,29 +41,49 @@ def _span(doc: Doc, start: int, end: int) -> tuple[int, int, str]:
     return s, e, doc.text[s:e]
 
 
+# Where a sentence ends (as `text.sentences.split_sentences` splits): after a run of these
+# marks and one closing quote, or at a line break.
+_SENTENCE_MARKS = "。！？!?"
+_CLOSING_QUOTES = "”’」』"
+_LINE_BREAKS = "\n\u2028\u2029\x85"
+
+
 class SentenceFinder:
     """The sentence holding a span of one document, in stored-text offsets.
 
-    Sentences end at 。！？ and line breaks (`split_sentences` on the normalised text); the
-    blanks around a sentence are left out. A span that runs over a sentence end (it cannot in
-    practice: normalisation joins a number cut from its unit) gets every sentence it touches.
+    Sentences end at 。！？ (with a closing quote after them) and at line breaks, as
+    `split_sentences` cuts them; the blanks around a sentence are left out. Only the marks
+    around each fact are looked up (`char_index`), so a long text is not split as a whole.
+    A span that runs over a sentence end gets every sentence it touches.
     """
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.sentences: list[Sentence] = split_sentences(doc.norm)
-        self.starts = [s.start for s in self.sentences]
+        self.marks = char_index(doc.norm, _SENTENCE_MARKS + _LINE_BREAKS)
 
-    def _at(self, pos: int) -> Sentence | None:
-        i = bisect_right(self.starts, pos) - 1
-        return self.sentences[i] if i >= 0 else None
+    def _past(self, mark: int) -> int:
+        """Where the sentence ended by the mark at `mark` stops: past its run of marks and a
+        closing quote (a line break is a blank: the sentence stops before it)."""
+        norm = self.doc.norm
+        if norm[mark] in _LINE_BREAKS:
+            return mark
+        end = mark
+        while end < len(norm) and norm[end] in _SENTENCE_MARKS:
+            end += 1
+        return end + 1 if end < len(norm) and norm[end] in _CLOSING_QUOTES else end
 
     def __call__(self, start: int, end: int) -> tuple[int, int]:
         """(sentence_start, sentence_end) in the stored text for the normalised span start:end."""
-        first, last = self._at(start), self._at(max(start, end - 1))
-        s = first.start if first is not None else start
-        e = max(last.end if last is not None else end, end)
         norm = self.doc.norm
+        # a mark that is the span's last character ends its sentence
+        before, after = self.marks.last_before(start), self.marks.first_from(max(start, end - 1))
+        if before >= 0 and self._past(before) > start:
+            # the span starts inside the marks (or on the quote) that end a sentence: that one
+            while before > 0 and norm[before - 1] in _SENTENCE_MARKS:
+                before -= 1
+            before = self.marks.last_before(before)
+        s = 0 if before < 0 else self._past(before)
+        e = len(norm) if after < 0 else max(self._past(after), end)
         while s < start and norm[s].isspace():
             s += 1
         while e > end and norm[e - 1].isspace():
