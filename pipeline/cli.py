@@ -360,7 +360,7 @@ def _stderr_bar(label: str, quiet: bool = False):  # type: ignore[no-untyped-def
 def query(
     directory: Annotated[Path, typer.Argument(help="Folder of tables written by `keyproj run`.")],
     sql: Annotated[str, typer.Argument(help="SQL (DuckDB); tables: documents, sections, quantities, "
-                                            "projects, statuses.")],
+                                            "projects, statuses; views: facts, sentences.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table (aligned), csv or json.")] = "table",
     limit: Annotated[int | None, typer.Option(help="Print at most this many rows.")] = None,
     max_width: Annotated[int, typer.Option(help="table format: cut cells wider than this.")] = settings.QUERY_MAX_WIDTH,
@@ -401,10 +401,14 @@ def export(
     to: Annotated[str, typer.Option("--to", help="xlsx (one sheet per table) or csv (one file per table).")],
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="xlsx: the workbook (default DIR/tables.xlsx); csv: a folder (default DIR/csv).")] = None,
-    labels: Annotated[str | None, typer.Option(help="Column labels: zh for Chinese (default: column names).")] = None,
+    labels: Annotated[str | None, typer.Option(
+        help="zh: Chinese sheet names, headers, values (status, role …) and about sheet (default: as stored).")] = None,
+    money_unit: Annotated[str, typer.Option(
+        "--money-unit", help="Money in 元, 万元 or 亿元.")] = settings.EXPORT_MONEY_UNIT,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
-    """Export every table to Excel or CSV (UTF-8 with BOM, so Excel reads Chinese).
+    """Export every table to Excel or CSV (UTF-8 with BOM, so Excel reads Chinese), and a facts
+    sheet: one row per amount and status cue with its document, place, year, project and sentence.
 
     xlsx cells longer than Excel's 32,767 characters (documents.text) are cut with a note;
     the first sheet lists them.
@@ -419,7 +423,8 @@ def export(
         raise typer.Exit(2)
     _tables_dir_or_exit(directory)
     try:
-        summary = export_tables(directory, to, out, labels, progress=_stderr_bar("tables", quiet))
+        summary = export_tables(directory, to, out, labels, progress=_stderr_bar("tables", quiet),
+                                money_unit=money_unit)
     except ExportError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -1,7 +1,8 @@
 """One document's rows for every table, as plain dicts (no pyarrow here).
 
 Worker processes build rows with this module only, so they never load pyarrow; the process
-that writes the tables turns the rows into Arrow (`tables.SCHEMAS` names every column).
+that writes the tables turns the rows into Arrow. `pipeline.schema` declares every column;
+each row built here has exactly its table's columns (`tests/test_schema.py`).
 All offsets point into `documents.text`; `check_offsets` proves it for every fact.
 """
 
@@ -12,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.io.read import document_title
 from pipeline.rules.loader import RuleSet
+from pipeline.schema import TABLE_NAMES
 from pipeline.stages.region import year_from_file_name
 from pipeline.stages.sections import innermost_section
 from pipeline.stages.status_model import project_confidence
+from pipeline.text.sentences import char_index
 from pipeline.types import BASE_UNIT, Doc, Extraction, StatusMention
 from pipeline.version import code_version
 
@@ -26,7 +29,6 @@ PLACE_FIELDS = ("province", "city", "county", "year", "period")
 PLACE_NAMES = [n for name in PLACE_FIELDS for n in (name, f"{name}_start", f"{name}_end")]
 # how the year was found, and when the text says the report was issued (with its span)
 DATE_NAMES = ["year_basis", "published", "published_start", "published_end"]
-TABLE_NAMES = ("documents", "sections", "quantities", "projects", "statuses")
 
 
 class OffsetError(AssertionError):
@@ -42,8 +44,58 @@ def _span(doc: Doc, start: int, end: int) -> tuple[int, int, str]:
     return s, e, doc.text[s:e]
 
 
+# Where a sentence ends (as `text.sentences.split_sentences` splits): after a run of these
+# marks and one closing quote, or at a line break.
+_SENTENCE_MARKS = "。！？!?"
+_CLOSING_QUOTES = "”’」』"
+_LINE_BREAKS = "\n\u2028\u2029\x85"
+
+
+class SentenceFinder:
+    """The sentence holding a span of one document, in stored-text offsets.
+
+    Sentences end at 。！？ (with a closing quote after them) and at line breaks, as
+    `split_sentences` cuts them; the blanks around a sentence are left out. Only the marks
+    around each fact are looked up (`char_index`), so a long text is not split as a whole.
+    A span that runs over a sentence end gets every sentence it touches.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.marks = char_index(doc.norm, _SENTENCE_MARKS + _LINE_BREAKS)
+
+    def _past(self, mark: int) -> int:
+        """Where the sentence ended by the mark at `mark` stops: past its run of marks and a
+        closing quote (a line break is a blank: the sentence stops before it)."""
+        norm = self.doc.norm
+        if norm[mark] in _LINE_BREAKS:
+            return mark
+        end = mark
+        while end < len(norm) and norm[end] in _SENTENCE_MARKS:
+            end += 1
+        return end + 1 if end < len(norm) and norm[end] in _CLOSING_QUOTES else end
+
+    def __call__(self, start: int, end: int) -> tuple[int, int]:
+        """(sentence_start, sentence_end) in the stored text for the normalised span start:end."""
+        norm = self.doc.norm
+        # a mark that is the span's last character ends its sentence
+        before, after = self.marks.last_before(start), self.marks.first_from(max(start, end - 1))
+        if before >= 0 and self._past(before) > start:
+            # the span starts inside the marks (or on the quote) that end a sentence: that one
+            while before > 0 and norm[before - 1] in _SENTENCE_MARKS:
+                before -= 1
+            before = self.marks.last_before(before)
+        s = 0 if before < 0 else self._past(before)
+        e = len(norm) if after < 0 else max(self._past(after), end)
+        while s < start and norm[s].isspace():
+            s += 1
+        while e > end and norm[e - 1].isspace():
+            e -= 1
+        return self.doc.original_span(s, e)
+
+
 def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict[str, Any]]]:
-    """The rows one document contributes to each table."""
+    """The rows one document contributes to each table (the keys of each: `schema.TABLES`)."""
     src = result.source
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
     rows["documents"].append({
@@ -65,6 +117,7 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "level": s.level, "marker": s.marker, "title": s.title, "start": start, "end": end,
             "rule_id": s.rule_id})
     project_ids = {p.key: i for i, p in enumerate(ex.projects)}
+    sentence_of = SentenceFinder(doc)
     cues_of: dict[str | None, list[StatusMention]] = {}
     for cue in ex.statuses:
         cues_of.setdefault(cue.project_key, []).append(cue)
@@ -92,14 +145,19 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "unit": BASE_UNIT[q.kind], "unit_raw": q.unit_raw, "qualifier": q.qualifier,
             "role": q.role.value if q.role else None, "role_cue": q.role_cue,
             "scope": q.scope, "scope_rule": q.scope_rule, "parent_quantity_id": q.parent,
-            "text": text, "start": start, "end": end, "rule_id": q.rule_id})
+            "text": text, "start": start, "end": end, "rule_id": q.rule_id,
+            **_sentence_columns(sentence_of(q.start, q.end))})
     for cue in ex.statuses:
         start, end, text = _span(doc, cue.start, cue.end)
         rows["statuses"].append({
             "doc_id": src.doc_id, "project_id": project_ids.get(cue.project_key) if cue.project_key else None,
             "status": cue.status.value, "text": text, "start": start, "end": end, "rule_id": cue.rule_id,
-            "confidence": cue.confidence})
+            "confidence": cue.confidence, **_sentence_columns(sentence_of(cue.start, cue.end))})
     return rows
+
+
+def _sentence_columns(span: tuple[int, int]) -> dict[str, int]:
+    return {"sentence_start": span[0], "sentence_end": span[1]}
 
 
 def _place_columns(ex: Extraction | None, path: str) -> dict[str, Any]:
@@ -140,9 +198,11 @@ def to_columns(rows: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, lis
 
 
 def check_offsets(rows: dict[str, list[dict[str, Any]]]) -> None:
-    """Raise OffsetError unless every fact's text is the stored text at its offsets."""
+    """Raise OffsetError unless every fact's text is the stored text at its offsets, inside its sentence."""
     texts = {r["doc_id"]: r["text"] for r in rows["documents"]}
     for table in ("quantities", "projects", "statuses"):
         for r in rows[table]:
             if texts[r["doc_id"]][r["start"]:r["end"]] != r["text"]:
                 raise OffsetError(f"{table} row {r} does not match the stored text")
+            if "sentence_start" in r and not r["sentence_start"] <= r["start"] <= r["end"] <= r["sentence_end"]:
+                raise OffsetError(f"{table} row {r} lies outside its sentence")

@@ -31,3 +31,4 @@ QUERY_MAX_WIDTH = 40                # --max-width: table cells cut at this many 
 REPORT_MAX_DOCS = 100               # --max-docs: documents embedded in the HTML report
 REPORT_MAX_DOC_CHARS = 20_000       # --max-doc-chars: each embedded document cut here
 REPORT_MAX_PROJECTS = 5_000         # --max-projects: rows of the report's projects table
+EXPORT_MONEY_UNIT = "万元"          # --money-unit: money in the spreadsheets (元, 万元 or 亿元)

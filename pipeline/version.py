@@ -3,7 +3,7 @@
 Stored in `documents.pipeline_version`; a resumed run reuses a document's rows only when
 this (and the rules hash) is unchanged, so editing the extraction never leaves stale rows
 behind. The fingerprint covers exactly what can change a row: the records (`types.py`), the
-wiring (`extract.py`), the rows made from a result (`rows.py`), the packages `text/`, `io/`
+columns (`schema.py`), the wiring (`extract.py`), the rows made from a result (`rows.py`), the packages `text/`, `io/`
 (how bytes become text), `rules/` (the loader) and `stages/`, and every file under `data/`
 except the output labels (a model's weights there change rows). Editing the batch machinery
 (`batch/`), the output commands (`outputs/`), the CLI or the settings therefore keeps every
@@ -19,7 +19,7 @@ from pathlib import Path
 from pipeline import __version__
 
 # What a row depends on: these top-level modules and everything in these packages.
-EXTRACTION_MODULES = ("types.py", "extract.py", "rows.py")
+EXTRACTION_MODULES = ("types.py", "schema.py", "extract.py", "rows.py")
 EXTRACTION_PACKAGES = ("text", "io", "rules", "stages")
 # Files of pipeline/data/ read only by the output commands.
 NOT_EXTRACTION_DATA = frozenset({"labels_zh.yaml"})

@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 LAYERS: list[tuple[str, str, set[str]]] = [
     # name      what it holds                                  modules ("pkg.*": every module of the folder)
     ("base",    "records, defaults and helpers that know no other module",
-                {"__init__", "types", "settings", "version", "overlap", "text.numbers", "text.scan",
+                {"__init__", "types", "schema", "settings", "version", "overlap", "text.numbers", "text.scan",
                  "batch.pool",          # a generic process pool; io.formats uses its child_session
                  "batch.manifest"}),
     ("io",      "files read into text",                        {"io.*"}),

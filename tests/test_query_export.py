@@ -19,9 +19,10 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from pipeline import schema
 from pipeline.batch.tables import SCHEMAS
 from pipeline.cli import app
-from pipeline.outputs.export import EXCEL_MAX_CELL_CHARS, export, load_labels
+from pipeline.outputs.export import EXCEL_MAX_CELL_CHARS, MONEY_FORMAT, export, load_labels
 from pipeline.outputs.query import TABLE_NAMES, load_table, run_query
 
 # the columns README "Tables" documents: each must have a Chinese label
@@ -173,9 +174,32 @@ def normalise(value: Any) -> Any:
     return value
 
 
-def parquet_columns(tables_dir: Path, name: str) -> tuple[list[str], list[list[Any]]]:
-    table = pq.read_table(tables_dir / f"{name}.parquet")
-    return table.column_names, [[normalise(v) for v in table.column(c).to_pylist()] for c in table.column_names]
+CONTEXT = ["path", "title", "province", "city", "county", "year", "period"]
+YUAN_PER = {"元": 1, "万元": 1e4, "亿元": 1e8}
+
+
+def expected_sheet(tables_dir: Path, name: str, money_unit: str = "万元") -> pd.DataFrame:
+    """What a sheet must hold, made with pandas from the Parquet files: projects with their
+    documents' context after doc_id, money divided into `money_unit`."""
+    frame = pd.read_parquet(tables_dir / f"{name}.parquet")
+    if name == "projects":
+        documents = pd.read_parquet(tables_dir / "documents.parquet", columns=["doc_id", *CONTEXT])
+        frame = frame.merge(documents, on="doc_id", how="left")
+        frame = frame[["doc_id", *CONTEXT, *[c for c in frame.columns if c not in CONTEXT and c != "doc_id"]]]
+    for column in [c for c in frame.columns if schema.unit_of(c) == "yuan"]:
+        frame[column] = frame[column] / YUAN_PER[money_unit]
+    if "unit" in frame.columns:
+        money = frame["unit"] == "yuan"
+        for column in ("value", "value_high"):
+            frame[column] = frame[column].where(~money, frame[column] / YUAN_PER[money_unit])
+        frame["unit"] = frame["unit"].where(~money, money_unit)
+    return frame
+
+
+def parquet_columns(tables_dir: Path, name: str, money_unit: str = "万元") -> tuple[list[str], list[list[Any]]]:
+    frame = expected_sheet(tables_dir, name, money_unit).astype(object)
+    frame = frame.where(frame.notna(), None)
+    return list(frame.columns), [[normalise(v) for v in frame[c]] for c in frame.columns]
 
 
 def is_numeric(tables_dir: Path, name: str, column: str) -> bool:
@@ -185,7 +209,7 @@ def is_numeric(tables_dir: Path, name: str, column: str) -> bool:
 
 def test_csv_round_trip(tables_dir: Path, tmp_path: Path) -> None:
     summary = export(tables_dir, "csv", tmp_path / "csv")
-    assert sorted(p.name for p in summary.written) == sorted(f"{n}.csv" for n in TABLE_NAMES)
+    assert sorted(p.name for p in summary.written) == sorted(f"{n}.csv" for n in ["facts", *TABLE_NAMES])
     for name in TABLE_NAMES:
         path = tmp_path / "csv" / f"{name}.csv"
         assert path.read_bytes().startswith(b"\xef\xbb\xbf"), "Excel needs the BOM"
@@ -194,9 +218,10 @@ def test_csv_round_trip(tables_dir: Path, tmp_path: Path) -> None:
         assert list(frame.columns) == columns
         for column, want in zip(columns, values):
             cells = list(frame[column])
-            got = [normalise(float(c)) if c and is_numeric(tables_dir, name, column) else normalise(c)
-                   for c in cells]
-            assert got == want, f"{name}.{column}"
+            numeric = is_numeric(tables_dir, name if column not in CONTEXT else "documents", column)
+            got = [normalise(float(c)) if c and numeric else normalise(c) for c in cells]
+            assert got == [pytest.approx(w, rel=1e-15) if isinstance(w, float) else w for w in want], \
+                f"{name}.{column}"
     projects = pd.read_csv(tmp_path / "csv" / "projects.csv", encoding="utf-8-sig")
     assert "凤栖大道" in set(projects["name"])
     assert projects["total_investment"].isna().any() and projects["total_investment"].notna().any()
@@ -207,7 +232,7 @@ def test_csv_labels_zh(tables_dir: Path, tmp_path: Path) -> None:
     labels = load_labels("zh")
     for name, documented in DOCUMENTED_COLUMNS.items():
         header = next(csv.reader(io.StringIO((tmp_path / f"{name}.csv").read_text("utf-8-sig"))))
-        assert header == [labels.column(c) for c in pq.read_schema(tables_dir / f"{name}.parquet").names]
+        assert header == [labels.header(c, "万元") for c in expected_sheet(tables_dir, name).columns]
         for column in documented:
             assert any("\u4e00" <= ch <= "\u9fff" for ch in labels.column(column)), f"{name}.{column} has no label"
     assert load_labels("zh").column("a_column_nobody_labelled") == "a_column_nobody_labelled"
@@ -222,7 +247,7 @@ def test_xlsx_round_trip(tables_dir: Path, tmp_path: Path) -> None:
     summary = export(tables_dir, "xlsx", out)
     assert summary.written == [out] and not summary.truncated
     book = openpyxl.load_workbook(out, read_only=True)
-    assert book.sheetnames == ["about", *TABLE_NAMES]
+    assert book.sheetnames == ["about", "facts", *TABLE_NAMES]
     for name in TABLE_NAMES:
         rows = list(book[name].iter_rows(values_only=True))
         columns, values = parquet_columns(tables_dir, name)
@@ -245,17 +270,18 @@ def test_xlsx_labels_zh(tables_dir: Path, tmp_path: Path) -> None:
     export(tables_dir, "xlsx", out, language="zh")
     labels = load_labels("zh")
     book = openpyxl.load_workbook(out, read_only=True)
-    assert book.sheetnames == ["说明", "文档", "章节", "数量", "项目", "状态"]
+    assert book.sheetnames == ["说明", "事实", "文档", "章节", "数量", "项目", "状态"]
     header = next(book["项目"].iter_rows(values_only=True))
-    assert header[:3] == ("文档编号", "项目编号", "项目名称")
-    assert list(header) == [labels.column(c) for c in pq.read_schema(tables_dir / "projects.parquet").names]
+    assert header[:4] == ("文档编号", "文件路径", "标题", "省份")
+    assert "总投资（万元）" in header and "长度（米）" in header
+    assert list(header) == [labels.header(c, "万元") for c in expected_sheet(tables_dir, "projects").columns]
 
 
 def write_tables(directory: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
     """Parquet tables with the pipeline's schemas (columns not given are null)."""
     directory.mkdir(parents=True, exist_ok=True)
-    for name, schema in SCHEMAS.items():
-        pq.write_table(pa.Table.from_pylist(rows.get(name, []), schema=schema), directory / f"{name}.parquet")
+    for name, table_schema in SCHEMAS.items():
+        pq.write_table(pa.Table.from_pylist(rows.get(name, []), schema=table_schema), directory / f"{name}.parquet")
     return directory
 
 
@@ -320,7 +346,7 @@ def test_csv_export_neutralises_formula_cells(tmp_path: Path) -> None:
     tables = write_tables(tmp_path / "tables", {"projects": [
         {"doc_id": "a", "project_id": i, "name": value, "total_investment": -3.5 if i == 0 else None}
         for i, (value, _) in enumerate(CSV_CELLS)]})
-    export(tables, "csv", tmp_path / "csv")
+    export(tables, "csv", tmp_path / "csv", money_unit="元")
     with open(tmp_path / "csv" / "projects.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [(r["name"]) for r in rows] == [cell for _, cell in CSV_CELLS]
@@ -380,3 +406,167 @@ def test_query_allow_write_runs_any_statement(tables_dir: Path, tmp_path: Path) 
                     "--allow-write")
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8").splitlines()[0] == "n"
+
+
+# --- analyst sheets: facts, context, money unit, Chinese values ------------------------------
+
+def expected_facts(tables_dir: Path) -> pd.DataFrame:
+    """One row per quantity and status cue with its document's context, project name and
+    sentence, joined in pandas from the Parquet files."""
+    documents = pd.read_parquet(tables_dir / "documents.parquet", columns=["doc_id", *CONTEXT, "text"])
+    projects = pd.read_parquet(tables_dir / "projects.parquet", columns=["doc_id", "project_id", "name"])
+    parts = []
+    for table, fact in (("quantities", "quantity"), ("statuses", "status")):
+        frame = pd.read_parquet(tables_dir / f"{table}.parquet").merge(documents, on="doc_id")
+        frame = frame.merge(projects.rename(columns={"name": "project"}), on=["doc_id", "project_id"], how="left")
+        frame["fact"] = fact
+        frame["sentence"] = [t[s:e] for t, s, e in zip(frame["text_y"], frame["sentence_start"], frame["sentence_end"])]
+        parts.append(frame.rename(columns={"text_x": "text"}))
+    return pd.concat(parts, ignore_index=True)
+
+
+FACT_KEY = ["doc_id", "fact", "start", "end", "text", "project_id"]
+
+
+def keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` indexed by what makes a fact one row (a cue linked to two projects is two)."""
+    frame = frame.astype({"start": int, "end": int})
+    frame["project_id"] = [str(int(float(v))) if v not in ("", None) and pd.notna(v) else ""
+                           for v in frame["project_id"]]
+    return frame.set_index(FACT_KEY).sort_index()
+
+
+def key(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    return list(keyed(frame).index)
+
+
+def test_facts_csv_is_the_join_of_the_tables_and_each_sentence_holds_its_fact(
+        tables_dir: Path, tmp_path: Path) -> None:
+    export(tables_dir, "csv", tmp_path, money_unit="元")
+    got = pd.read_csv(tmp_path / "facts.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    want = expected_facts(tables_dir).astype(object)
+    want = want.where(want.notna(), "")
+    got, want = keyed(got), keyed(want)
+    assert list(got.index) == list(want.index) and got.index.is_unique
+    for column in [*CONTEXT, "project", "sentence"]:
+        # a year read through pandas with nulls beside it is a float (2023.0)
+        assert list(got[column]) == [str(int(v)) if isinstance(v, float) else str(v) for v in want[column]], column
+    assert all(t in sentence for (_, _, _, _, t, _), sentence in zip(got.index, got["sentence"]))
+    assert set(got.index.get_level_values("fact")) == {"quantity", "status"} and (got["project"] != "").any()
+
+
+MONEY_UNITS = [
+    # --money-unit  amount of 2416.8亿元 shown as
+    ("元",          241_680_000_000.0),
+    ("万元",        24_168_000.0),
+    ("亿元",        2416.8),
+]
+
+
+@pytest.mark.parametrize(("unit", "shown"), MONEY_UNITS)
+def test_money_is_in_the_chosen_unit_with_a_thousands_format(
+        tables_dir: Path, tmp_path: Path, unit: str, shown: float) -> None:
+    import openpyxl
+
+    result = invoke("export", str(tables_dir), "--to", "xlsx", "--out", str(tmp_path / "m.xlsx"), "--money-unit", unit)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(tmp_path / "m.xlsx")
+    for sheet in ("facts", "quantities"):
+        rows = list(book[sheet].iter_rows(min_row=1))
+        header = [c.value for c in rows[0]]
+        value, unit_col, text = header.index("value"), header.index("unit"), header.index("text")
+        [cells] = [r for r in rows[1:] if r[text].value == "2416.8亿元"]
+        assert cells[value].value == pytest.approx(shown) and cells[unit_col].value == unit
+        assert cells[value].number_format == MONEY_FORMAT
+        percent = next(r for r in rows[1:] if r[unit_col].value == "percent")
+        assert percent[value].number_format == "General", "only money gets the money format"
+    header = [c.value for c in book["projects"][1]]
+    want = expected_sheet(tables_dir, "projects", unit)
+    column = header.index("total_investment")
+    got = [c[column].value for c in book["projects"].iter_rows(min_row=2)]
+    assert got == [pytest.approx(v) if pd.notna(v) else None for v in want["total_investment"]]
+
+
+def test_an_unknown_money_unit_is_one_line_and_exit_2(tables_dir: Path, tmp_path: Path) -> None:
+    result = invoke("export", str(tables_dir), "--to", "csv", "--out", str(tmp_path), "--money-unit", "美元")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: unknown money unit '美元'; expected one of 元, 万元, 亿元"
+
+
+CHINESE_VALUES = [
+    # sheet        column    stored value          -> shown with --labels zh
+    ("projects",   "status", "in_progress",          "在建"),
+    ("quantities", "role",   "completed_investment", "完成投资"),
+    ("quantities", "kind",   "percent",              "百分比"),
+    ("facts",      "fact",   "status",               "状态"),
+    ("documents",  "status", "ok",                   "正常"),
+]
+
+
+@pytest.mark.parametrize(("sheet", "column", "stored", "shown"), CHINESE_VALUES)
+def test_labels_zh_translates_values_and_the_about_sheet(
+        tables_dir: Path, tmp_path: Path, sheet: str, column: str, stored: str, shown: str) -> None:
+    export(tables_dir, "csv", tmp_path / "en")
+    export(tables_dir, "csv", tmp_path / "zh", language="zh")
+    labels = load_labels("zh")
+    en = pd.read_csv(tmp_path / "en" / f"{sheet}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    zh = pd.read_csv(tmp_path / "zh" / f"{sheet}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    header = labels.header(column, "万元")
+    assert stored in set(en[column])
+    assert list(zh[header]) == [shown if v == stored else labels.value(column, v) for v in en[column]]
+    assert stored not in set(zh[header])
+
+
+def test_about_sheet_in_chinese_says_the_money_unit(tables_dir: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    export(tables_dir, "xlsx", tmp_path / "zh.xlsx", language="zh", money_unit="亿元")
+    about = [r[0] for r in openpyxl.load_workbook(tmp_path / "zh.xlsx")["说明"].iter_rows(values_only=True) if r[0]]
+    assert "金额单位：亿元" in about and "没有单元格被截断：每个值都完整。" in about
+    assert any(line.startswith("事实：") for line in about)
+
+
+# --- query: the facts and sentences views ------------------------------------------------------
+
+def test_query_facts_view_equals_the_join(tables_dir: Path) -> None:
+    columns, rows, _ = run_query(tables_dir, "SELECT doc_id, fact, start, \"end\", text, project_id, project, "
+                                             "sentence, path FROM facts")
+    got, want = keyed(pd.DataFrame(rows, columns=columns)), keyed(expected_facts(tables_dir))
+    assert list(got.index) == list(want.index) and got.index.is_unique
+    for column in ("project", "sentence", "path"):
+        assert got[column].fillna("").tolist() == want[column].fillna("").tolist(), column
+
+
+def test_query_sentences_view_has_each_sentence_holding_a_fact_once(tables_dir: Path) -> None:
+    _, rows, _ = run_query(tables_dir, "SELECT doc_id, sentence_start, sentence_end, sentence, quantities, statuses "
+                                       "FROM sentences")
+    facts = expected_facts(tables_dir)
+    spans = facts.groupby(["doc_id", "sentence_start", "sentence_end"])["fact"].value_counts().unstack(fill_value=0)
+    assert len(rows) == len(spans)
+    for doc_id, start, end, sentence, quantities, statuses in rows:
+        counts = spans.loc[(doc_id, start, end)]
+        assert (quantities, statuses) == (counts.get("quantity", 0), counts.get("status", 0))
+        assert sentence == facts[(facts["doc_id"] == doc_id) & (facts["sentence_start"] == start)]["sentence"].iloc[0]
+    result = invoke("query", str(tables_dir), "SELECT count(*) AS n FROM sentences WHERE sentence LIKE '%开工%'",
+                    "--format", "csv")
+    assert result.exit_code == 0 and int(result.stdout.splitlines()[1]) > 0
+
+
+def test_facts_carry_each_amounts_scope(tables_dir: Path, tmp_path: Path) -> None:
+    """facts and the facts sheet carry quantities.scope (null for status cues and for amounts
+    that are no money), and --labels zh translates it."""
+    quantities = pq.read_table(tables_dir / "quantities.parquet").to_pandas()
+    scopes = {(d, s): sc for d, s, sc in zip(quantities["doc_id"], quantities["start"], quantities["scope"])}
+    _, rows, _ = run_query(tables_dir, "SELECT fact, doc_id, start, kind, scope FROM facts")
+    assert rows
+    for fact, doc_id, start, kind, scope in rows:
+        if fact == "status" or kind != "money":
+            assert scope is None
+        else:
+            assert scope == scopes[(doc_id, start)]
+    assert {scope for fact, _, _, kind, scope in rows if fact == "quantity" and kind == "money"} >= {"project", "other"}
+    export(tables_dir, "csv", tmp_path / "zh", language="zh")
+    facts = pd.read_csv(tmp_path / "zh" / "facts.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    labels = load_labels("zh")
+    translated = set(facts[labels.header("scope", "万元")]) - {""}
+    assert translated and not translated & {"headline", "sector", "group", "project", "breakdown", "other"}

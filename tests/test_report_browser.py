@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.batch.tables import SCHEMAS
-from pipeline.outputs.report import Limits, Mark, annotate, build_report, load_corpus, write_report
+from pipeline.outputs.report import Limits, Mark, annotate, build_report, document_region, load_corpus, write_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -147,12 +147,16 @@ def test_annotate_keeps_text_and_balances_marks(text: str, span_list: list[list[
         assert depth >= 0
 
 
-def test_regions_fall_back_and_then_come_from_the_documents(tables_dir: Path, tmp_path: Path) -> None:
-    assert "(unknown)" in build_report(load_corpus(tables_dir), "t")
+def test_regions_come_from_the_documents_and_fall_back(tables_dir: Path, tmp_path: Path) -> None:
+    corpus = load_corpus(tables_dir)            # each sample names a real region in its opening
+    assert [document_region(d) for d in corpus.documents] == [
+        "浙江省 衢州市", "浙江省 丽水市 遂昌县", "浙江省 丽水市 缙云县", "浙江省 金华市 武义县"]
+    assert "浙江省 丽水市 遂昌县" in build_report(corpus, "t")
     region_tables = write_tables(tmp_path / "r", {"documents": [
         {"doc_id": "a", "path": "a.txt", "text": "甲", "year": 2023, "province": "浙江省", "city": "丽水市",
          "county": "遂昌县"},
         {"doc_id": "b", "path": "b.txt", "text": "乙", "year": 2024, "city": "云州市"},
+        {"doc_id": "c", "path": "c.txt", "text": "丙", "year": 2024},
     ], "projects": [
         {"doc_id": "a", "project_id": 0, "name": "甲", "text": "甲", "start": 0, "end": 1, "status": "delayed",
          "planned_investment": 2e8, "completed_investment": 1e8},
@@ -160,7 +164,7 @@ def test_regions_fall_back_and_then_come_from_the_documents(tables_dir: Path, tm
          "planned_investment": 4e8},
     ]}, extra_document_columns=("province", "city", "county"))
     page = build_report(load_corpus(region_tables), "t")
-    assert "浙江省 丽水市 遂昌县" in page and "云州市" in page and "(unknown)" not in page
+    assert "浙江省 丽水市 遂昌县" in page and "云州市" in page and "(unknown)" in page      # c has no region
     assert "4.00 亿元" in page and "1.00 亿元" in page
 
 
@@ -326,3 +330,59 @@ def test_hostile_document_runs_no_script(browser: Any, tmp_path: Path) -> None:
     assert browser.execute_script("return document.querySelectorAll('img, textarea').length") == 0
     assert PAYLOAD in browser.execute_script("return document.querySelector('article.doc .text').textContent")
     assert severe_logs(browser) == []
+
+
+# --- blanks, one unit per chart, a page that fits ----------------------------------------------
+
+def long_tables(directory: Path) -> Path:
+    """Two regions: one states planned and completed amounts, the other only planned ones;
+    every string is long and has no place to break (paths, names, a text without spaces)."""
+    long_ascii = "x" * 400
+    long_name = "青岚" * 60 + "项目"
+    text = long_name + "总投资3.8亿元" + long_ascii
+    docs, projects = [], []
+    for i, (county, completed) in enumerate((("遂昌县", 1.2e8), ("龙泉市", None))):
+        docs.append({"doc_id": f"d{i}", "path": f"{long_ascii}/{i}.txt", "title": long_name, "text": text,
+                     "status": "ok", "year": 2023 + i, "province": "浙江省", "city": "丽水市", "county": county})
+        projects.append({"doc_id": f"d{i}", "project_id": 0, "name": long_name, "text": long_name, "start": 0,
+                         "end": len(long_name), "status": "in_progress", "status_text": long_ascii,
+                         "category": long_ascii, "planned_investment": 3.8e8, "completed_investment": completed,
+                         "total_investment": 9.9e5})
+    return write_tables(directory, {"documents": docs, "projects": projects})
+
+
+def test_a_missing_amount_is_no_bar_and_every_chart_reads_in_yi(tmp_path: Path) -> None:
+    page = build_report(load_corpus(long_tables(tmp_path / "t")), "t")
+    charts = re.findall(r'<figure class="chart">.*?</figure>', page, re.S)
+    by_region = next(c for c in charts if "Investment by region" in c)
+    assert by_region.count('class="bar"') == 3           # 遂昌 planned + completed, 龙泉 planned only
+    assert 'class="value missing"' in by_region and "龙泉市 · completed: no amount stated" in by_region
+    for chart in charts[:2]:                              # the investment charts
+        amounts = re.findall(r'class="value">([^<]*)<', chart)
+        assert amounts and all(a.endswith(" 亿元") for a in amounts), amounts
+        assert "0.00 亿元" not in chart and "万元" not in chart
+
+
+@needs_browser
+def test_page_fits_a_1400_px_window_and_draws_no_bar_for_a_missing_amount(browser: Any, tmp_path: Path,
+                                                                           report_path: Path) -> None:
+    long_report = tmp_path / "long.html"
+    write_report(long_tables(tmp_path / "t"), long_report)
+    browser.set_window_size(1400, 900)
+    try:
+        for path in (report_path, long_report):
+            browser.get(path.as_uri())
+            for doc in browser.execute_script("return Array.from(document.querySelectorAll('article.doc'))"
+                                              ".map(a => a.id.slice(4))"):
+                browser.execute_script("document.getElementById('doc-select').value = arguments[0];"
+                                       "document.getElementById('doc-select').dispatchEvent(new Event('change'))",
+                                       doc)
+                width, inner = browser.execute_script(
+                    "return [document.documentElement.scrollWidth, window.innerWidth]")
+                assert width <= inner <= 1400, f"{path.name}, document {doc}: {width} px wide"
+        bars = browser.execute_script(
+            "return Array.from(document.querySelectorAll('svg.chart-svg')[0].querySelectorAll('rect.bar'))"
+            ".map(b => b.getBoundingClientRect().width)")
+        assert len(bars) == 3 and min(bars) > 0
+    finally:
+        browser.set_window_size(1280, 900)

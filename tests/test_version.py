@@ -24,6 +24,7 @@ PACKAGE = Path(version.__file__).resolve().parent
     ("rules/loader.py",            True),
     ("text/normalise.py",          True),
     ("types.py",                   True),
+    ("schema.py",                  True),      # the columns
     ("rows.py",                    True),
     ("extract.py",                 True),
     ("io/read.py",                 True),

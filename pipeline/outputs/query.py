@@ -153,11 +153,75 @@ def connect(directory: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnec
         # union_by_name: part files from different pipeline versions may differ in columns
         con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{paths}], union_by_name = true)')
         allowed += names
+    create_fact_views(con)
     if read_only:
         con.execute("SET allowed_paths = $paths", {"paths": allowed})
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     return con
+
+
+# Columns of `documents` that place a fact: the context every facts row and sheet carries.
+CONTEXT_COLUMNS = ("path", "title", "province", "city", "county", "year", "period")
+VIEW_NAMES = ("facts", "sentences")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, view: str) -> set[str]:
+    try:
+        return {row[0] for row in con.execute(f'DESCRIBE "{view}"').fetchall()}
+    except Exception:           # noqa: BLE001 - the table is absent: no columns
+        return set()
+
+
+def facts_sql(con: duckdb.DuckDBPyConnection) -> str | None:
+    """SELECT of one row per fact (each quantity and status cue) with its document's context,
+    its project's name and its sentence's text; None when the tables predate sentence spans.
+    `scope` is carried when the quantities have it (and null for status cues)."""
+    quantities, statuses = _columns(con, "quantities"), _columns(con, "statuses")
+    need = {"sentence_start", "sentence_end"}
+    documents = _columns(con, "documents")
+    if not (need <= quantities and need <= statuses and {"text", *CONTEXT_COLUMNS} <= documents
+            and _columns(con, "projects")):
+        return None
+    context = ", ".join(f"d.{c}" for c in CONTEXT_COLUMNS)
+    scope = "q.scope" if "scope" in quantities else None
+
+    def select(alias: str, fact: str, kind: str, role: str, status: str, values: str) -> str:
+        return f"""
+        SELECT {alias}.doc_id, {context}, '{fact}' AS fact, {alias}.project_id, p.name AS project,
+               {kind} AS kind, {role} AS role, {f"{scope if alias == 'q' else 'NULL'} AS scope, " if scope else ""}
+               {status} AS status, {values}, {alias}.text, {alias}.start, {alias}."end",
+               {alias}.sentence_start, {alias}.sentence_end,
+               substr(d.text, {alias}.sentence_start + 1, {alias}.sentence_end - {alias}.sentence_start) AS sentence
+        FROM {"quantities" if alias == "q" else "statuses"} {alias}
+        JOIN documents d USING (doc_id)
+        LEFT JOIN projects p ON p.doc_id = {alias}.doc_id AND p.project_id = {alias}.project_id"""
+
+    return (select("q", "quantity", "q.kind", "q.role", "NULL", "q.quantity_id, q.value, q.value_high, q.unit")
+            + "\nUNION ALL\n"
+            + select("s", "status", "'status'", "NULL", "s.status",
+                     "NULL AS quantity_id, NULL AS value, NULL AS value_high, NULL AS unit")
+            + "\nORDER BY path, doc_id, start, fact")
+
+
+SENTENCES_SQL = """
+SELECT doc_id, path, sentence_start, sentence_end, any_value(sentence) AS sentence,
+       count(*) FILTER (WHERE fact = 'quantity') AS quantities,
+       count(*) FILTER (WHERE fact = 'status') AS statuses
+FROM facts GROUP BY doc_id, path, sentence_start, sentence_end
+ORDER BY path, doc_id, sentence_start"""
+
+
+def create_fact_views(con: duckdb.DuckDBPyConnection) -> None:
+    """The views `facts` (one row per quantity and status cue, with its document's path, title,
+    place and year, its project's name and its sentence) and `sentences` (one row per sentence
+    that holds a fact: its text and how many quantities and status cues it holds, to join
+    back on doc_id and sentence_start). Left out for tables without sentence spans."""
+    sql = facts_sql(con)
+    if sql is None:
+        return
+    con.execute(f"CREATE VIEW facts AS {sql}")
+    con.execute(f"CREATE VIEW sentences AS {SENTENCES_SQL}")
 
 
 def _sql_string(value: str) -> str:

@@ -116,35 +116,45 @@ def _unknown_last(key: str) -> tuple[bool, str]:
     return key == UNKNOWN, key
 
 
-def investment_by(projects: list[Row], group_of: dict[str, str]) -> dict[str, dict[str, float]]:
+Sums = dict[str, dict[str, float | None]]     # group -> series -> amount, None when none is known
+
+
+def _amount(value: Any) -> float | None:
+    """A number from a row, None for null (and pandas' NaN)."""
+    return float(value) if isinstance(value, (int, float)) and value == value else None
+
+
+def investment_by(projects: list[Row], group_of: dict[str, str]) -> Sums:
     """Planned and completed investment (yuan) summed over projects, per group of their document.
 
-    A project without an amount adds nothing; groups are sorted, UNKNOWN last.
+    A sum is None when no project of the group states that amount: a blank, not a 0.
+    Groups are sorted, UNKNOWN last.
 
     >>> investment_by([{"doc_id": "a", "planned_investment": 2.0, "completed_investment": None},
-    ...                {"doc_id": "a", "planned_investment": 3.0, "completed_investment": 1.0}], {"a": "X"})
-    {'X': {'planned': 5.0, 'completed': 1.0}}
+    ...                {"doc_id": "a", "planned_investment": 3.0, "completed_investment": 1.0},
+    ...                {"doc_id": "b", "planned_investment": 4.0}], {"a": "X", "b": "Y"})
+    {'X': {'planned': 5.0, 'completed': 1.0}, 'Y': {'planned': 4.0, 'completed': None}}
     """
-    sums: dict[str, dict[str, float]] = defaultdict(lambda: {"planned": 0.0, "completed": 0.0})
+    sums: Sums = defaultdict(lambda: {"planned": None, "completed": None})
     for p in projects:
-        group = group_of.get(p["doc_id"], UNKNOWN)
-        sums[group]["planned"] += p.get("planned_investment") or 0.0
-        sums[group]["completed"] += p.get("completed_investment") or 0.0
+        group = sums[group_of.get(p["doc_id"], UNKNOWN)]
+        for series, column in (("planned", "planned_investment"), ("completed", "completed_investment")):
+            amount = _amount(p.get(column))
+            if amount is not None:
+                group[series] = (group[series] or 0.0) + amount
     return {g: sums[g] for g in sorted(sums, key=_unknown_last)}
 
 
-def chart_groups(sums: dict[str, dict[str, float]],
-                 limit: int = MAX_CHART_GROUPS) -> tuple[dict[str, dict[str, float]], int]:
-    """The groups worth a bar: no all-zero rows, and at most `limit` (the largest), order kept.
+def chart_groups(sums: Sums, limit: int = MAX_CHART_GROUPS) -> tuple[Sums, int]:
+    """The groups worth a bar: none without any amount, and at most `limit` (the largest),
+    order kept. Returns the kept groups and how many were left out.
 
-    Returns the kept groups and how many were left out.
-
-    >>> chart_groups({"a": {"p": 0.0}, "b": {"p": 2.0}, "c": {"p": 1.0}}, limit=1)
+    >>> chart_groups({"a": {"p": None}, "b": {"p": 2.0}, "c": {"p": 1.0}}, limit=1)
     ({'b': {'p': 2.0}}, 2)
     """
-    nonzero = {g: v for g, v in sums.items() if any(v.values())}
-    largest = set(sorted(nonzero, key=lambda g: -sum(nonzero[g].values()))[:limit])
-    kept = {g: v for g, v in nonzero.items() if g in largest}
+    known = {g: v for g, v in sums.items() if any(x for x in v.values())}
+    largest = set(sorted(known, key=lambda g: -sum(x or 0.0 for x in known[g].values()))[:limit])
+    kept = {g: v for g, v in known.items() if g in largest}
     return kept, len(sums) - len(kept)
 
 
@@ -168,6 +178,18 @@ def fact_counts(corpus: Corpus) -> dict[str, int]:
     return out
 
 
+def format_yi(value: float | None) -> str:
+    """An amount in 亿元 whatever its size, so that one chart reads in one unit; blank for None.
+
+    >>> format_yi(8.65e9), format_yi(7.6e6), format_yi(None), format_yi(0.0)
+    ('86.50 亿元', '0.0760 亿元', '', '0.00 亿元')
+    """
+    if value is None:
+        return ""
+    yi = value / 1e8
+    return f"{yi:,.2f} 亿元" if yi == 0 or abs(yi) >= 1 else f"{yi:,.4f} 亿元"
+
+
 def format_yuan(value: float | None) -> str:
     """An amount in 亿元 (or 万元 below one 亿), as reports write them.
 
@@ -187,7 +209,7 @@ def format_yuan(value: float | None) -> str:
 class Series:
     label: str
     colour: str
-    values: Sequence[float]
+    values: Sequence[float | None]      # None: no amount known, drawn as no bar and "–"
 
 
 def _legend(entries: Sequence[tuple[str, str]]) -> str:
@@ -198,12 +220,13 @@ def _legend(entries: Sequence[tuple[str, str]]) -> str:
 
 def grouped_bar_chart(title: str, groups: Sequence[str], series: Sequence[Series],
                       value_text: Callable[[float], str], width: int = 760) -> str:
-    """Horizontal grouped bars: one row per group, one bar per series, values written beside."""
+    """Horizontal grouped bars: one row per group, one bar per series, values written beside;
+    a missing value (None) gets no bar, and a dash instead of a number."""
     if not groups:
         return f'<figure class="chart"><figcaption>{esc(title)}</figcaption><p class="empty">no data</p></figure>'
     label_w, bar_h, gap, top = 190, 14, 10, 4
     plot_w = width - label_w - 120
-    peak = max([v for s in series for v in s.values] + [0.0]) or 1.0
+    peak = max([v for s in series for v in s.values if v is not None] + [0.0]) or 1.0
     row_h = bar_h * len(series) + gap
     height = top + row_h * len(groups) + 8
     parts = [_legend([(s.label, s.colour) for s in series]),
@@ -215,8 +238,12 @@ def grouped_bar_chart(title: str, groups: Sequence[str], series: Sequence[Series
                      f'text-anchor="end" class="axis">{esc(group)}</text>')
         for j, s in enumerate(series):
             value = s.values[i]
-            w = plot_w * value / peak
             y = y0 + j * bar_h
+            if value is None:
+                parts.append(f'<text x="{label_w + 4}" y="{y + bar_h - 4}" class="value missing">'
+                             f'<title>{esc(group)} · {esc(s.label)}: no amount stated</title>–</text>')
+                continue
+            w = plot_w * value / peak
             parts.append(f'<rect class="bar" x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '
                          f'fill="{s.colour}"><title>{esc(group)} · {esc(s.label)}: {esc(value_text(value))}'
                          f'</title></rect>'
@@ -419,7 +446,8 @@ def charts_html(corpus: Corpus) -> str:
     regions = {d["doc_id"]: document_region(d) for d in corpus.documents}
     years = {d["doc_id"]: document_year(d) for d in corpus.documents}
     note = ('<p class="note">Sums over projects of their linked 年度计划投资 (planned) and 完成投资 '
-            '(completed) amounts; a project without such an amount adds nothing.')
+            '(completed) amounts, in 亿元; a project without such an amount adds nothing, and where no '
+            'project states one the bar is missing (–), not 0.')
     if all(r == UNKNOWN for r in regions.values()):
         note += " No document has a province, city or county yet: every region is (unknown)."
     note += "</p>"
@@ -431,7 +459,7 @@ def charts_html(corpus: Corpus) -> str:
         parts.append(grouped_bar_chart(title, list(sums), [
             Series("planned", PLANNED_COLOUR, [s["planned"] for s in sums.values()]),
             Series("completed", COMPLETED_COLOUR, [s["completed"] for s in sums.values()]),
-        ], format_yuan))
+        ], format_yi))
     mix = status_mix_by(corpus.projects, regions)
     largest = set(sorted(mix, key=lambda g: -sum(mix[g].values()))[:MAX_CHART_GROUPS])
     title = "Status mix per region (share of projects)"
@@ -487,8 +515,8 @@ def projects_html(corpus: Corpus, embedded: dict[str, int], limits: Limits) -> s
     return (f'<section id="projects"><h2>Projects</h2>{note}'
             f'<p><input id="filter" type="search" placeholder="filter: name, region, status …" size="40"> '
             f'<span id="shown">{len(shown)} of {len(shown)} projects</span></p>'
-            f'<table id="projects-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-            f'</section>')
+            f'<div class="table-wrap"><table id="projects-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div></section>')
 
 
 def documents_html(corpus: Corpus, embedded: dict[str, int], limits: Limits, progress: Progress | None) -> str:
@@ -580,15 +608,20 @@ h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 1.6em; }
 .note { color: #666; font-size: .9em; }
 .chart { margin: 1em 0; } .chart figcaption { font-weight: 600; margin-bottom: .3em; }
 .chart-svg text { font-size: 12px; fill: #333; } .chart-svg .value { fill: #555; font-size: 11px; }
-table { border-collapse: collapse; font-size: .9em; }
-th, td { border-bottom: 1px solid #e4e4e4; padding: .25em .5em; text-align: left; vertical-align: top; }
-th { background: #f3f5f7; cursor: pointer; user-select: none; white-space: nowrap; position: sticky; top: 0; }
+table { border-collapse: collapse; font-size: .9em; width: 100%; }
+th, td { border-bottom: 1px solid #e4e4e4; padding: .25em .5em; text-align: left; vertical-align: top;
+  overflow-wrap: anywhere; }
+th { background: #f3f5f7; cursor: pointer; user-select: none; position: sticky; top: 0; }
+.table-wrap { max-width: 100%; overflow-x: auto; }
+select, input { max-width: 100%; } .chart-svg { max-width: 100%; height: auto; }
+h1, h3, p { overflow-wrap: anywhere; }
 th.asc::after { content: " ▲"; } th.desc::after { content: " ▼"; }
 td[data-v]:nth-child(n+8) { text-align: right; white-space: nowrap; }
 td:nth-child(4) { min-width: 12em; }
 .chart-legend span { margin-right: 1em; font-size: .85em; }
 .chart-legend i { display: inline-block; width: .9em; height: .9em; margin-right: .3em; vertical-align: -.1em; }
-.doc .text { white-space: pre-wrap; line-height: 2.3; border: 1px solid #ddd; padding: 1em; border-radius: 6px; }
+.doc .text { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 2.3; border: 1px solid #ddd;
+  padding: 1em; border-radius: 6px; }
 .doc .meta { color: #555; font-size: .9em; }
 mark.f { padding: .1em .25em; border-radius: .3em; background: #eee; line-height: 1; }
 mark.f[data-label]::after { content: attr(data-label); font-size: .62em; font-weight: 700; margin-left: .3em;
