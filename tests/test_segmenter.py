@@ -1,4 +1,4 @@
-"""names.Segmenter: jieba's segmentation (HMM off) from a MARISA trie, and its cache file.
+"""text/segmenter.py: jieba's segmentation (HMM off) from a MARISA trie, and its cache file.
 
 Each sentence is cut by jieba itself and by the Segmenter; they must agree word for word
 and tag for tag, with and without added words.
@@ -12,8 +12,8 @@ import jieba
 import jieba.posseg
 import pytest
 
-from pipeline.stages import names
-from pipeline.stages.names import load_segmenter
+from pipeline.text import segmenter
+from pipeline.text.segmenter import load_segmenter
 
 SENTENCES = [
     "加快推进城南大道、滨江大桥等重点工程建设，2023年完成投资3.5亿元。",
@@ -69,7 +69,7 @@ def test_damaged_cache_is_rebuilt(damage, tmp_path, monkeypatch):
     path = next(tmp_path.glob("keyproj-jieba-*.trie"))
     data = path.read_bytes()
     path.write_bytes({"truncate": data[: len(data) // 2], "garbage": b"\x00" * 1000, "empty": b""}[damage])
-    assert names._read_cache(path) is None
+    assert segmenter._read_cache(path) is None
     again = load_segmenter()
     assert again.tag(SENTENCES[1]) == good.tag(SENTENCES[1])
-    assert names._read_cache(path) is not None       # rewritten whole
+    assert segmenter._read_cache(path) is not None       # rewritten whole

@@ -29,9 +29,10 @@ from typing import NamedTuple
 import regex
 
 from pipeline.rules.loader import RuleSet, alternation, word_trie
-from pipeline.stages.names import NameJudge, balanced, load_segmenter
+from pipeline.stages.names import NameJudge, balanced
 from pipeline.stages.statuses import StatusFinder
 from pipeline.text.punctuation import CLAUSE_MARKS, HARD_BREAKS
+from pipeline.text.segmenter import load_segmenter
 from pipeline.text.sentences import char_index
 from pipeline.types import ProjectMention, StatusMention
 
