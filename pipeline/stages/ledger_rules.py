@@ -1,0 +1,81 @@
+"""`rules/ledger.yaml`, loaded once per rule set: identity, dates, responsible units and
+the figure checks (see the file for what each entry means, with examples)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import regex
+import yaml
+
+from pipeline.rules.loader import RuleError, RuleSet, alternation
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class LedgerRules:
+    phase: regex.Pattern[str]
+    own_level_words: tuple[str, ...]
+    separator: str
+    relative_years: dict[str, int]
+    year_parts: tuple[str, ...]
+    month_numerals: dict[str, int]
+    date: regex.Pattern[str]            # one date expression (named groups, see _date_pattern)
+    max_gap: int
+    gap_stop: regex.Pattern[str]
+    plan_start_rules: frozenset[str]
+    plan_end_rules: frozenset[str]
+    unit: regex.Pattern[str]            # group 1: the value after a unit cue
+    leader: regex.Pattern[str]
+    max_distance: int
+    checks: dict[str, Any]
+    plan_share_before: regex.Pattern[str]
+    whole_share_before: regex.Pattern[str]
+
+
+def _date_pattern(relative: dict[str, int], parts: tuple[str, ...], months: dict[str, int]) -> regex.Pattern[str]:
+    """A date: a year (2021年, 今年) and/or a month (9月, 九月) and a day (2日), or a part
+    of a year (年底): 2023年9月2日, 今年7月, 2021年底, 9月2日, 去年底."""
+    month = f"(?P<month>1[0-2]|0?[1-9]|{alternation(list(months))})月(?:份)?"
+    day = r"(?:(?P<day>3[01]|[12][0-9]|0?[1-9])[日号])"
+    # 年内 is this year, 五年内 is not: no numeral before a relative year
+    relative_year = rf"(?<![0-9一二三四五六七八九十两几多])(?P<relative>{alternation(list(relative))})"
+    year = rf"(?:(?P<year>(?:19|20)[0-9]{{2}})年|{relative_year})"
+    part = f"(?P<part>{alternation(list(parts))})"
+    return regex.compile(rf"(?<![0-9]){year}(?:{month}{day}?|{part})?|(?<![0-9年]){month}{day}?")
+
+
+@lru_cache(maxsize=8)
+def ledger_rules(rules: RuleSet) -> LedgerRules:
+    path = rules.directory / "ledger.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RuleError(f"{path}: rule file is missing") from None
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: not valid YAML: {exc}") from exc
+    try:
+        ident, dates, resp, checks = data["identity"], data["dates"], data["responsible"], data["checks"]
+        relative = {str(k): int(v) for k, v in dates["relative_years"].items()}
+        parts = tuple(str(p) for p in dates["year_parts"])
+        months = {str(k): int(v) for k, v in dates["month_numerals"].items()}
+        value = f"[ \t]*(?:{resp['separator']})[ \t]*({resp['value']})"
+        return LedgerRules(
+            phase=regex.compile(ident["phase"]),
+            own_level_words=tuple(ident["own_level_words"]),
+            separator=str(ident["separator"]),
+            relative_years=relative, year_parts=parts, month_numerals=months,
+            date=_date_pattern(relative, parts, months),
+            max_gap=int(dates["max_gap"]), gap_stop=regex.compile(dates["gap_stop"]),
+            plan_start_rules=frozenset(dates["plan_start_rules"]),
+            plan_end_rules=frozenset(dates["plan_end_rules"]),
+            unit=regex.compile(f"(?:{alternation(resp['unit_cues'])}){value}"),
+            leader=regex.compile(f"(?:{alternation(resp['leader_cues'])}){value}"),
+            max_distance=int(resp["max_distance"]),
+            checks=dict(checks),
+            plan_share_before=regex.compile(checks["plan_share_before"]),
+            whole_share_before=regex.compile(checks["whole_share_before"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError, regex.error) as exc:
+        raise RuleError(f"{path}: {type(exc).__name__}: {exc}") from exc
