@@ -99,6 +99,7 @@ STAGES: dict[str, Stage] = {
     # one fact per text: each field's value, and the text of the span that gave it
     "regions": Stage({**{f: _year_or_null if f == "year" else _str_or_null for f in PLACE_PERIOD_FIELDS},
                       **{f"{f}_text": _str for f in PLACE_PERIOD_FIELDS}}),
+    "identity": Stage({"name": _str, "key": _str}),     # projects.project_key (stages/identity.py)
 }
 
 
@@ -244,8 +245,16 @@ def _regions(text: str, rules: RuleSet, qx: QuantityExtractor, pipe: Pipeline) -
     return [fact]
 
 
+def _identity(text: str, rules: RuleSet, qx: QuantityExtractor, pipe: Pipeline) -> list[dict[str, Any]]:
+    from pipeline.stages.identity import project_key, report_region
+
+    ex = pipe("case", text)
+    return [{"name": p.name, "key": project_key(p.key, report_region(ex.place), rules)} for p in ex.projects]
+
+
 EXTRACT = {"quantities": _quantities, "roles": _roles, "sections": _sections,
-           "statuses": _projects, "projects": _projects, "normalise": _normalise, "regions": _regions}
+           "statuses": _projects, "projects": _projects, "normalise": _normalise, "regions": _regions,
+           "identity": _identity}
 
 
 def _same(key: str, expected: Any, actual: Any) -> bool:
