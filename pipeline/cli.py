@@ -93,7 +93,7 @@ def run(
     try:
         if scheduler:
             summary = _run_on_cluster(inputs, out, scheduler, rule_set, max_bytes, bar)
-            layout = "{documents,sections,quantities,projects,statuses}/part-*.parquet"
+            layout = "{documents,sections,quantities,projects,statuses,checks}/part-*.parquet"
         else:
             if "://" in out:
                 typer.echo("error: an fsspec URL for --out needs --scheduler; give a folder", err=True)
@@ -111,7 +111,7 @@ def run(
                 bar.close()
                 typer.echo(str(exc), err=True)
                 raise typer.Exit(exc.exit_code) from None
-            layout = "{documents,sections,quantities,projects,statuses}.parquet"
+            layout = "{documents,sections,quantities,projects,statuses,checks,timeline}.parquet"
     except (OutputBusy, OutputError) as exc:
         bar.close()
         typer.echo(f"error: {exc}", err=True)

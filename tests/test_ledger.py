@@ -100,9 +100,17 @@ def test_ledger_fields_of_projects(tmp_path: Path, pipeline: Pipeline) -> None:
     ("年度计划投资10亿元，完成投资8亿元，占年度计划的95%。", ["plan_share"]),
     ("年度计划投资10亿元，完成投资8亿元，占年度计划的80%。", []),
     ("年度计划投资3亿元，完成投资2亿元，完成年度计划的66.7%。", []),          # rounding
+    # the plan a sentence before; the completed amount must be in the share's own sentence
+    ("全县年度计划投资10亿元。1—10月完成投资9亿元，占年度计划的70%。", ["plan_share"]),
+    ("全县年度计划投资10亿元。1—10月完成投资9亿元，占年度计划的90%。", []),
+    ("甲路项目年度计划投资2亿元，只完成投资0.5亿元。乙桥项目完成投资仅占年度计划的40%。", []),
     # parts above their total
     ("该项目总投资5亿元，其中一期工程3亿元，二期工程2.5亿元。", ["parts_exceed_total"]),
     ("该项目总投资5亿元，其中一期工程3亿元，二期工程2亿元。", []),
+    # the total before 其中, not the first part (which has a cue of its own)
+    ("全市完成投资9亿元。其中，交通项目完成投资4亿元，产业项目3亿元，民生项目2亿元。", []),
+    ("全市完成投资8亿元。其中，交通项目完成投资4亿元，产业项目3亿元，民生项目2亿元。", ["parts_exceed_total"]),
+    ("年均超收200亿元，其中去年超收250亿元。", []),              # one part is no breakdown
     # a share of a whole above 100 %; above 100 % of a plan is fine
     ("重点项目投资占全县固定资产投资的130%。", ["share_over_100"]),
     ("重点项目投资占全县固定资产投资的30%。", []),

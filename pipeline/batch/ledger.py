@@ -120,8 +120,7 @@ def _check(row: Row, earlier: Row, kind: str, severity: str, message: str, span:
 def _totals(quantities: pa.Table) -> dict[tuple[str, int], Row]:
     """(doc_id, project_id) -> the first total-investment amount linked to that project."""
     found: dict[tuple[str, int], Row] = {}
-    cols = ["doc_id", "project_id", "role", "kind", "value", "text", "start", "end"]
-    for q in quantities.select(cols).to_pylist():
+    for q in quantities.to_pylist():
         if q["role"] == "total_investment" and q["kind"] == "money" and q["project_id"] is not None \
                 and q["value"] is not None:
             found.setdefault((q["doc_id"], q["project_id"]), q)
@@ -150,7 +149,10 @@ def derive(files: dict[str, Path], folder: Path, rules: RuleSet) -> dict[str, Pa
     project_cols = [n for n in DERIVED_SCHEMAS["timeline"].names if n not in ("path", "year", "period")]
     projects = pq.read_table(files["projects"], columns=project_cols).to_pylist()
     timeline = timeline_rows(documents, projects)
-    series = series_checks(timeline, _totals(pq.read_table(files["quantities"])), rules)
+    quantity_cols = ["doc_id", "project_id", "role", "kind", "value", "text", "start", "end"]
+    totals = _totals(pq.read_table(files["quantities"], columns=quantity_cols,
+                                   filters=[("role", "=", "total_investment")]))
+    series = series_checks(timeline, totals, rules)
     checks = all_checks(pq.read_table(files["checks"]).to_pylist(), series, [d["doc_id"] for d in documents])
     return {"timeline": _write(timeline, "timeline", folder), "checks": _write(checks, "checks", folder)}
 

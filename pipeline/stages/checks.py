@@ -20,6 +20,7 @@ from pipeline.types import Extraction, Kind, Project, Quantity, Role
 
 ERROR, WARNING = "error", "warning"
 _CLAUSE_MARKS = "。；;！？!?\n"
+_SENTENCE_MARKS = "。；;！？!?"
 _SHARE_CUE_CHARS = 30       # how far before a percentage its cue (占年度计划的) may start
 
 
@@ -76,9 +77,13 @@ def _plan_shares(text: str, quantities: list[Quantity], money: list[Quantity], l
     for q in quantities:
         if q.kind is not Kind.PERCENT or q.value is None or not lr.plan_share_before.search(_share_cue(text, q)):
             continue
-        floor = max(0, q.start - window, text.rfind("\n", 0, q.start) + 1)
-        done = _last_before(money, Role.COMPLETED, q.start, floor, q.project_key)
-        plan = _last_before(money, Role.PLANNED, q.start, floor, q.project_key)
+        # the completed amount in the percentage's own sentence (an earlier sentence's is
+        # another project's, often); the plan may be stated a sentence before (年度计划投资X。
+        # 1-10月完成投资Y，占年度计划的Z%), within the paragraph
+        paragraph = max(0, q.start - window, text.rfind("\n", 0, q.start) + 1)
+        sentence = max(paragraph, *(text.rfind(c, 0, q.start) + 1 for c in _SENTENCE_MARKS))
+        done = _last_before(money, Role.COMPLETED, q.start, sentence, q.project_key)
+        plan = _last_before(money, Role.PLANNED, q.start, paragraph, q.project_key)
         if done is None or plan is None or not plan.value or done.value is None:
             continue
         computed = float(done.value) / float(plan.value) * 100
@@ -101,30 +106,40 @@ def _shares_over_100(text: str, quantities: list[Quantity], lr: LedgerRules) -> 
 
 
 def _parts_over_total(text: str, money: list[Quantity], lr: LedgerRules) -> list[Check]:
-    """A total (an amount with its own cue) followed by at least two parts (其中 …: role_cue
-    `breakdown`, then items of the same list) whose sum exceeds it. One part alone is
-    often no part at all (年均超收2040亿元，其中去年超收2573亿元)."""
+    """A total followed by a breakdown marker (其中, 分别为 …) and at least two parts (the
+    first after the marker, then items that inherit its role) whose sum exceeds it. One
+    part alone is often no part at all (年均超收2040亿元，其中去年超收2573亿元)."""
     tolerance = Decimal(str(lr.checks["parts_tolerance"]))
     found = []
-    i = 0
-    while i < len(money):
-        total = money[i]
-        parts: list[Quantity] = []
-        j = i + 1
-        while j < len(money) and money[j].role_cue in ("breakdown", "list") and money[j].role is total.role \
-                and (parts or money[j].role_cue == "breakdown"):
-            parts.append(money[j])
-            j += 1
-        if total.role_cue not in ("breakdown", "list") and len(parts) >= 2 and total.value:
-            summed = sum((p.value for p in parts if p.value is not None), Decimal(0))
-            if summed > total.value * (1 + tolerance):
-                found.append(Check(
-                    "parts_exceed_total", ERROR,
-                    f"the parts ({' + '.join(text[p.start:p.end] for p in parts)}) sum to "
-                    f"{_fmt(summed / Decimal(10) ** 8)}亿元, more than their total {text[total.start:total.end]}",
-                    total.start, total.end, parts[0].start, parts[-1].end, total.project_key))
-        i = j if parts else i + 1
+    for i, total in enumerate(money):
+        if total.role_cue in ("breakdown", "list") or not total.value:
+            continue
+        parts = _parts_after(text, money, i, lr)
+        summed = sum((p.value for p in parts if p.value is not None), Decimal(0))
+        if len(parts) >= 2 and summed > total.value * (1 + tolerance):
+            found.append(Check(
+                "parts_exceed_total", ERROR,
+                f"the parts ({' + '.join(text[p.start:p.end] for p in parts)}) sum to "
+                f"{_fmt(summed / Decimal(10) ** 8)}亿元, more than their total {text[total.start:total.end]}",
+                total.start, total.end, parts[0].start, parts[-1].end, total.project_key))
     return found
+
+
+def _parts_after(text: str, money: list[Quantity], i: int, lr: LedgerRules) -> list[Quantity]:
+    """The parts of money[i]: the next amount when a breakdown marker stands between them
+    and it has the total's role, then the amounts that follow as items of its list."""
+    total = money[i]
+    if i + 1 >= len(money) or not lr.breakdown.search(text, total.end, money[i + 1].start):
+        return []
+    first = money[i + 1]
+    if first.role is not total.role:
+        return []
+    parts = [first]
+    for q in money[i + 2:]:
+        if q.role_cue not in ("breakdown", "list") or q.role is not total.role:
+            break
+        parts.append(q)
+    return parts
 
 
 def _first_of(money: list[Quantity], key: str, role: Role) -> Quantity | None:

@@ -32,6 +32,7 @@ class LedgerRules:
     checks: dict[str, Any]
     plan_share_before: regex.Pattern[str]
     whole_share_before: regex.Pattern[str]
+    breakdown: regex.Pattern[str]       # 其中, 分别为 … (rules/roles.yaml breakdown_markers)
 
 
 def _date_pattern(relative: dict[str, int], parts: tuple[str, ...], months: dict[str, int]) -> regex.Pattern[str]:
@@ -76,6 +77,7 @@ def ledger_rules(rules: RuleSet) -> LedgerRules:
             checks=dict(checks),
             plan_share_before=regex.compile(checks["plan_share_before"]),
             whole_share_before=regex.compile(checks["whole_share_before"]),
+            breakdown=regex.compile(alternation(rules.roles["breakdown_markers"])),
         )
     except (KeyError, TypeError, ValueError, AttributeError, regex.error) as exc:
         raise RuleError(f"{path}: {type(exc).__name__}: {exc}") from exc
