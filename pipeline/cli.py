@@ -315,9 +315,11 @@ def check_rules(
     Example: keyproj check-rules rules/
     """
     from pipeline.rules.loader import RuleError, load_rules
+    from pipeline.stages.ledger_rules import ledger_rules
 
     try:
         r = load_rules(rules)
+        ledger_rules(r)         # its patterns are compiled on first use: check them here too
     except RuleError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

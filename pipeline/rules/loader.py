@@ -120,6 +120,7 @@ class RuleSet:
     regions: dict[str, Region] = field(default_factory=dict)      # code -> unit (regions.tsv)
     region_names: dict[str, Any] = field(default_factory=dict)    # regions.yaml
     periods: dict[str, Any] = field(default_factory=dict)         # periods.yaml
+    ledger: dict[str, Any] = field(default_factory=dict)          # ledger.yaml (stages/ledger_rules.py)
 
 
 class _File:
@@ -430,10 +431,12 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     cat_f = _File(directory / "categories.yaml")
     region_names_f = _File(directory / "regions.yaml")
     periods_f = _File(directory / "periods.yaml")
+    ledger_f = _File(directory / "ledger.yaml")
 
     for f, schema in ((quant_f, _QUANTITIES), (norm_f, _NORMALISE), (sect_f, _SECTIONS),
                       (roles_f, _ROLES), (proj_f, _PROJECTS), (status_f, {"cues": list}),
-                      (cat_f, {"categories": dict}), (region_names_f, _REGION_NAMES), (periods_f, _PERIODS)):
+                      (cat_f, {"categories": dict}), (region_names_f, _REGION_NAMES), (periods_f, _PERIODS),
+                      (ledger_f, {"identity": dict, "dates": dict, "responsible": dict, "checks": dict})):
         _check_schema(f, schema)
     _check_region_names(region_names_f)
     _check_periods(periods_f)
@@ -458,4 +461,5 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         regions=load_regions(directory / "regions.tsv"),
         region_names=region_names_f.data,
         periods=periods_f.data,
+        ledger=ledger_f.data,
     )

@@ -8,7 +8,6 @@ from functools import lru_cache
 from typing import Any
 
 import regex
-import yaml
 
 from pipeline.rules.loader import RuleError, RuleSet, alternation
 
@@ -49,13 +48,9 @@ def _date_pattern(relative: dict[str, int], parts: tuple[str, ...], months: dict
 
 @lru_cache(maxsize=8)
 def ledger_rules(rules: RuleSet) -> LedgerRules:
+    """The ledger rules compiled (RuleError, naming the file, for a bad entry)."""
     path = rules.directory / "ledger.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RuleError(f"{path}: rule file is missing") from None
-    except yaml.YAMLError as exc:
-        raise RuleError(f"{path}: not valid YAML: {exc}") from exc
+    data = rules.ledger         # read and checked for its sections by load_rules
     try:
         ident, dates, resp, checks = data["identity"], data["dates"], data["responsible"], data["checks"]
         relative = {str(k): int(v) for k, v in dates["relative_years"].items()}
