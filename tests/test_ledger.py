@@ -111,6 +111,8 @@ def test_ledger_fields_of_projects(tmp_path: Path, pipeline: Pipeline) -> None:
     ("全市完成投资9亿元。其中，交通项目完成投资4亿元，产业项目3亿元，民生项目2亿元。", []),
     ("全市完成投资8亿元。其中，交通项目完成投资4亿元，产业项目3亿元，民生项目2亿元。", ["parts_exceed_total"]),
     ("年均超收200亿元，其中去年超收250亿元。", []),              # one part is no breakdown
+    # 其中 sentences later speaks of something else
+    ("项目总投资5亿元。今年开工项目12个。省市重点项目中，其中一期工程3亿元，二期工程2.5亿元。", []),
     # a share of a whole above 100 %; above 100 % of a plan is fine
     ("重点项目投资占全县固定资产投资的130%。", ["share_over_100"]),
     ("重点项目投资占全县固定资产投资的30%。", []),

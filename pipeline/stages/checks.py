@@ -21,6 +21,7 @@ from pipeline.types import Extraction, Kind, Project, Quantity, Role
 ERROR, WARNING = "error", "warning"
 _CLAUSE_MARKS = "。；;！？!?\n"
 _SENTENCE_MARKS = "。；;！？!?"
+_INVESTMENT_ROLES = (Role.TOTAL, Role.PLANNED, Role.COMPLETED)     # parts are checked for these amounts
 _SHARE_CUE_CHARS = 30       # how far before a percentage its cue (占年度计划的) may start
 
 
@@ -106,9 +107,10 @@ def _shares_over_100(text: str, quantities: list[Quantity], lr: LedgerRules) -> 
 
 
 def _parts_over_total(text: str, money: list[Quantity], lr: LedgerRules) -> list[Check]:
-    """A total followed by a breakdown marker (其中, 分别为 …) and at least two parts (the
-    first after the marker, then items that inherit its role) whose sum exceeds it. One
-    part alone is often no part at all (年均超收2040亿元，其中去年超收2573亿元)."""
+    """An investment total followed by a breakdown marker (其中, 分别为 …) in its sentence or
+    opening the next, and at least two parts (the first after the marker, then items that
+    inherit its role) whose sum exceeds it. One part alone is often no part at all
+    (年均超收2040亿元，其中去年超收2573亿元)."""
     tolerance = Decimal(str(lr.checks["parts_tolerance"]))
     found = []
     for i, total in enumerate(money):
@@ -129,10 +131,12 @@ def _parts_after(text: str, money: list[Quantity], i: int, lr: LedgerRules) -> l
     """The parts of money[i]: the next amount when a breakdown marker stands between them
     and it has the total's role, then the amounts that follow as items of its list."""
     total = money[i]
-    if i + 1 >= len(money) or not lr.breakdown.search(text, total.end, money[i + 1].start):
+    if i + 1 >= len(money) or total.role not in _INVESTMENT_ROLES:
         return []
     first = money[i + 1]
-    if first.role is not total.role:
+    marker = lr.breakdown.search(text, total.end, first.start)
+    if marker is None or first.role is not total.role or not _adjacent(text, total.end, marker.start()) \
+            or any(c in _SENTENCE_MARKS for c in text[marker.end():first.start]):
         return []
     parts = [first]
     for q in money[i + 2:]:
@@ -140,6 +144,14 @@ def _parts_after(text: str, money: list[Quantity], i: int, lr: LedgerRules) -> l
             break
         parts.append(q)
     return parts
+
+
+def _adjacent(text: str, end: int, marker: int) -> bool:
+    """The breakdown marker at `marker` speaks of the amount ending at `end`: in its sentence,
+    or opening the next one (…增长12.4%。其中，…)."""
+    between = text[end:marker]
+    stops = [i for i, c in enumerate(between) if c in _SENTENCE_MARKS]
+    return not stops or (len(stops) == 1 and not between[stops[0] + 1:].strip(" ，,：:\n"))
 
 
 def _first_of(money: list[Quantity], key: str, role: Role) -> Quantity | None:
