@@ -104,6 +104,9 @@ def test_ledger_fields_of_projects(tmp_path: Path, pipeline: Pipeline) -> None:
     ("全县年度计划投资10亿元。1—10月完成投资9亿元，占年度计划的70%。", ["plan_share"]),
     ("全县年度计划投资10亿元。1—10月完成投资9亿元，占年度计划的90%。", []),
     ("甲路项目年度计划投资2亿元，只完成投资0.5亿元。乙桥项目完成投资仅占年度计划的40%。", []),
+    # a plan that an earlier share used: the parts' own plans are not stated
+    ("全县完成投资8.2亿元，占年度计划10亿元的82%，其中：交通项目完成投资5亿元，占年度计划90%；"
+     "民生项目完成投资3.2亿元，占年度计划70%。", []),
     # parts above their total
     ("该项目总投资5亿元，其中一期工程3亿元，二期工程2.5亿元。", ["parts_exceed_total"]),
     ("该项目总投资5亿元，其中一期工程3亿元，二期工程2亿元。", []),
@@ -226,6 +229,23 @@ def test_resumed_and_partly_changed_runs_give_the_same_checks(tmp_path: Path, ru
     _run([inputs], tmp_path / "fresh", rules)
     assert _checks(out) == _checks(tmp_path / "fresh")
     assert "total_changed" not in [kind for _, kind, *_ in _checks(out)]
+
+
+@pytest.mark.parametrize(("years", "statuses", "kinds"), [
+    # years of the reports   their statuses in order                  checks raised
+    ((2021, 2022), ("operational", "planned"), ["status_went_back"]),
+    ((2021, 2022), ("started", "planned"), []),                      # one step back: a restart
+    ((2021, 2022), ("planned", "operational"), []),
+    ((2021, None), ("operational", "planned"), []),                  # a report of unknown year
+])
+def test_series_status_going_back(years: tuple[Any, ...], statuses: tuple[str, ...], kinds: list[str],
+                                  rules: RuleSet) -> None:
+    from pipeline.batch.ledger import series_checks
+
+    timeline = [{"project_key": "某县/某路", "name": "某路", "doc_id": f"d{i}", "path": f"r{i}.txt", "year": year,
+                 "project_id": 0, "status": status, "text": "某路", "start": 0, "end": 2}
+                for i, (year, status) in enumerate(zip(years, statuses, strict=True))]
+    assert [c["kind"] for c in series_checks(timeline, {}, rules)] == kinds
 
 
 # --- at the level a user runs it ----------------------------------------------------------

@@ -87,6 +87,8 @@ def series_checks(timeline: list[Row], totals: dict[tuple[str, int], Row], rules
         furthest: Row | None = None
         last_total: tuple[Row, Row] | None = None     # (timeline row, its total's quantities row)
         for row in group:
+            if row["year"] is None:
+                continue        # a report of unknown year has no place in the order
             r = rank.get(row["status"])
             if r is not None and furthest is not None and rank[furthest["status"]] - r >= drop \
                     and furthest["doc_id"] != row["doc_id"]:

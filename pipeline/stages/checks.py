@@ -75,13 +75,17 @@ def _plan_shares(text: str, quantities: list[Quantity], money: list[Quantity], l
     window = int(lr.checks["plan_share_window"])
     tolerance = float(lr.checks["plan_share_tolerance"])
     found = []
-    for q in quantities:
-        if q.kind is not Kind.PERCENT or q.value is None or not lr.plan_share_before.search(_share_cue(text, q)):
-            continue
+    shares = [q for q in quantities if q.kind is Kind.PERCENT and q.value is not None
+              and lr.plan_share_before.search(_share_cue(text, q))]
+    for k, q in enumerate(shares):
+        assert q.value is not None
         # the completed amount in the percentage's own sentence (an earlier sentence's is
         # another project's, often); the plan may be stated a sentence before (年度计划投资X。
-        # 1-10月完成投资Y，占年度计划的Z%), within the paragraph
-        paragraph = max(0, q.start - window, text.rfind("\n", 0, q.start) + 1)
+        # 1-10月完成投资Y，占年度计划的Z%), within the paragraph, but not before an earlier
+        # share: that plan is used up (全省完成X，占年度计划P的81%，其中：重大项目完成Y，占年度
+        # 计划80%: Y's own plan is not stated)
+        paragraph = max(0, q.start - window, text.rfind("\n", 0, q.start) + 1,
+                        shares[k - 1].end if k else 0)
         sentence = max(paragraph, *(text.rfind(c, 0, q.start) + 1 for c in _SENTENCE_MARKS))
         done = _last_before(money, Role.COMPLETED, q.start, sentence, q.project_key)
         plan = _last_before(money, Role.PLANNED, q.start, paragraph, q.project_key)
