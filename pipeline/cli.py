@@ -93,7 +93,7 @@ def run(
     try:
         if scheduler:
             summary = _run_on_cluster(inputs, out, scheduler, rule_set, max_bytes, bar)
-            layout = "{documents,sections,quantities,projects,statuses}/part-*.parquet"
+            layout = "{documents,sections,quantities,projects,statuses,checks}/part-*.parquet"
         else:
             if "://" in out:
                 typer.echo("error: an fsspec URL for --out needs --scheduler; give a folder", err=True)
@@ -111,7 +111,7 @@ def run(
                 bar.close()
                 typer.echo(str(exc), err=True)
                 raise typer.Exit(exc.exit_code) from None
-            layout = "{documents,sections,quantities,projects,statuses}.parquet"
+            layout = "{documents,sections,quantities,projects,statuses,checks,timeline}.parquet"
     except (OutputBusy, OutputError) as exc:
         bar.close()
         typer.echo(f"error: {exc}", err=True)
@@ -315,9 +315,11 @@ def check_rules(
     Example: keyproj check-rules rules/
     """
     from pipeline.rules.loader import RuleError, load_rules
+    from pipeline.stages.ledger_rules import ledger_rules
 
     try:
         r = load_rules(rules)
+        ledger_rules(r)         # its patterns are compiled on first use: check them here too
     except RuleError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -469,3 +471,37 @@ def report(
                         progress=_stderr_bar("documents", quiet))
     if not quiet:
         typer.echo(f"written: {html} ({size / 1024:,.0f} KB)", err=True)
+
+
+@app.command()
+def timeline(
+    directory: Annotated[Path, typer.Argument(help="Folder of tables written by `keyproj run`.")],
+    names: Annotated[list[str] | None, typer.Argument(
+        help="Show the projects whose key or name contains one of these (default: every project "
+             "named in more than one report).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table (aligned), csv or json.")] = "table",
+    max_width: Annotated[int, typer.Option(help="table format: cut cells wider than this.")] = settings.QUERY_MAX_WIDTH,
+) -> None:
+    """One project across many reports: a row per report, in year order.
+
+    The same project in any report has one `project_key` (traditional or simplified, 项目/工程
+    endings, 二期/2期, the region when the name lacks one). Figures that disagree, within a
+    report or across reports, are in the `checks` table (`keyproj query DIR "SELECT * FROM checks"`).
+
+    Example: keyproj timeline data/processed 青藏铁路
+    """
+    from pipeline.outputs.query import FORMATS, TablesNotFound, format_result
+    from pipeline.outputs.timeline import timeline_view
+
+    _check_options((fmt in FORMATS, f"--format must be one of {', '.join(FORMATS)}"),
+                   (max_width >= 1, "--max-width must be 1 or more"))
+    try:
+        columns, rows = timeline_view(directory, names or [])
+    except TablesNotFound as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if not rows:
+        typer.echo("no project matches" if names else "no project is named in more than one report", err=True)
+        raise typer.Exit(1)
+    text = format_result(columns, rows, fmt, max_width)
+    typer.echo(text, nl=not text.endswith("\n"))

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 from pipeline.io.read import document_title
 from pipeline.rules.loader import RuleSet
 from pipeline.schema import TABLE_NAMES
+from pipeline.stages.checks import document_checks
+from pipeline.stages.identity import project_key, report_region
+from pipeline.stages.ledger import Ledger, Named, ProjectLedger, deciding_cue, document_ledger
 from pipeline.stages.region import year_from_file_name
 from pipeline.stages.sections import innermost_section
 from pipeline.stages.status_model import project_confidence
@@ -110,6 +113,8 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
     if ex is None:
         return rows
     doc = ex.doc
+    ledger = document_ledger(ex, rules)
+    region = report_region(ex.place)
     for s in ex.sections:
         start, end = doc.original_span(s.start, s.end)
         rows["sections"].append({
@@ -134,7 +139,9 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "completed_investment": _num(p.completed_investment), "length_m": _num(p.length_m),
             "area_m2": _num(p.area_m2), "mentions": p.mentions, "confidence": p.confidence,
             "status_confidence": project_confidence(p.status, p.status_start, p.status_end,
-                                                    cues_of.get(p.key, []))})
+                                                    cues_of.get(p.key, [])),
+            "project_key": project_key(p.key, region, rules),
+            **_ledger_columns(doc, ledger, ledger.projects.get(p.key), deciding_cue(ex, p.status_start))})
     for i, q in enumerate(ex.quantities):
         start, end, text = _span(doc, q.start, q.end)
         rows["quantities"].append({
@@ -147,13 +154,47 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "scope": q.scope, "scope_rule": q.scope_rule, "parent_quantity_id": q.parent,
             "text": text, "start": start, "end": end, "rule_id": q.rule_id,
             **_sentence_columns(sentence_of(q.start, q.end))})
-    for cue in ex.statuses:
+    for i, cue in enumerate(ex.statuses):
         start, end, text = _span(doc, cue.start, cue.end)
+        date = ledger.cue_dates.get(i)
+        date_start, date_end = doc.original_span(date.start, date.end) if date else (None, None)
         rows["statuses"].append({
             "doc_id": src.doc_id, "project_id": project_ids.get(cue.project_key) if cue.project_key else None,
             "status": cue.status.value, "text": text, "start": start, "end": end, "rule_id": cue.rule_id,
-            "confidence": cue.confidence, **_sentence_columns(sentence_of(cue.start, cue.end))})
+            "confidence": cue.confidence, "event_date": date.value if date else None,
+            "event_date_precision": date.precision if date else None,
+            "event_date_start": date_start, "event_date_end": date_end,
+            **_sentence_columns(sentence_of(cue.start, cue.end))})
+    for i, c in enumerate(document_checks(ex, rules)):
+        start, end, text = _span(doc, c.start, c.end)
+        other_start, other_end, other_text = _span(doc, c.other_start, c.other_end)
+        rows["checks"].append({
+            "doc_id": src.doc_id, "check_id": i, "kind": c.kind, "severity": c.severity,
+            "project_id": project_ids.get(c.project_key) if c.project_key else None,
+            "project_key": rows["projects"][project_ids[c.project_key]]["project_key"]
+            if c.project_key in project_ids else None,
+            "message": c.message, "text": text, "start": start, "end": end,
+            "other_doc_id": src.doc_id, "other_text": other_text, "other_start": other_start,
+            "other_end": other_end})
     return rows
+
+
+def _ledger_columns(doc: Doc, ledger: Ledger, fields: ProjectLedger | None, cue: int | None) -> dict[str, Any]:
+    """A project's ledger columns: the date of its deciding status cue, its plans, the
+    responsible unit and contact leader (each with its span of the stored text)."""
+    fields = fields or ProjectLedger()
+    date = ledger.cue_dates.get(cue) if cue is not None else None
+
+    def named(prefix: str, value: Named | None) -> dict[str, Any]:
+        start, end = doc.original_span(value.start, value.end) if value else (None, None)
+        return {prefix: value.value if value else None, f"{prefix}_start": start, f"{prefix}_end": end}
+
+    return {
+        "status_date": date.value if date else None,
+        "status_date_precision": date.precision if date else None,
+        "planned_start": fields.planned_start.value if fields.planned_start else None,
+        "planned_end": fields.planned_end.value if fields.planned_end else None,
+        **named("responsible_unit", fields.responsible_unit), **named("contact_leader", fields.contact_leader)}
 
 
 def _sentence_columns(span: tuple[int, int]) -> dict[str, int]:
@@ -200,9 +241,12 @@ def to_columns(rows: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, lis
 def check_offsets(rows: dict[str, list[dict[str, Any]]]) -> None:
     """Raise OffsetError unless every fact's text is the stored text at its offsets, inside its sentence."""
     texts = {r["doc_id"]: r["text"] for r in rows["documents"]}
-    for table in ("quantities", "projects", "statuses"):
+    for table in ("quantities", "projects", "statuses", "checks"):
         for r in rows[table]:
             if texts[r["doc_id"]][r["start"]:r["end"]] != r["text"]:
                 raise OffsetError(f"{table} row {r} does not match the stored text")
             if "sentence_start" in r and not r["sentence_start"] <= r["start"] <= r["end"] <= r["sentence_end"]:
                 raise OffsetError(f"{table} row {r} lies outside its sentence")
+    for r in rows["checks"]:
+        if texts[r["other_doc_id"]][r["other_start"]:r["other_end"]] != r["other_text"]:
+            raise OffsetError(f"checks row {r} does not match the stored text")

@@ -142,6 +142,16 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("mentions", "int32", "提及次数", "how many times it is named", nullable=False),
         Column("confidence", "float64", "置信度", "the project model's calibrated probability that it is a project"),
         Column("status_confidence", "float64", "状态置信度", "the confidence of the status row that decided `status`"),
+        Column("project_key", "string", "项目标识",
+               "the same project in any report gets the same key: `region/name` (script, 项目/工程/建设 endings "
+               "and the way a phase is written do not matter; 一期 and 二期 differ)"),
+        Column("status_date", "string", "状态日期",
+               "when the deciding status was reached: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`"),
+        Column("status_date_precision", "string", "状态日期精度", "`day`, `month` or `year`"),
+        Column("planned_start", "string", "计划开工时间", "a planned start the text states (计划2024年3月开工)"),
+        Column("planned_end", "string", "计划完工时间", "a planned completion the text states (计划2024年6月竣工)"),
+        *_place("responsible_unit", "责任单位", "string", "责任单位/牵头单位/业主单位/建设单位 a ledger names"),
+        *_place("contact_leader", "联系领导", "string", "联系领导/包抓领导 a ledger names"),
     ),
     "statuses": (
         Column("doc_id", "string", "文档编号", "the document", nullable=False),
@@ -151,11 +161,61 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("rule_id", "string", "规则编号", "e.g. `status.not_yet_started`", nullable=False),
         Column("confidence", "float64", "置信度",
                "the status model's probability that this cue gives the project's state"),
+        *_place("event_date", "事件日期", "string",
+                "when the state was reached (于9月2日开工, 今年7月交付使用), resolved against the report's year: "
+                "`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; null when not stated and for plans"),
+        Column("event_date_precision", "string", "事件日期精度", "`day`, `month` or `year`"),
         *_sentence(),
+    ),
+    "checks": (
+        Column("doc_id", "string", "文档编号", "the report the check is raised on", nullable=False),
+        Column("check_id", "int32", "核查编号", "number of the check in its report", nullable=False),
+        Column("kind", "string", "类型",
+               "`plan_share`, `parts_exceed_total`, `completed_over_total`, `share_over_100` (within a report), "
+               "`status_went_back`, `total_changed` (across reports)", nullable=False),
+        Column("severity", "string", "严重程度", "`error` or `warning`", nullable=False),
+        Column("project_id", "int32", "项目编号", "the project concerned, if any"),
+        Column("project_key", "string", "项目标识", "its key across reports"),
+        Column("message", "string", "说明", "the disagreement in plain words", nullable=False),
+        Column("text", "string", "原文", "the main figure as written"),
+        Column("start", "int64", "起始位置", "its span in `documents.text`"),
+        Column("end", "int64", "结束位置", "end offset (exclusive)"),
+        Column("other_doc_id", "string", "对照文档编号", "the report holding the figure it disagrees with"),
+        Column("other_text", "string", "对照原文", "that figure as written"),
+        Column("other_start", "int64", "对照起始位置", "its span in that report's `documents.text`"),
+        Column("other_end", "int64", "对照结束位置", "end offset (exclusive)"),
     ),
 }
 
 TABLE_NAMES = tuple(TABLES)
+
+# Tables made from a run's committed tables, across documents (batch/ledger.py), never reused
+# document by document; `checks` is also one of them (its cross-report kinds are redone).
+DERIVED: dict[str, tuple[Column, ...]] = {
+    "timeline": (
+        Column("project_key", "string", "项目标识", "the project's key across reports", nullable=False),
+        Column("name", "string", "项目名称", "its name in that report", nullable=False),
+        Column("doc_id", "string", "文档编号", "the report", nullable=False),
+        Column("path", "string", "文件路径", "the report's path"),
+        Column("year", "int32", "年份", "the year the report covers"),
+        Column("period", "string", "报告期", "the report's period"),
+        Column("project_id", "int32", "项目编号", "its row in `projects`", nullable=False),
+        Column("status", "string", "状态", STATUS_VALUES),
+        Column("status_text", "string", "状态依据", "the cue that decided the status"),
+        Column("status_date", "string", "状态日期", "as in `projects`"),
+        Column("status_date_precision", "string", "状态日期精度", "as in `projects`"),
+        Column("planned_start", "string", "计划开工时间", "as in `projects`"),
+        Column("planned_end", "string", "计划完工时间", "as in `projects`"),
+        Column("total_investment", "float64", "总投资", "as in `projects`", unit="yuan"),
+        Column("planned_investment", "float64", "年度计划投资", "as in `projects`", unit="yuan"),
+        Column("completed_investment", "float64", "完成投资", "as in `projects`", unit="yuan"),
+        Column("responsible_unit", "string", "责任单位", "as in `projects`"),
+        Column("contact_leader", "string", "联系领导", "as in `projects`"),
+        Column("text", "string", "原文", "the project's mention in that report"),
+        Column("start", "int64", "起始位置", "its span in that report's `documents.text`"),
+        Column("end", "int64", "结束位置", "end offset (exclusive)"),
+    ),
+}
 
 # The query views `facts` and `sentences` (outputs/query.py) and export's facts sheet join the
 # tables' columns; these are the few columns of theirs that no table has.
@@ -171,8 +231,8 @@ UNIT_ZH = {"yuan": "元", "m": "米", "m2": "平方米", "m3": "立方米", "byt
 
 
 def column_names(table: str) -> list[str]:
-    """The columns of `table`, in order."""
-    return [c.name for c in TABLES[table]]
+    """The columns of `table` (a per-document or a derived table), in order."""
+    return [c.name for c in {**TABLES, **DERIVED}[table]]
 
 
 def column(table: str, name: str) -> Column:

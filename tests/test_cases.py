@@ -111,6 +111,7 @@ STAGES: dict[str, Stage] = {
     # one fact per text: the covered year, how it was found, and when the report was issued
     "years": Stage({"year": _year_or_null, "year_basis": _str_or_null, "year_text": _str_or_null,
                     "published": _str_or_null, "published_text": _str_or_null}),
+    "identity": Stage({"name": _str, "key": _str}),     # projects.project_key (stages/identity.py)
 }
 
 
@@ -293,12 +294,17 @@ def _years(text: str, rules: RuleSet, qx: QuantityExtractor, pipe: Pipeline) -> 
         start, end = getattr(found, f"{f}_start"), getattr(found, f"{f}_end")
         fact[f"{f}_text"] = None if start is None else doc.text[slice(*doc.original_span(start, end))]
     return [fact]
+def _identity(text: str, rules: RuleSet, qx: QuantityExtractor, pipe: Pipeline) -> list[dict[str, Any]]:
+    from pipeline.stages.identity import project_key, report_region
+
+    ex = pipe("case", text)
+    return [{"name": p.name, "key": project_key(p.key, report_region(ex.place), rules)} for p in ex.projects]
 
 
 EXTRACT = {"quantities": _quantities, "roles": _roles, "sections": _sections,
            "statuses": _projects, "projects": _projects, "normalise": _normalise, "regions": _regions,
            "layout": _layout,
-           "scope": _scope, "years": _years}
+           "scope": _scope, "years": _years, "identity": _identity}
 
 
 def _same(key: str, expected: Any, actual: Any) -> bool:

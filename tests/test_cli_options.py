@@ -46,7 +46,7 @@ USAGE_ERRORS = [
     ("report DIR --max-projects -3",               "error: --max-projects must be 0 or more"),
     ("explain FILE --kind bogus",
      "error: --kind must be one of money, length, area, volume, percent, percentage_point, section, project, "
-     "status"),
+     "status, check"),
 ]
 
 

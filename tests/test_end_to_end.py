@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline.batch.tables import SCHEMAS
+from pipeline.batch.tables import DERIVED_SCHEMAS, SCHEMAS
 from pipeline.outputs.evaluate import normalize_name
 
 from conftest import FIXTURES_DIR, ROOT, raw_reports
@@ -70,8 +70,8 @@ def test_five_parquet_files(run_output: tuple[subprocess.CompletedProcess[str], 
     _, out = run_output
     # hidden: the lock and the run's table folder that the manifest names
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
-        [f"{name}.parquet" for name in SCHEMAS] + ["keyproj.log", "keyproj-manifest.json"])
-    assert len(SCHEMAS) == 5
+        [f"{name}.parquet" for name in {**SCHEMAS, **DERIVED_SCHEMAS}] + ["keyproj.log", "keyproj-manifest.json"])
+    assert len(SCHEMAS) == 6 and len(DERIVED_SCHEMAS.keys() - SCHEMAS.keys()) == 1      # + checks, timeline
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))

@@ -22,7 +22,7 @@ from pipeline.batch.store import WORK_DIR
 
 from conftest import raw_reports
 
-TABLES = ("documents", "sections", "quantities", "projects", "statuses")
+TABLES = ("documents", "sections", "quantities", "projects", "statuses", "checks")
 
 
 def make_folder(folder: Path, copies: int = 3) -> Path:

@@ -26,6 +26,8 @@ TEXTS = [
     "一、重点项目\n（一）交通\n望川大道全长6.2公里，总投资3.8亿元。已于9月建成通车！\n北山公路改建工程进展缓慢",
     "城南大(dà)桥已竣(jùn)工通(tōng)车，总投(tóu)资3.5亿元，全长1.2公(gōng)里。",
     "  柏树湾水库工程年度计划投资12.5亿元，完成投资4.2亿元，完成率33.6%  \n\n西湖大桥尚未开工？",
+    # a figure that disagrees (8.5 of 10 is 85 %, not 95 %): a checks row
+    "城东污水处理厂项目年度计划投资10亿元，完成投资8.5亿元，占年度计划的95%。",
 ]
 
 
@@ -119,8 +121,8 @@ def readme_columns(readme: str) -> dict[str, list[str]]:
 
 def test_readme_lists_every_column_of_every_table_and_no_other() -> None:
     listed = readme_columns((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert set(listed) == set(schema.TABLES)
-    for table in schema.TABLES:
+    assert set(listed) == set(schema.TABLES) | set(schema.DERIVED)
+    for table in listed:
         assert sorted(listed[table]) == sorted(schema.column_names(table)), table
 
 

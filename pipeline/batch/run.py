@@ -275,7 +275,7 @@ def _run_locked(inputs: list[Path], files: list[tuple[Path, str]], out: Path, ru
 
     log = RunLog(out / "keyproj.log")
     log.start(inputs, jobs=jobs, max_bytes=max_bytes, time_budget=time_budget, max_memory_mb=max_memory_mb)
-    store = TableStore(out)
+    store = TableStore(out, rules)
     chosen: dict[str, Any] = {}         # doc_id -> where its rows are saved
     tasks: list[Task] = []
     done = 0

@@ -47,6 +47,7 @@ from pyarrow import ipc
 
 from pipeline.batch import manifest
 from pipeline.batch.tables import SCHEMAS
+from pipeline.rules.loader import RuleSet, load_rules
 
 WORK_DIR = ".keyproj-work"
 LOCK_FILE = ".keyproj.lock"
@@ -276,8 +277,9 @@ def _fsync(path: Path) -> None:
 class TableStore:
     """Checkpoint parts for one run in OUT, plus what earlier runs left there."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, rules: RuleSet | None = None) -> None:
         self.out = out
+        self.rules = rules      # for the tables derived across documents (`ledger.derive`)
         self.work = out / WORK_DIR
         self.run_id = manifest.new_run_id()
         self.committed: dict[str, Path] = {}    # table -> its file, once `finish` has committed
@@ -511,7 +513,13 @@ class TableStore:
     def _commit(self, files: dict[str, Path]) -> None:
         """Make `files` (table -> a finished temporary file) the tables of OUT, as one set:
         moved into this run's folder, then named by the manifest (the one atomic step),
-        then published under their plain names; the previous run's folder goes last."""
+        then published under their plain names; the previous run's folder goes last.
+        The tables across documents (`timeline`, the full `checks`) are derived first."""
+        from pipeline.batch.ledger import derive
+
+        per_document_checks = files["checks"]
+        files = {**files, **derive(files, self.out, self.rules or load_rules())}
+        per_document_checks.unlink()
         folder = self.out / manifest.TABLES_DIR / self.run_id
         folder.mkdir(parents=True, exist_ok=True)
         for table, tmp in files.items():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from pipeline.rows import TABLE_NAMES
-from pipeline.schema import TABLES, Column
+from pipeline.schema import DERIVED, TABLES, Column
 
 
 def arrow_field(column: Column) -> pa.Field:
@@ -21,6 +21,12 @@ def arrow_field(column: Column) -> pa.Field:
 
 SCHEMAS: dict[str, pa.Schema] = {
     table: pa.schema([arrow_field(c) for c in columns]) for table, columns in TABLES.items()
+}
+# Tables computed from a run's committed tables, across documents (`pipeline.batch.ledger`):
+# written with the others and named by the manifest, never reused document by document.
+DERIVED_SCHEMAS: dict[str, pa.Schema] = {
+    **{table: pa.schema([arrow_field(c) for c in columns]) for table, columns in DERIVED.items()},
+    "checks": SCHEMAS["checks"],
 }
 
 

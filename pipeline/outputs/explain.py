@@ -7,12 +7,14 @@ from pathlib import Path
 
 from pipeline.extract import Pipeline
 from pipeline.io.read import read_document
+from pipeline.stages.checks import document_checks
+from pipeline.stages.ledger import document_ledger
 from pipeline.stages.status_model import project_confidence
 from pipeline.text.sentences import split_sentences
 from pipeline.types import Doc, Kind, Sentence
 
-# What `--kind` may name: the quantity kinds, then sections, projects and statuses.
-FACT_KINDS = (*(k.value for k in Kind), "section", "project", "status")
+# What `--kind` may name: the quantity kinds, then sections, projects, statuses and checks.
+FACT_KINDS = (*(k.value for k in Kind), "section", "project", "status", "check")
 
 
 class Unreadable(ValueError):
@@ -35,7 +37,8 @@ def explain_file(path: Path, only: str | None = None) -> str:
     source = read_document(path, path.name)
     if source.status != "ok":
         raise Unreadable(f"{path}: {source.status}: {source.error}")
-    ex = Pipeline()(source.doc_id, source.text)
+    pipeline = Pipeline()
+    ex = pipeline(source.doc_id, source.text)
     doc = ex.doc
     names = {p.key: p.name for p in ex.projects}
     lines = [f"# {path}  ({len(source.text)} chars, {len(ex.sections) - 1} sections)"]
@@ -71,8 +74,12 @@ def explain_file(path: Path, only: str | None = None) -> str:
         if p.confidence is not None:
             detail += f" confidence={p.confidence:.2f}"
         block("project", p.start, p.end, detail, "project")
-    for st in ex.statuses:
+    dates = document_ledger(ex, pipeline.rules).cue_dates
+    for i, st in enumerate(ex.statuses):
         confidence = "" if st.confidence is None else f" confidence={st.confidence:.2f}"
+        date = f" date={dates[i].value} ({dates[i].precision})" if i in dates else ""
         block("status", st.start, st.end,
-              f"{st.status.value} -> {names.get(st.project_key or '', '-')}{confidence}", st.rule_id)
+              f"{st.status.value} -> {names.get(st.project_key or '', '-')}{confidence}{date}", st.rule_id)
+    for c in document_checks(ex, pipeline.rules):       # figures that do not agree
+        block("check", c.start, c.end, f"{c.severity} {c.kind}: {c.message}", c.kind)
     return "\n".join(lines)

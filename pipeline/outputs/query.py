@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 TABLE_NAMES = ("documents", "sections", "quantities", "projects", "statuses")
+# one project across reports (`pipeline.batch.ledger`): views when a run wrote them
+LEDGER_TABLES = ("timeline", "checks")
 
 
 class TablesNotFound(FileNotFoundError):
@@ -146,7 +148,8 @@ def connect(directory: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnec
 
     con = duckdb.connect(":memory:")
     allowed = []
-    for name, files in require_tables(directory).items():
+    ledger = {name: files for name in LEDGER_TABLES if (files := table_files(directory, name))}
+    for name, files in {**require_tables(directory), **ledger}.items():
         # absolute: the views and allowed_paths must name a file the same way
         names = [os.path.abspath(f) for f in files]
         paths = ", ".join(_sql_string(f) for f in names)

@@ -309,6 +309,56 @@ class ScopeRules(Config):
     subsets: tuple[str, ...] = rule(WORDS)                # 新开工, 续建: a subset of the projects
     count: regex.Pattern[str] = rule(PATTERN)             # 9个项目: a counted group
 
+
+@dataclass(frozen=True, slots=True)
+class LedgerIdentity(Config):
+    phase: regex.Pattern[str] = rule(PATTERN)          # 二期, 第2期: one way of writing a phase
+    own_level_words: tuple[str, ...] = rule(WORDS)     # 县人民医院 in a county's report is its own
+    separator: str = rule(str)                         # between region and name in a key
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerDates(Config):
+    relative_years: dict[str, int] = rule(dict)        # 今年: 0, 去年: -1
+    year_parts: tuple[str, ...] = rule(WORDS)          # 年底, 上半年: no month
+    month_numerals: dict[str, int] = rule(dict)        # 九: 9
+    max_gap: int = rule(int)                           # characters between a date and its cue
+    gap_stop: regex.Pattern[str] = rule(PATTERN)       # what a date's gap may not hold
+    plan_start_rules: tuple[str, ...] = rule(WORDS)    # status rule ids whose date is a planned start
+    plan_end_rules: tuple[str, ...] = rule(WORDS)      # … a planned end
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerResponsible(Config):
+    unit_cues: tuple[str, ...] = rule(WORDS)           # 责任单位, 牵头单位 …
+    leader_cues: tuple[str, ...] = rule(WORDS)         # 联系领导, 包抓领导 …
+    separator: str = rule(str)                         # a pattern between the cue and the value
+    value: str = rule(str)                             # a pattern for the value
+    max_distance: int = rule(int)                      # characters after the project's name
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerChecks(Config):
+    plan_share_before: regex.Pattern[str] = rule(PATTERN)
+    plan_share_window: int = rule(int)
+    plan_share_tolerance: float = rule(float)
+    whole_share_before: regex.Pattern[str] = rule(PATTERN)
+    parts_tolerance: float = rule(float)
+    completed_tolerance: float = rule(float)
+    total_change_factor: float = rule(float)
+    status_rank: dict[str, int] = rule(dict)
+    status_rank_drop: int = rule(int)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerConfig(Config):
+    """ledger.yaml: one project across reports (identity, dates, responsible units, checks)."""
+
+    identity: LedgerIdentity = rule(LedgerIdentity)
+    dates: LedgerDates = rule(LedgerDates)
+    responsible: LedgerResponsible = rule(LedgerResponsible)
+    checks: LedgerChecks = rule(LedgerChecks)
+
 # -- places and periods ----------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

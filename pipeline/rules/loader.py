@@ -30,6 +30,7 @@ from pipeline.rules.configs import (
     CategoryRules,
     Cue,
     Example,
+    LedgerConfig,
     LinkPatterns,
     ModelFeatureRules,
     NormaliseRules,
@@ -127,6 +128,7 @@ class RuleSet:
     links: LinkPatterns                # links.yaml
     model_features: ModelFeatureRules  # model_features.yaml
     scope: ScopeRules                  # scope.yaml
+    ledger: LedgerConfig               # ledger.yaml
     examples: tuple[Example, ...]      # every rule's examples, checked at load
 
     @property
@@ -571,7 +573,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         raise RuleError(f"{directory}: rules directory not found")
     files = {name: _File(directory / f"{name}.yaml") for name in (
         "units", "quantities", "normalise", "sections", "roles", "statuses", "projects", "categories",
-        "regions", "periods", "links", "model_features", "scope")}
+        "regions", "periods", "links", "model_features", "scope", "ledger")}
     quantities = _load_quantities(files["quantities"], _load_units(files["units"]))
     normalise = _load_normalise(files["normalise"])
     sections = build_config(SectionRules, files["sections"], files["sections"].data,
@@ -589,6 +591,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     links = build_config(LinkPatterns, files["links"], files["links"].data)
     model_features = build_config(ModelFeatureRules, files["model_features"], files["model_features"].data)
     scope = build_config(ScopeRules, files["scope"], files["scope"].data)
+    ledger = build_config(LedgerConfig, files["ledger"], files["ledger"].data)
     return RuleSet(
         directory=directory,
         hash=_hash_dir(directory),
@@ -605,5 +608,6 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         links=links,
         model_features=model_features,
         scope=scope,
+        ledger=ledger,
         examples=tuple(ex for f in files.values() for ex in f.examples),
     )

@@ -1,0 +1,92 @@
+"""`projects.project_key`: the same project in any report gets the same key.
+
+A key is built from the project's name alone and the report's place, never from the other
+documents of a run, so it is stable across runs and whichever documents are in one:
+
+- the name is the document's own identity of the project (`Project.key`: punctuation and
+  generic endings 项目/工程/建设 dropped, short and full forms the document links merged),
+  in simplified characters;
+- a phase is written one way: 2期, 第二期 → 二期 (一期 and 二期 stay different projects);
+- the region: a name that starts with a place of the gazetteer (岚皋县人民医院迁建) keeps
+  that place; otherwise the report's own place (county, else city, else province) is put
+  in front, so two counties' 人民医院迁建 differ; a name that starts with the report's own
+  level word (县人民医院 in a county's report) means that county's.
+
+    岚皋县/人民医院迁建      青藏铁路 (a report of no particular place)
+"""
+
+from __future__ import annotations
+
+import regex
+
+from pipeline.rules.loader import RuleSet
+from pipeline.stages.ledger_rules import ledger_rules
+from pipeline.stages.projects import project_key as document_key
+from pipeline.stages.region import gazetteer
+from pipeline.text.normalise import to_simplified
+from pipeline.types import PlacePeriod
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1..99 in Chinese numerals, as phases are written: 2 → 二, 10 → 十, 12 → 十二, 20 → 二十.
+
+    >>> [chinese_number(n) for n in (1, 2, 10, 12, 20, 31)]
+    ['一', '二', '十', '十二', '二十', '三十一']
+    """
+    tens, ones = divmod(n, 10)
+    if not tens:
+        return _DIGITS[ones]
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def _phase_one_way(name: str, rules: RuleSet) -> str:
+    def one(m: regex.Match[str]) -> str:
+        number = m.group(1)
+        return (chinese_number(int(number)) if number.isdigit() else number) + "期"
+
+    return ledger_rules(rules).phase.sub(one, name)
+
+
+def leading_place(name: str, rules: RuleSet) -> str | None:
+    """The place a name starts with, as the gazetteer names it (岚皋县人民医院 → 岚皋县), when
+    it names one unit; None otherwise (bare stems and everyday words are not taken)."""
+    for surface in gazetteer(rules).by_prefix.get(name[:2], ()):
+        if (name.startswith(surface.text) and len(name) > len(surface.text) and not surface.stem_only
+                and not surface.context_only and len(surface.units) == 1):
+            return surface.units[0].name
+    return None
+
+
+def report_region(place: PlacePeriod | None) -> str | None:
+    """The report's most specific place: its county, else its city, else its province."""
+    if place is None:
+        return None
+    return place.county or place.city or place.province
+
+
+def project_key(name: str, region: str | None, rules: RuleSet) -> str:
+    """The key of the project called `name` in a report of `region` (`report_region`).
+
+    >>> from pipeline.rules.loader import load_rules
+    >>> rules = load_rules()
+    >>> project_key("岚皋县人民医院迁建项目", None, rules), project_key("县人民医院迁建工程", "岚皋县", rules)
+    ('岚皋县/人民医院迁建', '岚皋县/人民医院迁建')
+    >>> project_key("滨江大道（2期）", None, rules) == project_key("滨江大道第二期工程", None, rules)
+    True
+    """
+    lr = ledger_rules(rules)
+    endings, min_chars = rules.projects.key_endings, rules.projects.key_min_chars
+    core = _phase_one_way(document_key(to_simplified(name, rules), endings, min_chars), rules)
+    place = leading_place(core, rules)
+    if place is not None:
+        region, core = place, core[len(place):]
+    elif region is not None:
+        region = to_simplified(region, rules)
+        if core.startswith(region):
+            core = core[len(region):]
+        elif core[:1] in lr.own_level_words and region.endswith(core[0]) and len(core) >= 4:
+            core = core[1:]         # 县人民医院 in the county's own report
+    core = document_key(core, endings, min_chars) or core
+    return f"{region}{lr.separator}{core}" if region else core
