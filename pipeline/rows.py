@@ -20,6 +20,7 @@ from pipeline.stages.ledger import Ledger, Named, ProjectLedger, deciding_cue, d
 from pipeline.stages.region import year_from_file_name
 from pipeline.stages.sections import innermost_section
 from pipeline.stages.status_model import project_confidence
+from pipeline.text.punctuation import LINE_BREAKS, SENTENCE_MARKS
 from pipeline.text.sentences import char_index
 from pipeline.types import BASE_UNIT, Doc, Extraction, StatusMention
 from pipeline.version import code_version
@@ -49,9 +50,7 @@ def _span(doc: Doc, start: int, end: int) -> tuple[int, int, str]:
 
 # Where a sentence ends (as `text.sentences.split_sentences` splits): after a run of these
 # marks and one closing quote, or at a line break.
-_SENTENCE_MARKS = "。！？!?"
 _CLOSING_QUOTES = "”’」』"
-_LINE_BREAKS = "\n\u2028\u2029\x85"
 
 
 class SentenceFinder:
@@ -65,16 +64,16 @@ class SentenceFinder:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.marks = char_index(doc.norm, _SENTENCE_MARKS + _LINE_BREAKS)
+        self.marks = char_index(doc.norm, SENTENCE_MARKS + LINE_BREAKS)
 
     def _past(self, mark: int) -> int:
         """Where the sentence ended by the mark at `mark` stops: past its run of marks and a
         closing quote (a line break is a blank: the sentence stops before it)."""
         norm = self.doc.norm
-        if norm[mark] in _LINE_BREAKS:
+        if norm[mark] in LINE_BREAKS:
             return mark
         end = mark
-        while end < len(norm) and norm[end] in _SENTENCE_MARKS:
+        while end < len(norm) and norm[end] in SENTENCE_MARKS:
             end += 1
         return end + 1 if end < len(norm) and norm[end] in _CLOSING_QUOTES else end
 
@@ -85,7 +84,7 @@ class SentenceFinder:
         before, after = self.marks.last_before(start), self.marks.first_from(max(start, end - 1))
         if before >= 0 and self._past(before) > start:
             # the span starts inside the marks (or on the quote) that end a sentence: that one
-            while before > 0 and norm[before - 1] in _SENTENCE_MARKS:
+            while before > 0 and norm[before - 1] in SENTENCE_MARKS:
                 before -= 1
             before = self.marks.last_before(before)
         s = 0 if before < 0 else self._past(before)

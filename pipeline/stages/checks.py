@@ -16,11 +16,11 @@ from decimal import Decimal
 
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.ledger_rules import LedgerRules, ledger_rules
+from pipeline.text.punctuation import SEGMENT_MARKS
 from pipeline.types import Extraction, Kind, Project, Quantity, Role
 
 ERROR, WARNING = "error", "warning"
 _CLAUSE_MARKS = "。；;！？!?\n"
-_SENTENCE_MARKS = "。；;！？!?"
 _INVESTMENT_ROLES = (Role.TOTAL, Role.PLANNED, Role.COMPLETED)     # parts are checked for these amounts
 _SHARE_CUE_CHARS = 30       # how far before a percentage its cue (占年度计划的) may start
 
@@ -86,7 +86,7 @@ def _plan_shares(text: str, quantities: list[Quantity], money: list[Quantity], l
         # 计划80%: Y's own plan is not stated)
         paragraph = max(0, q.start - window, text.rfind("\n", 0, q.start) + 1,
                         shares[k - 1].end if k else 0)
-        sentence = max(paragraph, *(text.rfind(c, 0, q.start) + 1 for c in _SENTENCE_MARKS))
+        sentence = max(paragraph, *(text.rfind(c, 0, q.start) + 1 for c in SEGMENT_MARKS))
         done = _last_before(money, Role.COMPLETED, q.start, sentence, q.project_key)
         plan = _last_before(money, Role.PLANNED, q.start, paragraph, q.project_key)
         if done is None or plan is None or not plan.value or done.value is None:
@@ -140,7 +140,7 @@ def _parts_after(text: str, money: list[Quantity], i: int, lr: LedgerRules) -> l
     first = money[i + 1]
     marker = lr.breakdown.search(text, total.end, first.start)
     if marker is None or first.role is not total.role or not _adjacent(text, total.end, marker.start()) \
-            or any(c in _SENTENCE_MARKS for c in text[marker.end():first.start]):
+            or any(c in SEGMENT_MARKS for c in text[marker.end():first.start]):
         return []
     parts = [first]
     for q in money[i + 2:]:
@@ -154,7 +154,7 @@ def _adjacent(text: str, end: int, marker: int) -> bool:
     """The breakdown marker at `marker` speaks of the amount ending at `end`: in its sentence,
     or opening the next one (…增长12.4%。其中，…)."""
     between = text[end:marker]
-    stops = [i for i, c in enumerate(between) if c in _SENTENCE_MARKS]
+    stops = [i for i, c in enumerate(between) if c in SEGMENT_MARKS]
     return not stops or (len(stops) == 1 and not between[stops[0] + 1:].strip(" ，,：:\n"))
 
 

@@ -31,6 +31,7 @@ from functools import lru_cache
 import regex
 
 from pipeline.rules.loader import RuleSet, alternation
+from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
 from pipeline.text.sentences import char_index
 from pipeline.types import Kind, PlacePeriod, Project, Quantity, Role
 
@@ -44,8 +45,6 @@ class Scope(StrEnum):
     OTHER = "other"
 
 
-_SENTENCE_END = "。！？!?\n"
-_CLAUSE_END = "，,；;。！？!?\n"
 _INVESTMENT = frozenset({Role.TOTAL, Role.PLANNED, Role.COMPLETED})
 _ITEM_JOINERS = "，,、；;：: 和及与\t"
 # a parent's value may be met by its parts but not exceeded (beyond rounding in the text)
@@ -145,7 +144,7 @@ def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project]
                 if (q.role, q.value) in sector_figures:
                     scope, rule = Scope.OTHER, "sector.repeat"
                 sector_figures.add((q.role, q.value))
-            sentence_start = char_index(text, _SENTENCE_END).last_before(q.start) + 1
+            sentence_start = char_index(text, SENTENCE_END).last_before(q.start) + 1
             if scope is Scope.OTHER and rule == "other.no_scope" and previous == (sentence_start, Scope.GROUP):
                 scope, rule = Scope.GROUP, "group.same_sentence"   # 17个续建项目总投资…，完成投资…
             previous = (sentence_start, scope)
@@ -175,9 +174,9 @@ def _unlinked_scope(text: str, q: Quantity, prev_money_end: int, r: _ScopeRules,
     is where the money amount before it ends."""
     if q.role not in _INVESTMENT or (q.role_cue or "") in r.change_cues:
         return Scope.OTHER, "other.not_investment"
-    sentences = char_index(text, _SENTENCE_END)
+    sentences = char_index(text, SENTENCE_END)
     sentence_start = sentences.last_before(q.start) + 1
-    clause_start = char_index(text, _CLAUSE_END).last_before(q.start) + 1
+    clause_start = char_index(text, CLAUSE_END).last_before(q.start) + 1
     # what is said about this amount: from the previous amount of its sentence on
     own = text[max(sentence_start, prev_money_end):q.start]
     if r.sector.match(text[clause_start:q.start]) or r.sector.match(text[sentence_start:q.start]) \
@@ -229,7 +228,7 @@ def _breakdown_parts(text: str, quantities: list[Quantity], r: _ScopeRules) -> d
     if len(money) < 2:
         return {}
     starts = [quantities[i].start for i in money]       # amounts near a marker found by bisection
-    sentences = char_index(text, _SENTENCE_END)
+    sentences = char_index(text, SENTENCE_END)
     parts: dict[int, _Part] = {}
     markers = [(m, False) for m in r.breakdown.finditer(text)] + [(m, True) for m in r.distributive.finditer(text)]
     for marker, distributive in sorted(markers, key=lambda mk: mk[0].start()):
@@ -247,7 +246,7 @@ def _breakdown_parts(text: str, quantities: list[Quantity], r: _ScopeRules) -> d
         if not before or not after:
             continue
         # 交通、水利项目分别…: the parts' names are the clause before the marker
-        names = text[char_index(text, _CLAUSE_END).last_before(marker.start()) + 1:marker.start()] \
+        names = text[char_index(text, CLAUSE_END).last_before(marker.start()) + 1:marker.start()] \
             if distributive else None
         parts.update(_parts_of(text, quantities, before, after, marker.end(), names, r))
     return parts
@@ -257,7 +256,7 @@ def _is_change(text: str, q: Quantity, r: _ScopeRules) -> bool:
     """The amount is a change or a comparison: by its role cue, or a change word in its clause."""
     if (q.role_cue or "") in r.change_cues:
         return True
-    clause_start = char_index(text, _CLAUSE_END).last_before(q.start) + 1
+    clause_start = char_index(text, CLAUSE_END).last_before(q.start) + 1
     return r.change_words.search(text, clause_start, q.start) is not None
 
 
@@ -298,7 +297,7 @@ def _parts_of(text: str, quantities: list[Quantity], before: list[int], after: l
             if totals[parent] > whole.value * _ROUNDING:
                 break       # more than the whole: no part
         # the part's name: its clause, or what follows the previous part (、新建项目884亿元)
-        clause_start = char_index(text, _CLAUSE_END).last_before(q.start) + 1
+        clause_start = char_index(text, CLAUSE_END).last_before(q.start) + 1
         item = names if names is not None else text[max(item_start, clause_start):q.start]
         out[i] = _Part(parent, r.sector.match(item.lstrip(_ITEM_JOINERS)) is not None)
         item_start = q.end
