@@ -3,10 +3,8 @@ deterministic, and the confidence reaches the tables and `explain`."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -22,18 +20,10 @@ from pipeline.stages.project_model import (
     project_features,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT, load_train_script
+
 GOLD = Path(__file__).resolve().parent / "fixtures" / "project_gold"
 REPORT = "青禾县团结水库已下闸蓄水。棚户区改造工程全面推进。城南大道、滨江大桥等重点工程全面开工。"
-
-
-def _train_module():
-    spec = importlib.util.spec_from_file_location("train", ROOT / "scripts" / "train.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module         # its dataclasses look themselves up there
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_shipped_weights_load_and_cover_every_feature() -> None:
@@ -77,7 +67,7 @@ def test_a_model_that_keeps_everything_changes_no_row_but_its_confidence() -> No
 
 def test_training_twice_gives_identical_weights(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
-    train = _train_module()
+    train = load_train_script()
     first = train.train_projects(GOLD, tmp_path / "a.json", report=lambda _: None)
     second = train.train_projects(GOLD, tmp_path / "b.json", report=lambda _: None)
     assert first == second
@@ -108,9 +98,7 @@ def _feature_entries() -> list[tuple[str, str, bool]]:
 @pytest.mark.parametrize("name, text, must", _feature_entries(), ids=lambda v: str(v))
 def test_feature_words_find_their_examples_and_not_their_counter_examples(rules, name: str, text: str,
                                                                           must: bool) -> None:
-    from pipeline.stages.project_model import feature_words
-
-    pattern = getattr(feature_words(rules), name)
+    pattern = getattr(rules.model_features, name)
     assert (pattern.search(text) is not None) == must
 
 
@@ -123,13 +111,12 @@ def test_a_broken_feature_words_file_is_a_rule_error_naming_it(tmp_path: Path, r
     import shutil
 
     from pipeline.rules.loader import RuleError, load_rules
-    from pipeline.stages.project_model import feature_words
 
     copy = tmp_path / "rules"
     shutil.copytree(rules.directory, copy)
     (copy / "model_features.yaml").write_text(content, encoding="utf-8")
     with pytest.raises(RuleError, match=f"model_features.yaml: {message}"):
-        feature_words(load_rules(copy))
+        load_rules(copy)
 
 
 def test_a_bad_pattern_in_feature_words_names_its_key(tmp_path: Path, rules) -> None:
@@ -138,7 +125,6 @@ def test_a_bad_pattern_in_feature_words_names_its_key(tmp_path: Path, rules) -> 
     import yaml
 
     from pipeline.rules.loader import RuleError, load_rules
-    from pipeline.stages.project_model import feature_words
 
     copy = tmp_path / "rules"
     shutil.copytree(rules.directory, copy)
@@ -146,4 +132,4 @@ def test_a_bad_pattern_in_feature_words_names_its_key(tmp_path: Path, rules) -> 
     data["company"]["pattern"] = "公司("
     (copy / "model_features.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(RuleError, match="model_features.yaml: key 'company.pattern'"):
-        feature_words(load_rules(copy))
+        load_rules(copy)

@@ -29,9 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import regex
-
 from pipeline import settings
+from pipeline.rules.configs import ModelFeatureRules
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.names import NameJudge
 from pipeline.text.punctuation import SEGMENT_END
@@ -64,38 +63,6 @@ FEATURES: tuple[str, ...] = (
 
 _LIST_MARK = "、"
 _DIGIT_LATIN = re.compile(r"[0-9A-Za-z０-９]")
-
-
-@dataclass(frozen=True)
-class FeatureWords:
-    """The word classes of rules/model_features.yaml, compiled (general report language:
-    counts and class words after a name, people and events, plans, years and capacities,
-    what describes a subject, companies, joiners, level words, one-character suffixes)."""
-
-    count_after: regex.Pattern[str]
-    class_after: regex.Pattern[str]
-    etc_after: regex.Pattern[str]
-    event_context: regex.Pattern[str]
-    venue_before: regex.Pattern[str]
-    plan_context: regex.Pattern[str]
-    counted_group_before: regex.Pattern[str]
-    year: regex.Pattern[str]
-    capacity: regex.Pattern[str]
-    described_after: regex.Pattern[str]
-    company: regex.Pattern[str]
-    joiner: tuple[str, ...]
-    level_start: frozenset[str]
-    one_char_suffix: frozenset[str]
-
-
-@lru_cache(maxsize=4)
-def feature_words(rules: RuleSet) -> FeatureWords:
-    """The word classes of the rule set's model_features.yaml (checked and compiled by the
-    rule loader, examples included), with the word lists as sets for look-ups."""
-    c = rules.model_features
-    return FeatureWords(c.count_after, c.class_after, c.etc_after, c.event_context, c.venue_before,
-                        c.plan_context, c.counted_group_before, c.year, c.capacity, c.described_after,
-                        c.company, c.joiner, frozenset(c.level_start), frozenset(c.one_char_suffix))
 
 
 @dataclass(frozen=True)
@@ -175,7 +142,7 @@ def _has_place(name: str, places: frozenset[str]) -> bool:
     return False
 
 
-def _suffix_class(name: str, judge: NameJudge, one_char: frozenset[str]) -> str:
+def _suffix_class(name: str, judge: NameJudge, one_char: tuple[str, ...]) -> str:
     found = judge.end_suffix(judge.core(name))
     if found is None:
         return "sfx_none"
@@ -197,7 +164,7 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
     """What the name itself says: length, suffix class, place or proper noun, marks, words."""
     tags = judge.tags(name)
     places = _place_names(rules)
-    words = feature_words(rules)
+    words = rules.model_features
     n = len(name)
     f = dict.fromkeys(("sfx_project", "sfx_engineering", "sfx_build", "sfx_activity",
                        "sfx_one_char", "sfx_facility", "sfx_none"), 0.0)
@@ -233,7 +200,7 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _context_features(text: str, mentions: Sequence[ProjectMention], all_mentions: Sequence[ProjectMention],
-                      title_spans: list[tuple[int, int]], words: FeatureWords) -> dict[str, float]:
+                      title_spans: list[tuple[int, int]], words: ModelFeatureRules) -> dict[str, float]:
     """What the text around the project's mentions says (any mention counts)."""
     f = dict.fromkeys(("count_after", "class_after", "etc_after", "event_context", "venue", "plan_context",
                        "counted_group_before", "in_heading", "line_alone", "in_list", "joined", "after_colon",
@@ -301,7 +268,7 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[d
         ms = by_key.get(p.key, [])
         rule_id = next((m.rule_id for m in ms if m.start == p.start), ms[0].rule_id if ms else "project.suffix")
         f = name_features(p.name, rule_id, p.alt is not None, judge, rules)
-        f.update(_context_features(text, ms, named, title_spans, feature_words(rules)))
+        f.update(_context_features(text, ms, named, title_spans, rules.model_features))
         qs = quantities.get(p.key, [])
         f.update({
             "mentions": math.log1p(p.mentions) / 2,
