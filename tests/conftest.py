@@ -6,7 +6,10 @@ one takes the session-scoped `pipeline` fixture instead of building its own.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -18,6 +21,16 @@ ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+
+
+def load_train_script() -> ModuleType:
+    """scripts/train.py as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("train", ROOT / "scripts" / "train.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module         # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def raw_reports() -> list[Path]:

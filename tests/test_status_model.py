@@ -3,9 +3,7 @@ shipped weights that load without ../shared, and deterministic training."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,17 +20,9 @@ from pipeline.stages.status_model import (
 )
 from pipeline.types import Status
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import load_train_script
+
 GOLD = Path(__file__).resolve().parent / "fixtures" / "project_gold"
-
-
-def _train_module():
-    spec = importlib.util.spec_from_file_location("train", ROOT / "scripts" / "train.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module         # its dataclasses look themselves up there
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_shipped_weights_load_and_score_without_gold() -> None:
@@ -106,7 +96,7 @@ def test_confidence_grows_with_the_mass_of_the_chosen_state() -> None:
 
 def test_training_twice_gives_identical_weights(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
-    train = _train_module()
+    train = load_train_script()
     for out in ("a", "b"):
         assert train.main(["all", "--gold", str(GOLD), "--out", str(tmp_path / out)]) == 0
     for name in ("project_model.json", "status_model.json"):
