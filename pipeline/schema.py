@@ -254,7 +254,7 @@ def unit_of(name: str) -> str | None:
 
 def zh_labels() -> dict[str, str]:
     """{column name: Chinese label} for every table's and view's columns."""
-    return {c.name: c.zh for columns in (*TABLES.values(), VIEW_COLUMNS) for c in columns}
+    return {c.name: c.zh for columns in (*TABLES.values(), *DERIVED.values(), VIEW_COLUMNS) for c in columns}
 
 
 def markdown_table(table: str) -> str:

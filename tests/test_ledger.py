@@ -288,3 +288,28 @@ def test_explain_shows_the_checks_of_a_document() -> None:
     kinds = [line.split()[3].rstrip(":") for line in proc.stdout.splitlines() if line.startswith("check ")]
     # the checks of one report alone: those across reports need a run over the series
     assert kinds == ["plan_share", "share_over_100", "completed_over_total"]
+
+
+def test_report_and_export_show_the_timeline_and_the_checks(series_out: Path, tmp_path: Path) -> None:
+    """`keyproj report` has an "across reports" section with every project of two or more
+    reports and every check; `keyproj export` writes both tables as sheets."""
+    import html
+
+    from pipeline.outputs.export import export
+    from pipeline.outputs.report import build_report, load_corpus
+
+    page = build_report(load_corpus(series_out), "series")
+    across = html.unescape(page[page.index('<section id="across">'):page.index('<section id="documents">')])
+    timeline = _table(series_out, "timeline")
+    reports: dict[str, set[str]] = {}
+    for r in timeline:
+        reports.setdefault(r["project_key"], set()).add(r["doc_id"])
+    followed = {k for k, docs in reports.items() if len(docs) > 1}
+    alone = {k for k, docs in reports.items() if len(docs) == 1 and k}
+    assert followed and all(f"<td>{k}</td>" in across for k in followed)
+    assert not any(f"<td>{k}</td>" in across for k in alone)
+    for path, kind, _, text, _ in EXPECTED_CHECKS:
+        assert f"<td>{kind}</td><td>{path}</td><td>{text}</td>" in across
+    summary = export(series_out, "csv", tmp_path / "csv")
+    assert {"timeline", "checks"} <= summary.rows.keys()
+    assert summary.rows["checks"] == len(EXPECTED_CHECKS)

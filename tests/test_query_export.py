@@ -23,7 +23,7 @@ from pipeline import schema
 from pipeline.batch.tables import SCHEMAS
 from pipeline.cli import app
 from pipeline.outputs.export import EXCEL_MAX_CELL_CHARS, MONEY_FORMAT, export, load_labels
-from pipeline.outputs.query import TABLE_NAMES, load_table, run_query
+from pipeline.outputs.query import LEDGER_TABLES, TABLE_NAMES, load_table, run_query
 
 # the columns README "Tables" documents: each must have a Chinese label
 DOCUMENTED_COLUMNS = {
@@ -209,8 +209,10 @@ def is_numeric(tables_dir: Path, name: str, column: str) -> bool:
 
 def test_csv_round_trip(tables_dir: Path, tmp_path: Path) -> None:
     summary = export(tables_dir, "csv", tmp_path / "csv")
-    assert sorted(p.name for p in summary.written) == sorted(f"{n}.csv" for n in ["facts", *TABLE_NAMES])
-    for name in TABLE_NAMES:
+    ledger = [n for n in LEDGER_TABLES if (tables_dir / f"{n}.parquet").is_file()]
+    assert ledger == list(LEDGER_TABLES), "a run writes the timeline and checks tables"
+    assert sorted(p.name for p in summary.written) == sorted(f"{n}.csv" for n in ["facts", *TABLE_NAMES, *ledger])
+    for name in [*TABLE_NAMES, *ledger]:
         path = tmp_path / "csv" / f"{name}.csv"
         assert path.read_bytes().startswith(b"\xef\xbb\xbf"), "Excel needs the BOM"
         frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
@@ -247,8 +249,8 @@ def test_xlsx_round_trip(tables_dir: Path, tmp_path: Path) -> None:
     summary = export(tables_dir, "xlsx", out)
     assert summary.written == [out] and not summary.truncated
     book = openpyxl.load_workbook(out, read_only=True)
-    assert book.sheetnames == ["about", "facts", *TABLE_NAMES]
-    for name in TABLE_NAMES:
+    assert book.sheetnames == ["about", "facts", *TABLE_NAMES, *LEDGER_TABLES]
+    for name in [*TABLE_NAMES, *LEDGER_TABLES]:
         rows = list(book[name].iter_rows(values_only=True))
         columns, values = parquet_columns(tables_dir, name)
         assert list(rows[0]) == columns
@@ -270,7 +272,7 @@ def test_xlsx_labels_zh(tables_dir: Path, tmp_path: Path) -> None:
     export(tables_dir, "xlsx", out, language="zh")
     labels = load_labels("zh")
     book = openpyxl.load_workbook(out, read_only=True)
-    assert book.sheetnames == ["说明", "事实", "文档", "章节", "数量", "项目", "状态"]
+    assert book.sheetnames == ["说明", "事实", "文档", "章节", "数量", "项目", "状态", "时间线", "核查"]
     header = next(book["项目"].iter_rows(values_only=True))
     assert header[:4] == ("文档编号", "文件路径", "标题", "省份")
     assert "总投资（万元）" in header and "长度（米）" in header

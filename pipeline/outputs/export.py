@@ -1,7 +1,8 @@
 """Tables to spreadsheets (`keyproj export`): one sheet (xlsx) or one file (csv) per table,
 plus `facts`, one row per fact ready to filter.
 
-Made for an analyst: the `projects` sheet and the `facts` sheet carry each row's document
+Made for an analyst: `timeline` (one project across reports) and `checks` (figures that
+disagree) are sheets too when the run wrote them; the `projects` sheet and the `facts` sheet carry each row's document
 context (path, title, province, city, county, year, period) beside `doc_id`; `facts` has one
 row per quantity and status cue with its project's name and its sentence (the `facts` view of
 `keyproj query`). Money is in one chosen unit (`money_unit`: 元, 万元 or 亿元; xlsx shows it with
@@ -28,7 +29,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import schema, settings
-from pipeline.outputs.query import CONTEXT_COLUMNS, connect, display_width, facts_sql, load_table, require_tables
+from pipeline.outputs.query import (
+    CONTEXT_COLUMNS,
+    LEDGER_TABLES,
+    connect,
+    display_width,
+    facts_sql,
+    load_table,
+    require_tables,
+    table_files,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -158,8 +168,10 @@ def with_context(table: pa.Table, documents: pa.Table | None) -> pa.Table:
 
 def sheets(directory: Path, money_unit: str) -> Iterator[tuple[str, Callable[[], pa.Table]]]:
     """(name, its table when called) for every sheet: `facts` when the tables have sentence
-    spans, then the tables. Loaded one at a time, so only one is held at once."""
+    spans, then the tables, then `timeline` and `checks` when the run wrote them. Loaded one
+    at a time, so only one is held at once."""
     names = list(require_tables(directory))
+    names += [name for name in LEDGER_TABLES if table_files(directory, name)]
     documents: list[pa.Table | None] = []
 
     def context() -> pa.Table | None:

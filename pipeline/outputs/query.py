@@ -26,9 +26,15 @@ if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
-TABLE_NAMES = ("documents", "sections", "quantities", "projects", "statuses")
-# one project across reports (`pipeline.batch.ledger`): views when a run wrote them
-LEDGER_TABLES = ("timeline", "checks")
+from pipeline.schema import DERIVED
+from pipeline.schema import TABLE_NAMES as _ALL_TABLES
+
+# one project across reports (`pipeline.batch.ledger`), rewritten after every run: views
+# when a run wrote them. `checks` also holds within-report kinds, but a run rewrites it
+# whole with the cross-report ones, so it is read like the derived tables.
+LEDGER_TABLES = (*DERIVED, "checks")
+# the tables every run writes, one part per document batch
+TABLE_NAMES = tuple(name for name in _ALL_TABLES if name not in LEDGER_TABLES)
 
 
 class TablesNotFound(FileNotFoundError):

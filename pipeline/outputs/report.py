@@ -8,7 +8,9 @@ inject markup or code.
 
 Sections: corpus overview; investment planned vs completed by region and by year; status
 mix per region; the projects table (click a header to sort, type to filter, click a name
-to open its document); and annotated documents, every fact a coloured <mark> with a
+to open its document); projects across reports (each project named in two or more reports,
+report by report: year, status, investment) and the checks (figures that disagree, within
+a report or across reports); and annotated documents, every fact a coloured <mark> with a
 small label (displaCy style).
 
 Big corpora: at most `max_docs` documents are embedded, each cut at `max_doc_chars`
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import settings
-from pipeline.outputs.query import TABLE_NAMES, load_table, require_tables
+from pipeline.outputs.query import LEDGER_TABLES, TABLE_NAMES, load_table, require_tables
 
 UNKNOWN = "(unknown)"
 # documents columns another stage adds; until they exist every document's region is UNKNOWN
@@ -63,13 +65,15 @@ class Corpus:
     quantities: list[Row] = field(default_factory=list)
     projects: list[Row] = field(default_factory=list)
     statuses: list[Row] = field(default_factory=list)
+    timeline: list[Row] = field(default_factory=list)
+    checks: list[Row] = field(default_factory=list)
 
 
 def load_corpus(directory: Path) -> Corpus:
     """The tables under `directory` (file or part-file layout), documents sorted by path."""
     require_tables(directory)
     rows = {}
-    for name in TABLE_NAMES:
+    for name in (*TABLE_NAMES, *LEDGER_TABLES):
         table = load_table(directory, name)
         rows[name] = [] if table is None else table.to_pylist()
     rows["documents"].sort(key=lambda d: (d.get("path") or "", d.get("doc_id") or ""))
@@ -519,6 +523,49 @@ def projects_html(corpus: Corpus, embedded: dict[str, int], limits: Limits) -> s
             f'<tbody>{"".join(rows)}</tbody></table></div></section>')
 
 
+TIMELINE_HEADERS = ("project", "year", "period", "document", "name in it", "status", "status cue",
+                    "total investment", "planned", "completed")
+CHECK_HEADERS = ("severity", "kind", "document", "figure", "message", "other document")
+
+
+def across_reports_html(corpus: Corpus, limits: Limits) -> str:
+    """Each project named in two or more reports, report by report (the `timeline` table,
+    already in key, year, period order), then the checks; empty when the run wrote neither."""
+    reports: dict[str, set[str]] = defaultdict(set)
+    for row in corpus.timeline:
+        reports[row["project_key"]].add(row["doc_id"])
+    followed = [r for r in corpus.timeline if len(reports[r["project_key"]]) > 1]
+    if not followed and not corpus.checks:
+        return ""
+    parts = ['<section id="across"><h2>Across reports</h2>']
+    shown = followed[:limits.max_projects]
+    if len(shown) < len(followed):
+        parts.append(f'<p class="note">First {len(shown):,} of {len(followed):,} rows (raise --max-projects).</p>')
+    if shown:
+        head = "".join(f"<th>{esc(h)}</th>" for h in TIMELINE_HEADERS)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in (
+                r["project_key"], r.get("year"), r.get("period"), r.get("path"), r["name"], r.get("status"),
+                r.get("status_text"), format_yuan(r.get("total_investment")),
+                format_yuan(r.get("planned_investment")), format_yuan(r.get("completed_investment")))) + "</tr>"
+            for r in shown)
+        parts.append(f'<h3>{len({r["project_key"] for r in followed}):,} projects named in two or more reports</h3>'
+                     f'<div class="table-wrap"><table id="timeline-table"><thead><tr>{head}</tr></thead>'
+                     f'<tbody>{rows}</tbody></table></div>')
+    if corpus.checks:
+        paths = {d["doc_id"]: d.get("path") for d in corpus.documents}
+        head = "".join(f"<th>{esc(h)}</th>" for h in CHECK_HEADERS)
+        rows = "".join(
+            f'<tr class="check-{css_token(c.get("severity"))}">' + "".join(f"<td>{esc(v)}</td>" for v in (
+                c.get("severity"), c.get("kind"), paths.get(c["doc_id"], c["doc_id"]), c.get("text"), c.get("message"),
+                paths.get(c.get("other_doc_id") or "", c.get("other_doc_id")))) + "</tr>"
+            for c in corpus.checks[:limits.max_projects])
+        parts.append(f'<h3>{len(corpus.checks):,} checks: figures that disagree</h3>'
+                     f'<div class="table-wrap"><table id="checks-table"><thead><tr>{head}</tr></thead>'
+                     f'<tbody>{rows}</tbody></table></div>')
+    return "".join(parts) + "</section>"
+
+
 def documents_html(corpus: Corpus, embedded: dict[str, int], limits: Limits, progress: Progress | None) -> str:
     """The document picker and one annotated view per embedded document."""
     quantities, projects, statuses = (_group_rows(corpus.quantities), _group_rows(corpus.projects),
@@ -560,7 +607,7 @@ def build_report(corpus: Corpus, title: str, limits: Limits = Limits(), progress
     """The whole report as one HTML string."""
     embedded = embedded_documents(corpus, limits)
     body = (overview_html(corpus) + charts_html(corpus) + projects_html(corpus, embedded, limits)
-            + documents_html(corpus, embedded, limits, progress))
+            + across_reports_html(corpus, limits) + documents_html(corpus, embedded, limits, progress))
     return PAGE.format(title=esc(title), css=CSS, script=SCRIPT, body=body)
 
 
@@ -589,7 +636,7 @@ script-src 'unsafe-inline'; img-src data:">
 <body>
 <header><h1>{title}</h1>
 <nav><a href="#overview">corpus</a> · <a href="#charts">charts</a> · <a href="#projects">projects</a> · \
-<a href="#documents">documents</a></nav></header>
+<a href="#across">across reports</a> · <a href="#documents">documents</a></nav></header>
 <main>{body}</main>
 <script>{script}</script>
 </body>
