@@ -313,3 +313,20 @@ def test_report_and_export_show_the_timeline_and_the_checks(series_out: Path, tm
     summary = export(series_out, "csv", tmp_path / "csv")
     assert {"timeline", "checks"} <= summary.rows.keys()
     assert summary.rows["checks"] == len(EXPECTED_CHECKS)
+
+
+@pytest.mark.parametrize(("text", "year", "dates"), [
+    # a government work report delivered in 2024 covers 2023 and was written in 2024: its
+    # 去年 is 2023 and its 今年 2024
+    ("2024年青禾县政府工作报告\n一、过去一年工作回顾\n县体育中心项目于去年9月开工建设。\n"
+     "二、今年工作安排\n城西客运站项目计划今年6月开工。\n",
+     2023, [("县体育中心项目", "2023-09", None), ("城西客运站项目", None, "2024-06")]),
+    # a yearly progress report is written in the year it covers
+    ("青禾县2023年重点项目建设情况\n县体育中心项目于今年9月开工建设。城西客运站项目计划明年6月开工。\n",
+     2023, [("县体育中心项目", "2023-09", None), ("城西客运站项目", None, "2024-06")]),
+])
+def test_relative_years_count_from_the_year_the_report_was_written(
+        tmp_path: Path, pipeline: Pipeline, text: str, year: int, dates: list[tuple[Any, ...]]) -> None:
+    rows = _rows(tmp_path, text, pipeline)
+    assert rows["documents"][0]["year"] == year
+    assert [(p["name"], p["status_date"], p["planned_start"]) for p in rows["projects"]] == dates

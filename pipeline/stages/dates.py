@@ -2,7 +2,8 @@
 
 A date stands right before its status cue, in the same clause (于2023年9月2日开工,
 今年7月交付使用, 2021年底建成), or inside a plan's cue (计划2024年6月竣工). It is resolved
-against the report's year (今年, 去年, a month without a year) and kept at the precision
+against the year the report was written (今年, 去年, a month without a year: `writing_year`)
+and kept at the precision
 the text gives: day (2023-09-02), month (2022-07) or year (2021). No date, or a date that
 needs a year the report does not give, is None.
 """
@@ -15,7 +16,12 @@ import regex
 
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.ledger_rules import LedgerRules, ledger_rules
-from pipeline.types import StatusMention
+from pipeline.stages.region import calendar
+from pipeline.types import PlacePeriod, StatusMention
+
+# year bases (`documents.year_basis`) of reports that look back on the year before the one
+# they were written in: a 2024 government work report covers 2023, and its 今年 is 2024
+_LOOKING_BACK = ("review_heading", "delivery_year_minus_one")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +34,25 @@ class EventDate:
 
 def _month(raw: str, lr: LedgerRules) -> int:
     return int(raw) if raw.isdigit() else lr.month_numerals[raw]
+
+
+def writing_year(place: PlacePeriod | None, rules: RuleSet) -> int | None:
+    """The year the report was written, which 今年/去年/明年 count from: the year of its
+    stated issue date; else the covered year, one later for a report looking back.
+
+    >>> from pipeline.rules.loader import load_rules
+    >>> rules = load_rules()
+    >>> [writing_year(PlacePeriod(year=2023, year_basis=b, published=p), rules)
+    ...  for b, p in (("title", None), ("delivery_year_minus_one", None), ("title", "2024-01"))]
+    [2023, 2024, 2024]
+    """
+    if place is None:
+        return None
+    if place.published:
+        return int(place.published[:4])
+    if place.year is not None and place.year_basis in _LOOKING_BACK:
+        return place.year - calendar(rules).delivery_year_offset
+    return place.year
 
 
 def resolve(m: regex.Match[str], report_year: int | None, lr: LedgerRules) -> EventDate | None:

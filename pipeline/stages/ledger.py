@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from pipeline.rules.loader import RuleSet
-from pipeline.stages.dates import EventDate, date_of_cue, plan_kind
+from pipeline.stages.dates import EventDate, date_of_cue, plan_kind, writing_year
 from pipeline.stages.ledger_rules import ledger_rules
 from pipeline.types import Extraction, ProjectMention
 
@@ -47,7 +47,7 @@ class Ledger:
 
 
 def document_ledger(ex: Extraction, rules: RuleSet) -> Ledger:
-    year = ex.place.year if ex.place is not None else None
+    year = writing_year(ex.place, rules)
     ledger = Ledger()
     for i, cue in enumerate(ex.statuses):
         date = date_of_cue(ex.doc.norm, cue, year, rules)
