@@ -21,9 +21,10 @@ class Unreadable(ValueError):
     """The document could not be read; the message says why."""
 
 
-def _marked_sentence(doc: Doc, sentences: list[Sentence], start: int, end: int) -> str:
-    """The stored-text sentence around a fact (normalised offsets), the fact in 【】."""
-    i = max(bisect_right([s.start for s in sentences], start) - 1, 0)
+def _marked_sentence(doc: Doc, sentences: list[Sentence], starts: list[int], start: int, end: int) -> str:
+    """The stored-text sentence around a fact (normalised offsets), the fact in 【】;
+    `starts` are the sentences' starts."""
+    i = max(bisect_right(starts, start) - 1, 0)
     s_start, s_end = doc.original_span(sentences[i].start, max(sentences[i].end, end))
     o_start, o_end = doc.original_span(start, end)
     text = doc.text
@@ -42,13 +43,15 @@ def explain_file(path: Path, only: str | None = None) -> str:
     doc = ex.doc
     names = {p.key: p.name for p in ex.projects}
     lines = [f"# {path}  ({len(source.text)} chars, {len(ex.sections) - 1} sections)"]
+    sentences = split_sentences(doc.norm)       # once: a long report has thousands of facts
+    starts = [s.start for s in sentences]
 
     def block(kind: str, start: int, end: int, detail: str, rule: str) -> None:
         if only and only != kind:
             return
         s, e = doc.original_span(start, end)
         lines.append(f"{kind:<16} {doc.text[s:e]!s:<14} {detail}  [{rule}] @{s}-{e}")
-        lines.append(f"    {_marked_sentence(doc, split_sentences(doc.norm), start, end)}")
+        lines.append(f"    {_marked_sentence(doc, sentences, starts, start, end)}")
 
     for sec in ex.sections[1:]:
         if not only or only == "section":
