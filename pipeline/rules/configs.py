@@ -188,6 +188,7 @@ class RoleRules(Config):
     breakdown_markers: tuple[str, ...] = rule(WORDS)
     breakdown_item: regex.Pattern[str] = rule(PATTERN)
     completion_verbs: tuple[str, ...] = rule(WORDS)
+    plan_before_verb: regex.Pattern[str] = rule(PATTERN)
     measures: tuple[str, ...] = rule(WORDS)
     comparison_before: regex.Pattern[str] = rule(PATTERN)
 

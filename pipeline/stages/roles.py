@@ -51,6 +51,7 @@ class _Cues:
         self.breakdown_item = r.breakdown_item
         self.verbs = set(r.completion_verbs)
         self.measure = regex.compile(alternation(r.measures))
+        self.plan_before_verb = r.plan_before_verb
         self.comparison = r.comparison_before
         self.list_between = r.list_between
         self.class_band = r.class_band
@@ -74,8 +75,9 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
     """The role decided by the cues in `prefix` (the clause before an amount), if any.
 
     A completion verb (完成, 累计投入 …) governs the amount after it whatever the noun in
-    between (完成中央资金3亿元, 已完成省级投资计划6亿元) unless a longer planned cue holds
-    it (计划完成, 力争完成) or a measure is its subject (地区生产总值完成73亿元). Otherwise
+    between (已完成省级投资计划6亿元, 累计投入资金2亿元) unless a longer planned cue holds
+    it (计划完成, 力争完成) or a plan word stands before it (力争全年完成), a measure is
+    its subject (地区生产总值完成73亿元) or its object is no investment (完成中央资金). Otherwise
     the cue ending nearest the amount decides, the longest at one place.
     """
     matches = list(cues.pattern.finditer(prefix, overlapped=True))
@@ -84,10 +86,15 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
              or cues.tier[m.group()][0] is Role.COMPLETED and any(m.group().startswith(v) for v in cues.verbs)]
     if verbs:
         verb = verbs[-1]
+        # a planned cue holding the verb, with its plan word read as one (按计划完成 is done)
         holders = [m for m in matches if cues.tier[m.group()][0] is Role.PLANNED
-                   and m.start() <= verb.start() < m.end()]
+                   and m.start() <= verb.start() < m.end()
+                   and cues.plan_before_verb.search(prefix, m.start(), m.end()) is not None]
         if holders:
             return Role.PLANNED, max(holders, key=lambda m: len(m.group())).group()
+        plan = cues.plan_before_verb.search(prefix, 0, verb.start())
+        if plan is not None:
+            return Role.PLANNED, plan.group()       # 力争全年完成投资: the year's target
         subject = cues.measure.search(prefix, 0, verb.start())
         if subject is not None:
             return Role.OTHER, subject.group()
@@ -116,7 +123,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
     layout = layout if layout is not None and layout.text is text else Layout(text)
     out: list[Quantity] = []
     prev_role: Role | None = None       # role of the previous amount (thresholds aside)
-    prev_end = 0
+    prev_start = prev_end = 0
     prev_money_end = 0
     for q in quantities:
         if q.kind is not Kind.MONEY:
@@ -143,9 +150,11 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             role, cue = found
         elif prev_role is not None and _in_breakdown(layout, prev_end, q.start, prefix, cues):
             role, cue = prev_role, "breakdown"      # 其中，A 5亿元，B 3亿元: each item inherits
+        elif prev_role is not None and _parallel_item(layout, prev_start, prev_end, q.start, prefix, cues):
+            role, cue = prev_role, "parallel"       # A项目完成投资5亿元；B项目3亿元
         else:
             role, cue = Role.OTHER, None
-        prev_role, prev_end = role, q.end
+        prev_role, prev_start, prev_end = role, q.start, q.end
         prev_money_end = q.end
         out.append(replace(q, role=role, role_cue=cue))
     return out
@@ -161,16 +170,17 @@ def _class_band(text: str, clause_start: int, q: Quantity, after: str, cues: _Cu
 
 
 def _plan_or_budget(layout: Layout, clause_start: int, q: Quantity, cues: _Cues) -> tuple[Role, str]:
-    """A plain 计划投资: the year's plan after a year word (今年计划投资) or after the whole
-    cost in the same sentence (总投资12亿元，计划投资3亿元); the whole budget when the year's
-    plan follows in the sentence (计划投资22亿元，年度计划完成投资6亿元) or nothing says it
-    is the year's."""
+    """A plain 计划投资: the whole budget when the year's plan follows in the sentence
+    (今年新建9个项目，计划投资22亿元，年度计划完成投资6亿元); else the year's plan after a
+    year word (今年计划投资) or after the whole cost in the same sentence (总投资12亿元，
+    计划投资3亿元); else, when nothing says it is the year's, the whole budget."""
     text = layout.text
     sentence_start, sentence_end = layout.unit_around(q.start, q.end, SENTENCE_END)
-    if cues.year_words.search(text, sentence_start, q.start):
-        return Role.PLANNED, cues.plain_plan
+    # the year's own plan after it says this one is not the year's, whatever opens the sentence
     if cues.year_plan_pattern.search(text, q.end, sentence_end):
         return Role.TOTAL, cues.plain_plan
+    if cues.year_words.search(text, sentence_start, q.start):
+        return Role.PLANNED, cues.plain_plan
     total_before = [m for m in cues.pattern.finditer(text, sentence_start, clause_start)
                     if cues.tier[m.group()][0] is Role.TOTAL and cues.tier[m.group()][1] == 1]
     if total_before:
@@ -193,3 +203,19 @@ def _in_breakdown(layout: Layout, prev_end: int, start: int, prefix: str, cues: 
         return False
     sentence_start = layout.clause_start(prev_end, SENTENCE_END)
     return cues.breakdown.search(layout.text, sentence_start, prev_end) is not None
+
+
+def _parallel_item(layout: Layout, prev_start: int, prev_end: int, start: int, prefix: str,
+                   cues: _Cues) -> bool:
+    """This amount, without a cue, follows a bare item name (B项目3亿元) in the sentence of
+    the previous amount, whose clause named its item the same way before its cue (A项目完成
+    投资5亿元，…；B项目3亿元): parallel items of one list share the cue's role."""
+    text = layout.text
+    if not cues.breakdown_item.search(prefix.strip()):
+        return False
+    between = text[prev_end:start]
+    if any(ch in SENTENCE_END for ch in between):
+        return False
+    prev_clause = text[layout.clause_start(prev_start, CLAUSE_END):prev_start]
+    cue = cues.pattern.search(prev_clause)
+    return cue is not None and cues.breakdown_item.search(prev_clause[:cue.start()].strip()) is not None
