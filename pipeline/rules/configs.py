@@ -191,6 +191,7 @@ class RoleRules(Config):
     plan_before_verb: regex.Pattern[str] = rule(PATTERN)
     measures: tuple[str, ...] = rule(WORDS)
     comparison_before: regex.Pattern[str] = rule(PATTERN)
+    project_bracket: regex.Pattern[str] = rule(PATTERN)
 
 
 # -- statuses --------------------------------------------------------------------------

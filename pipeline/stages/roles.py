@@ -53,6 +53,7 @@ class _Cues:
         self.measure = regex.compile(alternation(r.measures))
         self.plan_before_verb = r.plan_before_verb
         self.comparison = r.comparison_before
+        self.project_bracket = r.project_bracket
         self.list_between = r.list_between
         self.class_band = r.class_band
         self.band_end = r.band_end
@@ -152,6 +153,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             role, cue = prev_role, "breakdown"      # 其中，A 5亿元，B 3亿元: each item inherits
         elif prev_role is not None and _parallel_item(layout, prev_start, prev_end, q.start, prefix, cues):
             role, cue = prev_role, "parallel"       # A项目完成投资5亿元；B项目3亿元
+        elif cues.project_bracket.search(text, max(0, q.start - 8), q.start):
+            role, cue = Role.TOTAL, "bracket"       # 城东快速路项目（12亿元）
         else:
             role, cue = Role.OTHER, None
         prev_role, prev_start, prev_end = role, q.start, q.end
