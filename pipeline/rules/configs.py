@@ -192,6 +192,7 @@ class RoleRules(Config):
     measures: tuple[str, ...] = rule(WORDS)
     comparison_before: regex.Pattern[str] = rule(PATTERN)
     project_bracket: regex.Pattern[str] = rule(PATTERN)
+    list_item: regex.Pattern[str] = rule(PATTERN, at=True)
 
 
 # -- statuses --------------------------------------------------------------------------

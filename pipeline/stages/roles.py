@@ -55,6 +55,7 @@ class _Cues:
         self.comparison = r.comparison_before
         self.project_bracket = r.project_bracket
         self.list_between = r.list_between
+        self.list_item = r.list_item
         self.class_band = r.class_band
         self.band_end = r.band_end
         self.band_words = r.band_words
@@ -149,6 +150,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             role, cue = Role.TOTAL, "budget"        # 计划投资4亿元的城东快速路: the whole cost
         elif found is not None:
             role, cue = found
+        elif prev_role is not None and q.start > prev_end and cues.list_item.match(text[prev_end:q.start]):
+            role, cue = prev_role, "list"           # 包括A 12亿元、B 8亿元: B's amount is an item too
         elif prev_role is not None and _in_breakdown(layout, prev_end, q.start, prefix, cues):
             role, cue = prev_role, "breakdown"      # 其中，A 5亿元，B 3亿元: each item inherits
         elif prev_role is not None and _parallel_item(layout, prev_start, prev_end, q.start, prefix, cues):
