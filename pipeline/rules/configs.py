@@ -193,6 +193,7 @@ class RoleRules(Config):
     comparison_before: regex.Pattern[str] = rule(PATTERN)
     project_bracket: regex.Pattern[str] = rule(PATTERN)
     list_item: regex.Pattern[str] = rule(PATTERN, at=True)
+    change_to: regex.Pattern[str] = rule(PATTERN)
 
 
 # -- statuses --------------------------------------------------------------------------

@@ -56,6 +56,7 @@ class _Cues:
         self.project_bracket = r.project_bracket
         self.list_between = r.list_between
         self.list_item = r.list_item
+        self.change_to = r.change_to
         self.class_band = r.class_band
         self.band_end = r.band_end
         self.band_words = r.band_words
@@ -135,7 +136,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         # cues before an earlier amount of the clause are that amount's (实际完成25亿元增加9亿元)
         prefix = text[max(clause_start, prev_money_end):q.start]
         after = text[q.end:q.end + 16]
-        found = find_role(prefix, cues)
+        change = cues.change_to.search(prefix)      # 由10亿元增加至12亿元: the new level
+        found = find_role(prefix[:change.start()] if change else prefix, cues)
         if cues.threshold.match(after) or _class_band(text, clause_start, q, after, cues):
             out.append(replace(q, role=Role.OTHER, role_cue="threshold"))
             prev_money_end = q.end
@@ -144,6 +146,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             found = _plan_or_budget(layout, clause_start, q, cues)
         if prev_role is not None and q.start > prev_end and cues.list_between.match(text[prev_end:q.start]):
             role, cue = prev_role, "list"           # 分别完成投资12.6亿元、8.3亿元和4.1亿元
+        elif prev_role is not None and change is not None and found is None and prev_money_end > clause_start:
+            role, cue = prev_role, "change"         # 总投资由10亿元增加至12亿元
         elif prev_role is not None and cues.comparison.search(prefix):
             role, cue = prev_role, "comparison"     # 完成12.98亿元，比去年同期12.62亿元增长
         elif found is not None and found[0] is not Role.OTHER and cues.budget.match(after):
