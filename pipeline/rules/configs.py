@@ -194,6 +194,7 @@ class RoleRules(Config):
     project_bracket: regex.Pattern[str] = rule(PATTERN)
     list_item: regex.Pattern[str] = rule(PATTERN, at=True)
     change_to: regex.Pattern[str] = rule(PATTERN)
+    total_after: regex.Pattern[str] = rule(PATTERN, at=True)
 
 
 # -- statuses --------------------------------------------------------------------------

@@ -54,6 +54,7 @@ class _Cues:
         self.plan_before_verb = r.plan_before_verb
         self.comparison = r.comparison_before
         self.project_bracket = r.project_bracket
+        self.total_after = r.total_after
         self.list_between = r.list_between
         self.list_item = r.list_item
         self.change_to = r.change_to
@@ -162,6 +163,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             role, cue = prev_role, "parallel"       # A项目完成投资5亿元；B项目3亿元
         elif cues.project_bracket.search(text, max(0, q.start - 8), q.start):
             role, cue = Role.TOTAL, "bracket"       # 城东快速路项目（12亿元）
+        elif cues.total_after.match(text, q.end):
+            role, cue = Role.TOTAL, "cost_after"    # 以12亿元的投资建设
         else:
             role, cue = Role.OTHER, None
         prev_role, prev_start, prev_end = role, q.start, q.end
