@@ -82,7 +82,9 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
     between (已完成省级投资计划6亿元, 累计投入资金2亿元) unless a longer planned cue holds
     it (计划完成, 力争完成) or a plan word stands before it (力争全年完成), a measure is
     its subject (地区生产总值完成73亿元) or its object is no investment (完成中央资金). Otherwise
-    the cue ending nearest the amount decides, the longest at one place.
+    the cue ending nearest the amount decides, the longest at one place: a specific cue
+    over a generic one, unless the generic one holds it (建设资金 over 资金) and no cue of
+    other money stands before (争取建设资金).
     """
     matches = list(cues.pattern.finditer(prefix, overlapped=True))
     # a completed cue that opens with a completion verb is one too (完成年度投资)
@@ -112,11 +114,25 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
         key = (m.end(), len(m.group()))
         if tier not in best or key > best[tier][:2]:
             best[tier] = (*key, m.group())
+    if 1 in best and 2 in best and _holds(best[2], best[1]) and not _other_before(matches, best[2], cues):
+        word = best[2][2]           # 建设资金 holds 资金: the longer word at one place is the cue
+        return cues.tier[word][0], word
     for tier in (1, 2):
         if tier in best:
             word = best[tier][2]
             return cues.tier[word][0], word
     return None
+
+
+def _holds(longer: tuple[int, int, str], shorter: tuple[int, int, str]) -> bool:
+    """Both cues end at one place and the first is the longer (建设资金 over 资金)."""
+    return longer[0] == shorter[0] and longer[1] > shorter[1]
+
+
+def _other_before(matches: list[regex.Match[str]], cue: tuple[int, int, str], cues: _Cues) -> bool:
+    """A specific cue of other money before `cue` (争取上级建设资金: funds raised)."""
+    start = cue[0] - cue[1]
+    return any(m.end() <= start and cues.tier[m.group()] == (Role.OTHER, 1) for m in matches)
 
 
 def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
