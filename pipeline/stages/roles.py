@@ -164,7 +164,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         if prev_role is not None and q.start > prev_end and cues.list_between.match(text[prev_end:q.start]):
             role, cue = prev_role, "list"           # 分别完成投资12.6亿元、8.3亿元和4.1亿元
         elif prev_role is not None and change is not None and found is None and prev_money_end > clause_start:
-            role, cue = prev_role, "change"         # 总投资由10亿元增加至12亿元
+            role, cue = prev_role, "new_level"      # 总投资由10亿元增加至12亿元
         elif prev_role is not None and cues.comparison.search(prefix):
             role, cue = prev_role, "comparison"     # 完成12.98亿元，比去年同期12.62亿元增长
         elif found is not None and found[0] is not Role.OTHER and cues.budget.match(after):
