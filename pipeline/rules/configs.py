@@ -195,6 +195,7 @@ class RoleRules(Config):
     list_item: regex.Pattern[str] = rule(PATTERN, at=True)
     change_to: regex.Pattern[str] = rule(PATTERN)
     total_after: regex.Pattern[str] = rule(PATTERN, at=True)
+    target_after: regex.Pattern[str] = rule(PATTERN, at=True)
 
 
 # -- statuses --------------------------------------------------------------------------

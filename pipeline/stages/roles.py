@@ -55,6 +55,7 @@ class _Cues:
         self.comparison = r.comparison_before
         self.project_bracket = r.project_bracket
         self.total_after = r.total_after
+        self.target_after = r.target_after
         self.list_between = r.list_between
         self.list_item = r.list_item
         self.change_to = r.change_to
@@ -169,6 +170,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             role, cue = prev_role, "comparison"     # 完成12.98亿元，比去年同期12.62亿元增长
         elif found is not None and found[0] is not Role.OTHER and cues.budget.match(after):
             role, cue = Role.TOTAL, "budget"        # 计划投资4亿元的城东快速路: the whole cost
+        elif found is not None and found[0] is Role.COMPLETED and cues.target_after.match(text, q.end):
+            role, cue = Role.PLANNED, "target"      # 完成投资50亿元的年度目标
         elif found is not None:
             role, cue = found
         elif prev_role is not None and q.start > prev_end and cues.list_item.match(text[prev_end:q.start]):
