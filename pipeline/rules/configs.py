@@ -188,8 +188,14 @@ class RoleRules(Config):
     breakdown_markers: tuple[str, ...] = rule(WORDS)
     breakdown_item: regex.Pattern[str] = rule(PATTERN)
     completion_verbs: tuple[str, ...] = rule(WORDS)
+    plan_before_verb: regex.Pattern[str] = rule(PATTERN)
     measures: tuple[str, ...] = rule(WORDS)
     comparison_before: regex.Pattern[str] = rule(PATTERN)
+    project_bracket: regex.Pattern[str] = rule(PATTERN)
+    list_item: regex.Pattern[str] = rule(PATTERN, at=True)
+    change_to: regex.Pattern[str] = rule(PATTERN)
+    total_after: regex.Pattern[str] = rule(PATTERN, at=True)
+    target_after: regex.Pattern[str] = rule(PATTERN, at=True)
 
 
 # -- statuses --------------------------------------------------------------------------
