@@ -79,6 +79,24 @@ def test_share_of_list_siblings_that_are_specific_projects(unweighed: Pipeline, 
     assert _features(unweighed, text, name)["siblings_specific"] == share
 
 
+# text | candidate | inside another candidate (a fragment) | containing another
+NESTING_CASES = [
+    # a phase continues the name: two projects, neither a fragment of the other
+    ("城东快速路建成通车，城东快速路二期完成设计。", "城东快速路", 0.0, 0.0),
+    ("城东快速路建成通车，城东快速路二期完成设计。", "城东快速路二期", 0.0, 0.0),
+    # a longer name that goes on with something else holds the shorter one
+    ("东湖公园建成开放，东湖公园游客中心正在施工。", "东湖公园", 1.0, 0.0),
+    ("东湖公园建成开放，东湖公园游客中心正在施工。", "东湖公园游客中心", 0.0, 1.0),
+]
+
+
+@pytest.mark.parametrize("text, name, inside, contains", NESTING_CASES, ids=lambda v: str(v)[:24])
+def test_a_phase_is_a_sibling_project_not_a_fragment(unweighed: Pipeline, text: str, name: str, inside: float,
+                                                     contains: float) -> None:
+    f = _features(unweighed, text, name)
+    assert (f["inside_other"], f["contains_other"]) == (inside, contains)
+
+
 # the keys of a document's mentions (written as names) | the keys after `one_key_per_project`
 SAME_PROJECT_CASES = [
     # a qualifier in front: the short form is the end of the full one

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 import regex
 
@@ -116,32 +117,36 @@ def one_key_per_project(mentions: Sequence[ProjectMention], rules: RuleSet) -> l
     """
     ident = rules.ledger.identity
     rest = _rest_words(ident.same_project_rest)
-    keys = sorted({m.key for m in mentions}, key=lambda k: (len(k), k))
-    alias: dict[str, str] = {}
-    for short in keys:
-        if len(short) < SHORT_FORM_MIN:
-            continue
-        longer = [k for k in keys if len(k) > len(short) and _one_project(short, k, ident, rest)]
-        if len(longer) == 1:
-            alias[short] = longer[0]
+    keys = {m.key for m in mentions}
+    longer_of: dict[str, set[str]] = {}
+    for long in keys:
+        for short in _short_forms(long, keys, ident, rest):
+            longer_of.setdefault(short, set()).add(long)
+    alias = {short: next(iter(longs)) for short, longs in longer_of.items() if len(longs) == 1}
     if not alias:
         return list(mentions)
     return [replace(m, key=_final(m.key, alias)) if m.key in alias else m for m in mentions]
 
 
+@lru_cache(maxsize=8)
 def _rest_words(words: tuple[str, ...]) -> regex.Pattern[str]:
+    """What a full form may add after its short form, any number of times (built once)."""
     return regex.compile(f"(?:{alternation(words)})+")
 
 
-def _one_project(short: str, long: str, ident: LedgerIdentity, rest: regex.Pattern[str]) -> bool:
-    """`long` is `short` with a leading qualifier, or with activity words after it."""
-    if long.endswith(short):
-        added = long[: -len(short)]
-    elif long.startswith(short) and rest.fullmatch(long, len(short)):
-        added = long[len(short):]
-    else:
-        return False
-    return ident.distinct_parts.search(added) is None
+def _short_forms(long: str, keys: set[str], ident: LedgerIdentity, rest: regex.Pattern[str]) -> list[str]:
+    """The keys that are `long` without a leading qualifier (its ends), or without the
+    activity words after it (its starts), where what `long` adds marks no other part. By
+    the substrings of `long`: linear in the keys, not quadratic."""
+    found = []
+    for cut in range(1, len(long) - SHORT_FORM_MIN + 1):
+        end, start = long[cut:], long[:len(long) - cut]
+        if end in keys and ident.distinct_parts.search(long, 0, cut) is None:
+            found.append(end)
+        if (start in keys and rest.fullmatch(long, len(start))
+                and ident.distinct_parts.search(long, len(start)) is None):
+            found.append(start)
+    return found
 
 
 def _final(key: str, alias: dict[str, str]) -> str:

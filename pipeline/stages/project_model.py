@@ -29,6 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from pipeline import settings
 from pipeline.rules.configs import ModelFeatureRules
 from pipeline.rules.loader import RuleSet
@@ -313,7 +315,7 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[d
             quantities.setdefault(q.project_key, []).append(q)
     title_spans = sorted((s.title_start, s.title_end) for s in ex.sections[1:] if s.title_end > s.title_start)
     title_starts = [s for s, _ in title_spans]
-    contains_other, inside_other = _nesting([p.name for p in ex.projects])
+    contains_other, inside_other = _nesting([p.name for p in ex.projects], rules.ledger.identity.distinct_parts)
     named = sorted((m for m in ex.mentions if m.rule_id != "project.anaphora"), key=lambda m: m.start)
     out = []
     for p in ex.projects:
@@ -365,16 +367,18 @@ def _add_siblings(features: list[dict[str, float]], projects: Sequence[Project],
         f["siblings_specific"] = share.get(p.key, 0.0)
 
 
-def _nesting(names: list[str]) -> tuple[set[str], set[str]]:
+def _nesting(names: list[str], distinct: regex.Pattern[str]) -> tuple[set[str], set[str]]:
     """The names that contain another of `names`, and those inside another (by the
-    substrings of each name: linear in the names, not quadratic)."""
+    substrings of each name: linear in the names, not quadratic). A name that another
+    continues with a part of its own (城东快速路 | 二期, `distinct`: rules/ledger.yaml
+    identity.distinct_parts) is a sibling project, not a fragment of it."""
     known = set(names)
     contains: set[str] = set()
     inside: set[str] = set()
     for name in known:
         for i in range(len(name)):
             for j in range(i + 2, len(name) + 1 - (i == 0)):
-                if name[i:j] in known:
+                if name[i:j] in known and not (i == 0 and distinct.match(name, j)):
                     contains.add(name)
                     inside.add(name[i:j])
     return contains, inside
