@@ -21,6 +21,7 @@ from pipeline.rules.loader import RuleSet, load_rules
 from pipeline.stages.aggregate import make_aggregate
 from pipeline.stages.anaphora import make_anaphora
 from pipeline.stages.found import Found, Stage
+from pipeline.stages.identity import one_key_per_project
 from pipeline.stages.link import make_link
 from pipeline.stages.names import NameJudge
 from pipeline.stages.project_model import ProjectModel
@@ -59,9 +60,10 @@ def make_statuses(find: StatusFinder) -> Stage:
     return statuses
 
 
-def make_projects(extract: ProjectExtractor) -> Stage:
+def make_projects(extract: ProjectExtractor, rules: RuleSet) -> Stage:
     def projects(layout: Layout, found: Found) -> Found:
-        return replace(found, mentions=extract(layout.text, cues=found.cues))
+        # one project named in two forms (全称 and short form) is one key: stages/identity.py
+        return replace(found, mentions=one_key_per_project(extract(layout.text, cues=found.cues), rules))
     return projects
 
 
@@ -107,7 +109,7 @@ class Pipeline:
             "quantities": make_quantities(self.quantities),
             "roles": make_roles(rules),
             "statuses": make_statuses(self.statuses),
-            "projects": make_projects(self.projects),
+            "projects": make_projects(self.projects, rules),
             "anaphora": make_anaphora(rules),
             "link": make_link(rules),
             "aggregate": make_aggregate(rules),

@@ -49,6 +49,8 @@ from pipeline.types import Extraction
 
 FOLDS = 5
 C = 1.0                 # inverse regularisation of the logistic regressions
+#: the project model's regularisation is chosen among these by grouped CV (see choose_c)
+PROJECT_C = (0.5, 1.0, 2.0, 4.0, 8.0)
 F1_SLACK = 0.005        # see best_threshold
 CONFIDENT = 0.8         # the confidence analysts filter on
 ROUND = 6
@@ -197,7 +199,7 @@ def status_mass(scores: np.ndarray, decisions: Sequence[int], statuses: Sequence
     return chosen, mass
 
 
-def out_of_fold(s: Samples, ranker: bool = False) -> np.ndarray:
+def out_of_fold(s: Samples, ranker: bool = False, c: float = C) -> np.ndarray:
     """Each sample's raw score from a model fitted on the other folds' documents."""
     folds = fold_of(s.doc)
     scores = np.zeros(len(s.y))
@@ -208,7 +210,7 @@ def out_of_fold(s: Samples, ranker: bool = False) -> np.ndarray:
         if not len(test) or not len(rest) or len({s.y[i] for i in rest}) < 2:
             continue
         xs, ys = [s.x[i] for i in rest], [s.y[i] for i in rest]
-        model = fit_ranker(xs, ys, [s.decision[i] for i in rest]) if ranker else fit(xs, ys)
+        model = fit_ranker(xs, ys, [s.decision[i] for i in rest]) if ranker else fit(xs, ys, c)
         scores[test] = model.scores([s.x[i] for i in test])
     return scores
 
@@ -259,7 +261,7 @@ def collect_projects(docs: list[tuple[str, GoldDoc, Path]], pipeline: Pipeline) 
     return s
 
 
-def project_figures(s: Samples, prob: np.ndarray, threshold: float) -> str:
+def project_figures(s: Samples, prob: np.ndarray, threshold: float, rank: bool = True) -> str:
     y = np.asarray(s.y)
     kept = prob >= threshold
     tp, pred, gold = int(y[kept].sum()), int(kept.sum()), sum(s.gold_total.values())
@@ -267,7 +269,18 @@ def project_figures(s: Samples, prob: np.ndarray, threshold: float) -> str:
     r = tp / gold if gold else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     return (f"relaxed F1 {f1:.3f} (P {p:.3f} R {r:.3f}, {pred} kept of {len(y)}, {gold} gold); "
-            + confident(prob[kept], y[kept]))
+            + confident(prob[kept], y[kept]) + ("; " + ranking(y, prob) if rank else ""))
+
+
+def ranking(y: np.ndarray, prob: np.ndarray) -> str:
+    """How well the probabilities order right above wrong candidates, whatever the threshold
+    (ROC AUC) and how honest they are (log-loss): a feature that carries signal moves these
+    even where the F1 at the chosen threshold hardly moves."""
+    from sklearn.metrics import log_loss, roc_auc_score
+
+    if len(set(y.tolist())) < 2:
+        return "AUC -"
+    return f"AUC {roc_auc_score(y, prob):.3f}, log-loss {log_loss(y, np.clip(prob, 1e-6, 1 - 1e-6)):.3f}"
 
 
 def _f1(s: Samples, prob: np.ndarray, threshold: float) -> float:
@@ -286,16 +299,34 @@ def best_threshold(s: Samples, prob: np.ndarray) -> float:
     return next(t for t, f in zip(grid, f1, strict=True) if f >= max(f1) - F1_SLACK)
 
 
+def choose_c(s: Samples) -> tuple[float, np.ndarray]:
+    """The regularisation (of `PROJECT_C`) whose grouped-CV probabilities have the lowest
+    log-loss on `s` (the smaller C on a tie), and its out-of-fold scores: the more documents,
+    the more weight the features can carry (on dev alone C = 1 wins, on dev+train a larger
+    one), so each fit below chooses from its own documents only."""
+    best: tuple[float, float, np.ndarray] | None = None
+    for c in PROJECT_C:
+        oof = out_of_fold(s, c=c)
+        a, b = platt(oof, s.y)
+        p = np.clip(sigmoid(a * oof + b), 1e-9, 1 - 1e-9)
+        y = np.asarray(s.y)
+        loss = round(float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))), 6)
+        if best is None or loss < best[0]:
+            best = (loss, c, oof)
+    assert best is not None
+    return best[1], best[2]
+
+
 def project_model(s: Samples, version: str) -> tuple[ProjectModel, np.ndarray]:
-    """Weights fitted on all of `s`, calibration and threshold from its grouped CV; also the
-    calibrated out-of-fold probabilities."""
-    oof = out_of_fold(s)
+    """Weights fitted on all of `s` with the regularisation its grouped CV chooses,
+    calibration and threshold from that CV; also the calibrated out-of-fold probabilities."""
+    c, oof = choose_c(s)
     a, b = platt(oof, s.y)
     prob = sigmoid(a * oof + b)
-    model = fit(s.x, s.y)
+    model = fit(s.x, s.y, c)
     weights = tuple(round(model.coef.get(n, 0.0), ROUND) for n in FEATURES)
     return ProjectModel(weights, round(model.intercept, ROUND), round(a, ROUND), round(b, ROUND),
-                        best_threshold(s, prob), version), prob
+                        best_threshold(s, prob), f"{version} C={c:g}"), prob
 
 
 def _project_probability(model: ProjectModel, xs: Sequence[Features]) -> np.ndarray:
@@ -310,9 +341,9 @@ def train_projects(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
     names = sorted({d.split("/")[0] for d in s.gold_total}, key=list(sets).index)
     model, prob = project_model(s, "+".join(names))
     report(f"projects: {len(s.y)} candidates, {sum(s.y)} right, {len(s.gold_total)} documents")
-    report(f"  rules alone (every candidate kept): {project_figures(s, np.ones(len(s.y)), 0.0)}")
+    report(f"  rules alone (every candidate kept): {project_figures(s, np.ones(len(s.y)), 0.0, rank=False)}")
     report(f"  {FOLDS}-fold CV grouped by document: {project_figures(s, prob, model.threshold)} "
-           f"(threshold {model.threshold})")
+           f"(threshold {model.threshold}, {model.version.split()[-1]})")
     for name in names:
         sub, idx = s.subset(lambda d, name=name: d.startswith(name + "/"))
         report(f"    of which {name}: {project_figures(sub, prob[idx], model.threshold)}")
@@ -320,7 +351,7 @@ def train_projects(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
         first, _ = s.subset(lambda d: d.startswith(names[0] + "/"))
         rest, _ = s.subset(lambda d: not d.startswith(names[0] + "/"))
         held, _ = project_model(first, names[0])
-        report(f"  fitted on {names[0]}, measured on {'+'.join(names[1:])}: "
+        report(f"  fitted on {names[0]} ({held.version.split()[-1]}), measured on {'+'.join(names[1:])}: "
                f"{project_figures(rest, _project_probability(held, rest.x), held.threshold)}")
     _write(out, model.to_json())
     report(f"  weights: {out}")

@@ -98,8 +98,14 @@ def _feature_entries() -> list[tuple[str, str, bool]]:
 @pytest.mark.parametrize("name, text, must", _feature_entries(), ids=lambda v: str(v))
 def test_feature_words_find_their_examples_and_not_their_counter_examples(rules, name: str, text: str,
                                                                           must: bool) -> None:
+    from dataclasses import fields
+
+    from pipeline.rules.configs import ModelFeatureRules
+
     pattern = getattr(rules.model_features, name)
-    assert (pattern.search(text) is not None) == must
+    # a pattern read right after a name (`rule(at=True)`) is matched there, as the stage does
+    at_start = {f.name: f.metadata.get("at", False) for f in fields(ModelFeatureRules)}[name]
+    assert ((pattern.match(text) if at_start else pattern.search(text)) is not None) == must
 
 
 @pytest.mark.parametrize("content, message", [

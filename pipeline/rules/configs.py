@@ -294,6 +294,15 @@ class ModelFeatureRules(Config):
     capacity: regex.Pattern[str] = rule(PATTERN)
     described_after: regex.Pattern[str] = rule(PATTERN, at=True)
     company: regex.Pattern[str] = rule(PATTERN)
+    # what is not a project, judged from context (issue 13, precision)
+    class_in_name: regex.Pattern[str] = rule(PATTERN)               # 各类 / 八大 / 市列 inside a name
+    work_after: regex.Pattern[str] = rule(PATTERN, at=True)         # …工作 / …任务 after a name
+    navigation: regex.Pattern[str] = rule(PATTERN)                  # 上一篇 / 责任编辑 on its line
+    slogan: regex.Pattern[str] = rule(PATTERN)                      # a quoted count (“五网”, “三改一拆”)
+    park_end: regex.Pattern[str] = rule(PATTERN)                    # 园区 / 开发区 ending a name
+    direction_place: regex.Pattern[str] = rule(PATTERN)             # 城南, 东部: a place by direction
+    abstract_pos: tuple[str, ...] = rule(WORDS)                     # parts of speech of an abstract head
+    org_after: regex.Pattern[str] = rule(PATTERN, at=True)          # …教育局 / …公司 after a name
     joiner: tuple[str, ...] = rule(WORDS)
     level_start: tuple[str, ...] = rule(WORDS)
     one_char_suffix: tuple[str, ...] = rule(WORDS)
@@ -321,6 +330,8 @@ class LedgerIdentity(Config):
     phase: regex.Pattern[str] = rule(PATTERN)          # 二期, 第2期: one way of writing a phase
     own_level_words: tuple[str, ...] = rule(WORDS)     # 县人民医院 in a county's report is its own
     separator: str = rule(str)                         # between region and name in a key
+    distinct_parts: regex.Pattern[str] = rule(PATTERN)  # 二期, 北段, 及: two forms name two projects
+    same_project_rest: tuple[str, ...] = rule(WORDS)   # 扩建, 改造: a full form may add these only
 
 
 @dataclass(frozen=True, slots=True)

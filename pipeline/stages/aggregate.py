@@ -19,7 +19,8 @@ from pipeline.text.layout import Layout
 from pipeline.types import Kind, Project, ProjectMention, Quantity, Role, Section, Status, StatusMention
 
 
-def build_projects(layout: Layout, found: Found, categories: dict[str, str]) -> list[Project]:
+def build_projects(layout: Layout, found: Found, categories: dict[str, str],
+                   endings: tuple[str, ...] = ()) -> list[Project]:
     """One `Project` per distinct key, in order of first mention."""
     by_key: dict[str, list[ProjectMention]] = {}
     for m in sorted(found.mentions, key=lambda m: m.start):
@@ -38,7 +39,7 @@ def build_projects(layout: Layout, found: Found, categories: dict[str, str]) -> 
         status, s_start, s_end = _status(statuses_of.get(key, []), layout, section, found.cues)
         qs = [q for q in quantities_of.get(key, []) if q.value is not None]
         projects.append(Project(
-            key=key, name=fullest.name, alt=fullest.alt or _other_form(fullest.name, ms),
+            key=key, name=fullest.name, alt=fullest.alt or _other_form(fullest.name, ms, endings),
             start=fullest.start, end=fullest.end,
             section_id=section.section_id, category=_category(layout, section, categories),
             status=status, status_start=s_start, status_end=s_end,
@@ -63,12 +64,25 @@ def _status(linked: list[StatusMention], layout: Layout, section: Section,
     return Status.UNKNOWN, None, None
 
 
-def _other_form(name: str, mentions: list[ProjectMention]) -> str | None:
+def _other_form(name: str, mentions: list[ProjectMention], endings: tuple[str, ...] = ()) -> str | None:
     """The shortest other name the document gives the project (全称 and short form), when
-    it is more than the name without a generic ending (城南大道 for 城南大道建设 is no
-    other name)."""
-    others = {m.name for m in mentions if m.name != name and not name.startswith(m.name)}
+    it is more than the name without a generic ending (`endings`, rules/projects.yaml
+    key_endings: 城南大道 for 城南大道建设 is no other name; 三角湖小学 for 三角湖小学扩建项目 is)."""
+    others = {m.name for m in mentions if m.name != name and not _only_endings(name, m.name, endings)}
     return min(others, key=lambda n: (len(n), n)) if others else None
+
+
+def _only_endings(name: str, short: str, endings: tuple[str, ...]) -> bool:
+    """`name` is `short` and generic endings after it (any prefix, when no endings are given)."""
+    if not name.startswith(short):
+        return False
+    rest = name[len(short):]
+    while rest and endings:
+        ending = next((e for e in endings if rest.startswith(e)), None)
+        if ending is None:
+            return False
+        rest = rest[len(ending):]
+    return True
 
 
 def _first(qs: list[Quantity], kind: Kind, role: Role | None = None) -> Decimal | None:
@@ -101,7 +115,8 @@ def _category(layout: Layout, section: Section, categories: dict[str, str]) -> s
 
 def make_aggregate(rules: RuleSet) -> Stage:
     categories = rules.categories
+    endings = tuple(rules.projects.key_endings)
 
     def aggregate(layout: Layout, found: Found) -> Found:
-        return replace(found, projects=build_projects(layout, found, categories))
+        return replace(found, projects=build_projects(layout, found, categories, endings))
     return aggregate

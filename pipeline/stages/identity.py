@@ -13,20 +13,30 @@ documents of a run, so it is stable across runs and whichever documents are in o
   level word (县人民医院 in a county's report) means that county's.
 
     岚皋县/人民医院迁建      青藏铁路 (a report of no particular place)
+
+Within one document, `one_key_per_project` gives a project's short and full form one key
+(one row, the other form in `alt_name`) before statuses and amounts are linked to them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import lru_cache
+
 import regex
 
-from pipeline.rules.loader import RuleSet
+from pipeline.rules.configs import LedgerIdentity
+from pipeline.rules.loader import RuleSet, alternation
 from pipeline.stages.ledger_rules import ledger_rules
 from pipeline.stages.projects import project_key as document_key
 from pipeline.stages.region import gazetteer
 from pipeline.text.normalise import to_simplified
-from pipeline.types import PlacePeriod
+from pipeline.types import PlacePeriod, ProjectMention
 
 _DIGITS = "零一二三四五六七八九"
+#: a short form shorter than this (in key characters) is too generic to join a longer name
+SHORT_FORM_MIN = 4
 
 
 def chinese_number(n: int) -> str:
@@ -90,3 +100,57 @@ def project_key(name: str, region: str | None, rules: RuleSet) -> str:
             core = core[1:]         # 县人民医院 in the county's own report
     core = document_key(core, endings, min_chars) or core
     return f"{region}{lr.separator}{core}" if region else core
+
+
+def one_key_per_project(mentions: Sequence[ProjectMention], rules: RuleSet) -> list[ProjectMention]:
+    """One project named in two forms in one document gets one key (so one row, with the
+    other form as `alt`): a key that is the end of exactly one longer key (110千伏云峰变电站 ~
+    青禾县新建110千伏云峰变电站), or that exactly one longer key continues with words such
+    as 扩建 or 改造 only (三角湖小学 ~ 三角湖小学扩建). Never when what the longer key adds
+    marks another part (二期, 北段, …及配套道路): those are two projects.
+
+    >>> from pipeline.rules.loader import load_rules
+    >>> ms = [ProjectMention(n, n, 0, 1, "project.suffix") for n in ("城东快速路", "城东快速路二期", "三角湖小学",
+    ...       "三角湖小学扩建")]
+    >>> [m.key for m in one_key_per_project(ms, load_rules())]
+    ['城东快速路', '城东快速路二期', '三角湖小学扩建', '三角湖小学扩建']
+    """
+    ident = rules.ledger.identity
+    rest = _rest_words(ident.same_project_rest)
+    keys = {m.key for m in mentions}
+    longer_of: dict[str, set[str]] = {}
+    for long in keys:
+        for short in _short_forms(long, keys, ident, rest):
+            longer_of.setdefault(short, set()).add(long)
+    alias = {short: next(iter(longs)) for short, longs in longer_of.items() if len(longs) == 1}
+    if not alias:
+        return list(mentions)
+    return [replace(m, key=_final(m.key, alias)) if m.key in alias else m for m in mentions]
+
+
+@lru_cache(maxsize=8)
+def _rest_words(words: tuple[str, ...]) -> regex.Pattern[str]:
+    """What a full form may add after its short form, any number of times (built once)."""
+    return regex.compile(f"(?:{alternation(words)})+")
+
+
+def _short_forms(long: str, keys: set[str], ident: LedgerIdentity, rest: regex.Pattern[str]) -> list[str]:
+    """The keys that are `long` without a leading qualifier (its ends), or without the
+    activity words after it (its starts), where what `long` adds marks no other part. By
+    the substrings of `long`: linear in the keys, not quadratic."""
+    found = []
+    for cut in range(1, len(long) - SHORT_FORM_MIN + 1):
+        end, start = long[cut:], long[:len(long) - cut]
+        if end in keys and ident.distinct_parts.search(long, 0, cut) is None:
+            found.append(end)
+        if (start in keys and rest.fullmatch(long, len(start))
+                and ident.distinct_parts.search(long, len(start)) is None):
+            found.append(start)
+    return found
+
+
+def _final(key: str, alias: dict[str, str]) -> str:
+    """Follow the aliases to the longest form (each step is to a longer key, so it ends)."""
+    while key in alias:
+        key = alias[key]
+    return key

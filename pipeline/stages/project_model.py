@@ -29,6 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from pipeline import settings
 from pipeline.rules.configs import ModelFeatureRules
 from pipeline.rules.loader import RuleSet
@@ -58,6 +60,10 @@ FEATURES: tuple[str, ...] = (
     "sentence_start", "described_after",
     "sentence_candidates", "sentence_len", "status_known", "status_from_text", "money_linked",
     "quantity_linked",
+    # what is not a project, judged from context: class words, slogans, activities, navigation,
+    # a place with a park suffix, an organisation, a programme's abstract head, list siblings
+    "class_in_name", "work_after", "navigation", "slogan", "place_park", "abstract_head", "siblings_specific",
+    "org_after",
 )
 
 
@@ -190,7 +196,51 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
         "bare_level_start": float(name[:1] in words.level_start and not _has_place(name[:4], places)),
     })
     f["specific"] = float(bool(f["proper"] or f["place"] or f["digit_latin"] or f["quotes"]))
+    f.update(_programme_features(name, f, judge, words, places))
     return f
+
+
+_GENERIC_CLASSES = ("sfx_project", "sfx_engineering", "sfx_build", "sfx_activity")
+
+
+def _programme_features(name: str, f: Mapping[str, float], judge: NameJudge, words: ModelFeatureRules,
+                        places: frozenset[str]) -> dict[str, float]:
+    """What makes a phrase a programme, a class or a place rather than one undertaking:
+    a class word inside it (各类, 八大, 市列), a quoted count (“五网”), a generic ending
+    after an abstract word (升级改造, 亮化工程), a park suffix after a place alone (城南园区)."""
+    generic = any(f[c] for c in _GENERIC_CLASSES)
+    park = words.park_end.search(name)
+    rest = _without_places(name[:park.start()], places) if park else None
+    return {
+        "class_in_name": float(words.class_in_name.search(name) is not None),
+        "slogan": float(words.slogan.search(name) is not None),
+        "abstract_head": float(generic and _abstract_head(name, judge, words)),
+        "place_park": float(rest is not None and (len(rest) <= 1 or words.direction_place.match(rest) is not None)),
+    }
+
+
+def _abstract_head(name: str, judge: NameJudge, words: ModelFeatureRules) -> bool:
+    """The word before the name's ending is a verb or an adjective (农网升级改造, 村庄亮化项目),
+    not a thing (城东快速路改造)."""
+    head = judge.core(name)
+    found = judge.end_suffix(head)
+    while found is not None and found[0] in judge.activity_suffixes and found[1] > 0:
+        head = head[:found[1]]          # 快速路改造工程: past 工程 and 改造 to 快速路
+        found = judge.end_suffix(head)
+    tags = judge.tags(head)
+    return head != judge.core(name) and bool(tags) and tags[-1][1] in words.abstract_pos
+
+
+def _without_places(text: str, places: frozenset[str]) -> str:
+    """`text` with the place names it starts with taken off (云州市城南 → 城南)."""
+    changed = True
+    while changed and text:
+        changed = False
+        for k in range(min(6, len(text)), 1, -1):
+            if text[:k] in places:
+                text, changed = text[k:], True
+                break
+    return text
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -205,7 +255,7 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], all_mention
     f = dict.fromkeys(("count_after", "class_after", "etc_after", "event_context", "venue", "plan_context",
                        "counted_group_before", "in_heading", "line_alone", "in_list", "joined", "after_colon",
                        "starts_line", "ordinal_line", "sentence_candidates", "sentence_len",
-                       "sentence_start", "described_after"), 0.0)
+                       "sentence_start", "described_after", "work_after", "navigation", "org_after"), 0.0)
     title_starts = [s for s, _ in title_spans]
     starts = [m.start for m in all_mentions]
     for m in mentions:
@@ -224,6 +274,8 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], all_mention
             "line_alone": text[s:e].strip() != "" and len(sentence.strip()) <= len(m.name) + 8,
             "in_list": before.endswith(_LIST_MARK) or after.startswith(_LIST_MARK),
             "joined": before.endswith(words.joiner) or after.startswith(words.joiner),
+            "work_after": words.work_after.match(after) is not None,
+            "org_after": words.org_after.match(after) is not None,
         }
         line_start = text.rfind("\n", 0, m.start) + 1
         ordinal = _ORDINAL_LINE.match(text, line_start)
@@ -231,7 +283,9 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], all_mention
         # a short line it starts is a heading or a list entry (a paragraph's first words are
         # `sentence_start`)
         line_end = text.find("\n", m.end)
-        short_line = (len(text) if line_end < 0 else line_end) - line_start <= _SHORT_LINE
+        line_end = len(text) if line_end < 0 else line_end
+        checks["navigation"] = words.navigation.search(text, line_start, line_end) is not None
+        short_line = line_end - line_start <= _SHORT_LINE
         checks["starts_line"] = short_line and (text[line_start:m.start].strip() == "" or (
             ordinal is not None and ordinal.end() >= m.start))
         checks["ordinal_line"] = ordinal is not None
@@ -261,7 +315,7 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[d
             quantities.setdefault(q.project_key, []).append(q)
     title_spans = sorted((s.title_start, s.title_end) for s in ex.sections[1:] if s.title_end > s.title_start)
     title_starts = [s for s, _ in title_spans]
-    contains_other, inside_other = _nesting([p.name for p in ex.projects])
+    contains_other, inside_other = _nesting([p.name for p in ex.projects], rules.ledger.identity.distinct_parts)
     named = sorted((m for m in ex.mentions if m.rule_id != "project.anaphora"), key=lambda m: m.start)
     out = []
     for p in ex.projects:
@@ -282,19 +336,49 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[d
             "quantity_linked": float(bool(qs)),
         })
         out.append(f)
+    _add_siblings(out, ex.projects, named, text, rules.model_features)
     return out
 
 
-def _nesting(names: list[str]) -> tuple[set[str], set[str]]:
+_LIST_GAP = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
+
+
+def _add_siblings(features: list[dict[str, float]], projects: Sequence[Project],
+                  named: Sequence[ProjectMention], text: str, words: ModelFeatureRules) -> None:
+    """`siblings_specific`: of the other items of the lists a project is named in (names
+    joined by 、/和/及), the share that end in a suffix and name a place or proper noun: a
+    phrase listed among projects is likelier one (and one listed among programmes is not)."""
+    strong = {p.key: bool(f["specific"] and not f["sfx_none"]) for p, f in zip(projects, features, strict=True)}
+    share: dict[str, float] = {}
+    lists: list[list[ProjectMention]] = []
+    for m in named:
+        previous = lists[-1][-1] if lists else None
+        if previous is not None and m.start >= previous.end and _LIST_GAP.fullmatch(text, previous.end, m.start):
+            lists[-1].append(m)
+        else:
+            lists.append([m])
+    for items in lists:
+        keys = [m.key for m in items if m.key in strong]
+        for key in set(keys):
+            others = [strong[k] for k in keys if k != key]
+            if others:
+                share[key] = max(share.get(key, 0.0), sum(others) / len(others))
+    for p, f in zip(projects, features, strict=True):
+        f["siblings_specific"] = share.get(p.key, 0.0)
+
+
+def _nesting(names: list[str], distinct: regex.Pattern[str]) -> tuple[set[str], set[str]]:
     """The names that contain another of `names`, and those inside another (by the
-    substrings of each name: linear in the names, not quadratic)."""
+    substrings of each name: linear in the names, not quadratic). A name that another
+    continues with a part of its own (城东快速路 | 二期, `distinct`: rules/ledger.yaml
+    identity.distinct_parts) is a sibling project, not a fragment of it."""
     known = set(names)
     contains: set[str] = set()
     inside: set[str] = set()
     for name in known:
         for i in range(len(name)):
             for j in range(i + 2, len(name) + 1 - (i == 0)):
-                if name[i:j] in known:
+                if name[i:j] in known and not (i == 0 and distinct.match(name, j)):
                     contains.add(name)
                     inside.add(name[i:j])
     return contains, inside

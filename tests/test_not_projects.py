@@ -1,0 +1,133 @@
+"""What is not a project, judged from context (issue 13, precision), as tables of invented
+sentences:
+
+- the project model's context features: class words inside a phrase (各类, 八大), a quoted
+  count (“五网”), a generic ending after an abstract word (农网升级改造工程), a park suffix
+  after a place alone (城南园区), the subject of 工作/任务, page navigation on its line, an
+  organisation after it, and how many of its list siblings are specific projects;
+- one project, one row: a short form and its full form in one document share one key
+  (stages/identity.py `one_key_per_project`), two parts of a project (二期, 北段) do not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import Pipeline
+from pipeline.rules.loader import RuleSet
+from pipeline.stages.identity import one_key_per_project
+from pipeline.stages.project_model import project_features
+from pipeline.types import ProjectMention
+
+#: the features this file checks; every case states all of them for its candidate
+CONTEXT = ("class_in_name", "slogan", "abstract_head", "place_park", "work_after", "navigation", "org_after",
+           "siblings_specific")
+
+# text | candidate | the features of CONTEXT that are 1 for it (others 0; siblings_specific is a share)
+FEATURE_CASES = [
+    # class and count words inside the phrase: a group of projects
+    ("全县实施各类民生项目，云州市八大工程全面推进。", "云州市八大工程", {"class_in_name"}),
+    # a quoted count is a slogan, a programme
+    ("积极推进“五网”基础设施项目建设，云州大道已通车。", "“五网”基础设施项目建设", {"slogan"}),
+    ("积极推进“五网”基础设施项目建设，云州大道已通车。", "云州大道", set()),
+    # a generic ending after a verb is a programme; after a thing it is a project
+    ("今年实施农网升级改造工程，青禾县城东快速路改造工程已开工。", "农网升级改造工程", {"abstract_head"}),
+    ("今年实施农网升级改造工程，青禾县城东快速路改造工程已开工。", "青禾县城东快速路改造工程", set()),
+    # a park suffix after a direction alone is a place; with a name before it, an undertaking
+    ("城南园区引进企业5家，青禾县恒川智能装备制造园区已投产。", "城南园区", {"place_park"}),
+    ("城南园区引进企业5家，青禾县恒川智能装备制造园区已投产。", "青禾县恒川智能装备制造园区", set()),
+    # the subject of 工作: an activity
+    ("棚户区改造工作扎实推进。", "棚户区改造", {"work_after"}),
+    # on a line of page navigation
+    ("上一篇：云州市凤栖大道建成通车", "云州市凤栖大道", {"navigation"}),
+    ("云州市凤栖大道建成通车。", "云州市凤栖大道", set()),
+    # followed by the organisation it names a part of
+    ("青禾县城南新区、团结水库投资有限公司负责建设。", "团结水库", {"org_after"}),
+]
+
+# text | candidate | share of its list siblings that end in a suffix and name a place or proper noun
+SIBLING_CASES = [
+    ("青禾县团结水库、凤栖大道和北湖公园建设项目全面开工。", "凤栖大道", 1.0),
+    ("滨江大桥管理局、云州市凤栖大道全面开工。", "云州市凤栖大道", 0.0),     # its sibling has no suffix
+    ("云州市凤栖大道建成通车。", "云州市凤栖大道", 0.0),                     # no list
+]
+
+
+@pytest.fixture(scope="module")
+def unweighed() -> Pipeline:
+    return Pipeline(weigh_projects=False)
+
+
+def _features(pipe: Pipeline, text: str, name: str) -> dict[str, float]:
+    ex = pipe("case", text)
+    rows = dict(zip((p.name for p in ex.projects), project_features(ex, pipe.projects.judge, pipe.rules),
+                    strict=True))
+    assert name in rows, f"no candidate {name!r} in {text!r} (candidates: {list(rows)})"
+    return rows[name]
+
+
+@pytest.mark.parametrize("text, name, fires", FEATURE_CASES, ids=lambda v: str(v)[:24])
+def test_context_features_of_what_is_not_a_project(unweighed: Pipeline, text: str, name: str,
+                                                   fires: set[str]) -> None:
+    f = _features(unweighed, text, name)
+    assert {k for k in CONTEXT if k != "siblings_specific" and f[k]} == fires
+
+
+@pytest.mark.parametrize("text, name, share", SIBLING_CASES, ids=lambda v: str(v)[:24])
+def test_share_of_list_siblings_that_are_specific_projects(unweighed: Pipeline, text: str, name: str,
+                                                           share: float) -> None:
+    assert _features(unweighed, text, name)["siblings_specific"] == share
+
+
+# text | candidate | inside another candidate (a fragment) | containing another
+NESTING_CASES = [
+    # a phase continues the name: two projects, neither a fragment of the other
+    ("城东快速路建成通车，城东快速路二期完成设计。", "城东快速路", 0.0, 0.0),
+    ("城东快速路建成通车，城东快速路二期完成设计。", "城东快速路二期", 0.0, 0.0),
+    # a longer name that goes on with something else holds the shorter one
+    ("东湖公园建成开放，东湖公园游客中心正在施工。", "东湖公园", 1.0, 0.0),
+    ("东湖公园建成开放，东湖公园游客中心正在施工。", "东湖公园游客中心", 0.0, 1.0),
+]
+
+
+@pytest.mark.parametrize("text, name, inside, contains", NESTING_CASES, ids=lambda v: str(v)[:24])
+def test_a_phase_is_a_sibling_project_not_a_fragment(unweighed: Pipeline, text: str, name: str, inside: float,
+                                                     contains: float) -> None:
+    f = _features(unweighed, text, name)
+    assert (f["inside_other"], f["contains_other"]) == (inside, contains)
+
+
+# the keys of a document's mentions (written as names) | the keys after `one_key_per_project`
+SAME_PROJECT_CASES = [
+    # a qualifier in front: the short form is the end of the full one
+    (["110千伏云峰变电站", "青禾县新建110千伏云峰变电站"], ["青禾县新建110千伏云峰变电站"] * 2),
+    (["上码桥", "集镇社区上码桥"], ["上码桥", "集镇社区上码桥"]),        # under 4 characters: too generic
+    # activity words after: the school and its extension are one undertaking
+    (["三角湖小学", "三角湖小学扩建"], ["三角湖小学扩建"] * 2),
+    (["云州第三中学", "云州第三中学改扩建"], ["云州第三中学改扩建"] * 2),
+    # another part: a phase, a section, a second facility, a joined name
+    (["城东快速路", "城东快速路二期"], ["城东快速路", "城东快速路二期"]),
+    (["滨江大道北段", "滨江大道"], ["滨江大道北段", "滨江大道"]),
+    (["大文公路提质改造", "大文公路提质改造六标段"], ["大文公路提质改造", "大文公路提质改造六标段"]),
+    (["云州第三中学", "云州第三中学配套道路"], ["云州第三中学", "云州第三中学配套道路"]),
+    (["凤栖大道", "东湖公园及凤栖大道"], ["凤栖大道", "东湖公园及凤栖大道"]),
+    # two longer forms fit: which one is meant is unknown, so none is taken
+    (["污水处理厂", "城东污水处理厂", "城西污水处理厂"], ["污水处理厂", "城东污水处理厂", "城西污水处理厂"]),
+    # a chain ends at the longest form
+    (["团结水库", "团结水库扩建", "青禾县团结水库扩建"], ["青禾县团结水库扩建"] * 3),
+    # something else that merely contains the name
+    (["凤栖大道", "凤栖大道沿线绿化"], ["凤栖大道", "凤栖大道沿线绿化"]),
+]
+
+
+@pytest.mark.parametrize("keys, expected", SAME_PROJECT_CASES, ids=lambda v: "|".join(v) if isinstance(v, list) else v)
+def test_one_key_per_project(rules: RuleSet, keys: list[str], expected: list[str]) -> None:
+    mentions = [ProjectMention(k, k, i * 20, i * 20 + len(k), "project.suffix") for i, k in enumerate(keys)]
+    assert [m.key for m in one_key_per_project(mentions, rules)] == expected
+
+
+def test_one_key_per_project_keeps_names_and_spans(rules: RuleSet) -> None:
+    mentions = [ProjectMention("三角湖小学", "三角湖小学", 0, 5, "project.suffix"),
+                ProjectMention("三角湖小学扩建项目", "三角湖小学扩建", 9, 18, "project.suffix")]
+    merged = one_key_per_project(mentions, rules)
+    assert [(m.name, m.start, m.end) for m in merged] == [(m.name, m.start, m.end) for m in mentions]
