@@ -270,6 +270,7 @@ class LinkPatterns(Config):
     group_statement: regex.Pattern[str] = rule(PATTERN)             # a sentence about a class of projects
     member_list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 其中包括 / 这5个项目分别为
     title_max_chars: int = rule(int)                                # a first line this short is the title
+    problem_heading: regex.Pattern[str] = rule(PATTERN)             # 存在的问题 / 进度滞后项目 over a list
 
 
 @dataclass(frozen=True, slots=True)

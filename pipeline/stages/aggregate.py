@@ -49,6 +49,10 @@ def build_projects(layout: Layout, found: Found, categories: dict[str, str]) -> 
     return projects
 
 
+# states a delay outranks when the project's cues say both: the works have not moved on
+_NEUTRAL = frozenset({Status.PLANNED, Status.STARTED, Status.IN_PROGRESS})
+
+
 def _status(linked: list[StatusMention], layout: Layout, section: Section,
             cues: list[StatusMention]) -> tuple[Status, int | None, int | None]:
     """The status and the span of the cue that decided it."""
@@ -56,6 +60,9 @@ def _status(linked: list[StatusMention], layout: Layout, section: Section,
     linked = [s for s in linked if not s.future] or linked     # a plan never overrides a state reached
     if linked:
         last = max(linked, key=lambda s: s.start)
+        if last.status in _NEUTRAL:
+            # a slipped schedule is news a neutral word (推进, 开工) does not undo
+            last = max((s for s in linked if s.status is Status.DELAYED), key=lambda s: s.start, default=last)
         return last.status, last.start, last.end
     cue = _section_cue(layout, section, cues)
     if cue is not None:

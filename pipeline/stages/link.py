@@ -39,9 +39,11 @@ from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Enumerations, Group, Layout
 from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS
-from pipeline.types import Quantity, StatusMention
+from pipeline.types import Quantity, Section, Status, StatusMention
 
 _LOOKAHEAD_SENTENCES = 3
+# the rule id of a problem heading's words standing as a delay cue (二、存在的问题)
+PROBLEM_HEADING_RULE = "status.problem_heading"
 # how far back (in segments: sentences and lines) a list may reach for its group's statement
 _GROUP_REACH = 40
 # groups separated only by commas, 、 or spaces (A，B，C等一批项目开工建设)
@@ -62,6 +64,7 @@ class LinkRules:
     group_statement: regex.Pattern[str]
     member_list_opener: regex.Pattern[str]
     title_max_chars: int
+    problem_heading: regex.Pattern[str]     # a section about problems or delays (存在的问题)
     status_model: StatusModel
 
     @classmethod
@@ -69,7 +72,8 @@ class LinkRules:
         p, links = rules.projects, rules.links
         return cls(_word_pattern(p.continuation_openers), _word_pattern(p.update_openers),
                    p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
-                   links.group_statement, links.member_list_opener, links.title_max_chars, load_status_model())
+                   links.group_statement, links.member_list_opener, links.title_max_chars,
+                   links.problem_heading, load_status_model())
 
 
 class _StatusLinker:
@@ -95,6 +99,8 @@ class _StatusLinker:
         self.members: dict[int, int] = {}       # segment -> how many projects it names
         for g in self.groups:
             self.members[g.segment] = self.members.get(g.segment, 0) + len(g.mentions)
+        self.real_cues = len(self.cues)         # the cues after them stand for a problem heading
+        self.problem_cue: dict[int, int | None] = {}    # section id -> its delay cue, once found
 
     def _neighbours(self, gi: int) -> tuple[int, int]:
         """End of the previous group and start of the next one in the same segment."""
@@ -241,6 +247,56 @@ class _StatusLinker:
             return None
         return None
 
+    def _add_delays(self, chosen: list[list[int]]) -> None:
+        """A group under a heading about problems or delays (二、存在的问题; （三）进度滞后项目),
+        or right after a sentence about delayed projects naming none (一是部分项目进展缓慢。),
+        gets that delay beside its own cues: `aggregate` lets it outrank a neutral state."""
+        for gi, g in enumerate(self.groups):
+            if any(self.cues[i].status is Status.DELAYED for i in chosen[gi]):
+                continue
+            delay = self._delay_statement_before(g.segment)
+            if delay is None:
+                delay = self._problem_heading_cue(self.layout.section_at(g.start))
+            if delay is not None:
+                chosen[gi] = [*chosen[gi], delay]
+
+    def _delay_statement_before(self, segment: int) -> int | None:
+        """The delay cue of the sentence just before `segment` in its paragraph, when that
+        sentence speaks of a class of projects (部分项目进展缓慢) and names none."""
+        if segment == 0 or segment - 1 in self.segments_with_mentions:
+            return None
+        start = self.ends[segment - 2] if segment > 1 else 0
+        body = self.text[start:self.ends[segment - 1]]
+        if body.endswith("\n") or not self.config.group_statement.search(body):
+            return None
+        delays = [i for i in self.by_segment.get(segment - 1, [])
+                  if self.cues[i].status is Status.DELAYED and not self.cues[i].future]
+        return delays[-1] if delays else None
+
+    def _problem_heading_cue(self, section: Section) -> int | None:
+        """The delay cue of the innermost heading over `section` about problems or delays:
+        a delayed cue in its title, else the title's problem words as the cue (the
+        document's own first line is no heading)."""
+        current: Section | None = section
+        while current is not None and current.section_id != 0:
+            if current.section_id not in self.problem_cue:
+                self.problem_cue[current.section_id] = self._heading_delay(current)
+            if self.problem_cue[current.section_id] is not None:
+                return self.problem_cue[current.section_id]
+            current = self.layout.enclosing(current)
+        return None
+
+    def _heading_delay(self, section: Section) -> int | None:
+        in_title = [i for i in range(self.real_cues) if self.cues[i].status is Status.DELAYED
+                    and section.title_start <= self.cues[i].start and self.cues[i].end <= section.title_end]
+        if in_title:
+            return in_title[0]
+        found = self.config.problem_heading.search(self.text, section.title_start, section.title_end)
+        if found is None:
+            return None
+        self.cues.append(StatusMention(Status.DELAYED, found.start(), found.end(), PROBLEM_HEADING_RULE))
+        return len(self.cues) - 1
+
     def link(self) -> list[StatusMention]:
         groups, cues = self.groups, self.cues
         prefix_of = self.prefix_cues()
@@ -252,13 +308,14 @@ class _StatusLinker:
             if not chosen[gi] and nxt.segment == g.segment and _COMMA_CHAIN.match(self.text, g.end, nxt.start):
                 chosen[gi] = chosen[gi + 1]
         self._inherit_group_state(chosen)
+        self._add_delays(chosen)
         linked: list[tuple[StatusMention, str, Group | None]] = []     # (row, how linked, group)
         used: set[int] = set()
         for g, picks in zip(groups, chosen, strict=True):
             used.update(picks)
             linked.extend((replace(cues[i], project_key=m.key), self._link_kind(g, cues[i]), g)
                           for i in picks for m in g.mentions)
-        for i, c in enumerate(cues):
+        for i, c in enumerate(cues[:self.real_cues]):
             if i in used or self.layout.segment_of(c.start) in self.segments_with_mentions:
                 continue
             key = self.headings.at(c.start)
