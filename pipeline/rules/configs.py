@@ -271,6 +271,8 @@ class LinkPatterns(Config):
     member_list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 其中包括 / 这5个项目分别为
     title_max_chars: int = rule(int)                                # a first line this short is the title
     problem_heading: regex.Pattern[str] = rule(PATTERN)             # 存在的问题 / 进度滞后项目 over a list
+    plan_in_clause: regex.Pattern[str] = rule(PATTERN)              # 力争/确保 earlier in a cue's clause
+    verb_first: regex.Pattern[str] = rule(PATTERN, at=True)         # a clause opening with its cue
 
 
 @dataclass(frozen=True, slots=True)

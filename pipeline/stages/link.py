@@ -44,6 +44,9 @@ from pipeline.types import Quantity, Section, Status, StatusMention
 _LOOKAHEAD_SENTENCES = 3
 # the rule id of a problem heading's words standing as a delay cue (二、存在的问题)
 PROBLEM_HEADING_RULE = "status.problem_heading"
+# a start, completion or opening under a plan (力争…建成通车; 争取…，开工建设乙): planned
+PLAN_GOVERNED_RULE = "status.plan_governed"
+_ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
 # how far back (in segments: sentences and lines) a list may reach for its group's statement
 _GROUP_REACH = 40
 # groups separated only by commas, 、 or spaces (A，B，C等一批项目开工建设)
@@ -65,6 +68,8 @@ class LinkRules:
     member_list_opener: regex.Pattern[str]
     title_max_chars: int
     problem_heading: regex.Pattern[str]     # a section about problems or delays (存在的问题)
+    plan_in_clause: regex.Pattern[str]      # a plan word earlier in a cue's clause (力争, 确保)
+    verb_first: regex.Pattern[str]          # a clause opening with its cue (…，开工建设乙)
     status_model: StatusModel
 
     @classmethod
@@ -73,7 +78,7 @@ class LinkRules:
         return cls(_word_pattern(p.continuation_openers), _word_pattern(p.update_openers),
                    p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
                    links.group_statement, links.member_list_opener, links.title_max_chars,
-                   links.problem_heading, load_status_model())
+                   links.problem_heading, links.plan_in_clause, links.verb_first, load_status_model())
 
 
 class _StatusLinker:
@@ -85,12 +90,13 @@ class _StatusLinker:
         self.config = config
         self.ends = layout.segment_ends
         self.groups = enumerations.groups
+        self.enumerations = enumerations
         self.headings = enumerations.headings
         spans = sorted((m.start, m.end) for m in found.mentions)
         span_starts = [s for s, _ in spans]
         reach = list(accumulate((e for _, e in spans), max))   # furthest end so far
         # a status word inside a name (…技改项目, 主体工程) says nothing about the project
-        self.cues = [c for c in found.cues if not _covered(span_starts, reach, c.start, c.end)]
+        self.cues = self._plans([c for c in found.cues if not _covered(span_starts, reach, c.start, c.end)])
         self.by_segment: dict[int, list[int]] = {}
         for i, c in enumerate(self.cues):
             self.by_segment.setdefault(layout.segment_of(c.start), []).append(i)
@@ -101,6 +107,32 @@ class _StatusLinker:
             self.members[g.segment] = self.members.get(g.segment, 0) + len(g.mentions)
         self.real_cues = len(self.cues)         # the cues after them stand for a problem heading
         self.problem_cue: dict[int, int | None] = {}    # section id -> its delay cue, once found
+
+    def _plans(self, cues: list[StatusMention]) -> list[StatusMention]:
+        """The cues with a start, completion or opening that a plan governs made plans
+        (planned, future): a plan word earlier in its own clause over a list the cue follows
+        (确保甲、乙、丙建成投产), or a clause opening with the cue right after a clause whose cue
+        is a plan (争取年底建成甲，开工建设乙). A plan in one clause says nothing of a clause
+        with a subject of its own."""
+        out: list[StatusMention] = []
+        for cue in cues:
+            if cue.status in _ACHIEVED and not cue.future and self._governed(cue, out):
+                cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_GOVERNED_RULE)
+            out.append(cue)
+        return out
+
+    def _governed(self, cue: StatusMention, before: list[StatusMention]) -> bool:
+        clause_start = self.layout.clause_start(cue.start)
+        plan = self.config.plan_in_clause.search(self.text, clause_start, cue.start)
+        listed = self.enumerations.by_segment.get(self.layout.segment_of(cue.start), ())
+        if plan is not None and any(len(g.mentions) > 1 and plan.end() <= g.start and g.end <= cue.start
+                                    for g in listed):
+            return True     # a plan word over a list of members and their cue (确保甲、乙、丙建成投产)
+        if not self.config.verb_first.match(self.text, clause_start, cue.start) or not before:
+            return False
+        previous = before[-1]       # the cue before, if it ends the clause just before this one
+        return (previous.future and previous.status is Status.PLANNED and self.layout.segment_of(previous.start) == self.layout.segment_of(cue.start)
+                and self.layout.clause_start(clause_start - 1) <= previous.start)
 
     def _neighbours(self, gi: int) -> tuple[int, int]:
         """End of the previous group and start of the next one in the same segment."""
