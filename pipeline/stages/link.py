@@ -131,7 +131,8 @@ class _StatusLinker:
         if not self.config.verb_first.match(self.text, clause_start, cue.start) or not before:
             return False
         previous = before[-1]       # the cue before, if it ends the clause just before this one
-        return (previous.future and previous.status is Status.PLANNED and self.layout.segment_of(previous.start) == self.layout.segment_of(cue.start)
+        return (previous.future and previous.status is Status.PLANNED
+                and self.layout.segment_of(previous.start) == self.layout.segment_of(cue.start)
                 and self.layout.clause_start(clause_start - 1) <= previous.start)
 
     def _neighbours(self, gi: int) -> tuple[int, int]:
