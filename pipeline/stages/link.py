@@ -110,10 +110,10 @@ class _StatusLinker:
 
     def _plans(self, cues: list[StatusMention]) -> list[StatusMention]:
         """The cues with a start, completion or opening that a plan governs made plans
-        (planned, future): a plan word earlier in its own clause over a list the cue follows
-        (确保甲、乙、丙建成投产), or a clause opening with the cue right after a clause whose cue
-        is a plan (争取年底建成甲，开工建设乙). A plan in one clause says nothing of a clause
-        with a subject of its own."""
+        (planned, future): a plan word earlier in its own clause over a list the cue speaks
+        of (确保甲、乙、丙建成投产; 力争…建成投产甲、乙), or a clause opening with the cue right
+        after a clause whose cue is a plan (争取年底建成甲，开工建设乙). A plan in one clause
+        says nothing of a clause with a subject of its own."""
         out: list[StatusMention] = []
         for cue in cues:
             if cue.status in _ACHIEVED and not cue.future and self._governed(cue, out):
@@ -125,9 +125,10 @@ class _StatusLinker:
         clause_start = self.layout.clause_start(cue.start)
         plan = self.config.plan_in_clause.search(self.text, clause_start, cue.start)
         listed = self.enumerations.by_segment.get(self.layout.segment_of(cue.start), ())
-        if plan is not None and any(len(g.mentions) > 1 and plan.end() <= g.start and g.end <= cue.start
+        clause_end = self.layout.clause_end(cue.end)
+        if plan is not None and any(len(g.mentions) > 1 and plan.end() <= g.start and g.end <= clause_end
                                     for g in listed):
-            return True     # a plan word over a list of members and their cue (确保甲、乙、丙建成投产)
+            return True     # a plan word over a list and its cue (确保甲、乙、丙建成投产; 力争…建成投产甲、乙)
         if not self.config.verb_first.match(self.text, clause_start, cue.start) or not before:
             return False
         previous = before[-1]       # the cue before, if it ends the clause just before this one
@@ -362,7 +363,10 @@ class _StatusLinker:
     def _link_kind(self, g: Group, cue: StatusMention) -> str:
         """Where the cue stands from the group: in its clause before it (prefix) or after it
         (clause), elsewhere in its sentence (before, after), in a later sentence (lookahead),
-        an earlier one (group: a statement about a class of projects) or the title."""
+        an earlier one (group: a statement about a class of projects), the title, or a
+        heading about problems (problem)."""
+        if cue.rule_id == PROBLEM_HEADING_RULE:
+            return "problem"
         if cue.end <= g.start:
             between = self.text[cue.end:g.start]
             segment = self.layout.segment_of(cue.start)

@@ -49,9 +49,10 @@ MODEL_PATH = settings.DATA_DIR / "status_model.json"
 # where the deciding cue stands from the project; `heading`: a section title over it;
 # `unknown`: no cue at all (the confidence that "unknown" is right); `document`: the state
 # most of the document's cues state; `previous`: the nearest cue before it in its section;
-# `section`: the state most cues of its section state
+# `section`: the state most cues of its section state; `problem`: a heading about problems or
+# delays over it (二、存在的问题)
 LINK_KINDS = ("prefix", "clause", "before", "after", "lookahead", "group", "title", "heading", "unknown",
-              "document", "previous", "section")
+              "document", "previous", "section", "problem")
 
 Features = tuple[tuple[str, float], ...]     # (name, value), zeros left out
 
