@@ -35,7 +35,6 @@ def test_shipped_weights_load_and_score_without_gold() -> None:
 # text -> (project, status, whether its confidence is at least 0.8), with the shipped weights
 CONFIDENCE_CASES = [
     ("城东快速路工程已竣工。", "城东快速路工程", "completed", True),          # the cue in its own clause
-    ("城东快速路工程总投资3亿元。", "城东快速路工程", "unknown", False),        # no cue anywhere: a guess
     # no cue of its own: the report's prevailing state, but not with confidence
     ("2024年有9个重点项目建成投产。城东快速路工程总投资3亿元。", "城东快速路工程", "operational", False),
 ]
@@ -50,6 +49,15 @@ def test_status_confidence(pipeline: Pipeline, text: str, name: str, status: str
     assert project.status.value == status
     assert 0.0 <= confidence <= 1.0 and (confidence >= 0.8) == confident
     assert all(0.0 <= s.confidence <= 1.0 for s in ex.statuses if s.confidence is not None)
+
+
+def test_unknown_has_the_held_out_rate_of_a_right_unknown(pipeline: Pipeline) -> None:
+    # no cue anywhere: unknown, as sure as an unknown was right on held-out documents
+    ex = pipeline("t", "城东快速路工程总投资3亿元。")
+    [project] = ex.projects
+    assert project.status is Status.UNKNOWN
+    assert project_confidence(project.status, project.status_start, project.status_end, []) \
+        == load_status_model().unknown
 
 
 # Decisions under hand-made weights (not the shipped ones), so each row shows one rule of
@@ -107,3 +115,30 @@ def test_training_twice_gives_identical_weights(tmp_path: Path) -> None:
     pipeline = Pipeline(project_model=ProjectModel.load(tmp_path / "a" / "project_model.json"))
     ex = pipeline("t", "城东快速路工程已竣工。")
     assert [p.status for p in ex.projects] == [Status.COMPLETED]
+
+
+# The words around a linked cue, as features of the status model: text, project, the cue's
+# text -> the features it must have and must not have (the weights never see names, only these).
+FEATURE_CASES = [
+    # a plan word earlier in the sentence, out of the rules' reach (another clause)
+    ("力争今年完成投资5亿元，城东快速路工程开工。", "城东快速路工程", "开工", {"plan_in_sentence"}, {"past_marker"}),
+    # a mark of the past right before the cue
+    ("城东快速路工程已竣工。", "城东快速路工程", "已竣工", {"past_marker"}, {"plan_in_sentence", "problem_section"}),
+    # a heading about problems over the project: its own cue and the heading's delay
+    ("二、存在的问题\n城东快速路工程正在推进。", "城东快速路工程", "推进", {"problem_section"}, set()),
+    ("二、存在的问题\n城东快速路工程正在推进。", "城东快速路工程", "存在的问题", {"link=problem"}, {"link=group"}),
+    # a heading that plans
+    ("（二）计划新开工项目\n1.城东快速路工程。正在办理立项手续。", "城东快速路工程", "立项", {"plan_heading"},
+     {"problem_section"}),
+]
+
+
+@pytest.mark.parametrize("text, name, cue, present, absent", FEATURE_CASES,
+                         ids=[f"{c[0]}:{c[2]}" for c in FEATURE_CASES])
+def test_context_features(pipeline: Pipeline, text: str, name: str, cue: str, present: set[str],
+                          absent: set[str]) -> None:
+    ex = pipeline("t", text)
+    project = next(p for p in ex.projects if p.name == name)
+    row = next(s for s in ex.statuses if s.project_key == project.key and ex.doc.norm[s.start:s.end] == cue)
+    names = {n for n, _ in row.features}
+    assert present <= names and not absent & names

@@ -26,6 +26,7 @@ else the nearest one after it in its clause, else the section's heading project.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
@@ -69,6 +70,7 @@ class LinkRules:
     title_max_chars: int
     problem_heading: regex.Pattern[str]     # a section about problems or delays (存在的问题)
     plan_in_clause: regex.Pattern[str]      # a plan word earlier in a cue's clause (力争, 确保)
+    past_marker: regex.Pattern[str]         # a state reached, right before a cue (已, 已经)
     verb_first: regex.Pattern[str]          # a clause opening with its cue (…，开工建设乙)
     status_model: StatusModel
 
@@ -78,7 +80,8 @@ class LinkRules:
         return cls(_word_pattern(p.continuation_openers), _word_pattern(p.update_openers),
                    p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
                    links.group_statement, links.member_list_opener, links.title_max_chars,
-                   links.problem_heading, links.plan_in_clause, links.verb_first, load_status_model())
+                   links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
+                   load_status_model())
 
 
 class _StatusLinker:
@@ -357,8 +360,37 @@ class _StatusLinker:
                 linked.append((replace(c, project_key=key), "heading", None))
         crowd = Counter(g.segment for g in groups)      # enumerations per sentence
         scored = _with_confidence(linked, lambda row: crowd.get(self.layout.segment_of(row.start), 0), len(groups),
-                                  self.config.status_model)
+                                  self.config.status_model, self._context)
         return sorted(scored, key=lambda c: (c.start, c.project_key or ""))
+
+    def _context(self, row: StatusMention, g: Group | None) -> dict[str, float]:
+        """What the words around a linked cue say of it, for the status model: a plan word
+        earlier in its sentence (a plan the rules leave to the cue), a mark of the past in its
+        clause up to its end (已, 已经), the states its sentence states, a heading about
+        problems or a plan over its project."""
+        segment = self.layout.segment_of(row.start)
+        sentence_start = self.layout.segment_start(segment)
+        clause_start = self.layout.clause_start(row.start)
+        states = {self.cues[i].status for i in self.by_segment.get(segment, [])}
+        section = self.layout.section_at(g.start if g is not None else row.start)
+        return {
+            "plan_in_sentence": float(self.config.plan_in_clause.search(self.text, sentence_start, row.start)
+                                      is not None),
+            "past_marker": float(self.config.past_marker.search(self.text, clause_start, row.end) is not None),
+            "log_sentence_states": math.log1p(len(states)),
+            "problem_section": float(self._problem_heading_cue(section) is not None),
+            "plan_heading": float(self._plan_heading(section)),
+        }
+
+    def _plan_heading(self, section: Section) -> bool:
+        """A heading over `section` (the document's first line aside) holds a plan word
+        (（二）计划新开工项目)."""
+        current: Section | None = section
+        while current is not None and current.section_id != 0:
+            if self.config.plan_in_clause.search(self.text, current.title_start, current.title_end):
+                return True
+            current = self.layout.enclosing(current)
+        return False
 
     def _link_kind(self, g: Group, cue: StatusMention) -> str:
         """Where the cue stands from the group: in its clause before it (prefix) or after it
@@ -380,7 +412,8 @@ class _StatusLinker:
 
 def _with_confidence(linked: list[tuple[StatusMention, str, Group | None]],
                      sentence_groups: Callable[[StatusMention], int], document_groups: int,
-                     model: StatusModel) -> list[StatusMention]:
+                     model: StatusModel, context: Callable[[StatusMention, Group | None], dict[str, float]]
+                     ) -> list[StatusMention]:
     """The rows with their features and the status model's confidence set."""
     per_project: dict[str | None, list[StatusMention]] = {}
     for row, _, _ in linked:
@@ -392,7 +425,7 @@ def _with_confidence(linked: list[tuple[StatusMention, str, Group | None]],
         distance = 0 if g is None else max(g.start - row.end, row.start - g.end, 0)
         features = link_features(kind, row, distance=distance, group_size=len(g.mentions) if g else 1,
                                  rows=len(rows), statuses=len(strong), sentence_groups=sentence_groups(row),
-                                 document_groups=document_groups)
+                                 document_groups=document_groups, context=context(row, g))
         out.append(replace(row, confidence=model.score(features), features=features))
     return out
 

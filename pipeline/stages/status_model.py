@@ -58,17 +58,21 @@ Features = tuple[tuple[str, float], ...]     # (name, value), zeros left out
 
 
 def link_features(kind: str, row: StatusMention, *, distance: int, group_size: int, rows: int,
-                  statuses: int, sentence_groups: int = 1, document_groups: int = 1) -> Features:
+                  statuses: int, sentence_groups: int = 1, document_groups: int = 1,
+                  context: Mapping[str, float] | None = None) -> Features:
     """The features of a linked cue: how it was linked, its cue rule and status class,
     `rows` cues linked to its project with `statuses` distinct strong states among them,
     `sentence_groups` enumerations in the cue's sentence and `document_groups` in the
-    document (crowded text links less surely)."""
+    document (crowded text links less surely); `context`: what the words around the cue say
+    (a plan word earlier in its sentence, a mark of the past before it, a heading about
+    problems over it: `link._StatusLinker._context`)."""
     values = {
         f"link={kind}": 1.0, f"status={row.status.value}": 1.0, f"rule={row.rule_id}": 1.0,
         "weak": float(row.weak), "future": float(row.future), "log_distance": math.log1p(distance),
         "log_group_size": math.log1p(group_size), "log_rows": math.log1p(rows),
         "disagreeing_statuses": float(statuses > 1), "log_cue_chars": math.log1p(row.end - row.start),
         "log_sentence_groups": math.log1p(sentence_groups), "log_document_groups": math.log1p(document_groups),
+        **(context or {}),
     }
     return tuple((name, value) for name, value in values.items() if value)
 
