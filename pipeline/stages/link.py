@@ -194,7 +194,20 @@ class _StatusLinker:
             # 施工单位3月已进场。但受征迁影响，工程进展缓慢。: a next sentence that updates
             # the state (但, 目前, 截至 …) and names no other project
             chosen += self._look_ahead(g, self.config.updates)
+            chosen += [i for i in self._next_delay(g) if i not in chosen]
         return chosen
+
+    def _next_delay(self, g: Group) -> list[int]:
+        """The delay cues of the next sentence of the paragraph when it names no project and
+        speaks of no class of projects (甲正在施工。受资金影响，进度滞后。): a delay is news
+        about the project just spoken of."""
+        nxt = g.segment + 1
+        if nxt >= len(self.ends) or nxt in self.segments_with_mentions or self.text[self.ends[g.segment] - 1] == "\n":
+            return []
+        if self.config.group_statement.search(self.text, self.ends[g.segment], self.ends[nxt]):
+            return []
+        return [i for i in self.by_segment.get(nxt, [])
+                if self.cues[i].status is Status.DELAYED and not self.cues[i].future]
 
     def _same_subject_end(self, pos: int) -> int:
         """Where the sentence stops talking about the subject named before `pos`: at the
