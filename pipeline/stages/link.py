@@ -47,6 +47,8 @@ _LOOKAHEAD_SENTENCES = 3
 PROBLEM_HEADING_RULE = "status.problem_heading"
 # a start, completion or opening under a plan (力争…建成通车; 争取…，开工建设乙): planned
 PLAN_GOVERNED_RULE = "status.plan_governed"
+# a plan word in the sentence of a project with no cue at all (计划投资…的甲): planned
+PLAN_SENTENCE_RULE = "status.plan_sentence"
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
 # how far back (in segments: sentences and lines) a list may reach for its group's statement
 _GROUP_REACH = 40
@@ -310,6 +312,21 @@ class _StatusLinker:
             if delay is not None:
                 chosen[gi] = [*chosen[gi], delay]
 
+    def _add_plans(self, chosen: list[list[int]]) -> None:
+        """A group with no cue at all in a sentence with a plan word (计划, 力争, 拟) is a plan:
+        the plan word stands as its cue (weak: any other cue decides before it)."""
+        for gi, g in enumerate(self.groups):
+            if chosen[gi]:
+                continue
+            start = self.layout.segment_start(g.segment)
+            plan = self.config.plan_in_clause.search(self.text, start, self.ends[g.segment])
+            if plan is None:
+                continue
+            word = plan.span()
+            self.cues.append(StatusMention(Status.PLANNED, word[0], word[1], PLAN_SENTENCE_RULE, weak=True,
+                                           future=True))
+            chosen[gi] = [len(self.cues) - 1]
+
     def _delay_statement_before(self, segment: int) -> int | None:
         """The delay cue of the sentence just before `segment` in its paragraph, when that
         sentence speaks of a class of projects (部分项目进展缓慢) and names none."""
@@ -359,6 +376,7 @@ class _StatusLinker:
                 chosen[gi] = chosen[gi + 1]
         self._inherit_group_state(chosen)
         self._add_delays(chosen)
+        self._add_plans(chosen)
         linked: list[tuple[StatusMention, str, Group | None]] = []     # (row, how linked, group)
         used: set[int] = set()
         for g, picks in zip(groups, chosen, strict=True):
