@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline.extract import Pipeline
@@ -142,3 +143,31 @@ def test_context_features(pipeline: Pipeline, text: str, name: str, cue: str, pr
     row = next(s for s in ex.statuses if s.project_key == project.key and ex.doc.norm[s.start:s.end] == cue)
     names = {n for n, _ in row.features}
     assert present <= names and not absent & names
+
+
+# The confidence's promise (train.py): the lowest mass logit above which at least 90% of the
+# held-out decisions are right. logits (surest first or not), right -> the edge (None: none).
+EDGE_CASES = [
+    ([3.0, 2.0, 1.0, 0.0, -1.0], [1, 1, 1, 0, 1], 1.0),     # 4/5 right at 0.0 is not enough
+    ([0.0, 3.0, 1.0, 2.0], [1, 1, 1, 1], 0.0),               # all right: every decision
+    ([2.0, 1.0], [0, 1], None),                              # the surest is wrong: no edge
+    ([5.0, 4.0, 3.0, 2.0, 1.0, 0.0, -1.0, -2.0, -3.0, -4.0, -5.0], [1] * 9 + [0, 0], -4.0),  # 9/10 is enough
+]
+
+
+@pytest.mark.parametrize("logits, right, edge", EDGE_CASES, ids=[str(c[1]) for c in EDGE_CASES])
+def test_surest_edge(logits: list[float], right: list[int], edge: float | None) -> None:
+    train = load_train_script()
+    assert train._surest_edge(np.array(logits), np.array(right)) == edge
+
+
+def test_calibration_keeps_its_promise_at_the_edge() -> None:
+    train = load_train_script()
+    # wrong ones among the surest: Platt alone puts 0.8 where only 3 of 4 are right
+    mass = np.array([0.99, 0.98, 0.97, 0.96, 0.95, 0.94, 0.93, 0.92, 0.91, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3])
+    right = np.array([1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0])
+    d = train.Decisions(right, mass, right, np.zeros(len(mass), dtype=bool))
+    a, b, _ = train._calibration(d)
+    confidence = train.sigmoid(a * train._logit(mass) + b)
+    sure = confidence >= 0.8 - 1e-9
+    assert sure.any() and right[sure].mean() >= 0.9

@@ -14,7 +14,8 @@ one); this model weighs the candidates of each project and keeps the likeliest:
 - the rules' fallback (a heading's state, or unknown).
 
 Each candidate is scored as the probability that its state is the gold's (calibrated on
-held-out documents), the highest wins, and its probability is `statuses.confidence` and
+held-out documents of the sets the rules were not tuned on, so that ≥ 0.8 means at least
+90% right there), the highest wins, and its probability is `statuses.confidence` and
 `projects.status_confidence`. Features are general classes, never the words of names.
 
 The weights ship as JSON in `pipeline/data/status_model.json`, trained by
