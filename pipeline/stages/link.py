@@ -40,7 +40,7 @@ from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Enumerations, Group, Layout
 from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS
-from pipeline.types import Quantity, Section, Status, StatusMention
+from pipeline.types import ProjectMention, Quantity, Section, Status, StatusMention
 
 _LOOKAHEAD_SENTENCES = 3
 # the rule id of a problem heading's words standing as a delay cue (二、存在的问题)
@@ -50,6 +50,10 @@ PLAN_GOVERNED_RULE = "status.plan_governed"
 # a plan word in the sentence of a project with no cue at all (计划投资…的甲): planned
 PLAN_SENTENCE_RULE = "status.plan_sentence"
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
+_FINISHED = frozenset({Status.COMPLETED, Status.OPERATIONAL})
+# a completion said of a part of a project's works (控制性工程, 3号楼): in progress
+PART_DONE_RULE = "status.part_done"
+_PART_AFTER_CUE = 4     # how far after the cue its part may stand (已建成3号楼)
 # how far back (in segments: sentences and lines) a list may reach for its group's statement
 _GROUP_REACH = 40
 # groups separated only by commas, 、 or spaces (A，B，C等一批项目开工建设)
@@ -74,6 +78,7 @@ class LinkRules:
     plan_in_clause: regex.Pattern[str]      # a plan word earlier in a cue's clause (力争, 确保)
     past_marker: regex.Pattern[str]         # a state reached, right before a cue (已, 已经)
     verb_first: regex.Pattern[str]          # a clause opening with its cue (…，开工建设乙)
+    part_of_works: regex.Pattern[str]       # a part of a project's works (控制性工程, 3号楼)
     status_model: StatusModel
 
     @classmethod
@@ -83,7 +88,7 @@ class LinkRules:
                    p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
                    links.group_statement, links.member_list_opener, links.title_max_chars,
                    links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
-                   load_status_model())
+                   links.part_of_works, load_status_model())
 
 
 class _StatusLinker:
@@ -381,7 +386,7 @@ class _StatusLinker:
         used: set[int] = set()
         for g, picks in zip(groups, chosen, strict=True):
             used.update(picks)
-            linked.extend((replace(cues[i], project_key=m.key), self._link_kind(g, cues[i]), g)
+            linked.extend((self._as_row(cues[i], g, m), self._link_kind(g, cues[i]), g)
                           for i in picks for m in g.mentions)
         for i, c in enumerate(cues[:self.real_cues]):
             if i in used or self.layout.segment_of(c.start) in self.segments_with_mentions:
@@ -393,6 +398,19 @@ class _StatusLinker:
         scored = _with_confidence(linked, lambda row: crowd.get(self.layout.segment_of(row.start), 0), len(groups),
                                   self.config.status_model, self._context)
         return sorted(scored, key=lambda c: (c.start, c.project_key or ""))
+
+    def _as_row(self, cue: StatusMention, g: Group, m: ProjectMention) -> StatusMention:
+        """The cue linked to the project of mention `m`: a completion or opening said of a part
+        of its works (甲控制性工程…已完工; 甲已建成3号楼) is a milestone inside construction,
+        unless the project's own name holds that part."""
+        row = replace(cue, project_key=m.key)
+        if cue.status not in _FINISHED or not g.end <= cue.start or self.layout.segment_of(cue.start) != g.segment:
+            return row
+        part = self.config.part_of_works.search(self.text, g.end, min(cue.end + _PART_AFTER_CUE,
+                                                                      self.layout.clause_end(cue.end)))
+        if part is None or part.group() in m.name:
+            return row
+        return replace(row, status=Status.IN_PROGRESS, rule_id=PART_DONE_RULE)
 
     def _context(self, row: StatusMention, g: Group | None) -> dict[str, float]:
         """What the words around a linked cue say of it, for the status model: a plan word
