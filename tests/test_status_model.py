@@ -183,3 +183,15 @@ def test_a_cue_before_the_project_is_no_candidate_of_its_own(pipeline: Pipeline)
     [bridge] = [o for p, o in zip(ex.projects, options, strict=True) if p.name == "西湖大桥"]
     kinds = {name for c in bridge for name, _ in c.features if name.startswith("link=") and "&" not in name}
     assert kinds == {"link=document", "link=unknown"}
+
+
+def test_a_plan_word_alone_is_for_the_model_to_weigh(pipeline: Pipeline) -> None:
+    # a project with no cue in a sentence that plans: the plan word is linked as a candidate,
+    # but the rules (and so the project model, which runs before this one) leave it unknown
+    text = "全县18个项目集中开工。今年还计划实施城东快速路工程，总投资3亿元。"
+    undecided = Pipeline(pipeline.rules, rank_statuses=False)("t", text)
+    [project] = [p for p in undecided.projects if p.name == "城东快速路工程"]
+    assert project.status is Status.UNKNOWN
+    assert any(undecided.doc.norm[s.start:s.end] == "计划" for s in undecided.statuses if s.project_key == project.key)
+    [decided] = [p for p in pipeline("t", text).projects if p.name == "城东快速路工程"]
+    assert decided.status is Status.PLANNED

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.anaphora import ANAPHORA_RULE
 from pipeline.stages.found import Found, Stage
+from pipeline.stages.link import PLAN_SENTENCE_RULE
 from pipeline.text.layout import Layout
 from pipeline.types import Kind, Project, ProjectMention, Quantity, Role, Section, Status, StatusMention
 
@@ -56,6 +57,9 @@ _NEUTRAL = frozenset({Status.PLANNED, Status.STARTED, Status.IN_PROGRESS})
 def _status(linked: list[StatusMention], layout: Layout, section: Section,
             cues: list[StatusMention]) -> tuple[Status, int | None, int | None]:
     """The status and the span of the cue that decided it."""
+    # a plan word in the sentence of a project with no cue is for the status model to weigh:
+    # as the rules' status it would make any phrase near 计划 look like a project
+    linked = [s for s in linked if s.rule_id != PLAN_SENTENCE_RULE]
     linked = [s for s in linked if not s.weak] or linked
     linked = [s for s in linked if not s.future] or linked     # a plan never overrides a state reached
     if linked:
