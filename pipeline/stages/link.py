@@ -406,7 +406,8 @@ class _StatusLinker:
         row = replace(cue, project_key=m.key)
         if cue.status not in _FINISHED or not g.end <= cue.start or self.layout.segment_of(cue.start) != g.segment:
             return row
-        part = self.config.part_of_works.search(self.text, g.end, min(cue.end + _PART_AFTER_CUE,
+        start = max(g.end, self.layout.clause_start(cue.start))    # in the cue's own clause
+        part = self.config.part_of_works.search(self.text, start, min(cue.end + _PART_AFTER_CUE,
                                                                       self.layout.clause_end(cue.end)))
         if part is None or part.group() in m.name:
             return row
