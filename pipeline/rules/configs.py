@@ -276,6 +276,11 @@ class LinkPatterns(Config):
     group_statement: regex.Pattern[str] = rule(PATTERN)             # a sentence about a class of projects
     member_list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 其中包括 / 这5个项目分别为
     title_max_chars: int = rule(int)                                # a first line this short is the title
+    problem_heading: regex.Pattern[str] = rule(PATTERN)             # 存在的问题 / 进度滞后项目 over a list
+    plan_in_clause: regex.Pattern[str] = rule(PATTERN)              # 力争/确保 earlier in a cue's clause
+    past_marker: regex.Pattern[str] = rule(PATTERN)                 # 已 / 已经 right before a cue
+    part_of_works: regex.Pattern[str] = rule(PATTERN)               # 控制性工程 / 3号楼: a part done
+    verb_first: regex.Pattern[str] = rule(PATTERN, at=True)         # a clause opening with its cue
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.anaphora import ANAPHORA_RULE
 from pipeline.stages.found import Found, Stage
+from pipeline.stages.link import PLAN_SENTENCE_RULE
 from pipeline.text.layout import Layout
 from pipeline.types import Kind, Project, ProjectMention, Quantity, Role, Section, Status, StatusMention
 
@@ -50,13 +51,23 @@ def build_projects(layout: Layout, found: Found, categories: dict[str, str],
     return projects
 
 
+# states a delay outranks when the project's cues say both: the works have not moved on
+_NEUTRAL = frozenset({Status.PLANNED, Status.STARTED, Status.IN_PROGRESS})
+
+
 def _status(linked: list[StatusMention], layout: Layout, section: Section,
             cues: list[StatusMention]) -> tuple[Status, int | None, int | None]:
     """The status and the span of the cue that decided it."""
+    # a plan word in the sentence of a project with no cue is for the status model to weigh:
+    # as the rules' status it would make any phrase near 计划 look like a project
+    linked = [s for s in linked if s.rule_id != PLAN_SENTENCE_RULE]
     linked = [s for s in linked if not s.weak] or linked
     linked = [s for s in linked if not s.future] or linked     # a plan never overrides a state reached
     if linked:
         last = max(linked, key=lambda s: s.start)
+        if last.status in _NEUTRAL:
+            # a slipped schedule is news a neutral word (推进, 开工) does not undo
+            last = max((s for s in linked if s.status is Status.DELAYED), key=lambda s: s.start, default=last)
         return last.status, last.start, last.end
     cue = _section_cue(layout, section, cues)
     if cue is not None:

@@ -26,6 +26,7 @@ else the nearest one after it in its clause, else the section's heading project.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
@@ -39,9 +40,20 @@ from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Enumerations, Group, Layout
 from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS
-from pipeline.types import Quantity, StatusMention
+from pipeline.types import ProjectMention, Quantity, Section, Status, StatusMention
 
 _LOOKAHEAD_SENTENCES = 3
+# the rule id of a problem heading's words standing as a delay cue (二、存在的问题)
+PROBLEM_HEADING_RULE = "status.problem_heading"
+# a start, completion or opening under a plan (力争…建成通车; 争取…，开工建设乙): planned
+PLAN_GOVERNED_RULE = "status.plan_governed"
+# a plan word in the sentence of a project with no cue at all (计划投资…的甲): planned
+PLAN_SENTENCE_RULE = "status.plan_sentence"
+_ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
+_FINISHED = frozenset({Status.COMPLETED, Status.OPERATIONAL})
+# a completion said of a part of a project's works (控制性工程, 3号楼): in progress
+PART_DONE_RULE = "status.part_done"
+_PART_AFTER_CUE = 4     # how far after the cue its part may stand (已建成3号楼)
 # how far back (in segments: sentences and lines) a list may reach for its group's statement
 _GROUP_REACH = 40
 # groups separated only by commas, 、 or spaces (A，B，C等一批项目开工建设)
@@ -62,6 +74,11 @@ class LinkRules:
     group_statement: regex.Pattern[str]
     member_list_opener: regex.Pattern[str]
     title_max_chars: int
+    problem_heading: regex.Pattern[str]     # a section about problems or delays (存在的问题)
+    plan_in_clause: regex.Pattern[str]      # a plan word earlier in a cue's clause (力争, 确保)
+    past_marker: regex.Pattern[str]         # a state reached, right before a cue (已, 已经)
+    verb_first: regex.Pattern[str]          # a clause opening with its cue (…，开工建设乙)
+    part_of_works: regex.Pattern[str]       # a part of a project's works (控制性工程, 3号楼)
     status_model: StatusModel
 
     @classmethod
@@ -69,7 +86,9 @@ class LinkRules:
         p, links = rules.projects, rules.links
         return cls(_word_pattern(p.continuation_openers), _word_pattern(p.update_openers),
                    p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
-                   links.group_statement, links.member_list_opener, links.title_max_chars, load_status_model())
+                   links.group_statement, links.member_list_opener, links.title_max_chars,
+                   links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
+                   links.part_of_works, load_status_model())
 
 
 class _StatusLinker:
@@ -81,12 +100,13 @@ class _StatusLinker:
         self.config = config
         self.ends = layout.segment_ends
         self.groups = enumerations.groups
+        self.enumerations = enumerations
         self.headings = enumerations.headings
         spans = sorted((m.start, m.end) for m in found.mentions)
         span_starts = [s for s, _ in spans]
         reach = list(accumulate((e for _, e in spans), max))   # furthest end so far
         # a status word inside a name (…技改项目, 主体工程) says nothing about the project
-        self.cues = [c for c in found.cues if not _covered(span_starts, reach, c.start, c.end)]
+        self.cues = self._plans([c for c in found.cues if not _covered(span_starts, reach, c.start, c.end)])
         self.by_segment: dict[int, list[int]] = {}
         for i, c in enumerate(self.cues):
             self.by_segment.setdefault(layout.segment_of(c.start), []).append(i)
@@ -95,6 +115,36 @@ class _StatusLinker:
         self.members: dict[int, int] = {}       # segment -> how many projects it names
         for g in self.groups:
             self.members[g.segment] = self.members.get(g.segment, 0) + len(g.mentions)
+        self.real_cues = len(self.cues)         # the cues after them stand for a problem heading
+        self.problem_cue: dict[int, int | None] = {}    # section id -> its delay cue, once found
+
+    def _plans(self, cues: list[StatusMention]) -> list[StatusMention]:
+        """The cues with a start, completion or opening that a plan governs made plans
+        (planned, future): a plan word earlier in its own clause over a list the cue speaks
+        of (确保甲、乙、丙建成投产; 力争…建成投产甲、乙), or a clause opening with the cue right
+        after a clause whose cue is a plan (争取年底建成甲，开工建设乙). A plan in one clause
+        says nothing of a clause with a subject of its own."""
+        out: list[StatusMention] = []
+        for cue in cues:
+            if cue.status in _ACHIEVED and not cue.future and self._governed(cue, out):
+                cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_GOVERNED_RULE)
+            out.append(cue)
+        return out
+
+    def _governed(self, cue: StatusMention, before: list[StatusMention]) -> bool:
+        clause_start = self.layout.clause_start(cue.start)
+        plan = self.config.plan_in_clause.search(self.text, clause_start, cue.start)
+        listed = self.enumerations.by_segment.get(self.layout.segment_of(cue.start), ())
+        clause_end = self.layout.clause_end(cue.end)
+        if plan is not None and any(len(g.mentions) > 1 and plan.end() <= g.start and g.end <= clause_end
+                                    for g in listed):
+            return True     # a plan word over a list and its cue (确保甲、乙、丙建成投产; 力争…建成投产甲、乙)
+        if not self.config.verb_first.match(self.text, clause_start, cue.start) or not before:
+            return False
+        previous = before[-1]       # the cue before, if it ends the clause just before this one
+        return (previous.future and previous.status is Status.PLANNED
+                and self.layout.segment_of(previous.start) == self.layout.segment_of(cue.start)
+                and self.layout.clause_start(clause_start - 1) <= previous.start)
 
     def _neighbours(self, gi: int) -> tuple[int, int]:
         """End of the previous group and start of the next one in the same segment."""
@@ -151,7 +201,20 @@ class _StatusLinker:
             # 施工单位3月已进场。但受征迁影响，工程进展缓慢。: a next sentence that updates
             # the state (但, 目前, 截至 …) and names no other project
             chosen += self._look_ahead(g, self.config.updates)
+            chosen += [i for i in self._next_delay(g) if i not in chosen]
         return chosen
+
+    def _next_delay(self, g: Group) -> list[int]:
+        """The delay cues of the next sentence of the paragraph when it names no project and
+        speaks of no class of projects (甲正在施工。受资金影响，进度滞后。): a delay is news
+        about the project just spoken of."""
+        nxt = g.segment + 1
+        if nxt >= len(self.ends) or nxt in self.segments_with_mentions or self.text[self.ends[g.segment] - 1] == "\n":
+            return []
+        if self.config.group_statement.search(self.text, self.ends[g.segment], self.ends[nxt]):
+            return []
+        return [i for i in self.by_segment.get(nxt, [])
+                if self.cues[i].status is Status.DELAYED and not self.cues[i].future]
 
     def _same_subject_end(self, pos: int) -> int:
         """Where the sentence stops talking about the subject named before `pos`: at the
@@ -241,6 +304,71 @@ class _StatusLinker:
             return None
         return None
 
+    def _add_delays(self, chosen: list[list[int]]) -> None:
+        """A group under a heading about problems or delays (二、存在的问题; （三）进度滞后项目),
+        or right after a sentence about delayed projects naming none (一是部分项目进展缓慢。),
+        gets that delay beside its own cues: `aggregate` lets it outrank a neutral state."""
+        for gi, g in enumerate(self.groups):
+            if any(self.cues[i].status is Status.DELAYED for i in chosen[gi]):
+                continue
+            delay = self._delay_statement_before(g.segment)
+            if delay is None:
+                delay = self._problem_heading_cue(self.layout.section_at(g.start))
+            if delay is not None:
+                chosen[gi] = [*chosen[gi], delay]
+
+    def _add_plans(self, chosen: list[list[int]]) -> None:
+        """A group with no cue at all in a sentence with a plan word (计划, 力争, 拟) is a plan:
+        the plan word stands as its cue (weak: any other cue decides before it)."""
+        for gi, g in enumerate(self.groups):
+            if chosen[gi]:
+                continue
+            start = self.layout.segment_start(g.segment)
+            plan = self.config.plan_in_clause.search(self.text, start, self.ends[g.segment])
+            if plan is None:
+                continue
+            word = plan.span()
+            self.cues.append(StatusMention(Status.PLANNED, word[0], word[1], PLAN_SENTENCE_RULE, weak=True,
+                                           future=True))
+            chosen[gi] = [len(self.cues) - 1]
+
+    def _delay_statement_before(self, segment: int) -> int | None:
+        """The delay cue of the sentence just before `segment` in its paragraph, when that
+        sentence speaks of a class of projects (部分项目进展缓慢) and names none."""
+        if segment == 0 or segment - 1 in self.segments_with_mentions:
+            return None
+        start = self.ends[segment - 2] if segment > 1 else 0
+        body = self.text[start:self.ends[segment - 1]]
+        if body.endswith("\n") or not self.config.group_statement.search(body):
+            return None
+        delays = [i for i in self.by_segment.get(segment - 1, [])
+                  if self.cues[i].status is Status.DELAYED and not self.cues[i].future]
+        return delays[-1] if delays else None
+
+    def _problem_heading_cue(self, section: Section) -> int | None:
+        """The delay cue of the innermost heading over `section` about problems or delays:
+        a delayed cue in its title, else the title's problem words as the cue (the
+        document's own first line is no heading)."""
+        current: Section | None = section
+        while current is not None and current.section_id != 0:
+            if current.section_id not in self.problem_cue:
+                self.problem_cue[current.section_id] = self._heading_delay(current)
+            if self.problem_cue[current.section_id] is not None:
+                return self.problem_cue[current.section_id]
+            current = self.layout.enclosing(current)
+        return None
+
+    def _heading_delay(self, section: Section) -> int | None:
+        in_title = [i for i in range(self.real_cues) if self.cues[i].status is Status.DELAYED
+                    and section.title_start <= self.cues[i].start and self.cues[i].end <= section.title_end]
+        if in_title:
+            return in_title[0]
+        found = self.config.problem_heading.search(self.text, section.title_start, section.title_end)
+        if found is None:
+            return None
+        self.cues.append(StatusMention(Status.DELAYED, found.start(), found.end(), PROBLEM_HEADING_RULE))
+        return len(self.cues) - 1
+
     def link(self) -> list[StatusMention]:
         groups, cues = self.groups, self.cues
         prefix_of = self.prefix_cues()
@@ -252,13 +380,15 @@ class _StatusLinker:
             if not chosen[gi] and nxt.segment == g.segment and _COMMA_CHAIN.match(self.text, g.end, nxt.start):
                 chosen[gi] = chosen[gi + 1]
         self._inherit_group_state(chosen)
+        self._add_delays(chosen)
+        self._add_plans(chosen)
         linked: list[tuple[StatusMention, str, Group | None]] = []     # (row, how linked, group)
         used: set[int] = set()
         for g, picks in zip(groups, chosen, strict=True):
             used.update(picks)
-            linked.extend((replace(cues[i], project_key=m.key), self._link_kind(g, cues[i]), g)
+            linked.extend((self._as_row(cues[i], g, m), self._link_kind(g, cues[i]), g)
                           for i in picks for m in g.mentions)
-        for i, c in enumerate(cues):
+        for i, c in enumerate(cues[:self.real_cues]):
             if i in used or self.layout.segment_of(c.start) in self.segments_with_mentions:
                 continue
             key = self.headings.at(c.start)
@@ -266,13 +396,59 @@ class _StatusLinker:
                 linked.append((replace(c, project_key=key), "heading", None))
         crowd = Counter(g.segment for g in groups)      # enumerations per sentence
         scored = _with_confidence(linked, lambda row: crowd.get(self.layout.segment_of(row.start), 0), len(groups),
-                                  self.config.status_model)
+                                  self.config.status_model, self._context)
         return sorted(scored, key=lambda c: (c.start, c.project_key or ""))
+
+    def _as_row(self, cue: StatusMention, g: Group, m: ProjectMention) -> StatusMention:
+        """The cue linked to the project of mention `m`: a completion or opening said of a part
+        of its works (甲控制性工程…已完工; 甲已建成3号楼) is a milestone inside construction,
+        unless the project's own name holds that part."""
+        row = replace(cue, project_key=m.key)
+        if cue.status not in _FINISHED or not g.end <= cue.start or self.layout.segment_of(cue.start) != g.segment:
+            return row
+        start = max(g.end, self.layout.clause_start(cue.start))    # in the cue's own clause
+        part = self.config.part_of_works.search(self.text, start, min(cue.end + _PART_AFTER_CUE,
+                                                                      self.layout.clause_end(cue.end)))
+        if part is None or part.group() in m.name:
+            return row
+        return replace(row, status=Status.IN_PROGRESS, rule_id=PART_DONE_RULE)
+
+    def _context(self, row: StatusMention, g: Group | None) -> dict[str, float]:
+        """What the words around a linked cue say of it, for the status model: a plan word
+        earlier in its sentence (a plan the rules leave to the cue), a mark of the past in its
+        clause up to its end (已, 已经), the states its sentence states, a heading about
+        problems or a plan over its project."""
+        segment = self.layout.segment_of(row.start)
+        sentence_start = self.layout.segment_start(segment)
+        clause_start = self.layout.clause_start(row.start)
+        states = {self.cues[i].status for i in self.by_segment.get(segment, [])}
+        section = self.layout.section_at(g.start if g is not None else row.start)
+        return {
+            "plan_in_sentence": float(self.config.plan_in_clause.search(self.text, sentence_start, row.start)
+                                      is not None),
+            "past_marker": float(self.config.past_marker.search(self.text, clause_start, row.end) is not None),
+            "log_sentence_states": math.log1p(len(states)),
+            "problem_section": float(self._problem_heading_cue(section) is not None),
+            "plan_heading": float(self._plan_heading(section)),
+        }
+
+    def _plan_heading(self, section: Section) -> bool:
+        """A heading over `section` (the document's first line aside) holds a plan word
+        (（二）计划新开工项目)."""
+        current: Section | None = section
+        while current is not None and current.section_id != 0:
+            if self.config.plan_in_clause.search(self.text, current.title_start, current.title_end):
+                return True
+            current = self.layout.enclosing(current)
+        return False
 
     def _link_kind(self, g: Group, cue: StatusMention) -> str:
         """Where the cue stands from the group: in its clause before it (prefix) or after it
         (clause), elsewhere in its sentence (before, after), in a later sentence (lookahead),
-        an earlier one (group: a statement about a class of projects) or the title."""
+        an earlier one (group: a statement about a class of projects), the title, or a
+        heading about problems (problem)."""
+        if cue.rule_id == PROBLEM_HEADING_RULE:
+            return "problem"
         if cue.end <= g.start:
             between = self.text[cue.end:g.start]
             segment = self.layout.segment_of(cue.start)
@@ -286,7 +462,8 @@ class _StatusLinker:
 
 def _with_confidence(linked: list[tuple[StatusMention, str, Group | None]],
                      sentence_groups: Callable[[StatusMention], int], document_groups: int,
-                     model: StatusModel) -> list[StatusMention]:
+                     model: StatusModel, context: Callable[[StatusMention, Group | None], dict[str, float]]
+                     ) -> list[StatusMention]:
     """The rows with their features and the status model's confidence set."""
     per_project: dict[str | None, list[StatusMention]] = {}
     for row, _, _ in linked:
@@ -298,7 +475,7 @@ def _with_confidence(linked: list[tuple[StatusMention, str, Group | None]],
         distance = 0 if g is None else max(g.start - row.end, row.start - g.end, 0)
         features = link_features(kind, row, distance=distance, group_size=len(g.mentions) if g else 1,
                                  rows=len(rows), statuses=len(strong), sentence_groups=sentence_groups(row),
-                                 document_groups=document_groups)
+                                 document_groups=document_groups, context=context(row, g))
         out.append(replace(row, confidence=model.score(features), features=features))
     return out
 
