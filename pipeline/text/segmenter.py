@@ -22,6 +22,8 @@ from math import log
 from pathlib import Path
 from typing import Any
 
+from pipeline.rules.loader import cache_dir
+
 # jieba's own block and character classes (jieba/__init__.py and jieba/posseg/__init__.py)
 
 _HAN_DEFAULT = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
@@ -174,18 +176,6 @@ def _jieba_dict() -> Path:
     return Path(spec.origin).parent / "dict.txt"
 
 
-def _cache_dir() -> Path:
-    """$KEYPROJ_CACHE_DIR, else the user's cache folder ($XDG_CACHE_HOME or ~/.cache, then
-    keyproj/), else a folder of this user's own in the temporary folder."""
-    if os.environ.get("KEYPROJ_CACHE_DIR"):
-        return Path(os.environ["KEYPROJ_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if os.path.isabs(base) and os.access(base if os.path.isdir(base) else os.path.dirname(base), os.W_OK):
-        return Path(base) / "keyproj"
-    uid = os.getuid() if hasattr(os, "getuid") else "user"
-    return Path(tempfile.gettempdir()) / f"keyproj-{uid}"
-
-
 # The cache file: a header line (JSON: total, flag names, word count), then the trie's
 # bytes, then one float64 per word id, then one flag byte per word id. Plain data, so a
 # tampered cache can at worst segment badly; it is checked for consistency all the same.
@@ -251,7 +241,7 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
     stat = dict_path.stat()
     key = hashlib.sha1(repr((_CACHE_FORMAT, str(dict_path), stat.st_size, stat.st_mtime_ns,
                              freq, added)).encode("utf-8")).hexdigest()[:16]
-    cache = _cache_dir() / f"keyproj-jieba-{key}.trie"
+    cache = cache_dir() / f"keyproj-jieba-{key}.trie"
     found = _read_cache(cache)
     if found is not None:
         return found
