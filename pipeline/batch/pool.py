@@ -235,6 +235,11 @@ class WorkerPool(Generic[T]):
     def _start(self) -> _Worker:
         return _Worker(self._context, self._args, self._memory_limit)
 
+    @property
+    def size(self) -> int:
+        """The worker processes running (none once closed)."""
+        return len(self._workers)
+
     def __enter__(self) -> WorkerPool[T]:
         return self
 
