@@ -159,3 +159,24 @@ def test_a_program_in_its_own_session_dies_with_its_timed_out_worker(tmp_path):
             break
         time.sleep(0.05)
     assert not process_alive(program), "the program the timed-out worker started is killed with it"
+
+
+def test_closing_asks_every_worker_to_end_before_waiting_for_any(monkeypatch):
+    """Workers asked one after another would each end (and be waited for) in turn."""
+    from pipeline.batch import pool as pool_module
+
+    events: list[str] = []
+    ask, join = pool_module._Worker.ask_to_stop, pool_module._Worker.stop
+    names: dict[int, str] = {}
+    monkeypatch.setattr(pool_module._Worker, "ask_to_stop",
+                        lambda self: events.append(f"ask {names[id(self)]}") or ask(self))
+    monkeypatch.setattr(pool_module._Worker, "stop",
+                        lambda self, *, kill: events.append(f"stop {names[id(self)]}") or join(self, kill=kill))
+    pool = WorkerPool(2, _do, _ready, (), context=FORK, time_budget=None)
+    for i, worker in enumerate(pool._workers):
+        names[id(worker)] = str(i)
+    processes = [w.process for w in pool._workers]
+    assert [a for _, a in pool.map([("echo", 1), ("echo", 2)], lambda t: 1, most_tasks=4, most_bytes=10)] == [1, 2]
+    pool.close()
+    assert events[:3] == ["ask 0", "ask 1", "stop 0"]
+    assert [p.exitcode for p in processes] == [0, 0]     # ended as asked, not killed

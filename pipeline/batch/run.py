@@ -246,7 +246,8 @@ def run(inputs: list[Path], out: Path, rules: RuleSet | None = None, *,
     # while this process loads pyarrow, locks OUT and plans, instead of after it.
     with _start_workers(len(files), rules, jobs, time_budget, start_method, memory_limit) as pool:
         _lean_arrow_memory()
-        from pipeline.batch.store import OutputError, describe_os_error, lock_out, remove_leftovers
+        from pipeline.batch.outdir import OutputError, describe_os_error, lock_out
+        from pipeline.batch.store import remove_leftovers
 
         try:
             _prepare_out(out)
@@ -287,7 +288,7 @@ def _start_workers(files: int, rules: RuleSet, jobs: int | None, time_budget: fl
 
 def _prepare_out(out: Path) -> None:
     """Create OUT; a file in its place is a clear error, not a traceback."""
-    from pipeline.batch.store import OutputError
+    from pipeline.batch.outdir import OutputError
 
     if out.exists() and not out.is_dir():
         raise OutputError(f"the output folder is a file, not a folder ({out})")
