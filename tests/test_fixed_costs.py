@@ -107,3 +107,23 @@ def test_workers_started_early_never_outlive_a_run_that_needs_none(tmp_path, mon
         assert summary.reused == 1 and summary.processed == 0
     assert len(pools) == 1 and pools[0].size == 0
     assert not any(p.is_alive() for p in pools[0].processes)
+
+
+@pytest.mark.parametrize(("platform", "pyarrow_loaded", "threads", "forked"), [
+    # where this process is        pyarrow loaded  threads running  first workers forked
+    ("linux",                      False,          1,               True),
+    ("linux",                      True,           1,               False),
+    ("linux",                      False,          3,               False),
+    ("darwin",                     False,          1,               False),
+])
+def test_the_first_workers_are_forked_only_from_a_lean_process(monkeypatch, platform, pyarrow_loaded,
+                                                               threads, forked):
+    import threading
+
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.setattr(threading, "active_count", lambda: threads)
+    if pyarrow_loaded:
+        monkeypatch.setitem(sys.modules, "pyarrow", sys.modules.get("pyarrow") or object())
+    else:
+        monkeypatch.delitem(sys.modules, "pyarrow", raising=False)
+    assert batch_run._fork_is_lean() == forked

@@ -180,3 +180,26 @@ def test_closing_asks_every_worker_to_end_before_waiting_for_any(monkeypatch):
     pool.close()
     assert events[:3] == ["ask 0", "ask 1", "stop 0"]
     assert [p.exitcode for p in processes] == [0, 0]     # ended as asked, not killed
+
+
+class _Counting:
+    """A start-method context that counts the processes started with it."""
+
+    def __init__(self, context):  # type: ignore[no-untyped-def]
+        self._context = context
+        self.started = 0
+
+    def __getattr__(self, name):  # type: ignore[no-untyped-def]
+        return getattr(self._context, name)
+
+    def Process(self, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N802 - multiprocessing's name
+        self.started += 1
+        return self._context.Process(*args, **kwargs)
+
+
+def test_a_worker_that_replaces_one_starts_with_the_replacement_context():
+    first, later = _Counting(FORK), _Counting(FORK)
+    with WorkerPool(1, _do, _ready, (), context=first, replacement_context=later, time_budget=None) as pool:
+        got = [a for _, a in pool.map([("exit", 3), ("echo", 2)], lambda t: 1, most_tasks=1, most_bytes=10)]
+    assert isinstance(got[0], Failure) and got[1] == 2
+    assert (first.started, later.started) == (1, 1)

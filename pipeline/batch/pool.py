@@ -240,14 +240,17 @@ class WorkerPool(Generic[T]):
 
     def __init__(self, workers: int, function: Callable[[T], Any], initializer: Callable[..., None],
                  initargs: tuple[Any, ...], *, context: Any, time_budget: float | None,
-                 memory_limit: int | None = None) -> None:
+                 memory_limit: int | None = None, replacement_context: Any = None) -> None:
         """`memory_limit`: bytes one worker may use (None: no limit); a task over it fails
-        with "over the memory limit of N MB" and its worker is replaced."""
+        with "over the memory limit of N MB" and its worker is replaced. The first workers
+        are started with `context`, the workers that replace them with `replacement_context`
+        (default: the same)."""
         self._args = (function, initializer, initargs)
         self._context = context
         self._budget = time_budget
         self._memory_limit = memory_limit
         self._workers = [self._start() for _ in range(max(1, workers))]
+        self._context = replacement_context or context
 
     def _start(self) -> _Worker:
         return _Worker(self._context, self._args, self._memory_limit)
