@@ -31,9 +31,9 @@ def test_a_worker_builds_what_stages_build_on_first_use_before_its_first_documen
     assert {p.name for p in ex.projects} >= {"青岚至石门公路改造工程", "北郊水厂"}
 
 
-def test_planning_a_run_imports_no_extraction_stage():
-    code = ("import sys; import pipeline.batch.run, pipeline.cli; "
-            "print(sorted(m for m in sys.modules if m in ('pipeline.extract', 'jieba', 'marisa_trie') "
+def test_planning_a_run_and_writing_its_tables_imports_no_extraction_stage():
+    code = ("import sys; import pipeline.batch.run, pipeline.cli, pipeline.batch.store, pipeline.batch.ledger; "
+            "print(sorted(m for m in sys.modules if m in ('pipeline.extract', 'pipeline.rows', 'jieba', 'marisa_trie') "
             "or m.startswith(('pipeline.stages.projects', 'pipeline.stages.names', 'pipeline.stages.quantities'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

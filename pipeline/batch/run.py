@@ -454,12 +454,11 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet,  # type: ignore[n
     worker forked later would carry its pyarrow and buffers, and every worker's memory
     would count them again.
     """
-    from pipeline.rows import to_columns
-
     if not count:
         return
     if pool is None:
         from pipeline.extract import Pipeline
+        from pipeline.rows import to_columns
 
         pipeline = Pipeline(rules)
         for task in todo:
@@ -480,6 +479,9 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet,  # type: ignore[n
                                      most_tasks=workers * settings.TASKS_PER_WORKER,
                                      most_bytes=settings.BYTES_IN_FLIGHT):
             if isinstance(answer, Failure):
+                # rows imports the stages: loaded in this process only for a failure
+                from pipeline.rows import to_columns
+
                 answer = to_columns(failure_rows(rules, task, "error", answer.message))
             yield task, answer
 
