@@ -203,3 +203,16 @@ def test_a_worker_that_replaces_one_starts_with_the_replacement_context():
         got = [a for _, a in pool.map([("exit", 3), ("echo", 2)], lambda t: 1, most_tasks=1, most_bytes=10)]
     assert isinstance(got[0], Failure) and got[1] == 2
     assert (first.started, later.started) == (1, 1)
+
+
+@pytest.mark.parametrize(("sizes", "same_worker_as_first"), [
+    # bytes of each task in turn     which tasks go to the worker of the first one
+    ((100, 1, 1, 1),                 (True, False, False, False)),
+    ((1, 1, 1, 1),                   (True, False, True, False)),
+    ((5, 1, 1, 1, 1, 1, 1),          (True, False, False, False, False, False, True)),
+])
+def test_a_task_goes_to_the_worker_with_the_fewest_bytes_queued(sizes, same_worker_as_first):
+    tasks = [("pid", size) for size in sizes]
+    with WorkerPool(2, _do, _ready, (), context=FORK, time_budget=None) as pool:
+        pids = [a for _, a in pool.map(tasks, lambda t: int(t[1]), most_tasks=len(tasks), most_bytes=10_000)]
+    assert tuple(pid == pids[0] for pid in pids) == same_worker_as_first

@@ -204,6 +204,10 @@ class _Worker:
         """When the task at the head of the queue runs out of time."""
         return self.started + budget + (0.0 if self.ready else STARTUP_ALLOWANCE_S)
 
+    def load(self) -> tuple[int, int]:
+        """(bytes, tasks) sent to this worker and not yet answered."""
+        return sum(item.size for item in self.queue), len(self.queue)
+
     def ask_to_stop(self) -> None:
         """Ask the worker to end once it has answered the tasks sent to it."""
         if not self.asked_to_stop:
@@ -310,8 +314,11 @@ class WorkerPool(Generic[T]):
                 self._collect(answers)
 
     def _least_busy(self) -> _Worker:
-        """The worker with the fewest tasks queued (a dead idle one is replaced first)."""
-        index = min(range(len(self._workers)), key=lambda i: len(self._workers[i].queue))
+        """The worker with the least work queued: the fewest bytes (`size`) of tasks, then
+        the fewest tasks (a dead idle one is replaced first). Counting tasks alone, a worker
+        handed the big documents still works alone at the end of a run while the other,
+        handed as many small ones, waits."""
+        index = min(range(len(self._workers)), key=lambda i: self._workers[i].load())
         if not self._workers[index].process.is_alive():
             self._replace(index)
         return self._workers[index]
