@@ -86,7 +86,7 @@ def run(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
 
-    from pipeline.batch.store import OutputBusy, OutputError
+    from pipeline.batch.outdir import OutputBusy, OutputError
 
     bar = _ProgressLine(quiet)
     max_bytes = int(max_size * 1024 * 1024)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from pipeline.batch import run as batch_run
 from pipeline.rules.loader import load_rules
 from pipeline.stages import region
@@ -29,9 +31,9 @@ def test_a_worker_builds_what_stages_build_on_first_use_before_its_first_documen
     assert {p.name for p in ex.projects} >= {"青岚至石门公路改造工程", "北郊水厂"}
 
 
-def test_planning_a_run_imports_no_extraction_stage():
-    code = ("import sys; import pipeline.batch.run, pipeline.cli; "
-            "print(sorted(m for m in sys.modules if m in ('pipeline.extract', 'jieba', 'marisa_trie') "
+def test_planning_a_run_and_writing_its_tables_imports_no_extraction_stage():
+    code = ("import sys; import pipeline.batch.run, pipeline.cli, pipeline.batch.store, pipeline.batch.ledger; "
+            "print(sorted(m for m in sys.modules if m in ('pipeline.extract', 'pipeline.rows', 'jieba', 'marisa_trie') "
             "or m.startswith(('pipeline.stages.projects', 'pipeline.stages.names', 'pipeline.stages.quantities'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -53,3 +55,75 @@ def test_no_pattern_is_escaped_per_document(monkeypatch):
     for i, text in enumerate(docs):
         assert pipeline(f"d{i}", text).projects     # real documents, with projects found
     assert calls == []
+
+
+def _recorded_pools(monkeypatch) -> list:
+    """Every WorkerPool a run starts, kept for inspection after the run."""
+    from pipeline.batch import pool as pool_module
+
+    pools: list = []
+    original = pool_module.WorkerPool
+
+    class Recorded(original):           # type: ignore[misc, valid-type]
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.processes = [w.process for w in self._workers]
+            pools.append(self)
+
+    monkeypatch.setattr(pool_module, "WorkerPool", Recorded)
+    return pools
+
+
+def test_the_workers_start_before_this_process_loads_pyarrow_and_plans(tmp_path, monkeypatch):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("城南大道改造工程已开工，总投资3.5亿元。", "utf-8")
+    pools = _recorded_pools(monkeypatch)
+    order: list[str] = []
+    lean = batch_run._lean_arrow_memory
+    monkeypatch.setattr(batch_run, "_lean_arrow_memory",
+                        lambda: order.append(f"pyarrow loaded, {len(pools)} pool(s) started") or lean())
+    summary = batch_run.run([tmp_path / "in"], tmp_path / "out", jobs=1, start_method="fork")
+    assert order == ["pyarrow loaded, 1 pool(s) started"]
+    assert summary.processed == 1 and summary.facts["projects"] >= 1
+    assert not any(p.is_alive() for p in pools[0].processes)
+
+
+@pytest.mark.parametrize("case", ["OUT is held by another run", "every document is reused"])
+def test_workers_started_early_never_outlive_a_run_that_needs_none(tmp_path, monkeypatch, case):
+    from pipeline.batch.store import OutputBusy, lock_out
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("北郊水厂尚未开工。", "utf-8")
+    out = tmp_path / "out"
+    if case == "every document is reused":
+        batch_run.run([tmp_path / "in"], out, jobs=0)
+    pools = _recorded_pools(monkeypatch)
+    if case == "OUT is held by another run":
+        out.mkdir()
+        with lock_out(out), pytest.raises(OutputBusy):
+            batch_run.run([tmp_path / "in"], out, jobs=1, start_method="fork")
+    else:
+        summary = batch_run.run([tmp_path / "in"], out, jobs=1, start_method="fork")
+        assert summary.reused == 1 and summary.processed == 0
+    assert len(pools) == 1 and pools[0].size == 0
+    assert not any(p.is_alive() for p in pools[0].processes)
+
+
+@pytest.mark.parametrize(("platform", "pyarrow_loaded", "threads", "forked"), [
+    # where this process is        pyarrow loaded  threads running  first workers forked
+    ("linux",                      False,          1,               True),
+    ("linux",                      True,           1,               False),
+    ("linux",                      False,          3,               False),
+    ("darwin",                     False,          1,               False),
+])
+def test_the_first_workers_are_forked_only_from_a_lean_process(monkeypatch, platform, pyarrow_loaded,
+                                                               threads, forked):
+    import threading
+
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.setattr(threading, "active_count", lambda: threads)
+    if pyarrow_loaded:
+        monkeypatch.setitem(sys.modules, "pyarrow", sys.modules.get("pyarrow") or object())
+    else:
+        monkeypatch.delitem(sys.modules, "pyarrow", raising=False)
+    assert batch_run._fork_is_lean() == forked

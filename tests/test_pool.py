@@ -159,3 +159,60 @@ def test_a_program_in_its_own_session_dies_with_its_timed_out_worker(tmp_path):
             break
         time.sleep(0.05)
     assert not process_alive(program), "the program the timed-out worker started is killed with it"
+
+
+def test_closing_asks_every_worker_to_end_before_waiting_for_any(monkeypatch):
+    """Workers asked one after another would each end (and be waited for) in turn."""
+    from pipeline.batch import pool as pool_module
+
+    events: list[str] = []
+    ask, join = pool_module._Worker.ask_to_stop, pool_module._Worker.stop
+    names: dict[int, str] = {}
+    monkeypatch.setattr(pool_module._Worker, "ask_to_stop",
+                        lambda self: events.append(f"ask {names[id(self)]}") or ask(self))
+    monkeypatch.setattr(pool_module._Worker, "stop",
+                        lambda self, *, kill: events.append(f"stop {names[id(self)]}") or join(self, kill=kill))
+    pool = WorkerPool(2, _do, _ready, (), context=FORK, time_budget=None)
+    for i, worker in enumerate(pool._workers):
+        names[id(worker)] = str(i)
+    processes = [w.process for w in pool._workers]
+    assert [a for _, a in pool.map([("echo", 1), ("echo", 2)], lambda t: 1, most_tasks=4, most_bytes=10)] == [1, 2]
+    pool.close()
+    assert events[:3] == ["ask 0", "ask 1", "stop 0"]
+    assert [p.exitcode for p in processes] == [0, 0]     # ended as asked, not killed
+
+
+class _Counting:
+    """A start-method context that counts the processes started with it."""
+
+    def __init__(self, context):  # type: ignore[no-untyped-def]
+        self._context = context
+        self.started = 0
+
+    def __getattr__(self, name):  # type: ignore[no-untyped-def]
+        return getattr(self._context, name)
+
+    def Process(self, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N802 - multiprocessing's name
+        self.started += 1
+        return self._context.Process(*args, **kwargs)
+
+
+def test_a_worker_that_replaces_one_starts_with_the_replacement_context():
+    first, later = _Counting(FORK), _Counting(FORK)
+    with WorkerPool(1, _do, _ready, (), context=first, replacement_context=later, time_budget=None) as pool:
+        got = [a for _, a in pool.map([("exit", 3), ("echo", 2)], lambda t: 1, most_tasks=1, most_bytes=10)]
+    assert isinstance(got[0], Failure) and got[1] == 2
+    assert (first.started, later.started) == (1, 1)
+
+
+@pytest.mark.parametrize(("sizes", "same_worker_as_first"), [
+    # bytes of each task in turn     which tasks go to the worker of the first one
+    ((100, 1, 1, 1),                 (True, False, False, False)),
+    ((1, 1, 1, 1),                   (True, False, True, False)),
+    ((5, 1, 1, 1, 1, 1, 1),          (True, False, False, False, False, False, True)),
+])
+def test_a_task_goes_to_the_worker_with_the_fewest_bytes_queued(sizes, same_worker_as_first):
+    tasks = [("pid", size) for size in sizes]
+    with WorkerPool(2, _do, _ready, (), context=FORK, time_budget=None) as pool:
+        pids = [a for _, a in pool.map(tasks, lambda t: int(t[1]), most_tasks=len(tasks), most_bytes=10_000)]
+    assert tuple(pid == pids[0] for pid in pids) == same_worker_as_first

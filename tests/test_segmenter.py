@@ -73,3 +73,36 @@ def test_damaged_cache_is_rebuilt(damage, tmp_path, monkeypatch):
     again = load_segmenter()
     assert again.tag(SENTENCES[1]) == good.tag(SENTENCES[1])
     assert segmenter._read_cache(path) is not None       # rewritten whole
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_a_block_served_from_the_cache_equals_jieba(sentence, jieba_pair, tmp_path, monkeypatch):
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path))
+    tokenizer = jieba_pair[1]
+    seg = load_segmenter(ADDED)
+    expected = tuple((p.word, p.flag) for p in jieba.posseg.POSTokenizer(tokenizer).cut(sentence, HMM=False))
+    for _ in range(2):                  # the second time every block comes from the cache
+        assert seg.tag(sentence) == expected
+        assert seg.cut(sentence) == list(tokenizer.cut(sentence, HMM=False))
+
+
+def test_the_block_cache_keeps_four_bytes_a_word(tmp_path, monkeypatch):
+    """Not a (word, flag) tuple per word (about 150 bytes): a big document filled the
+    cache with 3 MB per MB of its text."""
+    import sys
+
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path))
+    def size(obj: object, seen: set[int]) -> int:
+        """Bytes of `obj` and of the tuples and texts inside it, each counted once."""
+        if id(obj) in seen:
+            return 0
+        seen.add(id(obj))
+        inner = sum(size(item, seen) for item in obj) if isinstance(obj, tuple) else 0
+        return sys.getsizeof(obj) + inner
+
+    seg = load_segmenter(ADDED)
+    words = sum(len(seg.tag(s)) for s in SENTENCES)
+    seen: set[int] = set()
+    held = sum(size(packed, seen) for packed in seg._blocks.values())
+    assert words > 50
+    assert held <= 4 * words + 80 * len(seg._blocks)    # 4 bytes a word, plus each array's header

@@ -29,14 +29,12 @@ tried again.
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,11 +44,18 @@ import pyarrow.parquet as pq
 from pyarrow import ipc
 
 from pipeline.batch import manifest
+
+# one run at a time, and errors about OUT itself: in a module without pyarrow, so that the
+# command line can name them before the workers start (re-exported here)
+from pipeline.batch.outdir import LOCK_FILE as LOCK_FILE
+from pipeline.batch.outdir import OutputBusy as OutputBusy
+from pipeline.batch.outdir import OutputError as OutputError
+from pipeline.batch.outdir import describe_os_error as describe_os_error
+from pipeline.batch.outdir import lock_out as lock_out
 from pipeline.batch.tables import SCHEMAS
 from pipeline.rules.loader import RuleSet, load_rules
 
 WORK_DIR = ".keyproj-work"
-LOCK_FILE = ".keyproj.lock"
 TABLES = tuple(SCHEMAS)
 # Statuses whose rows are worth keeping across runs; anything else is retried.
 REUSABLE_STATUSES = frozenset({"ok", "empty", "unsupported", "no_text", "too_large", "duplicate"})
@@ -146,55 +151,6 @@ def _unreadable(source: Source) -> list[tuple[Path, str]]:
         except (OSError, pa.ArrowException) as exc:
             bad.append((source.path(table), str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
     return bad
-
-
-# ---- one run at a time, and errors about OUT itself ------------------------------------------------
-
-class OutputBusy(Exception):
-    """Another keyproj run holds the lock on OUT."""
-
-
-class OutputError(Exception):
-    """OUT cannot be written (a file, read-only, full disk …): one line, `<what> (<path>)`."""
-
-
-def describe_os_error(exc: OSError, fallback: Path) -> str:
-    """`<what> (<path>)` for an error writing OUT, in words a person can act on."""
-    code = exc.errno
-    if code is None and "No space left" in str(exc):    # pyarrow's IO errors carry no errno
-        code = errno.ENOSPC
-    what = {
-        errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded",
-        errno.EROFS: "read-only file system", errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied", errno.ENOTDIR: "the output folder is a file, not a folder",
-        errno.EEXIST: "the output folder is a file, not a folder",
-    }.get(code or 0) or (exc.strerror or str(exc).splitlines()[0])
-    return f"cannot write the tables: {what} ({exc.filename or fallback})"
-
-
-@contextmanager
-def lock_out(out: Path) -> Iterator[None]:
-    """Hold the exclusive lock on OUT (`OUT/.keyproj.lock`, fcntl.flock) for the block.
-
-    A second run on the same OUT gets OutputBusy at once instead of waiting: two runs would
-    write the same tables. The lock is released when this process ends however it ends
-    (even SIGKILL), so a killed run never leaves OUT locked; the file itself stays, and
-    holds the pid of the last run that took it.
-    """
-    import fcntl
-
-    fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise OutputBusy(f"another keyproj run is writing {out} (pid {pid})") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
-    finally:
-        os.close(fd)        # closing the descriptor releases the lock
 
 
 def remove_leftovers(out: Path) -> None:

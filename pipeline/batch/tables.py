@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from pipeline.rows import TABLE_NAMES
-from pipeline.schema import DERIVED, TABLES, Column
+from pipeline.schema import DERIVED, TABLE_NAMES, TABLES, Column
 
 
 def arrow_field(column: Column) -> pa.Field:
@@ -30,4 +29,4 @@ DERIVED_SCHEMAS: dict[str, pa.Schema] = {
 }
 
 
-assert tuple(SCHEMAS) == TABLE_NAMES, "rows.TABLE_NAMES and SCHEMAS must list the same tables"
+assert tuple(SCHEMAS) == TABLE_NAMES, "schema.TABLE_NAMES and SCHEMAS must list the same tables"

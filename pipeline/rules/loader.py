@@ -7,10 +7,14 @@ example written beside a rule that the rule does not match is such an error too.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import os
+import pickle
+import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -564,13 +568,103 @@ def _hash_dir(directory: Path) -> str:
 
 @lru_cache(maxsize=4)
 def load_rules(directory: Path | str | None = None) -> RuleSet:
-    """Load, validate and compile all rule files (cached per directory).
+    """Load, validate and compile all rule files (cached per directory in this process,
+    and across processes in a file: see `rules_cache_path`).
 
     The directory defaults to $KEYPROJ_RULES, else the project's `rules/`.
     """
     directory = Path(directory or os.environ.get("KEYPROJ_RULES") or DEFAULT_RULES_DIR)
     if not directory.is_dir():
         raise RuleError(f"{directory}: rules directory not found")
+    cache = rules_cache_path(directory)
+    found = _read_rules_cache(cache, directory)
+    if found is not None:
+        return found
+    rules = _build_rules(directory)
+    _write_rules_cache(cache, rules)
+    return rules
+
+
+# ---- the validated rules kept between processes ---------------------------------------------------
+#
+# Reading, checking and compiling the rule files takes 0.1-0.5 s, paid by every run and by
+# every worker it starts; unpickling the result takes about 10 ms. The cache file is keyed
+# by everything the result depends on: the rule files' bytes (`RuleSet.hash`), the code that
+# reads them and the classes it builds (`code_version`, which covers rules/, types.py,
+# text/ and stages/), the folder, and the Python, `regex` and PyYAML versions. A pickle runs
+# code when loaded, so it is read only from a folder and a file that this user owns and no
+# one else may write to (the user's own cache folder, `cache_dir`).
+
+_RULES_CACHE_FORMAT = 1
+
+
+def cache_dir() -> Path:
+    """Where keyproj keeps what it builds once for later runs (the validated rules, the
+    segmenter's dictionary): $KEYPROJ_CACHE_DIR, else the user's cache folder
+    ($XDG_CACHE_HOME or ~/.cache, then keyproj/), else a folder of this user's own in the
+    temporary folder."""
+    if os.environ.get("KEYPROJ_CACHE_DIR"):
+        return Path(os.environ["KEYPROJ_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if os.path.isabs(base) and os.access(base if os.path.isdir(base) else os.path.dirname(base), os.W_OK):
+        return Path(base) / "keyproj"
+    uid = os.getuid() if hasattr(os, "getuid") else "user"
+    return Path(tempfile.gettempdir()) / f"keyproj-{uid}"
+
+
+def rules_cache_path(directory: Path) -> Path:
+    """The cache file of the rules in `directory` as its files and keyproj's code now are:
+    a rule file edited, added or removed, or the code changed, names another file."""
+    from pipeline.version import code_version
+
+    key = repr((_RULES_CACHE_FORMAT, str(directory.resolve()), _hash_dir(directory), code_version(),
+                sys.version, regex.__version__, yaml.__version__))
+    return cache_dir() / f"keyproj-rules-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:24]}.pickle"
+
+
+def _private(path: Path) -> bool:
+    """`path` exists, belongs to this user, and no one else may write to it."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    if not hasattr(os, "getuid"):
+        return True
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
+def _read_rules_cache(path: Path, directory: Path) -> RuleSet | None:
+    """The RuleSet kept in `path`, or None when there is none to trust (missing, someone
+    else's, unreadable, or not a RuleSet of `directory`): the rules are then read again."""
+    if not (_private(path.parent) and _private(path)):
+        return None
+    try:
+        found = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - a damaged or stale cache is rebuilt, never an error
+        return None
+    if not isinstance(found, RuleSet) or found.directory != directory:
+        return None
+    return found
+
+
+def _write_rules_cache(path: Path, rules: RuleSet) -> None:
+    """Keep `rules` in `path` (atomically: parallel workers may write it at once); a
+    folder that cannot be written only means the next process reads the rules again."""
+    tmp = None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".keyproj-rules-")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(rules, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError):
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _build_rules(directory: Path) -> RuleSet:
+    """Read, validate and compile the rule files of `directory`."""
     files = {name: _File(directory / f"{name}.yaml") for name in (
         "units", "quantities", "normalise", "sections", "roles", "statuses", "projects", "categories",
         "regions", "periods", "links", "model_features", "scope", "ledger")}

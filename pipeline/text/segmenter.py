@@ -22,6 +22,8 @@ from math import log
 from pathlib import Path
 from typing import Any
 
+from pipeline.rules.loader import cache_dir
+
 # jieba's own block and character classes (jieba/__init__.py and jieba/posseg/__init__.py)
 
 _HAN_DEFAULT = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
@@ -70,14 +72,52 @@ class Segmenter:
         self._unknown = log(1) - log(total)
         self.longest = longest      # characters in the longest word (kept in the cache file:
                                     # finding it takes 60 ms, most of a load)
-        self._blocks: dict[str, tuple[tuple[str, str], ...]] = {}
+        # the routes of blocks seen, packed (`_pack`); flags by code, "eng" among them
+        self._blocks: dict[str, array[int]] = {}
+        self._codes = {name: i for i, name in enumerate(flag_names)}
+        self._names = list(flag_names)
+        for name in ("eng", "x"):
+            self._flag_code(name)
+
+    def _flag_code(self, name: str) -> int:
+        code = self._codes.get(name)
+        if code is None:
+            code = self._codes[name] = len(self._names)
+            self._names.append(name)
+        return code
+
+    def _pack(self, words: tuple[tuple[str, str], ...]) -> array[int] | None:
+        """A block's route as one machine integer per word: where the word ends, and its
+        flag's code in the low byte. 4 bytes a word, where the (word, flag) tuples take
+        about 150: the cache of a big document's blocks took 3 MB per MB of its text.
+        None when it does not fit (a block over 16 million characters, 256 flags)."""
+        packed = []
+        end = 0
+        codes = self._codes
+        for word, flag in words:
+            end += len(word)
+            code = codes.get(flag)
+            if code is None or code > 0xFF or end > 0xFFFFFF:
+                return None
+            packed.append(end << 8 | code)
+        return array("I", packed)           # made at once: no room spare for appends
+
+    def _unpack(self, s: str, packed: array[int]) -> tuple[tuple[str, str], ...]:
+        names = self._names
+        out = []
+        start = 0
+        for value in packed:
+            end = value >> 8
+            out.append((s[start:end], names[value & 0xFF]))
+            start = end
+        return tuple(out)
 
     def _route(self, s: str) -> tuple[tuple[str, str], ...]:
         """(word, flag) of one block; a run of single letters/digits is glued into one
         word flagged ``eng``, as jieba does after the route."""
         cached = self._blocks.get(s)
         if cached is not None:
-            return cached
+            return self._unpack(s, cached)
         prefixes = self.words.iter_prefixes_with_ids
         logp = self.logp
         longest = self.longest
@@ -122,7 +162,9 @@ class Segmenter:
         if len(self._blocks) > _BLOCK_CACHE_MAX:
             for old in list(itertools.islice(self._blocks, _BLOCK_CACHE_MAX // 2)):
                 del self._blocks[old]
-        self._blocks[s] = out
+        packed = self._pack(out)
+        if packed is not None:
+            self._blocks[s] = packed
         return out
 
     def blocks(self, text: str) -> list[tuple[str, bool]]:
@@ -172,18 +214,6 @@ def _jieba_dict() -> Path:
     if spec is None or spec.origin is None:
         raise ImportError("jieba is not installed")
     return Path(spec.origin).parent / "dict.txt"
-
-
-def _cache_dir() -> Path:
-    """$KEYPROJ_CACHE_DIR, else the user's cache folder ($XDG_CACHE_HOME or ~/.cache, then
-    keyproj/), else a folder of this user's own in the temporary folder."""
-    if os.environ.get("KEYPROJ_CACHE_DIR"):
-        return Path(os.environ["KEYPROJ_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if os.path.isabs(base) and os.access(base if os.path.isdir(base) else os.path.dirname(base), os.W_OK):
-        return Path(base) / "keyproj"
-    uid = os.getuid() if hasattr(os, "getuid") else "user"
-    return Path(tempfile.gettempdir()) / f"keyproj-{uid}"
 
 
 # The cache file: a header line (JSON: total, flag names, word count), then the trie's
@@ -251,7 +281,7 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
     stat = dict_path.stat()
     key = hashlib.sha1(repr((_CACHE_FORMAT, str(dict_path), stat.st_size, stat.st_mtime_ns,
                              freq, added)).encode("utf-8")).hexdigest()[:16]
-    cache = _cache_dir() / f"keyproj-jieba-{key}.trie"
+    cache = cache_dir() / f"keyproj-jieba-{key}.trie"
     found = _read_cache(cache)
     if found is not None:
         return found

@@ -9,6 +9,7 @@ r"""Sentence splitting on Chinese sentence punctuation and line breaks.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
 from itertools import compress
 
@@ -38,9 +39,9 @@ class CharIndex:
         if wanted <= _COMMON_MARKS_SET:
             # one scan of the text serves every stage's set of marks
             positions, found = _common_marks(text)
-            self.positions = list(compress(positions, map(wanted.__contains__, found)))
+            self.positions = array("q", compress(positions, map(wanted.__contains__, found)))
         else:
-            self.positions = [m.start() for m in re.finditer("[" + re.escape(chars) + "]", text)]
+            self.positions = array("q", (m.start() for m in re.finditer("[" + re.escape(chars) + "]", text)))
 
     def last_before(self, end: int) -> int:
         """``max(text.rfind(ch, 0, end) for ch in chars)``: -1 when there is none."""
@@ -58,14 +59,16 @@ _INDEXES: dict[str, CharIndex] = {}
 _COMMON_MARKS = CLAUSE_MARKS
 _COMMON_MARKS_SET = set(_COMMON_MARKS)
 _COMMON_MARKS_PATTERN = re.compile("[" + re.escape(_COMMON_MARKS) + "]")
-_LAST_MARKS: list[tuple[str, list[int], str]] = []
+_LAST_MARKS: list[tuple[str, array[int], str]] = []
 
 
-def _common_marks(text: str) -> tuple[list[int], str]:
-    """Positions of the common marks in `text` and the marks themselves, for the last text."""
+def _common_marks(text: str) -> tuple[array[int], str]:
+    """Positions of the common marks in `text` and the marks themselves, for the last text.
+    Positions are kept as machine integers (8 bytes each, where a list of ints takes 36):
+    a big document holds one mark every ten characters or so."""
     if _LAST_MARKS and _LAST_MARKS[0][0] is text:
         return _LAST_MARKS[0][1], _LAST_MARKS[0][2]
-    positions = [m.start() for m in _COMMON_MARKS_PATTERN.finditer(text)]
+    positions = array("q", (m.start() for m in _COMMON_MARKS_PATTERN.finditer(text)))
     found = "".join(text[p] for p in positions)
     _LAST_MARKS[:] = [(text, positions, found)]
     return positions, found

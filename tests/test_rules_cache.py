@@ -1,0 +1,97 @@
+"""The validated rules kept between processes (`rules_cache_path`): a later process reads
+them from the cache file instead of the rule files, and gets exactly what the rule files
+give; a rule file edited since, a damaged cache, or a cache someone else may write to is
+never used."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.rules import loader
+from pipeline.rules.loader import DEFAULT_RULES_DIR, load_rules, rules_cache_path
+
+
+@pytest.fixture()
+def rules_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project's rules, with a cache folder of its own."""
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path / "cache"))
+    target = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, target)
+    load_rules.cache_clear()            # as in a new process
+    yield target
+    load_rules.cache_clear()
+
+
+def _new_process_loads(directory: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[loader.RuleSet, bool]:
+    """The rules a new process loads from `directory`, and whether it read the rule files."""
+    load_rules.cache_clear()
+    built: list[Path] = []
+    build = loader._build_rules
+    monkeypatch.setattr(loader, "_build_rules", lambda d: built.append(d) or build(d))
+    rules = load_rules(directory)
+    monkeypatch.setattr(loader, "_build_rules", build)
+    return rules, bool(built)
+
+
+def _add_category(directory: Path, keyword: str, label: str) -> None:
+    path = directory / "categories.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  map:\n", f"  map:\n    {keyword}: {label}\n", 1), encoding="utf-8")
+
+
+def test_a_later_process_reads_the_cache_and_gets_what_the_rule_files_give(rules_dir, monkeypatch):
+    first, read_files = _new_process_loads(rules_dir, monkeypatch)
+    assert read_files and rules_cache_path(rules_dir).is_file()
+    second, read_files = _new_process_loads(rules_dir, monkeypatch)
+    assert not read_files
+    assert second is not first
+    # compiled patterns pickle as their source and flags: equal pickles, equal rules
+    assert pickle.dumps(second) == pickle.dumps(first)
+    assert second.hash == first.hash and second.directory == rules_dir
+
+
+@pytest.mark.parametrize(("change", "reads_files_again"), [
+    # what happened between two processes             the second reads the rule files
+    ("nothing",                                       False),
+    ("a rule file edited",                            True),
+    ("the cache file damaged",                        True),
+    ("the cache file writable by others",             True),
+    ("the cache file holds something else",           True),
+])
+def test_the_cache_is_used_only_when_it_can_be_trusted(rules_dir, monkeypatch, change, reads_files_again):
+    _new_process_loads(rules_dir, monkeypatch)
+    cache = rules_cache_path(rules_dir)
+    if change == "a rule file edited":
+        _add_category(rules_dir, "码头", "港口")
+    elif change == "the cache file damaged":
+        cache.write_bytes(cache.read_bytes()[:1000])
+    elif change == "the cache file writable by others":
+        os.chmod(cache, 0o666)
+    elif change == "the cache file holds something else":
+        cache.write_bytes(pickle.dumps({"not": "rules"}))
+    rules, read_files = _new_process_loads(rules_dir, monkeypatch)
+    assert read_files == reads_files_again
+    if change == "a rule file edited":
+        assert rules.categories["码头"] == "港口"
+
+
+def test_an_edited_rule_file_names_another_cache_file(rules_dir):
+    before = rules_cache_path(rules_dir)
+    _add_category(rules_dir, "码头", "港口")
+    assert rules_cache_path(rules_dir) != before
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, monkeypatch):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(blocked / "cache"))
+    load_rules.cache_clear()
+    try:
+        assert load_rules(DEFAULT_RULES_DIR).categories
+    finally:
+        load_rules.cache_clear()
