@@ -95,3 +95,23 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, monkeyp
         assert load_rules(DEFAULT_RULES_DIR).categories
     finally:
         load_rules.cache_clear()
+
+
+def test_the_cache_folder_keeps_only_the_most_recently_used_rule_sets(rules_dir, monkeypatch):
+    """Every rule edit or code version makes a cache file; beyond CACHE_FILES_KEPT the least
+    recently used go, and one just read counts as used."""
+    cache = rules_cache_path(rules_dir).parent
+    monkeypatch.setattr(loader, "CACHE_FILES_KEPT", 3)
+    monkeypatch.setattr(loader.prune_cache, "__defaults__", (3,))
+    _new_process_loads(rules_dir, monkeypatch)
+    first = rules_cache_path(rules_dir)
+    os.utime(first, (1, 1))          # long unused …
+    for i in range(3):
+        _add_category(rules_dir, f"甲乙{i}", "交通")
+        _new_process_loads(rules_dir, monkeypatch)
+    assert len(list(cache.glob("keyproj-rules-*.pickle"))) == 3
+    assert not first.exists()
+    current = rules_cache_path(rules_dir)
+    os.utime(current, (1, 1))
+    _, read_files = _new_process_loads(rules_dir, monkeypatch)      # … unless read again
+    assert not read_files and current.stat().st_mtime > 1

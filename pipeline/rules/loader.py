@@ -579,6 +579,8 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     cache = rules_cache_path(directory)
     found = _read_rules_cache(cache, directory)
     if found is not None:
+        with contextlib.suppress(OSError):
+            os.utime(cache)     # used: pruning keeps the most recently used
         return found
     rules = _build_rules(directory)
     _write_rules_cache(cache, rules)
@@ -610,6 +612,23 @@ def cache_dir() -> Path:
         return Path(base) / "keyproj"
     uid = os.getuid() if hasattr(os, "getuid") else "user"
     return Path(tempfile.gettempdir()) / f"keyproj-{uid}"
+
+
+# Files of one kind kept in the cache folder: a new rule set or dictionary adds one, and the
+# oldest go beyond this (a rule edit, a new version or a test's rules folder each make one).
+CACHE_FILES_KEPT = 12
+
+
+def prune_cache(pattern: str, keep: int = CACHE_FILES_KEPT) -> None:
+    """Remove all but the `keep` most recently used files of `cache_dir()` matching
+    `pattern`; a file another process still reads stays readable to it (POSIX)."""
+    try:
+        found = sorted(cache_dir().glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return      # a file went while listing: the next write prunes
+    for old in found[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def rules_cache_path(directory: Path) -> Path:
@@ -657,6 +676,7 @@ def _write_rules_cache(path: Path, rules: RuleSet) -> None:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(rules, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        prune_cache("keyproj-rules-*.pickle")
     except (OSError, pickle.PicklingError):
         if tmp is not None:
             with contextlib.suppress(OSError):

@@ -22,7 +22,7 @@ from math import log
 from pathlib import Path
 from typing import Any
 
-from pipeline.rules.loader import cache_dir
+from pipeline.rules.loader import cache_dir, prune_cache
 
 # jieba's own block and character classes (jieba/__init__.py and jieba/posseg/__init__.py)
 
@@ -284,6 +284,8 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
     cache = cache_dir() / f"keyproj-jieba-{key}.trie"
     found = _read_cache(cache)
     if found is not None:
+        with contextlib.suppress(OSError):
+            os.utime(cache)     # used: pruning keeps the most recently used
         return found
     import jieba
     import marisa_trie
@@ -315,4 +317,5 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
     segmenter = Segmenter(trie, logp, bytes(flags), tuple(names), tokenizer.total,
                           max(map(len, known), default=1))
     _write_cache(cache, segmenter)
+    prune_cache("keyproj-jieba-*.trie")
     return segmenter
