@@ -221,6 +221,7 @@ class ProjectRules(Config):
     strip_leading_pos: tuple[str, ...] = rule(WORDS)
     not_before_bare_suffix_pos: tuple[str, ...] = rule(WORDS)
     joiners: tuple[str, ...] = rule(WORDS)
+    name_joiners: tuple[str, ...] = rule(WORDS)     # 及/与: two names only when each side is one
     dependent_suffixes: tuple[str, ...] = rule(WORDS)
     sector_suffixes: tuple[str, ...] = rule(WORDS)
     sector_max_chars: int = rule(int)

@@ -181,7 +181,27 @@ class NameJudge:
         is no verb: jieba cuts unknown names into characters and tags some as verbs (鑫达建材)."""
         if not 2 <= len(name) <= 12:
             return False
-        return not any(flag in ("v", "vd", "ad", "d") and len(word) > 1 for word, flag in self.tags(name))
+        tags = self.tags(name)
+        if all(flag.startswith("v") for _, flag in tags):
+            return False        # 疏浚, 清淤: an activity, whatever verbs names use
+        # verbs that names use (保护, 加固, 翻新) are no sign of a clause
+        return not any(flag in ("v", "vd", "ad", "d") and len(word) > 1 and word not in self.name_verbs
+                       for word, flag in tags)
+
+    def lent_suffix(self, items: list[str]) -> str | None:
+        """The specific suffix the last item of a list lends to the bare items before it
+        (东坪、西岭、南湾水库 -> 水库): short proper names like the last one's own part, no
+        suffix of their own. None when any bare item is not such a name (城北供水 | 污水处理厂)."""
+        last = self.core(items[-1])
+        found = self.end_suffix(last)
+        if found is None or len(found[0]) < 2 or found[0] in self.umbrella_suffixes:
+            return None
+        own = found[1]          # length of the last item's own part (南湾)
+        bare = [item for item in items[:-1] if not self.has_suffix(item)]
+        if own < 2 or not bare:
+            return None
+        fits = all(2 <= len(item) <= own + 2 and self.nominal(item) and self.proper(item) for item in bare)
+        return found[0] if fits else None
 
     def is_narrative(self, word: str, flag: str) -> bool:
         """A verb or adverb that project names do not use (重视, 十分)."""

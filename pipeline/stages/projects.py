@@ -67,6 +67,7 @@ class ProjectExtractor:
         self.weak = sorted(set(p.weak_left_boundaries), key=len, reverse=True)
         self.weak_start = re.compile(alternation(self.weak))
         self.joiners = set(p.joiners)
+        self.name_joiners = set(p.name_joiners)
         self.cut_after = set(p.cut_after_words)
         self.strip_pos = set(p.strip_leading_pos)
         self.strip_chars = set(p.strip_leading_chars)
@@ -87,7 +88,8 @@ class ProjectExtractor:
         # the words `_segments` cuts at: a block of Han text without any of them needs no
         # segmentation (jieba segments each block on its own)
         self.cut_words = re.compile(word_trie(
-            {w for w in self.joiners | self.location_markers | self.boundaries | {"等"} if w.strip()}))
+            {w for w in self.joiners | self.name_joiners | self.location_markers | self.boundaries | {"等"}
+             if w.strip()}))
         # A clause whose suffixes are all dependent ones (建设) names nothing unless it
         # enumerates (、, 和, 等): a dependent suffix needs a named thing before it, and only
         # lists name items without a suffix. Most clauses with a suffix are of this kind.
@@ -97,7 +99,7 @@ class ProjectExtractor:
         # what `_segments` does at each word (later entries win, as the checks' order there)
         self.token_kinds: dict[str, str] = {
             **dict.fromkeys(self.boundaries, "boundary"), **dict.fromkeys(self.location_markers, "location"),
-            "等": "etc", **dict.fromkeys(self.joiners, "、"), "、": "、",
+            "等": "etc", **dict.fromkeys(self.joiners, "、"), "、": "、", **dict.fromkeys(self.name_joiners, "join"),
             **dict.fromkeys(_OPEN, "open"), **dict.fromkeys(_CLOSE, "close")}
 
     def __call__(self, text: str, offset: int = 0,
@@ -134,7 +136,7 @@ class ProjectExtractor:
         for seg in self._segments(clause, cues):
             if seg.sep_before == "location":
                 continue        # 西起高铁站前广场: a landmark
-            if groups and seg.sep_before == "、":
+            if groups and seg.sep_before in ("、", "join"):
                 groups[-1].append(seg)
             else:
                 groups.append([seg])
@@ -148,6 +150,8 @@ class ProjectExtractor:
                 if count is not None:
                     group[-1] = last._replace(end=count.start(), followed_by_etc=True)
                     rest = "等" + clause[count.start():]
+            if any(seg.sep_before == "join" for seg in group):
+                group = self._resolve_joins(clause, group)
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
             if len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end):
                 continue    # one item without a suffix in it and no shared one: no name
@@ -162,17 +166,27 @@ class ProjectExtractor:
             # 热带农业、医药产业、低碳制造业项目: 项目 closes a list of sectors, not one name
             shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1])
                                and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
+            # 东坪、西岭、南湾水库: the last item's specific suffix is lent to the bare ones
+            proper_items = sum(judge.proper(n) for n, _, _ in names)
+            lent = judge.lent_suffix([n for n, _, _ in names]) if len(group) > 1 and shared is None else None
             for (name, s, e), has_suffix in zip(names, suffixed, strict=True):
                 alt = None
                 if has_suffix and shared_umbrella:
                     continue
+                # an item of a list closed by 等N个…项目 is a name without a suffix of its own
+                # when it or most of the list is proper (鑫达建材、华泰纸业、宏远机械), not a
+                # list of sectors (电子信息、新材料等8个产业项目)
+                closed_item = (umbrella or shared is not None) and judge.nominal(name) and (
+                    judge.proper(name) or 2 * proper_items > len(group))
                 if has_suffix:
                     rule_id = "project.suffix"
-                elif cut := judge.named_prefix(name):
+                elif not closed_item and (cut := judge.named_prefix(name)):
                     name, e, rule_id = name[:cut], s + cut, "project.suffix_prefix"
-                elif shared is not None or (is_list and judge.proper(name)):
+                elif shared is not None or (is_list and judge.proper(name)) or lent is not None or closed_item:
                     rule_id = "project.enumeration_item"
-                    alt = name + shared if shared else None
+                    # 鑫达建材、华泰纸业等12个工业项目: 等 + a count + 项目 vouches for bare items
+                    lent_or_shared = shared or lent
+                    alt = name + lent_or_shared if lent_or_shared else None
                 else:
                     continue
                 while len(name) > self.min_chars and name[0] in self.strip_chars and judge.has_suffix(name[1:]):
@@ -220,11 +234,41 @@ class ProjectExtractor:
                 continue
             if start > cursor and kind != "dash":
                 segments.append(_Segment(cursor, start, sep, kind == "etc"))
-            sep = kind if kind in ("、", "location") else "boundary"
+            sep = kind if kind in ("、", "location", "join") else "boundary"
             cursor = end
         if cursor < len(clause):
             segments.append(_Segment(cursor, len(clause), sep, False))
         return segments
+
+    def _resolve_joins(self, clause: str, group: list[_Segment]) -> list[_Segment]:
+        """Segments joined by 及/与/并 (`name_joiners`) stay two only when each side is a
+        name (城南大道及滨江大桥; 金山大道及银湖隧道两个项目; 青岩及白马水库, the suffix
+        lent); otherwise the joiner is inside one name (城北供水及污水处理厂) and they merge."""
+        # 等…项目 or a count after a pair vouches for both sides (A及B两个项目); in a longer
+        # 、-list it vouches for the list's items, not for the halves of one (A、B修复与改造工程等)
+        closed = group[-1].followed_by_etc and all(seg.sep_before != "、" for seg in group)
+        out = [group[0]]
+        for seg in group[1:]:
+            if seg.sep_before == "join" and not self._two_names(clause, out[-1], seg, closed):
+                left = out[-1]
+                out[-1] = _Segment(left.start, seg.end, left.sep_before, seg.followed_by_etc)
+            else:
+                out.append(seg)
+        return out
+
+    def _two_names(self, clause: str, left: _Segment, right: _Segment, closed: bool) -> bool:
+        judge = self.judge
+        a, b = self._trim(clause, left)[0], self._trim(clause, right)[0]
+        if not judge.has_suffix(b) and (cut := judge.named_prefix(b)):
+            b = b[:cut]         # 白沙大桥工程 | 均已完工
+        if judge.has_suffix(a):
+            # the right side singles something out of its own (白沙大桥), not a part of the
+            # left one (城南大道及连接线, 泵站及输水总干渠工程)
+            return closed or (judge.has_suffix(b) and judge.proper(b) and judge.accepts(b)
+                              and not judge.tags(b)[0][1].startswith("v"))     # 送出配套工程: a task
+        if closed:
+            return judge.nominal(a) and judge.nominal(b)
+        return judge.lent_suffix([a, b]) is not None
 
     def _tokens(self, clause: str) -> list[str]:
         """jieba's words of the clause (``Tokenizer.cut(clause, HMM=False)``), except that a
