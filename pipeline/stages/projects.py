@@ -72,6 +72,8 @@ class ProjectExtractor:
         self.strip_pos = set(p.strip_leading_pos)
         self.strip_chars = set(p.strip_leading_chars)
         self.min_chars = p.min_chars
+        # framing verbs that names use too (基础网络完善工程): inside a name before a suffix
+        self.name_verb_boundaries = set(p.left_boundaries) & set(p.name_verbs)
         self.key_endings = p.key_endings
         self.key_min_chars = p.key_min_chars
         self.whole_place_ends = p.whole_place_ends
@@ -159,7 +161,8 @@ class ProjectExtractor:
             suffixed = [judge.has_suffix(name) for name, _, _ in names]
             umbrella = (group[-1].followed_by_etc and shared is None and len(group) > 1
                         and judge.umbrella_follows(rest)
-                        and all(judge.nominal(n) for (n, _, _), ok in zip(names, suffixed, strict=True) if not ok))
+                        and all(judge.nominal(n) for (n, _, _), ok in zip(names, suffixed, strict=True)
+                                if not ok and len(n) > 1))     # a one-character fragment is no item
             # a list of names, not of activities (疏浚、整治河道、安置房)
             name_like = sum(judge.name_like(name) for name, _, _ in names)
             is_list = len(group) > 1 and (2 * name_like >= len(group) or shared is not None or umbrella)
@@ -213,6 +216,7 @@ class ProjectExtractor:
             cuts.append((copula.start("verb"), copula.end("verb"), "location"))
         pos = 0
         depth = 0
+        since = 0           # where the text after the last cut starts
         kinds = self.token_kinds
         for token in self._tokens(clause):
             kind = kinds.get(token)
@@ -222,8 +226,10 @@ class ProjectExtractor:
                 depth += 1
             elif kind == "close":
                 depth = max(depth - 1, 0)
-            elif depth == 0 and not (token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0))):
+            elif depth == 0 and not (token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0))) \
+                    and not self._inside_name(clause, since, pos, token, kind):
                 cuts.append((pos, pos + len(token), kind))  # not 1、2号线, 二、四级电站: numbered parts
+                since = pos + len(token)
             pos += len(token)
         segments: list[_Segment] = []
         cursor = 0
@@ -239,6 +245,18 @@ class ProjectExtractor:
         if cursor < len(clause):
             segments.append(_Segment(cursor, len(clause), sep, False))
         return segments
+
+    def _inside_name(self, clause: str, since: int, pos: int, token: str, kind: str) -> bool:
+        """A cut word at `pos` that belongs to the name around it: a direction word after one
+        character it makes a place with (、海 | 西至青海 is 海西 | 至青海), or a verb names use
+        between a proper name and a bare suffix (中国铁塔海南基础网络 | 完善 | 工程项目)."""
+        if kind == "location":
+            return pos - since == 1
+        if kind == "boundary" and token in self.name_verb_boundaries and pos > since:
+            end = pos + len(token)
+            return (self.judge.suffix_any.match(clause, end) is not None
+                    and self.judge.proper(clause[since:pos]))
+        return False
 
     def _resolve_joins(self, clause: str, group: list[_Segment]) -> list[_Segment]:
         """Segments joined by 及/与/并 (`name_joiners`) stay two only when each side is a
@@ -292,6 +310,8 @@ class ProjectExtractor:
                 break       # “云州芯谷”集成电路产业园: the quote is part of the name
             s += 1
         while e > s and clause[e - 1] in _PUNCT_STRIP:
+            if clause[e - 1] == "”" and "“" in clause[s:e - 1]:
+                break       # 拉萨“两桥一洞”: the quote opened inside the name closes it
             e -= 1
         if self.weak_start.match(clause, s):
             for word in self.weak:
