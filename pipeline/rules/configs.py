@@ -259,6 +259,7 @@ class ProjectRules(Config):
     subject_end: regex.Pattern[str] = rule(PATTERN)
     aggregate_marker: regex.Pattern[str] = rule(PATTERN)
     organisation_after: regex.Pattern[str] = rule(PATTERN)
+    actor_end: regex.Pattern[str] = rule(PATTERN)     # 县委 | 关心…: who acts, before a verb
     action_verbs: tuple[str, ...] = rule(WORDS)
 
 

@@ -78,6 +78,7 @@ class ProjectExtractor:
         self.key_min_chars = p.key_min_chars
         self.whole_place_ends = p.whole_place_ends
         self.copula = p.copula
+        self.actor_end = p.actor_end
         self.count_in_item = p.count_in_item
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
@@ -359,11 +360,22 @@ class ProjectExtractor:
             elif word in self.cut_after and judge.suffix_any.search(name, pos) and not (
                     len(word) == 1 and after_place):
                 cut = pos       # 某公司为 | 弥陀寺景区, but not 河口 | 经 | 开区: a place runs on
-            elif judge.is_narrative(word, flag) and judge.has_suffix(name[pos:]):
+            elif judge.is_narrative(word, flag) and judge.has_suffix(name[pos:]) and not (
+                    flag == "v" and self._runs_on(name[:pos - len(word)])):
                 cut = pos
             else:
                 leading = False
         return cut
+
+    def _runs_on(self, head: str) -> bool:
+        """`head` (before a verb) starts a name that runs on through the verb: it opens with
+        a proper noun, has no adverb and is no whole place or organisation (河口新区 | 改善…,
+        not 云州市 | 关心…, 县委 | 关心…)."""
+        judge = self.judge
+        tags = judge.tags(head) if head else ()
+        return (bool(tags) and tags[0][1] in judge.proper_pos and not head.endswith(self.whole_place_ends)
+                and self.actor_end.search(head) is None
+                and not any(flag in ("d", "ad", "vd") for _, flag in tags))
 
     def key(self, name: str) -> str:
         """Identity of a project across mentions (`project_key` with the rules' endings)."""
