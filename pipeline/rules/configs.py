@@ -260,6 +260,8 @@ class ProjectRules(Config):
     aggregate_marker: regex.Pattern[str] = rule(PATTERN)
     organisation_after: regex.Pattern[str] = rule(PATTERN)
     actor_end: regex.Pattern[str] = rule(PATTERN)     # 县委 | 关心…: who acts, before a verb
+    list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 主要有 / 包括 opening a counted list
+    list_count: regex.Pattern[str] = rule(PATTERN)    # 项目8个 before it in the sentence
     action_verbs: tuple[str, ...] = rule(WORDS)
 
 

@@ -79,6 +79,8 @@ class ProjectExtractor:
         self.whole_place_ends = p.whole_place_ends
         self.copula = p.copula
         self.actor_end = p.actor_end
+        self.list_opener = p.list_opener
+        self.list_count = p.list_count
         self.count_in_item = p.count_in_item
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
@@ -120,8 +122,11 @@ class ProjectExtractor:
         for c_start, c_end in _clauses_around(text, starts):
             while i < n and starts[i] < c_start:
                 i += 1
-            if i < n and starts[i] < c_end and c_end - c_start >= self.min_chars:
-                if (self.independent_suffix.search(text, c_start, c_end) is None
+            introduced = self._introduced(text, c_start, c_end)
+            if introduced:
+                c_start = introduced
+            if introduced or (i < n and starts[i] < c_end and c_end - c_start >= self.min_chars):
+                if not introduced and (self.independent_suffix.search(text, c_start, c_end) is None
                         and self.enumeration_marks.search(text, c_start, c_end) is None):
                     continue
                 k = bisect_left(cue_starts, c_start)
@@ -130,10 +135,26 @@ class ProjectExtractor:
                     if cues[k].end <= c_end:
                         inside.append((cues[k].start - c_start, cues[k].end - c_start))
                     k += 1
-                mentions.extend(self._clause(text[c_start:c_end], offset + c_start, inside))
+                mentions.extend(self._clause(text[c_start:c_end], offset + c_start, inside, bool(introduced)))
         return merge_short_forms(mentions, self.place_prefix)
 
-    def _clause(self, clause: str, offset: int, cues: list[tuple[int, int]]) -> list[ProjectMention]:
+    def _introduced(self, text: str, start: int, end: int) -> int:
+        """Where the items start when the clause text[start:end] lists the projects a count
+        before it in its sentence announces (新开工项目8个，主要有A、B、C), else 0."""
+        if text.find("、", start, end) < 0:
+            return 0
+        sentence = max(text.rfind(mark, 0, start) for mark in HARD_BREAKS) + 1
+        if sentence >= start or self.list_count.search(text, sentence, start) is None:
+            return 0
+        opener = self.list_opener.match(text, start, end)
+        if opener is None or (opener.end() == start and text[start - 1] not in "：:"):
+            return 0        # neither an opening word nor a colon: the clause goes on about something else
+        return opener.end()
+
+    def _clause(self, clause: str, offset: int, cues: list[tuple[int, int]],
+                introduced: bool = False) -> list[ProjectMention]:
+        """Project mentions of one clause; `introduced`: it lists the projects a count before
+        it announces, so its bare items are names as before 等N个项目."""
         judge = self.judge
         groups: list[list[_Segment]] = []       # enumerations: segments joined by 、/和
         for seg in self._segments(clause, cues):
@@ -180,7 +201,8 @@ class ProjectExtractor:
                 # an item of a list closed by 等N个…项目 is a name without a suffix of its own
                 # when it or most of the list is proper (鑫达建材、华泰纸业、宏远机械), not a
                 # list of sectors (电子信息、新材料等8个产业项目)
-                closed_item = (umbrella or shared is not None) and judge.nominal(name) and (
+                closed = umbrella or shared is not None or (introduced and len(group) > 1)
+                closed_item = closed and judge.nominal(name) and (
                     judge.proper(name) or 2 * proper_items > len(group))
                 if has_suffix:
                     rule_id = "project.suffix"
