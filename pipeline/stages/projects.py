@@ -122,7 +122,7 @@ class ProjectExtractor:
         for c_start, c_end in _clauses_around(text, starts):
             while i < n and starts[i] < c_start:
                 i += 1
-            introduced = self._introduced(text, c_start, c_end)
+            introduced = self._introduced(text, c_start, c_end) if text.find("、", c_start, c_end) >= 0 else 0
             if introduced:
                 c_start = introduced
             if introduced or (i < n and starts[i] < c_end and c_end - c_start >= self.min_chars):
@@ -157,15 +157,18 @@ class ProjectExtractor:
         it announces, so its bare items are names as before 等N个项目."""
         judge = self.judge
         groups: list[list[_Segment]] = []       # enumerations: segments joined by 、/和
+        joined: set[int] = set()                # groups with a 及/与 in them (by index)
         for seg in self._segments(clause, cues):
             if seg.sep_before == "location":
                 continue        # 西起高铁站前广场: a landmark
             if groups and seg.sep_before in ("、", "join"):
                 groups[-1].append(seg)
+                if seg.sep_before == "join":
+                    joined.add(len(groups) - 1)
             else:
                 groups.append([seg])
         out: list[ProjectMention] = []
-        for group in groups:
+        for index, group in enumerate(groups):
             rest = clause[group[-1].end:]
             if len(group) > 1 and not group[-1].followed_by_etc:
                 # 东坪、西岭、南湾3个中型灌区: a count after the last item closes the list as 等 does
@@ -174,7 +177,7 @@ class ProjectExtractor:
                 if count is not None:
                     group[-1] = last._replace(end=count.start(), followed_by_etc=True)
                     rest = "等" + clause[count.start():]
-            if any(seg.sep_before == "join" for seg in group):
+            if index in joined:
                 group = self._resolve_joins(clause, group)
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
             if len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end):
@@ -192,8 +195,8 @@ class ProjectExtractor:
             shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1])
                                and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
             # 东坪、西岭、南湾水库: the last item's specific suffix is lent to the bare ones
-            proper_items = sum(judge.proper(n) for n, _, _ in names)
-            lent = judge.lent_suffix([n for n, _, _ in names]) if len(group) > 1 and shared is None else None
+            lent = (judge.lent_suffix([n for n, _, _ in names])
+                    if suffixed[-1] and shared is None and not all(suffixed) else None)
             for (name, s, e), has_suffix in zip(names, suffixed, strict=True):
                 alt = None
                 if has_suffix and shared_umbrella:
@@ -202,8 +205,8 @@ class ProjectExtractor:
                 # when it or most of the list is proper (鑫达建材、华泰纸业、宏远机械), not a
                 # list of sectors (电子信息、新材料等8个产业项目)
                 closed = umbrella or shared is not None or (introduced and len(group) > 1)
-                closed_item = closed and judge.nominal(name) and (
-                    judge.proper(name) or 2 * proper_items > len(group))
+                closed_item = closed and not has_suffix and judge.nominal(name) and (
+                    judge.proper(name) or 2 * sum(judge.proper(n) for n, _, _ in names) > len(group))
                 if has_suffix:
                     rule_id = "project.suffix"
                 elif not closed_item and (cut := judge.named_prefix(name)):
@@ -250,7 +253,8 @@ class ProjectExtractor:
             elif kind == "close":
                 depth = max(depth - 1, 0)
             elif depth == 0 and not (token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0))) \
-                    and not self._inside_name(clause, since, pos, token, kind):
+                    and not ((kind == "location" or token in self.name_verb_boundaries)
+                             and self._inside_name(clause, since, pos, token, kind)):
                 cuts.append((pos, pos + len(token), kind))  # not 1、2号线, 二、四级电站: numbered parts
                 since = pos + len(token)
             pos += len(token)
