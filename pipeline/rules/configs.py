@@ -262,6 +262,7 @@ class ProjectRules(Config):
     actor_end: regex.Pattern[str] = rule(PATTERN)     # 县委 | 关心…: who acts, before a verb
     list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 主要有 / 包括 opening a counted list
     list_count: regex.Pattern[str] = rule(PATTERN)    # 项目8个 before it in the sentence
+    ledger_item: regex.Pattern[str] = rule(PATTERN)   # 1. / （2） opening a line of a ledger
     action_verbs: tuple[str, ...] = rule(WORDS)
 
 

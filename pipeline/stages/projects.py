@@ -46,6 +46,7 @@ _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一
 _SPACES = regex.compile(r"[ \t\u3000]+")
 _DASH = regex.compile(r"[—－-]{2,}")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
+_ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 
 
@@ -81,6 +82,7 @@ class ProjectExtractor:
         self.actor_end = p.actor_end
         self.list_opener = p.list_opener
         self.list_count = p.list_count
+        self.ledger_item = p.ledger_item
         self.count_in_item = p.count_in_item
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
@@ -136,7 +138,38 @@ class ProjectExtractor:
                         inside.append((cues[k].start - c_start, cues[k].end - c_start))
                     k += 1
                 mentions.extend(self._clause(text[c_start:c_end], offset + c_start, inside, bool(introduced)))
+        mentions.extend(self._ledger_items(text, offset, mentions))
         return merge_short_forms(mentions, self.place_prefix)
+
+    def _ledger_items(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
+        """Bare names that open numbered lines (`ledger_item`) of a document whose numbered
+        lines name at least two projects with a suffix (1.城南大道 … 2.鑫达建材年产5万吨
+        新型墙材，总投资…): the ledger vouches for them as 等N个项目 does for a list."""
+        judge = self.judge
+        items: list[tuple[int, int]] = []
+        for m in self.ledger_item.finditer(text):
+            start = m.end("item")
+            end = start
+            while end < len(text) and text[end] not in _ITEM_END:
+                end += 1
+            if end - start >= self.min_chars:
+                items.append((start, end))
+        if len(items) < 3:
+            return []
+        covered = {m.start - offset for m in found}
+        suffixed = sum(judge.has_suffix(text[s:e]) or s in covered for s, e in items)
+        if suffixed < 2:
+            return []
+        taken = {(m.start, m.end) for m in found}
+        out = []
+        for s, e in items:
+            name = text[s:e]
+            if (s in covered or judge.suffix_any.search(name) or not judge.nominal(name)
+                    or not judge.proper(name) or not judge.accepts(name)):
+                continue
+            if (offset + s, offset + e) not in taken:
+                out.append(ProjectMention(name, self.key(name), offset + s, offset + e, "project.enumeration_item"))
+        return out
 
     def _introduced(self, text: str, start: int, end: int) -> int:
         """Where the items start when the clause text[start:end] lists the projects a count
