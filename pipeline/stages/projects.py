@@ -213,11 +213,14 @@ class ProjectExtractor:
             if index in joined:
                 group = self._resolve_joins(clause, group)
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
-            if len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end):
+            if (len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end)
+                    and not (group[0].followed_by_etc and judge.umbrella_follows(rest))):
                 continue    # one item without a suffix in it and no shared one: no name
             names = [self._trim(clause, seg) for seg in group]
             suffixed = [judge.has_suffix(name) for name, _, _ in names]
-            umbrella = (group[-1].followed_by_etc and shared is None and len(group) > 1
+            # one item before 等N个…项目 is a name too (云岭钢铁等3个工业项目): it heads the list
+            umbrella = (group[-1].followed_by_etc and shared is None
+                        and (len(group) > 1 or judge.proper(names[0][0]))
                         and judge.umbrella_follows(rest)
                         and all(judge.nominal(n) for (n, _, _), ok in zip(names, suffixed, strict=True)
                                 if not ok and len(n) > 1))     # a one-character fragment is no item
