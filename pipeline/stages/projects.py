@@ -322,7 +322,7 @@ class ProjectExtractor:
         return False
 
     def _resolve_joins(self, clause: str, group: list[_Segment]) -> list[_Segment]:
-        """Segments joined by 及/与/并 (`name_joiners`) stay two only when each side is a
+        """Segments joined by 及/与 (`name_joiners`) stay two only when each side is a
         name (城南大道及滨江大桥; 金山大道及银湖隧道两个项目; 青岩及白马水库, the suffix
         lent); otherwise the joiner is inside one name (城北供水及污水处理厂) and they merge."""
         # 等…项目 or a count after a pair vouches for both sides (A及B两个项目); in a longer
