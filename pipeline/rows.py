@@ -153,12 +153,18 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "scope": q.scope, "scope_rule": q.scope_rule, "parent_quantity_id": q.parent,
             "text": text, "start": start, "end": end, "rule_id": q.rule_id,
             **_sentence_columns(sentence_of(q.start, q.end))})
+    unlinked: set[tuple[int, int, str]] = set()     # cues of candidates the model dropped: one row each
     for i, cue in enumerate(ex.statuses):
+        project_id = project_ids.get(cue.project_key) if cue.project_key else None
+        if project_id is None:
+            if (cue.start, cue.end, cue.status.value) in unlinked:
+                continue    # the same cue linked to two dropped candidates is one fact
+            unlinked.add((cue.start, cue.end, cue.status.value))
         start, end, text = _span(doc, cue.start, cue.end)
         date = ledger.cue_dates.get(i)
         date_start, date_end = doc.original_span(date.start, date.end) if date else (None, None)
         rows["statuses"].append({
-            "doc_id": src.doc_id, "project_id": project_ids.get(cue.project_key) if cue.project_key else None,
+            "doc_id": src.doc_id, "project_id": project_id,
             "status": cue.status.value, "text": text, "start": start, "end": end, "rule_id": cue.rule_id,
             "confidence": cue.confidence, "event_date": date.value if date else None,
             "event_date_precision": date.precision if date else None,

@@ -227,6 +227,7 @@ class ProjectRules(Config):
     strip_leading_pos: tuple[str, ...] = rule(WORDS)
     not_before_bare_suffix_pos: tuple[str, ...] = rule(WORDS)
     joiners: tuple[str, ...] = rule(WORDS)
+    name_joiners: tuple[str, ...] = rule(WORDS)     # 及/与: two names only when each side is one
     dependent_suffixes: tuple[str, ...] = rule(WORDS)
     sector_suffixes: tuple[str, ...] = rule(WORDS)
     sector_max_chars: int = rule(int)
@@ -264,6 +265,10 @@ class ProjectRules(Config):
     subject_end: regex.Pattern[str] = rule(PATTERN)
     aggregate_marker: regex.Pattern[str] = rule(PATTERN)
     organisation_after: regex.Pattern[str] = rule(PATTERN)
+    actor_end: regex.Pattern[str] = rule(PATTERN)     # 县委 | 关心…: who acts, before a verb
+    list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 主要有 / 包括 opening a counted list
+    list_count: regex.Pattern[str] = rule(PATTERN)    # 项目8个 before it in the sentence
+    ledger_item: regex.Pattern[str] = rule(PATTERN)   # 1. / （2） opening a line of a ledger
     action_verbs: tuple[str, ...] = rule(WORDS)
 
 

@@ -179,9 +179,29 @@ class NameJudge:
     def nominal(self, name: str) -> bool:
         """A short name with no verb in it (庆元荷地, not 整治河道). A one-character "verb"
         is no verb: jieba cuts unknown names into characters and tags some as verbs (鑫达建材)."""
-        if not 2 <= len(name) <= 12:
+        if not 2 <= len(name) <= 16:
             return False
-        return not any(flag in ("v", "vd", "ad", "d") and len(word) > 1 for word, flag in self.tags(name))
+        tags = self.tags(name)
+        if all(flag.startswith("v") for _, flag in tags):
+            return False        # 疏浚, 清淤: an activity, whatever verbs names use
+        # verbs that names use (保护, 加固, 翻新) are no sign of a clause
+        return not any(flag in ("v", "vd", "ad", "d") and len(word) > 1 and word not in self.name_verbs
+                       for word, flag in tags)
+
+    def lent_suffix(self, items: list[str]) -> str | None:
+        """The specific suffix the last item of a list lends to the bare items before it
+        (东坪、西岭、南湾水库 -> 水库): short proper names like the last one's own part, no
+        suffix of their own. None when any bare item is not such a name (城北供水 | 污水处理厂)."""
+        last = self.core(items[-1])
+        found = self.end_suffix(last)
+        if found is None or len(found[0]) < 2 or found[0] in self.umbrella_suffixes:
+            return None
+        own = found[1]          # length of the last item's own part (南湾)
+        bare = [item for item in items[:-1] if not self.has_suffix(item)]
+        if own < 2 or not bare:
+            return None
+        fits = all(2 <= len(item) <= own + 2 and self.nominal(item) and self.proper(item) for item in bare)
+        return found[0] if fits else None
 
     def is_narrative(self, word: str, flag: str) -> bool:
         """A verb or adverb that project names do not use (重视, 十分)."""
@@ -215,7 +235,7 @@ class NameJudge:
             return False
         if self._only_suffixes(name) or self._verb_object(name) or self._sector(name):
             return False
-        if not listed and (self._narrative(name) or self._action(name)):
+        if not listed and ((self._narrative(name) and not self._placed(name)) or self._action(name)):
             return False
         if (name.endswith(self.abstract_suffixes) and len(name) < self.specific_min
                 and not _SPECIFIC_MARKS.search(name) and not self.proper(name)):
@@ -255,6 +275,18 @@ class NameJudge:
         """A clause posing as a name (县委十分关心该工程)."""
         core = self.core(name)
         return any(self.is_narrative(word, flag) for word, flag in self.tags(core))
+
+    def _placed(self, name: str) -> bool:
+        """A name from a place or proper noun to a suffix, with no adverb in it: a verb
+        inside (撤并, 怡养, 滚转) is part of what it names, not a clause around it
+        (县委十分关心该工程 has an adverb; 青禾县团结水库 does not)."""
+        tags = self.tags(name)
+        if not self.has_suffix(name) or any(flag in ("d", "ad", "vd") and len(word) > 1 for word, flag in tags):
+            return False
+        if tags[0][1] in self.proper_pos:
+            return True
+        # a common noun first (学院路拓宽): one verb inside at most
+        return tags[0][1] == "n" and sum(self.is_narrative(word, flag) for word, flag in tags) == 1
 
     def _sector(self, name: str) -> bool:
         """风电项目, 低碳制造业项目: short, generic suffix, one or two common words before it."""

@@ -46,6 +46,7 @@ _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一
 _SPACES = regex.compile(r"[ \t\u3000]+")
 _DASH = regex.compile(r"[—－-]{2,}")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
+_ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 
 
@@ -67,14 +68,21 @@ class ProjectExtractor:
         self.weak = sorted(set(p.weak_left_boundaries), key=len, reverse=True)
         self.weak_start = re.compile(alternation(self.weak))
         self.joiners = set(p.joiners)
+        self.name_joiners = set(p.name_joiners)
         self.cut_after = set(p.cut_after_words)
         self.strip_pos = set(p.strip_leading_pos)
         self.strip_chars = set(p.strip_leading_chars)
         self.min_chars = p.min_chars
+        # framing verbs that names use too (基础网络完善工程): inside a name before a suffix
+        self.name_verb_boundaries = set(p.left_boundaries) & set(p.name_verbs)
         self.key_endings = p.key_endings
         self.key_min_chars = p.key_min_chars
         self.whole_place_ends = p.whole_place_ends
         self.copula = p.copula
+        self.actor_end = p.actor_end
+        self.list_opener = p.list_opener
+        self.list_count = p.list_count
+        self.ledger_item = p.ledger_item
         self.count_in_item = p.count_in_item
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
@@ -87,7 +95,8 @@ class ProjectExtractor:
         # the words `_segments` cuts at: a block of Han text without any of them needs no
         # segmentation (jieba segments each block on its own)
         self.cut_words = re.compile(word_trie(
-            {w for w in self.joiners | self.location_markers | self.boundaries | {"等"} if w.strip()}))
+            {w for w in self.joiners | self.name_joiners | self.location_markers | self.boundaries | {"等"}
+             if w.strip()}))
         # A clause whose suffixes are all dependent ones (建设) names nothing unless it
         # enumerates (、, 和, 等): a dependent suffix needs a named thing before it, and only
         # lists name items without a suffix. Most clauses with a suffix are of this kind.
@@ -97,7 +106,7 @@ class ProjectExtractor:
         # what `_segments` does at each word (later entries win, as the checks' order there)
         self.token_kinds: dict[str, str] = {
             **dict.fromkeys(self.boundaries, "boundary"), **dict.fromkeys(self.location_markers, "location"),
-            "等": "etc", **dict.fromkeys(self.joiners, "、"), "、": "、",
+            "等": "etc", **dict.fromkeys(self.joiners, "、"), "、": "、", **dict.fromkeys(self.name_joiners, "join"),
             **dict.fromkeys(_OPEN, "open"), **dict.fromkeys(_CLOSE, "close")}
 
     def __call__(self, text: str, offset: int = 0,
@@ -115,8 +124,11 @@ class ProjectExtractor:
         for c_start, c_end in _clauses_around(text, starts):
             while i < n and starts[i] < c_start:
                 i += 1
-            if i < n and starts[i] < c_end and c_end - c_start >= self.min_chars:
-                if (self.independent_suffix.search(text, c_start, c_end) is None
+            introduced = self._introduced(text, c_start, c_end) if text.find("、", c_start, c_end) >= 0 else 0
+            if introduced:
+                c_start = introduced
+            if introduced or (i < n and starts[i] < c_end and c_end - c_start >= self.min_chars):
+                if not introduced and (self.independent_suffix.search(text, c_start, c_end) is None
                         and self.enumeration_marks.search(text, c_start, c_end) is None):
                     continue
                 k = bisect_left(cue_starts, c_start)
@@ -125,21 +137,71 @@ class ProjectExtractor:
                     if cues[k].end <= c_end:
                         inside.append((cues[k].start - c_start, cues[k].end - c_start))
                     k += 1
-                mentions.extend(self._clause(text[c_start:c_end], offset + c_start, inside))
+                mentions.extend(self._clause(text[c_start:c_end], offset + c_start, inside, bool(introduced)))
+        mentions.extend(self._ledger_items(text, offset, mentions))
         return merge_short_forms(mentions, self.place_prefix)
 
-    def _clause(self, clause: str, offset: int, cues: list[tuple[int, int]]) -> list[ProjectMention]:
+    def _ledger_items(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
+        """Bare names that open numbered lines (`ledger_item`) of a document whose numbered
+        lines name at least two projects with a suffix (1.城南大道 … 2.鑫达建材年产5万吨
+        新型墙材，总投资…): the ledger vouches for them as 等N个项目 does for a list."""
+        judge = self.judge
+        items: list[tuple[int, int]] = []
+        for m in self.ledger_item.finditer(text):
+            start = m.end("item")
+            end = start
+            while end < len(text) and text[end] not in _ITEM_END:
+                end += 1
+            if end - start >= self.min_chars:
+                items.append((start, end))
+        if len(items) < 3:
+            return []
+        covered = {m.start - offset for m in found}
+        suffixed = sum(judge.has_suffix(text[s:e]) or s in covered for s, e in items)
+        if suffixed < 2:
+            return []
+        taken = {(m.start, m.end) for m in found}
+        out = []
+        for s, e in items:
+            name = text[s:e]
+            if (s in covered or judge.suffix_any.search(name) or not judge.nominal(name)
+                    or not judge.proper(name) or not judge.accepts(name)):
+                continue
+            if (offset + s, offset + e) not in taken:
+                out.append(ProjectMention(name, self.key(name), offset + s, offset + e, "project.enumeration_item"))
+        return out
+
+    def _introduced(self, text: str, start: int, end: int) -> int:
+        """Where the items start when the clause text[start:end] lists the projects a count
+        before it in its sentence announces (新开工项目8个，主要有A、B、C), else 0."""
+        if text.find("、", start, end) < 0:
+            return 0
+        sentence = max(text.rfind(mark, 0, start) for mark in HARD_BREAKS) + 1
+        if sentence >= start or self.list_count.search(text, sentence, start) is None:
+            return 0
+        opener = self.list_opener.match(text, start, end)
+        if opener is None or (opener.end() == start and text[start - 1] not in "：:"):
+            return 0        # neither an opening word nor a colon: the clause goes on about something else
+        return opener.end()
+
+    def _clause(self, clause: str, offset: int, cues: list[tuple[int, int]],
+                introduced: bool = False) -> list[ProjectMention]:
+        """Project mentions of one clause; `introduced`: it lists the projects a count before
+        it announces, so its bare items are names as before 等N个项目."""
         judge = self.judge
         groups: list[list[_Segment]] = []       # enumerations: segments joined by 、/和
+        joined: set[int] = set()                # groups with a 及/与 in them (by index)
         for seg in self._segments(clause, cues):
             if seg.sep_before == "location":
                 continue        # 西起高铁站前广场: a landmark
-            if groups and seg.sep_before == "、":
+            if groups and seg.sep_before in ("、", "join"):
                 groups[-1].append(seg)
+                if seg.sep_before == "join":
+                    joined.add(len(groups) - 1)
             else:
                 groups.append([seg])
         out: list[ProjectMention] = []
-        for group in groups:
+        for index, group in enumerate(groups):
             rest = clause[group[-1].end:]
             if len(group) > 1 and not group[-1].followed_by_etc:
                 # 东坪、西岭、南湾3个中型灌区: a count after the last item closes the list as 等 does
@@ -148,31 +210,48 @@ class ProjectExtractor:
                 if count is not None:
                     group[-1] = last._replace(end=count.start(), followed_by_etc=True)
                     rest = "等" + clause[count.start():]
+            if index in joined:
+                group = self._resolve_joins(clause, group)
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
-            if len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end):
+            if (len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end)
+                    and not (group[0].followed_by_etc and judge.umbrella_follows(rest))):
                 continue    # one item without a suffix in it and no shared one: no name
             names = [self._trim(clause, seg) for seg in group]
             suffixed = [judge.has_suffix(name) for name, _, _ in names]
-            umbrella = (group[-1].followed_by_etc and shared is None and len(group) > 1
+            # one item before 等N个…项目 is a name too (云岭钢铁等3个工业项目): it heads the list
+            umbrella = (group[-1].followed_by_etc and shared is None
+                        and (len(group) > 1 or judge.proper(names[0][0]))
                         and judge.umbrella_follows(rest)
-                        and all(judge.nominal(n) for (n, _, _), ok in zip(names, suffixed, strict=True) if not ok))
+                        and all(judge.nominal(n) for (n, _, _), ok in zip(names, suffixed, strict=True)
+                                if not ok and len(n) > 1))     # a one-character fragment is no item
             # a list of names, not of activities (疏浚、整治河道、安置房)
             name_like = sum(judge.name_like(name) for name, _, _ in names)
             is_list = len(group) > 1 and (2 * name_like >= len(group) or shared is not None or umbrella)
             # 热带农业、医药产业、低碳制造业项目: 项目 closes a list of sectors, not one name
             shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1])
                                and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
+            # 东坪、西岭、南湾水库: the last item's specific suffix is lent to the bare ones
+            lent = (judge.lent_suffix([n for n, _, _ in names])
+                    if suffixed[-1] and shared is None and not all(suffixed) else None)
             for (name, s, e), has_suffix in zip(names, suffixed, strict=True):
                 alt = None
                 if has_suffix and shared_umbrella:
                     continue
+                # an item of a list closed by 等N个…项目 is a name without a suffix of its own
+                # when it or most of the list is proper (鑫达建材、华泰纸业、宏远机械), not a
+                # list of sectors (电子信息、新材料等8个产业项目)
+                closed = umbrella or shared is not None or (introduced and len(group) > 1)
+                closed_item = closed and not has_suffix and judge.nominal(name) and (
+                    judge.proper(name) or 2 * sum(judge.proper(n) for n, _, _ in names) > len(group))
                 if has_suffix:
                     rule_id = "project.suffix"
-                elif cut := judge.named_prefix(name):
+                elif not closed_item and (cut := judge.named_prefix(name)):
                     name, e, rule_id = name[:cut], s + cut, "project.suffix_prefix"
-                elif shared is not None or (is_list and judge.proper(name)):
+                elif shared is not None or (is_list and judge.proper(name)) or lent is not None or closed_item:
                     rule_id = "project.enumeration_item"
-                    alt = name + shared if shared else None
+                    # 鑫达建材、华泰纸业等12个工业项目: 等 + a count + 项目 vouches for bare items
+                    lent_or_shared = shared or lent
+                    alt = name + lent_or_shared if lent_or_shared else None
                 else:
                     continue
                 while len(name) > self.min_chars and name[0] in self.strip_chars and judge.has_suffix(name[1:]):
@@ -199,6 +278,7 @@ class ProjectExtractor:
             cuts.append((copula.start("verb"), copula.end("verb"), "location"))
         pos = 0
         depth = 0
+        since = 0           # where the text after the last cut starts
         kinds = self.token_kinds
         for token in self._tokens(clause):
             kind = kinds.get(token)
@@ -208,8 +288,11 @@ class ProjectExtractor:
                 depth += 1
             elif kind == "close":
                 depth = max(depth - 1, 0)
-            elif depth == 0 and not (token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0))):
+            elif depth == 0 and not (token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0))) \
+                    and not ((kind == "location" or token in self.name_verb_boundaries)
+                             and self._inside_name(clause, since, pos, token, kind)):
                 cuts.append((pos, pos + len(token), kind))  # not 1、2号线, 二、四级电站: numbered parts
+                since = pos + len(token)
             pos += len(token)
         segments: list[_Segment] = []
         cursor = 0
@@ -220,11 +303,53 @@ class ProjectExtractor:
                 continue
             if start > cursor and kind != "dash":
                 segments.append(_Segment(cursor, start, sep, kind == "etc"))
-            sep = kind if kind in ("、", "location") else "boundary"
+            sep = kind if kind in ("、", "location", "join") else "boundary"
             cursor = end
         if cursor < len(clause):
             segments.append(_Segment(cursor, len(clause), sep, False))
         return segments
+
+    def _inside_name(self, clause: str, since: int, pos: int, token: str, kind: str) -> bool:
+        """A cut word at `pos` that belongs to the name around it: a direction word after one
+        character it makes a place with (、海 | 西至青海 is 海西 | 至青海), or a verb names use
+        between a proper name and a bare suffix (中国铁塔海南基础网络 | 完善 | 工程项目)."""
+        if kind == "location":
+            return pos - since == 1
+        if kind == "boundary" and token in self.name_verb_boundaries and pos > since:
+            end = pos + len(token)
+            return (self.judge.suffix_any.match(clause, end) is not None
+                    and self.judge.proper(clause[since:pos]))
+        return False
+
+    def _resolve_joins(self, clause: str, group: list[_Segment]) -> list[_Segment]:
+        """Segments joined by 及/与 (`name_joiners`) stay two only when each side is a
+        name (城南大道及滨江大桥; 金山大道及银湖隧道两个项目; 青岩及白马水库, the suffix
+        lent); otherwise the joiner is inside one name (城北供水及污水处理厂) and they merge."""
+        # 等…项目 or a count after a pair vouches for both sides (A及B两个项目); in a longer
+        # 、-list it vouches for the list's items, not for the halves of one (A、B修复与改造工程等)
+        closed = group[-1].followed_by_etc and all(seg.sep_before != "、" for seg in group)
+        out = [group[0]]
+        for seg in group[1:]:
+            if seg.sep_before == "join" and not self._two_names(clause, out[-1], seg, closed):
+                left = out[-1]
+                out[-1] = _Segment(left.start, seg.end, left.sep_before, seg.followed_by_etc)
+            else:
+                out.append(seg)
+        return out
+
+    def _two_names(self, clause: str, left: _Segment, right: _Segment, closed: bool) -> bool:
+        judge = self.judge
+        a, b = self._trim(clause, left)[0], self._trim(clause, right)[0]
+        if not judge.has_suffix(b) and (cut := judge.named_prefix(b)):
+            b = b[:cut]         # 白沙大桥工程 | 均已完工
+        if judge.has_suffix(a):
+            # the right side singles something out of its own (白沙大桥), not a part of the
+            # left one (城南大道及连接线, 泵站及输水总干渠工程)
+            return closed or (judge.has_suffix(b) and judge.proper(b) and judge.accepts(b)
+                              and not judge.tags(b)[0][1].startswith("v"))     # 送出配套工程: a task
+        if closed:
+            return judge.nominal(a) and judge.nominal(b)
+        return judge.lent_suffix([a, b]) is not None
 
     def _tokens(self, clause: str) -> list[str]:
         """jieba's words of the clause (``Tokenizer.cut(clause, HMM=False)``), except that a
@@ -248,6 +373,8 @@ class ProjectExtractor:
                 break       # “云州芯谷”集成电路产业园: the quote is part of the name
             s += 1
         while e > s and clause[e - 1] in _PUNCT_STRIP:
+            if clause[e - 1] == "”" and "“" in clause[s:e - 1]:
+                break       # 拉萨“两桥一洞”: the quote opened inside the name closes it
             e -= 1
         if self.weak_start.match(clause, s):
             for word in self.weak:
@@ -295,11 +422,22 @@ class ProjectExtractor:
             elif word in self.cut_after and judge.suffix_any.search(name, pos) and not (
                     len(word) == 1 and after_place):
                 cut = pos       # 某公司为 | 弥陀寺景区, but not 河口 | 经 | 开区: a place runs on
-            elif judge.is_narrative(word, flag) and judge.has_suffix(name[pos:]):
+            elif judge.is_narrative(word, flag) and judge.has_suffix(name[pos:]) and not (
+                    flag == "v" and self._runs_on(name[:pos - len(word)])):
                 cut = pos
             else:
                 leading = False
         return cut
+
+    def _runs_on(self, head: str) -> bool:
+        """`head` (before a verb) starts a name that runs on through the verb: it opens with
+        a proper noun, has no adverb and is no whole place or organisation (河口新区 | 改善…,
+        not 云州市 | 关心…, 县委 | 关心…)."""
+        judge = self.judge
+        tags = judge.tags(head) if head else ()
+        return (bool(tags) and tags[0][1] in judge.proper_pos and not head.endswith(self.whole_place_ends)
+                and self.actor_end.search(head) is None
+                and not any(flag in ("d", "ad", "vd") for _, flag in tags))
 
     def key(self, name: str) -> str:
         """Identity of a project across mentions (`project_key` with the rules' endings)."""

@@ -1,0 +1,80 @@
+"""What the rules propose (ProjectExtractor, before the project model weighs it), as a table.
+
+The cases in tests/cases/projects.yaml run the whole pipeline, model included; these pin
+the candidates themselves, so the structures that raise recall (issue 13) are tested apart
+from where a retrained model puts its threshold. Every sentence and name is invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.rules.loader import RuleSet
+from pipeline.stages.projects import ProjectExtractor
+
+N = None        # no alt
+
+CANDIDATES = [
+    # (text, the candidates: (name, alt) in reading order)
+    # --- two names joined by 及/与 are two when each side is a name ---------------------------
+    ("青石路改造工程及白沙大桥工程均已完工。", [("青石路改造工程", N), ("白沙大桥工程", N)]),
+    ("青岩水库与白马水库正在施工。", [("青岩水库", N), ("白马水库", N)]),
+    ("金山大道及银湖隧道两个项目已开工。", [("金山大道", N), ("银湖隧道", N)]),
+    ("鑫达建材及华泰纸业等2个项目已开工。", [("鑫达建材", N), ("华泰纸业", N)]),
+    # ... and one name when a side names nothing or is a part of the other
+    ("城北供水及污水处理厂已投入运行。", [("城北供水及污水处理厂", N)]),
+    ("滨河大道及连接线工程已开工。", [("滨河大道及连接线工程", N)]),
+    ("桐溪电厂扩建工程及送出配套工程加快推进。", [("桐溪电厂扩建工程及送出配套工程", N)]),
+    ("云溪河岸生态修复与改造工程、桐山水库等项目建成。", [("云溪河岸生态修复与改造工程", N), ("桐山水库", N)]),
+    ("滨江大道已完工并投入使用。", [("滨江大道", N)]),
+    # --- the last item's suffix is lent to bare items like its own part -----------------------
+    ("青岩、白马及红石水库加快建设。", [("青岩", "青岩水库"), ("白马", "白马水库"), ("红石水库", N)]),
+    ("桐坪、石溪、龙湾电站加快建设。", [("桐坪", "桐坪电站"), ("石溪", "石溪电站"), ("龙湾电站", N)]),
+    # --- bare items of a list a count of projects closes or introduces ------------------------
+    ("鑫达建材、华泰纸业、宏远机械等12个工业项目已开工。", [("鑫达建材", N), ("华泰纸业", N), ("宏远机械", N)]),
+    ("云溪古镇修缮、东湖堤加固、北山林场防护等3个项目已完工。",
+     [("云溪古镇修缮", N), ("东湖堤加固", N), ("北山林场防护", N)]),
+    ("青禾县柳湾、云州区石坝坡等5件小型水源工程开工。", [("青禾县柳湾", N), ("云州区石坝坡", N)]),
+    ("云岭钢铁等3个工业项目已开工。", [("云岭钢铁", N)]),
+    ("新开工项目8个，主要有鑫达建材、华泰纸业、恒通机械。", [("鑫达建材", N), ("华泰纸业", N), ("恒通机械", N)]),
+    ("续建项目3个：青山湖、白水塘、红岩寺。", [("青山湖", N), ("白水塘", N), ("红岩寺", N)]),
+    # --- names survive an inner word ----------------------------------------------------------
+    ("云州高新区智能终端组装产业园项目开工。", [("云州高新区智能终端组装产业园项目", N)]),
+    ("云州电信城区光纤网络完善工程项目进展顺利。", [("云州电信城区光纤网络完善工程项目", N)]),
+    ("桐山水库、海西至云岭联络线扩容等项目加快推进。", [("桐山水库", N), ("海西至云岭联络线扩容", N)]),
+    ("白沙“一江两岸”、石门大桥等项目加快建设。", [("白沙“一江两岸”", N), ("石门大桥", N)]),
+    ("云州市重视滨江大桥工程。", [("滨江大桥工程", N)]),
+    # --- not projects -------------------------------------------------------------------------
+    ("电子信息、新材料等8个产业项目已签约。", []),
+    ("疏浚、清淤等3个项目完工。", []),
+    ("重点推进教育等12个项目。", []),
+    ("全县3个乡镇，包括东坪、西岭、南湾，建成水厂。", []),
+    ("张明、李强等5名代表出席开工仪式。", []),
+]
+
+
+@pytest.fixture(scope="module")
+def extract(rules: RuleSet) -> ProjectExtractor:
+    return ProjectExtractor(rules)
+
+
+@pytest.mark.parametrize(("text", "expected"), CANDIDATES)
+def test_candidates(extract: ProjectExtractor, text: str, expected: list[tuple[str, str | None]]) -> None:
+    found = extract(text)
+    assert [(m.name, m.alt) for m in found] == expected
+    assert all(text[m.start:m.end] == m.name for m in found)     # exact spans
+
+
+LEDGER = ("1.鑫达建材年产5万吨新型墙材，总投资2亿元，已开工。\n2.华泰纸业技改扩能，正在施工。\n"
+          "3.青禾县城南大道，已完工。\n4.云州市滨江大桥，已完工。\n")
+MEASURES = "1.加强组织领导，确保到位。\n2.云州资金保障，确保到位。\n3.青禾县城南大道，已完工。\n"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (LEDGER, ["鑫达建材年产5万吨新型墙材", "华泰纸业技改扩能", "青禾县城南大道", "云州市滨江大桥"]),
+    # one numbered line with a suffix is no ledger of projects: its other lines stay unnamed
+    (MEASURES, ["青禾县城南大道"]),
+])
+def test_numbered_ledger_items(extract: ProjectExtractor, text: str, expected: list[str]) -> None:
+    found = sorted(extract(text), key=lambda m: m.start)
+    assert [m.name for m in found] == expected
