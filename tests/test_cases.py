@@ -92,7 +92,7 @@ STAGES: dict[str, Stage] = {
     "quantities": Stage({
         "text": _str, "kind": _enum({k.value for k in Kind}), "value": _number_or_null,
         "value_high": _number_or_null, "qualifier": _enum(QUALIFIERS), "unit_raw": _str}),
-    "roles": Stage({"text": _str, "value": _number_or_null, "role": _enum({r.value for r in Role})}),
+    "roles": Stage({"text": _str, "value": _number_or_null, "role": _enum({r.value for r in Role}), "cue": _str}),
     "sections": Stage({
         "level": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
         "marker": _str, "title": _str, "parent": _str_or_null}),
@@ -221,7 +221,7 @@ def _roles(text: str, rules: RuleSet, qx: QuantityExtractor, pipe: Pipeline) -> 
         if q.kind is Kind.MONEY:
             s, e = ex.doc.original_span(q.start, q.end)
             out.append({"text": ex.doc.text[s:e], "value": q.value,
-                        "role": q.role.value if q.role else None})
+                        "role": q.role.value if q.role else None, "cue": q.role_cue})
     return out
 
 

@@ -102,6 +102,9 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
              or cues.tier[m.group()][0] is Role.COMPLETED and any(m.group().startswith(v) for v in cues.verbs)]
     if verbs:
         verb = verbs[-1]
+        # the longest verb cue ending there names it (累计完成投资, not the 完成投资 inside it)
+        verb = max((m for m in verbs if m.end() == verb.end() and m.start() <= verb.start()),
+                   key=lambda m: len(m.group()))
         # a planned cue holding the verb, with its plan word read as one (按计划完成 is done)
         holders = [m for m in matches if cues.tier[m.group()][0] is Role.PLANNED
                    and m.start() <= verb.start() < m.end()
