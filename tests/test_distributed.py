@@ -10,7 +10,7 @@ import pytest
 from test_run_batch import make_folder
 
 from pipeline.batch.run import run
-from pipeline.batch.tables import SCHEMAS
+from pipeline.batch.tables import DERIVED_SCHEMAS, SCHEMAS
 
 distributed = pytest.importorskip("distributed")
 
@@ -36,12 +36,16 @@ def test_local_cluster_equals_local_run(tmp_path: Path) -> None:
                                   max_bytes=50 * 1024 * 1024, batch_docs=3)
     assert summary.documents == local_summary.documents
     assert sorted(summary.failed) == sorted(local_summary.failed)
-    for name in SCHEMAS:
+    for name in {**SCHEMAS, **DERIVED_SCHEMAS}:      # the timeline and every check too
         expected = pq.read_table(local / f"{name}.parquet")
         got = read_dataset(tmp_path / "dask" / name)
         assert got.equals(expected), f"table {name} differs from the local run"
         # readable as one dataset by pyarrow (and so by pandas, DuckDB, Spark)
         assert pq.read_table(tmp_path / "dask" / name).num_rows == expected.num_rows
+    from pipeline.outputs.query import load_table
+
+    timeline = load_table(tmp_path / "dask", "timeline")       # named by the run's manifest
+    assert timeline is not None and timeline.num_rows == pq.read_table(local / "timeline.parquet").num_rows > 0
 
 
 # ---- atomic like a local run; paths; the extra missing ---------------------------------------------

@@ -16,6 +16,9 @@ previous tables and manifest as they were; its staging folder is hidden, and rea
 take it for a dataset. After the commit the parts are also published under the plain names
 `OUT/<table>/part-*.parquet` (hard links on a local file system) for other tools, and a
 local run's single files `OUT/<table>.parquet` go, so neither shadows the other.
+Before the commit the client reads the staged parts once more and writes `timeline` and the
+full `checks` (those across reports too) into the staging folder, as a local run does
+(`pipeline.batch.ledger`), so a cluster run's tables equal a local run's.
 
 When OUT is a local folder the run holds OUT's lock (`store.lock_out`) like a local run;
 an object store has no such lock.
@@ -150,7 +153,9 @@ def _run_on(client: Any, inputs: list[Path], out_url: str, fs: Any, root: str, l
             done += len(batches[index[future.key]])
             if progress:
                 progress(done, len(tasks))
-        _commit(fs, root, local, run_id, {name: f"{staged}/{name}" for name in SCHEMAS})
+        folders = {name: f"{staged}/{name}" for name in SCHEMAS}
+        folders |= _derive(fs, root, staged, rules)
+        _commit(fs, root, local, run_id, folders)
     except BaseException:
         fs.rm(f"{root}/{staged}", recursive=True)      # nothing of an unfinished run stays
         raise
@@ -162,6 +167,25 @@ def _run_on(client: Any, inputs: list[Path], out_url: str, fs: Any, root: str, l
         for table in ("projects", "statuses", "sections"):
             summary.facts[table] = summary.facts.get(table, 0) + results[i]["rows"][table]
     return summary
+
+
+def _derive(fs: Any, root: str, staged: str, rules: RuleSet) -> dict[str, str]:
+    """Write `timeline` and the full `checks` (the per-document ones and those across
+    reports, `pipeline.batch.ledger`) from the staged parts into the staging folder, as a
+    local run does before its commit; table -> its folder relative to OUT."""
+    import pyarrow.parquet as pq
+
+    from pipeline.batch.ledger import derived_tables
+
+    stage = f"{root}/{staged}"
+    parts = {name: f"{stage}/{name}" for name in ("documents", "projects", "quantities", "checks")}
+    tables = derived_tables(parts, rules, filesystem=fs)
+    fs.rm(f"{stage}/checks", recursive=True)        # replaced by all the run's checks
+    for name, table in tables.items():
+        fs.makedirs(f"{stage}/{name}", exist_ok=True)
+        with fs.open(f"{stage}/{name}/part-00000.parquet", "wb") as fh:
+            pq.write_table(table, fh, compression="zstd", compression_level=1)
+    return {name: f"{staged}/{name}" for name in tables}
 
 
 def _commit(fs: Any, root: str, local: bool, run_id: str, folders: dict[str, str]) -> None:

@@ -143,26 +143,38 @@ def all_checks(document_checks: list[Row], series: list[Row], doc_order: list[st
     return rows
 
 
+def derived_tables(files: dict[str, Any], rules: RuleSet, filesystem: Any = None) -> dict[str, pa.Table]:
+    """`timeline` and the full `checks` from a run's finished tables: `files` maps
+    documents, projects, quantities and checks to a Parquet file or a folder of part files
+    (on `filesystem`, e.g. an fsspec one, when not local)."""
+    def read(name: str, **kwargs: Any) -> pa.Table:
+        return pq.read_table(files[name], filesystem=filesystem, **kwargs)
+
+    doc_cols = ["doc_id", "path", "status", "year", "period"]
+    documents = read("documents", columns=doc_cols).to_pylist()
+    project_cols = [n for n in DERIVED_SCHEMAS["timeline"].names if n not in ("path", "year", "period")]
+    projects = read("projects", columns=project_cols).to_pylist()
+    timeline = timeline_rows(documents, projects)
+    quantity_cols = ["doc_id", "project_id", "role", "kind", "value", "text", "start", "end"]
+    totals = _totals(read("quantities", columns=quantity_cols, filters=[("role", "=", "total_investment")]))
+    series = series_checks(timeline, totals, rules)
+    checks = all_checks(read("checks").to_pylist(), series, [d["doc_id"] for d in documents])
+    return {name: _table(rows, name) for name, rows in (("timeline", timeline), ("checks", checks))}
+
+
 def derive(files: dict[str, Path], folder: Path, rules: RuleSet) -> dict[str, Path]:
     """Write `timeline` and the full `checks` from a run's finished tables (`files`, table ->
     Parquet file) as temporary files in `folder`; table -> file, to be committed with them."""
-    doc_cols = ["doc_id", "path", "status", "year", "period"]
-    documents = pq.read_table(files["documents"], columns=doc_cols).to_pylist()
-    project_cols = [n for n in DERIVED_SCHEMAS["timeline"].names if n not in ("path", "year", "period")]
-    projects = pq.read_table(files["projects"], columns=project_cols).to_pylist()
-    timeline = timeline_rows(documents, projects)
-    quantity_cols = ["doc_id", "project_id", "role", "kind", "value", "text", "start", "end"]
-    totals = _totals(pq.read_table(files["quantities"], columns=quantity_cols,
-                                   filters=[("role", "=", "total_investment")]))
-    series = series_checks(timeline, totals, rules)
-    checks = all_checks(pq.read_table(files["checks"]).to_pylist(), series, [d["doc_id"] for d in documents])
-    return {"timeline": _write(timeline, "timeline", folder), "checks": _write(checks, "checks", folder)}
+    return {name: _write(table, name, folder) for name, table in derived_tables(files, rules).items()}
 
 
-def _write(rows: list[Row], table: str, folder: Path) -> Path:
+def _table(rows: list[Row], table: str) -> pa.Table:
     schema = DERIVED_SCHEMAS[table]
+    return pa.Table.from_pylist(rows, schema=schema) if rows else schema.empty_table()
+
+
+def _write(data: pa.Table, table: str, folder: Path) -> Path:
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{table}.", suffix=".parquet.tmp")
     os.close(fd)
-    data = pa.Table.from_pylist(rows, schema=schema) if rows else schema.empty_table()
     pq.write_table(data, tmp, compression="zstd", compression_level=1)
     return Path(tmp)
