@@ -340,9 +340,6 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[d
     return out
 
 
-_LIST_GAP = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
-
-
 def _add_siblings(features: list[dict[str, float]], projects: Sequence[Project],
                   named: Sequence[ProjectMention], text: str, words: ModelFeatureRules) -> None:
     """`siblings_specific`: of the other items of the lists a project is named in (names
@@ -350,10 +347,12 @@ def _add_siblings(features: list[dict[str, float]], projects: Sequence[Project],
     phrase listed among projects is likelier one (and one listed among programmes is not)."""
     strong = {p.key: bool(f["specific"] and not f["sfx_none"]) for p, f in zip(projects, features, strict=True)}
     share: dict[str, float] = {}
+    joins = {"、", *words.joiner}       # what may stand between two items of one list
     lists: list[list[ProjectMention]] = []
     for m in named:
         previous = lists[-1][-1] if lists else None
-        if previous is not None and m.start >= previous.end and _LIST_GAP.fullmatch(text, previous.end, m.start):
+        if previous is not None and m.start >= previous.end \
+                and text[previous.end:m.start].strip() in joins:
             lists[-1].append(m)
         else:
             lists.append([m])
