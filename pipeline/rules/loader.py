@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import regex
 import yaml
@@ -579,11 +579,12 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     cache = rules_cache_path(directory)
     found = _read_rules_cache(cache, directory)
     if found is not None:
-        with contextlib.suppress(OSError):
-            os.utime(cache)     # used: pruning keeps the most recently used
+        mark_used(cache)
         return found
     rules = _build_rules(directory)
-    _write_rules_cache(cache, rules)
+    with contextlib.suppress(pickle.PicklingError):     # not kept: read again next time
+        write_cache_file(cache, lambda f: pickle.dump(rules, f, protocol=pickle.HIGHEST_PROTOCOL),
+                         "keyproj-rules-*.pickle")
     return rules
 
 
@@ -631,6 +632,34 @@ def prune_cache(pattern: str, keep: int = CACHE_FILES_KEPT) -> None:
             old.unlink()
 
 
+def mark_used(path: Path) -> None:
+    """Note that the cache file `path` was just read: pruning keeps the most recently used."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def write_cache_file(path: Path, write: Callable[[IO[bytes]], object], kind: str) -> None:
+    """Write the cache file `path` with `write` (atomically: parallel workers may write it at
+    once), then prune the files of its `kind` (a glob: `prune_cache`). A folder that cannot
+    be written only means the next process builds it again; an error of `write` other than
+    OSError is raised, the temporary file gone."""
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError:
+        return
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    prune_cache(kind)
+
+
 def rules_cache_path(directory: Path) -> Path:
     """The cache file of the rules in `directory` as its files and keyproj's code now are:
     a rule file edited, added or removed, or the code changed, names another file."""
@@ -664,23 +693,6 @@ def _read_rules_cache(path: Path, directory: Path) -> RuleSet | None:
     if not isinstance(found, RuleSet) or found.directory != directory:
         return None
     return found
-
-
-def _write_rules_cache(path: Path, rules: RuleSet) -> None:
-    """Keep `rules` in `path` (atomically: parallel workers may write it at once); a
-    folder that cannot be written only means the next process reads the rules again."""
-    tmp = None
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".keyproj-rules-")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(rules, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        prune_cache("keyproj-rules-*.pickle")
-    except (OSError, pickle.PicklingError):
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def _build_rules(directory: Path) -> RuleSet:

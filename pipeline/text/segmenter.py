@@ -7,22 +7,19 @@ use it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
 import itertools
 import json
 import logging
-import os
 import re
-import tempfile
 from array import array
 from collections.abc import Iterable
 from math import log
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from pipeline.rules.loader import cache_dir, prune_cache
+from pipeline.rules.loader import cache_dir, mark_used, write_cache_file
 
 # jieba's own block and character classes (jieba/__init__.py and jieba/posseg/__init__.py)
 
@@ -226,20 +223,14 @@ def _write_cache(path: Path, seg: Segmenter) -> None:
     header = json.dumps({"total": seg.total, "flags": list(seg.flag_names), "words": len(seg.logp),
                          "longest": seg.longest, "trie_bytes": len(blob := seg.words.tobytes())}
                         ).encode("utf-8")
-    tmp = None
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".keyproj-jieba-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + header + b"\n")
-            f.write(blob)
-            f.write(seg.logp.tobytes())
-            f.write(seg.flags)
-        os.replace(tmp, path)      # atomic: parallel workers may build it at once
-    except OSError:
-        if tmp is not None:         # a full disk or a read-only folder: build again next time
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+
+    def write(f: IO[bytes]) -> None:
+        f.write(_MAGIC + header + b"\n")
+        f.write(blob)
+        f.write(seg.logp.tobytes())
+        f.write(seg.flags)
+
+    write_cache_file(path, write, "keyproj-jieba-*.trie")
 
 
 def _read_cache(path: Path) -> Segmenter | None:
@@ -284,8 +275,7 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
     cache = cache_dir() / f"keyproj-jieba-{key}.trie"
     found = _read_cache(cache)
     if found is not None:
-        with contextlib.suppress(OSError):
-            os.utime(cache)     # used: pruning keeps the most recently used
+        mark_used(cache)
         return found
     import jieba
     import marisa_trie
@@ -317,5 +307,4 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
     segmenter = Segmenter(trie, logp, bytes(flags), tuple(names), tokenizer.total,
                           max(map(len, known), default=1))
     _write_cache(cache, segmenter)
-    prune_cache("keyproj-jieba-*.trie")
     return segmenter
