@@ -213,7 +213,11 @@ class _StatusLinker:
             return []
         if self.config.group_statement.search(self.text, self.ends[g.segment], self.ends[nxt]):
             return []
-        return [i for i in self.by_segment.get(nxt, [])
+        return self._delays_in(nxt)
+
+    def _delays_in(self, segment: int) -> list[int]:
+        """The delay cues (not forecasts) of one segment, in text order."""
+        return [i for i in self.by_segment.get(segment, [])
                 if self.cues[i].status is Status.DELAYED and not self.cues[i].future]
 
     def _same_subject_end(self, pos: int) -> int:
@@ -341,8 +345,7 @@ class _StatusLinker:
         body = self.text[start:self.ends[segment - 1]]
         if body.endswith("\n") or not self.config.group_statement.search(body):
             return None
-        delays = [i for i in self.by_segment.get(segment - 1, [])
-                  if self.cues[i].status is Status.DELAYED and not self.cues[i].future]
+        delays = self._delays_in(segment - 1)
         return delays[-1] if delays else None
 
     def _problem_heading_cue(self, section: Section) -> int | None:

@@ -124,7 +124,7 @@ class ProjectExtractor:
         for c_start, c_end in _clauses_around(text, starts):
             while i < n and starts[i] < c_start:
                 i += 1
-            introduced = self._introduced(text, c_start, c_end) if text.find("、", c_start, c_end) >= 0 else 0
+            introduced = self._introduced(text, c_start, c_end)
             if introduced:
                 c_start = introduced
             if introduced or (i < n and starts[i] < c_end and c_end - c_start >= self.min_chars):
