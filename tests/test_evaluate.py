@@ -177,6 +177,42 @@ def test_money_role_accuracy(tmp_path: Path) -> None:
     assert report.role_confusion[("other", "-")] == 1
 
 
+# Equal values are paired in reading order (gold lists are in reading order, predictions
+# have spans), so a right role is not scored wrong because two equal amounts were crossed.
+# Each row: gold money (text, value in 亿, role) in reading order; predictions (text, value,
+# start, role); the (gold role, predicted role) of each pair, in gold order; misses.
+@pytest.mark.parametrize("gold_money, pred_money, paired, missed", [
+    # a band (30亿元以上) then a cost of the same value: the identical text of the second must
+    # not pull the first gold mention onto it
+    ([("30亿元", 30, "other"), ("30亿元", 30, "total_investment")],
+     [("30亿元以上", 30, 10, "other"), ("30亿元", 30, 50, "total_investment")],
+     [("other", "other"), ("total_investment", "total_investment")], []),
+    # the first of two equal amounts is not predicted: its neighbour in reading order says
+    # which gold mention the one prediction is
+    ([("5亿元", 5, "total_investment"), ("3亿元", 3, "planned_investment"), ("5亿元", 5, "completed_investment")],
+     [("3亿元", 3, 10, "planned_investment"), ("5亿元", 5, 20, "completed_investment")],
+     [("planned_investment", "planned_investment"), ("completed_investment", "completed_investment")],
+     ["5亿元"]),
+    # values in another order than the gold's still pair (the count is by value)
+    ([("5亿元", 5, "other"), ("3亿元", 3, "other")],
+     [("3亿元", 3, 10, "other"), ("5亿元", 5, 20, "other")],
+     [("other", "other"), ("other", "other")], []),
+    # two equal amounts both predicted: first with first
+    ([("8亿元", 8, "total_investment"), ("8亿元", 8, "completed_investment")],
+     [("约8亿元", 8, 10, "total_investment"), ("8亿元", 8, 40, "completed_investment")],
+     [("total_investment", "total_investment"), ("completed_investment", "completed_investment")], []),
+])
+def test_equal_values_pair_in_reading_order(tmp_path: Path, gold_money: list, pred_money: list,
+                                            paired: list, missed: list) -> None:
+    gold = [gold_doc(money=[{"text": t, "value": v * 1e8, "role": r} for t, v, r in gold_money])]
+    preds = [q("money", t, v * 1e8, start=s, role=r) for t, v, s, r in pred_money]
+    report = run(tmp_path, gold, preds)
+    right = sum(g == p for g, p in paired)
+    assert report.role_accuracy == (right, len(paired))
+    assert sorted(report.role_confusion.elements()) == sorted(paired)
+    assert [m.text for m in report.docs[0].misses] == missed
+
+
 @pytest.mark.parametrize("name, expected", [
     ("台缙高速 公路", "台缙高速公路"),
     ("“一河两岸”整治提升项目", "一河两岸整治提升项目"),
