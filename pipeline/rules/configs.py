@@ -174,8 +174,24 @@ class RoleCues:
 
 
 @dataclass(frozen=True, slots=True)
+class PlainInvestment(Config):
+    """A plain 投资 or 投入: judged by what its sentence says the money is for."""
+
+    words: tuple[str, ...] = rule(WORDS)
+    outlay_words: tuple[str, ...] = rule(WORDS)
+    holder_before: regex.Pattern[str] = rule(PATTERN)
+    holder_after: regex.Pattern[str] = rule(PATTERN)
+    region_before: regex.Pattern[str] = rule(PATTERN)
+    period_done: regex.Pattern[str] = rule(PATTERN)
+    this_year: regex.Pattern[str] = rule(PATTERN)
+    year_fused: regex.Pattern[str] = rule(PATTERN)
+
+
+@dataclass(frozen=True, slots=True)
 class RoleRules(Config):
     roles: dict[Role, RoleCues] = rule(BUILT)
+    not_cues: regex.Pattern[str] = rule(PATTERN)
+    plain: PlainInvestment = rule(PlainInvestment)
     threshold_after: regex.Pattern[str] = rule(PATTERN)
     class_band: regex.Pattern[str] = rule(PATTERN)
     band_end: regex.Pattern[str] = rule(PATTERN, at=True)

@@ -78,6 +78,8 @@ class _Cues:
         self.year_plan = [w for w, (role, _) in self.tier.items()
                           if role is Role.PLANNED and r.year_words.search(w) and w != r.plain_plan]
         self.year_plan_pattern = regex.compile(alternation(self.year_plan))
+        self.not_cues = r.not_cues
+        self.plain = r.plain
 
 
 @lru_cache(maxsize=4)
@@ -154,6 +156,9 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
     when the caller has it)."""
     cues = _cues(rules)
     layout = layout if layout is not None and layout.text is text else Layout(text)
+    masked = _mask_not_cues(text, cues)
+    if masked is not text:
+        text, layout = masked, Layout(masked)
     out: list[Quantity] = []
     prev_role: Role | None = None       # role of the previous amount (thresholds aside)
     prev_start = prev_end = 0
@@ -174,6 +179,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             continue
         if found is not None and found[1] == cues.plain_plan:
             found = _plan_or_budget(layout, clause_start, q, cues)
+        elif found is not None and found[1] in cues.plain.words:
+            found = _plain_investment(layout, q, found[1], cues)
         if prev_role is not None and q.start > prev_end and cues.list_between.match(text[prev_end:q.start]):
             role, cue = prev_role, "list"           # 分别完成投资12.6亿元、8.3亿元和4.1亿元
         elif prev_role is not None and change is not None and found is None and prev_money_end > clause_start:
@@ -192,6 +199,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             role, cue = prev_role, "breakdown"      # 其中，A 5亿元，B 3亿元: each item inherits
         elif prev_role is not None and _parallel_item(layout, prev_start, prev_end, q.start, prefix, cues):
             role, cue = prev_role, "parallel"       # A项目完成投资5亿元；B项目3亿元
+        elif found is None and cues.budget.match(after):
+            role, cue = Role.TOTAL, "budget"        # 12亿元的城东快速路: the project's cost
         elif cues.project_bracket.search(text, max(0, q.start - 8), q.start):
             role, cue = Role.TOTAL, "bracket"       # 城东快速路项目（12亿元）
         elif cues.total_after.match(text, q.end):
@@ -202,6 +211,38 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         prev_money_end = q.end
         out.append(replace(q, role=role, role_cue=cue))
     return out
+
+
+def _mask_not_cues(text: str, cues: _Cues) -> str:
+    """The text with the longer words that hold a cue and are none (五年计划) blanked out,
+    offsets kept, so no cue is found inside them; the same text when there is none."""
+    if cues.not_cues.search(text) is None:
+        return text
+    return cues.not_cues.sub(lambda m: "\u3000" * len(m.group()), text)
+
+
+def _plain_investment(layout: Layout, q: Quantity, word: str, cues: _Cues) -> tuple[Role, str]:
+    """The role of an amount whose cue is a plain 投资 or 投入 (rules/roles.yaml `plain`):
+    a cost, unless a region as a whole or a source putting money into a region holds it
+    and the sentence names no project (全省交通投资, 中央财政向边疆地区投资: other); in a
+    period that has run (上半年, 1—9月) what was done; said of this year (年内投资,
+    今年…投入) the year's outlay. What the amount builds (投资14亿元启动9个学校项目) makes
+    it a cost whatever comes before."""
+    plain, text = cues.plain, layout.text
+    sentence_start = layout.clause_start(q.start, SENTENCE_END)
+    clause_end = layout.clause_end(q.end, CLAUSE_END)
+    before, after = text[sentence_start:q.start], text[q.end:min(clause_end, q.end + 24)]
+    if plain.holder_after.search(after):
+        return Role.TOTAL, word          # 投资14亿元启动9个学校项目: what it builds
+    cue_at = text.rfind(word, sentence_start, q.start)
+    if plain.region_before.search(text, sentence_start, cue_at) and plain.holder_before.search(before) is None:
+        return Role.OTHER, "region"      # 全省交通投资, 中央财政向边疆地区投资: not a project's
+    if plain.period_done.search(before):
+        return Role.COMPLETED, "period_done"
+    if plain.year_fused.search(text, sentence_start, cue_at) or \
+            word in plain.outlay_words and plain.this_year.search(before):
+        return Role.PLANNED, "this_year"
+    return Role.TOTAL, word
 
 
 def _class_band(text: str, clause_start: int, q: Quantity, after: str, cues: _Cues) -> bool:
