@@ -203,6 +203,7 @@ class RoleRules(Config):
     budget_after: regex.Pattern[str] = rule(PATTERN)
     breakdown_markers: tuple[str, ...] = rule(WORDS)
     breakdown_item: regex.Pattern[str] = rule(PATTERN)
+    source_item: regex.Pattern[str] = rule(PATTERN, at=True)
     completion_verbs: tuple[str, ...] = rule(WORDS)
     plan_before_verb: regex.Pattern[str] = rule(PATTERN)
     measures: tuple[str, ...] = rule(WORDS)

@@ -58,6 +58,7 @@ class _Cues:
         self.breakdown = regex.compile(alternation(r.breakdown_markers))
         self.budget = r.budget_after
         self.breakdown_item = r.breakdown_item
+        self.source_item = r.source_item
         self.verbs = set(r.completion_verbs)
         self.measure = regex.compile(alternation(r.measures))
         self.plan_before_verb = r.plan_before_verb
@@ -193,6 +194,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             role, cue = Role.PLANNED, "target"      # 完成投资50亿元的年度目标
         elif found is not None:
             role, cue = found
+        elif cues.source_item.match(prefix):
+            role, cue = Role.OTHER, "source"        # 其中中央承担3亿元: investment by source
         elif prev_role is not None and q.start > prev_end and cues.list_item.match(text[prev_end:q.start]):
             role, cue = prev_role, "list"           # 包括A 12亿元、B 8亿元: B's amount is an item too
         elif prev_role is not None and _in_breakdown(layout, prev_end, q.start, prefix, cues):
@@ -264,13 +267,24 @@ def _plan_or_budget(layout: Layout, clause_start: int, q: Quantity, cues: _Cues)
     # the year's own plan after it says this one is not the year's, whatever opens the sentence
     if cues.year_plan_pattern.search(text, q.end, sentence_end):
         return Role.TOTAL, cues.plain_plan
-    if cues.year_words.search(text, sentence_start, q.start):
+    if cues.year_words.search(text, sentence_start, q.start) or _year_heading(text, sentence_start, cues):
         return Role.PLANNED, cues.plain_plan
     total_before = [m for m in cues.pattern.finditer(text, sentence_start, clause_start)
                     if cues.tier[m.group()][0] is Role.TOTAL and cues.tier[m.group()][1] == 1]
     if total_before:
         return Role.PLANNED, cues.plain_plan
     return _PLAIN_PLAN_DEFAULT, cues.plain_plan
+
+
+def _year_heading(text: str, sentence_start: int, cues: _Cues, longest: int = 40) -> bool:
+    """The sentence opens a line under a short line (a heading, no sentence of its own)
+    that names the year (2024年新建幼儿园12所)."""
+    if sentence_start < 2 or text[sentence_start - 1] != "\n":
+        return False
+    line_start = text.rfind("\n", 0, sentence_start - 1) + 1
+    line = text[line_start:sentence_start - 1]
+    return 0 < len(line.strip()) <= longest and not any(ch in SENTENCE_END for ch in line.strip()[:-1]) \
+        and cues.year_words.search(line) is not None
 
 
 def _in_breakdown(layout: Layout, prev_end: int, start: int, prefix: str, cues: _Cues) -> bool:
