@@ -248,6 +248,13 @@ def _plain_investment(layout: Layout, q: Quantity, word: str, cues: _Cues) -> tu
     return Role.TOTAL, word
 
 
+def _year_plan_after(layout: Layout, q: Quantity, cues: _Cues) -> bool:
+    """The year's own plan follows the amount in its sentence (…投资98亿元，年度计划完成投资
+    23亿元): the amount before it is not the year's."""
+    _, sentence_end = layout.unit_around(q.start, q.end, SENTENCE_END)
+    return cues.year_plan_pattern.search(layout.text, q.end, sentence_end) is not None
+
+
 def _class_band(text: str, clause_start: int, q: Quantity, after: str, cues: _Cues) -> bool:
     """旅游、会展业项目总投资20亿元以上；: a band for a class of projects, not a cost."""
     # 以上 is part of the amount's span (its qualifier) or right after it
@@ -265,7 +272,7 @@ def _plan_or_budget(layout: Layout, clause_start: int, q: Quantity, cues: _Cues)
     text = layout.text
     sentence_start, sentence_end = layout.unit_around(q.start, q.end, SENTENCE_END)
     # the year's own plan after it says this one is not the year's, whatever opens the sentence
-    if cues.year_plan_pattern.search(text, q.end, sentence_end):
+    if _year_plan_after(layout, q, cues):
         return Role.TOTAL, cues.plain_plan
     if cues.year_words.search(text, sentence_start, q.start) or _year_heading(text, sentence_start, cues):
         return Role.PLANNED, cues.plain_plan
