@@ -62,6 +62,9 @@ class _Cues:
         self.verbs = set(r.completion_verbs)
         self.measure = regex.compile(alternation(r.measures))
         self.plan_before_verb = r.plan_before_verb
+        self.plan_opens_sentence = r.plan_opens_sentence
+        self.done_in_clause = r.done_in_clause
+        self.share_after = r.share_after
         self.comparison = r.comparison_before
         self.project_bracket = r.project_bracket
         self.total_after = r.total_after
@@ -182,6 +185,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             found = _plan_or_budget(layout, clause_start, q, cues)
         elif found is not None and found[1] in cues.plain.words:
             found = _plain_investment(layout, q, found[1], cues)
+        elif found is not None and found[0] is Role.COMPLETED:
+            found = _target_or_done(layout, clause_start, q, prefix, found, cues)
         if prev_role is not None and q.start > prev_end and cues.list_between.match(text[prev_end:q.start]):
             role, cue = prev_role, "list"           # 分别完成投资12.6亿元、8.3亿元和4.1亿元
         elif prev_role is not None and change is not None and found is None and prev_money_end > clause_start:
@@ -214,6 +219,26 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         prev_money_end = q.end
         out.append(replace(q, role=role, role_cue=cue))
     return out
+
+
+def _target_or_done(layout: Layout, clause_start: int, q: Quantity, prefix: str,
+                    found: tuple[Role, str], cues: _Cues) -> tuple[Role, str]:
+    """A completed amount that is the year's plan after all: the base of a share with a
+    planned cue before it (完成年度计划投资12亿元的85%), or a completion in a sentence whose
+    earlier clause opens with a plan word (力争…，完成投资60亿元) and whose own clause does
+    not say the work is done (目前已完成)."""
+    text = layout.text
+    if cues.share_after.match(text, q.end):
+        planned = [m for m in cues.pattern.finditer(prefix, overlapped=True)
+                   if cues.tier[m.group()] == (Role.PLANNED, 1)]
+        if planned:
+            return Role.PLANNED, max(planned, key=lambda m: (m.end(), len(m.group()))).group()
+    sentence_start = layout.clause_start(q.start, SENTENCE_END)
+    if sentence_start < clause_start and cues.done_in_clause.search(prefix) is None:
+        plan = cues.plan_opens_sentence.search(text, sentence_start, clause_start)
+        if plan is not None:
+            return Role.PLANNED, plan.group()
+    return found
 
 
 def _mask_not_cues(text: str, cues: _Cues) -> str:
