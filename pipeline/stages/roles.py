@@ -63,6 +63,7 @@ class _Cues:
         self.measure = regex.compile(alternation(r.measures))
         self.plan_before_verb = r.plan_before_verb
         self.plan_opens_sentence = r.plan_opens_sentence
+        self.change_by = r.change_by
         self.done_in_clause = r.done_in_clause
         self.share_after = r.share_after
         self.comparison = r.comparison_before
@@ -126,6 +127,9 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
         obj = cues.non_investment.search(prefix, verb.end())
         if obj is not None:
             return Role.OTHER, obj.group()      # 完成财政收入, 完成中央资金: not investment
+        change = cues.change_by.search(prefix, verb.end())
+        if change is not None:
+            return Role.OTHER, change.group()   # 完成投资比上年增加3亿元: the change
         return Role.COMPLETED, verb.group()
     best: dict[int, tuple[int, int, str]] = {}
     for m in matches:
