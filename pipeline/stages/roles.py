@@ -269,6 +269,8 @@ def _plain_investment(layout: Layout, q: Quantity, word: str, cues: _Cues) -> tu
     cue_at = text.rfind(word, sentence_start, q.start)
     if plain.region_before.search(text, sentence_start, cue_at) and plain.holder_before.search(before) is None:
         return Role.OTHER, "region"      # 全省交通投资, 中央财政向边疆地区投资: not a project's
+    if plain.done_near.search(text, max(sentence_start, cue_at - 3), q.start):
+        return Role.COMPLETED, "done_near"     # 实际投资, 投资已达: spent so far
     if plain.period_done.search(before):
         return Role.COMPLETED, "period_done"
     if plain.year_fused.search(text, sentence_start, cue_at) or \
