@@ -197,6 +197,7 @@ class RoleRules(Config):
     class_band: regex.Pattern[str] = rule(PATTERN)
     band_end: regex.Pattern[str] = rule(PATTERN, at=True)
     band_words: tuple[str, ...] = rule(WORDS)
+    band_count: regex.Pattern[str] = rule(PATTERN, at=True)
     list_between: regex.Pattern[str] = rule(PATTERN)
     completed_non_investment: tuple[str, ...] = rule(WORDS)
     plain_plan: str = rule(str)

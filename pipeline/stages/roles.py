@@ -76,6 +76,7 @@ class _Cues:
         self.class_band = r.class_band
         self.band_end = r.band_end
         self.band_words = r.band_words
+        self.band_count = r.band_count
         self.non_investment = regex.compile(alternation(r.completed_non_investment))
         self.year_words = r.year_words       # words and patterns
         self.plain_plan = r.plain_plan
@@ -287,12 +288,14 @@ def _year_plan_after(layout: Layout, q: Quantity, cues: _Cues) -> bool:
 
 
 def _class_band(text: str, clause_start: int, q: Quantity, after: str, cues: _Cues) -> bool:
-    """旅游、会展业项目总投资20亿元以上；: a band for a class of projects, not a cost."""
+    """旅游、会展业项目总投资20亿元以上；: a band for a class of projects, not a cost; so is a
+    band followed by how many fall in it (投资10亿元以上的12个)."""
     # 以上 is part of the amount's span (its qualifier) or right after it
-    if not cues.band_end.match(after) or \
-            not (text[q.start:q.end].endswith(cues.band_words) or after.startswith(cues.band_words)):
+    if not (text[q.start:q.end].endswith(cues.band_words) or after.startswith(cues.band_words)):
         return False
-    return cues.class_band.search(text, clause_start, q.start) is not None
+    if cues.band_count.match(after):
+        return True
+    return cues.band_end.match(after) is not None and cues.class_band.search(text, clause_start, q.start) is not None
 
 
 def _plan_or_budget(layout: Layout, clause_start: int, q: Quantity, cues: _Cues) -> tuple[Role, str]:
