@@ -39,7 +39,6 @@ from pipeline.text.layout import Layout
 from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
 from pipeline.types import Kind, Quantity, Role
 
-_PLAIN_PLAN_DEFAULT = Role.TOTAL
 
 
 class _Cues:
@@ -302,7 +301,8 @@ def _plan_or_budget(layout: Layout, clause_start: int, q: Quantity, cues: _Cues)
     """A plain 计划投资: the whole budget when the year's plan follows in the sentence
     (今年新建9个项目，计划投资22亿元，年度计划完成投资6亿元); else the year's plan after a
     year word (今年计划投资) or after the whole cost in the same sentence (总投资12亿元，
-    计划投资3亿元); else, when nothing says it is the year's, the whole budget."""
+    计划投资3亿元); else the whole budget of the project its sentence names (城北水厂项目计划
+    投资3亿元), and a region's plan when it names none (全市新增校舍3万平方米，计划投资1.8亿元)."""
     text = layout.text
     sentence_start, sentence_end = layout.unit_around(q.start, q.end, SENTENCE_END)
     # the year's own plan after it says this one is not the year's, whatever opens the sentence
@@ -314,7 +314,9 @@ def _plan_or_budget(layout: Layout, clause_start: int, q: Quantity, cues: _Cues)
                     if cues.tier[m.group()][0] is Role.TOTAL and cues.tier[m.group()][1] == 1]
     if total_before:
         return Role.PLANNED, cues.plain_plan
-    return _PLAIN_PLAN_DEFAULT, cues.plain_plan
+    if cues.plain.holder_before.search(text, sentence_start, q.start) is None:
+        return Role.PLANNED, cues.plain_plan
+    return Role.TOTAL, cues.plain_plan
 
 
 def _year_heading(text: str, sentence_start: int, cues: _Cues, longest: int = 40) -> bool:
