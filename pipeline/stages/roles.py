@@ -40,7 +40,6 @@ from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
 from pipeline.types import Kind, Quantity, Role
 
 
-
 class _Cues:
     """rules/roles.yaml, with the cue words of all roles in one pattern."""
 
