@@ -165,7 +165,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
     layout = layout if layout is not None and layout.text is text else Layout(text)
     masked = _mask_not_cues(text, cues)
     if masked is not text:
-        text, layout = masked, Layout(masked)
+        # blanking letters moves no mark: the punctuation indexes of the text serve as they are
+        text, layout = masked, replace(layout, text=masked)
     out: list[Quantity] = []
     prev_role: Role | None = None       # role of the previous amount (thresholds aside)
     prev_start = prev_end = 0
