@@ -8,12 +8,22 @@ A clause without any cue that follows a breakdown marker (其中) inherits the r
 total before it, as do the parallel items of a list (A项目完成投资5亿元；B项目3亿元) and an
 amount joined to the previous one by 、/和 only (分别完成投资12亿元、8亿元和4亿元; 投资20亿元
 的A项目、8亿元的B项目). Without any cue, an amount is a cost when a cost word or what it
-builds follows (以12亿元的投资建设; 18亿元新建学校) or it stands in brackets after a project
-(A项目（12亿元）). Thresholds and size bands (投资10亿元以上项目; 文旅业项目总投资10亿元以上；)
-are other, as is 完成 + output, revenue or funds by source (完成工业总产值, 完成中央资金); a
-plain 计划投资 is the year's plan only when the text says so (今年计划投资; 总投资…，计划投资…)
-and no year's plan follows it, else the whole budget. A change to a new level (由10亿元增加至
-12亿元) keeps the measure's role.
+builds follows (以12亿元的投资建设; 18亿元新建学校), it stands after a project's name in
+brackets or after a colon, comma or space (A项目（12亿元）, A项目：12亿元), or 的 and the
+project follow it (12亿元的城东快速路). Thresholds and size bands (投资10亿元以上项目;
+文旅业项目总投资10亿元以上；; 投资10亿元以上的12个) are other, as is 完成 + output, revenue,
+trade or funds by source (完成工业总产值, 完成交易额, 完成中央资金), a change by an amount after
+完成 (完成投资比上年增加3亿元), an item naming a source (其中中央承担3亿元) and a rate per unit
+(每公里投资). A plan word governs its sentence (力争…，完成投资60亿元) unless the verb's clause
+says the work is done; 预计 with a time still to come is a plan; the base of a share
+(完成年度计划投资12亿元的85%) is the plan. A plain 计划投资 is the year's plan when the text
+says so (今年计划投资; 总投资…，计划投资…; a heading naming the year) and no year's plan
+follows it; else the whole budget of the project its sentence names, or a region's plan when
+it names none. A plain 投资/投入 (`plain` in rules/roles.yaml) is a cost unless a region, a
+sector or a source holds it with no project named (全省交通投资: other), 已/实际 stands by it
+or a period that has run precedes it (实际投资, 上半年: completed), or it is this year's
+outlay (年内投资, 今年…投入: planned). A change to a new level (由10亿元增加至12亿元) keeps
+the measure's role. No cue is looked for inside a longer word that holds one (五年计划).
 
 Each rule was measured on the gold sets: a learned decision over the same signals (grouped
 cross-validation over dev and train) did not beat these rules, so none ships.
