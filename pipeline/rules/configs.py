@@ -313,6 +313,9 @@ class ModelFeatureRules(Config):
     direction_place: regex.Pattern[str] = rule(PATTERN)             # 城南, 东部: a place by direction
     abstract_pos: tuple[str, ...] = rule(WORDS)                     # parts of speech of an abstract head
     org_after: regex.Pattern[str] = rule(PATTERN, at=True)          # …教育局 / …公司 after a name
+    etc_before: regex.Pattern[str] = rule(PATTERN)                  # 甲、乙等 … before a name
+    part_mark: regex.Pattern[str] = rule(PATTERN)                   # 二期 / 北段 / 3号 in a name
+    work_verb_before: regex.Pattern[str] = rule(PATTERN)            # 推进 / 做好 … before a name
     joiner: tuple[str, ...] = rule(WORDS)
     level_start: tuple[str, ...] = rule(WORDS)
     one_char_suffix: tuple[str, ...] = rule(WORDS)
