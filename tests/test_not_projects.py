@@ -161,6 +161,11 @@ SAME_PROJECT_CASES = [
     (["污水处理厂", "城东污水处理厂", "城西污水处理厂"], ["污水处理厂", "城东污水处理厂", "城西污水处理厂"]),
     # a chain ends at the longest form
     (["团结水库", "团结水库扩建", "青禾县团结水库扩建"], ["青禾县团结水库扩建"] * 3),
+    # inside the full form, between a qualifier and activity words
+    (["团结水库", "青禾县团结水库扩建"], ["青禾县团结水库扩建"] * 2),
+    (["城东快速路", "青禾县城东快速路二期改造"], ["城东快速路", "青禾县城东快速路二期改造"]),
+    # two full forms, one a form of the other, count as one
+    (["团结水库", "青禾县团结水库", "青禾县团结水库扩建"], ["青禾县团结水库扩建"] * 3),
     # something else that merely contains the name
     (["凤栖大道", "凤栖大道沿线绿化"], ["凤栖大道", "凤栖大道沿线绿化"]),
 ]

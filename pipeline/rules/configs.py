@@ -345,6 +345,7 @@ class LedgerIdentity(Config):
     separator: str = rule(str)                         # between region and name in a key
     distinct_parts: regex.Pattern[str] = rule(PATTERN)  # 二期, 北段, 及: two forms name two projects
     same_project_rest: tuple[str, ...] = rule(WORDS)   # 扩建, 改造: a full form may add these only
+    short_form_min_chars: int = rule(int)              # a shorter short form is too generic to join
 
 
 @dataclass(frozen=True, slots=True)
