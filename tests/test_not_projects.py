@@ -105,6 +105,21 @@ def test_the_distinguishing_element_of_a_name(unweighed: Pipeline, name: str, fi
     assert {k for k in HEAD if f[k]} == fires
 
 
+# name | it ends in an organisation: the company or office alone is not the project
+ORG_CASES = [
+    ("恒川纸业有限公司", 1.0),
+    ("城南新区管委会", 1.0),
+    ("恒川纸业公司年产10万吨纸项目", 0.0),
+    ("凤栖大道", 0.0),
+]
+
+
+@pytest.mark.parametrize("name, org", ORG_CASES, ids=lambda v: str(v))
+def test_an_organisation_alone(unweighed: Pipeline, name: str, org: float) -> None:
+    f = name_features(name, "project.suffix", False, unweighed.projects.judge, unweighed.rules)
+    assert f["org_end"] == org
+
+
 # text | candidate | which of ROLE are 1 for it: the class after a list closed by 等, the
 # subject of its status cue within one clause, the object of a work verb
 ROLE = ("etc_before", "status_in_clause", "work_verb_before")

@@ -316,6 +316,7 @@ class ModelFeatureRules(Config):
     etc_before: regex.Pattern[str] = rule(PATTERN)                  # 甲、乙等 … before a name
     part_mark: regex.Pattern[str] = rule(PATTERN)                   # 二期 / 北段 / 3号 in a name
     work_verb_before: regex.Pattern[str] = rule(PATTERN)            # 推进 / 做好 … before a name
+    org_end: regex.Pattern[str] = rule(PATTERN)                     # …有限公司 / …管委会 ending a name
     joiner: tuple[str, ...] = rule(WORDS)
     level_start: tuple[str, ...] = rule(WORDS)
     one_char_suffix: tuple[str, ...] = rule(WORDS)

@@ -70,6 +70,7 @@ FEATURES: tuple[str, ...] = (
     # suffix) and the phrase's role (the class after a list closed by 等, the subject of a
     # status cue in its clause, the object of a work verb)
     "part_mark", "head_unknown", "head_empty", "etc_before", "status_in_clause", "work_verb_before",
+    "org_end",
 )
 
 
@@ -210,7 +211,8 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
 def _head_features(name: str, judge: NameJudge, words: ModelFeatureRules) -> dict[str, float]:
     """What singles the undertaking out, read from its head (the name without its endings):
     a part mark (二期, 北段, 3号), characters jieba does not know as words (a proper name it
-    cuts into single characters: 青禾, 凤栖), or nothing at all (a bare 改造工程)."""
+    cuts into single characters: 青禾, 凤栖), or nothing at all (a bare 改造工程); and
+    whether it names an organisation alone (恒川纸业有限公司)."""
     head = _head(name, judge)
     tags = judge.tags(head) if head else ()
     unknown = [len(w) == 1 and "\u4e00" <= w <= "\u9fff" and not flag.startswith("v") for w, flag in tags]
@@ -218,6 +220,7 @@ def _head_features(name: str, judge: NameJudge, words: ModelFeatureRules) -> dic
         "part_mark": float(words.part_mark.search(name) is not None),
         "head_unknown": float(any(a and b for a, b in zip(unknown, unknown[1:], strict=False))),
         "head_empty": float(len(head) <= 1),
+        "org_end": float(words.org_end.search(judge.core(name)) is not None),
     }
 
 
