@@ -179,3 +179,14 @@ def test_calibrated_confidence_is_right_at_0_8_as_promised() -> None:
     sure = train.sigmoid(a * scores + b) >= train.CONFIDENT
     assert sure.any()
     assert train.wilson_low(int(right[sure].sum()), int(sure.sum())) >= train.CONFIDENT_RIGHT
+
+
+def test_comparing_trees_prints_their_figures_and_writes_the_same_weights(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    train = load_train_script()
+    lines: list[str] = []
+    plain = train.train_projects(GOLD, tmp_path / "a.json", report=lambda _: None)
+    compared = train.train_projects(GOLD, tmp_path / "b.json", report=lines.append, trees=True)
+    assert compared == plain
+    assert sum(line.lstrip().startswith("trees (") for line in lines) == len(train.TREE_SETTINGS)
+    assert any("calibrated without the document's fold" in line for line in lines)
