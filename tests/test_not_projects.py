@@ -93,6 +93,9 @@ HEAD_CASES = [
     ("改造工程", {"head_empty"}),
     ("建设项目", {"head_empty"}),
     ("污水处理厂", {"head_empty"}),
+    ("污水处理厂工程", {"head_empty"}),
+    # a one-character facility word inside the name is part of it (北港: the 港 stays)
+    ("北港大桥", set()),
     # a head of common words: no element of these three (a place may still single it out)
     ("城东快速路改造工程", set()),
     ("学校提质改造", set()),

@@ -204,16 +204,17 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
     })
     f["specific"] = float(bool(f["proper"] or f["place"] or f["digit_latin"] or f["quotes"]))
     f.update(_programme_features(name, f, judge, words, places))
-    f.update(_head_features(name, judge, words))
+    f.update(_head_features(name, judge, words, rules.projects.key_endings))
     return f
 
 
-def _head_features(name: str, judge: NameJudge, words: ModelFeatureRules) -> dict[str, float]:
+def _head_features(name: str, judge: NameJudge, words: ModelFeatureRules, generic: tuple[str, ...]
+                   ) -> dict[str, float]:
     """What singles the undertaking out, read from its head (the name without its endings):
     a part mark (二期, 北段, 3号), characters jieba does not know as words (a proper name it
     cuts into single characters: 青禾, 凤栖), or nothing at all (a bare 改造工程); and
     whether it names an organisation alone (恒川纸业有限公司)."""
-    head = _head(name, judge)
+    head = _head(name, judge, generic)
     tags = judge.tags(head) if head else ()
     unknown = [len(w) == 1 and "\u4e00" <= w <= "\u9fff" and not flag.startswith("v") for w, flag in tags]
     return {
@@ -224,14 +225,20 @@ def _head_features(name: str, judge: NameJudge, words: ModelFeatureRules) -> dic
     }
 
 
-def _head(name: str, judge: NameJudge) -> str:
-    """`name` without its decorations and every ending (城东快速路改造工程 → 城东快速路;
-    改造工程 → nothing)."""
+def _head(name: str, judge: NameJudge, generic: tuple[str, ...]) -> str:
+    """`name` without its decorations and its endings: generic endings (`generic`: 项目,
+    工程, 建设) and activities (改造) one after another, then the facility noun that ends
+    the chain (城东快速路改造工程 → 城东; 北港大桥 → 北港, its 港 is part of the name);
+    nothing when the name is endings only (改造工程, 污水处理厂)."""
     head = judge.core(name)
-    found = judge.end_suffix(head)
-    while head and found is not None:
-        head = head[:found[1]]
+    while head:
         found = judge.end_suffix(head)
+        if found is None:
+            break
+        ending, at = found
+        head = head[:at]
+        if ending not in generic and ending not in judge.activity_suffixes:
+            break
     return head
 
 
