@@ -381,7 +381,7 @@ def _project_probability(model: ProjectModel, xs: Sequence[Features]) -> np.ndar
 def compare_trees(s: Samples, untuned: tuple[str, ...], report: Callable[[str], Any]) -> None:
     """The same grouped CV for gradient-boosted trees over the same features (scikit-learn,
     fixed seed), calibrated as the logistic model is: what a nonlinear learner would gain.
-    On dev+train it lost to the logistic model (train AUC about 0.82 against 0.85), so the
+    On dev+train it lost to the logistic model (train AUC 0.81 against 0.85), so the
     pipeline ships the logistic weights; this keeps the comparison one flag away."""
     from sklearn.ensemble import GradientBoostingClassifier
 
