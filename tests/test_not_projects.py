@@ -16,7 +16,7 @@ import pytest
 from pipeline.extract import Pipeline
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.identity import one_key_per_project
-from pipeline.stages.project_model import project_features
+from pipeline.stages.project_model import name_features, project_features
 from pipeline.types import ProjectMention
 
 #: the features this file checks; every case states all of them for its candidate
@@ -79,6 +79,70 @@ def test_share_of_list_siblings_that_are_specific_projects(unweighed: Pipeline, 
     assert _features(unweighed, text, name)["siblings_specific"] == share
 
 
+# name | the distinguishing element its head (the name without its endings) has, of
+# part_mark (a phase, section, lot or number), head_unknown (characters jieba knows as no
+# word: a proper name) and head_empty (nothing but endings: a bare facility noun)
+HEAD = ("part_mark", "head_unknown", "head_empty")
+HEAD_CASES = [
+    ("城东快速路二期", {"part_mark"}),
+    ("凤栖大道北段", {"part_mark"}),
+    ("3号教学楼", {"part_mark"}),
+    ("1#厂房", {"part_mark"}),
+    ("青禾县团结水库", {"head_unknown"}),
+    ("恒川大道", {"head_unknown"}),
+    ("改造工程", {"head_empty"}),
+    ("建设项目", {"head_empty"}),
+    ("污水处理厂", {"head_empty"}),
+    ("污水处理厂工程", {"head_empty"}),
+    # a one-character facility word inside the name is part of it (北港: the 港 stays)
+    ("北港大桥", set()),
+    # a head of common words: no element of these three (a place may still single it out)
+    ("城东快速路改造工程", set()),
+    ("学校提质改造", set()),
+]
+
+
+@pytest.mark.parametrize("name, fires", HEAD_CASES, ids=lambda v: str(v))
+def test_the_distinguishing_element_of_a_name(unweighed: Pipeline, name: str, fires: set[str]) -> None:
+    f = name_features(name, "project.suffix", False, unweighed.projects.judge, unweighed.rules)
+    assert {k for k in HEAD if f[k]} == fires
+
+
+# name | it ends in an organisation: the company or office alone is not the project
+ORG_CASES = [
+    ("恒川纸业有限公司", 1.0),
+    ("城南新区管委会", 1.0),
+    ("恒川纸业公司年产10万吨纸项目", 0.0),
+    ("凤栖大道", 0.0),
+]
+
+
+@pytest.mark.parametrize("name, org", ORG_CASES, ids=lambda v: str(v))
+def test_an_organisation_alone(unweighed: Pipeline, name: str, org: float) -> None:
+    f = name_features(name, "project.suffix", False, unweighed.projects.judge, unweighed.rules)
+    assert f["org_end"] == org
+
+
+# text | candidate | which of ROLE are 1 for it: the class after a list closed by 等, the
+# subject of its status cue within one clause, the object of a work verb
+ROLE = ("etc_before", "status_in_clause", "work_verb_before")
+ROLE_CASES = [
+    ("明河、海潮河等内河整治工程基本建成。", "内河整治工程", {"etc_before", "status_in_clause"}),
+    ("城东快速路二期已开工，凤栖大道北段正在施工。", "城东快速路二期", {"status_in_clause"}),
+    ("城东快速路二期已开工，凤栖大道北段正在施工。", "凤栖大道北段", {"status_in_clause"}),
+    ("全力推进凤栖大道建设。", "凤栖大道建设", {"work_verb_before"}),
+    # the cue is in the next clause: said of the sentence, not of the phrase
+    ("青禾县凤栖大道全长6公里，目前已建成通车。", "青禾县凤栖大道", set()),
+]
+
+
+@pytest.mark.parametrize("text, name, fires", ROLE_CASES, ids=lambda v: str(v)[:24])
+def test_the_role_of_the_phrase_in_its_clause(unweighed: Pipeline, text: str, name: str,
+                                              fires: set[str]) -> None:
+    f = _features(unweighed, text, name)
+    assert {k for k in ROLE if f[k]} == fires
+
+
 # text | candidate | inside another candidate (a fragment) | containing another
 NESTING_CASES = [
     # a phase continues the name: two projects, neither a fragment of the other
@@ -115,6 +179,11 @@ SAME_PROJECT_CASES = [
     (["污水处理厂", "城东污水处理厂", "城西污水处理厂"], ["污水处理厂", "城东污水处理厂", "城西污水处理厂"]),
     # a chain ends at the longest form
     (["团结水库", "团结水库扩建", "青禾县团结水库扩建"], ["青禾县团结水库扩建"] * 3),
+    # inside the full form, between a qualifier and activity words
+    (["团结水库", "青禾县团结水库扩建"], ["青禾县团结水库扩建"] * 2),
+    (["城东快速路", "青禾县城东快速路二期改造"], ["城东快速路", "青禾县城东快速路二期改造"]),
+    # two full forms, one a form of the other, count as one
+    (["团结水库", "青禾县团结水库", "青禾县团结水库扩建"], ["青禾县团结水库扩建"] * 3),
     # something else that merely contains the name
     (["凤栖大道", "凤栖大道沿线绿化"], ["凤栖大道", "凤栖大道沿线绿化"]),
 ]

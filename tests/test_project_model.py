@@ -139,3 +139,54 @@ def test_a_bad_pattern_in_feature_words_names_its_key(tmp_path: Path, rules) -> 
     (copy / "model_features.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(RuleError, match="model_features.yaml: key 'company.pattern'"):
         load_rules(copy)
+
+
+# the right (1) and wrong (0) rows in order of falling score | how many of the surest rows
+# may get confidence >= 0.8: the most whose share right is, by the lower end of its Wilson
+# interval one standard error wide, at least 0.9 (n right of n reach it from n = 10 on)
+EDGE_CASES = [
+    ("1" * 10 + "0" * 10, 10),
+    ("1" * 9 + "0" * 10, 0),                 # 9 of 9: 0.9 is not sure enough
+    ("1" * 30 + "0" + "1" * 5 + "0" * 20, 36),
+    ("1" * 30 + "00" + "0" * 20, 31),      # 30 of 31 is sure enough, 30 of 32 is not
+    ("0" * 5, 0),
+]
+
+
+@pytest.mark.parametrize("rows, sure", EDGE_CASES, ids=lambda v: str(v)[:20])
+def test_the_confident_edge_keeps_the_promise_with_a_margin(rows: str, sure: int) -> None:
+    import numpy as np
+
+    train = load_train_script()
+    right = np.array([int(c) for c in rows])
+    scores = np.arange(len(rows), 0, -1, dtype=float)       # falling
+    edge = train.confident_edge(scores, right)
+    assert (0 if edge is None else int((scores >= edge).sum())) == sure
+    if edge is not None:
+        assert train.wilson_low(int(right[scores >= edge].sum()), sure) >= train.CONFIDENT_RIGHT
+
+
+def test_calibrated_confidence_is_right_at_0_8_as_promised() -> None:
+    """Scores that order well but not perfectly (invented, fixed seed): after the
+    calibration, the rows at 0.8 or more are surely at least 90% right."""
+    import numpy as np
+
+    train = load_train_script()
+    rng = np.random.default_rng(7)
+    right = rng.random(600) < 0.6
+    scores = np.where(right, 1.0, -0.5) + rng.normal(0, 1.2, 600)
+    a, b = train.project_calibration(scores, [int(r) for r in right])
+    sure = train.sigmoid(a * scores + b) >= train.CONFIDENT
+    assert sure.any()
+    assert train.wilson_low(int(right[sure].sum()), int(sure.sum())) >= train.CONFIDENT_RIGHT
+
+
+def test_comparing_trees_prints_their_figures_and_writes_the_same_weights(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    train = load_train_script()
+    lines: list[str] = []
+    plain = train.train_projects(GOLD, tmp_path / "a.json", report=lambda _: None)
+    compared = train.train_projects(GOLD, tmp_path / "b.json", report=lines.append, trees=True)
+    assert compared == plain
+    assert sum(line.lstrip().startswith("trees (") for line in lines) == len(train.TREE_SETTINGS)
+    assert any("calibrated without the document's fold" in line for line in lines)

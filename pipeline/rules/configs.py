@@ -336,6 +336,10 @@ class ModelFeatureRules(Config):
     direction_place: regex.Pattern[str] = rule(PATTERN)             # 城南, 东部: a place by direction
     abstract_pos: tuple[str, ...] = rule(WORDS)                     # parts of speech of an abstract head
     org_after: regex.Pattern[str] = rule(PATTERN, at=True)          # …教育局 / …公司 after a name
+    etc_before: regex.Pattern[str] = rule(PATTERN)                  # 甲、乙等 … before a name
+    part_mark: regex.Pattern[str] = rule(PATTERN)                   # 二期 / 北段 / 3号 in a name
+    work_verb_before: regex.Pattern[str] = rule(PATTERN)            # 推进 / 做好 … before a name
+    org_end: regex.Pattern[str] = rule(PATTERN)                     # …有限公司 / …管委会 ending a name
     joiner: tuple[str, ...] = rule(WORDS)
     level_start: tuple[str, ...] = rule(WORDS)
     one_char_suffix: tuple[str, ...] = rule(WORDS)
@@ -365,6 +369,7 @@ class LedgerIdentity(Config):
     separator: str = rule(str)                         # between region and name in a key
     distinct_parts: regex.Pattern[str] = rule(PATTERN)  # 二期, 北段, 及: two forms name two projects
     same_project_rest: tuple[str, ...] = rule(WORDS)   # 扩建, 改造: a full form may add these only
+    short_form_min_chars: int = rule(int)              # a shorter short form is too generic to join
 
 
 @dataclass(frozen=True, slots=True)

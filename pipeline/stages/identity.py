@@ -35,8 +35,6 @@ from pipeline.text.normalise import to_simplified
 from pipeline.types import PlacePeriod, ProjectMention
 
 _DIGITS = "零一二三四五六七八九"
-#: a short form shorter than this (in key characters) is too generic to join a longer name
-SHORT_FORM_MIN = 4
 
 
 def chinese_number(n: int) -> str:
@@ -104,10 +102,11 @@ def project_key(name: str, region: str | None, rules: RuleSet) -> str:
 
 def one_key_per_project(mentions: Sequence[ProjectMention], rules: RuleSet) -> list[ProjectMention]:
     """One project named in two forms in one document gets one key (so one row, with the
-    other form as `alt`): a key that is the end of exactly one longer key (110千伏云峰变电站 ~
-    青禾县新建110千伏云峰变电站), or that exactly one longer key continues with words such
-    as 扩建 or 改造 only (三角湖小学 ~ 三角湖小学扩建). Never when what the longer key adds
-    marks another part (二期, 北段, …及配套道路): those are two projects.
+    other form as `alt`): a key that exactly one longer key has after a leading qualifier
+    (110千伏云峰变电站 ~ 青禾县新建110千伏云峰变电站), before words such as 扩建 or 改造 only
+    (三角湖小学 ~ 三角湖小学扩建), or both (团结水库 ~ 青禾县团结水库扩建); longer keys that
+    are forms of one another count as one. Never when what the longer key adds marks
+    another part (二期, 北段, …及配套道路): those are two projects.
 
     >>> from pipeline.rules.loader import load_rules
     >>> ms = [ProjectMention(n, n, 0, 1, "project.suffix") for n in ("城东快速路", "城东快速路二期", "三角湖小学",
@@ -122,7 +121,12 @@ def one_key_per_project(mentions: Sequence[ProjectMention], rules: RuleSet) -> l
     for long in keys:
         for short in _short_forms(long, keys, ident, rest):
             longer_of.setdefault(short, set()).add(long)
-    alias = {short: next(iter(longs)) for short, longs in longer_of.items() if len(longs) == 1}
+    alias = {}
+    for short, longs in longer_of.items():
+        # 团结水库 is in 团结水库扩建 and in 青禾县团结水库扩建, the first a form of the second
+        fullest = {long for long in longs if not longer_of.get(long, set()) & longs}
+        if len(fullest) == 1:
+            alias[short] = next(iter(fullest))
     if not alias:
         return list(mentions)
     return [replace(m, key=_final(m.key, alias)) if m.key in alias else m for m in mentions]
@@ -135,17 +139,19 @@ def _rest_words(words: tuple[str, ...]) -> regex.Pattern[str]:
 
 
 def _short_forms(long: str, keys: set[str], ident: LedgerIdentity, rest: regex.Pattern[str]) -> list[str]:
-    """The keys that are `long` without a leading qualifier (its ends), or without the
-    activity words after it (its starts), where what `long` adds marks no other part. By
-    the substrings of `long`: linear in the keys, not quadratic."""
+    """The keys that are `long` without a leading qualifier, without the activity words
+    after it, or without both, where what `long` adds marks no other part. By the
+    substrings of `long` that can be a short form: quadratic in its length, linear in the keys."""
+    n, shortest = len(long), ident.short_form_min_chars
+    # where a short form may start (no other part before it) and end (activity words after it)
+    starts = [i for i in range(n) if i == 0 or ident.distinct_parts.search(long, 0, i) is None]
+    ends = [j for j in range(1, n + 1)
+            if j == n or (rest.fullmatch(long, j) and ident.distinct_parts.search(long, j) is None)]
     found = []
-    for cut in range(1, len(long) - SHORT_FORM_MIN + 1):
-        end, start = long[cut:], long[:len(long) - cut]
-        if end in keys and ident.distinct_parts.search(long, 0, cut) is None:
-            found.append(end)
-        if (start in keys and rest.fullmatch(long, len(start))
-                and ident.distinct_parts.search(long, len(start)) is None):
-            found.append(start)
+    for i in starts:
+        for j in ends:
+            if j - i >= shortest and (i, j) != (0, n) and long[i:j] in keys:
+                found.append(long[i:j])
     return found
 
 

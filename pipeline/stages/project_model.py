@@ -35,13 +35,15 @@ from pipeline import settings
 from pipeline.rules.configs import ModelFeatureRules
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.names import NameJudge
-from pipeline.text.punctuation import SEGMENT_END
+from pipeline.text.punctuation import CLAUSE_MARKS, SEGMENT_END
 from pipeline.text.sentences import char_index
 from pipeline.types import Extraction, Kind, Project, ProjectMention, Role, Status
 
 WEIGHTS_PATH = settings.DATA_DIR / "project_model.json"
 
 _SHORT_LINE = 30
+#: at most this many characters between a name and the status cue of which it is the subject
+_CUE_GAP = 10
 _QUOTES = re.compile(r"[“”\"《]")
 _BRACKETS = re.compile(r"[(（]")
 _COMMON_POS = {"n", "vn", "v", "a", "an", "b"}
@@ -64,6 +66,11 @@ FEATURES: tuple[str, ...] = (
     # a place with a park suffix, an organisation, a programme's abstract head, list siblings
     "class_in_name", "work_after", "navigation", "slogan", "place_park", "abstract_head", "siblings_specific",
     "org_after",
+    # the distinguishing element (a part mark, a name jieba does not know, nothing but a
+    # suffix) and the phrase's role (the class after a list closed by 等, the subject of a
+    # status cue in its clause, the object of a work verb)
+    "part_mark", "head_unknown", "head_empty", "etc_before", "status_in_clause", "work_verb_before",
+    "org_end",
 )
 
 
@@ -197,7 +204,42 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
     })
     f["specific"] = float(bool(f["proper"] or f["place"] or f["digit_latin"] or f["quotes"]))
     f.update(_programme_features(name, f, judge, words, places))
+    f.update(_head_features(name, judge, words, rules.projects.key_endings))
     return f
+
+
+def _head_features(name: str, judge: NameJudge, words: ModelFeatureRules, generic: tuple[str, ...]
+                   ) -> dict[str, float]:
+    """What singles the undertaking out, read from its head (the name without its endings):
+    a part mark (二期, 北段, 3号), characters jieba does not know as words (a proper name it
+    cuts into single characters: 青禾, 凤栖), or nothing at all (a bare 改造工程); and
+    whether it names an organisation alone (恒川纸业有限公司)."""
+    head = _head(name, judge, generic)
+    tags = judge.tags(head) if head else ()
+    unknown = [len(w) == 1 and "\u4e00" <= w <= "\u9fff" and not flag.startswith("v") for w, flag in tags]
+    return {
+        "part_mark": float(words.part_mark.search(name) is not None),
+        "head_unknown": float(any(a and b for a, b in zip(unknown, unknown[1:], strict=False))),
+        "head_empty": float(len(head) <= 1),
+        "org_end": float(words.org_end.search(judge.core(name)) is not None),
+    }
+
+
+def _head(name: str, judge: NameJudge, generic: tuple[str, ...]) -> str:
+    """`name` without its decorations and its endings: generic endings (`generic`: 项目,
+    工程, 建设) and activities (改造) one after another, then the facility noun that ends
+    the chain (城东快速路改造工程 → 城东; 北港大桥 → 北港, its 港 is part of the name);
+    nothing when the name is endings only (改造工程, 污水处理厂)."""
+    head = judge.core(name)
+    while head:
+        found = judge.end_suffix(head)
+        if found is None:
+            break
+        ending, at = found
+        head = head[:at]
+        if ending not in generic and ending not in judge.activity_suffixes:
+            break
+    return head
 
 
 _GENERIC_CLASSES = ("sfx_project", "sfx_engineering", "sfx_build", "sfx_activity")
@@ -255,7 +297,8 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], all_mention
     f = dict.fromkeys(("count_after", "class_after", "etc_after", "event_context", "venue", "plan_context",
                        "counted_group_before", "in_heading", "line_alone", "in_list", "joined", "after_colon",
                        "starts_line", "ordinal_line", "sentence_candidates", "sentence_len",
-                       "sentence_start", "described_after", "work_after", "navigation", "org_after"), 0.0)
+                       "sentence_start", "described_after", "work_after", "navigation", "org_after",
+                       "etc_before", "work_verb_before"), 0.0)
     title_starts = [s for s, _ in title_spans]
     starts = [m.start for m in all_mentions]
     for m in mentions:
@@ -276,6 +319,8 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], all_mention
             "joined": before.endswith(words.joiner) or after.startswith(words.joiner),
             "work_after": words.work_after.match(after) is not None,
             "org_after": words.org_after.match(after) is not None,
+            "etc_before": words.etc_before.search(before) is not None,
+            "work_verb_before": words.work_verb_before.search(before) is not None,
         }
         line_start = text.rfind("\n", 0, m.start) + 1
         ordinal = _ORDINAL_LINE.match(text, line_start)
@@ -334,6 +379,7 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[d
             "money_linked": float(any(q.kind is Kind.MONEY and q.role in (Role.TOTAL, Role.PLANNED, Role.COMPLETED)
                                       for q in qs)),
             "quantity_linked": float(bool(qs)),
+            "status_in_clause": float(_subject_of_cue(text, ms, p.status_start)),
         })
         out.append(f)
     _add_siblings(out, ex.projects, named, text, rules.model_features)
@@ -381,6 +427,15 @@ def _nesting(names: list[str], distinct: regex.Pattern[str]) -> tuple[set[str], 
                     contains.add(name)
                     inside.add(name[i:j])
     return contains, inside
+
+
+def _subject_of_cue(text: str, mentions: Sequence[ProjectMention], cue_start: int | None) -> bool:
+    """The status cue that decided the project follows one of its mentions closely within
+    one clause (青禾大道已通车): the phrase is the subject the cue is said of."""
+    if cue_start is None:
+        return False
+    return any(0 <= cue_start - m.end <= _CUE_GAP and not any(c in CLAUSE_MARKS for c in text[m.end:cue_start])
+               for m in mentions)
 
 
 def _in_titles(pos: int, title_starts: list[int], title_spans: list[tuple[int, int]]) -> bool:
