@@ -76,6 +76,8 @@ class NameJudge:
         self.abstract_suffixes = p.abstract_suffixes
         self.activity_suffixes = set(p.activity_suffixes)
         self.umbrella_suffixes = set(p.umbrella_suffixes)
+        # of those, the ones a list of names may share (鑫达建材、华泰纸业项目), not 建设
+        self.umbrella_names = {"项目", "工程"} & self.umbrella_suffixes
         self.specific_min = p.specific_min_chars
         self.name_verbs = set(p.name_verbs)
         self.narrative_pos = set(p.narrative_pos)
@@ -132,7 +134,8 @@ class NameJudge:
 
     def named_prefix(self, name: str) -> int:
         """Length of the longest prefix that is a name (青云高速公路起于青州市 -> 6), or 0.
-        A one-character suffix must end a word: 路 in 路灯 or 堤 in 堤防 ends nothing."""
+        A one-character suffix must end a word: 路 in 路灯 or 堤 in 堤防 ends nothing; a
+        prefix ends outside quotes (拉萨“两桥 | 一洞” is no name)."""
         if self.suffix_any.search(name, 0, len(name) - 1) is None:
             return 0        # no prefix has a suffix in it (has_suffix needs one)
         boundaries = set()
@@ -145,7 +148,7 @@ class NameJudge:
             found = self.end_suffix(head)
             if cut not in boundaries and (found is None or len(found[0]) < 2):
                 continue    # a one-character suffix inside a word (路灯, 堤防) is no end
-            if self.has_suffix(head) and balanced(head):
+            if self.has_suffix(head) and balanced(head) and head.count("“") == head.count("”"):
                 if self.suffix_any.match(name, cut) or self.organisation.match(name[cut:]):
                     return 0    # the suffix runs on (工程 | 师), or an organisation (临港 | 新区管委会)
                 return cut
@@ -202,6 +205,22 @@ class NameJudge:
             return None
         fits = all(2 <= len(item) <= own + 2 and self.nominal(item) and self.proper(item) for item in bare)
         return found[0] if fits else None
+
+    def umbrella_lent(self, items: list[str]) -> str | None:
+        """项目 or 工程 closing a list of names (鑫达建材、华泰纸业、宏远机械项目 -> 项目):
+        the bare items and the last item's own part are short nominal words without a
+        suffix, most of them proper. None for a list of sectors (热带农业、医药产业、
+        低碳制造业项目: nothing proper) or of activities (疏浚、清淤工程)."""
+        last = items[-1]
+        for word in self.dependent:
+            last = last.removesuffix(word)      # 宏远机械项目建设: the construction of the project
+        lent = next((sfx for sfx in self.umbrella_names if last.endswith(sfx)), None)
+        if lent is None:
+            return None
+        parts = [*items[:-1], last[: -len(lent)]]
+        if any(self.has_suffix(part) or not (2 <= len(part) <= 12 and self.nominal(part)) for part in parts):
+            return None
+        return lent if 2 * sum(self.proper(part) for part in parts) > len(parts) else None
 
     def is_narrative(self, word: str, flag: str) -> bool:
         """A verb or adverb that project names do not use (重视, 十分)."""
