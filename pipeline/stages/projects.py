@@ -44,6 +44,7 @@ _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[
 _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
 _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
 _SPACES = regex.compile(r"[ \t\u3000]+")
+_PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
 _DASH = regex.compile(r"[—－-]{2,}")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
@@ -341,8 +342,8 @@ class ProjectExtractor:
     def _segments(self, clause: str, cues: list[tuple[int, int]]) -> list[_Segment]:
         """Cut a clause at 、/和, 等, framing words, status cues (`cues`, spans in the
         clause), dashes and spaces (not inside brackets)."""
-        # status words end names
-        cuts: list[tuple[int, int, str]] = [(s, e, "boundary") for s, e in cues]
+        # status words end names; a plan cue (计划年内 … 竣工) may hold a name: only its end cuts
+        cuts: list[tuple[int, int, str]] = [(self._cue_end(clause, s, e), e, "boundary") for s, e in cues]
         for pattern in (_SPACES, self.anaphora):
             # spaces separate runs of flattened text (成效值得肯定   项目开复工率); 该项目
             # refers back
@@ -388,6 +389,19 @@ class ProjectExtractor:
         if cursor < len(clause):
             segments.append(_Segment(cursor, len(clause), sep, False))
         return segments
+
+    def _cue_end(self, clause: str, start: int, end: int) -> int:
+        """Where the cut for the status cue clause[start:end] starts: after the last suffix
+        inside it when one is followed by the cue's own words (计划年内城南大道扩建 | 竣工:
+        the plan words before the name are framing, cut elsewhere), else at the cue."""
+        cut = start
+        if end - start > 6:
+            for m in self.judge.suffix_any.finditer(clause, start + 2, end - 1):
+                cut = m.end()
+            phase = _PHASE.match(clause, cut, end) if cut > start else None
+            if phase:
+                cut = phase.end()       # 城南水厂二期 | 竣工投产
+        return cut
 
     def _inside_name(self, clause: str, since: int, pos: int, token: str, kind: str) -> bool:
         """A cut word at `pos` that belongs to the name around it: a direction word after one
@@ -479,8 +493,9 @@ class ProjectExtractor:
         s += self._leading_framing(clause[s:e])
         while e - s > self.min_chars and clause[s] in self.strip_chars and self.judge.has_suffix(clause[s + 1:e]):
             s += 1
-        if s < e and clause[s] in _OPEN and not balanced(clause[s:e]):
-            s += 1          # a lone opening quote or bracket
+        if s < e and clause[s] in _OPEN and not (balanced(clause[s:e]) if clause[s] in "(（"
+                                                 else clause[s] == "“" and "”" in clause[s + 1:e]):
+            s += 1          # a lone opening quote or bracket (“一河两岸”整治项目(已于… keeps its quote)
         return clause[s:e], s, e
 
     def _leading_framing(self, name: str) -> int:
