@@ -48,6 +48,7 @@ _PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工�
 _DASH = regex.compile(r"[—－-]{2,}")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
+_CELL_END = _ITEM_END | set(" \t\u3000")     # … and of a table row's first cell
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 
 
@@ -161,7 +162,8 @@ class ProjectExtractor:
         for m in self.ledger_item.finditer(text):
             start = m.end("item")
             end = start
-            while end < len(text) and text[end] not in _ITEM_END:
+            stops = _CELL_END if m.group("row") else _ITEM_END     # a table row's first cell ends at a space
+            while end < len(text) and text[end] not in stops:
                 end += 1
             if end - start >= self.min_chars:
                 items.append((start, end))
@@ -412,8 +414,9 @@ class ProjectExtractor:
         if kind == "boundary" and token in self.name_verb_boundaries and pos > since:
             end = pos + len(token)
             judge = self.judge
-            if not judge.proper(clause[since:pos]):
-                return False
+            head = clause[since:pos]
+            if not (judge.proper(head) or (len(head) >= 3 and head.endswith(self.whole_place_ends))):
+                return False        # (金源乡: a place jieba does not know, by its ending)
             if judge.suffix_any.match(clause, end) is not None:
                 return True
             # 青禾县集中连片特困地区…项目, 某县国家储备林基地: a common word after the verb and a
