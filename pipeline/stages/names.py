@@ -76,8 +76,6 @@ class NameJudge:
         self.abstract_suffixes = p.abstract_suffixes
         self.activity_suffixes = set(p.activity_suffixes)
         self.umbrella_suffixes = set(p.umbrella_suffixes)
-        # of those, the ones a list of names may share (鑫达建材、华泰纸业项目), not 建设
-        self.umbrella_names = {"项目", "工程"} & self.umbrella_suffixes
         self.specific_min = p.specific_min_chars
         self.name_verbs = set(p.name_verbs)
         self.narrative_pos = set(p.narrative_pos)
@@ -205,22 +203,6 @@ class NameJudge:
             return None
         fits = all(2 <= len(item) <= own + 2 and self.nominal(item) and self.proper(item) for item in bare)
         return found[0] if fits else None
-
-    def umbrella_lent(self, items: list[str]) -> str | None:
-        """项目 or 工程 closing a list of names (鑫达建材、华泰纸业、宏远机械项目 -> 项目):
-        the bare items and the last item's own part are short nominal words without a
-        suffix, most of them proper. None for a list of sectors (热带农业、医药产业、
-        低碳制造业项目: nothing proper) or of activities (疏浚、清淤工程)."""
-        last = items[-1]
-        for word in self.dependent:
-            last = last.removesuffix(word)      # 宏远机械项目建设: the construction of the project
-        lent = next((sfx for sfx in self.umbrella_names if last.endswith(sfx)), None)
-        if lent is None:
-            return None
-        parts = [*items[:-1], last[: -len(lent)]]
-        if any(self.has_suffix(part) or not (2 <= len(part) <= 12 and self.nominal(part)) for part in parts):
-            return None
-        return lent if 2 * sum(self.proper(part) for part in parts) > len(parts) else None
 
     def is_narrative(self, word: str, flag: str) -> bool:
         """A verb or adverb that project names do not use (重视, 十分)."""

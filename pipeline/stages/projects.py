@@ -310,10 +310,6 @@ class ProjectExtractor:
             # 东坪、西岭、南湾水库: the last item's specific suffix is lent to the bare ones
             lent = (judge.lent_suffix([n for n, _, _ in names])
                     if suffixed[-1] and shared is None and not all(suffixed) else None)
-            if shared_umbrella or (len(group) == 2 and suffixed[-1] and not suffixed[0] and shared is None):
-                # 鑫达建材、华泰纸业、宏远机械项目: 项目 closes a list of names, lent to each
-                lent = lent or judge.umbrella_lent([n for n, _, _ in names])
-                shared_umbrella = shared_umbrella and lent is None
             for (name, s, e), has_suffix in zip(names, suffixed, strict=True):
                 alt = None
                 if has_suffix and shared_umbrella:
@@ -529,12 +525,19 @@ class ProjectExtractor:
             elif word in self.cut_after and judge.suffix_any.search(name, pos) and not (
                     len(word) == 1 and after_place):
                 cut = pos       # 某公司为 | 弥陀寺景区, but not 河口 | 经 | 开区: a place runs on
-            elif judge.is_narrative(word, flag) and (judge.has_suffix(name[pos:]) or judge.named_prefix(name[pos:])) \
+            elif judge.is_narrative(word, flag) and (judge.has_suffix(name[pos:]) or self._placed_prefix(name[pos:])) \
                     and not (flag == "v" and self._runs_on(name[:pos - len(word)])):
                 cut = pos       # 主会场设在 | 云州市鑫达产业园项目建设现场: the name after the verb
             else:
                 leading = False
         return cut
+
+    def _placed_prefix(self, text: str) -> bool:
+        """`text` opens with a name that starts at a place or proper noun (云州市鑫达产业园 |
+        项目建设现场), not with common words that only end in a suffix (城市公立医院 | 综合
+        改革试点, 普通高中学 | 杂费)."""
+        tags = self.judge.tags(text)
+        return bool(tags) and tags[0][1] in self.judge.proper_pos and self.judge.named_prefix(text) > 0
 
     def _runs_on(self, head: str) -> bool:
         """`head` (before a verb) starts a name that runs on through the verb: it opens with
