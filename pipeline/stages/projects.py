@@ -509,7 +509,8 @@ class ProjectExtractor:
         leading = True
         last = len(name) - self.min_chars     # a cut after this leaves too short a name
         previous = previous_flag = ""
-        for word, flag in judge.tags(name):
+        tags = judge.tags(name)
+        for i, (word, flag) in enumerate(tags):
             pos += len(word)
             # a place that is not a whole administrative unit runs on into its name (河口经开区),
             # 南宁市 | 有 does not
@@ -525,19 +526,19 @@ class ProjectExtractor:
             elif word in self.cut_after and judge.suffix_any.search(name, pos) and not (
                     len(word) == 1 and after_place):
                 cut = pos       # 某公司为 | 弥陀寺景区, but not 河口 | 经 | 开区: a place runs on
-            elif judge.is_narrative(word, flag) and (judge.has_suffix(name[pos:]) or self._placed_prefix(name[pos:])) \
+            elif judge.is_narrative(word, flag) and (
+                    judge.has_suffix(name[pos:]) or self._placed_prefix(name[pos:], tags[i + 1:i + 2])) \
                     and not (flag == "v" and self._runs_on(name[:pos - len(word)])):
                 cut = pos       # 主会场设在 | 云州市鑫达产业园项目建设现场: the name after the verb
             else:
                 leading = False
         return cut
 
-    def _placed_prefix(self, text: str) -> bool:
+    def _placed_prefix(self, text: str, first: Sequence[tuple[str, str]]) -> bool:
         """`text` opens with a name that starts at a place or proper noun (云州市鑫达产业园 |
-        项目建设现场), not with common words that only end in a suffix (城市公立医院 | 综合
-        改革试点, 普通高中学 | 杂费)."""
-        tags = self.judge.tags(text)
-        return bool(tags) and tags[0][1] in self.judge.proper_pos and self.judge.named_prefix(text) > 0
+        项目建设现场), not with common words that only end in a suffix (普通高中学 | 杂费);
+        `first`: its first word and tag, as tagged in the text around it."""
+        return bool(first) and first[0][1] in self.judge.proper_pos and self.judge.named_prefix(text) > 0
 
     def _runs_on(self, head: str) -> bool:
         """`head` (before a verb) starts a name that runs on through the verb: it opens with
