@@ -44,6 +44,40 @@ CANDIDATES = [
     ("桐山水库、海西至云岭联络线扩容等项目加快推进。", [("桐山水库", N), ("海西至云岭联络线扩容", N)]),
     ("白沙“一江两岸”、石门大桥等项目加快建设。", [("白沙“一江两岸”", N), ("石门大桥", N)]),
     ("云州市重视滨江大桥工程。", [("滨江大桥工程", N)]),
+    # --- issue 13, this round: lists a class head, a group heading or a shared 项目 vouches for --
+    ("重点项目：鑫达建材、华泰纸业、宏远机械。", [("鑫达建材", N), ("华泰纸业", N), ("宏远机械", N)]),
+    ("今年开工的项目有鑫达建材、华泰纸业、宏远机械。", [("鑫达建材", N), ("华泰纸业", N), ("宏远机械", N)]),
+    ("（三）储备项目\n鑫达建材、华泰纸业、宏远机械。", [("鑫达建材", N), ("华泰纸业", N), ("宏远机械", N)]),
+    ("鑫达建材、华泰纸业、宏远机械等3个市级重点招商引资项目已开工。",
+     [("鑫达建材", N), ("华泰纸业", N), ("宏远机械", N)]),
+    ("白沙“一江两岸”、石门大桥、青石水库加快建设。", [("白沙“一江两岸”", N), ("石门大桥", N), ("青石水库", N)]),
+    # ... but not a list of activities, of sectors, or the parts of one named project
+    ("重点项目：征地拆迁、土地平整、道路硬化。", []),
+    ("主要工作：鑫达建材、华泰纸业、宏远机械。", []),
+    ("项目有序推进，鑫达建材、华泰纸业加快建设。", []),
+    ("城南大道项目包括东坪、西岭、南湾。", [("城南大道项目", N)]),
+    ("新能源、新材料、生物医药项目加快推进。", []),
+    ("电子信息、新材料等领域加快推进项目。", []),
+    ("热带农业、医药产业、低碳制造业项目建设加快推进。", []),
+    ("继续实施退耕还林、天然林保护、“三北”防护林和防沙治沙工程。", []),     # programmes
+    # --- boundaries: a company keeps its framing-like words, a name runs on through its verb ----
+    ("云州鑫达实业投资有限公司年产5万吨新型墙材项目开工。", [("云州鑫达实业投资有限公司年产5万吨新型墙材项目", N)]),
+    ("加快推进鑫达投资集团城南综合体项目。", [("鑫达投资集团城南综合体项目", N)]),
+    ("青禾县集中连片特困地区通村油路建设项目开工。", [("青禾县集中连片特困地区通村油路建设项目", N)]),
+    ("桐木乡集中连片特困地区通村油路建设项目开工。", [("桐木乡集中连片特困地区通村油路建设项目", N)]),
+    ("青禾县国家储备林基地建设项目开工。", [("青禾县国家储备林基地建设项目", N)]),
+    ("主会场设在云州市鑫达智能产业园项目建设现场。", [("云州市鑫达智能产业园项目建设", N)]),
+    ("免除农村贫困家庭学生普通高中学杂费。", []),       # common words that only end in a suffix
+    # a plan cue around a name (计划年内 … 竣工) ends it only with its own last words
+    ("计划年内城南大道扩建工程竣工、滨江大桥建成通车。", [("城南大道扩建工程", N), ("滨江大桥", N)]),
+    ("确保今年青禾县城南水厂二期竣工投产。", [("青禾县城南水厂二期", N)]),
+    ("计划年内完成项目建设。", []),
+    # a quote opening a name stays when a bracketed aside follows the name
+    ("包含“青石两岸”整治提升项目(已于2021年完工)。", [("“青石两岸”整治提升项目", N)]),
+    # ... while a verb before a proper name still frames it
+    ("云州市完善城南大道配套工程。", [("城南大道配套工程", N)]),
+    ("云州市集中开工城南大道等项目。", [("城南大道", N)]),
+    ("县政府督促公司加快城南大道建设。", [("城南大道建设", N)]),
     # --- not projects -------------------------------------------------------------------------
     ("电子信息、新材料等8个产业项目已签约。", []),
     ("疏浚、清淤等3个项目完工。", []),
@@ -74,6 +108,17 @@ MEASURES = "1.加强组织领导，确保到位。\n2.云州资金保障，确�
     (LEDGER, ["鑫达建材年产5万吨新型墙材", "华泰纸业技改扩能", "青禾县城南大道", "云州市滨江大桥"]),
     # one numbered line with a suffix is no ledger of projects: its other lines stay unnamed
     (MEASURES, ["青禾县城南大道"]),
+    # numbered lines right below a group heading are its members, however few name a suffix
+    ("（三）储备项目\n1.鑫达建材\n2.华泰纸业\n3.宏远机械\n", ["鑫达建材", "华泰纸业", "宏远机械"]),
+    ("二、已竣工项目\n1.城南大道\n2.鑫达建材\n", ["城南大道", "鑫达建材"]),
+    # a table flattened from a PDF: a row's first cell after its number, as a numbered line
+    ("序号  项目名称  建设地点\n1  城南大道改造工程  青禾县\n2  鑫达建材  云州区\n3  华泰纸业技改  云州区\n"
+     "4  滨江大桥  青禾县\n", ["城南大道改造工程", "鑫达建材", "华泰纸业技改", "滨江大桥"]),
+    # ... but not a table of measures
+    ("1  加强组织领导  县委\n2  云州资金保障  县政府\n3  青禾县城南大道  交通局\n", ["青禾县城南大道"]),
+    # ... not below a project's own name, and not lines that name measures
+    ("（三）城南大道项目\n1.鑫达建材\n2.华泰纸业\n3.宏远机械\n", ["城南大道项目"]),
+    ("（三）储备项目\n1.加强组织领导\n2.完善资金保障\n", []),
 ])
 def test_numbered_ledger_items(extract: ProjectExtractor, text: str, expected: list[str]) -> None:
     found = sorted(extract(text), key=lambda m: m.start)

@@ -132,7 +132,8 @@ class NameJudge:
 
     def named_prefix(self, name: str) -> int:
         """Length of the longest prefix that is a name (青云高速公路起于青州市 -> 6), or 0.
-        A one-character suffix must end a word: 路 in 路灯 or 堤 in 堤防 ends nothing."""
+        A one-character suffix must end a word: 路 in 路灯 or 堤 in 堤防 ends nothing; a
+        prefix ends outside quotes (拉萨“两桥 | 一洞” is no name)."""
         if self.suffix_any.search(name, 0, len(name) - 1) is None:
             return 0        # no prefix has a suffix in it (has_suffix needs one)
         boundaries = set()
@@ -145,7 +146,7 @@ class NameJudge:
             found = self.end_suffix(head)
             if cut not in boundaries and (found is None or len(found[0]) < 2):
                 continue    # a one-character suffix inside a word (路灯, 堤防) is no end
-            if self.has_suffix(head) and balanced(head):
+            if self.has_suffix(head) and balanced(head) and head.count("“") == head.count("”"):
                 if self.suffix_any.match(name, cut) or self.organisation.match(name[cut:]):
                     return 0    # the suffix runs on (工程 | 师), or an organisation (临港 | 新区管委会)
                 return cut

@@ -44,9 +44,11 @@ _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[
 _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
 _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
 _SPACES = regex.compile(r"[ \t\u3000]+")
+_PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
 _DASH = regex.compile(r"[—－-]{2,}")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
+_CELL_END = _ITEM_END | set(" \t\u3000")     # … and of a table row's first cell
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 
 
@@ -83,6 +85,10 @@ class ProjectExtractor:
         self.list_opener = p.list_opener
         self.list_count = p.list_count
         self.ledger_item = p.ledger_item
+        self.list_head = p.list_head
+        self.group_heading = p.group_heading
+        self.company_end = p.company_end
+        self.group_words = ("项目", "項目", "工程")    # what a group heading's line ends in
         self.count_in_item = p.count_in_item
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
@@ -120,11 +126,13 @@ class ProjectExtractor:
         # a clause without any suffix names no project: skip it (most clauses). Suffixes are
         # Han words, so no occurrence crosses a clause mark: one scan of the text finds them.
         starts = [m.start() for m in self.judge.suffix_any.finditer(text)]
+        heading_ends = self._group_heading_ends(text, starts)
+        below_heading = set(heading_ends)
         i, n = 0, len(starts)
-        for c_start, c_end in _clauses_around(text, starts):
+        for c_start, c_end in _clauses_around(text, sorted(starts + heading_ends) if heading_ends else starts):
             while i < n and starts[i] < c_start:
                 i += 1
-            introduced = self._introduced(text, c_start, c_end)
+            introduced = self._introduced(text, c_start, c_end, below_heading)
             if introduced:
                 c_start = introduced
             if introduced or (i < n and starts[i] < c_end and c_end - c_start >= self.min_chars):
@@ -138,51 +146,120 @@ class ProjectExtractor:
                         inside.append((cues[k].start - c_start, cues[k].end - c_start))
                     k += 1
                 mentions.extend(self._clause(text[c_start:c_end], offset + c_start, inside, bool(introduced)))
-        mentions.extend(self._ledger_items(text, offset, mentions))
+        mentions.extend(self._ledger_items(text, offset, mentions, heading_ends))
         return merge_short_forms(mentions, self.place_prefix)
 
-    def _ledger_items(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
+    def _ledger_items(self, text: str, offset: int, found: list[ProjectMention],
+                      heading_ends: list[int]) -> list[ProjectMention]:
         """Bare names that open numbered lines (`ledger_item`) of a document whose numbered
         lines name at least two projects with a suffix (1.城南大道 … 2.鑫达建材年产5万吨
-        新型墙材，总投资…): the ledger vouches for them as 等N个项目 does for a list."""
+        新型墙材，总投资…): the ledger vouches for them as 等N个项目 does for a list. The
+        numbered lines right below a group heading ((三)储备项目, `heading_ends`) are
+        vouched for by the heading, however many name a suffix."""
         judge = self.judge
         items: list[tuple[int, int]] = []
+        line_of: dict[int, int] = {}        # item start -> its line's start
         for m in self.ledger_item.finditer(text):
             start = m.end("item")
             end = start
-            while end < len(text) and text[end] not in _ITEM_END:
+            stops = _CELL_END if m.group("row") else _ITEM_END     # a table row's first cell ends at a space
+            while end < len(text) and text[end] not in stops:
                 end += 1
             if end - start >= self.min_chars:
                 items.append((start, end))
-        if len(items) < 3:
-            return []
+                line_of[start] = m.start()
+        under = self._under_headings(text, heading_ends, line_of)
         covered = {m.start - offset for m in found}
-        suffixed = sum(judge.has_suffix(text[s:e]) or s in covered for s, e in items)
-        if suffixed < 2:
-            return []
+        if len(items) < 3 or sum(judge.has_suffix(text[s:e]) or s in covered for s, e in items) < 2:
+            items = [(s, e) for s, e in items if s in under]
+            if not items:
+                return []
         taken = {(m.start, m.end) for m in found}
+        # below a heading, a bare item that jieba does not see as proper (宏远机械) is a name
+        # when most of its run is
+        mostly_proper = 2 * sum(judge.proper(text[s:e]) for s, e in items if s in under) > len(under)
         out = []
         for s, e in items:
             name = text[s:e]
             if (s in covered or judge.suffix_any.search(name) or not judge.nominal(name)
-                    or not judge.proper(name) or not judge.accepts(name)):
+                    or not (judge.proper(name) or (s in under and mostly_proper)) or not judge.accepts(name)):
                 continue
             if (offset + s, offset + e) not in taken:
                 out.append(ProjectMention(name, self.key(name), offset + s, offset + e, "project.enumeration_item"))
         return out
 
-    def _introduced(self, text: str, start: int, end: int) -> int:
-        """Where the items start when the clause text[start:end] lists the projects a count
-        before it in its sentence announces (新开工项目8个，主要有A、B、C), else 0."""
-        if text.find("、", start, end) < 0:
+    @staticmethod
+    def _under_headings(text: str, heading_ends: list[int], line_of: dict[int, int]) -> set[int]:
+        """Starts of the ledger items (`line_of`: item start -> line start) on the run of
+        numbered lines right below a group heading (each line of the run is an item)."""
+        if not heading_ends:
+            return set()
+        item_at_line = {line: item for item, line in line_of.items()}
+        under = set()
+        for line in heading_ends:
+            while line in item_at_line:
+                under.add(item_at_line[line])
+                next_line = text.find("\n", line)
+                if next_line < 0:
+                    break
+                line = next_line + 1
+        return under
+
+    def _introduced(self, text: str, start: int, end: int, below_heading: set[int]) -> int:
+        """Where the items start when the clause text[start:end] lists the projects that
+        come before it in its sentence announce: a count (新开工项目8个，主要有A、B、C), a
+        class and its opener (重点项目：A、B、C; 今年开工的项目有A、B、C), or a group
+        heading on the line above ((三)储备项目 / A、B、C: `below_heading` holds the starts
+        of such lines); else 0."""
+        first = text.find("、", start, end)
+        if first < 0:
             return 0
         sentence = max(text.rfind(mark, 0, start) for mark in HARD_BREAKS) + 1
-        if sentence >= start or self.list_count.search(text, sentence, start) is None:
+        head = self._class_head(text, sentence, first)
+        if head is not None and head.end() > start:
+            pos = head.end()        # 今年开工的项目有 | A、B: the head inside the clause
+            return pos if first - pos >= 2 else 0
+        if sentence >= start:
+            return start if start in below_heading else 0
+        if self.list_count.search(text, sentence, start) is None and (head is None or head.end() != start):
             return 0
         opener = self.list_opener.match(text, start, end)
         if opener is None or (opener.end() == start and text[start - 1] not in "：:"):
             return 0        # neither an opening word nor a colon: the clause goes on about something else
         return opener.end()
+
+    def _class_head(self, text: str, sentence: int, first: int) -> regex.Match[str] | None:
+        """The last class head (`list_head`: 项目有, 重点工程：) between the sentence's start
+        and the list's first 、, when what it names is a class of projects (重点项目,
+        今年开工的项目), not one project (城南大道项目包括A、B: its parts)."""
+        head = None
+        for found in self.list_head.finditer(text, sentence, first):
+            head = found        # the last one
+        if head is None:
+            return None
+        clause = max(sentence, max(text.rfind(mark, sentence, head.start()) for mark in _CLAUSE_END) + 1)
+        named = text[clause:head.end("class")]
+        return head if named.endswith("的" + head.group("class")) or not self.judge.accepts(named) else None
+
+    def _group_heading_ends(self, text: str, starts: list[int]) -> list[int]:
+        """Starts of the lines right below a line that names a group of projects and nothing
+        else ((三)储备项目, 二、已竣工项目 — not 城南大道项目, a name): found from the
+        positions of suffixes (`starts`), as such a line ends in 项目 or 工程."""
+        ends: list[int] = []
+        for pos in starts:
+            if not text.startswith(self.group_words, pos):
+                continue
+            line_end = text.find("\n", pos, pos + 16)
+            if line_end < 0 or (ends and ends[-1] == line_end + 1):
+                continue
+            line_start = text.rfind("\n", 0, pos) + 1
+            heading = self.group_heading.match(text, line_start, line_end)
+            if heading is None:
+                continue
+            words = _ORDINAL.sub("", heading.group(), count=1).strip(" \t\u3000：:")
+            if not self.judge.accepts(words):
+                ends.append(line_end + 1)
+        return ends
 
     def _clause(self, clause: str, offset: int, cues: list[tuple[int, int]],
                 introduced: bool = False) -> list[ProjectMention]:
@@ -263,8 +340,8 @@ class ProjectExtractor:
     def _segments(self, clause: str, cues: list[tuple[int, int]]) -> list[_Segment]:
         """Cut a clause at 、/和, 等, framing words, status cues (`cues`, spans in the
         clause), dashes and spaces (not inside brackets)."""
-        # status words end names
-        cuts: list[tuple[int, int, str]] = [(s, e, "boundary") for s, e in cues]
+        # status words end names; a plan cue (计划年内 … 竣工) may hold a name: only its end cuts
+        cuts: list[tuple[int, int, str]] = [(self._cue_end(clause, s, e), e, "boundary") for s, e in cues]
         for pattern in (_SPACES, self.anaphora):
             # spaces separate runs of flattened text (成效值得肯定   项目开复工率); 该项目
             # refers back
@@ -290,7 +367,9 @@ class ProjectExtractor:
                 depth = max(depth - 1, 0)
             elif depth == 0 and not (token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0))) \
                     and not ((kind == "location" or token in self.name_verb_boundaries)
-                             and self._inside_name(clause, since, pos, token, kind)):
+                             and self._inside_name(clause, since, pos, token, kind)) \
+                    and not (kind == "boundary" and self.company_end.match(clause, pos + len(token))):
+                # (not 鑫达实业投资 | 有限公司: a framing word inside a company's name)
                 cuts.append((pos, pos + len(token), kind))  # not 1、2号线, 二、四级电站: numbered parts
                 since = pos + len(token)
             pos += len(token)
@@ -309,6 +388,19 @@ class ProjectExtractor:
             segments.append(_Segment(cursor, len(clause), sep, False))
         return segments
 
+    def _cue_end(self, clause: str, start: int, end: int) -> int:
+        """Where the cut for the status cue clause[start:end] starts: after the last suffix
+        inside it when one is followed by the cue's own words (计划年内城南大道扩建 | 竣工:
+        the plan words before the name are framing, cut elsewhere), else at the cue."""
+        cut = start
+        if end - start > 6:
+            for m in self.judge.suffix_any.finditer(clause, start + 2, end - 1):
+                cut = m.end()
+            phase = _PHASE.match(clause, cut, end) if cut > start else None
+            if phase:
+                cut = phase.end()       # 城南水厂二期 | 竣工投产
+        return cut
+
     def _inside_name(self, clause: str, since: int, pos: int, token: str, kind: str) -> bool:
         """A cut word at `pos` that belongs to the name around it: a direction word after one
         character it makes a place with (、海 | 西至青海 is 海西 | 至青海), or a verb names use
@@ -317,8 +409,18 @@ class ProjectExtractor:
             return pos - since == 1
         if kind == "boundary" and token in self.name_verb_boundaries and pos > since:
             end = pos + len(token)
-            return (self.judge.suffix_any.match(clause, end) is not None
-                    and self.judge.proper(clause[since:pos]))
+            judge = self.judge
+            head = clause[since:pos]
+            if not (judge.proper(head) or (len(head) >= 3 and head.endswith(self.whole_place_ends))):
+                return False        # (金源乡: a place jieba does not know, by its ending)
+            if judge.suffix_any.match(clause, end) is not None:
+                return True
+            # 青禾县集中连片特困地区…项目, 某县国家储备林基地: a common word after the verb and a
+            # name from there on (a proper word after it is its object: 云州市完善 | 城南大道)
+            following = judge.tags(clause[end:end + 8])
+            return (bool(following) and following[0][1] not in judge.proper_pos
+                    and not following[0][1].startswith("v")
+                    and (judge.has_suffix(clause[since:]) or judge.named_prefix(clause[since:]) > end - since))
         return False
 
     def _resolve_joins(self, clause: str, group: list[_Segment]) -> list[_Segment]:
@@ -390,8 +492,9 @@ class ProjectExtractor:
         s += self._leading_framing(clause[s:e])
         while e - s > self.min_chars and clause[s] in self.strip_chars and self.judge.has_suffix(clause[s + 1:e]):
             s += 1
-        if s < e and clause[s] in _OPEN and not balanced(clause[s:e]):
-            s += 1          # a lone opening quote or bracket
+        if s < e and clause[s] in _OPEN and not (balanced(clause[s:e]) if clause[s] in "(（"
+                                                 else clause[s] == "“" and "”" in clause[s + 1:e]):
+            s += 1          # a lone opening quote or bracket (“一河两岸”整治项目(已于… keeps its quote)
         return clause[s:e], s, e
 
     def _leading_framing(self, name: str) -> int:
@@ -406,7 +509,8 @@ class ProjectExtractor:
         leading = True
         last = len(name) - self.min_chars     # a cut after this leaves too short a name
         previous = previous_flag = ""
-        for word, flag in judge.tags(name):
+        tags = judge.tags(name)
+        for i, (word, flag) in enumerate(tags):
             pos += len(word)
             # a place that is not a whole administrative unit runs on into its name (河口经开区),
             # 南宁市 | 有 does not
@@ -422,12 +526,19 @@ class ProjectExtractor:
             elif word in self.cut_after and judge.suffix_any.search(name, pos) and not (
                     len(word) == 1 and after_place):
                 cut = pos       # 某公司为 | 弥陀寺景区, but not 河口 | 经 | 开区: a place runs on
-            elif judge.is_narrative(word, flag) and judge.has_suffix(name[pos:]) and not (
-                    flag == "v" and self._runs_on(name[:pos - len(word)])):
-                cut = pos
+            elif judge.is_narrative(word, flag) and (
+                    judge.has_suffix(name[pos:]) or self._placed_prefix(name[pos:], tags[i + 1:i + 2])) \
+                    and not (flag == "v" and self._runs_on(name[:pos - len(word)])):
+                cut = pos       # 主会场设在 | 云州市鑫达产业园项目建设现场: the name after the verb
             else:
                 leading = False
         return cut
+
+    def _placed_prefix(self, text: str, first: Sequence[tuple[str, str]]) -> bool:
+        """`text` opens with a name that starts at a place or proper noun (云州市鑫达产业园 |
+        项目建设现场), not with common words that only end in a suffix (普通高中学 | 杂费);
+        `first`: its first word and tag, as tagged in the text around it."""
+        return bool(first) and first[0][1] in self.judge.proper_pos and self.judge.named_prefix(text) > 0
 
     def _runs_on(self, head: str) -> bool:
         """`head` (before a verb) starts a name that runs on through the verb: it opens with
