@@ -13,10 +13,13 @@ one); this model weighs the candidates of each project and keeps the likeliest:
 - the state most cues of its section state;
 - the rules' fallback (a heading's state, or unknown).
 
-Each candidate is scored as the probability that its state is the gold's (calibrated on
-held-out documents of the sets the rules were not tuned on, so that ≥ 0.8 means at least
-90% right there), the highest wins, and its probability is `statuses.confidence` and
-`projects.status_confidence`. Features are general classes, never the words of names.
+Each candidate is scored as the probability that its state is the gold's, the highest wins.
+How sure the decided state is comes from a second small model (`sure_features`: how the
+winning cue was linked, a plan or weak cue, whether rule and ranker agree), fitted on
+held-out decisions and shifted so that ≥ 0.8 means at least 90% right on held-out documents
+of the sets the rules were not tuned on; it is `statuses.confidence` of the decided state's
+rows and `projects.status_confidence` (other states keep their calibrated mass). Features
+are general classes, never the words of names.
 
 The weights ship as JSON in `pipeline/data/status_model.json`, trained by
 `python scripts/train.py statuses` (document-grouped cross-validation over the gold sets,
