@@ -49,7 +49,7 @@ from pipeline.io.read import read_document
 from pipeline.outputs.evaluate import GoldDoc, _match_projects, load_gold
 from pipeline.outputs.evaluate import Project as EvalProject
 from pipeline.stages.project_model import FEATURES, ProjectModel, project_features
-from pipeline.stages.status_model import Features, StatusModel, project_candidates
+from pipeline.stages.status_model import Features, StatusModel, project_candidates, sure_features
 from pipeline.types import Extraction
 
 FOLDS = 5
@@ -66,6 +66,7 @@ CONFIDENT_RIGHT = 0.9   # what it promises: at least this share right among rows
 #: holds on documents the calibration did not see and not only on those it was fitted on
 #: (z = 0 kept it at 0.901 there, z = 1.645 left under 40% of the rows at 0.8)
 CONFIDENT_Z = 1.0
+SURE_C = 0.3            # inverse regularisation of the status surety model (few features, few decisions)
 ROUND = 6
 
 
@@ -501,18 +502,31 @@ class Decisions:
     mass: np.ndarray
     rules_right: np.ndarray
     unknown: np.ndarray         # the chosen state is unknown
+    sure_x: list[Features] = field(default_factory=list)   # the surety model's features
+    doc: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, s: Samples, scores: np.ndarray) -> Decisions:
-        chosen, mass = status_mass(scores, s.decision, [_state(x) for x in s.x], s.own)
+        states = [_state(x) for x in s.x]
+        chosen, mass = status_mass(scores, s.decision, states, s.own)
         rules: dict[int, int] = {}
+        likeliest: dict[int, tuple[float, str]] = {}
         for i, d in enumerate(s.decision):
             if s.rule[i]:
                 rules[d] = max(rules.get(d, 0), s.y[i])
+            if d not in likeliest or mass[i] > likeliest[d][0]:
+                likeliest[d] = (mass[i], states[i])
         order = sorted(chosen)
         return cls(np.array([s.y[chosen[d]] for d in order]), np.array([mass[chosen[d]] for d in order]),
                    np.array([rules.get(d, 0) for d in order]),
-                   np.array([_state(s.x[chosen[d]]) == "status=unknown" for d in order]))
+                   np.array([states[chosen[d]] == "status=unknown" for d in order]),
+                   [sure_features(s.x[chosen[d]], likeliest[d][1] == states[chosen[d]]) for d in order],
+                   [s.doc[chosen[d]] for d in order])
+
+    def subset(self, keep: np.ndarray) -> Decisions:
+        idx = np.flatnonzero(keep)
+        return Decisions(self.right[idx], self.mass[idx], self.rules_right[idx], self.unknown[idx],
+                         [self.sure_x[i] for i in idx], [self.doc[i] for i in idx])
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -520,9 +534,49 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def status_figures(d: Decisions, a: float, b: float, unknown: float) -> str:
+@dataclass(frozen=True)
+class Surety:
+    """The second model: how likely a decided known state is right (`status_model.sure_features`),
+    its intercept already lowered to keep the promise; and the held-out rate of a right unknown."""
+
+    model: Logistic
+    unknown: float
+
+    def confidence(self, d: Decisions) -> np.ndarray:
+        return np.where(d.unknown, self.unknown, sigmoid(self.model.scores(d.sure_x)))
+
+
+def fit_surety(d: Decisions, promise_on: np.ndarray) -> Surety:
+    """The surety model fitted on the known decisions of `d`; its intercept lowered where
+    needed so that, on the decisions `promise_on` accepts (the untuned sets) scored by
+    models that did not see their documents (grouped CV), at least CONFIDENT_RIGHT of those
+    at CONFIDENT or more are right."""
+    known = ~d.unknown
+    unknown = float(d.right[d.unknown & promise_on].mean()) if (d.unknown & promise_on).any() else 0.0
+    if len({int(r) for r in d.right[known]}) < 2:
+        # all right or all wrong: nothing to tell apart (no surety: the mass's calibration decides)
+        return Surety(Logistic({}, 0.0), round(unknown, 4))
+    model = fit([d.sure_x[i] for i in np.flatnonzero(known)], list(d.right[known]), SURE_C)
+    check = known & promise_on
+    held = np.full(len(d.right), np.nan)
+    folds = fold_of(d.doc)
+    which = np.array([folds[x] for x in d.doc])
+    for k in range(FOLDS):
+        rest = np.flatnonzero(known & (which != k))
+        test = np.flatnonzero(check & (which == k))
+        if len(test) and len({int(d.right[i]) for i in rest}) == 2:
+            part = fit([d.sure_x[i] for i in rest], list(d.right[rest]), SURE_C)
+            held[test] = part.scores([d.sure_x[i] for i in test])
+    scored = check & ~np.isnan(held)
+    edge = _surest_edge(held[scored], d.right[scored])
+    shift = 0.0 if edge is None else min(0.0, float(_logit(np.array([CONFIDENT]))[0]) - edge)
+    return Surety(Logistic({n: round(w, ROUND) for n, w in sorted(model.coef.items())},
+                           round(model.intercept + shift, ROUND)), round(unknown, 4))
+
+
+def status_figures(d: Decisions, a: float, b: float, unknown: float, surety: Surety | None = None) -> str:
     """Accuracy of the rules and of the ranker, and what confidence ≥ 0.8 means."""
-    conf = np.where(d.unknown, unknown, sigmoid(a * _logit(d.mass) + b))
+    conf = surety.confidence(d) if surety else np.where(d.unknown, unknown, sigmoid(a * _logit(d.mass) + b))
     return (f"{len(d.right)} projects: rules {d.rules_right.mean():.3f}, ranker {d.right.mean():.3f} right; "
             + confident(conf, d.right))
 
@@ -544,40 +598,48 @@ def _surest_edge(logits: np.ndarray, right: np.ndarray) -> float | None:
     """The lowest logit of mass above which (inclusive) at least CONFIDENT_RIGHT of the
     decisions are right, taking as many as can be (None: not even the surest one is)."""
     order = np.argsort(-logits, kind="stable")
+    ranked = logits[order]
     share_right = np.cumsum(right[order]) / np.arange(1, len(order) + 1)
-    ok = np.flatnonzero(share_right >= CONFIDENT_RIGHT)
-    return float(logits[order][ok[-1]]) if len(ok) else None
+    # only where a run of equal scores ends: an edge takes all of its run or none of it
+    run_end = np.r_[ranked[1:] != ranked[:-1], True]
+    ok = np.flatnonzero((share_right >= CONFIDENT_RIGHT) & run_end)
+    return float(ranked[ok[-1]]) if len(ok) else None
 
 
-def status_model(s: Samples, calibrate_on: Callable[[str], bool] | None = None) -> tuple[StatusModel, Decisions]:
+def status_model(s: Samples, calibrate_on: Callable[[str], bool] | None = None
+                 ) -> tuple[StatusModel, Decisions, Surety]:
     """The ranker fitted on all of `s`, calibrated on its grouped CV (on the documents
-    `calibrate_on` accepts, else all); and the CV decisions."""
+    `calibrate_on` accepts, else all), with the surety model of its CV decisions; and the
+    CV decisions."""
     scores = out_of_fold(s, ranker=True)
     held = Decisions.of(s, scores)
-    if calibrate_on is None:
-        a, b, unknown = _calibration(held)
-    else:
-        sub, idx = s.subset(calibrate_on)
-        a, b, unknown = _calibration(Decisions.of(sub, scores[idx]))
+    promise_on = np.array([calibrate_on is None or calibrate_on(d) for d in held.doc])
+    a, b, _ = _calibration(held.subset(promise_on))
+    surety = fit_surety(held, promise_on)
     w = fit_ranker(s.x, s.y, s.decision)
     model = StatusModel({n: round(v, ROUND) for n, v in sorted(w.coef.items())}, 0.0,
-                        round(a, ROUND), round(b, ROUND), round(unknown, 4))
-    return model, held
+                        round(a, ROUND), round(b, ROUND), surety.unknown, dict(surety.model.coef),
+                        surety.model.intercept)
+    return model, held, surety
 
 
 def _cross_calibrated(s: Samples, scores: np.ndarray, untuned: tuple[str, ...]) -> str:
     """What confidence >= CONFIDENT means on the untuned documents when each fold's
-    confidence is calibrated on the other folds only (the calibration's own held-out figure)."""
+    confidence comes from a surety model fitted and shifted on the other folds only (the
+    surety model's own held-out figure)."""
+    held = Decisions.of(s, scores)
     folds = fold_of(s.doc)
+    which = np.array([folds[d] for d in held.doc])
+    is_untuned = np.array([d.startswith(untuned) for d in held.doc])
     confidence, right = [], []
     for k in range(FOLDS):
-        rest, r_idx = s.subset(lambda d, k=k: d.startswith(untuned) and folds[d] != k)
-        test, t_idx = s.subset(lambda d, k=k: d.startswith(untuned) and folds[d] == k)
-        if not len(t_idx) or not len(r_idx):
+        test = (which == k) & is_untuned
+        if not test.any():
             continue
-        a, b, unknown = _calibration(Decisions.of(rest, scores[r_idx]))
-        d = Decisions.of(test, scores[t_idx])
-        confidence.append(np.where(d.unknown, unknown, sigmoid(a * _logit(d.mass) + b)))
+        rest = held.subset(which != k)
+        surety = fit_surety(rest, np.array([d.startswith(untuned) for d in rest.doc]))
+        d = held.subset(test)
+        confidence.append(surety.confidence(d))
         right.append(d.right)
     return confident(np.concatenate(confidence), np.concatenate(right)) if right else "no folds"
 
@@ -593,25 +655,25 @@ def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
     # the confidence is calibrated on the sets the rules were not tuned on (all but the first),
     # as the documents it will meet are: the tuned set's decisions are surer than new text's
     untuned = tuple(f"{name}/" for name in names[1:])
-    model, held = status_model(s, (lambda d: d.startswith(untuned)) if untuned else None)
+    model, held, surety = status_model(s, (lambda d: d.startswith(untuned)) if untuned else None)
     report(f"statuses: {len(s.y)} candidates of {len(set(s.decision))} matched projects, "
            f"{len(set(s.doc))} documents")
     calibration = (model.scale, model.shift, model.unknown)
-    report(f"  {FOLDS}-fold CV grouped by document: {status_figures(held, *calibration)}")
+    report(f"  {FOLDS}-fold CV grouped by document: {status_figures(held, *calibration, surety)}")
     oof_scores = out_of_fold(s, ranker=True)
     for name in names:
         sub, idx = s.subset(lambda d, name=name: d.startswith(name + "/"))
-        report(f"    of which {name}: {status_figures(Decisions.of(sub, oof_scores[idx]), *calibration)}")
+        report(f"    of which {name}: {status_figures(Decisions.of(sub, oof_scores[idx]), *calibration, surety)}")
     if untuned:
         report(f"    of which {'+'.join(names[1:])}, calibrated without the document's fold: "
                + _cross_calibrated(s, oof_scores, untuned))
     if len(names) > 1:
         first, _ = s.subset(lambda d: d.startswith(names[0] + "/"))
         rest, _ = s.subset(lambda d: not d.startswith(names[0] + "/"))
-        alone, _ = status_model(first)
+        alone, _, alone_surety = status_model(first)
         scores = fit_ranker(first.x, first.y, first.decision).scores(rest.x)
         report(f"  fitted on {names[0]}, measured on {'+'.join(names[1:])}: "
-               f"{status_figures(Decisions.of(rest, scores), alone.scale, alone.shift, alone.unknown)}")
+               f"{status_figures(Decisions.of(rest, scores), alone.scale, alone.shift, alone.unknown, alone_surety)}")
     _write(out, {"trained_on": names, "l2": 1.0 / C, "folds": FOLDS, **model.to_json()})
     report(f"  weights: {out}")
     return model

@@ -19,6 +19,7 @@ from pipeline.stages.status_model import (
     model_from_dict,
     project_candidates,
     project_confidence,
+    sure_features,
 )
 from pipeline.types import Status
 
@@ -153,6 +154,9 @@ EDGE_CASES = [
     ([0.0, 3.0, 1.0, 2.0], [1, 1, 1, 1], 0.0),               # all right: every decision
     ([2.0, 1.0], [0, 1], None),                              # the surest is wrong: no edge
     ([5.0, 4.0, 3.0, 2.0, 1.0, 0.0, -1.0, -2.0, -3.0, -4.0, -5.0], [1] * 9 + [0, 0], -4.0),  # 9/10 is enough
+    # equal scores are one block: the edge takes all of them or none (2 of 4 right at 1.0)
+    ([2.0, 1.0, 1.0, 1.0], [1, 1, 0, 0], 2.0),
+    ([1.0, 1.0, 1.0, 0.5], [1, 1, 1, 0], 1.0),
 ]
 
 
@@ -195,3 +199,61 @@ def test_a_plan_word_alone_is_for_the_model_to_weigh(pipeline: Pipeline) -> None
     assert any(undecided.doc.norm[s.start:s.end] == "计划" for s in undecided.statuses if s.project_key == project.key)
     [decided] = [p for p in pipeline("t", text).projects if p.name == "城东快速路工程"]
     assert decided.status is Status.PLANNED
+
+
+# The surety model (how likely a decided state is right) sees how the winner was linked, whether
+# it is a plan or a weak cue, and whether rule and ranker agree; never its words or its state.
+# winner's features, agree -> the surety features
+SURE_FEATURE_CASES = [
+    ((("link=clause", 1.0), ("status=completed", 1.0), ("rule=status.completed", 1.0), ("past_marker", 1.0),
+      ("link=clause&status=completed", 1.0)), True, {("link=clause", 1.0), ("agree", 1.0)}),
+    ((("link=after", 1.0), ("status=planned", 1.0), ("future", 1.0), ("log_distance", 2.0)), False,
+     {("link=after", 1.0), ("future", 1.0)}),
+    ((("link=document", 1.0), ("status=started", 1.0), ("doc_share", 0.7)), True,
+     {("link=document", 1.0), ("agree", 1.0)}),
+]
+
+
+@pytest.mark.parametrize("winner, agree, expected", SURE_FEATURE_CASES, ids=[c[0][0][0] for c in SURE_FEATURE_CASES])
+def test_sure_features(winner: tuple[tuple[str, float], ...], agree: bool, expected: set[tuple[str, float]]) -> None:
+    assert set(sure_features(winner, agree)) == expected
+
+
+# Under a hand-made surety model that trusts a cue in the project's own clause only:
+# text, project -> whether its status confidence reaches 0.8
+SURETY_CASES = [
+    ("城东快速路工程已竣工。", "城东快速路工程", True),                          # its own clause
+    ("城东快速路工程总投资3亿元，目前已竣工。", "城东快速路工程", False),        # a later clause
+]
+
+
+@pytest.mark.parametrize("text, name, confident", SURETY_CASES, ids=[c[0] for c in SURETY_CASES])
+def test_the_decided_state_takes_the_surety(pipeline: Pipeline, text: str, name: str, confident: bool) -> None:
+    undecided = Pipeline(pipeline.rules, rank_statuses=False)
+    ex = undecided("t", text)
+    model = StatusModel({}, sure={"link=clause": 6.0}, sure_intercept=-3.0)
+    projects, rows = decide_statuses(ex, undecided.statuses(ex.doc.norm), model)
+    project = next(p for p in projects if p.name == name)
+    confidence = project_confidence(project.status, project.status_start, project.status_end,
+                                     [r for r in rows if r.project_key == project.key])
+    assert (confidence >= 0.8) == confident
+
+
+def test_surety_keeps_its_promise_on_held_out_documents() -> None:
+    pytest.importorskip("sklearn")
+    train = load_train_script()
+    # 40 documents: a cue in its own clause is right 19 times in 20, one after it 1 in 2
+    right, sure_x, docs = [], [], []
+    for n in range(40):
+        for k in range(5):
+            clause = k < 3
+            right.append(0 if (clause and (n * 3 + k) % 20 == 0) or (not clause and k == 4) else 1)
+            sure_x.append(((f"link={'clause' if clause else 'after'}", 1.0),))
+            docs.append(f"train/{n:02d}")
+    y = np.array(right)
+    d = train.Decisions(y, np.full(len(y), 0.5), y, np.zeros(len(y), dtype=bool), sure_x, docs)
+    surety = train.fit_surety(d, np.ones(len(y), dtype=bool))
+    confidence = surety.confidence(d)
+    sure = confidence >= 0.8
+    clause = np.array([x[0][0] == "link=clause" for x in sure_x])
+    assert sure[clause].all() and not sure[~clause].any() and y[sure].mean() >= 0.9
