@@ -75,11 +75,17 @@ def test_damaged_cache_is_rebuilt(damage, tmp_path, monkeypatch):
     assert segmenter._read_cache(path) is not None       # rewritten whole
 
 
+def _python_route(seg: segmenter.Segmenter) -> segmenter.Segmenter:
+    """`seg` routing in Python, as where the C module is not built (its blocks cached)."""
+    seg.lexicon = None
+    return seg
+
+
 @pytest.mark.parametrize("sentence", SENTENCES)
 def test_a_block_served_from_the_cache_equals_jieba(sentence, jieba_pair, tmp_path, monkeypatch):
     monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path))
     tokenizer = jieba_pair[1]
-    seg = load_segmenter(ADDED)
+    seg = _python_route(load_segmenter(ADDED))
     expected = tuple((p.word, p.flag) for p in jieba.posseg.POSTokenizer(tokenizer).cut(sentence, HMM=False))
     for _ in range(2):                  # the second time every block comes from the cache
         assert seg.tag(sentence) == expected
@@ -100,7 +106,7 @@ def test_the_block_cache_keeps_four_bytes_a_word(tmp_path, monkeypatch):
         inner = sum(size(item, seen) for item in obj) if isinstance(obj, tuple) else 0
         return sys.getsizeof(obj) + inner
 
-    seg = load_segmenter(ADDED)
+    seg = _python_route(load_segmenter(ADDED))
     words = sum(len(seg.tag(s)) for s in SENTENCES)
     seen: set[int] = set()
     held = sum(size(packed, seen) for packed in seg._blocks.values())
@@ -148,6 +154,16 @@ def test_the_route_in_c_equals_python_on_any_text():
         assert (list(ends), list(ids)) == seg._best_route(block)
 
     same()
+
+
+@needs_c
+def test_the_route_in_c_keeps_no_block_cache(tmp_path, monkeypatch):
+    """Packing a block for the cache and unpacking it took longer than the route in C."""
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path))
+    seg = load_segmenter()
+    for _ in range(2):
+        assert seg.tag(SENTENCES[0])
+    assert seg._blocks == {}
 
 
 @needs_c

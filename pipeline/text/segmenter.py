@@ -1,7 +1,8 @@
 """jieba's dictionary segmentation (``Tokenizer.cut(text, HMM=False)`` and ``posseg``
 tagging without HMM), word for word the same, but faster: a MARISA trie of the dictionary
 and the project's added words, cached in a file per dictionary (see `load_segmenter`), and
-whole blocks cached in memory. The name judge (`stages/names.py`) and the project finder
+the best route through a block computed in C (`_route.c`) or, where that module is not
+built, in Python with whole blocks cached in memory. The name judge (`stages/names.py`) and the project finder
 use it.
 """
 
@@ -46,7 +47,8 @@ class Segmenter:
     `cut(text)` equals ``list(jieba.Tokenizer.cut(text, HMM=False))`` and `tag(text)` the
     (word, flag) pairs of ``jieba.posseg.POSTokenizer.cut(text, HMM=False)`` for the same
     dictionary: the same best route (same floating-point sums, ties to the longer word),
-    computed once per block of Han characters and letters, then cached. The trie takes
+    computed once per block of Han characters and letters (in C, or in Python and then
+    cached). The trie takes
     about 1 MB where jieba's prefix dictionary and tag table take over 100 MB per process.
 
     >>> import jieba, jieba.posseg
@@ -72,7 +74,7 @@ class Segmenter:
         # the same dictionary for the route in C (`_route.c`), when it is built; None: the
         # route is computed in Python, with the same result
         self.lexicon = lexicon
-        # the routes of blocks seen, packed (`_pack`); flags by code, "eng" among them
+        # the Python route's blocks seen, packed (`_pack`); flags by code, "eng" among them
         self._blocks: dict[str, array[int]] = {}
         self._codes = {name: i for i, name in enumerate(flag_names)}
         self._names = list(flag_names)
@@ -115,10 +117,26 @@ class Segmenter:
     def _route(self, s: str) -> tuple[tuple[str, str], ...]:
         """(word, flag) of one block; a run of single letters/digits is glued into one
         word flagged ``eng``, as jieba does after the route."""
+        if self.lexicon is not None:
+            # the route in C takes less than packing a block for the cache and unpacking it
+            # (half the time on fresh text), and the cache took 2-5 MB per worker
+            ends, ids = self.lexicon.route(s)
+            return self._words(s, ends, ids)
         cached = self._blocks.get(s)
         if cached is not None:
             return self._unpack(s, cached)
-        ends, ids = self.lexicon.route(s) if self.lexicon is not None else self._best_route(s)
+        out = self._words(s, *self._best_route(s))
+        if len(self._blocks) > _BLOCK_CACHE_MAX:
+            for old in list(itertools.islice(self._blocks, _BLOCK_CACHE_MAX // 2)):
+                del self._blocks[old]
+        packed = self._pack(out)
+        if packed is not None:
+            self._blocks[s] = packed
+        return out
+
+    def _words(self, s: str, ends: list[int], ids: list[int]) -> tuple[tuple[str, str], ...]:
+        """(word, flag) along a route (`_best_route`); a run of single letters/digits is
+        glued into one word flagged ``eng``, as jieba does after the route."""
         flags, names = self.flags, self.flag_names
         words: list[tuple[str, str]] = []
         buf = ""
@@ -135,14 +153,7 @@ class Segmenter:
             x = y
         if buf:
             words.append((buf, "eng"))
-        out = tuple(words)
-        if len(self._blocks) > _BLOCK_CACHE_MAX:
-            for old in list(itertools.islice(self._blocks, _BLOCK_CACHE_MAX // 2)):
-                del self._blocks[old]
-        packed = self._pack(out)
-        if packed is not None:
-            self._blocks[s] = packed
-        return out
+        return tuple(words)
 
     def _best_route(self, s: str) -> tuple[list[int], list[int]]:
         """Where each word of the best route through `s` ends, and its word id (-1: a
