@@ -114,9 +114,9 @@ def test_the_block_cache_keeps_four_bytes_a_word(tmp_path, monkeypatch):
     assert held <= 4 * words + 80 * len(seg._blocks)    # 4 bytes a word, plus each array's header
 
 
-# -- the route in C (text/_route.c): the same route as the Python one, bit for bit --------
+# -- the route in C (text/jieba_route.c): the same route as the Python one, bit for bit --------
 
-needs_c = pytest.mark.skipif(not segmenter._route_available(), reason="text/_route.c is not built here")
+needs_c = pytest.mark.skipif(not segmenter._route_available(), reason="text/jieba_route.c is not built here")
 
 # blocks as _route receives them (runs of Han characters, letters and digits): words of the
 # dictionary, added words, unknown characters, long runs, letters and digits glued

@@ -1,7 +1,7 @@
 """jieba's dictionary segmentation (``Tokenizer.cut(text, HMM=False)`` and ``posseg``
 tagging without HMM), word for word the same, but faster: a MARISA trie of the dictionary
 and the project's added words, cached in a file per dictionary (see `load_segmenter`), and
-the best route through a block computed in C (`_route.c`) or, where that module is not
+the best route through a block computed in C (`jieba_route.c`) or, where that module is not
 built, in Python with whole blocks cached in memory. The name judge (`stages/names.py`) and the project finder
 use it.
 """
@@ -71,7 +71,7 @@ class Segmenter:
         self._unknown = log(1) - log(total)
         self.longest = longest      # characters in the longest word (kept in the cache file:
                                     # finding it takes 60 ms, most of a load)
-        # the same dictionary for the route in C (`_route.c`), when it is built; None: the
+        # the same dictionary for the route in C (`jieba_route.c`), when it is built; None: the
         # route is computed in Python, with the same result
         self.lexicon = lexicon
         # the Python route's blocks seen, packed (`_pack`); flags by code, "eng" among them
@@ -157,7 +157,7 @@ class Segmenter:
 
     def _best_route(self, s: str) -> tuple[list[int], list[int]]:
         """Where each word of the best route through `s` ends, and its word id (-1: a
-        character that starts no word), in Python (`_route.c` computes the same)."""
+        character that starts no word), in Python (`jieba_route.c` computes the same)."""
         prefixes = self.words.iter_prefixes_with_ids
         logp = self.logp
         longest = self.longest
@@ -241,7 +241,7 @@ def _jieba_dict() -> Path:
 # The cache file: a header line (JSON: total, flag names, word count), then the trie's
 # bytes, then one float64 per word id, then one flag byte per word id, then for the route
 # in C the words by id (where each starts, as uint32, and their characters' code points,
-# as uint32) and, when that module is built, its hash table of them (`_route.Lexicon`;
+# as uint32) and, when that module is built, its hash table of them (`jieba_route.Lexicon`;
 # 8 MB, read in 15 ms where building it takes 0.2 s). Plain data, so a tampered cache can
 # at worst segment badly; it is checked for consistency all the same.
 _MAGIC = b"keyproj-jieba-trie 4\n"
@@ -257,19 +257,19 @@ def _words_by_id(trie: Any) -> tuple[bytes, bytes]:
 
 
 def _route_available() -> bool:
-    return importlib.util.find_spec("pipeline.text._route") is not None
+    return importlib.util.find_spec("pipeline.text.jieba_route") is not None
 
 
 def _lexicon(offsets: bytes, chars: bytes, logp: array, longest: int, unknown: float,
              table: bytes = b"") -> Any:
-    """The C route's dictionary (`_route.Lexicon`, from its saved `table` when there is
+    """The C route's dictionary (`jieba_route.Lexicon`, from its saved `table` when there is
     one), or None where that module is not built."""
     try:
-        from pipeline.text import _route  # type: ignore[attr-defined]
+        from pipeline.text import jieba_route  # type: ignore[attr-defined]
     except ImportError:
         return None
     args = (chars, offsets, logp, longest, unknown)
-    return _route.Lexicon(*args, table) if table else _route.Lexicon(*args)
+    return jieba_route.Lexicon(*args, table) if table else jieba_route.Lexicon(*args)
 
 
 def _write_cache(path: Path, seg: Segmenter, offsets: bytes, chars: bytes) -> None:

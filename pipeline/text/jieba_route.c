@@ -267,7 +267,7 @@ static PyMethodDef Lexicon_methods[] = {
 
 static PyTypeObject LexiconType = {
     PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "pipeline.text._route.Lexicon",
+    .tp_name = "pipeline.text.jieba_route.Lexicon",
     .tp_basicsize = sizeof(Lexicon),
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "jieba's dictionary as a hash table of words and their prefixes",
@@ -278,10 +278,10 @@ static PyTypeObject LexiconType = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_route", "jieba's best route in C (see segmenter.py)", -1, NULL,
+    PyModuleDef_HEAD_INIT, "jieba_route", "jieba's best route in C (see segmenter.py)", -1, NULL,
 };
 
-PyMODINIT_FUNC PyInit__route(void) {
+PyMODINIT_FUNC PyInit_jieba_route(void) {
     if (PyType_Ready(&LexiconType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
