@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.batch import run as batch_run
@@ -25,7 +26,8 @@ def test_a_worker_builds_what_stages_build_on_first_use_before_its_first_documen
     # built once by the warm-up, then only looked up
     assert region.gazetteer.cache_info().currsize == 1
     assert normalise._invisible_chars.cache_info().currsize == 1
-    assert pipeline.projects.segmenter._blocks, "jieba's routes are warm"
+    seg = pipeline.projects.segmenter
+    assert seg.lexicon is not None or seg._blocks, "jieba's routes are warm (in C, or cached in Python)"
     # and the warm-up is a real document: it finds what a report holds
     ex = pipeline("doc", batch_run.WARM_UP_TEXT)
     assert {p.name for p in ex.projects} >= {"青岚至石门公路改造工程", "北郊水厂"}
@@ -127,3 +129,35 @@ def test_the_first_workers_are_forked_only_from_a_lean_process(monkeypatch, plat
     else:
         monkeypatch.delitem(sys.modules, "pyarrow", raising=False)
     assert batch_run._fork_is_lean() == forked
+
+
+def test_a_small_run_writes_and_reads_its_tables_without_arrow_datasets_or_compute(tmp_path):
+    # pyarrow.dataset (which pq.read_table builds) cost 0.3-0.6 s of a one-file run's wall time,
+    # pyarrow.compute (a cast, a filter) 0.1 s; a run's tables need neither
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("城南大道改造工程已开工，总投资3.5亿元。", "utf-8")
+    code = ("import sys, atexit; from pipeline.cli import main; "
+            "atexit.register(lambda: print(sorted(m for m in ('pyarrow.dataset', 'pyarrow.compute') "
+            "if m in sys.modules))); "
+            f"sys.argv = ['keyproj', 'run', {str(tmp_path / 'in')!r}, '--out', {str(tmp_path / 'out')!r}, "
+            "'--jobs', '0', '-q']; main()")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert pq.read_table(tmp_path / "out" / "projects.parquet").num_rows == 1
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_totals_across_reports_are_the_same_filtered_in_python_or_by_arrow(monkeypatch):
+    import pyarrow as pa
+
+    from pipeline.batch import ledger
+
+    rows = [{"doc_id": d, "project_id": p, "role": role, "kind": "money", "value": v, "text": "x", "start": 0, "end": 1}
+            for d, p, role, v in [("a", 0, "total_investment", 5.0), ("a", 0, "total_investment", 6.0),
+                                  ("a", 1, "completed_investment", 2.0), ("b", 0, None, 1.0),
+                                  ("b", 0, "total_investment", 3.0)]]
+    table = pa.Table.from_pylist(rows)
+    in_python = ledger._totals(ledger._total_investment_rows(table))
+    monkeypatch.setattr(ledger, "_FILTER_IN_PYTHON", 0)
+    by_arrow = ledger._totals(ledger._total_investment_rows(table))
+    assert in_python == by_arrow
+    assert {k: q["value"] for k, q in by_arrow.items()} == {("a", 0): 5.0, ("b", 0): 3.0}

@@ -24,7 +24,7 @@ from conftest import RAW_DIR, ROOT, raw_reports
 
 # What the wheel is built from: everything pyproject.toml packages, nothing else (a stale
 # build/ folder or a cache in the checkout cannot leak into the wheel this way).
-SOURCES = ["pyproject.toml", "README.md", "pipeline", "rules"]
+SOURCES = ["pyproject.toml", "setup.py", "README.md", "pipeline", "rules"]
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("src")
     for name in SOURCES:
         if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.so"))
         else:
             shutil.copy2(ROOT / name, src / name)
     dist = tmp_path_factory.mktemp("dist")

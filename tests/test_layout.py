@@ -123,3 +123,24 @@ def test_every_links_pattern_has_examples_and_counter_examples() -> None:
 def test_running_up_to_an_unknown_stage_is_an_error(pipeline: Pipeline) -> None:
     with pytest.raises(ValueError, match="no stage 'linking'"):
         pipeline.found("doc", REPORT, until="linking")
+
+
+@pytest.mark.parametrize(("text", "marks"), [
+    # text                                      marks
+    ("城南大道开工；滨江大桥，北岸公园完工。\n下一段", "。！？!?；;\n"),
+    ("城南大道开工；滨江大桥，北岸公园完工。\n下一段", "。！？!?；;\n，,：:"),
+    ("没有标点的一段", "。；"),
+    ("", "。"),
+    ("a.b\\c]d^e-f", "\\]^-"),                 # characters a pattern class treats specially
+])
+def test_mark_indexes_hold_every_mark_as_a_four_byte_integer(text: str, marks: str) -> None:
+    from pipeline.text.sentences import CharIndex
+
+    index = CharIndex(text, marks)
+    assert list(index.positions) == [i for i, ch in enumerate(text) if ch in marks]
+    # a big document holds a mark every ten characters or so: 4 bytes each, not an int object
+    assert index.positions.itemsize == 4
+    layout = Layout(text)
+    assert layout.segment_ends.itemsize == 4
+    assert list(layout.segment_ends) == sorted({*(i + 1 for i, ch in enumerate(text) if ch in "。！？!?；;\n"),
+                                                len(text)})

@@ -75,11 +75,17 @@ def test_damaged_cache_is_rebuilt(damage, tmp_path, monkeypatch):
     assert segmenter._read_cache(path) is not None       # rewritten whole
 
 
+def _python_route(seg: segmenter.Segmenter) -> segmenter.Segmenter:
+    """`seg` routing in Python, as where the C module is not built (its blocks cached)."""
+    seg.lexicon = None
+    return seg
+
+
 @pytest.mark.parametrize("sentence", SENTENCES)
 def test_a_block_served_from_the_cache_equals_jieba(sentence, jieba_pair, tmp_path, monkeypatch):
     monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path))
     tokenizer = jieba_pair[1]
-    seg = load_segmenter(ADDED)
+    seg = _python_route(load_segmenter(ADDED))
     expected = tuple((p.word, p.flag) for p in jieba.posseg.POSTokenizer(tokenizer).cut(sentence, HMM=False))
     for _ in range(2):                  # the second time every block comes from the cache
         assert seg.tag(sentence) == expected
@@ -100,9 +106,95 @@ def test_the_block_cache_keeps_four_bytes_a_word(tmp_path, monkeypatch):
         inner = sum(size(item, seen) for item in obj) if isinstance(obj, tuple) else 0
         return sys.getsizeof(obj) + inner
 
-    seg = load_segmenter(ADDED)
+    seg = _python_route(load_segmenter(ADDED))
     words = sum(len(seg.tag(s)) for s in SENTENCES)
     seen: set[int] = set()
     held = sum(size(packed, seen) for packed in seg._blocks.values())
     assert words > 50
     assert held <= 4 * words + 80 * len(seg._blocks)    # 4 bytes a word, plus each array's header
+
+
+# -- the route in C (text/jieba_route.c): the same route as the Python one, bit for bit --------
+
+needs_c = pytest.mark.skipif(not segmenter._route_available(), reason="text/jieba_route.c is not built here")
+
+# blocks as _route receives them (runs of Han characters, letters and digits): words of the
+# dictionary, added words, unknown characters, long runs, letters and digits glued
+BLOCKS = [
+    "加快推进城南大道", "推进实施西湖区环湖绿道二期", "龘靐齉爩", "ABC12路段及G318国道改扩建项目已竣工通车",
+    "这是一个没有标点的很长的句子里面有各种各样的词语和一些生僻字", "一", "a", "2023年完成投资3.5亿元",
+    "中华人民共和国国务院办公厅关于进一步加强重点项目建设管理的通知",
+]
+
+
+@needs_c
+@pytest.mark.parametrize("words", [[], ADDED], ids=["jieba's dictionary", "with added words"])
+def test_the_route_in_c_equals_the_route_in_python(words, tmp_path, monkeypatch):
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path))
+    seg = load_segmenter(words)
+    assert seg.lexicon is not None
+    for block in BLOCKS:
+        ends, ids = seg.lexicon.route(block)
+        assert (list(ends), list(ids)) == seg._best_route(block), block
+
+
+@needs_c
+def test_the_route_in_c_equals_python_on_any_text():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    seg = load_segmenter()
+    # characters of common words, so that most runs hold words of several lengths
+    alphabet = st.sampled_from("中华人民共和国城南大道工程建设项目推进实施重点投资完成亿元年月龘AB12")
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet, min_size=1, max_size=40))
+    def same(block: str) -> None:
+        ends, ids = seg.lexicon.route(block)
+        assert (list(ends), list(ids)) == seg._best_route(block)
+
+    same()
+
+
+@needs_c
+def test_the_route_in_c_keeps_no_block_cache(tmp_path, monkeypatch):
+    """Packing a block for the cache and unpacking it took longer than the route in C."""
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path))
+    seg = load_segmenter()
+    for _ in range(2):
+        assert seg.tag(SENTENCES[0])
+    assert seg._blocks == {}
+
+
+@needs_c
+def test_the_cache_file_keeps_the_c_table_and_a_damaged_one_is_rebuilt(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path))
+    built = load_segmenter(ADDED)
+    path = next(tmp_path.glob("keyproj-jieba-*.trie"))
+    read = segmenter._read_cache(path)
+    assert read is not None and read.lexicon is not None
+    assert read.lexicon.table() == built.lexicon.table()        # read back, not built again
+    assert read.tag(SENTENCES[3]) == built.tag(SENTENCES[3])
+    # a slot pointing past the words: refused, the file is rebuilt
+    data = bytearray(path.read_bytes())
+    header = json.loads(data[len(segmenter._MAGIC):data.index(b"\n", len(segmenter._MAGIC))])
+    table_at = len(data) - header["table_bytes"]
+    slot = next(i for i in range(table_at, len(data), 8) if any(data[i:i + 8]))
+    data[slot:slot + 4] = (0xFFFFFFF0).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    assert segmenter._read_cache(path) is None
+    assert load_segmenter(ADDED).tag(SENTENCES[3]) == built.tag(SENTENCES[3])
+    assert segmenter._read_cache(path) is not None
+
+
+def test_without_the_c_route_the_python_one_cuts_the_same(jieba_pair, tmp_path, monkeypatch):
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(segmenter, "_route_available", lambda: False)
+    monkeypatch.setattr(segmenter, "_lexicon", lambda *args, **kwargs: None)
+    seg = load_segmenter(ADDED)
+    assert seg.lexicon is None
+    tokenizer = jieba_pair[1]
+    for sentence in SENTENCES:
+        assert seg.cut(sentence) == list(tokenizer.cut(sentence, HMM=False))

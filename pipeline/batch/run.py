@@ -544,9 +544,9 @@ class _StopSignals:
 
 
 def _summarise(summary: RunSummary, documents: Path, counts: dict[str, Any]) -> None:
-    import pyarrow.parquet as pq
+    from pipeline.batch.tables import read_parquet
 
-    docs = pq.read_table(documents, columns=["path", "status", "error"])
+    docs = read_parquet(documents, ["path", "status", "error"])
     for row in docs.to_pylist():
         summary.add_document(row["path"], row["status"], row["error"])
     summary.facts = dict(counts["kinds"])

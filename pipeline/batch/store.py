@@ -52,7 +52,7 @@ from pipeline.batch.outdir import OutputBusy as OutputBusy
 from pipeline.batch.outdir import OutputError as OutputError
 from pipeline.batch.outdir import describe_os_error as describe_os_error
 from pipeline.batch.outdir import lock_out as lock_out
-from pipeline.batch.tables import SCHEMAS
+from pipeline.batch.tables import SCHEMAS, read_parquet
 from pipeline.rules.loader import RuleSet, load_rules
 
 WORK_DIR = ".keyproj-work"
@@ -102,7 +102,7 @@ class Source:
 
     def read(self, table: str, columns: list[str]) -> pa.Table:
         if self.suffix == ".parquet":
-            return pq.read_table(self.path(table), columns=columns)
+            return read_parquet(self.path(table), columns)
         with pa.memory_map(str(self.path(table))) as f:
             return ipc.open_file(f).read_all().select(columns)
 
@@ -581,7 +581,11 @@ class _GroupWriter:
 
     def _flush(self) -> None:
         if self._pieces:
-            table = pa.concat_tables(self._pieces).cast(self._schema)
+            table = pa.concat_tables(self._pieces)
+            if not table.schema.equals(self._schema, check_metadata=True):
+                # a cast goes through pyarrow.compute (0.1 s to import); most pieces are
+                # built with the table's schema already
+                table = table.cast(self._schema)
             self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
             self.rows += table.num_rows
         self._pieces, self._rows, self._bytes = [], 0, 0

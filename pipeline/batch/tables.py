@@ -8,7 +8,10 @@ stay small) and are written by `pipeline.batch.store`. All offsets in the tables
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipeline.schema import DERIVED, TABLE_NAMES, TABLES, Column
 
@@ -27,6 +30,13 @@ DERIVED_SCHEMAS: dict[str, pa.Schema] = {
     **{table: pa.schema([arrow_field(c) for c in columns]) for table, columns in DERIVED.items()},
     "checks": SCHEMAS["checks"],
 }
+
+
+def read_parquet(path: Path | str, columns: list[str] | None = None) -> pa.Table:
+    """One local Parquet file, as `pq.read_table` reads it but without building a dataset:
+    that imports pyarrow.dataset (0.3-0.6 s, about half of a one-file run's wall time)."""
+    with pq.ParquetFile(path) as f:
+        return f.read(columns=columns)
 
 
 assert tuple(SCHEMAS) == TABLE_NAMES, "schema.TABLE_NAMES and SCHEMAS must list the same tables"

@@ -21,6 +21,7 @@ name) is `Enumerations`, built from the layout once the mentions are known.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -75,9 +76,11 @@ class Layout:
         return end if end >= 0 else len(self.text)
 
     @cached_property
-    def segment_ends(self) -> list[int]:
-        """Sorted end offsets of the segments (just past their mark); the last is the text's end."""
-        ends = [p + 1 for p in self.index(SEGMENT_END).positions]
+    def segment_ends(self) -> array[int]:
+        """Sorted end offsets of the segments (just past their mark); the last is the text's
+        end. Machine integers, as the index they come from (a list took 36 bytes each)."""
+        marks = self.index(SEGMENT_END).positions
+        ends = array(marks.typecode, map((1).__add__, marks))
         if not ends or ends[-1] != len(self.text):
             ends.append(len(self.text))
         return ends

@@ -1,7 +1,8 @@
 """jieba's dictionary segmentation (``Tokenizer.cut(text, HMM=False)`` and ``posseg``
 tagging without HMM), word for word the same, but faster: a MARISA trie of the dictionary
 and the project's added words, cached in a file per dictionary (see `load_segmenter`), and
-whole blocks cached in memory. The name judge (`stages/names.py`) and the project finder
+the best route through a block computed in C (`jieba_route.c`) or, where that module is not
+built, in Python with whole blocks cached in memory. The name judge (`stages/names.py`) and the project finder
 use it.
 """
 
@@ -32,7 +33,7 @@ _ENG = re.compile(r"[a-zA-Z0-9]+")
 _NUM = re.compile(r"[\.0-9]+")
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")  # _ENG1's
 _NO_WORD = float("-inf")        # below every route score (finite sums of finite logs)
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
 # Bounded so a worker's memory stays flat on a large corpus: 18,500 blocks of the 3.3 MB
 # corpus cost 24 MB; the oldest half is dropped when full (dicts keep insertion order).
 _BLOCK_CACHE_MAX = 24_000
@@ -46,7 +47,8 @@ class Segmenter:
     `cut(text)` equals ``list(jieba.Tokenizer.cut(text, HMM=False))`` and `tag(text)` the
     (word, flag) pairs of ``jieba.posseg.POSTokenizer.cut(text, HMM=False)`` for the same
     dictionary: the same best route (same floating-point sums, ties to the longer word),
-    computed once per block of Han characters and letters, then cached. The trie takes
+    computed once per block of Han characters and letters (in C, or in Python and then
+    cached). The trie takes
     about 1 MB where jieba's prefix dictionary and tag table take over 100 MB per process.
 
     >>> import jieba, jieba.posseg
@@ -59,7 +61,7 @@ class Segmenter:
     """
 
     def __init__(self, words: Any, logp: array, flags: bytes, flag_names: tuple[str, ...],
-                 total: int, longest: int) -> None:
+                 total: int, longest: int, lexicon: Any = None) -> None:
         self.words = words
         self.logp = logp
         self.flags = flags
@@ -69,7 +71,10 @@ class Segmenter:
         self._unknown = log(1) - log(total)
         self.longest = longest      # characters in the longest word (kept in the cache file:
                                     # finding it takes 60 ms, most of a load)
-        # the routes of blocks seen, packed (`_pack`); flags by code, "eng" among them
+        # the same dictionary for the route in C (`jieba_route.c`), when it is built; None: the
+        # route is computed in Python, with the same result
+        self.lexicon = lexicon
+        # the Python route's blocks seen, packed (`_pack`); flags by code, "eng" among them
         self._blocks: dict[str, array[int]] = {}
         self._codes = {name: i for i, name in enumerate(flag_names)}
         self._names = list(flag_names)
@@ -112,9 +117,47 @@ class Segmenter:
     def _route(self, s: str) -> tuple[tuple[str, str], ...]:
         """(word, flag) of one block; a run of single letters/digits is glued into one
         word flagged ``eng``, as jieba does after the route."""
+        if self.lexicon is not None:
+            # the route in C takes less than packing a block for the cache and unpacking it
+            # (half the time on fresh text), and the cache took 2-5 MB per worker
+            ends, ids = self.lexicon.route(s)
+            return self._words(s, ends, ids)
         cached = self._blocks.get(s)
         if cached is not None:
             return self._unpack(s, cached)
+        out = self._words(s, *self._best_route(s))
+        if len(self._blocks) > _BLOCK_CACHE_MAX:
+            for old in list(itertools.islice(self._blocks, _BLOCK_CACHE_MAX // 2)):
+                del self._blocks[old]
+        packed = self._pack(out)
+        if packed is not None:
+            self._blocks[s] = packed
+        return out
+
+    def _words(self, s: str, ends: list[int], ids: list[int]) -> tuple[tuple[str, str], ...]:
+        """(word, flag) along a route (`_best_route`); a run of single letters/digits is
+        glued into one word flagged ``eng``, as jieba does after the route."""
+        flags, names = self.flags, self.flag_names
+        words: list[tuple[str, str]] = []
+        buf = ""
+        x = 0
+        for y, i in zip(ends, ids):
+            word = s[x:y]
+            if y - x == 1 and word in _ASCII_ALNUM:
+                buf += word
+            else:
+                if buf:
+                    words.append((buf, "eng"))
+                    buf = ""
+                words.append((word, "x" if i < 0 else names[flags[i]]))
+            x = y
+        if buf:
+            words.append((buf, "eng"))
+        return tuple(words)
+
+    def _best_route(self, s: str) -> tuple[list[int], list[int]]:
+        """Where each word of the best route through `s` ends, and its word id (-1: a
+        character that starts no word), in Python (`jieba_route.c` computes the same)."""
         prefixes = self.words.iter_prefixes_with_ids
         logp = self.logp
         longest = self.longest
@@ -137,32 +180,14 @@ class Segmenter:
             score[k] = unknown + score[k + 1] if best_id < 0 else best
             nxt[k] = best_end
             ids[k] = best_id
-        flags, names = self.flags, self.flag_names
-        words: list[tuple[str, str]] = []
-        buf = ""
+        ends: list[int] = []
+        path: list[int] = []
         x = 0
         while x < n:
-            y = nxt[x]
-            word = s[x:y]
-            if y - x == 1 and word in _ASCII_ALNUM:
-                buf += word
-            else:
-                if buf:
-                    words.append((buf, "eng"))
-                    buf = ""
-                i = ids[x]
-                words.append((word, "x" if i < 0 else names[flags[i]]))
-            x = y
-        if buf:
-            words.append((buf, "eng"))
-        out = tuple(words)
-        if len(self._blocks) > _BLOCK_CACHE_MAX:
-            for old in list(itertools.islice(self._blocks, _BLOCK_CACHE_MAX // 2)):
-                del self._blocks[old]
-        packed = self._pack(out)
-        if packed is not None:
-            self._blocks[s] = packed
-        return out
+            ends.append(nxt[x])
+            path.append(ids[x])
+            x = nxt[x]
+        return ends, path
 
     def blocks(self, text: str) -> list[tuple[str, bool]]:
         """jieba's first split: runs of Han characters, letters and digits (True: `cut`
@@ -214,21 +239,53 @@ def _jieba_dict() -> Path:
 
 
 # The cache file: a header line (JSON: total, flag names, word count), then the trie's
-# bytes, then one float64 per word id, then one flag byte per word id. Plain data, so a
-# tampered cache can at worst segment badly; it is checked for consistency all the same.
-_MAGIC = b"keyproj-jieba-trie 3\n"
+# bytes, then one float64 per word id, then one flag byte per word id, then for the route
+# in C the words by id (where each starts, as uint32, and their characters' code points,
+# as uint32) and, when that module is built, its hash table of them (`jieba_route.Lexicon`;
+# 8 MB, read in 15 ms where building it takes 0.2 s). Plain data, so a tampered cache can
+# at worst segment badly; it is checked for consistency all the same.
+_MAGIC = b"keyproj-jieba-trie 4\n"
 
 
-def _write_cache(path: Path, seg: Segmenter) -> None:
+def _words_by_id(trie: Any) -> tuple[bytes, bytes]:
+    """(offsets, characters) of the trie's words in id order: word i is
+    ``characters[offsets[i]:offsets[i + 1]]``, both as native uint32."""
+    words = [trie.restore_key(i) for i in range(len(trie))]
+    offsets = array("I", [0])
+    offsets.extend(itertools.accumulate(map(len, words)))
+    return offsets.tobytes(), array("I", map(ord, "".join(words))).tobytes()
+
+
+def _route_available() -> bool:
+    return importlib.util.find_spec("pipeline.text.jieba_route") is not None
+
+
+def _lexicon(offsets: bytes, chars: bytes, logp: array, longest: int, unknown: float,
+             table: bytes = b"") -> Any:
+    """The C route's dictionary (`jieba_route.Lexicon`, from its saved `table` when there is
+    one), or None where that module is not built."""
+    try:
+        from pipeline.text import jieba_route  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    args = (chars, offsets, logp, longest, unknown)
+    return jieba_route.Lexicon(*args, table) if table else jieba_route.Lexicon(*args)
+
+
+def _write_cache(path: Path, seg: Segmenter, offsets: bytes, chars: bytes) -> None:
+    table = seg.lexicon.table() if seg.lexicon is not None else b""
     header = json.dumps({"total": seg.total, "flags": list(seg.flag_names), "words": len(seg.logp),
-                         "longest": seg.longest, "trie_bytes": len(blob := seg.words.tobytes())}
-                        ).encode("utf-8")
+                         "longest": seg.longest, "trie_bytes": len(blob := seg.words.tobytes()),
+                         "chars": len(chars) // 4, "table_bytes": len(table)}).encode("utf-8")
 
     def write(f: IO[bytes]) -> None:
         f.write(_MAGIC + header + b"\n")
         f.write(blob)
         f.write(seg.logp.tobytes())
         f.write(seg.flags)
+        f.write(offsets)
+        f.write(chars)
+        f.write(table)
 
     write_cache_file(path, write, "keyproj-jieba-*.trie")
 
@@ -237,27 +294,39 @@ def _read_cache(path: Path) -> Segmenter | None:
     import marisa_trie
 
     try:
-        data = path.read_bytes()
-    except OSError:
+        with path.open("rb") as f:
+            return _read_sections(f, marisa_trie)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError):
         return None
-    if not data.startswith(_MAGIC):
+
+
+def _read_sections(f: IO[bytes], marisa_trie: Any) -> Segmenter | None:
+    """The segmenter in an open cache file, each part read once into its own buffer (no
+    copy of the whole file, no slices of it); None when the file is not consistent."""
+    if f.read(len(_MAGIC)) != _MAGIC:
         return None
-    try:
-        line_end = data.index(b"\n", len(_MAGIC))
-        header = json.loads(data[len(_MAGIC):line_end])
-        n, trie_bytes = int(header["words"]), int(header["trie_bytes"])
-        pos = line_end + 1
-        words = marisa_trie.Trie().frombytes(data[pos:pos + trie_bytes])
-        pos += trie_bytes
-        logp = array("d")
-        logp.frombytes(data[pos:pos + 8 * n])
-        flags = data[pos + 8 * n:]
-        names = tuple(str(f) for f in header["flags"])
-        if len(words) != n or len(logp) != n or len(flags) != n or max(flags, default=0) >= len(names):
-            return None
-        return Segmenter(words, logp, flags, names, int(header["total"]), int(header["longest"]))
-    except (ValueError, KeyError, TypeError, RuntimeError):
-        return None
+    header = json.loads(f.readline())
+    n, nchars, table_bytes = int(header["words"]), int(header["chars"]), int(header["table_bytes"])
+    words = marisa_trie.Trie().frombytes(f.read(int(header["trie_bytes"])))
+    logp = array("d")
+    logp.frombytes(f.read(8 * n))
+    flags = f.read(n)
+    need_offsets = table_bytes == 0 or not _route_available()
+    offsets = b""
+    if need_offsets:           # only a Lexicon built here reads them
+        offsets = f.read(4 * (n + 1))
+    else:
+        f.seek(4 * (n + 1), 1)
+    chars = f.read(4 * nchars)
+    table = f.read(table_bytes) if table_bytes else b""
+    names = tuple(str(flag) for flag in header["flags"])
+    if len(words) != n or len(logp) != n or len(flags) != n or len(chars) != 4 * nchars \
+            or len(table) != table_bytes or (need_offsets and len(offsets) != 4 * (n + 1)) \
+            or flags.translate(None, bytes(range(len(names)))) or f.read(1):
+        return None         # short, long, or a flag without a name
+    total, longest = int(header["total"]), int(header["longest"])
+    lexicon = _lexicon(offsets, chars, logp, longest, log(1) - log(total), table)
+    return Segmenter(words, logp, flags, names, total, longest, lexicon)
 
 
 def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
@@ -306,5 +375,7 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
         flags[i] = code[tags.get(word, "x")]
     segmenter = Segmenter(trie, logp, bytes(flags), tuple(names), tokenizer.total,
                           max(map(len, known), default=1))
-    _write_cache(cache, segmenter)
+    offsets, chars = _words_by_id(trie)
+    segmenter.lexicon = _lexicon(offsets, chars, logp, segmenter.longest, segmenter._unknown)
+    _write_cache(cache, segmenter, offsets, chars)
     return segmenter

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
-from itertools import compress
+from functools import lru_cache
 
 import regex
 
-from pipeline.text.punctuation import CLAUSE_MARKS, LINE_BREAKS, SENTENCE_MARKS
+from pipeline.text.punctuation import LINE_BREAKS, SENTENCE_MARKS
 from pipeline.types import Sentence
 
 # U+2028, U+2029 and U+0085 are line breaks too (normalisation folds them to \n; text
@@ -35,13 +35,11 @@ class CharIndex:
 
     def __init__(self, text: str, chars: str) -> None:
         self.text = text
-        wanted = set(chars)
-        if wanted <= _COMMON_MARKS_SET:
-            # one scan of the text serves every stage's set of marks
-            positions, found = _common_marks(text)
-            self.positions = array("q", compress(positions, map(wanted.__contains__, found)))
-        else:
-            self.positions = array("q", (m.start() for m in re.finditer("[" + re.escape(chars) + "]", text)))
+        # machine integers, 4 bytes each below 2**31 characters (a big document holds one
+        # mark every ten characters or so), straight from the scan: no character or int
+        # object per mark on the way
+        code = "i" if len(text) < 2**31 else "q"
+        self.positions: array[int] = array(code, map(_START, _mark_pattern(chars).finditer(text)))
 
     def last_before(self, end: int) -> int:
         """``max(text.rfind(ch, 0, end) for ch in chars)``: -1 when there is none."""
@@ -54,24 +52,13 @@ class CharIndex:
         return self.positions[i] if i < len(self.positions) else -1
 
 
+_START = re.Match.start
 _INDEXES: dict[str, CharIndex] = {}
-# the marks the stages index (clause and sentence ends), found together once per text
-_COMMON_MARKS = CLAUSE_MARKS
-_COMMON_MARKS_SET = set(_COMMON_MARKS)
-_COMMON_MARKS_PATTERN = re.compile("[" + re.escape(_COMMON_MARKS) + "]")
-_LAST_MARKS: list[tuple[str, array[int], str]] = []
 
 
-def _common_marks(text: str) -> tuple[array[int], str]:
-    """Positions of the common marks in `text` and the marks themselves, for the last text.
-    Positions are kept as machine integers (8 bytes each, where a list of ints takes 36):
-    a big document holds one mark every ten characters or so."""
-    if _LAST_MARKS and _LAST_MARKS[0][0] is text:
-        return _LAST_MARKS[0][1], _LAST_MARKS[0][2]
-    positions = array("q", (m.start() for m in _COMMON_MARKS_PATTERN.finditer(text)))
-    found = "".join(text[p] for p in positions)
-    _LAST_MARKS[:] = [(text, positions, found)]
-    return positions, found
+@lru_cache(maxsize=64)
+def _mark_pattern(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(chars) + "]")
 
 
 def char_index(text: str, chars: str) -> CharIndex:
