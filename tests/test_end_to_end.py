@@ -34,9 +34,6 @@ KNOWN_MISSES: dict[tuple[str, str, str], str] = {
         "in_progress: 交付使用 later in the sentence does not replace the first cue",
     ("essay_compilation.txt", "project", "溪口老街历史文化街区保护利用项目"):
         "in_progress: no cue of its own, so the status model guesses from the report's other cues",
-    ("essay_compilation.txt", "project", "溪口科创大楼"):
-        "proposed, then dropped by the project model (0.26 under the threshold 0.34 that grouped CV "
-        "chose this round): a name cut from a run-on line (…于10月破土动工) weighs low",
 }
 
 
