@@ -28,7 +28,7 @@ then a fit on all of them); scoring is plain Python.
 >>> model = load_status_model()
 >>> row = StatusMention(Status.COMPLETED, 0, 2, "status.completed")
 >>> near = model.score(link_features("clause", row, distance=0, group_size=1, rows=1, statuses=1))
->>> far = model.score(link_features("lookahead", row, distance=80, group_size=1, rows=3, statuses=2))
+>>> far = model.score(link_features("lookahead", row, distance=80, group_size=1, rows=1, statuses=1))
 >>> 0.0 <= far < near <= 1.0
 True
 """
