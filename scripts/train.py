@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -341,23 +342,33 @@ def wilson_low(right: int, n: int, z: float = CONFIDENT_Z) -> float:
     return float((centre - spread) / (1 + z * z / n))
 
 
-def confident_edge(scores: np.ndarray, right: np.ndarray) -> float | None:
-    """The lowest score above which (inclusive) the share right surely (`wilson_low`)
-    reaches CONFIDENT_RIGHT, taking as many rows as can be (None: no such score)."""
+def confident_edge(scores: np.ndarray, right: np.ndarray, z: float = CONFIDENT_Z) -> float | None:
+    """The lowest score above which (inclusive) the share right reaches CONFIDENT_RIGHT,
+    surely (the lower end of its Wilson interval, `wilson_low`; z = 0: the share itself),
+    taking as many rows as can be (None: not even the surest one does). An edge takes all
+    of a run of equal scores or none of it: between two equal scores it could only pull in
+    the wrong half of the run."""
     order = np.argsort(-scores, kind="stable")
+    ranked = scores[order]
     hits = np.cumsum(right[order])
-    ok = [i for i in range(len(order)) if wilson_low(int(hits[i]), i + 1) >= CONFIDENT_RIGHT]
-    return float(scores[order][ok[-1]]) if ok else None
+    run_end = np.r_[ranked[1:] != ranked[:-1], True]
+    ok = [i for i in np.flatnonzero(run_end) if wilson_low(int(hits[i]), i + 1, z) >= CONFIDENT_RIGHT]
+    return float(ranked[ok[-1]]) if ok else None
+
+
+def promised_shift(edge: float | None, scale: float = 1.0) -> float:
+    """The largest calibration shift (intercept) at which a score at `edge` gets no more
+    than CONFIDENT, so that confidence >= CONFIDENT keeps the promise (inf: no edge, no bound)."""
+    if edge is None:
+        return math.inf
+    return float(_logit(np.array([CONFIDENT]))[0]) - scale * edge
 
 
 def project_calibration(scores: np.ndarray, ys: Sequence[int]) -> tuple[float, float]:
     """Platt scaling of held-out scores, its shift lowered where needed so that confidence
     >= CONFIDENT means what the column promises (`confident_edge`)."""
     a, b = platt(scores, ys)
-    edge = confident_edge(scores, np.asarray(ys))
-    if edge is not None:
-        b = min(b, float(_logit(np.array([CONFIDENT]))[0]) - a * edge)
-    return a, b
+    return a, min(b, promised_shift(confident_edge(scores, np.asarray(ys)), a))
 
 
 def project_model(s: Samples, version: str, calibrate_on: Callable[[str], bool] | None = None
@@ -568,8 +579,7 @@ def fit_surety(d: Decisions, promise_on: np.ndarray) -> Surety:
             part = fit([d.sure_x[i] for i in rest], list(d.right[rest]), SURE_C)
             held[test] = part.scores([d.sure_x[i] for i in test])
     scored = check & ~np.isnan(held)
-    edge = _surest_edge(held[scored], d.right[scored])
-    shift = 0.0 if edge is None else min(0.0, float(_logit(np.array([CONFIDENT]))[0]) - edge)
+    shift = min(0.0, promised_shift(confident_edge(held[scored], d.right[scored], z=0.0)))
     return Surety(Logistic({n: round(w, ROUND) for n, w in sorted(model.coef.items())},
                            round(model.intercept + shift, ROUND)), round(unknown, 4))
 
@@ -588,22 +598,8 @@ def _calibration(d: Decisions) -> tuple[float, float, float]:
     known = ~d.unknown
     a, b = platt(_logit(d.mass[known]), list(d.right[known])) if known.any() else (1.0, 0.0)
     unknown = float(d.right[d.unknown].mean()) if d.unknown.any() else 0.0
-    edge = _surest_edge(_logit(d.mass[known]), d.right[known])
-    if edge is not None:
-        b = min(b, float(_logit(np.array([CONFIDENT]))[0]) - a * edge)
+    b = min(b, promised_shift(confident_edge(_logit(d.mass[known]), d.right[known], z=0.0), a))
     return a, b, unknown
-
-
-def _surest_edge(logits: np.ndarray, right: np.ndarray) -> float | None:
-    """The lowest logit of mass above which (inclusive) at least CONFIDENT_RIGHT of the
-    decisions are right, taking as many as can be (None: not even the surest one is)."""
-    order = np.argsort(-logits, kind="stable")
-    ranked = logits[order]
-    share_right = np.cumsum(right[order]) / np.arange(1, len(order) + 1)
-    # only where a run of equal scores ends: an edge takes all of its run or none of it
-    run_end = np.r_[ranked[1:] != ranked[:-1], True]
-    ok = np.flatnonzero((share_right >= CONFIDENT_RIGHT) & run_end)
-    return float(ranked[ok[-1]]) if len(ok) else None
 
 
 def status_model(s: Samples, calibrate_on: Callable[[str], bool] | None = None

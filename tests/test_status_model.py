@@ -162,8 +162,9 @@ EDGE_CASES = [
 
 @pytest.mark.parametrize("logits, right, edge", EDGE_CASES, ids=[str(c[1]) for c in EDGE_CASES])
 def test_surest_edge(logits: list[float], right: list[int], edge: float | None) -> None:
+    """The status calibration's edge is the raw share's (no margin: z = 0)."""
     train = load_train_script()
-    assert train._surest_edge(np.array(logits), np.array(right)) == edge
+    assert train.confident_edge(np.array(logits), np.array(right), z=0.0) == edge
 
 
 def test_calibration_keeps_its_promise_at_the_edge() -> None:
