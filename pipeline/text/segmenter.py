@@ -61,7 +61,7 @@ class Segmenter:
     """
 
     def __init__(self, words: Any, logp: array, flags: bytes, flag_names: tuple[str, ...],
-                 total: int, longest: int, lexicon: Any = None) -> None:
+                 total: int, longest: int) -> None:
         self.words = words
         self.logp = logp
         self.flags = flags
@@ -71,9 +71,9 @@ class Segmenter:
         self._unknown = log(1) - log(total)
         self.longest = longest      # characters in the longest word (kept in the cache file:
                                     # finding it takes 60 ms, most of a load)
-        # the same dictionary for the route in C (`jieba_route.c`), when it is built; None: the
-        # route is computed in Python, with the same result
-        self.lexicon = lexicon
+        # the same dictionary for the route in C (`jieba_route.c`), set by `load_segmenter`
+        # when that module is built; None: the route is computed in Python, with the same result
+        self.lexicon: Any = None
         # the Python route's blocks seen, packed (`_pack`); flags by code, "eng" among them
         self._blocks: dict[str, array[int]] = {}
         self._codes = {name: i for i, name in enumerate(flag_names)}
@@ -260,15 +260,14 @@ def _route_available() -> bool:
     return importlib.util.find_spec("pipeline.text.jieba_route") is not None
 
 
-def _lexicon(offsets: bytes, chars: bytes, logp: array, longest: int, unknown: float,
-             table: bytes = b"") -> Any:
-    """The C route's dictionary (`jieba_route.Lexicon`, from its saved `table` when there is
-    one), or None where that module is not built."""
+def _lexicon(offsets: bytes, chars: bytes, seg: Segmenter, table: bytes = b"") -> Any:
+    """The C route's dictionary for `seg`'s words (`jieba_route.Lexicon`, from its saved
+    `table` when there is one), or None where that module is not built."""
     try:
         from pipeline.text import jieba_route  # type: ignore[attr-defined]
     except ImportError:
         return None
-    args = (chars, offsets, logp, longest, unknown)
+    args = (chars, offsets, seg.logp, seg.longest, seg._unknown)
     return jieba_route.Lexicon(*args, table) if table else jieba_route.Lexicon(*args)
 
 
@@ -324,9 +323,9 @@ def _read_sections(f: IO[bytes], marisa_trie: Any) -> Segmenter | None:
             or len(table) != table_bytes or (need_offsets and len(offsets) != 4 * (n + 1)) \
             or flags.translate(None, bytes(range(len(names)))) or f.read(1):
         return None         # short, long, or a flag without a name
-    total, longest = int(header["total"]), int(header["longest"])
-    lexicon = _lexicon(offsets, chars, logp, longest, log(1) - log(total), table)
-    return Segmenter(words, logp, flags, names, total, longest, lexicon)
+    segmenter = Segmenter(words, logp, flags, names, int(header["total"]), int(header["longest"]))
+    segmenter.lexicon = _lexicon(offsets, chars, segmenter, table)
+    return segmenter
 
 
 def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
@@ -376,6 +375,6 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
     segmenter = Segmenter(trie, logp, bytes(flags), tuple(names), tokenizer.total,
                           max(map(len, known), default=1))
     offsets, chars = _words_by_id(trie)
-    segmenter.lexicon = _lexicon(offsets, chars, logp, segmenter.longest, segmenter._unknown)
+    segmenter.lexicon = _lexicon(offsets, chars, segmenter)
     _write_cache(cache, segmenter, offsets, chars)
     return segmenter
