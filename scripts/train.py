@@ -47,11 +47,12 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.extract import Pipeline
 from pipeline.io.read import read_document
-from pipeline.outputs.evaluate import GoldDoc, _match_projects, load_gold
+from pipeline.outputs.evaluate import GoldDoc, Mention, _match_mentions, _match_projects, load_gold
 from pipeline.outputs.evaluate import Project as EvalProject
 from pipeline.stages.project_model import FEATURES, ProjectModel, project_features
+from pipeline.stages.role_model import role_features
 from pipeline.stages.status_model import Features, StatusModel, project_candidates, sure_features
-from pipeline.types import Extraction
+from pipeline.types import Extraction, Kind
 
 FOLDS = 5
 C = 1.0                 # inverse regularisation of the logistic regressions
@@ -675,6 +676,151 @@ def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
     return model
 
 
+# --- money roles ----------------------------------------------------------------------------
+
+ROLES = ("total_investment", "planned_investment", "completed_investment", "other")
+#: the role model's regularisation is chosen among these by grouped CV log-loss (as PROJECT_C)
+ROLE_C = (0.1, 0.3, 1.0, 3.0)
+
+
+@dataclass
+class RoleSamples:
+    """Every money amount the scorer pairs with a gold amount that states a role: the
+    evidence around it (`role_model.role_features`), the gold role, the rules' role (indices
+    into ROLES) and its document."""
+
+    x: list[Features] = field(default_factory=list)
+    y: list[int] = field(default_factory=list)
+    rule: list[int] = field(default_factory=list)
+    doc: list[str] = field(default_factory=list)
+
+
+def collect_roles(docs: list[tuple[str, GoldDoc, Path]], pipeline: Pipeline) -> RoleSamples:
+    """The rules' roles and their evidence for every gold money amount with a role, paired
+    as `keyproj eval` pairs them (its accuracy over these is the money-role accuracy)."""
+    s = RoleSamples()
+    for name, gold, path in docs:
+        source = read_document(path, gold.file)
+        if source.status != "ok":
+            continue
+        found, layout = pipeline.found(source.doc_id, source.text, until="statuses")
+        money = [q for q in found.quantities if q.kind is Kind.MONEY]
+        features = role_features(layout, found.quantities, pipeline.rules)
+        preds = [Mention("money", layout.text[q.start:q.end], _number(q.value), _number(q.value_high),
+                         q.role.value if q.role else None, q.start) for q in money]
+        index = {id(p): i for i, p in enumerate(preds)}
+        pairs, _, _ = _match_mentions([m for m in gold.mentions if m.kind == "money"], preds)
+        for g, p in pairs:
+            if g.role in ROLES:
+                s.x.append(features[index[id(p)]])
+                s.y.append(ROLES.index(g.role))
+                s.rule.append(ROLES.index(p.role) if p.role in ROLES else ROLES.index("other"))
+                s.doc.append(name)
+    return s
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def fit_roles(xs: Sequence[Features], ys: Sequence[int], c: float) -> tuple[list[str], Any]:
+    """Multinomial logistic regression (scikit-learn, lbfgs, L2) over the feature names seen."""
+    from sklearn.linear_model import LogisticRegression
+
+    names = sorted({n for x in xs for n, _ in x})
+    model = LogisticRegression(C=c, solver="lbfgs", max_iter=5000)
+    model.fit(_matrix(xs, names), np.asarray(ys))
+    return names, model
+
+
+def role_probabilities(fitted: tuple[list[str], Any], xs: Sequence[Features]) -> np.ndarray:
+    """Per amount, the probability of each of ROLES (zero for a role its training never saw)."""
+    names, model = fitted
+    prob = np.zeros((len(xs), len(ROLES)))
+    if len(xs):
+        prob[:, model.classes_] = model.predict_proba(_matrix(xs, names))
+    return prob
+
+
+def roles_out_of_fold(s: RoleSamples, c: float) -> np.ndarray:
+    """Each amount's role probabilities from a model fitted on the other folds' documents."""
+    folds = fold_of(s.doc)
+    which = np.array([folds[d] for d in s.doc])
+    prob = np.zeros((len(s.y), len(ROLES)))
+    for k in range(FOLDS):
+        test, rest = np.flatnonzero(which == k), np.flatnonzero(which != k)
+        if len(test) and len(rest):
+            fitted = fit_roles([s.x[i] for i in rest], [s.y[i] for i in rest], c)
+            prob[test] = role_probabilities(fitted, [s.x[i] for i in test])
+    return prob
+
+
+def choose_role_c(s: RoleSamples) -> tuple[float, np.ndarray]:
+    """The regularisation (of ROLE_C) whose grouped-CV probabilities have the lowest
+    log-loss (the smaller C on a tie), and those probabilities."""
+    best: tuple[float, float, np.ndarray] | None = None
+    y = np.asarray(s.y)
+    for c in ROLE_C:
+        prob = roles_out_of_fold(s, c)
+        loss = round(float(-np.mean(np.log(np.clip(prob[np.arange(len(y)), y], 1e-9, 1.0)))), 6)
+        if best is None or loss < best[0]:
+            best = (loss, c, prob)
+    assert best is not None
+    return best[1], best[2]
+
+
+def role_figures(y: np.ndarray, chosen: np.ndarray) -> str:
+    right = int((y == chosen).sum())
+    return f"{right / len(y):.3f} ({right} of {len(y)})" if len(y) else "-"
+
+
+def role_confusion(y: np.ndarray, chosen: np.ndarray) -> str:
+    """The wrong decisions as counts, gold → chosen, most frequent first."""
+    short = {r: r.removesuffix("_investment") for r in ROLES}
+    pairs: dict[str, int] = {}
+    for g, p in zip(y, chosen, strict=True):
+        if g != p:
+            key = f"{short[ROLES[g]]}→{short[ROLES[p]]}"
+            pairs[key] = pairs.get(key, 0) + 1
+    return ", ".join(f"{k} {n}" for k, n in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))) or "none"
+
+
+def train_roles(gold_root: Path, sets: Sequence[str] = ("dev", "train"),
+                report: Callable[[str], Any] = print) -> bool:
+    """Measure the money-role rules against a learned decision over their own evidence: the
+    rules alone, and a multinomial logistic model (features `role_model.role_features`, the
+    rules' role among them) by grouped CV and fitted on the first set, measured on the rest.
+    Returns whether the model beats the rules on the untuned sets by grouped CV; it ships
+    only then (so far it does not: no weights are written)."""
+    docs = gold_documents(gold_root, sets)
+    s = collect_roles(docs, Pipeline(weigh_projects=False, rank_statuses=False))
+    names = sorted({d.split("/")[0] for d in s.doc}, key=list(sets).index)
+    y, rule = np.asarray(s.y), np.asarray(s.rule)
+    c, prob = choose_role_c(s)
+    model = prob.argmax(axis=1)
+    report(f"roles: {len(s.y)} money amounts paired with gold, {len(set(s.doc))} documents")
+    for name in names:
+        part = np.array([d.startswith(name + "/") for d in s.doc])
+        report(f"  {name}: rules alone {role_figures(y[part], rule[part])}; model, {FOLDS}-fold CV grouped by "
+               f"document (C={c:g}) {role_figures(y[part], model[part])}")
+        report(f"    wrong, gold→chosen: rules {role_confusion(y[part], rule[part])}; "
+               f"model {role_confusion(y[part], model[part])}")
+    untuned = np.array([not d.startswith(names[0] + "/") for d in s.doc])
+    better = len(names) > 1 and int((model[untuned] == y[untuned]).sum()) > int((rule[untuned] == y[untuned]).sum())
+    if len(names) > 1:
+        first = np.flatnonzero(~untuned)
+        c_first, _ = choose_role_c(RoleSamples([s.x[i] for i in first], [s.y[i] for i in first],
+                                               [s.rule[i] for i in first], [s.doc[i] for i in first]))
+        fitted = fit_roles([s.x[i] for i in first], [s.y[i] for i in first], c_first)
+        rest = np.flatnonzero(untuned)
+        held = role_probabilities(fitted, [s.x[i] for i in rest]).argmax(axis=1)
+        report(f"  fitted on {names[0]} (C={c_first:g}), measured on {'+'.join(names[1:])}: "
+               f"{role_figures(y[rest], held)} (rules alone {role_figures(y[rest], rule[rest])})")
+    report("  the model " + ("beats" if better else "does not beat") + " the rules by grouped CV on "
+           + ("+".join(names[1:]) or names[0]) + ("" if better else ": the rules decide, no weights are written"))
+    return better
+
+
 def _write(out: Path, data: dict[str, Any]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -682,7 +828,7 @@ def _write(out: Path, data: dict[str, Any]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("what", nargs="?", choices=("projects", "statuses", "all"), default="all")
+    parser.add_argument("what", nargs="?", choices=("projects", "statuses", "roles", "all"), default="all")
     parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold",
                         help="folder with the gold sets (each <set>/gold.jsonl + <set>/raw/)")
     parser.add_argument("--sets", nargs="+", default=["dev", "train"],
@@ -698,6 +844,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         weights = args.out / "project_model.json"
         train_statuses(args.gold, args.out / "status_model.json", args.sets,
                        project_weights=weights if weights.is_file() else None)
+    if args.what in ("roles", "all"):
+        train_roles(args.gold, args.sets)
     return 0
 
 

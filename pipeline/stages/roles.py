@@ -22,11 +22,15 @@ follows it; else the whole budget of the project its sentence names, or a region
 it names none. A plain 投资/投入 (`plain` in rules/roles.yaml) is a cost unless a region, a
 sector or a source holds it with no project named (全省交通投资: other), 已/实际 stands by it
 or a period that has run precedes it (实际投资, 上半年: completed), or it is this year's
-outlay (年内投资, 今年…投入: planned). A change to a new level (由10亿元增加至12亿元) keeps
-the measure's role. No cue is looked for inside a longer word that holds one (五年计划).
+outlay (年内投资, 今年…投入: planned); after a year in its clause, once the sentence has given
+the whole cost (总投资12亿元，2024年投资3亿元), it is that year's share, and after a plan word
+in its clause in a sentence naming the year (今年将投资3亿元建设…) the year's target: planned.
+A change to a new level (由10亿元增加至12亿元) keeps the measure's role. No cue is looked for
+inside a longer word that holds one (五年计划).
 
-Each rule was measured on the gold sets: a learned decision over the same signals (grouped
-cross-validation over dev and train) did not beat these rules, so none ships.
+A learned decision over the evidence these rules see (`stages/role_model.py`, measured by
+`python scripts/train.py roles` with cross-validation grouped by document) does not beat
+them, so the rules decide and no weights ship.
 
 >>> from pipeline.rules.loader import load_rules
 >>> from pipeline.stages.quantities import QuantityExtractor
@@ -274,19 +278,48 @@ def _plain_investment(layout: Layout, q: Quantity, word: str, cues: _Cues) -> tu
     sentence_start = layout.clause_start(q.start, SENTENCE_END)
     clause_end = layout.clause_end(q.end, CLAUSE_END)
     before, after = text[sentence_start:q.start], text[q.end:min(clause_end, q.end + 24)]
+    cue_at = text.rfind(word, sentence_start, q.start)
+    if _year_target(layout, q, cue_at, before, cues):
+        return Role.PLANNED, "year_target"     # 今年将投资3亿元建设…: the year's plan, not a cost
     if plain.holder_after.search(after):
         return Role.TOTAL, word          # 投资14亿元启动9个学校项目: what it builds
-    cue_at = text.rfind(word, sentence_start, q.start)
     if plain.region_before.search(text, sentence_start, cue_at) and plain.holder_before.search(before) is None:
         return Role.OTHER, "region"      # 全省交通投资, 中央财政向边疆地区投资: not a project's
     if plain.done_near.search(text, max(sentence_start, cue_at - 3), q.start):
         return Role.COMPLETED, "done_near"     # 实际投资, 投资已达: spent so far
     if plain.period_done.search(before):
         return Role.COMPLETED, "period_done"
+    if _year_part(layout, q, cue_at, sentence_start, cues):
+        return Role.PLANNED, "year_part"       # 总投资12亿元，2024年投资3亿元: the year's share
     if plain.year_fused.search(text, sentence_start, cue_at) or \
             word in plain.outlay_words and plain.this_year.search(before):
         return Role.PLANNED, "this_year"
     return Role.TOTAL, word
+
+
+def _year_target(layout: Layout, q: Quantity, cue_at: int, before: str, cues: _Cues) -> bool:
+    """A plan word right before a plain 投资 in its clause (将, 力争, 计划), in a sentence that
+    names the year (今年, 2024年) and no project or investor before it: what is to be invested
+    that year, the year's plan, even when what it builds follows (今年将投资3亿元建设…); without
+    the year it is the cost (将投资3亿元建设…), and so is an investor's (2024年，华岳公司拟投资…)."""
+    clause_start = layout.clause_start(q.start, CLAUSE_END)
+    if cues.plan_before_verb.search(layout.text, clause_start, cue_at) is None:
+        return False
+    if cues.plain.holder_before.search(before) is not None:
+        return False
+    return cues.plain.this_year.search(before) is not None or cues.year_words.search(before) is not None
+
+
+def _year_part(layout: Layout, q: Quantity, cue_at: int, sentence_start: int, cues: _Cues) -> bool:
+    """A plain 投资 after a year in its own clause, in a sentence that has already given the
+    whole cost (总投资12亿元，2024年投资3亿元; …，其中今年投资3亿元): the part of the cost
+    that year is to take, the year's plan, not a second total."""
+    text = layout.text
+    clause_start = layout.clause_start(q.start, CLAUSE_END)
+    if cues.year_words.search(text, clause_start, cue_at) is None:
+        return False
+    return any(cues.tier[m.group()] == (Role.TOTAL, 1)
+               for m in cues.pattern.finditer(text, sentence_start, clause_start, overlapped=True))
 
 
 def _year_plan_after(layout: Layout, q: Quantity, cues: _Cues) -> bool:
