@@ -202,7 +202,10 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         if found is not None and found[1] == cues.plain_plan:
             found = _plan_or_budget(layout, clause_start, q, cues)
         elif found is not None and found[1] in cues.plain.words:
-            found = _plain_investment(layout, q, found[1], cues)
+            word = found[1]
+            found = _plain_investment(layout, q, word, cues)
+            if found == (Role.TOTAL, word):
+                found = _plain_part(layout, q, word, out, cues) or found
         elif found is not None and found[0] is Role.COMPLETED:
             found = _target_or_done(layout, clause_start, q, prefix, found, cues)
         if prev_role is not None and q.start > prev_end and cues.list_between.match(text[prev_end:q.start]):
@@ -295,6 +298,29 @@ def _plain_investment(layout: Layout, q: Quantity, word: str, cues: _Cues) -> tu
             word in plain.outlay_words and plain.this_year.search(before):
         return Role.PLANNED, "this_year"
     return Role.TOTAL, word
+
+
+def _plain_part(layout: Layout, q: Quantity, word: str, earlier: list[Quantity], cues: _Cues
+                ) -> tuple[Role, str] | None:
+    """A plain 投资 in a breakdown of an amount before it in the sentence (…，其中一期投资4亿元;
+    完成投资80亿元，其中工业项目投资30亿元): a part of that amount, with its role; but when
+    the item names who puts the money in (其中企业投资8亿元, 市级投入3亿元), investment by
+    source, other. None when no breakdown holds it."""
+    text = layout.text
+    sentence_start = layout.clause_start(q.start, SENTENCE_END)
+    cue_at = text.rfind(word, sentence_start, q.start)
+    markers = list(cues.breakdown.finditer(text, sentence_start, cue_at))
+    if not markers:
+        return None
+    marker = markers[-1]
+    whole = [e for e in earlier if e.kind is Kind.MONEY and e.role is not None
+             and sentence_start <= e.start and e.end <= marker.start()]
+    if not whole:
+        return None
+    item = text[max(layout.clause_start(q.start, CLAUSE_END), marker.start()):cue_at]
+    if cues.source_item.match(item):
+        return Role.OTHER, "source"
+    return whole[-1].role, "breakdown"   # type: ignore[return-value]  (role set: filtered above)
 
 
 def _year_target(layout: Layout, q: Quantity, cue_at: int, before: str, cues: _Cues) -> bool:
