@@ -313,14 +313,14 @@ def _plain_part(layout: Layout, q: Quantity, word: str, earlier: list[Quantity],
     if not markers:
         return None
     marker = markers[-1]
-    whole = [e for e in earlier if e.kind is Kind.MONEY and e.role is not None
+    whole = [e.role for e in earlier if e.kind is Kind.MONEY and e.role is not None
              and sentence_start <= e.start and e.end <= marker.start()]
-    if not whole:
+    if not whole or whole[-1] is None:
         return None
     item = text[max(layout.clause_start(q.start, CLAUSE_END), marker.start()):cue_at]
     if cues.source_item.match(item):
         return Role.OTHER, "source"
-    return whole[-1].role, "breakdown"   # type: ignore[return-value]  (role set: filtered above)
+    return whole[-1], "breakdown"
 
 
 def _year_target(layout: Layout, q: Quantity, cue_at: int, before: str, cues: _Cues) -> bool:
