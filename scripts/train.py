@@ -1,6 +1,6 @@
 """Train the models that weigh the rules' candidates, from the gold sets: one command.
 
-    python scripts/train.py [projects|statuses|all] [--gold ../shared/gold] [--sets dev train]
+    python scripts/train.py [projects|statuses|roles|all] [--gold ../shared/gold] [--sets dev train]
                             [--out pipeline/data]
 
 - `projects` → pipeline/data/project_model.json (pipeline/stages/project_model.py): is a
@@ -9,6 +9,12 @@
 - `statuses` → pipeline/data/status_model.json (pipeline/stages/status_model.py): which
   candidate sets a project's status; its calibrated probability is the status confidence.
   Trained on the projects the (current) project model keeps, so `all` trains projects first.
+- `roles` (no weights): the money-role rules alone against a multinomial logistic model over
+  their own evidence (pipeline/stages/role_model.py: the rules' role and mechanism, cue
+  distance, other cues in the sentence, a project, region, plan word or year named, 分别,
+  brackets, list position), by the same grouped CV and fitted on dev, measured on train. The
+  model would ship only where its grouped CV on train beats the rules; it does not, so the
+  rules decide and nothing is written.
 
 Both share one procedure: every document of the gold sets is extracted with the model off,
 each candidate is labelled against the gold (as `keyproj eval` matches), and a logistic
