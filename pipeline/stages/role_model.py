@@ -19,7 +19,7 @@ grouped cross-validation whether a model over them decides better than the rules
 from __future__ import annotations
 
 from pipeline.rules.loader import RuleSet
-from pipeline.stages.roles import _Cues, _cues
+from pipeline.stages.roles import RoleCues, role_cues
 from pipeline.text.layout import Layout
 from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
 from pipeline.types import Kind, Quantity, Role
@@ -36,13 +36,13 @@ def _distance(d: int) -> str:
     return "0" if d <= 0 else "1-3" if d <= 3 else "4-8" if d <= 8 else "9+"
 
 
-def _roles_in(text: str, start: int, end: int, cues: _Cues) -> set[Role]:
+def _roles_in(text: str, start: int, end: int, cues: RoleCues) -> set[Role]:
     """The roles of the specific cues found in text[start:end]."""
     return {cues.tier[m.group()][0] for m in cues.pattern.finditer(text, start, end, overlapped=True)
             if cues.tier[m.group()][1] == 1}
 
 
-def amount_features(layout: Layout, q: Quantity, nth: int, count: int, cues: _Cues) -> Features:
+def amount_features(layout: Layout, q: Quantity, nth: int, count: int, cues: RoleCues) -> Features:
     """The evidence around one money amount whose rule role is set (`nth` of `count` amounts
     in its sentence)."""
     text = layout.text
@@ -100,7 +100,7 @@ def _line_length(text: str, at: int) -> int:
 
 def role_features(layout: Layout, quantities: list[Quantity], rules: RuleSet) -> list[Features]:
     """The features of every money amount of `quantities` (roles set), in their order."""
-    cues = _cues(rules)
+    cues = role_cues(rules)
     money = [q for q in quantities if q.kind is Kind.MONEY]
     sentence = [layout.unit_around(q.start, q.end, SENTENCE_END)[0] for q in money]
     out = []

@@ -105,6 +105,15 @@ def _cues(rules: RuleSet) -> _Cues:
     return _Cues(rules)
 
 
+#: the compiled cues of a rule set, as other modules name them (stages/role_model.py)
+RoleCues = _Cues
+
+
+def role_cues(rules: RuleSet) -> RoleCues:
+    """The role cues of `rules`, compiled once per rule set."""
+    return _cues(rules)
+
+
 def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
     """The role decided by the cues in `prefix` (the clause before an amount), if any.
 
