@@ -755,9 +755,11 @@ def roles_out_of_fold(s: RoleSamples, c: float) -> np.ndarray:
     prob = np.zeros((len(s.y), len(ROLES)))
     for k in range(FOLDS):
         test, rest = np.flatnonzero(which == k), np.flatnonzero(which != k)
-        if len(test) and len(rest):
-            fitted = fit_roles([s.x[i] for i in rest], [s.y[i] for i in rest], c)
-            prob[test] = role_probabilities(fitted, [s.x[i] for i in test])
+        if len({s.y[i] for i in rest}) < 2:
+            prob[test, np.asarray(s.rule, dtype=int)[test]] = 1.0     # nothing to learn: the rules' role
+            continue
+        fitted = fit_roles([s.x[i] for i in rest], [s.y[i] for i in rest], c)
+        prob[test] = role_probabilities(fitted, [s.x[i] for i in test])
     return prob
 
 
@@ -765,7 +767,7 @@ def choose_role_c(s: RoleSamples) -> tuple[float, np.ndarray]:
     """The regularisation (of ROLE_C) whose grouped-CV probabilities have the lowest
     log-loss (the smaller C on a tie), and those probabilities."""
     best: tuple[float, float, np.ndarray] | None = None
-    y = np.asarray(s.y)
+    y = np.asarray(s.y, dtype=int)
     for c in ROLE_C:
         prob = roles_out_of_fold(s, c)
         loss = round(float(-np.mean(np.log(np.clip(prob[np.arange(len(y)), y], 1e-9, 1.0)))), 6)
@@ -800,8 +802,11 @@ def train_roles(gold_root: Path, sets: Sequence[str] = ("dev", "train"),
     only then (so far it does not: no weights are written)."""
     docs = gold_documents(gold_root, sets)
     s = collect_roles(docs, Pipeline(weigh_projects=False, rank_statuses=False))
+    if not s.y:
+        report("roles: no gold money amount with a role: nothing to measure")
+        return False
     names = sorted({d.split("/")[0] for d in s.doc}, key=list(sets).index)
-    y, rule = np.asarray(s.y), np.asarray(s.rule)
+    y, rule = np.asarray(s.y, dtype=int), np.asarray(s.rule, dtype=int)
     c, prob = choose_role_c(s)
     model = prob.argmax(axis=1)
     report(f"roles: {len(s.y)} money amounts paired with gold, {len(set(s.doc))} documents")
@@ -817,9 +822,12 @@ def train_roles(gold_root: Path, sets: Sequence[str] = ("dev", "train"),
         first = np.flatnonzero(~untuned)
         c_first, _ = choose_role_c(RoleSamples([s.x[i] for i in first], [s.y[i] for i in first],
                                                [s.rule[i] for i in first], [s.doc[i] for i in first]))
-        fitted = fit_roles([s.x[i] for i in first], [s.y[i] for i in first], c_first)
         rest = np.flatnonzero(untuned)
-        held = role_probabilities(fitted, [s.x[i] for i in rest]).argmax(axis=1)
+        if len({s.y[i] for i in first}) < 2:
+            held = rule[rest]       # one role in the first set: nothing to learn, the rules' role
+        else:
+            fitted = fit_roles([s.x[i] for i in first], [s.y[i] for i in first], c_first)
+            held = role_probabilities(fitted, [s.x[i] for i in rest]).argmax(axis=1)
         report(f"  fitted on {names[0]} (C={c_first:g}), measured on {'+'.join(names[1:])}: "
                f"{role_figures(y[rest], held)} (rules alone {role_figures(y[rest], rule[rest])})")
     report("  the model " + ("beats" if better else "does not beat") + " the rules by grouped CV on "

@@ -89,3 +89,20 @@ def test_training_roles_twice_prints_the_same_figures_and_the_rules_figure_is_ev
         line = next(x for x in first if x.startswith(f"  {name}: "))
         assert f"rules alone {right / pairs:.3f} ({right} of {pairs})" in line
     assert any("rules other→total 2" in x for x in first)
+
+
+def test_training_roles_on_gold_without_money_says_so(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    _gold_set(tmp_path, "dev", [("城东快速路工程已建成通车。", [])])
+    lines: list[str] = []
+    assert load_train_script().train_roles(tmp_path, report=lines.append) is False
+    assert lines == ["roles: no gold money amount with a role: nothing to measure"]
+
+
+def test_one_role_in_a_fold_leaves_the_rules_role(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    _gold_set(tmp_path, "dev", [(f"城东{n}号路工程总投资{n}亿元。", [(f"{n}亿元", n * 1e8, "total_investment")])
+                                for n in range(2, 5)])
+    lines: list[str] = []
+    load_train_script().train_roles(tmp_path, report=lines.append)
+    assert "dev: rules alone 1.000 (3 of 3); model, 5-fold CV grouped by document (C=0.1) 1.000 (3 of 3)" in lines[1]
