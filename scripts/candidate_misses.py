@@ -78,10 +78,11 @@ def occurrence(text: str, names: Iterable[str]) -> tuple[int, int] | None:
     return None
 
 
-def classify(text: str, gold: EvalProject, candidates: Sequence[tuple[int, int]], proposed: Sequence[tuple[int, int]],
-             judge: NameJudge) -> tuple[str, ...]:
+def classify(text: str, gold: EvalProject, candidates: Sequence[tuple[int, int, str]],
+             proposed: Sequence[tuple[int, int]], judge: NameJudge) -> tuple[str, ...]:
     """The structural classes of one missed gold project in `text` (see the module doc).
-    `candidates`: spans of every candidate mention; `proposed`: those of matched ones."""
+    `candidates`: spans and rule ids of every candidate mention; `proposed`: the spans of
+    matched ones."""
     names = [gold.name, *gold.alt]
     span = occurrence(text, names)
     if span is None:
@@ -92,8 +93,9 @@ def classify(text: str, gold: EvalProject, candidates: Sequence[tuple[int, int]]
     if "\n" in text[s:e]:
         classes.append("spans a line break")
     classes.append("has a suffix" if judge.has_suffix(written) else "no suffix")
-    if not judge.accepts(written):
-        classes.append("rejected by the name judge")
+    why = judge.rejection(written)
+    if why is not None:
+        classes.extend(("rejected by the name judge", f"rejected: {why}"))
     line_start = text.rfind("\n", 0, s) + 1
     line_end = text.find("\n", e)
     line_end = len(text) if line_end < 0 else line_end
@@ -110,13 +112,19 @@ def classify(text: str, gold: EvalProject, candidates: Sequence[tuple[int, int]]
         sentence_end = min((i for i in (text.find(m, e) for m in "。；\n") if i >= 0), default=len(text))
         siblings = any(sentence_start <= a and b <= sentence_end for a, b in proposed)
         classes.append("list item, a sibling proposed" if siblings else "list item, no sibling proposed")
-    overlapping = [(a, b) for a, b in candidates if a < e and s < b]
+    overlapping = [(a, b, rule) for a, b, rule in candidates if a < e and s < b]
     if not overlapping:
         classes.append("overlaps no candidate")
-    elif any(a <= s and e <= b for a, b in overlapping):
+    elif any(a <= s and e <= b for a, b, _ in overlapping):
         classes.append("inside a longer candidate (boundary)")
     else:
         classes.append("overlaps a candidate partly (boundary)")
+    for a, b, rule in overlapping[:1]:
+        cut = ("candidate cut short at its end" if a <= s and b < e else
+               "candidate starts late" if s < a and e <= b else
+               "candidate runs on past the end" if a <= s and e < b else
+               "candidate starts early" if a < s and b <= e else "candidate shifted")
+        classes.append(f"{cut} ({rule})")
     preceding = judge.tags(text[max(line_start, s - 6):s]) if s > line_start else ()
     if preceding and preceding[-1][1].startswith("v"):
         classes.append("follows a verb")
@@ -141,7 +149,7 @@ def misses_of(set_name: str, docs: Sequence[GoldDoc], raw: Path, pipeline: Pipel
         preds = tuple(EvalProject(p.name, None) for p in ex.projects)
         _, pairs, missed, _ = _match_projects(gold.projects, preds)
         matched_keys = {p.name for _, p in pairs}
-        spans = [(m.start, m.end) for m in ex.mentions]
+        spans = [(m.start, m.end, m.rule_id) for m in ex.mentions]
         proposed = [(m.start, m.end) for m in ex.mentions
                     if any(p.name in matched_keys and p.key == m.key for p in ex.projects)]
         text = ex.doc.norm
