@@ -304,7 +304,7 @@ class NameJudge:
 
     def unknown_start(self, tags: tuple[tuple[str, str], ...]) -> bool:
         """The name opens with a name jieba does not know: it comes out one character at a
-        time, whatever tags those get (转龙 as 转/v 龙/n, 骑龙村 as 骑/v 龙/n 村), as `proper`
+        time, whatever tags those get (跃鹿 as 跃/v 鹿/nr), as `proper`
         reads it; a function word (要, 把, 对) is no such character."""
         return (len(tags) >= 3 and all(len(word) == 1 and "\u4e00" <= word <= "\u9fff"
                                        and flag not in self.strip_pos and flag != "p" for word, flag in tags[:2]))

@@ -326,7 +326,7 @@ class ProjectExtractor:
                     rule_id = "project.suffix"
                 elif not closed_item and (cut := judge.named_prefix(name)):
                     # its longest named prefix (宜攀高速公路 | 起于宜宾市), but a list item
-                    # that goes on naming is named whole (云州新区职教园区东区三校一区、…)
+                    # that goes on naming is named whole (云州新区文教园区东片公寓楼群、…)
                     if not (whole_item and self._named_tail(name, cut)):
                         name, e = name[:cut], s + cut
                     rule_id = "project.suffix_prefix"
@@ -350,7 +350,7 @@ class ProjectExtractor:
 
     def _named_tail(self, name: str, cut: int) -> bool:
         """What follows the named prefix name[:cut] of a list item goes on naming it (云州
-        新区职教园区 | 东区三校一区、…): nouns and the verbs names use, no other verb or adverb,
+        新区文教园区 | 东片公寓楼群、…): nouns and the verbs names use, no other verb or adverb,
         and the whole item reads as a name."""
         judge = self.judge
         tail = judge.tags(name[cut:])
@@ -563,8 +563,8 @@ class ProjectExtractor:
 
     def _runs_on(self, head: str) -> bool:
         """`head` (before a verb) starts a name that runs on through the verb: it opens with
-        a proper noun or a name jieba does not know (转龙健康 | 怡养), has no adverb and is no whole place or organisation (河口新区 | 改善…,
-        not 云州市 | 关心…, 县委 | 关心…)."""
+        a proper noun or a name jieba does not know (跃鹿健康 | 怡养), has no adverb and is
+        no whole place or organisation (河口新区 | 改善…, not 云州市 | 关心…, 县委 | 关心…)."""
         judge = self.judge
         tags = judge.tags(head) if head else ()
         return (bool(tags) and (tags[0][1] in judge.proper_pos or judge.unknown_start(tags))
