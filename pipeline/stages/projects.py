@@ -295,12 +295,16 @@ class ProjectExtractor:
                 continue    # one item without a suffix in it and no shared one: no name
             names = [self._trim(clause, seg) for seg in group]
             suffixed = [judge.has_suffix(name) for name, _, _ in names]
-            # one item before 等N个…项目 is a name too (云岭钢铁等3个工业项目): it heads the list
+            # one item before 等N个…项目 is a name too (云岭钢铁等3个工业项目): it heads the list.
+            # Most of its bare items read as names (a list of activities, 疏浚、整治河道, does
+            # not); one long item among them (a company's full name and product) does not
+            # unmake the list: each item is judged on its own below
+            bare = [judge.nominal(n) for (n, _, _), ok in zip(names, suffixed, strict=True)
+                    if not ok and len(n) > 1]       # a one-character fragment is no item
             umbrella = (group[-1].followed_by_etc and shared is None
                         and (len(group) > 1 or judge.proper(names[0][0]))
                         and judge.umbrella_follows(rest)
-                        and all(judge.nominal(n) for (n, _, _), ok in zip(names, suffixed, strict=True)
-                                if not ok and len(n) > 1))     # a one-character fragment is no item
+                        and (all(bare) if len(bare) < 3 else 2 * sum(bare) > len(bare)))
             # a list of names, not of activities (疏浚、整治河道、安置房)
             name_like = sum(judge.name_like(name) for name, _, _ in names)
             is_list = len(group) > 1 and (2 * name_like >= len(group) or shared is not None or umbrella)
