@@ -92,6 +92,8 @@ def classify(text: str, gold: EvalProject, candidates: Sequence[tuple[int, int, 
     classes = []
     if "\n" in text[s:e]:
         classes.append("spans a line break")
+    elif regex.search(r"[ \t\u3000]", text[s:e]):
+        classes.append("a space inside")
     classes.append("has a suffix" if judge.has_suffix(written) else "no suffix")
     why = judge.rejection(written)
     if why is not None:
