@@ -78,6 +78,29 @@ CANDIDATES = [
     ("云州市完善城南大道配套工程。", [("城南大道配套工程", N)]),
     ("云州市集中开工城南大道等项目。", [("城南大道", N)]),
     ("县政府督促公司加快城南大道建设。", [("城南大道建设", N)]),
+    # --- issue 13, round 3 (scripts/candidate_misses.py): a list item that goes on naming past
+    # its named prefix is named whole; a verb inside a name jieba does not know; a name that
+    # runs on into words no name has keeps its named prefix ------------------------------------
+    ("云州新区文教园区东片公寓楼群、青禾县城南大道已开工。",
+     [("云州新区文教园区东片公寓楼群", N), ("青禾县城南大道", N)]),
+    ("云州双桥空港物流区国际冷链贸易总部建设、桐山区城西片区危旧房改造项目、云州市轨道交通3号线二期工程进展顺利。",
+     [("云州双桥空港物流区国际冷链贸易总部建设", N), ("桐山区城西片区危旧房改造项目", N),
+      ("云州市轨道交通3号线二期工程", N)]),
+    ("跃鹿森林怡养小镇项目开工。", [("跃鹿森林怡养小镇项目", N)]),
+    ("加快跃鹿森林怡养小镇项目建设。", [("跃鹿森林怡养小镇项目建设", N)]),
+    ("桐溪引水工程全长18公里输水隧洞已贯通。", [("桐溪引水工程", N)]),
+    # ... but a list item whose tail tells what happens keeps only its name, outside a list the
+    # name ends at its prefix, and a function word is no unknown name
+    ("桐山水库顺利截流、滨江大桥已完工。", [("桐山水库", N), ("滨江大桥", N)]),
+    ("云州新区文教园区东片公寓楼群已开工。", [("云州新区文教园区", N)]),
+    ("要把城南大道建成精品工程。", [("城南大道", N)]),
+    # a list closed by 等N个项目 stays a list when one of its items is long (a company and its
+    # product), and 在建 may stand between the count and 项目
+    ("鑫达建材、云州华泰纸业有限公司年产20万吨高档生活用纸、宏远机械等3个项目已开工。",
+     [("鑫达建材", N), ("云州华泰纸业有限公司年产20万吨高档生活用纸", N), ("宏远机械", N)]),
+    ("鑫达建材、华泰纸业、宏远机械等3批在建项目加快推进。", [("鑫达建材", N), ("华泰纸业", N), ("宏远机械", N)]),
+    # ... but a list that is mostly activities is none
+    ("疏浚、整治河道、清淤等3个项目完工。", []),
     # --- not projects -------------------------------------------------------------------------
     ("电子信息、新材料等8个产业项目已签约。", []),
     ("疏浚、清淤等3个项目完工。", []),

@@ -219,29 +219,42 @@ class NameJudge:
                                                              self._accepts(name, listed))
 
     def _accepts(self, name: str, listed: bool) -> bool:
+        return self.rejection(name, listed) is None
+
+    def rejection(self, name: str, listed: bool = False) -> str | None:
+        """Why `name` is no project name (the first filter it fails), or None when it is
+        one: what `accepts` decides, with its reason (scripts/candidate_misses.py counts them)."""
         if _outside_brackets(name, "、") or not balanced(name) or name.count("“") != name.count("”"):
-            return False
+            return "list or unbalanced brackets"
         core = self.masked.sub("", name)
         if core != name and (len(core) < self.min_chars or self._only_suffixes(core)):
-            return False        # xx工程, ××水库: the distinguishing part is masked
+            return "masked"        # xx工程, ××水库: the distinguishing part is masked
         if not (self.min_chars <= len(name) <= self.max_chars) and not (
                 len(name) == 2 and not self.has_suffix(name)):
-            return False
-        if self.forbidden.search(name) or self.count_prefix.search(name):
-            return False
+            return "length"
+        if self.forbidden.search(name):
+            return "forbidden"
+        if self.count_prefix.search(name):
+            return "count prefix"
         if _ONLY_PUNCT.fullmatch(name):
-            return False
+            return "punctuation"
         if self.generic.match(self.core(name)) or (
                 self._list_word.search(name) and self.listed_category.match(name)):
-            return False
-        if self._only_suffixes(name) or self._verb_object(name) or self._sector(name):
-            return False
-        if not listed and ((self._narrative(name) and not self._placed(name)) or self._action(name)):
-            return False
+            return "generic words"
+        if self._only_suffixes(name):
+            return "only suffixes"
+        if self._verb_object(name):
+            return "verb and object"
+        if self._sector(name):
+            return "sector"
+        if not listed and self._narrative(name) and not self._placed(name):
+            return "narrative verb"
+        if not listed and self._action(name):
+            return "action"
         if (name.endswith(self.abstract_suffixes) and len(name) < self.specific_min
                 and not _SPECIFIC_MARKS.search(name) and not self.proper(name)):
-            return False        # 社会治安综合治理, 发展道路: governance and policy, not works
-        return True
+            return "abstract suffix"        # 社会治安综合治理, 发展道路: governance and policy, not works
+        return None
 
     def _only_suffixes(self, name: str) -> bool:
         """Made of suffixes and generic words only (隧道工程, 道路改造)."""
@@ -284,10 +297,17 @@ class NameJudge:
         tags = self.tags(name)
         if not self.has_suffix(name) or any(flag in ("d", "ad", "vd") and len(word) > 1 for word, flag in tags):
             return False
-        if tags[0][1] in self.proper_pos:
+        if tags[0][1] in self.proper_pos or self.unknown_start(tags):
             return True
         # a common noun first (学院路拓宽): one verb inside at most
         return tags[0][1] == "n" and sum(self.is_narrative(word, flag) for word, flag in tags) == 1
+
+    def unknown_start(self, tags: tuple[tuple[str, str], ...]) -> bool:
+        """The name opens with a name jieba does not know: it comes out one character at a
+        time, whatever tags those get (跃鹿 as 跃/v 鹿/nr), as `proper`
+        reads it; a function word (要, 把, 对) is no such character."""
+        return (len(tags) >= 3 and all(len(word) == 1 and "\u4e00" <= word <= "\u9fff"
+                                       and flag not in self.strip_pos and flag != "p" for word, flag in tags[:2]))
 
     def _sector(self, name: str) -> bool:
         """风电项目, 低碳制造业项目: short, generic suffix, one or two common words before it."""

@@ -295,12 +295,16 @@ class ProjectExtractor:
                 continue    # one item without a suffix in it and no shared one: no name
             names = [self._trim(clause, seg) for seg in group]
             suffixed = [judge.has_suffix(name) for name, _, _ in names]
-            # one item before 等N个…项目 is a name too (云岭钢铁等3个工业项目): it heads the list
+            # one item before 等N个…项目 is a name too (云岭钢铁等3个工业项目): it heads the list.
+            # Most of its bare items read as names (a list of activities, 疏浚、整治河道, does
+            # not); one long item among them (a company's full name and product) does not
+            # unmake the list: each item is judged on its own below
+            bare = [judge.nominal(n) for (n, _, _), ok in zip(names, suffixed, strict=True)
+                    if not ok and len(n) > 1]       # a one-character fragment is no item
             umbrella = (group[-1].followed_by_etc and shared is None
                         and (len(group) > 1 or judge.proper(names[0][0]))
                         and judge.umbrella_follows(rest)
-                        and all(judge.nominal(n) for (n, _, _), ok in zip(names, suffixed, strict=True)
-                                if not ok and len(n) > 1))     # a one-character fragment is no item
+                        and (all(bare) if len(bare) < 3 else 2 * sum(bare) > len(bare)))
             # a list of names, not of activities (疏浚、整治河道、安置房)
             name_like = sum(judge.name_like(name) for name, _, _ in names)
             is_list = len(group) > 1 and (2 * name_like >= len(group) or shared is not None or umbrella)
@@ -310,8 +314,10 @@ class ProjectExtractor:
             # 东坪、西岭、南湾水库: the last item's specific suffix is lent to the bare ones
             lent = (judge.lent_suffix([n for n, _, _ in names])
                     if suffixed[-1] and shared is None and not all(suffixed) else None)
-            for (name, s, e), has_suffix in zip(names, suffixed, strict=True):
+            for i, ((name, s, e), has_suffix) in enumerate(zip(names, suffixed, strict=True)):
                 alt = None
+                # an item that ends where its list goes on (、, 及, 等) is named whole
+                whole_item = is_list and (i < len(group) - 1 or group[i].followed_by_etc)
                 if has_suffix and shared_umbrella:
                     continue
                 # an item of a list closed by 等N个…项目 is a name without a suffix of its own
@@ -323,7 +329,11 @@ class ProjectExtractor:
                 if has_suffix:
                     rule_id = "project.suffix"
                 elif not closed_item and (cut := judge.named_prefix(name)):
-                    name, e, rule_id = name[:cut], s + cut, "project.suffix_prefix"
+                    # its longest named prefix (宜攀高速公路 | 起于宜宾市), but a list item
+                    # that goes on naming is named whole (云州新区文教园区东片公寓楼群、…)
+                    if not (whole_item and self._named_tail(name, cut)):
+                        name, e = name[:cut], s + cut
+                    rule_id = "project.suffix_prefix"
                 elif shared is not None or (is_list and judge.proper(name)) or lent is not None or closed_item:
                     rule_id = "project.enumeration_item"
                     # 鑫达建材、华泰纸业等12个工业项目: 等 + a count + 项目 vouches for bare items
@@ -333,9 +343,24 @@ class ProjectExtractor:
                     continue
                 while len(name) > self.min_chars and name[0] in self.strip_chars and judge.has_suffix(name[1:]):
                     name, s = name[1:], s + 1       # 如云州港三期码头工程受…影响
+                if (rule_id == "project.suffix" and not judge.accepts(name)
+                        and (cut := judge.named_prefix(name)) and judge.accepts(name[:cut])):
+                    # a name that runs on into words no name has (城南引水工程全长24公里隧洞):
+                    # the name is its longest named prefix
+                    name, e, rule_id = name[:cut], s + cut, "project.suffix_prefix"
                 if name and judge.accepts(name, listed=alt is not None) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
+
+    def _named_tail(self, name: str, cut: int) -> bool:
+        """What follows the named prefix name[:cut] of a list item goes on naming it (云州
+        新区文教园区 | 东片公寓楼群、…): nouns and the verbs names use, no other verb or adverb,
+        and the whole item reads as a name."""
+        judge = self.judge
+        tail = judge.tags(name[cut:])
+        return (bool(tail) and not any(judge.is_narrative(word, flag) or (flag in ("d", "ad", "vd") and len(word) > 1)
+                                       for word, flag in tail)
+                and judge.accepts(name))
 
     def _segments(self, clause: str, cues: list[tuple[int, int]]) -> list[_Segment]:
         """Cut a clause at 、/和, 等, framing words, status cues (`cues`, spans in the
@@ -542,11 +567,12 @@ class ProjectExtractor:
 
     def _runs_on(self, head: str) -> bool:
         """`head` (before a verb) starts a name that runs on through the verb: it opens with
-        a proper noun, has no adverb and is no whole place or organisation (河口新区 | 改善…,
-        not 云州市 | 关心…, 县委 | 关心…)."""
+        a proper noun or a name jieba does not know (跃鹿健康 | 怡养), has no adverb and is
+        no whole place or organisation (河口新区 | 改善…, not 云州市 | 关心…, 县委 | 关心…)."""
         judge = self.judge
         tags = judge.tags(head) if head else ()
-        return (bool(tags) and tags[0][1] in judge.proper_pos and not head.endswith(self.whole_place_ends)
+        return (bool(tags) and (tags[0][1] in judge.proper_pos or judge.unknown_start(tags))
+                and not head.endswith(self.whole_place_ends)
                 and self.actor_end.search(head) is None
                 and not any(flag in ("d", "ad", "vd") for _, flag in tags))
 

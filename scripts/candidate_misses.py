@@ -1,0 +1,208 @@
+"""Gold projects the rules never propose, counted by structure (issue 13): where to raise
+the candidates' recall ceiling.
+
+    python scripts/candidate_misses.py [--gold ../shared/gold] [--sets dev train] [--show dev]
+
+Every document of the sets is extracted with the project model off (every candidate the
+rules make is kept, as `scripts/train.py` collects them) and matched to the gold as
+`keyproj eval` matches (relaxed). A gold project no candidate matches is a miss; each miss
+is found in the text (its name or an alt, line breaks and spaces allowed between its
+characters) and counted under every class its occurrence falls in:
+
+- where it is: not found in the text; spans a line break; in a traditional-script document;
+- what it is: no facility suffix (`NameJudge.has_suffix`); rejected by the name judge;
+- its surroundings: on a line of its own or opening a numbered line (ledger, table,
+  heading); a list item (、/及/和/与 next to it), with a sibling of the same list proposed
+  or none; inside or overlapping a candidate (a boundary error) or overlapping none;
+  after a verb or an organisation; in brackets or quotes.
+
+Only counts are printed, per set. `--show SET` also lists that set's misses with their
+classes; use it for dev (the set the rules are tuned on), never to copy a train miss's words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.extract import Pipeline
+from pipeline.io.read import read_document
+from pipeline.outputs.evaluate import GoldDoc, _match_projects, load_gold
+from pipeline.outputs.evaluate import Project as EvalProject
+from pipeline.stages.names import NameJudge
+from pipeline.text.normalise import _opencc_characters
+
+_LIST_MARKS = ("、", "及", "和", "与", "，")
+_ORGANISATION_END = regex.compile(r"(?:公司|集团|局|委|政府|厂|办|中心|银行)$")
+_ORDINAL_LINE = regex.compile(r"^[ \t\u3000]*(?:[(（][0-9一二三四五六七八九十]{1,3}[)）]|[0-9]{1,3}[.、．\s]|"
+                              r"[一二三四五六七八九十]{1,3}[、.．]|[①-⑳])")
+# what may stand between a name's characters in the text: a line break, spaces, punctuation, a gloss
+_BETWEEN = r"(?:[\s\p{P}]|\([a-z\u00e0-\u024f\u0300-\u036f]+[1-5]?\))*"
+_OPENERS, _CLOSERS = "（(“《「【‘\"", "）)”》」】’\""
+
+
+@dataclass(frozen=True)
+class Miss:
+    set_name: str
+    file: str
+    name: str
+    classes: tuple[str, ...]
+
+
+def simplified(text: str) -> str:
+    """`text` with traditional characters simplified one for one (offsets kept)."""
+    return text.translate(_opencc_characters())
+
+
+def occurrence(text: str, names: Iterable[str]) -> tuple[int, int] | None:
+    """The first span of `text` that reads as one of `names` in either script, with white
+    space (a line break inside a name), punctuation or an inline pinyin gloss allowed
+    between characters; None when there is none."""
+    folded = simplified(text)
+    for name in names:
+        chars = [c for c in simplified(name) if not (c.isspace() or regex.match(r"\p{P}", c))]
+        if not chars:
+            continue
+        found = regex.search(_BETWEEN.join(regex.escape(c) for c in chars), folded)
+        if found:
+            return found.span()
+    return None
+
+
+def classify(text: str, gold: EvalProject, candidates: Sequence[tuple[int, int, str]],
+             proposed: Sequence[tuple[int, int]], judge: NameJudge) -> tuple[str, ...]:
+    """The structural classes of one missed gold project in `text` (see the module doc).
+    `candidates`: spans and rule ids of every candidate mention; `proposed`: the spans of
+    matched ones."""
+    names = [gold.name, *gold.alt]
+    span = occurrence(text, names)
+    if span is None:
+        return ("not found in text",)
+    s, e = span
+    written = "".join(text[s:e].split())
+    classes = []
+    if "\n" in text[s:e]:
+        classes.append("spans a line break")
+    elif regex.search(r"[ \t\u3000]", text[s:e]):
+        classes.append("a space inside")
+    classes.append("has a suffix" if judge.has_suffix(written) else "no suffix")
+    why = judge.rejection(written)
+    if why is not None:
+        classes.extend(("rejected by the name judge", f"rejected: {why}"))
+    line_start = text.rfind("\n", 0, s) + 1
+    line_end = text.find("\n", e)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end]
+    before_on_line = text[line_start:s]
+    if _ORDINAL_LINE.match(line) and len(_ORDINAL_LINE.sub("", before_on_line).strip()) == 0:
+        classes.append("opens a numbered line (ledger/table)")
+    elif len(line.strip()) <= len(written) + 4:
+        classes.append("a line of its own (heading)")
+    before = text[max(0, s - 1):s]
+    after = text[e:e + 1]
+    if before in _LIST_MARKS[:4] or after in _LIST_MARKS[:4] or (after == "等"):
+        sentence_start = max(text.rfind(m, 0, s) for m in "。；\n") + 1
+        sentence_end = min((i for i in (text.find(m, e) for m in "。；\n") if i >= 0), default=len(text))
+        siblings = any(sentence_start <= a and b <= sentence_end for a, b in proposed)
+        classes.append("list item, a sibling proposed" if siblings else "list item, no sibling proposed")
+    overlapping = [(a, b, rule) for a, b, rule in candidates if a < e and s < b]
+    if not overlapping:
+        classes.append("overlaps no candidate")
+    elif any(a <= s and e <= b for a, b, _ in overlapping):
+        classes.append("inside a longer candidate (boundary)")
+    else:
+        classes.append("overlaps a candidate partly (boundary)")
+    for a, b, rule in overlapping[:1]:
+        cut = ("candidate cut short at its end" if a <= s and b < e else
+               "candidate starts late" if s < a and e <= b else
+               "candidate runs on past the end" if a <= s and e < b else
+               "candidate starts early" if a < s and b <= e else "candidate shifted")
+        classes.append(f"{cut} ({rule})")
+    preceding = judge.tags(text[max(line_start, s - 6):s]) if s > line_start else ()
+    if preceding and preceding[-1][1].startswith("v"):
+        classes.append("follows a verb")
+    if _ORGANISATION_END.search(text[max(0, s - 8):s]):
+        classes.append("follows an organisation")
+    if before in _OPENERS or (after in _CLOSERS and after != "\""):
+        classes.append("in brackets or quotes")
+    return tuple(classes)
+
+
+def misses_of(set_name: str, docs: Sequence[GoldDoc], raw: Path, pipeline: Pipeline) -> tuple[list[Miss], int]:
+    """The never-proposed gold projects of one set, and its number of gold projects."""
+    out = []
+    total = 0
+    for gold in docs:
+        total += len(gold.projects)
+        source = read_document(raw / gold.file, gold.file)
+        if source.status != "ok":
+            out.extend(Miss(set_name, gold.file, g.name, ("document unreadable",)) for g in gold.projects)
+            continue
+        ex = pipeline(source.doc_id, source.text)
+        preds = tuple(EvalProject(p.name, None) for p in ex.projects)
+        _, pairs, missed, _ = _match_projects(gold.projects, preds)
+        matched_keys = {p.name for _, p in pairs}
+        spans = [(m.start, m.end, m.rule_id) for m in ex.mentions]
+        proposed = [(m.start, m.end) for m in ex.mentions
+                    if any(p.name in matched_keys and p.key == m.key for p in ex.projects)]
+        text = ex.doc.norm
+        # the text is simplified by `normalise`: the script is the document's
+        changed = sum(a != b for a, b in zip(simplified(source.text), source.text, strict=True))
+        script = ("traditional-script document",) if changed > len(source.text) / 100 else ()
+        for g in missed:
+            classes = classify(text, g, spans, proposed, pipeline.projects.judge) + script
+            out.append(Miss(set_name, gold.file, g.name, classes))
+    return out, total
+
+
+#: the first of these a miss has is its main class (one per miss, so they add up)
+_MAIN = ("document unreadable", "not found in text", "inside a longer candidate (boundary)",
+         "overlaps a candidate partly (boundary)", "rejected by the name judge",
+         "list item, a sibling proposed", "list item, no sibling proposed",
+         "opens a numbered line (ledger/table)", "a line of its own (heading)", "has a suffix", "no suffix")
+
+
+def main_class(classes: Sequence[str]) -> str:
+    return next(c for c in _MAIN if c in classes)
+
+
+def report(set_name: str, misses: Sequence[Miss], total: int) -> list[str]:
+    lines = [f"{set_name}: {len(misses)} of {total} gold projects never proposed "
+             f"(candidate recall ceiling {1 - len(misses) / total:.3f})" if total else f"{set_name}: no gold"]
+    main = Counter(main_class(m.classes) for m in misses)
+    lines.append("  main class (each miss once):")
+    lines += [f"  {main[cls]:4d}  {cls}" for cls in _MAIN if main[cls]]
+    lines.append("  every class a miss falls in:")
+    lines += [f"  {n:4d}  {cls}" for cls, n in Counter(c for m in misses for c in m.classes).most_common()]
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
+    parser.add_argument("--sets", nargs="+", default=["dev", "train"])
+    parser.add_argument("--show", default=None, help="list this set's misses with their classes (dev)")
+    args = parser.parse_args(argv)
+    pipeline = Pipeline(weigh_projects=False, rank_statuses=False)
+    for set_name in args.sets:
+        folder = args.gold / set_name
+        docs = sorted(load_gold(folder / "gold.jsonl"), key=lambda g: g.file)
+        misses, total = misses_of(set_name, docs, folder / "raw", pipeline)
+        print("\n".join(report(set_name, misses, total)))
+        if args.show == set_name:
+            for m in misses:
+                print(f"    {m.file}  {m.name}  [{'; '.join(m.classes)}]")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
