@@ -161,3 +161,27 @@ def test_the_totals_across_reports_are_the_same_filtered_in_python_or_by_arrow(m
     by_arrow = ledger._totals(ledger._total_investment_rows(table))
     assert in_python == by_arrow
     assert {k: q["value"] for k, q in by_arrow.items()} == {("a", 0): 5.0, ("b", 0): 3.0}
+
+
+
+def test_a_forked_worker_uses_the_rules_its_parent_has_loaded(tmp_path, monkeypatch):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("城南大道改造工程已开工，总投资3.5亿元。", "utf-8")
+    rules = load_rules()
+    calls = tmp_path / "load_rules calls"
+    monkeypatch.setenv("KEYPROJ_TEST_RULES_CALLS", str(calls))
+    monkeypatch.setattr(batch_run, "load_rules", _recording_load_rules)   # the forked worker has it too
+    summary = batch_run.run([tmp_path / "in"], tmp_path / "out", rules, jobs=1, start_method="fork")
+    assert summary.processed == 1 and summary.facts["projects"] >= 1
+    assert not calls.exists(), f"the worker read the rules again: {calls.read_text()}"
+    assert batch_run._FORKED_RULES is None, "the parent keeps no reference once its workers are forked"
+
+
+def _recording_load_rules(directory=None):
+    """load_rules, noting each call in the file $KEYPROJ_TEST_RULES_CALLS (written by
+    whichever process calls it)."""
+    import os
+
+    with open(os.environ["KEYPROJ_TEST_RULES_CALLS"], "a") as fh:
+        fh.write(f"{directory}\n")
+    return load_rules(directory)

@@ -135,9 +135,21 @@ def warm_pipeline(rules: RuleSet) -> Pipeline:
     return pipeline
 
 
+# The rules of the run, as a forked worker finds them in memory: set in the parent just
+# before it forks its first workers. Reading them again from the cache file (hashing the
+# rule files, unpickling, compiling the patterns again) took a worker 50-150 ms on its way
+# to its first document. A spawned worker starts a new interpreter, where this is None.
+_FORKED_RULES: RuleSet | None = None
+
+
 def _init_worker(rules_dir: str) -> None:
     global _WORKER_PIPELINE
-    _WORKER_PIPELINE = warm_pipeline(load_rules(rules_dir))
+    inherited = _FORKED_RULES
+    if inherited is not None and str(inherited.directory) == rules_dir:
+        rules = inherited
+    else:
+        rules = load_rules(rules_dir)
+    _WORKER_PIPELINE = warm_pipeline(rules)
 
 
 def _work(task: Task) -> dict[str, dict[str, list[Any]]]:
@@ -291,12 +303,17 @@ def _start_workers(files: int, rules: RuleSet, jobs: int | None, time_budget: fl
 
     from pipeline.batch.pool import WorkerPool
 
+    global _FORKED_RULES
     workers = max(1, min(jobs or os.cpu_count() or 1, files))
     first = start_method or ("fork" if _fork_is_lean() else "spawn")
-    pool: WorkerPool[Task] = WorkerPool(workers, _work, _init_worker, (str(rules.directory),),
-                                        context=multiprocessing.get_context(first),
-                                        replacement_context=multiprocessing.get_context(start_method or "spawn"),
-                                        time_budget=time_budget, memory_limit=memory_limit)
+    _FORKED_RULES = rules if first == "fork" else None
+    try:
+        pool: WorkerPool[Task] = WorkerPool(
+            workers, _work, _init_worker, (str(rules.directory),), context=multiprocessing.get_context(first),
+            replacement_context=multiprocessing.get_context(start_method or "spawn"),
+            time_budget=time_budget, memory_limit=memory_limit)
+    finally:
+        _FORKED_RULES = None        # the forked workers have their copy
     try:
         yield pool
     finally:
