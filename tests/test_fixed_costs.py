@@ -185,3 +185,81 @@ def _recording_load_rules(directory=None):
     with open(os.environ["KEYPROJ_TEST_RULES_CALLS"], "a") as fh:
         fh.write(f"{directory}\n")
     return load_rules(directory)
+
+
+# ---- the command line's fixed cost -----------------------------------------------------------------
+
+HEAVY_FOR_THE_CLI = ("pydantic", "rich", "pyarrow", "pipeline.extract")
+
+
+@pytest.mark.parametrize(("args", "loaded"), [
+    # keyproj …                                    heavy modules it loads
+    ("--help",                                     []),
+    ("run --help",                                 []),
+    ("rn",                                         []),            # no such command
+    ("run",                                        []),            # a missing argument
+    ("run IN --out OUT --time-budget inf",         []),            # an option refused by keyproj
+    ("run IN --out OUT --jobs 0 -q",               ["pipeline.extract", "pyarrow"]),
+])
+def test_the_command_line_loads_no_heavy_module_it_does_not_need(tmp_path, args, loaded):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("城南大道改造工程已开工，总投资3.5亿元。", "utf-8")
+    argv = [{"IN": str(tmp_path / "in"), "OUT": str(tmp_path / "out")}.get(a, a) for a in args.split()]
+    code = ("import sys, atexit; from pipeline.cli import main; "
+            f"atexit.register(lambda: print(sorted(m for m in {HEAVY_FOR_THE_CLI!r} if m in sys.modules))); "
+            f"sys.argv = ['keyproj', *{argv!r}]; main()")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip().splitlines()[-1] == str(loaded), out.stderr
+
+
+SIMPLE_VALUES = [
+    # annotation        values from the command line (or defaults), each made as typer's pydantic makes it
+    ("int",             ["3", "+3", "-3", "007", 3, " 3", "3.0", "1_000", "٣", "x", "", True, 2.0]),
+    ("float",           ["1", "1.5", "-1e3", ".5", "5.", "nan", "inf", "-inf", "Infinity", " 1", "1_0", "x", 2, 2.5]),
+    ("str",             ["x", "", " a ", 3]),
+    ("bool",            [True, False, "yes", None]),
+    ("Path",            ["a", "", " a", "IN", "MISSING"]),
+    ("Path | None",     ["a", "", "MISSING"]),
+    ("int | None",      ["3", "x", None]),
+    ("str | None",      ["x", None]),
+    ("list[Path]",      [("a", "IN"), ["a"], ("",), ()]),
+    ("list[Path] | None", [("a", "b"), ["a"], None]),
+    ("list[str] | None",  [("a",), ("a", "b"), None]),
+]
+
+
+@pytest.mark.parametrize(("annotation", "values"), SIMPLE_VALUES, ids=[a for a, _ in SIMPLE_VALUES])
+def test_an_option_value_made_without_pydantic_is_the_one_typer_makes(tmp_path, annotation, values):
+    import math
+    from pathlib import Path  # noqa: F401 - named by the annotations
+
+    import typer
+    from typer._coercion import build_runtime_param, resolve_type_descriptor
+    from typer.models import OptionInfo
+
+    from pipeline import cli
+
+    (tmp_path / "IN").mkdir()
+    typ = eval(annotation)      # noqa: S307 - the table's own annotations
+    info = OptionInfo()
+    coerce = cli._simple_coercion(typ, info)
+    assert coerce is not None, f"{annotation} is one of the simple types"
+    pydantic_param = build_runtime_param(resolve_type_descriptor(typ, info))
+    made = 0
+    for value in values:
+        value = str(tmp_path / value) if value in ("IN", "MISSING") else value
+        value = type(value)(str(tmp_path / v) if v == "IN" else v for v in value) if isinstance(value, tuple) else value
+        if value is None:
+            continue                # typer gives None without coercing it
+        ours = coerce(value, lambda p: p)
+        try:
+            theirs = pydantic_param._coerce_value(value, param=None, ctx=None)
+        except (typer.BadParameter, ValueError):
+            theirs = "refused"
+        if ours is cli._DECLINED:
+            continue                # typer's coercion makes it, as before
+        made += 1
+        same = (type(ours) is type(theirs)
+                and (ours == theirs or (isinstance(ours, float) and math.isnan(ours) and math.isnan(theirs))))
+        assert same, f"{annotation}: {value!r} made {ours!r}, typer makes {theirs!r}"
+    assert made, "the common values are made without pydantic"
