@@ -263,3 +263,25 @@ def test_an_option_value_made_without_pydantic_is_the_one_typer_makes(tmp_path, 
                 and (ours == theirs or (isinstance(ours, float) and math.isnan(ours) and math.isnan(theirs))))
         assert same, f"{annotation}: {value!r} made {ours!r}, typer makes {theirs!r}"
     assert made, "the common values are made without pydantic"
+
+
+# ---- per-document overhead ----------------------------------------------------------------------
+
+class _UnwalkableTable(dict):
+    """The simplification table, refusing to be walked key by key (4,200 keys per document)."""
+
+    def __iter__(self):
+        raise AssertionError("the table was walked for one document")
+
+
+@pytest.mark.parametrize(("text", "simplified"), [
+    # a document's text        simplified (same length)
+    ("城南大道改造工程已開工",    "城南大道改造工程已开工"),
+    ("無錫市重點項目",           "无锡市重点项目"),
+    ("plain ascii, 3.5亿元",    "plain ascii, 3.5亿元"),
+])
+def test_simplifying_a_document_looks_up_its_own_characters_not_the_whole_table(monkeypatch, text, simplified):
+    rules = load_rules()
+    table = _UnwalkableTable(normalise._replacements(rules))
+    monkeypatch.setattr(normalise, "_replacements", lambda rules: table)
+    assert normalise.to_simplified(text, rules) == simplified
