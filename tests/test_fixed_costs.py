@@ -285,3 +285,63 @@ def test_simplifying_a_document_looks_up_its_own_characters_not_the_whole_table(
     table = _UnwalkableTable(normalise._replacements(rules))
     monkeypatch.setattr(normalise, "_replacements", lambda rules: table)
     assert normalise.to_simplified(text, rules) == simplified
+
+
+class _RecordedReads:
+    """A file opened by `open_regular`, noting how many bytes each read asked for."""
+
+    def __init__(self, path, handle, asked: list[int], grow: bytes = b"") -> None:
+        self._path, self._handle, self._asked, self._grow = path, handle, asked, grow
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._handle.close()
+
+    def fileno(self) -> int:
+        return self._handle.fileno()
+
+    def read(self, n: int = -1) -> bytes:
+        self._asked.append(n)
+        if self._grow:      # the file grows after it was opened, before it is read
+            with open(self._path, "ab") as fh:
+                fh.write(self._grow)
+            self._grow = b""
+        return self._handle.read(n)
+
+
+@pytest.mark.parametrize(("size", "max_bytes", "grows", "read", "largest_ask"), [
+    # bytes in the file  limit   grows by  bytes read          largest read asked for
+    (100,                1000,   0,        100,                101),
+    (0,                  1000,   0,        0,                  1),
+    (1000,               1000,   0,        1000,               1001),
+    (100,                1000,   50,       150,                1000 + 1 - 101), # read on up to the limit
+    (100,                120,    50,       121,                101),            # grown over it: one past
+])
+def test_a_file_is_read_with_a_buffer_of_its_own_size_not_of_the_limit(tmp_path, monkeypatch, size, max_bytes,
+                                                                       grows, read, largest_ask):
+    from pipeline.io import read as read_module
+
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"x" * size)
+    asked: list[int] = []
+    opener = read_module.open_regular
+    monkeypatch.setattr(read_module, "open_regular",
+                        lambda p: _RecordedReads(p, opener(p), asked, b"y" * grows))
+    data = read_module._read_capped(path, max_bytes)
+    assert (len(data), max(asked)) == (read, largest_ask)
+    assert data == (b"x" * size + b"y" * grows)[:max_bytes + 1]
+
+
+@pytest.mark.parametrize("size", [0, 1, 100, (1 << 20) + 7])
+def test_a_file_is_hashed_in_chunks_no_bigger_than_itself(tmp_path, monkeypatch, size):
+    import hashlib
+
+    path = tmp_path / "a.txt"
+    path.write_bytes(bytes(range(256)) * (size // 256) + b"z" * (size % 256))
+    asked: list[int] = []
+    opener = batch_run.open_regular
+    monkeypatch.setattr(batch_run, "open_regular", lambda p: _RecordedReads(p, opener(p), asked))
+    assert batch_run.file_hash(path, size, 1 << 30) == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert max(asked) == min(size + 1, 1 << 20)

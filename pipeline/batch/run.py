@@ -174,8 +174,11 @@ def file_hash(path: Path, size: int | None, max_bytes: int) -> str | None:
         return None
     try:
         digest = hashlib.sha256()
+        # chunks of at most 1 MB, no bigger than the file: a 1 MB buffer for a small file
+        # cost more than hashing it
+        chunk_size = min(1 << 20, size + 1)
         with open_regular(path) as fh:      # a pipe is refused, never waited on
-            while chunk := fh.read(1 << 20):
+            while chunk := fh.read(chunk_size):
                 digest.update(chunk)
         return digest.hexdigest()
     except OSError:
