@@ -345,3 +345,30 @@ def test_a_file_is_hashed_in_chunks_no_bigger_than_itself(tmp_path, monkeypatch,
     monkeypatch.setattr(batch_run, "open_regular", lambda p: _RecordedReads(p, opener(p), asked))
     assert batch_run.file_hash(path, size, 1 << 30) == hashlib.sha256(path.read_bytes()).hexdigest()
     assert max(asked) == min(size + 1, 1 << 20)
+
+
+def test_a_documents_rows_use_patterns_compiled_once(monkeypatch):
+    # regex's module functions (regex.findall(pattern_text, …)) look the pattern up in a cache
+    # on every call; patterns a document's rows need are compiled once, as the stages' are
+    import regex
+
+    from pipeline.rows import document_rows, to_columns
+
+    pipeline = batch_run.warm_pipeline(load_rules())
+    docs = [("a", "reports/county_2023_summary.txt", "二、交通\n滨海大道改造工程已开工，总投资4.2亿元。"),
+            ("b", "reports/plan_2024.txt", "东坑水库工程稳步推进，完成投资1.5亿元。")]
+    to_columns(document_rows(batch_run.process(pipeline, _source(*docs[0])), pipeline.rules))   # first use
+    calls = []
+    for name in ("compile", "search", "match", "fullmatch", "findall", "finditer", "sub", "split"):
+        function = getattr(regex, name)
+        monkeypatch.setattr(regex, name, lambda *a, _f=function, _n=name, **k: calls.append(_n) or _f(*a, **k))
+    for doc in docs:
+        rows = document_rows(batch_run.process(pipeline, _source(*doc)), pipeline.rules)
+        assert rows["projects"] and rows["documents"][0]["year"] in (2023, 2024)
+    assert calls == []
+
+
+def _source(doc_id: str, rel: str, text: str):
+    from pipeline.io.read import SourceDocument
+
+    return SourceDocument(doc_id, rel, "txt", "utf-8", text, "ok", None, None, len(text.encode()))
