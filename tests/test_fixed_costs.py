@@ -4,6 +4,7 @@ extraction stages."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -372,3 +373,47 @@ def _source(doc_id: str, rel: str, text: str):
     from pipeline.io.read import SourceDocument
 
     return SourceDocument(doc_id, rel, "txt", "utf-8", text, "ok", None, None, len(text.encode()))
+
+
+# ---- the end of a small run ---------------------------------------------------------------------
+
+def test_the_ledgers_patterns_are_compiled_before_the_run_waits_for_its_first_document(tmp_path, monkeypatch):
+    from pipeline.batch import ledger
+    from pipeline.batch import pool as pool_module
+    from pipeline.stages.ledger_rules import ledger_rules
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("城南大道改造工程已开工，总投资3.5亿元。", "utf-8")
+    order: list[str] = []
+    monkeypatch.setattr(ledger, "ledger_rules", lambda rules: order.append("ledger rules") or ledger_rules(rules))
+    collect = pool_module.WorkerPool._collect
+    monkeypatch.setattr(pool_module.WorkerPool, "_collect",
+                        lambda self, answers: order.append("waiting for a worker") or collect(self, answers))
+    summary = batch_run.run([tmp_path / "in"], tmp_path / "out", jobs=1, start_method="fork")
+    assert summary.processed == 1
+    assert order[0] == "ledger rules" and "waiting for a worker" in order
+
+
+def _slow_exit() -> None:
+    import time
+
+    time.sleep(60)      # a worker asked to end takes its time (killed once the run is over)
+    os._exit(0)
+
+
+def test_the_tables_are_written_while_the_workers_end_not_after(tmp_path, monkeypatch):
+    from pipeline.batch import pool as pool_module
+    from pipeline.batch import store as store_module
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("城南大道改造工程已开工，总投资3.5亿元。", "utf-8")
+    pools = _recorded_pools(monkeypatch)
+    monkeypatch.setattr(pool_module, "_end_worker", _slow_exit)         # the forked worker has it
+    alive_at_finish: list[bool] = []
+    finish = store_module.TableStore.finish
+    monkeypatch.setattr(store_module.TableStore, "finish", lambda self, *a: alive_at_finish.append(
+        any(p.is_alive() for p in pools[0].processes)) or finish(self, *a))
+    summary = batch_run.run([tmp_path / "in"], tmp_path / "out", jobs=1, start_method="fork")
+    assert summary.processed == 1 and summary.facts["projects"] >= 1
+    assert alive_at_finish == [True], "the tables were finished only once the worker had ended"
+    assert not any(p.is_alive() for p in pools[0].processes), "and the worker does not outlive the run"
