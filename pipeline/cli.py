@@ -71,9 +71,6 @@ def run(
         # the peak memory of a run). This command-line process declines the import, which
         # pyarrow handles as "pandas not installed"; nothing else runs in this process.
         sys.meta_path.insert(0, _NoPandas())
-    from pipeline.batch.run import run as run_pipeline
-    from pipeline.rules.loader import RuleError, load_rules
-
     missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
         typer.echo(f"error: no such file or folder: {', '.join(missing)}", err=True)
@@ -85,6 +82,10 @@ def run(
         (max_memory >= MIN_MAX_MEMORY_MB, f"--max-memory must be at least {MIN_MAX_MEMORY_MB} (MB)"),
         (checkpoint_every >= 1, "--checkpoint-every must be 1 or more"),
     )
+    # imported once the options are checked: a usage error costs no rules or batch modules
+    from pipeline.batch.run import run as run_pipeline
+    from pipeline.rules.loader import RuleError, load_rules
+
     try:
         rule_set = load_rules(rules)
     except RuleError as exc:
