@@ -5,10 +5,13 @@ Heavy imports (pyarrow, jieba, spaCy) happen inside the commands so `--help` sta
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +25,8 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Turn folders of Chinese key-project progress reports into Parquet tables.",
+    # plain help and usage errors: Rich's boxes cost `--help` 0.15-0.25 s of imports
+    rich_markup_mode=None,
 )
 
 
@@ -66,9 +71,6 @@ def run(
         # the peak memory of a run). This command-line process declines the import, which
         # pyarrow handles as "pandas not installed"; nothing else runs in this process.
         sys.meta_path.insert(0, _NoPandas())
-    from pipeline.batch.run import run as run_pipeline
-    from pipeline.rules.loader import RuleError, load_rules
-
     missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
         typer.echo(f"error: no such file or folder: {', '.join(missing)}", err=True)
@@ -80,6 +82,10 @@ def run(
         (max_memory >= MIN_MAX_MEMORY_MB, f"--max-memory must be at least {MIN_MAX_MEMORY_MB} (MB)"),
         (checkpoint_every >= 1, "--checkpoint-every must be 1 or more"),
     )
+    # imported once the options are checked: a usage error costs no rules or batch modules
+    from pipeline.batch.run import run as run_pipeline
+    from pipeline.rules.loader import RuleError, load_rules
+
     try:
         rule_set = load_rules(rules)
     except RuleError as exc:
@@ -328,7 +334,122 @@ def check_rules(
 
 
 def main() -> None:
+    _coerce_simple_types_without_pydantic()
     app()
+
+
+# ---- option values without pydantic ----------------------------------------------------------
+#
+# Typer (0.2x) turns every option's text into its value with a pydantic TypeAdapter: importing
+# pydantic and building the adapters cost a run 0.1-0.3 s before its first worker could start,
+# and every usage error as much. The options here are str, int, float, bool and Path (alone, in a
+# list, or optional), whose values `_simple_value` makes as pydantic would. Anything else it
+# declines (another type, constraints such as min/max, a text it is not sure of, like "1_000"
+# or " 3"), and typer's own coercion takes that value, errors included.
+
+_DECLINED: object = object()
+_INT = re.compile(r"[+-]?[0-9]{1,18}")
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:nan|inf)")
+
+
+def _simple_value(annotation: object, value: object, checked_path: Callable[[Path], object] | None) -> object:
+    """`value` (the command line's text, or a default) as `annotation` (str, int, float, bool, Path),
+    as typer's pydantic coercion makes it; `_DECLINED` when unsure. `checked_path` runs
+    typer's checks of a plain `Path` parameter (exists, readable …) on the made path."""
+    if annotation is bool or isinstance(value, bool):
+        return value if annotation is bool and isinstance(value, bool) else _DECLINED
+    if annotation is str:
+        return value if isinstance(value, str) else _DECLINED
+    if annotation is int:
+        if isinstance(value, int):
+            return value
+        return int(value) if isinstance(value, str) and _INT.fullmatch(value) else _DECLINED
+    if annotation is float:
+        if isinstance(value, int | float):
+            return float(value)
+        return float(value) if isinstance(value, str) and _FLOAT.fullmatch(value) else _DECLINED
+    if annotation is Path:
+        path = Path(value) if isinstance(value, str) and value else value
+        if not isinstance(path, Path):
+            return _DECLINED
+        return checked_path(path) if checked_path else path
+    return _DECLINED
+
+
+def _simple_coercion(annotation: object, info: Any) -> Callable[[object, Callable[[Path], object]], object] | None:
+    """How `_simple_value` makes a value of `annotation` (a simple type, a list of one, or
+    either optional), or None where typer's coercion is kept (other types, constraints)."""
+    import types
+    import typing
+
+    if (info.parser is not None or info.min is not None or info.max is not None or info.clamp
+            or info.path_type is not None):
+        return None
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    optional = origin in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args
+    inner = next(a for a in args if a is not type(None)) if optional else annotation
+    listed = typing.get_origin(inner) is list
+    leaf = typing.get_args(inner)[0] if listed else inner
+    if leaf not in (str, int, float, bool, Path) or (optional and typing.get_origin(leaf) is not None):
+        return None
+    # typer checks a path (exists, readable …) only for a plain `Path` or `list[Path]`;
+    # an optional one is made by pydantic alone
+    checks = leaf is Path and not optional
+
+    def coerce(value: object, check: Callable[[Path], object]) -> object:
+        one = check if checks else None
+        if not listed:
+            return _simple_value(leaf, value, one)
+        if not isinstance(value, list | tuple):
+            return _DECLINED
+        items = [_simple_value(leaf, item, one) for item in value]
+        return _DECLINED if _DECLINED in items else items
+
+    return coerce
+
+
+def _coerce_simple_types_without_pydantic() -> None:
+    """Make typer coerce the simple options with `_simple_coercion` (its own coercion, and
+    pydantic, for the rest). A typer without pydantic coercion (before 0.2x) is left alone."""
+    try:
+        from typer._coercion import RuntimeParam, build_runtime_param
+        from typer._param_types import coerce_cli_path
+        from typer.core import _TyperParameter
+    except ImportError:
+        return
+    if getattr(_TyperParameter, "_keyproj_simple", False):
+        return
+    typer_runtime_param = _TyperParameter.get_runtime_param
+
+    @dataclasses.dataclass(frozen=True)
+    class SimpleParam(RuntimeParam):
+        coerce_simple: Callable[[object, Callable[[Path], object]], object]
+        type_descriptor: Any    # for typer's own coercion of a declined value
+
+        def typer_coercion(self) -> Any:
+            return build_runtime_param(self.type_descriptor)
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            def check(path: Path) -> object:
+                return coerce_cli_path(path, self.parameter_info, path_type=Path, param=param, ctx=ctx)
+
+            made = self.coerce_simple(value, check)
+            if made is _DECLINED:
+                return self.typer_coercion()._coerce_value(value, param=param, ctx=ctx)
+            return made
+
+    def runtime_param(self: Any) -> Any:
+        if self._runtime_param is None:
+            desc = self.type_descriptor
+            simple = None if desc.file_annotation is not None else _simple_coercion(desc.annotation,
+                                                                                   desc.parameter_info)
+            if simple is None:
+                return typer_runtime_param(self)
+            self._runtime_param = SimpleParam(desc.parameter_info, desc.annotation, simple, desc)
+        return self._runtime_param
+
+    setattr(_TyperParameter, "get_runtime_param", runtime_param)  # noqa: B010 - a method replaced
+    setattr(_TyperParameter, "_keyproj_simple", True)  # noqa: B010 - an attribute typer lacks
 
 
 # --- from tables to answers: query, export, report ---------------------------------------

@@ -4,6 +4,7 @@ extraction stages."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -161,3 +162,259 @@ def test_the_totals_across_reports_are_the_same_filtered_in_python_or_by_arrow(m
     by_arrow = ledger._totals(ledger._total_investment_rows(table))
     assert in_python == by_arrow
     assert {k: q["value"] for k, q in by_arrow.items()} == {("a", 0): 5.0, ("b", 0): 3.0}
+
+
+
+def test_a_forked_worker_uses_the_rules_its_parent_has_loaded(tmp_path, monkeypatch):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("城南大道改造工程已开工，总投资3.5亿元。", "utf-8")
+    rules = load_rules()
+    calls = tmp_path / "load_rules calls"
+    monkeypatch.setenv("KEYPROJ_TEST_RULES_CALLS", str(calls))
+    monkeypatch.setattr(batch_run, "load_rules", _recording_load_rules)   # the forked worker has it too
+    summary = batch_run.run([tmp_path / "in"], tmp_path / "out", rules, jobs=1, start_method="fork")
+    assert summary.processed == 1 and summary.facts["projects"] >= 1
+    assert not calls.exists(), f"the worker read the rules again: {calls.read_text()}"
+    assert batch_run._FORKED_RULES is None, "the parent keeps no reference once its workers are forked"
+
+
+def _recording_load_rules(directory=None):
+    """load_rules, noting each call in the file $KEYPROJ_TEST_RULES_CALLS (written by
+    whichever process calls it)."""
+    import os
+
+    with open(os.environ["KEYPROJ_TEST_RULES_CALLS"], "a") as fh:
+        fh.write(f"{directory}\n")
+    return load_rules(directory)
+
+
+# ---- the command line's fixed cost -----------------------------------------------------------------
+
+HEAVY_FOR_THE_CLI = ("pydantic", "rich", "pyarrow", "pipeline.batch.run", "pipeline.extract")
+
+
+@pytest.mark.parametrize(("args", "loaded"), [
+    # keyproj …                                    heavy modules it loads
+    ("--help",                                     []),
+    ("run --help",                                 []),
+    ("rn",                                         []),            # no such command
+    ("run",                                        []),            # a missing argument
+    ("run IN --out OUT --time-budget inf",         []),            # an option refused by keyproj
+    ("run IN --out OUT --jobs -1",                 []),
+    ("run IN --out OUT --jobs 0 -q",               ["pipeline.batch.run", "pipeline.extract", "pyarrow"]),
+])
+def test_the_command_line_loads_no_heavy_module_it_does_not_need(tmp_path, args, loaded):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("城南大道改造工程已开工，总投资3.5亿元。", "utf-8")
+    argv = [{"IN": str(tmp_path / "in"), "OUT": str(tmp_path / "out")}.get(a, a) for a in args.split()]
+    code = ("import sys, atexit; from pipeline.cli import main; "
+            f"atexit.register(lambda: print(sorted(m for m in {HEAVY_FOR_THE_CLI!r} if m in sys.modules))); "
+            f"sys.argv = ['keyproj', *{argv!r}]; main()")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip().splitlines()[-1] == str(loaded), out.stderr
+
+
+SIMPLE_VALUES = [
+    # annotation        values from the command line (or defaults), each made as typer's pydantic makes it
+    ("int",             ["3", "+3", "-3", "007", 3, " 3", "3.0", "1_000", "٣", "x", "", True, 2.0]),
+    ("float",           ["1", "1.5", "-1e3", ".5", "5.", "nan", "inf", "-inf", "Infinity", " 1", "1_0", "x", 2, 2.5]),
+    ("str",             ["x", "", " a ", 3]),
+    ("bool",            [True, False, "yes", None]),
+    ("Path",            ["a", "", " a", "IN", "MISSING"]),
+    ("Path | None",     ["a", "", "MISSING"]),
+    ("int | None",      ["3", "x", None]),
+    ("str | None",      ["x", None]),
+    ("list[Path]",      [("a", "IN"), ["a"], ("",), ()]),
+    ("list[Path] | None", [("a", "b"), ["a"], None]),
+    ("list[str] | None",  [("a",), ("a", "b"), None]),
+]
+
+
+@pytest.mark.parametrize(("annotation", "values"), SIMPLE_VALUES, ids=[a for a, _ in SIMPLE_VALUES])
+def test_an_option_value_made_without_pydantic_is_the_one_typer_makes(tmp_path, annotation, values):
+    import math
+    from pathlib import Path  # noqa: F401 - named by the annotations
+
+    import typer
+    from typer._coercion import build_runtime_param, resolve_type_descriptor
+    from typer.models import OptionInfo
+
+    from pipeline import cli
+
+    (tmp_path / "IN").mkdir()
+    typ = eval(annotation)      # noqa: S307 - the table's own annotations
+    info = OptionInfo()
+    coerce = cli._simple_coercion(typ, info)
+    assert coerce is not None, f"{annotation} is one of the simple types"
+    pydantic_param = build_runtime_param(resolve_type_descriptor(typ, info))
+    made = 0
+    for value in values:
+        value = str(tmp_path / value) if value in ("IN", "MISSING") else value
+        value = type(value)(str(tmp_path / v) if v == "IN" else v for v in value) if isinstance(value, tuple) else value
+        if value is None:
+            continue                # typer gives None without coercing it
+        ours = coerce(value, lambda p: p)
+        try:
+            theirs = pydantic_param._coerce_value(value, param=None, ctx=None)
+        except (typer.BadParameter, ValueError):
+            theirs = "refused"
+        if ours is cli._DECLINED:
+            continue                # typer's coercion makes it, as before
+        made += 1
+        same = (type(ours) is type(theirs)
+                and (ours == theirs or (isinstance(ours, float) and math.isnan(ours) and math.isnan(theirs))))
+        assert same, f"{annotation}: {value!r} made {ours!r}, typer makes {theirs!r}"
+    assert made, "the common values are made without pydantic"
+
+
+# ---- per-document overhead ----------------------------------------------------------------------
+
+class _UnwalkableTable(dict):
+    """The simplification table, refusing to be walked key by key (4,200 keys per document)."""
+
+    def __iter__(self):
+        raise AssertionError("the table was walked for one document")
+
+
+@pytest.mark.parametrize(("text", "simplified"), [
+    # a document's text        simplified (same length)
+    ("城南大道改造工程已開工",    "城南大道改造工程已开工"),
+    ("無錫市重點項目",           "无锡市重点项目"),
+    ("plain ascii, 3.5亿元",    "plain ascii, 3.5亿元"),
+])
+def test_simplifying_a_document_looks_up_its_own_characters_not_the_whole_table(monkeypatch, text, simplified):
+    rules = load_rules()
+    table = _UnwalkableTable(normalise._replacements(rules))
+    monkeypatch.setattr(normalise, "_replacements", lambda rules: table)
+    assert normalise.to_simplified(text, rules) == simplified
+
+
+class _RecordedReads:
+    """A file opened by `open_regular`, noting how many bytes each read asked for."""
+
+    def __init__(self, path, handle, asked: list[int], grow: bytes = b"") -> None:
+        self._path, self._handle, self._asked, self._grow = path, handle, asked, grow
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._handle.close()
+
+    def fileno(self) -> int:
+        return self._handle.fileno()
+
+    def read(self, n: int = -1) -> bytes:
+        self._asked.append(n)
+        if self._grow:      # the file grows after it was opened, before it is read
+            with open(self._path, "ab") as fh:
+                fh.write(self._grow)
+            self._grow = b""
+        return self._handle.read(n)
+
+
+@pytest.mark.parametrize(("size", "max_bytes", "grows", "read", "largest_ask"), [
+    # bytes in the file  limit   grows by  bytes read          largest read asked for
+    (100,                1000,   0,        100,                101),
+    (0,                  1000,   0,        0,                  1),
+    (1000,               1000,   0,        1000,               1001),
+    (100,                1000,   50,       150,                1000 + 1 - 101), # read on up to the limit
+    (100,                120,    50,       121,                101),            # grown over it: one past
+])
+def test_a_file_is_read_with_a_buffer_of_its_own_size_not_of_the_limit(tmp_path, monkeypatch, size, max_bytes,
+                                                                       grows, read, largest_ask):
+    from pipeline.io import read as read_module
+
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"x" * size)
+    asked: list[int] = []
+    opener = read_module.open_regular
+    monkeypatch.setattr(read_module, "open_regular",
+                        lambda p: _RecordedReads(p, opener(p), asked, b"y" * grows))
+    data = read_module._read_capped(path, max_bytes)
+    assert (len(data), max(asked)) == (read, largest_ask)
+    assert data == (b"x" * size + b"y" * grows)[:max_bytes + 1]
+
+
+@pytest.mark.parametrize("size", [0, 1, 100, (1 << 20) + 7])
+def test_a_file_is_hashed_in_chunks_no_bigger_than_itself(tmp_path, monkeypatch, size):
+    import hashlib
+
+    path = tmp_path / "a.txt"
+    path.write_bytes(bytes(range(256)) * (size // 256) + b"z" * (size % 256))
+    asked: list[int] = []
+    opener = batch_run.open_regular
+    monkeypatch.setattr(batch_run, "open_regular", lambda p: _RecordedReads(p, opener(p), asked))
+    assert batch_run.file_hash(path, size, 1 << 30) == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert max(asked) == min(size + 1, 1 << 20)
+
+
+def test_a_documents_rows_use_patterns_compiled_once(monkeypatch):
+    # regex's module functions (regex.findall(pattern_text, …)) look the pattern up in a cache
+    # on every call; patterns a document's rows need are compiled once, as the stages' are
+    import regex
+
+    from pipeline.rows import document_rows, to_columns
+
+    pipeline = batch_run.warm_pipeline(load_rules())
+    docs = [("a", "reports/county_2023_summary.txt", "二、交通\n滨海大道改造工程已开工，总投资4.2亿元。"),
+            ("b", "reports/plan_2024.txt", "东坑水库工程稳步推进，完成投资1.5亿元。")]
+    to_columns(document_rows(batch_run.process(pipeline, _source(*docs[0])), pipeline.rules))   # first use
+    calls = []
+    for name in ("compile", "search", "match", "fullmatch", "findall", "finditer", "sub", "split"):
+        function = getattr(regex, name)
+        monkeypatch.setattr(regex, name, lambda *a, _f=function, _n=name, **k: calls.append(_n) or _f(*a, **k))
+    for doc in docs:
+        rows = document_rows(batch_run.process(pipeline, _source(*doc)), pipeline.rules)
+        assert rows["projects"] and rows["documents"][0]["year"] in (2023, 2024)
+    assert calls == []
+
+
+def _source(doc_id: str, rel: str, text: str):
+    from pipeline.io.read import SourceDocument
+
+    return SourceDocument(doc_id, rel, "txt", "utf-8", text, "ok", None, None, len(text.encode()))
+
+
+# ---- the end of a small run ---------------------------------------------------------------------
+
+def test_the_ledgers_patterns_are_compiled_before_the_run_waits_for_its_first_document(tmp_path, monkeypatch):
+    from pipeline.batch import ledger
+    from pipeline.batch import pool as pool_module
+    from pipeline.stages.ledger_rules import ledger_rules
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("城南大道改造工程已开工，总投资3.5亿元。", "utf-8")
+    order: list[str] = []
+    monkeypatch.setattr(ledger, "ledger_rules", lambda rules: order.append("ledger rules") or ledger_rules(rules))
+    collect = pool_module.WorkerPool._collect
+    monkeypatch.setattr(pool_module.WorkerPool, "_collect",
+                        lambda self, answers: order.append("waiting for a worker") or collect(self, answers))
+    summary = batch_run.run([tmp_path / "in"], tmp_path / "out", jobs=1, start_method="fork")
+    assert summary.processed == 1
+    assert order[0] == "ledger rules" and "waiting for a worker" in order
+
+
+def _slow_exit() -> None:
+    import time
+
+    time.sleep(60)      # a worker asked to end takes its time (killed once the run is over)
+    os._exit(0)
+
+
+def test_the_tables_are_written_while_the_workers_end_not_after(tmp_path, monkeypatch):
+    from pipeline.batch import pool as pool_module
+    from pipeline.batch import store as store_module
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("城南大道改造工程已开工，总投资3.5亿元。", "utf-8")
+    pools = _recorded_pools(monkeypatch)
+    monkeypatch.setattr(pool_module, "_end_worker", _slow_exit)         # the forked worker has it
+    alive_at_finish: list[bool] = []
+    finish = store_module.TableStore.finish
+    monkeypatch.setattr(store_module.TableStore, "finish", lambda self, *a: alive_at_finish.append(
+        any(p.is_alive() for p in pools[0].processes)) or finish(self, *a))
+    summary = batch_run.run([tmp_path / "in"], tmp_path / "out", jobs=1, start_method="fork")
+    assert summary.processed == 1 and summary.facts["projects"] >= 1
+    assert alive_at_finish == [True], "the tables were finished only once the worker had ended"
+    assert not any(p.is_alive() for p in pools[0].processes), "and the worker does not outlive the run"

