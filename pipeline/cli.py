@@ -348,6 +348,7 @@ def main() -> None:
 # or " 3"), and typer's own coercion takes that value, errors included.
 
 _DECLINED: object = object()
+_TYPER_TESTED = "0.29."   # the typer line whose private coercion classes are replaced
 _INT = re.compile(r"[+-]?[0-9]{1,18}")
 _FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:nan|inf)")
 
@@ -410,7 +411,10 @@ def _simple_coercion(annotation: object, info: Any) -> Callable[[object, Callabl
 
 def _coerce_simple_types_without_pydantic() -> None:
     """Make typer coerce the simple options with `_simple_coercion` (its own coercion, and
-    pydantic, for the rest). A typer without pydantic coercion (before 0.2x) is left alone."""
+    pydantic, for the rest). Only on the typer line whose private classes this was written
+    against and tested with (0.29): any other typer is left alone, slower but never broken."""
+    if not typer.__version__.startswith(_TYPER_TESTED):
+        return
     try:
         from typer._coercion import RuntimeParam, build_runtime_param
         from typer._param_types import coerce_cli_path
