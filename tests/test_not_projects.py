@@ -123,6 +123,80 @@ def test_an_organisation_alone(unweighed: Pipeline, name: str, org: float) -> No
     assert f["org_end"] == org
 
 
+# name | which of GENERIC fire for it: what tells a programme, a policy line or a sector's work
+# from one undertaking in the name alone (a policy verb or a scope word opening it, a system
+# or field as its head, a set phrase inside, a function word first, nothing distinguishing)
+GENERIC = ("policy_start", "scope_start", "sector_head", "set_phrase", "function_start", "unmarked")
+GENERIC_CASES = [
+    # policy lines that swallowed their object
+    ("建立健全农村饮水管护机制", {"policy_start", "sector_head"}),
+    ("全面推进城乡供水一体化", {"policy_start", "unmarked"}),
+    ("要加强学校建设", {"policy_start", "unmarked"}),
+    # a scope every county has, and nothing that singles one out
+    ("农村公路提质改造", {"scope_start", "unmarked"}),
+    ("城乡供水管网改造工程", {"scope_start", "sector_head", "unmarked"}),
+    ("中小学校舍维修工程", {"scope_start", "unmarked"}),
+    # a system or a field as the head, with a place: a place singles it out, the head stays
+    ("青禾县城乡供水管网", {"sector_head"}),
+    ("村庄人居环境整治", {"sector_head", "unmarked"}),
+    # a set phrase without a facility ending of its own
+    ("深入开展河道综合治理", {"policy_start", "set_phrase", "unmarked"}),
+    # cut from the middle of a clause
+    ("以及校园道路", {"function_start", "unmarked"}),
+    # a bare facility noun: nothing singles it out
+    ("污水处理厂", {"unmarked"}),
+    # must keep: a place, a proper name, a phase, a capacity, a route singles each out
+    ("青禾县团结水库", set()),
+    ("凤栖大道", set()),
+    ("城东快速路二期", set()),
+    ("110千伏云峰变电站", set()),
+    ("青禾至石门公路改造工程", set()),
+    ("新建青禾县人民医院", set()),
+    ("恒川纸业年产10万吨纸项目", set()),
+    ("青禾县农村公路提质改造", set()),
+]
+
+
+@pytest.mark.parametrize("name, fires", GENERIC_CASES, ids=lambda v: str(v))
+def test_what_singles_an_undertaking_out(unweighed: Pipeline, name: str, fires: set[str]) -> None:
+    f = name_features(name, "project.suffix", False, unweighed.projects.judge, unweighed.rules)
+    assert {k for k in GENERIC if f[k]} == fires
+
+
+# text | candidate | a collective right before it (全县, 各地, 一批, 12个乡镇): said of many places
+COLLECTIVE_CASES = [
+    ("今年推进全县农村公路提质改造。", "农村公路提质改造", 1.0),
+    ("支持各地中小学校舍维修工程建设。", "中小学校舍维修工程建设", 1.0),
+    ("青禾县团结水库已下闸蓄水。", "青禾县团结水库", 0.0),
+]
+
+
+@pytest.mark.parametrize("text, name, collective", COLLECTIVE_CASES, ids=lambda v: str(v)[:24])
+def test_a_collective_before_the_phrase(unweighed: Pipeline, text: str, name: str, collective: float) -> None:
+    assert _features(unweighed, text, name)["collective_before"] == collective
+
+
+# text | the candidates the shipped model keeps (programmes, policy lines and sector work
+# dropped; the named undertakings of the same sentences kept)
+KEPT_CASES = [
+    pytest.param("加快农村公路提质改造工程建设，凤栖大道建成通车。", ["凤栖大道"], marks=pytest.mark.xfail(
+        strict=True, reason="kept at p 0.30 (threshold 0.26): the next clause's cue is linked to it and jieba "
+                            "cuts 提质 into single characters, which read as a proper name")),
+    pytest.param("建立健全城乡供水管网改造工程，凤栖大道建成通车。", ["凤栖大道"], marks=pytest.mark.xfail(
+        strict=True, reason="kept at p 0.30 (threshold 0.26): the next clause's cue is linked to it, and it "
+                            "starts its sentence")),
+    ("今年实施乡镇污水处理设施建设工程，110千伏云峰变电站已投运。", ["110千伏云峰变电站"]),
+    ("深入开展村庄人居环境整治，城东快速路二期正在施工。", ["城东快速路二期"]),
+]
+
+
+@pytest.mark.parametrize("text, kept", KEPT_CASES, ids=lambda v: str(v)[:24])
+def test_the_model_drops_programmes_and_keeps_named_undertakings(text: str, kept: list[str]) -> None:
+    unweighed = [p.name for p in Pipeline(weigh_projects=False)("case", text).projects]
+    assert len(unweighed) > len(kept), f"the rules propose only {unweighed}: nothing for the model to drop"
+    assert [p.name for p in Pipeline()("case", text).projects] == kept
+
+
 # text | candidate | which of ROLE are 1 for it: the class after a list closed by 等, the
 # subject of its status cue within one clause, the object of a work verb
 ROLE = ("etc_before", "status_in_clause", "work_verb_before")

@@ -190,3 +190,19 @@ def test_comparing_trees_prints_their_figures_and_writes_the_same_weights(tmp_pa
     assert compared == plain
     assert sum(line.lstrip().startswith("trees (") for line in lines) == len(train.TREE_SETTINGS)
     assert any("calibrated without the document's fold" in line for line in lines)
+
+
+# a relaxed-F1 curve over keep thresholds (invented) | the threshold chosen: the middle one
+# (the lower of two middles) of those within F1_SLACK (0.005) of the best, not its lowest end
+PLATEAU_CASES = [
+    ([(0.20, 0.790), (0.22, 0.800), (0.24, 0.799), (0.26, 0.798), (0.28, 0.797), (0.30, 0.780)], 0.24),
+    ([(0.20, 0.700), (0.22, 0.800), (0.24, 0.760)], 0.22),                  # a peak: the peak
+    ([(0.10, 0.801), (0.20, 0.700), (0.30, 0.799), (0.40, 0.798)], 0.30),   # a dip inside: not counted
+    ([(0.20, 0.800), (0.22, 0.800)], 0.20),                                 # two middles: the lower
+]
+
+
+@pytest.mark.parametrize("curve, chosen", PLATEAU_CASES, ids=lambda v: str(v)[:30])
+def test_the_keep_threshold_is_the_middle_of_the_plateau(curve: list[tuple[float, float]], chosen: float) -> None:
+    train = load_train_script()
+    assert train.plateau_middle([t for t, _ in curve], [f for _, f in curve]) == chosen

@@ -346,6 +346,14 @@ class ModelFeatureRules(Config):
     joiner: tuple[str, ...] = rule(WORDS)
     level_start: tuple[str, ...] = rule(WORDS)
     one_char_suffix: tuple[str, ...] = rule(WORDS)
+    # programme, policy and sector phrases (issue 13, precision where the model was blind)
+    policy_start: regex.Pattern[str] = rule(PATTERN)                # 建立健全… / 全面推进… opening a name
+    scope_start: regex.Pattern[str] = rule(PATTERN)                 # 农村… / 城市… / 重点… opening a name
+    sector_head: regex.Pattern[str] = rule(PATTERN)                 # …管网 / …基础设施 ending its head
+    collective_before: regex.Pattern[str] = rule(PATTERN)           # 全县 / 各地 / 一批 before a name
+    set_phrase_pos: tuple[str, ...] = rule(WORDS)                   # jieba tags of idioms and set phrases
+    function_pos: tuple[str, ...] = rule(WORDS)                     # jieba tags of function words
+    name_pos: tuple[str, ...] = rule(WORDS)                         # jieba tags of words it knows as names
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,6 +71,11 @@ FEATURES: tuple[str, ...] = (
     # status cue in its clause, the object of a work verb)
     "part_mark", "head_unknown", "head_empty", "etc_before", "status_in_clause", "work_verb_before",
     "org_end",
+    # what singles an undertaking out, against programme, policy and sector phrases: a policy
+    # verb or a scope word opening it, a system or field as its head, a set phrase inside,
+    # a function word first, nothing distinguishing, a collective before it
+    "policy_start", "scope_start", "sector_head", "set_phrase", "function_start", "unmarked",
+    "collective_before",
 )
 
 
@@ -205,7 +210,34 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
     f["specific"] = float(bool(f["proper"] or f["place"] or f["digit_latin"] or f["quotes"]))
     f.update(_programme_features(name, f, judge, words, places))
     f.update(_head_features(name, judge, words, rules.projects.key_endings))
+    f.update(_generic_features(name, f, judge, words, rules.projects.key_endings))
     return f
+
+
+def _generic_features(name: str, f: Mapping[str, float], judge: NameJudge, words: ModelFeatureRules,
+                      generic: tuple[str, ...]) -> dict[str, float]:
+    """What tells a programme, a policy line or a sector's work from one undertaking
+    (农村公路提质改造, 建立健全供水管护机制, 城乡供水管网) in the name alone: how it opens
+    (a policy verb, a scope every county has, a function word), what its head is (a system
+    or field), a set phrase inside it, and whether anything singles it out
+    at all (a place, a proper name, a phase or number, a capacity), judged on the name
+    without its opening scope word, which jieba often tags as a place (城市, 城镇)."""
+    core = judge.core(name)
+    scope = words.scope_start.match(core)
+    tags = judge.tags(core)
+    rest = judge.tags(core[scope.end():]) if scope else tags
+    thing = _without_endings(core, judge, generic)
+    marked = (f["place"] or f["head_unknown"] or f["part_mark"] or f["capacity"] or f["digit_latin"]
+              or f["quotes"] or any(flag in words.name_pos for _, flag in rest))
+    return {
+        "policy_start": float(words.policy_start.match(core) is not None),
+        "scope_start": float(scope is not None),
+        "sector_head": float(words.sector_head.search(thing) is not None),
+        "set_phrase": float(any(len(w) >= 4 and flag in words.set_phrase_pos and judge.end_suffix(w) is None
+                                for w, flag in tags)),
+        "function_start": float(bool(tags) and tags[0][1] in words.function_pos),
+        "unmarked": float(not marked),
+    }
 
 
 def _head_features(name: str, judge: NameJudge, words: ModelFeatureRules, generic: tuple[str, ...]
@@ -223,6 +255,16 @@ def _head_features(name: str, judge: NameJudge, words: ModelFeatureRules, generi
         "head_empty": float(len(head) <= 1),
         "org_end": float(words.org_end.search(judge.core(name)) is not None),
     }
+
+
+def _without_endings(core: str, judge: NameJudge, generic: tuple[str, ...]) -> str:
+    """`core` without its generic endings and activities, its facility noun kept
+    (城乡供水管网改造工程 → 城乡供水管网): the thing the work is done to."""
+    found = judge.end_suffix(core)
+    while found is not None and found[1] > 0 and (found[0] in generic or found[0] in judge.activity_suffixes):
+        core = core[:found[1]]
+        found = judge.end_suffix(core)
+    return core
 
 
 def _head(name: str, judge: NameJudge, generic: tuple[str, ...]) -> str:
@@ -298,7 +340,7 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], all_mention
                        "counted_group_before", "in_heading", "line_alone", "in_list", "joined", "after_colon",
                        "starts_line", "ordinal_line", "sentence_candidates", "sentence_len",
                        "sentence_start", "described_after", "work_after", "navigation", "org_after",
-                       "etc_before", "work_verb_before"), 0.0)
+                       "etc_before", "work_verb_before", "collective_before"), 0.0)
     title_starts = [s for s, _ in title_spans]
     starts = [m.start for m in all_mentions]
     for m in mentions:
@@ -321,6 +363,7 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], all_mention
             "org_after": words.org_after.match(after) is not None,
             "etc_before": words.etc_before.search(before) is not None,
             "work_verb_before": words.work_verb_before.search(before) is not None,
+            "collective_before": words.collective_before.search(before) is not None,
         }
         line_start = text.rfind("\n", 0, m.start) + 1
         ordinal = _ORDINAL_LINE.match(text, line_start)
