@@ -139,8 +139,8 @@ def count(gold_root: Path, name: str, pipeline: Pipeline) -> tuple[Counter[str],
             wrong += 1
             i = index[id(p)]
             project = ex.projects[i]
-            classes.update(classify(project, decided[i], g.status or "unknown", options[i], layout, ex.sections, found.cues,
-                                    mentions.get(project.key, [project.start]), enumerations))
+            classes.update(classify(project, decided[i], g.status or "unknown", options[i], layout, ex.sections,
+                                    found.cues, mentions.get(project.key, [project.start]), enumerations))
             classes[f"gold {g.status} decided {p.status}"] += 1
     return classes, wrong, matched
 

@@ -527,17 +527,27 @@ class Decisions:
                 rules[d] = max(rules.get(d, 0), s.y[i])
             if d not in likeliest or mass[i] > likeliest[d][0]:
                 likeliest[d] = (mass[i], states[i])
+        known: dict[int, int] = {d: len({states[i] for i in idx if states[i] != "status=unknown"})
+                                 for d, idx in _by_decision(s.decision).items()}
         order = sorted(chosen)
         return cls(np.array([s.y[chosen[d]] for d in order]), np.array([mass[chosen[d]] for d in order]),
                    np.array([rules.get(d, 0) for d in order]),
                    np.array([states[chosen[d]] == "status=unknown" for d in order]),
-                   [sure_features(s.x[chosen[d]], likeliest[d][1] == states[chosen[d]]) for d in order],
+                   [sure_features(s.x[chosen[d]], likeliest[d][1] == states[chosen[d]], known[d]) for d in order],
                    [s.doc[chosen[d]] for d in order])
 
     def subset(self, keep: np.ndarray) -> Decisions:
         idx = np.flatnonzero(keep)
         return Decisions(self.right[idx], self.mass[idx], self.rules_right[idx], self.unknown[idx],
                          [self.sure_x[i] for i in idx], [self.doc[i] for i in idx])
+
+
+def _by_decision(decisions: Sequence[int]) -> dict[int, list[int]]:
+    """The sample indices of each decision."""
+    out: dict[int, list[int]] = {}
+    for i, d in enumerate(decisions):
+        out.setdefault(d, []).append(i)
+    return out
 
 
 def _logit(p: np.ndarray) -> np.ndarray:

@@ -203,21 +203,42 @@ def test_a_plan_word_alone_is_for_the_model_to_weigh(pipeline: Pipeline) -> None
 
 
 # The surety model (how likely a decided state is right) sees how the winner was linked, whether
-# it is a plan or a weak cue, and whether rule and ranker agree; never its words or its state.
-# winner's features, agree -> the surety features
+# it is a plan or a weak cue, whether rule and ranker agree, and whether the project's candidates
+# offer competing known states; never its words or its state.
+# winner's features, agree, distinct known states among the candidates -> the surety features
 SURE_FEATURE_CASES = [
     ((("link=clause", 1.0), ("status=completed", 1.0), ("rule=status.completed", 1.0), ("past_marker", 1.0),
-      ("link=clause&status=completed", 1.0)), True, {("link=clause", 1.0), ("agree", 1.0)}),
-    ((("link=after", 1.0), ("status=planned", 1.0), ("future", 1.0), ("log_distance", 2.0)), False,
+      ("link=clause&status=completed", 1.0)), True, 1, {("link=clause", 1.0), ("agree", 1.0)}),
+    ((("link=after", 1.0), ("status=planned", 1.0), ("future", 1.0), ("log_distance", 2.0)), False, 1,
      {("link=after", 1.0), ("future", 1.0)}),
-    ((("link=document", 1.0), ("status=started", 1.0), ("doc_share", 0.7)), True,
+    ((("link=document", 1.0), ("status=started", 1.0), ("doc_share", 0.7)), True, 1,
      {("link=document", 1.0), ("agree", 1.0)}),
+    # a cue before the project and another state after it: the choice competes
+    ((("link=prefix", 1.0), ("status=operational", 1.0)), True, 2,
+     {("link=prefix", 1.0), ("agree", 1.0), ("competing", 1.0)}),
+    # unknown is no competing state: one known state is no competition
+    ((("link=prefix", 1.0), ("status=operational", 1.0)), True, 1, {("link=prefix", 1.0), ("agree", 1.0)}),
 ]
 
 
-@pytest.mark.parametrize("winner, agree, expected", SURE_FEATURE_CASES, ids=[c[0][0][0] for c in SURE_FEATURE_CASES])
-def test_sure_features(winner: tuple[tuple[str, float], ...], agree: bool, expected: set[tuple[str, float]]) -> None:
-    assert set(sure_features(winner, agree)) == expected
+@pytest.mark.parametrize("winner, agree, states, expected", SURE_FEATURE_CASES,
+                         ids=[f"{c[0][0][0]}-{c[2]}" for c in SURE_FEATURE_CASES])
+def test_sure_features(winner: tuple[tuple[str, float], ...], agree: bool, states: int,
+                       expected: set[tuple[str, float]]) -> None:
+    assert set(sure_features(winner, agree, states)) == expected
+
+
+def test_the_surety_reads_the_competing_states_of_the_decision() -> None:
+    # the training script counts the distinct known states of each project's candidates
+    # (unknown aside) as the pipeline does: two states and unknown compete, one and unknown not
+    train = load_train_script()
+    s = train.Samples()
+    for decision, states in enumerate((("started", "operational", "unknown"), ("started", "unknown"))):
+        for i, state in enumerate(states):
+            s.add(((f"link={'prefix' if i == 0 else 'unknown'}", 1.0), (f"status={state}", 1.0)), int(i == 0),
+                  "dev/a.txt", decision, rule=i == 0, own=i == 0)
+    d = train.Decisions.of(s, np.zeros(len(s.y)))
+    assert [("competing", 1.0) in x for x in d.sure_x] == [True, False]
 
 
 # Under a hand-made surety model that trusts a cue in the project's own clause only:

@@ -88,14 +88,21 @@ def fallback_features(status: Status) -> Features:
     return ((f"link={kind}", 1.0), (f"status={status.value}", 1.0))
 
 
-def sure_features(winner: Features, agree: bool) -> Features:
+def sure_features(winner: Features, agree: bool, states: int = 1) -> Features:
     """What says how sure a decided status is (the second model's features): how the winning
     cue was linked (its own clause, a group's statement, the document's prevailing state …),
-    whether it is a plan or a weak cue, and whether the rules' choice is also the state the
-    ranker gives the most mass (rule and model agree)."""
+    whether it is a plan or a weak cue, whether the rules' choice is also the state the ranker
+    gives the most mass (rule and model agree), and whether the project's candidates offer
+    other known states (`states`: how many distinct known states they offer; competing states
+    make any choice less sure: a cue before the project with another state after it). Never
+    its words or its state."""
     kept = [(name, value) for name, value in winner if name.startswith("link=") and "&" not in name
             or name in ("future", "weak")]
-    return (*kept, ("agree", 1.0)) if agree else tuple(kept)
+    if agree:
+        kept.append(("agree", 1.0))
+    if states > 1:
+        kept.append(("competing", 1.0))
+    return tuple(kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,7 +372,8 @@ def _decided_confidence(model: StatusModel, win: Candidate, mass: dict[Status, f
     if not model.sure:
         return model.calibrate(mass[win.status])
     agree = max(mass, key=lambda s: mass[s]) is win.status
-    return model.surety(sure_features(win.features, agree))
+    states = len({s for s in mass if s is not Status.UNKNOWN})
+    return model.surety(sure_features(win.features, agree, states))
 
 
 def _choose(model: StatusModel, options: Sequence[Candidate]) -> tuple[Candidate, dict[Status, float]]:
