@@ -38,8 +38,10 @@ def test_shipped_weights_load_and_score_without_gold() -> None:
 # text -> (project, status, whether its confidence is at least 0.8), with the shipped weights
 CONFIDENCE_CASES = [
     ("城东快速路工程已竣工。", "城东快速路工程", "completed", True),          # the cue in its own clause
-    # no cue of its own: the report's prevailing state, but not with confidence
-    ("2024年有9个重点项目建成投产。城东快速路工程总投资3亿元。", "城东快速路工程", "operational", False),
+    # no cue of its own: the report's prevailing state, but not with confidence (under a title
+    # line with no state: a news lead would be a candidate of its own, `doc_lead`)
+    ("云州市重点项目进展\n2024年有9个重点项目建成投产。城东快速路工程总投资3亿元。", "城东快速路工程", "operational",
+     False),
 ]
 
 
@@ -183,7 +185,8 @@ def test_a_cue_before_the_project_is_no_candidate_of_its_own(pipeline: Pipeline)
     # the nearest cue before a project with none of its own measured worse on reports not tuned
     # on than the document's and the section's prevailing state: it is not proposed
     undecided = Pipeline(pipeline.rules, rank_statuses=False)
-    ex = undecided("t", "城东快速路工程已竣工。南山隧道工程已竣工。北湖公园项目正在施工。西湖大桥总投资2亿元。")
+    ex = undecided("t", "云州市重点项目进展\n"     # a title with no state (a news lead would be a candidate)
+                   "城东快速路工程已竣工。南山隧道工程已竣工。北湖公园项目正在施工。西湖大桥总投资2亿元。")
     options = project_candidates(ex, undecided.statuses(ex.doc.norm))
     [bridge] = [o for p, o in zip(ex.projects, options, strict=True) if p.name == "西湖大桥"]
     kinds = {name for c in bridge for name, _ in c.features if name.startswith("link=") and "&" not in name}
@@ -279,3 +282,29 @@ def test_surety_keeps_its_promise_on_held_out_documents() -> None:
     sure = confidence >= 0.8
     clause = np.array([x[0][0] == "link=clause" for x in sure_x])
     assert sure[clause].all() and not sure[~clause].any() and y[sure].mean() >= 0.9
+
+
+# The document's opening as a candidate: its first line when it is a title (no full stop),
+# else its first sentence (a news lead); the last strong cue there, plan or not; none for a
+# project named in the opening itself. text, project, expected (link kind, state) or None
+OPENING_CASES = [
+    # (a project with no cue of its own gets the title's cue linked as a row, `link=title`)
+    ("云州市重点项目集中开工\n城东快速路工程目前正在施工。", "城东快速路工程", ("link=doc_title", "started")),
+    ("记者获悉，今年全县计划新开工项目15个。\n北湖公园项目总投资3亿元。", "北湖公园项目", ("link=doc_lead", "planned")),
+    ("记者获悉，全县今年项目建设有序推进，多个项目建成投产。\n北湖公园项目总投资3亿元。", "北湖公园项目",
+     ("link=doc_lead", "operational")),
+    # must not: an opening with no cue, a project named in the opening itself
+    ("云州市重点项目一览\n城东快速路工程总投资8亿元。", "城东快速路工程", None),
+    ("城东快速路工程集中开工\n北湖公园项目总投资3亿元。", "城东快速路工程", None),
+]
+
+
+@pytest.mark.parametrize("text, name, expected", OPENING_CASES, ids=[str(i) for i in range(len(OPENING_CASES))])
+def test_the_opening_is_a_candidate(pipeline: Pipeline, text: str, name: str, expected: tuple[str, str] | None
+                                    ) -> None:
+    found, _ = pipeline.found("t", text, until="status_model")
+    ex = found.extraction()
+    [options] = [o for p, o in zip(ex.projects, project_candidates(ex, found.cues), strict=True) if p.name == name]
+    opening = {(k, c.status.value) for c in options for k, _ in c.features
+               if k in ("link=doc_title", "link=doc_lead")}
+    assert opening == ({expected} if expected else set())

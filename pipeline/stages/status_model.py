@@ -8,6 +8,8 @@ one); this model weighs the candidates of each project and keeps the likeliest:
   projects before a list, in the title or a heading), its cue class, whether it is weak or
   a plan, its distance, the size of the enumeration, whether the project's cues disagree,
   whether later cues follow it and whether the rules chose it;
+- the state the document's opening states (its title line, else the lead sentence of a
+  news report: 今年全县计划新开工重点项目15个), for the projects named after it;
 - the document's prevailing state (a report on delays, on new starts: the state most of
   its cues state), with how much it prevails and how near such a cue is;
 - the state most cues of its section state;
@@ -54,10 +56,12 @@ MODEL_PATH = settings.DATA_DIR / "status_model.json"
 # `unknown`: no cue at all (the confidence that "unknown" is right); `document`: the state
 # most of the document's cues state (the nearest cue before it in its section is no candidate:
 # it measured worse on reports not tuned on, grouped CV on train 0.746 with it, 0.768 without);
+# `doc_title`, `doc_lead`: the last strong cue of the document's title line, else of its first
+# sentence (a news lead);
 # `section`: the state most cues of its section state; `problem`: a heading about problems or
 # delays over it (二、存在的问题)
 LINK_KINDS = ("prefix", "clause", "before", "after", "lookahead", "group", "title", "heading", "unknown",
-              "document", "section", "problem")
+              "document", "section", "problem", "doc_title", "doc_lead")
 
 Features = tuple[tuple[str, float], ...]     # (name, value), zeros left out
 
@@ -255,10 +259,12 @@ class _Draft:
 
 
 def candidates(ex: Extraction, project: Project, rows: Sequence[StatusMention],
-               doc: _DocumentState, first_start: int) -> list[Candidate]:
+               doc: _DocumentState, first_start: int, title: tuple[StatusMention, str] | None = None
+               ) -> list[Candidate]:
     """Every way to set `project`'s status (its linked `rows` by the rules, the document's
-    prevailing state, its section's prevailing state, a cue in a heading over it, the
-    rules' fallback)."""
+    title's state (`title`, for a project named after it: 全县重点项目集中开工 over the
+    report's list), the document's prevailing state, its section's prevailing state, a cue in
+    a heading over it, the rules' fallback)."""
     out: list[_Draft] = []
     chosen = (project.status_start, project.status_end)
     context = {"log_doc_cues": math.log1p(len(doc.cues)), "doc_share": doc.share,
@@ -274,6 +280,12 @@ def candidates(ex: Extraction, project: Project, rows: Sequence[StatusMention],
         out.append(_Draft(heading.status, heading.start, heading.end, {
             **dict(fallback_features(heading.status)), **context,
             "rule_choice": float((heading.start, heading.end) == chosen)}, cue=heading))
+    if title is not None and not any((r.start, r.end) == (title[0].start, title[0].end) for r in rows) \
+            and first_start >= title[0].end:
+        opening, kind = title
+        out.append(_Draft(opening.status, opening.start, opening.end, {
+            f"link={kind}": 1.0, f"status={opening.status.value}": 1.0, **context,
+            "future": float(opening.future), "rule_agrees": float(project.status is opening.status)}, cue=opening))
     if doc.prevailing is not None:
         cue = doc.nearest(first_start, doc.prevailing)
         assert cue is not None
@@ -334,8 +346,25 @@ def project_candidates(ex: Extraction, cues: Sequence[StatusMention]) -> list[li
     for m in ex.mentions:
         if m.rule_id != "project.anaphora" and (m.key not in first or m.start < first[m.key]):
             first[m.key] = m.start
+    title = _title_cue(ex.doc.norm, cues)
     return [candidates(ex, p, sorted(rows_of.get(p.key, []), key=lambda r: r.start), doc,
-                       first.get(p.key, p.start)) for p in ex.projects]
+                       first.get(p.key, p.start), title) for p in ex.projects]
+
+
+def _title_cue(text: str, cues: Sequence[StatusMention]) -> tuple[StatusMention, str] | None:
+    """The last strong cue of the document's opening and what the opening is: its first line
+    when that line is a title (no full stop: `doc_title`), else its first sentence, the lead
+    of a news report (`doc_lead`: 今年全市计划新开工项目…); a plan or not (计划开工项目一览
+    states the plan of the projects it lists)."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    kind = "doc_title"
+    if "。" in text[start:end]:
+        end, kind = text.index("。", start), "doc_lead"
+    cue = max((c for c in cues if start <= c.start and c.end <= end and not c.weak),
+              key=lambda c: c.start, default=None)
+    return (cue, kind) if cue is not None else None
 
 
 def decide_statuses(ex: Extraction, cues: Sequence[StatusMention],
