@@ -83,7 +83,7 @@ class Samples:
     doc: list[str] = field(default_factory=list)
     decision: list[int] = field(default_factory=list)
     rule: list[bool] = field(default_factory=list)     # the rules' own choice
-    own: list[bool] = field(default_factory=list)      # a cue the rules linked to the project
+    own: list[bool] = field(default_factory=list)      # the rules' binding choice (Candidate.binding)
     gold_total: dict[str, int] = field(default_factory=dict)   # gold items per document
 
     def add(self, x: Features, y: int, doc: str, decision: int, rule: bool = True, own: bool = False) -> None:
@@ -498,7 +498,7 @@ def collect_statuses(docs: list[tuple[str, GoldDoc, Path]], pipeline: Pipeline) 
             project = ex.projects[index[id(p)]]
             for c in options[index[id(p)]]:
                 rule = c.status is project.status and (c.start, c.end) == (project.status_start, project.status_end)
-                own = c.row is not None and c.by_rules
+                own = c.binding
                 s.add(c.features, int(c.status.value == g.status), name, decision, rule, own)
             decision += 1
     return s

@@ -13,6 +13,7 @@ from pipeline.extract import Pipeline
 from pipeline.stages.project_model import ProjectModel
 from pipeline.stages.status_model import (
     MODEL_PATH,
+    Candidate,
     StatusModel,
     decide_statuses,
     load_status_model,
@@ -21,7 +22,7 @@ from pipeline.stages.status_model import (
     project_confidence,
     sure_features,
 )
-from pipeline.types import Status
+from pipeline.types import Status, StatusMention
 
 from conftest import load_train_script
 
@@ -77,6 +78,16 @@ DECISION_CASES = [
      {"link=unknown": 9.0}, "城东快速路工程", "unknown", None),
     # ... and a document without a single cue leaves it unknown
     ("城东快速路工程总投资3亿元。", {"link=document": 9.0}, "城东快速路工程", "unknown", None),
+    # the rules' choice of a cue in a later clause of the sentence beyond a clause with a
+    # subject of its own (部分路段…) is weighed against the others, not binding ...
+    ("北湖公园项目进展顺利。南湖公园项目进展顺利。东环路改造工程总投资3亿元，部分路段已通车。",
+     {"link=document": 9.0}, "东环路改造工程", "in_progress", "进展顺利"),
+    # ... but the same cue in the project's own clause is, and so is one in a later clause with
+    # no other subject
+    ("北湖公园项目进展顺利。南湖公园项目进展顺利。东环路改造工程已通车。",
+     {"link=document": 9.0}, "东环路改造工程", "operational", "通车"),
+    ("北湖公园项目进展顺利。南湖公园项目进展顺利。东环路改造工程总投资3亿元，已通车。",
+     {"link=document": 9.0}, "东环路改造工程", "operational", "通车"),
 ]
 
 
@@ -98,6 +109,23 @@ def test_decisions(pipeline: Pipeline, text: str, coef: dict[str, float], name: 
     row = next(r for r in rows if r.project_key == project.key and r.start == project.status_start)
     assert ex.doc.norm[row.start:row.end] == cue and row.status is Status(status)
     assert row.confidence is not None and 0.0 <= row.confidence <= 1.0
+
+
+# Which of the rules' choices binds (the ranker does not overrule it): how the candidate was
+# linked, whether a clause with a subject of its own stands between -> binding. A cue the
+# rules did not choose, or no linked row, never binds.
+BINDING_CASES = [("link=clause", False, True), ("link=prefix", False, True), ("link=before", False, True),
+                 ("link=after", False, True), ("link=after", True, False)]
+
+
+@pytest.mark.parametrize("kind, other_subject, binding", BINDING_CASES, ids=[f"{c[0]}-{c[1]}" for c in BINDING_CASES])
+def test_the_rules_choice_binds_unless_another_subject_stands_between(kind: str, other_subject: bool,
+                                                                       binding: bool) -> None:
+    row = StatusMention(Status.COMPLETED, 0, 2, "status.completed")
+    features = ((kind, 1.0), ("status=completed", 1.0), *((("other_subject", 1.0),) if other_subject else ()))
+    assert Candidate(Status.COMPLETED, 0, 2, features, row=row, by_rules=True).binding is binding
+    assert not Candidate(Status.COMPLETED, 0, 2, features, row=row, by_rules=False).binding
+    assert not Candidate(Status.COMPLETED, 0, 2, features, cue=row, by_rules=True).binding
 
 
 def test_confidence_grows_with_the_mass_of_the_chosen_state() -> None:
@@ -135,6 +163,12 @@ FEATURE_CASES = [
     # a heading that plans
     ("（二）计划新开工项目\n1.城东快速路工程。正在办理立项手续。", "城东快速路工程", "立项", {"plan_heading"},
      {"problem_section"}),
+    # a cue after the project beyond a clause with a subject of its own (部分路段, 其余项目) ...
+    ("城东快速路工程总投资3亿元，部分路段已通车。", "城东快速路工程", "通车", {"link=after", "other_subject"}, set()),
+    ("城东快速路工程完成投资2亿元，其余项目正在推进。", "城东快速路工程", "推进", {"other_subject"}, set()),
+    # ... but not a later clause that goes on with the project
+    ("城东快速路工程总投资3亿元，9月已通车。", "城东快速路工程", "通车", {"link=after"}, {"other_subject"}),
+    ("城东快速路工程已通车。", "城东快速路工程", "通车", {"link=clause"}, {"other_subject"}),
 ]
 
 

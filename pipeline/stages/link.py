@@ -417,9 +417,11 @@ class _StatusLinker:
         return replace(row, status=Status.IN_PROGRESS, rule_id=PART_DONE_RULE)
 
     def _context(self, row: StatusMention, g: Group | None) -> dict[str, float]:
-        """What the words around a linked cue say of it, for the status model: a plan word
-        earlier in its sentence (a plan the rules leave to the cue), a mark of the past in its
-        clause up to its end (已, 已经), the states its sentence states, a heading about
+        """What the words around a linked cue say of it, for the status model: whether a
+        clause with a subject of its own stands between the project and a cue after it (then
+        the rules' choice of that cue does not bind: `status_model.Candidate.binding`), a plan
+        word earlier in its sentence (a plan the rules leave to the cue), a mark of the past in
+        its clause up to its end (已, 已经), the states its sentence states, a heading about
         problems or a plan over its project."""
         segment = self.layout.segment_of(row.start)
         sentence_start = self.layout.segment_start(segment)
@@ -427,6 +429,7 @@ class _StatusLinker:
         states = {self.cues[i].status for i in self.by_segment.get(segment, [])}
         section = self.layout.section_at(g.start if g is not None else row.start)
         return {
+            "other_subject": float(self._past_own_subject(row, g)),
             "plan_in_sentence": float(self.config.plan_in_clause.search(self.text, sentence_start, row.start)
                                       is not None),
             "past_marker": float(self.config.past_marker.search(self.text, clause_start, row.end) is not None),
@@ -434,6 +437,14 @@ class _StatusLinker:
             "problem_section": float(self._problem_heading_cue(section) is not None),
             "plan_heading": float(self._plan_heading(section)),
         }
+
+    def _past_own_subject(self, row: StatusMention, g: Group | None) -> bool:
+        """The cue stands after the group in its sentence, beyond a clause with a subject of
+        its own (甲总投资3亿元，部分路段已通车; 甲完成投资2亿元，其余项目正在推进): it may be
+        that subject's state rather than the project's."""
+        if g is None or row.start < g.end or self.layout.segment_of(row.start) != g.segment:
+            return False
+        return row.start >= self._same_subject_end(g.end)
 
     def _plan_heading(self, section: Section) -> bool:
         """A heading over `section` (the document's first line aside) holds a plan word
