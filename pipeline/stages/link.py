@@ -15,8 +15,9 @@ A group takes, in this order of preference:
   is added even when the group already has a cue;
 - comma-chained groups without a cue (A，B，C等一批项目开工建设) share the next one's.
 - a statement about a class of projects before a list with no state of its own (续建项目
-  12个，包括…; 9个项目建成投产。其中包括…; 新开工项目： over one name a line), else the
-  document's title (全县12个重点项目集中开工): a group's state passes to its members.
+  12个，包括…; 9个项目建成投产。其中包括…; 新开工项目： over one name a line), else a
+  heading over it that states a state (（四）储备项目), else the document's title
+  (全县12个重点项目集中开工): a group's state passes to its members.
 Cues left over in a section whose heading names a project go to that project
 ((二)城南大道建设 … 目前已完工). Every linked cue gets a confidence (`status_model`).
 
@@ -263,10 +264,28 @@ class _StatusLinker:
             if own[gi]:
                 continue
             statement = self._group_statement_before(g.segment, listed_segments)
+            heading = self._heading_state(self.layout.section_at(g.start), title[1] if title else None)
             if statement is not None:
                 chosen[gi] = statement
+            elif heading is not None:
+                chosen[gi] = [heading]      # （四）储备项目 over the list: nearer than the title
             elif title and g.segment > title[1]:
                 chosen[gi] = title[0]       # 5个重点项目集中开工 as the title: the report's subject
+
+    def _heading_state(self, section: Section, title_segment: int | None) -> int | None:
+        """The last strong cue in the title of the innermost heading over `section` that has
+        one (二、已竣工项目; （四）储备项目), the document's title aside: a heading states the
+        state of the group it heads, as a statement before a list does."""
+        current: Section | None = section
+        while current is not None and current.section_id != 0:
+            if title_segment is None or self.layout.segment_of(current.title_start) != title_segment:
+                strong = [i for i in self.by_segment.get(self.layout.segment_of(current.title_start), [])
+                          if not self.cues[i].weak
+                          and current.title_start <= self.cues[i].start and self.cues[i].end <= current.title_end]
+                if strong:
+                    return strong[-1]
+            current = self.layout.enclosing(current)
+        return None
 
     def _title_cues(self) -> tuple[list[int], int] | None:
         """The strong cue of the document's title (its first line, short, no full stop) and
