@@ -637,7 +637,7 @@ def _cross_calibrated(s: Samples, scores: np.ndarray, untuned: tuple[str, ...]) 
     folds = fold_of(s.doc)
     which = np.array([folds[d] for d in held.doc])
     is_untuned = np.array([d.startswith(untuned) for d in held.doc])
-    confidence, right = [], []
+    confidence, right, per_fold = [], [], []
     for k in range(FOLDS):
         test = (which == k) & is_untuned
         if not test.any():
@@ -647,7 +647,13 @@ def _cross_calibrated(s: Samples, scores: np.ndarray, untuned: tuple[str, ...]) 
         d = held.subset(test)
         confidence.append(surety.confidence(d))
         right.append(d.right)
-    return confident(np.concatenate(confidence), np.concatenate(right)) if right else "no folds"
+        sure = confidence[-1] >= CONFIDENT
+        per_fold.append(f"{d.right[sure].mean():.2f} of {int(sure.sum())}" if sure.any() else "none")
+    if not right:
+        return "no folds"
+    # errors cluster by document (one cue over a long list): the folds show how much one
+    # document moves the figure
+    return confident(np.concatenate(confidence), np.concatenate(right)) + f" (per fold: {', '.join(per_fold)})"
 
 
 def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "train"),
