@@ -406,10 +406,14 @@ class _StatusLinker:
         self._add_plans(chosen)
         linked: list[tuple[StatusMention, str, Group | None]] = []     # (row, how linked, group)
         used: set[int] = set()
+        rows: set[tuple[int, str]] = set()     # one row per cue and project, however often it is named
         for g, picks in zip(groups, chosen, strict=True):
             used.update(picks)
-            linked.extend((self._as_row(cues[i], g, m), self._link_kind(g, cues[i]), g)
-                          for i in picks for m in g.mentions)
+            for i in picks:
+                for m in g.mentions:
+                    if (i, m.key) not in rows:
+                        rows.add((i, m.key))
+                        linked.append((self._as_row(cues[i], g, m), self._link_kind(g, cues[i]), g))
         for i, c in enumerate(cues[:self.real_cues]):
             if i in used or self.layout.segment_of(c.start) in self.segments_with_mentions:
                 continue
