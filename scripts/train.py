@@ -90,7 +90,7 @@ class Samples:
     doc: list[str] = field(default_factory=list)
     decision: list[int] = field(default_factory=list)
     rule: list[bool] = field(default_factory=list)     # the rules' own choice
-    own: list[bool] = field(default_factory=list)      # a cue the rules linked to the project
+    own: list[bool] = field(default_factory=list)      # the rules' binding choice (Candidate.binding)
     gold_total: dict[str, int] = field(default_factory=dict)   # gold items per document
 
     def add(self, x: Features, y: int, doc: str, decision: int, rule: bool = True, own: bool = False) -> None:
@@ -515,7 +515,7 @@ def collect_statuses(docs: list[tuple[str, GoldDoc, Path]], pipeline: Pipeline) 
             project = ex.projects[index[id(p)]]
             for c in options[index[id(p)]]:
                 rule = c.status is project.status and (c.start, c.end) == (project.status_start, project.status_end)
-                own = c.row is not None and c.by_rules
+                own = c.binding
                 s.add(c.features, int(c.status.value == g.status), name, decision, rule, own)
             decision += 1
     return s
@@ -544,17 +544,27 @@ class Decisions:
                 rules[d] = max(rules.get(d, 0), s.y[i])
             if d not in likeliest or mass[i] > likeliest[d][0]:
                 likeliest[d] = (mass[i], states[i])
+        known: dict[int, int] = {d: len({states[i] for i in idx if states[i] != "status=unknown"})
+                                 for d, idx in _by_decision(s.decision).items()}
         order = sorted(chosen)
         return cls(np.array([s.y[chosen[d]] for d in order]), np.array([mass[chosen[d]] for d in order]),
                    np.array([rules.get(d, 0) for d in order]),
                    np.array([states[chosen[d]] == "status=unknown" for d in order]),
-                   [sure_features(s.x[chosen[d]], likeliest[d][1] == states[chosen[d]]) for d in order],
+                   [sure_features(s.x[chosen[d]], likeliest[d][1] == states[chosen[d]], known[d]) for d in order],
                    [s.doc[chosen[d]] for d in order])
 
     def subset(self, keep: np.ndarray) -> Decisions:
         idx = np.flatnonzero(keep)
         return Decisions(self.right[idx], self.mass[idx], self.rules_right[idx], self.unknown[idx],
                          [self.sure_x[i] for i in idx], [self.doc[i] for i in idx])
+
+
+def _by_decision(decisions: Sequence[int]) -> dict[int, list[int]]:
+    """The sample indices of each decision."""
+    out: dict[int, list[int]] = {}
+    for i, d in enumerate(decisions):
+        out.setdefault(d, []).append(i)
+    return out
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -644,7 +654,7 @@ def _cross_calibrated(s: Samples, scores: np.ndarray, untuned: tuple[str, ...]) 
     folds = fold_of(s.doc)
     which = np.array([folds[d] for d in held.doc])
     is_untuned = np.array([d.startswith(untuned) for d in held.doc])
-    confidence, right = [], []
+    confidence, right, per_fold = [], [], []
     for k in range(FOLDS):
         test = (which == k) & is_untuned
         if not test.any():
@@ -654,7 +664,13 @@ def _cross_calibrated(s: Samples, scores: np.ndarray, untuned: tuple[str, ...]) 
         d = held.subset(test)
         confidence.append(surety.confidence(d))
         right.append(d.right)
-    return confident(np.concatenate(confidence), np.concatenate(right)) if right else "no folds"
+        sure = confidence[-1] >= CONFIDENT
+        per_fold.append(f"{d.right[sure].mean():.2f} of {int(sure.sum())}" if sure.any() else "none")
+    if not right:
+        return "no folds"
+    # errors cluster by document (one cue over a long list): the folds show how much one
+    # document moves the figure
+    return confident(np.concatenate(confidence), np.concatenate(right)) + f" (per fold: {', '.join(per_fold)})"
 
 
 def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "train"),

@@ -84,3 +84,19 @@ def linker() -> Pipeline:
 @pytest.mark.parametrize("text, expected", STATUS_CASES, ids=[c[0][:14] for c in STATUS_CASES])
 def test_statuses_reach_their_projects(linker: Pipeline, text: str, expected: list[tuple[str, str]]) -> None:
     assert [(p.name, p.status.value) for p in linker("t", text).projects] == expected
+
+
+# One row per cue and project: a project named twice (its heading and 该项目) under a heading
+# that states the group's state gets that state once. text -> (project, cue) pairs, each once.
+ONE_ROW_CASES = [
+    ("1. 续建项目\n（1）城南大道工程。该项目计划总投资6.5亿元。", [("城南大道工程", "续建")]),
+    ("（三）续建项目\n城东快速路工程、北湖公园项目。", [("城东快速路工程", "续建"), ("北湖公园项目", "续建")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", ONE_ROW_CASES, ids=[c[0][:10] for c in ONE_ROW_CASES])
+def test_one_status_row_per_cue_and_project(pipeline: Pipeline, text: str, expected: list[tuple[str, str]]) -> None:
+    ex = pipeline("t", text)
+    names = {p.key: p.name for p in ex.projects}
+    got = [(names[s.project_key], ex.doc.norm[s.start:s.end]) for s in ex.statuses if s.project_key in names]
+    assert sorted(got) == sorted(expected)

@@ -13,6 +13,7 @@ from pipeline.extract import Pipeline
 from pipeline.stages.project_model import ProjectModel
 from pipeline.stages.status_model import (
     MODEL_PATH,
+    Candidate,
     StatusModel,
     decide_statuses,
     load_status_model,
@@ -21,7 +22,7 @@ from pipeline.stages.status_model import (
     project_confidence,
     sure_features,
 )
-from pipeline.types import Status
+from pipeline.types import Status, StatusMention
 
 from conftest import load_train_script
 
@@ -38,8 +39,10 @@ def test_shipped_weights_load_and_score_without_gold() -> None:
 # text -> (project, status, whether its confidence is at least 0.8), with the shipped weights
 CONFIDENCE_CASES = [
     ("城东快速路工程已竣工。", "城东快速路工程", "completed", True),          # the cue in its own clause
-    # no cue of its own: the report's prevailing state, but not with confidence
-    ("2024年有9个重点项目建成投产。城东快速路工程总投资3亿元。", "城东快速路工程", "operational", False),
+    # no cue of its own: the report's prevailing state, but not with confidence (under a title
+    # line with no state: a news lead would be a candidate of its own, `doc_lead`)
+    ("云州市重点项目进展\n2024年有9个重点项目建成投产。城东快速路工程总投资3亿元。", "城东快速路工程", "operational",
+     False),
 ]
 
 
@@ -75,6 +78,16 @@ DECISION_CASES = [
      {"link=unknown": 9.0}, "城东快速路工程", "unknown", None),
     # ... and a document without a single cue leaves it unknown
     ("城东快速路工程总投资3亿元。", {"link=document": 9.0}, "城东快速路工程", "unknown", None),
+    # the rules' choice of a cue in a later clause of the sentence beyond a clause with a
+    # subject of its own (部分路段…) is weighed against the others, not binding ...
+    ("北湖公园项目进展顺利。南湖公园项目进展顺利。东环路改造工程总投资3亿元，部分路段已通车。",
+     {"link=document": 9.0}, "东环路改造工程", "in_progress", "进展顺利"),
+    # ... but the same cue in the project's own clause is, and so is one in a later clause with
+    # no other subject
+    ("北湖公园项目进展顺利。南湖公园项目进展顺利。东环路改造工程已通车。",
+     {"link=document": 9.0}, "东环路改造工程", "operational", "通车"),
+    ("北湖公园项目进展顺利。南湖公园项目进展顺利。东环路改造工程总投资3亿元，已通车。",
+     {"link=document": 9.0}, "东环路改造工程", "operational", "通车"),
 ]
 
 
@@ -96,6 +109,23 @@ def test_decisions(pipeline: Pipeline, text: str, coef: dict[str, float], name: 
     row = next(r for r in rows if r.project_key == project.key and r.start == project.status_start)
     assert ex.doc.norm[row.start:row.end] == cue and row.status is Status(status)
     assert row.confidence is not None and 0.0 <= row.confidence <= 1.0
+
+
+# Which of the rules' choices binds (the ranker does not overrule it): how the candidate was
+# linked, whether a clause with a subject of its own stands between -> binding. A cue the
+# rules did not choose, or no linked row, never binds.
+BINDING_CASES = [("link=clause", False, True), ("link=prefix", False, True), ("link=before", False, True),
+                 ("link=after", False, True), ("link=after", True, False)]
+
+
+@pytest.mark.parametrize("kind, other_subject, binding", BINDING_CASES, ids=[f"{c[0]}-{c[1]}" for c in BINDING_CASES])
+def test_the_rules_choice_binds_unless_another_subject_stands_between(kind: str, other_subject: bool,
+                                                                       binding: bool) -> None:
+    row = StatusMention(Status.COMPLETED, 0, 2, "status.completed")
+    features = ((kind, 1.0), ("status=completed", 1.0), *((("other_subject", 1.0),) if other_subject else ()))
+    assert Candidate(Status.COMPLETED, 0, 2, features, row=row, by_rules=True).binding is binding
+    assert not Candidate(Status.COMPLETED, 0, 2, features, row=row, by_rules=False).binding
+    assert not Candidate(Status.COMPLETED, 0, 2, features, cue=row, by_rules=True).binding
 
 
 def test_confidence_grows_with_the_mass_of_the_chosen_state() -> None:
@@ -133,6 +163,12 @@ FEATURE_CASES = [
     # a heading that plans
     ("（二）计划新开工项目\n1.城东快速路工程。正在办理立项手续。", "城东快速路工程", "立项", {"plan_heading"},
      {"problem_section"}),
+    # a cue after the project beyond a clause with a subject of its own (部分路段, 其余项目) ...
+    ("城东快速路工程总投资3亿元，部分路段已通车。", "城东快速路工程", "通车", {"link=after", "other_subject"}, set()),
+    ("城东快速路工程完成投资2亿元，其余项目正在推进。", "城东快速路工程", "推进", {"other_subject"}, set()),
+    # ... but not a later clause that goes on with the project
+    ("城东快速路工程总投资3亿元，9月已通车。", "城东快速路工程", "通车", {"link=after"}, {"other_subject"}),
+    ("城东快速路工程已通车。", "城东快速路工程", "通车", {"link=clause"}, {"other_subject"}),
 ]
 
 
@@ -183,7 +219,8 @@ def test_a_cue_before_the_project_is_no_candidate_of_its_own(pipeline: Pipeline)
     # the nearest cue before a project with none of its own measured worse on reports not tuned
     # on than the document's and the section's prevailing state: it is not proposed
     undecided = Pipeline(pipeline.rules, rank_statuses=False)
-    ex = undecided("t", "城东快速路工程已竣工。南山隧道工程已竣工。北湖公园项目正在施工。西湖大桥总投资2亿元。")
+    ex = undecided("t", "云州市重点项目进展\n"     # a title with no state (a news lead would be a candidate)
+                   "城东快速路工程已竣工。南山隧道工程已竣工。北湖公园项目正在施工。西湖大桥总投资2亿元。")
     options = project_candidates(ex, undecided.statuses(ex.doc.norm))
     [bridge] = [o for p, o in zip(ex.projects, options, strict=True) if p.name == "西湖大桥"]
     kinds = {name for c in bridge for name, _ in c.features if name.startswith("link=") and "&" not in name}
@@ -203,21 +240,42 @@ def test_a_plan_word_alone_is_for_the_model_to_weigh(pipeline: Pipeline) -> None
 
 
 # The surety model (how likely a decided state is right) sees how the winner was linked, whether
-# it is a plan or a weak cue, and whether rule and ranker agree; never its words or its state.
-# winner's features, agree -> the surety features
+# it is a plan or a weak cue, whether rule and ranker agree, and whether the project's candidates
+# offer competing known states; never its words or its state.
+# winner's features, agree, distinct known states among the candidates -> the surety features
 SURE_FEATURE_CASES = [
     ((("link=clause", 1.0), ("status=completed", 1.0), ("rule=status.completed", 1.0), ("past_marker", 1.0),
-      ("link=clause&status=completed", 1.0)), True, {("link=clause", 1.0), ("agree", 1.0)}),
-    ((("link=after", 1.0), ("status=planned", 1.0), ("future", 1.0), ("log_distance", 2.0)), False,
+      ("link=clause&status=completed", 1.0)), True, 1, {("link=clause", 1.0), ("agree", 1.0)}),
+    ((("link=after", 1.0), ("status=planned", 1.0), ("future", 1.0), ("log_distance", 2.0)), False, 1,
      {("link=after", 1.0), ("future", 1.0)}),
-    ((("link=document", 1.0), ("status=started", 1.0), ("doc_share", 0.7)), True,
+    ((("link=document", 1.0), ("status=started", 1.0), ("doc_share", 0.7)), True, 1,
      {("link=document", 1.0), ("agree", 1.0)}),
+    # a cue before the project and another state after it: the choice competes
+    ((("link=prefix", 1.0), ("status=operational", 1.0)), True, 2,
+     {("link=prefix", 1.0), ("agree", 1.0), ("competing", 1.0)}),
+    # unknown is no competing state: one known state is no competition
+    ((("link=prefix", 1.0), ("status=operational", 1.0)), True, 1, {("link=prefix", 1.0), ("agree", 1.0)}),
 ]
 
 
-@pytest.mark.parametrize("winner, agree, expected", SURE_FEATURE_CASES, ids=[c[0][0][0] for c in SURE_FEATURE_CASES])
-def test_sure_features(winner: tuple[tuple[str, float], ...], agree: bool, expected: set[tuple[str, float]]) -> None:
-    assert set(sure_features(winner, agree)) == expected
+@pytest.mark.parametrize("winner, agree, states, expected", SURE_FEATURE_CASES,
+                         ids=[f"{c[0][0][0]}-{c[2]}" for c in SURE_FEATURE_CASES])
+def test_sure_features(winner: tuple[tuple[str, float], ...], agree: bool, states: int,
+                       expected: set[tuple[str, float]]) -> None:
+    assert set(sure_features(winner, agree, states)) == expected
+
+
+def test_the_surety_reads_the_competing_states_of_the_decision() -> None:
+    # the training script counts the distinct known states of each project's candidates
+    # (unknown aside) as the pipeline does: two states and unknown compete, one and unknown not
+    train = load_train_script()
+    s = train.Samples()
+    for decision, states in enumerate((("started", "operational", "unknown"), ("started", "unknown"))):
+        for i, state in enumerate(states):
+            s.add(((f"link={'prefix' if i == 0 else 'unknown'}", 1.0), (f"status={state}", 1.0)), int(i == 0),
+                  "dev/a.txt", decision, rule=i == 0, own=i == 0)
+    d = train.Decisions.of(s, np.zeros(len(s.y)))
+    assert [("competing", 1.0) in x for x in d.sure_x] == [True, False]
 
 
 # Under a hand-made surety model that trusts a cue in the project's own clause only:
@@ -258,3 +316,29 @@ def test_surety_keeps_its_promise_on_held_out_documents() -> None:
     sure = confidence >= 0.8
     clause = np.array([x[0][0] == "link=clause" for x in sure_x])
     assert sure[clause].all() and not sure[~clause].any() and y[sure].mean() >= 0.9
+
+
+# The document's opening as a candidate: its first line when it is a title (no full stop),
+# else its first sentence (a news lead); the last strong cue there, plan or not; none for a
+# project named in the opening itself. text, project, expected (link kind, state) or None
+OPENING_CASES = [
+    # (a project with no cue of its own gets the title's cue linked as a row, `link=title`)
+    ("云州市重点项目集中开工\n城东快速路工程目前正在施工。", "城东快速路工程", ("link=doc_title", "started")),
+    ("记者获悉，今年全县计划新开工项目15个。\n北湖公园项目总投资3亿元。", "北湖公园项目", ("link=doc_lead", "planned")),
+    ("记者获悉，全县今年项目建设有序推进，多个项目建成投产。\n北湖公园项目总投资3亿元。", "北湖公园项目",
+     ("link=doc_lead", "operational")),
+    # must not: an opening with no cue, a project named in the opening itself
+    ("云州市重点项目一览\n城东快速路工程总投资8亿元。", "城东快速路工程", None),
+    ("城东快速路工程集中开工\n北湖公园项目总投资3亿元。", "城东快速路工程", None),
+]
+
+
+@pytest.mark.parametrize("text, name, expected", OPENING_CASES, ids=[str(i) for i in range(len(OPENING_CASES))])
+def test_the_opening_is_a_candidate(pipeline: Pipeline, text: str, name: str, expected: tuple[str, str] | None
+                                    ) -> None:
+    found, _ = pipeline.found("t", text, until="status_model")
+    ex = found.extraction()
+    [options] = [o for p, o in zip(ex.projects, project_candidates(ex, found.cues), strict=True) if p.name == name]
+    opening = {(k, c.status.value) for c in options for k, _ in c.features
+               if k in ("link=doc_title", "link=doc_lead")}
+    assert opening == ({expected} if expected else set())

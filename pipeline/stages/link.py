@@ -15,8 +15,9 @@ A group takes, in this order of preference:
   is added even when the group already has a cue;
 - comma-chained groups without a cue (A，B，C等一批项目开工建设) share the next one's.
 - a statement about a class of projects before a list with no state of its own (续建项目
-  12个，包括…; 9个项目建成投产。其中包括…; 新开工项目： over one name a line), else the
-  document's title (全县12个重点项目集中开工): a group's state passes to its members.
+  12个，包括…; 9个项目建成投产。其中包括…; 新开工项目： over one name a line), else a
+  heading over it that states a state (（四）储备项目), else the document's title
+  (全县12个重点项目集中开工): a group's state passes to its members.
 Cues left over in a section whose heading names a project go to that project
 ((二)城南大道建设 … 目前已完工). Every linked cue gets a confidence (`status_model`).
 
@@ -263,10 +264,28 @@ class _StatusLinker:
             if own[gi]:
                 continue
             statement = self._group_statement_before(g.segment, listed_segments)
+            heading = self._heading_state(self.layout.section_at(g.start), title[1] if title else None)
             if statement is not None:
                 chosen[gi] = statement
+            elif heading is not None:
+                chosen[gi] = [heading]      # （四）储备项目 over the list: nearer than the title
             elif title and g.segment > title[1]:
                 chosen[gi] = title[0]       # 5个重点项目集中开工 as the title: the report's subject
+
+    def _heading_state(self, section: Section, title_segment: int | None) -> int | None:
+        """The last strong cue in the title of the innermost heading over `section` that has
+        one (二、已竣工项目; （四）储备项目), the document's title aside: a heading states the
+        state of the group it heads, as a statement before a list does."""
+        current: Section | None = section
+        while current is not None and current.section_id != 0:
+            if title_segment is None or self.layout.segment_of(current.title_start) != title_segment:
+                strong = [i for i in self.by_segment.get(self.layout.segment_of(current.title_start), [])
+                          if not self.cues[i].weak
+                          and current.title_start <= self.cues[i].start and self.cues[i].end <= current.title_end]
+                if strong:
+                    return strong[-1]
+            current = self.layout.enclosing(current)
+        return None
 
     def _title_cues(self) -> tuple[list[int], int] | None:
         """The strong cue of the document's title (its first line, short, no full stop) and
@@ -387,10 +406,14 @@ class _StatusLinker:
         self._add_plans(chosen)
         linked: list[tuple[StatusMention, str, Group | None]] = []     # (row, how linked, group)
         used: set[int] = set()
+        rows: set[tuple[int, str]] = set()     # one row per cue and project, however often it is named
         for g, picks in zip(groups, chosen, strict=True):
             used.update(picks)
-            linked.extend((self._as_row(cues[i], g, m), self._link_kind(g, cues[i]), g)
-                          for i in picks for m in g.mentions)
+            for i in picks:
+                for m in g.mentions:
+                    if (i, m.key) not in rows:
+                        rows.add((i, m.key))
+                        linked.append((self._as_row(cues[i], g, m), self._link_kind(g, cues[i]), g))
         for i, c in enumerate(cues[:self.real_cues]):
             if i in used or self.layout.segment_of(c.start) in self.segments_with_mentions:
                 continue
@@ -417,9 +440,11 @@ class _StatusLinker:
         return replace(row, status=Status.IN_PROGRESS, rule_id=PART_DONE_RULE)
 
     def _context(self, row: StatusMention, g: Group | None) -> dict[str, float]:
-        """What the words around a linked cue say of it, for the status model: a plan word
-        earlier in its sentence (a plan the rules leave to the cue), a mark of the past in its
-        clause up to its end (已, 已经), the states its sentence states, a heading about
+        """What the words around a linked cue say of it, for the status model: whether a
+        clause with a subject of its own stands between the project and a cue after it (then
+        the rules' choice of that cue does not bind: `status_model.Candidate.binding`), a plan
+        word earlier in its sentence (a plan the rules leave to the cue), a mark of the past in
+        its clause up to its end (已, 已经), the states its sentence states, a heading about
         problems or a plan over its project."""
         segment = self.layout.segment_of(row.start)
         sentence_start = self.layout.segment_start(segment)
@@ -427,6 +452,7 @@ class _StatusLinker:
         states = {self.cues[i].status for i in self.by_segment.get(segment, [])}
         section = self.layout.section_at(g.start if g is not None else row.start)
         return {
+            "other_subject": float(self._past_own_subject(row, g)),
             "plan_in_sentence": float(self.config.plan_in_clause.search(self.text, sentence_start, row.start)
                                       is not None),
             "past_marker": float(self.config.past_marker.search(self.text, clause_start, row.end) is not None),
@@ -434,6 +460,14 @@ class _StatusLinker:
             "problem_section": float(self._problem_heading_cue(section) is not None),
             "plan_heading": float(self._plan_heading(section)),
         }
+
+    def _past_own_subject(self, row: StatusMention, g: Group | None) -> bool:
+        """The cue stands after the group in its sentence, beyond a clause with a subject of
+        its own (甲总投资3亿元，部分路段已通车; 甲完成投资2亿元，其余项目正在推进): it may be
+        that subject's state rather than the project's."""
+        if g is None or row.start < g.end or self.layout.segment_of(row.start) != g.segment:
+            return False
+        return row.start >= self._same_subject_end(g.end)
 
     def _plan_heading(self, section: Section) -> bool:
         """A heading over `section` (the document's first line aside) holds a plan word

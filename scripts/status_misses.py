@@ -1,0 +1,173 @@
+"""Count the status errors by class, per gold set (aggregate only: no document, name or text
+is printed, so train can be read without being tuned on).
+
+    python scripts/status_misses.py [--gold ../shared/gold] [--sets dev train]
+
+For every project the scorer matches to a gold project whose decided status (the shipped
+status model over the rules' candidates, as `keyproj eval` scores it) is wrong, it counts:
+
+- whether the gold state is among the project's candidates (`status_model.project_candidates`),
+  and if not, why: no cue linked to the project at all, or cues linked but of other states;
+- where the nearest cue of the gold state stands from the project's nearest mention (its own
+  clause, another clause of its sentence, the sentence before or after, a heading over it,
+  the document's title, elsewhere in its section or document, nowhere): what a candidate
+  that contains the gold state would have to reach;
+- for the rows it decided from: the cue before or after the project, in its own clause or a
+  neighbour (the link kind), the candidate's source;
+- how the project is written: in an enumeration (甲、乙), alone on its line (a numbered or
+  ledger line), or inside running text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.extract import Pipeline
+from pipeline.io.read import read_document
+from pipeline.outputs.evaluate import Project as EvalProject
+from pipeline.outputs.evaluate import _match_projects, load_gold
+from pipeline.stages.status_model import Candidate, decide_statuses, project_candidates
+from pipeline.text.layout import Enumerations, Layout
+from pipeline.types import Project, Section, Status, StatusMention
+
+
+def cue_place(layout: Layout, sections: Sequence[Section], pos: int, cue: StatusMention) -> str:
+    """Where `cue` stands from the project mention at `pos`."""
+    if layout.segment_of(cue.start) == 0 and layout.segment_of(pos) != 0:
+        return "title"
+    section = layout.section_at(pos)
+    current: Section | None = section
+    while current is not None and current.section_id != 0:
+        if current.title_start <= cue.start and cue.end <= current.title_end:
+            return "heading over it"
+        current = layout.enclosing(current)
+    seg, cue_seg = layout.segment_of(pos), layout.segment_of(cue.start)
+    if seg == cue_seg:
+        same_clause = layout.clause_start(pos) == layout.clause_start(cue.start)
+        side = "after" if cue.start > pos else "before"
+        return f"own clause, {side}" if same_clause else f"own sentence, other clause {side}"
+    if cue_seg == seg - 1:
+        return "sentence before"
+    if cue_seg == seg + 1:
+        return "sentence after"
+    if section.section_id != 0 and section.start <= cue.start < section.end:
+        return "elsewhere in its section"
+    return "elsewhere in the document"
+
+
+def written_as(layout: Layout, enumerations: Enumerations, pos: int) -> str:
+    """In an enumeration, alone on its line, or in running text."""
+    for g in enumerations.groups:
+        if any(m.start == pos for m in g.mentions):
+            if len(g.mentions) > 1:
+                return "enumeration"
+            break
+    line_start = layout.text.rfind("\n", 0, pos) + 1
+    line_end = layout.text.find("\n", pos)
+    line = layout.text[line_start:line_end if line_end >= 0 else len(layout.text)]
+    return "own short line" if len(line) <= 60 else "running text"
+
+
+def classify(project: Project, decided: Project, gold_status: str, options: list[Candidate],
+             layout: Layout, sections: Sequence[Section], cues: Sequence[StatusMention], mentions: Sequence[int],
+             enumerations: Enumerations) -> list[str]:
+    """The classes of one wrong decision (several per error: each is counted on its own)."""
+    first = min(mentions)
+    out = [f"written as: {written_as(layout, enumerations, first)}"]
+    states = {c.status.value for c in options}
+    linked = [c for c in options if c.row is not None]
+    among = gold_status in states
+    if not among:
+        why = "no cue linked at all" if not linked else "cues linked, of other states"
+        out.append(f"candidates: gold NOT among them, {why}")
+    else:
+        out.append("candidates: gold among them, ranked below")
+    of_gold = [c for c in cues if c.status.value == gold_status and not c.weak]
+    if gold_status == Status.UNKNOWN.value:
+        out.append("nearest gold-state cue: (gold is unknown)")
+    elif not of_gold:
+        out.append("nearest gold-state cue: none in the document")
+    else:
+        pos, nearest = min(((m, c) for m in mentions for c in of_gold), key=lambda mc: abs(mc[1].start - mc[0]))
+        place = cue_place(layout, sections, pos, nearest)
+        out.append(f"nearest gold-state cue: {place}")
+        if not among:
+            out.append(f"nearest gold-state cue, gold not among candidates: {place}")
+    win = next((c for c in options if (c.start, c.end) == (decided.status_start, decided.status_end)
+                and c.status is decided.status), None)
+    if win is not None:
+        kind = next((n for n, _ in win.features if n.startswith("link=") and "&" not in n), "link=?")
+        out.append(f"decided from: {kind}" + (" (the rules' own cue)" if win.by_rules else "")
+                   + ("" if among else ", gold not among candidates"))
+        if not among and of_gold:
+            out.append(f"not among, by source / nearest gold cue / gold / decided: "
+                       f"{kind} / {place} / {gold_status} / {decided.status.value}")
+    return out
+
+
+def count(gold_root: Path, name: str, pipeline: Pipeline) -> tuple[Counter[str], int, int]:
+    """The classes of the wrong decisions of one gold set, the number of wrong and matched."""
+    classes: Counter[str] = Counter()
+    wrong = matched = 0
+    folder = gold_root / name
+    for gold in sorted(load_gold(folder / "gold.jsonl"), key=lambda g: g.file):
+        source = read_document(folder / "raw" / gold.file, gold.file)
+        if source.status != "ok":
+            continue
+        found, layout = pipeline.found(source.doc_id, source.text, until="status_model")
+        ex = found.extraction()
+        decided, _ = decide_statuses(ex, found.cues)
+        options = project_candidates(ex, found.cues)
+        preds = tuple(EvalProject(p.name, d.status.value) for p, d in zip(ex.projects, decided, strict=True))
+        index = {id(p): i for i, p in enumerate(preds)}
+        _, pairs, _, _ = _match_projects(gold.projects, preds)
+        enumerations = Enumerations.of(layout, found.mentions, pipeline.rules.links.enumeration_gap)
+        mentions: dict[str, list[int]] = {}
+        for m in ex.mentions:
+            mentions.setdefault(m.key, []).append(m.start)
+        for g, p in pairs:
+            matched += 1
+            if g.status == p.status:
+                continue
+            wrong += 1
+            i = index[id(p)]
+            project = ex.projects[i]
+            classes.update(classify(project, decided[i], g.status or "unknown", options[i], layout, ex.sections,
+                                    found.cues, mentions.get(project.key, [project.start]), enumerations))
+            classes[f"gold {g.status} decided {p.status}"] += 1
+    return classes, wrong, matched
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
+    parser.add_argument("--sets", nargs="+", default=["dev", "train"])
+    parser.add_argument("--top", type=int, default=12, help="how many gold→decided pairs to show")
+    args = parser.parse_args(argv)
+    pipeline = Pipeline()
+    for name in args.sets:
+        classes, wrong, matched = count(args.gold, name, pipeline)
+        print(f"{name}: {wrong} wrong of {matched} matched projects ({1 - wrong / max(matched, 1):.3f} right)")
+        heads = sorted({k.split(":")[0] for k in classes if ":" in k})
+        for head in heads:
+            print(f"  {head}:")
+            for key, n in sorted(((k, n) for k, n in classes.items() if k.startswith(head + ":")),
+                                 key=lambda kv: -kv[1]):
+                print(f"    {n:4d}  {key.split(':', 1)[1].strip()}")
+        print("  gold → decided:")
+        pairs = sorted(((k, n) for k, n in classes.items() if k.startswith("gold ") and ":" not in k),
+                       key=lambda kv: -kv[1])
+        for key, n in pairs[:args.top]:
+            print(f"    {n:4d}  {key}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
