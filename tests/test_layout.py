@@ -144,3 +144,24 @@ def test_mark_indexes_hold_every_mark_as_a_four_byte_integer(text: str, marks: s
     assert layout.segment_ends.itemsize == 4
     assert list(layout.segment_ends) == sorted({*(i + 1 for i, ch in enumerate(text) if ch in "。！？!?；;\n"),
                                                 len(text)})
+
+
+@pytest.mark.parametrize(("text", "blanked", "marks"), [
+    # text                        the same with words blanked          marks asked
+    ("五年计划，城南大道开工。", "\u3000" * 4 + "，城南大道开工。", "，。"),
+    ("三年行动计划；滨江大桥完工。\n", "\u3000" * 6 + "；滨江大桥完工。\n", "。！？!?；;\n"),
+])
+def test_a_blanked_layout_reads_its_marks_from_the_original_text(text: str, blanked: str, marks: str) -> None:
+    """Blanking words moves no mark: the blanked layout's indexes are the original's, so no
+    index of the blanked copy keeps that copy alive for the rest of the document."""
+    layout = Layout(text)
+    blank = layout.blanked(blanked)
+    assert blank.text is blanked
+    assert blank.clause_start(len(text) - 1, marks) == layout.clause_start(len(text) - 1, marks)
+    assert blank.index(marks).text is text
+    assert blank.index(marks) is layout.index(marks)
+
+
+def test_a_blanked_text_keeps_every_place() -> None:
+    with pytest.raises(ValueError):
+        Layout("五年计划，城南大道。").blanked("，城南大道。")

@@ -198,3 +198,19 @@ def test_without_the_c_route_the_python_one_cuts_the_same(jieba_pair, tmp_path, 
     tokenizer = jieba_pair[1]
     for sentence in SENTENCES:
         assert seg.cut(sentence) == list(tokenizer.cut(sentence, HMM=False))
+
+
+@pytest.mark.parametrize(("sentence", "word"), [
+    # sentence                                   a word it names twice
+    ("城南大道开工，城南大道通车", "大道"),
+    ("推进实施西湖区环湖绿道，推进实施二期", "推进实施"),
+])
+def test_a_word_met_again_is_the_same_pair(sentence, word, jieba_pair, tmp_path, monkeypatch):
+    """Each dictionary word's (word, flag) is made once and shared: a big document's cached
+    tags held a new string and tuple per word."""
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path))
+    seg = load_segmenter(ADDED)
+    tags = seg.tag(sentence)
+    assert tags == tuple(tuple(p) for p in jieba.posseg.POSTokenizer(jieba_pair[1]).cut(sentence, HMM=False))
+    pairs = [pair for pair in tags + seg.tag(word) if pair[0] == word]
+    assert len(pairs) == 3 and all(pair is pairs[0] for pair in pairs)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -638,12 +638,13 @@ def _clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
     return spans
 
 
-def _clauses_around(text: str, positions: list[int]) -> list[tuple[int, int]]:
+def _clauses_around(text: str, positions: list[int]) -> Iterator[tuple[int, int]]:
     """The clauses (`_clauses`) of the sentences that hold one of `positions` (ascending).
     Bracket depth starts again after every 。 and line break, so each such sentence is
-    split on its own and the rest of the text is never looked at."""
+    split on its own and the rest of the text is never looked at. One sentence at a time:
+    the list of all of them was most of what a big document held while its projects were
+    found (1.4 MB per MB of text)."""
     ends = char_index(text, HARD_BREAKS)
-    spans: list[tuple[int, int]] = []
     reached = -1
     for pos in positions:
         if pos < reached:
@@ -651,9 +652,8 @@ def _clauses_around(text: str, positions: list[int]) -> list[tuple[int, int]]:
         start = ends.last_before(pos + 1) + 1
         end = ends.first_from(pos)
         end = len(text) if end < 0 else end
-        spans.extend(_clauses(text, start, end))
+        yield from _clauses(text, start, end)
         reached = end
-    return spans
 
 
 def _inside_title_marks(clause: str, s: int, e: int) -> bool:

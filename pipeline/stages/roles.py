@@ -189,7 +189,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
     masked = _mask_not_cues(text, cues)
     if masked is not text:
         # blanking letters moves no mark: the punctuation indexes of the text serve as they are
-        text, layout = masked, replace(layout, text=masked)
+        text, layout = masked, layout.blanked(masked)
     out: list[Quantity] = []
     prev_role: Role | None = None       # role of the previous amount (thresholds aside)
     prev_start = prev_end = 0

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import regex
@@ -53,13 +53,30 @@ class Layout:
     text: str
     sections: tuple[Section, ...] = ()
     _indexes: dict[str, CharIndex] = field(default_factory=dict, repr=False)
+    # the text the mark indexes are read from when it is not `text` (`blanked`)
+    _marks_text: str | None = field(default=None, repr=False)
 
     def index(self, marks: str) -> CharIndex:
         """Where the characters of `marks` (one of the classes above) occur in the text."""
         found = self._indexes.get(marks)
         if found is None:
-            found = self._indexes[marks] = char_index(self.text, marks)
+            text = self.text if self._marks_text is None else self._marks_text
+            found = self._indexes[marks] = char_index(text, marks)
         return found
+
+    def blanked(self, text: str) -> Layout:
+        """The layout of `text`, this layout's text with some words blanked out and no mark
+        moved: its indexes are this layout's, shared and built from this text (an index
+        built from the blanked copy would keep that copy alive as long as this layout).
+
+        >>> layout = Layout("五年计划，城南大道。")
+        >>> blank = layout.blanked("\u3000" * 4 + "，城南大道。")
+        >>> blank.clause_start(7), blank.index("，").text is layout.text
+        (5, True)
+        """
+        if len(text) != len(self.text):
+            raise ValueError("a blanked text keeps every character's place")
+        return replace(self, text=text, _marks_text=self.text if self._marks_text is None else self._marks_text)
 
     def unit_around(self, start: int, end: int, marks: str) -> tuple[int, int]:
         """The stretch bounded by `marks` holding [start, end): from after the last mark

@@ -74,6 +74,11 @@ class Segmenter:
         # the same dictionary for the route in C (`jieba_route.c`), set by `load_segmenter`
         # when that module is built; None: the route is computed in Python, with the same result
         self.lexicon: Any = None
+        # (word, flag) of each dictionary word met, by word id, made once: the words of a
+        # route are these shared pairs, not a new string and tuple per word (the name
+        # judge's tag cache held 1.5 MB of them per MB of a big document, and they cost
+        # time to make); bounded by the dictionary
+        self._pairs: dict[int, tuple[str, str]] = {}
         # the Python route's blocks seen, packed (`_pack`); flags by code, "eng" among them
         self._blocks: dict[str, array[int]] = {}
         self._codes = {name: i for i, name in enumerate(flag_names)}
@@ -138,18 +143,25 @@ class Segmenter:
         """(word, flag) along a route (`_best_route`); a run of single letters/digits is
         glued into one word flagged ``eng``, as jieba does after the route."""
         flags, names = self.flags, self.flag_names
+        pairs = self._pairs
         words: list[tuple[str, str]] = []
         buf = ""
         x = 0
         for y, i in zip(ends, ids):
-            word = s[x:y]
-            if y - x == 1 and word in _ASCII_ALNUM:
-                buf += word
-            else:
-                if buf:
-                    words.append((buf, "eng"))
-                    buf = ""
-                words.append((word, "x" if i < 0 else names[flags[i]]))
+            pair = pairs.get(i)
+            if pair is None:
+                word = s[x:y]
+                if y - x == 1 and word in _ASCII_ALNUM:
+                    buf += word         # (never remembered: glued to its neighbours)
+                    x = y
+                    continue
+                pair = (word, names[flags[i]]) if i >= 0 else (word, "x")
+                if i >= 0:
+                    pairs[i] = pair
+            if buf:
+                words.append((buf, "eng"))
+                buf = ""
+            words.append(pair)
             x = y
         if buf:
             words.append((buf, "eng"))
