@@ -335,7 +335,24 @@ def check_rules(
 
 def main() -> None:
     _coerce_simple_types_without_pydantic()
+    _usage_errors_in_one_line()
     app()
+
+
+def _usage_errors_in_one_line() -> None:
+    """Click shows a usage error it finds itself (an unknown option, a value of the wrong
+    type, a missing argument) as the usage, a hint and the message; ours are one line
+    (`error: …`, exit 2), and a script reading stderr should not tell the two apart."""
+    # typer 0.29 carries its own copy of click: its UsageError is the one typer.BadParameter
+    # derives from, whichever click that is
+    usage_error = next((c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError"), None)
+    if usage_error is None:
+        return
+
+    def show(self: Any, file: object = None) -> None:
+        typer.echo(f"error: {self.format_message()}", err=True)
+
+    setattr(usage_error, "show", show)  # noqa: B010 - click's display of a usage error replaced
 
 
 # ---- option values without pydantic ----------------------------------------------------------

@@ -44,6 +44,10 @@ USAGE_ERRORS = [
     ("report DIR --max-doc-chars -1",              "error: --max-doc-chars must be 1 or more"),
     ("report DIR --max-docs -1",                   "error: --max-docs must be 0 or more"),
     ("report DIR --max-projects -3",               "error: --max-projects must be 0 or more"),
+    # found by click itself, before any command runs: one line all the same
+    ("run IN --out OUT --zzz",                     "error: No such option: --zzz"),
+    ("run",                                        "error: Missing argument 'inputs'."),
+    ("frobnicate IN",                              "error: No such command 'frobnicate'."),
     ("explain FILE --kind bogus",
      "error: --kind must be one of money, length, area, volume, percent, percentage_point, section, project, "
      "status, check"),
