@@ -272,16 +272,9 @@ def _head(name: str, judge: NameJudge, generic: tuple[str, ...]) -> str:
     工程, 建设) and activities (改造) one after another, then the facility noun that ends
     the chain (城东快速路改造工程 → 城东; 北港大桥 → 北港, its 港 is part of the name);
     nothing when the name is endings only (改造工程, 污水处理厂)."""
-    head = judge.core(name)
-    while head:
-        found = judge.end_suffix(head)
-        if found is None:
-            break
-        ending, at = found
-        head = head[:at]
-        if ending not in generic and ending not in judge.activity_suffixes:
-            break
-    return head
+    thing = _without_endings(judge.core(name), judge, generic)
+    found = judge.end_suffix(thing)
+    return thing if found is None else thing[:found[1]]
 
 
 _GENERIC_CLASSES = ("sfx_project", "sfx_engineering", "sfx_build", "sfx_activity")
