@@ -203,12 +203,9 @@ def status_mass(scores: np.ndarray, decisions: Sequence[int], statuses: Sequence
     """Per decision: the index of the chosen candidate (as `status_model._choose`: the
     rules' own cue if any, else the best of the state with the most softmax mass) and, per
     sample, the mass of its own state in its decision."""
-    groups: dict[int, list[int]] = {}
-    for i, d in enumerate(decisions):
-        groups.setdefault(d, []).append(i)
     mass = np.zeros(len(scores))
     chosen: dict[int, int] = {}
-    for d, idx in groups.items():
+    for d, idx in _by_decision(decisions).items():
         z = scores[idx] - scores[idx].max()
         p = np.exp(z) / np.exp(z).sum()
         per: dict[str, float] = {}
