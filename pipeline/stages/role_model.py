@@ -61,13 +61,15 @@ def amount_features(layout: Layout, q: Quantity, nth: int, count: int, cues: Rol
         cue_at = text.rfind(cue, sentence_start, q.start)
         cue_at = q.start if cue_at < 0 else cue_at
         on[f"cue_distance={_distance(q.start - cue_at - len(cue))}"] = 1.0
+    before = _roles_in(text, sentence_start, clause_start, cues)
+    after = _roles_in(text, q.end, sentence_end, cues)
     evidence = {
-        "before_total": Role.TOTAL in _roles_in(text, sentence_start, clause_start, cues),
-        "before_planned": Role.PLANNED in _roles_in(text, sentence_start, clause_start, cues),
-        "before_completed": Role.COMPLETED in _roles_in(text, sentence_start, clause_start, cues),
-        "after_total": Role.TOTAL in _roles_in(text, q.end, sentence_end, cues),
-        "after_planned": Role.PLANNED in _roles_in(text, q.end, sentence_end, cues),
-        "after_completed": Role.COMPLETED in _roles_in(text, q.end, sentence_end, cues),
+        "before_total": Role.TOTAL in before,
+        "before_planned": Role.PLANNED in before,
+        "before_completed": Role.COMPLETED in before,
+        "after_total": Role.TOTAL in after,
+        "after_planned": Role.PLANNED in after,
+        "after_completed": Role.COMPLETED in after,
         "project_named": cues.plain.holder_before.search(text, sentence_start, q.start) is not None,
         "builds_after": cues.plain.holder_after.search(text, q.end, clause_end) is not None,
         "region_subject": cues.plain.region_before.search(text, sentence_start, cue_at) is not None,

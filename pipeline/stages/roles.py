@@ -324,7 +324,7 @@ def _plain_part(layout: Layout, q: Quantity, word: str, earlier: list[Quantity],
     marker = markers[-1]
     whole = [e.role for e in earlier if e.kind is Kind.MONEY and e.role is not None
              and sentence_start <= e.start and e.end <= marker.start()]
-    if not whole or whole[-1] is None:
+    if not whole:
         return None
     item = text[max(layout.clause_start(q.start, CLAUSE_END), marker.start()):cue_at]
     if cues.source_item.match(item):
