@@ -174,7 +174,7 @@ class NameJudge:
         tokens = self.tags(name)
         if any(flag in self.proper_pos for _, flag in tokens):
             return True
-        singles = [len(word) == 1 and "\u4e00" <= word <= "\u9fff" for word, _ in tokens]
+        singles = [_single_han(word) for word, _ in tokens]
         return any(a and b for a, b in zip(singles, singles[1:]))
 
     def nominal(self, name: str) -> bool:
@@ -306,8 +306,8 @@ class NameJudge:
         """The name opens with a name jieba does not know: it comes out one character at a
         time, whatever tags those get (跃鹿 as 跃/v 鹿/nr), as `proper`
         reads it; a function word (要, 把, 对) is no such character."""
-        return (len(tags) >= 3 and all(len(word) == 1 and "\u4e00" <= word <= "\u9fff"
-                                       and flag not in self.strip_pos and flag != "p" for word, flag in tags[:2]))
+        return (len(tags) >= 3 and all(_single_han(word) and flag not in self.strip_pos and flag != "p"
+                                       for word, flag in tags[:2]))
 
     def _sector(self, name: str) -> bool:
         """风电项目, 低碳制造业项目: short, generic suffix, one or two common words before it."""
@@ -323,6 +323,11 @@ class NameJudge:
         words = self.tags(name)
         return (len(words) <= 3 and all(flag not in self.proper_pos for _, flag in words)
                 and sum(len(word) == 1 for word, _ in words) <= 1)
+
+
+def _single_han(word: str) -> bool:
+    """One Chinese character: how jieba cuts a name it does not know (跃鹿 → 跃 鹿)."""
+    return len(word) == 1 and "\u4e00" <= word <= "\u9fff"
 
 
 def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
