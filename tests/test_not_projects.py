@@ -58,6 +58,11 @@ def unweighed() -> Pipeline:
     return Pipeline(weigh_projects=False)
 
 
+def _name_alone(pipe: Pipeline, name: str) -> dict[str, float]:
+    """The features the name itself gives (no context), as a suffix candidate."""
+    return name_features(name, "project.suffix", False, pipe.projects.judge, pipe.rules)
+
+
 def _features(pipe: Pipeline, text: str, name: str) -> dict[str, float]:
     ex = pipe("case", text)
     rows = dict(zip((p.name for p in ex.projects), project_features(ex, pipe.projects.judge, pipe.rules),
@@ -104,7 +109,7 @@ HEAD_CASES = [
 
 @pytest.mark.parametrize("name, fires", HEAD_CASES, ids=lambda v: str(v))
 def test_the_distinguishing_element_of_a_name(unweighed: Pipeline, name: str, fires: set[str]) -> None:
-    f = name_features(name, "project.suffix", False, unweighed.projects.judge, unweighed.rules)
+    f = _name_alone(unweighed, name)
     assert {k for k in HEAD if f[k]} == fires
 
 
@@ -119,7 +124,7 @@ ORG_CASES = [
 
 @pytest.mark.parametrize("name, org", ORG_CASES, ids=lambda v: str(v))
 def test_an_organisation_alone(unweighed: Pipeline, name: str, org: float) -> None:
-    f = name_features(name, "project.suffix", False, unweighed.projects.judge, unweighed.rules)
+    f = _name_alone(unweighed, name)
     assert f["org_end"] == org
 
 
@@ -159,7 +164,7 @@ GENERIC_CASES = [
 
 @pytest.mark.parametrize("name, fires", GENERIC_CASES, ids=lambda v: str(v))
 def test_what_singles_an_undertaking_out(unweighed: Pipeline, name: str, fires: set[str]) -> None:
-    f = name_features(name, "project.suffix", False, unweighed.projects.judge, unweighed.rules)
+    f = _name_alone(unweighed, name)
     assert {k for k in GENERIC if f[k]} == fires
 
 
