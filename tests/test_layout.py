@@ -165,3 +165,52 @@ def test_a_blanked_layout_reads_its_marks_from_the_original_text(text: str, blan
 def test_a_blanked_text_keeps_every_place() -> None:
     with pytest.raises(ValueError):
         Layout("五年计划，城南大道。").blanked("，城南大道。")
+
+
+# A sentence longer than LONGEST_SENTENCE (text whose full stops were lost) is cut after
+# the last clause mark in the second half of each stretch of that length, else hard at it.
+LONG_SENTENCES = [
+    # (what it is, the text, where the cuts must fall: after a comma, or hard)
+    ("clauses of 30 characters", "甲" * 29 + "，", "comma"),
+    ("clauses of 7 characters", "城南大道开工，", "comma"),
+    ("no mark at all", "甲", "hard"),
+]
+
+
+@pytest.mark.parametrize(("what", "unit", "cut"), LONG_SENTENCES, ids=[c[0] for c in LONG_SENTENCES])
+def test_a_very_long_sentence_is_cut_into_bounded_pieces(what: str, unit: str, cut: str) -> None:
+    from pipeline.text.sentences import LONGEST_SENTENCE
+
+    text = unit * (3 * LONGEST_SENTENCE // len(unit) + 1) + "。"
+    layout = Layout(text)
+    cuts = layout.long_sentence_cuts
+    assert len(cuts) >= 3
+    for piece in layout.sentences:
+        assert piece.end - piece.start <= LONGEST_SENTENCE
+    assert [s.start for s in layout.sentences[1:]] == [s.end for s in layout.sentences[:-1]], "no gap, no overlap"
+    assert all(c in layout.segment_ends for c in cuts), "a cut ends a segment too"
+    if cut == "comma":
+        assert all(text[c - 1] == "，" for c in cuts)
+    else:
+        assert list(cuts[:2]) == [LONGEST_SENTENCE, 2 * LONGEST_SENTENCE]
+
+
+def test_sentences_of_real_length_are_not_cut() -> None:
+    text = ("城南大道工程总投资3亿元，" * 30 + "目前已开工。") * 20
+    layout = Layout(text)
+    assert layout.long_sentence_cuts == ()
+    assert len(layout.sentences) == 20
+
+
+def test_a_project_repeated_through_one_endless_sentence_keeps_every_amount(rules: RuleSet) -> None:
+    """The cuts bound the work per sentence; they must not lose facts: every amount of a
+    sentence that runs on for many times the longest keeps its role and its project."""
+    from pipeline.text.sentences import LONGEST_SENTENCE
+
+    unit = "城东快速路工程总投资3.5亿元，"
+    repeats = 4 * LONGEST_SENTENCE // len(unit)
+    ex = Pipeline(rules)("long", unit * repeats)
+    money = [q for q in ex.quantities if q.kind == "money"]
+    assert len(money) == repeats
+    assert {q.role for q in money} == {"total_investment"}
+    assert all(q.project_key for q in money)

@@ -28,7 +28,7 @@ else the nearest one after it in its clause, else the section's heading project.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -118,6 +118,8 @@ class _StatusLinker:
             self.members[g.segment] = self.members.get(g.segment, 0) + len(g.mentions)
         self.real_cues = len(self.cues)         # the cues after them stand for a problem heading
         self.problem_cue: dict[int, int | None] = {}    # section id -> its delay cue, once found
+        self._subject_ends: dict[int, int] = {}         # clause start -> see _subject_end_from
+        self._segment_cue_starts: dict[int, list[int]] = {}
 
     def _plans(self, cues: list[StatusMention]) -> list[StatusMention]:
         """The cues with a start, completion or opening that a plan governs made plans
@@ -224,18 +226,42 @@ class _StatusLinker:
     def _same_subject_end(self, pos: int) -> int:
         """Where the sentence stops talking about the subject named before `pos`: at the
         first later clause with a subject of its own (其余项目…, 63所…, 某某建设基本完成)."""
-        segment = self.layout.segment_of(pos)
+        return self._subject_end_from(self.layout.clause_end(pos) + 1)
+
+    def _subject_end_from(self, start: int) -> int:
+        """The start of the first clause from `start` on, in its sentence, with a subject of
+        its own, or the sentence's end. Remembered per clause start and filled walking back, so
+        a sentence of n clauses costs O(n) for all its projects together, not O(n) each
+        (a long sentence without a full stop, as PDF text has, made linking cubic)."""
+        segment = self.layout.segment_of(start)
         seg_end = self.ends[segment] if segment < len(self.ends) else len(self.text)
-        starts = [self.cues[i].start for i in self.by_segment.get(segment, [])]
-        start = self.layout.clause_end(pos) + 1
+        starts = self._cue_starts(segment)
+        walked: list[int] = []
+        found = seg_end
         while start < seg_end:
+            if start in self._subject_ends:
+                found = self._subject_ends[start]
+                break
             end = min(self.layout.clause_end(start), seg_end)
-            clause = self.text[start:end]
-            first_cue = min((c for c in starts if start <= c < end), default=end)
-            if self.config.new_subject.match(clause) or self.config.subject_end.search(self.text[start:first_cue]):
-                return start
+            at = bisect_left(starts, start)
+            first_cue = starts[at] if at < len(starts) and starts[at] < end else end
+            if self.config.new_subject.match(self.text[start:end]) \
+                    or self.config.subject_end.search(self.text[start:first_cue]):
+                found = start
+                break
+            walked.append(start)
             start = end + 1
-        return seg_end
+        for clause_start in walked:
+            self._subject_ends[clause_start] = found
+        return found
+
+    def _cue_starts(self, segment: int) -> list[int]:
+        """The starts of the cues of one segment, sorted (remembered)."""
+        starts = self._segment_cue_starts.get(segment)
+        if starts is None:
+            starts = self._segment_cue_starts[segment] = sorted(self.cues[i].start
+                                                                 for i in self.by_segment.get(segment, []))
+        return starts
 
     def _look_ahead(self, g: Group, openers: regex.Pattern[str]) -> list[int]:
         """The cues of the next sentences of the paragraph, when they go on about the same
@@ -505,13 +531,15 @@ def _with_confidence(linked: list[tuple[StatusMention, str, Group | None]],
     per_project: dict[str | None, list[StatusMention]] = {}
     for row, _, _ in linked:
         per_project.setdefault(row.project_key, []).append(row)
+    states: dict[str | None, int] = {}         # per project: how many states its rows state
+    for key, rows in per_project.items():
+        states[key] = len({r.status for r in rows if not r.weak} or {r.status for r in rows})
     out = []
     for row, kind, g in linked:
         rows = per_project[row.project_key]
-        strong = {r.status for r in rows if not r.weak} or {r.status for r in rows}
         distance = 0 if g is None else max(g.start - row.end, row.start - g.end, 0)
         features = link_features(kind, row, distance=distance, group_size=len(g.mentions) if g else 1,
-                                 rows=len(rows), statuses=len(strong), sentence_groups=sentence_groups(row),
+                                 rows=len(rows), statuses=states[row.project_key], sentence_groups=sentence_groups(row),
                                  document_groups=document_groups, context=context(row, g))
         out.append(replace(row, confidence=model.score(features), features=features))
     return out

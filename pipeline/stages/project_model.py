@@ -23,6 +23,7 @@ import json
 import math
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -36,7 +37,7 @@ from pipeline.rules.configs import ModelFeatureRules
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.names import NameJudge
 from pipeline.text.punctuation import CLAUSE_MARKS, SEGMENT_END
-from pipeline.text.sentences import char_index
+from pipeline.text.sentences import LONGEST_SENTENCE, char_index
 from pipeline.types import Extraction, Kind, Project, ProjectMention, Role, Status
 
 WEIGHTS_PATH = settings.DATA_DIR / "project_model.json"
@@ -321,21 +322,31 @@ def _without_places(text: str, places: frozenset[str]) -> str:
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The segment around [start, end); of a segment longer than `LONGEST_SENTENCE` (text
+    whose full stops were lost), the stretch of that length holding `start`, running on to
+    `end` (else every mention's context would be the whole text)."""
     ends = char_index(text, SEGMENT_END)       # the index the layout built for this text
-    right = ends.first_from(end)
-    return ends.last_before(start) + 1, len(text) if right < 0 else right
+    left, right = ends.last_before(start) + 1, ends.first_from(end)
+    right = len(text) if right < 0 else right
+    if right - left > LONGEST_SENTENCE:
+        left += (start - left) // LONGEST_SENTENCE * LONGEST_SENTENCE
+        right = min(right, max(end, left + LONGEST_SENTENCE))
+    return left, right
 
 
-def _context_features(text: str, mentions: Sequence[ProjectMention], all_mentions: Sequence[ProjectMention],
-                      title_spans: list[tuple[int, int]], words: ModelFeatureRules) -> dict[str, float]:
-    """What the text around the project's mentions says (any mention counts)."""
+def _context_features(text: str, mentions: Sequence[ProjectMention], starts: Sequence[int],
+                      title_spans: list[tuple[int, int]], words: ModelFeatureRules,
+                      navigation_on_line: dict[int, bool]) -> dict[str, float]:
+    """What the text around the project's mentions says (any mention counts).
+    `starts`: where every named mention of the document starts, sorted; `navigation_on_line`:
+    whether a line (by its start) holds page navigation, filled as lines are met (once a line
+    for the document: one long line may hold thousands of names)."""
     f = dict.fromkeys(("count_after", "class_after", "etc_after", "event_context", "venue", "plan_context",
                        "counted_group_before", "in_heading", "line_alone", "in_list", "joined", "after_colon",
                        "starts_line", "ordinal_line", "sentence_candidates", "sentence_len",
                        "sentence_start", "described_after", "work_after", "navigation", "org_after",
                        "etc_before", "work_verb_before", "collective_before"), 0.0)
     title_starts = [s for s, _ in title_spans]
-    starts = [m.start for m in all_mentions]
     for m in mentions:
         after = text[m.end:m.end + 12]
         before = text[max(0, m.start - 30):m.start]
@@ -365,7 +376,9 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], all_mention
         # `sentence_start`)
         line_end = text.find("\n", m.end)
         line_end = len(text) if line_end < 0 else line_end
-        checks["navigation"] = words.navigation.search(text, line_start, line_end) is not None
+        if line_start not in navigation_on_line:
+            navigation_on_line[line_start] = words.navigation.search(text, line_start, line_end) is not None
+        checks["navigation"] = navigation_on_line[line_start]
         short_line = line_end - line_start <= _SHORT_LINE
         checks["starts_line"] = short_line and (text[line_start:m.start].strip() == "" or (
             ordinal is not None and ordinal.end() >= m.start))
@@ -398,12 +411,14 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[d
     title_starts = [s for s, _ in title_spans]
     contains_other, inside_other = _nesting([p.name for p in ex.projects], rules.ledger.identity.distinct_parts)
     named = sorted((m for m in ex.mentions if m.rule_id != "project.anaphora"), key=lambda m: m.start)
+    named_starts = [m.start for m in named]
+    navigation_on_line: dict[int, bool] = {}
     out = []
     for p in ex.projects:
         ms = by_key.get(p.key, [])
         rule_id = next((m.rule_id for m in ms if m.start == p.start), ms[0].rule_id if ms else "project.suffix")
         f = name_features(p.name, rule_id, p.alt is not None, judge, rules)
-        f.update(_context_features(text, ms, named, title_spans, rules.model_features))
+        f.update(_context_features(text, ms, named_starts, title_spans, rules.model_features, navigation_on_line))
         qs = quantities.get(p.key, [])
         f.update({
             "mentions": math.log1p(p.mentions) / 2,
@@ -439,11 +454,13 @@ def _add_siblings(features: list[dict[str, float]], projects: Sequence[Project],
         else:
             lists.append([m])
     for items in lists:
-        keys = [m.key for m in items if m.key in strong]
-        for key in set(keys):
-            others = [strong[k] for k in keys if k != key]
+        keys = Counter(m.key for m in items if m.key in strong)
+        listed, listed_strong = sum(keys.values()), sum(n for k, n in keys.items() if strong[k])
+        for key, n in keys.items():
+            others = listed - n             # the list's items that are not this project
             if others:
-                share[key] = max(share.get(key, 0.0), sum(others) / len(others))
+                others_strong = listed_strong - (n if strong[key] else 0)
+                share[key] = max(share.get(key, 0.0), others_strong / others)
     for p, f in zip(projects, features, strict=True):
         f["siblings_specific"] = share.get(p.key, 0.0)
 

@@ -279,11 +279,11 @@ def candidates(ex: Extraction, project: Project, rows: Sequence[StatusMention],
     chosen = (project.status_start, project.status_end)
     context = {"log_doc_cues": math.log1p(len(doc.cues)), "doc_share": doc.share,
                "project_has_rows": float(bool(rows))}
+    last_strong = max((i for i, r in enumerate(rows) if not r.weak), default=-1)
     for i, row in enumerate(rows):
-        later = rows[i + 1:]
         out.append(_Draft(row.status, row.start, row.end, {
             **dict(row.features), "rule_choice": float((row.start, row.end) == chosen),
-            "later_rows": math.log1p(len(later)), "later_strong": float(any(not r.weak for r in later)),
+            "later_rows": math.log1p(len(rows) - i - 1), "later_strong": float(last_strong > i),
             "prevailing": float(row.status is doc.prevailing)}, row=row, by_rules=(row.start, row.end) == chosen))
     heading = _heading_cue(ex, first_start, doc)
     if heading is not None and not any((r.start, r.end) == (heading.start, heading.end) for r in rows):

@@ -29,7 +29,7 @@ from functools import cached_property
 import regex
 
 from pipeline.text.punctuation import CLAUSE_MARKS, SEGMENT_END
-from pipeline.text.sentences import CharIndex, char_index, split_sentences
+from pipeline.text.sentences import LONGEST_SENTENCE, CharIndex, char_index, split_sentences
 from pipeline.types import ProjectMention, Section, Sentence
 
 
@@ -98,9 +98,26 @@ class Layout:
         end. Machine integers, as the index they come from (a list took 36 bytes each)."""
         marks = self.index(SEGMENT_END).positions
         ends = array(marks.typecode, map((1).__add__, marks))
+        if self.long_sentence_cuts:
+            ends = array(marks.typecode, sorted({*ends, *self.long_sentence_cuts}))
         if not ends or ends[-1] != len(self.text):
             ends.append(len(self.text))
         return ends
+
+    @cached_property
+    def long_sentence_cuts(self) -> tuple[int, ...]:
+        """Where a sentence longer than `LONGEST_SENTENCE` characters is cut: after the last
+        clause mark in the second half of each stretch of that length, else at its end.
+        Real reports have none; text whose full stops were lost (PDF, a flattened table)
+        would otherwise make every stage that looks across a sentence quadratic in it."""
+        cuts: list[int] = []
+        for sentence in self._sentences_as_written:
+            start = sentence.start
+            while sentence.end - start > LONGEST_SENTENCE:
+                mark = self.index(CLAUSE_MARKS).last_before(start + LONGEST_SENTENCE)
+                start = mark + 1 if mark >= start + LONGEST_SENTENCE // 2 else start + LONGEST_SENTENCE
+                cuts.append(start)
+        return tuple(cuts)
 
     @cached_property
     def segments(self) -> tuple[tuple[int, int], ...]:
@@ -124,6 +141,19 @@ class Layout:
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
+        """The sentences, a very long one cut where `long_sentence_cuts` says."""
+        if not self.long_sentence_cuts:
+            return self._sentences_as_written
+        pieces: list[Sentence] = []
+        cuts = self.long_sentence_cuts
+        for sentence in self._sentences_as_written:
+            first, last = bisect_right(cuts, sentence.start), bisect_left(cuts, sentence.end)
+            bounds = (sentence.start, *cuts[first:last], sentence.end)
+            pieces += (Sentence(a, b, sentence.paragraph) for a, b in zip(bounds, bounds[1:], strict=False))
+        return tuple(pieces)
+
+    @cached_property
+    def _sentences_as_written(self) -> tuple[Sentence, ...]:
         return tuple(split_sentences(self.text))
 
     def section_at(self, pos: int) -> Section:

@@ -18,6 +18,10 @@ import regex
 from pipeline.text.punctuation import LINE_BREAKS, SENTENCE_MARKS
 from pipeline.types import Sentence
 
+# The longest sentence the stages see (`Layout.long_sentence_cuts`): the sentences of real
+# reports reach about 420 characters (the 72 long reports of the corpus and both gold sets).
+LONGEST_SENTENCE = 1000
+
 # U+2028, U+2029 and U+0085 are line breaks too (normalisation folds them to \n; text
 # that did not pass through it is split the same way)
 _SENTENCE_END = regex.compile(rf"[{SENTENCE_MARKS}]+[”’」』]?|[{LINE_BREAKS}]+")
