@@ -166,7 +166,7 @@ def _break_rules(rules: RuleSet) -> _BreakRules:
     return _BreakRules(
         line_end=hb.line_end, line_start=hb.line_start,
         # starts with the digit (a fast scan), the break from the next character on
-        number_cut=regex.compile(rf"{hb.number_end.pattern}[ \t\r]*\n(?={hb.unit_start.pattern})"),
+        number_cut=regex.compile(rf"(?:{hb.number_end.pattern})[ \t\r]*\n(?={hb.unit_start.pattern})"),
         heading=hb.heading_start,
         min_lines=hb.min_wrapped_lines, min_share=float(hb.min_wrapped_share),
         min_wraps=hb.min_wraps, min_chars=hb.min_line_chars, slack=hb.slack)
