@@ -136,6 +136,7 @@ class HardBreaks(Config):
     min_wrapped_share: float = rule((int, float))
     min_wraps: int = rule(int)
     slack: int = rule(int)
+    cue_min_chars: int = rule(int)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -151,13 +151,30 @@ class _BreakRules:
 
     line_end: regex.Pattern[str]        # the last character of a line that may be wrapped
     line_start: regex.Pattern[str]      # the first character of a line that goes on
-    number_cut: regex.Pattern[str]      # a digit, the break, and a unit or scale next
+    number_end: regex.Pattern[str]      # a number's last character before a break ...
+    unit_start: regex.Pattern[str]      # ... and a unit's or scale's first after it
+    # a money-role cue a break may fall in: its parts, by the characters either side
+    cue_cuts: dict[tuple[str, str], tuple[tuple[str, str], ...]]
     heading: regex.Pattern[str]
     min_lines: int
     min_share: float
     min_wraps: int
     min_chars: int
     slack: int
+    # number_end and unit_start, one character at a time, remembered (a report has a few
+    # hundred breaks: a pattern's match each costs more than the rest of the look)
+    _ends_number: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _starts_unit: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    def ends_number(self, char: str) -> bool:
+        if (known := self._ends_number.get(char)) is None:
+            known = self._ends_number[char] = self.number_end.fullmatch(char) is not None
+        return known
+
+    def starts_unit(self, char: str) -> bool:
+        if (known := self._starts_unit.get(char)) is None:
+            known = self._starts_unit[char] = self.unit_start.fullmatch(char) is not None
+        return known
 
 
 @lru_cache(maxsize=4)
@@ -165,11 +182,47 @@ def _break_rules(rules: RuleSet) -> _BreakRules:
     hb = rules.normalise.hard_breaks
     return _BreakRules(
         line_end=hb.line_end, line_start=hb.line_start,
-        # starts with the digit (a fast scan), the break from the next character on
-        number_cut=regex.compile(rf"(?:{hb.number_end.pattern})[ \t\r]*\n(?={hb.unit_start.pattern})"),
+        number_end=hb.number_end, unit_start=hb.unit_start,
+        cue_cuts=_cue_cuts(rules, hb.cue_min_chars),
         heading=hb.heading_start,
         min_lines=hb.min_wrapped_lines, min_share=float(hb.min_wrapped_share),
         min_wraps=hb.min_wraps, min_chars=hb.min_line_chars, slack=hb.slack)
+
+
+def _cue_cuts(rules: RuleSet, min_chars: int) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+    """Every way a line break can fall inside a money-role cue of at least `min_chars`
+    characters, but not between two words that are cues themselves (年度计划\n投资 may be a
+    heading's end and a line's start): (the cue's part before the break, the part after),
+    filed under the two characters either side of the break: (计, 划) -> (年度计, 划投资), …"""
+    words = {c for cues in rules.roles.roles.values() for c in (*cues.specific, *cues.generic)}
+    cuts: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for cue in sorted(c for c in words if len(c) >= min_chars):
+        for i in range(1, len(cue)):
+            if cue[:i] not in words and cue[i:] not in words:
+                cuts.setdefault((cue[i - 1], cue[i]), []).append((cue[:i], cue[i:]))
+    return {pair: tuple(parts) for pair, parts in cuts.items()}
+
+
+def _word_breaks(folded: str, br: _BreakRules) -> Ranges:
+    """The line breaks that cut a number from its unit (3600\n万元) or fall inside a
+    money-role cue (年度计\n划投资), as (start, end) of the spaces before the break and the
+    break: joined whatever the lines' lengths, as typed text never breaks there."""
+    out: Ranges = []
+    last = len(folded) - 1
+    newline = folded.find("\n")
+    while newline >= 0:
+        start, nxt = newline, newline + 1
+        while start > 0 and folded[start - 1] in " \t\r":    # the spaces that end its line
+            start -= 1
+        if 0 < start and newline < last:
+            before, after = folded[start - 1], folded[nxt]
+            if br.ends_number(before) and br.starts_unit(after):
+                out.append((start, nxt))
+            elif (parts := br.cue_cuts.get((before, after))) and any(
+                    folded.endswith(left, 0, start) and folded.startswith(right, nxt) for left, right in parts):
+                out.append((start, nxt))
+        newline = folded.find("\n", nxt)
+    return out
 
 
 def _soft_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
@@ -193,17 +246,17 @@ def _hard_breaks(folded: str, rules: RuleSet) -> Ranges:
     if "\n" not in folded:
         return []
     br = _break_rules(rules)
-    # a number cut from its unit (3600\n万元), joined whatever the lines' lengths
-    number_cuts = [(m.start() + 1, m.end()) for m in br.number_cut.finditer(folded)]
+    # a number cut from its unit (3600\n万元) or a cue cut (年度计\n划投资), whatever the lines' lengths
+    word_cuts = _word_breaks(folded, br)
     full = _wrap_width(folded, br)
     if full is None:        # most texts: not wrapped at a fixed width
-        return number_cuts
-    cut_ends = {end for _, end in number_cuts}
+        return word_cuts
+    cut_ends = {end for _, end in word_cuts}
     wraps = [(s, e) for s, e in _soft_breaks(folded, br)
              if e not in cut_ends and s - (folded.rfind("\n", 0, s) + 1) >= full]
     if len(wraps) < br.min_wraps:
         wraps = []          # a few full lines are chance, not wrapping
-    return sorted(number_cuts + wraps)
+    return sorted(word_cuts + wraps)
 
 
 def _wrap_width(folded: str, br: _BreakRules) -> int | None:
