@@ -190,7 +190,7 @@ def _recording_load_rules(directory=None):
 
 # ---- the command line's fixed cost -----------------------------------------------------------------
 
-HEAVY_FOR_THE_CLI = ("pydantic", "rich", "pyarrow", "pipeline.batch.run", "pipeline.extract")
+HEAVY_FOR_THE_CLI = ("pydantic", "rich", "pyarrow", "numpy", "pandas", "pipeline.batch.run", "pipeline.extract")
 
 
 @pytest.mark.parametrize(("args", "loaded"), [
@@ -201,7 +201,8 @@ HEAVY_FOR_THE_CLI = ("pydantic", "rich", "pyarrow", "pipeline.batch.run", "pipel
     ("run",                                        []),            # a missing argument
     ("run IN --out OUT --time-budget inf",         []),            # an option refused by keyproj
     ("run IN --out OUT --jobs -1",                 []),
-    ("run IN --out OUT --jobs 0 -q",               ["pipeline.batch.run", "pipeline.extract", "pyarrow"]),
+    ("run IN --out OUT --jobs 0 -q",               ["pipeline.batch.run", "pipeline.extract", "pyarrow"]),  # no numpy
+    ("run IN --out OUT --jobs 1 -q",               ["pipeline.batch.run", "pyarrow"]),  # stages in the worker
 ])
 def test_the_command_line_loads_no_heavy_module_it_does_not_need(tmp_path, args, loaded):
     (tmp_path / "in").mkdir()
