@@ -45,6 +45,16 @@ def test_the_invisible_characters_are_found_once_with_the_rules_not_by_each_work
     assert bool(rules.normalise.invisible.fullmatch(char)) is invisible
 
 
+def test_a_task_pickles_as_the_tuple_of_all_its_fields():
+    import dataclasses
+    import pickle
+
+    task = batch_run.Task("in/a.txt", "a.txt", "d1", 1000, "ab" * 32, ("d0", "b.txt"), 12)
+    assert pickle.loads(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)) == task
+    # a field added to Task and forgotten in its __reduce__ would be lost on the way to a worker
+    assert len(task.__reduce__()[1]) == len(dataclasses.fields(batch_run.Task))
+
+
 def test_planning_a_run_and_writing_its_tables_imports_no_extraction_stage():
     code = ("import sys; import pipeline.batch.run, pipeline.cli, pipeline.batch.store, pipeline.batch.ledger; "
             "print(sorted(m for m in sys.modules if m in ('pipeline.extract', 'pipeline.rows', 'jieba', 'marisa_trie') "
