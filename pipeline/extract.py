@@ -101,8 +101,11 @@ class Pipeline:
         self.rules = rules = rules or load_rules()
         # the extractors stages share with callers (tests, training scripts)
         self.quantities = QuantityExtractor(rules)
-        self.statuses = StatusFinder(rules)
         self.projects = ProjectExtractor(rules)
+        # the projects stage holds a StatusFinder of the same rules (for the status words that
+        # end a name): the statuses stage shares it rather than compiling its 28 cue scanners
+        # again (40 ms of every worker's start)
+        self.statuses = self.projects.statuses
         # weighs the rules' project candidates (off only to train it: scripts/train.py projects)
         self.project_model = (project_model or ProjectModel.load()) if weigh_projects else None
         stages: dict[str, Stage] = {

@@ -20,18 +20,39 @@ from pipeline.text import normalise
 def test_a_worker_builds_what_stages_build_on_first_use_before_its_first_document():
     rules = load_rules()
     region.gazetteer.cache_clear()
-    normalise._invisible_chars.cache_clear()
     batch_run._init_worker(str(rules.directory))
     pipeline = batch_run._WORKER_PIPELINE
     assert pipeline is not None
     # built once by the warm-up, then only looked up
     assert region.gazetteer.cache_info().currsize == 1
-    assert normalise._invisible_chars.cache_info().currsize == 1
     seg = pipeline.projects.segmenter
     assert seg.lexicon is not None or seg._blocks, "jieba's routes are warm (in C, or cached in Python)"
     # and the warm-up is a real document: it finds what a report holds
     ex = pipeline("doc", batch_run.WARM_UP_TEXT)
     assert {p.name for p in ex.projects} >= {"青岚至石门公路改造工程", "北郊水厂"}
+
+
+@pytest.mark.parametrize(("char", "invisible"), [
+    ("\u200b", True),      # zero-width space: 7\u200b35亿元 is 735亿元
+    ("\ufeff", True),      # a byte-order mark inside the text
+    ("\u00ad", True),      # soft hyphen
+    ("\u202e", True),      # a bidi override
+    (" ", False), ("\u3000", False), ("a", False), ("项", False), ("，", False),
+])
+def test_the_invisible_characters_are_found_once_with_the_rules_not_by_each_worker(char, invisible):
+    rules = load_rules()
+    assert (char in rules.normalise.invisible_chars) is invisible
+    assert bool(rules.normalise.invisible.fullmatch(char)) is invisible
+
+
+def test_a_task_pickles_as_the_tuple_of_all_its_fields():
+    import dataclasses
+    import pickle
+
+    task = batch_run.Task("in/a.txt", "a.txt", "d1", 1000, "ab" * 32, ("d0", "b.txt"), 12)
+    assert pickle.loads(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)) == task
+    # a field added to Task and forgotten in its __reduce__ would be lost on the way to a worker
+    assert len(task.__reduce__()[1]) == len(dataclasses.fields(batch_run.Task))
 
 
 def test_planning_a_run_and_writing_its_tables_imports_no_extraction_stage():
@@ -190,7 +211,7 @@ def _recording_load_rules(directory=None):
 
 # ---- the command line's fixed cost -----------------------------------------------------------------
 
-HEAVY_FOR_THE_CLI = ("pydantic", "rich", "pyarrow", "pipeline.batch.run", "pipeline.extract")
+HEAVY_FOR_THE_CLI = ("pydantic", "rich", "pyarrow", "numpy", "pandas", "pipeline.batch.run", "pipeline.extract")
 
 
 @pytest.mark.parametrize(("args", "loaded"), [
@@ -201,7 +222,8 @@ HEAVY_FOR_THE_CLI = ("pydantic", "rich", "pyarrow", "pipeline.batch.run", "pipel
     ("run",                                        []),            # a missing argument
     ("run IN --out OUT --time-budget inf",         []),            # an option refused by keyproj
     ("run IN --out OUT --jobs -1",                 []),
-    ("run IN --out OUT --jobs 0 -q",               ["pipeline.batch.run", "pipeline.extract", "pyarrow"]),
+    ("run IN --out OUT --jobs 0 -q",               ["pipeline.batch.run", "pipeline.extract", "pyarrow"]),  # no numpy
+    ("run IN --out OUT --jobs 1 -q",               ["pipeline.batch.run", "pyarrow"]),  # stages in the worker
 ])
 def test_the_command_line_loads_no_heavy_module_it_does_not_need(tmp_path, args, loaded):
     (tmp_path / "in").mkdir()

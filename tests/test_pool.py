@@ -216,3 +216,23 @@ def test_a_task_goes_to_the_worker_with_the_fewest_bytes_queued(sizes, same_work
     with WorkerPool(2, _do, _ready, (), context=FORK, time_budget=None) as pool:
         pids = [a for _, a in pool.map(tasks, lambda t: int(t[1]), most_tasks=len(tasks), most_bytes=10_000)]
     assert tuple(pid == pids[0] for pid in pids) == same_worker_as_first
+
+
+@pytest.mark.parametrize(("in_pipe", "expected"), [
+    # what the worker's result pipe holds          an answer waits
+    ("nothing",                                    False),
+    ("an answer",                                  True),
+    ("nothing, and the worker's end is closed",    True),     # read: EOFError, the worker died
+])
+def test_a_waiting_answer_is_seen_without_blocking(in_pipe, expected):
+    from pipeline.batch import pool
+
+    results, result_end = FORK.Pipe(duplex=False)
+    worker = pool._Worker.__new__(pool._Worker)     # its pipe alone: no process started
+    worker.results, worker._answers = results, pool._poller_of(results)
+    if in_pipe == "an answer":
+        result_end.send_bytes(b"x")
+    elif in_pipe.endswith("closed"):
+        result_end.close()
+    assert worker.has_answer() is expected
+    assert results.poll() is expected           # what multiprocessing's own poll says

@@ -478,7 +478,14 @@ def _load_normalise(f: _File) -> NormaliseRules:
     for src, dst in fold.items():
         if len(src) != 1 or len(dst) != 1:
             raise RuleError(f"{f.path.name}: key 'fold.{src}' must map one character to one")
-    return build_config(NormaliseRules, f, f.data, {"fold": fold})
+    read = build_config(NormaliseRules, f, f.data, {"fold": fold, "invisible_chars": ()})
+    return dataclasses.replace(read, invisible_chars=_matched_alone(read.invisible))
+
+
+def _matched_alone(pattern: regex.Pattern[str]) -> tuple[str, ...]:
+    """The characters of the Basic Multilingual Plane that `pattern` matches on their own,
+    in code point order (a tuple, so that the rules pickle the same every time)."""
+    return tuple(chr(c) for c in range(0x10000) if pattern.fullmatch(chr(c)))
 
 
 def load_regions(path: Path) -> dict[str, Region]:

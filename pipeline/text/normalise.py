@@ -127,16 +127,10 @@ def _invisible_pattern(rules: RuleSet) -> regex.Pattern[str]:
     return regex.compile(rules.normalise.invisible.pattern + "+")
 
 
-@lru_cache(maxsize=4)
-def _invisible_chars(rules: RuleSet) -> frozenset[str]:
-    pattern = rules.normalise.invisible
-    return frozenset(chr(c) for c in range(0x10000) if pattern.fullmatch(chr(c)))
-
-
 def _invisible(folded: str, rules: RuleSet) -> Ranges:
     # most texts hold none: a substring test per character (a fast C search each) is
     # cheaper than a regex scan
-    if not any(char in folded for char in _invisible_chars(rules)):
+    if not any(char in folded for char in rules.normalise.invisible_chars):
         return []
     return [m.span() for m in _invisible_pattern(rules).finditer(folded)]
 
