@@ -12,7 +12,8 @@ project is an extra, counted under every class it falls in:
 
 - beside a gold project: a second name of a matched gold project (its short or full form,
   an extra row where the guideline wants `alt`); overlapping a gold project's occurrence in
-  the text (a boundary error: the gold project missed as well, or found by another candidate);
+  the text (a boundary error: the gold project missed as well, or found by another candidate;
+  the candidate cut short inside it, running on around it, or crossing its edge);
 - the phrase's own shape: nothing distinguishing (no place, proper name, part mark, capacity);
   a programme, policy or sector phrase (a policy verb or scope word opening it, a system or
   field as its head, a verb or adjective before its ending, a year or a slogan in it); an
@@ -79,7 +80,7 @@ class Candidate:
     features: dict[str, float]
     right: bool
     second_name: bool             # matches (relaxed) a gold project another candidate matched
-    gold_overlap: str | None      # "missed" / "found": a gold project its text overlaps
+    gold_overlap: str | None      # "missed, cut short" …: a gold project its text overlaps (`boundary`)
 
 
 def gold_spans(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
@@ -123,13 +124,22 @@ def collect(docs: Sequence[tuple[str, GoldDoc, Path]], pipeline: Pipeline) -> tu
             pn = normalize_name(p.name)
             second = not ok and any(_relaxed_score(pn, names) for names in matched_gold)
 
-            def overlaps(gs: list[tuple[int, int]], spans: tuple[tuple[int, int], ...] = spans) -> bool:
-                return any(a < e and s0 < b for a, b in spans for s0, e in gs)
-
-            overlap = None if ok or second else ("missed" if overlaps(missed_spans)
-                                                 else "found" if overlaps(found_spans) else None)
+            overlap = None if ok or second else (boundary(spans, missed_spans, "missed")
+                                                 or boundary(spans, found_spans, "found"))
             out.append(Candidate(name, p.name, spans, f, ok, second, overlap))
     return s, out
+
+
+def boundary(spans: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int]], which: str) -> str | None:
+    """How the candidate's mentions overlap a gold project's occurrences (`which`: that
+    project is missed or found): the candidate inside it (cut short), around it (runs on), or
+    crossing its edge; None when they do not overlap."""
+    for a, b in spans:
+        for s0, e in gold:
+            if a < e and s0 < b:
+                how = "cut short" if s0 <= a and b <= e else "runs on" if a <= s0 and e <= b else "crossing"
+                return f"{which}, {how}"
+    return None
 
 
 #: classes read from the candidate's features: (class, features any of which puts it there)
@@ -169,10 +179,9 @@ def classes(c: Candidate) -> tuple[str, ...]:
     out = []
     if c.second_name:
         out.append(MAIN[0])
-    if c.gold_overlap == "missed":
-        out.append(MAIN[1])
-    elif c.gold_overlap == "found":
-        out.append(MAIN[2])
+    if c.gold_overlap is not None:
+        out.append(MAIN[1] if c.gold_overlap.startswith("missed") else MAIN[2])
+        out.append(f"boundary, the gold project {c.gold_overlap}")
     for cls, names in FEATURE_CLASSES:
         if any(c.features.get(n) for n in names) or (cls == "named more than once" and len(c.spans) > 1):
             out.append(cls)
