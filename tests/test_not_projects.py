@@ -4,7 +4,8 @@ sentences:
 - the project model's context features: class words inside a phrase (各类, 八大), a quoted
   count (“五网”), a generic ending after an abstract word (农网升级改造工程), a park suffix
   after a place alone (城南园区), the subject of 工作/任务, page navigation on its line, an
-  organisation after it, and how many of its list siblings are specific projects;
+  organisation after it, and how many of its list siblings are specific projects; an amount
+  or a head count inside it, a bare phrase ending in a verb (管线迁移);
 - one project, one row: a short form and its full form in one document share one key
   (stages/identity.py `one_key_per_project`), two parts of a project (二期, 北段) do not.
 """
@@ -166,6 +167,35 @@ GENERIC_CASES = [
 def test_what_singles_an_undertaking_out(unweighed: Pipeline, name: str, fires: set[str]) -> None:
     f = _name_alone(unweighed, name)
     assert {k for k in GENERIC if f[k]} == fires
+
+
+# name | which of CLAUSE fire for it: an amount or a head count inside the phrase (a clause
+# about money or people, not a name; a capacity or a lot number is part of a name), and a
+# phrase with no suffix that ends in a verb (a piece of work, not a thing built)
+CLAUSE = ("amount_in_name", "bare_verb_end")
+CLAUSE_CASES = [
+    ("青禾县360亿城际铁路项目", {"amount_in_name"}),
+    ("沿线120余户房屋外立面改造", {"amount_in_name"}),
+    ("管线迁移", {"bare_verb_end"}),
+    ("堤岸加固", {"bare_verb_end"}),
+    # a bare item may still be a named works: the model weighs it with its list and place
+    ("青禾食品加工", {"bare_verb_end"}),
+    # must not: a capacity, a lot number, a proper name without a suffix, a suffixed name
+    # ending in an activity word
+    ("110千伏云峰变电站", set()),
+    ("恒川纸业年产10万吨纸项目", set()),
+    ("3号教学楼", set()),
+    ("恒川建材", set()),
+    ("东坑", set()),
+    ("城东快速路改造", set()),
+    ("云州线路迁建", set()),
+]
+
+
+@pytest.mark.parametrize("name, fires", CLAUSE_CASES, ids=lambda v: str(v))
+def test_a_clause_or_a_piece_of_work_is_not_a_name(unweighed: Pipeline, name: str, fires: set[str]) -> None:
+    f = _name_alone(unweighed, name)
+    assert {k for k in CLAUSE if f[k]} == fires
 
 
 # text | candidate | a collective right before it (全县, 各地, 一批, 12个乡镇): said of many places

@@ -359,6 +359,9 @@ class ModelFeatureRules(Config):
     set_phrase_pos: tuple[str, ...] = rule(WORDS)                   # jieba tags of idioms and set phrases
     function_pos: tuple[str, ...] = rule(WORDS)                     # jieba tags of function words
     name_pos: tuple[str, ...] = rule(WORDS)                         # jieba tags of words it knows as names
+    # what makes a phrase a clause or a piece of work (issue 13, precision on untuned text)
+    amount_in_name: regex.Pattern[str] = rule(PATTERN)              # 120余户 / 3亿 inside a name
+    verb_pos: tuple[str, ...] = rule(WORDS)                         # jieba tags of verbs
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,9 @@ FEATURES: tuple[str, ...] = (
     # a function word first, nothing distinguishing, a collective before it
     "policy_start", "scope_start", "sector_head", "set_phrase", "function_start", "unmarked",
     "collective_before",
+    # an amount or a head count inside the name (a clause about money or people, not a
+    # name); a name with no suffix that ends in a verb (管线迁移, 堤岸加固: a piece of work)
+    "amount_in_name", "bare_verb_end",
 )
 
 
@@ -207,8 +210,12 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
         "inner_joiner": float(any(w in words.joiner for w, _ in tags)),
         "company": float(bool(words.company.search(name))),
         "bare_level_start": float(name[:1] in words.level_start and not _has_place(name[:4], places)),
+        "amount_in_name": float(words.amount_in_name.search(name) is not None),
     })
     f["specific"] = float(bool(f["proper"] or f["place"] or f["digit_latin"] or f["quotes"]))
+    core_tags = judge.tags(judge.core(name))
+    f["bare_verb_end"] = float(f["sfx_none"] == 1.0 and bool(core_tags) and len(core_tags[-1][0]) >= 2
+                               and core_tags[-1][1] in words.verb_pos)
     f.update(_programme_features(name, f, judge, words, places))
     f.update(_head_features(name, judge, words, rules.projects.key_endings))
     f.update(_generic_features(name, f, judge, words, rules.projects.key_endings))
@@ -463,6 +470,7 @@ def _add_siblings(features: list[dict[str, float]], projects: Sequence[Project],
                 share[key] = max(share.get(key, 0.0), others_strong / others)
     for p, f in zip(projects, features, strict=True):
         f["siblings_specific"] = share.get(p.key, 0.0)
+
 
 
 def _nesting(names: list[str], distinct: regex.Pattern[str]) -> tuple[set[str], set[str]]:

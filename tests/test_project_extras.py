@@ -1,0 +1,87 @@
+"""scripts/project_extras.py: the kept-but-wrong project candidates, counted by class, as
+tables of invented spans and names, and one run over the invented gold set of
+tests/fixtures/project_gold (no ../shared needed)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import project_extras  # noqa: E402
+from project_extras import Candidate, boundary, classes, gold_spans, main_class  # noqa: E402
+
+GOLD = Path(__file__).resolve().parent / "fixtures" / "project_gold"
+
+# candidate's mention spans | a gold project's occurrences | how they overlap (None: they do not)
+BOUNDARY_CASES = [
+    ([(10, 14)], [(8, 16)], "missed, cut short"),        # 城南大道 inside 青禾县城南大道工程
+    ([(8, 20)], [(8, 16)], "missed, runs on"),           # the name ran on into the next words
+    ([(6, 12)], [(8, 16)], "missed, crossing"),
+    ([(20, 24)], [(8, 16)], None),                       # elsewhere in the text
+    ([(16, 20)], [(8, 16)], None),                       # touching is not overlapping
+    ([(30, 34), (10, 14)], [(8, 16)], "missed, cut short"),   # any of its mentions counts
+]
+
+
+@pytest.mark.parametrize("spans, gold, how", BOUNDARY_CASES, ids=lambda v: str(v))
+def test_how_a_candidate_overlaps_a_gold_project(spans: list[tuple[int, int]], gold: list[tuple[int, int]],
+                                                 how: str | None) -> None:
+    assert boundary(spans, gold, "missed") == how
+
+
+# text | gold name | its spans in the text (line breaks, spaces and traditional script allowed)
+SPAN_CASES = [
+    ("青禾县城南大道已通车，城南大道全长6公里。", "城南大道", [(3, 7), (11, 15)]),
+    ("青禾县城南\n大道已通车。", "城南大道", [(3, 8)]),
+    ("青禾縣團結水庫已蓄水。", "团结水库", [(3, 7)]),
+    ("青禾县凤栖大道已通车。", "城南大道", []),
+]
+
+
+@pytest.mark.parametrize("text, name, spans", SPAN_CASES, ids=lambda v: str(v)[:20])
+def test_where_a_gold_project_stands(text: str, name: str, spans: list[tuple[int, int]]) -> None:
+    assert gold_spans(text, [name]) == spans
+
+
+def _candidate(second: bool = False, overlap: str | None = None, **features: float) -> Candidate:
+    return Candidate("dev/a.txt", "x", ((0, 1),), dict(features), False, second, overlap)
+
+
+# a wrong candidate | its main class (the first of project_extras.MAIN it falls in)
+MAIN_CASES = [
+    (_candidate(second=True, in_list=1.0), "second name of a gold project (alt form, duplicate row)"),
+    (_candidate(overlap="missed, cut short", unmarked=1.0),
+     "boundary: overlaps a missed gold project (extra and miss)"),
+    (_candidate(overlap="found, runs on"), "boundary: overlaps a gold project found by another candidate"),
+    (_candidate(count_after=1.0, unmarked=1.0), "count/class word after it (等N个, 三大, 类)"),
+    (_candidate(sector_head=1.0, in_list=1.0), "programme/policy/sector phrase"),
+    (_candidate(unmarked=1.0, in_heading=1.0), "nothing distinguishing (no place, proper name, mark)"),
+    (_candidate(in_list=1.0), "list item (、/及/和)"),
+    (_candidate(place=1.0), "other (specific-looking phrase)"),
+]
+
+
+@pytest.mark.parametrize("candidate, main", MAIN_CASES, ids=lambda v: v if isinstance(v, str) else "")
+def test_the_main_class_of_an_extra(candidate: Candidate, main: str) -> None:
+    assert main_class(classes(candidate)) == main
+
+
+def test_the_main_classes_add_up_to_the_extras(capsys: pytest.CaptureFixture[str]) -> None:
+    """On the invented gold set: per set, the main classes count every kept wrong candidate once."""
+    assert project_extras.main(["--gold", str(GOLD)]) == 0
+    out = capsys.readouterr().out
+    seen = 0
+    for block in re.split(r"\n(?=(?:dev|train): \d+ candidates kept)", out):
+        head = re.match(r"(dev|train): (\d+) candidates kept out of fold, (\d+) of them wrong", block)
+        if head is None:
+            continue
+        main = block.split("main class (each extra once):")[1].split("every class")[0]
+        assert sum(int(n) for n in re.findall(r"^\s+(\d+)\s", main, flags=re.M)) == int(head.group(3))
+        seen += 1
+    assert seen == 2, out
