@@ -342,3 +342,26 @@ def test_the_opening_is_a_candidate(pipeline: Pipeline, text: str, name: str, ex
     opening = {(k, c.status.value) for c in options for k, _ in c.features
                if k in ("link=doc_title", "link=doc_lead")}
     assert opening == ({expected} if expected else set())
+
+
+# How many projects a linked cue speaks of (`log_cue_projects`, and `wide_cue` from five on):
+# one cue over a long list is right or wrong for all of them at once, a cue of the project's
+# own clause for it alone. text, project -> (log_cue_projects > 0, wide_cue) of its rules' cue
+SHARED_CUE_CASES = [
+    ("城东快速路工程、北湖公园项目、西湖大桥、南山隧道工程、东岭水库、青石污水处理厂等6个项目集中开工。",
+     "西湖大桥", (True, True)),
+    ("城东快速路工程、北湖公园项目已竣工。", "北湖公园项目", (True, False)),
+    # must not: a cue of the project's own clause alone
+    ("城东快速路工程已竣工，北湖公园项目正在施工。", "北湖公园项目", (False, False)),
+]
+
+
+@pytest.mark.parametrize("text, name, expected", SHARED_CUE_CASES, ids=[str(i) for i in range(len(SHARED_CUE_CASES))])
+def test_a_cue_over_a_list_says_how_many_it_speaks_of(pipeline: Pipeline, text: str, name: str,
+                                                      expected: tuple[bool, bool]) -> None:
+    undecided = Pipeline(pipeline.rules, rank_statuses=False)
+    ex = undecided("t", text)
+    [options] = [o for p, o in zip(ex.projects, project_candidates(ex, undecided.statuses(ex.doc.norm)),
+                                   strict=True) if p.name == name]
+    [own] = [dict(c.features) for c in options if c.by_rules]
+    assert (own.get("log_cue_projects", 0.0) > 0, own.get("wide_cue", 0.0) == 1.0) == expected
