@@ -9,8 +9,7 @@ A group takes, in this order of preference:
   after it in the segment, before the next group (A完成投资3亿元，9月交付使用);
   weak cues (完成投资, 正在) count only when there is nothing else;
 - the last cue before it in the segment; for the sentence's first group, the last cue of
-  the sentence; a group whose only cues are plans also takes the reached state an earlier
-  clause states of a class of projects (在建8个项目正加快推进，计划年内甲竣工);
+  the sentence;
 - the cues of the next sentences of the paragraph when they go on about it (目前, 该项目 …)
   and name no other project; a next sentence that updates the state (但, 目前, 截至 …)
   is added even when the group already has a cue;
@@ -194,8 +193,6 @@ class _StatusLinker:
             chosen.append(strong_after[0])          # 完成投资3亿元，9月交付使用
         elif after:
             chosen.append(after[0])
-        if chosen and all(cues[i].future for i in chosen):
-            chosen = self._reached_by_group(g, seg_cues) + chosen
         if not chosen:
             chosen = [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start][-1:]
         if not chosen and prev_end == 0:
@@ -210,19 +207,6 @@ class _StatusLinker:
             chosen += self._look_ahead(g, self.config.updates)
             chosen += [i for i in self._next_delay(g) if i not in chosen]
         return chosen
-
-    def _reached_by_group(self, g: Group, seg_cues: list[int]) -> list[int]:
-        """For a group whose only cues are plans (计划年内甲竣工、乙建成通车), the state reached so
-        far that an earlier clause of its sentence states of a class of projects it belongs to
-        (在建8个铁路项目正加快推进，计划年内甲竣工…: 甲 is in progress)."""
-        own_clause = self.layout.clause_start(g.start)
-        before = [i for i in seg_cues if self.cues[i].end <= g.start and not self.cues[i].future
-                  and not self.cues[i].weak and self.layout.clause_start(self.cues[i].start) < own_clause]
-        if not before:
-            return []
-        cue = self.cues[before[-1]]
-        clause = (self.layout.clause_start(cue.start), self.layout.clause_end(cue.end))
-        return before[-1:] if self.config.group_statement.search(self.text, *clause) else []
 
     def _next_delay(self, g: Group) -> list[int]:
         """The delay cues of the next sentence of the paragraph when it names no project and
