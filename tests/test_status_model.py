@@ -88,6 +88,12 @@ DECISION_CASES = [
      {"link=document": 9.0}, "东环路改造工程", "operational", "通车"),
     ("北湖公园项目进展顺利。南湖公园项目进展顺利。东环路改造工程总投资3亿元，已通车。",
      {"link=document": 9.0}, "东环路改造工程", "operational", "通车"),
+    # a plan in a later clause (计划年底竣工) says what is not reached yet: weighed, not binding ...
+    ("北湖公园项目进展顺利。南湖公园项目进展顺利。东环路改造工程总投资3亿元，计划年底竣工。",
+     {"link=document": 9.0}, "东环路改造工程", "in_progress", "进展顺利"),
+    # ... but a state reached in the project's own clause before it still binds
+    ("北湖公园项目进展顺利。南湖公园项目进展顺利。东环路改造工程已开工，计划年底竣工。",
+     {"link=document": 9.0}, "东环路改造工程", "started", "开工"),
 ]
 
 
@@ -112,17 +118,22 @@ def test_decisions(pipeline: Pipeline, text: str, coef: dict[str, float], name: 
 
 
 # Which of the rules' choices binds (the ranker does not overrule it): how the candidate was
-# linked, whether a clause with a subject of its own stands between -> binding. A cue the
-# rules did not choose, or no linked row, never binds.
-BINDING_CASES = [("link=clause", False, True), ("link=prefix", False, True), ("link=before", False, True),
-                 ("link=after", False, True), ("link=after", True, False)]
+# linked, whether a clause with a subject of its own stands between, whether it is a plan ->
+# binding. A cue in a later clause binds unless another subject or a plan; a cue the rules did
+# not choose, or no linked row, never binds.
+BINDING_CASES = [("link=clause", False, False, True), ("link=prefix", False, False, True),
+                 ("link=before", False, False, True), ("link=after", False, False, True),
+                 ("link=after", True, False, False), ("link=after", False, True, False),
+                 ("link=clause", False, True, True)]
 
 
-@pytest.mark.parametrize("kind, other_subject, binding", BINDING_CASES, ids=[f"{c[0]}-{c[1]}" for c in BINDING_CASES])
-def test_the_rules_choice_binds_unless_another_subject_stands_between(kind: str, other_subject: bool,
-                                                                       binding: bool) -> None:
+@pytest.mark.parametrize("kind, other_subject, plan, binding", BINDING_CASES,
+                         ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in BINDING_CASES])
+def test_the_rules_choice_binds_unless_another_subject_or_a_plan_follows(kind: str, other_subject: bool,
+                                                                          plan: bool, binding: bool) -> None:
     row = StatusMention(Status.COMPLETED, 0, 2, "status.completed")
-    features = ((kind, 1.0), ("status=completed", 1.0), *((("other_subject", 1.0),) if other_subject else ()))
+    features = ((kind, 1.0), ("status=completed", 1.0), *((("other_subject", 1.0),) if other_subject else ()),
+                *((("future", 1.0),) if plan else ()))
     assert Candidate(Status.COMPLETED, 0, 2, features, row=row, by_rules=True).binding is binding
     assert not Candidate(Status.COMPLETED, 0, 2, features, row=row, by_rules=False).binding
     assert not Candidate(Status.COMPLETED, 0, 2, features, cue=row, by_rules=True).binding
@@ -342,3 +353,26 @@ def test_the_opening_is_a_candidate(pipeline: Pipeline, text: str, name: str, ex
     opening = {(k, c.status.value) for c in options for k, _ in c.features
                if k in ("link=doc_title", "link=doc_lead")}
     assert opening == ({expected} if expected else set())
+
+
+# How many projects a linked cue speaks of (`log_cue_projects`, and `wide_cue` from five on):
+# one cue over a long list is right or wrong for all of them at once, a cue of the project's
+# own clause for it alone. text, project -> (log_cue_projects > 0, wide_cue) of its rules' cue
+SHARED_CUE_CASES = [
+    ("城东快速路工程、北湖公园项目、西湖大桥、南山隧道工程、东岭水库、青石污水处理厂等6个项目集中开工。",
+     "西湖大桥", (True, True)),
+    ("城东快速路工程、北湖公园项目已竣工。", "北湖公园项目", (True, False)),
+    # must not: a cue of the project's own clause alone
+    ("城东快速路工程已竣工，北湖公园项目正在施工。", "北湖公园项目", (False, False)),
+]
+
+
+@pytest.mark.parametrize("text, name, expected", SHARED_CUE_CASES, ids=[str(i) for i in range(len(SHARED_CUE_CASES))])
+def test_a_cue_over_a_list_says_how_many_it_speaks_of(pipeline: Pipeline, text: str, name: str,
+                                                      expected: tuple[bool, bool]) -> None:
+    undecided = Pipeline(pipeline.rules, rank_statuses=False)
+    ex = undecided("t", text)
+    [options] = [o for p, o in zip(ex.projects, project_candidates(ex, undecided.statuses(ex.doc.norm)),
+                                   strict=True) if p.name == name]
+    [own] = [dict(c.features) for c in options if c.by_rules]
+    assert (own.get("log_cue_projects", 0.0) > 0, own.get("wide_cue", 0.0) == 1.0) == expected

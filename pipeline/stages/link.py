@@ -18,6 +18,8 @@ A group takes, in this order of preference:
   12个，包括…; 9个项目建成投产。其中包括…; 新开工项目： over one name a line), else a
   heading over it that states a state (（四）储备项目), else the document's title
   (全县12个重点项目集中开工): a group's state passes to its members.
+- a heading about problems or delays over it (二、存在的问题), else a document title about
+  delays (关于重点项目进度滞后情况的通报): its delay, beside the group's own cues.
 Cues left over in a section whose heading names a project go to that project
 ((二)城南大道建设 … 目前已完工). Every linked cue gets a confidence (`status_model`).
 
@@ -120,6 +122,7 @@ class _StatusLinker:
         self.problem_cue: dict[int, int | None] = {}    # section id -> its delay cue, once found
         self._subject_ends: dict[int, int] = {}         # clause start -> see _subject_end_from
         self._segment_cue_starts: dict[int, list[int]] = {}
+        self.title_delay: tuple[int | None, int | None] | None = None  # (title segment, its delay cue), once found
 
     def _plans(self, cues: list[StatusMention]) -> list[StatusMention]:
         """The cues with a start, completion or opening that a plan governs made plans
@@ -313,19 +316,53 @@ class _StatusLinker:
             current = self.layout.enclosing(current)
         return None
 
-    def _title_cues(self) -> tuple[list[int], int] | None:
-        """The strong cue of the document's title (its first line, short, no full stop) and
-        the title's segment: a headline (全县12个重点项目集中开工) states the state of the
-        projects the report goes on to name without a state of their own."""
+    def _title_line(self) -> int | None:
+        """The segment of the document's title: its first line, when short and no sentence."""
         for seg, end in enumerate(self.ends):
             line = self.text[self.ends[seg - 1] if seg else 0:end].strip()
             if not line:
                 continue
             if len(line) > self.config.title_max_chars or "。" in line or line.endswith(tuple(COLONS)):
                 return None             # a sentence, or the head of a list (新开工项目：), is no title
-            strong = [i for i in self.by_segment.get(seg, []) if not self.cues[i].weak]
-            return (strong[-1:], seg) if strong else None
+            return seg
         return None
+
+    def _document_title(self) -> int | None:
+        """The segment of the document's title when it is no section heading of its own (二、存在的问题
+        opening a text heads its section only)."""
+        seg = self._title_line()
+        if seg is None:
+            return None
+        section = self.layout.section_at(self.ends[seg] - 1)
+        if section.section_id != 0 and self.layout.segment_of(section.title_start) == seg:
+            return None
+        return seg
+
+    def _title_cues(self) -> tuple[list[int], int] | None:
+        """The strong cue of the document's title (its first line, short, no full stop) and
+        the title's segment: a headline (全县12个重点项目集中开工) states the state of the
+        projects the report goes on to name without a state of their own."""
+        seg = self._title_line()
+        if seg is None:
+            return None
+        strong = [i for i in self.by_segment.get(seg, []) if not self.cues[i].weak]
+        return (strong[-1:], seg) if strong else None
+
+    def _title_delay(self, segment: int) -> int | None:
+        """The delay of a document whose title is about delays (关于重点项目进度滞后情况的通报),
+        for a project named after the title: a report's own subject is the state of the
+        projects it lists, as a heading's is."""
+        if self.title_delay is None:
+            seg = self._document_title()
+            self.title_delay = (seg, self._delay_in_line(seg) if seg is not None else None)
+        seg, cue = self.title_delay
+        return cue if seg is not None and segment > seg else None
+
+    def _delay_in_line(self, segment: int) -> int | None:
+        """The line's first delay cue (not its problem words: a report on progress and its
+        problems, …情况及存在的问题, is about more than delays)."""
+        start = self.ends[segment - 1] if segment else 0
+        return self._delay_between(start, self.ends[segment], problem_words=False)
 
     def _group_statement_before(self, segment: int, listed: dict[int, bool]) -> list[int] | None:
         """The state cue of the class statement a list in `segment` continues, if any."""
@@ -363,6 +400,8 @@ class _StatusLinker:
             delay = self._delay_statement_before(g.segment)
             if delay is None:
                 delay = self._problem_heading_cue(self.layout.section_at(g.start))
+            if delay is None:
+                delay = self._title_delay(g.segment)
             if delay is not None:
                 chosen[gi] = [*chosen[gi], delay]
 
@@ -407,11 +446,16 @@ class _StatusLinker:
         return None
 
     def _heading_delay(self, section: Section) -> int | None:
+        return self._delay_between(section.title_start, section.title_end)
+
+    def _delay_between(self, start: int, end: int, problem_words: bool = True) -> int | None:
+        """The first delay cue between `start` and `end` (a heading's or the title's), else
+        (`problem_words`) their problem words as a delay cue."""
         in_title = [i for i in range(self.real_cues) if self.cues[i].status is Status.DELAYED
-                    and section.title_start <= self.cues[i].start and self.cues[i].end <= section.title_end]
-        if in_title:
-            return in_title[0]
-        found = self.config.problem_heading.search(self.text, section.title_start, section.title_end)
+                    and not self.cues[i].future and start <= self.cues[i].start and self.cues[i].end <= end]
+        if in_title or not problem_words:
+            return in_title[0] if in_title else None
+        found = self.config.problem_heading.search(self.text, start, end)
         if found is None:
             return None
         self.cues.append(StatusMention(Status.DELAYED, found.start(), found.end(), PROBLEM_HEADING_RULE))
