@@ -101,6 +101,14 @@ CANDIDATES = [
     ("鑫达建材、华泰纸业、宏远机械等3批在建项目加快推进。", [("鑫达建材", N), ("华泰纸业", N), ("宏远机械", N)]),
     # ... but a list that is mostly activities is none
     ("疏浚、整治河道、清淤等3个项目完工。", []),
+    # --- issue 13, round 4: an amount is framing before a name (投资9.9亿元建设 | …项目) ----------
+    ("云州市引进鑫达集团投资9.9亿元建设鑫达新材料产业园项目。", [("鑫达新材料产业园项目", N)]),
+    ("青禾县引进约5000万元新建桐溪冷链物流园项目。", [("桐溪冷链物流园项目", N)]),
+    ("总投资3亿元的凤栖大桥已建成。", [("凤栖大桥", N)]),
+    # ... a capacity or a length is no amount: it stays in the name
+    ("鑫达年产5万吨新型墙材项目开工。", [("鑫达年产5万吨新型墙材项目", N)]),
+    ("青禾县110千伏桐溪变电站投入运行。", [("青禾县110千伏桐溪变电站", N)]),
+    ("城南大道总投资3亿元，已完工。", [("城南大道", N)]),
     # --- not projects -------------------------------------------------------------------------
     ("电子信息、新材料等8个产业项目已签约。", []),
     ("疏浚、清淤等3个项目完工。", []),
@@ -125,6 +133,27 @@ def test_candidates(extract: ProjectExtractor, text: str, expected: list[tuple[s
 LEDGER = ("1.鑫达建材年产5万吨新型墙材，总投资2亿元，已开工。\n2.华泰纸业技改扩能，正在施工。\n"
           "3.青禾县城南大道，已完工。\n4.云州市滨江大桥，已完工。\n")
 MEASURES = "1.加强组织领导，确保到位。\n2.云州资金保障，确保到位。\n3.青禾县城南大道，已完工。\n"
+
+
+ENTRIES = ("鑫达新材料：总投资3.2亿元，建筑面积5万平方米，目前已投产。\n华泰纸业：总投资1.5亿元，主体已完工。\n"
+           "桐溪冷链：建设内容为冷库及配套设施，正在施工。\n")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # lines opening with a name, a colon and its figures: the entries of a ledger without ordinals
+    (ENTRIES, ["鑫达新材料", "华泰纸业", "桐溪冷链"]),
+    (ENTRIES + "城南大道改造工程：总投资2亿元，已完工。\n",
+     ["鑫达新材料", "华泰纸业", "桐溪冷链", "城南大道改造工程"]),
+    # ... but not fewer than three such lines, nor lines that name a task or a measure
+    ("鑫达新材料：总投资3.2亿元，目前已投产。\n华泰纸业：总投资1.5亿元，主体已完工。\n", []),
+    ("主要目标：总投资完成10亿元。\n工作重点：投资向民生倾斜。\n加强管理：投资效益提高。\n", []),
+    # ... nor a name and a colon followed by anything but the project's figures
+    ("鑫达新材料：已投产。\n华泰纸业：主体已完工。\n桐溪冷链：正在施工。\n", []),
+])
+def test_unnumbered_ledger_entries(extract: ProjectExtractor, text: str, expected: list[str]) -> None:
+    found = sorted(extract(text), key=lambda m: m.start)
+    assert [m.name for m in found] == expected
+    assert all(text[m.start:m.end] == m.name for m in found)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

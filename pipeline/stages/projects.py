@@ -67,6 +67,7 @@ class ProjectExtractor:
         self.location_markers = set(p.location_markers)
         self.boundaries = set(p.left_boundaries) | self.location_markers
         self.anaphora = p.anaphora
+        self.money_framing = p.money_framing
         self.weak = sorted(set(p.weak_left_boundaries), key=len, reverse=True)
         self.weak_start = re.compile(alternation(self.weak))
         self.joiners = set(p.joiners)
@@ -85,6 +86,7 @@ class ProjectExtractor:
         self.list_opener = p.list_opener
         self.list_count = p.list_count
         self.ledger_item = p.ledger_item
+        self.entry_line = p.entry_line
         self.list_head = p.list_head
         self.group_heading = p.group_heading
         self.company_end = p.company_end
@@ -147,6 +149,7 @@ class ProjectExtractor:
                     k += 1
                 mentions.extend(self._clause(text[c_start:c_end], offset + c_start, inside, bool(introduced)))
         mentions.extend(self._ledger_items(text, offset, mentions, heading_ends))
+        mentions.extend(self._entries(text, offset, mentions))
         return merge_short_forms(mentions, self.place_prefix)
 
     def _ledger_items(self, text: str, offset: int, found: list[ProjectMention],
@@ -186,6 +189,24 @@ class ProjectExtractor:
                 continue
             if (offset + s, offset + e) not in taken:
                 out.append(ProjectMention(name, self.key(name), offset + s, offset + e, "project.enumeration_item"))
+        return out
+
+    def _entries(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
+        """Bare names that open lines as entries of a ledger without ordinals (鑫达新材料：
+        总投资3.2亿元，…; `entry_line`), in a document with at least three such lines: the
+        run of entries vouches for them as 等N个项目 does for a list."""
+        entries = [m.span("item") for m in self.entry_line.finditer(text)]
+        if len(entries) < 3:
+            return []
+        judge = self.judge
+        covered = {(m.start - offset, m.end - offset) for m in found}
+        out = []
+        for s, e in entries:
+            name = text[s:e]
+            if ((s, e) in covered or judge.has_suffix(name) or not judge.nominal(name)
+                    or not judge.proper(name) or not judge.accepts(name)):
+                continue        # a name with a suffix is found in its clause already
+            out.append(ProjectMention(name, self.key(name), offset + s, offset + e, "project.enumeration_item"))
         return out
 
     @staticmethod
@@ -367,9 +388,9 @@ class ProjectExtractor:
         clause), dashes and spaces (not inside brackets)."""
         # status words end names; a plan cue (计划年内 … 竣工) may hold a name: only its end cuts
         cuts: list[tuple[int, int, str]] = [(self._cue_end(clause, s, e), e, "boundary") for s, e in cues]
-        for pattern in (_SPACES, self.anaphora):
+        for pattern in (_SPACES, self.anaphora, self.money_framing):
             # spaces separate runs of flattened text (成效值得肯定   项目开复工率); 该项目
-            # refers back
+            # refers back; an amount is framing (投资9.9亿元建设 | 某某产业园项目)
             cuts.extend((m.start(), m.end(), "boundary") for m in pattern.finditer(clause))
         # a dash introduces the name its description stood for (最长的隧道——某某通道)
         cuts.extend((m.start(), m.end(), "dash") for m in _DASH.finditer(clause))
