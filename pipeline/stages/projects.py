@@ -90,6 +90,8 @@ class ProjectExtractor:
         self.list_head = p.list_head
         self.group_heading = p.group_heading
         self.company_end = p.company_end
+        # what may follow a name in quotes that wrap it whole: nothing, or 项目/工程/建设
+        self.quoted_ends = ("", *p.umbrella_suffixes)
         self.group_words = ("项目", "項目", "工程")    # what a group heading's line ends in
         self.count_in_item = p.count_in_item
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
@@ -524,6 +526,10 @@ class ProjectExtractor:
             if clause[e - 1] == "”" and "“" in clause[s:e - 1]:
                 break       # 拉萨“两桥一洞”: the quote opened inside the name closes it
             e -= 1
+        if clause.startswith("“", s) and clause.count("“", s, e) == 1 and clause.count("”", s, e) == 1:
+            close = clause.find("”", s, e)
+            if close > s + 1 and clause[close + 1:e] in self.quoted_ends:
+                s, e = s + 1, close     # “青禾县电网升级项目”, “鑫达产业园”建设: the quotes wrap the name
         if self.weak_start.match(clause, s):
             for word in self.weak:
                 if clause.startswith(word, s) and e - s - len(word) >= self.min_chars:
