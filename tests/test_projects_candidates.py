@@ -44,6 +44,10 @@ CANDIDATES = [
     ("桐山水库、海西至云岭联络线扩容等项目加快推进。", [("桐山水库", N), ("海西至云岭联络线扩容", N)]),
     ("白沙“一江两岸”、石门大桥等项目加快建设。", [("白沙“一江两岸”", N), ("石门大桥", N)]),
     ("云州市重视滨江大桥工程。", [("滨江大桥工程", N)]),
+    # a verb after a whole place is framing only when what follows it is a name of its own;
+    # a cut that leaves a bare facility (科技园) leaves the name whole
+    ("青禾县引领科技园开工建设。", [("青禾县引领科技园", N)]),
+    ("青禾县引领鑫达科技园开工建设。", [("鑫达科技园", N)]),
     # --- issue 13, this round: lists a class head, a group heading or a shared 项目 vouches for --
     ("重点项目：鑫达建材、华泰纸业、宏远机械。", [("鑫达建材", N), ("华泰纸业", N), ("宏远机械", N)]),
     ("今年开工的项目有鑫达建材、华泰纸业、宏远机械。", [("鑫达建材", N), ("华泰纸业", N), ("宏远机械", N)]),

@@ -580,7 +580,9 @@ class ProjectExtractor:
                 cut = pos       # 某公司为 | 弥陀寺景区, but not 河口 | 经 | 开区: a place runs on
             elif judge.is_narrative(word, flag) and (
                     judge.has_suffix(name[pos:]) or self._placed_prefix(name[pos:], tags[i + 1:i + 2])) \
-                    and not (flag == "v" and self._runs_on(name[:pos - len(word)])):
+                    and not (flag == "v" and self._runs_on(name[:pos - len(word)])) \
+                    and judge.accepts(name[pos:]):
+                # (a cut that leaves no name, 青禾县引领 | 科技园, leaves the name whole)
                 cut = pos       # 主会场设在 | 云州市鑫达产业园项目建设现场: the name after the verb
             else:
                 leading = False
