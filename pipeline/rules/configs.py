@@ -297,6 +297,7 @@ class ProjectRules(Config):
     list_head: regex.Pattern[str] = rule(PATTERN)     # 项目有： / 重点工程： before a list (no count)
     group_heading: regex.Pattern[str] = rule(PATTERN)  # （三）储备项目: a line naming a group of projects
     company_end: regex.Pattern[str] = rule(PATTERN, at=True)  # 有限公司 / 集团 after a framing word
+    aside_after: regex.Pattern[str] = rule(PATTERN)   # 85%（ / 3亿元（: a bracket after an amount holds its own text
     action_verbs: tuple[str, ...] = rule(WORDS)
 
 

@@ -90,6 +90,7 @@ class ProjectExtractor:
         self.list_head = p.list_head
         self.group_heading = p.group_heading
         self.company_end = p.company_end
+        self.aside_after = p.aside_after
         # what may follow a name in quotes that wrap it whole: nothing, or 项目/工程/建设
         self.quoted_ends = ("", *p.umbrella_suffixes)
         self.group_words = ("项目", "項目", "工程")    # what a group heading's line ends in
@@ -404,15 +405,26 @@ class ProjectExtractor:
         pos = 0
         depth = 0
         since = 0           # where the text after the last cut starts
+        asides: list[bool] = []     # per open bracket: whether it opens an aside after an amount
         kinds = self.token_kinds
         for token in self._tokens(clause):
             kind = kinds.get(token)
             if kind is None:
                 pass            # most words
             elif kind == "open":
-                depth += 1
+                aside = depth == 0 and self.aside_after.search(clause, max(pos - 2, 0), pos) is not None
+                asides.append(aside)
+                if aside:       # 完成85%（城南幼儿园进展缓慢…）: the bracket holds text of its own
+                    cuts.append((pos, pos + 1, "boundary"))
+                    since = pos + 1
+                else:
+                    depth += 1
             elif kind == "close":
-                depth = max(depth - 1, 0)
+                if asides and asides.pop():
+                    cuts.append((pos, pos + 1, "boundary"))
+                    since = pos + 1
+                else:
+                    depth = max(depth - 1, 0)
             elif depth == 0 and not (token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0))) \
                     and not ((kind == "location" or token in self.name_verb_boundaries)
                              and self._inside_name(clause, since, pos, token, kind)) \
