@@ -47,6 +47,7 @@ _SPACES = regex.compile(r"[ \t\u3000]+")
 _PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
 _DASH = regex.compile(r"[—－-]{2,}")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
+_COLONS = re.compile("[：:]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
 _CELL_END = _ITEM_END | set(" \t\u3000")     # … and of a table row's first cell
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
@@ -198,7 +199,17 @@ class ProjectExtractor:
         """Bare names that open lines as entries of a ledger without ordinals (鑫达新材料：
         总投资3.2亿元，…; `entry_line`), in a document with at least three such lines: the
         run of entries vouches for them as 等N个项目 does for a list."""
-        entries = [m.span("item") for m in self.entry_line.finditer(text)]
+        entries = []
+        line = -1
+        for colon in _COLONS.finditer(text):        # only lines with a colon can be entries
+            if colon.start() < line:
+                continue
+            line_start = text.rfind("\n", 0, colon.start()) + 1
+            line = text.find("\n", colon.start())
+            line = len(text) if line < 0 else line
+            entry = self.entry_line.match(text, line_start, line)
+            if entry is not None:
+                entries.append(entry.span("item"))
         if len(entries) < 3:
             return []
         judge = self.judge
@@ -391,10 +402,12 @@ class ProjectExtractor:
         clause), dashes and spaces (not inside brackets)."""
         # status words end names; a plan cue (计划年内 … 竣工) may hold a name: only its end cuts
         cuts: list[tuple[int, int, str]] = [(self._cue_end(clause, s, e), e, "boundary") for s, e in cues]
-        for pattern in (_SPACES, self.anaphora, self.money_framing):
+        for pattern in (_SPACES, self.anaphora):
             # spaces separate runs of flattened text (成效值得肯定   项目开复工率); 该项目
-            # refers back; an amount is framing (投资9.9亿元建设 | 某某产业园项目)
+            # refers back
             cuts.extend((m.start(), m.end(), "boundary") for m in pattern.finditer(clause))
+        if "元" in clause:      # an amount is framing (投资9.9亿元建设 | 某某产业园项目)
+            cuts.extend((m.start(), m.end(), "boundary") for m in self.money_framing.finditer(clause))
         # a dash introduces the name its description stood for (最长的隧道——某某通道)
         cuts.extend((m.start(), m.end(), "dash") for m in _DASH.finditer(clause))
         # a clause opening with a copula describes the subject before it (…主桥长420米，
