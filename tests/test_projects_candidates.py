@@ -44,6 +44,10 @@ CANDIDATES = [
     ("桐山水库、海西至云岭联络线扩容等项目加快推进。", [("桐山水库", N), ("海西至云岭联络线扩容", N)]),
     ("白沙“一江两岸”、石门大桥等项目加快建设。", [("白沙“一江两岸”", N), ("石门大桥", N)]),
     ("云州市重视滨江大桥工程。", [("滨江大桥工程", N)]),
+    # a verb after a whole place is framing only when what follows it is a name of its own;
+    # a cut that leaves a bare facility (科技园) leaves the name whole
+    ("青禾县引领科技园开工建设。", [("青禾县引领科技园", N)]),
+    ("青禾县引领鑫达科技园开工建设。", [("鑫达科技园", N)]),
     # --- issue 13, this round: lists a class head, a group heading or a shared 项目 vouches for --
     ("重点项目：鑫达建材、华泰纸业、宏远机械。", [("鑫达建材", N), ("华泰纸业", N), ("宏远机械", N)]),
     ("今年开工的项目有鑫达建材、华泰纸业、宏远机械。", [("鑫达建材", N), ("华泰纸业", N), ("宏远机械", N)]),
@@ -101,6 +105,30 @@ CANDIDATES = [
     ("鑫达建材、华泰纸业、宏远机械等3批在建项目加快推进。", [("鑫达建材", N), ("华泰纸业", N), ("宏远机械", N)]),
     # ... but a list that is mostly activities is none
     ("疏浚、整治河道、清淤等3个项目完工。", []),
+    # --- issue 13, round 4: an amount is framing before a name (投资9.9亿元建设 | …项目) ----------
+    ("云州市引进鑫达集团投资9.9亿元建设鑫达新材料产业园项目。", [("鑫达新材料产业园项目", N)]),
+    ("青禾县引进约5000万元新建桐溪冷链物流园项目。", [("桐溪冷链物流园项目", N)]),
+    ("总投资3亿元的凤栖大桥已建成。", [("凤栖大桥", N)]),
+    # ... a capacity or a length is no amount: it stays in the name
+    ("鑫达年产5万吨新型墙材项目开工。", [("鑫达年产5万吨新型墙材项目", N)]),
+    ("青禾县110千伏桐溪变电站投入运行。", [("青禾县110千伏桐溪变电站", N)]),
+    ("城南大道总投资3亿元，已完工。", [("城南大道", N)]),
+    # --- quotes that wrap a whole name (or a name and its 项目/工程/建设) are no part of it ---------
+    ("实施“青禾县城乡电网升级供电项目”总投资3亿元。", [("青禾县城乡电网升级供电项目", N)]),
+    ("加快“鑫达智能制造产业园”建设。", [("鑫达智能制造产业园", N)]),
+    ("二、“G329云州段改扩建”进展顺利。", [("G329云州段改扩建", N)]),
+    # ... but quotes inside a name, or before more of it, stay
+    ("“桐溪智谷”科创中心项目已交付使用。", [("“桐溪智谷”科创中心项目", N)]),
+    ("加快“云州芯谷”集成电路产业园建设。", [("“云州芯谷”集成电路产业园建设", N)]),
+    # --- a bracket after a percentage or an amount holds text of its own ----------------------
+    ("全县完成投资进度85%（城南幼儿园进展缓慢、鑫达产业园二期推进较慢）。",
+     [("城南幼儿园", N), ("鑫达产业园二期", N)]),
+    ("完成年度计划的92%（其中城南大道已完工）。", [("城南大道", N)]),
+    ("完成投资3.2亿元（其中城南大道1.2亿元、滨江大桥2亿元）。", [("城南大道", N), ("滨江大桥", N)]),
+    # ... any other bracket stays with the name before it
+    ("开工建设凤栖大道（一期）工程。", [("凤栖大道（一期）工程", N)]),
+    ("G329（云州段）改扩建工程开工。", [("G329（云州段）改扩建工程", N)]),
+    ("青禾煤矿扩建（300万吨/年）等项目正抓紧建设。", [("青禾煤矿扩建（300万吨/年）", N)]),
     # --- not projects -------------------------------------------------------------------------
     ("电子信息、新材料等8个产业项目已签约。", []),
     ("疏浚、清淤等3个项目完工。", []),
@@ -125,6 +153,27 @@ def test_candidates(extract: ProjectExtractor, text: str, expected: list[tuple[s
 LEDGER = ("1.鑫达建材年产5万吨新型墙材，总投资2亿元，已开工。\n2.华泰纸业技改扩能，正在施工。\n"
           "3.青禾县城南大道，已完工。\n4.云州市滨江大桥，已完工。\n")
 MEASURES = "1.加强组织领导，确保到位。\n2.云州资金保障，确保到位。\n3.青禾县城南大道，已完工。\n"
+
+
+ENTRIES = ("鑫达新材料：总投资3.2亿元，建筑面积5万平方米，目前已投产。\n华泰纸业：总投资1.5亿元，主体已完工。\n"
+           "桐溪冷链：建设内容为冷库及配套设施，正在施工。\n")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # lines opening with a name, a colon and its figures: the entries of a ledger without ordinals
+    (ENTRIES, ["鑫达新材料", "华泰纸业", "桐溪冷链"]),
+    (ENTRIES + "城南大道改造工程：总投资2亿元，已完工。\n",
+     ["鑫达新材料", "华泰纸业", "桐溪冷链", "城南大道改造工程"]),
+    # ... but not fewer than three such lines, nor lines that name a task or a measure
+    ("鑫达新材料：总投资3.2亿元，目前已投产。\n华泰纸业：总投资1.5亿元，主体已完工。\n", []),
+    ("主要目标：总投资完成10亿元。\n工作重点：投资向民生倾斜。\n加强管理：投资效益提高。\n", []),
+    # ... nor a name and a colon followed by anything but the project's figures
+    ("鑫达新材料：已投产。\n华泰纸业：主体已完工。\n桐溪冷链：正在施工。\n", []),
+])
+def test_unnumbered_ledger_entries(extract: ProjectExtractor, text: str, expected: list[str]) -> None:
+    found = sorted(extract(text), key=lambda m: m.start)
+    assert [m.name for m in found] == expected
+    assert all(text[m.start:m.end] == m.name for m in found)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

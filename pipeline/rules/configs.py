@@ -288,6 +288,7 @@ class ProjectRules(Config):
     short_form_places: tuple[str, ...] = rule(WORDS)
     whole_place_ends: tuple[str, ...] = rule(WORDS)
     anaphora: regex.Pattern[str] = rule(PATTERN)
+    money_framing: regex.Pattern[str] = rule(PATTERN)   # 投资9亿元建设 | 某某项目: an amount before a name
     location_markers: tuple[str, ...] = rule(WORDS)
     new_subject: regex.Pattern[str] = rule(PATTERN)
     subject_end: regex.Pattern[str] = rule(PATTERN)
@@ -297,9 +298,11 @@ class ProjectRules(Config):
     list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 主要有 / 包括 opening a counted list
     list_count: regex.Pattern[str] = rule(PATTERN)    # 项目8个 before it in the sentence
     ledger_item: regex.Pattern[str] = rule(PATTERN)   # 1. / （2） opening a line of a ledger
+    entry_line: regex.Pattern[str] = rule(PATTERN)    # 鑫达新材料：总投资… a line opening with a name and a colon
     list_head: regex.Pattern[str] = rule(PATTERN)     # 项目有： / 重点工程： before a list (no count)
     group_heading: regex.Pattern[str] = rule(PATTERN)  # （三）储备项目: a line naming a group of projects
     company_end: regex.Pattern[str] = rule(PATTERN, at=True)  # 有限公司 / 集团 after a framing word
+    aside_after: regex.Pattern[str] = rule(PATTERN)   # 85%（ / 3亿元（: a bracket after an amount holds its own text
     action_verbs: tuple[str, ...] = rule(WORDS)
 
 

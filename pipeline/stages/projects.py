@@ -47,6 +47,7 @@ _SPACES = regex.compile(r"[ \t\u3000]+")
 _PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
 _DASH = regex.compile(r"[—－-]{2,}")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
+_COLONS = re.compile("[：:]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
 _CELL_END = _ITEM_END | set(" \t\u3000")     # … and of a table row's first cell
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
@@ -67,6 +68,7 @@ class ProjectExtractor:
         self.location_markers = set(p.location_markers)
         self.boundaries = set(p.left_boundaries) | self.location_markers
         self.anaphora = p.anaphora
+        self.money_framing = p.money_framing
         self.weak = sorted(set(p.weak_left_boundaries), key=len, reverse=True)
         self.weak_start = re.compile(alternation(self.weak))
         self.joiners = set(p.joiners)
@@ -85,9 +87,13 @@ class ProjectExtractor:
         self.list_opener = p.list_opener
         self.list_count = p.list_count
         self.ledger_item = p.ledger_item
+        self.entry_line = p.entry_line
         self.list_head = p.list_head
         self.group_heading = p.group_heading
         self.company_end = p.company_end
+        self.aside_after = p.aside_after
+        # what may follow a name in quotes that wrap it whole: nothing, or 项目/工程/建设
+        self.quoted_ends = ("", *p.umbrella_suffixes)
         self.group_words = ("项目", "項目", "工程")    # what a group heading's line ends in
         self.count_in_item = p.count_in_item
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
@@ -147,6 +153,7 @@ class ProjectExtractor:
                     k += 1
                 mentions.extend(self._clause(text[c_start:c_end], offset + c_start, inside, bool(introduced)))
         mentions.extend(self._ledger_items(text, offset, mentions, heading_ends))
+        mentions.extend(self._entries(text, offset, mentions))
         return merge_short_forms(mentions, self.place_prefix)
 
     def _ledger_items(self, text: str, offset: int, found: list[ProjectMention],
@@ -186,6 +193,34 @@ class ProjectExtractor:
                 continue
             if (offset + s, offset + e) not in taken:
                 out.append(ProjectMention(name, self.key(name), offset + s, offset + e, "project.enumeration_item"))
+        return out
+
+    def _entries(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
+        """Bare names that open lines as entries of a ledger without ordinals (鑫达新材料：
+        总投资3.2亿元，…; `entry_line`), in a document with at least three such lines: the
+        run of entries vouches for them as 等N个项目 does for a list."""
+        entries = []
+        line = -1
+        for colon in _COLONS.finditer(text):        # only lines with a colon can be entries
+            if colon.start() < line:
+                continue
+            line_start = text.rfind("\n", 0, colon.start()) + 1
+            line = text.find("\n", colon.start())
+            line = len(text) if line < 0 else line
+            entry = self.entry_line.match(text, line_start, line)
+            if entry is not None:
+                entries.append(entry.span("item"))
+        if len(entries) < 3:
+            return []
+        judge = self.judge
+        covered = {(m.start - offset, m.end - offset) for m in found}
+        out = []
+        for s, e in entries:
+            name = text[s:e]
+            if ((s, e) in covered or judge.has_suffix(name) or not judge.nominal(name)
+                    or not judge.proper(name) or not judge.accepts(name)):
+                continue        # a name with a suffix is found in its clause already
+            out.append(ProjectMention(name, self.key(name), offset + s, offset + e, "project.enumeration_item"))
         return out
 
     @staticmethod
@@ -371,6 +406,8 @@ class ProjectExtractor:
             # spaces separate runs of flattened text (成效值得肯定   项目开复工率); 该项目
             # refers back
             cuts.extend((m.start(), m.end(), "boundary") for m in pattern.finditer(clause))
+        if "元" in clause:      # an amount is framing (投资9.9亿元建设 | 某某产业园项目)
+            cuts.extend((m.start(), m.end(), "boundary") for m in self.money_framing.finditer(clause))
         # a dash introduces the name its description stood for (最长的隧道——某某通道)
         cuts.extend((m.start(), m.end(), "dash") for m in _DASH.finditer(clause))
         # a clause opening with a copula describes the subject before it (…主桥长420米，
@@ -381,15 +418,26 @@ class ProjectExtractor:
         pos = 0
         depth = 0
         since = 0           # where the text after the last cut starts
+        asides: list[bool] = []     # per open bracket: whether it opens an aside after an amount
         kinds = self.token_kinds
         for token in self._tokens(clause):
             kind = kinds.get(token)
             if kind is None:
                 pass            # most words
             elif kind == "open":
-                depth += 1
+                aside = depth == 0 and self.aside_after.search(clause, max(pos - 2, 0), pos) is not None
+                asides.append(aside)
+                if aside:       # 完成85%（城南幼儿园进展缓慢…）: the bracket holds text of its own
+                    cuts.append((pos, pos + 1, "boundary"))
+                    since = pos + 1
+                else:
+                    depth += 1
             elif kind == "close":
-                depth = max(depth - 1, 0)
+                if asides and asides.pop():
+                    cuts.append((pos, pos + 1, "boundary"))
+                    since = pos + 1
+                else:
+                    depth = max(depth - 1, 0)
             elif depth == 0 and not (token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0))) \
                     and not ((kind == "location" or token in self.name_verb_boundaries)
                              and self._inside_name(clause, since, pos, token, kind)) \
@@ -503,6 +551,10 @@ class ProjectExtractor:
             if clause[e - 1] == "”" and "“" in clause[s:e - 1]:
                 break       # 拉萨“两桥一洞”: the quote opened inside the name closes it
             e -= 1
+        if clause.startswith("“", s) and clause.count("“", s, e) == 1 and clause.count("”", s, e) == 1:
+            close = clause.find("”", s, e)
+            if close > s + 1 and clause[close + 1:e] in self.quoted_ends:
+                s, e = s + 1, close     # “青禾县电网升级项目”, “鑫达产业园”建设: the quotes wrap the name
         if self.weak_start.match(clause, s):
             for word in self.weak:
                 if clause.startswith(word, s) and e - s - len(word) >= self.min_chars:
@@ -553,7 +605,9 @@ class ProjectExtractor:
                 cut = pos       # 某公司为 | 弥陀寺景区, but not 河口 | 经 | 开区: a place runs on
             elif judge.is_narrative(word, flag) and (
                     judge.has_suffix(name[pos:]) or self._placed_prefix(name[pos:], tags[i + 1:i + 2])) \
-                    and not (flag == "v" and self._runs_on(name[:pos - len(word)])):
+                    and not (flag == "v" and self._runs_on(name[:pos - len(word)])) \
+                    and judge.accepts(name[pos:]):
+                # (a cut that leaves no name, 青禾县引领 | 科技园, leaves the name whole)
                 cut = pos       # 主会场设在 | 云州市鑫达产业园项目建设现场: the name after the verb
             else:
                 leading = False
