@@ -137,6 +137,7 @@ class StatusMention:
     project_key: str | None = None
     weak: bool = False          # decides only when the project has no other cue
     future: bool = False        # a plan (计划…开工): never overrides a state already reached
+    pace: bool = False          # a pace against a schedule (快于时间进度), not a state reached
     confidence: float | None = None     # that this cue states the project's status (status_model)
     features: tuple[tuple[str, float], ...] = ()    # what the confidence was scored from
 

@@ -4,6 +4,7 @@ shipped weights that load without ../shared, and deterministic training."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from pipeline.stages.status_model import (
     Candidate,
     StatusModel,
     decide_statuses,
+    link_features,
     load_status_model,
     model_from_dict,
     project_candidates,
@@ -94,6 +96,16 @@ DECISION_CASES = [
     # ... but a state reached in the project's own clause before it still binds
     ("北湖公园项目进展顺利。南湖公园项目进展顺利。东环路改造工程已开工，计划年底竣工。",
      {"link=document": 9.0}, "东环路改造工程", "started", "开工"),
+    # a pace against a schedule in a later clause (，快于时间进度) is the pace of the
+    # investment just stated, no state reached: weighed, not binding ...
+    ("北湖公园项目已竣工。南湖公园项目已竣工。东环路改造工程完成投资3亿元，快于时间进度。",
+     {"link=document": 9.0}, "东环路改造工程", "completed", "已竣工"),
+    # ... with weights that favour nothing else, it still reads as in progress ...
+    ("北湖公园项目已竣工。南湖公园项目已竣工。东环路改造工程完成投资3亿元，快于时间进度。",
+     {"link=after": 9.0}, "东环路改造工程", "in_progress", "快于时间进度"),
+    # ... and in the project's own clause it binds against the same weights
+    ("北湖公园项目已竣工。南湖公园项目已竣工。东环路改造工程目前快于时间进度。",
+     {"link=document": 9.0}, "东环路改造工程", "in_progress", "快于时间进度"),
 ]
 
 
@@ -125,6 +137,8 @@ BINDING_CASES = [("link=clause", False, False, True), ("link=prefix", False, Fal
                  ("link=before", False, False, True), ("link=after", False, False, True),
                  ("link=after", True, False, False), ("link=after", False, True, False),
                  ("link=clause", False, True, True)]
+# a pace cue (快于时间进度) binds where any cue binds, but in a later clause never
+PACE_CASES = [("link=clause", True), ("link=prefix", True), ("link=before", True), ("link=after", False)]
 
 
 @pytest.mark.parametrize("kind, other_subject, plan, binding", BINDING_CASES,
@@ -137,6 +151,17 @@ def test_the_rules_choice_binds_unless_another_subject_or_a_plan_follows(kind: s
     assert Candidate(Status.COMPLETED, 0, 2, features, row=row, by_rules=True).binding is binding
     assert not Candidate(Status.COMPLETED, 0, 2, features, row=row, by_rules=False).binding
     assert not Candidate(Status.COMPLETED, 0, 2, features, cue=row, by_rules=True).binding
+
+
+@pytest.mark.parametrize("kind, binding", PACE_CASES)
+def test_a_pace_cue_in_a_later_clause_does_not_bind(kind: str, binding: bool) -> None:
+    row = StatusMention(Status.IN_PROGRESS, 0, 6, "status.on_schedule", pace=True)
+    features = link_features(kind.removeprefix("link="), row, distance=0, group_size=1, rows=1, statuses=1)
+    assert ("pace", 1.0) in features
+    assert Candidate(Status.IN_PROGRESS, 0, 6, features, row=row, by_rules=True).binding is binding
+    plain = link_features(kind.removeprefix("link="), replace(row, pace=False), distance=0, group_size=1,
+                          rows=1, statuses=1)
+    assert Candidate(Status.IN_PROGRESS, 0, 6, plain, row=row, by_rules=True).binding
 
 
 def test_confidence_grows_with_the_mass_of_the_chosen_state() -> None:

@@ -237,6 +237,7 @@ class Cue:
     pattern: regex.Pattern[str]
     weak: bool = False
     future: bool = False
+    pace: bool = False      # a pace statement (快于时间进度): the rules' choice of it does not bind
 
 
 @dataclass(frozen=True, slots=True)

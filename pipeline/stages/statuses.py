@@ -31,5 +31,5 @@ class StatusFinder:
                 if end > start:
                     matches.append((start, end, priority, cue))
         return [StatusMention(Status(cue.label), offset + s, offset + e, cue.id, weak=cue.weak,
-                              future=cue.future)
+                              future=cue.future, pace=cue.pace)
                 for s, e, _, cue in resolve_overlaps(matches)]
