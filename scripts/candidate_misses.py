@@ -205,6 +205,18 @@ def piece_kind(piece: str, judge: NameJudge, before: bool) -> str:
     return "other words"
 
 
+def _sides(name: str, judge: NameJudge) -> str:
+    """Of a gold name with a list mark inside: whether the text on each side of its first
+    mark has a suffix of its own (a name on each side) or not (a bare side)."""
+    mark = _LIST_TEXT.search(name)
+    if mark is None:
+        return "no mark inside the gold name"
+    left, right = name[:mark.start()], name[mark.end():]
+    return (f"left {'suffixed' if judge.has_suffix(left) else 'bare'}, "
+            f"right {'suffixed' if judge.has_suffix(right) else 'bare'}"
+            f"{', right opens with a verb' if (t := judge.tags(right)) and t[0][1].startswith('v') else ''}")
+
+
 def edge_kinds(text: str, gold: tuple[int, int], cand: tuple[int, int], judge: NameJudge) -> tuple[str, ...]:
     """Which edges of candidate span `cand` differ from gold span `gold`, each with the kind
     of text between them: 'start early: a place' (the candidate takes in text before the
@@ -220,6 +232,7 @@ def edge_kinds(text: str, gold: tuple[int, int], cand: tuple[int, int], judge: N
         out.append(f"end short: {piece_kind(text[b:e], judge, False)}")
     elif b > e:
         out.append(f"end runs on: {piece_kind(text[e:b], judge, False)}")
+    out = [f"{kind} ({_sides(text[s:e], judge)})" if "list mark" in kind else kind for kind in out]
     return tuple(out)
 
 

@@ -60,7 +60,7 @@ EDGE_CASES = [
     ("云州市鑫达公司城南物流园项目开工。", "城南物流园项目", "鑫达公司城南物流园项目",
      ("start early: company or owner",)),
     ("年产5万吨甲醇和3万吨乙二醇项目开工。", "年产5万吨甲醇和3万吨乙二醇项目", "3万吨乙二醇项目",
-     ("start late: list mark 和",)),
+     ("start late: list mark 和 (left bare, right suffixed)",)),
     ("城南大道（一期）工程完工。", "城南大道（一期）工程", "城南大道", ("end short: bracket",)),
     ("城南大道工程建设顺利。", "城南大道工程", "城南大道工程建设", ("end runs on: 建设/项目/工程 ending",)),
     ("城南大道工程已开工。", "城南大道工程", "城南大道工程", ()),      # the same extent: no edge is wrong
