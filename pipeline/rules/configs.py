@@ -303,8 +303,6 @@ class ProjectRules(Config):
     group_heading: regex.Pattern[str] = rule(PATTERN)  # （三）储备项目: a line naming a group of projects
     company_end: regex.Pattern[str] = rule(PATTERN, at=True)  # 有限公司 / 集团 after a framing word
     aside_after: regex.Pattern[str] = rule(PATTERN)   # 85%（ / 3亿元（: a bracket after an amount holds its own text
-    alias_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # （又称… / （简称…: a bracket holding another name
-    product_capacity: regex.Pattern[str] = rule(PATTERN, at=True)  # 5万吨乙二醇: 和 between two joins products
     action_verbs: tuple[str, ...] = rule(WORDS)
 
 

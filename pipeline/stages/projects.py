@@ -92,8 +92,6 @@ class ProjectExtractor:
         self.group_heading = p.group_heading
         self.company_end = p.company_end
         self.aside_after = p.aside_after
-        self.alias_opener = p.alias_opener
-        self.product_capacity = p.product_capacity
         # what may follow a name in quotes that wrap it whole: nothing, or 项目/工程/建设
         self.quoted_ends = ("", *p.umbrella_suffixes)
         self.group_words = ("项目", "項目", "工程")    # what a group heading's line ends in
@@ -427,15 +425,9 @@ class ProjectExtractor:
             if kind is None:
                 pass            # most words
             elif kind == "open":
-                alias = self.alias_opener.match(clause, pos + 1) if depth == 0 else None
                 aside = depth == 0 and self.aside_after.search(clause, max(pos - 2, 0), pos) is not None
-                asides.append(aside or alias is not None)
-                if alias is not None:
-                    # 城南新居工程（又称…）: a second name of the thing before it, no name of its
-                    # own (the segment after a "location" cut is skipped) and no part of the first
-                    cuts.append((pos, alias.end(), "location"))
-                    since = alias.end()
-                elif aside:     # 完成85%（城南幼儿园进展缓慢…）: the bracket holds text of its own
+                asides.append(aside)
+                if aside:       # 完成85%（城南幼儿园进展缓慢…）: the bracket holds text of its own
                     cuts.append((pos, pos + 1, "boundary"))
                     since = pos + 1
                 else:
@@ -447,7 +439,6 @@ class ProjectExtractor:
                 else:
                     depth = max(depth - 1, 0)
             elif depth == 0 and not (token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0))) \
-                    and not (kind in ("、", "join") and self._joins_capacities(clause, since, pos, token)) \
                     and not ((kind == "location" or token in self.name_verb_boundaries)
                              and self._inside_name(clause, since, pos, token, kind)) \
                     and not (kind == "boundary" and self.company_end.match(clause, pos + len(token))):
@@ -469,13 +460,6 @@ class ProjectExtractor:
         if cursor < len(clause):
             segments.append(_Segment(cursor, len(clause), sep, False))
         return segments
-
-    def _joins_capacities(self, clause: str, since: int, pos: int, token: str) -> bool:
-        """The joiner `token` at `pos` stands between two capacities of one plant's products
-        (年产5万吨甲醇 | 和 | 3万吨乙二醇项目): the name runs on through it. Not 、, which
-        lists, and only after a capacity since the last cut."""
-        return (token != "、" and self.product_capacity.match(clause, pos + len(token)) is not None
-                and self.product_capacity.search(clause, since, pos) is not None)
 
     def _cue_end(self, clause: str, start: int, end: int) -> int:
         """Where the cut for the status cue clause[start:end] starts: after the last suffix
