@@ -14,7 +14,11 @@ characters) and counted under every class its occurrence falls in:
 - its surroundings: on a line of its own or opening a numbered line (ledger, table,
   heading); a list item (、/及/和/与 next to it), with a sibling of the same list proposed
   or none; inside or overlapping a candidate (a boundary error) or overlapping none;
-  after a verb or an organisation; in brackets or quotes.
+  after a verb or an organisation; in brackets or quotes;
+- a boundary error's edges (`edge_kinds`): which side of the candidate is wrong (it starts
+  early or late, ends early or runs on) and by what kind of text (a place or an owner before
+  the name, a verb or programme word, a phase, bracket or 建设/项目 after it, a list mark, a
+  company's name, a status or plan word …).
 
 Only counts are printed, per set. `--show SET` also lists that set's misses with their
 classes; use it for dev (the set the rules are tuned on), never to copy a train miss's words.
@@ -38,6 +42,7 @@ from pipeline.extract import Pipeline
 from pipeline.io.read import read_document
 from pipeline.outputs.evaluate import GoldDoc, _match_projects, load_gold
 from pipeline.outputs.evaluate import Project as EvalProject
+from pipeline.rules.loader import load_rules
 from pipeline.stages.names import NameJudge
 from pipeline.text.normalise import _opencc_characters
 
@@ -121,6 +126,9 @@ def classify(text: str, gold: EvalProject, candidates: Sequence[tuple[int, int, 
         classes.append("inside a longer candidate (boundary)")
     else:
         classes.append("overlaps a candidate partly (boundary)")
+    if overlapping:
+        a, b, _ = max(overlapping, key=lambda c: min(c[1], e) - max(c[0], s))
+        classes.extend(f"edge {k}" for k in edge_kinds(text, (s, e), (a, b), judge))
     for a, b, rule in overlapping[:1]:
         cut = ("candidate cut short at its end" if a <= s and b < e else
                "candidate starts late" if s < a and e <= b else
@@ -135,6 +143,97 @@ def classify(text: str, gold: EvalProject, candidates: Sequence[tuple[int, int, 
     if before in _OPENERS or (after in _CLOSERS and after != "\""):
         classes.append("in brackets or quotes")
     return tuple(classes)
+
+
+_PHASE_TEXT = regex.compile(r"^第?[一二三四五六七八九十0-9]{1,2}期")
+_BRACKET_TEXT = regex.compile(r"[(（)）]")
+_ENDINGS = ("项目", "工程", "建设", "建设项目", "建设工程", "工程项目", "项目建设", "工程建设")
+_COMPANY = regex.compile(r"(?:公司|集团|有限|股份|局|委|政府|指挥部)")
+_AMOUNT = regex.compile(r"[0-9一二三四五六七八九十百千万亿]+(?:\.[0-9]+)?"
+                        r"(?:亿元|万元|元|公里|千米|米|亩|万?千瓦|千伏|吨|个|座|条|家|所|平方米)")
+_LIST_TEXT = regex.compile(r"[、，,；;和及与等]")
+_ORDINAL_TEXT = regex.compile(r"^[(（]?[0-9一二三四五六七八九十]{1,3}[)）.、．]|^[①-⑳]")
+
+
+_RULES = load_rules()
+_FRAMING = frozenset(_RULES.projects.left_boundaries)
+_PLACE_ENDS = tuple(_RULES.projects.whole_place_ends)
+
+
+def piece_kind(piece: str, judge: NameJudge, before: bool) -> str:
+    """What kind of text `piece` is: the text between a gold name's edge and a candidate's
+    (`before`: at the name's start, else at its end)."""
+    piece = "".join(piece.split())
+    if not piece:
+        return "white space"
+    if _ORDINAL_TEXT.search(piece):
+        return "ordinal or list number"
+    if _BRACKET_TEXT.search(piece):
+        return "bracket"
+    if regex.search(r"[“”\"《》「」]", piece):
+        return "quote"
+    if not before:
+        if _PHASE_TEXT.search(piece):
+            return "phase (一期/二期)"
+        if piece in _ENDINGS:
+            return "建设/项目/工程 ending"
+    if (mark := _LIST_TEXT.search(piece)) is not None:
+        return f"list mark {mark.group()}"
+    if _AMOUNT.search(piece):
+        return "amount or count"
+    if _COMPANY.search(piece):
+        return "company or owner"
+    tags = judge.tags(piece)
+    flags = [flag for _, flag in tags]
+    if (flags and all(f.startswith("ns") for f in flags)) or (len(piece) <= 8 and piece.endswith(_PLACE_ENDS)):
+        return "a place"
+    edge_word, edge_flag = tags[-1 if before else 0] if tags else ("", "")
+    if edge_flag.startswith("v") or edge_flag in ("d", "p"):
+        which = ("a framing word" if edge_word in _FRAMING else "a verb names use" if edge_word in judge.name_verbs
+                 else "a verb of the judge's narrative" if judge.is_narrative(edge_word, edge_flag) else "a short verb")
+        return f"{'verb or programme word' if before else 'verb or status word'} ({which})"
+    if flags and flags[0 if before else -1].startswith("ns"):
+        return "a place and more"
+    if any(f in judge.proper_pos for f in flags):
+        return "proper name"
+    if not before and piece.startswith(_ENDINGS):
+        return "建设/项目/工程 and more"
+    if judge.suffix_any.search(piece):
+        return f"words with a facility suffix (another name's part; first word /{edge_flag[:1]})"
+    if flags and all(f.startswith("n") for f in flags):
+        return "common nouns"
+    return "other words"
+
+
+def _sides(name: str, judge: NameJudge) -> str:
+    """Of a gold name with a list mark inside: whether the text on each side of its first
+    mark has a suffix of its own (a name on each side) or not (a bare side)."""
+    mark = _LIST_TEXT.search(name)
+    if mark is None:
+        return "no mark inside the gold name"
+    left, right = name[:mark.start()], name[mark.end():]
+    return (f"left {'suffixed' if judge.has_suffix(left) else 'bare'}, "
+            f"right {'suffixed' if judge.has_suffix(right) else 'bare'}"
+            f"{', right opens with a verb' if (t := judge.tags(right)) and t[0][1].startswith('v') else ''}")
+
+
+def edge_kinds(text: str, gold: tuple[int, int], cand: tuple[int, int], judge: NameJudge) -> tuple[str, ...]:
+    """Which edges of candidate span `cand` differ from gold span `gold`, each with the kind
+    of text between them: 'start early: a place' (the candidate takes in text before the
+    name), 'start late: …' (it leaves out the name's first part), 'end short: …', 'end runs
+    on: …'."""
+    (s, e), (a, b) = gold, cand
+    out = []
+    if a < s:
+        out.append(f"start early: {piece_kind(text[a:s], judge, True)}")
+    elif a > s:
+        out.append(f"start late: {piece_kind(text[s:a], judge, True)}")
+    if b < e:
+        out.append(f"end short: {piece_kind(text[b:e], judge, False)}")
+    elif b > e:
+        out.append(f"end runs on: {piece_kind(text[e:b], judge, False)}")
+    out = [f"{kind} ({_sides(text[s:e], judge)})" if "list mark" in kind else kind for kind in out]
+    return tuple(out)
 
 
 def misses_of(set_name: str, docs: Sequence[GoldDoc], raw: Path, pipeline: Pipeline) -> tuple[list[Miss], int]:
@@ -182,7 +281,11 @@ def report(set_name: str, misses: Sequence[Miss], total: int) -> list[str]:
     lines.append("  main class (each miss once):")
     lines += [f"  {main[cls]:4d}  {cls}" for cls in _MAIN if main[cls]]
     lines.append("  every class a miss falls in:")
-    lines += [f"  {n:4d}  {cls}" for cls, n in Counter(c for m in misses for c in m.classes).most_common()]
+    lines += [f"  {n:4d}  {cls}" for cls, n in Counter(c for m in misses for c in m.classes
+                                                         if not c.startswith("edge ")).most_common()]
+    edges = Counter(c for m in misses for c in m.classes if c.startswith("edge "))
+    lines.append("  boundary misses by edge (which side of the nearest candidate is wrong, and by what text):")
+    lines += [f"  {n:4d}  {cls[5:]}" for cls, n in sorted(edges.items(), key=lambda kv: (-kv[1], kv[0]))]
     return lines
 
 

@@ -13,7 +13,8 @@ project is an extra, counted under every class it falls in:
 - beside a gold project: a second name of a matched gold project (its short or full form,
   an extra row where the guideline wants `alt`); overlapping a gold project's occurrence in
   the text (a boundary error: the gold project missed as well, or found by another candidate;
-  the candidate cut short inside it, running on around it, or crossing its edge);
+  the candidate cut short inside it, running on around it, or crossing its edge; and which
+  edge is wrong by what kind of text, as `candidate_misses.edge_kinds` says);
 - the phrase's own shape: nothing distinguishing (no place, proper name, part mark, capacity);
   a programme, policy or sector phrase (a policy verb or scope word opening it, a system or
   field as its head, a verb or adjective before its ending, a year or a slogan in it); an
@@ -46,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from candidate_misses import _BETWEEN, simplified  # noqa: E402
+from candidate_misses import _BETWEEN, edge_kinds, simplified  # noqa: E402
 from train import (  # noqa: E402
     FOLDS,
     Samples,
@@ -81,6 +82,7 @@ class Candidate:
     right: bool
     second_name: bool             # matches (relaxed) a gold project another candidate matched
     gold_overlap: str | None      # "missed, cut short" …: a gold project its text overlaps (`boundary`)
+    edges: tuple[str, ...] = ()   # of a boundary extra: which edge is wrong, by what text (`edge_kinds`)
 
 
 def gold_spans(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
@@ -126,7 +128,12 @@ def collect(docs: Sequence[tuple[str, GoldDoc, Path]], pipeline: Pipeline) -> tu
 
             overlap = None if ok or second else (boundary(spans, missed_spans, "missed")
                                                  or boundary(spans, found_spans, "found"))
-            out.append(Candidate(name, p.name, spans, f, ok, second, overlap))
+            edges = ()
+            if overlap is not None:
+                pair = overlapping(spans, missed_spans if overlap.startswith("missed") else found_spans)
+                if pair is not None:
+                    edges = edge_kinds(text, pair[1], pair[0], pipeline.projects.judge)
+            out.append(Candidate(name, p.name, spans, f, ok, second, overlap, edges))
     return s, out
 
 
@@ -140,6 +147,12 @@ def boundary(spans: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int]], 
                 how = "cut short" if s0 <= a and b <= e else "runs on" if a <= s0 and e <= b else "crossing"
                 return f"{which}, {how}"
     return None
+
+
+def overlapping(spans: Sequence[tuple[int, int]],
+                gold: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The first (candidate span, gold span) pair that overlaps, or None."""
+    return next(((c, g) for c in spans for g in gold if c[0] < g[1] and g[0] < c[1]), None)
 
 
 #: classes read from the candidate's features: (class, features any of which puts it there)
@@ -182,6 +195,7 @@ def classes(c: Candidate) -> tuple[str, ...]:
     if c.gold_overlap is not None:
         out.append(MAIN[1] if c.gold_overlap.startswith("missed") else MAIN[2])
         out.append(f"boundary, the gold project {c.gold_overlap}")
+        out.extend(f"edge {k}" for k in c.edges)
     for cls, names in FEATURE_CLASSES:
         if any(c.features.get(n) for n in names) or (cls == "named more than once" and len(c.spans) > 1):
             out.append(cls)
@@ -219,7 +233,11 @@ def report(set_name: str, cands: Sequence[Candidate], prob: np.ndarray, threshol
     every = Counter(cl for i in wrong for cl in classes(cands[i]))
     lines.append("  every class an extra falls in (and how many kept right candidates fall in it):")
     right_every = Counter(cl for i, c in enumerate(cands) if kept[i] and c.right for cl in classes(c))
-    lines += [f"  {n:4d}  {cls}  (right: {right_every[cls]})" for cls, n in every.most_common()]
+    lines += [f"  {n:4d}  {cls}  (right: {right_every[cls]})" for cls, n in every.most_common()
+              if not cls.startswith("edge ")]
+    lines.append("  boundary extras by edge (which side is wrong, and by what text):")
+    lines += [f"  {n:4d}  {cls[5:]}" for cls, n in sorted(every.items(), key=lambda kv: (-kv[1], kv[0]))
+              if cls.startswith("edge ")]
     return lines
 
 

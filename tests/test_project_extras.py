@@ -14,7 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import project_extras  # noqa: E402
+from candidate_misses import edge_kinds  # noqa: E402
 from project_extras import Candidate, boundary, classes, gold_spans, main_class  # noqa: E402
+
+from pipeline.extract import Pipeline  # noqa: E402
+from pipeline.stages.names import NameJudge  # noqa: E402
 
 GOLD = Path(__file__).resolve().parent / "fixtures" / "project_gold"
 
@@ -47,6 +51,32 @@ SPAN_CASES = [
 @pytest.mark.parametrize("text, name, spans", SPAN_CASES, ids=lambda v: str(v)[:20])
 def test_where_a_gold_project_stands(text: str, name: str, spans: list[tuple[int, int]]) -> None:
     assert gold_spans(text, [name]) == spans
+
+
+# text | the gold name | the candidate's text | which edges differ, and by what text
+EDGE_CASES = [
+    ("加快推进城南大道二期工程建设。", "城南大道二期工程", "城南大道", ("end short: phase (一期/二期)",)),
+    ("青禾县城南大道工程已开工。", "青禾县城南大道工程", "城南大道工程", ("start late: a place",)),
+    ("云州市鑫达公司城南物流园项目开工。", "城南物流园项目", "鑫达公司城南物流园项目",
+     ("start early: company or owner",)),
+    ("年产5万吨甲醇和3万吨乙二醇项目开工。", "年产5万吨甲醇和3万吨乙二醇项目", "3万吨乙二醇项目",
+     ("start late: list mark 和 (left bare, right suffixed)",)),
+    ("城南大道（一期）工程完工。", "城南大道（一期）工程", "城南大道", ("end short: bracket",)),
+    ("城南大道工程建设顺利。", "城南大道工程", "城南大道工程建设", ("end runs on: 建设/项目/工程 ending",)),
+    ("城南大道工程已开工。", "城南大道工程", "城南大道工程", ()),      # the same extent: no edge is wrong
+]
+
+
+@pytest.fixture(scope="module")
+def judge() -> NameJudge:
+    return Pipeline(weigh_projects=False, rank_statuses=False).projects.judge
+
+
+@pytest.mark.parametrize("text, gold, candidate, edges", EDGE_CASES, ids=lambda v: str(v)[:16])
+def test_which_edge_of_a_candidate_is_wrong(judge: NameJudge, text: str, gold: str, candidate: str,
+                                            edges: tuple[str, ...]) -> None:
+    g, c = text.index(gold), text.index(candidate)
+    assert edge_kinds(text, (g, g + len(gold)), (c, c + len(candidate)), judge) == edges
 
 
 def _candidate(second: bool = False, overlap: str | None = None, **features: float) -> Candidate:
