@@ -137,3 +137,14 @@ def test_the_cache_key_names_the_yaml_version_the_reader_has(monkeypatch):
 
     monkeypatch.delitem(sys.modules, "yaml")     # as in a process that has not imported it
     assert loader._yaml_version() == yaml.__version__
+
+
+def test_a_region_pickles_as_the_tuple_of_all_its_fields():
+    import dataclasses
+
+    from pipeline.rules.configs import Region
+
+    region = Region("990101", "青岚县", "county", "990100")
+    assert pickle.loads(pickle.dumps(region, protocol=pickle.HIGHEST_PROTOCOL)) == region
+    # a field added to Region and forgotten in its __reduce__ would be lost in the rules cache
+    assert len(region.__reduce__()[1]) == len(dataclasses.fields(Region))
