@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from pipeline.rules.compiled import save_compiled
 from pipeline.rules.loader import RuleSet, load_rules
 from pipeline.stages.aggregate import make_aggregate
 from pipeline.stages.anaphora import make_anaphora
@@ -126,6 +127,7 @@ class Pipeline:
             stages["status_model"] = make_status_model()
         stages["scope"] = make_scope(rules)
         self.stages = stages
+        save_compiled()     # the stages' patterns, for the next process (pipeline/rules/compiled.py)
 
     def found(self, doc_id: str, text: str, until: str | None = None) -> tuple[Found, Layout]:
         """The document normalised and split into sections, its layout (computed here, once),

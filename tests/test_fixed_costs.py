@@ -211,7 +211,8 @@ def _recording_load_rules(directory=None):
 
 # ---- the command line's fixed cost -----------------------------------------------------------------
 
-HEAVY_FOR_THE_CLI = ("pydantic", "rich", "pyarrow", "numpy", "pandas", "pipeline.batch.run", "pipeline.extract")
+HEAVY_FOR_THE_CLI = ("pydantic", "rich", "pyarrow", "numpy", "pandas", "cloudpickle", "pyarrow._s3fs",
+                     "pipeline.batch.run", "pipeline.extract")
 
 
 @pytest.mark.parametrize(("args", "loaded"), [

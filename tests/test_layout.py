@@ -202,6 +202,19 @@ def test_sentences_of_real_length_are_not_cut() -> None:
     assert len(layout.sentences) == 20
 
 
+@pytest.mark.parametrize("text", [
+    # texts whose long sentences are found without a Sentence made for every sentence
+    "城南大道开工。" * 3,                                         # none long
+    "甲" * 12 + "。" + "乙" * 3 + "！\n" + "丙" * 11,                 # one first, one last without a mark
+    "城南大道" * 4 + "\n\n" + " " * 30 + "\n" + "滨江大桥建成投用。",  # a long run of spaces is no sentence
+    "“" + "丁" * 15 + "。”" + "戊" * 2 + "\u2028" + "己" * 20,        # a closing quote, a line separator
+])
+def test_the_long_sentences_are_those_split_sentences_gives_longer_than_the_limit(text: str) -> None:
+    from pipeline.text.sentences import long_sentences, split_sentences
+
+    assert list(long_sentences(text, 10)) == [(s.start, s.end) for s in split_sentences(text) if s.end - s.start > 10]
+
+
 def test_a_project_repeated_through_one_endless_sentence_keeps_every_amount(rules: RuleSet) -> None:
     """The cuts bound the work per sentence; they must not lose facts: every amount of a
     sentence that runs on for many times the longest keeps its role and its project."""

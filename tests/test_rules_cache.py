@@ -115,3 +115,36 @@ def test_the_cache_folder_keeps_only_the_most_recently_used_rule_sets(rules_dir,
     os.utime(current, (1, 1))
     _, read_files = _new_process_loads(rules_dir, monkeypatch)      # … unless read again
     assert not read_files and current.stat().st_mtime > 1
+
+
+def test_a_process_that_reads_the_cache_never_imports_the_yaml_reader(tmp_path):
+    # PyYAML (30 ms of a run's start) is needed only to read the rule files; its version,
+    # part of the cache's key, is read from its source
+    import subprocess
+    import sys
+
+    code = "import sys; from pipeline.rules.loader import load_rules; load_rules(); print('yaml' in sys.modules)"
+    env = {**os.environ, "KEYPROJ_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+            for _ in range(2)]
+    assert runs == ["True\n", "False\n"]        # the first reads the rule files, the second the cache
+
+
+def test_the_cache_key_names_the_yaml_version_the_reader_has(monkeypatch):
+    import sys
+
+    import yaml
+
+    monkeypatch.delitem(sys.modules, "yaml")     # as in a process that has not imported it
+    assert loader._yaml_version() == yaml.__version__
+
+
+def test_a_region_pickles_as_the_tuple_of_all_its_fields():
+    import dataclasses
+
+    from pipeline.rules.configs import Region
+
+    region = Region("990101", "青岚县", "county", "990100")
+    assert pickle.loads(pickle.dumps(region, protocol=pickle.HIGHEST_PROTOCOL)) == region
+    # a field added to Region and forgotten in its __reduce__ would be lost in the rules cache
+    assert len(region.__reduce__()[1]) == len(dataclasses.fields(Region))

@@ -136,9 +136,11 @@ WARM_UP_TEXT = ("青岚县2023年重点项目建设情况\n一、总体情况\n�
 def warm_pipeline(rules: RuleSet) -> Pipeline:
     """A `Pipeline` for `rules`, run once on `WARM_UP_TEXT`."""
     from pipeline.extract import Pipeline
+    from pipeline.rules.compiled import save_compiled
 
     pipeline = Pipeline(rules)
     pipeline("warm-up", WARM_UP_TEXT)
+    save_compiled()     # and those the stages compile on first use
     return pipeline
 
 

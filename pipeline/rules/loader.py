@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
@@ -23,7 +24,6 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import regex
-import yaml
 
 from pipeline.rules.configs import (
     BUILT,
@@ -72,8 +72,11 @@ DEFAULT_RULES_DIR = _default_rules_dir()
 
 def alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
     """A regular-expression alternation of literal words, longest first (so 年度计划投资
-    is tried before 计划投资 at one place)."""
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    is tried before 计划投资 at one place). Words of one length (of which at most one matches
+    at a place) are in code-point order, so that the pattern's text is the same in every
+    process, whatever the order of a set of words (pipeline/rules/compiled.py keeps
+    compiled patterns by their text)."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def word_trie(words: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -149,9 +152,30 @@ class RuleSet:
         return {role: (cues.specific, cues.generic) for role, cues in self.roles.roles.items()}
 
 
-# libyaml's safe loader (in PyYAML's wheels) reads the rules 10x faster than the pure-Python
-# one, the same data: 0.3 s of every run's and every worker's start-up otherwise
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _read_yaml(text: str) -> Any:
+    """The data of a YAML text. PyYAML is imported here, only when rule files are read (a
+    run whose rules come from the cache never needs it: 30 ms of its start); libyaml's safe
+    loader (in PyYAML's wheels) reads the rules 10x faster than the pure-Python one, the
+    same data."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _yaml_version() -> str:
+    """PyYAML's version, for the rules cache's key: read from its `__init__.py` without
+    importing it when it is not imported yet (see `_read_yaml`)."""
+    if "yaml" not in sys.modules:
+        spec = importlib.util.find_spec("yaml")
+        if spec is not None and spec.origin:
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                source = Path(spec.origin).read_text(encoding="utf-8")
+                found = regex.search(r"^__version__\s*=\s*['\"]([^'\"]+)['\"]", source, regex.M)
+                if found:
+                    return found.group(1)
+    import yaml
+
+    return str(yaml.__version__)
 
 
 class _File:
@@ -162,8 +186,10 @@ class _File:
         self.path = path
         if not path.exists():
             raise RuleError(f"{path}: rule file is missing")
+        import yaml
+
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+            data = _read_yaml(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise RuleError(f"{path}: not valid YAML: {exc}") from exc
         if not isinstance(data, dict):
@@ -673,7 +699,7 @@ def rules_cache_path(directory: Path) -> Path:
     from pipeline.version import code_version
 
     key = repr((_RULES_CACHE_FORMAT, str(directory.resolve()), _hash_dir(directory), code_version(),
-                sys.version, regex.__version__, yaml.__version__))
+                sys.version, regex.__version__, _yaml_version()))
     return cache_dir() / f"keyproj-rules-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:24]}.pickle"
 
 

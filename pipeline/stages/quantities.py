@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import regex
 
+from pipeline.rules.compiled import compiled
 from pipeline.rules.loader import RuleSet, Unit, alternation
 from pipeline.text.layout import Layout
 from pipeline.text.numbers import CHINESE_NUMERAL_CHARS, NumberError, approximate_range, parse_number
@@ -41,7 +42,9 @@ def _unit_pattern(surfaces: list[str]) -> str:
     """An alternation of units, longest first; a space may also stand between the Han
     characters of a unit (三 个 百分点, 百 分 之) as PDF text and web copy often have. The
     literal forms come first: the common case is matched as a plain alternation."""
-    ordered = sorted(set(surfaces), key=len, reverse=True)
+    # units of one length (of which at most one matches at a place) in code-point order: the
+    # same pattern text in every process (see `alternation`)
+    ordered = sorted(set(surfaces), key=lambda u: (-len(u), u))
     literal = "|".join(regex.escape(u) for u in ordered)
     spaced = [_SPACE.join(regex.escape(ch) for ch in u) for u in ordered
               if len(u) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in u)]
@@ -83,7 +86,7 @@ class QuantityExtractor:
         # 3亿-5亿元, A-3): no minus sign (see _signed_start)
         self.not_sign_after = frozenset("0123456789" + CHINESE_NUMERAL_CHARS + "%)）"
                                         + "".join(u.surface[-1] for u in q.units))
-        self.pattern = regex.compile(
+        self.pattern = compiled(
             rf"(?<!{not_before})(?P<before>{before})?(?:"
             rf"(?<![0-9{CHINESE_NUMERAL_CHARS}])(?P<punit>{_unit_pattern(prefix_units)}){_SPACE}(?P<pnum>{number}|百(?![分万亿千百]))"
             rf"|(?P<num>{number})(?P<small>(?<=[0-9])[千百])?(?P<scale1>{scale_alt})?"
@@ -94,7 +97,7 @@ class QuantityExtractor:
             rf"(?![万亿]|[余多]?(?:{blocked})|[A-Za-z0-9])"
             rf")(?P<after>{after})?"
         )
-        self.money_cue = regex.compile(alternation(q.bare_scale.money_cues))
+        self.money_cue = compiled(alternation(q.bare_scale.money_cues))
         self.max_digits = q.max_digits
 
     def __call__(self, text: str, offset: int = 0, layout: Layout | None = None) -> list[Quantity]:

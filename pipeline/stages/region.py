@@ -69,6 +69,7 @@ from typing import NamedTuple
 
 import regex
 
+from pipeline.rules.compiled import compiled
 from pipeline.rules.loader import Region, RuleSet, alternation
 from pipeline.text.punctuation import SEGMENT_MARKS
 from pipeline.types import PlacePeriod
@@ -180,7 +181,7 @@ def _stem(name: str, suffixes: tuple[str, ...], ethnic: regex.Pattern[str],
 def gazetteer(rules: RuleSet) -> Gazetteer:
     names = rules.region_names
     suffixes = tuple(sorted(names.suffixes, key=len, reverse=True))
-    ethnic = regex.compile(f"(?:{alternation(names.ethnic_markers)})+$")
+    ethnic = compiled(f"(?:{alternation(names.ethnic_markers)})+$")
     short_suffix: dict[str, str] = names.autonomous_short
     context_only = set(names.context_only)
     common_stems = set(names.common_stems)
@@ -225,7 +226,7 @@ def gazetteer(rules: RuleSet) -> Gazetteer:
 @lru_cache(maxsize=8)
 def calendar(rules: RuleSet) -> Calendar:
     p = rules.periods
-    year = regex.compile(f"(?P<masked>{p.masked_year.pattern})|(?:{p.year.pattern})|(?:{p.chinese_year.pattern})")
+    year = compiled(f"(?P<masked>{p.masked_year.pattern})|(?:{p.year.pattern})|(?:{p.chinese_year.pattern})")
     cues: dict[str, PeriodCue] = {}
     parts = []
     for i, entry in enumerate(p.periods):
@@ -248,7 +249,7 @@ def calendar(rules: RuleSet) -> Calendar:
         published_tail_lines=p.published_tail_lines,
         annual_title=p.annual_title,
         annual_label=p.annual_label,
-        periods=regex.compile("|".join(parts)),
+        periods=compiled("|".join(parts)),
         period_cues=cues,
         period_aliases=dict(p.period_aliases),
     )

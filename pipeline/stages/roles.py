@@ -48,6 +48,7 @@ from functools import lru_cache
 
 import regex
 
+from pipeline.rules.compiled import compiled
 from pipeline.rules.loader import RuleSet, alternation
 from pipeline.text.layout import Layout
 from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
@@ -65,14 +66,14 @@ class _Cues:
                 self.tier.setdefault(word, (role, 2))
             for word in cues.specific:
                 self.tier[word] = (role, 1)
-        self.pattern = regex.compile(alternation(list(self.tier)))
+        self.pattern = compiled(alternation(list(self.tier)))
         self.threshold = r.threshold_after
-        self.breakdown = regex.compile(alternation(r.breakdown_markers))
+        self.breakdown = compiled(alternation(r.breakdown_markers))
         self.budget = r.budget_after
         self.breakdown_item = r.breakdown_item
         self.source_item = r.source_item
         self.verbs = set(r.completion_verbs)
-        self.measure = regex.compile(alternation(r.measures))
+        self.measure = compiled(alternation(r.measures))
         self.plan_before_verb = r.plan_before_verb
         self.plan_opens_sentence = r.plan_opens_sentence
         self.change_by = r.change_by
@@ -89,13 +90,13 @@ class _Cues:
         self.band_end = r.band_end
         self.band_words = r.band_words
         self.band_count = r.band_count
-        self.non_investment = regex.compile(alternation(r.completed_non_investment))
+        self.non_investment = compiled(alternation(r.completed_non_investment))
         self.year_words = r.year_words       # words and patterns
         self.plain_plan = r.plain_plan
         # the planned cues that hold a year word themselves (年度计划完成投资)
         self.year_plan = [w for w, (role, _) in self.tier.items()
                           if role is Role.PLANNED and r.year_words.search(w) and w != r.plain_plan]
-        self.year_plan_pattern = regex.compile(alternation(self.year_plan))
+        self.year_plan_pattern = compiled(alternation(self.year_plan))
         self.not_cues = r.not_cues
         self.plain = r.plain
 

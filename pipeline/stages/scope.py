@@ -30,6 +30,7 @@ from functools import lru_cache
 
 import regex
 
+from pipeline.rules.compiled import compiled
 from pipeline.rules.loader import RuleSet, alternation
 from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
 from pipeline.text.sentences import char_index
@@ -72,15 +73,15 @@ def _compiled(rules: RuleSet) -> _ScopeRules:
     phrase = (sector_word + r"(?:\s*(?:和|、|及|与|以及)?\s*" + sector_word + ")*"
               + r"\s*(?:" + alternation(r.sector_heads) + ")")
     return _ScopeRules(
-        breakdown=regex.compile(alternation(r.breakdown_markers)),
-        distributive=regex.compile(alternation(r.distributive_markers)),
+        breakdown=compiled(alternation(r.breakdown_markers)),
+        distributive=compiled(alternation(r.distributive_markers)),
         change_cues=frozenset(r.change_cues),
-        change_words=regex.compile(alternation(r.change_cues)),
-        sector=regex.compile(r.sector_lead.pattern + phrase),
-        sector_after=regex.compile(r.sector_after.pattern + phrase),
-        whole_area=regex.compile(alternation(r.whole_area)),
-        not_headline=regex.compile(alternation(r.not_headline)),
-        subset=regex.compile("(?:" + alternation(r.subsets) + r")(?:的)?(?:重点|重大)?(?:建设)?(?:项目|工程)"),
+        change_words=compiled(alternation(r.change_cues)),
+        sector=compiled(r.sector_lead.pattern + phrase),
+        sector_after=compiled(r.sector_after.pattern + phrase),
+        whole_area=compiled(alternation(r.whole_area)),
+        not_headline=compiled(alternation(r.not_headline)),
+        subset=compiled("(?:" + alternation(r.subsets) + r")(?:的)?(?:重点|重大)?(?:建设)?(?:项目|工程)"),
         count=r.count,
     )
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import regex
 
+from pipeline.rules.compiled import compiled
 from pipeline.rules.loader import RuleSet
 from pipeline.text.layout import innermost_section  # noqa: F401  (its home is the layout; rows.py reads it here)
 from pipeline.types import Section
@@ -45,7 +46,7 @@ def heading_starts(text: str) -> list[int]:
 def _any_marker(rules: RuleSet) -> regex.Pattern[str]:
     """Matches where any marker matches: most lines start no heading, and one try of this
     rules them out instead of one try per marker."""
-    return regex.compile("|".join(f"(?:{m.pattern.pattern})" for m in rules.sections.markers), regex.M)
+    return compiled("|".join(f"(?:{m.pattern.pattern})" for m in rules.sections.markers), regex.M)
 
 
 def split_sections(text: str, rules: RuleSet) -> list[Section]:

@@ -29,7 +29,7 @@ from functools import cached_property
 import regex
 
 from pipeline.text.punctuation import CLAUSE_MARKS, SEGMENT_END
-from pipeline.text.sentences import LONGEST_SENTENCE, CharIndex, char_index, split_sentences
+from pipeline.text.sentences import LONGEST_SENTENCE, CharIndex, char_index, long_sentences, split_sentences
 from pipeline.types import ProjectMention, Section, Sentence
 
 
@@ -111,9 +111,8 @@ class Layout:
         Real reports have none; text whose full stops were lost (PDF, a flattened table)
         would otherwise make every stage that looks across a sentence quadratic in it."""
         cuts: list[int] = []
-        for sentence in self._sentences_as_written:
-            start = sentence.start
-            while sentence.end - start > LONGEST_SENTENCE:
+        for start, end in long_sentences(self.text, LONGEST_SENTENCE):
+            while end - start > LONGEST_SENTENCE:
                 mark = self.index(CLAUSE_MARKS).last_before(start + LONGEST_SENTENCE)
                 start = mark + 1 if mark >= start + LONGEST_SENTENCE // 2 else start + LONGEST_SENTENCE
                 cuts.append(start)
@@ -142,19 +141,16 @@ class Layout:
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
         """The sentences, a very long one cut where `long_sentence_cuts` says."""
+        as_written = split_sentences(self.text)
         if not self.long_sentence_cuts:
-            return self._sentences_as_written
+            return tuple(as_written)
         pieces: list[Sentence] = []
         cuts = self.long_sentence_cuts
-        for sentence in self._sentences_as_written:
+        for sentence in as_written:
             first, last = bisect_right(cuts, sentence.start), bisect_left(cuts, sentence.end)
             bounds = (sentence.start, *cuts[first:last], sentence.end)
             pieces += (Sentence(a, b, sentence.paragraph) for a, b in zip(bounds, bounds[1:], strict=False))
         return tuple(pieces)
-
-    @cached_property
-    def _sentences_as_written(self) -> tuple[Sentence, ...]:
-        return tuple(split_sentences(self.text))
 
     def section_at(self, pos: int) -> Section:
         return innermost_section(self.sections, pos)

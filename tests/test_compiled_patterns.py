@@ -1,0 +1,119 @@
+"""The stages' patterns kept between processes (pipeline/rules/compiled.py): a later process
+reads a pattern compiled before instead of compiling it, and it finds what the compiled one
+finds; a damaged file, or one someone else may write to, is never used; and the patterns
+built from word lists have the same text in every process, whatever the order of a set."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import regex
+
+from pipeline.rules import compiled as memo
+from pipeline.rules.loader import alternation
+from pipeline.stages.quantities import _unit_pattern
+
+PATTERN = alternation(["城南大道", "滨江大桥", "北郊水厂", "工程"])
+
+
+@pytest.fixture()
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own, and the module as a new process finds it."""
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path / "cache"))
+    _as_in_a_new_process(monkeypatch)
+    return tmp_path / "cache"
+
+
+def _as_in_a_new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memo, "_memo", None)
+    monkeypatch.setattr(memo, "_used", set())
+    monkeypatch.setattr(memo, "_new", False)
+
+
+def _compiled_without_compiling(monkeypatch: pytest.MonkeyPatch) -> regex.Pattern[str] | None:
+    """The pattern a new process gets, or None when it had to compile it."""
+    _as_in_a_new_process(monkeypatch)
+    compiles: list[str] = []
+    compile_ = memo.regex.compile
+    monkeypatch.setattr(memo.regex, "compile", lambda p, f=0: compiles.append(p) or compile_(p, f))
+    found = memo.compiled(PATTERN)
+    monkeypatch.setattr(memo.regex, "compile", compile_)
+    return None if compiles else found
+
+
+def test_a_later_process_reads_the_pattern_and_it_finds_what_it_found(cache, monkeypatch):
+    first = memo.compiled(PATTERN)
+    memo.save_compiled()
+    again = _compiled_without_compiling(monkeypatch)
+    assert again is not None and again is not first
+    text = "城南大道改造工程已开工，滨江大桥尚未开工"
+    assert [m.span() for m in again.finditer(text)] == [m.span() for m in first.finditer(text)]
+    assert again.pattern == first.pattern and again.flags == first.flags
+
+
+def test_a_process_that_only_read_the_file_does_not_write_it(cache, monkeypatch):
+    memo.compiled(PATTERN)
+    memo.save_compiled()
+    path = memo._memo_path()
+    os.utime(path, (0, 0))
+    _as_in_a_new_process(monkeypatch)
+    memo.compiled(PATTERN)
+    memo.save_compiled()
+    assert path.stat().st_mtime != 0, "read: its time of use is noted"
+    assert path.read_bytes()        # still there, and not rewritten empty
+
+
+@pytest.mark.parametrize("spoil", ["garbage", "someone else may write", "a list, not a mapping"])
+def test_a_file_that_cannot_be_trusted_is_compiled_again_never_an_error(cache, monkeypatch, spoil):
+    memo.compiled(PATTERN)
+    memo.save_compiled()
+    path = memo._memo_path()
+    if spoil == "garbage":
+        path.write_bytes(b"\x80\x05not a pickle")
+    elif spoil == "someone else may write":
+        path.chmod(0o666)
+    else:
+        import pickle
+        path.write_bytes(pickle.dumps([regex.compile(PATTERN)]))
+    assert _compiled_without_compiling(monkeypatch) is None
+    assert memo.compiled(PATTERN).search("北郊水厂建成")
+
+
+def test_past_the_limit_the_file_keeps_only_the_patterns_the_process_used(cache, monkeypatch):
+    monkeypatch.setattr(memo, "_MAX_KEPT", 3)
+    for word in ("甲", "乙", "丙", "丁"):
+        memo.compiled(word)
+    memo.save_compiled()
+    _as_in_a_new_process(monkeypatch)
+    memo.compiled("戊")
+    memo.save_compiled()
+    _as_in_a_new_process(monkeypatch)
+    memo.compiled("戊")
+    assert memo._memo is not None and set(memo._memo) == {("戊", 0)}
+
+
+@pytest.mark.parametrize(("words", "same_as"), [
+    # a set of words in another order                          gives the same pattern as
+    (["北郊水厂", "城南大道", "滨江大桥"],                     ["滨江大桥", "城南大道", "北郊水厂"]),
+    (["开工", "竣工", "完工", "建成投产"],                     ["建成投产", "完工", "竣工", "开工"]),
+    ({"亿元", "万元", "元"},                                   ["元", "万元", "亿元"]),
+])
+def test_an_alternation_of_words_is_the_same_text_whatever_their_order(words, same_as):
+    assert alternation(words) == alternation(same_as)
+    assert _unit_pattern(list(words)) == _unit_pattern(same_as)
+    # and longest first still: 建成投产 before the shorter words
+    assert alternation(["开工", "建成投产"]).startswith("建成投产")
+
+
+def test_the_stages_patterns_have_the_same_text_in_processes_with_other_string_hashes():
+    code = ("from pipeline.rules.loader import load_rules, alternation; from pipeline.stages.quantities import "
+            "QuantityExtractor; from pipeline.stages.roles import _Cues; import hashlib; r = load_rules(); "
+            "print(hashlib.sha256((QuantityExtractor(r).pattern.pattern + _Cues(r).pattern.pattern)"
+            ".encode()).hexdigest())")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(seen) == 1
