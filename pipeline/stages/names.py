@@ -251,7 +251,7 @@ class NameJudge:
             return "narrative verb"
         if not listed and self._action(name):
             return "action"
-        if (name.endswith(self.abstract_suffixes) and len(name) < self.specific_min
+        if (not listed and name.endswith(self.abstract_suffixes) and len(name) < self.specific_min
                 and not _SPECIFIC_MARKS.search(name) and not self.proper(name)):
             return "abstract suffix"        # 社会治安综合治理, 发展道路: governance and policy, not works
         return None
