@@ -141,6 +141,9 @@ class ProjectExtractor:
             introduced = self._introduced(text, c_start, c_end, below_heading)
             if introduced:
                 c_start = introduced
+                if text[introduced - 1] in "（(":      # 续建项目5个（A、B、C）: the list ends with its bracket
+                    close = text.find("）" if text[introduced - 1] == "（" else ")", c_start, c_end)
+                    c_end = close if close > 0 else c_end
             if introduced or (i < n and starts[i] < c_end and c_end - c_start >= self.min_chars):
                 if not introduced and (self.independent_suffix.search(text, c_start, c_end) is None
                         and self.enumeration_marks.search(text, c_start, c_end) is None):
@@ -249,6 +252,9 @@ class ProjectExtractor:
         first = text.find("、", start, end)
         if first < 0:
             return 0
+        counted = self.list_count.search(text, start, first)
+        if counted is not None and text.startswith(("（", "("), counted.end()):
+            return counted.end() + 1     # 续建项目5个（A、B、C）: the bracket lists the count's members
         sentence = max(text.rfind(mark, 0, start) for mark in HARD_BREAKS) + 1
         head = self._class_head(text, sentence, first)
         if head is not None and head.end() > start:
