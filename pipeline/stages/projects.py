@@ -353,7 +353,8 @@ class ProjectExtractor:
             shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1])
                                and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
             # 东坪、西岭、南湾水库: the last item's specific suffix is lent to the bare ones
-            lent = self._lent_suffix(names, suffixed) if shared is None and not all(suffixed) else None
+            lent = (self._lent_suffix(names, suffixed)
+                    if len(group) > 1 and shared is None and not all(suffixed) else None)
             # A、B水库、C水库、D: most items are names of their own, which vouches for the rest
             vouched = self._vouching_siblings(names, suffixed)
             for i, ((name, s, e), has_suffix) in enumerate(zip(names, suffixed, strict=True)):
@@ -419,6 +420,8 @@ class ProjectExtractor:
         and the judge's assent), when those are at least two and most of the others; else 0.
         Such siblings vouch for an item the judge would reject alone (a word inside read as a
         verb, 行政中心's abstract head) or that has no suffix (城南水库、滨江水库、青石)."""
+        if len(names) < 3 or sum(suffixed) < 2:
+            return [0] * len(names)
         own = [ok and self.judge.accepts(name) for (name, _, _), ok in zip(names, suffixed, strict=True)]
         total = sum(own)
         out = []
