@@ -573,28 +573,42 @@ class ProjectExtractor:
         # 等…项目 or a count after a pair vouches for both sides (A及B两个项目); in a longer
         # 、-list it vouches for the list's items, not for the halves of one (A、B修复与改造工程等)
         closed = group[-1].followed_by_etc and all(seg.sep_before != "、" for seg in group)
+        listed = any(seg.sep_before == "、" for seg in group)
         out = [group[0]]
         for seg in group[1:]:
-            if seg.sep_before == "join" and not self._two_names(clause, out[-1], seg, closed):
+            if seg.sep_before == "join" and not self._two_names(clause, out[-1], seg, closed, listed):
                 left = out[-1]
                 out[-1] = _Segment(left.start, seg.end, left.sep_before, seg.followed_by_etc)
             else:
                 out.append(seg)
         return out
 
-    def _two_names(self, clause: str, left: _Segment, right: _Segment, closed: bool) -> bool:
+    def _two_names(self, clause: str, left: _Segment, right: _Segment, closed: bool, listed: bool = False) -> bool:
+        """Whether the sides of a 及/与 are two names; `listed`: the pair ends a 、-list
+        (A、B及C), where 及 is the list's last joiner."""
         judge = self.judge
         a, b = self._trim(clause, left)[0], self._trim(clause, right)[0]
         if not judge.has_suffix(b) and (cut := judge.named_prefix(b)):
             b = b[:cut]         # 白沙大桥工程 | 均已完工
         if judge.has_suffix(a):
             # the right side singles something out of its own (白沙大桥), not a part of the
-            # left one (城南大道及连接线, 泵站及输水总干渠工程)
-            return closed or (judge.has_suffix(b) and judge.proper(b) and judge.accepts(b)
+            # left one (城南大道及连接线, 泵站及输水总干渠工程); at the end of a 、-list a
+            # name of common words will do (城南大道、滨江大桥及青石水库)
+            return closed or (judge.has_suffix(b) and (judge.proper(b) or (listed and self._own_part(b)))
+                              and judge.accepts(b)
                               and not judge.tags(b)[0][1].startswith("v"))     # 送出配套工程: a task
         if closed:
             return judge.nominal(a) and judge.nominal(b)
         return judge.lent_suffix([a, b]) is not None
+
+    def _own_part(self, name: str) -> bool:
+        """What comes before the suffix of `name` is a noun of two characters or more
+        (青石 | 水库), not a verb or a bare modifier (连接 | 线, 配套 | 工程)."""
+        found = self.judge.end_suffix(self.judge.core(name))
+        if found is None or found[1] < 2:
+            return False
+        tags = self.judge.tags(name[:found[1]])
+        return all(flag.startswith("n") for _, flag in tags)
 
     def _tokens(self, clause: str) -> list[str]:
         """jieba's words of the clause (``Tokenizer.cut(clause, HMM=False)``), except that a
