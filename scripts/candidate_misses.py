@@ -103,6 +103,7 @@ def classify(text: str, gold: EvalProject, candidates: Sequence[tuple[int, int, 
     why = judge.rejection(written)
     if why is not None:
         classes.extend(("rejected by the name judge", f"rejected: {why}"))
+        classes.extend(f"rejected: {why}: {detail}" for detail in rejection_detail(judge, written, why))
     line_start = text.rfind("\n", 0, s) + 1
     line_end = text.find("\n", e)
     line_end = len(text) if line_end < 0 else line_end
@@ -234,6 +235,28 @@ def edge_kinds(text: str, gold: tuple[int, int], cand: tuple[int, int], judge: N
         out.append(f"end runs on: {piece_kind(text[e:b], judge, False)}")
     out = [f"{kind} ({_sides(text[s:e], judge)})" if "list mark" in kind else kind for kind in out]
     return tuple(out)
+
+def rejection_detail(judge: NameJudge, name: str, why: str) -> tuple[str, ...]:
+    """Finer classes of a judge's rejection (aggregate counts only): for a narrative verb,
+    how the name starts, where the verb stands and whether an adverb or a suffix is there;
+    for a list, which mark."""
+    tags = judge.tags(judge.core(name))
+    if why == "narrative verb":
+        first = tags[0][1]
+        start = ("starts proper" if first in judge.proper_pos else
+                 "starts unknown (single characters)" if judge.unknown_start(tags) else
+                 "starts with a verb" if first.startswith("v") else
+                 "starts with a common noun" if first.startswith("n") else f"starts with {first}")
+        verbs = [i for i, (word, flag) in enumerate(tags) if judge.is_narrative(word, flag)]
+        where = ("verb first" if verbs[0] == 0 else
+                 "verb last" if verbs[-1] == len(tags) - 1 else "verb inside")
+        adverb = any(flag in ("d", "ad", "vd") and len(word) > 1 for word, flag in tags)
+        shape = ", ".join((start, "has a suffix" if judge.has_suffix(name) else "no suffix",
+                           "an adverb in it" if adverb else "no adverb"))
+        return (shape, where, f"{len(verbs)} narrative word(s)")
+    if why == "list or unbalanced brackets":
+        return ("、 inside" if "、" in name else "unbalanced brackets or quotes",)
+    return ()
 
 
 def misses_of(set_name: str, docs: Sequence[GoldDoc], raw: Path, pipeline: Pipeline) -> tuple[list[Miss], int]:

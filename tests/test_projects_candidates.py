@@ -129,6 +129,16 @@ CANDIDATES = [
     ("开工建设凤栖大道（一期）工程。", [("凤栖大道（一期）工程", N)]),
     ("G329（云州段）改扩建工程开工。", [("G329（云州段）改扩建工程", N)]),
     ("青禾煤矿扩建（300万吨/年）等项目正抓紧建设。", [("青禾煤矿扩建（300万吨/年）", N)]),
+    # --- the last item lends its suffix to bare items of three or more that are one common word
+    # each (jieba reads 胜利 as a verb, 团结 as an adjective), not to sizes or kinds of work
+    ("红旗、胜利、团结水库完成除险加固。", [("红旗", "红旗水库"), ("胜利", "胜利水库"), ("团结水库", N)]),
+    ("小型、中型、大型水库完成除险加固。", []),
+    ("新增、改建、扩建污水处理厂。", []),
+    # --- 及 ending a 、-list joins its last item: a name of common words before a suffix will do,
+    # a part of the item before it (连接线, 配套工程, 输水管网) stays with it
+    ("城南大道、滨江大桥及青石水库建成。", [("城南大道", N), ("滨江大桥", N), ("青石水库", N)]),
+    ("城南大道、滨江大道及连接线工程建成。", [("城南大道", N), ("滨江大道及连接线工程", N)]),
+    ("城南水厂、北郊泵站及输水管网工程建成。", [("城南水厂", N), ("北郊泵站及输水管网工程", N)]),
     # --- not projects -------------------------------------------------------------------------
     ("电子信息、新材料等8个产业项目已签约。", []),
     ("疏浚、清淤等3个项目完工。", []),

@@ -202,8 +202,19 @@ class NameJudge:
         bare = [item for item in items[:-1] if not self.has_suffix(item)]
         if own < 2 or not bare:
             return None
-        fits = all(2 <= len(item) <= own + 2 and self.nominal(item) and self.proper(item) for item in bare)
+        # in a list of three or more, a bare item may be one common word (红旗、胜利、团结水库:
+        # names made of words jieba reads as a noun, a verb or an adjective)
+        fits = all(2 <= len(item) <= own + 2 and (
+            (self.nominal(item) and self.proper(item)) or (len(items) >= 3 and self._one_word(item)))
+            for item in bare)
         return found[0] if fits else None
+
+    def _one_word(self, item: str) -> bool:
+        """`item` is one word of a kind names are made of: not a distinguishing word (小型),
+        a direction, a function word, a numeral or an action (新增)."""
+        tags = self.tags(item)
+        return (len(tags) == 1 and tags[0][1] not in _NOT_A_THING and tags[0][1] not in ("m", "q", "t", "b")
+                and tags[0][0] not in self.action_verbs)
 
     def is_narrative(self, word: str, flag: str) -> bool:
         """A verb or adverb that project names do not use (重视, 十分)."""
@@ -252,7 +263,7 @@ class NameJudge:
             return "narrative verb"
         if not listed and self._action(name):
             return "action"
-        if (name.endswith(self.abstract_suffixes) and len(name) < self.specific_min
+        if (not listed and name.endswith(self.abstract_suffixes) and len(name) < self.specific_min
                 and not _SPECIFIC_MARKS.search(name) and not self.proper(name)):
             return "abstract suffix"        # 社会治安综合治理, 发展道路: governance and policy, not works
         return None

@@ -141,6 +141,9 @@ class ProjectExtractor:
             introduced = self._introduced(text, c_start, c_end, below_heading)
             if introduced:
                 c_start = introduced
+                if text[introduced - 1] in "（(":      # 续建项目5个（A、B、C）: the list ends with its bracket
+                    close = text.find("）" if text[introduced - 1] == "（" else ")", c_start, c_end)
+                    c_end = close if close > 0 else c_end
             if introduced or (i < n and starts[i] < c_end and c_end - c_start >= self.min_chars):
                 if not introduced and (self.independent_suffix.search(text, c_start, c_end) is None
                         and self.enumeration_marks.search(text, c_start, c_end) is None):
@@ -249,6 +252,9 @@ class ProjectExtractor:
         first = text.find("、", start, end)
         if first < 0:
             return 0
+        counted = self.list_count.search(text, start, first)
+        if counted is not None and text.startswith(("（", "("), counted.end()):
+            return counted.end() + 1     # 续建项目5个（A、B、C）: the bracket lists the count's members
         sentence = max(text.rfind(mark, 0, start) for mark in HARD_BREAKS) + 1
         head = self._class_head(text, sentence, first)
         if head is not None and head.end() > start:
@@ -347,8 +353,10 @@ class ProjectExtractor:
             shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1])
                                and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
             # 东坪、西岭、南湾水库: the last item's specific suffix is lent to the bare ones
-            lent = (judge.lent_suffix([n for n, _, _ in names])
-                    if suffixed[-1] and shared is None and not all(suffixed) else None)
+            lent = (self._lent_suffix(names, suffixed)
+                    if len(group) > 1 and shared is None and not all(suffixed) else None)
+            # A、B水库、C水库、D: most items are names of their own, which vouches for the rest
+            vouched = self._vouching_siblings(names, suffixed)
             for i, ((name, s, e), has_suffix) in enumerate(zip(names, suffixed, strict=True)):
                 alt = None
                 # an item that ends where its list goes on (、, 及, 等) is named whole
@@ -359,8 +367,12 @@ class ProjectExtractor:
                 # when it or most of the list is proper (鑫达建材、华泰纸业、宏远机械), not a
                 # list of sectors (电子信息、新材料等8个产业项目)
                 closed = umbrella or shared is not None or (introduced and len(group) > 1)
+                # (half the list proper is enough: 华泰纸业、宏远机械等项目, jieba knowing one)
                 closed_item = closed and not has_suffix and judge.nominal(name) and (
-                    judge.proper(name) or 2 * sum(judge.proper(n) for n, _, _ in names) > len(group))
+                    judge.proper(name) or 2 * sum(judge.proper(n) for n, _, _ in names) >= len(group))
+                # an item among names of their own: named whole, whatever word inside it jieba
+                # reads as a verb (华泰纸业扩产项目、宏远机械监控系统、云岭化工新材料项目)
+                sibling_item = vouched[i] > 0 and self._list_member(name)
                 if has_suffix:
                     rule_id = "project.suffix"
                 elif not closed_item and (cut := judge.named_prefix(name)):
@@ -369,23 +381,81 @@ class ProjectExtractor:
                     if not (whole_item and self._named_tail(name, cut)):
                         name, e = name[:cut], s + cut
                     rule_id = "project.suffix_prefix"
-                elif shared is not None or (is_list and judge.proper(name)) or lent is not None or closed_item:
+                elif (shared is not None or (is_list and judge.proper(name)) or lent is not None or closed_item
+                      or sibling_item):
                     rule_id = "project.enumeration_item"
                     # 鑫达建材、华泰纸业等12个工业项目: 等 + a count + 项目 vouches for bare items
-                    lent_or_shared = shared or lent
+                    lent_or_shared = shared or lent or (self._siblings_suffix(names, suffixed, i) if sibling_item
+                                                        else None)
                     alt = name + lent_or_shared if lent_or_shared else None
                 else:
                     continue
                 while len(name) > self.min_chars and name[0] in self.strip_chars and judge.has_suffix(name[1:]):
                     name, s = name[1:], s + 1       # 如云州港三期码头工程受…影响
-                if (rule_id == "project.suffix" and not judge.accepts(name)
+                if (rule_id == "project.suffix" and not judge.accepts(name, listed=sibling_item)
                         and (cut := judge.named_prefix(name)) and judge.accepts(name[:cut])):
                     # a name that runs on into words no name has (城南引水工程全长24公里隧洞):
                     # the name is its longest named prefix
                     name, e, rule_id = name[:cut], s + cut, "project.suffix_prefix"
-                if name and judge.accepts(name, listed=alt is not None) and not _inside_title_marks(clause, s, e):
+                listed = alt is not None or (sibling_item and rule_id != "project.suffix_prefix")
+                if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
+
+    def _lent_suffix(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> str | None:
+        """The specific suffix the last item lends to the bare items before it (东坪、西岭、
+        南湾水库), also when the last item runs on past its name (完成东坪、西岭、南湾水库 |
+        除险加固: its named prefix lends)."""
+        judge = self.judge
+        last = names[-1][0]
+        if not suffixed[-1]:
+            cut = judge.named_prefix(last)
+            if not cut:
+                return None
+            last = last[:cut]
+        return judge.lent_suffix([*(n for n, _, _ in names[:-1]), last])
+
+    def _vouching_siblings(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> list[int]:
+        """Per item of a list, how many of the other items are names of their own (a suffix
+        and the judge's assent), when those are at least two and most of the others; else 0.
+        Such siblings vouch for an item the judge would reject alone (a word inside read as a
+        verb, 行政中心's abstract head) or that has no suffix (城南水库、滨江水库、青石)."""
+        if len(names) < 3 or sum(suffixed) < 2:
+            return [0] * len(names)
+        own = [ok and self.judge.accepts(name) for (name, _, _), ok in zip(names, suffixed, strict=True)]
+        total = sum(own)
+        out = []
+        for mine in own:
+            others = total - mine
+            out.append(others if others >= 2 and 2 * others >= len(names) - 1 else 0)
+        return out
+
+    def _list_member(self, name: str) -> bool:
+        """An item a list may vouch for: a thing, not a task or a stretch along one (no verb
+        first or last, no direction word first, no adverb: 加快推进征地拆迁, 沿线绿化 are no
+        items), and not a fragment."""
+        if len(name) < 2:
+            return False
+        tags = self.judge.tags(name)
+        return (not tags[0][1].startswith(("v", "f")) and not tags[-1][1].startswith("v")
+                and tags[0][1] not in self.strip_pos
+                and not any(flag in ("d", "ad", "vd") and len(word) > 1 for word, flag in tags))
+
+    def _siblings_suffix(self, names: list[tuple[str, int, int]], suffixed: list[bool], item: int) -> str | None:
+        """The specific suffix every suffixed sibling of a bare item shares (城南水库、滨江
+        水库、青石 -> 水库), or None."""
+        if suffixed[item]:
+            return None
+        ends = {self.judge.end_suffix(self.judge.core(name)) for (name, _, _), ok in zip(names, suffixed, strict=True)
+                if ok}
+        found = {end[0] for end in ends if end is not None}
+        if len(found) != 1:
+            return None
+        sfx = found.pop()
+        judge = self.judge
+        # a thing built (水库), not a kind of work (修缮, 建设) or 项目
+        return (sfx if len(sfx) >= 2 and sfx not in judge.umbrella_suffixes and sfx not in judge.activity_suffixes
+                and sfx not in judge.dependent else None)
 
     def _named_tail(self, name: str, cut: int) -> bool:
         """What follows the named prefix name[:cut] of a list item goes on naming it (云州
@@ -503,28 +573,42 @@ class ProjectExtractor:
         # 等…项目 or a count after a pair vouches for both sides (A及B两个项目); in a longer
         # 、-list it vouches for the list's items, not for the halves of one (A、B修复与改造工程等)
         closed = group[-1].followed_by_etc and all(seg.sep_before != "、" for seg in group)
+        listed = any(seg.sep_before == "、" for seg in group)
         out = [group[0]]
         for seg in group[1:]:
-            if seg.sep_before == "join" and not self._two_names(clause, out[-1], seg, closed):
+            if seg.sep_before == "join" and not self._two_names(clause, out[-1], seg, closed, listed):
                 left = out[-1]
                 out[-1] = _Segment(left.start, seg.end, left.sep_before, seg.followed_by_etc)
             else:
                 out.append(seg)
         return out
 
-    def _two_names(self, clause: str, left: _Segment, right: _Segment, closed: bool) -> bool:
+    def _two_names(self, clause: str, left: _Segment, right: _Segment, closed: bool, listed: bool = False) -> bool:
+        """Whether the sides of a 及/与 are two names; `listed`: the pair ends a 、-list
+        (A、B及C), where 及 is the list's last joiner."""
         judge = self.judge
         a, b = self._trim(clause, left)[0], self._trim(clause, right)[0]
         if not judge.has_suffix(b) and (cut := judge.named_prefix(b)):
             b = b[:cut]         # 白沙大桥工程 | 均已完工
         if judge.has_suffix(a):
             # the right side singles something out of its own (白沙大桥), not a part of the
-            # left one (城南大道及连接线, 泵站及输水总干渠工程)
-            return closed or (judge.has_suffix(b) and judge.proper(b) and judge.accepts(b)
+            # left one (城南大道及连接线, 泵站及输水总干渠工程); at the end of a 、-list a
+            # name of common words will do (城南大道、滨江大桥及青石水库)
+            return closed or (judge.has_suffix(b) and (judge.proper(b) or (listed and self._own_part(b)))
+                              and judge.accepts(b)
                               and not judge.tags(b)[0][1].startswith("v"))     # 送出配套工程: a task
         if closed:
             return judge.nominal(a) and judge.nominal(b)
         return judge.lent_suffix([a, b]) is not None
+
+    def _own_part(self, name: str) -> bool:
+        """What comes before the suffix of `name` is a noun of two characters or more
+        (青石 | 水库), not a verb or a bare modifier (连接 | 线, 配套 | 工程)."""
+        found = self.judge.end_suffix(self.judge.core(name))
+        if found is None or found[1] < 2:
+            return False
+        tags = self.judge.tags(name[:found[1]])
+        return all(flag.startswith("n") for _, flag in tags)
 
     def _tokens(self, clause: str) -> list[str]:
         """jieba's words of the clause (``Tokenizer.cut(clause, HMM=False)``), except that a
