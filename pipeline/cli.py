@@ -46,7 +46,8 @@ def run(
     max_size: Annotated[float, typer.Option(
         help="Skip files larger than this many MB (status too_large).")] = settings.MAX_SIZE_MB,
     time_budget: Annotated[float, typer.Option(
-        help="Seconds one document may take before it becomes an error row.")] = settings.TIME_BUDGET_S,
+        help=f"Seconds one document may take, plus {settings.TIME_BUDGET_PER_MB_S:g} s per MB of its size, "
+             "before it becomes an error row.")] = settings.TIME_BUDGET_S,
     max_memory: Annotated[int, typer.Option(
         help="MB of memory one worker process may use; a document that needs more becomes an error "
              "row (not applied with --jobs 0).")] = settings.MAX_MEMORY_MB,

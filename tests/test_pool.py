@@ -88,6 +88,21 @@ def test_answers_in_task_order(tasks, expected):
     assert time.monotonic() - started < 20, "a hanging task is cut off at its budget"
 
 
+def test_a_larger_task_gets_more_time_per_mb_of_its_size():
+    """A task's budget is the time budget plus `time_per_mb` for every MB of its size: a
+    task of 4 MB that takes 1.5 s fits in 1 s + 0.5 s a MB; one of no size does not, and its
+    message gives the budget it had."""
+    size = {1.5: 4 * MB, 1.6: 0}            # bytes, by the task's sleep
+    tasks = [("sleep", 1.5), ("sleep", 1.6)]
+    with WorkerPool(2, _do, _ready, (), context=FORK, time_budget=1, time_per_mb=0.5) as pool:
+        got = list(pool.map(tasks, lambda task: size[task[1]], most_tasks=8, most_bytes=1 << 30))
+    assert [shown(a) for _, a in got] == [1.5, "Failure: timed out: took longer than the time budget of 1 s"]
+    with WorkerPool(1, _do, _ready, (), context=FORK, time_budget=1, time_per_mb=0.5) as pool:
+        got = list(pool.map([("sleep", 30)], lambda task: 4 * MB, most_tasks=8, most_bytes=1 << 30))
+    assert [shown(a) for _, a in got] == [
+        "Failure: timed out: took longer than the time budget of 3 s (1 s and 0.5 s per MB of its size)"]
+
+
 def test_one_worker_survives_a_death_and_a_timeout_in_a_row():
     tasks = [("exit", 9), ("sleep", 30), ("echo", "after")]
     got = [shown(a) for _, a in answers(tasks, workers=1, budget=1)]

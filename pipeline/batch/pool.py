@@ -56,6 +56,8 @@ class _Ready:
     now, not when the task was sent (a spawned worker takes a few seconds to set up)."""
 
 
+_MB = 1024 * 1024
+
 # How long a worker may take to set up, on top of its first task's time budget.
 STARTUP_ALLOWANCE_S = 60.0
 
@@ -210,9 +212,14 @@ class _Worker:
             return self.results.poll()
         return bool(self._answers.poll(0))
 
-    def deadline(self, budget: float) -> float:
+    def budget(self, budget: float, per_mb: float) -> float:
+        """The seconds the task at the head of the queue may take: `budget`, and `per_mb`
+        more for every MB of its size."""
+        return budget + (per_mb * self.queue[0].size / _MB if self.queue else 0.0)
+
+    def deadline(self, budget: float, per_mb: float) -> float:
         """When the task at the head of the queue runs out of time."""
-        return self.started + budget + (0.0 if self.ready else STARTUP_ALLOWANCE_S)
+        return self.started + self.budget(budget, per_mb) + (0.0 if self.ready else STARTUP_ALLOWANCE_S)
 
     def load(self) -> tuple[int, int]:
         """(bytes, tasks) sent to this worker and not yet answered."""
@@ -254,14 +261,18 @@ class WorkerPool(Generic[T]):
 
     def __init__(self, workers: int, function: Callable[[T], Any], initializer: Callable[..., None],
                  initargs: tuple[Any, ...], *, context: Any, time_budget: float | None,
-                 memory_limit: int | None = None, replacement_context: Any = None) -> None:
-        """`memory_limit`: bytes one worker may use (None: no limit); a task over it fails
+                 time_per_mb: float = 0.0, memory_limit: int | None = None,
+                 replacement_context: Any = None) -> None:
+        """`time_budget`: seconds a task may take, plus `time_per_mb` for every MB of its
+        `size` (a large document needs longer; a hang in a small one is still caught soon).
+        `memory_limit`: bytes one worker may use (None: no limit); a task over it fails
         with "over the memory limit of N MB" and its worker is replaced. The first workers
         are started with `context`, the workers that replace them with `replacement_context`
         (default: the same)."""
         self._args = (function, initializer, initargs)
         self._context = context
         self._budget = time_budget
+        self._per_mb = time_per_mb
         self._memory_limit = memory_limit
         self._workers = [self._start() for _ in range(max(1, workers))]
         self._context = replacement_context or context
@@ -345,7 +356,7 @@ class WorkerPool(Generic[T]):
         timeout = None
         if self._budget is not None:
             now = time.monotonic()
-            timeout = max(0.0, min(w.deadline(self._budget) for w in busy) - now)
+            timeout = max(0.0, min(w.deadline(self._budget, self._per_mb) for w in busy) - now)
         ready = set(wait([w.results for w in busy] + [w.process.sentinel for w in busy], timeout))
         for i, worker in enumerate(self._workers):
             if not worker.queue:
@@ -356,8 +367,11 @@ class WorkerPool(Generic[T]):
                 elif not worker.process.is_alive():
                     code = worker.process.exitcode
                     self._replace(i, answers, f"worker process died while reading it (exit code {code})")
-            elif self._budget is not None and time.monotonic() > worker.deadline(self._budget):
-                self._replace(i, answers, f"timed out: took longer than the time budget of {self._budget:g} s")
+            elif self._budget is not None and time.monotonic() > worker.deadline(self._budget, self._per_mb):
+                allowed = worker.budget(self._budget, self._per_mb)
+                self._replace(i, answers, f"timed out: took longer than the time budget of {round(allowed, 1):g} s"
+                              + (f" ({self._budget:g} s and {self._per_mb:g} s per MB of its size)"
+                                 if allowed - self._budget >= 1 else ""))
 
     def _receive(self, worker: _Worker, answers: dict[int, Any]) -> bool:
         """Record every answer waiting in the worker's pipe (none more once it has died).

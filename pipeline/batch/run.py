@@ -323,7 +323,8 @@ def _start_workers(files: int, rules: RuleSet, jobs: int | None, time_budget: fl
         pool: WorkerPool[Task] = WorkerPool(
             workers, _work, _init_worker, (str(rules.directory),), context=multiprocessing.get_context(first),
             replacement_context=multiprocessing.get_context(start_method or "spawn"),
-            time_budget=time_budget, memory_limit=memory_limit)
+            time_budget=time_budget, time_per_mb=settings.TIME_BUDGET_PER_MB_S if time_budget is not None else 0.0,
+            memory_limit=memory_limit)
     finally:
         _FORKED_RULES = None        # the forked workers have their copy
     try:
