@@ -21,7 +21,7 @@ from pathlib import Path
 
 import regex
 
-from pipeline.rules.loader import _private, cache_dir, mark_used, write_cache_file
+from pipeline.rules.loader import cache_dir, is_private, mark_used, write_cache_file
 
 _FORMAT = 1
 # a rule edited makes new patterns and leaves the old ones in the file: past this many, the
@@ -70,7 +70,7 @@ def _memo_path() -> Path:
 def _read(path: Path) -> dict[_Key, regex.Pattern[str]]:
     """The patterns kept in `path`; none when there is no file to trust (missing, someone
     else's, unreadable, or not such a mapping): they are then compiled again."""
-    if not (_private(path.parent) and _private(path)):
+    if not (is_private(path.parent) and is_private(path)):
         return {}
     found: object = None
     with contextlib.suppress(Exception):    # a damaged file is written again, never an error

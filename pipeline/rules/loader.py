@@ -703,7 +703,7 @@ def rules_cache_path(directory: Path) -> Path:
     return cache_dir() / f"keyproj-rules-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:24]}.pickle"
 
 
-def _private(path: Path) -> bool:
+def is_private(path: Path) -> bool:
     """`path` exists, belongs to this user, and no one else may write to it."""
     try:
         st = path.stat()
@@ -717,7 +717,7 @@ def _private(path: Path) -> bool:
 def _read_rules_cache(path: Path, directory: Path) -> RuleSet | None:
     """The RuleSet kept in `path`, or None when there is none to trust (missing, someone
     else's, unreadable, or not a RuleSet of `directory`): the rules are then read again."""
-    if not (_private(path.parent) and _private(path)):
+    if not (is_private(path.parent) and is_private(path)):
         return None
     try:
         found = pickle.loads(path.read_bytes())
