@@ -51,22 +51,20 @@ from candidate_misses import _BETWEEN, edge_kinds, simplified  # noqa: E402
 from train import (  # noqa: E402
     FOLDS,
     Samples,
-    extract,
     fit,
     fold_of,
     gold_documents,
+    matched_documents,
     project_model,
 )
 
 from pipeline.extract import Pipeline  # noqa: E402
 from pipeline.outputs.evaluate import (  # noqa: E402
     GoldDoc,  # noqa: E402
-    _match_projects,
     _relaxed_score,
     normalize_name,
 )
-from pipeline.outputs.evaluate import Project as EvalProject  # noqa: E402
-from pipeline.stages.project_model import FEATURES, project_features  # noqa: E402
+from pipeline.stages.project_model import FEATURES  # noqa: E402
 
 CONFIDENT = 0.8
 
@@ -102,26 +100,19 @@ def collect(docs: Sequence[tuple[str, GoldDoc, Path]], pipeline: Pipeline) -> tu
     """The training samples (as `train.collect_projects`) and each candidate's surroundings."""
     s = Samples()
     out: list[Candidate] = []
-    for name, gold, path in docs:
-        s.gold_total[name] = len(gold.projects)
-        ex = extract(path, gold.file, pipeline)
-        if ex is None:
-            continue
-        preds = tuple(EvalProject(p.name, p.status.value) for p in ex.projects)
-        _, pairs, missed, _ = _match_projects(gold.projects, preds)
+    for doc in matched_documents(docs, pipeline, s):
+        name, ex, pairs = doc.name, doc.ex, doc.pairs
         right = {id(p) for _, p in pairs}
         matched_gold = [{n for n in map(normalize_name, (g.name, *g.alt)) if n} for g, _ in pairs]
         text = ex.doc.norm
         found_spans = [sp for g, _ in pairs for sp in gold_spans(text, [g.name, *g.alt])]
-        missed_spans = [sp for g in missed for sp in gold_spans(text, [g.name, *g.alt])]
+        missed_spans = [sp for g in doc.missed for sp in gold_spans(text, [g.name, *g.alt])]
         spans_of: dict[str, list[tuple[int, int]]] = {}
         for m in ex.mentions:
             if m.rule_id != "project.anaphora":
                 spans_of.setdefault(m.key, []).append((m.start, m.end))
-        for p, pred, f in zip(ex.projects, preds, project_features(ex, pipeline.projects.judge, pipeline.rules),
-                              strict=True):
+        for p, pred, f in zip(ex.projects, doc.preds, doc.features, strict=True):
             ok = id(pred) in right
-            s.add(tuple((n, f[n]) for n in FEATURES if f[n]), int(ok), name, len(s.y))
             spans = tuple(spans_of.get(p.key, [(p.start, p.end)]))
             pn = normalize_name(p.name)
             second = not ok and any(_relaxed_score(pn, names) for names in matched_gold)

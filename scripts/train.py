@@ -42,7 +42,7 @@ import hashlib
 import json
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -276,19 +276,41 @@ def confident(prob: np.ndarray, right: np.ndarray) -> str:
 
 # --- projects -------------------------------------------------------------------------------
 
-def collect_projects(docs: list[tuple[str, GoldDoc, Path]], pipeline: Pipeline) -> Samples:
-    """Every project candidate of the rules, labelled right when it matches a gold project."""
-    s = Samples()
+@dataclass(frozen=True)
+class MatchedDocument:
+    """One gold document's extraction, its candidates matched to the gold projects."""
+
+    name: str                                           # set/file
+    ex: Extraction
+    preds: tuple[EvalProject, ...]                      # a candidate per project of `ex`
+    pairs: list[tuple[EvalProject, EvalProject]]        # (gold, candidate) matched
+    missed: list[EvalProject]                           # gold projects no candidate matches
+    features: list[dict[str, float]]                    # the project model's, per candidate
+
+
+def matched_documents(docs: Sequence[tuple[str, GoldDoc, Path]], pipeline: Pipeline,
+                      s: Samples) -> Iterator[MatchedDocument]:
+    """Each document's candidates matched to its gold projects; every candidate is added to
+    `s` as a sample (labelled right when it matches) and every document's gold count too."""
     for name, gold, path in docs:
         s.gold_total[name] = len(gold.projects)
         ex = extract(path, gold.file, pipeline)
         if ex is None:
             continue
         preds = tuple(EvalProject(p.name, p.status.value) for p in ex.projects)
-        _, pairs, _, _ = _match_projects(gold.projects, preds)
+        _, pairs, missed, _ = _match_projects(gold.projects, preds)
         right = {id(p) for _, p in pairs}
-        for pred, f in zip(preds, project_features(ex, pipeline.projects.judge, pipeline.rules), strict=True):
+        features = project_features(ex, pipeline.projects.judge, pipeline.rules)
+        for pred, f in zip(preds, features, strict=True):
             s.add(tuple((n, f[n]) for n in FEATURES if f[n]), int(id(pred) in right), name, len(s.y))
+        yield MatchedDocument(name, ex, preds, pairs, missed, features)
+
+
+def collect_projects(docs: list[tuple[str, GoldDoc, Path]], pipeline: Pipeline) -> Samples:
+    """Every project candidate of the rules, labelled right when it matches a gold project."""
+    s = Samples()
+    for _ in matched_documents(docs, pipeline, s):
+        pass
     return s
 
 

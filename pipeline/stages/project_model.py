@@ -472,7 +472,6 @@ def _add_siblings(features: list[dict[str, float]], projects: Sequence[Project],
         f["siblings_specific"] = share.get(p.key, 0.0)
 
 
-
 def _nesting(names: list[str], distinct: regex.Pattern[str]) -> tuple[set[str], set[str]]:
     """The names that contain another of `names`, and those inside another (by the
     substrings of each name: linear in the names, not quadratic). A name that another

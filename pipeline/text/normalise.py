@@ -202,42 +202,41 @@ def _cue_cuts(rules: RuleSet, min_chars: int) -> dict[tuple[str, str], tuple[tup
     return {pair: tuple(parts) for pair, parts in cuts.items()}
 
 
-def _word_breaks(folded: str, br: _BreakRules) -> Ranges:
-    """The line breaks that cut a number from its unit (3600\n万元) or fall inside a
-    money-role cue (年度计\n划投资), as (start, end) of the spaces before the break and the
-    break: joined whatever the lines' lengths, as typed text never breaks there."""
-    out: Ranges = []
-    last = len(folded) - 1
+def _line_breaks(folded: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every line break with text on both sides: from the spaces that end
+    its line to just past the break (what is dropped when it is joined)."""
     newline = folded.find("\n")
     while newline >= 0:
         start, nxt = newline, newline + 1
-        while start > 0 and folded[start - 1] in " \t\r":    # the spaces that end its line
+        while start > 0 and folded[start - 1] in " \t\r":
             start -= 1
-        if 0 < start and newline < last:
-            before, after = folded[start - 1], folded[nxt]
-            if br.ends_number(before) and br.starts_unit(after):
-                out.append((start, nxt))
-            elif (parts := br.cue_cuts.get((before, after))) and any(
-                    folded.endswith(left, 0, start) and folded.startswith(right, nxt) for left, right in parts):
-                out.append((start, nxt))
+        if start > 0 and nxt < len(folded):
+            yield start, nxt
         newline = folded.find("\n", nxt)
+
+
+def _word_breaks(folded: str, br: _BreakRules) -> Ranges:
+    """The line breaks that cut a number from its unit (3600\n万元) or fall inside a
+    money-role cue (年度计\n划投资): joined whatever the lines' lengths, as typed text never
+    breaks there."""
+    out: Ranges = []
+    for start, nxt in _line_breaks(folded):
+        before, after = folded[start - 1], folded[nxt]
+        if br.ends_number(before) and br.starts_unit(after):
+            out.append((start, nxt))
+        elif (parts := br.cue_cuts.get((before, after))) and any(
+                folded.endswith(left, 0, start) and folded.startswith(right, nxt) for left, right in parts):
+            out.append((start, nxt))
     return out
 
 
 def _soft_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
-    """(start, end) of every line break that may be a wrap: the line ends with no
-    punctuation and the next goes on at once, with no heading marker. The span covers the
-    line's trailing spaces and the break."""
-    newline = folded.find("\n")
-    while newline >= 0:
-        start = newline
-        while start > 0 and folded[start - 1] in " \t\r":
-            start -= 1
-        nxt = newline + 1
-        if (start > 0 and nxt < len(folded) and br.line_end.match(folded, start - 1)
-                and br.line_start.match(folded, nxt) and not br.heading.match(folded, nxt)):
+    """The line breaks that may be a wrap: the line ends with no punctuation and the next
+    goes on at once, with no heading marker."""
+    for start, nxt in _line_breaks(folded):
+        if (br.line_end.match(folded, start - 1) and br.line_start.match(folded, nxt)
+                and not br.heading.match(folded, nxt)):
             yield start, nxt
-        newline = folded.find("\n", nxt)
 
 
 def _hard_breaks(folded: str, rules: RuleSet) -> Ranges:
