@@ -289,6 +289,7 @@ class ProjectRules(Config):
     short_form_places: tuple[str, ...] = rule(WORDS)
     whole_place_ends: tuple[str, ...] = rule(WORDS)
     anaphora: regex.Pattern[str] = rule(PATTERN)
+    plural_anaphora: regex.Pattern[str] = rule(PATTERN)   # 这两个项目: several named before
     money_framing: regex.Pattern[str] = rule(PATTERN)   # 投资9亿元建设 | 某某项目: an amount before a name
     location_markers: tuple[str, ...] = rule(WORDS)
     new_subject: regex.Pattern[str] = rule(PATTERN)
