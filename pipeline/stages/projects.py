@@ -651,12 +651,26 @@ class ProjectExtractor:
         if aside and e - aside.end() >= self.min_chars:
             s = aside.end()     # (记者 某某)中国交通运输部 …, (PPP)项目: an aside, not the name
         s += self._leading_framing(clause[s:e])
+        s = self._after_weak_framing(clause, s, e)
         while e - s > self.min_chars and clause[s] in self.strip_chars and self.judge.has_suffix(clause[s + 1:e]):
             s += 1
         if s < e and clause[s] in _OPEN and not (balanced(clause[s:e]) if clause[s] in "(（"
                                                  else clause[s] == "“" and "”" in clause[s + 1:e]):
             s += 1          # a lone opening quote or bracket (“一河两岸”整治项目(已于… keeps its quote)
         return clause[s:e], s, e
+
+    def _after_weak_framing(self, clause: str, s: int, e: int) -> int:
+        """Where the name starts when the framing stripped before it left a weak framing verb
+        (将要 | 新建 | 青禾响水水库), also after a one-character adverb (将 | 新建 | …: jieba
+        tags 新建 as a place, the county of that name, so the adverb is not stripped)."""
+        for skip in (0, 1):
+            if skip and self.judge.tags(clause[s:s + 1])[0][1] != "d":
+                break
+            for word in self.weak:
+                if len(word) > 1 and clause.startswith(word, s + skip) \
+                        and e - s - skip - len(word) >= self.min_chars:
+                    return s + skip + len(word)
+        return s
 
     def _leading_framing(self, name: str) -> int:
         """Characters to drop from the start: function words (把, 该, 对 …), and anything up
