@@ -57,11 +57,13 @@ class SpanScanner:
             None if self.alternative is not None else pattern)
         self._seconds = [0.0, 0.0]
         self._scanned = 0
+        self._disagreed = False
 
     @property
     def engines_agree(self) -> bool:
-        """False once the two engines found different spans (then `regex` is kept)."""
-        return self.chosen is not self.reference or self.alternative is None
+        """False once the two engines found different spans (then `regex` is kept). Not
+        the same as `regex` being chosen: it is also chosen when it was the faster."""
+        return not self._disagreed
 
     def spans(self, text: str, windows: Sequence[Window] | None = None) -> list[tuple[int, int]]:
         """The spans of ``finditer`` over `text`, or over each of `windows` (ascending,
@@ -78,6 +80,7 @@ class SpanScanner:
         t2 = perf_counter()
         if other != spans:
             self.chosen = self.reference        # the engines read it differently: keep regex
+            self._disagreed = True
             return spans
         self._seconds[0] += t1 - t0
         self._seconds[1] += t2 - t1
