@@ -140,3 +140,25 @@ def test_a_disagreement_drops_the_gate():
     assert scanner.spans(text) == [[(1, 3)]]
     assert not scanner.scanners[0].engines_agree
     assert scanner.spans(text) == [[(1, 3)]]
+
+
+def _every_occurrence(text: str, words: frozenset[str]) -> list[tuple[int, int]]:
+    return sorted((i, i + len(w)) for w in words for i in range(len(text)) if text.startswith(w, i))
+
+
+ANCHOR_TEXTS = TEXTS + [
+    "正在抓紧施工，正抓紧推进；尚未开工建设的项目力争年内开工，已开工建设。",
+    "开工建设开工开工建设设",          # an anchor inside a longer one, and one running past it
+]
+
+
+@pytest.mark.parametrize("text", ANCHOR_TEXTS)
+def test_the_anchor_scan_finds_every_occurrence_of_every_anchor(text):
+    # one scan for the longest anchor at each place (a trie of the words), then the shorter
+    # anchors there and those starting inside it: every occurrence, overlapping ones too
+    compiled = [regex.compile(p) for p in PATTERNS + ["开工建设设|施工"]]
+    scanner = MultiScanner(compiled)
+    hits = scanner._anchor_hits(text)
+    for i, gate in enumerate(scanner.gates):
+        if gate is not None:
+            assert sorted(hits[i]) == _every_occurrence(text, gate.anchors)
