@@ -107,3 +107,58 @@ def test_a_gated_pattern_is_not_run_on_a_text_without_its_anchors():
     assert scanner.spans("甲乙丙丁。" * 100) == [[], [(0, 1)]]
     assert scanner.scanners[0]._scanned == 0         # never ran: no 开工 or 动工 in the text
     assert scanner.scanners[1]._scanned == 1         # ungated: scanned whole
+
+
+class _Recording:
+    """A pattern that records the (pos, endpos) it is scanned over."""
+
+    def __init__(self, pattern):
+        self.pattern, self.ranges = pattern, []
+
+    def finditer(self, text, start, end):
+        self.ranges.append((start, end))
+        return self.pattern.finditer(text, start, end)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_regex_chosen_as_the_faster_keeps_the_gate(text):
+    # `regex` chosen because it was faster is no disagreement: the pattern is still scanned
+    # only around its anchors, with the spans of finditer over the whole text
+    compiled = regex.compile("(?:尚未|还未)[^，。]{0,5}?(?:开工|动工)")
+    scanner = MultiScanner([compiled])
+    single = scanner.scanners[0]
+    single.reference = single.chosen = _Recording(compiled)     # as when regex won the trials
+    assert single.engines_agree
+    assert scanner.spans(text) == [[m.span() for m in compiled.finditer(text)]]
+    assert all(end - start < len(text) for start, end in single.chosen.ranges)
+
+
+def test_a_disagreement_drops_the_gate():
+    scanner = MultiScanner([regex.compile("开工")])
+    scanner.scanners[0].alternative = re.compile("竣工")     # an engine that reads it differently
+    text = "甲开工。" + "乙" * 300 + "丙竣工。"
+    assert scanner.spans(text) == [[(1, 3)]]
+    assert not scanner.scanners[0].engines_agree
+    assert scanner.spans(text) == [[(1, 3)]]
+
+
+def _every_occurrence(text: str, words: frozenset[str]) -> list[tuple[int, int]]:
+    return sorted((i, i + len(w)) for w in words for i in range(len(text)) if text.startswith(w, i))
+
+
+ANCHOR_TEXTS = TEXTS + [
+    "正在抓紧施工，正抓紧推进；尚未开工建设的项目力争年内开工，已开工建设。",
+    "开工建设开工开工建设设",          # an anchor inside a longer one, and one running past it
+]
+
+
+@pytest.mark.parametrize("text", ANCHOR_TEXTS)
+def test_the_anchor_scan_finds_every_occurrence_of_every_anchor(text):
+    # one scan for the longest anchor at each place (a trie of the words), then the shorter
+    # anchors there and those starting inside it: every occurrence, overlapping ones too
+    compiled = [regex.compile(p) for p in PATTERNS + ["开工建设设|施工"]]
+    scanner = MultiScanner(compiled)
+    hits = scanner._anchor_hits(text)
+    for i, gate in enumerate(scanner.gates):
+        if gate is not None:
+            assert sorted(hits[i]) == _every_occurrence(text, gate.anchors)

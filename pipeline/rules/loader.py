@@ -52,6 +52,7 @@ from pipeline.rules.configs import (
     StatusRules,
     Unit,
 )
+from pipeline.text.scan import word_trie
 from pipeline.types import Kind, Role, Status
 
 __all__ = ["DEFAULT_RULES_DIR", "Cue", "Region", "RuleError", "RuleSet", "Unit", "alternation", "load_rules",
@@ -77,36 +78,6 @@ def alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
     process, whatever the order of a set of words (pipeline/rules/compiled.py keeps
     compiled patterns by their text)."""
     return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
-
-
-def word_trie(words: list[str] | tuple[str, ...] | set[str]) -> str:
-    """The same words as `alternation`, factored by shared prefixes (工(?:程|业园)…): at
-    each place the engine follows one branch per character instead of trying every word.
-    Matches what `alternation` matches, longest first.
-
-    >>> word_trie(["工程", "工业园", "项目", "工"])
-    '(?:工(?:业园|程)?|项目)'
-    """
-    trie: dict[str, dict] = {}
-    for word in set(words):
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        if word:
-            node[""] = {}
-
-    def branch(node: dict[str, dict]) -> str:
-        alts = [regex.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
-        optional = "" in node       # a word ends here; greedy `?` tries the longer ones first
-        if not alts:
-            return ""
-        if len(alts) == 1:
-            only = alts[0]
-            single = len(only) == 1 or (only.startswith("\\") and len(only) == 2)
-            return only if not optional else (only + "?" if single else f"(?:{only})?")
-        return "(?:" + "|".join(alts) + ")" + ("?" if optional else "")
-
-    return branch(trie)
 
 
 class RuleError(ValueError):

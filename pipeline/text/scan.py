@@ -57,11 +57,13 @@ class SpanScanner:
             None if self.alternative is not None else pattern)
         self._seconds = [0.0, 0.0]
         self._scanned = 0
+        self._disagreed = False
 
     @property
     def engines_agree(self) -> bool:
-        """False once the two engines found different spans (then `regex` is kept)."""
-        return self.chosen is not self.reference or self.alternative is None
+        """False once the two engines found different spans (then `regex` is kept). Not
+        the same as `regex` being chosen: it is also chosen when it was the faster."""
+        return not self._disagreed
 
     def spans(self, text: str, windows: Sequence[Window] | None = None) -> list[tuple[int, int]]:
         """The spans of ``finditer`` over `text`, or over each of `windows` (ascending,
@@ -78,6 +80,7 @@ class SpanScanner:
         t2 = perf_counter()
         if other != spans:
             self.chosen = self.reference        # the engines read it differently: keep regex
+            self._disagreed = True
             return spans
         self._seconds[0] += t1 - t0
         self._seconds[1] += t2 - t1
@@ -217,9 +220,11 @@ class MultiScanner:
                 owners.setdefault(anchor, []).append(i)
         self._owners = owners
         self._starting: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {}
-        # longest first, so that at each place the scan reports the longest anchor there
-        longest_first = sorted(owners, key=lambda a: (-len(a), a))
-        self._anchor_scan = re.compile("|".join(map(re.escape, longest_first))) if owners else None
+        # factored by shared prefixes, so that at each place the scan reports the longest
+        # anchor there and follows one branch per character (an alternation of 160-odd
+        # words, longest first, tried them one by one: a third slower)
+        self._anchor_scan = re.compile(word_trie(list(owners))) if owners else None
+        self._anchor_firsts = frozenset(anchor[0] for anchor in owners)
 
     def spans(self, text: str) -> list[list[tuple[int, int]]]:
         """One list of spans per pattern, in the patterns' order."""
@@ -240,12 +245,12 @@ class MultiScanner:
         if self._anchor_scan is None:
             return hits
         match = self._anchor_scan.match
-        starting = self._starting
+        starting, firsts = self._starting, self._anchor_firsts
         for m in self._anchor_scan.finditer(text):
             start, end = m.span()
             found = [(start, m.group())]
             for inner in range(start + 1, end):     # anchors starting inside this one
-                other = match(text, inner)
+                other = match(text, inner) if text[inner] in firsts else None
                 if other is not None:
                     found.append((inner, other.group()))
             for at, longest in found:
@@ -277,3 +282,33 @@ def _windows(hits: list[tuple[int, int]], reach: int, n: int) -> list[Window]:
         else:
             windows.append((lo, hi))
     return windows
+
+
+def word_trie(words: list[str] | tuple[str, ...] | set[str]) -> str:
+    """The same words as `alternation`, factored by shared prefixes (工(?:程|业园)…): at
+    each place the engine follows one branch per character instead of trying every word.
+    Matches what `alternation` matches, longest first.
+
+    >>> word_trie(["工程", "工业园", "项目", "工"])
+    '(?:工(?:业园|程)?|项目)'
+    """
+    trie: dict[str, dict] = {}
+    for word in set(words):
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        if word:
+            node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        alts = [regex.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        optional = "" in node       # a word ends here; greedy `?` tries the longer ones first
+        if not alts:
+            return ""
+        if len(alts) == 1:
+            only = alts[0]
+            single = len(only) == 1 or (only.startswith("\\") and len(only) == 2)
+            return only if not optional else (only + "?" if single else f"(?:{only})?")
+        return "(?:" + "|".join(alts) + ")" + ("?" if optional else "")
+
+    return branch(trie)
