@@ -43,7 +43,7 @@ import json
 import math
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -719,6 +719,41 @@ def _cross_calibrated(s: Samples, scores: np.ndarray, untuned: tuple[str, ...]) 
     return confident(np.concatenate(confidence), np.concatenate(right)) + f" (per fold: {', '.join(per_fold)})"
 
 
+def _link_kind(x: Features) -> str:
+    return next((name for name, _ in x if name.startswith("link=") and "&" not in name), "link=?")
+
+
+def binding_figures(s: Samples, scores: np.ndarray, keep: Callable[[str], bool]) -> str:
+    """Whether the rules' binding choice (`status_model.Candidate.binding`) earns its binding,
+    on the decisions of the documents `keep` accepts, out of fold: the ranker's accuracy with
+    it (`scores`) and with no choice binding (the rules' choice then only a feature,
+    `rule_choice`: its own grouped CV), and per link kind of the binding cue how often the
+    binding cue is right against the free ranker. A kind where the free ranker is right more
+    often would be left to the ranker."""
+    free = replace(s, own=[False] * len(s.y))
+    states = [_state(x) for x in s.x]
+    bound_choice, _ = status_mass(scores, s.decision, states, s.own)
+    free_choice, _ = status_mass(out_of_fold(free, ranker=True), s.decision, states, free.own)
+    tallies: dict[str, list[int]] = {}
+    decisions = right = free_right = 0
+    for d, idx in _by_decision(s.decision).items():
+        if not keep(s.doc[idx[0]]):
+            continue
+        decisions += 1
+        right += s.y[bound_choice[d]]
+        free_right += s.y[free_choice[d]]
+        own = next((i for i in idx if s.own[i]), None)
+        if own is not None:
+            tally = tallies.setdefault(_link_kind(s.x[own]).removeprefix("link="), [0, 0, 0])
+            tally[0] += 1
+            tally[1] += s.y[own]
+            tally[2] += s.y[free_choice[d]]
+    kinds = ", ".join(f"{kind} {n}: {r}/{f}" for kind, (n, r, f) in sorted(tallies.items(), key=lambda kv: -kv[1][0]))
+    n = max(decisions, 1)
+    return (f"the rules' choice binding {right / n:.3f}, ranker free {free_right / n:.3f}; "
+            f"per kind of the binding cue, decisions: binding right/free right: {kinds}")
+
+
 def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "train"),
                    report: Callable[[str], Any] = print, project_weights: Path | None = None) -> StatusModel:
     """Train the status ranker on the projects the project model (`project_weights`, else
@@ -742,6 +777,8 @@ def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
     if untuned:
         report(f"    of which {'+'.join(names[1:])}, calibrated without the document's fold: "
                + _cross_calibrated(s, oof_scores, untuned))
+        report(f"    of which {'+'.join(names[1:])}, "
+               + binding_figures(s, oof_scores, lambda d: d.startswith(untuned)))
     if len(names) > 1:
         first, _ = s.subset(lambda d: d.startswith(names[0] + "/"))
         rest, _ = s.subset(lambda d: not d.startswith(names[0] + "/"))
