@@ -471,3 +471,23 @@ def test_the_tables_are_written_while_the_workers_end_not_after(tmp_path, monkey
     assert summary.processed == 1 and summary.facts["projects"] >= 1
     assert alive_at_finish == [True], "the tables were finished only once the worker had ended"
     assert not any(p.is_alive() for p in pools[0].processes), "and the worker does not outlive the run"
+
+
+_FORMAT_PATTERNS = ("_page_number", "_declared_charset", "_html_tag", "_html_space", "_html_wrap",
+                    "_wrap_between_cjk")
+
+
+def test_reading_plain_text_compiles_none_of_the_pdf_and_html_patterns(tmp_path):
+    from pipeline.io import formats
+    from pipeline.io.read import read_document
+
+    for name in _FORMAT_PATTERNS:
+        getattr(formats, name).cache_clear()
+    (tmp_path / "a.txt").write_text("城南大道改造工程已开工。", "utf-8")
+    (tmp_path / "b.html").write_text("<html><head><meta charset='utf-8'></head>"
+                                     "<body><p>城南大道\n改造工程已开工。</p></body></html>", "utf-8")
+    assert read_document(tmp_path / "a.txt", "a.txt").status == "ok"
+    assert [n for n in _FORMAT_PATTERNS if getattr(formats, n).cache_info().currsize] == []
+    page = read_document(tmp_path / "b.html", "b.html")
+    assert page.status == "ok" and "城南大道改造工程已开工" in page.text     # compiled on first use, and used
+    assert formats._declared_charset.cache_info().currsize == 1
