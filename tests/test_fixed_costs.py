@@ -13,6 +13,7 @@ import pytest
 
 from pipeline.batch import run as batch_run
 from pipeline.rules.loader import load_rules
+from pipeline.stages import ledger_rules as ledger_rules_module
 from pipeline.stages import region
 from pipeline.text import normalise
 
@@ -197,6 +198,35 @@ def test_a_forked_worker_uses_the_rules_its_parent_has_loaded(tmp_path, monkeypa
     assert summary.processed == 1 and summary.facts["projects"] >= 1
     assert not calls.exists(), f"the worker read the rules again: {calls.read_text()}"
     assert batch_run._FORKED_RULES is None, "the parent keeps no reference once its workers are forked"
+
+
+def test_a_forked_worker_finds_the_ledger_patterns_its_parent_compiled(tmp_path, monkeypatch):
+    # the parent needs them for the tables' ledger, each worker for its rows: compiled once,
+    # before the fork, not again in every worker
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("城南大道改造工程于2023年5月开工，总投资3.5亿元。", "utf-8")
+    rules = load_rules()
+    calls = tmp_path / "compiled by"
+    monkeypatch.setenv("KEYPROJ_TEST_LEDGER_CALLS", str(calls))
+    monkeypatch.setattr(ledger_rules_module, "_date_pattern", _recording_date_pattern)
+    ledger_rules_module.ledger_rules.cache_clear()
+    try:
+        summary = batch_run.run([tmp_path / "in"], tmp_path / "out", rules, jobs=1, start_method="fork")
+    finally:
+        ledger_rules_module.ledger_rules.cache_clear()     # no entry made with the recording pattern is kept
+    assert summary.processed == 1 and summary.facts["projects"] >= 1
+    assert calls.read_text().split() == [str(os.getpid())], "compiled in this process only, once"
+
+
+def _recording_date_pattern(*args):
+    """ledger_rules._date_pattern, noting the id of each process that calls it in the file
+    $KEYPROJ_TEST_LEDGER_CALLS."""
+    with open(os.environ["KEYPROJ_TEST_LEDGER_CALLS"], "a") as fh:
+        fh.write(f"{os.getpid()}\n")
+    return _DATE_PATTERN(*args)
+
+
+_DATE_PATTERN = ledger_rules_module._date_pattern
 
 
 def _recording_load_rules(directory=None):
@@ -441,3 +471,23 @@ def test_the_tables_are_written_while_the_workers_end_not_after(tmp_path, monkey
     assert summary.processed == 1 and summary.facts["projects"] >= 1
     assert alive_at_finish == [True], "the tables were finished only once the worker had ended"
     assert not any(p.is_alive() for p in pools[0].processes), "and the worker does not outlive the run"
+
+
+_FORMAT_PATTERNS = ("_page_number", "_declared_charset", "_html_tag", "_html_space", "_html_wrap",
+                    "_wrap_between_cjk")
+
+
+def test_reading_plain_text_compiles_none_of_the_pdf_and_html_patterns(tmp_path):
+    from pipeline.io import formats
+    from pipeline.io.read import read_document
+
+    for name in _FORMAT_PATTERNS:
+        getattr(formats, name).cache_clear()
+    (tmp_path / "a.txt").write_text("城南大道改造工程已开工。", "utf-8")
+    (tmp_path / "b.html").write_text("<html><head><meta charset='utf-8'></head>"
+                                     "<body><p>城南大道\n改造工程已开工。</p></body></html>", "utf-8")
+    assert read_document(tmp_path / "a.txt", "a.txt").status == "ok"
+    assert [n for n in _FORMAT_PATTERNS if getattr(formats, n).cache_info().currsize] == []
+    page = read_document(tmp_path / "b.html", "b.html")
+    assert page.status == "ok" and "城南大道改造工程已开工" in page.text     # compiled on first use, and used
+    assert formats._declared_charset.cache_info().currsize == 1

@@ -584,9 +584,15 @@ def _children(el: Element, tag: str) -> Iterator[Element]:
 
 # ---------------------------------------------------------------- .pdf
 
-_PAGE_NUMBER = regex.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]"                         # - 12 -
-                             r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"   # 第3页，共9页
-                             r"|\d{1,4}(?:\s*/\s*\d{1,4})?)\s*$")                        # 3 or 3/9
+# The patterns of one format are compiled on its first document (`regex` parses a pattern in
+# Python: the six of PDF and HTML cost every run 20 ms at import, though most read text only).
+@cache
+def _page_number() -> regex.Pattern[str]:
+    return regex.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]"                         # - 12 -
+                         r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"   # 第3页，共9页
+                         r"|\d{1,4}(?:\s*/\s*\d{1,4})?)\s*$")                        # 3 or 3/9
+
+
 _SENTENCE_END = set("。！？；：!?;:…")
 
 
@@ -617,7 +623,7 @@ def text_from_pdf(data: bytes) -> Decoded:
     lines: list[str] = []
     for page_text in pages:
         page_lines = _unix_newlines(page_text.replace("\x02", "").replace("\ufffe", "")).split("\n")
-        lines.extend(line for line in page_lines if not _PAGE_NUMBER.match(line))
+        lines.extend(line for line in page_lines if not _page_number().match(line))
     text = "\n".join(unwrap_lines(lines))
     if not text.strip():
         raise ReadFailure("no_text", f"the PDF has no text layer ({len(pages)} pages of images?): OCR is needed")
@@ -663,9 +669,13 @@ def _needs_space(left: str, right: str) -> bool:
 
 # ---------------------------------------------------------------- .html
 
-_DECLARED_CHARSET = regex.compile(rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]{2,40})"""
-                                  rb"""|<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_:.\-]{2,40})""",
-                                  regex.IGNORECASE)
+@cache
+def _declared_charset() -> regex.Pattern[bytes]:
+    return regex.compile(rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]{2,40})"""
+                         rb"""|<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_:.\-]{2,40})""",
+                         regex.IGNORECASE)
+
+
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "hz"}
 _DROPPED_TAGS = ("head, script, style, noscript, template, svg, math, iframe, object, embed, canvas,"
                  " nav, aside, [hidden], [role=navigation], [role=banner], [role=contentinfo],"
@@ -677,22 +687,40 @@ _BLOCK_TAGS = {"address", "article", "aside", "blockquote", "body", "caption", "
                "tbody", "thead", "tfoot", "tr", "ul", "option", "legend", "title"}
 _CELL_TAGS = {"td", "th"}
 MAX_HTML_DEPTH = 3000
-_HTML_TAG = regex.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+
+
+@cache
+def _html_tag() -> regex.Pattern[str]:
+    return regex.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+
+
 _NOT_NESTING = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
                 "source", "track", "wbr", "p", "li", "dt", "dd", "td", "th", "tr", "tbody", "thead",
                 "tfoot", "option", "optgroup", "colgroup", "caption", "rb", "rt", "rp", "html", "head",
                 "body"}
-_HTML_SPACE = regex.compile(r"[ \t\n\r\f]+")
 _CJK = r"\p{Han}\p{Block=CJK_Symbols_And_Punctuation}\p{Block=Halfwidth_And_Fullwidth_Forms}"
 _WRAP = "\x00"     # placeholder for source white space with a line break (NULs are not text)
-_HTML_WRAP = regex.compile(r"[ \t\r\f]*\n[ \t\n\r\f]*")
-_WRAP_BETWEEN_CJK = regex.compile(rf"(?<=[{_CJK}]){_WRAP}+(?=[{_CJK}])")
+
+
+@cache
+def _html_space() -> regex.Pattern[str]:
+    return regex.compile(r"[ \t\n\r\f]+")
+
+
+@cache
+def _html_wrap() -> regex.Pattern[str]:
+    return regex.compile(r"[ \t\r\f]*\n[ \t\n\r\f]*")
+
+
+@cache
+def _wrap_between_cjk() -> regex.Pattern[str]:
+    return regex.compile(rf"(?<=[{_CJK}]){_WRAP}+(?=[{_CJK}])")
 
 
 def declared_charset(data: bytes) -> str | None:
     """The charset a page declares in <meta charset>, http-equiv or <?xml encoding>, as a
     Python codec name (GB2312 and GBK read as their superset GB18030)."""
-    m = _DECLARED_CHARSET.search(data[:8192])
+    m = _declared_charset().search(data[:8192])
     if not m:
         return None
     label = (m.group(1) or m.group(2)).decode("ascii").lower()
@@ -737,7 +765,7 @@ def html_nesting_depth(html: str) -> int:
     2
     """
     depth = deepest = 0
-    for match in _HTML_TAG.finditer(html):
+    for match in _html_tag().finditer(html):
         closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
         if name in _NOT_NESTING or self_closing:
             continue
@@ -821,13 +849,13 @@ def _visible_text(root: object) -> str:
 def _collapse_space(text: str) -> str:
     """Runs of HTML white space become one space, or _WRAP when they hold a line break
     (decided once the text around them is known, since the neighbours may be other nodes)."""
-    text = _HTML_WRAP.sub(_WRAP, text.replace(_WRAP, ""))
-    return _HTML_SPACE.sub(" ", text)
+    text = _html_wrap().sub(_WRAP, text.replace(_WRAP, ""))
+    return _html_space().sub(" ", text)
 
 
 def _tidy_lines(text: str) -> str:
     # a line wrap in the source between two Chinese characters is no space (CSS does the same)
-    text = _WRAP_BETWEEN_CJK.sub("", text).replace(_WRAP, " ")
+    text = _wrap_between_cjk().sub("", text).replace(_WRAP, " ")
     lines = []
     for line in text.split("\n"):
         line = regex.sub(r" *\t[ \t]*", "\t", regex.sub(r" {2,}", " ", line)).strip(" \t")
