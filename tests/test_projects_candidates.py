@@ -147,6 +147,9 @@ CANDIDATES = [
     ("黄岭、白沙、青石等乡镇完成人居环境整治。", [("人居环境整治", N)]),
     ("黄岭、白沙、青石等乡镇加快推进集镇改造。", [("集镇改造", N)]),
     ("黄岭、白沙等村实施道路硬化。", []),
+    # --- a phase jieba tags as an adverb (一期) is no adverb: the verb inside the name stays inside
+    ("青禾县跃进大道一期工程已开工。", [("青禾县跃进大道一期工程", N)]),
+    ("云州市重视滨江大道一期工程。", [("滨江大道一期工程", N)]),
     # --- facility heads (厂房, 研究院, 路网, 市场 …) end names, with a phase mark after them;
     # a bare one or a market in the economy's sense names nothing
     ("河口经开区标准化厂房二期建成投用。", [("河口经开区标准化厂房二期", N)]),

@@ -325,7 +325,9 @@ class NameJudge:
         inside (撤并, 怡养, 滚转) is part of what it names, not a clause around it
         (县委十分关心该工程 has an adverb; 青禾县团结水库 does not)."""
         tags = self.tags(name)
-        if not self.has_suffix(name) or any(flag in ("d", "ad", "vd") and len(word) > 1 for word, flag in tags):
+        # (a phase jieba tags as an adverb, 一期, is a word names use: no adverb)
+        if not self.has_suffix(name) or any(flag in ("d", "ad", "vd") and len(word) > 1 and word not in self.name_verbs
+                                            for word, flag in tags):
             return False
         if tags[0][1] in self.proper_pos or self.unknown_start(tags):
             return True
