@@ -84,6 +84,8 @@ class NameJudge:
         # 等工程, 等12个工业项目 (umbrella_after); 等骨干水电站 (shared_suffix_after, group 'rest')
         self.umbrella_after = p.umbrella_after
         self.shared_after = p.shared_suffix_after
+        # framing verbs (加快推进, 完成) that are no words of names: they end the class after 等
+        self.framing_verbs = {w for w in p.left_boundaries if len(w) > 1} - self.name_verbs
 
     def tags(self, text: str) -> tuple[tuple[str, str], ...]:
         """jieba's (word, part of speech) pairs, cached: the filters ask about one name often."""
@@ -158,11 +160,27 @@ class NameJudge:
         m = self.shared_after.match(rest)
         if m is None:
             return None
+        # the class the items share ends at the first verb after its first word: what follows
+        # is what is done to them (等乡镇 | 完成人居环境整治 shares nothing; 等骨干水电站 and
+        # 等新兴产业基地 | 加快建设 keep their suffix)
+        rest_ = self._class_phrase(m.group("rest"))
         # the longest; of equal lengths the first written (等新兴产业基地加快建设和提升 -> 基地)
-        rest_ = m.group("rest")
         found = [(len(sfx), -rest_.find(sfx), sfx) for sfx in self.suffixes
                  if sfx in rest_ and len(sfx) >= 2 and sfx not in self.umbrella_suffixes]
         return max(found)[2] if found else None
+
+    def _class_phrase(self, rest: str) -> str:
+        """`rest` (what follows 等) up to its first verb after its first word (乡镇 | 完成
+        人居环境整治, 乡镇 | 加快推进…: a narrative verb or a framing one, which the segmenter
+        knows untagged); a verb names use (改造, 加固) goes on naming the class."""
+        tags = self.tags(rest)
+        pos = len(tags[0][0]) if tags else 0
+        for word, flag in tags[1:]:
+            if (self.is_narrative(word, flag) and flag.startswith("v")) or (
+                    word in self.framing_verbs and (flag == "x" or flag.startswith("v"))):
+                return rest[:pos]
+            pos += len(word)
+        return rest
 
     def umbrella_follows(self, rest: str) -> bool:
         """An enumeration ends in 等 + 工程/项目 (缙云里隆、庆元荷地等工程)."""
@@ -307,7 +325,9 @@ class NameJudge:
         inside (撤并, 怡养, 滚转) is part of what it names, not a clause around it
         (县委十分关心该工程 has an adverb; 青禾县团结水库 does not)."""
         tags = self.tags(name)
-        if not self.has_suffix(name) or any(flag in ("d", "ad", "vd") and len(word) > 1 for word, flag in tags):
+        # (a phase jieba tags as an adverb, 一期, is a word names use: no adverb)
+        if not self.has_suffix(name) or any(flag in ("d", "ad", "vd") and len(word) > 1 and word not in self.name_verbs
+                                            for word, flag in tags):
             return False
         if tags[0][1] in self.proper_pos or self.unknown_start(tags):
             return True
