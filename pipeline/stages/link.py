@@ -282,8 +282,11 @@ class _StatusLinker:
 
     def _inherit_group_state(self, chosen: list[list[int]]) -> None:
         """Groups with no cue of their own that follow a statement about a class of projects
-        (a sentence naming no project; only other cue-less lists in between) take its state."""
-        own = [bool(c) for c in chosen]
+        (a sentence naming no project; only other cue-less lists in between) take its state.
+        A weak cue of their own (累计完成投资: money spent) states no state: such a group
+        takes the state of a statement or heading over it beside it, and `aggregate` prefers
+        the strong one (not the title's: farther away, it was wrong more often on the gold)."""
+        own = [any(not self.cues[i].weak for i in c) for c in chosen]
         listed_segments: dict[int, bool] = {}   # segment -> every group in it has no cue of its own
         for g, has_cue in zip(self.groups, own, strict=True):
             listed_segments[g.segment] = listed_segments.get(g.segment, True) and not has_cue
@@ -294,11 +297,12 @@ class _StatusLinker:
                 continue
             statement = self._group_statement_before(g.segment, listed_segments)
             heading = self._heading_state(self.layout.section_at(g.start), title[1] if title else None)
+            weak = chosen[gi]
             if statement is not None:
-                chosen[gi] = statement
+                chosen[gi] = weak + statement
             elif heading is not None:
-                chosen[gi] = [heading]      # （四）储备项目 over the list: nearer than the title
-            elif title and g.segment > title[1]:
+                chosen[gi] = weak + [heading]   # （四）储备项目 over the list: nearer than the title
+            elif title and g.segment > title[1] and not weak:
                 chosen[gi] = title[0]       # 5个重点项目集中开工 as the title: the report's subject
 
     def _heading_state(self, section: Section, title_segment: int | None) -> int | None:
@@ -322,9 +326,10 @@ class _StatusLinker:
             line = self.text[self.ends[seg - 1] if seg else 0:end].strip()
             if not line:
                 continue
-            if len(line) > self.config.title_max_chars or "。" in line or line.endswith(tuple(COLONS)):
-                return None             # a sentence, or the head of a list (新开工项目：), is no title
-            return seg
+            if len(line) > self.config.title_max_chars or "。" in line or line.endswith(tuple(COLONS)) \
+                    or (end < len(self.text) and self.text[end - 1] != "\n"):
+                return None             # a sentence, the head of a list (新开工项目：) or a line's
+            return seg                  # first clause up to its ； (甲进展缓慢；乙…) is no title
         return None
 
     def _document_title(self) -> int | None:
