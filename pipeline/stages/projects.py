@@ -53,6 +53,11 @@ _CELL_END = _ITEM_END | set(" \t\u3000")     # … and of a table row's first ce
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 
 
+# a name inside a status cue has framing before it (计划年内 | 城南大道扩建 | 竣工): two
+# characters at least, then a name of three; a suffix ending before this is the cue's own
+_FRAMED_NAME_MIN = 5
+
+
 class _Segment(NamedTuple):       # a NamedTuple: made tens of thousands of times per MB
     start: int
     end: int
@@ -534,11 +539,14 @@ class ProjectExtractor:
     def _cue_end(self, clause: str, start: int, end: int) -> int:
         """Where the cut for the status cue clause[start:end] starts: after the last suffix
         inside it when one is followed by the cue's own words (计划年内城南大道扩建 | 竣工:
-        the plan words before the name are framing, cut elsewhere), else at the cue."""
+        the plan words before the name are framing, cut elsewhere), else at the cue. A suffix
+        too near the cue's start for framing and a name before it is the cue's own word
+        (主体工程已完工 after 城南幼儿园项目: the name ends before the cue)."""
         cut = start
         if end - start > 6:
             for m in self.judge.suffix_any.finditer(clause, start + 2, end - 1):
-                cut = m.end()
+                if m.end() >= start + _FRAMED_NAME_MIN:
+                    cut = m.end()
             phase = _PHASE.match(clause, cut, end) if cut > start else None
             if phase:
                 cut = phase.end()       # 城南水厂二期 | 竣工投产
