@@ -672,8 +672,9 @@ class ProjectExtractor:
         (将要 | 新建 | 青禾响水水库), also after a one-character adverb (将 | 新建 | …: jieba
         tags 新建 as a place, the county of that name, so the adverb is not stripped)."""
         for skip in (0, 1):
-            if skip and self.judge.tags(clause[s:s + 1])[0][1] != "d":
-                break
+            first = self.judge.tags(clause[s:s + 1]) if skip and s < e else ()
+            if skip and (not first or first[0][1] != "d"):
+                break           # (an empty rest, or a character jieba does not tag)
             for word in self.weak:
                 if len(word) > 1 and clause.startswith(word, s + skip) \
                         and e - s - skip - len(word) >= self.min_chars:
