@@ -76,6 +76,7 @@ class ProjectExtractor:
         self.money_framing = p.money_framing
         self.weak = sorted(set(p.weak_left_boundaries), key=len, reverse=True)
         self.weak_start = re.compile(alternation(self.weak))
+        self.weak_words = tuple(w for w in self.weak if len(w) > 1)     # 新建, 建设: framing verbs
         self.joiners = set(p.joiners)
         self.name_joiners = set(p.name_joiners)
         self.cut_after = set(p.cut_after_words)
@@ -672,13 +673,12 @@ class ProjectExtractor:
         (将要 | 新建 | 青禾响水水库), also after a one-character adverb (将 | 新建 | …: jieba
         tags 新建 as a place, the county of that name, so the adverb is not stripped)."""
         for skip in (0, 1):
-            first = self.judge.tags(clause[s:s + 1]) if skip and s < e else ()
-            if skip and (not first or first[0][1] != "d"):
-                break           # (an empty rest, or a character jieba does not tag)
-            for word in self.weak:
-                if len(word) > 1 and clause.startswith(word, s + skip) \
-                        and e - s - skip - len(word) >= self.min_chars:
-                    return s + skip + len(word)
+            word = next((w for w in self.weak_words if clause.startswith(w, s + skip)), None)
+            if word is None or e - s - skip - len(word) < self.min_chars:
+                continue
+            if skip and self.judge.tags(clause[s])[0][1] != "d":
+                break
+            return s + skip + len(word)
         return s
 
     def _leading_framing(self, name: str) -> int:
