@@ -104,6 +104,11 @@ class NameJudge:
                 return text[n - length:], n - length
         return None
 
+    def core_suffix(self, name: str) -> tuple[str, int] | None:
+        """The suffix `name` ends with once its decorations are off (城南水厂二期 -> 水厂), and
+        where it starts in the core."""
+        return self.end_suffix(self.core(name))
+
     def core(self, name: str) -> str:
         """`name` without its decorations (tail_pattern), or `name` if nothing is left."""
         core = self._core_cache.get(name)

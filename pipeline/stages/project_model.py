@@ -165,7 +165,7 @@ def _has_place(name: str, places: frozenset[str]) -> bool:
 
 
 def _suffix_class(name: str, judge: NameJudge, one_char: tuple[str, ...]) -> str:
-    found = judge.end_suffix(judge.core(name))
+    found = judge.core_suffix(name)
     if found is None:
         return "sfx_none"
     sfx = found[0]

@@ -75,7 +75,6 @@ class ProjectExtractor:
         self.anaphora = p.anaphora
         self.money_framing = p.money_framing
         self.weak = sorted(set(p.weak_left_boundaries), key=len, reverse=True)
-        self.weak_start = re.compile(alternation(self.weak))
         self.weak_words = tuple(w for w in self.weak if len(w) > 1)     # 新建, 建设: framing verbs
         self.joiners = set(p.joiners)
         self.name_joiners = set(p.name_joiners)
@@ -452,7 +451,7 @@ class ProjectExtractor:
         水库、青石 -> 水库), or None."""
         if suffixed[item]:
             return None
-        ends = {self.judge.end_suffix(self.judge.core(name)) for (name, _, _), ok in zip(names, suffixed, strict=True)
+        ends = {self.judge.core_suffix(name) for (name, _, _), ok in zip(names, suffixed, strict=True)
                 if ok}
         found = {end[0] for end in ends if end is not None}
         if len(found) != 1:
@@ -613,7 +612,7 @@ class ProjectExtractor:
     def _own_part(self, name: str) -> bool:
         """What comes before the suffix of `name` is a noun of two characters or more
         (青石 | 水库), not a verb or a bare modifier (连接 | 线, 配套 | 工程)."""
-        found = self.judge.end_suffix(self.judge.core(name))
+        found = self.judge.core_suffix(name)
         if found is None or found[1] < 2:
             return False
         tags = self.judge.tags(name[:found[1]])
@@ -648,11 +647,7 @@ class ProjectExtractor:
             close = clause.find("”", s, e)
             if close > s + 1 and clause[close + 1:e] in self.quoted_ends:
                 s, e = s + 1, close     # “青禾县电网升级项目”, “鑫达产业园”建设: the quotes wrap the name
-        if self.weak_start.match(clause, s):
-            for word in self.weak:
-                if clause.startswith(word, s) and e - s - len(word) >= self.min_chars:
-                    s += len(word)      # 建设 | 城南大道, but 安全生态水系建设 keeps its 建设
-                    break
+        s = self._past_weak_framing(clause, s, e, self.weak)
         ordinal = _ORDINAL.match(clause, s, e)
         if ordinal:
             s = ordinal.end()
@@ -660,7 +655,7 @@ class ProjectExtractor:
         if aside and e - aside.end() >= self.min_chars:
             s = aside.end()     # (记者 某某)中国交通运输部 …, (PPP)项目: an aside, not the name
         s += self._leading_framing(clause[s:e])
-        s = self._after_weak_framing(clause, s, e)
+        s = self._past_weak_framing(clause, s, e, self.weak_words, behind_adverb=True)   # 将要 | 新建 | …
         while e - s > self.min_chars and clause[s] in self.strip_chars and self.judge.has_suffix(clause[s + 1:e]):
             s += 1
         if s < e and clause[s] in _OPEN and not (balanced(clause[s:e]) if clause[s] in "(（"
@@ -668,12 +663,14 @@ class ProjectExtractor:
             s += 1          # a lone opening quote or bracket (“一河两岸”整治项目(已于… keeps its quote)
         return clause[s:e], s, e
 
-    def _after_weak_framing(self, clause: str, s: int, e: int) -> int:
-        """Where the name starts when the framing stripped before it left a weak framing verb
-        (将要 | 新建 | 青禾响水水库), also after a one-character adverb (将 | 新建 | …: jieba
-        tags 新建 as a place, the county of that name, so the adverb is not stripped)."""
-        for skip in (0, 1):
-            word = next((w for w in self.weak_words if clause.startswith(w, s + skip)), None)
+    def _past_weak_framing(self, clause: str, s: int, e: int, words: Sequence[str],
+                           behind_adverb: bool = False) -> int:
+        """Where the name starts past one of the weak framing `words` at `s` (建设 | 城南大道,
+        but 安全生态水系建设 keeps its 建设: only when a name is left); with `behind_adverb`,
+        also past one behind a one-character adverb (将 | 新建 | 青禾响水水库: jieba tags 新建
+        as a place, the county of that name, so the adverb was not stripped as framing)."""
+        for skip in ((0, 1) if behind_adverb else (0,)):
+            word = next((w for w in words if clause.startswith(w, s + skip)), None)
             if word is None or e - s - skip - len(word) < self.min_chars:
                 continue
             if skip and self.judge.tags(clause[s])[0][1] != "d":
