@@ -28,30 +28,46 @@ ANAPHORA_RULE = "project.anaphora"
 MAX_PLURAL = 30     # a reference back to more projects than this is a summary of the whole text
 
 
+class _Named:
+    """The projects named in a document (not referred back to), in order of their starts:
+    where a reference back looks for its antecedents."""
+
+    def __init__(self, mentions: list[ProjectMention]) -> None:
+        self.named = sorted((m for m in mentions if m.rule_id != ANAPHORA_RULE), key=lambda m: m.start)
+        self.starts = [x.start for x in self.named]
+        self.first_name: dict[str, str] = {}
+        for x in self.named:
+            self.first_name.setdefault(x.key, x.name)
+
+    def keys_before(self, pos: int, floor: int, limit: int) -> list[str]:
+        """Up to `limit` distinct keys of the projects named from `floor` on and ending
+        before `pos`, the last named first."""
+        keys: list[str] = []
+        for i in range(bisect_right(self.starts, pos) - 1, bisect_left(self.starts, floor) - 1, -1):
+            x = self.named[i]
+            if x.end <= pos and x.key not in keys:
+                keys.append(x.key)
+                if len(keys) == limit:
+                    break
+        return keys
+
+    def mention(self, key: str, start: int, end: int) -> ProjectMention:
+        return ProjectMention(self.first_name[key], key, start, end, ANAPHORA_RULE)
+
+
 def resolve_anaphora(layout: Layout, mentions: list[ProjectMention],
                      pattern: regex.Pattern[str]) -> list[ProjectMention]:
     """Mentions for the words `pattern` finds, each with its antecedent's key and first
     name. Returned in addition to `mentions`."""
-    named = sorted(mentions, key=lambda m: m.start)
-    starts = [x.start for x in named]
-    first_name: dict[str, str] = {}
-    for x in named:
-        first_name.setdefault(x.key, x.name)
+    named = _Named(mentions)
     headings = HeadingProjects.of(layout, mentions)
     out = []
     for m in pattern.finditer(layout.text):
-        section = layout.section_at(m.start())
-        key = None
         # the last mention (in order of starts) in the section that ends before the word
-        for i in range(bisect_right(starts, m.start()) - 1, bisect_left(starts, section.start) - 1, -1):
-            if named[i].end <= m.start():
-                key = named[i].key
-                break
-        if key is None:
-            key = headings.at(m.start())
-        if key is None:
-            continue
-        out.append(ProjectMention(first_name[key], key, m.start(), m.end(), ANAPHORA_RULE))
+        last = named.keys_before(m.start(), layout.section_at(m.start()).start, 1)
+        key = last[0] if last else headings.at(m.start())
+        if key is not None:
+            out.append(named.mention(key, m.start(), m.end()))
     return out
 
 
@@ -74,33 +90,24 @@ def resolve_plural_anaphora(layout: Layout, mentions: list[ProjectMention],
                             pattern: regex.Pattern[str]) -> list[ProjectMention]:
     """A mention of each project that a plural reference (这两个项目, 上述项目) refers back to,
     at the reference's span. Returned in addition to `mentions`."""
-    named = sorted((m for m in mentions if m.rule_id != ANAPHORA_RULE), key=lambda m: m.start)
-    starts = [x.start for x in named]
-    first_name: dict[str, str] = {}
-    for x in named:
-        first_name.setdefault(x.key, x.name)
+    named = _Named(mentions)
     text = layout.text
     out: list[ProjectMention] = []
     for m in pattern.finditer(text):
         count = _count(m.group("count"))
         section_start = layout.section_at(m.start()).start
-        line = _line_start(text, m.start())
-        # with no count: this line's projects, else (none before the words) the line before's
-        floor = section_start if count else max(section_start, line)
-        keys: list[str] = []
-        for attempt in range(1 if count else 2):
-            for i in range(bisect_right(starts, m.start()) - 1, bisect_left(starts, floor) - 1, -1):
-                x = named[i]
-                if x.end <= m.start() and x.key not in keys:
-                    keys.append(x.key)
-                    if len(keys) == (count or MAX_PLURAL + 1):
-                        break
-            if keys or attempt or line <= section_start:
-                break
-            floor = max(section_start, _line_start(text, line - 1))
-        if len(keys) > MAX_PLURAL:
-            continue
-        out.extend(ProjectMention(first_name[k], k, m.start(), m.end(), ANAPHORA_RULE) for k in reversed(keys))
+        if count:
+            keys = named.keys_before(m.start(), section_start, count)
+        else:
+            # this line's projects, else (none before the words) the line before's; more
+            # than MAX_PLURAL is a summary of the whole text, no reference
+            line = _line_start(text, m.start())
+            keys = named.keys_before(m.start(), max(section_start, line), MAX_PLURAL + 1)
+            if not keys and line > section_start:
+                keys = named.keys_before(m.start(), max(section_start, _line_start(text, line - 1)), MAX_PLURAL + 1)
+            if len(keys) > MAX_PLURAL:
+                continue
+        out.extend(named.mention(k, m.start(), m.end()) for k in reversed(keys))
     return out
 
 
