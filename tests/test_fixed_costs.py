@@ -188,14 +188,11 @@ def test_the_totals_across_reports_are_the_same_filtered_in_python_or_by_arrow(m
 
 
 def test_a_forked_worker_uses_the_rules_its_parent_has_loaded(tmp_path, monkeypatch):
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text("城南大道改造工程已开工，总投资3.5亿元。", "utf-8")
     rules = load_rules()
     calls = tmp_path / "load_rules calls"
     monkeypatch.setenv("KEYPROJ_TEST_RULES_CALLS", str(calls))
     monkeypatch.setattr(batch_run, "load_rules", _recording_load_rules)   # the forked worker has it too
-    summary = batch_run.run([tmp_path / "in"], tmp_path / "out", rules, jobs=1, start_method="fork")
-    assert summary.processed == 1 and summary.facts["projects"] >= 1
+    _forked_run_of_one_file(tmp_path, rules, "城南大道改造工程已开工，总投资3.5亿元。")
     assert not calls.exists(), f"the worker read the rules again: {calls.read_text()}"
     assert batch_run._FORKED_RULES is None, "the parent keeps no reference once its workers are forked"
 
@@ -203,19 +200,25 @@ def test_a_forked_worker_uses_the_rules_its_parent_has_loaded(tmp_path, monkeypa
 def test_a_forked_worker_finds_the_ledger_patterns_its_parent_compiled(tmp_path, monkeypatch):
     # the parent needs them for the tables' ledger, each worker for its rows: compiled once,
     # before the fork, not again in every worker
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text("城南大道改造工程于2023年5月开工，总投资3.5亿元。", "utf-8")
     rules = load_rules()
     calls = tmp_path / "compiled by"
     monkeypatch.setenv("KEYPROJ_TEST_LEDGER_CALLS", str(calls))
     monkeypatch.setattr(ledger_rules_module, "_date_pattern", _recording_date_pattern)
     ledger_rules_module.ledger_rules.cache_clear()
     try:
-        summary = batch_run.run([tmp_path / "in"], tmp_path / "out", rules, jobs=1, start_method="fork")
+        _forked_run_of_one_file(tmp_path, rules, "城南大道改造工程于2023年5月开工，总投资3.5亿元。")
     finally:
         ledger_rules_module.ledger_rules.cache_clear()     # no entry made with the recording pattern is kept
-    assert summary.processed == 1 and summary.facts["projects"] >= 1
     assert calls.read_text().split() == [str(os.getpid())], "compiled in this process only, once"
+
+
+def _forked_run_of_one_file(tmp_path, rules, text):
+    """`batch_run.run` with one forked worker on one file holding `text`, which must give a
+    project."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(text, "utf-8")
+    summary = batch_run.run([tmp_path / "in"], tmp_path / "out", rules, jobs=1, start_method="fork")
+    assert summary.processed == 1 and summary.facts["projects"] >= 1
 
 
 def _recording_date_pattern(*args):
