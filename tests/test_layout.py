@@ -146,6 +146,35 @@ def test_mark_indexes_hold_every_mark_as_a_four_byte_integer(text: str, marks: s
                                                 len(text)})
 
 
+@pytest.mark.parametrize(("text", "marks"), [
+    # text                                                       marks of a class within the clause marks
+    ("城南大道开工；滨江大桥，北岸公园完工。\n下一段：甲，乙。", "。\n"),
+    ("城南大道开工；滨江大桥，北岸公园完工。\n下一段：甲，乙。", "。！？!?；;\n"),
+    ("城南大道开工；滨江大桥，北岸公园完工。\n下一段：甲，乙。", "。！？!?；;\n，,"),
+    ("甲，乙，丙：丁", "。\n"),                                  # none of them in the text
+    ("没有标点的一段", "。！？!?\n"),
+    ("", "。\n"),
+    ("，" * 100 + "。" + "，" * 100 + "\n" + "，" * 50, "。\n"),  # walks longer than _WALK: picked whole
+    ("甲" + "，乙" * 40 + "。丙" + "；丁" * 40, "。！？!?；;\n"),
+])
+def test_an_index_picked_from_the_clause_marks_answers_as_a_scan_of_its_own(text: str, marks: str) -> None:
+    """`char_index` serves a set of marks within the clause marks from the clause marks'
+    index (no scan of its own): every look-up and the positions are what a scan gives."""
+    from pipeline.text.sentences import CharIndex, char_index
+
+    scanned = CharIndex(text, marks)
+    for ask_positions_first in (False, True):
+        picked = CharIndex(text, marks, among=CharIndex(text, "。！？!?；;\n，,：:"))
+        if ask_positions_first:
+            assert list(picked.positions) == list(scanned.positions)
+        for pos in range(len(text) + 2):
+            assert picked.last_before(pos) == scanned.last_before(pos), pos
+            assert picked.first_from(pos) == scanned.first_from(pos), pos
+        assert list(picked.positions) == list(scanned.positions)
+        assert picked.positions.itemsize == 4
+    assert list(char_index(text, marks).positions) == list(scanned.positions)
+
+
 @pytest.mark.parametrize(("text", "blanked", "marks"), [
     # text                        the same with words blanked          marks asked
     ("五年计划，城南大道开工。", "\u3000" * 4 + "，城南大道开工。", "，。"),

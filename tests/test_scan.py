@@ -7,7 +7,7 @@ import re
 import pytest
 import regex
 
-from pipeline.text.scan import MultiScanner, SpanScanner, gate_of
+from pipeline.text.scan import FirstWord, MultiScanner, SpanScanner, gate_of
 
 TEXT = "城南大道已竣工，滨江大桥开工建设；北环路即将投入使用。\n" * 20
 
@@ -162,3 +162,19 @@ def test_the_anchor_scan_finds_every_occurrence_of_every_anchor(text):
     for i, gate in enumerate(scanner.gates):
         if gate is not None:
             assert sorted(hits[i]) == _every_occurrence(text, gate.anchors)
+
+
+@pytest.mark.parametrize(("words", "text"), [
+    # words, in the order they are tried          text (every place of it is asked)
+    (["加快建设", "新建", "建设", "将"], "将新建城南大道，加快建设滨江大桥建设"),
+    (["建设", "建"], "建设建成建"),                      # a word and its prefix: the first listed wins
+    (["建", "建设"], "建设建成建"),                      # … in either order
+    (["新建"], "新建"),                                  # a word ending the text
+    (["新建", ""], "城南新建"),                          # an empty word is at every place but past the end
+    ([], "城南大道"),                                    # no words: never one
+    (["a.b", "[x]"], "a.b[x]axb"),                       # characters a pattern reads specially are literal
+])
+def test_the_first_word_at_a_place_is_what_a_loop_over_the_words_finds(words: list[str], text: str) -> None:
+    first = FirstWord(words)
+    for pos in range(len(text) + 3):
+        assert first.at(text, pos) == next((w for w in words if text.startswith(w, pos)), None), pos

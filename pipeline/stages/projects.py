@@ -32,6 +32,7 @@ from pipeline.rules.loader import RuleSet, alternation, word_trie
 from pipeline.stages.names import NameJudge, balanced
 from pipeline.stages.statuses import StatusFinder
 from pipeline.text.punctuation import CLAUSE_MARKS, HARD_BREAKS
+from pipeline.text.scan import FirstWord
 from pipeline.text.segmenter import load_segmenter
 from pipeline.text.sentences import char_index
 from pipeline.types import ProjectMention, StatusMention
@@ -76,6 +77,7 @@ class ProjectExtractor:
         self.money_framing = p.money_framing
         self.weak = sorted(set(p.weak_left_boundaries), key=len, reverse=True)
         self.weak_words = tuple(w for w in self.weak if len(w) > 1)     # 新建, 建设: framing verbs
+        self.weak_first, self.weak_word_first = FirstWord(self.weak), FirstWord(self.weak_words)
         self.joiners = set(p.joiners)
         self.name_joiners = set(p.name_joiners)
         self.cut_after = set(p.cut_after_words)
@@ -647,7 +649,7 @@ class ProjectExtractor:
             close = clause.find("”", s, e)
             if close > s + 1 and clause[close + 1:e] in self.quoted_ends:
                 s, e = s + 1, close     # “青禾县电网升级项目”, “鑫达产业园”建设: the quotes wrap the name
-        s = self._past_weak_framing(clause, s, e, self.weak)
+        s = self._past_weak_framing(clause, s, e, self.weak_first)
         ordinal = _ORDINAL.match(clause, s, e)
         if ordinal:
             s = ordinal.end()
@@ -655,7 +657,7 @@ class ProjectExtractor:
         if aside and e - aside.end() >= self.min_chars:
             s = aside.end()     # (记者 某某)中国交通运输部 …, (PPP)项目: an aside, not the name
         s += self._leading_framing(clause[s:e])
-        s = self._past_weak_framing(clause, s, e, self.weak_words, behind_adverb=True)   # 将要 | 新建 | …
+        s = self._past_weak_framing(clause, s, e, self.weak_word_first, behind_adverb=True)   # 将要 | 新建 | …
         while e - s > self.min_chars and clause[s] in self.strip_chars and self.judge.has_suffix(clause[s + 1:e]):
             s += 1
         if s < e and clause[s] in _OPEN and not (balanced(clause[s:e]) if clause[s] in "(（"
@@ -663,14 +665,14 @@ class ProjectExtractor:
             s += 1          # a lone opening quote or bracket (“一河两岸”整治项目(已于… keeps its quote)
         return clause[s:e], s, e
 
-    def _past_weak_framing(self, clause: str, s: int, e: int, words: Sequence[str],
+    def _past_weak_framing(self, clause: str, s: int, e: int, words: FirstWord,
                            behind_adverb: bool = False) -> int:
         """Where the name starts past one of the weak framing `words` at `s` (建设 | 城南大道,
         but 安全生态水系建设 keeps its 建设: only when a name is left); with `behind_adverb`,
         also past one behind a one-character adverb (将 | 新建 | 青禾响水水库: jieba tags 新建
         as a place, the county of that name, so the adverb was not stripped as framing)."""
         for skip in ((0, 1) if behind_adverb else (0,)):
-            word = next((w for w in words if clause.startswith(w, s + skip)), None)
+            word = words.at(clause, s + skip)
             if word is None or e - s - skip - len(word) < self.min_chars:
                 continue
             if skip and self.judge.tags(clause[s])[0][1] != "d":

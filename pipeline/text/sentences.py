@@ -13,10 +13,11 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import compress
 
 import regex
 
-from pipeline.text.punctuation import LINE_BREAKS, SENTENCE_MARKS
+from pipeline.text.punctuation import CLAUSE_MARKS, LINE_BREAKS, SENTENCE_MARKS
 from pipeline.types import Sentence
 
 # The longest sentence the stages see (`Layout.long_sentence_cuts`): the sentences of real
@@ -33,30 +34,81 @@ class CharIndex:
     the first one after it by bisection, instead of one rfind/find per character (which
     scans the whole text for a character that is not there: quadratic time on long texts).
 
+    Given `among`, the index of a superset of the characters in the same text, the text is
+    not scanned: a look-up walks from the nearest mark of the superset to the nearest of
+    its own (a few steps: a sentence holds a few commas), and the positions are picked
+    from the superset's only when they are asked for, or when a walk runs long.
+
     >>> idx = CharIndex("甲，乙。丙", "，。")
     >>> idx.last_before(4), idx.last_before(1), idx.first_from(2), idx.first_from(4)
     (3, -1, 3, -1)
+    >>> sub = CharIndex("甲，乙。丙", "。", among=idx)
+    >>> sub.last_before(3), sub.last_before(4), sub.first_from(1), sub.first_from(4), list(sub.positions)
+    (-1, 3, 3, -1, [3])
     """
 
-    def __init__(self, text: str, chars: str) -> None:
+    def __init__(self, text: str, chars: str, among: CharIndex | None = None) -> None:
         self.text = text
-        # machine integers, 4 bytes each below 2**31 characters (a big document holds one
-        # mark every ten characters or so), straight from the scan: no character or int
-        # object per mark on the way
-        code = "i" if len(text) < 2**31 else "q"
-        self.positions: array[int] = array(code, map(_START, _mark_pattern(chars).finditer(text)))
+        self._chars = frozenset(chars)
+        self._among = among.positions if among is not None else None
+        self._positions: array[int] | None = None
+        if among is None:
+            # machine integers, 4 bytes each below 2**31 characters (a big document holds one
+            # mark every ten characters or so), straight from the scan: no character or int
+            # object per mark on the way
+            code = "i" if len(text) < 2**31 else "q"
+            self._positions = array(code, map(_START, _mark_pattern(chars).finditer(text)))
+
+    @property
+    def positions(self) -> array[int]:
+        """Every position of one of the characters, ascending."""
+        if self._positions is None:
+            among = self._among
+            assert among is not None
+            self._positions = array(among.typecode, compress(among, map(self._chars.__contains__,
+                                                                        map(self.text.__getitem__, among))))
+        return self._positions
 
     def last_before(self, end: int) -> int:
         """``max(text.rfind(ch, 0, end) for ch in chars)``: -1 when there is none."""
-        i = bisect_left(self.positions, end)
-        return self.positions[i - 1] if i else -1
+        if self._positions is None:
+            found = self._walk(end, -1)
+            if found is not None:
+                return found
+        positions = self.positions
+        i = bisect_left(positions, end)
+        return positions[i - 1] if i else -1
 
     def first_from(self, pos: int) -> int:
         """The first position >= `pos` of one of the characters, -1 when there is none."""
-        i = bisect_left(self.positions, pos)
-        return self.positions[i] if i < len(self.positions) else -1
+        if self._positions is None:
+            found = self._walk(pos, 1)
+            if found is not None:
+                return found
+        positions = self.positions
+        i = bisect_left(positions, pos)
+        return positions[i] if i < len(positions) else -1
+
+    def _walk(self, pos: int, step: int) -> int | None:
+        """The answer of `last_before(pos)` (step -1) or `first_from(pos)` (step 1) read by
+        walking the superset's marks from `pos`; None when the walk runs past `_WALK` marks
+        (the caller then picks all positions once: no look-up walks a long way)."""
+        among, text, chars = self._among, self.text, self._chars
+        assert among is not None
+        i = bisect_left(among, pos)
+        if step < 0:
+            i -= 1
+        for _ in range(_WALK):
+            if i < 0 or i >= len(among):
+                return -1
+            if text[among[i]] in chars:
+                return among[i]
+            i += step
+        return None
 
 
+# marks of the superset past which a look-up stops walking (`CharIndex._walk`)
+_WALK = 32
 _START = re.Match.start
 _INDEXES: dict[str, CharIndex] = {}
 
@@ -67,11 +119,17 @@ def _mark_pattern(chars: str) -> re.Pattern[str]:
 
 
 def char_index(text: str, chars: str) -> CharIndex:
-    """The `CharIndex` of `chars` in `text`, kept for the last text asked about."""
+    """The `CharIndex` of `chars` in `text`, kept for the last text asked about. The clause
+    marks' index (which the layout builds from a scan of every document) serves the sets
+    of marks within it (a sentence's, a segment's end …) without a scan of their own."""
     index = _INDEXES.get(chars)
     if index is None or index.text is not text:
-        index = _INDEXES[chars] = CharIndex(text, chars)
+        among = char_index(text, CLAUSE_MARKS) if chars != CLAUSE_MARKS and set(chars) <= _CLAUSE_MARK_SET else None
+        index = _INDEXES[chars] = CharIndex(text, chars, among)
     return index
+
+
+_CLAUSE_MARK_SET = frozenset(CLAUSE_MARKS)
 
 
 def long_sentences(text: str, longer_than: int) -> Iterator[tuple[int, int]]:
