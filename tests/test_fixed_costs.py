@@ -494,3 +494,31 @@ def test_reading_plain_text_compiles_none_of_the_pdf_and_html_patterns(tmp_path)
     page = read_document(tmp_path / "b.html", "b.html")
     assert page.status == "ok" and "城南大道改造工程已开工" in page.text     # compiled on first use, and used
     assert formats._declared_charset.cache_info().currsize == 1
+
+
+class _ShortReads:
+    """A file whose every read gives at most `most` bytes, as a network file system may."""
+
+    def __init__(self, data: bytes, most: int) -> None:
+        self._data, self._most, self._at = data, most, 0
+
+    def read(self, n: int = -1) -> bytes:
+        n = min(n, self._most)
+        chunk = self._data[self._at:self._at + n]
+        self._at += len(chunk)
+        return chunk
+
+
+@pytest.mark.parametrize(("size", "most_per_read", "asked", "got"), [
+    # bytes in the file  most bytes a read gives  asked for  bytes read
+    (100,                1000,                    101,       100),
+    (100,                7,                       101,       100),      # short reads: read on to the end
+    (100,                7,                       50,        50),       # no further than asked
+    (0,                  7,                       1,         0),
+    (1000,               1,                       1001,      1000),
+])
+def test_a_file_is_read_whole_however_few_bytes_each_read_gives(size, most_per_read, asked, got):
+    from pipeline.io import read as read_module
+
+    data = bytes(range(256)) * (size // 256) + b"z" * (size % 256)
+    assert read_module._read_up_to(_ShortReads(data, most_per_read), asked) == data[:got]
