@@ -522,3 +522,41 @@ def test_a_file_is_read_whole_however_few_bytes_each_read_gives(size, most_per_r
 
     data = bytes(range(256)) * (size // 256) + b"z" * (size % 256)
     assert read_module._read_up_to(_ShortReads(data, most_per_read), asked) == data[:got]
+
+
+# ---- a document's rows on their way from a worker ------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "城南大道改造工程已开工，总投资3.5亿元，完成投资1.2亿元。",     # projects, quantities, statuses
+    "一、总体情况\n全年经济运行平稳。",                               # sections only
+    "",                                                                # an empty document
+])
+def test_a_workers_answer_holds_the_columns_of_the_rows_without_their_names(text):
+    import pickle
+
+    from pipeline.rows import document_rows, to_columns
+
+    pipeline = batch_run.warm_pipeline(load_rules())
+    columns = to_columns(document_rows(batch_run.process(pipeline, _source("d1", "a.txt", text)), pipeline.rules))
+    answer = batch_run.packed(columns)
+    assert batch_run.unpacked(pickle.loads(pickle.dumps(answer))) == columns
+    assert "doc_id" not in pickle.dumps(answer).decode("latin-1")
+
+
+@pytest.mark.parametrize(("change", "error"), [
+    # the rows of a document                     refused with
+    ("a column more than the schema's",          ValueError),
+    ("a column of the schema missing",           ValueError),
+    ("a column renamed",                         KeyError),
+])
+def test_rows_whose_columns_are_not_the_schemas_are_refused_on_the_way(change, error):
+    columns = {"documents": {name: [None] for name in batch_run._column_names()["documents"]}}
+    cols = columns["documents"]
+    if change == "a column more than the schema's":
+        cols["colour"] = ["red"]
+    elif change == "a column of the schema missing":
+        del cols["title"]
+    else:
+        cols["colour"] = cols.pop("title")
+    with pytest.raises(error):
+        batch_run.packed(columns)
