@@ -560,3 +560,17 @@ def test_rows_whose_columns_are_not_the_schemas_are_refused_on_the_way(change, e
         cols["colour"] = cols.pop("title")
     with pytest.raises(error):
         batch_run.packed(columns)
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    # doc_id given        the document's id
+    (None,                "made from the path"),
+    ("a1b2c3-1",          "a1b2c3-1"),          # a run's: the same relative path under a second input
+])
+def test_a_document_read_for_a_run_has_the_runs_id_from_the_start(tmp_path, given, expected):
+    from pipeline.io.read import doc_id_for, read_document
+
+    (tmp_path / "a.txt").write_text("北郊水厂尚未开工。", "utf-8")
+    source = read_document(tmp_path / "a.txt", "a.txt", doc_id=given)
+    assert source.doc_id == (doc_id_for("a.txt") if expected == "made from the path" else expected)
+    assert source.status == "ok" and source.text == "北郊水厂尚未开工。"

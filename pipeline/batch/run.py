@@ -22,7 +22,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,7 +93,7 @@ def rows_for(pipeline: Pipeline, task: Task) -> dict[str, list[dict[str, Any]]]:
     if task.duplicate_of is not None:
         return failure_rows(pipeline.rules, task, "duplicate",
                             f"same content as {task.duplicate_of[1]}", task.duplicate_of[0])
-    source = replace(read_document(Path(task.path), task.rel, max_bytes=task.max_bytes), doc_id=task.doc_id)
+    source = read_document(Path(task.path), task.rel, max_bytes=task.max_bytes, doc_id=task.doc_id)
     result = process(pipeline, source)
     try:
         rows = document_rows(result, pipeline.rules)

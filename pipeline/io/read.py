@@ -127,10 +127,13 @@ def _walk(root: Path, skipped: set[tuple[int, int] | None]) -> list[tuple[Path, 
     return out
 
 
-def read_document(path: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
-    """Read one file into a `SourceDocument` (never raises for a bad file)."""
+def read_document(path: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                  doc_id: str | None = None) -> SourceDocument:
+    """Read one file into a `SourceDocument` (never raises for a bad file), whose id is
+    `doc_id` (a batch run's, unique among its inputs), else made from `rel`."""
     rel = printable_path(rel)
-    doc_id = doc_id_for(rel)
+    if doc_id is None:
+        doc_id = doc_id_for(rel)
     suffix = _suffix(path)
     fmt = suffix.lstrip(".") or "none"
 
