@@ -494,3 +494,83 @@ def test_reading_plain_text_compiles_none_of_the_pdf_and_html_patterns(tmp_path)
     page = read_document(tmp_path / "b.html", "b.html")
     assert page.status == "ok" and "城南大道改造工程已开工" in page.text     # compiled on first use, and used
     assert formats._declared_charset.cache_info().currsize == 1
+
+
+class _ShortReads:
+    """A file whose every read gives at most `most` bytes, as a network file system may."""
+
+    def __init__(self, data: bytes, most: int) -> None:
+        self._data, self._most, self._at = data, most, 0
+
+    def read(self, n: int = -1) -> bytes:
+        n = min(n, self._most)
+        chunk = self._data[self._at:self._at + n]
+        self._at += len(chunk)
+        return chunk
+
+
+@pytest.mark.parametrize(("size", "most_per_read", "asked", "got"), [
+    # bytes in the file  most bytes a read gives  asked for  bytes read
+    (100,                1000,                    101,       100),
+    (100,                7,                       101,       100),      # short reads: read on to the end
+    (100,                7,                       50,        50),       # no further than asked
+    (0,                  7,                       1,         0),
+    (1000,               1,                       1001,      1000),
+])
+def test_a_file_is_read_whole_however_few_bytes_each_read_gives(size, most_per_read, asked, got):
+    from pipeline.io import read as read_module
+
+    data = bytes(range(256)) * (size // 256) + b"z" * (size % 256)
+    assert read_module._read_up_to(_ShortReads(data, most_per_read), asked) == data[:got]
+
+
+# ---- a document's rows on their way from a worker ------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "城南大道改造工程已开工，总投资3.5亿元，完成投资1.2亿元。",     # projects, quantities, statuses
+    "一、总体情况\n全年经济运行平稳。",                               # sections only
+    "",                                                                # an empty document
+])
+def test_a_workers_answer_holds_the_columns_of_the_rows_without_their_names(text):
+    import pickle
+
+    from pipeline.rows import document_rows, to_columns
+
+    pipeline = batch_run.warm_pipeline(load_rules())
+    columns = to_columns(document_rows(batch_run.process(pipeline, _source("d1", "a.txt", text)), pipeline.rules))
+    answer = batch_run.packed(columns)
+    assert batch_run.unpacked(pickle.loads(pickle.dumps(answer))) == columns
+    assert "doc_id" not in pickle.dumps(answer).decode("latin-1")
+
+
+@pytest.mark.parametrize(("change", "error"), [
+    # the rows of a document                     refused with
+    ("a column more than the schema's",          ValueError),
+    ("a column of the schema missing",           ValueError),
+    ("a column renamed",                         KeyError),
+])
+def test_rows_whose_columns_are_not_the_schemas_are_refused_on_the_way(change, error):
+    columns = {"documents": {name: [None] for name in batch_run._column_names()["documents"]}}
+    cols = columns["documents"]
+    if change == "a column more than the schema's":
+        cols["colour"] = ["red"]
+    elif change == "a column of the schema missing":
+        del cols["title"]
+    else:
+        cols["colour"] = cols.pop("title")
+    with pytest.raises(error):
+        batch_run.packed(columns)
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    # doc_id given        the document's id
+    (None,                "made from the path"),
+    ("a1b2c3-1",          "a1b2c3-1"),          # a run's: the same relative path under a second input
+])
+def test_a_document_read_for_a_run_has_the_runs_id_from_the_start(tmp_path, given, expected):
+    from pipeline.io.read import doc_id_for, read_document
+
+    (tmp_path / "a.txt").write_text("北郊水厂尚未开工。", "utf-8")
+    source = read_document(tmp_path / "a.txt", "a.txt", doc_id=given)
+    assert source.doc_id == (doc_id_for("a.txt") if expected == "made from the path" else expected)
+    assert source.status == "ok" and source.text == "北郊水厂尚未开工。"

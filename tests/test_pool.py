@@ -251,3 +251,43 @@ def test_a_waiting_answer_is_seen_without_blocking(in_pipe, expected):
         result_end.close()
     assert worker.has_answer() is expected
     assert results.poll() is expected           # what multiprocessing's own poll says
+
+
+@pytest.mark.parametrize(("pipes", "process", "ready"), [
+    # each result pipe holds                      the worker process   ready (pipes by index, "exit")
+    (["nothing"],                                 "running",           []),
+    (["an answer"],                               "running",           [0]),
+    (["nothing", "an answer"],                    "running",           [1]),
+    (["an answer", "an answer"],                  "running",           [0, 1]),
+    (["nothing, and the worker's end is closed"], "running",           [0]),      # the worker died
+    (["nothing"],                                 "ended",             ["exit"]),
+    (["an answer"],                               "ended",             [0, "exit"]),
+])
+def test_the_answers_waited_for_are_those_multiprocessing_wait_sees(pipes, process, ready):
+    from multiprocessing.connection import wait
+
+    from pipeline.batch import pool
+
+    ends = []
+    for held in pipes:
+        results, result_end = FORK.Pipe(duplex=False)
+        if held == "an answer":
+            result_end.send_bytes(b"x")
+        elif held.endswith("closed"):
+            result_end.close()
+        ends.append((results, result_end))
+    worker = FORK.Process(target=time.sleep if process == "running" else os._exit,
+                          args=(60,) if process == "running" else (0,), daemon=True)
+    worker.start()
+    if process == "ended":
+        worker.join()
+    try:
+        conns = [r for r, _ in ends]
+        found = pool._readable(conns, [worker.sentinel], 0.0)
+        expected = {conns[i].fileno() if i != "exit" else worker.sentinel for i in ready}
+        assert found == expected
+        reference = wait([*conns, worker.sentinel], 0.0)
+        assert found == {x if isinstance(x, int) else x.fileno() for x in reference}
+    finally:
+        worker.kill()
+        worker.join()

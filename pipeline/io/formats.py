@@ -25,14 +25,20 @@ import signal
 import subprocess
 import tempfile
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from xml.etree.ElementTree import Element
+from typing import TYPE_CHECKING
 
 import regex
+
+if TYPE_CHECKING:
+    # imported by the .docx reader when it reads one: a run of text files, and the process
+    # that only plans a run and writes its tables, load neither (7 ms before the first
+    # workers are forked)
+    import zipfile
+    from xml.etree.ElementTree import Element
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 DOCX_SUFFIXES = {".docx", ".docm", ".dotx", ".dotm"}
@@ -285,6 +291,8 @@ def text_from_docx(data: bytes, member_cap: int | None = None) -> Decoded:
     are joined by a space. Text boxes follow the paragraph that anchors them; deleted
     revisions, field codes and the fallback copies of drawings are skipped.
     """
+    import zipfile
+
     cap = member_cap or MAX_MEMBER_BYTES
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

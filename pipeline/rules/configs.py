@@ -72,6 +72,8 @@ class Example:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
+    """A unit's surface (万元, 公里) and what it means."""
+
     surface: str
     kind: Kind
     factor: Decimal
@@ -81,6 +83,8 @@ class Unit:
 
 @dataclass(frozen=True, slots=True)
 class BareScale(Config):
+    """A scale without a unit (3亿), read as money only beside a money cue."""
+
     scales: dict[str, Decimal] = rule(BUILT)
     money_cues: tuple[str, ...] = rule(WORDS)
     blocked_next: tuple[str, ...] = rule(WORDS)
@@ -88,6 +92,8 @@ class BareScale(Config):
 
 @dataclass(frozen=True, slots=True)
 class Qualifiers(Config):
+    """Words before, inside or after an amount that qualify it (约, 以上)."""
+
     before: dict[str, str] = rule(TEXT_MAP)
     inside: dict[str, str] = rule(TEXT_MAP)
     after: dict[str, str] = rule(TEXT_MAP)
@@ -126,6 +132,8 @@ class QuantityRules(Config):
 
 @dataclass(frozen=True, slots=True)
 class HardBreaks(Config):
+    """When a line break inside a sentence is a wrap, not a break (normalise.yaml)."""
+
     line_end: regex.Pattern[str] = rule(PATTERN, at=True)
     line_start: regex.Pattern[str] = rule(PATTERN, at=True)
     number_end: regex.Pattern[str] = rule(PATTERN, at=True)
@@ -141,6 +149,8 @@ class HardBreaks(Config):
 
 @dataclass(frozen=True, slots=True)
 class NormaliseRules(Config):
+    """normalise.yaml: characters folded, kept, or dropped as invisible."""
+
     fold: dict[str, str] = rule(BUILT)
     keep_fullwidth: str = rule(str)
     invisible: regex.Pattern[str] = rule(PATTERN)
@@ -165,6 +175,8 @@ class SectionMarker:
 
 @dataclass(frozen=True, slots=True)
 class SectionRules(Config):
+    """sections.yaml: heading markers and how long a title may be."""
+
     markers: tuple[SectionMarker, ...] = rule(BUILT)
     title_end: str = rule(str)
     max_title_chars: int = rule(int)
@@ -174,6 +186,8 @@ class SectionRules(Config):
 
 @dataclass(frozen=True, slots=True)
 class RoleCues:
+    """The cues of one money role."""
+
     specific: tuple[str, ...]       # the nearest one decides
     generic: tuple[str, ...]        # decide only when the clause has no specific cue
 
@@ -195,6 +209,8 @@ class PlainInvestment(Config):
 
 @dataclass(frozen=True, slots=True)
 class RoleRules(Config):
+    """roles.yaml: the cues of each money role and when they decide."""
+
     roles: dict[Role, RoleCues] = rule(BUILT)
     not_cues: regex.Pattern[str] = rule(PATTERN)
     plain: PlainInvestment = rule(PlainInvestment)
@@ -242,6 +258,8 @@ class Cue:
 
 @dataclass(frozen=True, slots=True)
 class StatusRules(Config):
+    """statuses.yaml: the status cues."""
+
     cues: tuple[Cue, ...] = rule(BUILT)
 
 
@@ -249,6 +267,8 @@ class StatusRules(Config):
 
 @dataclass(frozen=True, slots=True)
 class ProjectRules(Config):
+    """projects.yaml: what a project name is made of and where it ends."""
+
     suffixes: tuple[str, ...] = rule(WORDS)
     short_suffix_min_chars: dict[str, int] = rule(BUILT)
     tail_pattern: regex.Pattern[str] = rule(PATTERN)
@@ -388,6 +408,8 @@ class ScopeRules(Config):
 
 @dataclass(frozen=True, slots=True)
 class LedgerIdentity(Config):
+    """ledger.yaml identity: how a project's key is made."""
+
     phase: regex.Pattern[str] = rule(PATTERN)          # 二期, 第2期: one way of writing a phase
     own_level_words: tuple[str, ...] = rule(WORDS)     # 县人民医院 in a county's report is its own
     separator: str = rule(str)                         # between region and name in a key
@@ -398,6 +420,8 @@ class LedgerIdentity(Config):
 
 @dataclass(frozen=True, slots=True)
 class LedgerDates(Config):
+    """ledger.yaml dates: event dates and plans."""
+
     relative_years: dict[str, int] = rule(dict)        # 今年: 0, 去年: -1
     year_parts: tuple[str, ...] = rule(WORDS)          # 年底, 上半年: no month
     month_numerals: dict[str, int] = rule(dict)        # 九: 9
@@ -409,6 +433,8 @@ class LedgerDates(Config):
 
 @dataclass(frozen=True, slots=True)
 class LedgerResponsible(Config):
+    """ledger.yaml responsible: the responsible unit and the leader."""
+
     unit_cues: tuple[str, ...] = rule(WORDS)           # 责任单位, 牵头单位 …
     leader_cues: tuple[str, ...] = rule(WORDS)         # 联系领导, 包抓领导 …
     separator: str = rule(str)                         # a pattern between the cue and the value
@@ -418,6 +444,8 @@ class LedgerResponsible(Config):
 
 @dataclass(frozen=True, slots=True)
 class LedgerChecks(Config):
+    """ledger.yaml checks: figures that disagree."""
+
     plan_share_before: regex.Pattern[str] = rule(PATTERN)
     plan_share_window: int = rule(int)
     plan_share_tolerance: float = rule(float)
@@ -476,6 +504,8 @@ class RegionNameRules(Config):
 
 @dataclass(frozen=True, slots=True)
 class PeriodRule:
+    """One way a report states the period it covers."""
+
     id: str
     pattern: regex.Pattern[str]
     label: str            # may hold {n}, a month number from the group 'n'
