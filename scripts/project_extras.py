@@ -169,7 +169,6 @@ FEATURE_CLASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("named more than once", ()),
     ("inside a longer candidate", ("inside_other",)),
     ("contains another candidate", ("contains_other",)),
-    ("a part of the works or of a site (主体工程, 1#楼)", ("component",)),
 )
 
 #: the first of these an extra has is its main class (one per extra, so they add up)
