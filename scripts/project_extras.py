@@ -1,7 +1,7 @@
 """Candidates the project model keeps that are not projects, counted by structure (issue 13):
 where the model's precision goes on text it was not fitted on.
 
-    python scripts/project_extras.py [--gold ../shared/gold] [--sets dev train] [--show dev]
+    python scripts/project_extras.py [--gold ../shared/gold] [--sets dev train] [--show dev] [--dropped]
 
 The candidates are collected and weighed as `scripts/train.py projects` does: every
 document extracted with the model off, each candidate labelled against the gold (relaxed,
@@ -24,9 +24,12 @@ project is an extra, counted under every class it falls in:
   sentence, page navigation, a plan around it, a work verb before it (推进…), 工作/任务 after it;
 - the document: named more than once, inside a longer candidate, containing another.
 
-Counts only, per set; `--show SET` lists that set's extras with their classes and
-probability (use it for dev, the set the rules are tuned on, never to copy a train extra's
-words). Last, the features that carry the most weight among the confident extras
+The other side, with `--dropped`: the right candidates the model drops (probability below
+the threshold), by the same classes of shape and surroundings, beside how many dropped wrong
+ones fall in each: a class where many right ones are dropped is a feature that pulls too hard.
+Counts only, per set; `--show SET` lists that set's extras (and with `--dropped` its dropped
+right candidates) with their classes and probability (use it for dev, the set the rules are
+tuned on, never to copy a train extra's words). Last, the features that carry the most weight among the confident extras
 (probability ≥ 0.8): each feature's mean contribution to the score (weight of the fold's
 model × value) over them, against its mean over the confident right ones.
 """
@@ -226,9 +229,29 @@ def report(set_name: str, cands: Sequence[Candidate], prob: np.ndarray, threshol
     right_every = Counter(cl for i, c in enumerate(cands) if kept[i] and c.right for cl in classes(c))
     lines += [f"  {n:4d}  {cls}  (right: {right_every[cls]})" for cls, n in every.most_common()
               if not cls.startswith("edge ")]
+    untouched = sum(1 for i in wrong if not cands[i].second_name and cands[i].gold_overlap is None)
+    lines.append(f"  touching a gold name: {len(wrong) - untouched} (a second name or overlapping one), "
+                 f"none: {untouched}")
     lines.append("  boundary extras by edge (which side is wrong, and by what text):")
     lines += [f"  {n:4d}  {cls[5:]}" for cls, n in sorted(every.items(), key=lambda kv: (-kv[1], kv[0]))
               if cls.startswith("edge ")]
+    return lines
+
+
+def dropped_report(set_name: str, cands: Sequence[Candidate], prob: np.ndarray, threshold: float) -> list[str]:
+    """The right candidates the model drops, by every class of shape and surroundings they
+    fall in, beside the dropped wrong ones of each class."""
+    dropped = prob < threshold
+    right = [i for i, c in enumerate(cands) if dropped[i] and c.right]
+    wrong_every = Counter(cl for i, c in enumerate(cands) if dropped[i] and not c.right for cl in classes(c))
+    every = Counter(cl for i in right for cl in classes(cands[i]))
+    lines = [f"{set_name}: {int(dropped.sum())} candidates dropped out of fold, {len(right)} of them right "
+             f"({len(right) / max(int(dropped.sum()), 1):.1%}); "
+             f"{sum(prob[i] >= threshold - 0.1 for i in right)} within 0.1 of the threshold",
+             "  every class a dropped right candidate falls in (and how many dropped wrong ones fall in it):"]
+    lines += [f"  {n:4d}  {cls}  (wrong: {wrong_every[cls]})" for cls, n in every.most_common()]
+    bare = sum(1 for i in right if not classes(cands[i]))
+    lines.append(f"  {bare:4d}  in no class")
     return lines
 
 
@@ -252,6 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
     parser.add_argument("--sets", nargs="+", default=["dev", "train"])
     parser.add_argument("--show", default=None, help="list this set's extras with their classes (dev)")
+    parser.add_argument("--dropped", action="store_true",
+                        help="also count the right candidates the model drops, by class")
     args = parser.parse_args(argv)
     docs = gold_documents(args.gold, args.sets)
     s, cands = collect(docs, Pipeline(weigh_projects=False, rank_statuses=False))
@@ -269,6 +294,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if prob[i] >= model.threshold and not c.right:
                     print(f"    {c.doc.split('/', 1)[1]}  {c.name}  {prob[i]:.2f}  "
                           f"[{main_class(classes(c))}; {'; '.join(classes(c))}]")
+        if args.dropped:
+            print("\n".join(dropped_report(name, sub, prob[idx], model.threshold)))
+            if args.show == name:
+                for i in idx:
+                    c = cands[i]
+                    if prob[i] < model.threshold and c.right:
+                        print(f"    dropped  {c.doc.split('/', 1)[1]}  {c.name}  {prob[i]:.2f}  "
+                              f"[{'; '.join(classes(c))}]")
     c_value = float(model.version.split("C=")[-1])
     contrib = contributions(s, c_value)
     for name in names[1:] or names:

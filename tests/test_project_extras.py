@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,7 +16,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import project_extras  # noqa: E402
 from candidate_misses import edge_kinds  # noqa: E402
-from project_extras import Candidate, boundary, classes, gold_spans, main_class  # noqa: E402
+from project_extras import Candidate, boundary, classes, dropped_report, gold_spans, main_class  # noqa: E402
 
 from pipeline.extract import Pipeline  # noqa: E402
 from pipeline.stages.names import NameJudge  # noqa: E402
@@ -115,3 +116,41 @@ def test_the_main_classes_add_up_to_the_extras(capsys: pytest.CaptureFixture[str
         assert sum(int(n) for n in re.findall(r"^\s+(\d+)\s", main, flags=re.M)) == int(head.group(3))
         seen += 1
     assert seen == 2, out
+
+
+def _right(**features: float) -> Candidate:
+    return Candidate("dev/a.txt", "x", ((0, 1),), dict(features), True, False, None)
+
+
+# the candidates (right or wrong) and their probabilities | the line of a class in the count
+# of dropped right ones (threshold 0.5): kept ones are not counted, dropped wrong ones are
+# counted beside it
+DROPPED_CASES = [
+    ([(_right(in_list=1.0), 0.2)], "     1  list item (、/及/和)  (wrong: 0)"),
+    ([(_right(in_list=1.0), 0.2), (_candidate(in_list=1.0), 0.1), (_candidate(in_list=1.0), 0.3)],
+     "     1  list item (、/及/和)  (wrong: 2)"),
+    ([(_right(unmarked=1.0), 0.2), (_right(unmarked=1.0), 0.9)],
+     "     1  nothing distinguishing (no place, proper name, mark)  (wrong: 0)"),
+    ([(_right(), 0.2), (_right(in_list=1.0), 0.9)], "     1  in no class"),
+]
+
+
+@pytest.mark.parametrize("cands, line", DROPPED_CASES, ids=lambda v: v if isinstance(v, str) else "")
+def test_the_dropped_right_candidates_by_class(cands: list[tuple[Candidate, float]], line: str) -> None:
+    lines = dropped_report("dev", [c for c, _ in cands], np.array([p for _, p in cands]), 0.5)
+    assert line in lines
+    right_dropped = sum(1 for c, p in cands if c.right and p < 0.5)
+    assert lines[0].startswith(f"dev: {sum(p < 0.5 for _, p in cands)} candidates dropped out of fold, "
+                               f"{right_dropped} of them right")
+
+
+def test_the_dropped_right_candidates_are_counted_per_set(capsys: pytest.CaptureFixture[str]) -> None:
+    """On the invented gold set: --dropped prints each set's dropped candidates, and the
+    extras are split into those touching a gold name and those touching none."""
+    assert project_extras.main(["--gold", str(GOLD), "--dropped"]) == 0
+    out = capsys.readouterr().out
+    assert len(re.findall(r"^(?:dev|train): \d+ candidates dropped out of fold, \d+ of them right", out,
+                          flags=re.M)) == 2, out
+    for wrong, touching, none in re.findall(r"(\d+) of them wrong.*?touching a gold name: (\d+) .*?none: (\d+)",
+                                            out, flags=re.S):
+        assert int(touching) + int(none) == int(wrong)

@@ -206,3 +206,21 @@ PLATEAU_CASES = [
 def test_the_keep_threshold_is_the_middle_of_the_plateau(curve: list[tuple[float, float]], chosen: float) -> None:
     train = load_train_script()
     assert train.plateau_middle([t for t, _ in curve], [f for _, f in curve]) == chosen
+
+
+def test_the_untuned_f1_over_fold_assignments_holds_the_first_assignments(tmp_path: Path) -> None:
+    """train.py prints the untuned set's relaxed F1 over several assignments of the documents
+    to folds: the first assignment's figure (the one printed as "of which train") is one of
+    them, and the mean lies in the range."""
+    pytest.importorskip("sklearn")
+    import re
+
+    train = load_train_script()
+    lines: list[str] = []
+    train.train_projects(GOLD, tmp_path / "a.json", report=lines.append)
+    one = next(ln for ln in lines if ln.strip().startswith("of which train: relaxed F1"))
+    over = next(ln for ln in lines if "assignments of the documents to folds" in ln)
+    first = float(re.search(r"relaxed F1 ([0-9.]+)", one).group(1))
+    mean, low, high = map(float, re.search(r"mean ([0-9.]+) \(([0-9.]+)-([0-9.]+)\)", over).groups())
+    assert low <= mean <= high
+    assert low <= first <= high
