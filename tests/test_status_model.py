@@ -291,6 +291,16 @@ SURE_FEATURE_CASES = [
      {("link=prefix", 1.0), ("agree", 1.0), ("competing", 1.0)}),
     # unknown is no competing state: one known state is no competition
     ((("link=prefix", 1.0), ("status=operational", 1.0)), True, 1, {("link=prefix", 1.0), ("agree", 1.0)}),
+    # a cue before a long list (five projects or more) is shared: right or wrong for all at once
+    ((("link=prefix", 1.0), ("status=started", 1.0), ("wide_cue", 1.0)), True, 1,
+     {("link=prefix", 1.0), ("agree", 1.0), ("shared_cue", 1.0)}),
+    ((("link=title", 1.0), ("status=completed", 1.0), ("wide_cue", 1.0)), True, 1,
+     {("link=title", 1.0), ("agree", 1.0), ("shared_cue", 1.0)}),
+    # must not: a long list's cue in the project's own clause, a cue before a short list
+    ((("link=clause", 1.0), ("status=started", 1.0), ("wide_cue", 1.0)), True, 1,
+     {("link=clause", 1.0), ("agree", 1.0)}),
+    ((("link=prefix", 1.0), ("status=started", 1.0), ("log_cue_projects", 1.1)), True, 1,
+     {("link=prefix", 1.0), ("agree", 1.0)}),
 ]
 
 
@@ -327,6 +337,35 @@ def test_the_decided_state_takes_the_surety(pipeline: Pipeline, text: str, name:
     undecided = Pipeline(pipeline.rules, rank_statuses=False)
     ex = undecided("t", text)
     model = StatusModel({}, sure={"link=clause": 6.0}, sure_intercept=-3.0)
+    projects, rows = decide_statuses(ex, undecided.statuses(ex.doc.norm), model)
+    project = next(p for p in projects if p.name == name)
+    confidence = project_confidence(project.status, project.status_start, project.status_end,
+                                     [r for r in rows if r.project_key == project.key])
+    assert (confidence >= 0.8) == confident
+
+
+# A decision by a shared cue never reaches 0.8, however much the surety model trusts its kind:
+# text, project -> whether its status confidence reaches 0.8 under a model that trusts a
+# cue before the project (or before its list) and one of its own clause alike
+SHARED_SURETY_CASES = [
+    ("以下项目已竣工：城东快速路工程、北湖公园项目、西湖大桥、南山隧道工程、东岭水库、青石污水处理厂。",
+     "西湖大桥", False),
+    ("已竣工项目有城东快速路工程、北湖公园项目、西湖大桥、南山隧道工程、东岭水库、青石污水处理厂。",
+     "东岭水库", False),
+    # must not: a cue before a short list, a long list's cue in the project's own clause
+    ("以下项目已竣工：城东快速路工程、北湖公园项目。", "北湖公园项目", True),
+    ("城东快速路工程、北湖公园项目、西湖大桥、南山隧道工程、东岭水库、青石污水处理厂等6个项目已竣工。",
+     "西湖大桥", True),
+]
+
+
+@pytest.mark.parametrize("text, name, confident", SHARED_SURETY_CASES,
+                         ids=[str(i) for i in range(len(SHARED_SURETY_CASES))])
+def test_a_shared_cue_is_never_confident(pipeline: Pipeline, text: str, name: str, confident: bool) -> None:
+    undecided = Pipeline(pipeline.rules, rank_statuses=False)
+    ex = undecided("t", text)
+    model = StatusModel({}, sure={f"link={kind}": 6.0 for kind in ("clause", "prefix", "before", "title")},
+                        sure_intercept=-3.0)
     projects, rows = decide_statuses(ex, undecided.statuses(ex.doc.norm), model)
     project = next(p for p in projects if p.name == name)
     confidence = project_confidence(project.status, project.status_start, project.status_end,
