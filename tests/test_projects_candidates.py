@@ -129,6 +129,10 @@ CANDIDATES = [
     ("开工建设凤栖大道（一期）工程。", [("凤栖大道（一期）工程", N)]),
     ("G329（云州段）改扩建工程开工。", [("G329（云州段）改扩建工程", N)]),
     ("青禾煤矿扩建（300万吨/年）等项目正抓紧建设。", [("青禾煤矿扩建（300万吨/年）", N)]),
+    ("桐溪高速公路（云州境）已通车。", [("桐溪高速公路（云州境）", N)]),
+    # ... but a bracket that gives another name for it (又称, 简称, 以下简称) is no part of the name
+    ("2、城南新居工程（又称滨江新居工程）。一期320套房屋已交付。", [("城南新居工程", N)]),
+    ("云州港三期码头工程（以下简称三期码头）已开工。", [("云州港三期码头工程", N)]),
     # --- the last item lends its suffix to bare items of three or more that are one common word
     # each (jieba reads 胜利 as a verb, 团结 as an adjective), not to sizes or kinds of work
     ("红旗、胜利、团结水库完成除险加固。", [("红旗", "红旗水库"), ("胜利", "胜利水库"), ("团结水库", N)]),
