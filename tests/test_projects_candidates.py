@@ -93,6 +93,10 @@ CANDIDATES = [
     ("跃鹿森林怡养小镇项目开工。", [("跃鹿森林怡养小镇项目", N)]),
     ("加快跃鹿森林怡养小镇项目建设。", [("跃鹿森林怡养小镇项目建设", N)]),
     ("桐溪引水工程全长18公里输水隧洞已贯通。", [("桐溪引水工程", N)]),
+    # a longest named prefix the judge rejects gives way to a shorter one it accepts (线路 ends
+    # no name), and a facility word after a name, at a word's start, is no suffix running on
+    ("青禾县110千伏供电项目线路正式建成投运。", [("青禾县110千伏供电项目", N)]),
+    ("云州市城南大道路灯安装完成。", [("云州市城南大道", N)]),
     # ... but a list item whose tail tells what happens keeps only its name, outside a list the
     # name ends at its prefix, and a function word is no unknown name
     ("桐山水库顺利截流、滨江大桥已完工。", [("桐山水库", N), ("滨江大桥", N)]),
@@ -129,6 +133,10 @@ CANDIDATES = [
     ("开工建设凤栖大道（一期）工程。", [("凤栖大道（一期）工程", N)]),
     ("G329（云州段）改扩建工程开工。", [("G329（云州段）改扩建工程", N)]),
     ("青禾煤矿扩建（300万吨/年）等项目正抓紧建设。", [("青禾煤矿扩建（300万吨/年）", N)]),
+    ("桐溪高速公路（云州境）已通车。", [("桐溪高速公路（云州境）", N)]),
+    # ... but a bracket that gives another name for it (又称, 简称, 以下简称) is no part of the name
+    ("2、城南新居工程（又称滨江新居工程）。一期320套房屋已交付。", [("城南新居工程", N)]),
+    ("云州港三期码头工程（以下简称三期码头）已开工。", [("云州港三期码头工程", N)]),
     # --- the last item lends its suffix to bare items of three or more that are one common word
     # each (jieba reads 胜利 as a verb, 团结 as an adjective), not to sizes or kinds of work
     ("红旗、胜利、团结水库完成除险加固。", [("红旗", "红旗水库"), ("胜利", "胜利水库"), ("团结水库", N)]),
@@ -159,6 +167,10 @@ CANDIDATES = [
     ("新建标准化厂房5万平方米。", []),
     ("积极开拓国内外市场。", []),
     ("建设人才公寓。", []),
+    # a hospital's or a school's new site (院区) is a facility of its own; a bare one is none
+    ("青禾县人民医院新院区建设加快推进。", [("青禾县人民医院新院区建设", N)]),
+    ("云州医院城东院区开工。", [("云州医院城东院区", N)]),
+    ("医院新院区建设加快推进。", []),
     # --- not projects -------------------------------------------------------------------------
     ("电子信息、新材料等8个产业项目已签约。", []),
     ("疏浚、清淤等3个项目完工。", []),

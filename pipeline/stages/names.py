@@ -155,8 +155,10 @@ class NameJudge:
             if cut not in boundaries and (found is None or len(found[0]) < 2):
                 continue    # a one-character suffix inside a word (路灯, 堤防) is no end
             if self.has_suffix(head) and balanced(head) and head.count("“") == head.count("”"):
-                if self.suffix_any.match(name, cut) or self.organisation.match(name[cut:]):
-                    return 0    # the suffix runs on (工程 | 师), or an organisation (临港 | 新区管委会)
+                if (cut not in boundaries and self.suffix_any.match(name, cut)) or self.organisation.match(name[cut:]):
+                    # the suffix runs on inside a word (工程 | 师), or an organisation (临港 | 新区
+                    # 管委会); a facility word after it is a part of the name (…供电项目 | 线路)
+                    return 0
                 return cut
         return 0
 

@@ -386,6 +386,7 @@ class ProjectExtractor:
                     # its longest named prefix (宜攀高速公路 | 起于宜宾市), but a list item
                     # that goes on naming is named whole (云州新区文教园区东片公寓楼群、…)
                     if not (whole_item and self._named_tail(name, cut)):
+                        cut = self._accepted_prefix(name, cut)
                         name, e = name[:cut], s + cut
                     rule_id = "project.suffix_prefix"
                 elif (shared is not None or (is_list and judge.proper(name)) or lent is not None or closed_item
@@ -408,6 +409,16 @@ class ProjectExtractor:
                 if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
+
+    def _accepted_prefix(self, name: str, cut: int) -> int:
+        """`cut`, the length of the longest named prefix of `name`, or when the judge rejects
+        that prefix, the longest shorter one it accepts (…供电项目线路 | 正式 -> …供电项目:
+        线路 ends no name); `cut` when none is."""
+        judge = self.judge
+        shorter = cut
+        while shorter and not judge.accepts(name[:shorter]):
+            shorter = judge.named_prefix(name[:shorter])
+        return shorter or cut
 
     def _lent_suffix(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> str | None:
         """The specific suffix the last item lends to the bare items before it (东坪、西岭、
