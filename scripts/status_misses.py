@@ -2,6 +2,7 @@
 is printed, so train can be read without being tuned on).
 
     python scripts/status_misses.py [--gold ../shared/gold] [--sets dev train]
+    python scripts/status_misses.py --sets dev --show     # each wrong decision with its text (dev only)
 
 For every project the scorer matches to a gold project whose decided status (the shipped
 status model over the rules' candidates, as `keyproj eval` scores it) is wrong, it counts:
@@ -112,8 +113,25 @@ def classify(project: Project, decided: Project, gold_status: str, options: list
     return out
 
 
-def count(gold_root: Path, name: str, pipeline: Pipeline) -> tuple[Counter[str], int, int]:
-    """The classes of the wrong decisions of one gold set, the number of wrong and matched."""
+def shown(text: str, layout: Layout, project: Project, decided: Project, gold_status: str,
+          options: list[Candidate]) -> str:
+    """One wrong decision written out (dev only): the project's sentence, the decided cue and
+    every candidate with its state, link kind and cue words."""
+    seg = layout.segment_of(project.start)
+    sentence = text[layout.segment_start(seg):layout.segment_ends[seg]].strip()
+    lines = [f"  {project.name}  gold {gold_status}, decided {decided.status.value}", f"    | {sentence[:160]}"]
+    for c in options:
+        kind = next((n for n, _ in c.features if n.startswith("link=") and "&" not in n), "link=?")
+        words = text[c.start:c.end] if c.start is not None and c.end is not None else ""
+        mark = "*" if (c.start, c.end) == (decided.status_start, decided.status_end) else " "
+        lines.append(f"    {mark} {c.status.value:12s} {kind:16s} {words}" + (" (rules)" if c.by_rules else ""))
+    return "\n".join(lines)
+
+
+def count(gold_root: Path, name: str, pipeline: Pipeline,
+          show: bool = False) -> tuple[Counter[str], int, int]:
+    """The classes of the wrong decisions of one gold set, the number of wrong and matched
+    (`show`: print each wrong decision with its text; for dev only, the set rules are tuned on)."""
     classes: Counter[str] = Counter()
     wrong = matched = 0
     folder = gold_root / name
@@ -142,6 +160,9 @@ def count(gold_root: Path, name: str, pipeline: Pipeline) -> tuple[Counter[str],
             classes.update(classify(project, decided[i], g.status or "unknown", options[i], layout, ex.sections,
                                     found.cues, mentions.get(project.key, [project.start]), enumerations))
             classes[f"gold {g.status} decided {p.status}"] += 1
+            if show:
+                print(f"== {gold.file}\n" + shown(layout.text, layout, project, decided[i], g.status or "unknown",
+                                                  options[i]))
     return classes, wrong, matched
 
 
@@ -150,10 +171,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
     parser.add_argument("--sets", nargs="+", default=["dev", "train"])
     parser.add_argument("--top", type=int, default=12, help="how many gold→decided pairs to show")
+    parser.add_argument("--show", action="store_true",
+                        help="print each wrong decision with its text (dev only: train is read in counts)")
     args = parser.parse_args(argv)
+    if args.show and set(args.sets) != {"dev"}:
+        parser.error("--show reads the text of the misses: only with --sets dev")
     pipeline = Pipeline()
     for name in args.sets:
-        classes, wrong, matched = count(args.gold, name, pipeline)
+        classes, wrong, matched = count(args.gold, name, pipeline, args.show)
         print(f"{name}: {wrong} wrong of {matched} matched projects ({1 - wrong / max(matched, 1):.3f} right)")
         heads = sorted({k.split(":")[0] for k in classes if ":" in k})
         for head in heads:

@@ -71,6 +71,25 @@ STATUS_CASES = [
      [("城南大道建设", "in_progress"), ("北湖公园", "completed"), ("西山隧道", "completed")]),
     # the title (first line, short, no full stop) states the state of the projects named later
     ("全县5个重点项目集中开工\n\n\n城南大道\n滨江大桥", [("城南大道", "started"), ("滨江大桥", "started")]),
+    ("全县重点项目加快推进\n\n\n城南大道\n滨江大桥", [("城南大道", "in_progress"), ("滨江大桥", "in_progress")]),
+    # …but a title's report kind (推进情况, 推进会) states none
+    ("全县重点项目推进情况\n\n\n城南大道\n滨江大桥", [("城南大道", "unknown"), ("滨江大桥", "unknown")]),
+    ("在全县重点项目推进会上的讲话\n\n\n城南大道\n滨江大桥", [("城南大道", "unknown"), ("滨江大桥", "unknown")]),
+    # the sentence's first subject takes its last cue, unless that cue stands in the clause of a
+    # later project (the second one's); a later group in the same clause shares it
+    ("城南大道总投资3亿元，北湖公园已建成。", [("城南大道", "unknown"), ("北湖公园", "completed")]),
+    ("城南大道，位于城东，目前已开工。", [("城南大道", "started")]),
+    ("城东水厂、城西水厂等骨干水厂和北湖水库除险加固工程建成投用。",
+     [("城东水厂", "operational"), ("城西水厂", "operational"), ("北湖水库除险加固工程", "operational")]),
+    # two groups and a comma read as a list only when closed by 等
+    ("城南大道，北湖公园等项目开工建设。", [("城南大道", "started"), ("北湖公园", "started")]),
+    # 完成 with the project as its object is its completion; its money, a stage or a plan is not
+    ("2017年完成城南小学一期和北湖小学扩建项目，增加学位1080个。",
+     [("城南小学一期", "completed"), ("北湖小学扩建项目", "completed")]),
+    ("郊区完成城东水厂、城西水厂和城南水厂三座水厂扩建工程；",
+     [("城东水厂", "completed"), ("城西水厂", "completed"), ("城南水厂", "completed")]),
+    ("完成城南大道投资3亿元。", [("城南大道", "unknown")]),
+    ("完成城南大道的前期工作。", [("城南大道", "planned")]),
 ]
 
 

@@ -254,6 +254,7 @@ class Cue:
     weak: bool = False
     future: bool = False
     pace: bool = False      # a pace statement (快于时间进度): the rules' choice of it does not bind
+    mask: bool = False      # words holding a cue that state no state (推进情况, 推进会): dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +343,8 @@ class LinkPatterns(Config):
     past_marker: regex.Pattern[str] = rule(PATTERN)                 # 已 / 已经 right before a cue
     part_of_works: regex.Pattern[str] = rule(PATTERN)               # 控制性工程 / 3号楼: a part done
     verb_first: regex.Pattern[str] = rule(PATTERN, at=True)         # a clause opening with its cue
+    done_verb: regex.Pattern[str] = rule(PATTERN)                   # 完成 right before a project (完成甲)
+    done_rest: regex.Pattern[str] = rule(PATTERN, at=True)          # …and after it only its class (三座…工程)
 
 
 @dataclass(frozen=True, slots=True)

@@ -384,7 +384,7 @@ def _entries(f: _File, key: str, allowed: set[str]) -> list[tuple[str, dict[str,
 
 def _load_status_cues(f: _File) -> tuple[Cue, ...]:
     cues = []
-    for cue_id, entry in _entries(f, "cues", {"status", "pattern", "weak", "future", "pace"}):
+    for cue_id, entry in _entries(f, "cues", {"status", "pattern", "weak", "future", "pace", "mask"}):
         status = f.get("status", str, entry, f"{cue_id}.status")
         try:
             Status(status)
@@ -394,7 +394,8 @@ def _load_status_cues(f: _File) -> tuple[Cue, ...]:
         # the status an example gives, after overlaps, is checked by tests/test_rules.py
         f.check_examples(cue_id, pattern, entry)
         cues.append(Cue(cue_id, status, pattern, bool(entry.get("weak", False)),
-                        bool(entry.get("future", False)), bool(entry.get("pace", False))))
+                        bool(entry.get("future", False)), bool(entry.get("pace", False)),
+                        bool(entry.get("mask", False))))
     return tuple(cues)
 
 

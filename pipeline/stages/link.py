@@ -9,11 +9,13 @@ A group takes, in this order of preference:
   after it in the segment, before the next group (A完成投资3亿元，9月交付使用);
   weak cues (完成投资, 正在) count only when there is nothing else;
 - the last cue before it in the segment; for the sentence's first group, the last cue of
-  the sentence;
+  the sentence unless that cue stands in a later group's own clause (甲总投资3亿元，乙已建成);
 - the cues of the next sentences of the paragraph when they go on about it (目前, 该项目 …)
   and name no other project; a next sentence that updates the state (但, 目前, 截至 …)
   is added even when the group already has a cue;
-- comma-chained groups without a cue (A，B，C等一批项目开工建设) share the next one's.
+- comma-chained groups without a cue (A，B，C等一批项目开工建设) share the next one's, when
+  they read as a list (three or more, or closed by 等);
+- 完成 with the group as its object (2017年完成甲和乙) is a completion cue of its own.
 - a statement about a class of projects before a list with no state of its own (续建项目
   12个，包括…; 9个项目建成投产。其中包括…; 新开工项目： over one name a line), else a
   heading over it that states a state (（四）储备项目), else the document's title
@@ -32,7 +34,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
@@ -54,6 +56,8 @@ PLAN_GOVERNED_RULE = "status.plan_governed"
 PLAN_SENTENCE_RULE = "status.plan_sentence"
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
 _FINISHED = frozenset({Status.COMPLETED, Status.OPERATIONAL})
+# 完成 with the project as its object (2017年完成甲和乙): completed
+DONE_OBJECT_RULE = "status.done_object"
 # a completion said of a part of a project's works (控制性工程, 3号楼): in progress
 PART_DONE_RULE = "status.part_done"
 _PART_AFTER_CUE = 4     # how far after the cue its part may stand (已建成3号楼)
@@ -61,6 +65,7 @@ _PART_AFTER_CUE = 4     # how far after the cue its part may stand (已建成3�
 _GROUP_REACH = 40
 # groups separated only by commas, 、 or spaces (A，B，C等一批项目开工建设)
 _COMMA_CHAIN = regex.compile(r"[，,、\s]+$")
+_LIST_CLOSER = "等"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +87,8 @@ class LinkRules:
     past_marker: regex.Pattern[str]         # a state reached, right before a cue (已, 已经)
     verb_first: regex.Pattern[str]          # a clause opening with its cue (…，开工建设乙)
     part_of_works: regex.Pattern[str]       # a part of a project's works (控制性工程, 3号楼)
+    done_verb: regex.Pattern[str]           # 完成 right before a project (2017年完成甲)
+    done_rest: regex.Pattern[str]           # …and after it in its clause only its class (三座…工程)
     status_model: StatusModel
 
     @classmethod
@@ -91,7 +98,7 @@ class LinkRules:
                    p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
                    links.group_statement, links.member_list_opener, links.title_max_chars,
                    links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
-                   links.part_of_works, load_status_model())
+                   links.part_of_works, links.done_verb, links.done_rest, load_status_model())
 
 
 class _StatusLinker:
@@ -109,7 +116,8 @@ class _StatusLinker:
         span_starts = [s for s, _ in spans]
         reach = list(accumulate((e for _, e in spans), max))   # furthest end so far
         # a status word inside a name (…技改项目, 主体工程) says nothing about the project
-        self.cues = self._plans([c for c in found.cues if not _covered(span_starts, reach, c.start, c.end)])
+        own = [c for c in found.cues if not _covered(span_starts, reach, c.start, c.end)]
+        self.cues = self._plans(sorted(own + self._done_objects(enumerations.groups), key=lambda c: c.start))
         self.by_segment: dict[int, list[int]] = {}
         for i, c in enumerate(self.cues):
             self.by_segment.setdefault(layout.segment_of(c.start), []).append(i)
@@ -123,6 +131,22 @@ class _StatusLinker:
         self._subject_ends: dict[int, int] = {}         # clause start -> see _subject_end_from
         self._segment_cue_starts: dict[int, list[int]] = {}
         self.title_delay: tuple[int | None, int | None] | None = None  # (title segment, its delay cue), once found
+
+    def _done_objects(self, groups: Sequence[Group]) -> list[StatusMention]:
+        """完成 with a project as its object (2017年完成甲和乙; 郊区完成甲、乙和丙三座污泥处理
+        工程) as a completion cue: 完成 right before the group in its clause, nothing after the
+        group in its clause but a count and class of the works, and no plan word before it
+        (计划年内完成甲)."""
+        out: list[StatusMention] = []
+        for g in groups:
+            clause_start = self.layout.clause_start(g.start)
+            verb = self.config.done_verb.search(self.text, clause_start, g.start)
+            if verb is None or not self.config.done_rest.match(self.text, g.end, self.layout.clause_end(g.end)):
+                continue
+            if self.config.plan_in_clause.search(self.text, clause_start, verb.start()) is not None:
+                continue
+            out.append(StatusMention(Status.COMPLETED, verb.start(), verb.end(), DONE_OBJECT_RULE))
+        return out
 
     def _plans(self, cues: list[StatusMention]) -> list[StatusMention]:
         """The cues with a start, completion or opening that a plan governs made plans
@@ -198,9 +222,9 @@ class _StatusLinker:
         if not chosen:
             chosen = [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start][-1:]
         if not chosen and prev_end == 0:
-            # the sentence's only subject: its last word on it (A，位于城东，目前已开工); with
-            # another project later in the sentence, a later cue is that project's
-            chosen = seg_cues[-1:]
+            # the sentence's first subject: its last word on it (A，位于城东，目前已开工), unless
+            # it stands in the clause of a later project of the sentence (甲总投资3亿元，乙已建成)
+            chosen = [i for i in seg_cues[-1:] if not self._in_later_clause(gi, cues[i])]
         if not chosen:
             return self._look_ahead(g, self.config.openers)
         if next_start == len(self.text):
@@ -209,6 +233,29 @@ class _StatusLinker:
             chosen += self._look_ahead(g, self.config.updates)
             chosen += [i for i in self._next_delay(g) if i not in chosen]
         return chosen
+
+    def _reads_as_list(self, gi: int, chained: list[bool]) -> bool:
+        """The comma chain through group `gi` is a list: three groups or more, or its last
+        closed by 等 (A，B等项目)."""
+        first = gi
+        while first > 0 and chained[first - 1]:
+            first -= 1
+        last = gi + 1
+        while last < len(chained) and chained[last]:
+            last += 1
+        return last - first >= 2 or self.text.startswith(_LIST_CLOSER, self.groups[last].end)
+
+    def _in_later_clause(self, gi: int, cue: StatusMention) -> bool:
+        """The cue stands in the clause of a later group of `gi`'s sentence, a clause of its
+        own (甲总投资3亿元，乙已建成: 乙's; not 甲、乙和丙部分建成, one clause)."""
+        g = self.groups[gi]
+        cue_clause = self.layout.clause_start(cue.start)
+        for later in self.groups[gi + 1:]:
+            if later.segment != g.segment or later.start > cue.end:
+                break
+            if self.layout.clause_start(later.start) == cue_clause and cue_clause >= g.end:
+                return True
+        return False
 
     def _next_delay(self, g: Group) -> list[int]:
         """The delay cues of the next sentence of the paragraph when it names no project and
@@ -471,10 +518,13 @@ class _StatusLinker:
         prefix_of = self.prefix_cues()
         owned = set(prefix_of.values())
         chosen = [self.choose(gi, prefix_of, owned) for gi in range(len(groups))]
-        # A，B，C等一批项目开工建设: comma-chained groups share the cue of the last one.
+        # A，B，C等一批项目开工建设: comma-chained groups share the cue of the last one, when
+        # they read as a list (three or more, or closed by 等); two phrases and a comma are two
+        # clauses (建立健全…工程，凤栖大道建成通车: the cue is the second one's)
+        chained = [nxt.segment == g.segment and _COMMA_CHAIN.match(self.text, g.end, nxt.start) is not None
+                   for g, nxt in zip(groups, groups[1:], strict=False)]
         for gi in range(len(groups) - 2, -1, -1):
-            g, nxt = groups[gi], groups[gi + 1]
-            if not chosen[gi] and nxt.segment == g.segment and _COMMA_CHAIN.match(self.text, g.end, nxt.start):
+            if not chosen[gi] and chained[gi] and self._reads_as_list(gi, chained):
                 chosen[gi] = chosen[gi + 1]
         self._inherit_group_state(chosen)
         self._add_delays(chosen)

@@ -5,6 +5,8 @@ completed or operational. Linking a cue to its project is the `link` stage's job
 >>> find = StatusFinder(load_rules())
 >>> [(s.status.value, s.rule_id) for s in find("该项目尚未开工，城南大道即将投入使用。")]
 [('planned', 'status.not_yet_started'), ('in_progress', 'status.soon_operational')]
+>>> [s.rule_id for s in find("全县重点项目推进情况\\n城南大道推进顺利，推进情况良好。")]
+['status.in_progress', 'status.in_progress']
 """
 
 from __future__ import annotations
@@ -20,16 +22,27 @@ class StatusFinder:
 
     def __init__(self, rules: RuleSet) -> None:
         self.cues: tuple[Cue, ...] = rules.statuses.cues
+        self.title_max_chars = rules.links.title_max_chars
         # one scan of the text for the words every cue's match contains, then each cue only
         # around its own words, on the engine that is faster for it (scan.py)
         self._scanner = MultiScanner([cue.pattern for cue in self.cues])
 
     def __call__(self, text: str, offset: int = 0) -> list[StatusMention]:
         matches = []
+        title_end = self._title_end(text)
         for priority, (cue, spans) in enumerate(zip(self.cues, self._scanner.spans(text), strict=True)):
             for start, end in spans:
-                if end > start:
+                if end > start and (not cue.mask or end <= title_end):
                     matches.append((start, end, priority, cue))
+        # a masking cue (推进情况 in the title: the report's kind) wins its overlaps, then is dropped
         return [StatusMention(Status(cue.label), offset + s, offset + e, cue.id, weak=cue.weak,
                               future=cue.future, pace=cue.pace)
-                for s, e, _, cue in resolve_overlaps(matches)]
+                for s, e, _, cue in resolve_overlaps(matches) if not cue.mask]
+
+    def _title_end(self, text: str) -> int:
+        """The end of the text's title (its first line, when short and no sentence), else 0."""
+        start = len(text) - len(text.lstrip())
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end].strip()
+        return end if line and len(line) <= self.title_max_chars and "。" not in line else 0
