@@ -32,8 +32,6 @@ KNOWN_MISSES: dict[tuple[str, str, str], str] = {
         "in_progress, though the text says nothing of its state",
     ("essay_compilation.txt", "project", "古渡中心学校扩建项目"):
         "in_progress: 交付使用 later in the sentence does not replace the first cue",
-    ("essay_compilation.txt", "project", "溪口科创大楼"):
-        "the project model's edge: 0.275, below the keep threshold grouped CV chose this round (0.30)",
     ("essay_compilation.txt", "project", "溪口老街历史文化街区保护利用项目"):
         "in_progress: no cue of its own, so the status model guesses from the report's other cues",
 }
