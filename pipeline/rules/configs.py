@@ -278,6 +278,7 @@ class ProjectRules(Config):
     not_before_bare_suffix_pos: tuple[str, ...] = rule(WORDS)
     joiners: tuple[str, ...] = rule(WORDS)
     name_joiners: tuple[str, ...] = rule(WORDS)     # 及/与: two names only when each side is one
+    junction_after_joiner: regex.Pattern[str] = rule(PATTERN, at=True)
     dependent_suffixes: tuple[str, ...] = rule(WORDS)
     sector_suffixes: tuple[str, ...] = rule(WORDS)
     sector_max_chars: int = rule(int)

@@ -80,6 +80,7 @@ class ProjectExtractor:
         self.weak_first, self.weak_word_first = FirstWord(self.weak), FirstWord(self.weak_words)
         self.joiners = set(p.joiners)
         self.name_joiners = set(p.name_joiners)
+        self.junction_after_joiner = p.junction_after_joiner
         self.cut_after = set(p.cut_after_words)
         self.strip_pos = set(p.strip_leading_pos)
         self.strip_chars = set(p.strip_leading_chars)
@@ -531,6 +532,9 @@ class ProjectExtractor:
                              and self._inside_name(clause, since, pos, token, kind)) \
                     and not (kind == "boundary" and self.company_end.match(clause, pos + len(token))):
                 # (not 鑫达实业投资 | 有限公司: a framing word inside a company's name)
+                if token != "、" and self._joins_a_junction(clause, pos + len(token), kind):
+                    pos += len(token)       # 城南大道与滨江路交叉口: both sides name the place of one works
+                    continue
                 cuts.append((pos, pos + len(token), kind))  # not 1、2号线, 二、四级电站: numbered parts
                 since = pos + len(token)
             pos += len(token)
@@ -548,6 +552,12 @@ class ProjectExtractor:
         if cursor < len(clause):
             segments.append(_Segment(cursor, len(clause), sep, False))
         return segments
+
+    def _joins_a_junction(self, clause: str, after: int, kind: str) -> bool:
+        """A 和/及/与 (`kind` 、 or join) whose right side names where the two sides meet or
+        link (城南大道与 | 滨江路交叉口改造工程, 青石河和 | 白沙河水系连通工程): one name of
+        both, so no cut (`junction_after_joiner`, matched at `after`, the joiner's end)."""
+        return kind in ("、", "join") and self.junction_after_joiner.match(clause, after) is not None
 
     def _cue_end(self, clause: str, start: int, end: int) -> int:
         """Where the cut for the status cue clause[start:end] starts: after the last suffix
