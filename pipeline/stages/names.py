@@ -52,7 +52,11 @@ class NameJudge:
         # the same words with `re`, factored by prefix: several times faster than `regex`
         self.suffix_any = re.compile(word_trie(self.suffixes))
         self._suffix_set = set(self.suffixes)
-        self._suffix_lengths = sorted({len(w) for w in self.suffixes}, reverse=True)
+        # per last character, the lengths of the suffixes ending in it, longest first: most
+        # strings asked about end in a character no suffix ends in, and need no slicing
+        self._suffix_lengths_by_end: dict[str, tuple[int, ...]] = {
+            last: tuple(sorted({len(w) for w in self.suffixes if w[-1] == last}, reverse=True))
+            for last in {w[-1] for w in self.suffixes}}
         self._core_cache: dict[str, str] = {}
         self._has_suffix_cache: dict[str, bool] = {}
         generic = alternation(p.generic_words)
@@ -98,8 +102,10 @@ class NameJudge:
         ``suffix_end.search`` finds, by set look-ups instead of a scan)."""
         if text.endswith("\n"):
             text = text[:-1]        # as `$` matches before a final line break
+        if not text:
+            return None
         n = len(text)
-        for length in self._suffix_lengths:
+        for length in self._suffix_lengths_by_end.get(text[-1], ()):
             if length <= n and text[n - length:] in self._suffix_set:
                 return text[n - length:], n - length
         return None
