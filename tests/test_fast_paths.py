@@ -61,3 +61,40 @@ def test_bare_items_read_as_names(pipeline: Pipeline, items: tuple[str, ...], vo
     bare = [judge.nominal(item) for item, ok in zip(items, suffixed, strict=True) if not ok and len(item) > 1]
     assert (all(bare) if len(bare) < 3 else 2 * sum(bare) > len(bare)) == vouch
     assert extractor._bare_items_read_as_names(names, suffixed) == vouch
+
+
+def _named_prefix_slow(judge: NameJudge, name: str) -> int:
+    """named_prefix as written before its fast path: every cut's suffix looked up."""
+    from pipeline.stages.names import balanced
+    if judge.suffix_any.search(name, 0, len(name) - 1) is None:
+        return 0
+    boundaries = set()
+    pos = 0
+    for word, _ in judge.tags(name):
+        pos += len(word)
+        boundaries.add(pos)
+    for cut in range(min(len(name) - 1, judge.max_chars), judge.min_chars - 1, -1):
+        head = name[:cut]
+        found = judge.end_suffix(head)
+        if cut not in boundaries and (found is None or len(found[0]) < 2):
+            continue
+        if judge.has_suffix(head) and balanced(head) and head.count("“") == head.count("”"):
+            if (cut not in boundaries and judge.suffix_any.match(name, cut)) or judge.organisation.match(name[cut:]):
+                return 0
+            return cut
+    return 0
+
+
+# names that run on past a name (a clause, a length, a status), suffixes inside words (路灯,
+# 工程师), an organisation after a place, quotes, brackets and line breaks
+NAMED_PREFIX_CASES = [
+    "青云高速公路起于青州市", "城南引水工程全长24公里隧洞", "城南大道路灯改造", "滨江大桥工程师",
+    "临港新区管委会", "拉萨“两桥一洞”建设", "青禾县110千伏供电项目线路正式", "城南大道",
+    "县委十分重视该工程", "完成东坪、西岭、南湾水库除险加固", "青石水库\n除险加固", "城北污水处理厂二期已投运",
+    "石门水厂扩建工程（一期）正在施工", "白沙大桥工程均已完工", "城南幼儿园项目主体工程已完工", "路",
+]
+
+
+@pytest.mark.parametrize("name", NAMED_PREFIX_CASES)
+def test_named_prefix_equals_the_loop_over_every_cut(judge: NameJudge, name: str) -> None:
+    assert judge.named_prefix(name) == _named_prefix_slow(judge, name)

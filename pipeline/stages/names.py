@@ -57,6 +57,9 @@ class NameJudge:
         self._suffix_lengths_by_end: dict[str, tuple[int, ...]] = {
             last: tuple(sorted({len(w) for w in self.suffixes if w[-1] == last}, reverse=True))
             for last in {w[-1] for w in self.suffixes}}
+        # last characters of the suffixes of two characters or more, and the line break
+        # end_suffix reads past (named_prefix skips the cuts inside words that end in none)
+        self._long_suffix_ends = frozenset({w[-1] for w in self.suffixes if len(w) >= 2} | {"\n"})
         self._core_cache: dict[str, str] = {}
         self._has_suffix_cache: dict[str, bool] = {}
         generic = alternation(p.generic_words)
@@ -155,7 +158,10 @@ class NameJudge:
         for word, _ in self.tags(name):
             pos += len(word)
             boundaries.add(pos)
+        long_ends = self._long_suffix_ends
         for cut in range(min(len(name) - 1, self.max_chars), self.min_chars - 1, -1):
+            if cut not in boundaries and name[cut - 1] not in long_ends:
+                continue    # no suffix of two characters or more ends inside this word here
             head = name[:cut]
             found = self.end_suffix(head)
             if cut not in boundaries and (found is None or len(found[0]) < 2):
