@@ -683,7 +683,8 @@ def link_quantities(layout: Layout, found: Found, enumerations: Enumerations,
                 key = after[0].mentions[0].key
             elif not in_segment:
                 key = enumerations.headings.at(q.start)
-        out.append(replace(q, project_key=key))
+        # (a frozen quantity that already says so is kept: most amounts name no project)
+        out.append(q if q.project_key == key else replace(q, project_key=key))
     return out
 
 

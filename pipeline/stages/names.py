@@ -52,7 +52,14 @@ class NameJudge:
         # the same words with `re`, factored by prefix: several times faster than `regex`
         self.suffix_any = re.compile(word_trie(self.suffixes))
         self._suffix_set = set(self.suffixes)
-        self._suffix_lengths = sorted({len(w) for w in self.suffixes}, reverse=True)
+        # per last character, the lengths of the suffixes ending in it, longest first: most
+        # strings asked about end in a character no suffix ends in, and need no slicing
+        self._suffix_lengths_by_end: dict[str, tuple[int, ...]] = {
+            last: tuple(sorted({len(w) for w in self.suffixes if w[-1] == last}, reverse=True))
+            for last in {w[-1] for w in self.suffixes}}
+        # last characters of the suffixes of two characters or more, and the line break
+        # end_suffix reads past (named_prefix skips the cuts inside words that end in none)
+        self._long_suffix_ends = frozenset({w[-1] for w in self.suffixes if len(w) >= 2} | {"\n"})
         self._core_cache: dict[str, str] = {}
         self._has_suffix_cache: dict[str, bool] = {}
         generic = alternation(p.generic_words)
@@ -98,8 +105,10 @@ class NameJudge:
         ``suffix_end.search`` finds, by set look-ups instead of a scan)."""
         if text.endswith("\n"):
             text = text[:-1]        # as `$` matches before a final line break
+        if not text:
+            return None
         n = len(text)
-        for length in self._suffix_lengths:
+        for length in self._suffix_lengths_by_end.get(text[-1], ()):
             if length <= n and text[n - length:] in self._suffix_set:
                 return text[n - length:], n - length
         return None
@@ -149,7 +158,10 @@ class NameJudge:
         for word, _ in self.tags(name):
             pos += len(word)
             boundaries.add(pos)
+        long_ends = self._long_suffix_ends
         for cut in range(min(len(name) - 1, self.max_chars), self.min_chars - 1, -1):
+            if cut not in boundaries and name[cut - 1] not in long_ends:
+                continue    # no suffix of two characters or more ends inside this word here
             head = name[:cut]
             found = self.end_suffix(head)
             if cut not in boundaries and (found is None or len(found[0]) < 2):

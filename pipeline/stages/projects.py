@@ -344,19 +344,15 @@ class ProjectExtractor:
                 continue    # one item without a suffix in it and no shared one: no name
             names = [self._trim(clause, seg) for seg in group]
             suffixed = [judge.has_suffix(name) for name, _, _ in names]
-            # one item before 等N个…项目 is a name too (云岭钢铁等3个工业项目): it heads the list.
-            # Most of its bare items read as names (a list of activities, 疏浚、整治河道, does
-            # not); one long item among them (a company's full name and product) does not
-            # unmake the list: each item is judged on its own below
-            bare = [judge.nominal(n) for (n, _, _), ok in zip(names, suffixed, strict=True)
-                    if not ok and len(n) > 1]       # a one-character fragment is no item
+            # one item before 等N个…项目 is a name too (云岭钢铁等3个工业项目): it heads the list
+            # (its bare items are read only then: most clauses have no 等)
             umbrella = (group[-1].followed_by_etc and shared is None
                         and (len(group) > 1 or judge.proper(names[0][0]))
                         and judge.umbrella_follows(rest)
-                        and (all(bare) if len(bare) < 3 else 2 * sum(bare) > len(bare)))
+                        and self._bare_items_read_as_names(names, suffixed))
             # a list of names, not of activities (疏浚、整治河道、安置房)
-            name_like = sum(judge.name_like(name) for name, _, _ in names)
-            is_list = len(group) > 1 and (2 * name_like >= len(group) or shared is not None or umbrella)
+            is_list = len(group) > 1 and (2 * sum(judge.name_like(name) for name, _, _ in names) >= len(group)
+                                          or shared is not None or umbrella)
             # 热带农业、医药产业、低碳制造业项目: 项目 closes a list of sectors, not one name
             shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1])
                                and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
@@ -410,6 +406,15 @@ class ProjectExtractor:
                 if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
+
+    def _bare_items_read_as_names(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> bool:
+        """Most bare items of a list closed by 等…项目 read as names (a list of activities,
+        疏浚、整治河道, does not); one long item among them (a company's full name and product)
+        does not unmake the list: each item is judged on its own afterwards. A one-character
+        fragment is no item."""
+        bare = [self.judge.nominal(n) for (n, _, _), ok in zip(names, suffixed, strict=True)
+                if not ok and len(n) > 1]
+        return all(bare) if len(bare) < 3 else 2 * sum(bare) > len(bare)
 
     def _accepted_prefix(self, name: str, cut: int) -> int:
         """`cut`, the length of the longest named prefix of `name`, or when the judge rejects

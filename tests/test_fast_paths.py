@@ -1,0 +1,100 @@
+"""Fast paths of the projects stage agree with the slow forms they stand for (issue 16).
+
+Each table lists invented strings; each test computes the answer both ways, the way the
+code used to (a scan, a regular expression) and the way it does now, and wants them equal.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import Pipeline
+from pipeline.stages.names import NameJudge
+
+# strings ending in a suffix, in a character no suffix ends in, in a suffix inside a longer
+# one, a line break after a suffix, a lone suffix character, and nothing at all
+END_SUFFIX_CASES = [
+    "城南大道", "青禾县团结水库", "滨江大桥工程", "石门水厂扩建工程二期", "城南大道建设项目",
+    "县委十分重视", "完成投资3亿元", "路", "工程", "程", "", "\n", "城南大道\n", "大道\n\n",
+    "青石路改造工程及白沙大桥", "新院区", "某某产业园", "abc", "（一期）", "城北污水处理厂",
+]
+
+
+@pytest.fixture(scope="module")
+def judge(pipeline: Pipeline) -> NameJudge:
+    return pipeline.projects.judge
+
+
+@pytest.mark.parametrize("text", END_SUFFIX_CASES)
+def test_end_suffix_is_what_the_suffix_pattern_finds(judge: NameJudge, text: str) -> None:
+    m = judge.suffix_end.search(text)
+    assert judge.end_suffix(text) == (None if m is None else (m.group(), m.start()))
+
+
+def test_end_suffix_agrees_on_every_suffix_after_a_name(judge: NameJudge) -> None:
+    """Every suffix of the rules, alone and after invented heads, is found as the pattern finds it."""
+    for sfx in judge.suffixes:
+        for text in (sfx, "城南" + sfx, "青禾县" + sfx + "\n", sfx + "办", sfx[1:]):
+            m = judge.suffix_end.search(text)
+            assert judge.end_suffix(text) == (None if m is None else (m.group(), m.start())), text
+
+
+# The bare items of a list closed by 等…项目 are read (jieba's tags) only when the list is so
+# closed; what they decide is unchanged: all of them read as names, or most of three or more.
+BARE_ITEMS = [
+    # (items, they vouch for the list)
+    (("鑫达建材", "华泰纸业", "宏远机械"), True),
+    (("云岭钢铁",), True),
+    (("疏浚", "整治河道"), False),                      # activities
+    (("青石水库", "整治河道", "疏浚", "安置房"), False),  # two bare items, one an activity
+    (("鑫达建材", "华泰纸业", "宏远机械", "新增一条生产线扩大产能"), True),   # most of four
+    (("甲", "城南大道"), True),                          # a one-character fragment is no item
+]
+
+
+@pytest.mark.parametrize(("items", "vouch"), BARE_ITEMS)
+def test_bare_items_read_as_names(pipeline: Pipeline, items: tuple[str, ...], vouch: bool) -> None:
+    extractor = pipeline.projects
+    judge = extractor.judge
+    names = [(item, 0, len(item)) for item in items]
+    suffixed = [judge.has_suffix(item) for item in items]
+    bare = [judge.nominal(item) for item, ok in zip(items, suffixed, strict=True) if not ok and len(item) > 1]
+    assert (all(bare) if len(bare) < 3 else 2 * sum(bare) > len(bare)) == vouch
+    assert extractor._bare_items_read_as_names(names, suffixed) == vouch
+
+
+def _named_prefix_slow(judge: NameJudge, name: str) -> int:
+    """named_prefix as written before its fast path: every cut's suffix looked up."""
+    from pipeline.stages.names import balanced
+    if judge.suffix_any.search(name, 0, len(name) - 1) is None:
+        return 0
+    boundaries = set()
+    pos = 0
+    for word, _ in judge.tags(name):
+        pos += len(word)
+        boundaries.add(pos)
+    for cut in range(min(len(name) - 1, judge.max_chars), judge.min_chars - 1, -1):
+        head = name[:cut]
+        found = judge.end_suffix(head)
+        if cut not in boundaries and (found is None or len(found[0]) < 2):
+            continue
+        if judge.has_suffix(head) and balanced(head) and head.count("“") == head.count("”"):
+            if (cut not in boundaries and judge.suffix_any.match(name, cut)) or judge.organisation.match(name[cut:]):
+                return 0
+            return cut
+    return 0
+
+
+# names that run on past a name (a clause, a length, a status), suffixes inside words (路灯,
+# 工程师), an organisation after a place, quotes, brackets and line breaks
+NAMED_PREFIX_CASES = [
+    "青云高速公路起于青州市", "城南引水工程全长24公里隧洞", "城南大道路灯改造", "滨江大桥工程师",
+    "临港新区管委会", "拉萨“两桥一洞”建设", "青禾县110千伏供电项目线路正式", "城南大道",
+    "县委十分重视该工程", "完成东坪、西岭、南湾水库除险加固", "青石水库\n除险加固", "城北污水处理厂二期已投运",
+    "石门水厂扩建工程（一期）正在施工", "白沙大桥工程均已完工", "城南幼儿园项目主体工程已完工", "路",
+]
+
+
+@pytest.mark.parametrize("name", NAMED_PREFIX_CASES)
+def test_named_prefix_equals_the_loop_over_every_cut(judge: NameJudge, name: str) -> None:
+    assert judge.named_prefix(name) == _named_prefix_slow(judge, name)
