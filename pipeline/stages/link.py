@@ -234,16 +234,19 @@ class _StatusLinker:
             chosen += [i for i in self._next_delay(g) if i not in chosen]
         return chosen
 
-    def _reads_as_list(self, gi: int, chained: list[bool]) -> bool:
-        """The comma chain through group `gi` is a list: three groups or more, or its last
-        closed by 等 (A，B等项目)."""
-        first = gi
-        while first > 0 and chained[first - 1]:
-            first -= 1
-        last = gi + 1
-        while last < len(chained) and chained[last]:
-            last += 1
-        return last - first >= 2 or self.text.startswith(_LIST_CLOSER, self.groups[last].end)
+    def _lists(self, chained: list[bool]) -> list[bool]:
+        """Per group, whether the comma chain through it (`chained[i]`: group i is chained to
+        the next) is a list: three groups or more, or its last closed by 等 (A，B等项目).
+        Read once per chain, not once per member."""
+        out: list[bool] = []
+        first = 0
+        for last in range(len(self.groups)):
+            if last < len(chained) and chained[last]:
+                continue            # the chain goes on past this group
+            size = last - first + 1
+            out += [size >= 3 or self.text.startswith(_LIST_CLOSER, self.groups[last].end)] * size
+            first = last + 1
+        return out
 
     def _in_later_clause(self, gi: int, cue: StatusMention) -> bool:
         """The cue stands in the clause of a later group of `gi`'s sentence, a clause of its
@@ -523,8 +526,9 @@ class _StatusLinker:
         # clauses (建立健全…工程，凤栖大道建成通车: the cue is the second one's)
         chained = [nxt.segment == g.segment and _COMMA_CHAIN.match(self.text, g.end, nxt.start) is not None
                    for g, nxt in zip(groups, groups[1:], strict=False)]
+        lists = self._lists(chained)
         for gi in range(len(groups) - 2, -1, -1):
-            if not chosen[gi] and chained[gi] and self._reads_as_list(gi, chained):
+            if not chosen[gi] and chained[gi] and lists[gi]:
                 chosen[gi] = chosen[gi + 1]
         self._inherit_group_state(chosen)
         self._add_delays(chosen)
