@@ -34,7 +34,7 @@ from pipeline.extract import Pipeline
 from pipeline.io.read import read_document
 from pipeline.outputs.evaluate import Project as EvalProject
 from pipeline.outputs.evaluate import _match_projects, load_gold
-from pipeline.stages.status_model import Candidate, decide_statuses, project_candidates
+from pipeline.stages.status_model import Candidate, decide_statuses, link_kind, project_candidates
 from pipeline.text.layout import Enumerations, Layout
 from pipeline.types import Project, Section, Status, StatusMention
 
@@ -104,7 +104,7 @@ def classify(project: Project, decided: Project, gold_status: str, options: list
     win = next((c for c in options if (c.start, c.end) == (decided.status_start, decided.status_end)
                 and c.status is decided.status), None)
     if win is not None:
-        kind = next((n for n, _ in win.features if n.startswith("link=") and "&" not in n), "link=?")
+        kind = link_kind(win.features)
         out.append(f"decided from: {kind}" + (" (the rules' own cue)" if win.by_rules else "")
                    + ("" if among else ", gold not among candidates"))
         if not among and of_gold:
@@ -121,7 +121,7 @@ def shown(text: str, layout: Layout, project: Project, decided: Project, gold_st
     sentence = text[layout.segment_start(seg):layout.segment_ends[seg]].strip()
     lines = [f"  {project.name}  gold {gold_status}, decided {decided.status.value}", f"    | {sentence[:160]}"]
     for c in options:
-        kind = next((n for n, _ in c.features if n.startswith("link=") and "&" not in n), "link=?")
+        kind = link_kind(c.features)
         words = text[c.start:c.end] if c.start is not None and c.end is not None else ""
         mark = "*" if (c.start, c.end) == (decided.status_start, decided.status_end) else " "
         lines.append(f"    {mark} {c.status.value:12s} {kind:16s} {words}" + (" (rules)" if c.by_rules else ""))

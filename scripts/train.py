@@ -58,7 +58,15 @@ from pipeline.outputs.evaluate import GoldDoc, Mention, _match_mentions, _match_
 from pipeline.outputs.evaluate import Project as EvalProject
 from pipeline.stages.project_model import FEATURES, ProjectModel, project_features
 from pipeline.stages.role_model import role_features
-from pipeline.stages.status_model import Features, StatusModel, capped_surety, project_candidates, sure_features
+from pipeline.stages.status_model import (
+    Features,
+    StatusModel,
+    capped_surety,
+    decided_by_shared_cue,
+    link_kind,
+    project_candidates,
+    sure_features,
+)
 from pipeline.types import Extraction, Kind
 
 FOLDS = 5
@@ -680,7 +688,7 @@ def fit_surety(d: Decisions, promise_on: np.ndarray, salt: str = "") -> Surety:
         if len(test) and len({int(d.right[i]) for i in rest}) == 2:
             part = fit([d.sure_x[i] for i in rest], list(d.right[rest]), SURE_C)
             held[test] = part.scores([d.sure_x[i] for i in test])
-    shared = np.array([("shared_cue", 1.0) in x for x in d.sure_x], dtype=bool)
+    shared = np.array([decided_by_shared_cue(x) for x in d.sure_x], dtype=bool)
     scored = check & ~np.isnan(held) & ~shared
     shift = min(0.0, promised_shift(confident_edge(held[scored], d.right[scored], z=SURE_Z)))
     return Surety(Logistic({n: round(w, ROUND) for n, w in sorted(model.coef.items())},
@@ -757,10 +765,6 @@ def _cross_confidence(s: Samples, scores: np.ndarray, untuned: tuple[str, ...], 
     return right, confidence, per_fold
 
 
-def _link_kind(x: Features) -> str:
-    return next((name for name, _ in x if name.startswith("link=") and "&" not in name), "link=?")
-
-
 def binding_figures(s: Samples, scores: np.ndarray, keep: Callable[[str], bool]) -> str:
     """Whether the rules' binding choice (`status_model.Candidate.binding`) earns its binding,
     on the decisions of the documents `keep` accepts, out of fold: the ranker's accuracy with
@@ -782,7 +786,7 @@ def binding_figures(s: Samples, scores: np.ndarray, keep: Callable[[str], bool])
         free_right += s.y[free_choice[d]]
         own = next((i for i in idx if s.own[i]), None)
         if own is not None:
-            tally = tallies.setdefault(_link_kind(s.x[own]).removeprefix("link="), [0, 0, 0])
+            tally = tallies.setdefault(link_kind(s.x[own]).removeprefix("link="), [0, 0, 0])
             tally[0] += 1
             tally[1] += s.y[own]
             tally[2] += s.y[free_choice[d]]

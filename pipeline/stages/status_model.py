@@ -118,7 +118,8 @@ def sure_features(winner: Features, agree: bool, states: int = 1) -> Features:
 #: rate of its class rests on a handful of cues, not on as many projects: on train, grouped CV,
 #: one document's cue before a list was wrong for most of it and alone broke the promise of
 #: its fold (confidence >= 0.8 without the document's fold, mean of five fold assignments:
-#: 0.874 right at 48.3 % of rows; capped, with the margin of `train.SURE_Z`, 0.897 at 42.8 %)
+#: 0.874 right at 48.3 % of rows; capped, with a margin of z = 0.5, 0.897 at 42.8 %; the
+#: figures with today's margin, `train.SURE_Z`, are in README's Accuracy table)
 SHARED_CUE_CAP = 0.75
 
 
@@ -175,7 +176,18 @@ class StatusModel:
 
 def capped_surety(p: float, features: Features) -> float:
     """The surety `p` of a decision with the surety features `features`, capped for a shared cue."""
-    return min(p, SHARED_CUE_CAP) if ("shared_cue", 1.0) in features else p
+    return min(p, SHARED_CUE_CAP) if decided_by_shared_cue(features) else p
+
+
+def decided_by_shared_cue(features: Features) -> bool:
+    """Whether a decision's surety features (`sure_features`) say a shared cue decided it."""
+    return ("shared_cue", 1.0) in features
+
+
+def link_kind(features: Features) -> str:
+    """How a candidate's cue was linked to its project (its `link=` feature, not a crossed
+    one): link=clause, link=after …; link=? when none says."""
+    return next((name for name, _ in features if name.startswith("link=") and "&" not in name), "link=?")
 
 
 def _sigmoid(x: float) -> float:
