@@ -41,8 +41,10 @@ class StatusFinder:
 
     def _title_end(self, text: str) -> int:
         """The end of the text's title (its first line, when short and no sentence), else 0."""
-        start = len(text) - len(text.lstrip())
+        # where text.lstrip() would start, without copying the text
+        start = next((i for i, ch in enumerate(text) if not ch.isspace()), len(text))
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
         line = text[start:end].strip()
         return end if line and len(line) <= self.title_max_chars and "。" not in line else 0
+
