@@ -114,6 +114,36 @@ def test_the_distinguishing_element_of_a_name(unweighed: Pipeline, name: str, fi
     assert {k for k in HEAD if f[k]} == fires
 
 
+# text | list item | its suffix class and whether its head is empty: an item ending in a
+# one-character suffix of its own, with the list's class after it, is read as its bare
+# siblings are (no suffix of its own, the whole item its head); a part of a whole (段) and
+# a common word ending in such a character (沿线) keep their own ending
+LISTED_CASES = [
+    ("东坝、西岭、南湾3个中型灌区已开工建设。", "东坝", "sfx_none", 0.0),
+    ("东坝、西岭、南湾3个中型灌区已开工建设。", "西岭", "sfx_none", 0.0),
+    ("全县完成了东坝、南坝等水库的除险加固。", "南坝", "sfx_none", 0.0),
+    ("今年重点推进东港、西港、北港3个港区建设。", "北港", "sfx_none", 0.0),
+    ("完成东林段、西山段等3项高速公路路面改造。", "东林段", "sfx_one_char", 0.0),
+    # named whole by its own suffix (no class lent to it): its own ending
+    ("建成白沙坝、红石坝等3座水库。", "白沙坝", "sfx_one_char", 0.0),
+]
+
+
+@pytest.mark.parametrize("text, name, suffix_class, head_empty", LISTED_CASES, ids=lambda v: str(v)[:24])
+def test_a_list_items_suffix_is_its_lists_class(unweighed: Pipeline, text: str, name: str, suffix_class: str,
+                                                head_empty: float) -> None:
+    f = _features(unweighed, text, name)
+    assert [k for k in f if k.startswith("sfx_") and f[k]] == [suffix_class]
+    assert f["head_empty"] == head_empty
+
+
+def test_a_common_word_ending_in_a_one_character_suffix_is_no_name_of_its_own(unweighed: Pipeline) -> None:
+    """沿线 ends in 线 but is a word of its own (along the line): the item keeps its ending."""
+    f = name_features("青禾水源及沿线", "project.enumeration_item", True, unweighed.projects.judge,
+                      unweighed.rules, listed_as="青禾水源及沿线治理")
+    assert f["sfx_one_char"] == 1.0
+
+
 # name | it ends in an organisation: the company or office alone is not the project
 ORG_CASES = [
     ("恒川纸业有限公司", 1.0),

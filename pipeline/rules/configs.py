@@ -380,6 +380,7 @@ class ModelFeatureRules(Config):
     joiner: tuple[str, ...] = rule(WORDS)
     level_start: tuple[str, ...] = rule(WORDS)
     one_char_suffix: tuple[str, ...] = rule(WORDS)
+    one_char_part: tuple[str, ...] = rule(WORDS)                    # of those, a part of a whole (段)
     # programme, policy and sector phrases (issue 13, precision where the model was blind)
     policy_start: regex.Pattern[str] = rule(PATTERN)                # 建立健全… / 全面推进… opening a name
     scope_start: regex.Pattern[str] = rule(PATTERN)                 # 农村… / 城市… / 重点… opening a name

@@ -164,6 +164,10 @@ def _has_place(name: str, places: frozenset[str]) -> bool:
     return False
 
 
+_SUFFIX_CLASSES = ("sfx_project", "sfx_engineering", "sfx_build", "sfx_activity", "sfx_one_char", "sfx_facility",
+                   "sfx_none")
+
+
 def _suffix_class(name: str, judge: NameJudge, one_char: tuple[str, ...]) -> str:
     found = judge.core_suffix(name)
     if found is None:
@@ -182,14 +186,16 @@ def _suffix_class(name: str, judge: NameJudge, one_char: tuple[str, ...]) -> str
     return "sfx_facility"
 
 
-def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rules: RuleSet) -> dict[str, float]:
-    """What the name itself says: length, suffix class, place or proper noun, marks, words."""
+def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rules: RuleSet,
+                  listed_as: str | None = None) -> dict[str, float]:
+    """What the name itself says: length, suffix class, place or proper noun, marks, words.
+    `listed_as`: for an item of a list whose class follows it (东坝、西岭、南湾3个中型灌区), the
+    item named with that class (东坝灌区, the mention's `alt`)."""
     tags = judge.tags(name)
     places = _place_names(rules)
     words = rules.model_features
     n = len(name)
-    f = dict.fromkeys(("sfx_project", "sfx_engineering", "sfx_build", "sfx_activity",
-                       "sfx_one_char", "sfx_facility", "sfx_none"), 0.0)
+    f = dict.fromkeys(_SUFFIX_CLASSES, 0.0)
     f[_suffix_class(name, judge, words.one_char_suffix)] = 1.0
     f.update({
         "len_name": min(n, 30) / 10, "short_name": float(n <= 4), "long_name": float(n >= 16),
@@ -218,7 +224,32 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
                                and core_tags[-1][1] in words.verb_pos)
     f.update(_programme_features(name, f, judge, words, places))
     f.update(_head_features(name, judge, words, rules.projects.key_endings))
+    if listed_as is not None and _named_by_its_list(name, f, judge, words):
+        f.update(_bare_item_features(listed_as, judge, words, rules.projects.key_endings))
     f.update(_generic_features(name, f, judge, words, rules.projects.key_endings))
+    return f
+
+
+def _named_by_its_list(name: str, f: Mapping[str, float], judge: NameJudge, words: ModelFeatureRules) -> bool:
+    """A list item ending in a one-character suffix of its own that names a thing (东坝, 北港,
+    not 衢南段, a part of a whole: `one_char_part`), standing as a word of its own (南|坝) or
+    ending a word jieba knows as a name (东坝), not ending a common word (…水源及沿线: along
+    the line): with the list's class after it, that class is its suffix and its own ending
+    is part of its name, as for its bare siblings."""
+    if not f["sfx_one_char"] or name[-1:] in words.one_char_part:
+        return False
+    tags = judge.tags(name)
+    return bool(tags) and (len(tags[-1][0]) == 1 or tags[-1][1] in words.name_pos)
+
+
+def _bare_item_features(listed_as: str, judge: NameJudge, words: ModelFeatureRules,
+                        generic: tuple[str, ...]) -> dict[str, float]:
+    """The suffix and head features of a list item read as its bare siblings are (西岭 of
+    东坝、西岭、南湾3个中型灌区: no suffix of its own, the whole item its head): 东坝 is no
+    bare 坝 after one character (`head_empty`) but the name before the list's 灌区."""
+    f = dict.fromkeys(_SUFFIX_CLASSES, 0.0)
+    f["sfx_none"] = 1.0
+    f.update(_head_features(listed_as, judge, words, generic))
     return f
 
 
@@ -424,7 +455,7 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[d
     for p in ex.projects:
         ms = by_key.get(p.key, [])
         rule_id = next((m.rule_id for m in ms if m.start == p.start), ms[0].rule_id if ms else "project.suffix")
-        f = name_features(p.name, rule_id, p.alt is not None, judge, rules)
+        f = name_features(p.name, rule_id, p.alt is not None, judge, rules, _listed_as(p.name, ms))
         f.update(_context_features(text, ms, named_starts, title_spans, rules.model_features, navigation_on_line))
         qs = quantities.get(p.key, [])
         f.update({
@@ -442,6 +473,13 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[d
         out.append(f)
     _add_siblings(out, ex.projects, named, text, rules.model_features)
     return out
+
+
+def _listed_as(name: str, mentions: Sequence[ProjectMention]) -> str | None:
+    """The name with its list's class (东坝 → 东坝灌区), when a mention of it is a list item
+    that a class after the list, or the last item's suffix, names (its `alt`)."""
+    return next((m.alt for m in mentions if m.rule_id == "project.enumeration_item" and m.alt
+                 and m.alt.startswith(name) and len(m.alt) > len(name)), None)
 
 
 def _add_siblings(features: list[dict[str, float]], projects: Sequence[Project],
