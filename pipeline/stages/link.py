@@ -206,7 +206,9 @@ class _StatusLinker:
         strong_in_clause = [i for i in after if cues[i].start < clause_end and not cues[i].weak]
         strong_after = [i for i in after if not cues[i].weak]
         chosen = [prefix_of[gi]] if gi in prefix_of else []
-        continued = self._same_subject_end(g.end) if next_start == len(self.text) else g.end
+        # where the sentence stops talking about the group matters only to a strong cue after
+        # it (most groups have none: the walk over the sentence's clauses is skipped)
+        continued = self._same_subject_end(g.end) if strong_after and next_start == len(self.text) else g.end
         strong_continued = [i for i in strong_after if cues[i].start < continued]
         reached = [i for i in strong_continued if not cues[i].future]
         if len(strong_continued) > 1:
