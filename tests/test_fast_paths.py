@@ -98,3 +98,28 @@ NAMED_PREFIX_CASES = [
 @pytest.mark.parametrize("name", NAMED_PREFIX_CASES)
 def test_named_prefix_equals_the_loop_over_every_cut(judge: NameJudge, name: str) -> None:
     assert judge.named_prefix(name) == _named_prefix_slow(judge, name)
+
+
+# The quantity stage reads a match's groups by number (regex's look-up by name is slow):
+# amounts of every branch of its pattern (a unit, a prefix unit, a placeholder, a bare scale,
+# a range, qualifiers, 半 after a unit, a sign), and text with none
+QUANTITY_GROUP_CASES = [
+    "总投资约3.5亿元", "完成投资1,200万元", "增长百分之十二", "计划投资XX万元", "今年投资482亿",
+    "长3-5公里", "新建三公里半道路", "同比下降-3.2%", "占地约四五十亩", "城南大道已开工", "",
+]
+
+
+@pytest.mark.parametrize("text", QUANTITY_GROUP_CASES)
+def test_quantity_groups_by_number_are_the_groups_by_name(pipeline: Pipeline, text: str) -> None:
+    extract = pipeline.quantities
+    for m in extract.pattern.finditer(text):
+        assert dict(zip(extract.group_names, m.groups(), strict=True)) == m.groupdict()
+        assert all(m.span(extract.group_numbers[name]) == m.span(name) for name in m.groupdict())
+
+
+def test_group_names_leave_a_place_for_groups_without_a_name() -> None:
+    import regex
+
+    from pipeline.stages.quantities import _group_names
+    assert _group_names(regex.compile(r"(?P<a>\d)(x)?(?P<b>y)")) == ("a", "", "b")
+    assert _group_names(regex.compile(r"abc")) == ()
