@@ -7,6 +7,7 @@ code used to (a scan, a regular expression) and the way it does now, and wants t
 from __future__ import annotations
 
 import pytest
+import regex
 
 from pipeline.extract import Pipeline
 from pipeline.stages.names import NameJudge
@@ -118,8 +119,32 @@ def test_quantity_groups_by_number_are_the_groups_by_name(pipeline: Pipeline, te
 
 
 def test_group_names_leave_a_place_for_groups_without_a_name() -> None:
-    import regex
-
     from pipeline.stages.quantities import _group_names
     assert _group_names(regex.compile(r"(?P<a>\d)(x)?(?P<b>y)")) == ("a", "", "b")
     assert _group_names(regex.compile(r"abc")) == ()
+
+
+def _unit_alternation(surfaces: list[str]) -> str:
+    """The quantity stage's units as one plain alternation, longest first, then their spaced
+    forms (what `_unit_pattern` wrote before its literal forms became a trie)."""
+    from pipeline.stages.quantities import _SPACE
+    ordered = sorted(set(surfaces), key=lambda u: (-len(u), u))
+    spaced = [_SPACE.join(regex.escape(ch) for ch in u) for u in ordered
+              if len(u) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in u)]
+    return "|".join([regex.escape(u) for u in ordered] + spaced)
+
+
+# units one inside another (万元, 元; 平方米, 平方公里), spaced forms, a unit cut short
+UNIT_TEXTS = [
+    "总投资3亿元，完成1.2万元", "建成5万平方米", "新增4平方公里", "提高3 个 百分点", "长12 公 里", "面积3平方",
+    "百 分 之五", "12km²道路", "占地30亩，", "投资3 亿 元", "平 方", "",
+]
+
+
+@pytest.mark.parametrize("text", UNIT_TEXTS)
+def test_unit_pattern_finds_what_the_plain_alternation_finds(pipeline: Pipeline, text: str) -> None:
+    from pipeline.stages.quantities import _unit_pattern
+    for prefix in (False, True):
+        surfaces = [u.surface for u in pipeline.rules.quantities.units if u.prefix is prefix]
+        fast, plain = regex.compile(_unit_pattern(surfaces)), regex.compile(_unit_alternation(surfaces))
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]

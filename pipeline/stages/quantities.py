@@ -16,7 +16,7 @@ from decimal import Decimal
 import regex
 
 from pipeline.rules.compiled import compiled
-from pipeline.rules.loader import RuleSet, Unit, alternation
+from pipeline.rules.loader import RuleSet, Unit, alternation, word_trie
 from pipeline.text.layout import Layout
 from pipeline.text.numbers import CHINESE_NUMERAL_CHARS, NumberError, approximate_range, parse_number
 from pipeline.text.punctuation import SEGMENT_END
@@ -41,11 +41,14 @@ _URL_ESCAPES_AFTER = regex.compile(r"[0-9A-Fa-f]{2}%[0-9A-Fa-f]{2}")
 def _unit_pattern(surfaces: list[str]) -> str:
     """An alternation of units, longest first; a space may also stand between the Han
     characters of a unit (三 个 百分点, 百 分 之) as PDF text and web copy often have. The
-    literal forms come first: the common case is matched as a plain alternation."""
+    literal forms come first: the common case is matched as a plain alternation, factored by
+    shared prefixes (`word_trie`: the same unit, longest first, found following one branch
+    per character; tried after every number, the units one by one cost about 6 % more of the
+    quantity scan)."""
     # units of one length (of which at most one matches at a place) in code-point order: the
     # same pattern text in every process (see `alternation`)
     ordered = sorted(set(surfaces), key=lambda u: (-len(u), u))
-    literal = "|".join(regex.escape(u) for u in ordered)
+    literal = word_trie(ordered)
     spaced = [_SPACE.join(regex.escape(ch) for ch in u) for u in ordered
               if len(u) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in u)]
     if not spaced:
