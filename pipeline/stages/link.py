@@ -681,14 +681,16 @@ def link_quantities(layout: Layout, found: Found, enumerations: Enumerations,
             # 某某工程等50个项目，总投资395亿元: the amount is the group's, not the project's
             if len(before[-1].mentions) == 1 and not aggregate.search(text, before[-1].end, q.start):
                 key = before[-1].mentions[0].key
-        else:
+        elif in_segment:
             # an amount reaches forward past a colon to the project it introduces (投资8亿元：城东快速路)
             clause_end = layout.clause_end(q.end, CLAUSE_END)
             after = [g for g in in_segment if q.end <= g.start < clause_end]
             if after and len(after[0].mentions) == 1:
                 key = after[0].mentions[0].key
-            elif not in_segment:
-                key = enumerations.headings.at(q.start)
+        elif enumerations.headings.by_section:
+            # (most amounts stand in a sentence naming no project, in a document whose
+            # headings name none: no clause end or section is looked up for them)
+            key = enumerations.headings.at(q.start)
         # (a frozen quantity that already says so is kept: most amounts name no project)
         out.append(q if q.project_key == key else replace(q, project_key=key))
     return out
