@@ -545,7 +545,8 @@ class _StatusLinker:
                     if (i, m.key) not in rows:
                         rows.add((i, m.key))
                         linked.append((self._as_row(cues[i], g, m), self._link_kind(g, cues[i]), g))
-        for i, c in enumerate(cues[:self.real_cues]):
+        # a cue left over speaks of the project its heading names (none when no heading names one)
+        for i, c in enumerate(cues[:self.real_cues] if self.headings.by_section else ()):
             if i in used or self.layout.segment_of(c.start) in self.segments_with_mentions:
                 continue
             key = self.headings.at(c.start)
