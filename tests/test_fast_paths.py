@@ -148,3 +148,24 @@ def test_unit_pattern_finds_what_the_plain_alternation_finds(pipeline: Pipeline,
         surfaces = [u.surface for u in pipeline.rules.quantities.units if u.prefix is prefix]
         fast, plain = regex.compile(_unit_pattern(surfaces)), regex.compile(_unit_alternation(surfaces))
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def _has_place_slow(name: str, places: frozenset[str]) -> bool:
+    """_has_place as written before its fast path: every slice of two to five characters."""
+    return any(name[i:i + k] in places for i in range(len(name) - 1) for k in range(2, min(6, len(name) - i + 1)))
+
+
+# a place at the start, inside, at the end, cut short, none, a place without its level word
+HAS_PLACE_CASES = [
+    "青禾县人民医院", "城南大道改造工程", "年产10万吨新型建材项目", "长沙至株洲高速", "北京", "北",
+    "", "新建广州南站", "某某大厦", "杭州", "杭", "凤栖镇污水处理厂",
+]
+
+
+@pytest.mark.parametrize("name", HAS_PLACE_CASES)
+def test_has_place_equals_the_look_up_of_every_slice(pipeline: Pipeline, name: str) -> None:
+    from pipeline.stages.project_model import _has_place, _place_names
+    places = _place_names(pipeline.rules)
+    assert _has_place(name, places) == _has_place_slow(name, places)
+    invented = frozenset({"青禾", "青禾县", "凤栖镇", "城南"})     # places the gazetteer does not hold
+    assert _has_place(name, invented) == _has_place_slow(name, invented)
