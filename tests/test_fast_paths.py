@@ -169,3 +169,13 @@ def test_has_place_equals_the_look_up_of_every_slice(pipeline: Pipeline, name: s
     assert _has_place(name, places) == _has_place_slow(name, places)
     invented = frozenset({"青禾", "青禾县", "凤栖镇", "城南"})     # places the gazetteer does not hold
     assert _has_place(name, invented) == _has_place_slow(name, invented)
+
+
+# ASCII digits anywhere, full-width and other scripts' digits (no ASCII digit), none at all
+ARABIC_CASES = ["3.5亿", "三千五百万", "1,200", "１２", "٣", "二〇二三", "", "亿9", "点"]
+
+
+@pytest.mark.parametrize("text", ARABIC_CASES)
+def test_has_arabic_is_the_loop_over_characters(text: str) -> None:
+    from pipeline.text.numbers import _has_arabic
+    assert _has_arabic(text) == any("0" <= ch <= "9" for ch in text)
