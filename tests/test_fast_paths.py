@@ -7,6 +7,7 @@ code used to (a scan, a regular expression) and the way it does now, and wants t
 from __future__ import annotations
 
 import pytest
+import regex
 
 from pipeline.extract import Pipeline
 from pipeline.stages.names import NameJudge
@@ -98,3 +99,83 @@ NAMED_PREFIX_CASES = [
 @pytest.mark.parametrize("name", NAMED_PREFIX_CASES)
 def test_named_prefix_equals_the_loop_over_every_cut(judge: NameJudge, name: str) -> None:
     assert judge.named_prefix(name) == _named_prefix_slow(judge, name)
+
+
+# The quantity stage reads a match's groups by number (regex's look-up by name is slow):
+# amounts of every branch of its pattern (a unit, a prefix unit, a placeholder, a bare scale,
+# a range, qualifiers, 半 after a unit, a sign), and text with none
+QUANTITY_GROUP_CASES = [
+    "总投资约3.5亿元", "完成投资1,200万元", "增长百分之十二", "计划投资XX万元", "今年投资482亿",
+    "长3-5公里", "新建三公里半道路", "同比下降-3.2%", "占地约四五十亩", "城南大道已开工", "",
+]
+
+
+@pytest.mark.parametrize("text", QUANTITY_GROUP_CASES)
+def test_quantity_groups_by_number_are_the_groups_by_name(pipeline: Pipeline, text: str) -> None:
+    extract = pipeline.quantities
+    for m in extract.pattern.finditer(text):
+        assert dict(zip(extract.group_names, m.groups(), strict=True)) == m.groupdict()
+        assert all(m.span(extract.group_numbers[name]) == m.span(name) for name in m.groupdict())
+
+
+def test_group_names_leave_a_place_for_groups_without_a_name() -> None:
+    from pipeline.stages.quantities import _group_names
+    assert _group_names(regex.compile(r"(?P<a>\d)(x)?(?P<b>y)")) == ("a", "", "b")
+    assert _group_names(regex.compile(r"abc")) == ()
+
+
+def _unit_alternation(surfaces: list[str]) -> str:
+    """The quantity stage's units as one plain alternation, longest first, then their spaced
+    forms (what `_unit_pattern` wrote before its literal forms became a trie)."""
+    from pipeline.stages.quantities import _SPACE
+    ordered = sorted(set(surfaces), key=lambda u: (-len(u), u))
+    spaced = [_SPACE.join(regex.escape(ch) for ch in u) for u in ordered
+              if len(u) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in u)]
+    return "|".join([regex.escape(u) for u in ordered] + spaced)
+
+
+# units one inside another (万元, 元; 平方米, 平方公里), spaced forms, a unit cut short
+UNIT_TEXTS = [
+    "总投资3亿元，完成1.2万元", "建成5万平方米", "新增4平方公里", "提高3 个 百分点", "长12 公 里", "面积3平方",
+    "百 分 之五", "12km²道路", "占地30亩，", "投资3 亿 元", "平 方", "",
+]
+
+
+@pytest.mark.parametrize("text", UNIT_TEXTS)
+def test_unit_pattern_finds_what_the_plain_alternation_finds(pipeline: Pipeline, text: str) -> None:
+    from pipeline.stages.quantities import _unit_pattern
+    for prefix in (False, True):
+        surfaces = [u.surface for u in pipeline.rules.quantities.units if u.prefix is prefix]
+        fast, plain = regex.compile(_unit_pattern(surfaces)), regex.compile(_unit_alternation(surfaces))
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def _has_place_slow(name: str, places: frozenset[str]) -> bool:
+    """_has_place as written before its fast path: every slice of two to five characters."""
+    return any(name[i:i + k] in places for i in range(len(name) - 1) for k in range(2, min(6, len(name) - i + 1)))
+
+
+# a place at the start, inside, at the end, cut short, none, a place without its level word
+HAS_PLACE_CASES = [
+    "青禾县人民医院", "城南大道改造工程", "年产10万吨新型建材项目", "长沙至株洲高速", "北京", "北",
+    "", "新建广州南站", "某某大厦", "杭州", "杭", "凤栖镇污水处理厂",
+]
+
+
+@pytest.mark.parametrize("name", HAS_PLACE_CASES)
+def test_has_place_equals_the_look_up_of_every_slice(pipeline: Pipeline, name: str) -> None:
+    from pipeline.stages.project_model import _has_place, _place_names
+    places = _place_names(pipeline.rules)
+    assert _has_place(name, places) == _has_place_slow(name, places)
+    invented = frozenset({"青禾", "青禾县", "凤栖镇", "城南"})     # places the gazetteer does not hold
+    assert _has_place(name, invented) == _has_place_slow(name, invented)
+
+
+# ASCII digits anywhere, full-width and other scripts' digits (no ASCII digit), none at all
+ARABIC_CASES = ["3.5亿", "三千五百万", "1,200", "１２", "٣", "二〇二三", "", "亿9", "点"]
+
+
+@pytest.mark.parametrize("text", ARABIC_CASES)
+def test_has_arabic_is_the_loop_over_characters(text: str) -> None:
+    from pipeline.text.numbers import _has_arabic
+    assert _has_arabic(text) == any("0" <= ch <= "9" for ch in text)

@@ -20,6 +20,11 @@ CASES = [
      {"滨江公园建设": {"total_investment": 20_000_000}}),
     ("全县重点项目完成投资38亿元。",
      {}),
+    # a heading names the project the amounts under it are about; a heading naming none takes none
+    ("一、城北污水处理厂\n总投资1.5亿元，年内建成。",
+     {"城北污水处理厂": {"total_investment": 150_000_000}}),
+    ("一、总体情况\n全年完成投资1.5亿元。",
+     {}),
 ]
 
 
@@ -51,6 +56,10 @@ def test_status_cues(pipeline: Pipeline, text: str, expected: list[tuple[str, st
 # text -> (project name, status) of every project: how a state reaches projects through
 # the units of the layout and the patterns of rules/links.yaml
 STATUS_CASES = [
+    # a cue under a heading that names a project, in a sentence naming none, is that project's
+    ("（三）青禾大桥建设\n目前已完工。", [("青禾大桥建设", "completed")]),
+    # a strong cue after a list, past a clause about its amount, is the list's
+    ("城南大道、滨江大桥总投资5亿元，目前均已开工。", [("城南大道", "started"), ("滨江大桥", "started")]),
     # a cue after a list in its clause is the whole list's
     ("城南大道、滨江大桥开工建设，西山隧道已完工。",
      [("城南大道", "started"), ("滨江大桥", "started"), ("西山隧道", "completed")]),

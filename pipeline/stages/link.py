@@ -206,7 +206,9 @@ class _StatusLinker:
         strong_in_clause = [i for i in after if cues[i].start < clause_end and not cues[i].weak]
         strong_after = [i for i in after if not cues[i].weak]
         chosen = [prefix_of[gi]] if gi in prefix_of else []
-        continued = self._same_subject_end(g.end) if next_start == len(self.text) else g.end
+        # where the sentence stops talking about the group matters only to a strong cue after
+        # it (most groups have none: the walk over the sentence's clauses is skipped)
+        continued = self._same_subject_end(g.end) if strong_after and next_start == len(self.text) else g.end
         strong_continued = [i for i in strong_after if cues[i].start < continued]
         reached = [i for i in strong_continued if not cues[i].future]
         if len(strong_continued) > 1:
@@ -543,7 +545,8 @@ class _StatusLinker:
                     if (i, m.key) not in rows:
                         rows.add((i, m.key))
                         linked.append((self._as_row(cues[i], g, m), self._link_kind(g, cues[i]), g))
-        for i, c in enumerate(cues[:self.real_cues]):
+        # a cue left over speaks of the project its heading names (none when no heading names one)
+        for i, c in enumerate(cues[:self.real_cues] if self.headings.by_section else ()):
             if i in used or self.layout.segment_of(c.start) in self.segments_with_mentions:
                 continue
             key = self.headings.at(c.start)
@@ -679,14 +682,16 @@ def link_quantities(layout: Layout, found: Found, enumerations: Enumerations,
             # 某某工程等50个项目，总投资395亿元: the amount is the group's, not the project's
             if len(before[-1].mentions) == 1 and not aggregate.search(text, before[-1].end, q.start):
                 key = before[-1].mentions[0].key
-        else:
+        elif in_segment:
             # an amount reaches forward past a colon to the project it introduces (投资8亿元：城东快速路)
             clause_end = layout.clause_end(q.end, CLAUSE_END)
             after = [g for g in in_segment if q.end <= g.start < clause_end]
             if after and len(after[0].mentions) == 1:
                 key = after[0].mentions[0].key
-            elif not in_segment:
-                key = enumerations.headings.at(q.start)
+        elif enumerations.headings.by_section:
+            # (most amounts stand in a sentence naming no project, in a document whose
+            # headings name none: no clause end or section is looked up for them)
+            key = enumerations.headings.at(q.start)
         # (a frozen quantity that already says so is kept: most amounts name no project)
         out.append(q if q.project_key == key else replace(q, project_key=key))
     return out

@@ -156,12 +156,22 @@ def _place_names(rules: RuleSet) -> frozenset[str]:
 
 
 def _has_place(name: str, places: frozenset[str]) -> bool:
+    """A place name of two to five characters stands somewhere in `name`."""
+    heads = _place_heads(places)
     n = len(name)
     for i in range(n - 1):
+        if name[i:i + 2] not in heads:
+            continue            # no place starts here: the longer slices are not looked up
         for k in range(2, min(6, n - i + 1)):
             if name[i:i + k] in places:
                 return True
     return False
+
+
+@lru_cache(maxsize=4)
+def _place_heads(places: frozenset[str]) -> frozenset[str]:
+    """The first two characters of each place name (a frozenset keeps its hash: the look-up is cheap)."""
+    return frozenset(place[:2] for place in places)
 
 
 _SUFFIX_CLASSES = ("sfx_project", "sfx_engineering", "sfx_build", "sfx_activity", "sfx_one_char", "sfx_facility",

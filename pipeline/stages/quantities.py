@@ -16,7 +16,7 @@ from decimal import Decimal
 import regex
 
 from pipeline.rules.compiled import compiled
-from pipeline.rules.loader import RuleSet, Unit, alternation
+from pipeline.rules.loader import RuleSet, Unit, alternation, word_trie
 from pipeline.text.layout import Layout
 from pipeline.text.numbers import CHINESE_NUMERAL_CHARS, NumberError, approximate_range, parse_number
 from pipeline.text.punctuation import SEGMENT_END
@@ -41,11 +41,14 @@ _URL_ESCAPES_AFTER = regex.compile(r"[0-9A-Fa-f]{2}%[0-9A-Fa-f]{2}")
 def _unit_pattern(surfaces: list[str]) -> str:
     """An alternation of units, longest first; a space may also stand between the Han
     characters of a unit (三 个 百分点, 百 分 之) as PDF text and web copy often have. The
-    literal forms come first: the common case is matched as a plain alternation."""
+    literal forms come first: the common case is matched as a plain alternation, factored by
+    shared prefixes (`word_trie`: the same unit, longest first, found following one branch
+    per character; tried after every number, the units one by one cost about 6 % more of the
+    quantity scan)."""
     # units of one length (of which at most one matches at a place) in code-point order: the
     # same pattern text in every process (see `alternation`)
     ordered = sorted(set(surfaces), key=lambda u: (-len(u), u))
-    literal = "|".join(regex.escape(u) for u in ordered)
+    literal = word_trie(ordered)
     spaced = [_SPACE.join(regex.escape(ch) for ch in u) for u in ordered
               if len(u) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in u)]
     if not spaced:
@@ -97,6 +100,10 @@ class QuantityExtractor:
             rf"(?![万亿]|[余多]?(?:{blocked})|[A-Za-z0-9])"
             rf")(?P<after>{after})?"
         )
+        # groups read by number: `regex` finds a group by its name in about 1 µs a call (a
+        # match's 18 groups by number, all at once, in about 0.5)
+        self.group_numbers: dict[str, int] = dict(self.pattern.groupindex)
+        self.group_names = _group_names(self.pattern)
         self.money_cue = compiled(alternation(q.bare_scale.money_cues))
         self.max_digits = q.max_digits
 
@@ -105,8 +112,9 @@ class QuantityExtractor:
         offsets are shifted by `offset`."""
         layout = layout if layout is not None and layout.text is text else Layout(text)
         found = []
+        scale = self.group_numbers["scale"]
         for m in self.pattern.finditer(text):
-            if m.group("scale") and not self._money_sentence(layout, m.start(), m.end()):
+            if m.group(scale) and not self._money_sentence(layout, m.start(), m.end()):
                 continue
             q = self._build(m, offset)
             if q is not None:
@@ -119,53 +127,55 @@ class QuantityExtractor:
         return self.money_cue.search(layout.text, s, e) is not None
 
     def _build(self, m: regex.Match[str], offset: int) -> Quantity | None:
+        g = dict(zip(self.group_names, m.groups()))
+        at = self.group_numbers
         qualifier = None
         for group in ("before", "inside", "binside", "after"):
-            if m.group(group):
-                qualifier = self.qualifiers[m.group(group)]
-        if m.group("hold"):
-            unit = self.units[m.group("hunit")]
+            if g[group]:
+                qualifier = self.qualifiers[g[group]]
+        if g["hold"]:
+            unit = self.units[g["hunit"]]
             return Quantity(unit.kind, None, None, unit.surface, qualifier,
                             offset + m.start(), offset + m.end(), self.rule_ids.placeholder)
-        if m.group("scale"):
-            if sum(ch.isdigit() for ch in m.group("bnum")) > self.max_digits:
+        if g["scale"]:
+            if sum(ch.isdigit() for ch in g["bnum"]) > self.max_digits:
                 return None
             try:
-                low, high, approx = _read_number(m.group("bnum"))
+                low, high, approx = _read_number(g["bnum"])
             except NumberError:
                 return None
-            scale = self.scales[m.group("scale")]
+            scale = self.scales[g["scale"]]
             return Quantity(Kind.MONEY, low * scale, high * scale if high is not None else None,
-                            m.group("scale"), qualifier or approx, offset + m.start(), offset + m.end(),
+                            g["scale"], qualifier or approx, offset + m.start(), offset + m.end(),
                             self.rule_ids.bare_scale)
-        if m.group("punit"):
-            unit = self.units[_squeeze(m.group("punit"))]
-            raw, raw_high = m.group("pnum"), None
+        if g["punit"]:
+            unit = self.units[_squeeze(g["punit"])]
+            raw, raw_high = g["pnum"], None
             rule_id = self.rule_ids.prefix_unit.format(kind=unit.kind.value)
-            if _ascii_alnum(m.string[m.end("pnum"):m.end("pnum") + 1]):
+            if _ascii_alnum(m.string[m.end(at["pnum"]):m.end(at["pnum"]) + 1]):
                 return None      # 百分之8K, 百分之3A: a code, not a share
         else:
-            unit = self.units[_squeeze(m.group("unit"))]
-            raw, raw_high = m.group("num"), m.group("num2")
+            unit = self.units[_squeeze(g["unit"])]
+            raw, raw_high = g["num"], g["num2"]
             rule_id = (self.rule_ids.number_unit_range if raw_high else self.rule_ids.number_unit).format(
                 kind=unit.kind.value)
             if unit.arabic_only and not raw[0].isdigit():
                 return None
             if unit.surface.isascii() and unit.surface[-1].isalpha():
-                nxt = m.string[m.end("unit"):m.end("unit") + 1]
+                nxt = m.string[m.end(at["unit"]):m.end(at["unit"]) + 1]
                 if nxt and nxt.isascii() and (nxt.isalnum() or nxt in "²³"):   # 250m at the very end is fine
                     return None
-            if unit.kind is Kind.LENGTH and self.not_length_after.match(m.string, m.end("unit")):
+            if unit.kind is Kind.LENGTH and self.not_length_after.match(m.string, m.end(at["unit"])):
                 return None      # a speed (80公里/小时), not a length
-            if unit.surface == "%" and _url_encoded(m.string, m.start("num"), m.end("unit")):
+            if unit.surface == "%" and _url_encoded(m.string, m.start(at["num"]), m.end(at["unit"])):
                 return None      # %25%20: URL encoding, not a percent
-        scale1, scale2 = m.group("scale1") or "", m.group("scale2") or ""
+        scale1, scale2 = g["scale1"] or "", g["scale2"] or ""
         if raw_high:        # 3-5亿元 shares its scale; 3亿至5亿元 writes both
             low_scale = self._scale(scale1 or scale2)
             unit_raw = scale2 + unit.surface
         else:               # 1.2万亿元: the scales multiply; 5千平米: so does 千 after digits
-            small = m.group("small") or ""
-            low_scale = _SMALL_SCALES.get(small, Decimal(1)) * self._scale(scale1) * self._scale(scale2)
+            small = g["small"] or ""
+            low_scale = _SMALL_SCALES.get(small, _ONE) * self._scale(scale1) * self._scale(scale2)
             unit_raw = small + scale1 + scale2 + unit.surface
         if sum(ch.isdigit() for ch in raw + (raw_high or "")) > self.max_digits:
             return None          # an identifier or junk, not an amount
@@ -176,17 +186,17 @@ class QuantityExtractor:
             return None
         if approx_high is not None:
             high = approx_high * low_scale * unit.factor
-        if m.group("half") and unit.kind in _HALF_KINDS and high is None and low == low.to_integral_value():
+        if g["half"] and unit.kind in _HALF_KINDS and high is None and low == low.to_integral_value():
             low += Decimal("0.5")        # 三公里半
         value = low * low_scale * unit.factor
         if high is not None and high < value:
             return None          # 2-1 is not a range; most likely a date or an identifier
         start = m.start()
-        if m.group("num") and not m.group("before"):
+        if g["num"] and not g["before"]:
             start = self._signed_start(m.string, start)
             if start < m.start():
                 value = -value           # 增长-3.2%, 负2.5公里: the sign of the first number
-        end = m.end() if m.group("half") is None or unit.kind in _HALF_KINDS else m.start("half")
+        end = m.end() if g["half"] is None or unit.kind in _HALF_KINDS else m.start(at["half"])
         return Quantity(unit.kind, value, high, unit_raw, qualifier or approx,
                         offset + start, offset + end, rule_id)
 
@@ -206,11 +216,21 @@ class QuantityExtractor:
         return start if joined else start - 1
 
     def _scale(self, word: str) -> Decimal:
-        return self.scales[word] if word else Decimal(1)
+        return self.scales[word] if word else _ONE
 
 
 _HALF_KINDS = {Kind.LENGTH, Kind.AREA, Kind.VOLUME}
 _SMALL_SCALES = {"千": Decimal(1000), "百": Decimal(100)}
+_ONE = Decimal(1)
+
+
+def _group_names(pattern: regex.Pattern[str]) -> tuple[str, ...]:
+    """The name of each group of `pattern` in the order of their numbers, as `groups()` gives
+    them ("" for a group without a name)."""
+    names = dict.fromkeys(range(1, pattern.groups + 1), "")
+    for name, number in pattern.groupindex.items():
+        names[number] = name
+    return tuple(names.values())
 
 
 def _read_number(raw: str) -> tuple[Decimal, Decimal | None, str | None]:

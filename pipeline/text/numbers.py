@@ -86,13 +86,14 @@ def parse_number(text: str) -> Decimal:
     # Trailing 万/亿 after Arabic digits or a decimal point scale the number: 1.2万亿,
     # 一点二亿. Pure Chinese integers (三千五百万) carry them as part of the numeral.
     multiplier = Decimal(1)
-    if _has_arabic(s) or POINT in s:
+    arabic = _has_arabic(s)     # (taking 万/亿 off the end leaves its digits: asked once)
+    if arabic or POINT in s:
         while s and s[-1] in BIG_UNITS:
             multiplier *= BIG_UNITS[s[-1]]
             s = s[:-1]
     if not s:
         raise NumberError(f"no digits in {text!r}")
-    if _has_arabic(s):
+    if arabic:
         if not _ARABIC.fullmatch(s):
             raise NumberError(f"not a number: {text!r}")
         return Decimal(s) * multiplier
@@ -127,7 +128,11 @@ def approximate_range(text: str) -> tuple[Decimal, Decimal] | None:
 
 
 def _has_arabic(s: str) -> bool:
-    return any("0" <= ch <= "9" for ch in s)
+    """`s` holds an ASCII digit (one search, not a loop over its characters)."""
+    return _ASCII_DIGIT.search(s) is not None
+
+
+_ASCII_DIGIT = re.compile("[0-9]")
 
 
 def format_chinese(n: int) -> str:
