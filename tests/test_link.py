@@ -90,6 +90,14 @@ STATUS_CASES = [
      [("城东水厂", "completed"), ("城西水厂", "completed"), ("城南水厂", "completed")]),
     ("完成城南大道投资3亿元。", [("城南大道", "unknown")]),
     ("完成城南大道的前期工作。", [("城南大道", "planned")]),
+    # two states offered as alternatives (或) read at the later one on the works' course,
+    # whichever is written last; two subjects' states are no alternatives
+    ("今年9个重点项目建成竣工或进入扫尾阶段。其中包括城南大道、滨江大桥等。",
+     [("城南大道", "completed"), ("滨江大桥", "completed")]),
+    ("城南大道已开工或完成前期工作。", [("城南大道", "started")]),
+    ("城南大道进入扫尾阶段或已经建成。", [("城南大道", "completed")]),
+    ("城南大道已建成，滨江大桥进入扫尾阶段。", [("城南大道", "completed"), ("滨江大桥", "in_progress")]),
+    ("城南大道已开工，北湖公园完成前期工作。", [("城南大道", "started"), ("北湖公园", "planned")]),
 ]
 
 

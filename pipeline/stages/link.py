@@ -55,6 +55,9 @@ PLAN_GOVERNED_RULE = "status.plan_governed"
 # a plan word in the sentence of a project with no cue at all (计划投资…的甲): planned
 PLAN_SENTENCE_RULE = "status.plan_sentence"
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
+# the works' course, earliest first: of two states offered as alternatives (建成竣工或进入扫尾
+# 阶段) a group takes the later one (rules/links.yaml alternative_joiner)
+_COURSE = (Status.PLANNED, Status.STARTED, Status.IN_PROGRESS, Status.COMPLETED, Status.OPERATIONAL)
 _FINISHED = frozenset({Status.COMPLETED, Status.OPERATIONAL})
 # 完成 with the project as its object (2017年完成甲和乙): completed
 DONE_OBJECT_RULE = "status.done_object"
@@ -89,6 +92,7 @@ class LinkRules:
     part_of_works: regex.Pattern[str]       # a part of a project's works (控制性工程, 3号楼)
     done_verb: regex.Pattern[str]           # 完成 right before a project (2017年完成甲)
     done_rest: regex.Pattern[str]           # …and after it in its clause only its class (三座…工程)
+    alternative_joiner: regex.Pattern[str]  # 或 between two states offered as alternatives
     status_model: StatusModel
 
     @classmethod
@@ -98,7 +102,8 @@ class LinkRules:
                    p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
                    links.group_statement, links.member_list_opener, links.title_max_chars,
                    links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
-                   links.part_of_works, links.done_verb, links.done_rest, load_status_model())
+                   links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
+                   load_status_model())
 
 
 class _StatusLinker:
@@ -533,6 +538,7 @@ class _StatusLinker:
         self._inherit_group_state(chosen)
         self._add_delays(chosen)
         self._add_plans(chosen)
+        chosen = [self._later_alternatives(picks) for picks in chosen]
         linked: list[tuple[StatusMention, str, Group | None]] = []     # (row, how linked, group)
         used: set[int] = set()
         rows: set[tuple[int, str]] = set()     # one row per cue and project, however often it is named
@@ -553,6 +559,34 @@ class _StatusLinker:
         scored = _with_confidence(linked, lambda row: crowd.get(self.layout.segment_of(row.start), 0), len(groups),
                                   self.config.status_model, self._context)
         return sorted(scored, key=lambda c: (c.start, c.project_key or ""))
+
+    def _later_alternatives(self, picks: list[int]) -> list[int]:
+        """`picks` with each cue offered as an alternative to its neighbour (9个项目建成竣工或
+        进入扫尾阶段; 已开工或完成前期工作) replaced by the later state of the two on the works'
+        course, once: a statement with two states reads at its stronger one, whichever is
+        written last."""
+        out: list[int] = []
+        for i in picks:
+            i = self._later_alternative(i)
+            if i not in out:
+                out.append(i)
+        return out
+
+    def _later_alternative(self, i: int) -> int:
+        """The cue of the later state of `i` and a neighbouring cue joined to it by 或, else `i`
+        (plans, weak cues and states off the course, delays, are left as they are)."""
+        if i >= self.real_cues or not self._on_course(i):
+            return i
+        for a, b in ((i - 1, i), (i, i + 1)):
+            if 0 <= a and b < self.real_cues and self._on_course(a if b == i else b) \
+                    and self.cues[a].end <= self.cues[b].start \
+                    and self.config.alternative_joiner.match(self.text, self.cues[a].end, self.cues[b].start):
+                return max(a, b, key=lambda j: _COURSE.index(self.cues[j].status))
+        return i
+
+    def _on_course(self, i: int) -> bool:
+        cue = self.cues[i]
+        return cue.status in _COURSE and not cue.weak and not cue.future
 
     def _as_row(self, cue: StatusMention, g: Group, m: ProjectMention) -> StatusMention:
         """The cue linked to the project of mention `m`: a completion or opening said of a part
