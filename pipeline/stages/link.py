@@ -55,6 +55,8 @@ PLAN_GOVERNED_RULE = "status.plan_governed"
 # a plan word in the sentence of a project with no cue at all (计划投资…的甲): planned
 PLAN_SENTENCE_RULE = "status.plan_sentence"
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
+# a plan to start (计划明年开工): the works have not started, whatever the class they belong to states
+START_PLAN_RULE = "status.future_start"
 # the works' course, earliest first: of two states offered as alternatives (建成竣工或进入扫尾
 # 阶段) a group takes the later one (rules/links.yaml alternative_joiner)
 _COURSE = (Status.PLANNED, Status.STARTED, Status.IN_PROGRESS, Status.COMPLETED, Status.OPERATIONAL)
@@ -93,6 +95,7 @@ class LinkRules:
     done_verb: regex.Pattern[str]           # 完成 right before a project (2017年完成甲)
     done_rest: regex.Pattern[str]           # …and after it in its clause only its class (三座…工程)
     alternative_joiner: regex.Pattern[str]  # 或 between two states offered as alternatives
+    class_subject: regex.Pattern[str]       # a class of projects as a clause's subject (在建项目23个)
     status_model: StatusModel
 
     @classmethod
@@ -103,7 +106,7 @@ class LinkRules:
                    links.group_statement, links.member_list_opener, links.title_max_chars,
                    links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
-                   load_status_model())
+                   links.class_subject, load_status_model())
 
 
 class _StatusLinker:
@@ -450,6 +453,41 @@ class _StatusLinker:
             return None
         return None
 
+    def _add_class_states(self, chosen: list[list[int]]) -> None:
+        """A group whose only cues are plans (计划年内甲、乙竣工) after a clause of its sentence
+        about a class of projects that states a state reached (在建项目23个正加快推进，…) gets
+        that state beside its plans: the members are in the class's state, the plan is not
+        reached (`aggregate` prefers a state reached over a plan). A plan to start (明年开工)
+        says the works have not started: it stays."""
+        for gi in range(len(self.groups)):
+            picks = [self.cues[i] for i in chosen[gi]]
+            if not picks or not all(c.future for c in picks) or any(c.rule_id == START_PLAN_RULE for c in picks):
+                continue
+            statement = self._class_statement_before(gi)
+            if statement is not None:
+                chosen[gi] = [statement, *chosen[gi]]
+
+    def _class_statement_before(self, gi: int) -> int | None:
+        """The last strong cue of a state reached in the nearest clause before group `gi`'s own,
+        in its sentence and after any other group, whose subject is a class of projects
+        (rules/links.yaml class_subject), else None."""
+        g = self.groups[gi]
+        prev_end = self._neighbours(gi)[0]
+        own_clause = self.layout.clause_start(g.start)
+        before = [i for i in self.by_segment.get(g.segment, []) if i < self.real_cues
+                  and max(prev_end, self.layout.segment_start(g.segment)) <= self.cues[i].start
+                  and self.cues[i].end <= own_clause]
+        if not before:
+            return None
+        last = before[-1]
+        cue = self.cues[last]
+        if cue.weak or cue.future or cue.status not in _COURSE:
+            return None
+        clause_start = max(prev_end, self.layout.clause_start(cue.start))
+        if self.config.class_subject.search(self.text, clause_start, cue.start) is None:
+            return None
+        return last
+
     def _add_delays(self, chosen: list[list[int]]) -> None:
         """A group under a heading about problems or delays (二、存在的问题; （三）进度滞后项目),
         or right after a sentence about delayed projects naming none (一是部分项目进展缓慢。),
@@ -536,6 +574,7 @@ class _StatusLinker:
             if not chosen[gi] and chained[gi] and lists[gi]:
                 chosen[gi] = chosen[gi + 1]
         self._inherit_group_state(chosen)
+        self._add_class_states(chosen)
         self._add_delays(chosen)
         self._add_plans(chosen)
         chosen = [self._later_alternatives(picks) for picks in chosen]
