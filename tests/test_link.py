@@ -75,6 +75,9 @@ STATUS_CASES = [
     # …but a title's report kind (推进情况, 推进会) states none
     ("全县重点项目推进情况\n\n\n城南大道\n滨江大桥", [("城南大道", "unknown"), ("滨江大桥", "unknown")]),
     ("在全县重点项目推进会上的讲话\n\n\n城南大道\n滨江大桥", [("城南大道", "unknown"), ("滨江大桥", "unknown")]),
+    # …and a first line ending in a colon is no title but the head of the list under it: its
+    # words are no report kind there, and state the list's progress (one title line for both)
+    ("全县重点项目推进情况：\n城南大道、滨江大桥", [("城南大道", "in_progress"), ("滨江大桥", "in_progress")]),
     # the sentence's first subject takes its last cue, unless that cue stands in the clause of a
     # later project (the second one's); a later group in the same clause shares it
     ("城南大道总投资3亿元，北湖公园已建成。", [("城南大道", "unknown"), ("北湖公园", "completed")]),

@@ -44,7 +44,7 @@ from pipeline.rules.loader import RuleSet, alternation
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Enumerations, Group, Layout
-from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS
+from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS
 from pipeline.types import ProjectMention, Quantity, Section, Status, StatusMention
 
 _LOOKAHEAD_SENTENCES = 3
@@ -379,16 +379,10 @@ class _StatusLinker:
         return None
 
     def _title_line(self) -> int | None:
-        """The segment of the document's title: its first line, when short and no sentence."""
-        for seg, end in enumerate(self.ends):
-            line = self.text[self.ends[seg - 1] if seg else 0:end].strip()
-            if not line:
-                continue
-            if len(line) > self.config.title_max_chars or "。" in line or line.endswith(tuple(COLONS)) \
-                    or (end < len(self.text) and self.text[end - 1] != "\n"):
-                return None             # a sentence, the head of a list (新开工项目：) or a line's
-            return seg                  # first clause up to its ； (甲进展缓慢；乙…) is no title
-        return None
+        """The segment of the document's title line (`Layout.title`: its first line, when
+        short and no sentence), else None."""
+        title = self.layout.title(self.config.title_max_chars)
+        return self.layout.segment_of(title[0]) if title is not None else None
 
     def _document_title(self) -> int | None:
         """The segment of the document's title when it is no section heading of its own (二、存在的问题
