@@ -16,7 +16,9 @@ status model over the rules' candidates, as `keyproj eval` scores it) is wrong, 
 - for the rows it decided from: the cue before or after the project, in its own clause or a
   neighbour (the link kind), the candidate's source;
 - how the project is written: in an enumeration (甲、乙), alone on its line (a numbered or
-  ledger line), or inside running text.
+  ledger line), or inside running text;
+- whether the deciding cue is read as a state reached though a plan word stands earlier in its
+  sentence (今年计划…, 目标是…), and the same for every decision, right or wrong.
 """
 
 from __future__ import annotations
@@ -101,9 +103,9 @@ def classify(project: Project, decided: Project, gold_status: str, options: list
         out.append(f"nearest gold-state cue: {place}")
         if not among:
             out.append(f"nearest gold-state cue, gold not among candidates: {place}")
-    win = next((c for c in options if (c.start, c.end) == (decided.status_start, decided.status_end)
-                and c.status is decided.status), None)
+    win = winner(decided, options)
     if win is not None:
+        out.append(f"deciding cue: {plan_reading(win)}")
         kind = link_kind(win.features)
         out.append(f"decided from: {kind}" + (" (the rules' own cue)" if win.by_rules else "")
                    + ("" if among else ", gold not among candidates"))
@@ -111,6 +113,23 @@ def classify(project: Project, decided: Project, gold_status: str, options: list
             out.append(f"not among, by source / nearest gold cue / gold / decided: "
                        f"{kind} / {place} / {gold_status} / {decided.status.value}")
     return out
+
+
+def winner(decided: Project, options: list[Candidate]) -> Candidate | None:
+    """The candidate that decided the project's status."""
+    return next((c for c in options if (c.start, c.end) == (decided.status_start, decided.status_end)
+                 and c.status is decided.status), None)
+
+
+def plan_reading(win: Candidate) -> str:
+    """Whether the deciding cue is read as a state reached though a plan word stands earlier
+    in its sentence (今年计划…, 目标是…: `plan_in_sentence`), is a plan itself, or neither."""
+    names = {name for name, _ in win.features}
+    if "future" in names:
+        return "a plan"
+    if "plan_in_sentence" in names:
+        return "reached, after a plan word in its sentence"
+    return "reached, no plan word before it in its sentence"
 
 
 def shown(text: str, layout: Layout, project: Project, decided: Project, gold_status: str,
@@ -152,10 +171,14 @@ def count(gold_root: Path, name: str, pipeline: Pipeline,
             mentions.setdefault(m.key, []).append(m.start)
         for g, p in pairs:
             matched += 1
+            i = index[id(p)]
+            win = winner(decided[i], options[i])
+            if win is not None:     # every decision, right or wrong, by how a plan word stands
+                classes[f"all decisions, deciding cue: {plan_reading(win)}, "
+                        f"{'right' if g.status == p.status else 'wrong'}"] += 1
             if g.status == p.status:
                 continue
             wrong += 1
-            i = index[id(p)]
             project = ex.projects[i]
             classes.update(classify(project, decided[i], g.status or "unknown", options[i], layout, ex.sections,
                                     found.cues, mentions.get(project.key, [project.start]), enumerations))

@@ -18,7 +18,7 @@ import yaml
 from pipeline.extract import STAGE_NAMES, Pipeline
 from pipeline.rules.loader import DEFAULT_RULES_DIR, RuleError, RuleSet, load_rules
 from pipeline.stages.found import Found
-from pipeline.text.layout import Layout
+from pipeline.text.layout import Layout, title_line
 
 REPORT = ("全县重点项目建设情况\n一、交通项目\n（一）城南大道建设\n该项目总投资3亿元，目前已开工。\n"
           "（二）其他项目\n滨江大桥、北湖公园等5个项目集中开工，年内完成投资2亿元；西山隧道已完工。")
@@ -256,3 +256,28 @@ def test_a_project_repeated_through_one_endless_sentence_keeps_every_amount(rule
     assert len(money) == repeats
     assert {q.role for q in money} == {"total_investment"}
     assert all(q.project_key for q in money)
+
+
+# The document's title line, one definition (`layout.title_line`) for where a report's kind
+# is masked (statuses) and whose state passes to the projects named after it (link).
+# text -> the title as written, or None.
+TITLES = [
+    ("全县重点项目集中开工\n城南大道", "全县重点项目集中开工"),
+    ("\n\n  全县重点项目推进情况  \n城南大道", "全县重点项目推进情况"),
+    ("全县重点项目集中开工", "全县重点项目集中开工"),
+    # no title: a sentence, a line's first clause up to its ；, a list head, a long line, nothing
+    ("城南大道已开工。\n北湖公园", None),
+    ("城南大道进展缓慢；北湖公园已完工\n", None),
+    ("全县重点项目推进情况！\n城南大道", None),
+    ("新开工项目：\n城南大道", None),
+    ("全县" + "重点项目" * 10 + "\n城南大道", None),
+    ("  \n \n", None),
+]
+
+
+@pytest.mark.parametrize(("text", "title"), TITLES, ids=[t[0][:10] for t in TITLES])
+def test_the_title_line(text: str, title: str | None) -> None:
+    found = title_line(text, 40)
+    assert (text[found[0]:found[1]] if found else None) == title
+    assert Layout(text).title(40) == found
+

@@ -84,6 +84,9 @@ STATUS_CASES = [
     # …but a title's report kind (推进情况, 推进会) states none
     ("全县重点项目推进情况\n\n\n城南大道\n滨江大桥", [("城南大道", "unknown"), ("滨江大桥", "unknown")]),
     ("在全县重点项目推进会上的讲话\n\n\n城南大道\n滨江大桥", [("城南大道", "unknown"), ("滨江大桥", "unknown")]),
+    # …and a first line ending in a colon is no title but the head of the list under it: its
+    # words are no report kind there, and state the list's progress (one title line for both)
+    ("全县重点项目推进情况：\n城南大道、滨江大桥", [("城南大道", "in_progress"), ("滨江大桥", "in_progress")]),
     # the sentence's first subject takes its last cue, unless that cue stands in the clause of a
     # later project (the second one's); a later group in the same clause shares it
     ("城南大道总投资3亿元，北湖公园已建成。", [("城南大道", "unknown"), ("北湖公园", "completed")]),
@@ -99,6 +102,32 @@ STATUS_CASES = [
      [("城东水厂", "completed"), ("城西水厂", "completed"), ("城南水厂", "completed")]),
     ("完成城南大道投资3亿元。", [("城南大道", "unknown")]),
     ("完成城南大道的前期工作。", [("城南大道", "planned")]),
+    # two states offered as alternatives (或) read at the later one on the works' course,
+    # whichever is written last; two subjects' states are no alternatives
+    ("今年9个重点项目建成竣工或进入扫尾阶段。其中包括城南大道、滨江大桥等。",
+     [("城南大道", "completed"), ("滨江大桥", "completed")]),
+    ("城南大道已开工或完成前期工作。", [("城南大道", "started")]),
+    ("城南大道进入扫尾阶段或已经建成。", [("城南大道", "completed")]),
+    ("城南大道已建成，滨江大桥进入扫尾阶段。", [("城南大道", "completed"), ("滨江大桥", "in_progress")]),
+    ("城南大道已开工，北湖公园完成前期工作。", [("城南大道", "started"), ("北湖公园", "planned")]),
+    # a class of projects as subject states a state reached, then the sentence names members
+    # only under a plan: they are in the class's state, the plan is not reached
+    ("在建8个铁路项目正加快推进，计划年内城南铁路扩能改造竣工、北湖高铁东段建成通车。",
+     [("城南铁路扩能改造", "in_progress"), ("北湖高铁东段", "in_progress")]),
+    ("在建项目23个正加快推进，计划年内城南大道改造工程、北湖公园项目竣工。",
+     [("城南大道改造工程", "in_progress"), ("北湖公园项目", "in_progress")]),
+    # …not after another project's own clause, a subject that is no class, a plan to start, or
+    # from the sentence before
+    ("在建项目23个正加快推进，北湖公园项目、滨江大桥工程计划年内竣工。",
+     [("北湖公园项目", "in_progress"), ("滨江大桥工程", "in_progress")]),
+    ("城南大道改造工程已竣工，北湖公园项目、滨江大桥工程计划年内竣工。",
+     [("城南大道改造工程", "completed"), ("北湖公园项目", "planned"), ("滨江大桥工程", "planned")]),
+    ("全市重点项目加快推进，北湖公园项目、滨江大桥工程计划年内竣工。",
+     [("北湖公园项目", "planned"), ("滨江大桥工程", "planned")]),
+    ("2个迁建项目进展顺利，城南初中、北湖小学迁建工程明年上半年开工建设。",
+     [("城南初中", "planned"), ("北湖小学迁建工程", "planned")]),
+    ("在建项目23个正加快推进。计划年内北湖公园项目、滨江大桥工程竣工。",
+     [("北湖公园项目", "planned"), ("滨江大桥工程", "planned")]),
 ]
 
 

@@ -44,7 +44,7 @@ from pipeline.rules.loader import RuleSet, alternation
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Enumerations, Group, Layout
-from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS
+from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS
 from pipeline.types import ProjectMention, Quantity, Section, Status, StatusMention
 
 _LOOKAHEAD_SENTENCES = 3
@@ -55,6 +55,11 @@ PLAN_GOVERNED_RULE = "status.plan_governed"
 # a plan word in the sentence of a project with no cue at all (计划投资…的甲): planned
 PLAN_SENTENCE_RULE = "status.plan_sentence"
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
+# a plan to start (计划明年开工): the works have not started, whatever the class they belong to states
+START_PLAN_RULE = "status.future_start"
+# the works' course, earliest first: of two states offered as alternatives (建成竣工或进入扫尾
+# 阶段) a group takes the later one (rules/links.yaml alternative_joiner)
+_COURSE = (Status.PLANNED, Status.STARTED, Status.IN_PROGRESS, Status.COMPLETED, Status.OPERATIONAL)
 _FINISHED = frozenset({Status.COMPLETED, Status.OPERATIONAL})
 # 完成 with the project as its object (2017年完成甲和乙): completed
 DONE_OBJECT_RULE = "status.done_object"
@@ -89,6 +94,8 @@ class LinkRules:
     part_of_works: regex.Pattern[str]       # a part of a project's works (控制性工程, 3号楼)
     done_verb: regex.Pattern[str]           # 完成 right before a project (2017年完成甲)
     done_rest: regex.Pattern[str]           # …and after it in its clause only its class (三座…工程)
+    alternative_joiner: regex.Pattern[str]  # 或 between two states offered as alternatives
+    class_subject: regex.Pattern[str]       # a class of projects as a clause's subject (在建项目23个)
     status_model: StatusModel
 
     @classmethod
@@ -98,7 +105,8 @@ class LinkRules:
                    p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
                    links.group_statement, links.member_list_opener, links.title_max_chars,
                    links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
-                   links.part_of_works, links.done_verb, links.done_rest, load_status_model())
+                   links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
+                   links.class_subject, load_status_model())
 
 
 class _StatusLinker:
@@ -373,16 +381,10 @@ class _StatusLinker:
         return None
 
     def _title_line(self) -> int | None:
-        """The segment of the document's title: its first line, when short and no sentence."""
-        for seg, end in enumerate(self.ends):
-            line = self.text[self.ends[seg - 1] if seg else 0:end].strip()
-            if not line:
-                continue
-            if len(line) > self.config.title_max_chars or "。" in line or line.endswith(tuple(COLONS)) \
-                    or (end < len(self.text) and self.text[end - 1] != "\n"):
-                return None             # a sentence, the head of a list (新开工项目：) or a line's
-            return seg                  # first clause up to its ； (甲进展缓慢；乙…) is no title
-        return None
+        """The segment of the document's title line (`Layout.title`: its first line, when
+        short and no sentence), else None."""
+        title = self.layout.title(self.config.title_max_chars)
+        return self.layout.segment_of(title[0]) if title is not None else None
 
     def _document_title(self) -> int | None:
         """The segment of the document's title when it is no section heading of its own (二、存在的问题
@@ -446,6 +448,41 @@ class _StatusLinker:
                 return strong[-1:]
             return None
         return None
+
+    def _add_class_states(self, chosen: list[list[int]]) -> None:
+        """A group whose only cues are plans (计划年内甲、乙竣工) after a clause of its sentence
+        about a class of projects that states a state reached (在建项目23个正加快推进，…) gets
+        that state beside its plans: the members are in the class's state, the plan is not
+        reached (`aggregate` prefers a state reached over a plan). A plan to start (明年开工)
+        says the works have not started: it stays."""
+        for gi in range(len(self.groups)):
+            picks = [self.cues[i] for i in chosen[gi]]
+            if not picks or not all(c.future for c in picks) or any(c.rule_id == START_PLAN_RULE for c in picks):
+                continue
+            statement = self._class_statement_before(gi)
+            if statement is not None:
+                chosen[gi] = [statement, *chosen[gi]]
+
+    def _class_statement_before(self, gi: int) -> int | None:
+        """The last strong cue of a state reached in the nearest clause before group `gi`'s own,
+        in its sentence and after any other group, whose subject is a class of projects
+        (rules/links.yaml class_subject), else None."""
+        g = self.groups[gi]
+        prev_end = self._neighbours(gi)[0]
+        own_clause = self.layout.clause_start(g.start)
+        before = [i for i in self.by_segment.get(g.segment, []) if i < self.real_cues
+                  and max(prev_end, self.layout.segment_start(g.segment)) <= self.cues[i].start
+                  and self.cues[i].end <= own_clause]
+        if not before:
+            return None
+        last = before[-1]
+        cue = self.cues[last]
+        if cue.weak or cue.future or cue.status not in _COURSE:
+            return None
+        clause_start = max(prev_end, self.layout.clause_start(cue.start))
+        if self.config.class_subject.search(self.text, clause_start, cue.start) is None:
+            return None
+        return last
 
     def _add_delays(self, chosen: list[list[int]]) -> None:
         """A group under a heading about problems or delays (二、存在的问题; （三）进度滞后项目),
@@ -533,8 +570,10 @@ class _StatusLinker:
             if not chosen[gi] and chained[gi] and lists[gi]:
                 chosen[gi] = chosen[gi + 1]
         self._inherit_group_state(chosen)
+        self._add_class_states(chosen)
         self._add_delays(chosen)
         self._add_plans(chosen)
+        chosen = [self._later_alternatives(picks) for picks in chosen]
         linked: list[tuple[StatusMention, str, Group | None]] = []     # (row, how linked, group)
         used: set[int] = set()
         rows: set[tuple[int, str]] = set()     # one row per cue and project, however often it is named
@@ -556,6 +595,34 @@ class _StatusLinker:
         scored = _with_confidence(linked, lambda row: crowd.get(self.layout.segment_of(row.start), 0), len(groups),
                                   self.config.status_model, self._context)
         return sorted(scored, key=lambda c: (c.start, c.project_key or ""))
+
+    def _later_alternatives(self, picks: list[int]) -> list[int]:
+        """`picks` with each cue offered as an alternative to its neighbour (9个项目建成竣工或
+        进入扫尾阶段; 已开工或完成前期工作) replaced by the later state of the two on the works'
+        course, once: a statement with two states reads at its stronger one, whichever is
+        written last."""
+        out: list[int] = []
+        for i in picks:
+            i = self._later_alternative(i)
+            if i not in out:
+                out.append(i)
+        return out
+
+    def _later_alternative(self, i: int) -> int:
+        """The cue of the later state of `i` and a neighbouring cue joined to it by 或, else `i`
+        (plans, weak cues and states off the course, delays, are left as they are)."""
+        if i >= self.real_cues or not self._on_course(i):
+            return i
+        for a, b in ((i - 1, i), (i, i + 1)):
+            if 0 <= a and b < self.real_cues and self._on_course(a if b == i else b) \
+                    and self.cues[a].end <= self.cues[b].start \
+                    and self.config.alternative_joiner.match(self.text, self.cues[a].end, self.cues[b].start):
+                return max(a, b, key=lambda j: _COURSE.index(self.cues[j].status))
+        return i
+
+    def _on_course(self, i: int) -> bool:
+        cue = self.cues[i]
+        return cue.status in _COURSE and not cue.weak and not cue.future
 
     def _as_row(self, cue: StatusMention, g: Group, m: ProjectMention) -> StatusMention:
         """The cue linked to the project of mention `m`: a completion or opening said of a part

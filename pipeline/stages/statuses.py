@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pipeline.overlap import resolve_overlaps
 from pipeline.rules.loader import Cue, RuleSet
+from pipeline.text.layout import title_line
 from pipeline.text.scan import MultiScanner
 from pipeline.types import Status, StatusMention
 
@@ -29,7 +30,7 @@ class StatusFinder:
 
     def __call__(self, text: str, offset: int = 0) -> list[StatusMention]:
         matches = []
-        title_end = self._title_end(text)
+        title_end = self.title_end(text)
         for priority, (cue, spans) in enumerate(zip(self.cues, self._scanner.spans(text), strict=True)):
             for start, end in spans:
                 if end > start and (not cue.mask or end <= title_end):
@@ -39,12 +40,8 @@ class StatusFinder:
                               future=cue.future, pace=cue.pace)
                 for s, e, _, cue in resolve_overlaps(matches) if not cue.mask]
 
-    def _title_end(self, text: str) -> int:
-        """The end of the text's title (its first line, when short and no sentence), else 0."""
-        # where text.lstrip() would start, without copying the text
-        start = next((i for i, ch in enumerate(text) if not ch.isspace()), len(text))
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        line = text[start:end].strip()
-        return end if line and len(line) <= self.title_max_chars and "。" not in line else 0
-
+    def title_end(self, text: str) -> int:
+        """The end of the text's title line (`layout.title_line`), else 0: the only place a
+        masking cue (a report's kind, 推进情况) is looked for."""
+        title = title_line(text, self.title_max_chars)
+        return title[1] if title is not None else 0

@@ -28,7 +28,7 @@ from functools import cached_property
 
 import regex
 
-from pipeline.text.punctuation import CLAUSE_MARKS, SEGMENT_END
+from pipeline.text.punctuation import CLAUSE_MARKS, COLONS, SEGMENT_END, SEGMENT_MARKS
 from pipeline.text.sentences import LONGEST_SENTENCE, CharIndex, char_index, long_sentences, split_sentences
 from pipeline.types import ProjectMention, Section, Sentence
 
@@ -46,6 +46,32 @@ def innermost_section(sections: list[Section] | tuple[Section, ...], pos: int) -
     return sections[0]
 
 
+def title_line(text: str, max_chars: int) -> tuple[int, int] | None:
+    """The document's title line, (start, end) of its first line that holds more than space,
+    spaces around it left out, when it reads as a title: at most `max_chars` characters
+    (rules/links.yaml title_max_chars) and no sentence, so no mark that ends a segment within
+    it (。！？；: a line's first clause up to its ；, 甲进展缓慢；乙…, is no title), and no colon
+    at its end (新开工项目： heads a list). Else None. Where the status cues of a report's kind
+    are read (推进情况: `statuses`) and whose state passes to the projects named after it
+    (全县12个重点项目集中开工: `link`).
+
+    >>> text = "\\n 全县重点项目集中开工 \\n城南大道"
+    >>> title_line(text, 40), text[2:12]
+    ((2, 12), '全县重点项目集中开工')
+    >>> title_line("城南大道进展缓慢；北湖公园已完工\\n", 40), title_line("新开工项目：\\n城南大道", 40)
+    (None, None)
+    """
+    start = next((i for i, ch in enumerate(text) if not ch.isspace()), len(text))
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end or end - start > max_chars or text.endswith(tuple(COLONS), start, end) \
+            or any(ch in SEGMENT_MARKS for ch in text[start:end]):
+        return None
+    return start, end
+
+
 @dataclass(frozen=True, eq=False)
 class Layout:
     """Sentences, segments, clauses and sections of one normalised text."""
@@ -55,6 +81,7 @@ class Layout:
     _indexes: dict[str, CharIndex] = field(default_factory=dict, repr=False)
     # the text the mark indexes are read from when it is not `text` (`blanked`)
     _marks_text: str | None = field(default=None, repr=False)
+    _titles: dict[int, tuple[int, int] | None] = field(default_factory=dict, repr=False)
 
     def index(self, marks: str) -> CharIndex:
         """Where the characters of `marks` (one of the classes above) occur in the text."""
@@ -77,6 +104,12 @@ class Layout:
         if len(text) != len(self.text):
             raise ValueError("a blanked text keeps every character's place")
         return replace(self, text=text, _marks_text=self.text if self._marks_text is None else self._marks_text)
+
+    def title(self, max_chars: int) -> tuple[int, int] | None:
+        """The document's title line (`title_line`), found once per layout."""
+        if max_chars not in self._titles:
+            self._titles[max_chars] = title_line(self.text, max_chars)
+        return self._titles[max_chars]
 
     def unit_around(self, start: int, end: int, marks: str) -> tuple[int, int]:
         """The stretch bounded by `marks` holding [start, end): from after the last mark
