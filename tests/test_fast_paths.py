@@ -98,3 +98,92 @@ NAMED_PREFIX_CASES = [
 @pytest.mark.parametrize("name", NAMED_PREFIX_CASES)
 def test_named_prefix_equals_the_loop_over_every_cut(judge: NameJudge, name: str) -> None:
     assert judge.named_prefix(name) == _named_prefix_slow(judge, name)
+
+
+# sentences without brackets or quotes (their clauses read from the layout's index of clause
+# marks), with brackets and quotes that hold commas (scanned), empty clauses, line breaks
+CLAUSES_AROUND_CASES = [
+    "城南大道已开工，滨江大桥完成投资3亿元。青石水库：除险加固；白沙大桥基本完工！",
+    "石门水厂扩建工程（一期，二期）正在施工，预计年底完工。",
+    "“一河两岸，三桥”整治项目进展顺利，，城北污水处理厂\n二期已投运：\n\n青禾县人民医院",
+    "完成投资5亿元",
+    "",
+    "（城南大道，滨江大桥）\n“青石水库。白沙大桥”，城北新区。",
+]
+
+
+def _clauses_around_slow(text: str, positions: list[int]) -> list[tuple[int, int]]:
+    """_clauses_around as written before its fast path: each sentence's marks scanned."""
+    from pipeline.stages.projects import _clauses
+    out: list[tuple[int, int]] = []
+    reached = -1
+    for pos in positions:
+        if pos < reached:
+            continue
+        start = max(text.rfind("。", 0, pos + 1), text.rfind("\n", 0, pos + 1)) + 1
+        ends = [e for e in (text.find("。", pos), text.find("\n", pos)) if e >= 0]
+        end = min(ends) if ends else len(text)
+        out.extend(_clauses(text, start, end))
+        reached = end
+    return out
+
+
+@pytest.mark.parametrize("text", CLAUSES_AROUND_CASES)
+def test_clauses_around_equals_each_sentence_scanned(text: str) -> None:
+    from pipeline.stages.projects import _clauses_around
+    for positions in ([], [0], list(range(len(text))), list(range(0, len(text), 7))):
+        assert list(_clauses_around(text, positions)) == _clauses_around_slow(text, positions), positions
+
+
+# names of one block of Han characters (tagged as one route), with letters and digits glued
+# into one word (C919, 5G), characters no word starts with, punctuation and spaces between
+# blocks, and words met for the first time or again
+TAG_CASES = [
+    "城南大道", "青禾县团结水库", "鑫达建材年产5万吨新型墙材", "C919大飞机项目", "5G基站建设工程",
+    "跃鹿健康怡养中心", "城南大道、滨江大桥", "石门水厂（一期）", "云州 港三期", "ab1c城北", "x", "",
+    "加快推进城南大道建设，2023年完成投资3.5亿元(约)。", "鼋鼍鬣",
+]
+
+
+def _tag_slow(segmenter: object, text: str) -> tuple[tuple[str, str], ...]:
+    """Segmenter.tag as written before its fast paths: block by block, each word's pair made
+    by `_words`' loop (no shortcut for known words)."""
+    from pipeline.text import segmenter as module
+    seg: module.Segmenter = segmenter  # type: ignore[assignment]
+    out: list[tuple[str, str]] = []
+    for blk in module._HAN_INTERNAL.split(text):
+        if module._HAN_INTERNAL.match(blk):
+            if seg.lexicon is not None:
+                ends, ids = seg.lexicon.route(blk)
+            else:
+                ends, ids = seg._best_route(blk)
+            saved, seg._pairs = seg._pairs, {}      # no known pairs: every word through the loop
+            try:
+                out.extend(seg._words(blk, ends, ids))
+            finally:
+                seg._pairs = saved
+            continue
+        for x in module._SKIP_INTERNAL.split(blk):
+            if module._SKIP_INTERNAL.match(x):
+                out.append((x, "x"))
+                continue
+            eng = module._ENG.match(x) is not None
+            for xx in x:
+                out.append((xx, "m" if module._NUM.match(xx) else "eng" if eng else "x"))
+    return tuple(out)
+
+
+@pytest.mark.parametrize("text", TAG_CASES)
+def test_tag_equals_the_block_by_block_loop(pipeline: Pipeline, text: str) -> None:
+    seg = pipeline.projects.segmenter
+    for _ in range(2):      # words met for the first time, then known
+        assert seg.tag(text) == _tag_slow(seg, text)
+
+
+@pytest.mark.parametrize("text", TAG_CASES)
+def test_cut_block_equals_the_words_of_the_route(pipeline: Pipeline, text: str) -> None:
+    seg = pipeline.projects.segmenter
+    for block, han in seg.blocks(text):
+        expected = [w for w, _ in seg._route(block)] if han else None
+        if han:
+            assert seg.cut_block(block, han) == expected, block

@@ -40,6 +40,7 @@ from pipeline.types import ProjectMention, StatusMention
 _OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"
 _CLAUSE_END = set(CLAUSE_MARKS)
 _CLAUSE_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + "".join(sorted(_CLAUSE_END))) + "]")
+_BRACKETS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
 _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
@@ -144,9 +145,10 @@ class ProjectExtractor:
         below_heading = set(heading_ends)
         i, n = 0, len(starts)
         for c_start, c_end in _clauses_around(text, sorted(starts + heading_ends) if heading_ends else starts):
-            while i < n and starts[i] < c_start:
-                i += 1
-            introduced = self._introduced(text, c_start, c_end, below_heading)
+            i = bisect_left(starts, c_start, i)     # the first suffix in the clause or after it
+            # (only a clause with a 、 lists what it may be introduced to: most have none)
+            introduced = (self._introduced(text, c_start, c_end, below_heading)
+                          if text.find("、", c_start, c_end) >= 0 else 0)
             if introduced:
                 c_start = introduced
                 if text[introduced - 1] in "（(":      # 续建项目5个（A、B、C）: the list ends with its bracket
@@ -830,15 +832,27 @@ def _clauses_around(text: str, positions: list[int]) -> Iterator[tuple[int, int]
     split on its own and the rest of the text is never looked at. One sentence at a time:
     the list of all of them was most of what a big document held while its projects were
     found (1.4 MB per MB of text)."""
-    ends = char_index(text, HARD_BREAKS)
+    # every position of a mark at once (picked from the layout's index of clause marks, in
+    # C): a look-up walking the marks from each position, in Python, cost more
+    breaks = char_index(text, HARD_BREAKS).positions
+    marks = char_index(text, CLAUSE_MARKS).positions
     reached = -1
     for pos in positions:
         if pos < reached:
             continue
-        start = ends.last_before(pos + 1) + 1
-        end = ends.first_from(pos)
-        end = len(text) if end < 0 else end
-        yield from _clauses(text, start, end)
+        at = bisect_left(breaks, pos)       # the first break at pos or after it, if any
+        end = breaks[at] if at < len(breaks) else len(text)
+        upto = at + 1 if at < len(breaks) and end == pos else at    # the breaks up to pos, itself one
+        start = breaks[upto - 1] + 1 if upto else 0
+        if _BRACKETS.search(text, start, end) is None:
+            # no bracket or quote in the sentence: each of its clause marks ends a clause
+            # (what `_clauses` finds), read from the index without a scan of the sentence
+            for mark in marks[bisect_left(marks, start):bisect_left(marks, end)]:
+                yield start, mark
+                start = mark + 1
+            yield start, end
+        else:
+            yield from _clauses(text, start, end)
         reached = end
 
 
