@@ -142,8 +142,14 @@ class Segmenter:
     def _words(self, s: str, ends: list[int], ids: list[int]) -> tuple[tuple[str, str], ...]:
         """(word, flag) along a route (`_best_route`); a run of single letters/digits is
         glued into one word flagged ``eng``, as jieba does after the route."""
-        flags, names = self.flags, self.flag_names
         pairs = self._pairs
+        known = tuple(map(pairs.get, ids))
+        if None not in known:
+            # every word met before (most routes): their pairs as they are. No character
+            # that starts no word (id -1) and no single letter or digit (glued below) is
+            # ever among the pairs, so nothing is glued
+            return known        # type: ignore[return-value]
+        flags, names = self.flags, self.flag_names
         words: list[tuple[str, str]] = []
         buf = ""
         x = 0
@@ -228,6 +234,8 @@ class Segmenter:
 
     def tag(self, text: str) -> tuple[tuple[str, str], ...]:
         """(word, flag) as ``jieba.posseg.POSTokenizer.cut(text, HMM=False)`` gives them."""
+        if _HAN_INTERNAL.fullmatch(text):
+            return self._route(text)        # one block (most names asked about): its route
         out: list[tuple[str, str]] = []
         for blk in _HAN_INTERNAL.split(text):
             if _HAN_INTERNAL.match(blk):
