@@ -31,6 +31,7 @@ _SKIP_INTERNAL = _SKIP_DEFAULT
 _ENG1 = re.compile(r"[a-zA-Z0-9]")
 _ENG = re.compile(r"[a-zA-Z0-9]+")
 _NUM = re.compile(r"[\.0-9]+")
+_ASCII_ALNUM_ANY = re.compile("[a-zA-Z0-9]")
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")  # _ENG1's
 _NO_WORD = float("-inf")        # below every route score (finite sums of finite logs)
 _CACHE_FORMAT = 4
@@ -216,6 +217,11 @@ class Segmenter:
     def cut_block(self, block: str, han: bool) -> list[str]:
         """Words of a block of `blocks` as `cut` yields them."""
         if han:
+            if self.lexicon is not None and _ASCII_ALNUM_ANY.search(block) is None:
+                # no letter or digit to glue (`_words`): the route's words as they are, without
+                # a (word, flag) pair made for each and taken apart again
+                ends, _ = self.lexicon.route(block)
+                return [block[x:y] for x, y in zip([0, *ends], ends)]
             return [w for w, _ in self._route(block)]
         out: list[str] = []
         for x in _SKIP_DEFAULT.split(block):
