@@ -187,3 +187,69 @@ def test_cut_block_equals_the_words_of_the_route(pipeline: Pipeline, text: str) 
         expected = [w for w, _ in seg._route(block)] if han else None
         if han:
             assert seg.cut_block(block, han) == expected, block
+
+
+# names the judge's filters read: sectors and facilities (a thing's suffix inside), names of
+# suffixes and generic words only, a masked name, brackets, a list, and common names
+FILTER_CASES = [
+    "风电项目", "低碳制造业项目", "石门水厂扩建工程", "城南水厂项目", "隧道工程", "道路改造", "基础设施项目",
+    "重点工程建设", "城南大道", "xx水库", "石门水厂（一期）", "城南大道、滨江大桥", "1、2号线", "跟进项目",
+    "安置房项目", "工程", "项目", "县委十分重视该工程", "铺设雨污水管网", "青禾县团结水库", "（城南）大道",
+]
+
+
+def _sector_slow(judge: NameJudge, name: str) -> bool:
+    """NameJudge._sector as written before: each suffix looked for in turn."""
+    from pipeline.stages.names import _SPECIFIC_MARKS
+    if len(name) > judge.sector_max or not name.endswith(judge.sector_suffixes):
+        return False
+    if _SPECIFIC_MARKS.search(name):
+        return False
+    core = name[:-2]
+    if any(sfx in core for sfx in judge.suffixes if len(sfx) >= 2 and sfx not in judge.activity_suffixes):
+        return False
+    words = judge.tags(name)
+    return (len(words) <= 3 and all(flag not in judge.proper_pos for _, flag in words)
+            and sum(len(word) == 1 for word, _ in words) <= 1)
+
+
+def _only_suffixes_slow(judge: NameJudge, name: str) -> bool:
+    """NameJudge._only_suffixes as written before: the generic words asked again at the end."""
+    core = judge.core(name)
+    while True:
+        found = judge.end_suffix(core)
+        if found is None or found[1] == 0:
+            return found is not None or judge.generic.match(core) is not None
+        core = core[: found[1]]
+        if judge.generic.match(core):
+            return True
+
+
+def _balanced_slow(name: str) -> bool:
+    depth = 0
+    for ch in name:
+        depth += 1 if ch in "(（" else -1 if ch in ")）" else 0
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+@pytest.mark.parametrize("name", FILTER_CASES)
+def test_filters_equal_their_slow_forms(judge: NameJudge, name: str) -> None:
+    from pipeline.stages.names import balanced
+    assert judge._sector(name) == _sector_slow(judge, name)
+    assert judge._only_suffixes(name) == _only_suffixes_slow(judge, name)
+    assert balanced(name) == _balanced_slow(name)
+    tokens = judge.tags(name)
+    proper = any(flag in judge.proper_pos for _, flag in tokens)
+    assert judge._action(name) == (len(tokens) >= 2 and not judge.proper(name) and (
+        tokens[0][0] in judge.action_verbs or (tokens[0][1] == "v" and len(tokens[0][0]) > 1)))
+    assert judge.proper(name) >= proper
+
+
+def test_every_suffix_inside_a_sector_name_is_a_facility(judge: NameJudge) -> None:
+    """Each suffix of the rules inside a sector-like name (城南 + suffix + 项目) decides as
+    the loop over the suffixes does."""
+    for sfx in judge.suffixes:
+        for name in ("城" + sfx + "项目", sfx + "项目", "新" + sfx[:1] + "项目"):
+            assert judge._sector(name) == _sector_slow(judge, name), name
