@@ -253,3 +253,23 @@ def test_every_suffix_inside_a_sector_name_is_a_facility(judge: NameJudge) -> No
     for sfx in judge.suffixes:
         for name in ("城" + sfx + "项目", sfx + "项目", "新" + sfx[:1] + "项目"):
             assert judge._sector(name) == _sector_slow(judge, name), name
+
+
+# clauses with runs of spaces (ASCII, tabs, ideographic), dashes of two or more (a lone one
+# cuts nothing), both side by side, and neither
+SPACES_OR_DASH_CASES = [
+    "成效值得肯定   项目开复工率", "最长的隧道——城南通道", "城南大道--滨江大桥", "青石水库-白沙大桥",
+    "城南\t大道\u3000\u3000滨江——  ——大桥", "－－", "—", "- -", "城南大道建设项目",
+]
+
+
+@pytest.mark.parametrize("clause", SPACES_OR_DASH_CASES)
+def test_one_scan_finds_the_spaces_and_the_dashes(clause: str) -> None:
+    """_segments' one scan for spaces and dashes finds what a scan for each found."""
+    import regex
+
+    from pipeline.stages.projects import _DASH, _SPACES, _SPACES_OR_DASH
+    both = [(m.span(), m.lastgroup) for m in _SPACES_OR_DASH.finditer(clause)]
+    each = sorted([(m.span(), "space") for m in _SPACES.finditer(clause)]
+                  + [(m.span(), "dash") for m in regex.finditer(_DASH, clause)])
+    assert both == each

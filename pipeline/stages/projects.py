@@ -47,7 +47,8 @@ _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
 _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
 _SPACES = regex.compile(r"[ \t\u3000]+")
 _PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
-_DASH = regex.compile(r"[—－-]{2,}")
+_DASH = r"[—－-]{2,}"
+_SPACES_OR_DASH = regex.compile(rf"(?P<space>{_SPACES.pattern})|(?P<dash>{_DASH})")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
 _COLONS = re.compile("[：:]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
@@ -498,14 +499,15 @@ class ProjectExtractor:
         clause), dashes and spaces (not inside brackets)."""
         # status words end names; a plan cue (计划年内 … 竣工) may hold a name: only its end cuts
         cuts: list[tuple[int, int, str]] = [(self._cue_end(clause, s, e), e, "boundary") for s, e in cues]
-        for pattern in (_SPACES, self.anaphora):
-            # spaces separate runs of flattened text (成效值得肯定   项目开复工率); 该项目
-            # refers back
-            cuts.extend((m.start(), m.end(), "boundary") for m in pattern.finditer(clause))
+        # spaces separate runs of flattened text (成效值得肯定   项目开复工率); a dash introduces
+        # the name its description stood for (最长的隧道——某某通道). One scan finds both (no
+        # character is in both), and most clauses have neither: a loop, no generator
+        for m in _SPACES_OR_DASH.finditer(clause):
+            cuts.append((m.start(), m.end(), "dash" if m.lastgroup == "dash" else "boundary"))
+        for m in self.anaphora.finditer(clause):        # 该项目 refers back
+            cuts.append((m.start(), m.end(), "boundary"))
         if "元" in clause:      # an amount is framing (投资9.9亿元建设 | 某某产业园项目)
             cuts.extend((m.start(), m.end(), "boundary") for m in self.money_framing.finditer(clause))
-        # a dash introduces the name its description stood for (最长的隧道——某某通道)
-        cuts.extend((m.start(), m.end(), "dash") for m in _DASH.finditer(clause))
         # a clause opening with a copula describes the subject before it (…主桥长420米，
         # 为三跨连续刚构桥): what follows is a type, not a name
         copula = self.copula.match(clause)
