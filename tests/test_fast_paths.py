@@ -180,13 +180,19 @@ def test_tag_equals_the_block_by_block_loop(pipeline: Pipeline, text: str) -> No
         assert seg.tag(text) == _tag_slow(seg, text)
 
 
-@pytest.mark.parametrize("text", TAG_CASES)
+@pytest.mark.parametrize("text", [*TAG_CASES, " ", "\n", "（", "城", "a", "、\r\n"])
 def test_cut_block_equals_the_words_of_the_route(pipeline: Pipeline, text: str) -> None:
+    """Han blocks: the route's words; other blocks: spaces and line breaks whole, the rest
+    character by character (one character, whatever it is, is one word)."""
+    from pipeline.text import segmenter as module
     seg = pipeline.projects.segmenter
     for block, han in seg.blocks(text):
-        expected = [w for w, _ in seg._route(block)] if han else None
         if han:
-            assert seg.cut_block(block, han) == expected, block
+            expected = [w for w, _ in seg._route(block)]
+        else:
+            expected = [w for x in module._SKIP_DEFAULT.split(block)
+                        for w in ([x] if module._SKIP_DEFAULT.match(x) else list(x))]
+        assert seg.cut_block(block, han) == expected, block
 
 
 # names the judge's filters read: sectors and facilities (a thing's suffix inside), names of

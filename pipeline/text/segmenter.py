@@ -216,6 +216,8 @@ class Segmenter:
 
     def cut_block(self, block: str, han: bool) -> list[str]:
         """Words of a block of `blocks` as `cut` yields them."""
+        if len(block) == 1:
+            return [block]      # one character (most blocks between Han text: a mark) is one word
         if han:
             if self.lexicon is not None and _ASCII_ALNUM_ANY.search(block) is None:
                 # no letter or digit to glue (`_words`): the route's words as they are, without
