@@ -137,7 +137,9 @@ class NameJudge:
         return known if known is not None else _remember(self._has_suffix_cache, name, self._has_suffix(name))
 
     def _has_suffix(self, name: str) -> bool:
-        for core in (self.core(name), name):
+        bare = self.core(name)
+        # (a name without decorations is its own core: asked about once)
+        for core in ((bare,) if bare == name else (bare, name)):
             found = self.end_suffix(core)
             if found is None:
                 continue
@@ -220,8 +222,13 @@ class NameJudge:
         tokens = self.tags(name)
         if not self.proper_pos.isdisjoint(map(_FLAG, tokens)):
             return True
-        singles = [_single_han(word) for word, _ in tokens]
-        return any(a and b for a, b in zip(singles, singles[1:]))
+        previous = False        # two single Han characters in a row (`_single_han`, inline)
+        for word, _ in tokens:
+            single = len(word) == 1 and "\u4e00" <= word <= "\u9fff"
+            if single and previous:
+                return True
+            previous = single
+        return False
 
     def nominal(self, name: str) -> bool:
         """A short name with no verb in it (庆元荷地, not 整治河道). A one-character "verb"
@@ -350,7 +357,8 @@ class NameJudge:
     def _narrative(self, name: str) -> bool:
         """A clause posing as a name (县委十分关心该工程)."""
         core = self.core(name)
-        return any(self.is_narrative(word, flag) for word, flag in self.tags(core))
+        narrative_pos = self.narrative_pos      # (is_narrative's first test, on every word at once)
+        return any(self.is_narrative(word, flag) for word, flag in self.tags(core) if flag in narrative_pos)
 
     def _placed(self, name: str) -> bool:
         """A name from a place or proper noun to a suffix, with no adverb in it: a verb
