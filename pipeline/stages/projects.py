@@ -54,6 +54,7 @@ _COLONS = re.compile("[：:]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
 _CELL_END = _ITEM_END | set(" \t\u3000")     # … and of a table row's first cell
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
+_LEADING_STRIP = _PUNCT_STRIP + "（("
 
 
 # a name inside a status cue has framing before it (计划年内 | 城南大道扩建 | 竣工): two
@@ -665,7 +666,7 @@ class ProjectExtractor:
     def _trim(self, clause: str, seg: _Segment) -> tuple[str, int, int]:
         """Strip punctuation, ordinals, framing at the start and trailing punctuation."""
         s, e = seg.start, seg.end
-        while s < e and clause[s] in _PUNCT_STRIP + "（(":
+        while s < e and clause[s] in _LEADING_STRIP:
             if clause[s] in "（(" and clause.find(")" if clause[s] == "(" else "）", s, e) >= 0:
                 break       # (一期)工程 keeps its bracket
             if clause[s] == "“" and "”" in clause[s:e]:
@@ -683,7 +684,7 @@ class ProjectExtractor:
         ordinal = _ORDINAL.match(clause, s, e)
         if ordinal:
             s = ordinal.end()
-        aside = _LEADING_ASIDE.match(clause, s, e)
+        aside = _LEADING_ASIDE.match(clause, s, e) if s < e and clause[s] in "(（" else None
         if aside and e - aside.end() >= self.min_chars:
             s = aside.end()     # (记者 某某)中国交通运输部 …, (PPP)项目: an aside, not the name
         s += self._leading_framing(clause[s:e])
