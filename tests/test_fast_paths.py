@@ -179,3 +179,207 @@ ARABIC_CASES = ["3.5亿", "三千五百万", "1,200", "１２", "٣", "二〇二
 def test_has_arabic_is_the_loop_over_characters(text: str) -> None:
     from pipeline.text.numbers import _has_arabic
     assert _has_arabic(text) == any("0" <= ch <= "9" for ch in text)
+
+
+# sentences without brackets or quotes (their clauses read from the layout's index of clause
+# marks), with brackets and quotes that hold commas (scanned), empty clauses, line breaks
+CLAUSES_AROUND_CASES = [
+    "城南大道已开工，滨江大桥完成投资3亿元。青石水库：除险加固；白沙大桥基本完工！",
+    "石门水厂扩建工程（一期，二期）正在施工，预计年底完工。",
+    "“一河两岸，三桥”整治项目进展顺利，，城北污水处理厂\n二期已投运：\n\n青禾县人民医院",
+    "完成投资5亿元",
+    "",
+    "（城南大道，滨江大桥）\n“青石水库。白沙大桥”，城北新区。",
+]
+
+
+def _clauses_around_slow(text: str, positions: list[int]) -> list[tuple[int, int]]:
+    """_clauses_around as written before its fast path: each sentence's marks scanned."""
+    from pipeline.stages.projects import _clauses
+    out: list[tuple[int, int]] = []
+    reached = -1
+    for pos in positions:
+        if pos < reached:
+            continue
+        start = max(text.rfind("。", 0, pos + 1), text.rfind("\n", 0, pos + 1)) + 1
+        ends = [e for e in (text.find("。", pos), text.find("\n", pos)) if e >= 0]
+        end = min(ends) if ends else len(text)
+        out.extend(_clauses(text, start, end))
+        reached = end
+    return out
+
+
+@pytest.mark.parametrize("text", CLAUSES_AROUND_CASES)
+def test_clauses_around_equals_each_sentence_scanned(text: str) -> None:
+    from pipeline.stages.projects import _clauses_around
+    for positions in ([], [0], list(range(len(text))), list(range(0, len(text), 7))):
+        assert list(_clauses_around(text, positions)) == _clauses_around_slow(text, positions), positions
+
+
+# names of one block of Han characters (tagged as one route), with letters and digits glued
+# into one word (C919, 5G), characters no word starts with, punctuation and spaces between
+# blocks, and words met for the first time or again
+TAG_CASES = [
+    "城南大道", "青禾县团结水库", "鑫达建材年产5万吨新型墙材", "C919大飞机项目", "5G基站建设工程",
+    "跃鹿健康怡养中心", "城南大道、滨江大桥", "石门水厂（一期）", "云州 港三期", "ab1c城北", "x", "",
+    "加快推进城南大道建设，2023年完成投资3.5亿元(约)。", "鼋鼍鬣",
+]
+
+
+def _tag_slow(segmenter: object, text: str) -> tuple[tuple[str, str], ...]:
+    """Segmenter.tag as written before its fast paths: block by block, each word's pair made
+    by `_words`' loop (no shortcut for known words)."""
+    from pipeline.text import segmenter as module
+    seg: module.Segmenter = segmenter  # type: ignore[assignment]
+    out: list[tuple[str, str]] = []
+    for blk in module._HAN_INTERNAL.split(text):
+        if module._HAN_INTERNAL.match(blk):
+            if seg.lexicon is not None:
+                ends, ids = seg.lexicon.route(blk)
+            else:
+                ends, ids = seg._best_route(blk)
+            saved, seg._pairs = seg._pairs, {}      # no known pairs: every word through the loop
+            try:
+                out.extend(seg._words(blk, ends, ids))
+            finally:
+                seg._pairs = saved
+            continue
+        for x in module._SKIP_INTERNAL.split(blk):
+            if module._SKIP_INTERNAL.match(x):
+                out.append((x, "x"))
+                continue
+            eng = module._ENG.match(x) is not None
+            for xx in x:
+                out.append((xx, "m" if module._NUM.match(xx) else "eng" if eng else "x"))
+    return tuple(out)
+
+
+@pytest.mark.parametrize("text", TAG_CASES)
+def test_tag_equals_the_block_by_block_loop(pipeline: Pipeline, text: str) -> None:
+    seg = pipeline.projects.segmenter
+    for _ in range(2):      # words met for the first time, then known
+        assert seg.tag(text) == _tag_slow(seg, text)
+
+
+@pytest.mark.parametrize("text", [*TAG_CASES, " ", "\n", "（", "城", "a", "、\r\n"])
+def test_cut_block_equals_the_words_of_the_route(pipeline: Pipeline, text: str) -> None:
+    """Han blocks: the route's words; other blocks: spaces and line breaks whole, the rest
+    character by character (one character, whatever it is, is one word)."""
+    from pipeline.text import segmenter as module
+    seg = pipeline.projects.segmenter
+    for block, han in seg.blocks(text):
+        if han:
+            expected = [w for w, _ in seg._route(block)]
+        else:
+            expected = [w for x in module._SKIP_DEFAULT.split(block)
+                        for w in ([x] if module._SKIP_DEFAULT.match(x) else list(x))]
+        assert seg.cut_block(block, han) == expected, block
+
+
+# names the judge's filters read: sectors and facilities (a thing's suffix inside), names of
+# suffixes and generic words only, a masked name, brackets, a list, and common names
+FILTER_CASES = [
+    "风电项目", "低碳制造业项目", "石门水厂扩建工程", "城南水厂项目", "隧道工程", "道路改造", "基础设施项目",
+    "重点工程建设", "城南大道", "xx水库", "石门水厂（一期）", "城南大道、滨江大桥", "1、2号线", "跟进项目",
+    "安置房项目", "工程", "项目", "县委十分重视该工程", "铺设雨污水管网", "青禾县团结水库", "（城南）大道",
+    "跃鹿健康怡养中心", "体育馆建设", "电力建设", "沿线", "城南路", "石门水厂二期", "鼋鼍鬣", "乌弄龙水电站",
+]
+
+
+def _sector_slow(judge: NameJudge, name: str) -> bool:
+    """NameJudge._sector as written before: each suffix looked for in turn."""
+    from pipeline.stages.names import _SPECIFIC_MARKS
+    if len(name) > judge.sector_max or not name.endswith(judge.sector_suffixes):
+        return False
+    if _SPECIFIC_MARKS.search(name):
+        return False
+    core = name[:-2]
+    if any(sfx in core for sfx in judge.suffixes if len(sfx) >= 2 and sfx not in judge.activity_suffixes):
+        return False
+    words = judge.tags(name)
+    return (len(words) <= 3 and all(flag not in judge.proper_pos for _, flag in words)
+            and sum(len(word) == 1 for word, _ in words) <= 1)
+
+
+def _only_suffixes_slow(judge: NameJudge, name: str) -> bool:
+    """NameJudge._only_suffixes as written before: the generic words asked again at the end."""
+    core = judge.core(name)
+    while True:
+        found = judge.end_suffix(core)
+        if found is None or found[1] == 0:
+            return found is not None or judge.generic.match(core) is not None
+        core = core[: found[1]]
+        if judge.generic.match(core):
+            return True
+
+
+def _balanced_slow(name: str) -> bool:
+    depth = 0
+    for ch in name:
+        depth += 1 if ch in "(（" else -1 if ch in ")）" else 0
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+@pytest.mark.parametrize("name", FILTER_CASES)
+def test_filters_equal_their_slow_forms(judge: NameJudge, name: str) -> None:
+    from pipeline.stages.names import balanced
+    assert judge._sector(name) == _sector_slow(judge, name)
+    assert judge._only_suffixes(name) == _only_suffixes_slow(judge, name)
+    assert balanced(name) == _balanced_slow(name)
+    tokens = judge.tags(name)
+    singles = [len(word) == 1 and "\u4e00" <= word <= "\u9fff" for word, _ in tokens]
+    proper = (any(flag in judge.proper_pos for _, flag in tokens)
+              or any(a and b for a, b in zip(singles, singles[1:], strict=False)))
+    assert judge.proper(name) == proper
+    assert judge._action(name) == (len(tokens) >= 2 and not proper and (
+        tokens[0][0] in judge.action_verbs or (tokens[0][1] == "v" and len(tokens[0][0]) > 1)))
+    assert judge._narrative(name) == any(judge.is_narrative(w, f) for w, f in judge.tags(judge.core(name)))
+    assert judge._has_suffix(name) == _has_suffix_slow(judge, name)
+
+
+def _has_suffix_slow(judge: NameJudge, name: str) -> bool:
+    """NameJudge._has_suffix as written before: the name asked about again as its own core."""
+    from pipeline.stages.names import _NOT_A_THING
+    for core in (judge.core(name), name):
+        found = judge.end_suffix(core)
+        if found is None:
+            continue
+        sfx, start = found
+        if len(core) < max(judge.short_min.get(sfx, 0), judge.min_chars):
+            continue
+        if sfx in judge.dependent and not judge.has_suffix(core[:start]):
+            continue
+        if len(sfx) == 1 and judge.tags(core)[-1][1] in _NOT_A_THING:
+            continue
+        return True
+    return False
+
+
+def test_every_suffix_inside_a_sector_name_is_a_facility(judge: NameJudge) -> None:
+    """Each suffix of the rules inside a sector-like name (城南 + suffix + 项目) decides as
+    the loop over the suffixes does."""
+    for sfx in judge.suffixes:
+        for name in ("城" + sfx + "项目", sfx + "项目", "新" + sfx[:1] + "项目"):
+            assert judge._sector(name) == _sector_slow(judge, name), name
+
+
+# clauses with runs of spaces (ASCII, tabs, ideographic), dashes of two or more (a lone one
+# cuts nothing), both side by side, and neither
+SPACES_OR_DASH_CASES = [
+    "成效值得肯定   项目开复工率", "最长的隧道——城南通道", "城南大道--滨江大桥", "青石水库-白沙大桥",
+    "城南\t大道\u3000\u3000滨江——  ——大桥", "－－", "—", "- -", "城南大道建设项目",
+]
+
+
+@pytest.mark.parametrize("clause", SPACES_OR_DASH_CASES)
+def test_one_scan_finds_the_spaces_and_the_dashes(clause: str) -> None:
+    """_segments' one scan for spaces and dashes finds what a scan for each found."""
+    import regex
+
+    from pipeline.stages.projects import _DASH, _SPACES, _SPACES_OR_DASH
+    both = [(m.span(), m.lastgroup) for m in _SPACES_OR_DASH.finditer(clause)]
+    each = sorted([(m.span(), "space") for m in _SPACES.finditer(clause)]
+                  + [(m.span(), "dash") for m in regex.finditer(_DASH, clause)])
+    assert both == each

@@ -16,6 +16,7 @@ Every word list comes from `rules/projects.yaml`; jieba's part-of-speech tags (f
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import Any
 
 import regex
@@ -33,6 +34,8 @@ _SPECIFIC_MARKS = regex.compile(r"[0-9A-Za-z“”\"(（《]")
 _ONLY_PUNCT = regex.compile(r"[\d.\s\p{P}]+")
 _DIGITS = regex.compile(r"[0-9０-９.．]+")
 _NAME_CACHE_MAX = 50_000     # entries per NameJudge cache (names, tags, verdicts)
+_ROUND_BRACKET = re.compile("[(（)）]")
+_FLAG = itemgetter(1)        # a (word, flag) pair's flag
 
 
 class NameJudge:
@@ -83,6 +86,11 @@ class NameJudge:
         self.proper_pos = set(p.proper_pos)
         self.abstract_suffixes = p.abstract_suffixes
         self.activity_suffixes = set(p.activity_suffixes)
+        # the suffixes of two characters or more that name a thing, not an activity: one
+        # inside a sector-like name makes it a facility's (`_sector`); one search, not a
+        # look for each suffix
+        self._facility_word = compiled(word_trie(
+            [w for w in self.suffixes if len(w) >= 2 and w not in self.activity_suffixes]))
         self.umbrella_suffixes = set(p.umbrella_suffixes)
         self.specific_min = p.specific_min_chars
         self.name_verbs = set(p.name_verbs)
@@ -129,7 +137,9 @@ class NameJudge:
         return known if known is not None else _remember(self._has_suffix_cache, name, self._has_suffix(name))
 
     def _has_suffix(self, name: str) -> bool:
-        for core in (self.core(name), name):
+        bare = self.core(name)
+        # (a name without decorations is its own core: asked about once)
+        for core in ((bare,) if bare == name else (bare, name)):
             found = self.end_suffix(core)
             if found is None:
                 continue
@@ -210,10 +220,15 @@ class NameJudge:
         """A place or proper noun in it, or characters jieba does not know (unknown names
         come out one character at a time): 武威热电联产, 乌弄龙, not 疏浚."""
         tokens = self.tags(name)
-        if any(flag in self.proper_pos for _, flag in tokens):
+        if not self.proper_pos.isdisjoint(map(_FLAG, tokens)):
             return True
-        singles = [_single_han(word) for word, _ in tokens]
-        return any(a and b for a, b in zip(singles, singles[1:]))
+        previous = False        # two single Han characters in a row (`_single_han`, inline)
+        for word, _ in tokens:
+            single = len(word) == 1 and "\u4e00" <= word <= "\u9fff"
+            if single and previous:
+                return True
+            previous = single
+        return False
 
     def nominal(self, name: str) -> bool:
         """A short name with no verb in it (庆元荷地, not 整治河道). A one-character "verb"
@@ -308,13 +323,17 @@ class NameJudge:
     def _only_suffixes(self, name: str) -> bool:
         """Made of suffixes and generic words only (隧道工程, 道路改造)."""
         core = self.core(name)
-        while True:
-            found = self.end_suffix(core)
-            if found is None or found[1] == 0:
-                return found is not None or self.generic.match(core) is not None
+        found = self.end_suffix(core)
+        if found is None:
+            return self.generic.match(core) is not None
+        while found[1] > 0:
             core = core[: found[1]]
             if self.generic.match(core):
                 return True
+            found = self.end_suffix(core)
+            if found is None:
+                return False        # (what is left is no generic word either: asked just above)
+        return True
 
     def _verb_object(self, name: str) -> bool:
         """跟进项目, 要积极跟踪项目, 2022年项目: a bare 项目/工程/建设 after only verbs, adverbs
@@ -329,15 +348,17 @@ class NameJudge:
     def _action(self, name: str) -> bool:
         """铺设雨污水管网, 安装路灯: a verb first and nothing proper, an action not a name."""
         tokens = self.tags(name)
-        if len(tokens) < 2 or self.proper(name):
+        if len(tokens) < 2:
             return False
         word, flag = tokens[0]
-        return word in self.action_verbs or (flag == "v" and len(word) > 1)
+        # (the first word first: most names open with no verb, and need no look at the rest)
+        return (word in self.action_verbs or (flag == "v" and len(word) > 1)) and not self.proper(name)
 
     def _narrative(self, name: str) -> bool:
         """A clause posing as a name (县委十分关心该工程)."""
         core = self.core(name)
-        return any(self.is_narrative(word, flag) for word, flag in self.tags(core))
+        narrative_pos = self.narrative_pos      # (is_narrative's first test, on every word at once)
+        return any(self.is_narrative(word, flag) for word, flag in self.tags(core) if flag in narrative_pos)
 
     def _placed(self, name: str) -> bool:
         """A name from a place or proper noun to a suffix, with no adverb in it: a verb
@@ -366,8 +387,7 @@ class NameJudge:
             return False
         if _SPECIFIC_MARKS.search(name):
             return False
-        core = name[:-2]
-        if any(sfx in core for sfx in self.suffixes if len(sfx) >= 2 and sfx not in self.activity_suffixes):
+        if self._facility_word.search(name, 0, max(len(name) - 2, 0)):
             return False        # 石门水厂扩建工程 names a facility (水厂)
         # two common words at most before the suffix; unknown place names come out as
         # single characters
@@ -392,6 +412,8 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
 
 def balanced(name: str) -> bool:
     """Round brackets open and close in order."""
+    if _ROUND_BRACKET.search(name) is None:
+        return True         # (most names: no bracket to walk to)
     depth = 0
     for ch in name:
         if ch in "(（":
@@ -405,6 +427,8 @@ def balanced(name: str) -> bool:
 
 def _outside_brackets(name: str, char: str) -> bool:
     """`char` occurs in `name` outside brackets, other than between numerals (1、2号线)."""
+    if char not in name:
+        return False
     depth = 0
     for i, ch in enumerate(name):
         if ch in "(（":

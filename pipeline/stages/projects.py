@@ -40,18 +40,21 @@ from pipeline.types import ProjectMention, StatusMention
 _OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"
 _CLAUSE_END = set(CLAUSE_MARKS)
 _CLAUSE_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + "".join(sorted(_CLAUSE_END))) + "]")
+_BRACKETS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
 _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
 _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
 _SPACES = regex.compile(r"[ \t\u3000]+")
 _PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
-_DASH = regex.compile(r"[—－-]{2,}")
+_DASH = r"[—－-]{2,}"
+_SPACES_OR_DASH = regex.compile(rf"(?P<space>{_SPACES.pattern})|(?P<dash>{_DASH})")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
 _COLONS = re.compile("[：:]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
 _CELL_END = _ITEM_END | set(" \t\u3000")     # … and of a table row's first cell
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
+_LEADING_STRIP = _PUNCT_STRIP + "（("
 
 
 # a name inside a status cue has framing before it (计划年内 | 城南大道扩建 | 竣工): two
@@ -144,9 +147,10 @@ class ProjectExtractor:
         below_heading = set(heading_ends)
         i, n = 0, len(starts)
         for c_start, c_end in _clauses_around(text, sorted(starts + heading_ends) if heading_ends else starts):
-            while i < n and starts[i] < c_start:
-                i += 1
-            introduced = self._introduced(text, c_start, c_end, below_heading)
+            i = bisect_left(starts, c_start, i)     # the first suffix in the clause or after it
+            # (only a clause with a 、 lists what it may be introduced to: most have none)
+            introduced = (self._introduced(text, c_start, c_end, below_heading)
+                          if text.find("、", c_start, c_end) >= 0 else 0)
             if introduced:
                 c_start = introduced
                 if text[introduced - 1] in "（(":      # 续建项目5个（A、B、C）: the list ends with its bracket
@@ -496,14 +500,15 @@ class ProjectExtractor:
         clause), dashes and spaces (not inside brackets)."""
         # status words end names; a plan cue (计划年内 … 竣工) may hold a name: only its end cuts
         cuts: list[tuple[int, int, str]] = [(self._cue_end(clause, s, e), e, "boundary") for s, e in cues]
-        for pattern in (_SPACES, self.anaphora):
-            # spaces separate runs of flattened text (成效值得肯定   项目开复工率); 该项目
-            # refers back
-            cuts.extend((m.start(), m.end(), "boundary") for m in pattern.finditer(clause))
+        # spaces separate runs of flattened text (成效值得肯定   项目开复工率); a dash introduces
+        # the name its description stood for (最长的隧道——某某通道). One scan finds both (no
+        # character is in both), and most clauses have neither: a loop, no generator
+        for m in _SPACES_OR_DASH.finditer(clause):
+            cuts.append((m.start(), m.end(), "dash" if m.lastgroup == "dash" else "boundary"))
+        for m in self.anaphora.finditer(clause):        # 该项目 refers back
+            cuts.append((m.start(), m.end(), "boundary"))
         if "元" in clause:      # an amount is framing (投资9.9亿元建设 | 某某产业园项目)
             cuts.extend((m.start(), m.end(), "boundary") for m in self.money_framing.finditer(clause))
-        # a dash introduces the name its description stood for (最长的隧道——某某通道)
-        cuts.extend((m.start(), m.end(), "dash") for m in _DASH.finditer(clause))
         # a clause opening with a copula describes the subject before it (…主桥长420米，
         # 为三跨连续刚构桥): what follows is a type, not a name
         copula = self.copula.match(clause)
@@ -661,7 +666,7 @@ class ProjectExtractor:
     def _trim(self, clause: str, seg: _Segment) -> tuple[str, int, int]:
         """Strip punctuation, ordinals, framing at the start and trailing punctuation."""
         s, e = seg.start, seg.end
-        while s < e and clause[s] in _PUNCT_STRIP + "（(":
+        while s < e and clause[s] in _LEADING_STRIP:
             if clause[s] in "（(" and clause.find(")" if clause[s] == "(" else "）", s, e) >= 0:
                 break       # (一期)工程 keeps its bracket
             if clause[s] == "“" and "”" in clause[s:e]:
@@ -679,7 +684,7 @@ class ProjectExtractor:
         ordinal = _ORDINAL.match(clause, s, e)
         if ordinal:
             s = ordinal.end()
-        aside = _LEADING_ASIDE.match(clause, s, e)
+        aside = _LEADING_ASIDE.match(clause, s, e) if s < e and clause[s] in "(（" else None
         if aside and e - aside.end() >= self.min_chars:
             s = aside.end()     # (记者 某某)中国交通运输部 …, (PPP)项目: an aside, not the name
         s += self._leading_framing(clause[s:e])
@@ -830,15 +835,27 @@ def _clauses_around(text: str, positions: list[int]) -> Iterator[tuple[int, int]
     split on its own and the rest of the text is never looked at. One sentence at a time:
     the list of all of them was most of what a big document held while its projects were
     found (1.4 MB per MB of text)."""
-    ends = char_index(text, HARD_BREAKS)
+    # every position of a mark at once (picked from the layout's index of clause marks, in
+    # C): a look-up walking the marks from each position, in Python, cost more
+    breaks = char_index(text, HARD_BREAKS).positions
+    marks = char_index(text, CLAUSE_MARKS).positions
     reached = -1
     for pos in positions:
         if pos < reached:
             continue
-        start = ends.last_before(pos + 1) + 1
-        end = ends.first_from(pos)
-        end = len(text) if end < 0 else end
-        yield from _clauses(text, start, end)
+        at = bisect_left(breaks, pos)       # the first break at pos or after it, if any
+        end = breaks[at] if at < len(breaks) else len(text)
+        upto = at + 1 if at < len(breaks) and end == pos else at    # the breaks up to pos, itself one
+        start = breaks[upto - 1] + 1 if upto else 0
+        if _BRACKETS.search(text, start, end) is None:
+            # no bracket or quote in the sentence: each of its clause marks ends a clause
+            # (what `_clauses` finds), read from the index without a scan of the sentence
+            for mark in marks[bisect_left(marks, start):bisect_left(marks, end)]:
+                yield start, mark
+                start = mark + 1
+            yield start, end
+        else:
+            yield from _clauses(text, start, end)
         reached = end
 
 

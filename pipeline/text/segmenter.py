@@ -31,6 +31,7 @@ _SKIP_INTERNAL = _SKIP_DEFAULT
 _ENG1 = re.compile(r"[a-zA-Z0-9]")
 _ENG = re.compile(r"[a-zA-Z0-9]+")
 _NUM = re.compile(r"[\.0-9]+")
+_ASCII_ALNUM_ANY = re.compile("[a-zA-Z0-9]")
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")  # _ENG1's
 _NO_WORD = float("-inf")        # below every route score (finite sums of finite logs)
 _CACHE_FORMAT = 4
@@ -142,8 +143,14 @@ class Segmenter:
     def _words(self, s: str, ends: list[int], ids: list[int]) -> tuple[tuple[str, str], ...]:
         """(word, flag) along a route (`_best_route`); a run of single letters/digits is
         glued into one word flagged ``eng``, as jieba does after the route."""
-        flags, names = self.flags, self.flag_names
         pairs = self._pairs
+        known = tuple(map(pairs.get, ids))
+        if None not in known:
+            # every word met before (most routes): their pairs as they are. No character
+            # that starts no word (id -1) and no single letter or digit (glued below) is
+            # ever among the pairs, so nothing is glued
+            return known        # type: ignore[return-value]
+        flags, names = self.flags, self.flag_names
         words: list[tuple[str, str]] = []
         buf = ""
         x = 0
@@ -209,7 +216,14 @@ class Segmenter:
 
     def cut_block(self, block: str, han: bool) -> list[str]:
         """Words of a block of `blocks` as `cut` yields them."""
+        if len(block) == 1:
+            return [block]      # one character (most blocks between Han text: a mark) is one word
         if han:
+            if self.lexicon is not None and _ASCII_ALNUM_ANY.search(block) is None:
+                # no letter or digit to glue (`_words`): the route's words as they are, without
+                # a (word, flag) pair made for each and taken apart again
+                ends, _ = self.lexicon.route(block)
+                return [block[x:y] for x, y in zip([0, *ends], ends)]
             return [w for w, _ in self._route(block)]
         out: list[str] = []
         for x in _SKIP_DEFAULT.split(block):
@@ -228,6 +242,8 @@ class Segmenter:
 
     def tag(self, text: str) -> tuple[tuple[str, str], ...]:
         """(word, flag) as ``jieba.posseg.POSTokenizer.cut(text, HMM=False)`` gives them."""
+        if _HAN_INTERNAL.fullmatch(text):
+            return self._route(text)        # one block (most names asked about): its route
         out: list[tuple[str, str]] = []
         for blk in _HAN_INTERNAL.split(text):
             if _HAN_INTERNAL.match(blk):
