@@ -145,6 +145,7 @@ class HardBreaks(Config):
     min_wraps: int = rule(int)
     slack: int = rule(int)
     cue_min_chars: int = rule(int)
+    amount_start: regex.Pattern[str] = rule(PATTERN, at=True)
 
 
 @dataclass(frozen=True, slots=True)
