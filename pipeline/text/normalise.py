@@ -145,6 +145,17 @@ def _glosses(folded: str, rules: RuleSet) -> Ranges:
 
 
 @dataclass(frozen=True)
+class ProseWrap:
+    """rules/normalise.yaml `hard_breaks.prose_*`: a line of prose cut off mid-sentence."""
+
+    min_chars: int
+    mark: regex.Pattern[str]            # a mark only prose holds (，。；)
+    end: regex.Pattern[str]             # how a cut-off line ends (a Han character or a digit)
+    next: regex.Pattern[str]            # how the line that goes on opens (a Han character)
+    heading_end: regex.Pattern[str]     # a heading line holding this goes on as prose (。)
+
+
+@dataclass(frozen=True)
 class _BreakRules:
     """rules/normalise.yaml `hard_breaks`, compiled."""
 
@@ -159,6 +170,7 @@ class _BreakRules:
     amount_cue_cuts: dict[str, tuple[tuple[str, str], ...]]
     amount_start: regex.Pattern[str]
     heading: regex.Pattern[str]
+    prose: ProseWrap
     min_lines: int
     min_share: float
     min_wraps: int
@@ -189,6 +201,7 @@ def _break_rules(rules: RuleSet) -> _BreakRules:
         cue_cuts=_cue_cuts(rules, hb.cue_min_chars),
         amount_cue_cuts=_amount_cue_cuts(rules, hb.cue_min_chars), amount_start=hb.amount_start,
         heading=hb.heading_start,
+        prose=ProseWrap(hb.prose_min_chars, hb.prose_mark, hb.prose_end, hb.prose_next, hb.prose_heading_end),
         min_lines=hb.min_wrapped_lines, min_share=float(hb.min_wrapped_share),
         min_wraps=hb.min_wraps, min_chars=hb.min_line_chars, slack=hb.slack)
 
@@ -262,6 +275,36 @@ def _soft_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
             yield start, nxt
 
 
+def _prose_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
+    """The line breaks that cut a line of prose off mid-sentence, whatever the lines'
+    lengths: the line holds a mark of prose and ends with no sentence end, is no heading
+    (a heading marker first and no sentence end in it), no table row (a space between Han
+    characters) and no byline, and the next line goes on in Han."""
+    prose = br.prose
+    for start, nxt in _soft_breaks(folded, br):
+        line_start = folded.rfind("\n", 0, start) + 1
+        line = folded[line_start:start].lstrip(" \t\u3000")
+        if (len(line) >= prose.min_chars and prose.end.search(line) and prose.next.match(folded, nxt)
+                and prose.mark.search(line)
+                and not (br.heading.match(line) and not prose.heading_end.search(line))
+                and not _byline_after_sentence(line) and not _CELL_GAP.search(line)):
+            yield start, nxt
+
+
+# a space between two Han characters: cells of a table's row, not prose (Chinese prose
+# puts no spaces between words)
+_CELL_GAP = regex.compile(r"\p{Han}[ \t\u3000]+\p{Han}")
+
+
+def _byline_after_sentence(line: str) -> bool:
+    """A news paragraph's last sentence followed by its attribution, no sentence cut off:
+    after the line's last sentence end comes a bracket (。(某某)) or words set off by a
+    space (。 新华社发, 。新华社记者 某某 摄)."""
+    end = max(line.rfind("。"), line.rfind("！"), line.rfind("？"))
+    tail = line[end + 1:] if end >= 0 else ""
+    return bool(tail) and (tail[0] in "(（" or any(c in " \t\u3000" for c in tail))
+
+
 def _hard_breaks(folded: str, rules: RuleSet) -> Ranges:
     """Line breaks inside a wrapped sentence: the ranges (spaces and \\n) to drop."""
     if "\n" not in folded:
@@ -269,6 +312,8 @@ def _hard_breaks(folded: str, rules: RuleSet) -> Ranges:
     br = _break_rules(rules)
     # a number cut from its unit (3600\n万元) or a cue cut (年度计\n划投资), whatever the lines' lengths
     word_cuts = _word_breaks(folded, br)
+    cut_ends = {end for _, end in word_cuts}
+    word_cuts = sorted(word_cuts + [(s, e) for s, e in _prose_breaks(folded, br) if e not in cut_ends])
     full = _wrap_width(folded, br)
     if full is None:        # most texts: not wrapped at a fixed width
         return word_cuts
