@@ -145,6 +145,12 @@ class HardBreaks(Config):
     min_wraps: int = rule(int)
     slack: int = rule(int)
     cue_min_chars: int = rule(int)
+    amount_start: regex.Pattern[str] = rule(PATTERN, at=True)
+    prose_min_chars: int = rule(int)
+    prose_mark: regex.Pattern[str] = rule(PATTERN)
+    prose_end: regex.Pattern[str] = rule(PATTERN)
+    prose_next: regex.Pattern[str] = rule(PATTERN, at=True)
+    prose_heading_end: regex.Pattern[str] = rule(PATTERN)
 
 
 @dataclass(frozen=True, slots=True)

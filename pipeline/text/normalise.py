@@ -145,6 +145,17 @@ def _glosses(folded: str, rules: RuleSet) -> Ranges:
 
 
 @dataclass(frozen=True)
+class ProseWrap:
+    """rules/normalise.yaml `hard_breaks.prose_*`: a line of prose cut off mid-sentence."""
+
+    min_chars: int
+    mark: regex.Pattern[str]            # a mark only prose holds (，。；)
+    end: regex.Pattern[str]             # how a cut-off line ends (a Han character or a digit)
+    next: regex.Pattern[str]            # how the line that goes on opens (a Han character)
+    heading_end: regex.Pattern[str]     # a heading line holding this goes on as prose (。)
+
+
+@dataclass(frozen=True)
 class _BreakRules:
     """rules/normalise.yaml `hard_breaks`, compiled."""
 
@@ -154,7 +165,12 @@ class _BreakRules:
     unit_start: regex.Pattern[str]      # ... and a unit's or scale's first after it
     # a money-role cue a break may fall in: its parts, by the characters either side
     cue_cuts: dict[tuple[str, str], tuple[tuple[str, str], ...]]
+    # a money-role cue an amount follows at once, cut by a break inside it or right after
+    # it (right part ""): its parts, filed under the character before the break
+    amount_cue_cuts: dict[str, tuple[tuple[str, str], ...]]
+    amount_start: regex.Pattern[str]
     heading: regex.Pattern[str]
+    prose: ProseWrap
     min_lines: int
     min_share: float
     min_wraps: int
@@ -183,7 +199,9 @@ def _break_rules(rules: RuleSet) -> _BreakRules:
         line_end=hb.line_end, line_start=hb.line_start,
         number_end=hb.number_end, unit_start=hb.unit_start,
         cue_cuts=_cue_cuts(rules, hb.cue_min_chars),
+        amount_cue_cuts=_amount_cue_cuts(rules, hb.cue_min_chars), amount_start=hb.amount_start,
         heading=hb.heading_start,
+        prose=ProseWrap(hb.prose_min_chars, hb.prose_mark, hb.prose_end, hb.prose_next, hb.prose_heading_end),
         min_lines=hb.min_wrapped_lines, min_share=float(hb.min_wrapped_share),
         min_wraps=hb.min_wraps, min_chars=hb.min_line_chars, slack=hb.slack)
 
@@ -202,6 +220,19 @@ def _cue_cuts(rules: RuleSet, min_chars: int) -> dict[tuple[str, str], tuple[tup
     return {pair: tuple(parts) for pair, parts in cuts.items()}
 
 
+def _amount_cue_cuts(rules: RuleSet, min_chars: int) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Every way a line break can fall inside or right after a money-role cue of at least
+    `min_chars` characters, cue words on both sides allowed (累计完成\n投资, 总投资\n): the
+    cue's part before the break and the part after ("" at its end), filed under the
+    character before the break. Joined only when the amount follows the cue at once."""
+    words = {c for cues in rules.roles.roles.values() for c in (*cues.specific, *cues.generic)}
+    cuts: dict[str, list[tuple[str, str]]] = {}
+    for cue in sorted(c for c in words if len(c) >= min_chars):
+        for i in range(1, len(cue) + 1):
+            cuts.setdefault(cue[i - 1], []).append((cue[:i], cue[i:]))
+    return {char: tuple(parts) for char, parts in cuts.items()}
+
+
 def _line_breaks(folded: str) -> Iterator[tuple[int, int]]:
     """(start, end) of every line break with text on both sides: from the spaces that end
     its line to just past the break (what is dropped when it is joined)."""
@@ -216,9 +247,10 @@ def _line_breaks(folded: str) -> Iterator[tuple[int, int]]:
 
 
 def _word_breaks(folded: str, br: _BreakRules) -> Ranges:
-    """The line breaks that cut a number from its unit (3600\n万元) or fall inside a
-    money-role cue (年度计\n划投资): joined whatever the lines' lengths, as typed text never
-    breaks there."""
+    """The line breaks that cut a number from its unit (3600\n万元), fall inside a
+    money-role cue (年度计\n划投资), or cut such a cue, or a cue from its amount, when the
+    amount follows at once (累计完成\n投资75.8亿元, 总投资\n286.4亿元): joined whatever the
+    lines' lengths, as typed text never breaks there."""
     out: Ranges = []
     for start, nxt in _line_breaks(folded):
         before, after = folded[start - 1], folded[nxt]
@@ -226,6 +258,10 @@ def _word_breaks(folded: str, br: _BreakRules) -> Ranges:
             out.append((start, nxt))
         elif (parts := br.cue_cuts.get((before, after))) and any(
                 folded.endswith(left, 0, start) and folded.startswith(right, nxt) for left, right in parts):
+            out.append((start, nxt))
+        elif (parts := br.amount_cue_cuts.get(before)) and any(
+                folded.endswith(left, 0, start) and folded.startswith(right, nxt)
+                and br.amount_start.match(folded, nxt + len(right)) for left, right in parts):
             out.append((start, nxt))
     return out
 
@@ -239,6 +275,36 @@ def _soft_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
             yield start, nxt
 
 
+def _prose_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
+    """The line breaks that cut a line of prose off mid-sentence, whatever the lines'
+    lengths: the line holds a mark of prose and ends with no sentence end, is no heading
+    (a heading marker first and no sentence end in it), no table row (a space between Han
+    characters) and no byline, and the next line goes on in Han."""
+    prose = br.prose
+    for start, nxt in _soft_breaks(folded, br):
+        line_start = folded.rfind("\n", 0, start) + 1
+        line = folded[line_start:start].lstrip(" \t\u3000")
+        if (len(line) >= prose.min_chars and prose.end.search(line) and prose.next.match(folded, nxt)
+                and prose.mark.search(line)
+                and not (br.heading.match(line) and not prose.heading_end.search(line))
+                and not _byline_after_sentence(line) and not _CELL_GAP.search(line)):
+            yield start, nxt
+
+
+# a space between two Han characters: cells of a table's row, not prose (Chinese prose
+# puts no spaces between words)
+_CELL_GAP = regex.compile(r"\p{Han}[ \t\u3000]+\p{Han}")
+
+
+def _byline_after_sentence(line: str) -> bool:
+    """A news paragraph's last sentence followed by its attribution, no sentence cut off:
+    after the line's last sentence end comes a bracket (。(某某)) or words set off by a
+    space (。 新华社发, 。新华社记者 某某 摄)."""
+    end = max(line.rfind("。"), line.rfind("！"), line.rfind("？"))
+    tail = line[end + 1:] if end >= 0 else ""
+    return bool(tail) and (tail[0] in "(（" or any(c in " \t\u3000" for c in tail))
+
+
 def _hard_breaks(folded: str, rules: RuleSet) -> Ranges:
     """Line breaks inside a wrapped sentence: the ranges (spaces and \\n) to drop."""
     if "\n" not in folded:
@@ -246,15 +312,17 @@ def _hard_breaks(folded: str, rules: RuleSet) -> Ranges:
     br = _break_rules(rules)
     # a number cut from its unit (3600\n万元) or a cue cut (年度计\n划投资), whatever the lines' lengths
     word_cuts = _word_breaks(folded, br)
+    cut_ends = {end for _, end in word_cuts}
+    word_cuts = sorted(word_cuts + [(s, e) for s, e in _prose_breaks(folded, br) if e not in cut_ends])
     full = _wrap_width(folded, br)
     if full is None:        # most texts: not wrapped at a fixed width
         return word_cuts
     cut_ends = {end for _, end in word_cuts}
-    wraps = [(s, e) for s, e in _soft_breaks(folded, br)
-             if e not in cut_ends and s - (folded.rfind("\n", 0, s) + 1) >= full]
-    if len(wraps) < br.min_wraps:
-        wraps = []          # a few full lines are chance, not wrapping
-    return sorted(word_cuts + wraps)
+    full_lines = [(s, e) for s, e in _soft_breaks(folded, br) if s - (folded.rfind("\n", 0, s) + 1) >= full]
+    # a full line cut inside a phrase shows the wrapping as much as any other full line
+    if len(full_lines) < br.min_wraps:
+        return word_cuts    # a few full lines are chance, not wrapping
+    return sorted(word_cuts + [(s, e) for s, e in full_lines if e not in cut_ends])
 
 
 def _wrap_width(folded: str, br: _BreakRules) -> int | None:
