@@ -214,3 +214,40 @@ def test_a_word_met_again_is_the_same_pair(sentence, word, jieba_pair, tmp_path,
     assert tags == tuple(tuple(p) for p in jieba.posseg.POSTokenizer(jieba_pair[1]).cut(sentence, HMM=False))
     pairs = [pair for pair in tags + seg.tag(word) if pair[0] == word]
     assert len(pairs) == 3 and all(pair is pairs[0] for pair in pairs)
+
+
+# Invented dictionaries: what jieba makes of each (its Tokenizer on the file, words added),
+# and what the segmenter reads from it without jieba must be the same frequencies and total.
+DICTIONARIES = {
+    "plain": "城南 30 ns\n城南大道 12 ns\n大道 40 n\n推进 80 v\n",
+    "a word twice: the last line wins, both count in the total": "大桥 5 n\n滨江 9 ns\n大桥 7 n\n",
+    "a zero frequency": "青岚 0 ns\n青岚县 4 ns\n",
+    "a carriage return": "城南 30 ns\r\n大道 40 n\n",
+    "padded line": "  绿道 6 n  \n环湖 3 v\n",
+}
+ADDED_WORDS = [[], ["城南大道", "滨江路", "路"], ["大桥"]]
+
+
+@pytest.mark.parametrize("text", DICTIONARIES.values(), ids=DICTIONARIES.keys())
+@pytest.mark.parametrize("added", ADDED_WORDS)
+def test_dictionary_read_as_jieba_reads_it(text, added, tmp_path):
+    path = tmp_path / "dict.txt"
+    path.write_bytes(text.encode("utf-8"))
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer(str(path))
+    tokenizer.tmp_dir = str(tmp_path)
+    tokenizer.initialize()
+    for word in added:
+        if len(word) > 1:
+            tokenizer.add_word(word, 2000)
+    frequency, total, tags = segmenter._dictionary(path, added, 2000)
+    assert {w: f for w, f in frequency.items() if f} == {w: f for w, f in tokenizer.FREQ.items() if f}
+    assert total == tokenizer.total
+    assert tags == {line.split()[0]: line.split()[2] for line in text.splitlines() if line.strip()}
+
+
+def test_dictionary_refuses_a_line_without_three_fields(tmp_path):
+    path = tmp_path / "dict.txt"
+    path.write_bytes("城南 30 ns\n大道 40\n".encode())
+    with pytest.raises(ValueError):
+        segmenter._dictionary(path, [], 2000)
