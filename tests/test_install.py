@@ -91,6 +91,19 @@ def test_installed_keyproj_runs_from_another_folder(unpacked: Path, tmp_path: Pa
     assert pq.read_metadata(out / "quantities.parquet").num_rows > 0
 
 
+def test_first_run_reads_the_shipped_segmenter(unpacked: Path, tmp_path: Path) -> None:
+    """The wheel ships the segmenter's cache file of its rules (setup.py): a first run with an
+    empty cache folder copies it instead of building it."""
+    [shipped] = (unpacked / "pipeline" / "_prebuilt").glob("keyproj-jieba-*.trie")
+    cache = tmp_path / "cache"
+    env = {**_env(unpacked), "KEYPROJ_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(RAW_DIR), "--out", str(tmp_path / "t"),
+                           "-q", "--jobs", "1"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert (done.returncode, done.stderr) == (0, "")
+    [copied] = cache.glob("keyproj-jieba-*.trie")
+    assert copied.read_bytes() == shipped.read_bytes()
+
+
 def test_rules_folder_from_the_environment_wins(tmp_path: Path) -> None:
     """KEYPROJ_RULES points keyproj at another copy of the rules (here an edited one)."""
     mine = tmp_path / "my-rules"

@@ -251,3 +251,37 @@ def test_dictionary_refuses_a_line_without_three_fields(tmp_path):
     path.write_bytes("城南 30 ns\n大道 40\n".encode())
     with pytest.raises(ValueError):
         segmenter._dictionary(path, [], 2000)
+
+
+def test_shipped_file_is_read_and_copied_to_the_users_cache(tmp_path, monkeypatch):
+    """A wheel's file for the same dictionary and words is read instead of building one, and
+    copied into the user's cache; one for other words is not used."""
+    built, shipped, users = tmp_path / "built", tmp_path / "shipped", tmp_path / "users"
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(built))
+    reference = load_segmenter(ADDED)
+    [made] = built.glob("keyproj-jieba-*.trie")
+    shipped.mkdir()
+    (shipped / segmenter.shipped_name(made)).write_bytes(made.read_bytes())
+    monkeypatch.setattr(segmenter, "SHIPPED_DIR", shipped)
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(users))
+
+    def no_build(*args):
+        raise AssertionError("built although a shipped file holds it")
+
+    with monkeypatch.context() as m:
+        m.setattr(segmenter, "_dictionary", no_build)
+        found = load_segmenter(reversed(ADDED))        # the same words, in another order
+    assert found.tag(SENTENCES[-1]) == reference.tag(SENTENCES[-1])
+    [copied] = users.glob("keyproj-jieba-*.trie")
+    assert copied.read_bytes() == made.read_bytes()
+    other = load_segmenter(["环湖"])                    # other words: built, not the shipped file
+    assert other.total != found.total
+    assert len(list(users.glob("keyproj-jieba-*.trie"))) == 2
+
+
+def test_shipped_name_needs_the_header_key(tmp_path):
+    path = tmp_path / "x.trie"
+    path.write_bytes(b"keyproj-jieba-trie 4\n" + b'{"total": 1}\n')
+    assert segmenter.shipped_name(path) is None
+    path.write_bytes(b"not a cache file")
+    assert segmenter.shipped_name(path) is None

@@ -288,11 +288,12 @@ def _lexicon(offsets: bytes, chars: bytes, seg: Segmenter, table: bytes = b"") -
     return jieba_route.Lexicon(*args, table) if table else jieba_route.Lexicon(*args)
 
 
-def _write_cache(path: Path, seg: Segmenter, offsets: bytes, chars: bytes) -> None:
+def _write_cache(path: Path, seg: Segmenter, offsets: bytes, chars: bytes, content: str) -> None:
     table = seg.lexicon.table() if seg.lexicon is not None else b""
     header = json.dumps({"total": seg.total, "flags": list(seg.flag_names), "words": len(seg.logp),
                          "longest": seg.longest, "trie_bytes": len(blob := seg.words.tobytes()),
-                         "chars": len(chars) // 4, "table_bytes": len(table)}).encode("utf-8")
+                         "chars": len(chars) // 4, "table_bytes": len(table),
+                         "content": content}).encode("utf-8")
 
     def write(f: IO[bytes]) -> None:
         f.write(_MAGIC + header + b"\n")
@@ -396,6 +397,10 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
     if found is not None:
         mark_used(cache)
         return found
+    content = _content_key(dict_path, freq, added)
+    found = _from_shipped(SHIPPED_DIR / f"keyproj-jieba-{content}.trie", cache)
+    if found is not None:
+        return found
     import marisa_trie
 
     frequency, total, tags = _dictionary(dict_path, added, freq)
@@ -411,5 +416,47 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
     segmenter = Segmenter(trie, logp, flags, tuple(names), total, max(map(len, known), default=1))
     offsets, chars = _packed_words(by_id)
     segmenter.lexicon = _lexicon(offsets, chars, segmenter)
-    _write_cache(cache, segmenter, offsets, chars)
+    _write_cache(cache, segmenter, offsets, chars, content)
     return segmenter
+
+
+# ---- the cache files a wheel ships ------------------------------------------------------------
+#
+# Building the file takes a first run 1-2 s of CPU. A wheel (setup.py) ships the file of the
+# rules it carries in pipeline/_prebuilt, named by what it holds (the dictionary's bytes, the
+# added words) rather than by where jieba's dictionary lies: a fresh installation whose jieba
+# has the same dictionary starts with it, copied once into the user's cache folder. Plain
+# data, checked as the user's cache file is.
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "_prebuilt"
+
+
+def _content_key(dict_path: Path, freq: int, added: list[str]) -> str:
+    """What a segmenter is built from, as a name: the dictionary file's bytes (8 ms to hash,
+    paid only when the user's cache has no file for it), the frequency and the added words."""
+    digest = hashlib.sha1(dict_path.read_bytes()).hexdigest()
+    return hashlib.sha1(repr((_CACHE_FORMAT, digest, freq, added)).encode("utf-8")).hexdigest()[:16]
+
+
+def _from_shipped(shipped: Path, cache: Path) -> Segmenter | None:
+    """The segmenter of the shipped file `shipped`, copied to the user's `cache` file; None
+    when no such file is shipped or it is not consistent."""
+    if not shipped.is_file():
+        return None
+    found = _read_cache(shipped)
+    if found is not None:
+        data = shipped.read_bytes()
+        write_cache_file(cache, lambda f: f.write(data), "keyproj-jieba-*.trie")
+    return found
+
+
+def shipped_name(path: Path) -> str | None:
+    """The name the cache file `path` ships under (see SHIPPED_DIR), from its header; None
+    for a file without one."""
+    try:
+        with path.open("rb") as f:
+            if f.read(len(_MAGIC)) != _MAGIC:
+                return None
+            content = json.loads(f.readline()).get("content")
+    except (OSError, ValueError):
+        return None
+    return f"keyproj-jieba-{content}.trie" if isinstance(content, str) else None
