@@ -148,3 +148,26 @@ def test_a_region_pickles_as_the_tuple_of_all_its_fields():
     assert pickle.loads(pickle.dumps(region, protocol=pickle.HIGHEST_PROTOCOL)) == region
     # a field added to Region and forgotten in its __reduce__ would be lost in the rules cache
     assert len(region.__reduce__()[1]) == len(dataclasses.fields(Region))
+
+
+@pytest.mark.parametrize(("last_used_minutes_ago", "kept"), [
+    # a file beyond the CACHE_FILES_KEPT most recently used   kept?
+    (1,                                                        True),    # in use: a run read it
+    (29,                                                       True),
+    (31,                                                       False),
+    (60 * 24,                                                  False),
+])
+def test_a_file_in_use_is_kept_beyond_the_count(rules_dir, monkeypatch, last_used_minutes_ago, kept):
+    """Another checkout or a test run writing many rule sets meanwhile does not evict the
+    rule set a run is using (CACHE_IN_USE_S)."""
+    import time
+
+    monkeypatch.setattr(loader.prune_cache, "__defaults__", (2,))
+    _new_process_loads(rules_dir, monkeypatch)
+    ours = rules_cache_path(rules_dir)
+    then = time.time() - 60 * last_used_minutes_ago
+    os.utime(ours, (then, then))
+    for i in range(3):
+        _add_category(rules_dir, f"丙丁{i}", "交通")
+        _new_process_loads(rules_dir, monkeypatch)
+    assert ours.exists() == kept

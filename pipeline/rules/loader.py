@@ -16,6 +16,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -621,20 +622,27 @@ def cache_dir() -> Path:
 
 
 # Files of one kind kept in the cache folder: a new rule set or dictionary adds one, and the
-# oldest go beyond this (a rule edit, a new version or a test's rules folder each make one).
+# oldest go beyond this (a rule edit, a new version or a test's rules folder each make one) ...
 CACHE_FILES_KEPT = 12
+# ... unless used this recently: a run reads its files when it (or a worker) starts, and a
+# test run or another checkout writing a dozen rule sets meanwhile must not evict them (the
+# run's next worker, or the next run, would build them again: 1-2 s of CPU)
+CACHE_IN_USE_S = 30 * 60
 
 
 def prune_cache(pattern: str, keep: int = CACHE_FILES_KEPT) -> None:
-    """Remove all but the `keep` most recently used files of `cache_dir()` matching
-    `pattern`; a file another process still reads stays readable to it (POSIX)."""
+    """Remove the files of `cache_dir()` matching `pattern` beyond the `keep` most recently
+    used, but none used within CACHE_IN_USE_S; a file another process still reads stays
+    readable to it (POSIX)."""
     try:
-        found = sorted(cache_dir().glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+        used = sorted(((p.stat().st_mtime, p) for p in cache_dir().glob(pattern)), reverse=True)
     except OSError:
         return      # a file went while listing: the next write prunes
-    for old in found[keep:]:
-        with contextlib.suppress(OSError):
-            old.unlink()
+    recent = time.time() - CACHE_IN_USE_S
+    for mtime, old in used[keep:]:
+        if mtime < recent:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def mark_used(path: Path) -> None:
