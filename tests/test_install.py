@@ -91,10 +91,13 @@ def test_installed_keyproj_runs_from_another_folder(unpacked: Path, tmp_path: Pa
     assert pq.read_metadata(out / "quantities.parquet").num_rows > 0
 
 
-def test_first_run_reads_the_shipped_segmenter(unpacked: Path, tmp_path: Path) -> None:
-    """The wheel ships the segmenter's cache file of its rules (setup.py): a first run with an
-    empty cache folder copies it instead of building it."""
-    [shipped] = (unpacked / "pipeline" / "_prebuilt").glob("keyproj-jieba-*.trie")
+def test_first_run_reads_the_shipped_caches(unpacked: Path, tmp_path: Path) -> None:
+    """The wheel ships the cache files of its rules (setup.py, pipeline/rules/prebuilt.py): a
+    first run with an empty cache folder copies them instead of building them."""
+    prebuilt = unpacked / "pipeline" / "_prebuilt"
+    [shipped] = prebuilt.glob("keyproj-jieba-*.trie")
+    [rules] = prebuilt.glob("keyproj-rules-*.pickle")
+    assert len(list(prebuilt.glob("keyproj-patterns-*.pickle"))) == 1
     cache = tmp_path / "cache"
     env = {**_env(unpacked), "KEYPROJ_CACHE_DIR": str(cache)}
     done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(RAW_DIR), "--out", str(tmp_path / "t"),
@@ -102,6 +105,7 @@ def test_first_run_reads_the_shipped_segmenter(unpacked: Path, tmp_path: Path) -
     assert (done.returncode, done.stderr) == (0, "")
     [copied] = cache.glob("keyproj-jieba-*.trie")
     assert copied.read_bytes() == shipped.read_bytes()
+    assert (cache / rules.name).read_bytes() == rules.read_bytes()     # read, not built and written
 
 
 def test_rules_folder_from_the_environment_wins(tmp_path: Path) -> None:

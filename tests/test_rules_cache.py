@@ -171,3 +171,30 @@ def test_a_file_in_use_is_kept_beyond_the_count(rules_dir, monkeypatch, last_use
         _add_category(rules_dir, f"丙丁{i}", "交通")
         _new_process_loads(rules_dir, monkeypatch)
     assert ours.exists() == kept
+
+
+@pytest.mark.parametrize(("shipped_mode", "reads_files"), [
+    # the wheel's copy of the cache file (pipeline/_prebuilt)    the first process reads the rule files
+    (0o644,                                                       False),
+    (0o666,                                                       True),    # others may write it: not trusted
+    (None,                                                        True),    # none shipped
+])
+def test_a_first_process_copies_the_shipped_cache_file(rules_dir, tmp_path, monkeypatch, shipped_mode, reads_files):
+    """A wheel ships the cache file of its rules (named by their content, built from a copy
+    of them elsewhere); a first process with an empty cache folder copies it when it can
+    trust it, and the rules name the folder they were asked for."""
+    built, read_files = _new_process_loads(rules_dir, monkeypatch)
+    cache = rules_cache_path(rules_dir)
+    shipped = tmp_path / "prebuilt"
+    shipped.mkdir(mode=0o755)
+    if shipped_mode is not None:
+        (shipped / cache.name).write_bytes(cache.read_bytes())
+        os.chmod(shipped / cache.name, shipped_mode)
+    cache.unlink()
+    monkeypatch.setattr(loader, "SHIPPED_CACHE_DIR", shipped)
+    elsewhere = tmp_path / "installed" / "rules"
+    shutil.copytree(rules_dir, elsewhere)
+    rules, read_files = _new_process_loads(elsewhere, monkeypatch)
+    assert read_files == reads_files
+    assert rules.directory == elsewhere and rules.hash == built.hash
+    assert pickle.dumps(rules.categories) == pickle.dumps(built.categories)

@@ -584,6 +584,8 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         raise RuleError(f"{directory}: rules directory not found")
     cache = rules_cache_path(directory)
     found = _read_rules_cache(cache, directory)
+    if found is None and copy_shipped(cache, "keyproj-rules-*.pickle"):
+        found = _read_rules_cache(cache, directory)
     if found is not None:
         mark_used(cache)
         return found
@@ -678,8 +680,10 @@ def rules_cache_path(directory: Path) -> Path:
     a rule file edited, added or removed, or the code changed, names another file."""
     from pipeline.version import code_version
 
-    key = repr((_RULES_CACHE_FORMAT, str(directory.resolve()), _hash_dir(directory), code_version(),
-                sys.version, regex.__version__, _yaml_version()))
+    # by content, not by folder: copies of the same rules (another checkout's, a test's, the
+    # wheel's build folder's: `copy_shipped`) share one file
+    key = repr((_RULES_CACHE_FORMAT, _hash_dir(directory), code_version(), sys.version, regex.__version__,
+                _yaml_version()))
     return cache_dir() / f"keyproj-rules-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:24]}.pickle"
 
 
@@ -696,16 +700,39 @@ def is_private(path: Path) -> bool:
 
 def _read_rules_cache(path: Path, directory: Path) -> RuleSet | None:
     """The RuleSet kept in `path`, or None when there is none to trust (missing, someone
-    else's, unreadable, or not a RuleSet of `directory`): the rules are then read again."""
+    else's, unreadable, or not a RuleSet): the rules are then read again. The file is named by
+    the rules' content, so it may have been written from a copy of them elsewhere: the RuleSet
+    returned names `directory`."""
     if not (is_private(path.parent) and is_private(path)):
         return None
     try:
         found = pickle.loads(path.read_bytes())
     except Exception:  # noqa: BLE001 - a damaged or stale cache is rebuilt, never an error
         return None
-    if not isinstance(found, RuleSet) or found.directory != directory:
+    if not isinstance(found, RuleSet):
         return None
-    return found
+    return found if found.directory == directory else dataclasses.replace(found, directory=directory)
+
+
+# The cache files a wheel ships (`pipeline/rules/prebuilt.py`, built by setup.py): the files
+# of its own rules and code, named as the user's cache names them.
+SHIPPED_CACHE_DIR = Path(__file__).resolve().parent.parent / "_prebuilt"
+
+
+def copy_shipped(path: Path, kind: str) -> bool:
+    """Copy the wheel's cache file of the name of `path` (a file of `cache_dir()` that is
+    missing) into the user's cache; True when it did. Read only where the installation is
+    this user's own and no one else may write to it (a pickle runs code when loaded; the
+    package's modules are trusted the same way)."""
+    shipped = SHIPPED_CACHE_DIR / path.name
+    if path.exists() or not (is_private(SHIPPED_CACHE_DIR) and is_private(shipped)):
+        return False
+    try:
+        data = shipped.read_bytes()
+    except OSError:
+        return False
+    write_cache_file(path, lambda f: f.write(data), kind)
+    return path.exists()
 
 
 def _build_rules(directory: Path) -> RuleSet:

@@ -2,14 +2,17 @@
 them: `python -m pipeline.rules.prebuilt TARGET`, run by setup.py once the package and its
 compiled route are in the build folder.
 
-For now that is the segmenter's file (jieba's dictionary with the words of the shipped rules:
-`text/segmenter.py`, SHIPPED_DIR), which took a first run 1-2 s of CPU to build; the rules'
-and patterns' pickles (0.3-0.5 s) depend on the Python, `regex` and PyYAML versions of the
-installation and are built on first use as before.
+They are what a first run builds of the shipped rules: the segmenter's file (jieba's
+dictionary with the rules' words, 1-2 s of CPU: `text/segmenter.py`, SHIPPED_DIR), the
+validated rules (0.3-0.5 s, `loader.copy_shipped`) and the stages' compiled patterns
+(0.1 s, `compiled.py`). Each is named by what it was built from (the rules' and the
+dictionary's bytes, the code, the Python, `regex` and PyYAML versions), so an installation
+that differs in any of them builds its own, as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -20,7 +23,9 @@ from pathlib import Path
 def build(target: Path) -> list[Path]:
     """Build the shipped cache files of the installation this module belongs to (its rules,
     jieba's dictionary) into `target`; returns the files written."""
+    from pipeline.batch.run import WARM_UP_TEXT
     from pipeline.extract import Pipeline
+    from pipeline.rules.compiled import save_compiled
     from pipeline.rules.loader import load_rules
     from pipeline.text.segmenter import shipped_name
 
@@ -30,15 +35,20 @@ def build(target: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as work:
         os.environ["KEYPROJ_CACHE_DIR"] = work      # built fresh, never read from the builder's cache
         try:
-            Pipeline(load_rules())
+            pipeline = Pipeline(load_rules())
+            # a worker's warm-up document compiles the rest of the stages' patterns (it needs
+            # opencc, which a build may lack: then those are compiled on first use)
+            with contextlib.suppress(ImportError):
+                pipeline("warm-up", WARM_UP_TEXT)
+            save_compiled()
         finally:
             if before is None:
                 del os.environ["KEYPROJ_CACHE_DIR"]
             else:
                 os.environ["KEYPROJ_CACHE_DIR"] = before
-        for path in sorted(Path(work).glob("keyproj-jieba-*.trie")):
-            name = shipped_name(path)
-            if name is not None:
+        for path in sorted(Path(work).iterdir()):
+            name = shipped_name(path) if path.suffix == ".trie" else path.name
+            if name is not None and name.startswith("keyproj-"):
                 written.append(Path(shutil.copyfile(path, target / name)))
     return written
 
