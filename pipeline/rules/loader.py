@@ -602,9 +602,11 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
 # every worker it starts; unpickling the result takes about 10 ms. The cache file is keyed
 # by everything the result depends on: the rule files' bytes (`RuleSet.hash`), the code that
 # reads them and the classes it builds (`code_version`, which covers rules/, types.py,
-# text/ and stages/), the folder, and the Python, `regex` and PyYAML versions. A pickle runs
-# code when loaded, so it is read only from a folder and a file that this user owns and no
-# one else may write to (the user's own cache folder, `cache_dir`).
+# text/ and stages/), and the Python, `regex` and PyYAML versions; not the folder (a RuleSet
+# read from a copy of the rules elsewhere names the folder asked for). A pickle runs code
+# when loaded, so it is read only from a folder and a file that this user owns and no one
+# else may write to (the user's own cache folder, `cache_dir`, or the installation's own
+# copy that a wheel ships, `copy_shipped`).
 
 _RULES_CACHE_FORMAT = 1
 
