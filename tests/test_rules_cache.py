@@ -198,3 +198,27 @@ def test_a_first_process_copies_the_shipped_cache_file(rules_dir, tmp_path, monk
     assert read_files == reads_files
     assert rules.directory == elsewhere and rules.hash == built.hash
     assert pickle.dumps(rules.categories) == pickle.dumps(built.categories)
+
+
+def test_prebuilt_writes_what_a_first_run_reads(tmp_path, monkeypatch):
+    """pipeline/rules/prebuilt.py (run by setup.py) writes the cache files a first process of
+    the installation looks for, and only those: a file of an earlier build goes."""
+    from pipeline.rules import prebuilt
+    from pipeline.text import segmenter
+
+    target = tmp_path / "prebuilt"
+    target.mkdir()
+    (target / "keyproj-rules-stale.pickle").write_bytes(b"an earlier build's")
+    names = sorted(p.name for p in prebuilt.build(target))
+    assert sorted(p.name for p in target.iterdir()) == names
+    assert [n.split("-")[1] for n in names] == ["jieba", "patterns", "rules"]
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(loader, "SHIPPED_CACHE_DIR", target)
+    monkeypatch.setattr(segmenter, "SHIPPED_DIR", target)
+    monkeypatch.setattr(segmenter, "_dictionary", lambda *args: pytest.fail("the segmenter was built"))
+    rules, read_files = _new_process_loads(DEFAULT_RULES_DIR, monkeypatch)
+    assert not read_files
+    from pipeline.extract import Pipeline
+
+    Pipeline(rules)
+    load_rules.cache_clear()            # the next test's process reads the rules afresh

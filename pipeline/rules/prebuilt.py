@@ -30,6 +30,8 @@ def build(target: Path) -> list[Path]:
     from pipeline.text.segmenter import shipped_name
 
     target.mkdir(parents=True, exist_ok=True)
+    for stale in target.glob("keyproj-*"):     # a build folder kept from an earlier build
+        stale.unlink()
     written = []
     before = os.environ.get("KEYPROJ_CACHE_DIR")
     with tempfile.TemporaryDirectory() as work:
