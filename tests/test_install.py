@@ -91,6 +91,23 @@ def test_installed_keyproj_runs_from_another_folder(unpacked: Path, tmp_path: Pa
     assert pq.read_metadata(out / "quantities.parquet").num_rows > 0
 
 
+def test_first_run_reads_the_shipped_caches(unpacked: Path, tmp_path: Path) -> None:
+    """The wheel ships the cache files of its rules (setup.py, pipeline/rules/prebuilt.py): a
+    first run with an empty cache folder copies them instead of building them."""
+    prebuilt = unpacked / "pipeline" / "_prebuilt"
+    [shipped] = prebuilt.glob("keyproj-jieba-*.trie")
+    [rules] = prebuilt.glob("keyproj-rules-*.pickle")
+    assert len(list(prebuilt.glob("keyproj-patterns-*.pickle"))) == 1
+    cache = tmp_path / "cache"
+    env = {**_env(unpacked), "KEYPROJ_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(RAW_DIR), "--out", str(tmp_path / "t"),
+                           "-q", "--jobs", "1"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert (done.returncode, done.stderr) == (0, "")
+    [copied] = cache.glob("keyproj-jieba-*.trie")
+    assert copied.read_bytes() == shipped.read_bytes()
+    assert (cache / rules.name).read_bytes() == rules.read_bytes()     # read, not built and written
+
+
 def test_rules_folder_from_the_environment_wins(tmp_path: Path) -> None:
     """KEYPROJ_RULES points keyproj at another copy of the rules (here an edited one)."""
     mine = tmp_path / "my-rules"

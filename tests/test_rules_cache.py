@@ -148,3 +148,77 @@ def test_a_region_pickles_as_the_tuple_of_all_its_fields():
     assert pickle.loads(pickle.dumps(region, protocol=pickle.HIGHEST_PROTOCOL)) == region
     # a field added to Region and forgotten in its __reduce__ would be lost in the rules cache
     assert len(region.__reduce__()[1]) == len(dataclasses.fields(Region))
+
+
+@pytest.mark.parametrize(("last_used_minutes_ago", "kept"), [
+    # a file beyond the CACHE_FILES_KEPT most recently used   kept?
+    (1,                                                        True),    # in use: a run read it
+    (29,                                                       True),
+    (31,                                                       False),
+    (60 * 24,                                                  False),
+])
+def test_a_file_in_use_is_kept_beyond_the_count(rules_dir, monkeypatch, last_used_minutes_ago, kept):
+    """Another checkout or a test run writing many rule sets meanwhile does not evict the
+    rule set a run is using (CACHE_IN_USE_S)."""
+    import time
+
+    monkeypatch.setattr(loader.prune_cache, "__defaults__", (2,))
+    _new_process_loads(rules_dir, monkeypatch)
+    ours = rules_cache_path(rules_dir)
+    then = time.time() - 60 * last_used_minutes_ago
+    os.utime(ours, (then, then))
+    for i in range(3):
+        _add_category(rules_dir, f"丙丁{i}", "交通")
+        _new_process_loads(rules_dir, monkeypatch)
+    assert ours.exists() == kept
+
+
+@pytest.mark.parametrize(("shipped_mode", "reads_files"), [
+    # the wheel's copy of the cache file (pipeline/_prebuilt)    the first process reads the rule files
+    (0o644,                                                       False),
+    (0o666,                                                       True),    # others may write it: not trusted
+    (None,                                                        True),    # none shipped
+])
+def test_a_first_process_copies_the_shipped_cache_file(rules_dir, tmp_path, monkeypatch, shipped_mode, reads_files):
+    """A wheel ships the cache file of its rules (named by their content, built from a copy
+    of them elsewhere); a first process with an empty cache folder copies it when it can
+    trust it, and the rules name the folder they were asked for."""
+    built, read_files = _new_process_loads(rules_dir, monkeypatch)
+    cache = rules_cache_path(rules_dir)
+    shipped = tmp_path / "prebuilt"
+    shipped.mkdir(mode=0o755)
+    if shipped_mode is not None:
+        (shipped / cache.name).write_bytes(cache.read_bytes())
+        os.chmod(shipped / cache.name, shipped_mode)
+    cache.unlink()
+    monkeypatch.setattr(loader, "SHIPPED_CACHE_DIR", shipped)
+    elsewhere = tmp_path / "installed" / "rules"
+    shutil.copytree(rules_dir, elsewhere)
+    rules, read_files = _new_process_loads(elsewhere, monkeypatch)
+    assert read_files == reads_files
+    assert rules.directory == elsewhere and rules.hash == built.hash
+    assert pickle.dumps(rules.categories) == pickle.dumps(built.categories)
+
+
+def test_prebuilt_writes_what_a_first_run_reads(tmp_path, monkeypatch):
+    """pipeline/rules/prebuilt.py (run by setup.py) writes the cache files a first process of
+    the installation looks for, and only those: a file of an earlier build goes."""
+    from pipeline.rules import prebuilt
+    from pipeline.text import segmenter
+
+    target = tmp_path / "prebuilt"
+    target.mkdir()
+    (target / "keyproj-rules-stale.pickle").write_bytes(b"an earlier build's")
+    names = sorted(p.name for p in prebuilt.build(target))
+    assert sorted(p.name for p in target.iterdir()) == names
+    assert [n.split("-")[1] for n in names] == ["jieba", "patterns", "rules"]
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(loader, "SHIPPED_CACHE_DIR", target)
+    monkeypatch.setattr(segmenter, "SHIPPED_DIR", target)
+    monkeypatch.setattr(segmenter, "_dictionary", lambda *args: pytest.fail("the segmenter was built"))
+    rules, read_files = _new_process_loads(DEFAULT_RULES_DIR, monkeypatch)
+    assert not read_files
+    from pipeline.extract import Pipeline
+
+    Pipeline(rules)
+    load_rules.cache_clear()            # the next test's process reads the rules afresh

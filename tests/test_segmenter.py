@@ -214,3 +214,74 @@ def test_a_word_met_again_is_the_same_pair(sentence, word, jieba_pair, tmp_path,
     assert tags == tuple(tuple(p) for p in jieba.posseg.POSTokenizer(jieba_pair[1]).cut(sentence, HMM=False))
     pairs = [pair for pair in tags + seg.tag(word) if pair[0] == word]
     assert len(pairs) == 3 and all(pair is pairs[0] for pair in pairs)
+
+
+# Invented dictionaries: what jieba makes of each (its Tokenizer on the file, words added),
+# and what the segmenter reads from it without jieba must be the same frequencies and total.
+DICTIONARIES = {
+    "plain": "城南 30 ns\n城南大道 12 ns\n大道 40 n\n推进 80 v\n",
+    "a word twice: the last line wins, both count in the total": "大桥 5 n\n滨江 9 ns\n大桥 7 n\n",
+    "a zero frequency": "青岚 0 ns\n青岚县 4 ns\n",
+    "a carriage return": "城南 30 ns\r\n大道 40 n\n",
+    "padded line": "  绿道 6 n  \n环湖 3 v\n",
+}
+ADDED_WORDS = [[], ["城南大道", "滨江路", "路"], ["大桥"]]
+
+
+@pytest.mark.parametrize("text", DICTIONARIES.values(), ids=DICTIONARIES.keys())
+@pytest.mark.parametrize("added", ADDED_WORDS)
+def test_dictionary_read_as_jieba_reads_it(text, added, tmp_path):
+    path = tmp_path / "dict.txt"
+    path.write_bytes(text.encode("utf-8"))
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer(str(path))
+    tokenizer.tmp_dir = str(tmp_path)
+    tokenizer.initialize()
+    for word in added:
+        if len(word) > 1:
+            tokenizer.add_word(word, 2000)
+    frequency, total, tags = segmenter._dictionary(path, added, 2000)
+    assert {w: f for w, f in frequency.items() if f} == {w: f for w, f in tokenizer.FREQ.items() if f}
+    assert total == tokenizer.total
+    assert tags == {line.split()[0]: line.split()[2] for line in text.splitlines() if line.strip()}
+
+
+def test_dictionary_refuses_a_line_without_three_fields(tmp_path):
+    path = tmp_path / "dict.txt"
+    path.write_bytes("城南 30 ns\n大道 40\n".encode())
+    with pytest.raises(ValueError):
+        segmenter._dictionary(path, [], 2000)
+
+
+def test_shipped_file_is_read_and_copied_to_the_users_cache(tmp_path, monkeypatch):
+    """A wheel's file for the same dictionary and words is read instead of building one, and
+    copied into the user's cache; one for other words is not used."""
+    built, shipped, users = tmp_path / "built", tmp_path / "shipped", tmp_path / "users"
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(built))
+    reference = load_segmenter(ADDED)
+    [made] = built.glob("keyproj-jieba-*.trie")
+    shipped.mkdir()
+    (shipped / segmenter.shipped_name(made)).write_bytes(made.read_bytes())
+    monkeypatch.setattr(segmenter, "SHIPPED_DIR", shipped)
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(users))
+
+    def no_build(*args):
+        raise AssertionError("built although a shipped file holds it")
+
+    with monkeypatch.context() as m:
+        m.setattr(segmenter, "_dictionary", no_build)
+        found = load_segmenter(reversed(ADDED))        # the same words, in another order
+    assert found.tag(SENTENCES[-1]) == reference.tag(SENTENCES[-1])
+    [copied] = users.glob("keyproj-jieba-*.trie")
+    assert copied.read_bytes() == made.read_bytes()
+    other = load_segmenter(["环湖"])                    # other words: built, not the shipped file
+    assert other.total != found.total
+    assert len(list(users.glob("keyproj-jieba-*.trie"))) == 2
+
+
+def test_shipped_name_needs_the_header_key(tmp_path):
+    path = tmp_path / "x.trie"
+    path.write_bytes(b"keyproj-jieba-trie 4\n" + b'{"total": 1}\n')
+    assert segmenter.shipped_name(path) is None
+    path.write_bytes(b"not a cache file")
+    assert segmenter.shipped_name(path) is None

@@ -21,13 +21,14 @@ from pathlib import Path
 
 import regex
 
-from pipeline.rules.loader import cache_dir, is_private, mark_used, write_cache_file
+from pipeline.rules.loader import cache_dir, copy_shipped, is_private, mark_used, write_cache_file
 
 _FORMAT = 1
 # a rule edited makes new patterns and leaves the old ones in the file: past this many, the
 # file keeps only those this process used
 _MAX_KEPT = 1000
 
+_KIND = "keyproj-patterns-*.pickle"
 _Key = tuple[str, int]
 _memo: dict[_Key, regex.Pattern[str]] | None = None     # read on first use
 _used: set[_Key] = set()
@@ -38,7 +39,8 @@ def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
     """`regex.compile(pattern, flags)`: from the cache file when a process compiled it before."""
     global _memo, _new
     if _memo is None:
-        _memo = _read(_memo_path())
+        path = _memo_path()
+        _memo = _read(path) or (_read(path) if copy_shipped(path, _KIND) else {})
     key = (pattern, flags)
     found = _memo.get(key)
     if found is None:
@@ -57,8 +59,7 @@ def save_compiled() -> None:
     kept = dict(_memo)
     if len(kept) > _MAX_KEPT:
         kept = {k: v for k, v in kept.items() if k in _used}
-    write_cache_file(_memo_path(), lambda f: pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL),
-                     "keyproj-patterns-*.pickle")
+    write_cache_file(_memo_path(), lambda f: pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL), _KIND)
     _new = False
 
 

@@ -16,6 +16,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -583,6 +584,8 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         raise RuleError(f"{directory}: rules directory not found")
     cache = rules_cache_path(directory)
     found = _read_rules_cache(cache, directory)
+    if found is None and copy_shipped(cache, "keyproj-rules-*.pickle"):
+        found = _read_rules_cache(cache, directory)
     if found is not None:
         mark_used(cache)
         return found
@@ -599,9 +602,11 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
 # every worker it starts; unpickling the result takes about 10 ms. The cache file is keyed
 # by everything the result depends on: the rule files' bytes (`RuleSet.hash`), the code that
 # reads them and the classes it builds (`code_version`, which covers rules/, types.py,
-# text/ and stages/), the folder, and the Python, `regex` and PyYAML versions. A pickle runs
-# code when loaded, so it is read only from a folder and a file that this user owns and no
-# one else may write to (the user's own cache folder, `cache_dir`).
+# text/ and stages/), and the Python, `regex` and PyYAML versions; not the folder (a RuleSet
+# read from a copy of the rules elsewhere names the folder asked for). A pickle runs code
+# when loaded, so it is read only from a folder and a file that this user owns and no one
+# else may write to (the user's own cache folder, `cache_dir`, or the installation's own
+# copy that a wheel ships, `copy_shipped`).
 
 _RULES_CACHE_FORMAT = 1
 
@@ -621,20 +626,27 @@ def cache_dir() -> Path:
 
 
 # Files of one kind kept in the cache folder: a new rule set or dictionary adds one, and the
-# oldest go beyond this (a rule edit, a new version or a test's rules folder each make one).
+# oldest go beyond this (a rule edit, a new version or a test's rules folder each make one) ...
 CACHE_FILES_KEPT = 12
+# ... unless used this recently: a run reads its files when it (or a worker) starts, and a
+# test run or another checkout writing a dozen rule sets meanwhile must not evict them (the
+# run's next worker, or the next run, would build them again: 1-2 s of CPU)
+CACHE_IN_USE_S = 30 * 60
 
 
 def prune_cache(pattern: str, keep: int = CACHE_FILES_KEPT) -> None:
-    """Remove all but the `keep` most recently used files of `cache_dir()` matching
-    `pattern`; a file another process still reads stays readable to it (POSIX)."""
+    """Remove the files of `cache_dir()` matching `pattern` beyond the `keep` most recently
+    used, but none used within CACHE_IN_USE_S; a file another process still reads stays
+    readable to it (POSIX)."""
     try:
-        found = sorted(cache_dir().glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+        used = sorted(((p.stat().st_mtime, p) for p in cache_dir().glob(pattern)), reverse=True)
     except OSError:
         return      # a file went while listing: the next write prunes
-    for old in found[keep:]:
-        with contextlib.suppress(OSError):
-            old.unlink()
+    recent = time.time() - CACHE_IN_USE_S
+    for mtime, old in used[keep:]:
+        if mtime < recent:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def mark_used(path: Path) -> None:
@@ -670,8 +682,10 @@ def rules_cache_path(directory: Path) -> Path:
     a rule file edited, added or removed, or the code changed, names another file."""
     from pipeline.version import code_version
 
-    key = repr((_RULES_CACHE_FORMAT, str(directory.resolve()), _hash_dir(directory), code_version(),
-                sys.version, regex.__version__, _yaml_version()))
+    # by content, not by folder: copies of the same rules (another checkout's, a test's, the
+    # wheel's build folder's: `copy_shipped`) share one file
+    key = repr((_RULES_CACHE_FORMAT, _hash_dir(directory), code_version(), sys.version, regex.__version__,
+                _yaml_version()))
     return cache_dir() / f"keyproj-rules-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:24]}.pickle"
 
 
@@ -688,16 +702,39 @@ def is_private(path: Path) -> bool:
 
 def _read_rules_cache(path: Path, directory: Path) -> RuleSet | None:
     """The RuleSet kept in `path`, or None when there is none to trust (missing, someone
-    else's, unreadable, or not a RuleSet of `directory`): the rules are then read again."""
+    else's, unreadable, or not a RuleSet): the rules are then read again. The file is named by
+    the rules' content, so it may have been written from a copy of them elsewhere: the RuleSet
+    returned names `directory`."""
     if not (is_private(path.parent) and is_private(path)):
         return None
     try:
         found = pickle.loads(path.read_bytes())
     except Exception:  # noqa: BLE001 - a damaged or stale cache is rebuilt, never an error
         return None
-    if not isinstance(found, RuleSet) or found.directory != directory:
+    if not isinstance(found, RuleSet):
         return None
-    return found
+    return found if found.directory == directory else dataclasses.replace(found, directory=directory)
+
+
+# The cache files a wheel ships (`pipeline/rules/prebuilt.py`, built by setup.py): the files
+# of its own rules and code, named as the user's cache names them.
+SHIPPED_CACHE_DIR = Path(__file__).resolve().parent.parent / "_prebuilt"
+
+
+def copy_shipped(path: Path, kind: str) -> bool:
+    """Copy the wheel's cache file of the name of `path` (a file of `cache_dir()` that is
+    missing) into the user's cache; True when it did. Read only where the installation is
+    this user's own and no one else may write to it (a pickle runs code when loaded; the
+    package's modules are trusted the same way)."""
+    shipped = SHIPPED_CACHE_DIR / path.name
+    if path.exists() or not (is_private(SHIPPED_CACHE_DIR) and is_private(shipped)):
+        return False
+    try:
+        data = shipped.read_bytes()
+    except OSError:
+        return False
+    write_cache_file(path, lambda f: f.write(data), kind)
+    return path.exists()
 
 
 def _build_rules(directory: Path) -> RuleSet:

@@ -12,7 +12,7 @@ import hashlib
 import importlib.util
 import itertools
 import json
-import logging
+import operator
 import re
 from array import array
 from collections.abc import Iterable
@@ -275,10 +275,15 @@ def _jieba_dict() -> Path:
 _MAGIC = b"keyproj-jieba-trie 4\n"
 
 
-def _words_by_id(trie: Any) -> tuple[bytes, bytes]:
-    """(offsets, characters) of the trie's words in id order: word i is
-    ``characters[offsets[i]:offsets[i + 1]]``, both as native uint32."""
-    words = [trie.restore_key(i) for i in range(len(trie))]
+def _words_by_id(trie: Any) -> list[str]:
+    """The trie's words in id order (its items sorted by id: `restore_key` for every id took
+    twice as long)."""
+    return [word for word, _ in sorted(trie.items(), key=operator.itemgetter(1))]
+
+
+def _packed_words(words: list[str]) -> tuple[bytes, bytes]:
+    """(offsets, characters) of `words`: word i is ``characters[offsets[i]:offsets[i + 1]]``,
+    both as native uint32."""
     offsets = array("I", [0])
     offsets.extend(itertools.accumulate(map(len, words)))
     return offsets.tobytes(), array("I", map(ord, "".join(words))).tobytes()
@@ -299,11 +304,12 @@ def _lexicon(offsets: bytes, chars: bytes, seg: Segmenter, table: bytes = b"") -
     return jieba_route.Lexicon(*args, table) if table else jieba_route.Lexicon(*args)
 
 
-def _write_cache(path: Path, seg: Segmenter, offsets: bytes, chars: bytes) -> None:
+def _write_cache(path: Path, seg: Segmenter, offsets: bytes, chars: bytes, content: str) -> None:
     table = seg.lexicon.table() if seg.lexicon is not None else b""
     header = json.dumps({"total": seg.total, "flags": list(seg.flag_names), "words": len(seg.logp),
                          "longest": seg.longest, "trie_bytes": len(blob := seg.words.tobytes()),
-                         "chars": len(chars) // 4, "table_bytes": len(table)}).encode("utf-8")
+                         "chars": len(chars) // 4, "table_bytes": len(table),
+                         "content": content}).encode("utf-8")
 
     def write(f: IO[bytes]) -> None:
         f.write(_MAGIC + header + b"\n")
@@ -356,11 +362,48 @@ def _read_sections(f: IO[bytes], marisa_trie: Any) -> Segmenter | None:
     return segmenter
 
 
+# a line of jieba's dictionary, "word frequency flag"
+_DICT_LINE = re.compile(r"^(\S+) (\S+) (\S+)$", re.M)
+
+
+def _dictionary(dict_path: Path, added: list[str], freq: int) -> tuple[dict[str, int], int, dict[str, str]]:
+    """What jieba's ``Tokenizer.initialize()`` and then ``add_word(word, freq)`` for each of
+    `added` longer than one character make of the dictionary file, read without jieba: each
+    word's frequency (its last line's; an added word's is `freq`; jieba's zero-frequency
+    prefix entries, which never enter its DAG, are left out), the total (every line's
+    frequency and every added word's, as jieba sums them) and each word's part-of-speech
+    flag (as ``posseg`` reads it). Importing jieba (it loads pkg_resources) and loading its
+    dictionary took a first run 1.5-3 s of CPU more than reading the file here."""
+    data = dict_path.read_bytes()
+    rows = _DICT_LINE.findall(data.decode("utf-8"))
+    # every line matched (as many rows as lines: then none is blank), else count the lines
+    # that are not blank and read them one by one when some did not match
+    every_line = len(rows) == data.count(b"\n") + (not data.endswith(b"\n"))
+    lines = [] if every_line else [line for line in data.split(b"\n") if line.strip()]
+    if not every_line and len(rows) != len(lines):
+        # a line of another shape (padded, carriage return, other spaces): read line by
+        # line, as jieba's gen_pfdict and posseg's load_word_tag do (three times slower)
+        rows = [tuple(line.strip().decode("utf-8").split(" ")) for line in lines]
+        if any(len(row) != 3 for row in rows):
+            raise ValueError(f"{dict_path}: a line is not 'word frequency flag'")
+    words = [row[0] for row in rows]
+    counts = [row[1] for row in rows]
+    flags = [row[2] for row in rows]
+    numbers = list(map(int, counts))
+    frequency = dict(zip(words, numbers))       # a word's last line wins, as in jieba
+    total = sum(numbers)
+    for word in added:
+        if len(word) > 1:
+            frequency[word] = freq
+            total += freq
+    return frequency, total, dict(zip(words, flags))
+
+
 def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
     """jieba's default dictionary plus `words` (each with frequency `freq`, as
     ``Tokenizer.add_word(word, freq)`` adds them).
 
-    Built once with jieba and kept in ``$KEYPROJ_CACHE_DIR`` (default
+    Built once from jieba's dictionary file and kept in ``$KEYPROJ_CACHE_DIR`` (default
     ``~/.cache/keyproj``), keyed by the dictionary file and the added words; later loads
     read one 5 MB file and skip jieba altogether (a few milliseconds instead of 0.8 s)."""
     added = sorted(set(words))
@@ -373,36 +416,67 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
     if found is not None:
         mark_used(cache)
         return found
-    import jieba
+    content = _content_key(dict_path, freq, added)
+    found = _from_shipped(SHIPPED_DIR / f"keyproj-jieba-{content}.trie", cache)
+    if found is not None:
+        return found
     import marisa_trie
 
-    jieba.setLogLevel(logging.WARNING)     # its start-up chatter is not for our users
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    for word in added:
-        if len(word) > 1:
-            tokenizer.add_word(word, freq)
-    tags: dict[str, str] = {}
-    with dict_path.open("rb") as f:     # as jieba.posseg.POSTokenizer.load_word_tag reads it
-        for line in f:
-            text = line.strip().decode("utf-8")
-            if text:
-                word, _, flag = text.split(" ")
-                tags[word] = flag
-    # only words with a nonzero frequency enter jieba's DAG; the others are prefixes
-    known = [w for w, f in tokenizer.FREQ.items() if f]
+    frequency, total, tags = _dictionary(dict_path, added, freq)
+    known = [w for w, f in frequency.items() if f]
     trie = marisa_trie.Trie(known)
-    logtotal = log(tokenizer.total)
-    logp = array("d", bytes(8 * len(trie)))
+    by_id = _words_by_id(trie)
+    logtotal = log(total)
+    logs = {f: log(f) - logtotal for f in set(frequency.values()) if f}    # one log per frequency
+    # (map over bound methods: no Python frame per word, a third of a listcomp's time)
+    logp = array("d", map(logs.__getitem__, map(frequency.__getitem__, by_id)))
     names = sorted(set(tags.values()) | {"x"})
     code = {name: i for i, name in enumerate(names)}
-    flags = bytearray(len(trie))
-    for word, i in trie.iteritems():
-        logp[i] = log(tokenizer.FREQ[word]) - logtotal
-        flags[i] = code[tags.get(word, "x")]
-    segmenter = Segmenter(trie, logp, bytes(flags), tuple(names), tokenizer.total,
-                          max(map(len, known), default=1))
-    offsets, chars = _words_by_id(trie)
+    flags = bytes(map(code.__getitem__, map(tags.get, by_id, itertools.repeat("x"))))
+    segmenter = Segmenter(trie, logp, flags, tuple(names), total, max(map(len, known), default=1))
+    offsets, chars = _packed_words(by_id)
     segmenter.lexicon = _lexicon(offsets, chars, segmenter)
-    _write_cache(cache, segmenter, offsets, chars)
+    _write_cache(cache, segmenter, offsets, chars, content)
     return segmenter
+
+
+# ---- the cache files a wheel ships ------------------------------------------------------------
+#
+# Building the file takes a first run 1-2 s of CPU. A wheel (setup.py) ships the file of the
+# rules it carries in pipeline/_prebuilt, named by what it holds (the dictionary's bytes, the
+# added words) rather than by where jieba's dictionary lies: a fresh installation whose jieba
+# has the same dictionary starts with it, copied once into the user's cache folder. Plain
+# data, checked as the user's cache file is.
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "_prebuilt"
+
+
+def _content_key(dict_path: Path, freq: int, added: list[str]) -> str:
+    """What a segmenter is built from, as a name: the dictionary file's bytes (8 ms to hash,
+    paid only when the user's cache has no file for it), the frequency and the added words."""
+    digest = hashlib.sha1(dict_path.read_bytes()).hexdigest()
+    return hashlib.sha1(repr((_CACHE_FORMAT, digest, freq, added)).encode("utf-8")).hexdigest()[:16]
+
+
+def _from_shipped(shipped: Path, cache: Path) -> Segmenter | None:
+    """The segmenter of the shipped file `shipped`, copied to the user's `cache` file; None
+    when no such file is shipped or it is not consistent."""
+    if not shipped.is_file():
+        return None
+    found = _read_cache(shipped)
+    if found is not None:
+        data = shipped.read_bytes()
+        write_cache_file(cache, lambda f: f.write(data), "keyproj-jieba-*.trie")
+    return found
+
+
+def shipped_name(path: Path) -> str | None:
+    """The name the cache file `path` ships under (see SHIPPED_DIR), from its header; None
+    for a file without one."""
+    try:
+        with path.open("rb") as f:
+            if f.read(len(_MAGIC)) != _MAGIC:
+                return None
+            content = json.loads(f.readline()).get("content")
+    except (OSError, ValueError):
+        return None
+    return f"keyproj-jieba-{content}.trie" if isinstance(content, str) else None

@@ -1,0 +1,60 @@
+"""The cache files a wheel ships, so that a fresh installation's first run does not build
+them: `python -m pipeline.rules.prebuilt TARGET`, run by setup.py once the package and its
+compiled route are in the build folder.
+
+They are what a first run builds of the shipped rules: the segmenter's file (jieba's
+dictionary with the rules' words, 1-2 s of CPU: `text/segmenter.py`, SHIPPED_DIR), the
+validated rules (0.3-0.5 s, `loader.copy_shipped`) and the stages' compiled patterns
+(0.1 s, `compiled.py`). Each is named by what it was built from (the rules' and the
+dictionary's bytes, the code, the Python, `regex` and PyYAML versions), so an installation
+that differs in any of them builds its own, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+
+def build(target: Path) -> list[Path]:
+    """Build the shipped cache files of the installation this module belongs to (its rules,
+    jieba's dictionary) into `target`; returns the files written."""
+    from pipeline.batch.run import WARM_UP_TEXT
+    from pipeline.extract import Pipeline
+    from pipeline.rules.compiled import save_compiled
+    from pipeline.rules.loader import load_rules
+    from pipeline.text.segmenter import shipped_name
+
+    target.mkdir(parents=True, exist_ok=True)
+    for stale in target.glob("keyproj-*"):     # a build folder kept from an earlier build
+        stale.unlink()
+    written = []
+    before = os.environ.get("KEYPROJ_CACHE_DIR")
+    with tempfile.TemporaryDirectory() as work:
+        os.environ["KEYPROJ_CACHE_DIR"] = work      # built fresh, never read from the builder's cache
+        try:
+            pipeline = Pipeline(load_rules())
+            # a worker's warm-up document compiles the rest of the stages' patterns (it needs
+            # opencc, which a build may lack: then those are compiled on first use)
+            with contextlib.suppress(ImportError):
+                pipeline("warm-up", WARM_UP_TEXT)
+            save_compiled()
+        finally:
+            if before is None:
+                del os.environ["KEYPROJ_CACHE_DIR"]
+            else:
+                os.environ["KEYPROJ_CACHE_DIR"] = before
+        for path in sorted(Path(work).iterdir()):
+            name = shipped_name(path) if path.suffix == ".trie" else path.name
+            if name is not None and name.startswith("keyproj-"):
+                written.append(Path(shutil.copyfile(path, target / name)))
+    return written
+
+
+if __name__ == "__main__":
+    for path in build(Path(sys.argv[1])):
+        print(f"keyproj: shipped cache {path.name} ({path.stat().st_size // 1024} KB)")
