@@ -2,7 +2,7 @@
 cannot be built, the segmenter computes the same route in Python (segmenter.py).
 
 A wheel also ships the segmenter's cache file for its rules (pipeline/_prebuilt, see
-pipeline/rules/prebuilt.py), built once the route is compiled, so that a fresh installation's
+pipeline/batch/prebuilt.py), built once the route is compiled, so that a fresh installation's
 first run reads it instead of building it (1-2 s). Optional too: where it cannot be built, the
 first run builds it as before. An editable install builds nothing of it (its runs keep the
 file in the user's cache, as they always did)."""
@@ -22,7 +22,7 @@ class BuildExtAndCaches(build_ext):
             return
         target = os.path.abspath(os.path.join(self.build_lib, "pipeline", "_prebuilt"))
         env = {**os.environ, "PYTHONPATH": os.path.abspath(self.build_lib)}
-        done = subprocess.run([sys.executable, "-m", "pipeline.rules.prebuilt", target], env=env,
+        done = subprocess.run([sys.executable, "-m", "pipeline.batch.prebuilt", target], env=env,
                               cwd=self.build_lib, check=False)
         if done.returncode != 0:
             print("keyproj: the shipped cache was not built; the first run builds it", file=sys.stderr)

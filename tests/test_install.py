@@ -92,7 +92,7 @@ def test_installed_keyproj_runs_from_another_folder(unpacked: Path, tmp_path: Pa
 
 
 def test_first_run_reads_the_shipped_caches(unpacked: Path, tmp_path: Path) -> None:
-    """The wheel ships the cache files of its rules (setup.py, pipeline/rules/prebuilt.py): a
+    """The wheel ships the cache files of its rules (setup.py, pipeline/batch/prebuilt.py): a
     first run with an empty cache folder copies them instead of building them."""
     prebuilt = unpacked / "pipeline" / "_prebuilt"
     [shipped] = prebuilt.glob("keyproj-jieba-*.trie")

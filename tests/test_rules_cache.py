@@ -201,9 +201,9 @@ def test_a_first_process_copies_the_shipped_cache_file(rules_dir, tmp_path, monk
 
 
 def test_prebuilt_writes_what_a_first_run_reads(tmp_path, monkeypatch):
-    """pipeline/rules/prebuilt.py (run by setup.py) writes the cache files a first process of
+    """pipeline/batch/prebuilt.py (run by setup.py) writes the cache files a first process of
     the installation looks for, and only those: a file of an earlier build goes."""
-    from pipeline.rules import prebuilt
+    from pipeline.batch import prebuilt
     from pipeline.text import segmenter
 
     target = tmp_path / "prebuilt"

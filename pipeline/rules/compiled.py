@@ -50,11 +50,13 @@ def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
     return found
 
 
-def save_compiled() -> None:
+def save_compiled(always: bool = False) -> None:
     """Write the patterns this process compiled to the cache file (with those read from it),
-    when there are any; a process that only read the file writes nothing."""
+    when there are any; a process that only read the file writes nothing, unless `always`
+    (the wheel's build writes every pattern it holds into a fresh cache folder, also when an
+    earlier step of the same process compiled and saved them elsewhere)."""
     global _new
-    if not _new or _memo is None:
+    if _memo is None or not (_new or always):
         return
     kept = dict(_memo)
     if len(kept) > _MAX_KEPT:

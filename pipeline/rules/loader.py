@@ -716,7 +716,7 @@ def _read_rules_cache(path: Path, directory: Path) -> RuleSet | None:
     return found if found.directory == directory else dataclasses.replace(found, directory=directory)
 
 
-# The cache files a wheel ships (`pipeline/rules/prebuilt.py`, built by setup.py): the files
+# The cache files a wheel ships (`pipeline/batch/prebuilt.py`, built by setup.py): the files
 # of its own rules and code, named as the user's cache names them.
 SHIPPED_CACHE_DIR = Path(__file__).resolve().parent.parent / "_prebuilt"
 

@@ -1,5 +1,5 @@
 """The cache files a wheel ships, so that a fresh installation's first run does not build
-them: `python -m pipeline.rules.prebuilt TARGET`, run by setup.py once the package and its
+them: `python -m pipeline.batch.prebuilt TARGET`, run by setup.py once the package and its
 compiled route are in the build folder.
 
 They are what a first run builds of the shipped rules: the segmenter's file (jieba's
@@ -42,7 +42,7 @@ def build(target: Path) -> list[Path]:
             # opencc, which a build may lack: then those are compiled on first use)
             with contextlib.suppress(ImportError):
                 pipeline("warm-up", WARM_UP_TEXT)
-            save_compiled()
+            save_compiled(always=True)
         finally:
             if before is None:
                 del os.environ["KEYPROJ_CACHE_DIR"]
