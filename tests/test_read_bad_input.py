@@ -116,6 +116,8 @@ CASES: list[tuple[str, Callable[[], bytes], str, str | None]] = [
     ("deep.html", lambda: b"<div>" * 50_000 + b"x" + b"</div>" * 50_000, "error", "levels deep"),
     ("photo.jpg", lambda: b"\xff\xd8\xff\xe0" + bytes(100), "unsupported", "not supported"),
     ("archive", lambda: docx_with(b"x", name="data.csv"), "unsupported", "zip archive"),
+    # metadata beside the reports: no document, and no LibreOffice to suggest for it
+    ("gold.jsonl", lambda: b'{"file": "a.txt", "projects": []}', "unsupported", "not a text document"),
     ("noext", lambda: b"plain words", "ok", None),
 ]
 

@@ -50,7 +50,9 @@ OFFICE_SUFFIXES = {".doc", ".dot", ".wps", ".wpt", ".rtf", ".odt", ".ott", ".fod
 NOT_DOCUMENTS = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".svg", ".ico",
                  ".zip", ".rar", ".7z", ".gz", ".tgz", ".bz2", ".xz", ".tar", ".exe", ".dll", ".so",
                  ".mp3", ".mp4", ".wav", ".avi", ".mov", ".mkv", ".flv", ".wmv", ".parquet", ".db",
-                 ".sqlite", ".pyc", ".class", ".jar", ".iso", ".dmg", ".apk"}
+                 ".sqlite", ".pyc", ".class", ".jar", ".iso", ".dmg", ".apk",
+                 # data files often kept beside reports (metadata, annotations)
+                 ".json", ".jsonl", ".ndjson", ".yaml", ".yml"}
 
 # A .docx member may unpack to at most this much (the zip-bomb guard: real reports'
 # document.xml is a few MB; the header's size is checked and the read is capped too,
