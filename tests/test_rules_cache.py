@@ -214,7 +214,7 @@ def test_prebuilt_writes_what_a_first_run_reads(tmp_path, monkeypatch):
     assert [n.split("-")[1] for n in names] == ["jieba", "patterns", "rules"]
     monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(loader, "SHIPPED_CACHE_DIR", target)
-    monkeypatch.setattr(segmenter, "SHIPPED_DIR", target)
+    monkeypatch.setattr(segmenter, "SHIPPED_CACHE_DIR", target)
     monkeypatch.setattr(segmenter, "_dictionary", lambda *args: pytest.fail("the segmenter was built"))
     rules, read_files = _new_process_loads(DEFAULT_RULES_DIR, monkeypatch)
     assert not read_files

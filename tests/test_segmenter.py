@@ -262,7 +262,7 @@ def test_shipped_file_is_read_and_copied_to_the_users_cache(tmp_path, monkeypatc
     [made] = built.glob("keyproj-jieba-*.trie")
     shipped.mkdir()
     (shipped / segmenter.shipped_name(made)).write_bytes(made.read_bytes())
-    monkeypatch.setattr(segmenter, "SHIPPED_DIR", shipped)
+    monkeypatch.setattr(segmenter, "SHIPPED_CACHE_DIR", shipped)
     monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(users))
 
     def no_build(*args):

@@ -3,7 +3,7 @@ them: `python -m pipeline.batch.prebuilt TARGET`, run by setup.py once the packa
 compiled route are in the build folder.
 
 They are what a first run builds of the shipped rules: the segmenter's file (jieba's
-dictionary with the rules' words, 1-2 s of CPU: `text/segmenter.py`, SHIPPED_DIR), the
+dictionary with the rules' words, 1-2 s of CPU: `text/segmenter.py`, `loader.SHIPPED_CACHE_DIR`), the
 validated rules (0.3-0.5 s, `loader.copy_shipped`) and the stages' compiled patterns
 (0.1 s, `compiled.py`). Each is named by what it was built from (the rules' and the
 dictionary's bytes, the code, the Python, `regex` and PyYAML versions), so an installation

@@ -20,7 +20,7 @@ from math import log
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.rules.loader import cache_dir, mark_used, write_cache_file
+from pipeline.rules.loader import SHIPPED_CACHE_DIR, cache_dir, mark_used, write_cache_file
 
 # jieba's own block and character classes (jieba/__init__.py and jieba/posseg/__init__.py)
 
@@ -417,7 +417,7 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
         mark_used(cache)
         return found
     content = _content_key(dict_path, freq, added)
-    found = _from_shipped(SHIPPED_DIR / f"keyproj-jieba-{content}.trie", cache)
+    found = _from_shipped(SHIPPED_CACHE_DIR / f"keyproj-jieba-{content}.trie", cache)
     if found is not None:
         return found
     import marisa_trie
@@ -443,11 +443,11 @@ def load_segmenter(words: Iterable[str] = (), freq: int = 2000) -> Segmenter:
 # ---- the cache files a wheel ships ------------------------------------------------------------
 #
 # Building the file takes a first run 1-2 s of CPU. A wheel (setup.py) ships the file of the
-# rules it carries in pipeline/_prebuilt, named by what it holds (the dictionary's bytes, the
-# added words) rather than by where jieba's dictionary lies: a fresh installation whose jieba
-# has the same dictionary starts with it, copied once into the user's cache folder. Plain
-# data, checked as the user's cache file is.
-SHIPPED_DIR = Path(__file__).resolve().parent.parent / "_prebuilt"
+# rules it carries in pipeline/_prebuilt (`loader.SHIPPED_CACHE_DIR`, beside the rules' and
+# patterns' files), named by what it holds (the dictionary's bytes, the added words) rather
+# than by where jieba's dictionary lies: a fresh installation whose jieba has the same
+# dictionary starts with it, copied once into the user's cache folder. Plain data, checked as
+# the user's cache file is.
 
 
 def _content_key(dict_path: Path, freq: int, added: list[str]) -> str:
@@ -470,7 +470,7 @@ def _from_shipped(shipped: Path, cache: Path) -> Segmenter | None:
 
 
 def shipped_name(path: Path) -> str | None:
-    """The name the cache file `path` ships under (see SHIPPED_DIR), from its header; None
+    """The name the cache file `path` ships under (see SHIPPED_CACHE_DIR), from its header; None
     for a file without one."""
     try:
         with path.open("rb") as f:
