@@ -29,6 +29,8 @@ SHAPES = {
     "digits with units": lambda i: f"{i}万元 ",
     "nested brackets": lambda i: "（",
     "one name per line": lambda i: "项目\n",
+    "a wall of digits": lambda i: "1234567890",
+    "words split by spaces, no mark": lambda i: "某 某 某 某 某 ",
 }
 
 
@@ -41,11 +43,14 @@ def seconds(pipeline: Pipeline, text: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--units", type=int, default=500, help="units of the smallest document")
+    parser.add_argument("--shapes", nargs="*", help="only these shapes (their names' first words)")
     args = parser.parse_args(argv)
     pipeline = Pipeline()
     pipeline("warm", "城南大道工程总投资3亿元，已开工。")
     print("| shape | KB at 4n | CPU s at n | 2n | 4n | growth n→4n |\n|---|---|---|---|---|---|")
     for name, unit in SHAPES.items():
+        if args.shapes and not any(name.startswith(w) for w in args.shapes):
+            continue
         sizes = (args.units, 2 * args.units, 4 * args.units)
         texts = ["".join(unit(i) for i in range(n)) + "等项目。" for n in sizes]
         times = [seconds(pipeline, t) for t in texts]

@@ -329,6 +329,9 @@ HOSTILE_FILES: list[tuple[str, bytes, str | None, list[float]]] = [
      [300_000_000.0]),
     ("latin1_label.html", ("<html><head><meta charset=iso-8859-1></head><body><p>" + GOOD
                            + "</p></body></html>").encode("gbk"), None, [300_000_000.0]),
+    # a wall of digits (a table dumped without separators): the placeholder pattern (12XX万元)
+    # once rescanned the run from every digit, so 100,000 digits overran the time budget
+    ("digit_wall.txt", (GOOD + "1234567890" * 10_000).encode(), None, [300_000_000.0]),
     ("wrapped.txt", _WRAPPED.encode(), None,
      [12_000_000_000.0, 9_800_000_000.0, 6_100_000_000.0, 2_400_000_000.0, 1_300_000_000.0, 36_000_000.0]),
 ]

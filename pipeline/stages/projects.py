@@ -332,7 +332,9 @@ class ProjectExtractor:
                 groups.append([seg])
         out: list[ProjectMention] = []
         for index, group in enumerate(groups):
-            rest = clause[group[-1].end:]
+            # what follows the list is read only after 等 (a copy per group would make a long
+            # clause of many groups quadratic)
+            rest = clause[group[-1].end:] if group[-1].followed_by_etc else ""
             if len(group) > 1 and not group[-1].followed_by_etc:
                 # 东坪、西岭、南湾3个中型灌区: a count after the last item closes the list as 等 does
                 last = group[-1]
