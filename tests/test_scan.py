@@ -7,7 +7,7 @@ import re
 import pytest
 import regex
 
-from pipeline.text.scan import FirstWord, MultiScanner, SpanScanner, gate_of
+from pipeline.text.scan import FirstWord, MultiScanner, SpanScanner, gate_of, lead_of
 
 TEXT = "城南大道已竣工，滨江大桥开工建设；北环路即将投入使用。\n" * 20
 
@@ -70,6 +70,28 @@ def test_gate_of_a_pattern(pattern, gate):
     assert (None if found is None else (set(found.anchors), found.reach)) == gate
 
 
+# pattern with no gate -> the anchors every match contains and how far after the match's
+# start one of them starts (None: no place a match starts can be proven)
+LEADS = [
+    ("(?:已经|已)?完成[^，。]{0,6}?[0-9.]+%", ({"完成"}, 2)),        # unbounded after its anchor
+    ("(?:完成|形象进度达)[0-9.]+%|建成[0-9]+栋", ({"完成", "形象进度达", "建成"}, 0)),
+    ("(?!未)(?:征地)?拆迁[0-9]+户", ({"拆迁"}, 2)),                   # look-aheads are no width
+    ("[甲乙]?[推延]迟\\d+天", ({"推", "延"}, 1)),                   # one character of a class
+    ("开工.*", ({"开工"}, 0)),
+    (".*开工", None),                                                  # unbounded before it
+    ("(?:[0-9]+|开工)天", None),                                       # one branch holds no word
+    ("(?:开工)?\\d*", None),                                         # no mandatory part, may be empty
+    ("^开工\\d+", None),
+    ("(?i)开工\\d+", None),
+]
+
+
+@pytest.mark.parametrize(("pattern", "lead"), LEADS)
+def test_lead_of_a_pattern(pattern, lead):
+    found = lead_of(regex.compile(pattern))
+    assert (None if found is None else (set(found.anchors), found.lead)) == lead
+
+
 TEXTS = [
     "城南大道已竣工，滨江大桥开工建设；北环路恢复工程于年初复工，西站尚未开工，东区尚未正式动工。\n" * 3,
     "复工复工复工程复工",                      # anchors back to back and overlapping
@@ -77,9 +99,12 @@ TEXTS = [
     "正在正抓紧正正在",
     "没有任何线索的一段文字。" * 40,
     "",
+    "已完成总量的60%，已经完成工程量" + "1" * 400 + "%；竣工12.5 %，完成完成80%，已已完成3%。复工9复工",
 ]
 PATTERNS = ["开工建设|开工|动工", "(?:尚未|还未)[^，。]{0,5}?(?:开工|动工)", "(?<!恢)复工(?!程)",
-            "(?<=复)工", "正在|正抓紧", "^开工", "工$", "(?:已)?竣工", "复工复", "工复工"]
+            "(?<=复)工", "正在|正抓紧", "^开工", "工$", "(?:已)?竣工", "复工复", "工复工",
+            # no gate, tried where a match can start: runs of digits of any length
+            "(?:已经|已)?(?:完成|竣工)[^，。]{0,6}?[0-9.]+\\s*%", "(?:复工|工)[0-9]*"]
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -107,6 +132,14 @@ def test_a_gated_pattern_is_not_run_on_a_text_without_its_anchors():
     assert scanner.spans("甲乙丙丁。" * 100) == [[], [(0, 1)]]
     assert scanner.scanners[0]._scanned == 0         # never ran: no 开工 or 动工 in the text
     assert scanner.scanners[1]._scanned == 1         # ungated: scanned whole
+
+
+def test_a_pattern_with_a_lead_is_tried_only_before_its_anchors():
+    scanner = MultiScanner([regex.compile("(?:已)?完成[0-9.]+%")])
+    assert scanner.gates == [None] and scanner.leads[0] is not None
+    assert scanner.spans("甲乙丙丁80%。" * 100) == [[]]
+    assert scanner.scanners[0]._scanned == 0         # never ran: no 完成 in the text
+    assert scanner.spans("甲已完成80%，乙完成9%") == [[(1, 7), (9, 13)]]
 
 
 class _Recording:
