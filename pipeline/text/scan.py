@@ -328,7 +328,9 @@ class MultiScanner:
             for anchor in gate.anchors if gate else lead.anchors if lead else ():
                 owners.setdefault(anchor, []).append(i)
         self._owners = owners
-        self._starting: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {}
+        # per longest anchor the scan reports: (pattern, length) of every anchor that is its
+        # prefix, and the offsets inside it where another anchor may start
+        self._starting: dict[str, tuple[tuple[tuple[int, int], ...], tuple[int, ...]]] = {}
         # factored by shared prefixes, so that at each place the scan reports the longest
         # anchor there and follows one branch per character (an alternation of 160-odd
         # words, longest first, tried them one by one: a third slower)
@@ -358,29 +360,33 @@ class MultiScanner:
         if self._anchor_scan is None:
             return hits
         match = self._anchor_scan.match
-        starting, firsts = self._starting, self._anchor_firsts
+        starting = self._starting
         for m in self._anchor_scan.finditer(text):
-            start, end = m.span()
-            found = [(start, m.group())]
-            for inner in range(start + 1, end):     # anchors starting inside this one
-                other = match(text, inner) if text[inner] in firsts else None
+            start, longest = m.start(), m.group()
+            known = starting.get(longest)
+            if known is None:
+                known = starting[longest] = self._prefixes(longest)
+            # the scan reports the longest anchor at a place; the shorter ones there are its
+            # prefixes
+            owned, inside = known
+            for i, length in owned:
+                hits[i].append((start, start + length))
+            for offset in inside:       # anchors starting inside this one
+                other = match(text, start + offset)
                 if other is not None:
-                    found.append((inner, other.group()))
-            for at, longest in found:
-                # the scan reports the longest anchor at a place; the shorter ones there are
-                # its prefixes
-                prefixes = starting.get(longest)
-                if prefixes is None:
-                    prefixes = starting[longest] = self._prefixes(longest)
-                for length, owners in prefixes:
-                    for i in owners:
+                    at, word = start + offset, other.group()
+                    if word not in starting:
+                        starting[word] = self._prefixes(word)
+                    for i, length in starting[word][0]:
                         hits[i].append((at, at + length))
         return hits
 
-    def _prefixes(self, word: str) -> tuple[tuple[int, tuple[int, ...]], ...]:
-        """(length, patterns) of every anchor that is a prefix of `word`."""
-        return tuple((n, tuple(self._owners[word[:n]])) for n in range(1, len(word) + 1)
-                     if word[:n] in self._owners)
+    def _prefixes(self, word: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+        """(pattern, length) of every anchor that is a prefix of `word`, and the offsets
+        inside `word` whose character starts some anchor."""
+        owned = tuple((i, n) for n in range(1, len(word) + 1) if word[:n] in self._owners
+                      for i in self._owners[word[:n]])
+        return owned, tuple(k for k in range(1, len(word)) if word[k] in self._anchor_firsts)
 
 
 def _starts(hits: list[tuple[int, int]], lead: int) -> list[int]:
