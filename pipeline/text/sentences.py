@@ -65,9 +65,13 @@ class CharIndex:
             among = self._among
             assert among is not None
             text, chars = self.text, self._chars
-            # (a comprehension: filling the array from a list is faster than from compress
-            # over two maps, by a third)
-            self._positions = array(among.typecode, [pos for pos in among if text[pos] in chars])
+            # from lists, a slice of the marks at a time: an array grows from an iterator
+            # (compress over two maps) more slowly, and a list of all of them would hold an
+            # int object per mark at once (0.4 MB per MB of text)
+            positions = array(among.typecode)
+            for lo in range(0, len(among), _PICK_CHUNK):
+                positions.fromlist([pos for pos in among[lo:lo + _PICK_CHUNK] if text[pos] in chars])
+            self._positions = positions
         return self._positions
 
     def last_before(self, end: int) -> int:
@@ -108,6 +112,8 @@ class CharIndex:
         return None
 
 
+# marks of the superset looked at per list when positions are picked from it
+_PICK_CHUNK = 4096
 # marks of the superset past which a look-up stops walking (`CharIndex._walk`)
 _WALK = 32
 _START = re.Match.start
