@@ -383,3 +383,19 @@ def test_one_scan_finds_the_spaces_and_the_dashes(clause: str) -> None:
     each = sorted([(m.span(), "space") for m in _SPACES.finditer(clause)]
                   + [(m.span(), "dash") for m in regex.finditer(_DASH, clause)])
     assert both == each
+
+
+@pytest.mark.parametrize("text", [
+    "一、总体\n  二、进展  （一）道路", "\n\n甲", "甲\n", "  \u3000乙  丙", "\u3000\u3000（一）城南大道",
+    "城南大道 开工\n\t(二)滨江大桥", " \u3000 \u3000", "甲\u3000 乙\u3000\u3000丙   丁", "", "\n \n\u3000\n",
+    "没有换行也没有空格的一段",
+])
+def test_heading_starts_are_where_the_lookbehind_pattern_ends(text: str) -> None:
+    # the places a heading may start: the ends of the pattern the code stands for (a line's
+    # or a flattened line's first non-space), found by scans that skip to their first marks
+    import re
+
+    from pipeline.stages.sections import heading_starts
+
+    slow = re.compile(r"(?:^|(?<=\n)|(?<=[ \u3000]{2}))[ \t\u3000]*(?=\S)", re.M)
+    assert heading_starts(text) == sorted({m.end() for m in slow.finditer(text)})
