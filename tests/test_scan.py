@@ -211,3 +211,30 @@ def test_the_first_word_at_a_place_is_what_a_loop_over_the_words_finds(words: li
     first = FirstWord(words)
     for pos in range(len(text) + 3):
         assert first.at(text, pos) == next((w for w in words if text.startswith(w, pos)), None), pos
+
+
+def _windows_slowly(hits, reach, n):
+    windows = []
+    for start, end in sorted(hits):
+        lo, hi = max(0, start - reach), min(n, end + reach)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+        else:
+            windows.append((lo, hi))
+    return windows
+
+
+@pytest.mark.parametrize(("hits", "reach", "n"), [
+    ([], 5, 10),
+    ([(0, 2)], 5, 10),                              # clipped at both ends
+    ([(3, 5), (1, 2)], 0, 10),                      # out of order
+    ([(0, 2), (4, 6)], 1, 20),                      # touching windows merge
+    ([(0, 2), (5, 7)], 1, 20),                      # a gap: two windows
+    ([(2, 8), (3, 4), (10, 12)], 1, 12),            # one inside another, then the text's end
+    ([(5, 6), (5, 7), (5, 6)], 3, 9),               # the same place twice
+    ([(i, i + 2) for i in range(0, 300, 7)], 2, 305),
+])
+def test_windows_are_the_hits_widened_clipped_and_merged(hits, reach, n):
+    from pipeline.text.scan import _windows
+
+    assert _windows(list(hits), reach, n) == _windows_slowly(hits, reach, n)

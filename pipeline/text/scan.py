@@ -401,13 +401,18 @@ def _windows(hits: list[tuple[int, int]], reach: int, n: int) -> list[Window]:
     """The hits widened by `reach` on both sides, clipped to the text, merged when they
     overlap or touch (a match near one hit may not be cut by the next window's start)."""
     windows: list[Window] = []
+    first, last = 0, -1         # the open window, not yet in `windows`
     for start, end in sorted(hits):
-        lo, hi = max(0, start - reach), min(n, end + reach)
-        if windows and lo <= windows[-1][1]:
-            if hi > windows[-1][1]:
-                windows[-1] = (windows[-1][0], hi)
+        lo, hi = start - reach, end + reach
+        if lo <= last:
+            if hi > last:
+                last = hi
         else:
-            windows.append((lo, hi))
+            if last >= 0:
+                windows.append((first, last if last < n else n))
+            first, last = (lo if lo > 0 else 0), hi
+    if last >= 0:
+        windows.append((first, last if last < n else n))
     return windows
 
 
