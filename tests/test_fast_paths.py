@@ -383,3 +383,66 @@ def test_one_scan_finds_the_spaces_and_the_dashes(clause: str) -> None:
     each = sorted([(m.span(), "space") for m in _SPACES.finditer(clause)]
                   + [(m.span(), "dash") for m in regex.finditer(_DASH, clause)])
     assert both == each
+
+
+@pytest.mark.parametrize("text", [
+    "一、总体\n  二、进展  （一）道路", "\n\n甲", "甲\n", "  \u3000乙  丙", "\u3000\u3000（一）城南大道",
+    "城南大道 开工\n\t(二)滨江大桥", " \u3000 \u3000", "甲\u3000 乙\u3000\u3000丙   丁", "", "\n \n\u3000\n",
+    "没有换行也没有空格的一段",
+])
+def test_heading_starts_are_where_the_lookbehind_pattern_ends(text: str) -> None:
+    # the places a heading may start: the ends of the pattern the code stands for (a line's
+    # or a flattened line's first non-space), found by scans that skip to their first marks
+    import re
+
+    from pipeline.stages.sections import heading_starts
+
+    slow = re.compile(r"(?:^|(?<=\n)|(?<=[ \u3000]{2}))[ \t\u3000]*(?=\S)", re.M)
+    assert heading_starts(text) == sorted({m.end() for m in slow.finditer(text)})
+
+
+@pytest.mark.parametrize(("pattern", "stays"), [
+    ("第?[0-9]{1,2}期|[东西]段|及|配套", True),       # words and bounded classes
+    ("(?:一|二)期", True),
+    ("期(?!间)", False),                                 # a look-ahead reads past the match
+    ("(?<=二)期", False),
+    ("^二期", False), ("二期$", False), ("\\b期", False),
+    ("(期)\\1", False),                                  # a back-reference
+    ("(?i)abc", False),                                  # flags
+    ("\\p{Han}期", False),                               # what re cannot parse
+])
+def test_patterns_whose_matches_stay_matches_in_a_longer_stretch(pattern: str, stays: bool) -> None:
+    from pipeline.stages.identity import _matches_stay
+
+    compiled = regex.compile(pattern)
+    assert _matches_stay(compiled.pattern, compiled.flags) == stays
+
+
+def _short_forms_slowly(long, keys, ident, rest):
+    n = len(long)
+    starts = [i for i in range(n) if i == 0 or ident.distinct_parts.search(long, 0, i) is None]
+    ends = [j for j in range(1, n + 1)
+            if j == n or (rest.fullmatch(long, j) and ident.distinct_parts.search(long, j) is None)]
+    return [long[i:j] for i in starts for j in ends
+            if j - i >= ident.short_form_min_chars and (i, j) != (0, n) and long[i:j] in keys]
+
+
+SHORT_FORM_KEYS = {
+    "青禾县团结水库扩建", "团结水库扩建", "团结水库", "青禾县团结水库", "城东快速路", "城东快速路二期",
+    "城东快速路二期改造", "三角湖小学", "三角湖小学扩建", "白沙河及配套管网", "白沙河", "配套管网",
+    "北段滨江路提质改造", "滨江路", "滨江路提质改造", "云峰变电站", "新建云峰变电站",
+}
+
+
+@pytest.mark.parametrize("distinct", [None, "期(?!间)|配套"])    # the rules' parts; one read past the match
+@pytest.mark.parametrize("long", sorted(SHORT_FORM_KEYS))
+def test_short_forms_equal_a_search_at_every_start_and_end(pipeline: Pipeline, long: str, distinct) -> None:
+    from dataclasses import replace
+
+    from pipeline.stages.identity import _rest_words, _short_forms
+
+    ident = pipeline.rules.ledger.identity
+    if distinct is not None:
+        ident = replace(ident, distinct_parts=regex.compile(distinct))
+    rest = _rest_words(ident.same_project_rest)
+    assert _short_forms(long, SHORT_FORM_KEYS, ident, rest) == _short_forms_slowly(long, SHORT_FORM_KEYS, ident, rest)

@@ -175,6 +175,19 @@ def test_an_index_picked_from_the_clause_marks_answers_as_a_scan_of_its_own(text
     assert list(char_index(text, marks).positions) == list(scanned.positions)
 
 
+@pytest.mark.parametrize("text", [
+    "甲，乙。" * 3000,                          # more clause marks than are picked per list
+    "，" * 4095 + "。" + "，" * 4096 + "\n。",   # a mark of the set at the edges of those lists
+    "，" * 8192,                                # none of them among many
+])
+def test_positions_picked_from_many_clause_marks_are_a_scans(text: str) -> None:
+    from pipeline.text.sentences import _PICK_CHUNK, CharIndex
+
+    among = CharIndex(text, "。！？!?；;\n，,：:")
+    assert len(among.positions) > _PICK_CHUNK
+    assert list(CharIndex(text, "。\n", among=among).positions) == list(CharIndex(text, "。\n").positions)
+
+
 @pytest.mark.parametrize(("text", "blanked", "marks"), [
     # text                        the same with words blanked          marks asked
     ("五年计划，城南大道开工。", "\u3000" * 4 + "，城南大道开工。", "，。"),

@@ -7,7 +7,7 @@ import re
 import pytest
 import regex
 
-from pipeline.text.scan import FirstWord, MultiScanner, SpanScanner, gate_of
+from pipeline.text.scan import FirstWord, MultiScanner, SpanScanner, gate_of, lead_of
 
 TEXT = "城南大道已竣工，滨江大桥开工建设；北环路即将投入使用。\n" * 20
 
@@ -70,6 +70,28 @@ def test_gate_of_a_pattern(pattern, gate):
     assert (None if found is None else (set(found.anchors), found.reach)) == gate
 
 
+# pattern with no gate -> the anchors every match contains and how far after the match's
+# start one of them starts (None: no place a match starts can be proven)
+LEADS = [
+    ("(?:已经|已)?完成[^，。]{0,6}?[0-9.]+%", ({"完成"}, 2)),        # unbounded after its anchor
+    ("(?:完成|形象进度达)[0-9.]+%|建成[0-9]+栋", ({"完成", "形象进度达", "建成"}, 0)),
+    ("(?!未)(?:征地)?拆迁[0-9]+户", ({"拆迁"}, 2)),                   # look-aheads are no width
+    ("[甲乙]?[推延]迟\\d+天", ({"推", "延"}, 1)),                   # one character of a class
+    ("开工.*", ({"开工"}, 0)),
+    (".*开工", None),                                                  # unbounded before it
+    ("(?:[0-9]+|开工)天", None),                                       # one branch holds no word
+    ("(?:开工)?\\d*", None),                                         # no mandatory part, may be empty
+    ("^开工\\d+", None),
+    ("(?i)开工\\d+", None),
+]
+
+
+@pytest.mark.parametrize(("pattern", "lead"), LEADS)
+def test_lead_of_a_pattern(pattern, lead):
+    found = lead_of(regex.compile(pattern))
+    assert (None if found is None else (set(found.anchors), found.lead)) == lead
+
+
 TEXTS = [
     "城南大道已竣工，滨江大桥开工建设；北环路恢复工程于年初复工，西站尚未开工，东区尚未正式动工。\n" * 3,
     "复工复工复工程复工",                      # anchors back to back and overlapping
@@ -77,9 +99,12 @@ TEXTS = [
     "正在正抓紧正正在",
     "没有任何线索的一段文字。" * 40,
     "",
+    "已完成总量的60%，已经完成工程量" + "1" * 400 + "%；竣工12.5 %，完成完成80%，已已完成3%。复工9复工",
 ]
 PATTERNS = ["开工建设|开工|动工", "(?:尚未|还未)[^，。]{0,5}?(?:开工|动工)", "(?<!恢)复工(?!程)",
-            "(?<=复)工", "正在|正抓紧", "^开工", "工$", "(?:已)?竣工", "复工复", "工复工"]
+            "(?<=复)工", "正在|正抓紧", "^开工", "工$", "(?:已)?竣工", "复工复", "工复工",
+            # no gate, tried where a match can start: runs of digits of any length
+            "(?:已经|已)?(?:完成|竣工)[^，。]{0,6}?[0-9.]+\\s*%", "(?:复工|工)[0-9]*"]
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -107,6 +132,14 @@ def test_a_gated_pattern_is_not_run_on_a_text_without_its_anchors():
     assert scanner.spans("甲乙丙丁。" * 100) == [[], [(0, 1)]]
     assert scanner.scanners[0]._scanned == 0         # never ran: no 开工 or 动工 in the text
     assert scanner.scanners[1]._scanned == 1         # ungated: scanned whole
+
+
+def test_a_pattern_with_a_lead_is_tried_only_before_its_anchors():
+    scanner = MultiScanner([regex.compile("(?:已)?完成[0-9.]+%")])
+    assert scanner.gates == [None] and scanner.leads[0] is not None
+    assert scanner.spans("甲乙丙丁80%。" * 100) == [[]]
+    assert scanner.scanners[0]._scanned == 0         # never ran: no 完成 in the text
+    assert scanner.spans("甲已完成80%，乙完成9%") == [[(1, 7), (9, 13)]]
 
 
 class _Recording:
@@ -178,3 +211,30 @@ def test_the_first_word_at_a_place_is_what_a_loop_over_the_words_finds(words: li
     first = FirstWord(words)
     for pos in range(len(text) + 3):
         assert first.at(text, pos) == next((w for w in words if text.startswith(w, pos)), None), pos
+
+
+def _windows_slowly(hits, reach, n):
+    windows = []
+    for start, end in sorted(hits):
+        lo, hi = max(0, start - reach), min(n, end + reach)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+        else:
+            windows.append((lo, hi))
+    return windows
+
+
+@pytest.mark.parametrize(("hits", "reach", "n"), [
+    ([], 5, 10),
+    ([(0, 2)], 5, 10),                              # clipped at both ends
+    ([(3, 5), (1, 2)], 0, 10),                      # out of order
+    ([(0, 2), (4, 6)], 1, 20),                      # touching windows merge
+    ([(0, 2), (5, 7)], 1, 20),                      # a gap: two windows
+    ([(2, 8), (3, 4), (10, 12)], 1, 12),            # one inside another, then the text's end
+    ([(5, 6), (5, 7), (5, 6)], 3, 9),               # the same place twice
+    ([(i, i + 2) for i in range(0, 300, 7)], 2, 305),
+])
+def test_windows_are_the_hits_widened_clipped_and_merged(hits, reach, n):
+    from pipeline.text.scan import _windows
+
+    assert _windows(list(hits), reach, n) == _windows_slowly(hits, reach, n)

@@ -20,9 +20,13 @@ Within one document, `one_key_per_project` gives a project's short and full form
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
+from re import _constants as sre  # type: ignore[attr-defined]  # the parse tree of a pattern,
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # as `re` reads it (3.11+)
+from typing import Any
 
 import regex
 
@@ -144,15 +148,54 @@ def _short_forms(long: str, keys: set[str], ident: LedgerIdentity, rest: regex.P
     substrings of `long` that can be a short form: quadratic in its length, linear in the keys."""
     n, shortest = len(long), ident.short_form_min_chars
     # where a short form may start (no other part before it) and end (activity words after it)
-    starts = [i for i in range(n) if i == 0 or ident.distinct_parts.search(long, 0, i) is None]
-    ends = [j for j in range(1, n + 1)
-            if j == n or (rest.fullmatch(long, j) and ident.distinct_parts.search(long, j) is None)]
+    distinct = ident.distinct_parts
+    # most keys mark no other part at all: then none stands before any start or after any
+    # end, found by one search (for a pattern whose matches stay matches in a longer stretch)
+    clean = _matches_stay(distinct.pattern, distinct.flags) and distinct.search(long) is None
+    starts = range(n) if clean else [i for i in range(n) if i == 0 or distinct.search(long, 0, i) is None]
+    # activity words after it end `long` with one of them (most keys end in none: no search)
+    ends = ([j for j in range(1, n + 1)
+             if j == n or (rest.fullmatch(long, j) and (clean or distinct.search(long, j) is None))]
+            if rest is not _rest_words(ident.same_project_rest) or long.endswith(ident.same_project_rest)
+            else [n])
     found = []
     for i in starts:
         for j in ends:
             if j - i >= shortest and (i, j) != (0, n) and long[i:j] in keys:
                 found.append(long[i:j])
     return found
+
+
+@lru_cache(maxsize=8)
+def _matches_stay(pattern: str, flags: int) -> bool:
+    """Whether a match of the pattern in a stretch of text is one in any longer stretch
+    holding it, so that a text without a match holds none in any part of it: no
+    look-around, anchor or back-reference (they read beyond the match), no flag but the
+    defaults. Read from `re`'s parse of it; False for what `re` cannot parse."""
+    if flags & ~(regex.V0 | regex.UNICODE):
+        return False
+    try:
+        return not _reads_beyond(sre_parse.parse(pattern))
+    except (re.error, ValueError, OverflowError, RecursionError):
+        return False
+
+
+_BEYOND = {sre.ASSERT, sre.ASSERT_NOT, sre.AT, sre.GROUPREF, sre.GROUPREF_EXISTS}
+
+
+def _reads_beyond(seq: Any) -> bool:
+    for op, av in seq:
+        if op in _BEYOND:
+            return True
+        if op is sre.SUBPATTERN and (av[1] or av[2] or _reads_beyond(av[3])):
+            return True
+        if op is sre.BRANCH and any(_reads_beyond(alt) for alt in av[1]):
+            return True
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and _reads_beyond(av[2]):
+            return True
+        if op is sre.ATOMIC_GROUP and _reads_beyond(av):
+            return True
+    return False
 
 
 def _final(key: str, alias: dict[str, str]) -> str:

@@ -229,14 +229,17 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
         "amount_in_name": float(words.amount_in_name.search(name) is not None),
     })
     f["specific"] = float(bool(f["proper"] or f["place"] or f["digit_latin"] or f["quotes"]))
-    core_tags = judge.tags(judge.core(name))
+    core = judge.core(name)
+    generic = rules.projects.key_endings
+    thing = _without_endings(core, judge, generic)     # read by the head and generic features
+    core_tags = judge.tags(core)
     f["bare_verb_end"] = float(f["sfx_none"] == 1.0 and bool(core_tags) and len(core_tags[-1][0]) >= 2
                                and core_tags[-1][1] in words.verb_pos)
     f.update(_programme_features(name, f, judge, words, places))
-    f.update(_head_features(name, judge, words, rules.projects.key_endings))
+    f.update(_head_features(name, judge, words, generic, thing))
     if listed_as is not None and _named_by_its_list(name, f, judge, words):
-        f.update(_bare_item_features(listed_as, judge, words, rules.projects.key_endings))
-    f.update(_generic_features(name, f, judge, words, rules.projects.key_endings))
+        f.update(_bare_item_features(listed_as, judge, words, generic))
+    f.update(_generic_features(name, f, judge, words, generic, thing))
     return f
 
 
@@ -264,20 +267,21 @@ def _bare_item_features(listed_as: str, judge: NameJudge, words: ModelFeatureRul
 
 
 def _generic_features(name: str, f: Mapping[str, float], judge: NameJudge, words: ModelFeatureRules,
-                      generic: tuple[str, ...]) -> dict[str, float]:
+                      generic: tuple[str, ...], thing: str) -> dict[str, float]:
     """What tells a programme, a policy line or a sector's work from one undertaking
     (农村公路提质改造, 建立健全供水管护机制, 城乡供水管网) in the name alone: how it opens
     (a policy verb, a scope every county has, a function word), what its head is (a system
     or field), a set phrase inside it, and whether anything singles it out
     at all (a place, a proper name, a phase or number, a capacity), judged on the name
-    without its opening scope word, which jieba often tags as a place (城市, 城镇)."""
+    without its opening scope word, which jieba often tags as a place (城市, 城镇). `thing`:
+    the name's core without its generic endings (`_without_endings`)."""
     core = judge.core(name)
     scope = words.scope_start.match(core)
     tags = judge.tags(core)
-    rest = judge.tags(core[scope.end():]) if scope else tags
-    thing = _without_endings(core, judge, generic)
+    # the words after the scope word are tagged only when nothing before them marks it
     marked = (f["place"] or f["head_unknown"] or f["part_mark"] or f["capacity"] or f["digit_latin"]
-              or f["quotes"] or any(flag in words.name_pos for _, flag in rest))
+              or f["quotes"] or any(flag in words.name_pos
+                                    for _, flag in (judge.tags(core[scope.end():]) if scope else tags)))
     return {
         "policy_start": float(words.policy_start.match(core) is not None),
         "scope_start": float(scope is not None),
@@ -289,13 +293,14 @@ def _generic_features(name: str, f: Mapping[str, float], judge: NameJudge, words
     }
 
 
-def _head_features(name: str, judge: NameJudge, words: ModelFeatureRules, generic: tuple[str, ...]
-                   ) -> dict[str, float]:
+def _head_features(name: str, judge: NameJudge, words: ModelFeatureRules, generic: tuple[str, ...],
+                   thing: str | None = None) -> dict[str, float]:
     """What singles the undertaking out, read from its head (the name without its endings):
     a part mark (二期, 北段, 3号), characters jieba does not know as words (a proper name it
     cuts into single characters: 青禾, 凤栖), or nothing at all (a bare 改造工程); and
-    whether it names an organisation alone (恒川纸业有限公司)."""
-    head = _head(name, judge, generic)
+    whether it names an organisation alone (恒川纸业有限公司). `thing`: the name's core
+    without its generic endings, when the caller has it (`_without_endings`)."""
+    head = _head(name, judge, generic, thing)
     tags = judge.tags(head) if head else ()
     unknown = [len(w) == 1 and "\u4e00" <= w <= "\u9fff" and not flag.startswith("v") for w, flag in tags]
     return {
@@ -316,12 +321,13 @@ def _without_endings(core: str, judge: NameJudge, generic: tuple[str, ...]) -> s
     return core
 
 
-def _head(name: str, judge: NameJudge, generic: tuple[str, ...]) -> str:
+def _head(name: str, judge: NameJudge, generic: tuple[str, ...], thing: str | None = None) -> str:
     """`name` without its decorations and its endings: generic endings (`generic`: 项目,
     工程, 建设) and activities (改造) one after another, then the facility noun that ends
     the chain (城东快速路改造工程 → 城东; 北港大桥 → 北港, its 港 is part of the name);
     nothing when the name is endings only (改造工程, 污水处理厂)."""
-    thing = _without_endings(judge.core(name), judge, generic)
+    if thing is None:
+        thing = _without_endings(judge.core(name), judge, generic)
     found = judge.end_suffix(thing)
     return thing if found is None else thing[:found[1]]
 
@@ -395,53 +401,77 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], starts: Seq
                        "sentence_start", "described_after", "work_after", "navigation", "org_after",
                        "etc_before", "work_verb_before", "collective_before"), 0.0)
     title_starts = [s for s, _ in title_spans]
+    after_checks = (("count_after", words.count_after), ("class_after", words.class_after),
+                    ("etc_after", words.etc_after), ("work_after", words.work_after),
+                    ("org_after", words.org_after), ("described_after", words.described_after))
+    before_checks = (("venue", words.venue_before), ("counted_group_before", words.counted_group_before),
+                     ("etc_before", words.etc_before), ("work_verb_before", words.work_verb_before),
+                     ("collective_before", words.collective_before))
+    # a feature is on when any mention has it: a check already on for an earlier mention is
+    # not made again (most projects have one mention; a list's items share a sentence)
     for m in mentions:
         after = text[m.end:m.end + 12]
         before = text[max(0, m.start - 30):m.start]
         s, e = _sentence_bounds(text, m.start, m.end)
         sentence = text[s:e]
-        checks = {
-            "count_after": words.count_after.match(after) is not None,
-            "class_after": words.class_after.match(after) is not None,
-            "etc_after": words.etc_after.match(after) is not None,
-            "event_context": words.event_context.search(sentence) is not None,
-            "venue": words.venue_before.search(before) is not None,
-            "plan_context": words.plan_context.search(text, s, m.start) is not None,
-            "counted_group_before": words.counted_group_before.search(before) is not None,
-            "line_alone": text[s:e].strip() != "" and len(sentence.strip()) <= len(m.name) + 8,
-            "in_list": before.endswith(_LIST_MARK) or after.startswith(_LIST_MARK),
-            "joined": before.endswith(words.joiner) or after.startswith(words.joiner),
-            "work_after": words.work_after.match(after) is not None,
-            "org_after": words.org_after.match(after) is not None,
-            "etc_before": words.etc_before.search(before) is not None,
-            "work_verb_before": words.work_verb_before.search(before) is not None,
-            "collective_before": words.collective_before.search(before) is not None,
-        }
+        for name, pattern in after_checks:
+            if not f[name] and pattern.match(after) is not None:
+                f[name] = 1.0
+        for name, pattern in before_checks:
+            if not f[name] and pattern.search(before) is not None:
+                f[name] = 1.0
+        if not f["event_context"] and words.event_context.search(sentence) is not None:
+            f["event_context"] = 1.0
+        if not f["plan_context"] and words.plan_context.search(text, s, m.start) is not None:
+            f["plan_context"] = 1.0
+        if not f["line_alone"]:
+            stripped = sentence.strip()
+            if stripped != "" and len(stripped) <= len(m.name) + 8:
+                f["line_alone"] = 1.0
+        if not f["in_list"] and (before.endswith(_LIST_MARK) or after.startswith(_LIST_MARK)):
+            f["in_list"] = 1.0
+        if not f["joined"] and (before.endswith(words.joiner) or after.startswith(words.joiner)):
+            f["joined"] = 1.0
         line_start = text.rfind("\n", 0, m.start) + 1
         ordinal = _ORDINAL_LINE.match(text, line_start)
-        checks["after_colon"] = before.rstrip().endswith(("：", ":"))
+        if not f["after_colon"] and before.rstrip().endswith(("：", ":")):
+            f["after_colon"] = 1.0
         # a short line it starts is a heading or a list entry (a paragraph's first words are
         # `sentence_start`)
         line_end = text.find("\n", m.end)
         line_end = len(text) if line_end < 0 else line_end
-        if line_start not in navigation_on_line:
-            navigation_on_line[line_start] = words.navigation.search(text, line_start, line_end) is not None
-        checks["navigation"] = navigation_on_line[line_start]
-        short_line = line_end - line_start <= _SHORT_LINE
-        checks["starts_line"] = short_line and (text[line_start:m.start].strip() == "" or (
-            ordinal is not None and ordinal.end() >= m.start))
-        checks["ordinal_line"] = ordinal is not None
-        checks["sentence_start"] = _ORDINAL_LINE.sub("", text[s:m.start], count=1).strip() == ""
-        checks["described_after"] = words.described_after.match(after) is not None
+        if not f["navigation"]:
+            if line_start not in navigation_on_line:
+                navigation_on_line[line_start] = words.navigation.search(text, line_start, line_end) is not None
+            if navigation_on_line[line_start]:
+                f["navigation"] = 1.0
+        if not f["starts_line"] and line_end - line_start <= _SHORT_LINE and (
+                text[line_start:m.start].strip() == "" or (ordinal is not None and ordinal.end() >= m.start)):
+            f["starts_line"] = 1.0
+        if ordinal is not None:
+            f["ordinal_line"] = 1.0
+        if not f["sentence_start"] and _opens_its_sentence(text[s:m.start]):
+            f["sentence_start"] = 1.0
         in_sentence = bisect_right(starts, e) - bisect_right(starts, s - 1)
         f["sentence_candidates"] = max(f["sentence_candidates"], math.log1p(in_sentence) / 3)
         f["sentence_len"] = max(f["sentence_len"], min(e - s, 200) / 100)
-        i = bisect_right(title_starts, m.start) - 1
-        checks["in_heading"] = i >= 0 and title_spans[i][1] >= m.end
-        for name, hit in checks.items():
-            if hit:
-                f[name] = 1.0
+        if not f["in_heading"]:
+            i = bisect_right(title_starts, m.start) - 1
+            if i >= 0 and title_spans[i][1] >= m.end:
+                f["in_heading"] = 1.0
     return f
+
+
+# the most characters other than space an `_ORDINAL_LINE` match holds: （十十十）
+_ORDINAL_MAX_CHARS = 5
+
+
+def _opens_its_sentence(before: str) -> bool:
+    """Nothing but space and one leading ordinal stands before the mention in its sentence:
+    ``_ORDINAL_LINE.sub("", before, count=1).strip() == ""``. The first ordinal is the only
+    part that goes, and it holds no space: more than `_ORDINAL_MAX_CHARS` characters between
+    the first and the last that are not space always leave something (no scan needed)."""
+    return len(before.strip()) <= _ORDINAL_MAX_CHARS and _ORDINAL_LINE.sub("", before, count=1).strip() == ""
 
 
 def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet) -> list[dict[str, float]]:

@@ -18,6 +18,9 @@ contains 开工 or 动工. `MultiScanner` scans a text once for the anchors of a
 patterns (`gate_of`: literal words one of which every match contains, and how far a match
 and its look-arounds reach beside them), and runs each pattern only in the windows around
 its anchors; the spans are exactly those of the pattern's ``finditer`` over the whole text.
+A pattern that may run on without bound after its anchors ([0-9.]+%) has no window, but
+its matches start at most a few characters before an anchor (`lead_of`): it is tried
+only at those places.
 
 >>> scan = MultiScanner([regex.compile("已竣工|开工"), regex.compile("(?<!恢)复工(?!程)")])
 >>> scan.spans("甲已竣工，乙开工，丙复工，丁恢复工程。")
@@ -90,6 +93,42 @@ class SpanScanner:
         return spans
 
 
+    def spans_from(self, text: str, starts: Sequence[int]) -> list[tuple[int, int]]:
+        """The spans of ``finditer`` over `text` when a match can start only at one of
+        `starts` (ascending): finditer tries each place in turn, past the end of the last
+        match, and its match there is ``match`` at that place. Never-empty patterns only."""
+        if self.chosen is not None:
+            return _matches_from(self.chosen, text, starts)
+        assert self.alternative is not None
+        t0 = perf_counter()
+        spans = _matches_from(self.reference, text, starts)
+        t1 = perf_counter()
+        other = _matches_from(self.alternative, text, starts)
+        t2 = perf_counter()
+        if other != spans:
+            self.chosen = self.reference
+            self._disagreed = True
+            return spans
+        self._seconds[0] += t1 - t0
+        self._seconds[1] += t2 - t1
+        self._scanned += 1
+        if self._scanned >= self.trials:
+            self.chosen = self.alternative if self._seconds[1] < self._seconds[0] else self.reference
+        return spans
+
+
+def _matches_from(pattern: regex.Pattern[str] | re.Pattern[str], text: str,
+                  starts: Sequence[int]) -> list[tuple[int, int]]:
+    match, spans, free = pattern.match, [], 0
+    for start in starts:
+        if start >= free:
+            found = match(text, start)
+            if found is not None:
+                spans.append(found.span())
+                free = found.end()
+    return spans
+
+
 def _as_re(pattern: regex.Pattern[str]) -> re.Pattern[str] | None:
     """The same pattern compiled by `re`, or None when `re` cannot take it."""
     flags = 0
@@ -134,6 +173,73 @@ def gate_of(pattern: regex.Pattern[str]) -> Gate | None:
         return None
     # a word that holds another anchor adds no place (开工建设 holds 开工)
     return Gate(frozenset(a for a in anchors if not any(b != a and b in a for b in anchors)), reach)
+
+
+@dataclass(frozen=True)
+class Lead:
+    """Where a pattern that may run on without bound can start: every match contains one
+    of `anchors` starting at most `lead` characters after the match's own start."""
+
+    anchors: frozenset[str]
+    lead: int
+
+
+def lead_of(pattern: regex.Pattern[str]) -> Lead | None:
+    """The `Lead` of a pattern whose matches are never empty, or None when none can be
+    proven (its part before the anchors unbounded or optional, flags, syntax only `regex`
+    knows). For a pattern without a `Gate`: what follows the anchors may be unbounded
+    ([0-9.]+), which only the places a match can start make up for."""
+    if pattern.flags & ~(regex.V0 | regex.UNICODE) or _as_re(pattern) is None:
+        return None
+    try:
+        tree = sre_parse.parse(pattern.pattern)
+        found = _leading(tree)
+    except _Unprovable:
+        return None
+    if found is None or tree.getwidth()[0] == 0:
+        return None
+    anchors, lead = found
+    return Lead(frozenset(anchors), lead)
+
+
+def _leading(seq: Any) -> tuple[set[str], int] | None:
+    """Literal strings, one of which every match of the sequence `seq` contains starting
+    at most the returned number of characters after the match's start, or None: the first
+    mandatory part holding such words, after parts of bounded width."""
+    before, run = 0, ""
+    for op, av in seq:
+        if op is sre.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            return {run}, before
+        if op in _UNPROVABLE:
+            raise _Unprovable(op)
+        found: tuple[set[str], int] | None = None
+        if op is sre.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if add_flags or del_flags:
+                raise _Unprovable(op)
+            found = _leading(sub)
+        elif op is sre.ATOMIC_GROUP:
+            found = _leading(av)
+        elif op is sre.BRANCH:
+            alternatives = [_leading(alt) for alt in av[1]]
+            if all(alt is not None for alt in alternatives):
+                found = (set().union(*(alt[0] for alt in alternatives if alt)),
+                         max(alt[1] for alt in alternatives if alt))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            if av[0] >= 1:
+                found = _leading(av[2])         # its first repetition holds the words
+        elif op is sre.IN and av and all(item_op is sre.LITERAL for item_op, _ in av):
+            found = {chr(c) for _, c in av}, 0
+        if found:
+            return found[0], before + found[1]
+        width = sre_parse.SubPattern(seq.state, [(op, av)]).getwidth()[1]
+        if width > _MAX_REACH:
+            return None
+        before += width
+    return ({run}, before) if run else None
 
 
 class _Unprovable(Exception):
@@ -214,12 +320,17 @@ class MultiScanner:
     def __init__(self, patterns: Sequence[regex.Pattern[str]]) -> None:
         self.scanners = [SpanScanner(p) for p in patterns]
         self.gates = [gate_of(p) for p in patterns]
+        # a pattern with no gate (a part after its anchors unbounded: [0-9.]+%) is tried
+        # only at the places a match can start, a few characters before its anchors
+        self.leads = [lead_of(p) if gate is None else None for p, gate in zip(patterns, self.gates, strict=True)]
         owners: dict[str, list[int]] = {}
-        for i, gate in enumerate(self.gates):
-            for anchor in gate.anchors if gate else ():
+        for i, (gate, lead) in enumerate(zip(self.gates, self.leads, strict=True)):
+            for anchor in gate.anchors if gate else lead.anchors if lead else ():
                 owners.setdefault(anchor, []).append(i)
         self._owners = owners
-        self._starting: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {}
+        # per longest anchor the scan reports: (pattern, length) of every anchor that is its
+        # prefix, and the offsets inside it where another anchor may start
+        self._starting: dict[str, tuple[tuple[tuple[int, int], ...], tuple[int, ...]]] = {}
         # factored by shared prefixes, so that at each place the scan reports the longest
         # anchor there and follows one branch per character (an alternation of 160-odd
         # words, longest first, tried them one by one: a third slower)
@@ -230,8 +341,12 @@ class MultiScanner:
         """One list of spans per pattern, in the patterns' order."""
         hits = self._anchor_hits(text)
         out = []
-        for i, (scanner, gate) in enumerate(zip(self.scanners, self.gates, strict=True)):
-            if gate is None or not scanner.engines_agree:
+        for i, (scanner, gate, lead) in enumerate(zip(self.scanners, self.gates, self.leads, strict=True)):
+            if lead is not None and scanner.engines_agree:
+                out.append(scanner.spans_from(text, _starts(hits[i], lead.lead)) if hits[i] else [])
+                if not scanner.engines_agree:
+                    out[-1] = scanner.spans(text)
+            elif gate is None or not scanner.engines_agree:
                 out.append(scanner.spans(text))
             else:
                 out.append(scanner.spans(text, _windows(hits[i], gate.reach, len(text))) if hits[i] else [])
@@ -245,42 +360,59 @@ class MultiScanner:
         if self._anchor_scan is None:
             return hits
         match = self._anchor_scan.match
-        starting, firsts = self._starting, self._anchor_firsts
+        starting = self._starting
         for m in self._anchor_scan.finditer(text):
-            start, end = m.span()
-            found = [(start, m.group())]
-            for inner in range(start + 1, end):     # anchors starting inside this one
-                other = match(text, inner) if text[inner] in firsts else None
+            start, longest = m.start(), m.group()
+            known = starting.get(longest)
+            if known is None:
+                known = starting[longest] = self._prefixes(longest)
+            # the scan reports the longest anchor at a place; the shorter ones there are its
+            # prefixes
+            owned, inside = known
+            for i, length in owned:
+                hits[i].append((start, start + length))
+            for offset in inside:       # anchors starting inside this one
+                other = match(text, start + offset)
                 if other is not None:
-                    found.append((inner, other.group()))
-            for at, longest in found:
-                # the scan reports the longest anchor at a place; the shorter ones there are
-                # its prefixes
-                prefixes = starting.get(longest)
-                if prefixes is None:
-                    prefixes = starting[longest] = self._prefixes(longest)
-                for length, owners in prefixes:
-                    for i in owners:
+                    at, word = start + offset, other.group()
+                    if word not in starting:
+                        starting[word] = self._prefixes(word)
+                    for i, length in starting[word][0]:
                         hits[i].append((at, at + length))
         return hits
 
-    def _prefixes(self, word: str) -> tuple[tuple[int, tuple[int, ...]], ...]:
-        """(length, patterns) of every anchor that is a prefix of `word`."""
-        return tuple((n, tuple(self._owners[word[:n]])) for n in range(1, len(word) + 1)
-                     if word[:n] in self._owners)
+    def _prefixes(self, word: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+        """(pattern, length) of every anchor that is a prefix of `word`, and the offsets
+        inside `word` whose character starts some anchor."""
+        owned = tuple((i, n) for n in range(1, len(word) + 1) if word[:n] in self._owners
+                      for i in self._owners[word[:n]])
+        return owned, tuple(k for k in range(1, len(word)) if word[k] in self._anchor_firsts)
+
+
+def _starts(hits: list[tuple[int, int]], lead: int) -> list[int]:
+    """Every place from `lead` characters before a hit's start to its start, ascending."""
+    places: set[int] = set()
+    for start, _end in hits:
+        places.update(range(max(0, start - lead), start + 1))
+    return sorted(places)
 
 
 def _windows(hits: list[tuple[int, int]], reach: int, n: int) -> list[Window]:
     """The hits widened by `reach` on both sides, clipped to the text, merged when they
     overlap or touch (a match near one hit may not be cut by the next window's start)."""
     windows: list[Window] = []
+    first, last = 0, -1         # the open window, not yet in `windows`
     for start, end in sorted(hits):
-        lo, hi = max(0, start - reach), min(n, end + reach)
-        if windows and lo <= windows[-1][1]:
-            if hi > windows[-1][1]:
-                windows[-1] = (windows[-1][0], hi)
+        lo, hi = start - reach, end + reach
+        if lo <= last:
+            if hi > last:
+                last = hi
         else:
-            windows.append((lo, hi))
+            if last >= 0:
+                windows.append((first, last if last < n else n))
+            first, last = (lo if lo > 0 else 0), hi
+    if last >= 0:
+        windows.append((first, last if last < n else n))
     return windows
 
 

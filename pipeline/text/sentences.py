@@ -13,7 +13,6 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
-from itertools import compress
 
 import regex
 
@@ -65,8 +64,14 @@ class CharIndex:
         if self._positions is None:
             among = self._among
             assert among is not None
-            self._positions = array(among.typecode, compress(among, map(self._chars.__contains__,
-                                                                        map(self.text.__getitem__, among))))
+            text, chars = self.text, self._chars
+            # from lists, a slice of the marks at a time: an array grows from an iterator
+            # (compress over two maps) more slowly, and a list of all of them would hold an
+            # int object per mark at once (0.4 MB per MB of text)
+            positions = array(among.typecode)
+            for lo in range(0, len(among), _PICK_CHUNK):
+                positions.fromlist([pos for pos in among[lo:lo + _PICK_CHUNK] if text[pos] in chars])
+            self._positions = positions
         return self._positions
 
     def last_before(self, end: int) -> int:
@@ -107,6 +112,8 @@ class CharIndex:
         return None
 
 
+# marks of the superset looked at per list when positions are picked from it
+_PICK_CHUNK = 4096
 # marks of the superset past which a look-up stops walking (`CharIndex._walk`)
 _WALK = 32
 _START = re.Match.start
