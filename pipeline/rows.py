@@ -21,7 +21,7 @@ from pipeline.stages.region import year_from_file_name
 from pipeline.stages.sections import innermost_section
 from pipeline.stages.status_model import project_confidence
 from pipeline.text.punctuation import LINE_BREAKS, SENTENCE_MARKS
-from pipeline.text.sentences import char_index
+from pipeline.text.sentences import char_index, forget_indexes
 from pipeline.types import BASE_UNIT, Doc, Extraction, StatusMention
 from pipeline.version import code_version
 
@@ -181,6 +181,7 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "message": c.message, "text": text, "start": start, "end": end,
             "other_doc_id": src.doc_id, "other_text": other_text, "other_start": other_start,
             "other_end": other_end})
+    forget_indexes(doc.norm)        # the document is done: its text's indexes are not kept
     return rows
 
 

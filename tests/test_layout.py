@@ -294,3 +294,20 @@ def test_the_title_line(text: str, title: str | None) -> None:
     assert (text[found[0]:found[1]] if found else None) == title
     assert Layout(text).title(40) == found
 
+
+
+def test_a_documents_indexes_are_forgotten_once_its_rows_are_made() -> None:
+    """`char_index` keeps the last text's indexes; `document_rows` drops them when the
+    document is done (they held its text until the next one)."""
+    from pipeline.io.read import SourceDocument
+    from pipeline.results import DocumentResult
+    from pipeline.rows import document_rows
+    from pipeline.text import sentences
+
+    pipe = Pipeline()
+    text = "一、总体情况\n城南大道工程已开工，完成投资1.2亿元。滨江大桥正在施工。\n"
+    ex = pipe("doc", text)
+    source = SourceDocument("doc", "doc.txt", "txt", "utf-8", text, "ok", None, None, len(text.encode()))
+    document_rows(DocumentResult(source, ex, "ok", None), pipe.rules)
+    assert not any(index.text is ex.doc.norm for index in sentences._INDEXES.values())
+    assert sentences.char_index(ex.doc.norm, "。").positions     # asked again: built again

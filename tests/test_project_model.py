@@ -51,6 +51,28 @@ def test_features_are_numbers_for_every_candidate() -> None:
         assert all(isinstance(v, float) and math.isfinite(v) for v in row.values())
 
 
+
+SPARSE_REPORTS = [
+    REPORT,
+    "一、续建项目\n东坝、西岭、南湾3个中型灌区全面完工。青禾至石门公路改造工程完成投资1.2亿元，投资3.5亿元的"
+    "城东快速路年内开工；新建数字经济产业园。",
+]
+
+
+@pytest.mark.parametrize("report", SPARSE_REPORTS)
+def test_sparse_features_are_the_nonzero_ones_and_score_the_same(report: str) -> None:
+    # the model weighs a big document's candidates on their nonzero features only (memory)
+    pipe = Pipeline(weigh_projects=False)
+    ex = pipe("doc", report)
+    dense = project_features(ex, pipe.projects.judge, pipe.rules)
+    sparse = project_features(ex, pipe.projects.judge, pipe.rules, sparse=True)
+    model = ProjectModel.load()
+    assert len(dense) == len(sparse) == len(ex.projects)
+    for full, kept in zip(dense, sparse, strict=True):
+        assert {k: v for k, v in full.items() if v} == {k: v for k, v in kept.items() if v}
+        assert set(kept) <= set(FEATURES)
+        assert model.probability(kept) == model.probability(full)
+
 def test_without_the_model_nothing_is_dropped_and_no_confidence() -> None:
     weighed = Pipeline()("doc", REPORT).projects
     unweighed = Pipeline(weigh_projects=False)("doc", REPORT).projects

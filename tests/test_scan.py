@@ -7,7 +7,7 @@ import re
 import pytest
 import regex
 
-from pipeline.text.scan import FirstWord, MultiScanner, SpanScanner, gate_of, lead_of
+from pipeline.text.scan import FirstWord, MultiScanner, SpanScanner, _trial_ranges, gate_of, lead_of
 
 TEXT = "城南大道已竣工，滨江大桥开工建设；北环路即将投入使用。\n" * 20
 
@@ -42,6 +42,45 @@ def test_flag_only_regex_has_is_not_translated():
     assert SpanScanner(regex.compile("abc", regex.FULLCASE | regex.IGNORECASE)).alternative is None
     assert SpanScanner(regex.compile("abc", regex.IGNORECASE)).alternative is not None
 
+
+
+# a long text is tried on both engines only over its first `trial_chars` characters; its
+# spans are the reference's over the whole text, and a disagreement there still keeps regex
+TRIAL_RANGES = [
+    ([(0, 50)], 100, [(0, 50)]),                          # shorter than the trial: all of it
+    ([(0, 100)], 100, [(0, 100)]),
+    ([(0, 500)], 100, [(0, 100)]),                        # one long range: its start
+    ([(0, 40), (60, 90), (95, 200)], 100, [(0, 40), (60, 90), (95, 125)]),
+    ([(0, 40), (60, 120), (130, 200)], 100, [(0, 40), (60, 120)]),
+]
+
+
+@pytest.mark.parametrize(("ranges", "most", "tried"), TRIAL_RANGES)
+def test_trial_ranges(ranges, most, tried):
+    assert list(_trial_ranges(ranges, most)) == tried
+
+
+@pytest.mark.parametrize(("pattern", "re_can"), CASES)
+def test_a_long_text_is_tried_on_its_start_with_every_span_found(pattern, re_can, monkeypatch):
+    monkeypatch.setattr(SpanScanner, "trial_chars", 100)
+    compiled = regex.compile(pattern)
+    long_text = TEXT * 5                                # 1,400 characters
+    scanner = SpanScanner(compiled)
+    if re_can:
+        scanner.alternative = _Recording(scanner.alternative)
+    for _ in range(SpanScanner.trials + 2):
+        assert scanner.spans(long_text) == [m.span() for m in compiled.finditer(long_text)]
+    if re_can:      # the trials (then, if it won them, the whole text after them)
+        assert scanner.alternative.ranges[:SpanScanner.trials] == [(0, 100)] * SpanScanner.trials
+
+
+def test_a_disagreement_in_a_long_texts_start_keeps_regex(monkeypatch):
+    monkeypatch.setattr(SpanScanner, "trial_chars", 100)
+    long_text = TEXT * 5
+    scanner = SpanScanner(regex.compile("开工"))
+    scanner.alternative = re.compile("竣工")
+    assert scanner.spans(long_text) == [m.span() for m in regex.finditer("开工", long_text)]
+    assert scanner.chosen is scanner.reference and not scanner.engines_agree
 
 # -- MultiScanner: all cue patterns, one scan for their anchors --------------------------
 

@@ -9,6 +9,8 @@ kind; its category comes from the words of its section titles (rules/categories.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -33,11 +35,12 @@ def build_projects(layout: Layout, found: Found, categories: dict[str, str],
     quantities_of: dict[str | None, list[Quantity]] = {}
     for q in found.quantities:
         quantities_of.setdefault(q.project_key, []).append(q)
+    heading_cues = _CuesByStart(found.cues)
     projects = []
     for key, ms in by_key.items():
         fullest = max(ms, key=lambda m: (len(m.name), -m.start))
         section = layout.section_at(ms[0].start)
-        status, s_start, s_end = _status(statuses_of.get(key, []), layout, section, found.cues)
+        status, s_start, s_end = _status(statuses_of.get(key, []), layout, section, heading_cues)
         qs = [q for q in quantities_of.get(key, []) if q.value is not None]
         projects.append(Project(
             key=key, name=fullest.name, alt=fullest.alt or _other_form(fullest.name, ms, endings),
@@ -56,7 +59,7 @@ _NEUTRAL = frozenset({Status.PLANNED, Status.STARTED, Status.IN_PROGRESS})
 
 
 def _status(linked: list[StatusMention], layout: Layout, section: Section,
-            cues: list[StatusMention]) -> tuple[Status, int | None, int | None]:
+            cues: _CuesByStart) -> tuple[Status, int | None, int | None]:
     """The status and the span of the cue that decided it."""
     # a plan word in the sentence of a project with no cue is for the status model to weigh:
     # as the rules' status it would make any phrase near 计划 look like a project
@@ -103,13 +106,32 @@ def _first(qs: list[Quantity], kind: Kind, role: Role | None = None) -> Decimal 
     return None
 
 
-def _section_cue(layout: Layout, section: Section, cues: list[StatusMention]) -> StatusMention | None:
+class _CuesByStart:
+    """The document's cues, found by where they start: the first cue (in the document's
+    order) inside a span, by bisection. Looking through every cue for each project's
+    headings took time growing with the square of a big document (8.5 of 9.3 s of this
+    stage on 8 MB of fresh text)."""
+
+    def __init__(self, cues: Sequence[StatusMention]) -> None:
+        self.cues = cues
+        self.order = sorted(range(len(cues)), key=lambda i: cues[i].start)
+        self.starts = [cues[i].start for i in self.order]
+
+    def first_within(self, start: int, end: int) -> StatusMention | None:
+        """The first cue of the list lying within start:end (``next(c for c in cues if
+        start <= c.start and c.end <= end)``), None when there is none."""
+        lo, hi = bisect_left(self.starts, start), bisect_right(self.starts, end)
+        inside = [i for i in self.order[lo:hi] if self.cues[i].end <= end]
+        return self.cues[min(inside)] if inside else None
+
+
+def _section_cue(layout: Layout, section: Section, cues: _CuesByStart) -> StatusMention | None:
     """A status cue written in the title of this section or an enclosing one."""
     current: Section | None = section
     while current is not None and current.section_id != 0:
-        for cue in cues:
-            if current.title_start <= cue.start and cue.end <= current.title_end:
-                return cue
+        cue = cues.first_within(current.title_start, current.title_end)
+        if cue is not None:
+            return cue
         current = layout.enclosing(current)
     return None
 

@@ -139,6 +139,8 @@ class _StatusLinker:
         self._subject_ends: dict[int, int] = {}         # clause start -> see _subject_end_from
         self._segment_cue_starts: dict[int, list[int]] = {}
         self.title_delay: tuple[int | None, int | None] | None = None  # (title segment, its delay cue), once found
+        self._delays: list[int] = []                    # the text's own delay cues, by start (once asked)
+        self._delay_starts: list[int] | None = None     # where each of them starts
 
     def _done_objects(self, groups: Sequence[Group]) -> list[StatusMention]:
         """完成 with a project as its object (2017年完成甲和乙; 郊区完成甲、乙和丙三座污泥处理
@@ -545,15 +547,26 @@ class _StatusLinker:
     def _delay_between(self, start: int, end: int, problem_words: bool = True) -> int | None:
         """The first delay cue between `start` and `end` (a heading's or the title's), else
         (`problem_words`) their problem words as a delay cue."""
-        in_title = [i for i in range(self.real_cues) if self.cues[i].status is Status.DELAYED
-                    and not self.cues[i].future and start <= self.cues[i].start and self.cues[i].end <= end]
-        if in_title or not problem_words:
-            return in_title[0] if in_title else None
+        in_title = self._first_delay_within(start, end)
+        if in_title is not None or not problem_words:
+            return in_title
         found = self.config.problem_heading.search(self.text, start, end)
         if found is None:
             return None
         self.cues.append(StatusMention(Status.DELAYED, found.start(), found.end(), PROBLEM_HEADING_RULE))
         return len(self.cues) - 1
+
+    def _first_delay_within(self, start: int, end: int) -> int | None:
+        """The first of the text's own delay cues (not forecasts) lying within start:end, by
+        bisection over where they start: a look through every cue for each heading took time
+        growing with the square of a big document (5 of 8.8 s of link on 8 MB of fresh text)."""
+        if self._delay_starts is None:
+            self._delays = sorted((i for i in range(self.real_cues) if self.cues[i].status is Status.DELAYED
+                                   and not self.cues[i].future), key=lambda i: self.cues[i].start)
+            self._delay_starts = [self.cues[i].start for i in self._delays]
+        lo, hi = bisect_left(self._delay_starts, start), bisect_right(self._delay_starts, end)
+        inside = [i for i in self._delays[lo:hi] if self.cues[i].end <= end]
+        return min(inside) if inside else None
 
     def link(self) -> list[StatusMention]:
         groups, cues = self.groups, self.cues
