@@ -309,6 +309,7 @@ class ProjectRules(Config):
     umbrella_suffixes: tuple[str, ...] = rule(WORDS)
     umbrella_after: regex.Pattern[str] = rule(PATTERN, at=True)
     shared_suffix_after: regex.Pattern[str] = rule(PATTERN, at=True)
+    other_kind_class: regex.Pattern[str] = rule(PATTERN, at=True)  # 等机电产品: a class that is no project
     activity_suffixes: tuple[str, ...] = rule(WORDS)
     abstract_suffixes: tuple[str, ...] = rule(WORDS)
     specific_min_chars: int = rule(int)

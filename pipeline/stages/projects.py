@@ -343,6 +343,9 @@ class ProjectExtractor:
             if index in joined:
                 group = self._resolve_joins(clause, group)
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
+            # 汽车、拖拉机等机电产品; 棉花、油料等经济作物: the bare items are kinds of a class
+            # that is no project (their own suffixes still name them)
+            other_kind = group[-1].followed_by_etc and judge.other_kind(rest)
             if (len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end)
                     and not (group[0].followed_by_etc and judge.umbrella_follows(rest))):
                 continue    # one item without a suffix in it and no shared one: no name
@@ -369,7 +372,7 @@ class ProjectExtractor:
                 alt = None
                 # an item that ends where its list goes on (、, 及, 等) is named whole
                 whole_item = is_list and (i < len(group) - 1 or group[i].followed_by_etc)
-                if has_suffix and shared_umbrella:
+                if (has_suffix and shared_umbrella) or (other_kind and not has_suffix):
                     continue
                 # an item of a list closed by 等N个…项目 is a name without a suffix of its own
                 # when it or most of the list is proper (鑫达建材、华泰纸业、宏远机械), not a
