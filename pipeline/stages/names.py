@@ -224,7 +224,11 @@ class NameJudge:
         (等机电产品, 等经济作物生产基地, 等骨干企业: `other_kind_class`): the bare items are
         products, crops, trades or firms, not undertakings."""
         m = self.shared_after.match(rest)
-        return m is not None and self.other_kind_class.match(self._class_phrase(m.group("rest"))) is not None
+        if m is None:
+            return False
+        # a class word jieba tags as a verb (手续) is the phrase's first word, not what is done
+        phrase = self._class_phrase(m.group("rest")) or next(iter(self.tags(m.group("rest"))), ("", ""))[0]
+        return self.other_kind_class.match(phrase) is not None
 
     def umbrella_follows(self, rest: str) -> bool:
         """An enumeration ends in 等 + 工程/项目 (缙云里隆、庆元荷地等工程)."""
