@@ -284,6 +284,7 @@ class ProjectRules(Config):
     not_before_bare_suffix_pos: tuple[str, ...] = rule(WORDS)
     joiners: tuple[str, ...] = rule(WORDS)
     name_joiners: tuple[str, ...] = rule(WORDS)     # 及/与: two names only when each side is one
+    joiner_words: tuple[str, ...] = rule(WORDS)     # 和美: words holding a joiner's character
     junction_after_joiner: regex.Pattern[str] = rule(PATTERN, at=True)
     dependent_suffixes: tuple[str, ...] = rule(WORDS)
     sector_suffixes: tuple[str, ...] = rule(WORDS)
@@ -309,6 +310,8 @@ class ProjectRules(Config):
     umbrella_suffixes: tuple[str, ...] = rule(WORDS)
     umbrella_after: regex.Pattern[str] = rule(PATTERN, at=True)
     shared_suffix_after: regex.Pattern[str] = rule(PATTERN, at=True)
+    other_kind_class: regex.Pattern[str] = rule(PATTERN, at=True)  # 等机电产品: a class that is no project
+    component_after_project: regex.Pattern[str] = rule(PATTERN)  # …项目厂房: a part after the project's 项目
     activity_suffixes: tuple[str, ...] = rule(WORDS)
     abstract_suffixes: tuple[str, ...] = rule(WORDS)
     specific_min_chars: int = rule(int)

@@ -99,6 +99,8 @@ class NameJudge:
         # 等工程, 等12个工业项目 (umbrella_after); 等骨干水电站 (shared_suffix_after, group 'rest')
         self.umbrella_after = p.umbrella_after
         self.shared_after = p.shared_suffix_after
+        # 等机电产品, 等经济作物: a class after 等 that is no kind of project
+        self.other_kind_class = p.other_kind_class
         # framing verbs (加快推进, 完成) that are no words of names: they end the class after 等
         self.framing_verbs = {w for w in p.left_boundaries if len(w) > 1} - self.name_verbs
 
@@ -201,15 +203,32 @@ class NameJudge:
     def _class_phrase(self, rest: str) -> str:
         """`rest` (what follows 等) up to its first verb after its first word (乡镇 | 完成
         人居环境整治, 乡镇 | 加快推进…: a narrative verb or a framing one, which the segmenter
-        knows untagged); a verb names use (改造, 加固) goes on naming the class."""
+        knows untagged); a verb names use (改造, 加固) goes on naming the class. Nothing when
+        the first word is such a verb (…等 | 进行技术改造: the list is the object of what is
+        done, and names no class)."""
         tags = self.tags(rest)
-        pos = len(tags[0][0]) if tags else 0
-        for word, flag in tags[1:]:
-            if (self.is_narrative(word, flag) and flag.startswith("v")) or (
-                    word in self.framing_verbs and (flag == "x" or flag.startswith("v"))):
+        pos = 0
+        for word, flag in tags:
+            if self._doing(word, flag):
                 return rest[:pos]
             pos += len(word)
         return rest
+
+    def _doing(self, word: str, flag: str) -> bool:
+        """A verb that says what is done, not a word a class is named with."""
+        return (self.is_narrative(word, flag) and flag.startswith("v")) or (
+            word in self.framing_verbs and (flag == "x" or flag.startswith("v")))
+
+    def other_kind(self, rest: str) -> bool:
+        """The class after an enumeration's 等 (`rest`, from 等 on) is no kind of project
+        (等机电产品, 等经济作物生产基地, 等骨干企业: `other_kind_class`): the bare items are
+        products, crops, trades or firms, not undertakings."""
+        m = self.shared_after.match(rest)
+        if m is None:
+            return False
+        # a class word jieba tags as a verb (手续) is the phrase's first word, not what is done
+        phrase = self._class_phrase(m.group("rest")) or next(iter(self.tags(m.group("rest"))), ("", ""))[0]
+        return self.other_kind_class.match(phrase) is not None
 
     def umbrella_follows(self, rest: str) -> bool:
         """An enumeration ends in 等 + 工程/项目 (缙云里隆、庆元荷地等工程)."""

@@ -46,6 +46,7 @@ _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[
 _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
 _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
 _SPACES = regex.compile(r"[ \t\u3000]+")
+_CELL_GAP = re.compile(r"[ \t]+(?=\S)")      # between two cells of a table row flattened to text
 _PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
 _DASH = r"[—－-]{2,}"
 _SPACES_OR_DASH = regex.compile(rf"(?P<space>{_SPACES.pattern})|(?P<dash>{_DASH})")
@@ -107,13 +108,16 @@ class ProjectExtractor:
         self.quoted_ends = ("", *p.umbrella_suffixes)
         self.group_words = ("项目", "項目", "工程")    # what a group heading's line ends in
         self.count_in_item = p.count_in_item
+        self.component_after_project = p.component_after_project
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
         self.place_prefix = regex.compile(
             rf"(?<=^(?:\p{{Han}}{{1,7}}?(?:{alternation(p.short_form_places)}))+)")
         self.statuses = StatusFinder(rules)
         # jieba's dictionary with the framing words added (frequency 2000), as one cached file
-        self.segmenter = load_segmenter(w for w in self.boundaries | set(self.weak) if len(w) > 1)
+        # (and the words that hold a joiner's character: 和美乡村 is no list)
+        self.segmenter = load_segmenter(w for w in self.boundaries | set(self.weak) | set(p.joiner_words)
+                                        if len(w) > 1)
         self.judge = NameJudge(rules, self.segmenter)
         # the words `_segments` cuts at: a block of Han text without any of them needs no
         # segmentation (jieba segments each block on its own)
@@ -169,7 +173,7 @@ class ProjectExtractor:
                 mentions.extend(self._clause(text[c_start:c_end], offset + c_start, inside, bool(introduced)))
         mentions.extend(self._ledger_items(text, offset, mentions, heading_ends))
         mentions.extend(self._entries(text, offset, mentions))
-        return merge_short_forms(mentions, self.place_prefix)
+        return merge_short_forms(_without_content_cells(text, offset, mentions), self.place_prefix)
 
     def _ledger_items(self, text: str, offset: int, found: list[ProjectMention],
                       heading_ends: list[int]) -> list[ProjectMention]:
@@ -345,6 +349,9 @@ class ProjectExtractor:
             if index in joined:
                 group = self._resolve_joins(clause, group)
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
+            # 汽车、拖拉机等机电产品; 棉花、油料等经济作物: the bare items are kinds of a class
+            # that is no project (their own suffixes still name them)
+            other_kind = group[-1].followed_by_etc and judge.other_kind(rest)
             if (len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end)
                     and not (group[0].followed_by_etc and judge.umbrella_follows(rest))):
                 continue    # one item without a suffix in it and no shared one: no name
@@ -371,7 +378,7 @@ class ProjectExtractor:
                 alt = None
                 # an item that ends where its list goes on (、, 及, 等) is named whole
                 whole_item = is_list and (i < len(group) - 1 or group[i].followed_by_etc)
-                if has_suffix and shared_umbrella:
+                if (has_suffix and shared_umbrella) or (other_kind and not has_suffix):
                     continue
                 # an item of a list closed by 等N个…项目 is a name without a suffix of its own
                 # when it or most of the list is proper (鑫达建材、华泰纸业、宏远机械), not a
@@ -408,6 +415,8 @@ class ProjectExtractor:
                     # a name that runs on into words no name has (城南引水工程全长24公里隧洞):
                     # the name is its longest named prefix
                     name, e, rule_id = name[:cut], s + cut, "project.suffix_prefix"
+                if rule_id == "project.suffix" and (part := self.component_after_project.search(name)):
+                    name, e = name[:part.start("part")], s + part.start("part")     # …项目 | 厂房
                 listed = alt is not None or (sibling_item and rule_id != "project.suffix_prefix")
                 if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
@@ -805,6 +814,36 @@ def merge_short_forms(mentions: list[ProjectMention], place_prefix: regex.Patter
     if not alias:
         return mentions
     return [replace(m, key=alias[m.key]) if m.key in alias else m for m in mentions]
+
+
+def _without_content_cells(text: str, offset: int, mentions: list[ProjectMention]) -> list[ProjectMention]:
+    """`mentions` without those in a later cell of a table row whose earlier cell is a name
+    (9 县职业学校实训基地建设 实训楼及体育场 6500 3000…): a ledger's row names its project
+    in one cell, and what a later cell names is what the project builds (its 建设内容), no
+    project of its own. A row is a line of four cells or more parted by spaces (a tab or a
+    full-width space reads as one); the name fills its cell whole."""
+    if " " not in text and "\t" not in text:
+        return mentions         # no table row in the text
+    by_start = sorted(mentions, key=lambda m: m.start)
+    rows: dict[int, bool] = {}      # line start -> whether the line is a table row
+    dropped: set[int] = set()
+    for i, first in enumerate(by_start):
+        s, e = first.start - offset, first.end - offset
+        if not (_CELL_GAP.match(text, e) and (s == 0 or text[s - 1] in " \t")):
+            continue            # the name does not fill its cell
+        line_start = text.rfind("\n", 0, s) + 1
+        line_end = text.find("\n", e)
+        line_end = len(text) if line_end < 0 else line_end
+        if line_start not in rows:
+            rows[line_start] = len(_CELL_GAP.findall(text, line_start, line_end)) >= 3
+        if not rows[line_start]:
+            continue
+        for later in by_start[i + 1:]:
+            if later.start - offset >= line_end:
+                break
+            if later.key != first.key and _CELL_GAP.search(text, e, later.start - offset + 1):
+                dropped.add(id(later))
+    return [m for m in mentions if id(m) not in dropped] if dropped else mentions
 
 
 def _clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
