@@ -6,7 +6,10 @@ breaks), each with gold written by hand before keyproj ran on it (see its README
 The pipeline runs on every document in this process, as `keyproj eval` does; each batch
 must stay above floors set a little below its measured figures, so a regression shows.
 Batch 1 (s01…s09) is tuned on: the rules were fixed on what it showed. Batch 2 (u01…u04)
-was written after the fixes and changed nothing: its floors guard the untuned figures.
+was written after those fixes and was untuned until the status round that read its misses
+(h/status7: title delays under a class heading, pushes and plans to start, works under way
+by their kind): it is now tuned on too, and its floors guard those figures. A batch 3 nobody
+tuned on is what measures untuned text.
 Every fact's span must also be exact: documents.text[start:end] == text.
 """
 
@@ -25,14 +28,15 @@ from conftest import FIXTURES_DIR
 
 STYLES_DIR = FIXTURES_DIR / "styles"
 
-# batch -> (file-name prefix, floor per figure); measured on 246dfa2:
-#   batch 1: quantities F1 0.994, money role 1.000, projects relaxed F1 0.929, status 0.962
-#   batch 2: quantities F1 1.000, money role 1.000, projects relaxed F1 0.880, status 0.848
+# batch -> (file-name prefix, floor per figure); measured on 246dfa2 and, for statuses, on
+# h/status7 (batch 2 untuned before it: projects relaxed 0.880, status 0.848):
+#   batch 1: quantities F1 0.994, money role 1.000, projects relaxed F1 0.929, status 1.000
+#   batch 2: quantities F1 1.000, money role 1.000, projects relaxed F1 0.895, status 0.971
 FLOORS: dict[str, tuple[str, dict[str, float]]] = {
     "batch 1 (tuned on)": ("s", {"quantities_f1": 0.98, "role_accuracy": 0.97,
-                                 "projects_relaxed_f1": 0.90, "status_accuracy": 0.92}),
-    "batch 2 (untuned)": ("u", {"quantities_f1": 0.98, "role_accuracy": 0.95,
-                                "projects_relaxed_f1": 0.85, "status_accuracy": 0.80}),
+                                 "projects_relaxed_f1": 0.90, "status_accuracy": 0.96}),
+    "batch 2 (tuned on)": ("u", {"quantities_f1": 0.98, "role_accuracy": 0.95,
+                                "projects_relaxed_f1": 0.87, "status_accuracy": 0.93}),
 }
 
 
