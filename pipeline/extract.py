@@ -80,9 +80,11 @@ def make_project_model(model: ProjectModel, judge: NameJudge, rules: RuleSet) ->
     return project_model
 
 
-def make_status_model() -> Stage:
+def make_status_model(rules: RuleSet) -> Stage:
+    title_max_chars = rules.links.title_max_chars       # the title line its opening candidates read
+
     def status_model(layout: Layout, found: Found) -> Found:
-        projects, statuses = decide_statuses(found.extraction(), found.cues)
+        projects, statuses = decide_statuses(found.extraction(), found.cues, title_max_chars=title_max_chars)
         return replace(found, projects=projects, statuses=statuses)
     return status_model
 
@@ -124,7 +126,7 @@ class Pipeline:
         # the status model picks each project's status among its candidates (off only to train it)
         self.rank_statuses = rank_statuses
         if rank_statuses:
-            stages["status_model"] = make_status_model()
+            stages["status_model"] = make_status_model(rules)
         stages["scope"] = make_scope(rules)
         self.stages = stages
         save_compiled()     # the stages' patterns, for the next process (pipeline/rules/compiled.py)

@@ -160,8 +160,9 @@ def count(gold_root: Path, name: str, pipeline: Pipeline,
             continue
         found, layout = pipeline.found(source.doc_id, source.text, until="status_model")
         ex = found.extraction()
-        decided, _ = decide_statuses(ex, found.cues)
-        options = project_candidates(ex, found.cues)
+        title_max_chars = pipeline.rules.links.title_max_chars
+        decided, _ = decide_statuses(ex, found.cues, title_max_chars=title_max_chars)
+        options = project_candidates(ex, found.cues, title_max_chars)
         preds = tuple(EvalProject(p.name, d.status.value) for p, d in zip(ex.projects, decided, strict=True))
         index = {id(p): i for i, p in enumerate(preds)}
         _, pairs, _, _ = _match_projects(gold.projects, preds)

@@ -589,7 +589,7 @@ def collect_statuses(docs: list[tuple[str, GoldDoc, Path]], pipeline: Pipeline) 
         cues = pipeline.statuses(ex.doc.norm)
         preds = tuple(EvalProject(p.name, p.status.value) for p in ex.projects)
         index = {id(p): i for i, p in enumerate(preds)}
-        options = project_candidates(ex, cues)
+        options = project_candidates(ex, cues, pipeline.rules.links.title_max_chars)
         _, pairs, _, _ = _match_projects(gold.projects, preds)
         for g, p in pairs:
             project = ex.projects[index[id(p)]]

@@ -393,9 +393,10 @@ def test_surety_keeps_its_promise_on_held_out_documents() -> None:
     assert sure[clause].all() and not sure[~clause].any() and y[sure].mean() >= 0.9
 
 
-# The document's opening as a candidate: its first line when it is a title (no full stop),
-# else its first sentence (a news lead); the last strong cue there, plan or not; none for a
-# project named in the opening itself. text, project, expected (link kind, state) or None
+# The document's opening as a candidate: its title line (`layout.title_line`, as link reads
+# it: short, no mark ending a segment, no colon at its end), else its first sentence when the
+# first line holds a full stop (a news lead); the last strong cue there, plan or not; none for
+# a project named in the opening itself. text, project, expected (link kind, state) or None
 OPENING_CASES = [
     # (a project with no cue of its own gets the title's cue linked as a row, `link=title`)
     ("云州市重点项目集中开工\n城东快速路工程目前正在施工。", "城东快速路工程", ("link=doc_title", "started")),
@@ -405,6 +406,10 @@ OPENING_CASES = [
     # must not: an opening with no cue, a project named in the opening itself
     ("云州市重点项目一览\n城东快速路工程总投资8亿元。", "城东快速路工程", None),
     ("城东快速路工程集中开工\n北湖公园项目总投资3亿元。", "城东快速路工程", None),
+    # must not: a first line that heads a list (a colon at its end) or is cut by ； is no title,
+    # nor a lead without a full stop
+    ("今年新开工项目：\n城东快速路工程总投资8亿元。", "城东快速路工程", None),
+    ("全县重点项目集中开工；多个项目进展顺利\n城东快速路工程总投资8亿元。", "城东快速路工程", None),
 ]
 
 

@@ -6,9 +6,10 @@ breaks), each with gold written by hand before keyproj ran on it (see its README
 The pipeline runs on every document in this process, as `keyproj eval` does; each batch
 must stay above floors set a little below its measured figures, so a regression shows.
 Batch 1 (s01…s09) is tuned on: the rules were fixed on what it showed. Batch 2 (u01…u04)
-was written after the fixes and changed nothing then; the next round fixed what it showed.
-Batch 3 (v01…v06) was written in that round and nothing is tuned on it: its floors guard
-the untuned figures.
+was written after those fixes and was untuned until the round that read its misses (stop
+26: title delays under a class heading, pushes and plans to start, works under way, ledger
+cells): it is tuned on too now. Batch 3 (v01…v06) was written in that round, before any of
+its fixes were merged, and nothing is tuned on it: its floors guard the untuned figures.
 Every fact's span must also be exact: documents.text[start:end] == text.
 """
 
@@ -27,16 +28,17 @@ from conftest import FIXTURES_DIR
 
 STYLES_DIR = FIXTURES_DIR / "styles"
 
-# batch -> (file-name prefix, floor per figure); measured on 246dfa2:
-#   batch 1: quantities F1 0.994, money role 1.000, projects relaxed F1 0.929, status 0.962
-#   batch 2: quantities F1 1.000, money role 1.000, projects relaxed F1 0.880, status 0.848
+# batch -> (file-name prefix, floor per figure); batches 1-2 measured on 246dfa2 and, for
+# statuses, on h/status7 (batch 2 untuned before it: projects relaxed 0.880, status 0.848):
+#   batch 1: quantities F1 0.994, money role 1.000, projects relaxed F1 0.929, status 1.000
+#   batch 2: quantities F1 1.000, money role 1.000, projects relaxed F1 0.895, status 0.971
 # batch 3 measured on 60efa13 (its first run): quantities F1 0.989, money role 0.981,
 #   projects relaxed F1 0.899, status 0.896
 FLOORS: dict[str, tuple[str, dict[str, float]]] = {
     "batch 1 (tuned on)": ("s", {"quantities_f1": 0.98, "role_accuracy": 0.97,
-                                 "projects_relaxed_f1": 0.90, "status_accuracy": 0.92}),
-    "batch 2 (untuned)": ("u", {"quantities_f1": 0.98, "role_accuracy": 0.95,
-                                "projects_relaxed_f1": 0.85, "status_accuracy": 0.80}),
+                                 "projects_relaxed_f1": 0.90, "status_accuracy": 0.96}),
+    "batch 2 (tuned on)": ("u", {"quantities_f1": 0.98, "role_accuracy": 0.95,
+                                "projects_relaxed_f1": 0.87, "status_accuracy": 0.93}),
     "batch 3 (untuned)": ("v", {"quantities_f1": 0.97, "role_accuracy": 0.95,
                                 "projects_relaxed_f1": 0.86, "status_accuracy": 0.85}),
 }

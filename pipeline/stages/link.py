@@ -21,7 +21,12 @@ A group takes, in this order of preference:
   heading over it that states a state (（四）储备项目), else the document's title
   (全县12个重点项目集中开工): a group's state passes to its members.
 - a heading about problems or delays over it (二、存在的问题), else a document title about
-  delays (关于重点项目进度滞后情况的通报): its delay, beside the group's own cues.
+  delays (关于重点项目进度滞后情况的通报) unless a heading over it states its class's state
+  (三、进展较好的项目): its delay, beside the group's own cues; a sentence about delayed
+  projects before it passes its delay only to its members (a list, a group with no state of
+  its own, or a sentence opening 比如/其中), not to a project with its own news.
+- a start right after a project that a plan or a push speaks of (力争…甲年内开工; 重点推进甲
+  开工建设) is planned, and the push word (推进) states no progress.
 Cues left over in a section whose heading names a project go to that project
 ((二)城南大道建设 … 目前已完工). Every linked cue gets a confidence (`status_model`).
 
@@ -55,6 +60,8 @@ PLAN_GOVERNED_RULE = "status.plan_governed"
 # a plan word in the sentence of a project with no cue at all (计划投资…的甲): planned
 PLAN_SENTENCE_RULE = "status.plan_sentence"
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
+# a start a plan or a push speaks of (力争…甲6月底前开工; 重点推进甲开工建设): planned
+PUSHED_START_RULE = "status.pushed_start"
 # a plan to start (计划明年开工): the works have not started, whatever the class they belong to states
 START_PLAN_RULE = "status.future_start"
 # the works' course, earliest first: of two states offered as alternatives (建成竣工或进入扫尾
@@ -96,6 +103,9 @@ class LinkRules:
     done_rest: regex.Pattern[str]           # …and after it in its clause only its class (三座…工程)
     alternative_joiner: regex.Pattern[str]  # 或 between two states offered as alternatives
     class_subject: regex.Pattern[str]       # a class of projects as a clause's subject (在建项目23个)
+    example_opener: regex.Pattern[str]      # a sentence opening as an example (比如, 例如)
+    start_gap: regex.Pattern[str]           # between a project and its start to come (年内, 6月底前)
+    start_push: regex.Pattern[str]          # a push right before a project (重点推进, 加快推进)
     status_model: StatusModel
 
     @classmethod
@@ -106,7 +116,8 @@ class LinkRules:
                    links.group_statement, links.member_list_opener, links.title_max_chars,
                    links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
-                   links.class_subject, load_status_model())
+                   links.class_subject, links.example_opener, links.start_gap, links.start_push,
+                   load_status_model())
 
 
 class _StatusLinker:
@@ -164,12 +175,39 @@ class _StatusLinker:
         of (确保甲、乙、丙建成投产; 力争…建成投产甲、乙), or a clause opening with the cue right
         after a clause whose cue is a plan (争取年底建成甲，开工建设乙). A plan in one clause
         says nothing of a clause with a subject of its own."""
+        pushed = self._pushed_starts(cues)
         out: list[StatusMention] = []
         for cue in cues:
-            if cue.status in _ACHIEVED and not cue.future and self._governed(cue, out):
+            if (cue.start, cue.end) in pushed:
+                cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PUSHED_START_RULE)
+            elif cue.status in _ACHIEVED and not cue.future and self._governed(cue, out):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_GOVERNED_RULE)
             out.append(cue)
         return out
+
+    def _pushed_starts(self, cues: list[StatusMention]) -> set[tuple[int, int]]:
+        """The spans of the starts a plan or a push speaks of, and of the push words that are
+        cues themselves: a start right after a group (only a time or the group's class between:
+        甲年内开工; 甲、乙等项目尽快开工) whose clause names a plan before the group (力争…甲
+        6月底前开工) or a push right before it (重点推进甲开工建设; 加快推进甲开工): the start
+        is to come, and the push (推进) is no progress of works not yet begun."""
+        spans: set[tuple[int, int]] = set()
+        for cue in cues:
+            if cue.status is not Status.STARTED or cue.future:
+                continue
+            clause_start = self.layout.clause_start(cue.start)
+            g = next((g for g in self.enumerations.by_segment.get(self.layout.segment_of(cue.start), ())
+                      if clause_start <= g.start and g.end <= cue.start
+                      and self.config.start_gap.match(self.text, g.end, cue.start) is not None), None)
+            if g is None:
+                continue
+            push = self.config.start_push.search(self.text, clause_start, g.start)
+            if push is None and self.config.plan_in_clause.search(self.text, clause_start, g.start) is None:
+                continue
+            spans.add((cue.start, cue.end))
+            if push is not None:
+                spans.update((c.start, c.end) for c in cues if push.start() <= c.start and c.end <= push.end())
+        return spans
 
     def _governed(self, cue: StatusMention, before: list[StatusMention]) -> bool:
         clause_start = self.layout.clause_start(cue.start)
@@ -486,20 +524,43 @@ class _StatusLinker:
             return None
         return last
 
-    def _add_delays(self, chosen: list[list[int]]) -> None:
+    def _add_delays(self, chosen: list[list[int]], own: list[bool]) -> None:
         """A group under a heading about problems or delays (二、存在的问题; （三）进度滞后项目),
         or right after a sentence about delayed projects naming none (一是部分项目进展缓慢。),
-        gets that delay beside its own cues: `aggregate` lets it outrank a neutral state."""
+        gets that delay beside its own cues: `aggregate` lets it outrank a neutral state.
+        The sentence before passes its delay only to its members (`_may_be_member`): a group
+        with no strong cue of its own (`own`), a list, or one in a sentence that opens as an
+        example or a member of that class (比如，甲开工已半年…; 其中甲…); a project alone in a
+        sentence of its own with its own state (…形不成施工高潮。乙正在加快建设。) is another's news.
+        A document title about delays reaches no group under a heading that states its class's
+        state (三、进展较好的项目; 二、已竣工项目): the heading is nearer and says which projects
+        it lists."""
         for gi, g in enumerate(self.groups):
             if any(self.cues[i].status is Status.DELAYED for i in chosen[gi]):
                 continue
-            delay = self._delay_statement_before(g.segment)
+            delay = self._delay_statement_before(g.segment) if self._may_be_member(gi, own[gi]) else None
+            section = self.layout.section_at(g.start)
             if delay is None:
-                delay = self._problem_heading_cue(self.layout.section_at(g.start))
-            if delay is None:
+                delay = self._problem_heading_cue(section)
+            if delay is None and self._heading_state(section, self.title_segment) is None:
                 delay = self._title_delay(g.segment)
             if delay is not None:
                 chosen[gi] = [*chosen[gi], delay]
+
+    def _may_be_member(self, gi: int, has_own_state: bool) -> bool:
+        """Group `gi` may be a member of the class the sentence before speaks of: it has no
+        strong cue of its own, it is a list (甲、乙等尚未开工), or its sentence opens as an
+        example or a member (比如, 其中)."""
+        g = self.groups[gi]
+        return (not has_own_state or len(g.mentions) > 1 or self.text.startswith(_LIST_CLOSER, g.end)
+                or self._opens_as_member(g.segment))
+
+    def _opens_as_member(self, segment: int) -> bool:
+        """The sentence opens as an example or a member of the class just spoken of (比如,
+        例如, 其中, 包括: rules/links.yaml example_opener, member_list_opener)."""
+        start = self.layout.segment_start(segment)
+        return (self.config.example_opener.match(self.text, start) is not None
+                or self.config.member_list_opener.match(self.text, start) is not None)
 
     def _add_plans(self, chosen: list[list[int]]) -> None:
         """A group with no cue at all in a sentence with a plan word (计划, 力争, 拟) is a plan:
@@ -582,9 +643,10 @@ class _StatusLinker:
         for gi in range(len(groups) - 2, -1, -1):
             if not chosen[gi] and chained[gi] and lists[gi]:
                 chosen[gi] = chosen[gi + 1]
+        own = [any(not cues[i].weak for i in picks) for picks in chosen]     # before any group's state is added
         self._inherit_group_state(chosen)
         self._add_class_states(chosen)
-        self._add_delays(chosen)
+        self._add_delays(chosen, own)
         self._add_plans(chosen)
         chosen = [self._later_alternatives(picks) for picks in chosen]
         linked: list[tuple[StatusMention, str, Group | None]] = []     # (row, how linked, group)

@@ -47,7 +47,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline import settings
+from pipeline.rules.loader import load_rules
 from pipeline.stages.sections import innermost_section
+from pipeline.text.layout import title_line
 from pipeline.types import Extraction, Project, Section, Status, StatusMention
 
 MODEL_PATH = settings.DATA_DIR / "status_model.json"
@@ -406,9 +408,13 @@ def _heading_cue(ex: Extraction, pos: int, doc: _DocumentState) -> StatusMention
     return None
 
 
-def project_candidates(ex: Extraction, cues: Sequence[StatusMention]) -> list[list[Candidate]]:
+def project_candidates(ex: Extraction, cues: Sequence[StatusMention],
+                       title_max_chars: int | None = None) -> list[list[Candidate]]:
     """The candidates of every project of `ex`, in order (`cues`: all the document's status
-    cues, linked or not)."""
+    cues, linked or not; `title_max_chars`: the longest title line, rules/links.yaml of the
+    pipeline's rule set; None: the shipped rules')."""
+    if title_max_chars is None:
+        title_max_chars = load_rules().links.title_max_chars
     doc = _DocumentState.of(ex, cues)
     rows_of: dict[str | None, list[StatusMention]] = {}
     for s in ex.statuses:
@@ -417,39 +423,45 @@ def project_candidates(ex: Extraction, cues: Sequence[StatusMention]) -> list[li
     for m in ex.mentions:
         if m.rule_id != "project.anaphora" and (m.key not in first or m.start < first[m.key]):
             first[m.key] = m.start
-    title = _title_cue(ex.doc.norm, cues)
+    title = _title_cue(ex.doc.norm, cues, title_max_chars)
     cue_projects = Counter((s.start, s.end) for s in ex.statuses)
     return [candidates(ex, p, sorted(rows_of.get(p.key, []), key=lambda r: r.start), doc,
                        first.get(p.key, p.start), title, cue_projects) for p in ex.projects]
 
 
-def _title_cue(text: str, cues: Sequence[StatusMention]) -> tuple[StatusMention, str] | None:
-    """The last strong cue of the document's opening and what the opening is: its first line
-    when that line is a title (no full stop: `doc_title`), else its first sentence, the lead
-    of a news report (`doc_lead`: 今年全市计划新开工项目…); a plan or not (计划开工项目一览
-    states the plan of the projects it lists)."""
-    start = len(text) - len(text.lstrip())
-    end = text.find("\n", start)
-    end = len(text) if end < 0 else end
-    kind = "doc_title"
-    if "。" in text[start:end]:
-        end, kind = text.index("。", start), "doc_lead"
+def _title_cue(text: str, cues: Sequence[StatusMention], title_max_chars: int) -> tuple[StatusMention, str] | None:
+    """The last strong cue of the document's opening and what the opening is: its title line
+    (`layout.title_line`, as link and the status finder read it: `doc_title`), else, when its
+    first line holds a full stop, its first sentence, the lead of a news report (`doc_lead`:
+    今年全市计划新开工项目…); a plan or not (计划开工项目一览 states the plan of the projects it
+    lists). A first line that is neither (a list head 新开工项目：, a line cut by ；) opens nothing."""
+    title = title_line(text, title_max_chars)
+    if title is not None:
+        (start, end), kind = title, "doc_title"
+    else:
+        start = len(text) - len(text.lstrip())
+        line_end = text.find("\n", start)
+        end = text.find("。", start, len(text) if line_end < 0 else line_end)
+        if end < 0:
+            return None
+        kind = "doc_lead"
     cue = max((c for c in cues if start <= c.start and c.end <= end and not c.weak),
               key=lambda c: c.start, default=None)
     return (cue, kind) if cue is not None else None
 
 
-def decide_statuses(ex: Extraction, cues: Sequence[StatusMention],
-                    model: StatusModel | None = None) -> tuple[list[Project], list[StatusMention]]:
+def decide_statuses(ex: Extraction, cues: Sequence[StatusMention], model: StatusModel | None = None,
+                    title_max_chars: int | None = None) -> tuple[list[Project], list[StatusMention]]:
     """Each project's status set by the state with the most probability among its
     candidates (its best-scored cue gives the span); every linked row's confidence is its
     state's calibrated probability; a cue that wins without being linked to the project
-    (the document's, the section's, a heading's) becomes a row linked to it."""
+    (the document's, the section's, a heading's) becomes a row linked to it
+    (`title_max_chars`: see `project_candidates`)."""
     model = model or load_status_model()
     confidence: dict[tuple[int, int, str | None], float] = {}
     added: list[StatusMention] = []
     projects = []
-    for project, options in zip(ex.projects, project_candidates(ex, cues), strict=True):
+    for project, options in zip(ex.projects, project_candidates(ex, cues, title_max_chars), strict=True):
         win, mass = _choose(model, options)
         decided = _decided_confidence(model, win, mass)
         for c in options:
