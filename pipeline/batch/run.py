@@ -582,7 +582,8 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet,  # type: ignore[n
     try:
         for task, answer in pool.map(todo, lambda task: task.size or 0,
                                      most_tasks=workers * settings.TASKS_PER_WORKER,
-                                     most_bytes=settings.BYTES_IN_FLIGHT):
+                                     most_bytes=settings.BYTES_IN_FLIGHT,
+                                     worker_bytes=settings.QUEUED_BYTES_PER_WORKER):
             if isinstance(answer, Failure):
                 # rows imports the stages: loaded in this process only for a failure
                 from pipeline.rows import to_columns
