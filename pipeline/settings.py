@@ -26,6 +26,11 @@ CHECKPOINT_BYTES = 12 * MB          # ... or this many bytes of text, whichever 
 JOBS: int | None = None             # --jobs: None = all cores; 0 = in the calling process
 TASKS_PER_WORKER = 32               # tasks in flight per worker (keeps them busy at a checkpoint)
 BYTES_IN_FLIGHT = 64 * MB           # input bytes in flight at most, over all workers
+# A worker is sent more tasks only while less than this many bytes of text wait in its queue
+# (about half a second of work: enough to keep it busy while the writer saves a checkpoint).
+# A task sent stays with its worker: 32 fresh reports of 47 KB queued in each (1.5 MB, 1.5 s
+# of work) left one worker working alone for up to a second at the end of a run.
+QUEUED_BYTES_PER_WORKER = MB // 2
 
 # ---- keyproj query / report ----------------------------------------------------------------------
 QUERY_MAX_WIDTH = 40                # --max-width: table cells cut at this many columns

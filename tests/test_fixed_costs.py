@@ -574,3 +574,115 @@ def test_a_document_read_for_a_run_has_the_runs_id_from_the_start(tmp_path, give
     source = read_document(tmp_path / "a.txt", "a.txt", doc_id=given)
     assert source.doc_id == (doc_id_for("a.txt") if expected == "made from the path" else expected)
     assert source.status == "ok" and source.text == "北郊水厂尚未开工。"
+
+
+# ---- a worker with one document, the tables' fsyncs, the command's exit --------------------------
+
+@pytest.mark.parametrize(("files", "jobs", "warm"), [
+    # files in the run  --jobs  the workers run the warm-up document
+    (1,                 1,      False),     # one file: its document builds what it needs
+    (1,                 None,   False),     # all cores, one file: one worker, no warm-up
+    (2,                 2,      False),     # one document each
+    (3,                 2,      True),      # a worker has a second document to be warm for
+    (40,                1,      True),
+])
+def test_a_worker_warms_up_only_when_it_may_get_more_than_one_document(monkeypatch, files, jobs, warm):
+    from pipeline.batch import pool as pool_module
+
+    started: list[tuple] = []
+
+    class Recorded:
+        size = 1
+
+        def __init__(self, workers, function, initializer, initargs, **kwargs):
+            started.append(initargs)
+
+        def close(self, *, kill: bool = False) -> None:
+            pass
+
+    monkeypatch.setattr(pool_module, "WorkerPool", Recorded)
+    rules = load_rules()
+    with batch_run._start_workers(files, rules, jobs, 10.0, "fork", None):
+        pass
+    assert started == [(str(rules.directory), warm)]
+
+
+def test_a_worker_without_the_warm_up_saves_the_patterns_of_its_first_document_once(tmp_path, monkeypatch):
+    from pipeline.rules import compiled
+
+    saved: list[int] = []
+    monkeypatch.setattr(compiled, "save_compiled", lambda always=False: saved.append(1))
+    monkeypatch.setattr(batch_run, "_WORKER_PIPELINE", None)
+    monkeypatch.setattr(batch_run, "_SAVE_AFTER_FIRST", False)
+    batch_run._init_worker(str(load_rules().directory), warm=False)
+    assert saved == [], "no warm-up document, nothing saved before the first document"
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("北郊水厂尚未开工，城南大道改造工程已开工。", "utf-8")
+    tasks = list(batch_run.iter_tasks([(tmp_path / n, n) for n in ("a.txt", "b.txt")], 1 << 20))
+    first = batch_run._work(tasks[0])
+    batch_run._work(tasks[1])
+    assert saved == [1]
+    assert batch_run.unpacked(first)["documents"]["status"] == ["ok"]
+
+
+@pytest.mark.parametrize(("files", "failing"), [
+    # files to make durable   which fsync fails (None: none)
+    (0,                       None),
+    (1,                       None),
+    (7,                       None),
+    (7,                       3),
+])
+def test_the_tables_are_made_durable_all_at_once_and_every_one_is(tmp_path, monkeypatch, files, failing):
+    import threading
+
+    from pipeline.batch import store as store_module
+
+    paths = [tmp_path / f"t{i}.parquet" for i in range(files)]
+    synced: list[str] = []
+    threads: set[str] = set()
+
+    def fsync(path):
+        threads.add(threading.current_thread().name)
+        if failing is not None and path == paths[failing]:
+            raise OSError(5, "Input/output error", str(path))
+        synced.append(path.name)
+
+    monkeypatch.setattr(store_module, "_fsync", fsync)
+    if failing is None:
+        store_module._fsync_all(paths)
+    else:
+        with pytest.raises(OSError, match="Input/output"):
+            store_module._fsync_all(paths)
+    assert sorted(synced) == sorted(p.name for i, p in enumerate(paths) if i != failing)
+    if files > 1:
+        assert threads == {"keyproj-fsync"}, "each in a thread of its own, not one after another"
+
+
+_EXIT = ("import sys, atexit, threading, time; from pipeline.cli import main; "
+         "atexit.register(lambda: print('exit handler ran', flush=True)); {before}"
+         "sys.argv = ['keyproj', *{argv!r}]; print('before', end=''); main()")
+
+
+@pytest.mark.parametrize(("args", "before", "status", "printed"), [
+    # the command                  the caller first          exit status  also on stdout
+    ("run IN --out OUT --jobs 1 -q", "",                      0,           ""),
+    ("run IN --out OUT --jobs -1",   "",                      2,           ""),      # a usage error
+    ("run MISSING --out OUT",        "",                      2,           ""),
+    ("--help",                       "",                      0,           "Usage"),  # flushed, all of it
+    ("--help",
+     "threading.Thread(target=lambda: (time.sleep(2), print('thread done', flush=True))).start(); ",
+     0, "thread done"),                                                            # a thread still running
+])
+def test_the_command_ends_with_its_status_its_output_and_the_exit_handlers(tmp_path, args, before, status, printed):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("城南大道改造工程已开工，总投资3.5亿元。", "utf-8")
+    argv = [{"IN": str(tmp_path / "in"), "OUT": str(tmp_path / "out"),
+             "MISSING": str(tmp_path / "missing")}.get(a, a) for a in args.split()]
+    done = subprocess.run([sys.executable, "-c", _EXIT.format(before=before, argv=argv)],
+                          capture_output=True, text=True)
+    assert done.returncode == status, done.stderr
+    assert done.stdout.startswith("before")
+    assert done.stdout.rstrip().endswith("exit handler ran")
+    assert printed in done.stdout
+    if args.startswith("run") and status == 0:
+        assert pq.read_table(tmp_path / "out" / "projects.parquet").num_rows == 1

@@ -291,3 +291,32 @@ def test_the_answers_waited_for_are_those_multiprocessing_wait_sees(pipes, proce
     finally:
         worker.kill()
         worker.join()
+
+
+@pytest.mark.parametrize(("workers", "sizes", "worker_bytes", "most_queued"), [
+    # workers  each task's size  bytes a worker may have queued  most tasks queued in one worker
+    (1,        [300] * 10,       1000,                           4),     # 0, 300, 600, 900 < 1000: a 4th
+    (1,        [300] * 10,       None,                           8),     # only most_tasks bounds it
+    (1,        [5000] * 3,       1000,                           1),     # big tasks: one at a time
+    (1,        [1] * 20,         1000,                           8),     # small tasks: most_tasks bounds
+    (2,        [400] * 20,       1000,                           3),     # 0, 400, 800 in each
+])
+def test_a_worker_is_sent_no_more_once_enough_bytes_wait_in_its_queue(monkeypatch, workers, sizes,
+                                                                      worker_bytes, most_queued):
+    from pipeline.batch import pool as pool_module
+
+    queued: list[int] = []
+    send = pool_module._Worker.send
+
+    def recorded(self, item):
+        send(self, item)
+        queued.append(len(self.queue))
+
+    monkeypatch.setattr(pool_module._Worker, "send", recorded)
+    tasks = [("sleep", 0.01) for _ in sizes]
+    with WorkerPool(workers, _do, _ready, (), context=FORK, time_budget=None) as pool:
+        sized = iter(sizes)
+        got = [a for _, a in pool.map(tasks, lambda t: next(sized), most_tasks=8, most_bytes=1 << 30,
+                                      worker_bytes=worker_bytes)]
+    assert got == [0.01] * len(sizes)
+    assert max(queued) == most_queued

@@ -308,11 +308,15 @@ class WorkerPool(Generic[T]):
         self._workers = []
 
     def map(self, tasks: Iterable[T], size: Callable[[T], int], *, most_tasks: int,
-            most_bytes: int) -> Iterator[tuple[T, Any]]:
+            most_bytes: int, worker_bytes: int | None = None) -> Iterator[tuple[T, Any]]:
         """(task, its result or a Failure) for every task, in the order given.
 
         At most `most_tasks` tasks, and `most_bytes` of their `size`, are out at a time
-        (always at least one), so memory stays flat however many tasks there are.
+        (always at least one), so memory stays flat however many tasks there are. With
+        `worker_bytes`, a worker is sent no more once `worker_bytes` of `size` wait in its
+        queue (it always gets one when its queue is empty): a task sent to a worker stays
+        with it, so what is queued when the last task is sent decides how long one worker
+        works on alone at the end of a run (see `settings.QUEUED_BYTES_PER_WORKER`).
         """
         source = iter(tasks)
         waiting: deque[_Queued] = deque()      # every task out, in order
@@ -323,6 +327,9 @@ class WorkerPool(Generic[T]):
         def hand_out() -> None:
             nonlocal out_bytes, next_seq
             while len(waiting) < most_tasks and (not waiting or out_bytes < most_bytes):
+                if worker_bytes is not None and all(w.queue and w.load()[0] >= worker_bytes
+                                                    for w in self._workers):
+                    return
                 task = next(source, _END)
                 if task is _END:
                     return

@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -228,6 +229,33 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fsync_all(paths: list[Path]) -> None:
+    """`_fsync` every file of `paths`, all at once: each in a thread of its own (an fsync
+    waits for the disk without holding the GIL), so that the file system can commit them
+    together. One after another, the seven tables of a run took 30-50 ms of wall time at
+    its end (4-8 ms each on this machine's ext4), on the path of a run of one small file.
+    The first error is raised once every fsync has ended."""
+    if len(paths) < 2:
+        for path in paths:
+            _fsync(path)
+        return
+    errors: list[BaseException] = []
+
+    def one(path: Path) -> None:
+        try:
+            _fsync(path)
+        except BaseException as exc:  # noqa: BLE001 - raised below, in the calling thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(p,), name="keyproj-fsync") for p in paths]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
 
 
 class TableStore:
@@ -478,9 +506,10 @@ class TableStore:
         per_document_checks.unlink()
         folder = self.out / manifest.TABLES_DIR / self.run_id
         folder.mkdir(parents=True, exist_ok=True)
-        for table, tmp in files.items():
+        for tmp in files.values():
             os.chmod(tmp, _FILE_MODE)
-            _fsync(tmp)
+        _fsync_all(list(files.values()))
+        for table, tmp in files.items():
             os.replace(tmp, folder / f"{table}.parquet")
         self.committed = {t: folder / f"{t}.parquet" for t in files}
         manifest.write(self.out, manifest.content(
