@@ -21,7 +21,11 @@ class BuildExtAndCaches(build_ext):
         if self.inplace or getattr(self, "editable_mode", False):
             return
         target = os.path.abspath(os.path.join(self.build_lib, "pipeline", "_prebuilt"))
-        env = {**os.environ, "PYTHONPATH": os.path.abspath(self.build_lib)}
+        # the builder imports the package from build_lib and its dependencies from wherever this
+        # build finds them: pip's isolated build puts them on this process's path only, so a
+        # PYTHONPATH of build_lib alone lost them (a fresh venv's `pip install .` shipped no cache)
+        path = [os.path.abspath(self.build_lib), *(p for p in sys.path if p)]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
         done = subprocess.run([sys.executable, "-m", "pipeline.batch.prebuilt", target], env=env,
                               cwd=self.build_lib, check=False)
         if done.returncode != 0:
