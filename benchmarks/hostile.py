@@ -31,6 +31,7 @@ SHAPES = {
     "one name per line": lambda i: "项目\n",
     "a wall of digits": lambda i: "1234567890",
     "words split by spaces, no mark": lambda i: "某 某 某 某 某 ",
+    "one line of names in cells": lambda i: f"城南{i}号大道工程 ",
 }
 
 

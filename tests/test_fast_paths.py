@@ -446,3 +446,62 @@ def test_short_forms_equal_a_search_at_every_start_and_end(pipeline: Pipeline, l
         ident = replace(ident, distinct_parts=regex.compile(distinct))
     rest = _rest_words(ident.same_project_rest)
     assert _short_forms(long, SHORT_FORM_KEYS, ident, rest) == _short_forms_slowly(long, SHORT_FORM_KEYS, ident, rest)
+
+
+# -- a ledger row's content cells: one pass stands for comparing each name with every later one --
+
+def _content_cells_slow(text: str, offset: int, mentions: list) -> list:
+    """The form `_without_content_cells` stood for: each name that fills its cell in a table
+    row drops every later mention of another key in its line with a cell gap between."""
+    from pipeline.stages.projects import _CELL_GAP
+
+    by_start = sorted(mentions, key=lambda m: m.start)
+    dropped: set[int] = set()
+    for i, first in enumerate(by_start):
+        s, e = first.start - offset, first.end - offset
+        if not (_CELL_GAP.match(text, e) and (s == 0 or text[s - 1] in " \t")):
+            continue
+        line_start = text.rfind("\n", 0, s) + 1
+        line_end = text.find("\n", e)
+        line_end = len(text) if line_end < 0 else line_end
+        if len(_CELL_GAP.findall(text, line_start, line_end)) < 3:
+            continue
+        for later in by_start[i + 1:]:
+            if later.start - offset >= line_end:
+                break
+            if later.key != first.key and _CELL_GAP.search(text, e, later.start - offset + 1):
+                dropped.add(id(later))
+    return [m for m in mentions if id(m) not in dropped]
+
+
+# invented ledger rows: a name then its content, a repeated name, two names in a row, a row
+# of three cells (no table), prose, names glued without a gap
+LEDGER_TEXTS = [
+    "序号 项目名称 建设内容 总投资\n1 城南大道工程 新建道路及滨江大桥 6500 3000\n2 北湖公园项目 北湖公园项目 800 200\n",
+    "1 城南大道工程 北湖公园项目 滨江大桥工程 6500\n2 青石水库 白沙水厂 500 300\n",
+    "城南大道工程 滨江大桥工程 500\n城南大道工程、滨江大桥工程已开工。\n",
+    "3 县职业学校实训基地建设 实训楼及体育场 6500 3000 2024\n4 城北污水处理厂 二期工程 城北污水处理厂 900 100\n",
+    "城南大道工程滨江大桥工程 北湖公园项目 青石水库 白沙水厂 1 2\n",
+]
+
+
+@pytest.mark.parametrize("text", LEDGER_TEXTS)
+def test_content_cells_one_pass_equals_each_name_against_every_later_one(
+        pipeline: Pipeline, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.stages import projects as stage
+
+    real = stage._without_content_cells
+    seen: list = []     # what the stage hands the step: the text, its offset, every mention
+    monkeypatch.setattr(stage, "_without_content_cells",
+                        lambda t, o, ms: seen.append((t, o, list(ms))) or real(t, o, ms))
+    pipeline("ledger", text)
+    assert any(ms for _, _, ms in seen)
+    for t, o, ms in seen:
+        assert real(t, o, ms) == _content_cells_slow(t, o, ms)
+
+
+def test_some_ledger_row_loses_a_content_cell(pipeline: Pipeline) -> None:
+    """The table above is not vacuous: a row's content cell (实训楼及体育场), proposed by the
+    stage before this step, goes."""
+    names = {m.name for m in pipeline("ledger", LEDGER_TEXTS[3]).mentions}
+    assert "县职业学校实训基地建设" in names and "实训楼及体育场" not in names, names

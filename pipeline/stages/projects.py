@@ -821,14 +821,27 @@ def _without_content_cells(text: str, offset: int, mentions: list[ProjectMention
     (9 县职业学校实训基地建设 实训楼及体育场 6500 3000…): a ledger's row names its project
     in one cell, and what a later cell names is what the project builds (its 建设内容), no
     project of its own. A row is a line of four cells or more parted by spaces (a tab or a
-    full-width space reads as one); the name fills its cell whole."""
+    full-width space reads as one); the name fills its cell whole.
+
+    One pass: a mention goes when a name of another key that fills its cell stands before it
+    in its row with a cell gap between. Of the row's names so far, only the one that ends
+    first and the first-ending one of another key need keeping (the gap is searched from a
+    name's end, so the earliest end of a key other than the mention's decides); comparing
+    each name with every later one made a long row of names quadratic."""
     if " " not in text and "\t" not in text:
         return mentions         # no table row in the text
-    by_start = sorted(mentions, key=lambda m: m.start)
     rows: dict[int, bool] = {}      # line start -> whether the line is a table row
     dropped: set[int] = set()
-    for i, first in enumerate(by_start):
-        s, e = first.start - offset, first.end - offset
+    row_end = -1                    # where the line of the row's names so far ends
+    first: tuple[str, int] | None = None    # (key, end) of the name that ends first
+    other: tuple[str, int] | None = None    # the same among the names of another key
+    for m in sorted(mentions, key=lambda m: m.start):
+        s, e = m.start - offset, m.end - offset
+        if s >= row_end:
+            first = other = None        # past the row of the names so far
+        before = first if first is not None and first[0] != m.key else other
+        if before is not None and _CELL_GAP.search(text, before[1], s + 1):
+            dropped.add(id(m))
         if not (_CELL_GAP.match(text, e) and (s == 0 or text[s - 1] in " \t")):
             continue            # the name does not fill its cell
         line_start = text.rfind("\n", 0, s) + 1
@@ -838,11 +851,15 @@ def _without_content_cells(text: str, offset: int, mentions: list[ProjectMention
             rows[line_start] = len(_CELL_GAP.findall(text, line_start, line_end)) >= 3
         if not rows[line_start]:
             continue
-        for later in by_start[i + 1:]:
-            if later.start - offset >= line_end:
-                break
-            if later.key != first.key and _CELL_GAP.search(text, e, later.start - offset + 1):
-                dropped.add(id(later))
+        if line_end != row_end:
+            first = other = None        # the first name of a new row
+            row_end = line_end
+        if first is None or m.key == first[0]:
+            first = (m.key, min(e, first[1])) if first is not None else (m.key, e)
+        elif e < first[1]:
+            first, other = (m.key, e), first
+        elif other is None or e < other[1]:
+            other = (m.key, e)
     return [m for m in mentions if id(m) not in dropped] if dropped else mentions
 
 
