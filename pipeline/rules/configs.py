@@ -182,6 +182,8 @@ class HardBreaks(Config):
     prose_end: regex.Pattern[str] = rule(PATTERN)
     prose_next: regex.Pattern[str] = rule(PATTERN, at=True)
     prose_heading_end: regex.Pattern[str] = rule(PATTERN)
+    prose_table_row: regex.Pattern[str] = rule(PATTERN)
+    prose_byline: regex.Pattern[str] = rule(PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
