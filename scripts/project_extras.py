@@ -67,6 +67,7 @@ from pipeline.outputs.evaluate import (  # noqa: E402
     _relaxed_score,
     normalize_name,
 )
+from pipeline.rules.configs import PROJECT_ANAPHORA_RULE  # noqa: E402
 from pipeline.stages.project_model import FEATURES  # noqa: E402
 
 CONFIDENT = 0.8
@@ -112,7 +113,7 @@ def collect(docs: Sequence[tuple[str, GoldDoc, Path]], pipeline: Pipeline) -> tu
         missed_spans = [sp for g in doc.missed for sp in gold_spans(text, [g.name, *g.alt])]
         spans_of: dict[str, list[tuple[int, int]]] = {}
         for m in ex.mentions:
-            if m.rule_id != "project.anaphora":
+            if m.rule_id != PROJECT_ANAPHORA_RULE:
                 spans_of.setdefault(m.key, []).append((m.start, m.end))
         for p, pred, f in zip(ex.projects, doc.preds, doc.features, strict=True):
             ok = id(pred) in right

@@ -295,6 +295,16 @@ def test_the_title_line(text: str, title: str | None) -> None:
     assert Layout(text).title(40) == found
 
 
+def test_a_layout_keeps_its_title_for_the_length_asked_and_a_blanked_copy_finds_its_own() -> None:
+    layout = Layout("全县重点项目集中开工\n城南大道")
+    assert layout.title(40) == (0, 10)
+    assert layout.title(8) is None          # another length is asked afresh, not answered from the kept one
+    assert layout.title(40) == (0, 10)
+    blank = layout.blanked("\u3000\u3000" + layout.text[2:])
+    assert blank.title(40) == (2, 10)       # its own text's title line, not the layout's
+    assert layout.title(40) == (0, 10)
+
+
 
 def test_a_documents_indexes_are_forgotten_once_its_rows_are_made() -> None:
     """`char_index` keeps the last text's indexes; `document_rows` drops them when the

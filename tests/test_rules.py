@@ -6,6 +6,7 @@ the error must be a RuleError naming the file and the offending key.
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 from collections.abc import Callable
@@ -428,3 +429,31 @@ def test_stages_read_rule_attributes_not_string_keys() -> None:
                  if str(path.relative_to(package)) not in STRING_KEY_READERS
                  for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if lookup.search(line)]
     assert offenders == []
+
+
+# the rule ids the code gives are written once, in pipeline/rules/configs.py; scope.py's
+# `scope_rule` ids are another column's (project.linked there is no mention's rule)
+RULE_ID_HOMES = {"rules/configs.py", "stages/scope.py"}
+
+
+def test_rule_ids_the_code_gives_are_written_once() -> None:
+    """"project.enumeration_item" spelt out in a stage would drift from the constant that the
+    project model's features and the other stages test for (docstrings may show one)."""
+    package = Path(__file__).resolve().parent.parent / "pipeline"
+    rule_id = re.compile(r"(?:project|status)\.\w+")
+    offenders = [f"{path.relative_to(package)}:{node.lineno}" for path in sorted(package.rglob("*.py"))
+                 if str(path.relative_to(package)) not in RULE_ID_HOMES
+                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.Constant) and isinstance(node.value, str) and rule_id.fullmatch(node.value)]
+    assert offenders == []
+
+
+def test_the_linkers_status_ids_are_its_own_and_a_start_plan_is_a_cue_of_the_rules(rules: RuleSet) -> None:
+    """The cues the linker makes must not share an id with a cue of statuses.yaml (a table's
+    rule_id would name two rules), and the plan to start it looks for must be one of them."""
+    from pipeline.rules import configs
+    cue_ids = {cue.id for cue in rules.status_cues}
+    made = {configs.PROBLEM_HEADING_RULE, configs.PLAN_GOVERNED_RULE, configs.PLAN_SENTENCE_RULE,
+            configs.PUSHED_START_RULE, configs.DONE_OBJECT_RULE, configs.PART_DONE_RULE}
+    assert made.isdisjoint(cue_ids)
+    assert configs.START_PLAN_RULE in cue_ids

@@ -6,6 +6,7 @@ and tag for tag, with and without added words.
 
 from __future__ import annotations
 
+import io
 import logging
 
 import jieba
@@ -277,6 +278,35 @@ def test_shipped_file_is_read_and_copied_to_the_users_cache(tmp_path, monkeypatc
     other = load_segmenter(["环湖"])                    # other words: built, not the shipped file
     assert other.total != found.total
     assert len(list(users.glob("keyproj-jieba-*.trie"))) == 2
+
+
+def test_a_shipped_file_cut_short_is_neither_read_nor_copied(tmp_path, monkeypatch):
+    """A wheel's file that is not consistent (here its last bytes lost) is left alone: the
+    segmenter is built as without one, and the user's cache gets the built file."""
+    built, shipped, users = tmp_path / "built", tmp_path / "shipped", tmp_path / "users"
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(built))
+    reference = load_segmenter(ADDED)
+    [made] = built.glob("keyproj-jieba-*.trie")
+    shipped.mkdir()
+    cut = made.read_bytes()[:-100]
+    (shipped / segmenter.shipped_name(made)).write_bytes(cut)
+    monkeypatch.setattr(segmenter, "SHIPPED_CACHE_DIR", shipped)
+    monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(users))
+    written: list[bytes] = []
+
+    def kept(path, write, kind):
+        buffer = io.BytesIO()
+        write(buffer)
+        written.append(buffer.getvalue())
+        real_write(path, write, kind)
+
+    real_write = segmenter.write_cache_file
+    monkeypatch.setattr(segmenter, "write_cache_file", kept)
+    found = load_segmenter(ADDED)
+    assert found.tag(SENTENCES[-1]) == reference.tag(SENTENCES[-1])
+    assert written == [made.read_bytes()]           # the built file only, never the cut one
+    [copied] = users.glob("keyproj-jieba-*.trie")
+    assert copied.read_bytes() == made.read_bytes()
 
 
 def test_shipped_name_needs_the_header_key(tmp_path):

@@ -68,6 +68,37 @@ class Example:
     at_start: bool = False             # matched from the text's first character (`rule(at=True)`)
 
 
+# -- rule ids the code gives ----------------------------------------------------------
+# A fact's `rule_id` names the rule that found it. The ids of rules written in the rule
+# files are there (statuses.yaml `id:`, quantities.yaml `rule_ids`); these are the ids of
+# what the code itself finds, each written once here and imported wherever it is given or
+# tested for (the project model's features read them too: renaming one changes no weight,
+# but every place that asks for it must ask for the same string).
+
+# projects (pipeline/stages/projects.py, anaphora.py)
+PROJECT_SUFFIX_RULE = "project.suffix"                    # a name ending in a suffix (…项目, …大道)
+PROJECT_SUFFIX_PREFIX_RULE = "project.suffix_prefix"      # such a name cut back to its own part
+PROJECT_ENUMERATION_ITEM_RULE = "project.enumeration_item"   # an item of a list (甲、乙等三个项目)
+PROJECT_ANAPHORA_RULE = "project.anaphora"                # 该项目, 该路: names nothing new
+
+# statuses the linker makes (pipeline/stages/link.py)
+# a problem heading's words standing as a delay cue (二、存在的问题)
+PROBLEM_HEADING_RULE = "status.problem_heading"
+# a start, completion or opening under a plan (力争…建成通车; 争取…，开工建设乙): planned
+PLAN_GOVERNED_RULE = "status.plan_governed"
+# a plan word in the sentence of a project with no cue at all (计划投资…的甲): planned
+PLAN_SENTENCE_RULE = "status.plan_sentence"
+# a start a plan or a push speaks of (力争…甲6月底前开工; 重点推进甲开工建设): planned
+PUSHED_START_RULE = "status.pushed_start"
+# a plan to start (计划明年开工; statuses.yaml's cue of that id): the works have not started,
+# whatever the class they belong to states
+START_PLAN_RULE = "status.future_start"
+# 完成 with the project as its object (2017年完成甲和乙): completed
+DONE_OBJECT_RULE = "status.done_object"
+# a completion said of a part of a project's works (控制性工程, 3号楼): in progress
+PART_DONE_RULE = "status.part_done"
+
+
 # -- units and quantities --------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +182,8 @@ class HardBreaks(Config):
     prose_end: regex.Pattern[str] = rule(PATTERN)
     prose_next: regex.Pattern[str] = rule(PATTERN, at=True)
     prose_heading_end: regex.Pattern[str] = rule(PATTERN)
+    prose_table_row: regex.Pattern[str] = rule(PATTERN)
+    prose_byline: regex.Pattern[str] = rule(PATTERN)
 
 
 @dataclass(frozen=True, slots=True)

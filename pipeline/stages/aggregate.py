@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+from pipeline.rules.configs import PLAN_SENTENCE_RULE, PROJECT_ANAPHORA_RULE
 from pipeline.rules.loader import RuleSet
-from pipeline.stages.anaphora import ANAPHORA_RULE
 from pipeline.stages.found import Found, Stage
-from pipeline.stages.link import PLAN_SENTENCE_RULE
 from pipeline.text.layout import Layout
 from pipeline.types import Kind, Project, ProjectMention, Quantity, Role, Section, Status, StatusMention
 
@@ -27,7 +26,7 @@ def build_projects(layout: Layout, found: Found, categories: dict[str, str],
     """One `Project` per distinct key, in order of first mention."""
     by_key: dict[str, list[ProjectMention]] = {}
     for m in sorted(found.mentions, key=lambda m: m.start):
-        if m.rule_id != ANAPHORA_RULE:     # 该项目 names nothing new
+        if m.rule_id != PROJECT_ANAPHORA_RULE:     # 该项目 names nothing new
             by_key.setdefault(m.key, []).append(m)
     statuses_of: dict[str | None, list[StatusMention]] = {}
     for s in found.statuses:

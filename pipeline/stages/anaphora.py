@@ -18,13 +18,13 @@ from dataclasses import replace
 
 import regex
 
+from pipeline.rules.configs import PROJECT_ANAPHORA_RULE
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.found import Found, Stage
 from pipeline.text.layout import HeadingProjects, Layout
 from pipeline.text.numbers import NumberError, parse_number
 from pipeline.types import ProjectMention
 
-ANAPHORA_RULE = "project.anaphora"
 MAX_PLURAL = 30     # a reference back to more projects than this is a summary of the whole text
 
 
@@ -33,7 +33,7 @@ class _Named:
     where a reference back looks for its antecedents."""
 
     def __init__(self, mentions: list[ProjectMention]) -> None:
-        self.named = sorted((m for m in mentions if m.rule_id != ANAPHORA_RULE), key=lambda m: m.start)
+        self.named = sorted((m for m in mentions if m.rule_id != PROJECT_ANAPHORA_RULE), key=lambda m: m.start)
         self.starts = [x.start for x in self.named]
         self.first_name: dict[str, str] = {}
         for x in self.named:
@@ -52,7 +52,7 @@ class _Named:
         return keys
 
     def mention(self, key: str, start: int, end: int) -> ProjectMention:
-        return ProjectMention(self.first_name[key], key, start, end, ANAPHORA_RULE)
+        return ProjectMention(self.first_name[key], key, start, end, PROJECT_ANAPHORA_RULE)
 
 
 def resolve_anaphora(layout: Layout, mentions: list[ProjectMention],

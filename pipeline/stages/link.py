@@ -45,6 +45,15 @@ from itertools import accumulate
 
 import regex
 
+from pipeline.rules.configs import (
+    DONE_OBJECT_RULE,
+    PART_DONE_RULE,
+    PLAN_GOVERNED_RULE,
+    PLAN_SENTENCE_RULE,
+    PROBLEM_HEADING_RULE,
+    PUSHED_START_RULE,
+    START_PLAN_RULE,
+)
 from pipeline.rules.loader import RuleSet, alternation
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
@@ -53,25 +62,11 @@ from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS
 from pipeline.types import ProjectMention, Quantity, Section, Status, StatusMention
 
 _LOOKAHEAD_SENTENCES = 3
-# the rule id of a problem heading's words standing as a delay cue (二、存在的问题)
-PROBLEM_HEADING_RULE = "status.problem_heading"
-# a start, completion or opening under a plan (力争…建成通车; 争取…，开工建设乙): planned
-PLAN_GOVERNED_RULE = "status.plan_governed"
-# a plan word in the sentence of a project with no cue at all (计划投资…的甲): planned
-PLAN_SENTENCE_RULE = "status.plan_sentence"
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
-# a start a plan or a push speaks of (力争…甲6月底前开工; 重点推进甲开工建设): planned
-PUSHED_START_RULE = "status.pushed_start"
-# a plan to start (计划明年开工): the works have not started, whatever the class they belong to states
-START_PLAN_RULE = "status.future_start"
 # the works' course, earliest first: of two states offered as alternatives (建成竣工或进入扫尾
 # 阶段) a group takes the later one (rules/links.yaml alternative_joiner)
 _COURSE = (Status.PLANNED, Status.STARTED, Status.IN_PROGRESS, Status.COMPLETED, Status.OPERATIONAL)
 _FINISHED = frozenset({Status.COMPLETED, Status.OPERATIONAL})
-# 完成 with the project as its object (2017年完成甲和乙): completed
-DONE_OBJECT_RULE = "status.done_object"
-# a completion said of a part of a project's works (控制性工程, 3号楼): in progress
-PART_DONE_RULE = "status.part_done"
 _PART_AFTER_CUE = 4     # how far after the cue its part may stand (已建成3号楼)
 # how far back (in segments: sentences and lines) a list may reach for its group's statement
 _GROUP_REACH = 40

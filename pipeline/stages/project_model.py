@@ -33,7 +33,13 @@ from typing import Any
 import regex
 
 from pipeline import settings
-from pipeline.rules.configs import ModelFeatureRules
+from pipeline.rules.configs import (
+    PROJECT_ANAPHORA_RULE,
+    PROJECT_ENUMERATION_ITEM_RULE,
+    PROJECT_SUFFIX_PREFIX_RULE,
+    PROJECT_SUFFIX_RULE,
+    ModelFeatureRules,
+)
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.names import NameJudge
 from pipeline.text.punctuation import CLAUSE_MARKS, SEGMENT_END
@@ -210,8 +216,9 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
     f[_suffix_class(name, judge, words.one_char_suffix)] = 1.0
     f.update({
         "len_name": min(n, 30) / 10, "short_name": float(n <= 4), "long_name": float(n >= 16),
-        "rule_suffix": float(rule_id == "project.suffix"), "rule_prefix": float(rule_id == "project.suffix_prefix"),
-        "rule_item": float(rule_id == "project.enumeration_item"), "has_alt": float(has_alt),
+        "rule_suffix": float(rule_id == PROJECT_SUFFIX_RULE),
+        "rule_prefix": float(rule_id == PROJECT_SUFFIX_PREFIX_RULE),
+        "rule_item": float(rule_id == PROJECT_ENUMERATION_ITEM_RULE), "has_alt": float(has_alt),
         "proper": float(judge.proper(name)), "place": float(_has_place(name, places)),
         "digit_latin": float(bool(_DIGIT_LATIN.search(words.year.sub("", words.capacity.sub("", name))))),
         "year": float(bool(words.year.search(name))), "capacity": float(bool(words.capacity.search(name))),
@@ -483,7 +490,7 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet,
     text = ex.doc.norm
     by_key: dict[str, list[ProjectMention]] = {}
     for m in ex.mentions:
-        if m.rule_id != "project.anaphora":
+        if m.rule_id != PROJECT_ANAPHORA_RULE:
             by_key.setdefault(m.key, []).append(m)
     quantities: dict[str, list[Any]] = {}
     for q in ex.quantities:
@@ -492,13 +499,13 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet,
     title_spans = sorted((s.title_start, s.title_end) for s in ex.sections[1:] if s.title_end > s.title_start)
     title_starts = [s for s, _ in title_spans]
     contains_other, inside_other = _nesting([p.name for p in ex.projects], rules.ledger.identity.distinct_parts)
-    named = sorted((m for m in ex.mentions if m.rule_id != "project.anaphora"), key=lambda m: m.start)
+    named = sorted((m for m in ex.mentions if m.rule_id != PROJECT_ANAPHORA_RULE), key=lambda m: m.start)
     named_starts = [m.start for m in named]
     navigation_on_line: dict[int, bool] = {}
     out = []
     for p in ex.projects:
         ms = by_key.get(p.key, [])
-        rule_id = next((m.rule_id for m in ms if m.start == p.start), ms[0].rule_id if ms else "project.suffix")
+        rule_id = next((m.rule_id for m in ms if m.start == p.start), ms[0].rule_id if ms else PROJECT_SUFFIX_RULE)
         f = name_features(p.name, rule_id, p.alt is not None, judge, rules, _listed_as(p.name, ms))
         f.update(_context_features(text, ms, named_starts, title_spans, rules.model_features, navigation_on_line))
         qs = quantities.get(p.key, [])
@@ -522,7 +529,7 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet,
 def _listed_as(name: str, mentions: Sequence[ProjectMention]) -> str | None:
     """The name with its list's class (东坝 → 东坝灌区), when a mention of it is a list item
     that a class after the list, or the last item's suffix, names (its `alt`)."""
-    return next((m.alt for m in mentions if m.rule_id == "project.enumeration_item" and m.alt
+    return next((m.alt for m in mentions if m.rule_id == PROJECT_ENUMERATION_ITEM_RULE and m.alt
                  and m.alt.startswith(name) and len(m.alt) > len(name)), None)
 
 

@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 import regex
 
+from pipeline.rules.configs import PROJECT_ENUMERATION_ITEM_RULE, PROJECT_SUFFIX_PREFIX_RULE, PROJECT_SUFFIX_RULE
 from pipeline.rules.loader import RuleSet, alternation, word_trie
 from pipeline.stages.names import NameJudge, balanced
 from pipeline.stages.statuses import StatusFinder
@@ -211,7 +212,7 @@ class ProjectExtractor:
                     or not (judge.proper(name) or (s in under and mostly_proper)) or not judge.accepts(name)):
                 continue
             if (offset + s, offset + e) not in taken:
-                out.append(ProjectMention(name, self.key(name), offset + s, offset + e, "project.enumeration_item"))
+                out.append(ProjectMention(name, self.key(name), offset + s, offset + e, PROJECT_ENUMERATION_ITEM_RULE))
         return out
 
     def _entries(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
@@ -239,7 +240,7 @@ class ProjectExtractor:
             if ((s, e) in covered or judge.has_suffix(name) or not judge.nominal(name)
                     or not judge.proper(name) or not judge.accepts(name)):
                 continue        # a name with a suffix is found in its clause already
-            out.append(ProjectMention(name, self.key(name), offset + s, offset + e, "project.enumeration_item"))
+            out.append(ProjectMention(name, self.key(name), offset + s, offset + e, PROJECT_ENUMERATION_ITEM_RULE))
         return out
 
     @staticmethod
@@ -391,17 +392,17 @@ class ProjectExtractor:
                 # reads as a verb (华泰纸业扩产项目、宏远机械监控系统、云岭化工新材料项目)
                 sibling_item = vouched[i] > 0 and self._list_member(name)
                 if has_suffix:
-                    rule_id = "project.suffix"
+                    rule_id = PROJECT_SUFFIX_RULE
                 elif not closed_item and (cut := judge.named_prefix(name)):
                     # its longest named prefix (宜攀高速公路 | 起于宜宾市), but a list item
                     # that goes on naming is named whole (云州新区文教园区东片公寓楼群、…)
                     if not (whole_item and self._named_tail(name, cut)):
                         cut = self._accepted_prefix(name, cut)
                         name, e = name[:cut], s + cut
-                    rule_id = "project.suffix_prefix"
+                    rule_id = PROJECT_SUFFIX_PREFIX_RULE
                 elif (shared is not None or (is_list and judge.proper(name)) or lent is not None or closed_item
                       or sibling_item):
-                    rule_id = "project.enumeration_item"
+                    rule_id = PROJECT_ENUMERATION_ITEM_RULE
                     # 鑫达建材、华泰纸业等12个工业项目: 等 + a count + 项目 vouches for bare items
                     lent_or_shared = shared or lent or (self._siblings_suffix(names, suffixed, i) if sibling_item
                                                         else None)
@@ -410,14 +411,14 @@ class ProjectExtractor:
                     continue
                 while len(name) > self.min_chars and name[0] in self.strip_chars and judge.has_suffix(name[1:]):
                     name, s = name[1:], s + 1       # 如云州港三期码头工程受…影响
-                if (rule_id == "project.suffix" and not judge.accepts(name, listed=sibling_item)
+                if (rule_id == PROJECT_SUFFIX_RULE and not judge.accepts(name, listed=sibling_item)
                         and (cut := judge.named_prefix(name)) and judge.accepts(name[:cut])):
                     # a name that runs on into words no name has (城南引水工程全长24公里隧洞):
                     # the name is its longest named prefix
-                    name, e, rule_id = name[:cut], s + cut, "project.suffix_prefix"
-                if rule_id == "project.suffix" and (part := self.component_after_project.search(name)):
+                    name, e, rule_id = name[:cut], s + cut, PROJECT_SUFFIX_PREFIX_RULE
+                if rule_id == PROJECT_SUFFIX_RULE and (part := self.component_after_project.search(name)):
                     name, e = name[:part.start("part")], s + part.start("part")     # …项目 | 厂房
-                listed = alt is not None or (sibling_item and rule_id != "project.suffix_prefix")
+                listed = alt is not None or (sibling_item and rule_id != PROJECT_SUFFIX_PREFIX_RULE)
                 if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out

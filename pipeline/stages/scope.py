@@ -47,6 +47,11 @@ class Scope(StrEnum):
 
 
 _INVESTMENT = frozenset({Role.TOTAL, Role.PLANNED, Role.COMPLETED})
+# scope rule ids (the `scope_rule` column) given in more than one place below; the others
+# are each written once, where they are decided
+LINKED_RULE = "project.linked"              # the amount a kept project's row shows
+NOT_INVESTMENT_RULE = "other.not_investment"   # no investment role, or a threshold or change
+NO_SCOPE_RULE = "other.no_scope"            # nothing says which total it counts toward
 _ITEM_JOINERS = "，,、；;：: 和及与\t"
 # a parent's value may be met by its parts but not exceeded (beyond rounding in the text)
 _ROUNDING = Decimal("1.001")
@@ -124,21 +129,21 @@ def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project]
         key = q.project_key if q.project_key in kept else None
         part = parts.get(i)
         if i in shown:
-            scope, rule = Scope.PROJECT, "project.linked"
+            scope, rule = Scope.PROJECT, LINKED_RULE
         elif part is not None:
             parent_key = quantities[part.parent].project_key
             if key is not None and key != parent_key and q.role not in _INVESTMENT:
-                scope, rule = Scope.PROJECT, "project.linked"
+                scope, rule = Scope.PROJECT, LINKED_RULE
             elif part.sector_item:
                 scope, rule = Scope.SECTOR, "sector.part"
             else:
                 scope, rule = Scope.BREAKDOWN, "breakdown.part"
         elif (q.role_cue or "") in r.change_cues:
-            scope, rule = Scope.OTHER, "other.not_investment"     # a threshold, a change
+            scope, rule = Scope.OTHER, NOT_INVESTMENT_RULE     # a threshold, a change
         elif key is not None:
             # a second amount of a role the project's row already shows would count twice
             repeat = q.role in _INVESTMENT and q.value is not None
-            scope, rule = (Scope.OTHER, "project.repeat") if repeat else (Scope.PROJECT, "project.linked")
+            scope, rule = (Scope.OTHER, "project.repeat") if repeat else (Scope.PROJECT, LINKED_RULE)
         else:
             scope, rule = _unlinked_scope(text, q, own_start, r, headlines)
             if scope is Scope.SECTOR and q.value is not None:
@@ -146,7 +151,7 @@ def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project]
                     scope, rule = Scope.OTHER, "sector.repeat"
                 sector_figures.add((q.role, q.value))
             sentence_start = char_index(text, SENTENCE_END).last_before(q.start) + 1
-            if scope is Scope.OTHER and rule == "other.no_scope" and previous == (sentence_start, Scope.GROUP):
+            if scope is Scope.OTHER and rule == NO_SCOPE_RULE and previous == (sentence_start, Scope.GROUP):
                 scope, rule = Scope.GROUP, "group.same_sentence"   # 17个续建项目总投资…，完成投资…
             previous = (sentence_start, scope)
         out[i] = replace(q, scope=scope.value, scope_rule=rule,
@@ -174,7 +179,7 @@ def _unlinked_scope(text: str, q: Quantity, prev_money_end: int, r: _ScopeRules,
     """headline, sector, group or other for an amount linked to no project; `prev_money_end`
     is where the money amount before it ends."""
     if q.role not in _INVESTMENT or (q.role_cue or "") in r.change_cues:
-        return Scope.OTHER, "other.not_investment"
+        return Scope.OTHER, NOT_INVESTMENT_RULE
     sentences = char_index(text, SENTENCE_END)
     sentence_start = sentences.last_before(q.start) + 1
     clause_start = char_index(text, CLAUSE_END).last_before(q.start) + 1
@@ -200,7 +205,7 @@ def _unlinked_scope(text: str, q: Quantity, prev_money_end: int, r: _ScopeRules,
         return Scope.GROUP, "group.subset"
     if r.count.search(own):
         return Scope.GROUP, "group.count"
-    return Scope.OTHER, "other.no_scope"
+    return Scope.OTHER, NO_SCOPE_RULE
 
 
 def _place_names(text: str, place: PlacePeriod | None) -> tuple[str, ...]:

@@ -47,6 +47,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline import settings
+from pipeline.rules.configs import PROJECT_ANAPHORA_RULE
 from pipeline.rules.loader import load_rules
 from pipeline.stages.sections import innermost_section
 from pipeline.text.layout import title_line
@@ -421,7 +422,7 @@ def project_candidates(ex: Extraction, cues: Sequence[StatusMention],
         rows_of.setdefault(s.project_key, []).append(s)
     first: dict[str, int] = {}
     for m in ex.mentions:
-        if m.rule_id != "project.anaphora" and (m.key not in first or m.start < first[m.key]):
+        if m.rule_id != PROJECT_ANAPHORA_RULE and (m.key not in first or m.start < first[m.key]):
             first[m.key] = m.start
     title = _title_cue(ex.doc.norm, cues, title_max_chars)
     cue_projects = Counter((s.start, s.end) for s in ex.statuses)

@@ -81,7 +81,6 @@ class Layout:
     _indexes: dict[str, CharIndex] = field(default_factory=dict, repr=False)
     # the text the mark indexes are read from when it is not `text` (`blanked`)
     _marks_text: str | None = field(default=None, repr=False)
-    _titles: dict[int, tuple[int, int] | None] = field(default_factory=dict, repr=False)
 
     def index(self, marks: str) -> CharIndex:
         """Where the characters of `marks` (one of the classes above) occur in the text."""
@@ -106,10 +105,14 @@ class Layout:
         return replace(self, text=text, _marks_text=self.text if self._marks_text is None else self._marks_text)
 
     def title(self, max_chars: int) -> tuple[int, int] | None:
-        """The document's title line (`title_line`), found once per layout."""
-        if max_chars not in self._titles:
-            self._titles[max_chars] = title_line(self.text, max_chars)
-        return self._titles[max_chars]
+        """The document's title line (`title_line`), found once per layout: a pipeline asks
+        with one length only, its rule set's links.title_max_chars, so one answer is kept
+        (in the instance's own dict, as `cached_property` keeps its value: a `blanked` copy
+        has a text of its own and finds its own)."""
+        kept = self.__dict__.get("_title")
+        if kept is None or kept[0] != max_chars:
+            kept = self.__dict__["_title"] = (max_chars, title_line(self.text, max_chars))
+        return kept[1]
 
     def unit_around(self, start: int, end: int, marks: str) -> tuple[int, int]:
         """The stretch bounded by `marks` holding [start, end): from after the last mark

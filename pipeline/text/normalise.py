@@ -153,6 +153,8 @@ class ProseWrap:
     end: regex.Pattern[str]             # how a cut-off line ends (a Han character or a digit)
     next: regex.Pattern[str]            # how the line that goes on opens (a Han character)
     heading_end: regex.Pattern[str]     # a heading line holding this goes on as prose (。)
+    table_row: regex.Pattern[str]       # a line holding this is a table's row (a space between Han)
+    byline: regex.Pattern[str]          # a line ending in this ends in a byline (。(记者 某某))
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,8 @@ def _break_rules(rules: RuleSet) -> _BreakRules:
         cue_cuts=_cue_cuts(rules, hb.cue_min_chars),
         amount_cue_cuts=_amount_cue_cuts(rules, hb.cue_min_chars), amount_start=hb.amount_start,
         heading=hb.heading_start,
-        prose=ProseWrap(hb.prose_min_chars, hb.prose_mark, hb.prose_end, hb.prose_next, hb.prose_heading_end),
+        prose=ProseWrap(hb.prose_min_chars, hb.prose_mark, hb.prose_end, hb.prose_next, hb.prose_heading_end,
+                        hb.prose_table_row, hb.prose_byline),
         min_lines=hb.min_wrapped_lines, min_share=float(hb.min_wrapped_share),
         min_wraps=hb.min_wraps, min_chars=hb.min_line_chars, slack=hb.slack)
 
@@ -287,22 +290,8 @@ def _prose_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
         if (len(line) >= prose.min_chars and prose.end.search(line) and prose.next.match(folded, nxt)
                 and prose.mark.search(line)
                 and not (br.heading.match(line) and not prose.heading_end.search(line))
-                and not _byline_after_sentence(line) and not _CELL_GAP.search(line)):
+                and not prose.byline.search(line) and not prose.table_row.search(line)):
             yield start, nxt
-
-
-# a space between two Han characters: cells of a table's row, not prose (Chinese prose
-# puts no spaces between words)
-_CELL_GAP = regex.compile(r"\p{Han}[ \t\u3000]+\p{Han}")
-
-
-def _byline_after_sentence(line: str) -> bool:
-    """A news paragraph's last sentence followed by its attribution, no sentence cut off:
-    after the line's last sentence end comes a bracket (。(某某)) or words set off by a
-    space (。 新华社发, 。新华社记者 某某 摄)."""
-    end = max(line.rfind("。"), line.rfind("！"), line.rfind("？"))
-    tail = line[end + 1:] if end >= 0 else ""
-    return bool(tail) and (tail[0] in "(（" or any(c in " \t\u3000" for c in tail))
 
 
 def _hard_breaks(folded: str, rules: RuleSet) -> Ranges:

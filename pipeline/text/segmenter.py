@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
 import itertools
 import json
 import operator
@@ -324,11 +325,19 @@ def _write_cache(path: Path, seg: Segmenter, offsets: bytes, chars: bytes, conte
 
 
 def _read_cache(path: Path) -> Segmenter | None:
+    try:
+        with path.open("rb") as f:
+            return _segmenter_in(f)
+    except OSError:
+        return None
+
+
+def _segmenter_in(f: IO[bytes]) -> Segmenter | None:
+    """The segmenter in a cache file's bytes; None when they are not consistent."""
     import marisa_trie
 
     try:
-        with path.open("rb") as f:
-            return _read_sections(f, marisa_trie)
+        return _read_sections(f, marisa_trie)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError):
         return None
 
@@ -459,12 +468,14 @@ def _content_key(dict_path: Path, freq: int, added: list[str]) -> str:
 
 def _from_shipped(shipped: Path, cache: Path) -> Segmenter | None:
     """The segmenter of the shipped file `shipped`, copied to the user's `cache` file; None
-    when no such file is shipped or it is not consistent."""
-    if not shipped.is_file():
-        return None
-    found = _read_cache(shipped)
-    if found is not None:
+    when no such file is shipped or it is not consistent. The file is read once: the bytes
+    checked are the bytes copied."""
+    try:
         data = shipped.read_bytes()
+    except OSError:             # none shipped (or not a file)
+        return None
+    found = _segmenter_in(io.BytesIO(data))
+    if found is not None:
         write_cache_file(cache, lambda f: f.write(data), "keyproj-jieba-*.trie")
     return found
 
