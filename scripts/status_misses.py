@@ -18,7 +18,12 @@ status model over the rules' candidates, as `keyproj eval` scores it) is wrong, 
 - how the project is written: in an enumeration (甲、乙), alone on its line (a numbered or
   ledger line), or inside running text;
 - whether the deciding cue is read as a state reached though a plan word stands earlier in its
-  sentence (今年计划…, 目标是…), and the same for every decision, right or wrong.
+  sentence (今年计划…, 目标是…), and the same for every decision, right or wrong;
+- for a gold state ranked below: how the winner and the gold state's candidates were linked,
+  whether the winner binds (the rules' own cue, `Candidate.binding`) and the rules chose
+  another of the project's own rows, and the winner's marks (plan word, mark of the past,
+  a later strong cue, another subject); every decision by its winner's link kind, binding and
+  marks, right or wrong (where binding a kind earns its binding).
 """
 
 from __future__ import annotations
@@ -92,6 +97,7 @@ def classify(project: Project, decided: Project, gold_status: str, options: list
         out.append(f"candidates: gold NOT among them, {why}")
     else:
         out.append("candidates: gold among them, ranked below")
+        out.extend(ranked_below(decided, gold_status, options))
     of_gold = [c for c in cues if c.status.value == gold_status and not c.weak]
     if gold_status == Status.UNKNOWN.value:
         out.append("nearest gold-state cue: (gold is unknown)")
@@ -113,6 +119,28 @@ def classify(project: Project, decided: Project, gold_status: str, options: list
             out.append(f"not among, by source / nearest gold cue / gold / decided: "
                        f"{kind} / {place} / {gold_status} / {decided.status.value}")
     return out
+
+
+def ranked_below(decided: Project, gold_status: str, options: list[Candidate]) -> list[str]:
+    """The classes of a decision whose gold state is among the candidates: how the winner was
+    linked and whether it binds (the rules' own cue), how the gold state's candidates were
+    linked, and where the winner stands from the project's rows (the latest of them or not)."""
+    win = winner(decided, options)
+    if win is None:
+        return []
+    kind = link_kind(win.features) + (" binding" if win.binding else "")
+    gold_kinds = sorted({link_kind(c.features) for c in options if c.status.value == gold_status})
+    own_gold = [c for c in options if c.status.value == gold_status and c.row is not None]
+    names = {name for name, _ in win.features}
+    marks = [m for m in ("plan_in_sentence", "past_marker", "later_strong", "other_subject") if m in names]
+    own = [f"ranked below, the rules chose another own row: {link_kind(win.features)} {win.status.value} "
+           f"{'before' if win.start is not None and win.start < c.start else 'after'} "
+           f"{link_kind(c.features)} {gold_status}"
+           for c in own_gold[:1] if win.binding and c.start is not None]
+    return own + [f"ranked below, decided by / gold offered by: {kind} / {', '.join(gold_kinds)}",
+            f"ranked below, gold among the project's own rows: {'yes' if own_gold else 'no'}"
+            + (", winner binding" if win.binding else ""),
+            f"ranked below, winner's marks: {' '.join(marks) or '-'}"]
 
 
 def winner(decided: Project, options: list[Candidate]) -> Candidate | None:
@@ -176,6 +204,12 @@ def count(gold_root: Path, name: str, pipeline: Pipeline,
             win = winner(decided[i], options[i])
             if win is not None:     # every decision, right or wrong, by how a plan word stands
                 classes[f"all decisions, deciding cue: {plan_reading(win)}, "
+                        f"{'right' if g.status == p.status else 'wrong'}"] += 1
+                names = {name for name, _ in win.features}
+                marks = [m for m in ("plan_in_sentence", "past_marker", "later_strong", "other_subject", "wide_cue")
+                         if m in names]
+                classes[f"all decisions by winner, marks: {link_kind(win.features)}"
+                        f"{' binding' if win.binding else ''} {' '.join(marks) or '-'}, "
                         f"{'right' if g.status == p.status else 'wrong'}"] += 1
             if g.status == p.status:
                 continue

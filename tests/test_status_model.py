@@ -16,6 +16,7 @@ from pipeline.stages.status_model import (
     MODEL_PATH,
     Candidate,
     StatusModel,
+    _nearest_cue,
     decide_statuses,
     link_features,
     load_status_model,
@@ -445,3 +446,35 @@ def test_a_cue_over_a_list_says_how_many_it_speaks_of(pipeline: Pipeline, text: 
                                    strict=True) if p.name == name]
     [own] = [dict(c.features) for c in options if c.by_rules]
     assert (own.get("log_cue_projects", 0.0) > 0, own.get("wide_cue", 0.0) == 1.0) == expected
+
+
+# (project mention spans, cue spans) -> characters between the nearest pair (None: no cue)
+NEAREST_CUE_CASES = [
+    ([(10, 16)], [(16, 19)], 0),                    # the cue right after the name
+    ([(10, 16)], [(2, 6)], 4),                      # before it, 4 characters off
+    ([(10, 16)], [(40, 44)], 24),                   # after it, 24 characters off
+    ([(10, 16), (100, 106)], [(108, 110)], 2),      # its later mention is the nearer
+    ([(10, 16)], [(12, 14)], 0),                    # a cue inside the name's span overlaps: 0
+    ([(50, 56)], [(1, 3), (5, 7), (9, 11), (13, 15), (70, 72)], 14),   # many cues before, one after
+    ([(10, 16)], [], None),                         # no cue in the document at all
+]
+
+
+@pytest.mark.parametrize("spans, cue_spans, expected", NEAREST_CUE_CASES, ids=[str(c[2]) for c in NEAREST_CUE_CASES])
+def test_nearest_cue(spans: list[tuple[int, int]], cue_spans: list[tuple[int, int]], expected: int | None) -> None:
+    cues = [StatusMention(Status.COMPLETED, s, e, "status.completed") for s, e in cue_spans]
+    assert _nearest_cue(spans, cues, [c.start for c in cues]) == expected
+
+
+@pytest.mark.parametrize("text, name, near", [
+    ("城东快速路工程总投资3亿元。\n西山公园提升工程已竣工。", "城东快速路工程", False),   # the cue is a line away
+    ("城东快速路工程、西山公园提升工程已竣工。", "西山公园提升工程", True),              # its own clause's cue
+])
+def test_the_nearest_cue_weighs_only_the_unknown_candidate(pipeline: Pipeline, text: str, name: str,
+                                                            near: bool) -> None:
+    found, _ = pipeline.found("t", text, until="status_model")
+    ex = found.extraction()
+    [options] = [o for p, o in zip(ex.projects, project_candidates(ex, found.cues), strict=True) if p.name == name]
+    unknown = dict(next(c for c in options if c.status is Status.UNKNOWN).features)
+    assert (unknown.get("unknown_log_nearest_cue", 0.0) == 0.0) == near
+    assert all(not any("nearest_cue" in f for f, _ in c.features) for c in options if c.status is not Status.UNKNOWN)
