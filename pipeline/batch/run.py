@@ -550,6 +550,12 @@ def _lean_arrow_memory() -> None:
         pa.set_memory_pool(pa.system_memory_pool())
 
 
+def bundle_size(count: int, workers: int) -> int:
+    """How many small documents go to a worker in one message, for `count` documents shared
+    by `workers`: up to `settings.BUNDLE_TASKS`, a quarter of a worker's share at most."""
+    return max(1, min(settings.BUNDLE_TASKS, count // (4 * max(1, workers))))
+
+
 def _results(todo: Iterable[Task], count: int, rules: RuleSet,  # type: ignore[no-untyped-def]
              pool: WorkerPool[Task] | None):
     """(task, its rows as columns) for every task of `todo` (`count` of them), in order:
@@ -583,7 +589,9 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet,  # type: ignore[n
         for task, answer in pool.map(todo, lambda task: task.size or 0,
                                      most_tasks=workers * settings.TASKS_PER_WORKER,
                                      most_bytes=settings.BYTES_IN_FLIGHT,
-                                     worker_bytes=settings.QUEUED_BYTES_PER_WORKER):
+                                     worker_bytes=settings.QUEUED_BYTES_PER_WORKER,
+                                     bundle_tasks=bundle_size(count, workers),
+                                     bundle_bytes=settings.BUNDLE_BYTES):
             if isinstance(answer, Failure):
                 # rows imports the stages: loaded in this process only for a failure
                 from pipeline.rows import to_columns
