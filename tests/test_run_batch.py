@@ -403,3 +403,26 @@ def test_a_run_of_many_small_files_sends_them_in_bundles_and_keeps_each(tmp_path
     documents = pq.read_table(tmp_path / "out" / "documents.parquet").to_pydict()
     assert documents["path"] == [f"{i:02d}.txt" for i in range(40)]
     assert set(documents["status"]) == {"ok"}
+
+
+def test_a_workers_answer_packed_from_rows_is_the_one_packed_from_columns():
+    """`packed_rows` (what a worker sends) equals `packed(to_columns(rows))` on the rows of
+    invented documents: one with facts, one failed, one with a missing cell (an error)."""
+    from pipeline.batch.run import Task, failure_rows, packed, packed_rows, rows_for
+    from pipeline.extract import Pipeline
+    from pipeline.rows import to_columns
+
+    pipeline = Pipeline()
+    text = "青岚县重点项目\n城南大道改造工程已开工，总投资3.5亿元。\n"
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "a.txt"
+        path.write_text(text, "utf-8")
+        task = Task(str(path), "a.txt", "a", 10_000_000, None, None, len(text.encode()))
+        for rows in (rows_for(pipeline, task), failure_rows(pipeline.rules, task, "error", "boom")):
+            assert packed_rows(rows) == packed(to_columns(rows))
+        rows = rows_for(pipeline, task)
+        del rows["documents"][0]["title"]
+        with pytest.raises(ValueError, match="not the schema's"):
+            packed_rows(rows)

@@ -180,10 +180,8 @@ def _init_worker(rules_dir: str, warm: bool = True) -> None:
 
 def _work(task: Task) -> Packed:
     global _SAVE_AFTER_FIRST
-    from pipeline.rows import to_columns
-
     assert _WORKER_PIPELINE is not None, "worker not initialised"
-    answer = packed(to_columns(rows_for(_WORKER_PIPELINE, task)))
+    answer = packed_rows(rows_for(_WORKER_PIPELINE, task))
     if _SAVE_AFTER_FIRST:
         from pipeline.rules.compiled import save_compiled
 
@@ -217,6 +215,28 @@ def packed(columns: dict[str, dict[str, list[Any]]]) -> Packed:
             raise ValueError(f"{table} rows with the columns {sorted(cols)}, not the schema's")
         out[table] = [cols[name] for name in names[table]]
     return out
+
+
+def packed_rows(rows: dict[str, list[dict[str, Any]]]) -> Packed:
+    """`packed(rows.to_columns(rows))` without the columns' dicts between: each column's
+    values read from the rows in the schema's order (30-70 us a small document less)."""
+    names = _column_names()
+    out: Packed = {}
+    for table, table_rows in rows.items():
+        if not table_rows:
+            continue
+        columns = names[table]
+        if len(table_rows[0]) != len(columns):
+            raise ValueError(f"{table} rows with the columns {sorted(table_rows[0])}, not the schema's")
+        out[table] = [[row[name] for row in table_rows] for name in columns]
+    texts = _text_column()
+    out["documents"][texts] = [None if t is None else t.encode("utf-8") for t in out["documents"][texts]]
+    return out
+
+
+@functools.cache
+def _text_column() -> int:
+    return _column_names()["documents"].index("text")
 
 
 def unpacked(answer: Packed) -> dict[str, dict[str, list[Any]]]:
