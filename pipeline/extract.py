@@ -15,8 +15,6 @@ The batch run (`batch/run.py`), `explain`, `eval` and the spaCy component all ca
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from pipeline.rules.compiled import save_compiled
 from pipeline.rules.loader import RuleSet, load_rules
 from pipeline.stages.aggregate import make_aggregate
@@ -36,47 +34,75 @@ from pipeline.stages.status_model import decide_statuses
 from pipeline.stages.statuses import StatusFinder
 from pipeline.text.layout import Layout
 from pipeline.text.normalise import normalise
-from pipeline.types import Extraction
+from pipeline.types import Extraction, PlacePeriod, Project, ProjectMention, Quantity, StatusMention
 
 # The stages in the order they run (the README's stage list is this one).
 STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link", "aggregate", "region",
                "project_model", "status_model", "scope")
 
 
+# What each stage below adds to `Found`, as a new Found built from its fields in order:
+# `dataclasses.replace` took 8-15 us a call (it walks the fields and reads their metadata),
+# 8 calls a document. tests/test_extract_wrappers.py asserts FOUND_FIELDS are Found's
+# fields and each with_* equals replace, so a field added to Found fails there at once.
+FOUND_FIELDS = ("doc", "sections", "quantities", "cues", "mentions", "statuses", "projects", "place")
+
+
+def with_quantities(f: Found, quantities: list[Quantity]) -> Found:
+    return Found(f.doc, f.sections, quantities, f.cues, f.mentions, f.statuses, f.projects, f.place)
+
+
+def with_cues(f: Found, cues: list[StatusMention]) -> Found:
+    return Found(f.doc, f.sections, f.quantities, cues, f.mentions, f.statuses, f.projects, f.place)
+
+
+def with_mentions(f: Found, mentions: list[ProjectMention]) -> Found:
+    return Found(f.doc, f.sections, f.quantities, f.cues, mentions, f.statuses, f.projects, f.place)
+
+
+def with_projects(f: Found, projects: list[Project], statuses: list[StatusMention] | None = None) -> Found:
+    return Found(f.doc, f.sections, f.quantities, f.cues, f.mentions, f.statuses if statuses is None else statuses,
+                 projects, f.place)
+
+
+def with_place(f: Found, place: PlacePeriod | None) -> Found:
+    return Found(f.doc, f.sections, f.quantities, f.cues, f.mentions, f.statuses, f.projects, place)
+
+
 def make_quantities(extract: QuantityExtractor) -> Stage:
     def quantities(layout: Layout, found: Found) -> Found:
-        return replace(found, quantities=extract(layout.text, layout=layout))
+        return with_quantities(found, extract(layout.text, layout=layout))
     return quantities
 
 
 def make_roles(rules: RuleSet) -> Stage:
     def roles(layout: Layout, found: Found) -> Found:
-        return replace(found, quantities=assign_roles(layout.text, found.quantities, rules, layout))
+        return with_quantities(found, assign_roles(layout.text, found.quantities, rules, layout))
     return roles
 
 
 def make_statuses(find: StatusFinder) -> Stage:
     def statuses(layout: Layout, found: Found) -> Found:
-        return replace(found, cues=find(layout.text))
+        return with_cues(found, find(layout.text))
     return statuses
 
 
 def make_projects(extract: ProjectExtractor, rules: RuleSet) -> Stage:
     def projects(layout: Layout, found: Found) -> Found:
         # one project named in two forms (全称 and short form) is one key: stages/identity.py
-        return replace(found, mentions=one_key_per_project(extract(layout.text, cues=found.cues), rules))
+        return with_mentions(found, one_key_per_project(extract(layout.text, cues=found.cues), rules))
     return projects
 
 
 def make_region(rules: RuleSet) -> Stage:
     def region(layout: Layout, found: Found) -> Found:
-        return replace(found, place=detect_place_and_period(layout.text, rules))
+        return with_place(found, detect_place_and_period(layout.text, rules))
     return region
 
 
 def make_project_model(model: ProjectModel, judge: NameJudge, rules: RuleSet) -> Stage:
     def project_model(layout: Layout, found: Found) -> Found:
-        return replace(found, projects=model.weigh(found.extraction(), judge, rules))
+        return with_projects(found, model.weigh(found.extraction(), judge, rules))
     return project_model
 
 
@@ -85,14 +111,14 @@ def make_status_model(rules: RuleSet) -> Stage:
 
     def status_model(layout: Layout, found: Found) -> Found:
         projects, statuses = decide_statuses(found.extraction(), found.cues, title_max_chars=title_max_chars)
-        return replace(found, projects=projects, statuses=statuses)
+        return with_projects(found, projects, statuses)
     return status_model
 
 
 def make_scope(rules: RuleSet) -> Stage:
     def scope(layout: Layout, found: Found) -> Found:
-        return replace(found, quantities=assign_scopes(layout.text, found.quantities, found.projects,
-                                                       found.place, rules))
+        return with_quantities(found, assign_scopes(layout.text, found.quantities, found.projects,
+                                                    found.place, rules))
     return scope
 
 

@@ -31,6 +31,12 @@ BYTES_IN_FLIGHT = 64 * MB           # input bytes in flight at most, over all wo
 # A task sent stays with its worker: 32 fresh reports of 47 KB queued in each (1.5 MB, 1.5 s
 # of work) left one worker working alone for up to a second at the end of a run.
 QUEUED_BYTES_PER_WORKER = MB // 2
+# Small documents go to a worker in bundles (one message out and one back for several): at
+# most this many, of at most this many bytes in all (about 30 ms of work), and no more than
+# a quarter of a worker's share of the run's documents (a run of a few files keeps every
+# worker busy). A bundle's documents keep their own time budgets (`batch/pool.py`).
+BUNDLE_TASKS = 16
+BUNDLE_BYTES = 32 * 1024
 
 # ---- keyproj query / report ----------------------------------------------------------------------
 QUERY_MAX_WIDTH = 40                # --max-width: table cells cut at this many columns

@@ -117,3 +117,46 @@ def test_the_stages_patterns_have_the_same_text_in_processes_with_other_string_h
     seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(seen) == 1
+
+
+RE_CASES = [
+    # pattern                                  flags            text it is tried on
+    ("城南大道|滨江大桥|工程",                  0,               "城南大道改造工程已开工，滨江大桥尚未开工"),
+    (r"(?P<what>[^，。]{2,8})(?<!尚未)开工",     0,               "青石隧道已开工，北郊水厂尚未开工"),
+    (r"(?:已|正在)?(竣工|投产)(?!仪式)",         0,               "已竣工投产，竣工仪式"),
+    (r"^\s*[一二三]、",                         __import__("re").MULTILINE, "一、总体\n 二、进度"),
+    (r"km|KM",                                  __import__("re").IGNORECASE, "全长18Km"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "flags", "text"), RE_CASES)
+def test_a_re_pattern_from_the_file_is_the_one_re_compiles(cache, monkeypatch, pattern, flags, text):
+    """`compiled_re` keeps a `re` pattern's compiled code; a later process builds the pattern
+    from it without parsing (re's parser is never called), and it is the pattern re.compile
+    makes (equal: same text, flags and code), finding the same matches and groups."""
+    import re
+
+    first = memo.compiled_re(pattern, flags)
+    assert first == re.compile(pattern, flags)
+    memo.save_compiled()
+    _as_in_a_new_process(monkeypatch)
+    from re import _parser  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(_parser, "parse", lambda *a: pytest.fail("re parsed the pattern again"))
+    again = memo.compiled_re(pattern, flags)
+    assert again == re.compile(pattern, flags) and again.groupindex == first.groupindex
+    assert [(m.span(), m.groups()) for m in again.finditer(text)] == [(m.span(), m.groups())
+                                                                    for m in first.finditer(text)]
+
+
+def test_a_pattern_re_cannot_compile_raises_as_re_does(cache):
+    import re
+
+    with pytest.raises(re.error):
+        memo.compiled_re("(?P<a>x", 0)
+
+
+def test_the_scanners_compile_their_re_patterns_through_the_cache():
+    from pipeline.text import scan
+
+    assert scan._compile_re is memo.compiled_re

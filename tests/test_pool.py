@@ -320,3 +320,63 @@ def test_a_worker_is_sent_no_more_once_enough_bytes_wait_in_its_queue(monkeypatc
                                       worker_bytes=worker_bytes)]
     assert got == [0.01] * len(sizes)
     assert max(queued) == most_queued
+
+
+def bundled_answers(tasks, *, workers=2, budget=None, memory=None, bundle_tasks=4):  # type: ignore[no-untyped-def]
+    with WorkerPool(workers, _do, _ready, (), context=FORK, time_budget=budget, memory_limit=memory) as pool:
+        return [(task, answer) for task, answer in
+                pool.map(tasks, lambda task: 1, most_tasks=8, most_bytes=1 << 20,
+                         bundle_tasks=bundle_tasks, bundle_bytes=3)]
+
+
+@pytest.mark.parametrize(("tasks", "expected"), [
+    *CASES,
+    # a bundle's task that raises fails alone; one that kills the worker or hangs fails alone
+    # once its bundle is sent again one task at a time
+    ([("echo", 1), ("echo", 2), ("exit", 5), ("echo", 4), ("echo", 5)],
+     [1, 2, "Failure: worker process died while reading it (exit code 5)", 4, 5]),
+    ([("echo", 1), ("echo", 2), ("sleep", 30), ("echo", 4)],
+     [1, 2, "Failure: timed out: took longer than the time budget of 1 s", 4]),
+    ([("echo", 1), ("raise", "bad"), ("raise", "worse"), ("echo", 4)],
+     [1, "Failure: ValueError: bad", "Failure: ValueError: worse", 4]),
+])
+def test_tasks_sent_in_bundles_get_what_tasks_sent_alone_get(tasks, expected):
+    """Three tasks of size 1 to a bundle (bundle_bytes 3): the same answers, in the same order,
+    and the same failures, as the table above sent one task a message."""
+    got = bundled_answers(tasks, budget=1)
+    assert [task for task, _ in got] == tasks
+    assert [shown(answer) for _, answer in got] == expected
+
+
+@LINUX_ONLY
+def test_a_bundle_over_the_memory_limit_is_sent_again_one_task_at_a_time():
+    tasks = [("echo", 1), ("allocate", 65536), ("echo", 3), ("echo", 4)]
+    got = [shown(a) for _, a in bundled_answers(tasks, workers=1, memory=2048 * MB)]
+    assert got == [1, "Failure: over the memory limit of 2048 MB", 3, 4]
+
+
+@pytest.mark.parametrize(("sizes", "bundle_tasks", "bundle_bytes", "messages"), [
+    # each task's size   most tasks  most bytes  tasks of each message sent
+    ([1] * 10,           4,          100,        [4, 4, 2]),
+    ([1] * 10,           1,          100,        [1] * 10),         # bundles off
+    ([1, 1, 50, 1, 1],   4,          10,         [2, 1, 2]),         # a big task goes alone
+    ([4, 4, 4, 4],       4,          10,         [2, 2]),            # bytes bound a bundle
+    ([1],                4,          100,        [1]),               # one task is no bundle
+])
+def test_small_tasks_in_a_row_go_as_one_message(monkeypatch, sizes, bundle_tasks, bundle_bytes, messages):
+    from pipeline.batch import pool as pool_module
+
+    sent: list[int] = []
+    send = pool_module._Worker.send
+
+    def recorded(self, item):
+        send(self, item)
+        sent.append(len(item.members()))
+
+    monkeypatch.setattr(pool_module._Worker, "send", recorded)
+    tasks = [("echo", i) for i in range(len(sizes))]
+    with WorkerPool(1, _do, _ready, (), context=FORK, time_budget=None) as pool:
+        got = list(pool.map(tasks, lambda t: sizes[t[1]], most_tasks=8, most_bytes=1 << 30,
+                            bundle_tasks=bundle_tasks, bundle_bytes=bundle_bytes))
+    assert got == [(t, t[1]) for t in tasks]
+    assert sent == messages

@@ -362,3 +362,67 @@ def test_a_corrupt_earlier_table_is_set_aside_and_the_run_goes_on(folder: Path, 
     assert len(list(out.glob(f"{table}.parquet.corrupt-*"))) == 1
     assert "set aside" in (out / "keyproj.log").read_text(encoding="utf-8")
     assert_same_tables(fresh_out, out)
+
+
+@pytest.mark.parametrize(("documents", "workers", "bundle"), [
+    # documents to do  workers  small documents a message
+    (1,                1,       1),         # one file: sent alone
+    (7,                2,       1),         # a few: each worker gets several messages
+    (40,               1,       10),        # a quarter of the worker's share
+    (2000,             1,       16),        # at most settings.BUNDLE_TASKS
+    (2000,             2,       16),
+    (100,              4,       6),
+])
+def test_small_documents_go_in_bundles_of_a_quarter_of_a_workers_share_at_most(documents, workers, bundle):
+    from pipeline import settings
+    from pipeline.batch.run import bundle_size
+
+    assert settings.BUNDLE_TASKS == 16
+    assert bundle_size(documents, workers) == bundle
+
+
+def test_a_run_of_many_small_files_sends_them_in_bundles_and_keeps_each(tmp_path, monkeypatch):
+    """Forty tiny files, one worker: bundles of ten go out, and every file has its row, in
+    the order of the files, as when each went alone."""
+    from pipeline.batch import pool as pool_module
+
+    sent: list[int] = []
+    send = pool_module._Worker.send
+
+    def recorded(self, item):  # type: ignore[no-untyped-def]
+        send(self, item)
+        sent.append(len(item.members()))
+
+    monkeypatch.setattr(pool_module._Worker, "send", recorded)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"{i:02d}.txt").write_text(f"青岚县第{i}号文件\n城南大道改造工程已开工。\n", "utf-8")
+    run([folder], tmp_path / "out", jobs=1)
+    assert sent == [10, 10, 10, 10]
+    documents = pq.read_table(tmp_path / "out" / "documents.parquet").to_pydict()
+    assert documents["path"] == [f"{i:02d}.txt" for i in range(40)]
+    assert set(documents["status"]) == {"ok"}
+
+
+def test_a_workers_answer_packed_from_rows_is_the_one_packed_from_columns():
+    """`packed_rows` (what a worker sends) equals `packed(to_columns(rows))` on the rows of
+    invented documents: one with facts, one failed, one with a missing cell (an error)."""
+    from pipeline.batch.run import Task, failure_rows, packed, packed_rows, rows_for
+    from pipeline.extract import Pipeline
+    from pipeline.rows import to_columns
+
+    pipeline = Pipeline()
+    text = "青岚县重点项目\n城南大道改造工程已开工，总投资3.5亿元。\n"
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "a.txt"
+        path.write_text(text, "utf-8")
+        task = Task(str(path), "a.txt", "a", 10_000_000, None, None, len(text.encode()))
+        for rows in (rows_for(pipeline, task), failure_rows(pipeline.rules, task, "error", "boom")):
+            assert packed_rows(rows) == packed(to_columns(rows))
+        rows = rows_for(pipeline, task)
+        del rows["documents"][0]["title"]
+        with pytest.raises(ValueError, match="not the schema's"):
+            packed_rows(rows)

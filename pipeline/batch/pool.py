@@ -53,6 +53,14 @@ class _StartFailed:
 
 
 @dataclass(frozen=True, slots=True)
+class _Bundle:
+    """Several small tasks sent as one message: the worker answers them with one message,
+    the list of their answers (each a result or a Failure), in order."""
+
+    tasks: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Ready:
     """A worker has set up (its initializer ran): the time budget of its first task starts
     now, not when the task was sent (a spawned worker takes a few seconds to set up)."""
@@ -92,7 +100,10 @@ def _serve(tasks: Connection, results: Connection, function: Callable[[Any], Any
         if task is None:
             _end_worker()
         try:
-            answer = pickle.dumps(function(task), protocol=pickle.HIGHEST_PROTOCOL)
+            if isinstance(task, _Bundle):
+                answer = _bundle_answer(function, task)
+            else:
+                answer = pickle.dumps(function(task), protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
             # the task went over the limit: it fails, and this worker, whose heap may now
             # be fragmented or half-built, hands over to a fresh one
@@ -101,6 +112,36 @@ def _serve(tasks: Connection, results: Connection, function: Callable[[Any], Any
         except Exception as exc:  # noqa: BLE001 - one task's failure, not the worker's
             answer = pickle.dumps(Failure(f"{type(exc).__name__}: {exc}"))
         results.send_bytes(answer)
+
+
+def _bundle_answer(function: Callable[[Any], Any], bundle: _Bundle) -> bytes:
+    """The pickled list of a bundle's answers: each task's result, or its Failure when it
+    raised or its result cannot be pickled (as a task sent alone fails). A MemoryError is
+    the whole bundle's: the parent sends its tasks again one by one to a fresh worker."""
+    results: list[Any] = []
+    for task in bundle.tasks:
+        try:
+            results.append(function(task))
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one task's failure, not the bundle's
+            results.append(Failure(f"{type(exc).__name__}: {exc}"))
+    try:
+        return pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001 - a result that cannot be pickled fails alone
+        return pickle.dumps([_picklable(result) for result in results], protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _picklable(result: Any) -> Any:
+    try:
+        pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        return Failure(f"{type(exc).__name__}: {exc}")
+    return result
 
 
 def _end_worker() -> None:
@@ -169,9 +210,17 @@ def child_session(pid: int) -> Iterator[None]:
 
 @dataclass(slots=True)
 class _Queued:
+    """A task out (or, with `parts`, a bundle of tasks sent as one: `task` is their
+    `_Bundle`, `seq` and `size` the first part's number and all parts' bytes)."""
+
     seq: int
     task: Any
     size: int
+    parts: tuple[_Queued, ...] = ()
+
+    def members(self) -> tuple[_Queued, ...]:
+        """The tasks this item answers for, in order."""
+        return self.parts or (self,)
 
 
 class _Worker:
@@ -308,7 +357,8 @@ class WorkerPool(Generic[T]):
         self._workers = []
 
     def map(self, tasks: Iterable[T], size: Callable[[T], int], *, most_tasks: int,
-            most_bytes: int, worker_bytes: int | None = None) -> Iterator[tuple[T, Any]]:
+            most_bytes: int, worker_bytes: int | None = None, bundle_tasks: int = 1,
+            bundle_bytes: int = 0) -> Iterator[tuple[T, Any]]:
         """(task, its result or a Failure) for every task, in the order given.
 
         At most `most_tasks` tasks, and `most_bytes` of their `size`, are out at a time
@@ -317,34 +367,70 @@ class WorkerPool(Generic[T]):
         queue (it always gets one when its queue is empty): a task sent to a worker stays
         with it, so what is queued when the last task is sent decides how long one worker
         works on alone at the end of a run (see `settings.QUEUED_BYTES_PER_WORKER`).
+
+        With `bundle_tasks` > 1, up to that many tasks in a row whose sizes add up to at most
+        `bundle_bytes` go to a worker as one message and come back as one (each task's
+        pickling, pipe writes and reads, and waking of both processes are then shared). A
+        bundle has the time budget of one task of its total size; a bundle that outlives it,
+        kills its worker or goes over the memory limit is sent again as single tasks to a
+        fresh worker, so each task still fails alone, with its own budget and message.
         """
         source = iter(tasks)
-        waiting: deque[_Queued] = deque()      # every task out, in order
+        ahead: deque[_Queued] = deque()        # drawn from `source`, not yet out (at most one)
+        waiting: deque[_Queued] = deque()      # every task or bundle out, in order
         answers: dict[int, Any] = {}
         out_bytes = 0
         next_seq = 0
 
+        def draw() -> _Queued | None:
+            nonlocal next_seq
+            if ahead:
+                return ahead.popleft()
+            task = next(source, _END)
+            if task is _END:
+                return None
+            next_seq += 1
+            return _Queued(next_seq - 1, task, size(task))
+
+        def next_item() -> _Queued | None:
+            """The next task, or a bundle of the next small tasks."""
+            first = draw()
+            if first is None or bundle_tasks <= 1 or first.size > bundle_bytes:
+                return first
+            parts, total = [first], first.size
+            while len(parts) < bundle_tasks:
+                item = draw()
+                if item is None:
+                    break
+                if total + item.size > bundle_bytes:
+                    ahead.append(item)
+                    break
+                parts.append(item)
+                total += item.size
+            if len(parts) == 1:
+                return first
+            return _Queued(first.seq, _Bundle(tuple(p.task for p in parts)), total, tuple(parts))
+
         def hand_out() -> None:
-            nonlocal out_bytes, next_seq
+            nonlocal out_bytes
             while len(waiting) < most_tasks and (not waiting or out_bytes < most_bytes):
                 if worker_bytes is not None and all(w.queue and w.load()[0] >= worker_bytes
                                                     for w in self._workers):
                     return
-                task = next(source, _END)
-                if task is _END:
+                item = next_item()
+                if item is None:
                     return
-                item = _Queued(next_seq, task, size(task))
-                next_seq += 1
                 waiting.append(item)
                 out_bytes += item.size
                 self._least_busy().send(item)
 
         hand_out()
         while waiting:
-            while waiting and waiting[0].seq in answers:
+            while waiting and all(part.seq in answers for part in waiting[0].members()):
                 item = waiting.popleft()
                 out_bytes -= item.size
-                yield item.task, answers.pop(item.seq)
+                for part in item.members():
+                    yield part.task, answers.pop(part.seq)
                 hand_out()
             if waiting:
                 self._collect(answers)
@@ -394,8 +480,18 @@ class WorkerPool(Generic[T]):
                     worker.ready = True
                     worker.started = time.monotonic()
                     continue
-                answers[worker.queue.popleft().seq] = answer
+                item = worker.queue.popleft()
                 worker.started = time.monotonic()
+                if item.parts and isinstance(answer, Failure):
+                    # a bundle's task went over the memory limit: its tasks go again, one by
+                    # one, to the fresh worker that replaces this one
+                    worker.queue.extendleft(reversed(item.parts))
+                    return True
+                if item.parts:
+                    for part, one in zip(item.parts, answer, strict=True):
+                        answers[part.seq] = one
+                else:
+                    answers[item.seq] = answer
                 if isinstance(answer, Failure) and answer.worker_spent:
                     return True
         return False
@@ -407,7 +503,13 @@ class WorkerPool(Generic[T]):
         old.stop(kill=True)
         if old.queue and message is not None:
             assert answers is not None, "a worker's task fails only in _collect"
-            answers[old.queue.popleft().seq] = Failure(message)
+            head = old.queue.popleft()
+            if head.parts:
+                # which of a bundle's tasks hung or killed the worker is not known: each is
+                # sent again alone, and the one that does it again fails as it would have
+                old.queue.extendleft(reversed(head.parts))
+            else:
+                answers[head.seq] = Failure(message)
         fresh = self._start()
         for item in old.queue:
             fresh.send(item)

@@ -180,10 +180,8 @@ def _init_worker(rules_dir: str, warm: bool = True) -> None:
 
 def _work(task: Task) -> Packed:
     global _SAVE_AFTER_FIRST
-    from pipeline.rows import to_columns
-
     assert _WORKER_PIPELINE is not None, "worker not initialised"
-    answer = packed(to_columns(rows_for(_WORKER_PIPELINE, task)))
+    answer = packed_rows(rows_for(_WORKER_PIPELINE, task))
     if _SAVE_AFTER_FIRST:
         from pipeline.rules.compiled import save_compiled
 
@@ -217,6 +215,28 @@ def packed(columns: dict[str, dict[str, list[Any]]]) -> Packed:
             raise ValueError(f"{table} rows with the columns {sorted(cols)}, not the schema's")
         out[table] = [cols[name] for name in names[table]]
     return out
+
+
+def packed_rows(rows: dict[str, list[dict[str, Any]]]) -> Packed:
+    """`packed(rows.to_columns(rows))` without the columns' dicts between: each column's
+    values read from the rows in the schema's order (30-70 us a small document less)."""
+    names = _column_names()
+    out: Packed = {}
+    for table, table_rows in rows.items():
+        if not table_rows:
+            continue
+        columns = names[table]
+        if len(table_rows[0]) != len(columns):
+            raise ValueError(f"{table} rows with the columns {sorted(table_rows[0])}, not the schema's")
+        out[table] = [[row[name] for row in table_rows] for name in columns]
+    texts = _text_column()
+    out["documents"][texts] = [None if t is None else t.encode("utf-8") for t in out["documents"][texts]]
+    return out
+
+
+@functools.cache
+def _text_column() -> int:
+    return _column_names()["documents"].index("text")
 
 
 def unpacked(answer: Packed) -> dict[str, dict[str, list[Any]]]:
@@ -550,6 +570,12 @@ def _lean_arrow_memory() -> None:
         pa.set_memory_pool(pa.system_memory_pool())
 
 
+def bundle_size(count: int, workers: int) -> int:
+    """How many small documents go to a worker in one message, for `count` documents shared
+    by `workers`: up to `settings.BUNDLE_TASKS`, a quarter of a worker's share at most."""
+    return max(1, min(settings.BUNDLE_TASKS, count // (4 * max(1, workers))))
+
+
 def _results(todo: Iterable[Task], count: int, rules: RuleSet,  # type: ignore[no-untyped-def]
              pool: WorkerPool[Task] | None):
     """(task, its rows as columns) for every task of `todo` (`count` of them), in order:
@@ -583,7 +609,9 @@ def _results(todo: Iterable[Task], count: int, rules: RuleSet,  # type: ignore[n
         for task, answer in pool.map(todo, lambda task: task.size or 0,
                                      most_tasks=workers * settings.TASKS_PER_WORKER,
                                      most_bytes=settings.BYTES_IN_FLIGHT,
-                                     worker_bytes=settings.QUEUED_BYTES_PER_WORKER):
+                                     worker_bytes=settings.QUEUED_BYTES_PER_WORKER,
+                                     bundle_tasks=bundle_size(count, workers),
+                                     bundle_bytes=settings.BUNDLE_BYTES):
             if isinstance(answer, Failure):
                 # rows imports the stages: loaded in this process only for a failure
                 from pipeline.rows import to_columns

@@ -8,45 +8,109 @@ so the patterns a process compiled are kept in a cache file beside the rules' an
 segmenter's (`cache_dir()`), keyed by the pattern's text and flags; the next process reads
 them instead of compiling them. The file is named by the Python and `regex` versions, read
 only when private to the user (a pickle runs code when loaded), and written atomically.
-A `re` pattern pickles as its text and would be compiled again on loading: not kept.
+A `re` pattern pickles as its text and would be compiled again on loading: the file keeps
+its compiled code instead (`compiled_re`: what `re`'s compiler hands to `_sre.compile`,
+the same for one Python version), asserted equal to `re.compile`'s when first kept.
 """
 
 from __future__ import annotations
 
+import _sre  # type: ignore[import-not-found]  # re's engine: builds a pattern from its code
 import contextlib
 import hashlib
 import pickle
+import re
 import sys
 from pathlib import Path
 
 import regex
 
 from pipeline.rules.loader import cache_dir, copy_shipped, is_private, mark_used, write_cache_file
+from pipeline.text.scan import use_re_compiler
 
-_FORMAT = 1
+_FORMAT = 2
 # a rule edited makes new patterns and leaves the old ones in the file: past this many, the
 # file keeps only those this process used
 _MAX_KEPT = 1000
 
 _KIND = "keyproj-patterns-*.pickle"
-_Key = tuple[str, int]
-_memo: dict[_Key, regex.Pattern[str]] | None = None     # read on first use
+_Key = tuple[str, int] | tuple[str, int, str]
+# a `re` pattern's compiled form, as `_sre.compile` takes it after the pattern's text:
+# (flags, code, groups, groupindex, indexgroup)
+_ReCode = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+_RE = "re"          # the third part of a `re` pattern's key
+_memo: dict[_Key, regex.Pattern[str] | _ReCode] | None = None     # read on first use
 _used: set[_Key] = set()
 _new = False            # compiled here, not in the file
 
 
-def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
-    """`regex.compile(pattern, flags)`: from the cache file when a process compiled it before."""
-    global _memo, _new
+def _loaded() -> dict[_Key, regex.Pattern[str] | _ReCode]:
+    global _memo
     if _memo is None:
         path = _memo_path()
         _memo = _read(path) or (_read(path) if copy_shipped(path, _KIND) else {})
+    return _memo
+
+
+def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
+    """`regex.compile(pattern, flags)`: from the cache file when a process compiled it before."""
+    global _new
+    memo = _loaded()
     key = (pattern, flags)
-    found = _memo.get(key)
-    if found is None:
-        found = _memo[key] = regex.compile(pattern, flags)
+    found = memo.get(key)
+    if not isinstance(found, regex.Pattern):
+        found = regex.compile(pattern, flags)
+        memo[key] = found
         _new = True
     _used.add(key)
+    return found
+
+
+def compiled_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`re.compile(pattern, flags)`, its compiled code from the cache file when a process
+    compiled it before (the parsing and compiling `re` does in Python is skipped)."""
+    global _new
+    memo = _loaded()
+    key = (pattern, flags, _RE)
+    code = memo.get(key)
+    if isinstance(code, tuple):
+        with contextlib.suppress(Exception):    # a code this Python does not take: compiled again
+            found: re.Pattern[str] = _sre.compile(pattern, *code)
+            _used.add(key)
+            return found
+    found = re.compile(pattern, flags)
+    code = _re_code(pattern, flags)
+    if code is not None and _from_code(pattern, code) == found:    # same flags, text and code
+        memo[key] = code
+        _used.add(key)
+        _new = True
+    return found
+
+
+def _re_code(pattern: str, flags: int) -> _ReCode | None:
+    """What `re._compiler.compile` hands to `_sre.compile` for `pattern` (None: this
+    Python's `re` works otherwise)."""
+    try:
+        from re import _compiler, _parser  # type: ignore[attr-defined]
+
+        tree = _parser.parse(pattern, flags)
+        code = _compiler._code(tree, flags)
+        groupindex = dict(tree.state.groupdict)
+        indexgroup: list[str | None] = [None] * tree.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        # plain ints: the compiler's opcodes are named int constants, which do not pickle
+        return (int(flags | tree.state.flags), [int(c) for c in code], int(tree.state.groups) - 1,
+                {name: int(index) for name, index in groupindex.items()}, tuple(indexgroup))
+    except Exception:  # noqa: BLE001 - the pattern is then compiled by re every time
+        return None
+
+
+def _from_code(pattern: str, code: _ReCode) -> re.Pattern[str] | None:
+    try:
+        found: re.Pattern[str] = _sre.compile(pattern, *code)
+    except Exception:  # noqa: BLE001
+        return None
     return found
 
 
@@ -70,7 +134,18 @@ def _memo_path() -> Path:
     return cache_dir() / f"keyproj-patterns-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:24]}.pickle"
 
 
-def _read(path: Path) -> dict[_Key, regex.Pattern[str]]:
+def _valid(key: object, value: object) -> bool:
+    """An entry of the cache file: a `regex` pattern under its text and flags, or a `re`
+    pattern's code under its text, flags and "re"."""
+    if not isinstance(key, tuple) or not key or not isinstance(key[0], str):
+        return False
+    if len(key) == 2:
+        return isinstance(value, regex.Pattern) and value.pattern == key[0] and value.flags & key[1] == key[1]
+    return (len(key) == 3 and key[2] == _RE and isinstance(value, tuple) and len(value) == 5
+            and isinstance(value[0], int) and isinstance(value[1], list))
+
+
+def _read(path: Path) -> dict[_Key, regex.Pattern[str] | _ReCode]:
     """The patterns kept in `path`; none when there is no file to trust (missing, someone
     else's, unreadable, or not such a mapping): they are then compiled again."""
     if not (is_private(path.parent) and is_private(path)):
@@ -78,9 +153,10 @@ def _read(path: Path) -> dict[_Key, regex.Pattern[str]]:
     found: object = None
     with contextlib.suppress(Exception):    # a damaged file is written again, never an error
         found = pickle.loads(path.read_bytes())
-    if not isinstance(found, dict) or not all(
-            isinstance(k, tuple) and isinstance(v, regex.Pattern) and v.pattern == k[0] and v.flags & k[1] == k[1]
-            for k, v in found.items()):
+    if not isinstance(found, dict) or not all(_valid(k, v) for k, v in found.items()):
         return {}
     mark_used(path)
     return found
+
+
+use_re_compiler(compiled_re)     # the scanners' `re` patterns (text/scan.py) come from the cache too

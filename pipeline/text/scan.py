@@ -30,7 +30,7 @@ only at those places.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from re import _constants as sre  # type: ignore[attr-defined]  # the parse tree of a pattern,
 from re import _parser as sre_parse  # type: ignore[attr-defined]  # as `re` reads it (3.11+)
@@ -46,6 +46,19 @@ _SHARED_FLAGS = {regex.IGNORECASE: re.IGNORECASE, regex.MULTILINE: re.MULTILINE,
                  regex.DOTALL: re.DOTALL, regex.VERBOSE: re.VERBOSE, regex.UNICODE: re.UNICODE,
                  regex.ASCII: re.ASCII}
 _IGNORED_FLAGS = regex.V0
+
+# How this module compiles its `re` patterns: `re.compile`, or the same compiled from the
+# patterns' cache file once `pipeline.rules.compiled` is loaded (it sets this with
+# `use_re_compiler`: `re` parses and compiles in Python, 40-odd patterns here took a
+# worker's start about 0.05 s of CPU).
+_compile_re: Callable[[str, int], re.Pattern[str]] = re.compile
+
+
+def use_re_compiler(compile_re: Callable[[str, int], re.Pattern[str]]) -> None:
+    """Compile this module's `re` patterns with `compile_re` (same arguments and result as
+    `re.compile`)."""
+    global _compile_re
+    _compile_re = compile_re
 
 
 class SpanScanner:
@@ -161,7 +174,7 @@ def _as_re(pattern: regex.Pattern[str]) -> re.Pattern[str] | None:
     if rest:
         return None         # a flag only regex has (FULLCASE, V1, …)
     try:
-        return re.compile(pattern.pattern, flags)
+        return _compile_re(pattern.pattern, flags)
     except (re.error, ValueError, OverflowError):
         return None
 
@@ -355,7 +368,7 @@ class MultiScanner:
         # factored by shared prefixes, so that at each place the scan reports the longest
         # anchor there and follows one branch per character (an alternation of 160-odd
         # words, longest first, tried them one by one: a third slower)
-        self._anchor_scan = re.compile(word_trie(list(owners))) if owners else None
+        self._anchor_scan = _compile_re(word_trie(list(owners)), 0) if owners else None
         self._anchor_firsts = frozenset(anchor[0] for anchor in owners)
 
     def spans(self, text: str) -> list[list[tuple[int, int]]]:
@@ -450,7 +463,7 @@ class FirstWord:
 
     def __init__(self, words: Sequence[str]) -> None:
         self.words = tuple(words)
-        self._match = re.compile("|".join(re.escape(w) for w in self.words)).match if self.words else None
+        self._match = _compile_re("|".join(re.escape(w) for w in self.words), 0).match if self.words else None
 
     def at(self, text: str, pos: int) -> str | None:
         if self._match is None or pos > len(text):
