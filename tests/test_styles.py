@@ -8,8 +8,10 @@ must stay above floors set a little below its measured figures, so a regression 
 Batch 1 (s01…s09) is tuned on: the rules were fixed on what it showed. Batch 2 (u01…u04)
 was written after those fixes and was untuned until the round that read its misses (stop
 26: title delays under a class heading, pushes and plans to start, works under way, ledger
-cells): it is tuned on too now. Batch 3 (v01…v06) was written in that round, before any of
-its fixes were merged, and nothing is tuned on it: its floors guard the untuned figures.
+cells): it is tuned on too now. Batch 3 (v01…v06) was written in that round and was untuned
+until the next round read its misses: it is tuned on from that round. Batch 4 (w01…w07) was
+written in that round, its gold committed before keyproj first ran on it, and nothing is
+tuned on it: its floors guard the untuned figures.
 Every fact's span must also be exact: documents.text[start:end] == text.
 """
 
@@ -33,14 +35,18 @@ STYLES_DIR = FIXTURES_DIR / "styles"
 #   batch 1: quantities F1 0.994, money role 1.000, projects relaxed F1 0.929, status 1.000
 #   batch 2: quantities F1 1.000, money role 1.000, projects relaxed F1 0.895, status 0.971
 # batch 3 measured on 60efa13 (its first run): quantities F1 0.989, money role 0.981,
-#   projects relaxed F1 0.899, status 0.896
+#   projects relaxed F1 0.899, status 0.896 (tuned on from the round after that run)
+# batch 4 measured on a7a8d38 (its first run, main 0284ab2's code): quantities F1 0.984,
+#   money role 0.941 (48/51), projects relaxed F1 0.802 (strict 0.758), status 0.753 (55/73)
 FLOORS: dict[str, tuple[str, dict[str, float]]] = {
     "batch 1 (tuned on)": ("s", {"quantities_f1": 0.98, "role_accuracy": 0.97,
                                  "projects_relaxed_f1": 0.90, "status_accuracy": 0.96}),
     "batch 2 (tuned on)": ("u", {"quantities_f1": 0.98, "role_accuracy": 0.95,
                                 "projects_relaxed_f1": 0.87, "status_accuracy": 0.93}),
-    "batch 3 (untuned)": ("v", {"quantities_f1": 0.97, "role_accuracy": 0.95,
-                                "projects_relaxed_f1": 0.86, "status_accuracy": 0.85}),
+    "batch 3 (tuned on)": ("v", {"quantities_f1": 0.97, "role_accuracy": 0.95,
+                                 "projects_relaxed_f1": 0.86, "status_accuracy": 0.85}),
+    "batch 4 (untuned)": ("w", {"quantities_f1": 0.97, "role_accuracy": 0.92,
+                                "projects_relaxed_f1": 0.78, "status_accuracy": 0.73}),
 }
 
 
@@ -114,3 +120,4 @@ def test_a_fact_across_a_hard_line_break_keeps_the_break_in_its_span(
     cut = [r["text"] for r in styles_rows["quantities"] if "\n" in r["text"]]
     assert "3600\n万元" in cut and "16.4亿\n元" in cut, cut
     assert "326.5亿\n元" in cut and "6.8\n公里" in cut, cut        # batch 3's PDF text
+    assert "7.4\n公里" in cut, cut                                  # batch 4's PDF text
