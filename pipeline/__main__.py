@@ -1,3 +1,3 @@
-from pipeline.cli import main
+from pipeline.command import main
 
 main()
