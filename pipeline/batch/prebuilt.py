@@ -43,7 +43,10 @@ def build(target: Path) -> list[Path]:
 
             with cached_methods():      # the dataclasses' methods of a run's modules, compiled
                 for module in RUN_MODULES:
-                    importlib.import_module(module)
+                    # a build lacks what only runs need (pyarrow): that module's methods
+                    # are compiled by the first run
+                    with contextlib.suppress(ImportError):
+                        importlib.import_module(module)
             save_made_methods(always=True)
 
             from pipeline.batch.run import WARM_UP_TEXT
