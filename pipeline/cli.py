@@ -184,7 +184,7 @@ def check_rules(
 
 
 def main() -> None:
-    """The `keyproj` command through typer (`pipeline.command.main`, the entry point, sends
+    """The `keyproj` command through typer (`pipeline.__main__.main`, the entry point, sends
     every command line here but a plain `keyproj run`)."""
     _coerce_simple_types_without_pydantic()
     _usage_errors_in_one_line()

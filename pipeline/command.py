@@ -1,8 +1,8 @@
-"""The `keyproj` command's entry point, and `keyproj run` without typer.
+"""`keyproj run` without typer (the entry point, `pipeline/__main__.py`, calls it).
 
 Importing typer (with its copy of click, `inspect` and the CLI module) costs a run of one
 small file about 0.1 s of CPU before its worker can start, on the serial path to its tables.
-So the entry point reads a plain `keyproj run` command line itself (`plain_run_options`: the
+So the entry point reads a plain `keyproj run` command line here (`plain_run_options`: the
 options of `cli.run`, each written as `--name value` or a flag, every value one that typer
 makes alike) and runs it (`run_local`) without importing typer at all. Any other command
 line, or anything it is not sure of (`--help`, `--opt=value`, a value starting with `-`,
@@ -25,24 +25,6 @@ from pipeline import settings
 if TYPE_CHECKING:
     from pipeline.results import RunSummary
     from pipeline.rules.loader import RuleSet
-
-
-def main() -> None:
-    """The `keyproj` command (the console script's entry point, and `python -m pipeline`)."""
-    options = plain_run_options(sys.argv[1:])
-    if options is None:
-        from pipeline.cli import main as typer_main
-
-        typer_main()
-        return
-    try:
-        run_local(**options)
-    except SystemExit as done:
-        exit_now(done.code)
-    except (KeyboardInterrupt, EOFError):
-        say("\nAborted!")          # as click ends a command stopped before its run took over
-        exit_now(1)
-    exit_now(0)
 
 
 # ---- option values as typer makes them ---------------------------------------------------------

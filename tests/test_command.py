@@ -99,7 +99,7 @@ def test_every_option_of_typers_run_is_read_here() -> None:
 
 
 def test_a_plain_run_imports_no_typer(places: dict[str, str]) -> None:
-    code = ("import sys, atexit; from pipeline.command import main; "
+    code = ("import sys, atexit; from pipeline.__main__ import main; "
             "atexit.register(lambda: print(sorted(m for m in ('typer', 'click', 'pipeline.cli') "
             "if m in sys.modules))); "
             f"sys.argv = ['keyproj', 'run', {places['IN']!r}, '--out', {places['OUT']!r}, '--jobs', '0', '-q']; "
