@@ -6,21 +6,14 @@ Heavy imports (pyarrow, jieba, spaCy) happen inside the commands so `--help` sta
 from __future__ import annotations
 
 import dataclasses
-import os
-import re
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
-from pipeline import settings
-
-if TYPE_CHECKING:
-    from pipeline.results import RunSummary
-    from pipeline.rules.loader import RuleSet
+from pipeline import command, settings
 
 app = typer.Typer(
     add_completion=False,
@@ -67,169 +60,11 @@ def run(
 
     Example: keyproj run data/raw --out data/processed --jobs 2
     """
-    if not scheduler and not _NOT_IMPORTED.intersection(sys.modules):
-        # A local run never needs pandas or numpy, but pyarrow imports numpy with itself
-        # (0.13-0.19 s of CPU, more than the rest of pyarrow, and its BLAS threads) and pandas
-        # on its first conversion of Python rows to Arrow (~90 MB more in the process that
-        # writes the tables, and in the peak memory of a run). This command-line process
-        # declines both imports, which pyarrow handles as "not installed" (it builds and
-        # writes the tables from Python lists); nothing else runs in this process.
-        sys.meta_path.insert(0, _Declined())
-    missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
-    if missing:
-        typer.echo(f"error: no such file or folder: {', '.join(missing)}", err=True)
-        raise typer.Exit(2)
-    _check_options(
-        (jobs is None or jobs >= 0, "--jobs must be 0 or more"),
-        (_positive(max_size), "--max-size must be a number of MB above 0"),
-        (_positive(time_budget), "--time-budget must be a number of seconds above 0"),
-        (max_memory >= MIN_MAX_MEMORY_MB, f"--max-memory must be at least {MIN_MAX_MEMORY_MB} (MB)"),
-        (checkpoint_every >= 1, "--checkpoint-every must be 1 or more"),
-    )
-    # imported once the options are checked: a usage error costs no rules or batch modules
-    from pipeline.batch.run import run as run_pipeline
-    from pipeline.rules.loader import RuleError, load_rules
-
-    try:
-        rule_set = load_rules(rules)
-    except RuleError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-
-    from pipeline.batch.outdir import OutputBusy, OutputError
-
-    bar = _ProgressLine(quiet)
-    max_bytes = int(max_size * 1024 * 1024)
-    try:
-        if scheduler:
-            summary = _run_on_cluster(inputs, out, scheduler, rule_set, max_bytes, bar)
-            layout = "{documents,sections,quantities,projects,statuses,checks}/part-*.parquet"
-        else:
-            if "://" in out:
-                typer.echo("error: an fsspec URL for --out needs --scheduler; give a folder", err=True)
-                raise typer.Exit(2)
-            from pipeline.batch.run import Interrupted, NoInputFiles
-
-            try:
-                summary = run_pipeline(list(inputs), Path(out), rule_set, jobs=jobs, max_bytes=max_bytes,
-                                       time_budget=time_budget, max_memory_mb=max_memory, resume=not fresh,
-                                       checkpoint_docs=checkpoint_every, progress=bar.update)
-            except NoInputFiles as exc:
-                typer.echo(f"error: {exc}", err=True)
-                raise typer.Exit(1) from None
-            except Interrupted as exc:
-                bar.close()
-                typer.echo(str(exc), err=True)
-                raise typer.Exit(exc.exit_code) from None
-            layout = "{documents,sections,quantities,projects,statuses,checks,timeline}.parquet"
-    except (OutputBusy, OutputError) as exc:
-        bar.close()
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    bar.close()
-    if not quiet:
-        docs = ", ".join(f"{n} {status}" for status, n in sorted(summary.documents.items())) or "none"
-        facts = ", ".join(f"{n} {kind}" for kind, n in summary.facts.items())
-        typer.echo(f"documents: {docs} ({summary.processed} processed, {summary.reused} unchanged "
-                   f"since the last run, {summary.seconds:.1f} s)", err=True)
-        typer.echo(f"facts:     {facts}", err=True)
-        for path, status, error in summary.failed:
-            typer.echo(f"  {status}:  {path}: {error}", err=True)
-        for note in summary.notes:
-            typer.echo(f"note:      {note}", err=True)
-        typer.echo(f"tables:    {out}/{layout}", err=True)
-        typer.echo(f"log:       {out}/keyproj.log", err=True)
-    if summary.failed:
-        raise typer.Exit(1)
+    command.run_local(inputs, out, rules, scheduler, jobs, max_size, time_budget, max_memory, fresh,
+                      checkpoint_every, quiet)
 
 
-def _run_on_cluster(inputs: list[Path], out: str, scheduler: str, rule_set: RuleSet, max_bytes: int,
-                    bar: _ProgressLine) -> RunSummary:
-    """`run --scheduler`: the cluster extra checked first, and every local path made
-    absolute here, on the client (the workers run in other folders, or on other machines)."""
-    try:
-        import distributed  # noqa: F401
-        import fsspec  # noqa: F401
-    except ImportError:
-        typer.echo("error: --scheduler needs the cluster extra: pip install 'keyproj[cluster]'", err=True)
-        raise typer.Exit(2) from None
-    from pipeline.batch.distributed import run_distributed
-
-    absolute = [Path(os.path.abspath(p)) for p in inputs]
-    out_url = out if "://" in out else os.path.abspath(out)
-    try:
-        return run_distributed(absolute, out_url, scheduler, rule_set, max_bytes=max_bytes,
-                               progress=bar.update)
-    except OSError as exc:      # no scheduler at that address
-        bar.close()
-        typer.echo(f"error: cannot reach the Dask scheduler {scheduler}: {exc}", err=True)
-        raise typer.Exit(2) from None
-
-
-# The smallest --max-memory taken: a worker sets up in about 50 MB, and a slip such as
-# --max-memory 2 is refused rather than failing every document.
-MIN_MAX_MEMORY_MB = 256
-
-
-def _positive(value: float) -> bool:
-    """Above 0 and finite (`--time-budget nan` or `inf` is no budget at all)."""
-    import math
-
-    return math.isfinite(value) and value > 0
-
-
-def _check_options(*checks: tuple[bool, str]) -> None:
-    """A usage error (one line on stderr, exit 2) for the first check that fails."""
-    for ok, message in checks:
-        if not ok:
-            typer.echo(f"error: {message}", err=True)
-            raise typer.Exit(2)
-
-
-# the packages `keyproj run` declines to import in its own process (see there)
-_NOT_IMPORTED = frozenset({"pandas", "numpy"})
-# and the modules pyarrow imports only if they are there, none of which a local run uses:
-# cloudpickle (pyarrow's pickler of its own objects, else the standard pickle; 13 ms of CPU
-# with the logging module it loads) and the remote filesystems pyarrow.parquet loads through
-# pyarrow.fs (S3, Azure, GCS, HDFS: 8 ms)
-_NOT_IMPORTED_FOR_ARROW = frozenset({"cloudpickle", "pyarrow._s3fs", "pyarrow._azurefs", "pyarrow._gcsfs",
-                                     "pyarrow._hdfs"})
-
-
-class _Declined:
-    """An import hook that makes `import pandas` and `import numpy` (and their submodules),
-    and the optional modules of pyarrow above, fail, for `keyproj run` only (see there)."""
-
-    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
-        if name.partition(".")[0] in _NOT_IMPORTED or name in _NOT_IMPORTED_FOR_ARROW:
-            raise ImportError(f"{name} is not used by keyproj run")
-        return None
-
-
-class _ProgressLine:
-    """`documents  37/120` on stderr, redrawn in place at most ten times a second."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet or not sys.stderr.isatty()
-        self._last = 0.0
-        self._drawn = False
-
-    def update(self, done: int, total: int) -> None:
-        import time
-
-        now = time.monotonic()
-        if self.quiet or (now - self._last < 0.1 and done != total):
-            return
-        self._last = now
-        width = 30
-        filled = width * done // total if total else width
-        sys.stderr.write(f"\rdocuments  [{'#' * filled}{'-' * (width - filled)}]  {done}/{total}")
-        sys.stderr.flush()
-        self._drawn = True
-
-    def close(self) -> None:
-        if self._drawn:
-            sys.stderr.write("\n")
+_check_options = command.check_options
 
 
 @app.command()
@@ -349,40 +184,14 @@ def check_rules(
 
 
 def main() -> None:
-    """The `keyproj` command (the console script's entry point)."""
+    """The `keyproj` command through typer (`pipeline.__main__.main`, the entry point, sends
+    every command line here but a plain `keyproj run`)."""
     _coerce_simple_types_without_pydantic()
     _usage_errors_in_one_line()
     try:
         app()
     except SystemExit as done:
-        if threading.active_count() > 1:
-            raise           # a thread still runs: Python's own exit waits for it
-        _exit_now(done.code)
-
-
-def _exit_now(code: object) -> NoReturn:
-    """End this process with the status `sys.exit(code)` gives, without Python's teardown,
-    which frees every object of every module one by one (pyarrow's and the rules' among
-    them: 0.05-0.06 s of CPU, more wall time on a busy machine, at the end of every run of
-    one small file) only for the process to end. What an exit needs still happens: the
-    functions registered with `atexit` run (multiprocessing's, a caller's) and the
-    standard streams are flushed. Only from `main`, once the command has returned."""
-    import atexit
-
-    if code is None:
-        status = 0
-    elif isinstance(code, int):
-        status = code
-    else:
-        print(code, file=sys.stderr)
-        status = 1
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):      # a closed pipe (keyproj query | head) or stream
-            status = status or 1
-    os._exit(status)
+        command.exit_now(done.code)
 
 
 def _usage_errors_in_one_line() -> None:
@@ -410,34 +219,9 @@ def _usage_errors_in_one_line() -> None:
 # declines (another type, constraints such as min/max, a text it is not sure of, like "1_000"
 # or " 3"), and typer's own coercion takes that value, errors included.
 
-_DECLINED: object = object()
+_DECLINED = command.DECLINED
 _TYPER_TESTED = "0.29."   # the typer line whose private coercion classes are replaced
-_INT = re.compile(r"[+-]?[0-9]{1,18}")
-_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:nan|inf)")
-
-
-def _simple_value(annotation: object, value: object, checked_path: Callable[[Path], object] | None) -> object:
-    """`value` (the command line's text, or a default) as `annotation` (str, int, float, bool, Path),
-    as typer's pydantic coercion makes it; `_DECLINED` when unsure. `checked_path` runs
-    typer's checks of a plain `Path` parameter (exists, readable …) on the made path."""
-    if annotation is bool or isinstance(value, bool):
-        return value if annotation is bool and isinstance(value, bool) else _DECLINED
-    if annotation is str:
-        return value if isinstance(value, str) else _DECLINED
-    if annotation is int:
-        if isinstance(value, int):
-            return value
-        return int(value) if isinstance(value, str) and _INT.fullmatch(value) else _DECLINED
-    if annotation is float:
-        if isinstance(value, int | float):
-            return float(value)
-        return float(value) if isinstance(value, str) and _FLOAT.fullmatch(value) else _DECLINED
-    if annotation is Path:
-        path = Path(value) if isinstance(value, str) and value else value
-        if not isinstance(path, Path):
-            return _DECLINED
-        return checked_path(path) if checked_path else path
-    return _DECLINED
+_simple_value = command.simple_value
 
 
 def _simple_coercion(annotation: object, info: Any) -> Callable[[object, Callable[[Path], object]], object] | None:

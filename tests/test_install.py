@@ -98,6 +98,7 @@ def test_first_run_reads_the_shipped_caches(unpacked: Path, tmp_path: Path) -> N
     [shipped] = prebuilt.glob("keyproj-jieba-*.trie")
     [rules] = prebuilt.glob("keyproj-rules-*.pickle")
     assert len(list(prebuilt.glob("keyproj-patterns-*.pickle"))) == 1
+    [methods] = prebuilt.glob("keyproj-methods-*.marshal")
     cache = tmp_path / "cache"
     env = {**_env(unpacked), "KEYPROJ_CACHE_DIR": str(cache)}
     done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(RAW_DIR), "--out", str(tmp_path / "t"),
@@ -106,6 +107,7 @@ def test_first_run_reads_the_shipped_caches(unpacked: Path, tmp_path: Path) -> N
     [copied] = cache.glob("keyproj-jieba-*.trie")
     assert copied.read_bytes() == shipped.read_bytes()
     assert (cache / rules.name).read_bytes() == rules.read_bytes()     # read, not built and written
+    assert (cache / methods.name).is_file()        # copied, with what the build could not import
 
 
 def test_rules_folder_from_the_environment_wins(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ LAYERS: list[tuple[str, str, set[str]]] = [
     ("extract", "the stages wired; a document's result as rows", {"extract", "results", "rows"}),
     ("batch",   "the batch run: plan, workers, store, log",    {"batch.*"}),
     ("outputs", "what people read the tables with",            {"outputs.*"}),
-    ("cli",     "the command line",                            {"cli", "__main__"}),
+    ("cli",     "the command line",                            {"cli", "command", "__main__"}),
 ]
 LAYER_NAME = [name for name, _, _ in LAYERS]
 

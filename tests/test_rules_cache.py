@@ -211,7 +211,7 @@ def test_prebuilt_writes_what_a_first_run_reads(tmp_path, monkeypatch):
     (target / "keyproj-rules-stale.pickle").write_bytes(b"an earlier build's")
     names = sorted(p.name for p in prebuilt.build(target))
     assert sorted(p.name for p in target.iterdir()) == names
-    assert [n.split("-")[1] for n in names] == ["jieba", "patterns", "rules"]
+    assert [n.split("-")[1] for n in names] == ["jieba", "methods", "patterns", "rules"]
     monkeypatch.setenv("KEYPROJ_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(loader, "SHIPPED_CACHE_DIR", target)
     monkeypatch.setattr(segmenter, "SHIPPED_CACHE_DIR", target)

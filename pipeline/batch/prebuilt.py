@@ -4,8 +4,9 @@ compiled route are in the build folder.
 
 They are what a first run builds of the shipped rules: the segmenter's file (jieba's
 dictionary with the rules' words, 1-2 s of CPU: `text/segmenter.py`, `loader.SHIPPED_CACHE_DIR`), the
-validated rules (0.3-0.5 s, `loader.copy_shipped`) and the stages' compiled patterns
-(0.1 s, `compiled.py`). Each is named by what it was built from (the rules' and the
+validated rules (0.3-0.5 s, `loader.copy_shipped`), the stages' compiled patterns
+(0.1 s, `compiled.py`) and the compiled methods of the dataclasses a run makes (0.1 s,
+`made_methods.py`). Each is named by what it was built from (the rules' and the
 dictionary's bytes, the code, the Python, `regex` and PyYAML versions), so an installation
 that differs in any of them builds its own, as before.
 """
@@ -13,22 +14,23 @@ that differs in any of them builds its own, as before.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
+# the modules a run imports, in its command-line process and in its workers: their
+# dataclasses' methods go into the shipped file (`rules/made_methods.py`)
+RUN_MODULES = ("pipeline.command", "pipeline.batch.run", "pipeline.batch.pool", "pipeline.batch.store",
+               "pipeline.batch.ledger", "pipeline.batch.manifest", "pipeline.batch.tables", "pipeline.batch.runlog",
+               "pipeline.extract", "pipeline.rows")
+
 
 def build(target: Path) -> list[Path]:
     """Build the shipped cache files of the installation this module belongs to (its rules,
     jieba's dictionary) into `target`; returns the files written."""
-    from pipeline.batch.run import WARM_UP_TEXT
-    from pipeline.extract import Pipeline
-    from pipeline.rules.compiled import save_compiled
-    from pipeline.rules.loader import load_rules
-    from pipeline.text.segmenter import shipped_name
-
     target.mkdir(parents=True, exist_ok=True)
     for stale in target.glob("keyproj-*"):     # a build folder kept from an earlier build
         stale.unlink()
@@ -37,6 +39,22 @@ def build(target: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as work:
         os.environ["KEYPROJ_CACHE_DIR"] = work      # built fresh, never read from the builder's cache
         try:
+            from pipeline.rules.made_methods import cached_methods, save_made_methods
+
+            with cached_methods():      # the dataclasses' methods of a run's modules, compiled
+                for module in RUN_MODULES:
+                    # a build lacks what only runs need (pyarrow): that module's methods
+                    # are compiled by the first run
+                    with contextlib.suppress(ImportError):
+                        importlib.import_module(module)
+            save_made_methods(always=True)
+
+            from pipeline.batch.run import WARM_UP_TEXT
+            from pipeline.extract import Pipeline
+            from pipeline.rules.compiled import save_compiled
+            from pipeline.rules.loader import load_rules
+            from pipeline.text.segmenter import shipped_name
+
             pipeline = Pipeline(load_rules())
             # a worker's warm-up document compiles the rest of the stages' patterns (it needs
             # opencc, which a build may lack: then those are compiled on first use)

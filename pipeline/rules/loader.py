@@ -26,6 +26,7 @@ from typing import IO, Any, TypeVar
 
 import regex
 
+from pipeline.rules.cache_place import cache_dir, is_private
 from pipeline.rules.configs import (
     BUILT,
     PATTERN,
@@ -56,8 +57,8 @@ from pipeline.rules.configs import (
 from pipeline.text.scan import word_trie
 from pipeline.types import Kind, Role, Status
 
-__all__ = ["DEFAULT_RULES_DIR", "Cue", "Region", "RuleError", "RuleSet", "Unit", "alternation", "load_rules",
-           "load_regions", "word_trie"]
+__all__ = ["DEFAULT_RULES_DIR", "Cue", "Region", "RuleError", "RuleSet", "Unit", "alternation", "cache_dir",
+           "is_private", "load_rules", "load_regions", "word_trie"]
 
 
 def _default_rules_dir() -> Path:
@@ -611,20 +612,6 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
 _RULES_CACHE_FORMAT = 1
 
 
-def cache_dir() -> Path:
-    """Where keyproj keeps what it builds once for later runs (the validated rules, the
-    segmenter's dictionary): $KEYPROJ_CACHE_DIR, else the user's cache folder
-    ($XDG_CACHE_HOME or ~/.cache, then keyproj/), else a folder of this user's own in the
-    temporary folder."""
-    if os.environ.get("KEYPROJ_CACHE_DIR"):
-        return Path(os.environ["KEYPROJ_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if os.path.isabs(base) and os.access(base if os.path.isdir(base) else os.path.dirname(base), os.W_OK):
-        return Path(base) / "keyproj"
-    uid = os.getuid() if hasattr(os, "getuid") else "user"
-    return Path(tempfile.gettempdir()) / f"keyproj-{uid}"
-
-
 # Files of one kind kept in the cache folder: a new rule set or dictionary adds one, and the
 # oldest go beyond this (a rule edit, a new version or a test's rules folder each make one) ...
 CACHE_FILES_KEPT = 12
@@ -687,17 +674,6 @@ def rules_cache_path(directory: Path) -> Path:
     key = repr((_RULES_CACHE_FORMAT, _hash_dir(directory), code_version(), sys.version, regex.__version__,
                 _yaml_version()))
     return cache_dir() / f"keyproj-rules-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:24]}.pickle"
-
-
-def is_private(path: Path) -> bool:
-    """`path` exists, belongs to this user, and no one else may write to it."""
-    try:
-        st = path.stat()
-    except OSError:
-        return False
-    if not hasattr(os, "getuid"):
-        return True
-    return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
 def _read_rules_cache(path: Path, directory: Path) -> RuleSet | None:
