@@ -5,12 +5,14 @@ Heavy imports (pyarrow, jieba, spaCy) happen inside the commands so `--help` sta
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
+import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -75,6 +77,14 @@ def run(
         # declines both imports, which pyarrow handles as "not installed" (it builds and
         # writes the tables from Python lists); nothing else runs in this process.
         sys.meta_path.insert(0, _Declined())
+    with _ctrl_c_ends_at_once(not scheduler):
+        _run(inputs, out, rules, scheduler, jobs, max_size, time_budget, max_memory, fresh, checkpoint_every,
+             quiet)
+
+
+def _run(inputs: list[Path], out: str, rules: Path | None, scheduler: str | None, jobs: int | None,
+         max_size: float, time_budget: float, max_memory: int, fresh: bool, checkpoint_every: int,
+         quiet: bool) -> None:
     missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
         typer.echo(f"error: no such file or folder: {', '.join(missing)}", err=True)
@@ -346,6 +356,33 @@ def check_rules(
         raise typer.Exit(2) from None
     typer.echo(f"ok: {r.directory} (hash {r.hash}): {len(r.units)} units, "
                f"{len(r.status_cues)} status cues, {len(r.projects.suffixes)} project suffixes")
+
+
+@contextlib.contextmanager
+def _ctrl_c_ends_at_once(local_run: bool) -> Iterator[None]:
+    """Within a local run, Ctrl-C outside the run's own handling of it (`batch.run`'s stop
+    signals, which save the finished documents: while the rules load and the workers start,
+    and once the tables are written) ends the process at once with status 130 and one line.
+    Python's KeyboardInterrupt could be raised anywhere there: in a `__del__` of `regex`'s
+    parser while patterns compile, where it is printed as "Exception ignored in
+    Group.__del__" and lost (the run went on), or as a traceback. Ending at once leaves
+    what a SIGKILL leaves, which a run is made to survive (the lock on OUT dies with the
+    process; the next run removes what was left half-written)."""
+    if not local_run or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    installed_by = os.getpid()
+
+    def end_now(signum: int, frame: object) -> None:
+        if os.getpid() == installed_by:     # not a worker forked before it ignored Ctrl-C
+            os.write(2, b"interrupted; run again to resume\n")
+        os._exit(128 + signum)
+
+    previous = signal.signal(signal.SIGINT, end_now)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def main() -> None:
