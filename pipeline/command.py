@@ -13,10 +13,13 @@ texts and click's usage errors are typer's own. `cli.run` (typer's `run`) calls 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -177,11 +180,38 @@ def run_local(inputs: list[Path], out: str, rules: Path | None, scheduler: str |
     from pipeline.rules.made_methods import cached_methods, save_made_methods
 
     try:
-        with cached_methods():
+        with _ctrl_c_ends_at_once(not scheduler), cached_methods():
             _run_local(inputs, out, rules, scheduler, jobs, max_size, time_budget, max_memory, fresh,
                        checkpoint_every, quiet)
     finally:
         save_made_methods()
+
+
+@contextlib.contextmanager
+def _ctrl_c_ends_at_once(local_run: bool) -> Iterator[None]:
+    """Within a local run, Ctrl-C outside the run's own handling of it (`batch.run`'s stop
+    signals, which save the finished documents: while the rules load and the workers start,
+    and once the tables are written) ends the process at once with status 130 and one line.
+    Python's KeyboardInterrupt could be raised anywhere there: in a `__del__` of `regex`'s
+    parser while patterns compile, where it is printed as "Exception ignored in
+    Group.__del__" and lost (the run went on), or as a traceback. Ending at once leaves
+    what a SIGKILL leaves, which a run is made to survive (the lock on OUT dies with the
+    process; the next run removes what was left half-written)."""
+    if not local_run or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    installed_by = os.getpid()
+
+    def end_now(signum: int, frame: object) -> None:
+        if os.getpid() == installed_by:     # not a worker forked before it ignored Ctrl-C
+            os.write(2, b"interrupted; run again to resume\n")
+        os._exit(128 + signum)
+
+    previous = signal.signal(signal.SIGINT, end_now)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _run_local(inputs: list[Path], out: str, rules: Path | None, scheduler: str | None, jobs: int | None,

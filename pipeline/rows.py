@@ -16,7 +16,7 @@ from pipeline.rules.loader import RuleSet
 from pipeline.schema import TABLE_NAMES
 from pipeline.stages.checks import document_checks
 from pipeline.stages.identity import project_key, report_region
-from pipeline.stages.ledger import Ledger, Named, ProjectLedger, deciding_cue, document_ledger
+from pipeline.stages.ledger import Ledger, Named, ProjectLedger, deciding_cue, document_ledger, first_cue_at
 from pipeline.stages.region import year_from_file_name
 from pipeline.stages.sections import innermost_section
 from pipeline.stages.status_model import project_confidence
@@ -122,6 +122,7 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "rule_id": s.rule_id})
     project_ids = {p.key: i for i, p in enumerate(ex.projects)}
     sentence_of = SentenceFinder(doc)
+    cue_at = first_cue_at(ex)
     cues_of: dict[str | None, list[StatusMention]] = {}
     for cue in ex.statuses:
         cues_of.setdefault(cue.project_key, []).append(cue)
@@ -140,7 +141,7 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
             "status_confidence": project_confidence(p.status, p.status_start, p.status_end,
                                                     cues_of.get(p.key, [])),
             "project_key": project_key(p.key, region, rules),
-            **_ledger_columns(doc, ledger, ledger.projects.get(p.key), deciding_cue(ex, p.status_start))})
+            **_ledger_columns(doc, ledger, ledger.projects.get(p.key), deciding_cue(cue_at, p.status_start))})
     for i, q in enumerate(ex.quantities):
         start, end, text = _span(doc, q.start, q.end)
         rows["quantities"].append({

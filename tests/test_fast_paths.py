@@ -124,6 +124,41 @@ def test_group_names_leave_a_place_for_groups_without_a_name() -> None:
     assert _group_names(regex.compile(r"abc")) == ()
 
 
+# digits taken whole (possessive) against digits given back one by one (greedy): the same
+# matches with the same groups on invented amounts, walls of digits with and without a
+# unit, decimals cut short, ranges, separators, placeholders and bare scales
+POSSESSIVE_DIGIT_TEXTS = [
+    "总投资3.5亿元，完成1,200万元", "1234567890" * 30, "1234567890" * 30 + "万元", "12.5.3亿元",
+    "3-5公里，3至5亿元", "4 200万元", "12XX万元，2×万元", "今年投资482亿", "12.万元", "5千平米",
+    "增长-3.2%", "1.2万亿元", "0.5%" * 20, "3 亿 元", "100000000000000000万元", "1,2345万元",
+]
+
+
+def _random_amounts(seed: int, count: int) -> list[str]:
+    import random
+    rng = random.Random(seed)
+    alphabet = list("0123456789" * 4) + list(".., -至万亿元%千百余多约半公里平方米亩xX×") + ["个百分点", " "]
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("text", POSSESSIVE_DIGIT_TEXTS + _random_amounts(3, 200))
+def test_possessive_digits_match_what_greedy_digits_match(pipeline: Pipeline, text: str) -> None:
+    possessive = pipeline.quantities.pattern
+    assert "\\d++" in possessive.pattern
+    greedy = _greedy_quantities(possessive.pattern)
+    assert [(m.span(), m.groups()) for m in possessive.finditer(text)] == \
+        [(m.span(), m.groups()) for m in greedy.finditer(text)]
+
+
+_GREEDY: dict[str, regex.Pattern[str]] = {}
+
+
+def _greedy_quantities(pattern: str) -> regex.Pattern[str]:
+    if pattern not in _GREEDY:
+        _GREEDY[pattern] = regex.compile(pattern.replace("\\d++", "\\d+"))
+    return _GREEDY[pattern]
+
+
 def _unit_alternation(surfaces: list[str]) -> str:
     """The quantity stage's units as one plain alternation, longest first, then their spaced
     forms (what `_unit_pattern` wrote before its literal forms became a trie)."""

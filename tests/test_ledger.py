@@ -332,3 +332,23 @@ def test_relative_years_count_from_the_year_the_report_was_written(
     rows = _rows(tmp_path, text, pipeline)
     assert rows["documents"][0]["year"] == year
     assert [(p["name"], p["status_date"], p["planned_start"]) for p in rows["projects"]] == dates
+
+
+# --- a project's deciding cue: the first cue starting where its status starts -------------
+
+@pytest.mark.parametrize(("cue_starts", "status_start", "index"), [
+    # where the document's cues start   the project's status_start   index of its cue
+    ([5, 9, 12], 9, 1),
+    ([5, 9, 5, 12], 5, 0),              # two cues at one place: the first
+    ([5, 9, 12], 7, None),              # no cue starts there
+    ([5, 9, 12], None, None),           # the project has no status
+    ([], 0, None),
+])
+def test_deciding_cue_is_the_first_cue_at_the_status_start(cue_starts: list[int], status_start: int | None,
+                                                           index: int | None) -> None:
+    from types import SimpleNamespace
+
+    from pipeline.stages.ledger import deciding_cue, first_cue_at
+
+    ex = SimpleNamespace(statuses=[SimpleNamespace(start=s) for s in cue_starts])
+    assert deciding_cue(first_cue_at(ex), status_start) == index  # type: ignore[arg-type]

@@ -82,6 +82,58 @@ def test_a_disagreement_in_a_long_texts_start_keeps_regex(monkeypatch):
     assert scanner.spans(long_text) == [m.span() for m in regex.finditer("开工", long_text)]
     assert scanner.chosen is scanner.reference and not scanner.engines_agree
 
+# places a match may start (spans_from): a long text's are tried on both engines only within
+# `trial_chars` characters of the first; the spans are the reference's at every place
+TRIAL_STARTS = [
+    ([], 100, []),
+    ([0, 5, 99], 100, [0, 5, 99]),                      # all within the trial
+    ([0, 5, 99, 100, 400], 100, [0, 5, 99]),
+    ([250, 260, 349, 350, 351], 100, [250, 260, 349]),  # counted from the first place
+]
+
+
+@pytest.mark.parametrize(("starts", "most", "tried"), TRIAL_STARTS)
+def test_trial_starts(starts, most, tried):
+    from pipeline.text.scan import _trial_starts
+
+    assert list(_trial_starts(starts, most)) == tried
+
+
+class _RecordingMatch:
+    """A pattern that records the places it is matched at."""
+
+    def __init__(self, pattern):
+        self.pattern, self.places = pattern, []
+
+    def match(self, text, pos):
+        self.places.append(pos)
+        return self.pattern.match(text, pos)
+
+
+def test_a_long_texts_places_are_tried_on_their_start_with_every_span_found(monkeypatch):
+    monkeypatch.setattr(SpanScanner, "trial_chars", 100)
+    compiled = regex.compile("(?:已)?完成[0-9.]+%")
+    long_text = "甲已完成80%，乙完成9%；" * 100
+    starts = list(range(len(long_text)))
+    expected = [m.span() for m in compiled.finditer(long_text)]
+    scanner = SpanScanner(compiled)
+    scanner.alternative = _RecordingMatch(scanner.alternative)
+    assert scanner.spans_from(long_text, starts) == expected
+    assert scanner.alternative.places and max(scanner.alternative.places) < 100
+    for _ in range(SpanScanner.trials + 2):
+        assert scanner.spans_from(long_text, starts) == expected
+
+
+def test_a_disagreement_in_a_long_texts_places_keeps_regex(monkeypatch):
+    monkeypatch.setattr(SpanScanner, "trial_chars", 100)
+    long_text = "甲开工。" * 100
+    scanner = SpanScanner(regex.compile("开工"))
+    scanner.alternative = re.compile("竣工")
+    assert scanner.spans_from(long_text, list(range(len(long_text)))) == [
+        m.span() for m in regex.finditer("开工", long_text)]
+    assert scanner.chosen is scanner.reference and not scanner.engines_agree
+
+
 # -- MultiScanner: all cue patterns, one scan for their anchors --------------------------
 
 # pattern -> the anchors every match contains and how far a match reaches beside them

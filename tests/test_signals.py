@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -146,6 +147,79 @@ def test_a_signal_stops_the_workers_keeps_the_checkpoints_and_exits_128_plus_n(
     result = keyproj("run", str(folder), "--out", str(out), "--jobs", "1", env=without_soffice())
     assert "(1 processed, 3 unchanged" in result.stderr
     assert statuses(out) == {"r0.txt": "ok", "r1.txt": "ok", "r2.txt": "ok", "z.doc": "unsupported"}
+
+
+def test_ctrl_c_while_the_rules_load_ends_the_run_at_once_with_one_line(tmp_path: Path) -> None:
+    # before the run's own stop signals take over (they save what is finished), Ctrl-C ends
+    # the process at once: no traceback, and no KeyboardInterrupt lost in a `__del__` of the
+    # patterns' parser. The run is held while it loads its rules: one rule file is a FIFO
+    # that this test opens and never writes.
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rules", rules)
+    fifo = rules / "units.yaml"
+    fifo.unlink()
+    os.mkfifo(fifo)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.txt").write_text(REPORT, encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(folder), "--out", str(out),
+                             "--rules", str(rules), "--jobs", "1", "-q"],
+                            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    writer: list[int] = []
+
+    def reading_the_rules() -> bool:
+        try:            # opens only once the run has the FIFO open for reading
+            writer.append(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            return proc.poll() is not None
+        return True
+
+    try:
+        wait_until(reading_the_rules, "the run to read its rules")
+        assert proc.poll() is None, proc.communicate()
+        os.killpg(proc.pid, signal.SIGINT)      # what a terminal does on Ctrl-C
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        for fd in writer:
+            os.close(fd)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130
+    assert stderr.splitlines() == ["interrupted; run again to resume"]
+    assert not (out / "documents.parquet").exists()
+
+
+# Python raises KeyboardInterrupt where the main thread is: inside a `__del__` (regex's parser
+# has them) it is printed as "Exception ignored in …" and lost, and the program goes on
+_CTRL_C_IN_A_DEL = """
+import time
+from pipeline.command import _ctrl_c_ends_at_once
+
+class Slow:
+    def __del__(self):
+        print("in __del__", flush=True)
+        time.sleep(60)
+
+with _ctrl_c_ends_at_once(True):
+    Slow()
+    print("went on", flush=True)
+"""
+
+
+def test_ctrl_c_inside_a_del_still_ends_the_run() -> None:
+    proc = subprocess.Popen([sys.executable, "-c", _CTRL_C_IN_A_DEL], start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "in __del__\n"
+        os.killpg(proc.pid, signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert (proc.returncode, stdout, stderr) == (130, "", "interrupted; run again to resume\n")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")

@@ -478,3 +478,30 @@ def test_the_nearest_cue_weighs_only_the_unknown_candidate(pipeline: Pipeline, t
     unknown = dict(next(c for c in options if c.status is Status.UNKNOWN).features)
     assert (unknown.get("unknown_log_nearest_cue", 0.0) == 0.0) == near
     assert all(not any("nearest_cue" in f for f, _ in c.features) for c in options if c.status is not Status.UNKNOWN)
+
+
+# a section's prevailing state and its nearest cue, found once per section by bisection: the
+# same cue as the minimum over the section's cues in order (the earlier on a tie, the first of
+# cues sharing a start)
+SECTION_CUES = [
+    # (start, end, status) of the section's strong cues
+    [(5, 7, "started"), (20, 22, "started"), (40, 42, "delayed")],
+    [(10, 12, "started"), (10, 14, "started"), (30, 32, "started"), (30, 33, "started")],
+    [(3, 5, "delayed"), (8, 10, "started"), (13, 15, "delayed"), (50, 52, "delayed")],
+    [(7, 9, "completed")],
+]
+
+
+@pytest.mark.parametrize("cues", SECTION_CUES)
+def test_the_nearest_cue_of_a_sections_state_is_the_minimum_over_its_cues(cues) -> None:
+    from pipeline.stages.status_model import _DocumentState, _prevailing
+
+    mentions = [StatusMention(Status(status), start, end, "status.test") for start, end, status in cues]
+    doc = _DocumentState.of(None, mentions)  # type: ignore[arg-type]
+    section = doc.in_section(0, 100)
+    assert doc.in_section(0, 100) is section                  # found once
+    status, share = _prevailing(mentions)
+    assert (section.prevailing, section.share) == (status, share)
+    for pos in range(0, 60):
+        expected = min((c for c in mentions if c.status is status), key=lambda c: abs(c.start - pos))
+        assert section.nearest(pos) is expected, pos

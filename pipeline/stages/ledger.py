@@ -97,12 +97,19 @@ def _owner(mentions: list[ProjectMention], starts: list[int], pos: int, reach: i
     return mentions[i]
 
 
-def deciding_cue(ex: Extraction, status_start: int | None) -> int | None:
-    """The index in `Extraction.statuses` of the cue at `status_start` (a project's deciding cue)."""
+def first_cue_at(ex: Extraction) -> dict[int, int]:
+    """The index in `Extraction.statuses` of the first cue starting at each place: what a
+    project's deciding cue is looked up in (`deciding_cue`), made once per document (a
+    search of the cues for each project took a document naming 30,000 projects 40 s)."""
+    first: dict[int, int] = {}
+    for i, cue in enumerate(ex.statuses):
+        first.setdefault(cue.start, i)
+    return first
+
+
+def deciding_cue(cue_at: dict[int, int], status_start: int | None) -> int | None:
+    """The index in `Extraction.statuses` of the cue at `status_start` (a project's deciding
+    cue), from `first_cue_at`."""
     if status_start is None:
         return None
-    for i, cue in enumerate(ex.statuses):
-        if cue.start == status_start:
-            return i
-    return None
-
+    return cue_at.get(status_start)

@@ -717,7 +717,10 @@ class _StatusLinker:
         problems or a plan over its project."""
         segment = self.layout.segment_of(row.start)
         sentence_start = self.layout.segment_start(segment)
-        clause_start = self.layout.clause_start(row.start)
+        # within the sentence: a sentence too long is cut (`Layout.long_sentence_cuts`), and
+        # where the cut found no clause mark the clause ran back to the last one (a table of
+        # 4,000 rows joined into one line with no comma: every cue searched the text before it)
+        clause_start = max(self.layout.clause_start(row.start), sentence_start)
         states = {self.cues[i].status for i in self.by_segment.get(segment, [])}
         section = self.layout.section_at(g.start if g is not None else row.start)
         return {

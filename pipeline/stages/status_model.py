@@ -269,6 +269,7 @@ class _DocumentState:
     prevailing: Status | None
     share: float
     prevailing_cues: tuple[StatusMention, ...] = ()     # the cues of the prevailing state
+    sections: dict[tuple[int, int], _SectionState] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, ex: Extraction, cues: Sequence[StatusMention]) -> _DocumentState:
@@ -280,6 +281,19 @@ class _DocumentState:
     def within(self, start: int, end: int) -> tuple[StatusMention, ...]:
         return self.cues[bisect_left(self.starts, start):bisect_left(self.starts, end)]
 
+    def in_section(self, start: int, end: int) -> _SectionState:
+        """The strong cues of the section [start, end) and the state most of them state,
+        found once per section: every project of a section asks (a section of 4,000 rows,
+        each a project with a cue, took the stage 10 s)."""
+        found = self.sections.get((start, end))
+        if found is None:
+            cues = self.within(start, end)
+            status, share = _prevailing(cues)
+            of_status = tuple(c for c in cues if c.status is status)
+            found = self.sections[(start, end)] = _SectionState(
+                cues, status, share, of_status, tuple(c.start for c in of_status))
+        return found
+
     def nearest(self, pos: int, status: Status) -> StatusMention | None:
         """The cue of `status` nearest to `pos` (the earlier one on a tie)."""
         of_status = [c for c in self.cues if c.status is status] if status is not self.prevailing \
@@ -287,6 +301,31 @@ class _DocumentState:
         i = bisect_left(of_status, pos, key=lambda c: c.start)
         near = of_status[max(i - 1, 0):i + 1]
         return min(near, key=lambda c: (abs(c.start - pos), c.start)) if near else None
+
+
+@dataclass(frozen=True, slots=True)
+class _SectionState:
+    """What a section says: its strong cues in order, the state most of them state and its
+    share, and the cues of that state (with their starts, to find the nearest)."""
+
+    cues: tuple[StatusMention, ...]
+    prevailing: Status | None
+    share: float
+    prevailing_cues: tuple[StatusMention, ...]
+    prevailing_starts: tuple[int, ...]
+
+    def nearest(self, pos: int) -> StatusMention:
+        """The cue of the prevailing state nearest to `pos`, the first in order on a tie: what
+        ``min(prevailing_cues, key=distance)`` finds, by bisection."""
+        cues, starts = self.prevailing_cues, self.prevailing_starts
+        i = bisect_left(starts, pos)
+        best = cues[i] if i < len(cues) else None       # the first at or after pos
+        if i > 0:
+            left = cues[bisect_left(starts, starts[i - 1])]     # the first at the start before
+            if best is None or pos - left.start <= best.start - pos:
+                best = left
+        assert best is not None, "a section with a prevailing state has its cues"
+        return best
 
 
 def _prevailing(cues: Sequence[StatusMention]) -> tuple[Status | None, float]:
@@ -361,13 +400,13 @@ def candidates(ex: Extraction, project: Project, rows: Sequence[StatusMention],
             "rule_agrees": float(project.status is doc.prevailing)}, cue=cue))
     section = innermost_section(ex.sections, first_start)
     if section.section_id != 0:
-        in_section = doc.within(section.start, section.end)
-        status, share = _prevailing(in_section)
+        in_section = doc.in_section(section.start, section.end)
+        status, share = in_section.prevailing, in_section.share
         if status is not None:
-            cue = min((c for c in in_section if c.status is status), key=lambda c: abs(c.start - first_start))
+            cue = in_section.nearest(first_start)
             out.append(_Draft(status, cue.start, cue.end, {
                 "link=section": 1.0, f"status={status.value}": 1.0, **context,
-                "section_share": share, "log_section_cues": math.log1p(len(in_section)),
+                "section_share": share, "log_section_cues": math.log1p(len(in_section.cues)),
                 "prevailing": float(status is doc.prevailing),
                 "rule_agrees": float(project.status is status)}, cue=cue))
     _add_votes(out)
