@@ -330,6 +330,7 @@ class ProjectRules(Config):
     weak_left_boundaries: tuple[str, ...] = rule(WORDS)
     generic_words: tuple[str, ...] = rule(WORDS)
     generic_joiners: tuple[str, ...] = rule(WORDS)
+    programme_words: tuple[str, ...] = rule(WORDS)  # 农网, 升级: read as generic_words
     masked: regex.Pattern[str] = rule(PATTERN)
     copula: regex.Pattern[str] = rule(PATTERN, at=True)
     count_in_item: regex.Pattern[str] = rule(PATTERN)
