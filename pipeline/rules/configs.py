@@ -330,6 +330,7 @@ class ProjectRules(Config):
     weak_left_boundaries: tuple[str, ...] = rule(WORDS)
     generic_words: tuple[str, ...] = rule(WORDS)
     generic_joiners: tuple[str, ...] = rule(WORDS)
+    programme_words: tuple[str, ...] = rule(WORDS)  # 农网, 升级: read as generic_words
     masked: regex.Pattern[str] = rule(PATTERN)
     copula: regex.Pattern[str] = rule(PATTERN, at=True)
     count_in_item: regex.Pattern[str] = rule(PATTERN)
@@ -345,6 +346,7 @@ class ProjectRules(Config):
     shared_suffix_after: regex.Pattern[str] = rule(PATTERN, at=True)
     other_kind_class: regex.Pattern[str] = rule(PATTERN, at=True)  # 等机电产品: a class that is no project
     component_after_project: regex.Pattern[str] = rule(PATTERN)  # …项目厂房: a part after the project's 项目
+    component_after_facility: regex.Pattern[str] = rule(PATTERN)  # …大桥主桥: a part after a facility
     activity_suffixes: tuple[str, ...] = rule(WORDS)
     abstract_suffixes: tuple[str, ...] = rule(WORDS)
     specific_min_chars: int = rule(int)

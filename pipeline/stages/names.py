@@ -65,7 +65,7 @@ class NameJudge:
         self._long_suffix_ends = frozenset({w[-1] for w in self.suffixes if len(w) >= 2} | {"\n"})
         self._core_cache: dict[str, str] = {}
         self._has_suffix_cache: dict[str, bool] = {}
-        generic = alternation(p.generic_words)
+        generic = alternation((*p.generic_words, *p.programme_words))     # 农网升级改造: words only
         self.generic = compiled(f"^(?:{generic}|[{regex.escape(''.join(p.generic_joiners))}])+$")
         self.masked = p.masked
         self.listed_category = compiled(

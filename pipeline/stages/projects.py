@@ -110,6 +110,7 @@ class ProjectExtractor:
         self.group_words = ("项目", "項目", "工程")    # what a group heading's line ends in
         self.count_in_item = p.count_in_item
         self.component_after_project = p.component_after_project
+        self.component_after_facility = p.component_after_facility
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
         self.place_prefix = regex.compile(
@@ -418,6 +419,10 @@ class ProjectExtractor:
                     name, e, rule_id = name[:cut], s + cut, PROJECT_SUFFIX_PREFIX_RULE
                 if rule_id == PROJECT_SUFFIX_RULE and (part := self.component_after_project.search(name)):
                     name, e = name[:part.start("part")], s + part.start("part")     # …项目 | 厂房
+                elif rule_id != PROJECT_ENUMERATION_ITEM_RULE and (
+                        part := self.component_after_facility.search(name)) and judge.has_suffix(
+                        name[:part.start("part")]):
+                    name, e = name[:part.start("part")], s + part.start("part")     # …大桥 | 主桥
                 listed = alt is not None or (sibling_item and rule_id != PROJECT_SUFFIX_PREFIX_RULE)
                 if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
