@@ -169,6 +169,8 @@ class HardBreaks(Config):
     line_start: regex.Pattern[str] = rule(PATTERN, at=True)
     number_end: regex.Pattern[str] = rule(PATTERN, at=True)
     unit_start: regex.Pattern[str] = rule(PATTERN, at=True)
+    number_cut_left: regex.Pattern[str] = rule(PATTERN)
+    number_cut_right: regex.Pattern[str] = rule(PATTERN, at=True)
     heading_start: regex.Pattern[str] = rule(PATTERN, at=True)
     min_line_chars: int = rule(int)
     min_wrapped_lines: int = rule(int)
