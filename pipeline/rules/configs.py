@@ -256,6 +256,7 @@ class RoleRules(Config):
     not_cues: regex.Pattern[str] = rule(PATTERN)
     plain: PlainInvestment = rule(PlainInvestment)
     threshold_after: regex.Pattern[str] = rule(PATTERN)
+    condition_before: regex.Pattern[str] = rule(PATTERN)
     class_band: regex.Pattern[str] = rule(PATTERN)
     band_end: regex.Pattern[str] = rule(PATTERN, at=True)
     band_words: tuple[str, ...] = rule(WORDS)
