@@ -242,6 +242,10 @@ def _breakdown_parts(text: str, quantities: list[Quantity], r: _ScopeRules) -> d
         reach = sentence_start
         if not distributive and sentence_start > 0 and text[sentence_start - 1] != "\n":
             reach = sentences.last_before(sentence_start - 1) + 1      # the sentence before, same paragraph
+        elif not distributive and _opens_paragraph(text, sentence_start, marker.start()):
+            # the marker opens its paragraph (…累计完成投资58亿元。⏎其中，交通项目…): the parts go on
+            # from the last sentence of the paragraph before
+            reach = sentences.last_before(sentence_start - 2) + 1
         sentence_end = sentences.first_from(marker.end())
         sentence_end = len(text) if sentence_end < 0 else sentence_end
         # a change or a comparison (完成投资额比去年同期增加98亿元) is no whole that parts add up to
@@ -256,6 +260,13 @@ def _breakdown_parts(text: str, quantities: list[Quantity], r: _ScopeRules) -> d
             if distributive else None
         parts.update(_parts_of(text, quantities, before, after, marker.end(), names, r))
     return parts
+
+
+def _opens_paragraph(text: str, line_start: int, marker_start: int) -> bool:
+    """The breakdown marker opens its line (only an indent before it), right after a line that
+    ends a sentence (。): a paragraph of parts goes on from the figure that ends the one before
+    (not after a blank line, a heading or a line cut off)."""
+    return line_start >= 2 and text[line_start - 2] in "。；;" and not text[line_start:marker_start].strip()
 
 
 def _is_change(text: str, q: Quantity, r: _ScopeRules) -> bool:
@@ -305,6 +316,10 @@ def _parts_of(text: str, quantities: list[Quantity], before: list[int], after: l
         # the part's name: its clause, or what follows the previous part (、新建项目884亿元)
         clause_start = char_index(text, CLAUSE_END).last_before(q.start) + 1
         item = names if names is not None else text[max(item_start, clause_start):q.start]
-        out[i] = _Part(parent, r.sector.match(item.lstrip(_ITEM_JOINERS)) is not None)
+        # or the whole item since the marker or the previous part, when it opens with its name
+        # and counts before its cue (其中，交通项目9个，完成投资21亿元；产业项目15个，完成投资…)
+        whole_item = text[item_start:q.start] if names is None else item
+        out[i] = _Part(parent, r.sector.match(item.lstrip(_ITEM_JOINERS)) is not None
+                       or r.sector.match(whole_item.lstrip(_ITEM_JOINERS)) is not None)
         item_start = q.end
     return out
