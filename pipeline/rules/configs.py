@@ -459,6 +459,7 @@ class ScopeRules(Config):
     not_headline: tuple[str, ...] = rule(WORDS)           # economy-wide figures, other years
     subsets: tuple[str, ...] = rule(WORDS)                # 新开工, 续建: a subset of the projects
     count: regex.Pattern[str] = rule(PATTERN)             # 9个项目: a counted group
+    same_subject_lead: regex.Pattern[str] = rule(PATTERN)  # 截至11月底，累计…: no subject of its own
 
 
 @dataclass(frozen=True, slots=True)

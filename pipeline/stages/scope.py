@@ -69,6 +69,7 @@ class _ScopeRules:
     not_headline: regex.Pattern[str]
     subset: regex.Pattern[str]
     count: regex.Pattern[str]
+    same_subject_lead: regex.Pattern[str]   # 截至11月底，累计…: a sentence with no subject of its own
 
 
 @lru_cache(maxsize=4)
@@ -88,6 +89,7 @@ def _compiled(rules: RuleSet) -> _ScopeRules:
         not_headline=compiled(alternation(r.not_headline)),
         subset=compiled("(?:" + alternation(r.subsets) + r")(?:的)?(?:重点|重大)?(?:建设)?(?:项目|工程)"),
         count=r.count,
+        same_subject_lead=r.same_subject_lead,
     )
 
 
@@ -120,6 +122,7 @@ def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project]
     headlines = _Headlines(_place_names(text, place))
     sector_figures: set[tuple[Role | None, Decimal]] = set()     # a sector's figure said again counts once
     previous: tuple[int, Scope] = (-1, Scope.OTHER)     # sentence start and scope of the last amount
+    said: dict[int, set[Scope]] = {}        # sentence start -> the scopes of its amounts, linked ones too
     out = list(quantities)
     prev_money_end = 0
     for i, q in enumerate(quantities):
@@ -153,10 +156,33 @@ def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project]
             sentence_start = char_index(text, SENTENCE_END).last_before(q.start) + 1
             if scope is Scope.OTHER and rule == NO_SCOPE_RULE and previous == (sentence_start, Scope.GROUP):
                 scope, rule = Scope.GROUP, "group.same_sentence"   # 17个续建项目总投资…，完成投资…
+            elif scope is Scope.OTHER and rule == NO_SCOPE_RULE and q.role not in headlines.roles \
+                    and _goes_on_from_headline(text, q, sentence_start, said, r):
+                assert q.role is not None
+                headlines.roles.add(q.role)     # …总投资412亿元。截至11月底，累计完成投资95亿元
+                scope, rule = Scope.HEADLINE, "headline.same_subject"
             previous = (sentence_start, scope)
+        said.setdefault(char_index(text, SENTENCE_END).last_before(q.start) + 1, set()).add(scope)
         out[i] = replace(q, scope=scope.value, scope_rule=rule,
                          parent=part.parent if part is not None else None)
     return out
+
+
+def _goes_on_from_headline(text: str, q: Quantity, sentence_start: int, said: dict[int, set[Scope]],
+                           r: _ScopeRules) -> bool:
+    """The amount's sentence names no subject of its own (only a time and 累计 before its role
+    cue: 截至11月底，累计完成投资95亿元) and follows, in the same paragraph, a sentence that gave
+    a headline and no project's amount: it goes on about the headline's subject."""
+    if q.value is None or q.role not in _INVESTMENT or not q.role_cue or sentence_start < 1 \
+            or text[sentence_start - 1] == "\n":
+        return False
+    before = said.get(char_index(text, SENTENCE_END).last_before(sentence_start - 1) + 1, set())
+    if Scope.HEADLINE not in before or Scope.PROJECT in before:
+        return False
+    own = text[sentence_start:q.start]
+    cue_at = own.rfind(q.role_cue)
+    return cue_at >= 0 and not own[cue_at + len(q.role_cue):].strip(" 约近超达为") \
+        and r.same_subject_lead.match(own[:cue_at]) is not None
 
 
 def _shown_by_projects(quantities: list[Quantity], kept: set[str]) -> set[int]:
