@@ -169,6 +169,8 @@ class HardBreaks(Config):
     line_start: regex.Pattern[str] = rule(PATTERN, at=True)
     number_end: regex.Pattern[str] = rule(PATTERN, at=True)
     unit_start: regex.Pattern[str] = rule(PATTERN, at=True)
+    number_cut_left: regex.Pattern[str] = rule(PATTERN)
+    number_cut_right: regex.Pattern[str] = rule(PATTERN, at=True)
     heading_start: regex.Pattern[str] = rule(PATTERN, at=True)
     min_line_chars: int = rule(int)
     min_wrapped_lines: int = rule(int)
@@ -254,6 +256,7 @@ class RoleRules(Config):
     not_cues: regex.Pattern[str] = rule(PATTERN)
     plain: PlainInvestment = rule(PlainInvestment)
     threshold_after: regex.Pattern[str] = rule(PATTERN)
+    condition_before: regex.Pattern[str] = rule(PATTERN)
     class_band: regex.Pattern[str] = rule(PATTERN)
     band_end: regex.Pattern[str] = rule(PATTERN, at=True)
     band_words: tuple[str, ...] = rule(WORDS)
@@ -458,6 +461,7 @@ class ScopeRules(Config):
     not_headline: tuple[str, ...] = rule(WORDS)           # economy-wide figures, other years
     subsets: tuple[str, ...] = rule(WORDS)                # 新开工, 续建: a subset of the projects
     count: regex.Pattern[str] = rule(PATTERN)             # 9个项目: a counted group
+    same_subject_lead: regex.Pattern[str] = rule(PATTERN)  # 截至11月底，累计…: no subject of its own
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,7 @@ class _Cues:
                 self.tier[word] = (role, 1)
         self.pattern = compiled(alternation(list(self.tier)))
         self.threshold = r.threshold_after
+        self.condition_before = r.condition_before
         self.breakdown = compiled(alternation(r.breakdown_markers))
         self.budget = r.budget_after
         self.breakdown_item = r.breakdown_item
@@ -205,7 +206,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         after = text[q.end:q.end + 16]
         change = cues.change_to.search(prefix)      # 由10亿元增加至12亿元: the new level
         found = find_role(prefix[:change.start()] if change else prefix, cues)
-        if cues.threshold.match(after) or _class_band(text, clause_start, q, after, cues):
+        if cues.threshold.match(after) or _class_band(text, clause_start, q, after, cues) \
+                or _condition_band(text, clause_start, q, after, cues):
             out.append(replace(q, role=Role.OTHER, role_cue="threshold"))
             prev_money_end = q.end
             continue
@@ -374,6 +376,14 @@ def _class_band(text: str, clause_start: int, q: Quantity, after: str, cues: _Cu
     if cues.band_count.match(after):
         return True
     return cues.band_end.match(after) is not None and cues.class_band.search(text, clause_start, q.start) is not None
+
+
+def _condition_band(text: str, clause_start: int, q: Quantity, after: str, cues: _Cues) -> bool:
+    """对单体投资5000万元以上、当年竣工的项目给予奖励: a band in a rule's condition (its clause
+    opened by 对 or 凡) says what the rule applies to, not what a project costs."""
+    if not (text[q.start:q.end].endswith(cues.band_words) or after.startswith(cues.band_words)):
+        return False
+    return cues.condition_before.search(text, clause_start, q.start) is not None
 
 
 def _plan_or_budget(layout: Layout, clause_start: int, q: Quantity, cues: _Cues) -> tuple[Role, str]:

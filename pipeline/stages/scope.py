@@ -69,6 +69,7 @@ class _ScopeRules:
     not_headline: regex.Pattern[str]
     subset: regex.Pattern[str]
     count: regex.Pattern[str]
+    same_subject_lead: regex.Pattern[str]   # 截至11月底，累计…: a sentence with no subject of its own
 
 
 @lru_cache(maxsize=4)
@@ -88,6 +89,7 @@ def _compiled(rules: RuleSet) -> _ScopeRules:
         not_headline=compiled(alternation(r.not_headline)),
         subset=compiled("(?:" + alternation(r.subsets) + r")(?:的)?(?:重点|重大)?(?:建设)?(?:项目|工程)"),
         count=r.count,
+        same_subject_lead=r.same_subject_lead,
     )
 
 
@@ -120,6 +122,7 @@ def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project]
     headlines = _Headlines(_place_names(text, place))
     sector_figures: set[tuple[Role | None, Decimal]] = set()     # a sector's figure said again counts once
     previous: tuple[int, Scope] = (-1, Scope.OTHER)     # sentence start and scope of the last amount
+    said: dict[int, set[Scope]] = {}        # sentence start -> the scopes of its amounts, linked ones too
     out = list(quantities)
     prev_money_end = 0
     for i, q in enumerate(quantities):
@@ -153,10 +156,33 @@ def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project]
             sentence_start = char_index(text, SENTENCE_END).last_before(q.start) + 1
             if scope is Scope.OTHER and rule == NO_SCOPE_RULE and previous == (sentence_start, Scope.GROUP):
                 scope, rule = Scope.GROUP, "group.same_sentence"   # 17个续建项目总投资…，完成投资…
+            elif scope is Scope.OTHER and rule == NO_SCOPE_RULE and q.role not in headlines.roles \
+                    and _goes_on_from_headline(text, q, sentence_start, said, r):
+                assert q.role is not None
+                headlines.roles.add(q.role)     # …总投资412亿元。截至11月底，累计完成投资95亿元
+                scope, rule = Scope.HEADLINE, "headline.same_subject"
             previous = (sentence_start, scope)
+        said.setdefault(char_index(text, SENTENCE_END).last_before(q.start) + 1, set()).add(scope)
         out[i] = replace(q, scope=scope.value, scope_rule=rule,
                          parent=part.parent if part is not None else None)
     return out
+
+
+def _goes_on_from_headline(text: str, q: Quantity, sentence_start: int, said: dict[int, set[Scope]],
+                           r: _ScopeRules) -> bool:
+    """The amount's sentence names no subject of its own (only a time and 累计 before its role
+    cue: 截至11月底，累计完成投资95亿元) and follows, in the same paragraph, a sentence that gave
+    a headline and no project's amount: it goes on about the headline's subject."""
+    if q.value is None or q.role not in _INVESTMENT or not q.role_cue or sentence_start < 1 \
+            or text[sentence_start - 1] == "\n":
+        return False
+    before = said.get(char_index(text, SENTENCE_END).last_before(sentence_start - 1) + 1, set())
+    if Scope.HEADLINE not in before or Scope.PROJECT in before:
+        return False
+    own = text[sentence_start:q.start]
+    cue_at = own.rfind(q.role_cue)
+    return cue_at >= 0 and not own[cue_at + len(q.role_cue):].strip(" 约近超达为") \
+        and r.same_subject_lead.match(own[:cue_at]) is not None
 
 
 def _shown_by_projects(quantities: list[Quantity], kept: set[str]) -> set[int]:
@@ -242,6 +268,10 @@ def _breakdown_parts(text: str, quantities: list[Quantity], r: _ScopeRules) -> d
         reach = sentence_start
         if not distributive and sentence_start > 0 and text[sentence_start - 1] != "\n":
             reach = sentences.last_before(sentence_start - 1) + 1      # the sentence before, same paragraph
+        elif not distributive and _opens_paragraph(text, sentence_start, marker.start()):
+            # the marker opens its paragraph (…累计完成投资58亿元。⏎其中，交通项目…): the parts go on
+            # from the last sentence of the paragraph before
+            reach = sentences.last_before(sentence_start - 2) + 1
         sentence_end = sentences.first_from(marker.end())
         sentence_end = len(text) if sentence_end < 0 else sentence_end
         # a change or a comparison (完成投资额比去年同期增加98亿元) is no whole that parts add up to
@@ -256,6 +286,13 @@ def _breakdown_parts(text: str, quantities: list[Quantity], r: _ScopeRules) -> d
             if distributive else None
         parts.update(_parts_of(text, quantities, before, after, marker.end(), names, r))
     return parts
+
+
+def _opens_paragraph(text: str, line_start: int, marker_start: int) -> bool:
+    """The breakdown marker opens its line (only an indent before it), right after a line that
+    ends a sentence (。): a paragraph of parts goes on from the figure that ends the one before
+    (not after a blank line, a heading or a line cut off)."""
+    return line_start >= 2 and text[line_start - 2] in "。；;" and not text[line_start:marker_start].strip()
 
 
 def _is_change(text: str, q: Quantity, r: _ScopeRules) -> bool:
@@ -305,6 +342,10 @@ def _parts_of(text: str, quantities: list[Quantity], before: list[int], after: l
         # the part's name: its clause, or what follows the previous part (、新建项目884亿元)
         clause_start = char_index(text, CLAUSE_END).last_before(q.start) + 1
         item = names if names is not None else text[max(item_start, clause_start):q.start]
-        out[i] = _Part(parent, r.sector.match(item.lstrip(_ITEM_JOINERS)) is not None)
+        # or the whole item since the marker or the previous part, when it opens with its name
+        # and counts before its cue (其中，交通项目9个，完成投资21亿元；产业项目15个，完成投资…)
+        whole_item = text[item_start:q.start] if names is None else item
+        out[i] = _Part(parent, r.sector.match(item.lstrip(_ITEM_JOINERS)) is not None
+                       or r.sector.match(whole_item.lstrip(_ITEM_JOINERS)) is not None)
         item_start = q.end
     return out

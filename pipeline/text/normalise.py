@@ -165,6 +165,8 @@ class _BreakRules:
     line_start: regex.Pattern[str]      # the first character of a line that goes on
     number_end: regex.Pattern[str]      # a number's last character before a break ...
     unit_start: regex.Pattern[str]      # ... and a unit's or scale's first after it
+    number_cut_left: regex.Pattern[str]     # a number cut inside itself: its part ending a line ...
+    number_cut_right: regex.Pattern[str]    # ... and its part opening the next, up to a unit
     # a money-role cue a break may fall in: its parts, by the characters either side
     cue_cuts: dict[tuple[str, str], tuple[tuple[str, str], ...]]
     # a money-role cue an amount follows at once, cut by a break inside it or right after
@@ -200,6 +202,7 @@ def _break_rules(rules: RuleSet) -> _BreakRules:
     return _BreakRules(
         line_end=hb.line_end, line_start=hb.line_start,
         number_end=hb.number_end, unit_start=hb.unit_start,
+        number_cut_left=hb.number_cut_left, number_cut_right=hb.number_cut_right,
         cue_cuts=_cue_cuts(rules, hb.cue_min_chars),
         amount_cue_cuts=_amount_cue_cuts(rules, hb.cue_min_chars), amount_start=hb.amount_start,
         heading=hb.heading_start,
@@ -249,15 +252,34 @@ def _line_breaks(folded: str) -> Iterator[tuple[int, int]]:
         newline = folded.find("\n", nxt)
 
 
+# what a number cut by a line break must read as once joined: digits, at most one point
+# inside them (5.\n6 -> 5.6; 5.\n.6 or 5.6\n.7 are no number)
+_NUMBER_CHARS = frozenset("0123456789.")
+_ONE_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def _number_cut(folded: str, start: int, nxt: int, br: _BreakRules) -> bool:
+    """The break cuts one number inside itself (累计完成投资5.\n6亿元, 总投资1\n2.5亿元): the
+    part before ends a line of text, the part after goes on to a unit, and the two read as one
+    number. Not an item number alone on its line (5.\n6亿元) nor a count (5.\n6个项目)."""
+    right = br.number_cut_right.match(folded, nxt)
+    if right is None:
+        return False
+    left = br.number_cut_left.search(folded, max(0, start - 24), start)
+    return left is not None and _ONE_NUMBER.fullmatch(left.group() + right.group()) is not None
+
+
 def _word_breaks(folded: str, br: _BreakRules) -> Ranges:
-    """The line breaks that cut a number from its unit (3600\n万元), fall inside a
-    money-role cue (年度计\n划投资), or cut such a cue, or a cue from its amount, when the
+    """The line breaks that cut a number from its unit (3600\n万元) or inside itself
+    (5.\n6亿元), fall inside a money-role cue (年度计\n划投资), or cut such a cue, or a cue from its amount, when the
     amount follows at once (累计完成\n投资75.8亿元, 总投资\n286.4亿元): joined whatever the
     lines' lengths, as typed text never breaks there."""
     out: Ranges = []
     for start, nxt in _line_breaks(folded):
         before, after = folded[start - 1], folded[nxt]
         if br.ends_number(before) and br.starts_unit(after):
+            out.append((start, nxt))
+        elif before in _NUMBER_CHARS and after in _NUMBER_CHARS and _number_cut(folded, start, nxt, br):
             out.append((start, nxt))
         elif (parts := br.cue_cuts.get((before, after))) and any(
                 folded.endswith(left, 0, start) and folded.startswith(right, nxt) for left, right in parts):

@@ -1,0 +1,159 @@
+"""Count the money-role errors by class, per gold set (aggregate only: no document, name or
+text is printed, so train can be read without being tuned on).
+
+    python scripts/role_misses.py [--gold ../shared/gold] [--sets dev train]
+    python scripts/role_misses.py --sets dev --show     # each wrong role with its sentence (dev only)
+
+Every money amount the scorer pairs with a gold amount that states a role (as `keyproj eval`
+pairs them) is counted by gold role -> predicted role and by the mechanism that decided it
+(`role_cue`: the cue word of rules/roles.yaml, or a rule's name such as threshold, list,
+breakdown, region; "-" when nothing decided and the amount fell back to other). Wrong ones
+are also counted by simple classes of their sentence read by rule words only: a band word
+(以上/以下) at the amount, a plan word before it in its sentence, 其中/分别 before it, and
+whether the amount's clause holds any cue of roles.yaml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import regex
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.batch.run import plan_tasks, rows_for  # noqa: E402
+from pipeline.extract import Pipeline  # noqa: E402
+from pipeline.outputs.evaluate import _find, _match_mentions, load_gold, predictions_from_rows  # noqa: E402
+from pipeline.rules.loader import load_rules  # noqa: E402
+from pipeline.stages.region import gazetteer  # noqa: E402
+from pipeline.stages.roles import role_cues  # noqa: E402
+from pipeline.text.punctuation import CLAUSE_END  # noqa: E402
+
+PLAN_WORDS = ("计划", "力争", "确保", "目标", "预计", "将", "拟")
+BREAKDOWN_WORDS = ("其中", "分别", "包括")
+BAND_WORDS = ("以上", "以下")
+
+
+def _classes(text: str, row: dict[str, Any], cues: Any, gaz: Any) -> list[str]:
+    """Classes of one amount's place, read by rule words only (no word of the text printed)."""
+    start, end = int(row["start"]), int(row["end"])
+    sentence = text[int(row["sentence_start"]):start]
+    clause_start = max((sentence.rfind(c) for c in CLAUSE_END), default=-1) + 1
+    clause = sentence[clause_start:]
+    out = []
+    if text[start:end].endswith(BAND_WORDS) or text[end:end + 2] in BAND_WORDS:
+        out.append("band word")
+    if any(w in sentence for w in PLAN_WORDS):
+        out.append("plan word in sentence")
+    if any(w in sentence for w in BREAKDOWN_WORDS):
+        out.append("其中/分别 before")
+    if cues.pattern.search(clause) is None:
+        out.append("no cue in clause")
+    if "\n" in text[int(row["sentence_start"]):start]:
+        out.append("line break in sentence")
+    item = cues.breakdown_item.search(clause.strip())
+    if item is not None:
+        out.append(f"clause ends in item word {item.group()}")
+    marker = cues.breakdown.search(sentence)
+    if marker is not None:
+        out.append(f"breakdown marker {marker.group()}")
+    plain = cues.plain
+    holder = plain.holder_after.search(text, end, end + 24)
+    if holder is not None:
+        out.append("holder after (plain): " + ("的…facility" if holder.group().startswith("的") else holder.group())
+                   + (" at once" if holder.start() == end else ""))
+    if plain.holder_before.search(sentence):
+        out.append("holder before in sentence")
+    cue_at = sentence.rfind("投资")
+    if cue_at > 0:
+        head = regex.sub(r"(?:[0-9]{4}年|今年|去年|全年)$", "", sentence[:cue_at])
+        if any(head.endswith(sf.text) for sf in gaz.by_prefix.get(head[-2:], ())
+               ) or any(head.endswith(sf.text) for k in {head[-3:-1], head[-4:-2]} for sf in gaz.by_prefix.get(k, ())):
+            out.append("gazetteer place right before 投资")
+    words = [m.group() for m in cues.pattern.finditer(sentence, overlapped=True)]
+    if words:
+        roles = sorted({cues.tier[w][0].value for w in words})
+        out.append("sentence cues of " + "+".join(roles))
+    return out or ["none of these"]
+
+
+def count(folder: Path, show: bool) -> None:
+    rules = load_rules()
+    cues = role_cues(rules)
+    gaz = gazetteer(rules)
+    pipeline = Pipeline(rules)
+    docs: list[dict[str, Any]] = []
+    quantities: list[dict[str, Any]] = []
+    texts: dict[str, str] = {}
+    for task in plan_tasks([folder / "raw"], 50 * 1024 * 1024):
+        rows = rows_for(pipeline, task)
+        docs += rows.get("documents", [])
+        quantities += rows.get("quantities", [])
+    paths = {str(d["doc_id"]): str(d["path"]) for d in docs}
+    for doc_id, path in paths.items():
+        texts[doc_id] = (folder / "raw" / path).read_bytes().decode("utf-8", errors="replace")
+    by_start = {(str(q["doc_id"]), int(q["start"])): q for q in quantities
+                if q.get("kind") == "money" and q.get("start") is not None}
+    ids = {p: d for d, p in paths.items()}
+    pred = predictions_from_rows(docs, quantities, [])
+    confusion: Counter[tuple[str, str]] = Counter()
+    by_cue: Counter[tuple[str, str, str]] = Counter()
+    classes: Counter[tuple[str, str, str]] = Counter()
+    right_by_cue: Counter[str] = Counter()
+    total = 0
+    for gold in load_gold(folder / "gold.jsonl"):
+        found = _find(pred, gold.file)
+        if found is None:
+            continue
+        doc_id = ids[found.file]
+        pairs, _, _ = _match_mentions([m for m in gold.mentions if m.kind == "money"],
+                                      [m for m in found.mentions if m.kind == "money"])
+        for g, p in pairs:
+            if g.role is None or p.start is None:
+                continue
+            total += 1
+            row = by_start[doc_id, p.start]
+            cue = str(row.get("role_cue") or "-")
+            if g.role == p.role:
+                right_by_cue[cue] += 1
+                continue
+            confusion[g.role, p.role or "-"] += 1
+            by_cue[g.role, p.role or "-", cue] += 1
+            for c in _classes(texts[doc_id], row, cues, gaz):
+                classes[g.role, p.role or "-", c] += 1
+            if show:
+                text = texts[doc_id]
+                s, e = int(row["sentence_start"]), int(row["sentence_end"])
+                before, after = text[s:int(row["start"])], text[int(row["end"]):e]
+                print(f"{g.role} -> {p.role} [{cue}]  {before}【{row['text']}】{after}")
+    wrong = sum(confusion.values())
+    print(f"\n## {folder.name}: {total - wrong} of {total} right, {wrong} wrong")
+    for (g, p), n in confusion.most_common():
+        print(f"  {g:22} -> {p:22} {n:3}")
+        for (g2, p2, cue), m in by_cue.most_common():
+            if (g2, p2) == (g, p):
+                print(f"      decided by {cue:18} {m:3}   (right elsewhere by it: {right_by_cue[cue]})")
+        for (g2, p2, c), m in classes.most_common():
+            if (g2, p2) == (g, p):
+                print(f"      class {c:24} {m:3}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
+    parser.add_argument("--sets", nargs="+", default=["dev", "train"])
+    parser.add_argument("--show", action="store_true", help="print each wrong amount's sentence (dev only)")
+    args = parser.parse_args()
+    if args.show and any(s != "dev" for s in args.sets):
+        sys.exit("--show prints text: dev only (train is read in counts)")
+    for name in args.sets:
+        count(args.gold / name, args.show)
+
+
+if __name__ == "__main__":
+    main()
