@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.rules.loader import RuleSet
-from pipeline.stages.projects import ProjectExtractor
+from pipeline.stages.projects import ProjectExtractor, _count_value
 
 N = None        # no alt
 
@@ -179,6 +179,12 @@ CANDIDATES = [
     ("城南大道与滨江大桥均已完工。", [("城南大道", N), ("滨江大桥", N)]),
     ("城南大道与滨江大桥、青禾路交叉口渠化工程均已完工。",
      [("城南大道", N), ("滨江大桥", N), ("青禾路交叉口渠化工程", N)]),
+    # --- a count after an item closes the list of the items it counts, also inside a longer
+    # list: the pair before 两个 shares the class, the items before them do not
+    ("集中开工的项目有：云州大道改建工程、青溪和白滩两个渔港改造工程、桐山小学等。",
+     [("云州大道改建工程", N), ("青溪", "青溪改造"), ("白滩", "白滩改造"), ("桐山小学", N)]),
+    ("城南大道、青岩和白马两座水库均已完工。", [("城南大道", N), ("青岩", "青岩水库"), ("白马", "白马水库")]),
+    ("东坪、西岭、南湾3个中型灌区已开工建设。", [("东坪", "东坪灌区"), ("西岭", "西岭灌区"), ("南湾", "南湾灌区")]),
     # --- not projects -------------------------------------------------------------------------
     ("电子信息、新材料等8个产业项目已签约。", []),
     ("疏浚、清淤等3个项目完工。", []),
@@ -245,3 +251,12 @@ def test_unnumbered_ledger_entries(extract: ProjectExtractor, text: str, expecte
 def test_numbered_ledger_items(extract: ProjectExtractor, text: str, expected: list[str]) -> None:
     found = sorted(extract(text), key=lambda m: m.start)
     assert [m.name for m in found] == expected
+
+
+# how many items a count closing a list says it counts (0: no plain number, the whole list)
+COUNT_VALUES = [("3个", 3), ("两座", 2), ("十二项", 12), ("二十处", 20), ("12条", 12), ("十座", 10), ("多个", 0)]
+
+
+@pytest.mark.parametrize(("count", "value"), COUNT_VALUES)
+def test_how_many_a_count_closing_a_list_says(count: str, value: int) -> None:
+    assert _count_value(count) == value

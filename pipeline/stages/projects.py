@@ -335,18 +335,17 @@ class ProjectExtractor:
                     joined.add(len(groups) - 1)
             else:
                 groups.append([seg])
+        # 东坪、西岭、南湾3个中型灌区: a count after an item closes the list as 等 does
+        # (A、B和C两座水库、D: the two before the count are its members, not A)
+        closed_by_count: dict[int, str] = {}
+        if any(len(group) > 1 for group in groups):
+            groups, closed_by_count = self._split_at_counts(clause, groups)
+            joined = {i for i, group in enumerate(groups) if any(seg.sep_before == "join" for seg in group[1:])}
         out: list[ProjectMention] = []
         for index, group in enumerate(groups):
             # what follows the list is read only after 等 (a copy per group would make a long
             # clause of many groups quadratic)
-            rest = clause[group[-1].end:] if group[-1].followed_by_etc else ""
-            if len(group) > 1 and not group[-1].followed_by_etc:
-                # 东坪、西岭、南湾3个中型灌区: a count after the last item closes the list as 等 does
-                last = group[-1]
-                count = self.count_in_item.search(clause, last.start + 2, last.end)
-                if count is not None:
-                    group[-1] = last._replace(end=count.start(), followed_by_etc=True)
-                    rest = "等" + clause[count.start():]
+            rest = closed_by_count.get(index) or (clause[group[-1].end:] if group[-1].followed_by_etc else "")
             if index in joined:
                 group = self._resolve_joins(clause, group)
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
@@ -422,6 +421,40 @@ class ProjectExtractor:
                 if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
+
+    def _split_at_counts(self, clause: str, groups: list[list[_Segment]]
+                         ) -> tuple[list[list[_Segment]], dict[int, str]]:
+        """`groups` with each list closed by a count inside an item (`count_in_item`: 东坪、
+        西岭、南湾3个中型灌区; 东岙和西岙两个渔港改造工程 inside a longer list) made its own
+        group: the item ends before the count, and its members are as many items as the
+        count says, back to the item (all of them up to the group's start when it says more
+        or no number). Also the text from 等 on that each such group's class is read from
+        (by index of the new groups): "等" and what follows the count."""
+        out: list[list[_Segment]] = []
+        closing: dict[int, str] = {}
+        for group in groups:
+            start = 0       # the first item not yet in an output group
+            for i in range(1, len(group)):
+                seg = group[i]
+                if i == len(group) - 1 and seg.followed_by_etc:
+                    break       # 甲、乙两座水库等: 等 closes the list (and the count is its own)
+                count = self.count_in_item.search(clause, seg.start + 2, seg.end)
+                if count is None:
+                    continue
+                members = _count_value(count.group())
+                first = i - members + 1 if members and start <= i - members + 1 else start
+                if first > start:
+                    out.append(group[start:first])
+                head = group[first]
+                items = [head._replace(sep_before="boundary"), *group[first + 1:i + 1]]
+                items[-1] = items[-1]._replace(end=count.start(), followed_by_etc=True)
+                closing[len(out)] = "等" + clause[count.start():]
+                out.append(items)
+                start = i + 1
+            if start < len(group):
+                rest = group[start:]
+                out.append(rest if start == 0 else [rest[0]._replace(sep_before="boundary"), *rest[1:]])
+        return out, closing
 
     def _bare_items_read_as_names(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> bool:
         """Most bare items of a list closed by 等…项目 read as names (a list of activities,
@@ -862,6 +895,23 @@ def _without_content_cells(text: str, offset: int, mentions: list[ProjectMention
         elif other is None or e < other[1]:
             other = (m.key, e)
     return [m for m in mentions if id(m) not in dropped] if dropped else mentions
+
+
+_NUMERAL = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {"两": 2, "十": 10}
+
+
+def _count_value(count: str) -> int:
+    """How many a count says (3个, 两座, 十二项 -> 3, 2, 12); 0 when it is no plain number."""
+    digits = count.rstrip("个個座项項处處条條家所宗批件")
+    if digits.isdigit():
+        return int(digits)
+    if len(digits) == 1:
+        return _NUMERAL.get(digits, 0)
+    if len(digits) == 2 and digits[0] == "十":
+        return 10 + _NUMERAL.get(digits[1], 0)
+    if len(digits) == 2 and digits[1] == "十":
+        return 10 * _NUMERAL.get(digits[0], 0)
+    return 0
 
 
 def _clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
