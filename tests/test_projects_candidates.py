@@ -185,6 +185,17 @@ CANDIDATES = [
      [("云州大道改建工程", N), ("青溪", "青溪改造"), ("白滩", "白滩改造"), ("桐山小学", N)]),
     ("城南大道、青岩和白马两座水库均已完工。", [("城南大道", N), ("青岩", "青岩水库"), ("白马", "白马水库")]),
     ("东坪、西岭、南湾3个中型灌区已开工建设。", [("东坪", "东坪灌区"), ("西岭", "西岭灌区"), ("南湾", "南湾灌区")]),
+    # --- a status word that names use (续建, 装修), between a facility and the words that go on
+    # naming it up to a suffix, is part of the name; with nothing named after it, it is a state
+    ("青禾县北部灌区续建配套与节水改造项目完成渠道衬砌。", [("青禾县北部灌区续建配套与节水改造项目", N)]),
+    ("白马水库续建工程进展顺利。", [("白马水库续建工程", N)]),
+    ("云州市政务中心装修工程已完工。", [("云州市政务中心装修工程", N)]),
+    ("白马水库续建，进展顺利。", [("白马水库", N)]),
+    ("白马水库续建后将发挥效益。", [("白马水库", N)]),
+    # --- a list item that goes on naming past its named prefix is named whole: a part joined by
+    # 及 with nothing distinguishing of its own stays inside it (the clinic of that hospital)
+    ("开工的项目有：桐溪县人民医院传染病区及发热门诊楼、云州大道改建工程等。",
+     [("桐溪县人民医院传染病区及发热门诊楼", N), ("云州大道改建工程", N)]),
     # --- not projects -------------------------------------------------------------------------
     ("电子信息、新材料等8个产业项目已签约。", []),
     ("疏浚、清淤等3个项目完工。", []),

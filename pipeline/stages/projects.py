@@ -55,6 +55,7 @@ _KEY_DROP = regex.compile(r"[\s\p{P}]")
 _COLONS = re.compile("[：:]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
 _CELL_END = _ITEM_END | set(" \t\u3000")     # … and of a table row's first cell
+_NAME_RUN_END = re.compile(r"[、，,。；;：:\s（(“”]")     # where the words after a cue inside a name end
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 _LEADING_STRIP = _PUNCT_STRIP + "（("
 
@@ -544,7 +545,9 @@ class ProjectExtractor:
         """Cut a clause at 、/和, 等, framing words, status cues (`cues`, spans in the
         clause), dashes and spaces (not inside brackets)."""
         # status words end names; a plan cue (计划年内 … 竣工) may hold a name: only its end cuts
-        cuts: list[tuple[int, int, str]] = [(self._cue_end(clause, s, e), e, "boundary") for s, e in cues]
+        # (a cue that is a verb names use, inside a name, cuts nothing: 灌区 | 续建 | 配套工程)
+        cuts: list[tuple[int, int, str]] = [(self._cue_end(clause, s, e), e, "boundary") for s, e in cues
+                                            if not self._cue_inside_name(clause, s, e)]
         # spaces separate runs of flattened text (成效值得肯定   项目开复工率); a dash introduces
         # the name its description stood for (最长的隧道——某某通道). One scan finds both (no
         # character is in both), and most clauses have neither: a loop, no generator
@@ -613,6 +616,26 @@ class ProjectExtractor:
         link (城南大道与 | 滨江路交叉口改造工程, 青石河和 | 白沙河水系连通工程): one name of
         both, so no cut (`junction_after_joiner`, matched at `after`, the joiner's end)."""
         return kind in ("、", "join") and self.junction_after_joiner.match(clause, after) is not None
+
+    def _cue_inside_name(self, clause: str, start: int, end: int) -> bool:
+        """The status cue clause[start:end] is a verb names use (续建, 装修) standing between a
+        name's facility suffix and words that go on naming up to a suffix of two characters
+        or more (临渚灌区 | 续建 | 配套与节水改造项目, 政务中心 | 装修 | 工程): a word of one
+        name, not the state of the name before it (城南水库 | 续建 | ，进展顺利 stays a cue)."""
+        judge = self.judge
+        if clause[start:end] not in judge.name_verbs or judge.end_suffix(clause[max(0, start - 12):start]) is None:
+            return False
+        stop = _NAME_RUN_END.search(clause, end, end + 16)
+        tail = clause[end:stop.start() if stop else min(len(clause), end + 16)]
+        pos = 0
+        for word, flag in judge.tags(tail):
+            if not (flag.startswith("n") or word in judge.name_verbs or word in self.name_joiners):
+                return False
+            pos += len(word)
+            found = judge.end_suffix(tail[:pos])
+            if found is not None and len(found[0]) >= 2:
+                return True
+        return False
 
     def _cue_end(self, clause: str, start: int, end: int) -> int:
         """Where the cut for the status cue clause[start:end] starts: after the last suffix
