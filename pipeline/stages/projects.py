@@ -336,17 +336,18 @@ class ProjectExtractor:
                     joined.add(len(groups) - 1)
             else:
                 groups.append([seg])
-        # 东坪、西岭、南湾3个中型灌区: a count after an item closes the list as 等 does
-        # (A、B和C两座水库、D: the two before the count are its members, not A)
-        closed_by_count: dict[int, str] = {}
-        if any(len(group) > 1 for group in groups):
-            groups, closed_by_count = self._split_at_counts(clause, groups)
-            joined = {i for i, group in enumerate(groups) if any(seg.sep_before == "join" for seg in group[1:])}
         out: list[ProjectMention] = []
         for index, group in enumerate(groups):
             # what follows the list is read only after 等 (a copy per group would make a long
             # clause of many groups quadratic)
-            rest = closed_by_count.get(index) or (clause[group[-1].end:] if group[-1].followed_by_etc else "")
+            rest = clause[group[-1].end:] if group[-1].followed_by_etc else ""
+            # 东坪、西岭、南湾3个中型灌区: a count after an item closes the list of the items it
+            # counts as 等 does (A、B和C两座水库、D: B and C; the whole list when it closes it)
+            counted: list[tuple[int, int, str]] = []
+            if len(group) > 1:
+                group, counted = self._close_at_counts(clause, group)
+                if counted and counted[-1][0] == group[0].start and counted[-1][1] == group[-1].end:
+                    rest = counted.pop()[2]
             if index in joined:
                 group = self._resolve_joins(clause, group)
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
@@ -364,9 +365,12 @@ class ProjectExtractor:
                         and (len(group) > 1 or judge.proper(names[0][0]))
                         and judge.umbrella_follows(rest)
                         and self._bare_items_read_as_names(names, suffixed))
+            # per item: whether a count inside the list closes its run, and the specific suffix
+            # its class shares with it (its run's, else the list's)
+            in_counted, item_shared = self._counted_classes(group, counted, shared)
             # a list of names, not of activities (疏浚、整治河道、安置房)
             is_list = len(group) > 1 and (2 * sum(judge.name_like(name) for name, _, _ in names) >= len(group)
-                                          or shared is not None or umbrella)
+                                          or shared is not None or umbrella or any(in_counted))
             # 热带农业、医药产业、低碳制造业项目: 项目 closes a list of sectors, not one name
             shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1])
                                and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
@@ -384,7 +388,7 @@ class ProjectExtractor:
                 # an item of a list closed by 等N个…项目 is a name without a suffix of its own
                 # when it or most of the list is proper (鑫达建材、华泰纸业、宏远机械), not a
                 # list of sectors (电子信息、新材料等8个产业项目)
-                closed = umbrella or shared is not None or (introduced and len(group) > 1)
+                closed = umbrella or shared is not None or (introduced and len(group) > 1) or in_counted[i]
                 # (half the list proper is enough: 华泰纸业、宏远机械等项目, jieba knowing one)
                 closed_item = closed and not has_suffix and judge.nominal(name) and (
                     judge.proper(name) or 2 * sum(judge.proper(n) for n, _, _ in names) >= len(group))
@@ -400,12 +404,12 @@ class ProjectExtractor:
                         cut = self._accepted_prefix(name, cut)
                         name, e = name[:cut], s + cut
                     rule_id = PROJECT_SUFFIX_PREFIX_RULE
-                elif (shared is not None or (is_list and judge.proper(name)) or lent is not None or closed_item
+                elif (item_shared[i] is not None or (is_list and judge.proper(name)) or lent is not None or closed_item
                       or sibling_item):
                     rule_id = PROJECT_ENUMERATION_ITEM_RULE
                     # 鑫达建材、华泰纸业等12个工业项目: 等 + a count + 项目 vouches for bare items
-                    lent_or_shared = shared or lent or (self._siblings_suffix(names, suffixed, i) if sibling_item
-                                                        else None)
+                    lent_or_shared = item_shared[i] or lent or (
+                        self._siblings_suffix(names, suffixed, i) if sibling_item else None)
                     alt = name + lent_or_shared if lent_or_shared else None
                 else:
                     continue
@@ -423,39 +427,55 @@ class ProjectExtractor:
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
 
-    def _split_at_counts(self, clause: str, groups: list[list[_Segment]]
-                         ) -> tuple[list[list[_Segment]], dict[int, str]]:
-        """`groups` with each list closed by a count inside an item (`count_in_item`: 东坪、
-        西岭、南湾3个中型灌区; 东岙和西岙两个渔港改造工程 inside a longer list) made its own
-        group: the item ends before the count, and its members are as many items as the
-        count says, back to the item (all of them up to the group's start when it says more
-        or no number). Also the text from 等 on that each such group's class is read from
-        (by index of the new groups): "等" and what follows the count."""
-        out: list[list[_Segment]] = []
-        closing: dict[int, str] = {}
-        for group in groups:
-            start = 0       # the first item not yet in an output group
-            for i in range(1, len(group)):
-                seg = group[i]
-                if i == len(group) - 1 and seg.followed_by_etc:
-                    break       # 甲、乙两座水库等: 等 closes the list (and the count is its own)
-                count = self.count_in_item.search(clause, seg.start + 2, seg.end)
-                if count is None:
-                    continue
-                members = _count_value(count.group())
-                first = i - members + 1 if members and start <= i - members + 1 else start
-                if first > start:
-                    out.append(group[start:first])
-                head = group[first]
-                items = [head._replace(sep_before="boundary"), *group[first + 1:i + 1]]
-                items[-1] = items[-1]._replace(end=count.start(), followed_by_etc=True)
-                closing[len(out)] = "等" + clause[count.start():]
-                out.append(items)
-                start = i + 1
-            if start < len(group):
-                rest = group[start:]
-                out.append(rest if start == 0 else [rest[0]._replace(sep_before="boundary"), *rest[1:]])
-        return out, closing
+    def _close_at_counts(self, clause: str, group: list[_Segment]
+                         ) -> tuple[list[_Segment], list[tuple[int, int, str]]]:
+        """`group` with each item that holds a count closing a list (`count_in_item`: 东坪、
+        西岭、南湾3个中型灌区; 东岙和西岙两个渔港改造工程 inside a longer list) ended before
+        its count, and each such run of items: where its first member starts, where its last
+        ends, and its class as after 等 ("等" and what follows the count). The last item's
+        count closes the whole list (read only when no 等 does: 甲、乙两座水库等); a count inside
+        the list closes as many items as it says back to the item when the last two are joined
+        by 和 (甲、乙和丙两个渔港改造工程、丁: 乙 and 丙), and nothing otherwise."""
+        runs: list[tuple[int, int, str]] = []
+        start = 0       # the first item not in a run yet
+        out = list(group)
+        last = len(group) - 1
+        for i in range(1, len(group)):
+            seg = group[i]
+            if i == last and seg.followed_by_etc:
+                break
+            count = self.count_in_item.search(clause, seg.start + 2, seg.end)
+            if count is None:
+                continue
+            members = _count_value(count.group())
+            if i == last:
+                first = start       # the list's last item: the count closes the list
+            elif members >= 2 and start <= i - members + 1 and self._joined_by_and(clause, group[i - 1], seg):
+                first = i - members + 1     # 甲和乙两个…工程 inside a longer list
+            else:
+                continue
+            out[i] = seg._replace(end=count.start(), followed_by_etc=True)
+            runs.append((group[first].start, count.start(), "等" + clause[count.start():]))
+            start = i + 1
+        return out, runs
+
+    def _joined_by_and(self, clause: str, before: _Segment, item: _Segment) -> bool:
+        """`item` follows `before` after a word that joins two names (和), not a mere 、."""
+        return any(word in clause[before.end:item.start] for word in self.joiners)
+
+    def _counted_classes(self, group: list[_Segment], runs: list[tuple[int, int, str]],
+                         shared: str | None) -> tuple[list[bool], list[str | None]]:
+        """Per item of `group`: whether it is a member of a run a count closes inside the list
+        (`runs`, from `_close_at_counts`), and the specific suffix its class shares with it
+        (the run's, else `shared`, the list's)."""
+        in_run = [False] * len(group)
+        sharing = [shared] * len(group)
+        for first, last, run_rest in runs:
+            suffix = self.judge.shared_suffix(run_rest)
+            for k, seg in enumerate(group):
+                if first <= seg.start and seg.end <= last:
+                    in_run[k], sharing[k] = True, suffix
+        return in_run, sharing
 
     def _bare_items_read_as_names(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> bool:
         """Most bare items of a list closed by 等…项目 read as names (a list of activities,
