@@ -190,6 +190,14 @@ CANDIDATES = [
       ("青溪", "青溪改造"), ("白滩", "白滩改造"), ("桐山小学", N)]),
     ("城南大道、青岩和白马两座水库均已完工。", [("城南大道", N), ("青岩", "青岩水库"), ("白马", "白马水库")]),
     ("东坪、西岭、南湾3个中型灌区已开工建设。", [("东坪", "东坪灌区"), ("西岭", "西岭灌区"), ("南湾", "南湾灌区")]),
+    # --- a member named by a one-character suffix of its own (路, 街, 桥) of a list whose class
+    # names works: its project is the works on it; a class that names no works lends nothing
+    ("鹭汀路和鹤屿路两条道路的提升改造工程完成投资。",
+     [("鹭汀路", "鹭汀路提升改造工程"), ("鹤屿路", "鹤屿路提升改造工程")]),
+    ("实施桐溪路、云山街等道路改造工程。", [("桐溪路", "桐溪路改造工程"), ("云山街", "云山街改造工程")]),
+    ("建成白沙坝、红石坝等3座水库。", [("白沙坝", N), ("红石坝", N)]),
+    ("桐溪路、云山街等道路已通车。", [("桐溪路", N), ("云山街", N)]),
+    ("城南大道、滨江大桥等道路桥梁改造工程完工。", [("城南大道", N), ("滨江大桥", N)]),
     # --- a status word that names use (续建, 装修), between a facility and the words that go on
     # naming it up to a suffix, is part of the name; with nothing named after it, it is a state
     ("青禾县北部灌区续建配套与节水改造项目完成渠道衬砌。", [("青禾县北部灌区续建配套与节水改造项目", N)]),

@@ -345,6 +345,7 @@ class ProjectRules(Config):
     shared_suffix_after: regex.Pattern[str] = rule(PATTERN, at=True)
     other_kind_class: regex.Pattern[str] = rule(PATTERN, at=True)  # 等机电产品: a class that is no project
     component_after_project: regex.Pattern[str] = rule(PATTERN)  # …项目厂房: a part after the project's 项目
+    class_works: regex.Pattern[str] = rule(PATTERN, at=True)   # 等道路的提升改造工程: the works on each member
     activity_suffixes: tuple[str, ...] = rule(WORDS)
     abstract_suffixes: tuple[str, ...] = rule(WORDS)
     specific_min_chars: int = rule(int)

@@ -111,6 +111,7 @@ class ProjectExtractor:
         self.group_words = ("项目", "項目", "工程")    # what a group heading's line ends in
         self.count_in_item = p.count_in_item
         self.component_after_project = p.component_after_project
+        self.class_works = p.class_works
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
         self.place_prefix = regex.compile(
@@ -365,9 +366,9 @@ class ProjectExtractor:
                         and (len(group) > 1 or judge.proper(names[0][0]))
                         and judge.umbrella_follows(rest)
                         and self._bare_items_read_as_names(names, suffixed))
-            # per item: whether a count inside the list closes its run, and the specific suffix
-            # its class shares with it (its run's, else the list's)
-            in_counted, item_shared = self._counted_classes(group, counted, shared)
+            # per item: whether a count inside the list closes its run, the specific suffix its
+            # class shares with it and the works the class names for it (its run's, else the list's)
+            in_counted, item_shared, item_works = self._counted_classes(group, counted, shared, rest)
             # a list of names, not of activities (疏浚、整治河道、安置房)
             is_list = len(group) > 1 and (2 * sum(judge.name_like(name) for name, _, _ in names) >= len(group)
                                           or shared is not None or umbrella or any(in_counted))
@@ -395,7 +396,11 @@ class ProjectExtractor:
                 # an item among names of their own: named whole, whatever word inside it jieba
                 # reads as a verb (华泰纸业扩产项目、宏远机械监控系统、云岭化工新材料项目)
                 sibling_item = vouched[i] > 0 and self._list_member(name)
-                if has_suffix:
+                works = item_works[i]
+                if has_suffix and works and self._one_char_suffix(name):
+                    # 甲路和乙路两条道路的提升改造工程: a member, its project the works on it
+                    rule_id, alt = PROJECT_ENUMERATION_ITEM_RULE, name + works
+                elif has_suffix:
                     rule_id = PROJECT_SUFFIX_RULE
                 elif not closed_item and (cut := judge.named_prefix(name)):
                     # its longest named prefix (宜攀高速公路 | 起于宜宾市), but a list item
@@ -463,19 +468,29 @@ class ProjectExtractor:
         """`item` follows `before` after a word that joins two names (和), not a mere 、."""
         return any(word in clause[before.end:item.start] for word in self.joiners)
 
-    def _counted_classes(self, group: list[_Segment], runs: list[tuple[int, int, str]],
-                         shared: str | None) -> tuple[list[bool], list[str | None]]:
+    def _counted_classes(self, group: list[_Segment], runs: list[tuple[int, int, str]], shared: str | None,
+                         rest: str) -> tuple[list[bool], list[str | None], list[str | None]]:
         """Per item of `group`: whether it is a member of a run a count closes inside the list
-        (`runs`, from `_close_at_counts`), and the specific suffix its class shares with it
-        (the run's, else `shared`, the list's)."""
+        (`runs`, from `_close_at_counts`); the specific suffix its class shares with it (the
+        run's, else `shared`, the list's); the works its class names for it (`class_works`:
+        等道路的提升改造工程 -> 提升改造工程), from the run's text or the list's (`rest`, from 等)."""
         in_run = [False] * len(group)
         sharing = [shared] * len(group)
+        works_of = self.class_works.match(rest) if rest and group[-1].followed_by_etc else None
+        works: list[str | None] = [works_of.group("works") if works_of else None] * len(group)
         for first, last, run_rest in runs:
             suffix = self.judge.shared_suffix(run_rest)
+            run_works = self.class_works.match(run_rest)
             for k, seg in enumerate(group):
                 if first <= seg.start and seg.end <= last:
                     in_run[k], sharing[k] = True, suffix
-        return in_run, sharing
+                    works[k] = run_works.group("works") if run_works else None
+        return in_run, sharing, works
+
+    def _one_char_suffix(self, name: str) -> bool:
+        """`name` ends in a facility suffix of one character (海澄路, 新华街, 人民桥)."""
+        found = self.judge.core_suffix(name)
+        return found is not None and len(found[0]) == 1
 
     def _bare_items_read_as_names(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> bool:
         """Most bare items of a list closed by 等…项目 read as names (a list of activities,
