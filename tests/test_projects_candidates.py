@@ -199,10 +199,12 @@ CANDIDATES = [
     ("桐溪路、云山街等道路已通车。", [("桐溪路", N), ("云山街", N)]),
     ("城南大道、滨江大桥等道路桥梁改造工程完工。", [("城南大道", N), ("滨江大桥", N)]),
     # --- a status word that names use (续建, 装修), between a facility and the words that go on
-    # naming it up to a suffix, is part of the name; with nothing named after it, it is a state
-    ("青禾县北部灌区续建配套与节水改造项目完成渠道衬砌。", [("青禾县北部灌区续建配套与节水改造项目", N)]),
+    # naming it up to a suffix, is part of the name when a later cue of its clause states the
+    # name's state; alone, or with nothing named after it, it is the state
+    ("青禾县北部灌区续建配套与节水改造项目完成渠道衬砌12.5公里。", [("青禾县北部灌区续建配套与节水改造项目", N)]),
     ("白马水库续建工程进展顺利。", [("白马水库续建工程", N)]),
     ("云州市政务中心装修工程已完工。", [("云州市政务中心装修工程", N)]),
+    ("白马水库续建工程总投资3亿元。", [("白马水库", N)]),
     ("白马水库续建，进展顺利。", [("白马水库", N)]),
     ("白马水库续建后将发挥效益。", [("白马水库", N)]),
     # --- a list item that goes on naming past its named prefix is named whole: a part joined by

@@ -580,9 +580,10 @@ class ProjectExtractor:
         """Cut a clause at 、/和, 等, framing words, status cues (`cues`, spans in the
         clause), dashes and spaces (not inside brackets)."""
         # status words end names; a plan cue (计划年内 … 竣工) may hold a name: only its end cuts
-        # (a cue that is a verb names use, inside a name, cuts nothing: 灌区 | 续建 | 配套工程)
+        # (a cue that is a verb names use, inside a name, cuts nothing when a later cue of the
+        # clause states the name's state: 灌区 | 续建 | 配套工程 | 完成…; alone it is the state)
         cuts: list[tuple[int, int, str]] = [(self._cue_end(clause, s, e), e, "boundary") for s, e in cues
-                                            if not self._cue_inside_name(clause, s, e)]
+                                            if not (cues[-1][0] >= e and self._cue_inside_name(clause, s, e))]
         # spaces separate runs of flattened text (成效值得肯定   项目开复工率); a dash introduces
         # the name its description stood for (最长的隧道——某某通道). One scan finds both (no
         # character is in both), and most clauses have neither: a loop, no generator
