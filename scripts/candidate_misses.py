@@ -120,6 +120,7 @@ def classify(text: str, gold: EvalProject, candidates: Sequence[tuple[int, int, 
         sentence_end = min((i for i in (text.find(m, e) for m in "。；\n") if i >= 0), default=len(text))
         siblings = any(sentence_start <= a and b <= sentence_end for a, b in proposed)
         classes.append("list item, a sibling proposed" if siblings else "list item, no sibling proposed")
+        classes.append(f"list item: {_list_close(text, e, sentence_end)}")
     overlapping = [(a, b, rule) for a, b, rule in candidates if a < e and s < b]
     if not overlapping:
         classes.append("overlaps no candidate")
@@ -144,6 +145,26 @@ def classify(text: str, gold: EvalProject, candidates: Sequence[tuple[int, int, 
     if before in _OPENERS or (after in _CLOSERS and after != "\""):
         classes.append("in brackets or quotes")
     return tuple(classes)
+
+
+_COUNT_AFTER = regex.compile(r"(?<=\p{Han})[0-9一二两三四五六七八九十]+[个座项条处家所宗批]")
+_CLOSE_AFTER_ETC = regex.compile(r"等[0-9一二两三四五六七八九十几多]*[个座项条处家所宗批]?")
+
+
+def _list_close(text: str, end: int, sentence_end: int) -> str:
+    """What closes the list a missed item stands in: 等 and a class of projects (…项目/工程),
+    等 and another class, a count in an item, or nothing before its clause ends."""
+    clause_end = min((i for i in (text.find(m, end, sentence_end) for m in "，,：:") if i >= 0),
+                     default=sentence_end)
+    piece = text[end:clause_end]
+    etc = piece.find("等")
+    if etc >= 0:
+        after = _CLOSE_AFTER_ETC.sub("", piece[etc:], count=1)[:8]
+        return "closed by 等 + a class of projects" if regex.match(r"[^，。；、]{0,6}?(?:项目|工程)", after) \
+            else "closed by 等 + another class"
+    if _COUNT_AFTER.search(text, end, clause_end):
+        return "closed by a count"
+    return "not closed (no 等, no count)"
 
 
 _PHASE_TEXT = regex.compile(r"^第?[一二三四五六七八九十0-9]{1,2}期")
@@ -215,7 +236,21 @@ def _sides(name: str, judge: NameJudge) -> str:
     left, right = name[:mark.start()], name[mark.end():]
     return (f"left {'suffixed' if judge.has_suffix(left) else 'bare'}, "
             f"right {'suffixed' if judge.has_suffix(right) else 'bare'}"
-            f"{', right opens with a verb' if (t := judge.tags(right)) and t[0][1].startswith('v') else ''}")
+            f"{', right opens with a verb' if (t := judge.tags(right)) and t[0][1].startswith('v') else ''}"
+            f"{', a capacity on each side' if _CAPACITY.search(left) and _CAPACITY.search(right) else ''}"
+            f"{', a place opens each side' if all(_opens_with_place(x, judge) for x in (left, right)) else ''}"
+            f"{', only the left is proper' if judge.proper(left) and not judge.proper(right) else ''}"
+            f"{', the left is one word' if len(judge.tags(left)) == 1 else ''}")
+
+
+_CAPACITY = regex.compile(r"年产|[0-9一二两三四五六七八九十百千万.]+(?:万|亿)?"
+                          r"(?:吨|千瓦|瓦|W|GW|MW|套|台|件|立方米|平方米|张|辆|头|只)")
+
+
+def _opens_with_place(side: str, judge: NameJudge) -> bool:
+    """`side` opens with a place word (jieba's ns)."""
+    tags = judge.tags(side)
+    return bool(tags) and tags[0][1].startswith("ns")
 
 
 def edge_kinds(text: str, gold: tuple[int, int], cand: tuple[int, int], judge: NameJudge) -> tuple[str, ...]:

@@ -143,6 +143,11 @@ LISTED_CASES = [
     ("完成东林段、西山段等3项高速公路路面改造。", "东林段", "sfx_one_char", 0.0),
     # named whole by its own suffix (no class lent to it): its own ending
     ("建成白沙坝、红石坝等3座水库。", "白沙坝", "sfx_one_char", 0.0),
+    # a road or street whose list's class names works on each (两条道路的提升改造工程) is a
+    # member, its project those works: read as a bare member; a class naming no works lends nothing
+    ("鹭汀路和鹤屿路两条道路的提升改造工程完成投资。", "鹤屿路", "sfx_none", 0.0),
+    ("实施桐溪路、云山街等道路改造工程。", "云山街", "sfx_none", 0.0),
+    ("桐溪路、云山街等道路已通车。", "云山街", "sfx_one_char", 0.0),
 ]
 
 

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import project_extras  # noqa: E402
-from candidate_misses import edge_kinds  # noqa: E402
+from candidate_misses import _list_close, edge_kinds  # noqa: E402
 from project_extras import Candidate, boundary, classes, dropped_report, gold_spans, main_class  # noqa: E402
 
 from pipeline.extract import Pipeline  # noqa: E402
@@ -61,7 +61,9 @@ EDGE_CASES = [
     ("云州市鑫达公司城南物流园项目开工。", "城南物流园项目", "鑫达公司城南物流园项目",
      ("start early: company or owner",)),
     ("年产5万吨甲醇和3万吨乙二醇项目开工。", "年产5万吨甲醇和3万吨乙二醇项目", "3万吨乙二醇项目",
-     ("start late: list mark 和 (left bare, right suffixed)",)),
+     ("start late: list mark 和 (left bare, right suffixed, a capacity on each side)",)),
+    ("鹭汀镇供水和排水管网改造工程开工。", "鹭汀镇供水和排水管网改造工程", "排水管网改造工程",
+     ("start late: list mark 和 (left bare, right suffixed, only the left is proper)",)),
     ("城南大道（一期）工程完工。", "城南大道（一期）工程", "城南大道", ("end short: bracket",)),
     ("城南大道工程建设顺利。", "城南大道工程", "城南大道工程建设", ("end runs on: 建设/项目/工程 ending",)),
     ("城南大道工程已开工。", "城南大道工程", "城南大道工程", ()),      # the same extent: no edge is wrong
@@ -154,3 +156,18 @@ def test_the_dropped_right_candidates_are_counted_per_set(capsys: pytest.Capture
     for wrong, touching, none in re.findall(r"(\d+) of them wrong.*?touching a gold name: (\d+) .*?none: (\d+)",
                                             out, flags=re.S):
         assert int(touching) + int(none) == int(wrong)
+
+
+# text | a missed list item | what closes its list (scripts/candidate_misses.py counts list misses by it)
+LIST_CLOSE_CASES = [
+    ("推进青溪、白滩等3个水利项目建设。", "白滩", "closed by 等 + a class of projects"),
+    ("推进青溪、白滩等乡镇人居环境整治。", "白滩", "closed by 等 + another class"),
+    ("青溪、白滩两座水库完工。", "白滩", "closed by a count"),
+    ("加快青溪、白滩、云州大道建设，力争年内完工。", "白滩", "not closed (no 等, no count)"),
+]
+
+
+@pytest.mark.parametrize("text, item, close", LIST_CLOSE_CASES, ids=lambda v: str(v)[:20])
+def test_what_closes_a_missed_items_list(text: str, item: str, close: str) -> None:
+    end = text.index(item) + len(item)
+    assert _list_close(text, end, text.index("。")) == close

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.rules.loader import RuleSet
-from pipeline.stages.projects import ProjectExtractor
+from pipeline.stages.projects import ProjectExtractor, _count_value
 
 N = None        # no alt
 
@@ -179,6 +179,38 @@ CANDIDATES = [
     ("城南大道与滨江大桥均已完工。", [("城南大道", N), ("滨江大桥", N)]),
     ("城南大道与滨江大桥、青禾路交叉口渠化工程均已完工。",
      [("城南大道", N), ("滨江大桥", N), ("青禾路交叉口渠化工程", N)]),
+    # --- a count after an item closes the list of the items it counts, also inside a longer
+    # list: the pair before 两个 shares the class, the items before them do not
+    ("集中开工的项目有：云州大道改建工程、青溪和白滩两个渔港改造工程、桐山小学等。",
+     [("云州大道改建工程", N), ("青溪", "青溪改造"), ("白滩", "白滩改造"), ("桐山小学", N)]),
+    # (the list around the counted pair stays one list: its items are named as before)
+    ("开工的项目有：云州鑫达年产3万吨新材料项目（以下简称“鑫达项目”）、桐溪县人民医院传染病区及发热门诊楼、"
+     "云州大道改建工程、青溪和白滩两个渔港改造工程、桐山小学等。",
+     [("云州鑫达年产3万吨新材料项目", N), ("桐溪县人民医院传染病区及发热门诊楼", N), ("云州大道改建工程", N),
+      ("青溪", "青溪改造"), ("白滩", "白滩改造"), ("桐山小学", N)]),
+    ("城南大道、青岩和白马两座水库均已完工。", [("城南大道", N), ("青岩", "青岩水库"), ("白马", "白马水库")]),
+    ("东坪、西岭、南湾3个中型灌区已开工建设。", [("东坪", "东坪灌区"), ("西岭", "西岭灌区"), ("南湾", "南湾灌区")]),
+    # --- a member named by a one-character suffix of its own (路, 街, 桥) of a list whose class
+    # names works: its project is the works on it; a class that names no works lends nothing
+    ("鹭汀路和鹤屿路两条道路的提升改造工程完成投资。",
+     [("鹭汀路", "鹭汀路提升改造工程"), ("鹤屿路", "鹤屿路提升改造工程")]),
+    ("实施桐溪路、云山街等道路改造工程。", [("桐溪路", "桐溪路改造工程"), ("云山街", "云山街改造工程")]),
+    ("建成白沙坝、红石坝等3座水库。", [("白沙坝", N), ("红石坝", N)]),
+    ("桐溪路、云山街等道路已通车。", [("桐溪路", N), ("云山街", N)]),
+    ("城南大道、滨江大桥等道路桥梁改造工程完工。", [("城南大道", N), ("滨江大桥", N)]),
+    # --- a status word that names use (续建, 装修), between a facility and the words that go on
+    # naming it up to a suffix, is part of the name when a later cue of its clause states the
+    # name's state; alone, or with nothing named after it, it is the state
+    ("青禾县北部灌区续建配套与节水改造项目完成渠道衬砌12.5公里。", [("青禾县北部灌区续建配套与节水改造项目", N)]),
+    ("白马水库续建工程进展顺利。", [("白马水库续建工程", N)]),
+    ("云州市政务中心装修工程已完工。", [("云州市政务中心装修工程", N)]),
+    ("白马水库续建工程总投资3亿元。", [("白马水库", N)]),
+    ("白马水库续建，进展顺利。", [("白马水库", N)]),
+    ("白马水库续建后将发挥效益。", [("白马水库", N)]),
+    # --- a list item that goes on naming past its named prefix is named whole: a part joined by
+    # 及 with nothing distinguishing of its own stays inside it (the clinic of that hospital)
+    ("开工的项目有：桐溪县人民医院传染病区及发热门诊楼、云州大道改建工程等。",
+     [("桐溪县人民医院传染病区及发热门诊楼", N), ("云州大道改建工程", N)]),
     # --- not projects -------------------------------------------------------------------------
     ("电子信息、新材料等8个产业项目已签约。", []),
     ("疏浚、清淤等3个项目完工。", []),
@@ -257,3 +289,12 @@ def test_unnumbered_ledger_entries(extract: ProjectExtractor, text: str, expecte
 def test_numbered_ledger_items(extract: ProjectExtractor, text: str, expected: list[str]) -> None:
     found = sorted(extract(text), key=lambda m: m.start)
     assert [m.name for m in found] == expected
+
+
+# how many items a count closing a list says it counts (0: no plain number, the whole list)
+COUNT_VALUES = [("3个", 3), ("两座", 2), ("十二项", 12), ("二十处", 20), ("12条", 12), ("十座", 10), ("多个", 0)]
+
+
+@pytest.mark.parametrize(("count", "value"), COUNT_VALUES)
+def test_how_many_a_count_closing_a_list_says(count: str, value: int) -> None:
+    assert _count_value(count) == value

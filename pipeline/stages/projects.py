@@ -55,6 +55,7 @@ _KEY_DROP = regex.compile(r"[\s\p{P}]")
 _COLONS = re.compile("[：:]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
 _CELL_END = _ITEM_END | set(" \t\u3000")     # … and of a table row's first cell
+_NAME_RUN_END = re.compile(r"[、，,。；;：:\s（(“”]")     # where the words after a cue inside a name end
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 _LEADING_STRIP = _PUNCT_STRIP + "（("
 
@@ -111,6 +112,7 @@ class ProjectExtractor:
         self.count_in_item = p.count_in_item
         self.component_after_project = p.component_after_project
         self.component_after_facility = p.component_after_facility
+        self.class_works = p.class_works
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
         self.place_prefix = regex.compile(
@@ -341,13 +343,13 @@ class ProjectExtractor:
             # what follows the list is read only after 等 (a copy per group would make a long
             # clause of many groups quadratic)
             rest = clause[group[-1].end:] if group[-1].followed_by_etc else ""
-            if len(group) > 1 and not group[-1].followed_by_etc:
-                # 东坪、西岭、南湾3个中型灌区: a count after the last item closes the list as 等 does
-                last = group[-1]
-                count = self.count_in_item.search(clause, last.start + 2, last.end)
-                if count is not None:
-                    group[-1] = last._replace(end=count.start(), followed_by_etc=True)
-                    rest = "等" + clause[count.start():]
+            # 东坪、西岭、南湾3个中型灌区: a count after an item closes the list of the items it
+            # counts as 等 does (A、B和C两座水库、D: B and C; the whole list when it closes it)
+            counted: list[tuple[int, int, str]] = []
+            if len(group) > 1:
+                group, counted = self._close_at_counts(clause, group)
+                if counted and counted[-1][0] == group[0].start and counted[-1][1] == group[-1].end:
+                    rest = counted.pop()[2]
             if index in joined:
                 group = self._resolve_joins(clause, group)
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
@@ -365,9 +367,12 @@ class ProjectExtractor:
                         and (len(group) > 1 or judge.proper(names[0][0]))
                         and judge.umbrella_follows(rest)
                         and self._bare_items_read_as_names(names, suffixed))
+            # per item: whether a count inside the list closes its run, the specific suffix its
+            # class shares with it and the works the class names for it (its run's, else the list's)
+            in_counted, item_shared, item_works = self._counted_classes(group, counted, shared, rest)
             # a list of names, not of activities (疏浚、整治河道、安置房)
             is_list = len(group) > 1 and (2 * sum(judge.name_like(name) for name, _, _ in names) >= len(group)
-                                          or shared is not None or umbrella)
+                                          or shared is not None or umbrella or any(in_counted))
             # 热带农业、医药产业、低碳制造业项目: 项目 closes a list of sectors, not one name
             shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1])
                                and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
@@ -385,14 +390,18 @@ class ProjectExtractor:
                 # an item of a list closed by 等N个…项目 is a name without a suffix of its own
                 # when it or most of the list is proper (鑫达建材、华泰纸业、宏远机械), not a
                 # list of sectors (电子信息、新材料等8个产业项目)
-                closed = umbrella or shared is not None or (introduced and len(group) > 1)
+                closed = umbrella or shared is not None or (introduced and len(group) > 1) or in_counted[i]
                 # (half the list proper is enough: 华泰纸业、宏远机械等项目, jieba knowing one)
                 closed_item = closed and not has_suffix and judge.nominal(name) and (
                     judge.proper(name) or 2 * sum(judge.proper(n) for n, _, _ in names) >= len(group))
                 # an item among names of their own: named whole, whatever word inside it jieba
                 # reads as a verb (华泰纸业扩产项目、宏远机械监控系统、云岭化工新材料项目)
                 sibling_item = vouched[i] > 0 and self._list_member(name)
-                if has_suffix:
+                works = item_works[i]
+                if has_suffix and works and self._one_char_suffix(name):
+                    # 甲路和乙路两条道路的提升改造工程: a member, its project the works on it
+                    rule_id, alt = PROJECT_ENUMERATION_ITEM_RULE, name + works
+                elif has_suffix:
                     rule_id = PROJECT_SUFFIX_RULE
                 elif not closed_item and (cut := judge.named_prefix(name)):
                     # its longest named prefix (宜攀高速公路 | 起于宜宾市), but a list item
@@ -401,12 +410,12 @@ class ProjectExtractor:
                         cut = self._accepted_prefix(name, cut)
                         name, e = name[:cut], s + cut
                     rule_id = PROJECT_SUFFIX_PREFIX_RULE
-                elif (shared is not None or (is_list and judge.proper(name)) or lent is not None or closed_item
+                elif (item_shared[i] is not None or (is_list and judge.proper(name)) or lent is not None or closed_item
                       or sibling_item):
                     rule_id = PROJECT_ENUMERATION_ITEM_RULE
                     # 鑫达建材、华泰纸业等12个工业项目: 等 + a count + 项目 vouches for bare items
-                    lent_or_shared = shared or lent or (self._siblings_suffix(names, suffixed, i) if sibling_item
-                                                        else None)
+                    lent_or_shared = item_shared[i] or lent or (
+                        self._siblings_suffix(names, suffixed, i) if sibling_item else None)
                     alt = name + lent_or_shared if lent_or_shared else None
                 else:
                     continue
@@ -427,6 +436,66 @@ class ProjectExtractor:
                 if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
+
+    def _close_at_counts(self, clause: str, group: list[_Segment]
+                         ) -> tuple[list[_Segment], list[tuple[int, int, str]]]:
+        """`group` with each item that holds a count closing a list (`count_in_item`: 东坪、
+        西岭、南湾3个中型灌区; 东岙和西岙两个渔港改造工程 inside a longer list) ended before
+        its count, and each such run of items: where its first member starts, where its last
+        ends, and its class as after 等 ("等" and what follows the count). The last item's
+        count closes the whole list (read only when no 等 does: 甲、乙两座水库等); a count inside
+        the list closes as many items as it says back to the item when the last two are joined
+        by 和 (甲、乙和丙两个渔港改造工程、丁: 乙 and 丙), and nothing otherwise."""
+        runs: list[tuple[int, int, str]] = []
+        start = 0       # the first item not in a run yet
+        out = list(group)
+        last = len(group) - 1
+        for i in range(1, len(group)):
+            seg = group[i]
+            if i == last and seg.followed_by_etc:
+                break
+            count = self.count_in_item.search(clause, seg.start + 2, seg.end)
+            if count is None:
+                continue
+            members = _count_value(count.group())
+            if i == last:
+                first = start       # the list's last item: the count closes the list
+            elif members >= 2 and start <= i - members + 1 and self._joined_by_and(clause, group[i - 1], seg):
+                first = i - members + 1     # 甲和乙两个…工程 inside a longer list
+            else:
+                continue
+            out[i] = seg._replace(end=count.start(), followed_by_etc=True)
+            runs.append((group[first].start, count.start(), "等" + clause[count.start():]))
+            start = i + 1
+        return out, runs
+
+    def _joined_by_and(self, clause: str, before: _Segment, item: _Segment) -> bool:
+        """`item` follows `before` after a word that joins two names (和), not a mere 、."""
+        return any(word in clause[before.end:item.start] for word in self.joiners)
+
+    def _counted_classes(self, group: list[_Segment], runs: list[tuple[int, int, str]], shared: str | None,
+                         rest: str) -> tuple[list[bool], list[str | None], list[str | None]]:
+        """Per item of `group`: whether it is a member of a run a count closes inside the list
+        (`runs`, from `_close_at_counts`); the specific suffix its class shares with it (the
+        run's, else `shared`, the list's); the works its class names for it (`class_works`:
+        等道路的提升改造工程 -> 提升改造工程), from the run's text or the list's (`rest`, from 等)."""
+        in_run = [False] * len(group)
+        sharing = [shared] * len(group)
+        works_of = self.class_works.match(rest) if rest and group[-1].followed_by_etc else None
+        works: list[str | None] = [works_of.group("works") if works_of else None] * len(group)
+        for first, last, run_rest in runs:
+            suffix = self.judge.shared_suffix(run_rest)
+            run_works = self.class_works.match(run_rest)
+            for k, seg in enumerate(group):
+                if first <= seg.start and seg.end <= last:
+                    in_run[k], sharing[k] = True, suffix
+                    works[k] = run_works.group("works") if run_works else None
+        return in_run, sharing, works
+
+    def _one_char_suffix(self, name: str) -> bool:
+        """`name` ends in a facility suffix of one character (海澄路, 新华街, 人民桥)."""
+        found = self.judge.core_suffix(name)
+        return found is not None and len(found[0]) == 1
 
     def _bare_items_read_as_names(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> bool:
         """Most bare items of a list closed by 等…项目 read as names (a list of activities,
@@ -516,7 +585,10 @@ class ProjectExtractor:
         """Cut a clause at 、/和, 等, framing words, status cues (`cues`, spans in the
         clause), dashes and spaces (not inside brackets)."""
         # status words end names; a plan cue (计划年内 … 竣工) may hold a name: only its end cuts
-        cuts: list[tuple[int, int, str]] = [(self._cue_end(clause, s, e), e, "boundary") for s, e in cues]
+        # (a cue that is a verb names use, inside a name, cuts nothing when a later cue of the
+        # clause states the name's state: 灌区 | 续建 | 配套工程 | 完成…; alone it is the state)
+        cuts: list[tuple[int, int, str]] = [(self._cue_end(clause, s, e), e, "boundary") for s, e in cues
+                                            if not (cues[-1][0] >= e and self._cue_inside_name(clause, s, e))]
         # spaces separate runs of flattened text (成效值得肯定   项目开复工率); a dash introduces
         # the name its description stood for (最长的隧道——某某通道). One scan finds both (no
         # character is in both), and most clauses have neither: a loop, no generator
@@ -585,6 +657,26 @@ class ProjectExtractor:
         link (城南大道与 | 滨江路交叉口改造工程, 青石河和 | 白沙河水系连通工程): one name of
         both, so no cut (`junction_after_joiner`, matched at `after`, the joiner's end)."""
         return kind in ("、", "join") and self.junction_after_joiner.match(clause, after) is not None
+
+    def _cue_inside_name(self, clause: str, start: int, end: int) -> bool:
+        """The status cue clause[start:end] is a verb names use (续建, 装修) standing between a
+        name's facility suffix and words that go on naming up to a suffix of two characters
+        or more (临渚灌区 | 续建 | 配套与节水改造项目, 政务中心 | 装修 | 工程): a word of one
+        name, not the state of the name before it (城南水库 | 续建 | ，进展顺利 stays a cue)."""
+        judge = self.judge
+        if clause[start:end] not in judge.name_verbs or judge.end_suffix(clause[max(0, start - 12):start]) is None:
+            return False
+        stop = _NAME_RUN_END.search(clause, end, end + 16)
+        tail = clause[end:stop.start() if stop else min(len(clause), end + 16)]
+        pos = 0
+        for word, flag in judge.tags(tail):
+            if not (flag.startswith("n") or word in judge.name_verbs or word in self.name_joiners):
+                return False
+            pos += len(word)
+            found = judge.end_suffix(tail[:pos])
+            if found is not None and len(found[0]) >= 2:
+                return True
+        return False
 
     def _cue_end(self, clause: str, start: int, end: int) -> int:
         """Where the cut for the status cue clause[start:end] starts: after the last suffix
@@ -867,6 +959,23 @@ def _without_content_cells(text: str, offset: int, mentions: list[ProjectMention
         elif other is None or e < other[1]:
             other = (m.key, e)
     return [m for m in mentions if id(m) not in dropped] if dropped else mentions
+
+
+_NUMERAL = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {"两": 2, "十": 10}
+
+
+def _count_value(count: str) -> int:
+    """How many a count says (3个, 两座, 十二项 -> 3, 2, 12); 0 when it is no plain number."""
+    digits = count.rstrip("个個座项項处處条條家所宗批件")
+    if digits.isdigit():
+        return int(digits)
+    if len(digits) == 1:
+        return _NUMERAL.get(digits, 0)
+    if len(digits) == 2 and digits[0] == "十":
+        return 10 + _NUMERAL.get(digits[1], 0)
+    if len(digits) == 2 and digits[1] == "十":
+        return 10 * _NUMERAL.get(digits[0], 0)
+    return 0
 
 
 def _clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
