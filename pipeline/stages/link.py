@@ -58,7 +58,7 @@ from pipeline.rules.loader import RuleSet, alternation
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Enumerations, Group, Layout
-from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS
+from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS
 from pipeline.types import ProjectMention, Quantity, Section, Status, StatusMention
 
 _LOOKAHEAD_SENTENCES = 3
@@ -88,6 +88,7 @@ class LinkRules:
     enumeration_gap: regex.Pattern[str]
     group_statement: regex.Pattern[str]
     member_list_opener: regex.Pattern[str]
+    list_head: regex.Pattern[str]           # 集中开工的项目有： heading a list in its sentence
     title_max_chars: int
     problem_heading: regex.Pattern[str]     # a section about problems or delays (存在的问题)
     plan_in_clause: regex.Pattern[str]      # a plan word earlier in a cue's clause (力争, 确保)
@@ -108,7 +109,7 @@ class LinkRules:
         p, links = rules.projects, rules.links
         return cls(_word_pattern(p.continuation_openers), _word_pattern(p.update_openers),
                    p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
-                   links.group_statement, links.member_list_opener, links.title_max_chars,
+                   links.group_statement, links.member_list_opener, links.list_head, links.title_max_chars,
                    links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
@@ -175,6 +176,7 @@ class _StatusLinker:
         for cue in cues:
             if (cue.start, cue.end) in pushed:
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PUSHED_START_RULE)
+
             elif cue.status in _ACHIEVED and not cue.future and self._governed(cue, out):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_GOVERNED_RULE)
             out.append(cue)
@@ -271,6 +273,8 @@ class _StatusLinker:
             # it stands in the clause of a later project of the sentence (甲总投资3亿元，乙已建成)
             chosen = [i for i in seg_cues[-1:] if not self._in_later_clause(gi, cues[i])]
         if not chosen:
+            chosen = self._list_head_cue(g)
+        if not chosen:
             return self._look_ahead(g, self.config.openers)
         if next_start == len(self.text):
             # 施工单位3月已进场。但受征迁影响，工程进展缓慢。: a next sentence that updates
@@ -278,6 +282,20 @@ class _StatusLinker:
             chosen += self._look_ahead(g, self.config.updates)
             chosen += [i for i in self._next_delay(g) if i not in chosen]
         return chosen
+
+    def _list_head_cue(self, g: Group) -> list[int]:
+        """The last strong cue of the clause that heads the list `g` stands in, when that clause
+        ends in a colon in `g`'s sentence and nothing but the list's items lies between (集中开工
+        的项目有：甲（以下简称…）、乙、丙: 乙 and 丙 are members as 甲 is, though an aside or a
+        name cut short parted them from 甲's group; rules/links.yaml list_head)."""
+        colon = self.layout.clause_start(g.start) - 1
+        if colon < self.layout.segment_start(g.segment) or self.text[colon] not in COLONS:
+            return []
+        head_start = self.layout.clause_start(colon)
+        if self.config.list_head.search(self.text, head_start, colon) is None:
+            return []
+        return [i for i in self.by_segment.get(g.segment, [])
+                if head_start <= self.cues[i].start and self.cues[i].end <= colon and not self.cues[i].weak][-1:]
 
     def _lists(self, chained: list[bool]) -> list[bool]:
         """Per group, whether the comma chain through it (`chained[i]`: group i is chained to
