@@ -124,10 +124,14 @@ def classify(project: Project, decided: Project, gold_status: str, options: list
             out.append(f"not among, by source / nearest gold cue / gold / decided: "
                        f"{kind} / {place} / {gold_status} / {decided.status.value}")
         out.extend(by_cue(win, gold_status, among))
+        mention_starts = mentions
         if (not among or win.binding) and win.start is not None:
             head = "binding cue" if among else "not among"
             out.append(f"{head}, decided by kind / nearest plan word before the cue: "
                        f"{link_kind(win.features).removeprefix('link=')} / {plan_context(layout, win.start)}")
+            if win.status in (Status.COMPLETED, Status.OPERATIONAL, Status.STARTED):
+                out.append(f"{head}, a state reached / a part of the works named near the cue: "
+                           f"{win.status.value} / {part_near(layout, win.start, win.end, mention_starts)}")
     if not among:
         out.extend(f"not among, a linked row by kind / cue rule / plan: {row_class(c)}" for c in linked)
     return out
@@ -168,6 +172,23 @@ def plan_context(layout: Layout, pos: int) -> str:
         if _PLAN_WORD.search(text, start, pos if name != "300 chars before its paragraph" else line_start):
             return name
     return "none"
+
+
+# a part of a project's works (a dam, a main bridge, a building, a line, a phase), wider than
+# rules/links.yaml part_of_works: a count of what the rules could reach
+_PART = regex.compile(r"大坝|坝体|主坝|主桥|引桥|主线|隧道|桥梁|厂房|[0-9一二三四五六七八九十#号]*楼|路基|路面|"
+                      r"管网|车间|生产线|[一二三四五六七八九十]期|标段|机组|泵站|主体|部分|局部|首台|单体|子项")
+
+
+def part_near(layout: Layout, start: int, end: int, mentions: Sequence[int]) -> str:
+    """Whether a part of the works is named in the cue's clause before it, or just after it
+    (甲大坝已完工; 甲已建成3号楼), and whether the clause holds the project's mention."""
+    clause_start, clause_end = layout.clause_start(start), layout.clause_end(end)
+    own = any(clause_start <= m < clause_end for m in mentions)
+    before = _PART.search(layout.text, clause_start, start)
+    after = _PART.search(layout.text, end, min(end + 4, clause_end))
+    where = "before the cue" if before else "just after the cue" if after else "none"
+    return f"{where}, {'in' if own else 'not in'} the project's clause"
 
 
 def cue_rule(c: Candidate) -> str:
