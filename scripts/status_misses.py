@@ -191,6 +191,22 @@ def part_near(layout: Layout, start: int, end: int, mentions: Sequence[int]) -> 
     return f"{where}, {'in' if own else 'not in'} the project's clause"
 
 
+# a task to come (将, 要, 下一步, 明年, and plan_in_clause's words)
+_TASK_WORD = regex.compile(r"(?<!年度|按|按照|依|超|原)计划(?!总?投资|完成|的|内)|力争|争取|确保|(?<!模)拟|"
+                           r"(?<![即必])将(?!近|军|来)|(?<![主重需必只想])要(?![求素点闻])|下一步|明年")
+
+
+def task_before(layout: Layout, pos: int) -> str:
+    """Whether a task word stands before `pos` in its sentence, with no mark of a state reached
+    (已, 正在, 目前) between it and `pos`."""
+    start = layout.segment_start(layout.segment_of(pos))
+    words = list(_TASK_WORD.finditer(layout.text, start, pos))
+    if not words:
+        return "none"
+    reached = regex.search(r"已|正在|目前", layout.text[words[-1].end():pos])
+    return "task word, then a mark of a state reached" if reached else "task word"
+
+
 def cue_rule(c: Candidate) -> str:
     """The rule id of a candidate's cue (a linked row's, else the unlinked cue's), `-` for none."""
     cue = c.row or c.cue
@@ -294,6 +310,10 @@ def count(gold_root: Path, name: str, pipeline: Pipeline,
                 classes[f"all decisions by winner, marks: {link_kind(win.features)}"
                         f"{' binding' if win.binding else ''} {' '.join(marks) or '-'}, "
                         f"{'right' if g.status == p.status else 'wrong'}"] += 1
+                if win.binding and win.start is not None and win.status is Status.IN_PROGRESS:
+                    classes[f"all binding in_progress decisions by cue rule / a task word before it in its "
+                            f"sentence: {cue_rule(win)} / {task_before(layout, win.start)}, "
+                            f"{'right' if g.status == p.status else 'wrong'}"] += 1
             if g.status == p.status:
                 continue
             wrong += 1
