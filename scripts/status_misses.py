@@ -124,14 +124,13 @@ def classify(project: Project, decided: Project, gold_status: str, options: list
             out.append(f"not among, by source / nearest gold cue / gold / decided: "
                        f"{kind} / {place} / {gold_status} / {decided.status.value}")
         out.extend(by_cue(win, gold_status, among))
-        mention_starts = mentions
         if (not among or win.binding) and win.start is not None:
             head = "binding cue" if among else "not among"
             out.append(f"{head}, decided by kind / nearest plan word before the cue: "
                        f"{link_kind(win.features).removeprefix('link=')} / {plan_context(layout, win.start)}")
             if win.status in (Status.COMPLETED, Status.OPERATIONAL, Status.STARTED):
                 out.append(f"{head}, a state reached / a part of the works named near the cue: "
-                           f"{win.status.value} / {part_near(layout, win.start, win.end, mention_starts)}")
+                           f"{win.status.value} / {part_near(layout, win.start, win.end, mentions)}")
     if not among:
         out.extend(f"not among, a linked row by kind / cue rule / plan: {row_class(c)}" for c in linked)
     return out
