@@ -49,6 +49,7 @@ from pipeline.rules.configs import (
     DONE_OBJECT_RULE,
     PART_DONE_RULE,
     PLAN_GOVERNED_RULE,
+    PLAN_PUSH_RULE,
     PLAN_SENTENCE_RULE,
     PROBLEM_HEADING_RULE,
     PUSHED_START_RULE,
@@ -102,6 +103,8 @@ class LinkRules:
     example_opener: regex.Pattern[str]      # a sentence opening as an example (比如, 例如)
     start_gap: regex.Pattern[str]           # between a project and its start to come (年内, 6月底前)
     start_push: regex.Pattern[str]          # a push right before a project (重点推进, 加快推进)
+    push_words: regex.Pattern[str]          # a push as a cue's whole words (推进, 加快)
+    push_plan: regex.Pattern[str]           # a task to come before a push in its sentence (下一步, 明年)
     status_model: StatusModel
 
     @classmethod
@@ -113,7 +116,7 @@ class LinkRules:
                    links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
-                   load_status_model())
+                   links.push_words, links.push_plan, load_status_model())
 
 
 class _StatusLinker:
@@ -176,11 +179,23 @@ class _StatusLinker:
         for cue in cues:
             if (cue.start, cue.end) in pushed:
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PUSHED_START_RULE)
+            elif self._planned_push(cue):
+                cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_PUSH_RULE)
 
             elif cue.status in _ACHIEVED and not cue.future and self._governed(cue, out):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_GOVERNED_RULE)
             out.append(cue)
         return out
+
+    def _planned_push(self, cue: StatusMention) -> bool:
+        """A push (推进, 加快: the cue's words whole) that a task to come earlier in its sentence
+        speaks of, with no mark of a state reached between (下一步将继续加快推进甲; 明年加快推进
+        甲建设): the works are to be pushed, not under way (rules/links.yaml push_plan)."""
+        if cue.status is not Status.IN_PROGRESS or cue.weak or cue.future \
+                or not self.config.push_words.match(self.text, cue.start, cue.end):
+            return False
+        start = self.layout.segment_start(self.layout.segment_of(cue.start))
+        return self.config.push_plan.search(self.text, start, cue.start) is not None
 
     def _pushed_starts(self, cues: list[StatusMention]) -> set[tuple[int, int]]:
         """The spans of the starts a plan or a push speaks of, and of the push words that are
