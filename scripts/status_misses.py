@@ -23,7 +23,10 @@ status model over the rules' candidates, as `keyproj eval` scores it) is wrong, 
   whether the winner binds (the rules' own cue, `Candidate.binding`) and the rules chose
   another of the project's own rows, and the winner's marks (plan word, mark of the past,
   a later strong cue, another subject); every decision by its winner's link kind, binding and
-  marks, right or wrong (where binding a kind earns its binding).
+  marks, right or wrong (where binding a kind earns its binding);
+- for a decision by a binding cue, and for one whose gold state has no candidate: the deciding
+  cue by link kind, cue rule and plan (a plan, a plan word before it), and decided -> gold; for
+  the latter also each row linked to the project, by the same classes.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+
+import regex
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -118,7 +123,100 @@ def classify(project: Project, decided: Project, gold_status: str, options: list
         if not among and of_gold:
             out.append(f"not among, by source / nearest gold cue / gold / decided: "
                        f"{kind} / {place} / {gold_status} / {decided.status.value}")
+        out.extend(by_cue(win, gold_status, among))
+        if (not among or win.binding) and win.start is not None:
+            head = "binding cue" if among else "not among"
+            out.append(f"{head}, decided by kind / nearest plan word before the cue: "
+                       f"{link_kind(win.features).removeprefix('link=')} / {plan_context(layout, win.start)}")
+            if win.status in (Status.COMPLETED, Status.OPERATIONAL, Status.STARTED):
+                out.append(f"{head}, a state reached / a part of the works named near the cue: "
+                           f"{win.status.value} / {part_near(layout, win.start, win.end, mentions)}")
+    if not among:
+        out.extend(f"not among, a linked row by kind / cue rule / plan: {row_class(c)}" for c in linked)
     return out
+
+
+def by_cue(win: Candidate, gold_status: str, among: bool) -> list[str]:
+    """The classes of the deciding cue of a wrong decision that binds (the rules' own cue, which
+    stops the ranker) or whose project has no candidate of the gold state: the kind of cue (its
+    rule id), its place (the link kind: own clause, sentence, a group's statement, a heading, the
+    title), whether a plan governs it (a plan itself, or a plan word earlier in its sentence), and
+    the states decided and gold."""
+    if among and not win.binding:
+        return []
+    head = "binding cue" if among else "not among"
+    names = {name for name, _ in win.features}
+    marks = [m for m in ("plan_heading", "problem_section", "past_marker", "later_strong", "other_subject",
+                         "wide_cue") if m in names]
+    return [f"{head}, decided by kind / cue rule / plan: {row_class(win)}",
+            f"{head}, decided by kind / cue rule / marks: {link_kind(win.features).removeprefix('link=')} / "
+            f"{cue_rule(win)} / {' '.join(marks) or '-'}",
+            f"{head}, decided by kind / decided -> gold: {link_kind(win.features)} / "
+            f"{win.status.value} -> {gold_status}",
+            f"{head}, decided by cue rule / decided -> gold: {cue_rule(win)} / {win.status.value} -> {gold_status}"]
+
+
+# a plan or task word of any kind (wider than rules/links.yaml plan_in_clause: 要, 将, 今年, 下一步)
+_PLAN_WORD = regex.compile(r"计划|力争|争取|确保|预计|拟|将|要|下一步|今年|明年|目标|任务|安排|重点抓好|着力")
+
+
+def plan_context(layout: Layout, pos: int) -> str:
+    """Where the nearest plan or task word before `pos` stands: its clause, its sentence, its
+    line (paragraph), the 300 characters before the line, or none."""
+    text = layout.text
+    line_start = text.rfind("\n", 0, pos) + 1
+    for name, start in (("clause", layout.clause_start(pos)),
+                        ("sentence", layout.segment_start(layout.segment_of(pos))),
+                        ("paragraph", line_start), ("300 chars before its paragraph", max(line_start - 300, 0))):
+        if _PLAN_WORD.search(text, start, pos if name != "300 chars before its paragraph" else line_start):
+            return name
+    return "none"
+
+
+# a part of a project's works (a dam, a main bridge, a building, a line, a phase), wider than
+# rules/links.yaml part_of_works: a count of what the rules could reach
+_PART = regex.compile(r"大坝|坝体|主坝|主桥|引桥|主线|隧道|桥梁|厂房|[0-9一二三四五六七八九十#号]*楼|路基|路面|"
+                      r"管网|车间|生产线|[一二三四五六七八九十]期|标段|机组|泵站|主体|部分|局部|首台|单体|子项")
+
+
+def part_near(layout: Layout, start: int, end: int, mentions: Sequence[int]) -> str:
+    """Whether a part of the works is named in the cue's clause before it, or just after it
+    (甲大坝已完工; 甲已建成3号楼), and whether the clause holds the project's mention."""
+    clause_start, clause_end = layout.clause_start(start), layout.clause_end(end)
+    own = any(clause_start <= m < clause_end for m in mentions)
+    before = _PART.search(layout.text, clause_start, start)
+    after = _PART.search(layout.text, end, min(end + 4, clause_end))
+    where = "before the cue" if before else "just after the cue" if after else "none"
+    return f"{where}, {'in' if own else 'not in'} the project's clause"
+
+
+# a task to come (将, 要, 下一步, 明年, and plan_in_clause's words)
+_TASK_WORD = regex.compile(r"(?<!年度|按|按照|依|超|原)计划(?!总?投资|完成|的|内)|力争|争取|确保|(?<!模)拟|"
+                           r"(?<![即必])将(?!近|军|来)|(?<![主重需必只想])要(?![求素点闻])|下一步|明年")
+
+
+def task_before(layout: Layout, pos: int) -> str:
+    """Whether a task word stands before `pos` in its sentence, with no mark of a state reached
+    (已, 正在, 目前) between it and `pos`."""
+    start = layout.segment_start(layout.segment_of(pos))
+    words = list(_TASK_WORD.finditer(layout.text, start, pos))
+    if not words:
+        return "none"
+    reached = regex.search(r"已|正在|目前", layout.text[words[-1].end():pos])
+    return "task word, then a mark of a state reached" if reached else "task word"
+
+
+def cue_rule(c: Candidate) -> str:
+    """The rule id of a candidate's cue (a linked row's, else the unlinked cue's), `-` for none."""
+    cue = c.row or c.cue
+    return cue.rule_id if cue is not None else "-"
+
+
+def row_class(c: Candidate) -> str:
+    """A candidate by its link kind, its cue's rule and whether a plan governs it."""
+    names = {name for name, _ in c.features}
+    plan = "plan" if "future" in names else "plan word before" if "plan_in_sentence" in names else "-"
+    return f"{link_kind(c.features).removeprefix('link=')} / {cue_rule(c)} / {plan}"
 
 
 def ranked_below(decided: Project, gold_status: str, options: list[Candidate]) -> list[str]:
@@ -211,6 +309,10 @@ def count(gold_root: Path, name: str, pipeline: Pipeline,
                 classes[f"all decisions by winner, marks: {link_kind(win.features)}"
                         f"{' binding' if win.binding else ''} {' '.join(marks) or '-'}, "
                         f"{'right' if g.status == p.status else 'wrong'}"] += 1
+                if win.binding and win.start is not None and win.status is Status.IN_PROGRESS:
+                    classes[f"all binding in_progress decisions by cue rule / a task word before it in its "
+                            f"sentence: {cue_rule(win)} / {task_before(layout, win.start)}, "
+                            f"{'right' if g.status == p.status else 'wrong'}"] += 1
             if g.status == p.status:
                 continue
             wrong += 1

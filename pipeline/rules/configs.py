@@ -93,6 +93,9 @@ PUSHED_START_RULE = "status.pushed_start"
 # a plan to start (计划明年开工; statuses.yaml's cue of that id): the works have not started,
 # whatever the class they belong to states
 START_PLAN_RULE = "status.future_start"
+# a push (推进, 加快) that a task to come speaks of (下一步将继续加快推进甲; 明年加快推进甲建设):
+# planned, no progress
+PLAN_PUSH_RULE = "status.plan_push"
 # 完成 with the project as its object (2017年完成甲和乙): completed
 DONE_OBJECT_RULE = "status.done_object"
 # a completion said of a part of a project's works (控制性工程, 3号楼): in progress
@@ -386,6 +389,7 @@ class LinkPatterns(Config):
     enumeration_gap: regex.Pattern[str] = rule(PATTERN, at=True)    # text between two items of one list
     group_statement: regex.Pattern[str] = rule(PATTERN)             # a sentence about a class of projects
     member_list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 其中包括 / 这5个项目分别为
+    list_head: regex.Pattern[str] = rule(PATTERN)                   # 集中开工的项目有： a list's head in its sentence
     title_max_chars: int = rule(int)                                # a first line this short is the title
     problem_heading: regex.Pattern[str] = rule(PATTERN)             # 存在的问题 / 进度滞后项目 over a list
     plan_in_clause: regex.Pattern[str] = rule(PATTERN)              # 力争/确保 earlier in a cue's clause
@@ -399,6 +403,8 @@ class LinkPatterns(Config):
     example_opener: regex.Pattern[str] = rule(PATTERN, at=True)     # 比如 / 例如 opening a sentence
     start_gap: regex.Pattern[str] = rule(PATTERN, at=True)          # 年内 / 6月底前 between a project and 开工
     start_push: regex.Pattern[str] = rule(PATTERN)                  # 重点推进 right before a project
+    push_words: regex.Pattern[str] = rule(PATTERN, at=True)         # 推进 / 加快: a push, as a whole cue
+    push_plan: regex.Pattern[str] = rule(PATTERN)                   # 下一步 / 明年 earlier in a push's sentence
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ from pipeline.rules.configs import (
     DONE_OBJECT_RULE,
     PART_DONE_RULE,
     PLAN_GOVERNED_RULE,
+    PLAN_PUSH_RULE,
     PLAN_SENTENCE_RULE,
     PROBLEM_HEADING_RULE,
     PUSHED_START_RULE,
@@ -58,7 +59,7 @@ from pipeline.rules.loader import RuleSet, alternation
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Enumerations, Group, Layout
-from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS
+from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS
 from pipeline.types import ProjectMention, Quantity, Section, Status, StatusMention
 
 _LOOKAHEAD_SENTENCES = 3
@@ -88,6 +89,7 @@ class LinkRules:
     enumeration_gap: regex.Pattern[str]
     group_statement: regex.Pattern[str]
     member_list_opener: regex.Pattern[str]
+    list_head: regex.Pattern[str]           # 集中开工的项目有： heading a list in its sentence
     title_max_chars: int
     problem_heading: regex.Pattern[str]     # a section about problems or delays (存在的问题)
     plan_in_clause: regex.Pattern[str]      # a plan word earlier in a cue's clause (力争, 确保)
@@ -101,6 +103,8 @@ class LinkRules:
     example_opener: regex.Pattern[str]      # a sentence opening as an example (比如, 例如)
     start_gap: regex.Pattern[str]           # between a project and its start to come (年内, 6月底前)
     start_push: regex.Pattern[str]          # a push right before a project (重点推进, 加快推进)
+    push_words: regex.Pattern[str]          # a push as a cue's whole words (推进, 加快)
+    push_plan: regex.Pattern[str]           # a task to come before a push in its sentence (下一步, 明年)
     status_model: StatusModel
 
     @classmethod
@@ -108,11 +112,11 @@ class LinkRules:
         p, links = rules.projects, rules.links
         return cls(_word_pattern(p.continuation_openers), _word_pattern(p.update_openers),
                    p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
-                   links.group_statement, links.member_list_opener, links.title_max_chars,
+                   links.group_statement, links.member_list_opener, links.list_head, links.title_max_chars,
                    links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
-                   load_status_model())
+                   links.push_words, links.push_plan, load_status_model())
 
 
 class _StatusLinker:
@@ -175,10 +179,23 @@ class _StatusLinker:
         for cue in cues:
             if (cue.start, cue.end) in pushed:
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PUSHED_START_RULE)
+            elif self._planned_push(cue):
+                cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_PUSH_RULE)
+
             elif cue.status in _ACHIEVED and not cue.future and self._governed(cue, out):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_GOVERNED_RULE)
             out.append(cue)
         return out
+
+    def _planned_push(self, cue: StatusMention) -> bool:
+        """A push (推进, 加快: the cue's words whole) that a task to come earlier in its sentence
+        speaks of, with no mark of a state reached between (下一步将继续加快推进甲; 明年加快推进
+        甲建设): the works are to be pushed, not under way (rules/links.yaml push_plan)."""
+        if cue.status is not Status.IN_PROGRESS or cue.weak or cue.future \
+                or not self.config.push_words.match(self.text, cue.start, cue.end):
+            return False
+        start = self.layout.segment_start(self.layout.segment_of(cue.start))
+        return self.config.push_plan.search(self.text, start, cue.start) is not None
 
     def _pushed_starts(self, cues: list[StatusMention]) -> set[tuple[int, int]]:
         """The spans of the starts a plan or a push speaks of, and of the push words that are
@@ -271,6 +288,8 @@ class _StatusLinker:
             # it stands in the clause of a later project of the sentence (甲总投资3亿元，乙已建成)
             chosen = [i for i in seg_cues[-1:] if not self._in_later_clause(gi, cues[i])]
         if not chosen:
+            chosen = self._list_head_cue(g)
+        if not chosen:
             return self._look_ahead(g, self.config.openers)
         if next_start == len(self.text):
             # 施工单位3月已进场。但受征迁影响，工程进展缓慢。: a next sentence that updates
@@ -278,6 +297,20 @@ class _StatusLinker:
             chosen += self._look_ahead(g, self.config.updates)
             chosen += [i for i in self._next_delay(g) if i not in chosen]
         return chosen
+
+    def _list_head_cue(self, g: Group) -> list[int]:
+        """The last strong cue of the clause that heads the list `g` stands in, when that clause
+        ends in a colon in `g`'s sentence and nothing but the list's items lies between (集中开工
+        的项目有：甲（以下简称…）、乙、丙: 乙 and 丙 are members as 甲 is, though an aside or a
+        name cut short parted them from 甲's group; rules/links.yaml list_head)."""
+        colon = self.layout.clause_start(g.start) - 1
+        if colon < self.layout.segment_start(g.segment) or self.text[colon] not in COLONS:
+            return []
+        head_start = self.layout.clause_start(colon)
+        if self.config.list_head.search(self.text, head_start, colon) is None:
+            return []
+        return [i for i in self.by_segment.get(g.segment, [])
+                if head_start <= self.cues[i].start and self.cues[i].end <= colon and not self.cues[i].weak][-1:]
 
     def _lists(self, chained: list[bool]) -> list[bool]:
         """Per group, whether the comma chain through it (`chained[i]`: group i is chained to
