@@ -100,15 +100,7 @@ class SpanScanner:
         t1 = perf_counter()
         other = [m.span() for start, end in tried for m in self.alternative.finditer(text, start, end)]
         t2 = perf_counter()
-        if other != spans:
-            self.chosen = self.reference        # the engines read it differently: keep regex
-            self._disagreed = True
-        else:
-            self._seconds[0] += t1 - t0
-            self._seconds[1] += t2 - t1
-            self._scanned += 1
-            if self._scanned >= self.trials:
-                self.chosen = self.alternative if self._seconds[1] < self._seconds[0] else self.reference
+        self._judge_trial(spans == other, t1 - t0, t2 - t1)
         if tried is ranges:
             return spans
         # a long text was tried on its first `trial_chars`: its spans are the reference's
@@ -129,19 +121,24 @@ class SpanScanner:
         t1 = perf_counter()
         other = _matches_from(self.alternative, text, tried)
         t2 = perf_counter()
-        if other != spans:
-            self.chosen = self.reference
-            self._disagreed = True
-        else:
-            self._seconds[0] += t1 - t0
-            self._seconds[1] += t2 - t1
-            self._scanned += 1
-            if self._scanned >= self.trials:
-                self.chosen = self.alternative if self._seconds[1] < self._seconds[0] else self.reference
+        self._judge_trial(spans == other, t1 - t0, t2 - t1)
         if tried is starts:
             return spans
         return _matches_from(self.reference, text, starts)
 
+
+    def _judge_trial(self, agreed: bool, reference_seconds: float, alternative_seconds: float) -> None:
+        """One trial of both engines: a disagreement keeps regex for good; after `trials`
+        agreeing ones, the faster engine is chosen."""
+        if not agreed:
+            self.chosen = self.reference        # the engines read it differently: keep regex
+            self._disagreed = True
+            return
+        self._seconds[0] += reference_seconds
+        self._seconds[1] += alternative_seconds
+        self._scanned += 1
+        if self._scanned >= self.trials:
+            self.chosen = self.alternative if self._seconds[1] < self._seconds[0] else self.reference
 
 def _trial_ranges(ranges: Sequence[Window], most: int) -> Sequence[Window]:
     """The first `most` characters of `ranges` (`ranges` itself when they hold no more)."""
