@@ -181,7 +181,6 @@ class _StatusLinker:
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PUSHED_START_RULE)
             elif self._planned_push(cue):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_PUSH_RULE)
-
             elif cue.status in _ACHIEVED and not cue.future and self._governed(cue, out):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_GOVERNED_RULE)
             out.append(cue)

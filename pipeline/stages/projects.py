@@ -32,6 +32,7 @@ from pipeline.rules.configs import PROJECT_ENUMERATION_ITEM_RULE, PROJECT_SUFFIX
 from pipeline.rules.loader import RuleSet, alternation, word_trie
 from pipeline.stages.names import NameJudge, balanced
 from pipeline.stages.statuses import StatusFinder
+from pipeline.text.numbers import NumberError, parse_number
 from pipeline.text.punctuation import CLAUSE_MARKS, HARD_BREAKS
 from pipeline.text.scan import FirstWord
 from pipeline.text.segmenter import load_segmenter
@@ -961,21 +962,13 @@ def _without_content_cells(text: str, offset: int, mentions: list[ProjectMention
     return [m for m in mentions if id(m) not in dropped] if dropped else mentions
 
 
-_NUMERAL = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {"两": 2, "十": 10}
-
-
 def _count_value(count: str) -> int:
-    """How many a count says (3个, 两座, 十二项 -> 3, 2, 12); 0 when it is no plain number."""
-    digits = count.rstrip("个個座项項处處条條家所宗批件")
-    if digits.isdigit():
-        return int(digits)
-    if len(digits) == 1:
-        return _NUMERAL.get(digits, 0)
-    if len(digits) == 2 and digits[0] == "十":
-        return 10 + _NUMERAL.get(digits[1], 0)
-    if len(digits) == 2 and digits[1] == "十":
-        return 10 * _NUMERAL.get(digits[0], 0)
-    return 0
+    """How many a count of `count_in_item` says (3个, 两座, 十二项 -> 3, 2, 12: its number, its
+    one classifier after it); 0 when it is no plain number."""
+    try:
+        return int(parse_number(count[:-1]))
+    except NumberError:
+        return 0
 
 
 def _clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
