@@ -125,10 +125,12 @@ def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project]
     said: dict[int, set[Scope]] = {}        # sentence start -> the scopes of its amounts, linked ones too
     out = list(quantities)
     prev_money_end = 0
+    sentences = char_index(text, SENTENCE_END)
     for i, q in enumerate(quantities):
         if q.kind is not Kind.MONEY:
             continue
         own_start, prev_money_end = prev_money_end, q.end
+        sentence_start = sentences.last_before(q.start) + 1
         key = q.project_key if q.project_key in kept else None
         part = parts.get(i)
         if i in shown:
@@ -153,7 +155,6 @@ def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project]
                 if (q.role, q.value) in sector_figures:
                     scope, rule = Scope.OTHER, "sector.repeat"
                 sector_figures.add((q.role, q.value))
-            sentence_start = char_index(text, SENTENCE_END).last_before(q.start) + 1
             if scope is Scope.OTHER and rule == NO_SCOPE_RULE and previous == (sentence_start, Scope.GROUP):
                 scope, rule = Scope.GROUP, "group.same_sentence"   # 17个续建项目总投资…，完成投资…
             elif scope is Scope.OTHER and rule == NO_SCOPE_RULE and q.role not in headlines.roles \
@@ -162,7 +163,7 @@ def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project]
                 headlines.roles.add(q.role)     # …总投资412亿元。截至11月底，累计完成投资95亿元
                 scope, rule = Scope.HEADLINE, "headline.same_subject"
             previous = (sentence_start, scope)
-        said.setdefault(char_index(text, SENTENCE_END).last_before(q.start) + 1, set()).add(scope)
+        said.setdefault(sentence_start, set()).add(scope)
         out[i] = replace(q, scope=scope.value, scope_rule=rule,
                          parent=part.parent if part is not None else None)
     return out
