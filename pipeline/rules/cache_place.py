@@ -8,6 +8,10 @@ import os
 import tempfile
 from pathlib import Path
 
+# The cache files a wheel ships (`pipeline/batch/prebuilt.py`, built by setup.py): the files
+# of its own rules and code, named as the user's cache names them.
+SHIPPED_CACHE_DIR = Path(__file__).resolve().parent.parent / "_prebuilt"
+
 
 def cache_dir() -> Path:
     """Where keyproj keeps what it builds once for later runs (the validated rules, the

@@ -26,7 +26,7 @@ from typing import IO, Any, TypeVar
 
 import regex
 
-from pipeline.rules.cache_place import cache_dir, is_private
+from pipeline.rules.cache_place import SHIPPED_CACHE_DIR, cache_dir, is_private
 from pipeline.rules.configs import (
     BUILT,
     PATTERN,
@@ -57,8 +57,8 @@ from pipeline.rules.configs import (
 from pipeline.text.scan import word_trie
 from pipeline.types import Kind, Role, Status
 
-__all__ = ["DEFAULT_RULES_DIR", "Cue", "Region", "RuleError", "RuleSet", "Unit", "alternation", "cache_dir",
-           "is_private", "load_rules", "load_regions", "word_trie"]
+__all__ = ["DEFAULT_RULES_DIR", "SHIPPED_CACHE_DIR", "Cue", "Region", "RuleError", "RuleSet", "Unit", "alternation",
+           "cache_dir", "is_private", "load_rules", "load_regions", "word_trie"]
 
 
 def _default_rules_dir() -> Path:
@@ -690,11 +690,6 @@ def _read_rules_cache(path: Path, directory: Path) -> RuleSet | None:
     if not isinstance(found, RuleSet):
         return None
     return found if found.directory == directory else dataclasses.replace(found, directory=directory)
-
-
-# The cache files a wheel ships (`pipeline/batch/prebuilt.py`, built by setup.py): the files
-# of its own rules and code, named as the user's cache names them.
-SHIPPED_CACHE_DIR = Path(__file__).resolve().parent.parent / "_prebuilt"
 
 
 def copy_shipped(path: Path, kind: str) -> bool:

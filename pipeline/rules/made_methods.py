@@ -26,15 +26,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.rules.cache_place import cache_dir, is_private
+from pipeline.rules.cache_place import SHIPPED_CACHE_DIR, cache_dir, is_private
 
 _FORMAT = 1
 _KIND = "keyproj-methods-*.marshal"
 # methods of classes changed since leave their old source in the file: past this many, the
 # file keeps only those this process used
 _MAX_KEPT = 3000
-# the wheel's cache files (as loader.SHIPPED_CACHE_DIR: this module may not import loader)
-_SHIPPED = Path(__file__).resolve().parent.parent / "_prebuilt"
 
 _memo: dict[str, types.CodeType] | None = None     # read when first opened
 _used: set[str] = set()
@@ -113,7 +111,7 @@ def _loaded() -> dict[str, types.CodeType]:
             with contextlib.suppress(OSError):
                 path.touch()        # used now: pruning keeps the most recently used (loader.mark_used)
         else:
-            _memo = _read(_SHIPPED / path.name)
+            _memo = _read(SHIPPED_CACHE_DIR / path.name)
             _new = bool(_memo)      # copied into the user's cache by the next save
     return _memo
 
