@@ -107,6 +107,7 @@ class LinkRules:
     push_words: regex.Pattern[str]          # a push as a cue's whole words (推进, 加快)
     push_plan: regex.Pattern[str]           # a task to come before a push in its sentence (下一步, 明年)
     task_heading: regex.Pattern[str]        # a heading of the tasks to come (2026年工作打算, 下一步工作)
+    class_gap: regex.Pattern[str]           # between a list and its class named after it (等5个村的)
     status_model: StatusModel
 
     @classmethod
@@ -118,7 +119,8 @@ class LinkRules:
                    links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
-                   links.push_words, links.push_plan, links.task_heading, load_status_model())
+                   links.push_words, links.push_plan, links.task_heading, links.class_gap,
+                   load_status_model())
 
 
 class _StatusLinker:
@@ -298,6 +300,8 @@ class _StatusLinker:
         g, cues = self.groups[gi], self.cues
         seg_cues = self.by_segment.get(g.segment, [])
         prev_end, next_start = self._neighbours(gi)
+        if self._class_follows(gi):
+            next_start = self._neighbours(gi + 1)[1]    # 甲、乙等5个村的污水治理项目全部完工: the class's cue
         after = [i for i in seg_cues if g.end <= cues[i].start < next_start and i not in owned]
         clause_end = self.layout.clause_end(g.end)
         strong_in_clause = [i for i in after if cues[i].start < clause_end and not cues[i].weak]
@@ -334,6 +338,15 @@ class _StatusLinker:
             chosen += self._look_ahead(g, self.config.updates)
             chosen += [i for i in self._next_delay(g) if i not in chosen]
         return chosen
+
+    def _class_follows(self, gi: int) -> bool:
+        """The next group of `gi`'s segment is the class of `gi`'s list, named after 等 (甲、乙、丙
+        等5个村的污水治理项目): what is said of the class after it is said of the members
+        (rules/links.yaml class_gap)."""
+        nxt = gi + 1
+        if nxt >= len(self.groups) or self.groups[nxt].segment != self.groups[gi].segment:
+            return False
+        return self.config.class_gap.match(self.text, self.groups[gi].end, self.groups[nxt].start) is not None
 
     def _list_head_cue(self, g: Group) -> list[int]:
         """The last strong cue of the clause that heads the list `g` stands in, when that clause
