@@ -313,6 +313,11 @@ def count(gold_root: Path, name: str, pipeline: Pipeline,
                     classes[f"all binding in_progress decisions by cue rule / a task word before it in its "
                             f"sentence: {cue_rule(win)} / {task_before(layout, win.start)}, "
                             f"{'right' if g.status == p.status else 'wrong'}"] += 1
+                if win.start is not None and win.status in (Status.STARTED, Status.COMPLETED, Status.OPERATIONAL):
+                    classes[f"all start/completion/opening decisions by kind / a task word before the cue in its "
+                            f"sentence / list size: {link_kind(win.features)} / {task_before(layout, win.start)} / "
+                            f"{'5+' if 'wide_cue' in names else '<5'}, "
+                            f"{'right' if g.status == p.status else 'wrong'}"] += 1
             if g.status == p.status:
                 continue
             wrong += 1
