@@ -206,6 +206,19 @@ def task_before(layout: Layout, pos: int) -> str:
     return "task word, then a mark of a state reached" if reached else "task word"
 
 
+def heading_class(layout: Layout, pos: int, task_heading: regex.Pattern[str]) -> str:
+    """The headings over `pos`: one of the tasks to come (rules/links.yaml task_heading), another
+    heading, or none (the document's own first line aside)."""
+    section: Section | None = layout.section_at(pos)
+    seen = "no heading"
+    while section is not None and section.section_id != 0:
+        if task_heading.search(layout.text[section.title_start:section.title_end]):
+            return "a heading of tasks to come"
+        seen = "headings, none of tasks"
+        section = layout.enclosing(section)
+    return seen
+
+
 def cue_rule(c: Candidate) -> str:
     """The rule id of a candidate's cue (a linked row's, else the unlinked cue's), `-` for none."""
     cue = c.row or c.cue
@@ -287,6 +300,7 @@ def count(gold_root: Path, name: str, pipeline: Pipeline,
         found, layout = pipeline.found(source.doc_id, source.text, until="status_model")
         ex = found.extraction()
         title_max_chars = pipeline.rules.links.title_max_chars
+        task_heading = pipeline.rules.links.task_heading
         decided, _ = decide_statuses(ex, found.cues, title_max_chars=title_max_chars)
         options = project_candidates(ex, found.cues, title_max_chars)
         preds = tuple(EvalProject(p.name, d.status.value) for p, d in zip(ex.projects, decided, strict=True))
@@ -312,6 +326,14 @@ def count(gold_root: Path, name: str, pipeline: Pipeline,
                 if win.binding and win.start is not None and win.status is Status.IN_PROGRESS:
                     classes[f"all binding in_progress decisions by cue rule / a task word before it in its "
                             f"sentence: {cue_rule(win)} / {task_before(layout, win.start)}, "
+                            f"{'right' if g.status == p.status else 'wrong'}"] += 1
+                if win.start is not None and win.status in (Status.STARTED, Status.COMPLETED, Status.OPERATIONAL):
+                    classes[f"all start/completion/opening decisions by kind / a task word before the cue in its "
+                            f"sentence / list size: {link_kind(win.features)} / {task_before(layout, win.start)} / "
+                            f"{'5+' if 'wide_cue' in names else '<5'}, "
+                            f"{'right' if g.status == p.status else 'wrong'}"] += 1
+                    classes[f"all start/completion/opening decisions by kind / the headings over the cue: "
+                            f"{link_kind(win.features)} / {heading_class(layout, win.start, task_heading)}, "
                             f"{'right' if g.status == p.status else 'wrong'}"] += 1
             if g.status == p.status:
                 continue

@@ -96,6 +96,9 @@ START_PLAN_RULE = "status.future_start"
 # a push (推进, 加快) that a task to come speaks of (下一步将继续加快推进甲; 明年加快推进甲建设):
 # planned, no progress
 PLAN_PUSH_RULE = "status.plan_push"
+# a start, completion or opening under a heading of the tasks to come (三、2026年工作打算;
+# 下一步工作), no mark of a state reached in its clause: planned
+TASK_HEADING_RULE = "status.task_heading"
 # 完成 with the project as its object (2017年完成甲和乙): completed
 DONE_OBJECT_RULE = "status.done_object"
 # a completion said of a part of a project's works (控制性工程, 3号楼): in progress
@@ -224,6 +227,7 @@ class SectionRules(Config):
     markers: tuple[SectionMarker, ...] = rule(BUILT)
     title_end: str = rule(str)
     max_title_chars: int = rule(int)
+    year_title: regex.Pattern[str] = rule(PATTERN, at=True)    # 2025年工作回顾: a number that may open a title
 
 
 # -- money roles -----------------------------------------------------------------------
@@ -405,6 +409,8 @@ class LinkPatterns(Config):
     start_push: regex.Pattern[str] = rule(PATTERN)                  # 重点推进 right before a project
     push_words: regex.Pattern[str] = rule(PATTERN, at=True)         # 推进 / 加快: a push, as a whole cue
     push_plan: regex.Pattern[str] = rule(PATTERN)                   # 下一步 / 明年 earlier in a push's sentence
+    task_heading: regex.Pattern[str] = rule(PATTERN)                # 2026年工作打算 / 下一步工作: tasks to come
+    class_gap: regex.Pattern[str] = rule(PATTERN, at=True)          # 等5个村的: between a list and its class
 
 
 @dataclass(frozen=True, slots=True)

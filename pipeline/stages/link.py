@@ -54,6 +54,7 @@ from pipeline.rules.configs import (
     PROBLEM_HEADING_RULE,
     PUSHED_START_RULE,
     START_PLAN_RULE,
+    TASK_HEADING_RULE,
 )
 from pipeline.rules.loader import RuleSet, alternation
 from pipeline.stages.found import Found, Stage
@@ -105,6 +106,8 @@ class LinkRules:
     start_push: regex.Pattern[str]          # a push right before a project (重点推进, 加快推进)
     push_words: regex.Pattern[str]          # a push as a cue's whole words (推进, 加快)
     push_plan: regex.Pattern[str]           # a task to come before a push in its sentence (下一步, 明年)
+    task_heading: regex.Pattern[str]        # a heading of the tasks to come (2026年工作打算, 下一步工作)
+    class_gap: regex.Pattern[str]           # between a list and its class named after it (等5个村的)
     status_model: StatusModel
 
     @classmethod
@@ -116,7 +119,8 @@ class LinkRules:
                    links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
-                   links.push_words, links.push_plan, load_status_model())
+                   links.push_words, links.push_plan, links.task_heading, links.class_gap,
+                   load_status_model())
 
 
 class _StatusLinker:
@@ -130,6 +134,7 @@ class _StatusLinker:
         self.groups = enumerations.groups
         self.enumerations = enumerations
         self.headings = enumerations.headings
+        self._task_sections: dict[int, bool] = {}      # section id -> a heading of tasks to come over it
         spans = sorted((m.start, m.end) for m in found.mentions)
         span_starts = [s for s, _ in spans]
         reach = list(accumulate((e for _, e in spans), max))   # furthest end so far
@@ -183,8 +188,43 @@ class _StatusLinker:
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_PUSH_RULE)
             elif cue.status in _ACHIEVED and not cue.future and self._governed(cue, out):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_GOVERNED_RULE)
+            elif self._task_state(cue) and self._tasked(cue):
+                cue = replace(cue, status=Status.PLANNED, future=True, rule_id=TASK_HEADING_RULE)
             out.append(cue)
         return out
+
+    def _task_state(self, cue: StatusMention) -> bool:
+        """A cue a task to come may state: a start, completion or opening, or works done (完成路基
+        5公里), not a plan already, a weak cue or a push (加快推进: `_planned_push` weighs those; a
+        push under the tasks heading measured no better)."""
+        if cue.future or cue.weak:
+            return False
+        return cue.status in _ACHIEVED or (cue.status is Status.IN_PROGRESS
+                                           and not self.config.push_words.match(self.text, cue.start, cue.end))
+
+    def _tasked(self, cue: StatusMention) -> bool:
+        """A cue under a heading of the tasks to come (三、2026年工作
+        打算; 下一步工作), with no mark of a state reached in its clause before it (已, 目前):
+        the heading's period has not run yet (rules/links.yaml task_heading)."""
+        if not self._under_task_heading(self.layout.section_at(cue.start)):
+            return False
+        sentence_start = self.layout.segment_start(self.layout.segment_of(cue.start))
+        clause_start = max(self.layout.clause_start(cue.start), sentence_start)
+        return self.config.past_marker.search(self.text, clause_start, cue.start) is None
+
+    def _under_task_heading(self, section: Section) -> bool:
+        """A heading over `section` (the document's own first line aside) is one of the tasks to
+        come (rules/links.yaml task_heading); remembered per section."""
+        if section.section_id == 0:
+            return False
+        known = self._task_sections.get(section.section_id)
+        if known is None:
+            title = self.text[section.title_start:section.title_end]
+            parent = self.layout.enclosing(section)
+            known = self.config.task_heading.search(title) is not None or (
+                parent is not None and self._under_task_heading(parent))
+            self._task_sections[section.section_id] = known
+        return known
 
     def _planned_push(self, cue: StatusMention) -> bool:
         """A push (推进, 加快: the cue's words whole) that a task to come earlier in its sentence
@@ -260,6 +300,8 @@ class _StatusLinker:
         g, cues = self.groups[gi], self.cues
         seg_cues = self.by_segment.get(g.segment, [])
         prev_end, next_start = self._neighbours(gi)
+        if self._class_follows(gi):
+            next_start = self._neighbours(gi + 1)[1]    # 甲、乙等5个村的污水治理项目全部完工: the class's cue
         after = [i for i in seg_cues if g.end <= cues[i].start < next_start and i not in owned]
         clause_end = self.layout.clause_end(g.end)
         strong_in_clause = [i for i in after if cues[i].start < clause_end and not cues[i].weak]
@@ -296,6 +338,15 @@ class _StatusLinker:
             chosen += self._look_ahead(g, self.config.updates)
             chosen += [i for i in self._next_delay(g) if i not in chosen]
         return chosen
+
+    def _class_follows(self, gi: int) -> bool:
+        """The next group of `gi`'s segment is the class of `gi`'s list, named after 等 (甲、乙、丙
+        等5个村的污水治理项目): what is said of the class after it is said of the members
+        (rules/links.yaml class_gap)."""
+        nxt = gi + 1
+        if nxt >= len(self.groups) or self.groups[nxt].segment != self.groups[gi].segment:
+            return False
+        return self.config.class_gap.match(self.text, self.groups[gi].end, self.groups[nxt].start) is not None
 
     def _list_head_cue(self, g: Group) -> list[int]:
         """The last strong cue of the clause that heads the list `g` stands in, when that clause

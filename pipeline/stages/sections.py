@@ -83,8 +83,8 @@ def split_sections(text: str, rules: RuleSet) -> list[Section]:
                         break       # a flattened line: the heading ends at the run of spaces
                     t_end += 1
                 title = text[t_start:t_end].strip()
-                if not title or title[0] in "0123456789%":
-                    continue    # "1.5亿元" or a bare number is not a heading
+                if not title or (title[0] in "0123456789%" and rules.sections.year_title.match(title) is None):
+                    continue    # "1.5亿元" or a bare number is not a heading; a year is (2025年工作回顾)
             headings.append((pos, rank, rule_id, marker, title, t_start, t_end, part))
             break
 
