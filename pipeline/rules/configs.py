@@ -192,6 +192,18 @@ class HardBreaks(Config):
 
 
 @dataclass(frozen=True, slots=True)
+class PageChrome(Config):
+    """A web page's furniture kept in a text copy of the page (normalise.yaml `page_chrome`)."""
+
+    gate: tuple[str, ...] = rule(WORDS)                     # words one of which such a line holds
+    line: regex.Pattern[str] = rule(PATTERN)                # a line of furniture (上一篇：…, 来源：…)
+    list_head: regex.Pattern[str] = rule(PATTERN)           # the head of a list of other pages (相关新闻)
+    list_item: regex.Pattern[str] = rule(PATTERN)           # an item of that list (· 甲工程开工 2024-03-12)
+    prose: regex.Pattern[str] = rule(PATTERN)               # a line holding this is never furniture (。)
+    max_chars: int = rule(int)
+
+
+@dataclass(frozen=True, slots=True)
 class NormaliseRules(Config):
     """normalise.yaml: characters folded, kept, or dropped as invisible."""
 
@@ -204,6 +216,7 @@ class NormaliseRules(Config):
     invisible_chars: tuple[str, ...] = rule(BUILT, in_file=False)
     pinyin_gloss: regex.Pattern[str] = rule(PATTERN)
     hard_breaks: HardBreaks = rule(HardBreaks)
+    page_chrome: PageChrome = rule(PageChrome)
 
 
 # -- sections --------------------------------------------------------------------------
@@ -611,7 +624,7 @@ class CategoryRules(Config):
 
 __all__ = [
     "BUILT", "PATTERN", "PATTERNS", "TEXT_MAP", "WORDS", "BareScale", "CategoryRules", "Config", "Cue",
-    "Example", "HardBreaks", "NormaliseRules", "PeriodRule", "PeriodRules", "ProjectRules", "Qualifiers",
+    "Example", "HardBreaks", "NormaliseRules", "PageChrome", "PeriodRule", "PeriodRules", "ProjectRules", "Qualifiers",
     "QuantityRuleIds", "QuantityRules", "Region", "RegionNameRules", "RoleCues", "RoleRules", "SectionMarker",
     "SectionRules", "StatusRules", "Unit", "rule",
 ]
