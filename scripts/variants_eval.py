@@ -72,7 +72,7 @@ def _width(char: str) -> int:
 
 
 # a typesetter keeps these at the end of a line rather than open the next with them
-_NO_LINE_START = "，。、；：！？）》”’％"
+_NO_LINE_START = "，。、；：！？）》”’％,.;:!?)%"
 
 PAGE_HEADERS = ("县政府办公室工作简报", "发展和改革工作动态", "重点项目建设专报", "政务信息")
 
@@ -314,13 +314,24 @@ def main(argv: Iterable[str] | None = None) -> None:
             rows.append((variant, score(pipeline, gold_set, variant)))
         print(table(gold_set.name, rows), "\n", flush=True)
         if args.errors and gold_set.name != "train":
-            for label, scored in rows[1:]:
-                print(f"== {gold_set.name} / {label}: misses")
-                for doc in scored.report.docs:
-                    if doc.has_errors:
-                        print("\n".join(_doc_lines(doc)))
-                print()
+            print(misses_against_original(gold_set.name, rows))
 
+
+def misses_against_original(set_name: str, rows: list[tuple[str, Scored]]) -> str:
+    """Each variant's errors that the original does not make (- lines: the original's errors
+    the variant does not make), per document."""
+    before = {d.file: _doc_lines(d)[1:] for d in rows[0][1].report.docs}
+    out = []
+    for label, scored in rows[1:]:
+        out.append(f"== {set_name} / {label}: errors against the original")
+        for doc in scored.report.docs:
+            now = _doc_lines(doc)[1:]
+            was = before.get(doc.file, [])
+            new = [f"  + {line.strip()}" for line in now if line not in was and line.startswith("    ")]
+            gone = [f"  - {line.strip()}" for line in was if line not in now and line.startswith("    ")]
+            if new or gone:
+                out += [doc.file, *new, *gone]
+    return "\n".join(out)
 
 if __name__ == "__main__":
     main()

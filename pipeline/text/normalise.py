@@ -181,6 +181,7 @@ class _BreakRules:
     min_share: float
     min_wraps: int
     min_chars: int
+    min_full_width: int
     slack: int
     # number_end and unit_start, one character at a time, remembered (a report has a few
     # hundred breaks: a pattern's match each costs more than the rest of the look)
@@ -211,7 +212,7 @@ def _break_rules(rules: RuleSet) -> _BreakRules:
         prose=ProseWrap(hb.prose_min_chars, hb.prose_mark, hb.prose_end, hb.prose_next, hb.prose_heading_end,
                         hb.prose_table_row, hb.prose_byline),
         min_lines=hb.min_wrapped_lines, min_share=float(hb.min_wrapped_share),
-        min_wraps=hb.min_wraps, min_chars=hb.min_line_chars, slack=hb.slack)
+        min_wraps=hb.min_wraps, min_chars=hb.min_line_chars, min_full_width=hb.min_full_width, slack=hb.slack)
 
 
 def _cue_cuts(rules: RuleSet, min_chars: int) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
@@ -327,31 +328,66 @@ def _hard_breaks(folded: str, rules: RuleSet) -> Ranges:
     word_cuts = _word_breaks(folded, br)
     cut_ends = {end for _, end in word_cuts}
     word_cuts = sorted(word_cuts + [(s, e) for s, e in _prose_breaks(folded, br) if e not in cut_ends])
-    full = _wrap_width(folded, br)
+    full = _wrap_widths(folded, br)
     if full is None:        # most texts: not wrapped at a fixed width
         return word_cuts
     cut_ends = {end for _, end in word_cuts}
-    full_lines = [(s, e) for s, e in _soft_breaks(folded, br) if s - (folded.rfind("\n", 0, s) + 1) >= full]
+    full_lines = [(s, e) for s, e in _soft_breaks(folded, br) if full.holds(folded[folded.rfind("\n", 0, s) + 1:s])]
     # a full line cut inside a phrase shows the wrapping as much as any other full line
     if len(full_lines) < br.min_wraps:
         return word_cuts    # a few full lines are chance, not wrapping
     return sorted(word_cuts + [(s, e) for s, e in full_lines if e not in cut_ends])
 
 
-def _wrap_width(folded: str, br: _BreakRules) -> int | None:
-    """The length from which a line counts as full, when the text is wrapped at a fixed
-    width (PDF text): most long lines then have nearly the same length, while paragraph
-    ends, titles and headings are shorter. None when the text shows no such width."""
-    long_lines = [n for n in map(len, folded.split("\n")) if n >= br.min_chars]
+def _width(line: str) -> int:
+    """A line's width in half characters: a Han character or a full-width form counts two, an
+    ASCII one counts one (a PDF's full line of digits and Latin letters holds more characters
+    than one of Han). From the UTF-8 length: 1 byte for ASCII, 3 for Han, (1 + 3) / 2 = 2."""
+    return (len(line) + len(line.encode("utf-8", "surrogatepass"))) // 2
+
+
+@dataclass(frozen=True)
+class FullLine:
+    """What a full line of a text wrapped at a fixed width is: at least `chars` characters,
+    or at least `width` half characters wide (None: the text shows no such length). A PDF's
+    digits and Latin letters are mostly half as wide as Han (its full lines of figures hold
+    more characters), some fonts' are as wide (its lines hold as many): either shows."""
+
+    chars: int | None
+    width: int | None
+    table_row: regex.Pattern[str]       # a line holding this is a table's row, full by its width or not
+
+    def holds(self, line: str) -> bool:
+        return ((self.chars is not None and len(line) >= self.chars)
+                or (self.width is not None and _width(line) >= self.width and not self.table_row.search(line)))
+
+
+def _wrap_widths(folded: str, br: _BreakRules) -> FullLine | None:
+    """What makes a line full, when the text is wrapped at a fixed width (PDF text): most long
+    lines then have nearly the same length or width, while paragraph ends, titles and
+    headings are shorter. None when the text shows no such length or width."""
+    long_lines = [line for line in folded.split("\n") if len(line) >= br.min_chars]
     if len(long_lines) < br.min_lines:
         return None
-    common = Counter(long_lines)
-    need = max(br.min_lines, br.min_share * len(long_lines))
-    if common.most_common(1)[0][1] * (2 * br.slack + 1) < need:
+    # lines narrower than `min_full_width` are a list's or a table's, not a page's
+    chars = _common_length(list(map(len, long_lines)), br, br.slack, br.min_full_width // 2)
+    # a table's rows padded with spaces to their columns are all as wide as each other too
+    prose = [line for line in long_lines if not br.prose.table_row.search(line)]
+    width = (_common_length(list(map(_width, prose)), br, 2 * br.slack, br.min_full_width)
+             if len(prose) >= br.min_lines else None)
+    return None if chars is None and width is None else FullLine(chars, width, br.prose.table_row)
+
+
+def _common_length(lengths: list[int], br: _BreakRules, slack: int, least: int) -> int | None:
+    """The length from which a line counts as full, when most of `lengths` lie within
+    `slack` of one length of at least `least`; None when no such length shows."""
+    common = Counter(lengths)
+    need = max(br.min_lines, br.min_share * len(lengths))
+    if common.most_common(1)[0][1] * (2 * slack + 1) < need:
         return None         # most texts: no window of lengths can hold enough lines
     # the length with the most lines within `slack` of it (ties: the longer)
-    near, best = max((sum(common.get(k, 0) for k in range(n - br.slack, n + br.slack + 1)), n) for n in common)
-    return best - br.slack if near >= need else None
+    near, best = max((sum(common.get(k, 0) for k in range(n - slack, n + slack + 1)), n) for n in common)
+    return best - slack if near >= need and best >= least else None
 
 
 @lru_cache(maxsize=4)
