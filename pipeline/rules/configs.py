@@ -193,6 +193,15 @@ class HardBreaks(Config):
 
 
 @dataclass(frozen=True, slots=True)
+class PageBreak(Config):
+    """A page break in a text copy of a PDF (normalise.yaml `page_break`)."""
+
+    number: regex.Pattern[str] = rule(PATTERN, at=True)     # a line that is only a page's number
+    header_max_chars: int = rule(int)
+    header_min_repeats: int = rule(int)
+
+
+@dataclass(frozen=True, slots=True)
 class PageChrome(Config):
     """A web page's furniture kept in a text copy of the page (normalise.yaml `page_chrome`)."""
 
@@ -218,6 +227,7 @@ class NormaliseRules(Config):
     pinyin_gloss: regex.Pattern[str] = rule(PATTERN)
     hard_breaks: HardBreaks = rule(HardBreaks)
     page_chrome: PageChrome = rule(PageChrome)
+    page_break: PageBreak = rule(PageBreak)
 
 
 # -- sections --------------------------------------------------------------------------
@@ -625,7 +635,8 @@ class CategoryRules(Config):
 
 __all__ = [
     "BUILT", "PATTERN", "PATTERNS", "TEXT_MAP", "WORDS", "BareScale", "CategoryRules", "Config", "Cue",
-    "Example", "HardBreaks", "NormaliseRules", "PageChrome", "PeriodRule", "PeriodRules", "ProjectRules", "Qualifiers",
+    "Example", "HardBreaks", "NormaliseRules", "PageBreak", "PageChrome", "PeriodRule", "PeriodRules",
+    "ProjectRules", "Qualifiers",
     "QuantityRuleIds", "QuantityRules", "Region", "RegionNameRules", "RoleCues", "RoleRules", "SectionMarker",
     "SectionRules", "StatusRules", "Unit", "rule",
 ]

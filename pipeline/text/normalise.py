@@ -16,6 +16,7 @@ where characters were dropped; `Doc` records those places so every offset maps b
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -100,7 +101,7 @@ def normalise(doc_id: str, text: str, rules: RuleSet) -> Doc:
     folded = to_simplified(text, rules)
     if "，" in folded:
         folded = _fold_thousands_commas(text, folded)
-    dropped = _merge([*_invisible(folded, rules), *_glosses(folded, rules), *_hard_breaks(folded, rules),
+    dropped = _merge([*_invisible(folded, rules), *_glosses(folded, rules), *_breaks_across_pages(folded, rules),
                       *_page_chrome(folded, rules)])
     if not dropped:
         return Doc(doc_id, text, folded)
@@ -371,10 +372,14 @@ def _wrap_widths(folded: str, br: _BreakRules) -> FullLine | None:
         return None
     # lines narrower than `min_full_width` are a list's or a table's, not a page's
     chars = _common_length(list(map(len, long_lines)), br, br.slack, br.min_full_width // 2)
-    # a table's rows padded with spaces to their columns are all as wide as each other too
-    prose = [line for line in long_lines if not br.prose.table_row.search(line)]
-    width = (_common_length(list(map(_width, prose)), br, 2 * br.slack, br.min_full_width)
-             if len(prose) >= br.min_lines else None)
+    width = _common_length(list(map(_width, long_lines)), br, 2 * br.slack, br.min_full_width)
+    if width is not None:
+        # a table's rows padded with spaces to their columns are all as wide as each other
+        # too: the width is looked for again without them (only here: the search for a
+        # table's row in every line cost five times the rest)
+        prose = [line for line in long_lines if not br.prose.table_row.search(line)]
+        width = (_common_length(list(map(_width, prose)), br, 2 * br.slack, br.min_full_width)
+                 if len(prose) >= br.min_lines else None)
     return None if chars is None and width is None else FullLine(chars, width, br.prose.table_row)
 
 
@@ -388,6 +393,123 @@ def _common_length(lengths: list[int], br: _BreakRules, slack: int, least: int) 
     # the length with the most lines within `slack` of it (ties: the longer)
     near, best = max((sum(common.get(k, 0) for k in range(n - slack, n + slack + 1)), n) for n in common)
     return best - slack if near >= need and best >= least else None
+
+
+@lru_cache(maxsize=4)
+def _page_number_line(rules: RuleSet) -> re.Pattern[str]:
+    # `re`: a scan of the whole text for lines that are only a page's number costs about
+    # 1 ms per MB; `regex`'s line starts cost several times that
+    return re.compile(r"^[ \t]*(?:" + rules.normalise.page_break.number.pattern + r")[ \t]*$", re.MULTILINE)
+
+
+def _breaks_across_pages(folded: str, rules: RuleSet) -> Ranges:
+    """The hard line breaks to join (`_hard_breaks`) and the lines of a text copy's page
+    breaks to drop: a line that is only the page's number (- 3 -, 第3页 共9页), the running
+    header beside it (a short line the text repeats whole) and the blank lines around them.
+    The breaks are looked for as if the page break were not there, so a sentence that runs on
+    over it is joined as one that runs on over a wrap."""
+    blocks = _page_breaks(folded, rules)
+    if not blocks:
+        return _hard_breaks(folded, rules)
+    pieces: list[str] = []
+    last = 0
+    at: list[int] = []          # where each block was, in the text without them
+    removed: list[int] = []     # the characters removed up to and with each block
+    total = 0
+    for start, end in blocks:
+        pieces.append(folded[last:start])
+        at.append(start - total)
+        total += end - start
+        removed.append(total)
+        last = end
+    pieces.append(folded[last:])
+
+    def back(pos: int) -> int:
+        i = bisect_right(at, pos)
+        return pos + (removed[i - 1] if i else 0)
+
+    joined = [(back(s), back(e)) for s, e in _hard_breaks("".join(pieces), rules)]
+    return [*blocks, *joined]
+
+
+def _page_breaks(folded: str, rules: RuleSet) -> Ranges:
+    """Each page break's lines with their line ends: the page-number line, the blank lines
+    around it and a running header or footer beside it (the same line of at most
+    `header_max_chars`, no sentence end in it, next to at least `header_min_repeats` page
+    numbers: beside one page number alone, a short line may be the next page's heading)."""
+    pb = rules.normalise.page_break
+    numbers = [(m.start(), m.end()) for m in _page_number_line(rules).finditer(folded)]
+    if not numbers:
+        return []
+    sides = [(_line_beside(folded, start, -1), _line_beside(folded, end, 1)) for start, end in numbers]
+    seen = Counter(folded[a:b].strip() for pair in sides for a, b in pair if b > a)
+    running = {line for line, n in seen.items()
+               if n >= pb.header_min_repeats and len(line) <= pb.header_max_chars and "。" not in line}
+    blocks: Ranges = []
+    for (start, end), (before, after) in zip(numbers, sides):
+        start = _blank_lines_before(folded, start)
+        end = _blank_lines_after(folded, end)
+        if before[1] > before[0] and folded[before[0]:before[1]].strip() in running:
+            start = _blank_lines_before(folded, before[0])
+        if after[1] > after[0] and (folded[after[0]:after[1]].strip() in running
+                                    or _header_inside_sentence(folded, before, after, rules)):
+            end = _blank_lines_after(folded, after[1])
+        if blocks and start <= blocks[-1][1]:
+            blocks[-1] = (blocks[-1][0], max(end, blocks[-1][1]))
+        else:
+            blocks.append((start, end))
+    return blocks
+
+
+def _header_inside_sentence(folded: str, before: tuple[int, int], after: tuple[int, int], rules: RuleSet) -> bool:
+    """The line after a page number is the next page's running header, seen once: a short
+    line with no mark of prose, between a line that stops mid-sentence (no sentence end) and
+    one that goes on with it (no heading marker): a heading does not come inside a sentence."""
+    br = _break_rules(rules)
+    line = folded[after[0]:after[1]].strip()
+    if (before[1] <= before[0] or len(line) > rules.normalise.page_break.header_max_chars
+            or br.prose.mark.search(line) or not br.line_end.match(folded, before[1] - 1)):
+        return False
+    nxt = _line_beside(folded, after[1], 1)
+    return (nxt[1] > nxt[0] and br.line_start.match(folded, nxt[0]) is not None
+            and br.heading.match(folded, nxt[0]) is None)
+
+
+def _blank_lines_before(folded: str, start: int) -> int:
+    """The start of the blank lines right before the line starting at `start` (or `start`)."""
+    while start > 0:
+        before = folded.rfind("\n", 0, start - 1) + 1
+        if folded[before:start - 1].strip():
+            break
+        start = before
+    return start
+
+
+def _blank_lines_after(folded: str, end: int) -> int:
+    """Past the line break of the line ending at `end` and the blank lines after it."""
+    end = min(end + 1, len(folded))
+    while end < len(folded):
+        after = folded.find("\n", end)
+        after = len(folded) if after < 0 else after
+        if folded[end:after].strip():
+            break
+        end = min(after + 1, len(folded))
+    return end
+
+
+def _line_beside(folded: str, at: int, step: int) -> tuple[int, int]:
+    """(start, end) of the nearest line with text before (step -1) the line starting at `at`
+    or after (step 1) the one ending at `at`; (0, 0) when there is none."""
+    if step < 0:
+        end = _blank_lines_before(folded, at) - 1
+        if end < 0:
+            return 0, 0
+        return folded.rfind("\n", 0, end) + 1, end
+    start = _blank_lines_after(folded, at)
+    if start >= len(folded):
+        return 0, 0
+    end = folded.find("\n", start)
+    return start, len(folded) if end < 0 else end
 
 
 @lru_cache(maxsize=4)
