@@ -180,6 +180,7 @@ class HardBreaks(Config):
     min_wrapped_share: float = rule((int, float))
     min_wraps: int = rule(int)
     min_full_width: int = rule(int)
+    max_width_chars: int = rule(int)
     slack: int = rule(int)
     cue_min_chars: int = rule(int)
     amount_start: regex.Pattern[str] = rule(PATTERN, at=True)

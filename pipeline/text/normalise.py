@@ -183,6 +183,7 @@ class _BreakRules:
     min_wraps: int
     min_chars: int
     min_full_width: int
+    max_width_chars: int
     slack: int
     # number_end and unit_start, one character at a time, remembered (a report has a few
     # hundred breaks: a pattern's match each costs more than the rest of the look)
@@ -213,7 +214,8 @@ def _break_rules(rules: RuleSet) -> _BreakRules:
         prose=ProseWrap(hb.prose_min_chars, hb.prose_mark, hb.prose_end, hb.prose_next, hb.prose_heading_end,
                         hb.prose_table_row, hb.prose_byline),
         min_lines=hb.min_wrapped_lines, min_share=float(hb.min_wrapped_share),
-        min_wraps=hb.min_wraps, min_chars=hb.min_line_chars, min_full_width=hb.min_full_width, slack=hb.slack)
+        min_wraps=hb.min_wraps, min_chars=hb.min_line_chars, min_full_width=hb.min_full_width,
+        max_width_chars=hb.max_width_chars, slack=hb.slack)
 
 
 def _cue_cuts(rules: RuleSet, min_chars: int) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
@@ -372,7 +374,8 @@ def _wrap_widths(folded: str, br: _BreakRules) -> FullLine | None:
         return None
     # lines narrower than `min_full_width` are a list's or a table's, not a page's
     chars = _common_length(list(map(len, long_lines)), br, br.slack, br.min_full_width // 2)
-    width = _common_length(list(map(_width, long_lines)), br, 2 * br.slack, br.min_full_width)
+    width = _common_length([_width(line) if len(line) <= br.max_width_chars else 2 * len(line) for line in long_lines],
+                           br, 2 * br.slack, br.min_full_width)
     if width is not None:
         # a table's rows padded with spaces to their columns are all as wide as each other
         # too: the width is looked for again without them (only here: the search for a
@@ -396,10 +399,20 @@ def _common_length(lengths: list[int], br: _BreakRules, slack: int, least: int) 
 
 
 @lru_cache(maxsize=4)
-def _page_number_line(rules: RuleSet) -> re.Pattern[str]:
-    # `re`: a scan of the whole text for lines that are only a page's number costs about
-    # 1 ms per MB; `regex`'s line starts cost several times that
-    return re.compile(r"^[ \t]*(?:" + rules.normalise.page_break.number.pattern + r")[ \t]*$", re.MULTILINE)
+def _page_number_line(rules: RuleSet) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A line that is only a page's number: from the line break before it (`re` scans for a
+    pattern's leading literal at C speed, about 0.5 ms per MB; at every line start with
+    MULTILINE's ^, five times that), and the text's first line alone."""
+    line = r"[ \t]*(?:" + rules.normalise.page_break.number.pattern + r")[ \t]*(?=\n|$)"
+    return re.compile("\n" + line), re.compile(line)
+
+
+def _page_number_lines(folded: str, rules: RuleSet) -> Ranges:
+    """(start, end) of every line that is only a page's number, without its line break."""
+    after_break, first_line = _page_number_line(rules)
+    first = first_line.match(folded)
+    return ([(0, first.end())] if first is not None else []) + [
+        (m.start() + 1, m.end()) for m in after_break.finditer(folded)]
 
 
 def _breaks_across_pages(folded: str, rules: RuleSet) -> Ranges:
@@ -438,7 +451,7 @@ def _page_breaks(folded: str, rules: RuleSet) -> Ranges:
     `header_max_chars`, no sentence end in it, next to at least `header_min_repeats` page
     numbers: beside one page number alone, a short line may be the next page's heading)."""
     pb = rules.normalise.page_break
-    numbers = [(m.start(), m.end()) for m in _page_number_line(rules).finditer(folded)]
+    numbers = _page_number_lines(folded, rules)
     if not numbers:
         return []
     sides = [(_line_beside(folded, start, -1), _line_beside(folded, end, 1)) for start, end in numbers]
