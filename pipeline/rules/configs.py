@@ -182,6 +182,8 @@ class HardBreaks(Config):
     min_wrapped_lines: int = rule(int)
     min_wrapped_share: float = rule((int, float))
     min_wraps: int = rule(int)
+    min_full_width: int = rule(int)
+    max_width_chars: int = rule(int)
     slack: int = rule(int)
     cue_min_chars: int = rule(int)
     amount_start: regex.Pattern[str] = rule(PATTERN, at=True)
@@ -192,6 +194,27 @@ class HardBreaks(Config):
     prose_heading_end: regex.Pattern[str] = rule(PATTERN)
     prose_table_row: regex.Pattern[str] = rule(PATTERN)
     prose_byline: regex.Pattern[str] = rule(PATTERN)
+
+
+@dataclass(frozen=True, slots=True)
+class PageBreak(Config):
+    """A page break in a text copy of a PDF (normalise.yaml `page_break`)."""
+
+    number: regex.Pattern[str] = rule(PATTERN, at=True)     # a line that is only a page's number
+    header_max_chars: int = rule(int)
+    header_min_repeats: int = rule(int)
+
+
+@dataclass(frozen=True, slots=True)
+class PageChrome(Config):
+    """A web page's furniture kept in a text copy of the page (normalise.yaml `page_chrome`)."""
+
+    gate: tuple[str, ...] = rule(WORDS)                     # words one of which such a line holds
+    line: regex.Pattern[str] = rule(PATTERN)                # a line of furniture (上一篇：…, 来源：…)
+    list_head: regex.Pattern[str] = rule(PATTERN)           # the head of a list of other pages (相关新闻)
+    list_item: regex.Pattern[str] = rule(PATTERN)           # an item of that list (· 甲工程开工 2024-03-12)
+    prose: regex.Pattern[str] = rule(PATTERN)               # a line holding this is never furniture (。)
+    max_chars: int = rule(int)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +230,8 @@ class NormaliseRules(Config):
     invisible_chars: tuple[str, ...] = rule(BUILT, in_file=False)
     pinyin_gloss: regex.Pattern[str] = rule(PATTERN)
     hard_breaks: HardBreaks = rule(HardBreaks)
+    page_chrome: PageChrome = rule(PageChrome)
+    page_break: PageBreak = rule(PageBreak)
 
 
 # -- sections --------------------------------------------------------------------------
@@ -617,7 +642,8 @@ class CategoryRules(Config):
 
 __all__ = [
     "BUILT", "PATTERN", "PATTERNS", "TEXT_MAP", "WORDS", "BareScale", "CategoryRules", "Config", "Cue",
-    "Example", "HardBreaks", "NormaliseRules", "PeriodRule", "PeriodRules", "ProjectRules", "Qualifiers",
+    "Example", "HardBreaks", "NormaliseRules", "PageBreak", "PageChrome", "PeriodRule", "PeriodRules",
+    "ProjectRules", "Qualifiers",
     "QuantityRuleIds", "QuantityRules", "Region", "RegionNameRules", "RoleCues", "RoleRules", "SectionMarker",
     "SectionRules", "StatusRules", "Unit", "rule",
 ]

@@ -16,6 +16,7 @@ where characters were dropped; `Doc` records those places so every offset maps b
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import regex
 
+from pipeline.rules.configs import PageChrome
 from pipeline.rules.loader import RuleSet
 from pipeline.types import Doc
 
@@ -99,7 +101,8 @@ def normalise(doc_id: str, text: str, rules: RuleSet) -> Doc:
     folded = to_simplified(text, rules)
     if "，" in folded:
         folded = _fold_thousands_commas(text, folded)
-    dropped = _merge([*_invisible(folded, rules), *_glosses(folded, rules), *_hard_breaks(folded, rules)])
+    dropped = _merge([*_invisible(folded, rules), *_glosses(folded, rules), *_breaks_across_pages(folded, rules),
+                      *_page_chrome(folded, rules)])
     if not dropped:
         return Doc(doc_id, text, folded)
     return _without(doc_id, text, folded, dropped)
@@ -179,6 +182,8 @@ class _BreakRules:
     min_share: float
     min_wraps: int
     min_chars: int
+    min_full_width: int
+    max_width_chars: int
     slack: int
     # number_end and unit_start, one character at a time, remembered (a report has a few
     # hundred breaks: a pattern's match each costs more than the rest of the look)
@@ -209,7 +214,8 @@ def _break_rules(rules: RuleSet) -> _BreakRules:
         prose=ProseWrap(hb.prose_min_chars, hb.prose_mark, hb.prose_end, hb.prose_next, hb.prose_heading_end,
                         hb.prose_table_row, hb.prose_byline),
         min_lines=hb.min_wrapped_lines, min_share=float(hb.min_wrapped_share),
-        min_wraps=hb.min_wraps, min_chars=hb.min_line_chars, slack=hb.slack)
+        min_wraps=hb.min_wraps, min_chars=hb.min_line_chars, min_full_width=hb.min_full_width,
+        max_width_chars=hb.max_width_chars, slack=hb.slack)
 
 
 def _cue_cuts(rules: RuleSet, min_chars: int) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
@@ -325,31 +331,259 @@ def _hard_breaks(folded: str, rules: RuleSet) -> Ranges:
     word_cuts = _word_breaks(folded, br)
     cut_ends = {end for _, end in word_cuts}
     word_cuts = sorted(word_cuts + [(s, e) for s, e in _prose_breaks(folded, br) if e not in cut_ends])
-    full = _wrap_width(folded, br)
+    full = _wrap_widths(folded, br)
     if full is None:        # most texts: not wrapped at a fixed width
         return word_cuts
     cut_ends = {end for _, end in word_cuts}
-    full_lines = [(s, e) for s, e in _soft_breaks(folded, br) if s - (folded.rfind("\n", 0, s) + 1) >= full]
+    full_lines = [(s, e) for s, e in _soft_breaks(folded, br) if full.holds(folded[folded.rfind("\n", 0, s) + 1:s])]
     # a full line cut inside a phrase shows the wrapping as much as any other full line
     if len(full_lines) < br.min_wraps:
         return word_cuts    # a few full lines are chance, not wrapping
     return sorted(word_cuts + [(s, e) for s, e in full_lines if e not in cut_ends])
 
 
-def _wrap_width(folded: str, br: _BreakRules) -> int | None:
-    """The length from which a line counts as full, when the text is wrapped at a fixed
-    width (PDF text): most long lines then have nearly the same length, while paragraph
-    ends, titles and headings are shorter. None when the text shows no such width."""
-    long_lines = [n for n in map(len, folded.split("\n")) if n >= br.min_chars]
+def _width(line: str) -> int:
+    """A line's width in half characters: a Han character or a full-width form counts two, an
+    ASCII one counts one (a PDF's full line of digits and Latin letters holds more characters
+    than one of Han). From the UTF-8 length: 1 byte for ASCII, 3 for Han, (1 + 3) / 2 = 2."""
+    return (len(line) + len(line.encode("utf-8", "surrogatepass"))) // 2
+
+
+@dataclass(frozen=True)
+class FullLine:
+    """What a full line of a text wrapped at a fixed width is: at least `chars` characters,
+    or at least `width` half characters wide (None: the text shows no such length). A PDF's
+    digits and Latin letters are mostly half as wide as Han (its full lines of figures hold
+    more characters), some fonts' are as wide (its lines hold as many): either shows."""
+
+    chars: int | None
+    width: int | None
+    table_row: regex.Pattern[str]       # a line holding this is a table's row, full by its width or not
+
+    def holds(self, line: str) -> bool:
+        return ((self.chars is not None and len(line) >= self.chars)
+                or (self.width is not None and _width(line) >= self.width and not self.table_row.search(line)))
+
+
+def _wrap_widths(folded: str, br: _BreakRules) -> FullLine | None:
+    """What makes a line full, when the text is wrapped at a fixed width (PDF text): most long
+    lines then have nearly the same length or width, while paragraph ends, titles and
+    headings are shorter. None when the text shows no such length or width."""
+    long_lines = [line for line in folded.split("\n") if len(line) >= br.min_chars]
     if len(long_lines) < br.min_lines:
         return None
-    common = Counter(long_lines)
-    need = max(br.min_lines, br.min_share * len(long_lines))
-    if common.most_common(1)[0][1] * (2 * br.slack + 1) < need:
+    # lines narrower than `min_full_width` are a list's or a table's, not a page's
+    chars = _common_length(list(map(len, long_lines)), br, br.slack, br.min_full_width // 2)
+    width = _common_length([_width(line) if len(line) <= br.max_width_chars else 2 * len(line) for line in long_lines],
+                           br, 2 * br.slack, br.min_full_width)
+    if width is not None:
+        # a table's rows padded with spaces to their columns are all as wide as each other
+        # too: the width is looked for again without them (only here: the search for a
+        # table's row in every line cost five times the rest)
+        prose = [line for line in long_lines if not br.prose.table_row.search(line)]
+        width = (_common_length(list(map(_width, prose)), br, 2 * br.slack, br.min_full_width)
+                 if len(prose) >= br.min_lines else None)
+    return None if chars is None and width is None else FullLine(chars, width, br.prose.table_row)
+
+
+def _common_length(lengths: list[int], br: _BreakRules, slack: int, least: int) -> int | None:
+    """The length from which a line counts as full, when most of `lengths` lie within
+    `slack` of one length of at least `least`; None when no such length shows."""
+    common = Counter(lengths)
+    need = max(br.min_lines, br.min_share * len(lengths))
+    if common.most_common(1)[0][1] * (2 * slack + 1) < need:
         return None         # most texts: no window of lengths can hold enough lines
     # the length with the most lines within `slack` of it (ties: the longer)
-    near, best = max((sum(common.get(k, 0) for k in range(n - br.slack, n + br.slack + 1)), n) for n in common)
-    return best - br.slack if near >= need else None
+    near, best = max((sum(common.get(k, 0) for k in range(n - slack, n + slack + 1)), n) for n in common)
+    return best - slack if near >= need and best >= least else None
+
+
+@lru_cache(maxsize=4)
+def _page_number_line(rules: RuleSet) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A line that is only a page's number: from the line break before it (`re` scans for a
+    pattern's leading literal at C speed, about 0.5 ms per MB; at every line start with
+    MULTILINE's ^, five times that), and the text's first line alone."""
+    line = r"[ \t]*(?:" + rules.normalise.page_break.number.pattern + r")[ \t]*(?=\n|$)"
+    return re.compile("\n" + line), re.compile(line)
+
+
+def _page_number_lines(folded: str, rules: RuleSet) -> Ranges:
+    """(start, end) of every line that is only a page's number, without its line break."""
+    after_break, first_line = _page_number_line(rules)
+    first = first_line.match(folded)
+    return ([(0, first.end())] if first is not None else []) + [
+        (m.start() + 1, m.end()) for m in after_break.finditer(folded)]
+
+
+def _breaks_across_pages(folded: str, rules: RuleSet) -> Ranges:
+    """The hard line breaks to join (`_hard_breaks`) and the lines of a text copy's page
+    breaks to drop: a line that is only the page's number (- 3 -, 第3页 共9页), the running
+    header beside it (a short line the text repeats whole) and the blank lines around them.
+    The breaks are looked for as if the page break were not there, so a sentence that runs on
+    over it is joined as one that runs on over a wrap."""
+    blocks = _page_breaks(folded, rules)
+    if not blocks:
+        return _hard_breaks(folded, rules)
+    pieces: list[str] = []
+    last = 0
+    at: list[int] = []          # where each block was, in the text without them
+    removed: list[int] = []     # the characters removed up to and with each block
+    total = 0
+    for start, end in blocks:
+        pieces.append(folded[last:start])
+        at.append(start - total)
+        total += end - start
+        removed.append(total)
+        last = end
+    pieces.append(folded[last:])
+
+    def back(pos: int) -> int:
+        i = bisect_right(at, pos)
+        return pos + (removed[i - 1] if i else 0)
+
+    joined = [(back(s), back(e)) for s, e in _hard_breaks("".join(pieces), rules)]
+    return [*blocks, *joined]
+
+
+def _page_breaks(folded: str, rules: RuleSet) -> Ranges:
+    """Each page break's lines with their line ends: the page-number line, the blank lines
+    around it and a running header or footer beside it (the same line of at most
+    `header_max_chars`, no sentence end in it, next to at least `header_min_repeats` page
+    numbers: beside one page number alone, a short line may be the next page's heading)."""
+    pb = rules.normalise.page_break
+    numbers = _page_number_lines(folded, rules)
+    if not numbers:
+        return []
+    sides = [(_line_beside(folded, start, -1), _line_beside(folded, end, 1)) for start, end in numbers]
+    seen = Counter(folded[a:b].strip() for pair in sides for a, b in pair if b > a)
+    running = {line for line, n in seen.items()
+               if n >= pb.header_min_repeats and len(line) <= pb.header_max_chars and "。" not in line}
+    blocks: Ranges = []
+    for (start, end), (before, after) in zip(numbers, sides):
+        start = _blank_lines_before(folded, start)
+        end = _blank_lines_after(folded, end)
+        if before[1] > before[0] and folded[before[0]:before[1]].strip() in running:
+            start = _blank_lines_before(folded, before[0])
+        if after[1] > after[0] and (folded[after[0]:after[1]].strip() in running
+                                    or _header_inside_sentence(folded, before, after, rules)):
+            end = _blank_lines_after(folded, after[1])
+        if blocks and start <= blocks[-1][1]:
+            blocks[-1] = (blocks[-1][0], max(end, blocks[-1][1]))
+        else:
+            blocks.append((start, end))
+    return blocks
+
+
+def _header_inside_sentence(folded: str, before: tuple[int, int], after: tuple[int, int], rules: RuleSet) -> bool:
+    """The line after a page number is the next page's running header, seen once: a short
+    line with no mark of prose, between a line that stops mid-sentence (no sentence end) and
+    one that goes on with it (no heading marker): a heading does not come inside a sentence."""
+    br = _break_rules(rules)
+    line = folded[after[0]:after[1]].strip()
+    if (before[1] <= before[0] or len(line) > rules.normalise.page_break.header_max_chars
+            or br.prose.mark.search(line) or not br.line_end.match(folded, before[1] - 1)):
+        return False
+    nxt = _line_beside(folded, after[1], 1)
+    return (nxt[1] > nxt[0] and br.line_start.match(folded, nxt[0]) is not None
+            and br.heading.match(folded, nxt[0]) is None)
+
+
+def _blank_lines_before(folded: str, start: int) -> int:
+    """The start of the blank lines right before the line starting at `start` (or `start`)."""
+    while start > 0:
+        before = folded.rfind("\n", 0, start - 1) + 1
+        if folded[before:start - 1].strip():
+            break
+        start = before
+    return start
+
+
+def _blank_lines_after(folded: str, end: int) -> int:
+    """Past the line break of the line ending at `end` and the blank lines after it."""
+    end = min(end + 1, len(folded))
+    while end < len(folded):
+        after = folded.find("\n", end)
+        after = len(folded) if after < 0 else after
+        if folded[end:after].strip():
+            break
+        end = min(after + 1, len(folded))
+    return end
+
+
+def _line_beside(folded: str, at: int, step: int) -> tuple[int, int]:
+    """(start, end) of the nearest line with text before (step -1) the line starting at `at`
+    or after (step 1) the one ending at `at`; (0, 0) when there is none."""
+    if step < 0:
+        end = _blank_lines_before(folded, at) - 1
+        if end < 0:
+            return 0, 0
+        return folded.rfind("\n", 0, end) + 1, end
+    start = _blank_lines_after(folded, at)
+    if start >= len(folded):
+        return 0, 0
+    end = folded.find("\n", start)
+    return start, len(folded) if end < 0 else end
+
+
+@lru_cache(maxsize=4)
+def _chrome_gate(rules: RuleSet) -> re.Pattern[str]:
+    # `re` over literal words: a third of the cost of `regex`
+    return re.compile("|".join(map(re.escape, rules.normalise.page_chrome.gate)))
+
+
+def _page_chrome(folded: str, rules: RuleSet) -> Ranges:
+    """The lines of a web page's furniture (上一篇：…, 来源：…, a 相关新闻 list of other pages'
+    titles): their text, without the line's break, is dropped from the matching text."""
+    chrome = rules.normalise.page_chrome
+    out: Ranges = []
+    done = -1       # the end of the last line looked at
+    # the gate's words over the whole text, then their lines: a loop over every line
+    # costs more than this one search (about 5 ms per MB of text)
+    for hit in _chrome_gate(rules).finditer(folded):
+        if hit.start() < done:
+            continue
+        start = folded.rfind("\n", 0, hit.start()) + 1
+        end = folded.find("\n", hit.start())
+        done = end = len(folded) if end < 0 else end
+        if (span := _chrome_line(folded, start, end, chrome.line, chrome)) is not None:
+            out.append(span)
+        elif (span := _chrome_line(folded, start, end, chrome.list_head, chrome)) is not None:
+            out.append(span)
+            items, done = _chrome_list(folded, end, chrome)
+            out += items
+    return out
+
+
+def _chrome_line(folded: str, start: int, end: int, pattern: regex.Pattern[str],
+                 chrome: PageChrome) -> tuple[int, int] | None:
+    """The line's text without its blanks either side, when `pattern` finds it furniture."""
+    while start < end and folded[start] in " \t\r":
+        start += 1
+    while end > start and folded[end - 1] in " \t\r":
+        end -= 1
+    if end - start > chrome.max_chars or start == end:
+        return None
+    line = folded[start:end]
+    if chrome.prose.search(line) or not pattern.search(line):
+        return None
+    return start, end
+
+
+def _chrome_list(folded: str, end: int, chrome: PageChrome) -> tuple[Ranges, int]:
+    """The items of a list of other pages after its head (ending at `end`): each line that is
+    blank or an item, up to the first that is neither. Returns them and where the list ends."""
+    items: Ranges = []
+    while end < len(folded):
+        start = end + 1
+        end = folded.find("\n", start)
+        end = len(folded) if end < 0 else end
+        if not folded[start:end].strip():
+            continue
+        span = _chrome_line(folded, start, end, chrome.list_item, chrome)
+        if span is None:
+            return items, start
+        items.append(span)
+    return items, end
 
 
 def _merge(ranges: Ranges) -> Ranges:
