@@ -9,7 +9,7 @@ import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -318,6 +318,14 @@ def _tables_dir_or_exit(directory: Path) -> None:
         raise typer.Exit(2) from None
 
 
+def _cannot_write(what: str, exc: OSError, path: Path) -> NoReturn:
+    """A usage error for an output the user named that cannot be written: one line, the
+    reason in plain words and the path given (not a temporary file's name), exit 2."""
+    from pipeline.batch.outdir import os_error_reason
+
+    command.usage_error(f"cannot write {what}: {os_error_reason(exc)} ({path})")
+
+
 def _stderr_bar(label: str, quiet: bool = False):  # type: ignore[no-untyped-def]
     """A progress wrapper for the library's `progress=` hooks: a bar on stderr, or nothing."""
     def wrap(items):  # type: ignore[no-untyped-def]
@@ -402,6 +410,8 @@ def export(
     except ExportError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    except OSError as exc:      # --out on a read-only or missing path, a file where a folder goes …
+        _cannot_write("the export", exc, out or directory)
     if not quiet:
         rows = ", ".join(f"{n:,} {name}" for name, n in summary.rows.items())
         typer.echo(f"rows:    {rows}", err=True)
@@ -439,8 +449,11 @@ def report(
         (max_projects >= 0, "--max-projects must be 0 or more"),
     )
     _tables_dir_or_exit(directory)
-    size = write_report(directory, html, Limits(max_docs, max_doc_chars, max_projects),
-                        progress=_stderr_bar("documents", quiet))
+    try:
+        size = write_report(directory, html, Limits(max_docs, max_doc_chars, max_projects),
+                            progress=_stderr_bar("documents", quiet))
+    except OSError as exc:      # --html on a read-only or missing path, a folder …
+        _cannot_write("the report", exc, html)
     if not quiet:
         typer.echo(f"written: {html} ({size / 1024:,.0f} KB)", err=True)
 
