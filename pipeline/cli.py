@@ -113,6 +113,7 @@ def eval_(
     import json
 
     from pipeline.outputs.evaluate import (
+        GoldError,
         combine,
         evaluate,
         evaluate_folder,
@@ -133,7 +134,7 @@ def eval_(
                 raise typer.Exit(2)
         try:
             report = evaluate(load_gold(gold), load_predictions(pred))     # type: ignore[arg-type]
-        except FileNotFoundError as exc:    # no tables, or one truncated (query.TablesNotFound)
+        except (FileNotFoundError, GoldError) as exc:   # no tables, one truncated, a bad gold file
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
         if as_json:
@@ -145,7 +146,11 @@ def eval_(
     if bad:
         typer.echo(f"error: not a gold folder (gold.jsonl and raw/): {', '.join(bad)}", err=True)
         raise typer.Exit(2)
-    named = [(_set_name(s, sets), evaluate_folder(s)) for s in sets]
+    try:
+        named = [(_set_name(s, sets), evaluate_folder(s)) for s in sets]
+    except GoldError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     if len(named) > 1:
         named.append(("all", combine([r for _, r in named])))
     if as_json:
