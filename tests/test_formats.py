@@ -109,6 +109,11 @@ VARIANTS: list[tuple[str, Callable[[], bytes], str, str | None]] = [
     ("no_extension", lambda: REPORT.encode("gbk"), "txt", "gb18030"),
     ("pdf_without_extension", make_pdf, "pdf", None),
     ("docx_named.doc", make_docx, "docx", None),
+    # saved under a text file's name (a download or an export named wrong): read as what it is
+    ("pdf_named.txt", make_pdf, "pdf", None),
+    ("docx_named.txt", make_docx, "docx", None),
+    ("html_named.txt", make_html, "html", "gb18030"),
+    ("html_named.md", make_html, "html", "gb18030"),
 ]
 
 
