@@ -6,6 +6,7 @@ Heavy imports (pyarrow, jieba, spaCy) happen inside the commands so `--help` sta
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -69,7 +70,9 @@ _check_options = command.check_options
 
 @app.command()
 def explain(
-    file: Annotated[Path, typer.Argument(help="One report (.txt or .md).")],
+    file: Annotated[Path, typer.Argument(
+        help="One report (.txt, .md, .docx, .pdf, .html …).",
+        readable=False)],     # the reader says why a file cannot be read (exit 1), as a run's row does
     kind: Annotated[str | None, typer.Option(help="Only facts of this kind (money, project, status …).")] = None,
 ) -> None:
     """Print every fact of one document with its rule and its sentence, span marked 【】.
@@ -80,8 +83,13 @@ def explain(
     """
     from pipeline.outputs.explain import FACT_KINDS, Unreadable, explain_file
 
-    if not file.exists() or file.is_dir():      # a pipe or a device is refused by the reader (exit 1)
+    # a pipe, a device, a broken or looping link and a file without read permission are the
+    # reader's to refuse (exit 1, its reason), as they are a run's rows
+    if not os.path.lexists(file):
         typer.echo(f"error: no such file: {file}", err=True)
+        raise typer.Exit(2)
+    if file.is_dir():
+        typer.echo(f"error: {file} is a folder: explain reads one file (keyproj run reads folders)", err=True)
         raise typer.Exit(2)
     _check_options((kind is None or kind in FACT_KINDS, f"--kind must be one of {', '.join(FACT_KINDS)}"))
     try:
