@@ -6,10 +6,11 @@ Heavy imports (pyarrow, jieba, spaCy) happen inside the commands so `--help` sta
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -69,7 +70,9 @@ _check_options = command.check_options
 
 @app.command()
 def explain(
-    file: Annotated[Path, typer.Argument(help="One report (.txt or .md).")],
+    file: Annotated[Path, typer.Argument(
+        help="One report (.txt, .md, .docx, .pdf, .html …).",
+        readable=False)],     # the reader says why a file cannot be read (exit 1), as a run's row does
     kind: Annotated[str | None, typer.Option(help="Only facts of this kind (money, project, status …).")] = None,
 ) -> None:
     """Print every fact of one document with its rule and its sentence, span marked 【】.
@@ -80,8 +83,13 @@ def explain(
     """
     from pipeline.outputs.explain import FACT_KINDS, Unreadable, explain_file
 
-    if not file.exists() or file.is_dir():      # a pipe or a device is refused by the reader (exit 1)
+    # a pipe, a device, a broken or looping link and a file without read permission are the
+    # reader's to refuse (exit 1, its reason), as they are a run's rows
+    if not os.path.lexists(file):
         typer.echo(f"error: no such file: {file}", err=True)
+        raise typer.Exit(2)
+    if file.is_dir():
+        typer.echo(f"error: {file} is a folder: explain reads one file (keyproj run reads folders)", err=True)
         raise typer.Exit(2)
     _check_options((kind is None or kind in FACT_KINDS, f"--kind must be one of {', '.join(FACT_KINDS)}"))
     try:
@@ -113,6 +121,7 @@ def eval_(
     import json
 
     from pipeline.outputs.evaluate import (
+        GoldError,
         combine,
         evaluate,
         evaluate_folder,
@@ -133,7 +142,7 @@ def eval_(
                 raise typer.Exit(2)
         try:
             report = evaluate(load_gold(gold), load_predictions(pred))     # type: ignore[arg-type]
-        except FileNotFoundError as exc:    # no tables, or one truncated (query.TablesNotFound)
+        except (FileNotFoundError, GoldError) as exc:   # no tables, one truncated, a bad gold file
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
         if as_json:
@@ -145,7 +154,11 @@ def eval_(
     if bad:
         typer.echo(f"error: not a gold folder (gold.jsonl and raw/): {', '.join(bad)}", err=True)
         raise typer.Exit(2)
-    named = [(_set_name(s, sets), evaluate_folder(s)) for s in sets]
+    try:
+        named = [(_set_name(s, sets), evaluate_folder(s)) for s in sets]
+    except GoldError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     if len(named) > 1:
         named.append(("all", combine([r for _, r in named])))
     if as_json:
@@ -318,6 +331,14 @@ def _tables_dir_or_exit(directory: Path) -> None:
         raise typer.Exit(2) from None
 
 
+def _cannot_write(what: str, exc: OSError, path: Path) -> NoReturn:
+    """A usage error for an output the user named that cannot be written: one line, the
+    reason in plain words and the path given (not a temporary file's name), exit 2."""
+    from pipeline.batch.outdir import os_error_reason
+
+    command.usage_error(f"cannot write {what}: {os_error_reason(exc)} ({path})")
+
+
 def _stderr_bar(label: str, quiet: bool = False):  # type: ignore[no-untyped-def]
     """A progress wrapper for the library's `progress=` hooks: a bar on stderr, or nothing."""
     def wrap(items):  # type: ignore[no-untyped-def]
@@ -402,6 +423,8 @@ def export(
     except ExportError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    except OSError as exc:      # --out on a read-only or missing path, a file where a folder goes …
+        _cannot_write("the export", exc, out or directory)
     if not quiet:
         rows = ", ".join(f"{n:,} {name}" for name, n in summary.rows.items())
         typer.echo(f"rows:    {rows}", err=True)
@@ -439,8 +462,11 @@ def report(
         (max_projects >= 0, "--max-projects must be 0 or more"),
     )
     _tables_dir_or_exit(directory)
-    size = write_report(directory, html, Limits(max_docs, max_doc_chars, max_projects),
-                        progress=_stderr_bar("documents", quiet))
+    try:
+        size = write_report(directory, html, Limits(max_docs, max_doc_chars, max_projects),
+                            progress=_stderr_bar("documents", quiet))
+    except OSError as exc:      # --html on a read-only or missing path, a folder …
+        _cannot_write("the report", exc, html)
     if not quiet:
         typer.echo(f"written: {html} ({size / 1024:,.0f} KB)", err=True)
 

@@ -5,6 +5,7 @@ status 2; a file or folder with nothing to read is exit status 1 with the reason
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,40 @@ def test_a_run_on_a_folder_without_files_says_so_and_exits_1(tmp_path: Path) -> 
     result = keyproj("run", str(tmp_path / "in"), "--out", str(out))
     assert (result.returncode, result.stderr.splitlines()) == (1, [f"error: no files to read in {tmp_path / 'in'}"])
     assert not out.exists(), "OUT is left alone"
+
+
+# what explain is given that it cannot read           -> exit status, the line on stderr (F: the path)
+EXPLAIN_UNREADABLE = [
+    ("a symbolic link to nothing",  "broken", 1, "error: F: error: broken symbolic link (its target F.gone does "
+                                                 "not exist)"),
+    ("two links to each other",     "loop",   1, "error: F: error: symbolic link loop"),
+    ("a folder",                    "folder", 2, "error: F is a folder: explain reads one file (keyproj run reads "
+                                                 "folders)"),
+    ("nothing at all",              "absent", 2, "error: no such file: F"),
+]
+
+
+@pytest.mark.parametrize(("what", "make", "status", "message"), EXPLAIN_UNREADABLE,
+                         ids=[w for w, *_ in EXPLAIN_UNREADABLE])
+def test_explain_of_what_cannot_be_read_gives_the_readers_reason(tmp_path: Path, what: str, make: str,
+                                                                  status: int, message: str) -> None:
+    path = tmp_path / "r.txt"
+    if make == "broken":
+        path.symlink_to(tmp_path / "r.txt.gone")
+    elif make == "loop":
+        (tmp_path / "other.txt").symlink_to(path)
+        path.symlink_to(tmp_path / "other.txt")
+    elif make == "folder":
+        path.mkdir()
+    result = keyproj("explain", str(path))
+    assert (result.returncode, result.stderr.splitlines()) == (status, [message.replace("F", str(path))])
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
+def test_explain_of_a_file_without_read_permission_exits_1_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text("新建北岸供水厂工程，总投资4.2亿元。\n", encoding="utf-8")
+    path.chmod(0)
+    result = keyproj("explain", str(path))
+    assert (result.returncode, result.stderr.splitlines()) == (
+        1, [f"error: {path}: error: cannot read file: permission denied"])

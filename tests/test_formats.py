@@ -109,6 +109,11 @@ VARIANTS: list[tuple[str, Callable[[], bytes], str, str | None]] = [
     ("no_extension", lambda: REPORT.encode("gbk"), "txt", "gb18030"),
     ("pdf_without_extension", make_pdf, "pdf", None),
     ("docx_named.doc", make_docx, "docx", None),
+    # saved under a text file's name (a download or an export named wrong): read as what it is
+    ("pdf_named.txt", make_pdf, "pdf", None),
+    ("docx_named.txt", make_docx, "docx", None),
+    ("html_named.txt", make_html, "html", "gb18030"),
+    ("html_named.md", make_html, "html", "gb18030"),
 ]
 
 
@@ -215,9 +220,14 @@ def test_a_latin1_page_keeps_its_declared_charset() -> None:
 # Text files as hostile archives hold them (issue 11, item 8): the bytes, the text and
 # encoding that must come back, and the words of the note kept in the row's error.
 TEXT = "城南大道工程总投资3.2亿元，2023年完成投资1.5亿元。\n鹭溪大桥主桥长420米。\n"
+TEXT_XX00 = "一期工程已开工，二期工程年内开工建设，城东一号路开通运行。\n一批项目开工。\n"
 HOSTILE_TEXT_CASES: list[tuple[str, bytes, str, str, str | None]] = [
     ("utf16le-no-bom", TEXT.encode("utf-16-le"), TEXT, "utf-16-le", None),
     ("utf16be-no-bom", TEXT.encode("utf-16-be"), TEXT, "utf-16-be", None),
+    # 一 (U+4E00) and 开 (U+5F00) put a NUL on the other side of every pair they fill: in
+    # Chinese prose with few ASCII characters those NULs outnumber the line breaks' NULs
+    ("utf16le-no-bom-few-ascii", TEXT_XX00.encode("utf-16-le"), TEXT_XX00, "utf-16-le", None),
+    ("utf16be-no-bom-few-ascii", TEXT_XX00.encode("utf-16-be"), TEXT_XX00, "utf-16-be", None),
     ("utf8-cut-mid-character", (TEXT + "城").encode()[:-1], TEXT + "\ufffd", "utf-8",
      "ends inside a UTF-8 character"),
     ("utf8-cut-after-one-byte", (TEXT + "城").encode()[:-2], TEXT + "\ufffd", "utf-8",

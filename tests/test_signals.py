@@ -143,6 +143,12 @@ def test_a_signal_stops_the_workers_keeps_the_checkpoints_and_exits_128_plus_n(
     log = (out / "keyproj.log").read_text(encoding="utf-8").splitlines()
     assert logged in log[-1] and "3 documents saved" in log[-1]
 
+    # a first run stopped has no tables yet: a reader says so, and how to get them
+    result = keyproj("query", str(out), "SELECT count(*) FROM projects", env=without_soffice())
+    assert (result.returncode, result.stderr.splitlines()) == (2, [
+        f"error: no tables in {out} yet: a run on it was stopped before it wrote them (its finished documents "
+        f"are kept in {out / WORK_DIR}); run `keyproj run INPUT --out {out}` again to resume"])
+
     # the resumed run reads only z.doc (here LibreOffice is gone: unsupported)
     result = keyproj("run", str(folder), "--out", str(out), "--jobs", "1", env=without_soffice())
     assert "(1 processed, 3 unchanged" in result.stderr

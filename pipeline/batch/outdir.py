@@ -25,16 +25,20 @@ class OutputError(Exception):
 
 def describe_os_error(exc: OSError, fallback: Path) -> str:
     """`<what> (<path>)` for an error writing OUT, in words a person can act on."""
+    return f"cannot write the tables: {os_error_reason(exc)} ({exc.filename or fallback})"
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Why writing failed, in words a person can act on (disk full, permission denied …)."""
     code = exc.errno
     if code is None and "No space left" in str(exc):    # pyarrow's IO errors carry no errno
         code = errno.ENOSPC
-    what = {
+    return {
         errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded",
         errno.EROFS: "read-only file system", errno.EACCES: "permission denied",
         errno.EPERM: "permission denied", errno.ENOTDIR: "the output folder is a file, not a folder",
         errno.EEXIST: "the output folder is a file, not a folder",
     }.get(code or 0) or (exc.strerror or str(exc).splitlines()[0])
-    return f"cannot write the tables: {what} ({exc.filename or fallback})"
 
 
 @contextmanager

@@ -157,24 +157,49 @@ def decode_text(data: bytes) -> Decoded:
 # more NUL bytes than these (and not UTF-16) is binary data; fewer are strays (a bad copy)
 _MAX_NUL_SHARE = 0.01
 _MAX_STRAY_NULS = 8
-_UTF16_NUL_SIDE = 0.95      # UTF-16: at least this share of the NULs on one side
+_UTF16_NUL_SIDE = 0.95      # UTF-16: at least this share of the telling NULs on one side
 
 
 def _utf16_without_bom(data: bytes) -> Decoded | None:
     """UTF-16 without a byte-order mark, told by where its NUL bytes are: ASCII characters
     (digits, line breaks, markup) have a NUL high byte, on odd places in little-endian and
-    on even places in big-endian. The reading must also look like text."""
+    on even places in big-endian. A NUL on the other side may be the low byte of a character
+    U+XX00, 22 of which are common Chinese characters (一 U+4E00, 开 U+5F00, 最, 需 …): in
+    prose with few ASCII characters those outnumber the line breaks' NULs, so a NUL that
+    makes one of them with its neighbour is evidence for neither order. The reading must
+    also look like text; the other order is tried when the first one does not."""
     sample = data[:65536]
-    on_even, on_odd = sample[0::2].count(0), sample[1::2].count(0)
-    nuls = on_even + on_odd
-    if nuls < 2:
+    sample = sample[: len(sample) - len(sample) % 2]
+    pairs = list(zip(sample[0::2], sample[1::2]))
+    if sum(first == 0 for first, _ in pairs) + sum(second == 0 for _, second in pairs) < 2:
         return None         # one NUL says nothing about where the others would be
-    if on_odd >= _UTF16_NUL_SIDE * nuls:
-        encoding = "utf-16-le"
-    elif on_even >= _UTF16_NUL_SIDE * nuls:
-        encoding = "utf-16-be"
-    else:
-        return None
+    for encoding in _utf16_orders(pairs):
+        decoded = _utf16_text(data, encoding)
+        if decoded is not None:
+            return decoded
+    return None
+
+
+def _utf16_orders(pairs: list[tuple[int, int]]) -> list[str]:
+    """The byte orders the NULs of `pairs` (each two bytes in file order) allow: at least
+    `_UTF16_NUL_SIDE` of the telling NULs on the order's ASCII side (a NUL that is the low
+    byte of a common character U+XX00 in that order tells nothing)."""
+    common = _common_chars()
+    orders = []
+    for encoding, ascii_side in (("utf-16-le", 1), ("utf-16-be", 0)):
+        on_ascii_side = against = 0
+        for pair in pairs:
+            if pair[ascii_side] == 0:
+                on_ascii_side += 1
+            elif pair[1 - ascii_side] == 0 and chr(pair[ascii_side] << 8) not in common:
+                against += 1
+        if on_ascii_side and on_ascii_side >= _UTF16_NUL_SIDE * (on_ascii_side + against):
+            orders.append(encoding)
+    return orders
+
+
+def _utf16_text(data: bytes, encoding: str) -> Decoded | None:
+    """`data` read as UTF-16 in `encoding`'s byte order, or None when that is no text."""
     try:
         text = data[: len(data) - len(data) % 2].decode(encoding)
     except UnicodeDecodeError:

@@ -190,7 +190,7 @@ def _reader_for(suffix: str, data: bytes) -> tuple[str, Reader]:
     that is really HTML or .docx, as web archives often have, is read as such)."""
     fmt = suffix.lstrip(".")
     if suffix in formats.TEXT_SUFFIXES:
-        return fmt, _plain
+        return _text_unless_it_is_another_format(fmt, data)
     if suffix in formats.DOCX_SUFFIXES:
         return fmt, _docx
     if suffix in formats.PDF_SUFFIXES:
@@ -210,6 +210,18 @@ def _reader_for(suffix: str, data: bytes) -> tuple[str, Reader]:
     if sniffed == "zip":
         return "zip", _not_a_document
     return {"ole": "doc"}.get(sniffed, sniffed), _libreoffice
+
+
+def _text_unless_it_is_another_format(fmt: str, data: bytes) -> tuple[str, Reader]:
+    """A .txt or .md file is text, unless its bytes open as a PDF, a .docx or an HTML page
+    does (a download or an export saved under the wrong name): read as text, a PDF made a
+    row of junk characters with status ok and numbers read from its binary streams, a .docx
+    an error row, and a page its markup and scripts as prose."""
+    sniffed = formats.sniff(data)
+    by_content: dict[str, Reader] = {"pdf": _pdf, "docx": _docx, "html": _html}
+    if sniffed in by_content:
+        return sniffed, by_content[sniffed]
+    return fmt, _plain
 
 
 def _plain(data: bytes, suffix: str) -> Decoded:

@@ -177,21 +177,42 @@ def longest_common_substring(a: str, b: str) -> int:
     return best
 
 
+class GoldError(ValueError):
+    """A gold file that cannot be scored against: one line, `<what> (<path>)`."""
+
+
 def load_gold(path: Path) -> list[GoldDoc]:
-    """Read a gold jsonl file, one document object per line."""
+    """Read a gold jsonl file, one document object per line (GoldError when it cannot be
+    read, a line is no JSON object with a "file", or it holds no document)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise GoldError(f"cannot read the gold file: {reason} ({path})") from None
     docs = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        obj = json.loads(line)
-        mentions = tuple(
-            Mention(kind, e.get("text", ""), _float(e.get("value")), _float(e.get("value_high")), e.get("role"),
-                    i, ignore=bool(e.get("ignore")) or e.get("value") is None)  # no value: cannot be matched
-            for kind in KINDS for i, e in enumerate(obj.get(kind) or []))
-        projects = tuple(Project(p["name"], p.get("status"), tuple(p.get("alt") or ()))
-                         for p in obj.get("projects") or [])
-        docs.append(GoldDoc(obj["file"], mentions, projects))
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            raise GoldError(f"gold line {number} is not JSON ({path})") from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("file"), str):
+            raise GoldError(f'gold line {number} is not an object with a "file" ({path})')
+        docs.append(_gold_doc(obj))
+    if not docs:
+        raise GoldError(f"no gold document in {path}")
     return docs
+
+
+def _gold_doc(obj: dict[str, Any]) -> GoldDoc:
+    mentions = tuple(
+        Mention(kind, e.get("text", ""), _float(e.get("value")), _float(e.get("value_high")), e.get("role"),
+                i, ignore=bool(e.get("ignore")) or e.get("value") is None)  # no value: cannot be matched
+        for kind in KINDS for i, e in enumerate(obj.get(kind) or []))
+    projects = tuple(Project(p["name"], p.get("status"), tuple(p.get("alt") or ()))
+                     for p in obj.get("projects") or [])
+    return GoldDoc(obj["file"], mentions, projects)
 
 
 def _read(pred_dir: Path, name: str, required: bool = False) -> pd.DataFrame:

@@ -91,13 +91,25 @@ def require_tables(directory: Path) -> dict[str, list[Path]]:
     and so is a table file that is not readable Parquet (truncated, overwritten)."""
     found = available_tables(directory)
     if not found:
-        raise TablesNotFound(
-            f"no tables in {directory}: expected <table>.parquet or <table>/*.parquet for "
-            f"{', '.join(TABLE_NAMES)} (write them with `keyproj run INPUT --out {directory}`)")
+        raise TablesNotFound(_no_tables_message(directory))
     for files in found.values():
         for path in files:
             _check_readable(path)
     return found
+
+
+def _no_tables_message(directory: Path) -> str:
+    """What to do about a folder without tables: a run stopped before its first tables
+    (Ctrl-C, SIGKILL) left its finished documents in the work folder, and running it again
+    resumes from them; any other folder needs a run."""
+    from pipeline.batch.store import WORK_DIR
+
+    if (directory / WORK_DIR).is_dir():
+        return (f"no tables in {directory} yet: a run on it was stopped before it wrote them (its finished "
+                f"documents are kept in {directory / WORK_DIR}); run `keyproj run INPUT --out {directory}` "
+                "again to resume")
+    return (f"no tables in {directory}: expected <table>.parquet or <table>/*.parquet for "
+            f"{', '.join(TABLE_NAMES)} (write them with `keyproj run INPUT --out {directory}`)")
 
 
 class TableUnreadable(TablesNotFound):
