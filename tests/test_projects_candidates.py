@@ -298,3 +298,40 @@ COUNT_VALUES = [("3个", 3), ("两座", 2), ("十二项", 12), ("二十处", 20)
 @pytest.mark.parametrize(("count", "value"), COUNT_VALUES)
 def test_how_many_a_count_closing_a_list_says(count: str, value: int) -> None:
     assert _count_value(count) == value
+
+
+# A ledger flattened from a PDF table whose name cells wrap onto the next line, with the other
+# columns' text between the halves (invented).
+WRAPPED = (
+    "序号 项目名称          建设内容          总投资  年度计划 形象进度\n"
+    "1    青禾县城南再生水  新建再生水处理    32000   8000     主体完工\n"
+    "     厂一期工程        设施2万吨/日\n"
+    "2    云州滨江物流园    新建仓储用房      18000   6000     正在进行\n"
+    "     二期                                                 基础施工\n"
+    "3    鑫达建材年产5万吨 新建生产线        12000   3000     已投产\n"
+    "     新型墙材项目\n"
+    "4    白沙镇、红岩镇农  改造市场用房      1200    1200     已招标\n"
+    "     贸市场改造\n"
+    "5    青石河综合治理    疏浚河道8公里     9000    3000     已完工\n"
+    "     合计                                72200   21200\n"
+)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the halves of a wrapped name cell are one name (its span: the half on the row's line)
+    (WRAPPED, [("青禾县城南再生水厂一期工程", "青禾县城南再生水"), ("云州滨江物流园二期", "云州滨江物流园"),
+               ("鑫达建材年产5万吨新型墙材项目", "鑫达建材年产5万吨"), ("白沙镇", "白沙镇"),
+               ("红岩镇农贸市场改造", "红岩镇农"), ("青石河综合治理", "青石河综合治理")]),
+    # a totals row (合计) in the name's column is no part of the name above it; text in another
+    # column (the content's, the progress') continues no name
+    ("1    青石河综合治理    疏浚河道8公里     9000    3000     已完工\n"
+     "     合计                                72200   21200\n"
+     "2    白马水库          新建大坝          8000    2000     正在\n"
+     "                       及溢洪道                          施工\n", [("青石河综合治理", "青石河综合治理"),
+                                                                         ("白马水库", "白马水库")]),
+    # a numbered line of prose (no table of four cells) joins nothing
+    ("1 青禾县城南大道改造，已完工。\n  二期正在施工。\n", [("青禾县城南大道改造", "青禾县城南大道改造")]),
+])
+def test_wrapped_table_cells(extract: ProjectExtractor, text: str, expected: list[tuple[str, str]]) -> None:
+    found = sorted(extract(text), key=lambda m: m.start)
+    assert [(m.name, text[m.start:m.end]) for m in found] == expected
