@@ -357,6 +357,7 @@ class ProjectRules(Config):
     activity_suffixes: tuple[str, ...] = rule(WORDS)
     abstract_suffixes: tuple[str, ...] = rule(WORDS)
     specific_min_chars: int = rule(int)
+    ordinal_in_name: regex.Pattern[str] = rule(PATTERN)  # 第三 in 市第三人民医院: names one, as a digit does
     key_endings: tuple[str, ...] = rule(WORDS)
     key_min_chars: int = rule(int)
     short_form_places: tuple[str, ...] = rule(WORDS)
