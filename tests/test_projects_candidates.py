@@ -27,6 +27,12 @@ CANDIDATES = [
     ("桐溪电厂扩建工程及送出配套工程加快推进。", [("桐溪电厂扩建工程及送出配套工程", N)]),
     ("云溪河岸生态修复与改造工程、桐山水库等项目建成。", [("云溪河岸生态修复与改造工程", N), ("桐山水库", N)]),
     ("滨江大道已完工并投入使用。", [("滨江大道", N)]),
+    # --- the works a list's class names for its members are theirs, no project of their own -----
+    ("青石、白沙两个片区的雨污分流改造工程已铺设管网。", [("青石", "青石改造"), ("白沙", "白沙改造")]),
+    ("青石、白沙等片区的棚户区改造项目已开工。", [("青石", "青石改造"), ("白沙", "白沙改造")]),
+    # ... but a works phrase of its own after a list closed by a class naming no works stands
+    ("青石、白沙等3座水库已完工，雨污分流改造工程已开工。", [("青石", "青石水库"), ("白沙", "白沙水库"),
+                                                          ("雨污分流改造工程", N)]),
     # --- an ordinal of its own names one facility, as a digit does (not 第三方, 第一批) -----------
     ("县第三实验学校已投入使用。", [("县第三实验学校", N)]),
     ("市第二中心医院主体完工。", [("市第二中心医院", N)]),

@@ -425,6 +425,9 @@ class ProjectExtractor:
             else:
                 groups.append([seg])
         out: list[ProjectMention] = []
+        # the works a list's class names for its members (甲、乙两个片区的雨污分流改造工程): the
+        # members' works, no project of its own (spans in the clause, found as each list is read)
+        class_works: list[tuple[int, int]] = []
         for index, group in enumerate(groups):
             # what follows the list is read only after 等 (a copy per group would make a long
             # clause of many groups quadratic)
@@ -456,6 +459,9 @@ class ProjectExtractor:
             # per item: whether a count inside the list closes its run, the specific suffix its
             # class shares with it and the works the class names for it (its run's, else the list's)
             in_counted, item_shared, item_works = self._counted_classes(group, counted, shared, rest)
+            for seg, works in zip(group, item_works, strict=True):
+                if works is not None and (at := clause.find(works, seg.end)) >= 0:
+                    class_works.append((at, at + len(works)))
             # a list of names, not of activities (疏浚、整治河道、安置房)
             is_list = len(group) > 1 and (2 * sum(judge.name_like(name) for name, _, _ in names) >= len(group)
                                           or shared is not None or umbrella or any(in_counted))
@@ -519,6 +525,8 @@ class ProjectExtractor:
                         name[:part.start("part")]):
                     name, e = name[:part.start("part")], s + part.start("part")     # …大桥 | 主桥
                 listed = alt is not None or (sibling_item and rule_id != PROJECT_SUFFIX_PREFIX_RULE)
+                if any(a <= s and e <= b for a, b in class_works):
+                    continue        # the works of the class closing a list before it
                 if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
