@@ -33,6 +33,12 @@ CANDIDATES = [
     # ... but a works phrase of its own after a list closed by a class naming no works stands
     ("青石、白沙等3座水库已完工，雨污分流改造工程已开工。", [("青石", "青石水库"), ("白沙", "白沙水库"),
                                                           ("雨污分流改造工程", N)]),
+    # --- what a project rents, brings in or builds, after its 项目/工程, is no part of its name ---
+    ("鑫达光电显示模组项目租用标准厂房2万平方米。", [("鑫达光电显示模组项目", N)]),
+    ("青石水库扩容工程新建主坝已封顶。", [("青石水库扩容工程", N)]),
+    ("华泰纸业技改项目引进生产线3条。", [("华泰纸业技改项目", N)]),
+    # ... but 配套 goes on naming
+    ("城南安置工程配套道路已完工。", [("城南安置工程配套道路", N)]),
     # --- an ordinal of its own names one facility, as a digit does (not 第三方, 第一批) -----------
     ("县第三实验学校已投入使用。", [("县第三实验学校", N)]),
     ("市第二中心医院主体完工。", [("市第二中心医院", N)]),

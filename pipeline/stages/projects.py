@@ -120,6 +120,7 @@ class ProjectExtractor:
         self.count_in_item = p.count_in_item
         self.component_after_project = p.component_after_project
         self.component_after_facility = p.component_after_facility
+        self.works_after_project = p.works_after_project
         self.class_works = p.class_works
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
@@ -518,6 +519,8 @@ class ProjectExtractor:
                     # a name that runs on into words no name has (城南引水工程全长24公里隧洞):
                     # the name is its longest named prefix
                     name, e, rule_id = name[:cut], s + cut, PROJECT_SUFFIX_PREFIX_RULE
+                if rule_id != PROJECT_ENUMERATION_ITEM_RULE and (part := self.works_after_project.search(name)):
+                    name, e = name[:part.start("part")], s + part.start("part")     # …项目 | 租用厂房
                 if rule_id == PROJECT_SUFFIX_RULE and (part := self.component_after_project.search(name)):
                     name, e = name[:part.start("part")], s + part.start("part")     # …项目 | 厂房
                 elif rule_id != PROJECT_ENUMERATION_ITEM_RULE and (
