@@ -39,6 +39,10 @@ CANDIDATES = [
     ("华泰纸业技改项目引进生产线3条。", [("华泰纸业技改项目", N)]),
     # ... but 配套 goes on naming
     ("城南安置工程配套道路已完工。", [("城南安置工程配套道路", N)]),
+    # --- a character that starts no name is stripped only when it is no part of a place (沿江路) --
+    ("完成青石桥维修加固和沿江路改造。", [("青石桥维修加固", N), ("沿江路改造", N)]),
+    ("正阳路已通车。", [("正阳路", N)]),
+    ("如云州港三期码头工程受台风影响。", [("云州港三期码头工程", N)]),
     # --- an ordinal of its own names one facility, as a digit does (not 第三方, 第一批) -----------
     ("县第三实验学校已投入使用。", [("县第三实验学校", N)]),
     ("市第二中心医院主体完工。", [("市第二中心医院", N)]),

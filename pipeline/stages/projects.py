@@ -512,7 +512,7 @@ class ProjectExtractor:
                     alt = name + lent_or_shared if lent_or_shared else None
                 else:
                     continue
-                while len(name) > self.min_chars and name[0] in self.strip_chars and judge.has_suffix(name[1:]):
+                while len(name) > self.min_chars and self._stray_char(name) and judge.has_suffix(name[1:]):
                     name, s = name[1:], s + 1       # 如云州港三期码头工程受…影响
                 if (rule_id == PROJECT_SUFFIX_RULE and not judge.accepts(name, listed=sibling_item)
                         and (cut := judge.named_prefix(name)) and judge.accepts(name[:cut])):
@@ -895,12 +895,22 @@ class ProjectExtractor:
             s = aside.end()     # (记者 某某)中国交通运输部 …, (PPP)项目: an aside, not the name
         s += self._leading_framing(clause[s:e])
         s = self._past_weak_framing(clause, s, e, self.weak_word_first, behind_adverb=True)   # 将要 | 新建 | …
-        while e - s > self.min_chars and clause[s] in self.strip_chars and self.judge.has_suffix(clause[s + 1:e]):
+        while e - s > self.min_chars and self._stray_char(clause[s:e]) and self.judge.has_suffix(clause[s + 1:e]):
             s += 1
         if s < e and clause[s] in _OPEN and not (balanced(clause[s:e]) if clause[s] in "(（"
                                                  else clause[s] == "“" and "”" in clause[s + 1:e]):
             s += 1          # a lone opening quote or bracket (“一河两岸”整治项目(已于… keeps its quote)
         return clause[s:e], s, e
+
+    def _stray_char(self, name: str) -> bool:
+        """`name` opens with a character that never starts a name (`strip_leading_chars`: 如
+        | 云州港…, 沿 | 城南大道) standing as a word of its own, not the first character of
+        a place the name opens with (沿江路, 正阳路: jieba reads them as places; 如云 | 州港 it
+        reads as a person's name, and 如 goes)."""
+        if name[0] not in self.strip_chars:
+            return False
+        word, flag = self.judge.tags(name)[0]
+        return len(word) == 1 or flag != "ns"
 
     def _past_weak_framing(self, clause: str, s: int, e: int, words: FirstWord,
                            behind_adverb: bool = False) -> int:
