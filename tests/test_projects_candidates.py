@@ -31,6 +31,8 @@ CANDIDATES = [
     ("青石、白沙两个片区的雨污分流改造工程已铺设管网。", [("青石", "青石改造"), ("白沙", "白沙改造")]),
     ("青石、白沙等片区的棚户区改造项目已开工。", [("青石", "青石改造"), ("白沙", "白沙改造")]),
     # ... but a works phrase of its own after a list closed by a class naming no works stands
+    # ... and works that name a place of their own are a project of their own
+    ("青江、白江等河流域的青石河治理工程已完工。", [("青江", "青江治理"), ("白江", "白江治理"), ("青石河治理工程", N)]),
     ("青石、白沙等3座水库已完工，雨污分流改造工程已开工。", [("青石", "青石水库"), ("白沙", "白沙水库"),
                                                           ("雨污分流改造工程", N)]),
     # --- what a project rents, brings in or builds, after its 项目/工程, is no part of its name ---

@@ -461,7 +461,7 @@ class ProjectExtractor:
             # class shares with it and the works the class names for it (its run's, else the list's)
             in_counted, item_shared, item_works = self._counted_classes(group, counted, shared, rest)
             for seg, works in zip(group, item_works, strict=True):
-                if works is not None and (at := clause.find(works, seg.end)) >= 0:
+                if works is not None and not self._names_its_own(works) and (at := clause.find(works, seg.end)) >= 0:
                     class_works.append((at, at + len(works)))
             # a list of names, not of activities (疏浚、整治河道、安置房)
             is_list = len(group) > 1 and (2 * sum(judge.name_like(name) for name, _, _ in names) >= len(group)
@@ -533,6 +533,12 @@ class ProjectExtractor:
                 if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
+
+    def _names_its_own(self, works: str) -> bool:
+        """The works after a list's class name a place or proper name of their own (沂、沭等
+        河流域的 | 伊家河治理工程: a project of its own), not only what is done (两个片区的 |
+        雨污分流改造工程)."""
+        return any(flag in self.judge.proper_pos for _, flag in self.judge.tags(works))
 
     def _close_at_counts(self, clause: str, group: list[_Segment]
                          ) -> tuple[list[_Segment], list[tuple[int, int, str]]]:
