@@ -426,7 +426,7 @@ class ProjectExtractor:
             else:
                 groups.append([seg])
         out: list[ProjectMention] = []
-        # the works a list's class names for its members (甲、乙两个片区的雨污分流改造工程): the
+        # the works a list's class names for its members (甲、乙两个社区的供水管网改造工程): the
         # members' works, no project of its own (spans in the clause, found as each list is read)
         class_works: list[tuple[int, int]] = []
         for index, group in enumerate(groups):
@@ -537,7 +537,7 @@ class ProjectExtractor:
     def _names_its_own(self, works: str) -> bool:
         """The works after a list's class name a place or proper name of their own (沂、沭等
         河流域的 | 伊家河治理工程: a project of its own), not only what is done (两个片区的 |
-        雨污分流改造工程)."""
+        供水管网改造工程)."""
         return any(flag in self.judge.proper_pos for _, flag in self.judge.tags(works))
 
     def _close_at_counts(self, clause: str, group: list[_Segment]
