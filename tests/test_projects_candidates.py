@@ -27,6 +27,30 @@ CANDIDATES = [
     ("桐溪电厂扩建工程及送出配套工程加快推进。", [("桐溪电厂扩建工程及送出配套工程", N)]),
     ("云溪河岸生态修复与改造工程、桐山水库等项目建成。", [("云溪河岸生态修复与改造工程", N), ("桐山水库", N)]),
     ("滨江大道已完工并投入使用。", [("滨江大道", N)]),
+    # --- the works a list's class names for its members are theirs, no project of their own -----
+    ("青石、白沙两个社区的供水管网改造工程已完工。", [("青石", "青石管网"), ("白沙", "白沙管网")]),
+    ("青石、白沙等片区的棚户区改造项目已开工。", [("青石", "青石改造"), ("白沙", "白沙改造")]),
+    # ... but a works phrase of its own after a list closed by a class naming no works stands
+    # ... and works that name a place of their own are a project of their own
+    ("青江、白江等河流域的青石河治理工程已完工。", [("青江", "青江治理"), ("白江", "白江治理"), ("青石河治理工程", N)]),
+    ("青石、白沙等3座水库已完工，城南供水管网改造工程已开工。", [("青石", "青石水库"), ("白沙", "白沙水库"),
+                                                            ("城南供水管网改造工程", N)]),
+    # --- what a project rents, brings in or builds, after its 项目/工程, is no part of its name ---
+    ("锐达电机项目租赁园区闲置车间1.5万平方米。", [("锐达电机项目", N)]),
+    ("白马水库加固工程新建副坝已完工。", [("白马水库加固工程", N)]),
+    ("华泰纸业技改项目引进生产线3条。", [("华泰纸业技改项目", N)]),
+    # ... but 配套 goes on naming
+    ("城南安置工程配套道路已完工。", [("城南安置工程配套道路", N)]),
+    # --- a character that starts no name is stripped only when it is no part of a place (沿江路) --
+    ("完成青石桥拓宽和沿江路改造。", [("青石桥拓宽", N), ("沿江路改造", N)]),
+    ("正阳路已通车。", [("正阳路", N)]),
+    ("如云州港三期码头工程受台风影响。", [("云州港三期码头工程", N)]),
+    # --- an ordinal of its own names one facility, as a digit does (not 第三方, 第一批) -----------
+    ("县第三实验学校已投入使用。", [("县第三实验学校", N)]),
+    ("市第二中心医院主体完工。", [("市第二中心医院", N)]),
+    ("第三方服务中心已投入使用。", []),
+    ("第一批学校已投入使用。", []),
+    ("市人民医院主体完工。", []),
     # --- the last item's suffix is lent to bare items like its own part -----------------------
     ("青岩、白马及红石水库加快建设。", [("青岩", "青岩水库"), ("白马", "白马水库"), ("红石水库", N)]),
     ("桐坪、石溪、龙湾电站加快建设。", [("桐坪", "桐坪电站"), ("石溪", "石溪电站"), ("龙湾电站", N)]),
@@ -298,3 +322,40 @@ COUNT_VALUES = [("3个", 3), ("两座", 2), ("十二项", 12), ("二十处", 20)
 @pytest.mark.parametrize(("count", "value"), COUNT_VALUES)
 def test_how_many_a_count_closing_a_list_says(count: str, value: int) -> None:
     assert _count_value(count) == value
+
+
+# A ledger flattened from a PDF table whose name cells wrap onto the next line, with the other
+# columns' text between the halves (invented).
+WRAPPED = (
+    "序号 项目名称          建设内容          总投资  年度计划 形象进度\n"
+    "1    青禾县城南再生水  新建再生水处理    32000   8000     主体完工\n"
+    "     厂一期工程        设施2万吨/日\n"
+    "2    云州滨江物流园    新建仓储用房      18000   6000     正在进行\n"
+    "     二期                                                 基础施工\n"
+    "3    鑫达建材年产5万吨 新建生产线        12000   3000     已投产\n"
+    "     新型墙材项目\n"
+    "4    白沙镇、红岩镇文  改造活动用房      1200    1200     已招标\n"
+    "     化站改造\n"
+    "5    青石河综合治理    疏浚河道8公里     9000    3000     已完工\n"
+    "     合计                                72200   21200\n"
+)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the halves of a wrapped name cell are one name (its span: the half on the row's line)
+    (WRAPPED, [("青禾县城南再生水厂一期工程", "青禾县城南再生水"), ("云州滨江物流园二期", "云州滨江物流园"),
+               ("鑫达建材年产5万吨新型墙材项目", "鑫达建材年产5万吨"), ("白沙镇", "白沙镇"),
+               ("红岩镇文化站改造", "红岩镇文"), ("青石河综合治理", "青石河综合治理")]),
+    # a totals row (合计) in the name's column is no part of the name above it; text in another
+    # column (the content's, the progress') continues no name
+    ("1    青石河综合治理    疏浚河道8公里     9000    3000     已完工\n"
+     "     合计                                72200   21200\n"
+     "2    白马水库          新建大坝          8000    2000     正在\n"
+     "                       及溢洪道                          施工\n", [("青石河综合治理", "青石河综合治理"),
+                                                                         ("白马水库", "白马水库")]),
+    # a numbered line of prose (no table of four cells) joins nothing
+    ("1 青禾县城南大道改造，已完工。\n  二期正在施工。\n", [("青禾县城南大道改造", "青禾县城南大道改造")]),
+])
+def test_wrapped_table_cells(extract: ProjectExtractor, text: str, expected: list[tuple[str, str]]) -> None:
+    found = sorted(extract(text), key=lambda m: m.start)
+    assert [(m.name, text[m.start:m.end]) for m in found] == expected

@@ -382,10 +382,12 @@ class ProjectRules(Config):
     other_kind_class: regex.Pattern[str] = rule(PATTERN, at=True)  # 等机电产品: a class that is no project
     component_after_project: regex.Pattern[str] = rule(PATTERN)  # …项目厂房: a part after the project's 项目
     component_after_facility: regex.Pattern[str] = rule(PATTERN)  # …大桥主桥: a part after a facility
+    works_after_project: regex.Pattern[str] = rule(PATTERN)  # …项目租用厂房: the works after a project's 项目
     class_works: regex.Pattern[str] = rule(PATTERN, at=True)   # 等道路的提升改造工程: the works on each member
     activity_suffixes: tuple[str, ...] = rule(WORDS)
     abstract_suffixes: tuple[str, ...] = rule(WORDS)
     specific_min_chars: int = rule(int)
+    ordinal_in_name: regex.Pattern[str] = rule(PATTERN)  # 第三 in 市第三人民医院: names one, as a digit does
     key_endings: tuple[str, ...] = rule(WORDS)
     key_min_chars: int = rule(int)
     short_form_places: tuple[str, ...] = rule(WORDS)
@@ -403,6 +405,7 @@ class ProjectRules(Config):
     list_count: regex.Pattern[str] = rule(PATTERN)    # 项目8个 before it in the sentence
     ledger_item: regex.Pattern[str] = rule(PATTERN)   # 1. / （2） opening a line of a ledger
     entry_line: regex.Pattern[str] = rule(PATTERN)    # 鑫达新材料：总投资… a line opening with a name and a colon
+    cell_totals: regex.Pattern[str] = rule(PATTERN, at=True)  # 合计 in a ledger's name column: no wrapped name
     list_head: regex.Pattern[str] = rule(PATTERN)     # 项目有： / 重点工程： before a list (no count)
     group_heading: regex.Pattern[str] = rule(PATTERN)  # （三）储备项目: a line naming a group of projects
     company_end: regex.Pattern[str] = rule(PATTERN, at=True)  # 有限公司 / 集团 after a framing word

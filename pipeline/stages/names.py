@@ -93,6 +93,7 @@ class NameJudge:
             [w for w in self.suffixes if len(w) >= 2 and w not in self.activity_suffixes]))
         self.umbrella_suffixes = set(p.umbrella_suffixes)
         self.specific_min = p.specific_min_chars
+        self.ordinal_in_name = p.ordinal_in_name
         self.name_verbs = set(p.name_verbs)
         self.narrative_pos = set(p.narrative_pos)
         self.action_verbs = set(p.action_verbs)
@@ -335,7 +336,8 @@ class NameJudge:
         if not listed and self._action(name):
             return "action"
         if (not listed and name.endswith(self.abstract_suffixes) and len(name) < self.specific_min
-                and not _SPECIFIC_MARKS.search(name) and not self.proper(name)):
+                and not _SPECIFIC_MARKS.search(name) and not self.ordinal_in_name.search(name)
+                and not self.proper(name)):
             return "abstract suffix"        # 社会治安综合治理, 发展道路: governance and policy, not works
         return None
 

@@ -21,6 +21,7 @@ candidate is a name at all is `NameJudge`'s call (pipeline/stages/names.py).
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -49,6 +50,11 @@ _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
 _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
 _SPACES = regex.compile(r"[ \t\u3000]+")
 _CELL_GAP = re.compile(r"[ \t]+(?=\S)")      # between two cells of a table row flattened to text
+_WRAPPED_LINE = re.compile(r"\n[ \t\u3000]{2,}[\u4e00-\u9fff]")    # a line opening with spaces, then Han
+# a table row's number and the spaces before its name cell (a name may open with a road's code: S218线)
+_TABLE_ROW = regex.compile(r"(?m)^[ \t\u3000]*[0-9]{1,3}[ \t\u3000]+(?=[\p{Han}A-Za-z])")
+_LEADING_SPACES = re.compile(r"[ \t\u3000]+")
+_HAN = regex.compile(r"\p{Han}")
 _PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
 _DASH = r"[—－-]{2,}"
 _SPACES_OR_DASH = regex.compile(rf"(?P<space>{_SPACES.pattern})|(?P<dash>{_DASH})")
@@ -103,6 +109,7 @@ class ProjectExtractor:
         self.list_count = p.list_count
         self.ledger_item = p.ledger_item
         self.entry_line = p.entry_line
+        self.cell_totals = p.cell_totals
         self.list_head = p.list_head
         self.group_heading = p.group_heading
         self.company_end = p.company_end
@@ -113,6 +120,7 @@ class ProjectExtractor:
         self.count_in_item = p.count_in_item
         self.component_after_project = p.component_after_project
         self.component_after_facility = p.component_after_facility
+        self.works_after_project = p.works_after_project
         self.class_works = p.class_works
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
@@ -178,6 +186,8 @@ class ProjectExtractor:
                 mentions.extend(self._clause(text[c_start:c_end], offset + c_start, inside, bool(introduced)))
         mentions.extend(self._ledger_items(text, offset, mentions, heading_ends))
         mentions.extend(self._entries(text, offset, mentions))
+        if _WRAPPED_LINE.search(text) is not None:     # (most texts have no line opening with spaces)
+            mentions = self._wrapped_cells(text, offset, mentions)
         return merge_short_forms(_without_content_cells(text, offset, mentions), self.place_prefix)
 
     def _ledger_items(self, text: str, offset: int, found: list[ProjectMention],
@@ -218,6 +228,82 @@ class ProjectExtractor:
             if (offset + s, offset + e) not in taken:
                 out.append(ProjectMention(name, self.key(name), offset + s, offset + e, PROJECT_ENUMERATION_ITEM_RULE))
         return out
+
+    def _wrapped_cells(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
+        """`found` with the names of a table's rows whose name cell wraps onto the lines
+        below read whole (1    青禾县城南再生水  新建…  32000 … and, on the next line,
+        spaces up to the name's column, then 厂一期工程): the pieces of the cell joined are
+        read as a clause of their own, and their mentions replace those found in any piece.
+        A mention's name is the joined name; its span is its part on the row's line (or on
+        the line it starts on), so text[start:end] stays the stored text."""
+        pieces_of_rows = []
+        for m in _TABLE_ROW.finditer(text):
+            pieces = self._wrapped_cell(text, m.start(), m.end())
+            if pieces is not None:
+                pieces_of_rows.append(pieces)
+        if not pieces_of_rows:
+            return found
+        out = list(found)
+        for pieces in pieces_of_rows:
+            joined = "".join(text[s:e] for s, e in pieces)
+            mentions = [self._placed_in_pieces(m, pieces, offset) for m in self._clause(joined, 0, [])]
+            if not mentions:
+                continue
+            out = [m for m in out if not any(s < m.end - offset and m.start - offset < e for s, e in pieces)]
+            out.extend(mentions)
+        return out
+
+    def _wrapped_cell(self, text: str, line_start: int, start: int) -> list[tuple[int, int]] | None:
+        """The pieces (spans) of the name cell starting at `start` on a table row's line
+        (four cells or more) when it wraps onto the lines below, else None."""
+        line_end = text.find("\n", start)
+        if line_end < 0:
+            return None
+        end = start
+        while end < line_end and text[end] not in _CELL_END:
+            end += 1
+        if end == start or text[end] not in " \t\u3000" or len(_CELL_GAP.findall(text, start, line_end)) < 3:
+            return None         # no cell gap after the name: the cell ends otherwise (（, ，)
+        prefix = text[line_start:start]
+        columns = {len(prefix), _display_width(prefix)}
+        pieces = [(start, end)]
+        following = line_end + 1
+        while (cont := self._continuation(text, following, columns)) is not None:
+            pieces.append(cont)
+            following = text.find("\n", cont[1]) + 1
+            if following == 0:
+                break
+        return pieces if len(pieces) > 1 else None
+
+    def _continuation(self, text: str, line_start: int, columns: set[int]) -> tuple[int, int] | None:
+        """The span of the text a line holds in a wrapped name cell's column (`columns`:
+        the cell's start, in characters and in display width): the line opens with spaces up
+        to it, then Han text up to a cell gap or the line's end, no totals word (合计)."""
+        spaces = _LEADING_SPACES.match(text, line_start)
+        start = spaces.end() if spaces is not None else line_start
+        if (spaces is None or start >= len(text) or not _HAN.match(text[start])
+                or not ({spaces.end() - line_start, _display_width(spaces.group())} & columns)
+                or self.cell_totals.match(text, start) is not None):
+            return None
+        end = start
+        while end < len(text) and text[end] not in _CELL_END:
+            end += 1
+        if end < len(text) and text[end] not in " \t\u3000\n":
+            return None         # the piece runs on into a clause: no cell
+        return start, end
+
+    @staticmethod
+    def _placed_in_pieces(m: ProjectMention, pieces: list[tuple[int, int]], offset: int) -> ProjectMention:
+        """`m`, found in the joined cell (offsets into it), at its place in the text: its
+        span the part of it in the piece where it starts."""
+        at = 0
+        for s, e in pieces:
+            if m.start < at + e - s:
+                start = s + m.start - at
+                end = s + min(m.end - at, e - s)
+                return replace(m, start=offset + start, end=offset + end)
+            at += e - s
+        raise ValueError("a mention beyond its joined cell")
 
     def _entries(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
         """Bare names that open lines as entries of a ledger without ordinals (鑫达新材料：
@@ -340,6 +426,9 @@ class ProjectExtractor:
             else:
                 groups.append([seg])
         out: list[ProjectMention] = []
+        # the works a list's class names for its members (甲、乙两个社区的供水管网改造工程): the
+        # members' works, no project of its own (spans in the clause, found as each list is read)
+        class_works: list[tuple[int, int]] = []
         for index, group in enumerate(groups):
             # what follows the list is read only after 等 (a copy per group would make a long
             # clause of many groups quadratic)
@@ -371,6 +460,9 @@ class ProjectExtractor:
             # per item: whether a count inside the list closes its run, the specific suffix its
             # class shares with it and the works the class names for it (its run's, else the list's)
             in_counted, item_shared, item_works = self._counted_classes(group, counted, shared, rest)
+            for seg, works in zip(group, item_works, strict=True):
+                if works is not None and not self._names_its_own(works) and (at := clause.find(works, seg.end)) >= 0:
+                    class_works.append((at, at + len(works)))
             # a list of names, not of activities (疏浚、整治河道、安置房)
             is_list = len(group) > 1 and (2 * sum(judge.name_like(name) for name, _, _ in names) >= len(group)
                                           or shared is not None or umbrella or any(in_counted))
@@ -420,13 +512,15 @@ class ProjectExtractor:
                     alt = name + lent_or_shared if lent_or_shared else None
                 else:
                     continue
-                while len(name) > self.min_chars and name[0] in self.strip_chars and judge.has_suffix(name[1:]):
+                while len(name) > self.min_chars and self._stray_char(name) and judge.has_suffix(name[1:]):
                     name, s = name[1:], s + 1       # 如云州港三期码头工程受…影响
                 if (rule_id == PROJECT_SUFFIX_RULE and not judge.accepts(name, listed=sibling_item)
                         and (cut := judge.named_prefix(name)) and judge.accepts(name[:cut])):
                     # a name that runs on into words no name has (城南引水工程全长24公里隧洞):
                     # the name is its longest named prefix
                     name, e, rule_id = name[:cut], s + cut, PROJECT_SUFFIX_PREFIX_RULE
+                if rule_id != PROJECT_ENUMERATION_ITEM_RULE and (part := self.works_after_project.search(name)):
+                    name, e = name[:part.start("part")], s + part.start("part")     # …项目 | 租用厂房
                 if rule_id == PROJECT_SUFFIX_RULE and (part := self.component_after_project.search(name)):
                     name, e = name[:part.start("part")], s + part.start("part")     # …项目 | 厂房
                 elif rule_id != PROJECT_ENUMERATION_ITEM_RULE and (
@@ -434,9 +528,17 @@ class ProjectExtractor:
                         name[:part.start("part")]):
                     name, e = name[:part.start("part")], s + part.start("part")     # …大桥 | 主桥
                 listed = alt is not None or (sibling_item and rule_id != PROJECT_SUFFIX_PREFIX_RULE)
+                if any(a <= s and e <= b for a, b in class_works):
+                    continue        # the works of the class closing a list before it
                 if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
+
+    def _names_its_own(self, works: str) -> bool:
+        """The works after a list's class name a place or proper name of their own (沂、沭等
+        河流域的 | 伊家河治理工程: a project of its own), not only what is done (两个片区的 |
+        供水管网改造工程)."""
+        return any(flag in self.judge.proper_pos for _, flag in self.judge.tags(works))
 
     def _close_at_counts(self, clause: str, group: list[_Segment]
                          ) -> tuple[list[_Segment], list[tuple[int, int, str]]]:
@@ -799,12 +901,22 @@ class ProjectExtractor:
             s = aside.end()     # (记者 某某)中国交通运输部 …, (PPP)项目: an aside, not the name
         s += self._leading_framing(clause[s:e])
         s = self._past_weak_framing(clause, s, e, self.weak_word_first, behind_adverb=True)   # 将要 | 新建 | …
-        while e - s > self.min_chars and clause[s] in self.strip_chars and self.judge.has_suffix(clause[s + 1:e]):
+        while e - s > self.min_chars and self._stray_char(clause[s:e]) and self.judge.has_suffix(clause[s + 1:e]):
             s += 1
         if s < e and clause[s] in _OPEN and not (balanced(clause[s:e]) if clause[s] in "(（"
                                                  else clause[s] == "“" and "”" in clause[s + 1:e]):
             s += 1          # a lone opening quote or bracket (“一河两岸”整治项目(已于… keeps its quote)
         return clause[s:e], s, e
+
+    def _stray_char(self, name: str) -> bool:
+        """`name` opens with a character that never starts a name (`strip_leading_chars`: 如
+        | 云州港…, 沿 | 城南大道) standing as a word of its own, not the first character of
+        a place the name opens with (沿江路, 正阳路: jieba reads them as places; 如云 | 州港 it
+        reads as a person's name, and 如 goes)."""
+        if name[0] not in self.strip_chars:
+            return False
+        word, flag = self.judge.tags(name)[0]
+        return len(word) == 1 or flag != "ns"
 
     def _past_weak_framing(self, clause: str, s: int, e: int, words: FirstWord,
                            behind_adverb: bool = False) -> int:
@@ -960,6 +1072,11 @@ def _without_content_cells(text: str, offset: int, mentions: list[ProjectMention
         elif other is None or e < other[1]:
             other = (m.key, e)
     return [m for m in mentions if id(m) not in dropped] if dropped else mentions
+
+
+def _display_width(text: str) -> int:
+    """Columns `text` takes in a fixed-width layout: two for a wide character (Han, 　)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _count_value(count: str) -> int:
