@@ -116,7 +116,7 @@ def project_rows(c: Collected) -> list[tuple[str, str]]:
     kept = p >= model.threshold
     for name in _batch_names(st.doc):
         part = kept & (docs == name)
-        rows.append((f"(c) dev+train -> {name}", promise(p[part], y[part])))
+        rows.append((f"(c) dev+train -> styles {name.removeprefix('styles')}", promise(p[part], y[part])))
     rows.append(("(c) dev+train -> styles, all", promise(p[kept], y[kept])))
     return rows
 
@@ -143,7 +143,7 @@ def status_rows(c: Collected, wrong: str = "") -> list[tuple[str, str]]:
     docs = np.array([x.split("/")[0] for x in d.doc])
     for name in _batch_names(d.doc):
         part = docs == name
-        rows.append((f"(c) dev+train -> {name}", promise(conf[part], d.right[part])))
+        rows.append((f"(c) dev+train -> styles {name.removeprefix('styles')}", promise(conf[part], d.right[part])))
     rows.append(("(c) dev+train -> styles, all", promise(conf, d.right)))
     if wrong:
         for i in np.flatnonzero((conf >= train.CONFIDENT) & ~d.right.astype(bool)):
