@@ -20,7 +20,8 @@ Each candidate is scored as the probability that its state is the gold's, the hi
 How sure the decided state is comes from a second small model (`sure_features`: how the
 winning cue was linked, a plan or weak cue, whether rule and ranker agree), fitted on
 held-out decisions and shifted so that ≥ 0.8 means at least 90% right on held-out documents
-of the sets the rules were not tuned on; it is `statuses.confidence` of the decided state's
+of the sets the rules were not tuned on, and capped below 0.8 for a cue shared by a long list
+and for a completion other states contest (`CAPS`); it is `statuses.confidence` of the decided state's
 rows and `projects.status_confidence` (other states keep their calibrated mass). Features
 are general classes, never the words of names.
 
