@@ -29,10 +29,12 @@ Calibration (Platt: sigmoid(a·score + b)) is fitted on the held-out scores; the
 written are fitted on all sets. Both confidences are calibrated on the held-out scores of
 the sets the rules were not tuned on (all but the first), the shift lowered where needed so
 that, there, at least 90% of the rows at confidence ≥ 0.8 are right (for projects with a
-margin of one standard error, `CONFIDENT_Z`); the figure printed with "calibrated without
-the document's fold" is that promise measured on folds the calibration did not see (for
-projects, the keep threshold is also chosen without that fold). Deterministic: sorted documents, fixed folds, no
-randomness, weights rounded to 6 decimals. Scoring in the pipeline is plain Python.
+margin of one standard error, `CONFIDENT_Z`; for statuses `SURE_Z`); the figure
+printed with "calibrated without the document's fold" is that promise measured on folds the
+calibration did not see (for projects, the keep threshold is also chosen without that fold).
+`scripts/confidence_check.py` prints the promise there, fitted on dev only, and on the styles
+set. Deterministic: sorted documents, fixed folds, no randomness, weights rounded to 6 decimals.
+Scoring in the pipeline is plain Python.
 """
 
 from __future__ import annotations
@@ -61,8 +63,8 @@ from pipeline.stages.role_model import role_features
 from pipeline.stages.status_model import (
     Features,
     StatusModel,
+    capped_decision,
     capped_surety,
-    decided_by_shared_cue,
     link_kind,
     project_candidates,
     sure_features,
@@ -552,6 +554,13 @@ def train_projects(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
 def _projects_cross_calibrated(s: Samples, untuned: tuple[str, ...]) -> str:
     """What confidence >= CONFIDENT means among the kept rows of the untuned documents when
     each fold's calibration and threshold come from the other folds only."""
+    prob, right = projects_cross_confidence(s, untuned)
+    return confident(prob, right) if len(right) else "no folds"
+
+
+def projects_cross_confidence(s: Samples, untuned: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The kept rows of the untuned documents, each fold's calibrated and thresholded by the
+    other folds only: their confidence and whether each is right."""
     c, oof = choose_c(s)
     folds = fold_of(s.doc)
     prob, right = [], []
@@ -567,7 +576,9 @@ def _projects_cross_calibrated(s: Samples, untuned: tuple[str, ...]) -> str:
         kept = p >= threshold
         prob.append(p[kept])
         right.append(np.asarray(s.y)[test][kept])
-    return confident(np.concatenate(prob), np.concatenate(right)) if right else "no folds"
+    if not right:
+        return np.zeros(0), np.zeros(0, dtype=int)
+    return np.concatenate(prob), np.concatenate(right)
 
 
 # --- statuses -------------------------------------------------------------------------------
@@ -670,8 +681,8 @@ def fit_surety(d: Decisions, promise_on: np.ndarray, salt: str = "") -> Surety:
     """The surety model fitted on the known decisions of `d`; its intercept lowered where
     needed so that, on the decisions `promise_on` accepts (the untuned sets) scored by
     models that did not see their documents (grouped CV), at least CONFIDENT_RIGHT of those
-    at CONFIDENT or more are right, surely (`SURE_Z`). A shared cue's decisions never reach
-    CONFIDENT (`status_model.SHARED_CUE_CAP`) and take no part in where the edge lies."""
+    at CONFIDENT or more are right, surely (`SURE_Z`). A shared cue's decisions and contested
+    completions never reach CONFIDENT (`status_model.CAPS`) and take no part in where the edge lies."""
     known = ~d.unknown
     unknown = float(d.right[d.unknown & promise_on].mean()) if (d.unknown & promise_on).any() else 0.0
     if len({int(r) for r in d.right[known]}) < 2:
@@ -688,7 +699,7 @@ def fit_surety(d: Decisions, promise_on: np.ndarray, salt: str = "") -> Surety:
         if len(test) and len({int(d.right[i]) for i in rest}) == 2:
             part = fit([d.sure_x[i] for i in rest], list(d.right[rest]), SURE_C)
             held[test] = part.scores([d.sure_x[i] for i in test])
-    shared = np.array([decided_by_shared_cue(x) for x in d.sure_x], dtype=bool)
+    shared = np.array([capped_decision(x) for x in d.sure_x], dtype=bool)
     scored = check & ~np.isnan(held) & ~shared
     shift = min(0.0, promised_shift(confident_edge(held[scored], d.right[scored], z=SURE_Z)))
     return Surety(Logistic({n: round(w, ROUND) for n, w in sorted(model.coef.items())},

@@ -302,6 +302,13 @@ SURE_FEATURE_CASES = [
      {("link=clause", 1.0), ("agree", 1.0)}),
     ((("link=prefix", 1.0), ("status=started", 1.0), ("log_cue_projects", 1.1)), True, 1,
      {("link=prefix", 1.0), ("agree", 1.0)}),
+    # a completion while the candidates offer another known state is contested (capped below 0.8)
+    ((("link=clause", 1.0), ("status=completed", 1.0)), True, 2,
+     {("link=clause", 1.0), ("agree", 1.0), ("competing", 1.0), ("contested_completion", 1.0)}),
+    # must not: a completion alone (unknown is no rival), another state contested
+    ((("link=clause", 1.0), ("status=completed", 1.0)), True, 1, {("link=clause", 1.0), ("agree", 1.0)}),
+    ((("link=clause", 1.0), ("status=operational", 1.0)), True, 2,
+     {("link=clause", 1.0), ("agree", 1.0), ("competing", 1.0)}),
 ]
 
 
@@ -505,3 +512,29 @@ def test_the_nearest_cue_of_a_sections_state_is_the_minimum_over_its_cues(cues) 
     for pos in range(0, 60):
         expected = min((c for c in mentions if c.status is status), key=lambda c: abs(c.start - pos))
         assert section.nearest(pos) is expected, pos
+
+
+# A completion the project's other candidates contest (another known state offered: a plan, works
+# under way) never reaches 0.8, however much the surety model trusts a cue of its own clause
+# or of a later one (`status_model.CONTESTED_COMPLETION_CAP`): text, project -> whether its
+# confidence reaches 0.8
+CONTESTED_SURETY_CASES = [
+    ("城东快速路工程正在施工，目前已完工。", "城东快速路工程", False),
+    # must not: a completion no other state contests, another state contested
+    ("城东快速路工程已完工。", "城东快速路工程", True),
+    ("城东快速路工程正在施工，目前已建成通车。", "城东快速路工程", True),
+]
+
+
+@pytest.mark.parametrize("text, name, confident", CONTESTED_SURETY_CASES,
+                         ids=[str(i) for i in range(len(CONTESTED_SURETY_CASES))])
+def test_a_contested_completion_is_never_confident(pipeline: Pipeline, text: str, name: str, confident: bool
+                                                   ) -> None:
+    undecided = Pipeline(pipeline.rules, rank_statuses=False)
+    ex = undecided("t", text)
+    model = StatusModel({}, sure={"link=clause": 6.0, "link=after": 6.0}, sure_intercept=-3.0)
+    projects, rows = decide_statuses(ex, undecided.statuses(ex.doc.norm), model)
+    project = next(p for p in projects if p.name == name)
+    confidence = project_confidence(project.status, project.status_start, project.status_end,
+                                     [r for r in rows if r.project_key == project.key])
+    assert (confidence >= 0.8) == confident

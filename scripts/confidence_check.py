@@ -1,0 +1,182 @@
+"""Does confidence >= 0.8 keep its promise (at least 90 % of those rows right, at least 40 %
+of rows there) where nothing was fitted? One table, for `projects` and `statuses`:
+
+    python scripts/confidence_check.py [--gold ../shared/gold] [--styles tests/fixtures/styles]
+                                       [--batches suvw] [--cache FILE] [--wrong w]
+
+- (a) train, calibrated without the document's fold (what `train.py` prints: each fold's
+  confidence from models fitted and calibrated on the other folds; statuses also as the
+  mean of five fold assignments);
+- (b) fitted and calibrated on dev only, measured on train;
+- (c) fitted on dev + train as `train.py all` fits the shipped weights, measured on each
+  batch of the styles set (tests/fixtures/styles: invented reports, none of them in the
+  models' training data; the rules were tuned on batches 1-3, not the models) and on all
+  of them: how the confidence carries to styles the gold sets have few of.
+
+`--wrong w` lists the styles set's confident wrong status rows of the batches given (their
+text is invented: it may be read) with how each was decided. `--cache FILE` keeps the
+extracted samples (a pickle) so that a second run only fits; delete it after a code change.
+Only the batches named by `--batches` (file-name prefixes) are read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import pickle
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.extract import Pipeline
+from pipeline.outputs.evaluate import GoldDoc, load_gold
+
+
+def _train_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("train", ROOT / "scripts" / "train.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module         # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+train = _train_script()
+
+
+def styles_documents(folder: Path, batches: str) -> list[tuple[str, GoldDoc, Path]]:
+    """(styles<prefix>/file, gold, raw path) of the styles documents whose file name starts
+    with one of `batches`, sorted; other lines of the gold are left alone."""
+    out = []
+    for gold in sorted(load_gold(folder / "gold.jsonl"), key=lambda g: g.file):
+        if gold.file[:1] in batches:
+            out.append((f"styles{gold.file[:1]}/{gold.file}", gold, folder / "raw" / gold.file))
+    return out
+
+
+@dataclass
+class Collected:
+    """The samples of each model: dev + train (`gold`) and the styles documents (`styles`)."""
+
+    projects: Any
+    styles_projects: Any
+    statuses: Any
+    styles_statuses: Any
+
+
+def collect(gold_root: Path, styles: Path, batches: str) -> Collected:
+    gold = train.gold_documents(gold_root, ("dev", "train"))
+    side = styles_documents(styles, batches)
+    bare = Pipeline(weigh_projects=False, rank_statuses=False)
+    ranked = Pipeline(rank_statuses=False)          # the shipped project model keeps the projects
+    return Collected(train.collect_projects(gold, bare), train.collect_projects(side, bare),
+                     train.collect_statuses(gold, ranked), train.collect_statuses(side, ranked))
+
+
+def promise(confidence: np.ndarray, right: np.ndarray) -> str:
+    """`right share @ row share (rows)` at confidence >= CONFIDENT, marked when it fails."""
+    sure = confidence >= train.CONFIDENT
+    if not len(right):
+        return "-"
+    share = float(sure.mean())
+    acc = float(right[sure].mean()) if sure.any() else float("nan")
+    ok = acc >= train.CONFIDENT_RIGHT and share >= 0.4
+    return f"{acc:.3f} @ {share:5.1%} ({int(sure.sum())}/{len(right)}){'' if ok else ' !'}"
+
+
+def _batch_names(docs: Sequence[str]) -> list[str]:
+    return sorted({d.split("/")[0] for d in docs})
+
+
+def project_rows(c: Collected) -> list[tuple[str, str]]:
+    s = c.projects
+    untuned = ("train/",)
+    rows = []
+    prob, right = train.projects_cross_confidence(s, untuned)
+    rows.append(("(a) train, without the document's fold", promise(prob, right)))
+    first, _ = s.subset(lambda d: d.startswith("dev/"))
+    rest, _ = s.subset(lambda d: d.startswith("train/"))
+    held, _ = train.project_model(first, "dev")
+    p = train._project_probability(held, rest.x)
+    kept = p >= held.threshold
+    rows.append(("(b) fitted on dev -> train", promise(p[kept], np.asarray(rest.y)[kept])))
+    model, _ = train.project_model(s, "dev+train", lambda d: d.startswith(untuned))
+    st = c.styles_projects
+    p = train._project_probability(model, st.x)
+    y = np.asarray(st.y)
+    docs = np.array([d.split("/")[0] for d in st.doc])
+    kept = p >= model.threshold
+    for name in _batch_names(st.doc):
+        part = kept & (docs == name)
+        rows.append((f"(c) dev+train -> styles {name.removeprefix('styles')}", promise(p[part], y[part])))
+    rows.append(("(c) dev+train -> styles, all", promise(p[kept], y[kept])))
+    return rows
+
+
+def status_rows(c: Collected, wrong: str = "") -> list[tuple[str, str]]:
+    s = c.statuses
+    untuned = ("train/",)
+    rows = []
+    scores = train.out_of_fold(s, ranker=True)
+    right, confidence, _ = train._cross_confidence(s, scores, untuned)
+    rows.append(("(a) train, without the document's fold", promise(np.concatenate(confidence), np.concatenate(right))))
+    _, mean = train.repeated_status_accuracy(s, untuned)
+    rows.append(("(a) the same, mean of 5 fold assignments", mean.removeprefix(f"conf >= {train.CONFIDENT}: ")))
+    first, _ = s.subset(lambda d: d.startswith("dev/"))
+    rest, _ = s.subset(lambda d: d.startswith("train/"))
+    _, _, alone_surety = train.status_model(first)
+    ranker = train.fit_ranker(first.x, first.y, first.decision)
+    d = train.Decisions.of(rest, ranker.scores(rest.x))
+    rows.append(("(b) fitted on dev -> train", promise(alone_surety.confidence(d), d.right)))
+    model, _, surety = train.status_model(s, lambda doc: doc.startswith(untuned))
+    st = c.styles_statuses
+    d = train.Decisions.of(st, train.Logistic(model.coef, 0.0).scores(st.x))
+    conf = surety.confidence(d)
+    docs = np.array([x.split("/")[0] for x in d.doc])
+    for name in _batch_names(d.doc):
+        part = docs == name
+        rows.append((f"(c) dev+train -> styles {name.removeprefix('styles')}", promise(conf[part], d.right[part])))
+    rows.append(("(c) dev+train -> styles, all", promise(conf, d.right)))
+    if wrong:
+        for i in np.flatnonzero((conf >= train.CONFIDENT) & ~d.right.astype(bool)):
+            if d.doc[i].split("/")[0].removeprefix("styles") in wrong:
+                rows.append((f"  confident wrong: {d.doc[i]}",
+                             f"{conf[i]:.3f} {' '.join(n for n, _ in d.sure_x[i])}"))
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
+    parser.add_argument("--styles", type=Path, default=ROOT / "tests" / "fixtures" / "styles")
+    parser.add_argument("--batches", default="suvw", help="the styles set's file-name prefixes to read")
+    parser.add_argument("--cache", type=Path, help="a pickle of the extracted samples (made when absent)")
+    parser.add_argument("--wrong", default="", help="list the confident wrong status rows of these batches")
+    args = parser.parse_args(argv)
+    if args.cache and args.cache.is_file():
+        collected = pickle.loads(args.cache.read_bytes())
+    else:
+        collected = collect(args.gold, args.styles, args.batches)
+        if args.cache:
+            args.cache.write_bytes(pickle.dumps(collected))
+    width = 44
+    print(f"{'confidence >= 0.8: right @ share of rows':<{width}}  projects")
+    for label, figure in project_rows(collected):
+        print(f"{label:<{width}}  {figure}")
+    print(f"{'':<{width}}  statuses")
+    for label, figure in status_rows(collected, args.wrong):
+        print(f"{label:<{width}}  {figure}")
+    print("(! : fails the promise, >= 90 % right at >= 40 % of rows)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

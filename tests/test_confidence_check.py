@@ -1,0 +1,45 @@
+"""scripts/confidence_check.py: the styles batches it reads, and how it marks a broken promise."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+from conftest import FIXTURES_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("confidence_check", ROOT / "scripts" / "confidence_check.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_only_the_named_batches_are_read() -> None:
+    check = _script()
+    docs = check.styles_documents(FIXTURES_DIR / "styles", "w")
+    assert docs and all(name.startswith("stylesw/w") and path.name.startswith("w") for name, _, path in docs)
+    assert check.styles_documents(FIXTURES_DIR / "styles", "") == []
+
+
+# confidences, right or not -> whether the promise (>= 90 % right at >= 40 % of rows) is marked broken
+PROMISE_CASES = [
+    ([0.9] * 10 + [0.5] * 5, [1] * 10 + [0] * 5, False),     # 10 of 10 right at 67 %
+    ([0.9] * 10 + [0.5] * 5, [1] * 8 + [0] * 7, True),       # 8 of 10 right
+    ([0.9] * 2 + [0.5] * 8, [1] * 10, True),                 # all right but at 20 % of rows
+]
+
+
+@pytest.mark.parametrize("confidence, right, broken", PROMISE_CASES, ids=["kept", "too few right", "too few rows"])
+def test_a_broken_promise_is_marked(confidence: list[float], right: list[int], broken: bool) -> None:
+    figure = _script().promise(np.array(confidence), np.array(right))
+    assert figure.endswith("!") == broken
