@@ -160,3 +160,53 @@ def test_the_scanners_compile_their_re_patterns_through_the_cache():
     from pipeline.text import scan
 
     assert scan._compile_re is memo.compiled_re
+
+
+# what the scanners prove of a pattern (text/scan.py gate_of, lead_of), kept in the file
+PROOF_PATTERNS = ["开工建设|开工|动工", "(?<!恢)复工(?!程)", "(?:已经|已)?完成[^，。]{0,6}?[0-9.]+%", "^开工",
+                  "(?i)开工\\d+"]
+
+
+@pytest.mark.parametrize("pattern", PROOF_PATTERNS)
+def test_a_later_process_reads_the_scanners_proofs_without_parsing(cache, monkeypatch, pattern):
+    """A gate or lead proven in one process (or none, for ^ and flags) is what the next
+    process reads, without `re`'s parser: the same as proving it there."""
+    from pipeline.text import scan
+
+    compiled_ = regex.compile(pattern)
+    first = (scan.gate_of(compiled_), scan.lead_of(compiled_))
+    assert first == (scan.Gate(frozenset(p[0]), p[1]) if (p := scan._prove_gate(compiled_)) else None,
+                     scan.Lead(frozenset(p[0]), p[1]) if (p := scan._prove_lead(compiled_)) else None)
+    memo.save_compiled()
+    _as_in_a_new_process(monkeypatch)
+    monkeypatch.setattr(scan.sre_parse, "parse", lambda *a: pytest.fail("the pattern was parsed again"))
+    assert (scan.gate_of(compiled_), scan.lead_of(compiled_)) == first
+
+
+def test_a_proof_kept_by_another_scan_py_is_proven_again(cache, monkeypatch):
+    """A proof is kept under a digest of scan.py's source: once the source changes, the kept
+    proof is not read (the reasoning that made it may have changed)."""
+    from pipeline.text import scan
+
+    pattern = regex.compile("开工建设|开工|动工")
+    scan.gate_of(pattern)
+    memo.save_compiled()
+    _as_in_a_new_process(monkeypatch)
+    monkeypatch.setattr(memo, "_digest", ["another scan.py"])
+    proofs: list[str] = []
+    prove = scan._prove_gate
+    monkeypatch.setattr(scan, "_prove_gate", lambda p: proofs.append(p.pattern) or prove(p))
+    assert scan.gate_of(pattern) == scan.Gate(frozenset({"开工", "动工"}), 4)
+    assert proofs == [pattern.pattern]
+
+
+@pytest.mark.parametrize("value", [("开工",), (("开工",), "4"), ((1,), 4), [("开工",), 4], (("开工",), 4, 0)])
+def test_a_kept_proof_of_another_shape_makes_the_file_untrusted(value):
+    assert not memo._valid(("开工", 0, "gate:0123"), value)
+    assert memo._valid(("开工", 0, "gate:0123"), (("开工",), 4)) and memo._valid(("开工", 0, "lead:0123"), ())
+
+
+def test_the_scanners_take_their_proofs_through_the_cache():
+    from pipeline.text import scan
+
+    assert scan._proof_memo is memo.proved

@@ -540,3 +540,41 @@ def test_some_ledger_row_loses_a_content_cell(pipeline: Pipeline) -> None:
     stage before this step, goes."""
     names = {m.name for m in pipeline("ledger", LEDGER_TEXTS[3]).mentions}
     assert "县职业学校实训基地建设" in names and "实训楼及体育场" not in names, names
+
+
+# A name whose last character ends no decoration (tail_pattern) is its own core, without the
+# pattern tried: names with a phase, a bracketed aside, a line number, a phase and 工程 after
+# it, an aside that is no decoration (又称), a line break after a decoration, and none at all
+CORE_CASES = [
+    *END_SUFFIX_CASES, "城南大道二期", "青云高速公路(四川境)", "地铁3号线", "滨江大桥三期工程", "城北水厂第二期项目",
+    "城南新居工程(又称滨江新居工程)", "城南大道二期\n", "二期", "（一期）工程", "青石隧道（一期）", "学院路拓宽",
+    "青石隧道(一期)(北段)", "城东快速路专线", "期", ")",
+]
+
+
+@pytest.mark.parametrize("name", CORE_CASES)
+def test_core_is_the_name_without_what_the_tail_pattern_matches(judge: NameJudge, name: str) -> None:
+    assert judge.core(name) == (judge.tail.sub("", name) or name)
+
+
+# the characters every match of a pattern ends in, when each ends at the text's end (None: not proven)
+LAST_CHARACTER_CASES = [
+    ("(?:[(（][^()（）]{1,20}[)）]|第?[一二三0-9]{1,2}期(?:工程|项目)?|[一二三0-9]号线)+$", set(")）期程目线")),
+    ("(?:二期|三期)+$", {"期"}),
+    ("ab?$", {"a", "b"}),
+    ("a(?=b)\\Z", {"a"}),
+    ("a*$", None),              # may be empty
+    ("[^a]$", None),            # a negated set
+    ("a.$", None),              # any character
+    ("a", None),                # not anchored at the end
+    ("(?m)a$", None),           # $ before every line break
+    ("\\p{Han}$", None),        # syntax only regex knows
+    ("(?:x|y\\d)$", None),      # a category
+]
+
+
+@pytest.mark.parametrize(("pattern", "ends"), LAST_CHARACTER_CASES)
+def test_the_characters_a_pattern_ends_in(pattern: str, ends: set[str] | None) -> None:
+    from pipeline.stages.names import _last_characters
+    found = _last_characters(regex.compile(pattern))
+    assert (None if found is None else set(found)) == ends

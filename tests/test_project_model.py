@@ -72,6 +72,12 @@ def test_sparse_features_are_the_nonzero_ones_and_score_the_same(report: str) ->
         assert {k: v for k, v in full.items() if v} == {k: v for k, v in kept.items() if v}
         assert set(kept) <= set(FEATURES)
         assert model.probability(kept) == model.probability(full)
+        # to the last bit: the bias and each weight times its feature added in FEATURES'
+        # order, whatever order the features come in and however many zeros are left out
+        in_order = model.bias
+        for name, weight in zip(FEATURES, model.weights, strict=True):
+            in_order += weight * full[name]
+        assert model.score(kept) == model.score(dict(reversed(full.items()))) == in_order
 
 def test_without_the_model_nothing_is_dropped_and_no_confidence() -> None:
     weighed = Pipeline()("doc", REPORT).projects

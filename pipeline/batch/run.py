@@ -490,6 +490,9 @@ def _run_locked(inputs: list[Path], files: list[tuple[Path, str]], out: Path, ru
             for task, columns in results:
                 with signals.deferred():        # the store's buffers are never left half-updated
                     keep(task, columns)
+                # the store holds what it needs: the loop's names would keep the last document's
+                # rows as Python objects through the final save and the writing of the tables
+                del task, columns
             with signals.deferred():
                 save()
                 counts = store.finish([t.doc_id for t in tasks], chosen)

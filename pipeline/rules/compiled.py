@@ -11,6 +11,8 @@ only when private to the user (a pickle runs code when loaded), and written atom
 A `re` pattern pickles as its text and would be compiled again on loading: the file keeps
 its compiled code instead (`compiled_re`: what `re`'s compiler hands to `_sre.compile`,
 the same for one Python version), asserted equal to `re.compile`'s when first kept.
+It also keeps what `text/scan.py` proved of each status cue (`gate_of`, `lead_of`: where its
+matches can be, from its parse tree), under the pattern and a digest of scan.py's source.
 """
 
 from __future__ import annotations
@@ -21,14 +23,17 @@ import hashlib
 import pickle
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeAlias
 
 import regex
 
 from pipeline.rules.loader import cache_dir, copy_shipped, is_private, mark_used, write_cache_file
-from pipeline.text.scan import use_re_compiler
+from pipeline.text import scan
+from pipeline.text.scan import Proof, use_proof_memo, use_re_compiler
 
-_FORMAT = 2
+_FORMAT = 3         # 3: with the scanners' proofs (a file of format 2 is another file)
 # a rule edited makes new patterns and leaves the old ones in the file: past this many, the
 # file keeps only those this process used
 _MAX_KEPT = 1000
@@ -39,12 +44,14 @@ _Key = tuple[str, int] | tuple[str, int, str]
 # (flags, code, groups, groupindex, indexgroup)
 _ReCode = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 _RE = "re"          # the third part of a `re` pattern's key
-_memo: dict[_Key, regex.Pattern[str] | _ReCode] | None = None     # read on first use
+_PROOFS = ("gate", "lead")      # a proof's key: its pattern, flags and kind:digest of scan.py
+_Value: TypeAlias = "regex.Pattern[str] | _ReCode | Proof"
+_memo: dict[_Key, _Value] | None = None     # read on first use
 _used: set[_Key] = set()
 _new = False            # compiled here, not in the file
 
 
-def _loaded() -> dict[_Key, regex.Pattern[str] | _ReCode]:
+def _loaded() -> dict[_Key, _Value]:
     global _memo
     if _memo is None:
         path = _memo_path()
@@ -85,6 +92,45 @@ def compiled_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
         _used.add(key)
         _new = True
     return found
+
+
+def proved(kind: str, pattern: regex.Pattern[str], prove: Callable[[], Proof]) -> Proof:
+    """What `prove` proves of `pattern` (`scan.gate_of`, `scan.lead_of`), from the cache file
+    when a process proved it before with the same scan.py."""
+    global _new
+    digest = _scan_digest()
+    if digest is None:
+        return prove()
+    memo = _loaded()
+    key = (pattern.pattern, pattern.flags, f"{kind}:{digest}")
+    found = memo.get(key)
+    if not _a_proof(found):
+        found = prove()
+        memo[key] = found
+        _new = True
+    _used.add(key)
+    return found  # type: ignore[return-value]
+
+
+_digest: list[str | None] = []      # scan.py's digest, once read
+
+
+def _scan_digest() -> str | None:
+    """A digest of text/scan.py's source: a proof kept by other code is never read (None
+    when the source cannot be read: nothing is kept)."""
+    if not _digest:
+        try:
+            _digest.append(hashlib.sha256(Path(scan.__file__).read_bytes()).hexdigest()[:16])
+        except (OSError, TypeError):
+            _digest.append(None)
+    return _digest[0]
+
+
+def _a_proof(value: object) -> bool:
+    """() or (anchors, a number), as `scan.Proof`."""
+    return isinstance(value, tuple) and (value == () or (
+        len(value) == 2 and isinstance(value[0], tuple) and all(isinstance(a, str) for a in value[0])
+        and isinstance(value[1], int)))
 
 
 def _re_code(pattern: str, flags: int) -> _ReCode | None:
@@ -135,17 +181,20 @@ def _memo_path() -> Path:
 
 
 def _valid(key: object, value: object) -> bool:
-    """An entry of the cache file: a `regex` pattern under its text and flags, or a `re`
-    pattern's code under its text, flags and "re"."""
+    """An entry of the cache file: a `regex` pattern under its text and flags, a `re`
+    pattern's code under its text, flags and "re", or a scanner's proof under its pattern's
+    text, flags and "gate:…" or "lead:…"."""
     if not isinstance(key, tuple) or not key or not isinstance(key[0], str):
         return False
     if len(key) == 2:
         return isinstance(value, regex.Pattern) and value.pattern == key[0] and value.flags & key[1] == key[1]
+    if len(key) == 3 and isinstance(key[2], str) and key[2].partition(":")[0] in _PROOFS:
+        return _a_proof(value)
     return (len(key) == 3 and key[2] == _RE and isinstance(value, tuple) and len(value) == 5
             and isinstance(value[0], int) and isinstance(value[1], list))
 
 
-def _read(path: Path) -> dict[_Key, regex.Pattern[str] | _ReCode]:
+def _read(path: Path) -> dict[_Key, _Value]:
     """The patterns kept in `path`; none when there is no file to trust (missing, someone
     else's, unreadable, or not such a mapping): they are then compiled again."""
     if not (is_private(path.parent) and is_private(path)):
@@ -160,3 +209,4 @@ def _read(path: Path) -> dict[_Key, regex.Pattern[str] | _ReCode]:
 
 
 use_re_compiler(compiled_re)     # the scanners' `re` patterns (text/scan.py) come from the cache too
+use_proof_memo(proved)           # and what the scanners proved of their patterns

@@ -89,6 +89,8 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+_FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
+
 _LIST_MARK = "、"
 _DIGIT_LATIN = re.compile(r"[0-9A-Za-z０-９]")
 
@@ -115,11 +117,14 @@ class ProjectModel:
                    float(data.get("threshold", 0.0)), str(data.get("version", "")))
 
     def score(self, features: Mapping[str, float]) -> float:
-        """The raw logistic score (log-odds before calibration)."""
+        """The raw logistic score (log-odds before calibration): the bias plus each weight
+        times its feature, added in the order of `FEATURES`. A feature left out is 0
+        (`project_features(sparse=True)`) and adds nothing, so only those present are added,
+        in that order: the same sum to the last bit, without a look-up of all 80."""
         score = self.bias
-        get = features.get      # a feature left out is 0 (`project_features(sparse=True)`)
-        for name, w in zip(FEATURES, self.weights, strict=True):
-            score += w * get(name, 0.0)
+        weights = self.weights
+        for i in sorted(_FEATURE_INDEX[name] for name in features if name in _FEATURE_INDEX):
+            score += weights[i] * features[FEATURES[i]]
         return score
 
     def probability(self, features: Mapping[str, float]) -> float:
@@ -146,6 +151,9 @@ def _sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
+_LEVELS = ("特别行政区", "自治州", "自治县", "自治旗", "地区", "新区", "林区", "盟", "省", "市", "县", "区", "旗")
+
+
 @lru_cache(maxsize=4)
 def _place_names(rules: RuleSet) -> frozenset[str]:
     """Names of administrative units (rules/regions.tsv), full and without their level word
@@ -154,12 +162,17 @@ def _place_names(rules: RuleSet) -> frozenset[str]:
     for region in rules.regions.values():
         name = region.name
         names.add(name)
-        for level in ("特别行政区", "自治州", "自治县", "自治旗", "地区", "新区", "林区",
-                      "盟", "省", "市", "县", "区", "旗"):
+        # the first level it ends in, among those ending in its last character (a test of
+        # each level for each of 3,000 regions took a worker's first document 13-28 ms)
+        for level in _LEVELS_BY_LAST.get(name[-1:], ()):
             if name.endswith(level) and len(name) - len(level) >= 2:
                 names.add(name[: -len(level)])
                 break
     return frozenset(n for n in names if len(n) >= 2)
+
+
+# the levels by their last character, in the order of `_LEVELS`
+_LEVELS_BY_LAST = {last: tuple(level for level in _LEVELS if level[-1] == last) for last in {lv[-1] for lv in _LEVELS}}
 
 
 def _has_place(name: str, places: frozenset[str]) -> bool:

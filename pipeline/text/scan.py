@@ -62,6 +62,29 @@ def use_re_compiler(compile_re: Callable[[str, int], re.Pattern[str]]) -> None:
     _compile_re = compile_re
 
 
+# What `gate_of` and `lead_of` proved about a pattern, as plain data: () for nothing proven,
+# else (its anchors, sorted; reach or lead). Proving parses the pattern with `re`'s parser
+# in Python (the 33 status cues: about 25 ms of every worker's start); once
+# `pipeline.rules.compiled` is loaded, the proofs come from the patterns' cache file
+# (`use_proof_memo`: called with the proof's kind, the pattern and a function that proves it).
+Proof = tuple[()] | tuple[tuple[str, ...], int]
+_ProofMemo = Callable[[str, regex.Pattern[str], Callable[[], Proof]], Proof]
+
+
+def _prove_here(kind: str, pattern: regex.Pattern[str], prove: Callable[[], Proof]) -> Proof:
+    return prove()
+
+
+_proof_memo: _ProofMemo = _prove_here
+
+
+def use_proof_memo(memo: _ProofMemo) -> None:
+    """Take what `gate_of` and `lead_of` proved of a pattern from `memo` (which calls the
+    proving function it is handed when it has no proof kept)."""
+    global _proof_memo
+    _proof_memo = memo
+
+
 class SpanScanner:
     """The (start, end) spans of ``pattern.finditer(text)``, on the faster engine."""
 
@@ -206,18 +229,23 @@ def gate_of(pattern: regex.Pattern[str]) -> Gate | None:
     """The `Gate` of a pattern, or None when none can be proven (an optional or
     unbounded part where the anchors would be, flags, ^ $ \\b, back-references, syntax
     only `regex` knows): such a pattern is scanned over the whole text."""
+    proof = _proof_memo("gate", pattern, lambda: _prove_gate(pattern))
+    return Gate(frozenset(proof[0]), proof[1]) if proof else None
+
+
+def _prove_gate(pattern: regex.Pattern[str]) -> Proof:
     if pattern.flags & ~(regex.V0 | regex.UNICODE) or _as_re(pattern) is None:
-        return None
+        return ()
     try:
         tree = sre_parse.parse(pattern.pattern)
         anchors = _required(tree)
         reach = tree.getwidth()[1] + _lookaround_width(tree)
     except _Unprovable:
-        return None
+        return ()
     if not anchors or reach > _MAX_REACH:
-        return None
+        return ()
     # a word that holds another anchor adds no place (开工建设 holds 开工)
-    return Gate(frozenset(a for a in anchors if not any(b != a and b in a for b in anchors)), reach)
+    return tuple(sorted(a for a in anchors if not any(b != a and b in a for b in anchors))), reach
 
 
 @dataclass(frozen=True)
@@ -234,17 +262,22 @@ def lead_of(pattern: regex.Pattern[str]) -> Lead | None:
     proven (its part before the anchors unbounded or optional, flags, syntax only `regex`
     knows). For a pattern without a `Gate`: what follows the anchors may be unbounded
     ([0-9.]+), which only the places a match can start make up for."""
+    proof = _proof_memo("lead", pattern, lambda: _prove_lead(pattern))
+    return Lead(frozenset(proof[0]), proof[1]) if proof else None
+
+
+def _prove_lead(pattern: regex.Pattern[str]) -> Proof:
     if pattern.flags & ~(regex.V0 | regex.UNICODE) or _as_re(pattern) is None:
-        return None
+        return ()
     try:
         tree = sre_parse.parse(pattern.pattern)
         found = _leading(tree)
     except _Unprovable:
-        return None
+        return ()
     if found is None or tree.getwidth()[0] == 0:
-        return None
+        return ()
     anchors, lead = found
-    return Lead(frozenset(anchors), lead)
+    return tuple(sorted(anchors)), lead
 
 
 def _leading(seq: Any) -> tuple[set[str], int] | None:
