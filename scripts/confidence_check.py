@@ -22,34 +22,23 @@ Only the batches named by `--batches` (file-name prefixes) are read.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import pickle
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))   # train.py, a script beside this one
+
+import train  # noqa: E402  (scripts/train.py: its samples, folds and fits)
 
 from pipeline.extract import Pipeline
 from pipeline.outputs.evaluate import GoldDoc, load_gold
-
-
-def _train_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("train", ROOT / "scripts" / "train.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module         # its dataclasses look themselves up there
-    spec.loader.exec_module(module)
-    return module
-
-
-train = _train_script()
 
 
 def styles_documents(folder: Path, batches: str) -> list[tuple[str, GoldDoc, Path]]:
