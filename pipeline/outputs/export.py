@@ -190,7 +190,7 @@ def sheets(directory: Path, money_unit: str) -> Iterator[tuple[str, Callable[[],
             return in_money_unit(loaded, money_unit)
         return load
 
-    con = connect(directory)
+    con = connect(directory, cut_large=False)     # only the tables' columns are asked
     try:
         has_facts = facts_sql(con) is not None
     finally:

@@ -154,8 +154,11 @@ def load_table(directory: Path, name: str) -> pa.Table | None:
     return pa.concat_tables(parts, promote_options="permissive")
 
 
-def connect(directory: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with one view per table present under `directory`.
+def connect(directory: Path, *, read_only: bool = True, cut_large: bool = True) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one view per table present under `directory`, and
+    the views `facts` and `sentences`. `cut_large=False` spares a caller that will not read the
+    facts the cutting of large documents' sentences (`create_fact_views`): the views are then
+    plain SQL, right but slow on a large document.
 
     `read_only` (the default) confines the connection to the tables' own files: any other
     file, extension or URL is out of reach, and the configuration is locked so that no
@@ -174,7 +177,7 @@ def connect(directory: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnec
         # union_by_name: part files from different pipeline versions may differ in columns
         con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{paths}], union_by_name = true)')
         allowed += names
-    create_fact_views(con)
+    create_fact_views(con, cut_large=cut_large)
     if read_only:
         con.execute("SET allowed_paths = $paths", {"paths": allowed})
         con.execute("SET enable_external_access = false")
@@ -194,10 +197,13 @@ def _columns(con: duckdb.DuckDBPyConnection, view: str) -> set[str]:
         return set()
 
 
-def facts_sql(con: duckdb.DuckDBPyConnection) -> str | None:
+def facts_sql(con: duckdb.DuckDBPyConnection, *, cut_sentences: bool = False) -> str | None:
     """SELECT of one row per fact (each quantity and status cue) with its document's context,
     its project's name and its sentence's text; None when the tables predate sentence spans.
-    `scope` is carried when the quantities have it (and null for status cues)."""
+    `scope` is carried when the quantities have it (and null for status cues).
+
+    The sentence is DuckDB's substr of the document's text, except, when `cut_sentences`, for
+    the sentences of the table CUT_SENTENCES (large documents', cut in Python)."""
     quantities, statuses = _columns(con, "quantities"), _columns(con, "statuses")
     need = {"sentence_start", "sentence_end"}
     documents = _columns(con, "documents")
@@ -207,16 +213,28 @@ def facts_sql(con: duckdb.DuckDBPyConnection) -> str | None:
     context = ", ".join(f"d.{c}" for c in CONTEXT_COLUMNS)
     scope = "q.scope" if "scope" in quantities else None
 
+    def sentence(alias: str) -> str:
+        substr = (f"substr(d.text, {alias}.sentence_start + 1, "
+                  f"{alias}.sentence_end - {alias}.sentence_start)")
+        # CASE evaluates substr only on the rows without a cut sentence (the small documents')
+        return f"CASE WHEN c.sentence IS NULL THEN {substr} ELSE c.sentence END" if cut_sentences else substr
+
+    def cut_join(alias: str) -> str:
+        if not cut_sentences:
+            return ""
+        return (f"\n        LEFT JOIN {CUT_SENTENCES} c ON c.doc_id = {alias}.doc_id"
+                f" AND c.sentence_start = {alias}.sentence_start AND c.sentence_end = {alias}.sentence_end")
+
     def select(alias: str, fact: str, kind: str, role: str, status: str, values: str) -> str:
         return f"""
         SELECT {alias}.doc_id, {context}, '{fact}' AS fact, {alias}.project_id, p.name AS project,
                {kind} AS kind, {role} AS role, {f"{scope if alias == 'q' else 'NULL'} AS scope, " if scope else ""}
                {status} AS status, {values}, {alias}.text, {alias}.start, {alias}."end",
                {alias}.sentence_start, {alias}.sentence_end,
-               substr(d.text, {alias}.sentence_start + 1, {alias}.sentence_end - {alias}.sentence_start) AS sentence
+               {sentence(alias)} AS sentence
         FROM {"quantities" if alias == "q" else "statuses"} {alias}
         JOIN documents d USING (doc_id)
-        LEFT JOIN projects p ON p.doc_id = {alias}.doc_id AND p.project_id = {alias}.project_id"""
+        LEFT JOIN projects p ON p.doc_id = {alias}.doc_id AND p.project_id = {alias}.project_id{cut_join(alias)}"""
 
     return (select("q", "quantity", "q.kind", "q.role", "NULL", "q.quantity_id, q.value, q.value_high, q.unit")
             + "\nUNION ALL\n"
@@ -233,14 +251,85 @@ FROM facts GROUP BY doc_id, path, sentence_start, sentence_end
 ORDER BY path, doc_id, sentence_start"""
 
 
-def create_fact_views(con: duckdb.DuckDBPyConnection) -> None:
+# DuckDB's substr walks a UTF-8 string from its start on every call: cutting every fact's
+# sentence out of one document costs its length times its facts, quadratic in a large document
+# (a 12 MB text with 1,560 facts: 15 CPU-s; 30 MB: minutes). The sentences of documents longer
+# than this many characters are cut in Python instead (str indexing is constant time), one
+# document's text at a time, into the small table CUT_SENTENCES that the facts view joins.
+# Normal reports (10-60 thousand characters) stay below it and keep the plain SQL path.
+LARGE_DOCUMENT_CHARS = 100_000
+CUT_SENTENCES = "large_document_sentences"
+
+
+def large_documents(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """doc_id of every document longer than LARGE_DOCUMENT_CHARS that holds a fact."""
+    length = "d.chars" if "chars" in _columns(con, "documents") else "length(d.text)"
+    rows = con.execute(f"""
+        SELECT d.doc_id FROM documents d
+        WHERE coalesce({length}, 0) > {LARGE_DOCUMENT_CHARS}
+          AND (d.doc_id IN (SELECT doc_id FROM quantities) OR d.doc_id IN (SELECT doc_id FROM statuses))
+        ORDER BY d.doc_id""").fetchall()
+    return [row[0] for row in rows]
+
+
+def cut_large_sentences(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> pa.Table:
+    """(doc_id, sentence_start, sentence_end, sentence) of every fact's sentence in `doc_ids`,
+    cut in Python: linear in the text. The texts are streamed one document at a time, so only
+    one large text is held at once."""
+    import pyarrow as pa
+
+    wanted = "[" + ", ".join(_sql_string(d) for d in doc_ids) + "]"
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for doc_id, start, end in con.execute(f"""
+            SELECT DISTINCT doc_id, sentence_start, sentence_end FROM (
+                SELECT doc_id, sentence_start, sentence_end FROM quantities
+                UNION ALL SELECT doc_id, sentence_start, sentence_end FROM statuses)
+            WHERE list_contains({wanted}, doc_id) AND sentence_start IS NOT NULL AND sentence_end IS NOT NULL
+            ORDER BY doc_id, sentence_start, sentence_end""").fetchall():
+        spans.setdefault(doc_id, []).append((start, end))
+    columns: dict[str, list[Any]] = {"doc_id": [], "sentence_start": [], "sentence_end": [], "sentence": []}
+    # a streamed result: fetchone holds one row (one text) in Python at a time
+    result = con.execute(f"SELECT doc_id, text FROM documents WHERE list_contains({wanted}, doc_id)")
+    while (row := result.fetchone()) is not None:
+        doc_id, text = row
+        for start, end in spans.get(doc_id, ()):
+            columns["doc_id"].append(doc_id)
+            columns["sentence_start"].append(start)
+            columns["sentence_end"].append(end)
+            columns["sentence"].append(_substr(text, start, end))
+    return pa.table({"doc_id": pa.array(columns["doc_id"], pa.string()),
+                     "sentence_start": pa.array(columns["sentence_start"], pa.int64()),
+                     "sentence_end": pa.array(columns["sentence_end"], pa.int64()),
+                     "sentence": pa.array(columns["sentence"], pa.string())})
+
+
+def _substr(text: str | None, start: int, end: int) -> str | None:
+    """What DuckDB's substr(text, start + 1, end - start) gives, for the spans a run writes
+    (0 <= start <= end): the characters text[start:end]; null for a null text."""
+    if text is None:
+        return None
+    return text[max(start, 0):max(end, start, 0)]
+
+
+def create_fact_views(con: duckdb.DuckDBPyConnection, *, cut_large: bool = True) -> None:
     """The views `facts` (one row per quantity and status cue, with its document's path, title,
     place and year, its project's name and its sentence) and `sentences` (one row per sentence
     that holds a fact: its text and how many quantities and status cues it holds, to join
-    back on doc_id and sentence_start). Left out for tables without sentence spans."""
+    back on doc_id and sentence_start). Left out for tables without sentence spans.
+
+    Large documents' sentences are cut in Python first (LARGE_DOCUMENT_CHARS) when `cut_large`;
+    without any, the views are plain SQL."""
     sql = facts_sql(con)
     if sql is None:
         return
+    large = large_documents(con) if cut_large else []
+    if large:
+        cut = cut_large_sentences(con, large)
+        con.register("cut_sentences_arrow", cut)
+        con.execute(f"CREATE TEMP TABLE {CUT_SENTENCES} AS SELECT * FROM cut_sentences_arrow")
+        con.unregister("cut_sentences_arrow")
+        sql = facts_sql(con, cut_sentences=True)
+        assert sql is not None
     con.execute(f"CREATE VIEW facts AS {sql}")
     con.execute(f"CREATE VIEW sentences AS {SENTENCES_SQL}")
 
@@ -273,6 +362,19 @@ def refuse_writes(con: duckdb.DuckDBPyConnection, sql: str) -> None:
                 "(--allow-write runs any statement, with access to every file)")
 
 
+_FACT_VIEW_NAME = re.compile(r"facts|sentences", re.IGNORECASE)
+
+
+def names_fact_views(sql: str) -> bool:
+    """Whether `sql` may read the views `facts` or `sentences`: their names anywhere in it (in a
+    string or a comment too: a needless view costs time, never a wrong answer).
+
+    >>> names_fact_views("SELECT * FROM Facts"), names_fact_views("SELECT count(*) FROM projects")
+    (True, False)
+    """
+    return _FACT_VIEW_NAME.search(sql) is not None
+
+
 def run_query(directory: Path, sql: str, limit: int | None = None, *,
               allow_write: bool = False) -> tuple[list[str], list[tuple[Any, ...]], bool]:
     """Run `sql` over the tables: (column names, rows, whether rows were cut at `limit`).
@@ -282,7 +384,7 @@ def run_query(directory: Path, sql: str, limit: int | None = None, *,
     """
     import duckdb
 
-    con = connect(directory, read_only=not allow_write)
+    con = connect(directory, read_only=not allow_write, cut_large=names_fact_views(sql))
     try:
         if not allow_write:
             refuse_writes(con, sql)
