@@ -16,7 +16,6 @@ where characters were dropped; `Doc` records those places so every offset maps b
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -424,24 +423,9 @@ def _breaks_across_pages(folded: str, rules: RuleSet) -> Ranges:
     blocks = _page_breaks(folded, rules)
     if not blocks:
         return _hard_breaks(folded, rules)
-    pieces: list[str] = []
-    last = 0
-    at: list[int] = []          # where each block was, in the text without them
-    removed: list[int] = []     # the characters removed up to and with each block
-    total = 0
-    for start, end in blocks:
-        pieces.append(folded[last:start])
-        at.append(start - total)
-        total += end - start
-        removed.append(total)
-        last = end
-    pieces.append(folded[last:])
-
-    def back(pos: int) -> int:
-        i = bisect_right(at, pos)
-        return pos + (removed[i - 1] if i else 0)
-
-    joined = [(back(s), back(e)) for s, e in _hard_breaks("".join(pieces), rules)]
+    # the text without the page breaks, and its offsets back: the map a Doc keeps
+    unpaged = _without("", folded, folded, blocks)
+    joined = [(unpaged.original_offset(s), unpaged.original_offset(e)) for s, e in _hard_breaks(unpaged.norm, rules)]
     return [*blocks, *joined]
 
 
