@@ -203,11 +203,6 @@ def capped_surety(p: float, features: Features) -> float:
     return p
 
 
-def decided_by_shared_cue(features: Features) -> bool:
-    """Whether a decision's surety features (`sure_features`) say a shared cue decided it."""
-    return ("shared_cue", 1.0) in features
-
-
 def capped_decision(features: Features) -> bool:
     """Whether a decision's surety is capped below CONFIDENT (`CAPS`): such decisions take no
     part in where the surety's edge lies."""
