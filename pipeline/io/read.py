@@ -190,7 +190,11 @@ def _reader_for(suffix: str, data: bytes) -> tuple[str, Reader]:
     that is really HTML or .docx, as web archives often have, is read as such)."""
     fmt = suffix.lstrip(".")
     if suffix in formats.TEXT_SUFFIXES:
-        return _text_unless_it_is_another_format(fmt, data)
+        # text, unless its bytes open as a PDF, a .docx or an HTML page (a download or an
+        # export saved under the wrong name): read as text, a PDF made a row of junk
+        # characters with status ok and numbers read from its binary streams, a .docx an
+        # error row, and a page its markup and scripts as prose
+        return _read_by_content(formats.sniff(data)) or (fmt, _plain)
     if suffix in formats.DOCX_SUFFIXES:
         return fmt, _docx
     if suffix in formats.PDF_SUFFIXES:
@@ -198,9 +202,8 @@ def _reader_for(suffix: str, data: bytes) -> tuple[str, Reader]:
     if suffix in formats.HTML_SUFFIXES:
         return fmt, _html
     sniffed = formats.sniff(data)
-    by_content = {"pdf": _pdf, "docx": _docx, "html": _html}
-    if sniffed in by_content:
-        return sniffed, by_content[sniffed]
+    if (by_content := _read_by_content(sniffed)) is not None:
+        return by_content
     if suffix in formats.NOT_DOCUMENTS:
         return fmt, _not_a_document
     if suffix:
@@ -212,16 +215,11 @@ def _reader_for(suffix: str, data: bytes) -> tuple[str, Reader]:
     return {"ole": "doc"}.get(sniffed, sniffed), _libreoffice
 
 
-def _text_unless_it_is_another_format(fmt: str, data: bytes) -> tuple[str, Reader]:
-    """A .txt or .md file is text, unless its bytes open as a PDF, a .docx or an HTML page
-    does (a download or an export saved under the wrong name): read as text, a PDF made a
-    row of junk characters with status ok and numbers read from its binary streams, a .docx
-    an error row, and a page its markup and scripts as prose."""
-    sniffed = formats.sniff(data)
-    by_content: dict[str, Reader] = {"pdf": _pdf, "docx": _docx, "html": _html}
-    if sniffed in by_content:
-        return sniffed, by_content[sniffed]
-    return fmt, _plain
+def _read_by_content(sniffed: str) -> tuple[str, Reader] | None:
+    """(format, decoder) for content that opens as a PDF, a .docx or an HTML page (`sniffed`,
+    from formats.sniff), whatever the file's name says; None for any other content."""
+    reader = {"pdf": _pdf, "docx": _docx, "html": _html}.get(sniffed)
+    return None if reader is None else (sniffed, reader)
 
 
 def _plain(data: bytes, suffix: str) -> Decoded:
