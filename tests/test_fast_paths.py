@@ -575,6 +575,6 @@ LAST_CHARACTER_CASES = [
 
 @pytest.mark.parametrize(("pattern", "ends"), LAST_CHARACTER_CASES)
 def test_the_characters_a_pattern_ends_in(pattern: str, ends: set[str] | None) -> None:
-    from pipeline.stages.names import _last_characters
-    found = _last_characters(regex.compile(pattern))
+    from pipeline.text.scan import last_characters
+    found = last_characters(regex.compile(pattern))
     assert (None if found is None else set(found)) == ends

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import re
 from operator import itemgetter
-from re import _constants as sre  # type: ignore[attr-defined]  # a pattern's parse tree,
-from re import _parser as sre_parse  # type: ignore[attr-defined]  # as `re` reads it (3.11+)
 from typing import Any
 
 import regex
 
 from pipeline.rules.compiled import compiled
 from pipeline.rules.loader import RuleSet, alternation, word_trie
+from pipeline.text.scan import last_characters
 
 # jieba's own block and character classes (jieba/__init__.py and jieba/posseg/__init__.py)
 
@@ -55,7 +54,7 @@ class NameJudge:
         self.tail = p.tail_pattern
         # the characters a decoration (tail_pattern) can end in: a name ending in none of them
         # has none, and is its own core without a match tried (None: not proven of the pattern)
-        self._tail_ends = _last_characters(self.tail)
+        self._tail_ends = last_characters(self.tail)
         self.suffix_end = compiled(f"(?:{alternation(self.suffixes)})$")
         # the same words with `re`, factored by prefix: several times faster than `regex`
         self.suffix_any = re.compile(word_trie(self.suffixes))
@@ -429,69 +428,6 @@ class NameJudge:
         words = self.tags(name)
         return (len(words) <= 3 and all(flag not in self.proper_pos for _, flag in words)
                 and sum(len(word) == 1 for word, _ in words) <= 1)
-
-
-def _last_characters(pattern: regex.Pattern[str]) -> frozenset[str] | None:
-    """The characters every match of `pattern` ends in, when each ends at the text's end
-    (the pattern ends in `$` or `\\Z`, no MULTILINE) and none is empty; None when that cannot
-    be proven from its parse tree (`re`'s parser: syntax only `regex` knows, sets of
-    categories or negated, a part of any width ending it)."""
-    if pattern.flags & ~(regex.V0 | regex.UNICODE):
-        return None
-    try:
-        tree = sre_parse.parse(pattern.pattern)
-    except Exception:  # noqa: BLE001 - re cannot read it: no proof
-        return None
-    items = list(tree)
-    if not items or items[-1] != (sre.AT, sre.AT_END) and items[-1] != (sre.AT, sre.AT_END_STRING):
-        return None
-    found = _ends(items[:-1])
-    return None if found is None or found[1] else frozenset(found[0])
-
-
-def _ends(seq: Any) -> tuple[set[str], bool] | None:
-    """The characters a match of the sequence `seq` can end in, and whether it can be empty;
-    None when not proven."""
-    out: set[str] = set()
-    for op, av in reversed(list(seq)):
-        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-            continue                # zero width: the character before ends the match
-        if op is sre.LITERAL:
-            found: tuple[set[str], bool] | None = {chr(av)}, False
-        elif op is sre.IN:
-            found = _set_characters(av)
-        elif op is sre.SUBPATTERN:
-            found = None if av[1] or av[2] else _ends(av[3])
-        elif op is sre.ATOMIC_GROUP:
-            found = _ends(av)
-        elif op is sre.BRANCH:
-            alternatives = [_ends(alt) for alt in av[1]]
-            found = None if any(a is None for a in alternatives) else (
-                set().union(*(a[0] for a in alternatives if a)), any(a[1] for a in alternatives if a))
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            inner = _ends(av[2])
-            found = None if inner is None else (inner[0], av[0] == 0 or inner[1])
-        else:
-            return None             # any character, a category, a back-reference …
-        if found is None:
-            return None
-        out |= found[0]
-        if not found[1]:
-            return out, False
-    return out, True
-
-
-def _set_characters(items: Any) -> tuple[set[str], bool] | None:
-    """The characters of a set of literals and small ranges ([)）], [一二0-9])."""
-    chars: set[str] = set()
-    for op, av in items:
-        if op is sre.LITERAL:
-            chars.add(chr(av))
-        elif op is sre.RANGE and av[1] - av[0] < 256:
-            chars.update(map(chr, range(av[0], av[1] + 1)))
-        else:
-            return None
-    return chars, False
 
 
 def _single_han(word: str) -> bool:

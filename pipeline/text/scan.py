@@ -320,6 +320,69 @@ def _leading(seq: Any) -> tuple[set[str], int] | None:
     return ({run}, before) if run else None
 
 
+def last_characters(pattern: regex.Pattern[str]) -> frozenset[str] | None:
+    """The characters every match of `pattern` ends in, when each ends at the text's end
+    (the pattern ends in `$` or `\\Z`, no MULTILINE) and none is empty; None when that cannot
+    be proven from its parse tree (`re`'s parser: syntax only `regex` knows, sets of
+    categories or negated, a part of any width ending it)."""
+    if pattern.flags & ~(regex.V0 | regex.UNICODE):
+        return None
+    try:
+        tree = sre_parse.parse(pattern.pattern)
+    except Exception:  # noqa: BLE001 - re cannot read it: no proof
+        return None
+    items = list(tree)
+    if not items or items[-1] != (sre.AT, sre.AT_END) and items[-1] != (sre.AT, sre.AT_END_STRING):
+        return None
+    found = _ending_characters(items[:-1])
+    return None if found is None or found[1] else frozenset(found[0])
+
+
+def _ending_characters(seq: Any) -> tuple[set[str], bool] | None:
+    """The characters a match of the sequence `seq` can end in, and whether it can be empty;
+    None when not proven."""
+    out: set[str] = set()
+    for op, av in reversed(list(seq)):
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue                # zero width: the character before ends the match
+        if op is sre.LITERAL:
+            found: tuple[set[str], bool] | None = {chr(av)}, False
+        elif op is sre.IN:
+            found = _set_characters(av)
+        elif op is sre.SUBPATTERN:
+            found = None if av[1] or av[2] else _ending_characters(av[3])
+        elif op is sre.ATOMIC_GROUP:
+            found = _ending_characters(av)
+        elif op is sre.BRANCH:
+            alternatives = [_ending_characters(alt) for alt in av[1]]
+            found = None if any(a is None for a in alternatives) else (
+                set().union(*(a[0] for a in alternatives if a)), any(a[1] for a in alternatives if a))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            inner = _ending_characters(av[2])
+            found = None if inner is None else (inner[0], av[0] == 0 or inner[1])
+        else:
+            return None             # any character, a category, a back-reference …
+        if found is None:
+            return None
+        out |= found[0]
+        if not found[1]:
+            return out, False
+    return out, True
+
+
+def _set_characters(items: Any) -> tuple[set[str], bool] | None:
+    """The characters of a set of literals and small ranges ([)）], [一二0-9])."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            chars.add(chr(av))
+        elif op is sre.RANGE and av[1] - av[0] < 256:
+            chars.update(map(chr, range(av[0], av[1] + 1)))
+        else:
+            return None
+    return chars, False
+
+
 class _Unprovable(Exception):
     """The pattern holds something the gate cannot reason about."""
 
