@@ -676,7 +676,7 @@ def unwrap_lines(lines: list[str]) -> list[str]:
     ...               "城北物流园项目总投资", "5.8亿元。"])
     ['一、重点项目', '滨江大桥项目总投资3.2亿元，目前已经竣工。', '城北物流园项目总投资5.8亿元。']
     """
-    widths = sorted(_display_width(line.strip()) for line in lines if line.strip())
+    widths = sorted(display_width(line.strip()) for line in lines if line.strip())
     if not widths:
         return lines
     body_width = widths[int(0.9 * (len(widths) - 1))]
@@ -688,12 +688,14 @@ def unwrap_lines(lines: list[str]) -> list[str]:
             out[-1] = out[-1] + (" " if _needs_space(out[-1], stripped) else "") + stripped
         else:
             out.append(line.rstrip())
-        joining = bool(stripped) and _display_width(stripped) >= 0.85 * body_width \
+        joining = bool(stripped) and display_width(stripped) >= 0.85 * body_width \
             and stripped[-1] not in _SENTENCE_END and len(widths) > 2
     return out
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns `text` takes in a fixed-width layout (a PDF's or a ledger's): two for a wide
+    character (Han, a full-width form, 　), one for any other."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

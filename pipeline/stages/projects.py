@@ -21,7 +21,6 @@ candidate is a name at all is `NameJudge`'s call (pipeline/stages/names.py).
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -29,6 +28,7 @@ from typing import NamedTuple
 
 import regex
 
+from pipeline.io.formats import display_width
 from pipeline.rules.configs import PROJECT_ENUMERATION_ITEM_RULE, PROJECT_SUFFIX_PREFIX_RULE, PROJECT_SUFFIX_RULE
 from pipeline.rules.loader import RuleSet, alternation, word_trie
 from pipeline.stages.names import NameJudge, balanced
@@ -265,7 +265,7 @@ class ProjectExtractor:
         if end == start or text[end] not in " \t\u3000" or len(_CELL_GAP.findall(text, start, line_end)) < 3:
             return None         # no cell gap after the name: the cell ends otherwise (（, ，)
         prefix = text[line_start:start]
-        columns = {len(prefix), _display_width(prefix)}
+        columns = {len(prefix), display_width(prefix)}
         pieces = [(start, end)]
         following = line_end + 1
         while (cont := self._continuation(text, following, columns)) is not None:
@@ -282,7 +282,7 @@ class ProjectExtractor:
         spaces = _LEADING_SPACES.match(text, line_start)
         start = spaces.end() if spaces is not None else line_start
         if (spaces is None or start >= len(text) or not _HAN.match(text[start])
-                or not ({spaces.end() - line_start, _display_width(spaces.group())} & columns)
+                or not ({spaces.end() - line_start, display_width(spaces.group())} & columns)
                 or self.cell_totals.match(text, start) is not None):
             return None
         end = start
@@ -1074,9 +1074,6 @@ def _without_content_cells(text: str, offset: int, mentions: list[ProjectMention
     return [m for m in mentions if id(m) not in dropped] if dropped else mentions
 
 
-def _display_width(text: str) -> int:
-    """Columns `text` takes in a fixed-width layout: two for a wide character (Han, 　)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _count_value(count: str) -> int:
