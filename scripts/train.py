@@ -699,8 +699,8 @@ def fit_surety(d: Decisions, promise_on: np.ndarray, salt: str = "") -> Surety:
         if len(test) and len({int(d.right[i]) for i in rest}) == 2:
             part = fit([d.sure_x[i] for i in rest], list(d.right[rest]), SURE_C)
             held[test] = part.scores([d.sure_x[i] for i in test])
-    shared = np.array([capped_decision(x) for x in d.sure_x], dtype=bool)
-    scored = check & ~np.isnan(held) & ~shared
+    capped = np.array([capped_decision(x) for x in d.sure_x], dtype=bool)
+    scored = check & ~np.isnan(held) & ~capped
     shift = min(0.0, promised_shift(confident_edge(held[scored], d.right[scored], z=SURE_Z)))
     return Surety(Logistic({n: round(w, ROUND) for n, w in sorted(model.coef.items())},
                            round(model.intercept + shift, ROUND)), round(unknown, 4))
