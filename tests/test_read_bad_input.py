@@ -204,6 +204,24 @@ def test_symlink_loops_end(tmp_path: Path) -> None:
     assert read_document(tmp_path / "x.txt", "x.txt").error == "symbolic link loop"
 
 
+@pytest.mark.parametrize(("files", "inputs", "expected"), [
+    # one folder: its files are named from inside it, as always
+    (["in/a/r.txt"], ["in/a"], ["r.txt"]),
+    # two folders holding a file of the same name: each keeps the folder that tells them apart
+    (["in/a/r.txt", "in/b/r.txt"], ["in/a", "in/b"], ["a/r.txt", "b/r.txt"]),
+    # two files of the same name in different folders
+    (["x/r.txt", "y/r.txt"], ["x/r.txt", "y/r.txt"], ["x/r.txt", "y/r.txt"]),
+    # a folder and a file at different depths: named from the folder they share
+    (["in/a/r.txt", "s.txt"], ["in/a", "s.txt"], ["in/a/r.txt", "s.txt"]),
+])
+def test_several_inputs_keep_what_tells_them_apart(tmp_path: Path, files: list[str], inputs: list[str],
+                                                   expected: list[str]) -> None:
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(GOOD, encoding="utf-8")
+    assert [rel for _, rel in discover([tmp_path / name for name in inputs])] == expected
+
+
 def test_file_deleted_after_discovery(tmp_path: Path) -> None:
     (tmp_path / "r.txt").write_text(GOOD, encoding="utf-8")
     [(path, rel)] = discover([tmp_path])

@@ -72,15 +72,37 @@ def discover(inputs: list[Path], skip: Sequence[Path] = ()) -> list[tuple[Path, 
     """
     skipped = {_identity(p) for p in skip} - {None}
     found: list[tuple[Path, str]] = []
-    for root in inputs:
+    for root, prefix in zip(inputs, _root_prefixes(inputs)):
         if root.is_dir():
             if _identity(root) in skipped:
                 continue
             entries = _walk(root, skipped)
-            found.extend(sorted(entries, key=lambda entry: entry[1].split("/")))
+            found.extend((path, prefix + rel) for path, rel in sorted(entries, key=lambda entry: entry[1].split("/")))
         else:
-            found.append((root, printable_path(root.name)))
+            found.append((root, prefix + printable_path(root.name)))
     return found
+
+
+def _root_prefixes(inputs: list[Path]) -> list[str]:
+    """What each input adds before its files' relative paths. One input adds nothing (a
+    folder's files are named from inside it, a file by its name). Several inputs are named
+    from the folder they share, so that in/a/r.txt and in/b/r.txt given as in/a and in/b
+    stay a/r.txt and b/r.txt rather than two rows called r.txt.
+
+    >>> _root_prefixes([Path("x/r.txt"), Path("y/r.txt")])      # two files (not folders)
+    ['x/', 'y/']
+    """
+    if len(inputs) < 2:
+        return [""] * len(inputs)
+    paths = [os.path.abspath(root) for root in inputs]
+    try:
+        shared = os.path.commonpath([os.path.dirname(path) for path in paths])
+    except ValueError:      # no common folder (Windows drives): keep the names as given
+        return [""] * len(inputs)
+    # a folder's files are named from the shared folder through it; a file's name follows
+    inside = (os.path.relpath(path if root.is_dir() else os.path.dirname(path), shared)
+              for root, path in zip(inputs, paths))
+    return ["" if rel == "." else printable_path(Path(rel).as_posix() + "/") for rel in inside]
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
