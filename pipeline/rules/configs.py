@@ -297,6 +297,7 @@ class RoleRules(Config):
     completed_non_investment: tuple[str, ...] = rule(WORDS)
     plain_plan: str = rule(str)
     year_words: regex.Pattern[str] = rule(PATTERNS)
+    event_date: regex.Pattern[str] = rule(PATTERN, at=True)
     budget_after: regex.Pattern[str] = rule(PATTERN)
     breakdown_markers: tuple[str, ...] = rule(WORDS)
     breakdown_item: regex.Pattern[str] = rule(PATTERN)

@@ -93,6 +93,7 @@ class _Cues:
         self.band_count = r.band_count
         self.non_investment = compiled(alternation(r.completed_non_investment))
         self.year_words = r.year_words       # words and patterns
+        self.event_date = r.event_date
         self.plain_plan = r.plain_plan
         # the planned cues that hold a year word themselves (年度计划完成投资)
         self.year_plan = [w for w, (role, _) in self.tier.items()
@@ -397,7 +398,7 @@ def _plan_or_budget(layout: Layout, clause_start: int, q: Quantity, cues: _Cues)
     # the year's own plan after it says this one is not the year's, whatever opens the sentence
     if _year_plan_after(layout, q, cues):
         return Role.TOTAL, cues.plain_plan
-    if cues.year_words.search(text, sentence_start, q.start) or _year_heading(text, sentence_start, cues):
+    if _names_plan_year(text, sentence_start, q.start, cues) or _year_heading(text, sentence_start, cues):
         return Role.PLANNED, cues.plain_plan
     total_before = [m for m in cues.pattern.finditer(text, sentence_start, clause_start)
                     if cues.tier[m.group()][0] is Role.TOTAL and cues.tier[m.group()][1] == 1]
@@ -406,6 +407,13 @@ def _plan_or_budget(layout: Layout, clause_start: int, q: Quantity, cues: _Cues)
     if cues.plain.holder_before.search(text, sentence_start, q.start) is None:
         return Role.PLANNED, cues.plain_plan
     return Role.TOTAL, cues.plain_plan
+
+
+def _names_plan_year(text: str, start: int, end: int, cues: _Cues) -> bool:
+    """A year word in text[start:end] that is not the date of an event (将于今年12月开工, 年内建成:
+    when works start or end, `event_date`), so it can make a plain 计划投资 the year's plan."""
+    return any(cues.event_date.match(text, m.start(), end) is None
+               for m in cues.year_words.finditer(text, start, end))
 
 
 def _year_heading(text: str, sentence_start: int, cues: _Cues, longest: int = 40) -> bool:
@@ -426,7 +434,10 @@ def _in_breakdown(layout: Layout, prev_end: int, start: int, prefix: str, cues: 
     between = layout.text[prev_end:start]
     if "\n" in between.strip("\n"):
         return False
-    if cues.breakdown.search(between):
+    markers = list(cues.breakdown.finditer(between))
+    # the marker opens this amount's sentence or an earlier clause of it, not a sentence
+    # before it (…，其中A项目7个；…。全年实际利用内资63.8亿元 is no part)
+    if markers and not any(ch in SENTENCE_END for ch in between[markers[-1].end():]):
         return True
     if any(ch in SENTENCE_END for ch in between):
         return False
