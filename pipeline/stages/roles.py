@@ -297,9 +297,13 @@ def _plain_investment(layout: Layout, q: Quantity, word: str, cues: _Cues) -> tu
     cue_at = text.rfind(word, sentence_start, q.start)
     if _year_target(layout, q, cue_at, before, cues):
         return Role.PLANNED, "year_target"     # 今年将投资3亿元建设…: the year's plan, not a cost
+    region = plain.region_before.search(text, sentence_start, cue_at) is not None \
+        and plain.holder_before.search(before) is None
+    if plain.year_fused.search(text, sentence_start, cue_at) and not region:
+        return Role.PLANNED, "this_year"       # 城东快速路今年投资3亿元建设…: the year's outlay
     if plain.holder_after.search(after):
         return Role.TOTAL, word          # 投资14亿元启动9个学校项目: what it builds
-    if plain.region_before.search(text, sentence_start, cue_at) and plain.holder_before.search(before) is None:
+    if region:
         return Role.OTHER, "region"      # 全省交通投资, 中央财政向边疆地区投资: not a project's
     if plain.done_near.search(text, max(sentence_start, cue_at - 3), q.start):
         return Role.COMPLETED, "done_near"     # 实际投资, 投资已达: spent so far
@@ -307,8 +311,7 @@ def _plain_investment(layout: Layout, q: Quantity, word: str, cues: _Cues) -> tu
         return Role.COMPLETED, "period_done"
     if _year_part(layout, q, cue_at, sentence_start, cues):
         return Role.PLANNED, "year_part"       # 总投资12亿元，2024年投资3亿元: the year's share
-    if plain.year_fused.search(text, sentence_start, cue_at) or \
-            word in plain.outlay_words and plain.this_year.search(before):
+    if word in plain.outlay_words and plain.this_year.search(before):
         return Role.PLANNED, "this_year"
     return Role.TOTAL, word
 
