@@ -44,6 +44,9 @@ BAND_WORDS = ("以上", "以下")
 PLAN_WORDS_MORE = ("计划", "力争", "确保", "争取", "目标", "任务", "预计", "将", "拟", "要", "年底", "明年", "下半年")
 DONE_WORDS = ("已", "累计", "截至", "截止", "目前", "实际", "以来")
 SOURCE_WORDS = ("中央", "省", "市", "县", "财政", "企业", "银行", "业主", "社会", "自筹", "债", "资金", "费")
+AFTER_WORDS = ("以上", "以下", "左右", "的", "用于", "为", "，", "；", "。", "、", "和", "及", "（", "(", "\n")
+SECTOR_WORDS = ("交通", "水利", "能源", "工业", "农业", "房地产", "基础设施", "民生", "技改", "制造业", "服务业",
+                "固定资产", "产业", "文旅", "旅游", "教育", "卫生", "城建", "社会", "民间", "政府", "中央", "外商")
 INVESTOR_WORDS = ("引进", "招商", "签约", "协议", "民间", "公司", "集团", "外商", "合同")
 
 
@@ -93,6 +96,19 @@ def _classes(text: str, row: dict[str, Any], cues: Any, gaz: Any, prev_cue: str 
         out.append("year word in sentence" + (" (in clause)" if cues.year_words.search(clause) else ""))
     if any(cues.event_date.match(sentence, m.start()) for m in cues.year_words.finditer(sentence)):
         out.append("event date in sentence")
+    after = text[end:end + 4]
+    for w in AFTER_WORDS:
+        if after.startswith(w):
+            out.append(f"right after the amount: {w}")
+            break
+    if cue_at > 0:
+        near = sentence[max(0, cue_at - 6):cue_at]
+        for w in SECTOR_WORDS:
+            if w in near:
+                out.append(f"sector word just before 投资: {w}")
+        for w in ("省", "市", "县", "区", "镇", "乡", "村"):
+            if w in near:
+                out.append(f"place level just before 投资: {w}")
     if prev_cue is not None:
         out.append(f"previous amount in sentence decided by {prev_cue}")
     words = [m.group() for m in cues.pattern.finditer(sentence, overlapped=True)]
