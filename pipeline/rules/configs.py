@@ -278,6 +278,7 @@ class PlainInvestment(Config):
     period_done: regex.Pattern[str] = rule(PATTERN)
     this_year: regex.Pattern[str] = rule(PATTERN)
     year_fused: regex.Pattern[str] = rule(PATTERN)
+    place_time: regex.Pattern[str] = rule(PATTERN)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ import regex
 
 from pipeline.rules.compiled import compiled
 from pipeline.rules.loader import RuleSet, alternation
+from pipeline.stages.region import gazetteer
 from pipeline.text.layout import Layout
 from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
 from pipeline.types import Kind, Quantity, Role
@@ -101,6 +102,7 @@ class _Cues:
         self.year_plan_pattern = compiled(alternation(self.year_plan))
         self.not_cues = r.not_cues
         self.plain = r.plain
+        self.gazetteer = gazetteer(rules)       # places by name (_place_clause)
 
 
 @lru_cache(maxsize=4)
@@ -297,7 +299,8 @@ def _plain_investment(layout: Layout, q: Quantity, word: str, cues: _Cues) -> tu
     cue_at = text.rfind(word, sentence_start, q.start)
     if _year_target(layout, q, cue_at, before, cues):
         return Role.PLANNED, "year_target"     # 今年将投资3亿元建设…: the year's plan, not a cost
-    region = plain.region_before.search(text, sentence_start, cue_at) is not None \
+    region = (plain.region_before.search(text, sentence_start, cue_at) is not None
+              or _place_clause(text, layout.clause_start(q.start, CLAUSE_END), cue_at, cues)) \
         and plain.holder_before.search(before) is None
     if plain.year_fused.search(text, sentence_start, cue_at) and not region:
         return Role.PLANNED, "this_year"       # 城东快速路今年投资3亿元建设…: the year's outlay
@@ -314,6 +317,16 @@ def _plain_investment(layout: Layout, q: Quantity, word: str, cues: _Cues) -> tu
     if word in plain.outlay_words and plain.this_year.search(before):
         return Role.PLANNED, "this_year"
     return Role.TOTAL, word
+
+
+def _place_clause(text: str, clause_start: int, cue_at: int, cues: _Cues) -> bool:
+    """The clause before the cue is only a place the gazetteer knows, by its full or short name,
+    with times around it (2024年江州投资…, 青禾县今年投资…: `place_time`): the place's figure."""
+    if cue_at <= clause_start:
+        return False
+    rest = cues.plain.place_time.sub("", text[clause_start:cue_at])
+    return len(rest) >= 2 and any(s.text == rest and not s.context_only
+                                  for s in cues.gazetteer.by_prefix.get(rest[:2], ()))
 
 
 def _plain_part(layout: Layout, q: Quantity, word: str, earlier: list[Quantity], cues: _Cues
