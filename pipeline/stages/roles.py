@@ -26,7 +26,12 @@ outlay (年内投资, 今年…投入: planned); after a year in its clause, onc
 the whole cost (总投资12亿元，2024年投资3亿元), it is that year's share, and after a plan word
 in its clause in a sentence naming the year (今年将投资3亿元建设…) the year's target: planned.
 A change to a new level (由10亿元增加至12亿元) keeps the measure's role. No cue is looked for
-inside a longer word that holds one (五年计划).
+inside a longer word that holds one (五年计划). A verb of intent (力争, 确保, 争取) makes a
+completion a target even over a class of projects (确保今年开工项目年内完成投资30亿元), and so
+does a heading of the tasks to come (二、2026年工作打算) over a completion not marked reached; a
+year word that dates an event (将于今年10月开工) does not make a plain 计划投资 the year's; the
+year right before a plain 投资 (今年投资3亿元建设…) is the year's outlay; a clause of only a
+place the gazetteer knows (2024年江州投资…) is the place's figure.
 
 A learned decision over the evidence these rules see (`stages/role_model.py`, measured by
 `python scripts/train.py roles` with cross-validation grouped by document) does not beat
@@ -53,7 +58,7 @@ from pipeline.rules.loader import RuleSet, alternation
 from pipeline.stages.region import gazetteer
 from pipeline.text.layout import Layout
 from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
-from pipeline.types import Kind, Quantity, Role
+from pipeline.types import Kind, Quantity, Role, Section
 
 
 class _Cues:
@@ -103,6 +108,7 @@ class _Cues:
         self.not_cues = r.not_cues
         self.plain = r.plain
         self.gazetteer = gazetteer(rules)       # places by name (_place_clause)
+        self.task_heading = rules.links.task_heading    # a heading of the tasks to come
 
 
 @lru_cache(maxsize=4)
@@ -274,7 +280,22 @@ def _target_or_done(layout: Layout, clause_start: int, q: Quantity, prefix: str,
         plan = cues.plan_opens_sentence.search(text, sentence_start, clause_start)
         if plan is not None:
             return Role.PLANNED, plan.group()
+    if cues.done_in_clause.search(prefix) is None and _under_task_heading(layout, q.start, cues):
+        return Role.PLANNED, "task_heading"     # 三、2026年工作打算 … 全年完成投资80亿元: the target
     return found
+
+
+def _under_task_heading(layout: Layout, pos: int, cues: _Cues) -> bool:
+    """A heading over `pos` (the document's own first line aside) is one of the tasks to come
+    (三、2026年工作打算; 下一步工作安排: rules/links.yaml task_heading): its period has not run."""
+    if len(layout.sections) < 2:
+        return False
+    section: Section | None = layout.section_at(pos)
+    while section is not None and section.section_id != 0:
+        if cues.task_heading.search(layout.text[section.title_start:section.title_end]) is not None:
+            return True
+        section = layout.enclosing(section)
+    return False
 
 
 def _mask_not_cues(text: str, cues: _Cues) -> str:
