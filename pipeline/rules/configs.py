@@ -307,6 +307,7 @@ class RoleRules(Config):
     plan_before_verb: regex.Pattern[str] = rule(PATTERN)
     plan_opens_sentence: regex.Pattern[str] = rule(PATTERN)
     change_by: regex.Pattern[str] = rule(PATTERN)
+    excess_before: regex.Pattern[str] = rule(PATTERN)
     done_in_clause: regex.Pattern[str] = rule(PATTERN)
     share_after: regex.Pattern[str] = rule(PATTERN, at=True)
     measures: tuple[str, ...] = rule(WORDS)

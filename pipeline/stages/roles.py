@@ -84,6 +84,7 @@ class _Cues:
         self.plan_before_verb = r.plan_before_verb
         self.plan_opens_sentence = r.plan_opens_sentence
         self.change_by = r.change_by
+        self.excess_before = r.excess_before
         self.done_in_clause = r.done_in_clause
         self.share_after = r.share_after
         self.comparison = r.comparison_before
@@ -163,6 +164,8 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
         change = cues.change_by.search(prefix, verb.end())
         if change is not None:
             return Role.OTHER, change.group()   # 完成投资比上年增加3亿元: the change
+        if cues.excess_before.search(prefix, max(0, verb.start() - 2)) is not None:
+            return Role.OTHER, "excess"         # 超额完成0.5亿元: beyond the plan
         return Role.COMPLETED, verb.group()
     best: dict[int, tuple[int, int, str]] = {}
     for m in matches:
