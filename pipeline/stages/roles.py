@@ -164,8 +164,8 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
         change = cues.change_by.search(prefix, verb.end())
         if change is not None:
             return Role.OTHER, change.group()   # 完成投资比上年增加3亿元: the change
-        if cues.excess_before.search(prefix, max(0, verb.start() - 2)) is not None:
-            return Role.OTHER, "excess"         # 超额完成0.5亿元: beyond the plan
+        if cues.excess_before.search(prefix) is not None:
+            return Role.OTHER, "excess"         # 超额完成0.5亿元, 比上年多完成12亿元: a difference
         return Role.COMPLETED, verb.group()
     best: dict[int, tuple[int, int, str]] = {}
     for m in matches:
