@@ -10,7 +10,10 @@ pairs them) is counted by gold role -> predicted role and by the mechanism that 
 breakdown, region; "-" when nothing decided and the amount fell back to other). Wrong ones
 are also counted by simple classes of their sentence read by rule words only: a band word
 (以上/以下) at the amount, a plan word before it in its sentence, 其中/分别 before it, and
-whether the amount's clause holds any cue of roles.yaml.
+whether the amount's clause holds any cue of roles.yaml; which of a few listed plan, done,
+source and investor words its sentence or clause holds (the word from the list, never the
+text), a year word or a year dating an event, and the mechanism that decided the amount before
+it in its sentence.
 """
 
 from __future__ import annotations
@@ -37,9 +40,17 @@ from pipeline.text.punctuation import CLAUSE_END  # noqa: E402
 PLAN_WORDS = ("计划", "力争", "确保", "目标", "预计", "将", "拟")
 BREAKDOWN_WORDS = ("其中", "分别", "包括")
 BAND_WORDS = ("以上", "以下")
+# more words of a sentence's kind, counted by the word (rule words, never the text around them)
+PLAN_WORDS_MORE = ("计划", "力争", "确保", "争取", "目标", "任务", "预计", "将", "拟", "要", "年底", "明年", "下半年")
+DONE_WORDS = ("已", "累计", "截至", "截止", "目前", "实际", "以来")
+SOURCE_WORDS = ("中央", "省", "市", "县", "财政", "企业", "银行", "业主", "社会", "自筹", "债", "资金", "费")
+AFTER_WORDS = ("以上", "以下", "左右", "的", "用于", "为", "，", "；", "。", "、", "和", "及", "（", "(", "\n")
+SECTOR_WORDS = ("交通", "水利", "能源", "工业", "农业", "房地产", "基础设施", "民生", "技改", "制造业", "服务业",
+                "固定资产", "产业", "文旅", "旅游", "教育", "卫生", "城建", "社会", "民间", "政府", "中央", "外商")
+INVESTOR_WORDS = ("引进", "招商", "签约", "协议", "民间", "公司", "集团", "外商", "合同")
 
 
-def _classes(text: str, row: dict[str, Any], cues: Any, gaz: Any) -> list[str]:
+def _classes(text: str, row: dict[str, Any], cues: Any, gaz: Any, prev_cue: str | None = None) -> list[str]:
     """Classes of one amount's place, read by rule words only (no word of the text printed)."""
     start, end = int(row["start"]), int(row["end"])
     sentence = text[int(row["sentence_start"]):start]
@@ -75,6 +86,31 @@ def _classes(text: str, row: dict[str, Any], cues: Any, gaz: Any) -> list[str]:
         if any(head.endswith(sf.text) for sf in gaz.by_prefix.get(head[-2:], ())
                ) or any(head.endswith(sf.text) for k in {head[-3:-1], head[-4:-2]} for sf in gaz.by_prefix.get(k, ())):
             out.append("gazetteer place right before 投资")
+    for name, vocab, where in (("plan word", PLAN_WORDS_MORE, sentence), ("done word", DONE_WORDS, sentence),
+                               ("source word in clause", SOURCE_WORDS, clause),
+                               ("investor word in clause", INVESTOR_WORDS, clause)):
+        for w in vocab:
+            if w in where:
+                out.append(f"{name}: {w}" + (" (in clause)" if where is sentence and w in clause else ""))
+    if cues.year_words.search(sentence):
+        out.append("year word in sentence" + (" (in clause)" if cues.year_words.search(clause) else ""))
+    if any(cues.event_date.match(sentence, m.start()) for m in cues.year_words.finditer(sentence)):
+        out.append("event date in sentence")
+    after = text[end:end + 4]
+    for w in AFTER_WORDS:
+        if after.startswith(w):
+            out.append(f"right after the amount: {w}")
+            break
+    if cue_at > 0:
+        near = sentence[max(0, cue_at - 6):cue_at]
+        for w in SECTOR_WORDS:
+            if w in near:
+                out.append(f"sector word just before 投资: {w}")
+        for w in ("省", "市", "县", "区", "镇", "乡", "村"):
+            if w in near:
+                out.append(f"place level just before 投资: {w}")
+    if prev_cue is not None:
+        out.append(f"previous amount in sentence decided by {prev_cue}")
     words = [m.group() for m in cues.pattern.finditer(sentence, overlapped=True)]
     if words:
         roles = sorted({cues.tier[w][0].value for w in words})
@@ -124,7 +160,12 @@ def count(folder: Path, show: bool) -> None:
                 continue
             confusion[g.role, p.role or "-"] += 1
             by_cue[g.role, p.role or "-", cue] += 1
-            for c in _classes(texts[doc_id], row, cues, gaz):
+            # the amount before it in its sentence, by the mechanism that decided it
+            prev = [r for r in quantities if str(r["doc_id"]) == doc_id and r.get("kind") == "money"
+                    and r.get("start") is not None
+                    and int(row["sentence_start"]) <= int(r["start"]) < int(row["start"])]
+            prev_cue = str(max(prev, key=lambda r: int(r["start"])).get("role_cue") or "-") if prev else None
+            for c in _classes(texts[doc_id], row, cues, gaz, prev_cue):
                 classes[g.role, p.role or "-", c] += 1
             if show:
                 text = texts[doc_id]

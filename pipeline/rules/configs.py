@@ -278,6 +278,7 @@ class PlainInvestment(Config):
     period_done: regex.Pattern[str] = rule(PATTERN)
     this_year: regex.Pattern[str] = rule(PATTERN)
     year_fused: regex.Pattern[str] = rule(PATTERN)
+    place_time: regex.Pattern[str] = rule(PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +298,7 @@ class RoleRules(Config):
     completed_non_investment: tuple[str, ...] = rule(WORDS)
     plain_plan: str = rule(str)
     year_words: regex.Pattern[str] = rule(PATTERNS)
+    event_date: regex.Pattern[str] = rule(PATTERN, at=True)
     budget_after: regex.Pattern[str] = rule(PATTERN)
     breakdown_markers: tuple[str, ...] = rule(WORDS)
     breakdown_item: regex.Pattern[str] = rule(PATTERN)
@@ -305,6 +307,7 @@ class RoleRules(Config):
     plan_before_verb: regex.Pattern[str] = rule(PATTERN)
     plan_opens_sentence: regex.Pattern[str] = rule(PATTERN)
     change_by: regex.Pattern[str] = rule(PATTERN)
+    excess_before: regex.Pattern[str] = rule(PATTERN)
     done_in_clause: regex.Pattern[str] = rule(PATTERN)
     share_after: regex.Pattern[str] = rule(PATTERN, at=True)
     measures: tuple[str, ...] = rule(WORDS)

@@ -31,7 +31,9 @@ Cues left over in a section whose heading names a project go to that project
 ((二)城南大道建设 … 目前已完工). Every linked cue gets a confidence (`status_model`).
 
 A quantity goes to the nearest single-mention group before it in its segment,
-else the nearest one after it in its clause, else the section's heading project.
+else the nearest one after it in its clause, else the section's heading project; a list of
+projects followed by 分别 and as many amounts as it has members hands them out in order
+(甲和乙项目分别计划投资8亿元、5亿元).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from itertools import accumulate
 
 import regex
 
+from pipeline.rules.compiled import compiled
 from pipeline.rules.configs import (
     DONE_OBJECT_RULE,
     PART_DONE_RULE,
@@ -60,8 +63,8 @@ from pipeline.rules.loader import RuleSet, alternation
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Enumerations, Group, Layout
-from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS
-from pipeline.types import ProjectMention, Quantity, Section, Status, StatusMention
+from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS, SEGMENT_END
+from pipeline.types import Kind, ProjectMention, Quantity, Section, Status, StatusMention
 
 _LOOKAHEAD_SENTENCES = 3
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
@@ -893,7 +896,7 @@ def _word_pattern(words: tuple[str, ...]) -> regex.Pattern[str]:
 
 
 def link_quantities(layout: Layout, found: Found, enumerations: Enumerations,
-                    aggregate: regex.Pattern[str]) -> list[Quantity]:
+                    aggregate: regex.Pattern[str], distributive: regex.Pattern[str]) -> list[Quantity]:
     """Return the quantities with `project_key` set where the project is clear."""
     text = layout.text
     out = []
@@ -917,6 +920,38 @@ def link_quantities(layout: Layout, found: Found, enumerations: Enumerations,
             key = enumerations.headings.at(q.start)
         # (a frozen quantity that already says so is kept: most amounts name no project)
         out.append(q if q.project_key == key else replace(q, project_key=key))
+    for i, key in _respective_amounts(layout, out, enumerations, distributive).items():
+        out[i] = replace(out[i], project_key=key)
+    return out
+
+
+def _respective_amounts(layout: Layout, quantities: list[Quantity], enumerations: Enumerations,
+                        distributive: regex.Pattern[str]) -> dict[int, str]:
+    """A list of projects followed in its segment by 分别 and as many money amounts as it has
+    members, in the clause after 分别 (甲和乙项目分别计划投资8亿元、5亿元; 甲、乙、丙分别完成投资
+    3亿元、2亿元和1亿元): the i-th amount is the i-th project's. Index of the amount -> key; none
+    when the counts differ or another list stands between."""
+    text = layout.text
+    money = [i for i, q in enumerate(quantities) if q.kind is Kind.MONEY]
+    if len(money) < 2:
+        return {}
+    out: dict[int, str] = {}
+    for groups in enumerations.by_segment.values():
+        for gi, g in enumerate(groups):
+            if len(g.mentions) < 2:
+                continue
+            _, segment_end = layout.unit_around(g.end, g.end, SEGMENT_END)
+            stop = groups[gi + 1].start if gi + 1 < len(groups) else segment_end
+            marker = distributive.search(text, g.end, stop)
+            if marker is None:
+                continue
+            clause_end = layout.clause_end(marker.end(), CLAUSE_END)
+            amounts = [i for i in money if marker.end() <= quantities[i].start and quantities[i].end <= clause_end]
+            if len(amounts) != len(g.mentions) \
+                    or any(q.kind is not Kind.MONEY and marker.end() <= q.start < clause_end for q in quantities):
+                continue
+            for i, m in zip(amounts, g.mentions):
+                out[i] = m.key
     return out
 
 
@@ -924,9 +959,12 @@ def make_link(rules: RuleSet) -> Stage:
     """Statuses and amounts to projects: the mentions' enumerations and heading projects
     are found once and serve both."""
     config = LinkRules.of(rules)
+    # 分别 after a list of projects hands its amounts out in order (rules/scope.yaml)
+    distributive = compiled(alternation(rules.scope.distributive_markers))
 
     def link(layout: Layout, found: Found) -> Found:
         enumerations = Enumerations.of(layout, found.mentions, config.enumeration_gap)
         return replace(found, statuses=link_statuses(layout, found, enumerations, config),
-                       quantities=link_quantities(layout, found, enumerations, config.aggregate))
+                       quantities=link_quantities(layout, found, enumerations, config.aggregate,
+                                                  distributive))
     return link

@@ -29,7 +29,8 @@ Features = tuple[tuple[str, float], ...]     # (name, value), zeros left out
 #: the mechanisms `role_cue` names besides a cue word (stages/roles.py)
 MECHANISMS = frozenset({"threshold", "list", "new_level", "comparison", "budget", "target", "source",
                         "breakdown", "parallel", "bracket", "cost_after", "region", "done_near",
-                        "period_done", "this_year", "year_part", "year_target"})
+                        "period_done", "this_year", "year_part", "year_target", "task_heading",
+                        "excess"})
 
 
 def _distance(d: int) -> str:

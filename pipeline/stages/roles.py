@@ -26,7 +26,12 @@ outlay (年内投资, 今年…投入: planned); after a year in its clause, onc
 the whole cost (总投资12亿元，2024年投资3亿元), it is that year's share, and after a plan word
 in its clause in a sentence naming the year (今年将投资3亿元建设…) the year's target: planned.
 A change to a new level (由10亿元增加至12亿元) keeps the measure's role. No cue is looked for
-inside a longer word that holds one (五年计划).
+inside a longer word that holds one (五年计划). A verb of intent (力争, 确保, 争取) makes a
+completion a target even over a class of projects (确保今年开工项目年内完成投资30亿元), and so
+does a heading of the tasks to come (二、2026年工作打算) over a completion not marked reached; a
+year word that dates an event (将于今年10月开工) does not make a plain 计划投资 the year's; the
+year right before a plain 投资 (今年投资3亿元建设…) is the year's outlay; a clause of only a
+place the gazetteer knows (2024年江州投资…) is the place's figure.
 
 A learned decision over the evidence these rules see (`stages/role_model.py`, measured by
 `python scripts/train.py roles` with cross-validation grouped by document) does not beat
@@ -50,9 +55,10 @@ import regex
 
 from pipeline.rules.compiled import compiled
 from pipeline.rules.loader import RuleSet, alternation
+from pipeline.stages.region import gazetteer
 from pipeline.text.layout import Layout
 from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
-from pipeline.types import Kind, Quantity, Role
+from pipeline.types import Kind, Quantity, Role, Section
 
 
 class _Cues:
@@ -78,6 +84,7 @@ class _Cues:
         self.plan_before_verb = r.plan_before_verb
         self.plan_opens_sentence = r.plan_opens_sentence
         self.change_by = r.change_by
+        self.excess_before = r.excess_before
         self.done_in_clause = r.done_in_clause
         self.share_after = r.share_after
         self.comparison = r.comparison_before
@@ -93,6 +100,7 @@ class _Cues:
         self.band_count = r.band_count
         self.non_investment = compiled(alternation(r.completed_non_investment))
         self.year_words = r.year_words       # words and patterns
+        self.event_date = r.event_date
         self.plain_plan = r.plain_plan
         # the planned cues that hold a year word themselves (年度计划完成投资)
         self.year_plan = [w for w, (role, _) in self.tier.items()
@@ -100,6 +108,8 @@ class _Cues:
         self.year_plan_pattern = compiled(alternation(self.year_plan))
         self.not_cues = r.not_cues
         self.plain = r.plain
+        self.gazetteer = gazetteer(rules)       # places by name (_place_clause)
+        self.task_heading = rules.links.task_heading    # a heading of the tasks to come
 
 
 @lru_cache(maxsize=4)
@@ -154,6 +164,8 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
         change = cues.change_by.search(prefix, verb.end())
         if change is not None:
             return Role.OTHER, change.group()   # 完成投资比上年增加3亿元: the change
+        if cues.excess_before.search(prefix) is not None:
+            return Role.OTHER, "excess"         # 超额完成0.5亿元, 比上年多完成12亿元: a difference
         return Role.COMPLETED, verb.group()
     best: dict[int, tuple[int, int, str]] = {}
     for m in matches:
@@ -271,7 +283,22 @@ def _target_or_done(layout: Layout, clause_start: int, q: Quantity, prefix: str,
         plan = cues.plan_opens_sentence.search(text, sentence_start, clause_start)
         if plan is not None:
             return Role.PLANNED, plan.group()
+    if cues.done_in_clause.search(prefix) is None and _under_task_heading(layout, q.start, cues):
+        return Role.PLANNED, "task_heading"     # 三、2026年工作打算 … 全年完成投资80亿元: the target
     return found
+
+
+def _under_task_heading(layout: Layout, pos: int, cues: _Cues) -> bool:
+    """A heading over `pos` (the document's own first line aside) is one of the tasks to come
+    (三、2026年工作打算; 下一步工作安排: rules/links.yaml task_heading): its period has not run."""
+    if len(layout.sections) < 2:
+        return False
+    section: Section | None = layout.section_at(pos)
+    while section is not None and section.section_id != 0:
+        if cues.task_heading.search(layout.text[section.title_start:section.title_end]) is not None:
+            return True
+        section = layout.enclosing(section)
+    return False
 
 
 def _mask_not_cues(text: str, cues: _Cues) -> str:
@@ -296,9 +323,14 @@ def _plain_investment(layout: Layout, q: Quantity, word: str, cues: _Cues) -> tu
     cue_at = text.rfind(word, sentence_start, q.start)
     if _year_target(layout, q, cue_at, before, cues):
         return Role.PLANNED, "year_target"     # 今年将投资3亿元建设…: the year's plan, not a cost
+    region = (plain.region_before.search(text, sentence_start, cue_at) is not None
+              or _place_clause(text, layout.clause_start(q.start, CLAUSE_END), cue_at, cues)) \
+        and plain.holder_before.search(before) is None
+    if plain.year_fused.search(text, sentence_start, cue_at) and not region:
+        return Role.PLANNED, "this_year"       # 城东快速路今年投资3亿元建设…: the year's outlay
     if plain.holder_after.search(after):
         return Role.TOTAL, word          # 投资14亿元启动9个学校项目: what it builds
-    if plain.region_before.search(text, sentence_start, cue_at) and plain.holder_before.search(before) is None:
+    if region:
         return Role.OTHER, "region"      # 全省交通投资, 中央财政向边疆地区投资: not a project's
     if plain.done_near.search(text, max(sentence_start, cue_at - 3), q.start):
         return Role.COMPLETED, "done_near"     # 实际投资, 投资已达: spent so far
@@ -306,10 +338,19 @@ def _plain_investment(layout: Layout, q: Quantity, word: str, cues: _Cues) -> tu
         return Role.COMPLETED, "period_done"
     if _year_part(layout, q, cue_at, sentence_start, cues):
         return Role.PLANNED, "year_part"       # 总投资12亿元，2024年投资3亿元: the year's share
-    if plain.year_fused.search(text, sentence_start, cue_at) or \
-            word in plain.outlay_words and plain.this_year.search(before):
+    if word in plain.outlay_words and plain.this_year.search(before):
         return Role.PLANNED, "this_year"
     return Role.TOTAL, word
+
+
+def _place_clause(text: str, clause_start: int, cue_at: int, cues: _Cues) -> bool:
+    """The clause before the cue is only a place the gazetteer knows, by its full or short name,
+    with times around it (2024年江州投资…, 青禾县今年投资…: `place_time`): the place's figure."""
+    if cue_at <= clause_start:
+        return False
+    rest = cues.plain.place_time.sub("", text[clause_start:cue_at])
+    return len(rest) >= 2 and any(s.text == rest and not s.context_only
+                                  for s in cues.gazetteer.by_prefix.get(rest[:2], ()))
 
 
 def _plain_part(layout: Layout, q: Quantity, word: str, earlier: list[Quantity], cues: _Cues
@@ -397,7 +438,7 @@ def _plan_or_budget(layout: Layout, clause_start: int, q: Quantity, cues: _Cues)
     # the year's own plan after it says this one is not the year's, whatever opens the sentence
     if _year_plan_after(layout, q, cues):
         return Role.TOTAL, cues.plain_plan
-    if cues.year_words.search(text, sentence_start, q.start) or _year_heading(text, sentence_start, cues):
+    if _names_plan_year(text, sentence_start, q.start, cues) or _year_heading(text, sentence_start, cues):
         return Role.PLANNED, cues.plain_plan
     total_before = [m for m in cues.pattern.finditer(text, sentence_start, clause_start)
                     if cues.tier[m.group()][0] is Role.TOTAL and cues.tier[m.group()][1] == 1]
@@ -406,6 +447,13 @@ def _plan_or_budget(layout: Layout, clause_start: int, q: Quantity, cues: _Cues)
     if cues.plain.holder_before.search(text, sentence_start, q.start) is None:
         return Role.PLANNED, cues.plain_plan
     return Role.TOTAL, cues.plain_plan
+
+
+def _names_plan_year(text: str, start: int, end: int, cues: _Cues) -> bool:
+    """A year word in text[start:end] that is not the date of an event (将于今年12月开工, 年内建成:
+    when works start or end, `event_date`), so it can make a plain 计划投资 the year's plan."""
+    return any(cues.event_date.match(text, m.start(), end) is None
+               for m in cues.year_words.finditer(text, start, end))
 
 
 def _year_heading(text: str, sentence_start: int, cues: _Cues, longest: int = 40) -> bool:
@@ -426,7 +474,10 @@ def _in_breakdown(layout: Layout, prev_end: int, start: int, prefix: str, cues: 
     between = layout.text[prev_end:start]
     if "\n" in between.strip("\n"):
         return False
-    if cues.breakdown.search(between):
+    markers = list(cues.breakdown.finditer(between))
+    # the marker opens this amount's sentence or an earlier clause of it, not a sentence
+    # before it (…，其中A项目7个；…。全年实际利用内资63.8亿元 is no part)
+    if markers and not any(ch in SENTENCE_END for ch in between[markers[-1].end():]):
         return True
     if any(ch in SENTENCE_END for ch in between):
         return False
