@@ -328,8 +328,10 @@ class _StatusLinker:
             # the sentence's first subject: its last word on it (A，位于城东，目前已开工), unless
             # it stands in the clause of a later project of the sentence (甲总投资3亿元，乙已建成)
             chosen = [i for i in seg_cues[-1:] if not self._in_later_clause(gi, cues[i])]
-        if not chosen:
-            chosen = self._list_head_cue(g)
+        if all(cues[i].weak for i in chosen):
+            # 已投产的项目有：甲、乙，3个项目合计完成投资…: money spent states no state, the
+            # list's head does (`aggregate` prefers the strong cue)
+            chosen += self._list_head_cue(g)
         if not chosen:
             return self._look_ahead(g, self.config.openers)
         if next_start == len(self.text):
