@@ -329,6 +329,8 @@ class Cue:
     future: bool = False
     pace: bool = False      # a pace statement (快于时间进度): the rules' choice of it does not bind
     mask: bool = False      # words holding a cue that state no state (推进情况, 推进会): dropped
+    step: bool = False      # a step or a measure of the works (场地平整, 累计铺设管网5公里): it takes no
+                            # project back from a later state reached earlier in its sentence
 
 
 @dataclass(frozen=True, slots=True)
