@@ -424,6 +424,7 @@ class LinkPatterns(Config):
     group_statement: regex.Pattern[str] = rule(PATTERN)             # a sentence about a class of projects
     member_list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 其中包括 / 这5个项目分别为
     list_head: regex.Pattern[str] = rule(PATTERN)                   # 集中开工的项目有： a list's head in its sentence
+    list_continued: regex.Pattern[str] = rule(PATTERN, at=True)     # 等16个产业项目，以及: a list going on
     title_max_chars: int = rule(int)                                # a first line this short is the title
     problem_heading: regex.Pattern[str] = rule(PATTERN)             # 存在的问题 / 进度滞后项目 over a list
     plan_in_clause: regex.Pattern[str] = rule(PATTERN)              # 力争/确保 earlier in a cue's clause
