@@ -48,6 +48,8 @@ CUE_CASES = [
     ("厂房正在进行设备安装调试。", [("in_progress", "正在进行设备安装调试")]),
     ("项目正在办理施工许可。", [("in_progress", "正在")]),
     ("项目正在开展施工图设计。", [("in_progress", "正在")]),
+    # the tender for the works (施工招标) is a step before them: 施工 inside it is no cue
+    ("项目正在开展施工招标。", [("in_progress", "正在"), ("planned", "招标")]),
 ]
 
 
