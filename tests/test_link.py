@@ -48,6 +48,8 @@ CUE_CASES = [
     ("厂房正在进行设备安装调试。", [("in_progress", "正在进行设备安装调试")]),
     ("项目正在办理施工许可。", [("in_progress", "正在")]),
     ("项目正在开展施工图设计。", [("in_progress", "正在")]),
+    # the tender for the works (施工招标) is a step before them: 施工 inside it is no cue
+    ("项目正在开展施工招标。", [("in_progress", "正在"), ("planned", "招标")]),
 ]
 
 
@@ -132,6 +134,28 @@ STATUS_CASES = [
      [("城南初中", "planned"), ("北湖小学迁建工程", "planned")]),
     ("在建项目23个正加快推进。计划年内北湖公园项目、滨江大桥工程竣工。",
      [("北湖公园项目", "planned"), ("滨江大桥工程", "planned")]),
+    # a list headed by a clause ending in a colon takes the head's state also when the only cue
+    # after it is money spent (weak), and a head may be 的有 with no 项目 (links.yaml list_head)
+    ("已投产的工业项目有：城南纸业项目、北湖电子项目，2个项目合计完成投资3亿元。",
+     [("城南纸业项目", "operational"), ("北湖电子项目", "operational")]),
+    ("今年已建成的有：城南水厂、北湖大桥工程，合计完成投资3亿元。",
+     [("城南水厂", "completed"), ("北湖大桥工程", "completed")]),
+    # …not a head that states no state
+    ("全县列入调度的项目有：城南纸业项目、北湖电子项目，合计完成投资3亿元。",
+     [("城南纸业项目", "in_progress"), ("北湖电子项目", "in_progress")]),
+    # a list going on after a comma and a joiner takes the cue of the list it continues
+    # (links.yaml list_continued); not a list with a cue of its own
+    ("同步开工的还有城南纸业、北湖电子等12个产业项目，以及西山大桥工程和东湖公园项目。",
+     [("城南纸业", "started"), ("北湖电子", "started"), ("西山大桥工程", "started"), ("东湖公园项目", "started")]),
+    ("今年建成投产的有城南纸业项目，以及西山大桥工程正在加紧施工。",
+     [("城南纸业项目", "operational"), ("西山大桥工程", "in_progress")]),
+    # a step of the works after a start in an earlier clause is the start's (step: true); in its
+    # own clause 完成 is the step's verb
+    ("城南冷链物流园8月开工，正在进行场地平整。", [("城南冷链物流园", "started")]),
+    ("城南物流园已完成规划设计，预计三季度开工。", [("城南物流园", "planned")]),
+    ("城南雨污分流改造工程已完工，累计铺设管网12.5公里。", [("城南雨污分流改造工程", "completed")]),
+    # a piece of the works done, named by how it is done, is a milestone (works_piece_done)
+    ("城南输变电工程线路铁塔组立均已完成，预计8月建成投运。", [("城南输变电工程", "in_progress")]),
 ]
 
 

@@ -332,6 +332,8 @@ class Cue:
     future: bool = False
     pace: bool = False      # a pace statement (快于时间进度): the rules' choice of it does not bind
     mask: bool = False      # words holding a cue that state no state (推进情况, 推进会): dropped
+    step: bool = False      # a step or a measure of the works (场地平整, 累计铺设管网5公里): it takes no
+                            # project back from a later state reached earlier in its sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,6 +427,7 @@ class LinkPatterns(Config):
     group_statement: regex.Pattern[str] = rule(PATTERN)             # a sentence about a class of projects
     member_list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 其中包括 / 这5个项目分别为
     list_head: regex.Pattern[str] = rule(PATTERN)                   # 集中开工的项目有： a list's head in its sentence
+    list_continued: regex.Pattern[str] = rule(PATTERN, at=True)     # 等16个产业项目，以及: a list going on
     title_max_chars: int = rule(int)                                # a first line this short is the title
     problem_heading: regex.Pattern[str] = rule(PATTERN)             # 存在的问题 / 进度滞后项目 over a list
     plan_in_clause: regex.Pattern[str] = rule(PATTERN)              # 力争/确保 earlier in a cue's clause

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+import regex
+
 from pipeline.rules.configs import PLAN_SENTENCE_RULE, PROJECT_ANAPHORA_RULE
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.found import Found, Stage
@@ -22,8 +24,9 @@ from pipeline.types import Kind, Project, ProjectMention, Quantity, Role, Sectio
 
 
 def build_projects(layout: Layout, found: Found, categories: dict[str, str],
-                   endings: tuple[str, ...] = ()) -> list[Project]:
-    """One `Project` per distinct key, in order of first mention."""
+                   endings: tuple[str, ...] = (), steps: frozenset[str] = frozenset()) -> list[Project]:
+    """One `Project` per distinct key, in order of first mention (`steps`: the ids of the cues
+    that state a step or a measure of the works, statuses.yaml `step: true`)."""
     by_key: dict[str, list[ProjectMention]] = {}
     for m in sorted(found.mentions, key=lambda m: m.start):
         if m.rule_id != PROJECT_ANAPHORA_RULE:     # 该项目 names nothing new
@@ -39,7 +42,7 @@ def build_projects(layout: Layout, found: Found, categories: dict[str, str],
     for key, ms in by_key.items():
         fullest = max(ms, key=lambda m: (len(m.name), -m.start))
         section = layout.section_at(ms[0].start)
-        status, s_start, s_end = _status(statuses_of.get(key, []), layout, section, heading_cues)
+        status, s_start, s_end = _status(statuses_of.get(key, []), layout, section, heading_cues, steps)
         qs = [q for q in quantities_of.get(key, []) if q.value is not None]
         projects.append(Project(
             key=key, name=fullest.name, alt=fullest.alt or _other_form(fullest.name, ms, endings),
@@ -55,16 +58,22 @@ def build_projects(layout: Layout, found: Found, categories: dict[str, str],
 
 # states a delay outranks when the project's cues say both: the works have not moved on
 _NEUTRAL = frozenset({Status.PLANNED, Status.STARTED, Status.IN_PROGRESS})
+# the works' course, earliest first, and the states on it a step cannot take a project back from
+_COURSE = (Status.PLANNED, Status.STARTED, Status.IN_PROGRESS, Status.COMPLETED, Status.OPERATIONAL)
+_REACHED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
+_HAN = regex.compile(r"\p{Han}")
 
 
 def _status(linked: list[StatusMention], layout: Layout, section: Section,
-            cues: _CuesByStart) -> tuple[Status, int | None, int | None]:
+            cues: _CuesByStart, steps: frozenset[str] = frozenset()) -> tuple[Status, int | None, int | None]:
     """The status and the span of the cue that decided it."""
     # a plan word in the sentence of a project with no cue is for the status model to weigh:
     # as the rules' status it would make any phrase near 计划 look like a project
     linked = [s for s in linked if s.rule_id != PLAN_SENTENCE_RULE]
     linked = [s for s in linked if not s.weak] or linked
     linked = [s for s in linked if not s.future] or linked     # a plan never overrides a state reached
+    if steps:
+        linked = [s for s in linked if not _step_back(s, linked, layout, steps)]
     if linked:
         last = max(linked, key=lambda s: s.start)
         if last.status in _NEUTRAL:
@@ -75,6 +84,28 @@ def _status(linked: list[StatusMention], layout: Layout, section: Section,
     if cue is not None:
         return cue.status, cue.start, cue.end
     return Status.UNKNOWN, None, None
+
+
+def _step_back(cue: StatusMention, linked: list[StatusMention], layout: Layout, steps: frozenset[str]) -> bool:
+    """`cue` states a step or a measure of the works (`steps`: 场地平整, 累计铺设管网5公里) of an
+    earlier state on the works' course than a state reached (a start, a completion, an opening)
+    that another of the project's cues states in an earlier clause of its sentence: 8月开工，正在
+    进行场地平整 is started, 已完工，累计铺设管网28.5公里 completed; the step is the reached state's
+    works, no news that takes the project back. In its own clause the reached word is the step's
+    (已完成规划设计; 启动招标)."""
+    if cue.rule_id not in steps or cue.status not in _COURSE:
+        return False
+    segment, clause = layout.segment_of(cue.start), layout.clause_start(cue.start)
+    rank = _COURSE.index(cue.status)
+    return any(s.status in _REACHED and _COURSE.index(s.status) > rank and not s.future and not s.weak
+               and s.end <= clause and layout.segment_of(s.start) == segment
+               and not _completes_other(layout.text, s) for s in linked)
+
+
+def _completes_other(text: str, cue: StatusMention) -> bool:
+    """The cue is 完成 with an object of its own after it (已完成项目控制价审计): something else is
+    done, no state the project reached."""
+    return text.endswith("完成", cue.start, cue.end) and cue.end < len(text) and _HAN.match(text, cue.end) is not None
 
 
 def _other_form(name: str, mentions: list[ProjectMention], endings: tuple[str, ...] = ()) -> str | None:
@@ -148,7 +179,8 @@ def _category(layout: Layout, section: Section, categories: dict[str, str]) -> s
 def make_aggregate(rules: RuleSet) -> Stage:
     categories = rules.categories
     endings = tuple(rules.projects.key_endings)
+    steps = frozenset(cue.id for cue in rules.statuses.cues if cue.step)
 
     def aggregate(layout: Layout, found: Found) -> Found:
-        return replace(found, projects=build_projects(layout, found, categories, endings))
+        return replace(found, projects=build_projects(layout, found, categories, endings, steps))
     return aggregate

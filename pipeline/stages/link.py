@@ -94,6 +94,7 @@ class LinkRules:
     group_statement: regex.Pattern[str]
     member_list_opener: regex.Pattern[str]
     list_head: regex.Pattern[str]           # 集中开工的项目有： heading a list in its sentence
+    list_continued: regex.Pattern[str]      # 等16个产业项目，以及: a list going on after a comma
     title_max_chars: int
     problem_heading: regex.Pattern[str]     # a section about problems or delays (存在的问题)
     plan_in_clause: regex.Pattern[str]      # a plan word earlier in a cue's clause (力争, 确保)
@@ -118,7 +119,8 @@ class LinkRules:
         p, links = rules.projects, rules.links
         return cls(_word_pattern(p.continuation_openers), _word_pattern(p.update_openers),
                    p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
-                   links.group_statement, links.member_list_opener, links.list_head, links.title_max_chars,
+                   links.group_statement, links.member_list_opener, links.list_head, links.list_continued,
+                   links.title_max_chars,
                    links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
@@ -331,8 +333,10 @@ class _StatusLinker:
             # the sentence's first subject: its last word on it (A，位于城东，目前已开工), unless
             # it stands in the clause of a later project of the sentence (甲总投资3亿元，乙已建成)
             chosen = [i for i in seg_cues[-1:] if not self._in_later_clause(gi, cues[i])]
-        if not chosen:
-            chosen = self._list_head_cue(g)
+        if all(cues[i].weak for i in chosen):
+            # 已投产的项目有：甲、乙，3个项目合计完成投资…: money spent states no state, the
+            # list's head does (`aggregate` prefers the strong cue)
+            chosen += self._list_head_cue(g)
         if not chosen:
             return self._look_ahead(g, self.config.openers)
         if next_start == len(self.text):
@@ -341,6 +345,13 @@ class _StatusLinker:
             chosen += self._look_ahead(g, self.config.updates)
             chosen += [i for i in self._next_delay(g) if i not in chosen]
         return chosen
+
+    def _continues(self, gi: int) -> bool:
+        """Group `gi` goes on with the list before it in its sentence, after a comma and a
+        joiner (…等16个产业项目，以及丙、丁: rules/links.yaml list_continued)."""
+        before, g = self.groups[gi - 1], self.groups[gi]
+        return before.segment == g.segment and \
+            self.config.list_continued.match(self.text, before.end, g.start) is not None
 
     def _class_follows(self, gi: int) -> bool:
         """The next group of `gi`'s segment is the class of `gi`'s list, named after 等 (甲、乙、丙
@@ -724,6 +735,11 @@ class _StatusLinker:
         for gi in range(len(groups) - 2, -1, -1):
             if not chosen[gi] and chained[gi] and lists[gi]:
                 chosen[gi] = chosen[gi + 1]
+        # 开工的还有甲、乙等16个产业项目，以及丙、丁和戊: a list going on after a comma and a joiner
+        # takes the cue of the list it continues
+        for gi in range(1, len(groups)):
+            if not chosen[gi] and self._continues(gi):
+                chosen[gi] = list(chosen[gi - 1])
         own = [any(not cues[i].weak for i in picks) for picks in chosen]     # before any group's state is added
         self._inherit_group_state(chosen)
         self._add_class_states(chosen)
