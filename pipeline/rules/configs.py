@@ -362,6 +362,7 @@ class ProjectRules(Config):
     narrative_pos: tuple[str, ...] = rule(WORDS)
     strip_leading_chars: tuple[str, ...] = rule(WORDS)
     cut_after_words: tuple[str, ...] = rule(WORDS)
+    held_words: tuple[str, ...] = rule(WORDS)       # 经开区: no cut after its 经
     weak_left_boundaries: tuple[str, ...] = rule(WORDS)
     generic_words: tuple[str, ...] = rule(WORDS)
     generic_joiners: tuple[str, ...] = rule(WORDS)

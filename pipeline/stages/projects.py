@@ -95,6 +95,7 @@ class ProjectExtractor:
         self.name_joiners = set(p.name_joiners)
         self.junction_after_joiner = p.junction_after_joiner
         self.cut_after = set(p.cut_after_words)
+        self.held_words = tuple(p.held_words)     # 经开区: a cut word's character inside a word
         self.strip_pos = set(p.strip_leading_pos)
         self.strip_chars = set(p.strip_leading_chars)
         self.min_chars = p.min_chars
@@ -960,8 +961,8 @@ class ProjectExtractor:
             elif pos > last:
                 leading = False
             elif word in self.cut_after and judge.suffix_any.search(name, pos) and not (
-                    len(word) == 1 and after_place):
-                cut = pos       # 某公司为 | 弥陀寺景区, but not 河口 | 经 | 开区: a place runs on
+                    len(word) == 1 and after_place) and not name.startswith(self.held_words, pos - len(word)):
+                cut = pos       # 某公司为 | 弥陀寺景区, but not 河口 | 经 | 开区: a place runs on, nor 沅坪 | 经开区
             elif judge.is_narrative(word, flag) and (
                     judge.has_suffix(name[pos:]) or self._placed_prefix(name[pos:], tags[i + 1:i + 2])) \
                     and not (flag == "v" and self._runs_on(name[:pos - len(word)])) \
