@@ -395,6 +395,7 @@ class ProjectRules(Config):
     whole_place_ends: tuple[str, ...] = rule(WORDS)
     anaphora: regex.Pattern[str] = rule(PATTERN)
     plural_anaphora: regex.Pattern[str] = rule(PATTERN)   # 这两个项目: several named before
+    short_name: regex.Pattern[str] = rule(PATTERN)        # （以下简称“南青高速”）: group 'alias'
     money_framing: regex.Pattern[str] = rule(PATTERN)   # 投资9亿元建设 | 某某项目: an amount before a name
     location_markers: tuple[str, ...] = rule(WORDS)
     new_subject: regex.Pattern[str] = rule(PATTERN)
