@@ -383,6 +383,7 @@ class ProjectRules(Config):
     other_kind_class: regex.Pattern[str] = rule(PATTERN, at=True)  # 等机电产品: a class that is no project
     component_after_project: regex.Pattern[str] = rule(PATTERN)  # …项目厂房: a part after the project's 项目
     component_after_facility: regex.Pattern[str] = rule(PATTERN)  # …大桥主桥: a part after a facility
+    component_of_subject: regex.Pattern[str] = rule(PATTERN)    # 其控制性工程 | 青峰特大桥
     works_after_project: regex.Pattern[str] = rule(PATTERN)  # …项目租用厂房: the works after a project's 项目
     class_works: regex.Pattern[str] = rule(PATTERN, at=True)   # 等道路的提升改造工程: the works on each member
     activity_suffixes: tuple[str, ...] = rule(WORDS)

@@ -121,6 +121,7 @@ class ProjectExtractor:
         self.count_in_item = p.count_in_item
         self.component_after_project = p.component_after_project
         self.component_after_facility = p.component_after_facility
+        self.component_of_subject = p.component_of_subject
         self.works_after_project = p.works_after_project
         self.class_works = p.class_works
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
@@ -531,6 +532,8 @@ class ProjectExtractor:
                 listed = alt is not None or (sibling_item and rule_id != PROJECT_SUFFIX_PREFIX_RULE)
                 if any(a <= s and e <= b for a, b in class_works):
                     continue        # the works of the class closing a list before it
+                if self.component_of_subject.search(clause, 0, s) is not None:
+                    continue        # 其控制性工程 | 青峰特大桥: a part of the sentence's project
                 if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
