@@ -266,3 +266,22 @@ def test_a_mention_opens_its_sentence_as_the_ordinal_sub_says(before: str) -> No
     from pipeline.stages.project_model import _ORDINAL_LINE, _opens_its_sentence
 
     assert _opens_its_sentence(before) == (_ORDINAL_LINE.sub("", before, count=1).strip() == "")
+
+
+@pytest.mark.parametrize("text, name, ordinal", [
+    # a line opening with an ordinal: a list's or a ledger's entry (`ordinal_line`) ...
+    ("（三）城南大道已完工。", "城南大道", True),
+    ("3.城南大道已完工。", "城南大道", True),
+    # ... and a table row's number before its name cell (tab or spaces), as ledger_item reads it
+    ("12\t青峰湿地公园\t湿地修复800亩\t暂缓实施\n13\t城南大道\t拓宽3公里\t已完工\n", "青峰湿地公园", True),
+    ("7   青峰湿地公园   湿地修复800亩   暂缓实施\n", "青峰湿地公园", True),
+    # not a year or an amount opening the line, nor a name with nothing before it
+    ("2025年青峰湿地公园暂缓实施。", "2025年青峰湿地公园", False),
+    ("青峰湿地公园暂缓实施。", "青峰湿地公园", False),
+])
+def test_a_line_opening_with_an_ordinal_or_a_row_number(text: str, name: str, ordinal: bool) -> None:
+    pipe = Pipeline(weigh_projects=False)
+    found, _ = pipe.found("case", text, until="region")
+    ex = found.extraction()
+    features = dict(zip([p.name for p in ex.projects], project_features(ex, pipe.projects.judge, pipe.rules)))
+    assert features[name]["ordinal_line"] == float(ordinal)

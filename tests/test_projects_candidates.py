@@ -124,7 +124,8 @@ CANDIDATES = [
     # ... but a list item whose tail tells what happens keeps only its name, outside a list the
     # name ends at its prefix, and a function word is no unknown name
     ("桐山水库顺利截流、滨江大桥已完工。", [("桐山水库", N), ("滨江大桥", N)]),
-    ("云州新区文教园区东片公寓楼群已开工。", [("云州新区文教园区", N)]),
+    # (its longest named prefix: 公寓 is a suffix too)
+    ("云州新区文教园区东片公寓楼群已开工。", [("云州新区文教园区东片公寓", N)]),
     ("要把城南大道建成精品工程。", [("城南大道", N)]),
     # a list closed by 等N个项目 stays a list when one of its items is long (a company and its
     # product), and 在建 may stand between the count and 项目
@@ -253,6 +254,39 @@ CANDIDATES = [
     ("云州中学教学楼已封顶。", [("云州中学教学楼", N)]),
     ("青禾县人民医院门诊综合楼加快建设。", [("青禾县人民医院门诊综合楼", N)]),
     ("青禾大桥二期已开工。", [("青禾大桥二期", N)]),
+    # --- 以及 joins a list's last item as 和 does: the items before it stay the list's -----------
+    ("开工的还有鹏远机械、金禾纸业以及华辰电子等12个产业项目。",
+     [("鹏远机械", N), ("金禾纸业", N), ("华辰电子", N)]),
+    ("青峰大桥、白沙水厂以及南湖中学建成投用。", [("青峰大桥", N), ("白沙水厂", N), ("南湖中学", N)]),
+    ("加快推进城南大道以及滨江大桥建设。", [("城南大道", N), ("滨江大桥建设", N)]),
+    ("以及其他配套设施。", []),
+    # --- 经开区 is one word: no cut after its 经, whatever place jieba reads before it ----------
+    ("主会场开工的沅坪经开区智能装备产业园总投资5亿元。", [("沅坪经开区智能装备产业园", N)]),
+    ("楠坪经开区标准厂房四期项目进展缓慢。", [("楠坪经开区标准厂房四期项目", N)]),
+    ("某公司经县政府批准建设城南大道。", [("城南大道", N)]),
+    # --- facility suffixes: 风电场, 公寓, 商贸城, 保税区 (a place or proper name before them) -----
+    ("青峰县石门风电场加快建设。", [("青峰县石门风电场", N)]),
+    ("云岭市青年公寓（二期）6月竣工。", [("云岭市青年公寓（二期）", N)]),
+    ("云岭国际商贸城二期因资金紧张停工。", [("云岭国际商贸城二期", N)]),
+    ("云岭综合保税区二期推迟开工。", [("云岭综合保税区二期", N)]),
+    ("风电场建设进展顺利。", []),
+    ("人才公寓建设加快推进。", []),
+    ("综合保税区加快建设。", []),
+    # --- 快速 (an adverb to jieba) inside a road's name, not as a verb's adverb -------------------
+    ("云岭快速环线建成通车。", [("云岭快速环线", N)]),
+    ("快速推进城南大道建设。", [("城南大道建设", N)]),
+    ("项目快速推进。", []),
+    # --- national housing programmes (保障性…, 安居) name no undertaking without a place ---------
+    ("保障性租赁住房项目、老旧小区改造项目按计划推进。", []),
+    ("保障性安居工程加快建设。", []),
+    ("青禾县保障性租赁住房项目已开工。", [("青禾县保障性租赁住房项目", N)]),
+    ("云州安居小区二期建成。", [("云州安居小区二期", N)]),
+    # --- a name after 其 + a part's word (其控制性工程) is a part of the sentence's project -------
+    ("城南至青峰高速公路全长46公里，其控制性工程青峰特大桥已于6月合龙。", [("城南至青峰高速公路", N)]),
+    ("城南至青峰高速公路全长46公里，控制性工程青峰特大桥已于6月合龙。",
+     [("城南至青峰高速公路", N), ("青峰特大桥", N)]),
+    ("尤其重点工程青峰特大桥已合龙。", [("青峰特大桥", N)]),
+    ("其中青峰特大桥已合龙。", [("青峰特大桥", N)]),
 ]
 
 

@@ -367,6 +367,7 @@ class ProjectRules(Config):
     narrative_pos: tuple[str, ...] = rule(WORDS)
     strip_leading_chars: tuple[str, ...] = rule(WORDS)
     cut_after_words: tuple[str, ...] = rule(WORDS)
+    held_words: tuple[str, ...] = rule(WORDS)       # 经开区: no cut after its 经
     weak_left_boundaries: tuple[str, ...] = rule(WORDS)
     generic_words: tuple[str, ...] = rule(WORDS)
     generic_joiners: tuple[str, ...] = rule(WORDS)
@@ -387,6 +388,7 @@ class ProjectRules(Config):
     other_kind_class: regex.Pattern[str] = rule(PATTERN, at=True)  # 等机电产品: a class that is no project
     component_after_project: regex.Pattern[str] = rule(PATTERN)  # …项目厂房: a part after the project's 项目
     component_after_facility: regex.Pattern[str] = rule(PATTERN)  # …大桥主桥: a part after a facility
+    component_of_subject: regex.Pattern[str] = rule(PATTERN)    # 其控制性工程 | 青峰特大桥
     works_after_project: regex.Pattern[str] = rule(PATTERN)  # …项目租用厂房: the works after a project's 项目
     class_works: regex.Pattern[str] = rule(PATTERN, at=True)   # 等道路的提升改造工程: the works on each member
     activity_suffixes: tuple[str, ...] = rule(WORDS)
@@ -399,6 +401,7 @@ class ProjectRules(Config):
     whole_place_ends: tuple[str, ...] = rule(WORDS)
     anaphora: regex.Pattern[str] = rule(PATTERN)
     plural_anaphora: regex.Pattern[str] = rule(PATTERN)   # 这两个项目: several named before
+    short_name: regex.Pattern[str] = rule(PATTERN)        # （以下简称“南青高速”）: group 'alias'
     money_framing: regex.Pattern[str] = rule(PATTERN)   # 投资9亿元建设 | 某某项目: an amount before a name
     location_markers: tuple[str, ...] = rule(WORDS)
     new_subject: regex.Pattern[str] = rule(PATTERN)

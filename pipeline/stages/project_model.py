@@ -55,7 +55,7 @@ _QUOTES = re.compile(r"[“”\"《]")
 _BRACKETS = re.compile(r"[(（]")
 _COMMON_POS = {"n", "vn", "v", "a", "an", "b"}
 _ORDINAL_LINE = re.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．]"
-                           r"|[一二三四五六七八九十]{1,3}、|[①-⑳])")
+                           r"|[一二三四五六七八九十]{1,3}、|[①-⑳]|[0-9]{1,3}[ \t\u3000]+(?=[\u4e00-\u9fff]))")
 
 #: the features, in the order of the weights
 FEATURES: tuple[str, ...] = (

@@ -95,6 +95,7 @@ class ProjectExtractor:
         self.name_joiners = set(p.name_joiners)
         self.junction_after_joiner = p.junction_after_joiner
         self.cut_after = set(p.cut_after_words)
+        self.held_words = tuple(p.held_words)     # 经开区: a cut word's character inside a word
         self.strip_pos = set(p.strip_leading_pos)
         self.strip_chars = set(p.strip_leading_chars)
         self.min_chars = p.min_chars
@@ -120,6 +121,7 @@ class ProjectExtractor:
         self.count_in_item = p.count_in_item
         self.component_after_project = p.component_after_project
         self.component_after_facility = p.component_after_facility
+        self.component_of_subject = p.component_of_subject
         self.works_after_project = p.works_after_project
         self.class_works = p.class_works
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
@@ -530,6 +532,8 @@ class ProjectExtractor:
                 listed = alt is not None or (sibling_item and rule_id != PROJECT_SUFFIX_PREFIX_RULE)
                 if any(a <= s and e <= b for a, b in class_works):
                     continue        # the works of the class closing a list before it
+                if self.component_of_subject.search(clause, 0, s) is not None:
+                    continue        # 其控制性工程 | 青峰特大桥: a part of the sentence's project
                 if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
@@ -960,8 +964,8 @@ class ProjectExtractor:
             elif pos > last:
                 leading = False
             elif word in self.cut_after and judge.suffix_any.search(name, pos) and not (
-                    len(word) == 1 and after_place):
-                cut = pos       # 某公司为 | 弥陀寺景区, but not 河口 | 经 | 开区: a place runs on
+                    len(word) == 1 and after_place) and not name.startswith(self.held_words, pos - len(word)):
+                cut = pos       # 某公司为 | 弥陀寺景区, but not 河口 | 经 | 开区: a place runs on, nor 沅坪 | 经开区
             elif judge.is_narrative(word, flag) and (
                     judge.has_suffix(name[pos:]) or self._placed_prefix(name[pos:], tags[i + 1:i + 2])) \
                     and not (flag == "v" and self._runs_on(name[:pos - len(word)])) \
