@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.io.read import shown
+
 if TYPE_CHECKING:
     from pipeline.results import RunSummary
 
@@ -34,7 +36,7 @@ class RunLog:
 
     def finish(self, summary: RunSummary) -> None:
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-        lines = [f"[{stamp}] {status} {path}: {message}" for path, status, message in summary.failed]
+        lines = [f"[{stamp}] {status} {shown(path)}: {shown(message)}" for path, status, message in summary.failed]
         counts = ", ".join(f"{n} {s}" for s, n in sorted(summary.documents.items()))
         lines.append(f"[{stamp}] run finished in {summary.seconds:.1f} s: {counts}; "
                      f"{summary.processed} processed, {summary.reused} reused from earlier runs")
