@@ -1,6 +1,7 @@
 """Hostile documents at the level a user runs them: each shape is written as a file of about
 10k, 100k and 1M characters, each file alone in a folder, and `keyproj run FOLDER --jobs 1`
-is timed on it (wall seconds and the run's CPU seconds, its workers included); a run that
+is timed on it (wall seconds, and the CPU seconds of the processes the run waited for: the
+workers' are mostly not among them, so read the wall time on a quiet machine); a run that
 fails, times out or gives no `ok` row is printed as such. Growth from 100k to 1M is about 10
 when the cost is linear. Every text is invented.
 
