@@ -247,6 +247,7 @@ def _run_local(inputs: list[Path], out: str, rules: Path | None, scheduler: str 
     save_made_methods()     # before a worker is forked: it finds them in the file too
 
     from pipeline.batch.outdir import OutputBusy, OutputError
+    from pipeline.io.read import shown
 
     bar = ProgressLine(quiet)
     max_bytes = int(max_size * 1024 * 1024)
@@ -282,7 +283,7 @@ def _run_local(inputs: list[Path], out: str, rules: Path | None, scheduler: str 
             f"since the last run, {summary.seconds:.1f} s)")
         say(f"facts:     {facts}")
         for path, status, error in summary.failed:
-            say(f"  {status}:  {path}: {error}")
+            say(f"  {status}:  {shown(path)}: {shown(error)}")
         for note in summary.notes:
             say(f"note:      {note}")
         say(f"tables:    {out}/{layout}")

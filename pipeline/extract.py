@@ -118,7 +118,7 @@ def make_status_model(rules: RuleSet) -> Stage:
 def make_scope(rules: RuleSet) -> Stage:
     def scope(layout: Layout, found: Found) -> Found:
         return with_quantities(found, assign_scopes(layout.text, found.quantities, found.projects,
-                                                    found.place, rules))
+                                                    found.place, rules, layout.long_sentence_cuts))
     return scope
 
 

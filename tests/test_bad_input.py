@@ -26,6 +26,9 @@ CASES = [
     ("gbk.txt", "滨江大桥项目总投资1.2亿元。".encode("gbk"), "ok", None),
     ("utf16.txt", "滨江大桥项目总投资1.2亿元。".encode("utf-16"), "ok", None),
     ("bom.txt", "\ufeff滨江大桥项目总投资1.2亿元。".encode("utf-8"), "ok", None),
+    # a name with a line break and a terminal escape (clear the screen): the table keeps it
+    # as it is, the summary and the log show it escaped (test_names_are_shown_escaped)
+    ("new\nline \x1b[2Jred.txt", bytes(range(256)) * 9, "error", "binary"),
 ]
 
 
@@ -38,11 +41,13 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     (folder / "sub dir 中文" / "good report.txt").write_text(GOOD, encoding="utf-8")
     out = tmp_path_factory.mktemp("out")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    tables_out = out
     proc = subprocess.run([sys.executable, "-m", "pipeline", "run", str(folder), "--out", str(out)],
                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
     tables = {name: pd.read_parquet(out / f"{name}.parquet")
               for name in ("documents", "quantities", "projects")}
     tables["_proc"] = proc  # type: ignore[assignment]
+    tables["_log"] = (tables_out / "keyproj.log").read_text(encoding="utf-8")  # type: ignore[assignment]
     return tables
 
 
@@ -73,6 +78,18 @@ def test_exit_status_and_summary_name_the_failures(batch: dict[str, pd.DataFrame
     proc = batch["_proc"]
     assert proc.returncode == 1
     assert "junk.txt" in proc.stderr and "binary" in proc.stderr
+
+
+@pytest.mark.parametrize("shown, raw", [
+    ("new\\nline \\x1b[2Jred.txt: binary", "\x1b"),
+    ("junk.txt: binary", "new\nline"),
+])
+def test_names_are_shown_escaped(batch: dict[str, pd.DataFrame], shown: str, raw: str) -> None:
+    """A file name's control characters are escaped in the summary and the log: no line
+    break splits their lines, no escape sequence reaches the terminal (before: raw)."""
+    stderr, log = batch["_proc"].stderr, batch["_log"]  # type: ignore[attr-defined]
+    assert shown in stderr and shown in log
+    assert raw not in stderr and raw not in log
 
 
 def test_usage_error_is_exit_2(tmp_path: Path) -> None:

@@ -99,6 +99,11 @@ CASES: list[tuple[str, Callable[[], bytes], str, str | None]] = [
     ("junk.txt", lambda: bytes(range(256)) * 8, "error", "binary"),
     ("controls.txt", lambda: ("\x01\x02\x03\x04abc" * 200).encode(), "error", "binary"),
     ("bad_bom.txt", lambda: b"\xff\xfe\x00\xd8", "error", "cannot decode"),
+    # no encoding fits, read line by line: not when the text is no Chinese (binary) or too much is lost
+    ("high_bytes.txt", lambda: bytes(range(128, 256)) * 16, "error", "cannot decode"),
+    ("one_line_mix.txt",
+     lambda: "北湖公园项目总投资2亿元，已开工。".encode() + "滨江大桥项目总投资1亿元，已完工。".encode("gbk"),
+     "error", "cannot decode"),
     ("truncated.docx", lambda: good_docx()[:200], "error", "not a valid .docx (bad zip file)"),
     ("renamed.docx", lambda: GOOD.encode(), "error", "not a valid .docx (bad zip file)"),
     ("no_body.docx", lambda: docx_with(b"x", name="word/other.xml"), "error", "no word/document.xml"),
@@ -356,6 +361,12 @@ HOSTILE_FILES: list[tuple[str, bytes, str | None, list[float]]] = [
     # (8,000 rows: about 55 CPU-s, over the time budget below; now 5-9)
     ("table_rows.txt", "".join(f"{i}、城南{i}号路工程、交通、{i % 90 + 10}亿元、在建\n" for i in range(8000)).encode(),
      None, [(i % 90 + 10) * 100_000_000.0 for i in range(8000)]),
+    # no one encoding fits: files pasted together from UTF-8 and GBK lines, a UTF-8 file with a
+    # lone surrogate (CESU-8 bytes) in it; before, the whole document was an error row
+    ("pasted_utf8_gbk.txt", GOOD.encode() + "滨江大桥项目总投资1.2亿元。\n".encode("gbk"), "1 line read as GB18030",
+     [300_000_000.0, 120_000_000.0]),
+    ("lone_surrogate.txt", GOOD.encode()[:12] + b"\xed\xa0\x80" + GOOD.encode()[12:], "3 bad UTF-8 bytes replaced",
+     [300_000_000.0]),
     ("wrapped.txt", _WRAPPED.encode(), None,
      [12_000_000_000.0, 9_800_000_000.0, 6_100_000_000.0, 2_400_000_000.0, 1_300_000_000.0, 36_000_000.0]),
 ]

@@ -323,9 +323,21 @@ def listing(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
+# what fills up, the error as it comes (pyarrow's carry no errno), the words the run says
+FULL = {
+    "disk": (lambda out: OSError(28, "No space left on device", str(out / "x")), "disk full"),
+    # `ulimit -f`: a file over the size limit (before: pyarrow's raw message, the work folder
+    # left full and no line in the log)
+    "size limit": (lambda out: OSError("Error writing bytes to file. Detail: [errno 27] File too large"),
+                   "a file over the size limit"),
+}
+
+
+@pytest.mark.parametrize("full", sorted(FULL))
 @pytest.mark.parametrize("fails_at", ["checkpoint", "final tables"])
-def test_a_full_disk_is_one_error_and_leaves_no_temporary_files(tmp_path: Path, monkeypatch, fails_at: str) -> None:
-    """ENOSPC simulated where the run writes: a checkpoint part, or the final tables."""
+def test_a_full_disk_is_one_error_and_leaves_no_temporary_files(tmp_path: Path, monkeypatch, fails_at: str,
+                                                                 full: str) -> None:
+    """ENOSPC or EFBIG simulated where the run writes: a checkpoint part, or the final tables."""
     from pipeline.batch import store
     from pipeline.batch.store import OutputError
 
@@ -336,17 +348,18 @@ def test_a_full_disk_is_one_error_and_leaves_no_temporary_files(tmp_path: Path, 
     (folder / "zz_new.txt").write_text("新建北山隧道工程，总投资3亿元。\n", encoding="utf-8")
 
     def disk_full(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise OSError(28, "No space left on device", str(out / "x"))
+        raise FULL[full][0](out)
 
     if fails_at == "checkpoint":
         monkeypatch.setattr(store.ipc, "new_file", disk_full)
     else:
         monkeypatch.setattr(store._GroupWriter, "add", disk_full)
-    with pytest.raises(OutputError, match=r"^cannot write the tables: disk full \("):
+    with pytest.raises(OutputError, match=rf"^cannot write the tables: {FULL[full][1]}"):
         run([folder], out, jobs=0, resume=False)
     monkeypatch.undo()
     assert all(read_tables(out)[t].equals(before[t]) for t in TABLES)
     assert listing(out) == files_before, "nothing of the failed run is left but its log lines"
+    assert f"run failed: cannot write the tables: {FULL[full][1]}" in (out / "keyproj.log").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("table", TABLES)

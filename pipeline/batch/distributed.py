@@ -39,6 +39,7 @@ from typing import Any
 from pipeline.batch import manifest
 from pipeline.batch.run import Task, plan_tasks, rows_for
 from pipeline.extract import Pipeline
+from pipeline.io.read import shown
 from pipeline.results import RunSummary
 from pipeline.rules.loader import RuleSet, load_rules
 
@@ -238,7 +239,7 @@ def _publish(fs: Any, root: str, local: bool, name: str, staged: str) -> None:
 def _append_log(fs: Any, path: str, inputs: list[Path], scheduler: str, summary: RunSummary) -> None:
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
     lines = [f"[{stamp}] distributed run on {scheduler}: inputs={[str(p) for p in inputs]}"]
-    lines += [f"[{stamp}] {status} {path}: {message}" for path, status, message in summary.failed]
+    lines += [f"[{stamp}] {status} {shown(path)}: {shown(message)}" for path, status, message in summary.failed]
     counts = ", ".join(f"{n} {s}" for s, n in sorted(summary.documents.items()))
     lines.append(f"[{stamp}] run finished in {summary.seconds:.1f} s: {counts}")
     old = fs.cat_file(path) if fs.exists(path) else b""     # object stores cannot append

@@ -33,8 +33,11 @@ def os_error_reason(exc: OSError) -> str:
     code = exc.errno
     if code is None and "No space left" in str(exc):    # pyarrow's IO errors carry no errno
         code = errno.ENOSPC
+    if code is None and "File too large" in str(exc):
+        code = errno.EFBIG
     return {
         errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded",
+        errno.EFBIG: "a file over the size limit (ulimit -f, or the file system's largest file)",
         errno.EROFS: "read-only file system", errno.EACCES: "permission denied",
         errno.EPERM: "permission denied", errno.ENOTDIR: "the output folder is a file, not a folder",
         errno.EEXIST: "the output folder is a file, not a folder",

@@ -450,6 +450,7 @@ def _run_locked(inputs: list[Path], files: list[tuple[Path, str]], out: Path, ru
                 checkpoint_bytes: int, progress: Callable[[int, int], None] | None) -> RunSummary:
     """The run itself, with OUT locked."""
     from pipeline.batch import ledger
+    from pipeline.batch.outdir import describe_os_error
     from pipeline.batch.runlog import RunLog
     from pipeline.batch.store import TableStore
 
@@ -509,6 +510,7 @@ def _run_locked(inputs: list[Path], files: list[tuple[Path, str]], out: Path, ru
             if _disk_full(exc):
                 # the parts would hold the disk full: the next run starts over instead
                 shutil.rmtree(store.work, ignore_errors=True)
+            log.failed(describe_os_error(exc, out))
             raise
     _summarise(summary, store.committed["documents"], counts)
     summary.seconds = time.perf_counter() - started
@@ -551,7 +553,9 @@ def _plan(store: Any, files: list[tuple[Path, str]], tasks: list[Task], chosen: 
 
 
 def _disk_full(exc: OSError) -> bool:
-    return exc.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left" in str(exc)
+    """No room left for what the run writes: the disk, a quota or a file size limit."""
+    return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or "No space left" in str(exc) \
+        or "File too large" in str(exc)
 
 
 def _lean_arrow_memory() -> None:

@@ -5,9 +5,12 @@ Appended to, never rewritten, so the history of an output folder stays readable.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from pipeline.io.read import shown
 
 if TYPE_CHECKING:
     from pipeline.results import RunSummary
@@ -34,11 +37,18 @@ class RunLog:
 
     def finish(self, summary: RunSummary) -> None:
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-        lines = [f"[{stamp}] {status} {path}: {message}" for path, status, message in summary.failed]
+        lines = [f"[{stamp}] {status} {shown(path)}: {shown(message)}" for path, status, message in summary.failed]
         counts = ", ".join(f"{n} {s}" for s, n in sorted(summary.documents.items()))
         lines.append(f"[{stamp}] run finished in {summary.seconds:.1f} s: {counts}; "
                      f"{summary.processed} processed, {summary.reused} reused from earlier runs")
         self._write(lines)
+
+    def failed(self, message: str) -> None:
+        """Close the run's block when writing OUT failed (the log itself may not be
+        writable then: the run's one-line error says it all the same)."""
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        with contextlib.suppress(OSError):
+            self._write([f"[{stamp}] run failed: {shown(message)}"])
 
     def interrupted(self, saved: int, signal_name: str, seconds: float) -> None:
         """Close the run's block when a signal stopped it."""

@@ -150,8 +150,56 @@ def decode_text(data: bytes) -> Decoded:
     except ReadFailure:
         if note:        # NULs and no encoding fits the rest: binary after all
             raise ReadFailure("error", "binary data, not text (NUL bytes)") from None
-        raise
+        mixed = _decode_by_line(data)
+        if mixed is None:
+            raise
+        return Decoded(mixed.text, mixed.encoding, mixed.note)
     return Decoded(decoded.text, decoded.encoding, note)
+
+
+# a file that no one encoding fits is read line by line when at most this share of its bytes
+# is lost, and its text is Chinese (this share of its non-ASCII characters common ones)
+_MAX_LOST_SHARE = 0.01
+_MAX_STRAY_LOST = 8
+_MIN_MIXED_CJK_SHARE = 0.8
+
+
+def _decode_by_line(data: bytes) -> Decoded | None:
+    """A file that no one encoding fits, read line by line: each line as UTF-8, else as the
+    better of GB18030 and UTF-8 with its bad bytes replaced (U+FFFD), by `common_cjk_share`.
+    Files pasted together from UTF-8 and GBK, or a UTF-8 file with a few bad bytes (a lone
+    surrogate, a byte flipped), so keep their text instead of losing the whole document.
+    None when more than `_MAX_LOST_SHARE` of the bytes are replaced or the text is not
+    mostly common Chinese (binary data stays refused); the note says what was done.
+
+    >>> mixed = "北湖公园已开工。\\n".encode() + "滨江大桥已竣工。\\n".encode("gbk")
+    >>> decoded = _decode_by_line(mixed)
+    >>> decoded.text, decoded.encoding, decoded.note
+    ('北湖公园已开工。\\n滨江大桥已竣工。\\n', 'utf-8', 'no one encoding fits: 1 line read as GB18030')
+    >>> _decode_by_line(bytes(range(128, 256)) * 4) is None
+    True
+    """
+    parts: list[str] = []
+    as_gb = lost = 0
+    for line in data.splitlines(keepends=True):
+        try:
+            parts.append(line.decode("utf-8"))
+            continue
+        except UnicodeDecodeError:
+            pass
+        # the line's best reading: UTF-8 or GB18030, each with its bad bytes replaced
+        readings = [(line.decode(encoding, "replace"), encoding) for encoding in ("utf-8", "gb18030")]
+        best, encoding = max(readings, key=lambda reading: common_cjk_share(reading[0]))
+        parts.append(best)
+        as_gb += encoding == "gb18030"
+        lost += best.count("\ufffd") - line.decode("utf-8", "ignore").count("\ufffd")
+    text = "".join(parts)
+    if lost > max(_MAX_STRAY_LOST, _MAX_LOST_SHARE * len(data)) \
+            or common_cjk_share(text[:_SCORE_SAMPLE]) < _MIN_MIXED_CJK_SHARE:
+        return None
+    said = [f"{as_gb} line{'s' if as_gb > 1 else ''} read as GB18030" if as_gb else "",
+            f"{lost} bad UTF-8 byte{'s' if lost > 1 else ''} replaced" if lost else ""]
+    return Decoded(text, "utf-8", "no one encoding fits: " + ", ".join(filter(None, said)))
 
 
 # more NUL bytes than these (and not UTF-16) is binary data; fewer are strays (a bad copy)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,21 @@ def printable_path(rel: str) -> str:
         return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:      # a surrogate that did not come from a file name
         return rel.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """`text` (a file name, a message naming one) as one line that is safe on a terminal and
+    in the log: control characters written as escapes, so a file named with a line break
+    cannot split a summary line and one named with ESC [2J cannot clear the screen. Only for
+    display: the tables keep the name as it is.
+
+    >>> shown("new\\nline \\x1b[2Jred.txt"), shown("城南 大道\u3000.txt")
+    ('new\\\\nline \\\\x1b[2Jred.txt', '城南 大道\u3000.txt')
+    """
+    return _CONTROL_CHARACTERS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def discover(inputs: list[Path], skip: Sequence[Path] = ()) -> list[tuple[Path, str]]:

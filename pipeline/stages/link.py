@@ -169,7 +169,7 @@ class _StatusLinker:
         (计划年内完成甲)."""
         out: list[StatusMention] = []
         for g in groups:
-            clause_start = self.layout.clause_start(g.start)
+            clause_start = self.layout.bounded_start(g.start)
             verb = self.config.done_verb.search(self.text, clause_start, g.start)
             if verb is None or not self.config.done_rest.match(self.text, g.end, self.layout.clause_end(g.end)):
                 continue
@@ -251,7 +251,7 @@ class _StatusLinker:
         for cue in cues:
             if cue.status is not Status.STARTED or cue.future:
                 continue
-            clause_start = self.layout.clause_start(cue.start)
+            clause_start = self.layout.bounded_start(cue.start)
             g = next((g for g in self.enumerations.by_segment.get(self.layout.segment_of(cue.start), ())
                       if clause_start <= g.start and g.end <= cue.start
                       and self.config.start_gap.match(self.text, g.end, cue.start) is not None), None)
@@ -266,7 +266,8 @@ class _StatusLinker:
         return spans
 
     def _governed(self, cue: StatusMention, before: list[StatusMention]) -> bool:
-        clause_start = self.layout.clause_start(cue.start)
+        # bounded: a line of cues with no mark made every cue reread the line from its start
+        clause_start = self.layout.bounded_start(cue.start)
         plan = self.config.plan_in_clause.search(self.text, clause_start, cue.start)
         listed = self.enumerations.by_segment.get(self.layout.segment_of(cue.start), ())
         clause_end = self.layout.clause_end(cue.end)

@@ -411,17 +411,18 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _context_features(text: str, mentions: Sequence[ProjectMention], starts: Sequence[int],
                       title_spans: list[tuple[int, int]], words: ModelFeatureRules,
-                      navigation_on_line: dict[int, bool]) -> dict[str, float]:
+                      navigation_on_line: dict[int, bool], title_starts: list[int]) -> dict[str, float]:
     """What the text around the project's mentions says (any mention counts).
     `starts`: where every named mention of the document starts, sorted; `navigation_on_line`:
     whether a line (by its start) holds page navigation, filled as lines are met (once a line
-    for the document: one long line may hold thousands of names)."""
+    for the document: one long line may hold thousands of names); `title_starts`: where each
+    of `title_spans` starts, made once for the document (a list made for every project made a
+    text of thousands of headings quadratic: 6,600 headings, 29 of 47 s)."""
     f = dict.fromkeys(("count_after", "class_after", "etc_after", "event_context", "venue", "plan_context",
                        "counted_group_before", "in_heading", "line_alone", "in_list", "joined", "after_colon",
                        "starts_line", "ordinal_line", "sentence_candidates", "sentence_len",
                        "sentence_start", "described_after", "work_after", "navigation", "org_after",
                        "etc_before", "work_verb_before", "collective_before"), 0.0)
-    title_starts = [s for s, _ in title_spans]
     after_checks = (("count_after", words.count_after), ("class_after", words.class_after),
                     ("etc_after", words.etc_after), ("work_after", words.work_after),
                     ("org_after", words.org_after), ("described_after", words.described_after))
@@ -520,7 +521,8 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet,
         ms = by_key.get(p.key, [])
         rule_id = next((m.rule_id for m in ms if m.start == p.start), ms[0].rule_id if ms else PROJECT_SUFFIX_RULE)
         f = name_features(p.name, rule_id, p.alt is not None, judge, rules, _listed_as(p.name, ms))
-        f.update(_context_features(text, ms, named_starts, title_spans, rules.model_features, navigation_on_line))
+        f.update(_context_features(text, ms, named_starts, title_spans, rules.model_features, navigation_on_line,
+                                   title_starts))
         qs = quantities.get(p.key, [])
         f.update({
             "mentions": math.log1p(p.mentions) / 2,

@@ -483,7 +483,8 @@ def _in_breakdown(layout: Layout, prev_end: int, start: int, prefix: str, cues: 
         return False
     if not cues.breakdown_item.search(prefix.strip()):
         return False
-    sentence_start = layout.clause_start(prev_end, SENTENCE_END)
+    # a long sentence's cut bounds it (see `_parallel_item`)
+    sentence_start = layout.bounded_start(prev_end, SENTENCE_END)
     return cues.breakdown.search(layout.text, sentence_start, prev_end) is not None
 
 
@@ -498,6 +499,8 @@ def _parallel_item(layout: Layout, prev_start: int, prev_end: int, start: int, p
     between = text[prev_end:start]
     if any(ch in SENTENCE_END for ch in between):
         return False
-    prev_clause = text[layout.clause_start(prev_start, CLAUSE_END):prev_start]
+    # the clause within its segment: a long sentence's cut bounds it (a table's rows joined
+    # into one line with no mark made every amount reread the line from its start)
+    prev_clause = text[layout.bounded_start(prev_start, CLAUSE_END):prev_start]
     cue = cues.pattern.search(prev_clause)
     return cue is not None and cues.breakdown_item.search(prev_clause[:cue.start()].strip()) is not None

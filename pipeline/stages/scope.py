@@ -22,7 +22,7 @@ figure twice. The order of the decisions and the word lists are in rules/scope.y
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -33,7 +33,7 @@ import regex
 from pipeline.rules.compiled import compiled
 from pipeline.rules.loader import RuleSet, alternation
 from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
-from pipeline.text.sentences import char_index
+from pipeline.text.sentences import CharIndex, char_index
 from pipeline.types import Kind, PlacePeriod, Project, Quantity, Role
 
 
@@ -109,11 +109,15 @@ class _Part:
 
 
 def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project],
-                  place: PlacePeriod | None, rules: RuleSet) -> list[Quantity]:
+                  place: PlacePeriod | None, rules: RuleSet, cuts: tuple[int, ...] = ()) -> list[Quantity]:
     """Return the quantities with `scope`, `scope_rule` and `parent` set on every money amount.
 
     `projects` are the projects that get rows (after the project model): an amount linked to
     a dropped candidate counts as unlinked. The document's `place` names its whole area.
+    `cuts` are where the layout cuts a sentence longer than `LONGEST_SENTENCE` (text with no
+    full stop): an amount's sentence starts at the last cut before it too, so what is read
+    before an amount stays bounded (a 100,000-character table whose rows the normaliser
+    joined into one line made every amount reread the line from its start: quadratic).
     """
     r = _compiled(rules)
     kept = {p.key for p in projects}
@@ -130,7 +134,7 @@ def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project]
         if q.kind is not Kind.MONEY:
             continue
         own_start, prev_money_end = prev_money_end, q.end
-        sentence_start = sentences.last_before(q.start) + 1
+        sentence_start = _sentence_start(sentences, cuts, q.start)
         key = q.project_key if q.project_key in kept else None
         part = parts.get(i)
         if i in shown:
@@ -150,7 +154,7 @@ def assign_scopes(text: str, quantities: list[Quantity], projects: list[Project]
             repeat = q.role in _INVESTMENT and q.value is not None
             scope, rule = (Scope.OTHER, "project.repeat") if repeat else (Scope.PROJECT, LINKED_RULE)
         else:
-            scope, rule = _unlinked_scope(text, q, own_start, r, headlines)
+            scope, rule = _unlinked_scope(text, q, own_start, r, headlines, sentence_start)
             if scope is Scope.SECTOR and q.value is not None:
                 if (q.role, q.value) in sector_figures:
                     scope, rule = Scope.OTHER, "sector.repeat"
@@ -201,15 +205,25 @@ def _shown_by_projects(quantities: list[Quantity], kept: set[str]) -> set[int]:
     return shown
 
 
+def _sentence_start(sentences: CharIndex, cuts: tuple[int, ...], pos: int) -> int:
+    """Where the sentence holding `pos` starts, a long sentence's `cuts` counted.
+
+    >>> sentences = char_index("甲乙丙丁戊己庚辛", SENTENCE_END)
+    >>> _sentence_start(sentences, (3, 6), 5), _sentence_start(sentences, (), 5)
+    (3, 0)
+    """
+    start = sentences.last_before(pos) + 1
+    cut = bisect_right(cuts, pos)
+    return max(start, cuts[cut - 1]) if cut else start
+
+
 def _unlinked_scope(text: str, q: Quantity, prev_money_end: int, r: _ScopeRules,
-                    headlines: _Headlines) -> tuple[Scope, str]:
+                    headlines: _Headlines, sentence_start: int) -> tuple[Scope, str]:
     """headline, sector, group or other for an amount linked to no project; `prev_money_end`
-    is where the money amount before it ends."""
+    is where the money amount before it ends, `sentence_start` where its sentence starts."""
     if q.role not in _INVESTMENT or (q.role_cue or "") in r.change_cues:
         return Scope.OTHER, NOT_INVESTMENT_RULE
-    sentences = char_index(text, SENTENCE_END)
-    sentence_start = sentences.last_before(q.start) + 1
-    clause_start = char_index(text, CLAUSE_END).last_before(q.start) + 1
+    clause_start = max(char_index(text, CLAUSE_END).last_before(q.start) + 1, sentence_start)
     # what is said about this amount: from the previous amount of its sentence on
     own = text[max(sentence_start, prev_money_end):q.start]
     if r.sector.match(text[clause_start:q.start]) or r.sector.match(text[sentence_start:q.start]) \

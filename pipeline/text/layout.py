@@ -124,6 +124,19 @@ class Layout:
     def clause_start(self, pos: int, marks: str = CLAUSE_MARKS) -> int:
         return self.index(marks).last_before(pos) + 1
 
+    def bounded_start(self, pos: int, marks: str = CLAUSE_MARKS) -> int:
+        """`clause_start`, but never before the start of the segment holding `pos`, which a
+        sentence's `long_sentence_cuts` bound: what a stage reads back from `pos` stays
+        within `LONGEST_SENTENCE` characters on text with no marks (a table whose rows were
+        joined into one line made every amount or cue reread the line from its start). The
+        same as `clause_start` wherever the marks are within a sentence of normal length.
+
+        >>> layout = Layout("甲" * 1500 + "，乙")
+        >>> layout.clause_start(1400), layout.bounded_start(1400), layout.bounded_start(1501)
+        (0, 1000, 1501)
+        """
+        return max(self.clause_start(pos, marks), self.segment_start(self.segment_of(pos)))
+
     def clause_end(self, pos: int, marks: str = CLAUSE_MARKS) -> int:
         end = self.index(marks).first_from(pos)
         return end if end >= 0 else len(self.text)

@@ -357,11 +357,11 @@ class FullLine:
 
     chars: int | None
     width: int | None
-    table_row: regex.Pattern[str]       # a line holding this is a table's row, full by its width or not
+    table_row: regex.Pattern[str]       # a line holding this is a table's row, never full (tab-parted cells too)
 
     def holds(self, line: str) -> bool:
         return ((self.chars is not None and len(line) >= self.chars)
-                or (self.width is not None and _width(line) >= self.width and not self.table_row.search(line)))
+                or (self.width is not None and _width(line) >= self.width)) and not self.table_row.search(line)
 
 
 def _wrap_widths(folded: str, br: _BreakRules) -> FullLine | None:
