@@ -356,7 +356,10 @@ def test_the_surety_reads_the_competing_states_of_the_decision() -> None:
 # text, project -> whether its status confidence reaches 0.8
 SURETY_CASES = [
     ("城东快速路工程已竣工。", "城东快速路工程", True),                          # its own clause
-    ("城东快速路工程总投资3亿元，目前已竣工。", "城东快速路工程", False),        # a later clause
+    # a later clause, when the other candidates (the document's state) state another state
+    ("城东快速路工程总投资3亿元，目前已竣工。北湖公园项目正在施工。西湖大桥正在施工。", "城东快速路工程", False),
+    # corroborated by the document's state (here the same lone cue): read as its own clause
+    ("城东快速路工程总投资3亿元，目前已竣工。", "城东快速路工程", True),
 ]
 
 
