@@ -309,11 +309,31 @@ SURE_FEATURE_CASES = [
     ((("link=clause", 1.0), ("status=completed", 1.0)), True, 1, {("link=clause", 1.0), ("agree", 1.0)}),
     ((("link=clause", 1.0), ("status=operational", 1.0)), True, 2,
      {("link=clause", 1.0), ("agree", 1.0), ("competing", 1.0)}),
+    # a cue of the project's sentence outside its clause that most of its other candidates
+    # corroborate reads as one of its own clause (`is_corroborated`)
+    ((("link=after", 1.0), ("status=in_progress", 1.0), ("vote_share", 0.67)), True, 2,
+     {("link=clause", 1.0), ("agree", 1.0), ("competing", 1.0)}),
+    ((("link=before", 1.0), ("status=delayed", 1.0), ("vote_share", 1.0)), True, 1,
+     {("link=clause", 1.0), ("agree", 1.0)}),
+    ((("link=prefix", 1.0), ("status=planned", 1.0), ("vote_share", 0.75)), True, 1,
+     {("link=clause", 1.0), ("agree", 1.0)}),
+    # must not: half the others only, a clause with a subject of its own between, a weak cue,
+    # a cue of another sentence or of the document
+    ((("link=after", 1.0), ("status=in_progress", 1.0), ("vote_share", 0.5)), True, 2,
+     {("link=after", 1.0), ("agree", 1.0), ("competing", 1.0)}),
+    ((("link=after", 1.0), ("status=in_progress", 1.0), ("vote_share", 1.0), ("other_subject", 1.0)), True, 1,
+     {("link=after", 1.0), ("agree", 1.0)}),
+    ((("link=after", 1.0), ("status=in_progress", 1.0), ("vote_share", 1.0), ("weak", 1.0)), True, 1,
+     {("link=after", 1.0), ("agree", 1.0), ("weak", 1.0)}),
+    ((("link=lookahead", 1.0), ("status=in_progress", 1.0), ("vote_share", 1.0)), True, 1,
+     {("link=lookahead", 1.0), ("agree", 1.0)}),
+    ((("link=document", 1.0), ("status=in_progress", 1.0), ("vote_share", 1.0)), True, 1,
+     {("link=document", 1.0), ("agree", 1.0)}),
 ]
 
 
 @pytest.mark.parametrize("winner, agree, states, expected", SURE_FEATURE_CASES,
-                         ids=[f"{c[0][0][0]}-{c[2]}" for c in SURE_FEATURE_CASES])
+                         ids=[f"{c[0][0][0]}-{c[2]}-{i}" for i, c in enumerate(SURE_FEATURE_CASES)])
 def test_sure_features(winner: tuple[tuple[str, float], ...], agree: bool, states: int,
                        expected: set[tuple[str, float]]) -> None:
     assert set(sure_features(winner, agree, states)) == expected
@@ -336,7 +356,10 @@ def test_the_surety_reads_the_competing_states_of_the_decision() -> None:
 # text, project -> whether its status confidence reaches 0.8
 SURETY_CASES = [
     ("城东快速路工程已竣工。", "城东快速路工程", True),                          # its own clause
-    ("城东快速路工程总投资3亿元，目前已竣工。", "城东快速路工程", False),        # a later clause
+    # a later clause, when the other candidates (the document's state) state another state
+    ("城东快速路工程总投资3亿元，目前已竣工。北湖公园项目正在施工。西湖大桥正在施工。", "城东快速路工程", False),
+    # corroborated by the document's state (here the same lone cue): read as its own clause
+    ("城东快速路工程总投资3亿元，目前已竣工。", "城东快速路工程", True),
 ]
 
 
@@ -533,6 +556,34 @@ def test_a_contested_completion_is_never_confident(pipeline: Pipeline, text: str
     undecided = Pipeline(pipeline.rules, rank_statuses=False)
     ex = undecided("t", text)
     model = StatusModel({}, sure={"link=clause": 6.0, "link=after": 6.0}, sure_intercept=-3.0)
+    projects, rows = decide_statuses(ex, undecided.statuses(ex.doc.norm), model)
+    project = next(p for p in projects if p.name == name)
+    confidence = project_confidence(project.status, project.status_start, project.status_end,
+                                     [r for r in rows if r.project_key == project.key])
+    assert (confidence >= 0.8) == confident
+
+
+# A cue in a later clause of the project's sentence is read as surely as one of its own clause
+# when most of the project's other candidates state the same (`status_model.is_corroborated`):
+# text, project -> whether its confidence reaches 0.8 (a surety that trusts only own clauses)
+CORROBORATED_SURETY_CASES = [
+    ("一、在建项目\n翠屏山隧道工程总投资3亿元，目前正在进行主体施工。雁归湖大桥工程正在施工。"
+     "栖霞路改造工程正在施工。", "翠屏山隧道工程", True),
+    # must not: a later clause with a subject of its own between, no other candidate agreeing
+    ("一、在建项目\n翠屏山隧道工程总投资3亿元，其余项目正在进行主体施工。雁归湖大桥工程已竣工。"
+     "栖霞路改造工程已竣工。", "翠屏山隧道工程", False),
+    ("一、项目进展\n翠屏山隧道工程总投资3亿元，目前正在进行主体施工。雁归湖大桥工程已竣工。"
+     "栖霞路改造工程已竣工。", "翠屏山隧道工程", False),
+]
+
+
+@pytest.mark.parametrize("text, name, confident", CORROBORATED_SURETY_CASES,
+                         ids=[str(i) for i in range(len(CORROBORATED_SURETY_CASES))])
+def test_a_corroborated_cue_of_the_projects_sentence_is_as_sure_as_its_own_clause(
+        pipeline: Pipeline, text: str, name: str, confident: bool) -> None:
+    undecided = Pipeline(pipeline.rules, rank_statuses=False)
+    ex = undecided("t", text)
+    model = StatusModel({}, sure={"link=clause": 6.0}, sure_intercept=-3.0)
     projects, rows = decide_statuses(ex, undecided.statuses(ex.doc.norm), model)
     project = next(p for p in projects if p.name == name)
     confidence = project_confidence(project.status, project.status_start, project.status_end,

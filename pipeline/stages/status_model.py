@@ -106,9 +106,13 @@ def sure_features(winner: Features, agree: bool, states: int = 1) -> Features:
     other known states (`states`: how many distinct known states they offer; competing states
     make any choice less sure: a cue before the project with another state after it), and
     whether the cue is shared (`shared_cue`: linked to a long list from outside the project's
-    own clause, see `is_shared_cue`). Never its words or its state."""
+    own clause, see `is_shared_cue`). A cue of the project's sentence that most of its other
+    candidates corroborate counts as one of its own clause (`is_corroborated`). Never its
+    words or its state."""
     kept = [(name, value) for name, value in winner if name.startswith("link=") and "&" not in name
             or name in ("future", "weak")]
+    if is_corroborated(winner):
+        kept = [("link=clause", 1.0) if name.startswith("link=") else (name, value) for name, value in kept]
     if agree:
         kept.append(("agree", 1.0))
     if states > 1:
@@ -130,6 +134,28 @@ def sure_features(winner: Features, agree: bool, states: int = 1) -> Features:
 SHARED_CUE_CAP = 0.75
 
 
+#: link kinds of a cue in the project's own sentence but outside the clause after it (`link=clause`)
+CORROBORATED_KINDS = ("link=prefix", "link=before", "link=after")
+
+
+def is_corroborated(winner: Features) -> bool:
+    """Whether the winning cue stands in the project's own sentence (`CORROBORATED_KINDS`: in
+    its clause before it, or in another clause of its sentence, with no clause of a subject
+    of its own between: `other_subject`), is no weak cue, and most of the project's other
+    candidates (its other cues, a heading's, the title's, the document's and its section's
+    prevailing state: `vote_share` > 0.5) state the same state: 甲：总投资3亿元，目前正在进行
+    主体施工 in a report whose section is mostly works under way. The surety reads it as a cue of
+    the project's own clause. On train, out of fold (mean of five fold assignments), such
+    cues after the project were right about as often as own-clause ones, while the kind as a
+    whole (0.61) kept every one below 0.8; confidence >= 0.8 then 0.912 right at 49.5 % of
+    rows (0.905 at 43.4 % before), dev-fit -> train 0.911 at 59.9 % (0.883 at 63.6 %), and
+    the styles set's batches 50-69 % of rows (u, v, x 35 % before)."""
+    names = dict(winner)
+    kind = link_kind(winner)
+    return (kind in CORROBORATED_KINDS and names.get("vote_share", 0.0) > 0.5
+            and not names.get("other_subject") and not names.get("weak"))
+
+
 def is_shared_cue(winner: Features) -> bool:
     """Whether the winning cue speaks of a long list (`wide_cue`: linked to five projects or
     more) from outside the project's own clause (before the list, a group's statement, the
@@ -143,7 +169,7 @@ class StatusModel:
     """A conditional logit over each project's candidates: a weight per feature name (names
     it does not know weigh 0); the softmax of the candidates' scores gives each state's
     probability mass, calibrated as sigmoid(scale·logit(mass) + shift). `unknown` is the
-    held-out rate at which a project left unknown was right. `sure`: a second, small
+    held-out rate at which a project left unknown was right (the lower end of its interval). `sure`: a second, small
     logistic model over `sure_features` that says how likely the decided state is right
     (fitted on held-out decisions, its intercept lowered so that ≥ 0.8 keeps 90 % right on
     held-out documents); it gives the decided state's confidence (empty: the mass's)."""
