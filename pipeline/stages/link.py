@@ -949,9 +949,12 @@ def _respective_amounts(layout: Layout, quantities: list[Quantity], enumerations
     3亿元、2亿元和1亿元): the i-th amount is the i-th project's. Index of the amount -> key; none
     when the counts differ or another list stands between."""
     text = layout.text
-    money = [i for i, q in enumerate(quantities) if q.kind is Kind.MONEY]
-    if len(money) < 2:
+    if sum(q.kind is Kind.MONEY for q in quantities) < 2:
         return {}
+    # the quantities in order of their starts, so that each list reads only those after its
+    # 分别 (a look through every amount for each list grew with both on a long ledger)
+    order = sorted(range(len(quantities)), key=lambda i: quantities[i].start)
+    starts = [quantities[i].start for i in order]
     out: dict[int, str] = {}
     for groups in enumerations.by_segment.values():
         for gi, g in enumerate(groups):
@@ -963,9 +966,9 @@ def _respective_amounts(layout: Layout, quantities: list[Quantity], enumerations
             if marker is None:
                 continue
             clause_end = layout.clause_end(marker.end(), CLAUSE_END)
-            amounts = [i for i in money if marker.end() <= quantities[i].start and quantities[i].end <= clause_end]
-            if len(amounts) != len(g.mentions) \
-                    or any(q.kind is not Kind.MONEY and marker.end() <= q.start < clause_end for q in quantities):
+            after = order[bisect_left(starts, marker.end()):bisect_left(starts, clause_end)]
+            amounts = [i for i in after if quantities[i].kind is Kind.MONEY and quantities[i].end <= clause_end]
+            if len(amounts) != len(g.mentions) or any(quantities[i].kind is not Kind.MONEY for i in after):
                 continue
             for i, m in zip(amounts, g.mentions):
                 out[i] = m.key
