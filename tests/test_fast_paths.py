@@ -578,3 +578,48 @@ def test_the_characters_a_pattern_ends_in(pattern: str, ends: set[str] | None) -
     from pipeline.text.scan import last_characters
     found = last_characters(regex.compile(pattern))
     assert (None if found is None else set(found)) == ends
+
+
+# A one-item group whose suffixes are all dependent ones (建设) is skipped before trimming and
+# judging: `has_suffix`, of the item or of any prefix (`named_prefix`), needs a suffix that is
+# not dependent inside it. First the premise, on every slice of invented strings: no slice of
+# a string without such a suffix has a suffix or a named prefix; the strings with one show the
+# check can say yes (a string with one may still name nothing: 沿线's 线 is no thing).
+DEPENDENT_ONLY = ["全面加强城乡文化内容建设", "扎实推进乡风文明建设", "持续深化党风廉政建设", "加强队伍建设",
+                  "城北片区生态文明建设", "抓好绿化美化建设二期", "（一期）建设", "建设建设"]
+WITH_INDEPENDENT = ["加快青禾县体育馆建设", "桐溪新区水厂建设", "城南大道建设", "鹿鸣湖湿地公园建设项目"]
+
+
+@pytest.mark.parametrize("text", DEPENDENT_ONLY + WITH_INDEPENDENT)
+def test_no_slice_names_anything_without_a_suffix_that_is_not_dependent(pipeline: Pipeline, text: str) -> None:
+    extractor = pipeline.projects
+    judge = extractor.judge
+    slices = [text[a:b] for a in range(len(text)) for b in range(a + 1, len(text) + 1)]
+    named = [s for s in slices if judge.has_suffix(s) or judge.named_prefix(s) > 0]
+    assert (extractor.independent_suffix.search(text) is None) == (text in DEPENDENT_ONLY)
+    assert bool(named) == (text in WITH_INDEPENDENT)
+
+
+# Then the clauses: each read with the skip and without it (a pattern that finds a suffix
+# everywhere never skips) gives the same mentions; the first rows name nothing, the last
+# ones a project (a dependent suffix after a facility), a list, or a name before 等.
+SKIP_CLAUSES = [
+    ("全面加强城乡文化内容建设", []),
+    ("持续深化党风廉政建设和营商环境建设", []),
+    ("抓好沿线绿化美化建设，城北片区生态文明建设", []),
+    ("加快青禾县体育馆建设", ["青禾县体育馆建设"]),
+    ("推进鹿鸣湖湿地公园建设", ["鹿鸣湖湿地公园建设"]),
+    ("桐溪新区水厂建设", ["桐溪新区水厂建设"]),
+]
+
+
+@pytest.mark.parametrize(("clause", "names"), SKIP_CLAUSES)
+def test_skipping_dependent_only_items_changes_no_mention(
+        pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch, clause: str, names: list[str]) -> None:
+    import re
+    extractor = pipeline.projects
+    fast = extractor._clause(clause, 0, [])
+    monkeypatch.setattr(extractor, "independent_suffix", re.compile(""))
+    slow = extractor._clause(clause, 0, [])
+    assert fast == slow
+    assert [m.name for m in fast] == names

@@ -451,6 +451,13 @@ class ProjectExtractor:
             if (len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end)
                     and not (group[0].followed_by_etc and judge.umbrella_follows(rest))):
                 continue    # one item without a suffix in it and no shared one: no name
+            if (len(group) == 1 and not group[0].followed_by_etc
+                    and self.independent_suffix.search(clause, group[0].start, group[0].end) is None):
+                # one item not before 等, whose suffixes are all dependent ones (加强内容建设):
+                # only `has_suffix` names it (itself or a prefix, `named_prefix`), and that
+                # needs a suffix other than a dependent one inside the item (a dependent
+                # suffix asks for a name before it): trimming and judging it finds nothing
+                continue
             names = [self._trim(clause, seg) for seg in group]
             suffixed = [judge.has_suffix(name) for name, _, _ in names]
             # one item before 等N个…项目 is a name too (云岭钢铁等3个工业项目): it heads the list
