@@ -58,7 +58,8 @@ STATUS_VALUES = "`planned`, `started`, `in_progress`, `delayed`, `completed`, `o
 TABLES: dict[str, tuple[Column, ...]] = {
     "documents": (
         Column("doc_id", "string", "文档编号", "stable id (hash of the relative path)", nullable=False),
-        Column("path", "string", "文件路径", "path relative to the input folder (with several inputs, to the folder they share)", nullable=False),
+        Column("path", "string", "文件路径",
+               "path relative to the input folder (with several inputs, to the folder they share)", nullable=False),
         Column("format", "string", "文件格式", "what the file was read as: `txt`, `md`, `docx`, `pdf`, `html` …"),
         Column("encoding", "string", "编码", "detected text encoding; null for binary formats"),
         Column("size_bytes", "int64", "文件大小（字节）", "file size", unit="bytes"),

@@ -578,3 +578,64 @@ def test_the_characters_a_pattern_ends_in(pattern: str, ends: set[str] | None) -
     from pipeline.text.scan import last_characters
     found = last_characters(regex.compile(pattern))
     assert (None if found is None else set(found)) == ends
+
+
+# A one-item group not before 等 in which no name can end is skipped before trimming and
+# judging (`_may_end_a_name`): `has_suffix`, of the item or of any prefix (`named_prefix`),
+# needs a suffix that is not dependent (建设 is) ending a core long enough for it
+# (min_chars, short_suffix_min_chars: 港 needs 3 characters, 改造 4). First the premise, on
+# every slice of invented strings: no slice of an item it turns down has a suffix or a named
+# prefix; the items it lets through show it can say yes (a string let through may still name
+# nothing: 沿线's 线 is no thing; the judge turns 只要路 down later).
+CANNOT_END = ["全面加强城乡文化内容建设", "扎实推进乡风文明建设", "持续深化党风廉政建设", "加强队伍建设",
+              "城北片区生态文明建设", "抓好绿化美化建设二期", "（一期）建设", "建设建设",
+              "港澳广大同胞", "同改造", "桥头", "路上行人多", "段落分明的文章", "桐溪段"]
+MAY_END = ["加快青禾县体育馆建设", "桐溪新区水厂建设", "城南大道建设", "鹿鸣湖湿地公园建设项目", "文化馆",
+           "只要路络安全", "抓好沿线绿化美化建设二期", "青石桥", "城南港区"]
+NAMES_NOTHING = {"抓好沿线绿化美化建设二期"}
+
+
+@pytest.mark.parametrize("text", CANNOT_END + MAY_END)
+def test_no_slice_names_anything_where_no_name_can_end(pipeline: Pipeline, text: str) -> None:
+    extractor = pipeline.projects
+    judge = extractor.judge
+    slices = [text[a:b] for a in range(len(text)) for b in range(a + 1, len(text) + 1)]
+    named = [s for s in slices if judge.has_suffix(s) or judge.named_prefix(s) > 0]
+    assert extractor._may_end_a_name(text, 0, len(text)) == (text in MAY_END)
+    assert bool(named) == (text in MAY_END and text not in NAMES_NOTHING), named
+
+
+def test_may_end_a_name_reads_only_its_item(pipeline: Pipeline) -> None:
+    """The item is `clause[start:end]`: suffixes outside it, or ending past its end, count for nothing."""
+    extractor = pipeline.projects
+    clause = "青禾水库加强队伍建设"
+    assert extractor._may_end_a_name(clause, 0, 4)
+    assert extractor._may_end_a_name(clause, 1, 4)          # 禾水库: three characters
+    assert not extractor._may_end_a_name(clause, 4, len(clause))
+    assert not extractor._may_end_a_name(clause, 0, 3)      # 水库 cut in half
+    assert not extractor._may_end_a_name(clause, 2, 4)      # 水库 alone: a core needs 3 characters
+    assert extractor._may_end_a_name("青石\n水库", 0, 5)    # a line break: never skipped
+
+
+# Then the clauses: each read with the skip and without it gives the same mentions; the
+# first rows name nothing, the last ones a project (a dependent suffix after a facility).
+SKIP_CLAUSES = [
+    ("全面加强城乡文化内容建设", []),
+    ("持续深化党风廉政建设和营商环境建设", []),
+    ("抓好沿线绿化美化建设，城北片区生态文明建设", []),
+    ("港澳广大同胞", []),
+    ("加快青禾县体育馆建设", ["青禾县体育馆建设"]),
+    ("推进鹿鸣湖湿地公园建设", ["鹿鸣湖湿地公园建设"]),
+    ("桐溪新区水厂建设", ["桐溪新区水厂建设"]),
+]
+
+
+@pytest.mark.parametrize(("clause", "names"), SKIP_CLAUSES)
+def test_skipping_items_where_no_name_ends_changes_no_mention(
+        pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch, clause: str, names: list[str]) -> None:
+    extractor = pipeline.projects
+    fast = extractor._clause(clause, 0, [])
+    monkeypatch.setattr(extractor, "_may_end_a_name", lambda clause, start, end: True)
+    slow = extractor._clause(clause, 0, [])
+    assert fast == slow
+    assert [m.name for m in fast] == names

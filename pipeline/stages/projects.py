@@ -145,6 +145,14 @@ class ProjectExtractor:
         self.independent_suffix = re.compile(word_trie(
             [s for s in self.judge.suffixes if s not in self.judge.dependent]))
         self.enumeration_marks = re.compile(alternation({"、", "等", *self.joiners}))
+        # per suffix that is not dependent, the characters a core ending in it needs
+        # (`_may_end_a_name`), and per first character the lengths of those suffixes
+        independent = [s for s in self.judge.suffixes if s not in self.judge.dependent]
+        self._suffix_need = {s: max(self.judge.short_min.get(s, 0), self.judge.min_chars) for s in independent}
+        self._most_need = max(self._suffix_need.values(), default=self.judge.min_chars)
+        self._independent_lengths: dict[str, tuple[int, ...]] = {
+            first: tuple(sorted({len(s) for s in independent if s[0] == first}))
+            for first in {s[0] for s in independent}}
         # what `_segments` does at each word (later entries win, as the checks' order there)
         self.token_kinds: dict[str, str] = {
             **dict.fromkeys(self.boundaries, "boundary"), **dict.fromkeys(self.location_markers, "location"),
@@ -451,6 +459,11 @@ class ProjectExtractor:
             if (len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end)
                     and not (group[0].followed_by_etc and judge.umbrella_follows(rest))):
                 continue    # one item without a suffix in it and no shared one: no name
+            if len(group) == 1 and not group[0].followed_by_etc and not self._may_end_a_name(
+                    clause, group[0].start, group[0].end):
+                # one item not before 等 in which no name can end (加强内容建设, 港澳侨胞):
+                # trimming and judging it finds nothing
+                continue
             names = [self._trim(clause, seg) for seg in group]
             suffixed = [judge.has_suffix(name) for name, _, _ in names]
             # one item before 等N个…项目 is a name too (云岭钢铁等3个工业项目): it heads the list
@@ -537,6 +550,27 @@ class ProjectExtractor:
                 if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
+
+    def _may_end_a_name(self, clause: str, start: int, end: int) -> bool:
+        """Some slice of `clause[start:end]` may pass `has_suffix`: what one item not before
+        等 needs to be named (itself, or its prefix by `named_prefix`; no list lends it a
+        suffix). `has_suffix` needs a suffix that is not dependent (a dependent one, 建设,
+        asks for a name ending in a suffix before it) ending a core of at least
+        `_suffix_need` characters (min_chars, short_suffix_min_chars); a core starts where
+        its name does, at `start` or later, and ends where its suffix does."""
+        need = self._suffix_need
+        first = start + self._most_need - 1     # a suffix starting here or later ends late enough
+        if first < end and self.independent_suffix.search(clause, first, end) is not None:
+            return True
+        if clause.find("\n", start, end) >= 0:
+            return True     # (a core read past a line break is a character longer: not proven)
+        for pos in range(start, min(first, end)):
+            for length in self._independent_lengths.get(clause[pos], ()):
+                stop = pos + length
+                needed = need.get(clause[pos:stop]) if stop <= end else None
+                if needed is not None and stop - start >= needed:
+                    return True
+        return False
 
     def _names_its_own(self, works: str) -> bool:
         """The works after a list's class name a place or proper name of their own (沂、沭等
