@@ -310,25 +310,31 @@ SURE_FEATURE_CASES = [
     ((("link=clause", 1.0), ("status=operational", 1.0)), True, 2,
      {("link=clause", 1.0), ("agree", 1.0), ("competing", 1.0)}),
     # a cue of the project's sentence outside its clause that most of its other candidates
-    # corroborate reads as one of its own clause (`is_corroborated`)
-    ((("link=after", 1.0), ("status=in_progress", 1.0), ("vote_share", 0.67)), True, 2,
+    # corroborate on cues of their own reads as one of its own clause (`is_corroborated`)
+    ((("link=after", 1.0), ("status=in_progress", 1.0), ("corroboration", 0.67)), True, 2,
      {("link=clause", 1.0), ("agree", 1.0), ("competing", 1.0)}),
-    ((("link=before", 1.0), ("status=delayed", 1.0), ("vote_share", 1.0)), True, 1,
+    ((("link=before", 1.0), ("status=delayed", 1.0), ("corroboration", 1.0)), True, 1,
      {("link=clause", 1.0), ("agree", 1.0)}),
-    ((("link=prefix", 1.0), ("status=planned", 1.0), ("vote_share", 0.75)), True, 1,
+    ((("link=prefix", 1.0), ("status=planned", 1.0), ("corroboration", 0.75)), True, 1,
      {("link=clause", 1.0), ("agree", 1.0)}),
     # must not: half the others only, a clause with a subject of its own between, a weak cue,
     # a cue of another sentence or of the document
-    ((("link=after", 1.0), ("status=in_progress", 1.0), ("vote_share", 0.5)), True, 2,
+    ((("link=after", 1.0), ("status=in_progress", 1.0), ("corroboration", 0.5)), True, 2,
      {("link=after", 1.0), ("agree", 1.0), ("competing", 1.0)}),
-    ((("link=after", 1.0), ("status=in_progress", 1.0), ("vote_share", 1.0), ("other_subject", 1.0)), True, 1,
+    ((("link=after", 1.0), ("status=in_progress", 1.0), ("corroboration", 1.0), ("other_subject", 1.0)), True, 1,
      {("link=after", 1.0), ("agree", 1.0)}),
-    ((("link=after", 1.0), ("status=in_progress", 1.0), ("vote_share", 1.0), ("weak", 1.0)), True, 1,
+    ((("link=after", 1.0), ("status=in_progress", 1.0), ("corroboration", 1.0), ("weak", 1.0)), True, 1,
      {("link=after", 1.0), ("agree", 1.0), ("weak", 1.0)}),
-    ((("link=lookahead", 1.0), ("status=in_progress", 1.0), ("vote_share", 1.0)), True, 1,
+    ((("link=lookahead", 1.0), ("status=in_progress", 1.0), ("corroboration", 1.0)), True, 1,
      {("link=lookahead", 1.0), ("agree", 1.0)}),
-    ((("link=document", 1.0), ("status=in_progress", 1.0), ("vote_share", 1.0)), True, 1,
+    ((("link=document", 1.0), ("status=in_progress", 1.0), ("corroboration", 1.0)), True, 1,
      {("link=document", 1.0), ("agree", 1.0)}),
+    # must not: others that state the same on the winner's own cue only (a lone cue is the
+    # document's prevailing state: `vote_share` without `corroboration`)
+    ((("link=after", 1.0), ("status=completed", 1.0), ("vote_share", 1.0)), True, 1,
+     {("link=after", 1.0), ("agree", 1.0)}),
+    ((("link=after", 1.0), ("status=completed", 1.0), ("vote_share", 1.0), ("corroboration", 0.5)), True, 1,
+     {("link=after", 1.0), ("agree", 1.0)}),
 ]
 
 
@@ -358,8 +364,10 @@ SURETY_CASES = [
     ("城东快速路工程已竣工。", "城东快速路工程", True),                          # its own clause
     # a later clause, when the other candidates (the document's state) state another state
     ("城东快速路工程总投资3亿元，目前已竣工。北湖公园项目正在施工。西湖大桥正在施工。", "城东快速路工程", False),
-    # corroborated by the document's state (here the same lone cue): read as its own clause
-    ("城东快速路工程总投资3亿元，目前已竣工。", "城东快速路工程", True),
+    # must not: the document's state is the same lone cue, no corroboration of itself
+    ("城东快速路工程总投资3亿元，目前已竣工。", "城东快速路工程", False),
+    # corroborated by the document's state on cues of other projects: read as its own clause
+    ("城东快速路工程总投资3亿元，目前已竣工。北湖公园项目已竣工。西湖大桥已竣工。", "城东快速路工程", True),
 ]
 
 
