@@ -596,3 +596,38 @@ CORROBORATED_SURETY_CASES = [
 def test_a_corroborated_cue_of_the_projects_sentence_is_as_sure_as_its_own_clause(
         pipeline: Pipeline, text: str, name: str, confident: bool) -> None:
     assert _sure_under_a_clause_trusting_model(pipeline, text, name) == confident
+
+
+def test_the_ranker_never_weighs_the_surety_only_corroboration() -> None:
+    # `corroboration` is read by the surety alone: the ranker (trained on `vote_share`) is
+    # fitted without it, even where it would separate the right candidate perfectly
+    train = load_train_script()
+    xs = [(("link=after", 1.0), ("corroboration", 1.0)), (("link=document", 1.0),),
+          (("link=after", 1.0),), (("link=document", 1.0), ("corroboration", 1.0))]
+    ranker = train.fit_ranker(xs, [1, 0, 0, 1], [0, 0, 1, 1])
+    assert "corroboration" not in ranker.coef
+    assert set(ranker.coef) == {"link=after", "link=document"}
+
+
+# the project's other candidates that state the winner's state on a cue of their own:
+# text, project -> its winning candidate's `corroboration` (`vote_share` counts the lone cue)
+CORROBORATION_CASES = [
+    # must not: the document's and section's state is the project's own lone cue
+    ("城东快速路工程总投资3亿元，目前已竣工。", "城东快速路工程", False),
+    # the document's state rests on two other projects' cues too
+    ("城东快速路工程总投资3亿元，目前已竣工。北湖公园项目已竣工。西湖大桥已竣工。", "城东快速路工程", True),
+]
+
+
+@pytest.mark.parametrize("text, name, corroborated", CORROBORATION_CASES,
+                         ids=[str(i) for i in range(len(CORROBORATION_CASES))])
+def test_corroboration_counts_other_cues_only(pipeline: Pipeline, text: str, name: str,
+                                              corroborated: bool) -> None:
+    undecided = Pipeline(pipeline.rules, rank_statuses=False)
+    ex = undecided("t", text)
+    options = project_candidates(ex, undecided.statuses(ex.doc.norm))[
+        next(i for i, p in enumerate(ex.projects) if p.name == name)]
+    row = next(c for c in options if c.row is not None)
+    names = dict(row.features)
+    assert names.get("vote_share", 0.0) > 0.0
+    assert (names.get("corroboration", 0.0) > 0.0) == corroborated
