@@ -413,7 +413,7 @@ class _Draft:
     by_rules: bool = False
     #: the cue spans the candidate rests on: its own cue's, or for the document's and its
     #: section's prevailing state every cue of that state (`_add_votes`)
-    evidence: frozenset[tuple[int, int]] = frozenset()
+    evidence: tuple[StatusMention, ...] = ()       # the document's or section's cues, not copied
 
     def freeze(self) -> Candidate:
         return Candidate(self.status, self.start, self.end, tuple((k, v) for k, v in self.features.items() if v),
@@ -459,7 +459,7 @@ def candidates(ex: Extraction, project: Project, rows: Sequence[StatusMention],
             "link=document": 1.0, f"status={doc.prevailing.value}": 1.0, **context,
             "log_distance": _log_chars(abs(cue.start - first_start)),
             "rule_agrees": float(project.status is doc.prevailing)}, cue=cue,
-            evidence=frozenset((c.start, c.end) for c in doc.prevailing_cues)))
+            evidence=doc.prevailing_cues))
     section = innermost_section(ex.sections, first_start)
     if section.section_id != 0:
         in_section = doc.in_section(section.start, section.end)
@@ -471,7 +471,7 @@ def candidates(ex: Extraction, project: Project, rows: Sequence[StatusMention],
                 "section_share": share, "log_section_cues": math.log1p(len(in_section.cues)),
                 "prevailing": float(status is doc.prevailing),
                 "rule_agrees": float(project.status is status)}, cue=cue,
-                evidence=frozenset((c.start, c.end) for c in in_section.prevailing_cues)))
+                evidence=in_section.prevailing_cues))
     _add_votes(out)
     # unknown, weighed by how much the document says of states at all (its confidence is the
     # held-out rate at which a chosen unknown was right: `StatusModel.unknown`)
@@ -543,11 +543,13 @@ def _add_votes(drafts: list[_Draft]) -> None:
 def _rests_elsewhere(other: _Draft, draft: _Draft) -> bool:
     """Whether `other` rests on a cue other than `draft`'s (a draft with no cue, unknown, has
     none to be corroborated on)."""
-    if draft.start is None or draft.end is None:
+    if draft.start is None or other.start is None:
         return False
-    spans = other.evidence or (frozenset({(other.start, other.end)}) if other.start is not None
-                               and other.end is not None else frozenset())
-    return bool(spans - {(draft.start, draft.end)})
+    if other.evidence:      # one cue at most is the draft's own (a lookup, not a copy: a report
+        # of thousands of rows, each a project, would copy its thousands of cues for each)
+        first = other.evidence[0]
+        return len(other.evidence) > 1 or (first.start, first.end) != (draft.start, draft.end)
+    return (other.start, other.end) != (draft.start, draft.end)
 
 
 def _heading_cue(ex: Extraction, pos: int, doc: _DocumentState) -> StatusMention | None:
