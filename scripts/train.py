@@ -61,6 +61,7 @@ from pipeline.outputs.evaluate import Project as EvalProject
 from pipeline.stages.project_model import FEATURES, ProjectModel, project_features
 from pipeline.stages.role_model import role_features
 from pipeline.stages.status_model import (
+    SURE_ONLY,
     Features,
     StatusModel,
     capped_decision,
@@ -199,7 +200,7 @@ def fit_ranker(xs: Sequence[Features], ys: Sequence[int], decisions: Sequence[in
     L2-penalised. Decisions with no right candidate teach nothing and are left out."""
     from scipy.optimize import minimize
 
-    names = sorted({n for x in xs for n, _ in x})
+    names = sorted({n for x in xs for n, _ in x} - SURE_ONLY)
     x = _matrix(xs, names)
     y = np.asarray(ys, dtype=bool)
     dec = np.asarray(decisions)

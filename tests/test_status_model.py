@@ -310,25 +310,31 @@ SURE_FEATURE_CASES = [
     ((("link=clause", 1.0), ("status=operational", 1.0)), True, 2,
      {("link=clause", 1.0), ("agree", 1.0), ("competing", 1.0)}),
     # a cue of the project's sentence outside its clause that most of its other candidates
-    # corroborate reads as one of its own clause (`is_corroborated`)
-    ((("link=after", 1.0), ("status=in_progress", 1.0), ("vote_share", 0.67)), True, 2,
+    # corroborate on cues of their own reads as one of its own clause (`is_corroborated`)
+    ((("link=after", 1.0), ("status=in_progress", 1.0), ("corroboration", 0.67)), True, 2,
      {("link=clause", 1.0), ("agree", 1.0), ("competing", 1.0)}),
-    ((("link=before", 1.0), ("status=delayed", 1.0), ("vote_share", 1.0)), True, 1,
+    ((("link=before", 1.0), ("status=delayed", 1.0), ("corroboration", 1.0)), True, 1,
      {("link=clause", 1.0), ("agree", 1.0)}),
-    ((("link=prefix", 1.0), ("status=planned", 1.0), ("vote_share", 0.75)), True, 1,
+    ((("link=prefix", 1.0), ("status=planned", 1.0), ("corroboration", 0.75)), True, 1,
      {("link=clause", 1.0), ("agree", 1.0)}),
     # must not: half the others only, a clause with a subject of its own between, a weak cue,
     # a cue of another sentence or of the document
-    ((("link=after", 1.0), ("status=in_progress", 1.0), ("vote_share", 0.5)), True, 2,
+    ((("link=after", 1.0), ("status=in_progress", 1.0), ("corroboration", 0.5)), True, 2,
      {("link=after", 1.0), ("agree", 1.0), ("competing", 1.0)}),
-    ((("link=after", 1.0), ("status=in_progress", 1.0), ("vote_share", 1.0), ("other_subject", 1.0)), True, 1,
+    ((("link=after", 1.0), ("status=in_progress", 1.0), ("corroboration", 1.0), ("other_subject", 1.0)), True, 1,
      {("link=after", 1.0), ("agree", 1.0)}),
-    ((("link=after", 1.0), ("status=in_progress", 1.0), ("vote_share", 1.0), ("weak", 1.0)), True, 1,
+    ((("link=after", 1.0), ("status=in_progress", 1.0), ("corroboration", 1.0), ("weak", 1.0)), True, 1,
      {("link=after", 1.0), ("agree", 1.0), ("weak", 1.0)}),
-    ((("link=lookahead", 1.0), ("status=in_progress", 1.0), ("vote_share", 1.0)), True, 1,
+    ((("link=lookahead", 1.0), ("status=in_progress", 1.0), ("corroboration", 1.0)), True, 1,
      {("link=lookahead", 1.0), ("agree", 1.0)}),
-    ((("link=document", 1.0), ("status=in_progress", 1.0), ("vote_share", 1.0)), True, 1,
+    ((("link=document", 1.0), ("status=in_progress", 1.0), ("corroboration", 1.0)), True, 1,
      {("link=document", 1.0), ("agree", 1.0)}),
+    # must not: others that state the same on the winner's own cue only (a lone cue is the
+    # document's prevailing state: `vote_share` without `corroboration`)
+    ((("link=after", 1.0), ("status=completed", 1.0), ("vote_share", 1.0)), True, 1,
+     {("link=after", 1.0), ("agree", 1.0)}),
+    ((("link=after", 1.0), ("status=completed", 1.0), ("vote_share", 1.0), ("corroboration", 0.5)), True, 1,
+     {("link=after", 1.0), ("agree", 1.0)}),
 ]
 
 
@@ -358,8 +364,10 @@ SURETY_CASES = [
     ("城东快速路工程已竣工。", "城东快速路工程", True),                          # its own clause
     # a later clause, when the other candidates (the document's state) state another state
     ("城东快速路工程总投资3亿元，目前已竣工。北湖公园项目正在施工。西湖大桥正在施工。", "城东快速路工程", False),
-    # corroborated by the document's state (here the same lone cue): read as its own clause
-    ("城东快速路工程总投资3亿元，目前已竣工。", "城东快速路工程", True),
+    # must not: the document's state is the same lone cue, no corroboration of itself
+    ("城东快速路工程总投资3亿元，目前已竣工。", "城东快速路工程", False),
+    # corroborated by the document's state on cues of other projects: read as its own clause
+    ("城东快速路工程总投资3亿元，目前已竣工。北湖公园项目已竣工。西湖大桥已竣工。", "城东快速路工程", True),
 ]
 
 
@@ -588,3 +596,38 @@ CORROBORATED_SURETY_CASES = [
 def test_a_corroborated_cue_of_the_projects_sentence_is_as_sure_as_its_own_clause(
         pipeline: Pipeline, text: str, name: str, confident: bool) -> None:
     assert _sure_under_a_clause_trusting_model(pipeline, text, name) == confident
+
+
+def test_the_ranker_never_weighs_the_surety_only_corroboration() -> None:
+    # `corroboration` is read by the surety alone: the ranker (trained on `vote_share`) is
+    # fitted without it, even where it would separate the right candidate perfectly
+    train = load_train_script()
+    xs = [(("link=after", 1.0), ("corroboration", 1.0)), (("link=document", 1.0),),
+          (("link=after", 1.0),), (("link=document", 1.0), ("corroboration", 1.0))]
+    ranker = train.fit_ranker(xs, [1, 0, 0, 1], [0, 0, 1, 1])
+    assert "corroboration" not in ranker.coef
+    assert set(ranker.coef) == {"link=after", "link=document"}
+
+
+# the project's other candidates that state the winner's state on a cue of their own:
+# text, project -> its winning candidate's `corroboration` (`vote_share` counts the lone cue)
+CORROBORATION_CASES = [
+    # must not: the document's and section's state is the project's own lone cue
+    ("城东快速路工程总投资3亿元，目前已竣工。", "城东快速路工程", False),
+    # the document's state rests on two other projects' cues too
+    ("城东快速路工程总投资3亿元，目前已竣工。北湖公园项目已竣工。西湖大桥已竣工。", "城东快速路工程", True),
+]
+
+
+@pytest.mark.parametrize("text, name, corroborated", CORROBORATION_CASES,
+                         ids=[str(i) for i in range(len(CORROBORATION_CASES))])
+def test_corroboration_counts_other_cues_only(pipeline: Pipeline, text: str, name: str,
+                                              corroborated: bool) -> None:
+    undecided = Pipeline(pipeline.rules, rank_statuses=False)
+    ex = undecided("t", text)
+    options = project_candidates(ex, undecided.statuses(ex.doc.norm))[
+        next(i for i, p in enumerate(ex.projects) if p.name == name)]
+    row = next(c for c in options if c.row is not None)
+    names = dict(row.features)
+    assert names.get("vote_share", 0.0) > 0.0
+    assert (names.get("corroboration", 0.0) > 0.0) == corroborated
