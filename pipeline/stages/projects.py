@@ -142,12 +142,11 @@ class ProjectExtractor:
         # A clause whose suffixes are all dependent ones (建设) names nothing unless it
         # enumerates (、, 和, 等): a dependent suffix needs a named thing before it, and only
         # lists name items without a suffix. Most clauses with a suffix are of this kind.
-        self.independent_suffix = re.compile(word_trie(
-            [s for s in self.judge.suffixes if s not in self.judge.dependent]))
+        independent = [s for s in self.judge.suffixes if s not in self.judge.dependent]
+        self.independent_suffix = re.compile(word_trie(independent))
         self.enumeration_marks = re.compile(alternation({"、", "等", *self.joiners}))
         # per suffix that is not dependent, the characters a core ending in it needs
         # (`_may_end_a_name`), and per first character the lengths of those suffixes
-        independent = [s for s in self.judge.suffixes if s not in self.judge.dependent]
         self._suffix_need = {s: max(self.judge.short_min.get(s, 0), self.judge.min_chars) for s in independent}
         self._most_need = max(self._suffix_need.values(), default=self.judge.min_chars)
         self._independent_lengths: dict[str, tuple[int, ...]] = {
