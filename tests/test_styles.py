@@ -19,7 +19,13 @@ committed before keyproj first ran on it, and nothing is tuned on it: its floors
 untuned figures. Batch 6 (y01…y07) was written by a helper that read no rules, stage code or
 diffs, in styles the set had none of (a plan notice, a markdown pipe-table ledger, a WeChat
 post, a red/yellow/green dispatch bulletin, a people's congress inspection report, a site-tour
-speech, OCR text), its gold committed (299dc9e) before keyproj first ran on it: untuned too.
+speech, OCR text), its gold committed (299dc9e) before keyproj first ran on it, untuned until
+the round that read its misses. Batch 7 (z01…z07) was written the same way by a helper that
+read no rules, stage code or diffs (a rural-revitalisation notice of key-value cards, a
+county 督查通报 with 问责, a city investment group's annual summary, a transport bureau's
+year-end summary, a 百日攻坚 bulletin, a website 留言办理 page, a ledger flattened from a PDF
+with space-separated columns), its gold committed (6fe0d60) before keyproj first ran on it:
+it is the untuned, held-out batch.
 Every fact's span must also be exact: documents.text[start:end] == text.
 """
 
@@ -56,6 +62,8 @@ STYLES_DIR = FIXTURES_DIR / "styles"
 #   0.916; batch 5 (untuned) 1.000, 0.946, 0.915 (strict 0.883), 0.837
 # batch 6 measured on 299dc9e (its first run, main 644615e's code): quantities F1 0.982,
 #   money role 0.661 (80/121), projects relaxed F1 0.892 (strict 0.730), status 0.697 (69/99)
+# batch 7 measured on 6fe0d60 (its first run, main 3baaf02's code): quantities F1 1.000,
+#   money role 0.975 (77/79), projects relaxed F1 0.800 (strict 0.737), status 0.724 (55/76)
 FLOORS: dict[str, tuple[str, dict[str, float]]] = {
     "batch 1 (tuned on)": ("s", {"quantities_f1": 0.98, "role_accuracy": 0.97,
                                  "projects_relaxed_f1": 0.90, "status_accuracy": 0.96}),
@@ -69,6 +77,8 @@ FLOORS: dict[str, tuple[str, dict[str, float]]] = {
                                 "projects_relaxed_f1": 0.88, "status_accuracy": 0.80}),
     "batch 6 (untuned)": ("y", {"quantities_f1": 0.96, "role_accuracy": 0.63,
                                 "projects_relaxed_f1": 0.86, "status_accuracy": 0.66}),
+    "batch 7 (untuned)": ("z", {"quantities_f1": 0.98, "role_accuracy": 0.95,
+                                "projects_relaxed_f1": 0.77, "status_accuracy": 0.69}),
 }
 
 
@@ -102,7 +112,8 @@ def test_every_styles_document_has_gold_and_text() -> None:
     assert gold == raw
     assert {name[0] for name in raw} == {prefix for prefix, _ in FLOORS.values()}
     for path in (STYLES_DIR / "raw").glob("*.txt"):
-        assert 400 <= len(path.read_text(encoding="utf-8")) <= 2000, path.name
+        # batch 7's card notice, reply page and space-column ledger run to 2,100-3,100 characters
+        assert 400 <= len(path.read_text(encoding="utf-8")) <= 4000, path.name
 
 
 @pytest.mark.parametrize("batch", sorted(FLOORS))
