@@ -578,6 +578,7 @@ class LedgerTables(Config):
     name_column: regex.Pattern[str] = rule(PATTERN)       # 项目名称: the row's project
     number_column: regex.Pattern[str] = rule(PATTERN)     # 序号: a row's number (empty: a cell wraps)
     total_row: regex.Pattern[str] = rule(PATTERN, at=True)  # 合计, 小计: a row of sums, no project's
+    cell_clause_end: regex.Pattern[str] = rule(PATTERN)   # a cell's line ending its clause (…施工，)
     longest_header_cell: int = rule(int)                  # a header cell is a few words, no sentence
     column_slack: int = rule(int)                         # columns padded with spaces: a cell may stand this far left
 

@@ -26,13 +26,18 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import regex
 
 from pipeline.rules.configs import LedgerTables
 from pipeline.rules.loader import RuleSet
-from pipeline.types import Kind, Quantity, Role
+from pipeline.stages.found import Found, Stage
+from pipeline.stages.status_model import StatusModel, link_features, load_status_model
+from pipeline.text.layout import Layout
+from pipeline.types import Kind, ProjectMention, Quantity, Role, StatusMention
 
 #: the kinds of column a header cell may name, in the order they are tried
 KINDS = ("rate", "total", "status", "planned", "completed", "name", "number")
@@ -296,3 +301,127 @@ def table_roles(text: str, quantities: list[Quantity], rules: RuleSet,
                 q = replace(q, role=cells[i][2], role_cue=TABLE_COLUMN_CUE)
         out.append(q)
     return out
+
+
+def _row_keys(table: Table, row: Row, mentions: list[ProjectMention], starts: list[int]) -> list[str]:
+    """The keys of the projects named in the row's name cells (two when it names two: 甲、乙)."""
+    name = table.column("name")
+    if name is None or row.total:
+        return []
+    keys: list[str] = []
+    for cell in row.cells_of(name):
+        i = bisect_right(starts, cell.start - 1)
+        while i < len(mentions) and mentions[i].start < cell.end:
+            m = mentions[i]
+            if m.key and m.end <= cell.end and m.key not in keys:
+                keys.append(m.key)
+            i += 1
+    return keys
+
+
+def link_rows(text: str, found: Found, rules: RuleSet, model: StatusModel) -> Found:
+    """Each row's facts to the row's project: a status cue in its status column's cells (those
+    of the lines it wraps onto too, which the sentence-bound linker leaves alone or hands to
+    the row below) and an amount in its money columns' cells; an amount in a 合计 row is no
+    project's. The same `found` when the text has no table or its rows name no project."""
+    tables = find_tables(text, rules)
+    if not tables:
+        return found
+    mentions = sorted(found.mentions, key=lambda m: m.start)
+    starts = [m.start for m in mentions]
+    t = rules.ledger.tables
+    status_cells: list[tuple[int, int, tuple[str, ...], int, bool]] = []
+    money_cells: list[tuple[int, int, str | None]] = []
+    for table in tables:
+        status = table.column("status")
+        for row in table.rows:
+            keys = _row_keys(table, row, mentions, starts)
+            if status is not None and keys:
+                first_line = text.find("\n", row.start, row.end)
+                line_end = row.end if first_line < 0 else first_line
+                status_cells += [(c.start, c.end, tuple(keys), line_end, whole)
+                                 for c, whole in _clause_pieces(text, row.cells_of(status), t)]
+            if row.total or len(keys) == 1:
+                owner = None if row.total else keys[0]
+                money_cells += [(c.start, c.end, owner) for c in row.cells
+                                if table.kinds[c.column] in COLUMN_ROLES]
+    if not status_cells and not money_cells:
+        return found
+    statuses = _relink_cues(found, sorted(status_cells), model)
+    quantities = _relink_money(found.quantities, sorted(money_cells, key=lambda c: c[0]))
+    return replace(found, statuses=statuses, quantities=quantities)
+
+
+def _cell_of(cells: Sequence[tuple[Any, ...]], starts: list[int], start: int, end: int) -> int | None:
+    i = bisect_right(starts, start) - 1
+    return i if i >= 0 and end <= cells[i][1] else None
+
+
+def _clause_pieces(text: str, pieces: list[Cell], t: LedgerTables) -> list[tuple[Cell, bool]]:
+    """A cell's pieces (one a line), each with whether its clauses start in it: the first, and
+    one after a piece that ends its clause (…进场施工， | 进度滞后). A line cut inside a clause
+    (厂房主体 | 完工; 计划 | 8月进场) leaves the tail's words to the clause's head, which a cue
+    found in the tail alone misreads (完工 of 主体完工; 进场 of a plan)."""
+    return [(c, i == 0 or t.cell_clause_end.search(text, pieces[i - 1].start, pieces[i - 1].end) is not None)
+            for i, c in enumerate(pieces)]
+
+
+def _relink_cues(found: Found, cells: list[tuple[int, int, tuple[str, ...], int, bool]],
+                 model: StatusModel) -> list[StatusMention]:
+    """The linked cues with those in a row's status cells given to the row's projects only: a
+    cue the linker gave another project leaves it, one it left alone joins, scored as a cue
+    linked after its project in its sentence (link=after) on the row's own line and as one
+    in a later sentence (link=lookahead) on a line the cell wraps onto."""
+    starts = [c[0] for c in cells]
+    out: list[StatusMention] = []
+    placed: set[tuple[int, int, str | None]] = set()
+    for s in found.statuses:
+        i = _cell_of(cells, starts, s.start, s.end)
+        if i is None or s.project_key in cells[i][2]:
+            out.append(s)
+            placed.add((s.start, s.end, s.project_key))
+    added: list[tuple[StatusMention, int]] = []
+    for cue in found.cues:
+        i = _cell_of(cells, starts, cue.start, cue.end)
+        if i is None:
+            continue
+        if not cells[i][4]:
+            continue                # the tail of a clause cut by the line's end
+        for key in cells[i][2]:
+            if (cue.start, cue.end, key) not in placed:
+                placed.add((cue.start, cue.end, key))
+                added.append((replace(cue, project_key=key), cells[i][3]))
+    if added:
+        per_key: dict[str | None, list[StatusMention]] = {}
+        for s in out + [row for row, _ in added]:
+            per_key.setdefault(s.project_key, []).append(s)
+        for row, line_end in added:
+            rows = per_key[row.project_key]
+            states = len({r.status for r in rows if not r.weak and not r.future})
+            kind = "after" if row.start < line_end else "lookahead"
+            features = link_features(kind, row, distance=0, group_size=1, rows=len(rows), statuses=states)
+            out.append(replace(row, confidence=model.score(features), features=features))
+    out.sort(key=lambda s: s.start)
+    return out
+
+
+def _relink_money(quantities: list[Quantity], cells: list[tuple[int, int, str | None]]) -> list[Quantity]:
+    if not cells:
+        return quantities
+    starts = [c[0] for c in cells]
+    out = []
+    for q in quantities:
+        i = _cell_of(cells, starts, q.start, q.end) if q.kind is Kind.MONEY else None
+        if i is not None and q.project_key != cells[i][2]:
+            q = replace(q, project_key=cells[i][2])
+        out.append(q)
+    return out
+
+
+def make_table_rows(rules: RuleSet) -> Stage:
+    """The stage after `link`: each table row's facts to the row's project (`link_rows`)."""
+    model = load_status_model()
+
+    def table_rows(layout: Layout, found: Found) -> Found:
+        return link_rows(layout.text, found, rules, model)
+    return table_rows
