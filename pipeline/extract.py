@@ -38,7 +38,7 @@ from pipeline.text.normalise import normalise
 from pipeline.types import Extraction, PlacePeriod, Project, ProjectMention, Quantity, StatusMention
 
 # The stages in the order they run (the README's stage list is this one).
-STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link", "aggregate", "region",
+STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link", "table_rows", "aggregate", "region",
                "project_model", "status_model", "scope")
 
 

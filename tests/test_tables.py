@@ -5,12 +5,15 @@ through the whole pipeline are rows of tests/cases/roles.yaml."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from pipeline.extract import Pipeline
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.tables import Table, find_tables
+from pipeline.types import Kind, Project, Status
 
 PIPE = (
     "# 青梧县重点项目台账\n\n"
@@ -107,3 +110,43 @@ def test_the_table_ends_where_its_rows_do(rules: RuleSet) -> None:
 @pytest.mark.parametrize("text", NOT_TABLES)
 def test_prose_and_lists_are_no_tables(rules: RuleSet, text: str) -> None:
     assert find_tables(text, rules) == ()
+
+
+# --- a row's facts go to the row's project (the table_rows stage) ---------------------------
+
+LEDGER = (
+    "| 序号 | 项目名称 | 总投资 | 年度计划 | 1-6月完成 | 进展情况 |\n"
+    "|---|---|---|---|---|---|\n"
+    "| 1 | 青梧县南屏物流园 | 6亿元 | 2亿元 | 1.4亿元 | 受征地影响，7月才进场施工， |\n"
+    "| | | | | | 进度滞后 |\n"
+    "| 2 | 青梧县柳岸水厂 | 3亿元 | 1亿元 | 0.9亿元 | 已竣工，6月投入使用 |\n"
+    "| 3 | 青梧县石门大桥 | 2亿元 | 1亿元 | 0.5亿元 | 已完成招标，计划 |\n"
+    "| | | | | | 8月进场 |\n"
+    "| | 合计 | 11亿元 | 4亿元 | 2.8亿元 | |\n"
+)
+
+
+def _projects(pipeline: Pipeline, text: str) -> dict[str, Project]:
+    return {p.name: p for p in pipeline("ledger.txt", text).projects}
+
+
+def test_a_delay_on_the_line_a_status_cell_wraps_onto_is_its_rows(pipeline: Pipeline) -> None:
+    projects = _projects(pipeline, LEDGER)
+    assert projects["青梧县南屏物流园"].status is Status.DELAYED
+    assert projects["青梧县柳岸水厂"].status is Status.OPERATIONAL
+
+
+def test_a_line_cut_inside_a_clause_leaves_its_cue_to_the_clause(pipeline: Pipeline) -> None:
+    # 计划 | 8月进场: the start is planned, not reached
+    assert _projects(pipeline, LEDGER)["青梧县石门大桥"].status is Status.PLANNED
+
+
+def test_a_rows_amounts_are_its_projects_and_the_sum_rows_none(pipeline: Pipeline) -> None:
+    ex = pipeline("ledger.txt", LEDGER)
+    projects = {p.name: p for p in ex.projects}
+    keys = {ex.doc.norm[q.start:q.end]: q.project_key for q in ex.quantities if q.kind is Kind.MONEY}
+    assert keys["6亿元"] == projects["青梧县南屏物流园"].key
+    assert keys["0.9亿元"] == projects["青梧县柳岸水厂"].key
+    assert keys["11亿元"] is None and keys["2.8亿元"] is None
+    assert projects["青梧县南屏物流园"].total_investment == Decimal("600000000")
+    assert projects["青梧县柳岸水厂"].completed_investment == Decimal("90000000")
