@@ -150,3 +150,9 @@ def test_a_rows_amounts_are_its_projects_and_the_sum_rows_none(pipeline: Pipelin
     assert keys["11亿元"] is None and keys["2.8亿元"] is None
     assert projects["青梧县南屏物流园"].total_investment == Decimal("600000000")
     assert projects["青梧县柳岸水厂"].completed_investment == Decimal("90000000")
+
+
+def test_a_space_padded_table_ends_at_a_paragraph_without_a_blank_line(rules: RuleSet) -> None:
+    text = SPACE + "    上表所列项目中，雁归湖湿地公园二期计划年底完工，总投资另行核定为2亿元\n"
+    (table,) = find_tables(text, rules)
+    assert "上表" not in text[table.start:table.end]

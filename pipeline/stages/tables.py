@@ -193,7 +193,7 @@ def _column_at(starts: tuple[int, ...], pos: int, slack: int) -> int:
     return max(0, bisect_right(starts, pos + slack) - 1)
 
 
-def _row_cells(text: str, start: int, end: int, header: _Header, slack: int) -> list[Cell] | None:
+def _row_cells(text: str, start: int, end: int, header: _Header, t: LedgerTables) -> list[Cell] | None:
     """The cells of one body line (trimmed, empty ones left out), or None when the line
     ends the table."""
     if header.shape == "pipe":
@@ -211,11 +211,12 @@ def _row_cells(text: str, start: int, end: int, header: _Header, slack: int) -> 
         if not text[start:end].strip():
             return None
         words = _space_cells(text, start, end)
-        if len(words) == 1 and _SENTENCE_END.search(text, start, end) and _width(text[start:end]) > 60:
-            return None             # a paragraph after the table
+        if len(words) == 1 and (_SENTENCE_END.search(text, start, end)
+                                or words[0][1] - words[0][0] > 2 * t.longest_header_cell):
+            return None             # a paragraph after the table: a heading row is a few words
         cells = []
         for s, e, w in words:
-            column = _column_at(header.starts, w, slack)
+            column = _column_at(header.starts, w, t.column_slack)
             if cells and cells[-1][2] == column:
                 cells[-1] = (cells[-1][0], e, column)       # one cell's words: one cell
             else:
@@ -260,7 +261,7 @@ def find_tables(text: str, rules: RuleSet) -> tuple[Table, ...]:
         j = i + 1
         while j < len(lines):
             ls, le = lines[j]
-            cells = _row_cells(text, ls, le, header, t.column_slack)
+            cells = _row_cells(text, ls, le, header, t)
             if cells is None:
                 break
             j += 1
