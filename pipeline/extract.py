@@ -32,12 +32,13 @@ from pipeline.stages.scope import assign_scopes
 from pipeline.stages.sections import split_sections
 from pipeline.stages.status_model import decide_statuses
 from pipeline.stages.statuses import StatusFinder
+from pipeline.stages.tables import make_table_rows
 from pipeline.text.layout import Layout
 from pipeline.text.normalise import normalise
 from pipeline.types import Extraction, PlacePeriod, Project, ProjectMention, Quantity, StatusMention
 
 # The stages in the order they run (the README's stage list is this one).
-STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link", "aggregate", "region",
+STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link", "table_rows", "aggregate", "region",
                "project_model", "status_model", "scope")
 
 
@@ -144,6 +145,7 @@ class Pipeline:
             "projects": make_projects(self.projects, rules),
             "anaphora": make_anaphora(rules),
             "link": make_link(rules),
+            "table_rows": make_table_rows(rules),      # a table row's facts to its project
             "aggregate": make_aggregate(rules),
             "region": make_region(rules),
         }

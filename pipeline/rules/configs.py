@@ -566,6 +566,24 @@ class LedgerChecks(Config):
 
 
 @dataclass(frozen=True, slots=True)
+class LedgerTables(Config):
+    """ledger.yaml tables: a ledger written as a table, its header's words naming each
+    column (pipeline/stages/tables.py)."""
+
+    rate_column: regex.Pattern[str] = rule(PATTERN)       # 完成率（%）: a share, no amount's role
+    total_column: regex.Pattern[str] = rule(PATTERN)      # 总投资（万元）: total_investment
+    status_column: regex.Pattern[str] = rule(PATTERN)     # 进展情况, 形象进度: the row's state
+    planned_column: regex.Pattern[str] = rule(PATTERN)    # 年度计划: planned_investment
+    completed_column: regex.Pattern[str] = rule(PATTERN)  # 1-9月完成: completed_investment
+    name_column: regex.Pattern[str] = rule(PATTERN)       # 项目名称: the row's project
+    number_column: regex.Pattern[str] = rule(PATTERN)     # 序号: a row's number (empty: a cell wraps)
+    total_row: regex.Pattern[str] = rule(PATTERN, at=True)  # 合计, 小计: a row of sums, no project's
+    cell_clause_end: regex.Pattern[str] = rule(PATTERN)   # a cell's line ending its clause (…施工，)
+    longest_header_cell: int = rule(int)                  # a header cell is a few words, no sentence
+    column_slack: int = rule(int)                         # columns padded with spaces: a cell may stand this far left
+
+
+@dataclass(frozen=True, slots=True)
 class LedgerConfig(Config):
     """ledger.yaml: one project across reports (identity, dates, responsible units, checks)."""
 
@@ -573,6 +591,7 @@ class LedgerConfig(Config):
     dates: LedgerDates = rule(LedgerDates)
     responsible: LedgerResponsible = rule(LedgerResponsible)
     checks: LedgerChecks = rule(LedgerChecks)
+    tables: LedgerTables = rule(LedgerTables)
 
 # -- places and periods ----------------------------------------------------------------
 

@@ -20,17 +20,18 @@ from __future__ import annotations
 
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.roles import RoleCues, role_cues
+from pipeline.stages.tables import TABLE_COLUMN_CUE
 from pipeline.text.layout import Layout
 from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
 from pipeline.types import Kind, Quantity, Role
 
 Features = tuple[tuple[str, float], ...]     # (name, value), zeros left out
 
-#: the mechanisms `role_cue` names besides a cue word (stages/roles.py)
+#: the mechanisms `role_cue` names besides a cue word (stages/roles.py; a table's column: stages/tables.py)
 MECHANISMS = frozenset({"threshold", "list", "new_level", "comparison", "budget", "target", "source",
                         "breakdown", "parallel", "bracket", "cost_after", "region", "done_near",
                         "period_done", "this_year", "year_part", "year_target", "task_heading",
-                        "excess"})
+                        "excess", TABLE_COLUMN_CUE})
 
 
 def _distance(d: int) -> str:

@@ -56,6 +56,7 @@ import regex
 from pipeline.rules.compiled import compiled
 from pipeline.rules.loader import RuleSet, alternation
 from pipeline.stages.region import gazetteer
+from pipeline.stages.tables import table_roles
 from pipeline.text.layout import Layout
 from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
 from pipeline.types import Kind, Quantity, Role, Section
@@ -200,6 +201,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
     when the caller has it)."""
     cues = _cues(rules)
     layout = layout if layout is not None and layout.text is text else Layout(text)
+    written = text
     masked = _mask_not_cues(text, cues)
     if masked is not text:
         # blanking letters moves no mark: the punctuation indexes of the text serve as they are
@@ -263,7 +265,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         prev_role, prev_start, prev_end = role, q.start, q.end
         prev_money_end = q.end
         out.append(replace(q, role=role, role_cue=cue))
-    return out
+    # a ledger written as a table: an amount in a money column's cell takes its column's role
+    return table_roles(written, out, rules)
 
 
 def _target_or_done(layout: Layout, clause_start: int, q: Quantity, prefix: str,

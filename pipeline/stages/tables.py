@@ -1,0 +1,428 @@
+"""Ledgers written as tables: the header row names each column, each row is one project.
+
+Three shapes are read, each a header row and the rows under it:
+
+- a markdown pipe table (``| 序号 | 项目名称 | 总投资 | 年度计划 | 1-9月完成 | 进展情况 |``),
+  its rows the lines that follow opening with ``|`` (a ``|---|`` line is skipped);
+- tab-separated cells (``序号\\t项目名称\\t总投资（万元）…``), its rows the lines with a tab;
+- cells padded with spaces to their columns (a PDF or a fixed-width print), its rows the
+  lines up to a blank one, each cell in the column whose header word it stands under (a
+  wide character counts two columns).
+
+A header is a line of short cells (rules/ledger.yaml `tables.longest_header_cell`, no
+sentence end) naming a money column (total, planned, completed) and a name or number
+column: a paragraph with ``|`` in it is no table. Each header cell takes the first kind
+whose pattern it holds (`KINDS`, rules/ledger.yaml `tables`). A row whose number cell is
+empty continues the row before (a cell that wraps onto the next line stays in its row); a
+row whose number or name cell is 合计/小计 is a row of sums (`Row.total`), no project's.
+
+>>> from pipeline.rules.loader import load_rules
+>>> text = "| 序号 | 项目名称 | 总投资 | 进展情况 |\\n|---|---|---|---|\\n| 1 | 城东快速路 | 12亿元 | 在建 |\\n"
+>>> [t.kinds for t in find_tables(text, load_rules())]
+[('number', 'name', 'total', 'status')]
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import regex
+
+from pipeline.rules.configs import LedgerTables
+from pipeline.rules.loader import RuleSet
+from pipeline.stages.found import Found, Stage
+from pipeline.stages.status_model import StatusModel, link_features, load_status_model
+from pipeline.text.layout import Layout
+from pipeline.types import Kind, ProjectMention, Quantity, Role, StatusMention
+
+#: the kinds of column a header cell may name, in the order they are tried
+KINDS = ("rate", "total", "status", "planned", "completed", "name", "number")
+#: the money role of each money column
+COLUMN_ROLES = {"total": Role.TOTAL, "planned": Role.PLANNED, "completed": Role.COMPLETED}
+#: the role cue an amount takes from its column
+TABLE_COLUMN_CUE = "table_column"
+
+_SENTENCE_END = regex.compile(r"[。；;！？!?]")
+_SPACES = " \u3000"
+_WIDE = frozenset("WF")
+_TRIM = frozenset(" \t\u3000\r*_`")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell's text (offsets into the text, white space and markup trimmed) and its column."""
+
+    start: int
+    end: int
+    column: int
+
+
+@dataclass(slots=True)
+class Row:
+    """One row of a table: its cells, those of the lines it wraps onto too."""
+
+    start: int
+    end: int
+    cells: list[Cell] = field(default_factory=list)
+    total: bool = False              # 合计 / 小计: a row of sums
+
+    def cells_of(self, column: int) -> list[Cell]:
+        return [c for c in self.cells if c.column == column]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A header row's column kinds (None: a column no rule names) and the rows under it."""
+
+    start: int
+    end: int
+    kinds: tuple[str | None, ...]
+    rows: tuple[Row, ...]
+
+    def column(self, kind: str) -> int | None:
+        return self.kinds.index(kind) if kind in self.kinds else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    shape: str                       # pipe | tab | space
+    kinds: tuple[str | None, ...]
+    starts: tuple[int, ...]          # space: each column's display column
+
+
+def _patterns(t: LedgerTables) -> tuple[tuple[str, regex.Pattern[str]], ...]:
+    return tuple((kind, getattr(t, f"{kind}_column")) for kind in KINDS)
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in _WIDE else 1 for ch in s)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without white space and markdown emphasis around it (** 合计 **)."""
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end
+
+
+def _split(text: str, start: int, end: int, sep: str) -> list[tuple[int, int]]:
+    """The spans between `sep` characters of text[start:end]."""
+    spans, at = [], start
+    while True:
+        i = text.find(sep, at, end)
+        if i < 0:
+            spans.append((at, end))
+            return spans
+        spans.append((at, i))
+        at = i + 1
+
+
+def _pipe_cells(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """The cells of a pipe row (| a | b |), or None when the line is none."""
+    line = text[start:end]
+    lead = len(line) - len(line.lstrip())
+    if not line.lstrip().startswith("|"):
+        return None
+    spans = _split(text, start + lead + 1, end, "|")
+    if len(spans) > 1 and not text[spans[-1][0]:spans[-1][1]].strip():
+        spans = spans[:-1]          # what follows the closing bar
+    return spans
+
+
+def _space_cells(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """The words of a line padded with spaces: (start, end, display column)."""
+    out = []
+    for m in regex.finditer(r"[^ \u3000\t]+", text[start:end]):
+        out.append((start + m.start(), start + m.end(), _width(text[start:start + m.start()])))
+    return out
+
+
+def _kind(cell: str, patterns: tuple[tuple[str, regex.Pattern[str]], ...]) -> str | None:
+    for kind, pattern in patterns:
+        if pattern.search(cell):
+            return kind
+    return None
+
+
+def _header(text: str, start: int, end: int, t: LedgerTables) -> _Header | None:
+    """The header a line is, in the first shape it reads as, or None."""
+    if end - start > 40 * t.longest_header_cell or _SENTENCE_END.search(text, start, end):
+        return None
+    pipe = _pipe_cells(text, start, end)
+    starts: tuple[int, ...] = ()
+    if pipe is not None:
+        shape, spans = "pipe", pipe
+    elif "\t" in text[start:end]:
+        shape, spans = "tab", _split(text, start, end, "\t")
+    elif "  " in text[start:end] or "\u3000" in text[start:end]:
+        words = _space_cells(text, start, end)
+        shape, spans = "space", [(s, e) for s, e, _ in words]
+        starts = tuple(w for _, _, w in words)
+    else:
+        return None
+    if len(spans) < 3:
+        return None
+    patterns = _patterns(t)
+    kinds = []
+    for s, e in spans:
+        s, e = _trim(text, s, e)
+        if e - s > t.longest_header_cell:
+            return None
+        kinds.append(_kind(text[s:e], patterns) if e > s else None)
+    if not any(k in COLUMN_ROLES for k in kinds) or not ("name" in kinds or "number" in kinds):
+        return None
+    return _Header(shape, tuple(kinds), starts)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans, at = [], 0
+    for line in text.split("\n"):
+        spans.append((at, at + len(line)))
+        at += len(line) + 1
+    return spans
+
+
+def _column_at(starts: tuple[int, ...], pos: int, slack: int) -> int:
+    """The column a word at display column `pos` stands under."""
+    return max(0, bisect_right(starts, pos + slack) - 1)
+
+
+def _row_cells(text: str, start: int, end: int, header: _Header, t: LedgerTables) -> list[Cell] | None:
+    """The cells of one body line (trimmed, empty ones left out), or None when the line
+    ends the table."""
+    if header.shape == "pipe":
+        spans = _pipe_cells(text, start, end)
+        if spans is None:
+            return None
+        if all(not regex.sub(r"[\s:：\-—]", "", text[s:e]) for s, e in spans):
+            return []               # |---|---|: the header's rule
+        cells = [(s, e, i) for i, (s, e) in enumerate(spans)]
+    elif header.shape == "tab":
+        if "\t" not in text[start:end]:
+            return None
+        cells = [(s, e, i) for i, (s, e) in enumerate(_split(text, start, end, "\t"))]
+    else:
+        if not text[start:end].strip():
+            return None
+        words = _space_cells(text, start, end)
+        if len(words) == 1 and (_SENTENCE_END.search(text, start, end)
+                                or words[0][1] - words[0][0] > 2 * t.longest_header_cell):
+            return None             # a paragraph after the table: a heading row is a few words
+        cells = []
+        for s, e, w in words:
+            column = _column_at(header.starts, w, t.column_slack)
+            if cells and cells[-1][2] == column:
+                cells[-1] = (cells[-1][0], e, column)       # one cell's words: one cell
+            else:
+                cells.append((s, e, column))
+    out = []
+    for s, e, i in cells:
+        s, e = _trim(text, s, e)
+        if e > s and i < len(header.kinds):
+            out.append(Cell(s, e, i))
+    return out
+
+
+def _is_total(text: str, row: list[Cell], header: _Header, t: LedgerTables) -> bool:
+    return any(header.kinds[c.column] in ("number", "name") and t.total_row.match(text, c.start, c.end)
+               for c in row)
+
+
+def _continues(row: list[Cell], header: _Header) -> bool:
+    """A line whose number cell is empty (and which sums nothing) continues the row above."""
+    number = header.kinds.index("number") if "number" in header.kinds else None
+    if number is not None:
+        return not any(c.column == number for c in row)
+    name = header.kinds.index("name")
+    return not any(c.column == name for c in row)
+
+
+def find_tables(text: str, rules: RuleSet) -> tuple[Table, ...]:
+    """The tables of `text`, in reading order (see the module doc)."""
+    if "|" not in text and "\t" not in text and "  " not in text and "\u3000" not in text:
+        return ()
+    t = rules.ledger.tables
+    lines = _lines(text)
+    tables = []
+    i = 0
+    while i < len(lines):
+        start, end = lines[i]
+        header = _header(text, start, end, t)
+        if header is None:
+            i += 1
+            continue
+        rows: list[Row] = []
+        j = i + 1
+        while j < len(lines):
+            ls, le = lines[j]
+            cells = _row_cells(text, ls, le, header, t)
+            if cells is None:
+                break
+            j += 1
+            if not cells:
+                continue
+            total = _is_total(text, cells, header, t)
+            if rows and not total and not rows[-1].total and _continues(cells, header):
+                rows[-1].cells.extend(cells)
+                rows[-1].end = le
+            else:
+                rows.append(Row(ls, le, list(cells), total))
+        if rows:
+            tables.append(Table(start, lines[j - 1][1], header.kinds, tuple(rows)))
+        i = j
+    return tuple(tables)
+
+
+def table_roles(text: str, quantities: list[Quantity], rules: RuleSet,
+                tables: tuple[Table, ...] | None = None) -> list[Quantity]:
+    """The quantities with every money amount in a money column's cell given that column's
+    role (rule cue `TABLE_COLUMN_CUE`), the 合计 row's too; the same list when `text` has
+    no table."""
+    if not any(q.kind is Kind.MONEY for q in quantities):
+        return quantities
+    tables = find_tables(text, rules) if tables is None else tables
+    if not tables:
+        return quantities
+    cells = sorted((c.start, c.end, role) for table in tables for row in table.rows for c in row.cells
+                   if (role := COLUMN_ROLES.get(table.kinds[c.column] or "")) is not None)
+    if not cells:
+        return quantities
+    starts = [c[0] for c in cells]
+    out = []
+    for q in quantities:
+        if q.kind is Kind.MONEY:
+            i = bisect_right(starts, q.start) - 1
+            if i >= 0 and q.end <= cells[i][1]:
+                q = replace(q, role=cells[i][2], role_cue=TABLE_COLUMN_CUE)
+        out.append(q)
+    return out
+
+
+def _row_keys(table: Table, row: Row, mentions: list[ProjectMention], starts: list[int]) -> list[str]:
+    """The keys of the projects named in the row's name cells (two when it names two: 甲、乙)."""
+    name = table.column("name")
+    if name is None or row.total:
+        return []
+    keys: list[str] = []
+    for cell in row.cells_of(name):
+        i = bisect_right(starts, cell.start - 1)
+        while i < len(mentions) and mentions[i].start < cell.end:
+            m = mentions[i]
+            if m.key and m.end <= cell.end and m.key not in keys:
+                keys.append(m.key)
+            i += 1
+    return keys
+
+
+def link_rows(text: str, found: Found, rules: RuleSet, model: StatusModel) -> Found:
+    """Each row's facts to the row's project: a status cue in its status column's cells (those
+    of the lines it wraps onto too, which the sentence-bound linker leaves alone or hands to
+    the row below) and an amount in its money columns' cells; an amount in a 合计 row is no
+    project's. The same `found` when the text has no table or its rows name no project."""
+    tables = find_tables(text, rules)
+    if not tables:
+        return found
+    mentions = sorted(found.mentions, key=lambda m: m.start)
+    starts = [m.start for m in mentions]
+    t = rules.ledger.tables
+    status_cells: list[tuple[int, int, tuple[str, ...], int, bool]] = []
+    money_cells: list[tuple[int, int, str | None]] = []
+    for table in tables:
+        status = table.column("status")
+        for row in table.rows:
+            keys = _row_keys(table, row, mentions, starts)
+            if status is not None and keys:
+                first_line = text.find("\n", row.start, row.end)
+                line_end = row.end if first_line < 0 else first_line
+                status_cells += [(c.start, c.end, tuple(keys), line_end, whole)
+                                 for c, whole in _clause_pieces(text, row.cells_of(status), t)]
+            if row.total or len(keys) == 1:
+                owner = None if row.total else keys[0]
+                money_cells += [(c.start, c.end, owner) for c in row.cells
+                                if table.kinds[c.column] in COLUMN_ROLES]
+    if not status_cells and not money_cells:
+        return found
+    statuses = _relink_cues(found, sorted(status_cells), model)
+    quantities = _relink_money(found.quantities, sorted(money_cells, key=lambda c: c[0]))
+    return replace(found, statuses=statuses, quantities=quantities)
+
+
+def _cell_of(cells: Sequence[tuple[Any, ...]], starts: list[int], start: int, end: int) -> int | None:
+    i = bisect_right(starts, start) - 1
+    return i if i >= 0 and end <= cells[i][1] else None
+
+
+def _clause_pieces(text: str, pieces: list[Cell], t: LedgerTables) -> list[tuple[Cell, bool]]:
+    """A cell's pieces (one a line), each with whether its clauses start in it: the first, and
+    one after a piece that ends its clause (…进场施工， | 进度滞后). A line cut inside a clause
+    (厂房主体 | 完工; 计划 | 8月进场) leaves the tail's words to the clause's head, which a cue
+    found in the tail alone misreads (完工 of 主体完工; 进场 of a plan)."""
+    return [(c, i == 0 or t.cell_clause_end.search(text, pieces[i - 1].start, pieces[i - 1].end) is not None)
+            for i, c in enumerate(pieces)]
+
+
+def _relink_cues(found: Found, cells: list[tuple[int, int, tuple[str, ...], int, bool]],
+                 model: StatusModel) -> list[StatusMention]:
+    """The linked cues with those in a row's status cells given to the row's projects only: a
+    cue the linker gave another project leaves it, one it left alone joins, scored as a cue
+    linked after its project in its sentence (link=after) on the row's own line and as one
+    in a later sentence (link=lookahead) on a line the cell wraps onto."""
+    starts = [c[0] for c in cells]
+    out: list[StatusMention] = []
+    placed: set[tuple[int, int, str | None]] = set()
+    for s in found.statuses:
+        i = _cell_of(cells, starts, s.start, s.end)
+        if i is None or s.project_key in cells[i][2]:
+            out.append(s)
+            placed.add((s.start, s.end, s.project_key))
+    added: list[tuple[StatusMention, int]] = []
+    for cue in found.cues:
+        i = _cell_of(cells, starts, cue.start, cue.end)
+        if i is None:
+            continue
+        if not cells[i][4]:
+            continue                # the tail of a clause cut by the line's end
+        for key in cells[i][2]:
+            if (cue.start, cue.end, key) not in placed:
+                placed.add((cue.start, cue.end, key))
+                added.append((replace(cue, project_key=key), cells[i][3]))
+    if added:
+        per_key: dict[str | None, list[StatusMention]] = {}
+        for s in out + [row for row, _ in added]:
+            per_key.setdefault(s.project_key, []).append(s)
+        for row, line_end in added:
+            rows = per_key[row.project_key]
+            states = len({r.status for r in rows if not r.weak and not r.future})
+            kind = "after" if row.start < line_end else "lookahead"
+            features = link_features(kind, row, distance=0, group_size=1, rows=len(rows), statuses=states)
+            out.append(replace(row, confidence=model.score(features), features=features))
+    out.sort(key=lambda s: s.start)
+    return out
+
+
+def _relink_money(quantities: list[Quantity], cells: list[tuple[int, int, str | None]]) -> list[Quantity]:
+    if not cells:
+        return quantities
+    starts = [c[0] for c in cells]
+    out = []
+    for q in quantities:
+        i = _cell_of(cells, starts, q.start, q.end) if q.kind is Kind.MONEY else None
+        if i is not None and q.project_key != cells[i][2]:
+            q = replace(q, project_key=cells[i][2])
+        out.append(q)
+    return out
+
+
+def make_table_rows(rules: RuleSet) -> Stage:
+    """The stage after `link`: each table row's facts to the row's project (`link_rows`)."""
+    model = load_status_model()
+
+    def table_rows(layout: Layout, found: Found) -> Found:
+        return link_rows(layout.text, found, rules, model)
+    return table_rows

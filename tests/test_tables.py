@@ -1,0 +1,158 @@
+"""Ledgers written as tables (pipeline/stages/tables.py): a header row names each column, a
+row's cells stay in it when they wrap, a 合计 row sums and names no project, and a line of
+prose with | in it is no table. Every table here is invented; the roles its amounts take
+through the whole pipeline are rows of tests/cases/roles.yaml."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from pipeline.extract import Pipeline
+from pipeline.rules.loader import RuleSet
+from pipeline.stages.tables import Table, find_tables
+from pipeline.types import Kind, Project, Status
+
+PIPE = (
+    "# 青梧县重点项目台账\n\n"
+    "| 序号 | 项目名称 | 建设内容 | 总投资 | 年度计划 | 1-6月完成 | 进展情况 |\n"
+    "|---|---|---|---|---|---|---|\n"
+    "| 一 | 产业项目 | | | | | |\n"
+    "| 1 | 青梧县南屏物流园 | 仓储用房3万平方米 | 6亿元 | 2亿元 | 1.4亿元 | 主体施工中，<br>计划年底封顶 |\n"
+    "| | 一期 | | | | | 设备招标中 |\n"
+    "| 2 | 青梧县柳岸水厂 | 日供水2万吨 | 3000万元 | 1200万元 | 900万元 | 已完工 |\n"
+    "| | **合计** | | 6.3亿元 | 2.12亿元 | 1.49亿元 | |\n"
+    "\n备注：第2项已通过验收。\n"
+)
+
+TAB = (
+    "序号\t项目名称\t总投资（万元）\t年度计划投资（万元）\t1-6月完成投资（万元）\t完成率（%）\t形象进度\n"
+    "1\t鹤汀镇卫生院迁建\t2500\t1000\t800\t80\t主体完工\n"
+    "\t工程\t\t\t\t\t正在装修\n"
+    "2\t鹤汀镇污水管网\t900\t900\t300\t33.3\t进展缓慢\n"
+    "\t合计\t3400\t1900\t1100\t57.9\t\n"
+)
+
+SPACE = (
+    "序号  项目名称          总投资    年度计划  完成投资  形象进度\n"
+    "1     雁归湖湿地公园    1.6亿元   5000万元  3200万元  正在进行\n"
+    "      二期                                            栈道施工\n"
+    "2     雁归湖游客中心    8000万元  3000万元  3000万元  已竣工\n"
+    "      合计              2.4亿元   8000万元  6200万元\n"
+)
+
+NOT_TABLES = [
+    "首页 | 新闻中心 | 总投资动态\n今年全县完成投资12亿元 | 年度计划投资15亿元。\n",
+    # a sentence in a cell: a header is a line of short column names
+    "| 今年全县总投资超过去年，年度计划全面完成，项目名称另行公布 | 1 | 2 |\n| 1 | 2 | 3 |\n",
+    # column words without a name or number column
+    "总投资  年度计划  完成投资\n12亿元  3亿元  2亿元\n",
+    "项目名称\t建设内容\t责任单位\n城东快速路\t新建道路5公里\t县交通局\n",
+]
+
+
+def _cells(text: str, table: Table, kind: str) -> list[list[str]]:
+    column = table.column(kind)
+    assert column is not None
+    return [[text[c.start:c.end] for c in row.cells_of(column)] for row in table.rows]
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    (PIPE, ("number", "name", None, "total", "planned", "completed", "status")),
+    (TAB, ("number", "name", "total", "planned", "completed", "rate", "status")),
+    (SPACE, ("number", "name", "total", "planned", "completed", "status")),
+])
+def test_the_header_names_each_column(rules: RuleSet, text: str, kinds: tuple[Any, ...]) -> None:
+    tables = find_tables(text, rules)
+    assert [t.kinds for t in tables] == [kinds]
+
+
+@pytest.mark.parametrize(("text", "names", "statuses"), [
+    (PIPE, [["产业项目"], ["青梧县南屏物流园", "一期"], ["青梧县柳岸水厂"], ["合计"]],
+     [[], ["主体施工中，<br>计划年底封顶", "设备招标中"], ["已完工"], []]),
+    (TAB, [["鹤汀镇卫生院迁建", "工程"], ["鹤汀镇污水管网"], ["合计"]],
+     [["主体完工", "正在装修"], ["进展缓慢"], []]),
+    (SPACE, [["雁归湖湿地公园", "二期"], ["雁归湖游客中心"], ["合计"]],
+     [["正在进行", "栈道施工"], ["已竣工"], []]),
+])
+def test_a_wrapped_cell_stays_in_its_row(rules: RuleSet, text: str, names: list[list[str]],
+                                         statuses: list[list[str]]) -> None:
+    (table,) = find_tables(text, rules)
+    assert _cells(text, table, "name") == names
+    assert _cells(text, table, "status") == statuses
+
+
+@pytest.mark.parametrize("text", [PIPE, TAB, SPACE])
+def test_the_sum_row_is_marked_and_only_it(rules: RuleSet, text: str) -> None:
+    (table,) = find_tables(text, rules)
+    assert [row.total for row in table.rows] == [False] * (len(table.rows) - 1) + [True]
+
+
+@pytest.mark.parametrize("text", [PIPE, TAB, SPACE])
+def test_cells_keep_their_spans(rules: RuleSet, text: str) -> None:
+    (table,) = find_tables(text, rules)
+    for row in table.rows:
+        assert table.start <= row.start <= row.end <= table.end
+        for c in row.cells:
+            assert row.start <= c.start < c.end <= row.end
+            piece = text[c.start:c.end]
+            assert piece == piece.strip() and "|" not in piece and "\t" not in piece
+
+
+def test_the_table_ends_where_its_rows_do(rules: RuleSet) -> None:
+    (table,) = find_tables(PIPE, rules)
+    assert "备注" not in PIPE[table.start:table.end]
+    assert PIPE[table.start:].startswith("| 序号")
+
+
+@pytest.mark.parametrize("text", NOT_TABLES)
+def test_prose_and_lists_are_no_tables(rules: RuleSet, text: str) -> None:
+    assert find_tables(text, rules) == ()
+
+
+# --- a row's facts go to the row's project (the table_rows stage) ---------------------------
+
+LEDGER = (
+    "| 序号 | 项目名称 | 总投资 | 年度计划 | 1-6月完成 | 进展情况 |\n"
+    "|---|---|---|---|---|---|\n"
+    "| 1 | 青梧县南屏物流园 | 6亿元 | 2亿元 | 1.4亿元 | 受征地影响，7月才进场施工， |\n"
+    "| | | | | | 进度滞后 |\n"
+    "| 2 | 青梧县柳岸水厂 | 3亿元 | 1亿元 | 0.9亿元 | 已竣工，6月投入使用 |\n"
+    "| 3 | 青梧县石门大桥 | 2亿元 | 1亿元 | 0.5亿元 | 已完成招标，计划 |\n"
+    "| | | | | | 8月进场 |\n"
+    "| | 合计 | 11亿元 | 4亿元 | 2.8亿元 | |\n"
+)
+
+
+def _projects(pipeline: Pipeline, text: str) -> dict[str, Project]:
+    return {p.name: p for p in pipeline("ledger.txt", text).projects}
+
+
+def test_a_delay_on_the_line_a_status_cell_wraps_onto_is_its_rows(pipeline: Pipeline) -> None:
+    projects = _projects(pipeline, LEDGER)
+    assert projects["青梧县南屏物流园"].status is Status.DELAYED
+    assert projects["青梧县柳岸水厂"].status is Status.OPERATIONAL
+
+
+def test_a_line_cut_inside_a_clause_leaves_its_cue_to_the_clause(pipeline: Pipeline) -> None:
+    # 计划 | 8月进场: the start is planned, not reached
+    assert _projects(pipeline, LEDGER)["青梧县石门大桥"].status is Status.PLANNED
+
+
+def test_a_rows_amounts_are_its_projects_and_the_sum_rows_none(pipeline: Pipeline) -> None:
+    ex = pipeline("ledger.txt", LEDGER)
+    projects = {p.name: p for p in ex.projects}
+    keys = {ex.doc.norm[q.start:q.end]: q.project_key for q in ex.quantities if q.kind is Kind.MONEY}
+    assert keys["6亿元"] == projects["青梧县南屏物流园"].key
+    assert keys["0.9亿元"] == projects["青梧县柳岸水厂"].key
+    assert keys["11亿元"] is None and keys["2.8亿元"] is None
+    assert projects["青梧县南屏物流园"].total_investment == Decimal("600000000")
+    assert projects["青梧县柳岸水厂"].completed_investment == Decimal("90000000")
+
+
+def test_a_space_padded_table_ends_at_a_paragraph_without_a_blank_line(rules: RuleSet) -> None:
+    text = SPACE + "    上表所列项目中，雁归湖湿地公园二期计划年底完工，总投资另行核定为2亿元\n"
+    (table,) = find_tables(text, rules)
+    assert "上表" not in text[table.start:table.end]
