@@ -545,7 +545,6 @@ def _read_marks(folded: str, rules: RuleSet) -> tuple[str, int]:
 
 
 _HAN_PAIR = regex.compile(r"\p{Han}(?=\p{Han})")
-_PROSE_MARK = re.compile("[，。；]")
 
 
 def _ocr_gaps(text: str, folded: str, mixed_marks: int, rules: RuleSet) -> Ranges:
@@ -582,14 +581,14 @@ def _ocr_gaps(text: str, folded: str, mixed_marks: int, rules: RuleSet) -> Range
         prose_gaps += stretches
         if len(loose) <= ocr.max_loose_gaps:     # more: a row of cells parted by single spaces
             prose_gaps += loose
-            if _PROSE_MARK.search(line):
+            if rules.normalise.hard_breaks.prose_mark.search(line):
                 evidence += len(loose)
     if evidence < ocr.min_evidence or 1000 * evidence < ocr.min_evidence_per_thousand * len(folded):
         return out
     out += prose_gaps
     for m in ocr.number_split.finditer(folded):
-        out += [(i, i + 1) for i in range(m.start(), m.end()) if folded[i] == " "]
-    return sorted(set(out))
+        out += [(i, i + 1) for i in range(m.start(), m.end()) if folded[i] in " \n"]
+    return _merge(out)
 
 
 def _spaced_stretches(gaps: Ranges, min_gaps: int) -> Ranges:
