@@ -557,9 +557,14 @@ def _ocr_gaps(text: str, folded: str, mixed_marks: int, rules: RuleSet) -> Range
     if " " not in text:
         return []
     lines: dict[int, list[tuple[int, int]]] = {}
+    line_start, line_end = 0, -1     # the line of the last gap (its end: -1 before the first)
     for m in ocr.spaced.finditer(folded):
         if text[m.start():m.end()].strip(" ") == "":
-            lines.setdefault(folded.rfind("\n", 0, m.start()) + 1, []).append(m.span())
+            if m.start() > line_end:     # each line found once (a search back per gap: quadratic)
+                line_start = folded.rfind("\n", 0, m.start()) + 1
+                line_end = folded.find("\n", m.start())
+                line_end = len(folded) if line_end < 0 else line_end
+            lines.setdefault(line_start, []).append(m.span())
     out: Ranges = []
     evidence = mixed_marks
     prose_gaps: Ranges = []
@@ -576,7 +581,8 @@ def _ocr_gaps(text: str, folded: str, mixed_marks: int, rules: RuleSet) -> Range
             continue
         singles = [(s, e) for s, e in line_gaps if e - s == 1]
         stretches = _spaced_stretches(singles, ocr.stretch_min_gaps)
-        loose = [gap for gap in singles if gap not in stretches]
+        in_stretch = set(stretches)
+        loose = [gap for gap in singles if gap not in in_stretch]
         evidence += len(stretches) // ocr.stretch_min_gaps
         prose_gaps += stretches
         if len(loose) <= ocr.max_loose_gaps:     # more: a row of cells parted by single spaces
