@@ -20,6 +20,11 @@ Variants (each seeded by the document's name: the same text every run):
   halfwidth   the other way: the Chinese marks ，；：（）！？ typed as ASCII (,;:()!?)
   crlf_indent Windows line ends; a paragraph's first line (after a sentence's end) indented
               by two ideographic spaces after a blank line, as the corpus's reports have
+  ocr         text read back from a scan: a quarter of the marks ，；：。 between Han characters
+              (or after % and ）) misread as ASCII ,;:. ; a space between two Han characters
+              here and there (3 in 100) and every character of a short heading line spaced
+              out (half of them: 总 体 情 况); a number before its unit cut by a space (a
+              third of them: 11 8.7亿元, 1 8%); then wrapped and paged as `pdf`
 
 Figures per set and variant: quantities F1, money-role accuracy, projects relaxed and strict
 F1, status accuracy, each with its drop against the original, and how many documents had an
@@ -32,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import tempfile
 import zlib
@@ -206,6 +212,49 @@ def crlf_indent(text: str, rng: random.Random) -> str:
     return "\r\n".join(out) + "\r\n"
 
 
+# ---------------------------------------------------------------- ocr
+
+_OCR_MARKS = {"，": ",", "；": ";", "：": ":", "。": "."}
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# a number of two digits or more after a character that is no digit, point or space, up to
+# a unit: OCR may read a gap inside it
+_OCR_NUMBER = re.compile(r"(?<=[^\s0-9.,])[0-9]{2,}(?:\.[0-9]+)?(?=[万亿千百元%米公平立亩方])")
+
+
+def _ocr_heading(line: str) -> bool:
+    body = line.strip()
+    return 3 <= len(body) <= 20 and not any(mark in body for mark in "。，；")
+
+
+def ocr(text: str, rng: random.Random) -> str:
+    def split_number(m: re.Match[str]) -> str:
+        digits = m.group()
+        whole = digits.split(".")[0]
+        if rng.random() >= 1 / 3 or len(whole) < 2:
+            return digits
+        cut = rng.randint(1, len(whole) - 1)
+        return digits[:cut] + " " + digits[cut:]
+
+    lines = []
+    for line in text.split("\n"):
+        line = _OCR_NUMBER.sub(split_number, line)
+        if _ocr_heading(line) and rng.random() < 0.5:
+            lines.append(re.sub(r"(?<=[\u4e00-\u9fff])(?=[\u4e00-\u9fff])", " ", line))
+            continue
+        out = []
+        for i, char in enumerate(line):
+            before = line[i - 1] if i else ""
+            after = line[i + 1] if i + 1 < len(line) else ""
+            if (char in _OCR_MARKS and (_HAN.match(before) or before in "%）") and _HAN.match(after)
+                    and rng.random() < 0.25):
+                char = _OCR_MARKS[char]
+            out.append(char)
+            if _HAN.match(char) and _HAN.match(after) and rng.random() < 0.03:
+                out.append(" ")
+        lines.append("".join(out))
+    return pdf("\n".join(lines), rng)
+
+
 @dataclass(frozen=True)
 class Variant:
     name: str
@@ -220,6 +269,7 @@ VARIANTS: dict[str, Variant] = {v.name: v for v in (
     Variant("fullwidth", fullwidth),
     Variant("halfwidth", halfwidth),
     Variant("crlf_indent", crlf_indent),
+    Variant("ocr", ocr),
 )}
 
 

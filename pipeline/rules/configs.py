@@ -218,6 +218,25 @@ class PageChrome(Config):
 
 
 @dataclass(frozen=True, slots=True)
+class OcrText(Config):
+    """Text read back from a scan or a noisy conversion (normalise.yaml `ocr`)."""
+
+    mark: regex.Pattern[str] = rule(PATTERN)                # an ASCII mark between Han read as Chinese (施工.下一步)
+    marks: dict[str, str] = rule(TEXT_MAP)                  # each such mark's Chinese form (. -> 。)
+    always_read: tuple[str, ...] = rule(WORDS)              # read so in any document (.); the others in a mixture
+    spaced: regex.Pattern[str] = rule(PATTERN)              # a gap between two Han characters (总 体)
+    letter_spaced_min_gaps: int = rule(int)
+    letter_spaced_min_share: float = rule((int, float))
+    stretch_min_gaps: int = rule(int)
+    max_loose_gaps: int = rule(int)
+    mixed_min_fullwidth: int = rule(int)
+    min_evidence: int = rule(int)
+    min_evidence_per_thousand: float = rule((int, float))
+    table_row: regex.Pattern[str] = rule(PATTERN)           # a line of cells, whose gaps stay (城东大道  在建)
+    number_split: regex.Pattern[str] = rule(PATTERN)        # a number OCR cut with spaces (11 8.7亿元)
+
+
+@dataclass(frozen=True, slots=True)
 class NormaliseRules(Config):
     """normalise.yaml: characters folded, kept, or dropped as invisible."""
 
@@ -232,6 +251,7 @@ class NormaliseRules(Config):
     hard_breaks: HardBreaks = rule(HardBreaks)
     page_chrome: PageChrome = rule(PageChrome)
     page_break: PageBreak = rule(PageBreak)
+    ocr: OcrText = rule(OcrText)
 
 
 # -- sections --------------------------------------------------------------------------

@@ -100,8 +100,10 @@ def normalise(doc_id: str, text: str, rules: RuleSet) -> Doc:
     folded = to_simplified(text, rules)
     if "，" in folded:
         folded = _fold_thousands_commas(text, folded)
-    dropped = _merge([*_invisible(folded, rules), *_glosses(folded, rules), *_breaks_across_pages(folded, rules),
-                      *_page_chrome(folded, rules)])
+    folded, mixed_marks = _read_marks(folded, rules)
+    gaps = _ocr_gaps(text, folded, mixed_marks, rules)
+    dropped = _merge([*_invisible(folded, rules), *_glosses(folded, rules), *gaps,
+                      *_breaks_across_pages(folded, rules, gaps), *_page_chrome(folded, rules)])
     if not dropped:
         return Doc(doc_id, text, folded)
     return _without(doc_id, text, folded, dropped)
@@ -414,17 +416,23 @@ def _page_number_lines(folded: str, rules: RuleSet) -> Ranges:
         (m.start() + 1, m.end()) for m in after_break.finditer(folded)]
 
 
-def _breaks_across_pages(folded: str, rules: RuleSet) -> Ranges:
+def _breaks_across_pages(folded: str, rules: RuleSet, gaps: Ranges = ()) -> Ranges:  # type: ignore[assignment]
     """The hard line breaks to join (`_hard_breaks`) and the lines of a text copy's page
     breaks to drop: a line that is only the page's number (- 3 -, 第3页 共9页), the running
     header beside it (a short line the text repeats whole) and the blank lines around them.
     The breaks are looked for as if the page break were not there, so a sentence that runs on
-    over it is joined as one that runs on over a wrap."""
+    over it is joined as one that runs on over a wrap, and as if OCR's `gaps` (dropped
+    spaces) were not there: a line of prose with a gap read between two Han characters is no
+    table row."""
     blocks = _page_breaks(folded, rules)
-    if not blocks:
+    if not blocks and not gaps:
         return _hard_breaks(folded, rules)
+    if not blocks:
+        ungapped = _without("", folded, folded, list(gaps))
+        return [(ungapped.original_offset(s), ungapped.original_offset(e))
+                for s, e in _hard_breaks(ungapped.norm, rules)]
     # the text without the page breaks, and its offsets back: the map a Doc keeps
-    unpaged = _without("", folded, folded, blocks)
+    unpaged = _without("", folded, folded, _merge([*blocks, *gaps]))
     joined = [(unpaged.original_offset(s), unpaged.original_offset(e)) for s, e in _hard_breaks(unpaged.norm, rules)]
     return [*blocks, *joined]
 
@@ -507,6 +515,102 @@ def _line_beside(folded: str, at: int, step: int) -> tuple[int, int]:
         return 0, 0
     end = folded.find("\n", start)
     return start, len(folded) if end < 0 else end
+
+
+# ---------------------------------------------------------------- OCR text
+
+
+def _read_marks(folded: str, rules: RuleSet) -> tuple[str, int]:
+    """ASCII marks between Han characters as their Chinese forms (施工.下一步 -> 施工。下一步):
+    one character for one, so every offset stays. A full stop always; a comma, semicolon or
+    colon where the document writes that mark's Chinese form elsewhere too (a mixture: a
+    typist who types ASCII marks types them all, and the stages read those as marks). Also
+    how many were read so in a mixture: OCR's evidence."""
+    ocr = rules.normalise.ocr
+    if not any(mark in folded for mark in ocr.marks):
+        return folded, 0
+    found = [m.start() for m in ocr.mark.finditer(folded)]
+    if not found:
+        return folded, 0
+    kinds = Counter(folded[i] for i in found)
+    mixed = {mark for mark in kinds if folded.count(ocr.marks[mark]) >= ocr.mixed_min_fullwidth}
+    places = [i for i in found if folded[i] in mixed or folded[i] in ocr.always_read]
+    pieces: list[str] = []
+    last = 0
+    for i in places:
+        pieces += (folded[last:i], ocr.marks[folded[i]])
+        last = i + 1
+    pieces.append(folded[last:])
+    return "".join(pieces), sum(kinds[mark] for mark in mixed)
+
+
+_HAN_PAIR = regex.compile(r"\p{Han}(?=\p{Han})")
+
+
+def _ocr_gaps(text: str, folded: str, mixed_marks: int, rules: RuleSet) -> Ranges:
+    """The spaces OCR read into the text, to drop: the gaps of a letter-spaced line (any
+    document), and, in a document the evidence shows to be OCR text (rules/normalise.yaml
+    `ocr`: `mixed_marks` and what the gaps show), the gaps between Han characters in a line
+    that is no table row and every gap inside a number before its unit. Only spaces typed as
+    ASCII spaces count: an ideographic space (U+3000) is a typist's, between a table's cells."""
+    ocr = rules.normalise.ocr
+    if " " not in text:
+        return []
+    lines: dict[int, list[tuple[int, int]]] = {}
+    line_start, line_end = 0, -1     # the line of the last gap (its end: -1 before the first)
+    for m in ocr.spaced.finditer(folded):
+        if text[m.start():m.end()].strip(" ") == "":
+            if m.start() > line_end:     # each line found once (a search back per gap: quadratic)
+                line_start = folded.rfind("\n", 0, m.start()) + 1
+                line_end = folded.find("\n", m.start())
+                line_end = len(folded) if line_end < 0 else line_end
+            lines.setdefault(line_start, []).append(m.span())
+    out: Ranges = []
+    evidence = mixed_marks
+    prose_gaps: Ranges = []
+    for line_start, line_gaps in lines.items():
+        line_end = folded.find("\n", line_start)
+        line = folded[line_start:len(folded) if line_end < 0 else line_end]
+        pairs = len(_HAN_PAIR.findall(line))
+        if (len(line_gaps) >= ocr.letter_spaced_min_gaps
+                and len(line_gaps) >= ocr.letter_spaced_min_share * (len(line_gaps) + pairs)):
+            out += line_gaps
+            evidence += 1
+            continue
+        if ocr.table_row.search(line):
+            continue
+        singles = [(s, e) for s, e in line_gaps if e - s == 1]
+        stretches = _spaced_stretches(singles, ocr.stretch_min_gaps)
+        in_stretch = set(stretches)
+        loose = [gap for gap in singles if gap not in in_stretch]
+        evidence += len(stretches) // ocr.stretch_min_gaps
+        prose_gaps += stretches
+        if len(loose) <= ocr.max_loose_gaps:     # more: a row of cells parted by single spaces
+            prose_gaps += loose
+            if rules.normalise.hard_breaks.prose_mark.search(line):
+                evidence += len(loose)
+    if evidence < ocr.min_evidence or 1000 * evidence < ocr.min_evidence_per_thousand * len(folded):
+        return out
+    out += prose_gaps
+    for m in ocr.number_split.finditer(folded):
+        out += [(i, i + 1) for i in range(m.start(), m.end()) if folded[i] in " \n"]
+    return _merge(out)
+
+
+def _spaced_stretches(gaps: Ranges, min_gaps: int) -> Ranges:
+    """The gaps of each run of at least `min_gaps` gaps with one character between each two
+    (重 点 项 目: three), out of a line's single gaps in order."""
+    out: Ranges = []
+    run: Ranges = []
+    for gap in gaps:
+        if run and gap[0] != run[-1][1] + 1:
+            if len(run) >= min_gaps:
+                out += run
+            run = []
+        run.append(gap)
+    if len(run) >= min_gaps:
+        out += run
+    return out
 
 
 @lru_cache(maxsize=4)
