@@ -112,6 +112,7 @@ class LinkRules:
     push_plan: regex.Pattern[str]           # a task to come before a push in its sentence (下一步, 明年)
     task_heading: regex.Pattern[str]        # a heading of the tasks to come (2026年工作打算, 下一步工作)
     class_gap: regex.Pattern[str]           # between a list and its class named after it (等5个村的)
+    plan_document: regex.Pattern[str]       # a plan's opening line (关于印发《…投资计划》的通知)
     status_model: StatusModel
 
     @classmethod
@@ -125,7 +126,10 @@ class LinkRules:
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
                    links.push_words, links.push_plan, links.task_heading, links.class_gap,
-                   load_status_model())
+                   links.plan_document, load_status_model())
+
+
+_PLAN_TITLE_LINES = 6     # a plan's title stands in its first lines (an issuing office's line may open it)
 
 
 class _StatusLinker:
@@ -145,6 +149,7 @@ class _StatusLinker:
         reach = list(accumulate((e for _, e in spans), max))   # furthest end so far
         # a status word inside a name (…技改项目, 主体工程) says nothing about the project
         own = [c for c in found.cues if not _covered(span_starts, reach, c.start, c.end)]
+        self.plan_document = self._is_plan_document()
         self.cues = self._plans(sorted(own + self._done_objects(enumerations.groups), key=lambda c: c.start))
         self.by_segment: dict[int, list[int]] = {}
         for i, c in enumerate(self.cues):
@@ -189,14 +194,34 @@ class _StatusLinker:
         for cue in cues:
             if (cue.start, cue.end) in pushed:
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PUSHED_START_RULE)
-            elif self._planned_push(cue):
+            elif self._planned_push(cue) or self._push_before_planned_start(cue, cues):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_PUSH_RULE)
             elif cue.status in _ACHIEVED and not cue.future and self._governed(cue, out):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_GOVERNED_RULE)
             elif self._task_state(cue) and self._tasked(cue):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=TASK_HEADING_RULE)
+            elif self._plan_heading_start(cue):
+                cue = replace(cue, status=Status.PLANNED, future=True, rule_id=TASK_HEADING_RULE)
             out.append(cue)
         return out
+
+    def _is_plan_document(self) -> bool:
+        """The document is a plan (关于印发《…2026年重点项目投资计划》的通知): one of its lines before
+        its first sentence reads as a plan's title (rules/links.yaml plan_document)."""
+        for line in self.text.split("\n", _PLAN_TITLE_LINES)[:_PLAN_TITLE_LINES]:
+            if "。" in line:
+                return False
+            if self.config.plan_document.search(line.strip()) is not None:
+                return True
+        return False
+
+    def _plan_heading_start(self, cue: StatusMention) -> bool:
+        """A start a heading of a plan states (二、新开工项目（38个） in a year's plan): the class of
+        the projects to start in the plan's year, planned, not started."""
+        if not self.plan_document or cue.status is not Status.STARTED or cue.future:
+            return False
+        section = self.layout.section_at(cue.start)
+        return section.section_id != 0 and section.title_start <= cue.start and cue.end <= section.title_end
 
     def _task_state(self, cue: StatusMention) -> bool:
         """A cue a task to come may state: a start, completion or opening, or works done (完成路基
@@ -240,6 +265,21 @@ class _StatusLinker:
             return False
         start = self.layout.segment_start(self.layout.segment_of(cue.start))
         return self.config.push_plan.search(self.text, start, cue.start) is not None
+
+    def _push_before_planned_start(self, cue: StatusMention, cues: list[StatusMention]) -> bool:
+        """A push right before a project (重点推进甲，总投资18亿元，计划3月开工建设) whose sentence
+        goes on to plan its start (a plan to start, before the next project named): the works
+        are to begin, so the push states no progress."""
+        if cue.status is not Status.IN_PROGRESS or cue.weak or cue.future \
+                or not self.config.push_words.match(self.text, cue.start, cue.end):
+            return False
+        seg = self.layout.segment_of(cue.start)
+        groups = self.enumerations.by_segment.get(seg, ())
+        g = next((g for g in groups if g.start >= cue.end and not self.text[cue.end:g.start].strip()), None)
+        if g is None:
+            return False
+        nxt = min((h.start for h in groups if h.start > g.end), default=self.ends[seg])
+        return any(c.rule_id == START_PLAN_RULE and g.end <= c.start and c.end <= nxt for c in cues)
 
     def _pushed_starts(self, cues: list[StatusMention]) -> set[tuple[int, int]]:
         """The spans of the starts a plan or a push speaks of, and of the push words that are
@@ -493,6 +533,11 @@ class _StatusLinker:
             weak = chosen[gi]
             if statement is not None:
                 chosen[gi] = weak + statement
+                if heading is not None and all(self.cues[i].future for i in statement) \
+                        and self.cues[heading].status in _COURSE and not self.cues[heading].future:
+                    # 三、续建项目 over 续建项目要…确保按期建成。主要包括甲、乙: the statement's target is
+                    # no state reached, the heading's class is (`aggregate` prefers it to a plan)
+                    chosen[gi] = chosen[gi] + [heading]
             elif heading is not None:
                 chosen[gi] = weak + [heading]   # （四）储备项目 over the list: nearer than the title
             elif title and g.segment > title[1] and not weak:
