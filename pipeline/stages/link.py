@@ -67,6 +67,9 @@ from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS, SEGMENT_
 from pipeline.types import Kind, ProjectMention, Quantity, Section, Status, StatusMention
 
 _LOOKAHEAD_SENTENCES = 3
+_PRESENTING_CHARS = 12     # at most this much else in a sentence that presents a project (第二个点是甲。)
+_PUNCTUATION = regex.compile(r"[\p{P}\s]+")
+_ITEM_MARK = regex.compile(r"[0-9０-９一二三四五六七八九十是]+")
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
 # the works' course, earliest first: of two states offered as alternatives (建成竣工或进入扫尾
 # 阶段) a group takes the later one (rules/links.yaml alternative_joiner)
@@ -379,6 +382,8 @@ class _StatusLinker:
             # list's head does (`aggregate` prefers the strong cue)
             chosen += self._list_head_cue(g)
         if not chosen:
+            if self._presents(gi):
+                return self._presented_state(g)
             return self._look_ahead(g, self.config.openers)
         if next_start == len(self.text):
             # 施工单位3月已进场。但受征迁影响，工程进展缓慢。: a next sentence that updates
@@ -498,6 +503,31 @@ class _StatusLinker:
             starts = self._segment_cue_starts[segment] = sorted(self.cues[i].start
                                                                  for i in self.by_segment.get(segment, []))
         return starts
+
+    def _presents(self, gi: int) -> bool:
+        """Group `gi` is the whole of what its sentence says: the sentence names it and no
+        other project, holds no cue, and the rest of it is a short introduction (第二个点是甲。
+        第三个点，甲。): a speaker presenting a project states its state in the sentences after."""
+        g = self.groups[gi]
+        if len(g.mentions) > 1 or self.by_segment.get(g.segment) \
+                or sum(1 for h in self.groups if h.segment == g.segment) > 1:
+            return False
+        start = self.layout.segment_start(g.segment)
+        rest = _PUNCTUATION.sub("", self.text[start:g.start] + self.text[g.end:self.ends[g.segment]])
+        # an item's number alone (2.甲。 一是甲。) is a list's item, which its list or heading speaks of
+        return len(rest) <= _PRESENTING_CHARS and len(_ITEM_MARK.sub("", rest)) >= 2
+
+    def _presented_state(self, g: Group) -> list[int]:
+        """The cues of the sentences after a sentence presenting a project (`_presents`), in its
+        paragraph, up to the next sentence naming a project: they speak of it."""
+        text, ends = self.text, self.ends
+        out: list[int] = []
+        for step in range(1, _LOOKAHEAD_SENTENCES + 1):
+            nxt = g.segment + step
+            if nxt >= len(ends) or nxt in self.segments_with_mentions or text[ends[nxt - 1] - 1] == "\n":
+                break
+            out += self.by_segment.get(nxt, [])
+        return out
 
     def _look_ahead(self, g: Group, openers: regex.Pattern[str]) -> list[int]:
         """The cues of the next sentences of the paragraph, when they go on about the same
