@@ -70,6 +70,8 @@ _LOOKAHEAD_SENTENCES = 3
 _PRESENTING_CHARS = 12     # at most this much else in a sentence that presents a project (第二个点是甲。)
 _PUNCTUATION = regex.compile(r"[\p{P}\s]+")
 _ITEM_MARK = regex.compile(r"[0-9０-９一二三四五六七八九十是]+")
+_MARKS = regex.compile(r"[\p{P}\p{S}\s]+")
+_LINES_BELOW = 8      # segments (sentences, lines) below an item's line that may state its state
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
 # the works' course, earliest first: of two states offered as alternatives (建成竣工或进入扫尾
 # 阶段) a group takes the later one (rules/links.yaml alternative_joiner)
@@ -384,6 +386,8 @@ class _StatusLinker:
         if not chosen:
             if self._presents(gi):
                 return self._presented_state(g)
+            if self._alone_on_line(gi):
+                return self._lines_below(g)
             return self._look_ahead(g, self.config.openers)
         if next_start == len(self.text):
             # 施工单位3月已进场。但受征迁影响，工程进展缓慢。: a next sentence that updates
@@ -517,6 +521,45 @@ class _StatusLinker:
         # an item's number alone (2.甲。 一是甲。) is a list's item, which its list or heading speaks of
         return len(rest) <= _PRESENTING_CHARS and len(_ITEM_MARK.sub("", rest)) >= 2
 
+    def _alone_on_line(self, gi: int) -> bool:
+        """Group `gi` is one project alone on its line, but for marks and symbols (📍甲; 【甲】), and
+        no section's heading: an item's heading line in a post, its state in the short lines below."""
+        g = self.groups[gi]
+        if len(g.mentions) > 1 or self.by_segment.get(g.segment):
+            return False
+        start, end = self.layout.segment_start(g.segment), self.ends[g.segment]
+        if (start and self.text[start - 1] != "\n") or self.text[end - 1] != "\n" and end != len(self.text):
+            return False
+        section = self.layout.section_at(g.start)
+        if section.section_id != 0 and section.title_start <= g.start < section.title_end:
+            return False
+        return not _MARKS.sub("", self.text[start:g.start] + self.text[g.end:end])
+
+    def _lines_below(self, g: Group) -> list[int]:
+        """The cues of the lines below a project alone on its line (`_alone_on_line`), up to a
+        blank line or a line naming a project."""
+        out: list[int] = []
+        for nxt in range(g.segment + 1, min(g.segment + 1 + _LINES_BELOW, len(self.ends))):
+            blank = not self.text[self.layout.segment_start(nxt):self.ends[nxt]].strip()
+            if blank or nxt in self.segments_with_mentions:
+                break
+            out += self.by_segment.get(nxt, [])
+        return self._without_side_steps(out)
+
+    def _without_side_steps(self, picks: list[int]) -> list[int]:
+        """`picks` (the cues of the sentences or lines after a project) without a step before the
+        works (已完成采购招标, a planned state) said after a state of the works themselves (主体已完工，
+        正在进行内部装修。医疗设备已完成采购招标): a detail of works under way, not their state."""
+        out: list[int] = []
+        works = False
+        for i in picks:
+            c = self.cues[i]
+            if c.status is Status.PLANNED and works and not c.future and not c.weak:
+                continue
+            works = works or (c.status in _COURSE[1:] and not c.future and not c.weak)
+            out.append(i)
+        return out
+
     def _presented_state(self, g: Group) -> list[int]:
         """The cues of the sentences after a sentence presenting a project (`_presents`), in its
         paragraph, up to the next sentence naming a project: they speak of it."""
@@ -527,7 +570,7 @@ class _StatusLinker:
             if nxt >= len(ends) or nxt in self.segments_with_mentions or text[ends[nxt - 1] - 1] == "\n":
                 break
             out += self.by_segment.get(nxt, [])
-        return out
+        return self._without_side_steps(out)
 
     def _look_ahead(self, g: Group, openers: regex.Pattern[str]) -> list[int]:
         """The cues of the next sentences of the paragraph, when they go on about the same
