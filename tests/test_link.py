@@ -158,6 +158,18 @@ STATUS_CASES = [
     # name carries its capacity, so the project model keeps it well above its threshold and the
     # row tests the link (城南输变电工程 alone sits at the threshold's edge)
     ("城南220千伏输变电工程线路铁塔组立均已完成，预计8月建成投运。", [("城南220千伏输变电工程", "in_progress")]),
+    # a sentence that only presents a project (第二个点是甲。) leaves its state to the sentences after
+    # it; not one with a cue of its own, nor a list's item (一是甲。)
+    ("第二个点是城南茶业项目。大家都看到了，生产线9月底已经正式投产。", [("城南茶业项目", "operational")]),
+    ("第二个点是城南茶业项目，厂房已封顶。大家都看到了，生产线9月底已经正式投产。", [("城南茶业项目", "in_progress")]),
+    ("一是城南茶业项目。生产线9月底已经正式投产。", [("城南茶业项目", "unknown")]),
+    # a project alone on its line (【甲】, 📍甲) takes the cues of the lines below it, up to a blank
+    # line or a line naming a project
+    ("【城南茶业项目】\n生产线9月底已经正式投产\n\n【北湖大桥工程】\n桥面正在铺设",
+     [("城南茶业项目", "operational"), ("北湖大桥工程", "in_progress")]),
+    ("【城南茶业项目】\n\n生产线9月底已经正式投产", [("城南茶业项目", "unknown")]),
+    ("【城南茶业项目】\n【北湖大桥工程】\n生产线9月底已经正式投产",
+     [("城南茶业项目", "unknown"), ("北湖大桥工程", "operational")]),
 ]
 
 

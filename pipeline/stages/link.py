@@ -67,6 +67,11 @@ from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS, SEGMENT_
 from pipeline.types import Kind, ProjectMention, Quantity, Section, Status, StatusMention
 
 _LOOKAHEAD_SENTENCES = 3
+_PRESENTING_CHARS = 12     # at most this much else in a sentence that presents a project (第二个点是甲。)
+_PUNCTUATION = regex.compile(r"[\p{P}\s]+")
+_ITEM_MARK = regex.compile(r"[0-9０-９一二三四五六七八九十是]+")
+_MARKS = regex.compile(r"[\p{P}\p{S}\s]+")
+_LINES_BELOW = 8      # segments (sentences, lines) below an item's line that may state its state
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
 # the works' course, earliest first: of two states offered as alternatives (建成竣工或进入扫尾
 # 阶段) a group takes the later one (rules/links.yaml alternative_joiner)
@@ -112,6 +117,7 @@ class LinkRules:
     push_plan: regex.Pattern[str]           # a task to come before a push in its sentence (下一步, 明年)
     task_heading: regex.Pattern[str]        # a heading of the tasks to come (2026年工作打算, 下一步工作)
     class_gap: regex.Pattern[str]           # between a list and its class named after it (等5个村的)
+    plan_document: regex.Pattern[str]       # a plan's opening line (关于印发《…投资计划》的通知)
     status_model: StatusModel
 
     @classmethod
@@ -125,7 +131,10 @@ class LinkRules:
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
                    links.push_words, links.push_plan, links.task_heading, links.class_gap,
-                   load_status_model())
+                   links.plan_document, load_status_model())
+
+
+_PLAN_TITLE_LINES = 6     # a plan's title stands in its first lines (an issuing office's line may open it)
 
 
 class _StatusLinker:
@@ -145,6 +154,7 @@ class _StatusLinker:
         reach = list(accumulate((e for _, e in spans), max))   # furthest end so far
         # a status word inside a name (…技改项目, 主体工程) says nothing about the project
         own = [c for c in found.cues if not _covered(span_starts, reach, c.start, c.end)]
+        self.plan_document = self._is_plan_document()
         self.cues = self._plans(sorted(own + self._done_objects(enumerations.groups), key=lambda c: c.start))
         self.by_segment: dict[int, list[int]] = {}
         for i, c in enumerate(self.cues):
@@ -189,14 +199,34 @@ class _StatusLinker:
         for cue in cues:
             if (cue.start, cue.end) in pushed:
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PUSHED_START_RULE)
-            elif self._planned_push(cue):
+            elif self._planned_push(cue) or self._push_before_planned_start(cue, cues):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_PUSH_RULE)
             elif cue.status in _ACHIEVED and not cue.future and self._governed(cue, out):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=PLAN_GOVERNED_RULE)
             elif self._task_state(cue) and self._tasked(cue):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=TASK_HEADING_RULE)
+            elif self._plan_heading_start(cue):
+                cue = replace(cue, status=Status.PLANNED, future=True, rule_id=TASK_HEADING_RULE)
             out.append(cue)
         return out
+
+    def _is_plan_document(self) -> bool:
+        """The document is a plan (关于印发《…2026年重点项目投资计划》的通知): one of its lines before
+        its first sentence reads as a plan's title (rules/links.yaml plan_document)."""
+        for line in self.text.split("\n", _PLAN_TITLE_LINES)[:_PLAN_TITLE_LINES]:
+            if "。" in line:
+                return False
+            if self.config.plan_document.search(line.strip()) is not None:
+                return True
+        return False
+
+    def _plan_heading_start(self, cue: StatusMention) -> bool:
+        """A start a heading of a plan states (二、新开工项目（38个） in a year's plan): the class of
+        the projects to start in the plan's year, planned, not started."""
+        if not self.plan_document or cue.status is not Status.STARTED or cue.future:
+            return False
+        section = self.layout.section_at(cue.start)
+        return section.section_id != 0 and section.title_start <= cue.start and cue.end <= section.title_end
 
     def _task_state(self, cue: StatusMention) -> bool:
         """A cue a task to come may state: a start, completion or opening, or works done (完成路基
@@ -240,6 +270,21 @@ class _StatusLinker:
             return False
         start = self.layout.segment_start(self.layout.segment_of(cue.start))
         return self.config.push_plan.search(self.text, start, cue.start) is not None
+
+    def _push_before_planned_start(self, cue: StatusMention, cues: list[StatusMention]) -> bool:
+        """A push right before a project (重点推进甲，总投资18亿元，计划3月开工建设) whose sentence
+        goes on to plan its start (a plan to start, before the next project named): the works
+        are to begin, so the push states no progress."""
+        if cue.status is not Status.IN_PROGRESS or cue.weak or cue.future \
+                or not self.config.push_words.match(self.text, cue.start, cue.end):
+            return False
+        seg = self.layout.segment_of(cue.start)
+        groups = self.enumerations.by_segment.get(seg, ())
+        g = next((g for g in groups if g.start >= cue.end and not self.text[cue.end:g.start].strip()), None)
+        if g is None:
+            return False
+        nxt = min((h.start for h in groups if h.start > g.end), default=self.ends[seg])
+        return any(c.rule_id == START_PLAN_RULE and g.end <= c.start and c.end <= nxt for c in cues)
 
     def _pushed_starts(self, cues: list[StatusMention]) -> set[tuple[int, int]]:
         """The spans of the starts a plan or a push speaks of, and of the push words that are
@@ -339,6 +384,10 @@ class _StatusLinker:
             # list's head does (`aggregate` prefers the strong cue)
             chosen += self._list_head_cue(g)
         if not chosen:
+            if self._presents(gi):
+                return self._presented_state(g)
+            if self._alone_on_line(gi):
+                return self._lines_below(g)
             return self._look_ahead(g, self.config.openers)
         if next_start == len(self.text):
             # 施工单位3月已进场。但受征迁影响，工程进展缓慢。: a next sentence that updates
@@ -459,6 +508,70 @@ class _StatusLinker:
                                                                  for i in self.by_segment.get(segment, []))
         return starts
 
+    def _presents(self, gi: int) -> bool:
+        """Group `gi` is the whole of what its sentence says: the sentence names it and no
+        other project, holds no cue, and the rest of it is a short introduction (第二个点是甲。
+        第三个点，甲。): a speaker presenting a project states its state in the sentences after."""
+        g = self.groups[gi]
+        if len(g.mentions) > 1 or self.by_segment.get(g.segment) \
+                or sum(1 for h in self.groups if h.segment == g.segment) > 1:
+            return False
+        start = self.layout.segment_start(g.segment)
+        rest = _PUNCTUATION.sub("", self.text[start:g.start] + self.text[g.end:self.ends[g.segment]])
+        # an item's number alone (2.甲。 一是甲。) is a list's item, which its list or heading speaks of
+        return len(rest) <= _PRESENTING_CHARS and len(_ITEM_MARK.sub("", rest)) >= 2
+
+    def _alone_on_line(self, gi: int) -> bool:
+        """Group `gi` is one project alone on its line, but for marks and symbols (📍甲; 【甲】), and
+        no section's heading: an item's heading line in a post, its state in the short lines below."""
+        g = self.groups[gi]
+        if len(g.mentions) > 1 or self.by_segment.get(g.segment):
+            return False
+        start, end = self.layout.segment_start(g.segment), self.ends[g.segment]
+        if (start and self.text[start - 1] != "\n") or self.text[end - 1] != "\n" and end != len(self.text):
+            return False
+        section = self.layout.section_at(g.start)
+        if section.section_id != 0 and section.title_start <= g.start < section.title_end:
+            return False
+        return not _MARKS.sub("", self.text[start:g.start] + self.text[g.end:end])
+
+    def _lines_below(self, g: Group) -> list[int]:
+        """The cues of the lines below a project alone on its line (`_alone_on_line`), up to a
+        blank line or a line naming a project."""
+        out: list[int] = []
+        for nxt in range(g.segment + 1, min(g.segment + 1 + _LINES_BELOW, len(self.ends))):
+            blank = not self.text[self.layout.segment_start(nxt):self.ends[nxt]].strip()
+            if blank or nxt in self.segments_with_mentions:
+                break
+            out += self.by_segment.get(nxt, [])
+        return self._without_side_steps(out)
+
+    def _without_side_steps(self, picks: list[int]) -> list[int]:
+        """`picks` (the cues of the sentences or lines after a project) without a step before the
+        works (已完成采购招标, a planned state) said after a state of the works themselves (主体已完工，
+        正在进行内部装修。医疗设备已完成采购招标): a detail of works under way, not their state."""
+        out: list[int] = []
+        works = False
+        for i in picks:
+            c = self.cues[i]
+            if c.status is Status.PLANNED and works and not c.future and not c.weak:
+                continue
+            works = works or (c.status in _COURSE[1:] and not c.future and not c.weak)
+            out.append(i)
+        return out
+
+    def _presented_state(self, g: Group) -> list[int]:
+        """The cues of the sentences after a sentence presenting a project (`_presents`), in its
+        paragraph, up to the next sentence naming a project: they speak of it."""
+        text, ends = self.text, self.ends
+        out: list[int] = []
+        for step in range(1, _LOOKAHEAD_SENTENCES + 1):
+            nxt = g.segment + step
+            if nxt >= len(ends) or nxt in self.segments_with_mentions or text[ends[nxt - 1] - 1] == "\n":
+                break
+            out += self.by_segment.get(nxt, [])
+        return self._without_side_steps(out)
+
     def _look_ahead(self, g: Group, openers: regex.Pattern[str]) -> list[int]:
         """The cues of the next sentences of the paragraph, when they go on about the same
         project (目前, 该项目 …) and name no other."""
@@ -493,6 +606,11 @@ class _StatusLinker:
             weak = chosen[gi]
             if statement is not None:
                 chosen[gi] = weak + statement
+                if heading is not None and all(self.cues[i].future for i in statement) \
+                        and self.cues[heading].status in _COURSE and not self.cues[heading].future:
+                    # 三、续建项目 over 续建项目要…确保按期建成。主要包括甲、乙: the statement's target is
+                    # no state reached, the heading's class is (`aggregate` prefers it to a plan)
+                    chosen[gi] = chosen[gi] + [heading]
             elif heading is not None:
                 chosen[gi] = weak + [heading]   # （四）储备项目 over the list: nearer than the title
             elif title and g.segment > title[1] and not weak:
