@@ -163,7 +163,8 @@ def is_corroborated(winner: Features) -> bool:
     docs/accuracy-history.md, stop 29, and the conf6 report."""
     names = dict(winner)
     kind = link_kind(winner)
-    return (kind in CORROBORATED_KINDS and (names.get("corroboration", 0.0) > 0.5 or names.get("status=delayed"))
+    backed = names.get("corroboration", 0.0) > 0.5 or bool(names.get("status=delayed"))
+    return (kind in CORROBORATED_KINDS and backed
             and not names.get("other_subject") and not names.get("weak"))
 
 
