@@ -2,7 +2,7 @@
 of rows there) where nothing was fitted? One table, for `projects` and `statuses`:
 
     python scripts/confidence_check.py [--gold ../shared/gold] [--styles tests/fixtures/styles]
-                                       [--batches suvw] [--cache FILE] [--wrong w]
+                                       [--batches suvw] [--cache FILE] [--wrong w] [--classes y]
 
 - (a) train, calibrated without the document's fold (what `train.py` prints: each fold's
   confidence from models fitted and calibrated on the other folds; statuses also as the
@@ -14,7 +14,11 @@ of rows there) where nothing was fitted? One table, for `projects` and `statuses
   of them: how the confidence carries to styles the gold sets have few of.
 
 `--wrong w` lists the styles set's confident wrong status rows of the batches given (their
-text is invented: it may be read) with how each was decided. `--cache FILE` keeps the
+text is invented: it may be read) with how each was decided. `--classes y` counts the status
+decisions of the batches given by what the surety reads (`status_model.sure_features`: how the
+winning cue was linked, agree, competing, the caps), each class with its rows, how many are
+right and its confidence, beside the same class's rows and right ones on train out of fold
+(counts only): which rows sit below 0.8, and whether train's held-out rate says they should. `--cache FILE` keeps the
 extracted samples (a pickle) so that a second run only fits; delete it after a code change.
 Only the batches named by `--batches` (file-name prefixes) are read.
 """
@@ -110,7 +114,36 @@ def project_rows(c: Collected) -> list[tuple[str, str]]:
     return rows
 
 
-def status_rows(c: Collected, wrong: str = "") -> list[tuple[str, str]]:
+def _surety_class(d: Any, i: int) -> str:
+    return " ".join(n for n, _ in d.sure_x[i]) + (" (unknown)" if d.unknown[i] else "")
+
+
+def surety_classes(held: Any, styles: Any, conf: np.ndarray, batches: str) -> list[tuple[str, str]]:
+    """The status decisions (`train.Decisions`) of the styles `batches` by surety class
+    (`_surety_class`), the largest first: rows, right, confidence; and how many of `held`'s
+    train decisions (out of fold: the ranker's grouped CV) the class has and how many are
+    right (counts only, no text)."""
+    on_train: dict[str, list[int]] = {}
+    for i, doc in enumerate(held.doc):
+        if doc.startswith("train/"):
+            tally = on_train.setdefault(_surety_class(held, i), [0, 0])
+            tally[0] += 1
+            tally[1] += int(held.right[i])
+    tallies: dict[str, list[float]] = {}
+    for i, doc in enumerate(styles.doc):
+        if doc.split("/")[0].removeprefix("styles") in batches:
+            tally = tallies.setdefault(_surety_class(styles, i), [0, 0, float(conf[i])])
+            tally[0] += 1
+            tally[1] += int(styles.right[i])
+    rows = []
+    for name, (n, right, confidence) in sorted(tallies.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        seen = on_train.get(name, [0, 0])
+        rows.append((f"  class of {batches}: {name}",
+                     f"{int(right)}/{int(n)} right, confidence {confidence:.3f}; train {seen[1]}/{seen[0]}"))
+    return rows
+
+
+def status_rows(c: Collected, wrong: str = "", classes: str = "") -> list[tuple[str, str]]:
     s = c.statuses
     untuned = ("train/",)
     rows = []
@@ -134,6 +167,8 @@ def status_rows(c: Collected, wrong: str = "") -> list[tuple[str, str]]:
         part = docs == name
         rows.append((f"(c) dev+train -> styles {name.removeprefix('styles')}", promise(conf[part], d.right[part])))
     rows.append(("(c) dev+train -> styles, all", promise(conf, d.right)))
+    if classes:
+        rows.extend(surety_classes(train.Decisions.of(s, scores), d, conf, classes))
     if wrong:
         for i in np.flatnonzero((conf >= train.CONFIDENT) & ~d.right.astype(bool)):
             if d.doc[i].split("/")[0].removeprefix("styles") in wrong:
@@ -149,6 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--batches", default="suvw", help="the styles set's file-name prefixes to read")
     parser.add_argument("--cache", type=Path, help="a pickle of the extracted samples (made when absent)")
     parser.add_argument("--wrong", default="", help="list the confident wrong status rows of these batches")
+    parser.add_argument("--classes", default="", help="count the status decisions of these batches by surety class")
     args = parser.parse_args(argv)
     if args.cache and args.cache.is_file():
         collected = pickle.loads(args.cache.read_bytes())
@@ -161,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for label, figure in project_rows(collected):
         print(f"{label:<{width}}  {figure}")
     print(f"{'':<{width}}  statuses")
-    for label, figure in status_rows(collected, args.wrong):
+    for label, figure in status_rows(collected, args.wrong, args.classes):
         print(f"{label:<{width}}  {figure}")
     print("(! : fails the promise, >= 90 % right at >= 40 % of rows)")
     return 0

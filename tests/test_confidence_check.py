@@ -43,3 +43,23 @@ PROMISE_CASES = [
 def test_a_broken_promise_is_marked(confidence: list[float], right: list[int], broken: bool) -> None:
     figure = _script().promise(np.array(confidence), np.array(right))
     assert figure.endswith("!") == broken
+
+
+def test_the_surety_classes_count_the_named_batches_beside_train() -> None:
+    # decisions of two batches and of train, each with what the surety reads: the named
+    # batch's classes, largest first, with their right rows, confidence and train's counts
+    check = _script()
+    train = check.train
+    clause, after = (("link=clause", 1.0), ("agree", 1.0)), (("link=after", 1.0), ("agree", 1.0))
+
+    def decisions(rows: list[tuple[tuple[tuple[str, float], ...], int, str]]) -> object:
+        n = len(rows)
+        return train.Decisions(np.array([r for _, r, _ in rows]), np.ones(n), np.zeros(n),
+                               np.zeros(n, dtype=bool), [x for x, _, _ in rows], [d for _, _, d in rows])
+
+    styles = decisions([(after, 1, "stylesy/y1.txt"), (after, 0, "stylesy/y1.txt"), (clause, 1, "stylesy/y2.txt"),
+                        (clause, 1, "stylesx/x1.txt")])
+    held = decisions([(after, 0, "train/a.txt"), (clause, 1, "train/a.txt"), (clause, 1, "dev/b.txt")])
+    rows = check.surety_classes(held, styles, np.array([0.5, 0.5, 0.9, 0.9]), "y")
+    assert rows == [("  class of y: link=after agree", "1/2 right, confidence 0.500; train 0/1"),
+                    ("  class of y: link=clause agree", "1/1 right, confidence 0.900; train 1/1")]

@@ -329,6 +329,22 @@ SURE_FEATURE_CASES = [
      {("link=lookahead", 1.0), ("agree", 1.0)}),
     ((("link=document", 1.0), ("status=in_progress", 1.0), ("corroboration", 1.0)), True, 1,
      {("link=document", 1.0), ("agree", 1.0)}),
+    # a delay said in the project's own sentence needs no corroboration (`is_corroborated`)
+    ((("link=after", 1.0), ("status=delayed", 1.0)), True, 3,
+     {("link=clause", 1.0), ("agree", 1.0), ("competing", 1.0)}),
+    ((("link=prefix", 1.0), ("status=delayed", 1.0), ("corroboration", 0.25)), True, 1,
+     {("link=clause", 1.0), ("agree", 1.0)}),
+    # must not: a delay of a clause with a subject of its own, a weak one, one of another
+    # sentence, a group's or a heading's; another state with no corroboration
+    ((("link=after", 1.0), ("status=delayed", 1.0), ("other_subject", 1.0)), True, 2,
+     {("link=after", 1.0), ("agree", 1.0), ("competing", 1.0)}),
+    ((("link=after", 1.0), ("status=delayed", 1.0), ("weak", 1.0)), True, 1,
+     {("link=after", 1.0), ("agree", 1.0), ("weak", 1.0)}),
+    ((("link=lookahead", 1.0), ("status=delayed", 1.0)), True, 1, {("link=lookahead", 1.0), ("agree", 1.0)}),
+    ((("link=group", 1.0), ("status=delayed", 1.0)), True, 1, {("link=group", 1.0), ("agree", 1.0)}),
+    ((("link=heading", 1.0), ("status=delayed", 1.0)), True, 1, {("link=heading", 1.0), ("agree", 1.0)}),
+    ((("link=after", 1.0), ("status=started", 1.0)), True, 2,
+     {("link=after", 1.0), ("agree", 1.0), ("competing", 1.0)}),
     # must not: others that state the same on the winner's own cue only (a lone cue is the
     # document's prevailing state: `vote_share` without `corroboration`)
     ((("link=after", 1.0), ("status=completed", 1.0), ("vote_share", 1.0)), True, 1,
@@ -587,6 +603,13 @@ CORROBORATED_SURETY_CASES = [
     ("一、在建项目\n翠屏山隧道工程总投资3亿元，其余项目正在进行主体施工。雁归湖大桥工程已竣工。"
      "栖霞路改造工程已竣工。", "翠屏山隧道工程", False),
     ("一、项目进展\n翠屏山隧道工程总投资3亿元，目前正在进行主体施工。雁归湖大桥工程已竣工。"
+     "栖霞路改造工程已竣工。", "翠屏山隧道工程", False),
+    # a delay in a later clause of the project's sentence is sure though no other candidate
+    # states it (`is_corroborated`)
+    ("一、项目进展\n翠屏山隧道工程总投资3亿元，因征地问题进度滞后。雁归湖大桥工程已竣工。"
+     "栖霞路改造工程已竣工。", "翠屏山隧道工程", True),
+    # must not: the delay of a clause with a subject of its own
+    ("一、项目进展\n翠屏山隧道工程总投资3亿元，其余项目进度滞后。雁归湖大桥工程已竣工。"
      "栖霞路改造工程已竣工。", "翠屏山隧道工程", False),
 ]
 

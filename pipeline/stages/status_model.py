@@ -152,12 +152,19 @@ def is_corroborated(winner: Features) -> bool:
     prevailing state) state the same state on a cue other than its own (`corroboration` > 0.5,
     not the ranker's `vote_share`: in a document with one cue, the document's and section's
     prevailing state is that very cue, which corroborates nothing): 甲：总投资3亿元，目前正在进行
-    主体施工 in a report whose section is mostly works under way. The surety reads it as a cue of
-    the project's own clause. Figures (train out of fold, mean of five assignments: 0.913
-    right at 48.6 % of rows) and the ideas measured beside it: docs/accuracy-history.md, stop 29."""
+    主体施工 in a report whose section is mostly works under way. A delay said in the project's
+    own sentence needs no corroboration (`status=delayed`: 甲：总投资3亿元，因征地问题进度滞后):
+    a report names the projects whose schedule slipped one by one, and such a cue is no
+    neutral state a later clause or another subject could override (train, out of fold: the
+    delays decided by a cue of the project's sentence outside its clause right 11 of 11,
+    dev 4 of 4). The
+    surety reads it as a cue of the project's own clause. Figures (train out of fold, mean of
+    five assignments: 0.910 right at 49.4 % of rows) and the ideas measured beside it:
+    docs/accuracy-history.md, stop 29, and the conf6 report."""
     names = dict(winner)
     kind = link_kind(winner)
-    return (kind in CORROBORATED_KINDS and names.get("corroboration", 0.0) > 0.5
+    backed = names.get("corroboration", 0.0) > 0.5 or bool(names.get("status=delayed"))
+    return (kind in CORROBORATED_KINDS and backed
             and not names.get("other_subject") and not names.get("weak"))
 
 
