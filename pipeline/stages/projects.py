@@ -65,6 +65,12 @@ _CELL_END = _ITEM_END | set(" \t\u3000")     # … and of a table row's first ce
 _NAME_RUN_END = re.compile(r"[、，,。；;：:\s（(“”]")     # where the words after a cue inside a name end
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 _LEADING_STRIP = _PUNCT_STRIP + "（("
+# symbols no name opens or ends with, as posts and bulletins put them before items: emoji and
+# other pictographs (📍, ▶, ★, ◆, ✅, with their variation selectors, skin tones and joiners),
+# a keycap digit (1️⃣), arrows and ticks, a mention or tag mark (@, #), a reference mark. Not
+# the mathematical signs (×, ＊): they mask a name's letters (××水库, the `masked` rule)
+_SYMBOLS_BEFORE = regex.compile(r"(?:[0-9#*]\uFE0F?\u20E3|[\p{So}\p{Sk}\p{Cf}\p{Mn}\p{Co}→⇒√@＠#＃※•‧])+")
+_SYMBOLS_AFTER = regex.compile(r"[\p{So}\p{Sk}\p{Cf}\p{Mn}\p{Co}√#＃]+")
 
 
 # a name inside a status cue has framing before it (计划年内 | 城南大道扩建 | 竣工): two
@@ -915,13 +921,16 @@ class ProjectExtractor:
     def _trim(self, clause: str, seg: _Segment) -> tuple[str, int, int]:
         """Strip punctuation, ordinals, framing at the start and trailing punctuation."""
         s, e = seg.start, seg.end
+        symbols = _SYMBOLS_BEFORE.match(clause, s, e)
+        if symbols:
+            s = symbols.end()
         while s < e and clause[s] in _LEADING_STRIP:
             if clause[s] in "（(" and clause.find(")" if clause[s] == "(" else "）", s, e) >= 0:
                 break       # (一期)工程 keeps its bracket
             if clause[s] == "“" and "”" in clause[s:e]:
                 break       # “云州芯谷”集成电路产业园: the quote is part of the name
             s += 1
-        while e > s and clause[e - 1] in _PUNCT_STRIP:
+        while e > s and (clause[e - 1] in _PUNCT_STRIP or _SYMBOLS_AFTER.match(clause, e - 1, e)):
             if clause[e - 1] == "”" and "“" in clause[s:e - 1]:
                 break       # 拉萨“两桥一洞”: the quote opened inside the name closes it
             e -= 1
