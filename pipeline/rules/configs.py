@@ -368,6 +368,8 @@ class ProjectRules(Config):
     strip_leading_chars: tuple[str, ...] = rule(WORDS)
     cut_after_words: tuple[str, ...] = rule(WORDS)
     held_words: tuple[str, ...] = rule(WORDS)       # 经开区: no cut after its 经
+    speaker_words: tuple[str, ...] = rule(WORDS)    # 我们, 大家: a speech's lead-in (我们看了 | 城南大道)
+    speaker_lead_pos: tuple[str, ...] = rule(WORDS)
     weak_left_boundaries: tuple[str, ...] = rule(WORDS)
     generic_words: tuple[str, ...] = rule(WORDS)
     generic_joiners: tuple[str, ...] = rule(WORDS)

@@ -102,6 +102,7 @@ class ProjectExtractor:
         self.junction_after_joiner = p.junction_after_joiner
         self.cut_after = set(p.cut_after_words)
         self.held_words = tuple(p.held_words)     # 经开区: a cut word's character inside a word
+        self.speakers, self.speaker_lead_pos = set(p.speaker_words), set(p.speaker_lead_pos)
         self.strip_pos = set(p.strip_leading_pos)
         self.strip_chars = set(p.strip_leading_chars)
         self.min_chars = p.min_chars
@@ -946,6 +947,7 @@ class ProjectExtractor:
         if aside and e - aside.end() >= self.min_chars:
             s = aside.end()     # (记者 某某)中国交通运输部 …, (PPP)项目: an aside, not the name
         s += self._leading_framing(clause[s:e])
+        s += self._speaker_lead_in(clause[s:e])
         s = self._past_weak_framing(clause, s, e, self.weak_word_first, behind_adverb=True)   # 将要 | 新建 | …
         while e - s > self.min_chars and self._stray_char(clause[s:e]) and self.judge.has_suffix(clause[s + 1:e]):
             s += 1
@@ -1016,6 +1018,30 @@ class ProjectExtractor:
                 cut = pos       # 主会场设在 | 云州市鑫达产业园项目建设现场: the name after the verb
             else:
                 leading = False
+        return cut
+
+    def _speaker_lead_in(self, name: str) -> int:
+        """Characters to drop from the start: a speaker and what the speaker did just before
+        the name (顺路我们还看了 | 青禾物流园, 下午我们去了 | 县人民医院新院区: `speaker_words`,
+        then adverbs, verbs and particles, a verb among them), when a name is left."""
+        if len(name) < 2 * self.min_chars or not any(w in name for w in self.speakers):
+            return 0
+        judge = self.judge
+        cut = pos = 0
+        tags = judge.tags(name)
+        for i, (word, _) in enumerate(tags):
+            pos += len(word)
+            if word not in self.speakers:
+                continue
+            end, verb = pos, False
+            for w, flag in tags[i + 1:]:
+                if flag not in self.speaker_lead_pos:
+                    break
+                end += len(w)
+                verb = verb or flag.startswith("v")
+            rest = name[end:]
+            if verb and len(rest) >= self.min_chars and judge.has_suffix(rest) and judge.accepts(rest):
+                cut = end
         return cut
 
     def _placed_prefix(self, text: str, first: Sequence[tuple[str, str]]) -> bool:
@@ -1126,7 +1152,7 @@ def _count_value(count: str) -> int:
     """How many a count of `count_in_item` says (3个, 两座, 十二项 -> 3, 2, 12: its number, its
     one classifier after it); 0 when it is no plain number."""
     try:
-        return int(parse_number(count[:-1]))
+        return int(parse_number(count[:-1].lstrip("这那上述")))
     except NumberError:
         return 0
 
