@@ -103,6 +103,7 @@ class ProjectExtractor:
         self.cut_after = set(p.cut_after_words)
         self.held_words = tuple(p.held_words)     # 经开区: a cut word's character inside a word
         self.speakers, self.speaker_lead_pos = set(p.speaker_words), set(p.speaker_lead_pos)
+        self.unit_label_before, self.list_title_after = p.unit_label_before, p.list_title_after
         self.strip_pos = set(p.strip_leading_pos)
         self.strip_chars = set(p.strip_leading_chars)
         self.min_chars = p.min_chars
@@ -204,7 +205,14 @@ class ProjectExtractor:
         mentions.extend(self._entries(text, offset, mentions))
         if _WRAPPED_LINE.search(text) is not None:     # (most texts have no line opening with spaces)
             mentions = self._wrapped_cells(text, offset, mentions)
+        mentions = [m for m in mentions if not self._unit_or_list_title(text, m.start - offset, m.end - offset)]
         return merge_short_forms(_without_content_cells(text, offset, mentions), self.place_prefix)
+
+    def _unit_or_list_title(self, text: str, start: int, end: int) -> bool:
+        """The span names who answers for a project (责任单位：| 市港航中心: `unit_label_before`)
+        or titles a list (红黄绿灯项目 | 名单: `list_title_after`), no project."""
+        return (self.unit_label_before.search(text, max(0, start - 8), start) is not None
+                or self.list_title_after.match(text, end, end + 3) is not None)
 
     def _ledger_items(self, text: str, offset: int, found: list[ProjectMention],
                       heading_ends: list[int]) -> list[ProjectMention]:
