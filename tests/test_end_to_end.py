@@ -37,9 +37,6 @@ KNOWN_MISSES: dict[tuple[str, str, str], str] = {
         "in_progress: 交付使用 later in the sentence does not replace the first cue",
     ("essay_compilation.txt", "project", "溪口老街历史文化街区保护利用项目"):
         "in_progress: no cue of its own, so the status model guesses from the report's other cues",
-    ("city_bulletin_jan_oct.txt", "project", "沙湾大桥"):
-        "the project model's edge: just below the keep threshold (0.38 after stop 29's retraining; kept at "
-        "0.36) (a name cut before 全长, a length linked to it)",
 }
 
 

@@ -388,6 +388,8 @@ class ProjectRules(Config):
     strip_leading_chars: tuple[str, ...] = rule(WORDS)
     cut_after_words: tuple[str, ...] = rule(WORDS)
     held_words: tuple[str, ...] = rule(WORDS)       # 经开区: no cut after its 经
+    speaker_words: tuple[str, ...] = rule(WORDS)    # 我们, 大家: a speech's lead-in (我们看了 | 城南大道)
+    speaker_lead_pos: tuple[str, ...] = rule(WORDS)
     weak_left_boundaries: tuple[str, ...] = rule(WORDS)
     generic_words: tuple[str, ...] = rule(WORDS)
     generic_joiners: tuple[str, ...] = rule(WORDS)
@@ -428,6 +430,8 @@ class ProjectRules(Config):
     subject_end: regex.Pattern[str] = rule(PATTERN)
     aggregate_marker: regex.Pattern[str] = rule(PATTERN)
     organisation_after: regex.Pattern[str] = rule(PATTERN)
+    unit_label_before: regex.Pattern[str] = rule(PATTERN)     # 责任单位：| 市港航中心
+    list_title_after: regex.Pattern[str] = rule(PATTERN, at=True)     # 红黄绿灯项目 | 名单
     actor_end: regex.Pattern[str] = rule(PATTERN)     # 县委 | 关心…: who acts, before a verb
     list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 主要有 / 包括 opening a counted list
     list_count: regex.Pattern[str] = rule(PATTERN)    # 项目8个 before it in the sentence

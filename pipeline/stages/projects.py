@@ -65,6 +65,12 @@ _CELL_END = _ITEM_END | set(" \t\u3000")     # … and of a table row's first ce
 _NAME_RUN_END = re.compile(r"[、，,。；;：:\s（(“”]")     # where the words after a cue inside a name end
 _PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
 _LEADING_STRIP = _PUNCT_STRIP + "（("
+# symbols no name opens or ends with, as posts and bulletins put them before items: emoji and
+# other pictographs (📍, ▶, ★, ◆, ✅, with their variation selectors, skin tones and joiners),
+# a keycap digit (1️⃣), arrows and ticks, a mention or tag mark (@, #), a reference mark. Not
+# the mathematical signs (×, ＊): they mask a name's letters (××水库, the `masked` rule)
+_SYMBOLS_BEFORE = regex.compile(r"(?:[0-9#*]\uFE0F?\u20E3|[\p{So}\p{Sk}\p{Cf}\p{Mn}\p{Co}→⇒√@＠#＃※•‧])+")
+_SYMBOLS_AFTER = regex.compile(r"[\p{So}\p{Sk}\p{Cf}\p{Mn}\p{Co}√#＃]+")
 
 
 # a name inside a status cue has framing before it (计划年内 | 城南大道扩建 | 竣工): two
@@ -96,6 +102,8 @@ class ProjectExtractor:
         self.junction_after_joiner = p.junction_after_joiner
         self.cut_after = set(p.cut_after_words)
         self.held_words = tuple(p.held_words)     # 经开区: a cut word's character inside a word
+        self.speakers, self.speaker_lead_pos = set(p.speaker_words), set(p.speaker_lead_pos)
+        self.unit_label_before, self.list_title_after = p.unit_label_before, p.list_title_after
         self.strip_pos = set(p.strip_leading_pos)
         self.strip_chars = set(p.strip_leading_chars)
         self.min_chars = p.min_chars
@@ -197,7 +205,14 @@ class ProjectExtractor:
         mentions.extend(self._entries(text, offset, mentions))
         if _WRAPPED_LINE.search(text) is not None:     # (most texts have no line opening with spaces)
             mentions = self._wrapped_cells(text, offset, mentions)
+        mentions = [m for m in mentions if not self._unit_or_list_title(text, m.start - offset, m.end - offset)]
         return merge_short_forms(_without_content_cells(text, offset, mentions), self.place_prefix)
+
+    def _unit_or_list_title(self, text: str, start: int, end: int) -> bool:
+        """The span names who answers for a project (责任单位：| 市港航中心: `unit_label_before`)
+        or titles a list (红黄绿灯项目 | 名单: `list_title_after`), no project."""
+        return (self.unit_label_before.search(text, max(0, start - 8), start) is not None
+                or self.list_title_after.match(text, end, end + 3) is not None)
 
     def _ledger_items(self, text: str, offset: int, found: list[ProjectMention],
                       heading_ends: list[int]) -> list[ProjectMention]:
@@ -915,13 +930,16 @@ class ProjectExtractor:
     def _trim(self, clause: str, seg: _Segment) -> tuple[str, int, int]:
         """Strip punctuation, ordinals, framing at the start and trailing punctuation."""
         s, e = seg.start, seg.end
+        symbols = _SYMBOLS_BEFORE.match(clause, s, e)
+        if symbols:
+            s = symbols.end()
         while s < e and clause[s] in _LEADING_STRIP:
             if clause[s] in "（(" and clause.find(")" if clause[s] == "(" else "）", s, e) >= 0:
                 break       # (一期)工程 keeps its bracket
             if clause[s] == "“" and "”" in clause[s:e]:
                 break       # “云州芯谷”集成电路产业园: the quote is part of the name
             s += 1
-        while e > s and clause[e - 1] in _PUNCT_STRIP:
+        while e > s and (clause[e - 1] in _PUNCT_STRIP or _SYMBOLS_AFTER.match(clause, e - 1, e)):
             if clause[e - 1] == "”" and "“" in clause[s:e - 1]:
                 break       # 拉萨“两桥一洞”: the quote opened inside the name closes it
             e -= 1
@@ -937,6 +955,7 @@ class ProjectExtractor:
         if aside and e - aside.end() >= self.min_chars:
             s = aside.end()     # (记者 某某)中国交通运输部 …, (PPP)项目: an aside, not the name
         s += self._leading_framing(clause[s:e])
+        s += self._speaker_lead_in(clause[s:e])
         s = self._past_weak_framing(clause, s, e, self.weak_word_first, behind_adverb=True)   # 将要 | 新建 | …
         while e - s > self.min_chars and self._stray_char(clause[s:e]) and self.judge.has_suffix(clause[s + 1:e]):
             s += 1
@@ -1007,6 +1026,30 @@ class ProjectExtractor:
                 cut = pos       # 主会场设在 | 云州市鑫达产业园项目建设现场: the name after the verb
             else:
                 leading = False
+        return cut
+
+    def _speaker_lead_in(self, name: str) -> int:
+        """Characters to drop from the start: a speaker and what the speaker did just before
+        the name (顺路我们还看了 | 青禾物流园, 下午我们去了 | 县人民医院新院区: `speaker_words`,
+        then adverbs, verbs and particles, a verb among them), when a name is left."""
+        if len(name) < 2 * self.min_chars or not any(w in name for w in self.speakers):
+            return 0
+        judge = self.judge
+        cut = pos = 0
+        tags = judge.tags(name)
+        for i, (word, _) in enumerate(tags):
+            pos += len(word)
+            if word not in self.speakers:
+                continue
+            end, verb = pos, False
+            for w, flag in tags[i + 1:]:
+                if flag not in self.speaker_lead_pos:
+                    break
+                end += len(w)
+                verb = verb or flag.startswith("v")
+            rest = name[end:]
+            if verb and len(rest) >= self.min_chars and judge.has_suffix(rest) and judge.accepts(rest):
+                cut = end
         return cut
 
     def _placed_prefix(self, text: str, first: Sequence[tuple[str, str]]) -> bool:
@@ -1117,7 +1160,7 @@ def _count_value(count: str) -> int:
     """How many a count of `count_in_item` says (3个, 两座, 十二项 -> 3, 2, 12: its number, its
     one classifier after it); 0 when it is no plain number."""
     try:
-        return int(parse_number(count[:-1]))
+        return int(parse_number(count[:-1].lstrip("这那上述")))
     except NumberError:
         return 0
 
