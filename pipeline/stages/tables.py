@@ -243,10 +243,24 @@ def _continues(row: list[Cell], header: _Header) -> bool:
     return not any(c.column == name for c in row)
 
 
+# The roles stage and `table_rows` both ask for one document's tables: the last answer is kept,
+# keyed on the text and the rule set, so each document's lines are tested as headers once.
+_last_tables: tuple[str, int, tuple[Table, ...]] | None = None
+
+
 def find_tables(text: str, rules: RuleSet) -> tuple[Table, ...]:
     """The tables of `text`, in reading order (see the module doc)."""
+    global _last_tables
     if "|" not in text and "\t" not in text and "  " not in text and "\u3000" not in text:
         return ()
+    if _last_tables is not None and _last_tables[1] == id(rules) and _last_tables[0] == text:
+        return _last_tables[2]
+    tables = _find_tables(text, rules)
+    _last_tables = (text, id(rules), tables)
+    return tables
+
+
+def _find_tables(text: str, rules: RuleSet) -> tuple[Table, ...]:
     t = rules.ledger.tables
     lines = _lines(text)
     tables = []
