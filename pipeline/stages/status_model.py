@@ -157,10 +157,9 @@ def is_corroborated(winner: Features) -> bool:
     a report names the projects whose schedule slipped one by one, and such a cue is no
     neutral state a later clause or another subject could override (train, out of fold: the
     delays decided by a cue of the project's sentence outside its clause right 11 of 11,
-    dev 4 of 4). The
-    surety reads it as a cue of the project's own clause. Figures (train out of fold, mean of
-    five assignments: 0.910 right at 49.4 % of rows) and the ideas measured beside it:
-    docs/accuracy-history.md, stop 29, and the conf6 report."""
+    dev 4 of 4). The surety reads either as a cue of the project's own clause. Figures (train
+    out of fold, mean of five assignments: 0.910 right at 49.4 % of rows) and the ideas
+    measured beside them: docs/accuracy-history.md, stops 29 and 30."""
     names = dict(winner)
     kind = link_kind(winner)
     backed = names.get("corroboration", 0.0) > 0.5 or bool(names.get("status=delayed"))

@@ -310,10 +310,9 @@ def table_roles(text: str, quantities: list[Quantity], rules: RuleSet,
     starts = [c[0] for c in cells]
     out = []
     for q in quantities:
-        if q.kind is Kind.MONEY:
-            i = bisect_right(starts, q.start) - 1
-            if i >= 0 and q.end <= cells[i][1]:
-                q = replace(q, role=cells[i][2], role_cue=TABLE_COLUMN_CUE)
+        i = _cell_of(cells, starts, q.start, q.end) if q.kind is Kind.MONEY else None
+        if i is not None:
+            q = replace(q, role=cells[i][2], role_cue=TABLE_COLUMN_CUE)
         out.append(q)
     return out
 
