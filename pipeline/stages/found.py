@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pipeline.text.layout import Layout
 from pipeline.types import Doc, Extraction, PlacePeriod, Project, ProjectMention, Quantity, Section, StatusMention
+
+if TYPE_CHECKING:
+    from pipeline.stages.tables import Table
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +31,9 @@ class Found:
     statuses: list[StatusMention] = field(default_factory=list)   # cues linked to a project
     projects: list[Project] = field(default_factory=list)
     place: PlacePeriod | None = None
+    # the document's tables (`stages/tables.find_tables`), found once by the roles stage for
+    # the stages after it (`table_rows`); None before that stage has run
+    tables: tuple[Table, ...] | None = None
 
     def extraction(self) -> Extraction:
         return Extraction(self.doc, self.sections, self.quantities, self.mentions, self.statuses,
