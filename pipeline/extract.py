@@ -32,10 +32,10 @@ from pipeline.stages.scope import assign_scopes
 from pipeline.stages.sections import split_sections
 from pipeline.stages.status_model import decide_statuses
 from pipeline.stages.statuses import StatusFinder
-from pipeline.stages.tables import Table, find_tables, make_table_rows
+from pipeline.stages.tables import find_tables, make_table_rows
 from pipeline.text.layout import Layout
 from pipeline.text.normalise import normalise
-from pipeline.types import Extraction, PlacePeriod, Project, ProjectMention, Quantity, StatusMention
+from pipeline.types import Extraction, PlacePeriod, Project, ProjectMention, Quantity, StatusMention, Table
 
 # The stages in the order they run (the README's stage list is this one).
 STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link", "table_rows", "aggregate", "region",

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from pipeline.text.layout import Layout
-from pipeline.types import Doc, Extraction, PlacePeriod, Project, ProjectMention, Quantity, Section, StatusMention
-
-if TYPE_CHECKING:
-    from pipeline.stages.tables import Table
+from pipeline.types import (
+    Doc,
+    Extraction,
+    PlacePeriod,
+    Project,
+    ProjectMention,
+    Quantity,
+    Section,
+    StatusMention,
+    Table,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,10 +56,10 @@ import regex
 from pipeline.rules.compiled import compiled
 from pipeline.rules.loader import RuleSet, alternation
 from pipeline.stages.region import gazetteer
-from pipeline.stages.tables import Table, table_roles
+from pipeline.stages.tables import table_roles
 from pipeline.text.layout import Layout
 from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
-from pipeline.types import Kind, Quantity, Role, Section
+from pipeline.types import Kind, Quantity, Role, Section, Table
 
 
 class _Cues:

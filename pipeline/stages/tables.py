@@ -27,7 +27,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import regex
@@ -37,7 +37,7 @@ from pipeline.rules.loader import RuleSet
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Layout
-from pipeline.types import Kind, ProjectMention, Quantity, Role, StatusMention
+from pipeline.types import Cell, Kind, ProjectMention, Quantity, Role, Row, StatusMention, Table
 
 #: the kinds of column a header cell may name, in the order they are tried
 KINDS = ("rate", "total", "status", "planned", "completed", "name", "number")
@@ -51,41 +51,6 @@ _HEADER_MARKS = ("|", "\t", "\u3000", "  ")     # a header line holds one (`_fin
 _SPACES = " \u3000"
 _WIDE = frozenset("WF")
 _TRIM = frozenset(" \t\u3000\r*_`")
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One cell's text (offsets into the text, white space and markup trimmed) and its column."""
-
-    start: int
-    end: int
-    column: int
-
-
-@dataclass(slots=True)
-class Row:
-    """One row of a table: its cells, those of the lines it wraps onto too."""
-
-    start: int
-    end: int
-    cells: list[Cell] = field(default_factory=list)
-    total: bool = False              # 合计 / 小计: a row of sums
-
-    def cells_of(self, column: int) -> list[Cell]:
-        return [c for c in self.cells if c.column == column]
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A header row's column kinds (None: a column no rule names) and the rows under it."""
-
-    start: int
-    end: int
-    kinds: tuple[str | None, ...]
-    rows: tuple[Row, ...]
-
-    def column(self, kind: str) -> int | None:
-        return self.kinds.index(kind) if kind in self.kinds else None
 
 
 @dataclass(frozen=True, slots=True)
