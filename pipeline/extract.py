@@ -32,10 +32,10 @@ from pipeline.stages.scope import assign_scopes
 from pipeline.stages.sections import split_sections
 from pipeline.stages.status_model import decide_statuses
 from pipeline.stages.statuses import StatusFinder
-from pipeline.stages.tables import make_table_rows
+from pipeline.stages.tables import find_tables, make_table_rows
 from pipeline.text.layout import Layout
 from pipeline.text.normalise import normalise
-from pipeline.types import Extraction, PlacePeriod, Project, ProjectMention, Quantity, StatusMention
+from pipeline.types import Extraction, PlacePeriod, Project, ProjectMention, Quantity, StatusMention, Table
 
 # The stages in the order they run (the README's stage list is this one).
 STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link", "table_rows", "aggregate", "region",
@@ -46,28 +46,32 @@ STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link"
 # `dataclasses.replace` took 8-15 us a call (it walks the fields and reads their metadata),
 # 8 calls a document. tests/test_extract_wrappers.py asserts FOUND_FIELDS are Found's
 # fields and each with_* equals replace, so a field added to Found fails there at once.
-FOUND_FIELDS = ("doc", "sections", "quantities", "cues", "mentions", "statuses", "projects", "place")
+FOUND_FIELDS = ("doc", "sections", "quantities", "cues", "mentions", "statuses", "projects", "place", "tables")
 
 
 def with_quantities(f: Found, quantities: list[Quantity]) -> Found:
-    return Found(f.doc, f.sections, quantities, f.cues, f.mentions, f.statuses, f.projects, f.place)
+    return Found(f.doc, f.sections, quantities, f.cues, f.mentions, f.statuses, f.projects, f.place, f.tables)
+
+
+def with_roles(f: Found, quantities: list[Quantity], tables: tuple[Table, ...]) -> Found:
+    return Found(f.doc, f.sections, quantities, f.cues, f.mentions, f.statuses, f.projects, f.place, tables)
 
 
 def with_cues(f: Found, cues: list[StatusMention]) -> Found:
-    return Found(f.doc, f.sections, f.quantities, cues, f.mentions, f.statuses, f.projects, f.place)
+    return Found(f.doc, f.sections, f.quantities, cues, f.mentions, f.statuses, f.projects, f.place, f.tables)
 
 
 def with_mentions(f: Found, mentions: list[ProjectMention]) -> Found:
-    return Found(f.doc, f.sections, f.quantities, f.cues, mentions, f.statuses, f.projects, f.place)
+    return Found(f.doc, f.sections, f.quantities, f.cues, mentions, f.statuses, f.projects, f.place, f.tables)
 
 
 def with_projects(f: Found, projects: list[Project], statuses: list[StatusMention] | None = None) -> Found:
     return Found(f.doc, f.sections, f.quantities, f.cues, f.mentions, f.statuses if statuses is None else statuses,
-                 projects, f.place)
+                 projects, f.place, f.tables)
 
 
 def with_place(f: Found, place: PlacePeriod | None) -> Found:
-    return Found(f.doc, f.sections, f.quantities, f.cues, f.mentions, f.statuses, f.projects, place)
+    return Found(f.doc, f.sections, f.quantities, f.cues, f.mentions, f.statuses, f.projects, place, f.tables)
 
 
 def make_quantities(extract: QuantityExtractor) -> Stage:
@@ -78,7 +82,9 @@ def make_quantities(extract: QuantityExtractor) -> Stage:
 
 def make_roles(rules: RuleSet) -> Stage:
     def roles(layout: Layout, found: Found) -> Found:
-        return with_quantities(found, assign_roles(layout.text, found.quantities, rules, layout))
+        # the document's tables, found here once for this stage and `table_rows`
+        tables = find_tables(layout.text, rules)
+        return with_roles(found, assign_roles(layout.text, found.quantities, rules, layout, tables), tables)
     return roles
 
 

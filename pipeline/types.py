@@ -202,3 +202,40 @@ class Extraction:
     statuses: list[StatusMention] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     place: PlacePeriod | None = None      # where and when the report is from (region.py)
+
+
+# ---- ledgers written as tables (`stages/tables.py` finds them; `Found.tables` carries them) ----
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell's text (offsets into the text, white space and markup trimmed) and its column."""
+
+    start: int
+    end: int
+    column: int
+
+
+@dataclass(slots=True)
+class Row:
+    """One row of a table: its cells, those of the lines it wraps onto too."""
+
+    start: int
+    end: int
+    cells: list[Cell] = field(default_factory=list)
+    total: bool = False              # 合计 / 小计: a row of sums
+
+    def cells_of(self, column: int) -> list[Cell]:
+        return [c for c in self.cells if c.column == column]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A header row's column kinds (None: a column no rule names) and the rows under it."""
+
+    start: int
+    end: int
+    kinds: tuple[str | None, ...]
+    rows: tuple[Row, ...]
+
+    def column(self, kind: str) -> int | None:
+        return self.kinds.index(kind) if kind in self.kinds else None

@@ -156,3 +156,95 @@ def test_a_space_padded_table_ends_at_a_paragraph_without_a_blank_line(rules: Ru
     text = SPACE + "    上表所列项目中，雁归湖湿地公园二期计划年底完工，总投资另行核定为2亿元\n"
     (table,) = find_tables(text, rules)
     assert "上表" not in text[table.start:table.end]
+
+
+# --- where headers are looked for, and how often ----------------------------------------------
+
+def _every_line(text: str, rules: RuleSet) -> tuple[Table, ...]:
+    """`find_tables` as it read before its lines were gated: every line tried as a header."""
+    from pipeline.stages.tables import Row, _continues, _header, _is_total, _row_cells
+
+    t = rules.ledger.tables
+    lines, at = [], 0
+    for line in text.split("\n"):
+        lines.append((at, at + len(line)))
+        at += len(line) + 1
+    tables, i = [], 0
+    while i < len(lines):
+        start, end = lines[i]
+        header = _header(text, start, end, t)
+        if header is None:
+            i += 1
+            continue
+        rows: list[Row] = []
+        j = i + 1
+        while j < len(lines):
+            ls, le = lines[j]
+            cells = _row_cells(text, ls, le, header, t)
+            if cells is None:
+                break
+            j += 1
+            if not cells:
+                continue
+            total = _is_total(text, cells, header, t)
+            if rows and not total and not rows[-1].total and _continues(cells, header):
+                rows[-1].cells.extend(cells)
+                rows[-1].end = le
+            else:
+                rows.append(Row(ls, le, list(cells), total))
+        if rows:
+            tables.append(Table(start, lines[j - 1][1], header.kinds, tuple(rows)))
+        i = j
+    return tuple(tables)
+
+
+_HEADS = ["序号", "项目名称", "总投资", "年度计划", "1-6月完成", "进展情况", "建设内容", "完成率"]
+_CELLS = ["1", "2", "", "桐溪东路", "一期", "6亿元", "3000万元", "在建", "已完工，", "合计", "**合计**", "小计",
+          "主体施工中。", "  桐溪东路已开工建设，完成投资1亿元。", "|---|---|---|"]
+_SEPARATORS = [" | ", "|", "\t", "  ", "    ", "\u3000", " ", ""]
+
+
+def _ledger_like(rng: Any) -> str:
+    """Invented lines of column words, cells and prose, parted by every separator a table uses."""
+    lines = []
+    for _ in range(rng.randint(1, 8)):
+        sep = rng.choice(_SEPARATORS)
+        words = rng.sample(_HEADS, rng.randint(1, 6)) if rng.random() < 0.3 else \
+            [rng.choice(_CELLS) for _ in range(rng.randint(1, 6))]
+        line = sep.join(words)
+        if sep.strip() == "|" and rng.random() < 0.7:
+            line = f"| {line} |"
+        lines.append(line)
+    return "\n".join(lines) + rng.choice(["", "\n", "\n\n"])
+
+
+def test_only_lines_holding_a_separator_are_tried_and_nothing_else_changes(rules: RuleSet) -> None:
+    import random
+
+    rng = random.Random(16)
+    texts = [PIPE, TAB, SPACE, LEDGER, *NOT_TABLES, "  ", "|", "\n\n|\n", "\u3000\n"]
+    texts += [_ledger_like(rng) for _ in range(3000)]
+    found = 0
+    for text in texts:
+        tables = find_tables(text, rules)
+        assert tables == _every_line(text, rules), text
+        found += bool(tables)
+    assert found > 300          # the invented lines make tables often enough to tell
+
+
+def test_the_pipeline_finds_a_documents_tables_once(monkeypatch: pytest.MonkeyPatch, pipeline: Pipeline) -> None:
+    from pipeline.stages import tables as module
+
+    calls = []
+    real = module._find_tables
+
+    def counted(text: str, rules: RuleSet) -> tuple[Table, ...]:
+        calls.append(text)
+        return real(text, rules)
+
+    monkeypatch.setattr(module, "_find_tables", counted)
+    for text in (LEDGER, TAB, SPACE.replace("亿元", "").replace("万元", "")):
+        calls.clear()
+        found, _ = pipeline.found("ledger.txt", text)
+        assert len(calls) == 1                  # the roles stage's, handed on to table_rows
+        assert found.tables == real(found.doc.norm, pipeline.rules) and found.tables

@@ -12,7 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.text.layout import Layout
-from pipeline.types import Doc, Extraction, PlacePeriod, Project, ProjectMention, Quantity, Section, StatusMention
+from pipeline.types import (
+    Doc,
+    Extraction,
+    PlacePeriod,
+    Project,
+    ProjectMention,
+    Quantity,
+    Section,
+    StatusMention,
+    Table,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +37,9 @@ class Found:
     statuses: list[StatusMention] = field(default_factory=list)   # cues linked to a project
     projects: list[Project] = field(default_factory=list)
     place: PlacePeriod | None = None
+    # the document's tables (`stages/tables.find_tables`), found once by the roles stage for
+    # the stages after it (`table_rows`); None before that stage has run
+    tables: tuple[Table, ...] | None = None
 
     def extraction(self) -> Extraction:
         return Extraction(self.doc, self.sections, self.quantities, self.mentions, self.statuses,

@@ -59,7 +59,7 @@ from pipeline.stages.region import gazetteer
 from pipeline.stages.tables import table_roles
 from pipeline.text.layout import Layout
 from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
-from pipeline.types import Kind, Quantity, Role, Section
+from pipeline.types import Kind, Quantity, Role, Section, Table
 
 
 class _Cues:
@@ -196,9 +196,9 @@ def _other_before(matches: list[regex.Match[str]], cue: tuple[int, int, str], cu
 
 
 def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
-                 layout: Layout | None = None) -> list[Quantity]:
+                 layout: Layout | None = None, tables: tuple[Table, ...] | None = None) -> list[Quantity]:
     """Return the quantities with `role` set on every money amount (`layout`: the text's,
-    when the caller has it)."""
+    when the caller has it; `tables`: the text's tables, `find_tables`, likewise)."""
     cues = _cues(rules)
     layout = layout if layout is not None and layout.text is text else Layout(text)
     written = text
@@ -266,7 +266,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         prev_money_end = q.end
         out.append(replace(q, role=role, role_cue=cue))
     # a ledger written as a table: an amount in a money column's cell takes its column's role
-    return table_roles(written, out, rules)
+    return table_roles(written, out, rules, tables)
 
 
 def _target_or_done(layout: Layout, clause_start: int, q: Quantity, prefix: str,

@@ -27,7 +27,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import regex
@@ -37,7 +37,7 @@ from pipeline.rules.loader import RuleSet
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Layout
-from pipeline.types import Kind, ProjectMention, Quantity, Role, StatusMention
+from pipeline.types import Cell, Kind, ProjectMention, Quantity, Role, Row, StatusMention, Table
 
 #: the kinds of column a header cell may name, in the order they are tried
 KINDS = ("rate", "total", "status", "planned", "completed", "name", "number")
@@ -47,44 +47,10 @@ COLUMN_ROLES = {"total": Role.TOTAL, "planned": Role.PLANNED, "completed": Role.
 TABLE_COLUMN_CUE = "table_column"
 
 _SENTENCE_END = regex.compile(r"[。；;！？!?]")
+_HEADER_MARKS = ("|", "\t", "\u3000", "  ")     # a header line holds one (`_find_tables`)
 _SPACES = " \u3000"
 _WIDE = frozenset("WF")
 _TRIM = frozenset(" \t\u3000\r*_`")
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One cell's text (offsets into the text, white space and markup trimmed) and its column."""
-
-    start: int
-    end: int
-    column: int
-
-
-@dataclass(slots=True)
-class Row:
-    """One row of a table: its cells, those of the lines it wraps onto too."""
-
-    start: int
-    end: int
-    cells: list[Cell] = field(default_factory=list)
-    total: bool = False              # 合计 / 小计: a row of sums
-
-    def cells_of(self, column: int) -> list[Cell]:
-        return [c for c in self.cells if c.column == column]
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A header row's column kinds (None: a column no rule names) and the rows under it."""
-
-    start: int
-    end: int
-    kinds: tuple[str | None, ...]
-    rows: tuple[Row, ...]
-
-    def column(self, kind: str) -> int | None:
-        return self.kinds.index(kind) if kind in self.kinds else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,14 +146,6 @@ def _header(text: str, start: int, end: int, t: LedgerTables) -> _Header | None:
     return _Header(shape, tuple(kinds), starts)
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    spans, at = [], 0
-    for line in text.split("\n"):
-        spans.append((at, at + len(line)))
-        at += len(line) + 1
-    return spans
-
-
 def _column_at(starts: tuple[int, ...], pos: int, slack: int) -> int:
     """The column a word at display column `pos` stands under."""
     return max(0, bisect_right(starts, pos + slack) - 1)
@@ -243,42 +201,53 @@ def _continues(row: list[Cell], header: _Header) -> bool:
     return not any(c.column == name for c in row)
 
 
-# The roles stage and `table_rows` both ask for one document's tables: the last answer is kept,
-# keyed on the text and the rule set, so each document's lines are tested as headers once.
-_last_tables: tuple[str, int, tuple[Table, ...]] | None = None
-
-
 def find_tables(text: str, rules: RuleSet) -> tuple[Table, ...]:
-    """The tables of `text`, in reading order (see the module doc)."""
-    global _last_tables
+    """The tables of `text`, in reading order (see the module doc). The pipeline finds them
+    once per document, in the roles stage, and hands them on in `Found.tables`."""
     if "|" not in text and "\t" not in text and "  " not in text and "\u3000" not in text:
         return ()
-    if _last_tables is not None and _last_tables[1] == id(rules) and _last_tables[0] == text:
-        return _last_tables[2]
-    tables = _find_tables(text, rules)
-    _last_tables = (text, id(rules), tables)
-    return tables
+    return _find_tables(text, rules)
 
 
 def _find_tables(text: str, rules: RuleSet) -> tuple[Table, ...]:
+    """The tables, each header tried line by line; only a line holding |, a tab, two spaces
+    or an ideographic space can be a header (each shape `_header` reads needs one), so the
+    lines tried are those the next such mark stands in, found by `str.find` (one scan of
+    the text per mark), and the lines between are passed over untested."""
     t = rules.ledger.tables
-    lines = _lines(text)
+    n = len(text)
+    # each mark's next place at or after `at` (-1: none is left; -2: not looked for yet)
+    marks = dict.fromkeys(_HEADER_MARKS, -2)
     tables = []
-    i = 0
-    while i < len(lines):
-        start, end = lines[i]
+    at = 0                                       # a line's start: where to look on from
+    while True:
+        pos = n
+        for mark, p in marks.items():
+            if p != -1 and p < at:
+                p = marks[mark] = text.find(mark, at)
+            if p != -1 and p < pos:
+                pos = p
+        if pos == n:
+            break
+        start = text.rfind("\n", at, pos) + 1 or at
+        end = text.find("\n", pos)
+        end = n if end < 0 else end
         header = _header(text, start, end, t)
         if header is None:
-            i += 1
+            if end == n:
+                break
+            at = end + 1
             continue
         rows: list[Row] = []
-        j = i + 1
-        while j < len(lines):
-            ls, le = lines[j]
+        last = end                               # the end of the table's last line
+        while last < n:                          # a line follows (after the newline at `last`)
+            ls = last + 1
+            le = text.find("\n", ls)
+            le = n if le < 0 else le
             cells = _row_cells(text, ls, le, header, t)
             if cells is None:
                 break
-            j += 1
+            last = le
             if not cells:
                 continue
             total = _is_total(text, cells, header, t)
@@ -288,8 +257,10 @@ def _find_tables(text: str, rules: RuleSet) -> tuple[Table, ...]:
             else:
                 rows.append(Row(ls, le, list(cells), total))
         if rows:
-            tables.append(Table(start, lines[j - 1][1], header.kinds, tuple(rows)))
-        i = j
+            tables.append(Table(start, last, header.kinds, tuple(rows)))
+        if last == n:
+            break
+        at = last + 1                            # the line that ended the table may head one
     return tuple(tables)
 
 
@@ -338,7 +309,7 @@ def link_rows(text: str, found: Found, rules: RuleSet, model: StatusModel) -> Fo
     of the lines it wraps onto too, which the sentence-bound linker leaves alone or hands to
     the row below) and an amount in its money columns' cells; an amount in a 合计 row is no
     project's. The same `found` when the text has no table or its rows name no project."""
-    tables = find_tables(text, rules)
+    tables = found.tables if found.tables is not None else find_tables(text, rules)
     if not tables:
         return found
     mentions = sorted(found.mentions, key=lambda m: m.start)
