@@ -225,8 +225,7 @@ class _StatusLinker:
         the projects to start in the plan's year, planned, not started."""
         if not self.plan_document or cue.status is not Status.STARTED or cue.future:
             return False
-        section = self.layout.section_at(cue.start)
-        return section.section_id != 0 and section.title_start <= cue.start and cue.end <= section.title_end
+        return self.layout.in_heading(cue.start, cue.end)
 
     def _task_state(self, cue: StatusMention) -> bool:
         """A cue a task to come may state: a start, completion or opening, or works done (完成路基
@@ -514,7 +513,7 @@ class _StatusLinker:
         第三个点，甲。): a speaker presenting a project states its state in the sentences after."""
         g = self.groups[gi]
         if len(g.mentions) > 1 or self.by_segment.get(g.segment) \
-                or sum(1 for h in self.groups if h.segment == g.segment) > 1:
+                or len(self.enumerations.by_segment.get(g.segment, ())) > 1:
             return False
         start = self.layout.segment_start(g.segment)
         rest = _PUNCTUATION.sub("", self.text[start:g.start] + self.text[g.end:self.ends[g.segment]])
@@ -530,8 +529,7 @@ class _StatusLinker:
         start, end = self.layout.segment_start(g.segment), self.ends[g.segment]
         if (start and self.text[start - 1] != "\n") or self.text[end - 1] != "\n" and end != len(self.text):
             return False
-        section = self.layout.section_at(g.start)
-        if section.section_id != 0 and section.title_start <= g.start < section.title_end:
+        if self.layout.in_heading(g.start):
             return False
         return not _MARKS.sub("", self.text[start:g.start] + self.text[g.end:end])
 
