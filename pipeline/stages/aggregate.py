@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import regex
 
-from pipeline.rules.configs import PLAN_SENTENCE_RULE, PROJECT_ANAPHORA_RULE
+from pipeline.rules.configs import PLAN_SENTENCE_RULE, PROJECT_ANAPHORA_RULE, START_PLAN_RULE
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.found import Found, Stage
 from pipeline.text.layout import Layout
@@ -25,7 +25,8 @@ from pipeline.types import Kind, Project, ProjectMention, Quantity, Role, Sectio
 
 def build_projects(layout: Layout, found: Found, categories: dict[str, str],
                    endings: tuple[str, ...] = (), steps: frozenset[str] = frozenset(),
-                   push: regex.Pattern[str] | None = None) -> list[Project]:
+                   push: regex.Pattern[str] | None = None,
+                   plan_words: regex.Pattern[str] | None = None) -> list[Project]:
     """One `Project` per distinct key, in order of first mention (`steps`: the ids of the cues
     that state a step or a measure of the works, statuses.yaml `step: true`; `push`: a push as
     a cue's whole words, links.yaml push_words)."""
@@ -44,7 +45,8 @@ def build_projects(layout: Layout, found: Found, categories: dict[str, str],
     for key, ms in by_key.items():
         fullest = max(ms, key=lambda m: (len(m.name), -m.start))
         section = layout.section_at(ms[0].start)
-        status, s_start, s_end = _status(statuses_of.get(key, []), layout, section, heading_cues, steps, push)
+        status, s_start, s_end = _status(statuses_of.get(key, []), layout, section, heading_cues, steps, push,
+                                         plan_words)
         qs = [q for q in quantities_of.get(key, []) if q.value is not None]
         projects.append(Project(
             key=key, name=fullest.name, alt=fullest.alt or _other_form(fullest.name, ms, endings),
@@ -64,16 +66,28 @@ _NEUTRAL = frozenset({Status.PLANNED, Status.STARTED, Status.IN_PROGRESS})
 _COURSE = (Status.PLANNED, Status.STARTED, Status.IN_PROGRESS, Status.COMPLETED, Status.OPERATIONAL)
 _REACHED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
 _HAN = regex.compile(r"\p{Han}")
+_MONEY_SPENT = "status.investment_progress"     # 累计完成投资: money spent (statuses.yaml, weak)
 
 
 def _status(linked: list[StatusMention], layout: Layout, section: Section,
             cues: _CuesByStart, steps: frozenset[str] = frozenset(),
-            push: regex.Pattern[str] | None = None) -> tuple[Status, int | None, int | None]:
-    """The status and the span of the cue that decided it."""
+            push: regex.Pattern[str] | None = None,
+            plan_words: regex.Pattern[str] | None = None) -> tuple[Status, int | None, int | None]:
+    """The status and the span of the cue that decided it. A target of completion (年底前建成通车)
+    with money spent beside it (完成投资9.6亿元, no plan word before it in its clause: `plan_words`)
+    is no state reached: the money spent says the works are under way."""
     # a plan word in the sentence of a project with no cue is for the status model to weigh:
     # as the rules' status it would make any phrase near 计划 look like a project
     linked = [s for s in linked if s.rule_id != PLAN_SENTENCE_RULE]
-    linked = [s for s in linked if not s.weak] or linked
+    strong = [s for s in linked if not s.weak]
+    if strong and all(s.future and s.status is not Status.IN_PROGRESS and s.rule_id != START_PLAN_RULE
+                      for s in strong):
+        # only targets of completion (年底前建成通车) beside money spent (完成投资9.6亿元): the works
+        # are under way, the target is not reached
+        strong += [s for s in linked if s.weak and s.rule_id == _MONEY_SPENT and not s.future
+                   and (plan_words is None or plan_words.search(layout.text, layout.clause_start(s.start), s.start)
+                        is None)]
+    linked = strong or linked
     linked = [s for s in linked if not s.future] or linked     # a plan never overrides a state reached
     if steps:
         linked = [s for s in linked if not _step_back(s, linked, layout, steps, push)]
@@ -194,7 +208,9 @@ def make_aggregate(rules: RuleSet) -> Stage:
     endings = tuple(rules.projects.key_endings)
     steps = frozenset(cue.id for cue in rules.statuses.cues if cue.step)
     push = rules.links.push_words
+    plan_words = rules.links.plan_in_clause
 
     def aggregate(layout: Layout, found: Found) -> Found:
-        return replace(found, projects=build_projects(layout, found, categories, endings, steps, push))
+        return replace(found, projects=build_projects(layout, found, categories, endings, steps, push,
+                                                                plan_words))
     return aggregate
