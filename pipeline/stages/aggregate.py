@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import regex
 
-from pipeline.rules.configs import PLAN_SENTENCE_RULE, PROJECT_ANAPHORA_RULE, START_PLAN_RULE
+from pipeline.rules.configs import MONEY_SPENT_RULE, PLAN_SENTENCE_RULE, PROJECT_ANAPHORA_RULE, START_PLAN_RULE
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.found import Found, Stage
 from pipeline.text.layout import Layout
@@ -66,7 +66,6 @@ _NEUTRAL = frozenset({Status.PLANNED, Status.STARTED, Status.IN_PROGRESS})
 _COURSE = (Status.PLANNED, Status.STARTED, Status.IN_PROGRESS, Status.COMPLETED, Status.OPERATIONAL)
 _REACHED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
 _HAN = regex.compile(r"\p{Han}")
-_MONEY_SPENT = "status.investment_progress"     # 累计完成投资: money spent (statuses.yaml, weak)
 
 
 def _status(linked: list[StatusMention], layout: Layout, section: Section,
@@ -84,7 +83,7 @@ def _status(linked: list[StatusMention], layout: Layout, section: Section,
                       for s in strong):
         # only targets of completion (年底前建成通车) beside money spent (完成投资9.6亿元): the works
         # are under way, the target is not reached
-        strong += [s for s in linked if s.weak and s.rule_id == _MONEY_SPENT and not s.future
+        strong += [s for s in linked if s.weak and s.rule_id == MONEY_SPENT_RULE and not s.future
                    and (plan_words is None or plan_words.search(layout.text, layout.clause_start(s.start), s.start)
                         is None)]
     linked = strong or linked
