@@ -286,6 +286,19 @@ def shown(text: str, layout: Layout, project: Project, decided: Project, gold_st
     return "\n".join(lines)
 
 
+_DATE = regex.compile(r"(?:(?:19|20)[0-9]{2}|去|前)年|[0-9一二三四五六七八九十]+月")
+
+
+def dated_start(layout: Layout, start: int) -> str:
+    """How the start cue at `start` is dated in its clause: a year (2019年, 去年), a month
+    only, or none: a start dated back is history the report may have gone past."""
+    clause = layout.text[layout.clause_start(start):start]
+    found = [m.group() for m in _DATE.finditer(clause)]
+    if not found:
+        return "undated"
+    return "year" if any(f.endswith("年") for f in found) else "month"
+
+
 def count(gold_root: Path, name: str, pipeline: Pipeline,
           show: bool = False) -> tuple[Counter[str], int, int]:
     """The classes of the wrong decisions of one gold set, the number of wrong and matched
@@ -327,6 +340,9 @@ def count(gold_root: Path, name: str, pipeline: Pipeline,
                     classes[f"all binding in_progress decisions by cue rule / a task word before it in its "
                             f"sentence: {cue_rule(win)} / {task_before(layout, win.start)}, "
                             f"{'right' if g.status == p.status else 'wrong'}"] += 1
+                if win.start is not None and win.status is Status.STARTED:
+                    classes[f"all start decisions by a date before the cue in its clause (于2019年开工) / "
+                            f"gold: {dated_start(layout, win.start)} / {g.status}"] += 1
                 if win.start is not None and win.status in (Status.STARTED, Status.COMPLETED, Status.OPERATIONAL):
                     classes[f"all start/completion/opening decisions by kind / a task word before the cue in its "
                             f"sentence / list size: {link_kind(win.features)} / {task_before(layout, win.start)} / "

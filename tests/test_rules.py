@@ -459,3 +459,4 @@ def test_the_linkers_status_ids_are_its_own_and_a_start_plan_is_a_cue_of_the_rul
             configs.PLAN_PUSH_RULE, configs.TASK_HEADING_RULE}
     assert made.isdisjoint(cue_ids)
     assert configs.START_PLAN_RULE in cue_ids
+    assert configs.MONEY_SPENT_RULE in cue_ids

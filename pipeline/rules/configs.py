@@ -93,6 +93,8 @@ PUSHED_START_RULE = "status.pushed_start"
 # a plan to start (计划明年开工; statuses.yaml's cue of that id): the works have not started,
 # whatever the class they belong to states
 START_PLAN_RULE = "status.future_start"
+# money spent (累计完成投资; statuses.yaml's weak cue of that id): works under way beside targets only
+MONEY_SPENT_RULE = "status.investment_progress"
 # a push (推进, 加快) that a task to come speaks of (下一步将继续加快推进甲; 明年加快推进甲建设):
 # planned, no progress
 PLAN_PUSH_RULE = "status.plan_push"
@@ -473,6 +475,7 @@ class LinkPatterns(Config):
     task_heading: regex.Pattern[str] = rule(PATTERN)                # 2026年工作打算 / 下一步工作: tasks to come
     class_gap: regex.Pattern[str] = rule(PATTERN, at=True)          # 等5个村的: between a list and its class
     plan_document: regex.Pattern[str] = rule(PATTERN)               # 《…投资计划》的通知: a plan's opening line
+    preamble: regex.Pattern[str] = rule(PATTERN)                    # 以下项目除注明外均…: one state for the items below
 
 
 @dataclass(frozen=True, slots=True)

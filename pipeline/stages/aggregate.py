@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import regex
 
-from pipeline.rules.configs import PLAN_SENTENCE_RULE, PROJECT_ANAPHORA_RULE
+from pipeline.rules.configs import MONEY_SPENT_RULE, PLAN_SENTENCE_RULE, PROJECT_ANAPHORA_RULE, START_PLAN_RULE
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.found import Found, Stage
 from pipeline.text.layout import Layout
@@ -24,9 +24,12 @@ from pipeline.types import Kind, Project, ProjectMention, Quantity, Role, Sectio
 
 
 def build_projects(layout: Layout, found: Found, categories: dict[str, str],
-                   endings: tuple[str, ...] = (), steps: frozenset[str] = frozenset()) -> list[Project]:
+                   endings: tuple[str, ...] = (), steps: frozenset[str] = frozenset(),
+                   push: regex.Pattern[str] | None = None,
+                   plan_words: regex.Pattern[str] | None = None) -> list[Project]:
     """One `Project` per distinct key, in order of first mention (`steps`: the ids of the cues
-    that state a step or a measure of the works, statuses.yaml `step: true`)."""
+    that state a step or a measure of the works, statuses.yaml `step: true`; `push`: a push as
+    a cue's whole words, links.yaml push_words)."""
     by_key: dict[str, list[ProjectMention]] = {}
     for m in sorted(found.mentions, key=lambda m: m.start):
         if m.rule_id != PROJECT_ANAPHORA_RULE:     # 该项目 names nothing new
@@ -42,7 +45,8 @@ def build_projects(layout: Layout, found: Found, categories: dict[str, str],
     for key, ms in by_key.items():
         fullest = max(ms, key=lambda m: (len(m.name), -m.start))
         section = layout.section_at(ms[0].start)
-        status, s_start, s_end = _status(statuses_of.get(key, []), layout, section, heading_cues, steps)
+        status, s_start, s_end = _status(statuses_of.get(key, []), layout, section, heading_cues, steps, push,
+                                         plan_words)
         qs = [q for q in quantities_of.get(key, []) if q.value is not None]
         projects.append(Project(
             key=key, name=fullest.name, alt=fullest.alt or _other_form(fullest.name, ms, endings),
@@ -65,15 +69,27 @@ _HAN = regex.compile(r"\p{Han}")
 
 
 def _status(linked: list[StatusMention], layout: Layout, section: Section,
-            cues: _CuesByStart, steps: frozenset[str] = frozenset()) -> tuple[Status, int | None, int | None]:
-    """The status and the span of the cue that decided it."""
+            cues: _CuesByStart, steps: frozenset[str] = frozenset(),
+            push: regex.Pattern[str] | None = None,
+            plan_words: regex.Pattern[str] | None = None) -> tuple[Status, int | None, int | None]:
+    """The status and the span of the cue that decided it. A target of completion (年底前建成通车)
+    with money spent beside it (完成投资9.6亿元, no plan word before it in its clause: `plan_words`)
+    is no state reached: the money spent says the works are under way."""
     # a plan word in the sentence of a project with no cue is for the status model to weigh:
     # as the rules' status it would make any phrase near 计划 look like a project
     linked = [s for s in linked if s.rule_id != PLAN_SENTENCE_RULE]
-    linked = [s for s in linked if not s.weak] or linked
+    strong = [s for s in linked if not s.weak]
+    if strong and all(s.future and s.status is not Status.IN_PROGRESS and s.rule_id != START_PLAN_RULE
+                      for s in strong):
+        # only targets of completion (年底前建成通车) beside money spent (完成投资9.6亿元): the works
+        # are under way, the target is not reached
+        strong += [s for s in linked if s.weak and s.rule_id == MONEY_SPENT_RULE and not s.future
+                   and (plan_words is None or plan_words.search(layout.text, layout.clause_start(s.start), s.start)
+                        is None)]
+    linked = strong or linked
     linked = [s for s in linked if not s.future] or linked     # a plan never overrides a state reached
     if steps:
-        linked = [s for s in linked if not _step_back(s, linked, layout, steps)]
+        linked = [s for s in linked if not _step_back(s, linked, layout, steps, push)]
     if linked:
         last = max(linked, key=lambda s: s.start)
         if last.status in _NEUTRAL:
@@ -86,20 +102,30 @@ def _status(linked: list[StatusMention], layout: Layout, section: Section,
     return Status.UNKNOWN, None, None
 
 
-def _step_back(cue: StatusMention, linked: list[StatusMention], layout: Layout, steps: frozenset[str]) -> bool:
+def _step_back(cue: StatusMention, linked: list[StatusMention], layout: Layout, steps: frozenset[str],
+               push: regex.Pattern[str] | None = None) -> bool:
     """`cue` states a step or a measure of the works (`steps`: 场地平整, 累计铺设管网5公里) of an
     earlier state on the works' course than a state reached (a start, a completion, an opening)
     that another of the project's cues states in an earlier clause of its sentence: 8月开工，正在
     进行场地平整 is started, 已完工，累计铺设管网28.5公里 completed; the step is the reached state's
     works, no news that takes the project back. In its own clause the reached word is the step's
-    (已完成规划设计; 启动招标)."""
+    (已完成规划设计; 启动招标). A step before the works (招标, 前期) after works under way in an
+    earlier clause (`_works_under_way`, not a push: `push`) is a detail of the works too."""
     if cue.rule_id not in steps or cue.status not in _COURSE:
         return False
     segment, clause = layout.segment_of(cue.start), layout.clause_start(cue.start)
     rank = _COURSE.index(cue.status)
-    return any(s.status in _REACHED and _COURSE.index(s.status) > rank and not s.future and not s.weak
+    return any((s.status in _REACHED or cue.status is Status.PLANNED and _works_under_way(s, layout.text, push))
+               and _COURSE.index(s.status) > rank and not s.future and not s.weak
                and s.end <= clause and layout.segment_of(s.start) == segment
                and not _completes_other(layout.text, s) for s in linked)
+
+
+def _works_under_way(cue: StatusMention, text: str, push: regex.Pattern[str] | None) -> bool:
+    """`cue` states works under way (封顶, 正在施工, 主体完工), not a push (推进, 加快: links.yaml
+    push_words), which the paperwork before the works may be (加快推进，已完成施工招标 is planned):
+    a step before the works said after it (门诊楼已封顶，正在进行设备招标) is a detail of the works."""
+    return cue.status is Status.IN_PROGRESS and push is not None and push.match(text, cue.start, cue.end) is None
 
 
 def _completes_other(text: str, cue: StatusMention) -> bool:
@@ -180,7 +206,10 @@ def make_aggregate(rules: RuleSet) -> Stage:
     categories = rules.categories
     endings = tuple(rules.projects.key_endings)
     steps = frozenset(cue.id for cue in rules.statuses.cues if cue.step)
+    push = rules.links.push_words
+    plan_words = rules.links.plan_in_clause
 
     def aggregate(layout: Layout, found: Found) -> Found:
-        return replace(found, projects=build_projects(layout, found, categories, endings, steps))
+        return replace(found, projects=build_projects(layout, found, categories, endings, steps, push,
+                                                                plan_words))
     return aggregate

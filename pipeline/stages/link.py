@@ -118,6 +118,7 @@ class LinkRules:
     task_heading: regex.Pattern[str]        # a heading of the tasks to come (2026年工作打算, 下一步工作)
     class_gap: regex.Pattern[str]           # between a list and its class named after it (等5个村的)
     plan_document: regex.Pattern[str]       # a plan's opening line (关于印发《…投资计划》的通知)
+    preamble: regex.Pattern[str]            # 以下项目除注明外均…: one state for the items set out below
     status_model: StatusModel
 
     @classmethod
@@ -131,7 +132,7 @@ class LinkRules:
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
                    links.push_words, links.push_plan, links.task_heading, links.class_gap,
-                   links.plan_document, load_status_model())
+                   links.plan_document, links.preamble, load_status_model())
 
 
 _PLAN_TITLE_LINES = 6     # a plan's title stands in its first lines (an issuing office's line may open it)
@@ -171,6 +172,7 @@ class _StatusLinker:
         self.title_delay: tuple[int | None, int | None] | None = None  # (title segment, its delay cue), once found
         self._delays: list[int] = []                    # the text's own delay cues, by start (once asked)
         self._delay_starts: list[int] | None = None     # where each of them starts
+        self._preamble_list: list[tuple[int, int]] | None = None  # (start, cue) per preamble (`_preambles`)
 
     def _done_objects(self, groups: Sequence[Group]) -> list[StatusMention]:
         """完成 with a project as its object (2017年完成甲和乙; 郊区完成甲、乙和丙三座污泥处理
@@ -225,8 +227,7 @@ class _StatusLinker:
         the projects to start in the plan's year, planned, not started."""
         if not self.plan_document or cue.status is not Status.STARTED or cue.future:
             return False
-        section = self.layout.section_at(cue.start)
-        return section.section_id != 0 and section.title_start <= cue.start and cue.end <= section.title_end
+        return self.layout.in_heading(cue.start, cue.end)
 
     def _task_state(self, cue: StatusMention) -> bool:
         """A cue a task to come may state: a start, completion or opening, or works done (完成路基
@@ -514,7 +515,7 @@ class _StatusLinker:
         第三个点，甲。): a speaker presenting a project states its state in the sentences after."""
         g = self.groups[gi]
         if len(g.mentions) > 1 or self.by_segment.get(g.segment) \
-                or sum(1 for h in self.groups if h.segment == g.segment) > 1:
+                or len(self.enumerations.by_segment.get(g.segment, ())) > 1:
             return False
         start = self.layout.segment_start(g.segment)
         rest = _PUNCTUATION.sub("", self.text[start:g.start] + self.text[g.end:self.ends[g.segment]])
@@ -530,8 +531,7 @@ class _StatusLinker:
         start, end = self.layout.segment_start(g.segment), self.ends[g.segment]
         if (start and self.text[start - 1] != "\n") or self.text[end - 1] != "\n" and end != len(self.text):
             return False
-        section = self.layout.section_at(g.start)
-        if section.section_id != 0 and section.title_start <= g.start < section.title_end:
+        if self.layout.in_heading(g.start):
             return False
         return not _MARKS.sub("", self.text[start:g.start] + self.text[g.end:end])
 
@@ -611,10 +611,45 @@ class _StatusLinker:
                     # 三、续建项目 over 续建项目要…确保按期建成。主要包括甲、乙: the statement's target is
                     # no state reached, the heading's class is (`aggregate` prefers it to a plan)
                     chosen[gi] = chosen[gi] + [heading]
+            elif (preamble := self._preamble_before(g, heading)) is not None:
+                chosen[gi] = weak + [preamble]  # 以下项目除注明外均处于前期准备阶段 over the items
             elif heading is not None:
                 chosen[gi] = weak + [heading]   # （四）储备项目 over the list: nearer than the title
             elif title and g.segment > title[1] and not weak:
                 chosen[gi] = title[0]       # 5个重点项目集中开工 as the title: the report's subject
+
+    def _preambles(self) -> list[tuple[int, int]]:
+        """(start, cue) of each preamble of the text (rules/links.yaml preamble: 以下项目除注明外均为
+        新建项目，目前均处于前期准备阶段) whose segment names no project: the last strong cue of a
+        state reached in its segment after the preamble's words. Found once."""
+        if self._preamble_list is None:
+            self._preamble_list = []
+            for m in self.config.preamble.finditer(self.text):
+                segment = self.layout.segment_of(m.start())
+                if segment in self.segments_with_mentions:
+                    continue
+                picks = [i for i in self.by_segment.get(segment, []) if self.cues[i].start >= m.start()
+                         and not self.cues[i].weak and not self.cues[i].future]
+                if picks:
+                    self._preamble_list.append((m.start(), picks[-1]))
+        return self._preamble_list
+
+    def _preamble_before(self, g: Group, heading: int | None) -> int | None:
+        """The cue of the nearest preamble before group `g` (`_preambles`) in a section over `g`
+        (its own or one enclosing it), unless `heading` (the state of a heading over `g`) stands
+        after it: a heading nearer the item states its class first."""
+        found = self._preambles()
+        k = bisect_right(found, (g.start, len(self.cues))) - 1
+        if k < 0:
+            return None
+        start, cue = found[k]
+        if heading is not None and self.cues[heading].start > start:
+            return None
+        own = self.layout.section_at(start).section_id
+        section: Section | None = self.layout.section_at(g.start)
+        while section is not None and section.section_id != own:
+            section = self.layout.enclosing(section)
+        return cue if section is not None else None
 
     def _heading_state(self, section: Section, title_segment: int | None) -> int | None:
         """The last strong cue in the title of the innermost heading over `section` that has

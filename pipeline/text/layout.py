@@ -204,6 +204,23 @@ class Layout:
     def section_at(self, pos: int) -> Section:
         return innermost_section(self.sections, pos)
 
+    def in_heading(self, start: int, end: int | None = None) -> bool:
+        """[start, end) (the one character at `start` when `end` is None) lies inside the
+        heading (title) of the innermost section around `start`, the document's section 0
+        aside: a heading states its class (二、新开工项目), a project named there heads its
+        section.
+
+        >>> from pipeline.types import Section
+        >>> text = "二、城南大道\\n城南大道开工。"
+        >>> layout = Layout(text, (Section(0, None, 0, "", "", 0, len(text), 0, 0, ""),
+        ...                        Section(1, 0, 1, "二、", "城南大道", 0, len(text), 2, 6, "")))
+        >>> layout.in_heading(2), layout.in_heading(2, 6), layout.in_heading(5, 7), layout.in_heading(7)
+        (True, True, False, False)
+        """
+        section = self.section_at(start)
+        return section.section_id != 0 and section.title_start <= start \
+            and (start + 1 if end is None else end) <= section.title_end
+
     def enclosing(self, section: Section) -> Section | None:
         return self.sections[section.parent_id] if section.parent_id is not None else None
 
