@@ -80,6 +80,7 @@ PROJECT_SUFFIX_RULE = "project.suffix"                    # a name ending in a s
 PROJECT_SUFFIX_PREFIX_RULE = "project.suffix_prefix"      # such a name cut back to its own part
 PROJECT_ENUMERATION_ITEM_RULE = "project.enumeration_item"   # an item of a list (甲、乙等三个项目)
 PROJECT_ANAPHORA_RULE = "project.anaphora"                # 该项目, 该路: names nothing new
+PROJECT_CARD_RULE = "project.card"                        # a card's name field (项目名称：…), no other rule's
 
 # statuses the linker makes (pipeline/stages/link.py)
 # a problem heading's words standing as a delay cue (二、存在的问题)
@@ -609,6 +610,22 @@ class LedgerTables(Config):
 
 
 @dataclass(frozen=True, slots=True)
+class LedgerCards(Config):
+    """ledger.yaml cards: a notice writing each project as a card of labelled fields
+    (项目名称：… / 建设地点：… / 资金规模：…), pipeline/stages/cards.py."""
+
+    label: regex.Pattern[str] = rule(PATTERN, at=True)    # a field's label, the whole of it (建设内容)
+    name_label: regex.Pattern[str] = rule(PATTERN, at=True)       # 项目名称: the card's project
+    state_label: regex.Pattern[str] = rule(PATTERN, at=True)      # 建设状态, 项目进度: the card's state
+    target_label: regex.Pattern[str] = rule(PATTERN, at=True)     # 绩效目标: a goal, no state reached
+    total_label: regex.Pattern[str] = rule(PATTERN, at=True)      # 总投资: total_investment
+    planned_label: regex.Pattern[str] = rule(PATTERN, at=True)    # 年度计划投资: planned_investment
+    completed_label: regex.Pattern[str] = rule(PATTERN, at=True)  # 累计完成投资: completed_investment
+    source_label: regex.Pattern[str] = rule(PATTERN, at=True)     # 资金来源, 补助资金: other money
+    all_cards: regex.Pattern[str] = rule(PATTERN)         # 以下项目均…: a state stated for every card after it
+
+
+@dataclass(frozen=True, slots=True)
 class LedgerConfig(Config):
     """ledger.yaml: one project across reports (identity, dates, responsible units, checks)."""
 
@@ -617,6 +634,7 @@ class LedgerConfig(Config):
     responsible: LedgerResponsible = rule(LedgerResponsible)
     checks: LedgerChecks = rule(LedgerChecks)
     tables: LedgerTables = rule(LedgerTables)
+    cards: LedgerCards = rule(LedgerCards)
 
 # -- places and periods ----------------------------------------------------------------
 
