@@ -17,12 +17,14 @@ or unlabelled line between them; a 项目名称 field opens a new card. What a c
   a heading right over cards (一、产业发展类项目) names their class, no project;
 - an amount in a field takes its role from the words before it in the field only (the line
   above, 已完成路基…, governs nothing in the next field: `field_at`, read by the roles stage),
-  else from the field's label (总投资：… total; 本年度安排：… planned; rules `*_label`);
-- its state is what its own fields say (a goal such as 绩效目标's 建成后… and a label state
-  nothing: their cues are dropped), else what a statement over the cards says: the nearest
-  before it of a heading over it and a sentence of its section or one enclosing it that
-  speaks of all the cards after it (以下项目均…, rules `all_cards`); the document's other cues
-  (its title's) are then no longer the card's;
+  else from the field's label (总投资：… total; 本年度安排：… planned; rules `*_label`); a
+  plan's label also governs a completion in its value (年度计划：完成投资…), a source's label
+  every amount of its field (资金来源：…);
+- its state is what its own fields say (a goal such as 绩效目标's 建成后…, a money field such
+  as 累计完成投资's 已完成…万元, and a label state nothing: their cues are dropped), else what
+  a statement over the cards says: the nearest before it of a heading over it and a sentence
+  of its section or one enclosing it that speaks of all the cards after it (以下项目均…,
+  rules `all_cards`); the document's other cues (its title's) are then no longer the card's;
 - its money amounts are its project's.
 
 >>> from pipeline.rules.loader import load_rules
@@ -318,9 +320,11 @@ def link_cards(layout: Layout, found: Found, rules: RuleSet, model: StatusModel)
         card_keys.append((card, list(dict.fromkeys(m.key for m in named))))
     mentions = sorted(mentions + added, key=lambda m: (m.start, m.end))
     kept = {m.key for m in mentions}
-    # a goal's words (绩效目标：建成后…) and a label's state no state reached
+    # a goal's words (绩效目标：建成后…), a money field's (累计完成投资：已完成…万元: money spent, not
+    # the works done) and a label state no state reached
     said_nothing = [(f.label_start, f.label_end) for card in cards for f in card.fields]
-    said_nothing += [(f.value_start, f.value_end) for card in cards for f in card.fields if f.kind == "target"]
+    said_nothing += [(f.value_start, f.value_end) for card in cards for f in card.fields
+                     if f.kind == "target" or f.role is not None]
     cues = sorted((q for q in found.cues if not _in(said_nothing, q.start, q.end)), key=lambda q: q.start)
     statements = _statements(text, cards, layout, cues, rules.ledger.cards)
     # a cue inside a card is its own project's only; a card that states a state, or that a

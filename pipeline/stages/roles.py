@@ -226,8 +226,10 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         after = text[q.end:q.end + 16]
         change = cues.change_to.search(prefix)      # 由10亿元增加至12亿元: the new level
         found = find_role(prefix[:change.start()] if change else prefix, cues)
-        if found is None and field is not None and field.role is not None:
-            found = field.role, CARD_LABEL_CUE      # 总投资：860万元: the label's role
+        if field is not None and field.role is not None and (
+                found is None or field.role is Role.OTHER
+                or field.role is Role.PLANNED and found[0] is Role.COMPLETED):
+            found = field.role, CARD_LABEL_CUE      # 总投资：860万元; 年度计划：完成投资…; 资金来源：…
         if cues.threshold.match(after) or _class_band(text, clause_start, q, after, cues) \
                 or _condition_band(text, clause_start, q, after, cues):
             out.append(replace(q, role=Role.OTHER, role_cue="threshold"))
