@@ -104,6 +104,9 @@ TASK_HEADING_RULE = "status.task_heading"
 DONE_OBJECT_RULE = "status.done_object"
 # a completion said of a part of a project's works (控制性工程, 3号楼): in progress
 PART_DONE_RULE = "status.part_done"
+# a card's period field (实施期限：2027年4月—…) starting after the notice's date: planned
+# (pipeline/stages/cards.py)
+CARD_PERIOD_RULE = "status.card_period"
 
 
 # -- units and quantities --------------------------------------------------------------
@@ -618,6 +621,7 @@ class LedgerCards(Config):
     name_label: regex.Pattern[str] = rule(PATTERN, at=True)       # 项目名称: the card's project
     state_label: regex.Pattern[str] = rule(PATTERN, at=True)      # 建设状态, 项目进度: the card's state
     target_label: regex.Pattern[str] = rule(PATTERN, at=True)     # 绩效目标: a goal, no state reached
+    period_label: regex.Pattern[str] = rule(PATTERN, at=True)     # 实施期限: a start still to come is a plan
     total_label: regex.Pattern[str] = rule(PATTERN, at=True)      # 总投资: total_investment
     planned_label: regex.Pattern[str] = rule(PATTERN, at=True)    # 年度计划投资: planned_investment
     completed_label: regex.Pattern[str] = rule(PATTERN, at=True)  # 累计完成投资: completed_investment

@@ -20,11 +20,13 @@ or unlabelled line between them; a 项目名称 field opens a new card. What a c
   else from the field's label (总投资：… total; 本年度安排：… planned; rules `*_label`); a
   plan's label also governs a completion in its value (年度计划：完成投资…), a source's label
   every amount of its field (资金来源：…);
-- its state is what its own fields say (a goal such as 绩效目标's 建成后…, a money field such
-  as 累计完成投资's 已完成…万元, and a label state nothing: their cues are dropped), else what
-  a statement over the cards says: the nearest before it of a heading over it and a sentence
-  of its section or one enclosing it that speaks of all the cards after it (以下项目均…,
-  rules `all_cards`); the document's other cues (its title's) are then no longer the card's;
+- its state is what its own fields say (a period field starting after the notice's month, as
+  its 发布时间 or the date under its signature gives it, is planned; a goal such as 绩效目标's
+  建成后…, a money field such as 累计完成投资's 已完成…万元, and a label state nothing: their
+  cues are dropped), else what a statement over the cards says: the nearest before it of a
+  heading over it and a sentence of its section or one enclosing it that speaks of all the
+  cards after it (以下项目均…, rules `all_cards`); the document's other cues (its title's) are
+  then no longer the card's;
 - its money amounts are its project's.
 
 >>> from pipeline.rules.loader import load_rules
@@ -40,18 +42,19 @@ from dataclasses import dataclass, replace
 
 import regex
 
-from pipeline.rules.configs import PROJECT_CARD_RULE, LedgerCards
+from pipeline.rules.configs import CARD_PERIOD_RULE, PROJECT_CARD_RULE, LedgerCards
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.projects import project_key
+from pipeline.stages.region import calendar, detect_published, opening_segments
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Layout
-from pipeline.types import Kind, ProjectMention, Quantity, Role, Section, StatusMention
+from pipeline.types import Kind, ProjectMention, Quantity, Role, Section, Status, StatusMention
 
 #: the role cue of an amount whose role its field's label gives
 CARD_LABEL_CUE = "card_label"
 #: the kinds of field a label may name, in the order they are tried (rules `<kind>_label`)
-KINDS = ("name", "state", "target", "total", "planned", "completed", "source")
+KINDS = ("name", "state", "target", "period", "total", "planned", "completed", "source")
 LABEL_ROLES = {"total": Role.TOTAL, "planned": Role.PLANNED, "completed": Role.COMPLETED, "source": Role.OTHER}
 
 # where a field may open: a line's start, or after ；, 。 or a run of spaces within a line
@@ -63,6 +66,7 @@ _COLON = regex.compile(r"[】\]][ \t\u3000]*[：:]?|[：:]")
 _LONGEST_LABEL = 10
 _VALUE_TRIM = frozenset(" \t\u3000\r；;，,。")
 _STATEMENT_END = regex.compile(r"[。；;！!？?\n]")
+_YEAR_MONTH = regex.compile(r"((?:19|20)\d\d)\s*[年.\-/]\s*(\d{1,2})(?!\d)")
 _NAME_BRACKET = regex.compile(r"[（(][^（()）]*[)）]\s*$")
 
 
@@ -327,6 +331,7 @@ def link_cards(layout: Layout, found: Found, rules: RuleSet, model: StatusModel)
                      if f.kind == "target" or f.role is not None]
     cues = sorted((q for q in found.cues if not _in(said_nothing, q.start, q.end)), key=lambda q: q.start)
     statements = _statements(text, cards, layout, cues, rules.ledger.cards)
+    published = _published(text, rules) if any(f.kind == "period" for card in cards for f in card.fields) else None
     # a cue inside a card is its own project's only; a card that states a state, or that a
     # statement over it gives one, takes no other cue
     owner = {key: card for card, keys in card_keys for key in keys}
@@ -336,6 +341,8 @@ def link_cards(layout: Layout, found: Found, rules: RuleSet, model: StatusModel)
     for card, keys in card_keys:
         values = [(f.value_start, f.value_end) for f in card.fields if f.kind not in ("name", "target")]
         said, kind, group = [q for q in cues if _in(values, q.start, q.end)], "clause", 1
+        if not said:
+            said = _period_plan(text, card, rules, published)
         if not said:
             said, kind, group = _stated(card, layout, statements, cues)[0], "group", len(cards)
         for key in keys if said else ():
@@ -351,6 +358,29 @@ def link_cards(layout: Layout, found: Found, rules: RuleSet, model: StatusModel)
     statuses = [s for s in statuses if not _in(said_nothing, s.start, s.end)]
     return replace(found, cues=cues, mentions=mentions, statuses=statuses,
                    quantities=_card_money(found.quantities, card_keys, kept))
+
+
+def _published(text: str, rules: RuleSet) -> tuple[int, int] | None:
+    """The year and month the notice was issued (region.detect_published), None when unsaid."""
+    cal = calendar(rules)
+    found = detect_published(text, opening_segments(text, cal), cal)
+    if found is None or len(found[0]) < 7:
+        return None
+    return int(found[0][:4]), int(found[0][5:7])
+
+
+def _period_plan(text: str, card: Card, rules: RuleSet, published: tuple[int, int] | None) -> list[StatusMention]:
+    """A planned state from the card's period field when the works start after the notice's
+    month (实施期限：2027年4月—2027年10月 in a notice of 2027年3月), else none."""
+    if published is None:
+        return []
+    for f in card.fields:
+        if f.kind != "period":
+            continue
+        m = _YEAR_MONTH.search(text, f.value_start, f.value_end)
+        if m is not None and (int(m[1]), int(m[2])) > published:
+            return [StatusMention(Status.PLANNED, f.value_start, f.value_end, CARD_PERIOD_RULE)]
+    return []
 
 
 def _no_names(cards: tuple[Card, ...], layout: Layout) -> list[tuple[int, int]]:
