@@ -48,6 +48,13 @@ CARDS = [
           ("资金规模", "other", "本年度安排补助资金20万元")]],
         id="a line joined to the one before: the label before its colon"),
     pytest.param(
+        "项目名称：鹿鸣村便民桥\n建设内容：新建便民桥1座，\n配套引道200米\n资金规模：补助资金20万元\n"
+        "二、续建项目\n项目名称：鹿鸣村产业路\n建设状态：已开工\n以下为说明。\n",
+        [[("项目名称", "name", "鹿鸣村便民桥"), ("建设内容", "other", "新建便民桥1座，\n配套引道200米"),
+          ("资金规模", "other", "补助资金20万元")],
+         [("项目名称", "name", "鹿鸣村产业路"), ("建设状态", "state", "已开工")]],
+        id="a value wrapped onto the next line; a heading before a name field ends the card"),
+    pytest.param(
         "建设地点：甲镇乙村\n建设内容：新建冷库1座\n",
         [[("建设地点", "other", "甲镇乙村"), ("建设内容", "other", "新建冷库1座")]],
         id="a card with no name field"),

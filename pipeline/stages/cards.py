@@ -10,7 +10,8 @@ clauses cut by ；) each opening with a label and a colon::
 
 A field's label is one of rules/ledger.yaml `cards.label` (bare, in 【】, or after a number:
 ``1. 项目名称：``); a card is two or more fields with different labels, lines with no blank
-or unlabelled line between them; a 项目名称 field opens a new card. What a card decides:
+line between them; a value may run on over one or two unlabelled lines when another field
+of the card follows them (else those lines end the card); a 项目名称 field opens a new card. What a card decides:
 
 - its project is its name field's value (a card with no name field names none); no other
   field's value is a project (建设地点：乙镇丙村 names a place, 建设内容：新建冷库1座 the works);
@@ -64,6 +65,7 @@ _OPENING = regex.compile(r"(?:^|(?<=[；;。])|(?<=[ \t\u3000]{2}))[ \t\u3000]*"
                          r"|(?P<label>[^：:【】\[\]\s，。；]{2,10}?)\s*[：:])", regex.MULTILINE)
 _COLON = regex.compile(r"[】\]][ \t\u3000]*[：:]?|[：:]")
 _LONGEST_LABEL = 10
+_WRAPPED_LINES = 2          # a field's value may run on over this many unlabelled lines
 _VALUE_TRIM = frozenset(" \t\u3000\r；;，,。")
 _STATEMENT_END = regex.compile(r"[。；;！!？?\n]")
 _YEAR_MONTH = regex.compile(r"((?:19|20)\d\d)\s*[年.\-/]\s*(\d{1,2})(?!\d)")
@@ -177,11 +179,13 @@ def find_cards(text: str, rules: RuleSet) -> tuple[Card, ...]:
 def _find_cards(text: str, c: LedgerCards) -> tuple[Card, ...]:
     cards: list[Card] = []
     run: list[Field] = []
+    wrapped: list[int] = []     # ends of the unlabelled lines after the run's last field
 
     def close() -> None:
         if len({text[f.label_start:f.label_end] for f in run}) >= 2:
             cards.append(Card(run[0].label_start, max(f.value_end for f in run), tuple(run)))
         run.clear()
+        wrapped.clear()
 
     at = 0
     for line in text.split("\n"):
@@ -189,8 +193,20 @@ def _find_cards(text: str, c: LedgerCards) -> tuple[Card, ...]:
         at = end + 1
         fields = _line_fields(text, start, end, c) if ("：" in line or ":" in line or "】" in line) else []
         if not fields:
-            close()
+            if run and line.strip() and len(wrapped) < _WRAPPED_LINES:
+                wrapped.append(end)     # a value wrapped onto its next line, if a field follows
+            else:
+                close()
             continue
+        if wrapped and fields[0].kind != "name":
+            last = run[-1]
+            value_end = wrapped[-1]
+            while value_end > last.value_start and text[value_end - 1] in _VALUE_TRIM:
+                value_end -= 1
+            run[-1] = replace(last, value_end=value_end)
+            wrapped.clear()
+        elif wrapped:
+            close()
         for f in fields:
             if f.kind == "name" and run:
                 close()
