@@ -60,7 +60,8 @@ LABEL_ROLES = {"total": Role.TOTAL, "planned": Role.PLANNED, "completed": Role.C
 
 # where a field may open: a line's start, or after ；, 。 or a run of spaces within a line
 _OPENING = regex.compile(r"(?:^|(?<=[；;。])|(?<=[ \t\u3000]{2}))[ \t\u3000]*"
-                         r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,2})[.．、]\s*|[（(]\d{1,2}[)）]\s*)?"
+                         r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,2})[.．、]\s*|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,2})[)）]\s*"
+                         r"|[①-⑳]\s*)?"
                          r"(?:[【\[](?P<label>[^：:【】\[\]\s，。；]{2,10})[】\]]\s*[：:]?"
                          r"|(?P<label>[^：:【】\[\]\s，。；]{2,10}?)\s*[：:])", regex.MULTILINE)
 _COLON = regex.compile(r"[】\]][ \t\u3000]*[：:]?|[：:]")
@@ -405,7 +406,8 @@ def _no_names(cards: tuple[Card, ...], layout: Layout) -> list[tuple[int, int]]:
     spans = [(f.label_start, max(f.value_end, f.label_end) if f.kind != "name" else f.label_end)
              for card in cards for f in card.fields]
     over = {layout.section_at(card.start).section_id for card in cards if card.name is not None}
-    spans += [(s.title_start, s.title_end) for s in layout.sections if s.section_id in over and s.section_id != 0]
+    spans += [(s.title_start, s.title_end) for s in layout.sections if s.section_id in over and s.section_id != 0
+              and not any(c.start <= s.title_end and s.title_start < c.end for c in cards)]   # no card's own line
     return spans
 
 
