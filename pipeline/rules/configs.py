@@ -627,6 +627,7 @@ class LedgerCards(Config):
     completed_label: regex.Pattern[str] = rule(PATTERN, at=True)  # 累计完成投资: completed_investment
     source_label: regex.Pattern[str] = rule(PATTERN, at=True)     # 资金来源, 补助资金: other money
     all_cards: regex.Pattern[str] = rule(PATTERN)         # 以下项目均…: a state stated for every card after it
+    cards_above: regex.Pattern[str] = rule(PATTERN)       # 上述项目均…: one for every card before it
 
 
 @dataclass(frozen=True, slots=True)

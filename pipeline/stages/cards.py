@@ -26,8 +26,9 @@ of the card follows them (else those lines end the card); a 项目名称 field o
   建成后…, a money field such as 累计完成投资's 已完成…万元, and a label state nothing: their
   cues are dropped), else what a statement over the cards says: the nearest before it of a
   heading over it and a sentence of its section or one enclosing it that speaks of all the
-  cards after it (以下项目均…, rules `all_cards`); the document's other cues (its title's) are
-  then no longer the card's;
+  cards after it (以下项目均…, rules `all_cards`), else the nearest after it of such a sentence
+  about the cards above (上述项目均…, `cards_above`); the document's other cues (its title's)
+  are then no longer the card's;
 - its money amounts are its project's.
 
 >>> from pipeline.rules.loader import load_rules
@@ -281,19 +282,21 @@ def _shared_part_items(value: str) -> list[tuple[int, int, str]]:
 
 
 def _statements(text: str, cards: tuple[Card, ...], layout: Layout, cues: list[StatusMention],
-                c: LedgerCards) -> list[tuple[int, Section | None, list[StatusMention]]]:
-    """What speaks of all the cards after it: (where it starts, the section it governs (None: a
-    heading's own section), its cues) for each sentence `all_cards` finds outside the cards."""
+                c: LedgerCards) -> list[tuple[int, Section, list[StatusMention], bool]]:
+    """What speaks of all the cards after it (`all_cards`: 以下项目均…) or before it
+    (`cards_above`: 上述项目均…), outside the cards: (where it starts, its section, its cues,
+    whether it speaks of the cards above)."""
     spans = [(card.start, card.end) for card in cards]
-    out: list[tuple[int, Section | None, list[StatusMention]]] = []
-    for m in c.all_cards.finditer(text, 0, cards[-1].start if cards else 0):
-        if _in(spans, m.start(), m.end()):
-            continue
-        stop = _STATEMENT_END.search(text, m.end())
-        end = stop.start() if stop is not None else len(text)
-        said = [q for q in cues if m.start() <= q.start and q.end <= end]
-        if said:
-            out.append((m.start(), layout.section_at(m.start()), said))
+    out: list[tuple[int, Section, list[StatusMention], bool]] = []
+    for pattern, above in ((c.all_cards, False), (c.cards_above, True)):
+        for m in (pattern.finditer(text, cards[0].end) if above else pattern.finditer(text, 0, cards[-1].start)):
+            if _in(spans, m.start(), m.end()):
+                continue
+            stop = _STATEMENT_END.search(text, m.end())
+            end = stop.start() if stop is not None else len(text)
+            said = [q for q in cues if m.start() <= q.start and q.end <= end]
+            if said:
+                out.append((m.start(), layout.section_at(m.start()), said, above))
     return out
 
 
@@ -306,10 +309,11 @@ def _encloses(outer: Section, inner: Section, layout: Layout) -> bool:
     return False
 
 
-def _stated(card: Card, layout: Layout, statements: list[tuple[int, Section | None, list[StatusMention]]],
-            cues: list[StatusMention]) -> tuple[list[StatusMention], int]:
-    """The cues of the statement over `card` nearest before it (a heading over it, or a
-    sentence of its section or one enclosing it), and where that statement starts."""
+def _stated(card: Card, layout: Layout, statements: list[tuple[int, Section, list[StatusMention], bool]],
+            cues: list[StatusMention]) -> list[StatusMention]:
+    """The cues of the statement over `card`: the nearest before it of a heading over it and a
+    sentence of its section or one enclosing it that speaks of the cards after it; else the
+    nearest after it of such a sentence that speaks of the cards above (上述项目均…)."""
     best: tuple[int, list[StatusMention]] = (-1, [])
     own = layout.section_at(card.start)
     s: Section | None = own
@@ -319,10 +323,14 @@ def _stated(card: Card, layout: Layout, statements: list[tuple[int, Section | No
             if said and s.title_start > best[0]:
                 best = (s.title_start, said)
         s = layout.enclosing(s)
-    for start, section, said in statements:
-        if start < card.start and start > best[0] and section is not None and _encloses(section, own, layout):
+    for start, section, said, above in statements:
+        if not above and best[0] < start < card.start and _encloses(section, own, layout):
             best = (start, said)
-    return best[1], best[0]
+    if best[1]:
+        return best[1]
+    after = [(start, said) for start, section, said, above in statements
+             if above and start > card.end and _encloses(section, own, layout)]
+    return min(after, key=lambda x: x[0])[1] if after else []
 
 
 def link_cards(layout: Layout, found: Found, rules: RuleSet, model: StatusModel) -> Found:
@@ -361,7 +369,7 @@ def link_cards(layout: Layout, found: Found, rules: RuleSet, model: StatusModel)
         if not said:
             said = _period_plan(text, card, rules, published)
         if not said:
-            said, kind, group = _stated(card, layout, statements, cues)[0], "group", len(cards)
+            said, kind, group = _stated(card, layout, statements, cues), "group", len(cards)
         for key in keys if said else ():
             rows_of[key] = ([replace(q, project_key=key) for q in said], kind, group)
     if rows_of:
