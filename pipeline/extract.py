@@ -6,7 +6,8 @@ registry below runs in order, made once from the rule set and called with the la
 what the stages before it found (`stages/found.py`):
 
 quantities -> roles -> statuses -> projects -> anaphora -> link (statuses and amounts to
-projects) -> aggregate (one row per project) -> region (place and period) -> project_model
+projects) -> table_rows (a table row's facts) -> card_rows (a notice's cards of labelled fields) ->
+aggregate (one row per project) -> region (place and period) -> project_model
 (weighs the candidates) -> status_model (each project's status among its candidates) ->
 scope (which total each money amount counts toward).
 
@@ -19,6 +20,7 @@ from pipeline.rules.compiled import save_compiled
 from pipeline.rules.loader import RuleSet, load_rules
 from pipeline.stages.aggregate import make_aggregate
 from pipeline.stages.anaphora import make_anaphora
+from pipeline.stages.cards import make_card_rows
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.identity import one_key_per_project
 from pipeline.stages.link import make_link
@@ -38,8 +40,8 @@ from pipeline.text.normalise import normalise
 from pipeline.types import Extraction, PlacePeriod, Project, ProjectMention, Quantity, StatusMention, Table
 
 # The stages in the order they run (the README's stage list is this one).
-STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link", "table_rows", "aggregate", "region",
-               "project_model", "status_model", "scope")
+STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link", "table_rows", "card_rows",
+               "aggregate", "region", "project_model", "status_model", "scope")
 
 
 # What each stage below adds to `Found`, as a new Found built from its fields in order:
@@ -152,6 +154,7 @@ class Pipeline:
             "anaphora": make_anaphora(rules),
             "link": make_link(rules),
             "table_rows": make_table_rows(rules),      # a table row's facts to its project
+            "card_rows": make_card_rows(rules),        # a card's project, state and money
             "aggregate": make_aggregate(rules),
             "region": make_region(rules),
         }

@@ -80,6 +80,7 @@ PROJECT_SUFFIX_RULE = "project.suffix"                    # a name ending in a s
 PROJECT_SUFFIX_PREFIX_RULE = "project.suffix_prefix"      # such a name cut back to its own part
 PROJECT_ENUMERATION_ITEM_RULE = "project.enumeration_item"   # an item of a list (甲、乙等三个项目)
 PROJECT_ANAPHORA_RULE = "project.anaphora"                # 该项目, 该路: names nothing new
+PROJECT_CARD_RULE = "project.card"                        # a card's name field (项目名称：…), no other rule's
 
 # statuses the linker makes (pipeline/stages/link.py)
 # a problem heading's words standing as a delay cue (二、存在的问题)
@@ -105,6 +106,9 @@ TASK_HEADING_RULE = "status.task_heading"
 DONE_OBJECT_RULE = "status.done_object"
 # a completion said of a part of a project's works (控制性工程, 3号楼): in progress
 PART_DONE_RULE = "status.part_done"
+# a card's period field (实施期限：2027年4月—…) starting after the notice's date: planned
+# (pipeline/stages/cards.py)
+CARD_PERIOD_RULE = "status.card_period"
 
 
 # -- units and quantities --------------------------------------------------------------
@@ -612,6 +616,24 @@ class LedgerTables(Config):
 
 
 @dataclass(frozen=True, slots=True)
+class LedgerCards(Config):
+    """ledger.yaml cards: a notice writing each project as a card of labelled fields
+    (项目名称：… / 建设地点：… / 资金规模：…), pipeline/stages/cards.py."""
+
+    label: regex.Pattern[str] = rule(PATTERN, at=True)    # a field's label, the whole of it (建设内容)
+    name_label: regex.Pattern[str] = rule(PATTERN, at=True)       # 项目名称: the card's project
+    state_label: regex.Pattern[str] = rule(PATTERN, at=True)      # 建设状态, 项目进度: the card's state
+    target_label: regex.Pattern[str] = rule(PATTERN, at=True)     # 绩效目标: a goal, no state reached
+    period_label: regex.Pattern[str] = rule(PATTERN, at=True)     # 实施期限: a start still to come is a plan
+    total_label: regex.Pattern[str] = rule(PATTERN, at=True)      # 总投资: total_investment
+    planned_label: regex.Pattern[str] = rule(PATTERN, at=True)    # 年度计划投资: planned_investment
+    completed_label: regex.Pattern[str] = rule(PATTERN, at=True)  # 累计完成投资: completed_investment
+    source_label: regex.Pattern[str] = rule(PATTERN, at=True)     # 资金来源, 补助资金: other money
+    all_cards: regex.Pattern[str] = rule(PATTERN)         # 以下项目均…: a state stated for every card after it
+    cards_above: regex.Pattern[str] = rule(PATTERN)       # 上述项目均…: one for every card before it
+
+
+@dataclass(frozen=True, slots=True)
 class LedgerConfig(Config):
     """ledger.yaml: one project across reports (identity, dates, responsible units, checks)."""
 
@@ -620,6 +642,7 @@ class LedgerConfig(Config):
     responsible: LedgerResponsible = rule(LedgerResponsible)
     checks: LedgerChecks = rule(LedgerChecks)
     tables: LedgerTables = rule(LedgerTables)
+    cards: LedgerCards = rule(LedgerCards)
 
 # -- places and periods ----------------------------------------------------------------
 

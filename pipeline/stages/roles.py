@@ -55,6 +55,7 @@ import regex
 
 from pipeline.rules.compiled import compiled
 from pipeline.rules.loader import RuleSet, alternation
+from pipeline.stages.cards import CARD_LABEL_CUE, field_at, find_cards
 from pipeline.stages.region import gazetteer
 from pipeline.stages.tables import table_roles
 from pipeline.text.layout import Layout
@@ -210,16 +211,25 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
     prev_role: Role | None = None       # role of the previous amount (thresholds aside)
     prev_start = prev_end = 0
     prev_money_end = 0
+    # a notice's cards of labelled fields: a field is its amounts' clause (stages/cards.py)
+    cards = find_cards(written, rules) if any(q.kind is Kind.MONEY for q in quantities) else ()
     for q in quantities:
         if q.kind is not Kind.MONEY:
             out.append(q)
             continue
         clause_start = layout.clause_start(q.start, CLAUSE_END)
+        field = field_at(cards, q.start) if cards else None
+        if field is not None:
+            clause_start = max(clause_start, field.value_start)
         # cues before an earlier amount of the clause are that amount's (实际完成25亿元增加9亿元)
         prefix = text[max(clause_start, prev_money_end):q.start]
         after = text[q.end:q.end + 16]
         change = cues.change_to.search(prefix)      # 由10亿元增加至12亿元: the new level
         found = find_role(prefix[:change.start()] if change else prefix, cues)
+        if field is not None and field.role is not None and (
+                found is None or field.role is Role.OTHER
+                or field.role is Role.PLANNED and found[0] is Role.COMPLETED):
+            found = field.role, CARD_LABEL_CUE      # 总投资：860万元; 年度计划：完成投资…; 资金来源：…
         if cues.threshold.match(after) or _class_band(text, clause_start, q, after, cues) \
                 or _condition_band(text, clause_start, q, after, cues):
             out.append(replace(q, role=Role.OTHER, role_cue="threshold"))
@@ -234,6 +244,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
                 found = _plain_part(layout, q, word, out, cues) or found
         elif found is not None and found[0] is Role.COMPLETED:
             found = _target_or_done(layout, clause_start, q, prefix, found, cues)
+            if found[0] is Role.COMPLETED and prev_role is Role.PLANNED and prev_start > clause_start:
+                found = _same_target(text, clause_start, prev_start, prefix, cues) or found
         if prev_role is not None and q.start > prev_end and cues.list_between.match(text[prev_end:q.start]):
             role, cue = prev_role, "list"           # 分别完成投资12.6亿元、8.3亿元和4.1亿元
         elif prev_role is not None and change is not None and found is None and prev_money_end > clause_start:
@@ -289,6 +301,19 @@ def _target_or_done(layout: Layout, clause_start: int, q: Quantity, prefix: str,
     if cues.done_in_clause.search(prefix) is None and _under_task_heading(layout, q.start, cues):
         return Role.PLANNED, "task_heading"     # 三、2026年工作打算 … 全年完成投资80亿元: the target
     return found
+
+
+def _same_target(text: str, clause_start: int, prev_start: int, prefix: str,
+                 cues: _Cues) -> tuple[Role, str] | None:
+    """A completion listed after a target of its clause is a target of the same plan word
+    (确保上半年完成投资20亿元以上、全年完成投资45亿元: both the verb of intent's), unless its own
+    words say the work is done (、目前已完成…)."""
+    if cues.done_in_clause.search(prefix) is not None:
+        return None
+    plan = cues.plan_opens_sentence.search(text, clause_start, prev_start)
+    if plan is None or cues.done_in_clause.search(text, clause_start, prev_start) is not None:
+        return None
+    return Role.PLANNED, plan.group()
 
 
 def _under_task_heading(layout: Layout, pos: int, cues: _Cues) -> bool:
