@@ -327,6 +327,20 @@ CANDIDATES = [
      [("城南至青峰高速公路", N), ("青峰特大桥", N)]),
     ("尤其重点工程青峰特大桥已合龙。", [("青峰特大桥", N)]),
     ("其中青峰特大桥已合龙。", [("青峰特大桥", N)]),
+    # --- what runs on past a name's end is cut off (rules/projects.yaml name_run_on): a bracket of
+    # what it includes or of its short name, a count of the units it builds, a running total ------
+    ("青石大道东延线（含跨江大桥）已于6月建成通车。", [("青石大道东延线", N)]),
+    ("白鹭公园（以下称“鹭园”）完成园路铺装。", [("白鹭公园", N)]),
+    ("城北新城安置小区一期860套安置房已竣工交付。", [("城北新城安置小区一期", N)]),
+    ("城西片区安置房三期项目共建设安置房1620套，已通过竣工验收。", [("城西片区安置房三期项目", N)]),
+    # ... but a phase or another name in a bracket, a capacity, 共建 inside a name stay
+    ("青禾老城区城市更新项目（一期）已完工。", [("青禾老城区城市更新项目（一期）", N)]),
+    ("青禾县体育中心（体育馆）已投入使用。", [("青禾县体育中心（体育馆）", N)]),
+    ("瑞丰生物年产2万吨氨基酸项目已建成投产。", [("瑞丰生物年产2万吨氨基酸项目", N)]),
+    ("城南共建产业园已开工。", [("城南共建产业园", N)]),
+    # --- a ledger item's number before its name in a remark (第8项 …) is no part of the name ------
+    ("备注：第8项白马水库除险加固工程补助资金已全部到位。", [("白马水库除险加固工程", N)]),
+    ("第一项目部驻地已建成。", []),
 ]
 
 

@@ -46,6 +46,9 @@ _CLAUSE_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + "".join(sorted(_CLAU
 _BRACKETS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
+# a reference to a ledger's item by its number (备注：第8项 | 云州水库除险加固工程…): a counter
+# before the name, no part of it (第一项目部, 第2项工程 are not)
+_ITEM_NUMBER = regex.compile(r"第[0-9一二三四五六七八九十]{1,3}项(?![目工])(?=\p{Han}{3})")
 _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
 _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
 _SPACES = regex.compile(r"[ \t\u3000]+")
@@ -131,6 +134,7 @@ class ProjectExtractor:
         self.component_after_facility = p.component_after_facility
         self.component_of_subject = p.component_of_subject
         self.works_after_project = p.works_after_project
+        self.name_run_on = p.name_run_on
         self.class_works = p.class_works
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
@@ -556,6 +560,8 @@ class ProjectExtractor:
                         part := self.component_after_facility.search(name)) and judge.has_suffix(
                         name[:part.start("part")]):
                     name, e = name[:part.start("part")], s + part.start("part")     # …大桥 | 主桥
+                if (part := self.name_run_on.search(name)) and judge.has_suffix(name[:part.start("part")]):
+                    name, e = name[:part.start("part")], s + part.start("part")     # …小区一期 | 3260套安置房
                 listed = alt is not None or (sibling_item and rule_id != PROJECT_SUFFIX_PREFIX_RULE)
                 if any(a <= s and e <= b for a, b in class_works):
                     continue        # the works of the class closing a list before it
@@ -951,6 +957,9 @@ class ProjectExtractor:
         ordinal = _ORDINAL.match(clause, s, e)
         if ordinal:
             s = ordinal.end()
+        item_number = _ITEM_NUMBER.match(clause, s, e)
+        if item_number:
+            s = item_number.end()
         aside = _LEADING_ASIDE.match(clause, s, e) if s < e and clause[s] in "(（" else None
         if aside and e - aside.end() >= self.min_chars:
             s = aside.end()     # (记者 某某)中国交通运输部 …, (PPP)项目: an aside, not the name
