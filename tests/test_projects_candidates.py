@@ -341,6 +341,17 @@ CANDIDATES = [
     # --- a ledger item's number before its name in a remark (第8项 …) is no part of the name ------
     ("备注：第8项白马水库除险加固工程补助资金已全部到位。", [("白马水库除险加固工程", N)]),
     ("第一项目部驻地已建成。", []),
+    # --- places of one level, the last naming the works they share (甲村、乙村、丙村 | 道路硬化项目):
+    # each place is an item, its alt the place with those works --------------------------------
+    ("甲山村、乙河村、丙岭村通组公路硬化项目已开工。",
+     [("甲山村", "甲山村通组公路硬化项目"), ("乙河村", "乙河村通组公路硬化项目"), ("丙岭村通组公路硬化项目", N)]),
+    ("甲山村、丙岭村道路硬化项目已开工。", [("甲山村", "甲山村道路硬化项目"), ("丙岭村道路硬化项目", N)]),
+    # ... not places of different levels, nor sectors closed by 项目
+    ("城关镇、白沙村、红岩村道路硬化项目已开工。", []),
+    ("电子信息、新材料、生物医药产业园项目加快推进。", []),
+    # --- a verb right before the class's suffix word names the facility (等物流 | 分拨 | 中心) ---
+    ("青川县、白石县等县级物流分拨中心加快建设。", [("青川县", "青川县中心"), ("白石县", "白石县中心")]),
+    ("黄岭、白沙、青石等乡镇完成人居环境整治。", [("人居环境整治", N)]),
 ]
 
 

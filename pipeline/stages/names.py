@@ -222,8 +222,12 @@ class NameJudge:
         done, and names no class)."""
         tags = self.tags(rest)
         pos = 0
-        for word, flag in tags:
-            if self._doing(word, flag):
+        for i, (word, flag) in enumerate(tags):
+            # a verb right before a suffix word of its own names the facility (等物流 | 分拨 | 中心,
+            # 等垃圾 | 转运 | 站): the class goes on (not a framing verb: 等项目 | 加快建设 | 厂房)
+            if self._doing(word, flag) and not (
+                    word not in self.framing_verbs and i + 1 < len(tags) and pos > 0
+                    and (found := self.end_suffix(tags[i + 1][0])) is not None and found[1] == 0):
                 return rest[:pos]
             pos += len(word)
         return rest

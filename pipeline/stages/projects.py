@@ -500,11 +500,15 @@ class ProjectExtractor:
             is_list = len(group) > 1 and (2 * sum(judge.name_like(name) for name, _, _ in names) >= len(group)
                                           or shared is not None or umbrella or any(in_counted))
             # 热带农业、医药产业、低碳制造业项目: 项目 closes a list of sectors, not one name
-            shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1])
-                               and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
             # 东坪、西岭、南湾水库: the last item's specific suffix is lent to the bare ones
             lent = (self._lent_suffix(names, suffixed)
                     if len(group) > 1 and shared is None and not all(suffixed) else None)
+            # 甲村、乙村、丙村通组公路硬化项目: places of one level, the last with the works they
+            # share (each place's works), lent when no specific suffix is
+            place_tail = (self._place_tail(names, suffixed)
+                          if lent is None and len(group) > 1 and shared is None and not all(suffixed) else None)
+            shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1]) and place_tail is None
+                               and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
             # A、B水库、C水库、D: most items are names of their own, which vouches for the rest
             vouched = self._vouching_siblings(names, suffixed)
             for i, ((name, s, e), has_suffix) in enumerate(zip(names, suffixed, strict=True)):
@@ -537,10 +541,10 @@ class ProjectExtractor:
                         name, e = name[:cut], s + cut
                     rule_id = PROJECT_SUFFIX_PREFIX_RULE
                 elif (item_shared[i] is not None or (is_list and judge.proper(name)) or lent is not None or closed_item
-                      or sibling_item):
+                      or sibling_item or place_tail is not None):
                     rule_id = PROJECT_ENUMERATION_ITEM_RULE
                     # 鑫达建材、华泰纸业等12个工业项目: 等 + a count + 项目 vouches for bare items
-                    lent_or_shared = item_shared[i] or lent or (
+                    lent_or_shared = item_shared[i] or lent or place_tail or (
                         self._siblings_suffix(names, suffixed, i) if sibling_item else None)
                     alt = name + lent_or_shared if lent_or_shared else None
                 else:
@@ -689,6 +693,24 @@ class ProjectExtractor:
                 return None
             last = last[:cut]
         return judge.lent_suffix([*(n for n, _, _ in names[:-1]), last])
+
+    def _place_tail(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> str | None:
+        """The works the last item of a list of places names after its own place (甲村、乙村、
+        丙村 | 通组公路硬化项目), which each bare place shares: every item before the last is a
+        bare place ending in one administrative level word (`whole_place_ends`), and the last
+        opens with a place ending in the same word, then words ending in a project suffix."""
+        if not suffixed[-1] or any(suffixed[:-1]):
+            return None
+        judge = self.judge
+        bare = [n for n, _, _ in names[:-1]]
+        level = bare[0][-1:]
+        if level not in self.whole_place_ends or not all(
+                2 <= len(n) <= 6 and n.endswith(level) and judge.proper(n) for n in bare):
+            return None
+        last = names[-1][0]
+        at = last.find(level, 1, 7)
+        tail = last[at + 1:] if at > 0 else ""
+        return tail if len(tail) >= 2 and judge.has_suffix(tail) and judge.proper(last[:at + 1]) else None
 
     def _vouching_siblings(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> list[int]:
         """Per item of a list, how many of the other items are names of their own (a suffix
@@ -1110,6 +1132,17 @@ def merge_short_forms(mentions: list[ProjectMention], place_prefix: regex.Patter
             rest = key[m.end():]
             if len(rest) >= 4 and rest in keys:
                 longer_of.setdefault(rest, set()).add(key)
+    # a list's item named with its class later in full (甲县、乙县等物流中心…，其中乙县物流分拨中心…):
+    # one project, the item its short form
+    named = [m for m in mentions if m.rule_id != PROJECT_ENUMERATION_ITEM_RULE]
+    for m in mentions:
+        if m.rule_id != PROJECT_ENUMERATION_ITEM_RULE or not m.alt or not m.alt.startswith(m.name):
+            continue
+        ending = m.alt[len(m.name):]
+        full = {n.key for n in named if n.key != m.key and n.name.startswith(m.name) and n.name.endswith(ending)
+                and len(m.alt) <= len(n.name) <= len(m.alt) + 6}
+        if len(full) == 1:
+            longer_of.setdefault(m.key, set()).update(full)
     alias = {short: next(iter(long)) for short, long in longer_of.items() if len(long) == 1}
     if not alias:
         return mentions
