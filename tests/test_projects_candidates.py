@@ -352,6 +352,11 @@ CANDIDATES = [
     # --- a verb right before the class's suffix word names the facility (等物流 | 分拨 | 中心) ---
     ("青川县、白石县等县级物流分拨中心加快建设。", [("青川县", "青川县中心"), ("白石县", "白石县中心")]),
     ("黄岭、白沙、青石等乡镇完成人居环境整治。", [("人居环境整治", N)]),
+    # --- a contract section or tender lot is a component, no project (contract_section) --------
+    ("项目共划分为4个施工标段：QA1、QA2合同段已于9月底交工验收，QA3合同段路基完成98%。", []),
+    ("青峰快速路提质改造六标段完工。", []),
+    # ... a section of a road named by its place is a project
+    ("青石大道北段已通车。", [("青石大道北段", N)]),
 ]
 
 

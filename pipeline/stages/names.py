@@ -80,6 +80,7 @@ class NameJudge:
         self.count_prefix = p.count_prefix
         self.organisation = p.organisation_after
         self.forbidden = p.forbidden
+        self.contract_section = p.contract_section
         self.max_chars = p.max_chars
         self.min_chars = p.min_chars
         self.strip_pos = set(p.strip_leading_pos)
@@ -335,6 +336,8 @@ class NameJudge:
             return "length"
         if self.forbidden.search(name):
             return "forbidden"
+        if self.contract_section.search(name):
+            return "contract section"
         if self.count_prefix.search(name):
             return "count prefix"
         if _ONLY_PUNCT.fullmatch(name):

@@ -483,6 +483,8 @@ class ProjectExtractor:
                 # trimming and judging it finds nothing
                 continue
             names = [self._trim(clause, seg) for seg in group]
+            if judge.contract_section.search(names[-1][0]):
+                continue        # YS1、YS2合同段: a project's sections, no projects
             suffixed = [judge.has_suffix(name) for name, _, _ in names]
             # one item before 等N个…项目 is a name too (云岭钢铁等3个工业项目): it heads the list
             # (its bare items are read only then: most clauses have no 等)
