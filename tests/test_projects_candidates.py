@@ -357,6 +357,11 @@ CANDIDATES = [
     ("青峰快速路提质改造六标段完工。", []),
     # ... a section of a road named by its place is a project
     ("青石大道北段已通车。", [("青石大道北段", N)]),
+    # --- a class of projects (…类项目) and a class of roads (国省干线公路) head a list, no project --
+    ("一、产业发展类项目", []),
+    ("（一）国省干线公路。G901线青石至白沙段改建工程全长12公里。", [("G901线青石至白沙段改建工程", N)]),
+    # ... but a place makes works on them one undertaking
+    ("青禾县国省干线公路改造工程已完工。", [("青禾县国省干线公路改造工程", N)]),
 ]
 
 

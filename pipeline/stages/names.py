@@ -81,6 +81,7 @@ class NameJudge:
         self.organisation = p.organisation_after
         self.forbidden = p.forbidden
         self.contract_section = p.contract_section
+        self.class_name = p.class_name
         self.max_chars = p.max_chars
         self.min_chars = p.min_chars
         self.strip_pos = set(p.strip_leading_pos)
@@ -338,6 +339,8 @@ class NameJudge:
             return "forbidden"
         if self.contract_section.search(name):
             return "contract section"
+        if self.class_name.search(name):
+            return "class of projects"
         if self.count_prefix.search(name):
             return "count prefix"
         if _ONLY_PUNCT.fullmatch(name):
