@@ -362,6 +362,15 @@ CANDIDATES = [
     ("（一）国省干线公路。G901线青石至白沙段改建工程全长12公里。", [("G901线青石至白沙段改建工程", N)]),
     # ... but a place makes works on them one undertaking
     ("青禾县国省干线公路改造工程已完工。", [("青禾县国省干线公路改造工程", N)]),
+    # --- who runs or hosts a page (主办：/承办：, its footer) is no project (unit_label_before) ---
+    ("主办：青禾县人民政府办公室　　承办：青禾县大数据中心", []),
+    ("青禾县大数据中心项目已开工。", [("青禾县大数据中心项目", N)]),
+    # --- projects built by an agent (代建) are a class as 续建 ones are, unless a place names one --
+    ("一是个别代建项目前期工作滞后。", []),
+    ("城南代建安置小区已交付。", [("城南代建安置小区", N)]),
+    # --- 其中 + the line's controlling works names a part of the sentence's project --------------
+    ("青溪高速公路青陵段路基完成62%，其中全线控制性工程乌山隧道左洞已于11月贯通。", [("青溪高速公路青陵段", N)]),
+    ("其中重点项目白沙大桥已合龙。", [("白沙大桥", N)]),
 ]
 
 
