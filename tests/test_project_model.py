@@ -285,3 +285,18 @@ def test_a_line_opening_with_an_ordinal_or_a_row_number(text: str, name: str, or
     ex = found.extraction()
     features = dict(zip([p.name for p in ex.projects], project_features(ex, pipe.projects.judge, pipe.rules)))
     assert features[name]["ordinal_line"] == float(ordinal)
+
+
+@pytest.mark.parametrize("text, name, length", [
+    # a sentence's length counts its text: the runs of spaces padding a flattened table's columns
+    # (one ledger row laid out on one line) are layout, not words
+    ("7      青峰湿地公园          湿地修复800亩          暂缓实施\n", "青峰湿地公园", 0.2),
+    ("7 青峰湿地公园 湿地修复800亩 暂缓实施\n", "青峰湿地公园", 0.23),
+    ("青峰湿地公园暂缓实施，湿地修复800亩。\n", "青峰湿地公园", 0.2),
+])
+def test_a_sentence_length_leaves_out_column_padding(text: str, name: str, length: float) -> None:
+    pipe = Pipeline(weigh_projects=False)
+    found, _ = pipe.found("case", text, until="region")
+    ex = found.extraction()
+    features = dict(zip([p.name for p in ex.projects], project_features(ex, pipe.projects.judge, pipe.rules)))
+    assert features[name]["sentence_len"] == pytest.approx(length, abs=0.015)

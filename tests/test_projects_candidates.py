@@ -327,6 +327,50 @@ CANDIDATES = [
      [("城南至青峰高速公路", N), ("青峰特大桥", N)]),
     ("尤其重点工程青峰特大桥已合龙。", [("青峰特大桥", N)]),
     ("其中青峰特大桥已合龙。", [("青峰特大桥", N)]),
+    # --- what runs on past a name's end is cut off (rules/projects.yaml name_run_on): a bracket of
+    # what it includes or of its short name, a count of the units it builds, a running total ------
+    ("青石大道东延线（含跨江大桥）已于6月建成通车。", [("青石大道东延线", N)]),
+    ("白鹭公园（以下称“鹭园”）完成园路铺装。", [("白鹭公园", N)]),
+    ("城北新城安置小区一期860套安置房已竣工交付。", [("城北新城安置小区一期", N)]),
+    ("城西片区安置房三期项目共建设安置房1620套，已通过竣工验收。", [("城西片区安置房三期项目", N)]),
+    # ... but a phase or another name in a bracket, a capacity, 共建 inside a name stay
+    ("青禾老城区城市更新项目（一期）已完工。", [("青禾老城区城市更新项目（一期）", N)]),
+    ("青禾县体育中心（体育馆）已投入使用。", [("青禾县体育中心（体育馆）", N)]),
+    ("瑞丰生物年产2万吨氨基酸项目已建成投产。", [("瑞丰生物年产2万吨氨基酸项目", N)]),
+    ("城南共建产业园已开工。", [("城南共建产业园", N)]),
+    # --- a ledger item's number before its name in a remark (第8项 …) is no part of the name ------
+    ("备注：第8项白马水库除险加固工程补助资金已全部到位。", [("白马水库除险加固工程", N)]),
+    ("第一项目部驻地已建成。", []),
+    # --- places of one level, the last naming the works they share (甲村、乙村、丙村 | 道路硬化项目):
+    # each place is an item, its alt the place with those works --------------------------------
+    ("甲山村、乙河村、丙岭村通组公路硬化项目已开工。",
+     [("甲山村", "甲山村通组公路硬化项目"), ("乙河村", "乙河村通组公路硬化项目"), ("丙岭村通组公路硬化项目", N)]),
+    ("甲山村、丙岭村道路硬化项目已开工。", [("甲山村", "甲山村道路硬化项目"), ("丙岭村道路硬化项目", N)]),
+    # ... not places of different levels, nor sectors closed by 项目
+    ("城关镇、白沙村、红岩村道路硬化项目已开工。", []),
+    ("电子信息、新材料、生物医药产业园项目加快推进。", []),
+    # --- a verb right before the class's suffix word names the facility (等物流 | 分拨 | 中心) ---
+    ("青川县、白石县等县级物流分拨中心加快建设。", [("青川县", "青川县中心"), ("白石县", "白石县中心")]),
+    ("黄岭、白沙、青石等乡镇完成人居环境整治。", [("人居环境整治", N)]),
+    # --- a contract section or tender lot is a component, no project (contract_section) --------
+    ("项目共划分为4个施工标段：QA1、QA2合同段已于9月底交工验收，QA3合同段路基完成98%。", []),
+    ("青峰快速路提质改造六标段完工。", []),
+    # ... a section of a road named by its place is a project
+    ("青石大道北段已通车。", [("青石大道北段", N)]),
+    # --- a class of projects (…类项目) and a class of roads (国省干线公路) head a list, no project --
+    ("一、产业发展类项目", []),
+    ("（一）国省干线公路。G901线青石至白沙段改建工程全长12公里。", [("G901线青石至白沙段改建工程", N)]),
+    # ... but a place makes works on them one undertaking
+    ("青禾县国省干线公路改造工程已完工。", [("青禾县国省干线公路改造工程", N)]),
+    # --- who runs or hosts a page (主办：/承办：, its footer) is no project (unit_label_before) ---
+    ("主办：青禾县人民政府办公室　　承办：青禾县大数据中心", []),
+    ("青禾县大数据中心项目已开工。", [("青禾县大数据中心项目", N)]),
+    # --- projects built by an agent (代建) are a class as 续建 ones are, unless a place names one --
+    ("一是个别代建项目前期工作滞后。", []),
+    ("城南代建安置小区已交付。", [("城南代建安置小区", N)]),
+    # --- 其中 + the line's controlling works names a part of the sentence's project --------------
+    ("青溪高速公路青陵段路基完成62%，其中全线控制性工程乌山隧道左洞已于11月贯通。", [("青溪高速公路青陵段", N)]),
+    ("其中重点项目白沙大桥已合龙。", [("白沙大桥", N)]),
 ]
 
 

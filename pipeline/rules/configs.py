@@ -418,6 +418,9 @@ class ProjectRules(Config):
     component_after_facility: regex.Pattern[str] = rule(PATTERN)  # …大桥主桥: a part after a facility
     component_of_subject: regex.Pattern[str] = rule(PATTERN)    # 其控制性工程 | 青峰特大桥
     works_after_project: regex.Pattern[str] = rule(PATTERN)  # …项目租用厂房: the works after a project's 项目
+    name_run_on: regex.Pattern[str] = rule(PATTERN)  # …东延线（含跨江大桥）: what runs on past a name's end
+    class_name: regex.Pattern[str] = rule(PATTERN)  # 社会事业类项目: a category heading, no project
+    contract_section: regex.Pattern[str] = rule(PATTERN)  # YS2合同段, 第3标段: a component let to one contractor
     class_works: regex.Pattern[str] = rule(PATTERN, at=True)   # 等道路的提升改造工程: the works on each member
     activity_suffixes: tuple[str, ...] = rule(WORDS)
     abstract_suffixes: tuple[str, ...] = rule(WORDS)

@@ -80,6 +80,8 @@ class NameJudge:
         self.count_prefix = p.count_prefix
         self.organisation = p.organisation_after
         self.forbidden = p.forbidden
+        self.contract_section = p.contract_section
+        self.class_name = p.class_name
         self.max_chars = p.max_chars
         self.min_chars = p.min_chars
         self.strip_pos = set(p.strip_leading_pos)
@@ -222,8 +224,12 @@ class NameJudge:
         done, and names no class)."""
         tags = self.tags(rest)
         pos = 0
-        for word, flag in tags:
-            if self._doing(word, flag):
+        for i, (word, flag) in enumerate(tags):
+            # a verb right before a suffix word of its own names the facility (等物流 | 分拨 | 中心,
+            # 等垃圾 | 转运 | 站): the class goes on (not a framing verb: 等项目 | 加快建设 | 厂房)
+            if self._doing(word, flag) and not (
+                    word not in self.framing_verbs and i + 1 < len(tags) and pos > 0
+                    and (found := self.end_suffix(tags[i + 1][0])) is not None and found[1] == 0):
                 return rest[:pos]
             pos += len(word)
         return rest
@@ -331,6 +337,10 @@ class NameJudge:
             return "length"
         if self.forbidden.search(name):
             return "forbidden"
+        if self.contract_section.search(name):
+            return "contract section"
+        if self.class_name.search(name):
+            return "class of projects"
         if self.count_prefix.search(name):
             return "count prefix"
         if _ONLY_PUNCT.fullmatch(name):

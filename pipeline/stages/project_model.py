@@ -396,6 +396,17 @@ def _without_places(text: str, places: frozenset[str]) -> str:
     return text
 
 
+_PADDING = re.compile(r"[ \t\u3000]{2,}")
+
+
+def _padding(text: str, start: int, end: int) -> int:
+    """How many characters of text[start:end] are runs of two spaces or more (a flattened
+    table's column padding); 0 without a search when it holds no two spaces in a row."""
+    if "  " not in text[start:end] and "\u3000\u3000" not in text[start:end] and "\t" not in text[start:end]:
+        return 0
+    return sum(m.end() - m.start() for m in _PADDING.finditer(text, start, end))
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The segment around [start, end); of a segment longer than `LONGEST_SENTENCE` (text
     whose full stops were lost), the stretch of that length holding `start`, running on to
@@ -476,7 +487,9 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], starts: Seq
             f["sentence_start"] = 1.0
         in_sentence = bisect_right(starts, e) - bisect_right(starts, s - 1)
         f["sentence_candidates"] = max(f["sentence_candidates"], math.log1p(in_sentence) / 3)
-        f["sentence_len"] = max(f["sentence_len"], min(e - s, 200) / 100)
+        # its length in characters of text: the runs of spaces that pad a flattened table's
+        # columns (a ledger row laid out as one line) are layout, not words
+        f["sentence_len"] = max(f["sentence_len"], min(e - s - _padding(text, s, e), 200) / 100)
         if not f["in_heading"]:
             i = bisect_right(title_starts, m.start) - 1
             if i >= 0 and title_spans[i][1] >= m.end:

@@ -46,6 +46,9 @@ _CLAUSE_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + "".join(sorted(_CLAU
 _BRACKETS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
                          r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
+# a reference to a ledger's item by its number (备注：第8项 | 云州水库除险加固工程…): a counter
+# before the name, no part of it (第一项目部, 第2项工程 are not)
+_ITEM_NUMBER = regex.compile(r"第[0-9一二三四五六七八九十]{1,3}项(?![目工])(?=\p{Han}{3})")
 _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
 _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
 _SPACES = regex.compile(r"[ \t\u3000]+")
@@ -131,6 +134,7 @@ class ProjectExtractor:
         self.component_after_facility = p.component_after_facility
         self.component_of_subject = p.component_of_subject
         self.works_after_project = p.works_after_project
+        self.name_run_on = p.name_run_on
         self.class_works = p.class_works
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
@@ -479,6 +483,8 @@ class ProjectExtractor:
                 # trimming and judging it finds nothing
                 continue
             names = [self._trim(clause, seg) for seg in group]
+            if judge.contract_section.search(names[-1][0]):
+                continue        # YS1、YS2合同段: a project's sections, no projects
             suffixed = [judge.has_suffix(name) for name, _, _ in names]
             # one item before 等N个…项目 is a name too (云岭钢铁等3个工业项目): it heads the list
             # (its bare items are read only then: most clauses have no 等)
@@ -496,11 +502,15 @@ class ProjectExtractor:
             is_list = len(group) > 1 and (2 * sum(judge.name_like(name) for name, _, _ in names) >= len(group)
                                           or shared is not None or umbrella or any(in_counted))
             # 热带农业、医药产业、低碳制造业项目: 项目 closes a list of sectors, not one name
-            shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1])
-                               and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
             # 东坪、西岭、南湾水库: the last item's specific suffix is lent to the bare ones
             lent = (self._lent_suffix(names, suffixed)
                     if len(group) > 1 and shared is None and not all(suffixed) else None)
+            # 甲村、乙村、丙村通组公路硬化项目: places of one level, the last with the works they
+            # share (each place's works), lent when no specific suffix is
+            place_tail = (self._place_tail(names, suffixed)
+                          if lent is None and len(group) > 1 and shared is None and not all(suffixed) else None)
+            shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1]) and place_tail is None
+                               and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
             # A、B水库、C水库、D: most items are names of their own, which vouches for the rest
             vouched = self._vouching_siblings(names, suffixed)
             for i, ((name, s, e), has_suffix) in enumerate(zip(names, suffixed, strict=True)):
@@ -533,10 +543,10 @@ class ProjectExtractor:
                         name, e = name[:cut], s + cut
                     rule_id = PROJECT_SUFFIX_PREFIX_RULE
                 elif (item_shared[i] is not None or (is_list and judge.proper(name)) or lent is not None or closed_item
-                      or sibling_item):
+                      or sibling_item or place_tail is not None):
                     rule_id = PROJECT_ENUMERATION_ITEM_RULE
                     # 鑫达建材、华泰纸业等12个工业项目: 等 + a count + 项目 vouches for bare items
-                    lent_or_shared = item_shared[i] or lent or (
+                    lent_or_shared = item_shared[i] or lent or place_tail or (
                         self._siblings_suffix(names, suffixed, i) if sibling_item else None)
                     alt = name + lent_or_shared if lent_or_shared else None
                 else:
@@ -556,6 +566,8 @@ class ProjectExtractor:
                         part := self.component_after_facility.search(name)) and judge.has_suffix(
                         name[:part.start("part")]):
                     name, e = name[:part.start("part")], s + part.start("part")     # …大桥 | 主桥
+                if (part := self.name_run_on.search(name)) and judge.has_suffix(name[:part.start("part")]):
+                    name, e = name[:part.start("part")], s + part.start("part")     # …小区一期 | 3260套安置房
                 listed = alt is not None or (sibling_item and rule_id != PROJECT_SUFFIX_PREFIX_RULE)
                 if any(a <= s and e <= b for a, b in class_works):
                     continue        # the works of the class closing a list before it
@@ -683,6 +695,24 @@ class ProjectExtractor:
                 return None
             last = last[:cut]
         return judge.lent_suffix([*(n for n, _, _ in names[:-1]), last])
+
+    def _place_tail(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> str | None:
+        """The works the last item of a list of places names after its own place (甲村、乙村、
+        丙村 | 通组公路硬化项目), which each bare place shares: every item before the last is a
+        bare place ending in one administrative level word (`whole_place_ends`), and the last
+        opens with a place ending in the same word, then words ending in a project suffix."""
+        if not suffixed[-1] or any(suffixed[:-1]):
+            return None
+        judge = self.judge
+        bare = [n for n, _, _ in names[:-1]]
+        level = bare[0][-1:]
+        if level not in self.whole_place_ends or not all(
+                2 <= len(n) <= 6 and n.endswith(level) and judge.proper(n) for n in bare):
+            return None
+        last = names[-1][0]
+        at = last.find(level, 1, 7)
+        tail = last[at + 1:] if at > 0 else ""
+        return tail if len(tail) >= 2 and judge.has_suffix(tail) and judge.proper(last[:at + 1]) else None
 
     def _vouching_siblings(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> list[int]:
         """Per item of a list, how many of the other items are names of their own (a suffix
@@ -951,6 +981,9 @@ class ProjectExtractor:
         ordinal = _ORDINAL.match(clause, s, e)
         if ordinal:
             s = ordinal.end()
+        item_number = _ITEM_NUMBER.match(clause, s, e)
+        if item_number:
+            s = item_number.end()
         aside = _LEADING_ASIDE.match(clause, s, e) if s < e and clause[s] in "(（" else None
         if aside and e - aside.end() >= self.min_chars:
             s = aside.end()     # (记者 某某)中国交通运输部 …, (PPP)项目: an aside, not the name
@@ -1101,6 +1134,17 @@ def merge_short_forms(mentions: list[ProjectMention], place_prefix: regex.Patter
             rest = key[m.end():]
             if len(rest) >= 4 and rest in keys:
                 longer_of.setdefault(rest, set()).add(key)
+    # a list's item named with its class later in full (甲县、乙县等物流中心…，其中乙县物流分拨中心…):
+    # one project, the item its short form
+    named = [m for m in mentions if m.rule_id != PROJECT_ENUMERATION_ITEM_RULE]
+    for m in mentions:
+        if m.rule_id != PROJECT_ENUMERATION_ITEM_RULE or not m.alt or not m.alt.startswith(m.name):
+            continue
+        ending = m.alt[len(m.name):]
+        full = {n.key for n in named if n.key != m.key and n.name.startswith(m.name) and n.name.endswith(ending)
+                and len(m.alt) <= len(n.name) <= len(m.alt) + 6}
+        if len(full) == 1:
+            longer_of.setdefault(m.key, set()).update(full)
     alias = {short: next(iter(long)) for short, long in longer_of.items() if len(long) == 1}
     if not alias:
         return mentions
