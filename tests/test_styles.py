@@ -25,7 +25,11 @@ read no rules, stage code or diffs (a rural-revitalisation notice of key-value c
 county 督查通报 with 问责, a city investment group's annual summary, a transport bureau's
 year-end summary, a 百日攻坚 bulletin, a website 留言办理 page, a ledger flattened from a PDF
 with space-separated columns), its gold committed (6fe0d60) before keyproj first ran on it:
-it is the untuned, held-out batch.
+it was the untuned, held-out batch until learn1.
+Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
+here included: the project and status figures below are in-sample for the models (the rules
+were tuned on batches 1-6 before), so the floors guard against regressions, not untuned
+accuracy. Their honest figures are leave-one-batch-out fits (see learn1's report).
 Every fact's span must also be exact: documents.text[start:end] == text.
 """
 
@@ -67,6 +71,10 @@ STYLES_DIR = FIXTURES_DIR / "styles"
 # on stop 30's merged code (tables1, ocr1, status12, conf6, cands12, retrained): batch 5 (tuned on)
 #   1.000, 1.000, 0.963, 0.989; batch 6 (tuned on now) 1.000, 1.000, 0.963 (strict 0.936), 0.914;
 #   batch 7 (untuned) 1.000, 0.975, 0.792 (strict 0.729), 0.724
+# learn1 (the models trained on dev + train + the styles set, so in-sample for the models):
+#   s 0.994, 1.000, 0.982, 1.000; u 1.000, 1.000, 0.923, 0.944; v 1.000, 1.000, 0.980, 0.986;
+#   w 1.000, 1.000, 0.922, 0.910; x 1.000, 1.000, 0.984, 0.989; y 1.000, 1.000, 0.973, 0.899;
+#   z 1.000, 0.975, 0.816 (strict 0.736), 0.744
 FLOORS: dict[str, tuple[str, dict[str, float]]] = {
     "batch 1 (tuned on)": ("s", {"quantities_f1": 0.98, "role_accuracy": 0.97,
                                  "projects_relaxed_f1": 0.90, "status_accuracy": 0.96}),
