@@ -1,7 +1,8 @@
 """Train the models that weigh the rules' candidates, from the gold sets: one command.
 
     python scripts/train.py [projects|statuses|roles|all] [--gold ../shared/gold] [--sets dev train]
-                            [--out pipeline/data]
+                            [--out pipeline/data] [--styles tests/fixtures/styles | --no-styles]
+                            [--styles-weight W]
 
 - `projects` → pipeline/data/project_model.json (pipeline/stages/project_model.py): is a
   candidate a project; its calibrated probability is `projects.confidence`, and candidates
@@ -24,6 +25,16 @@ regression (scikit-learn, lbfgs) is fitted. The honest figures it prints:
   dealt to the folds in turn; a document's candidates are scored by a model that never saw
   it), in total and per set;
 - a model fitted on the first set (dev) and measured on the others (train).
+
+The styles set (`--styles`, by default the repository's tests/fixtures/styles: invented
+reports with gold in the same format, in the structures the gold sets have few of: ledgers,
+tables, cards, posts, speeches) is in every fit, the shipped one and each fold's, and never
+held out, measured or calibrated on: the figures printed are the gold sets' as before, each
+fit having the styles documents in its training part (its candidates weigh `STYLES_WEIGHT`,
+its status decisions `STATUS_STYLES_WEIGHT`). A styles file whose name starts with `a` (an
+untuned batch kept for measurement, `STYLES_HELD_OUT`) is never read, whatever the folder
+holds. The dev-fit lines are printed fitted on dev + styles and on dev alone. The money-role
+measure (`roles`) reads the gold sets only.
 
 Calibration (Platt: sigmoid(a·score + b)) is fitted on the held-out scores; the weights
 written are fitted on all sets. Both confidences are calibrated on the held-out scores of
@@ -95,6 +106,18 @@ SURE_C = 0.3            # inverse regularisation of the status surety model (few
 #: (0.855-0.924); chosen on train's out-of-fold figure, so that line is not untuned on train
 SURE_Z = 1.0
 ROUND = 6
+#: the styles set (tests/fixtures/styles), the set's name in the samples' document names
+STYLES = "styles"
+STYLES_DIR = ROOT / "tests" / "fixtures" / "styles"
+#: styles files never read by training: a batch written to be measured on while untuned
+#: (batch 8, `a…`) stays out of every fit, whatever is in the folder
+STYLES_HELD_OUT = ("a",)
+#: each styles document's project candidates weigh this much in every fit (a gold
+#: document's weigh 1), and each of its status decisions `STATUS_STYLES_WEIGHT`: chosen by
+#: train's grouped CV and the dev-fit line (learn1: projects' CV mean 0.804 at 1, 0.801 at 2,
+#: 0.796 at 4; statuses' 0.778 at 1, 0.784 at 2 and 4, dev+styles -> train 0.784, 0.786)
+STYLES_WEIGHT = 1.0
+STATUS_STYLES_WEIGHT = 2.0
 
 
 # --- shared: gold documents, folds, fitting, calibration ------------------------------------
@@ -111,6 +134,10 @@ class Samples:
     rule: list[bool] = field(default_factory=list)     # the rules' own choice
     own: list[bool] = field(default_factory=list)      # the rules' binding choice (Candidate.binding)
     gold_total: dict[str, int] = field(default_factory=dict)   # gold items per document
+    #: samples always in the training part, never held out, measured or calibrated on (the
+    #: styles set, `styles_documents`), and the weight of each of them in every fit
+    extra: Samples | None = None
+    extra_weight: float = 1.0
 
     def add(self, x: Features, y: int, doc: str, decision: int, rule: bool = True, own: bool = False) -> None:
         self.own.append(own)
@@ -125,8 +152,21 @@ class Samples:
         idx = np.array([i for i, d in enumerate(self.doc) if keep(d)], dtype=int)
         out = Samples([self.x[i] for i in idx], [self.y[i] for i in idx], [self.doc[i] for i in idx],
                       [self.decision[i] for i in idx], [self.rule[i] for i in idx],
-                      [self.own[i] for i in idx], {d: n for d, n in self.gold_total.items() if keep(d)})
+                      [self.own[i] for i in idx], {d: n for d, n in self.gold_total.items() if keep(d)},
+                      self.extra, self.extra_weight)
         return out, idx
+
+    def training(self, idx: Sequence[int] | np.ndarray | None = None
+                 ) -> tuple[list[Features], list[int], list[int], list[float] | None]:
+        """The samples `idx` (all when None) and every extra sample: features, labels,
+        decisions (the extra's kept apart) and weights (None when no extra sample is weighed)."""
+        rows = range(len(self.y)) if idx is None else idx
+        xs, ys, dec = [self.x[i] for i in rows], [self.y[i] for i in rows], [self.decision[i] for i in rows]
+        if self.extra is None or not self.extra.y:
+            return xs, ys, dec, None
+        weights = [1.0] * len(xs) + [self.extra_weight] * len(self.extra.y)
+        return (xs + list(self.extra.x), ys + list(self.extra.y), dec + [-1 - d for d in self.extra.decision],
+                weights)
 
 
 def gold_documents(gold_root: Path, sets: Sequence[str]) -> list[tuple[str, GoldDoc, Path]]:
@@ -140,6 +180,17 @@ def gold_documents(gold_root: Path, sets: Sequence[str]) -> list[tuple[str, Gold
             out.append((f"{name}/{gold.file}", gold, folder / "raw" / gold.file))
     if not out:
         raise SystemExit(f"error: no gold sets ({', '.join(sets)}) with gold.jsonl under {gold_root}")
+    return out
+
+
+def styles_documents(folder: Path) -> list[tuple[str, GoldDoc, Path]]:
+    """(styles/file, gold, raw path) of the styles set's documents (`folder`: gold.jsonl +
+    raw/), sorted, except the held-out batches: a file whose name starts with one of
+    `STYLES_HELD_OUT` is never read."""
+    out = []
+    for gold in sorted(load_gold(folder / "gold.jsonl"), key=lambda g: g.file):
+        if not Path(gold.file).name.startswith(STYLES_HELD_OUT):
+            out.append((f"{STYLES}/{gold.file}", gold, folder / "raw" / gold.file))
     return out
 
 
@@ -183,32 +234,37 @@ class Logistic:
         return np.array([self.intercept + sum(self.coef.get(n, 0.0) * v for n, v in x) for x in xs])
 
 
-def fit(xs: Sequence[Features], ys: Sequence[int], c: float = C) -> Logistic:
-    """L2-regularised logistic regression over the feature names seen (sorted)."""
+def fit(xs: Sequence[Features], ys: Sequence[int], c: float = C, weights: Sequence[float] | None = None
+        ) -> Logistic:
+    """L2-regularised logistic regression over the feature names seen (sorted); `weights`:
+    each sample's weight in the loss (None: all 1)."""
     from sklearn.linear_model import LogisticRegression
 
     names = sorted({n for x in xs for n, _ in x})
     lr = LogisticRegression(C=c, solver="lbfgs", max_iter=5000)
-    lr.fit(_matrix(xs, names), np.asarray(ys))
+    lr.fit(_matrix(xs, names), np.asarray(ys), sample_weight=None if weights is None else np.asarray(weights))
     return Logistic({n: float(w) for n, w in zip(names, lr.coef_[0], strict=True)}, float(lr.intercept_[0]))
 
 
-def fit_ranker(xs: Sequence[Features], ys: Sequence[int], decisions: Sequence[int], l2: float = 1.0 / C
-               ) -> Logistic:
+def fit_ranker(xs: Sequence[Features], ys: Sequence[int], decisions: Sequence[int], l2: float = 1.0 / C,
+               weights: Sequence[float] | None = None) -> Logistic:
     """Conditional logit: for each decision, a softmax over its candidates; maximises the
     probability mass of the candidates that are right (several may state the gold's state),
-    L2-penalised. Decisions with no right candidate teach nothing and are left out."""
+    L2-penalised. Decisions with no right candidate teach nothing and are left out.
+    `weights`: per sample, its decision's weight in the loss (the first sample's; None: all 1)."""
     from scipy.optimize import minimize
 
     names = sorted({n for x in xs for n, _ in x} - SURE_ONLY)
     x = _matrix(xs, names)
     y = np.asarray(ys, dtype=bool)
     dec = np.asarray(decisions)
+    sw = np.ones(len(ys)) if weights is None else np.asarray(weights, dtype=float)
     useful = {d for d, r in zip(decisions, ys, strict=True) if r}
-    keep = np.array([d in useful for d in decisions])
-    x, y, dec = x[keep], y[keep], dec[keep]
-    _, seg = np.unique(dec, return_inverse=True)
+    keep = np.array([d in useful for d in decisions], dtype=bool)
+    x, y, dec, sw = x[keep], y[keep], dec[keep], sw[keep]
+    _, first, seg = np.unique(dec, return_index=True, return_inverse=True)
     k = int(seg.max()) + 1 if len(seg) else 0
+    dw = sw[first] if len(seg) else np.zeros(0)     # each decision's weight
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         z = x @ w
@@ -217,8 +273,8 @@ def fit_ranker(xs: Sequence[Features], ys: Sequence[int], decisions: Sequence[in
         e = np.exp(z - top[seg])
         every = np.bincount(seg, e, k)
         right = np.bincount(seg, e * y, k)
-        value = -np.sum(np.log(right) - np.log(every)) + 0.5 * l2 * w @ w
-        grad = x.T @ (e / every[seg] - y * e / right[seg]) + l2 * w
+        value = -np.sum(dw * (np.log(right) - np.log(every))) + 0.5 * l2 * w @ w
+        grad = x.T @ (dw[seg] * (e / every[seg] - y * e / right[seg])) + l2 * w
         return float(value), grad
 
     w0 = np.zeros(len(names))
@@ -257,8 +313,8 @@ def out_of_fold(s: Samples, ranker: bool = False, c: float = C, salt: str = "") 
         rest = np.flatnonzero(which != k)
         if not len(test) or not len(rest) or len({s.y[i] for i in rest}) < 2:
             continue
-        xs, ys = [s.x[i] for i in rest], [s.y[i] for i in rest]
-        model = fit_ranker(xs, ys, [s.decision[i] for i in rest]) if ranker else fit(xs, ys, c)
+        xs, ys, dec, weights = s.training(rest)
+        model = fit_ranker(xs, ys, dec, weights=weights) if ranker else fit(xs, ys, c, weights)
         scores[test] = model.scores([s.x[i] for i in test])
     return scores
 
@@ -475,7 +531,8 @@ def project_model(s: Samples, version: str, calibrate_on: Callable[[str], bool] 
     on = np.array([calibrate_on is None or calibrate_on(d) for d in s.doc])
     a, b = project_calibration(oof[on], [y for y, keep in zip(s.y, on, strict=True) if keep])
     prob = sigmoid(a * oof + b)
-    model = fit(s.x, s.y, c)
+    xs, ys, _, sample_weights = s.training()
+    model = fit(xs, ys, c, sample_weights)
     weights = tuple(round(model.coef.get(n, 0.0), ROUND) for n in FEATURES)
     return ProjectModel(weights, round(model.intercept, ROUND), round(a, ROUND), round(b, ROUND),
                         repeated_threshold(s, c, on, prob), f"{version} C={c:g}"), prob
@@ -514,17 +571,27 @@ def compare_trees(s: Samples, untuned: tuple[str, ...], report: Callable[[str], 
 
 
 def train_projects(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "train"),
-                   report: Callable[[str], Any] = print, trees: bool = False) -> ProjectModel:
+                   report: Callable[[str], Any] = print, trees: bool = False, styles: Path | None = None,
+                   styles_weight: float = STYLES_WEIGHT) -> ProjectModel:
     """Train the project model, print its held-out figures, write it to `out` (and with
-    `trees`, the same figures for gradient-boosted trees, see `compare_trees`)."""
+    `trees`, the same figures for gradient-boosted trees, see `compare_trees`). `styles`: a
+    styles set whose documents (`styles_documents`) are in every fit, each candidate weighing
+    `styles_weight`, and never held out, measured or calibrated on."""
     docs = gold_documents(gold_root, sets)
-    s = collect_projects(docs, Pipeline(weigh_projects=False, rank_statuses=False))
+    bare = Pipeline(weigh_projects=False, rank_statuses=False)
+    s = collect_projects(docs, bare)
+    if styles is not None:
+        s.extra, s.extra_weight = collect_projects(styles_documents(styles), bare), styles_weight
     names = sorted({d.split("/")[0] for d in s.gold_total}, key=list(sets).index)
     # calibrated on the sets the rules were not tuned on (all but the first), as the
     # confidence of the statuses is: the tuned set's candidates are surer than new text's
     untuned = tuple(f"{name}/" for name in names[1:])
-    model, prob = project_model(s, "+".join(names), (lambda d: d.startswith(untuned)) if untuned else None)
+    plus = f"+{STYLES}" if s.extra is not None else ""
+    model, prob = project_model(s, "+".join(names) + plus, (lambda d: d.startswith(untuned)) if untuned else None)
     report(f"projects: {len(s.y)} candidates, {sum(s.y)} right, {len(s.gold_total)} documents")
+    if s.extra is not None:
+        report(f"  in every fit, never measured: {STYLES} ({len(s.extra.y)} candidates, {sum(s.extra.y)} right, "
+               f"{len(s.extra.gold_total)} documents, weight {s.extra_weight:g})")
     report(f"  rules alone (every candidate kept): {project_figures(s, np.ones(len(s.y)), 0.0, rank=False)}")
     report(f"  {FOLDS}-fold CV grouped by document: {project_figures(s, prob, model.threshold)} "
            f"(threshold {model.threshold}, {model.version.split()[-1]})")
@@ -542,9 +609,14 @@ def train_projects(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
     if len(names) > 1:
         first, _ = s.subset(lambda d: d.startswith(names[0] + "/"))
         rest, _ = s.subset(lambda d: not d.startswith(names[0] + "/"))
-        held, _ = project_model(first, names[0])
-        report(f"  fitted on {names[0]} ({held.version.split()[-1]}), measured on {'+'.join(names[1:])}: "
+        held, _ = project_model(first, names[0] + plus)
+        report(f"  fitted on {names[0] + plus} ({held.version.split()[-1]}), measured on {'+'.join(names[1:])}: "
                f"{project_figures(rest, _project_probability(held, rest.x), held.threshold)}")
+        if plus:
+            alone, _ = project_model(replace(first, extra=None), names[0])
+            figures = project_figures(rest, _project_probability(alone, rest.x), alone.threshold)
+            report(f"  fitted on {names[0]} alone ({alone.version.split()[-1]}), measured on "
+                   f"{'+'.join(names[1:])}: {figures}")
     if trees:
         compare_trees(s, untuned, report)
     _write(out, model.to_json())
@@ -739,7 +811,8 @@ def status_model(s: Samples, calibrate_on: Callable[[str], bool] | None = None
     promise_on = np.array([calibrate_on is None or calibrate_on(d) for d in held.doc])
     a, b, _ = _calibration(held.subset(promise_on))
     surety = fit_surety(held, promise_on)
-    w = fit_ranker(s.x, s.y, s.decision)
+    xs, ys, dec, weights = s.training()
+    w = fit_ranker(xs, ys, dec, weights=weights)
     model = StatusModel({n: round(v, ROUND) for n, v in sorted(w.coef.items())}, 0.0,
                         round(a, ROUND), round(b, ROUND), surety.unknown, dict(surety.model.coef),
                         surety.model.intercept)
@@ -837,12 +910,18 @@ def repeated_status_accuracy(s: Samples, untuned: tuple[str, ...]) -> tuple[str,
 
 
 def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "train"),
-                   report: Callable[[str], Any] = print, project_weights: Path | None = None) -> StatusModel:
+                   report: Callable[[str], Any] = print, project_weights: Path | None = None,
+                   styles: Path | None = None, styles_weight: float = STATUS_STYLES_WEIGHT) -> StatusModel:
     """Train the status ranker on the projects the project model (`project_weights`, else
-    the shipped one) keeps; print its held-out figures, write it to `out`."""
+    the shipped one) keeps; print its held-out figures, write it to `out`. `styles`: as
+    `train_projects` (each decision of a styles document weighs `styles_weight`)."""
     docs = gold_documents(gold_root, sets)
     projects = ProjectModel.load(project_weights) if project_weights else None
-    s = collect_statuses(docs, Pipeline(project_model=projects, rank_statuses=False))
+    kept = Pipeline(project_model=projects, rank_statuses=False)
+    s = collect_statuses(docs, kept)
+    if styles is not None:
+        s.extra, s.extra_weight = collect_statuses(styles_documents(styles), kept), styles_weight
+    plus = f"+{STYLES}" if s.extra is not None else ""
     names = sorted({d.split("/")[0] for d in s.doc}, key=list(sets).index)
     # the confidence is calibrated on the sets the rules were not tuned on (all but the first),
     # as the documents it will meet are: the tuned set's decisions are surer than new text's
@@ -850,6 +929,9 @@ def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
     model, held, surety = status_model(s, (lambda d: d.startswith(untuned)) if untuned else None)
     report(f"statuses: {len(s.y)} candidates of {len(set(s.decision))} matched projects, "
            f"{len(set(s.doc))} documents")
+    if s.extra is not None:
+        report(f"  in every fit, never measured: {STYLES} ({len(set(s.extra.decision))} matched projects, "
+               f"{len(set(s.extra.doc))} documents, weight {s.extra_weight:g})")
     calibration = (model.scale, model.shift, model.unknown)
     report(f"  {FOLDS}-fold CV grouped by document: {status_figures(held, *calibration, surety)}")
     oof_scores = out_of_fold(s, ranker=True)
@@ -869,11 +951,17 @@ def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
     if len(names) > 1:
         first, _ = s.subset(lambda d: d.startswith(names[0] + "/"))
         rest, _ = s.subset(lambda d: not d.startswith(names[0] + "/"))
-        alone, _, alone_surety = status_model(first)
-        scores = fit_ranker(first.x, first.y, first.decision).scores(rest.x)
-        report(f"  fitted on {names[0]}, measured on {'+'.join(names[1:])}: "
-               f"{status_figures(Decisions.of(rest, scores), alone.scale, alone.shift, alone.unknown, alone_surety)}")
-    _write(out, {"trained_on": names, "l2": 1.0 / C, "folds": FOLDS, **model.to_json()})
+        for part in ([first, replace(first, extra=None)] if plus else [first]):
+            alone, _, alone_surety = status_model(part)
+            xs, ys, dec, weights = part.training()
+            scores = fit_ranker(xs, ys, dec, weights=weights).scores(rest.x)
+            fitted_on = names[0] + (plus if part.extra is not None else " alone" if plus else "")
+            figures = status_figures(Decisions.of(rest, scores), alone.scale, alone.shift, alone.unknown,
+                                     alone_surety)
+            report(f"  fitted on {fitted_on}, measured on {'+'.join(names[1:])}: {figures}")
+    trained_on = names + ([STYLES] if plus else [])
+    extra = {"styles_weight": s.extra_weight} if plus else {}
+    _write(out, {"trained_on": trained_on, **extra, "l2": 1.0 / C, "folds": FOLDS, **model.to_json()})
     report(f"  weights: {out}")
     return model
 
@@ -1046,14 +1134,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "pipeline" / "data", help="where the weights go")
     parser.add_argument("--trees", action="store_true",
                         help="also print the grouped CV of gradient-boosted trees on the project features")
+    parser.add_argument("--styles", type=Path, default=STYLES_DIR,
+                        help="the styles set (gold.jsonl + raw/), in every fit and never measured on; "
+                             f"files starting with {', '.join(STYLES_HELD_OUT)} are never read")
+    parser.add_argument("--no-styles", action="store_true", help="fit on the gold sets alone")
+    parser.add_argument("--styles-weight", type=float, default=None,
+                        help="the weight of a styles document's samples in every fit (default: "
+                             f"{STYLES_WEIGHT:g} for projects, {STATUS_STYLES_WEIGHT:g} for statuses)")
     args = parser.parse_args(argv)
+    styles = None if args.no_styles else args.styles
     if args.what in ("projects", "all"):
-        train_projects(args.gold, args.out / "project_model.json", args.sets, trees=args.trees)
+        train_projects(args.gold, args.out / "project_model.json", args.sets, trees=args.trees,
+                       styles=styles, styles_weight=args.styles_weight or STYLES_WEIGHT)
     if args.what in ("statuses", "all"):
         # the status samples are the projects the project model written to --out keeps
         weights = args.out / "project_model.json"
         train_statuses(args.gold, args.out / "status_model.json", args.sets,
-                       project_weights=weights if weights.is_file() else None)
+                       project_weights=weights if weights.is_file() else None,
+                       styles=styles, styles_weight=args.styles_weight or STATUS_STYLES_WEIGHT)
     if args.what in ("roles", "all"):
         train_roles(args.gold, args.sets)
     return 0

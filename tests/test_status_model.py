@@ -42,10 +42,13 @@ def test_shipped_weights_load_and_score_without_gold() -> None:
 # text -> (project, status, whether its confidence is at least 0.8), with the shipped weights
 CONFIDENCE_CASES = [
     ("城东快速路工程已竣工。", "城东快速路工程", "completed", True),          # the cue in its own clause
-    # no cue of its own: the report's prevailing state, but not with confidence (under a title
-    # line with no state: a news lead would be a candidate of its own, `doc_lead`)
-    ("云州市重点项目进展\n2024年有9个重点项目建成投产。城东快速路工程总投资3亿元。", "城东快速路工程", "operational",
-     False),
+    # no cue of its own (under a title line with no state: a news lead would be a candidate of
+    # its own, `doc_lead`). The report's prevailing state was chosen, not with confidence,
+    # until the ranker was trained on the styles set too (learn1); now unknown, as the
+    # guideline has it for a project whose state the document does not say, with the held-out
+    # rate of a chosen unknown (0.804 on learn1's retraining: train's chosen unknowns out of fold)
+    ("云州市重点项目进展\n2024年有9个重点项目建成投产。城东快速路工程总投资3亿元。", "城东快速路工程", "unknown",
+     True),
 ]
 
 

@@ -1,0 +1,81 @@
+"""scripts/train.py fits on the styles set too: its documents are read except the held-out
+batch (files starting with `a`), they are in every fit and never held out, and a weight of
+2 counts a sample or a decision twice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import load_train_script
+
+# (file names in a styles folder's gold, the names training reads)
+STYLES_FILES = [
+    (["s01_ledger.txt", "z07_cards.txt"], ["s01_ledger.txt", "z07_cards.txt"]),
+    # must not: the untuned batch kept for measurement
+    (["a01_notice.txt", "s01_ledger.txt", "a07_post.txt"], ["s01_ledger.txt"]),
+    (["a01_notice.txt"], []),
+    # a name merely holding an `a` further on is read
+    (["xa1_bulletin.txt"], ["xa1_bulletin.txt"]),
+]
+
+
+@pytest.mark.parametrize("files, read", STYLES_FILES, ids=[str(i) for i in range(len(STYLES_FILES))])
+def test_styles_documents_never_read_the_held_out_batch(tmp_path: Path, files: list[str], read: list[str]
+                                                        ) -> None:
+    train = load_train_script()
+    (tmp_path / "gold.jsonl").write_text(
+        "".join(json.dumps({"file": f, "mentions": [], "projects": []}) + "\n" for f in files), encoding="utf-8")
+    docs = train.styles_documents(tmp_path)
+    assert [gold.file for _, gold, _ in docs] == read
+    assert [name for name, _, _ in docs] == [f"styles/{f}" for f in read]
+
+
+def _samples(train, rows: list[tuple[tuple[tuple[str, float], ...], int, str, int]]):  # type: ignore[no-untyped-def]
+    s = train.Samples()
+    for x, y, doc, decision in rows:
+        s.add(x, y, doc, decision)
+        s.gold_total[doc] = 1
+    return s
+
+
+def test_extra_samples_are_in_every_fold_and_never_scored() -> None:
+    train = load_train_script()
+    gold = _samples(train, [((("a", 1.0),), i % 2, f"train/{i:02d}", i) for i in range(10)])
+    extra = _samples(train, [((("b", 1.0),), 1, "styles/s01", 0), ((("a", 1.0),), 0, "styles/s01", 1)])
+    gold.extra, gold.extra_weight = extra, 2.0
+    xs, ys, dec, weights = gold.training([0, 1])
+    assert len(xs) == 4 and ys == [0, 1, 1, 0]
+    assert dec[:2] == [0, 1] and all(d < 0 for d in dec[2:]) and len(set(dec)) == 4
+    assert weights == [1.0, 1.0, 2.0, 2.0]
+    # the out-of-fold scores are the gold samples' only, and a fold's model saw feature b
+    assert len(train.out_of_fold(gold)) == 10
+    part, _ = gold.subset(lambda d: d < "train/05")
+    assert part.extra is extra and part.extra_weight == 2.0
+    # must not: no extra, no weights
+    assert train.Samples().training()[3] is None
+
+
+def test_a_weight_of_two_counts_a_decision_twice() -> None:
+    train = load_train_script()
+    xs = [(("p", 1.0),), (("q", 1.0),), (("p", 1.0),), (("q", 1.0),), (("p", 1.0),), (("q", 1.0),)]
+    ys = [1, 0, 0, 1, 1, 0]
+    weighed = train.fit_ranker(xs, ys, [0, 0, 1, 1, 2, 2], weights=[1, 1, 1, 1, 2, 2])
+    doubled = train.fit_ranker(xs + xs[4:], ys + ys[4:], [0, 0, 1, 1, 2, 2, 3, 3])
+    assert np.allclose(list(weighed.coef.values()), list(doubled.coef.values()), atol=1e-5)
+    plain = train.fit_ranker(xs, ys, [0, 0, 1, 1, 2, 2])
+    assert not np.allclose(list(weighed.coef.values()), list(plain.coef.values()), atol=1e-3)
+
+
+def test_a_weight_of_two_counts_a_sample_twice() -> None:
+    pytest.importorskip("sklearn")
+    train = load_train_script()
+    xs = [(("p", 1.0),), (("q", 1.0),), (("p", 1.0),), (("q", 1.0),), (("p", 1.0),)]
+    ys = [1, 0, 0, 1, 1]
+    weighed = train.fit(xs, ys, 1.0, [1, 1, 1, 1, 2])
+    doubled = train.fit(xs + xs[4:], ys + ys[4:], 1.0)
+    assert np.allclose(list(weighed.coef.values()), list(doubled.coef.values()), atol=1e-4)
+    assert abs(weighed.intercept - doubled.intercept) < 1e-4
