@@ -131,6 +131,8 @@ class BareScale(Config):
     scales: dict[str, Decimal] = rule(BUILT)
     money_cues: tuple[str, ...] = rule(WORDS)
     blocked_next: tuple[str, ...] = rule(WORDS)
+    governed_before: regex.Pattern[str] = rule(PATTERN)
+    note_period: regex.Pattern[str] = rule(PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
