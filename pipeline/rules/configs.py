@@ -331,6 +331,7 @@ class RoleRules(Config):
     breakdown_markers: tuple[str, ...] = rule(WORDS)
     breakdown_item: regex.Pattern[str] = rule(PATTERN)
     source_item: regex.Pattern[str] = rule(PATTERN, at=True)
+    accrued_alone: regex.Pattern[str] = rule(PATTERN, at=True)
     completion_verbs: tuple[str, ...] = rule(WORDS)
     plan_before_verb: regex.Pattern[str] = rule(PATTERN)
     plan_opens_sentence: regex.Pattern[str] = rule(PATTERN)
