@@ -131,6 +131,8 @@ class BareScale(Config):
     scales: dict[str, Decimal] = rule(BUILT)
     money_cues: tuple[str, ...] = rule(WORDS)
     blocked_next: tuple[str, ...] = rule(WORDS)
+    governed_before: regex.Pattern[str] = rule(PATTERN)
+    note_period: regex.Pattern[str] = rule(PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +331,7 @@ class RoleRules(Config):
     breakdown_markers: tuple[str, ...] = rule(WORDS)
     breakdown_item: regex.Pattern[str] = rule(PATTERN)
     source_item: regex.Pattern[str] = rule(PATTERN, at=True)
+    accrued_alone: regex.Pattern[str] = rule(PATTERN, at=True)
     completion_verbs: tuple[str, ...] = rule(WORDS)
     plan_before_verb: regex.Pattern[str] = rule(PATTERN)
     plan_opens_sentence: regex.Pattern[str] = rule(PATTERN)

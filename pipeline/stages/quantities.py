@@ -110,6 +110,8 @@ class QuantityExtractor:
         self.group_numbers: dict[str, int] = dict(self.pattern.groupindex)
         self.group_names = _group_names(self.pattern)
         self.money_cue = compiled(alternation(q.bare_scale.money_cues))
+        self.governed_before = q.bare_scale.governed_before
+        self.note_period = q.bare_scale.note_period
         self.max_digits = q.max_digits
 
     def __call__(self, text: str, offset: int = 0, layout: Layout | None = None) -> list[Quantity]:
@@ -118,8 +120,14 @@ class QuantityExtractor:
         layout = layout if layout is not None and layout.text is text else Layout(text)
         found = []
         scale = self.group_numbers["scale"]
-        for m in self.pattern.finditer(text):
-            if m.group(scale) and not self._money_sentence(layout, m.start(), m.end()):
+        matches = list(self.pattern.finditer(text))
+        # segments (their starts) holding a bare amount a money word governs: their other
+        # bare amounts are items of the same note (总投4800万，年计划2600万，本周68万)
+        governed = {layout.unit_around(m.start(), m.end(), SEGMENT_END)[0] for m in matches
+                    if m.group(scale) and self._governed(text, m.start())}
+        for m in matches:
+            if (m.group(scale) and not self._money_sentence(layout, m.start(), m.end())
+                    and not self._note_item(layout, m.start(), m.end(), governed)):
                 continue
             q = self._build(m, offset)
             if q is not None:
@@ -130,6 +138,20 @@ class QuantityExtractor:
         """A bare 万/亿 counts as money only in a segment about money."""
         s, e = layout.unit_around(start, end, SEGMENT_END)
         return self.money_cue.search(layout.text, s, e) is not None
+
+    def _governed(self, text: str, start: int) -> bool:
+        """A money word right before a bare 万/亿 (年计划2600万, 累计完成2140万) makes it money."""
+        return self.governed_before.search(text, max(0, start - 8), start) is not None
+
+    def _note_item(self, layout: Layout, start: int, end: int, governed: set[int]) -> bool:
+        """A bare amount a money word governs (累计完成2140万), or one labelled only by a
+        period in its clause (本周68万, 上月52万) in a segment where a money word governs
+        another bare amount: an item of that note."""
+        if self._governed(layout.text, start):
+            return True
+        if layout.unit_around(start, end, SEGMENT_END)[0] not in governed:
+            return False
+        return self.note_period.search(layout.text[layout.clause_start(start):start]) is not None
 
     def _build(self, m: regex.Match[str], offset: int) -> Quantity | None:
         g = dict(zip(self.group_names, m.groups()))

@@ -81,6 +81,7 @@ class _Cues:
         self.budget = r.budget_after
         self.breakdown_item = r.breakdown_item
         self.source_item = r.source_item
+        self.accrued_alone = r.accrued_alone
         self.verbs = set(r.completion_verbs)
         self.measure = compiled(alternation(r.measures))
         self.plan_before_verb = r.plan_before_verb
@@ -260,6 +261,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             role, cue = found
         elif cues.source_item.match(prefix):
             role, cue = Role.OTHER, "source"        # 其中中央承担3亿元: investment by source
+        elif cues.accrued_alone.match(prefix):
+            role, cue = Role.COMPLETED, "accrued"   # 本周完成投资386万元，累计5820万元
         elif prev_role is not None and q.start > prev_end and cues.list_item.match(text[prev_end:q.start]):
             role, cue = prev_role, "list"           # 包括A 12亿元、B 8亿元: B's amount is an item too
         elif prev_role is not None and _in_breakdown(layout, prev_end, q.start, prefix, cues):
