@@ -16,8 +16,8 @@ from conftest import load_train_script
 STYLES_FILES = [
     (["s01_ledger.txt", "z07_cards.txt"], ["s01_ledger.txt", "z07_cards.txt"]),
     # must not: the untuned batch kept for measurement
-    (["a01_notice.txt", "s01_ledger.txt", "a07_post.txt"], ["s01_ledger.txt"]),
-    (["a01_notice.txt"], []),
+    (["b01_notice.txt", "s01_ledger.txt", "b07_post.txt"], ["s01_ledger.txt"]),
+    (["b01_notice.txt"], []),
     # a name merely holding an `a` further on is read
     (["xa1_bulletin.txt"], ["xa1_bulletin.txt"]),
 ]
