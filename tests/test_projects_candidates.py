@@ -371,6 +371,13 @@ CANDIDATES = [
     # --- 其中 + the line's controlling works names a part of the sentence's project --------------
     ("青溪高速公路青陵段路基完成62%，其中全线控制性工程乌山隧道左洞已于11月贯通。", [("青溪高速公路青陵段", N)]),
     ("其中重点项目白沙大桥已合龙。", [("白沙大桥", N)]),
+    # --- a word the joiner opens right after a name's suffix (jieba's 和县) joins two names ------
+    ("书记察看了青禾县供水一体化工程、鹿岭水库扩容工程和县冷链物流中心等项目。",
+     [("青禾县供水一体化工程", N), ("鹿岭水库扩容工程", N), ("县冷链物流中心", N)]),
+    ("白石产业园项目和县城污水处理厂均已开工。", [("白石产业园项目", N), ("县城污水处理厂", N)]),
+    ("鹿岭水库扩容工程和平安大道改造工程同步推进。", [("鹿岭水库扩容工程", N), ("平安大道改造工程", N)]),
+    # must not: no suffix before the word (和平镇 stays inside the name)
+    ("青禾县和平镇卫生院扩建工程已完工。", [("青禾县和平镇卫生院扩建工程", N)]),
 ]
 
 

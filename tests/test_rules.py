@@ -401,8 +401,8 @@ EXTENSIONS: list[Any] = [
                  "青云公路全长12英里。", lambda ex: [(q.kind.value, q.unit_raw, str(q.value)) for q in ex.quantities],
                  [], [("length", "英里", "19312.128")], id="unit"),
     pytest.param("projects.yaml", lambda d: d["suffixes"]["words"].append("驿站"),
-                 "加快推进青石岭驿站建设。", lambda ex: [p.name for p in ex.projects],
-                 [], ["青石岭驿站建设"], id="project-suffix"),
+                 "青石岭驿站年内建成投用。", lambda ex: [p.name for p in ex.projects],
+                 [], ["青石岭驿站"], id="project-suffix"),
 ]
 
 

@@ -101,6 +101,7 @@ class ProjectExtractor:
         self.weak_words = tuple(w for w in self.weak if len(w) > 1)     # 新建, 建设: framing verbs
         self.weak_first, self.weak_word_first = FirstWord(self.weak), FirstWord(self.weak_words)
         self.joiners = set(p.joiners)
+        self.joiner_words = set(p.joiner_words)
         self.name_joiners = set(p.name_joiners)
         self.junction_after_joiner = p.junction_after_joiner
         self.cut_after = set(p.cut_after_words)
@@ -953,8 +954,15 @@ class ProjectExtractor:
         for block, han in seg.blocks(clause):
             if han and self.cut_words.search(block) is None:
                 tokens.append(block)
-            else:
-                tokens.extend(seg.cut_block(block, han))
+                continue
+            for token in seg.cut_block(block, han):
+                if (len(token) > 1 and token[0] in self.joiners and token not in self.joiner_words
+                        and tokens and tokens[-1] in self._suffix_need):
+                    # 扩容工程 | 和县…中心: a word the joiner opens right after a name's suffix
+                    # (jieba's 和县, a place) is the joiner and the next name's start
+                    tokens.extend((token[0], token[1:]))
+                else:
+                    tokens.append(token)
         return tokens
 
     def _trim(self, clause: str, seg: _Segment) -> tuple[str, int, int]:
