@@ -300,15 +300,6 @@ def _statements(text: str, cards: tuple[Card, ...], layout: Layout, cues: list[S
     return out
 
 
-def _encloses(outer: Section, inner: Section, layout: Layout) -> bool:
-    s: Section | None = inner
-    while s is not None:
-        if s.section_id == outer.section_id:
-            return True
-        s = layout.enclosing(s)
-    return False
-
-
 def _stated(card: Card, layout: Layout, statements: list[tuple[int, Section, list[StatusMention], bool]],
             cues: list[StatusMention]) -> list[StatusMention]:
     """The cues of the statement over `card`: the nearest before it of a heading over it and a
@@ -324,12 +315,12 @@ def _stated(card: Card, layout: Layout, statements: list[tuple[int, Section, lis
                 best = (s.title_start, said)
         s = layout.enclosing(s)
     for start, section, said, above in statements:
-        if not above and best[0] < start < card.start and _encloses(section, own, layout):
+        if not above and best[0] < start < card.start and layout.encloses(section, own):
             best = (start, said)
     if best[1]:
         return best[1]
     after = [(start, said) for start, section, said, above in statements
-             if above and start > card.end and _encloses(section, own, layout)]
+             if above and start > card.end and layout.encloses(section, own)]
     return min(after, key=lambda x: x[0])[1] if after else []
 
 

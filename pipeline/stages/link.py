@@ -645,11 +645,8 @@ class _StatusLinker:
         start, cue = found[k]
         if heading is not None and self.cues[heading].start > start:
             return None
-        own = self.layout.section_at(start).section_id
-        section: Section | None = self.layout.section_at(g.start)
-        while section is not None and section.section_id != own:
-            section = self.layout.enclosing(section)
-        return cue if section is not None else None
+        own = self.layout.section_at(start)
+        return cue if self.layout.encloses(own, self.layout.section_at(g.start)) else None
 
     def _heading_state(self, section: Section, title_segment: int | None) -> int | None:
         """The last strong cue in the title of the innermost heading over `section` that has

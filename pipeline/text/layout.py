@@ -224,6 +224,16 @@ class Layout:
     def enclosing(self, section: Section) -> Section | None:
         return self.sections[section.parent_id] if section.parent_id is not None else None
 
+    def encloses(self, outer: Section, inner: Section) -> bool:
+        """`outer` is `inner` or a section around it (a statement of `outer` speaks over
+        `inner`'s text: cards' 以下项目均…, link's preamble)."""
+        s: Section | None = inner
+        while s is not None:
+            if s.section_id == outer.section_id:
+                return True
+            s = self.enclosing(s)
+        return False
+
 
 @dataclass(frozen=True, slots=True)
 class Group:
