@@ -60,7 +60,7 @@ from pipeline.stages.region import gazetteer
 from pipeline.stages.tables import table_roles
 from pipeline.text.layout import Layout
 from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
-from pipeline.types import Kind, Quantity, Role, Section, Table
+from pipeline.types import Card, Kind, Quantity, Role, Section, Table
 
 
 class _Cues:
@@ -198,9 +198,11 @@ def _other_before(matches: list[regex.Match[str]], cue: tuple[int, int, str], cu
 
 
 def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
-                 layout: Layout | None = None, tables: tuple[Table, ...] | None = None) -> list[Quantity]:
+                 layout: Layout | None = None, tables: tuple[Table, ...] | None = None,
+                 cards: tuple[Card, ...] | None = None) -> list[Quantity]:
     """Return the quantities with `role` set on every money amount (`layout`: the text's,
-    when the caller has it; `tables`: the text's tables, `find_tables`, likewise)."""
+    when the caller has it; `tables`: the text's tables, `find_tables`, and `cards` its
+    cards, `find_cards`, likewise)."""
     cues = _cues(rules)
     layout = layout if layout is not None and layout.text is text else Layout(text)
     written = text
@@ -213,7 +215,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
     prev_start = prev_end = 0
     prev_money_end = 0
     # a notice's cards of labelled fields: a field is its amounts' clause (stages/cards.py)
-    cards = find_cards(written, rules) if any(q.kind is Kind.MONEY for q in quantities) else ()
+    if cards is None:
+        cards = find_cards(written, rules) if any(q.kind is Kind.MONEY for q in quantities) else ()
     for q in quantities:
         if q.kind is not Kind.MONEY:
             out.append(q)
