@@ -82,6 +82,9 @@ class _Cues:
         self.breakdown_item = r.breakdown_item
         self.source_item = r.source_item
         self.accrued_alone = r.accrued_alone
+        self.group_amount = r.group_amount
+        self.group_count = r.group_count
+        self.group_signing = frozenset(r.group_signing)
         self.verbs = set(r.completion_verbs)
         self.measure = compiled(alternation(r.measures))
         self.plan_before_verb = r.plan_before_verb
@@ -239,6 +242,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             out.append(replace(q, role=Role.OTHER, role_cue="threshold"))
             prev_money_end = q.end
             continue
+        if (found is None or found[1] in cues.group_signing) and _group_amount(layout, clause_start, q, prefix, cues):
+            found = Role.TOTAL, "group_amount"      # 签约项目12个、总金额36亿元: the counted projects' cost
         if found is not None and found[1] == cues.plain_plan:
             found = _plan_or_budget(layout, clause_start, q, cues)
         elif found is not None and found[1] in cues.plain.words:
@@ -285,6 +290,15 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         out.append(replace(q, role=role, role_cue=cue))
     # a ledger written as a table: an amount in a money column's cell takes its column's role
     return table_roles(written, out, rules, tables)
+
+
+def _group_amount(layout: Layout, clause_start: int, q: Quantity, prefix: str, cues: _Cues) -> bool:
+    """A neutral measure of money opening its clause (总金额, 签约金额分别为) after a count of
+    projects in its sentence (签约项目12个、总金额36亿元): the counted projects' cost."""
+    if cues.group_amount.search(prefix) is None:
+        return False
+    sentence_start = layout.bounded_start(q.start, SENTENCE_END)
+    return cues.group_count.search(layout.text, sentence_start, q.start) is not None
 
 
 def _target_or_done(layout: Layout, clause_start: int, q: Quantity, prefix: str,
