@@ -330,6 +330,7 @@ class RoleRules(Config):
     budget_after: regex.Pattern[str] = rule(PATTERN)
     breakdown_markers: tuple[str, ...] = rule(WORDS)
     breakdown_item: regex.Pattern[str] = rule(PATTERN)
+    breakdown_holder: regex.Pattern[str] = rule(PATTERN)
     source_item: regex.Pattern[str] = rule(PATTERN, at=True)
     accrued_alone: regex.Pattern[str] = rule(PATTERN, at=True)
     group_amount: regex.Pattern[str] = rule(PATTERN)

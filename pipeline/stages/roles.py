@@ -80,6 +80,7 @@ class _Cues:
         self.breakdown = compiled(alternation(r.breakdown_markers))
         self.budget = r.budget_after
         self.breakdown_item = r.breakdown_item
+        self.breakdown_holder = r.breakdown_holder
         self.source_item = r.source_item
         self.accrued_alone = r.accrued_alone
         self.group_amount = r.group_amount
@@ -275,6 +276,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             role, cue = prev_role, "list"           # 包括A 12亿元、B 8亿元: B's amount is an item too
         elif prev_role is not None and _in_breakdown(layout, prev_end, q.start, prefix, cues):
             role, cue = prev_role, "breakdown"      # 其中，A 5亿元，B 3亿元: each item inherits
+            if prev_role is Role.TOTAL and _unheld_part(text, prev_end, q.start, q.end, prefix, cues):
+                role, cue = Role.OTHER, "breakdown_other"     # 总投资12亿元，其中征地补偿2亿元
         elif prev_role is not None and _parallel_item(layout, prev_start, prev_end, q.start, prefix, cues):
             role, cue = prev_role, "parallel"       # A项目完成投资5亿元；B项目3亿元
         elif found is None and cues.budget.match(after):
@@ -534,6 +537,32 @@ def _in_breakdown(layout: Layout, prev_end: int, start: int, prefix: str, cues: 
     # a long sentence's cut bounds it (see `_parallel_item`)
     sentence_start = layout.bounded_start(prev_end, SENTENCE_END)
     return cues.breakdown.search(layout.text, sentence_start, prev_end) is not None
+
+
+_PART_MARKERS = ("其中", "包括", "含")
+
+
+_NAMED_AFTER = regex.compile(r"的([^，,。；;、\s（(]{2,12}?)(?=[，,。；;、\s（(]|由|用于|来自|为|$)")
+
+
+def _unheld_part(text: str, prev_end: int, start: int, end: int, prefix: str, cues: _Cues) -> bool:
+    """An item of a total's breakdown opened by 其中/包括/含 that names no project, class, phase,
+    cost or facility (`breakdown_holder`): no project's cost (其中征地补偿2亿元). Not an empty
+    item (其中：5亿元), nor an amount a 分别 hands out."""
+    markers = list(cues.breakdown.finditer(text, prev_end, start))
+    if markers and markers[-1].group() not in _PART_MARKERS:
+        return False
+    item = prefix.strip(" \t\u3000，,：:")
+    for marker in _PART_MARKERS:
+        if item.startswith(marker):
+            item = item[len(marker):].strip(" \t\u3000，,：:")
+    if not item:
+        # the item named after the amount (其中3亿元的征地补偿): its words up to the clause's end
+        named = _NAMED_AFTER.match(text, end)
+        if named is None or cues.budget.match(text, named.start()) is not None:
+            return False
+        item = named.group(1)
+    return len(item) >= 2 and cues.breakdown_holder.search(item) is None
 
 
 def _parallel_item(layout: Layout, prev_start: int, prev_end: int, start: int, prefix: str,
