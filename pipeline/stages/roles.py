@@ -301,7 +301,13 @@ def _group_amount(layout: Layout, clause_start: int, q: Quantity, prefix: str, c
     if cues.group_amount.search(prefix) is None:
         return False
     sentence_start = layout.bounded_start(q.start, SENTENCE_END)
-    return cues.group_count.search(layout.text, sentence_start, q.start) is not None
+    count = cues.group_count.search(layout.text, sentence_start, q.start)
+    if count is None:
+        return False
+    # the counted projects are what the money measures only when their sentence names no other
+    # money before it (发放贷款项目12个，金额3亿元: loans), a signing aside
+    return not any(cues.tier[m.group()] == (Role.OTHER, 1) and m.group() not in cues.group_signing
+                   for m in cues.pattern.finditer(layout.text, sentence_start, q.start))
 
 
 def _target_or_done(layout: Layout, clause_start: int, q: Quantity, prefix: str,
