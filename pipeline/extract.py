@@ -20,7 +20,7 @@ from pipeline.rules.compiled import save_compiled
 from pipeline.rules.loader import RuleSet, load_rules
 from pipeline.stages.aggregate import make_aggregate
 from pipeline.stages.anaphora import make_anaphora
-from pipeline.stages.cards import make_card_rows
+from pipeline.stages.cards import find_cards, make_card_rows
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.identity import one_key_per_project
 from pipeline.stages.link import make_link
@@ -37,7 +37,7 @@ from pipeline.stages.statuses import StatusFinder
 from pipeline.stages.tables import find_tables, make_table_rows
 from pipeline.text.layout import Layout
 from pipeline.text.normalise import normalise
-from pipeline.types import Extraction, PlacePeriod, Project, ProjectMention, Quantity, StatusMention, Table
+from pipeline.types import Card, Extraction, PlacePeriod, Project, ProjectMention, Quantity, StatusMention, Table
 
 # The stages in the order they run (the README's stage list is this one).
 STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link", "table_rows", "card_rows",
@@ -48,32 +48,32 @@ STAGE_NAMES = ("quantities", "roles", "statuses", "projects", "anaphora", "link"
 # `dataclasses.replace` took 8-15 us a call (it walks the fields and reads their metadata),
 # 8 calls a document. tests/test_extract_wrappers.py asserts FOUND_FIELDS are Found's
 # fields and each with_* equals replace, so a field added to Found fails there at once.
-FOUND_FIELDS = ("doc", "sections", "quantities", "cues", "mentions", "statuses", "projects", "place", "tables")
+FOUND_FIELDS = ("doc", "sections", "quantities", "cues", "mentions", "statuses", "projects", "place", "tables", "cards")
 
 
 def with_quantities(f: Found, quantities: list[Quantity]) -> Found:
-    return Found(f.doc, f.sections, quantities, f.cues, f.mentions, f.statuses, f.projects, f.place, f.tables)
+    return Found(f.doc, f.sections, quantities, f.cues, f.mentions, f.statuses, f.projects, f.place, f.tables, f.cards)
 
 
-def with_roles(f: Found, quantities: list[Quantity], tables: tuple[Table, ...]) -> Found:
-    return Found(f.doc, f.sections, quantities, f.cues, f.mentions, f.statuses, f.projects, f.place, tables)
+def with_roles(f: Found, quantities: list[Quantity], tables: tuple[Table, ...], cards: tuple[Card, ...]) -> Found:
+    return Found(f.doc, f.sections, quantities, f.cues, f.mentions, f.statuses, f.projects, f.place, tables, cards)
 
 
 def with_cues(f: Found, cues: list[StatusMention]) -> Found:
-    return Found(f.doc, f.sections, f.quantities, cues, f.mentions, f.statuses, f.projects, f.place, f.tables)
+    return Found(f.doc, f.sections, f.quantities, cues, f.mentions, f.statuses, f.projects, f.place, f.tables, f.cards)
 
 
 def with_mentions(f: Found, mentions: list[ProjectMention]) -> Found:
-    return Found(f.doc, f.sections, f.quantities, f.cues, mentions, f.statuses, f.projects, f.place, f.tables)
+    return Found(f.doc, f.sections, f.quantities, f.cues, mentions, f.statuses, f.projects, f.place, f.tables, f.cards)
 
 
 def with_projects(f: Found, projects: list[Project], statuses: list[StatusMention] | None = None) -> Found:
     return Found(f.doc, f.sections, f.quantities, f.cues, f.mentions, f.statuses if statuses is None else statuses,
-                 projects, f.place, f.tables)
+                 projects, f.place, f.tables, f.cards)
 
 
 def with_place(f: Found, place: PlacePeriod | None) -> Found:
-    return Found(f.doc, f.sections, f.quantities, f.cues, f.mentions, f.statuses, f.projects, place, f.tables)
+    return Found(f.doc, f.sections, f.quantities, f.cues, f.mentions, f.statuses, f.projects, place, f.tables, f.cards)
 
 
 def make_quantities(extract: QuantityExtractor) -> Stage:
@@ -84,9 +84,10 @@ def make_quantities(extract: QuantityExtractor) -> Stage:
 
 def make_roles(rules: RuleSet) -> Stage:
     def roles(layout: Layout, found: Found) -> Found:
-        # the document's tables, found here once for this stage and `table_rows`
-        tables = find_tables(layout.text, rules)
-        return with_roles(found, assign_roles(layout.text, found.quantities, rules, layout, tables), tables)
+        # the document's tables and cards, found here once for this stage, `table_rows` and `card_rows`
+        tables, cards = find_tables(layout.text, rules), find_cards(layout.text, rules)
+        return with_roles(found, assign_roles(layout.text, found.quantities, rules, layout, tables, cards),
+                          tables, cards)
     return roles
 
 

@@ -239,3 +239,48 @@ class Table:
 
     def column(self, kind: str) -> int | None:
         return self.kinds.index(kind) if kind in self.kinds else None
+
+
+# ---- notices' cards of labelled fields (`stages/cards.py` finds them; `Found.cards` carries them) ----
+
+#: the role a money field's kind gives its amounts (`stages/cards.py` `KINDS`)
+LABEL_ROLES = {"total": Role.TOTAL, "planned": Role.PLANNED, "completed": Role.COMPLETED, "source": Role.OTHER}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One labelled field: its label's span, its value's span (trimmed) and its kind
+    (`stages/cards.KINDS`, or ``other``)."""
+
+    label_start: int
+    label_end: int
+    value_start: int
+    value_end: int
+    kind: str
+
+    @property
+    def start(self) -> int:
+        return self.label_start
+
+    @property
+    def role(self) -> Role | None:
+        return LABEL_ROLES.get(self.kind)
+
+    def value(self, text: str) -> str:
+        return text[self.value_start:self.value_end]
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A run of fields, one project's card (`stages/cards.py`'s module doc)."""
+
+    start: int
+    end: int
+    fields: tuple[Field, ...]
+
+    @property
+    def name(self) -> Field | None:
+        return next((f for f in self.fields if f.kind == "name"), None)
+
+    def field_at(self, pos: int) -> Field | None:
+        return next((f for f in self.fields if f.label_start <= pos < max(f.value_end, f.label_end + 1)), None)

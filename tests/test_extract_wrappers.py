@@ -23,7 +23,7 @@ BASE = Found(*[[name] if name != "place" else None for name in extract.FOUND_FIE
 @pytest.mark.parametrize(("wrapped", "replaced"), [
     # the wrapper and its arguments        what dataclasses.replace makes
     (lambda f: extract.with_quantities(f, ["q"]),        {"quantities": ["q"]}),
-    (lambda f: extract.with_roles(f, ["q"], ("t",)),     {"quantities": ["q"], "tables": ("t",)}),
+    (lambda f: extract.with_roles(f, ["q"], ("t",), ("c",)), {"quantities": ["q"], "tables": ("t",), "cards": ("c",)}),
     (lambda f: extract.with_cues(f, ["c"]),              {"cues": ["c"]}),
     (lambda f: extract.with_mentions(f, ["m"]),          {"mentions": ["m"]}),
     (lambda f: extract.with_projects(f, ["p"]),          {"projects": ["p"]}),

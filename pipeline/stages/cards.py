@@ -40,7 +40,7 @@ of the card follows them (else those lines end the card); a 项目名称 field o
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import regex
 
@@ -51,13 +51,13 @@ from pipeline.stages.projects import project_key
 from pipeline.stages.region import calendar, detect_published, opening_segments
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Layout
-from pipeline.types import Kind, ProjectMention, Quantity, Role, Section, Status, StatusMention
+from pipeline.types import Card, Field, Kind, ProjectMention, Quantity, Section, Status, StatusMention
 
 #: the role cue of an amount whose role its field's label gives
 CARD_LABEL_CUE = "card_label"
-#: the kinds of field a label may name, in the order they are tried (rules `<kind>_label`)
+#: the kinds of field a label may name, in the order they are tried (rules `<kind>_label`;
+#: the money kinds' roles: `types.LABEL_ROLES`)
 KINDS = ("name", "state", "target", "period", "total", "planned", "completed", "source")
-LABEL_ROLES = {"total": Role.TOTAL, "planned": Role.PLANNED, "completed": Role.COMPLETED, "source": Role.OTHER}
 
 # where a field may open: a line's start, or after ；, 。 or a run of spaces within a line
 _OPENING = regex.compile(r"(?:^|(?<=[；;。])|(?<=[ \t\u3000]{2}))[ \t\u3000]*"
@@ -72,45 +72,6 @@ _VALUE_TRIM = frozenset(" \t\u3000\r；;，,。")
 _STATEMENT_END = regex.compile(r"[。；;！!？?\n]")
 _YEAR_MONTH = regex.compile(r"((?:19|20)\d\d)\s*[年.\-/]\s*(\d{1,2})(?!\d)")
 _NAME_BRACKET = regex.compile(r"[（(][^（()）]*[)）]\s*$")
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    """One labelled field: its label's span, its value's span (trimmed) and its kind
-    (`KINDS`, or ``other``)."""
-
-    label_start: int
-    label_end: int
-    value_start: int
-    value_end: int
-    kind: str
-
-    @property
-    def start(self) -> int:
-        return self.label_start
-
-    @property
-    def role(self) -> Role | None:
-        return LABEL_ROLES.get(self.kind)
-
-    def value(self, text: str) -> str:
-        return text[self.value_start:self.value_end]
-
-
-@dataclass(frozen=True, slots=True)
-class Card:
-    """A run of fields (see the module doc)."""
-
-    start: int
-    end: int
-    fields: tuple[Field, ...]
-
-    @property
-    def name(self) -> Field | None:
-        return next((f for f in self.fields if f.kind == "name"), None)
-
-    def field_at(self, pos: int) -> Field | None:
-        return next((f for f in self.fields if f.label_start <= pos < max(f.value_end, f.label_end + 1)), None)
 
 
 def _kind(label: str, c: LedgerCards) -> str:
@@ -162,20 +123,12 @@ def _label_before(text: str, start: int, colon: int, c: LedgerCards) -> int | No
     return None
 
 
-# The roles stage and `card_rows` both ask for one document's cards: the last answer is kept.
-_last_cards: tuple[str, int, tuple[Card, ...]] | None = None
-
-
 def find_cards(text: str, rules: RuleSet) -> tuple[Card, ...]:
-    """The cards of `text`, in reading order (see the module doc)."""
-    global _last_cards
+    """The cards of `text`, in reading order (see the module doc). The pipeline finds them
+    once per document, in the roles stage, and hands them on in `Found.cards`."""
     if "：" not in text and ":" not in text and "】" not in text:
         return ()
-    if _last_cards is not None and _last_cards[1] == id(rules) and _last_cards[0] == text:
-        return _last_cards[2]
-    cards = _find_cards(text, rules.ledger.cards)
-    _last_cards = (text, id(rules), cards)
-    return cards
+    return _find_cards(text, rules.ledger.cards)
 
 
 def _find_cards(text: str, c: LedgerCards) -> tuple[Card, ...]:
@@ -328,7 +281,7 @@ def link_cards(layout: Layout, found: Found, rules: RuleSet, model: StatusModel)
     """Each card's project, state and money (see the module doc); the same `found` when the
     text has no card."""
     text = layout.text
-    cards = find_cards(text, rules)
+    cards = found.cards if found.cards is not None else find_cards(text, rules)
     if not cards:
         return found
     mentions = [m for m in found.mentions if not _in(_no_names(cards, layout), m.start, m.end)]

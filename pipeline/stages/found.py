@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from pipeline.text.layout import Layout
 from pipeline.types import (
+    Card,
     Doc,
     Extraction,
     PlacePeriod,
@@ -40,6 +41,9 @@ class Found:
     # the document's tables (`stages/tables.find_tables`), found once by the roles stage for
     # the stages after it (`table_rows`); None before that stage has run
     tables: tuple[Table, ...] | None = None
+    # the document's cards of labelled fields (`stages/cards.find_cards`), found once by the
+    # roles stage for the stages after it (`card_rows`); None before that stage has run
+    cards: tuple[Card, ...] | None = None
 
     def extraction(self) -> Extraction:
         return Extraction(self.doc, self.sections, self.quantities, self.mentions, self.statuses,

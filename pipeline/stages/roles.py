@@ -60,7 +60,7 @@ from pipeline.stages.region import gazetteer
 from pipeline.stages.tables import table_roles
 from pipeline.text.layout import Layout
 from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
-from pipeline.types import Kind, Quantity, Role, Section, Table
+from pipeline.types import Card, Kind, Quantity, Role, Section, Table
 
 
 class _Cues:
@@ -80,8 +80,12 @@ class _Cues:
         self.breakdown = compiled(alternation(r.breakdown_markers))
         self.budget = r.budget_after
         self.breakdown_item = r.breakdown_item
+        self.breakdown_holder = r.breakdown_holder
         self.source_item = r.source_item
         self.accrued_alone = r.accrued_alone
+        self.group_amount = r.group_amount
+        self.group_count = r.group_count
+        self.group_signing = frozenset(r.group_signing)
         self.verbs = set(r.completion_verbs)
         self.measure = compiled(alternation(r.measures))
         self.plan_before_verb = r.plan_before_verb
@@ -198,9 +202,11 @@ def _other_before(matches: list[regex.Match[str]], cue: tuple[int, int, str], cu
 
 
 def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
-                 layout: Layout | None = None, tables: tuple[Table, ...] | None = None) -> list[Quantity]:
+                 layout: Layout | None = None, tables: tuple[Table, ...] | None = None,
+                 cards: tuple[Card, ...] | None = None) -> list[Quantity]:
     """Return the quantities with `role` set on every money amount (`layout`: the text's,
-    when the caller has it; `tables`: the text's tables, `find_tables`, likewise)."""
+    when the caller has it; `tables`: the text's tables, `find_tables`, and `cards` its
+    cards, `find_cards`, likewise)."""
     cues = _cues(rules)
     layout = layout if layout is not None and layout.text is text else Layout(text)
     written = text
@@ -213,7 +219,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
     prev_start = prev_end = 0
     prev_money_end = 0
     # a notice's cards of labelled fields: a field is its amounts' clause (stages/cards.py)
-    cards = find_cards(written, rules) if any(q.kind is Kind.MONEY for q in quantities) else ()
+    if cards is None:
+        cards = find_cards(written, rules) if any(q.kind is Kind.MONEY for q in quantities) else ()
     for q in quantities:
         if q.kind is not Kind.MONEY:
             out.append(q)
@@ -236,6 +243,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             out.append(replace(q, role=Role.OTHER, role_cue="threshold"))
             prev_money_end = q.end
             continue
+        if (found is None or found[1] in cues.group_signing) and _group_amount(layout, clause_start, q, prefix, cues):
+            found = Role.TOTAL, "group_amount"      # 签约项目12个、总金额36亿元: the counted projects' cost
         if found is not None and found[1] == cues.plain_plan:
             found = _plan_or_budget(layout, clause_start, q, cues)
         elif found is not None and found[1] in cues.plain.words:
@@ -267,6 +276,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             role, cue = prev_role, "list"           # 包括A 12亿元、B 8亿元: B's amount is an item too
         elif prev_role is not None and _in_breakdown(layout, prev_end, q.start, prefix, cues):
             role, cue = prev_role, "breakdown"      # 其中，A 5亿元，B 3亿元: each item inherits
+            if prev_role is Role.TOTAL and _unheld_part(text, prev_end, q.start, q.end, prefix, cues):
+                role, cue = Role.OTHER, "breakdown_other"     # 总投资12亿元，其中征地补偿2亿元
         elif prev_role is not None and _parallel_item(layout, prev_start, prev_end, q.start, prefix, cues):
             role, cue = prev_role, "parallel"       # A项目完成投资5亿元；B项目3亿元
         elif found is None and cues.budget.match(after):
@@ -282,6 +293,21 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         out.append(replace(q, role=role, role_cue=cue))
     # a ledger written as a table: an amount in a money column's cell takes its column's role
     return table_roles(written, out, rules, tables)
+
+
+def _group_amount(layout: Layout, clause_start: int, q: Quantity, prefix: str, cues: _Cues) -> bool:
+    """A neutral measure of money opening its clause (总金额, 签约金额分别为) after a count of
+    projects in its sentence (签约项目12个、总金额36亿元): the counted projects' cost."""
+    if cues.group_amount.search(prefix) is None:
+        return False
+    sentence_start = layout.bounded_start(q.start, SENTENCE_END)
+    count = cues.group_count.search(layout.text, sentence_start, q.start)
+    if count is None:
+        return False
+    # the counted projects are what the money measures only when their sentence names no other
+    # money before it (发放贷款项目12个，金额3亿元: loans), a signing aside
+    return not any(cues.tier[m.group()] == (Role.OTHER, 1) and m.group() not in cues.group_signing
+                   for m in cues.pattern.finditer(layout.text, sentence_start, q.start))
 
 
 def _target_or_done(layout: Layout, clause_start: int, q: Quantity, prefix: str,
@@ -517,6 +543,32 @@ def _in_breakdown(layout: Layout, prev_end: int, start: int, prefix: str, cues: 
     # a long sentence's cut bounds it (see `_parallel_item`)
     sentence_start = layout.bounded_start(prev_end, SENTENCE_END)
     return cues.breakdown.search(layout.text, sentence_start, prev_end) is not None
+
+
+_PART_MARKERS = ("其中", "包括", "含")
+
+
+_NAMED_AFTER = regex.compile(r"的([^，,。；;、\s（(]{2,12}?)(?=[，,。；;、\s（(]|由|用于|来自|为|$)")
+
+
+def _unheld_part(text: str, prev_end: int, start: int, end: int, prefix: str, cues: _Cues) -> bool:
+    """An item of a total's breakdown opened by 其中/包括/含 that names no project, class, phase,
+    cost or facility (`breakdown_holder`): no project's cost (其中征地补偿2亿元). Not an empty
+    item (其中：5亿元), nor an amount a 分别 hands out."""
+    markers = list(cues.breakdown.finditer(text, prev_end, start))
+    if markers and markers[-1].group() not in _PART_MARKERS:
+        return False
+    item = prefix.strip(" \t\u3000，,：:")
+    for marker in _PART_MARKERS:
+        if item.startswith(marker):
+            item = item[len(marker):].strip(" \t\u3000，,：:")
+    if not item:
+        # the item named after the amount (其中3亿元的征地补偿): its words up to the clause's end
+        named = _NAMED_AFTER.match(text, end)
+        if named is None or cues.budget.match(text, named.start()) is not None:
+            return False
+        item = named.group(1)
+    return len(item) >= 2 and cues.breakdown_holder.search(item) is None
 
 
 def _parallel_item(layout: Layout, prev_start: int, prev_end: int, start: int, prefix: str,
