@@ -70,6 +70,10 @@ class Result:
     # user + system of the command's own process alone: the writer (planning, hashing,
     # Arrow, Parquet), its imports and start included; the rest of `cpu_seconds` is its workers'
     writer_cpu_seconds: float = 0.0
+    # with --pss: the peak of the tree's proportional set size (a page shared by N processes
+    # counted 1/N): forked workers share the parent's pages, which the summed RSS counts
+    # once per process
+    peak_pss_mb: float = 0.0
 
 
 def keyproj_command() -> list[str]:
@@ -125,28 +129,48 @@ class TreeRss:
         self.scanned = float("-inf")
 
     def __call__(self) -> int:
+        return self.sample()[0]
+
+    def sample(self, pss: bool = False) -> tuple[int, int]:
+        """(resident bytes, proportional bytes) of the tree; the second 0 unless `pss`."""
         now = time.monotonic()
         if now - self.scanned >= self.rescan:
             self.scanned = now
             try:
                 self.procs = [self.proc, *self.proc.children(recursive=True)]
             except psutil.Error:
-                return 0
-        total = 0
+                return 0, 0
+        total = proportional = 0
         for p in self.procs:
             try:
                 total += p.memory_info().rss
             except psutil.Error:
-                pass
-        return total
+                continue
+            if pss:
+                proportional += proportional_set_size(p.pid)
+        return total, proportional
+
+
+def proportional_set_size(pid: int) -> int:
+    """Bytes of a process's proportional set size (each page shared by N processes counted
+    1/N; /proc/PID/smaps_rollup, which the kernel sums itself), or 0 where it cannot be read
+    (another system, a process gone)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def run_once(cmd: list[str], corpus: Path, out: Path, jobs: int | None, documents: int,
-             nbytes: int, interval: float = 0.05) -> Result:
+             nbytes: int, interval: float = 0.05, pss: bool = False) -> Result:
     args = [*cmd, "run", str(corpus), "--out", str(out), "-q"]
     if jobs is not None:
         args += ["--jobs", str(jobs)]
-    peak = 0
+    peak = peak_pss = 0
     done = threading.Event()
     cpu_before = _children_cpu()
     start = time.perf_counter()
@@ -154,9 +178,10 @@ def run_once(cmd: list[str], corpus: Path, out: Path, jobs: int | None, document
     tree_rss = TreeRss(psutil.Process(proc.pid))
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.is_set():
-            peak = max(peak, tree_rss())
+            rss, proportional = tree_rss.sample(pss)
+            peak, peak_pss = max(peak, rss), max(peak_pss, proportional)
             done.wait(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -173,7 +198,7 @@ def run_once(cmd: list[str], corpus: Path, out: Path, jobs: int | None, document
     if proc.returncode != 0:
         sys.stderr.write(err.decode("utf-8", errors="replace")[-2000:])
     return Result(jobs if jobs is not None else 1, documents, nbytes / 1e6, seconds, peak / 1e6,
-                  proc.returncode, _children_cpu() - cpu_before, writer_cpu)
+                  proc.returncode, _children_cpu() - cpu_before, writer_cpu, peak_pss / 1e6)
 
 
 def warm_bytecode(cmd: list[str], corpus: Path, work: Path, has_jobs: bool) -> None:
@@ -229,7 +254,7 @@ def median_run(runs: list[Result]) -> Result:
     return Result(runs[0].workers, runs[0].documents, runs[0].megabytes,
                   statistics.median(r.seconds for r in runs), max(r.peak_rss_mb for r in runs),
                   max((r.returncode for r in runs), key=abs), statistics.median(r.cpu_seconds for r in runs),
-                  statistics.median(r.writer_cpu_seconds for r in runs))
+                  statistics.median(r.writer_cpu_seconds for r in runs), max(r.peak_pss_mb for r in runs))
 
 
 def table(results: list[Result]) -> str:
@@ -420,6 +445,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1,
                         help="run every worker count this many times, in turns (1, 2, 1, 2, ...), "
                              "and report the median time (default 1)")
+    parser.add_argument("--pss", action="store_true",
+                        help="also sample the tree's proportional set size (Linux; forked workers share "
+                             "pages the summed RSS counts in each)")
     args = parser.parse_args(argv)
 
     source = args.source or next((p for p in DEFAULT_SOURCES if p.is_dir()), None)
@@ -462,10 +490,11 @@ def main(argv: list[str] | None = None) -> int:
             for jobs in jobs_list:
                 out = work / f"out-{jobs}"
                 shutil.rmtree(out, ignore_errors=True)
-                r = run_once(cmd, corpus, out, jobs if has_jobs else None, documents, nbytes)
+                r = run_once(cmd, corpus, out, jobs if has_jobs else None, documents, nbytes, pss=args.pss)
                 print(f"  {jobs} worker(s): {r.seconds:.1f} s, {r.cpu_seconds:.1f} CPU-s (the command's own "
                       f"process {r.writer_cpu_seconds:.2f}, its workers {r.cpu_seconds - r.writer_cpu_seconds:.2f}), "
-                      f"peak RSS {r.peak_rss_mb:.0f} MB", file=sys.stderr)
+                      f"peak RSS {r.peak_rss_mb:.0f} MB"
+                      + (f", peak PSS {r.peak_pss_mb:.0f} MB" if r.peak_pss_mb else ""), file=sys.stderr)
                 runs[jobs].append(r)
                 if not args.keep:
                     shutil.rmtree(out, ignore_errors=True)
