@@ -488,8 +488,6 @@ class LinkPatterns(Config):
     class_gap: regex.Pattern[str] = rule(PATTERN, at=True)          # 等5个村的: between a list and its class
     plan_document: regex.Pattern[str] = rule(PATTERN)               # 《…投资计划》的通知: a plan's opening line
     preamble: regex.Pattern[str] = rule(PATTERN)                    # 以下项目除注明外均…: one state for the items below
-    review_heading: regex.Pattern[str] = rule(PATTERN)              # 工作回顾 / 主要成效: a review of what was done
-    advice_heading: regex.Pattern[str] = rule(PATTERN)              # 意见建议 / 几点建议: advice
 
 
 @dataclass(frozen=True, slots=True)

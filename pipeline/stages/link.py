@@ -74,9 +74,6 @@ _ITEM_MARK = regex.compile(r"[0-9０-９一二三四五六七八九十是]+")
 _LIST_CLASS = regex.compile(r"(?:等?[0-9０-９一二三四五六七八九十两]+(?:个|座|条|处|项|所|家|片|段)\w{0,8})?")
 _MARKS = regex.compile(r"[\p{P}\p{S}\s]+")
 _LINES_BELOW = 8      # segments (sentences, lines) below an item's line that may state its state
-#: the course a state marks, for the section-kind features (`_StatusLinker._section_kind_features`)
-_FAMILY = {Status.PLANNED: "plan", Status.STARTED: "start", Status.IN_PROGRESS: "course",
-           Status.DELAYED: "delay", Status.COMPLETED: "end", Status.OPERATIONAL: "end"}
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
 # the works' course, earliest first: of two states offered as alternatives (建成竣工或进入扫尾
 # 阶段) a group takes the later one (rules/links.yaml alternative_joiner)
@@ -125,8 +122,6 @@ class LinkRules:
     plan_document: regex.Pattern[str]       # a plan's opening line (关于印发《…投资计划》的通知)
     preamble: regex.Pattern[str]            # 以下项目除注明外均…: one state for the items set out below
     status_model: StatusModel
-    review_heading: regex.Pattern[str] | None = None   # a heading of a review (工作回顾, 主要成效)
-    advice_heading: regex.Pattern[str] | None = None   # a heading of advice (意见建议)
 
     @classmethod
     def of(cls, rules: RuleSet) -> LinkRules:
@@ -139,8 +134,7 @@ class LinkRules:
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
                    links.push_words, links.push_plan, links.task_heading, links.class_gap,
-                   links.plan_document, links.preamble, load_status_model(),
-                   links.review_heading, links.advice_heading)
+                   links.plan_document, links.preamble, load_status_model())
 
 
 _PLAN_TITLE_LINES = 6     # a plan's title stands in its first lines (an issuing office's line may open it)
@@ -158,7 +152,6 @@ class _StatusLinker:
         self.enumerations = enumerations
         self.headings = enumerations.headings
         self._task_sections: dict[int, bool] = {}      # section id -> a heading of tasks to come over it
-        self._section_kinds: dict[int, str | None] = {}  # section id -> the kind of its innermost kind of heading
         spans = sorted((m.start, m.end) for m in found.mentions)
         span_starts = [s for s, _ in spans]
         reach = list(accumulate((e for _, e in spans), max))   # furthest end so far
@@ -998,42 +991,7 @@ class _StatusLinker:
             "log_sentence_states": math.log1p(len(states)),
             "problem_section": float(self._problem_heading_cue(section) is not None),
             "plan_heading": float(self._plan_heading(section)),
-            **self._section_kind_features(row),
         }
-
-    def _section_kind_features(self, row: StatusMention) -> dict[str, float]:
-        """The kind of section the cue is said in (a review, the tasks to come, problems, advice:
-        `_section_kind`) crossed with the course its state marks (a plan, a start, works under
-        way, a delay, an end): `cue_in_task&end` is a completion among the tasks, not reached."""
-        kind = self._section_kind(self.layout.section_at(row.start))
-        if kind is None or row.status is Status.UNKNOWN:
-            return {}
-        return {f"cue_in_{kind}&{_FAMILY[row.status]}": 1.0}
-
-    def _section_kind(self, section: Section) -> str | None:
-        """The kind of the innermost heading over `section` that has one (rules/links.yaml
-        problem_heading, advice_heading, task_heading, review_heading, in that order within a
-        title), else None; the document's own first line is no heading. Remembered per section."""
-        if section.section_id == 0:
-            return None
-        if section.section_id in self._section_kinds:
-            return self._section_kinds[section.section_id]
-        title = self.text[section.title_start:section.title_end]
-        c = self.config
-        kind: str | None = None
-        if c.problem_heading.search(title):
-            kind = "problem"
-        elif c.advice_heading is not None and c.advice_heading.search(title):
-            kind = "advice"
-        elif c.task_heading.search(title):
-            kind = "task"
-        elif c.review_heading is not None and c.review_heading.search(title):
-            kind = "review"
-        else:
-            parent = self.layout.enclosing(section)
-            kind = self._section_kind(parent) if parent is not None else None
-        self._section_kinds[section.section_id] = kind
-        return kind
 
     def _past_own_subject(self, row: StatusMention, g: Group | None) -> bool:
         """The cue stands after the group in its sentence, beyond a clause with a subject of
