@@ -367,6 +367,8 @@ class Cue:
     mask: bool = False      # words holding a cue that state no state (推进情况, 推进会): dropped
     step: bool = False      # a step or a measure of the works (场地平整, 累计铺设管网5公里): it takes no
                             # project back from a later state reached earlier in its sentence
+    hide: bool = False      # words holding a cue that state no state anywhere in the text (a question:
+                            # 啥时候能通车？): they win their overlaps and are dropped, as a mask in the title
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,8 @@ _LOOKAHEAD_SENTENCES = 3
 _PRESENTING_CHARS = 12     # at most this much else in a sentence that presents a project (第二个点是甲。)
 _PUNCTUATION = regex.compile(r"[\p{P}\s]+")
 _ITEM_MARK = regex.compile(r"[0-9０-９一二三四五六七八九十是]+")
+#: what may follow a list alone on its line: nothing, or its count and class (等三个口袋公园, 3座水库)
+_LIST_CLASS = regex.compile(r"(?:等?[0-9０-９一二三四五六七八九十两]+(?:个|座|条|处|项|所|家|片|段)\w{0,8})?")
 _MARKS = regex.compile(r"[\p{P}\p{S}\s]+")
 _LINES_BELOW = 8      # segments (sentences, lines) below an item's line that may state its state
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
@@ -524,15 +526,20 @@ class _StatusLinker:
 
     def _alone_on_line(self, gi: int) -> bool:
         """Group `gi` is one project alone on its line, but for marks and symbols (📍甲; 【甲】), and
-        no section's heading: an item's heading line in a post, its state in the short lines below."""
+        no section's heading: an item's heading line in a post, its state in the short lines below.
+        A list alone on its line, its count and class after it (📍甲、乙、丙三个口袋公园), is one item
+        of the post too: the lines below speak of all its members."""
         g = self.groups[gi]
-        if len(g.mentions) > 1 or self.by_segment.get(g.segment):
+        if self.by_segment.get(g.segment):
             return False
         start, end = self.layout.segment_start(g.segment), self.ends[g.segment]
         if (start and self.text[start - 1] != "\n") or self.text[end - 1] != "\n" and end != len(self.text):
             return False
         if self.layout.in_heading(g.start):
             return False
+        if len(g.mentions) > 1:
+            return not _MARKS.sub("", self.text[start:g.start]) \
+                and _LIST_CLASS.fullmatch(_MARKS.sub("", self.text[g.end:end])) is not None
         return not _MARKS.sub("", self.text[start:g.start] + self.text[g.end:end])
 
     def _lines_below(self, g: Group) -> list[int]:

@@ -35,10 +35,11 @@ class StatusFinder:
             for start, end in spans:
                 if end > start and (not cue.mask or end <= title_end):
                     matches.append((start, end, priority, cue))
-        # a masking cue (推进情况 in the title: the report's kind) wins its overlaps, then is dropped
+        # a masking cue (推进情况 in the title: the report's kind; a question anywhere: 啥时候能通车？)
+        # wins its overlaps, then is dropped
         return [StatusMention(Status(cue.label), offset + s, offset + e, cue.id, weak=cue.weak,
                               future=cue.future, pace=cue.pace)
-                for s, e, _, cue in resolve_overlaps(matches) if not cue.mask]
+                for s, e, _, cue in resolve_overlaps(matches) if not cue.mask and not cue.hide]
 
     def title_end(self, text: str) -> int:
         """The end of the text's title line (`layout.title_line`), else 0: the only place a
