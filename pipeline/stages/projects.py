@@ -801,21 +801,25 @@ class ProjectExtractor:
 
     def _place_tail(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> str | None:
         """The works the last item of a list of places names after its own place (甲村、乙村、
-        丙村 | 通组公路硬化项目), which each bare place shares: every item before the last is a
-        bare place ending in one administrative level word (`whole_place_ends`), and the last
-        opens with a place ending in the same word, then words ending in a project suffix."""
+        丙村 | 通组公路硬化项目; 东山沟、西岭沟 | 治理工程), which each bare place shares: the
+        list read by `shared_part_items` (the items before the last end alike, the last opens
+        with a place ending so), every item before the last bare and proper, and the part a
+        project's suffix."""
         if not suffixed[-1] or any(suffixed[:-1]):
             return None
-        judge = self.judge
-        bare = [n for n, _, _ in names[:-1]]
-        level = bare[0][-1:]
-        if level not in self.whole_place_ends or not all(
-                2 <= len(n) <= 6 and n.endswith(level) and judge.proper(n) for n in bare):
+        value = "、".join(n for n, _, _ in names)
+        if len(value) != sum(len(n) for n, _, _ in names) + len(names) - 1:
             return None
-        last = names[-1][0]
-        at = last.find(level, 1, 7)
-        tail = last[at + 1:] if at > 0 else ""
-        return tail if len(tail) >= 2 and judge.has_suffix(tail) and judge.proper(last[:at + 1]) else None
+        items = shared_part_items(value, self.whole_place_ends)
+        if not items:
+            return None
+        judge = self.judge
+        bare = [value[s:e] for s, e, _ in items]
+        # (half the places proper is enough: jieba knows 石板沟 as a word)
+        if not all(2 <= len(n) <= 6 for n in bare) or 2 * sum(judge.proper(n) for n in bare) < len(bare):
+            return None
+        tail = items[0][2]
+        return tail if judge.has_suffix(tail) else None
 
     def _vouching_siblings(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> list[int]:
         """Per item of a list, how many of the other items are names of their own (a suffix
