@@ -547,3 +547,22 @@ def test_table_row_name_cells(extract: ProjectExtractor, text: str,
 ])
 def test_shared_part_items(value: str, levels: tuple[str, ...] | None, expected: list[tuple[str, str]]) -> None:
     assert [(value[s:e], part) for s, e, part in shared_part_items(value, levels)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a full name in a bracket after a short form: both one project (one key), the full name's
+    # span in the bracket
+    ("青峰智算中心（全称青峰数字经济产业园算力中心项目）协议投资22亿元。",
+     [("青峰智算中心", "青峰数字经济产业园算力中心项目"),
+      ("青峰数字经济产业园算力中心项目", "青峰数字经济产业园算力中心项目")]),
+    ("南青高速（全称：城南至青峰高速公路）已开工。",
+     [("南青高速", "城南至青峰高速公路"), ("城南至青峰高速公路", "城南至青峰高速公路")]),
+    # ... not a bracket that names no project (no suffix), nor one with no name in it
+    ("白马新区（全称白马经济技术开发区）成立于2010年。", []),
+    ("青峰智算中心（全称见附件）已开工。", [("青峰智算中心（全称见附件）", "青峰智算中心（全称见附件）")]),
+])
+def test_full_name_in_bracket(extract: ProjectExtractor, text: str, expected: list[tuple[str, str]]) -> None:
+    found = sorted(extract(text), key=lambda m: m.start)
+    # each name as written at its span; each the key of the project's full name
+    assert [(m.name, text[m.start:m.end]) for m in found] == [(n, n) for n, _ in expected]
+    assert [m.key for m in found] == [extract.key(full) for _, full in expected]

@@ -123,6 +123,7 @@ class ProjectExtractor:
         self.key_endings = p.key_endings
         self.key_min_chars = p.key_min_chars
         self.whole_place_ends = p.whole_place_ends
+        self.full_name = p.full_name
         # a name cell that opens with a place (甲村, 青禾县乙镇): it names its project whole
         self.cell_place = regex.compile(rf"\p{{Han}}{{1,7}}?(?:{alternation(p.whole_place_ends)})(?=\p{{Han}}{{2}})")
         self.copula = p.copula
@@ -220,6 +221,8 @@ class ProjectExtractor:
         if _WRAPPED_LINE.search(text) is not None:     # (most texts have no line opening with spaces)
             mentions = self._wrapped_cells(text, offset, mentions)
         mentions = self._row_name_cells(text, offset, mentions)
+        if "全" in text or "正式名称" in text:
+            mentions = self._full_name_brackets(text, offset, mentions)
         mentions = [m for m in mentions if not self._unit_or_list_title(text, m.start - offset, m.end - offset)]
         return merge_short_forms(_without_content_cells(text, offset, mentions), self.place_prefix)
 
@@ -330,6 +333,31 @@ class ProjectExtractor:
         if end < len(text) and text[end] not in " \t\u3000\n":
             return None         # the piece runs on into a clause: no cell
         return start, end
+
+    def _full_name_brackets(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
+        """`found` with a short form's full name in the bracket after it (青峰智算中心（全称青峰
+        数字经济产业园算力中心项目）: `full_name`) read as the project's name: the mention that
+        ends at the bracket or runs through it gives way to the full name (its span in the
+        bracket) and the short form before the bracket, both of the full name's key (one
+        project, the short form its other name). The full name must read as a project's
+        (a suffix, the judge's assent); a bracket after no candidate names nothing."""
+        out = list(found)
+        for bracket in self.full_name.finditer(text):
+            full = bracket.group("full")
+            if not self.judge.has_suffix(full) or not self.judge.accepts(full):
+                continue
+            b_start, b_end = bracket.start() + offset, bracket.end() + offset
+            before = [m for m in out if m.start < b_start and m.end in (b_start, b_end)]
+            if len(before) != 1:
+                continue
+            short = before[0]
+            key = self.key(full)
+            f_start, f_end = bracket.span("full")
+            out.remove(short)
+            out.append(ProjectMention(full, key, f_start + offset, f_end + offset, short.rule_id))
+            name = text[short.start - offset:b_start - offset]
+            out.append(ProjectMention(name, key, short.start, b_start, short.rule_id))
+        return out
 
     def _row_name_cells(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
         """`found` with the name cells of a table's rows read whole. A row is a numbered line
