@@ -213,25 +213,10 @@ def _name_mentions(text: str, card: Card, mentions: list[ProjectMention], rules:
 
 def _shared_part_items(value: str) -> list[tuple[int, int, str]]:
     """The items of a name listing them before one shared part (甲村、乙村、丙村通组公路硬化项目
-    → 甲村, 乙村, 丙村 with the part 通组公路硬化项目): the items before the last end alike
-    (their last character) and are short; the last is read up to that character."""
-    pieces = value.split("、")
-    if len(pieces) < 2 or any(not 2 <= len(p) <= 8 for p in pieces[:-1]):
-        return []
-    last_chars = {p[-1] for p in pieces[:-1]}
-    if len(last_chars) != 1:
-        return []
-    tail = pieces[-1]
-    cut = tail.find(next(iter(last_chars)))
-    if cut < 1 or cut > 7 or len(tail) - cut - 1 < 2:
-        return []
-    out, at = [], 0
-    for p in pieces[:-1]:
-        out.append((at, at + len(p), ""))
-        at += len(p) + 1
-    out.append((at, at + cut + 1, ""))
-    part = tail[cut + 1:]
-    return [(s, e, part) for s, e, _ in out]
+    → 甲村, 乙村, 丙村 with the part 通组公路硬化项目): `projects.shared_part_items`, the
+    mechanism a table's name cell uses too; a card's field vouches for items of any ending."""
+    from pipeline.stages.projects import shared_part_items
+    return shared_part_items(value)
 
 
 def _statements(text: str, cards: tuple[Card, ...], layout: Layout, cues: list[StatusMention],

@@ -57,6 +57,13 @@ _WRAPPED_LINE = re.compile(r"\n[ \t\u3000]{2,}[\u4e00-\u9fff]")    # a line open
 # a table row's number and the spaces before its name cell (a name may open with a road's code: S218线)
 _TABLE_ROW = regex.compile(r"(?m)^[ \t\u3000]*[0-9]{1,3}[ \t\u3000]+(?=[\p{Han}A-Za-z])")
 _LEADING_SPACES = re.compile(r"[ \t\u3000]+")
+# a table's name column (`_row_name_cells`): the rows that make one, the characters of the
+# piece a name cell wraps onto the next line, what ends a cell as an aside (（续建）), and
+# the joiners that make a cell two names (甲路及乙路)
+ROW_CELLS_MIN_ROWS = 3
+ROW_CELL_WRAP_MAX = 8
+_TRAILING_ASIDE = regex.compile(r"[(（][^()（）]{1,8}[)）]$")
+_CELL_JOINERS = regex.compile(r"[及和与，,；;：:]")
 _HAN = regex.compile(r"\p{Han}")
 _PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
 _DASH = r"[—－-]{2,}"
@@ -116,6 +123,9 @@ class ProjectExtractor:
         self.key_endings = p.key_endings
         self.key_min_chars = p.key_min_chars
         self.whole_place_ends = p.whole_place_ends
+        self.full_name = p.full_name
+        # a name cell that opens with a place (甲村, 青禾县乙镇): it names its project whole
+        self.cell_place = regex.compile(rf"\p{{Han}}{{1,7}}?(?:{alternation(p.whole_place_ends)})(?=\p{{Han}}{{2}})")
         self.copula = p.copula
         self.actor_end = p.actor_end
         self.list_opener = p.list_opener
@@ -210,6 +220,9 @@ class ProjectExtractor:
         mentions.extend(self._entries(text, offset, mentions))
         if _WRAPPED_LINE.search(text) is not None:     # (most texts have no line opening with spaces)
             mentions = self._wrapped_cells(text, offset, mentions)
+        mentions = self._row_name_cells(text, offset, mentions)
+        if "全" in text or "正式名称" in text:
+            mentions = self._full_name_brackets(text, offset, mentions)
         mentions = [m for m in mentions if not self._unit_or_list_title(text, m.start - offset, m.end - offset)]
         return merge_short_forms(_without_content_cells(text, offset, mentions), self.place_prefix)
 
@@ -320,6 +333,123 @@ class ProjectExtractor:
         if end < len(text) and text[end] not in " \t\u3000\n":
             return None         # the piece runs on into a clause: no cell
         return start, end
+
+    def _full_name_brackets(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
+        """`found` with a short form's full name in the bracket after it (青峰智算中心（全称青峰
+        数字经济产业园算力中心项目）: `full_name`) read as the project's name: the mention that
+        ends at the bracket or runs through it gives way to the full name (its span in the
+        bracket) and the short form before the bracket, both of the full name's key (one
+        project, the short form its other name). The full name must read as a project's
+        (a suffix, the judge's assent); a bracket after no candidate names nothing."""
+        out = list(found)
+        for bracket in self.full_name.finditer(text):
+            full = bracket.group("full")
+            if not self.judge.has_suffix(full) or not self.judge.accepts(full):
+                continue
+            b_start, b_end = bracket.start() + offset, bracket.end() + offset
+            before = [m for m in out if m.start < b_start and m.end in (b_start, b_end)]
+            if len(before) != 1:
+                continue
+            short = before[0]
+            key = self.key(full)
+            f_start, f_end = bracket.span("full")
+            out.remove(short)
+            out.append(ProjectMention(full, key, f_start + offset, f_end + offset, short.rule_id))
+            name = text[short.start - offset:b_start - offset]
+            out.append(ProjectMention(name, key, short.start, b_start, short.rule_id))
+        return out
+
+    def _row_name_cells(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
+        """`found` with the name cells of a table's rows read whole. A row is a numbered line
+        of four cells or more parted by spaces (a full-width space or a tab reads as one), in a
+        run of at least `ROW_CELLS_MIN_ROWS` such lines; its name cell is the one after the
+        number, and a cell that wraps onto the start of the next line (5 甲村农村供水保障 |
+        提升 甲村 新建…: the rest of its cells on that line) is joined. The column vouches
+        for its cells: a cell that opens with a place (甲村, 乙镇: `whole_place_ends`) names
+        one project whole, works verbs and all (甲村安全饮水巩固提升, 乙镇集镇污水管网延伸),
+        and replaces the mentions found inside it, when those open the cell; a cell that
+        lists places before one shared part (甲村、乙村、丙村村庄亮化) names each place
+        (`shared_part_items`: alt the place with the part). A cell with a joiner (及, 和)
+        or a comma, and one whose mentions start inside it (新建甲路), is left as found.
+        Each mention's span is its part on the row's line; its name the cell joined."""
+        rows = []
+        for m in _TABLE_ROW.finditer(text):
+            pieces = self._row_name_cell(text, m.end())
+            if pieces is not None:
+                rows.append(pieces)
+        if len(rows) < ROW_CELLS_MIN_ROWS:
+            return found
+        out = list(found)
+        for pieces in rows:
+            joined = "".join(text[s:e] for s, e in pieces)
+            bracket = _TRAILING_ASIDE.search(joined)
+            if bracket is not None and bracket.start() >= self.min_chars:
+                joined = joined[:bracket.start()]
+            inside = [m for m in out if any(s <= m.start - offset and m.end - offset <= e for s, e in pieces)]
+            if any(m.name != text[m.start - offset:m.end - offset] for m in inside):
+                continue        # a cell wrapped onto indented lines, joined already (`_wrapped_cells`)
+            made = self._cell_mentions(joined, pieces, offset, inside)
+            if made is None:
+                continue
+            drop = {id(m) for m in inside}
+            out = [m for m in out if id(m) not in drop] + made
+        return out
+
+    def _row_name_cell(self, text: str, start: int) -> list[tuple[int, int]] | None:
+        """The pieces of the name cell starting at `start` on a table row's line, or None when
+        the line is no row of four cells or more (nor the cell one wrapped onto the next line,
+        which then holds the row's other cells)."""
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
+        end = start
+        while end < line_end and text[end] not in " \t":
+            end += 1
+        if end - start < 2:
+            return None
+        if len(_CELL_GAP.findall(text, end, line_end)) >= 2:
+            return [(start, end)]
+        if end < line_end or line_end == len(text):
+            return None
+        following = line_end + 1
+        next_end = text.find("\n", following)
+        next_end = len(text) if next_end < 0 else next_end
+        cut = following
+        while cut < next_end and text[cut] not in " \t":
+            cut += 1
+        if (not 1 <= cut - following <= ROW_CELL_WRAP_MAX or not _HAN.match(text, following)
+                or _TABLE_ROW.match(text, following) is not None or _ORDINAL.match(text, following) is not None
+                or _CLAUSE_MARKS.search(text, following, cut) is not None
+                or len(_CELL_GAP.findall(text, cut, next_end)) < 2):
+            return None
+        return [(start, end), (following, cut)]
+
+    def _cell_mentions(self, joined: str, pieces: list[tuple[int, int]], offset: int,
+                       inside: list[ProjectMention]) -> list[ProjectMention] | None:
+        """The mentions a table row's name cell (`joined`) names, or None to keep those found
+        inside it (`inside`)."""
+        if self.cell_totals.match(joined) is not None or len(joined) > self.judge.max_chars:
+            return None
+        if "、" in joined:
+            items = shared_part_items(joined, self.whole_place_ends)
+            # (half the places proper is enough: jieba knows 茶园 as a word)
+            if not items or 2 * sum(self.judge.proper(joined[s:e]) for s, e, _ in items) < len(items):
+                return None
+            out = []
+            for s, e, part in items:
+                item = joined[s:e]
+                placed = self._placed_in_pieces(ProjectMention(item, "", s, e, ""), pieces, offset)
+                out.append(ProjectMention(item, self.key(item + part), placed.start, placed.end,
+                                          PROJECT_ENUMERATION_ITEM_RULE, alt=item + part))
+            return out
+        if _CELL_JOINERS.search(joined) is not None or self.cell_place.match(joined) is None:
+            return None
+        if any(m.start - offset != pieces[0][0] for m in inside):
+            return None         # a name inside the cell, not at its start (新建甲路)
+        if len(inside) == 1 and inside[0].name == joined:
+            return None
+        rule = inside[0].rule_id if inside else PROJECT_ENUMERATION_ITEM_RULE
+        placed = self._placed_in_pieces(ProjectMention(joined, "", 0, len(joined), ""), pieces, offset)
+        return [ProjectMention(joined, self.key(joined), placed.start, placed.end, rule)]
 
     @staticmethod
     def _placed_in_pieces(m: ProjectMention, pieces: list[tuple[int, int]], offset: int) -> ProjectMention:
@@ -699,21 +829,25 @@ class ProjectExtractor:
 
     def _place_tail(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> str | None:
         """The works the last item of a list of places names after its own place (甲村、乙村、
-        丙村 | 通组公路硬化项目), which each bare place shares: every item before the last is a
-        bare place ending in one administrative level word (`whole_place_ends`), and the last
-        opens with a place ending in the same word, then words ending in a project suffix."""
+        丙村 | 通组公路硬化项目; 东山沟、西岭沟 | 治理工程), which each bare place shares: the
+        list read by `shared_part_items` (the items before the last end alike, the last opens
+        with a place ending so), every item before the last bare and proper, and the part a
+        project's suffix."""
         if not suffixed[-1] or any(suffixed[:-1]):
             return None
-        judge = self.judge
-        bare = [n for n, _, _ in names[:-1]]
-        level = bare[0][-1:]
-        if level not in self.whole_place_ends or not all(
-                2 <= len(n) <= 6 and n.endswith(level) and judge.proper(n) for n in bare):
+        value = "、".join(n for n, _, _ in names)
+        if len(value) != sum(len(n) for n, _, _ in names) + len(names) - 1:
             return None
-        last = names[-1][0]
-        at = last.find(level, 1, 7)
-        tail = last[at + 1:] if at > 0 else ""
-        return tail if len(tail) >= 2 and judge.has_suffix(tail) and judge.proper(last[:at + 1]) else None
+        items = shared_part_items(value, self.whole_place_ends)
+        if not items:
+            return None
+        judge = self.judge
+        bare = [value[s:e] for s, e, _ in items]
+        # (half the places proper is enough: jieba knows 石板沟 as a word)
+        if not all(2 <= len(n) <= 6 for n in bare) or 2 * sum(judge.proper(n) for n in bare) < len(bare):
+            return None
+        tail = items[0][2]
+        return tail if judge.has_suffix(tail) else None
 
     def _vouching_siblings(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> list[int]:
         """Per item of a list, how many of the other items are names of their own (a suffix
@@ -1157,6 +1291,41 @@ def merge_short_forms(mentions: list[ProjectMention], place_prefix: regex.Patter
     if not alias:
         return mentions
     return [replace(m, key=alias[m.key]) if m.key in alias else m for m in mentions]
+
+
+def shared_part_items(value: str, levels: Sequence[str] | None = None) -> list[tuple[int, int, str]]:
+    """The items of a name listing them before one shared part (甲村、乙村、丙村通组公路硬化项目
+    → 甲村, 乙村, 丙村 with the part 通组公路硬化项目): (start, end, part) of each. The items
+    before the last end alike (their last character) and are short; the last is read up to
+    that character, and the part after it is two characters or more. With `levels` (a table's
+    name cell: `whole_place_ends`) the items' last character must be one of them (places of
+    one level), none when it is not; a card's name field takes any (its field vouches).
+
+    >>> shared_part_items("甲村、乙村、丙村通组公路硬化项目")
+    [(0, 2, '通组公路硬化项目'), (3, 5, '通组公路硬化项目'), (6, 8, '通组公路硬化项目')]
+    >>> shared_part_items("甲路、乙路改造", levels=("村", "镇"))
+    []
+    """
+    pieces = value.split("、")
+    if len(pieces) < 2 or any(not 2 <= len(p) <= 8 for p in pieces[:-1]):
+        return []
+    last_chars = {p[-1] for p in pieces[:-1]}
+    if len(last_chars) != 1:
+        return []
+    level = next(iter(last_chars))
+    if levels is not None and level not in levels:
+        return []
+    tail = pieces[-1]
+    cut = tail.find(level)
+    if cut < 1 or cut > 7 or len(tail) - cut - 1 < 2:
+        return []
+    out, at = [], 0
+    for p in pieces[:-1]:
+        out.append((at, at + len(p)))
+        at += len(p) + 1
+    out.append((at, at + cut + 1))
+    part = tail[cut + 1:]
+    return [(s, e, part) for s, e in out]
 
 
 def _without_content_cells(text: str, offset: int, mentions: list[ProjectMention]) -> list[ProjectMention]:
