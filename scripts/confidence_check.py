@@ -3,6 +3,7 @@ of rows there) where nothing was fitted? One table, for `projects` and `statuses
 
     python scripts/confidence_check.py [--gold ../shared/gold] [--styles tests/fixtures/styles]
                                        [--batches suvw] [--cache FILE] [--wrong w] [--classes y]
+    python scripts/confidence_check.py --lobo --batches suvwxyzab [--cache FILE]
 
 - (a) train, calibrated without the document's fold (what `train.py` prints: each fold's
   confidence from models fitted and calibrated on the other folds; statuses also as the
@@ -13,6 +14,11 @@ of rows there) where nothing was fitted? One table, for `projects` and `statuses
   of them: how the confidence carries to styles the gold sets have few of. Since learn1 the
   shipped weights (`train.py all`) are fitted on the styles set too, so this fit is no
   longer the shipped one: it is the models without the styles set.
+- (d) with `--lobo`, statuses only: leave one batch out. Each batch of `--batches` in turn is
+  left out of every fit; the ranker and the surety are fitted as `train.py all` fits them (dev
+  + train + the other batches, calibrated on train's grouped CV) and measured on it: the
+  promise per batch, the worst batch (the one furthest below 90 % right or 40 % of rows), the
+  mean over batches and all batches pooled. Deterministic; about a minute a batch.
 
 `--wrong w` lists the styles set's confident wrong status rows of the batches given (their
 text is invented: it may be read) with how each was decided. `--classes y` counts the status
@@ -30,7 +36,7 @@ import argparse
 import pickle
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +184,43 @@ def status_rows(c: Collected, wrong: str = "", classes: str = "") -> list[tuple[
     return rows
 
 
+def lobo_rows(c: Collected, batches: str, weight: float = train.STATUS_STYLES_WEIGHT) -> list[tuple[str, str]]:
+    """The status promise on each styles batch left out in turn (leave-one-batch-out): the
+    ranker and the surety fitted as `train.py all` fits them (dev + train, the other styles
+    batches of `batches` in every fit weighing `weight`, calibrated on train's grouped CV),
+    measured on the batch left out, which no part of that fit saw; then the worst batch's
+    right share and share of rows (worst: the furthest below 90 % right or 40 % of rows), the
+    mean over batches and all batches' rows pooled. Train's figure with every batch in the
+    fit is `train.py all`'s promise line (calibrated without the document's fold)."""
+    gold, st = c.statuses, c.styles_statuses
+    names = [b for b in batches if any(d.startswith(f"styles{b}/") for d in st.doc)]
+    rows: list[tuple[str, str]] = []
+    rights, shares, confs, trues = [], [], [], []
+    for b in names:
+        left, _ = st.subset(lambda d, b=b: d.startswith(f"styles{b}/"))
+        rest, _ = st.subset(lambda d, b=b: not d.startswith(f"styles{b}/") and d[6:7] in batches)
+        s = replace(gold, extra=rest, extra_weight=weight)
+        model, _, surety = train.status_model(s, lambda d: d.startswith("train/"))
+        d = train.Decisions.of(left, train.Logistic(model.coef, 0.0).scores(left.x))
+        conf = surety.confidence(d)
+        sure = conf >= train.CONFIDENT
+        rights.append(float(d.right[sure].mean()) if sure.any() else float("nan"))
+        shares.append(float(sure.mean()))
+        confs.append(conf)
+        trues.append(d.right)
+        rows.append((f"(d) batch {b} left out, ranker {d.right.mean():.3f}", promise(conf, d.right)))
+    if names:
+        worst = min(range(len(names)), key=lambda i: min(np.nan_to_num(rights[i]) / train.CONFIDENT_RIGHT,
+                                                         shares[i] / 0.4))
+        rows.append(("(d) worst batch (right/0.9 or share/0.4)",
+                     f"{names[worst]}: {rights[worst]:.3f} @ {shares[worst]:5.1%}"))
+        rows.append(("(d) mean over batches",
+                     f"{np.nanmean(rights):.3f} @ {np.mean(shares):5.1%}; lowest right {np.nanmin(rights):.3f}, "
+                     f"lowest share {min(shares):5.1%}"))
+        rows.append(("(d) all batches pooled", promise(np.concatenate(confs), np.concatenate(trues))))
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
@@ -186,6 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help="a pickle of the extracted samples (made when absent)")
     parser.add_argument("--wrong", default="", help="list the confident wrong status rows of these batches")
     parser.add_argument("--classes", default="", help="count the status decisions of these batches by surety class")
+    parser.add_argument("--lobo", action="store_true",
+                        help="statuses only: each batch of --batches left out of the fit in turn, and train's CV")
     args = parser.parse_args(argv)
     if args.cache and args.cache.is_file():
         collected = pickle.loads(args.cache.read_bytes())
@@ -194,6 +239,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.cache:
             args.cache.write_bytes(pickle.dumps(collected))
     width = 44
+    if args.lobo:
+        print(f"{'confidence >= 0.8: right @ share of rows':<{width}}  statuses, leave one batch out")
+        for label, figure in lobo_rows(collected, args.batches):
+            print(f"{label:<{width}}  {figure}")
+        print("(! : fails the promise, >= 90 % right at >= 40 % of rows)")
+        return 0
     print(f"{'confidence >= 0.8: right @ share of rows':<{width}}  projects")
     for label, figure in project_rows(collected):
         print(f"{label:<{width}}  {figure}")

@@ -63,3 +63,40 @@ def test_the_surety_classes_count_the_named_batches_beside_train() -> None:
     rows = check.surety_classes(held, styles, np.array([0.5, 0.5, 0.9, 0.9]), "y")
     assert rows == [("  class of y: link=after agree", "1/2 right, confidence 0.500; train 0/1"),
                     ("  class of y: link=clause agree", "1/1 right, confidence 0.900; train 1/1")]
+
+
+def _decision_samples(train: ModuleType, docs: list[str], wrong_every: int) -> object:
+    # one decision per document: a cue of the project's own clause (right but every
+    # `wrong_every`-th document) against unknown
+    s = train.Samples()
+    for n, doc in enumerate(docs):
+        right = int(n % wrong_every != 0)
+        s.add((("link=clause", 1.0), ("status=in_progress", 1.0)), right, doc, n, rule=True, own=True)
+        s.add((("link=unknown", 1.0), ("status=unknown", 1.0)), 1 - right, doc, n, rule=False)
+    return s
+
+
+def test_leave_one_batch_out_never_fits_on_the_batch_it_measures(monkeypatch: pytest.MonkeyPatch) -> None:
+    # two styles batches: each is measured by a fit whose extra samples are only the other's,
+    # on dev + train; one row per batch, then the worst, the mean and the pooled rows
+    pytest.importorskip("sklearn")
+    check = _script()
+    train = check.train
+    gold = _decision_samples(train, [f"dev/d{n:02d}.txt" for n in range(10)]
+                             + [f"train/t{n:02d}.txt" for n in range(30)], 10)
+    styles = _decision_samples(train, [f"stylesp/p{n:02d}.txt" for n in range(6)]
+                               + [f"stylesq/q{n:02d}.txt" for n in range(6)], 4)
+    seen: list[set[str]] = []
+    fitted = train.status_model
+
+    def recording(s, calibrate_on=None):  # type: ignore[no-untyped-def]
+        seen.append({d[:7] for d in s.extra.doc})
+        return fitted(s, calibrate_on)
+
+    monkeypatch.setattr(train, "status_model", recording)
+    rows = check.lobo_rows(check.Collected(None, None, gold, styles), "pq")
+    assert seen == [{"stylesq"}, {"stylesp"}]
+    labels = [label for label, _ in rows]
+    assert labels[0].startswith("(d) batch p left out") and labels[1].startswith("(d) batch q left out")
+    assert labels[2:] == ["(d) worst batch (right/0.9 or share/0.4)", "(d) mean over batches", "(d) all batches pooled"]
+    assert rows[4][1].split("(")[-1].split("/")[1].startswith("12)")      # every row of both batches

@@ -321,6 +321,17 @@ SURE_FEATURE_CASES = [
     # a completion while the candidates offer another known state is contested (capped below 0.8)
     ((("link=clause", 1.0), ("status=completed", 1.0)), True, 2,
      {("link=clause", 1.0), ("agree", 1.0), ("competing", 1.0), ("contested_completion", 1.0)}),
+    # a completion marked reached (已) in its own clause, no cue of its own stating another
+    # state: only other projects' states compete (`is_reached_completion`), not contested
+    ((("link=clause", 1.0), ("status=completed", 1.0), ("past_marker", 1.0)), True, 2,
+     {("link=clause", 1.0), ("agree", 1.0), ("competing", 1.0)}),
+    # must not: its own cues disagree, a cue of a later clause, no mark of the past
+    ((("link=clause", 1.0), ("status=completed", 1.0), ("past_marker", 1.0), ("disagreeing_statuses", 1.0)), True,
+     2, {("link=clause", 1.0), ("agree", 1.0), ("competing", 1.0), ("contested_completion", 1.0)}),
+    ((("link=after", 1.0), ("status=completed", 1.0), ("past_marker", 1.0)), True, 2,
+     {("link=after", 1.0), ("agree", 1.0), ("competing", 1.0), ("contested_completion", 1.0)}),
+    ((("link=clause", 1.0), ("status=completed", 1.0), ("log_distance", 1.0)), True, 2,
+     {("link=clause", 1.0), ("agree", 1.0), ("competing", 1.0), ("contested_completion", 1.0)}),
     # must not: a completion alone (unknown is no rival), another state contested
     ((("link=clause", 1.0), ("status=completed", 1.0)), True, 1, {("link=clause", 1.0), ("agree", 1.0)}),
     ((("link=clause", 1.0), ("status=operational", 1.0)), True, 2,
@@ -400,6 +411,11 @@ SURETY_CASES = [
     ("城东快速路工程总投资3亿元，目前已竣工。", "城东快速路工程", False),
     # corroborated by the document's state on cues of other projects: read as its own clause
     ("城东快速路工程总投资3亿元，目前已竣工。北湖公园项目已竣工。西湖大桥已竣工。", "城东快速路工程", True),
+    # a completion marked reached in its own clause, only other projects' works under way
+    # competing: no contested completion (`is_reached_completion`)
+    ("城东快速路工程已竣工。北湖公园项目正在施工。西湖大桥正在施工。", "城东快速路工程", True),
+    # must not: the same completion with no mark of the past stays contested (capped)
+    ("城东快速路工程竣工。北湖公园项目正在施工。西湖大桥正在施工。", "城东快速路工程", False),
 ]
 
 
