@@ -47,7 +47,7 @@ import regex
 from pipeline.rules.configs import CARD_PERIOD_RULE, PROJECT_CARD_RULE, LedgerCards
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.found import Found, Stage
-from pipeline.stages.projects import project_key
+from pipeline.stages.projects import project_key, shared_part_items
 from pipeline.stages.region import calendar, detect_published, opening_segments
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Layout
@@ -215,7 +215,6 @@ def _shared_part_items(value: str) -> list[tuple[int, int, str]]:
     """The items of a name listing them before one shared part (甲村、乙村、丙村通组公路硬化项目
     → 甲村, 乙村, 丙村 with the part 通组公路硬化项目): `projects.shared_part_items`, the
     mechanism a table's name cell uses too; a card's field vouches for items of any ending."""
-    from pipeline.stages.projects import shared_part_items
     return shared_part_items(value)
 
 

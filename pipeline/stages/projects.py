@@ -829,10 +829,11 @@ class ProjectExtractor:
 
     def _place_tail(self, names: list[tuple[str, int, int]], suffixed: list[bool]) -> str | None:
         """The works the last item of a list of places names after its own place (甲村、乙村、
-        丙村 | 通组公路硬化项目; 东山沟、西岭沟 | 治理工程), which each bare place shares: the
-        list read by `shared_part_items` (the items before the last end alike, the last opens
-        with a place ending so), every item before the last bare and proper, and the part a
-        project's suffix."""
+        丙村 | 通组公路硬化项目), which each bare place shares: the list read by
+        `shared_part_items` with the administrative level words (`whole_place_ends`: the items
+        before the last end in one of them, the last opens with a place ending so; not 东山沟、
+        西岭沟治理工程), every item bare, half of them proper or more, and the part a project's
+        suffix."""
         if not suffixed[-1] or any(suffixed[:-1]):
             return None
         value = "、".join(n for n, _, _ in names)
