@@ -500,6 +500,8 @@ def confident_edge(scores: np.ndarray, right: np.ndarray, z: float = CONFIDENT_Z
     taking as many rows as can be (None: not even the surest one does). An edge takes all
     of a run of equal scores or none of it: between two equal scores it could only pull in
     the wrong half of the run."""
+    if len(scores) == 0:        # nothing scored (every decision capped): no edge
+        return None
     order = np.argsort(-scores, kind="stable")
     ranked = scores[order]
     hits = np.cumsum(right[order])

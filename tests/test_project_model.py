@@ -178,6 +178,7 @@ EDGE_CASES = [
     ("1" * 30 + "0" + "1" * 5 + "0" * 20, 36),
     ("1" * 30 + "00" + "0" * 20, 31),      # 30 of 31 is sure enough, 30 of 32 is not
     ("0" * 5, 0),
+    ("", 0),                               # no row at all (every decision capped): no edge
 ]
 
 
