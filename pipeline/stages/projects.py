@@ -58,12 +58,10 @@ _WRAPPED_LINE = re.compile(r"\n[ \t\u3000]{2,}[\u4e00-\u9fff]")    # a line open
 _TABLE_ROW = regex.compile(r"(?m)^[ \t\u3000]*[0-9]{1,3}[ \t\u3000]+(?=[\p{Han}A-Za-z])")
 _LEADING_SPACES = re.compile(r"[ \t\u3000]+")
 # a table's name column (`_row_name_cells`): the rows that make one, the characters of the
-# piece a name cell wraps onto the next line, what ends a cell as an aside (（续建）), and
-# the joiners that make a cell two names (甲路及乙路)
+# piece a name cell wraps onto the next line, and what ends a cell as an aside (（续建）)
 ROW_CELLS_MIN_ROWS = 3
 ROW_CELL_WRAP_MAX = 8
 _TRAILING_ASIDE = regex.compile(r"[(（][^()（）]{1,8}[)）]$")
-_CELL_JOINERS = regex.compile(r"[及和与，,；;：:]")
 _HAN = regex.compile(r"\p{Han}")
 _PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
 _DASH = r"[—－-]{2,}"
@@ -110,6 +108,8 @@ class ProjectExtractor:
         self.joiners = set(p.joiners)
         self.joiner_words = set(p.joiner_words)
         self.name_joiners = set(p.name_joiners)
+        # what makes a table's name cell two names or more (甲路及乙路; a comma): the rules' joiners
+        self.cell_joiners = regex.compile(alternation(self.joiners | self.name_joiners) + r"|[，,；;：:]")
         self.junction_after_joiner = p.junction_after_joiner
         self.cut_after = set(p.cut_after_words)
         self.held_words = tuple(p.held_words)     # 经开区: a cut word's character inside a word
@@ -441,7 +441,7 @@ class ProjectExtractor:
                 out.append(ProjectMention(item, self.key(item + part), placed.start, placed.end,
                                           PROJECT_ENUMERATION_ITEM_RULE, alt=item + part))
             return out
-        if _CELL_JOINERS.search(joined) is not None or self.cell_place.match(joined) is None:
+        if self.cell_joiners.search(joined) is not None or self.cell_place.match(joined) is None:
             return None
         if any(m.start - offset != pieces[0][0] for m in inside):
             return None         # a name inside the cell, not at its start (新建甲路)

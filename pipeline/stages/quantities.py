@@ -121,13 +121,14 @@ class QuantityExtractor:
         found = []
         scale = self.group_numbers["scale"]
         matches = list(self.pattern.finditer(text))
-        # segments (their starts) holding a bare amount a money word governs: their other
-        # bare amounts are items of the same note (总投4800万，年计划2600万，本周68万)
-        governed = {layout.unit_around(m.start(), m.end(), SEGMENT_END)[0] for m in matches
-                    if m.group(scale) and self._governed(text, m.start())}
+        # the bare amounts a money word governs (年计划2600万), and the segments (their starts)
+        # holding one: their other bare amounts are items of the same note (总投4800万，本周68万)
+        governed = {m.start() for m in matches if m.group(scale) and self._governed(text, m.start())}
+        note_segments = {layout.unit_around(m.start(), m.end(), SEGMENT_END)[0]
+                         for m in matches if m.start() in governed}
         for m in matches:
             if (m.group(scale) and not self._money_sentence(layout, m.start(), m.end())
-                    and not self._note_item(layout, m.start(), m.end(), governed)):
+                    and m.start() not in governed and not self._note_item(layout, m.start(), m.end(), note_segments)):
                 continue
             q = self._build(m, offset)
             if q is not None:
@@ -143,13 +144,11 @@ class QuantityExtractor:
         """A money word right before a bare 万/亿 (年计划2600万, 累计完成2140万) makes it money."""
         return self.governed_before.search(text, max(0, start - 8), start) is not None
 
-    def _note_item(self, layout: Layout, start: int, end: int, governed: set[int]) -> bool:
-        """A bare amount a money word governs (累计完成2140万), or one labelled only by a
-        period in its clause (本周68万, 上月52万) in a segment where a money word governs
-        another bare amount: an item of that note."""
-        if self._governed(layout.text, start):
-            return True
-        if layout.unit_around(start, end, SEGMENT_END)[0] not in governed:
+    def _note_item(self, layout: Layout, start: int, end: int, note_segments: set[int]) -> bool:
+        """A bare amount labelled only by a period in its clause (本周68万, 上月52万) in a
+        segment where a money word governs another bare amount (`note_segments`): an item of
+        that note."""
+        if layout.unit_around(start, end, SEGMENT_END)[0] not in note_segments:
             return False
         return self.note_period.search(layout.text[layout.clause_start(start):start]) is not None
 
