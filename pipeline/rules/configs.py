@@ -493,6 +493,7 @@ class LinkPatterns(Config):
     class_gap: regex.Pattern[str] = rule(PATTERN, at=True)          # 等5个村的: between a list and its class
     plan_document: regex.Pattern[str] = rule(PATTERN)               # 《…投资计划》的通知: a plan's opening line
     preamble: regex.Pattern[str] = rule(PATTERN)                    # 以下项目除注明外均…: one state for the items below
+    list_alone_rest: regex.Pattern[str] = rule(PATTERN)             # 三个口袋公园: after a list alone on its line
 
 
 @dataclass(frozen=True, slots=True)

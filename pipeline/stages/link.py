@@ -70,8 +70,6 @@ _LOOKAHEAD_SENTENCES = 3
 _PRESENTING_CHARS = 12     # at most this much else in a sentence that presents a project (第二个点是甲。)
 _PUNCTUATION = regex.compile(r"[\p{P}\s]+")
 _ITEM_MARK = regex.compile(r"[0-9０-９一二三四五六七八九十是]+")
-#: what may follow a list alone on its line: nothing, or its count and class (等三个口袋公园, 3座水库)
-_LIST_CLASS = regex.compile(r"(?:等?[0-9０-９一二三四五六七八九十两]+(?:个|座|条|处|项|所|家|片|段)\w{0,8})?")
 _MARKS = regex.compile(r"[\p{P}\p{S}\s]+")
 _LINES_BELOW = 8      # segments (sentences, lines) below an item's line that may state its state
 _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
@@ -121,6 +119,7 @@ class LinkRules:
     class_gap: regex.Pattern[str]           # between a list and its class named after it (等5个村的)
     plan_document: regex.Pattern[str]       # a plan's opening line (关于印发《…投资计划》的通知)
     preamble: regex.Pattern[str]            # 以下项目除注明外均…: one state for the items set out below
+    list_alone_rest: regex.Pattern[str]     # what may follow a list alone on its line (三个口袋公园)
     status_model: StatusModel
 
     @classmethod
@@ -134,7 +133,7 @@ class LinkRules:
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
                    links.push_words, links.push_plan, links.task_heading, links.class_gap,
-                   links.plan_document, links.preamble, load_status_model())
+                   links.plan_document, links.preamble, links.list_alone_rest, load_status_model())
 
 
 _PLAN_TITLE_LINES = 6     # a plan's title stands in its first lines (an issuing office's line may open it)
@@ -539,7 +538,7 @@ class _StatusLinker:
             return False
         if len(g.mentions) > 1:
             return not _MARKS.sub("", self.text[start:g.start]) \
-                and _LIST_CLASS.fullmatch(_MARKS.sub("", self.text[g.end:end])) is not None
+                and self.config.list_alone_rest.fullmatch(_MARKS.sub("", self.text[g.end:end])) is not None
         return not _MARKS.sub("", self.text[start:g.start] + self.text[g.end:end])
 
     def _lines_below(self, g: Group) -> list[int]:
