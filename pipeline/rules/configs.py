@@ -331,6 +331,8 @@ class RoleRules(Config):
     breakdown_markers: tuple[str, ...] = rule(WORDS)
     breakdown_item: regex.Pattern[str] = rule(PATTERN)
     breakdown_holder: regex.Pattern[str] = rule(PATTERN)
+    breakdown_part_markers: tuple[str, ...] = rule(WORDS)
+    breakdown_named_after: regex.Pattern[str] = rule(PATTERN, at=True)
     source_item: regex.Pattern[str] = rule(PATTERN, at=True)
     accrued_alone: regex.Pattern[str] = rule(PATTERN, at=True)
     group_amount: regex.Pattern[str] = rule(PATTERN)

@@ -81,6 +81,8 @@ class _Cues:
         self.budget = r.budget_after
         self.breakdown_item = r.breakdown_item
         self.breakdown_holder = r.breakdown_holder
+        self.breakdown_part_markers = r.breakdown_part_markers
+        self.breakdown_named_after = r.breakdown_named_after
         self.source_item = r.source_item
         self.accrued_alone = r.accrued_alone
         self.group_amount = r.group_amount
@@ -545,29 +547,23 @@ def _in_breakdown(layout: Layout, prev_end: int, start: int, prefix: str, cues: 
     return cues.breakdown.search(layout.text, sentence_start, prev_end) is not None
 
 
-_PART_MARKERS = ("其中", "包括", "含")
-
-
-_NAMED_AFTER = regex.compile(r"的([^，,。；;、\s（(]{2,12}?)(?=[，,。；;、\s（(]|由|用于|来自|为|$)")
-
-
 def _unheld_part(text: str, prev_end: int, start: int, end: int, prefix: str, cues: _Cues) -> bool:
     """An item of a total's breakdown opened by 其中/包括/含 that names no project, class, phase,
     cost or facility (`breakdown_holder`): no project's cost (其中征地补偿2亿元). Not an empty
     item (其中：5亿元), nor an amount a 分别 hands out."""
     markers = list(cues.breakdown.finditer(text, prev_end, start))
-    if markers and markers[-1].group() not in _PART_MARKERS:
+    if markers and markers[-1].group() not in cues.breakdown_part_markers:
         return False
     item = prefix.strip(" \t\u3000，,：:")
-    for marker in _PART_MARKERS:
+    for marker in cues.breakdown_part_markers:
         if item.startswith(marker):
             item = item[len(marker):].strip(" \t\u3000，,：:")
     if not item:
         # the item named after the amount (其中3亿元的征地补偿): its words up to the clause's end
-        named = _NAMED_AFTER.match(text, end)
+        named = cues.breakdown_named_after.match(text, end)
         if named is None or cues.budget.match(text, named.start()) is not None:
             return False
-        item = named.group(1)
+        item = named.group("item")
     return len(item) >= 2 and cues.breakdown_holder.search(item) is None
 
 
