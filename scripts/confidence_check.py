@@ -81,6 +81,11 @@ def collect(gold_root: Path, styles: Path, batches: str) -> Collected:
                      train.collect_statuses(gold, ranked), train.collect_statuses(side, ranked))
 
 
+#: issue 13's promise: at least this share of rows reaches confidence >= CONFIDENT (and of
+#: those, train.CONFIDENT_RIGHT are right)
+PROMISED_SHARE = 0.4
+
+
 def promise(confidence: np.ndarray, right: np.ndarray) -> str:
     """`right share @ row share (rows)` at confidence >= CONFIDENT, marked when it fails."""
     sure = confidence >= train.CONFIDENT
@@ -88,7 +93,7 @@ def promise(confidence: np.ndarray, right: np.ndarray) -> str:
         return "-"
     share = float(sure.mean())
     acc = float(right[sure].mean()) if sure.any() else float("nan")
-    ok = acc >= train.CONFIDENT_RIGHT and share >= 0.4
+    ok = acc >= train.CONFIDENT_RIGHT and share >= PROMISED_SHARE
     return f"{acc:.3f} @ {share:5.1%} ({int(sure.sum())}/{len(right)}){'' if ok else ' !'}"
 
 
@@ -211,7 +216,7 @@ def lobo_rows(c: Collected, batches: str, weight: float = train.STATUS_STYLES_WE
         rows.append((f"(d) batch {b} left out, ranker {d.right.mean():.3f}", promise(conf, d.right)))
     if names:
         worst = min(range(len(names)), key=lambda i: min(np.nan_to_num(rights[i]) / train.CONFIDENT_RIGHT,
-                                                         shares[i] / 0.4))
+                                                         shares[i] / PROMISED_SHARE))
         rows.append(("(d) worst batch (right/0.9 or share/0.4)",
                      f"{names[worst]}: {rights[worst]:.3f} @ {shares[worst]:5.1%}"))
         rows.append(("(d) mean over batches",
