@@ -497,6 +497,7 @@ class LinkPatterns(Config):
     preamble: regex.Pattern[str] = rule(PATTERN)                    # 以下项目除注明外均…: one state for the items below
     list_alone_rest: regex.Pattern[str] = rule(PATTERN)             # 三个口袋公园: after a list alone on its line
     former_latter: regex.Pattern[str] = rule(PATTERN)               # 前者 / 后者: one of the last two projects named
+    reference_new_object: regex.Pattern[str] = rule(PATTERN)        # 开工建设X，该项目: X, no project named before
 
 
 @dataclass(frozen=True, slots=True)

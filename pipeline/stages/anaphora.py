@@ -59,13 +59,19 @@ class _Named:
 
 
 def resolve_anaphora(layout: Layout, mentions: list[ProjectMention],
-                     pattern: regex.Pattern[str]) -> list[ProjectMention]:
+                     pattern: regex.Pattern[str], new_object: regex.Pattern[str] | None = None) -> list[ProjectMention]:
     """Mentions for the words `pattern` finds, each with its antecedent's key and first
-    name. Returned in addition to `mentions`."""
+    name; none for a word whose sentence names a new object before it and no project
+    (`new_object`, rules/links.yaml reference_new_object: 开工建设X，该项目… refers to X).
+    Returned in addition to `mentions`."""
     named = _Named(mentions)
     headings = HeadingProjects.of(layout, mentions)
     out = []
     for m in pattern.finditer(layout.text):
+        sentence = layout.segment_start(layout.segment_of(m.start()))
+        if new_object is not None and new_object.search(layout.text, sentence, m.start()) is not None \
+                and not named.keys_before(m.start(), sentence, 1):
+            continue
         # the last mention (in order of starts) in the section that ends before the word
         last = named.keys_before(m.start(), layout.section_at(m.start()).start, 1)
         key = last[0] if last else headings.at(m.start())
@@ -164,10 +170,11 @@ def make_anaphora(rules: RuleSet) -> Stage:
     plural = rules.projects.plural_anaphora
     short_name = rules.projects.short_name
     former_latter = rules.links.former_latter
+    new_object = rules.links.reference_new_object
 
     def anaphora(layout: Layout, found: Found) -> Found:
         mentions = resolve_short_names(layout.text, found.mentions, short_name)
-        return replace(found, mentions=mentions + resolve_anaphora(layout, mentions, pattern)
+        return replace(found, mentions=mentions + resolve_anaphora(layout, mentions, pattern, new_object)
                        + resolve_plural_anaphora(layout, mentions, plural)
                        + resolve_former_latter(layout, mentions, former_latter))
     return anaphora
