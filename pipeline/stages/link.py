@@ -223,6 +223,8 @@ class _StatusLinker:
         年底建成通车), in its sentence and with no mark of a state reached after the label
         (rules/links.yaml goal_field): a target, not a state reached."""
         start = self.layout.segment_start(self.layout.segment_of(cue.start))
+        if self.text.find("：", start, cue.start) < 0 and self.text.find(":", start, cue.start) < 0:
+            return False        # every label ends in a colon (most sentences hold none)
         return self.config.goal_field.search(self.text, start, cue.start) is not None
 
     def _is_plan_document(self) -> bool:
