@@ -457,7 +457,7 @@ def test_the_linkers_status_ids_are_its_own_and_a_start_plan_is_a_cue_of_the_rul
     cue_ids = {cue.id for cue in rules.status_cues}
     made = {configs.PROBLEM_HEADING_RULE, configs.PLAN_GOVERNED_RULE, configs.PLAN_SENTENCE_RULE,
             configs.PUSHED_START_RULE, configs.DONE_OBJECT_RULE, configs.PART_DONE_RULE,
-            configs.PLAN_PUSH_RULE, configs.TASK_HEADING_RULE}
+            configs.PLAN_PUSH_RULE, configs.TASK_HEADING_RULE, configs.GOAL_FIELD_RULE}
     assert made.isdisjoint(cue_ids)
     assert configs.START_PLAN_RULE in cue_ids
     assert configs.MONEY_SPENT_RULE in cue_ids

@@ -102,6 +102,9 @@ PLAN_PUSH_RULE = "status.plan_push"
 # a start, completion or opening under a heading of the tasks to come (三、2026年工作打算;
 # 下一步工作), no mark of a state reached in its clause: planned
 TASK_HEADING_RULE = "status.task_heading"
+# a start, completion or opening in a field labelled as a deadline or goal (时限：2027年3月底前开工;
+# 目标：年底建成通车), no mark of a state reached after the label: planned
+GOAL_FIELD_RULE = "status.goal_field"
 # 完成 with the project as its object (2017年完成甲和乙): completed
 DONE_OBJECT_RULE = "status.done_object"
 # a completion said of a part of a project's works (控制性工程, 3号楼): in progress
@@ -496,6 +499,9 @@ class LinkPatterns(Config):
     plan_document: regex.Pattern[str] = rule(PATTERN)               # 《…投资计划》的通知: a plan's opening line
     preamble: regex.Pattern[str] = rule(PATTERN)                    # 以下项目除注明外均…: one state for the items below
     list_alone_rest: regex.Pattern[str] = rule(PATTERN)             # 三个口袋公园: after a list alone on its line
+    former_latter: regex.Pattern[str] = rule(PATTERN)               # 前者 / 后者: one of the last two projects named
+    reference_new_object: regex.Pattern[str] = rule(PATTERN)        # 开工建设X，该项目: X, no project named before
+    goal_field: regex.Pattern[str] = rule(PATTERN)                  # 时限：/ 目标：a field of a deadline or goal
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,9 @@ projects at once: the last `count` distinct projects named before the words in t
 or without a count those named earlier in the same line, else in the line before. Each gets
 a mention at the words' span, so a state stated once for them (上述项目均未按期开工) is
 linked to each as it would be to a group.
+
+前者 and 后者 (`rules/links.yaml: former_latter`) refer back to one of the last two projects
+named before them: 城东公交站和城西换乘中心两个项目中，前者已完工，后者正在招标.
 """
 
 from __future__ import annotations
@@ -56,13 +59,19 @@ class _Named:
 
 
 def resolve_anaphora(layout: Layout, mentions: list[ProjectMention],
-                     pattern: regex.Pattern[str]) -> list[ProjectMention]:
+                     pattern: regex.Pattern[str], new_object: regex.Pattern[str] | None = None) -> list[ProjectMention]:
     """Mentions for the words `pattern` finds, each with its antecedent's key and first
-    name. Returned in addition to `mentions`."""
+    name; none for a word whose sentence names a new object before it and no project
+    (`new_object`, rules/links.yaml reference_new_object: 开工建设X，该项目… refers to X).
+    Returned in addition to `mentions`."""
     named = _Named(mentions)
     headings = HeadingProjects.of(layout, mentions)
     out = []
     for m in pattern.finditer(layout.text):
+        sentence = layout.segment_start(layout.segment_of(m.start()))
+        if new_object is not None and new_object.search(layout.text, sentence, m.start()) is not None \
+                and not named.keys_before(m.start(), sentence, 1):
+            continue
         # the last mention (in order of starts) in the section that ends before the word
         last = named.keys_before(m.start(), layout.section_at(m.start()).start, 1)
         key = last[0] if last else headings.at(m.start())
@@ -111,6 +120,28 @@ def resolve_plural_anaphora(layout: Layout, mentions: list[ProjectMention],
     return out
 
 
+def resolve_former_latter(layout: Layout, mentions: list[ProjectMention],
+                          pattern: regex.Pattern[str]) -> list[ProjectMention]:
+    """A mention for each 前者 / 后者 (rules/links.yaml former_latter) of one of the last two
+    distinct projects named before it in its section, from the start of its line (else of the
+    line before): 前者 the first of the two, 后者 the second. None when fewer than two are
+    named there. Returned in addition to `mentions`."""
+    if "前者" not in layout.text and "后者" not in layout.text:
+        return []
+    named = _Named(mentions)
+    text = layout.text
+    out: list[ProjectMention] = []
+    for m in pattern.finditer(text):
+        section_start = layout.section_at(m.start()).start
+        line = _line_start(text, m.start())
+        keys = named.keys_before(m.start(), max(section_start, line), 2)
+        if len(keys) < 2 and line > section_start:
+            keys = named.keys_before(m.start(), max(section_start, _line_start(text, line - 1)), 2)
+        if len(keys) == 2:
+            out.append(named.mention(keys[1] if m.group("former") else keys[0], m.start(), m.end()))
+    return out
+
+
 def resolve_short_names(text: str, mentions: list[ProjectMention],
                         pattern: regex.Pattern[str]) -> list[ProjectMention]:
     """`mentions` with the short names projects take in a bracket right after their full
@@ -138,9 +169,12 @@ def make_anaphora(rules: RuleSet) -> Stage:
     pattern = rules.projects.anaphora
     plural = rules.projects.plural_anaphora
     short_name = rules.projects.short_name
+    former_latter = rules.links.former_latter
+    new_object = rules.links.reference_new_object
 
     def anaphora(layout: Layout, found: Found) -> Found:
         mentions = resolve_short_names(layout.text, found.mentions, short_name)
-        return replace(found, mentions=mentions + resolve_anaphora(layout, mentions, pattern)
-                       + resolve_plural_anaphora(layout, mentions, plural))
+        return replace(found, mentions=mentions + resolve_anaphora(layout, mentions, pattern, new_object)
+                       + resolve_plural_anaphora(layout, mentions, plural)
+                       + resolve_former_latter(layout, mentions, former_latter))
     return anaphora

@@ -50,6 +50,7 @@ import regex
 from pipeline.rules.compiled import compiled
 from pipeline.rules.configs import (
     DONE_OBJECT_RULE,
+    GOAL_FIELD_RULE,
     PART_DONE_RULE,
     PLAN_GOVERNED_RULE,
     PLAN_PUSH_RULE,
@@ -120,6 +121,7 @@ class LinkRules:
     plan_document: regex.Pattern[str]       # a plan's opening line (关于印发《…投资计划》的通知)
     preamble: regex.Pattern[str]            # 以下项目除注明外均…: one state for the items set out below
     list_alone_rest: regex.Pattern[str]     # what may follow a list alone on its line (三个口袋公园)
+    goal_field: regex.Pattern[str]          # 时限：/ 目标：a field of a deadline or goal before a cue
     status_model: StatusModel
 
     @classmethod
@@ -133,7 +135,8 @@ class LinkRules:
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
                    links.push_words, links.push_plan, links.task_heading, links.class_gap,
-                   links.plan_document, links.preamble, links.list_alone_rest, load_status_model())
+                   links.plan_document, links.preamble, links.list_alone_rest, links.goal_field,
+                   load_status_model())
 
 
 _PLAN_TITLE_LINES = 6     # a plan's title stands in its first lines (an issuing office's line may open it)
@@ -210,8 +213,19 @@ class _StatusLinker:
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=TASK_HEADING_RULE)
             elif self._plan_heading_start(cue):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=TASK_HEADING_RULE)
+            elif self._task_state(cue) and self._in_goal_field(cue):
+                cue = replace(cue, status=Status.PLANNED, future=True, rule_id=GOAL_FIELD_RULE)
             out.append(cue)
         return out
+
+    def _in_goal_field(self, cue: StatusMention) -> bool:
+        """The cue stands in a field labelled as a deadline or goal (时限：2027年3月底前开工; 目标：
+        年底建成通车), in its sentence and with no mark of a state reached after the label
+        (rules/links.yaml goal_field): a target, not a state reached."""
+        start = self.layout.segment_start(self.layout.segment_of(cue.start))
+        if self.text.find("：", start, cue.start) < 0 and self.text.find(":", start, cue.start) < 0:
+            return False        # every label ends in a colon (most sentences hold none)
+        return self.config.goal_field.search(self.text, start, cue.start) is not None
 
     def _is_plan_document(self) -> bool:
         """The document is a plan (关于印发《…2026年重点项目投资计划》的通知): one of its lines before
