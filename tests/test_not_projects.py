@@ -360,3 +360,61 @@ def test_one_key_per_project_keeps_names_and_spans(rules: RuleSet) -> None:
                 ProjectMention("三角湖小学扩建项目", "三角湖小学扩建", 9, 18, "project.suffix")]
     merged = one_key_per_project(mentions, rules)
     assert [(m.name, m.start, m.end) for m in merged] == [(m.name, m.start, m.end) for m in mentions]
+
+
+# --- a date, a part of a whole, a place, a person's title (stop 34) ------------------------
+
+# name | which of DATE_PART are 1 for it, from the name alone: a date or period opening it
+# (date_start); a part word or a numbered unit with nothing singling a whole out before it
+# (part_of_whole)
+DATE_PART = ("date_start", "part_of_whole")
+DATE_PART_CASES = [
+    ("9月", {"date_start"}),
+    ("十一月底第一台机组", {"date_start"}),
+    ("第三季度重点项目", {"date_start"}),
+    ("2027年3月", {"date_start"}),
+    ("北引桥", {"part_of_whole"}),
+    ("南岸引桥工程", {"part_of_whole"}),
+    ("东段路基", {"part_of_whole"}),
+    ("二号生产线", {"part_of_whole"}),
+    ("3#库房", {"part_of_whole"}),
+    ("第二条线", {"part_of_whole"}),
+    # a month inside a word, a phase, a named whole before the part word: none
+    ("月湖公园", set()),
+    ("二期工程", set()),
+    ("主体育场改造工程", set()),
+    ("梧岗大道路基", set()),
+    ("檀溪智能装备产业园标准厂房", set()),
+    ("鹿鸣水库", set()),
+]
+
+
+@pytest.mark.parametrize("name, fires", DATE_PART_CASES, ids=lambda v: str(v))
+def test_a_date_or_a_part_of_a_whole(unweighed: Pipeline, name: str, fires: set[str]) -> None:
+    f = _name_alone(unweighed, name)
+    assert {k for k in DATE_PART if f[k]} == fires
+
+
+# text | candidate | which of PLACE_PART are 1 for it in its document: named only as a
+# place (venue: held at it, sited at it, running through it), cut from a person's title
+# (org_after: …总工程|师), a part of a whole the document names as a candidate of its own
+# (part_of_whole)
+PLACE_PART = ("venue", "org_after", "part_of_whole")
+PLACE_PART_CASES = [
+    ("新建厂区拟选址梧岗物流园北侧，总投资2亿元。", "梧岗物流园", {"venue"}),
+    ("项目选址檀溪工业园，总投资5亿元。", "檀溪工业园", {"venue"}),
+    ("供水管线需穿越檀溪河大堤，正在办理手续。", "檀溪河大堤", {"venue"}),
+    ("活动在鹿鸣会展中心举行。", "鹿鸣会展中心", {"venue"}),
+    ("鹿鸣会展中心建成投用。", "鹿鸣会展中心", set()),
+    ("檀溪河大堤加固工程已完工。", "檀溪河大堤加固工程", set()),
+    ("县住建局总工程师方立新介绍了鹿鸣水库的进展。", "县住建局总工程", {"org_after"}),
+    ("县住建局总工程师方立新介绍了鹿鸣水库的进展。", "鹿鸣水库", set()),
+    ("檀溪港物流园已投用，檀溪港物流园二号冷库已封顶。", "檀溪港物流园二号冷库", {"part_of_whole"}),
+    ("檀溪港物流园已投用，檀溪港物流园二号冷库已封顶。", "檀溪港物流园", set()),
+]
+
+
+@pytest.mark.parametrize("text, name, fires", PLACE_PART_CASES, ids=lambda v: str(v)[:24])
+def test_a_place_a_title_or_a_part_in_context(unweighed: Pipeline, text: str, name: str, fires: set[str]) -> None:
+    f = _features(unweighed, text, name)
+    assert {k for k in PLACE_PART if f[k]} == fires

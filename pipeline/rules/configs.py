@@ -548,6 +548,10 @@ class ModelFeatureRules(Config):
     # what makes a phrase a clause or a piece of work (issue 13, precision on untuned text)
     amount_in_name: regex.Pattern[str] = rule(PATTERN)              # 120余户 / 3亿 inside a name
     verb_pos: tuple[str, ...] = rule(WORDS)                         # jieba tags of verbs
+    # a date, or a part of a whole (stop 34)
+    date_start: regex.Pattern[str] = rule(PATTERN)                  # 5月 / 第四季度… opening a name
+    part_end: regex.Pattern[str] = rule(PATTERN)                    # …引桥 / …路基 / …生产线 ending a name
+    numbered_unit: regex.Pattern[str] = rule(PATTERN)               # 2#库房 / 第二条线: a numbered block
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,6 +86,9 @@ FEATURES: tuple[str, ...] = (
     # an amount or a head count inside the name (a clause about money or people, not a
     # name); a name with no suffix that ends in a verb (管线迁移, 堤岸加固: a piece of work)
     "amount_in_name", "bare_verb_end",
+    # a date or period opening the name (5月, 第四季度…); a part of a whole (its roadbed, an
+    # approach span, a numbered block) with nothing singling it out or its whole named apart
+    "date_start", "part_of_whole",
 )
 
 
@@ -248,6 +251,7 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
         "company": float(bool(words.company.search(name))),
         "bare_level_start": float(name[:1] in words.level_start and not _has_place(name[:4], places)),
         "amount_in_name": float(words.amount_in_name.search(name) is not None),
+        "date_start": float(words.date_start.match(name) is not None),
     })
     f["specific"] = float(bool(f["proper"] or f["place"] or f["digit_latin"] or f["quotes"]))
     core = judge.core(name)
@@ -261,7 +265,39 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
     if listed_as is not None and _named_by_its_list(name, f, judge, words):
         f.update(_bare_item_features(listed_as, judge, words, generic))
     f.update(_generic_features(name, f, judge, words, generic, thing))
+    rest = _part_rest(name, words)
+    f["part_of_whole"] = float(words.numbered_unit.match(name) is not None
+                               or (rest is not None and not _singles_out(rest, judge, words, places)))
     return f
+
+
+def _part_rest(name: str, words: ModelFeatureRules) -> str | None:
+    """What stands before a part word ending the name (岚江高铁东段 of 岚江高铁东段路基), or
+    None when no part word ends it (`part_end`)."""
+    part = words.part_end.search(name)
+    return None if part is None else name[:part.start()]
+
+
+def _part_of_named_whole(name: str, names: set[str], words: ModelFeatureRules) -> bool:
+    """Another candidate of the document is the name's start and what follows it is a part
+    word or a numbered unit (岚江高铁东段 | 路基, 甲物流园 | 二号冷库): the whole is named as a
+    project of its own, this is its part."""
+    for i in range(len(name) - 1, 1, -1):
+        if name[:i] in names:
+            rest = name[i:]
+            return words.numbered_unit.match(rest) is not None or words.part_end.match(rest) is not None
+    return False
+
+
+_PART_MARKS = re.compile(r"[东南西北中上下左右岸侧首主副剩余部分的]")
+
+
+def _singles_out(rest: str, judge: NameJudge, words: ModelFeatureRules, places: frozenset[str]) -> bool:
+    """Something before a part word names one whole (a place, a proper name, a quote), once
+    its part marks (二期, 3#, 北, 岸, 剩余) are taken off: 北引桥 and 二期生产线 name no whole."""
+    rest = _PART_MARKS.sub("", words.part_mark.sub("", rest))
+    rest = _DIGIT_LATIN.sub("", rest).strip("#号、 ")
+    return len(rest) >= 2 and (judge.proper(rest) or _has_place(rest, places) or bool(_QUOTES.search(rest)))
 
 
 def _named_by_its_list(name: str, f: Mapping[str, float], judge: NameJudge, words: ModelFeatureRules) -> bool:
@@ -529,11 +565,14 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet,
     named = sorted((m for m in ex.mentions if m.rule_id != PROJECT_ANAPHORA_RULE), key=lambda m: m.start)
     named_starts = [m.start for m in named]
     navigation_on_line: dict[int, bool] = {}
+    names = {p.name for p in ex.projects}
     out = []
     for p in ex.projects:
         ms = by_key.get(p.key, [])
         rule_id = next((m.rule_id for m in ms if m.start == p.start), ms[0].rule_id if ms else PROJECT_SUFFIX_RULE)
         f = name_features(p.name, rule_id, p.alt is not None, judge, rules, _listed_as(p.name, ms))
+        if not f["part_of_whole"]:
+            f["part_of_whole"] = float(_part_of_named_whole(p.name, names, rules.model_features))
         f.update(_context_features(text, ms, named_starts, title_spans, rules.model_features, navigation_on_line,
                                    title_starts))
         qs = quantities.get(p.key, [])
