@@ -192,6 +192,9 @@ class ProjectExtractor:
         # a clause without any suffix names no project: skip it (most clauses). Suffixes are
         # Han words, so no occurrence crosses a clause mark: one scan of the text finds them.
         starts = [m.start() for m in self.judge.suffix_any.finditer(text)]
+        phases = self.judge.phase_ends(text)        # 城西数据谷二期: a name may end in a phase
+        if phases:
+            starts = sorted(starts + phases)
         heading_ends = self._group_heading_ends(text, starts)
         below_heading = set(heading_ends)
         i, n = 0, len(starts)
@@ -207,7 +210,8 @@ class ProjectExtractor:
                     c_end = close if close > 0 else c_end
             if introduced or (i < n and starts[i] < c_end and c_end - c_start >= self.min_chars):
                 if not introduced and (self.independent_suffix.search(text, c_start, c_end) is None
-                        and self.enumeration_marks.search(text, c_start, c_end) is None):
+                        and self.enumeration_marks.search(text, c_start, c_end) is None
+                        and not (phases and self.judge.may_end_in_phase(text, c_start, c_end))):
                     continue
                 k = bisect_left(cue_starts, c_start)
                 inside = []
@@ -606,7 +610,8 @@ class ProjectExtractor:
             # that is no project (their own suffixes still name them)
             other_kind = group[-1].followed_by_etc and judge.other_kind(rest)
             if (len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end)
-                    and not (group[0].followed_by_etc and judge.umbrella_follows(rest))):
+                    and not (group[0].followed_by_etc and judge.umbrella_follows(rest))
+                    and not judge.may_end_in_phase(clause, group[0].start, group[0].end)):
                 continue    # one item without a suffix in it and no shared one: no name
             if len(group) == 1 and not group[0].followed_by_etc and not self._may_end_a_name(
                     clause, group[0].start, group[0].end):
@@ -704,7 +709,7 @@ class ProjectExtractor:
                     continue        # the works of the class closing a list before it
                 if self.component_of_subject.search(clause, 0, s) is not None:
                     continue        # 其控制性工程 | 青峰特大桥: a part of the sentence's project
-                if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
+                if name and judge.accepts(name, listed=listed, whole=True) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
 
@@ -721,6 +726,8 @@ class ProjectExtractor:
             return True
         if clause.find("\n", start, end) >= 0:
             return True     # (a core read past a line break is a character longer: not proven)
+        if self.judge.may_end_in_phase(clause, start, end):
+            return True     # 城西数据谷二期: a name may end in a phase
         for pos in range(start, min(first, end)):
             for length in self._independent_lengths.get(clause[pos], ()):
                 stop = pos + length
