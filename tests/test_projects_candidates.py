@@ -45,6 +45,15 @@ CANDIDATES = [
     ("完成青石桥拓宽和沿江路改造。", [("青石桥拓宽", N), ("沿江路改造", N)]),
     ("正阳路已通车。", [("正阳路", N)]),
     ("如云州港三期码头工程受台风影响。", [("云州港三期码头工程", N)]),
+    # --- 和 between a bare left side and a suffixed right side that are no two names joins two
+    # words of one name (as 及/与 do, `_two_names`) ---------------------------------------------
+    ("云州市文化和体育中心主体完工。", [("云州市文化和体育中心", N)]),
+    ("青禾县城乡供水和排水一体化工程已开工。", [("青禾县城乡供水和排水一体化工程", N)]),
+    # ... but two names, two places before one suffix and a short place of its own stay apart
+    ("鹿鸣湖公园和滨江大桥已完工。", [("鹿鸣湖公园", N), ("滨江大桥", N)]),
+    ("白沙村和黄岭村饮水工程已完工。", [("白沙村", "白沙村饮水工程"), ("黄岭村饮水工程", N)]),
+    ("桐坪和石溪电站加快建设。", [("桐坪", "桐坪电站"), ("石溪电站", N)]),
+    ("柳溪和白马新村工程已开工。", [("柳溪", N), ("白马新村工程", N)]),
     # --- a phase after a name singles it out: a name may end in it without a facility suffix,
     # and a facility word with a phase is no bare facility (GUIDELINES: 二期 distinguishes) ------
     ("青禾数据谷二期已于5月开工。", [("青禾数据谷二期", N)]),

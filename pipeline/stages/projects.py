@@ -605,6 +605,8 @@ class ProjectExtractor:
                     rest = counted.pop()[2]
             if index in joined:
                 group = self._resolve_joins(clause, group)
+            elif len(group) == 2 and self._one_name_of_and(clause, group):
+                group = [_Segment(group[0].start, group[1].end, group[0].sep_before, group[1].followed_by_etc)]
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
             # 汽车、拖拉机等机电产品; 棉花、油料等经济作物: the bare items are kinds of a class
             # that is no project (their own suffixes still name them)
@@ -1060,6 +1062,25 @@ class ProjectExtractor:
             else:
                 out.append(seg)
         return out
+
+    def _one_name_of_and(self, clause: str, pair: list[_Segment]) -> bool:
+        """Two segments joined by 和 (`joiners`) that are one name: the left side has no
+        suffix, the right one has, and the sides are no two names as `_two_names` reads a
+        及/与 (云州市文化和体育中心, 城乡供水和排水一体化工程: two words of one name; not
+        鹿鸣湖公园和滨江大桥, nor 青石和白沙水库, the suffix lent)."""
+        left, right = pair
+        if left.followed_by_etc or clause[left.end:right.start] not in self.joiners:
+            return False
+        judge = self.judge
+        a, b = self._trim(clause, left)[0], self._trim(clause, right)[0]
+        if not a or judge.has_suffix(a) or not judge.has_suffix(b):
+            return False
+        # two places or proper names before one suffix are two items (白沙村和黄岭村饮水工程)
+        tags = judge.tags(b)
+        if tags[0][1] in judge.proper_pos or judge.unknown_start(tags) or (
+                len(a) <= 4 and judge.nominal(a) and judge.proper(a)):
+            return False    # (九江和五里新居工程: a short proper left side is a place of its own)
+        return not self._two_names(clause, left, right, right.followed_by_etc)
 
     def _two_names(self, clause: str, left: _Segment, right: _Segment, closed: bool, listed: bool = False) -> bool:
         """Whether the sides of a 及/与 are two names; `listed`: the pair ends a 、-list
