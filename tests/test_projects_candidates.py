@@ -54,6 +54,14 @@ CANDIDATES = [
     ("白沙村和黄岭村饮水工程已完工。", [("白沙村", "白沙村饮水工程"), ("黄岭村饮水工程", N)]),
     ("桐坪和石溪电站加快建设。", [("桐坪", "桐坪电站"), ("石溪电站", N)]),
     ("柳溪和白马新村工程已开工。", [("柳溪", N), ("白马新村工程", N)]),
+    # --- the bracket of a short form ends the full name: a suffix after it names what is said
+    # of the project (its feasibility study, its proposal), no part of the name ---------------
+    ("谢谢。青州至柳城高速公路（简称青柳高速）工程可行性研究报告已经获批。", [("青州至柳城高速公路", N)]),
+    ("青州至柳城高速公路（以下简称“青柳高速”）项目建议书已批复。", [("青州至柳城高速公路", N)]),
+    # ... and the name before it stays whole, with a bracket that is no short form kept
+    ("白鹭湾大桥（简称白鹭桥）于5月开工。", [("白鹭湾大桥", N)]),
+    ("青禾体育中心项目（简称“体育中心”）已开工。", [("青禾体育中心项目", N)]),
+    ("凤栖大道（一期）工程已通车。", [("凤栖大道（一期）工程", N)]),
     # --- a phase after a name singles it out: a name may end in it without a facility suffix,
     # and a facility word with a phase is no bare facility (GUIDELINES: 二期 distinguishes) ------
     ("青禾数据谷二期已于5月开工。", [("青禾数据谷二期", N)]),

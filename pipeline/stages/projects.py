@@ -175,6 +175,7 @@ class ProjectExtractor:
         self._independent_lengths: dict[str, tuple[int, ...]] = {
             first: tuple(sorted({len(s) for s in independent if s[0] == first}))
             for first in {s[0] for s in independent}}
+        self.short_name = p.short_name      # （简称“南青高速”）: ends the full name before it
         # what `_segments` does at each word (later entries win, as the checks' order there)
         self.token_kinds: dict[str, str] = {
             **dict.fromkeys(self.boundaries, "boundary"), **dict.fromkeys(self.location_markers, "location"),
@@ -704,6 +705,11 @@ class ProjectExtractor:
                         part := self.component_after_facility.search(name)) and judge.has_suffix(
                         name[:part.start("part")]):
                     name, e = name[:part.start("part")], s + part.start("part")     # …大桥 | 主桥
+                if (alias := self.short_name.search(name)) and alias.end() < len(name) and judge.has_suffix(
+                        name[:alias.start()]):
+                    # 青州至柳城高速公路（简称青柳高速）| 工程可行性…: the short form's bracket ends the
+                    # full name; a suffix after it names what is said of the project
+                    name, e = name[:alias.start()], s + alias.start()
                 if (part := self.name_run_on.search(name)) and judge.has_suffix(name[:part.start("part")]):
                     name, e = name[:part.start("part")], s + part.start("part")     # …小区一期 | 3260套安置房
                 listed = alt is not None or (sibling_item and rule_id != PROJECT_SUFFIX_PREFIX_RULE)
