@@ -705,6 +705,9 @@ class ProjectExtractor:
                         part := self.component_after_facility.search(name)) and judge.has_suffix(
                         name[:part.start("part")]):
                     name, e = name[:part.start("part")], s + part.start("part")     # …大桥 | 主桥
+                if name.endswith(("）", ")")) and (bracket := self._clause_aside(name)):
+                    # 桐江三桥接线工程 | （也就是您说的“南引道”）: a bracket holding a clause is an aside
+                    name, e = name[:bracket], s + bracket
                 if (alias := self.short_name.search(name)) and alias.end() < len(name) and judge.has_suffix(
                         name[:alias.start()]):
                     # 青州至柳城高速公路（简称青柳高速）| 工程可行性…: the short form's bracket ends the
@@ -1069,6 +1072,18 @@ class ProjectExtractor:
                 out.append(seg)
         return out
 
+    def _clause_aside(self, name: str) -> int:
+        """Where the bracket `name` ends with opens, when it holds a clause (a verb that names
+        do not use, or a pronoun: 也就是您说的…, 由县水务公司负责建设) and a name with its
+        suffix stands before it; else 0 (a note, (四川境), (一期), stays in the name)."""
+        judge = self.judge
+        close = name[-1]
+        opening = name.rfind("（" if close == "）" else "(")
+        if opening < self.min_chars or not judge.has_suffix(name[:opening]):
+            return 0
+        inside = judge.tags(name[opening + 1:-1])
+        return opening if any(flag == "r" or judge.is_narrative(word, flag) for word, flag in inside) else 0
+
     def _one_name_of_and(self, clause: str, pair: list[_Segment]) -> bool:
         """Two segments joined by 和 (`joiners`) that are one name: the left side has no
         suffix, the right one has, and the sides are no two names as `_two_names` reads a
@@ -1212,8 +1227,13 @@ class ProjectExtractor:
         last = len(name) - self.min_chars     # a cut after this leaves too short a name
         previous = previous_flag = ""
         tags = judge.tags(name)
+        depth = 0       # inside a bracket after the name's start: an aside, whose words frame nothing
         for i, (word, flag) in enumerate(tags):
             pos += len(word)
+            if depth or (word[0] in "（(" and i > 0):
+                depth = max(depth + sum(word.count(c) for c in "（(") - sum(word.count(c) for c in "）)"), 0)
+                leading = False
+                continue
             # a place that is not a whole administrative unit runs on into its name (河口经开区),
             # 南宁市 | 有 does not
             after_place = previous_flag in judge.proper_pos and not previous.endswith(self.whole_place_ends)
