@@ -80,7 +80,7 @@ class NameJudge:
             rf"^(?:\d{{4}}年)?\p{{Han}}{{0,4}}?(?:{generic})*(?:{alternation(p.list_words)})(?:{generic})+$")
         # what listed_category needs, found with `re` first: its backtracking is slow to fail
         self._list_word = re.compile(alternation(p.list_words))
-        self._verdicts: dict[tuple[str, bool, bool], bool] = {}
+        self._verdicts: dict[tuple[str, bool], bool] = {}
         self.count_prefix = p.count_prefix
         self.organisation = p.organisation_after
         self.forbidden = p.forbidden
@@ -357,13 +357,14 @@ class NameJudge:
         vouches for them (修水至平江 … 等高速公路); `whole`: `name` is all its segment holds
         once trimmed, not a cut inside a longer name (a facility word and a phase, 安置区二期,
         names a project only so). Cached: a report names its projects again and again."""
-        key = (name, listed, whole)
-        verdict = self._verdicts.get(key)
-        return verdict if verdict is not None else _remember(self._verdicts, key,
-                                                             self._accepts(name, listed, whole))
+        verdict = self._verdicts.get((name, listed))
+        if verdict is None:
+            verdict = _remember(self._verdicts, (name, listed), self._accepts(name, listed))
+        # (a whole segment differs only for a facility word and its phase: asked again only then)
+        return verdict or (whole and _PHASE in name and self.rejection(name, listed, whole) is None)
 
-    def _accepts(self, name: str, listed: bool, whole: bool) -> bool:
-        return self.rejection(name, listed, whole) is None
+    def _accepts(self, name: str, listed: bool) -> bool:
+        return self.rejection(name, listed) is None
 
     def rejection(self, name: str, listed: bool = False, whole: bool = False) -> str | None:
         """Why `name` is no project name (the first filter it fails), or None when it is
