@@ -182,7 +182,11 @@ class NameJudge:
         m = self.phase_tail.search(name)
         if m is None or m.start() < 2:
             return False
-        word, flag = self.tags(name[:m.start()])[-1]
+        core = name[:m.start()]
+        found = self.end_suffix(core)
+        if found is not None and found[0] in self.dependent and not self.has_suffix(core[:found[1]]):
+            return False        # 绿化美化建设二期: a dependent suffix needs a name before it, as in has_suffix
+        word, flag = self.tags(core)[-1]
         return flag not in _NOT_A_THING and not self.is_narrative(word, flag) and not (
             flag.startswith("v") and word not in self.name_verbs)
 
