@@ -588,11 +588,13 @@ def test_the_characters_a_pattern_ends_in(pattern: str, ends: set[str] | None) -
 # prefix; the items it lets through show it can say yes (a string let through may still name
 # nothing: 沿线's 线 is no thing; the judge turns 只要路 down later).
 CANNOT_END = ["全面加强城乡文化内容建设", "扎实推进乡风文明建设", "持续深化党风廉政建设", "加强队伍建设",
-              "城北片区生态文明建设", "抓好绿化美化建设二期", "（一期）建设", "建设建设",
+              "城北片区生态文明建设", "（一期）建设", "建设建设",
               "港澳广大同胞", "同改造", "桥头", "路上行人多", "段落分明的文章", "桐溪段"]
 MAY_END = ["加快青禾县体育馆建设", "桐溪新区水厂建设", "城南大道建设", "鹿鸣湖湿地公园建设项目", "文化馆",
-           "只要路络安全", "抓好沿线绿化美化建设二期", "青石桥", "城南港区"]
-NAMES_NOTHING = {"抓好沿线绿化美化建设二期"}
+           "只要路络安全", "抓好沿线绿化美化建设二期", "青石桥", "城南港区", "抓好绿化美化建设二期"]
+# (a phase may end a name, 城西数据谷二期, so an item holding one is let through; after a
+# dependent suffix with no name before it, 绿化美化建设二期, it names nothing)
+NAMES_NOTHING = {"抓好沿线绿化美化建设二期", "抓好绿化美化建设二期"}
 
 
 @pytest.mark.parametrize("text", CANNOT_END + MAY_END)

@@ -45,6 +45,51 @@ CANDIDATES = [
     ("完成青石桥拓宽和沿江路改造。", [("青石桥拓宽", N), ("沿江路改造", N)]),
     ("正阳路已通车。", [("正阳路", N)]),
     ("如云州港三期码头工程受台风影响。", [("云州港三期码头工程", N)]),
+    # --- 和 between a bare left side and a suffixed right side that are no two names joins two
+    # words of one name (as 及/与 do, `_two_names`) ---------------------------------------------
+    ("云州市文化和体育中心主体完工。", [("云州市文化和体育中心", N)]),
+    ("青禾县城乡供水和排水一体化工程已开工。", [("青禾县城乡供水和排水一体化工程", N)]),
+    # ... but two names, two places before one suffix and a short place of its own stay apart
+    ("鹿鸣湖公园和滨江大桥已完工。", [("鹿鸣湖公园", N), ("滨江大桥", N)]),
+    ("白沙村和黄岭村饮水工程已完工。", [("白沙村", "白沙村饮水工程"), ("黄岭村饮水工程", N)]),
+    ("桐坪和石溪电站加快建设。", [("桐坪", "桐坪电站"), ("石溪电站", N)]),
+    ("柳溪和白马新村工程已开工。", [("柳溪", N), ("白马新村工程", N)]),
+    # --- the bracket of a short form ends the full name: a suffix after it names what is said
+    # of the project (its feasibility study, its proposal), no part of the name ---------------
+    ("青州至柳城高速公路（简称青柳高速）工程初步设计已经批复。", [("青州至柳城高速公路", N)]),
+    ("青州至柳城高速公路（以下简称“青柳高速”）项目建议书已批复。", [("青州至柳城高速公路", N)]),
+    # ... and the name before it stays whole, with a bracket that is no short form kept
+    ("白鹭湾大桥（简称白鹭桥）于5月开工。", [("白鹭湾大桥", N)]),
+    ("青禾体育中心项目（简称“体育中心”）已开工。", [("青禾体育中心项目", N)]),
+    ("凤栖大道（一期）工程已通车。", [("凤栖大道（一期）工程", N)]),
+    # --- a bracket after a name holding a clause (a verb names do not use, a pronoun) is an
+    # aside: the name ends before it, and no word inside it frames the name -------------------
+    ("柳河二桥北岸连接线工程（也就是您来信说的“二桥北引道”）总投资1.6亿元。", [("柳河二桥北岸连接线工程", N)]),
+    ("青石水厂（由县水务公司负责建设）已开工。", [("青石水厂", N)]),
+    # ... but a note (a place, a phase, a capacity) stays in the name
+    ("青云高速公路（四川境）已通车。", [("青云高速公路（四川境）", N)]),
+    ("城南污水处理厂（日处理5万吨）已投入运行。", [("城南污水处理厂（日处理5万吨）", N)]),
+    # --- a renewal names the works (更新, which jieba may read as an adverb, is a verb names use)
+    ("桐溪北岸旧城更新项目总投资12亿元。", [("桐溪北岸旧城更新项目", N)]),
+    # --- a phase after a name singles it out: a name may end in it without a facility suffix,
+    # and a facility word with a phase is no bare facility (GUIDELINES: 二期 distinguishes) ------
+    ("青禾数据谷二期已于5月开工。", [("青禾数据谷二期", N)]),
+    ("河西餐厨垃圾资源化利用二期已完成立项。", [("河西餐厨垃圾资源化利用二期", N)]),
+    ("截至9月完成投资60%；鹭洲湾数创谷二期正在编制方案。", [("鹭洲湾数创谷二期", N)]),
+    ("柳塘古街二期已完成方案设计。", [("柳塘古街二期", N)]),
+    ("古街二期计划明年开工。", [("古街二期", N)]),
+    ("物流園二期已完成土地徵收。", [("物流園二期", N)]),
+    ("安置区三期已完成桩基施工。", [("安置区三期", N)]),
+    ("加工园第三期工程正在招标。", [("加工园第三期工程", N)]),
+    ("鹭洲湾一期、二期均已交付。", [("鹭洲湾一期", N)]),
+    # ... but a period (同期, 本期), a phase after a verb or alone, and a phase with nothing
+    # before it are no names
+    ("与上年同期相比增长5%。", []),
+    ("本期共安排资金300万元。", []),
+    ("启动二期。", []),
+    ("第一期培训班于3月举办。", []),
+    ("项目一期已完工，二期正在施工。", []),
+    ("安置房建设加快推进。", []),
     # --- an ordinal of its own names one facility, as a digit does (not 第三方, 第一批) -----------
     ("县第三实验学校已投入使用。", [("县第三实验学校", N)]),
     ("市第二中心医院主体完工。", [("市第二中心医院", N)]),

@@ -392,6 +392,7 @@ class ProjectRules(Config):
     suffixes: tuple[str, ...] = rule(WORDS)
     short_suffix_min_chars: dict[str, int] = rule(BUILT)
     tail_pattern: regex.Pattern[str] = rule(PATTERN)
+    phase_tail: regex.Pattern[str] = rule(PATTERN)      # 二期, 第三期工程: a phase ends the name
     left_boundaries: tuple[str, ...] = rule(WORDS)
     strip_leading_pos: tuple[str, ...] = rule(WORDS)
     not_before_bare_suffix_pos: tuple[str, ...] = rule(WORDS)

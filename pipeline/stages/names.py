@@ -37,6 +37,8 @@ _DIGITS = regex.compile(r"[0-9０-９.．]+")
 _NAME_CACHE_MAX = 50_000     # entries per NameJudge cache (names, tags, verdicts)
 _ROUND_BRACKET = re.compile("[(（)）]")
 _FLAG = itemgetter(1)        # a (word, flag) pair's flag
+# the character every phase (projects.yaml `phase_tail`) holds: a look for it before the pattern
+_PHASE = "期"
 
 
 class NameJudge:
@@ -55,6 +57,7 @@ class NameJudge:
         # the characters a decoration (tail_pattern) can end in: a name ending in none of them
         # has none, and is its own core without a match tried (None: not proven of the pattern)
         self._tail_ends = last_characters(self.tail)
+        self.phase_tail = p.phase_tail
         self.suffix_end = compiled(f"(?:{alternation(self.suffixes)})$")
         # the same words with `re`, factored by prefix: several times faster than `regex`
         self.suffix_any = re.compile(word_trie(self.suffixes))
@@ -66,7 +69,8 @@ class NameJudge:
             for last in {w[-1] for w in self.suffixes}}
         # last characters of the suffixes of two characters or more, and the line break
         # end_suffix reads past (named_prefix skips the cuts inside words that end in none)
-        self._long_suffix_ends = frozenset({w[-1] for w in self.suffixes if len(w) >= 2} | {"\n"})
+        self._long_suffix_ends = frozenset({w[-1] for w in self.suffixes if len(w) >= 2} | {"\n"}
+                                           | {_PHASE})
         self._core_cache: dict[str, str] = {}
         self._has_suffix_cache: dict[str, bool] = {}
         generic = alternation((*p.generic_words, *p.programme_words))     # 农网升级改造: words only
@@ -167,7 +171,46 @@ class NameJudge:
             if len(sfx) == 1 and self.tags(core)[-1][1] in _NOT_A_THING:
                 continue        # 线 in 沿线 (along) or 一线 (front line) names nothing
             return True
+        return self._phased(name)
+
+    def _phased(self, name: str) -> bool:
+        """Ends in a phase after a name that is no facility word (城西数据谷二期, 老街二期):
+        the phase singles out what it follows; not after a verb, an adverb or a direction
+        (启动二期, 向东一期)."""
+        if _PHASE not in name:
+            return False
+        m = self.phase_tail.search(name)
+        if m is None or m.start() < 2:
+            return False
+        core = name[:m.start()]
+        found = self.end_suffix(core)
+        if found is not None and found[0] in self.dependent and not self.has_suffix(core[:found[1]]):
+            return False        # 绿化美化建设二期: a dependent suffix needs a name before it, as in has_suffix
+        word, flag = self.tags(core)[-1]
+        return flag not in _NOT_A_THING and not self.is_narrative(word, flag) and not (
+            flag.startswith("v") and word not in self.name_verbs)
+
+    def may_end_in_phase(self, text: str, start: int, end: int) -> bool:
+        """Some name inside `text[start:end]` may end in a phase (`_phased`): the look
+        before the judge for a segment holding no suffix."""
+        at = text.find(_PHASE, start, end)
+        while at >= 0:
+            stop = min(at + 3, end)
+            if any(self.phase_tail.search(text, start, e) for e in range(at + 1, stop + 1)):
+                return True
+            at = text.find(_PHASE, at + 1, end)
         return False
+
+    def phase_ends(self, text: str) -> list[int]:
+        """Where the phases in `text` (`phase_tail`) start their 期: one find per occurrence
+        of the character, a pattern tried only there."""
+        out = []
+        at = text.find(_PHASE)
+        while at >= 0:
+            if self.may_end_in_phase(text, max(0, at - 3), at + 3):
+                out.append(at)
+            at = text.find(_PHASE, at + 1)
+        return out
 
     def name_like(self, name: str) -> bool:
         """Looser than has_suffix: also counts dependent suffixes (安全生态水系建设)."""
@@ -177,8 +220,8 @@ class NameJudge:
         """Length of the longest prefix that is a name (青云高速公路起于青州市 -> 6), or 0.
         A one-character suffix must end a word: 路 in 路灯 or 堤 in 堤防 ends nothing; a
         prefix ends outside quotes (拉萨“两桥 | 一洞” is no name)."""
-        if self.suffix_any.search(name, 0, len(name) - 1) is None:
-            return 0        # no prefix has a suffix in it (has_suffix needs one)
+        if self.suffix_any.search(name, 0, len(name) - 1) is None and not self.may_end_in_phase(name, 0, len(name) - 1):
+            return 0        # no prefix has a suffix or a phase in it (has_suffix needs one)
         boundaries = set()
         pos = 0
         for word, _ in self.tags(name):
@@ -313,18 +356,21 @@ class NameJudge:
                 and self.end_suffix(word) is None)
 
     # -- the verdict ----------------------------------------------------------------
-    def accepts(self, name: str, listed: bool = False) -> bool:
+    def accepts(self, name: str, listed: bool = False, whole: bool = False) -> bool:
         """Whether `name` reads as a project; `listed` names share a suffix after 等, which
-        vouches for them (修水至平江 … 等高速公路). Cached: a report names its projects
-        again and again."""
+        vouches for them (修水至平江 … 等高速公路); `whole`: `name` is all its segment holds
+        once trimmed, not a cut inside a longer name (a facility word and a phase, 安置区二期,
+        names a project only so). Cached: a report names its projects again and again."""
         verdict = self._verdicts.get((name, listed))
-        return verdict if verdict is not None else _remember(self._verdicts, (name, listed),
-                                                             self._accepts(name, listed))
+        if verdict is None:
+            verdict = _remember(self._verdicts, (name, listed), self._accepts(name, listed))
+        # (a whole segment differs only for a facility word and its phase: asked again only then)
+        return verdict or (whole and _PHASE in name and self.rejection(name, listed, whole) is None)
 
     def _accepts(self, name: str, listed: bool) -> bool:
         return self.rejection(name, listed) is None
 
-    def rejection(self, name: str, listed: bool = False) -> str | None:
+    def rejection(self, name: str, listed: bool = False, whole: bool = False) -> str | None:
         """Why `name` is no project name (the first filter it fails), or None when it is
         one: what `accepts` decides, with its reason (scripts/candidate_misses.py counts them)."""
         if _outside_brackets(name, "、") or not balanced(name) or name.count("“") != name.count("”"):
@@ -348,8 +394,8 @@ class NameJudge:
         if self.generic.match(self.core(name)) or (
                 self._list_word.search(name) and self.listed_category.match(name)):
             return "generic words"
-        if self._only_suffixes(name):
-            return "only suffixes"
+        if self._only_suffixes(name) and not (whole and _PHASE in name and self.phase_tail.search(name)):
+            return "only suffixes"      # (a phase singles out the facility it follows: 安置区二期)
         if self._verb_object(name):
             return "verb and object"
         if self._sector(name):
@@ -396,7 +442,11 @@ class NameJudge:
             return False
         word, flag = tokens[0]
         # (the first word first: most names open with no verb, and need no look at the rest)
-        return (word in self.action_verbs or (flag == "v" and len(word) > 1)) and not self.proper(name)
+        if not ((word in self.action_verbs or (flag == "v" and len(word) > 1)) and not self.proper(name)):
+            return False
+        # the verb opens a facility word that ends the core (安置 | 区二期): no action
+        found = self.core_suffix(name)
+        return found is None or found[1] > 0 or len(found[0]) <= len(word)
 
     def _narrative(self, name: str) -> bool:
         """A clause posing as a name (县委十分关心该工程)."""

@@ -175,6 +175,7 @@ class ProjectExtractor:
         self._independent_lengths: dict[str, tuple[int, ...]] = {
             first: tuple(sorted({len(s) for s in independent if s[0] == first}))
             for first in {s[0] for s in independent}}
+        self.short_name = p.short_name      # （简称“南青高速”）: ends the full name before it
         # what `_segments` does at each word (later entries win, as the checks' order there)
         self.token_kinds: dict[str, str] = {
             **dict.fromkeys(self.boundaries, "boundary"), **dict.fromkeys(self.location_markers, "location"),
@@ -192,6 +193,9 @@ class ProjectExtractor:
         # a clause without any suffix names no project: skip it (most clauses). Suffixes are
         # Han words, so no occurrence crosses a clause mark: one scan of the text finds them.
         starts = [m.start() for m in self.judge.suffix_any.finditer(text)]
+        phases = self.judge.phase_ends(text)        # 城西数据谷二期: a name may end in a phase
+        if phases:
+            starts = sorted(starts + phases)
         heading_ends = self._group_heading_ends(text, starts)
         below_heading = set(heading_ends)
         i, n = 0, len(starts)
@@ -207,7 +211,8 @@ class ProjectExtractor:
                     c_end = close if close > 0 else c_end
             if introduced or (i < n and starts[i] < c_end and c_end - c_start >= self.min_chars):
                 if not introduced and (self.independent_suffix.search(text, c_start, c_end) is None
-                        and self.enumeration_marks.search(text, c_start, c_end) is None):
+                        and self.enumeration_marks.search(text, c_start, c_end) is None
+                        and not (phases and self.judge.may_end_in_phase(text, c_start, c_end))):
                     continue
                 k = bisect_left(cue_starts, c_start)
                 inside = []
@@ -601,12 +606,15 @@ class ProjectExtractor:
                     rest = counted.pop()[2]
             if index in joined:
                 group = self._resolve_joins(clause, group)
+            elif len(group) == 2 and self._one_name_of_and(clause, group):
+                group = [_Segment(group[0].start, group[1].end, group[0].sep_before, group[1].followed_by_etc)]
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
             # 汽车、拖拉机等机电产品; 棉花、油料等经济作物: the bare items are kinds of a class
             # that is no project (their own suffixes still name them)
             other_kind = group[-1].followed_by_etc and judge.other_kind(rest)
             if (len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end)
-                    and not (group[0].followed_by_etc and judge.umbrella_follows(rest))):
+                    and not (group[0].followed_by_etc and judge.umbrella_follows(rest))
+                    and not judge.may_end_in_phase(clause, group[0].start, group[0].end)):
                 continue    # one item without a suffix in it and no shared one: no name
             if len(group) == 1 and not group[0].followed_by_etc and not self._may_end_a_name(
                     clause, group[0].start, group[0].end):
@@ -697,6 +705,14 @@ class ProjectExtractor:
                         part := self.component_after_facility.search(name)) and judge.has_suffix(
                         name[:part.start("part")]):
                     name, e = name[:part.start("part")], s + part.start("part")     # …大桥 | 主桥
+                if name.endswith(("）", ")")) and (bracket := self._clause_aside(name)):
+                    # 桐江三桥接线工程 | （也就是您说的“南引道”）: a bracket holding a clause is an aside
+                    name, e = name[:bracket], s + bracket
+                if (alias := self.short_name.search(name)) and alias.end() < len(name) and judge.has_suffix(
+                        name[:alias.start()]):
+                    # 青州至柳城高速公路（简称青柳高速）| 工程可行性…: the short form's bracket ends the
+                    # full name; a suffix after it names what is said of the project
+                    name, e = name[:alias.start()], s + alias.start()
                 if (part := self.name_run_on.search(name)) and judge.has_suffix(name[:part.start("part")]):
                     name, e = name[:part.start("part")], s + part.start("part")     # …小区一期 | 3260套安置房
                 listed = alt is not None or (sibling_item and rule_id != PROJECT_SUFFIX_PREFIX_RULE)
@@ -704,7 +720,7 @@ class ProjectExtractor:
                     continue        # the works of the class closing a list before it
                 if self.component_of_subject.search(clause, 0, s) is not None:
                     continue        # 其控制性工程 | 青峰特大桥: a part of the sentence's project
-                if name and judge.accepts(name, listed=listed) and not _inside_title_marks(clause, s, e):
+                if name and judge.accepts(name, listed=listed, whole=True) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
 
@@ -721,6 +737,8 @@ class ProjectExtractor:
             return True
         if clause.find("\n", start, end) >= 0:
             return True     # (a core read past a line break is a character longer: not proven)
+        if self.judge.may_end_in_phase(clause, start, end):
+            return True     # 城西数据谷二期: a name may end in a phase
         for pos in range(start, min(first, end)):
             for length in self._independent_lengths.get(clause[pos], ()):
                 stop = pos + length
@@ -1054,6 +1072,37 @@ class ProjectExtractor:
                 out.append(seg)
         return out
 
+    def _clause_aside(self, name: str) -> int:
+        """Where the bracket `name` ends with opens, when it holds a clause (a verb that names
+        do not use, or a pronoun: 也就是您说的…, 由县水务公司负责建设) and a name with its
+        suffix stands before it; else 0 (a note, (四川境), (一期), stays in the name)."""
+        judge = self.judge
+        close = name[-1]
+        opening = name.rfind("（" if close == "）" else "(")
+        if opening < self.min_chars or not judge.has_suffix(name[:opening]):
+            return 0
+        inside = judge.tags(name[opening + 1:-1])
+        return opening if any(flag == "r" or judge.is_narrative(word, flag) for word, flag in inside) else 0
+
+    def _one_name_of_and(self, clause: str, pair: list[_Segment]) -> bool:
+        """Two segments joined by 和 (`joiners`) that are one name: the left side has no
+        suffix, the right one has, and the sides are no two names as `_two_names` reads a
+        及/与 (云州市文化和体育中心, 城乡供水和排水一体化工程: two words of one name; not
+        鹿鸣湖公园和滨江大桥, nor 青石和白沙水库, the suffix lent)."""
+        left, right = pair
+        if left.followed_by_etc or clause[left.end:right.start] not in self.joiners:
+            return False
+        judge = self.judge
+        a, b = self._trim(clause, left)[0], self._trim(clause, right)[0]
+        if not a or judge.has_suffix(a) or not judge.has_suffix(b):
+            return False
+        # two places or proper names before one suffix are two items (白沙村和黄岭村饮水工程)
+        tags = judge.tags(b)
+        if tags[0][1] in judge.proper_pos or judge.unknown_start(tags) or (
+                len(a) <= 4 and judge.nominal(a) and judge.proper(a)):
+            return False    # (九江和五里新居工程: a short proper left side is a place of its own)
+        return not self._two_names(clause, left, right, right.followed_by_etc)
+
     def _two_names(self, clause: str, left: _Segment, right: _Segment, closed: bool, listed: bool = False) -> bool:
         """Whether the sides of a 及/与 are two names; `listed`: the pair ends a 、-list
         (A、B及C), where 及 is the list's last joiner."""
@@ -1178,8 +1227,13 @@ class ProjectExtractor:
         last = len(name) - self.min_chars     # a cut after this leaves too short a name
         previous = previous_flag = ""
         tags = judge.tags(name)
+        depth = 0       # inside a bracket after the name's start: an aside, whose words frame nothing
         for i, (word, flag) in enumerate(tags):
             pos += len(word)
+            if depth or (word[0] in "（(" and i > 0):
+                depth = max(depth + sum(word.count(c) for c in "（(") - sum(word.count(c) for c in "）)"), 0)
+                leading = False
+                continue
             # a place that is not a whole administrative unit runs on into its name (河口经开区),
             # 南宁市 | 有 does not
             after_place = previous_flag in judge.proper_pos and not previous.endswith(self.whole_place_ends)
