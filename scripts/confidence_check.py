@@ -3,7 +3,7 @@ of rows there) where nothing was fitted? One table, for `projects` and `statuses
 
     python scripts/confidence_check.py [--gold ../shared/gold] [--styles tests/fixtures/styles]
                                        [--batches suvw] [--cache FILE] [--wrong w] [--classes y]
-    python scripts/confidence_check.py --lobo --batches suvwxyzab [--cache FILE]
+    python scripts/confidence_check.py --lobo --batches suvwxyzabc [--cache FILE] [--statuses-only]
 
 - (a) train, calibrated without the document's fold (what `train.py` prints: each fold's
   confidence from models fitted and calibrated on the other folds; statuses also as the
@@ -14,11 +14,14 @@ of rows there) where nothing was fitted? One table, for `projects` and `statuses
   of them: how the confidence carries to styles the gold sets have few of. Since learn1 the
   shipped weights (`train.py all`) are fitted on the styles set too, so this fit is no
   longer the shipped one: it is the models without the styles set.
-- (d) with `--lobo`, statuses only: leave one batch out. Each batch of `--batches` in turn is
+- (d) with `--lobo`, statuses: leave one batch out. Each batch of `--batches` in turn is
   left out of every fit; the ranker and the surety are fitted as `train.py all` fits them (dev
   + train + the other batches, calibrated on train's grouped CV) and measured on it: the
   promise per batch, the worst batch (the one furthest below 90 % right or 40 % of rows), the
   mean over batches and all batches pooled. Deterministic; about a minute a batch.
+- (e) with `--lobo` (not with `--statuses-only`), projects the same way: each batch left out of
+  the project model's fit (its weights, regularisation, calibration and keep threshold, as
+  `train.py all` fits them), measured on the batch's kept candidates.
 
 `--wrong w` lists the styles set's confident wrong status rows of the batches given (their
 text is invented: it may be read) with how each was decided. `--classes y` counts the status
@@ -214,16 +217,51 @@ def lobo_rows(c: Collected, batches: str, weight: float = train.STATUS_STYLES_WE
         confs.append(conf)
         trues.append(d.right)
         rows.append((f"(d) batch {b} left out, ranker {d.right.mean():.3f}", promise(conf, d.right)))
-    if names:
-        worst = min(range(len(names)), key=lambda i: min(np.nan_to_num(rights[i]) / train.CONFIDENT_RIGHT,
-                                                         shares[i] / PROMISED_SHARE))
-        rows.append(("(d) worst batch (right/0.9 or share/0.4)",
-                     f"{names[worst]}: {rights[worst]:.3f} @ {shares[worst]:5.1%}"))
-        rows.append(("(d) mean over batches",
-                     f"{np.nanmean(rights):.3f} @ {np.mean(shares):5.1%}; lowest right {np.nanmin(rights):.3f}, "
-                     f"lowest share {min(shares):5.1%}"))
-        rows.append(("(d) all batches pooled", promise(np.concatenate(confs), np.concatenate(trues))))
+    rows.extend(_lobo_summary(names, rights, shares, confs, trues, "(d)"))
     return rows
+
+
+def project_lobo_rows(c: Collected, batches: str, weight: float = train.STYLES_WEIGHT) -> list[tuple[str, str]]:
+    """The project promise on each styles batch left out in turn: the project model fitted as
+    `train.py all` fits it (dev + train, the other styles batches of `batches` in every fit
+    weighing `weight`; calibrated and thresholded on train's grouped CV), measured on the kept
+    candidates of the batch left out (right: a gold project); then the worst batch, the mean
+    over batches and all batches' rows pooled, as `lobo_rows`."""
+    gold, st = c.projects, c.styles_projects
+    names = [b for b in batches if any(d.startswith(f"styles{b}/") for d in st.doc)]
+    rows: list[tuple[str, str]] = []
+    rights, shares, confs, trues = [], [], [], []
+    for b in names:
+        left, _ = st.subset(lambda d, b=b: d.startswith(f"styles{b}/"))
+        rest, _ = st.subset(lambda d, b=b: not d.startswith(f"styles{b}/") and d[6:7] in batches)
+        model, _ = train.project_model(replace(gold, extra=rest, extra_weight=weight), f"without {b}",
+                                       lambda d: d.startswith("train/"))
+        p = train._project_probability(model, left.x)
+        kept = p >= model.threshold
+        conf, right = p[kept], np.asarray(left.y)[kept]
+        sure = conf >= train.CONFIDENT
+        rights.append(float(right[sure].mean()) if sure.any() else float("nan"))
+        shares.append(float(sure.mean()) if len(sure) else 0.0)
+        confs.append(conf)
+        trues.append(right)
+        rows.append((f"(e) batch {b} left out, threshold {model.threshold:g}", promise(conf, right)))
+    rows.extend(_lobo_summary(names, rights, shares, confs, trues, "(e)"))
+    return rows
+
+
+def _lobo_summary(names: list[str], rights: list[float], shares: list[float], confs: list[np.ndarray],
+                  trues: list[np.ndarray], tag: str) -> list[tuple[str, str]]:
+    """The worst batch (the furthest below 90 % right or 40 % of rows), the mean over batches
+    and all batches' rows pooled."""
+    if not names:
+        return []
+    worst = min(range(len(names)), key=lambda i: min(np.nan_to_num(rights[i]) / train.CONFIDENT_RIGHT,
+                                                     shares[i] / PROMISED_SHARE))
+    return [(f"{tag} worst batch (right/0.9 or share/0.4)",
+             f"{names[worst]}: {rights[worst]:.3f} @ {shares[worst]:5.1%}"),
+            (f"{tag} mean over batches", f"{np.nanmean(rights):.3f} @ {np.mean(shares):5.1%}; lowest right "
+             f"{np.nanmin(rights):.3f}, lowest share {min(shares):5.1%}"),
+            (f"{tag} all batches pooled", promise(np.concatenate(confs), np.concatenate(trues)))]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -235,7 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--wrong", default="", help="list the confident wrong status rows of these batches")
     parser.add_argument("--classes", default="", help="count the status decisions of these batches by surety class")
     parser.add_argument("--lobo", action="store_true",
-                        help="statuses only: each batch of --batches left out of the fit in turn, and train's CV")
+                        help="each batch of --batches left out of the fit in turn (statuses, then projects)")
+    parser.add_argument("--statuses-only", action="store_true", help="with --lobo: the statuses' table only")
     args = parser.parse_args(argv)
     if args.cache and args.cache.is_file():
         collected = pickle.loads(args.cache.read_bytes())
@@ -248,6 +287,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{'confidence >= 0.8: right @ share of rows':<{width}}  statuses, leave one batch out")
         for label, figure in lobo_rows(collected, args.batches):
             print(f"{label:<{width}}  {figure}")
+        if not args.statuses_only:
+            print(f"{'':<{width}}  projects, leave one batch out")
+            for label, figure in project_lobo_rows(collected, args.batches):
+                print(f"{label:<{width}}  {figure}")
         print("(! : fails the promise, >= 90 % right at >= 40 % of rows)")
         return 0
     print(f"{'confidence >= 0.8: right @ share of rows':<{width}}  projects")

@@ -100,3 +100,36 @@ def test_leave_one_batch_out_never_fits_on_the_batch_it_measures(monkeypatch: py
     assert labels[0].startswith("(d) batch p left out") and labels[1].startswith("(d) batch q left out")
     assert labels[2:] == ["(d) worst batch (right/0.9 or share/0.4)", "(d) mean over batches", "(d) all batches pooled"]
     assert rows[4][1].split("(")[-1].split("/")[1].startswith("12)")      # every row of both batches
+
+
+def test_projects_left_out_in_turn_are_measured_on_their_kept_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
+    # two styles batches of project candidates: each batch is measured by a project model whose
+    # extra samples are only the other batch's; a candidate below the model's threshold is no
+    # row; one row per batch, then the worst, the mean and the pooled rows
+    check = _script()
+    train = check.train
+    gold = train.Samples()
+    for n in range(4):
+        gold.add((("proper", 1.0),), 1, f"train/t{n}.txt", n)
+    styles = train.Samples()
+    # (probability, gold project) per candidate: batch p 3 sure and right, 1 unsure; batch q
+    # 2 sure of which 1 right, 1 below the threshold (dropped)
+    cands = {"stylesp/p1.txt": [(0.9, 1), (0.9, 1), (0.95, 1), (0.6, 0)],
+             "stylesq/q1.txt": [(0.9, 1), (0.85, 0), (0.1, 0)]}
+    for doc, rows in cands.items():
+        for p, y in rows:
+            styles.add((("p", p),), y, doc, len(styles.y))
+    seen: list[set[str]] = []
+
+    def fitted(s, version, calibrate_on=None):  # type: ignore[no-untyped-def]
+        seen.append({d[:7] for d in s.extra.doc})
+        return type("M", (), {"threshold": 0.36})(), None
+
+    monkeypatch.setattr(train, "project_model", fitted)
+    monkeypatch.setattr(train, "_project_probability", lambda model, xs: np.array([dict(x)["p"] for x in xs]))
+    rows = dict(check.project_lobo_rows(check.Collected(gold, styles, None, None), "pq"))
+    assert seen == [{"stylesq"}, {"stylesp"}]
+    assert rows["(e) batch p left out, threshold 0.36"] == "1.000 @ 75.0% (3/4)"
+    assert rows["(e) batch q left out, threshold 0.36"] == "0.500 @ 100.0% (2/2) !"
+    assert rows["(e) worst batch (right/0.9 or share/0.4)"] == "q: 0.500 @ 100.0%"
+    assert rows["(e) all batches pooled"] == "0.800 @ 83.3% (5/6) !"
