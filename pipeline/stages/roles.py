@@ -59,7 +59,7 @@ from pipeline.stages.cards import CARD_LABEL_CUE, field_at, find_cards
 from pipeline.stages.region import gazetteer
 from pipeline.stages.tables import table_roles
 from pipeline.text.layout import Layout
-from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
+from pipeline.text.punctuation import CLAUSE_END, LINE_BREAK, SENTENCE_END
 from pipeline.types import Card, Kind, Quantity, Role, Section, Table
 
 
@@ -117,6 +117,7 @@ class _Cues:
         self.year_plan_pattern = compiled(alternation(self.year_plan))
         self.not_cues = r.not_cues
         self.plain = r.plain
+        self.label_end = r.label_end            # what may follow a cue that ends its line
         self.gazetteer = gazetteer(rules)       # places by name (_place_clause)
         self.task_heading = rules.links.task_heading    # a heading of the tasks to come
 
@@ -231,6 +232,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         field = field_at(cards, q.start) if cards else None
         if field is not None:
             clause_start = max(clause_start, field.value_start)
+        else:
+            clause_start = _label_line(layout, clause_start, prev_money_end, q.start, cues)
         # cues before an earlier amount of the clause are that amount's (实际完成25亿元增加9亿元)
         prefix = text[max(clause_start, prev_money_end):q.start]
         after = text[q.end:q.end + 16]
@@ -295,6 +298,26 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         out.append(replace(q, role=role, role_cue=cue))
     # a ledger written as a table: an amount in a money column's cell takes its column's role
     return table_roles(written, out, rules, tables)
+
+
+def _label_line(layout: Layout, clause_start: int, prev_money_end: int, start: int, cues: _Cues) -> int:
+    """Where the amount's clause starts: when the amount opens its line and the line before
+    ends in a label, a cue with at most a list word, a colon or spaces after it (总投资：⏎12亿元;
+    年度计划投资分别为⏎3亿元、2亿元; rules/roles.yaml `label_end`), that line's last clause, whose
+    cue is the amount's; else `clause_start` (a line ending in a mark, an amount or no cue)."""
+    text = layout.text
+    if clause_start <= 0 or text[clause_start - 1] != LINE_BREAK or text[clause_start:start].strip():
+        return clause_start
+    line_end = clause_start - 1
+    while line_end > 0 and text[line_end - 1] in LINE_BREAK + " \t\u3000":
+        line_end -= 1       # blank lines and trailing spaces between the label and its amount
+    label_start = max(layout.bounded_start(line_end, CLAUSE_END), prev_money_end)
+    if label_start >= line_end:
+        return clause_start
+    if not any(cues.label_end.match(text[m.end():line_end]) is not None for m in cues.pattern.finditer(
+            text, max(label_start, line_end - 24), line_end, overlapped=True)):
+        return clause_start
+    return label_start
 
 
 def _group_amount(layout: Layout, clause_start: int, q: Quantity, prefix: str, cues: _Cues) -> bool:
