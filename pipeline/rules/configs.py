@@ -353,6 +353,7 @@ class RoleRules(Config):
     total_after: regex.Pattern[str] = rule(PATTERN, at=True)
     target_after: regex.Pattern[str] = rule(PATTERN, at=True)
     label_end: regex.Pattern[str] = rule(PATTERN, at=True)
+    band_before: regex.Pattern[str] = rule(PATTERN)
 
 
 # -- statuses --------------------------------------------------------------------------

@@ -107,6 +107,7 @@ class _Cues:
         self.band_end = r.band_end
         self.band_words = r.band_words
         self.band_count = r.band_count
+        self.band_before = r.band_before
         self.non_investment = compiled(alternation(r.completed_non_investment))
         self.year_words = r.year_words       # words and patterns
         self.event_date = r.event_date
@@ -504,7 +505,8 @@ def _class_band(text: str, clause_start: int, q: Quantity, after: str, cues: _Cu
 def _condition_band(text: str, clause_start: int, q: Quantity, after: str, cues: _Cues) -> bool:
     """对单体投资5000万元以上、当年竣工的项目给予奖励: a band in a rule's condition (its clause
     opened by 对 or 凡) says what the rule applies to, not what a project costs."""
-    if not (text[q.start:q.end].endswith(cues.band_words) or after.startswith(cues.band_words)):
+    if not (text[q.start:q.end].endswith(cues.band_words) or after.startswith(cues.band_words)
+            or cues.band_before.search(text, max(clause_start, q.start - 8), q.start) is not None):
         return False
     return cues.condition_before.search(text, clause_start, q.start) is not None
 
