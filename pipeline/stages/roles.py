@@ -59,7 +59,7 @@ from pipeline.stages.cards import CARD_LABEL_CUE, field_at, find_cards
 from pipeline.stages.region import gazetteer
 from pipeline.stages.tables import table_roles
 from pipeline.text.layout import Layout
-from pipeline.text.punctuation import CLAUSE_END, LINE_BREAK, SENTENCE_END
+from pipeline.text.punctuation import CLAUSE_END, LINE_BREAK, SENTENCE_END, SENTENCE_MARKS
 from pipeline.types import Card, Kind, Quantity, Role, Section, Table
 
 
@@ -556,8 +556,8 @@ def _in_breakdown(layout: Layout, prev_end: int, start: int, prefix: str, cues: 
     and this one, or earlier in the sentence they share and the amount follows a bare item
     name (其中，交通项目完成投资126亿元，产业项目98亿元)."""
     between = layout.text[prev_end:start]
-    if "\n" in between.strip("\n"):
-        return False
+    if LINE_BREAK in between:
+        return _listed_part(layout, prev_end, start, cues)
     markers = list(cues.breakdown.finditer(between))
     # the marker opens this amount's sentence or an earlier clause of it, not a sentence
     # before it (…，其中A项目7个；…。全年实际利用内资63.8亿元 is no part)
@@ -570,6 +570,31 @@ def _in_breakdown(layout: Layout, prev_end: int, start: int, prefix: str, cues: 
     # a long sentence's cut bounds it (see `_parallel_item`)
     sentence_start = layout.bounded_start(prev_end, SENTENCE_END)
     return cues.breakdown.search(layout.text, sentence_start, prev_end) is not None
+
+
+def _listed_part(layout: Layout, prev_end: int, start: int, cues: _Cues, reach: int = 400,
+                 longest: int = 60) -> bool:
+    """The amount is an item on a line of a list that a breakdown marker ending its line sets
+    out (总投资3.2亿元，其中：⏎（1）主桥工程2.1亿元；⏎（2）引道工程0.8亿元): the lines up to it
+    are short, no full stop falls between the marker and the amount, and the amount before
+    it is the total on the marker's line (or the line before) or an earlier item."""
+    text = layout.text
+    line_start = text.rfind(LINE_BREAK, 0, start) + 1
+    if line_start == 0 or start - line_start > longest:
+        return False
+    window = max(0, line_start - reach)
+    opener = marker = None
+    for m in cues.breakdown.finditer(text, window, line_start):
+        line_end = text.find(LINE_BREAK, m.end(), line_start)
+        if line_end >= 0 and not text[m.end():line_end].strip(" \t\u3000：:"):
+            opener, marker = line_end, m.start()
+    if opener is None or marker is None or any(ch in SENTENCE_MARKS for ch in text[opener:start]):
+        return False
+    # the total: on the marker's line or the one before it, or an earlier item of the list
+    marker_line = text.rfind(LINE_BREAK, 0, marker)
+    if prev_end <= text.rfind(LINE_BREAK, 0, max(marker_line, 0)) + 1 and marker_line >= 0:
+        return False
+    return all(len(line.strip()) <= longest for line in text[opener:line_start].split(LINE_BREAK))
 
 
 def _unheld_part(text: str, prev_end: int, start: int, end: int, prefix: str, cues: _Cues) -> bool:
