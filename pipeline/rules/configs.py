@@ -355,6 +355,8 @@ class RoleRules(Config):
     change_to: regex.Pattern[str] = rule(PATTERN)
     total_after: regex.Pattern[str] = rule(PATTERN, at=True)
     target_after: regex.Pattern[str] = rule(PATTERN, at=True)
+    label_end: regex.Pattern[str] = rule(PATTERN, at=True)
+    band_before: regex.Pattern[str] = rule(PATTERN)
 
 
 # -- statuses --------------------------------------------------------------------------

@@ -59,7 +59,7 @@ from pipeline.stages.cards import CARD_LABEL_CUE, field_at, find_cards
 from pipeline.stages.region import gazetteer
 from pipeline.stages.tables import table_roles
 from pipeline.text.layout import Layout
-from pipeline.text.punctuation import CLAUSE_END, SENTENCE_END
+from pipeline.text.punctuation import CLAUSE_END, LINE_BREAK, SENTENCE_END, SENTENCE_MARKS
 from pipeline.types import Card, Kind, Quantity, Role, Section, Table
 
 
@@ -107,6 +107,7 @@ class _Cues:
         self.band_end = r.band_end
         self.band_words = r.band_words
         self.band_count = r.band_count
+        self.band_before = r.band_before
         self.non_investment = compiled(alternation(r.completed_non_investment))
         self.year_words = r.year_words       # words and patterns
         self.event_date = r.event_date
@@ -117,6 +118,7 @@ class _Cues:
         self.year_plan_pattern = compiled(alternation(self.year_plan))
         self.not_cues = r.not_cues
         self.plain = r.plain
+        self.label_end = r.label_end            # what may follow a cue that ends its line
         self.gazetteer = gazetteer(rules)       # places by name (_place_clause)
         self.task_heading = rules.links.task_heading    # a heading of the tasks to come
 
@@ -231,6 +233,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         field = field_at(cards, q.start) if cards else None
         if field is not None:
             clause_start = max(clause_start, field.value_start)
+        else:
+            clause_start = _label_line(layout, clause_start, prev_money_end, q.start, cues)
         # cues before an earlier amount of the clause are that amount's (实际完成25亿元增加9亿元)
         prefix = text[max(clause_start, prev_money_end):q.start]
         after = text[q.end:q.end + 16]
@@ -295,6 +299,26 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         out.append(replace(q, role=role, role_cue=cue))
     # a ledger written as a table: an amount in a money column's cell takes its column's role
     return table_roles(written, out, rules, tables)
+
+
+def _label_line(layout: Layout, clause_start: int, prev_money_end: int, start: int, cues: _Cues) -> int:
+    """Where the amount's clause starts: when the amount opens its line and the line before
+    ends in a label, a cue with at most a list word, a colon or spaces after it (总投资：⏎12亿元;
+    年度计划投资分别为⏎3亿元、2亿元; rules/roles.yaml `label_end`), that line's last clause, whose
+    cue is the amount's; else `clause_start` (a line ending in a mark, an amount or no cue)."""
+    text = layout.text
+    if clause_start <= 0 or text[clause_start - 1] != LINE_BREAK or text[clause_start:start].strip():
+        return clause_start
+    line_end = clause_start - 1
+    while line_end > 0 and text[line_end - 1] in LINE_BREAK + " \t\u3000":
+        line_end -= 1       # blank lines and trailing spaces between the label and its amount
+    label_start = max(layout.bounded_start(line_end, CLAUSE_END), prev_money_end)
+    if label_start >= line_end:
+        return clause_start
+    if not any(cues.label_end.match(text[m.end():line_end]) is not None for m in cues.pattern.finditer(
+            text, max(label_start, line_end - 24), line_end, overlapped=True)):
+        return clause_start
+    return label_start
 
 
 def _group_amount(layout: Layout, clause_start: int, q: Quantity, prefix: str, cues: _Cues) -> bool:
@@ -481,7 +505,8 @@ def _class_band(text: str, clause_start: int, q: Quantity, after: str, cues: _Cu
 def _condition_band(text: str, clause_start: int, q: Quantity, after: str, cues: _Cues) -> bool:
     """对单体投资5000万元以上、当年竣工的项目给予奖励: a band in a rule's condition (its clause
     opened by 对 or 凡) says what the rule applies to, not what a project costs."""
-    if not (text[q.start:q.end].endswith(cues.band_words) or after.startswith(cues.band_words)):
+    if not (text[q.start:q.end].endswith(cues.band_words) or after.startswith(cues.band_words)
+            or cues.band_before.search(text, max(clause_start, q.start - 8), q.start) is not None):
         return False
     return cues.condition_before.search(text, clause_start, q.start) is not None
 
@@ -531,8 +556,8 @@ def _in_breakdown(layout: Layout, prev_end: int, start: int, prefix: str, cues: 
     and this one, or earlier in the sentence they share and the amount follows a bare item
     name (其中，交通项目完成投资126亿元，产业项目98亿元)."""
     between = layout.text[prev_end:start]
-    if "\n" in between.strip("\n"):
-        return False
+    if LINE_BREAK in between:
+        return _listed_part(layout, prev_end, start, cues)
     markers = list(cues.breakdown.finditer(between))
     # the marker opens this amount's sentence or an earlier clause of it, not a sentence
     # before it (…，其中A项目7个；…。全年实际利用内资63.8亿元 is no part)
@@ -545,6 +570,31 @@ def _in_breakdown(layout: Layout, prev_end: int, start: int, prefix: str, cues: 
     # a long sentence's cut bounds it (see `_parallel_item`)
     sentence_start = layout.bounded_start(prev_end, SENTENCE_END)
     return cues.breakdown.search(layout.text, sentence_start, prev_end) is not None
+
+
+def _listed_part(layout: Layout, prev_end: int, start: int, cues: _Cues, reach: int = 400,
+                 longest: int = 60) -> bool:
+    """The amount is an item on a line of a list that a breakdown marker ending its line sets
+    out (总投资3.2亿元，其中：⏎（1）主桥工程2.1亿元；⏎（2）引道工程0.8亿元): the lines up to it
+    are short, no full stop falls between the marker and the amount, and the amount before
+    it is the total on the marker's line (or the line before) or an earlier item."""
+    text = layout.text
+    line_start = text.rfind(LINE_BREAK, 0, start) + 1
+    if line_start == 0 or start - line_start > longest:
+        return False
+    window = max(0, line_start - reach)
+    opener = marker = None
+    for m in cues.breakdown.finditer(text, window, line_start):
+        line_end = text.find(LINE_BREAK, m.end(), line_start)
+        if line_end >= 0 and not text[m.end():line_end].strip(" \t\u3000：:"):
+            opener, marker = line_end, m.start()
+    if opener is None or marker is None or any(ch in SENTENCE_MARKS for ch in text[opener:start]):
+        return False
+    # the total: on the marker's line or the one before it, or an earlier item of the list
+    marker_line = text.rfind(LINE_BREAK, 0, marker)
+    if prev_end <= text.rfind(LINE_BREAK, 0, max(marker_line, 0)) + 1 and marker_line >= 0:
+        return False
+    return all(len(line.strip()) <= longest for line in text[opener:line_start].split(LINE_BREAK))
 
 
 def _unheld_part(text: str, prev_end: int, start: int, end: int, prefix: str, cues: _Cues) -> bool:
