@@ -49,7 +49,7 @@ transcript, a 建设指挥部's monthly report on one 陆港 programme, a townsh
 year-end 述职 report, a county “四个一批” list by batch heading, a transport bureau's reply to a
 CPPCC member's proposal, a county TV news script with numbers in Chinese numerals, a department's
 项目支出绩效自评报告 as PDF text with page headers and footers), its gold committed (172f501)
-before keyproj first ran on it: it was the held-out batch until stop 33 put it in the models'
+before keyproj first ran on it: it was the held-out batch until stop 34 put it in the models'
 fit, and its floors guard the figures of its first run. Batch 11 (d01…d07) was written the same
 way in stop 34 by a helper that read no rules, stage code, scripts or diffs (a 发改委's page of
 feasibility, design and budget-change approvals, a 公共资源交易中心 page of tender, candidate,
