@@ -145,6 +145,9 @@ GATES = [
     ("[推延]迟", ({"迟"}, 2)),                                                 # of equal lengths, fewer words
     ("正在|正抓紧", ({"正"}, 3)),
     ("(?:已)?竣工", ({"竣工"}, 3)),
+    # a look-behind of variable width, which `re` cannot compile: its widest reach counts
+    ("(?<!已于?[^，]{0,6})年底前", ({"年底前"}, 11)),
+    ("(?<!上月|去年|已)竣工", ({"竣工"}, 4)),
     ("^开工", None),                                                           # ^ and $ see the window's ends
     ("开工$", None),
     ("(?:开工)?", None),                                                       # no mandatory part
@@ -194,6 +197,8 @@ TEXTS = [
 ]
 PATTERNS = ["开工建设|开工|动工", "(?:尚未|还未)[^，。]{0,5}?(?:开工|动工)", "(?<!恢)复工(?!程)",
             "(?<=复)工", "正在|正抓紧", "^开工", "工$", "(?:已)?竣工", "复工复", "工复工",
+            # look-behinds of variable width (`regex` only), the text before a window seen
+            "(?<!已于?[^，。]{0,6})(?:开工|竣工)", "(?<!恢|年初)复工(?!程)",
             # no gate, tried where a match can start: runs of digits of any length
             "(?:已经|已)?(?:完成|竣工)[^，。]{0,6}?[0-9.]+\\s*%", "(?:复工|工)[0-9]*"]
 

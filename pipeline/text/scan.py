@@ -233,11 +233,22 @@ def gate_of(pattern: regex.Pattern[str]) -> Gate | None:
     return Gate(frozenset(proof[0]), proof[1]) if proof else None
 
 
-def _prove_gate(pattern: regex.Pattern[str]) -> Proof:
-    if pattern.flags & ~(regex.V0 | regex.UNICODE) or _as_re(pattern) is None:
-        return ()
+def _parse_tree(pattern: regex.Pattern[str]) -> Any:
+    """`re`'s parse tree of `pattern`, or raise `_Unprovable` (a flag only `regex` has, or
+    syntax `re`'s parser cannot read). A look-behind of variable width (已于?[^，]{0,6}), which
+    `re` cannot compile, parses: the proofs only need where a match and its look-arounds can
+    lie (`_lookaround_width` takes a look-around's widest reach), and `regex` scans the windows."""
+    if pattern.flags & ~(regex.V0 | regex.UNICODE):
+        raise _Unprovable("flags")
     try:
-        tree = sre_parse.parse(pattern.pattern)
+        return sre_parse.parse(pattern.pattern)
+    except (re.error, ValueError, OverflowError, RecursionError) as error:
+        raise _Unprovable("syntax") from error
+
+
+def _prove_gate(pattern: regex.Pattern[str]) -> Proof:
+    try:
+        tree = _parse_tree(pattern)
         anchors = _required(tree)
         reach = tree.getwidth()[1] + _lookaround_width(tree)
     except _Unprovable:
@@ -267,10 +278,8 @@ def lead_of(pattern: regex.Pattern[str]) -> Lead | None:
 
 
 def _prove_lead(pattern: regex.Pattern[str]) -> Proof:
-    if pattern.flags & ~(regex.V0 | regex.UNICODE) or _as_re(pattern) is None:
-        return ()
     try:
-        tree = sre_parse.parse(pattern.pattern)
+        tree = _parse_tree(pattern)
         found = _leading(tree)
     except _Unprovable:
         return ()
