@@ -555,6 +555,7 @@ class ModelFeatureRules(Config):
     date_start: regex.Pattern[str] = rule(PATTERN)                  # 5月 / 第四季度… opening a name
     part_end: regex.Pattern[str] = rule(PATTERN)                    # …引桥 / …路基 / …生产线 ending a name
     numbered_unit: regex.Pattern[str] = rule(PATTERN)               # 2#库房 / 第二条线: a numbered block
+    part_side_mark: regex.Pattern[str] = rule(PATTERN)              # 北 / 岸 / 剩余 before a part word
 
 
 @dataclass(frozen=True, slots=True)

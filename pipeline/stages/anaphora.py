@@ -126,12 +126,13 @@ def resolve_former_latter(layout: Layout, mentions: list[ProjectMention],
     distinct projects named before it in its section, from the start of its line (else of the
     line before): 前者 the first of the two, 后者 the second. None when fewer than two are
     named there. Returned in addition to `mentions`."""
-    if "前者" not in layout.text and "后者" not in layout.text:
-        return []
-    named = _Named(mentions)
     text = layout.text
+    found = list(pattern.finditer(text))
+    if not found:
+        return []           # most documents: no index of the mentions built
+    named = _Named(mentions)
     out: list[ProjectMention] = []
-    for m in pattern.finditer(text):
+    for m in found:
         section_start = layout.section_at(m.start()).start
         line = _line_start(text, m.start())
         keys = named.keys_before(m.start(), max(section_start, line), 2)

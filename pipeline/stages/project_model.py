@@ -289,13 +289,10 @@ def _part_of_named_whole(name: str, names: set[str], words: ModelFeatureRules) -
     return False
 
 
-_PART_MARKS = re.compile(r"[东南西北中上下左右岸侧首主副剩余部分的]")
-
-
 def _singles_out(rest: str, judge: NameJudge, words: ModelFeatureRules, places: frozenset[str]) -> bool:
     """Something before a part word names one whole (a place, a proper name, a quote), once
     its part marks (二期, 3#, 北, 岸, 剩余) are taken off: 北引桥 and 二期生产线 name no whole."""
-    rest = _PART_MARKS.sub("", words.part_mark.sub("", rest))
+    rest = words.part_side_mark.sub("", words.part_mark.sub("", rest))
     rest = _DIGIT_LATIN.sub("", rest).strip("#号、 ")
     return len(rest) >= 2 and (judge.proper(rest) or _has_place(rest, places) or bool(_QUOTES.search(rest)))
 
