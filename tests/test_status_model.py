@@ -686,3 +686,40 @@ def test_corroboration_counts_other_cues_only(pipeline: Pipeline, text: str, nam
     names = dict(row.features)
     assert names.get("vote_share", 0.0) > 0.0
     assert (names.get("corroboration", 0.0) > 0.0) == corroborated
+
+
+# Corroboration (how many other candidates of the same state rest on a cue other than the
+# candidate's own) is counted per state, not pairwise: one project named thousands of times in
+# a report made the pairwise count quadratic. Rows: (state, own cue span, evidence spans) per
+# draft; the count must equal the pairwise definition (`_rests_elsewhere`) for every draft.
+_DRAFT_SETS = [
+    # three drafts of one state on three cues: each is corroborated by the two others
+    [("completed", (0, 2), ()), ("completed", (5, 7), ()), ("completed", (9, 11), ())],
+    # two drafts on the same cue corroborate nothing of each other
+    [("completed", (0, 2), ()), ("completed", (0, 2), ()), ("started", (5, 7), ())],
+    # the document's prevailing state resting on several cues corroborates any draft; one
+    # resting on the draft's own cue alone does not
+    [("in_progress", (0, 2), ()), ("in_progress", (3, 5), ((0, 2), (8, 9))), ("in_progress", (6, 7), ((0, 2),))],
+    # a draft with no cue (unknown) is neither corroborated nor corroborates
+    [("unknown", None, ()), ("unknown", None, ()), ("completed", (1, 3), ())],
+    # a draft whose evidence is one cue other than its own span
+    [("planned", (0, 2), ((4, 6),)), ("planned", (4, 6), ()), ("planned", (0, 2), ())],
+]
+
+
+@pytest.mark.parametrize("rows", _DRAFT_SETS, ids=[str(i) for i in range(len(_DRAFT_SETS))])
+def test_corroboration_per_state_equals_the_pairwise_count(rows: list[Any]) -> None:
+    from pipeline.stages.status_model import _add_votes, _Draft, _rests_elsewhere
+    from pipeline.types import Status, StatusMention
+
+    def cue(span: tuple[int, int]) -> StatusMention:
+        return StatusMention(Status.COMPLETED, span[0], span[1], "test")
+
+    drafts = [_Draft(Status(state), None if span is None else span[0], None if span is None else span[1],
+                     {"link=clause": 1.0}, evidence=tuple(cue(e) for e in evidence))
+              for state, span, evidence in rows]
+    _add_votes(drafts)
+    others = max(len(drafts) - 1, 1)
+    for d in drafts:
+        pairwise = sum(1 for o in drafts if o is not d and o.status is d.status and _rests_elsewhere(o, d))
+        assert d.features["corroboration"] == pairwise / others

@@ -550,12 +550,37 @@ def _add_votes(drafts: list[_Draft]) -> None:
     candidate's stands in it; a lone cue is no corroboration of itself)."""
     counts = Counter(d.status for d in drafts)
     others = max(len(drafts) - 1, 1)
+    # corroboration counted per state, not draft by draft against every other draft: a report
+    # naming one project thousands of times made this quadratic (see `_rests_elsewhere`)
+    resting: Counter[Status] = Counter()                    # drafts with a cue, per state
+    on_cue: Counter[tuple[Status, int, int | None]] = Counter()     # of those, on one cue only
+    for o in drafts:
+        if o.start is not None:
+            resting[o.status] += 1
+            cue = _only_cue(o)
+            if cue is not None:
+                on_cue[(o.status, *cue)] += 1
     for d in drafts:
         kind = next(name for name in d.features if name.startswith("link="))
         votes = counts[d.status] - 1
-        independent = sum(1 for o in drafts if o is not d and o.status is d.status and _rests_elsewhere(o, d))
+        independent = 0
+        if d.start is not None:
+            # the other drafts of its state with a cue, less those resting on d's cue alone
+            independent = resting[d.status] - on_cue[(d.status, d.start, d.end)] - _rests_elsewhere(d, d)
         d.features.update({f"{kind}&status={d.status.value}": 1.0, "log_votes": math.log1p(votes),
                            "vote_share": votes / others, "corroboration": independent / others})
+
+
+def _only_cue(draft: _Draft) -> tuple[int, int | None] | None:
+    """The span of the one cue `draft` rests on, or None when it rests on more than one (or
+    on none: no start)."""
+    if draft.start is None:
+        return None
+    if draft.evidence:
+        if len(draft.evidence) > 1:
+            return None
+        return draft.evidence[0].start, draft.evidence[0].end
+    return draft.start, draft.end
 
 
 def _rests_elsewhere(other: _Draft, draft: _Draft) -> bool:
