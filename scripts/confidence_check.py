@@ -192,6 +192,18 @@ def status_rows(c: Collected, wrong: str = "", classes: str = "") -> list[tuple[
     return rows
 
 
+def _batches_in(st: train.Samples, batches: str) -> list[str]:
+    """The batches of `batches` (file-name prefixes) that hold documents of the styles set."""
+    return [b for b in batches if any(d.startswith(f"styles{b}/") for d in st.doc)]
+
+
+def _left_out(st: train.Samples, b: str, batches: str) -> tuple[train.Samples, train.Samples]:
+    """The styles samples of batch `b`, and those of the other batches of `batches`."""
+    left, _ = st.subset(lambda d: d.startswith(f"styles{b}/"))
+    rest, _ = st.subset(lambda d: not d.startswith(f"styles{b}/") and d[6:7] in batches)
+    return left, rest
+
+
 def lobo_rows(c: Collected, batches: str, weight: float = train.STATUS_STYLES_WEIGHT) -> list[tuple[str, str]]:
     """The status promise on each styles batch left out in turn (leave-one-batch-out): the
     ranker and the surety fitted as `train.py all` fits them (dev + train, the other styles
@@ -201,12 +213,11 @@ def lobo_rows(c: Collected, batches: str, weight: float = train.STATUS_STYLES_WE
     mean over batches and all batches' rows pooled. Train's figure with every batch in the
     fit is `train.py all`'s promise line (calibrated without the document's fold)."""
     gold, st = c.statuses, c.styles_statuses
-    names = [b for b in batches if any(d.startswith(f"styles{b}/") for d in st.doc)]
+    names = _batches_in(st, batches)
     rows: list[tuple[str, str]] = []
     rights, shares, confs, trues = [], [], [], []
     for b in names:
-        left, _ = st.subset(lambda d, b=b: d.startswith(f"styles{b}/"))
-        rest, _ = st.subset(lambda d, b=b: not d.startswith(f"styles{b}/") and d[6:7] in batches)
+        left, rest = _left_out(st, b, batches)
         s = replace(gold, extra=rest, extra_weight=weight)
         model, _, surety = train.status_model(s, lambda d: d.startswith("train/"))
         d = train.Decisions.of(left, train.Logistic(model.coef, 0.0).scores(left.x))
@@ -228,12 +239,11 @@ def project_lobo_rows(c: Collected, batches: str, weight: float = train.STYLES_W
     candidates of the batch left out (right: a gold project); then the worst batch, the mean
     over batches and all batches' rows pooled, as `lobo_rows`."""
     gold, st = c.projects, c.styles_projects
-    names = [b for b in batches if any(d.startswith(f"styles{b}/") for d in st.doc)]
+    names = _batches_in(st, batches)
     rows: list[tuple[str, str]] = []
     rights, shares, confs, trues = [], [], [], []
     for b in names:
-        left, _ = st.subset(lambda d, b=b: d.startswith(f"styles{b}/"))
-        rest, _ = st.subset(lambda d, b=b: not d.startswith(f"styles{b}/") and d[6:7] in batches)
+        left, rest = _left_out(st, b, batches)
         model, _ = train.project_model(replace(gold, extra=rest, extra_weight=weight), f"without {b}",
                                        lambda d: d.startswith("train/"))
         p = train._project_probability(model, left.x)
