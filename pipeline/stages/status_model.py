@@ -576,7 +576,8 @@ def _only_cue(draft: _Draft) -> tuple[int, int | None] | None:
     on none: no start)."""
     if draft.start is None:
         return None
-    if draft.evidence:
+    if draft.evidence:      # (a lookup, not a copy: a report of thousands of rows, each a
+        # project, would copy its thousands of cues for each)
         if len(draft.evidence) > 1:
             return None
         return draft.evidence[0].start, draft.evidence[0].end
@@ -588,11 +589,9 @@ def _rests_elsewhere(other: _Draft, draft: _Draft) -> bool:
     none to be corroborated on)."""
     if draft.start is None or other.start is None:
         return False
-    if other.evidence:      # one cue at most is the draft's own (a lookup, not a copy: a report
-        # of thousands of rows, each a project, would copy its thousands of cues for each)
-        first = other.evidence[0]
-        return len(other.evidence) > 1 or (first.start, first.end) != (draft.start, draft.end)
-    return (other.start, other.end) != (draft.start, draft.end)
+    # one cue at most is the draft's own: resting on several, `other` rests elsewhere too
+    cue = _only_cue(other)
+    return cue is None or cue != (draft.start, draft.end)
 
 
 def _heading_cue(ex: Extraction, pos: int, doc: _DocumentState) -> StatusMention | None:

@@ -334,11 +334,9 @@ def last_characters(pattern: regex.Pattern[str]) -> frozenset[str] | None:
     (the pattern ends in `$` or `\\Z`, no MULTILINE) and none is empty; None when that cannot
     be proven from its parse tree (`re`'s parser: syntax only `regex` knows, sets of
     categories or negated, a part of any width ending it)."""
-    if pattern.flags & ~(regex.V0 | regex.UNICODE):
-        return None
     try:
-        tree = sre_parse.parse(pattern.pattern)
-    except Exception:  # noqa: BLE001 - re cannot read it: no proof
+        tree = _parse_tree(pattern)
+    except Exception:  # noqa: BLE001 - a flag only regex has, or re cannot read it: no proof
         return None
     items = list(tree)
     if not items or items[-1] != (sre.AT, sre.AT_END) and items[-1] != (sre.AT, sre.AT_END_STRING):
