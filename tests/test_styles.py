@@ -8,7 +8,8 @@ signing news, city WeChat posts, work reports, flood-season reports, provincial 
 conferences, construction headquarters' monthly reports, 述职 reports, “四个一批” lists, replies to
 CPPCC proposals, TV news scripts, performance self-evaluations, approvals, tender pages,
 observation tours, budget execution reports, village notice boards, infographics, microblog
-threads), each with gold written by hand before keyproj ran on it (see its README.md).
+threads, EIA notices, bond prospectuses, plan appendices, list comparisons, Hong Kong newspapers,
+yearbooks, watchdog reports), each with gold written by hand before keyproj ran on it (see its README.md).
 
 The pipeline runs on every document in this process, as `keyproj eval` does; each batch
 must stay above floors set a little below its measured figures, so a regression shows.
@@ -58,6 +59,14 @@ a 预算执行情况 report to the people's congress as PDF text, a village 村�
 一图读懂 infographic transcribed as fragments, a county microblog thread with comments and a
 traditional-script repost), its gold committed before keyproj first ran on it: it was the held-out
 batch until stop 35 put it in the models' fit, and its floors guard the figures of its first run.
+Batch 12 (e01…e07) was written the same way in stop 35 by a helper that read no rules, stage code,
+scripts or diffs (a 环评 公示 page with an EIA-file table and related notices, a city-investment
+company's bond prospectus section as PDF text, a five-year plan's appendix of major projects
+numbered 一、（一）1.（1）① with 续建/新开工/储备 tags, a county report comparing two years' key-project
+lists, a Hong Kong newspaper's traditional-script report on mainland works, county yearbook
+entries, an evening paper's watchdog report on a stalled park), its gold committed before keyproj
+first ran on it: it is the held-out batch (scripts/train.py STYLES_HELD_OUT), and its floors guard
+the figures of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them
