@@ -358,6 +358,7 @@ class RoleRules(Config):
     label_end: regex.Pattern[str] = rule(PATTERN, at=True)
     band_before: regex.Pattern[str] = rule(PATTERN)
     list_stacked: regex.Pattern[str] = rule(PATTERN)
+    list_opener: regex.Pattern[str] = rule(PATTERN)
 
 
 # -- statuses --------------------------------------------------------------------------

@@ -112,6 +112,7 @@ class _Cues:
         self.band_count = r.band_count
         self.band_before = r.band_before
         self.list_stacked = r.list_stacked
+        self.list_opener = r.list_opener
         self.non_investment = compiled(alternation(r.completed_non_investment))
         self.year_words = r.year_words       # words and patterns
         self.event_date = r.event_date
@@ -269,7 +270,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
                 found = _same_target(text, clause_start, prev_start, prefix, cues) or found
         if prev_role is not None and q.start > prev_end and cues.list_between.match(text[prev_end:q.start]):
             role, cue = prev_role, "list"           # 分别完成投资12.6亿元、8.3亿元和4.1亿元
-        elif prev_role is not None and found is None and _stacked(text, prev_start, prev_end, q, cues):
+        elif prev_role is not None and found is None and _stacked(layout, prev_start, prev_end, q, cues):
             role, cue = prev_role, "list"           # 分别完成⏎12亿元⏎8亿元: one amount a line
         elif prev_role is not None and change is not None and found is None and prev_money_end > clause_start:
             role, cue = prev_role, "new_level"      # 总投资由10亿元增加至12亿元
@@ -328,13 +329,17 @@ def _label_line(layout: Layout, clause_start: int, prev_money_end: int, start: i
     return label_start
 
 
-def _stacked(text: str, prev_start: int, prev_end: int, q: Quantity, cues: _Cues) -> bool:
+def _stacked(layout: Layout, prev_start: int, prev_end: int, q: Quantity, cues: _Cues) -> bool:
     """The amount and the one before it each stand alone on their lines, one line after the
-    other (分别完成⏎41亿元⏎35亿元; rules/roles.yaml `list_stacked`): a list set down the page."""
+    other (分别完成⏎41亿元⏎35亿元; rules/roles.yaml `list_stacked`): a list set down the page. The
+    first amount of the stack may follow its cue on its line when its clause announces several
+    (分别完成投资5亿元；⏎4亿元: `list_opener`)."""
+    text = layout.text
     if q.start <= prev_end or cues.list_stacked.match(text[prev_end:q.start]) is None:
         return False
     line_start = text.rfind(LINE_BREAK, 0, prev_start) + 1
-    if text[line_start:prev_start].strip(" \t\u3000"):
+    if text[line_start:prev_start].strip(" \t\u3000") and cues.list_opener.search(
+            text, max(line_start, layout.clause_start(prev_start, CLAUSE_END)), prev_start) is None:
         return False
     line_end = text.find(LINE_BREAK, q.end)
     rest = text[q.end:line_end if line_end >= 0 else len(text)]
