@@ -357,6 +357,8 @@ class RoleRules(Config):
     target_after: regex.Pattern[str] = rule(PATTERN, at=True)
     label_end: regex.Pattern[str] = rule(PATTERN, at=True)
     band_before: regex.Pattern[str] = rule(PATTERN)
+    list_stacked: regex.Pattern[str] = rule(PATTERN)
+    list_opener: regex.Pattern[str] = rule(PATTERN)
 
 
 # -- statuses --------------------------------------------------------------------------

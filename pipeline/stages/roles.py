@@ -7,14 +7,17 @@ specific cue (投入资金 over 资金). A plan word before 完成 makes a targe
 A clause without any cue that follows a breakdown marker (其中) inherits the role of the
 total before it, as do the parallel items of a list (A项目完成投资5亿元；B项目3亿元) and an
 amount joined to the previous one by 、/和 only (分别完成投资12亿元、8亿元和4亿元; 投资20亿元
-的A项目、8亿元的B项目). Without any cue, an amount is a cost when a cost word or what it
+的A项目、8亿元的B项目) or stacked under it, each alone on its line (分别完成⏎12亿元⏎8亿元); in
+a card's field a part after 其中 is decided as in prose, not by the field's label. Without
+any cue, an amount is a cost when a cost word or what it
 builds follows (以12亿元的投资建设; 18亿元新建学校), it stands after a project's name in
 brackets or after a colon, comma or space (A项目（12亿元）, A项目：12亿元), or 的 and the
 project follow it (12亿元的城东快速路). Thresholds and size bands (投资10亿元以上项目;
 文旅业项目总投资10亿元以上；; 投资10亿元以上的12个) are other, as is 完成 + output, revenue,
 trade or funds by source (完成工业总产值, 完成交易额, 完成中央资金), a change by an amount after
 完成 (完成投资比上年增加3亿元), an item naming a source (其中中央承担3亿元) and a rate per unit
-(每公里投资). A plan word governs its sentence (力争…，完成投资60亿元) unless the verb's clause
+(每公里投资), and so is a bound (不低于, 不超过) on other money or on no measure (完成过合同金额不低于
+3000万元的业绩). A plan word governs its sentence (力争…，完成投资60亿元) unless the verb's clause
 says the work is done; 预计 with a time still to come is a plan; the base of a share
 (完成年度计划投资12亿元的85%) is the plan. A plain 计划投资 is the year's plan when the text
 says so (今年计划投资; 总投资…，计划投资…; a heading naming the year) and no year's plan
@@ -108,6 +111,8 @@ class _Cues:
         self.band_words = r.band_words
         self.band_count = r.band_count
         self.band_before = r.band_before
+        self.list_stacked = r.list_stacked
+        self.list_opener = r.list_opener
         self.non_investment = compiled(alternation(r.completed_non_investment))
         self.year_words = r.year_words       # words and patterns
         self.event_date = r.event_date
@@ -240,12 +245,13 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         after = text[q.end:q.end + 16]
         change = cues.change_to.search(prefix)      # 由10亿元增加至12亿元: the new level
         found = find_role(prefix[:change.start()] if change else prefix, cues)
-        if field is not None and field.role is not None and (
+        if field is not None and field.role is not None and not (
+                found is None and _part_in_field(text, field.value_start, prev_money_end, q.start, cues)) and (
                 found is None or field.role is Role.OTHER
                 or field.role is Role.PLANNED and found[0] is Role.COMPLETED):
             found = field.role, CARD_LABEL_CUE      # 总投资：860万元; 年度计划：完成投资…; 资金来源：…
         if cues.threshold.match(after) or _class_band(text, clause_start, q, after, cues) \
-                or _condition_band(text, clause_start, q, after, cues):
+                or _condition_band(text, clause_start, q, after, cues) or _bound(text, clause_start, q, found, cues):
             out.append(replace(q, role=Role.OTHER, role_cue="threshold"))
             prev_money_end = q.end
             continue
@@ -264,6 +270,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
                 found = _same_target(text, clause_start, prev_start, prefix, cues) or found
         if prev_role is not None and q.start > prev_end and cues.list_between.match(text[prev_end:q.start]):
             role, cue = prev_role, "list"           # 分别完成投资12.6亿元、8.3亿元和4.1亿元
+        elif prev_role is not None and found is None and _stacked(layout, prev_start, prev_end, q, cues):
+            role, cue = prev_role, "list"           # 分别完成⏎12亿元⏎8亿元: one amount a line
         elif prev_role is not None and change is not None and found is None and prev_money_end > clause_start:
             role, cue = prev_role, "new_level"      # 总投资由10亿元增加至12亿元
         elif prev_role is not None and cues.comparison.search(prefix):
@@ -319,6 +327,46 @@ def _label_line(layout: Layout, clause_start: int, prev_money_end: int, start: i
             text, max(label_start, line_end - 24), line_end, overlapped=True)):
         return clause_start
     return label_start
+
+
+def _stacked(layout: Layout, prev_start: int, prev_end: int, q: Quantity, cues: _Cues) -> bool:
+    """The amount and the one before it each stand alone on their lines, one line after the
+    other (分别完成⏎41亿元⏎35亿元; rules/roles.yaml `list_stacked`): a list set down the page. The
+    first amount of the stack may follow its cue on its line when its clause announces several
+    (分别完成投资5亿元；⏎4亿元: `list_opener`)."""
+    text = layout.text
+    if q.start <= prev_end or cues.list_stacked.match(text[prev_end:q.start]) is None:
+        return False
+    line_start = text.rfind(LINE_BREAK, 0, prev_start) + 1
+    if text[line_start:prev_start].strip(" \t\u3000") and cues.list_opener.search(
+            text, max(line_start, layout.clause_start(prev_start, CLAUSE_END)), prev_start) is None:
+        return False
+    line_end = text.find(LINE_BREAK, q.end)
+    rest = text[q.end:line_end if line_end >= 0 else len(text)]
+    return not rest.strip(" \t\u3000、，,；;。")
+
+
+def _bound(text: str, clause_start: int, q: Quantity, found: tuple[Role, str] | None, cues: _Cues) -> bool:
+    """A bound right before the amount (不低于, 不超过: rules/roles.yaml `band_before`) on other
+    money or on no measure at all (完成过合同金额不低于3000万元的业绩; 补助不超过200万元) is a
+    threshold a rule sets, other, whatever verb stands before (完成过: a qualification). A bound on
+    an investment cue keeps the cue's role (总投资不低于6亿元: a project's size; 年度计划投资不低于…:
+    the target)."""
+    if cues.band_before.search(text, max(clause_start, q.start - 8), q.start) is None:
+        return False
+    if found is None:
+        return True
+    matches = list(cues.pattern.finditer(text, clause_start, q.start, overlapped=True))
+    return bool(matches) and cues.tier[matches[-1].group()] == (Role.OTHER, 1)
+
+
+def _part_in_field(text: str, value_start: int, prev_money_end: int, start: int, cues: _Cues) -> bool:
+    """The amount is a part of an earlier amount of its card field (总投资：41万元，其中…资金30万元，
+    …折资4万元): a breakdown marker stands between them, so the breakdown decides, as in prose,
+    not the field's label."""
+    if prev_money_end <= value_start:
+        return False
+    return cues.breakdown.search(text, value_start, start) is not None
 
 
 def _group_amount(layout: Layout, clause_start: int, q: Quantity, prefix: str, cues: _Cues) -> bool:
