@@ -44,6 +44,12 @@ def test_local_cluster_equals_local_run(tmp_path: Path) -> None:
         assert pq.read_table(tmp_path / "dask" / name).num_rows == expected.num_rows
     from pipeline.outputs.query import load_table
 
+    # whole texts get no Parquet statistics in either writer (store.statistics_columns)
+    for path in (local / "documents.parquet", *sorted((tmp_path / "dask" / "documents").glob("part-*.parquet"))):
+        meta = pq.ParquetFile(path).metadata
+        stats = {meta.schema.column(i).name: meta.row_group(0).column(i).is_stats_set
+                 for i in range(meta.num_columns)}
+        assert stats["text"] is False and stats["doc_id"] is True, path
     timeline = load_table(tmp_path / "dask", "timeline")       # named by the run's manifest
     assert timeline is not None and timeline.num_rows == pq.read_table(local / "timeline.parquet").num_rows > 0
 

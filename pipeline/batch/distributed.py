@@ -53,6 +53,7 @@ def process_batch(tasks: list[Task], part: int, out_url: str, rules_dir: str) ->
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from pipeline.batch.store import statistics_columns
     from pipeline.batch.tables import SCHEMAS
 
     pipeline = _PIPELINES.get(rules_dir)
@@ -67,8 +68,10 @@ def process_batch(tasks: list[Task], part: int, out_url: str, rules_dir: str) ->
         final = f"{root}/{name}/part-{part:05d}.parquet"
         tmp = f"{root}/{name}/.part-{part:05d}.parquet.tmp"
         with fs.open(tmp, "wb") as fh:
+            # no statistics for whole texts, as the local run's writer (store.statistics_columns)
             pq.write_table(pa.Table.from_pylist(merged[name], schema=schema), fh,
-                           compression="zstd", compression_level=1)
+                           compression="zstd", compression_level=1,
+                           write_statistics=statistics_columns(name, schema))
         fs.mv(tmp, final)          # readers never see half a part
     kinds: dict[str, int] = {}
     for row in merged["quantities"]:
