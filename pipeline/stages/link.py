@@ -625,6 +625,7 @@ class _StatusLinker:
             listed_segments[g.segment] = listed_segments.get(g.segment, True) and not has_cue
         title = self._title_cues()
         self.title_segment = title[1] if title else None
+        taken = {i for picks in chosen for i in picks}      # cues some project already has as its own
         for gi, g in enumerate(self.groups):
             if own[gi]:
                 continue
@@ -638,7 +639,7 @@ class _StatusLinker:
                     # 三、续建项目 over 续建项目要…确保按期建成。主要包括甲、乙: the statement's target is
                     # no state reached, the heading's class is (`aggregate` prefers it to a plan)
                     chosen[gi] = chosen[gi] + [heading]
-            elif (panel := self._panel_state(g)) is not None:
+            elif (panel := self._panel_state(g, taken)) is not None:
                 chosen[gi] = weak + [panel]     # ▌竣工投产  12个 over one name a line
             elif (preamble := self._preamble_before(g, heading)) is not None:
                 chosen[gi] = weak + [preamble]  # 以下项目除注明外均处于前期准备阶段 over the items
@@ -671,7 +672,7 @@ class _StatusLinker:
         return not any(ch in CLAUSE_MARKS for ch in words.strip()) \
             and len(_DIGITS_AND_MARKS.sub("", words)) <= _PANEL_ITEM_REST
 
-    def _panel_state(self, g: Group) -> int | None:
+    def _panel_state(self, g: Group, taken: set[int]) -> int | None:
         """The state cue of the panel heading over the line of group `g` (rules/links.yaml
         panel_opener, panel_close): a short line naming no project, with no clause mark, whose
         last strong cue is a state reached, opening with a mark, closing with a count or a colon
@@ -679,7 +680,9 @@ class _StatusLinker:
         names. The walk up from `g`'s line passes other item lines, blank lines, labels and the
         state lines of items (主塔封顶 ✔ under its item); it stops at another panel with no state
         (a line opening with a mark), a sentence or a section heading. Items of one block share
-        the walk (remembered per item line), so a list of n lines costs O(n)."""
+        the walk (remembered per item line), so a list of n lines costs O(n). A line whose cue an
+        item above already has as its own (`taken`: 📍甲⏎▶ 全部建成后…, the last line of 甲's block)
+        is that item's, no panel."""
         if g.segment in self._panels:
             return self._panels[g.segment]
         found: int | None = None
@@ -706,6 +709,8 @@ class _StatusLinker:
                     break
                 cues = [i for i in self.by_segment.get(seg, [])
                         if i < self.real_cues and not self.cues[i].weak]
+                if any(i in taken for i in cues):
+                    continue            # an item's own state line (主塔封顶 ✔ under its item)
                 opened = self.config.panel_opener.match(self.text, start) is not None
                 if not cues:
                     if opened:
@@ -719,7 +724,14 @@ class _StatusLinker:
                         found = cues[-1]
                     break
                 if any(self.cues[i].future for i in cues):
-                    break               # a plan over the lines below (力争年内开工), no state reached
+                    # a plan heading the lines below (力争年内开工 over bare names) is their plan,
+                    # unless it stands right under an item, whose plan it is (甲⏎计划年底通车)
+                    above = seg - 1
+                    while above >= 0 and not self.text[self.layout.segment_start(above):self.ends[above]].strip():
+                        above -= 1
+                    if above < 0 or above not in self.segments_with_mentions:
+                        found = cues[-1]
+                    break
                 # an item's own state line (主塔封顶 ✔ under its item): the walk goes on
         self._panels[g.segment] = found
         return found
