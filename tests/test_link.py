@@ -198,6 +198,19 @@ STATUS_CASES = [
      [("北湖体育中心", "unknown")]),
     ("📍西山绿氢产业园\n▶ 9月开工，目前正在进行桩基施工\n▶ 全部建成后年产绿氢2万吨\n\n📍北湖体育中心\n",
      [("西山绿氢产业园", "in_progress"), ("北湖体育中心", "unknown")]),
+    # a plural reference after a list written one name a line (甲⏎乙⏎丙⏎以上项目均已建成) refers to every
+    # name line right above it, not only the last (anaphora.py); a blank line or a line that is more
+    # than names (城南水厂总投资3亿元) ends the list
+    ("全区重点项目进展\n\n城南水厂\n北湖体育中心\n西山大桥\n以上项目均已建成投用。",
+     [("城南水厂", "operational"), ("北湖体育中心", "operational"), ("西山大桥", "operational")]),
+    ("全區重點項目進展\n\n📍城南水廠\n📍北湖體育中心\n（以上項目均已竣工）",
+     [("城南水厂", "completed"), ("北湖体育中心", "completed")]),
+    ("全区重点项目进展\n\n城南水厂  北湖体育中心\n西山大桥\n上述项目均已开工。",
+     [("城南水厂", "started"), ("北湖体育中心", "started"), ("西山大桥", "started")]),
+    ("全区重点项目进展\n城南水厂\n\n北湖体育中心\n西山大桥\n以上项目均已建成投用。",
+     [("城南水厂", "unknown"), ("北湖体育中心", "operational"), ("西山大桥", "operational")]),
+    ("全区重点项目进展\n城南水厂总投资3亿元\n北湖体育中心\n西山大桥\n以上项目均已建成投用。",
+     [("城南水厂", "unknown"), ("北湖体育中心", "operational"), ("西山大桥", "operational")]),
 ]
 
 
