@@ -170,6 +170,47 @@ STATUS_CASES = [
     ("【城南茶业项目】\n\n生产线9月底已经正式投产", [("城南茶业项目", "unknown")]),
     ("【城南茶业项目】\n【北湖大桥工程】\n生产线9月底已经正式投产",
      [("城南茶业项目", "unknown"), ("北湖大桥工程", "operational")]),
+    # a panel heading (a short line stating a state: opening with a mark, closing with a count or a
+    # colon, or after a blank line) passes its state to the bare name lines under it, past labels
+    # and an item's own state line, up to another panel (links.yaml panel_opener, panel_close)
+    ("城南区重点项目年终盘点\n\n▌竣工投产  6个\n\n代表项目\n城南水厂\n北湖体育中心\n\n"
+     "▌续建推进  9个\n\n西山大桥\n主塔封顶\n东湖公园",
+     [("城南水厂", "operational"), ("北湖体育中心", "operational"), ("西山大桥", "in_progress"),
+      ("东湖公园", "in_progress")]),
+    ("城南區重點項目年終盤點\n\n【建成投用】\n城南水廠\n北湖體育中心",
+     [("城南水厂", "operational"), ("北湖体育中心", "operational")]),
+    ("城南区重点项目进展\n\n新开工（3个）\n城南水厂\n北湖体育中心\n西山大桥",
+     [("城南水厂", "started"), ("北湖体育中心", "started"), ("西山大桥", "started")]),
+    ("城南区重点项目进展\n\n已建成投用：\n城南水厂\n北湖体育中心",
+     [("城南水厂", "operational"), ("北湖体育中心", "operational")]),
+    ("城南区重点项目进展\n◆ 竣工投产\n城南水厂  总投资3.2亿元\n北湖体育中心  总投资1.6亿元",
+     [("城南水厂", "operational"), ("北湖体育中心", "operational")]),
+    # a plan heading bare names is their plan; not one right under an item (that item's plan)
+    ("城南区明年安排\n\n谋划项目30个\n力争年内开工\n城南水厂\n北湖体育中心",
+     [("城南水厂", "planned"), ("北湖体育中心", "planned")]),
+    # must not: an item's own line below wins; a panel stating nothing, a sentence or an item's
+    # last line (📍甲⏎▶ 全部建成后…) passes nothing to the lines under it
+    ("城南区重点项目进展\n▌竣工投产  2个\n城南水厂\n北湖体育中心\n主体完工，正在内部装修",
+     [("城南水厂", "operational"), ("北湖体育中心", "in_progress")]),
+    ("城南区重点项目进展\n▌竣工投产  1个\n城南水厂\n\n▌分片区看\n北湖体育中心",
+     [("城南水厂", "operational"), ("北湖体育中心", "unknown")]),
+    ("城南区重点项目进展\n\n竣工投产\n这一年来，各部门通力协作。\n北湖体育中心",
+     [("北湖体育中心", "unknown")]),
+    ("📍西山绿氢产业园\n▶ 9月开工，目前正在进行桩基施工\n▶ 全部建成后年产绿氢2万吨\n\n📍北湖体育中心\n",
+     [("西山绿氢产业园", "in_progress"), ("北湖体育中心", "unknown")]),
+    # a plural reference after a list written one name a line (甲⏎乙⏎丙⏎以上项目均已建成) refers to every
+    # name line right above it, not only the last (anaphora.py); a blank line or a line that is more
+    # than names (城南水厂总投资3亿元) ends the list
+    ("全区重点项目进展\n\n城南水厂\n北湖体育中心\n西山大桥\n以上项目均已建成投用。",
+     [("城南水厂", "operational"), ("北湖体育中心", "operational"), ("西山大桥", "operational")]),
+    ("全區重點項目進展\n\n📍城南水廠\n📍北湖體育中心\n（以上項目均已竣工）",
+     [("城南水厂", "completed"), ("北湖体育中心", "completed")]),
+    ("全区重点项目进展\n\n城南水厂  北湖体育中心\n西山大桥\n上述项目均已开工。",
+     [("城南水厂", "started"), ("北湖体育中心", "started"), ("西山大桥", "started")]),
+    ("全区重点项目进展\n城南水厂\n\n北湖体育中心\n西山大桥\n以上项目均已建成投用。",
+     [("城南水厂", "unknown"), ("北湖体育中心", "operational"), ("西山大桥", "operational")]),
+    ("全区重点项目进展\n城南水厂总投资3亿元\n北湖体育中心\n西山大桥\n以上项目均已建成投用。",
+     [("城南水厂", "unknown"), ("北湖体育中心", "operational"), ("西山大桥", "operational")]),
 ]
 
 

@@ -504,6 +504,8 @@ class LinkPatterns(Config):
     plan_document: regex.Pattern[str] = rule(PATTERN)               # 《…投资计划》的通知: a plan's opening line
     preamble: regex.Pattern[str] = rule(PATTERN)                    # 以下项目除注明外均…: one state for the items below
     list_alone_rest: regex.Pattern[str] = rule(PATTERN)             # 三个口袋公园: after a list alone on its line
+    panel_opener: regex.Pattern[str] = rule(PATTERN, at=True)       # ▌ / 【 opening a panel's heading line
+    panel_close: regex.Pattern[str] = rule(PATTERN)                 # 31个 / ： closing a panel's heading line
     former_latter: regex.Pattern[str] = rule(PATTERN)               # 前者 / 后者: one of the last two projects named
     reference_new_object: regex.Pattern[str] = rule(PATTERN)        # 开工建设X，该项目: X, no project named before
     goal_field: regex.Pattern[str] = rule(PATTERN)                  # 时限：/ 目标：a field of a deadline or goal

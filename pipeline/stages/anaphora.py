@@ -29,6 +29,8 @@ from pipeline.text.numbers import NumberError, parse_number
 from pipeline.types import ProjectMention
 
 MAX_PLURAL = 30     # a reference back to more projects than this is a summary of the whole text
+_NAME_LINE_REST = 4     # at most this much beside the names (marks, digits and spaces aside) on a line of names
+_MARKS_AND_DIGITS = regex.compile(r"[\p{P}\p{S}\p{N}\s]+")
 
 
 class _Named:
@@ -52,6 +54,24 @@ class _Named:
                 keys.append(x.key)
                 if len(keys) == limit:
                     break
+        return keys
+
+    def names_only(self, text: str, start: int, end: int) -> list[str]:
+        """The keys of the projects named in text[start:end], the last named first, when that line
+        holds names and little else (1.甲; 甲  乙; 📍甲), else none."""
+        inside = self.named[bisect_left(self.starts, start):bisect_left(self.starts, end)]
+        rest, at = [], start
+        for x in inside:
+            if x.start >= at and x.end <= end:
+                rest.append(text[at:x.start])
+                at = x.end
+        rest.append(text[at:end])
+        if not inside or len(_MARKS_AND_DIGITS.sub("", "".join(rest))) > _NAME_LINE_REST:
+            return []
+        keys: list[str] = []
+        for x in reversed(inside):
+            if x.key not in keys:
+                keys.append(x.key)
         return keys
 
     def mention(self, key: str, start: int, end: int) -> ProjectMention:
@@ -95,6 +115,25 @@ def _line_start(text: str, pos: int) -> int:
     return text.rfind("\n", 0, pos) + 1
 
 
+def _name_lines_above(text: str, named: _Named, line: int, floor: int, keys: list[str]) -> list[str]:
+    """When the line starting at `line` holds only names (`keys`, a line of a list written one
+    name a line: 甲⏎乙⏎丙⏎以上项目均已建成), the keys of the name lines right above it, up to a
+    blank line, a line that is not only names or `floor`, nearest first: a reference after such
+    a list refers to all of it, not only to its last line."""
+    end = text.find("\n", line)
+    if not keys or named.names_only(text, line, len(text) if end < 0 else end) != keys:
+        return []
+    more: list[str] = []
+    while line > floor and len(keys) + len(more) <= MAX_PLURAL:
+        above = _line_start(text, line - 1)
+        found = named.names_only(text, above, line - 1) if above >= floor else []
+        if not found:
+            break
+        more += [k for k in found if k not in keys and k not in more]
+        line = above
+    return more
+
+
 def resolve_plural_anaphora(layout: Layout, mentions: list[ProjectMention],
                             pattern: regex.Pattern[str]) -> list[ProjectMention]:
     """A mention of each project that a plural reference (这两个项目, 上述项目) refers back to,
@@ -114,6 +153,7 @@ def resolve_plural_anaphora(layout: Layout, mentions: list[ProjectMention],
             keys = named.keys_before(m.start(), max(section_start, line), MAX_PLURAL + 1)
             if not keys and line > section_start:
                 keys = named.keys_before(m.start(), max(section_start, _line_start(text, line - 1)), MAX_PLURAL + 1)
+                keys += _name_lines_above(text, named, _line_start(text, line - 1), section_start, keys)
             if len(keys) > MAX_PLURAL:
                 continue
         out.extend(named.mention(k, m.start(), m.end()) for k in reversed(keys))

@@ -84,6 +84,10 @@ _GROUP_REACH = 40
 # groups separated only by commas, 、 or spaces (A，B，C等一批项目开工建设)
 _COMMA_CHAIN = regex.compile(r"[，,、\s]+$")
 _LIST_CLOSER = "等"
+_PANEL_HEAD_CHARS = 12     # at most this many characters (marks, digits and spaces aside) in a panel's heading
+_PANEL_ITEM_REST = 8       # at most this much beside the names on a line under a panel
+_PANEL_REACH = 8           # lines (names aside) a panel's heading may stand above its item
+_DIGITS_AND_MARKS = regex.compile(r"[\p{P}\p{S}\p{N}\s]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +126,8 @@ class LinkRules:
     preamble: regex.Pattern[str]            # 以下项目除注明外均…: one state for the items set out below
     list_alone_rest: regex.Pattern[str]     # what may follow a list alone on its line (三个口袋公园)
     goal_field: regex.Pattern[str]          # 时限：/ 目标：a field of a deadline or goal before a cue
+    panel_opener: regex.Pattern[str]        # ▌ / 【 opening a panel's heading line
+    panel_close: regex.Pattern[str]         # 31个 / ： closing a panel's heading line
     status_model: StatusModel
 
     @classmethod
@@ -136,7 +142,7 @@ class LinkRules:
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
                    links.push_words, links.push_plan, links.task_heading, links.class_gap,
                    links.plan_document, links.preamble, links.list_alone_rest, links.goal_field,
-                   load_status_model())
+                   links.panel_opener, links.panel_close, load_status_model())
 
 
 _PLAN_TITLE_LINES = 6     # a plan's title stands in its first lines (an issuing office's line may open it)
@@ -177,6 +183,7 @@ class _StatusLinker:
         self._delays: list[int] = []                    # the text's own delay cues, by start (once asked)
         self._delay_starts: list[int] | None = None     # where each of them starts
         self._preamble_list: list[tuple[int, int]] | None = None  # (start, cue) per preamble (`_preambles`)
+        self._panels: dict[int, int | None] = {}        # item line's segment -> its panel's cue (`_panel_state`)
 
     def _done_objects(self, groups: Sequence[Group]) -> list[StatusMention]:
         """完成 with a project as its object (2017年完成甲和乙; 郊区完成甲、乙和丙三座污泥处理
@@ -618,6 +625,7 @@ class _StatusLinker:
             listed_segments[g.segment] = listed_segments.get(g.segment, True) and not has_cue
         title = self._title_cues()
         self.title_segment = title[1] if title else None
+        taken = {i for picks in chosen for i in picks}      # cues some project already has as its own
         for gi, g in enumerate(self.groups):
             if own[gi]:
                 continue
@@ -631,12 +639,102 @@ class _StatusLinker:
                     # 三、续建项目 over 续建项目要…确保按期建成。主要包括甲、乙: the statement's target is
                     # no state reached, the heading's class is (`aggregate` prefers it to a plan)
                     chosen[gi] = chosen[gi] + [heading]
+            elif (panel := self._panel_state(g, taken)) is not None:
+                chosen[gi] = weak + [panel]     # ▌竣工投产  12个 over one name a line
             elif (preamble := self._preamble_before(g, heading)) is not None:
                 chosen[gi] = weak + [preamble]  # 以下项目除注明外均处于前期准备阶段 over the items
             elif heading is not None:
                 chosen[gi] = weak + [heading]   # （四）储备项目 over the list: nearer than the title
             elif title and g.segment > title[1] and not weak:
                 chosen[gi] = title[0]       # 5个重点项目集中开工 as the title: the report's subject
+
+    def _full_line(self, segment: int) -> tuple[int, int] | None:
+        """(start, end) of `segment` without its line break when it is a whole line, else None."""
+        start, end = self.layout.segment_start(segment), self.ends[segment]
+        if start and self.text[start - 1] != "\n":
+            return None
+        if self.text[end - 1] == "\n":
+            return start, end - 1
+        return (start, end) if end == len(self.text) else None
+
+    def _bare_item_line(self, segment: int) -> bool:
+        """The line `segment` holds names and little else: no clause mark and at most a few
+        characters beside its projects (甲; 甲  乙; 📍甲（一期）)."""
+        line = self._full_line(segment)
+        if line is None:
+            return False
+        rest, at = [], line[0]
+        for g in self.enumerations.by_segment.get(segment, ()):
+            rest.append(self.text[at:g.start])
+            at = g.end
+        rest.append(self.text[at:line[1]])
+        words = "".join(rest)
+        return not any(ch in CLAUSE_MARKS for ch in words.strip()) \
+            and len(_DIGITS_AND_MARKS.sub("", words)) <= _PANEL_ITEM_REST
+
+    def _panel_state(self, g: Group, taken: set[int]) -> int | None:
+        """The state cue of the panel heading over the line of group `g` (rules/links.yaml
+        panel_opener, panel_close): a short line naming no project, with no clause mark, whose
+        last strong cue is a state reached, opening with a mark, closing with a count or a colon
+        or standing after a blank line (▌竣工投产  12个; 【新开工】; 已建成：), above lines of bare
+        names. The walk up from `g`'s line passes other item lines, blank lines, labels and the
+        state lines of items (主塔封顶 ✔ under its item); it stops at another panel with no state
+        (a line opening with a mark), a sentence or a section heading. Items of one block share
+        the walk (remembered per item line), so a list of n lines costs O(n). A line whose cue an
+        item above already has as its own (`taken`: 📍甲⏎▶ 全部建成后…, the last line of 甲's block)
+        is that item's, no panel."""
+        if g.segment in self._panels:
+            return self._panels[g.segment]
+        found: int | None = None
+        if self._bare_item_line(g.segment):
+            walked = 0
+            for seg in range(g.segment - 1, -1, -1):
+                if seg in self.segments_with_mentions:
+                    if seg in self._panels:
+                        found = self._panels[seg]
+                        break
+                    if self._bare_item_line(seg):
+                        continue        # an earlier item of the block
+                    break
+                line = self._full_line(seg)
+                if line is None:
+                    break               # a sentence
+                start, end = line
+                body = self.text[start:end].strip()
+                if not body:
+                    continue
+                walked += 1
+                if walked > _PANEL_REACH or self.layout.in_heading(start) \
+                        or any(ch in CLAUSE_MARKS for ch in body[:-1]):
+                    break
+                cues = [i for i in self.by_segment.get(seg, [])
+                        if i < self.real_cues and not self.cues[i].weak]
+                if any(i in taken for i in cues):
+                    continue            # an item's own state line (主塔封顶 ✔ under its item)
+                opened = self.config.panel_opener.match(self.text, start) is not None
+                if not cues:
+                    if opened:
+                        break           # another panel, stating no state (▌分领域看)
+                    continue            # a label (代表项目：) or an item's figure line
+                after_blank = seg == 0 or not self.text[self.layout.segment_start(seg - 1):self.ends[seg - 1]].strip()
+                if (opened or after_blank or self.config.panel_close.search(self.text, start, end)) \
+                        and len(_DIGITS_AND_MARKS.sub("", body)) <= _PANEL_HEAD_CHARS:
+                    last = self.cues[cues[-1]]
+                    if not last.future and last.status in _COURSE:
+                        found = cues[-1]
+                    break
+                if any(self.cues[i].future for i in cues):
+                    # a plan heading the lines below (力争年内开工 over bare names) is their plan,
+                    # unless it stands right under an item, whose plan it is (甲⏎计划年底通车)
+                    above = seg - 1
+                    while above >= 0 and not self.text[self.layout.segment_start(above):self.ends[above]].strip():
+                        above -= 1
+                    if above < 0 or above not in self.segments_with_mentions:
+                        found = cues[-1]
+                    break
+                # an item's own state line (主塔封顶 ✔ under its item): the walk goes on
+        self._panels[g.segment] = found
+        return found
 
     def _preambles(self) -> list[tuple[int, int]]:
         """(start, cue) of each preamble of the text (rules/links.yaml preamble: 以下项目除注明外均为
