@@ -405,7 +405,9 @@ CANDIDATES = [
     ("黄岭、白沙、青石等乡镇完成人居环境整治。", [("人居环境整治", N)]),
     # --- a contract section or tender lot is a component, no project (contract_section) --------
     ("项目共划分为4个施工标段：QA1、QA2合同段已于9月底交工验收，QA3合同段路基完成98%。", []),
-    ("青峰快速路提质改造六标段完工。", []),
+    # ... but the name of the project a section is of, written before it, is that project's
+    # (`section_after_name`; the section's own state is no concern of the candidate)
+    ("青峰快速路提质改造六标段完工。", [("青峰快速路提质改造", N)]),
     # ... a section of a road named by its place is a project
     ("青石大道北段已通车。", [("青石大道北段", N)]),
     # --- a class of projects (…类项目) and a class of roads (国省干线公路) head a list, no project --
@@ -429,6 +431,24 @@ CANDIDATES = [
     ("鹿岭水库扩容工程和平安大道改造工程同步推进。", [("鹿岭水库扩容工程", N), ("平安大道改造工程", N)]),
     # must not: no suffix before the word (和平镇 stays inside the name)
     ("青禾县和平镇卫生院扩建工程已完工。", [("青禾县和平镇卫生院扩建工程", N)]),
+    # --- a contract section written after its project's name is its part: the project is the
+    # name before it (`section_after_name`), trimmed at its start as any name -----------------
+    ("今天上午，S217省道柳坪段改扩建工程二标段完成最后一片T梁架设。", [("S217省道柳坪段改扩建工程", N)]),
+    ("桐溪大桥工程土建第3标段进展顺利。", [("桐溪大桥工程", N)]),
+    ("鹿鸣快速路的QA2合同段已开工。", [("鹿鸣快速路", N)]),
+    ("白沙河治理工程\n三标段已完工。", [("白沙河治理工程", N)]),
+    # must not: sections alone, a section after no name, a 段 of the road itself
+    ("QA1、QA2合同段已开工。", []),
+    ("青禾县二标段已开工。", []),
+    ("青石大道北段已通车。", [("青石大道北段", N)]),
+    # --- with a bracket after a name cut off (a short form, what it includes), the name's start
+    # is trimmed as any name's: a verb of visiting before it frames it -------------------------
+    ("下周带大家走进桐林抽水蓄能电站（以下简称“桐林抽蓄”），看看进展到哪了。", [("桐林抽水蓄能电站", N)]),
+    ("记者走访了鹿溪三桥接线工程（简称“三桥”）。", [("鹿溪三桥接线工程", N)]),
+    ("昨天我们去了云杉物流园项目（含冷链仓库）。", [("云杉物流园项目", N)]),
+    # must not: a name opening with a place keeps it; a note in brackets stays
+    ("桐林抽水蓄能电站（以下简称“桐林抽蓄”）已开工。", [("桐林抽水蓄能电站", N)]),
+    ("青云高速公路（四川境）已通车。", [("青云高速公路（四川境）", N)]),
 ]
 
 

@@ -146,6 +146,7 @@ class ProjectExtractor:
         self.component_of_subject = p.component_of_subject
         self.works_after_project = p.works_after_project
         self.name_run_on = p.name_run_on
+        self.section_after_name = p.section_after_name
         self.class_works = p.class_works
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
@@ -623,6 +624,9 @@ class ProjectExtractor:
                 continue
             names = [self._trim(clause, seg) for seg in group]
             if judge.contract_section.search(names[-1][0]):
+                # 柳江大道改造工程 | 二标段: a section written after its project's name is its part
+                names[-1] = self._before_section(clause, *names[-1])
+            if judge.contract_section.search(names[-1][0]):
                 continue        # YS1、YS2合同段: a project's sections, no projects
             suffixed = [judge.has_suffix(name) for name, _, _ in names]
             # one item before 等N个…项目 is a name too (云岭钢铁等3个工业项目): it heads the list
@@ -715,6 +719,10 @@ class ProjectExtractor:
                     name, e = name[:alias.start()], s + alias.start()
                 if (part := self.name_run_on.search(name)) and judge.has_suffix(name[:part.start("part")]):
                     name, e = name[:part.start("part")], s + part.start("part")     # …小区一期 | 3260套安置房
+                if e < names[i][2] and clause[e] in "（(" and rule_id != PROJECT_ENUMERATION_ITEM_RULE:
+                    # 走进 | 青禾抽水蓄能电站 | （简称…）: with the bracket after it cut off, the name's
+                    # start is trimmed as any name's is (the verb before it frames it)
+                    name, s, e = self._trim(clause, group[i]._replace(start=s, end=e))
                 listed = alt is not None or (sibling_item and rule_id != PROJECT_SUFFIX_PREFIX_RULE)
                 if any(a <= s and e <= b for a, b in class_works):
                     continue        # the works of the class closing a list before it
@@ -723,6 +731,15 @@ class ProjectExtractor:
                 if name and judge.accepts(name, listed=listed, whole=True) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
+
+    def _before_section(self, clause: str, name: str, s: int, e: int) -> tuple[str, int, int]:
+        """`name` (at `s`..`e` in `clause`) without the contract section written after it
+        (`section_after_name`: 柳江大道改造工程 | 二标段) when what is left ends in a suffix,
+        trimmed at its start as any name is (今天上午，| 柳江大道…); else unchanged."""
+        part = self.section_after_name.search(name)
+        if part is None or not self.judge.has_suffix(name[:part.start("part")]):
+            return name, s, e
+        return self._trim(clause, _Segment(s, s + part.start("part"), "", False))
 
     def _may_end_a_name(self, clause: str, start: int, end: int) -> bool:
         """Some slice of `clause[start:end]` may pass `has_suffix`: what one item not before
