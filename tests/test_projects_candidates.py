@@ -494,6 +494,13 @@ def test_unnumbered_ledger_entries(extract: ProjectExtractor, text: str, expecte
     (LEDGER, ["鑫达建材年产5万吨新型墙材", "华泰纸业技改扩能", "青禾县城南大道", "云州市滨江大桥"]),
     # one numbered line with a suffix is no ledger of projects: its other lines stay unnamed
     (MEASURES, ["青禾县城南大道"]),
+    # other ordinals of a post or a list (3/ , 2) , 4）) open numbered lines as 1. does
+    ("1/ 桐林大道改造工程：路基已完成。\n2/ 鹿溪生态绿廊：绿道已贯通。\n3/ 云岭污水处理厂三期：正在调试。\n",
+     ["桐林大道改造工程", "鹿溪生态绿廊", "云岭污水处理厂三期"]),
+    ("1)桐林大道改造工程，已完工。\n2)鹿溪生态绿廊，已贯通。\n3）云岭污水处理厂三期，正在调试。\n",
+     ["桐林大道改造工程", "鹿溪生态绿廊", "云岭污水处理厂三期"]),
+    # ... but a fraction opens no line, and a line of two ledger-less items names no bare one
+    ("1/2的路段已完工。\n1/3的管网已铺设。\n鹿溪生态绿廊已贯通。\n", []),
     # numbered lines right below a group heading are its members, however few name a suffix
     ("（三）储备项目\n1.鑫达建材\n2.华泰纸业\n3.宏远机械\n", ["鑫达建材", "华泰纸业", "宏远机械"]),
     ("二、已竣工项目\n1.城南大道\n2.鑫达建材\n", ["城南大道", "鑫达建材"]),

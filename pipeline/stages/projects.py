@@ -45,7 +45,7 @@ _CLAUSE_END = set(CLAUSE_MARKS)
 _CLAUSE_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + "".join(sorted(_CLAUSE_END))) + "]")
 _BRACKETS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
-                         r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
+                         r"[0-9]{1,2}[)）/](?=\s*\p{Han})|[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
 # a reference to a ledger's item by its number (备注：第8项 | 云州水库除险加固工程…): a counter
 # before the name, no part of it (第一项目部, 第2项工程 are not)
 _ITEM_NUMBER = regex.compile(r"第[0-9一二三四五六七八九十]{1,3}项(?![目工])(?=\p{Han}{3})")
