@@ -431,6 +431,15 @@ CANDIDATES = [
     ("鹿岭水库扩容工程和平安大道改造工程同步推进。", [("鹿岭水库扩容工程", N), ("平安大道改造工程", N)]),
     # must not: no suffix before the word (和平镇 stays inside the name)
     ("青禾县和平镇卫生院扩建工程已完工。", [("青禾县和平镇卫生院扩建工程", N)]),
+    # --- a list of proper items whose last one ends in 项目/工程 shares it, as 等项目 would ------
+    ("桐林建材扩能、鹿溪纸业技改和云杉机械搬迁项目加快推进。",
+     [("桐林建材扩能", "桐林建材扩能项目"), ("鹿溪纸业技改", "鹿溪纸业技改项目"), ("云杉机械搬迁项目", N)]),
+    ("桐林水厂提标、鹿溪污水厂扩容、云杉泵站改造工程已完工。",
+     [("桐林水厂提标", "桐林水厂提标工程"), ("鹿溪污水厂扩容", "鹿溪污水厂扩容工程"), ("云杉泵站改造工程", N)]),
+    # must not: a list of sectors or of tasks closed by 项目/工作
+    ("电子信息、新材料、生物医药产业项目加快集聚。", []),
+    ("热带农业、医药产业、低碳制造业项目加快推进。", []),
+    ("加强组织领导、完善资金保障和强化督查考核工作。", []),
     # --- a contract section written after its project's name is its part: the project is the
     # name before it (`section_after_name`), trimmed at its start as any name -----------------
     ("今天上午，S217省道柳坪段改扩建工程二标段完成最后一片T梁架设。", [("S217省道柳坪段改扩建工程", N)]),

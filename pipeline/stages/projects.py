@@ -654,6 +654,16 @@ class ProjectExtractor:
                           if lent is None and len(group) > 1 and shared is None and not all(suffixed) else None)
             shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1]) and place_tail is None
                                and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
+            # 桐林建材扩能、鹿溪纸业技改和云杉机械搬迁项目: when every item is proper (a firm, a
+            # place) and names works (no place alone: 东山沟、西岭沟…), the 项目 the last one ends
+            # in is shared by all, as 等项目 would;
+            # a list of sectors (热带农业、医药产业、低碳制造业项目) stays no list of names
+            umbrella_shared = None
+            if shared_umbrella and all(judge.proper(name) and judge.nominal(name) and len(name) >= 4
+                                       and not name.endswith(self.whole_place_ends) for name, _, _ in names[:-1]) \
+                    and judge.proper(names[-1][0]):
+                shared_umbrella = False
+                umbrella_shared = max((u for u in judge.umbrella_suffixes if names[-1][0].endswith(u)), key=len)
             # A、B水库、C水库、D: most items are names of their own, which vouches for the rest
             vouched = self._vouching_siblings(names, suffixed)
             for i, ((name, s, e), has_suffix) in enumerate(zip(names, suffixed, strict=True)):
@@ -665,7 +675,8 @@ class ProjectExtractor:
                 # an item of a list closed by 等N个…项目 is a name without a suffix of its own
                 # when it or most of the list is proper (鑫达建材、华泰纸业、宏远机械), not a
                 # list of sectors (电子信息、新材料等8个产业项目)
-                closed = umbrella or shared is not None or (introduced and len(group) > 1) or in_counted[i]
+                closed = (umbrella or shared is not None or (introduced and len(group) > 1) or in_counted[i]
+                          or umbrella_shared is not None)
                 # (half the list proper is enough: 华泰纸业、宏远机械等项目, jieba knowing one)
                 closed_item = closed and not has_suffix and judge.nominal(name) and (
                     judge.proper(name) or 2 * sum(judge.proper(n) for n, _, _ in names) >= len(group))
@@ -689,7 +700,7 @@ class ProjectExtractor:
                       or sibling_item or place_tail is not None):
                     rule_id = PROJECT_ENUMERATION_ITEM_RULE
                     # 鑫达建材、华泰纸业等12个工业项目: 等 + a count + 项目 vouches for bare items
-                    lent_or_shared = item_shared[i] or lent or place_tail or (
+                    lent_or_shared = item_shared[i] or lent or place_tail or umbrella_shared or (
                         self._siblings_suffix(names, suffixed, i) if sibling_item else None)
                     alt = name + lent_or_shared if lent_or_shared else None
                 else:
