@@ -49,6 +49,10 @@ CANDIDATES = [
     # words of one name (as 及/与 do, `_two_names`) ---------------------------------------------
     ("云州市文化和体育中心主体完工。", [("云州市文化和体育中心", N)]),
     ("青禾县城乡供水和排水一体化工程已开工。", [("青禾县城乡供水和排水一体化工程", N)]),
+    # ... also when the right side's common words end in a suffix another word lends
+    # (服务中心): the right side alone singles nothing out, so it is no name of its own
+    ("鹿溪镇文化和旅游服务中心建成开放。", [("鹿溪镇文化和旅游服务中心", N)]),
+    ("桐林县科技和人才服务中心已投入使用。", [("桐林县科技和人才服务中心", N)]),
     # ... but two names, two places before one suffix and a short place of its own stay apart
     ("鹿鸣湖公园和滨江大桥已完工。", [("鹿鸣湖公园", N), ("滨江大桥", N)]),
     ("白沙村和黄岭村饮水工程已完工。", [("白沙村", "白沙村饮水工程"), ("黄岭村饮水工程", N)]),

@@ -1129,6 +1129,8 @@ class ProjectExtractor:
         if tags[0][1] in judge.proper_pos or judge.unknown_start(tags) or (
                 len(a) <= 4 and judge.nominal(a) and judge.proper(a)):
             return False    # (九江和五里新居工程: a short proper left side is a place of its own)
+        if not right.followed_by_etc and not judge.proper(b):
+            return True     # 鹿溪镇文化和旅游服务中心: common words and a suffix single nothing out alone
         return not self._two_names(clause, left, right, right.followed_by_etc)
 
     def _two_names(self, clause: str, left: _Segment, right: _Segment, closed: bool, listed: bool = False) -> bool:
