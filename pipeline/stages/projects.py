@@ -246,7 +246,7 @@ class ProjectExtractor:
         numbered lines right below a group heading ((三)储备项目, `heading_ends`) are
         vouched for by the heading, however many name a suffix."""
         judge = self.judge
-        items: list[tuple[int, int]] = []
+        ledgers: dict[str, list[tuple[int, int]]] = {}  # per bullet symbol ("" for ordinals): its items
         line_of: dict[int, int] = {}        # item start -> its line's start
         for m in self.ledger_item.finditer(text):
             start = m.end("item")
@@ -255,14 +255,21 @@ class ProjectExtractor:
             while end < len(text) and text[end] not in stops:
                 end += 1
             if end - start >= self.min_chars:
-                items.append((start, end))
+                ledgers.setdefault(m.group("bullet") or "", []).append((start, end))
                 line_of[start] = m.start()
         under = self._under_headings(text, heading_ends, line_of)
         covered = {m.start - offset for m in found}
-        if len(items) < 3 or sum(judge.has_suffix(text[s:e]) or s in covered for s, e in items) < 2:
-            items = [(s, e) for s, e in items if s in under]
-            if not items:
-                return []
+        items = []
+        for bullet, run in ledgers.items():
+            # lines opening with one bullet are a ledger of projects when half of them name one
+            # (📍 lines vouch for each other, not for the ▶ lines of what is said below them)
+            named = sum(judge.has_suffix(text[s:e]) or s in covered for s, e in run)
+            if len(run) < 3 or named < 2 or (bullet and 2 * named < len(run)):
+                run = [(s, e) for s, e in run if s in under]
+            items.extend(run)
+        if not items:
+            return []
+        items.sort()
         taken = {(m.start, m.end) for m in found}
         # below a heading, a bare item that jieba does not see as proper (宏远机械) is a name
         # when most of its run is
