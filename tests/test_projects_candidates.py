@@ -444,6 +444,12 @@ CANDIDATES = [
     ("电子信息、新材料、生物医药产业项目加快集聚。", []),
     ("热带农业、医药产业、低碳制造业项目加快推进。", []),
     ("加强组织领导、完善资金保障和强化督查考核工作。", []),
+    # --- a verbal noun of inspecting or visiting right before a place (or before 了 and a
+    # place) frames the name after it -----------------------------------------------------------
+    ("市领导调研了桐林新区综合管廊项目。", [("桐林新区综合管廊项目", N)]),
+    ("督导检查桐林大道改造工程进展。", [("桐林大道改造工程", N)]),
+    # must not: a verbal noun inside a name after its place stays (综合管廊)
+    ("桐林新区综合管廊项目已开工。", [("桐林新区综合管廊项目", N)]),
     # --- a contract section written after its project's name is its part: the project is the
     # name before it (`section_after_name`), trimmed at its start as any name -----------------
     ("今天上午，S217省道柳坪段改扩建工程二标段完成最后一片T梁架设。", [("S217省道柳坪段改扩建工程", N)]),

@@ -1291,9 +1291,26 @@ class ProjectExtractor:
                     and judge.accepts(name[pos:]):
                 # (a cut that leaves no name, 青禾县引领 | 科技园, leaves the name whole)
                 cut = pos       # 主会场设在 | 云州市鑫达产业园项目建设现场: the name after the verb
+            elif (flag == "vn" and len(word) > 1 and (after := self._place_after_verb(tags, i)) is not None
+                    and (named := judge.named_prefix(rest := name[pos + after:])) and judge.accepts(rest[:named])):
+                # 督导检查 | 桐林大道改造工程, 调研了 | 桐林新区…: a verbal noun (an inspection, a
+                # visit) right before a place, or before 了 and a place, frames the name after it
+                cut = pos + after
             else:
                 leading = False
         return cut
+
+    def _place_after_verb(self, tags: Sequence[tuple[str, str]], i: int) -> int | None:
+        """Characters between the verb `tags[i]` and a place or proper noun opening what
+        follows it (0, or the length of an aspect particle 了/过 between them), or None."""
+        after = 0
+        for word, flag in tags[i + 1:i + 3]:
+            if flag in self.judge.proper_pos and flag not in ("x", "eng", "j"):
+                return after
+            if after or flag not in ("ul", "uguo"):
+                return None
+            after = len(word)
+        return None
 
     def _speaker_lead_in(self, name: str) -> int:
         """Characters to drop from the start: a speaker and what the speaker did just before
