@@ -529,6 +529,14 @@ def test_unnumbered_ledger_entries(extract: ProjectExtractor, text: str, expecte
      "◆ 柳塘组团\n", ["桐林大道改造工程", "云岭污水处理厂三期"]),
     # ... but a fraction opens no line, and a line of two ledger-less items names no bare one
     ("1/2的路段已完工。\n1/3的管网已铺设。\n鹿溪生态绿廊已贯通。\n", []),
+    # bare lines right below a group heading (one short item a line, no mark) are its members too
+    ("代表项目：\n桐林科学城一期\n鹿溪汽车零部件产业园\n云杉滨水公园\n区妇幼保健院新院\n",
+     ["桐林科学城一期", "鹿溪汽车零部件产业园", "云杉滨水公园", "区妇幼保健院新院"]),
+    ("新开工项目👇\n鹿溪体育公园\n区妇幼保健院新院\n", ["鹿溪体育公园", "区妇幼保健院新院"]),
+    # ... but the run ends at a line with a clause mark or a blank line, and a line naming one
+    # project is no heading over the lines below it
+    ("代表项目：\n鹿溪体育公园\n区妇幼保健院新院已于5月开工，进展顺利。\n", ["鹿溪体育公园"]),
+    ("鹿溪体育公园项目\n妇幼保健院新院\n", ["鹿溪体育公园项目"]),
     # numbered lines right below a group heading are its members, however few name a suffix
     ("（三）储备项目\n1.鑫达建材\n2.华泰纸业\n3.宏远机械\n", ["鑫达建材", "华泰纸业", "宏远机械"]),
     ("二、已竣工项目\n1.城南大道\n2.鑫达建材\n", ["城南大道", "鑫达建材"]),

@@ -258,8 +258,10 @@ class ProjectExtractor:
                 ledgers.setdefault(m.group("bullet") or "", []).append((start, end))
                 line_of[start] = m.start()
         under = self._under_headings(text, heading_ends, line_of)
+        bare = self._bare_lines_under(text, heading_ends, line_of)
+        under.update(s for s, _ in bare)
         covered = {m.start - offset for m in found}
-        items = []
+        items = list(bare)
         for bullet, run in ledgers.items():
             # lines opening with one bullet are a ledger of projects when half of them name one
             # (📍 lines vouch for each other, not for the ▶ lines of what is said below them)
@@ -505,6 +507,29 @@ class ProjectExtractor:
             out.append(ProjectMention(name, self.key(name), offset + s, offset + e, PROJECT_ENUMERATION_ITEM_RULE))
         return out
 
+    def _bare_lines_under(self, text: str, heading_ends: list[int], line_of: dict[int, int]) -> list[tuple[int, int]]:
+        """The lines right below a group heading (代表项目：| 鹿溪大剧院 | 云杉物流园) that hold
+        one short item each, with no mark before it and no clause mark in it: its members, as
+        its numbered lines are. The run ends at a blank line, a longer line or one with a mark."""
+        numbered = set(line_of.values())
+        out = []
+        for line in heading_ends:
+            while line < len(text) and line not in numbered:
+                end = text.find("\n", line)
+                end = len(text) if end < 0 else end
+                start = line
+                while start < end and text[start] in " \t\u3000":
+                    start += 1
+                stop = end
+                while stop > start and (text[stop - 1] in " \t\u3000" or _SYMBOLS_AFTER.match(text, stop - 1, stop)):
+                    stop -= 1
+                if not self.min_chars <= stop - start <= self.judge.max_chars or any(
+                        c in _ITEM_END for c in text[start:stop]):
+                    break
+                out.append((start, stop))
+                line = end + 1
+        return out
+
     @staticmethod
     def _under_headings(text: str, heading_ends: list[int], line_of: dict[int, int]) -> set[int]:
         """Starts of the ledger items (`line_of`: item start -> line start) on the run of
@@ -576,7 +601,7 @@ class ProjectExtractor:
             heading = self.group_heading.match(text, line_start, line_end)
             if heading is None:
                 continue
-            words = _ORDINAL.sub("", heading.group(), count=1).strip(" \t\u3000：:")
+            words = _SYMBOLS_AFTER.sub("", _ORDINAL.sub("", heading.group(), count=1)).strip(" \t\u3000：:")
             if not self.judge.accepts(words):
                 ends.append(line_end + 1)
         return ends
