@@ -49,6 +49,10 @@ CANDIDATES = [
     # words of one name (as 及/与 do, `_two_names`) ---------------------------------------------
     ("云州市文化和体育中心主体完工。", [("云州市文化和体育中心", N)]),
     ("青禾县城乡供水和排水一体化工程已开工。", [("青禾县城乡供水和排水一体化工程", N)]),
+    # ... also when the right side's common words end in a suffix another word lends
+    # (服务中心): the right side alone singles nothing out, so it is no name of its own
+    ("鹿溪镇文化和旅游服务中心建成开放。", [("鹿溪镇文化和旅游服务中心", N)]),
+    ("桐林县科技和人才服务中心已投入使用。", [("桐林县科技和人才服务中心", N)]),
     # ... but two names, two places before one suffix and a short place of its own stay apart
     ("鹿鸣湖公园和滨江大桥已完工。", [("鹿鸣湖公园", N), ("滨江大桥", N)]),
     ("白沙村和黄岭村饮水工程已完工。", [("白沙村", "白沙村饮水工程"), ("黄岭村饮水工程", N)]),
@@ -405,7 +409,9 @@ CANDIDATES = [
     ("黄岭、白沙、青石等乡镇完成人居环境整治。", [("人居环境整治", N)]),
     # --- a contract section or tender lot is a component, no project (contract_section) --------
     ("项目共划分为4个施工标段：QA1、QA2合同段已于9月底交工验收，QA3合同段路基完成98%。", []),
-    ("青峰快速路提质改造六标段完工。", []),
+    # ... but the name of the project a section is of, written before it, is that project's
+    # (`section_after_name`; the section's own state is no concern of the candidate)
+    ("青峰快速路提质改造六标段完工。", [("青峰快速路提质改造", N)]),
     # ... a section of a road named by its place is a project
     ("青石大道北段已通车。", [("青石大道北段", N)]),
     # --- a class of projects (…类项目) and a class of roads (国省干线公路) head a list, no project --
@@ -429,6 +435,39 @@ CANDIDATES = [
     ("鹿岭水库扩容工程和平安大道改造工程同步推进。", [("鹿岭水库扩容工程", N), ("平安大道改造工程", N)]),
     # must not: no suffix before the word (和平镇 stays inside the name)
     ("青禾县和平镇卫生院扩建工程已完工。", [("青禾县和平镇卫生院扩建工程", N)]),
+    # --- a list of proper items whose last one ends in 项目/工程 shares it, as 等项目 would ------
+    ("桐林建材扩能、鹿溪纸业技改和云杉机械搬迁项目加快推进。",
+     [("桐林建材扩能", "桐林建材扩能项目"), ("鹿溪纸业技改", "鹿溪纸业技改项目"), ("云杉机械搬迁项目", N)]),
+    ("桐林水厂提标、鹿溪污水厂扩容、云杉泵站改造工程已完工。",
+     [("桐林水厂提标", "桐林水厂提标工程"), ("鹿溪污水厂扩容", "鹿溪污水厂扩容工程"), ("云杉泵站改造工程", N)]),
+    # must not: a list of sectors or of tasks closed by 项目/工作
+    ("电子信息、新材料、生物医药产业项目加快集聚。", []),
+    ("热带农业、医药产业、低碳制造业项目加快推进。", []),
+    ("加强组织领导、完善资金保障和强化督查考核工作。", []),
+    # --- a verbal noun of inspecting or visiting right before a place (or before 了 and a
+    # place) frames the name after it -----------------------------------------------------------
+    ("市领导调研了桐林新区综合管廊项目。", [("桐林新区综合管廊项目", N)]),
+    ("督导检查桐林大道改造工程进展。", [("桐林大道改造工程", N)]),
+    # must not: a verbal noun inside a name after its place stays (综合管廊)
+    ("桐林新区综合管廊项目已开工。", [("桐林新区综合管廊项目", N)]),
+    # --- a contract section written after its project's name is its part: the project is the
+    # name before it (`section_after_name`), trimmed at its start as any name -----------------
+    ("今天上午，S217省道柳坪段改扩建工程二标段完成最后一片T梁架设。", [("S217省道柳坪段改扩建工程", N)]),
+    ("桐溪大桥工程土建第3标段进展顺利。", [("桐溪大桥工程", N)]),
+    ("鹿鸣快速路的QA2合同段已开工。", [("鹿鸣快速路", N)]),
+    ("白沙河治理工程\n三标段已完工。", [("白沙河治理工程", N)]),
+    # must not: sections alone, a section after no name, a 段 of the road itself
+    ("QA1、QA2合同段已开工。", []),
+    ("青禾县二标段已开工。", []),
+    ("青石大道北段已通车。", [("青石大道北段", N)]),
+    # --- with a bracket after a name cut off (a short form, what it includes), the name's start
+    # is trimmed as any name's: a verb of visiting before it frames it -------------------------
+    ("下周带大家走进桐林抽水蓄能电站（以下简称“桐林抽蓄”），看看进展到哪了。", [("桐林抽水蓄能电站", N)]),
+    ("记者走访了鹿溪三桥接线工程（简称“三桥”）。", [("鹿溪三桥接线工程", N)]),
+    ("昨天我们去了云杉物流园项目（含冷链仓库）。", [("云杉物流园项目", N)]),
+    # must not: a name opening with a place keeps it; a note in brackets stays
+    ("桐林抽水蓄能电站（以下简称“桐林抽蓄”）已开工。", [("桐林抽水蓄能电站", N)]),
+    ("青云高速公路（四川境）已通车。", [("青云高速公路（四川境）", N)]),
 ]
 
 
@@ -474,6 +513,30 @@ def test_unnumbered_ledger_entries(extract: ProjectExtractor, text: str, expecte
     (LEDGER, ["鑫达建材年产5万吨新型墙材", "华泰纸业技改扩能", "青禾县城南大道", "云州市滨江大桥"]),
     # one numbered line with a suffix is no ledger of projects: its other lines stay unnamed
     (MEASURES, ["青禾县城南大道"]),
+    # other ordinals of a post or a list (3/ , 2) , 4）) open numbered lines as 1. does
+    ("1/ 桐林大道改造工程：路基已完成。\n2/ 鹿溪生态绿廊：绿道已贯通。\n3/ 云岭污水处理厂三期：正在调试。\n",
+     ["桐林大道改造工程", "鹿溪生态绿廊", "云岭污水处理厂三期"]),
+    ("1)桐林大道改造工程，已完工。\n2)鹿溪生态绿廊，已贯通。\n3）云岭污水处理厂三期，正在调试。\n",
+     ["桐林大道改造工程", "鹿溪生态绿廊", "云岭污水处理厂三期"]),
+    # lines opening with one bullet symbol are one ledger: its bare lines are vouched for by its
+    # named ones, not by the lines of another bullet (▶ what is said of each)
+    ("📍桐林大道改造工程\n▶ 路基已完成\n📍鹿溪大剧院\n▶ 预计明年开工\n📍云岭污水处理厂三期\n▶ 正在调试\n"
+     "📍鹿溪体育公园\n▶ 本月投用\n", ["桐林大道改造工程", "鹿溪大剧院", "云岭污水处理厂三期", "鹿溪体育公园"]),
+    ("■ 桐林大道改造工程\n■ 鹿溪大剧院\n■ 云岭污水处理厂三期\n",
+     ["桐林大道改造工程", "鹿溪大剧院", "云岭污水处理厂三期"]),
+    # ... but not when fewer than half of its lines name a project
+    ("◆ 桐林大道改造工程\n◆ 鹿溪大剧院\n◆ 云岭污水处理厂三期\n◆ 南岸组团\n◆ 白沙组团\n◆ 青石组团\n"
+     "◆ 柳塘组团\n", ["桐林大道改造工程", "云岭污水处理厂三期"]),
+    # ... but a fraction opens no line, and a line of two ledger-less items names no bare one
+    ("1/2的路段已完工。\n1/3的管网已铺设。\n鹿溪生态绿廊已贯通。\n", []),
+    # bare lines right below a group heading (one short item a line, no mark) are its members too
+    ("代表项目：\n桐林科学城一期\n鹿溪汽车零部件产业园\n云杉滨水公园\n区妇幼保健院新院\n",
+     ["桐林科学城一期", "鹿溪汽车零部件产业园", "云杉滨水公园", "区妇幼保健院新院"]),
+    ("新开工项目👇\n鹿溪体育公园\n区妇幼保健院新院\n", ["鹿溪体育公园", "区妇幼保健院新院"]),
+    # ... but the run ends at a line with a clause mark or a blank line, and a line naming one
+    # project is no heading over the lines below it
+    ("代表项目：\n鹿溪体育公园\n区妇幼保健院新院已于5月开工，进展顺利。\n", ["鹿溪体育公园"]),
+    ("鹿溪体育公园项目\n妇幼保健院新院\n", ["鹿溪体育公园项目"]),
     # numbered lines right below a group heading are its members, however few name a suffix
     ("（三）储备项目\n1.鑫达建材\n2.华泰纸业\n3.宏远机械\n", ["鑫达建材", "华泰纸业", "宏远机械"]),
     ("二、已竣工项目\n1.城南大道\n2.鑫达建材\n", ["城南大道", "鑫达建材"]),

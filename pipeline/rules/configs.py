@@ -440,6 +440,7 @@ class ProjectRules(Config):
     name_run_on: regex.Pattern[str] = rule(PATTERN)  # …东延线（含跨江大桥）: what runs on past a name's end
     class_name: regex.Pattern[str] = rule(PATTERN)  # 社会事业类项目: a category heading, no project
     contract_section: regex.Pattern[str] = rule(PATTERN)  # YS2合同段, 第3标段: a component let to one contractor
+    section_after_name: regex.Pattern[str] = rule(PATTERN)  # …改造工程 | 二标段: a section after its project
     class_works: regex.Pattern[str] = rule(PATTERN, at=True)   # 等道路的提升改造工程: the works on each member
     activity_suffixes: tuple[str, ...] = rule(WORDS)
     abstract_suffixes: tuple[str, ...] = rule(WORDS)

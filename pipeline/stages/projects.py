@@ -45,7 +45,7 @@ _CLAUSE_END = set(CLAUSE_MARKS)
 _CLAUSE_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + "".join(sorted(_CLAUSE_END))) + "]")
 _BRACKETS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
-                         r"[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
+                         r"[0-9]{1,2}[)）/](?=\s*\p{Han})|[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
 # a reference to a ledger's item by its number (备注：第8项 | 云州水库除险加固工程…): a counter
 # before the name, no part of it (第一项目部, 第2项工程 are not)
 _ITEM_NUMBER = regex.compile(r"第[0-9一二三四五六七八九十]{1,3}项(?![目工])(?=\p{Han}{3})")
@@ -146,6 +146,7 @@ class ProjectExtractor:
         self.component_of_subject = p.component_of_subject
         self.works_after_project = p.works_after_project
         self.name_run_on = p.name_run_on
+        self.section_after_name = p.section_after_name
         self.class_works = p.class_works
         # a leading place: administrative units one after another (云州市, 青禾县城关镇); every
         # end of such a run is a place where a short form may start
@@ -245,7 +246,7 @@ class ProjectExtractor:
         numbered lines right below a group heading ((三)储备项目, `heading_ends`) are
         vouched for by the heading, however many name a suffix."""
         judge = self.judge
-        items: list[tuple[int, int]] = []
+        ledgers: dict[str, list[tuple[int, int]]] = {}  # per bullet symbol ("" for ordinals): its items
         line_of: dict[int, int] = {}        # item start -> its line's start
         for m in self.ledger_item.finditer(text):
             start = m.end("item")
@@ -254,14 +255,23 @@ class ProjectExtractor:
             while end < len(text) and text[end] not in stops:
                 end += 1
             if end - start >= self.min_chars:
-                items.append((start, end))
+                ledgers.setdefault(m.group("bullet") or "", []).append((start, end))
                 line_of[start] = m.start()
         under = self._under_headings(text, heading_ends, line_of)
+        bare = self._bare_lines_under(text, heading_ends, line_of)
+        under.update(s for s, _ in bare)
         covered = {m.start - offset for m in found}
-        if len(items) < 3 or sum(judge.has_suffix(text[s:e]) or s in covered for s, e in items) < 2:
-            items = [(s, e) for s, e in items if s in under]
-            if not items:
-                return []
+        items = list(bare)
+        for bullet, run in ledgers.items():
+            # lines opening with one bullet are a ledger of projects when half of them name one
+            # (📍 lines vouch for each other, not for the ▶ lines of what is said below them)
+            named = sum(judge.has_suffix(text[s:e]) or s in covered for s, e in run)
+            if len(run) < 3 or named < 2 or (bullet and 2 * named < len(run)):
+                run = [(s, e) for s, e in run if s in under]
+            items.extend(run)
+        if not items:
+            return []
+        items.sort()
         taken = {(m.start, m.end) for m in found}
         # below a heading, a bare item that jieba does not see as proper (宏远机械) is a name
         # when most of its run is
@@ -497,6 +507,29 @@ class ProjectExtractor:
             out.append(ProjectMention(name, self.key(name), offset + s, offset + e, PROJECT_ENUMERATION_ITEM_RULE))
         return out
 
+    def _bare_lines_under(self, text: str, heading_ends: list[int], line_of: dict[int, int]) -> list[tuple[int, int]]:
+        """The lines right below a group heading (代表项目：| 鹿溪大剧院 | 云杉物流园) that hold
+        one short item each, with no mark before it and no clause mark in it: its members, as
+        its numbered lines are. The run ends at a blank line, a longer line or one with a mark."""
+        numbered = set(line_of.values())
+        out = []
+        for line in heading_ends:
+            while line < len(text) and line not in numbered:
+                end = text.find("\n", line)
+                end = len(text) if end < 0 else end
+                start = line
+                while start < end and text[start] in " \t\u3000":
+                    start += 1
+                stop = end
+                while stop > start and (text[stop - 1] in " \t\u3000" or _SYMBOLS_AFTER.match(text, stop - 1, stop)):
+                    stop -= 1
+                if not self.min_chars <= stop - start <= self.judge.max_chars or any(
+                        c in _ITEM_END for c in text[start:stop]):
+                    break
+                out.append((start, stop))
+                line = end + 1
+        return out
+
     @staticmethod
     def _under_headings(text: str, heading_ends: list[int], line_of: dict[int, int]) -> set[int]:
         """Starts of the ledger items (`line_of`: item start -> line start) on the run of
@@ -568,7 +601,7 @@ class ProjectExtractor:
             heading = self.group_heading.match(text, line_start, line_end)
             if heading is None:
                 continue
-            words = _ORDINAL.sub("", heading.group(), count=1).strip(" \t\u3000：:")
+            words = _SYMBOLS_AFTER.sub("", _ORDINAL.sub("", heading.group(), count=1)).strip(" \t\u3000：:")
             if not self.judge.accepts(words):
                 ends.append(line_end + 1)
         return ends
@@ -623,6 +656,9 @@ class ProjectExtractor:
                 continue
             names = [self._trim(clause, seg) for seg in group]
             if judge.contract_section.search(names[-1][0]):
+                # 柳江大道改造工程 | 二标段: a section written after its project's name is its part
+                names[-1] = self._before_section(clause, *names[-1])
+            if judge.contract_section.search(names[-1][0]):
                 continue        # YS1、YS2合同段: a project's sections, no projects
             suffixed = [judge.has_suffix(name) for name, _, _ in names]
             # one item before 等N个…项目 is a name too (云岭钢铁等3个工业项目): it heads the list
@@ -650,6 +686,16 @@ class ProjectExtractor:
                           if lent is None and len(group) > 1 and shared is None and not all(suffixed) else None)
             shared_umbrella = (len(group) >= 3 and suffixed[-1] and not any(suffixed[:-1]) and place_tail is None
                                and names[-1][0].endswith(tuple(judge.umbrella_suffixes)))
+            # 桐林建材扩能、鹿溪纸业技改和云杉机械搬迁项目: when every item is proper (a firm, a
+            # place) and names works (no place alone: 东山沟、西岭沟…), the 项目 the last one ends
+            # in is shared by all, as 等项目 would;
+            # a list of sectors (热带农业、医药产业、低碳制造业项目) stays no list of names
+            umbrella_shared = None
+            if shared_umbrella and all(judge.proper(name) and judge.nominal(name) and len(name) >= 4
+                                       and not name.endswith(self.whole_place_ends) for name, _, _ in names[:-1]) \
+                    and judge.proper(names[-1][0]):
+                shared_umbrella = False
+                umbrella_shared = max((u for u in judge.umbrella_suffixes if names[-1][0].endswith(u)), key=len)
             # A、B水库、C水库、D: most items are names of their own, which vouches for the rest
             vouched = self._vouching_siblings(names, suffixed)
             for i, ((name, s, e), has_suffix) in enumerate(zip(names, suffixed, strict=True)):
@@ -661,7 +707,8 @@ class ProjectExtractor:
                 # an item of a list closed by 等N个…项目 is a name without a suffix of its own
                 # when it or most of the list is proper (鑫达建材、华泰纸业、宏远机械), not a
                 # list of sectors (电子信息、新材料等8个产业项目)
-                closed = umbrella or shared is not None or (introduced and len(group) > 1) or in_counted[i]
+                closed = (umbrella or shared is not None or (introduced and len(group) > 1) or in_counted[i]
+                          or umbrella_shared is not None)
                 # (half the list proper is enough: 华泰纸业、宏远机械等项目, jieba knowing one)
                 closed_item = closed and not has_suffix and judge.nominal(name) and (
                     judge.proper(name) or 2 * sum(judge.proper(n) for n, _, _ in names) >= len(group))
@@ -685,7 +732,7 @@ class ProjectExtractor:
                       or sibling_item or place_tail is not None):
                     rule_id = PROJECT_ENUMERATION_ITEM_RULE
                     # 鑫达建材、华泰纸业等12个工业项目: 等 + a count + 项目 vouches for bare items
-                    lent_or_shared = item_shared[i] or lent or place_tail or (
+                    lent_or_shared = item_shared[i] or lent or place_tail or umbrella_shared or (
                         self._siblings_suffix(names, suffixed, i) if sibling_item else None)
                     alt = name + lent_or_shared if lent_or_shared else None
                 else:
@@ -715,6 +762,10 @@ class ProjectExtractor:
                     name, e = name[:alias.start()], s + alias.start()
                 if (part := self.name_run_on.search(name)) and judge.has_suffix(name[:part.start("part")]):
                     name, e = name[:part.start("part")], s + part.start("part")     # …小区一期 | 3260套安置房
+                if e < names[i][2] and clause[e] in "（(" and rule_id != PROJECT_ENUMERATION_ITEM_RULE:
+                    # 走进 | 青禾抽水蓄能电站 | （简称…）: with the bracket after it cut off, the name's
+                    # start is trimmed as any name's is (the verb before it frames it)
+                    name, s, e = self._trim(clause, group[i]._replace(start=s, end=e))
                 listed = alt is not None or (sibling_item and rule_id != PROJECT_SUFFIX_PREFIX_RULE)
                 if any(a <= s and e <= b for a, b in class_works):
                     continue        # the works of the class closing a list before it
@@ -723,6 +774,15 @@ class ProjectExtractor:
                 if name and judge.accepts(name, listed=listed, whole=True) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
+
+    def _before_section(self, clause: str, name: str, s: int, e: int) -> tuple[str, int, int]:
+        """`name` (at `s`..`e` in `clause`) without the contract section written after it
+        (`section_after_name`: 柳江大道改造工程 | 二标段) when what is left ends in a suffix,
+        trimmed at its start as any name is (今天上午，| 柳江大道…); else unchanged."""
+        part = self.section_after_name.search(name)
+        if part is None or not self.judge.has_suffix(name[:part.start("part")]):
+            return name, s, e
+        return self._trim(clause, _Segment(s, s + part.start("part"), "", False))
 
     def _may_end_a_name(self, clause: str, start: int, end: int) -> bool:
         """Some slice of `clause[start:end]` may pass `has_suffix`: what one item not before
@@ -1101,6 +1161,8 @@ class ProjectExtractor:
         if tags[0][1] in judge.proper_pos or judge.unknown_start(tags) or (
                 len(a) <= 4 and judge.nominal(a) and judge.proper(a)):
             return False    # (九江和五里新居工程: a short proper left side is a place of its own)
+        if not right.followed_by_etc and not judge.proper(b):
+            return True     # 鹿溪镇文化和旅游服务中心: common words and a suffix single nothing out alone
         return not self._two_names(clause, left, right, right.followed_by_etc)
 
     def _two_names(self, clause: str, left: _Segment, right: _Segment, closed: bool, listed: bool = False) -> bool:
@@ -1254,9 +1316,26 @@ class ProjectExtractor:
                     and judge.accepts(name[pos:]):
                 # (a cut that leaves no name, 青禾县引领 | 科技园, leaves the name whole)
                 cut = pos       # 主会场设在 | 云州市鑫达产业园项目建设现场: the name after the verb
+            elif (flag == "vn" and len(word) > 1 and (after := self._place_after_verb(tags, i)) is not None
+                    and (named := judge.named_prefix(rest := name[pos + after:])) and judge.accepts(rest[:named])):
+                # 督导检查 | 桐林大道改造工程, 调研了 | 桐林新区…: a verbal noun (an inspection, a
+                # visit) right before a place, or before 了 and a place, frames the name after it
+                cut = pos + after
             else:
                 leading = False
         return cut
+
+    def _place_after_verb(self, tags: Sequence[tuple[str, str]], i: int) -> int | None:
+        """Characters between the verb `tags[i]` and a place or proper noun opening what
+        follows it (0, or the length of an aspect particle 了/过 between them), or None."""
+        after = 0
+        for word, flag in tags[i + 1:i + 3]:
+            if flag in self.judge.proper_pos and flag not in ("x", "eng", "j"):
+                return after
+            if after or flag not in ("ul", "uguo"):
+                return None
+            after = len(word)
+        return None
 
     def _speaker_lead_in(self, name: str) -> int:
         """Characters to drop from the start: a speaker and what the speaker did just before
