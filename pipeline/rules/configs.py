@@ -376,6 +376,10 @@ class Cue:
                             # project back from a later state reached earlier in its sentence
     hide: bool = False      # words holding a cue that state no state anywhere in the text (a question:
                             # 啥时候能通车？): they win their overlaps and are dropped, as a mask in the title
+    resumes: bool = False   # works taken up again after a stop (复工, 恢复施工, 返场): a delay said before
+                            # it in the project's cues is over, so it no longer outranks the later state
+    episode: bool = False   # a delay told as an episode past (曾因汛期停工, 一度停滞): it outranks no
+                            # later state of the project
 
 
 @dataclass(frozen=True, slots=True)
