@@ -105,6 +105,9 @@ TASK_HEADING_RULE = "status.task_heading"
 # a start, completion or opening in a field labelled as a deadline or goal (时限：2027年3月底前开工;
 # 目标：年底建成通车), no mark of a state reached after the label: planned
 GOAL_FIELD_RULE = "status.goal_field"
+# a start, completion or opening in a sentence a time still to come or a speaker's intent opens
+# (明年，我们将推动甲投用，开工建设乙), no mark of a state reached after it: planned
+FUTURE_FRAME_RULE = "status.future_frame"
 # 完成 with the project as its object (2017年完成甲和乙): completed
 DONE_OBJECT_RULE = "status.done_object"
 # a completion said of a part of a project's works (控制性工程, 3号楼): in progress
@@ -387,6 +390,7 @@ class StatusRules(Config):
     """statuses.yaml: the status cues."""
 
     cues: tuple[Cue, ...] = rule(BUILT)
+    future_frame: regex.Pattern[str] = rule(PATTERN)    # 明年，/ 我们将: a time to come over its sentence
 
 
 # -- projects --------------------------------------------------------------------------
