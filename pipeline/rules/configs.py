@@ -105,6 +105,9 @@ TASK_HEADING_RULE = "status.task_heading"
 # a start, completion or opening in a field labelled as a deadline or goal (时限：2027年3月底前开工;
 # 目标：年底建成通车), no mark of a state reached after the label: planned
 GOAL_FIELD_RULE = "status.goal_field"
+# a start, completion or opening in a sentence a time still to come or a speaker's intent opens
+# (明年，我们将推动甲投用，开工建设乙), no mark of a state reached after it: planned
+FUTURE_FRAME_RULE = "status.future_frame"
 # 完成 with the project as its object (2017年完成甲和乙): completed
 DONE_OBJECT_RULE = "status.done_object"
 # a completion said of a part of a project's works (控制性工程, 3号楼): in progress
@@ -378,6 +381,10 @@ class Cue:
                             # project back from a later state reached earlier in its sentence
     hide: bool = False      # words holding a cue that state no state anywhere in the text (a question:
                             # 啥时候能通车？): they win their overlaps and are dropped, as a mask in the title
+    resumes: bool = False   # works taken up again after a stop (复工, 恢复施工, 返场): a delay said before
+                            # it in the project's cues is over, so it no longer outranks the later state
+    episode: bool = False   # a delay told as an episode past (曾因汛期停工, 一度停滞): it outranks no
+                            # later state of the project
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,6 +392,7 @@ class StatusRules(Config):
     """statuses.yaml: the status cues."""
 
     cues: tuple[Cue, ...] = rule(BUILT)
+    future_frame: regex.Pattern[str] = rule(PATTERN)    # 明年，/ 我们将: a time to come over its sentence
 
 
 # -- projects --------------------------------------------------------------------------

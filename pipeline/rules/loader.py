@@ -386,7 +386,8 @@ def _entries(f: _File, key: str, allowed: set[str]) -> list[tuple[str, dict[str,
 
 def _load_status_cues(f: _File) -> tuple[Cue, ...]:
     cues = []
-    for cue_id, entry in _entries(f, "cues", {"status", "pattern", "weak", "future", "pace", "mask", "step", "hide"}):
+    for cue_id, entry in _entries(f, "cues", {"status", "pattern", "weak", "future", "pace", "mask", "step", "hide",
+                                                   "resumes", "episode"}):
         status = f.get("status", str, entry, f"{cue_id}.status")
         try:
             Status(status)
@@ -398,7 +399,8 @@ def _load_status_cues(f: _File) -> tuple[Cue, ...]:
         cues.append(Cue(cue_id, status, pattern, bool(entry.get("weak", False)),
                         bool(entry.get("future", False)), bool(entry.get("pace", False)),
                         bool(entry.get("mask", False)), bool(entry.get("step", False)),
-                        bool(entry.get("hide", False))))
+                        bool(entry.get("hide", False)), bool(entry.get("resumes", False)),
+                        bool(entry.get("episode", False))))
     return tuple(cues)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import regex
@@ -26,10 +26,12 @@ from pipeline.types import Kind, Project, ProjectMention, Quantity, Role, Sectio
 def build_projects(layout: Layout, found: Found, categories: dict[str, str],
                    endings: tuple[str, ...] = (), steps: frozenset[str] = frozenset(),
                    push: regex.Pattern[str] | None = None,
-                   plan_words: regex.Pattern[str] | None = None) -> list[Project]:
+                   plan_words: regex.Pattern[str] | None = None,
+                   over: DelayOver | None = None) -> list[Project]:
     """One `Project` per distinct key, in order of first mention (`steps`: the ids of the cues
     that state a step or a measure of the works, statuses.yaml `step: true`; `push`: a push as
-    a cue's whole words, links.yaml push_words)."""
+    a cue's whole words, links.yaml push_words; `over`: the cues that end a delay or tell it as
+    past, statuses.yaml `resumes` and `episode`)."""
     by_key: dict[str, list[ProjectMention]] = {}
     for m in sorted(found.mentions, key=lambda m: m.start):
         if m.rule_id != PROJECT_ANAPHORA_RULE:     # 该项目 names nothing new
@@ -46,7 +48,7 @@ def build_projects(layout: Layout, found: Found, categories: dict[str, str],
         fullest = max(ms, key=lambda m: (len(m.name), -m.start))
         section = layout.section_at(ms[0].start)
         status, s_start, s_end = _status(statuses_of.get(key, []), layout, section, heading_cues, steps, push,
-                                         plan_words)
+                                         plan_words, over or DelayOver())
         qs = [q for q in quantities_of.get(key, []) if q.value is not None]
         projects.append(Project(
             key=key, name=fullest.name, alt=fullest.alt or _other_form(fullest.name, ms, endings),
@@ -60,6 +62,15 @@ def build_projects(layout: Layout, found: Found, categories: dict[str, str],
     return projects
 
 
+@dataclass(frozen=True, slots=True)
+class DelayOver:
+    """The ids of the cues that end a delay (`resumptions`: 复工, 恢复施工, 返场) and of the delays
+    told as an episode past (`episodes`: 曾因汛期停工, 一度停滞): statuses.yaml `resumes`, `episode`."""
+
+    resumptions: frozenset[str] = frozenset()
+    episodes: frozenset[str] = frozenset()
+
+
 # states a delay outranks when the project's cues say both: the works have not moved on
 _NEUTRAL = frozenset({Status.PLANNED, Status.STARTED, Status.IN_PROGRESS})
 # the works' course, earliest first, and the states on it a step cannot take a project back from
@@ -71,13 +82,15 @@ _HAN = regex.compile(r"\p{Han}")
 def _status(linked: list[StatusMention], layout: Layout, section: Section,
             cues: _CuesByStart, steps: frozenset[str] = frozenset(),
             push: regex.Pattern[str] | None = None,
-            plan_words: regex.Pattern[str] | None = None) -> tuple[Status, int | None, int | None]:
+            plan_words: regex.Pattern[str] | None = None,
+            over: DelayOver | None = None) -> tuple[Status, int | None, int | None]:
     """The status and the span of the cue that decided it. A target of completion (年底前建成通车)
     with money spent beside it (完成投资9.6亿元, no plan word before it in its clause: `plan_words`)
     is no state reached: the money spent says the works are under way."""
     # a plan word in the sentence of a project with no cue is for the status model to weigh:
     # as the rules' status it would make any phrase near 计划 look like a project
     linked = [s for s in linked if s.rule_id != PLAN_SENTENCE_RULE]
+    over = over or DelayOver()
     strong = [s for s in linked if not s.weak]
     if strong and all(s.future and s.status is not Status.IN_PROGRESS and s.rule_id != START_PLAN_RULE
                       for s in strong):
@@ -93,8 +106,14 @@ def _status(linked: list[StatusMention], layout: Layout, section: Section,
     if linked:
         last = max(linked, key=lambda s: s.start)
         if last.status in _NEUTRAL:
-            # a slipped schedule is news a neutral word (推进, 开工) does not undo
-            last = max((s for s in linked if s.status is Status.DELAYED), key=lambda s: s.start, default=last)
+            # a slipped schedule is news a neutral word (推进, 开工) does not undo, unless it is over:
+            # told as an episode past (曾因汛期停工) or followed by works taken up again (8月复工,
+            # 目前已恢复施工, 施工单位正陆续返场): then the latest state stands
+            delay = max((s for s in linked if s.status is Status.DELAYED and s.rule_id not in over.episodes),
+                        key=lambda s: s.start, default=None)
+            if delay is not None and not any(s.rule_id in over.resumptions and s.start > delay.start
+                                             for s in linked):
+                last = delay
         return last.status, last.start, last.end
     cue = _section_cue(layout, section, cues)
     if cue is not None:
@@ -206,10 +225,12 @@ def make_aggregate(rules: RuleSet) -> Stage:
     categories = rules.categories
     endings = tuple(rules.projects.key_endings)
     steps = frozenset(cue.id for cue in rules.statuses.cues if cue.step)
+    over = DelayOver(frozenset(cue.id for cue in rules.statuses.cues if cue.resumes),
+                     frozenset(cue.id for cue in rules.statuses.cues if cue.episode))
     push = rules.links.push_words
     plan_words = rules.links.plan_in_clause
 
     def aggregate(layout: Layout, found: Found) -> Found:
         return replace(found, projects=build_projects(layout, found, categories, endings, steps, push,
-                                                                plan_words))
+                                                                plan_words, over))
     return aggregate

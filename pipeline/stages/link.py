@@ -50,6 +50,7 @@ import regex
 from pipeline.rules.compiled import compiled
 from pipeline.rules.configs import (
     DONE_OBJECT_RULE,
+    FUTURE_FRAME_RULE,
     GOAL_FIELD_RULE,
     PART_DONE_RULE,
     PLAN_GOVERNED_RULE,
@@ -128,6 +129,7 @@ class LinkRules:
     goal_field: regex.Pattern[str]          # 时限：/ 目标：a field of a deadline or goal before a cue
     panel_opener: regex.Pattern[str]        # ▌ / 【 opening a panel's heading line
     panel_close: regex.Pattern[str]         # 31个 / ： closing a panel's heading line
+    future_frame: regex.Pattern[str]        # 明年，/ 我们将 over a sentence (statuses.yaml)
     status_model: StatusModel
 
     @classmethod
@@ -142,7 +144,7 @@ class LinkRules:
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
                    links.push_words, links.push_plan, links.task_heading, links.class_gap,
                    links.plan_document, links.preamble, links.list_alone_rest, links.goal_field,
-                   links.panel_opener, links.panel_close, load_status_model())
+                   links.panel_opener, links.panel_close, rules.statuses.future_frame, load_status_model())
 
 
 _PLAN_TITLE_LINES = 6     # a plan's title stands in its first lines (an issuing office's line may open it)
@@ -222,8 +224,17 @@ class _StatusLinker:
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=TASK_HEADING_RULE)
             elif self._task_state(cue) and self._in_goal_field(cue):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=GOAL_FIELD_RULE)
+            elif self._task_state(cue) and self._framed_future(cue):
+                cue = replace(cue, status=Status.PLANNED, future=True, rule_id=FUTURE_FRAME_RULE)
             out.append(cue)
         return out
+
+    def _framed_future(self, cue: StatusMention) -> bool:
+        """A time still to come or a speaker's intent earlier in the cue's sentence (明年，我们将推动
+        甲投用，开工建设乙; 今后我局将…), with no mark of a state reached after it (statuses.yaml
+        future_frame): the sentence tells what is to be done, not what was."""
+        start = self.layout.segment_start(self.layout.segment_of(cue.start))
+        return self.config.future_frame.search(self.text, start, cue.start) is not None
 
     def _in_goal_field(self, cue: StatusMention) -> bool:
         """The cue stands in a field labelled as a deadline or goal (时限：2027年3月底前开工; 目标：
