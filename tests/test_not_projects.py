@@ -173,7 +173,40 @@ ORG_CASES = [
     ("城南新区管委会", 1.0),
     ("恒川纸业公司年产10万吨纸项目", 0.0),
     ("凤栖大道", 0.0),
+    # a centre named by the administrative work it does is an office; one of things, or one
+    # named with its building or ending, is built
+    ("檀溪县公共资源交易中心", 1.0),
+    ("鹿鸣市城乡建设事务中心", 1.0),
+    ("檀溪区房屋征收中心", 1.0),
+    ("檀溪冷链物流中心", 0.0),
+    ("鹿鸣国际会展中心", 0.0),
+    ("檀溪县公共资源交易中心大楼", 0.0),
+    ("鹿鸣市政务服务中心建设项目", 0.0),
 ]
+
+
+# name | it holds a word of saying or requiring, or the particle 着: a clause cut at a
+# suffix (clause_inside); whole words only (名称, 申请, 需求 are other words; 过 crosses)
+CLAUSE_CASES = [
+    ("鹿鸣县政府网站称项目", 1.0),
+    ("投标人须具备水利水电工程", 1.0),
+    ("据悉檀溪大桥", 1.0),
+    ("标志着鹿鸣水库", 1.0),
+    ("檀溪大桥需加固工程", 1.0),
+    ("请各单位严格执行项目", 1.0),
+    ("檀溪大桥名称变更项目", 0.0),
+    ("鹿鸣县企业需求对接平台", 0.0),
+    ("檀溪县申请项目", 0.0),
+    ("鹿鸣水库除险加固工程", 0.0),
+    ("檀溪过江通道", 0.0),
+    ("鹿鸣过境公路", 0.0),
+]
+
+
+@pytest.mark.parametrize("name, clause", CLAUSE_CASES, ids=lambda v: str(v))
+def test_a_clause_cut_at_a_suffix(unweighed: Pipeline, name: str, clause: float) -> None:
+    f = _name_alone(unweighed, name)
+    assert f["clause_inside"] == clause
 
 
 @pytest.mark.parametrize("name, org", ORG_CASES, ids=lambda v: str(v))
@@ -379,6 +412,15 @@ DATE_PART_CASES = [
     ("二号生产线", {"part_of_whole"}),
     ("3#库房", {"part_of_whole"}),
     ("第二条线", {"part_of_whole"}),
+    # a whole by its class before the part word, nothing singling it out: still a part
+    ("隧道主体工程", {"part_of_whole"}),
+    ("隧道二期路面", {"part_of_whole"}),
+    ("剩余工程", {"part_of_whole"}),
+    # what the line makes or holds before it is no whole: the line is an undertaking of its own
+    ("储能电池生产线项目", set()),
+    ("年产8万吨饲料生产线", set()),
+    ("智能家电装配生产线建设", set()),
+    ("碳纤维复合材料产线", set()),
     # a month inside a word, a phase, a named whole before the part word: none
     ("月湖公园", set()),
     ("二期工程", set()),
@@ -411,6 +453,11 @@ PLACE_PART_CASES = [
     ("县住建局总工程师方立新介绍了鹿鸣水库的进展。", "鹿鸣水库", set()),
     ("檀溪港物流园已投用，檀溪港物流园二号冷库已封顶。", "檀溪港物流园二号冷库", {"part_of_whole"}),
     ("檀溪港物流园已投用，檀溪港物流园二号冷库已封顶。", "檀溪港物流园", set()),
+    # a part word's name after another project of its sentence is that project's part; a
+    # list sibling, or one named as a 项目 of its own, is not
+    ("鹿鸣新材料产业园项目已投产，其中储能电池生产线已试运行。", "储能电池生产线", {"part_of_whole"}),
+    ("檀溪光电项目一期建成，年产5万吨饲料生产线项目开工。", "年产5万吨饲料生产线项目", set()),
+    ("储能电池生产线项目已投产。", "储能电池生产线项目", set()),
 ]
 
 

@@ -569,6 +569,8 @@ class ModelFeatureRules(Config):
     part_end: regex.Pattern[str] = rule(PATTERN)                    # …引桥 / …路基 / …生产线 ending a name
     numbered_unit: regex.Pattern[str] = rule(PATTERN)               # 2#库房 / 第二条线: a numbered block
     part_side_mark: regex.Pattern[str] = rule(PATTERN)              # 北 / 岸 / 剩余 before a part word
+    # a clause cut at a suffix (stop 35)
+    clause_word: tuple[str, ...] = rule(WORDS)                      # 称 / 须 / 具备 / 着: saying, requiring
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,6 +89,9 @@ FEATURES: tuple[str, ...] = (
     # a date or period opening the name (5月, 第四季度…); a part of a whole (its roadbed, an
     # approach span, a numbered block) with nothing singling it out or its whole named apart
     "date_start", "part_of_whole",
+    # a word of saying or requiring, or the aspect particle 着, inside the name (…官网称项目,
+    # 投标人须具备…工程, 标志着…水库): a clause cut at a suffix, not a name
+    "clause_inside",
 )
 
 
@@ -252,6 +255,7 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
         "bare_level_start": float(name[:1] in words.level_start and not _has_place(name[:4], places)),
         "amount_in_name": float(words.amount_in_name.search(name) is not None),
         "date_start": float(words.date_start.match(name) is not None),
+        "clause_inside": float(any(w in words.clause_word for w, _ in tags)),
     })
     f["specific"] = float(bool(f["proper"] or f["place"] or f["digit_latin"] or f["quotes"]))
     core = judge.core(name)
@@ -267,7 +271,7 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
     f.update(_generic_features(name, f, judge, words, generic, thing))
     rest = _part_rest(name, words)
     f["part_of_whole"] = float(words.numbered_unit.match(name) is not None
-                               or (rest is not None and not _singles_out(rest, judge, words, places)))
+                               or (rest is not None and _names_no_whole_but_a_part(rest, judge, words, places)))
     return f
 
 
@@ -289,12 +293,52 @@ def _part_of_named_whole(name: str, names: set[str], words: ModelFeatureRules) -
     return False
 
 
+def _bare_rest(rest: str, words: ModelFeatureRules) -> str:
+    """What stands before a part word once its part marks (二期, 3#, 北, 岸, 剩余) are taken off."""
+    rest = words.part_side_mark.sub("", words.part_mark.sub("", rest))
+    return _DIGIT_LATIN.sub("", rest).strip("#号、 ")
+
+
+def _whole_named_before(text: str, project: Project, mentions: Sequence[ProjectMention],
+                        named: Sequence[ProjectMention], named_starts: Sequence[int],
+                        words: ModelFeatureRules) -> bool:
+    """A name ending in a part word (…生产线, …主体工程) whose sentence names another project
+    before it, not as a list sibling (甲公司新材料项目已投产，其中储能电池生产线… ; not 甲项目、
+    乙生产线项目): the part is that project's, not a project of its own. The caller asks only
+    of a name that does not end in 项目 (`sfx_project`): …，年产5万吨饲料生产线项目开工 names
+    a project of its own."""
+    if words.part_end.search(project.name) is None:
+        return False
+    for m in mentions:
+        s, _ = _sentence_bounds(text, m.start, m.end)
+        i = bisect_right(named_starts, m.start - 1) - 1      # the last named mention before it
+        while i >= 0 and named[i].start >= s:
+            other = named[i]
+            if other.key != project.key and other.end <= m.start:
+                between = text[other.end:m.start].strip()
+                return between not in ("、", *words.joiner)
+            i -= 1
+    return False
+
+
 def _singles_out(rest: str, judge: NameJudge, words: ModelFeatureRules, places: frozenset[str]) -> bool:
     """Something before a part word names one whole (a place, a proper name, a quote), once
     its part marks (二期, 3#, 北, 岸, 剩余) are taken off: 北引桥 and 二期生产线 name no whole."""
-    rest = words.part_side_mark.sub("", words.part_mark.sub("", rest))
-    rest = _DIGIT_LATIN.sub("", rest).strip("#号、 ")
+    rest = _bare_rest(rest, words)
     return len(rest) >= 2 and (judge.proper(rest) or _has_place(rest, places) or bool(_QUOTES.search(rest)))
+
+
+def _names_no_whole_but_a_part(rest: str, judge: NameJudge, words: ModelFeatureRules,
+                               places: frozenset[str]) -> bool:
+    """The part word ends a part of a whole, judged by what stands before it (`rest`): nothing
+    but part marks (北引桥, 二号生产线, 剩余工程), or a whole by its class that nothing singles
+    out (桥梁主体工程, 隧道二期路面: the whole is the project named elsewhere). What it makes or
+    holds (新能源电池生产线项目, 年产5万吨纸生产线) is no whole: the line is an undertaking of
+    its own."""
+    if _singles_out(rest, judge, words, places):
+        return False
+    bare = _bare_rest(rest, words)
+    return len(bare) < 2 or judge.end_suffix(bare) is not None
 
 
 def _named_by_its_list(name: str, f: Mapping[str, float], judge: NameJudge, words: ModelFeatureRules) -> bool:
@@ -569,7 +613,10 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet,
         rule_id = next((m.rule_id for m in ms if m.start == p.start), ms[0].rule_id if ms else PROJECT_SUFFIX_RULE)
         f = name_features(p.name, rule_id, p.alt is not None, judge, rules, _listed_as(p.name, ms))
         if not f["part_of_whole"]:
-            f["part_of_whole"] = float(_part_of_named_whole(p.name, names, rules.model_features))
+            f["part_of_whole"] = float(_part_of_named_whole(p.name, names, rules.model_features)
+                                       or (not f["sfx_project"]
+                                           and _whole_named_before(text, p, ms, named, named_starts,
+                                                                   rules.model_features)))
         f.update(_context_features(text, ms, named_starts, title_spans, rules.model_features, navigation_on_line,
                                    title_starts))
         qs = quantities.get(p.key, [])
