@@ -321,24 +321,20 @@ def _whole_named_before(text: str, project: Project, mentions: Sequence[ProjectM
     return False
 
 
-def _singles_out(rest: str, judge: NameJudge, words: ModelFeatureRules, places: frozenset[str]) -> bool:
-    """Something before a part word names one whole (a place, a proper name, a quote), once
-    its part marks (二期, 3#, 北, 岸, 剩余) are taken off: 北引桥 and 二期生产线 name no whole."""
-    rest = _bare_rest(rest, words)
-    return len(rest) >= 2 and (judge.proper(rest) or _has_place(rest, places) or bool(_QUOTES.search(rest)))
-
-
 def _names_no_whole_but_a_part(rest: str, judge: NameJudge, words: ModelFeatureRules,
                                places: frozenset[str]) -> bool:
-    """The part word ends a part of a whole, judged by what stands before it (`rest`): nothing
-    but part marks (北引桥, 二号生产线, 剩余工程), or a whole by its class that nothing singles
-    out (桥梁主体工程, 隧道二期路面: the whole is the project named elsewhere). What it makes or
-    holds (新能源电池生产线项目, 年产5万吨纸生产线) is no whole: the line is an undertaking of
-    its own."""
-    if _singles_out(rest, judge, words, places):
-        return False
+    """The part word ends a part of a whole, judged by what stands before it (`rest`) once its
+    part marks (二期, 3#, 北, 岸, 剩余) are taken off: nothing (北引桥, 二号生产线, 剩余工程), or a
+    whole by its class that nothing singles out (桥梁主体工程, 隧道二期路面: the whole is the
+    project named elsewhere). What names one whole (a place, a proper name, a quote) or what
+    it makes or holds (新能源电池生产线项目, 年产5万吨纸生产线) is no part: the line is an
+    undertaking of its own."""
     bare = _bare_rest(rest, words)
-    return len(bare) < 2 or judge.end_suffix(bare) is not None
+    if len(bare) < 2:
+        return True
+    if judge.proper(bare) or _has_place(bare, places) or _QUOTES.search(bare):
+        return False
+    return judge.end_suffix(bare) is not None
 
 
 def _named_by_its_list(name: str, f: Mapping[str, float], judge: NameJudge, words: ModelFeatureRules) -> bool:
