@@ -51,6 +51,7 @@ from pipeline.stages.projects import project_key, shared_part_items
 from pipeline.stages.region import calendar, detect_published, opening_segments
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Layout
+from pipeline.text.punctuation import SPACES
 from pipeline.types import Card, Field, Kind, ProjectMention, Quantity, Section, Status, StatusMention
 
 #: the role cue of an amount whose role its field's label gives
@@ -68,7 +69,7 @@ _OPENING = regex.compile(r"(?:^|(?<=[；;。])|(?<=[ \t\u3000]{2}))[ \t\u3000]*"
 _COLON = regex.compile(r"[】\]][ \t\u3000]*[：:]?|[：:]")
 _LONGEST_LABEL = 10
 _WRAPPED_LINES = 2          # a field's value may run on over this many unlabelled lines
-_VALUE_TRIM = frozenset(" \t\u3000\r；;，,。")
+_VALUE_TRIM = frozenset(SPACES + "\r；;，,。")
 _STATEMENT_END = regex.compile(r"[。；;！!？?\n]")
 _YEAR_MONTH = regex.compile(r"((?:19|20)\d\d)\s*[年.\-/]\s*(\d{1,2})(?!\d)")
 _NAME_BRACKET = regex.compile(r"[（(][^（()）]*[)）]\s*$")
@@ -115,7 +116,7 @@ def _label_before(text: str, start: int, colon: int, c: LedgerCards) -> int | No
     """Where the longest label of the lexicon ending at `colon` starts (a 【 before it
     aside), None when the words before the colon end in none."""
     label_end = colon
-    while label_end > start and text[label_end - 1] in " \t\u3000】]":
+    while label_end > start and text[label_end - 1] in SPACES + "】]":
         label_end -= 1
     for n in range(min(_LONGEST_LABEL, label_end - start), 1, -1):
         if c.label.match(text[label_end - n:label_end]) is not None:

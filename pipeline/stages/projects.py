@@ -34,7 +34,7 @@ from pipeline.rules.loader import RuleSet, alternation, word_trie
 from pipeline.stages.names import NameJudge, balanced
 from pipeline.stages.statuses import StatusFinder
 from pipeline.text.numbers import NumberError, parse_number
-from pipeline.text.punctuation import CLAUSE_MARKS, HARD_BREAKS
+from pipeline.text.punctuation import CLAUSE_MARKS, HARD_BREAKS, SPACES
 from pipeline.text.scan import FirstWord
 from pipeline.text.segmenter import load_segmenter
 from pipeline.text.sentences import char_index
@@ -69,9 +69,9 @@ _SPACES_OR_DASH = regex.compile(rf"(?P<space>{_SPACES.pattern})|(?P<dash>{_DASH}
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
 _COLONS = re.compile("[：:]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
-_CELL_END = _ITEM_END | set(" \t\u3000")     # … and of a table row's first cell
+_CELL_END = _ITEM_END | set(SPACES)     # … and of a table row's first cell
 _NAME_RUN_END = re.compile(r"[、，,。；;：:\s（(“”]")     # where the words after a cue inside a name end
-_PUNCT_STRIP = " \t\u3000\"'“”‘’《》「」【】·-—"
+_PUNCT_STRIP = SPACES + "\"'“”‘’《》「」【】·-—"
 _LEADING_STRIP = _PUNCT_STRIP + "（("
 # symbols no name opens or ends with, as posts and bulletins put them before items: emoji and
 # other pictographs (📍, ▶, ★, ◆, ✅, with their variation selectors, skin tones and joiners),
@@ -319,7 +319,7 @@ class ProjectExtractor:
         end = start
         while end < line_end and text[end] not in _CELL_END:
             end += 1
-        if end == start or text[end] not in " \t\u3000" or len(_CELL_GAP.findall(text, start, line_end)) < 3:
+        if end == start or text[end] not in SPACES or len(_CELL_GAP.findall(text, start, line_end)) < 3:
             return None         # no cell gap after the name: the cell ends otherwise (（, ，)
         prefix = text[line_start:start]
         columns = {len(prefix), display_width(prefix)}
@@ -345,7 +345,7 @@ class ProjectExtractor:
         end = start
         while end < len(text) and text[end] not in _CELL_END:
             end += 1
-        if end < len(text) and text[end] not in " \t\u3000\n":
+        if end < len(text) and text[end] not in SPACES + "\n":
             return None         # the piece runs on into a clause: no cell
         return start, end
 
@@ -518,10 +518,10 @@ class ProjectExtractor:
                 end = text.find("\n", line)
                 end = len(text) if end < 0 else end
                 start = line
-                while start < end and text[start] in " \t\u3000":
+                while start < end and text[start] in SPACES:
                     start += 1
                 stop = end
-                while stop > start and (text[stop - 1] in " \t\u3000" or _SYMBOLS_AFTER.match(text, stop - 1, stop)):
+                while stop > start and (text[stop - 1] in SPACES or _SYMBOLS_AFTER.match(text, stop - 1, stop)):
                     stop -= 1
                 if not self.min_chars <= stop - start <= self.judge.max_chars or any(
                         c in _ITEM_END for c in text[start:stop]):
@@ -601,7 +601,7 @@ class ProjectExtractor:
             heading = self.group_heading.match(text, line_start, line_end)
             if heading is None:
                 continue
-            words = _SYMBOLS_AFTER.sub("", _ORDINAL.sub("", heading.group(), count=1)).strip(" \t\u3000：:")
+            words = _SYMBOLS_AFTER.sub("", _ORDINAL.sub("", heading.group(), count=1)).strip(SPACES + "：:")
             if not self.judge.accepts(words):
                 ends.append(line_end + 1)
         return ends

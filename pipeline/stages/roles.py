@@ -62,7 +62,7 @@ from pipeline.stages.cards import CARD_LABEL_CUE, field_at, find_cards
 from pipeline.stages.region import gazetteer
 from pipeline.stages.tables import table_roles
 from pipeline.text.layout import Layout
-from pipeline.text.punctuation import CLAUSE_END, LINE_BREAK, SENTENCE_END, SENTENCE_MARKS
+from pipeline.text.punctuation import CLAUSE_END, LINE_BREAK, SENTENCE_END, SENTENCE_MARKS, SPACES
 from pipeline.types import Card, Kind, Quantity, Role, Section, Table
 
 
@@ -318,7 +318,7 @@ def _label_line(layout: Layout, clause_start: int, prev_money_end: int, start: i
     if clause_start <= 0 or text[clause_start - 1] != LINE_BREAK or text[clause_start:start].strip():
         return clause_start
     line_end = clause_start - 1
-    while line_end > 0 and text[line_end - 1] in LINE_BREAK + " \t\u3000":
+    while line_end > 0 and text[line_end - 1] in LINE_BREAK + SPACES:
         line_end -= 1       # blank lines and trailing spaces between the label and its amount
     label_start = max(layout.bounded_start(line_end, CLAUSE_END), prev_money_end)
     if label_start >= line_end:
@@ -338,12 +338,12 @@ def _stacked(layout: Layout, prev_start: int, prev_end: int, q: Quantity, cues: 
     if q.start <= prev_end or cues.list_stacked.match(text[prev_end:q.start]) is None:
         return False
     line_start = text.rfind(LINE_BREAK, 0, prev_start) + 1
-    if text[line_start:prev_start].strip(" \t\u3000") and cues.list_opener.search(
+    if text[line_start:prev_start].strip(SPACES) and cues.list_opener.search(
             text, max(line_start, layout.clause_start(prev_start, CLAUSE_END)), prev_start) is None:
         return False
     line_end = text.find(LINE_BREAK, q.end)
     rest = text[q.end:line_end if line_end >= 0 else len(text)]
-    return not rest.strip(" \t\u3000、，,；;。")
+    return not rest.strip(SPACES + "、，,；;。")
 
 
 def _bound(text: str, clause_start: int, q: Quantity, found: tuple[Role, str] | None, cues: _Cues) -> bool:
@@ -352,12 +352,18 @@ def _bound(text: str, clause_start: int, q: Quantity, found: tuple[Role, str] | 
     threshold a rule sets, other, whatever verb stands before (完成过: a qualification). A bound on
     an investment cue keeps the cue's role (总投资不低于6亿元: a project's size; 年度计划投资不低于…:
     the target)."""
-    if cues.band_before.search(text, max(clause_start, q.start - 8), q.start) is None:
+    if not _bound_before(text, clause_start, q, cues):
         return False
     if found is None:
         return True
     matches = list(cues.pattern.finditer(text, clause_start, q.start, overlapped=True))
     return bool(matches) and cues.tier[matches[-1].group()] == (Role.OTHER, 1)
+
+
+def _bound_before(text: str, clause_start: int, q: Quantity, cues: _Cues) -> bool:
+    """A bound (不低于, 不超过: rules/roles.yaml `band_before`) stands right before the amount,
+    in its clause."""
+    return cues.band_before.search(text, max(clause_start, q.start - 8), q.start) is not None
 
 
 def _part_in_field(text: str, value_start: int, prev_money_end: int, start: int, cues: _Cues) -> bool:
@@ -554,7 +560,7 @@ def _condition_band(text: str, clause_start: int, q: Quantity, after: str, cues:
     """对单体投资5000万元以上、当年竣工的项目给予奖励: a band in a rule's condition (its clause
     opened by 对 or 凡) says what the rule applies to, not what a project costs."""
     if not (text[q.start:q.end].endswith(cues.band_words) or after.startswith(cues.band_words)
-            or cues.band_before.search(text, max(clause_start, q.start - 8), q.start) is not None):
+            or _bound_before(text, clause_start, q, cues)):
         return False
     return cues.condition_before.search(text, clause_start, q.start) is not None
 
@@ -634,7 +640,7 @@ def _listed_part(layout: Layout, prev_end: int, start: int, cues: _Cues, reach: 
     opener = marker = None
     for m in cues.breakdown.finditer(text, window, line_start):
         line_end = text.find(LINE_BREAK, m.end(), line_start)
-        if line_end >= 0 and not text[m.end():line_end].strip(" \t\u3000：:"):
+        if line_end >= 0 and not text[m.end():line_end].strip(SPACES + "：:"):
             opener, marker = line_end, m.start()
     if opener is None or marker is None or any(ch in SENTENCE_MARKS for ch in text[opener:start]):
         return False
@@ -652,10 +658,10 @@ def _unheld_part(text: str, prev_end: int, start: int, end: int, prefix: str, cu
     markers = list(cues.breakdown.finditer(text, prev_end, start))
     if markers and markers[-1].group() not in cues.breakdown_part_markers:
         return False
-    item = prefix.strip(" \t\u3000，,：:")
+    item = prefix.strip(SPACES + "，,：:")
     for marker in cues.breakdown_part_markers:
         if item.startswith(marker):
-            item = item[len(marker):].strip(" \t\u3000，,：:")
+            item = item[len(marker):].strip(SPACES + "，,：:")
     if not item:
         # the item named after the amount (其中3亿元的征地补偿): its words up to the clause's end
         named = cues.breakdown_named_after.match(text, end)

@@ -37,6 +37,7 @@ from pipeline.rules.loader import RuleSet
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Layout
+from pipeline.text.punctuation import SPACES
 from pipeline.types import Cell, Kind, ProjectMention, Quantity, Role, Row, StatusMention, Table
 
 #: the kinds of column a header cell may name, in the order they are tried
@@ -50,7 +51,7 @@ _SENTENCE_END = regex.compile(r"[。；;！？!?]")
 _HEADER_MARKS = ("|", "\t", "\u3000", "  ")     # a header line holds one (`_find_tables`)
 _SPACES = " \u3000"
 _WIDE = frozenset("WF")
-_TRIM = frozenset(" \t\u3000\r*_`")
+_TRIM = frozenset(SPACES + "\r*_`")
 
 
 @dataclass(frozen=True, slots=True)

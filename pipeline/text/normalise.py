@@ -26,6 +26,7 @@ import regex
 
 from pipeline.rules.configs import PageChrome
 from pipeline.rules.loader import RuleSet
+from pipeline.text.punctuation import SPACES
 from pipeline.types import Doc
 
 
@@ -315,7 +316,7 @@ def _prose_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
     prose = br.prose
     for start, nxt in _soft_breaks(folded, br):
         line_start = folded.rfind("\n", 0, start) + 1
-        line = folded[line_start:start].lstrip(" \t\u3000")
+        line = folded[line_start:start].lstrip(SPACES)
         if (len(line) >= prose.min_chars and prose.end.search(line) and prose.next.match(folded, nxt)
                 and prose.mark.search(line)
                 and not (br.heading.match(line) and not prose.heading_end.search(line))

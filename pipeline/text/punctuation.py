@@ -16,6 +16,8 @@ True
 from __future__ import annotations
 
 LINE_BREAK = "\n"
+# the blanks within a line: space, tab, the ideographic space
+SPACES = " \t\u3000"
 SENTENCE_MARKS = "。！？!?"
 SEMICOLONS = "；;"
 COMMAS = "，,"
