@@ -34,8 +34,6 @@ KNOWN_MISSES: dict[tuple[str, str, str], str] = {
         "in_progress: 交付使用 later in the sentence does not replace the first cue",
     ("essay_compilation.txt", "project", "溪口老街历史文化街区保护利用项目"):
         "in_progress: no cue of its own, so the status model guesses from the report's other cues",
-    ("essay_compilation.txt", "project", "溪口科创大楼"):
-        "the project model's edge: 0.377 against the keep threshold 0.38 after stop 35's merged retraining",
 }
 
 

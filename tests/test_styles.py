@@ -65,7 +65,7 @@ company's bond prospectus section as PDF text, a five-year plan's appendix of ma
 numbered 一、（一）1.（1）① with 续建/新开工/储备 tags, a county report comparing two years' key-project
 lists, a Hong Kong newspaper's traditional-script report on mainland works, county yearbook
 entries, an evening paper's watchdog report on a stalled park), its gold committed before keyproj
-first ran on it: it is the held-out batch (scripts/train.py STYLES_HELD_OUT), and its floors guard
+first ran on it: it was the held-out batch until stop 36 put it in the models' fit, and its floors guard
 the figures of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
