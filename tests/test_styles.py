@@ -67,6 +67,13 @@ lists, a Hong Kong newspaper's traditional-script report on mainland works, coun
 entries, an evening paper's watchdog report on a stalled park), its gold committed before keyproj
 first ran on it: it was the held-out batch until stop 36 put it in the models' fit, and its floors guard
 the figures of its first run.
+Batch 14 (g01…g07) was written the same way in stop 36 by a helper that read no rules, stage code,
+scripts or diffs and not batch 13 (a state-owned transport group's ESG report section, a policy bank's
+lending news, a 文旅 招商 brochure of offered projects, a 纪委监委 通报 of misconduct on public works, a
+county 项目储备库 list by 前期 stage, a Taiwanese county's traditional-script public-works progress page in
+新臺幣, a township 擂台赛 results table with 红旗/黄旗), its gold committed before keyproj first ran on it:
+it is held out of the models' fit (scripts/train.py STYLES_HELD_OUT), and its floors guard the figures
+of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them
