@@ -462,6 +462,7 @@ class ProjectRules(Config):
     plural_anaphora: regex.Pattern[str] = rule(PATTERN)   # 这两个项目: several named before
     short_name: regex.Pattern[str] = rule(PATTERN)        # （以下简称“南青高速”）: group 'alias'
     full_name: regex.Pattern[str] = rule(PATTERN)         # 短名（全称…项目）: group 'full'
+    other_name: regex.Pattern[str] = rule(PATTERN)        # 甲小学（原名乙小学）: groups former/current/same, 'other'
     money_framing: regex.Pattern[str] = rule(PATTERN)   # 投资9亿元建设 | 某某项目: an amount before a name
     location_markers: tuple[str, ...] = rule(WORDS)
     new_subject: regex.Pattern[str] = rule(PATTERN)

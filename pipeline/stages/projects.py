@@ -61,6 +61,16 @@ _LEADING_SPACES = re.compile(r"[ \t\u3000]+")
 # piece a name cell wraps onto the next line, and what ends a cell as an aside (（续建）)
 ROW_CELLS_MIN_ROWS = 3
 ROW_CELL_WRAP_MAX = 8
+# a character every marker of another name (`other_name`) holds: most texts have none
+_OTHER_NAME_HINT = re.compile("[原曾旧前更改易定现即称名]")
+# between a project's name and the marker of its other name: brackets, quotes, a comma, blanks
+_BEFORE_OTHER_NAME = regex.compile(r"[】\]）)」』”\"，,（(\s]*")
+_BEFORE_OTHER_NAME_REVERSED = regex.compile(r"[】\]）)」』”\"，,（(\s]*")
+# a short form with no suffix, said again in full after 即 or 又称: a few Han words, no count nor
+# class of projects (已完工项目2个，即甲…: the members of a class, no short form)
+_SHORT_FORM = regex.compile(r"(?!.*(?:项目|工程|項目))\p{Han}{2,10}")
+_NAMED_BEFORE_MAX = 30      # the longest old name or short form read before its marker
+_NAMED_BEFORE_STOP = set("\n【[（(“\"「『，,。；;：:！？!?、") | set(SPACES)
 _TRAILING_ASIDE = regex.compile(r"[(（][^()（）]{1,8}[)）]$")
 _HAN = regex.compile(r"\p{Han}")
 _PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
@@ -124,6 +134,7 @@ class ProjectExtractor:
         self.key_min_chars = p.key_min_chars
         self.whole_place_ends = p.whole_place_ends
         self.full_name = p.full_name
+        self.other_name = p.other_name
         # a name cell that opens with a place (甲村, 青禾县乙镇): it names its project whole
         self.cell_place = regex.compile(rf"\p{{Han}}{{1,7}}?(?:{alternation(p.whole_place_ends)})(?=\p{{Han}}{{2}})")
         self.copula = p.copula
@@ -229,6 +240,8 @@ class ProjectExtractor:
         mentions = self._row_name_cells(text, offset, mentions)
         if "全" in text or "正式名称" in text:
             mentions = self._full_name_brackets(text, offset, mentions)
+        if _OTHER_NAME_HINT.search(text) is not None:
+            mentions = self._other_names(text, offset, mentions)
         mentions = [m for m in mentions if not self._unit_or_list_title(text, m.start - offset, m.end - offset)]
         return merge_short_forms(_without_content_cells(text, offset, mentions), self.place_prefix)
 
@@ -373,6 +386,75 @@ class ProjectExtractor:
             name = text[short.start - offset:b_start - offset]
             out.append(ProjectMention(name, key, short.start, b_start, short.rule_id))
         return out
+
+    def _other_names(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
+        """`found` with another name of a project read as that project (`other_name`: 甲小学（原名乙
+        小学）, 【甲】 原称乙, 原乙项目现已更名为甲, 【鹤岭光伏】 即鹤岭乡…光伏发电项目). The name after
+        the marker must read as a project's (a suffix, the judge's assent) and the project is the
+        candidate ending right before the marker (only brackets, quotes, a comma or blanks
+        between), or running through a bracket that holds the marker and ending there. The
+        candidates inside the other name (原名乙小学) give way. A former name is the project's alt
+        (the candidate keeps its span and name); a new name is the project's name (its span after
+        the marker) with the old as alt; the same project in other words is one more mention of
+        the project's key, the fuller form its name (aggregate). A former name with no project
+        right before it (备注：第12项原名“甲馆”) names a project of elsewhere: no candidate of its own."""
+        out = list(found)
+        for m in self.other_name.finditer(text):
+            other = m.group("other")
+            if not self.judge.has_suffix(other) or not self.judge.accepts(other):
+                continue
+            o_start, o_end = m.span("other")
+            mark = m.start() + offset
+            opened = text[m.start()] in "（("
+            shut = o_end + offset + (1 if text[o_end:o_end + 1] in ("）", ")") else 0)
+            before = [c for c in out if c.start < mark and (
+                c.end <= mark and _BEFORE_OTHER_NAME.fullmatch(text, c.end - offset, m.start()) is not None
+                or opened and c.end in (mark, shut) and c.end != o_end + offset)]
+            if not before and not m.group("former") and not any(c.start < mark < c.end for c in out):
+                written = self._named_before(text, offset, m.start(), bool(m.group("same")))
+                before = [written] if written is not None else []
+            if len(before) != 1:
+                if m.group("former"):   # a former name of a project named elsewhere (a ledger's note): none of its own
+                    out = [c for c in out if not (c.start < o_end + offset and c.end > o_start + offset)]
+                continue
+            project = before[0]
+            if m.group("same") and len(other) <= len(project.name):
+                continue        # the same project said again is said in full (甲光伏，即甲乡…光伏发电项目)
+            if project.end > mark:      # the bracket read into the name (甲小学（原名乙小学）): cut
+                cut = text[project.start - offset:m.start()].rstrip(_PUNCT_STRIP)
+                project = replace(project, name=cut, key=self.key(cut), end=project.start + len(cut))
+            inside = {id(c) for c in out if c.start < o_end + offset and c.end > o_start + offset}
+            out = [c for c in out if id(c) not in inside and c is not before[0]]
+            if m.group("current"):
+                former = project.name[1:] if project.name.startswith("原") else project.name
+                out = [replace(c, key=self.key(other)) if c.key == project.key else c for c in out]
+                out.append(ProjectMention(other, self.key(other), o_start + offset, o_end + offset,
+                                          project.rule_id, alt=former))
+            elif m.group("former"):
+                out.append(replace(project, alt=other))
+            else:
+                out.append(project)
+                out.append(ProjectMention(other, project.key, o_start + offset, o_end + offset, project.rule_id))
+        return out
+
+    def _named_before(self, text: str, offset: int, mark: int, bare: bool) -> ProjectMention | None:
+        """The name written right before the marker of a new name or of the same project in
+        other words, when no candidate ends there (原城北物流园项目现已更名为…; 【鹤岭光伏】 即…): the
+        words from the clause's start or the heading's bracket to the marker, a leading 原
+        (the old name) dropped. It must read as a project's name (a suffix and the judge's
+        assent), or with `bare` (即, 又称: the same project said again) as a listed item does."""
+        gap = _BEFORE_OTHER_NAME_REVERSED.match(text[max(0, mark - 4):mark][::-1])
+        end = mark - (gap.end() if gap is not None else 0)
+        start = end
+        while start > 0 and end - start < _NAMED_BEFORE_MAX and text[start - 1] not in _NAMED_BEFORE_STOP:
+            start -= 1
+        start += 1 if text[start:start + 1] == "原" else 0
+        name = text[start:end]
+        if len(name) < 2 or not (self.judge.has_suffix(name) and self.judge.accepts(name)
+                                 or bare and _SHORT_FORM.fullmatch(name) is not None
+                                 and self.judge.accepts(name, listed=True)):
+            return None
+        return ProjectMention(name, self.key(name), start + offset, end + offset, PROJECT_SUFFIX_RULE)
 
     def _row_name_cells(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
         """`found` with the name cells of a table's rows read whole. A row is a numbered line
