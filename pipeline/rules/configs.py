@@ -417,6 +417,7 @@ class ProjectRules(Config):
     sector_max_chars: int = rule(int)
     proper_pos: tuple[str, ...] = rule(WORDS)
     name_verbs: tuple[str, ...] = rule(WORDS)
+    stage_after_name: tuple[str, ...] = rule(WORDS)  # 县第三中学 | 新建项目: a name's ending, no framing
     narrative_pos: tuple[str, ...] = rule(WORDS)
     strip_leading_chars: tuple[str, ...] = rule(WORDS)
     cut_after_words: tuple[str, ...] = rule(WORDS)

@@ -61,6 +61,8 @@ _LEADING_SPACES = re.compile(r"[ \t\u3000]+")
 # piece a name cell wraps onto the next line, and what ends a cell as an aside (（续建）)
 ROW_CELLS_MIN_ROWS = 3
 ROW_CELL_WRAP_MAX = 8
+# what follows a class of projects (新建项目5个, 续建项目有：, 续建项目包括): a count or a list
+_CLASS_FOLLOWS = regex.compile(r"\s*(?:[0-9一二三四五六七八九十两几多]|有|包括|主要|共|[：:（(])")
 # a character every marker of another name (`other_name`) holds: most texts have none
 _OTHER_NAME_HINT = re.compile("[原曾旧前更改易定现即称名]")
 # between a project's name and the marker of its other name: brackets, quotes, a comma, blanks
@@ -130,6 +132,8 @@ class ProjectExtractor:
         self.min_chars = p.min_chars
         # framing verbs that names use too (基础网络完善工程): inside a name before a suffix
         self.name_verb_boundaries = set(p.left_boundaries) & set(p.name_verbs)
+        # …and the class words that end a name when written right after its head (新建项目)
+        self.stage_after_name = set(p.left_boundaries) & set(p.stage_after_name)
         self.key_endings = p.key_endings
         self.key_min_chars = p.key_min_chars
         self.whole_place_ends = p.whole_place_ends
@@ -1108,7 +1112,8 @@ class ProjectExtractor:
                 else:
                     depth = max(depth - 1, 0)
             elif depth == 0 and not (token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0))) \
-                    and not ((kind == "location" or token in self.name_verb_boundaries)
+                    and not ((kind == "location" or token in self.name_verb_boundaries
+                              or token in self.stage_after_name)
                              and self._inside_name(clause, since, pos, token, kind)) \
                     and not (kind == "boundary" and self.company_end.match(clause, pos + len(token))):
                 # (not 鑫达实业投资 | 有限公司: a framing word inside a company's name)
@@ -1181,6 +1186,12 @@ class ProjectExtractor:
         between a proper name and a bare suffix (中国铁塔海南基础网络 | 完善 | 工程项目)."""
         if kind == "location":
             return pos - since == 1
+        if token in self.stage_after_name:
+            # 县第三中学 | 新建项目 (a name's ending) but not 白沙镇 | 新建项目5个 (a class counted)
+            head = clause[since:pos]
+            return (pos > since and _CLASS_FOLLOWS.match(clause, pos + len(token)) is None
+                    and (self.judge.has_suffix(head) or self.judge.proper(head)
+                         or head.endswith(self.whole_place_ends)))
         if kind == "boundary" and token in self.name_verb_boundaries and pos > since:
             end = pos + len(token)
             judge = self.judge
