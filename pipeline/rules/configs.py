@@ -417,6 +417,7 @@ class ProjectRules(Config):
     sector_max_chars: int = rule(int)
     proper_pos: tuple[str, ...] = rule(WORDS)
     name_verbs: tuple[str, ...] = rule(WORDS)
+    stage_after_name: tuple[str, ...] = rule(WORDS)  # 县第三中学 | 新建项目: a name's ending, no framing
     narrative_pos: tuple[str, ...] = rule(WORDS)
     strip_leading_chars: tuple[str, ...] = rule(WORDS)
     cut_after_words: tuple[str, ...] = rule(WORDS)
@@ -462,6 +463,7 @@ class ProjectRules(Config):
     plural_anaphora: regex.Pattern[str] = rule(PATTERN)   # 这两个项目: several named before
     short_name: regex.Pattern[str] = rule(PATTERN)        # （以下简称“南青高速”）: group 'alias'
     full_name: regex.Pattern[str] = rule(PATTERN)         # 短名（全称…项目）: group 'full'
+    other_name: regex.Pattern[str] = rule(PATTERN)        # 甲小学（原名乙小学）: groups former/current/same, 'other'
     money_framing: regex.Pattern[str] = rule(PATTERN)   # 投资9亿元建设 | 某某项目: an amount before a name
     location_markers: tuple[str, ...] = rule(WORDS)
     new_subject: regex.Pattern[str] = rule(PATTERN)

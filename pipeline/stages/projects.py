@@ -61,6 +61,18 @@ _LEADING_SPACES = re.compile(r"[ \t\u3000]+")
 # piece a name cell wraps onto the next line, and what ends a cell as an aside (（续建）)
 ROW_CELLS_MIN_ROWS = 3
 ROW_CELL_WRAP_MAX = 8
+# what follows a class of projects (新建项目5个, 续建项目有：, 续建项目包括): a count or a list
+_CLASS_FOLLOWS = regex.compile(r"\s*(?:[0-9一二三四五六七八九十两几多]|有|包括|主要|共|[：:（(])")
+# a character every marker of another name (`other_name`) holds: most texts have none
+_OTHER_NAME_HINT = re.compile("[原曾旧前更改易定现即称名]")
+# between a project's name and the marker of its other name: brackets, quotes, a comma, blanks
+_BEFORE_OTHER_NAME = regex.compile(r"[】\]）)」』”\"，,（(\s]*")
+_BEFORE_OTHER_NAME_REVERSED = regex.compile(r"[】\]）)」』”\"，,（(\s]*")
+# a short form with no suffix, said again in full after 即 or 又称: a few Han words, no count nor
+# class of projects (已完工项目2个，即甲…: the members of a class, no short form)
+_SHORT_FORM = regex.compile(r"(?!.*(?:项目|工程|項目))\p{Han}{2,10}")
+_NAMED_BEFORE_MAX = 30      # the longest old name or short form read before its marker
+_NAMED_BEFORE_STOP = set("\n【[（(“\"「『，,。；;：:！？!?、") | set(SPACES)
 _TRAILING_ASIDE = regex.compile(r"[(（][^()（）]{1,8}[)）]$")
 _HAN = regex.compile(r"\p{Han}")
 _PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
@@ -120,10 +132,13 @@ class ProjectExtractor:
         self.min_chars = p.min_chars
         # framing verbs that names use too (基础网络完善工程): inside a name before a suffix
         self.name_verb_boundaries = set(p.left_boundaries) & set(p.name_verbs)
+        # …and the class words that end a name when written right after its head (新建项目)
+        self.stage_after_name = set(p.left_boundaries) & set(p.stage_after_name)
         self.key_endings = p.key_endings
         self.key_min_chars = p.key_min_chars
         self.whole_place_ends = p.whole_place_ends
         self.full_name = p.full_name
+        self.other_name = p.other_name
         # a name cell that opens with a place (甲村, 青禾县乙镇): it names its project whole
         self.cell_place = regex.compile(rf"\p{{Han}}{{1,7}}?(?:{alternation(p.whole_place_ends)})(?=\p{{Han}}{{2}})")
         self.copula = p.copula
@@ -229,6 +244,8 @@ class ProjectExtractor:
         mentions = self._row_name_cells(text, offset, mentions)
         if "全" in text or "正式名称" in text:
             mentions = self._full_name_brackets(text, offset, mentions)
+        if _OTHER_NAME_HINT.search(text) is not None:
+            mentions = self._other_names(text, offset, mentions)
         mentions = [m for m in mentions if not self._unit_or_list_title(text, m.start - offset, m.end - offset)]
         return merge_short_forms(_without_content_cells(text, offset, mentions), self.place_prefix)
 
@@ -373,6 +390,75 @@ class ProjectExtractor:
             name = text[short.start - offset:b_start - offset]
             out.append(ProjectMention(name, key, short.start, b_start, short.rule_id))
         return out
+
+    def _other_names(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
+        """`found` with another name of a project read as that project (`other_name`: 甲小学（原名乙
+        小学）, 【甲】 原称乙, 原乙项目现已更名为甲, 【鹤岭光伏】 即鹤岭乡…光伏发电项目). The name after
+        the marker must read as a project's (a suffix, the judge's assent) and the project is the
+        candidate ending right before the marker (only brackets, quotes, a comma or blanks
+        between), or running through a bracket that holds the marker and ending there. The
+        candidates inside the other name (原名乙小学) give way. A former name is the project's alt
+        (the candidate keeps its span and name); a new name is the project's name (its span after
+        the marker) with the old as alt; the same project in other words is one more mention of
+        the project's key, the fuller form its name (aggregate). A former name with no project
+        right before it (备注：第12项原名“甲馆”) names a project of elsewhere: no candidate of its own."""
+        out = list(found)
+        for m in self.other_name.finditer(text):
+            other = m.group("other")
+            if not self.judge.has_suffix(other) or not self.judge.accepts(other):
+                continue
+            o_start, o_end = m.span("other")
+            mark = m.start() + offset
+            opened = text[m.start()] in "（("
+            shut = o_end + offset + (1 if text[o_end:o_end + 1] in ("）", ")") else 0)
+            before = [c for c in out if c.start < mark and (
+                c.end <= mark and _BEFORE_OTHER_NAME.fullmatch(text, c.end - offset, m.start()) is not None
+                or opened and c.end in (mark, shut) and c.end != o_end + offset)]
+            if not before and not m.group("former") and not any(c.start < mark < c.end for c in out):
+                written = self._named_before(text, offset, m.start(), bool(m.group("same")))
+                before = [written] if written is not None else []
+            if len(before) != 1:
+                if m.group("former"):   # a former name of a project named elsewhere (a ledger's note): none of its own
+                    out = [c for c in out if not (c.start < o_end + offset and c.end > o_start + offset)]
+                continue
+            project = before[0]
+            if m.group("same") and len(other) <= len(project.name):
+                continue        # the same project said again is said in full (甲光伏，即甲乡…光伏发电项目)
+            if project.end > mark:      # the bracket read into the name (甲小学（原名乙小学）): cut
+                cut = text[project.start - offset:m.start()].rstrip(_PUNCT_STRIP)
+                project = replace(project, name=cut, key=self.key(cut), end=project.start + len(cut))
+            inside = {id(c) for c in out if c.start < o_end + offset and c.end > o_start + offset}
+            out = [c for c in out if id(c) not in inside and c is not before[0]]
+            if m.group("current"):
+                former = project.name[1:] if project.name.startswith("原") else project.name
+                out = [replace(c, key=self.key(other)) if c.key == project.key else c for c in out]
+                out.append(ProjectMention(other, self.key(other), o_start + offset, o_end + offset,
+                                          project.rule_id, alt=former))
+            elif m.group("former"):
+                out.append(replace(project, alt=other))
+            else:
+                out.append(project)
+                out.append(ProjectMention(other, project.key, o_start + offset, o_end + offset, project.rule_id))
+        return out
+
+    def _named_before(self, text: str, offset: int, mark: int, bare: bool) -> ProjectMention | None:
+        """The name written right before the marker of a new name or of the same project in
+        other words, when no candidate ends there (原城北物流园项目现已更名为…; 【鹤岭光伏】 即…): the
+        words from the clause's start or the heading's bracket to the marker, a leading 原
+        (the old name) dropped. It must read as a project's name (a suffix and the judge's
+        assent), or with `bare` (即, 又称: the same project said again) as a listed item does."""
+        gap = _BEFORE_OTHER_NAME_REVERSED.match(text[max(0, mark - 4):mark][::-1])
+        end = mark - (gap.end() if gap is not None else 0)
+        start = end
+        while start > 0 and end - start < _NAMED_BEFORE_MAX and text[start - 1] not in _NAMED_BEFORE_STOP:
+            start -= 1
+        start += 1 if text[start:start + 1] == "原" else 0
+        name = text[start:end]
+        if len(name) < 2 or not (self.judge.has_suffix(name) and self.judge.accepts(name)
+                                 or bare and _SHORT_FORM.fullmatch(name) is not None
+                                 and self.judge.accepts(name, listed=True)):
+            return None
+        return ProjectMention(name, self.key(name), start + offset, end + offset, PROJECT_SUFFIX_RULE)
 
     def _row_name_cells(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
         """`found` with the name cells of a table's rows read whole. A row is a numbered line
@@ -1026,7 +1112,8 @@ class ProjectExtractor:
                 else:
                     depth = max(depth - 1, 0)
             elif depth == 0 and not (token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0))) \
-                    and not ((kind == "location" or token in self.name_verb_boundaries)
+                    and not ((kind == "location" or token in self.name_verb_boundaries
+                              or token in self.stage_after_name)
                              and self._inside_name(clause, since, pos, token, kind)) \
                     and not (kind == "boundary" and self.company_end.match(clause, pos + len(token))):
                 # (not 鑫达实业投资 | 有限公司: a framing word inside a company's name)
@@ -1099,6 +1186,12 @@ class ProjectExtractor:
         between a proper name and a bare suffix (中国铁塔海南基础网络 | 完善 | 工程项目)."""
         if kind == "location":
             return pos - since == 1
+        if token in self.stage_after_name:
+            # 县第三中学 | 新建项目 (a name's ending) but not 白沙镇 | 新建项目5个 (a class counted)
+            head = clause[since:pos]
+            return (pos > since and _CLASS_FOLLOWS.match(clause, pos + len(token)) is None
+                    and (self.judge.has_suffix(head) or self.judge.proper(head)
+                         or head.endswith(self.whole_place_ends)))
         if kind == "boundary" and token in self.name_verb_boundaries and pos > since:
             end = pos + len(token)
             judge = self.judge
