@@ -518,6 +518,7 @@ class LinkPatterns(Config):
     former_latter: regex.Pattern[str] = rule(PATTERN)               # 前者 / 后者: one of the last two projects named
     reference_new_object: regex.Pattern[str] = rule(PATTERN)        # 开工建设X，该项目: X, no project named before
     goal_field: regex.Pattern[str] = rule(PATTERN)                  # 时限：/ 目标：a field of a deadline or goal
+    dated_opener: regex.Pattern[str] = rule(PATTERN, at=True)       # 2023年3月开工: a date, then the state
 
 
 @dataclass(frozen=True, slots=True)

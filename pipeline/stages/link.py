@@ -130,6 +130,7 @@ class LinkRules:
     panel_opener: regex.Pattern[str]        # ▌ / 【 opening a panel's heading line
     panel_close: regex.Pattern[str]         # 31个 / ： closing a panel's heading line
     future_frame: regex.Pattern[str]        # 明年，/ 我们将 over a sentence (statuses.yaml)
+    dated_opener: regex.Pattern[str]        # 2023年3月开工: a sentence of a date and its state
     status_model: StatusModel
 
     @classmethod
@@ -144,7 +145,8 @@ class LinkRules:
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
                    links.push_words, links.push_plan, links.task_heading, links.class_gap,
                    links.plan_document, links.preamble, links.list_alone_rest, links.goal_field,
-                   links.panel_opener, links.panel_close, rules.statuses.future_frame, load_status_model())
+                   links.panel_opener, links.panel_close, rules.statuses.future_frame, links.dated_opener,
+                   load_status_model())
 
 
 _PLAN_TITLE_LINES = 6     # a plan's title stands in its first lines (an issuing office's line may open it)
@@ -618,11 +620,22 @@ class _StatusLinker:
             nxt = g.segment + step
             if nxt >= len(ends) or nxt in self.segments_with_mentions or text[ends[nxt - 1] - 1] == "\n":
                 return []
-            if step == 1 and not openers.match(text, ends[nxt - 1]):
+            if step == 1 and not openers.match(text, ends[nxt - 1]) and not self._dated_state(nxt):
                 return []
             if self.by_segment.get(nxt):
                 return self.by_segment[nxt]
         return []
+
+    def _dated_state(self, segment: int) -> bool:
+        """The sentence `segment` has no subject of its own: it opens with a date and then its
+        first cue (2023年3月开工，2025年底建成投用; rules/links.yaml dated_opener), so it goes on about
+        the project of the sentence before it."""
+        start = self.layout.segment_start(segment)
+        opener = self.config.dated_opener.match(self.text, start)
+        if opener is None or opener.end() == start:
+            return False
+        cues = self._cue_starts(segment)
+        return bool(cues) and cues[0] == opener.end()
 
     def _inherit_group_state(self, chosen: list[list[int]]) -> None:
         """Groups with no cue of their own that follow a statement about a class of projects
