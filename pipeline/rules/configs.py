@@ -519,6 +519,8 @@ class LinkPatterns(Config):
     reference_new_object: regex.Pattern[str] = rule(PATTERN)        # 开工建设X，该项目: X, no project named before
     goal_field: regex.Pattern[str] = rule(PATTERN)                  # 时限：/ 目标：a field of a deadline or goal
     dated_opener: regex.Pattern[str] = rule(PATTERN, at=True)       # 2023年3月开工: a date, then the state
+    exclusion_open: regex.Pattern[str] = rule(PATTERN)              # 除 / 除了 right before a project
+    exclusion_close: regex.Pattern[str] = rule(PATTERN, at=True)    # 外 / 以外 / 两个项目外 right after it
 
 
 @dataclass(frozen=True, slots=True)

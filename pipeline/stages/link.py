@@ -131,6 +131,8 @@ class LinkRules:
     panel_close: regex.Pattern[str]         # 31个 / ： closing a panel's heading line
     future_frame: regex.Pattern[str]        # 明年，/ 我们将 over a sentence (statuses.yaml)
     dated_opener: regex.Pattern[str]        # 2023年3月开工: a sentence of a date and its state
+    exclusion_open: regex.Pattern[str]      # 除 / 除了 right before a project …
+    exclusion_close: regex.Pattern[str]     # … and 外 / 以外 right after it: set apart from the rest
     status_model: StatusModel
 
     @classmethod
@@ -146,7 +148,7 @@ class LinkRules:
                    links.push_words, links.push_plan, links.task_heading, links.class_gap,
                    links.plan_document, links.preamble, links.list_alone_rest, links.goal_field,
                    links.panel_opener, links.panel_close, rules.statuses.future_frame, links.dated_opener,
-                   load_status_model())
+                   links.exclusion_open, links.exclusion_close, load_status_model())
 
 
 _PLAN_TITLE_LINES = 6     # a plan's title stands in its first lines (an issuing office's line may open it)
@@ -385,6 +387,8 @@ class _StatusLinker:
     def choose(self, gi: int, prefix_of: dict[int, int], owned: set[int]) -> list[int]:
         """Indices of the cues for group `gi`, in order of preference described in the module."""
         g, cues = self.groups[gi], self.cues
+        if self._excluded(g):
+            return []       # 除甲外，其余项目均已开工: what follows is said of the others
         seg_cues = self.by_segment.get(g.segment, [])
         prev_end, next_start = self._neighbours(gi)
         if self._class_follows(gi):
@@ -431,6 +435,13 @@ class _StatusLinker:
             chosen += self._look_ahead(g, self.config.updates)
             chosen += [i for i in self._next_delay(g) if i not in chosen]
         return chosen
+
+    def _excluded(self, g: Group) -> bool:
+        """Group `g` is set apart by an exclusion (除甲外，…; 除了甲、乙两个项目以外，…: rules/links.yaml
+        exclusion_open, exclusion_close): the clauses after it speak of the others, not of it."""
+        clause_start = self.layout.clause_start(g.start)
+        return self.config.exclusion_close.match(self.text, g.end) is not None \
+            and self.config.exclusion_open.search(self.text, clause_start, g.start) is not None
 
     def _continues(self, gi: int) -> bool:
         """Group `gi` goes on with the list before it in its sentence, after a comma and a
@@ -653,7 +664,8 @@ class _StatusLinker:
         for gi, g in enumerate(self.groups):
             if own[gi]:
                 continue
-            statement = self._group_statement_before(g.segment, listed_segments)
+            # an excluded project (除甲外) is set apart from the class the sentence before spoke of
+            statement = None if self._excluded(g) else self._group_statement_before(g.segment, listed_segments)
             heading = self._heading_state(self.layout.section_at(g.start), title[1] if title else None)
             weak = chosen[gi]
             if statement is not None:
@@ -1026,12 +1038,12 @@ class _StatusLinker:
                    for g, nxt in zip(groups, groups[1:], strict=False)]
         lists = self._lists(chained)
         for gi in range(len(groups) - 2, -1, -1):
-            if not chosen[gi] and chained[gi] and lists[gi]:
+            if not chosen[gi] and chained[gi] and lists[gi] and not self._excluded(groups[gi]):
                 chosen[gi] = chosen[gi + 1]
         # 开工的还有甲、乙等16个产业项目，以及丙、丁和戊: a list going on after a comma and a joiner
         # takes the cue of the list it continues
         for gi in range(1, len(groups)):
-            if not chosen[gi] and self._continues(gi):
+            if not chosen[gi] and self._continues(gi) and not self._excluded(groups[gi]):
                 chosen[gi] = list(chosen[gi - 1])
         own = [any(not cues[i].weak for i in picks) for picks in chosen]     # before any group's state is added
         self._inherit_group_state(chosen)
