@@ -133,6 +133,8 @@ class LinkRules:
     dated_opener: regex.Pattern[str]        # 2023年3月开工: a sentence of a date and its state
     exclusion_open: regex.Pattern[str]      # 除 / 除了 right before a project …
     exclusion_close: regex.Pattern[str]     # … and 外 / 以外 right after it: set apart from the rest
+    frame_before: regex.Pattern[str]        # 与 / 观摩了 right before a project: no subject of its sentence
+    frame_under: regex.Pattern[str]         # 的带动下 right after a project: no subject of its sentence
     status_model: StatusModel
 
     @classmethod
@@ -148,7 +150,8 @@ class LinkRules:
                    links.push_words, links.push_plan, links.task_heading, links.class_gap,
                    links.plan_document, links.preamble, links.list_alone_rest, links.goal_field,
                    links.panel_opener, links.panel_close, rules.statuses.future_frame, links.dated_opener,
-                   links.exclusion_open, links.exclusion_close, load_status_model())
+                   links.exclusion_open, links.exclusion_close, links.frame_before, links.frame_under,
+                   load_status_model())
 
 
 _PLAN_TITLE_LINES = 6     # a plan's title stands in its first lines (an issuing office's line may open it)
@@ -395,6 +398,9 @@ class _StatusLinker:
             next_start = self._neighbours(gi + 1)[1]    # 甲、乙等5个村的污水治理项目全部完工: the class's cue
         after = [i for i in seg_cues if g.end <= cues[i].start < next_start and i not in owned]
         clause_end = self.layout.clause_end(g.end)
+        framed = self._framed(g)
+        if framed:      # 观摩了甲、乙等8个项目，并对…推进情况进行打分: the later clauses are another subject's
+            after = [i for i in after if cues[i].start < clause_end]
         strong_in_clause = [i for i in after if cues[i].start < clause_end and not cues[i].weak]
         strong_after = [i for i in after if not cues[i].weak]
         chosen = [prefix_of[gi]] if gi in prefix_of else []
@@ -415,7 +421,7 @@ class _StatusLinker:
             chosen.append(after[0])
         if not chosen:
             chosen = [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start][-1:]
-        if not chosen and prev_end == 0:
+        if not chosen and prev_end == 0 and not framed:
             # the sentence's first subject: its last word on it (A，位于城东，目前已开工), unless
             # it stands in the clause of a later project of the sentence (甲总投资3亿元，乙已建成)
             chosen = [i for i in seg_cues[-1:] if not self._in_later_clause(gi, cues[i])]
@@ -435,6 +441,13 @@ class _StatusLinker:
             chosen += self._look_ahead(g, self.config.updates)
             chosen += [i for i in self._next_delay(g) if i not in chosen]
         return chosen
+
+    def _framed(self, g: Group) -> bool:
+        """Group `g` is no subject of its sentence: named after a preposition of company or
+        comparison or as the object of a visit (与甲同年开工的…; 观摩了甲、乙…), or in 在甲的带动下
+        (rules/links.yaml frame_before, frame_under): the clauses after it speak of another subject."""
+        return self.config.frame_under.match(self.text, g.end) is not None \
+            or self.config.frame_before.search(self.text, self.layout.clause_start(g.start), g.start) is not None
 
     def _excluded(self, g: Group) -> bool:
         """Group `g` is set apart by an exclusion (除甲外，…; 除了甲、乙两个项目以外，…: rules/links.yaml
