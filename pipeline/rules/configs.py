@@ -520,6 +520,11 @@ class LinkPatterns(Config):
     former_latter: regex.Pattern[str] = rule(PATTERN)               # 前者 / 后者: one of the last two projects named
     reference_new_object: regex.Pattern[str] = rule(PATTERN)        # 开工建设X，该项目: X, no project named before
     goal_field: regex.Pattern[str] = rule(PATTERN)                  # 时限：/ 目标：a field of a deadline or goal
+    dated_opener: regex.Pattern[str] = rule(PATTERN, at=True)       # 2023年3月开工: a date, then the state
+    exclusion_open: regex.Pattern[str] = rule(PATTERN)              # 除 / 除了 right before a project
+    exclusion_close: regex.Pattern[str] = rule(PATTERN, at=True)    # 外 / 以外 / 两个项目外 right after it
+    frame_before: regex.Pattern[str] = rule(PATTERN)                # 与 / 观摩了 right before a project: no subject
+    frame_under: regex.Pattern[str] = rule(PATTERN, at=True)        # 的带动下 right after a project: no subject
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,6 +130,11 @@ class LinkRules:
     panel_opener: regex.Pattern[str]        # ▌ / 【 opening a panel's heading line
     panel_close: regex.Pattern[str]         # 31个 / ： closing a panel's heading line
     future_frame: regex.Pattern[str]        # 明年，/ 我们将 over a sentence (statuses.yaml)
+    dated_opener: regex.Pattern[str]        # 2023年3月开工: a sentence of a date and its state
+    exclusion_open: regex.Pattern[str]      # 除 / 除了 right before a project …
+    exclusion_close: regex.Pattern[str]     # … and 外 / 以外 right after it: set apart from the rest
+    frame_before: regex.Pattern[str]        # 与 / 观摩了 right before a project: no subject of its sentence
+    frame_under: regex.Pattern[str]         # 的带动下 right after a project: no subject of its sentence
     status_model: StatusModel
 
     @classmethod
@@ -144,7 +149,9 @@ class LinkRules:
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
                    links.push_words, links.push_plan, links.task_heading, links.class_gap,
                    links.plan_document, links.preamble, links.list_alone_rest, links.goal_field,
-                   links.panel_opener, links.panel_close, rules.statuses.future_frame, load_status_model())
+                   links.panel_opener, links.panel_close, rules.statuses.future_frame, links.dated_opener,
+                   links.exclusion_open, links.exclusion_close, links.frame_before, links.frame_under,
+                   load_status_model())
 
 
 _PLAN_TITLE_LINES = 6     # a plan's title stands in its first lines (an issuing office's line may open it)
@@ -383,12 +390,17 @@ class _StatusLinker:
     def choose(self, gi: int, prefix_of: dict[int, int], owned: set[int]) -> list[int]:
         """Indices of the cues for group `gi`, in order of preference described in the module."""
         g, cues = self.groups[gi], self.cues
+        if self._excluded(g):
+            return []       # 除甲外，其余项目均已开工: what follows is said of the others
         seg_cues = self.by_segment.get(g.segment, [])
         prev_end, next_start = self._neighbours(gi)
         if self._class_follows(gi):
             next_start = self._neighbours(gi + 1)[1]    # 甲、乙等5个村的污水治理项目全部完工: the class's cue
         after = [i for i in seg_cues if g.end <= cues[i].start < next_start and i not in owned]
         clause_end = self.layout.clause_end(g.end)
+        framed = self._framed(g)
+        if framed:      # 观摩了甲、乙等8个项目，并对…推进情况进行打分: the later clauses are another subject's
+            after = [i for i in after if cues[i].start < clause_end]
         strong_in_clause = [i for i in after if cues[i].start < clause_end and not cues[i].weak]
         strong_after = [i for i in after if not cues[i].weak]
         chosen = [prefix_of[gi]] if gi in prefix_of else []
@@ -409,7 +421,7 @@ class _StatusLinker:
             chosen.append(after[0])
         if not chosen:
             chosen = [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start][-1:]
-        if not chosen and prev_end == 0:
+        if not chosen and prev_end == 0 and not framed:
             # the sentence's first subject: its last word on it (A，位于城东，目前已开工), unless
             # it stands in the clause of a later project of the sentence (甲总投资3亿元，乙已建成)
             chosen = [i for i in seg_cues[-1:] if not self._in_later_clause(gi, cues[i])]
@@ -429,6 +441,20 @@ class _StatusLinker:
             chosen += self._look_ahead(g, self.config.updates)
             chosen += [i for i in self._next_delay(g) if i not in chosen]
         return chosen
+
+    def _framed(self, g: Group) -> bool:
+        """Group `g` is no subject of its sentence: named after a preposition of company or
+        comparison or as the object of a visit (与甲同年开工的…; 观摩了甲、乙…), or in 在甲的带动下
+        (rules/links.yaml frame_before, frame_under): the clauses after it speak of another subject."""
+        return self.config.frame_under.match(self.text, g.end) is not None \
+            or self.config.frame_before.search(self.text, self.layout.clause_start(g.start), g.start) is not None
+
+    def _excluded(self, g: Group) -> bool:
+        """Group `g` is set apart by an exclusion (除甲外，…; 除了甲、乙两个项目以外，…: rules/links.yaml
+        exclusion_open, exclusion_close): the clauses after it speak of the others, not of it."""
+        clause_start = self.layout.clause_start(g.start)
+        return self.config.exclusion_close.match(self.text, g.end) is not None \
+            and self.config.exclusion_open.search(self.text, clause_start, g.start) is not None
 
     def _continues(self, gi: int) -> bool:
         """Group `gi` goes on with the list before it in its sentence, after a comma and a
@@ -618,11 +644,22 @@ class _StatusLinker:
             nxt = g.segment + step
             if nxt >= len(ends) or nxt in self.segments_with_mentions or text[ends[nxt - 1] - 1] == "\n":
                 return []
-            if step == 1 and not openers.match(text, ends[nxt - 1]):
+            if step == 1 and not openers.match(text, ends[nxt - 1]) and not self._dated_state(nxt):
                 return []
             if self.by_segment.get(nxt):
                 return self.by_segment[nxt]
         return []
+
+    def _dated_state(self, segment: int) -> bool:
+        """The sentence `segment` has no subject of its own: it opens with a date and then its
+        first cue (2023年3月开工，2025年底建成投用; rules/links.yaml dated_opener), so it goes on about
+        the project of the sentence before it."""
+        start = self.layout.segment_start(segment)
+        opener = self.config.dated_opener.match(self.text, start)
+        if opener is None or opener.end() == start:
+            return False
+        cues = self._cue_starts(segment)
+        return bool(cues) and cues[0] == opener.end()
 
     def _inherit_group_state(self, chosen: list[list[int]]) -> None:
         """Groups with no cue of their own that follow a statement about a class of projects
@@ -640,7 +677,8 @@ class _StatusLinker:
         for gi, g in enumerate(self.groups):
             if own[gi]:
                 continue
-            statement = self._group_statement_before(g.segment, listed_segments)
+            # an excluded project (除甲外) is set apart from the class the sentence before spoke of
+            statement = None if self._excluded(g) else self._group_statement_before(g.segment, listed_segments)
             heading = self._heading_state(self.layout.section_at(g.start), title[1] if title else None)
             weak = chosen[gi]
             if statement is not None:
@@ -1013,12 +1051,12 @@ class _StatusLinker:
                    for g, nxt in zip(groups, groups[1:], strict=False)]
         lists = self._lists(chained)
         for gi in range(len(groups) - 2, -1, -1):
-            if not chosen[gi] and chained[gi] and lists[gi]:
+            if not chosen[gi] and chained[gi] and lists[gi] and not self._excluded(groups[gi]):
                 chosen[gi] = chosen[gi + 1]
         # 开工的还有甲、乙等16个产业项目，以及丙、丁和戊: a list going on after a comma and a joiner
         # takes the cue of the list it continues
         for gi in range(1, len(groups)):
-            if not chosen[gi] and self._continues(gi):
+            if not chosen[gi] and self._continues(gi) and not self._excluded(groups[gi]):
                 chosen[gi] = list(chosen[gi - 1])
         own = [any(not cues[i].weak for i in picks) for picks in chosen]     # before any group's state is added
         self._inherit_group_state(chosen)
