@@ -393,6 +393,8 @@ class StatusRules(Config):
 
     cues: tuple[Cue, ...] = rule(BUILT)
     future_frame: regex.Pattern[str] = rule(PATTERN)    # 明年，/ 我们将: a time to come over its sentence
+    plan_frame: regex.Pattern[str] = rule(PATTERN)      # 2027年重点项目清单: a plan's title or heading
+    plan_start_class: regex.Pattern[str] = rule(PATTERN)    # 新开工: a plan's class of starts to come
 
 
 # -- projects --------------------------------------------------------------------------

@@ -135,6 +135,8 @@ class LinkRules:
     exclusion_close: regex.Pattern[str]     # … and 外 / 以外 right after it: set apart from the rest
     frame_before: regex.Pattern[str]        # 与 / 观摩了 right before a project: no subject of its sentence
     frame_under: regex.Pattern[str]         # 的带动下 right after a project: no subject of its sentence
+    plan_frame: regex.Pattern[str]          # a plan's title or heading (2027年重点项目清单; statuses.yaml)
+    plan_start_class: regex.Pattern[str]    # 新开工: a plan's class of the starts to come (statuses.yaml)
     status_model: StatusModel
 
     @classmethod
@@ -151,7 +153,7 @@ class LinkRules:
                    links.plan_document, links.preamble, links.list_alone_rest, links.goal_field,
                    links.panel_opener, links.panel_close, rules.statuses.future_frame, links.dated_opener,
                    links.exclusion_open, links.exclusion_close, links.frame_before, links.frame_under,
-                   load_status_model())
+                   rules.statuses.plan_frame, rules.statuses.plan_start_class, load_status_model())
 
 
 _PLAN_TITLE_LINES = 6     # a plan's title stands in its first lines (an issuing office's line may open it)
@@ -169,12 +171,14 @@ class _StatusLinker:
         self.enumerations = enumerations
         self.headings = enumerations.headings
         self._task_sections: dict[int, bool] = {}      # section id -> a heading of tasks to come over it
+        self._plan_sections: dict[int, bool] = {}      # section id -> a heading of a plan over it
         spans = sorted((m.start, m.end) for m in found.mentions)
         span_starts = [s for s, _ in spans]
         reach = list(accumulate((e for _, e in spans), max))   # furthest end so far
         # a status word inside a name (…技改项目, 主体工程) says nothing about the project
         own = [c for c in found.cues if not _covered(span_starts, reach, c.start, c.end)]
         self.plan_document = self._is_plan_document()
+        self.plan_framed = self._opens_as_plan()
         self.cues = self._plans(sorted(own + self._done_objects(enumerations.groups), key=lambda c: c.start))
         self.by_segment: dict[int, list[int]] = {}
         for i, c in enumerate(self.cues):
@@ -229,6 +233,8 @@ class _StatusLinker:
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=TASK_HEADING_RULE)
             elif self._plan_heading_start(cue):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=TASK_HEADING_RULE)
+            elif self._plan_framed(cue):
+                cue = replace(cue, status=Status.PLANNED, future=True, rule_id=TASK_HEADING_RULE)
             elif self._task_state(cue) and self._in_goal_field(cue):
                 cue = replace(cue, status=Status.PLANNED, future=True, rule_id=GOAL_FIELD_RULE)
             elif self._task_state(cue) and self._framed_future(cue):
@@ -261,6 +267,46 @@ class _StatusLinker:
             if self.config.plan_document.search(line.strip()) is not None:
                 return True
         return False
+
+    def _opens_as_plan(self) -> bool:
+        """The document's title (a line before its first sentence) names a plan or a list of
+        projects for a period (“十六五”时期重大项目和重大工程; 2027年市级重点项目清单: statuses.yaml
+        plan_frame): the whole text is the plan's frame."""
+        for line in self.text.split("\n", _PLAN_TITLE_LINES)[:_PLAN_TITLE_LINES]:
+            if "。" in line:
+                return False
+            if self.config.plan_frame.search(line.strip()) is not None:
+                return True
+        return False
+
+    def _plan_framed(self, cue: StatusMention) -> bool:
+        """A start written as the class a plan gives an item (新开工: in a bracket after its name, a
+        cell, a heading, a class statement; statuses.yaml plan_start_class) in a plan's frame (its
+        title or a heading over the cue names a plan or list for a period: `_opens_as_plan`,
+        `_plan_section`), with no mark of a state reached in its clause (已, 目前): a start the plan
+        sets for its period, planned. The list's other words keep their state (a list of a period
+        running now reports what it reached: 开工一批（均已于10月28日集中开工）)."""
+        if cue.future or cue.weak or cue.status is not Status.STARTED \
+                or self.config.plan_start_class.search(self.text, max(cue.start - 1, 0), cue.end) is None:
+            return False
+        if not self.plan_framed and not self._plan_section(self.layout.section_at(cue.start)):
+            return False
+        sentence_start = self.layout.segment_start(self.layout.segment_of(cue.start))
+        clause_start = max(self.layout.clause_start(cue.start), sentence_start)
+        return self.config.past_marker.search(self.text, clause_start, cue.end) is None
+
+    def _plan_section(self, section: Section) -> bool:
+        """A heading over `section` (the document's own first line aside) names a plan or a list
+        of projects for a period (statuses.yaml plan_frame); remembered per section."""
+        if section.section_id == 0:
+            return False
+        known = self._plan_sections.get(section.section_id)
+        if known is None:
+            parent = self.layout.enclosing(section)
+            known = self.config.plan_frame.search(self.text[section.title_start:section.title_end].strip()) \
+                is not None or (parent is not None and self._plan_section(parent))
+            self._plan_sections[section.section_id] = known
+        return known
 
     def _plan_heading_start(self, cue: StatusMention) -> bool:
         """A start a heading of a plan states (二、新开工项目（38个） in a year's plan): the class of
