@@ -2,7 +2,7 @@
 
     python scripts/train.py [projects|statuses|roles|all] [--gold ../shared/gold] [--sets dev train]
                             [--out pipeline/data] [--styles tests/fixtures/styles | --no-styles]
-                            [--styles-weight W]
+                            [--styles-weight W] [--lobo]
 
 - `projects` → pipeline/data/project_model.json (pipeline/stages/project_model.py): is a
   candidate a project; its calibrated probability is `projects.confidence`, and candidates
@@ -45,6 +45,13 @@ printed with "calibrated without the document's fold" is that promise measured o
 calibration did not see (for projects, the keep threshold is also chosen without that fold).
 `scripts/confidence_check.py` prints the promise there, fitted on dev only, and on the styles
 set. Deterministic: sorted documents, fixed folds, no randomness, weights rounded to 6 decimals.
+
+`--lobo` (leave one batch out) adds, for each styles batch (a file-name prefix: each batch is a
+different set of styles), its project relaxed F1 and status accuracy from models fitted as
+above on everything but that batch (the gold sets and the other batches), their mean over
+batches and all batches pooled: the question an unseen batch asks of the weights. The status
+samples are the projects the shipped project model keeps, which saw every batch: only the
+ranker is left out of the batch, not which projects it is asked about.
 Scoring in the pipeline is plain Python.
 """
 
