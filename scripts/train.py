@@ -1057,8 +1057,15 @@ def lobo_statuses(s: Samples, calibrate_on: Callable[[str], bool] | None = None,
         d = Decisions.of(left, Logistic(model.coef, 0.0).scores(left.x))
         right = int(d.right.sum())
         out.append(BatchFigure(batch, right / len(d.right) if len(d.right) else 0.0, (right, len(d.right)),
-                               status_figures(d, model.scale, model.shift, model.unknown, surety)))
+                               status_figures(d, model.scale, model.shift, model.unknown, surety)
+                               + f"; the gold state among the candidates of {within_reach(left)} of them"))
     return out
+
+
+def within_reach(s: Samples) -> int:
+    """How many decisions of `s` offer the gold's state among their candidates: the most any
+    weighing can get right (the others need a cue the rules did not find or link)."""
+    return sum(any(s.y[i] for i in idx) for idx in _by_decision(s.decision).values())
 
 
 def lobo_summary(figures: Sequence[BatchFigure], projects: bool) -> str:

@@ -135,3 +135,22 @@ def test_a_binding_cue_left_free_lets_the_ranker_choose() -> None:
     assert [f.value for f in bound] == [0.0]
     assert [f.value for f in free] == [1.0]
     assert np.isclose(free[0].counts[1], 4)
+
+
+# the candidates' states of each decision, and the gold's -> decisions within reach of any weighing
+REACH_CASES = [
+    ([(["completed", "in_progress"], "completed"), (["planned"], "planned")], 2),
+    ([(["completed", "in_progress"], "operational"), (["planned", "unknown"], "unknown")], 1),
+    # must not: a gold state no candidate states
+    ([(["started"], "delayed")], 0),
+]
+
+
+@pytest.mark.parametrize("decisions, reach", REACH_CASES, ids=["both", "one", "none"])
+def test_decisions_within_reach_offer_the_gold_state(decisions: list[tuple[list[str], str]], reach: int) -> None:
+    train = load_train_script()
+    s = train.Samples()
+    for n, (states, gold) in enumerate(decisions):
+        for state in states:
+            s.add(((f"status={state}", 1.0),), int(state == gold), f"train/t{n}.txt", n)
+    assert train.within_reach(s) == reach
