@@ -2,7 +2,7 @@
 
     python scripts/train.py [projects|statuses|roles|all] [--gold ../shared/gold] [--sets dev train]
                             [--out pipeline/data] [--styles tests/fixtures/styles | --no-styles]
-                            [--styles-weight W]
+                            [--styles-weight W] [--lobo]
 
 - `projects` → pipeline/data/project_model.json (pipeline/stages/project_model.py): is a
   candidate a project; its calibrated probability is `projects.confidence`, and candidates
@@ -45,6 +45,13 @@ printed with "calibrated without the document's fold" is that promise measured o
 calibration did not see (for projects, the keep threshold is also chosen without that fold).
 `scripts/confidence_check.py` prints the promise there, fitted on dev only, and on the styles
 set. Deterministic: sorted documents, fixed folds, no randomness, weights rounded to 6 decimals.
+
+`--lobo` (leave one batch out) adds, for each styles batch (a file-name prefix: each batch is a
+different set of styles), its project relaxed F1 and status accuracy from models fitted as
+above on everything but that batch (the gold sets and the other batches), their mean over
+batches and all batches pooled: the question an unseen batch asks of the weights. The status
+samples are the projects the shipped project model keeps, which saw every batch: only the
+ranker is left out of the batch, not which projects it is asked about.
 Scoring in the pipeline is plain Python.
 """
 
@@ -576,11 +583,12 @@ def compare_trees(s: Samples, untuned: tuple[str, ...], report: Callable[[str], 
 
 def train_projects(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "train"),
                    report: Callable[[str], Any] = print, trees: bool = False, styles: Path | None = None,
-                   styles_weight: float = STYLES_WEIGHT) -> ProjectModel:
+                   styles_weight: float = STYLES_WEIGHT, lobo: bool = False) -> ProjectModel:
     """Train the project model, print its held-out figures, write it to `out` (and with
     `trees`, the same figures for gradient-boosted trees, see `compare_trees`). `styles`: a
     styles set whose documents (`styles_documents`) are in every fit, each candidate weighing
-    `styles_weight`, and never held out, measured or calibrated on."""
+    `styles_weight`, and never held out, measured or calibrated on; `lobo`: also each styles
+    batch's figure from a fit without it (`lobo_projects`)."""
     docs = gold_documents(gold_root, sets)
     bare = Pipeline(weigh_projects=False, rank_statuses=False)
     s = collect_projects(docs, bare)
@@ -623,6 +631,8 @@ def train_projects(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
                    f"{'+'.join(names[1:])}: {figures}")
     if trees:
         compare_trees(s, untuned, report)
+    if lobo and s.extra is not None:
+        report_lobo(lobo_projects(s, (lambda d: d.startswith(untuned)) if untuned else None), "projects", report)
     _write(out, model.to_json())
     report(f"  weights: {out}")
     return model
@@ -915,10 +925,12 @@ def repeated_status_accuracy(s: Samples, untuned: tuple[str, ...]) -> tuple[str,
 
 def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "train"),
                    report: Callable[[str], Any] = print, project_weights: Path | None = None,
-                   styles: Path | None = None, styles_weight: float = STATUS_STYLES_WEIGHT) -> StatusModel:
+                   styles: Path | None = None, styles_weight: float = STATUS_STYLES_WEIGHT,
+                   lobo: bool = False) -> StatusModel:
     """Train the status ranker on the projects the project model (`project_weights`, else
     the shipped one) keeps; print its held-out figures, write it to `out`. `styles`: as
-    `train_projects` (each decision of a styles document weighs `styles_weight`)."""
+    `train_projects` (each decision of a styles document weighs `styles_weight`); `lobo`: also
+    each styles batch's accuracy from a fit without it (`lobo_statuses`)."""
     docs = gold_documents(gold_root, sets)
     projects = ProjectModel.load(project_weights) if project_weights else None
     kept = Pipeline(project_model=projects, rank_statuses=False)
@@ -963,11 +975,118 @@ def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
             figures = status_figures(Decisions.of(rest, scores), alone.scale, alone.shift, alone.unknown,
                                      alone_surety)
             report(f"  fitted on {fitted_on}, measured on {'+'.join(names[1:])}: {figures}")
+    if lobo and s.extra is not None:
+        report_lobo(lobo_statuses(s, (lambda d: d.startswith(untuned)) if untuned else None), "statuses", report)
     trained_on = names + ([STYLES] if plus else [])
     extra = {"styles_weight": s.extra_weight} if plus else {}
     _write(out, {"trained_on": trained_on, **extra, "l2": 1.0 / C, "folds": FOLDS, **model.to_json()})
     report(f"  weights: {out}")
     return model
+
+
+# --- leave one batch out: how the weights carry to a style they never saw -------------------
+
+def styles_batch(doc: str) -> str | None:
+    """The styles batch a sample's document belongs to: its file name's first letter
+    (`styles/s01_ledger.txt` → `s`; each batch is a different set of styles); None for a
+    document of a gold set."""
+    prefix = f"{STYLES}/"
+    return (doc[len(prefix):len(prefix) + 1] or None) if doc.startswith(prefix) else None
+
+
+def styles_batches(s: Samples) -> list[str]:
+    """The styles batches of `s`'s extra samples, sorted."""
+    return sorted({b for d in s.extra.doc if (b := styles_batch(d))}) if s.extra is not None else []
+
+
+def left_out(s: Samples, batch: str) -> tuple[Samples, Samples]:
+    """The extra (styles) samples of `batch`, to be measured on, and `s` with the extra samples
+    of every other batch only, to be fitted on: no sample of `batch` is in that fit."""
+    assert s.extra is not None
+    left, _ = s.extra.subset(lambda d: styles_batch(d) == batch)
+    rest, _ = s.extra.subset(lambda d: styles_batch(d) != batch)
+    return replace(left, extra=None), replace(s, extra=rest)
+
+
+@dataclass(frozen=True)
+class BatchFigure:
+    """One batch's held-out figure (`value`: project relaxed F1 or status accuracy), the counts
+    it is made of (projects: right kept, kept, gold; statuses: right, decisions) and a line."""
+
+    batch: str
+    value: float
+    counts: tuple[int, ...]
+    line: str
+
+
+def _project_counts(s: Samples, prob: np.ndarray, threshold: float) -> tuple[int, int, int]:
+    """Right kept candidates, kept candidates and gold projects of `s` at `threshold`."""
+    kept = prob >= threshold
+    return int(np.asarray(s.y)[kept].sum()), int(kept.sum()), sum(s.gold_total.values())
+
+
+def lobo_projects(s: Samples, calibrate_on: Callable[[str], bool] | None = None) -> list[BatchFigure]:
+    """Each styles batch's project relaxed F1 (over its candidates, as `project_figures`) from
+    a project model fitted as `train.py` fits it (`project_model`: regularisation,
+    calibration on `calibrate_on`'s documents and keep threshold by the gold sets' grouped
+    CV) on everything but that batch: the gold sets and the other batches."""
+    out = []
+    for batch in styles_batches(s):
+        left, fit_on = left_out(s, batch)
+        model, _ = project_model(fit_on, f"without {batch}", calibrate_on)
+        prob = _project_probability(model, left.x)
+        tp, pred, gold = _project_counts(left, prob, model.threshold)
+        out.append(BatchFigure(batch, 2 * tp / (pred + gold) if pred + gold else 0.0, (tp, pred, gold),
+                               project_figures(left, prob, model.threshold, rank=False)
+                               + f" (threshold {model.threshold:g}, {model.version.split()[-1]})"))
+    return out
+
+
+def lobo_statuses(s: Samples, calibrate_on: Callable[[str], bool] | None = None,
+                  free: Callable[[Features], bool] | None = None) -> list[BatchFigure]:
+    """Each styles batch's status accuracy (over its projects matched to the gold) from a ranker
+    and surety fitted as `train.py` fits them (`status_model`) on everything but that batch;
+    `free`: the binding cues left to the ranker (`Candidate.binding` as the measure would
+    change it: a binding cue whose features it accepts binds nothing)."""
+    out = []
+    for batch in styles_batches(s):
+        left, fit_on = left_out(s, batch)
+        if free is not None:
+            left = replace(left, own=[o and not free(x) for o, x in zip(left.own, left.x, strict=True)])
+        model, _, surety = status_model(fit_on, calibrate_on)
+        d = Decisions.of(left, Logistic(model.coef, 0.0).scores(left.x))
+        right = int(d.right.sum())
+        out.append(BatchFigure(batch, right / len(d.right) if len(d.right) else 0.0, (right, len(d.right)),
+                               status_figures(d, model.scale, model.shift, model.unknown, surety)
+                               + f"; the gold state among the candidates of {within_reach(left)} of them"))
+    return out
+
+
+def within_reach(s: Samples) -> int:
+    """How many decisions of `s` offer the gold's state among their candidates: the most any
+    weighing can get right (the others need a cue the rules did not find or link)."""
+    return sum(any(s.y[i] for i in idx) for idx in _by_decision(s.decision).values())
+
+
+def lobo_summary(figures: Sequence[BatchFigure], projects: bool) -> str:
+    """The mean over batches (each batch counts once, as each is a set of styles) and the
+    figure of all batches' rows pooled."""
+    if not figures:
+        return "no styles batch"
+    total = np.sum([f.counts for f in figures], axis=0)
+    pooled = 2 * total[0] / (total[1] + total[2]) if projects else total[0] / total[1]
+    values = [f.value for f in figures]
+    return (f"mean over {len(figures)} batches {np.mean(values):.3f} (lowest {min(values):.3f}, "
+            f"{figures[int(np.argmin(values))].batch}); pooled {pooled:.3f}")
+
+
+def report_lobo(figures: Sequence[BatchFigure], what: str, report: Callable[[str], Any]) -> None:
+    projects = what == "projects"
+    report(f"  leave one batch out, {what} ({'relaxed F1' if projects else 'accuracy'} of each styles batch "
+           f"from a fit without it): " + ", ".join(f"{f.batch} {f.value:.3f}" for f in figures))
+    for f in figures:
+        report(f"    batch {f.batch}: {f.line}")
+    report(f"    {lobo_summary(figures, projects)}")
 
 
 # --- money roles ----------------------------------------------------------------------------
@@ -1145,17 +1264,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--styles-weight", type=float, default=None,
                         help="the weight of a styles document's samples in every fit (default: "
                              f"{STYLES_WEIGHT:g} for projects, {STATUS_STYLES_WEIGHT:g} for statuses)")
+    parser.add_argument("--lobo", action="store_true",
+                        help="also leave each styles batch out in turn: its project F1 and status accuracy "
+                             "from a fit on everything else (a few minutes more)")
     args = parser.parse_args(argv)
     styles = None if args.no_styles else args.styles
     if args.what in ("projects", "all"):
         train_projects(args.gold, args.out / "project_model.json", args.sets, trees=args.trees,
-                       styles=styles, styles_weight=args.styles_weight or STYLES_WEIGHT)
+                       styles=styles, styles_weight=args.styles_weight or STYLES_WEIGHT, lobo=args.lobo)
     if args.what in ("statuses", "all"):
         # the status samples are the projects the project model written to --out keeps
         weights = args.out / "project_model.json"
         train_statuses(args.gold, args.out / "status_model.json", args.sets,
                        project_weights=weights if weights.is_file() else None,
-                       styles=styles, styles_weight=args.styles_weight or STATUS_STYLES_WEIGHT)
+                       styles=styles, styles_weight=args.styles_weight or STATUS_STYLES_WEIGHT,
+                       lobo=args.lobo)
     if args.what in ("roles", "all"):
         train_roles(args.gold, args.sets)
     return 0
