@@ -261,10 +261,15 @@ class _StatusLinker:
     def _is_plan_document(self) -> bool:
         """The document is a plan (关于印发《…2026年重点项目投资计划》的通知): one of its lines before
         its first sentence reads as a plan's title (rules/links.yaml plan_document)."""
+        return self._title_reads(self.config.plan_document)
+
+    def _title_reads(self, pattern: regex.Pattern[str]) -> bool:
+        """One of the document's lines before its first sentence (its title, an issuing
+        office's line above it) matches `pattern`."""
         for line in self.text.split("\n", _PLAN_TITLE_LINES)[:_PLAN_TITLE_LINES]:
             if "。" in line:
                 return False
-            if self.config.plan_document.search(line.strip()) is not None:
+            if pattern.search(line.strip()) is not None:
                 return True
         return False
 
@@ -272,12 +277,7 @@ class _StatusLinker:
         """The document's title (a line before its first sentence) names a plan or a list of
         projects for a period (“十六五”时期重大项目和重大工程; 2027年市级重点项目清单: statuses.yaml
         plan_frame): the whole text is the plan's frame."""
-        for line in self.text.split("\n", _PLAN_TITLE_LINES)[:_PLAN_TITLE_LINES]:
-            if "。" in line:
-                return False
-            if self.config.plan_frame.search(line.strip()) is not None:
-                return True
-        return False
+        return self._title_reads(self.config.plan_frame)
 
     def _plan_framed(self, cue: StatusMention) -> bool:
         """A start written as the class a plan gives an item (新开工: in a bracket after its name, a
