@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import platform
 import subprocess
 import sys
 import time
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch.pool import Failure, WorkerPool, child_session
+from pipeline.batch.pool import Failure, WorkerPool, beside, child_session
 
 from conftest import process_alive
 
@@ -49,12 +50,33 @@ def _do(task: tuple[str, object]) -> object:
         return len(held) // (1024 * 1024)
     if verb == "pid":
         return os.getpid()
+    if verb == "beside":               # each size's bytes sent beside the answer's pickle
+        return [beside(bytes([65 + i]) * n) for i, n in enumerate(arg)]   # type: ignore[arg-type]
+    if verb == "heap":
+        return _freed_to_the_system()
     if verb == "session":
         program = subprocess.Popen(["sleep", "600"], start_new_session=True)
         Path(str(arg)).write_text(str(program.pid))
         with child_session(program.pid):
             program.wait()
     return arg
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / MB
+
+
+def _freed_to_the_system() -> int:
+    """MB given back to the system when every other one of 40 blocks of 1 MB is freed, after
+    an 8 MB block was freed (which makes glibc, left to itself, keep blocks below 8 MB in its
+    heap, where a freed block between two kept ones is not given back)."""
+    big = b"x" * (8 * MB)
+    del big
+    blocks = [bytes([i]) * MB for i in range(40)]
+    before = _rss_mb()
+    del blocks[1::2]
+    return round(before - _rss_mb())
 
 
 def answers(tasks, *, workers=2, budget=None, most_tasks=8, memory=None):  # type: ignore[no-untyped-def]
@@ -380,3 +402,35 @@ def test_small_tasks_in_a_row_go_as_one_message(monkeypatch, sizes, bundle_tasks
                             bundle_tasks=bundle_tasks, bundle_bytes=bundle_bytes))
     assert got == [(t, t[1]) for t in tasks]
     assert sent == messages
+
+
+@pytest.mark.parametrize(("sizes", "bundle_tasks"), [
+    # bytes marked `beside` come back as bytes, the same, alone or in a bundle of answers
+    ([3], 1),
+    ([0, 5], 1),                        # empty, and two in one answer
+    ([5 * MB, 1], 1),                   # more than the result pipe holds (1 MB)
+    ([2 * MB], 4),                      # in bundles, beside other tasks' answers
+])
+def test_data_sent_beside_an_answer_arrives_as_it_was(sizes, bundle_tasks):
+    tasks = [("echo", 1), ("beside", tuple(sizes)), ("raise", "bad"), ("beside", tuple(sizes[::-1])), ("echo", 5)]
+    got = [shown(a) for _, a in bundled_answers(tasks, workers=1, bundle_tasks=bundle_tasks)]
+    assert got == [1, [bytes([65 + i]) * n for i, n in enumerate(sizes)], "Failure: ValueError: bad",
+                   [bytes([65 + i]) * n for i, n in enumerate(sizes[::-1])], 5]
+    assert all(type(b) is bytes for b in got[1] + got[3])
+
+
+GLIBC_ONLY = pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's heap thresholds")
+
+
+@GLIBC_ONLY
+@pytest.mark.parametrize(("lean", "freed_at_least", "freed_at_most"), [
+    (True, 18, 21),         # a worker's heap: the 1 MB blocks were mapped apart, unmapped when freed
+    (False, -2, 2),         # glibc left to itself: they stay in its heap, freed but resident
+])
+def test_a_worker_gives_what_it_frees_back_to_the_system(monkeypatch, lean, freed_at_least, freed_at_most):
+    from pipeline.batch import pool as pool_module
+
+    if not lean:
+        monkeypatch.setattr(pool_module, "_lean_heap", lambda: None)
+    [(_, freed)] = answers([("heap", None)], workers=1)
+    assert freed_at_least <= freed <= freed_at_most
