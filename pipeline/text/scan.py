@@ -518,6 +518,7 @@ class MultiScanner:
         hits: list[array[int]] = [array("q") for _ in self.scanners]
         if self._anchor_scan is None:
             return hits
+        add = [h.append for h in hits]
         match = self._anchor_scan.match
         starting = self._starting
         for m in self._anchor_scan.finditer(text):
@@ -530,7 +531,7 @@ class MultiScanner:
             owned, inside = known
             key = start << HIT_LENGTH_BITS
             for i, length in owned:
-                hits[i].append(key | length)
+                add[i](key | length)
             for offset in inside:       # anchors starting inside this one
                 other = match(text, start + offset)
                 if other is not None:
@@ -539,7 +540,7 @@ class MultiScanner:
                         starting[word] = self._prefixes(word)
                     key = (start + offset) << HIT_LENGTH_BITS
                     for i, length in starting[word][0]:
-                        hits[i].append(key | length)
+                        add[i](key | length)
         return hits
 
     def _prefixes(self, word: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
