@@ -37,6 +37,10 @@ QUEUED_BYTES_PER_WORKER = MB // 2
 # worker busy). A bundle's documents keep their own time budgets (`batch/pool.py`).
 BUNDLE_TASKS = 16
 BUNDLE_BYTES = 32 * 1024
+# A document's text of at least this many bytes goes back from its worker beside its rows'
+# pickle, not inside it (`batch/pool.beside`): one message more, and one copy of the text less
+# in the worker and in the writer.
+BESIDE_BYTES = 256 * 1024
 
 # ---- keyproj query / report ----------------------------------------------------------------------
 QUERY_MAX_WIDTH = 40                # --max-width: table cells cut at this many columns

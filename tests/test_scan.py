@@ -7,7 +7,7 @@ import re
 import pytest
 import regex
 
-from pipeline.text.scan import FirstWord, MultiScanner, SpanScanner, _trial_ranges, gate_of, lead_of
+from pipeline.text.scan import FirstWord, MultiScanner, SpanScanner, _trial_ranges, gate_of, hit_spans, lead_of
 
 TEXT = "城南大道已竣工，滨江大桥开工建设；北环路即将投入使用。\n" * 20
 
@@ -278,6 +278,7 @@ def _every_occurrence(text: str, words: frozenset[str]) -> list[tuple[int, int]]
 ANCHOR_TEXTS = TEXTS + [
     "正在抓紧施工，正抓紧推进；尚未开工建设的项目力争年内开工，已开工建设。",
     "开工建设开工开工建设设",          # an anchor inside a longer one, and one running past it
+    "。" * 70_000 + "开工建设，开工",   # anchors past the 65,536th character (a hit is one int)
 ]
 
 
@@ -290,7 +291,7 @@ def test_the_anchor_scan_finds_every_occurrence_of_every_anchor(text):
     hits = scanner._anchor_hits(text)
     for i, gate in enumerate(scanner.gates):
         if gate is not None:
-            assert sorted(hits[i]) == _every_occurrence(text, gate.anchors)
+            assert sorted(hit_spans(hits[i])) == _every_occurrence(text, gate.anchors)
 
 
 @pytest.mark.parametrize(("words", "text"), [
@@ -329,8 +330,11 @@ def _windows_slowly(hits, reach, n):
     ([(2, 8), (3, 4), (10, 12)], 1, 12),            # one inside another, then the text's end
     ([(5, 6), (5, 7), (5, 6)], 3, 9),               # the same place twice
     ([(i, i + 2) for i in range(0, 300, 7)], 2, 305),
+    ([(70_000, 70_004), (2**33, 2**33 + 3)], 1, 2**34),    # far into a text (a hit is one int)
 ])
 def test_windows_are_the_hits_widened_clipped_and_merged(hits, reach, n):
-    from pipeline.text.scan import _windows
+    from pipeline.text.scan import HIT_LENGTH_BITS, _windows, hit_spans
 
-    assert _windows(list(hits), reach, n) == _windows_slowly(hits, reach, n)
+    keys = [start << HIT_LENGTH_BITS | (end - start) for start, end in hits]
+    assert hit_spans(keys) == list(hits)
+    assert _windows(keys, reach, n) == _windows_slowly(hits, reach, n)

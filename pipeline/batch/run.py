@@ -191,6 +191,12 @@ def _work(task: Task) -> Packed:
     global _SAVE_AFTER_FIRST
     assert _WORKER_PIPELINE is not None, "worker not initialised"
     answer = packed_rows(rows_for(_WORKER_PIPELINE, task))
+    texts = answer["documents"][_text_column()]
+    if any(t is not None and len(t) >= settings.BESIDE_BYTES for t in texts):
+        from pipeline.batch.pool import beside
+
+        answer["documents"][_text_column()] = [
+            beside(t) if t is not None and len(t) >= settings.BESIDE_BYTES else t for t in texts]
     if _SAVE_AFTER_FIRST:
         from pipeline.rules.compiled import save_compiled
 
