@@ -275,7 +275,7 @@ class _StatusLinker:
 
     def _opens_as_plan(self) -> bool:
         """The document's title (a line before its first sentence) names a plan or a list of
-        projects for a period (“十六五”时期重大项目和重大工程; 2027年市级重点项目清单: statuses.yaml
+        projects for a period (“十六五”期间重大基础设施项目; 2027年市级重点项目清单: statuses.yaml
         plan_frame): the whole text is the plan's frame."""
         return self._title_reads(self.config.plan_frame)
 
@@ -698,7 +698,7 @@ class _StatusLinker:
 
     def _dated_state(self, segment: int) -> bool:
         """The sentence `segment` has no subject of its own: it opens with a date and then its
-        first cue (2023年3月开工，2025年底建成投用; rules/links.yaml dated_opener), so it goes on about
+        first cue (2022年4月开工，2024年底建成投用; rules/links.yaml dated_opener), so it goes on about
         the project of the sentence before it."""
         start = self.layout.segment_start(segment)
         opener = self.config.dated_opener.match(self.text, start)
