@@ -184,6 +184,8 @@ class _StatusLinker:
         for i, c in enumerate(self.cues):
             self.by_segment.setdefault(layout.segment_of(c.start), []).append(i)
         self.segments_with_mentions = {g.segment for g in self.groups}
+        # per group: set apart by an exclusion (除甲外，其余…), asked in several places of `link`
+        self.excluded = [self._excluded(g) for g in self.groups]
         self.title_segment: int | None = None
         self.members: dict[int, int] = {}       # segment -> how many projects it names
         for g in self.groups:
@@ -298,15 +300,8 @@ class _StatusLinker:
     def _plan_section(self, section: Section) -> bool:
         """A heading over `section` (the document's own first line aside) names a plan or a list
         of projects for a period (statuses.yaml plan_frame); remembered per section."""
-        if section.section_id == 0:
-            return False
-        known = self._plan_sections.get(section.section_id)
-        if known is None:
-            parent = self.layout.enclosing(section)
-            known = self.config.plan_frame.search(self.text[section.title_start:section.title_end].strip()) \
-                is not None or (parent is not None and self._plan_section(parent))
-            self._plan_sections[section.section_id] = known
-        return known
+        return self._heading_over(section, lambda title: self.config.plan_frame.search(title.strip()) is not None,
+                                  self._plan_sections)
 
     def _plan_heading_start(self, cue: StatusMention) -> bool:
         """A start a heading of a plan states (二、新开工项目（38个） in a year's plan): the class of
@@ -337,16 +332,21 @@ class _StatusLinker:
     def _under_task_heading(self, section: Section) -> bool:
         """A heading over `section` (the document's own first line aside) is one of the tasks to
         come (rules/links.yaml task_heading); remembered per section."""
+        return self._heading_over(section, lambda title: self.config.task_heading.search(title) is not None,
+                                  self._task_sections)
+
+    def _heading_over(self, section: Section, reads: Callable[[str], bool], known: dict[int, bool]) -> bool:
+        """Whether the title of `section` or of a section enclosing it (the document's own first
+        line aside) `reads` as wanted; remembered per section in `known`."""
         if section.section_id == 0:
             return False
-        known = self._task_sections.get(section.section_id)
-        if known is None:
-            title = self.text[section.title_start:section.title_end]
+        found = known.get(section.section_id)
+        if found is None:
             parent = self.layout.enclosing(section)
-            known = self.config.task_heading.search(title) is not None or (
-                parent is not None and self._under_task_heading(parent))
-            self._task_sections[section.section_id] = known
-        return known
+            found = reads(self.text[section.title_start:section.title_end]) or (
+                parent is not None and self._heading_over(parent, reads, known))
+            known[section.section_id] = found
+        return found
 
     def _planned_push(self, cue: StatusMention) -> bool:
         """A push (推进, 加快: the cue's words whole) that a task to come earlier in its sentence
@@ -436,7 +436,7 @@ class _StatusLinker:
     def choose(self, gi: int, prefix_of: dict[int, int], owned: set[int]) -> list[int]:
         """Indices of the cues for group `gi`, in order of preference described in the module."""
         g, cues = self.groups[gi], self.cues
-        if self._excluded(g):
+        if self.excluded[gi]:
             return []       # 除甲外，其余项目均已开工: what follows is said of the others
         seg_cues = self.by_segment.get(g.segment, [])
         prev_end, next_start = self._neighbours(gi)
@@ -724,7 +724,7 @@ class _StatusLinker:
             if own[gi]:
                 continue
             # an excluded project (除甲外) is set apart from the class the sentence before spoke of
-            statement = None if self._excluded(g) else self._group_statement_before(g.segment, listed_segments)
+            statement = None if self.excluded[gi] else self._group_statement_before(g.segment, listed_segments)
             heading = self._heading_state(self.layout.section_at(g.start), title[1] if title else None)
             weak = chosen[gi]
             if statement is not None:
@@ -1097,12 +1097,12 @@ class _StatusLinker:
                    for g, nxt in zip(groups, groups[1:], strict=False)]
         lists = self._lists(chained)
         for gi in range(len(groups) - 2, -1, -1):
-            if not chosen[gi] and chained[gi] and lists[gi] and not self._excluded(groups[gi]):
+            if not chosen[gi] and chained[gi] and lists[gi] and not self.excluded[gi]:
                 chosen[gi] = chosen[gi + 1]
         # 开工的还有甲、乙等16个产业项目，以及丙、丁和戊: a list going on after a comma and a joiner
         # takes the cue of the list it continues
         for gi in range(1, len(groups)):
-            if not chosen[gi] and self._continues(gi) and not self._excluded(groups[gi]):
+            if not chosen[gi] and self._continues(gi) and not self.excluded[gi]:
                 chosen[gi] = list(chosen[gi - 1])
         own = [any(not cues[i].weak for i in picks) for picks in chosen]     # before any group's state is added
         self._inherit_group_state(chosen)
