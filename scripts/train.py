@@ -396,10 +396,20 @@ def collect_projects(docs: list[tuple[str, GoldDoc, Path]], pipeline: Pipeline) 
     return s
 
 
+def _project_counts(s: Samples, prob: np.ndarray, threshold: float) -> tuple[int, int, int]:
+    """Right kept candidates, kept candidates and gold projects of `s` at `threshold`."""
+    kept = prob >= threshold
+    return int(np.asarray(s.y)[kept].sum()), int(kept.sum()), sum(s.gold_total.values())
+
+
+def _relaxed_f1(tp: int, pred: int, gold: int) -> float:
+    return 2 * tp / (pred + gold) if pred + gold else 0.0
+
+
 def project_figures(s: Samples, prob: np.ndarray, threshold: float, rank: bool = True) -> str:
     y = np.asarray(s.y)
     kept = prob >= threshold
-    tp, pred, gold = int(y[kept].sum()), int(kept.sum()), sum(s.gold_total.values())
+    tp, pred, gold = _project_counts(s, prob, threshold)
     p = tp / pred if pred else 0.0
     r = tp / gold if gold else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
@@ -419,10 +429,7 @@ def ranking(y: np.ndarray, prob: np.ndarray) -> str:
 
 
 def _f1(s: Samples, prob: np.ndarray, threshold: float) -> float:
-    y = np.asarray(s.y)
-    kept = prob >= threshold
-    tp, pred, gold = int(y[kept].sum()), int(kept.sum()), sum(s.gold_total.values())
-    return 2 * tp / (pred + gold) if pred + gold else 0.0
+    return _relaxed_f1(*_project_counts(s, prob, threshold))
 
 
 def best_threshold(s: Samples, prob: np.ndarray) -> float:
@@ -1019,12 +1026,6 @@ class BatchFigure:
     line: str
 
 
-def _project_counts(s: Samples, prob: np.ndarray, threshold: float) -> tuple[int, int, int]:
-    """Right kept candidates, kept candidates and gold projects of `s` at `threshold`."""
-    kept = prob >= threshold
-    return int(np.asarray(s.y)[kept].sum()), int(kept.sum()), sum(s.gold_total.values())
-
-
 def lobo_projects(s: Samples, calibrate_on: Callable[[str], bool] | None = None) -> list[BatchFigure]:
     """Each styles batch's project relaxed F1 (over its candidates, as `project_figures`) from
     a project model fitted as `train.py` fits it (`project_model`: regularisation,
@@ -1036,7 +1037,7 @@ def lobo_projects(s: Samples, calibrate_on: Callable[[str], bool] | None = None)
         model, _ = project_model(fit_on, f"without {batch}", calibrate_on)
         prob = _project_probability(model, left.x)
         tp, pred, gold = _project_counts(left, prob, model.threshold)
-        out.append(BatchFigure(batch, 2 * tp / (pred + gold) if pred + gold else 0.0, (tp, pred, gold),
+        out.append(BatchFigure(batch, _relaxed_f1(tp, pred, gold), (tp, pred, gold),
                                project_figures(left, prob, model.threshold, rank=False)
                                + f" (threshold {model.threshold:g}, {model.version.split()[-1]})"))
     return out
@@ -1074,7 +1075,7 @@ def lobo_summary(figures: Sequence[BatchFigure], projects: bool) -> str:
     if not figures:
         return "no styles batch"
     total = np.sum([f.counts for f in figures], axis=0)
-    pooled = 2 * total[0] / (total[1] + total[2]) if projects else total[0] / total[1]
+    pooled = _relaxed_f1(*total) if projects else total[0] / total[1]
     values = [f.value for f in figures]
     return (f"mean over {len(figures)} batches {np.mean(values):.3f} (lowest {min(values):.3f}, "
             f"{figures[int(np.argmin(values))].batch}); pooled {pooled:.3f}")
