@@ -66,8 +66,8 @@ _CLASS_FOLLOWS = regex.compile(r"\s*(?:[0-9一二三四五六七八九十两几�
 # a character every marker of another name (`other_name`) holds: most texts have none
 _OTHER_NAME_HINT = re.compile("[原曾旧前更改易定现即称名]")
 # between a project's name and the marker of its other name: brackets, quotes, a comma, blanks
+# (single characters: it reads the same over the text reversed)
 _BEFORE_OTHER_NAME = regex.compile(r"[】\]）)」』”\"，,（(\s]*")
-_BEFORE_OTHER_NAME_REVERSED = regex.compile(r"[】\]）)」』”\"，,（(\s]*")
 # a short form with no suffix, said again in full after 即 or 又称: a few Han words, no count nor
 # class of projects (已完工项目2个，即甲…: the members of a class, no short form)
 _SHORT_FORM = regex.compile(r"(?!.*(?:项目|工程|項目))\p{Han}{2,10}")
@@ -393,7 +393,7 @@ class ProjectExtractor:
 
     def _other_names(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
         """`found` with another name of a project read as that project (`other_name`: 甲小学（原名乙
-        小学）, 【甲】 原称乙, 原乙项目现已更名为甲, 【鹤岭光伏】 即鹤岭乡…光伏发电项目). The name after
+        小学）, 【甲】 原称乙, 原乙项目现已更名为甲, 【鹤岭风电】 即鹤岭山…风电场项目). The name after
         the marker must read as a project's (a suffix, the judge's assent) and the project is the
         candidate ending right before the marker (only brackets, quotes, a comma or blanks
         between), or running through a bracket that holds the marker and ending there. The
@@ -423,7 +423,7 @@ class ProjectExtractor:
                 continue
             project = before[0]
             if m.group("same") and len(other) <= len(project.name):
-                continue        # the same project said again is said in full (甲光伏，即甲乡…光伏发电项目)
+                continue        # the same project said again is said in full (甲风电，即甲山…风电场项目)
             if project.end > mark:      # the bracket read into the name (甲小学（原名乙小学）): cut
                 cut = text[project.start - offset:m.start()].rstrip(_PUNCT_STRIP)
                 project = replace(project, name=cut, key=self.key(cut), end=project.start + len(cut))
@@ -443,11 +443,11 @@ class ProjectExtractor:
 
     def _named_before(self, text: str, offset: int, mark: int, bare: bool) -> ProjectMention | None:
         """The name written right before the marker of a new name or of the same project in
-        other words, when no candidate ends there (原城北物流园项目现已更名为…; 【鹤岭光伏】 即…): the
+        other words, when no candidate ends there (原城北物流园项目现已更名为…; 【鹤岭风电】 即…): the
         words from the clause's start or the heading's bracket to the marker, a leading 原
         (the old name) dropped. It must read as a project's name (a suffix and the judge's
         assent), or with `bare` (即, 又称: the same project said again) as a listed item does."""
-        gap = _BEFORE_OTHER_NAME_REVERSED.match(text[max(0, mark - 4):mark][::-1])
+        gap = _BEFORE_OTHER_NAME.match(text[max(0, mark - 4):mark][::-1])
         end = mark - (gap.end() if gap is not None else 0)
         start = end
         while start > 0 and end - start < _NAMED_BEFORE_MAX and text[start - 1] not in _NAMED_BEFORE_STOP:
