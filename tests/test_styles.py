@@ -73,14 +73,14 @@ Batch 13 (f01…f07) was written the same way in stop 36 by a helper that read n
 scripts or diffs (a listed company's announcement on its 募投项目 as PDF text, a 竣工验收 and 竣工决算审计
 公示, a construction company's 项目部 site news, a PPP 综合信息平台 project page, a 东西部协作 report on
 works in a partner county, a 征地拆迁 指挥部 通报, a 质量安全监督检查 通报), its gold committed before keyproj
-first ran on it: it is held out of the models' fit (scripts/train.py STYLES_HELD_OUT), and its floors
+first ran on it: it was held out of the models' fit until stop 37 put it in, and its floors
 guard the figures of its first run.
 Batch 14 (g01…g07) was written the same way in stop 36 by a helper that read no rules, stage code,
 scripts or diffs and not batch 13 (a state-owned transport group's ESG report section, a policy bank's
 lending news, a 文旅 招商 brochure of offered projects, a 纪委监委 通报 of misconduct on public works, a
 county 项目储备库 list by 前期 stage, a Taiwanese county's traditional-script public-works progress page in
 新臺幣, a township 擂台赛 results table with 红旗/黄旗), its gold committed before keyproj first ran on it:
-it is held out of the models' fit (scripts/train.py STYLES_HELD_OUT), and its floors guard the figures
+it was held out of the models' fit until stop 37 put it in, and its floors guard the figures
 of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
