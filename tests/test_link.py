@@ -110,7 +110,7 @@ STATUS_CASES = [
     ("完成城南大道的前期工作。", [("城南大道", "planned")]),
     # two states offered as alternatives (或) read at the later one on the works' course,
     # whichever is written last; two subjects' states are no alternatives
-    ("今年9个重点项目建成竣工或进入扫尾阶段。其中包括城南大道、滨江大桥等。",
+    ("全年有6个重点项目已经竣工或转入收尾阶段。其中包括城南大道、滨江大桥等。",
      [("城南大道", "completed"), ("滨江大桥", "completed")]),
     ("城南大道已开工或完成前期工作。", [("城南大道", "started")]),
     ("城南大道进入扫尾阶段或已经建成。", [("城南大道", "completed")]),
@@ -118,7 +118,7 @@ STATUS_CASES = [
     ("城南大道已开工，北湖公园完成前期工作。", [("城南大道", "started"), ("北湖公园", "planned")]),
     # a class of projects as subject states a state reached, then the sentence names members
     # only under a plan: they are in the class's state, the plan is not reached
-    ("在建8个铁路项目正加快推进，计划年内城南铁路扩能改造竣工、北湖高铁东段建成通车。",
+    ("在建5个交通项目正加紧施工，计划年内城南铁路扩能改造竣工、北湖高铁东段建成通车。",
      [("城南铁路扩能改造", "in_progress"), ("北湖高铁东段", "in_progress")]),
     ("在建项目23个正加快推进，计划年内城南大道改造工程、北湖公园项目竣工。",
      [("城南大道改造工程", "in_progress"), ("北湖公园项目", "in_progress")]),

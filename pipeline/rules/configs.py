@@ -505,7 +505,7 @@ class LinkPatterns(Config):
     verb_first: regex.Pattern[str] = rule(PATTERN, at=True)         # a clause opening with its cue
     done_verb: regex.Pattern[str] = rule(PATTERN)                   # 完成 right before a project (完成甲)
     done_rest: regex.Pattern[str] = rule(PATTERN, at=True)          # …and after it only its class (三座…工程)
-    alternative_joiner: regex.Pattern[str] = rule(PATTERN, at=True)  # 或 between two states (建成竣工或进入扫尾阶段)
+    alternative_joiner: regex.Pattern[str] = rule(PATTERN, at=True)  # 或 between two states (主体完工或进入装修阶段)
     class_subject: regex.Pattern[str] = rule(PATTERN)               # 在建项目23个 / 8个铁路项目: a class as subject
     example_opener: regex.Pattern[str] = rule(PATTERN, at=True)     # 比如 / 例如 opening a sentence
     start_gap: regex.Pattern[str] = rule(PATTERN, at=True)          # 年内 / 6月底前 between a project and 开工

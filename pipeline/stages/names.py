@@ -294,13 +294,13 @@ class NameJudge:
         return self.other_kind_class.match(phrase) is not None
 
     def umbrella_follows(self, rest: str) -> bool:
-        """An enumeration ends in 等 + 工程/项目 (缙云里隆、庆元荷地等工程)."""
+        """An enumeration ends in 等 + 工程/项目 (东岭上坪、西岭下湾等工程)."""
         return self.umbrella_after.match(rest) is not None
 
     # -- word classes ---------------------------------------------------------------
     def proper(self, name: str) -> bool:
         """A place or proper noun in it, or characters jieba does not know (unknown names
-        come out one character at a time): 武威热电联产, 乌弄龙, not 疏浚."""
+        come out one character at a time): 青州热电联产, 白岩滩, not 疏浚."""
         tokens = self.tags(name)
         if not self.proper_pos.isdisjoint(map(_FLAG, tokens)):
             return True
@@ -313,7 +313,7 @@ class NameJudge:
         return False
 
     def nominal(self, name: str) -> bool:
-        """A short name with no verb in it (庆元荷地, not 整治河道). A one-character "verb"
+        """A short name with no verb in it (西岭下湾, not 整治河道). A one-character "verb"
         is no verb: jieba cuts unknown names into characters and tags some as verbs (鑫达建材)."""
         if not 2 <= len(name) <= 16:
             return False

@@ -4,10 +4,10 @@ A clause (text between ，。；： and line breaks, brackets and quotes kept wh
 into segments at framing words (推进, 其中, 完成 …), status cues, dashes and the
 enumeration joiners 、 and 和 (jieba words, so 和平 stays whole). A segment that ends in
 a project suffix (工程, 公路 … plus phase or section decorations) names a project; one
-that runs on past its name keeps its longest named prefix (宜攀高速公路 | 起于宜宾市).
+that runs on past its name keeps its longest named prefix (云岚高速公路 | 起于青州市).
 Items of an enumeration are projects without a suffix of their own when most of the
-list has one, or when the list ends in 等 + a specific suffix (遂昌周公源、青田外雄等
-骨干水电站: alt 遂昌周公源水电站), or 等 + 工程/项目 after short nouns. Whether a
+list has one, or when the list ends in 等 + a specific suffix (北坪石门、南溪上湾等
+骨干水电站: alt 北坪石门水电站), or 等 + 工程/项目 after short nouns. Whether a
 candidate is a name at all is `NameJudge`'s call (pipeline/stages/names.py).
 
 >>> from pipeline.rules.loader import load_rules
@@ -808,7 +808,7 @@ class ProjectExtractor:
                 elif has_suffix:
                     rule_id = PROJECT_SUFFIX_RULE
                 elif not closed_item and (cut := judge.named_prefix(name)):
-                    # its longest named prefix (宜攀高速公路 | 起于宜宾市), but a list item
+                    # its longest named prefix (云岚高速公路 | 起于青州市), but a list item
                     # that goes on naming is named whole (云州新区文教园区东片公寓楼群、…)
                     if not (whole_item and self._named_tail(name, cut)):
                         cut = self._accepted_prefix(name, cut)
@@ -1074,7 +1074,7 @@ class ProjectExtractor:
         # clause states the name's state: 灌区 | 续建 | 配套工程 | 完成…; alone it is the state)
         cuts: list[tuple[int, int, str]] = [(self._cue_end(clause, s, e), e, "boundary") for s, e in cues
                                             if not (cues[-1][0] >= e and self._cue_inside_name(clause, s, e))]
-        # spaces separate runs of flattened text (成效值得肯定   项目开复工率); a dash introduces
+        # spaces separate runs of flattened text (进展总体平稳   重点项目开工率); a dash introduces
         # the name its description stood for (最长的隧道——某某通道). One scan finds both (no
         # character is in both), and most clauses have neither: a loop, no generator
         for m in _SPACES_OR_DASH.finditer(clause):
@@ -1183,7 +1183,7 @@ class ProjectExtractor:
     def _inside_name(self, clause: str, since: int, pos: int, token: str, kind: str) -> bool:
         """A cut word at `pos` that belongs to the name around it: a direction word after one
         character it makes a place with (、海 | 西至青海 is 海西 | 至青海), or a verb names use
-        between a proper name and a bare suffix (中国铁塔海南基础网络 | 完善 | 工程项目)."""
+        between a proper name and a bare suffix (星联通信青州基站网络 | 完善 | 工程项目)."""
         if kind == "location":
             return pos - since == 1
         if token in self.stage_after_name:
@@ -1267,7 +1267,7 @@ class ProjectExtractor:
             b = b[:cut]         # 白沙大桥工程 | 均已完工
         if judge.has_suffix(a):
             # the right side singles something out of its own (白沙大桥), not a part of the
-            # left one (城南大道及连接线, 泵站及输水总干渠工程); at the end of a 、-list a
+            # left one (滨江大道及连接线, 泵站及输水总干渠工程); at the end of a 、-list a
             # name of common words will do (城南大道、滨江大桥及青石水库)
             return closed or (judge.has_suffix(b) and (judge.proper(b) or (listed and self._own_part(b)))
                               and judge.accepts(b)
@@ -1318,7 +1318,7 @@ class ProjectExtractor:
             s += 1
         while e > s and (clause[e - 1] in _PUNCT_STRIP or _SYMBOLS_AFTER.match(clause, e - 1, e)):
             if clause[e - 1] == "”" and "“" in clause[s:e - 1]:
-                break       # 拉萨“两桥一洞”: the quote opened inside the name closes it
+                break       # 青州“三桥一路”: the quote opened inside the name closes it
             e -= 1
         if clause.startswith("“", s) and clause.count("“", s, e) == 1 and clause.count("”", s, e) == 1:
             close = clause.find("”", s, e)
@@ -1371,7 +1371,7 @@ class ProjectExtractor:
 
     def _leading_framing(self, name: str) -> int:
         """Characters to drop from the start: function words (把, 该, 对 …), and anything up
-        to the last preposition or narrative verb before a name (某公司为 | 弥陀寺景区建设,
+        to the last preposition or narrative verb before a name (某公司为 | 观音岩景区建设,
         主会场设在 | 某工业园项目)."""
         if len(name) < self.min_chars:
             return 0
@@ -1402,7 +1402,7 @@ class ProjectExtractor:
                 leading = False
             elif word in self.cut_after and judge.suffix_any.search(name, pos) and not (
                     len(word) == 1 and after_place) and not name.startswith(self.held_words, pos - len(word)):
-                cut = pos       # 某公司为 | 弥陀寺景区, but not 河口 | 经 | 开区: a place runs on, nor 沅坪 | 经开区
+                cut = pos       # 某公司为 | 观音岩景区, but not 河口 | 经 | 开区: a place runs on, nor 沅坪 | 经开区
             elif judge.is_narrative(word, flag) and (
                     judge.has_suffix(name[pos:]) or self._placed_prefix(name[pos:], tags[i + 1:i + 2])) \
                     and not (flag == "v" and self._runs_on(name[:pos - len(word)])) \

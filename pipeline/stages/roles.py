@@ -546,7 +546,7 @@ def _year_plan_after(layout: Layout, q: Quantity, cues: _Cues) -> bool:
 
 
 def _class_band(text: str, clause_start: int, q: Quantity, after: str, cues: _Cues) -> bool:
-    """旅游、会展业项目总投资20亿元以上；: a band for a class of projects, not a cost; so is a
+    """康养、物流业项目总投资15亿元以上；: a band for a class of projects, not a cost; so is a
     band followed by how many fall in it (投资10亿元以上的12个)."""
     # 以上 is part of the amount's span (its qualifier) or right after it
     if not (text[q.start:q.end].endswith(cues.band_words) or after.startswith(cues.band_words)):

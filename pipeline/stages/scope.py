@@ -289,7 +289,7 @@ def _breakdown_parts(text: str, quantities: list[Quantity], r: _ScopeRules) -> d
             reach = sentences.last_before(sentence_start - 2) + 1
         sentence_end = sentences.first_from(marker.end())
         sentence_end = len(text) if sentence_end < 0 else sentence_end
-        # a change or a comparison (完成投资额比去年同期增加98亿元) is no whole that parts add up to
+        # a change or a comparison (完成投资比上年同期增长37亿元) is no whole that parts add up to
         before = [i for i in money[bisect_left(starts, reach):bisect_left(starts, marker.start())]
                   if quantities[i].end <= marker.start() and not _is_change(text, quantities[i], r)]
         after = [i for i in money[bisect_left(starts, marker.end()):bisect_left(starts, sentence_end)]
