@@ -82,6 +82,12 @@ county 项目储备库 list by 前期 stage, a Taiwanese county's traditional-sc
 新臺幣, a township 擂台赛 results table with 红旗/黄旗), its gold committed before keyproj first ran on it:
 it was held out of the models' fit until stop 37 put it in, and its floors guard the figures
 of its first run.
+Batch 15 (h01…h07) was written the same way in stop 37 by a helper that read no rules, stage code,
+scripts or diffs and not batch 16 (a county's flood recovery progress report, a hospital 基建处's annual
+summary, a power supply company's grid-project news, a development zone's weekly 工作动态, a 衔接资金
+plan-adjustment 公告 with 取消/新增 tables, a county 大事记 chronology, a listed company's 在建工程 note as
+PDF text), its gold committed before keyproj first ran on it: it is held out of the models' fit
+(scripts/train.py STYLES_HELD_OUT), and its floors guard the figures of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them
@@ -163,6 +169,10 @@ STYLES_DIR = FIXTURES_DIR / "styles"
 # frame18 (stop 36: a plan's frame and tags, the cue lexicon's siblings, retrained): batch 12 status
 #   0.816 (71/87); batch 4 status 0.879 (80/91) after the retrain, one row under the floor 0.88
 #   (0.890 with the rules' change alone, on the old weights): floor 0.87
+# batch 15 measured on 6b7be3e (its first run, main c92031b's code and weights, the batch held out of
+#   the models' fit): quantities F1 1.000, money role 0.873 (89/102), projects relaxed F1 0.769 (P 0.735,
+#   R 0.806; strict 0.731), status 0.819 (68/83; conf >= 0.8: 0.927 right at 49 %); candidate ceiling
+#   0.825 (85 of 103)
 FLOORS: dict[str, tuple[str, dict[str, float]]] = {
     "batch 1 (tuned on)": ("s", {"quantities_f1": 0.98, "role_accuracy": 0.97,
                                  "projects_relaxed_f1": 0.90, "status_accuracy": 0.96}),
@@ -192,6 +202,8 @@ FLOORS: dict[str, tuple[str, dict[str, float]]] = {
                        "projects_relaxed_f1": 0.77, "status_accuracy": 0.69}),
     "batch 14": ("g", {"quantities_f1": 0.96, "role_accuracy": 0.91,
                        "projects_relaxed_f1": 0.82, "status_accuracy": 0.64}),
+    "batch 15": ("h", {"quantities_f1": 0.97, "role_accuracy": 0.84,
+                       "projects_relaxed_f1": 0.73, "status_accuracy": 0.78}),
 }
 
 
