@@ -308,6 +308,7 @@ class PlainInvestment(Config):
     holder_before: regex.Pattern[str] = rule(PATTERN)
     holder_after: regex.Pattern[str] = rule(PATTERN)
     region_before: regex.Pattern[str] = rule(PATTERN)
+    purpose_before: regex.Pattern[str] = rule(PATTERN)
     done_near: regex.Pattern[str] = rule(PATTERN)
     period_done: regex.Pattern[str] = rule(PATTERN)
     this_year: regex.Pattern[str] = rule(PATTERN)

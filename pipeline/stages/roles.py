@@ -463,6 +463,9 @@ def _plain_investment(layout: Layout, q: Quantity, word: str, cues: _Cues) -> tu
     region = (plain.region_before.search(text, sentence_start, cue_at) is not None
               or _place_clause(text, layout.clause_start(q.start, CLAUSE_END), cue_at, cues)) \
         and plain.holder_before.search(before) is None
+    if plain.purpose_before.search(text, sentence_start, cue_at) and not _breakdown_part(
+            text, layout.clause_start(q.start, CLAUSE_END), cue_at, cues):
+        return Role.OTHER, "purpose"     # 全年环保投入1.4亿元: spending on a purpose, no project's cost
     if plain.year_fused.search(text, sentence_start, cue_at) and not region:
         return Role.PLANNED, "this_year"       # 城东快速路今年投资3亿元建设…: the year's outlay
     if plain.holder_after.search(after):
@@ -478,6 +481,13 @@ def _plain_investment(layout: Layout, q: Quantity, word: str, cues: _Cues) -> tu
     if word in plain.outlay_words and plain.this_year.search(before):
         return Role.PLANNED, "this_year"
     return Role.TOTAL, word
+
+
+def _breakdown_part(text: str, clause_start: int, cue_at: int, cues: _Cues) -> bool:
+    """The cue's clause opens with a breakdown's part marker (其中环保投资…: a part of the
+    total before it, which decides its role)."""
+    head = text[clause_start:cue_at].lstrip(SPACES + "：:")
+    return any(head.startswith(w) for w in cues.breakdown_part_markers)
 
 
 def _place_clause(text: str, clause_start: int, cue_at: int, cues: _Cues) -> bool:
