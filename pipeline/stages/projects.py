@@ -838,7 +838,8 @@ class ProjectExtractor:
                         part := self.component_after_facility.search(name)) and judge.has_suffix(
                         name[:part.start("part")]):
                     name, e = name[:part.start("part")], s + part.start("part")     # …大桥 | 主桥
-                if name.endswith(("）", ")")) and (bracket := self._clause_aside(name)):
+                if name.endswith(("）", ")")) and (bracket := self._clause_aside(name)
+                                                   or self._state_note(name, s, cues)):
                     # 桐江三桥接线工程 | （也就是您说的“南引道”）: a bracket holding a clause is an aside
                     name, e = name[:bracket], s + bracket
                 if (alias := self.short_name.search(name)) and alias.end() < len(name) and judge.has_suffix(
@@ -1072,8 +1073,10 @@ class ProjectExtractor:
         # status words end names; a plan cue (计划年内 … 竣工) may hold a name: only its end cuts
         # (a cue that is a verb names use, inside a name, cuts nothing when a later cue of the
         # clause states the name's state: 灌区 | 续建 | 配套工程 | 完成…; alone it is the state)
-        cuts: list[tuple[int, int, str]] = [(self._cue_end(clause, s, e), e, "boundary") for s, e in cues
-                                            if not (cues[-1][0] >= e and self._cue_inside_name(clause, s, e))]
+        cue_cuts = [(self._cue_end(clause, s, e), e, "boundary") for s, e in cues
+                    if not (cues[-1][0] >= e and self._cue_inside_name(clause, s, e))]
+        cuts: list[tuple[int, int, str]] = []
+        notes: list[tuple[int, int]] = []   # round brackets that note something of the words before them
         # spaces separate runs of flattened text (进展总体平稳   重点项目开工率); a dash introduces
         # the name its description stood for (最长的隧道——某某通道). One scan finds both (no
         # character is in both), and most clauses have neither: a loop, no generator
@@ -1104,6 +1107,8 @@ class ProjectExtractor:
                     cuts.append((pos, pos + 1, "boundary"))
                     since = pos + 1
                 else:
+                    if depth == 0 and token in "（(":
+                        notes.append((pos, -1))
                     depth += 1
             elif kind == "close":
                 if asides and asides.pop():
@@ -1111,6 +1116,8 @@ class ProjectExtractor:
                     since = pos + 1
                 else:
                     depth = max(depth - 1, 0)
+                    if depth == 0 and notes and notes[-1][1] < 0 and token in "）)":
+                        notes[-1] = (notes[-1][0], pos)
             elif depth == 0 and not (token == "、" and _NUMERALS_AROUND.match(clause, max(pos - 1, 0))) \
                     and not ((kind == "location" or token in self.name_verb_boundaries
                               or token in self.stage_after_name)
@@ -1123,6 +1130,10 @@ class ProjectExtractor:
                 cuts.append((pos, pos + len(token), kind))  # not 1、2号线, 二、四级电站: numbered parts
                 since = pos + len(token)
             pos += len(token)
+        # a state noted in a bracket after a name (甲路（已通车）、乙桥（在建）) is the name's note,
+        # no cut inside the name's words: the list goes on after the bracket (`_state_note` ends
+        # the name before it)
+        cuts.extend(c for c in cue_cuts if not any(a < c[0] and c[1] <= b for a, b in notes))
         segments: list[_Segment] = []
         cursor = 0
         sep = "boundary"
@@ -1236,6 +1247,18 @@ class ProjectExtractor:
             return 0
         inside = judge.tags(name[opening + 1:-1])
         return opening if any(flag == "r" or judge.is_narrative(word, flag) for word, flag in inside) else 0
+
+    def _state_note(self, name: str, start: int, cues: list[tuple[int, int]]) -> int:
+        """Where the bracket `name` ends with opens, when a status cue of its clause (`cues`,
+        spans in the clause; `start`: where `name` starts there) stands inside it and a name
+        before it (乙桥 | （在建）, 甲路改造工程 | （9月已通车）): the bracket notes the
+        state of the name, it is no part of it; else 0."""
+        close = name[-1]
+        opening = name.rfind("（" if close == "）" else "(")
+        if opening < self.min_chars:
+            return 0
+        inside = (start + opening, start + len(name))
+        return opening if any(inside[0] < s and e <= inside[1] for s, e in cues) else 0
 
     def _one_name_of_and(self, clause: str, pair: list[_Segment]) -> bool:
         """Two segments joined by 和 (`joiners`) that are one name: the left side has no
