@@ -16,7 +16,8 @@ of rows there) where nothing was fitted? One table, for `projects` and `statuses
   longer the shipped one: it is the models without the styles set.
 - (d) with `--lobo`, statuses: leave one batch out. Each batch of `--batches` in turn is
   left out of every fit; the ranker and the surety are fitted as `train.py all` fits them (dev
-  + train + the other batches, calibrated on train's grouped CV) and measured on it: the
+  + train + the other batches, the surety fitted and calibrated on train's grouped CV and on
+  the other batches' decisions, each by a ranker without its batch) and measured on it: the
   promise per batch, the worst batch (the one furthest below 90 % right or 40 % of rows), the
   mean over batches and all batches pooled. Deterministic; about a minute a batch.
 - (e) with `--lobo` (not with `--statuses-only`), projects the same way: each batch left out of
@@ -207,8 +208,10 @@ def _left_out(st: train.Samples, b: str, batches: str) -> tuple[train.Samples, t
 def lobo_rows(c: Collected, batches: str, weight: float = train.STATUS_STYLES_WEIGHT) -> list[tuple[str, str]]:
     """The status promise on each styles batch left out in turn (leave-one-batch-out): the
     ranker and the surety fitted as `train.py all` fits them (dev + train, the other styles
-    batches of `batches` in every fit weighing `weight`, calibrated on train's grouped CV),
-    measured on the batch left out, which no part of that fit saw; then the worst batch's
+    batches of `batches` in every fit weighing `weight`, calibrated on train's grouped CV and
+    on the other batches' out-of-batch decisions, `train.out_of_batch`: their rankers saw the
+    batch left out, its labels never reach the surety), measured on the batch left out, which
+    no part of that fit saw; then the worst batch's
     right share and share of rows (worst: the furthest below 90 % right or 40 % of rows), the
     mean over batches and all batches' rows pooled. Train's figure with every batch in the
     fit is `train.py all`'s promise line (calibrated without the document's fold)."""
@@ -216,10 +219,12 @@ def lobo_rows(c: Collected, batches: str, weight: float = train.STATUS_STYLES_WE
     names = _batches_in(st, batches)
     rows: list[tuple[str, str]] = []
     rights, shares, confs, trues = [], [], [], []
+    every, _ = st.subset(lambda d: d[6:7] in batches)
+    outside = train.out_of_batch(replace(gold, extra=every, extra_weight=weight))
     for b in names:
         left, rest = _left_out(st, b, batches)
         s = replace(gold, extra=rest, extra_weight=weight)
-        model, _, surety = train.status_model(s, lambda d: d.startswith("train/"))
+        model, _, surety = train.status_model(s, lambda d: d.startswith("train/"), train.without_batch(outside, b))
         d = train.Decisions.of(left, train.Logistic(model.coef, 0.0).scores(left.x))
         conf = surety.confidence(d)
         sure = conf >= train.CONFIDENT

@@ -43,6 +43,11 @@ that, there, at least 90% of the rows at confidence ≥ 0.8 are right (for proje
 margin of one standard error, `CONFIDENT_Z`; for statuses `SURE_Z`); the figure
 printed with "calibrated without the document's fold" is that promise measured on folds the
 calibration did not see (for projects, the keep threshold is also chosen without that fold).
+The status surety (how sure a decided state is) also learns from and is calibrated on the styles
+batches' decisions, each batch decided by a ranker fitted without it (`out_of_batch`): what the
+ranker does on a kind of report it never saw; its edge keeps the promise on the gold sets' and
+on those decisions, each (`grouped_edge`). In the styles set's figures left out in turn
+(`--lobo`, `confidence_check.py --lobo`) the batch measured is in neither.
 `scripts/confidence_check.py` prints the promise there, fitted on dev only, and on the styles
 set. Deterministic: sorted documents, fixed folds, no randomness, weights rounded to 6 decimals.
 
@@ -112,6 +117,9 @@ SURE_C = 0.3            # inverse regularisation of the status surety model (few
 #: final code: z = 0.75 0.891 right at 43.7 % (one assignment 0.844), z = 1 0.902 at 42.6 %
 #: (0.855-0.924); chosen on train's out-of-fold figure, so that line is not untuned on train
 SURE_Z = 1.0
+#: the status surety's edge also holds in each group of its held-out decisions (the gold sets',
+#: the styles batches' each scored without its batch) with at least this many rows: `grouped_edge`
+SURE_GROUP_ROWS = 10
 ROUND = 6
 #: the styles set (tests/fixtures/styles), the set's name in the samples' document names
 STYLES = "styles"
@@ -743,6 +751,14 @@ class Decisions:
         return Decisions(self.right[idx], self.mass[idx], self.rules_right[idx], self.unknown[idx],
                          [self.sure_x[i] for i in idx], [self.doc[i] for i in idx])
 
+    def join(self, other: Decisions | None) -> Decisions:
+        """These decisions followed by `other`'s (None: these alone)."""
+        if other is None:
+            return self
+        return Decisions(np.r_[self.right, other.right], np.r_[self.mass, other.mass],
+                         np.r_[self.rules_right, other.rules_right], np.r_[self.unknown, other.unknown],
+                         self.sure_x + other.sure_x, self.doc + other.doc)
+
 
 def _by_decision(decisions: Sequence[int]) -> dict[int, list[int]]:
     """The sample indices of each decision."""
@@ -771,12 +787,23 @@ class Surety:
         return np.where(d.unknown, self.unknown, np.array(known))
 
 
-def fit_surety(d: Decisions, promise_on: np.ndarray, salt: str = "") -> Surety:
-    """The surety model fitted on the known decisions of `d`; its intercept lowered where
-    needed so that, on the decisions `promise_on` accepts (the untuned sets) scored by
-    models that did not see their documents (grouped CV), at least CONFIDENT_RIGHT of those
-    at CONFIDENT or more are right, surely (`SURE_Z`). A shared cue's decisions and contested
-    completions never reach CONFIDENT (`status_model.CAPS`) and take no part in where the edge lies."""
+def fit_surety(d: Decisions, promise_on: np.ndarray, salt: str = "", outside: Decisions | None = None
+               ) -> Surety:
+    """The surety model fitted on the known decisions of `d` and of `outside` (decisions of the
+    styles batches, each scored by a ranker fitted without its batch: `out_of_batch`); its
+    intercept lowered where needed so that, on the decisions `promise_on` accepts (the untuned
+    sets) and on every decision of `outside`, each scored by a surety that did not see its
+    group (a fold of `d`'s documents, a batch of `outside`), at least CONFIDENT_RIGHT of those
+    at CONFIDENT or more are right, surely (`SURE_Z`), pooled, on the gold sets' decisions and
+    on the styles batches' (`grouped_edge`).
+    A shared cue's decisions and contested completions never reach CONFIDENT
+    (`status_model.CAPS`) and take no part in where the edge lies."""
+    folds = fold_of(d.doc, salt=salt)
+    groups = [f"fold {folds[x]}" for x in d.doc]
+    if outside is not None:
+        groups += [f"batch {styles_batch(x) or x.split('/')[0]}" for x in outside.doc]
+        promise_on = np.r_[promise_on, np.ones(len(outside.right), dtype=bool)]
+        d = d.join(outside)
     known = ~d.unknown
     # a chosen unknown's confidence: the lower end of its held-out rate's interval (`SURE_Z`),
     # as the edge: over five fold assignments train's chosen unknowns were right 0.68 of the
@@ -789,9 +816,8 @@ def fit_surety(d: Decisions, promise_on: np.ndarray, salt: str = "") -> Surety:
     model = fit([d.sure_x[i] for i in np.flatnonzero(known)], list(d.right[known]), SURE_C)
     check = known & promise_on
     held = np.full(len(d.right), np.nan)
-    folds = fold_of(d.doc, salt=salt)
-    which = np.array([folds[x] for x in d.doc])
-    for k in range(FOLDS):
+    which = np.array(groups)
+    for k in sorted(set(groups)):
         rest = np.flatnonzero(known & (which != k))
         test = np.flatnonzero(check & (which == k))
         if len(test) and len({int(d.right[i]) for i in rest}) == 2:
@@ -799,9 +825,57 @@ def fit_surety(d: Decisions, promise_on: np.ndarray, salt: str = "") -> Surety:
             held[test] = part.scores([d.sure_x[i] for i in test])
     capped = np.array([capped_decision(x) for x in d.sure_x], dtype=bool)
     scored = check & ~np.isnan(held) & ~capped
-    shift = min(0.0, promised_shift(confident_edge(held[scored], d.right[scored], z=SURE_Z)))
+    # the promise holds on the gold sets' documents and on reports of styles the ranker never
+    # saw, each: a pooled edge let the styles batches' decisions, surer than train's, lower
+    # train's figure (out of fold 0.893), and a promise per batch left 12 % of rows at 0.8
+    # (a batch's surest class is wrong in runs where the rules misread its sentences)
+    edge_groups = np.array(["styles" if g.startswith("batch") else "gold" for g in groups])
+    shift = min(0.0, promised_shift(grouped_edge(held[scored], d.right[scored], edge_groups[scored])))
     return Surety(Logistic({n: round(w, ROUND) for n, w in sorted(model.coef.items())},
                            round(model.intercept + shift, ROUND)), round(unknown, 4))
+
+
+def grouped_edge(scores: np.ndarray, right: np.ndarray, groups: np.ndarray, z: float = SURE_Z,
+                 least: int = SURE_GROUP_ROWS) -> float | None:
+    """The lowest score above which (inclusive) the rows keep the promise surely (the lower end
+    of the Wilson interval at `z` reaches CONFIDENT_RIGHT, as `confident_edge`) pooled and in
+    each group (`groups`: a name per row) holding at least `least` of those rows (fewer say too
+    little to count), taking as many rows as can be. None: not even the surest run keeps it.
+    An edge takes all of a run of equal scores or none."""
+    if len(scores) == 0:
+        return None
+    order = np.argsort(-scores, kind="stable")
+    ranked, hits, ranked_groups = scores[order], right[order].astype(int), groups[order]
+    run_end = np.r_[ranked[1:] != ranked[:-1], True]
+    edge = None
+    for i in np.flatnonzero(run_end):
+        top = slice(0, i + 1)
+        if wilson_low(int(hits[top].sum()), i + 1, z) < CONFIDENT_RIGHT:
+            continue
+        in_group = [hits[top][ranked_groups[top] == g] for g in set(ranked_groups[top].tolist())]
+        if all(len(h) < least or wilson_low(int(h.sum()), len(h), z) >= CONFIDENT_RIGHT for h in in_group):
+            edge = float(ranked[i])
+    return edge
+
+
+def without_batch(d: Decisions | None, batch: str) -> Decisions | None:
+    """The decisions of `d` but those of the styles batch `batch` (leave one batch out: the
+    surety measured on a batch is neither fitted nor calibrated on its decisions; the other
+    batches' were scored by rankers that saw it, a ranker's weights, not its labels' surety)."""
+    return None if d is None else d.subset(np.array([styles_batch(x) != batch for x in d.doc], dtype=bool))
+
+
+def out_of_batch(s: Samples) -> Decisions | None:
+    """The decisions of each styles batch of `s.extra`, scored by a ranker fitted as `status_model`
+    fits it on everything but that batch (`left_out`): how the ranker decides on a kind of report
+    it never saw, for the surety to learn and be calibrated on (None: no styles samples)."""
+    joined = None
+    for batch in styles_batches(s):
+        left, fit_on = left_out(s, batch)
+        xs, ys, dec, weights = fit_on.training()
+        d = Decisions.of(left, fit_ranker(xs, ys, dec, weights=weights).scores(left.x))
+        joined = d if joined is None else joined.join(d)
+    return joined
 
 
 def status_figures(d: Decisions, a: float, b: float, unknown: float, surety: Surety | None = None) -> str:
@@ -822,16 +896,17 @@ def _calibration(d: Decisions) -> tuple[float, float, float]:
     return a, b, unknown
 
 
-def status_model(s: Samples, calibrate_on: Callable[[str], bool] | None = None
-                 ) -> tuple[StatusModel, Decisions, Surety]:
+def status_model(s: Samples, calibrate_on: Callable[[str], bool] | None = None,
+                 outside: Decisions | None = None) -> tuple[StatusModel, Decisions, Surety]:
     """The ranker fitted on all of `s`, calibrated on its grouped CV (on the documents
-    `calibrate_on` accepts, else all), with the surety model of its CV decisions; and the
-    CV decisions."""
+    `calibrate_on` accepts, else all), with the surety model of its CV decisions and of
+    `outside` (the styles batches' decisions, each by a ranker without its batch:
+    `out_of_batch`); and the CV decisions."""
     scores = out_of_fold(s, ranker=True)
     held = Decisions.of(s, scores)
     promise_on = np.array([calibrate_on is None or calibrate_on(d) for d in held.doc])
     a, b, _ = _calibration(held.subset(promise_on))
-    surety = fit_surety(held, promise_on)
+    surety = fit_surety(held, promise_on, outside=outside)
     xs, ys, dec, weights = s.training()
     w = fit_ranker(xs, ys, dec, weights=weights)
     model = StatusModel({n: round(v, ROUND) for n, v in sorted(w.coef.items())}, 0.0,
@@ -840,11 +915,12 @@ def status_model(s: Samples, calibrate_on: Callable[[str], bool] | None = None
     return model, held, surety
 
 
-def _cross_calibrated(s: Samples, scores: np.ndarray, untuned: tuple[str, ...], salt: str = "") -> str:
+def _cross_calibrated(s: Samples, scores: np.ndarray, untuned: tuple[str, ...], salt: str = "",
+                      outside: Decisions | None = None) -> str:
     """What confidence >= CONFIDENT means on the untuned documents when each fold's
     confidence comes from a surety model fitted and shifted on the other folds only (the
     surety model's own held-out figure; `scores` out of fold on the folds of `salt`)."""
-    right, confidence, per_fold = _cross_confidence(s, scores, untuned, salt)
+    right, confidence, per_fold = _cross_confidence(s, scores, untuned, salt, outside)
     if not right:
         return "no folds"
     # errors cluster by document (one cue over a long list): the folds show how much one
@@ -852,10 +928,10 @@ def _cross_calibrated(s: Samples, scores: np.ndarray, untuned: tuple[str, ...], 
     return confident(np.concatenate(confidence), np.concatenate(right)) + f" (per fold: {', '.join(per_fold)})"
 
 
-def _cross_confidence(s: Samples, scores: np.ndarray, untuned: tuple[str, ...], salt: str = ""
-                      ) -> tuple[list[np.ndarray], list[np.ndarray], list[str]]:
+def _cross_confidence(s: Samples, scores: np.ndarray, untuned: tuple[str, ...], salt: str = "",
+                      outside: Decisions | None = None) -> tuple[list[np.ndarray], list[np.ndarray], list[str]]:
     """Per fold of `salt`: its untuned decisions right or not, their confidence from a
-    surety model fitted on the other folds, and the fold's figure."""
+    surety model fitted on the other folds (and `outside`, as `fit_surety`), and the fold's figure."""
     held = Decisions.of(s, scores)
     folds = fold_of(s.doc, salt=salt)
     which = np.array([folds[d] for d in held.doc])
@@ -866,7 +942,7 @@ def _cross_confidence(s: Samples, scores: np.ndarray, untuned: tuple[str, ...], 
         if not test.any():
             continue
         rest = held.subset(which != k)
-        surety = fit_surety(rest, np.array([d.startswith(untuned) for d in rest.doc]), salt)
+        surety = fit_surety(rest, np.array([d.startswith(untuned) for d in rest.doc]), salt, outside)
         d = held.subset(test)
         confidence.append(surety.confidence(d))
         right.append(d.right)
@@ -906,7 +982,8 @@ def binding_figures(s: Samples, scores: np.ndarray, keep: Callable[[str], bool])
             f"per kind of the binding cue, decisions: binding right/free right: {kinds}")
 
 
-def repeated_status_accuracy(s: Samples, untuned: tuple[str, ...]) -> tuple[str, str]:
+def repeated_status_accuracy(s: Samples, untuned: tuple[str, ...], outside: Decisions | None = None
+                             ) -> tuple[str, str]:
     """The ranker's out-of-fold accuracy on the untuned documents, for `REPEATS` assignments
     of documents to folds: their mean and range; and, on the same assignments, what
     confidence >= CONFIDENT means there when calibrated without the document's fold (the
@@ -920,7 +997,7 @@ def repeated_status_accuracy(s: Samples, untuned: tuple[str, ...]) -> tuple[str,
         salt = f"repeat {r}:"
         scores = out_of_fold(s, ranker=True, salt=salt)
         runs.append(float(Decisions.of(sub, scores[idx]).right.mean()))
-        right, confidence, _ = _cross_confidence(s, scores, untuned, salt)
+        right, confidence, _ = _cross_confidence(s, scores, untuned, salt, outside)
         sure = np.concatenate(confidence) >= CONFIDENT
         right_shares.append(float(np.concatenate(right)[sure].mean()) if sure.any() else float("nan"))
         row_shares.append(float(sure.mean()))
@@ -949,7 +1026,8 @@ def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
     # the confidence is calibrated on the sets the rules were not tuned on (all but the first),
     # as the documents it will meet are: the tuned set's decisions are surer than new text's
     untuned = tuple(f"{name}/" for name in names[1:])
-    model, held, surety = status_model(s, (lambda d: d.startswith(untuned)) if untuned else None)
+    outside = out_of_batch(s)
+    model, held, surety = status_model(s, (lambda d: d.startswith(untuned)) if untuned else None, outside)
     report(f"statuses: {len(s.y)} candidates of {len(set(s.decision))} matched projects, "
            f"{len(set(s.doc))} documents")
     if s.extra is not None:
@@ -962,11 +1040,11 @@ def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
         sub, idx = s.subset(lambda d, name=name: d.startswith(name + "/"))
         report(f"    of which {name}: {status_figures(Decisions.of(sub, oof_scores[idx]), *calibration, surety)}")
     if untuned:
-        accuracy, promise = repeated_status_accuracy(s, untuned)
+        accuracy, promise = repeated_status_accuracy(s, untuned, outside)
         report(f"    of which {'+'.join(names[1:])}, ranker over {REPEATS} assignments of documents to folds: "
                + accuracy)
         report(f"    of which {'+'.join(names[1:])}, calibrated without the document's fold: "
-               + _cross_calibrated(s, oof_scores, untuned))
+               + _cross_calibrated(s, oof_scores, untuned, outside=outside))
         report(f"    of which {'+'.join(names[1:])}, calibrated without the document's fold, over {REPEATS} "
                f"assignments: " + promise)
         report(f"    of which {'+'.join(names[1:])}, "
@@ -983,7 +1061,8 @@ def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
                                      alone_surety)
             report(f"  fitted on {fitted_on}, measured on {'+'.join(names[1:])}: {figures}")
     if lobo and s.extra is not None:
-        report_lobo(lobo_statuses(s, (lambda d: d.startswith(untuned)) if untuned else None), "statuses", report)
+        report_lobo(lobo_statuses(s, (lambda d: d.startswith(untuned)) if untuned else None, outside=outside),
+                    "statuses", report)
     trained_on = names + ([STYLES] if plus else [])
     extra = {"styles_weight": s.extra_weight} if plus else {}
     _write(out, {"trained_on": trained_on, **extra, "l2": 1.0 / C, "folds": FOLDS, **model.to_json()})
@@ -996,9 +1075,11 @@ def train_statuses(gold_root: Path, out: Path, sets: Sequence[str] = ("dev", "tr
 def styles_batch(doc: str) -> str | None:
     """The styles batch a sample's document belongs to: its file name's first letter
     (`styles/s01_ledger.txt` → `s`; each batch is a different set of styles); None for a
-    document of a gold set."""
-    prefix = f"{STYLES}/"
-    return (doc[len(prefix):len(prefix) + 1] or None) if doc.startswith(prefix) else None
+    document of a gold set. `confidence_check.py` names its styles documents by batch
+    (`stylesa/a01.txt`): the file name says the same."""
+    folder, _, file = doc.partition("/")
+    named = folder == STYLES or folder.startswith(STYLES) and len(folder) == len(STYLES) + 1
+    return (file[:1] or None) if named else None
 
 
 def styles_batches(s: Samples) -> list[str]:
@@ -1044,7 +1125,8 @@ def lobo_projects(s: Samples, calibrate_on: Callable[[str], bool] | None = None)
 
 
 def lobo_statuses(s: Samples, calibrate_on: Callable[[str], bool] | None = None,
-                  free: Callable[[Features], bool] | None = None) -> list[BatchFigure]:
+                  free: Callable[[Features], bool] | None = None, outside: Decisions | None = None
+                  ) -> list[BatchFigure]:
     """Each styles batch's status accuracy (over its projects matched to the gold) from a ranker
     and surety fitted as `train.py` fits them (`status_model`) on everything but that batch;
     `free`: the binding cues left to the ranker (`Candidate.binding` as the measure would
@@ -1054,7 +1136,7 @@ def lobo_statuses(s: Samples, calibrate_on: Callable[[str], bool] | None = None,
         left, fit_on = left_out(s, batch)
         if free is not None:
             left = replace(left, own=[o and not free(x) for o, x in zip(left.own, left.x, strict=True)])
-        model, _, surety = status_model(fit_on, calibrate_on)
+        model, _, surety = status_model(fit_on, calibrate_on, without_batch(outside, batch))
         d = Decisions.of(left, Logistic(model.coef, 0.0).scores(left.x))
         right = int(d.right.sum())
         out.append(BatchFigure(batch, right / len(d.right) if len(d.right) else 0.0, (right, len(d.right)),

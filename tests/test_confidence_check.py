@@ -87,15 +87,19 @@ def test_leave_one_batch_out_never_fits_on_the_batch_it_measures(monkeypatch: py
     styles = _decision_samples(train, [f"stylesp/p{n:02d}.txt" for n in range(6)]
                                + [f"stylesq/q{n:02d}.txt" for n in range(6)], 4)
     seen: list[set[str]] = []
+    calibrated: list[set[str]] = []
     fitted = train.status_model
 
-    def recording(s, calibrate_on=None):  # type: ignore[no-untyped-def]
+    def recording(s, calibrate_on=None, outside=None):  # type: ignore[no-untyped-def]
         seen.append({d[:7] for d in s.extra.doc})
-        return fitted(s, calibrate_on)
+        calibrated.append({d[:7] for d in outside.doc})
+        return fitted(s, calibrate_on, outside)
 
     monkeypatch.setattr(train, "status_model", recording)
     rows = check.lobo_rows(check.Collected(None, None, gold, styles), "pq")
     assert seen == [{"stylesq"}, {"stylesp"}]
+    # the surety is fitted and calibrated on the other batch's decisions only (out of batch)
+    assert calibrated == [{"stylesq"}, {"stylesp"}]
     labels = [label for label, _ in rows]
     assert labels[0].startswith("(d) batch p left out") and labels[1].startswith("(d) batch q left out")
     assert labels[2:] == ["(d) worst batch (right/0.9 or share/0.4)", "(d) mean over batches", "(d) all batches pooled"]

@@ -486,6 +486,64 @@ def test_surety_keeps_its_promise_on_held_out_documents() -> None:
     assert sure[clause].all() and not sure[~clause].any() and y[sure].mean() >= 0.9
 
 
+# The edge of the status surety (`train.grouped_edge`): the rows at or above it keep the promise
+# pooled and in each group holding at least `least` of them. Scores, right, groups, least ->
+# the edge (None: not even the surest run keeps it). Margin z = 0 so that the shares read plainly.
+GROUPED_EDGE_CASES = [
+    # one group: the pooled edge (`confident_edge`)
+    ([3.0, 2.0, 1.0, 0.0], [1, 1, 1, 0], "gggg", 1, 1.0),
+    # 19 of 20 pooled, but the styles group's two rows are half wrong: the edge stays above them
+    ([2.0] * 18 + [1.0, 1.0], [1] * 18 + [1, 0], "g" * 18 + "ss", 2, 2.0),
+    # must not: a group with fewer rows than `least` says too little to move the edge
+    ([2.0] * 18 + [1.0, 1.0], [1] * 18 + [1, 0], "g" * 18 + "ss", 3, 1.0),
+    # a group failing among the surest rows leaves no edge at all
+    ([5.0, 5.0, 4.0, 3.0], [0, 1, 1, 1], "ssgg", 2, None),
+]
+
+
+@pytest.mark.parametrize("scores, right, groups, least, edge", GROUPED_EDGE_CASES,
+                         ids=["one group", "a failing group", "a group too small", "none"])
+def test_the_surety_edge_holds_in_each_group(scores: list[float], right: list[int], groups: str, least: int,
+                                             edge: float | None) -> None:
+    train = load_train_script()
+    assert train.grouped_edge(np.array(scores), np.array(right), np.array(list(groups)), z=0.0,
+                              least=least) == edge
+
+
+def _surety_decisions(train, docs: list[str], clause_wrong_every: int):  # type: ignore[no-untyped-def]
+    # per document: three cues of the project's own clause (one in `clause_wrong_every` wrong)
+    # and one before the project in its sentence (always right)
+    right, sure_x, names = [], [], []
+    for n, doc in enumerate(docs):
+        for k in range(4):
+            clause = k < 3
+            right.append(0 if clause and (n * 3 + k) % clause_wrong_every == 0 else 1)
+            sure_x.append(((f"link={'clause' if clause else 'prefix'}", 1.0),))
+            names.append(doc)
+    y = np.array(right)
+    return train.Decisions(y, np.full(len(y), 0.5), y, np.zeros(len(y), dtype=bool), sure_x, names)
+
+
+def test_the_surety_keeps_its_promise_on_batches_the_ranker_never_saw() -> None:
+    # the gold sets' own-clause cues are right 19 times in 20; in the styles batches, each
+    # decided by a ranker without its batch, 4 in 5. With the batches' decisions (`outside`)
+    # an own-clause cue no longer reaches 0.8, the cue before the project (always right) does.
+    # Must not: without them, the gold sets alone put the own clause at 0.8 or more
+    pytest.importorskip("sklearn")
+    train = load_train_script()
+    gold = _surety_decisions(train, [f"train/t{n:02d}.txt" for n in range(40)], 20)
+    outside = _surety_decisions(train, [f"styles/{b}{n:02d}.txt" for b in "pqrs" for n in range(10)], 5)
+    clause = np.array([x[0][0] == "link=clause" for x in gold.sure_x])
+    promise_on = np.ones(len(gold.right), dtype=bool)
+    alone = train.fit_surety(gold, promise_on).confidence(gold) >= 0.8
+    assert alone[clause].all() and alone[~clause].all()
+    joined = train.fit_surety(gold, promise_on, outside=outside)
+    for d in (gold, outside):
+        sure = joined.confidence(d) >= 0.8
+        own = np.array([x[0][0] == "link=clause" for x in d.sure_x])
+        assert not sure[own].any() and sure[~own].all()
+
+
 # The document's opening as a candidate: its title line (`layout.title_line`, as link reads
 # it: short, no mark ending a segment, no colon at its end), else its first sentence when the
 # first line holds a full stop (a news lead); the last strong cue there, plan or not; none for

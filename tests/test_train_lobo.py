@@ -15,10 +15,12 @@ BATCH_OF = [
     ("styles/s01_ledger.txt", "s"),
     ("styles/e12_speech.txt", "e"),
     ("styles/a03.txt", "a"),
+    ("stylesk/k05_notice.txt", "k"),       # confidence_check.py's name: the batch's folder
     # must not: a gold set's document, a styles folder's name without a file
     ("train/t01.txt", None),
     ("dev/styles_s01.txt", None),
     ("styles/", None),
+    ("styles_extra/m01.txt", None),
 ]
 
 
@@ -108,15 +110,19 @@ def test_the_batch_measured_is_never_in_its_fit(monkeypatch: pytest.MonkeyPatch)
     train = load_train_script()
     s = _status_samples(train, {"p": "same", "q": "inverted", "r": "same"})
     seen: list[tuple[set[str], int]] = []
+    calibrated: list[set[str]] = []
     fitted = train.status_model
 
-    def recording(samples, calibrate_on=None):  # type: ignore[no-untyped-def]
+    def recording(samples, calibrate_on=None, outside=None):  # type: ignore[no-untyped-def]
         seen.append(({train.styles_batch(d) for d in samples.extra.doc}, len(samples.y)))
-        return fitted(samples, calibrate_on)
+        calibrated.append({train.styles_batch(d) for d in outside.doc})
+        return fitted(samples, calibrate_on, outside)
 
     monkeypatch.setattr(train, "status_model", recording)
-    train.lobo_statuses(s)
+    train.lobo_statuses(s, outside=train.out_of_batch(s))
     assert seen == [({"q", "r"}, 60), ({"p", "r"}, 60), ({"p", "q"}, 60)]
+    # nor are its decisions in the surety's fit or calibration
+    assert calibrated == [{"q", "r"}, {"p", "r"}, {"p", "q"}]
 
 
 def test_a_binding_cue_left_free_lets_the_ranker_choose() -> None:
@@ -154,3 +160,16 @@ def test_decisions_within_reach_offer_the_gold_state(decisions: list[tuple[list[
         for state in states:
             s.add(((f"status={state}", 1.0),), int(state == gold), f"train/t{n}.txt", n)
     assert train.within_reach(s) == reach
+
+
+def test_each_batch_s_out_of_batch_decisions_come_from_a_ranker_without_it() -> None:
+    # the decisions the surety learns a new kind of report from: each batch's, by a ranker
+    # whose fit holds the gold sets and the other batches only. Batch q says the opposite of
+    # the rest: a ranker without it follows the gold sets and is wrong on all of it
+    train = load_train_script()
+    d = train.out_of_batch(_status_samples(train, {"p": "same", "q": "inverted", "r": "same"}))
+    by_batch = {b: d.right[[train.styles_batch(x) == b for x in d.doc]] for b in "pqr"}
+    assert {b: len(r) for b, r in by_batch.items()} == {"p": 4, "q": 4, "r": 4}
+    assert by_batch["p"].all() and by_batch["r"].all() and not by_batch["q"].any()
+    # must not: a set without styles batches has no out-of-batch decisions
+    assert train.out_of_batch(_status_samples(train, {})) is None
