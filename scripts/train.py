@@ -525,12 +525,18 @@ def confident_edge(scores: np.ndarray, right: np.ndarray, z: float = CONFIDENT_Z
     the wrong half of the run."""
     if len(scores) == 0:        # nothing scored (every decision capped): no edge
         return None
+    order, ranked, run_ends = _ranked_runs(scores)
+    hits = np.cumsum(right[order])
+    ok = [i for i in run_ends if wilson_low(int(hits[i]), i + 1, z) >= CONFIDENT_RIGHT]
+    return float(ranked[ok[-1]]) if ok else None
+
+
+def _ranked_runs(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The order that ranks `scores` from the highest (stable), the ranked scores, and the
+    last rank of each run of equal scores: where an edge may lie."""
     order = np.argsort(-scores, kind="stable")
     ranked = scores[order]
-    hits = np.cumsum(right[order])
-    run_end = np.r_[ranked[1:] != ranked[:-1], True]
-    ok = [i for i in np.flatnonzero(run_end) if wilson_low(int(hits[i]), i + 1, z) >= CONFIDENT_RIGHT]
-    return float(ranked[ok[-1]]) if ok else None
+    return order, ranked, np.flatnonzero(np.r_[ranked[1:] != ranked[:-1], True])
 
 
 def promised_shift(edge: float | None, scale: float = 1.0) -> float:
@@ -844,18 +850,19 @@ def grouped_edge(scores: np.ndarray, right: np.ndarray, groups: np.ndarray, z: f
     An edge takes all of a run of equal scores or none."""
     if len(scores) == 0:
         return None
-    order = np.argsort(-scores, kind="stable")
-    ranked, hits, ranked_groups = scores[order], right[order].astype(int), groups[order]
-    run_end = np.r_[ranked[1:] != ranked[:-1], True]
-    edge = None
-    for i in np.flatnonzero(run_end):
-        top = slice(0, i + 1)
-        if wilson_low(int(hits[top].sum()), i + 1, z) < CONFIDENT_RIGHT:
-            continue
-        in_group = [hits[top][ranked_groups[top] == g] for g in set(ranked_groups[top].tolist())]
-        if all(len(h) < least or wilson_low(int(h.sum()), len(h), z) >= CONFIDENT_RIGHT for h in in_group):
-            edge = float(ranked[i])
-    return edge
+    order, ranked, run_ends = _ranked_runs(scores)
+    hits, ranked_groups = right[order].astype(int), groups[order]
+    # each group's rows and right rows among the top i + 1, for every i
+    tallies = [(np.cumsum(member), np.cumsum(hits * member))
+               for member in (ranked_groups == g for g in np.unique(ranked_groups))]
+    pooled = np.cumsum(hits)
+
+    def keeps(n_right: int, n: int) -> bool:
+        return wilson_low(int(n_right), int(n), z) >= CONFIDENT_RIGHT
+
+    ok = [i for i in run_ends if keeps(pooled[i], i + 1)
+          and all(rows[i] < max(least, 1) or keeps(rights[i], rows[i]) for rows, rights in tallies)]
+    return float(ranked[ok[-1]]) if ok else None
 
 
 def without_batch(d: Decisions | None, batch: str) -> Decisions | None:
