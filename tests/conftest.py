@@ -23,14 +23,20 @@ CASES_DIR = Path(__file__).resolve().parent / "cases"
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 
 
-def load_train_script() -> ModuleType:
-    """scripts/train.py as a module (it is a script, not part of the package)."""
-    spec = importlib.util.spec_from_file_location("train", ROOT / "scripts" / "train.py")
+def load_script(name: str) -> ModuleType:
+    """scripts/<name>.py as a module (a script, not part of the package), registered in
+    sys.modules under its name: its dataclasses look themselves up there."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module         # its dataclasses look themselves up there
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def load_train_script() -> ModuleType:
+    """scripts/train.py as a module."""
+    return load_script("train")
 
 
 def raw_reports() -> list[Path]:

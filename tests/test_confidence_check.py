@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
 
-from conftest import FIXTURES_DIR
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("confidence_check", ROOT / "scripts" / "confidence_check.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from conftest import FIXTURES_DIR, load_script
 
 
 def test_only_the_named_batches_are_read() -> None:
-    check = _script()
+    check = load_script("confidence_check")
     docs = check.styles_documents(FIXTURES_DIR / "styles", "w")
     assert docs and all(name.startswith("stylesw/w") and path.name.startswith("w") for name, _, path in docs)
     assert check.styles_documents(FIXTURES_DIR / "styles", "") == []
@@ -41,14 +27,14 @@ PROMISE_CASES = [
 
 @pytest.mark.parametrize("confidence, right, broken", PROMISE_CASES, ids=["kept", "too few right", "too few rows"])
 def test_a_broken_promise_is_marked(confidence: list[float], right: list[int], broken: bool) -> None:
-    figure = _script().promise(np.array(confidence), np.array(right))
+    figure = load_script("confidence_check").promise(np.array(confidence), np.array(right))
     assert figure.endswith("!") == broken
 
 
 def test_the_surety_classes_count_the_named_batches_beside_train() -> None:
     # decisions of two batches and of train, each with what the surety reads: the named
     # batch's classes, largest first, with their right rows, confidence and train's counts
-    check = _script()
+    check = load_script("confidence_check")
     train = check.train
     clause, after = (("link=clause", 1.0), ("agree", 1.0)), (("link=after", 1.0), ("agree", 1.0))
 
@@ -80,7 +66,7 @@ def test_leave_one_batch_out_never_fits_on_the_batch_it_measures(monkeypatch: py
     # two styles batches: each is measured by a fit whose extra samples are only the other's,
     # on dev + train; one row per batch, then the worst, the mean and the pooled rows
     pytest.importorskip("sklearn")
-    check = _script()
+    check = load_script("confidence_check")
     train = check.train
     gold = _decision_samples(train, [f"dev/d{n:02d}.txt" for n in range(10)]
                              + [f"train/t{n:02d}.txt" for n in range(30)], 10)
@@ -110,7 +96,7 @@ def test_projects_left_out_in_turn_are_measured_on_their_kept_candidates(monkeyp
     # two styles batches of project candidates: each batch is measured by a project model whose
     # extra samples are only the other batch's; a candidate below the model's threshold is no
     # row; one row per batch, then the worst, the mean and the pooled rows
-    check = _script()
+    check = load_script("confidence_check")
     train = check.train
     gold = train.Samples()
     for n in range(4):

@@ -3,23 +3,11 @@ texts: the longest shared substring starting at a shared k-gram, counted in Chin
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "shared_runs.py"
+from conftest import load_script
 
-
-def _script():
-    spec = importlib.util.spec_from_file_location("shared_runs", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-shared_runs = _script()
+shared_runs = load_script("shared_runs")
 CORPUS = "青州市城南大道改造工程已于去年完工。\n\x00白岩滩水电站厂房施工全面铺开。"
 
 
