@@ -86,14 +86,14 @@ Batch 15 (h01…h07) was written the same way in stop 37 by a helper that read n
 scripts or diffs and not batch 16 (a county's flood recovery progress report, a hospital 基建处's annual
 summary, a power supply company's grid-project news, a development zone's weekly 工作动态, a 衔接资金
 plan-adjustment 公告 with 取消/新增 tables, a county 大事记 chronology, a listed company's 在建工程 note as
-PDF text), its gold committed before keyproj first ran on it: it is held out of the models' fit
-(scripts/train.py STYLES_HELD_OUT), and its floors guard the figures of its first run.
+PDF text), its gold committed before keyproj first ran on it: it was held out of the models' fit
+until stop 38 put it in, and its floors guard the figures of its first run.
 Batch 16 (i01…i07) was written the same way in stop 37 by a helper that read no rules, stage code,
 scripts or diffs and not batch 15 (a provincial 交通运输厅 press release on expressways, a city's
 老旧小区改造 通报 with a table by batch, a 重点办 通报 on 挂牌督办 with 销号 and a 红黑榜, a county 水利局's 请示
 for matching funds, a newspaper interview with a county party secretary, a 政府工作报告's five-year
 review and tasks, a 初步设计及概算专家评审意见 as PDF text), its gold committed before keyproj first ran on
-it: it is held out of the models' fit (scripts/train.py STYLES_HELD_OUT), and its floors guard the
+it: it was held out of the models' fit until stop 38 put it in, and its floors guard the
 figures of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status

@@ -647,11 +647,13 @@ class _StatusLinker:
 
     def _lines_below(self, g: Group) -> list[int]:
         """The cues of the lines below a project alone on its line (`_alone_on_line`), up to a
-        blank line or a line naming a project."""
+        blank line, a line naming a project or a line stating a class of projects (附：下月计划
+        开工项目（2个）under the last item of a list: the next list's heading, not this item's news)."""
         out: list[int] = []
         for nxt in range(g.segment + 1, min(g.segment + 1 + _LINES_BELOW, len(self.ends))):
-            blank = not self.text[self.layout.segment_start(nxt):self.ends[nxt]].strip()
-            if blank or nxt in self.segments_with_mentions:
+            line = self.text[self.layout.segment_start(nxt):self.ends[nxt]]
+            if (not line.strip() or nxt in self.segments_with_mentions
+                    or self.config.group_statement.search(line) is not None):
                 break
             out += self.by_segment.get(nxt, [])
         return self._without_side_steps(out)

@@ -34,7 +34,7 @@ from pipeline.rules.loader import RuleSet, alternation, word_trie
 from pipeline.stages.names import NameJudge, balanced
 from pipeline.stages.statuses import StatusFinder
 from pipeline.text.numbers import NumberError, parse_number
-from pipeline.text.punctuation import CLAUSE_MARKS, HARD_BREAKS, SPACES
+from pipeline.text.punctuation import CELL_MARKS, CLAUSE_MARKS, HARD_BREAKS, SPACES
 from pipeline.text.scan import FirstWord
 from pipeline.text.segmenter import load_segmenter
 from pipeline.text.sentences import char_index
@@ -55,7 +55,12 @@ _SPACES = regex.compile(r"[ \t\u3000]+")
 _CELL_GAP = re.compile(r"[ \t]+(?=\S)")      # between two cells of a table row flattened to text
 _WRAPPED_LINE = re.compile(r"\n[ \t\u3000]{2,}[\u4e00-\u9fff]")    # a line opening with spaces, then Han
 # a table row's number and the spaces before its name cell (a name may open with a road's code: S218线)
-_TABLE_ROW = regex.compile(r"(?m)^[ \t\u3000]*[0-9]{1,3}[ \t\u3000]+(?=[\p{Han}A-Za-z])")
+# (or a bar: 3｜甲村产业路硬化｜甲村｜…, a markdown row | 3 | 甲村… too)
+_TABLE_ROW = regex.compile(rf"(?m)^[ \t\u3000]*(?:[{CELL_MARKS}][ \t\u3000]*)?[0-9]{{1,3}}"
+                           rf"(?:[ \t\u3000]+|[ \t\u3000]*[{CELL_MARKS}][ \t\u3000]*)(?=[\p{{Han}}A-Za-z])")
+# between two cells of a table row (`_row_name_cell`): spaces, or a bar with spaces around it
+_ROW_GAP = re.compile(rf"[ \t]*[{CELL_MARKS}][ \t]*(?=\S)|[ \t]+(?=\S)")
+_ROW_CELL_END = " \t" + CELL_MARKS
 _LEADING_SPACES = re.compile(r"[ \t\u3000]+")
 # a table's name column (`_row_name_cells`): the rows that make one, the characters of the
 # piece a name cell wraps onto the next line, and what ends a cell as an aside (（续建）)
@@ -148,6 +153,7 @@ class ProjectExtractor:
         self.ledger_item = p.ledger_item
         self.entry_line = p.entry_line
         self.cell_totals = p.cell_totals
+        self.name_column_header = p.name_column_header
         self.list_head = p.list_head
         self.group_heading = p.group_heading
         self.company_end = p.company_end
@@ -480,8 +486,12 @@ class ProjectExtractor:
                 rows.append(pieces)
         if len(rows) < ROW_CELLS_MIN_ROWS:
             return found
+        headers = [h.start() for h in self.name_column_header.finditer(text)]
         out = list(found)
         for pieces in rows:
+            # under a header naming the name column (序号｜小区名称｜…), with no sentence between
+            i = bisect_left(headers, pieces[0][0]) - 1
+            vouched = i >= 0 and text.find("。", headers[i], pieces[0][0]) < 0
             joined = "".join(text[s:e] for s, e in pieces)
             bracket = _TRAILING_ASIDE.search(joined)
             if bracket is not None and bracket.start() >= self.min_chars:
@@ -489,7 +499,7 @@ class ProjectExtractor:
             inside = [m for m in out if any(s <= m.start - offset and m.end - offset <= e for s, e in pieces)]
             if any(m.name != text[m.start - offset:m.end - offset] for m in inside):
                 continue        # a cell wrapped onto indented lines, joined already (`_wrapped_cells`)
-            made = self._cell_mentions(joined, pieces, offset, inside)
+            made = self._cell_mentions(joined, pieces, offset, inside, vouched)
             if made is None:
                 continue
             drop = {id(m) for m in inside}
@@ -503,11 +513,11 @@ class ProjectExtractor:
         line_end = text.find("\n", start)
         line_end = len(text) if line_end < 0 else line_end
         end = start
-        while end < line_end and text[end] not in " \t":
+        while end < line_end and text[end] not in _ROW_CELL_END:
             end += 1
         if end - start < 2:
             return None
-        if len(_CELL_GAP.findall(text, end, line_end)) >= 2:
+        if len(_ROW_GAP.findall(text, end, line_end)) >= 2:
             return [(start, end)]
         if end < line_end or line_end == len(text):
             return None
@@ -515,19 +525,20 @@ class ProjectExtractor:
         next_end = text.find("\n", following)
         next_end = len(text) if next_end < 0 else next_end
         cut = following
-        while cut < next_end and text[cut] not in " \t":
+        while cut < next_end and text[cut] not in _ROW_CELL_END:
             cut += 1
         if (not 1 <= cut - following <= ROW_CELL_WRAP_MAX or not _HAN.match(text, following)
                 or _TABLE_ROW.match(text, following) is not None or _ORDINAL.match(text, following) is not None
                 or _CLAUSE_MARKS.search(text, following, cut) is not None
-                or len(_CELL_GAP.findall(text, cut, next_end)) < 2):
+                or len(_ROW_GAP.findall(text, cut, next_end)) < 2):
             return None
         return [(start, end), (following, cut)]
 
     def _cell_mentions(self, joined: str, pieces: list[tuple[int, int]], offset: int,
-                       inside: list[ProjectMention]) -> list[ProjectMention] | None:
+                       inside: list[ProjectMention], vouched: bool = False) -> list[ProjectMention] | None:
         """The mentions a table row's name cell (`joined`) names, or None to keep those found
-        inside it (`inside`)."""
+        inside it (`inside`). `vouched`: the table's header names the column (`name_column_header`),
+        so a cell that opens with no place names its project whole too, when it reads as a name."""
         if self.cell_totals.match(joined) is not None or len(joined) > self.judge.max_chars:
             return None
         if "、" in joined:
@@ -542,7 +553,10 @@ class ProjectExtractor:
                 out.append(ProjectMention(item, self.key(item + part), placed.start, placed.end,
                                           PROJECT_ENUMERATION_ITEM_RULE, alt=item + part))
             return out
-        if self.cell_joiners.search(joined) is not None or self.cell_place.match(joined) is None:
+        if self.cell_joiners.search(joined) is not None:
+            return None
+        if self.cell_place.match(joined) is None and not (
+                vouched and self.judge.nominal(joined) and self.judge.accepts(joined)):
             return None
         if any(m.start - offset != pieces[0][0] for m in inside):
             return None         # a name inside the cell, not at its start (新建甲路)

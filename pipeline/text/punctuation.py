@@ -30,5 +30,9 @@ HARD_BREAKS = "。" + LINE_BREAK
 SENTENCE_END = SENTENCE_MARKS + LINE_BREAK
 SEGMENT_MARKS = SENTENCE_MARKS + SEMICOLONS            # a segment's end within a line
 SEGMENT_END = SEGMENT_MARKS + LINE_BREAK
-CLAUSE_END = SEGMENT_END + COMMAS
+# the bars between a table's cells (｜ folds to | in normalisation; │ and ┃ from drawn tables):
+# no name nor cue runs across one, whether or not the rows read as a table (tables.py wants a
+# markdown row, opening with a bar; 1｜甲村产业路｜甲村｜120 has none in front)
+CELL_MARKS = "|│┃"
+CLAUSE_END = SEGMENT_END + COMMAS + CELL_MARKS
 CLAUSE_MARKS = CLAUSE_END + COLONS
