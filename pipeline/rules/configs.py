@@ -434,6 +434,7 @@ class ProjectRules(Config):
     masked: regex.Pattern[str] = rule(PATTERN)
     copula: regex.Pattern[str] = rule(PATTERN, at=True)
     count_in_item: regex.Pattern[str] = rule(PATTERN)
+    place_count_in_item: regex.Pattern[str] = rule(PATTERN)    # 甲、乙三市高速公路: a list of places
     list_words: tuple[str, ...] = rule(WORDS)
     count_prefix: regex.Pattern[str] = rule(PATTERN)
     forbidden: regex.Pattern[str] = rule(PATTERN)

@@ -162,6 +162,7 @@ class ProjectExtractor:
         self.quoted_ends = ("", *p.umbrella_suffixes)
         self.group_words = ("项目", "項目", "工程")    # what a group heading's line ends in
         self.count_in_item = p.count_in_item
+        self.place_count_in_item = p.place_count_in_item
         self.component_after_project = p.component_after_project
         self.component_after_facility = p.component_after_facility
         self.component_of_subject = p.component_of_subject
@@ -733,6 +734,8 @@ class ProjectExtractor:
             # 东坪、西岭、南湾3个中型灌区: a count after an item closes the list of the items it
             # counts as 等 does (A、B和C两座水库、D: B and C; the whole list when it closes it)
             counted: list[tuple[int, int, str]] = []
+            if len(group) > 1 and self.place_count_in_item.search(clause, group[-1].start, group[-1].end):
+                continue    # 甲、乙、丙三市高速公路: places closed by their count, and their sector
             if len(group) > 1:
                 group, counted = self._close_at_counts(clause, group)
                 if counted and counted[-1][0] == group[0].start and counted[-1][1] == group[-1].end:
