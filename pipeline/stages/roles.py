@@ -262,7 +262,9 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         elif found is not None and found[1] in cues.plain.words:
             word = found[1]
             found = _plain_investment(layout, q, word, cues)
-            if found == (Role.TOTAL, word):
+            if found in ((Role.TOTAL, word), (Role.COMPLETED, "period_done")):
+                # a part of the amount it breaks down (今年以来…计划投资18亿元，其中主网投资11亿元)
+                # takes that amount's role, whatever the period says
                 found = _plain_part(layout, q, word, out, cues) or found
         elif found is not None and found[0] is Role.COMPLETED:
             found = _target_or_done(layout, clause_start, q, prefix, found, cues)
