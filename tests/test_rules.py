@@ -403,7 +403,7 @@ EXTENSIONS: list[Any] = [
     # (rule file, change, text, what the shipped rules find, what the edited copy finds)
     pytest.param("statuses.yaml",
                  lambda d: d["cues"].append({"id": "status.wrapped_up", "status": "completed", "pattern": "圆满收官"}),
-                 "城南大道项目圆满收官。", lambda ex: [(p.name, p.status.value) for p in ex.projects],
+                 "城南大道项目总投资12亿元，圆满收官。", lambda ex: [(p.name, p.status.value) for p in ex.projects],
                  [("城南大道项目", "unknown")], [("城南大道项目", "completed")], id="status-word"),
     pytest.param("units.yaml", lambda d: d["length"].update({"英里": {"factor": "1609.344"}}),
                  "青云公路全长12英里。", lambda ex: [(q.kind.value, q.unit_raw, str(q.value)) for q in ex.quantities],

@@ -330,6 +330,7 @@ class RoleRules(Config):
     band_words: tuple[str, ...] = rule(WORDS)
     band_count: regex.Pattern[str] = rule(PATTERN, at=True)
     list_between: regex.Pattern[str] = rule(PATTERN)
+    restated_between: regex.Pattern[str] = rule(PATTERN)   # 9.42亿元（大写：…: the amount again
     completed_non_investment: tuple[str, ...] = rule(WORDS)
     plain_plan: str = rule(str)
     year_words: regex.Pattern[str] = rule(PATTERNS)
