@@ -81,6 +81,15 @@ _NAMED_BEFORE_STOP = set("\n【[（(“\"「『，,。；;：:！？!?、") | se
 _TRAILING_ASIDE = regex.compile(r"[(（][^()（）]{1,8}[)）]$")
 _HAN = regex.compile(r"\p{Han}")
 _PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
+# a name ending in a phase (…生产基地一期, …水厂二期工程): its prefix is shared by the bare phases
+# that follow it in a list or the next clause (…基地一期、二期相继投产，三期正在建设)
+_NAME_PHASE = regex.compile(r"(?P<prefix>.{2,}?)第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?$")
+# how far a name's clause may run before the next clause's bare phase, and where it ends
+_PHASE_CLAUSE_REACH = 24
+_NEXT_CLAUSE = regex.compile(r"[，,；;]|[。！？!?\n]")
+# a bare phase right after a list's joiner or a clause's comma, standing alone (no name goes on)
+_BARE_PHASE = regex.compile(r"(?:、|和|及|与|以及|，|,|；|;)\s*"
+                            r"(?P<phase>第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?)(?![一二三四五六七八九十0-9期间末初中])")
 _DASH = r"[—－-]{2,}"
 _SPACES_OR_DASH = regex.compile(rf"(?P<space>{_SPACES.pattern})|(?P<dash>{_DASH})")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
@@ -253,8 +262,40 @@ class ProjectExtractor:
             mentions = self._full_name_brackets(text, offset, mentions)
         if _OTHER_NAME_HINT.search(text) is not None:
             mentions = self._other_names(text, offset, mentions)
+        if "期" in text:
+            mentions.extend(self._bare_phases(text, offset, mentions))
         mentions = [m for m in mentions if not self._unit_or_list_title(text, m.start - offset, m.end - offset)]
         return merge_short_forms(_without_content_cells(text, offset, mentions), self.place_prefix)
+
+    def _bare_phases(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
+        """The bare phases after a name ending in a phase, in its list or the clauses after it
+        (…生产基地一期、二期相继投产，三期正在建设): each is the named project's phase, named as
+        written (二期), its full name (…生产基地二期) its alt and its key, as an item of a list
+        sharing a suffix is named (`shared_part_items`). A run of them goes on from each one found."""
+        out: list[ProjectMention] = []
+        taken = {m.start - offset for m in found}
+        for m in found:
+            named = _NAME_PHASE.match(m.name)
+            if named is None or m.end - offset > len(text):
+                continue
+            prefix, at = named.group("prefix"), m.end - offset
+            while (bare := _BARE_PHASE.match(text, at) or self._phase_in_next_clause(text, at)) is not None:
+                start, end = bare.span("phase")
+                if start in taken:
+                    break
+                phase = bare.group("phase")
+                full = prefix + phase
+                out.append(ProjectMention(phase, self.key(full), offset + start, offset + end,
+                                          PROJECT_ENUMERATION_ITEM_RULE, alt=full))
+                taken.add(start)
+                at = end
+        return out
+
+    @staticmethod
+    def _phase_in_next_clause(text: str, at: int) -> regex.Match[str] | None:
+        """A bare phase opening the next clause of the sentence (…一期已投产，| 二期正在建设)."""
+        mark = _NEXT_CLAUSE.search(text, at, min(len(text), at + _PHASE_CLAUSE_REACH))
+        return _BARE_PHASE.match(text, mark.start()) if mark is not None else None
 
     def _unit_or_list_title(self, text: str, start: int, end: int) -> bool:
         """The span names who answers for a project (责任单位：| 市港航中心: `unit_label_before`)
