@@ -81,6 +81,8 @@ _COURSE = (Status.PLANNED, Status.STARTED, Status.IN_PROGRESS, Status.COMPLETED,
 _FINISHED = frozenset({Status.COMPLETED, Status.OPERATIONAL})
 _PART_AFTER_CUE = 4     # how far after the cue its part may stand (已建成3号楼)
 # how far back (in segments: sentences and lines) a list may reach for its group's statement
+# the rest of a bracketed note after a name, up to its closing bracket (no clause mark, no other bracket)
+_NOTE_CLOSE = regex.compile(r"[^（()）\n，,。；;]{1,30}[)）]")
 _GROUP_REACH = 40
 # groups separated only by commas, 、 or spaces (A，B，C等一批项目开工建设)
 _COMMA_CHAIN = regex.compile(r"[，,、\s]+$")
@@ -426,12 +428,21 @@ class _StatusLinker:
         belongs to that group only, never to the group before it."""
         prefix_of: dict[int, int] = {}
         for gi, g in enumerate(self.groups):
-            clause_start = max(self._neighbours(gi)[0], self.layout.clause_start(g.start))
+            # a bracket right after the group before notes that group's state (甲（主桥合龙）、乙): not this one's verb
+            clause_start = max(self._after_note(self._neighbours(gi)[0]), self.layout.clause_start(g.start))
             before = [i for i in self.by_segment.get(g.segment, [])
                       if clause_start <= self.cues[i].start and self.cues[i].end <= g.start]
             if before:
                 prefix_of[gi] = before[-1]
         return prefix_of
+
+    def _after_note(self, pos: int) -> int:
+        """Past the bracket that opens at `pos` and closes before any clause mark (a note after a
+        name: 甲（已竣工）), else `pos`."""
+        if pos <= 0 or pos >= len(self.text) or self.text[pos] not in "（(":
+            return pos
+        close = _NOTE_CLOSE.match(self.text, pos + 1)
+        return close.end() if close is not None else pos
 
     def choose(self, gi: int, prefix_of: dict[int, int], owned: set[int]) -> list[int]:
         """Indices of the cues for group `gi`, in order of preference described in the module."""
