@@ -44,9 +44,10 @@ CUE_CASES = [
     ("北山生态恢复工程已完工。", [("completed", "已完工")]),         # 复工 inside 恢复工程 is no restart
     ("确保施工单位全面复工。", [("planned", "确保施工单位全面复工")]),  # a restart to come
     ("园区已有12家企业入驻。", [("operational", "已有12家企业入驻")]),
-    # works under way named by their kind; the paperwork before them is only 正在 (weak)
+    # works under way named by their kind; the paperwork before them is only 正在 (weak), beside
+    # the permit or the land it names (a step before the works)
     ("厂房正在进行设备安装调试。", [("in_progress", "正在进行设备安装调试")]),
-    ("项目正在办理施工许可。", [("in_progress", "正在")]),
+    ("项目正在办理施工许可。", [("in_progress", "正在"), ("planned", "施工许可")]),   # the permit: a step before them
     ("项目正在开展施工图设计。", [("in_progress", "正在")]),
     # the tender for the works (施工招标) is a step before them: 施工 inside it is no cue
     ("项目正在开展施工招标。", [("in_progress", "正在"), ("planned", "招标")]),
