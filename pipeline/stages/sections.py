@@ -81,7 +81,9 @@ def split_sections(text: str, rules: RuleSet) -> list[Section]:
                 while t_end < line_end and text[t_end] not in title_end and t_end - t_start < max_title:
                     if text.startswith("  ", t_end) or text[t_end] == "\u3000":
                         break       # a flattened line: the heading ends at the run of spaces
-                    t_end += 1
+                    close = _bracket_close(text, t_end, min(line_end, t_start + max_title))
+                    # a bracket closed on the line is the title's, commas and all (新建项目（4个，均已…）)
+                    t_end = close if close is not None else t_end + 1
                 title = text[t_start:t_end].strip()
                 if not title or (title[0] in "0123456789%" and rules.sections.year_title.match(title) is None):
                     continue    # "1.5亿元" or a bare number is not a heading; a year is (2025年工作回顾)
@@ -115,3 +117,12 @@ def _close(sections: list[Section]) -> list[Section]:
         open_.append(i)
     return [Section(s.section_id, s.parent_id, s.level, s.marker, s.title, s.start, end,
                     s.title_start, s.title_end, s.rule_id) for s, end in zip(sections, ends, strict=True)]
+
+
+def _bracket_close(text: str, at: int, limit: int) -> int | None:
+    """Where the bracket opening at `at` has closed (the position after its close), when it
+    closes before `limit`; None when no bracket opens there or it stays open."""
+    if text[at] not in "（(":
+        return None
+    close = text.find("）" if text[at] == "（" else ")", at + 1, limit)
+    return close + 1 if close > 0 else None
