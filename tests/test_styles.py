@@ -95,6 +95,18 @@ for matching funds, a newspaper interview with a county party secretary, a 政�
 review and tasks, a 初步设计及概算专家评审意见 as PDF text), its gold committed before keyproj first ran on
 it: it was held out of the models' fit until stop 38 put it in, and its floors guard the
 figures of its first run.
+Batch 17 (j01…j07) was written the same way in stop 38 by a helper that read no rules, stage code,
+scripts or diffs and not batch 18 (a construction group's 项目部 news on its 标段, a county 以工代赈
+公示 with a tab table, a people's congress report on the 审计整改 of government-invested projects, a
+township 擂台赛 results notice, a 城投 bond rating excerpt as PDF text, a county TV 问政 transcript,
+a traditional-script 民生实事 completion notice), its gold committed before keyproj first ran on it:
+it is held out of the models' fit (scripts/train.py STYLES_HELD_OUT), and its floors guard the
+figures of its first run.
+Batch 18 (k01…k07) was written the same way in stop 38 by a helper that read no rules, stage code,
+scripts or diffs and not batch 17 (a 发改委's 前期工作 cards, a county party secretary's report to the
+县委全会, a 高标准农田 竣工验收 report, a 政府采购意向 page, a provincial roundup of the first quarter's
+集中开工, a 招商局 WeChat post, a transport ledger as OCR text), its gold committed before keyproj first
+ran on it: it is held out of the models' fit, and its floors guard the figures of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them
@@ -184,6 +196,14 @@ STYLES_DIR = FIXTURES_DIR / "styles"
 #   the models' fit): quantities F1 1.000, money role 0.953 (101/106), projects relaxed F1 0.790 (P 0.764,
 #   R 0.817; strict 0.739), status 0.723 (68/94; conf >= 0.8: 0.904 right at 55 %); candidate ceiling
 #   0.861 (99 of 115)
+# batch 17 measured on c6c808e (its first run, main's code and weights of stop 38, the batch held out
+#   of the models' fit): quantities F1 1.000, money role 0.957, projects relaxed F1 0.766 (P 0.741,
+#   R 0.792; strict 0.718), status 0.688 (conf >= 0.8: 0.894 right at 59 %); candidate ceiling 0.832
+#   (84 of 101); the code at stop 38's start (c6c0739): 1.000, 0.957, 0.756, 0.646
+# batch 18 measured on c6c808e (its first run, as batch 17): quantities F1 0.985, money role 0.985
+#   (133/135), projects relaxed F1 0.828 (P 0.856, R 0.801; strict 0.806), status 0.752 (85/113; conf
+#   >= 0.8: 0.887 right at 55 %); candidate ceiling 0.865 (122 of 141); the code at stop 38's start:
+#   0.985, 0.978, 0.825, 0.743
 FLOORS: dict[str, tuple[str, dict[str, float]]] = {
     "batch 1 (tuned on)": ("s", {"quantities_f1": 0.98, "role_accuracy": 0.97,
                                  "projects_relaxed_f1": 0.90, "status_accuracy": 0.96}),
@@ -217,6 +237,10 @@ FLOORS: dict[str, tuple[str, dict[str, float]]] = {
                        "projects_relaxed_f1": 0.73, "status_accuracy": 0.78}),
     "batch 16": ("i", {"quantities_f1": 0.97, "role_accuracy": 0.92,
                        "projects_relaxed_f1": 0.75, "status_accuracy": 0.69}),
+    "batch 17": ("j", {"quantities_f1": 0.98, "role_accuracy": 0.93,
+                       "projects_relaxed_f1": 0.74, "status_accuracy": 0.66}),
+    "batch 18": ("k", {"quantities_f1": 0.97, "role_accuracy": 0.96,
+                       "projects_relaxed_f1": 0.80, "status_accuracy": 0.72}),
 }
 
 
@@ -250,8 +274,9 @@ def test_every_styles_document_has_gold_and_text() -> None:
     assert gold == raw
     assert {name[0] for name in raw} == {prefix for prefix, _ in FLOORS.values()}
     for path in (STYLES_DIR / "raw").glob("*.txt"):
-        # batch 7's card notice, reply page and space-column ledger run to 2,100-3,100 characters
-        assert 400 <= len(path.read_text(encoding="utf-8")) <= 4000, path.name
+        # batch 7's card notice, reply page and space-column ledger run to 2,100-3,100 characters,
+        # batch 18's OCR ledger (columns padded with spaces) to 4,300
+        assert 400 <= len(path.read_text(encoding="utf-8")) <= 4500, path.name
 
 
 @pytest.mark.parametrize("batch", sorted(FLOORS))
