@@ -85,7 +85,8 @@ CANDIDATES = [
     ("物流園二期已完成土地徵收。", [("物流園二期", N)]),
     ("安置区三期已完成桩基施工。", [("安置区三期", N)]),
     ("加工园第三期工程正在招标。", [("加工园第三期工程", N)]),
-    ("鹭洲湾一期、二期均已交付。", [("鹭洲湾一期", N)]),
+    # the bare phase after it shares its prefix (`_bare_phases`): named as written, the full name its alt
+    ("鹭洲湾一期、二期均已交付。", [("鹭洲湾一期", N), ("二期", "鹭洲湾二期")]),
     # ... but a period (同期, 本期), a phase after a verb or alone, and a phase with nothing
     # before it are no names
     ("与上年同期相比增长5%。", []),

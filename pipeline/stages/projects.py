@@ -82,7 +82,7 @@ _TRAILING_ASIDE = regex.compile(r"[(（][^()（）]{1,8}[)）]$")
 _HAN = regex.compile(r"\p{Han}")
 _PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
 # a name ending in a phase (…生产基地一期, …水厂二期工程): its prefix is shared by the bare phases
-# that follow it in a list or the next clause (…基地一期、二期相继投产，三期正在建设)
+# that follow it in a list or the next clause (…产业园一期、二期已投产，三期在建)
 _NAME_PHASE = regex.compile(r"(?P<prefix>.{2,}?)第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?$")
 # how far a name's clause may run before the next clause's bare phase, and where it ends
 _PHASE_CLAUSE_REACH = 24
@@ -269,8 +269,8 @@ class ProjectExtractor:
 
     def _bare_phases(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
         """The bare phases after a name ending in a phase, in its list or the clauses after it
-        (…生产基地一期、二期相继投产，三期正在建设): each is the named project's phase, named as
-        written (二期), its full name (…生产基地二期) its alt and its key, as an item of a list
+        (…产业园一期、二期已投产，三期在建): each is the named project's phase, named as
+        written (二期), its full name (…产业园二期) its alt and its key, as an item of a list
         sharing a suffix is named (`shared_part_items`). A run of them goes on from each one found."""
         out: list[ProjectMention] = []
         taken = {m.start - offset for m in found}

@@ -272,7 +272,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             if found[0] is Role.COMPLETED and prev_role is Role.PLANNED and prev_start > clause_start:
                 found = _same_target(text, clause_start, prev_start, prefix, cues) or found
         if prev_role is not None and q.start > prev_end and cues.restated_between.match(text[prev_end:q.start]):
-            role, cue = prev_role, "restated"       # 9.42亿元（大写：玖亿肆仟贰佰万元）: the amount again
+            role, cue = prev_role, "restated"       # 6.18亿元（大写：陆亿壹仟捌佰万元）: the amount again
         elif prev_role is not None and q.start > prev_end and cues.list_between.match(text[prev_end:q.start]):
             role, cue = prev_role, "list"           # 分别完成投资12.6亿元、8.3亿元和4.1亿元
         elif prev_role is not None and found is None and _stacked(layout, prev_start, prev_end, q, cues):
