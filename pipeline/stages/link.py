@@ -80,9 +80,9 @@ _ACHIEVED = frozenset({Status.STARTED, Status.COMPLETED, Status.OPERATIONAL})
 _COURSE = (Status.PLANNED, Status.STARTED, Status.IN_PROGRESS, Status.COMPLETED, Status.OPERATIONAL)
 _FINISHED = frozenset({Status.COMPLETED, Status.OPERATIONAL})
 _PART_AFTER_CUE = 4     # how far after the cue its part may stand (已建成3号楼)
-# how far back (in segments: sentences and lines) a list may reach for its group's statement
 # the rest of a bracketed note after a name, up to its closing bracket (no clause mark, no other bracket)
 _NOTE_CLOSE = regex.compile(r"[^（()）\n，,。；;]{1,30}[)）]")
+# how far back (in segments: sentences and lines) a list may reach for its group's statement
 _GROUP_REACH = 40
 # groups separated only by commas, 、 or spaces (A，B，C等一批项目开工建设)
 _COMMA_CHAIN = regex.compile(r"[，,、\s]+$")

@@ -34,7 +34,7 @@ from pipeline.rules.loader import RuleSet, alternation, word_trie
 from pipeline.stages.names import NameJudge, balanced
 from pipeline.stages.statuses import StatusFinder
 from pipeline.text.numbers import NumberError, parse_number
-from pipeline.text.punctuation import CELL_MARKS, CLAUSE_MARKS, HARD_BREAKS, SPACES
+from pipeline.text.punctuation import CELL_MARKS, CLAUSE_MARKS, COMMAS, HARD_BREAKS, SEGMENT_END, SPACES
 from pipeline.text.scan import FirstWord
 from pipeline.text.segmenter import load_segmenter
 from pipeline.text.sentences import char_index
@@ -59,7 +59,7 @@ _WRAPPED_LINE = re.compile(r"\n[ \t\u3000]{2,}[\u4e00-\u9fff]")    # a line open
 _TABLE_ROW = regex.compile(rf"(?m)^[ \t\u3000]*(?:[{CELL_MARKS}][ \t\u3000]*)?[0-9]{{1,3}}"
                            rf"(?:[ \t\u3000]+|[ \t\u3000]*[{CELL_MARKS}][ \t\u3000]*)(?=[\p{{Han}}A-Za-z])")
 # between two cells of a table row (`_row_name_cell`): spaces, or a bar with spaces around it
-_ROW_GAP = re.compile(rf"[ \t]*[{CELL_MARKS}][ \t]*(?=\S)|[ \t]+(?=\S)")
+_ROW_GAP = re.compile(rf"[ \t]*[{CELL_MARKS}][ \t]*(?=\S)|{_CELL_GAP.pattern}")
 _ROW_CELL_END = " \t" + CELL_MARKS
 _LEADING_SPACES = re.compile(r"[ \t\u3000]+")
 # a table's name column (`_row_name_cells`): the rows that make one, the characters of the
@@ -80,16 +80,17 @@ _NAMED_BEFORE_MAX = 30      # the longest old name or short form read before its
 _NAMED_BEFORE_STOP = set("\n【[（(“\"「『，,。；;：:！？!?、") | set(SPACES)
 _TRAILING_ASIDE = regex.compile(r"[(（][^()（）]{1,8}[)）]$")
 _HAN = regex.compile(r"\p{Han}")
-_PHASE = regex.compile(r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?|[一二三四五六七八九十0-9]号线")
+_PHASE_WORD = r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?"      # 二期, 第三期工程
+_PHASE = regex.compile(rf"{_PHASE_WORD}|[一二三四五六七八九十0-9]号线")
 # a name ending in a phase (…生产基地一期, …水厂二期工程): its prefix is shared by the bare phases
 # that follow it in a list or the next clause (…产业园一期、二期已投产，三期在建)
-_NAME_PHASE = regex.compile(r"(?P<prefix>.{2,}?)第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?$")
+_NAME_PHASE = regex.compile(rf"(?P<prefix>.{{2,}}?){_PHASE_WORD}$")
 # how far a name's clause may run before the next clause's bare phase, and where it ends
 _PHASE_CLAUSE_REACH = 24
-_NEXT_CLAUSE = regex.compile(r"[，,；;]|[。！？!?\n]")
+_NEXT_CLAUSE = regex.compile("[" + regex.escape(SEGMENT_END + COMMAS) + "]")
 # a bare phase right after a list's joiner or a clause's comma, standing alone (no name goes on)
-_BARE_PHASE = regex.compile(r"(?:、|和|及|与|以及|，|,|；|;)\s*"
-                            r"(?P<phase>第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?)(?![一二三四五六七八九十0-9期间末初中])")
+_BARE_PHASE = regex.compile(rf"(?:、|和|及|与|以及|，|,|；|;)\s*"
+                            rf"(?P<phase>{_PHASE_WORD})(?![一二三四五六七八九十0-9期间末初中])")
 _DASH = r"[—－-]{2,}"
 _SPACES_OR_DASH = regex.compile(rf"(?P<space>{_SPACES.pattern})|(?P<dash>{_DASH})")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
@@ -276,7 +277,7 @@ class ProjectExtractor:
         taken = {m.start - offset for m in found}
         for m in found:
             named = _NAME_PHASE.match(m.name)
-            if named is None or m.end - offset > len(text):
+            if named is None:
                 continue
             prefix, at = named.group("prefix"), m.end - offset
             while (bare := _BARE_PHASE.match(text, at) or self._phase_in_next_clause(text, at)) is not None:
