@@ -391,6 +391,11 @@ CANDIDATES = [
     # --- a ledger item's number before its name in a remark (第8项 …) is no part of the name ------
     ("备注：第8项白马水库除险加固工程补助资金已全部到位。", [("白马水库除险加固工程", N)]),
     ("第一项目部驻地已建成。", []),
+    ("劳务报酬占比序号4松坡村通组公路最高。", [("松坡村通组公路", N)]),
+    ("编号12桂园社区停车场已交付。", [("桂园社区停车场", N)]),
+    # --- a transcript's speaker tag in 【】 is no part of the name after it --------------------
+    ("【县水利局局长　某某】岩口水库除险加固工程上月完工。", [("岩口水库除险加固工程", N)]),
+    ("【答】桃坪片区污水管网工程已经投用。", [("桃坪片区污水管网工程", N)]),
     # --- places of one level, the last naming the works they share (甲村、乙村、丙村 | 道路硬化项目):
     # each place is an item, its alt the place with those works --------------------------------
     ("甲山村、乙河村、丙岭村通组公路硬化项目已开工。",

@@ -46,9 +46,10 @@ _CLAUSE_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + "".join(sorted(_CLAU
 _BRACKETS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
                          r"[0-9]{1,2}[)）/](?=\s*\p{Han})|[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
-# a reference to a ledger's item by its number (备注：第8项 | 云州水库除险加固工程…): a counter
-# before the name, no part of it (第一项目部, 第2项工程 are not)
-_ITEM_NUMBER = regex.compile(r"第[0-9一二三四五六七八九十]{1,3}项(?![目工])(?=\p{Han}{3})")
+# a reference to a ledger's item by its number (备注：第8项 | 云州水库除险加固工程…, 序号3 | 甲村
+#产业路最高): a counter before the name, no part of it (第一项目部, 第2项工程 are not)
+_ITEM_NUMBER = regex.compile(r"(?:第[0-9一二三四五六七八九十]{1,3}项(?![目工])|(?:序号|编号)[0-9]{1,3}(?![0-9]))"
+                             r"(?=\p{Han}{3})")
 _LEADING_ASIDE = regex.compile(r"[(（][^()（）]{1,12}[)）]")
 _NUMERALS_AROUND = regex.compile(r"[0-9一二三四五六七八九十]、[0-9一二三四五六七八九十]")
 _SPACES = regex.compile(r"[ \t\u3000]+")
@@ -77,7 +78,7 @@ _BEFORE_OTHER_NAME = regex.compile(r"[】\]）)」』”\"，,（(\s]*")
 # class of projects (已完工项目2个，即甲…: the members of a class, no short form)
 _SHORT_FORM = regex.compile(r"(?!.*(?:项目|工程|項目))\p{Han}{2,10}")
 _NAMED_BEFORE_MAX = 30      # the longest old name or short form read before its marker
-_NAMED_BEFORE_STOP = set("\n【[（(“\"「『，,。；;：:！？!?、") | set(SPACES)
+_NAMED_BEFORE_STOP = set("\n【】[]（(“\"「『，,。；;：:！？!?、") | set(SPACES)
 _TRAILING_ASIDE = regex.compile(r"[(（][^()（）]{1,8}[)）]$")
 _HAN = regex.compile(r"\p{Han}")
 _PHASE_WORD = r"第?[一二三四五六七八九十0-9]{1,2}期(?:工程|项目)?"      # 二期, 第三期工程
@@ -1392,6 +1393,9 @@ class ProjectExtractor:
         symbols = _SYMBOLS_BEFORE.match(clause, s, e)
         if symbols:
             s = symbols.end()
+        tag_close = clause.rfind("】", s, e)
+        if tag_close >= 0 and e - tag_close > self.min_chars and "【" not in clause[s + 1:tag_close]:
+            s = tag_close + 1   # 【局长　某某】甲工程: a speaker's or a panel's tag ends before the name
         while s < e and clause[s] in _LEADING_STRIP:
             if clause[s] in "（(" and clause.find(")" if clause[s] == "(" else "）", s, e) >= 0:
                 break       # (一期)工程 keeps its bracket
@@ -1410,9 +1414,8 @@ class ProjectExtractor:
         ordinal = _ORDINAL.match(clause, s, e)
         if ordinal:
             s = ordinal.end()
-        item_number = _ITEM_NUMBER.match(clause, s, e)
-        if item_number:
-            s = item_number.end()
+        for item_number in _ITEM_NUMBER.finditer(clause, s, e):
+            s = item_number.end()       # 占比序号4 | 甲村公路: the name starts after the item's number
         aside = _LEADING_ASIDE.match(clause, s, e) if s < e and clause[s] in "(（" else None
         if aside and e - aside.end() >= self.min_chars:
             s = aside.end()     # (记者 某某)中国交通运输部 …, (PPP)项目: an aside, not the name
