@@ -104,7 +104,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("kind", "string", "类型",
                "`money`, `length`, `area`, `volume`, `percent`, `percentage_point`", nullable=False),
         Column("value", "float64", "数值",
-               "in the unit of `unit` (yuan, metres …); null for placeholders (××万元)"),
+               "in the unit of `unit` (yuan, metres …); null for placeholders (××万元) and numbers "
+               "broken by a stray space (5 9亿元)"),
         Column("value_high", "float64", "数值上限", "high end of a range (3-5亿元), same unit"),
         Column("unit", "string", "单位", "`yuan`, `m`, `m2`, `m3`, `percent`, `percentage_point`", nullable=False),
         Column("unit_raw", "string", "原文单位", "unit as written (亿元, 公里, 亩 …)"),

@@ -57,7 +57,7 @@ def explain_file(path: Path, only: str | None = None) -> str:
         if not only or only == "section":
             lines.append(f"section          {'  ' * (sec.level - 1)}{sec.marker}{sec.title}  [{sec.rule_id}]")
     for q in ex.quantities:
-        value = "null (placeholder)" if q.value is None else f"{q.value:,.4f}".rstrip("0").rstrip(".")
+        value = "null (placeholder or broken number)" if q.value is None else f"{q.value:,.4f}".rstrip("0").rstrip(".")
         if q.value_high is not None:
             value += f" – {q.value_high:,.4f}".rstrip("0").rstrip(".")
         detail = f"value={value}"

@@ -366,7 +366,7 @@ def annotate(text: str, marks: Iterable[Mark]) -> str:
 def _amount_text(q: Row) -> str:
     value = q.get("value")
     if value is None:
-        return "placeholder (no value)"
+        return "no value (placeholder or broken number)"
     text = f"{value:,.6g} {q.get('unit') or ''}".strip()
     if q.get("value_high") is not None:
         text += f" – {q['value_high']:,.6g}"

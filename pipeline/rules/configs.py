@@ -158,6 +158,7 @@ class QuantityRuleIds(Config):
     number_unit_range: str = rule(str)
     prefix_unit: str = rule(str)
     placeholder: str = rule(str)
+    broken_number: str = rule(str)
     bare_scale: str = rule(str)
 
 

@@ -32,8 +32,14 @@ _NOT_INSIDE = r"(?<![0-9.])(?<![0-9],)"
 # never matches where the whole failed, and a wall of digits with no unit (a table dumped
 # without separators) was given back one digit at a time, each time trying every unit
 # after it: half the quantities stage's time on 1 MB of digits
+# A number an OCR or a copy broke with a stray space (1.1 3亿元, 5 9亿元, 108 3%): one space
+# before one or two last digits, where no group of thousands is (4 200 is one): taken whole,
+# never read as its last part alone (9亿元 from 5 9亿元 is a number nobody wrote). After a
+# decimal point the digits go on the point's fraction (1.1 3 is 1.13, `_broken_value`); before
+# any point the point was lost or a digit dropped, and the value is unknown.
+_BROKEN = rf"{_NOT_INSIDE}(?:\d++\.\d++|\d{{1,3}}) \d{{1,2}}(?![0-9.,]| \d)"
 _ARABIC = (rf"{_NOT_INSIDE}\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{_NOT_INSIDE}\d{{1,3}}(?: \d{{3}})+(?![0-9])(?:\.\d+)?"
-           rf"|{_NOT_INSIDE}\d++(?:\.\d++)?")
+           rf"|{_BROKEN}|{_NOT_INSIDE}\d++(?:\.\d++)?")
 _CN_START = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
 _SPACE = "[ \t]{0,4}"      # spaces PDF text and web copy put inside numbers and units
 # a percent sign that is part of URL encoding (%25%20, %E4%BD) is no percent: the number
@@ -205,6 +211,10 @@ class QuantityExtractor:
             unit_raw = small + scale1 + scale2 + unit.surface
         if sum(ch.isdigit() for ch in raw + (raw_high or "")) > self.max_digits:
             return None          # an identifier or junk, not an amount
+        if _broken(raw) or (raw_high and _broken(raw_high)):
+            if raw_high or "." not in raw:
+                return Quantity(unit.kind, None, None, unit_raw, qualifier, offset + m.start(), offset + m.end(),
+                                self.rule_ids.broken_number.format(kind=unit.kind.value))
         try:
             low, approx_high, approx = _read_number(raw)
             high = parse_number(raw_high) * self._scale(scale2) * unit.factor if raw_high else None
@@ -257,6 +267,14 @@ def _group_names(pattern: regex.Pattern[str]) -> tuple[str, ...]:
     for name, number in pattern.groupindex.items():
         names[number] = name
     return tuple(names.values())
+
+
+_BROKEN_SPACE = regex.compile(r"[0-9] [0-9]{1,2}$")
+
+
+def _broken(raw: str) -> bool:
+    """`raw` is a number broken by a stray space (`_BROKEN`), not one grouped in thousands."""
+    return " " in raw and _BROKEN_SPACE.search(raw) is not None
 
 
 def _read_number(raw: str) -> tuple[Decimal, Decimal | None, str | None]:
