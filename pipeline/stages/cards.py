@@ -51,7 +51,7 @@ from pipeline.stages.projects import project_key, shared_part_items
 from pipeline.stages.region import calendar, detect_published, opening_segments
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Layout
-from pipeline.text.punctuation import SPACES
+from pipeline.text.punctuation import SEGMENT_END, SPACES
 from pipeline.types import Card, Field, Kind, ProjectMention, Quantity, Section, Status, StatusMention
 
 #: the role cue of an amount whose role its field's label gives
@@ -290,11 +290,12 @@ def link_cards(layout: Layout, found: Found, rules: RuleSet, model: StatusModel)
     # statement over it gives one, takes no other cue
     owner = {key: card for card, keys in card_keys for key in keys}
     statuses = [s for s in found.statuses if s.project_key in kept
-                and _owned(s, owner.get(s.project_key or ""), cards)]
+                and (_owned(s, owner.get(s.project_key or ""), cards) or _named_before_in_segment(s, mentions, layout))]
     rows_of: dict[str, tuple[list[StatusMention], str, int]] = {}
     for card, keys in card_keys:
         values = [(f.value_start, f.value_end) for f in card.fields if f.kind not in ("name", "target")]
-        said, kind, group = [q for q in cues if _in(values, q.start, q.end)], "clause", 1
+        said, kind, group = [q for q in cues if _in(values, q.start, q.end)
+                             and not _said_of_another(q, keys, mentions, layout)], "clause", 1
         if not said:
             said = _period_plan(text, card, rules, published)
         if not said:
@@ -312,6 +313,20 @@ def link_cards(layout: Layout, found: Found, rules: RuleSet, model: StatusModel)
     statuses = [s for s in statuses if not _in(said_nothing, s.start, s.end)]
     return replace(found, cues=cues, mentions=mentions, statuses=statuses,
                    quantities=_card_money(found.quantities, card_keys, kept))
+
+
+def _said_of_another(cue: StatusMention, keys: list[str], mentions: list[ProjectMention], layout: Layout) -> bool:
+    """A field's cue whose segment names another project before it (工程进展：…，甲工程一期已于
+    去年建成): that project's, not the card's."""
+    start = layout.unit_around(cue.start, cue.end, SEGMENT_END)[0]
+    return any(start <= m.start and m.end <= cue.start and m.key not in keys for m in mentions)
+
+
+def _named_before_in_segment(row: StatusMention, mentions: list[ProjectMention], layout: Layout) -> bool:
+    """A linked cue whose project is named before it in its own segment (a project a card's
+    progress field names for itself): that link stands."""
+    start = layout.unit_around(row.start, row.end, SEGMENT_END)[0]
+    return any(start <= m.start and m.end <= row.start and m.key == row.project_key for m in mentions)
 
 
 def _published(text: str, rules: RuleSet) -> tuple[int, int] | None:
@@ -338,9 +353,10 @@ def _period_plan(text: str, card: Card, rules: RuleSet, published: tuple[int, in
 
 
 def _no_names(cards: tuple[Card, ...], layout: Layout) -> list[tuple[int, int]]:
-    """Where no project is named: a field's label, the value of any field but the name, and
-    the heading of a section whose own text holds named cards (一、产业发展类项目: their class)."""
-    spans = [(f.label_start, max(f.value_end, f.label_end) if f.kind != "name" else f.label_end)
+    """Where no project is named: a field's label, the value of any field but the name and the
+    state (工程进展：…，甲工程一期已于去年建成 names a project of its own), and the heading of a
+    section whose own text holds named cards (一、产业发展类项目: their class)."""
+    spans = [(f.label_start, max(f.value_end, f.label_end) if f.kind not in ("name", "state") else f.label_end)
              for card in cards for f in card.fields]
     over = {layout.section_at(card.start).section_id for card in cards if card.name is not None}
     spans += [(s.title_start, s.title_end) for s in layout.sections if s.section_id in over and s.section_id != 0
