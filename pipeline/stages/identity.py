@@ -121,9 +121,14 @@ def one_key_per_project(mentions: Sequence[ProjectMention], rules: RuleSet) -> l
     ident = rules.ledger.identity
     rest = _rest_words(ident.same_project_rest)
     keys = {m.key for m in mentions}
+    # a list item's name with its shared part (甲、乙两座水库除险加固工程: 甲水库) is a short form
+    # too: 甲水库除险加固工程 named later is that item (its key the item's, when nothing else is)
+    p = rules.projects
+    alt_keys = {m.key: document_key(m.alt, p.key_endings, p.key_min_chars) for m in mentions if m.alt}
+    alt_keys = {key: alt for key, alt in alt_keys.items() if alt not in keys}
     longer_of: dict[str, set[str]] = {}
     for long in keys:
-        for short in _short_forms(long, keys, ident, rest):
+        for short in _short_forms(long, keys | set(alt_keys.values()), ident, rest):
             longer_of.setdefault(short, set()).add(long)
     alias = {}
     for short, longs in longer_of.items():
@@ -131,6 +136,9 @@ def one_key_per_project(mentions: Sequence[ProjectMention], rules: RuleSet) -> l
         fullest = {long for long in longs if not longer_of.get(long, set()) & longs}
         if len(fullest) == 1:
             alias[short] = next(iter(fullest))
+    for key, alt in alt_keys.items():
+        if alt in alias and key not in alias and alias[alt] not in alt_keys:
+            alias[key] = alias[alt]
     if not alias:
         return list(mentions)
     return [replace(m, key=_final(m.key, alias)) if m.key in alias else m for m in mentions]
