@@ -391,6 +391,10 @@ CANDIDATES = [
     # --- a ledger item's number before its name in a remark (第8项 …) is no part of the name ------
     ("备注：第8项白马水库除险加固工程补助资金已全部到位。", [("白马水库除险加固工程", N)]),
     ("第一项目部驻地已建成。", []),
+    # --- the works done to a named place before it (改扩建 | 桂园幼儿园, 打通 | 松林路) --------
+    ("改扩建桂园幼儿园、柏树湾小学。", [("桂园幼儿园", N), ("柏树湾小学", N)]),
+    ("打通松林路、桂香街等断头路。", [("松林路", N), ("桂香街", N)]),
+    ("扩建工程已完工。", []),
     ("劳务报酬占比序号4松坡村通组公路最高。", [("松坡村通组公路", N)]),
     ("编号12桂园社区停车场已交付。", [("桂园社区停车场", N)]),
     # --- a transcript's speaker tag in 【】 is no part of the name after it --------------------

@@ -467,6 +467,7 @@ class ProjectRules(Config):
     whole_place_ends: tuple[str, ...] = rule(WORDS)
     anaphora: regex.Pattern[str] = rule(PATTERN)
     plural_anaphora: regex.Pattern[str] = rule(PATTERN)   # 这两个项目: several named before
+    remainder_anaphora: regex.Pattern[str] = rule(PATTERN)   # 其余4条: a list's members not singled out
     short_name: regex.Pattern[str] = rule(PATTERN)        # （以下简称“南青高速”）: group 'alias'
     full_name: regex.Pattern[str] = rule(PATTERN)         # 短名（全称…项目）: group 'full'
     other_name: regex.Pattern[str] = rule(PATTERN)        # 甲小学（原名乙小学）: groups former/current/same, 'other'

@@ -26,6 +26,7 @@ from pipeline.rules.loader import RuleSet
 from pipeline.stages.found import Found, Stage
 from pipeline.text.layout import HeadingProjects, Layout
 from pipeline.text.numbers import NumberError, parse_number
+from pipeline.text.punctuation import SENTENCE_END
 from pipeline.types import ProjectMention
 
 MAX_PLURAL = 30     # a reference back to more projects than this is a summary of the whole text
@@ -160,6 +161,37 @@ def resolve_plural_anaphora(layout: Layout, mentions: list[ProjectMention],
     return out
 
 
+_SINGLED_OUT = "其中"
+
+
+def resolve_remainder(layout: Layout, mentions: list[ProjectMention],
+                      pattern: regex.Pattern[str]) -> list[ProjectMention]:
+    """A mention of each member of a list that the rest of it (其余4条, 其他项目:
+    `remainder_anaphora`) refers back to, at the words' span: the projects named in the line
+    before the last 其中 ahead of the words (else before the words' sentence), less those named
+    again from there on. None when that leaves none, or more than the words count or
+    `MAX_PLURAL`. Returned in addition to `mentions`."""
+    text = layout.text
+    found = list(pattern.finditer(text))
+    if not found:
+        return []
+    named = _Named(mentions)
+    out: list[ProjectMention] = []
+    for m in found:
+        line = max(layout.section_at(m.start()).start, _line_start(text, m.start()))
+        singled = text.rfind(_SINGLED_OUT, line, m.start())
+        if singled < 0:
+            singled = max(line, layout.unit_around(m.start(), m.end(), SENTENCE_END)[0])
+        members = named.keys_before(singled, line, MAX_PLURAL + 1)
+        again = set(named.keys_before(m.start(), singled, MAX_PLURAL + 1))
+        rest = [k for k in members if k not in again]
+        count = _count(m.group("count"))
+        if not rest or len(rest) > (count or MAX_PLURAL):
+            continue
+        out.extend(named.mention(k, m.start(), m.end()) for k in reversed(rest))
+    return out
+
+
 def resolve_former_latter(layout: Layout, mentions: list[ProjectMention],
                           pattern: regex.Pattern[str]) -> list[ProjectMention]:
     """A mention for each 前者 / 后者 (rules/links.yaml former_latter) of one of the last two
@@ -209,6 +241,7 @@ def resolve_short_names(text: str, mentions: list[ProjectMention],
 def make_anaphora(rules: RuleSet) -> Stage:
     pattern = rules.projects.anaphora
     plural = rules.projects.plural_anaphora
+    remainder = rules.projects.remainder_anaphora
     short_name = rules.projects.short_name
     former_latter = rules.links.former_latter
     new_object = rules.links.reference_new_object
@@ -217,5 +250,6 @@ def make_anaphora(rules: RuleSet) -> Stage:
         mentions = resolve_short_names(layout.text, found.mentions, short_name)
         return replace(found, mentions=mentions + resolve_anaphora(layout, mentions, pattern, new_object)
                        + resolve_plural_anaphora(layout, mentions, plural)
+                       + resolve_remainder(layout, mentions, remainder)
                        + resolve_former_latter(layout, mentions, former_latter))
     return anaphora
