@@ -29,6 +29,10 @@ CANDIDATES = [
     ("滨江大道已完工并投入使用。", [("滨江大道", N)]),
     # --- the works a list's class names for its members are theirs, no project of their own -----
     ("青石、白沙两个社区的供水管网改造工程已完工。", [("青石", "青石管网"), ("白沙", "白沙管网")]),
+    # ... a facility whose suffix closes a word of its own (污水处理站, 产业路), after towns or villages
+    ("松岗、柏坪两个乡镇的污水处理站已投运。", [("松岗", "松岗处理站"), ("柏坪", "柏坪处理站")]),
+    ("桃湾村、李坪村两个村的产业路已完工。", [("桃湾村", "桃湾村路"), ("李坪村", "李坪村路")]),
+    ("甲村、乙村等5条路已硬化。", []),
     ("青石、白沙等片区的棚户区改造项目已开工。", [("青石", "青石改造"), ("白沙", "白沙改造")]),
     # ... but a works phrase of its own after a list closed by a class naming no works stands
     # ... and works that name a place of their own are a project of their own

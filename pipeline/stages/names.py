@@ -257,6 +257,13 @@ class NameJudge:
         # the longest; of equal lengths the first written (等新兴产业基地加快建设和提升 -> 基地)
         found = [(len(sfx), -rest_.find(sfx), sfx) for sfx in self.suffixes
                  if sfx in rest_ and len(sfx) >= 2 and sfx not in self.umbrella_suffixes]
+        if not found:
+            # a one-character suffix closing a facility's word of its own (等乡镇的污水处理站:
+            # 站 after 污水处理), not a bare one (等5条路 says no more than a count)
+            words = [w for w, _ in self.tags(rest_)]
+            for before, word in zip(words, words[1:]):
+                if len(before) >= 2 and word in self.suffixes and word not in self.umbrella_suffixes:
+                    return word
         return max(found)[2] if found else None
 
     def _class_phrase(self, rest: str) -> str:
