@@ -65,7 +65,7 @@ from pipeline.rules.loader import RuleSet, alternation
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Enumerations, Group, Layout
-from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS, SEGMENT_END
+from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS, SEGMENT_END, SPACES
 from pipeline.types import Kind, ProjectMention, Quantity, Section, Status, StatusMention
 
 _LOOKAHEAD_SENTENCES = 3
@@ -939,6 +939,9 @@ class _StatusLinker:
             start = self.ends[seg - 1] if seg > 0 else 0
             body = self.text[start:self.ends[seg]].strip()
             strong = [i for i in self.by_segment.get(seg, []) if not self.cues[i].weak]
+            if not opens_list and self._opener_alone(body):
+                opens_list = True       # …11个项目开工建设。包括：⏎甲⏎乙: the opener alone before the lines
+                continue
             if opens_list:
                 if body:
                     return strong[-1:] or None  # 这5个项目分别为…: the sentence just before
@@ -957,6 +960,11 @@ class _StatusLinker:
                 return strong[-1:]
             return None
         return None
+
+    def _opener_alone(self, body: str) -> bool:
+        """`body` (a sentence) is a list's opener and nothing else (包括：, 主要有：)."""
+        opener = self.config.member_list_opener.match(body)
+        return opener is not None and opener.end() > 0 and body[opener.end():].strip(SPACES + "：:") == ""
 
     def _add_class_states(self, chosen: list[list[int]]) -> None:
         """A group whose only cues are plans (计划年内甲、乙竣工) after a clause of its sentence
