@@ -32,6 +32,9 @@ CANDIDATES = [
     # ... a facility whose suffix closes a word of its own (污水处理站, 产业路), after towns or villages
     ("松岗、柏坪两个乡镇的污水处理站已投运。", [("松岗", "松岗处理站"), ("柏坪", "柏坪处理站")]),
     ("桃湾村、李坪村两个村的产业路已完工。", [("桃湾村", "桃湾村路"), ("李坪村", "李坪村路")]),
+    # ... a count inside the list that reaches back to its first item closes it there (甲、乙两个…和丙)
+    ("松岗、柏坪两个片区的管网改造工程和桂湾污水处理厂均已完工。",
+     [("松岗", "松岗管网"), ("柏坪", "柏坪管网"), ("桂湾污水处理厂", N)]),
     ("甲村、乙村等5条路已硬化。", []),
     ("青石、白沙等片区的棚户区改造项目已开工。", [("青石", "青石改造"), ("白沙", "白沙改造")]),
     # ... but a works phrase of its own after a list closed by a class naming no works stands

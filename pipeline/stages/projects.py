@@ -968,7 +968,8 @@ class ProjectExtractor:
         ends, and its class as after 等 ("等" and what follows the count). The last item's
         count closes the whole list (read only when no 等 does: 甲、乙两座水库等); a count inside
         the list closes as many items as it says back to the item when the last two are joined
-        by 和 (甲、乙和丙两个渔港改造工程、丁: 乙 and 丙), and nothing otherwise."""
+        by 和 (甲、乙和丙两个渔港改造工程、丁: 乙 and 丙) or when they are all the items before it
+        (甲、乙两个片区改造项目和丙: 甲 and 乙), and nothing otherwise."""
         runs: list[tuple[int, int, str]] = []
         start = 0       # the first item not in a run yet
         out = list(group)
@@ -985,6 +986,8 @@ class ProjectExtractor:
                 first = start       # the list's last item: the count closes the list
             elif members >= 2 and start <= i - members + 1 and self._joined_by_and(clause, group[i - 1], seg):
                 first = i - members + 1     # 甲和乙两个…工程 inside a longer list
+            elif members >= 2 and i - members + 1 == start:
+                first = start       # 甲、乙两个…项目和丙: the count reaches back to the list's first item
             else:
                 continue
             out[i] = seg._replace(end=count.start(), followed_by_etc=True)
