@@ -398,6 +398,10 @@ CANDIDATES = [
     # --- a ledger item's number before its name in a remark (第8项 …) is no part of the name ------
     ("备注：第8项白马水库除险加固工程补助资金已全部到位。", [("白马水库除险加固工程", N)]),
     ("第一项目部驻地已建成。", []),
+    # --- a village or town the segmenter does not know opens a specific name (溪口 | 村 | …中心) ---
+    ("桐岭村党群服务中心已完工。", [("桐岭村党群服务中心", N)]),
+    ("柏坪镇种苗繁育基地已开工。", [("柏坪镇种苗繁育基地", N)]),
+    ("党群服务中心已完工。", []),
     # --- the works done to a named place before it (改扩建 | 桂园幼儿园, 打通 | 松林路) --------
     ("改扩建桂园幼儿园、柏树湾小学。", [("桂园幼儿园", N), ("柏树湾小学", N)]),
     ("打通松林路、桂香街等断头路。", [("松林路", N), ("桂香街", N)]),

@@ -421,6 +421,7 @@ class ProjectRules(Config):
     sector_suffixes: tuple[str, ...] = rule(WORDS)
     sector_max_chars: int = rule(int)
     proper_pos: tuple[str, ...] = rule(WORDS)
+    place_marks: tuple[str, ...] = rule(WORDS)     # 溪口 | 村: a place that opens a name
     name_verbs: tuple[str, ...] = rule(WORDS)
     stage_after_name: tuple[str, ...] = rule(WORDS)  # 县第三中学 | 新建项目: a name's ending, no framing
     narrative_pos: tuple[str, ...] = rule(WORDS)

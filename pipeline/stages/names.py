@@ -94,6 +94,7 @@ class NameJudge:
         self.sector_suffixes = p.sector_suffixes
         self.sector_max = p.sector_max_chars
         self.proper_pos = set(p.proper_pos)
+        self.place_marks = frozenset(p.place_marks)
         self.abstract_suffixes = p.abstract_suffixes
         self.activity_suffixes = set(p.activity_suffixes)
         # the suffixes of two characters or more that name a thing, not an activity: one
@@ -311,6 +312,8 @@ class NameJudge:
         tokens = self.tags(name)
         if not self.proper_pos.isdisjoint(map(_FLAG, tokens)):
             return True
+        if len(tokens) > 2 and len(tokens[0][0]) > 1 and tokens[1][0] in self.place_marks:
+            return True         # 溪口 | 村 | 党群服务中心: a village the segmenter does not know
         previous = False        # two single Han characters in a row (`_single_han`, inline)
         for word, _ in tokens:
             single = len(word) == 1 and "\u4e00" <= word <= "\u9fff"
