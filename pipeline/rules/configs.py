@@ -469,6 +469,7 @@ class ProjectRules(Config):
     anaphora: regex.Pattern[str] = rule(PATTERN)
     plural_anaphora: regex.Pattern[str] = rule(PATTERN)   # 这两个项目: several named before
     remainder_anaphora: regex.Pattern[str] = rule(PATTERN)   # 其余4条: a list's members not singled out
+    singled_out_words: tuple[str, ...] = rule(WORDS)        # 其中: members singled out before the rest
     short_name: regex.Pattern[str] = rule(PATTERN)        # （以下简称“南青高速”）: group 'alias'
     full_name: regex.Pattern[str] = rule(PATTERN)         # 短名（全称…项目）: group 'full'
     other_name: regex.Pattern[str] = rule(PATTERN)        # 甲小学（原名乙小学）: groups former/current/same, 'other'

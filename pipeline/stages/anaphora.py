@@ -161,16 +161,14 @@ def resolve_plural_anaphora(layout: Layout, mentions: list[ProjectMention],
     return out
 
 
-_SINGLED_OUT = "其中"
-
-
-def resolve_remainder(layout: Layout, mentions: list[ProjectMention],
-                      pattern: regex.Pattern[str]) -> list[ProjectMention]:
+def resolve_remainder(layout: Layout, mentions: list[ProjectMention], pattern: regex.Pattern[str],
+                      singled_out: tuple[str, ...]) -> list[ProjectMention]:
     """A mention of each member of a list that the rest of it (其余4条, 其他项目:
     `remainder_anaphora`) refers back to, at the words' span: the projects named in the line
-    before the last 其中 ahead of the words (else before the words' sentence), less those named
-    again from there on. None when that leaves none, or more than the words count or
-    `MAX_PLURAL`. Returned in addition to `mentions`."""
+    before the last word that singles members out (`singled_out_words`: 其中) ahead of the words
+    (else before the words' sentence), less those named again from there on. None when that
+    leaves none, or more than the words count or `MAX_PLURAL`. Returned in addition to
+    `mentions`."""
     text = layout.text
     found = list(pattern.finditer(text))
     if not found:
@@ -179,7 +177,7 @@ def resolve_remainder(layout: Layout, mentions: list[ProjectMention],
     out: list[ProjectMention] = []
     for m in found:
         line = max(layout.section_at(m.start()).start, _line_start(text, m.start()))
-        singled = text.rfind(_SINGLED_OUT, line, m.start())
+        singled = max(text.rfind(word, line, m.start()) for word in singled_out)
         if singled < 0:
             singled = max(line, layout.unit_around(m.start(), m.end(), SENTENCE_END)[0])
         members = named.keys_before(singled, line, MAX_PLURAL + 1)
@@ -241,7 +239,7 @@ def resolve_short_names(text: str, mentions: list[ProjectMention],
 def make_anaphora(rules: RuleSet) -> Stage:
     pattern = rules.projects.anaphora
     plural = rules.projects.plural_anaphora
-    remainder = rules.projects.remainder_anaphora
+    remainder, singled_out = rules.projects.remainder_anaphora, rules.projects.singled_out_words
     short_name = rules.projects.short_name
     former_latter = rules.links.former_latter
     new_object = rules.links.reference_new_object
@@ -250,6 +248,6 @@ def make_anaphora(rules: RuleSet) -> Stage:
         mentions = resolve_short_names(layout.text, found.mentions, short_name)
         return replace(found, mentions=mentions + resolve_anaphora(layout, mentions, pattern, new_object)
                        + resolve_plural_anaphora(layout, mentions, plural)
-                       + resolve_remainder(layout, mentions, remainder)
+                       + resolve_remainder(layout, mentions, remainder, singled_out)
                        + resolve_former_latter(layout, mentions, former_latter))
     return anaphora

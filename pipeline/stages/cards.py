@@ -39,7 +39,7 @@ of the card follows them (else those lines end the card); a 项目名称 field o
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 import regex
@@ -289,13 +289,16 @@ def link_cards(layout: Layout, found: Found, rules: RuleSet, model: StatusModel)
     # a cue inside a card is its own project's only; a card that states a state, or that a
     # statement over it gives one, takes no other cue
     owner = {key: card for card, keys in card_keys for key in keys}
+    named_before = _NamedBefore(mentions, layout)
     statuses = [s for s in found.statuses if s.project_key in kept
-                and (_owned(s, owner.get(s.project_key or ""), cards) or _named_before_in_segment(s, mentions, layout))]
+                and (_owned(s, owner.get(s.project_key or ""), cards) or s.project_key in named_before(s))]
     rows_of: dict[str, tuple[list[StatusMention], str, int]] = {}
     for card, keys in card_keys:
         values = [(f.value_start, f.value_end) for f in card.fields if f.kind not in ("name", "target")]
+        # a field's cue whose segment names another project before it (工程进展：…，甲工程一期已于
+        # 去年建成) is that project's, not the card's
         said, kind, group = [q for q in cues if _in(values, q.start, q.end)
-                             and not _said_of_another(q, keys, mentions, layout)], "clause", 1
+                             and named_before(q).issubset(keys)], "clause", 1
         if not said:
             said = _period_plan(text, card, rules, published)
         if not said:
@@ -315,18 +318,19 @@ def link_cards(layout: Layout, found: Found, rules: RuleSet, model: StatusModel)
                    quantities=_card_money(found.quantities, card_keys, kept))
 
 
-def _said_of_another(cue: StatusMention, keys: list[str], mentions: list[ProjectMention], layout: Layout) -> bool:
-    """A field's cue whose segment names another project before it (工程进展：…，甲工程一期已于
-    去年建成): that project's, not the card's."""
-    start = layout.unit_around(cue.start, cue.end, SEGMENT_END)[0]
-    return any(start <= m.start and m.end <= cue.start and m.key not in keys for m in mentions)
+class _NamedBefore:
+    """The keys of the projects named before a cue in its own segment (a card's progress field
+    naming a project for itself: 工程进展：…，甲工程一期已于去年建成), found by bisection."""
 
+    def __init__(self, mentions: list[ProjectMention], layout: Layout) -> None:
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.layout = layout
 
-def _named_before_in_segment(row: StatusMention, mentions: list[ProjectMention], layout: Layout) -> bool:
-    """A linked cue whose project is named before it in its own segment (a project a card's
-    progress field names for itself): that link stands."""
-    start = layout.unit_around(row.start, row.end, SEGMENT_END)[0]
-    return any(start <= m.start and m.end <= row.start and m.key == row.project_key for m in mentions)
+    def __call__(self, cue: StatusMention) -> set[str]:
+        start = self.layout.unit_around(cue.start, cue.end, SEGMENT_END)[0]
+        return {m.key for m in self.mentions[bisect_left(self.starts, start):bisect_right(self.starts, cue.start)]
+                if m.end <= cue.start}
 
 
 def _published(text: str, rules: RuleSet) -> tuple[int, int] | None:

@@ -122,7 +122,8 @@ def one_key_per_project(mentions: Sequence[ProjectMention], rules: RuleSet) -> l
     rest = _rest_words(ident.same_project_rest)
     keys = {m.key for m in mentions}
     # a list item's name with its shared part (甲、乙两座水库的加固工程: 甲水库) is a short form
-    # too: 甲水库除险加固工程 named later is that item (its key the item's, when nothing else is)
+    # too: an item whose alt is the short form of exactly one longer key (甲水库除险加固工程, named
+    # later) takes that key, when no mention has the alt's own key
     p = rules.projects
     alt_keys = {m.key: document_key(m.alt, p.key_endings, p.key_min_chars) for m in mentions if m.alt}
     alt_keys = {key: alt for key, alt in alt_keys.items() if alt not in keys}
