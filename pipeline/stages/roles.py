@@ -492,7 +492,7 @@ def _breakdown_part(text: str, clause_start: int, cue_at: int, cues: _Cues) -> b
     """The cue's clause opens with a breakdown's part marker (其中环保投资…: a part of the
     total before it, which decides its role)."""
     head = text[clause_start:cue_at].lstrip(SPACES + "：:")
-    return any(head.startswith(w) for w in cues.breakdown_part_markers)
+    return head.startswith(cues.breakdown_part_markers)
 
 
 def _place_clause(text: str, clause_start: int, cue_at: int, cues: _Cues) -> bool:
