@@ -263,7 +263,7 @@ class NameJudge:
             # 站 after 污水处理), not a bare one (等5条路 says no more than a count)
             words = [w for w, _ in self.tags(rest_)]
             for before, word in zip(words, words[1:]):
-                if len(before) >= 2 and word in self.suffixes and word not in self.umbrella_suffixes:
+                if len(before) >= 2 and word in self._suffix_set and word not in self.umbrella_suffixes:
                     return word
         return max(found)[2] if found else None
 

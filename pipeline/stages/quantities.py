@@ -35,8 +35,8 @@ _NOT_INSIDE = r"(?<![0-9.])(?<![0-9],)"
 # A number an OCR or a copy broke with a stray space (1.1 3亿元, 5 9亿元, 108 3%): one space
 # before one or two last digits, where no group of thousands is (4 200 is one): taken whole,
 # never read as its last part alone (9亿元 from 5 9亿元 is a number nobody wrote). After a
-# decimal point the digits go on the point's fraction (1.1 3 is 1.13, `_broken_value`); before
-# any point the point was lost or a digit dropped, and the value is unknown.
+# decimal point the digits go on the point's fraction (1.1 3 is 1.13); before any point the
+# point was lost or a digit dropped, and the value is unknown (`_broken`, read in `_build`).
 _BROKEN = rf"{_NOT_INSIDE}(?:\d++\.\d++|\d{{1,3}}) \d{{1,2}}(?![0-9.,]| \d)"
 _ARABIC = (rf"{_NOT_INSIDE}\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{_NOT_INSIDE}\d{{1,3}}(?: \d{{3}})+(?![0-9])(?:\.\d+)?"
            rf"|{_BROKEN}|{_NOT_INSIDE}\d++(?:\.\d++)?")
