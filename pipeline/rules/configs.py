@@ -492,6 +492,7 @@ class ProjectRules(Config):
     group_heading: regex.Pattern[str] = rule(PATTERN)  # （三）储备项目: a line naming a group of projects
     company_end: regex.Pattern[str] = rule(PATTERN, at=True)  # 有限公司 / 集团 after a framing word
     aside_after: regex.Pattern[str] = rule(PATTERN)   # 85%（ / 3亿元（: a bracket after an amount holds its own text
+    measure_note: regex.Pattern[str] = rule(PATTERN)  # （用地1500亩） / （36个班）: a bracket of figures after a name
     action_verbs: tuple[str, ...] = rule(WORDS)
 
 

@@ -825,24 +825,33 @@ class _StatusLinker:
                         break           # another panel, stating no state (▌分领域看)
                     continue            # a label (代表项目：) or an item's figure line
                 after_blank = seg == 0 or not self.text[self.layout.segment_start(seg - 1):self.ends[seg - 1]].strip()
-                if (opened or after_blank or self.config.panel_close.search(self.text, start, end)) \
-                        and len(_DIGITS_AND_MARKS.sub("", body)) <= _PANEL_HEAD_CHARS:
-                    last = self.cues[cues[-1]]
-                    if not last.future and last.status in _COURSE:
+                headed = (opened or after_blank or self.config.panel_close.search(self.text, start, end)) \
+                    and len(_DIGITS_AND_MARKS.sub("", body)) <= _PANEL_HEAD_CHARS
+                last = self.cues[cues[-1]]
+                if headed and not last.future:
+                    if last.status in _COURSE:
                         found = cues[-1]
                     break
                 if any(self.cues[i].future for i in cues):
-                    # a plan heading the lines below (力争年内开工 over bare names) is their plan,
-                    # unless it stands right under an item, whose plan it is (甲⏎计划年底通车)
-                    above = seg - 1
-                    while above >= 0 and not self.text[self.layout.segment_start(above):self.ends[above]].strip():
-                        above -= 1
-                    if above < 0 or above not in self.segments_with_mentions:
+                    # a plan heading the lines below (力争年内开工 over bare names; ◆ 二季度计划新开工
+                    # ⏎9个 over them) is their plan, unless it stands right under an item, whose
+                    # plan it is (甲⏎计划年底通车)
+                    if not self._under_item(seg):
                         found = cues[-1]
+                    break
+                if headed:
                     break
                 # an item's own state line (主塔封顶 ✔ under its item): the walk goes on
         self._panels[g.segment] = found
         return found
+
+    def _under_item(self, segment: int) -> bool:
+        """The nearest non-blank line above `segment` names a project (甲⏎计划年底通车: the
+        line under an item is that item's)."""
+        above = segment - 1
+        while above >= 0 and not self.text[self.layout.segment_start(above):self.ends[above]].strip():
+            above -= 1
+        return above >= 0 and above in self.segments_with_mentions
 
     def _preambles(self) -> list[tuple[int, int]]:
         """(start, cue) of each preamble of the text (rules/links.yaml preamble: 以下项目除注明外均为

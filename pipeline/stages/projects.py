@@ -169,6 +169,7 @@ class ProjectExtractor:
         self.group_heading = p.group_heading
         self.company_end = p.company_end
         self.aside_after = p.aside_after
+        self.measure_note = p.measure_note
         # what may follow a name in quotes that wrap it whole: nothing, or 项目/工程/建设
         self.quoted_ends = ("", *p.umbrella_suffixes)
         self.group_words = ("项目", "項目", "工程")    # what a group heading's line ends in
@@ -1301,13 +1302,16 @@ class ProjectExtractor:
 
     def _clause_aside(self, name: str) -> int:
         """Where the bracket `name` ends with opens, when it holds a clause (a verb that names
-        do not use, or a pronoun: 也就是您说的…, 由县水务公司负责建设) and a name with its
-        suffix stands before it; else 0 (a note, (四川境), (一期), stays in the name)."""
+        do not use, or a pronoun: 也就是您说的…, 由县水务公司负责建设) or a figure with its
+        unit (用地1500亩, 36个班: rules/projects.yaml measure_note) and a name with its suffix
+        stands before it; else 0 (a note, (四川境), (一期), stays in the name)."""
         judge = self.judge
         close = name[-1]
         opening = name.rfind("（" if close == "）" else "(")
         if opening < self.min_chars or not judge.has_suffix(name[:opening]):
             return 0
+        if self.measure_note.search(name, opening + 1, len(name) - 1):
+            return opening      # 甲物流园 | （用地1500亩）: the bracket measures the project
         inside = judge.tags(name[opening + 1:-1])
         return opening if any(flag == "r" or judge.is_narrative(word, flag) for word, flag in inside) else 0
 
