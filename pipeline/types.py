@@ -236,6 +236,7 @@ class Table:
     end: int
     kinds: tuple[str | None, ...]
     rows: tuple[Row, ...]
+    cell_lines: bool = False         # one cell a line (a web page's table copied as text)
 
     def column(self, kind: str) -> int | None:
         return self.kinds.index(kind) if kind in self.kinds else None

@@ -248,3 +248,44 @@ def test_the_pipeline_finds_a_documents_tables_once(monkeypatch: pytest.MonkeyPa
         found, _ = pipeline.found("ledger.txt", text)
         assert len(calls) == 1                  # the roles stage's, handed on to table_rows
         assert found.tables == real(found.doc.norm, pipeline.rules) and found.tables
+
+
+# a web page's table copied as text: one cell a line, a group row between rows, an empty cell
+# (a line of white space), a status cell long enough for the normaliser to join the next cell
+CELL_LINES = (
+    "桐溪县重点项目推进情况表\n"
+    "序号\n项目名称\n建设内容\n总投资（万元）\n1-6月完成投资（万元）\n形象进度\n责任单位\n"
+    "一、续建项目（2个）\n"
+    "1\n桐溪县城南污水处理厂扩建工程\n日处理规模扩至4万吨\n9600\n3100\n已完工，6月3日进入调试运行阶段\n县住建局\n"
+    "2\n桐溪县青杉职业学校新校区\n总建筑面积5.2万平方米\n32000\n6400\n\u3000\n县教育局\n"
+    "二、新开工项目（1个）\n"
+    "3\n桐溪至鹤汀一级公路\n新建一级公路12.4公里\n54000\n2100\n4月9日开工，正在进行清表及路基土石方施工并同步开展桥梁桩基施工\n县交通局\n"
+    "\n上表数据由各责任单位报送。\n"
+)
+
+
+def test_a_table_written_one_cell_a_line_reads_its_rows(rules: RuleSet) -> None:
+    (table,) = find_tables(CELL_LINES, rules)
+    assert table.kinds == ("number", "name", None, "total", "completed", "status", None)
+    assert _cells(CELL_LINES, table, "name") == [["桐溪县城南污水处理厂扩建工程"], ["桐溪县青杉职业学校新校区"],
+                                                 ["桐溪至鹤汀一级公路"]]
+    assert _cells(CELL_LINES, table, "status")[1] == []       # the empty cell
+    assert "上表" not in CELL_LINES[table.start:table.end]
+
+
+def test_a_one_cell_a_line_rows_status_cell_is_its_projects(pipeline: Pipeline) -> None:
+    projects = _projects(pipeline, CELL_LINES)
+    assert projects["桐溪县城南污水处理厂扩建工程"].status is Status.OPERATIONAL    # 进入调试运行阶段
+    assert projects["桐溪至鹤汀一级公路"].status is Status.IN_PROGRESS
+
+
+@pytest.mark.parametrize("text", [
+    # a 序号 line over prose: no header run
+    "序号\n本表所列项目均为县级重点项目，数据截至6月底。\n1\n城东快速路\n",
+    # column words without a money column
+    "序号\n项目名称\n建设内容\n责任单位\n1\n城东快速路\n新建道路5公里\n县交通局\n",
+    # a header run with no numbered row under it
+    "序号\n项目名称\n总投资\n形象进度\n一、续建项目\n城东快速路已开工。\n",
+])
+def test_lines_of_column_words_without_numbered_rows_are_no_table(rules: RuleSet, text: str) -> None:
+    assert find_tables(text, rules) == ()

@@ -672,6 +672,8 @@ class LedgerTables(Config):
     completed_column: regex.Pattern[str] = rule(PATTERN)  # 1-9月完成: completed_investment
     name_column: regex.Pattern[str] = rule(PATTERN)       # 项目名称: the row's project
     number_column: regex.Pattern[str] = rule(PATTERN)     # 序号: a row's number (empty: a cell wraps)
+    row_number: regex.Pattern[str] = rule(PATTERN, at=True)  # 12: a number cell alone on its line
+    group_row: regex.Pattern[str] = rule(PATTERN, at=True)   # 一、续建项目（7个）: a group's row, no cell
     total_row: regex.Pattern[str] = rule(PATTERN, at=True)  # 合计, 小计: a row of sums, no project's
     cell_clause_end: regex.Pattern[str] = rule(PATTERN)   # a cell's line ending its clause (…施工，)
     longest_header_cell: int = rule(int)                  # a header cell is a few words, no sentence

@@ -1,13 +1,20 @@
 """Ledgers written as tables: the header row names each column, each row is one project.
 
-Three shapes are read, each a header row and the rows under it:
+Four shapes are read, each a header row and the rows under it:
 
 - a markdown pipe table (``| 序号 | 项目名称 | 总投资 | 年度计划 | 1-9月完成 | 进展情况 |``),
   its rows the lines that follow opening with ``|`` (a ``|---|`` line is skipped);
 - tab-separated cells (``序号\\t项目名称\\t总投资（万元）…``), its rows the lines with a tab;
 - cells padded with spaces to their columns (a PDF or a fixed-width print), its rows the
   lines up to a blank one, each cell in the column whose header word it stands under (a
-  wide character counts two columns).
+  wide character counts two columns);
+- one cell a line, as a web page's table copied as text gives (``序号⏎项目名称⏎总投资⏎…⏎1⏎
+  城东快速路⏎…``): the header is the run of short lines from a number column's cell up to the
+  first number alone on a line; each row runs from its number to the next row's number (one
+  more), a group row or a sum, its lines the header's cells in order (a line of white space
+  is an empty cell; lines past the last column go on its cell); a short line where a row's
+  number should stand is a group row (一、续建项目（7个）) and is passed over. The next
+  number, not a count of lines, ends a row: normalising may join a long cell to the next.
 
 A header is a line of short cells (rules/ledger.yaml `tables.longest_header_cell`, no
 sentence end) naming a money column (total, planned, completed) and a name or number
@@ -48,6 +55,9 @@ COLUMN_ROLES = {"total": Role.TOTAL, "planned": Role.PLANNED, "completed": Role.
 TABLE_COLUMN_CUE = "table_column"
 
 _SENTENCE_END = regex.compile(r"[。；;！？!?]")
+#: where a one-cell-a-line table's header may open: a number column's word alone on its line
+#: (checked against rules/ledger.yaml number_column; this only finds the lines to try)
+_HEADER_WORD = regex.compile(r"(?m)^[ \t\u3000]*(?:序号|编号|序|No\.?)[ \t\u3000]*\r?$")
 _HEADER_MARKS = ("|", "\t", "\u3000", "  ")     # a header line holds one (`_find_tables`)
 _SPACES = " \u3000"
 _WIDE = frozenset("WF")
@@ -205,9 +215,98 @@ def _continues(row: list[Cell], header: _Header) -> bool:
 def find_tables(text: str, rules: RuleSet) -> tuple[Table, ...]:
     """The tables of `text`, in reading order (see the module doc). The pipeline finds them
     once per document, in the roles stage, and hands them on in `Found.tables`."""
-    if "|" not in text and "\t" not in text and "  " not in text and "\u3000" not in text:
-        return ()
-    return _find_tables(text, rules)
+    tables: tuple[Table, ...] = ()
+    if "|" in text or "\t" in text or "  " in text or "\u3000" in text:
+        tables = _find_tables(text, rules)
+    cell_lines = _cell_line_tables(text, rules.ledger.tables)
+    if cell_lines:
+        tables = tuple(sorted(tables + cell_lines, key=lambda table: table.start))
+    return tables
+
+
+def _lines(text: str, start: int) -> list[tuple[int, int]]:
+    """(start, end) of each line from `start` on, without its line break."""
+    out = []
+    n = len(text)
+    while start <= n:
+        end = text.find("\n", start)
+        end = n if end < 0 else end
+        out.append((start, end - 1 if end > start and text[end - 1] == "\r" else end))
+        if end == n:
+            break
+        start = end + 1
+    return out
+
+
+def _number(cell: str) -> int:
+    return int(unicodedata.normalize("NFKC", cell))
+
+
+def _cell(text: str, line: tuple[int, int]) -> bool:
+    """The line holds something (a blank line after a table's last row ends it)."""
+    return bool(text[line[0]:line[1]].strip(" \t"))
+
+
+def _cell_line_tables(text: str, t: LedgerTables) -> tuple[Table, ...]:
+    """The tables written one cell a line (the module doc's fourth shape). Only a line that
+    is a number column's header cell alone (序号) can open one: found by a scan for the line
+    breaks around it, so a text without one costs one search per header word."""
+    tables: list[Table] = []
+    patterns = _patterns(t)
+    at = 0
+    while (m := _HEADER_WORD.search(text, at)) is not None:
+        start = text.rfind("\n", 0, m.start()) + 1
+        lines = _lines(text, start)
+        at = lines[0][1] + 1
+        s, e = _trim(text, *lines[0])
+        if not t.number_column.search(text[s:e]):
+            continue
+        width = 0
+        kinds: list[str | None] = []
+        for ls, le in lines:
+            cs, ce = _trim(text, ls, le)
+            if t.row_number.match(text, ls, le) or t.group_row.match(text, cs, ce) or not ce > cs \
+                    or ce - cs > t.longest_header_cell or _SENTENCE_END.search(text, cs, ce):
+                break
+            kinds.append(_kind(text[cs:ce], patterns))
+            width += 1
+        first_row = width
+        while first_row < len(lines) and t.group_row.match(text, *_trim(text, *lines[first_row])):
+            first_row += 1      # 一、续建项目（7个） over the first row
+        if width < 4 or first_row == len(lines) or not t.row_number.match(text, *lines[first_row]) \
+                or not any(k in COLUMN_ROLES for k in kinds) or "name" not in kinds:
+            continue
+        rows: list[Row] = []
+        i = first_row
+        last = lines[width - 1][1]
+        number = 0
+        while i < len(lines):
+            ls, le = lines[i]
+            cs, ce = _trim(text, ls, le)
+            total = t.total_row.match(text, cs, ce) is not None
+            if total or (t.row_number.match(text, ls, le) and _number(text[cs:ce]) == number + 1):
+                number = number if total else number + 1
+                j = i + 1       # the row's lines: up to the next row's number, a group row or a sum
+                while j < len(lines) and j - i < 2 * width and not (j - i >= width and not _cell(text, lines[j])):
+                    js, je = _trim(text, *lines[j])
+                    if (t.row_number.match(text, *lines[j]) and _number(text[js:je]) == number + 1) \
+                            or t.group_row.match(text, js, je) or t.total_row.match(text, js, je):
+                        break
+                    if j - i >= width and (je - js > 2 * t.longest_header_cell or _SENTENCE_END.search(text, js, je)):
+                        break   # a paragraph after the last row
+                    j += 1
+                cells = [Cell(*_trim(text, *lines[i + c]), min(c, width - 1)) for c in range(j - i)]
+                rows.append(Row(ls, lines[j - 1][1], [c for c in cells if c.end > c.start], total))
+                last = rows[-1].end
+                i = j
+            elif cs < ce and ce - cs <= 2 * t.longest_header_cell and not _SENTENCE_END.search(text, cs, ce):
+                i += 1          # a group row (一、续建项目（7个）)
+            else:
+                break           # a blank line or a paragraph after the table
+        if rows:
+            tables.append(Table(start, last, tuple(kinds), tuple(rows), cell_lines=True))
+            at = last + 1
+    return tuple(tables)
 
 
 def _find_tables(text: str, rules: RuleSet) -> tuple[Table, ...]:
@@ -323,8 +422,8 @@ def link_rows(text: str, found: Found, rules: RuleSet, model: StatusModel) -> Fo
         for row in table.rows:
             keys = _row_keys(table, row, mentions, starts)
             if status is not None and keys:
-                first_line = text.find("\n", row.start, row.end)
-                line_end = row.end if first_line < 0 else first_line
+                first_line = -1 if table.cell_lines else text.find("\n", row.start, row.end)
+                line_end = row.end if first_line < 0 else first_line    # the row's own line(s)
                 status_cells += [(c.start, c.end, tuple(keys), line_end, whole)
                                  for c, whole in _clause_pieces(text, row.cells_of(status), t)]
             if row.total or len(keys) == 1:
