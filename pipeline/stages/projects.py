@@ -970,16 +970,23 @@ class ProjectExtractor:
         count closes the whole list (read only when no 等 does: 甲、乙两座水库等); a count inside
         the list closes as many items as it says back to the item when the last two are joined
         by 和 (甲、乙和丙两个渔港改造工程、丁: 乙 and 丙) or when they are all the items before it
-        (甲、乙两个片区改造项目和丙: 甲 and 乙), and nothing otherwise."""
+        (甲、乙两个片区改造项目和丙: 甲 and 乙), and nothing otherwise. A last item followed by
+        等 closes with its count only the bare items it counts after one with its own suffix
+        (甲工程、乙、丙两座污水处理厂扩建工程等: 乙 and 丙)."""
         runs: list[tuple[int, int, str]] = []
         start = 0       # the first item not in a run yet
         out = list(group)
         last = len(group) - 1
         for i in range(1, len(group)):
             seg = group[i]
-            if i == last and seg.followed_by_etc:
-                break
             count = self.count_in_item.search(clause, seg.start + 2, seg.end)
+            if i == last and seg.followed_by_etc:
+                if count is not None and self._bare_counted_tail(clause, group, i, _count_value(count.group())):
+                    # 甲工程、乙、丙两座污水处理厂扩建工程等: the count closes its bare items
+                    first = i - _count_value(count.group()) + 1
+                    out[i] = seg._replace(end=count.start(), followed_by_etc=True)
+                    runs.append((group[first].start, count.start(), "等" + clause[count.start():]))
+                break
             if count is None:
                 continue
             members = _count_value(count.group())
@@ -995,6 +1002,16 @@ class ProjectExtractor:
             runs.append((group[first].start, count.start(), "等" + clause[count.start():]))
             start = i + 1
         return out, runs
+
+    def _bare_counted_tail(self, clause: str, group: list[_Segment], i: int, members: int) -> bool:
+        """The `members` items ending with item `i` (whose count says how many) are bare names,
+        the list's first or after an item with a suffix of its own: the count's run."""
+        first = i - members + 1
+        if members < 2 or first < 0:
+            return False
+        judge = self.judge
+        return (first == 0 or judge.has_suffix(clause[group[first - 1].start:group[first - 1].end])) and not any(
+            judge.has_suffix(clause[group[k].start:group[k].end]) for k in range(first, i))
 
     def _joined_by_and(self, clause: str, before: _Segment, item: _Segment) -> bool:
         """`item` follows `before` after a word that joins two names (和), not a mere 、."""
