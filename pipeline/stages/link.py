@@ -91,6 +91,9 @@ _PANEL_HEAD_CHARS = 12     # at most this many characters (marks, digits and spa
 _PANEL_ITEM_REST = 8       # at most this much beside the names on a line under a panel
 _PANEL_REACH = 8           # lines (names aside) a panel's heading may stand above its item
 _DIGITS_AND_MARKS = regex.compile(r"[\p{P}\p{S}\p{N}\s]+")
+#: digits, marks and the words of a date (10月28日起), taken out before a clause's lead is measured
+_DATE_WORDS = regex.compile(r"[\p{P}\p{S}\p{N}\s年月日号起底初中旬]+")
+_BARE_CLAUSE_LEAD = 3       # at most this many words' characters before a subjectless clause's cue
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,7 +466,14 @@ class _StatusLinker:
         chosen = [prefix_of[gi]] if gi in prefix_of else []
         # where the sentence stops talking about the group matters only to a strong cue after
         # it (most groups have none: the walk over the sentence's clauses is skipped)
-        continued = self._same_subject_end(g.end) if strong_after and next_start == len(self.text) else g.end
+        continued = g.end
+        if strong_after:
+            continued = self._same_subject_end(g.end)
+            if next_start < len(self.text):
+                # 甲已完成面层施工，10月28日全线通车，乙…: the clauses up to the next group's own
+                # that open with their cue (a date or an adverb before it at most); a clause with
+                # words of its own before its cue has a subject the rules did not name
+                continued = self._bare_clauses_end(g.end, min(continued, self.layout.clause_start(next_start)))
         strong_continued = [i for i in strong_after if cues[i].start < continued]
         reached = [i for i in strong_continued if not cues[i].future]
         if len(strong_continued) > 1:
@@ -616,6 +626,21 @@ class _StatusLinker:
         for clause_start in walked:
             self._subject_ends[clause_start] = found
         return found
+
+    def _bare_clauses_end(self, pos: int, limit: int) -> int:
+        """Where the clauses after the one at `pos` stop opening with their cue, up to `limit`:
+        the start of the first whose words before its first cue, dates and numbers aside, are
+        more than `_BARE_CLAUSE_LEAD` characters."""
+        start = self.layout.clause_end(pos) + 1
+        starts = self._cue_starts(self.layout.segment_of(pos))
+        while start < limit:
+            end = min(self.layout.clause_end(start), limit)
+            at = bisect_left(starts, start)
+            first_cue = starts[at] if at < len(starts) and starts[at] < end else end
+            if len(_DATE_WORDS.sub("", self.text[start:first_cue])) > _BARE_CLAUSE_LEAD:
+                return start
+            start = end + 1
+        return limit
 
     def _cue_starts(self, segment: int) -> list[int]:
         """The starts of the cues of one segment, sorted (remembered)."""
