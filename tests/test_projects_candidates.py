@@ -77,9 +77,11 @@ CANDIDATES = [
     # aside: the name ends before it, and no word inside it frames the name -------------------
     ("柳河二桥北岸连接线工程（也就是您来信说的“二桥北引道”）总投资1.6亿元。", [("柳河二桥北岸连接线工程", N)]),
     ("青石水厂（由县水务公司负责建设）已开工。", [("青石水厂", N)]),
-    # ... but a note (a place, a phase, a capacity) stays in the name
+    # ... but a note (a place, a phase) stays in the name; a figure with its unit (a capacity, an
+    # area, a count of classes: rules/projects.yaml measure_note) measures the project, it is no
+    # part of its name
     ("青云高速公路（四川境）已通车。", [("青云高速公路（四川境）", N)]),
-    ("城南污水处理厂（日处理5万吨）已投入运行。", [("城南污水处理厂（日处理5万吨）", N)]),
+    ("城南污水处理厂（日处理5万吨）已投入运行。", [("城南污水处理厂", N)]),
     # --- a renewal names the works (更新, which jieba may read as an adverb, is a verb names use)
     ("桐溪北岸旧城更新项目总投资12亿元。", [("桐溪北岸旧城更新项目", N)]),
     # --- a phase after a name singles it out: a name may end in it without a facility suffix,
@@ -254,7 +256,7 @@ CANDIDATES = [
     # ... any other bracket stays with the name before it
     ("开工建设凤栖大道（一期）工程。", [("凤栖大道（一期）工程", N)]),
     ("G329（云州段）改扩建工程开工。", [("G329（云州段）改扩建工程", N)]),
-    ("青禾煤矿扩建（300万吨/年）等项目正抓紧建设。", [("青禾煤矿扩建（300万吨/年）", N)]),
+    ("青禾煤矿扩建（300万吨/年）等项目正抓紧建设。", [("青禾煤矿扩建", N)]),
     ("桐溪高速公路（云州境）已通车。", [("桐溪高速公路（云州境）", N)]),
     # ... but a bracket that gives another name for it (又称, 简称, 以下简称) is no part of the name
     ("2、城南新居工程（又称滨江新居工程）。一期320套房屋已交付。", [("城南新居工程", N)]),
