@@ -43,6 +43,9 @@ SHAPES = {
     "the same name, a list": lambda i: "城东快速路工程、",
     "traditional, mixed marks": lambda i: "縣城東快速路工程總投資3.5億元，已完成投資1.2億元；「產業園」項目進展順利!",
     "amounts parted by 、": lambda i: f"{i % 97 + 1}.{i % 9}亿元、",
+    # a web page's tables copied one cell a line, and number-column words alone on lines
+    "tables one cell a line": lambda i: f"序号\n项目名称\n总投资\n形象进度\n1\n城南{i}号路\n3亿元\n在建\n",
+    "number-column words": lambda i: "序号\n",
 }
 
 

@@ -293,3 +293,12 @@ def test_a_one_cell_a_line_rows_status_cell_is_its_projects(pipeline: Pipeline) 
 ])
 def test_lines_of_column_words_without_numbered_rows_are_no_table(rules: RuleSet, text: str) -> None:
     assert find_tables(text, rules) == ()
+
+
+def test_two_one_cell_a_line_tables_back_to_back_are_two(rules: RuleSet) -> None:
+    # the second header's 序号 ends the first table's last row: no row swallows another header
+    one = "序号\n项目名称\n总投资\n形象进度\n1\n桐溪东路\n3亿元\n在建\n"
+    tables = find_tables(one + one.replace("桐溪东路", "鹤汀西路"), rules)
+    assert len(tables) == 2
+    assert [len(t.rows) for t in tables] == [1, 1]
+    assert all(len(t.rows[0].cells) == 4 for t in tables)

@@ -55,6 +55,8 @@ COLUMN_ROLES = {"total": Role.TOTAL, "planned": Role.PLANNED, "completed": Role.
 TABLE_COLUMN_CUE = "table_column"
 
 _SENTENCE_END = regex.compile(r"[。；;！？!?]")
+_MOST_COLUMNS = 30        # a one-cell-a-line table's header has at most this many cells
+_MOST_GROUP_ROWS = 3      # … and at most this many group rows stand between two of its rows
 #: where a one-cell-a-line table's header may open: a number column's word alone on its line
 #: (checked against rules/ledger.yaml number_column; this only finds the lines to try)
 _HEADER_WORD = regex.compile(r"(?m)^[ \t\u3000]*(?:序号|编号|序|No\.?)[ \t\u3000]*\r?$")
@@ -249,37 +251,49 @@ def _cell(text: str, line: tuple[int, int]) -> bool:
 
 def _cell_line_tables(text: str, t: LedgerTables) -> tuple[Table, ...]:
     """The tables written one cell a line (the module doc's fourth shape). Only a line that
-    is a number column's header cell alone (序号) can open one: found by a scan for the line
-    breaks around it, so a text without one costs one search per header word."""
+    is a number column's header cell alone (序号) can open one; the text's lines are listed
+    once, when the first such line is found. A header is at most `_MOST_COLUMNS` lines and at
+    most `_MOST_GROUP_ROWS` group rows stand between two rows, so every line is read a bounded
+    number of times whatever the text holds."""
     tables: list[Table] = []
     patterns = _patterns(t)
+    lines: list[tuple[int, int]] = []
+    line_starts: list[int] = []
     at = 0
     while (m := _HEADER_WORD.search(text, at)) is not None:
-        start = text.rfind("\n", 0, m.start()) + 1
-        lines = _lines(text, start)
-        at = lines[0][1] + 1
-        s, e = _trim(text, *lines[0])
+        if not lines:
+            lines = _lines(text, 0)
+            line_starts = [ls for ls, _ in lines]
+        k = bisect_right(line_starts, m.start()) - 1      # the header word's line
+        start = lines[k][0]
+        at = lines[k][1] + 1
+        s, e = _trim(text, *lines[k])
         if not t.number_column.search(text[s:e]):
             continue
-        width = 0
         kinds: list[str | None] = []
-        for ls, le in lines:
+        h = k
+        while h < len(lines) and len(kinds) < _MOST_COLUMNS:
+            ls, le = lines[h]
             cs, ce = _trim(text, ls, le)
             if t.row_number.match(text, ls, le) or t.group_row.match(text, cs, ce) or not ce > cs \
-                    or ce - cs > t.longest_header_cell or _SENTENCE_END.search(text, cs, ce):
-                break
+                    or ce - cs > t.longest_header_cell or _SENTENCE_END.search(text, cs, ce) \
+                    or (kinds and t.number_column.search(text[cs:ce])):
+                break           # (a second number column: another header)
             kinds.append(_kind(text[cs:ce], patterns))
-            width += 1
-        first_row = width
-        while first_row < len(lines) and t.group_row.match(text, *_trim(text, *lines[first_row])):
+            h += 1
+        width = len(kinds)
+        first_row = h
+        while first_row < min(len(lines), h + _MOST_GROUP_ROWS) \
+                and t.group_row.match(text, *_trim(text, *lines[first_row])):
             first_row += 1      # 一、续建项目（7个） over the first row
-        if width < 4 or first_row == len(lines) or not t.row_number.match(text, *lines[first_row]) \
-                or not any(k in COLUMN_ROLES for k in kinds) or "name" not in kinds:
+        if width < 4 or first_row >= len(lines) or not t.row_number.match(text, *lines[first_row]) \
+                or not any(kind in COLUMN_ROLES for kind in kinds) or "name" not in kinds:
             continue
         rows: list[Row] = []
         i = first_row
-        last = lines[width - 1][1]
+        last = lines[h - 1][1]
         number = 0
+        groups = 0      # group rows since the last row
         while i < len(lines):
             ls, le = lines[i]
             cs, ce = _trim(text, ls, le)
@@ -292,20 +306,22 @@ def _cell_line_tables(text: str, t: LedgerTables) -> tuple[Table, ...]:
                     if (t.row_number.match(text, *lines[j]) and _number(text[js:je]) == number + 1) \
                             or t.group_row.match(text, js, je) or t.total_row.match(text, js, je):
                         break
-                    if j - i >= width and (je - js > 2 * t.longest_header_cell or _SENTENCE_END.search(text, js, je)):
-                        break   # a paragraph after the last row
+                    if j - i >= width and (je - js > 2 * t.longest_header_cell or _SENTENCE_END.search(text, js, je)
+                                           or t.number_column.search(text[js:je])):
+                        break   # a paragraph or another table's header after the last row
                     j += 1
                 cells = [Cell(*_trim(text, *lines[i + c]), min(c, width - 1)) for c in range(j - i)]
                 rows.append(Row(ls, lines[j - 1][1], [c for c in cells if c.end > c.start], total))
                 last = rows[-1].end
-                i = j
-            elif cs < ce and ce - cs <= 2 * t.longest_header_cell and not _SENTENCE_END.search(text, cs, ce):
-                i += 1          # a group row (一、续建项目（7个）)
+                i, groups = j, 0
+            elif groups < _MOST_GROUP_ROWS and cs < ce and ce - cs <= 2 * t.longest_header_cell \
+                    and not _SENTENCE_END.search(text, cs, ce):
+                i, groups = i + 1, groups + 1      # a group row (一、续建项目（7个）)
             else:
                 break           # a blank line or a paragraph after the table
         if rows:
             tables.append(Table(start, last, tuple(kinds), tuple(rows), cell_lines=True))
-            at = last + 1
+            at = max(at, last + 1)
     return tuple(tables)
 
 
