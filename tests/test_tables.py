@@ -256,13 +256,13 @@ CELL_LINES = (
     "桐溪县重点项目推进情况表\n"
     "序号\n项目名称\n建设内容\n总投资（万元）\n年度计划（万元）\n1-6月完成投资（万元）\n形象进度\n责任单位\n"
     "一、续建项目（2个）\n"
-    "1\n桐溪县城南污水处理厂扩建工程\n新建二沉池2座，配套截污管网5.2公里\n9600\n4000\n3100\n已完工，6月3日进入试运行\n"
+    "1\n桐溪县南岸污水处理厂扩建工程\n新建二沉池2座，配套截污管网5.2公里\n9600\n4000\n3100\n已完工，6月3日进入试运行\n"
     "县住建局\n"
     "2\n桐溪县青杉职业学校新校区\n总建筑面积5.2万平方米\n32000\n8000\n6400\n\u3000\n县教育局\n"
     "二、新开工项目（2个）\n"
     "3\n桐溪至鹤汀一级公路\n新建一级公路12.4公里，含大桥1座\n54000\n6000\n2100\n"
-    "4月9日开工，正在进行清表及路基土石方施工，已完成土石方8万立方米\n县交通局\n"
-    "4\n桐溪县城东水厂\n新建水厂1座，日供水能力3万吨\n18000\n3000\n900\n取水泵站土建施工\n县水利局\n"
+    "4月9日动工，目前正在清表和路基土方施工，已完成土方8万立方米\n县交通局\n"
+    "4\n桐溪县城东水厂\n新建水厂一座，供水规模3万吨/日\n18000\n3000\n900\n取水泵站土建施工\n县水利局\n"
     "\n上表数据由各责任单位报送。\n"
 )
 
@@ -270,7 +270,7 @@ CELL_LINES = (
 def test_a_table_written_one_cell_a_line_reads_its_rows(rules: RuleSet) -> None:
     (table,) = find_tables(CELL_LINES, rules)
     assert table.kinds == ("number", "name", None, "total", "planned", "completed", "status", None)
-    assert _cells(CELL_LINES, table, "name") == [["桐溪县城南污水处理厂扩建工程"], ["桐溪县青杉职业学校新校区"],
+    assert _cells(CELL_LINES, table, "name") == [["桐溪县南岸污水处理厂扩建工程"], ["桐溪县青杉职业学校新校区"],
                                                  ["桐溪至鹤汀一级公路"], ["桐溪县城东水厂"]]
     assert _cells(CELL_LINES, table, "status")[1] == []       # the empty cell
     assert "上表" not in CELL_LINES[table.start:table.end]
@@ -279,7 +279,7 @@ def test_a_table_written_one_cell_a_line_reads_its_rows(rules: RuleSet) -> None:
 def test_a_one_cell_a_line_rows_status_cell_is_its_projects(pipeline: Pipeline) -> None:
     # read as prose, the group rows' 续建 and 新开工 win over cells five lines below the names
     projects = _projects(pipeline, CELL_LINES)
-    assert projects["桐溪县城南污水处理厂扩建工程"].status is Status.OPERATIONAL    # 进入调试运行阶段
+    assert projects["桐溪县南岸污水处理厂扩建工程"].status is Status.OPERATIONAL    # 进入调试运行阶段
     assert projects["桐溪至鹤汀一级公路"].status is Status.IN_PROGRESS
 
 

@@ -972,7 +972,7 @@ class ProjectExtractor:
         by 和 (甲、乙和丙两个渔港改造工程、丁: 乙 and 丙) or when they are all the items before it
         (甲、乙两个片区改造项目和丙: 甲 and 乙), and nothing otherwise. A last item followed by
         等 closes with its count only the bare items it counts after one with its own suffix
-        (甲工程、乙、丙两座污水处理厂扩建工程等: 乙 and 丙)."""
+        (甲工程、乙、丙两座水厂扩建工程等: 乙 and 丙)."""
         runs: list[tuple[int, int, str]] = []
         start = 0       # the first item not in a run yet
         out = list(group)
@@ -982,7 +982,7 @@ class ProjectExtractor:
             count = self.count_in_item.search(clause, seg.start + 2, seg.end)
             if i == last and seg.followed_by_etc:
                 if count is not None and self._bare_counted_tail(clause, group, i, _count_value(count.group())):
-                    # 甲工程、乙、丙两座污水处理厂扩建工程等: the count closes its bare items
+                    # 甲工程、乙、丙两座水厂扩建工程等: the count closes its bare items
                     first = i - _count_value(count.group()) + 1
                     out[i] = seg._replace(end=count.start(), followed_by_etc=True)
                     runs.append((group[first].start, count.start(), "等" + clause[count.start():]))
