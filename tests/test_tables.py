@@ -302,3 +302,19 @@ def test_two_one_cell_a_line_tables_back_to_back_are_two(rules: RuleSet) -> None
     assert len(tables) == 2
     assert [len(t.rows) for t in tables] == [1, 1]
     assert all(len(t.rows[0].cells) == 4 for t in tables)
+
+
+# an export that parts cells by a run of spaces without padding them to their header's columns:
+# read by display column, 98.6亿元 would stand under 累计完成
+SPACE_RUNS = (
+    "线路名称    里程    总投资    累计完成    完成率    进展\n"
+    "鹤汀至桐溪快速路    62.4公里    98.6亿元    41.2亿元    41.8%    路基施工\n"
+    "鹤汀环城快速路    28.1公里    45.3亿元    45.3亿元    100%    已通车\n"
+)
+
+
+def test_cells_parted_by_runs_of_spaces_go_by_order_when_they_match_the_header(rules: RuleSet) -> None:
+    (table,) = find_tables(SPACE_RUNS, rules)
+    assert _cells(SPACE_RUNS, table, "total") == [["98.6亿元"], ["45.3亿元"]]
+    assert _cells(SPACE_RUNS, table, "completed") == [["41.2亿元"], ["45.3亿元"]]
+    assert _cells(SPACE_RUNS, table, "status") == [["路基施工"], ["已通车"]]

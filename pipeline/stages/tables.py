@@ -7,7 +7,9 @@ Four shapes are read, each a header row and the rows under it:
 - tab-separated cells (``序号\\t项目名称\\t总投资（万元）…``), its rows the lines with a tab;
 - cells padded with spaces to their columns (a PDF or a fixed-width print), its rows the
   lines up to a blank one, each cell in the column whose header word it stands under (a
-  wide character counts two columns);
+  wide character counts two columns); a row with as many cells as the header, each parted
+  by two spaces or more, goes by order (an export that parts cells by a run of spaces
+  without padding them);
 - one cell a line, as a web page's table copied as text gives (``序号⏎项目名称⏎总投资⏎…⏎1⏎
   城东快速路⏎…``): the header is the run of short lines from a number column's cell up to the
   first number alone on a line; each row runs from its number to the next row's number (one
@@ -62,6 +64,7 @@ _MOST_GROUP_ROWS = 3      # … and at most this many group rows stand between t
 _HEADER_WORD = regex.compile(r"(?m)^[ \t\u3000]*(?:序号|编号|序|No\.?)[ \t\u3000]*\r?$")
 _HEADER_MARKS = ("|", "\t", "\u3000", "  ")     # a header line holds one (`_find_tables`)
 _SPACES = " \u3000"
+_WIDE_CELL = regex.compile(r"[^ \u3000\t](?:[^ \u3000\t]| (?! ))*")     # single spaces inside a cell
 _WIDE = frozenset("WF")
 _TRIM = frozenset(SPACES + "\r*_`")
 
@@ -71,6 +74,7 @@ class _Header:
     shape: str                       # pipe | tab | space
     kinds: tuple[str | None, ...]
     starts: tuple[int, ...]          # space: each column's display column
+    runs: int = 0                    # space: the cells its runs of two spaces or more part
 
 
 def _patterns(t: LedgerTables) -> tuple[tuple[str, regex.Pattern[str]], ...]:
@@ -122,6 +126,11 @@ def _space_cells(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
     return out
 
 
+def _wide_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The cells of a line parted by runs of two spaces or more, an ideographic space or a tab."""
+    return [(start + m.start(), start + m.end()) for m in _WIDE_CELL.finditer(text[start:end])]
+
+
 def _kind(cell: str, patterns: tuple[tuple[str, regex.Pattern[str]], ...]) -> str | None:
     for kind, pattern in patterns:
         if pattern.search(cell):
@@ -156,7 +165,7 @@ def _header(text: str, start: int, end: int, t: LedgerTables) -> _Header | None:
         kinds.append(_kind(text[s:e], patterns) if e > s else None)
     if not any(k in COLUMN_ROLES for k in kinds) or not ("name" in kinds or "number" in kinds):
         return None
-    return _Header(shape, tuple(kinds), starts)
+    return _Header(shape, tuple(kinds), starts, len(_wide_cells(text, start, end)) if shape == "space" else 0)
 
 
 def _column_at(starts: tuple[int, ...], pos: int, slack: int) -> int:
@@ -185,6 +194,11 @@ def _row_cells(text: str, start: int, end: int, header: _Header, t: LedgerTables
         if len(words) == 1 and (_SENTENCE_END.search(text, start, end)
                                 or words[0][1] - words[0][0] > 2 * t.longest_header_cell):
             return None             # a paragraph after the table: a heading row is a few words
+        wide = _wide_cells(text, start, end)
+        if len(wide) == header.runs == len(header.kinds):
+            # as many cells as the header, each parted by two spaces or more (an export that
+            # parts cells by a run of spaces without padding them to their columns): by order
+            return [Cell(*_trim(text, s, e), i) for i, (s, e) in enumerate(wide)]
         cells = []
         for s, e, w in words:
             column = _column_at(header.starts, w, t.column_slack)
