@@ -92,7 +92,7 @@ _PANEL_ITEM_REST = 8       # at most this much beside the names on a line under 
 _PANEL_REACH = 8           # lines (names aside) a panel's heading may stand above its item
 _DIGITS_AND_MARKS = regex.compile(r"[\p{P}\p{S}\p{N}\s]+")
 #: digits, marks and the words of a date (10月28日起), taken out before a clause's lead is measured
-_DATE_WORDS = regex.compile(r"[\p{P}\p{S}\p{N}\s年月日号起底初中旬]+")
+_DATE_WORDS = regex.compile(r"(?:\p{N}+[年月日号](?:[上中下]旬|底|初|末|起)?)+|[\p{P}\p{S}\p{N}\s]+")
 _BARE_CLAUSE_LEAD = 3       # at most this many words' characters before a subjectless clause's cue
 
 

@@ -980,17 +980,14 @@ class ProjectExtractor:
         for i in range(1, len(group)):
             seg = group[i]
             count = self.count_in_item.search(clause, seg.start + 2, seg.end)
-            if i == last and seg.followed_by_etc:
-                if count is not None and self._bare_counted_tail(clause, group, i, _count_value(count.group())):
-                    # 甲工程、乙、丙两座水厂扩建工程等: the count closes its bare items
-                    first = i - _count_value(count.group()) + 1
-                    out[i] = seg._replace(end=count.start(), followed_by_etc=True)
-                    runs.append((group[first].start, count.start(), "等" + clause[count.start():]))
-                break
             if count is None:
                 continue
             members = _count_value(count.group())
-            if i == last:
+            if i == last and seg.followed_by_etc:
+                if i - members + 1 < start or not self._bare_counted_tail(clause, group, i, members):
+                    break
+                first = i - members + 1     # 甲工程、乙、丙两座水厂扩建工程等: its bare items
+            elif i == last:
                 first = start       # the list's last item: the count closes the list
             elif members >= 2 and start <= i - members + 1 and self._joined_by_and(clause, group[i - 1], seg):
                 first = i - members + 1     # 甲和乙两个…工程 inside a longer list
