@@ -37,6 +37,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -59,9 +60,6 @@ TABLE_COLUMN_CUE = "table_column"
 _SENTENCE_END = regex.compile(r"[。；;！？!?]")
 _MOST_COLUMNS = 30        # a one-cell-a-line table's header has at most this many cells
 _MOST_GROUP_ROWS = 3      # … and at most this many group rows stand between two of its rows
-#: where a one-cell-a-line table's header may open: a number column's word alone on its line
-#: (checked against rules/ledger.yaml number_column; this only finds the lines to try)
-_HEADER_WORD = regex.compile(r"(?m)^[ \t\u3000]*(?:序号|编号|序|No\.?)[ \t\u3000]*\r?$")
 _HEADER_MARKS = ("|", "\t", "\u3000", "  ")     # a header line holds one (`_find_tables`)
 _SPACES = " \u3000"
 _WIDE_CELL = regex.compile(r"[^ \u3000\t](?:[^ \u3000\t]| (?! ))*")     # single spaces inside a cell
@@ -263,6 +261,14 @@ def _cell(text: str, line: tuple[int, int]) -> bool:
     return bool(text[line[0]:line[1]].strip(" \t"))
 
 
+@lru_cache(maxsize=8)
+def _header_word_line(number_column: str) -> regex.Pattern[str]:
+    """A line holding only a number column's word (rules/ledger.yaml number_column, written
+    anchored as a whole cell): where a one-cell-a-line table's header may open."""
+    word = number_column.removeprefix("^").removesuffix("$")
+    return regex.compile(rf"(?m)^[ \t\u3000]*(?:{word})[ \t\u3000]*\r?$")
+
+
 def _cell_line_tables(text: str, t: LedgerTables) -> tuple[Table, ...]:
     """The tables written one cell a line (the module doc's fourth shape). Only a line that
     is a number column's header cell alone (序号) can open one; the text's lines are listed
@@ -274,16 +280,14 @@ def _cell_line_tables(text: str, t: LedgerTables) -> tuple[Table, ...]:
     lines: list[tuple[int, int]] = []
     line_starts: list[int] = []
     at = 0
-    while (m := _HEADER_WORD.search(text, at)) is not None:
+    header_word = _header_word_line(t.number_column.pattern)
+    while (m := header_word.search(text, at)) is not None:
         if not lines:
             lines = _lines(text, 0)
             line_starts = [ls for ls, _ in lines]
         k = bisect_right(line_starts, m.start()) - 1      # the header word's line
         start = lines[k][0]
         at = lines[k][1] + 1
-        s, e = _trim(text, *lines[k])
-        if not t.number_column.search(text[s:e]):
-            continue
         kinds: list[str | None] = []
         h = k
         while h < len(lines) and len(kinds) < _MOST_COLUMNS:
