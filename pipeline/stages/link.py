@@ -96,6 +96,12 @@ _DATE_WORDS = regex.compile(r"(?:\p{N}+[年月日号](?:[上中下]旬|底|初|�
 _BARE_CLAUSE_LEAD = 3       # at most this many words' characters before a subjectless clause's cue
 
 
+def _first_within(starts: list[int], start: int, end: int) -> int:
+    """The first of the sorted `starts` in [start, end), else `end` (a clause's first cue)."""
+    at = bisect_left(starts, start)
+    return starts[at] if at < len(starts) and starts[at] < end else end
+
+
 @dataclass(frozen=True, slots=True)
 class LinkRules:
     """The patterns linking reads, compiled once per rule set (rules/projects.yaml and
@@ -615,8 +621,7 @@ class _StatusLinker:
                 found = self._subject_ends[start]
                 break
             end = min(self.layout.clause_end(start), seg_end)
-            at = bisect_left(starts, start)
-            first_cue = starts[at] if at < len(starts) and starts[at] < end else end
+            first_cue = _first_within(starts, start, end)
             if self.config.new_subject.match(self.text[start:end]) \
                     or self.config.subject_end.search(self.text[start:first_cue]):
                 found = start
@@ -635,9 +640,7 @@ class _StatusLinker:
         starts = self._cue_starts(self.layout.segment_of(pos))
         while start < limit:
             end = min(self.layout.clause_end(start), limit)
-            at = bisect_left(starts, start)
-            first_cue = starts[at] if at < len(starts) and starts[at] < end else end
-            if len(_DATE_WORDS.sub("", self.text[start:first_cue])) > _BARE_CLAUSE_LEAD:
+            if len(_DATE_WORDS.sub("", self.text[start:_first_within(starts, start, end)])) > _BARE_CLAUSE_LEAD:
                 return start
             start = end + 1
         return limit

@@ -238,10 +238,11 @@ def find_tables(text: str, rules: RuleSet) -> tuple[Table, ...]:
     return tables
 
 
-def _lines(text: str, start: int) -> list[tuple[int, int]]:
-    """(start, end) of each line from `start` on, without its line break."""
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line of `text`, without its line break."""
     out = []
     n = len(text)
+    start = 0
     while start <= n:
         end = text.find("\n", start)
         end = n if end < 0 else end
@@ -257,8 +258,34 @@ def _number(cell: str) -> int:
 
 
 def _cell(text: str, line: tuple[int, int]) -> bool:
-    """The line holds something (a blank line after a table's last row ends it)."""
+    """The line holds something, an ideographic space at least (an empty cell); a blank line
+    after a table's last row ends it."""
     return bool(text[line[0]:line[1]].strip(" \t"))
+
+
+def _next_row(text: str, line: tuple[int, int], number: int, t: LedgerTables) -> bool:
+    """The line is the number of the row after row `number`, alone."""
+    if not t.row_number.match(text, *line):
+        return False
+    s, e = _trim(text, *line)
+    return _number(text[s:e]) == number + 1
+
+
+def _row_end(text: str, lines: list[tuple[int, int]], i: int, width: int, number: int, t: LedgerTables) -> int:
+    """The index of the line after row `number`'s, which opens at line `i`: up to the next row's
+    number, a group row or a sum; past the header's `width`, a wrapped cell goes on until a
+    blank line, a paragraph or another table's header, and never past twice the width."""
+    j = i + 1
+    while j < len(lines) and j - i < 2 * width and not (j - i >= width and not _cell(text, lines[j])):
+        js, je = _trim(text, *lines[j])
+        if _next_row(text, lines[j], number, t) or t.group_row.match(text, js, je) \
+                or t.total_row.match(text, js, je):
+            break
+        if j - i >= width and (je - js > 2 * t.longest_header_cell or _SENTENCE_END.search(text, js, je)
+                               or t.number_column.search(text[js:je])):
+            break   # a paragraph or another table's header after the last row
+        j += 1
+    return j
 
 
 @lru_cache(maxsize=8)
@@ -283,7 +310,7 @@ def _cell_line_tables(text: str, t: LedgerTables) -> tuple[Table, ...]:
     header_word = _header_word_line(t.number_column.pattern)
     while (m := header_word.search(text, at)) is not None:
         if not lines:
-            lines = _lines(text, 0)
+            lines = _lines(text)
             line_starts = [ls for ls, _ in lines]
         k = bisect_right(line_starts, m.start()) - 1      # the header word's line
         start = lines[k][0]
@@ -316,18 +343,9 @@ def _cell_line_tables(text: str, t: LedgerTables) -> tuple[Table, ...]:
             ls, le = lines[i]
             cs, ce = _trim(text, ls, le)
             total = t.total_row.match(text, cs, ce) is not None
-            if total or (t.row_number.match(text, ls, le) and _number(text[cs:ce]) == number + 1):
+            if total or _next_row(text, lines[i], number, t):
                 number = number if total else number + 1
-                j = i + 1       # the row's lines: up to the next row's number, a group row or a sum
-                while j < len(lines) and j - i < 2 * width and not (j - i >= width and not _cell(text, lines[j])):
-                    js, je = _trim(text, *lines[j])
-                    if (t.row_number.match(text, *lines[j]) and _number(text[js:je]) == number + 1) \
-                            or t.group_row.match(text, js, je) or t.total_row.match(text, js, je):
-                        break
-                    if j - i >= width and (je - js > 2 * t.longest_header_cell or _SENTENCE_END.search(text, js, je)
-                                           or t.number_column.search(text[js:je])):
-                        break   # a paragraph or another table's header after the last row
-                    j += 1
+                j = _row_end(text, lines, i, width, number, t)
                 cells = [Cell(*_trim(text, *lines[i + c]), min(c, width - 1)) for c in range(j - i)]
                 rows.append(Row(ls, lines[j - 1][1], [c for c in cells if c.end > c.start], total))
                 last = rows[-1].end
