@@ -126,15 +126,15 @@ scripts or diffs and not batch 22 (a county 政府工作报告's review and task
 tracking audit announcement, a township's WeChat post on the month's works, a provincial daily's
 piece on a prefecture's first-quarter starts, a county people's congress research report, a
 development zone's annual summary of its firms' projects as PDF text, a county party secretary's
-speech at a project tour), its gold committed before keyproj first ran on it: it is held out of the
-models' fit (scripts/train.py STYLES_HELD_OUT), and its floors guard the figures of its first run.
+speech at a project tour), its gold committed before keyproj first ran on it: it was held out of the
+models' fit until stop 41 put it in, and its floors guard the figures of its first run.
 Batch 22 (o01…o07) was written the same way in stop 40 by a helper that read no rules, stage code,
 scripts or diffs and not batch 21 (a water bureau's pre-flood report, a transport bureau's monthly
 statistics as tab-separated text, a county's linkage-fund project notice with completions, a
 supervision office's circular on slow projects, a housing bureau's reply to a CPPCC proposal, a
 statistical communiqué's investment section as PDF text, a traditional-script repost on an
-overseas news site), its gold committed before keyproj first ran on it: it is held out of the
-models' fit, and its floors guard the figures of its first run.
+overseas news site), its gold committed before keyproj first ran on it: it was held out of the
+models' fit until stop 41 put it in, and its floors guard the figures of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them
