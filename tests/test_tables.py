@@ -318,3 +318,36 @@ def test_cells_parted_by_runs_of_spaces_go_by_order_when_they_match_the_header(r
     assert _cells(SPACE_RUNS, table, "total") == [["98.6亿元"], ["45.3亿元"]]
     assert _cells(SPACE_RUNS, table, "completed") == [["41.2亿元"], ["45.3亿元"]]
     assert _cells(SPACE_RUNS, table, "status") == [["路基施工"], ["已通车"]]
+
+
+# a group's row between a tab or pipe table's rows (一、续建项目（2个）) holds no cell mark: it is
+# passed over and the rows under it stay the table's; a paragraph after the table still ends it
+GROUP_ROWS = [
+    ("序号\t项目名称\t总投资\t累计完成\t进展\n"
+     "一、市政道路（2个）\n"
+     "1\t梅岭东路\t3.2亿元\t1.1亿元\t路基施工\n"
+     "2\t梅岭西路\t2.4亿元\t2.4亿元\t已完工\n"
+     "二、公共服务（续建，均已复工）\n"
+     "3\t梅岭体育馆\t1.5亿元\t0.6亿元\t钢结构吊装\n",
+     [["梅岭东路"], ["梅岭西路"], ["梅岭体育馆"]]),
+    ("| 序号 | 项目名称 | 总投资 | 进展 |\n"
+     "|---|---|---|---|\n"
+     "（一）新开工项目\n"
+     "| 1 | 梅岭东路 | 3.2亿元 | 已开工 |\n"
+     "| 2 | 梅岭西路 | 2.4亿元 | 场地平整 |\n",
+     [["梅岭东路"], ["梅岭西路"]]),
+    # must not: a paragraph after the table ends it, whatever it opens with
+    ("序号\t项目名称\t总投资\t进展\n"
+     "1\t梅岭东路\t3.2亿元\t路基施工\n"
+     "二、下一步工作。加快梅岭西路前期工作，力争年内开工。\n"
+     "2\t梅岭西路\t2.4亿元\t前期\n",
+     [["梅岭东路"]]),
+]
+
+
+@pytest.mark.parametrize(("text", "names"), GROUP_ROWS, ids=[str(i) for i in range(len(GROUP_ROWS))])
+def test_a_group_row_between_rows_is_passed_over(rules: RuleSet, text: str, names: list[list[str]]) -> None:
+    table = find_tables(text, rules)[0]
+    assert _cells(text, table, "name") == names
+    # the group row is no row's cell
+    assert not any(text[c.start:c.end].startswith(("一、", "二、", "（一）")) for row in table.rows for c in row.cells)

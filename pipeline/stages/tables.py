@@ -5,6 +5,8 @@ Four shapes are read, each a header row and the rows under it:
 - a markdown pipe table (``| 序号 | 项目名称 | 总投资 | 年度计划 | 1-9月完成 | 进展情况 |``),
   its rows the lines that follow opening with ``|`` (a ``|---|`` line is skipped);
 - tab-separated cells (``序号\\t项目名称\\t总投资（万元）…``), its rows the lines with a tab;
+  in a pipe or tab table, a short line that opens with an ordinal and holds no cell mark is a
+  group row (一、高速公路（3个）) and is passed over;
 - cells padded with spaces to their columns (a PDF or a fixed-width print), its rows the
   lines up to a blank one, each cell in the column whose header word it stands under (a
   wide character counts two columns); a row with as many cells as the header, each parted
@@ -174,6 +176,8 @@ def _column_at(starts: tuple[int, ...], pos: int, slack: int) -> int:
 def _row_cells(text: str, start: int, end: int, header: _Header, t: LedgerTables) -> list[Cell] | None:
     """The cells of one body line (trimmed, empty ones left out), or None when the line
     ends the table."""
+    if header.shape in ("pipe", "tab") and _group_row(text, start, end, t):
+        return []                   # 一、高速公路（3个）: a group's row, no cell of its own
     if header.shape == "pipe":
         spans = _pipe_cells(text, start, end)
         if spans is None:
@@ -210,6 +214,14 @@ def _row_cells(text: str, start: int, end: int, header: _Header, t: LedgerTables
         if e > s and i < len(header.kinds):
             out.append(Cell(s, e, i))
     return out
+
+
+def _group_row(text: str, start: int, end: int, t: LedgerTables) -> bool:
+    """A line between a pipe or tab table's rows that holds no cell mark and opens with an
+    ordinal, short as a heading is (一、续建项目（7个）): passed over, the table goes on."""
+    return ("\t" not in text[start:end] and "|" not in text[start:end]
+            and end - start <= 2 * t.longest_header_cell and not _SENTENCE_END.search(text, start, end)
+            and t.group_row.match(text, start, end) is not None)
 
 
 def _is_total(text: str, row: list[Cell], header: _Header, t: LedgerTables) -> bool:
