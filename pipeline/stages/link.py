@@ -434,13 +434,19 @@ class _StatusLinker:
 
     def prefix_cues(self) -> dict[int, int]:
         """A cue right before a group in its clause is that group's verb (开工建设A、B): it
-        belongs to that group only, never to the group before it."""
+        belongs to that group only, never to the group before it. So is a cue whose words
+        hold the group (督促甲按期进场: a plan's words around its object), when no group stands
+        before it in its clause (甲已完成场平工程量的70%: the clause's subject's)."""
         prefix_of: dict[int, int] = {}
         for gi, g in enumerate(self.groups):
             # a bracket right after the group before notes that group's state (甲（主桥合龙）、乙): not this one's verb
-            clause_start = max(self._after_note(self._neighbours(gi)[0]), self.layout.clause_start(g.start))
+            prev_end, own_clause = self._neighbours(gi)[0], self.layout.clause_start(g.start)
+            clause_start = max(self._after_note(prev_end), own_clause)
+            holds = prev_end <= own_clause
             before = [i for i in self.by_segment.get(g.segment, [])
-                      if clause_start <= self.cues[i].start and self.cues[i].end <= g.start]
+                      if clause_start <= self.cues[i].start
+                      and (self.cues[i].end <= g.start or holds and self.cues[i].start <= g.start < self.cues[i].end
+                           and g.end <= self.cues[i].end)]
             if before:
                 prefix_of[gi] = before[-1]
         return prefix_of
@@ -492,8 +498,11 @@ class _StatusLinker:
             chosen.append(strong_after[0])          # 完成投资3亿元，9月交付使用
         elif after:
             chosen.append(after[0])
-        if not chosen:
-            chosen = [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start][-1:]
+        if not chosen or chosen[0] == prefix_of.get(gi, -1) and cues[chosen[0]].future \
+                and cues[chosen[0]].start <= g.start < cues[chosen[0]].end:
+            # 加快在建铁路建设，力争甲早日建成通车: a plan holding the group says nothing against
+            # the state the words before it reached
+            chosen += [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start][-1:]
         if not chosen and prev_end == 0 and not framed:
             # the sentence's first subject: its last word on it (A，位于城东，目前已开工), unless
             # it stands in the clause of a later project of the sentence (甲总投资3亿元，乙已建成)
