@@ -27,6 +27,9 @@ CANDIDATES = [
     ("桐溪电厂扩建工程及送出配套工程加快推进。", [("桐溪电厂扩建工程及送出配套工程", N)]),
     ("云溪两岸生态修复与提升工程、桐山水库等项目建成。", [("云溪两岸生态修复与提升工程", N), ("桐山水库", N)]),
     ("滨江大道已完工并投入使用。", [("滨江大道", N)]),
+    # an adverb the last item runs up to (也, 均 before the cue) is no part of its name
+    ("白岭污水处理厂和白岭天然气门站也已建成。", [("白岭污水处理厂", N), ("白岭天然气门站", N)]),
+    ("白岭路雨污分流管网、电力排管均已完成。", [("白岭路雨污分流管网", N), ("电力排管", N)]),
     # --- the works a list's class names for its members are theirs, no project of their own -----
     ("青石、白沙两个社区的供水管网改造工程已完工。", [("青石", "青石管网"), ("白沙", "白沙管网")]),
     # ... a facility whose suffix closes a word of its own (污水处理站, 产业路), after towns or villages

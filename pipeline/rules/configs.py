@@ -426,6 +426,7 @@ class ProjectRules(Config):
     stage_after_name: tuple[str, ...] = rule(WORDS)  # 县第三中学 | 新建项目: a name's ending, no framing
     narrative_pos: tuple[str, ...] = rule(WORDS)
     strip_leading_chars: tuple[str, ...] = rule(WORDS)
+    strip_trailing_chars: tuple[str, ...] = rule(WORDS)
     cut_after_words: tuple[str, ...] = rule(WORDS)
     held_words: tuple[str, ...] = rule(WORDS)       # 经开区: no cut after its 经
     speaker_words: tuple[str, ...] = rule(WORDS)    # 我们, 大家: a speech's lead-in (我们看了 | 城南大道)

@@ -145,6 +145,7 @@ class ProjectExtractor:
         self.unit_label_before, self.list_title_after = p.unit_label_before, p.list_title_after
         self.strip_pos = set(p.strip_leading_pos)
         self.strip_chars = set(p.strip_leading_chars)
+        self.strip_trailing = set(p.strip_trailing_chars)
         self.min_chars = p.min_chars
         # framing verbs that names use too (基础网络完善工程): inside a name before a suffix
         self.name_verb_boundaries = set(p.left_boundaries) & set(p.name_verbs)
@@ -1445,6 +1446,8 @@ class ProjectExtractor:
         s = self._past_weak_framing(clause, s, e, self.weak_word_first, behind_adverb=True)   # 将要 | 新建 | …
         while e - s > self.min_chars and self._stray_char(clause[s:e]) and self.judge.has_suffix(clause[s + 1:e]):
             s += 1
+        while e - s > self.min_chars and clause[e - 1] in self.strip_trailing:
+            e -= 1      # 天然气门站也 | 已建成: an adverb the item ran up to
         if s < e and clause[s] in _OPEN and not (balanced(clause[s:e]) if clause[s] in "(（"
                                                  else clause[s] == "“" and "”" in clause[s + 1:e]):
             s += 1          # a lone opening quote or bracket (“一河两岸”整治项目(已于… keeps its quote)
