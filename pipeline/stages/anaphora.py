@@ -10,6 +10,9 @@ or without a count those named earlier in the same line, else in the line before
 a mention at the words' span, so a state stated once for them (上述项目均未按期开工) is
 linked to each as it would be to a group.
 
+A list member named again after 其中 by the end of its name, its place dropped (…棠溪镇农贸市场迁建、
+…，其中农贸市场迁建项目已投入使用: `singled_out_words`), is a mention of that member.
+
 前者 and 后者 (`rules/links.yaml: former_latter`) refer back to one of the last two projects
 named before them: 城东公交站和城西换乘中心两个项目中，前者已完工，后者正在招标.
 """
@@ -190,6 +193,63 @@ def resolve_remainder(layout: Layout, mentions: list[ProjectMention], pattern: r
     return out
 
 
+_MIN_TAIL = 4       # a member's later short form keeps at least this many characters of its name
+_UMBRELLA_ENDS = ("项目", "工程")
+
+
+def _bare(name: str) -> str:
+    """`name` without an umbrella ending (项目, 工程) when more than `_MIN_TAIL` is left."""
+    for end in _UMBRELLA_ENDS:
+        if name.endswith(end) and len(name) - len(end) >= _MIN_TAIL:
+            return name[:-len(end)]
+    return name
+
+
+def resolve_singled_tails(layout: Layout, mentions: list[ProjectMention],
+                          singled_out: tuple[str, ...]) -> list[ProjectMention]:
+    """A mention of the list member that the words right after a word singling members out
+    (`singled_out_words`: 其中) name by the end of its name, its place dropped (已竣工的有棠溪镇农贸
+    市场迁建、…，其中农贸市场迁建项目10月已投入使用): the member named earlier in that line whose
+    name, less an umbrella ending, ends in the words, at least `_MIN_TAIL` characters of it and
+    one character short of it at most (a repeated full name is a candidate already), and no
+    other member's does; 项目/工程 after the words are part of the mention. Returned in
+    addition to `mentions`."""
+    text = layout.text
+    if not mentions or not any(word in text for word in singled_out):
+        return []
+    named = _Named(mentions)
+    covered = sorted((m.start, m.end) for m in mentions)
+    covered_starts = [c[0] for c in covered]
+    out: list[ProjectMention] = []
+    for word in singled_out:
+        at = text.find(word)
+        while at >= 0:
+            pos = at + len(word)
+            at = text.find(word, pos)
+            line = max(layout.section_at(pos).start, _line_start(text, pos))
+            members = named.keys_before(pos, line, MAX_PLURAL + 1)
+            i = bisect_right(covered_starts, pos)
+            if not members or any(e > pos for _, e in covered[max(0, i - 3):i]):
+                continue        # the words are a candidate's already
+            hits = []
+            for key in members:
+                bare = _bare(named.first_name[key])
+                for size in range(len(bare) - 1, _MIN_TAIL - 1, -1):
+                    if text.startswith(bare[-size:], pos):
+                        hits.append((key, size))
+                        break
+            if len(hits) != 1:
+                continue
+            key, size = hits[0]
+            end = pos + size
+            for umbrella in _UMBRELLA_ENDS:
+                if text.startswith(umbrella, end):
+                    end += len(umbrella)
+                    break
+            out.append(named.mention(key, pos, end))
+    return out
+
+
 def resolve_former_latter(layout: Layout, mentions: list[ProjectMention],
                           pattern: regex.Pattern[str]) -> list[ProjectMention]:
     """A mention for each 前者 / 后者 (rules/links.yaml former_latter) of one of the last two
@@ -249,5 +309,6 @@ def make_anaphora(rules: RuleSet) -> Stage:
         return replace(found, mentions=mentions + resolve_anaphora(layout, mentions, pattern, new_object)
                        + resolve_plural_anaphora(layout, mentions, plural)
                        + resolve_remainder(layout, mentions, remainder, singled_out)
+                       + resolve_singled_tails(layout, mentions, singled_out)
                        + resolve_former_latter(layout, mentions, former_latter))
     return anaphora
