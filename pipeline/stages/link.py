@@ -119,6 +119,7 @@ class LinkRules:
     list_continued: regex.Pattern[str]      # 等16个产业项目，以及: a list going on after a comma
     title_max_chars: int
     problem_heading: regex.Pattern[str]     # a section about problems or delays (存在的问题)
+    other_problem: regex.Pattern[str]       # a heading naming a problem of another kind (资金闲置)
     plan_in_clause: regex.Pattern[str]      # a plan word earlier in a cue's clause (力争, 确保)
     past_marker: regex.Pattern[str]         # a state reached, right before a cue (已, 已经)
     verb_first: regex.Pattern[str]          # a clause opening with its cue (…，开工建设乙)
@@ -157,7 +158,7 @@ class LinkRules:
                    p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
                    links.group_statement, links.member_list_opener, links.list_head, links.list_continued,
                    links.title_max_chars,
-                   links.problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
+                   links.problem_heading, links.other_problem_heading, links.plan_in_clause, links.past_marker, links.verb_first,
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
                    links.push_words, links.push_plan, links.task_heading, links.class_gap,
@@ -1115,13 +1116,17 @@ class _StatusLinker:
     def _problem_heading_cue(self, section: Section) -> int | None:
         """The delay cue of the innermost heading over `section` about problems or delays:
         a delayed cue in its title, else the title's problem words as the cue (the
-        document's own first line is no heading)."""
+        document's own first line is no heading). A heading on the way up that names a
+        problem of another kind (资金闲置, 违规分包: rules/links.yaml other_problem_heading)
+        ends the walk: its projects' problem is no delay."""
         current: Section | None = section
         while current is not None and current.section_id != 0:
             if current.section_id not in self.problem_cue:
                 self.problem_cue[current.section_id] = self._heading_delay(current)
             if self.problem_cue[current.section_id] is not None:
                 return self.problem_cue[current.section_id]
+            if self.config.other_problem.search(self.text, current.title_start, current.title_end):
+                return None     # （三）资金闲置 under 二、审计发现的问题: a problem that is no delay
             current = self.layout.enclosing(current)
         return None
 
