@@ -27,6 +27,9 @@ CANDIDATES = [
     ("桐溪电厂扩建工程及送出配套工程加快推进。", [("桐溪电厂扩建工程及送出配套工程", N)]),
     ("云溪两岸生态修复与提升工程、桐山水库等项目建成。", [("云溪两岸生态修复与提升工程", N), ("桐山水库", N)]),
     ("滨江大道已完工并投入使用。", [("滨江大道", N)]),
+    # a preposition before a bare suffix names nothing (往 | 电网); a numbered road keeps its first character
+    ("鹤汀村屋顶光伏电站上个月已经开始往电网送电。", [("鹤汀村屋顶光伏电站", N)]),
+    ("经五路已建成通车。", [("经五路", N)]),
     # an adverb the last item runs up to (也, 均 before the cue) is no part of its name
     ("白岭污水处理厂和白岭天然气门站也已建成。", [("白岭污水处理厂", N), ("白岭天然气门站", N)]),
     ("白岭路雨污分流管网、电力排管均已完成。", [("白岭路雨污分流管网", N), ("电力排管", N)]),

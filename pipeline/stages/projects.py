@@ -101,6 +101,7 @@ _CELL_END = _ITEM_END | set(SPACES)     # … and of a table row's first cell
 _NAME_RUN_END = re.compile(r"[、，,。；;：:\s（(“”]")     # where the words after a cue inside a name end
 _PUNCT_STRIP = SPACES + "\"'“”‘’《》「」【】·-—"
 _LEADING_STRIP = _PUNCT_STRIP + "（("
+_NUMERAL_CHARS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百")
 # symbols no name opens or ends with, as posts and bulletins put them before items: emoji and
 # other pictographs (📍, ▶, ★, ◆, ✅, with their variation selectors, skin tones and joiners),
 # a keycap digit (1️⃣), arrows and ticks, a mention or tag mark (@, #), a reference mark. Not
@@ -1446,6 +1447,9 @@ class ProjectExtractor:
         s = self._past_weak_framing(clause, s, e, self.weak_word_first, behind_adverb=True)   # 将要 | 新建 | …
         while e - s > self.min_chars and self._stray_char(clause[s:e]) and self.judge.has_suffix(clause[s + 1:e]):
             s += 1
+        if e - s == self.min_chars and self._stray_char(clause[s:e]) and not self.judge.has_suffix(clause[s + 1:e]) \
+                and clause[s + 1] not in _NUMERAL_CHARS:
+            s = e       # 往 | 电网: a preposition and a bare suffix name nothing (经五路 is a road)
         while e - s > self.min_chars and clause[e - 1] in self.strip_trailing:
             e -= 1      # 天然气门站也 | 已建成: an adverb the item ran up to
         if s < e and clause[s] in _OPEN and not (balanced(clause[s:e]) if clause[s] in "(（"
