@@ -196,6 +196,7 @@ class _StatusLinker:
         for i, c in enumerate(self.cues):
             self.by_segment.setdefault(layout.segment_of(c.start), []).append(i)
         self.segments_with_mentions = {g.segment for g in self.groups}
+        self.first_named: dict[str, int] | None = None     # key -> its first mention's start (`_named_before`)
         # per group: set apart by an exclusion (除甲外，其余…), asked in several places of `link`
         self.excluded = [self._excluded(g) for g in self.groups]
         self.title_segment: int | None = None
@@ -789,10 +790,22 @@ class _StatusLinker:
                 chosen[gi] = weak + [panel]     # ▌竣工投产  12个 over one name a line
             elif (preamble := self._preamble_before(g, heading)) is not None:
                 chosen[gi] = weak + [preamble]  # 以下项目除注明外均处于前期准备阶段 over the items
-            elif heading is not None:
+            elif heading is not None and not self._named_before(g, self.cues[heading].start):
                 chosen[gi] = weak + [heading]   # （四）储备项目 over the list: nearer than the title
             elif title and g.segment > title[1] and not weak:
                 chosen[gi] = title[0]       # 5个重点项目集中开工 as the title: the report's subject
+
+    def _named_before(self, g: Group, pos: int) -> bool:
+        """Every project of group `g` was first named before `pos`: a heading there (五、前期项目)
+        heads the new members listed under it, not a project of an earlier row or section named
+        again in a note below it."""
+        if self.first_named is None:
+            self.first_named = {}
+            for group in self.groups:
+                for m in group.mentions:
+                    if m.key not in self.first_named or m.start < self.first_named[m.key]:
+                        self.first_named[m.key] = m.start
+        return all(self.first_named.get(m.key, m.start) < pos for m in g.mentions)
 
     def _full_line(self, segment: int) -> tuple[int, int] | None:
         """(start, end) of `segment` without its line break when it is a whole line, else None."""
