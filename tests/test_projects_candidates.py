@@ -27,6 +27,8 @@ CANDIDATES = [
     ("桐溪电厂扩建工程及送出配套工程加快推进。", [("桐溪电厂扩建工程及送出配套工程", N)]),
     ("云溪两岸生态修复与提升工程、桐山水库等项目建成。", [("云溪两岸生态修复与提升工程", N), ("桐山水库", N)]),
     ("滨江大道已完工并投入使用。", [("滨江大道", N)]),
+    # an ordinal of a series (8月首条生产线, 第二条生产线) names a part of a project, not one
+    ("蓼汀功率芯片项目租用标准厂房2万平方米，8月首条生产线投产。", [("蓼汀功率芯片项目", N)]),
     # a preposition before a bare suffix names nothing (往 | 电网); a numbered road keeps its first character
     ("鹤汀村屋顶光伏电站上个月已经开始往电网送电。", [("鹤汀村屋顶光伏电站", N)]),
     ("经五路已建成通车。", [("经五路", N)]),
