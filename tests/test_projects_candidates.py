@@ -27,6 +27,10 @@ CANDIDATES = [
     ("桐溪电厂扩建工程及送出配套工程加快推进。", [("桐溪电厂扩建工程及送出配套工程", N)]),
     ("云溪两岸生态修复与提升工程、桐山水库等项目建成。", [("云溪两岸生态修复与提升工程", N), ("桐山水库", N)]),
     ("滨江大道已完工并投入使用。", [("滨江大道", N)]),
+    # places that each have the works their class names before 工程 (两个村的饮水巩固提升工程) are
+    # the works' projects; parts of one project (车间) are not
+    ("鹤汀村、柳湾村两个村的饮水巩固提升工程已完工。", [("鹤汀村", "鹤汀村工程"), ("柳湾村", "柳湾村工程")]),
+    ("联合车间、动力车间等车间的装饰装修工程已经完成。", []),
     # an ordinal of a series (8月首条生产线, 第二条生产线) names a part of a project, not one
     ("蓼汀功率芯片项目租用标准厂房2万平方米，8月首条生产线投产。", [("蓼汀功率芯片项目", N)]),
     # a preposition before a bare suffix names nothing (往 | 电网); a numbered road keeps its first character
