@@ -128,7 +128,8 @@ STYLES_DIR = ROOT / "tests" / "fixtures" / "styles"
 #: (batches 23 and 24, `p…` and `q…`; batch 8 was held out until its honest figure was recorded
 #: in stop 32, batch 9 until stop 33, batch 10 until stop 34, batch 11 until stop 35, batch 12
 #: until stop 36, batches 13 and 14 until stop 37, batches 15 and 16 until stop 38, batches 17
-#: and 18 until stop 39, batches 19 and 20 until stop 40, batches 21 and 22 until stop 41) stays out of every fit, whatever is in the folder
+#: and 18 until stop 39, batches 19 and 20 until stop 40, batches 21 and 22 until stop 41) stays
+#: out of every fit, whatever is in the folder
 STYLES_HELD_OUT = ("p", "q")
 #: each styles document's project candidates weigh this much in every fit (a gold
 #: document's weigh 1), and each of its status decisions `STATUS_STYLES_WEIGHT`: chosen by
