@@ -23,23 +23,23 @@ CANDIDATES = [
     ("鑫达建材及华泰纸业等2个项目已开工。", [("鑫达建材", N), ("华泰纸业", N)]),
     # ... and one name when a side names nothing or is a part of the other
     ("城北供水及污水处理厂已投入运行。", [("城北供水及污水处理厂", N)]),
-    ("鹤汀大道与迎宾路立交及匝道工程进度滞后。", [("鹤汀大道与迎宾路立交及匝道工程", N)]),
+    ("鹤汀大道与望江路立交及匝道工程进度滞后。", [("鹤汀大道与望江路立交及匝道工程", N)]),
     ("滨河大道及连接线工程已开工。", [("滨河大道及连接线工程", N)]),
     ("桐溪电厂扩建工程及送出配套工程加快推进。", [("桐溪电厂扩建工程及送出配套工程", N)]),
     ("云溪两岸生态修复与提升工程、桐山水库等项目建成。", [("云溪两岸生态修复与提升工程", N), ("桐山水库", N)]),
     ("滨江大道已完工并投入使用。", [("滨江大道", N)]),
-    # places that each have the works their class names before 工程 (两个村的饮水巩固提升工程) are
+    # places that each have the works their class names before 工程 (两个村的供水巩固提升工程) are
     # the works' projects; parts of one project (车间) are not
-    ("鹤汀村、柳湾村两个村的饮水巩固提升工程已完工。", [("鹤汀村", "鹤汀村工程"), ("柳湾村", "柳湾村工程")]),
-    ("联合车间、动力车间等车间的装饰装修工程已经完成。", []),
+    ("鹤汀村、柳湾村两个村的供水巩固提升工程已完工。", [("鹤汀村", "鹤汀村工程"), ("柳湾村", "柳湾村工程")]),
+    ("一号车间、二号车间等车间的内部装修工程已经完成。", []),
     # an ordinal of a series (8月首条生产线, 第二条生产线) names a part of a project, not one
-    ("蓼汀功率芯片项目租用标准厂房2万平方米，8月首条生产线投产。", [("蓼汀功率芯片项目", N)]),
+    ("蓼汀功率芯片项目租用标准厂房，今年5月首条生产线投产。", [("蓼汀功率芯片项目", N)]),
     # a preposition before a bare suffix names nothing (往 | 电网); a numbered road keeps its first character
-    ("鹤汀村屋顶光伏电站上个月已经开始往电网送电。", [("鹤汀村屋顶光伏电站", N)]),
+    ("鹤汀村屋顶光伏电站本月起已开始往电网送电。", [("鹤汀村屋顶光伏电站", N)]),
     ("经五路已建成通车。", [("经五路", N)]),
     # an adverb the last item runs up to (也, 均 before the cue) is no part of its name
     ("白岭污水处理厂和白岭天然气门站也已建成。", [("白岭污水处理厂", N), ("白岭天然气门站", N)]),
-    ("白岭路雨污分流管网、电力排管均已完成。", [("白岭路雨污分流管网", N), ("电力排管", N)]),
+    ("白岭路雨水管网、通信排管均已完成。", [("白岭路雨水管网", N), ("通信排管", N)]),
     # --- the works a list's class names for its members are theirs, no project of their own -----
     ("青石、白沙两个社区的供水管网改造工程已完工。", [("青石", "青石管网"), ("白沙", "白沙管网")]),
     # ... a facility whose suffix closes a word of its own (污水处理站, 产业路), after towns or villages

@@ -10,8 +10,8 @@ or without a count those named earlier in the same line, else in the line before
 a mention at the words' span, so a state stated once for them (上述项目均未按期开工) is
 linked to each as it would be to a group.
 
-A list member named again after 其中 by the end of its name, its place dropped (…棠溪镇农贸市场迁建、
-…，其中农贸市场迁建项目已投入使用: `singled_out_words`), is a mention of that member.
+A list member named again after 其中 by the end of its name, its place dropped (…甲镇集贸市场改建、
+…，其中集贸市场改建项目已投用: `singled_out_words`), is a mention of that member.
 
 前者 and 后者 (`rules/links.yaml: former_latter`) refer back to one of the last two projects
 named before them: 城东公交站和城西换乘中心两个项目中，前者已完工，后者正在招标.
@@ -208,8 +208,8 @@ def _bare(name: str) -> str:
 def resolve_singled_tails(layout: Layout, mentions: list[ProjectMention],
                           singled_out: tuple[str, ...]) -> list[ProjectMention]:
     """A mention of the list member that the words right after a word singling members out
-    (`singled_out_words`: 其中) name by the end of its name, its place dropped (已竣工的有棠溪镇农贸
-    市场迁建、…，其中农贸市场迁建项目10月已投入使用): the member named earlier in that line whose
+    (`singled_out_words`: 其中) name by the end of its name, its place dropped (已竣工的有甲镇集贸
+    市场改建、…，其中集贸市场改建项目10月已投用): the member named earlier in that line whose
     name, less an umbrella ending, ends in the words, at least `_MIN_TAIL` characters of it and
     one character short of it at most (a repeated full name is a candidate already), and no
     other member's does; 项目/工程 after the words are part of the mention. Returned in

@@ -41,7 +41,7 @@ _FLAG = itemgetter(1)        # a (word, flag) pair's flag
 _PHASE = "期"
 
 
-#: the classes of places whose items each have works of their own (两个村的饮水巩固提升工程)
+#: the classes of places whose items each have works of their own (两个村的供水巩固提升工程)
 _PLACE_CLASSES = ("村", "镇", "乡", "乡镇", "社区", "街道", "片区", "小区", "屯", "寨")
 
 
@@ -269,7 +269,7 @@ class NameJudge:
             for before, word in zip(words, words[1:]):
                 if len(before) >= 2 and word in self._suffix_set and word not in self.umbrella_suffixes:
                     return word
-            # the works done to each item, then 工程/项目 (两个村的饮水巩固提升工程: each village's
+            # the works done to each item, then 工程/项目 (两个村的供水巩固提升工程: each village's
             # works, read from the whole class, as its verbs cut the class phrase); not a bare
             # umbrella (等项目, 等重点工程 name no works)
             raw = m.group("rest")
@@ -279,7 +279,7 @@ class NameJudge:
                 places, works = raw[:at].rsplit("的", 1)
                 tags = self.tags(works) if len(works) >= 3 else ()
                 # the items are places (两个村的, 等社区的), each with its own works; not parts
-                # of one (联合车间、动力车间等车间的装饰装修工程)
+                # of one (一号车间、二号车间等车间的内部装修工程)
                 if tags and tags[-1][0] in self.name_verbs and places.endswith(_PLACE_CLASSES):
                     return umbrella
         return max(found)[2] if found else None
