@@ -439,3 +439,52 @@ def test_a_workers_answer_packed_from_rows_is_the_one_packed_from_columns():
         del rows["documents"][0]["title"]
         with pytest.raises(ValueError, match="not the schema's"):
             packed_rows(rows)
+
+
+def test_a_workers_columns_and_file_bytes_give_the_rows_answer(tmp_path: Path, monkeypatch) -> None:
+    """`columns_for` (a worker's rows as columns, a big text sent as its file's bytes read
+    again) packs to the same answer as `rows_for`'s dict rows: a UTF-8 file, one with CRLF
+    line breaks and one in GBK (whose bytes are not the text's UTF-8, so the text is
+    encoded); a file edited after it was read is never sent as bytes that are not the text."""
+    from pipeline import settings
+    from pipeline.batch import run as batch_run
+    from pipeline.batch.run import Task, columns_for, packed, packed_rows, rows_for
+    from pipeline.extract import Pipeline
+    from pipeline.io import read as reader
+    from pipeline.rows import to_columns
+
+    monkeypatch.setattr(settings, "BESIDE_BYTES", 64)     # every text here counts as big
+    pipeline = Pipeline()
+    text = "青岚县重点项目\n城南大道改造工程已开工，总投资3.5亿元。\n北郊水厂尚未开工。\n" * 3
+    files = {"utf8.txt": text.encode("utf-8"), "crlf.txt": text.replace("\n", "\r\n").encode("utf-8"),
+             "gbk.txt": text.encode("gbk")}
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        task = Task(str(path), name, name, 10_000_000, None, None, len(data))
+        answer = packed_rows(columns_for(pipeline, task))
+        assert answer == packed(to_columns(rows_for(pipeline, task)))
+        assert answer["documents"][batch_run._text_column()] == [text.encode("utf-8")]
+
+    path = tmp_path / "utf8.txt"
+    task = Task(str(path), "utf8.txt", "u", 10_000_000, None, None, len(files["utf8.txt"]))
+    read_again = reader.read_again
+
+    def edited_then_read(*args):        # edited between the check and the second read
+        path.write_bytes(text.replace("开工", "完工").encode("utf-8"))
+        return read_again(*args)
+
+    monkeypatch.setattr(reader, "read_again", edited_then_read)
+    with pytest.raises(reader.FileChanged):
+        columns_for(pipeline, task)
+    monkeypatch.setattr(reader, "read_again", read_again)
+    path.write_bytes(files["utf8.txt"])
+    unchanged = reader.unchanged
+
+    def edited_then_checked(*args):     # edited after the read, before the check: the text encoded
+        path.write_bytes(text.replace("开工", "竣工").encode("utf-8"))
+        return unchanged(*args)
+
+    monkeypatch.setattr(reader, "unchanged", edited_then_checked)
+    answer = packed_rows(columns_for(pipeline, task))
+    assert answer["documents"][batch_run._text_column()] == [text.encode("utf-8")]

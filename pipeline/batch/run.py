@@ -88,7 +88,23 @@ class Task:
 
 def rows_for(pipeline: Pipeline, task: Task) -> dict[str, list[dict[str, Any]]]:
     """Read, extract and tabulate one file: its rows for every table (never raises)."""
-    from pipeline.rows import OffsetError, check_offsets, document_rows
+    from pipeline.rows import document_rows
+
+    return _tabulated(pipeline, task, document_rows)
+
+
+def columns_for(pipeline: Pipeline, task: Task) -> dict[str, Any]:
+    """`rows_for` as a worker makes them: each table's rows as `rows.Columns` (failure rows,
+    as `failure_rows` gives them); a big text whose file holds its UTF-8 as those bytes."""
+    from pipeline.rows import document_columns
+
+    return _tabulated(pipeline, task, document_columns, file_bytes=True)
+
+
+def _tabulated(pipeline: Pipeline, task: Task, tabulate: Callable[[DocumentResult, RuleSet], Any],
+               file_bytes: bool = False) -> Any:
+    from pipeline.io.read import read_again, unchanged
+    from pipeline.rows import OffsetError, check_offsets
 
     if task.duplicate_of is not None:
         return failure_rows(pipeline.rules, task, "duplicate",
@@ -96,7 +112,7 @@ def rows_for(pipeline: Pipeline, task: Task) -> dict[str, list[dict[str, Any]]]:
     source = read_document(Path(task.path), task.rel, max_bytes=task.max_bytes, doc_id=task.doc_id)
     result = process(pipeline, source)
     try:
-        rows = document_rows(result, pipeline.rules)
+        rows = tabulate(result, pipeline.rules)
         check_offsets(rows)
     except MemoryError:
         raise
@@ -104,6 +120,20 @@ def rows_for(pipeline: Pipeline, task: Task) -> dict[str, list[dict[str, Any]]]:
         return failure_rows(pipeline.rules, task, "error", f"{type(exc).__name__}: {exc}")
     # documents.content_hash is the reader's hash of the bytes actually extracted, not the
     # planned one: a file edited between planning and reading is then redone next run
+    if not (file_bytes and source.utf8_file and source.size is not None and source.content_hash
+            and source.size >= settings.BESIDE_BYTES and unchanged(Path(task.path), source.content_hash)):
+        return rows
+    # The text goes to the writer as UTF-8 bytes (`packed_rows`), and its file holds them
+    # (checked unchanged just above): the extraction (the normalised text, the stages' objects)
+    # and the text are let go first, then the bytes read again. Encoding the text held the text
+    # (5.4 MB for an 8 MB document) and its UTF-8 at once, at the worker's peak. A file edited
+    # in the moment between the check and the read fails the document (FileChanged: an error
+    # row, redone by the next run).
+    size, digest = source.size, source.content_hash
+    del source, result
+    texts = rows["documents"].values[rows["documents"].names.index("text")]
+    texts[0] = None
+    texts[0] = read_again(Path(task.path), size, digest)
     return rows
 
 
@@ -190,7 +220,7 @@ def _init_worker(rules_dir: str, warm: bool = True) -> None:
 def _work(task: Task) -> Packed:
     global _SAVE_AFTER_FIRST
     assert _WORKER_PIPELINE is not None, "worker not initialised"
-    answer = packed_rows(rows_for(_WORKER_PIPELINE, task))
+    answer = packed_rows(columns_for(_WORKER_PIPELINE, task))
     texts = answer["documents"][_text_column()]
     if any(t is not None and len(t) >= settings.BESIDE_BYTES for t in texts):
         from pipeline.batch.pool import beside
@@ -232,20 +262,27 @@ def packed(columns: dict[str, dict[str, list[Any]]]) -> Packed:
     return out
 
 
-def packed_rows(rows: dict[str, list[dict[str, Any]]]) -> Packed:
+def packed_rows(rows: dict[str, Any]) -> Packed:
     """`packed(rows.to_columns(rows))` without the columns' dicts between: each column's
-    values read from the rows in the schema's order (30-70 us a small document less)."""
+    values read from the rows in the schema's order (30-70 us a small document less).
+    Tables given as `rows.Columns` (`columns_for`) are taken as they are."""
+    from pipeline.rows import Columns
+
     names = _column_names()
     out: Packed = {}
     for table, table_rows in rows.items():
         if not table_rows:
+            continue
+        if isinstance(table_rows, Columns):
+            out[table] = table_rows.values
             continue
         columns = names[table]
         if len(table_rows[0]) != len(columns):
             raise ValueError(f"{table} rows with the columns {sorted(table_rows[0])}, not the schema's")
         out[table] = [[row[name] for row in table_rows] for name in columns]
     texts = _text_column()
-    out["documents"][texts] = [None if t is None else t.encode("utf-8") for t in out["documents"][texts]]
+    out["documents"][texts] = [t if t is None or isinstance(t, bytes) else t.encode("utf-8")
+                               for t in out["documents"][texts]]
     return out
 
 

@@ -41,6 +41,9 @@ class SourceDocument:
     error: str | None
     content_hash: str | None = None   # sha256 hex of the raw file bytes; None when unread
     size: int | None = None           # file size in bytes; None when it cannot be known
+    # the text is the file's bytes decoded as UTF-8, nothing changed (no byte-order mark, line
+    # break, NUL or broken tail): those bytes, read again, are its UTF-8 (`read_again`)
+    utf8_file: bool = False
 
 
 def doc_id_for(path: str) -> str:
@@ -216,7 +219,40 @@ def read_document(path: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
         return SourceDocument(doc_id, rel, read_as, decoded.encoding, text, "empty", "the file has no text",
                               digest, size)
     # status ok; `error` notes what was repaired (a cut-off UTF-8 tail, NUL bytes dropped)
-    return SourceDocument(doc_id, rel, read_as, decoded.encoding, text, "ok", decoded.note, digest, size)
+    utf8_file = reader is _plain and decoded.encoding == "utf-8" and decoded.note is None and b"\r" not in data
+    return SourceDocument(doc_id, rel, read_as, decoded.encoding, text, "ok", decoded.note, digest, size,
+                          utf8_file)
+
+
+# A worker sends a big document's text to the writer as its file's bytes when the text is
+# their UTF-8 (`SourceDocument.utf8_file`): the file checked unchanged, the text let go, then
+# the bytes read again. Encoding the text instead held the text and its UTF-8 at once.
+
+class FileChanged(OSError):
+    """The file's bytes are no longer those that were read and extracted."""
+
+
+def unchanged(path: Path, content_hash: str) -> bool:
+    """Whether the file's bytes still have the SHA-256 `content_hash`, read in pieces small
+    enough to come from the heap again and again (a piece of 1 MB was mapped anew each time,
+    and raised a worker's peak)."""
+    digest = hashlib.sha256()
+    try:
+        with open_regular(path) as handle:
+            while piece := handle.read(64 * 1024):
+                digest.update(piece)
+    except OSError:
+        return False
+    return digest.hexdigest() == content_hash
+
+
+def read_again(path: Path, size: int, content_hash: str) -> bytes:
+    """The file's `size` bytes with the SHA-256 `content_hash`, read again (FileChanged if
+    they are not)."""
+    data = _read_capped(path, size)
+    if len(data) != size or hashlib.sha256(data).hexdigest() != content_hash:
+        raise FileChanged("the file changed while it was processed")
+    return data
 
 
 Reader = Callable[[bytes, str], Decoded]

@@ -41,7 +41,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
@@ -172,6 +172,19 @@ class LinkRules:
 _PLAN_TITLE_LINES = 6     # a plan's title stands in its first lines (an issuing office's line may open it)
 
 
+def _first_lines(text: str, count: int) -> Iterator[str]:
+    """`text.split("\n", count)[:count]` without the copy of the rest of the text that split
+    makes as its last piece (the whole document but its first lines: 5 MB for a document of 8)."""
+    start = 0
+    for _ in range(count):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
 class _StatusLinker:
     """Chooses, for each enumeration group, the status cues that speak about it."""
 
@@ -282,7 +295,7 @@ class _StatusLinker:
     def _title_reads(self, pattern: regex.Pattern[str]) -> bool:
         """One of the document's lines before its first sentence (its title, an issuing
         office's line above it) matches `pattern`."""
-        for line in self.text.split("\n", _PLAN_TITLE_LINES)[:_PLAN_TITLE_LINES]:
+        for line in _first_lines(self.text, _PLAN_TITLE_LINES):
             if "。" in line:
                 return False
             if pattern.search(line.strip()) is not None:
