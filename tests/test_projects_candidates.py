@@ -587,7 +587,7 @@ def test_unnumbered_ledger_entries(extract: ProjectExtractor, text: str, expecte
     ("■ 桐林大道改造工程\n■ 鹿溪大剧院\n■ 云岭污水处理厂三期\n",
      ["桐林大道改造工程", "鹿溪大剧院", "云岭污水处理厂三期"]),
     # ... but not when fewer than half of its lines name a project
-    ("◆ 桐林大道改造工程\n◆ 鹿溪大剧院\n◆ 云岭污水处理厂三期\n◆ 南岸组团\n◆ 白沙组团\n◆ 青石组团\n"
+    ("◆ 桐林大道改造工程\n◆ 鹿溪生态绿廊\n◆ 云岭污水处理厂三期\n◆ 南岸组团\n◆ 白沙组团\n◆ 青石组团\n"
      "◆ 柳塘组团\n", ["桐林大道改造工程", "云岭污水处理厂三期"]),
     # ... but a fraction opens no line, and a line of two ledger-less items names no bare one
     ("1/2的路段已完工。\n1/3的管网已铺设。\n鹿溪生态绿廊已贯通。\n", []),
