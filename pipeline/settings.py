@@ -20,7 +20,7 @@ MAX_SIZE_MB = 50                    # --max-size: larger files get status too_la
 MAX_BYTES = MAX_SIZE_MB * MB
 TIME_BUDGET_S: float = 120          # --time-budget: seconds one document may take ...
 TIME_BUDGET_PER_MB_S: float = 10    # ... and this many more per MB of its size (extraction takes about 1.2 s a MB)
-MAX_MEMORY_MB = 2048                # --max-memory: MB one worker process may use
+MAX_MEMORY_MB = 2048                # --max-memory: MB one worker process may use beyond what it holds at its start
 CHECKPOINT_DOCS = 256               # --checkpoint-every: documents per saved part
 CHECKPOINT_BYTES = 12 * MB          # ... or this many bytes of text, whichever comes first
 JOBS: int | None = None             # --jobs: None = all cores; 0 = in the calling process

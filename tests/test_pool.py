@@ -183,6 +183,18 @@ def test_a_task_over_the_memory_limit_fails_alone(tasks, expected):
 
 
 @LINUX_ONLY
+def test_a_forked_worker_is_limited_on_what_it_adds_not_on_its_parents_heap():
+    # the parent holds more than the limit when it forks (a long test process, a big writer):
+    # the worker still starts and answers, and a task over the limit still fails alone
+    held = bytearray(300 * MB)
+    try:
+        got = answers([("allocate", 10), ("allocate", 65536), ("echo", 3)], workers=1, memory=200 * MB)
+    finally:
+        del held
+    assert [shown(answer) for _, answer in got] == [10, "Failure: over the memory limit of 200 MB", 3]
+
+
+@LINUX_ONLY
 def test_the_worker_that_ran_out_of_memory_is_replaced():
     got = [a for _, a in answers([("pid", 1), ("allocate", 65536), ("pid", 2), ("pid", 3)], workers=1,
                                  memory=2048 * MB)]

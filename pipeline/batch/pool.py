@@ -234,17 +234,33 @@ def _lean_heap() -> None:
 
 
 def _limit_memory(limit: int) -> None:
-    """Cap this process's memory at `limit` bytes: an allocation beyond it fails (MemoryError)
-    instead of growing until the machine runs out. On Linux RLIMIT_DATA counts what a
-    process writes to (heap and private mappings, not mapped libraries or reserved address
-    space); elsewhere RLIMIT_AS is the cap there is. Only the soft limit is set."""
+    """Cap what this process may use beyond what it holds now at `limit` bytes: an allocation
+    beyond it fails (MemoryError) instead of growing until the machine runs out. On Linux
+    RLIMIT_DATA counts what a process writes to (heap and private mappings, not mapped
+    libraries or reserved address space), and a forked worker starts with its parent's (a
+    test process of a gigabyte or more failed to start its workers): the cap is set above the
+    data it holds at its start. Elsewhere RLIMIT_AS is the cap there is. Only the soft limit
+    is set."""
     import resource
 
-    which = resource.RLIMIT_DATA if sys.platform.startswith("linux") else resource.RLIMIT_AS
+    linux = sys.platform.startswith("linux")
+    which = resource.RLIMIT_DATA if linux else resource.RLIMIT_AS
+    if linux:
+        limit += _data_bytes()
     _, hard = resource.getrlimit(which)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(which, (limit, hard))
+
+
+def _data_bytes() -> int:
+    """The data this process holds (Linux's VmData, what RLIMIT_DATA counts), 0 when unknown."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    return 0
 
 
 @contextlib.contextmanager
