@@ -514,8 +514,8 @@ class _StatusLinker:
             chosen.append(strong_after[0])          # 完成投资3亿元，9月交付使用
         elif after:
             chosen.append(after[0])
-        if not chosen or chosen[0] == prefix_of.get(gi, -1) and cues[chosen[0]].future \
-                and cues[chosen[0]].start <= g.start < cues[chosen[0]].end:
+        if not chosen or (chosen[0] == prefix_of.get(gi, -1) and cues[chosen[0]].future
+                          and cues[chosen[0]].start <= g.start < cues[chosen[0]].end):
             # 加快在建铁路建设，力争甲早日建成通车: a plan holding the group says nothing against
             # the state the words before it reached
             chosen += [i for i in seg_cues if prev_end <= cues[i].start and cues[i].end <= g.start][-1:]
