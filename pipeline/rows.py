@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from pipeline.io.read import document_title
 from pipeline.rules.loader import RuleSet
-from pipeline.schema import TABLE_NAMES
+from pipeline.schema import COLUMN_NAMES, TABLE_NAMES
 from pipeline.stages.checks import document_checks
 from pipeline.stages.identity import project_key, report_region
 from pipeline.stages.ledger import Ledger, Named, ProjectLedger, deciding_cue, document_ledger, first_cue_at
@@ -138,16 +137,9 @@ def document_rows(result: DocumentResult, rules: RuleSet) -> dict[str, list[dict
 
 def document_columns(result: DocumentResult, rules: RuleSet) -> dict[str, Columns]:
     """`document_rows` as columns (`Columns`, one per table), without a dict per row."""
-    columns = {name: Columns(names) for name, names in _column_names().items()}
+    columns = {name: Columns(names) for name, names in COLUMN_NAMES.items()}
     _add_rows(result, rules, columns)
     return columns
-
-
-@cache
-def _column_names() -> dict[str, tuple[str, ...]]:
-    from pipeline.schema import TABLES
-
-    return {name: tuple(c.name for c in TABLES[name]) for name in TABLE_NAMES}
 
 
 def _add_rows(result: DocumentResult, rules: RuleSet, rows: dict[str, Any]) -> None:

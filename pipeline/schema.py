@@ -190,6 +190,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
 }
 
 TABLE_NAMES = tuple(TABLES)
+#: each table's column names in order: how a worker's rows travel (`rows.Columns`, `batch.run.Packed`)
+COLUMN_NAMES = {table: tuple(c.name for c in columns) for table, columns in TABLES.items()}
 
 # Tables made from a run's committed tables, across documents (batch/ledger.py), never reused
 # document by document; `checks` is also one of them (its cross-report kinds are redone).

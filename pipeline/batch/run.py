@@ -240,12 +240,11 @@ def _work(task: Task) -> Packed:
 Packed = dict[str, list[list[Any]]]
 
 
-@functools.cache
 def _column_names() -> dict[str, tuple[str, ...]]:
     # pipeline.schema needs no pyarrow; this process loads it once the first rows are made
-    from pipeline.schema import TABLES
+    from pipeline.schema import COLUMN_NAMES
 
-    return {table: tuple(c.name for c in columns) for table, columns in TABLES.items()}
+    return COLUMN_NAMES
 
 
 def packed(columns: dict[str, dict[str, list[Any]]]) -> Packed:

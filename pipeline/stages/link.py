@@ -38,6 +38,7 @@ projects followed by 分别 and as many amounts as it has members hands them out
 
 from __future__ import annotations
 
+import functools
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -210,7 +211,6 @@ class _StatusLinker:
         for i, c in enumerate(self.cues):
             self.by_segment.setdefault(layout.segment_of(c.start), []).append(i)
         self.segments_with_mentions = {g.segment for g in self.groups}
-        self.first_named: dict[str, int] | None = None     # key -> its first mention's start (`_named_before`)
         # per group: set apart by an exclusion (除甲外，其余…), asked in several places of `link`
         self.excluded = [self._excluded(g) for g in self.groups]
         self.title_segment: int | None = None
@@ -813,13 +813,16 @@ class _StatusLinker:
         """Every project of group `g` was first named before `pos`: a heading there (五、前期项目)
         heads the new members listed under it, not a project of an earlier row or section named
         again in a note below it."""
-        if self.first_named is None:
-            self.first_named = {}
-            for group in self.groups:
-                for m in group.mentions:
-                    if m.key not in self.first_named or m.start < self.first_named[m.key]:
-                        self.first_named[m.key] = m.start
-        return all(self.first_named.get(m.key, m.start) < pos for m in g.mentions)
+        return all(self._first_named[m.key] < pos for m in g.mentions)
+
+    @functools.cached_property
+    def _first_named(self) -> dict[str, int]:
+        """Each project key's first mention's start."""
+        first: dict[str, int] = {}
+        for group in self.groups:
+            for m in group.mentions:
+                first[m.key] = min(first.get(m.key, m.start), m.start)
+        return first
 
     def _full_line(self, segment: int) -> tuple[int, int] | None:
         """(start, end) of `segment` without its line break when it is a whole line, else None."""

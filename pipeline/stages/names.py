@@ -273,9 +273,9 @@ class NameJudge:
             # works, read from the whole class, as its verbs cut the class phrase); not a bare
             # umbrella (等项目, 等重点工程 name no works)
             raw = m.group("rest")
-            ends = [(raw.find(u), u) for u in self.umbrella_suffixes if raw.find(u) > 0]
-            if ends and "的" in raw[:min(ends)[0]]:
-                at, umbrella = min(ends)
+            at, umbrella = min(((raw.find(u), u) for u in self.umbrella_suffixes if raw.find(u) > 0),
+                               default=(0, ""))
+            if "的" in raw[:at]:
                 places, works = raw[:at].rsplit("的", 1)
                 tags = self.tags(works) if len(works) >= 3 else ()
                 # the items are places (两个村的, 等社区的), each with its own works; not parts

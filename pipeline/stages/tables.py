@@ -219,9 +219,8 @@ def _row_cells(text: str, start: int, end: int, header: _Header, t: LedgerTables
 def _group_row(text: str, start: int, end: int, t: LedgerTables) -> bool:
     """A line between a pipe or tab table's rows that holds no cell mark and opens with an
     ordinal, short as a heading is (一、续建项目（7个）): passed over, the table goes on."""
-    return ("\t" not in text[start:end] and "|" not in text[start:end]
-            and end - start <= 2 * t.longest_header_cell and not _SENTENCE_END.search(text, start, end)
-            and t.group_row.match(text, start, end) is not None)
+    return (end - start <= 2 * t.longest_header_cell and "\t" not in text[start:end] and "|" not in text[start:end]
+            and not _SENTENCE_END.search(text, start, end) and t.group_row.match(text, start, end) is not None)
 
 
 def _is_total(text: str, row: list[Cell], header: _Header, t: LedgerTables) -> bool:
