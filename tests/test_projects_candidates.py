@@ -525,6 +525,9 @@ CANDIDATES = [
      [("翠湖隧道", N), ("望江楼片区安置房", N), ("新港三期码头", N)]),
     ("| 长宁快速路（已通车）、西林水厂（在建） | 良好 |", [("长宁快速路", N), ("西林水厂", N)]),
     ("云岭隧道（左洞已贯通）已完成总工程量的80%。", [("云岭隧道", N)]),
+    # a list announced by its count, an item's note holding money spent (the cue 完成投资)
+    ("续建项目6个，年内完成投资9亿元，主要有：桂川大道（累计完成投资3亿元）、柳垟水库（年内完成投资1.2亿元）、东岙水厂。",
+     [("桂川大道", N), ("柳垟水库", N), ("东岙水厂", N)]),
     # must not: a note with no state stays in the name; a bracket after an amount holds text of
     # its own; a bracket before any name names none
     ("城南大道（二期）、滨河公园（东段）均已开工。", [("城南大道（二期）", N), ("滨河公园（东段）", N)]),

@@ -870,9 +870,11 @@ class ProjectExtractor:
                     rule_id, alt = PROJECT_ENUMERATION_ITEM_RULE, name + works
                 elif has_suffix:
                     rule_id = PROJECT_SUFFIX_RULE
-                elif not closed_item and (cut := judge.named_prefix(name)):
+                elif (cut := judge.named_prefix(name)) and (not closed_item or name[cut:cut + 1] in ("（", "(")):
                     # its longest named prefix (云岚高速公路 | 起于青州市), but a list item
-                    # that goes on naming is named whole (云州新区文教园区东片公寓楼群、…)
+                    # that goes on naming is named whole (云州新区文教园区东片公寓楼群、…); an
+                    # item of an announced list whose note in brackets holds a cue (甲、乙水库
+                    # | （年内完成投资…）) is named up to its bracket too
                     if not (whole_item and self._named_tail(name, cut)):
                         cut = self._accepted_prefix(name, cut)
                         name, e = name[:cut], s + cut
