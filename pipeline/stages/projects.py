@@ -973,8 +973,9 @@ class ProjectExtractor:
         ends, and its class as after 等 ("等" and what follows the count). The last item's
         count closes the whole list (read only when no 等 does: 甲、乙两座水库等); a count inside
         the list closes as many items as it says back to the item when the last two are joined
-        by 和 (甲、乙和丙两个渔港改造工程、丁: 乙 and 丙) or when they are all the items before it
-        (甲、乙两个片区改造项目和丙: 甲 and 乙), and nothing otherwise. A last item followed by
+        by 和 (甲、乙和丙两个渔港改造工程、丁: 乙 and 丙), when they are all the items before it
+        (甲、乙两个片区改造项目和丙: 甲 and 乙) or when they are bare names after an item with a
+        suffix of its own (甲工程、乙、丙两个村供水工程、丁馆: 乙 and 丙), and nothing otherwise. A last item followed by
         等 closes with its count only the bare items it counts after one with its own suffix
         (甲工程、乙、丙两座水厂扩建工程等: 乙 and 丙)."""
         runs: list[tuple[int, int, str]] = []
@@ -997,6 +998,8 @@ class ProjectExtractor:
                 first = i - members + 1     # 甲和乙两个…工程 inside a longer list
             elif members >= 2 and i - members + 1 == start:
                 first = start       # 甲、乙两个…项目和丙: the count reaches back to the list's first item
+            elif i - members + 1 >= start and self._bare_counted_tail(clause, group, i, members):
+                first = i - members + 1     # 甲工程、乙、丙两个村供水工程、丁馆: its bare items
             else:
                 continue
             out[i] = seg._replace(end=count.start(), followed_by_etc=True)
