@@ -526,6 +526,9 @@ CANDIDATES = [
      [("翠湖隧道", N), ("望江楼片区安置房", N), ("新港三期码头", N)]),
     ("| 长宁快速路（已通车）、西林水厂（在建） | 良好 |", [("长宁快速路", N), ("西林水厂", N)]),
     ("云岭隧道（左洞已贯通）已完成总工程量的80%。", [("云岭隧道", N)]),
+    # a demonstrative and its classifier point at the name after them (这座 | 甲大桥)
+    ("解说：这座柳垟大桥是县里今年的民生实事之一，桥长一百一十米。", [("柳垟大桥", N)]),
+    ("那条桐溪大道上个月已经通车了。", [("桐溪大道", N)]),
     # an exclusion's 除 frames the name after it (以上项目除 | 甲工程…外)
     ("以上项目除蓼汀县殡葬服务中心迁建工程外，其余均已开工。", [("蓼汀县殡葬服务中心迁建工程", N)]),
     # a count inside a list closes the bare items before it, after an item with a suffix of its own

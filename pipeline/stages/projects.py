@@ -134,6 +134,7 @@ class ProjectExtractor:
         self.weak = sorted(set(p.weak_left_boundaries), key=len, reverse=True)
         self.weak_words = tuple(w for w in self.weak if len(w) > 1)     # 新建, 建设: framing verbs
         self.weak_first, self.weak_word_first = FirstWord(self.weak), FirstWord(self.weak_words)
+        self.demonstrative = p.demonstrative_prefix
         self.joiners = set(p.joiners)
         self.joiner_words = set(p.joiner_words)
         self.name_joiners = set(p.name_joiners)
@@ -1439,6 +1440,8 @@ class ProjectExtractor:
             if close > s + 1 and clause[close + 1:e] in self.quoted_ends:
                 s, e = s + 1, close     # “青禾县电网升级项目”, “鑫达产业园”建设: the quotes wrap the name
         s = self._past_weak_framing(clause, s, e, self.weak_first)
+        if (pointer := self.demonstrative.match(clause, s, e)) is not None:
+            s = pointer.end()       # 这座 | 栖溪大桥: a pointer at the project, no part of its name
         ordinal = _ORDINAL.match(clause, s, e)
         if ordinal:
             s = ordinal.end()
