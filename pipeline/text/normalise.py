@@ -308,9 +308,14 @@ def _soft_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
             yield start, nxt
 
 
+# a bracket closed on its line: its marks are a note's (甲小学（新建教学楼，建筑面积3200平方米）
+# over 乙中学 on the next line is a list's line, not prose cut off)
+_BRACKET_NOTE = regex.compile(r"[（(][^（）()\n]*[）)]")
+
+
 def _prose_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
     """The line breaks that cut a line of prose off mid-sentence, whatever the lines'
-    lengths: the line holds a mark of prose and ends with no sentence end, is no heading
+    lengths: the line holds a mark of prose outside its closed brackets and ends with no sentence end, is no heading
     (a heading marker first and no sentence end in it), no table row (a space between Han
     characters) and no byline, and the next line goes on in Han."""
     prose = br.prose
@@ -318,7 +323,7 @@ def _prose_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
         line_start = folded.rfind("\n", 0, start) + 1
         line = folded[line_start:start].lstrip(SPACES)
         if (len(line) >= prose.min_chars and prose.end.search(line) and prose.next.match(folded, nxt)
-                and prose.mark.search(line)
+                and prose.mark.search(_BRACKET_NOTE.sub("", line) if "）" in line or ")" in line else line)
                 and not (br.heading.match(line) and not prose.heading_end.search(line))
                 and not prose.byline.search(line) and not prose.table_row.search(line)):
             yield start, nxt
