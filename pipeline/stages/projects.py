@@ -976,8 +976,9 @@ class ProjectExtractor:
         the list closes as many items as it says back to the item when the last two are joined
         by 和 (甲、乙和丙两个渔港改造工程、丁: 乙 and 丙), when they are all the items before it
         (甲、乙两个片区改造项目和丙: 甲 and 乙) or when they are bare names after an item with a
-        suffix of its own (甲工程、乙、丙两个村供水工程、丁馆: 乙 and 丙), and nothing otherwise. A last item followed by
-        等 closes with its count only the bare items it counts after one with its own suffix
+        suffix of its own (甲工程、乙、丙两个村供水工程、丁馆: 乙 and 丙), and nothing otherwise.
+        A last item followed by 等 closes with its count only the bare items it counts after one
+        with its own suffix
         (甲工程、乙、丙两座水厂扩建工程等: 乙 and 丙)."""
         runs: list[tuple[int, int, str]] = []
         start = 0       # the first item not in a run yet
