@@ -528,6 +528,9 @@ CANDIDATES = [
     ("云岭隧道（左洞已贯通）已完成总工程量的80%。", [("云岭隧道", N)]),
     # a bracket of a former name after a name is no part of it (…回迁房 | （原名“…”）)
     ("棚改安置项目有柳垟片区回迁房（原名“窑口新村”）和桐溪安置小区。", [("柳垟片区回迁房", N), ("桐溪安置小区", N)]),
+    # an industrial process a works' name holds (熔炼, 开采) is no verb framing it
+    ("桐溪精工铸造有限公司熔炼车间技改项目已通过验收。", [("桐溪精工铸造有限公司熔炼车间技改项目", N)]),
+    ("柳垟镇石灰岩矿开采项目获批。", [("柳垟镇石灰岩矿开采项目", N)]),
     # a demonstrative and its classifier point at the name after them (这座 | 甲大桥)
     ("解说：这座柳垟大桥是县里今年的民生实事之一，桥长一百一十米。", [("柳垟大桥", N)]),
     ("那条桐溪大道上个月已经通车了。", [("桐溪大道", N)]),
