@@ -338,3 +338,56 @@ def test_windows_are_the_hits_widened_clipped_and_merged(hits, reach, n):
     keys = [start << HIT_LENGTH_BITS | (end - start) for start, end in hits]
     assert hit_spans(keys) == list(hits)
     assert _windows(keys, reach, n) == _windows_slowly(hits, reach, n)
+
+
+@pytest.mark.parametrize("text", ANCHOR_TEXTS)
+def test_anchors_scanned_in_parts_are_every_occurrence_too(text, monkeypatch):
+    # the anchors split into scans by their first characters (one or two per scan here):
+    # the same hits, whatever scan finds them
+    compiled = [regex.compile(p) for p in PATTERNS + ["开工建设设|施工"]]
+    whole = MultiScanner(compiled)
+    for per_scan in (1, 2):
+        monkeypatch.setattr(MultiScanner, "firsts_per_scan", per_scan)
+        parts = MultiScanner(compiled)
+        assert len(parts._anchor_scans) > 1
+        for i, gate in enumerate(parts.gates):
+            hits = parts._anchor_hits(text)
+            assert sorted(hits[i]) == sorted(whole._anchor_hits(text)[i])
+            if gate is not None:
+                assert sorted(hit_spans(hits[i])) == _every_occurrence(text, gate.anchors)
+
+
+@pytest.mark.parametrize(("pattern", "firsts"), [
+    ("(?<!恢)复工(?!程)", {"复"}),                       # the character after the look-behind
+    ("(?<!将)(?:(?:已经|已)?完成|竣工)", {"已", "完", "竣"}),   # an optional part, then what follows
+    ("(?<!将)完成|竣工", None),                          # an alternation first: no look-behind first
+    ("(?<![0-9])[0-9]{1,2}月", set("0123456789")),
+    ("(?<=复)工", {"工"}),
+    ("复工(?!程)", None),                                # no look-behind first: not primed
+    ("(?=复)复工", None),                                # (a look-ahead is none)
+    ("(?<!恢)[^，]开工", None),                           # any character but one: no set
+    ("(?<!恢)(?:开工)?", None),                           # may be empty
+    ("(?<!恢)\\p{Han}路", None),                         # syntax only regex has
+    ("(?i)(?<!b)a开工", None),                            # flags
+])
+def test_the_characters_a_match_starts_with(pattern, firsts):
+    from pipeline.text.scan import primer_of
+
+    found = primer_of(regex.compile(pattern))
+    assert (None if found is None else set(found)) == firsts
+
+
+@pytest.mark.parametrize("pattern", ["(?<!恢)复工(?!程)", "(?<!城南|北)(?:大桥|(?:即将|将要)?投入使用)",
+                                     "(?<![将拟])(?:已经|已)?(?:竣工|开工)(?:建设)?", "(?<=复)工"])
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_primed_pattern_finds_what_the_pattern_finds(pattern, text):
+    compiled = regex.compile(pattern)
+    scanner = SpanScanner(compiled)
+    primed = scanner.reference
+    assert primed.pattern.startswith("(?=[")            # the scanner's regex engine
+    if scanner.alternative is None:                     # (城南|北: a look-behind only regex reads)
+        assert scanner.chosen is primed
+    for start, end in [(0, len(text)), (3, len(text) - 2), (len(text) // 2, len(text))]:
+        assert [m.span() for m in primed.finditer(text, start, end)] == [
+            m.span() for m in compiled.finditer(text, start, end)]
+        assert scanner.spans(text, [(start, end)]) == [m.span() for m in compiled.finditer(text, start, end)]

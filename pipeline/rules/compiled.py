@@ -11,8 +11,8 @@ only when private to the user (a pickle runs code when loaded), and written atom
 A `re` pattern pickles as its text and would be compiled again on loading: the file keeps
 its compiled code instead (`compiled_re`: what `re`'s compiler hands to `_sre.compile`,
 the same for one Python version), asserted equal to `re.compile`'s when first kept.
-It also keeps what `text/scan.py` proved of each status cue (`gate_of`, `lead_of`: where its
-matches can be, from its parse tree), under the pattern and a digest of scan.py's source.
+It also keeps what `text/scan.py` proved of each status cue (`gate_of`, `lead_of`, `primer_of`:
+where its matches can be, from its parse tree), under the pattern and a digest of scan.py's source.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import regex
 
 from pipeline.rules.loader import cache_dir, copy_shipped, is_private, mark_used, write_cache_file
 from pipeline.text import scan
-from pipeline.text.scan import Proof, use_proof_memo, use_re_compiler
+from pipeline.text.scan import Proof, use_proof_memo, use_re_compiler, use_regex_compiler
 
 _FORMAT = 3         # 3: with the scanners' proofs (a file of format 2 is another file)
 # a rule edited makes new patterns and leaves the old ones in the file: past this many, the
@@ -44,7 +44,7 @@ _Key = tuple[str, int] | tuple[str, int, str]
 # (flags, code, groups, groupindex, indexgroup)
 _ReCode = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 _RE = "re"          # the third part of a `re` pattern's key
-_PROOFS = ("gate", "lead")      # a proof's key: its pattern, flags and kind:digest of scan.py
+_PROOFS = ("gate", "lead", "primer")    # a proof's key: its pattern, flags and kind:digest of scan.py
 _Value: TypeAlias = "regex.Pattern[str] | _ReCode | Proof"
 _memo: dict[_Key, _Value] | None = None     # read on first use
 _used: set[_Key] = set()
@@ -95,7 +95,7 @@ def compiled_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 def proved(kind: str, pattern: regex.Pattern[str], prove: Callable[[], Proof]) -> Proof:
-    """What `prove` proves of `pattern` (`scan.gate_of`, `scan.lead_of`), from the cache file
+    """What `prove` proves of `pattern` (`scan.gate_of`, `lead_of`, `primer_of`), from the cache file
     when a process proved it before with the same scan.py."""
     global _new
     digest = _scan_digest()
@@ -183,7 +183,7 @@ def _memo_path() -> Path:
 def _valid(key: object, value: object) -> bool:
     """An entry of the cache file: a `regex` pattern under its text and flags, a `re`
     pattern's code under its text, flags and "re", or a scanner's proof under its pattern's
-    text, flags and "gate:…" or "lead:…"."""
+    text, flags and "gate:…", "lead:…" or "primer:…"."""
     if not isinstance(key, tuple) or not key or not isinstance(key[0], str):
         return False
     if len(key) == 2:
@@ -209,4 +209,5 @@ def _read(path: Path) -> dict[_Key, _Value]:
 
 
 use_re_compiler(compiled_re)     # the scanners' `re` patterns (text/scan.py) come from the cache too
+use_regex_compiler(compiled)     # and their `regex` ones
 use_proof_memo(proved)           # and what the scanners proved of their patterns
