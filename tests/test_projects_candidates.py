@@ -534,6 +534,9 @@ CANDIDATES = [
     # a demonstrative and its classifier point at the name after them (这座 | 甲大桥)
     ("解说：这座柳垟大桥是县里今年的民生实事之一，桥长一百一十米。", [("柳垟大桥", N)]),
     ("那条桐溪大道上个月已经通车了。", [("桐溪大道", N)]),
+    # a one-character verb and the bare suffix it takes (跨 | 铁路) name nothing; 跨江 is a word
+    ("桐溪大道10月动工后，因跨铁路节点设计方案未获批复，11月中旬起暂停施工。", [("桐溪大道", N)]),
+    ("柳垟跨江大桥已合龙。", [("柳垟跨江大桥", N)]),
     # an exclusion's 除 frames the name after it (以上项目除 | 甲工程…外)
     ("以上项目除蓼汀县殡葬服务中心迁建工程外，其余均已开工。", [("蓼汀县殡葬服务中心迁建工程", N)]),
     # a count inside a list closes the bare items before it, after an item with a suffix of its own
