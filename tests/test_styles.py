@@ -147,6 +147,18 @@ report, a health commission's hospital construction bulletin, an agriculture bur
 tourism projects web table scraped to text, a housing bureau's resettlement report, an environmental
 approval and acceptance notice), its gold committed before keyproj first ran on it: it was held out
 of the models' fit until stop 42 put it in, and its floors guard the figures of its first run.
+Batch 25 (r01…r07) was written the same way in stop 42 by a helper that read no rules, stage code,
+scripts or diffs and not batch 26 (a supervising engineers' monthly report, a village works chat
+group exported to text, a civil judgment on a construction contract, a city management bureau's
+summary, a forestry bureau's summary, an academic article on a county's project lists, a provincial
+daily's rail roundup), its gold committed before keyproj first ran on it: it is held out of the
+models' fit (scripts/train.py STYLES_HELD_OUT), and its floors guard the figures of its first run.
+Batch 26 (t01…t07) was written the same way in stop 42 by a helper that read no rules, stage code,
+scripts or diffs and not batch 25 (a planning bureau's permits page, a party paper's profile of a
+project office chief, a state firm's request to adjust its investment plan, a development zone's
+investment-promotion report, a traffic police page of road-closure notices, a bilingual investment
+newsletter, a reservoir resettlement support report), its gold committed before keyproj first ran
+on it: it is held out of the models' fit, and its floors guard the figures of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them
@@ -270,6 +282,17 @@ STYLES_DIR = FIXTURES_DIR / "styles"
 #   (98/103), projects relaxed F1 0.803 (P 0.839, R 0.770; strict 0.772), status 0.692 (72/104; conf
 #   >= 0.8: 0.889 right at 43 %); candidate ceiling 0.807 (109 of 135); the code at stop 41's start:
 #   1.000, 0.951, 0.806, 0.692
+# batches 23 and 24 are in the fit since stop 42, which read their misses (floors raised to what
+#   stop 42's code keeps: p quantities 0.997, money role 0.981, projects 0.812, status 0.796; q
+#   1.000, 1.000, 0.875, 0.741)
+# batch 25 measured on 23f3eba (its first run, main's code and weights of stop 42, the batch held out
+#   of the models' fit): quantities F1 0.998, money role 0.959, projects relaxed F1 0.727 (P 0.771,
+#   R 0.688; strict 0.682), status 0.547 (conf >= 0.8: 0.667 right at 47 %); candidate ceiling 0.806
+#   (75 of 93); the code at stop 42's start (cf39cc2): 0.998, 0.959, 0.753, 0.567
+# batch 26 measured on 23f3eba (its first run, as batch 25): quantities F1 1.000, money role 0.896,
+#   projects relaxed F1 0.856 (P 0.850, R 0.863; strict 0.841), status 0.743 (conf >= 0.8: 0.833
+#   right at 32 %); candidate ceiling 0.939 (123 of 131); the code at stop 42's start: 1.000, 0.896,
+#   0.848, 0.714
 FLOORS: dict[str, tuple[str, dict[str, float]]] = {
     "batch 1 (tuned on)": ("s", {"quantities_f1": 0.98, "role_accuracy": 0.97,
                                  "projects_relaxed_f1": 0.90, "status_accuracy": 0.96}),
@@ -315,10 +338,14 @@ FLOORS: dict[str, tuple[str, dict[str, float]]] = {
                        "projects_relaxed_f1": 0.82, "status_accuracy": 0.66}),
     "batch 22": ("o", {"quantities_f1": 0.97, "role_accuracy": 0.95,
                        "projects_relaxed_f1": 0.80, "status_accuracy": 0.61}),
-    "batch 23": ("p", {"quantities_f1": 0.97, "role_accuracy": 0.95,
-                       "projects_relaxed_f1": 0.71, "status_accuracy": 0.56}),
-    "batch 24": ("q", {"quantities_f1": 0.98, "role_accuracy": 0.92,
-                       "projects_relaxed_f1": 0.78, "status_accuracy": 0.66}),
+    "batch 23": ("p", {"quantities_f1": 0.98, "role_accuracy": 0.95,
+                       "projects_relaxed_f1": 0.78, "status_accuracy": 0.76}),
+    "batch 24": ("q", {"quantities_f1": 0.98, "role_accuracy": 0.97,
+                       "projects_relaxed_f1": 0.84, "status_accuracy": 0.71}),
+    "batch 25": ("r", {"quantities_f1": 0.97, "role_accuracy": 0.93,
+                       "projects_relaxed_f1": 0.70, "status_accuracy": 0.51}),
+    "batch 26": ("t", {"quantities_f1": 0.98, "role_accuracy": 0.87,
+                       "projects_relaxed_f1": 0.83, "status_accuracy": 0.71}),
 }
 
 
