@@ -267,18 +267,18 @@ def _prove_primer(pattern: regex.Pattern[str]) -> Proof:
     op, av = items[0]
     if op not in (sre.ASSERT, sre.ASSERT_NOT) or av[0] >= 0:
         return ()       # no look-behind first (its direction is -1)
-    found = _starting_characters(items)
+    found = _edge_characters(items)
     if found is None or found[1]:
         return ()
     return tuple(sorted(found[0])), 0
 
 
-def _starting_characters(seq: Any) -> tuple[set[str], bool] | None:
-    """The characters a match of the sequence `seq` can start with, and whether it can be
-    empty; None when not proven. Look-arounds and anchors consume nothing: the character
-    after them starts the match."""
+def _edge_characters(seq: Any, last: bool = False) -> tuple[set[str], bool] | None:
+    """The characters a match of the sequence `seq` can start with (or end in, `last`), and
+    whether it can be empty; None when not proven. Look-arounds and anchors consume nothing:
+    the character after them starts the match (before them ends it)."""
     out: set[str] = set()
-    for op, av in seq:
+    for op, av in (reversed(list(seq)) if last else seq):
         if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
             continue
         if op is sre.LITERAL:
@@ -286,15 +286,15 @@ def _starting_characters(seq: Any) -> tuple[set[str], bool] | None:
         elif op is sre.IN:
             found = _set_characters(av)
         elif op is sre.SUBPATTERN:
-            found = None if av[1] or av[2] else _starting_characters(av[3])
+            found = None if av[1] or av[2] else _edge_characters(av[3], last)
         elif op is sre.ATOMIC_GROUP:
-            found = _starting_characters(av)
+            found = _edge_characters(av, last)
         elif op is sre.BRANCH:
-            alternatives = [_starting_characters(alt) for alt in av[1]]
+            alternatives = [_edge_characters(alt, last) for alt in av[1]]
             found = None if any(a is None for a in alternatives) else (
                 set().union(*(a[0] for a in alternatives if a)), any(a[1] for a in alternatives if a))
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            inner = _starting_characters(av[2])
+            inner = _edge_characters(av[2], last)
             found = None if inner is None else (inner[0], av[0] == 0 or inner[1])
         else:
             return None             # any character, a category, a back-reference …
@@ -434,40 +434,10 @@ def last_characters(pattern: regex.Pattern[str]) -> frozenset[str] | None:
     items = list(tree)
     if not items or items[-1] != (sre.AT, sre.AT_END) and items[-1] != (sre.AT, sre.AT_END_STRING):
         return None
-    found = _ending_characters(items[:-1])
+    found = _edge_characters(items[:-1], last=True)
     return None if found is None or found[1] else frozenset(found[0])
 
 
-def _ending_characters(seq: Any) -> tuple[set[str], bool] | None:
-    """The characters a match of the sequence `seq` can end in, and whether it can be empty;
-    None when not proven."""
-    out: set[str] = set()
-    for op, av in reversed(list(seq)):
-        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-            continue                # zero width: the character before ends the match
-        if op is sre.LITERAL:
-            found: tuple[set[str], bool] | None = {chr(av)}, False
-        elif op is sre.IN:
-            found = _set_characters(av)
-        elif op is sre.SUBPATTERN:
-            found = None if av[1] or av[2] else _ending_characters(av[3])
-        elif op is sre.ATOMIC_GROUP:
-            found = _ending_characters(av)
-        elif op is sre.BRANCH:
-            alternatives = [_ending_characters(alt) for alt in av[1]]
-            found = None if any(a is None for a in alternatives) else (
-                set().union(*(a[0] for a in alternatives if a)), any(a[1] for a in alternatives if a))
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            inner = _ending_characters(av[2])
-            found = None if inner is None else (inner[0], av[0] == 0 or inner[1])
-        else:
-            return None             # any character, a category, a back-reference …
-        if found is None:
-            return None
-        out |= found[0]
-        if not found[1]:
-            return out, False
-    return out, True
 
 
 def _set_characters(items: Any) -> tuple[set[str], bool] | None:
