@@ -441,7 +441,7 @@ class ProjectRules(Config):
     place_count_in_item: regex.Pattern[str] = rule(PATTERN)    # 甲、乙三市高速公路: a list of places
     list_words: tuple[str, ...] = rule(WORDS)
     count_prefix: regex.Pattern[str] = rule(PATTERN)
-    demonstrative_prefix: regex.Pattern[str] = rule(PATTERN, at=True)    # 这座 | 栈溪大桥
+    demonstrative_prefix: regex.Pattern[str] = rule(PATTERN, at=True)    # 这座 | 甲大桥
     forbidden: regex.Pattern[str] = rule(PATTERN)
     max_chars: int = rule(int)
     min_chars: int = rule(int)

@@ -308,16 +308,16 @@ def _soft_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
             yield start, nxt
 
 
-# a bracket closed on its line: its marks are a note's (甲小学（新建教学楼，建筑面积3200平方米）
+# a bracket closed on its line: its marks are a note's (甲小学（新建综合楼，面积2800平方米）
 # over 乙中学 on the next line is a list's line, not prose cut off)
 _BRACKET_NOTE = regex.compile(r"[（(][^（）()\n]*[）)]")
 
 
 def _prose_breaks(folded: str, br: _BreakRules) -> Iterator[tuple[int, int]]:
     """The line breaks that cut a line of prose off mid-sentence, whatever the lines'
-    lengths: the line holds a mark of prose outside its closed brackets and ends with no sentence end, is no heading
-    (a heading marker first and no sentence end in it), no table row (a space between Han
-    characters) and no byline, and the next line goes on in Han."""
+    lengths: the line holds a mark of prose outside its closed brackets and ends with no
+    sentence end, is no heading (a heading marker first and no sentence end in it), no table
+    row (a space between Han characters) and no byline, and the next line goes on in Han."""
     prose = br.prose
     for start, nxt in _soft_breaks(folded, br):
         line_start = folded.rfind("\n", 0, start) + 1
