@@ -483,6 +483,8 @@ class ProjectRules(Config):
     organisation_after: regex.Pattern[str] = rule(PATTERN)
     unit_label_before: regex.Pattern[str] = rule(PATTERN)     # 责任单位：| 市港航中心
     list_title_after: regex.Pattern[str] = rule(PATTERN, at=True)     # 红黄绿灯项目 | 名单
+    works_object_before: regex.Pattern[str] = rule(PATTERN)     # 正在进行 | 雨污管网铺设
+    works_object_after: regex.Pattern[str] = rule(PATTERN, at=True)  # 雨污管网 | 铺设
     actor_end: regex.Pattern[str] = rule(PATTERN)     # 县委 | 关心…: who acts, before a verb
     list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 主要有 / 包括 opening a counted list
     list_count: regex.Pattern[str] = rule(PATTERN)    # 项目8个 before it in the sentence

@@ -145,6 +145,7 @@ class ProjectExtractor:
         self.held_words = tuple(p.held_words)     # 经开区: a cut word's character inside a word
         self.speakers, self.speaker_lead_pos = set(p.speaker_words), set(p.speaker_lead_pos)
         self.unit_label_before, self.list_title_after = p.unit_label_before, p.list_title_after
+        self.works_object_before, self.works_object_after = p.works_object_before, p.works_object_after
         self.strip_pos = set(p.strip_leading_pos)
         self.strip_chars = set(p.strip_leading_chars)
         self.strip_trailing = set(p.strip_trailing_chars)
@@ -304,10 +305,13 @@ class ProjectExtractor:
         return _BARE_PHASE.match(text, mark.start()) if mark is not None else None
 
     def _unit_or_list_title(self, text: str, start: int, end: int) -> bool:
-        """The span names who answers for a project (责任单位：| 市港航中心: `unit_label_before`)
-        or titles a list (红黄绿灯项目 | 名单: `list_title_after`), no project."""
+        """The span names who answers for a project (责任单位：| 市港航中心: `unit_label_before`),
+        titles a list (红黄绿灯项目 | 名单: `list_title_after`) or is what works lay (正在进行 |
+        雨污管网 | 铺设: `works_object_before`, `works_object_after`), no project."""
         return (self.unit_label_before.search(text, max(0, start - 8), start) is not None
-                or self.list_title_after.match(text, end, end + 3) is not None)
+                or self.list_title_after.match(text, end, end + 3) is not None
+                or (self.works_object_after.match(text, end, end + 2) is not None
+                    and self.works_object_before.search(text, max(0, start - 2), start) is not None))
 
     def _ledger_items(self, text: str, offset: int, found: list[ProjectMention],
                       heading_ends: list[int]) -> list[ProjectMention]:
