@@ -271,7 +271,7 @@ class ProjectExtractor:
             mentions = self._other_names(text, offset, mentions)
         if "期" in text:
             mentions.extend(self._bare_phases(text, offset, mentions))
-        mentions = [m for m in mentions if not self._unit_or_list_title(text, m.start - offset, m.end - offset)]
+        mentions = [m for m in mentions if not self._unit_title_or_works_object(text, m.start - offset, m.end - offset)]
         return merge_short_forms(_without_content_cells(text, offset, mentions), self.place_prefix)
 
     def _bare_phases(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
@@ -304,7 +304,7 @@ class ProjectExtractor:
         mark = _NEXT_CLAUSE.search(text, at, min(len(text), at + _PHASE_CLAUSE_REACH))
         return _BARE_PHASE.match(text, mark.start()) if mark is not None else None
 
-    def _unit_or_list_title(self, text: str, start: int, end: int) -> bool:
+    def _unit_title_or_works_object(self, text: str, start: int, end: int) -> bool:
         """The span names who answers for a project (责任单位：| 市港航中心: `unit_label_before`),
         titles a list (红黄绿灯项目 | 名单: `list_title_after`) or is what works lay (正在进行 |
         雨污管网 | 铺设: `works_object_before`, `works_object_after`), no project."""
