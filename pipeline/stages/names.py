@@ -56,7 +56,6 @@ class NameJudge:
             lambda text: tuple((t.word, t.flag) for t in tagger.cut(text, HMM=False)))
         self._tag_cache: dict[str, tuple[tuple[str, str], ...]] = {}
         self.suffixes = sorted(set(p.suffixes), key=lambda w: (-len(w), w))
-        self.suffix_words = frozenset(self.suffixes)
         self.short_min: dict[str, int] = dict(p.short_suffix_min_chars)
         self.tail = p.tail_pattern
         # the characters a decoration (tail_pattern) can end in: a name ending in none of them
@@ -471,7 +470,7 @@ class NameJudge:
         word, flag = tokens[0]
         # (the first word first: most names open with no verb, and need no look at the rest)
         if flag == "v" and len(word) == 1 and len(tokens) == 2 and word not in self.name_verbs \
-                and tokens[1][0] in self.suffix_words and not self.proper(name):
+                and tokens[1][0] in self._suffix_set and not self.proper(name):
             return True     # 跨 | 铁路, 修 | 公路: a verb and the bare suffix it takes, no name
         if not ((word in self.action_verbs or (flag == "v" and len(word) > 1)) and not self.proper(name)):
             return False

@@ -43,7 +43,7 @@ import json
 import math
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -644,8 +644,7 @@ def project_candidates(ex: Extraction, cues: Sequence[StatusMention],
         spans.setdefault(m.key, []).append((m.start, m.end))
         if m.rule_id != PROJECT_ANAPHORA_RULE and (m.key not in first or m.start < first[m.key]):
             first[m.key] = m.start
-    title = _title_cue(ex.doc.norm, cues, title_max_chars,
-                       [m.start for m in ex.mentions if m.rule_id != PROJECT_ANAPHORA_RULE])
+    title = _title_cue(ex.doc.norm, cues, title_max_chars, first.values())
     cue_projects = Counter((s.start, s.end) for s in ex.statuses)
     every_cue = sorted(cues, key=lambda c: c.start)
     cue_starts = [c.start for c in every_cue]
@@ -656,13 +655,14 @@ def project_candidates(ex: Extraction, cues: Sequence[StatusMention],
 
 
 def _title_cue(text: str, cues: Sequence[StatusMention], title_max_chars: int,
-               named: Sequence[int] = ()) -> tuple[StatusMention, str] | None:
+               named: Iterable[int] = ()) -> tuple[StatusMention, str] | None:
     """The last strong cue of the document's opening and what the opening is: its title line
     (`layout.title_line`, as link and the status finder read it: `doc_title`), else, when its
     first line holds a full stop, its first sentence, the lead of a news report (`doc_lead`:
     今年全市计划新开工项目…); a plan or not (计划开工项目一览 states the plan of the projects it
     lists). A first line that is neither (a list head 新开工项目：, a line cut by ；) opens nothing,
-    and neither does a first sentence that names a project (`named`: where the mentions start):
+    and neither does a first sentence that names a project (`named`: where each project is
+    first named):
     its cue is that project's (甲大楼已投入使用。乙工程确保年底前…: no lead for 乙)."""
     title = title_line(text, title_max_chars)
     if title is not None:
