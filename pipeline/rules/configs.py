@@ -422,6 +422,7 @@ class ProjectRules(Config):
     sector_max_chars: int = rule(int)
     proper_pos: tuple[str, ...] = rule(WORDS)
     place_marks: tuple[str, ...] = rule(WORDS)     # 溪口 | 村: a place that opens a name
+    place_classes: tuple[str, ...] = rule(WORDS)   # 两个村 | 的…工程: places each with its works
     name_verbs: tuple[str, ...] = rule(WORDS)
     stage_after_name: tuple[str, ...] = rule(WORDS)  # 县第三中学 | 新建项目: a name's ending, no framing
     narrative_pos: tuple[str, ...] = rule(WORDS)

@@ -41,10 +41,6 @@ _FLAG = itemgetter(1)        # a (word, flag) pair's flag
 _PHASE = "期"
 
 
-#: the classes of places whose items each have works of their own (两个村的供水巩固提升工程)
-_PLACE_CLASSES = ("村", "镇", "乡", "乡镇", "社区", "街道", "片区", "小区", "屯", "寨")
-
-
 class NameJudge:
     """Decides whether strings are project names."""
 
@@ -99,6 +95,7 @@ class NameJudge:
         self.sector_max = p.sector_max_chars
         self.proper_pos = set(p.proper_pos)
         self.place_marks = frozenset(p.place_marks)
+        self.place_classes = tuple(p.place_classes)    # 两个村的…工程: places each with its works
         self.abstract_suffixes = p.abstract_suffixes
         self.activity_suffixes = set(p.activity_suffixes)
         # the suffixes of two characters or more that name a thing, not an activity: one
@@ -280,7 +277,7 @@ class NameJudge:
                 tags = self.tags(works) if len(works) >= 3 else ()
                 # the items are places (两个村的, 等社区的), each with its own works; not parts
                 # of one (一号车间、二号车间等车间的内部装修工程)
-                if tags and tags[-1][0] in self.name_verbs and places.endswith(_PLACE_CLASSES):
+                if tags and tags[-1][0] in self.name_verbs and places.endswith(self.place_classes):
                     return umbrella
         return max(found)[2] if found else None
 
