@@ -2,8 +2,8 @@
 of rows there) where nothing was fitted? One table, for `projects` and `statuses`:
 
     python scripts/confidence_check.py [--gold ../shared/gold] [--styles tests/fixtures/styles]
-                                       [--batches suvw] [--cache FILE] [--wrong w] [--classes y]
-    python scripts/confidence_check.py --lobo --batches suvwxyzabc [--cache FILE] [--statuses-only]
+                                       [--batches s u v w] [--cache FILE] [--wrong w] [--classes y]
+    python scripts/confidence_check.py --lobo --batches s u v w aa [--cache FILE] [--statuses-only]
 
 - (a) train, calibrated without the document's fold (what `train.py` prints: each fold's
   confidence from models fitted and calibrated on the other folds; statuses also as the
@@ -31,7 +31,10 @@ winning cue was linked, agree, competing, the caps), each class with its rows, h
 right and its confidence, beside the same class's rows and right ones on train out of fold
 (counts only): which rows sit below 0.8, and whether train's held-out rate says they should. `--cache FILE` keeps the
 extracted samples (a pickle) so that a second run only fits; delete it after a code change.
-Only the batches named by `--batches` (file-name prefixes) are read.
+Only the batches named by `--batches` are read: each a batch's file-name letters (`r`, `aa`;
+`train.styles_batch_of`), separated by spaces or commas. Before stop 43 every batch was one
+letter and the option took them run together (`--batches rt`); such a run is now an unknown
+batch, a usage error.
 """
 
 from __future__ import annotations
@@ -56,14 +59,27 @@ from pipeline.extract import Pipeline
 from pipeline.outputs.evaluate import GoldDoc, load_gold
 
 
-def styles_documents(folder: Path, batches: str) -> list[tuple[str, GoldDoc, Path]]:
-    """(styles<prefix>/file, gold, raw path) of the styles documents whose file name starts
-    with one of `batches`, sorted; other lines of the gold are left alone."""
+def styles_documents(folder: Path, batches: Sequence[str]) -> list[tuple[str, GoldDoc, Path]]:
+    """(styles<batch>/file, gold, raw path) of the styles documents of `batches`, sorted; other
+    lines of the gold are left alone."""
     out = []
     for gold in sorted(load_gold(folder / "gold.jsonl"), key=lambda g: g.file):
-        if gold.file[:1] in batches:
-            out.append((f"styles{gold.file[:1]}/{gold.file}", gold, folder / "raw" / gold.file))
+        if (batch := train.styles_batch_of(gold.file)) in batches:
+            out.append((f"styles{batch}/{gold.file}", gold, folder / "raw" / gold.file))
     return out
+
+
+def parse_batches(values: Sequence[str], folder: Path) -> list[str]:
+    """The batches named by `--batches` values (names separated by spaces or commas), each
+    checked against the batches of the styles gold in `folder`: ValueError naming the unknown
+    and the known ones."""
+    known = {train.styles_batch_of(g.file) for g in load_gold(folder / "gold.jsonl")}
+    names = [name for value in values for name in value.replace(",", " ").split()]
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise ValueError(f"unknown styles batch {', '.join(unknown)} (known: {' '.join(sorted(known))}; "
+                         "separate batches with spaces: --batches r t)")
+    return names
 
 
 @dataclass
@@ -76,7 +92,7 @@ class Collected:
     styles_statuses: Any
 
 
-def collect(gold_root: Path, styles: Path, batches: str) -> Collected:
+def collect(gold_root: Path, styles: Path, batches: Sequence[str]) -> Collected:
     gold = train.gold_documents(gold_root, ("dev", "train"))
     side = styles_documents(styles, batches)
     bare = Pipeline(weigh_projects=False, rank_statuses=False)
@@ -134,7 +150,7 @@ def _surety_class(d: Any, i: int) -> str:
     return " ".join(n for n, _ in d.sure_x[i]) + (" (unknown)" if d.unknown[i] else "")
 
 
-def surety_classes(held: Any, styles: Any, conf: np.ndarray, batches: str) -> list[tuple[str, str]]:
+def surety_classes(held: Any, styles: Any, conf: np.ndarray, batches: Sequence[str]) -> list[tuple[str, str]]:
     """The status decisions (`train.Decisions`) of the styles `batches` by surety class
     (`_surety_class`), the largest first: rows, right, confidence; and how many of `held`'s
     train decisions (out of fold: the ranker's grouped CV) the class has and how many are
@@ -147,19 +163,19 @@ def surety_classes(held: Any, styles: Any, conf: np.ndarray, batches: str) -> li
             tally[1] += int(held.right[i])
     tallies: dict[str, list[float]] = {}
     for i, doc in enumerate(styles.doc):
-        if doc.split("/")[0].removeprefix("styles") in batches:
+        if train.styles_batch(doc) in batches:
             tally = tallies.setdefault(_surety_class(styles, i), [0, 0, float(conf[i])])
             tally[0] += 1
             tally[1] += int(styles.right[i])
     rows = []
     for name, (n, right, confidence) in sorted(tallies.items(), key=lambda kv: (-kv[1][0], kv[0])):
         seen = on_train.get(name, [0, 0])
-        rows.append((f"  class of {batches}: {name}",
+        rows.append((f"  class of {' '.join(batches)}: {name}",
                      f"{int(right)}/{int(n)} right, confidence {confidence:.3f}; train {seen[1]}/{seen[0]}"))
     return rows
 
 
-def status_rows(c: Collected, wrong: str = "", classes: str = "") -> list[tuple[str, str]]:
+def status_rows(c: Collected, wrong: Sequence[str] = (), classes: Sequence[str] = ()) -> list[tuple[str, str]]:
     s = c.statuses
     untuned = ("train/",)
     rows = []
@@ -187,25 +203,27 @@ def status_rows(c: Collected, wrong: str = "", classes: str = "") -> list[tuple[
         rows.extend(surety_classes(train.Decisions.of(s, scores), d, conf, classes))
     if wrong:
         for i in np.flatnonzero((conf >= train.CONFIDENT) & ~d.right.astype(bool)):
-            if d.doc[i].split("/")[0].removeprefix("styles") in wrong:
+            if train.styles_batch(d.doc[i]) in wrong:
                 rows.append((f"  confident wrong: {d.doc[i]}",
                              f"{conf[i]:.3f} {' '.join(n for n, _ in d.sure_x[i])}"))
     return rows
 
 
-def _batches_in(st: train.Samples, batches: str) -> list[str]:
-    """The batches of `batches` (file-name prefixes) that hold documents of the styles set."""
-    return [b for b in batches if any(d.startswith(f"styles{b}/") for d in st.doc)]
+def _batches_in(st: train.Samples, batches: Sequence[str]) -> list[str]:
+    """The batches of `batches` that hold documents of the styles set."""
+    held = {train.styles_batch(d) for d in st.doc}
+    return [b for b in batches if b in held]
 
 
-def _left_out(st: train.Samples, b: str, batches: str) -> tuple[train.Samples, train.Samples]:
+def _left_out(st: train.Samples, b: str, batches: Sequence[str]) -> tuple[train.Samples, train.Samples]:
     """The styles samples of batch `b`, and those of the other batches of `batches`."""
-    left, _ = st.subset(lambda d: d.startswith(f"styles{b}/"))
-    rest, _ = st.subset(lambda d: not d.startswith(f"styles{b}/") and d[6:7] in batches)
+    left, _ = st.subset(lambda d: train.styles_batch(d) == b)
+    rest, _ = st.subset(lambda d: (batch := train.styles_batch(d)) != b and batch in batches)
     return left, rest
 
 
-def lobo_rows(c: Collected, batches: str, weight: float = train.STATUS_STYLES_WEIGHT) -> list[tuple[str, str]]:
+def lobo_rows(c: Collected, batches: Sequence[str],
+              weight: float = train.STATUS_STYLES_WEIGHT) -> list[tuple[str, str]]:
     """The status promise on each styles batch left out in turn (leave-one-batch-out): the
     ranker and the surety fitted as `train.py all` fits them (dev + train, the other styles
     batches of `batches` in every fit weighing `weight`, calibrated on train's grouped CV and
@@ -219,7 +237,7 @@ def lobo_rows(c: Collected, batches: str, weight: float = train.STATUS_STYLES_WE
     names = _batches_in(st, batches)
     rows: list[tuple[str, str]] = []
     rights, shares, confs, trues = [], [], [], []
-    every, _ = st.subset(lambda d: d[6:7] in batches)
+    every, _ = st.subset(lambda d: train.styles_batch(d) in batches)
     outside = train.out_of_batch(replace(gold, extra=every, extra_weight=weight))
     for b in names:
         left, rest = _left_out(st, b, batches)
@@ -237,7 +255,8 @@ def lobo_rows(c: Collected, batches: str, weight: float = train.STATUS_STYLES_WE
     return rows
 
 
-def project_lobo_rows(c: Collected, batches: str, weight: float = train.STYLES_WEIGHT) -> list[tuple[str, str]]:
+def project_lobo_rows(c: Collected, batches: Sequence[str],
+                      weight: float = train.STYLES_WEIGHT) -> list[tuple[str, str]]:
     """The project promise on each styles batch left out in turn: the project model fitted as
     `train.py all` fits it (dev + train, the other styles batches of `batches` in every fit
     weighing `weight`; calibrated and thresholded on train's grouped CV), measured on the kept
@@ -283,14 +302,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
     parser.add_argument("--styles", type=Path, default=ROOT / "tests" / "fixtures" / "styles")
-    parser.add_argument("--batches", default="suvw", help="the styles set's file-name prefixes to read")
+    parser.add_argument("--batches", nargs="+", default=["s", "u", "v", "w"],
+                        help="the styles batches to read (file-name letters: r t aa)")
     parser.add_argument("--cache", type=Path, help="a pickle of the extracted samples (made when absent)")
-    parser.add_argument("--wrong", default="", help="list the confident wrong status rows of these batches")
-    parser.add_argument("--classes", default="", help="count the status decisions of these batches by surety class")
+    parser.add_argument("--wrong", nargs="*", default=[], help="list the confident wrong status rows of these batches")
+    parser.add_argument("--classes", nargs="*", default=[],
+                        help="count the status decisions of these batches by surety class")
     parser.add_argument("--lobo", action="store_true",
                         help="each batch of --batches left out of the fit in turn (statuses, then projects)")
     parser.add_argument("--statuses-only", action="store_true", help="with --lobo: the statuses' table only")
     args = parser.parse_args(argv)
+    try:
+        args.batches = parse_batches(args.batches, args.styles)
+        args.wrong = parse_batches(args.wrong, args.styles)
+        args.classes = parse_batches(args.classes, args.styles)
+    except ValueError as error:
+        parser.error(str(error))        # one line, exit 2
     if args.cache and args.cache.is_file():
         collected = pickle.loads(args.cache.read_bytes())
     else:

@@ -12,9 +12,31 @@ from conftest import FIXTURES_DIR, load_script
 
 def test_only_the_named_batches_are_read() -> None:
     check = load_script("confidence_check")
-    docs = check.styles_documents(FIXTURES_DIR / "styles", "w")
+    docs = check.styles_documents(FIXTURES_DIR / "styles", ["w"])
     assert docs and all(name.startswith("stylesw/w") and path.name.startswith("w") for name, _, path in docs)
-    assert check.styles_documents(FIXTURES_DIR / "styles", "") == []
+    assert check.styles_documents(FIXTURES_DIR / "styles", []) == []
+
+
+# --batches values -> the batches read, or None: a usage error (an unknown batch)
+BATCH_ARGUMENTS = [
+    (["r", "t"], ["r", "t"]),
+    (["r,t"], ["r", "t"]),
+    (["w"], ["w"]),
+    # must not: letters run together (the form before batches took two letters), a batch
+    # that is not in the styles gold
+    (["rt"], None),
+    (["r", "zz"], None),
+]
+
+
+@pytest.mark.parametrize("values, batches", BATCH_ARGUMENTS, ids=[" ".join(v) for v, _ in BATCH_ARGUMENTS])
+def test_batches_are_named_one_by_one(values: list[str], batches: list[str] | None) -> None:
+    check = load_script("confidence_check")
+    if batches is None:
+        with pytest.raises(ValueError, match="unknown styles batch"):
+            check.parse_batches(values, FIXTURES_DIR / "styles")
+    else:
+        assert check.parse_batches(values, FIXTURES_DIR / "styles") == batches
 
 
 # confidences, right or not -> whether the promise (>= 90 % right at >= 40 % of rows) is marked broken
@@ -46,7 +68,7 @@ def test_the_surety_classes_count_the_named_batches_beside_train() -> None:
     styles = decisions([(after, 1, "stylesy/y1.txt"), (after, 0, "stylesy/y1.txt"), (clause, 1, "stylesy/y2.txt"),
                         (clause, 1, "stylesx/x1.txt")])
     held = decisions([(after, 0, "train/a.txt"), (clause, 1, "train/a.txt"), (clause, 1, "dev/b.txt")])
-    rows = check.surety_classes(held, styles, np.array([0.5, 0.5, 0.9, 0.9]), "y")
+    rows = check.surety_classes(held, styles, np.array([0.5, 0.5, 0.9, 0.9]), ["y"])
     assert rows == [("  class of y: link=after agree", "1/2 right, confidence 0.500; train 0/1"),
                     ("  class of y: link=clause agree", "1/1 right, confidence 0.900; train 1/1")]
 
@@ -82,7 +104,7 @@ def test_leave_one_batch_out_never_fits_on_the_batch_it_measures(monkeypatch: py
         return fitted(s, calibrate_on, outside)
 
     monkeypatch.setattr(train, "status_model", recording)
-    rows = check.lobo_rows(check.Collected(None, None, gold, styles), "pq")
+    rows = check.lobo_rows(check.Collected(None, None, gold, styles), ["p", "q"])
     assert seen == [{"stylesq"}, {"stylesp"}]
     # the surety is fitted and calibrated on the other batch's decisions only (out of batch)
     assert calibrated == [{"stylesq"}, {"stylesp"}]
@@ -117,7 +139,7 @@ def test_projects_left_out_in_turn_are_measured_on_their_kept_candidates(monkeyp
 
     monkeypatch.setattr(train, "project_model", fitted)
     monkeypatch.setattr(train, "_project_probability", lambda model, xs: np.array([dict(x)["p"] for x in xs]))
-    rows = dict(check.project_lobo_rows(check.Collected(gold, styles, None, None), "pq"))
+    rows = dict(check.project_lobo_rows(check.Collected(gold, styles, None, None), ["p", "q"]))
     assert seen == [{"stylesq"}, {"stylesp"}]
     assert rows["(e) batch p left out, threshold 0.36"] == "1.000 @ 75.0% (3/4)"
     assert rows["(e) batch q left out, threshold 0.36"] == "0.500 @ 100.0% (2/2) !"

@@ -16,6 +16,8 @@ BATCH_OF = [
     ("styles/e12_speech.txt", "e"),
     ("styles/a03.txt", "a"),
     ("stylesk/k05_notice.txt", "k"),       # confidence_check.py's name: the batch's folder
+    ("styles/aa03_port.txt", "aa"),        # batches after the 26 letters take two
+    ("stylesab/ab01_mail.txt", "ab"),
     # must not: a gold set's document, a styles folder's name without a file
     ("train/t01.txt", None),
     ("dev/styles_s01.txt", None),
