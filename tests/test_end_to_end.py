@@ -32,10 +32,6 @@ KNOWN_MISSES: dict[tuple[str, str, str], str] = {
         "in_progress, though the text says nothing of its state",
     ("essay_compilation.txt", "project", "古渡中心学校扩建项目"):
         "in_progress: 交付使用 later in the sentence does not replace the first cue",
-    ("essay_compilation.txt", "project", "溪口科创大楼"):
-        "the project model's edge: 0.410 against the keep threshold 0.42 after stop 41's retraining",
-    ("city_bulletin_jan_oct.txt", "project", "沙湾大桥"):
-        "the project model's edge: 0.403 against the keep threshold 0.42 after stop 41's retraining",
     ("essay_compilation.txt", "project", "溪口老街历史文化街区保护利用项目"):
         "in_progress: no cue of its own, so the status model guesses from the report's other cues",
 }

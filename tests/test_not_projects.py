@@ -160,6 +160,41 @@ def test_a_list_items_suffix_is_its_lists_class(unweighed: Pipeline, text: str, 
     assert f["head_empty"] == head_empty
 
 
+# text | candidate | whether it opens a line of a list that a line ending in a colon announces
+# (announced_line): one name a line under 以下…： is an item set out, as 、 marks one in prose
+ANNOUNCED_CASES = [
+    ("以下3座口袋公园已全部开放：\n杏林坊口袋公园\n竹篱巷口袋公园\n石鼓台口袋公园\n", "竹篱巷口袋公园", 1.0),
+    ("以下3座口袋公园已全部开放：\n杏林坊口袋公园\n竹篱巷口袋公园\n石鼓台口袋公园\n", "杏林坊口袋公园", 1.0),
+    # a blank line between the items
+    ("新开工项目：\n\n栖梧大道\n\n鹭汀水厂\n", "鹭汀水厂", 1.0),
+    # must not: a line after a sentence, in prose, or under a line that is a sentence of its own
+    ("全年新建口袋公园18个。\n杏林坊口袋公园\n", "杏林坊口袋公园", 0.0),
+    ("以下项目已开工：栖梧大道、鹭汀水厂。", "鹭汀水厂", 0.0),
+    ("以下项目已开工：\n栖梧大道。鹭汀水厂已经完成了主体结构施工并开始装修。\n石鼓台口袋公园\n", "石鼓台口袋公园", 0.0),
+]
+
+
+@pytest.mark.parametrize("text, name, announced", ANNOUNCED_CASES, ids=lambda v: str(v)[:24])
+def test_a_line_under_a_colon_is_an_item_set_out(unweighed: Pipeline, text: str, name: str, announced: float) -> None:
+    assert _features(unweighed, text, name)["announced_line"] == announced
+
+
+# name | its suffix class: a line number is a decoration of the name (地铁3号线二期 -> 地铁) and
+# also its ending (线): the class is read from the whole name when the core has none
+SUFFIX_CLASS_CASES = [
+    ("栖梧地铁3号线二期", "sfx_one_char"),
+    ("栖梧地铁3号线", "sfx_one_char"),
+    ("栖梧水厂二期", "sfx_facility"),
+    ("城西数据谷二期", "sfx_none"),
+]
+
+
+@pytest.mark.parametrize("name, suffix_class", SUFFIX_CLASS_CASES, ids=lambda v: str(v))
+def test_a_line_number_ends_the_name(unweighed: Pipeline, name: str, suffix_class: str) -> None:
+    f = _name_alone(unweighed, name)
+    assert [k for k in f if k.startswith("sfx_") and f[k]] == [suffix_class]
+
+
 def test_a_common_word_ending_in_a_one_character_suffix_is_no_name_of_its_own(unweighed: Pipeline) -> None:
     """沿线 ends in 线 but is a word of its own (along the line): the item keeps its ending."""
     f = name_features("青禾水源及沿线", "project.enumeration_item", True, unweighed.projects.judge,

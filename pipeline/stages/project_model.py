@@ -42,7 +42,7 @@ from pipeline.rules.configs import (
 )
 from pipeline.rules.loader import RuleSet
 from pipeline.stages.names import NameJudge
-from pipeline.text.punctuation import CLAUSE_MARKS, SEGMENT_END
+from pipeline.text.punctuation import CLAUSE_MARKS, COLONS, SEGMENT_END, SEGMENT_MARKS
 from pipeline.text.sentences import LONGEST_SENTENCE, char_index
 from pipeline.types import Extraction, Kind, Project, ProjectMention, Role, Status
 
@@ -92,6 +92,9 @@ FEATURES: tuple[str, ...] = (
     # a word of saying or requiring, or the aspect particle 着, inside the name (…官网称项目,
     # 投标人须具备…工程, 标志着…水库): a clause cut at a suffix, not a name
     "clause_inside",
+    # a line of a list a line ending in a colon announces (以下6个口袋公园已全部开放：, then one
+    # name a line): an item set out, as 、 marks one in prose
+    "announced_line",
 )
 
 
@@ -205,7 +208,9 @@ _SUFFIX_CLASSES = ("sfx_project", "sfx_engineering", "sfx_build", "sfx_activity"
 
 
 def _suffix_class(name: str, judge: NameJudge, one_char: tuple[str, ...]) -> str:
-    found = judge.core_suffix(name)
+    # the suffix of the name without its decorations, else of the whole name: a line number
+    # is a decoration (地铁3号线二期 -> 地铁) and also ends the name in 线
+    found = judge.core_suffix(name) or judge.end_suffix(name)
     if found is None:
         return "sfx_none"
     sfx = found[0]
@@ -495,18 +500,20 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _context_features(text: str, mentions: Sequence[ProjectMention], starts: Sequence[int],
                       title_spans: list[tuple[int, int]], words: ModelFeatureRules,
-                      navigation_on_line: dict[int, bool], title_starts: list[int]) -> dict[str, float]:
+                      navigation_on_line: dict[int, bool], title_starts: list[int],
+                      announced_lines: dict[int, bool]) -> dict[str, float]:
     """What the text around the project's mentions says (any mention counts).
     `starts`: where every named mention of the document starts, sorted; `navigation_on_line`:
     whether a line (by its start) holds page navigation, filled as lines are met (once a line
     for the document: one long line may hold thousands of names); `title_starts`: where each
     of `title_spans` starts, made once for the document (a list made for every project made a
-    text of thousands of headings quadratic: 6,600 headings, 29 of 47 s)."""
+    text of thousands of headings quadratic: 6,600 headings, 29 of 47 s); `announced_lines`:
+    `_announced`'s answers by line start, filled as lines are met."""
     f = dict.fromkeys(("count_after", "class_after", "etc_after", "event_context", "venue", "plan_context",
                        "counted_group_before", "in_heading", "line_alone", "in_list", "joined", "after_colon",
                        "starts_line", "ordinal_line", "sentence_candidates", "sentence_len",
                        "sentence_start", "described_after", "work_after", "navigation", "org_after",
-                       "etc_before", "work_verb_before", "collective_before"), 0.0)
+                       "etc_before", "work_verb_before", "collective_before", "announced_line"), 0.0)
     after_checks = (("count_after", words.count_after), ("class_after", words.class_after),
                     ("etc_after", words.etc_after), ("work_after", words.work_after),
                     ("org_after", words.org_after), ("described_after", words.described_after))
@@ -554,6 +561,8 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], starts: Seq
         if not f["starts_line"] and line_end - line_start <= _SHORT_LINE and (
                 text[line_start:m.start].strip() == "" or (ordinal is not None and ordinal.end() >= m.start)):
             f["starts_line"] = 1.0
+            if _announced(text, line_start, announced_lines):
+                f["announced_line"] = 1.0
         if ordinal is not None:
             f["ordinal_line"] = 1.0
         if not f["sentence_start"] and _opens_its_sentence(text[s:m.start]):
@@ -568,6 +577,40 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], starts: Seq
             if i >= 0 and title_spans[i][1] >= m.end:
                 f["in_heading"] = 1.0
     return f
+
+
+def _announced(text: str, line_start: int, known: dict[int, bool]) -> bool:
+    """The line starting at `line_start` is one of a list a colon announces: the nearest line
+    above it that holds more than space ends in a colon (以下4条防火通道均已完工：), or is a
+    short line with no end of sentence that is itself announced (the list's earlier items).
+    `known` holds the answers by line start: a list of n lines is read once, not n times.
+
+    >>> text = "以下3座公园已开放：\\n东湖公园\\n西山公园\\n南岭公园。完工。\\n北坡公园"
+    >>> [_announced(text, text.index(n), {}) for n in ("东湖", "南岭", "北坡")]
+    [True, True, False]
+    """
+    walked: list[int] = []
+    answer = False
+    at = line_start
+    while at > 0:
+        if at in known:
+            answer = known[at]
+            break
+        walked.append(at)
+        above = text.rfind("\n", 0, at - 1) + 1
+        line = text[above:at - 1].strip()
+        if line == "":
+            at = above          # a blank line between the items: look above it
+            continue
+        if line.endswith(tuple(COLONS)):
+            answer = True
+            break
+        if len(line) > _SHORT_LINE or any(mark in line for mark in SEGMENT_MARKS):
+            break
+        at = above
+    for start in walked:
+        known[start] = answer
+    return answer
 
 
 # the most characters other than space an `_ORDINAL_LINE` match holds: （十十十）
@@ -602,6 +645,7 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet,
     named = sorted((m for m in ex.mentions if m.rule_id != PROJECT_ANAPHORA_RULE), key=lambda m: m.start)
     named_starts = [m.start for m in named]
     navigation_on_line: dict[int, bool] = {}
+    announced_lines: dict[int, bool] = {}
     names = {p.name for p in ex.projects}
     out = []
     for p in ex.projects:
@@ -614,7 +658,7 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet,
                                            and _whole_named_before(text, p, ms, named, named_starts,
                                                                    rules.model_features)))
         f.update(_context_features(text, ms, named_starts, title_spans, rules.model_features, navigation_on_line,
-                                   title_starts))
+                                   title_starts, announced_lines))
         qs = quantities.get(p.key, [])
         f.update({
             "mentions": math.log1p(p.mentions) / 2,
