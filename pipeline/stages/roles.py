@@ -277,8 +277,11 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             role, cue = prev_role, "list"           # 分别完成投资12.6亿元、8.3亿元和4.1亿元
         elif prev_role is not None and found is None and _stacked(layout, prev_start, prev_end, q, cues):
             role, cue = prev_role, "list"           # 分别完成⏎12亿元⏎8亿元: one amount a line
-        elif prev_role is not None and change is not None and found is None and prev_money_end > clause_start:
-            role, cue = prev_role, "new_level"      # 总投资由10亿元增加至12亿元
+        elif prev_role is not None and change is not None and found is None \
+                and prev_money_end > layout.segment_start(layout.segment_of(q.start)):
+            # 总投资由10亿元增加至12亿元; 原计划投资8000万元，调整后1.2亿元: the amount changed is
+            # in the sentence before the change
+            role, cue = prev_role, "new_level"
         elif prev_role is not None and cues.comparison.search(prefix):
             role, cue = prev_role, "comparison"     # 完成12.98亿元，比去年同期12.62亿元增长
         elif found is not None and found[0] is not Role.OTHER and cues.budget.match(after):
