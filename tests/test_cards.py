@@ -127,3 +127,23 @@ def test_no_card_no_change(pipeline: Pipeline) -> None:
     found, layout = pipeline.found("prose", text, until="card_rows")
     after, _ = pipeline.found("prose", text, until="aggregate")
     assert found == after
+
+
+# a card's name field -> the project mentions on its line: the field gives the name whole, so
+# one name found opening it and stopping short of its end (甲县中医院 in 甲县中医院康养楼: a
+# facility word the suffixes do not know) gives way to the whole value
+CARD_NAME_CASES = [
+    ("项目名称：栖梧县中医院康养楼\n建设单位：栖梧县中医院\n建设规模：建筑面积1.2万平方米\n", ["栖梧县中医院康养楼"]),
+    ("项目名称：鹭汀水厂扩建工程\n建设地点：鹭汀镇\n建设规模：日供水2万吨\n", ["鹭汀水厂扩建工程"]),
+    # a value wrapped onto the next line (施工单位 is no label cards know): the name is its own line
+    ("项目名称：栖梧安置小区三期\n施工单位：栖梧建工集团有限公司\n建设规模：住房300套\n", ["栖梧安置小区三期"]),
+    # must not: a list's items in the value stay the card's projects as they are
+    ("项目名称：鹭汀水厂、栖梧水厂\n建设规模：日供水2万吨\n建设地点：鹭汀镇\n", ["鹭汀水厂", "栖梧水厂"]),
+]
+
+
+@pytest.mark.parametrize("text, names", CARD_NAME_CASES, ids=lambda v: str(v)[:20])
+def test_a_name_field_gives_the_name_whole(text: str, names: list[str]) -> None:
+    ex = Pipeline(weigh_projects=False)("case", text)
+    line_end = text.index("\n")
+    assert [m.name for m in ex.mentions if m.end <= line_end] == names

@@ -73,6 +73,8 @@ _VALUE_TRIM = frozenset(SPACES + "\r；;，,。")
 _STATEMENT_END = regex.compile(r"[。；;！!？?\n]")
 _YEAR_MONTH = regex.compile(r"((?:19|20)\d\d)\s*[年.\-/]\s*(\d{1,2})(?!\d)")
 _NAME_BRACKET = regex.compile(r"[（(][^（()）]*[)）]\s*$")
+#: what may close a field's value after the name: space and a sentence's or clause's end
+_VALUE_END = " \t\u3000。；;，,"
 
 
 def _kind(label: str, c: LedgerCards) -> str:
@@ -188,17 +190,24 @@ def _in(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 def _name_mentions(text: str, card: Card, mentions: list[ProjectMention], rules: RuleSet) -> list[ProjectMention]:
     """The card's project(s): the mentions within its name field's value, else its value (its
     short name in brackets aside) as one, or, when it lists items before one shared part
-    (甲村、乙村、丙村通组公路硬化项目), each item (name the item, alt the item with the part)."""
+    (甲村、乙村、丙村通组公路硬化项目), each item (name the item, alt the item with the part). One
+    mention opening the value that stops short of its end (甲县中医院 in 甲县中医院医养结合楼) is a
+    piece of the name the field gives whole: `link_cards` drops it for the card's own mention."""
     name = card.name
     if name is None or name.value_end <= name.value_start:
         return []
-    inside = [m for m in mentions if name.value_start <= m.start and m.end <= name.value_end]
-    if inside:
-        return inside
     start, end = name.value_start, name.value_end
+    line_end = text.find("\n", start, end)
+    if line_end > start:
+        end = line_end      # (a field wrapped onto the next line: 施工单位：… there, not a label it knows)
+    while end > start and text[end - 1] in _VALUE_END:
+        end -= 1
     bracket = _NAME_BRACKET.search(text, start, end)
     if bracket is not None and bracket.start() > start:
         end = bracket.start()
+    inside = [m for m in mentions if name.value_start <= m.start and m.end <= name.value_end]
+    if inside and not (len(inside) == 1 and inside[0].start == start and inside[0].end < end):
+        return inside       # (the items of a list in the value are the card's projects as they are)
     value = text[start:end]
     p = rules.projects
     items = _shared_part_items(value)
@@ -276,6 +285,11 @@ def link_cards(layout: Layout, found: Found, rules: RuleSet, model: StatusModel)
         named = _name_mentions(text, card, mentions, rules)
         added += [m for m in named if m.rule_id == PROJECT_CARD_RULE]
         card_keys.append((card, list(dict.fromkeys(m.key for m in named))))
+    if added:
+        # a piece of a name a card gives whole is no mention of its own (`_name_mentions`)
+        values = [(card.name.value_start, card.name.value_end) for card in cards if card.name is not None
+                  and any(card.name.value_start <= m.start < card.name.value_end for m in added)]
+        mentions = [m for m in mentions if not _in(values, m.start, m.end)]
     mentions = sorted(mentions + added, key=lambda m: (m.start, m.end))
     kept = {m.key for m in mentions}
     # a goal's words (绩效目标：建成后…), a money field's (累计完成投资：已完成…万元: money spent, not

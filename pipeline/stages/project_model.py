@@ -35,6 +35,7 @@ import regex
 from pipeline import settings
 from pipeline.rules.configs import (
     PROJECT_ANAPHORA_RULE,
+    PROJECT_CARD_RULE,
     PROJECT_ENUMERATION_ITEM_RULE,
     PROJECT_SUFFIX_PREFIX_RULE,
     PROJECT_SUFFIX_RULE,
@@ -59,7 +60,7 @@ _ORDINAL_LINE = re.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3
 
 #: the features, in the order of the weights
 FEATURES: tuple[str, ...] = (
-    "len_name", "short_name", "long_name", "rule_suffix", "rule_prefix", "rule_item", "has_alt",
+    "len_name", "short_name", "long_name", "rule_suffix", "rule_prefix", "rule_item", "rule_card", "has_alt",
     "sfx_project", "sfx_engineering", "sfx_build", "sfx_activity", "sfx_one_char", "sfx_facility", "sfx_none",
     "proper", "place", "digit_latin", "year", "capacity", "quotes", "brackets", "tokens", "single_share", "inner_verb",
     "first_proper", "first_verb", "specific", "common_share", "inner_joiner", "company", "bare_level_start",
@@ -242,7 +243,9 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
         "len_name": min(n, 30) / 10, "short_name": float(n <= 4), "long_name": float(n >= 16),
         "rule_suffix": float(rule_id == PROJECT_SUFFIX_RULE),
         "rule_prefix": float(rule_id == PROJECT_SUFFIX_PREFIX_RULE),
-        "rule_item": float(rule_id == PROJECT_ENUMERATION_ITEM_RULE), "has_alt": float(has_alt),
+        "rule_item": float(rule_id == PROJECT_ENUMERATION_ITEM_RULE),
+        "rule_card": float(rule_id == PROJECT_CARD_RULE),   # a card's name field gives it (项目名称：…)
+        "has_alt": float(has_alt),
         "proper": float(judge.proper(name)), "place": float(_has_place(name, places)),
         "digit_latin": float(bool(_DIGIT_LATIN.search(words.year.sub("", words.capacity.sub("", name))))),
         "year": float(bool(words.year.search(name))), "capacity": float(bool(words.capacity.search(name))),
