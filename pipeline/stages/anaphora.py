@@ -51,14 +51,21 @@ class _Named:
     def keys_before(self, pos: int, floor: int, limit: int) -> list[str]:
         """Up to `limit` distinct keys of the projects named from `floor` on and ending
         before `pos`, the last named first."""
-        keys: list[str] = []
+        return [x.key for x in self.last_named(pos, floor, limit)]
+
+    def last_named(self, pos: int, floor: int, limit: int) -> list[ProjectMention]:
+        """The last mention of each of up to `limit` distinct projects named from `floor` on
+        and ending before `pos`, the last named first."""
+        out: list[ProjectMention] = []
+        keys: set[str] = set()
         for i in range(bisect_right(self.starts, pos) - 1, bisect_left(self.starts, floor) - 1, -1):
             x = self.named[i]
             if x.end <= pos and x.key not in keys:
-                keys.append(x.key)
-                if len(keys) == limit:
+                keys.add(x.key)
+                out.append(x)
+                if len(out) == limit:
                     break
-        return keys
+        return out
 
     def names_only(self, text: str, start: int, end: int) -> list[str]:
         """The keys of the projects named in text[start:end], the last named first, when that line
@@ -148,7 +155,15 @@ def resolve_plural_anaphora(layout: Layout, mentions: list[ProjectMention],
     for m in pattern.finditer(text):
         count = _count(m.group("count"))
         section_start = layout.section_at(m.start()).start
-        if count:
+        if count and m.group("bare"):
+            # 三座电站均已并网 with no 这/上述: the class counted again after a list of exactly
+            # that many members in one sentence (甲、乙、丙三座村级光伏电站), no summary count
+            last = named.last_named(m.start(), section_start, count + 1)
+            if len(last) < count or len({layout.segment_of(x.start) for x in last[:count]}) != 1 or (
+                    len(last) > count and layout.segment_of(last[count].start) == layout.segment_of(last[0].start)):
+                continue
+            keys = [x.key for x in last[:count]]
+        elif count:
             keys = named.keys_before(m.start(), section_start, count)
         else:
             # this line's projects, else (none before the words) the line before's; more
