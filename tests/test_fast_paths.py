@@ -10,7 +10,9 @@ import pytest
 import regex
 
 from pipeline.extract import Pipeline
+from pipeline.stages import projects as projects_module
 from pipeline.stages.names import NameJudge
+from pipeline.stages.projects import _Segment
 
 # strings ending in a suffix, in a character no suffix ends in, in a suffix inside a longer
 # one, a line break after a suffix, a lone suffix character, and nothing at all
@@ -641,3 +643,65 @@ def test_skipping_items_where_no_name_ends_changes_no_mention(
     slow = extractor._clause(clause, 0, [])
     assert fast == slow
     assert [m.name for m in fast] == names
+
+
+# `_trim` (stop 43): a trim is remembered per span of the clause it was asked about, and the
+# symbol, ordinal and item-number patterns are asked only where their first character can
+# stand. Each trim is what the code before gave (the same names, the same spans).
+TRIMS = [
+    ("①城南大道改造工程", ("城南大道改造工程", 1, 9)),
+    ("◆城北污水处理厂★", ("城北污水处理厂", 1, 8)),
+    ("备注第8项云州水库除险加固工程", ("云州水库除险加固工程", 5, 15)),
+    ("序号3甲村产业路", ("甲村产业路", 3, 8)),
+    ("（三）青禾县城关第二小学", ("青禾县城关第二小学", 3, 12)),
+    ("1、滨江大桥建设", ("滨江大桥建设", 2, 8)),
+    ("一、城南大道", ("城南大道", 2, 6)),
+    ("顺路我们还看了青禾物流园", ("青禾物流园", 7, 12)),
+    ("这座栖溪大桥", ("栖溪大桥", 2, 6)),
+    ("加快推进城南大道建设", ("加快推进城南大道建设", 0, 10)),
+]
+
+
+@pytest.mark.parametrize(("clause", "trimmed"), TRIMS)
+def test_trim_strips_what_it_did(pipeline: Pipeline, clause: str, trimmed: tuple[str, int, int]) -> None:
+    assert pipeline.projects._trim(clause, _Segment(0, len(clause), "boundary", False)) == trimmed
+
+
+def test_a_remembered_trim_is_its_own_clause_s(pipeline: Pipeline) -> None:
+    """Spans asked of clauses in turn (the same spans of different clauses, each asked twice)
+    give each clause's own trim, as worked out afresh."""
+    extractor = pipeline.projects
+    clauses = [clause for clause, _ in TRIMS]
+    for _ in range(2):
+        for a in range(8):
+            for b in range(a + 1, 9):
+                for clause in (c for c in clauses if b <= len(c)):
+                    got = extractor._trim(clause, _Segment(a, b, "boundary", False))
+                    assert got == extractor._trim_span(clause, a, b), (clause, a, b)
+
+
+def test_no_symbol_nor_ordinal_opens_at_an_ideograph() -> None:
+    """What `_trim` does not ask: at a CJK unified ideograph no symbol pattern matches, and
+    no ordinal unless the ideograph is a numeral, whatever follows."""
+    numerals = projects_module._ORDINAL_NUMERALS
+    assert all(projects_module._ORDINAL.match(n + "、城南") for n in numerals)
+    for code in range(ord(projects_module._IDEOGRAPH_FIRST), ord(projects_module._IDEOGRAPH_LAST) + 1):
+        ch = chr(code)
+        assert projects_module._SYMBOLS_AFTER.match(ch) is None, ch
+        for after in ("", "、城南", "）城南", ".城南", "#", "\u20e3"):
+            assert projects_module._SYMBOLS_BEFORE.match(ch + after) is None, ch
+            if ch not in numerals:
+                assert projects_module._ORDINAL.match(ch + after) is None, ch
+
+
+@pytest.mark.parametrize("text", ["占比序号4甲村公路", "第8项云州水库", "编号12青禾大道改造", "第十二项城南大道"])
+def test_every_item_number_holds_the_characters_looked_for(text: str) -> None:
+    found = [m.group() for m in projects_module._ITEM_NUMBER.finditer(text)]
+    assert found and all("第" in f or "号" in f for f in found)
+
+
+@pytest.mark.parametrize("name", ["顺路我们还看了青禾物流园", "城南大道改造工程", "大家一起去了县人民医院",
+                                  "我县青禾物流园", "同志们看了", ""])
+def test_the_speaker_search_is_the_loop_over_the_words(pipeline: Pipeline, name: str) -> None:
+    extractor = pipeline.projects
+    assert (extractor._speaker_in(name) is not None) == any(w in name for w in extractor.speakers)
