@@ -73,8 +73,6 @@ _VALUE_TRIM = frozenset(SPACES + "\r；;，,。")
 _STATEMENT_END = regex.compile(r"[。；;！!？?\n]")
 _YEAR_MONTH = regex.compile(r"((?:19|20)\d\d)\s*[年.\-/]\s*(\d{1,2})(?!\d)")
 _NAME_BRACKET = regex.compile(r"[（(][^（()）]*[)）]\s*$")
-#: what may close a field's value after the name: space and a sentence's or clause's end
-_VALUE_END = " \t\u3000。；;，,"
 
 
 def _kind(label: str, c: LedgerCards) -> str:
@@ -200,7 +198,7 @@ def _name_mentions(text: str, card: Card, mentions: list[ProjectMention], rules:
     line_end = text.find("\n", start, end)
     if line_end > start:
         end = line_end      # (a field wrapped onto the next line: 施工单位：… there, not a label it knows)
-    while end > start and text[end - 1] in _VALUE_END:
+    while end > start and text[end - 1] in _VALUE_TRIM:
         end -= 1
     bracket = _NAME_BRACKET.search(text, start, end)
     if bracket is not None and bracket.start() > start:
