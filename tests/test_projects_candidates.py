@@ -37,6 +37,9 @@ CANDIDATES = [
     # a preposition before a bare suffix names nothing (往 | 电网); a numbered road keeps its first character
     ("鹤汀村屋顶光伏电站本月起已开始往电网送电。", [("鹤汀村屋顶光伏电站", N)]),
     ("经五路已建成通车。", [("经五路", N)]),
+    # a surname before 家 names a village (何家河): no pronoun (何 of 何时) cut from the name's start
+    ("何家河便民桥上周涨水，停工六天。", [("何家河便民桥", N)]),
+    ("其家门口的鹤汀公园已开放。", [("鹤汀公园", N)]),
     # an adverb the last item runs up to (也, 均 before the cue) is no part of its name
     ("白岭污水处理厂和白岭天然气门站也已建成。", [("白岭污水处理厂", N), ("白岭天然气门站", N)]),
     ("白岭路雨水管网、通信排管均已完成。", [("白岭路雨水管网", N), ("通信排管", N)]),

@@ -1556,7 +1556,9 @@ class ProjectExtractor:
             # one-character adverbs are left to strip_leading_chars: jieba tags the first
             # character of place names such as 尚湾, 将乐 as adverbs; prepositions and
             # pronouns (对, 我) never start a name
-            if leading and flag in self.strip_pos and (len(word) > 1 or flag in ("p", "r")):
+            if leading and flag in self.strip_pos and (len(word) > 1 or flag in ("p", "r")) \
+                    and not (len(word) == 1 and name.startswith("家", pos)):
+                # (a surname before 家 names a village, 何家河: 何 is no pronoun there)
                 cut = pos
             elif pos > last:
                 leading = False
