@@ -307,8 +307,8 @@ STYLES_DIR = FIXTURES_DIR / "styles"
 #   right at 32 %); candidate ceiling 0.939 (123 of 131); the code at stop 42's start: 1.000, 0.896,
 #   0.848, 0.714
 # batches 25 and 26 are in the fit since stop 43, which read their misses (floors raised to what
-#   stop 43's code keeps: r quantities 0.998, money role 0.959, projects 0.813, status 0.622; t
-#   1.000, 0.960, 0.875, 0.748)
+#   stop 43's final code keeps: r quantities 0.998, money role 0.959, projects 0.822, status 0.684;
+#   t 1.000, 0.960, 0.876, 0.758)
 # batch 27 measured on a6b9f97 (its first run, main's code and weights of stop 43, the batch held out
 #   of the models' fit): quantities F1 1.000, money role 0.962 (75/78), projects relaxed F1 0.802
 #   (P 0.864, R 0.748; strict 0.751), status 0.705 (67/95; conf >= 0.8: 0.886 right at 37 %);
