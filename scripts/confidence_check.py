@@ -69,11 +69,15 @@ def styles_documents(folder: Path, batches: Sequence[str]) -> list[tuple[str, Go
     return out
 
 
-def parse_batches(values: Sequence[str], folder: Path) -> list[str]:
+def known_batches(folder: Path) -> set[str]:
+    """The batches of the styles gold in `folder`."""
+    return {train.styles_batch_of(g.file) for g in load_gold(folder / "gold.jsonl")}
+
+
+def parse_batches(values: Sequence[str], known: set[str]) -> list[str]:
     """The batches named by `--batches` values (names separated by spaces or commas), each
-    checked against the batches of the styles gold in `folder`: ValueError naming the unknown
-    and the known ones."""
-    known = {train.styles_batch_of(g.file) for g in load_gold(folder / "gold.jsonl")}
+    checked against `known` (`known_batches`): ValueError naming the unknown and the known
+    ones."""
     names = [name for value in values for name in value.replace(",", " ").split()]
     unknown = [name for name in names if name not in known]
     if unknown:
@@ -312,10 +316,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="each batch of --batches left out of the fit in turn (statuses, then projects)")
     parser.add_argument("--statuses-only", action="store_true", help="with --lobo: the statuses' table only")
     args = parser.parse_args(argv)
+    known = known_batches(args.styles)     # (the gold read once for the three options)
     try:
-        args.batches = parse_batches(args.batches, args.styles)
-        args.wrong = parse_batches(args.wrong, args.styles)
-        args.classes = parse_batches(args.classes, args.styles)
+        args.batches = parse_batches(args.batches, known)
+        args.wrong = parse_batches(args.wrong, known)
+        args.classes = parse_batches(args.classes, known)
     except ValueError as error:
         parser.error(str(error))        # one line, exit 2
     if args.cache and args.cache.is_file():

@@ -31,16 +31,16 @@ sys.path.insert(0, str(ROOT / "scripts"))   # train.py, a script beside this one
 from train import styles_batch_of as batch_of  # noqa: E402  (what a batch is: one definition)
 
 
-def write_folder(dest: Path, styles: Path, lines: list[str], batches: set[str]) -> int:
-    """`dest` anew with the raw files and gold lines of `batches`; how many documents."""
+def write_folder(dest: Path, styles: Path, lines: list[tuple[str, str]], batches: set[str]) -> int:
+    """`dest` anew with the raw files and gold lines of `batches` (`lines`: each gold line with
+    its file's name); how many documents."""
     if dest.exists():
         shutil.rmtree(dest)
     (dest / "raw").mkdir(parents=True)
-    kept = [line for line in lines if batch_of(json.loads(line)["file"]) in batches]
-    for line in kept:
-        name = json.loads(line)["file"]
+    kept = [(name, line) for name, line in lines if batch_of(name) in batches]
+    for name, _ in kept:
         shutil.copy(styles / "raw" / name, dest / "raw" / name)
-    (dest / "gold.jsonl").write_text("".join(line + "\n" for line in kept), encoding="utf-8")
+    (dest / "gold.jsonl").write_text("".join(line + "\n" for _, line in kept), encoding="utf-8")
     return len(kept)
 
 
@@ -50,8 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("groups", nargs="*", help="batches to put together, joined by + (aa+ab)")
     parser.add_argument("--styles", type=Path, default=STYLES, help="the styles set (gold.jsonl + raw/)")
     args = parser.parse_args(argv)
-    lines = [line for line in (args.styles / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    known = sorted({batch_of(json.loads(line)["file"]) for line in lines})
+    text = (args.styles / "gold.jsonl").read_text(encoding="utf-8")
+    lines = [(json.loads(line)["file"], line) for line in text.splitlines() if line.strip()]
+    known = sorted({batch_of(name) for name, _ in lines})
     groups = {group: set(group.split("+")) for group in args.groups}
     unknown = sorted({b for members in groups.values() for b in members} - set(known))
     if unknown:

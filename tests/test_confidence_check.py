@@ -34,9 +34,9 @@ def test_batches_are_named_one_by_one(values: list[str], batches: list[str] | No
     check = load_script("confidence_check")
     if batches is None:
         with pytest.raises(ValueError, match="unknown styles batch"):
-            check.parse_batches(values, FIXTURES_DIR / "styles")
+            check.parse_batches(values, check.known_batches(FIXTURES_DIR / "styles"))
     else:
-        assert check.parse_batches(values, FIXTURES_DIR / "styles") == batches
+        assert check.parse_batches(values, check.known_batches(FIXTURES_DIR / "styles")) == batches
 
 
 # confidences, right or not -> whether the promise (>= 90 % right at >= 40 % of rows) is marked broken
