@@ -209,8 +209,9 @@ _SUFFIX_CLASSES = ("sfx_project", "sfx_engineering", "sfx_build", "sfx_activity"
 
 
 def _suffix_class(name: str, judge: NameJudge, one_char: tuple[str, ...]) -> str:
-    # the suffix of the name without its decorations, else of the whole name: a line number
-    # is a decoration (地铁3号线二期 -> 地铁) and also ends the name in 线
+    # the suffix of the name without its decorations, else of the whole name, as
+    # `NameJudge.has_suffix` reads it: a phase's 工程 ends a name whose core has no suffix
+    # (城西数据谷二期工程 -> 城西数据谷, 工程)
     found = judge.core_suffix(name) or judge.end_suffix(name)
     if found is None:
         return "sfx_none"

@@ -156,8 +156,7 @@ class ProjectExtractor:
         self.speakers, self.speaker_lead_pos = set(p.speaker_words), set(p.speaker_lead_pos)
         # whether a name holds a speaker word at all: one search (a loop over the words asked
         # each of them of every trimmed name)
-        self._speaker_in = (re.compile("|".join(re.escape(w) for w in sorted(self.speakers))).search
-                            if self.speakers else None)
+        self._speaker_in = re.compile(alternation(self.speakers)).search if self.speakers else None
         self.unit_label_before, self.list_title_after = p.unit_label_before, p.list_title_after
         self.works_object_before, self.works_object_after = p.works_object_before, p.works_object_after
         self.strip_pos = set(p.strip_leading_pos)
