@@ -2,7 +2,7 @@
 
     python scripts/status_reach.py [SET ...] [--gold ../shared/gold] [--examples]
 
-A SET is a gold set (`dev`, `train`) or a styles batch (a file-name prefix: `f`, `g` …; the
+A SET is a gold set (`dev`, `train`) or a styles batch (the letters its file names open with: `f`, `g`, `aa` …; the
 held-out batches of `train.STYLES_HELD_OUT` are never read). For every project the scorer
 matches to a gold project, the candidates the rules propose (`status_model.project_candidates`,
 the shipped project model keeping the projects, the ranker off) either offer the gold's state
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from train import STYLES_DIR, STYLES_HELD_OUT, gold_documents, styles_documents
+from train import STYLES_DIR, STYLES_HELD_OUT, gold_documents, styles_batch_of, styles_documents
 
 from pipeline.extract import Pipeline
 from pipeline.io.read import read_document
@@ -72,11 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.sets:
         if name in GOLD_SETS:
             docs = gold_documents(args.gold, [name])
-        elif name.startswith(STYLES_HELD_OUT):
+        elif name in STYLES_HELD_OUT:
             print(f"{name}: held out, not read")
             continue
         else:
-            docs = [d for d in styles_documents(STYLES_DIR) if Path(d[0]).name.startswith(name)]
+            docs = [d for d in styles_documents(STYLES_DIR) if styles_batch_of(Path(d[0]).name) == name]
         classes: Counter[str] = Counter()
         matched = out = 0
         examples = []

@@ -1,5 +1,5 @@
 """scripts/train.py fits on the styles set too: its documents are read except the held-out
-batches (`aa` and `ab`: the letters a file's name opens with, STYLES_HELD_OUT), they are in every
+batches (`ac` and `ad`: the letters a file's name opens with, STYLES_HELD_OUT), they are in every
 fit and never held out, and a weight of 2 counts a sample or a decision twice."""
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ from conftest import load_train_script
 STYLES_FILES = [
     (["s01_ledger.txt", "z07_cards.txt"], ["s01_ledger.txt", "z07_cards.txt"]),
     # must not: the untuned batches kept for measurement
-    (["aa01_notice.txt", "s01_ledger.txt", "ab07_post.txt"], ["s01_ledger.txt"]),
-    (["aa01_notice.txt"], []),
-    (["ab03_yearbook.txt"], []),
-    # a batch is all of a name's opening letters: batch `a` and a batch `abc` are not `aa`
-    # or `ab`, and batches 8-26 (a…, …, r…, t…) are tuned on now
-    (["a01_notice.txt", "abc01_list.txt"], ["a01_notice.txt", "abc01_list.txt"]),
+    (["ac01_notice.txt", "s01_ledger.txt", "ad07_post.txt"], ["s01_ledger.txt"]),
+    (["ac01_notice.txt"], []),
+    (["ad03_yearbook.txt"], []),
+    # a batch is all of a name's opening letters: batch `a` and a batch `acd` are not `ac`
+    # or `ad`, and batches 8-28 (a…, …, t…, aa…, ab…) are tuned on now
+    (["a01_notice.txt", "acd01_list.txt"], ["a01_notice.txt", "acd01_list.txt"]),
+    (["aa01_notice.txt"], ["aa01_notice.txt"]),
+    (["ab03_yearbook.txt"], ["ab03_yearbook.txt"]),
     (["ur2_list.txt", "xt1_bulletin.txt"], ["ur2_list.txt", "xt1_bulletin.txt"]),
     (["b01_notice.txt"], ["b01_notice.txt"]),
     (["c01_notice.txt"], ["c01_notice.txt"]),
