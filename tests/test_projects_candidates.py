@@ -464,6 +464,23 @@ CANDIDATES = [
     # --- who runs or hosts a page (主办：/承办：, its footer) is no project (unit_label_before) ---
     ("主办：青禾县人民政府办公室　　承办：青禾县大数据中心", []),
     ("青禾县大数据中心项目已开工。", [("青禾县大数据中心项目", N)]),
+    # ... nor is an office's address (地址：)
+    ("联系电话：0123-4567890　地址：青禾县便民服务中心三楼", []),
+    # --- who builds a row's project, in a table's organisation column, is no project ----------
+    # (organisation_column: 建设单位 / 施工单位 over the cells; a later table of the same shape
+    # under a heading keeps the header's columns)
+    ("序号|工程名称|建设单位|施工单位\n1|青禾县人民医院住院楼|青禾县人民医院|甲建工集团有限公司\n"
+     "二、在建工程\n2|青禾县博物馆新馆|青禾县博物馆|乙建设有限公司\n",
+     [("青禾县人民医院住院楼", N), ("青禾县博物馆新馆", N)]),
+    ("序号\t项目名称\t项目业主\t规模\n1\t青禾县第一中学体育馆\t青禾县第一中学\t6000平方米\n",
+     [("青禾县第一中学体育馆", N)]),
+    # must not: with no organisation column, a cell naming a building is proposed
+    ("序号|工程名称|配套|规模\n1|青禾县人民医院住院楼|青禾县人民医院停车楼|3万平方米\n",
+     [("青禾县人民医院住院楼", N), ("青禾县人民医院停车楼", N)]),
+    # --- a project department (项目部) and a quality station are organisations; an award title
+    # (“甲江杯”优质工程) is no project
+    ("先进集体：甲建工集团城南大道项目部、青禾县建设工程质量安全监督站。", []),
+    ("拟授予以下工程“甲江杯”优质工程称号。", []),
     # --- projects built by an agent (代建) are a class as 续建 ones are, unless a place names one --
     ("一是个别代建项目前期工作滞后。", []),
     ("城南代建安置小区已交付。", [("城南代建安置小区", N)]),

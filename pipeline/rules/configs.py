@@ -493,6 +493,7 @@ class ProjectRules(Config):
     entry_line: regex.Pattern[str] = rule(PATTERN)    # 鑫达新材料：总投资… a line opening with a name and a colon
     cell_totals: regex.Pattern[str] = rule(PATTERN, at=True)  # 合计 in a ledger's name column: no wrapped name
     name_column_header: regex.Pattern[str] = rule(PATTERN)  # 序号｜小区名称｜…: the name column vouches for its cells
+    organisation_column: regex.Pattern[str] = rule(PATTERN)  # 建设单位 / 施工单位 over cells: who builds, no project
     list_head: regex.Pattern[str] = rule(PATTERN)     # 项目有： / 重点工程： before a list (no count)
     group_heading: regex.Pattern[str] = rule(PATTERN)  # （三）储备项目: a line naming a group of projects
     company_end: regex.Pattern[str] = rule(PATTERN, at=True)  # 有限公司 / 集团 after a framing word

@@ -21,7 +21,7 @@ candidate is a name at all is `NameJudge`'s call (pipeline/stages/names.py).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import NamedTuple
@@ -182,6 +182,7 @@ class ProjectExtractor:
         self.entry_line = p.entry_line
         self.cell_totals = p.cell_totals
         self.name_column_header = p.name_column_header
+        self.organisation_column = p.organisation_column
         self.list_head = p.list_head
         self.group_heading = p.group_heading
         self.company_end = p.company_end
@@ -285,6 +286,8 @@ class ProjectExtractor:
         if "期" in text:
             mentions.extend(self._bare_phases(text, offset, mentions))
         mentions = [m for m in mentions if not self._unit_title_or_works_object(text, m.start - offset, m.end - offset)]
+        if "|" in text or "\t" in text or "｜" in text:
+            mentions = _without_organisation_cells(text, offset, mentions, self.organisation_column)
         return merge_short_forms(_without_content_cells(text, offset, mentions), self.place_prefix)
 
     def _bare_phases(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
@@ -1763,6 +1766,41 @@ def _without_content_cells(text: str, offset: int, mentions: list[ProjectMention
     return [m for m in mentions if id(m) not in dropped] if dropped else mentions
 
 
+
+
+def _without_organisation_cells(text: str, offset: int, mentions: list[ProjectMention],
+                                organisation_column: regex.Pattern[str]) -> list[ProjectMention]:
+    """`mentions` without those inside a cell under a header cell that names organisations
+    (序号｜工程名称｜建设单位｜施工单位: rules/projects.yaml `organisation_column`): who builds or
+    answers for a row's project is no project (甲市第一人民医院 building its own 门诊楼). A row is
+    a later line of as many cells parted by the same mark (bars or tabs), a heading or a note
+    between them or not: a table split by a heading (二、在建工程 over rows of the same shape)
+    keeps its header's columns."""
+    spans: list[tuple[int, int]] = []
+    header: tuple[str, int, set[int]] | None = None     # the last header: its mark, cells, columns
+    at = 0
+    for line in text.split("\n"):
+        mark = next((c for c in "|｜\t" if c in line), None)    # (｜ is | once normalised)
+        if mark is not None:
+            cells = line.split(mark)
+            columns = {k for k, cell in enumerate(cells) if organisation_column.search(cell.strip())}
+            if columns:
+                header = (mark, len(cells), columns)
+            elif header is not None and header[:2] == (mark, len(cells)):
+                start = at
+                for k, cell in enumerate(cells):
+                    if k in header[2]:
+                        spans.append((start, start + len(cell)))
+                    start += len(cell) + 1
+        at += len(line) + 1
+    if not spans:
+        return mentions
+    opens = [s for s, _ in spans]       # in text order, none overlapping
+
+    def in_cell(m: ProjectMention) -> bool:
+        k = bisect_right(opens, m.start - offset) - 1
+        return k >= 0 and m.end - offset <= spans[k][1]
+    return [m for m in mentions if not in_cell(m)]
 
 
 def _count_value(count: str) -> int:
