@@ -668,6 +668,21 @@ def test_how_many_a_count_closing_a_list_says(count: str, value: int) -> None:
     assert _count_value(count) == value
 
 
+# a count of the villages the items are (东湖、西塘两村…) closes the list as 两个 does: each
+# village is a member (its alt, the village's works, is left to the list's reading)
+PLACE_COUNTS = [
+    ("东湖、西塘两村城中村改造项目进展缓慢。", ["东湖", "西塘"]),
+    ("东湖、西塘两个村的产业路硬化工程已完工。", ["东湖", "西塘"]),
+    # must not: a count of projects after a village's works is no count of villages
+    ("东湖村道路硬化、西塘村道路硬化两个项目已完工。", ["东湖村道路硬化", "西塘村道路硬化"]),
+]
+
+
+@pytest.mark.parametrize(("text", "names"), PLACE_COUNTS)
+def test_a_count_of_villages_closes_a_list(extract: ProjectExtractor, text: str, names: list[str]) -> None:
+    assert [m.name for m in extract(text)] == names
+
+
 # A ledger flattened from a PDF table whose name cells wrap onto the next line, with the other
 # columns' text between the halves (invented).
 WRAPPED = (
