@@ -96,6 +96,8 @@ FEATURES: tuple[str, ...] = (
     # a line of a list a line ending in a colon announces (以下6个口袋公园已全部开放：, then one
     # name a line): an item set out, as 、 marks one in prose
     "announced_line",
+    # a name cut where words describing it begin (rule_prefix and described_after)
+    "prefix_described",
 )
 
 
@@ -676,6 +678,9 @@ def project_features(ex: Extraction, judge: NameJudge, rules: RuleSet,
             "quantity_linked": float(bool(qs)),
             "status_in_clause": float(_subject_of_cue(text, ms, p.status_start)),
         })
+        # a name cut from a run-on segment right before words describing it (沙湾大桥 | 全长1.8公里):
+        # the cut is the name's natural end, unlike a cut at the longest named prefix of a phrase
+        f["prefix_described"] = f["rule_prefix"] * f["described_after"]
         out.append({k: v for k, v in f.items() if v} if sparse else f)
     _add_siblings(out, ex.projects, named, text, rules.model_features)
     return out
