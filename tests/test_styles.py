@@ -165,14 +165,26 @@ or diffs and not batch 28 (the minutes of a county project scheduling meeting, a
 paired-aid report, a port and airport group's half-year report, a reply to a political consultative
 proposal, a city investment company's weekly report in Markdown, a news feature on land-to-start
 approvals, a city energy bureau's new-energy infrastructure report), its gold committed before
-keyproj first ran on it: it is held out of the models' fit (scripts/train.py STYLES_HELD_OUT), and
-its floors guard the figures of its first run.
+keyproj first ran on it: in the fit since stop 44.
 Batch 28 (ab01…ab07) was written the same way in stop 43 by a helper that read no rules, stage code,
 scripts or diffs and not batch 27 (an e-mail thread between a project office and contractors, a
 village affairs board, a housing bureau head's Q&A interview, a ledger pasted as tab-separated
 text, an energy-saving and carbon report, a quality-award results notice, a bonded zone's
-quarterly report), its gold committed before keyproj first ran on it: it is held out of the
-models' fit, and its floors guard the figures of its first run.
+quarterly report), its gold committed before keyproj first ran on it: in the fit since stop 44.
+Batch 29 (ac01…ac07) was written the same way in stop 44 by a helper that read no rules, stage code,
+scripts or diffs and not batch 30 (a county's report on rectifying an inspection tour's findings, a
+contractor's week of construction logs, a hundred-day campaign plan, a county media account's
+microblog thread, a university infrastructure office's annual report, a target-responsibility
+assessment's results, a draft report with reviewers' comments and a revision list), its gold
+committed before keyproj first ran on it: it is held out of the models' fit (scripts/train.py
+STYLES_HELD_OUT), and its floors guard the figures of its first run.
+Batch 30 (ad01…ad07) was written the same way in stop 44 by a helper that read no rules, stage code,
+scripts or diffs and not batch 29 (a portal's search-results page, a development zone's bilingual
+press release, a quality and safety inspection circular, a people's congress report on adjusting
+the government investment plan, a county media live blog of a groundbreaking ceremony, a culture
+and tourism bureau's projects report, a metro construction progress report), its gold committed
+before keyproj first ran on it: it is held out of the models' fit, and its floors guard the
+figures of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them
@@ -372,9 +384,13 @@ FLOORS: dict[str, tuple[str, dict[str, float]]] = {
     "batch 26": ("t", {"quantities_f1": 0.98, "role_accuracy": 0.94,
                        "projects_relaxed_f1": 0.85, "status_accuracy": 0.72}),
     "batch 27": ("aa", {"quantities_f1": 0.98, "role_accuracy": 0.94,
-                        "projects_relaxed_f1": 0.78, "status_accuracy": 0.68}),
+                        "projects_relaxed_f1": 0.79, "status_accuracy": 0.73}),
     "batch 28": ("ab", {"quantities_f1": 0.97, "role_accuracy": 0.93,
-                        "projects_relaxed_f1": 0.70, "status_accuracy": 0.52}),
+                        "projects_relaxed_f1": 0.74, "status_accuracy": 0.58}),
+    "batch 29": ("ac", {"quantities_f1": 0.98, "role_accuracy": 0.91,
+                        "projects_relaxed_f1": 0.74, "status_accuracy": 0.72}),
+    "batch 30": ("ad", {"quantities_f1": 0.98, "role_accuracy": 0.93,
+                        "projects_relaxed_f1": 0.78, "status_accuracy": 0.70}),
 }
 
 
