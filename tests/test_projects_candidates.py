@@ -479,7 +479,7 @@ CANDIDATES = [
      [("青禾县人民医院住院楼", N), ("青禾县人民医院停车楼", N)]),
     # --- a project department (项目部) and a quality station are organisations; an award title
     # (“甲江杯”优质工程) is no project
-    ("先进集体：甲建工集团城南大道项目部、青禾县建设工程质量安全监督站。", []),
+    ("先进集体：甲建工集团城南大道项目部、青禾县建设工程安监站。", []),
     ("拟授予以下工程“甲江杯”优质工程称号。", []),
     # --- projects built by an agent (代建) are a class as 续建 ones are, unless a place names one --
     ("一是个别代建项目前期工作滞后。", []),

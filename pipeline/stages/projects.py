@@ -1771,7 +1771,7 @@ def _without_content_cells(text: str, offset: int, mentions: list[ProjectMention
 def _without_organisation_cells(text: str, offset: int, mentions: list[ProjectMention],
                                 organisation_column: regex.Pattern[str]) -> list[ProjectMention]:
     """`mentions` without those inside a cell under a header cell that names organisations
-    (序号｜工程名称｜建设单位｜施工单位: rules/projects.yaml `organisation_column`): who builds or
+    (序号｜项目名称｜业主单位｜监理单位: rules/projects.yaml `organisation_column`): who builds or
     answers for a row's project is no project (甲市第一人民医院 building its own 门诊楼). A row is
     a later line of as many cells parted by the same mark (bars or tabs), a heading or a note
     between them or not: a table split by a heading (二、在建工程 over rows of the same shape)
