@@ -286,8 +286,7 @@ class ProjectExtractor:
         if "期" in text:
             mentions.extend(self._bare_phases(text, offset, mentions))
         mentions = [m for m in mentions if not self._unit_title_or_works_object(text, m.start - offset, m.end - offset)]
-        if "|" in text or "\t" in text or "｜" in text:
-            mentions = _without_organisation_cells(text, offset, mentions, self.organisation_column)
+        mentions = _without_organisation_cells(text, offset, mentions, self.organisation_column)
         return merge_short_forms(_without_content_cells(text, offset, mentions), self.place_prefix)
 
     def _bare_phases(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
@@ -1768,6 +1767,11 @@ def _without_content_cells(text: str, offset: int, mentions: list[ProjectMention
 
 
 
+#: the marks that part the cells of a table `_without_organisation_cells` reads, in the order
+#: a line's mark is looked for (｜ is | once normalised; the extractor also reads raw text)
+_ORGANISATION_TABLE_MARKS = "|｜\t"
+
+
 def _without_organisation_cells(text: str, offset: int, mentions: list[ProjectMention],
                                 organisation_column: regex.Pattern[str]) -> list[ProjectMention]:
     """`mentions` without those inside a cell under a header cell that names organisations
@@ -1776,11 +1780,13 @@ def _without_organisation_cells(text: str, offset: int, mentions: list[ProjectMe
     a later line of as many cells parted by the same mark (bars or tabs), a heading or a note
     between them or not: a table split by a heading (二、在建工程 over rows of the same shape)
     keeps its header's columns."""
+    if not any(mark in text for mark in _ORGANISATION_TABLE_MARKS):
+        return mentions         # no table of bars or tabs (most texts)
     spans: list[tuple[int, int]] = []
     header: tuple[str, int, set[int]] | None = None     # the last header: its mark, cells, columns
     at = 0
     for line in text.split("\n"):
-        mark = next((c for c in "|｜\t" if c in line), None)    # (｜ is | once normalised)
+        mark = next((c for c in _ORGANISATION_TABLE_MARKS if c in line), None)
         if mark is not None:
             cells = line.split(mark)
             columns = {k for k, cell in enumerate(cells) if organisation_column.search(cell.strip())}
