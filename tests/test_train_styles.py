@@ -1,5 +1,5 @@
 """scripts/train.py fits on the styles set too: its documents are read except the held-out
-batches (`ac` and `ad`: the letters a file's name opens with, STYLES_HELD_OUT), they are in every
+batches (`ae` and `af`: the letters a file's name opens with, STYLES_HELD_OUT), they are in every
 fit and never held out, and a weight of 2 counts a sample or a decision twice."""
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ from conftest import load_train_script
 STYLES_FILES = [
     (["s01_ledger.txt", "z07_cards.txt"], ["s01_ledger.txt", "z07_cards.txt"]),
     # must not: the untuned batches kept for measurement
-    (["ac01_notice.txt", "s01_ledger.txt", "ad07_post.txt"], ["s01_ledger.txt"]),
-    (["ac01_notice.txt"], []),
-    (["ad03_yearbook.txt"], []),
-    # a batch is all of a name's opening letters: batch `a` and a batch `acd` are not `ac`
-    # or `ad`, and batches 8-28 (a…, …, t…, aa…, ab…) are tuned on now
-    (["a01_notice.txt", "acd01_list.txt"], ["a01_notice.txt", "acd01_list.txt"]),
+    (["ae01_notice.txt", "s01_ledger.txt", "af07_post.txt"], ["s01_ledger.txt"]),
+    (["ae01_notice.txt"], []),
+    (["af03_yearbook.txt"], []),
+    # a batch is all of a name's opening letters: batch `a` and a batch `aef` are not `ae`
+    # or `af`, and batches 8-30 (a…, …, t…, aa…, ad…) are tuned on now
+    (["a01_notice.txt", "aef01_list.txt"], ["a01_notice.txt", "aef01_list.txt"]),
     (["aa01_notice.txt"], ["aa01_notice.txt"]),
     (["ab03_yearbook.txt"], ["ab03_yearbook.txt"]),
+    (["ac01_notice.txt"], ["ac01_notice.txt"]),
+    (["ad03_yearbook.txt"], ["ad03_yearbook.txt"]),
     (["ur2_list.txt", "xt1_bulletin.txt"], ["ur2_list.txt", "xt1_bulletin.txt"]),
     (["b01_notice.txt"], ["b01_notice.txt"]),
     (["c01_notice.txt"], ["c01_notice.txt"]),

@@ -515,6 +515,7 @@ class LinkPatterns(Config):
     title_max_chars: int = rule(int)                                # a first line this short is the title
     problem_heading: regex.Pattern[str] = rule(PATTERN)             # 存在的问题 / 进度滞后项目 over a list
     other_problem_heading: regex.Pattern[str] = rule(PATTERN)       # 资金闲置 / 违规分包: no delay
+    other_problem_document: regex.Pattern[str] = rule(PATTERN)      # 质量安全…通报: its problems are no delays
     plan_in_clause: regex.Pattern[str] = rule(PATTERN)              # 力争/确保 earlier in a cue's clause
     past_marker: regex.Pattern[str] = rule(PATTERN)                 # 已 / 已经 right before a cue
     part_of_works: regex.Pattern[str] = rule(PATTERN)               # 控制性工程 / 3号楼: a part done

@@ -121,6 +121,7 @@ class LinkRules:
     title_max_chars: int
     problem_heading: regex.Pattern[str]     # a section about problems or delays (存在的问题)
     other_problem: regex.Pattern[str]       # a heading naming a problem of another kind (资金闲置)
+    other_problem_document: regex.Pattern[str]  # a title naming such a problem (质量安全…通报)
     plan_in_clause: regex.Pattern[str]      # a plan word earlier in a cue's clause (力争, 确保)
     past_marker: regex.Pattern[str]         # a state reached, right before a cue (已, 已经)
     verb_first: regex.Pattern[str]          # a clause opening with its cue (…，开工建设乙)
@@ -159,7 +160,8 @@ class LinkRules:
                    p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
                    links.group_statement, links.member_list_opener, links.list_head, links.list_continued,
                    links.title_max_chars,
-                   links.problem_heading, links.other_problem_heading, links.plan_in_clause, links.past_marker,
+                   links.problem_heading, links.other_problem_heading, links.other_problem_document,
+                   links.plan_in_clause, links.past_marker,
                    links.verb_first,
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
@@ -219,6 +221,7 @@ class _StatusLinker:
             self.members[g.segment] = self.members.get(g.segment, 0) + len(g.mentions)
         self.real_cues = len(self.cues)         # the cues after them stand for a problem heading
         self.problem_cue: dict[int, int | None] = {}    # section id -> its delay cue, once found
+        self.other_problem_document: bool | None = None     # the title names quality or safety, once read
         self._subject_ends: dict[int, int] = {}         # clause start -> see _subject_end_from
         self._segment_cue_starts: dict[int, list[int]] = {}
         self.title_delay: tuple[int | None, int | None] | None = None  # (title segment, its delay cue), once found
@@ -1148,20 +1151,22 @@ class _StatusLinker:
         a delayed cue in its title, else the title's problem words as the cue (the
         document's own first line is no heading). A heading on the way up that names a
         problem of another kind (资金闲置, 违规分包: rules/links.yaml other_problem_heading)
-        ends the walk: its projects' problem is no delay."""
+        ends the walk: its projects' problem is no delay. In a document about such problems
+        (a quality and safety inspection's notice: other_problem_document) only a heading's
+        own delay cue counts, not its problem words."""
+        if self.other_problem_document is None:
+            self.other_problem_document = self._title_reads(self.config.other_problem_document)
         current: Section | None = section
         while current is not None and current.section_id != 0:
             if current.section_id not in self.problem_cue:
-                self.problem_cue[current.section_id] = self._heading_delay(current)
+                self.problem_cue[current.section_id] = self._delay_between(
+                    current.title_start, current.title_end, problem_words=not self.other_problem_document)
             if self.problem_cue[current.section_id] is not None:
                 return self.problem_cue[current.section_id]
             if self.config.other_problem.search(self.text, current.title_start, current.title_end):
                 return None     # （三）资金闲置 under 二、审计发现的问题: a problem that is no delay
             current = self.layout.enclosing(current)
         return None
-
-    def _heading_delay(self, section: Section) -> int | None:
-        return self._delay_between(section.title_start, section.title_end)
 
     def _delay_between(self, start: int, end: int, problem_words: bool = True) -> int | None:
         """The first delay cue between `start` and `end` (a heading's or the title's), else
