@@ -1510,8 +1510,8 @@ class ProjectExtractor:
         | 云州港…, 沿 | 城南大道) standing as a word of its own, not the first character of
         a place the name opens with (沿江路, 正阳路: jieba reads them as places; 如云 | 州港 it
         reads as a person's name, and 如 goes)."""
-        if name[0] not in self.strip_chars:
-            return False
+        if name[0] not in self.strip_chars or name.startswith(self.held_words):
+            return False        # (经开区污水处理厂: 经 opens a word the name holds)
         word, flag = self.judge.tags(name)[0]
         return len(word) == 1 or flag != "ns"
 
