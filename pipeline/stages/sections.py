@@ -85,7 +85,7 @@ def split_sections(text: str, rules: RuleSet) -> list[Section]:
                     # a bracket closed on the line is the title's, commas and all (新建项目（4个，均已…）)
                     t_end = close if close is not None else t_end + 1
                 title = text[t_start:t_end].strip()
-                if not title or (title[0] in "0123456789%" and rules.sections.year_title.match(title) is None):
+                if not title or (title[0] in "0123456789%" and rules.sections.number_title.match(title) is None):
                     continue    # "1.5亿元" or a bare number is not a heading; a year is (2025年工作回顾)
             headings.append((pos, rank, rule_id, marker, title, t_start, t_end, part))
             break
