@@ -450,13 +450,17 @@ class NameJudge:
         return True
 
     def _verb_object(self, name: str) -> bool:
-        """跟进项目, 要积极跟踪项目, 2022年项目: a bare 项目/工程/建设 after only verbs, adverbs
-        or counts."""
+        """跟进项目, 要积极跟踪项目, 2022年项目, 暑期维修改造项目: a bare 项目/工程/建设 after only
+        verbs, adverbs, counts or time words, or a time word and only verbs (暑期维修改造): a
+        season's works are a class, not a name."""
         tokens = self.tags(name)
-        if len(tokens) < 2 or tokens[-1][0] not in self.umbrella_suffixes:
+        if len(tokens) < 2:
             return False
+        if tokens[-1][0] not in self.umbrella_suffixes:
+            # 暑期维修改造: a time word and then only verbs, the works of a season
+            return tokens[0][1] == "t" and all(flag in self.verbal_pos for _, flag in tokens[1:])
         # digits are numerals, though jieba tags a run of them "eng" (2022年项目)
-        return all(flag in self.verbal_pos or flag in self.strip_pos or _DIGITS.fullmatch(word)
+        return all(flag in self.verbal_pos or flag in self.strip_pos or flag == "t" or _DIGITS.fullmatch(word)
                    for word, flag in tokens[:-1])
 
     def _action(self, name: str) -> bool:
