@@ -179,11 +179,13 @@ def test_a_line_under_a_colon_is_an_item_set_out(unweighed: Pipeline, text: str,
     assert _features(unweighed, text, name)["announced_line"] == announced
 
 
-# name | its suffix class: a line number is a decoration of the name (地铁3号线二期 -> 地铁) and
-# also its ending (线): the class is read from the whole name when the core has none
+# name | its suffix class: a metro's numbered line ends in 号线, a facility word (its phase is a
+# decoration: 地铁3号线二期); a road's line (G318线) in 线 alone; the class is read from the whole
+# name when the core has none
 SUFFIX_CLASS_CASES = [
-    ("栖梧地铁3号线二期", "sfx_one_char"),
-    ("栖梧地铁3号线", "sfx_one_char"),
+    ("栖梧地铁3号线二期", "sfx_facility"),
+    ("栖梧地铁3号线", "sfx_facility"),
+    ("栖梧国道G318线", "sfx_one_char"),
     ("栖梧水厂二期", "sfx_facility"),
     ("城西数据谷二期", "sfx_none"),
 ]
