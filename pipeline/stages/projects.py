@@ -1206,6 +1206,11 @@ class ProjectExtractor:
             kind = kinds.get(token)
             if kind is None:
                 pass            # most words
+            elif kind == "open" and clause.find(_CLOSE[_OPEN.index(token)], pos + 1) < 0:
+                # “甲、乙两座泵站… a quote opened here and closed past the clause: it wraps more
+                # than a name, so it cuts, and the list inside it is read as any list
+                cuts.append((pos, pos + 1, "boundary"))
+                since = pos + 1
             elif kind == "open":
                 aside = depth == 0 and self.aside_after.search(clause, max(pos - 2, 0), pos) is not None
                 asides.append(aside)
