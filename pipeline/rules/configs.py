@@ -359,6 +359,7 @@ class RoleRules(Config):
     project_bracket: regex.Pattern[str] = rule(PATTERN)
     list_item: regex.Pattern[str] = rule(PATTERN, at=True)
     change_to: regex.Pattern[str] = rule(PATTERN)
+    change_from: regex.Pattern[str] = rule(PATTERN)                 # 乙由2600万元…: the amount a change starts from
     total_after: regex.Pattern[str] = rule(PATTERN, at=True)
     target_after: regex.Pattern[str] = rule(PATTERN, at=True)
     label_end: regex.Pattern[str] = rule(PATTERN, at=True)

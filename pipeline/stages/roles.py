@@ -107,6 +107,7 @@ class _Cues:
         self.restated_between = r.restated_between
         self.list_item = r.list_item
         self.change_to = r.change_to
+        self.change_from = r.change_from
         self.class_band = r.class_band
         self.band_end = r.band_end
         self.band_words = r.band_words
@@ -228,6 +229,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
     prev_role: Role | None = None       # role of the previous amount (thresholds aside)
     prev_start = prev_end = 0
     prev_money_end = 0
+    changed_from: tuple[Role, int] | None = None    # the last amount a change started from: its role, line
     # a notice's cards of labelled fields: a field is its amounts' clause (stages/cards.py)
     if cards is None:
         cards = find_cards(written, rules) if any(q.kind is Kind.MONEY for q in quantities) else ()
@@ -282,6 +284,11 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             # 总投资由10亿元增加至12亿元; 原计划投资8000万元，调整后1.2亿元: the amount changed is
             # in the sentence before the change
             role, cue = prev_role, "new_level"
+        elif found is None and changed_from is not None and changed_from[1] == text.rfind("\n", 0, q.start) \
+                and cues.change_from.search(prefix):
+            # 甲年度计划投资由8000万元调整为…；乙由2600万元调整为4100万元: the measure named once in
+            # the paragraph (its line)
+            role, cue = changed_from[0], "changed_alike"
         elif prev_role is not None and cues.comparison.search(prefix):
             role, cue = prev_role, "comparison"     # 完成12.98亿元，比去年同期12.62亿元增长
         elif found is not None and found[0] is not Role.OTHER and cues.budget.match(after):
@@ -312,6 +319,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             role, cue = Role.OTHER, None
         prev_role, prev_start, prev_end = role, q.start, q.end
         prev_money_end = q.end
+        if role is not Role.OTHER and cues.change_from.search(prefix):
+            changed_from = role, text.rfind("\n", 0, q.start)
         out.append(replace(q, role=role, role_cue=cue))
     # a ledger written as a table: an amount in a money column's cell takes its column's role
     return table_roles(written, out, rules, tables)
