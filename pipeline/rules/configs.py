@@ -287,7 +287,7 @@ class SectionRules(Config):
     markers: tuple[SectionMarker, ...] = rule(BUILT)
     title_end: str = rule(str)
     max_title_chars: int = rule(int)
-    number_title: regex.Pattern[str] = rule(PATTERN, at=True)  # 2025年工作回顾, 3号线一期: a number that may open a title
+    number_title: regex.Pattern[str] = rule(PATTERN, at=True)  # 2025年…, 3号线…: a number that may open a title
 
 
 # -- money roles -----------------------------------------------------------------------
