@@ -1773,8 +1773,9 @@ def _without_content_cells(text: str, offset: int, mentions: list[ProjectMention
 
 
 #: the marks that part the cells of a table `_without_organisation_cells` reads, in the order
-#: a line's mark is looked for (｜ is | once normalised; the extractor also reads raw text)
-_ORGANISATION_TABLE_MARKS = "|｜\t"
+#: a line's mark is looked for: the drawn tables' (CELL_MARKS), ｜ (| once normalised; the
+#: extractor also reads raw text) and tabs
+_ORGANISATION_TABLE_MARKS = CELL_MARKS + "｜\t"
 
 
 def _without_organisation_cells(text: str, offset: int, mentions: list[ProjectMention],
