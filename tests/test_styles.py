@@ -176,15 +176,27 @@ scripts or diffs and not batch 30 (a county's report on rectifying an inspection
 contractor's week of construction logs, a hundred-day campaign plan, a county media account's
 microblog thread, a university infrastructure office's annual report, a target-responsibility
 assessment's results, a draft report with reviewers' comments and a revision list), its gold
-committed before keyproj first ran on it: it is held out of the models' fit (scripts/train.py
-STYLES_HELD_OUT), and its floors guard the figures of its first run.
+committed before keyproj first ran on it: in the fit since stop 45.
 Batch 30 (ad01…ad07) was written the same way in stop 44 by a helper that read no rules, stage code,
 scripts or diffs and not batch 29 (a portal's search-results page, a development zone's bilingual
 press release, a quality and safety inspection circular, a people's congress report on adjusting
 the government investment plan, a county media live blog of a groundbreaking ceremony, a culture
 and tourism bureau's projects report, a metro construction progress report), its gold committed
-before keyproj first ran on it: it is held out of the models' fit, and its floors guard the
-figures of its first run.
+before keyproj first ran on it: in the fit since stop 45.
+Batch 31 (ae01…ae07) was written the same way in stop 45 by a helper that read no rules, stage code,
+scripts or diffs and not batch 32 (a county's wage-arrears inspection notice on construction sites,
+a city's bulletin on delivering stalled housing, site signboards transcribed from photos, a people's
+congress delegation's deliberation brief, a party-building feature on project sites, a project
+platform's records export with status codes, a road maintenance and rural roads report), its gold
+committed before keyproj first ran on it: it is held out of the models' fit (scripts/train.py
+STYLES_HELD_OUT), and its floors guard the figures of its first run.
+Batch 32 (af01…af07) was written the same way in stop 45 by a helper that read no rules, stage code,
+scripts or diffs and not batch 31 (a city's new-infrastructure progress report, a county's vote of
+people's congress deputies on livelihood projects, a bank branch's annual report on financing major
+projects, a whole-process consultancy's monthly report to an owner, a newspaper's one-year-later
+revisit feature, minutes of a private entrepreneurs' forum, a township account's year-end top-10
+countdown), its gold committed before keyproj first ran on it: it is held out of the models' fit,
+and its floors guard the figures of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them
@@ -384,13 +396,17 @@ FLOORS: dict[str, tuple[str, dict[str, float]]] = {
     "batch 26": ("t", {"quantities_f1": 0.98, "role_accuracy": 0.94,
                        "projects_relaxed_f1": 0.85, "status_accuracy": 0.72}),
     "batch 27": ("aa", {"quantities_f1": 0.98, "role_accuracy": 0.94,
-                        "projects_relaxed_f1": 0.79, "status_accuracy": 0.73}),
+                        "projects_relaxed_f1": 0.80, "status_accuracy": 0.75}),
     "batch 28": ("ab", {"quantities_f1": 0.97, "role_accuracy": 0.93,
-                        "projects_relaxed_f1": 0.74, "status_accuracy": 0.58}),
-    "batch 29": ("ac", {"quantities_f1": 0.98, "role_accuracy": 0.91,
-                        "projects_relaxed_f1": 0.74, "status_accuracy": 0.72}),
-    "batch 30": ("ad", {"quantities_f1": 0.98, "role_accuracy": 0.93,
-                        "projects_relaxed_f1": 0.78, "status_accuracy": 0.70}),
+                        "projects_relaxed_f1": 0.75, "status_accuracy": 0.66}),
+    "batch 29": ("ac", {"quantities_f1": 0.98, "role_accuracy": 0.93,
+                        "projects_relaxed_f1": 0.76, "status_accuracy": 0.79}),
+    "batch 30": ("ad", {"quantities_f1": 0.98, "role_accuracy": 0.95,
+                        "projects_relaxed_f1": 0.86, "status_accuracy": 0.78}),
+    "batch 31": ("ae", {"quantities_f1": 0.98, "role_accuracy": 0.96,
+                        "projects_relaxed_f1": 0.85, "status_accuracy": 0.62}),
+    "batch 32": ("af", {"quantities_f1": 0.98, "role_accuracy": 0.92,
+                        "projects_relaxed_f1": 0.78, "status_accuracy": 0.60}),
 }
 
 
