@@ -286,7 +286,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             role, cue = prev_role, "new_level"
         elif found is None and changed_from is not None and changed_from[1] == text.rfind("\n", 0, q.start) \
                 and cues.change_from.search(prefix):
-            # 甲年度计划投资由8000万元调整为…；乙由2600万元调整为4100万元: the measure named once in
+            # 甲年度投资计划从6000万元调增为…；乙从1500万元调增为3400万元: the measure named once in
             # the paragraph (its line)
             role, cue = changed_from[0], "changed_alike"
         elif prev_role is not None and cues.comparison.search(prefix):
