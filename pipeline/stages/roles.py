@@ -284,8 +284,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             # 总投资由10亿元增加至12亿元; 原计划投资8000万元，调整后1.2亿元: the amount changed is
             # in the sentence before the change
             role, cue = prev_role, "new_level"
-        elif found is None and changed_from is not None and changed_from[1] == text.rfind("\n", 0, q.start) \
-                and cues.change_from.search(prefix):
+        elif found is None and changed_from is not None and cues.change_from.search(prefix) \
+                and changed_from[1] == layout.clause_start(q.start, LINE_BREAK):
             # 甲年度投资计划从6000万元调增为…；乙从1500万元调增为3400万元: the measure named once in
             # the paragraph (its line)
             role, cue = changed_from[0], "changed_alike"
@@ -320,7 +320,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         prev_role, prev_start, prev_end = role, q.start, q.end
         prev_money_end = q.end
         if role is not Role.OTHER and cues.change_from.search(prefix):
-            changed_from = role, text.rfind("\n", 0, q.start)
+            changed_from = role, layout.clause_start(q.start, LINE_BREAK)     # (its line's start)
         out.append(replace(q, role=role, role_cue=cue))
     # a ledger written as a table: an amount in a money column's cell takes its column's role
     return table_roles(written, out, rules, tables)
