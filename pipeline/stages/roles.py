@@ -247,6 +247,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
         prefix = text[max(clause_start, prev_money_end):q.start]
         after = text[q.end:q.end + 16]
         change = cues.change_to.search(prefix)      # 由10亿元增加至12亿元: the new level
+        # 乙由2600万元…: an amount a change starts from, and its line (read once, for both uses below)
+        line_changed_from = layout.clause_start(q.start, LINE_BREAK) if cues.change_from.search(prefix) else None
         found = find_role(prefix[:change.start()] if change else prefix, cues)
         if field is not None and field.role is not None and not (
                 found is None and _part_in_field(text, field.value_start, prev_money_end, q.start, cues)) and (
@@ -284,8 +286,7 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             # 总投资由10亿元增加至12亿元; 原计划投资8000万元，调整后1.2亿元: the amount changed is
             # in the sentence before the change
             role, cue = prev_role, "new_level"
-        elif found is None and changed_from is not None and cues.change_from.search(prefix) \
-                and changed_from[1] == layout.clause_start(q.start, LINE_BREAK):
+        elif found is None and changed_from is not None and line_changed_from == changed_from[1]:
             # 甲年度投资计划从6000万元调增为…；乙从1500万元调增为3400万元: the measure named once in
             # the paragraph (its line)
             role, cue = changed_from[0], "changed_alike"
@@ -319,8 +320,8 @@ def assign_roles(text: str, quantities: list[Quantity], rules: RuleSet,
             role, cue = Role.OTHER, None
         prev_role, prev_start, prev_end = role, q.start, q.end
         prev_money_end = q.end
-        if role is not Role.OTHER and cues.change_from.search(prefix):
-            changed_from = role, layout.clause_start(q.start, LINE_BREAK)     # (its line's start)
+        if role is not Role.OTHER and line_changed_from is not None:
+            changed_from = role, line_changed_from
         out.append(replace(q, role=role, role_cue=cue))
     # a ledger written as a table: an amount in a money column's cell takes its column's role
     return table_roles(written, out, rules, tables)
