@@ -196,10 +196,12 @@ def _name_mentions(text: str, card: Card, mentions: list[ProjectMention], rules:
         return []
     start, end = name.value_start, name.value_end
     line_end = text.find("\n", start, end)
-    if line_end > start:
+    if line_end >= start:
         end = line_end      # (a field wrapped onto the next line: 施工单位：… there, not a label it knows)
     while end > start and text[end - 1] in _VALUE_TRIM:
         end -= 1
+    if end == start:
+        return []           # 项目名称：(blank): the record names no project; the next line is another field
     bracket = _NAME_BRACKET.search(text, start, end)
     if bracket is not None and bracket.start() > start:
         end = bracket.start()
