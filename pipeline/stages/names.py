@@ -444,10 +444,18 @@ class NameJudge:
             core = core[: found[1]]
             if self.generic.match(core):
                 return True
+            if len(found[0]) >= 2 and self._one_place_word(core):
+                return False        # 新港 | 小学: a place jieba knows whole, though 港 ends names
             found = self.end_suffix(core)
             if found is None:
                 return False        # (what is left is no generic word either: asked just above)
         return True
+
+    def _one_place_word(self, text: str) -> bool:
+        """`text` is one word jieba tags a place (新港, 新城): a name's own part, even when it
+        ends in a character that ends names (港, 城)."""
+        tokens = self.tags(text)
+        return len(tokens) == 1 and tokens[0][1] == "ns"
 
     def _verb_object(self, name: str) -> bool:
         """跟进项目, 要积极跟踪项目, 2022年项目, 暑期维修改造项目: a bare 项目/工程/建设 after only
