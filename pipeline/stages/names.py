@@ -38,6 +38,8 @@ _NAME_CACHE_MAX = 50_000     # entries per NameJudge cache (names, tags, verdict
 _ROUND_BRACKET = re.compile("[(（)）]")
 _FLAG = itemgetter(1)        # a (word, flag) pair's flag
 # the character every phase (projects.yaml `phase_tail`) holds: a look for it before the pattern
+#: a level of government standing alone before a name's words (县文化艺术中心): the writer's own
+_OWN_LEVELS = frozenset("县市区镇乡")
 _PHASE = "期"
 
 
@@ -430,7 +432,7 @@ class NameJudge:
             return "action"
         if (not listed and name.endswith(self.abstract_suffixes) and len(name) < self.specific_min
                 and not _SPECIFIC_MARKS.search(name) and not self.ordinal_in_name.search(name)
-                and not self.proper(name)):
+                and not self.proper(name) and not self._own_level(name)):
             return "abstract suffix"        # 社会治安综合治理, 发展道路: governance and policy, not works
         return None
 
@@ -450,6 +452,12 @@ class NameJudge:
             if found is None:
                 return False        # (what is left is no generic word either: asked just above)
         return True
+
+    def _own_level(self, name: str) -> bool:
+        """`name` opens with the writer's own level of government alone (县 | 文化艺术中心, 市 |
+        体育中心): the county or city the report is of, a place as a proper name is."""
+        tokens = self.tags(name)
+        return len(tokens) >= 2 and tokens[0][0] in _OWN_LEVELS
 
     def _one_place_word(self, text: str) -> bool:
         """`text` is one word jieba tags a place (新港, 新城): a name's own part, even when it
