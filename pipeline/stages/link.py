@@ -103,6 +103,10 @@ def _first_within(starts: list[int], start: int, end: int) -> int:
     return starts[at] if at < len(starts) and starts[at] < end else end
 
 
+#: what ends a sentence beyond a ；: a lead's colon frames its items only up to one of these
+_SENTENCE_END = regex.compile(r"[。！？!?\n]")
+
+
 @dataclass(frozen=True, slots=True)
 class LinkRules:
     """The patterns linking reads, compiled once per rule set (rules/projects.yaml and
@@ -279,7 +283,17 @@ class _StatusLinker:
         甲投用，开工建设乙; 今后我局将…), with no mark of a state reached after it (statuses.yaml
         future_frame): the sentence tells what is to be done, not what was."""
         start = self.layout.segment_start(self.layout.segment_of(cue.start))
-        return self.config.future_frame.search(self.text, start, cue.start) is not None
+        if self.config.future_frame.search(self.text, start, cue.start) is not None:
+            return True
+        # a lead of tasks to come over a list cut by ；(明年重点抓好两项工作：一是…；二是开工建设甲):
+        # the lead frames each item, up to the sentence's 。
+        lead_end = max(self.text.rfind("：", 0, start), self.text.rfind(":", 0, start))
+        if lead_end < 0 or _SENTENCE_END.search(self.text, lead_end, start) is not None:
+            return False
+        lead_start = max(self.text.rfind(mark, 0, lead_end) for mark in "。！？\n") + 1
+        clause_start = max(self.layout.clause_start(cue.start), start)
+        return (self.config.future_frame.search(self.text, lead_start, lead_end) is not None
+                and self.config.past_marker.search(self.text, clause_start, cue.start) is None)
 
     def _in_goal_field(self, cue: StatusMention) -> bool:
         """The cue stands in a field labelled as a deadline or goal (时限：2027年3月底前开工; 目标：
