@@ -123,6 +123,9 @@ _ORDINAL_NUMERALS = frozenset("一二三四五六七八九十")
 _FRAMED_NAME_MIN = 5
 
 
+#: jieba's tags of a place or a person's name: what a name of its own opens with
+_PLACE_FLAGS = frozenset({"ns", "nr", "nrt", "nrfg", "j"})
+
 class _Segment(NamedTuple):       # a NamedTuple: made tens of thousands of times per MB
     start: int
     end: int
@@ -1408,10 +1411,19 @@ class ProjectExtractor:
             # name of common words will do (城南大道、滨江大桥及青石水库)
             return closed or (judge.has_suffix(b) and (judge.proper(b) or (listed and self._own_part(b)))
                               and judge.accepts(b)
-                              and not judge.tags(b)[0][1].startswith("v"))     # 送出配套工程: a task
+                              and not judge.tags(b)[0][1].startswith("v")     # 送出配套工程: a task
+                              and (listed or not self._placeless_part(a, b)))
         if closed:
             return judge.nominal(a) and judge.nominal(b)
         return judge.lent_suffix([a, b]) is not None
+
+    def _placeless_part(self, left: str, right: str) -> bool:
+        """The right side of a 及 names no place while the left one does (县城第三水厂及 | 配水管网工程,
+        甲污水处理厂提标改造及 | 尾水排放工程): it is a part of the left one's works, one name."""
+        judge = self.judge
+        places = _PLACE_FLAGS
+        return (any(flag in places for _, flag in judge.tags(left))
+                and not any(flag in places for _, flag in judge.tags(right)))
 
     def _own_part(self, name: str) -> bool:
         """What comes before the suffix of `name` is a noun of two characters or more
