@@ -457,7 +457,8 @@ class NameJudge:
         """`name` opens with the writer's own level of government alone (县 | 文化艺术中心, 市 |
         体育中心): the county or city the report is of, a place as a proper name is."""
         tokens = self.tags(name)
-        return len(tokens) >= 2 and tokens[0][0] in _OWN_LEVELS
+        # (市 | 人民 | 医院: the institution every city has, named by its kind, not a works)
+        return len(tokens) >= 2 and tokens[0][0] in _OWN_LEVELS and tokens[1][0] != "人民"
 
     def _one_place_word(self, text: str) -> bool:
         """`text` is one word jieba tags a place (新港, 新城): a name's own part, even when it
