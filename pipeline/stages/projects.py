@@ -1418,8 +1418,8 @@ class ProjectExtractor:
         return judge.lent_suffix([a, b]) is not None
 
     def _placeless_part(self, left: str, right: str) -> bool:
-        """The right side of a 及 names no place while the left one does (县城第三水厂及 | 配水管网工程,
-        甲污水处理厂提标改造及 | 尾水排放工程): it is a part of the left one's works, one name."""
+        """The right side of a 及 names no place while the left one does (甲县第二水厂及 | 输水管网工程,
+        甲污水厂扩建及 | 尾水湿地工程): it is a part of the left one's works, one name."""
         judge = self.judge
         places = _PLACE_FLAGS
         return (any(flag in places for _, flag in judge.tags(left))
