@@ -423,6 +423,10 @@ class ProjectRules(Config):
     sector_max_chars: int = rule(int)
     proper_pos: tuple[str, ...] = rule(WORDS)
     place_marks: tuple[str, ...] = rule(WORDS)     # 溪口 | 村: a place that opens a name
+    place_pos: tuple[str, ...] = rule(WORDS)       # a place's or a person's tags (及: one name or two)
+    known_place_pos: tuple[str, ...] = rule(WORDS)  # 新港 | 小学: a place jieba knows whole
+    own_levels: tuple[str, ...] = rule(WORDS)      # 县 | 文化艺术中心: the writer's own level
+    own_level_institutions: tuple[str, ...] = rule(WORDS)  # 市 | 人民 | 医院: an institution
     place_classes: tuple[str, ...] = rule(WORDS)   # 两个村 | 的…工程: places each with its works
     name_verbs: tuple[str, ...] = rule(WORDS)
     stage_after_name: tuple[str, ...] = rule(WORDS)  # 县第三中学 | 新建项目: a name's ending, no framing

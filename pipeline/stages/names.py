@@ -38,8 +38,6 @@ _NAME_CACHE_MAX = 50_000     # entries per NameJudge cache (names, tags, verdict
 _ROUND_BRACKET = re.compile("[(（)）]")
 _FLAG = itemgetter(1)        # a (word, flag) pair's flag
 # the character every phase (projects.yaml `phase_tail`) holds: a look for it before the pattern
-#: a level of government standing alone before a name's words (县文化艺术中心): the writer's own
-_OWN_LEVELS = frozenset("县市区镇乡")
 _PHASE = "期"
 
 
@@ -97,6 +95,10 @@ class NameJudge:
         self.sector_max = p.sector_max_chars
         self.proper_pos = set(p.proper_pos)
         self.place_marks = frozenset(p.place_marks)
+        self.place_pos = frozenset(p.place_pos)
+        self.known_place_pos = frozenset(p.known_place_pos)
+        self.own_levels = frozenset(p.own_levels)
+        self.own_level_institutions = frozenset(p.own_level_institutions)
         self.place_classes = tuple(p.place_classes)    # 两个村的…工程: places each with its works
         self.abstract_suffixes = p.abstract_suffixes
         self.activity_suffixes = set(p.activity_suffixes)
@@ -455,16 +457,17 @@ class NameJudge:
 
     def _own_level(self, name: str) -> bool:
         """`name` opens with the writer's own level of government alone (县 | 文化艺术中心, 市 |
-        体育中心): the county or city the report is of, a place as a proper name is."""
+        体育中心; rules/projects.yaml `own_levels`): the county or city the report is of, a place
+        as a proper name is; not before an institution's word (市 | 人民 | 医院)."""
         tokens = self.tags(name)
-        # (市 | 人民 | 医院: the institution every city has, named by its kind, not a works)
-        return len(tokens) >= 2 and tokens[0][0] in _OWN_LEVELS and tokens[1][0] != "人民"
+        return (len(tokens) >= 2 and tokens[0][0] in self.own_levels
+                and tokens[1][0] not in self.own_level_institutions)
 
     def _one_place_word(self, text: str) -> bool:
         """`text` is one word jieba tags a place (新港, 新城): a name's own part, even when it
         ends in a character that ends names (港, 城)."""
         tokens = self.tags(text)
-        return len(tokens) == 1 and tokens[0][1] == "ns"
+        return len(tokens) == 1 and tokens[0][1] in self.known_place_pos
 
     def _verb_object(self, name: str) -> bool:
         """跟进项目, 要积极跟踪项目, 2022年项目, 暑期维修改造项目: a bare 项目/工程/建设 after only

@@ -123,9 +123,6 @@ _ORDINAL_NUMERALS = frozenset("一二三四五六七八九十")
 _FRAMED_NAME_MIN = 5
 
 
-#: jieba's tags of a place or a person's name: what a name of its own opens with
-_PLACE_FLAGS = frozenset({"ns", "nr", "nrt", "nrfg", "j"})
-
 class _Segment(NamedTuple):       # a NamedTuple: made tens of thousands of times per MB
     start: int
     end: int
@@ -1419,9 +1416,9 @@ class ProjectExtractor:
 
     def _placeless_part(self, left: str, right: str) -> bool:
         """The right side of a 及 names no place while the left one does (甲县第二水厂及 | 输水管网工程,
-        甲污水厂扩建及 | 尾水湿地工程): it is a part of the left one's works, one name."""
-        judge = self.judge
-        places = _PLACE_FLAGS
+        甲污水厂扩建及 | 尾水湿地工程; rules/projects.yaml `place_pos`): it is a part of the left
+        one's works, one name."""
+        judge, places = self.judge, self.judge.place_pos
         return (any(flag in places for _, flag in judge.tags(left))
                 and not any(flag in places for _, flag in judge.tags(right)))
 
