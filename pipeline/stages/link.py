@@ -103,6 +103,9 @@ def _first_within(starts: list[int], start: int, end: int) -> int:
     return starts[at] if at < len(starts) and starts[at] < end else end
 
 
+#: how far before a group a frame word (rules/links.yaml frame_before: 与, 紧挨着, 实地察看了“) may
+#: start: its longest word and a run of blanks or quotes after it
+_FRAME_REACH = 24
 #: what ends a sentence beyond a ；: a lead's colon frames its items only up to one of these
 _SENTENCE_END = regex.compile(r"[。！？!?\n]")
 
@@ -561,8 +564,12 @@ class _StatusLinker:
         """Group `g` is no subject of its sentence: named after a preposition of company or
         comparison or as the object of a visit (与甲同年开工的…; 观摩了甲、乙…), or in 在甲的带动下
         (rules/links.yaml frame_before, frame_under): the clauses after it speak of another subject."""
+        # frame_before ends at the group (its `$`): only the last few characters can hold it, and a
+        # search from the clause's start tried every position of a clause of table rows joined
+        # into one (benchmarks/hostile.py 'table rows of cells' grew 6x for 4x the rows)
+        window = max(self.layout.clause_start(g.start), g.start - _FRAME_REACH)
         return self.config.frame_under.match(self.text, g.end) is not None \
-            or self.config.frame_before.search(self.text, self.layout.clause_start(g.start), g.start) is not None
+            or self.config.frame_before.search(self.text, window, g.start) is not None
 
     def _excluded(self, g: Group) -> bool:
         """Group `g` is set apart by an exclusion (除甲外，…; 除了甲、乙两个项目以外，…: rules/links.yaml
