@@ -66,7 +66,7 @@ from pipeline.rules.loader import RuleSet, alternation
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Enumerations, Group, Layout
-from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS, SEGMENT_END, SPACES
+from pipeline.text.punctuation import CLAUSE_END, CLAUSE_MARKS, COLONS, SEGMENT_END, SENTENCE_END, SPACES
 from pipeline.types import Kind, ProjectMention, Quantity, Section, Status, StatusMention
 
 _LOOKAHEAD_SENTENCES = 3
@@ -106,8 +106,6 @@ def _first_within(starts: list[int], start: int, end: int) -> int:
 #: how far before a group a frame word (rules/links.yaml frame_before: 与, 紧挨着, 实地察看了“) may
 #: start: its longest word and a run of blanks or quotes after it
 _FRAME_REACH = 24
-#: what ends a sentence beyond a ；: a lead's colon frames its items only up to one of these
-_SENTENCE_END = regex.compile(r"[。！？!?\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,13 +287,14 @@ class _StatusLinker:
         if self.config.future_frame.search(self.text, start, cue.start) is not None:
             return True
         # a lead of tasks to come over a list cut by ；(明年重点抓好两项工作：一是…；二是开工建设甲):
-        # the lead frames each item, up to the sentence's 。
-        lead_end = max(self.text.rfind("：", 0, start), self.text.rfind(":", 0, start))
-        if lead_end < 0 or _SENTENCE_END.search(self.text, lead_end, start) is not None:
+        # the lead, up to the last colon of the sentence (up to 。) before the cue's segment,
+        # frames each item (both found in the layout's index of marks, not by a scan back)
+        sentence_start = self.layout.clause_start(start, SENTENCE_END)
+        lead_end = self.layout.clause_start(start, COLONS) - 1
+        if lead_end < sentence_start:
             return False
-        lead_start = max(self.text.rfind(mark, 0, lead_end) for mark in "。！？\n") + 1
         clause_start = max(self.layout.clause_start(cue.start), start)
-        return (self.config.future_frame.search(self.text, lead_start, lead_end) is not None
+        return (self.config.future_frame.search(self.text, sentence_start, lead_end) is not None
                 and self.config.past_marker.search(self.text, clause_start, cue.start) is None)
 
     def _in_goal_field(self, cue: StatusMention) -> bool:
