@@ -200,15 +200,13 @@ scripts or diffs and not batch 34 (a county fiscal review centre's report on set
 county's clean-up of signed investment projects, a week of a command post's daily briefs, a city
 hotline's quarterly summary of tickets on construction works, a listed company's investor Q&A
 export, online encyclopedia entries on works, a county's satellite land-enforcement report), its
-gold committed before keyproj first ran on it: it is held out of the models' fit (scripts/train.py
-STYLES_HELD_OUT), and its floors guard the figures of its first run.
+gold committed before keyproj first ran on it: in the fit since stop 47.
 Batch 34 (ah01…ah07) was written the same way in stop 46 by a helper that read no rules, stage code,
 scripts or diffs and not batch 33 (a county's construction accident investigation report, a city's
 special-bond spending warning notice, a Macau-style public works bulletin in traditional script, a
 principal's letter to parents on a new campus, a tender document's track-record chapter, a
 province's statistics enforcement notice on investment data, a county's model-village acceptance
-report), its gold committed before keyproj first ran on it: it is held out of the models' fit, and
-its floors guard the figures of its first run.
+report), its gold committed before keyproj first ran on it: in the fit since stop 47.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them
