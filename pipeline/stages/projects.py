@@ -1491,6 +1491,10 @@ class ProjectExtractor:
             close = clause.find("”", s, e)
             if close > s + 1 and clause[close + 1:e] in self.quoted_ends:
                 s, e = s + 1, close     # “青禾县电网升级项目”, “鑫达产业园”建设: the quotes wrap the name
+        if clause.startswith("“", s) and (close := clause.find("”", s + 1, e)) > s + 1 \
+                and "“" not in clause[s + 1:close] and self.short_name.match(clause, close + 1, e) is not None \
+                and self.judge.has_suffix(clause[s + 1:close]):
+            s, e = s + 1, close     # “甲大桥工程”（以下简称“甲桥”）: the quotes wrap the name its short form is of
         s = self._past_weak_framing(clause, s, e, self.weak_first)
         if (pointer := self.demonstrative.match(clause, s, e)) is not None:
             s = pointer.end()       # 这座 | 栖溪大桥: a pointer at the project, no part of its name
