@@ -229,6 +229,7 @@ class ProjectExtractor:
             first: tuple(sorted({len(s) for s in independent if s[0] == first}))
             for first in {s[0] for s in independent}}
         self.short_name = p.short_name      # （简称“南青高速”）: ends the full name before it
+        self.quoted_part_after = p.quoted_part_after    # “甲工程”| 主体结构
         # what `_segments` does at each word (later entries win, as the checks' order there)
         self.token_kinds: dict[str, str] = {
             **dict.fromkeys(self.boundaries, "boundary"), **dict.fromkeys(self.location_markers, "location"),
@@ -1492,9 +1493,12 @@ class ProjectExtractor:
             if close > s + 1 and clause[close + 1:e] in self.quoted_ends:
                 s, e = s + 1, close     # “青禾县电网升级项目”, “鑫达产业园”建设: the quotes wrap the name
         if clause.startswith("“", s) and (close := clause.find("”", s + 1, e)) > s + 1 \
-                and "“" not in clause[s + 1:close] and self.short_name.match(clause, close + 1, e) is not None \
-                and self.judge.has_suffix(clause[s + 1:close]):
-            s, e = s + 1, close     # “甲大桥工程”（以下简称“甲桥”）: the quotes wrap the name its short form is of
+                and "“" not in clause[s + 1:close] and self.judge.has_suffix(clause[s + 1:close]) \
+                and (self.short_name.match(clause, close + 1, e) is not None
+                     or self.quoted_part_after.match(clause[close + 1:e]) is not None):
+            # “甲大桥工程”（以下简称“甲桥”）, “甲工程”主体结构: the quotes wrap the name its short form
+            # or its part is of
+            s, e = s + 1, close
         s = self._past_weak_framing(clause, s, e, self.weak_first)
         if (pointer := self.demonstrative.match(clause, s, e)) is not None:
             s = pointer.end()       # 这座 | 栖溪大桥: a pointer at the project, no part of its name
