@@ -94,6 +94,8 @@ _PANEL_REACH = 8           # lines (names aside) a panel's heading may stand abo
 _DIGITS_AND_MARKS = regex.compile(r"[\p{P}\p{S}\p{N}\s]+")
 #: digits, marks and the words of a date (10月28日起), taken out before a clause's lead is measured
 _DATE_WORDS = regex.compile(r"(?:\p{N}+[年月日号](?:[上中下]旬|底|初|末|起)?)+|[\p{P}\p{S}\p{N}\s]+")
+# a group used as a label: an optional bracket (its short form, its phase), then a colon
+_LABEL_COLON = regex.compile(r"[ \t\u3000]*(?:[（(][^（）()\n]{0,20}[）)])?[ \t\u3000]*[：:]")
 _BARE_CLAUSE_LEAD = 3       # at most this many words' characters before a subjectless clause's cue
 
 
@@ -1318,6 +1320,7 @@ class _StatusLinker:
         section = self.layout.section_at(g.start if g is not None else row.start)
         return {
             "other_subject": float(self._past_own_subject(row, g)),
+            "after_label": float(self._after_label(row, g)),
             "plan_in_sentence": float(self.config.plan_in_clause.search(self.text, sentence_start, row.start)
                                       is not None),
             "past_marker": float(self.config.past_marker.search(self.text, clause_start, row.end) is not None),
@@ -1333,6 +1336,14 @@ class _StatusLinker:
         if g is None or row.start < g.end or self.layout.segment_of(row.start) != g.segment:
             return False
         return row.start >= self._same_subject_end(g.end)
+
+    def _after_label(self, row: StatusMention, g: Group | None) -> bool:
+        """The cue stands in the group's sentence after the group as a label: the group, an
+        optional bracket and a colon (2.甲大桥：计划年底通车), so what follows is the
+        project's own entry."""
+        if g is None or row.start < g.end or self.layout.segment_of(row.start) != g.segment:
+            return False
+        return _LABEL_COLON.match(self.text, g.end, row.start) is not None
 
     def _plan_heading(self, section: Section) -> bool:
         """A heading over `section` (the document's first line aside) holds a plan word

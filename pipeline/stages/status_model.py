@@ -325,6 +325,9 @@ def project_confidence(status: Status, start: int | None, end: int | None,
 
 # --- the ranker: candidates of each project and the choice ---------------------------------
 
+_ONE_STATE = math.log1p(1) + 1e-9      # `log_sentence_states` of a sentence stating one state
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One way to set a project's status: the state, the cue span that says it (None for
@@ -350,11 +353,19 @@ class Candidate:
         0.804, dev-fit->train 0.762 against 0.760), or which states a pace against a schedule
         (甲完成投资3亿元，快于时间进度: the pace of its investment, not a state reached; train
         CV 0.795 -> 0.800, dev-fit->train 0.750 -> 0.755, dev unchanged). A pace in the
-        project's own clause still binds (其中甲达到序时进度 after a list's delay)."""
+        project's own clause still binds (其中甲达到序时进度 after a list's delay), and so does a plan
+        after the project's label and colon when its sentence states nothing else (2.甲大桥：计划年底
+        通车: the entry is the project's own; 甲：钢结构完成吊装，预计明年建成 is left to the ranker)."""
         return self.row is not None and self.by_rules and not (
             ("link=after", 1.0) in self.features
-            and (("other_subject", 1.0) in self.features or ("future", 1.0) in self.features
-                 or ("pace", 1.0) in self.features))
+            and (("other_subject", 1.0) in self.features or ("pace", 1.0) in self.features
+                 or ("future", 1.0) in self.features and not self._label_plan_alone))
+
+    @property
+    def _label_plan_alone(self) -> bool:
+        """A plan after the project's label and colon, the only state its sentence states."""
+        return ("after_label", 1.0) in self.features and dict(self.features).get(
+            "log_sentence_states", 0.0) <= _ONE_STATE
 
 
 @dataclass(frozen=True, slots=True)
