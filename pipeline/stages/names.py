@@ -434,7 +434,7 @@ class NameJudge:
             return "action"
         if (not listed and name.endswith(self.abstract_suffixes) and len(name) < self.specific_min
                 and not _SPECIFIC_MARKS.search(name) and not self.ordinal_in_name.search(name)
-                and not self.proper(name) and not self._own_level(name)):
+                and not self.proper(name) and not self.own_level(name)):
             return "abstract suffix"        # 社会治安综合治理, 发展道路: governance and policy, not works
         return None
 
@@ -455,7 +455,7 @@ class NameJudge:
                 return False        # (what is left is no generic word either: asked just above)
         return True
 
-    def _own_level(self, name: str) -> bool:
+    def own_level(self, name: str) -> bool:
         """`name` opens with the writer's own level of government alone (县 | 文化艺术中心, 市 |
         体育中心; rules/projects.yaml `own_levels`): the county or city the report is of, a place
         as a proper name is; not before an institution's word (市 | 人民 | 医院)."""

@@ -100,6 +100,7 @@ _COLONS = re.compile("[：:]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
 _CELL_END = _ITEM_END | set(SPACES)     # … and of a table row's first cell
 _NAME_RUN_END = re.compile(r"[、，,。；;：:\s（(“”]")     # where the words after a cue inside a name end
+_NOT_PLACE_POS = frozenset({"m", "q", "p", "v", "d", "c", "u", "r", "f", "a"})   # a count, a verb…: no place
 _PUNCT_STRIP = SPACES + "\"'“”‘’《》「」【】·-—"
 _LEADING_STRIP = _PUNCT_STRIP + "（("
 _NUMERAL_CHARS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百")
@@ -1196,7 +1197,7 @@ class ProjectExtractor:
         # a clause opening with a copula describes the subject before it (…主桥长420米，
         # 为三跨连续刚构桥): what follows is a type, not a name
         copula = self.copula.match(clause)
-        if copula:
+        if copula and not self._names_a_place_whole(clause[copula.end("verb"):]):
             cuts.append((copula.start("verb"), copula.end("verb"), "location"))
         pos = 0
         depth = 0
@@ -1638,6 +1639,19 @@ class ProjectExtractor:
             if verb and len(rest) >= self.min_chars and judge.has_suffix(rest) and judge.accepts(rest):
                 cut = end
         return cut
+
+    def _names_a_place_whole(self, rest: str) -> bool:
+        """`rest`, all of a clause after its copula, is a name from a place (or the writer's own
+        level) to its suffix (…亩。为 | 甲县城北污水厂提标扩建工程，未批先建): the copula says what
+        the subject before is, by its name, not its type (为 | 三跨连续刚构桥)."""
+        rest = rest.strip()
+        if len(rest) <= self.min_chars or not self.judge.has_suffix(rest):
+            return False
+        tags = self.judge.tags(rest)
+        if tags[0][1] in self.judge.proper_pos or self.judge.own_level(rest):
+            return True
+        # a place jieba does not know comes out one character at a time (浛 | 阳 | 县城…)
+        return len(tags) > 2 and len(tags[0][0]) == 1 == len(tags[1][0]) and tags[0][1] not in _NOT_PLACE_POS
 
     def _placed_prefix(self, text: str, first: Sequence[tuple[str, str]]) -> bool:
         """`text` opens with a name that starts at a place or proper noun (云州市鑫达产业园 |
