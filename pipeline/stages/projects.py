@@ -1489,17 +1489,7 @@ class ProjectExtractor:
             if clause[e - 1] == "”" and "“" in clause[s:e - 1]:
                 break       # 青州“三桥一路”: the quote opened inside the name closes it
             e -= 1
-        if clause.startswith("“", s) and clause.count("“", s, e) == 1 and clause.count("”", s, e) == 1:
-            close = clause.find("”", s, e)
-            if close > s + 1 and clause[close + 1:e] in self.quoted_ends:
-                s, e = s + 1, close     # “青禾县电网升级项目”, “鑫达产业园”建设: the quotes wrap the name
-        if clause.startswith("“", s) and (close := clause.find("”", s + 1, e)) > s + 1 \
-                and "“" not in clause[s + 1:close] and self.judge.has_suffix(clause[s + 1:close]) \
-                and (self.short_name.match(clause, close + 1, e) is not None
-                     or self.quoted_part_after.match(clause[close + 1:e]) is not None):
-            # “甲大桥工程”（以下简称“甲桥”）, “甲工程”主体结构: the quotes wrap the name its short form
-            # or its part is of
-            s, e = s + 1, close
+        s, e = self._unquoted(clause, s, e)
         s = self._past_weak_framing(clause, s, e, self.weak_first)
         if (pointer := self.demonstrative.match(clause, s, e)) is not None:
             s = pointer.end()       # 这座 | 栖溪大桥: a pointer at the project, no part of its name
@@ -1507,6 +1497,7 @@ class ProjectExtractor:
             not _IDEOGRAPH_FIRST <= clause[s] <= _IDEOGRAPH_LAST or clause[s] in _ORDINAL_NUMERALS) else None)
         if ordinal:
             s = ordinal.end()
+            s, e = self._unquoted(clause, s, e)     # 2.“甲工程”
         if clause.find("第", s, e) >= 0 or clause.find("号", s, e) >= 0:
             for item_number in _ITEM_NUMBER.finditer(clause, s, e):
                 s = item_number.end()       # 占比序号4 | 甲村公路: the name starts after the item's number
@@ -1527,6 +1518,29 @@ class ProjectExtractor:
                                                  else clause[s] == "“" and "”" in clause[s + 1:e]):
             s += 1          # a lone opening quote or bracket (“一河两岸”整治项目(已于… keeps its quote)
         return clause[s:e], s, e
+
+    def _unquoted(self, clause: str, s: int, e: int) -> tuple[int, int]:
+        """The span without the quotes that open it when they wrap the name: what follows them
+        is nothing or 项目/工程/建设 (“青禾县电网升级项目”, “鑫达产业园”建设), the short form's
+        bracket or a part of the works (“甲大桥工程”（以下简称“甲桥”）, “甲工程”主体结构), or
+        words with no suffix after a name from a place to its suffix (“甲县北环线工程”实为);
+        not quotes around a part of the name (“云州芯谷”集成电路产业园, “甲大桥”维修加固工程) nor a
+        designation (“四好农村路”示范创建)."""
+        if not clause.startswith("“", s) or (close := clause.find("”", s + 1, e)) <= s + 1 \
+                or "“" in clause[s + 1:close]:
+            return s, e
+        tail = clause[close + 1:e]
+        if clause.count("“", s, e) == 1 and clause.count("”", s, e) == 1 and tail in self.quoted_ends:
+            return s + 1, close
+        inside = clause[s + 1:close]
+        if not self.judge.has_suffix(inside):
+            return s, e
+        if self.short_name.match(clause, close + 1, e) is not None or self.quoted_part_after.match(tail):
+            return s + 1, close
+        if "“" not in tail and not any(self.judge.has_suffix(tail[:k]) for k in range(1, len(tail) + 1)) \
+                and self._names_a_place_whole(inside):
+            return s + 1, close
+        return s, e
 
     def _stray_char(self, name: str) -> bool:
         """`name` opens with a character that never starts a name (`strip_leading_chars`: 如
