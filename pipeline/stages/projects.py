@@ -231,6 +231,7 @@ class ProjectExtractor:
             for first in {s[0] for s in independent}}
         self.short_name = p.short_name      # （简称“南青高速”）: ends the full name before it
         self.quoted_part_after = p.quoted_part_after    # “甲工程”| 主体结构
+        self.title_given_before = p.title_given_before  # 获批为 | “甲示范基地”
         # what `_segments` does at each word (later entries win, as the checks' order there)
         self.token_kinds: dict[str, str] = {
             **dict.fromkeys(self.boundaries, "boundary"), **dict.fromkeys(self.location_markers, "location"),
@@ -1507,6 +1508,7 @@ class ProjectExtractor:
         s += self._leading_framing(clause[s:e])
         s += self._speaker_lead_in(clause[s:e])
         s = self._past_weak_framing(clause, s, e, self.weak_word_first, behind_adverb=True)   # 将要 | 新建 | …
+        s, e = self._unquoted(clause, s, e)     # 将 | “甲项目”达到…
         while e - s > self.min_chars and self._stray_char(clause[s:e]) and self.judge.has_suffix(clause[s + 1:e]):
             s += 1
         if e - s == self.min_chars and self._stray_char(clause[s:e]) and not self.judge.has_suffix(clause[s + 1:e]) \
@@ -1523,9 +1525,17 @@ class ProjectExtractor:
         """The span without the quotes that open it when they wrap the name: what follows them
         is nothing or 项目/工程/建设 (“青禾县电网升级项目”, “鑫达产业园”建设), the short form's
         bracket or a part of the works (“甲大桥工程”（以下简称“甲桥”）, “甲工程”主体结构), or
-        words with no suffix after a name from a place to its suffix (“甲县北环线工程”实为);
+        words with no suffix after a name from a place to its suffix (“甲县北环线工程”实为), unless
+        a title given (获批为“甲省智能制造示范基地”);
         not quotes around a part of the name (“云州芯谷”集成电路产业园, “甲大桥”维修加固工程) nor a
         designation (“四好农村路”示范创建)."""
+        if self.title_given_before.search(clause, max(0, s - 8), s) is not None:
+            return s, e     # 获批为 | “甲省智能制造示范基地”: a title given, its quotes kept
+        opened = clause.find("“", s, min(s + 3, e))
+        if opened > s and all(tag in self.strip_pos for _, tag in self.judge.tags(clause[s:opened])):
+            s0 = s      # 将 | “甲项目”达到…: a preposition or an adverb before the quotes
+            s, e = self._unquoted(clause, opened, e)
+            return (s, e) if s > opened else (s0, e)
         if not clause.startswith("“", s) or (close := clause.find("”", s + 1, e)) <= s + 1 \
                 or "“" in clause[s + 1:close]:
             return s, e
