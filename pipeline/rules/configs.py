@@ -481,6 +481,7 @@ class ProjectRules(Config):
     short_name: regex.Pattern[str] = rule(PATTERN)        # （以下简称“南青高速”）: group 'alias'
     quoted_part_after: regex.Pattern[str] = rule(PATTERN)  # “甲工程”| 主体结构: a part of the quoted works
     title_given_before: regex.Pattern[str] = rule(PATTERN)  # 获批为 | “甲示范基地”: a designation
+    class_count_after: regex.Pattern[str] = rule(PATTERN)  # 基础设施项目 | 1个，: a class counted
     full_name: regex.Pattern[str] = rule(PATTERN)         # 短名（全称…项目）: group 'full'
     other_name: regex.Pattern[str] = rule(PATTERN)        # 甲小学（原名乙小学）: groups former/current/same, 'other'
     money_framing: regex.Pattern[str] = rule(PATTERN)   # 投资9亿元建设 | 某某项目: an amount before a name

@@ -100,6 +100,7 @@ _COLONS = re.compile("[：:]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
 _CELL_END = _ITEM_END | set(SPACES)     # … and of a table row's first cell
 _NAME_RUN_END = re.compile(r"[、，,。；;：:\s（(“”]")     # where the words after a cue inside a name end
+_BARE_ENDS = ("项目", "工程", "項目")      # a class's head, before its count (基础设施项目1个)
 _NOT_PLACE_POS = frozenset({"m", "q", "p", "v", "d", "c", "u", "r", "f", "a"})   # a count, a verb…: no place
 _PUNCT_STRIP = SPACES + "\"'“”‘’《》「」【】·-—"
 _LEADING_STRIP = _PUNCT_STRIP + "（("
@@ -232,6 +233,7 @@ class ProjectExtractor:
         self.short_name = p.short_name      # （简称“南青高速”）: ends the full name before it
         self.quoted_part_after = p.quoted_part_after    # “甲工程”| 主体结构
         self.title_given_before = p.title_given_before  # 获批为 | “甲示范基地”
+        self.class_count_after = p.class_count_after    # 基础设施项目 | 1个，
         # what `_segments` does at each word (later entries win, as the checks' order there)
         self.token_kinds: dict[str, str] = {
             **dict.fromkeys(self.boundaries, "boundary"), **dict.fromkeys(self.location_markers, "location"),
@@ -946,6 +948,10 @@ class ProjectExtractor:
                     continue        # the works of the class closing a list before it
                 if self.component_of_subject.search(clause, 0, s) is not None:
                     continue        # 其控制性工程 | 青峰特大桥: a part of the sentence's project
+                if name.endswith(_BARE_ENDS) and (counted := self.class_count_after.match(clause[e:e + 16])) \
+                        and (_count_value(counted.group()) > 1 or not judge.proper(name)):
+                    continue        # 基础设施项目 | 1个，: a class and its number of members (储备项目仅有
+                    #                 甲港码头项目1个: one named)
                 if name and judge.accepts(name, listed=listed, whole=True) and not _inside_title_marks(clause, s, e):
                     out.append(ProjectMention(name, self.key(name), offset + s, offset + e, rule_id, alt))
         return out
