@@ -487,6 +487,7 @@ class ProjectRules(Config):
     money_framing: regex.Pattern[str] = rule(PATTERN)   # 投资9亿元建设 | 某某项目: an amount before a name
     location_markers: tuple[str, ...] = rule(WORDS)
     new_subject: regex.Pattern[str] = rule(PATTERN)
+    counted_object: regex.Pattern[str] = rule(PATTERN)     # 建成 | 农村公路项目880个: a class's clause
     subject_end: regex.Pattern[str] = rule(PATTERN)
     aggregate_marker: regex.Pattern[str] = rule(PATTERN)
     organisation_after: regex.Pattern[str] = rule(PATTERN)

@@ -119,6 +119,7 @@ class LinkRules:
     updates: regex.Pattern[str]             # a next sentence updating its state (但, 截至)
     new_subject: regex.Pattern[str]
     subject_end: regex.Pattern[str]
+    counted_object: regex.Pattern[str]      # 建成 | 农村公路项目880个: a clause about a class
     aggregate: regex.Pattern[str]           # an amount after it is a group's (等50个项目，总投资)
     enumeration_gap: regex.Pattern[str]
     group_statement: regex.Pattern[str]
@@ -164,7 +165,7 @@ class LinkRules:
     def of(cls, rules: RuleSet) -> LinkRules:
         p, links = rules.projects, rules.links
         return cls(_word_pattern(p.continuation_openers), _word_pattern(p.update_openers),
-                   p.new_subject, p.subject_end, p.aggregate_marker, links.enumeration_gap,
+                   p.new_subject, p.subject_end, p.counted_object, p.aggregate_marker, links.enumeration_gap,
                    links.group_statement, links.member_list_opener, links.list_head, links.list_continued,
                    links.title_max_chars,
                    links.problem_heading, links.other_problem_heading, links.other_problem_document,
@@ -673,7 +674,8 @@ class _StatusLinker:
             end = min(self.layout.clause_end(start), seg_end)
             first_cue = _first_within(starts, start, end)
             if self.config.new_subject.match(self.text[start:end]) \
-                    or self.config.subject_end.search(self.text[start:first_cue]):
+                    or self.config.subject_end.search(self.text[start:first_cue]) \
+                    or (first_cue < end and self.config.counted_object.search(self.text[first_cue:end])):
                 found = start
                 break
             walked.append(start)
