@@ -1672,7 +1672,7 @@ class ProjectExtractor:
 
     def _names_a_place_whole(self, rest: str) -> bool:
         """`rest`, all of a clause after its copula, is a name from a place (or the writer's own
-        level) to its suffix (…亩。为 | 甲县城北污水厂提标扩建工程，未批先建): the copula says what
+        level) to its suffix (…亩。为 | 甲县城东水厂扩建工程，未批先建): the copula says what
         the subject before is, by its name, not its type (为 | 三跨连续刚构桥)."""
         rest = rest.strip()
         if len(rest) <= self.min_chars or not self.judge.has_suffix(rest):

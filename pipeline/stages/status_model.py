@@ -355,7 +355,7 @@ class Candidate:
         CV 0.795 -> 0.800, dev-fit->train 0.750 -> 0.755, dev unchanged). A pace in the
         project's own clause still binds (其中甲达到序时进度 after a list's delay), and so does a plan
         after the project's label and colon when its sentence states nothing else (2.甲大桥：计划年底
-        通车: the entry is the project's own; 甲：钢结构完成吊装，预计明年建成 is left to the ranker)."""
+        通车: the entry is the project's own; 甲：钢构件吊装完成，明年可望建成 is left to the ranker)."""
         return self.row is not None and self.by_rules and not (
             ("link=after", 1.0) in self.features
             and (("other_subject", 1.0) in self.features or ("pace", 1.0) in self.features
