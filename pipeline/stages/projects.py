@@ -100,8 +100,6 @@ _COLONS = re.compile("[：:]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
 _CELL_END = _ITEM_END | set(SPACES)     # … and of a table row's first cell
 _NAME_RUN_END = re.compile(r"[、，,。；;：:\s（(“”]")     # where the words after a cue inside a name end
-_BARE_ENDS = ("项目", "工程", "項目")      # a class's head, before its count (基础设施项目1个)
-_NOT_PLACE_POS = frozenset({"m", "q", "p", "v", "d", "c", "u", "r", "f", "a"})   # a count, a verb…: no place
 _PUNCT_STRIP = SPACES + "\"'“”‘’《》「」【】·-—"
 _LEADING_STRIP = _PUNCT_STRIP + "（("
 _NUMERAL_CHARS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百")
@@ -190,8 +188,9 @@ class ProjectExtractor:
         self.company_end = p.company_end
         self.aside_after = p.aside_after
         self.measure_note = p.measure_note
+        self.umbrella_ends = tuple(p.umbrella_suffixes)     # 项目, 工程, 建设
         # what may follow a name in quotes that wrap it whole: nothing, or 项目/工程/建设
-        self.quoted_ends = ("", *p.umbrella_suffixes)
+        self.quoted_ends = ("", *self.umbrella_ends)
         self.group_words = ("项目", "項目", "工程")    # what a group heading's line ends in
         self.count_in_item = p.count_in_item
         self.place_count_in_item = p.place_count_in_item
@@ -234,6 +233,7 @@ class ProjectExtractor:
         self.quoted_part_after = p.quoted_part_after    # “甲工程”| 主体结构
         self.title_given_before = p.title_given_before  # 获批为 | “甲示范基地”
         self.class_count_after = p.class_count_after    # 基础设施项目 | 1个，
+        self.not_place_first_pos = frozenset(p.not_place_first_pos)     # 三 | 跨 | 连续刚构桥
         # what `_segments` does at each word (later entries win, as the checks' order there)
         self.token_kinds: dict[str, str] = {
             **dict.fromkeys(self.boundaries, "boundary"), **dict.fromkeys(self.location_markers, "location"),
@@ -948,7 +948,7 @@ class ProjectExtractor:
                     continue        # the works of the class closing a list before it
                 if self.component_of_subject.search(clause, 0, s) is not None:
                     continue        # 其控制性工程 | 青峰特大桥: a part of the sentence's project
-                if name.endswith(_BARE_ENDS) and (counted := self.class_count_after.match(clause[e:e + 16])) \
+                if name.endswith(self.umbrella_ends) and (counted := self.class_count_after.match(clause[e:e + 16])) \
                         and (_count_value(counted.group()) > 1 or not judge.proper(name)):
                     continue        # 基础设施项目 | 1个，: a class and its number of members (储备项目仅有
                     #                 甲港码头项目1个: one named)
@@ -1681,7 +1681,7 @@ class ProjectExtractor:
         if tags[0][1] in self.judge.proper_pos or self.judge.own_level(rest):
             return True
         # a place jieba does not know comes out one character at a time (浛 | 阳 | 县城…)
-        return len(tags) > 2 and len(tags[0][0]) == 1 == len(tags[1][0]) and tags[0][1] not in _NOT_PLACE_POS
+        return len(tags) > 2 and len(tags[0][0]) == 1 == len(tags[1][0]) and tags[0][1] not in self.not_place_first_pos
 
     def _placed_prefix(self, text: str, first: Sequence[tuple[str, str]]) -> bool:
         """`text` opens with a name that starts at a place or proper noun (云州市鑫达产业园 |
