@@ -1335,17 +1335,18 @@ class _StatusLinker:
         """The cue stands after the group in its sentence, beyond a clause with a subject of
         its own (甲总投资3亿元，部分路段已通车; 甲完成投资2亿元，其余项目正在推进): it may be
         that subject's state rather than the project's."""
-        if g is None or row.start < g.end or self.layout.segment_of(row.start) != g.segment:
-            return False
-        return row.start >= self._same_subject_end(g.end)
+        return g is not None and self._after_in_its_sentence(row, g) and row.start >= self._same_subject_end(g.end)
 
     def _after_label(self, row: StatusMention, g: Group | None) -> bool:
         """The cue stands in the group's sentence after the group as a label: the group, an
         optional bracket and a colon (2.甲大桥：计划年底通车), so what follows is the
         project's own entry."""
-        if g is None or row.start < g.end or self.layout.segment_of(row.start) != g.segment:
-            return False
-        return _LABEL_COLON.match(self.text, g.end, row.start) is not None
+        return (g is not None and self._after_in_its_sentence(row, g)
+                and _LABEL_COLON.match(self.text, g.end, row.start) is not None)
+
+    def _after_in_its_sentence(self, row: StatusMention, g: Group) -> bool:
+        """The cue stands after group `g` in the group's own sentence."""
+        return row.start >= g.end and self.layout.segment_of(row.start) == g.segment
 
     def _plan_heading(self, section: Section) -> bool:
         """A heading over `section` (the document's first line aside) holds a plan word

@@ -1535,9 +1535,11 @@ class ProjectExtractor:
         a title given (获批为“甲省智能制造示范基地”);
         not quotes around a part of the name (“云州芯谷”集成电路产业园, “甲大桥”维修加固工程) nor a
         designation (“四好农村路”示范创建)."""
+        opened = clause.find("“", s, min(s + 3, e))
+        if opened < 0:
+            return s, e     # (most spans: no quote at their start, nothing more to read)
         if self.title_given_before.search(clause, max(0, s - 8), s) is not None:
             return s, e     # 获批为 | “甲省智能制造示范基地”: a title given, its quotes kept
-        opened = clause.find("“", s, min(s + 3, e))
         if opened > s and all(tag in self.strip_pos for _, tag in self.judge.tags(clause[s:opened])):
             s0 = s      # 将 | “甲项目”达到…: a preposition or an adverb before the quotes
             s, e = self._unquoted(clause, opened, e)
@@ -1677,11 +1679,12 @@ class ProjectExtractor:
         rest = rest.strip()
         if len(rest) <= self.min_chars or not self.judge.has_suffix(rest):
             return False
-        tags = self.judge.tags(rest)
-        if tags[0][1] in self.judge.proper_pos or self.judge.own_level(rest):
+        judge = self.judge
+        tags = judge.tags(rest)
+        if tags[0][1] in judge.proper_pos or judge.own_level(rest):
             return True
-        # a place jieba does not know comes out one character at a time (浛 | 阳 | 县城…)
-        return len(tags) > 2 and len(tags[0][0]) == 1 == len(tags[1][0]) and tags[0][1] not in self.not_place_first_pos
+        # a place jieba does not know (浛 | 阳 | 县城…), not a count or a verb read so (三 | 跨 | …)
+        return judge.unknown_start(tags) and tags[0][1] not in self.not_place_first_pos
 
     def _placed_prefix(self, text: str, first: Sequence[tuple[str, str]]) -> bool:
         """`text` opens with a name that starts at a place or proper noun (云州市鑫达产业园 |
