@@ -432,6 +432,7 @@ class ProjectRules(Config):
     name_verbs: tuple[str, ...] = rule(WORDS)
     stage_after_name: tuple[str, ...] = rule(WORDS)  # 县第三中学 | 新建项目: a name's ending, no framing
     narrative_pos: tuple[str, ...] = rule(WORDS)
+    aspect_particles: tuple[str, ...] = rule(WORDS)    # 就上了 | 甲高速: a verb's particle, its object next
     strip_leading_chars: tuple[str, ...] = rule(WORDS)
     strip_trailing_chars: tuple[str, ...] = rule(WORDS)
     cut_after_words: tuple[str, ...] = rule(WORDS)

@@ -71,7 +71,7 @@ ROW_CELL_WRAP_MAX = 8
 # what follows a class of projects (新建项目5个, 续建项目有：, 续建项目包括): a count or a list
 _CLASS_FOLLOWS = regex.compile(r"\s*(?:[0-9一二三四五六七八九十两几多]|有|包括|主要|共|[：:（(])")
 # a character every marker of another name (`other_name`) holds: most texts have none
-_OTHER_NAME_HINT = re.compile("[原曾旧前更改易定现即称名]")
+_OTHER_NAME_HINT = re.compile("[原曾旧前更改易定现即称名叫]")
 # between a project's name and the marker of its other name: brackets, quotes, a comma, blanks
 # (single characters: it reads the same over the text reversed)
 _BEFORE_OTHER_NAME = regex.compile(r"[】\]）)」』”\"，,（(\s]*")
@@ -154,6 +154,7 @@ class ProjectExtractor:
         self.cut_after = set(p.cut_after_words)
         self.held_words = tuple(p.held_words)     # 经开区: a cut word's character inside a word
         self.speakers, self.speaker_lead_pos = set(p.speaker_words), set(p.speaker_lead_pos)
+        self.aspect_particles = frozenset(p.aspect_particles)
         # whether a name holds a speaker word at all: one search (a loop over the words asked
         # each of them of every trimmed name)
         self._speaker_in = re.compile(alternation(self.speakers)).search if self.speakers else None
@@ -1261,13 +1262,20 @@ class ProjectExtractor:
             if start < cursor:
                 cursor = max(cursor, end)
                 continue
-            if start > cursor and kind != "dash":
+            if start > cursor and (kind != "dash" or self._named_before_dash(clause, cursor, start, end)):
                 segments.append(_Segment(cursor, start, sep, kind == "etc"))
             sep = kind if kind in ("、", "location", "join") else "boundary"
             cursor = end
         if cursor < len(clause):
             segments.append(_Segment(cursor, len(clause), sep, False))
         return segments
+
+    def _named_before_dash(self, clause: str, start: int, dash: int, after: int) -> bool:
+        """The words clause[start:dash] before a dash end in a suffix and the words after it name
+        nothing (甲大桥——这个好像已经修好了: a remark on the name before the dash), so the name is
+        before the dash; a description before a name (最长的隧道——某某通道) is dropped."""
+        return (self.judge.end_suffix(clause[start:dash]) is not None
+                and self.judge.suffix_any.search(clause, after) is None)
 
     def _joins_a_junction(self, clause: str, after: int, kind: str) -> bool:
         """A 和/及/与 (`kind` 、 or join) whose right side names where the two sides meet or
@@ -1627,6 +1635,9 @@ class ProjectExtractor:
                     and judge.accepts(name[pos:]):
                 # (a cut that leaves no name, 青禾县引领 | 科技园, leaves the name whole)
                 cut = pos       # 主会场设在 | 云州市鑫达产业园项目建设现场: the name after the verb
+            elif word in self.aspect_particles and i > 0 and judge.has_suffix(name[pos:]) \
+                    and judge.accepts(name[pos:]):
+                cut = pos       # 早上8点就上了 | 枫岭高速: the name is the object after the verb's 了
             elif (flag == "vn" and len(word) > 1 and (after := self._place_after_verb(tags, i)) is not None
                     and (named := judge.named_prefix(rest := name[pos + after:])) and judge.accepts(rest[:named])):
                 # 督导检查 | 桐林大道改造工程, 调研了 | 桐林新区…: a verbal noun (an inspection, a
