@@ -82,6 +82,10 @@ PROJECT_ENUMERATION_ITEM_RULE = "project.enumeration_item"   # an item of a list
 PROJECT_ANAPHORA_RULE = "project.anaphora"                # 该项目, 该路: names nothing new
 PROJECT_CARD_RULE = "project.card"                        # a card's name field (项目名称：…), no other rule's
 
+# statuses the cue finder makes (pipeline/stages/statuses.py)
+# a state field holding a code a legend explains ("项目状态":"32" under 32=续建)
+CODE_LEGEND_RULE = "status.code_legend"
+
 # statuses the linker makes (pipeline/stages/link.py)
 # a problem heading's words standing as a delay cue (二、存在的问题)
 PROBLEM_HEADING_RULE = "status.problem_heading"
@@ -399,6 +403,9 @@ class StatusRules(Config):
     future_frame: regex.Pattern[str] = rule(PATTERN)    # 明年，/ 我们将: a time to come over its sentence
     plan_frame: regex.Pattern[str] = rule(PATTERN)      # 2027年重点项目清单: a plan's title or heading
     plan_start_class: regex.Pattern[str] = rule(PATTERN)    # 新开工: a plan's class of starts to come
+    code_legend: regex.Pattern[str] = rule(PATTERN)     # 项目状态代码说明：: a legend of status codes
+    code_pair: regex.Pattern[str] = rule(PATTERN)       # 32=续建: a code and its label
+    coded_state: regex.Pattern[str] = rule(PATTERN)     # "项目状态":"32": a state field holding a code
 
 
 # -- projects --------------------------------------------------------------------------

@@ -67,6 +67,8 @@ _OPENING = regex.compile(r"(?:^|(?<=[；;。])|(?<=[ \t\u3000]{2}))[ \t\u3000]*"
                          r"(?:[【\[](?P<label>[^：:【】\[\]\s，。；]{2,10})[】\]]\s*[：:]?"
                          r"|(?P<label>[^：:【】\[\]\s，。；]{2,10}?)\s*[：:])", regex.MULTILINE)
 _COLON = regex.compile(r"[】\]][ \t\u3000]*[：:]?|[：:]")
+# a key and its value in a record of JSON: "项目名称":"甲" or "总投资(万元)":86000
+_RECORD_FIELD = regex.compile(r'"(?P<label>[^"\\]{2,12})"\s*:\s*(?:"(?P<value>(?:[^"\\]|\\.)*)"|(?P<value>[^,}\s]+))')
 _LONGEST_LABEL = 10
 _WRAPPED_LINES = 2          # a field's value may run on over this many unlabelled lines
 _VALUE_TRIM = frozenset(SPACES + "\r；;，,。")
@@ -85,7 +87,10 @@ def _kind(label: str, c: LedgerCards) -> str:
 def _line_fields(text: str, start: int, end: int, c: LedgerCards) -> list[Field]:
     """The fields of one line, or none when the line does not open with one. A later field
     of the line is a label of the lexicon right before a colon (1.项目名称：甲；建设地点：乙, or a
-    line the normaliser joined to the one before: 长28米资金规模：…)."""
+    line the normaliser joined to the one before: 长28米资金规模：…). A line that is a record of
+    JSON ({"项目名称":"甲","项目状态":"32"}) has the fields its keys of the lexicon label."""
+    if text.startswith("{", start):
+        return _record_fields(text, start, end, c)
     m = _OPENING.match(text, start, end)
     if m is None or c.label.match(m.group("label")) is None:
         return []
@@ -109,6 +114,18 @@ def _line_fields(text: str, start: int, end: int, c: LedgerCards) -> list[Field]
         while vs < ve and text[vs] in _VALUE_TRIM:
             vs += 1
         fields.append(Field(ls, le, vs, ve, _kind(text[ls:le], c)))
+    return fields
+
+
+def _record_fields(text: str, start: int, end: int, c: LedgerCards) -> list[Field]:
+    """The fields of a line that is a record of JSON (an open-data export: {"序号":3,"项目名称":
+    "甲","项目状态":"32"}): one per key of the lexicon (序号 is none), its value inside its quotes
+    or up to the next comma."""
+    fields = []
+    for m in _RECORD_FIELD.finditer(text, start, end):
+        if c.label.fullmatch(m.group("label")) is not None:
+            vs, ve = m.span("value")
+            fields.append(Field(m.start("label"), m.end("label"), vs, ve, _kind(m.group("label"), c)))
     return fields
 
 

@@ -107,7 +107,8 @@ _NUMERAL_CHARS = frozenset("0123456789０１２３４５６７８９一二三四
 # other pictographs (📍, ▶, ★, ◆, ✅, with their variation selectors, skin tones and joiners),
 # a keycap digit (1️⃣), arrows and ticks, a mention or tag mark (@, #), a reference mark. Not
 # the mathematical signs (×, ＊): they mask a name's letters (××水库, the `masked` rule)
-_SYMBOLS_BEFORE = regex.compile(r"(?:[0-9#*]\uFE0F?\u20E3|[\p{So}\p{Sk}\p{Cf}\p{Mn}\p{Co}→⇒√@＠#＃※•‧])+")
+# (and a line break escaped in a record of JSON: \n数智谷二期)
+_SYMBOLS_BEFORE = regex.compile(r"(?:[0-9#*]\uFE0F?\u20E3|[\p{So}\p{Sk}\p{Cf}\p{Mn}\p{Co}→⇒√@＠#＃※•‧]|\\[nrt])+")
 _SYMBOLS_AFTER = regex.compile(r"[\p{So}\p{Sk}\p{Cf}\p{Mn}\p{Co}√#＃]+")
 # Most segments open and end with a Han character. A CJK unified ideograph (U+4E00-U+9FFF,
 # all of category Lo) is none of the symbols above, nor a space, so neither pattern nor
