@@ -20,7 +20,6 @@ from pipeline.text.layout import title_line
 from pipeline.text.scan import MultiScanner
 from pipeline.types import Status, StatusMention
 
-
 # a character every legend of status codes holds (rules/statuses.yaml code_legend: 代码, 状态码)
 _LEGEND_HINT = re.compile("代码|代号|编码|编号|状态码")
 
