@@ -45,7 +45,8 @@ _CLAUSE_END = set(CLAUSE_MARKS)
 _CLAUSE_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + "".join(sorted(_CLAUSE_END))) + "]")
 _BRACKETS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
-                         r"[0-9]{1,2}[)）/](?=\s*\p{Han})|[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
+                         r"[0-9]{1,2}[)）/](?=\s*\p{Han})|[一二三四五六七八九十]{1,3}、|[①-⑳]"
+                         r"|[A-H][.．、](?=\s*\p{Han}))\s*")     # (B. 甲大桥: a lettered option)
 # a reference to a ledger's item by its number (备注：第8项 | 云州水库除险加固工程…, 序号3 | 甲村
 #产业路最高): a counter before the name, no part of it (第一项目部, 第2项工程 are not)
 # (every match holds 第 or 号: `_trim` looks for them first)
@@ -95,6 +96,8 @@ _BARE_PHASE = regex.compile(rf"(?:、|和|及|与|以及|，|,|；|;)\s*"
                             rf"(?P<phase>{_PHASE_WORD})(?![一二三四五六七八九十0-9期间末初中])")
 _DASH = r"[—－-]{2,}"
 _SPACES_OR_DASH = regex.compile(rf"(?P<space>{_SPACES.pattern})|(?P<dash>{_DASH})")
+# a lettered option's mark right before a name (A. 甲大桥  B. 乙大桥: a question's options)
+_OPTION_BEFORE = regex.compile(r"(?<![A-Za-z])[A-H][.．、][ \t\u3000]*$")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
 _COLONS = re.compile("[：:]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
@@ -1823,8 +1826,9 @@ def _without_content_cells(text: str, offset: int, mentions: list[ProjectMention
         if s >= row_end:
             first = other = None        # past the row of the names so far
         before = first if first is not None and first[0] != m.key else other
-        if before is not None and _CELL_GAP.search(text, before[1], s + 1):
-            dropped.add(id(m))
+        if before is not None and _CELL_GAP.search(text, before[1], s + 1) \
+                and _OPTION_BEFORE.search(text, max(0, s - 6), s) is None:
+            dropped.add(id(m))      # (not an option of a question: A. 甲大桥  B. 乙大桥, each a name)
         if not (_CELL_GAP.match(text, e) and (s == 0 or text[s - 1] in " \t")):
             continue            # the name does not fill its cell
         line_start = text.rfind("\n", 0, s) + 1
