@@ -212,14 +212,25 @@ scripts or diffs and not batch 36 (a city open-data portal's export of project r
 lines, commemorative inscriptions, a bankruptcy administrator's report on stalled projects, a power
 company's month of planned outage notices, a county quiz bank, a chapter of a retired official's
 memoir, a labour market's job board of construction ads), its gold committed before keyproj first
-ran on it: it is held out of the models' fit (scripts/train.py STYLES_HELD_OUT), and its floors
-guard the figures of its first run.
+ran on it: in the fit since stop 48.
 Batch 36 (aj01…aj07) was written the same way in stop 47 by a helper that read no rules, stage code,
 scripts or diffs and not batch 35 (a newspaper editorial on half-finished works, a self-drive
 traveller's blog, a county land-listing notice, a school essay-contest collection, a bank-enterprise
 financing meeting's project list, a field researcher's notebook, a county geohazard treatment and
-relocation report), its gold committed before keyproj first ran on it: it is held out of the
-models' fit, and its floors guard the figures of its first run.
+relocation report), its gold committed before keyproj first ran on it: in the fit since stop 48.
+Batch 37 (ak01…ak07) was written the same way in stop 48 by a helper that read no rules, stage code,
+scripts or diffs and not batch 38 (a county discipline commission's notice of typical cases in
+works, a township's loudspeaker scripts, a public hearing on a tunnel toll, a city's commendation
+decision with its annex lists, a tour guide's script for a new district, a quarter of government app
+push messages, an insurer's construction all-risks policy list and claims summary), its gold
+committed before keyproj first ran on it: it is held out of the models' fit (scripts/train.py
+STYLES_HELD_OUT), and its floors guard the figures of its first run.
+Batch 38 (al01…al07) was written the same way in stop 48 by a helper that read no rules, stage code,
+scripts or diffs and not batch 37 (a master's thesis case chapter, a leader's Spring Festival
+speech on a building site, an arbitration award in a construction dispute, a village donation
+appeal with its donor list, a local textbook lesson with exercises, an engineer's obituary and life
+story, a county pre-flood-season inspection notice), its gold committed before keyproj first ran on
+it: it is held out of the models' fit, and its floors guard the figures of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them
@@ -434,10 +445,14 @@ FLOORS: dict[str, tuple[str, dict[str, float]]] = {
                         "projects_relaxed_f1": 0.82, "status_accuracy": 0.81}),
     "batch 34": ("ah", {"quantities_f1": 0.98, "role_accuracy": 0.98,
                         "projects_relaxed_f1": 0.81, "status_accuracy": 0.77}),
-    "batch 35": ("ai", {"quantities_f1": 0.97, "role_accuracy": 0.88,
-                        "projects_relaxed_f1": 0.72, "status_accuracy": 0.60}),
-    "batch 36": ("aj", {"quantities_f1": 0.97, "role_accuracy": 0.94,
-                        "projects_relaxed_f1": 0.75, "status_accuracy": 0.66}),
+    "batch 35": ("ai", {"quantities_f1": 0.97, "role_accuracy": 0.89,
+                        "projects_relaxed_f1": 0.78, "status_accuracy": 0.70}),
+    "batch 36": ("aj", {"quantities_f1": 0.97, "role_accuracy": 0.96,
+                        "projects_relaxed_f1": 0.77, "status_accuracy": 0.71}),
+    "batch 37": ("ak", {"quantities_f1": 0.97, "role_accuracy": 0.94,
+                        "projects_relaxed_f1": 0.79, "status_accuracy": 0.64}),
+    "batch 38": ("al", {"quantities_f1": 0.98, "role_accuracy": 0.94,
+                        "projects_relaxed_f1": 0.83, "status_accuracy": 0.59}),
 }
 
 
