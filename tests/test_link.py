@@ -48,7 +48,8 @@ CUE_CASES = [
     # the permit or the land it names (a step before the works)
     ("厂房正在进行设备安装调试。", [("in_progress", "正在进行设备安装调试")]),
     ("项目正在办理施工许可。", [("in_progress", "正在"), ("planned", "施工许可")]),   # the permit: a step before them
-    ("项目正在开展施工图设计。", [("planned", "正在开展施工图设计")]),     # design still being done: a step before the works
+    # design still being done: a step before the works
+    ("项目正在开展施工图设计。", [("planned", "正在开展施工图设计")]),
     # the tender for the works (施工招标) is a step before them: 施工 inside it is no cue
     ("项目正在开展施工招标。", [("in_progress", "正在"), ("planned", "招标")]),
 ]

@@ -1276,7 +1276,7 @@ class ProjectExtractor:
 
     def _named_before_dash(self, clause: str, start: int, dash: int, after: int) -> bool:
         """The words clause[start:dash] before a dash end in a suffix and the words after it name
-        nothing (甲大桥——这个好像已经修好了: a remark on the name before the dash), so the name is
+        nothing (甲大桥——听说早就修好了: a remark on the name before the dash), so the name is
         before the dash; a description before a name (最长的隧道——某某通道) is dropped."""
         return (self.judge.end_suffix(clause[start:dash]) is not None
                 and self.judge.suffix_any.search(clause, after) is None)

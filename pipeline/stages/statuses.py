@@ -54,7 +54,7 @@ class StatusFinder:
 
     def _coded_states(self, text: str, offset: int, found: list[StatusMention]) -> list[StatusMention]:
         """`found` read with the document's legend of status codes (rules/statuses.yaml
-        `code_legend`: 项目状态代码说明：10=储备谋划　32=续建): each state field holding a code
+        `code_legend`: 建设状态代码说明：1=谋划　3=在建): each state field holding a code
         (“项目状态”:“32”) states the state its label's cue states, a cue on the code's span; the
         legend's own cues state no project's state and are dropped. A code whose label holds no
         cue stands for nothing."""
