@@ -44,9 +44,12 @@ _OPEN, _CLOSE = "(（《“‘【[", ")）》”’】]"
 _CLAUSE_END = set(CLAUSE_MARKS)
 _CLAUSE_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + "".join(sorted(_CLAUSE_END))) + "]")
 _BRACKETS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
+# a lettered option's mark (A. 甲大桥  B. 乙大桥: a question's options): an ordinal before a name, and
+# no table row's cell gap before a later option (`_OPTION_BEFORE`)
+_OPTION_MARK = r"[A-H][.．、]"
 _ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|"
                          r"[0-9]{1,2}[)）/](?=\s*\p{Han})|[一二三四五六七八九十]{1,3}、|[①-⑳]"
-                         r"|[A-H][.．、](?=\s*\p{Han}))\s*")     # (B. 甲大桥: a lettered option)
+                         rf"|{_OPTION_MARK}(?=\s*\p{{Han}}))\s*")
 # a reference to a ledger's item by its number (备注：第8项 | 云州水库除险加固工程…, 序号3 | 甲村
 #产业路最高): a counter before the name, no part of it (第一项目部, 第2项工程 are not)
 # (every match holds 第 or 号: `_trim` looks for them first)
@@ -96,8 +99,8 @@ _BARE_PHASE = regex.compile(rf"(?:、|和|及|与|以及|，|,|；|;)\s*"
                             rf"(?P<phase>{_PHASE_WORD})(?![一二三四五六七八九十0-9期间末初中])")
 _DASH = r"[—－-]{2,}"
 _SPACES_OR_DASH = regex.compile(rf"(?P<space>{_SPACES.pattern})|(?P<dash>{_DASH})")
-# a lettered option's mark right before a name (A. 甲大桥  B. 乙大桥: a question's options)
-_OPTION_BEFORE = regex.compile(r"(?<![A-Za-z])[A-H][.．、][ \t\u3000]*$")
+# a lettered option's mark right before a name
+_OPTION_BEFORE = regex.compile(rf"(?<![A-Za-z]){_OPTION_MARK}[ \t\u3000]*$")
 _KEY_DROP = regex.compile(r"[\s\p{P}]")
 _COLONS = re.compile("[：:]")
 _ITEM_END = set("，,：:。；;！？!?\n（(")      # where the name of a ledger item ends
