@@ -246,6 +246,27 @@ def test_a_clause_cut_at_a_suffix(unweighed: Pipeline, name: str, clause: float)
     assert f["clause_inside"] == clause
 
 
+# name | it holds a person (a masked one, 某某), a pronoun of those present or a time of
+# speech: a speaker's clause cut at a suffix (speaker_inside); whole words only (我县 and 本市
+# name a place)
+SPEAKER_CASES = [
+    ("檀某某利用分管鹿鸣公路", 1.0),
+    ("到时候大家都去走桥", 1.0),
+    ("刚才3号讲鹿鸣五桥", 1.0),
+    ("一下檀溪岭隧道", 1.0),
+    ("咱们鹿鸣大桥", 1.0),
+    ("我县鹿鸣大道", 0.0),
+    ("本市第二人民医院", 0.0),
+    ("檀溪现代农业产业园", 0.0),
+]
+
+
+@pytest.mark.parametrize("name, speaker", SPEAKER_CASES, ids=lambda v: str(v))
+def test_a_speakers_clause_cut_at_a_suffix(unweighed: Pipeline, name: str, speaker: float) -> None:
+    f = _name_alone(unweighed, name)
+    assert f["speaker_inside"] == speaker
+
+
 @pytest.mark.parametrize("name, org", ORG_CASES, ids=lambda v: str(v))
 def test_an_organisation_alone(unweighed: Pipeline, name: str, org: float) -> None:
     f = _name_alone(unweighed, name)

@@ -615,6 +615,8 @@ class ModelFeatureRules(Config):
     part_side_mark: regex.Pattern[str] = rule(PATTERN)              # 北 / 岸 / 剩余 before a part word
     # a clause cut at a suffix (stop 35)
     clause_word: tuple[str, ...] = rule(WORDS)                      # 称 / 须 / 具备 / 着: saying, requiring
+    # a speaker's words run into a suffix (stop 49)
+    speaker_word: tuple[str, ...] = rule(WORDS)                     # 某某 / 大家 / 刚才: a person, a time of speech
 
 
 @dataclass(frozen=True, slots=True)

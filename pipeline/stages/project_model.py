@@ -93,6 +93,9 @@ FEATURES: tuple[str, ...] = (
     # a word of saying or requiring, or the aspect particle 着, inside the name (…官网称项目,
     # 投标人须具备…工程, 标志着…水库): a clause cut at a suffix, not a name
     "clause_inside",
+    # a person, a pronoun or a time of speech inside the name (柯某某利用…公路, 到时候大家都去走桥,
+    # 刚才2号讲…五桥): a speaker's clause that runs into a suffix
+    "speaker_inside",
     # a line of a list a line ending in a colon announces (以下6个口袋公园已全部开放：, then one
     # name a line): an item set out, as 、 marks one in prose
     "announced_line",
@@ -267,6 +270,7 @@ def name_features(name: str, rule_id: str, has_alt: bool, judge: NameJudge, rule
         "amount_in_name": float(words.amount_in_name.search(name) is not None),
         "date_start": float(words.date_start.match(name) is not None),
         "clause_inside": float(any(w in words.clause_word for w, _ in tags)),
+        "speaker_inside": float(any(w in words.speaker_word for w, _ in tags)),
     })
     f["specific"] = float(bool(f["proper"] or f["place"] or f["digit_latin"] or f["quotes"]))
     core = judge.core(name)
