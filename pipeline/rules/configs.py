@@ -500,6 +500,7 @@ class ProjectRules(Config):
     subject_end: regex.Pattern[str] = rule(PATTERN)
     aggregate_marker: regex.Pattern[str] = rule(PATTERN)
     organisation_after: regex.Pattern[str] = rule(PATTERN)
+    project_office: regex.Pattern[str] = rule(PATTERN)     # 甲工程 | 项目部: the works' site office after its name
     unit_label_before: regex.Pattern[str] = rule(PATTERN)     # 责任单位：| 市港航中心
     list_title_after: regex.Pattern[str] = rule(PATTERN, at=True)     # 红黄绿灯项目 | 名单
     works_object_before: regex.Pattern[str] = rule(PATTERN)     # 正在进行 | 雨污管网铺设

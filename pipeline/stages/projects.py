@@ -238,6 +238,8 @@ class ProjectExtractor:
             first: tuple(sorted({len(s) for s in independent if s[0] == first}))
             for first in {s[0] for s in independent}}
         self.short_name = p.short_name      # （简称“南青高速”）: ends the full name before it
+        self.project_office = p.project_office      # 甲工程 | 项目部: the site's office ends the name
+        self.company = rules.model_features.company     # 某建设公司甲路 | 项目部: a company's office, no name
         self.quoted_part_after = p.quoted_part_after    # “甲工程”| 主体结构
         self.title_given_before = p.title_given_before  # 获批为 | “甲示范基地”
         self.class_count_after = p.class_count_after    # 基础设施项目 | 1个，
@@ -1497,9 +1499,7 @@ class ProjectExtractor:
                    if s < e and not _IDEOGRAPH_FIRST <= clause[s] <= _IDEOGRAPH_LAST else None)
         if symbols:
             s = symbols.end()
-        tag_close = clause.rfind("】", s, e)
-        if tag_close >= 0 and e - tag_close > self.min_chars and "【" not in clause[s + 1:tag_close]:
-            s = tag_close + 1   # 【局长　某某】甲工程: a speaker's or a panel's tag ends before the name
+        s = self._past_tag(clause, s, e)
         while s < e and clause[s] in _LEADING_STRIP:
             if clause[s] in "（(" and clause.find(")" if clause[s] == "(" else "）", s, e) >= 0:
                 break       # (一期)工程 keeps its bracket
@@ -1518,8 +1518,14 @@ class ProjectExtractor:
         ordinal = (_ORDINAL.match(clause, s, e) if s < e and (
             not _IDEOGRAPH_FIRST <= clause[s] <= _IDEOGRAPH_LAST or clause[s] in _ORDINAL_NUMERALS) else None)
         if ordinal:
-            s = ordinal.end()
+            s = self._past_tag(clause, ordinal.end(), e)    # 10.【已作废】甲工程
             s, e = self._unquoted(clause, s, e)     # 2.“甲工程”
+        if (office := self.project_office.search(clause, s, e)) is not None \
+                and self.judge.has_suffix(clause[s:office.start()]) \
+                and not self.company.search(clause, s, office.start()):
+            # 甲中学扩建工程 | 项目部（联合招聘）: the site's office, no part of the name (a company's
+            # office for the works, 某建设公司甲路项目部, is one organisation's name: no name in it)
+            e = office.start()
         if clause.find("第", s, e) >= 0 or clause.find("号", s, e) >= 0:
             for item_number in _ITEM_NUMBER.finditer(clause, s, e):
                 s = item_number.end()       # 占比序号4 | 甲村公路: the name starts after the item's number
@@ -1541,6 +1547,14 @@ class ProjectExtractor:
                                                  else clause[s] == "“" and "”" in clause[s + 1:e]):
             s += 1          # a lone opening quote or bracket (“一河两岸”整治项目(已于… keeps its quote)
         return clause[s:e], s, e
+
+    def _past_tag(self, clause: str, s: int, e: int) -> int:
+        """Where a name after a tag in 【】 starts (【局长　某某】甲工程, 【信息作废】甲工程: a speaker's,
+        a panel's or a notice's tag ends before the name), else `s`."""
+        tag_close = clause.rfind("】", s, e)
+        if tag_close >= 0 and e - tag_close > self.min_chars and "【" not in clause[s + 1:tag_close]:
+            return tag_close + 1
+        return s
 
     def _unquoted(self, clause: str, s: int, e: int) -> tuple[int, int]:
         """The span without the quotes that open it when they wrap the name: what follows them
