@@ -223,14 +223,27 @@ scripts or diffs and not batch 38 (a county discipline commission's notice of ty
 works, a township's loudspeaker scripts, a public hearing on a tunnel toll, a city's commendation
 decision with its annex lists, a tour guide's script for a new district, a quarter of government app
 push messages, an insurer's construction all-risks policy list and claims summary), its gold
-committed before keyproj first ran on it: it is held out of the models' fit (scripts/train.py
-STYLES_HELD_OUT), and its floors guard the figures of its first run.
+committed before keyproj first ran on it: in the fit since stop 49.
 Batch 38 (al01…al07) was written the same way in stop 48 by a helper that read no rules, stage code,
 scripts or diffs and not batch 37 (a master's thesis case chapter, a leader's Spring Festival
 speech on a building site, an arbitration award in a construction dispute, a village donation
 appeal with its donor list, a local textbook lesson with exercises, an engineer's obituary and life
 story, a county pre-flood-season inspection notice), its gold committed before keyproj first ran on
-it: it is held out of the models' fit, and its floors guard the figures of its first run.
+it: in the fit since stop 49.
+Batch 39 (am01…am07) was written the same way in stop 49 by a helper that read no rules, stage code,
+scripts or diffs and not batch 40 (a county bureau's reply to a people's congress deputy's
+suggestion, a reply to a citizen petition on a stalled road, a post-completion evaluation excerpt, a
+paired-aid team's annual summary, a party lesson script, a village gala's 快板 and 三句半 script, a
+county promotion video's storyboard), its gold committed before keyproj first ran on it: it is held
+out of the models' fit (scripts/train.py STYLES_HELD_OUT), and its floors guard the figures of its
+first run.
+Batch 40 (an01…an07) was written the same way in stop 49 by a helper that read no rules, stage code,
+scripts or diffs and not batch 39 (a reply to a request for government information with its ledger,
+a procuratorate's public-interest recommendation on an abandoned sluice, a bankruptcy
+administrator's auction notice for a stalled estate, a transport bureau director's press Q&A, a
+district's chronicle of the year, a county gazetteer chapter, a ceremony's host script and speeches),
+its gold committed before keyproj first ran on it: it is held out of the models' fit, and its floors
+guard the figures of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them
@@ -450,9 +463,13 @@ FLOORS: dict[str, tuple[str, dict[str, float]]] = {
     "batch 36": ("aj", {"quantities_f1": 0.97, "role_accuracy": 0.96,
                         "projects_relaxed_f1": 0.77, "status_accuracy": 0.71}),
     "batch 37": ("ak", {"quantities_f1": 0.97, "role_accuracy": 0.94,
-                        "projects_relaxed_f1": 0.79, "status_accuracy": 0.64}),
+                        "projects_relaxed_f1": 0.84, "status_accuracy": 0.72}),
     "batch 38": ("al", {"quantities_f1": 0.98, "role_accuracy": 0.94,
-                        "projects_relaxed_f1": 0.83, "status_accuracy": 0.59}),
+                        "projects_relaxed_f1": 0.84, "status_accuracy": 0.76}),
+    "batch 39": ("am", {"quantities_f1": 0.97, "role_accuracy": 0.83,
+                        "projects_relaxed_f1": 0.73, "status_accuracy": 0.64}),
+    "batch 40": ("an", {"quantities_f1": 0.97, "role_accuracy": 0.97,
+                        "projects_relaxed_f1": 0.84, "status_accuracy": 0.68}),
 }
 
 
