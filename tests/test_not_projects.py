@@ -240,12 +240,6 @@ CLAUSE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("name, clause", CLAUSE_CASES, ids=lambda v: str(v))
-def test_a_clause_cut_at_a_suffix(unweighed: Pipeline, name: str, clause: float) -> None:
-    f = _name_alone(unweighed, name)
-    assert f["clause_inside"] == clause
-
-
 # name | it holds a person (a masked one, 某某), a pronoun of those present or a time of
 # speech: a speaker's clause cut at a suffix (speaker_inside); whole words only (我县 and 本市
 # name a place)
@@ -261,10 +255,12 @@ SPEAKER_CASES = [
 ]
 
 
-@pytest.mark.parametrize("name, speaker", SPEAKER_CASES, ids=lambda v: str(v))
-def test_a_speakers_clause_cut_at_a_suffix(unweighed: Pipeline, name: str, speaker: float) -> None:
-    f = _name_alone(unweighed, name)
-    assert f["speaker_inside"] == speaker
+@pytest.mark.parametrize("feature, name, fires",
+                         [*(("clause_inside", name, fires) for name, fires in CLAUSE_CASES),
+                          *(("speaker_inside", name, fires) for name, fires in SPEAKER_CASES)],
+                         ids=lambda v: str(v))
+def test_a_clause_cut_at_a_suffix(unweighed: Pipeline, feature: str, name: str, fires: float) -> None:
+    assert _name_alone(unweighed, name)[feature] == fires
 
 
 @pytest.mark.parametrize("name, org", ORG_CASES, ids=lambda v: str(v))
