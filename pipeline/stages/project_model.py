@@ -93,8 +93,8 @@ FEATURES: tuple[str, ...] = (
     # a word of saying or requiring, or the aspect particle 着, inside the name (…官网称项目,
     # 投标人须具备…工程, 标志着…水库): a clause cut at a suffix, not a name
     "clause_inside",
-    # a person, a pronoun or a time of speech inside the name (柯某某利用…公路, 到时候大家都去走桥,
-    # 刚才2号讲…五桥): a speaker's clause that runs into a suffix
+    # a person, a pronoun or a time of speech inside the name (王某某经手的…公路, 回头大家都去走那座桥,
+    # 刚才主持人提到的…三桥): a speaker's clause that runs into a suffix
     "speaker_inside",
     # a line of a list a line ending in a colon announces (以下6个口袋公园已全部开放：, then one
     # name a line): an item set out, as 、 marks one in prose

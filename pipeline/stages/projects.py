@@ -1523,7 +1523,7 @@ class ProjectExtractor:
         if (office := self.project_office.search(clause, s, e)) is not None \
                 and self.judge.has_suffix(clause[s:office.start()]) \
                 and not self.company.search(clause, s, office.start()):
-            # 甲中学扩建工程 | 项目部（联合招聘）: the site's office, no part of the name (a company's
+            # 甲中学扩建工程 | 项目部（招聘启事）: the site's office, no part of the name (a company's
             # office for the works, 某建设公司甲路项目部, is one organisation's name: no name in it)
             e = office.start()
         if clause.find("第", s, e) >= 0 or clause.find("号", s, e) >= 0:
