@@ -695,6 +695,7 @@ class LedgerTables(Config):
     column (pipeline/stages/tables.py)."""
 
     rate_column: regex.Pattern[str] = rule(PATTERN)       # 完成率（%）: a share, no amount's role
+    other_column: regex.Pattern[str] = rule(PATTERN)      # 决算, 补助资金: money of no investment role
     total_column: regex.Pattern[str] = rule(PATTERN)      # 总投资（万元）: total_investment
     status_column: regex.Pattern[str] = rule(PATTERN)     # 进展情况, 形象进度: the row's state
     planned_column: regex.Pattern[str] = rule(PATTERN)    # 年度计划: planned_investment

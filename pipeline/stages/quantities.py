@@ -191,8 +191,8 @@ class QuantityExtractor:
             raw, raw_high = g["num"], g["num2"]
             rule_id = (self.rule_ids.number_unit_range if raw_high else self.rule_ids.number_unit).format(
                 kind=unit.kind.value)
-            if unit.arabic_only and not raw[0].isdigit():
-                return None
+            if unit.arabic_only and not raw[0].isdigit() and not (g["scale1"] or g["scale2"] or raw[-1] in "万萬亿億"):
+                return None      # 三方 is three parties; 二十三万方 is a volume
             if unit.surface.isascii() and unit.surface[-1].isalpha():
                 nxt = m.string[m.end(at["unit"]):m.end(at["unit"]) + 1]
                 if nxt and nxt.isascii() and (nxt.isalnum() or nxt in "²³"):   # 250m at the very end is fine

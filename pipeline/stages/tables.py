@@ -53,16 +53,18 @@ from pipeline.text.punctuation import SPACES
 from pipeline.types import Cell, Kind, ProjectMention, Quantity, Role, Row, StatusMention, Table
 
 #: the kinds of column a header cell may name, in the order they are tried
-KINDS = ("rate", "total", "status", "planned", "completed", "name", "number")
+KINDS = ("rate", "other", "total", "status", "planned", "completed", "name", "number")
 #: the money role of each money column
-COLUMN_ROLES = {"total": Role.TOTAL, "planned": Role.PLANNED, "completed": Role.COMPLETED}
+COLUMN_ROLES = {"total": Role.TOTAL, "planned": Role.PLANNED, "completed": Role.COMPLETED, "other": Role.OTHER}
 #: the role cue an amount takes from its column
 TABLE_COLUMN_CUE = "table_column"
 
 _SENTENCE_END = regex.compile(r"[。；;！？!?]")
 _MOST_COLUMNS = 30        # a one-cell-a-line table's header has at most this many cells
 _MOST_GROUP_ROWS = 3      # … and at most this many group rows stand between two of its rows
-_HEADER_MARKS = ("|", "\t", "\u3000", "  ")     # a header line holds one (`_find_tables`)
+#: the bars a pipe row's cells are parted by: ASCII, full-width and box-drawing
+_BARS = "|｜│┃"
+_HEADER_MARKS = (*_BARS, "\t", "\u3000", "  ")     # a header line holds one (`_find_tables`)
 _SPACES = " \u3000"
 _WIDE_CELL = regex.compile(r"[^ \u3000\t](?:[^ \u3000\t]| (?! ))*")     # single spaces inside a cell
 _WIDE = frozenset("WF")
@@ -107,12 +109,19 @@ def _split(text: str, start: int, end: int, sep: str) -> list[tuple[int, int]]:
 
 
 def _pipe_cells(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
-    """The cells of a pipe row (| a | b |), or None when the line is none."""
+    """The cells of a pipe row (| a | b |, or a｜b｜c without the outer bars, any of `_BARS`),
+    or None when the line is none."""
     line = text[start:end]
     lead = len(line) - len(line.lstrip())
-    if not line.lstrip().startswith("|"):
-        return None
-    spans = _split(text, start + lead + 1, end, "|")
+    first = line[lead:lead + 1]
+    if first and first in _BARS:
+        spans = _split(text, start + lead + 1, end, first)
+    else:
+        # no opening bar: a row of three cells or more holds one bar twice or more
+        bar = next((b for b in _BARS if line.count(b) >= 2), None)
+        if bar is None:
+            return None
+        spans = _split(text, start, end, bar)
     if len(spans) > 1 and not text[spans[-1][0]:spans[-1][1]].strip():
         spans = spans[:-1]          # what follows the closing bar
     return spans
@@ -219,7 +228,8 @@ def _row_cells(text: str, start: int, end: int, header: _Header, t: LedgerTables
 def _group_row(text: str, start: int, end: int, t: LedgerTables) -> bool:
     """A line between a pipe or tab table's rows that holds no cell mark and opens with an
     ordinal, short as a heading is (一、续建项目（7个）): passed over, the table goes on."""
-    return (end - start <= 2 * t.longest_header_cell and "\t" not in text[start:end] and "|" not in text[start:end]
+    return (end - start <= 2 * t.longest_header_cell and "\t" not in text[start:end]
+            and not any(b in text[start:end] for b in _BARS)
             and not _SENTENCE_END.search(text, start, end) and t.group_row.match(text, start, end) is not None)
 
 
