@@ -460,6 +460,7 @@ class ProjectRules(Config):
     forbidden: regex.Pattern[str] = rule(PATTERN)
     max_chars: int = rule(int)
     min_chars: int = rule(int)
+    said_again_min_chars: int = rule(int)   # a listed name with no suffix found again only this long
     continuation_openers: tuple[str, ...] = rule(WORDS)
     update_openers: tuple[str, ...] = rule(WORDS)
     umbrella_suffixes: tuple[str, ...] = rule(WORDS)

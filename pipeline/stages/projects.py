@@ -171,6 +171,8 @@ class ProjectExtractor:
         self.strip_chars = set(p.strip_leading_chars)
         self.strip_trailing = set(p.strip_trailing_chars)
         self.min_chars = p.min_chars
+        self.said_again_min_chars = p.said_again_min_chars
+        self.organisation_after = p.organisation_after
         # framing verbs that names use too (基础网络完善工程): inside a name before a suffix
         self.name_verb_boundaries = set(p.left_boundaries) & set(p.name_verbs)
         # …and the class words that end a name when written right after its head (新建项目)
@@ -300,6 +302,7 @@ class ProjectExtractor:
             mentions = self._other_names(text, offset, mentions)
         if "期" in text:
             mentions.extend(self._bare_phases(text, offset, mentions))
+        mentions = self._said_again(text, offset, mentions)
         mentions = [m for m in mentions if not self._unit_title_or_works_object(text, m.start - offset, m.end - offset)]
         mentions = _without_organisation_cells(text, offset, mentions, self.organisation_column)
         return merge_short_forms(_without_content_cells(text, offset, mentions), self.place_prefix)
@@ -327,6 +330,42 @@ class ProjectExtractor:
                 taken.add(start)
                 at = end
         return out
+
+    def _said_again(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
+        """`found` with a listed name that has no suffix of its own (甲大桥维修加固, accepted as
+        its list's item) found again where it is said again (其中甲大桥维修加固已于3月进场): the
+        same project there, its mention's key, rule and alt, in place of any shorter mention
+        inside it (甲大桥); not where a mention runs across it, nor in a name cut from an
+        organisation's (甲大桥维修加固指挥部). Only names `said_again_min_chars` long or more (a
+        shorter one is often a place: 麻柳坪组还在挑井水), and only works on a facility whose word
+        they hold (大桥 in 甲大桥维修加固): a firm's name listed as its project (甲特种材料) is said
+        again of the firm."""
+        judge = self.judge
+        bare = {m.name: m for m in found
+                if len(m.name) >= self.said_again_min_chars and not judge.has_suffix(m.name)
+                and judge.suffix_any.search(m.name) is not None}
+        if not bare:
+            return found
+        order = sorted(range(len(found)), key=lambda k: found[k].start)
+        spans = [(found[k].start - offset, found[k].end - offset) for k in order]
+        starts = [s for s, _ in spans]
+        reach = max(e - s for s, e in spans)        # the longest mention: how far back one may start
+        inside: set[int] = set()        # the mentions a name said again holds (places in `order`)
+        out = list(found)
+        for name, m in bare.items():
+            at = 0
+            while (i := text.find(name, at)) >= 0:
+                at = i + len(name)
+                held = [k for k in range(bisect_left(starts, i - reach), bisect_left(starts, at))
+                        if spans[k][1] > i]
+                if any(spans[k][0] < i or spans[k][1] > at or spans[k] == (i, at) for k in held):
+                    continue            # the name itself, or a mention running across it
+                if self.organisation_after.match(text, at) is not None:
+                    continue
+                inside.update(held)
+                out.append(ProjectMention(name, m.key, offset + i, offset + at, m.rule_id, alt=m.alt))
+        dropped = {order[k] for k in inside}
+        return [x for k, x in enumerate(out) if k not in dropped] if dropped else out
 
     @staticmethod
     def _phase_in_next_clause(text: str, at: int) -> regex.Match[str] | None:
