@@ -411,6 +411,15 @@ class StatusRules(Config):
 # -- projects --------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
+class SaidAgain(Config):
+    """projects.yaml said_again: where a short listed name with no suffix, said again in its
+    paragraph, names its project again (pipeline/stages/projects.py `_said_again`)."""
+
+    opens: regex.Pattern[str] = rule(PATTERN)                 # …，| 甲、乙已按期完成: it opens a clause
+    place_after: regex.Pattern[str] = rule(PATTERN, at=True)  # 甲 | 组还在挑井水: the place itself
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectRules(Config):
     """projects.yaml: what a project name is made of and where it ends."""
 
@@ -460,7 +469,8 @@ class ProjectRules(Config):
     forbidden: regex.Pattern[str] = rule(PATTERN)
     max_chars: int = rule(int)
     min_chars: int = rule(int)
-    said_again_min_chars: int = rule(int)   # a listed name with no suffix found again only this long
+    said_again_min_chars: int = rule(int)   # a listed name with no suffix found again anywhere this long
+    said_again: SaidAgain = rule(SaidAgain)  # … and a shorter one where it opens a clause
     continuation_openers: tuple[str, ...] = rule(WORDS)
     update_openers: tuple[str, ...] = rule(WORDS)
     umbrella_suffixes: tuple[str, ...] = rule(WORDS)

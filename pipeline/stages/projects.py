@@ -172,6 +172,7 @@ class ProjectExtractor:
         self.strip_trailing = set(p.strip_trailing_chars)
         self.min_chars = p.min_chars
         self.said_again_min_chars = p.said_again_min_chars
+        self.said_again = p.said_again
         self.organisation_after = p.organisation_after
         # framing verbs that names use too (基础网络完善工程): inside a name before a suffix
         self.name_verb_boundaries = set(p.left_boundaries) & set(p.name_verbs)
@@ -332,18 +333,23 @@ class ProjectExtractor:
         return out
 
     def _said_again(self, text: str, offset: int, found: list[ProjectMention]) -> list[ProjectMention]:
-        """`found` with a listed name that has no suffix of its own (甲大桥维修加固, accepted as
-        its list's item) found again where it is said again (其中甲大桥维修加固已于3月进场): the
-        same project there, its mention's key, rule and alt, in place of any shorter mention
-        inside it (甲大桥); not where a mention runs across it, nor in a name cut from an
-        organisation's (甲大桥维修加固指挥部). Only names `said_again_min_chars` long or more (a
-        shorter one is often a place: 麻柳坪组还在挑井水), and only works on a facility whose word
-        they hold (大桥 in 甲大桥维修加固): a firm's name listed as its project (甲特种材料) is said
-        again of the firm."""
+        """`found` with a listed name that has no suffix of its own, said again after its first
+        mention: the same project there, its mention's key, rule and alt, in place of any
+        shorter mention inside it (甲大桥 in 甲大桥维修加固); not where a mention runs across it,
+        nor in a name cut from an organisation's (甲大桥维修加固指挥部).
+        - A name `said_again_min_chars` long or more, works on a facility whose word it holds
+          (其中甲大桥维修加固已于3月进场), anywhere later: a firm's name listed as its project
+          (甲特种材料) is said again of the firm, so one with no facility word is not.
+        - A shorter one (a village's or a town's works: 甲、乙、丙三个乡镇的通组公路) only in
+          its paragraph, opening a clause or a list's item (…，甲、乙已按期完成；丙有一段…),
+          and not before a place's class word (丙组还在挑井水: the place itself)."""
         judge = self.judge
-        bare = {m.name: m for m in found
-                if len(m.name) >= self.said_again_min_chars and not judge.has_suffix(m.name)
-                and judge.suffix_any.search(m.name) is not None}
+        again = self.said_again
+        bare: dict[str, ProjectMention] = {}
+        for m in sorted(found, key=lambda m: m.start):
+            if len(m.name) >= 2 and not judge.has_suffix(m.name) and m.name not in bare and (
+                    len(m.name) < self.said_again_min_chars or judge.suffix_any.search(m.name) is not None):
+                bare[m.name] = m
         if not bare:
             return found
         order = sorted(range(len(found)), key=lambda k: found[k].start)
@@ -353,14 +359,19 @@ class ProjectExtractor:
         inside: set[int] = set()        # the mentions a name said again holds (places in `order`)
         out = list(found)
         for name, m in bare.items():
-            at = 0
-            while (i := text.find(name, at)) >= 0:
+            short = len(name) < self.said_again_min_chars
+            at = m.end - offset
+            stop = (text.find("\n", at) % (len(text) + 1)) if short else len(text)    # its paragraph
+            while (i := text.find(name, at, stop)) >= 0:
                 at = i + len(name)
                 held = [k for k in range(bisect_left(starts, i - reach), bisect_left(starts, at))
                         if spans[k][1] > i]
                 if any(spans[k][0] < i or spans[k][1] > at or spans[k] == (i, at) for k in held):
                     continue            # the name itself, or a mention running across it
                 if self.organisation_after.match(text, at) is not None:
+                    continue
+                if short and (again.opens.search(text, max(0, i - 4), i) is None
+                              or again.place_after.match(text, at) is not None):
                     continue
                 inside.update(held)
                 out.append(ProjectMention(name, m.key, offset + i, offset + at, m.rule_id, alt=m.alt))
