@@ -389,7 +389,7 @@ class ProjectExtractor:
         titles a list (红黄绿灯项目 | 名单: `list_title_after`) or is what works lay (正在进行 |
         雨污管网 | 铺设: `works_object_before`, `works_object_after`), no project."""
         return (self.unit_label_before.search(text, max(0, start - 8), start) is not None
-                or self.list_title_after.match(text, end, end + 3) is not None
+                or self.list_title_after.match(text, end, end + 6) is not None
                 or (self.works_object_after.match(text, end, end + 2) is not None
                     and self.works_object_before.search(text, max(0, start - 2), start) is not None))
 
