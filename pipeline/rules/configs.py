@@ -514,6 +514,7 @@ class ProjectRules(Config):
     project_office: regex.Pattern[str] = rule(PATTERN)     # 甲工程 | 项目部: the works' site office after its name
     unit_label_before: regex.Pattern[str] = rule(PATTERN)     # 责任单位：| 市港航中心
     list_title_after: regex.Pattern[str] = rule(PATTERN, at=True)     # 红黄绿灯项目 | 名单
+    travel_time_after: regex.Pattern[str] = rule(PATTERN, at=True)  # 甲到乙 | 只需15分钟: a trip, no road
     works_object_before: regex.Pattern[str] = rule(PATTERN)     # 正在进行 | 雨污管网铺设
     works_object_after: regex.Pattern[str] = rule(PATTERN, at=True)  # 雨污管网 | 铺设
     actor_end: regex.Pattern[str] = rule(PATTERN)     # 县委 | 关心…: who acts, before a verb

@@ -166,6 +166,7 @@ class ProjectExtractor:
         # each of them of every trimmed name)
         self._speaker_in = re.compile(alternation(self.speakers)).search if self.speakers else None
         self.unit_label_before, self.list_title_after = p.unit_label_before, p.list_title_after
+        self.travel_time_after = p.travel_time_after
         self.works_object_before, self.works_object_after = p.works_object_before, p.works_object_after
         self.strip_pos = set(p.strip_leading_pos)
         self.strip_chars = set(p.strip_leading_chars)
@@ -386,10 +387,12 @@ class ProjectExtractor:
 
     def _unit_title_or_works_object(self, text: str, start: int, end: int) -> bool:
         """The span names who answers for a project (责任单位：| 市港航中心: `unit_label_before`),
-        titles a list (红黄绿灯项目 | 名单: `list_title_after`) or is what works lay (正在进行 |
-        雨污管网 | 铺设: `works_object_before`, `works_object_after`), no project."""
+        titles a list (红黄绿灯项目 | 名单: `list_title_after`), is a trip (甲到乙 | 只需15分钟:
+        `travel_time_after`) or is what works lay (正在进行 | 雨污管网 | 铺设: `works_object_before`,
+        `works_object_after`), no project."""
         return (self.unit_label_before.search(text, max(0, start - 8), start) is not None
                 or self.list_title_after.match(text, end, end + 6) is not None
+                or self.travel_time_after.match(text, end) is not None
                 or (self.works_object_after.match(text, end, end + 2) is not None
                     and self.works_object_before.search(text, max(0, start - 2), start) is not None))
 
