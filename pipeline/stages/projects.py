@@ -1709,9 +1709,13 @@ class ProjectExtractor:
                     and judge.accepts(name[pos:]):
                 # (a cut that leaves no name, 青禾县引领 | 科技园, leaves the name whole)
                 cut = pos       # 主会场设在 | 云州市鑫达产业园项目建设现场: the name after the verb
-            elif word in self.aspect_particles and i > 0 and judge.has_suffix(name[pos:]) \
-                    and judge.accepts(name[pos:]):
-                cut = pos       # 早上8点就上了 | 枫岭高速: the name is the object after the verb's 了
+            elif word in self.aspect_particles and i > 0 and (
+                    (judge.has_suffix(name[pos:]) and judge.accepts(name[pos:]))
+                    or (i + 1 < len(tags) and tags[i + 1][1] in judge.proper_pos and len(name) - pos <= 4
+                        and not any(flag.startswith("v") for _, flag in tags[i + 1:]))):
+                # 早上8点就上了 | 枫岭高速: the name is the object after the verb's 了; so is a short
+                # place after it, a list's first item (布点建设了 | 甲口、乙嘴两处供水站)
+                cut = pos
             elif (flag == "vn" and len(word) > 1 and (after := self._place_after_verb(tags, i)) is not None
                     and (named := judge.named_prefix(rest := name[pos + after:])) and judge.accepts(rest[:named])):
                 # 督导检查 | 桐林大道改造工程, 调研了 | 桐林新区…: a verbal noun (an inspection, a
