@@ -234,16 +234,27 @@ Batch 39 (am01…am07) was written the same way in stop 49 by a helper that read
 scripts or diffs and not batch 40 (a county bureau's reply to a people's congress deputy's
 suggestion, a reply to a citizen petition on a stalled road, a post-completion evaluation excerpt, a
 paired-aid team's annual summary, a party lesson script, a village gala's 快板 and 三句半 script, a
-county promotion video's storyboard), its gold committed before keyproj first ran on it: it is held
-out of the models' fit (scripts/train.py STYLES_HELD_OUT), and its floors guard the figures of its
-first run.
+county promotion video's storyboard), its gold committed before keyproj first ran on it: in the fit
+since stop 50.
 Batch 40 (an01…an07) was written the same way in stop 49 by a helper that read no rules, stage code,
 scripts or diffs and not batch 39 (a reply to a request for government information with its ledger,
 a procuratorate's public-interest recommendation on an abandoned sluice, a bankruptcy
 administrator's auction notice for a stalled estate, a transport bureau director's press Q&A, a
 district's chronicle of the year, a county gazetteer chapter, a ceremony's host script and speeches),
-its gold committed before keyproj first ran on it: it is held out of the models' fit, and its floors
-guard the figures of its first run.
+its gold committed before keyproj first ran on it: in the fit since stop 50.
+Batch 41 (ao01…ao07) was written the same way in stop 50 by a helper that read no rules, stage code,
+scripts or diffs and not batch 42 (a county's report on fixing an inspection team's findings in its
+key projects, a supervision firm's monthly report, a land expropriation compensation notice, a
+headmaster's speech at a parents' meeting, a residents' council's minutes, an audit decision on
+project funds, a housing bureau's safety-month summary), its gold committed before keyproj first ran
+on it: it is held out of the models' fit (scripts/train.py STYLES_HELD_OUT), and its floors guard
+the figures of its first run.
+Batch 42 (ap01…ap07) was written the same way in stop 50 by a helper that read no rules, stage code,
+scripts or diffs and not batch 41 (an EIA acceptance and pre-approval notice, a special bond's
+quarterly disclosure, water, gas and traffic notices, a county government's annual work points, a
+township radio script, a resident first secretary's village diary, a satisfaction survey of the
+year's livelihood projects), its gold committed before keyproj first ran on it: it is held out of
+the models' fit, and its floors guard the figures of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them
@@ -466,10 +477,14 @@ FLOORS: dict[str, tuple[str, dict[str, float]]] = {
                         "projects_relaxed_f1": 0.84, "status_accuracy": 0.72}),
     "batch 38": ("al", {"quantities_f1": 0.98, "role_accuracy": 0.94,
                         "projects_relaxed_f1": 0.84, "status_accuracy": 0.76}),
-    "batch 39": ("am", {"quantities_f1": 0.97, "role_accuracy": 0.83,
-                        "projects_relaxed_f1": 0.73, "status_accuracy": 0.64}),
+    "batch 39": ("am", {"quantities_f1": 0.97, "role_accuracy": 0.93,
+                        "projects_relaxed_f1": 0.78, "status_accuracy": 0.65}),
     "batch 40": ("an", {"quantities_f1": 0.97, "role_accuracy": 0.97,
-                        "projects_relaxed_f1": 0.84, "status_accuracy": 0.68}),
+                        "projects_relaxed_f1": 0.85, "status_accuracy": 0.73}),
+    "batch 41": ("ao", {"quantities_f1": 0.97, "role_accuracy": 0.90,
+                        "projects_relaxed_f1": 0.77, "status_accuracy": 0.69}),
+    "batch 42": ("ap", {"quantities_f1": 0.97, "role_accuracy": 0.92,
+                        "projects_relaxed_f1": 0.79, "status_accuracy": 0.60}),
 }
 
 
