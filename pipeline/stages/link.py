@@ -144,6 +144,7 @@ class LinkRules:
     push_words: regex.Pattern[str]          # a push as a cue's whole words (推进, 加快)
     push_plan: regex.Pattern[str]           # a task to come before a push in its sentence (下一步, 明年)
     task_heading: regex.Pattern[str]        # a heading of the tasks to come (2026年工作打算, 下一步工作)
+    task_document: regex.Pattern[str]       # a document titled as the tasks to come (2027年工作要点)
     class_gap: regex.Pattern[str]           # between a list and its class named after it (等5个村的)
     plan_document: regex.Pattern[str]       # a plan's opening line (关于印发《…投资计划》的通知)
     preamble: regex.Pattern[str]            # 以下项目除注明外均…: one state for the items set out below
@@ -173,7 +174,7 @@ class LinkRules:
                    links.verb_first,
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
-                   links.push_words, links.push_plan, links.task_heading, links.class_gap,
+                   links.push_words, links.push_plan, links.task_heading, links.task_document, links.class_gap,
                    links.plan_document, links.preamble, links.list_alone_rest, links.goal_field,
                    links.panel_opener, links.panel_close, rules.statuses.future_frame, links.dated_opener,
                    links.exclusion_open, links.exclusion_close, links.frame_before, links.frame_under,
@@ -216,6 +217,8 @@ class _StatusLinker:
         own = [c for c in found.cues if not _covered(span_starts, reach, c.start, c.end)]
         self.plan_document = self._is_plan_document()
         self.plan_framed = self._opens_as_plan()
+        # the whole document is the tasks to come (2027年工作要点, 下一步工作安排 as its title)
+        self.task_document = self._title_reads(self.config.task_document)
         self.cues = self._plans(sorted(own + self._done_objects(enumerations.groups), key=lambda c: c.start))
         self.by_segment: dict[int, list[int]] = {}
         for i, c in enumerate(self.cues):
@@ -380,9 +383,10 @@ class _StatusLinker:
 
     def _under_task_heading(self, section: Section) -> bool:
         """A heading over `section` (the document's own first line aside) is one of the tasks to
-        come (rules/links.yaml task_heading); remembered per section."""
-        return self._heading_over(section, lambda title: self.config.task_heading.search(title) is not None,
-                                  self._task_sections)
+        come (rules/links.yaml task_heading), or the document's title names the tasks to come
+        (task_document: 2027年工作要点, every section is); remembered per section."""
+        return self.task_document or self._heading_over(
+            section, lambda title: self.config.task_heading.search(title) is not None, self._task_sections)
 
     def _heading_over(self, section: Section, reads: Callable[[str], bool], known: dict[int, bool]) -> bool:
         """Whether the title of `section` or of a section enclosing it (the document's own first
