@@ -48,7 +48,8 @@ _BRACKETS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
 # no table row's cell gap before a later option (`_OPTION_BEFORE`)
 _OPTION_MARK = r"[A-H][.．、]"
 # (a range of items' numbers written as one, 4—5．甲、乙两个村的…: the items it numbers)
-_ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]|(?:[0-9]{1,2}[—–\-~～])?[0-9]{1,2}[.、．](?![0-9])|"
+_ORDINAL = regex.compile(r"\s*(?:[(（][一二三四五六七八九十0-9]{1,3}[)）]"
+                         r"|(?:[0-9]{1,2}[—–\-~～])?[0-9]{1,2}[.、．](?![0-9])|"
                          r"[0-9]{1,2}[)）/](?=\s*\p{Han})|[一二三四五六七八九十]{1,3}、|[①-⑳]"
                          rf"|{_OPTION_MARK}(?=\s*\p{{Han}}))\s*")
 # a reference to a ledger's item by its number (备注：第8项 | 云州水库除险加固工程…, 序号3 | 甲村
