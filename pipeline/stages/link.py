@@ -217,7 +217,7 @@ class _StatusLinker:
         own = [c for c in found.cues if not _covered(span_starts, reach, c.start, c.end)]
         self.plan_document = self._is_plan_document()
         self.plan_framed = self._opens_as_plan()
-        # the whole document is the tasks to come (2027年工作要点, 下一步工作安排 as its title)
+        # the whole document is the tasks to come (2027年工作要点, 重点工作任务 as its title)
         self.task_document = self._title_reads(self.config.task_document)
         self.cues = self._plans(sorted(own + self._done_objects(enumerations.groups), key=lambda c: c.start))
         self.by_segment: dict[int, list[int]] = {}

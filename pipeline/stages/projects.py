@@ -364,7 +364,9 @@ class ProjectExtractor:
         for name, m in bare.items():
             short = len(name) < self.said_again_min_chars
             at = m.end - offset
-            stop = (text.find("\n", at) % (len(text) + 1)) if short else len(text)    # its paragraph
+            stop = len(text)
+            if short and (line_end := text.find("\n", at)) >= 0:
+                stop = line_end                 # a short one: its paragraph only
             while (i := text.find(name, at, stop)) >= 0:
                 at = i + len(name)
                 held = [k for k in range(bisect_left(starts, i - reach), bisect_left(starts, at))
