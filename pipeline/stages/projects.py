@@ -176,7 +176,6 @@ class ProjectExtractor:
         self.min_chars = p.min_chars
         self.said_again_min_chars = p.said_again_min_chars
         self.said_again = p.said_again
-        self.organisation_after = p.organisation_after
         # framing verbs that names use too (基础网络完善工程): inside a name before a suffix
         self.name_verb_boundaries = set(p.left_boundaries) & set(p.name_verbs)
         # …and the class words that end a name when written right after its head (新建项目)
@@ -348,10 +347,11 @@ class ProjectExtractor:
           and not before a place's class word (丙组还在挑井水: the place itself)."""
         judge = self.judge
         again = self.said_again
-        bare: dict[str, ProjectMention] = {}
-        for m in sorted(found, key=lambda m: m.start):
-            if len(m.name) >= 2 and not judge.has_suffix(m.name) and m.name not in bare and (
-                    len(m.name) < self.said_again_min_chars or judge.suffix_any.search(m.name) is not None):
+        bare: dict[str, ProjectMention] = {}       # each such name's first mention
+        for m in found:
+            if len(m.name) >= 2 and (m.name not in bare or m.start < bare[m.name].start) \
+                    and not judge.has_suffix(m.name) and (len(m.name) < self.said_again_min_chars
+                                                          or judge.suffix_any.search(m.name) is not None):
                 bare[m.name] = m
         if not bare:
             return found
@@ -361,7 +361,7 @@ class ProjectExtractor:
         reach = max(e - s for s, e in spans)        # the longest mention: how far back one may start
         inside: set[int] = set()        # the mentions a name said again holds (places in `order`)
         out = list(found)
-        for name, m in bare.items():
+        for name, m in sorted(bare.items(), key=lambda item: item[1].start):    # in the text's order
             short = len(name) < self.said_again_min_chars
             at = m.end - offset
             stop = len(text)
@@ -373,7 +373,7 @@ class ProjectExtractor:
                         if spans[k][1] > i]
                 if any(spans[k][0] < i or spans[k][1] > at or spans[k] == (i, at) for k in held):
                     continue            # the name itself, or a mention running across it
-                if self.organisation_after.match(text, at) is not None:
+                if judge.organisation.match(text, at) is not None:
                     continue
                 if short and (again.opens.search(text, max(0, i - 4), i) is None
                               or again.place_after.match(text, at) is not None):

@@ -49,7 +49,7 @@ from pipeline.rules.loader import RuleSet
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.status_model import StatusModel, link_features, load_status_model
 from pipeline.text.layout import Layout
-from pipeline.text.punctuation import SPACES
+from pipeline.text.punctuation import CELL_MARKS, SPACES
 from pipeline.types import Cell, Kind, ProjectMention, Quantity, Role, Row, StatusMention, Table
 
 #: the kinds of column a header cell may name, in the order they are tried
@@ -62,9 +62,8 @@ TABLE_COLUMN_CUE = "table_column"
 _SENTENCE_END = regex.compile(r"[。；;！？!?]")
 _MOST_COLUMNS = 30        # a one-cell-a-line table's header has at most this many cells
 _MOST_GROUP_ROWS = 3      # … and at most this many group rows stand between two of its rows
-#: the bars a pipe row's cells are parted by: ASCII, full-width and box-drawing
-_BARS = "|｜│┃"
-_HEADER_MARKS = (*_BARS, "\t", "\u3000", "  ")     # a header line holds one (`_find_tables`)
+# (a pipe row's bars are `CELL_MARKS`: ASCII and box-drawing; normalisation folds ｜ to |)
+_HEADER_MARKS = (*CELL_MARKS, "\t", "\u3000", "  ")     # a header line holds one (`_find_tables`)
 _SPACES = " \u3000"
 _WIDE_CELL = regex.compile(r"[^ \u3000\t](?:[^ \u3000\t]| (?! ))*")     # single spaces inside a cell
 _WIDE = frozenset("WF")
@@ -109,16 +108,16 @@ def _split(text: str, start: int, end: int, sep: str) -> list[tuple[int, int]]:
 
 
 def _pipe_cells(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
-    """The cells of a pipe row (| a | b |, or a｜b｜c without the outer bars, any of `_BARS`),
-    or None when the line is none."""
+    """The cells of a pipe row (| a | b |, or a|b|c without the outer bars; any bar of
+    `CELL_MARKS`), or None when the line is none."""
     line = text[start:end]
     lead = len(line) - len(line.lstrip())
     first = line[lead:lead + 1]
-    if first and first in _BARS:
+    if first and first in CELL_MARKS:
         spans = _split(text, start + lead + 1, end, first)
     else:
         # no opening bar: a row of three cells or more holds one bar twice or more
-        bar = next((b for b in _BARS if line.count(b) >= 2), None)
+        bar = next((b for b in CELL_MARKS if line.count(b) >= 2), None)
         if bar is None:
             return None
         spans = _split(text, start, end, bar)
@@ -229,7 +228,7 @@ def _group_row(text: str, start: int, end: int, t: LedgerTables) -> bool:
     """A line between a pipe or tab table's rows that holds no cell mark and opens with an
     ordinal, short as a heading is (一、续建项目（7个）): passed over, the table goes on."""
     return (end - start <= 2 * t.longest_header_cell and "\t" not in text[start:end]
-            and not any(b in text[start:end] for b in _BARS)
+            and not any(b in text[start:end] for b in CELL_MARKS)
             and not _SENTENCE_END.search(text, start, end) and t.group_row.match(text, start, end) is not None)
 
 
