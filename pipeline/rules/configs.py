@@ -562,6 +562,7 @@ class LinkPatterns(Config):
     push_plan: regex.Pattern[str] = rule(PATTERN)                   # 下一步 / 明年 earlier in a push's sentence
     task_heading: regex.Pattern[str] = rule(PATTERN)                # 2026年工作打算 / 下一步工作: tasks to come
     task_document: regex.Pattern[str] = rule(PATTERN)               # 2027年工作要点 as a title: all of it
+    look_back: regex.Pattern[str] = rule(PATTERN)                   # 回顾 / 去年 before a cue: a past period
     class_gap: regex.Pattern[str] = rule(PATTERN, at=True)          # 等5个村的: between a list and its class
     plan_document: regex.Pattern[str] = rule(PATTERN)               # 《…投资计划》的通知: a plan's opening line
     preamble: regex.Pattern[str] = rule(PATTERN)                    # 以下项目除注明外均…: one state for the items below

@@ -145,6 +145,7 @@ class LinkRules:
     push_plan: regex.Pattern[str]           # a task to come before a push in its sentence (下一步, 明年)
     task_heading: regex.Pattern[str]        # a heading of the tasks to come (2026年工作打算, 下一步工作)
     task_document: regex.Pattern[str]       # a document titled as the tasks to come (2027年工作要点)
+    look_back: regex.Pattern[str]           # a look back before a cue in its sentence (回顾2026年, 去年)
     class_gap: regex.Pattern[str]           # between a list and its class named after it (等5个村的)
     plan_document: regex.Pattern[str]       # a plan's opening line (关于印发《…投资计划》的通知)
     preamble: regex.Pattern[str]            # 以下项目除注明外均…: one state for the items set out below
@@ -174,7 +175,7 @@ class LinkRules:
                    links.verb_first,
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
-                   links.push_words, links.push_plan, links.task_heading, links.task_document, links.class_gap,
+                   links.push_words, links.push_plan, links.task_heading, links.task_document, links.look_back, links.class_gap,
                    links.plan_document, links.preamble, links.list_alone_rest, links.goal_field,
                    links.panel_opener, links.panel_close, rules.statuses.future_frame, links.dated_opener,
                    links.exclusion_open, links.exclusion_close, links.frame_before, links.frame_under,
@@ -373,13 +374,15 @@ class _StatusLinker:
 
     def _tasked(self, cue: StatusMention) -> bool:
         """A cue under a heading of the tasks to come (三、2026年工作
-        打算; 下一步工作), with no mark of a state reached in its clause before it (已, 目前):
-        the heading's period has not run yet (rules/links.yaml task_heading)."""
+        打算; 下一步工作), with no mark of a state reached in its clause up to its end (已, 目前;
+        the cue's own 已 of 已完成主体) and no look back in its sentence before it (回顾2026年, 去年):
+        the heading's period has not run yet (rules/links.yaml task_heading, look_back)."""
         if not self._under_task_heading(self.layout.section_at(cue.start)):
             return False
         sentence_start = self.layout.segment_start(self.layout.segment_of(cue.start))
         clause_start = max(self.layout.clause_start(cue.start), sentence_start)
-        return self.config.past_marker.search(self.text, clause_start, cue.start) is None
+        return (self.config.past_marker.search(self.text, clause_start, cue.end) is None
+                and self.config.look_back.search(self.text, sentence_start, cue.start) is None)
 
     def _under_task_heading(self, section: Section) -> bool:
         """A heading over `section` (the document's own first line aside) is one of the tasks to
