@@ -417,6 +417,7 @@ class SaidAgain(Config):
 
     opens: regex.Pattern[str] = rule(PATTERN)                 # …，| 甲、乙已按期完成: it opens a clause
     place_after: regex.Pattern[str] = rule(PATTERN, at=True)  # 甲 | 组还在挑井水: the place itself
+    field_line: regex.Pattern[str] = rule(PATTERN, at=True)   # 完成情况：… a record's next field's line
 
 
 @dataclass(frozen=True, slots=True)

@@ -366,7 +366,7 @@ class ProjectExtractor:
             at = m.end - offset
             stop = len(text)
             if short and (line_end := text.find("\n", at)) >= 0:
-                stop = line_end                 # a short one: its paragraph only
+                stop = self._record_end(text, line_end)     # a short one: its paragraph only
             while (i := text.find(name, at, stop)) >= 0:
                 at = i + len(name)
                 held = [k for k in range(bisect_left(starts, i - reach), bisect_left(starts, at))
@@ -382,6 +382,17 @@ class ProjectExtractor:
                 out.append(ProjectMention(name, m.key, offset + i, offset + at, m.rule_id, alt=m.alt))
         dropped = {order[k] for k in inside}
         return [x for k, x in enumerate(out) if k not in dropped] if dropped else out
+
+    def _record_end(self, text: str, line_end: int) -> int:
+        """The end of the paragraph ending at `line_end`, with the lines after it that open with a
+        field's label (问题3：… ⏎整改措施：…⏎完成情况：…: rules/projects.yaml said_again.field_line),
+        the fields of one record."""
+        while (self.said_again.field_line.match(text, line_end + 1) is not None
+               and (nxt := text.find("\n", line_end + 1)) != -1):
+            line_end = nxt
+        if self.said_again.field_line.match(text, line_end + 1) is not None:
+            return len(text)        # the record's last field ends the text
+        return line_end
 
     @staticmethod
     def _phase_in_next_clause(text: str, at: int) -> regex.Match[str] | None:
