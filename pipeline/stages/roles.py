@@ -150,7 +150,8 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
     A completion verb (完成, 累计投入 …) governs the amount after it whatever the noun in
     between (已完成省级投资计划6亿元, 累计投入资金2亿元) unless a longer planned cue holds
     it (计划完成, 力争完成) or a plan word stands before it (力争全年完成), a measure is
-    its subject (地区生产总值完成73亿元) or its object is no investment (完成中央资金). Otherwise
+    its subject (地区生产总值完成73亿元) or its object is no investment (完成中央资金, 计划完成
+    产值: whether done or planned). Otherwise
     the cue ending nearest the amount decides, the longest at one place: a specific cue
     over a generic one, unless the generic one holds it (建设资金 over 资金) and no cue of
     other money stands before (争取建设资金).
@@ -164,6 +165,9 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
         # the longest verb cue ending there names it (累计完成投资, not the 完成投资 inside it)
         verb = max((m for m in verbs if m.end() == verb.end() and m.start() <= verb.start()),
                    key=lambda m: len(m.group()))
+        obj = cues.non_investment.search(prefix, verb.end())
+        if obj is not None:
+            return Role.OTHER, obj.group()      # 完成财政收入, 计划完成产值: not investment, done or planned
         # a planned cue holding the verb, with its plan word read as one (按计划完成 is done)
         holders = [m for m in matches if cues.tier[m.group()][0] is Role.PLANNED
                    and m.start() <= verb.start() < m.end()
@@ -176,9 +180,6 @@ def find_role(prefix: str, cues: _Cues) -> tuple[Role, str] | None:
         subject = cues.measure.search(prefix, 0, verb.start())
         if subject is not None:
             return Role.OTHER, subject.group()
-        obj = cues.non_investment.search(prefix, verb.end())
-        if obj is not None:
-            return Role.OTHER, obj.group()      # 完成财政收入, 完成中央资金: not investment
         change = cues.change_by.search(prefix, verb.end())
         if change is not None:
             return Role.OTHER, change.group()   # 完成投资比上年增加3亿元: the change
