@@ -192,6 +192,7 @@ class ProjectExtractor:
         self.list_opener = p.list_opener
         self.list_count = p.list_count
         self.ledger_item = p.ledger_item
+        self.person_item = p.person_item
         self.entry_line = p.entry_line
         self.cell_totals = p.cell_totals
         self.name_column_header = p.name_column_header
@@ -417,7 +418,8 @@ class ProjectExtractor:
         lines name at least two projects with a suffix (1.城南大道 … 2.鑫达建材年产5万吨
         新型墙材，总投资…): the ledger vouches for them as 等N个项目 does for a list. The
         numbered lines right below a group heading ((三)储备项目, `heading_ends`) are
-        vouched for by the heading, however many name a suffix."""
+        vouched for by the heading, however many name a suffix. A person with a role
+        (1. 居民代表隗小军（4栋）：…, minutes' speakers: `person_item`) is none."""
         judge = self.judge
         ledgers: dict[str, list[tuple[int, int]]] = {}  # per bullet symbol ("" for ordinals): its items
         line_of: dict[int, int] = {}        # item start -> its line's start
@@ -453,7 +455,8 @@ class ProjectExtractor:
         for s, e in items:
             name = text[s:e]
             if (s in covered or judge.suffix_any.search(name) or not judge.nominal(name)
-                    or not (judge.proper(name) or (s in under and mostly_proper)) or not judge.accepts(name)):
+                    or not (judge.proper(name) or (s in under and mostly_proper)) or not judge.accepts(name)
+                    or self.person_item.search(name) is not None):
                 continue
             if (offset + s, offset + e) not in taken:
                 out.append(ProjectMention(name, self.key(name), offset + s, offset + e, PROJECT_ENUMERATION_ITEM_RULE))
