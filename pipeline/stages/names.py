@@ -439,15 +439,19 @@ class NameJudge:
         return None
 
     def _only_suffixes(self, name: str) -> bool:
-        """Made of suffixes and generic words only (隧道工程, 道路改造)."""
+        """Made of suffixes and generic words only (隧道工程, 道路改造). The writer's own level
+        before two of them (镇 | 卫生院 | 住院楼, 县 | 敬老院 | 改扩建项目) is not: the works on a part
+        of the county's or town's own institution, singled out (镇卫生院 alone is the institution)."""
         core = self.core(name)
         found = self.end_suffix(core)
         if found is None:
             return self.generic.match(core) is not None
+        layers = 0
         while found[1] > 0:
             core = core[: found[1]]
+            layers += 1
             if self.generic.match(core):
-                return True
+                return not (layers >= 2 and core in self.own_levels)
             if len(found[0]) >= 2 and self._one_place_word(core):
                 return False        # 新港 | 小学: a place jieba knows whole, though 港 ends names
             found = self.end_suffix(core)
