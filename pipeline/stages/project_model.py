@@ -101,6 +101,9 @@ FEATURES: tuple[str, ...] = (
     "announced_line",
     # a name cut where words describing it begin (rule_prefix and described_after)
     "prefix_described",
+    # a construction site after the name (在甲大桥工地召开, 乙馆施工现场): works going on there,
+    # whatever event is held at it
+    "site_after",
 )
 
 
@@ -523,10 +526,12 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], starts: Seq
                        "counted_group_before", "in_heading", "line_alone", "in_list", "joined", "after_colon",
                        "starts_line", "ordinal_line", "sentence_candidates", "sentence_len",
                        "sentence_start", "described_after", "work_after", "navigation", "org_after",
-                       "etc_before", "work_verb_before", "collective_before", "announced_line"), 0.0)
+                       "etc_before", "work_verb_before", "collective_before", "announced_line",
+                       "site_after"), 0.0)
     after_checks = (("count_after", words.count_after), ("class_after", words.class_after),
                     ("etc_after", words.etc_after), ("work_after", words.work_after),
-                    ("org_after", words.org_after), ("described_after", words.described_after))
+                    ("org_after", words.org_after), ("described_after", words.described_after),
+                    ("site_after", words.site_after))
     before_checks = (("venue", words.venue_before), ("counted_group_before", words.counted_group_before),
                      ("etc_before", words.etc_before), ("work_verb_before", words.work_verb_before),
                      ("collective_before", words.collective_before))
