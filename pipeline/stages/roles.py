@@ -497,8 +497,9 @@ def _plain_investment(layout: Layout, q: Quantity, word: str, cues: _Cues) -> tu
         return Role.COMPLETED, "period_done"
     if _year_part(layout, q, cue_at, sentence_start, cues):
         return Role.PLANNED, "year_part"       # 总投资12亿元，2024年投资3亿元: the year's share
-    if word in plain.outlay_words and plain.this_year.search(before):
-        return Role.PLANNED, "this_year"
+    if word in plain.outlay_words and (year := plain.this_year.search(before)) is not None \
+            and cues.done_in_clause.search(before, year.end()) is None:
+        return Role.PLANNED, "this_year"    # (今年实施的…目前都已完工，共投入: what the works cost)
     return Role.TOTAL, word
 
 
