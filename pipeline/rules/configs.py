@@ -522,7 +522,7 @@ class ProjectRules(Config):
     list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 主要有 / 包括 opening a counted list
     list_count: regex.Pattern[str] = rule(PATTERN)    # 项目8个 before it in the sentence
     ledger_item: regex.Pattern[str] = rule(PATTERN)   # 1. / （2） opening a line of a ledger
-    person_item: regex.Pattern[str] = rule(PATTERN)   # 居民代表隗小军: a speaker's line, no project
+    person_item: regex.Pattern[str] = rule(PATTERN)   # 居民代表郇小军: a speaker's line, no project
     entry_line: regex.Pattern[str] = rule(PATTERN)    # 鑫达新材料：总投资… a line opening with a name and a colon
     cell_totals: regex.Pattern[str] = rule(PATTERN, at=True)  # 合计 in a ledger's name column: no wrapped name
     name_column_header: regex.Pattern[str] = rule(PATTERN)  # 序号｜小区名称｜…: the name column vouches for its cells

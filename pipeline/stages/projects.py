@@ -419,7 +419,7 @@ class ProjectExtractor:
         新型墙材，总投资…): the ledger vouches for them as 等N个项目 does for a list. The
         numbered lines right below a group heading ((三)储备项目, `heading_ends`) are
         vouched for by the heading, however many name a suffix. A person with a role
-        (1. 居民代表隗小军（4栋）：…, minutes' speakers: `person_item`) is none."""
+        (1. 居民代表郇小军（4栋）：…, minutes' speakers: `person_item`) is none."""
         judge = self.judge
         ledgers: dict[str, list[tuple[int, int]]] = {}  # per bullet symbol ("" for ordinals): its items
         line_of: dict[int, int] = {}        # item start -> its line's start
