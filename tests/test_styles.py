@@ -247,14 +247,27 @@ scripts or diffs and not batch 42 (a county's report on fixing an inspection tea
 key projects, a supervision firm's monthly report, a land expropriation compensation notice, a
 headmaster's speech at a parents' meeting, a residents' council's minutes, an audit decision on
 project funds, a housing bureau's safety-month summary), its gold committed before keyproj first ran
-on it: it is held out of the models' fit (scripts/train.py STYLES_HELD_OUT), and its floors guard
-the figures of its first run.
+on it: in the fit since stop 51.
 Batch 42 (ap01…ap07) was written the same way in stop 50 by a helper that read no rules, stage code,
 scripts or diffs and not batch 41 (an EIA acceptance and pre-approval notice, a special bond's
 quarterly disclosure, water, gas and traffic notices, a county government's annual work points, a
 township radio script, a resident first secretary's village diary, a satisfaction survey of the
-year's livelihood projects), its gold committed before keyproj first ran on it: it is held out of
-the models' fit, and its floors guard the figures of its first run.
+year's livelihood projects), its gold committed before keyproj first ran on it: in the fit since
+stop 51.
+Batch 43 (aq01…aq07) was written the same way in stop 51 by a helper that read no rules, stage code,
+scripts or diffs and not batch 44 (a developer's monthly progress bulletin to home buyers, a county
+delegation's study-tour report, a housing bureau director's annual duty report, a bank's post-loan
+inspection of a project loan, a procurement contract-change notice, a city's interview of a county's
+leaders on slow projects, a service centre's ledger of projects it helped through approvals), its
+gold committed before keyproj first ran on it: it is held out of the models' fit
+(scripts/train.py STYLES_HELD_OUT), and its floors guard the figures of its first run.
+Batch 44 (ar01…ar07) was written the same way in stop 51 by a helper that read no rules, stage code,
+scripts or diffs and not batch 43 (a people's congress standing committee's special inquiry
+transcript, a river chief's patrol records, an organisation department's appraisal of an official,
+a bureau's feedback on carrying out a leader's written instruction, a county-company cooperation
+framework agreement, a project office's open letter to residents along the works, joint completion
+acceptance opinions), its gold committed before keyproj first ran on it: it is held out of the
+models' fit, and its floors guard the figures of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them
@@ -481,10 +494,14 @@ FLOORS: dict[str, tuple[str, dict[str, float]]] = {
                         "projects_relaxed_f1": 0.78, "status_accuracy": 0.65}),
     "batch 40": ("an", {"quantities_f1": 0.97, "role_accuracy": 0.97,
                         "projects_relaxed_f1": 0.85, "status_accuracy": 0.73}),
-    "batch 41": ("ao", {"quantities_f1": 0.97, "role_accuracy": 0.90,
-                        "projects_relaxed_f1": 0.77, "status_accuracy": 0.69}),
-    "batch 42": ("ap", {"quantities_f1": 0.97, "role_accuracy": 0.92,
-                        "projects_relaxed_f1": 0.79, "status_accuracy": 0.60}),
+    "batch 41": ("ao", {"quantities_f1": 0.97, "role_accuracy": 0.97,
+                        "projects_relaxed_f1": 0.81, "status_accuracy": 0.78}),
+    "batch 42": ("ap", {"quantities_f1": 0.97, "role_accuracy": 0.94,
+                        "projects_relaxed_f1": 0.81, "status_accuracy": 0.75}),
+    "batch 43": ("aq", {"quantities_f1": 0.96, "role_accuracy": 0.96,
+                        "projects_relaxed_f1": 0.79, "status_accuracy": 0.68}),
+    "batch 44": ("ar", {"quantities_f1": 0.97, "role_accuracy": 0.94,
+                        "projects_relaxed_f1": 0.76, "status_accuracy": 0.64}),
 }
 
 
