@@ -344,7 +344,8 @@ class ProjectExtractor:
           (其中甲大桥维修加固已于3月进场), anywhere later: a firm's name listed as its project
           (甲特种材料) is said again of the firm, so one with no facility word is not.
         - A shorter one (a village's or a town's works: 甲、乙、丙三个乡镇的通组公路) only in
-          its paragraph, opening a clause or a list's item (…，甲、乙已按期完成；丙有一段…),
+          its paragraph and the field lines of its record after it (问题3：… ⏎完成情况：…),
+          opening a clause or a list's item (…，甲、乙已按期完成；丙有一段…),
           and not before a place's class word (丙组还在挑井水: the place itself)."""
         judge = self.judge
         again = self.said_again
@@ -367,7 +368,7 @@ class ProjectExtractor:
             at = m.end - offset
             stop = len(text)
             if short and (line_end := text.find("\n", at)) >= 0:
-                stop = self._record_end(text, line_end)     # a short one: its paragraph only
+                stop = self._record_end(text, line_end)     # a short one: its paragraph (and record) only
             while (i := text.find(name, at, stop)) >= 0:
                 at = i + len(name)
                 held = [k for k in range(bisect_left(starts, i - reach), bisect_left(starts, at))
