@@ -389,11 +389,10 @@ class ProjectExtractor:
         """The end of the paragraph ending at `line_end`, with the lines after it that open with a
         field's label (问题3：… ⏎整改措施：…⏎完成情况：…: rules/projects.yaml said_again.field_line),
         the fields of one record."""
-        while (self.said_again.field_line.match(text, line_end + 1) is not None
-               and (nxt := text.find("\n", line_end + 1)) != -1):
-            line_end = nxt
-        if self.said_again.field_line.match(text, line_end + 1) is not None:
-            return len(text)        # the record's last field ends the text
+        while self.said_again.field_line.match(text, line_end + 1) is not None:
+            line_end = text.find("\n", line_end + 1)
+            if line_end < 0:
+                return len(text)    # the record's last field ends the text
         return line_end
 
     @staticmethod
