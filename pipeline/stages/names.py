@@ -58,6 +58,9 @@ class NameJudge:
         # has none, and is its own core without a match tried (None: not proven of the pattern)
         self._tail_ends = last_characters(self.tail)
         self.phase_tail = p.phase_tail
+        # one-character prepositions that open an adverbial of a clause (在, 对, 从, 把…; not 与 or
+        # 和, which join two names' works: 生态修复与改造工程)
+        self.clause_prepositions = frozenset(w for w in p.strip_leading_chars if w in p.cut_after_words)
         self.suffix_end = compiled(f"(?:{alternation(self.suffixes)})$")
         # the same words with `re`, factored by prefix: several times faster than `regex`
         self.suffix_any = re.compile(word_trie(self.suffixes))
@@ -424,6 +427,8 @@ class NameJudge:
             return "generic words"
         if self._only_suffixes(name) and not (whole and _PHASE in name and self.phase_tail.search(name)):
             return "only suffixes"      # (a phase singles out the facility it follows: 安置区二期)
+        if self._suffix_after_preposition(name):
+            return "preposition and a bare suffix"
         if self._verb_object(name):
             return "verb and object"
         if self._sector(name):
@@ -458,6 +463,16 @@ class NameJudge:
             if found is None:
                 return False        # (what is left is no generic word either: asked just above)
         return True
+
+    def _suffix_after_preposition(self, name: str) -> bool:
+        """A preposition, then suffixes only (甲县在 | 项目谋划阶段, 乙镇对 | 工程质量): the
+        subject of a clause and the works it speaks of, no name."""
+        pos = 0
+        for word, flag in self.tags(name)[:-1]:
+            pos += len(word)
+            if flag == "p" and word in self.clause_prepositions and self._only_suffixes(name[pos:]):
+                return True
+        return False
 
     def own_level(self, name: str) -> bool:
         """`name` opens with the writer's own level of government alone (县 | 文化艺术中心, 市 |

@@ -1668,7 +1668,8 @@ class ProjectExtractor:
         if name[0] not in self.strip_chars or name.startswith(self.held_words):
             return False        # (经开区污水处理厂: 经 opens a word the name holds)
         word, flag = self.judge.tags(name)[0]
-        return len(word) == 1 or flag != "ns"
+        # (沿线 | 雨污分流改造: a direction word of its own, whose first character is no stray one)
+        return len(word) == 1 or flag not in ("ns", "f")
 
     def _past_weak_framing(self, clause: str, s: int, e: int, words: FirstWord,
                            behind_adverb: bool = False) -> int:
