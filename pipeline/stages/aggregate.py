@@ -105,6 +105,10 @@ def _status(linked: list[StatusMention], layout: Layout, section: Section,
         linked = [s for s in linked if not _step_back(s, linked, layout, steps, push)]
     if linked:
         last = max(linked, key=lambda s: s.start)
+        if last.status is Status.COMPLETED and "验收" in layout.text[last.start:last.end]:
+            # 已于9月1日正式启用…本次验收系补办手续: an acceptance told after the works went into use
+            # is paperwork; it takes them back to no earlier state
+            last = max((s for s in linked if s.status is Status.OPERATIONAL), key=lambda s: s.start, default=last)
         if last.status in _NEUTRAL:
             # a slipped schedule is news a neutral word (推进, 开工) does not undo, unless it is over:
             # told as an episode past (曾因汛期停工) or followed by works taken up again (8月复工,
