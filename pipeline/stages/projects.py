@@ -578,7 +578,10 @@ class ProjectExtractor:
                 before = [written] if written is not None else []
             if len(before) != 1:
                 if m.group("former"):   # a former name of a project named elsewhere (a ledger's note): none of its own
-                    out = [c for c in out if not (c.start < o_end + offset and c.end > o_start + offset)]
+                    # (a name running on past the bracket keeps it as an aside of its own words: 甲市第三
+                    # 人民医院（原乙县中医院）门诊楼改造工程, the hospital's former name)
+                    out = [c for c in out if not (c.start < o_end + offset and c.end > o_start + offset)
+                           or (opened and c.start < mark and c.end > shut)]
                 continue
             project = before[0]
             if m.group("same") and len(other) <= len(project.name):
