@@ -126,6 +126,7 @@ class LinkRules:
     member_list_opener: regex.Pattern[str]
     list_head: regex.Pattern[str]           # 集中开工的项目有： heading a list in its sentence
     list_continued: regex.Pattern[str]      # 等16个产业项目，以及: a list going on after a comma
+    also_after_state: regex.Pattern[str]    # …投入使用的，还有 | 甲和乙: the state before heads them
     title_max_chars: int
     problem_heading: regex.Pattern[str]     # a section about problems or delays (存在的问题)
     other_problem: regex.Pattern[str]       # a heading naming a problem of another kind (资金闲置)
@@ -169,6 +170,7 @@ class LinkRules:
         return cls(_word_pattern(p.continuation_openers), _word_pattern(p.update_openers),
                    p.new_subject, p.subject_end, p.counted_object, p.aggregate_marker, links.enumeration_gap,
                    links.group_statement, links.member_list_opener, links.list_head, links.list_continued,
+                   links.also_after_state,
                    links.title_max_chars,
                    links.problem_heading, links.other_problem_heading, links.other_problem_document,
                    links.plan_in_clause, links.past_marker,
@@ -495,7 +497,22 @@ class _StatusLinker:
                            and g.end <= self.cues[i].end)]
             if before:
                 prefix_of[gi] = before[-1]
+            elif (head := self._also_after_state(g, prev_end, own_clause)) is not None:
+                prefix_of[gi] = head
         return prefix_of
+
+    def _also_after_state(self, g: Group, prev_end: int, own_clause: int) -> int | None:
+        """The last strong cue of the clause before `g`'s when that clause ends in 的 and `g`'s
+        opens with 还有 (已通过验收并投入使用的，还有 | 甲和乙: more projects in that state;
+        rules/links.yaml also_after_state), none naming a project between."""
+        if own_clause < 2 or self.config.also_after_state.match(self.text, own_clause - 2, g.start) is None:
+            return None
+        head_start = self.layout.clause_start(own_clause - 2)
+        if prev_end > head_start:
+            return None
+        heads = [i for i in self.by_segment.get(g.segment, [])
+                 if head_start <= self.cues[i].start and self.cues[i].end <= own_clause - 2 and not self.cues[i].weak]
+        return heads[-1] if heads else None
 
     def _after_note(self, pos: int) -> int:
         """Past the bracket that opens at `pos` and closes before any clause mark (a note after a
