@@ -602,6 +602,7 @@ class ModelFeatureRules(Config):
     class_in_name: regex.Pattern[str] = rule(PATTERN)               # 各类 / 八大 / 市列 inside a name
     work_after: regex.Pattern[str] = rule(PATTERN, at=True)         # …工作 / …任务 after a name
     site_after: regex.Pattern[str] = rule(PATTERN, at=True)         # …工地 / …施工现场 after a name
+    name_label_before: regex.Pattern[str] = rule(PATTERN)           # 项目名称： before a name: a record's field
     navigation: regex.Pattern[str] = rule(PATTERN)                  # 上一篇 / 责任编辑 on its line
     slogan: regex.Pattern[str] = rule(PATTERN)                      # a quoted count (“五网”, “三改一拆”)
     park_end: regex.Pattern[str] = rule(PATTERN)                    # 园区 / 开发区 ending a name

@@ -104,6 +104,9 @@ FEATURES: tuple[str, ...] = (
     # a construction site after the name (在甲大桥工地召开, 乙馆施工现场): works going on there,
     # whatever event is held at it
     "site_after",
+    # a record's field naming the project right before the name (项目名称：甲县农村公路提质改造项目):
+    # the field vouches for its value
+    "name_label_before",
 )
 
 
@@ -527,14 +530,14 @@ def _context_features(text: str, mentions: Sequence[ProjectMention], starts: Seq
                        "starts_line", "ordinal_line", "sentence_candidates", "sentence_len",
                        "sentence_start", "described_after", "work_after", "navigation", "org_after",
                        "etc_before", "work_verb_before", "collective_before", "announced_line",
-                       "site_after"), 0.0)
+                       "site_after", "name_label_before"), 0.0)
     after_checks = (("count_after", words.count_after), ("class_after", words.class_after),
                     ("etc_after", words.etc_after), ("work_after", words.work_after),
                     ("org_after", words.org_after), ("described_after", words.described_after),
                     ("site_after", words.site_after))
     before_checks = (("venue", words.venue_before), ("counted_group_before", words.counted_group_before),
                      ("etc_before", words.etc_before), ("work_verb_before", words.work_verb_before),
-                     ("collective_before", words.collective_before))
+                     ("collective_before", words.collective_before), ("name_label_before", words.name_label_before))
     # a feature is on when any mention has it: a check already on for an earlier mention is
     # not made again (most projects have one mention; a list's items share a sentence)
     for m in mentions:
