@@ -545,7 +545,7 @@ class LinkPatterns(Config):
     member_list_opener: regex.Pattern[str] = rule(PATTERN, at=True)  # 其中包括 / 这5个项目分别为
     list_head: regex.Pattern[str] = rule(PATTERN)                   # 集中开工的项目有： a list's head in its sentence
     list_continued: regex.Pattern[str] = rule(PATTERN, at=True)     # 等16个产业项目，以及: a list going on
-    also_after_state: regex.Pattern[str] = rule(PATTERN)    # …投入使用的，还有 | 甲和乙: the state before heads them
+    also_after_state: regex.Pattern[str] = rule(PATTERN)    # …交付使用的，还有 | 甲和乙: the state before heads them
     title_max_chars: int = rule(int)                                # a first line this short is the title
     problem_heading: regex.Pattern[str] = rule(PATTERN)             # 存在的问题 / 进度滞后项目 over a list
     other_problem_heading: regex.Pattern[str] = rule(PATTERN)       # 资金闲置 / 违规分包: no delay

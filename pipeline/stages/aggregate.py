@@ -106,7 +106,7 @@ def _status(linked: list[StatusMention], layout: Layout, section: Section,
     if linked:
         last = max(linked, key=lambda s: s.start)
         if last.status is Status.COMPLETED and "验收" in layout.text[last.start:last.end]:
-            # 已于9月1日正式启用…本次验收系补办手续: an acceptance told after the works went into use
+            # 春季起投入使用…这次验收只是补手续: an acceptance told after the works went into use
             # is paperwork; it takes them back to no earlier state
             last = max((s for s in linked if s.status is Status.OPERATIONAL), key=lambda s: s.start, default=last)
         if last.status in _NEUTRAL:

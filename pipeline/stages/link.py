@@ -126,7 +126,7 @@ class LinkRules:
     member_list_opener: regex.Pattern[str]
     list_head: regex.Pattern[str]           # 集中开工的项目有： heading a list in its sentence
     list_continued: regex.Pattern[str]      # 等16个产业项目，以及: a list going on after a comma
-    also_after_state: regex.Pattern[str]    # …投入使用的，还有 | 甲和乙: the state before heads them
+    also_after_state: regex.Pattern[str]    # …交付使用的，还有 | 甲和乙: the state before heads them
     title_max_chars: int
     problem_heading: regex.Pattern[str]     # a section about problems or delays (存在的问题)
     other_problem: regex.Pattern[str]       # a heading naming a problem of another kind (资金闲置)
@@ -503,7 +503,7 @@ class _StatusLinker:
 
     def _also_after_state(self, g: Group, prev_end: int, own_clause: int) -> int | None:
         """The last strong cue of the clause before `g`'s when that clause ends in 的 and `g`'s
-        opens with 还有 (已通过验收并投入使用的，还有 | 甲和乙: more projects in that state;
+        opens with 还有 (已建成通车的，还有 | 甲和乙: more projects in that state;
         rules/links.yaml also_after_state), none naming a project between."""
         if own_clause < 2 or self.config.also_after_state.match(self.text, own_clause - 2, g.start) is None:
             return None

@@ -59,7 +59,7 @@ class NameJudge:
         self._tail_ends = last_characters(self.tail)
         self.phase_tail = p.phase_tail
         # one-character prepositions that open an adverbial of a clause (在, 对, 从, 把…; not 与 or
-        # 和, which join two names' works: 生态修复与改造工程)
+        # 和, which join two names' works: 堤防加固与改造工程)
         self.clause_prepositions = frozenset(w for w in p.strip_leading_chars if w in p.cut_after_words)
         self.suffix_end = compiled(f"(?:{alternation(self.suffixes)})$")
         # the same words with `re`, factored by prefix: several times faster than `regex`
@@ -465,7 +465,7 @@ class NameJudge:
         return True
 
     def _suffix_after_preposition(self, name: str) -> bool:
-        """A preposition, then suffixes only (甲县在 | 项目谋划阶段, 乙镇对 | 工程质量): the
+        """A preposition, then suffixes only (甲县在 | 项目选址上, 乙镇对 | 工程质量): the
         subject of a clause and the works it speaks of, no name."""
         pos = 0
         for word, flag in self.tags(name)[:-1]:

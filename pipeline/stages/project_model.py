@@ -104,7 +104,7 @@ FEATURES: tuple[str, ...] = (
     # a construction site after the name (在甲大桥工地召开, 乙馆施工现场): works going on there,
     # whatever event is held at it
     "site_after",
-    # a record's field naming the project right before the name (项目名称：甲县农村公路提质改造项目):
+    # a record's field naming the project right before the name (项目名称：甲镇污水管网工程):
     # the field vouches for its value
     "name_label_before",
 )

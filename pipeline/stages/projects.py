@@ -343,7 +343,7 @@ class ProjectExtractor:
         - A name `said_again_min_chars` long or more, works on a facility whose word it holds
           (其中甲大桥维修加固已于3月进场), anywhere later: a firm's name listed as its project
           (甲特种材料) is said again of the firm, so one with no facility word is not, unless
-          a list lent it its suffix (甲家属院 of 甲、乙和丙三个小区): then as a shorter one.
+          a list lent it its suffix (甲宿舍 of 甲、乙和丙三个小区): then as a shorter one.
         - A shorter one (a village's or a town's works: 甲、乙、丙三个乡镇的通组公路) only in
           its paragraph and the field lines of its record after it (问题3：… ⏎完成情况：…),
           opening a clause or a list's item (…，甲、乙已按期完成；丙有一段…),
@@ -366,7 +366,7 @@ class ProjectExtractor:
         inside: set[int] = set()        # the mentions a name said again holds (places in `order`)
         out = list(found)
         for name, m in sorted(bare.items(), key=lambda item: item[1].start):    # in the text's order
-            # (a long one with no facility word, an item a list's suffix was lent to, 甲家属院 of
+            # (a long one with no facility word, an item a list's suffix was lent to, 甲宿舍 of
             # 甲、乙和丙三个小区, is read as a short one is)
             short = len(name) < self.said_again_min_chars or judge.suffix_any.search(name) is None
             at = m.end - offset
