@@ -465,12 +465,19 @@ class _StatusLinker:
         if plan is not None and any(len(g.mentions) > 1 and plan.end() <= g.start and g.end <= clause_end
                                     for g in listed):
             return True     # a plan word over a list and its cue (确保甲、乙、丙建成投产; 力争…建成投产甲、乙)
-        if not self.config.verb_first.match(self.text, clause_start, cue.start) or not before:
+        if not before:
             return False
         previous = before[-1]       # the cue before, if it ends the clause just before this one
-        return (previous.future and previous.status is Status.PLANNED
-                and self.layout.segment_of(previous.start) == self.layout.segment_of(cue.start)
-                and self.layout.clause_start(clause_start - 1) <= previous.start)
+        if self.layout.segment_of(previous.start) != self.layout.segment_of(cue.start) \
+                or self.layout.clause_start(clause_start - 1) > previous.start:
+            return False
+        if self.config.verb_first.match(self.text, clause_start, cue.start):
+            return previous.future and previous.status is Status.PLANNED
+        # a forecast's next dated step (预计5月合龙，年底建成通车): a clause opening with its date
+        # right before its cue goes on with the plan word of the clause before
+        dated = self.config.dated_opener.match(self.text, clause_start, cue.start)
+        return dated is not None and dated.end() == cue.start and self.config.plan_in_clause.search(
+            self.text, self.layout.clause_start(previous.start), previous.start) is not None
 
     def _neighbours(self, gi: int) -> tuple[int, int]:
         """End of the previous group and start of the next one in the same segment."""
