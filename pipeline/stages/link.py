@@ -264,9 +264,10 @@ class _StatusLinker:
     def _plans(self, cues: list[StatusMention]) -> list[StatusMention]:
         """The cues with a start, completion or opening that a plan governs made plans
         (planned, future): a plan word earlier in its own clause over a list the cue speaks
-        of (确保甲、乙、丙建成投产; 力争…建成投产甲、乙), or a clause opening with the cue right
-        after a clause whose cue is a plan (争取年底建成甲，开工建设乙). A plan in one clause
-        says nothing of a clause with a subject of its own."""
+        of (确保甲、乙、丙建成投产; 力争…建成投产甲、乙), a clause opening with the cue right
+        after a clause whose cue is a plan (争取年底建成甲，开工建设乙), or opening with a date
+        right before the cue after a clause with a plan word before its cue (预计3月合龙，年底
+        通车). A plan in one clause says nothing of a clause with a subject of its own."""
         pushed = self._pushed_starts(cues)
         out: list[StatusMention] = []
         for cue in cues:
