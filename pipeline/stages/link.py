@@ -1156,6 +1156,12 @@ class _StatusLinker:
             section = self.layout.section_at(g.start)
             if delay is None:
                 delay = self._problem_heading_cue(section)
+                if delay is not None and self.cues[delay].rule_id == PROBLEM_HEADING_RULE \
+                        and self._named_before(g, section.title_start):
+                    # 二、存在的问题 over a project named before it (its state told there; here
+                    # named as a site or a case): the heading's bare problem words are no delay
+                    # of its own (a heading that states the delay, 部分项目进度滞后, still is)
+                    delay = None
             if delay is None and self._heading_state(section, self.title_segment) is None:
                 delay = self._title_delay(g.segment)
             if delay is not None:
