@@ -22,9 +22,10 @@ A group takes, in this order of preference:
   (全县12个重点项目集中开工): a group's state passes to its members.
 - a heading about problems or delays over it (二、存在的问题), else a document title about
   delays (关于重点项目进度滞后情况的通报) unless a heading over it states its class's state
-  (三、进展较好的项目): its delay, beside the group's own cues; a sentence about delayed
-  projects before it passes its delay only to its members (a list, a group with no state of
-  its own, or a sentence opening 比如/其中), not to a project with its own news.
+  (三、进展较好的项目): its delay, beside the group's own cues (a heading's bare problem
+  words, not a delay it states, only to a project first named under it); a sentence about
+  delayed projects before it passes its delay only to its members (a list, a group with no
+  state of its own, or a sentence opening 比如/其中), not to a project with its own news.
 - a start right after a project that a plan or a push speaks of (力争…甲年内开工; 重点推进甲
   开工建设) is planned, and the push word (推进) states no progress.
 Cues left over in a section whose heading names a project go to that project
@@ -1141,7 +1142,8 @@ class _StatusLinker:
     def _add_delays(self, chosen: list[list[int]], own: list[bool]) -> None:
         """A group under a heading about problems or delays (二、存在的问题; （三）进度滞后项目),
         or right after a sentence about delayed projects naming none (一是部分项目进展缓慢。),
-        gets that delay beside its own cues: `aggregate` lets it outrank a neutral state.
+        gets that delay beside its own cues: `aggregate` lets it outrank a neutral state. A
+        heading's bare problem words reach only projects first named under it.
         The sentence before passes its delay only to its members (`_may_be_member`): a group
         with no strong cue of its own (`own`), a list, or one in a sentence that opens as an
         example or a member of that class (比如，甲开工已半年…; 其中甲…); a project alone in a
