@@ -406,6 +406,7 @@ class StatusRules(Config):
     code_legend: regex.Pattern[str] = rule(PATTERN)     # 项目状态代码说明：: a legend of status codes
     code_pair: regex.Pattern[str] = rule(PATTERN)       # 32=续建: a code and its label
     coded_state: regex.Pattern[str] = rule(PATTERN)     # "项目状态":"32": a state field holding a code
+    acceptance: regex.Pattern[str] = rule(PATTERN)      # 验收: a completion cue that is an acceptance
 
 
 # -- projects --------------------------------------------------------------------------

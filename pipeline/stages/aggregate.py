@@ -27,11 +27,13 @@ def build_projects(layout: Layout, found: Found, categories: dict[str, str],
                    endings: tuple[str, ...] = (), steps: frozenset[str] = frozenset(),
                    push: regex.Pattern[str] | None = None,
                    plan_words: regex.Pattern[str] | None = None,
-                   over: DelayOver | None = None) -> list[Project]:
+                   over: DelayOver | None = None,
+                   acceptance: regex.Pattern[str] | None = None) -> list[Project]:
     """One `Project` per distinct key, in order of first mention (`steps`: the ids of the cues
     that state a step or a measure of the works, statuses.yaml `step: true`; `push`: a push as
     a cue's whole words, links.yaml push_words; `over`: the cues that end a delay or tell it as
-    past, statuses.yaml `resumes` and `episode`)."""
+    past, statuses.yaml `resumes` and `episode`; `acceptance`: the words of a completion cue
+    that is an acceptance, statuses.yaml `acceptance`)."""
     by_key: dict[str, list[ProjectMention]] = {}
     for m in sorted(found.mentions, key=lambda m: m.start):
         if m.rule_id != PROJECT_ANAPHORA_RULE:     # 该项目 names nothing new
@@ -48,7 +50,7 @@ def build_projects(layout: Layout, found: Found, categories: dict[str, str],
         fullest = max(ms, key=lambda m: (len(m.name), -m.start))
         section = layout.section_at(ms[0].start)
         status, s_start, s_end = _status(statuses_of.get(key, []), layout, section, heading_cues, steps, push,
-                                         plan_words, over or DelayOver())
+                                         plan_words, over or DelayOver(), acceptance)
         qs = [q for q in quantities_of.get(key, []) if q.value is not None]
         projects.append(Project(
             key=key, name=fullest.name, alt=fullest.alt or _other_form(fullest.name, ms, endings),
@@ -83,7 +85,8 @@ def _status(linked: list[StatusMention], layout: Layout, section: Section,
             cues: _CuesByStart, steps: frozenset[str] = frozenset(),
             push: regex.Pattern[str] | None = None,
             plan_words: regex.Pattern[str] | None = None,
-            over: DelayOver | None = None) -> tuple[Status, int | None, int | None]:
+            over: DelayOver | None = None,
+            acceptance: regex.Pattern[str] | None = None) -> tuple[Status, int | None, int | None]:
     """The status and the span of the cue that decided it. A target of completion (年底前建成通车)
     with money spent beside it (完成投资9.6亿元, no plan word before it in its clause: `plan_words`)
     is no state reached: the money spent says the works are under way."""
@@ -105,9 +108,10 @@ def _status(linked: list[StatusMention], layout: Layout, section: Section,
         linked = [s for s in linked if not _step_back(s, linked, layout, steps, push)]
     if linked:
         last = max(linked, key=lambda s: s.start)
-        if last.status is Status.COMPLETED and "验收" in layout.text[last.start:last.end]:
+        if last.status is Status.COMPLETED and acceptance is not None \
+                and acceptance.search(layout.text, last.start, last.end) is not None:
             # 春季起投入使用…这次验收只是补手续: an acceptance told after the works went into use
-            # is paperwork; it takes them back to no earlier state
+            # is paperwork; it takes them back to no earlier state (statuses.yaml acceptance)
             last = max((s for s in linked if s.status is Status.OPERATIONAL), key=lambda s: s.start, default=last)
         if last.status in _NEUTRAL:
             # a slipped schedule is news a neutral word (推进, 开工) does not undo, unless it is over:
@@ -233,8 +237,9 @@ def make_aggregate(rules: RuleSet) -> Stage:
                      frozenset(cue.id for cue in rules.statuses.cues if cue.episode))
     push = rules.links.push_words
     plan_words = rules.links.plan_in_clause
+    acceptance = rules.statuses.acceptance
 
     def aggregate(layout: Layout, found: Found) -> Found:
         return replace(found, projects=build_projects(layout, found, categories, endings, steps, push,
-                                                                plan_words, over))
+                                                                plan_words, over, acceptance))
     return aggregate
