@@ -287,15 +287,16 @@ sites, a tax bureau's annual summary of its service to key projects, a civil air
 annual summary, a design institute's annual summary, an archives bureau's acceptance opinions on
 major projects' archives, a law firm's legal opinion for a special-bond issuance (PDF text), a
 county leader's self-examination for a democratic life meeting), its gold committed before keyproj
-first ran on it: it is held out of the models' fit (scripts/train.py STYLES_HELD_OUT), and its
-floors guard the figures of its first run.
+first ran on it: it was held out of the models' fit until stop 54 put it in, and its floors guard
+the figures of its first run.
 Batch 48 (av01…av07) was written the same way in stop 53 by a helper that read no rules, stage code,
 scripts or diffs and not batch 47 (a disabled persons' federation's report on barrier-free works, a
 city's task list for its civilised-city assessment, a county government's year-end letter of
 thanks, an earthquake bureau's annual notice of seismic reviews, an accounting firm's report on a
 special-bond project's income and financing (PDF text), a city's results of citizens' suggestions,
 a natural resources bureau's notice on idle land), its gold committed before keyproj first ran on
-it: it is held out of the models' fit, and its floors guard the figures of its first run.
+it: it was held out of the models' fit until stop 54 put it in, and its floors guard the figures of
+its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them

@@ -182,6 +182,12 @@ class NameJudge:
             return True
         return self._phased(name)
 
+    def phased_name(self, name: str) -> bool:
+        """`name` is a name by its phase alone and tells no action (甲湖御府二期 after 有 | , not
+        好几家企业来问二期): what a cut before it may leave when no facility word follows."""
+        return self._phased(name) and self.accepts(name) and not any(
+            flag.startswith("v") and word not in self.name_verbs for word, flag in self.tags(name))
+
     def _phased(self, name: str) -> bool:
         """Ends in a phase after a name that is no facility word (城西数据谷二期, 老街二期):
         the phase singles out what it follows; not after a verb, an adverb or a direction
@@ -541,9 +547,13 @@ class NameJudge:
     def unknown_start(self, tags: tuple[tuple[str, str], ...]) -> bool:
         """The name opens with a name jieba does not know: it comes out one character at a
         time, whatever tags those get (跃鹿 as 跃/v 鹿/nr), as `proper`
-        reads it; a function word (要, 把, 对) is no such character."""
+        reads it; a function word (要, 把, 对) is no such character. A rare character jieba
+        knows only as a morpheme (g) or not at all (x) before a place word opens one too
+        (甗 | 山县: the county's name is 甗山)."""
         return (len(tags) >= 3 and all(_single_han(word) and flag not in self.strip_pos and flag != "p"
-                                       for word, flag in tags[:2]))
+                                       for word, flag in tags[:2])) or (
+            len(tags) >= 2 and _single_han(tags[0][0]) and tags[0][1] in ("g", "x")
+            and tags[1][1] in self.proper_pos)
 
     def _sector(self, name: str) -> bool:
         """风电项目, 低碳制造业项目: short, generic suffix, one or two common words before it."""
