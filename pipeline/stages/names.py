@@ -548,12 +548,12 @@ class NameJudge:
         """The name opens with a name jieba does not know: it comes out one character at a
         time, whatever tags those get (跃鹿 as 跃/v 鹿/nr), as `proper`
         reads it; a function word (要, 把, 对) is no such character. A rare character jieba
-        knows only as a morpheme (g) or not at all (x) before a place word opens one too
-        (甗 | 山县: the county's name is 甗山)."""
+        knows only as a morpheme (g, zg) or not at all (x) before a place word or a noun opens
+        one too (甗 | 山县, 甗 | 水乡: the place's name is 甗山, 甗水): no function word is rare."""
         return (len(tags) >= 3 and all(_single_han(word) and flag not in self.strip_pos and flag != "p"
                                        for word, flag in tags[:2])) or (
-            len(tags) >= 2 and _single_han(tags[0][0]) and tags[0][1] in ("g", "x")
-            and tags[1][1] in self.proper_pos)
+            len(tags) >= 2 and _single_han(tags[0][0]) and tags[0][1] in ("g", "zg", "x")
+            and (tags[1][1] in self.proper_pos or tags[1][1] == "n"))
 
     def _sector(self, name: str) -> bool:
         """风电项目, 低碳制造业项目: short, generic suffix, one or two common words before it."""

@@ -32,7 +32,10 @@ from pipeline.types import Doc
 
 @lru_cache(maxsize=1)
 def _opencc_characters() -> dict[int, str]:
-    """One-to-one traditional -> simplified characters from OpenCC's dictionary."""
+    """One-to-one traditional -> simplified characters from OpenCC's dictionary, where the
+    simplified one is a common character (the basic CJK block): a rare character written in a
+    simplified report (巘, 鐏 in a place's name) stays as written, not turned into a form from the
+    extension blocks (𪩘, 𨱔) that neither the report nor its reader uses."""
     import opencc
 
     path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
@@ -42,7 +45,7 @@ def _opencc_characters() -> dict[int, str]:
         if len(parts) != 2:
             continue
         trad, simp = parts[0], parts[1].split(" ")[0]
-        if len(trad) == 1 and len(simp) == 1 and trad != simp:
+        if len(trad) == 1 and len(simp) == 1 and trad != simp and "\u4e00" <= simp <= "\u9fff":
             table[ord(trad)] = simp
     return table
 
