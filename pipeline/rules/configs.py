@@ -176,6 +176,7 @@ class QuantityRules(Config):
     placeholder: regex.Pattern[str] = rule(PATTERN)
     range_joiners: tuple[str, ...] = rule(WORDS)
     chinese_number_blockers: tuple[str, ...] = rule(WORDS)
+    chinese_number_unblocked: tuple[str, ...] = rule(WORDS)
     not_before: tuple[str, ...] = rule(WORDS)
     negative_words: tuple[str, ...] = rule(WORDS)
     not_length_after: regex.Pattern[str] = rule(PATTERN, at=True)

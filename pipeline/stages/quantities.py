@@ -77,7 +77,8 @@ class QuantityExtractor:
         self.not_length_after = q.not_length_after
         self.negative_words = q.negative_words
         blockers = "".join(q.chinese_number_blockers)
-        chinese = (rf"(?<![{regex.escape(blockers)}{CHINESE_NUMERAL_CHARS}])"
+        unblocked = alternation(q.chinese_number_unblocked)
+        chinese = (rf"(?:(?<![{regex.escape(blockers)}{CHINESE_NUMERAL_CHARS}])|(?<={unblocked}))"
                    # a space may stand between the characters (一 百 五 十 个百分点)
                    # 百余亩, 近千亿元 (not 千亿工程, 千万元以上项目)
                    rf"(?:[{_CN_START}](?:[ \t]?[{CHINESE_NUMERAL_CHARS}])*(?<![点 \t])"
