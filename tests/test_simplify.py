@@ -20,7 +20,9 @@ RULES = load_rules()
     ("重點項目進展順利", "重点项目进展顺利"),                          # traditional
     ("完成投资１２．５億元，占％", "完成投资12.5亿元，占%"),            # full-width forms
     ("薴苧", "苧苎"),                      # each character once: 薴 -> 苧, not on to 苎
-    ("𠁞字重點", "𠀾字重点"),               # a character beyond U+FFFF in the text
+    ("𠁞字重點", "𠁞字重点"),               # a character beyond U+FFFF in the text: kept
+    ("巘川县鐏山水库", "巘川县鐏山水库"),     # a rare character whose simplified form is rarer: kept
+    ("鐵路", "铁路"),                        # a common one's is common: mapped
     ("", ""),
 ])
 def test_simplified_character_for_character(text: str, simplified: str) -> None:
