@@ -373,8 +373,13 @@ class ProjectExtractor:
             stop = len(text)
             if short and (line_end := text.find("\n", at)) >= 0:
                 stop = self._record_end(text, line_end)     # a short one: its paragraph (and record) only
-            while (i := text.find(name, at, stop)) >= 0:
+            # ... or anywhere later with the end of the suffix its list lent it (薁山 of 甲、薁山两座
+            # 变电站, said again as 薁山站; 北关 of 甲、北关两个农贸市场 as 北关市场)
+            lent = m.alt[len(name):] if m.alt is not None and m.alt.startswith(name) else ""
+            while (i := text.find(name, at, len(text) if lent else stop)) >= 0:
                 at = i + len(name)
+                if at > stop and not any(text.startswith(lent[k:], at) for k in range(len(lent))):
+                    continue
                 held = [k for k in range(bisect_left(starts, i - reach), bisect_left(starts, at))
                         if spans[k][1] > i]
                 if any(spans[k][0] < i or spans[k][1] > at or spans[k] == (i, at) for k in held):
