@@ -1015,11 +1015,14 @@ class _StatusLinker:
     def _heading_state(self, section: Section, title_segment: int | None) -> int | None:
         """The last strong cue in the title of the innermost heading over `section` that has
         one (二、已竣工项目; （四）储备项目), the document's title aside: a heading states the
-        state of the group it heads, as a statement before a list does."""
+        state of the group it heads, as a statement before a list does. A heading that names a
+        project ((五)至今仍未能进场的，是甲焚烧发电项目) states that project's state, none of the
+        section's others."""
         current: Section | None = section
         while current is not None and current.section_id != 0:
-            if title_segment is None or self.layout.segment_of(current.title_start) != title_segment:
-                strong = [i for i in self.by_segment.get(self.layout.segment_of(current.title_start), [])
+            segment = self.layout.segment_of(current.title_start)
+            if (title_segment is None or segment != title_segment) and segment not in self.segments_with_mentions:
+                strong = [i for i in self.by_segment.get(segment, [])
                           if not self.cues[i].weak
                           and current.title_start <= self.cues[i].start and self.cues[i].end <= current.title_end]
                 if strong:
