@@ -245,6 +245,7 @@ class _StatusLinker:
         self._delay_starts: list[int] | None = None     # where each of them starts
         self._preamble_list: list[tuple[int, int]] | None = None  # (start, cue) per preamble (`_preambles`)
         self._panels: dict[int, int | None] = {}        # item line's segment -> its panel's cue (`_panel_state`)
+        self._group_starts: list[int] | None = None     # where each group starts, sorted (once asked)
 
     def _done_objects(self, groups: Sequence[Group]) -> list[StatusMention]:
         """完成 with a project as its object (2017年完成甲和乙; 郊区完成甲、乙和丙三座污泥处理
@@ -1021,7 +1022,7 @@ class _StatusLinker:
         current: Section | None = section
         while current is not None and current.section_id != 0:
             segment = self.layout.segment_of(current.title_start)
-            if (title_segment is None or segment != title_segment) and segment not in self.segments_with_mentions:
+            if (title_segment is None or segment != title_segment) and not self._names_a_project(current):
                 strong = [i for i in self.by_segment.get(segment, [])
                           if not self.cues[i].weak
                           and current.title_start <= self.cues[i].start and self.cues[i].end <= current.title_end]
@@ -1160,7 +1161,7 @@ class _StatusLinker:
             delay = self._delay_statement_before(g.segment) if self._may_be_member(gi, own[gi]) else None
             section = self.layout.section_at(g.start)
             if delay is None:
-                delay = self._problem_heading_cue(section)
+                delay = self._problem_heading_cue(section, g.segment)
                 if delay is not None and self.cues[delay].rule_id == PROBLEM_HEADING_RULE \
                         and self._named_before(g, section.title_start):
                     # 二、存在的问题 over a project named before it (its state told there; here
@@ -1214,18 +1215,24 @@ class _StatusLinker:
         delays = self._delays_in(segment - 1)
         return delays[-1] if delays else None
 
-    def _problem_heading_cue(self, section: Section) -> int | None:
+    def _problem_heading_cue(self, section: Section, segment: int | None = None) -> int | None:
         """The delay cue of the innermost heading over `section` about problems or delays:
         a delayed cue in its title, else the title's problem words as the cue (the
         document's own first line is no heading). A heading on the way up that names a
         problem of another kind (资金闲置, 违规分包: rules/links.yaml other_problem_heading)
         ends the walk: its projects' problem is no delay. In a document about such problems
         (a quality and safety inspection's notice: other_problem_document) only a heading's
-        own delay cue counts, not its problem words."""
+        own delay cue counts, not its problem words. A heading that names a project
+        ((五)至今仍未能进场的，是甲焚烧发电项目) tells the delay of the projects in its own sentence
+        (`segment`: the group's), not of the section's others."""
         if self.other_problem_document is None:
             self.other_problem_document = self._title_reads(self.config.other_problem_document)
         current: Section | None = section
         while current is not None and current.section_id != 0:
+            if segment is not None and self._names_a_project(current) \
+                    and segment != self.layout.segment_of(current.title_start):
+                current = self.layout.enclosing(current)
+                continue
             if current.section_id not in self.problem_cue:
                 self.problem_cue[current.section_id] = self._delay_between(
                     current.title_start, current.title_end, problem_words=not self.other_problem_document)
@@ -1235,6 +1242,18 @@ class _StatusLinker:
                 return None     # （三）资金闲置 under 二、审计发现的问题: a problem that is no delay
             current = self.layout.enclosing(current)
         return None
+
+    def _names_a_project(self, section: Section) -> bool:
+        """The heading of `section` names a project in its title or in the rest of its sentence
+        ((五)至今仍未能进场的，是甲项目), not a class before a colon and a list of them (3．进展滞后
+        的项目：甲；乙)."""
+        if self._group_starts is None:
+            self._group_starts = sorted(g.start for g in self.groups)
+        end = section.title_end
+        if not self.text.startswith(("：", ":"), end):
+            end = self.ends[self.layout.segment_of(section.title_start)]
+        at = bisect_left(self._group_starts, section.title_start)
+        return at < len(self._group_starts) and self._group_starts[at] < end
 
     def _delay_between(self, start: int, end: int, problem_words: bool = True) -> int | None:
         """The first delay cue between `start` and `end` (a heading's or the title's), else
@@ -1371,7 +1390,8 @@ class _StatusLinker:
                                       is not None),
             "past_marker": float(self.config.past_marker.search(self.text, clause_start, row.end) is not None),
             "log_sentence_states": math.log1p(len(states)),
-            "problem_section": float(self._problem_heading_cue(section) is not None),
+            "problem_section": float(self._problem_heading_cue(section, g.segment if g is not None else segment)
+                                     is not None),
             "plan_heading": float(self._plan_heading(section)),
         }
 
