@@ -1731,8 +1731,8 @@ class ProjectExtractor:
                 cut = pos
             elif pos > last:
                 leading = False
-            elif word in self.cut_after and (judge.suffix_any.search(name, pos) or judge.phased_name(name[pos:])) and not (
-                    len(word) == 1 and after_place) and not name.startswith(self.held_words, pos - len(word)):
+            elif word in self.cut_after and (judge.suffix_any.search(name, pos) or judge.phased_name(name[pos:])) \
+                    and not (len(word) == 1 and after_place) and not name.startswith(self.held_words, pos - len(word)):
                 # (or a phase alone after it: 人防工程有 | 甲湖御府二期)
                 cut = pos       # 某公司为 | 观音岩景区, but not 河口 | 经 | 开区: a place runs on, nor 沅坪 | 经开区
             elif judge.is_narrative(word, flag) and (
