@@ -217,6 +217,7 @@ class _StatusLinker:
         self._plan_sections: dict[int, bool] = {}      # section id -> a heading of a plan over it
         spans = sorted((m.start, m.end) for m in found.mentions)
         span_starts = [s for s, _ in spans]
+        self.mention_starts = span_starts               # where each project mention starts, sorted
         reach = list(accumulate((e for _, e in spans), max))   # furthest end so far
         # a status word inside a name (…技改项目, 主体工程) says nothing about the project
         own = [c for c in found.cues if not _covered(span_starts, reach, c.start, c.end)]
@@ -245,7 +246,6 @@ class _StatusLinker:
         self._delay_starts: list[int] | None = None     # where each of them starts
         self._preamble_list: list[tuple[int, int]] | None = None  # (start, cue) per preamble (`_preambles`)
         self._panels: dict[int, int | None] = {}        # item line's segment -> its panel's cue (`_panel_state`)
-        self._group_starts: list[int] | None = None     # where each group starts, sorted (once asked)
 
     def _done_objects(self, groups: Sequence[Group]) -> list[StatusMention]:
         """完成 with a project as its object (2017年完成甲和乙; 郊区完成甲、乙和丙三座污泥处理
@@ -1022,7 +1022,8 @@ class _StatusLinker:
         current: Section | None = section
         while current is not None and current.section_id != 0:
             segment = self.layout.segment_of(current.title_start)
-            if (title_segment is None or segment != title_segment) and not self._names_a_project(current):
+            if (title_segment is None or segment != title_segment) \
+                    and not self._names_a_project(current, in_title=True):
                 strong = [i for i in self.by_segment.get(segment, [])
                           if not self.cues[i].weak
                           and current.title_start <= self.cues[i].start and self.cues[i].end <= current.title_end]
@@ -1243,17 +1244,19 @@ class _StatusLinker:
             current = self.layout.enclosing(current)
         return None
 
-    def _names_a_project(self, section: Section) -> bool:
-        """The heading of `section` names a project in its title or in the rest of its sentence
-        ((五)至今仍未能进场的，是甲项目), not a class before a colon and a list of them (3．进展滞后
-        的项目：甲；乙)."""
-        if self._group_starts is None:
-            self._group_starts = sorted(g.start for g in self.groups)
-        end = section.title_end
-        if not self.text.startswith(("：", ":"), end):
-            end = self.ends[self.layout.segment_of(section.title_start)]
-        at = bisect_left(self._group_starts, section.title_start)
-        return at < len(self._group_starts) and self._group_starts[at] < end
+    def _names_a_project(self, section: Section, in_title: bool = False) -> bool:
+        """The heading of `section` goes on to name a project in the rest of its sentence on
+        its line ((五)至今仍未能进场的，是甲项目), or (`in_title`) names one in its title too (（三）甲
+        项目已竣工), not a class before a colon and a list of them (3．进展滞后的项目：甲；乙).
+        (A problem heading's title alone may read as an item, 专项资金闲置: not asked there.)"""
+        if self.text.startswith(("：", ":"), section.title_end):
+            return False
+        start = section.title_start if in_title else section.title_end
+        line_end = self.text.find("\n", section.title_end)
+        end = min(self.ends[self.layout.segment_of(section.title_start)],
+                  line_end if line_end >= 0 else len(self.text))
+        at = bisect_left(self.mention_starts, start)
+        return at < len(self.mention_starts) and self.mention_starts[at] < end
 
     def _delay_between(self, start: int, end: int, problem_words: bool = True) -> int | None:
         """The first delay cue between `start` and `end` (a heading's or the title's), else
