@@ -85,6 +85,9 @@ _BEFORE_OTHER_NAME = regex.compile(r"[】\]）)」』”\"，,（(\s]*")
 # class of projects (已完工项目2个，即甲…: the members of a class, no short form)
 _SHORT_FORM = regex.compile(r"(?!.*(?:项目|工程|項目))\p{Han}{2,10}")
 _NAMED_BEFORE_MAX = 30      # the longest old name or short form read before its marker
+# how far after a listed item its list's facility word may stand (甲、乙、丙三座提灌站), in its clause
+_ITEM_WORD_REACH = 24
+_CLAUSE_STOP = re.compile(r"[，,。；;：:！!？?\n]")
 _NAMED_BEFORE_STOP = set("\n【】[]（(“\"「『，,。；;：:！？!?、") | set(SPACES)
 _TRAILING_ASIDE = regex.compile(r"[(（][^()（）]{1,8}[)）]$")
 _HAN = regex.compile(r"\p{Han}")
@@ -382,6 +385,14 @@ class ProjectExtractor:
                     continue
                 held = [k for k in range(bisect_left(starts, i - reach), bisect_left(starts, at))
                         if spans[k][1] > i]
+                if short and m.alt is None:
+                    # said again in full with its list's facility word, which the list lent it no
+                    # suffix of (上坂、槐溪两座提灌站改造工程 … 其中上坂提灌站已于3月试运行): that mention
+                    # is the item's (an item with a lent suffix is merged so later: 南湾 … 南湾水库)
+                    for k in held:
+                        if spans[k][0] == i and self._item_with_its_word(text, m, offset, text[at:spans[k][1]]):
+                            j = order[k]
+                            out[j] = replace(found[j], key=m.key)
                 if any(spans[k][0] < i or spans[k][1] > at or spans[k] == (i, at) for k in held):
                     continue            # the name itself, or a mention running across it
                 if judge.organisation.match(text, at) is not None:
@@ -393,6 +404,15 @@ class ProjectExtractor:
                 out.append(ProjectMention(name, m.key, offset + i, offset + at, m.rule_id, alt=m.alt))
         dropped = {order[k] for k in inside}
         return [x for k, x in enumerate(out) if k not in dropped] if dropped else out
+
+    def _item_with_its_word(self, text: str, item: ProjectMention, offset: int, word: str) -> bool:
+        """`word` (what follows a listed `item` said again) is a facility word (a suffix) the
+        item's list holds right after it (上坂、槐溪两座提灌站 … 上坂 | 提灌站)."""
+        if len(word) < 2 or word not in self.judge.suffixes:
+            return False
+        end = item.end - offset
+        stop = _CLAUSE_STOP.search(text, end)
+        return text.find(word, end, min(end + _ITEM_WORD_REACH, stop.start() if stop else len(text))) >= 0
 
     def _record_end(self, text: str, line_end: int) -> int:
         """The end of the paragraph ending at `line_end`, with the lines after it that open with a
