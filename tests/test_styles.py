@@ -483,6 +483,17 @@ STYLES_DIR = FIXTURES_DIR / "styles"
 #   projects relaxed F1 0.848 (P 0.813, R 0.886; strict 0.802), status 0.780 (conf >= 0.8: 0.787
 #   right at 43 %); candidate ceiling 0.902 (111 of 123); the code at stop 53's start: 0.998, 0.965,
 #   0.842, 0.780; stop 53's final code: 0.998, 0.965, 0.845, 0.780
+# batches 47 and 48 are in the fit since stop 54, which read their misses (floors raised to what
+#   stop 54's final code keeps: au quantities 1.000, money role 0.955, projects 0.859, status 0.761;
+#   av 1.000, 0.965, 0.888, 0.835)
+# batch 49 measured on c22405c (its first run, stop 54's final code and weights, the batch held out
+#   of the models' fit): quantities F1 1.000, money role 0.983, projects relaxed F1 0.750 (P 0.692,
+#   R 0.818; strict 0.731), status 0.654 (conf >= 0.8: 0.875 right at 40 %); candidate ceiling 0.869
+#   (86 of 99); the code at stop 54's start (a8cd462): 0.998, 0.983, 0.750, 0.654
+# batch 50 measured on c22405c (its first run, as batch 49): quantities F1 1.000, money role 0.984,
+#   projects relaxed F1 0.736 (P 0.730, R 0.742; strict 0.720), status 0.696 (conf >= 0.8: 0.860
+#   right at 47 %); candidate ceiling 0.790 (98 of 124); the code at stop 54's start: 1.000, 0.984,
+#   0.741, 0.688
 FLOORS: dict[str, tuple[str, dict[str, float]]] = {
     "batch 1 (tuned on)": ("s", {"quantities_f1": 0.98, "role_accuracy": 0.97,
                                  "projects_relaxed_f1": 0.90, "status_accuracy": 0.96}),
@@ -577,9 +588,13 @@ FLOORS: dict[str, tuple[str, dict[str, float]]] = {
     "batch 46": ("at", {"quantities_f1": 0.97, "role_accuracy": 0.92,
                         "projects_relaxed_f1": 0.80, "status_accuracy": 0.71}),
     "batch 47": ("au", {"quantities_f1": 0.97, "role_accuracy": 0.92,
-                        "projects_relaxed_f1": 0.77, "status_accuracy": 0.69}),
+                        "projects_relaxed_f1": 0.83, "status_accuracy": 0.73}),
     "batch 48": ("av", {"quantities_f1": 0.97, "role_accuracy": 0.93,
-                        "projects_relaxed_f1": 0.81, "status_accuracy": 0.74}),
+                        "projects_relaxed_f1": 0.85, "status_accuracy": 0.80}),
+    "batch 49": ("aw", {"quantities_f1": 0.97, "role_accuracy": 0.95,
+                        "projects_relaxed_f1": 0.72, "status_accuracy": 0.62}),
+    "batch 50": ("ax", {"quantities_f1": 0.97, "role_accuracy": 0.95,
+                        "projects_relaxed_f1": 0.70, "status_accuracy": 0.66}),
 }
 
 
@@ -616,8 +631,9 @@ def test_every_styles_document_has_gold_and_text() -> None:
     assert {batch_of(name) for name in raw} == {batch for batch, _ in FLOORS.values()}
     for path in (STYLES_DIR / "raw").glob("*.txt"):
         # batch 7's card notice, reply page and space-column ledger run to 2,100-3,100 characters,
-        # batch 18's OCR ledger (columns padded with spaces) to 4,300
-        assert 400 <= len(path.read_text(encoding="utf-8")) <= 4500, path.name
+        # batch 18's OCR ledger (columns padded with spaces) to 4,300, batch 50's table drawn with
+        # box characters to 5,500
+        assert 400 <= len(path.read_text(encoding="utf-8")) <= 5500, path.name
 
 
 @pytest.mark.parametrize("batch", sorted(FLOORS))
