@@ -1017,7 +1017,7 @@ class _StatusLinker:
         """The last strong cue in the title of the innermost heading over `section` that has
         one (二、已竣工项目; （四）储备项目), the document's title aside: a heading states the
         state of the group it heads, as a statement before a list does. A heading that names a
-        project ((五)至今仍未能进场的，是甲焚烧发电项目) states that project's state, none of the
+        project ((五)进度严重滞后的，是甲焚烧发电项目) states that project's state, none of the
         section's others."""
         current: Section | None = section
         while current is not None and current.section_id != 0:
@@ -1224,7 +1224,7 @@ class _StatusLinker:
         ends the walk: its projects' problem is no delay. In a document about such problems
         (a quality and safety inspection's notice: other_problem_document) only a heading's
         own delay cue counts, not its problem words. A heading that names a project
-        ((五)至今仍未能进场的，是甲焚烧发电项目) tells the delay of the projects in its own sentence
+        ((五)进度严重滞后的，是甲焚烧发电项目) tells the delay of the projects in its own sentence
         (`segment`: the group's), not of the section's others."""
         if self.other_problem_document is None:
             self.other_problem_document = self._title_reads(self.config.other_problem_document)
@@ -1246,7 +1246,7 @@ class _StatusLinker:
 
     def _names_a_project(self, section: Section, in_title: bool = False) -> bool:
         """The heading of `section` goes on to name a project in the rest of its sentence on
-        its line ((五)至今仍未能进场的，是甲项目), or (`in_title`) names one in its title too (（三）甲
+        its line ((五)进度严重滞后的，是甲项目), or (`in_title`) names one in its title too (（三）甲
         项目已竣工), not a class before a colon and a list of them (3．进展滞后的项目：甲；乙).
         (A problem heading's title alone may read as an item, 专项资金闲置: not asked there.)"""
         if self.text.startswith(("：", ":"), section.title_end):

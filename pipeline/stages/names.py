@@ -184,7 +184,7 @@ class NameJudge:
 
     def phased_name(self, name: str) -> bool:
         """`name` is a name by its phase alone and tells no action (甲湖御府二期 after 有 | , not
-        好几家企业来问二期): what a cut before it may leave when no facility word follows."""
+        有人来问二期): what a cut before it may leave when no facility word follows."""
         return self._phased(name) and self.accepts(name) and not any(
             flag.startswith("v") and word not in self.name_verbs for word, flag in self.tags(name))
 

@@ -387,7 +387,7 @@ class ProjectExtractor:
                         if spans[k][1] > i]
                 if short and m.alt is None:
                     # said again in full with its list's facility word, which the list lent it no
-                    # suffix of (上坂、槐溪两座提灌站改造工程 … 其中上坂提灌站已于3月试运行): that mention
+                    # suffix of (甲、乙两座提灌站的改造 … 其中甲提灌站已试运行): that mention
                     # is the item's (an item with a lent suffix is merged so later: 南湾 … 南湾水库)
                     for k in held:
                         if spans[k][0] == i and self._item_with_its_word(text, m, offset, text[at:spans[k][1]]):
@@ -407,7 +407,7 @@ class ProjectExtractor:
 
     def _item_with_its_word(self, text: str, item: ProjectMention, offset: int, word: str) -> bool:
         """`word` (what follows a listed `item` said again) is a facility word (a suffix) the
-        item's list holds right after it (上坂、槐溪两座提灌站 … 上坂 | 提灌站)."""
+        item's list holds right after it (甲、乙两座提灌站 … 甲 | 提灌站)."""
         if len(word) < 2 or word not in self.judge.suffixes:
             return False
         end = item.end - offset
