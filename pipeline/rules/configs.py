@@ -445,6 +445,8 @@ class ProjectRules(Config):
     place_pos: tuple[str, ...] = rule(WORDS)       # a place's or a person's tags (及: one name or two)
     known_place_pos: tuple[str, ...] = rule(WORDS)  # 新港 | 小学: a place jieba knows whole
     not_place_first_pos: tuple[str, ...] = rule(WORDS)  # 三 | 跨 | 连续刚构桥: no unknown place
+    rare_first_pos: tuple[str, ...] = rule(WORDS)       # 甗 | 山县: a rare first character
+    rare_first_before_pos: tuple[str, ...] = rule(WORDS)
     own_levels: tuple[str, ...] = rule(WORDS)      # 县 | 文化艺术中心: the writer's own level
     own_level_institutions: tuple[str, ...] = rule(WORDS)  # 市 | 人民 | 医院: an institution
     place_classes: tuple[str, ...] = rule(WORDS)   # 两个村 | 的…工程: places each with its works

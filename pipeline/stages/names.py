@@ -97,6 +97,8 @@ class NameJudge:
         self.sector_suffixes = p.sector_suffixes
         self.sector_max = p.sector_max_chars
         self.proper_pos = set(p.proper_pos)
+        self.rare_first_pos = set(p.rare_first_pos)
+        self.rare_first_before_pos = self.proper_pos | set(p.rare_first_before_pos)
         self.place_marks = frozenset(p.place_marks)
         self.place_pos = frozenset(p.place_pos)
         self.known_place_pos = frozenset(p.known_place_pos)
@@ -547,13 +549,13 @@ class NameJudge:
     def unknown_start(self, tags: tuple[tuple[str, str], ...]) -> bool:
         """The name opens with a name jieba does not know: it comes out one character at a
         time, whatever tags those get (跃鹿 as 跃/v 鹿/nr), as `proper`
-        reads it; a function word (要, 把, 对) is no such character. A rare character jieba
-        knows only as a morpheme (g, zg) or not at all (x) before a place word or a noun opens
-        one too (甗 | 山县, 甗 | 水乡: the place's name is 甗山, 甗水): no function word is rare."""
+        reads it; a function word (要, 把, 对) is no such character. A rare character (rules/
+        projects.yaml rare_first_pos) before a place word or a noun opens one too (甗 | 山县,
+        甗 | 水乡: the place's name is 甗山, 甗水)."""
         return (len(tags) >= 3 and all(_single_han(word) and flag not in self.strip_pos and flag != "p"
                                        for word, flag in tags[:2])) or (
-            len(tags) >= 2 and _single_han(tags[0][0]) and tags[0][1] in ("g", "zg", "x")
-            and (tags[1][1] in self.proper_pos or tags[1][1] == "n"))
+            len(tags) >= 2 and _single_han(tags[0][0]) and tags[0][1] in self.rare_first_pos
+            and tags[1][1] in self.rare_first_before_pos)
 
     def _sector(self, name: str) -> bool:
         """风电项目, 低碳制造业项目: short, generic suffix, one or two common words before it."""
