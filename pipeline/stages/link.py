@@ -238,6 +238,7 @@ class _StatusLinker:
             self.members[g.segment] = self.members.get(g.segment, 0) + len(g.mentions)
         self.real_cues = len(self.cues)         # the cues after them stand for a problem heading
         self.problem_cue: dict[int, int | None] = {}    # section id -> its delay cue, once found
+        self._heading_names: dict[tuple[int, bool], bool] = {}  # see `_names_a_project`, once asked
         self.other_problem_document: bool | None = None     # the title names quality or safety, once read
         self._subject_ends: dict[int, int] = {}         # clause start -> see _subject_end_from
         self._segment_cue_starts: dict[int, list[int]] = {}
@@ -1216,7 +1217,7 @@ class _StatusLinker:
         delays = self._delays_in(segment - 1)
         return delays[-1] if delays else None
 
-    def _problem_heading_cue(self, section: Section, segment: int | None = None) -> int | None:
+    def _problem_heading_cue(self, section: Section, segment: int) -> int | None:
         """The delay cue of the innermost heading over `section` about problems or delays:
         a delayed cue in its title, else the title's problem words as the cue (the
         document's own first line is no heading). A heading on the way up that names a
@@ -1230,8 +1231,7 @@ class _StatusLinker:
             self.other_problem_document = self._title_reads(self.config.other_problem_document)
         current: Section | None = section
         while current is not None and current.section_id != 0:
-            if segment is not None and self._names_a_project(current) \
-                    and segment != self.layout.segment_of(current.title_start):
+            if self._names_a_project(current) and segment != self.layout.segment_of(current.title_start):
                 current = self.layout.enclosing(current)
                 continue
             if current.section_id not in self.problem_cue:
@@ -1248,15 +1248,21 @@ class _StatusLinker:
         """The heading of `section` goes on to name a project in the rest of its sentence on
         its line ((五)进度严重滞后的，是甲项目), or (`in_title`) names one in its title too (（三）甲
         项目已竣工), not a class before a colon and a list of them (3．进展滞后的项目：甲；乙).
-        (A problem heading's title alone may read as an item, 专项资金闲置: not asked there.)"""
-        if self.text.startswith(("：", ":"), section.title_end):
-            return False
-        start = section.title_start if in_title else section.title_end
-        line_end = self.text.find("\n", section.title_end)
-        end = min(self.ends[self.layout.segment_of(section.title_start)],
-                  line_end if line_end >= 0 else len(self.text))
-        at = bisect_left(self.mention_starts, start)
-        return at < len(self.mention_starts) and self.mention_starts[at] < end
+        (A problem heading's title alone may read as an item, 专项资金闲置: not asked there.)
+        Remembered per section: asked for every group and every linked cue under it."""
+        known = self._heading_names.get((section.section_id, in_title))
+        if known is not None:
+            return known
+        names = False
+        if not self.text.startswith(("：", ":"), section.title_end):
+            start = section.title_start if in_title else section.title_end
+            line_end = self.text.find("\n", section.title_end)
+            end = min(self.ends[self.layout.segment_of(section.title_start)],
+                      line_end if line_end >= 0 else len(self.text))
+            at = bisect_left(self.mention_starts, start)
+            names = at < len(self.mention_starts) and self.mention_starts[at] < end
+        self._heading_names[(section.section_id, in_title)] = names
+        return names
 
     def _delay_between(self, start: int, end: int, problem_words: bool = True) -> int | None:
         """The first delay cue between `start` and `end` (a heading's or the title's), else

@@ -184,6 +184,10 @@ class NameJudge:
             return True
         return self._phased(name)
 
+    def is_suffix(self, word: str) -> bool:
+        """`word` is one of the suffixes, whole (a set look-up, not a scan of the list)."""
+        return word in self._suffix_set
+
     def phased_name(self, name: str) -> bool:
         """`name` is a name by its phase alone and tells no action (甲湖御府二期 after 有 | , not
         有人来问二期): what a cut before it may leave when no facility word follows."""

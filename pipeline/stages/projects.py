@@ -408,7 +408,7 @@ class ProjectExtractor:
     def _item_with_its_word(self, text: str, item: ProjectMention, offset: int, word: str) -> bool:
         """`word` (what follows a listed `item` said again) is a facility word (a suffix) the
         item's list holds right after it (甲、乙两座提灌站 … 甲 | 提灌站)."""
-        if len(word) < 2 or word not in self.judge.suffixes:
+        if len(word) < 2 or not self.judge.is_suffix(word):
             return False
         end = item.end - offset
         stop = _CLAUSE_STOP.search(text, end)
