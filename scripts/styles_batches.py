@@ -6,8 +6,8 @@ read from a folder of its own. This writes, under OUT, a folder per batch (`OUT/
 files and its gold lines) and one per group named on the command line (`aa+ab` → `OUT/aa+ab/`,
 the batches together):
 
-    python scripts/styles_batches.py /tmp/sb aw+ax au+av
-    keyproj eval /tmp/sb/aw+ax /tmp/sb/aw /tmp/sb/ax      # the held-out batches, together and each
+    python scripts/styles_batches.py /tmp/sb ay+az aw+ax
+    keyproj eval /tmp/sb/ay+az /tmp/sb/ay /tmp/sb/az      # the held-out batches, together and each
 
 A batch is all the letters its file names open with (`train.styles_batch_of`: s01 → s, aa03 →
 aa). OUT's batch folders are written anew; nothing else under OUT is touched. An unknown batch

@@ -304,16 +304,16 @@ women's federation's report on children's homes and activity centres, a transpor
 summary of rural passenger stations and logistics nodes, an urban management bureau's monthly
 bulletin of road excavation permits (PDF text), a provincial TV station's livelihood interview with a
 county head, a market supervision bureau's notice on lift and boiler inspections in new buildings),
-its gold committed before keyproj first ran on it: it is held out of the models' fit (scripts/train.py
-STYLES_HELD_OUT), and its floors guard the figures of its first run.
+its gold committed before keyproj first ran on it: it was held out of the models' fit until stop 55
+put it in, and its floors guard the figures of its first run.
 Batch 50 (ax01…ax07) was written the same way in stop 54 by a helper that read no rules, stage code,
 scripts or diffs and not batch 49 (a veterans affairs bureau's report on a martyrs' cemetery and
 service stations, a township's publicity board of village collective projects, a gas company's notice
 on pipeline renovation and a new district's supply, an audit bureau's announcement of final-accounts
 audits (PDF text), a science and technology bureau's annual report on incubators and R&D centres, a
 county's table of investment-promotion contracts' performance, a forestry bureau's mid-year review of
-forest parks and greenways), its gold committed before keyproj first ran on it: it is held out of the
-models' fit, and its floors guard the figures of its first run.
+forest parks and greenways), its gold committed before keyproj first ran on it: it was held out of the
+models' fit until stop 55 put it in, and its floors guard the figures of its first run.
 Since learn1 the models (scripts/train.py all) are trained on the styles set too, every batch
 but the held-out one (scripts/train.py STYLES_HELD_OUT) included: the project and status
 figures of the other batches are in-sample for the models (their rules were tuned on them

@@ -1,5 +1,5 @@
 """scripts/train.py fits on the styles set too: its documents are read except the held-out
-batches (`aw` and `ax`: the letters a file's name opens with, STYLES_HELD_OUT), they are in every
+batches (`ay` and `az`: the letters a file's name opens with, STYLES_HELD_OUT), they are in every
 fit and never held out, and a weight of 2 counts a sample or a decision twice."""
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from conftest import load_train_script
 STYLES_FILES = [
     (["s01_ledger.txt", "z07_cards.txt"], ["s01_ledger.txt", "z07_cards.txt"]),
     # must not: the untuned batches kept for measurement
-    (["aw01_notice.txt", "s01_ledger.txt", "ax07_post.txt"], ["s01_ledger.txt"]),
-    (["aw01_notice.txt"], []),
-    (["ax03_yearbook.txt"], []),
-    # a batch is all of a name's opening letters: batch `a` and a batch `awx` are not `aw`
-    # or `ax`, and batches 8-48 (a…, …, t…, aa…, av…) are tuned on now
-    (["a01_notice.txt", "awx01_list.txt"], ["a01_notice.txt", "awx01_list.txt"]),
+    (["ay01_notice.txt", "s01_ledger.txt", "az07_post.txt"], ["s01_ledger.txt"]),
+    (["ay01_notice.txt"], []),
+    (["az03_yearbook.txt"], []),
+    # a batch is all of a name's opening letters: batch `a` and a batch `ayx` are not `ay`
+    # or `az`, and batches 8-50 (a…, …, t…, aa…, ax…) are tuned on now
+    (["a01_notice.txt", "ayx01_list.txt"], ["a01_notice.txt", "ayx01_list.txt"]),
     (["aa01_notice.txt"], ["aa01_notice.txt"]),
     (["ab03_yearbook.txt"], ["ab03_yearbook.txt"]),
     (["ac01_notice.txt"], ["ac01_notice.txt"]),
@@ -44,6 +44,8 @@ STYLES_FILES = [
     (["at03_yearbook.txt"], ["at03_yearbook.txt"]),
     (["au01_notice.txt"], ["au01_notice.txt"]),
     (["av03_yearbook.txt"], ["av03_yearbook.txt"]),
+    (["aw01_notice.txt"], ["aw01_notice.txt"]),
+    (["ax03_yearbook.txt"], ["ax03_yearbook.txt"]),
     (["ur2_list.txt", "xt1_bulletin.txt"], ["ur2_list.txt", "xt1_bulletin.txt"]),
     (["b01_notice.txt"], ["b01_notice.txt"]),
     (["c01_notice.txt"], ["c01_notice.txt"]),
