@@ -407,12 +407,18 @@ class ProjectExtractor:
 
     def _item_with_its_word(self, text: str, item: ProjectMention, offset: int, word: str) -> bool:
         """`word` (what follows a listed `item` said again) is a facility word (a suffix) the
-        item's list holds right after it (甲、乙两座提灌站 … 甲 | 提灌站)."""
+        item's list holds right after it (甲、乙两座提灌站 … 甲 | 提灌站) or its sentence
+        counts before it (以下3个村卫生室均已建成：甲、乙、丙 … 甲 | 卫生室)."""
         if len(word) < 2 or not self.judge.is_suffix(word):
             return False
-        end = item.end - offset
+        start, end = item.start - offset, item.end - offset
         stop = _CLAUSE_STOP.search(text, end)
-        return text.find(word, end, min(end + _ITEM_WORD_REACH, stop.start() if stop else len(text))) >= 0
+        if text.find(word, end, min(end + _ITEM_WORD_REACH, stop.start() if stop else len(text))) >= 0:
+            return True
+        reach = max(0, start - _ITEM_WORD_REACH * 3)
+        sentence = max(reach, max(text.rfind(mark, reach, start) for mark in HARD_BREAKS) + 1)
+        return (counted := self.list_count.search(text, sentence, start)) is not None \
+            and text.find(word, counted.end(), start) >= 0
 
     def _record_end(self, text: str, line_end: int) -> int:
         """The end of the paragraph ending at `line_end`, with the lines after it that open with a
