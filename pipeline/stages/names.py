@@ -458,17 +458,19 @@ class NameJudge:
     def _only_suffixes(self, name: str) -> bool:
         """Made of suffixes and generic words only (隧道工程, 道路改造). The writer's own level
         before two of them (镇 | 卫生院 | 住院楼, 县 | 敬老院 | 改扩建项目) is not: the works on a part
-        of the county's or town's own institution, singled out (镇卫生院 alone is the institution)."""
+        of the county's or town's own institution, singled out; nor is it before one specific
+        facility word of three characters or more (县 | 档案馆, 镇 | 卫生院: the county's one such
+        building; 县 | 医院 and 县 | 中学 stay generic)."""
         core = self.core(name)
         found = self.end_suffix(core)
         if found is None:
             return self.generic.match(core) is not None
         layers = 0
         while found[1] > 0:
-            core = core[: found[1]]
+            core, last = core[: found[1]], found[0]
             layers += 1
             if self.generic.match(core):
-                return not (layers >= 2 and core in self.own_levels)
+                return not (core in self.own_levels and (layers >= 2 or len(last) >= 3))
             if len(found[0]) >= 2 and self._one_place_word(core):
                 return False        # 新港 | 小学: a place jieba knows whole, though 港 ends names
             found = self.end_suffix(core)
