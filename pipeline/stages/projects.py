@@ -345,8 +345,8 @@ class ProjectExtractor:
         nor in a name cut from an organisation's (甲大桥维修加固指挥部).
         - A name `said_again_min_chars` long or more, works on a facility whose word it holds
           (其中甲大桥维修加固已于3月进场), anywhere later: a firm's name listed as its project
-          (甲特种材料) is said again of the firm, so one with no facility word is not, unless
-          a list lent it its suffix (甲宿舍 of 甲、乙和丙三个小区): then as a shorter one.
+          (甲特种材料) is said again of the firm, so one with no facility word is read as a
+          shorter one is (甲宿舍 of 甲、乙和丙三个小区; 其中丙村烈士墓群目前仍在施工).
         - A shorter one (a village's or a town's works: 甲、乙、丙三个乡镇的通组公路) only in
           its paragraph and the field lines of its record after it (问题3：… ⏎完成情况：…),
           opening a clause or a list's item (…，甲、乙已按期完成；丙有一段…),
@@ -356,9 +356,7 @@ class ProjectExtractor:
         bare: dict[str, ProjectMention] = {}       # each such name's first mention
         for m in found:
             if len(m.name) >= 2 and (m.name not in bare or m.start < bare[m.name].start) \
-                    and not judge.has_suffix(m.name) and (len(m.name) < self.said_again_min_chars
-                                                          or judge.suffix_any.search(m.name) is not None
-                                                          or m.alt is not None):
+                    and not judge.has_suffix(m.name):
                 bare[m.name] = m
         if not bare:
             return found
