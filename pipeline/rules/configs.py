@@ -556,6 +556,7 @@ class LinkPatterns(Config):
     other_problem_document: regex.Pattern[str] = rule(PATTERN)      # 质量安全…通报: its problems are no delays
     plan_in_clause: regex.Pattern[str] = rule(PATTERN)              # 力争/确保 earlier in a cue's clause
     past_marker: regex.Pattern[str] = rule(PATTERN)                 # 已 / 已经 right before a cue
+    still_going: regex.Pattern[str] = rule(PATTERN)                 # 继续 / 仍在: works going on now
     part_of_works: regex.Pattern[str] = rule(PATTERN)               # 控制性工程 / 3号楼: a part done
     verb_first: regex.Pattern[str] = rule(PATTERN, at=True)         # a clause opening with its cue
     done_verb: regex.Pattern[str] = rule(PATTERN)                   # 完成 right before a project (完成甲)

@@ -134,6 +134,7 @@ class LinkRules:
     other_problem_document: regex.Pattern[str]  # a title naming such a problem (质量安全…通报)
     plan_in_clause: regex.Pattern[str]      # a plan word earlier in a cue's clause (力争, 确保)
     past_marker: regex.Pattern[str]         # a state reached, right before a cue (已, 已经)
+    still_going: regex.Pattern[str]         # works going on now in a cue's clause (继续, 仍在)
     verb_first: regex.Pattern[str]          # a clause opening with its cue (…，开工建设乙)
     part_of_works: regex.Pattern[str]       # a part of a project's works (控制性工程, 3号楼)
     done_verb: regex.Pattern[str]           # 完成 right before a project (2017年完成甲)
@@ -174,7 +175,7 @@ class LinkRules:
                    links.also_after_state,
                    links.title_max_chars,
                    links.problem_heading, links.other_problem_heading, links.other_problem_document,
-                   links.plan_in_clause, links.past_marker,
+                   links.plan_in_clause, links.past_marker, links.still_going,
                    links.verb_first,
                    links.part_of_works, links.done_verb, links.done_rest, links.alternative_joiner,
                    links.class_subject, links.example_opener, links.start_gap, links.start_push,
@@ -383,12 +384,14 @@ class _StatusLinker:
         """A cue under a heading of the tasks to come (三、2026年工作
         打算; 下一步工作), with no mark of a state reached in its clause up to its end (已, 目前;
         the cue's own 已 of 已完成主体) and no look back in its sentence before it (回顾2026年, 去年):
-        the heading's period has not run yet (rules/links.yaml task_heading, look_back)."""
+        the heading's period has not run yet (rules/links.yaml task_heading, look_back); nor works
+        said to go on now in its clause (可以继续施工的有甲: still_going)."""
         if not self._under_task_heading(self.layout.section_at(cue.start)):
             return False
         sentence_start = self.layout.segment_start(self.layout.segment_of(cue.start))
         clause_start = max(self.layout.clause_start(cue.start), sentence_start)
         return (self.config.past_marker.search(self.text, clause_start, cue.end) is None
+                and self.config.still_going.search(self.text, clause_start, cue.end) is None
                 and self.config.look_back.search(self.text, sentence_start, cue.start) is None)
 
     def _under_task_heading(self, section: Section) -> bool:
