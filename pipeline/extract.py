@@ -21,6 +21,7 @@ from pipeline.rules.loader import RuleSet, load_rules
 from pipeline.stages.aggregate import make_aggregate
 from pipeline.stages.anaphora import make_anaphora
 from pipeline.stages.cards import find_cards, make_card_rows
+from pipeline.stages.dates import started_before_this_year
 from pipeline.stages.found import Found, Stage
 from pipeline.stages.identity import one_key_per_project
 from pipeline.stages.link import make_link
@@ -121,6 +122,8 @@ def make_status_model(rules: RuleSet) -> Stage:
 
     def status_model(layout: Layout, found: Found) -> Found:
         projects, statuses = decide_statuses(found.extraction(), found.cues, title_max_chars=title_max_chars)
+        # a start in a year before the report's is works going on since (stages/dates.py)
+        projects = started_before_this_year(projects, layout.text, found.place, rules)
         return with_projects(found, projects, statuses)
     return status_model
 
