@@ -1018,8 +1018,9 @@ class _StatusLinker:
         return cue if self.layout.encloses(own, self.layout.section_at(g.start)) else None
 
     def _heading_state(self, section: Section, title_segment: int | None) -> int | None:
-        """The last strong cue in the title of the innermost heading over `section` that has
-        one (二、已竣工项目; （四）储备项目), the document's title aside: a heading states the
+        """The last strong cue (the last state reached, when the title also holds a target) in
+        the title of the innermost heading over `section` that has one (二、已竣工项目; （四）储备项目),
+        the document's title aside: a heading states the
         state of the group it heads, as a statement before a list does. A heading that names a
         project ((五)进度严重滞后的，是甲焚烧发电项目) states that project's state, none of the
         section's others."""
@@ -1032,7 +1033,7 @@ class _StatusLinker:
                           if not self.cues[i].weak
                           and current.title_start <= self.cues[i].start and self.cues[i].end <= current.title_end]
                 if strong:
-                    return strong[-1]
+                    return self._last_reached(strong)[0]
             current = self.layout.enclosing(current)
         return None
 
@@ -1054,14 +1055,14 @@ class _StatusLinker:
         return seg
 
     def _title_cues(self) -> tuple[list[int], int] | None:
-        """The strong cue of the document's title (its first line, short, no full stop) and
-        the title's segment: a headline (全县12个重点项目集中开工) states the state of the
+        """The strong cue of the document's title (its first line, short, no full stop; its last
+        state reached over a target) and the title's segment: a headline (全县12个重点项目集中开工) states the state of the
         projects the report goes on to name without a state of their own."""
         seg = self._title_line()
         if seg is None:
             return None
         strong = [i for i in self.by_segment.get(seg, []) if not self.cues[i].weak]
-        return (strong[-1:], seg) if strong else None
+        return (self._last_reached(strong), seg) if strong else None
 
     def _title_delay(self, segment: int) -> int | None:
         """The delay of a document whose title is about delays (关于重点项目进度滞后情况的通报),
@@ -1091,7 +1092,7 @@ class _StatusLinker:
                 continue
             if opens_list:
                 if body:
-                    return strong[-1:] or None  # 这5个项目分别为…: the sentence just before
+                    return self._last_reached(strong) or None  # 这5个项目分别为…: the sentence just before
                 continue
             if seg in listed:
                 if listed[seg]:
@@ -1104,9 +1105,16 @@ class _StatusLinker:
             if strong and self.config.group_statement.search(body) and (
                     self.text[self.ends[seg] - 1] != "。" or self.members[segment] > 1):
                 # after a full stop, a lone project is not taken as the list of members
-                return strong[-1:]
+                return self._last_reached(strong)
             return None
         return None
+
+    def _last_reached(self, strong: list[int]) -> list[int]:
+        """The last of a statement's or heading's strong cues `strong` (in order) that states a
+        state reached, else its last (a plan): in 在建并力争年内竣工的项目 the class is the works
+        under way, and a plan never overrides a state reached (as `aggregate` reads a project's
+        own cues). Empty for none."""
+        return ([i for i in strong if not self.cues[i].future] or strong)[-1:]
 
     def _opener_alone(self, body: str) -> bool:
         """`body` (a sentence) is a list's opener and nothing else (包括：, 主要有：)."""
