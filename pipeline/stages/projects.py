@@ -20,6 +20,8 @@ candidate is a name at all is `NameJudge`'s call (pipeline/stages/names.py).
 
 from __future__ import annotations
 
+import functools
+
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
@@ -88,6 +90,12 @@ _NAMED_BEFORE_MAX = 30      # the longest old name or short form read before its
 # how far after a listed item its list's facility word may stand (甲、乙、丙三座提灌站), in its clause
 _ITEM_WORD_REACH = 24
 _CLAUSE_STOP = re.compile(r"[，,。；;：:！!？?\n]")
+
+
+@functools.lru_cache(maxsize=64)
+def _count_of(word: str) -> re.Pattern[str]:
+    """A count of `word`, a place's class (三个片区, 5个村): compiled once per word."""
+    return re.compile(r"[0-9０-９一二两三四五六七八九十]+[个個处處座]?" + re.escape(word))
 _NAMED_BEFORE_STOP = set("\n【】[]（(“\"「『，,。；;：:！？!?、") | set(SPACES)
 _TRAILING_ASIDE = regex.compile(r"[(（][^()（）]{1,8}[)）]$")
 _HAN = regex.compile(r"\p{Han}")
@@ -396,12 +404,21 @@ class ProjectExtractor:
                 if judge.organisation.match(text, at) is not None:
                     continue
                 if short and (again.opens.search(text, max(0, i - 4), i) is None
-                              or again.place_after.match(text, at) is not None):
+                              or ((place := again.place_after.match(text, at)) is not None
+                                  and not self._counted_as(text, m, offset, place.group()))):
                     continue
                 inside.update(held)
                 out.append(ProjectMention(name, m.key, offset + i, offset + at, m.rule_id, alt=m.alt))
         dropped = {order[k] for k in inside}
         return [x for k, x in enumerate(out) if k not in dropped] if dropped else out
+
+    def _counted_as(self, text: str, item: ProjectMention, offset: int, word: str) -> bool:
+        """The listed `item`'s list counts its items as `word`, a place's class (甲、乙、丙三个片区
+        | 燃气管网改造工程): the item said again with that word (丙片区因…暂缓开挖) is the item, no
+        other place."""
+        end = item.end - offset
+        stop = _CLAUSE_STOP.search(text, end)
+        return _count_of(word).search(text, end, min(end + _ITEM_WORD_REACH, stop.start() if stop else len(text))) is not None
 
     def _item_with_its_word(self, text: str, item: ProjectMention, offset: int, word: str) -> bool:
         """`word` (what follows a listed `item` said again) is a facility word (a suffix) the
