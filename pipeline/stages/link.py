@@ -1056,8 +1056,8 @@ class _StatusLinker:
 
     def _title_cues(self) -> tuple[list[int], int] | None:
         """The strong cue of the document's title (its first line, short, no full stop; its last
-        state reached over a target) and the title's segment: a headline (全县12个重点项目集中开工) states the state of the
-        projects the report goes on to name without a state of their own."""
+        state reached over a target) and the title's segment: a headline (全县12个重点项目集中开工)
+        states the state of the projects the report goes on to name without a state of their own."""
         seg = self._title_line()
         if seg is None:
             return None

@@ -21,7 +21,6 @@ candidate is a name at all is `NameJudge`'s call (pipeline/stages/names.py).
 from __future__ import annotations
 
 import functools
-
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
@@ -418,7 +417,8 @@ class ProjectExtractor:
         other place."""
         end = item.end - offset
         stop = _CLAUSE_STOP.search(text, end)
-        return _count_of(word).search(text, end, min(end + _ITEM_WORD_REACH, stop.start() if stop else len(text))) is not None
+        reach = min(end + _ITEM_WORD_REACH, stop.start() if stop else len(text))
+        return _count_of(word).search(text, end, reach) is not None
 
     def _item_with_its_word(self, text: str, item: ProjectMention, offset: int, word: str) -> bool:
         """`word` (what follows a listed `item` said again) is a facility word (a suffix) the
