@@ -482,6 +482,7 @@ class ProjectRules(Config):
     umbrella_after: regex.Pattern[str] = rule(PATTERN, at=True)
     shared_suffix_after: regex.Pattern[str] = rule(PATTERN, at=True)
     other_kind_class: regex.Pattern[str] = rule(PATTERN, at=True)  # 等机电产品: a class that is no project
+    parts_class: regex.Pattern[str] = rule(PATTERN, at=True)       # 等全部工程: one project's parts
     component_after_project: regex.Pattern[str] = rule(PATTERN)  # …项目厂房: a part after the project's 项目
     component_after_facility: regex.Pattern[str] = rule(PATTERN)  # …大桥主桥: a part after a facility
     component_of_subject: regex.Pattern[str] = rule(PATTERN)    # 其控制性工程 | 青峰特大桥

@@ -123,6 +123,7 @@ class NameJudge:
         self.shared_after = p.shared_suffix_after
         # 等机电产品, 等经济作物: a class after 等 that is no kind of project
         self.other_kind_class = p.other_kind_class
+        self.parts_class = p.parts_class
         # framing verbs (加快推进, 完成) that are no words of names: they end the class after 等
         self.framing_verbs = {w for w in p.left_boundaries if len(w) > 1} - self.name_verbs
 
@@ -333,6 +334,12 @@ class NameJudge:
         # a class word jieba tags as a verb (手续) is the phrase's first word, not what is done
         phrase = self._class_phrase(m.group("rest")) or next(iter(self.tags(m.group("rest"))), ("", ""))[0]
         return self.other_kind_class.match(phrase) is not None
+
+    def parts_follow(self, rest: str) -> bool:
+        """The class after an enumeration's 等 (`rest`, from 等 on) is the whole of one
+        project's works (等全部工程, 等各项工程: `parts_class`): the items are its parts."""
+        m = self.shared_after.match(rest)
+        return m is not None and self.parts_class.match(m.group("rest")) is not None
 
     def umbrella_follows(self, rest: str) -> bool:
         """An enumeration ends in 等 + 工程/项目 (东岭上坪、西岭下湾等工程)."""

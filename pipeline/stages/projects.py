@@ -953,6 +953,8 @@ class ProjectExtractor:
             # 汽车、拖拉机等机电产品; 棉花、油料等经济作物: the bare items are kinds of a class
             # that is no project (their own suffixes still name them)
             other_kind = group[-1].followed_by_etc and judge.other_kind(rest)
+            if group[-1].followed_by_etc and judge.parts_follow(rest):
+                continue    # 溢洪道拓宽、坝坡整治等全部工程: one project's parts
             if (len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end)
                     and not (group[0].followed_by_etc and judge.umbrella_follows(rest))
                     and not judge.may_end_in_phase(clause, group[0].start, group[0].end)):
