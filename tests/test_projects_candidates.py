@@ -188,8 +188,8 @@ CANDIDATES = [
     ("白沙“一江两岸”、石门大桥等项目加快建设。", [("白沙“一江两岸”", N), ("石门大桥", N)]),
     ("云州市重视滨江大桥工程。", [("滨江大桥工程", N)]),
     # ... what the facility does (共同配送, 应急指挥, 换乘) is part of its name
-    ("青禾县农村物流共同配送中心和白沙镇应急指挥中心均已开工。",
-     [("青禾县农村物流共同配送中心", N), ("白沙镇应急指挥中心", N)]),
+    ("青禾镇城乡共同配送中心和白沙镇应急指挥中心均已开工。",
+     [("青禾镇城乡共同配送中心", N), ("白沙镇应急指挥中心", N)]),
     # a verb after a whole place is framing only when what follows it is a name of its own;
     # a cut that leaves a bare facility (科技园) leaves the name whole
     ("青禾县引领科技园开工建设。", [("青禾县引领科技园", N)]),

@@ -1111,7 +1111,7 @@ class _StatusLinker:
 
     def _last_reached(self, strong: list[int]) -> list[int]:
         """The last of a statement's or heading's strong cues `strong` (in order) that states a
-        state reached, else its last (a plan): in 在建并力争年内竣工的项目 the class is the works
+        state reached, else its last (a plan): in 续建并确保年底完工的项目 the class is the works
         under way, and a plan never overrides a state reached (as `aggregate` reads a project's
         own cues). Empty for none."""
         return ([i for i in strong if not self.cues[i].future] or strong)[-1:]
