@@ -1020,10 +1020,9 @@ class _StatusLinker:
     def _heading_state(self, section: Section, title_segment: int | None) -> int | None:
         """The last strong cue (the last state reached, when the title also holds a target) in
         the title of the innermost heading over `section` that has one (二、已竣工项目; （四）储备项目),
-        the document's title aside: a heading states the
-        state of the group it heads, as a statement before a list does. A heading that names a
-        project ((五)进度严重滞后的，是甲焚烧发电项目) states that project's state, none of the
-        section's others."""
+        the document's title aside: a heading states the state of the group it heads, as a
+        statement before a list does. A heading that names a project ((五)进度严重滞后的，是甲焚烧
+        发电项目) states that project's state, none of the section's others."""
         current: Section | None = section
         while current is not None and current.section_id != 0:
             segment = self.layout.segment_of(current.title_start)

@@ -89,12 +89,6 @@ _NAMED_BEFORE_MAX = 30      # the longest old name or short form read before its
 # how far after a listed item its list's facility word may stand (甲、乙、丙三座提灌站), in its clause
 _ITEM_WORD_REACH = 24
 _CLAUSE_STOP = re.compile(r"[，,。；;：:！!？?\n]")
-
-
-@functools.lru_cache(maxsize=64)
-def _count_of(word: str) -> re.Pattern[str]:
-    """A count of `word`, a place's class (三个片区, 5个村): compiled once per word."""
-    return re.compile(r"[0-9０-９一二两三四五六七八九十]+[个個处處座]?" + re.escape(word))
 _NAMED_BEFORE_STOP = set("\n【】[]（(“\"「『，,。；;：:！？!?、") | set(SPACES)
 _TRAILING_ASIDE = regex.compile(r"[(（][^()（）]{1,8}[)）]$")
 _HAN = regex.compile(r"\p{Han}")
@@ -135,6 +129,12 @@ _SYMBOLS_AFTER = regex.compile(r"[\p{So}\p{Sk}\p{Cf}\p{Mn}\p{Co}√#＃]+")
 # about 0.3-0.5 µs even where its first character rules it out)
 _IDEOGRAPH_FIRST, _IDEOGRAPH_LAST = "\u4e00", "\u9fff"
 _ORDINAL_NUMERALS = frozenset("一二三四五六七八九十")
+
+
+@functools.lru_cache(maxsize=64)
+def _count_of(word: str) -> re.Pattern[str]:
+    """A count of `word`, a place's class (三个片区, 5个村): compiled once per word."""
+    return re.compile(r"[0-9０-９一二两三四五六七八九十]+[个個处處座]?" + re.escape(word))
 
 
 # a name inside a status cue has framing before it (计划年内 | 城南大道扩建 | 竣工): two
@@ -413,7 +413,7 @@ class ProjectExtractor:
 
     def _counted_as(self, text: str, item: ProjectMention, offset: int, word: str) -> bool:
         """The listed `item`'s list counts its items as `word`, a place's class (甲、乙、丙三个片区
-        | 燃气管网改造工程): the item said again with that word (丙片区因…暂缓开挖) is the item, no
+        | 供气管道更新工程): the item said again with that word (丙片区因…暂缓开挖) is the item, no
         other place."""
         end = item.end - offset
         stop = _CLAUSE_STOP.search(text, end)
@@ -954,7 +954,7 @@ class ProjectExtractor:
             # that is no project (their own suffixes still name them)
             other_kind = group[-1].followed_by_etc and judge.other_kind(rest)
             if group[-1].followed_by_etc and judge.parts_follow(rest):
-                continue    # 溢洪道拓宽、坝坡整治等全部工程: one project's parts
+                continue    # 大坝培厚、涵管更换等全部工程: one project's parts
             if (len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end)
                     and not (group[0].followed_by_etc and judge.umbrella_follows(rest))
                     and not judge.may_end_in_phase(clause, group[0].start, group[0].end)):
