@@ -411,14 +411,20 @@ class ProjectExtractor:
         dropped = {order[k] for k in inside}
         return [x for k, x in enumerate(out) if k not in dropped] if dropped else out
 
+    @staticmethod
+    def _after_item(text: str, item: ProjectMention, offset: int) -> tuple[int, int]:
+        """Where what a listed `item`'s list says right after it (its count, its facility word:
+        甲、乙两座提灌站) may stand in `text`: from the item's end, `_ITEM_WORD_REACH` characters
+        at most and not past its clause."""
+        end = item.end - offset
+        stop = _CLAUSE_STOP.search(text, end)
+        return end, min(end + _ITEM_WORD_REACH, stop.start() if stop else len(text))
+
     def _counted_as(self, text: str, item: ProjectMention, offset: int, word: str) -> bool:
         """The listed `item`'s list counts its items as `word`, a place's class (甲、乙、丙三个片区
         | 供气管道更新工程): the item said again with that word (丙片区因…暂缓开挖) is the item, no
         other place."""
-        end = item.end - offset
-        stop = _CLAUSE_STOP.search(text, end)
-        reach = min(end + _ITEM_WORD_REACH, stop.start() if stop else len(text))
-        return _count_of(word).search(text, end, reach) is not None
+        return _count_of(word).search(text, *self._after_item(text, item, offset)) is not None
 
     def _item_with_its_word(self, text: str, item: ProjectMention, offset: int, word: str) -> bool:
         """`word` (what follows a listed `item` said again) is a facility word (a suffix) the
@@ -426,10 +432,9 @@ class ProjectExtractor:
         counts before it (以下3个村卫生室均已建成：甲、乙、丙 … 甲 | 卫生室)."""
         if len(word) < 2 or not self.judge.is_suffix(word):
             return False
-        start, end = item.start - offset, item.end - offset
-        stop = _CLAUSE_STOP.search(text, end)
-        if text.find(word, end, min(end + _ITEM_WORD_REACH, stop.start() if stop else len(text))) >= 0:
+        if text.find(word, *self._after_item(text, item, offset)) >= 0:
             return True
+        start = item.start - offset
         reach = max(0, start - _ITEM_WORD_REACH * 3)
         sentence = max(reach, max(text.rfind(mark, reach, start) for mark in HARD_BREAKS) + 1)
         return (counted := self.list_count.search(text, sentence, start)) is not None \
@@ -950,11 +955,11 @@ class ProjectExtractor:
             elif len(group) == 2 and self._one_name_of_and(clause, group):
                 group = [_Segment(group[0].start, group[1].end, group[0].sep_before, group[1].followed_by_etc)]
             shared = judge.shared_suffix(rest) if group[-1].followed_by_etc else None
+            if group[-1].followed_by_etc and judge.parts_follow(rest):
+                continue    # 大坝培厚、涵管更换等全部工程: one project's parts
             # 汽车、拖拉机等机电产品; 棉花、油料等经济作物: the bare items are kinds of a class
             # that is no project (their own suffixes still name them)
             other_kind = group[-1].followed_by_etc and judge.other_kind(rest)
-            if group[-1].followed_by_etc and judge.parts_follow(rest):
-                continue    # 大坝培厚、涵管更换等全部工程: one project's parts
             if (len(group) == 1 and shared is None and not judge.suffix_any.search(clause, group[0].start, group[0].end)
                     and not (group[0].followed_by_etc and judge.umbrella_follows(rest))
                     and not judge.may_end_in_phase(clause, group[0].start, group[0].end)):
